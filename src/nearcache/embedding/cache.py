@@ -1,0 +1,741 @@
+"""``EmbeddingCache``: content-addressed vectors, namespaced per provider/model/kind.
+
+A vector is stored under ``content_hash(normalize_text(text))`` inside a namespace such as
+``"openai.text-embedding-3-small.dense"``. Each record also carries the id of the
+embedder fingerprint that produced it: a lookup that names a fingerprint never returns a
+vector made by another one. Dense vectors are stored as float32, float16 or int8 (with a
+per-vector scale) and always returned as float32.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..clock import Clock, system_clock
+from ..codecs import (
+    KIND_BATCH,
+    SparseVector,
+    as_matrix,
+    as_vector,
+    check_dtype_name,
+    decode_dense_batch,
+    decode_vector_record,
+    encode_dense,
+    encode_sparse,
+    fingerprint_id,
+    pack_payload,
+    pack_record,
+    unpack_payload,
+    unpack_record,
+)
+from ..errors import (
+    CacheClosedError,
+    CorruptEntryError,
+    DimensionMismatchError,
+    FingerprintMismatchError,
+    InvalidInputError,
+    InvalidTypeError,
+    InvalidVectorError,
+    PayloadTooLargeError,
+    StoreUnavailableError,
+)
+from ..keys import HASH_ALGORITHM, content_hash, content_hashes, encode_parts, normalize_text
+from ..keys import validate_namespace as _validate_ns
+from ..stats import CacheStats, Counters
+from ..stores.memory import MemoryStore
+from ..stores.protocol import Item, Store
+from ..stores.sqlite import SQLiteStore
+
+__all__ = ["EmbeddingCache"]
+
+log = logging.getLogger(__name__)
+
+TABLE = "embedding"
+BATCH_TABLE = "batch"
+DEFAULT_MEMORY_BYTES = 100 * 1024 * 1024
+#: Most items accepted in one call (a batch of 10**6 is allowed; more is refused).
+MAX_BATCH = 1_000_000
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+Vector = npt.NDArray[np.float32] | SparseVector
+
+
+def _meta_key(*parts: str) -> str:
+    return encode_parts("embedding", *parts)
+
+
+def check_ttl(ttl: float | None) -> float | None:
+    if ttl is None:
+        return None
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0:
+        raise InvalidInputError(f"ttl must be a positive number of seconds, not {ttl!r}")
+    return float(ttl)
+
+
+def open_hash_algorithm(store: Store) -> None:
+    """Record the key hash algorithm in the store, or refuse a store keyed by another."""
+    found = store.get_meta("hash_algorithm")
+    if found is None:
+        store.set_meta("hash_algorithm", HASH_ALGORITHM)
+    elif found != HASH_ALGORITHM:
+        raise FingerprintMismatchError(
+            f"store {store.url} is keyed with {found}, this process uses {HASH_ALGORITHM}; "
+            "mixing them would make every lookup miss"
+        )
+
+
+class EmbeddingCache:
+    """Cache of embedding vectors keyed by text content.
+
+    Args:
+        store: any ``Store``; default a ``MemoryStore`` with a 100 MB budget.
+        path: shortcut for ``store=SQLiteStore(path)``.
+        default_ttl: seconds an entry lives unless ``put`` says otherwise (None = forever).
+        max_entries / max_bytes: LRU limits over all namespaces, applied after each write.
+        vector_dtype: storage dtype, ``"float32"``, ``"float16"`` or ``"int8"``.
+        normalize: key texts by ``normalize_text`` (NFKC, collapsed whitespace).
+        clock: time source (for TTL and ages).
+        fail_open: on a store outage, writes are dropped (logged, counted as errors)
+            instead of raising ``StoreUnavailableError``. Reads always degrade to misses.
+
+    >>> import numpy as np
+    >>> cache = EmbeddingCache()
+    >>> key = cache.put("hello", np.ones(3, dtype=np.float32), "demo.model.dense")
+    >>> cache.get("hello", "demo.model.dense").tolist()
+    [1.0, 1.0, 1.0]
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        path: str | None = None,
+        default_ttl: float | None = None,
+        max_entries: int | None = None,
+        max_bytes: int | None = None,
+        vector_dtype: str = "float32",
+        normalize: bool = True,
+        clock: Clock | None = None,
+        fail_open: bool = False,
+    ) -> None:
+        if store is not None and path is not None:
+            raise ValueError("pass either store or path, not both")
+        if store is not None and not isinstance(store, Store):
+            raise InvalidTypeError(
+                f"store must implement the Store protocol, not {type(store).__name__}"
+            )
+        for name, value in (("max_entries", max_entries), ("max_bytes", max_bytes)):
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise ValueError(f"{name} must be a non-negative int or None")
+        self.vector_dtype = check_dtype_name(vector_dtype)
+        self.default_ttl = check_ttl(default_ttl)
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.normalize = normalize
+        self.fail_open = fail_open
+        self._clock = clock or system_clock
+        self._owns_store = store is None
+        if store is None:
+            store = (
+                SQLiteStore(path)
+                if path is not None
+                else MemoryStore(max_bytes=DEFAULT_MEMORY_BYTES)
+            )
+        self.store: Store = store
+        self._weak = store if isinstance(store, MemoryStore) else None
+        self._counters = Counters()
+        self._lock = threading.Lock()
+        self._dims: dict[str, tuple[str, int]] = {}
+        self._fps: dict[str, set[str]] = {}
+        self._costs: dict[str, float] = {}
+        self._closed = False
+        open_hash_algorithm(store)
+        from .singleflight import SingleFlight
+
+        self.flights = SingleFlight()
+
+    # -- basics --------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise CacheClosedError("EmbeddingCache is closed")
+
+    def _ns(self, namespace: str) -> str:
+        self._check_open()
+        return _validate_ns(namespace)
+
+    def key_for(self, text: str) -> str:
+        """The content key of ``text`` (normalized first when ``normalize``)."""
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"text must be str, not {type(text).__name__}")
+        return content_hash(normalize_text(text) if self.normalize else text)
+
+    def keys_for(self, texts: Sequence[str]) -> list[str]:
+        if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
+            raise InvalidTypeError("texts must be a sequence of str (a list, not a single str)")
+        if len(texts) > MAX_BATCH:
+            raise PayloadTooLargeError(
+                f"{len(texts)} texts in one call; the limit is {MAX_BATCH}",
+                limit=MAX_BATCH,
+                size=len(texts),
+            )
+        return content_hashes(texts, normalize=self.normalize)
+
+    def _expiry(self, ttl: float | None, now: float) -> float | None:
+        ttl = check_ttl(ttl) if ttl is not None else self.default_ttl
+        return None if ttl is None else now + ttl
+
+    def _layout(self, namespace: str) -> tuple[str, int] | None:
+        """(kind, dim) recorded for a namespace, or None if it has none yet."""
+        found = self._dims.get(namespace)
+        if found is not None:
+            return found
+        raw = self.store.get_meta(_meta_key("layout", namespace))
+        if not raw:
+            return None
+        data = json.loads(raw)
+        found = (str(data["kind"]), int(data["dim"]))
+        with self._lock:
+            self._dims[namespace] = found
+        return found
+
+    def _set_layout(self, namespace: str, kind: str, dim: int) -> None:
+        self.store.set_meta(_meta_key("layout", namespace), json.dumps({"kind": kind, "dim": dim}))
+        with self._lock:
+            self._dims[namespace] = (kind, dim)
+
+    def _note_fingerprint(self, namespace: str, fingerprint: str) -> None:
+        if not fingerprint:
+            return
+        known = self._fps.get(namespace)
+        if known is not None and fingerprint in known:
+            return
+        raw = self.store.get_meta(_meta_key("fingerprints", namespace))
+        fps = set(json.loads(raw)) if raw else set()
+        if fingerprint not in fps:
+            fps.add(fingerprint)
+            self.store.set_meta(_meta_key("fingerprints", namespace), json.dumps(sorted(fps)))
+        with self._lock:
+            self._fps[namespace] = fps
+
+    def _forget_namespace_meta(self, namespace: str) -> None:
+        for part in ("layout", "fingerprints"):
+            self.store.set_meta(_meta_key(part, namespace), "")
+        with self._lock:
+            self._dims.pop(namespace, None)
+            self._fps.pop(namespace, None)
+
+    # -- reads ---------------------------------------------------------------------
+
+    def _lookup(
+        self, namespace: str, keys: Sequence[str], fingerprint: str | None, *, count: bool = True
+    ) -> tuple[list[Vector | None], list[int]]:
+        """(vectors, fingerprint ids) for ``keys``; None = miss.
+
+        Store outages and corrupt rows are misses (counted as errors).
+        """
+        now = self._clock()
+        fps = [0] * len(keys)
+        try:
+            blobs = self.store.get_many(TABLE, namespace, keys, now=now)
+        except StoreUnavailableError as exc:
+            log.warning(
+                "embedding store unavailable, treating %d reads as misses: %s", len(keys), exc
+            )
+            self._counters.add(namespace, errors=1, misses=len(keys) if count else 0)
+            return [None] * len(keys), fps
+        records, corrupt = decode_dense_batch(blobs, namespace, keys)
+        if corrupt:
+            log.warning("%d corrupt entries in %s treated as misses", len(corrupt), namespace)
+            self._counters.add(namespace, errors=len(corrupt))
+        want_fp = fingerprint_id(fingerprint) if fingerprint is not None else None
+        out: list[Vector | None] = []
+        saved = 0
+        for i, rec in enumerate(records):
+            if rec is not None and (want_fp is None or rec.fingerprint_id == want_fp):
+                out.append(rec.vector)
+                fps[i] = rec.fingerprint_id
+                saved += rec.dim * 4 if rec.dtype != "sparse" else rec.nbytes
+                continue
+            found = self._recall(namespace, keys[i], want_fp, now) if rec is None else None
+            if found is None:
+                out.append(None)
+                continue
+            out.append(found[0])
+            fps[i] = found[1]
+            saved += found[0].nbytes if isinstance(found[0], np.ndarray) else 8 * found[0].nnz
+        if count:
+            hits = sum(v is not None for v in out)
+            self._counters.add(
+                namespace,
+                hits=hits,
+                misses=len(out) - hits,
+                bytes_saved=saved,
+                time_saved=hits * self._costs.get(namespace, 0.0),
+            )
+        return out, fps
+
+    def _recall(
+        self, namespace: str, key: str, want_fp: int | None, now: float
+    ) -> tuple[Vector, int] | None:
+        if self._weak is None:
+            return None
+        found = self._weak.recall(TABLE, namespace, key, now=now)
+        if found is None:
+            return None
+        vec, fp = found
+        if want_fp is not None and fp != want_fp:
+            return None
+        return np.array(vec, dtype=np.float32), int(fp)
+
+    def _remember(
+        self,
+        namespace: str,
+        keys: Sequence[str],
+        obj: Any,
+        fps: Sequence[int],
+        rows: Sequence[int] | None = None,
+    ) -> None:
+        if self._weak is not None and isinstance(obj, np.ndarray):
+            self._weak.remember(TABLE, namespace, keys, obj, fps, rows)
+
+    def get(self, text: str, namespace: str, *, fingerprint: str | None = None) -> Vector | None:
+        """The cached vector for ``text`` (float32 or ``SparseVector``), or None."""
+        return self.get_by_hash(self.key_for(text), namespace, fingerprint=fingerprint)
+
+    def get_by_hash(
+        self, key: str, namespace: str, *, fingerprint: str | None = None
+    ) -> Vector | None:
+        """The cached vector stored under content hash ``key``, or None."""
+        namespace = self._ns(namespace)
+        _check_key(key)
+        vecs, fps = self._lookup(namespace, [key], fingerprint)
+        vec = vecs[0]
+        if isinstance(vec, np.ndarray):
+            vec = np.array(vec)  # own its memory; the caller may keep it
+            self._remember(namespace, [key], vec, fps, [-1])
+        return vec
+
+    def get_many(
+        self, texts: Sequence[str], namespace: str, *, fingerprint: str | None = None
+    ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
+        """Vectors for ``texts`` in one store round trip: ``(vectors, found_mask)``.
+
+        Dense namespaces give an ``(n, dim)`` float32 matrix whose missing rows are zero;
+        sparse namespaces give a list with ``None`` for misses. An empty namespace of
+        unknown dimension gives an ``(n, 0)`` matrix.
+        """
+        return self.get_many_by_hash(self.keys_for(texts), namespace, fingerprint=fingerprint)
+
+    def get_many_by_hash(
+        self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
+    ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
+        namespace = self._ns(namespace)
+        for key in keys:
+            _check_key(key)
+        if not keys:
+            layout = self._layout(namespace)
+            return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
+        found, fps = self._lookup(namespace, keys, fingerprint)
+        mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
+        layout = self._layout(namespace)
+        if layout is not None and layout[0] == "sparse":
+            return [v if isinstance(v, SparseVector) else None for v in found], mask
+        dim = (
+            layout[1]
+            if layout
+            else next((v.shape[0] for v in found if isinstance(v, np.ndarray)), 0)
+        )
+        out = np.zeros((len(keys), dim), dtype=np.float32)
+        rows = [i for i, v in enumerate(found) if isinstance(v, np.ndarray)]
+        if rows:
+            out[rows] = np.stack([found[i] for i in rows])  # type: ignore[misc]
+            self._remember(namespace, [keys[i] for i in rows], out, [fps[i] for i in rows], rows)
+        return out, mask
+
+    # -- writes --------------------------------------------------------------------
+
+    def put(
+        self,
+        text: str,
+        vector: Any,
+        namespace: str,
+        ttl: float | None = None,
+        *,
+        fingerprint: str = "",
+    ) -> str:
+        """Store ``vector`` for ``text``; return its content hash."""
+        key = self.key_for(text)
+        namespace = self._ns(namespace)
+        if isinstance(vector, SparseVector):
+            self._put_keys(namespace, [key], [vector], ttl, fingerprint)
+        else:
+            layout = self._layout(namespace)
+            vec = as_vector(vector, layout[1] if layout and layout[0] == "dense" else None)
+            self._put_keys(namespace, [key], vec[None, :], ttl, fingerprint)
+        return key
+
+    def put_many(
+        self,
+        texts: Sequence[str],
+        vectors: Any,
+        namespace: str,
+        ttl: float | None = None,
+        *,
+        fingerprint: str = "",
+    ) -> list[str]:
+        """Store one vector per text atomically (all or none); return the hashes."""
+        keys = self.keys_for(texts)
+        self.put_many_by_hash(keys, vectors, namespace, ttl, fingerprint=fingerprint)
+        return keys
+
+    def put_many_by_hash(
+        self,
+        keys: Sequence[str],
+        vectors: Any,
+        namespace: str,
+        ttl: float | None = None,
+        *,
+        fingerprint: str = "",
+    ) -> None:
+        namespace = self._ns(namespace)
+        for key in keys:
+            _check_key(key)
+        if not keys:
+            return
+        self._put_keys(namespace, keys, vectors, ttl, fingerprint)
+
+    def _validate_rows(self, namespace: str, n: int, vectors: Any) -> Any:
+        """Validated float32 matrix or list of SparseVector for ``n`` rows."""
+        layout = self._layout(namespace)
+        if isinstance(vectors, (list, tuple)) and vectors and isinstance(vectors[0], SparseVector):
+            if len(vectors) != n:
+                raise DimensionMismatchError(
+                    f"{len(vectors)} sparse vectors for {n} texts", expected=n, got=len(vectors)
+                )
+            if not all(isinstance(v, SparseVector) for v in vectors):
+                raise InvalidVectorError("mixed sparse and dense vectors in one batch")
+            if layout is not None and layout[0] != "sparse":
+                raise InvalidVectorError(f"namespace {namespace!r} holds dense vectors")
+            if layout is not None and layout[1]:
+                for i, v in enumerate(vectors):
+                    if v.nnz and int(v.indices[-1]) >= layout[1]:
+                        raise DimensionMismatchError(
+                            f"sparse vector {i} has index {int(v.indices[-1])} >= vocabulary "
+                            f"size {layout[1]}",
+                            expected=layout[1],
+                            got=int(v.indices[-1]) + 1,
+                        )
+            return list(vectors)
+        if layout is not None and layout[0] == "sparse":
+            raise InvalidVectorError(f"namespace {namespace!r} holds sparse vectors")
+        return as_matrix(vectors, rows=n, dim=layout[1] if layout else None)
+
+    def _put_keys(
+        self, namespace: str, keys: Sequence[str], vectors: Any, ttl: float | None, fingerprint: str
+    ) -> None:
+        rows = self._validate_rows(namespace, len(keys), vectors)
+        now = self._clock()
+        expires_at = self._expiry(ttl, now)
+        fp = fingerprint_id(fingerprint)
+        if isinstance(rows, list):
+            blobs = [encode_sparse(namespace, k, v, fp, now) for k, v in zip(keys, rows)]
+            kind, dim = "sparse", 0
+        else:
+            blobs = encode_dense(namespace, keys, rows, self.vector_dtype, fp, now)
+            kind, dim = "dense", int(rows.shape[1])
+        items = [Item(k, b, expires_at) for k, b in zip(keys, blobs)]
+        try:
+            self.store.put_many(TABLE, namespace, items, now=now)
+        except StoreUnavailableError as exc:
+            self._counters.add(namespace, errors=1)
+            if not self.fail_open:
+                raise
+            log.warning("embedding store unavailable, dropped %d writes: %s", len(items), exc)
+            return
+        if self._layout(namespace) is None:
+            self._set_layout(namespace, kind, dim)
+        self._note_fingerprint(namespace, fingerprint)
+        self._counters.add(namespace, sets=len(items))
+        if not isinstance(rows, list) and rows is vectors:
+            self._remember(namespace, keys, rows, [fp] * len(keys))
+        self._enforce_limits()
+
+    def _enforce_limits(self) -> None:
+        if self.max_entries is None and self.max_bytes is None:
+            return
+        self.store.evict(TABLE, None, max_entries=self.max_entries, max_bytes=self.max_bytes)
+
+    # -- removal -------------------------------------------------------------------
+
+    def invalidate(self, text_or_hash: str, namespace: str) -> bool:
+        """Remove the entry for a text (or a 64-hex content hash); True if one existed."""
+        namespace = self._ns(namespace)
+        if not isinstance(text_or_hash, str):
+            raise InvalidTypeError("invalidate takes a text or a content hash (str)")
+        keys = [self.key_for(text_or_hash)]
+        if _HEX64.fullmatch(text_or_hash):
+            keys.append(text_or_hash)
+        removed = self.store.delete_many(TABLE, namespace, keys)
+        self._counters.add(namespace, deletes=removed)
+        return removed > 0
+
+    def invalidate_model(self, model: str) -> int:
+        """Clear every namespace whose model part (or a recorded fingerprint) is ``model``."""
+        self._check_open()
+        removed = 0
+        for ns in self.store.namespaces(TABLE):
+            parts = ns.split(".")
+            ns_model = ".".join(parts[1:-1]) if len(parts) >= 3 else ns
+            if ns_model == model or model in self.models(ns).get(ns, []):
+                removed += self.clear_namespace(ns)
+        return removed
+
+    def clear_namespace(self, namespace: str) -> int:
+        """Remove every vector (and batch record) of a namespace; return the vector count."""
+        namespace = self._ns(namespace)
+        removed = self.store.clear(TABLE, namespace)
+        self.store.clear(BATCH_TABLE, namespace)
+        self._forget_namespace_meta(namespace)
+        self._counters.add(namespace, deletes=removed)
+        return removed
+
+    def clear(self) -> int:
+        """Remove every vector and batch record of every namespace; return the count."""
+        self._check_open()
+        names = self.store.namespaces(TABLE)
+        removed = self.store.clear(TABLE)
+        self.store.clear(BATCH_TABLE)
+        for ns in names:
+            self._forget_namespace_meta(ns)
+        return removed
+
+    def cleanup_expired(self) -> int:
+        """Sweep expired vectors and batch records now; return how many vectors."""
+        self._check_open()
+        now = self._clock()
+        self.store.purge_expired(BATCH_TABLE, now=now)
+        return len(self.store.purge_expired(TABLE, now=now))
+
+    # -- batches and dedup ---------------------------------------------------------
+
+    def deduplicate(self, items: Sequence[Any], namespace: str) -> tuple[list[Any], list[str]]:
+        """(items not yet cached, each distinct once; every input index's hash).
+
+        Items may be strings or objects with a ``content`` or ``text`` attribute.
+        """
+        namespace = self._ns(namespace)
+        texts = [_item_text(x, i) for i, x in enumerate(items)]
+        keys = self.keys_for(texts)
+        unique = list(dict.fromkeys(keys))
+        found = self._lookup(namespace, unique, None, count=False)[0] if unique else []
+        cached = {k for k, v in zip(unique, found) if v is not None}
+        seen: set[str] = set()
+        fresh: list[Any] = []
+        for item, key in zip(items, keys):
+            if key not in cached and key not in seen:
+                seen.add(key)
+                fresh.append(item)
+        return fresh, keys
+
+    def store_batch(
+        self, batch_id: str, hashes: Sequence[str], namespace: str, ttl: float | None = None
+    ) -> None:
+        """Remember which item hashes a batch held, so it can be reprocessed later."""
+        namespace = self._ns(namespace)
+        if not isinstance(batch_id, str) or not batch_id:
+            raise InvalidInputError("batch_id must be a non-empty str")
+        hashes = list(hashes)
+        for h in hashes:
+            _check_key(h)
+        now = self._clock()
+        key = content_hash(batch_id)
+        body = pack_payload({"id": batch_id, "hashes": hashes, "created_at": now})
+        item = Item(key, pack_record(KIND_BATCH, namespace, key, body), self._expiry(ttl, now))
+        self.store.put_many(BATCH_TABLE, namespace, [item], now=now)
+
+    def get_batch(self, batch_id: str, namespace: str) -> list[str] | None:
+        """The hashes stored for ``batch_id``, or None."""
+        namespace = self._ns(namespace)
+        key = content_hash(batch_id)
+        blob = self.store.get_many(BATCH_TABLE, namespace, [key], now=self._clock())[0]
+        if blob is None:
+            return None
+        try:
+            data = unpack_payload(unpack_record(blob, KIND_BATCH, namespace, key))
+            hashes = data["hashes"]
+            if data.get("id") != batch_id or not isinstance(hashes, list):
+                raise CorruptEntryError("batch record does not match its id")
+        except (CorruptEntryError, KeyError, TypeError, AttributeError):
+            log.warning("corrupt batch record %r in %s", batch_id, namespace)
+            return None
+        return [str(h) for h in hashes]
+
+    # -- models, stats, inspection ---------------------------------------------------
+
+    def record_cost(self, namespace: str, seconds_per_text: float) -> None:
+        """Tell the cache what one embedding costs, so stats can report ``time_saved``."""
+        with self._lock:
+            old = self._costs.get(namespace)
+            self._costs[namespace] = (
+                seconds_per_text if old is None else 0.8 * old + 0.2 * seconds_per_text
+            )
+
+    def models(self, namespace: str | None = None) -> dict[str, list[str]]:
+        """Fingerprints that wrote into each namespace (or one namespace)."""
+        self._check_open()
+        names = [namespace] if namespace is not None else self.store.namespaces(TABLE)
+        out: dict[str, list[str]] = {}
+        for ns in names:
+            raw = self.store.get_meta(_meta_key("fingerprints", ns))
+            out[ns] = sorted(json.loads(raw)) if raw else []
+        return out
+
+    def validate_models(self, namespace: str) -> None:
+        """Raise ``FingerprintMismatchError`` if a namespace mixes embedders."""
+        fps = self.models(self._ns(namespace))[namespace]
+        if len(fps) > 1:
+            raise FingerprintMismatchError(
+                f"namespace {namespace!r} holds vectors from {len(fps)} embedders: "
+                + ", ".join(fps)
+            )
+
+    def stats(self, namespace: str | None = None) -> CacheStats:
+        """Counters for one namespace, or totals with ``namespaces`` filled in."""
+        self._check_open()
+        if namespace is not None:
+            return self._ns_stats(self._ns(namespace))
+        names = sorted(set(self.store.namespaces(TABLE)) | set(self._counters.names()))
+        per = {ns: self._ns_stats(ns) for ns in names}
+        total: dict[str, Any] = {}
+        for st in per.values():
+            for k, v in st.as_dict().items():
+                if k not in ("hit_rate", "namespaces"):
+                    total[k] = total.get(k, 0) + v
+        return CacheStats(**total, namespaces=per)
+
+    def _ns_stats(self, namespace: str) -> CacheStats:
+        info = self.store.info(TABLE, namespace)
+        c = self._counters.get(namespace)
+        return CacheStats(
+            entries=info.entries,
+            bytes=info.bytes,
+            evictions=info.evictions,
+            expirations=info.expirations,
+            **c,
+        )
+
+    def inspect(self, namespace: str, *, limit: int = 20) -> dict[str, Any]:
+        """Layout, fingerprints, and the ``limit`` oldest items with their ages.
+
+        An item's age is given in seconds and in insertions since it was added.
+        """
+        namespace = self._ns(namespace)
+        now = self._clock()
+        created: list[tuple[float, str]] = []
+        corrupt = 0
+        for batch in self.store.scan(TABLE, namespace):
+            for item in batch:
+                try:
+                    rec = decode_vector_record(item.value, namespace, item.key)
+                except CorruptEntryError:
+                    corrupt += 1
+                    continue
+                created.append((rec.created_at, item.key))
+        created.sort()
+        n = len(created)
+        items = [
+            {
+                "hash": key,
+                "created_at": at,
+                "age_seconds": max(0.0, now - at),
+                "age_insertions": n - 1 - i,
+            }
+            for i, (at, key) in enumerate(created[:limit])
+        ]
+        layout = self._layout(namespace)
+        return {
+            "namespace": namespace,
+            "entries": n,
+            "corrupt": corrupt,
+            "kind": layout[0] if layout else None,
+            "dim": layout[1] if layout else None,
+            "vector_dtype": self.vector_dtype,
+            "fingerprints": self.models(namespace)[namespace],
+            "oldest": items[0] if items else None,
+            "items": items,
+        }
+
+    def check(self, fix: bool = False) -> list[str]:
+        """Problems in the store and its records; corrupt records are removed when ``fix``."""
+        self._check_open()
+        problems = list(self.store.check(fix=fix))
+        for ns in self.store.namespaces(TABLE):
+            layout = self._layout(ns)
+            bad: list[str] = []
+            for batch in self.store.scan(TABLE, ns):
+                for item in batch:
+                    try:
+                        rec = decode_vector_record(item.value, ns, item.key)
+                    except CorruptEntryError as exc:
+                        bad.append(item.key)
+                        problems.append(f"{ns}/{item.key[:12]}: {exc}")
+                        continue
+                    if layout is not None and (
+                        (rec.dtype == "sparse") != (layout[0] == "sparse")
+                        or (layout[0] == "dense" and rec.dim != layout[1])
+                    ):
+                        bad.append(item.key)
+                        problems.append(f"{ns}/{item.key[:12]}: layout differs from namespace")
+            if fix and bad:
+                self.store.delete_many(TABLE, ns, bad)
+        return problems
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the cache (and its store, if the cache created it)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_store:
+            self.store.close()
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"EmbeddingCache(store={self.store!r}, vector_dtype={self.vector_dtype!r})"
+
+
+def _check_key(key: object) -> None:
+    if not isinstance(key, str) or not _HEX64.fullmatch(key):
+        raise InvalidInputError(f"not a content hash (64 lowercase hex characters): {key!r}")
+
+
+def _item_text(item: Any, index: int) -> str:
+    if isinstance(item, str):
+        return item
+    for attr in ("content", "text", "page_content"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str):
+            return value
+    raise InvalidTypeError(
+        f"items[{index}] is {type(item).__name__}; expected str or an object with a "
+        "str .content or .text attribute"
+    )
+
+
+def iter_texts(items: Iterable[Any]) -> list[str]:
+    return [_item_text(x, i) for i, x in enumerate(items)]

@@ -1,0 +1,286 @@
+"""``CachedEmbedder`` / ``AsyncCachedEmbedder``: only never-seen texts reach the embedder.
+
+Both share one flow (:func:`CachedEmbedder._flow`): look every distinct text up in one
+batch, claim the misses in the single-flight table, re-check the store for keys another
+caller finished meanwhile, embed what is left in ``batch_size`` chunks (validating each
+chunk before anything of it is cached), and wait for keys other callers are embedding.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Generator, Hashable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._flow import Embed, Wait, run_async, run_sync
+from ..codecs import SparseVector, as_matrix
+from ..errors import DimensionMismatchError, InvalidVectorError
+from ..keys import validate_namespace
+from ..stats import CacheStats
+from .cache import EmbeddingCache
+from .protocol import default_namespace, embedder_kind, validate_embedder
+from .singleflight import LeaderGone
+
+__all__ = ["AsyncCachedEmbedder", "CachedEmbedder", "EmbedStats"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class EmbedStats:
+    """What a cached embedder did in this process.
+
+    ``texts``: texts asked for; ``unique``: distinct texts per call, summed; ``hits``:
+    distinct texts served from the cache; ``embedded``: texts sent to the embedder;
+    ``waited``: texts another caller was already embedding (single-flight);
+    ``embed_seconds``: time spent inside the embedder.
+    """
+
+    texts: int = 0
+    unique: int = 0
+    hits: int = 0
+    embedded: int = 0
+    waited: int = 0
+    embedder_calls: int = 0
+    embed_seconds: float = 0.0
+    cache: CacheStats | None = None
+
+    @property
+    def hit_rate(self) -> float:
+        return self.hits / self.unique if self.unique else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["cache"] = self.cache.as_dict() if self.cache else None
+        out["hit_rate"] = self.hit_rate
+        return out
+
+
+class _Base:
+    def __init__(
+        self,
+        embedder: Any = None,
+        cache: EmbeddingCache | None = None,
+        *,
+        namespace: str | None = None,
+        batch_size: int = 256,
+        progress: bool | Progress = False,
+        wait_timeout: float = 300.0,
+    ) -> None:
+        if embedder is None:
+            from .default import default_embedder
+
+            embedder = default_embedder()
+        validate_embedder(embedder)
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError("batch_size must be a positive int")
+        self.embedder = embedder
+        self.cache = cache if cache is not None else EmbeddingCache()
+        self.namespace = validate_namespace(
+            namespace if namespace is not None else default_namespace(embedder)
+        )
+        self.kind = embedder_kind(embedder)
+        self.dim = int(embedder.dim)
+        self.fingerprint = str(embedder.fingerprint)
+        self.batch_size = batch_size
+        self.wait_timeout = float(wait_timeout)
+        self._progress = _make_progress(progress)
+        self._lock = threading.Lock()
+        self._stats: dict[str, float] = dict.fromkeys(
+            ("texts", "unique", "hits", "embedded", "waited", "embedder_calls", "embed_seconds"), 0
+        )
+
+    def _count(self, **deltas: float) -> None:
+        with self._lock:
+            for k, v in deltas.items():
+                self._stats[k] += v
+
+    def stats(self) -> EmbedStats:
+        with self._lock:
+            s = dict(self._stats)
+        return EmbedStats(
+            **{k: (v if k == "embed_seconds" else int(v)) for k, v in s.items()},  # type: ignore[arg-type]
+            cache=self.cache.stats(self.namespace),
+        )
+
+    def _check_output(self, raw: Any, rows: int) -> Any:
+        """Validate an embedder's output for ``rows`` texts; raise before caching any."""
+        if self.kind == "sparse":
+            if not isinstance(raw, (list, tuple)) or len(raw) != rows:
+                got = len(raw) if isinstance(raw, (list, tuple)) else None
+                raise DimensionMismatchError(
+                    f"sparse embedder returned {got} vectors for {rows} texts",
+                    expected=rows,
+                    got=got,
+                )
+            if not all(isinstance(v, SparseVector) for v in raw):
+                raise InvalidVectorError("sparse embedder must return SparseVector objects")
+            return list(raw)
+        try:
+            return as_matrix(raw, rows=rows, dim=self.dim or None, what="embedder output")
+        except DimensionMismatchError:
+            raise
+        except InvalidVectorError as exc:
+            raise type(exc)(f"embedder returned bad vectors: {exc}") from None
+
+    def _empty(self) -> npt.NDArray[np.float32] | list[SparseVector]:
+        return [] if self.kind == "sparse" else np.zeros((0, self.dim), dtype=np.float32)
+
+    def _flow(
+        self, texts: Sequence[str]
+    ) -> Generator[Embed | Wait, Any, npt.NDArray[np.float32] | list[SparseVector]]:
+        cache, ns, fp = self.cache, self.namespace, self.fingerprint
+        keys = cache.keys_for(texts)
+        if not keys:
+            return self._empty()
+        first: dict[str, str] = {}
+        for key, text in zip(keys, texts):
+            first.setdefault(key, text)
+        unique = list(first)
+        self._count(texts=len(keys), unique=len(unique))
+        vecs, _ = cache._lookup(ns, unique, fp)
+        got: dict[str, Any] = {k: v for k, v in zip(unique, vecs) if v is not None}
+        self._count(hits=len(got))
+        missing = [k for k in unique if k not in got]
+        total = len(missing)
+        done = 0
+        for attempt in range(3):
+            if not missing:
+                break
+            lead, follow = cache.flights.claim((ns, fp, k) for k in missing)
+            pending: set[Hashable] = set(lead)
+            try:
+                if lead:
+                    lead_keys = [fk[2] for fk in lead]  # type: ignore[index]
+                    again, _ = cache._lookup(ns, lead_keys, fp, count=False)
+                    ready = {k: v for k, v in zip(lead_keys, again) if v is not None}
+                    got.update(ready)
+                    cache.flights.resolve({(ns, fp, k): v for k, v in ready.items()})
+                    pending.difference_update((ns, fp, k) for k in ready)
+                    todo = [k for k in lead_keys if k not in ready]
+                    for i in range(0, len(todo), self.batch_size):
+                        chunk = todo[i : i + self.batch_size]
+                        started = time.perf_counter()
+                        raw = yield Embed([first[k] for k in chunk])
+                        elapsed = time.perf_counter() - started
+                        rows = self._check_output(raw, len(chunk))
+                        cache._put_keys(ns, chunk, rows, None, fp)
+                        cache.record_cost(ns, elapsed / len(chunk))
+                        self._count(embedded=len(chunk), embedder_calls=1, embed_seconds=elapsed)
+                        results = {k: rows[j] for j, k in enumerate(chunk)}
+                        got.update(results)
+                        cache.flights.resolve({(ns, fp, k): v for k, v in results.items()})
+                        pending.difference_update((ns, fp, k) for k in chunk)
+                        done += len(chunk)
+                        if self._progress:
+                            self._progress(done, total)
+            except GeneratorExit:
+                cache.flights.fail(pending, LeaderGone("the embedding caller was cancelled"))
+                raise
+            except BaseException as exc:
+                cache.flights.fail(pending, exc)
+                raise
+            missing = []
+            if not follow:
+                break
+            self._count(waited=len(follow))
+            yield Wait(list(follow.values()), self.wait_timeout)
+            retry: list[str] = []
+            for fkey, fut in follow.items():
+                key = fkey[2]  # type: ignore[index]
+                if fut.done() and fut.exception() is None:
+                    got[key] = fut.result()
+                elif attempt == 2 and fut.done():
+                    raise fut.exception()  # type: ignore[misc]
+                else:
+                    retry.append(key)  # leader failed, was cancelled, or is too slow
+            missing = retry
+        if missing:
+            raise LeaderGone(f"{len(missing)} texts were still being embedded by other callers")
+        if self.kind == "sparse":
+            return [got[k] for k in keys]
+        pos = {k: i for i, k in enumerate(unique)}
+        mat = np.stack([np.asarray(got[k], dtype=np.float32) for k in unique])
+        if len(unique) == len(keys):
+            return mat
+        return mat[[pos[k] for k in keys]]
+
+
+class CachedEmbedder(_Base):
+    """Wrap any embedder so only never-seen texts are embedded.
+
+    Args:
+        embedder: an ``Embedder`` (default: :func:`nearcache.default_embedder`).
+        cache: an ``EmbeddingCache`` (default: in memory, 100 MB).
+        namespace: default ``"{provider}.{model}.{kind}"`` of the embedder.
+        batch_size: most texts per embedder call.
+        progress: True for a progress bar, or a ``callback(done, total)``.
+        wait_timeout: seconds to wait for another caller embedding the same text
+            before embedding it ourselves.
+
+    >>> import numpy as np
+    >>> from nearcache import FunctionEmbedder
+    >>> emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 4)), dim=4, name="ones")
+    >>> cached = CachedEmbedder(emb)
+    >>> cached.embed(["a", "b", "a"]).shape
+    (3, 4)
+    >>> cached.stats().embedded
+    2
+    """
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32] | list[SparseVector]:
+        """Vectors for ``texts`` in input order; only cache misses reach the embedder."""
+        return run_sync(self._flow(texts), self.embedder.embed)
+
+    def embed_one(self, text: str) -> npt.NDArray[np.float32] | SparseVector:
+        return self.embed([text])[0]
+
+    def __repr__(self) -> str:
+        return f"CachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
+
+
+class AsyncCachedEmbedder(_Base):
+    """``CachedEmbedder`` for asyncio: awaits an async embedder (or runs a sync one in a
+    thread) and does store work off the event loop. Same flow, same single-flight table.
+    """
+
+    async def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32] | list[SparseVector]:
+        return await run_async(self._flow(texts), self.embedder.embed)
+
+    async def embed_one(self, text: str) -> npt.NDArray[np.float32] | SparseVector:
+        return (await self.embed([text]))[0]
+
+    def __repr__(self) -> str:
+        return f"AsyncCachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
+
+
+def _make_progress(progress: bool | Progress) -> Progress | None:
+    if callable(progress):
+        return progress
+    if not progress:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        tqdm = None
+    if tqdm is not None:
+        bar: Any = None
+
+        def update_tqdm(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=total, unit="text", desc="embedding")
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+                bar = None
+
+        return update_tqdm
+    from ..errors import MissingExtraError
+
+    raise MissingExtraError("cli", "tqdm", "progress=True")

@@ -1,0 +1,168 @@
+"""Embedder protocols and the callable adapter.
+
+An embedder is anything with ``embed(texts) -> (n, dim) array``, ``dim`` and
+``fingerprint`` (model id + revision + output normalization). Two embedders with
+different fingerprints never share cached vectors. Optional attributes ``provider``,
+``model`` and ``kind`` (``"dense"``/``"sparse"``) name the default cache namespace
+``"{provider}.{model}.{kind}"``; sparse embedders return a list of ``SparseVector``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import InvalidTypeError
+
+__all__ = [
+    "AsyncEmbedder",
+    "AsyncFunctionEmbedder",
+    "Embedder",
+    "FunctionEmbedder",
+    "default_namespace",
+    "embedder_kind",
+    "validate_embedder",
+]
+
+EmbedOutput = "npt.NDArray[np.floating[Any]] | list[SparseVector]"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Synchronous embedder: ``embed(texts)`` returns an ``(len(texts), dim)`` array."""
+
+    dim: int
+    fingerprint: str
+
+    def embed(self, texts: Sequence[str]) -> Any: ...
+
+
+@runtime_checkable
+class AsyncEmbedder(Protocol):
+    """Asynchronous embedder: ``await embed(texts)``."""
+
+    dim: int
+    fingerprint: str
+
+    async def embed(self, texts: Sequence[str]) -> Any: ...
+
+
+def validate_embedder(embedder: object, *, what: str = "embedder") -> None:
+    """Raise a clear ``TypeError`` if ``embedder`` does not look like an embedder."""
+    missing = [a for a in ("embed", "dim", "fingerprint") if not hasattr(embedder, a)]
+    if missing:
+        raise InvalidTypeError(
+            f"{what} {type(embedder).__name__} lacks {', '.join(missing)}; an embedder needs "
+            "embed(texts), dim and fingerprint (wrap a function with FunctionEmbedder)"
+        )
+    if not callable(getattr(embedder, "embed", None)):
+        raise InvalidTypeError(f"{what}.embed is not callable")
+
+
+def embedder_kind(embedder: object) -> str:
+    kind = getattr(embedder, "kind", "dense")
+    if kind not in ("dense", "sparse"):
+        raise ValueError(f"embedder kind must be 'dense' or 'sparse', not {kind!r}")
+    return str(kind)
+
+
+def _segment(value: str) -> str:
+    return value.replace(" ", "-") or "unknown"
+
+
+def default_namespace(embedder: object) -> str:
+    """``"{provider}.{model}.{kind}"`` for an embedder (``custom`` provider if unknown)."""
+    provider = getattr(embedder, "provider", None) or "custom"
+    model = getattr(embedder, "model", None) or getattr(embedder, "name", None)
+    if not model:
+        model = str(getattr(embedder, "fingerprint", "unknown"))
+    return f"{_segment(str(provider))}.{_segment(str(model))}.{embedder_kind(embedder)}"
+
+
+def _fingerprint(provider: str, name: str, revision: str, dim: int, normalize: bool) -> str:
+    return f"{provider}/{name}@{revision or 'unversioned'};dim={dim};l2norm={int(normalize)}"
+
+
+def _l2(mat: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
+    mat = np.asarray(mat, dtype=np.float32)
+    norms = np.linalg.norm(mat, axis=1, keepdims=True)
+    out: npt.NDArray[np.float32] = (mat / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return out
+
+
+class FunctionEmbedder:
+    """Adapt a function ``texts -> vectors`` to the ``Embedder`` protocol.
+
+    Args:
+        fn: takes a list of strings, returns an ``(n, dim)`` array (or ``SparseVector``s
+            when ``kind="sparse"``).
+        dim: output dimension (vocabulary size for sparse; 0 if unknown).
+        name: the model name; part of the fingerprint and the default namespace.
+        revision: model revision; part of the fingerprint.
+        normalize: L2-normalize dense outputs (part of the fingerprint).
+
+    >>> import numpy as np
+    >>> emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 3)), dim=3, name="ones")
+    >>> emb.embed(["a", "b"]).shape
+    (2, 3)
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[list[str]], Any],
+        dim: int,
+        name: str,
+        *,
+        revision: str = "",
+        provider: str = "function",
+        kind: str = "dense",
+        normalize: bool = False,
+    ) -> None:
+        if not callable(fn):
+            raise InvalidTypeError("fn must be callable")
+        if inspect.iscoroutinefunction(fn):
+            raise InvalidTypeError("fn is async; use AsyncFunctionEmbedder")
+        if not isinstance(dim, int) or dim < 0:
+            raise ValueError("dim must be a non-negative int")
+        self._fn = fn
+        self.dim = dim
+        self.name = self.model = name
+        self.provider = provider
+        self.revision = revision
+        self.kind = kind
+        self.normalize = normalize
+        self.fingerprint = _fingerprint(provider, name, revision, dim, normalize)
+
+    def _post(self, out: Any) -> Any:
+        if self.kind == "dense" and self.normalize:
+            return _l2(out)
+        return out
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        return self._post(self._fn(list(texts)))
+
+    def __repr__(self) -> str:
+        return f"FunctionEmbedder({self.fingerprint!r})"
+
+
+class AsyncFunctionEmbedder(FunctionEmbedder):
+    """``FunctionEmbedder`` for an ``async def fn(texts)``."""
+
+    def __init__(
+        self,
+        fn: Callable[[list[str]], Awaitable[Any]],
+        dim: int,
+        name: str,
+        **kwargs: Any,
+    ) -> None:
+        if not inspect.iscoroutinefunction(fn):
+            raise InvalidTypeError("fn must be an async function")
+        super().__init__(lambda texts: None, dim, name, **kwargs)
+        self._afn = fn
+
+    async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
+        return self._post(await self._afn(list(texts)))

@@ -1,0 +1,93 @@
+"""``CacheStats``: counters of a cache, per namespace and in total."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+__all__ = ["CacheStats", "Counters"]
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """A snapshot of cache counters.
+
+    ``hits``/``misses``/``sets``/``deletes``/``errors``/``bytes_saved``/``time_saved`` are
+    counted by this process; ``entries``/``bytes``/``evictions``/``expirations`` come from
+    the store and so include every process sharing it. ``namespaces`` holds the same
+    figures per namespace when the snapshot is a total.
+    """
+
+    hits: int = 0
+    misses: int = 0
+    sets: int = 0
+    deletes: int = 0
+    errors: int = 0
+    evictions: int = 0
+    expirations: int = 0
+    entries: int = 0
+    bytes: int = 0
+    bytes_saved: int = 0
+    time_saved: float = 0.0
+    namespaces: Mapping[str, CacheStats] = field(default_factory=dict)
+
+    @property
+    def hit_rate(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+    @property
+    def size(self) -> int:
+        return self.entries
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "namespaces"}
+        out["hit_rate"] = self.hit_rate
+        if self.namespaces:
+            out["namespaces"] = {k: v.as_dict() for k, v in self.namespaces.items()}
+        return out
+
+
+@dataclass
+class _Count:
+    hits: int = 0
+    misses: int = 0
+    sets: int = 0
+    deletes: int = 0
+    errors: int = 0
+    bytes_saved: int = 0
+    time_saved: float = 0.0
+
+
+class Counters:
+    """Thread-safe per-namespace process-local counters."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_ns: dict[str, _Count] = {}
+
+    def add(self, namespace: str, **deltas: float) -> None:
+        with self._lock:
+            c = self._by_ns.get(namespace)
+            if c is None:
+                c = self._by_ns[namespace] = _Count()
+            for name, delta in deltas.items():
+                setattr(c, name, getattr(c, name) + delta)
+
+    def get(self, namespace: str) -> dict[str, Any]:
+        with self._lock:
+            c = self._by_ns.get(namespace)
+            return asdict(c) if c is not None else asdict(_Count())
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return list(self._by_ns)
+
+    def reset(self, namespace: str | None = None) -> None:
+        with self._lock:
+            if namespace is None:
+                self._by_ns.clear()
+            else:
+                self._by_ns.pop(namespace, None)

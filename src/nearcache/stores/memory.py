@@ -1,0 +1,408 @@
+"""``MemoryStore``: one process, ephemeral, LRU with an optional byte budget."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import CacheClosedError
+from .protocol import TABLES, Changes, Item, NamespaceInfo, check_table
+
+__all__ = ["MemoryStore"]
+
+#: Change-log events kept per namespace before readers must reload.
+LOG_RETENTION = 100_000
+
+
+class _Entry:
+    __slots__ = ("expires_at", "tick", "value")
+
+    def __init__(self, value: bytes, expires_at: float | None, tick: int) -> None:
+        self.value = value
+        self.expires_at = expires_at
+        self.tick = tick
+
+
+@dataclass
+class _Namespace:
+    entries: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)  # LRU first
+    bytes: int = 0
+    version: int = 0
+    evictions: int = 0
+    expirations: int = 0
+    log: list[tuple[int, str, str]] = field(default_factory=list)  # (version, op, key)
+
+
+class MemoryStore:
+    """Records in process memory; fastest, gone when the process exits.
+
+    ``max_bytes`` bounds the bytes of all stored values; when a write goes over it, the
+    least recently used records (across tables) are evicted and counted as evictions.
+
+    Caches may ``remember`` the arrays they hand out. An evicted record whose array is
+    still referenced somewhere in the program stays reachable through ``recall`` (a weak
+    reference) until that array is dropped, so a hot item is not recomputed needlessly.
+    Deletes, clears, replacements and expiry forget such references.
+
+    >>> store = MemoryStore(max_bytes=100 * 1024 * 1024)
+    """
+
+    def __init__(self, *, max_bytes: int | None = None) -> None:
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must be >= 0")
+        self.max_bytes = max_bytes
+        self.url = "memory://"
+        self._tables: dict[str, dict[str, _Namespace]] = {t: {} for t in TABLES}
+        self._meta: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._ticks = itertools.count(1)
+        self._total_bytes = 0
+        self._closed = False
+        self._refs: dict[tuple[str, str, str], tuple[weakref.ref[Any], int, Any, float | None]] = {}
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _ns(self, table: str, namespace: str, create: bool = False) -> _Namespace | None:
+        if self._closed:
+            raise CacheClosedError("store is closed")
+        spaces = self._tables[check_table(table)]
+        ns = spaces.get(namespace)
+        if ns is None and create:
+            ns = spaces[namespace] = _Namespace()
+        return ns
+
+    def _log(self, table: str, ns: _Namespace, op: str, keys: Sequence[str]) -> None:
+        if TABLES[table].log:
+            ns.log.extend((ns.version, op, k) for k in keys)
+            if len(ns.log) > LOG_RETENTION * 2:
+                del ns.log[: len(ns.log) - LOG_RETENTION]
+
+    def _remove(self, ns: _Namespace, key: str) -> _Entry | None:
+        entry = ns.entries.pop(key, None)
+        if entry is not None:
+            ns.bytes -= len(entry.value)
+            self._total_bytes -= len(entry.value)
+        return entry
+
+    def _enforce_budget(self) -> None:
+        if self.max_bytes is None:
+            return
+        while self._total_bytes > self.max_bytes:
+            victim = self._global_lru(None)
+            if victim is None:
+                return
+            table, name, key = victim
+            ns = self._tables[table][name]
+            self._remove(ns, key)
+            ns.evictions += 1
+            ns.version += 1
+            self._log(table, ns, "delete", [key])
+
+    def _global_lru(self, table: str | None) -> tuple[str, str, str] | None:
+        best: tuple[int, str, str, str] | None = None
+        for t in [table] if table else list(self._tables):
+            for name, ns in self._tables[t].items():
+                if ns.entries:
+                    key, entry = next(iter(ns.entries.items()))
+                    if best is None or entry.tick < best[0]:
+                        best = (entry.tick, t, name, key)
+        return None if best is None else best[1:]
+
+    # -- Store protocol ------------------------------------------------------------
+
+    def get_many(
+        self, table: str, namespace: str, keys: Sequence[str], *, now: float, touch: bool = True
+    ) -> list[bytes | None]:
+        with self._lock:
+            ns = self._ns(table, namespace)
+            if ns is None:
+                return [None] * len(keys)
+            entries = ns.entries
+            out: list[bytes | None] = []
+            append_out = out.append
+            for key in keys:
+                entry = entries.get(key)
+                if entry is None or (entry.expires_at is not None and entry.expires_at <= now):
+                    append_out(None)
+                    continue
+                if touch:
+                    entry.tick = next(self._ticks)
+                    entries.move_to_end(key)
+                append_out(entry.value)
+            return out
+
+    def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
+        with self._lock:
+            ns = self._ns(table, namespace, create=True)
+            assert ns is not None
+            self._forget(table, namespace, [i.key for i in items])
+            for item in items:
+                self._remove(ns, item.key)
+                ns.entries[item.key] = _Entry(item.value, item.expires_at, next(self._ticks))
+                ns.bytes += len(item.value)
+                self._total_bytes += len(item.value)
+            ns.version += 1
+            self._log(table, ns, "put", [i.key for i in items])
+            version = ns.version
+            self._enforce_budget()
+            return version
+
+    def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
+        with self._lock:
+            ns = self._ns(table, namespace, create=True)
+            assert ns is not None
+            entry = ns.entries.get(item.key)
+            if entry is not None and (entry.expires_at is None or entry.expires_at > now):
+                return False
+            self.put_many(table, namespace, [item], now=now)
+            return True
+
+    def delete_many(self, table: str, namespace: str, keys: Sequence[str]) -> int:
+        with self._lock:
+            ns = self._ns(table, namespace)
+            if ns is None:
+                return 0
+            self._forget(table, namespace, keys)
+            gone = [k for k in dict.fromkeys(keys) if self._remove(ns, k) is not None]
+            if gone:
+                ns.version += 1
+                self._log(table, ns, "delete", gone)
+            return len(gone)
+
+    def clear(self, table: str, namespace: str | None = None) -> int:
+        with self._lock:
+            self._ns(table, "")  # closed/table check
+            names = [namespace] if namespace is not None else list(self._tables[table])
+            removed = 0
+            for name in names:
+                ns = self._tables[table].get(name)
+                if ns is None:
+                    continue
+                removed += len(ns.entries)
+                self._forget(table, name, None)
+                self._total_bytes -= ns.bytes
+                ns.entries.clear()
+                ns.bytes = 0
+                ns.version += 1
+                if TABLES[table].log:
+                    ns.log.append((ns.version, "clear", ""))
+            return removed
+
+    def purge_expired(
+        self, table: str, namespace: str | None = None, *, now: float, limit: int | None = None
+    ) -> list[tuple[str, str]]:
+        with self._lock:
+            self._ns(table, "")
+            names = [namespace] if namespace is not None else list(self._tables[table])
+            gone: list[tuple[str, str]] = []
+            for name in names:
+                ns = self._tables[table].get(name)
+                if ns is None:
+                    continue
+                keys = [
+                    k
+                    for k, e in ns.entries.items()
+                    if e.expires_at is not None and e.expires_at <= now
+                ]
+                if limit is not None:
+                    keys = keys[: max(0, limit - len(gone))]
+                if not keys:
+                    continue
+                for k in keys:
+                    self._remove(ns, k)
+                self._forget(table, name, keys)
+                ns.expirations += len(keys)
+                ns.version += 1
+                self._log(table, ns, "delete", keys)
+                gone.extend((name, k) for k in keys)
+            return gone
+
+    def evict(
+        self,
+        table: str,
+        namespace: str | None = None,
+        *,
+        max_entries: int | None = None,
+        max_bytes: int | None = None,
+    ) -> list[tuple[str, str]]:
+        with self._lock:
+            self._ns(table, "")
+            gone: list[tuple[str, str]] = []
+            touched: dict[str, list[str]] = {}
+            info = self.info(table, namespace)
+            entries, size = info.entries, info.bytes
+            while (max_entries is not None and entries > max_entries) or (
+                max_bytes is not None and size > max_bytes
+            ):
+                if namespace is not None:
+                    ns = self._tables[table][namespace]
+                    key = next(iter(ns.entries))
+                    name = namespace
+                else:
+                    victim = self._global_lru(table)
+                    assert victim is not None
+                    _, name, key = victim
+                    ns = self._tables[table][name]
+                entry = self._remove(ns, key)
+                assert entry is not None
+                entries -= 1
+                size -= len(entry.value)
+                ns.evictions += 1
+                touched.setdefault(name, []).append(key)
+                gone.append((name, key))
+            for name, keys in touched.items():
+                ns = self._tables[table][name]
+                ns.version += 1
+                self._log(table, ns, "delete", keys)
+            return gone
+
+    def namespaces(self, table: str) -> list[str]:
+        with self._lock:
+            self._ns(table, "")
+            return [n for n, ns in self._tables[table].items() if ns.entries]
+
+    def info(self, table: str, namespace: str | None = None) -> NamespaceInfo:
+        with self._lock:
+            self._ns(table, "")
+            spaces = (
+                [self._tables[table][namespace]]
+                if namespace is not None and namespace in self._tables[table]
+                else ([] if namespace is not None else list(self._tables[table].values()))
+            )
+            return NamespaceInfo(
+                entries=sum(len(ns.entries) for ns in spaces),
+                bytes=sum(ns.bytes for ns in spaces),
+                version=sum(ns.version for ns in spaces),
+                evictions=sum(ns.evictions for ns in spaces),
+                expirations=sum(ns.expirations for ns in spaces),
+            )
+
+    def scan(self, table: str, namespace: str, *, batch_size: int = 1000) -> Iterator[list[Item]]:
+        with self._lock:
+            ns = self._ns(table, namespace)
+            snapshot = (
+                []
+                if ns is None
+                else [Item(k, e.value, e.expires_at) for k, e in ns.entries.items()]
+            )
+        for i in range(0, len(snapshot), batch_size):
+            yield snapshot[i : i + batch_size]
+
+    def changes(self, table: str, namespace: str, since: int) -> Changes:
+        with self._lock:
+            ns = self._ns(table, namespace)
+            if ns is None or ns.version <= since:
+                return Changes(since if ns is None else ns.version, [])
+            log = ns.log
+            if not log or log[0][0] > since + 1:
+                return Changes(ns.version, None)
+            return Changes(ns.version, [(op, key) for v, op, key in log if v > since])
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            if self._closed:
+                raise CacheClosedError("store is closed")
+            return self._meta.get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            if self._closed:
+                raise CacheClosedError("store is closed")
+            self._meta[key] = value
+
+    def check(self, fix: bool = False) -> list[str]:
+        with self._lock:
+            if self._closed:
+                raise CacheClosedError("store is closed")
+            problems: list[str] = []
+            total = 0
+            for table, spaces in self._tables.items():
+                for name, ns in spaces.items():
+                    real = sum(len(e.value) for e in ns.entries.values())
+                    total += real
+                    if real != ns.bytes:
+                        problems.append(
+                            f"{table}/{name}: byte counter {ns.bytes} != recount {real}"
+                        )
+                        if fix:
+                            ns.bytes = real
+            if total != self._total_bytes:
+                problems.append(f"total byte counter {self._total_bytes} != recount {total}")
+                if fix:
+                    self._total_bytes = total
+            return problems
+
+    # -- weak references to handed-out values ------------------------------------
+
+    def remember(
+        self,
+        table: str,
+        namespace: str,
+        keys: Sequence[str],
+        obj: Any,
+        extras: Sequence[Any],
+        rows: Sequence[int] | None = None,
+    ) -> None:
+        """Note that row ``rows[i]`` (default ``i``) of ``obj`` holds ``keys[i]`` (weakly)."""
+        try:
+            keys = list(keys)
+
+            def drop(ref: weakref.ref[Any], keys: list[str] = keys) -> None:
+                with self._lock:
+                    for k in keys:
+                        cur = self._refs.get((table, namespace, k))
+                        if cur is not None and cur[0] is ref:
+                            del self._refs[(table, namespace, k)]
+
+            ref = weakref.ref(obj, drop)
+        except TypeError:
+            return
+        with self._lock:
+            spaces = self._tables[check_table(table)].get(namespace)
+            for i, (key, extra) in enumerate(zip(keys, extras)):
+                entry = spaces.entries.get(key) if spaces is not None else None
+                if entry is None:
+                    continue  # only values the store holds right now can be remembered
+                self._refs[(table, namespace, key)] = (
+                    ref,
+                    i if rows is None else rows[i],
+                    extra,
+                    entry.expires_at,
+                )
+
+    def recall(self, table: str, namespace: str, key: str, *, now: float) -> tuple[Any, Any] | None:
+        """(row, extra) of a remembered, unexpired value whose owner is alive, else None."""
+        with self._lock:
+            found = self._refs.get((table, namespace, key))
+        if found is None or (found[3] is not None and found[3] <= now):
+            return None
+        obj = found[0]()
+        if obj is None:
+            return None
+        return (obj if found[1] < 0 else obj[found[1]]), found[2]
+
+    def _forget(self, table: str, namespace: str, keys: Sequence[str] | None) -> None:
+        if not self._refs:
+            return
+        if keys is None:
+            for k in [k for k in self._refs if k[0] == table and k[1] == namespace]:
+                del self._refs[k]
+        else:
+            for key in keys:
+                self._refs.pop((table, namespace, key), None)
+
+    def close(self) -> None:
+        with self._lock:
+            self._refs.clear()
+            self._closed = True
+            for spaces in self._tables.values():
+                spaces.clear()
+            self._total_bytes = 0
+
+    def __repr__(self) -> str:
+        return f"MemoryStore(max_bytes={self.max_bytes})"

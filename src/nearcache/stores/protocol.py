@@ -1,0 +1,177 @@
+"""The ``Store`` protocol: the one storage contract every cache is written against.
+
+A store holds opaque, already-encoded records (see :mod:`nearcache.codecs`) in a few fixed
+*tables*, each split into *namespaces*. It knows nothing about vectors or responses; it
+only has to be fast at batches, atomic per batch, and honest about counts and versions.
+
+Why this shape:
+
+* **Tables are fixed** (``TABLES``) so SQL stores can map them to real tables and Redis to
+  key prefixes; whether a table keeps a change log is data in ``TableSpec``, not code.
+* **Keys are 64-character hex content hashes**, never user strings, so every backend can
+  use them directly (SQLite derives an int64 rowid from them for 3x faster ``IN`` reads).
+* **Every write returns or bumps the namespace version**; tables with ``log=True`` also
+  record ``(version, op, key)`` so other processes can apply only what changed
+  (``multi_process_mode="shared"``).
+* **Time is passed in** (``now``) from the cache's injectable clock.
+* **Batches are all-or-nothing**: ``put_many`` either stores every item or none.
+
+Errors: a closed store raises ``CacheClosedError``; an unreachable server raises
+``StoreUnavailableError`` (or ``StoreTimeoutError``); a failed durable write raises
+``StoreWriteError``; an unusable file or schema raises ``CorruptStoreError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple, Protocol, runtime_checkable
+
+__all__ = [
+    "TABLES",
+    "Changes",
+    "Item",
+    "NamespaceInfo",
+    "Store",
+    "Table",
+    "TableSpec",
+    "check_table",
+]
+
+Table = Literal["embedding", "semantic", "kv", "batch", "lease"]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How a logical table behaves. ``log``: keep a per-namespace change log."""
+
+    log: bool = False
+
+
+TABLES: dict[str, TableSpec] = {
+    "embedding": TableSpec(log=False),
+    "semantic": TableSpec(log=True),
+    "kv": TableSpec(log=False),
+    "batch": TableSpec(log=False),
+    "lease": TableSpec(log=False),
+}
+
+
+def check_table(table: str) -> str:
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
+    return table
+
+
+class Item(NamedTuple):
+    """One record to write: ``key`` (64 hex chars), encoded ``value``, optional expiry."""
+
+    key: str
+    value: bytes
+    expires_at: float | None = None
+
+
+@dataclass(frozen=True)
+class NamespaceInfo:
+    """Counters of one namespace (or a whole table when ``namespace`` is None).
+
+    ``entries``/``bytes`` count physically stored records (expired ones until swept);
+    ``version`` only ever grows; ``evictions``/``expirations`` count records removed by
+    ``evict``/``purge_expired`` (and by a store's own byte budget).
+    """
+
+    entries: int = 0
+    bytes: int = 0
+    version: int = 0
+    evictions: int = 0
+    expirations: int = 0
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What happened in a namespace after a version.
+
+    ``events`` is a list of ``(op, key)`` with op ``"put"``, ``"delete"`` or ``"clear"``
+    (key ``""``), oldest first; ``None`` means the log no longer reaches back that far and
+    the reader must reload the namespace.
+    """
+
+    version: int
+    events: list[tuple[str, str]] | None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Namespaced, batched, versioned record storage. See the module docstring."""
+
+    url: str
+
+    def get_many(
+        self, table: str, namespace: str, keys: Sequence[str], *, now: float, touch: bool = True
+    ) -> list[bytes | None]:
+        """Values for ``keys`` in order (``None`` = absent or expired), in one round trip.
+
+        ``touch`` records the access for LRU (stores may defer that write).
+        """
+        ...
+
+    def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
+        """Insert or replace all ``items`` atomically; return the new namespace version."""
+        ...
+
+    def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
+        """Insert ``item`` only if its key is absent or expired; True if it was inserted."""
+        ...
+
+    def delete_many(self, table: str, namespace: str, keys: Sequence[str]) -> int:
+        """Remove ``keys``; return how many existed."""
+        ...
+
+    def clear(self, table: str, namespace: str | None = None) -> int:
+        """Remove every record of a namespace (or of the table); return how many."""
+        ...
+
+    def purge_expired(
+        self, table: str, namespace: str | None = None, *, now: float, limit: int | None = None
+    ) -> list[tuple[str, str]]:
+        """Remove records expired at ``now``; return their ``(namespace, key)``."""
+        ...
+
+    def evict(
+        self,
+        table: str,
+        namespace: str | None = None,
+        *,
+        max_entries: int | None = None,
+        max_bytes: int | None = None,
+    ) -> list[tuple[str, str]]:
+        """Remove least-recently-used records until within the limits; return them."""
+        ...
+
+    def namespaces(self, table: str) -> list[str]:
+        """Names of the namespaces of ``table`` that hold records."""
+        ...
+
+    def info(self, table: str, namespace: str | None = None) -> NamespaceInfo:
+        """Counters of a namespace, or summed over the table when ``namespace`` is None."""
+        ...
+
+    def scan(self, table: str, namespace: str, *, batch_size: int = 1000) -> Iterator[list[Item]]:
+        """Every record of a namespace, in batches, without holding a long transaction."""
+        ...
+
+    def changes(self, table: str, namespace: str, since: int) -> Changes:
+        """What changed after version ``since`` (only for tables with ``log=True``)."""
+        ...
+
+    def get_meta(self, key: str) -> str | None:
+        """A small store-wide setting (hash algorithm, fingerprints, dims)."""
+        ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def check(self, fix: bool = False) -> list[str]:
+        """Problems found (counters vs recount, integrity); repaired when ``fix``."""
+        ...
+
+    def close(self) -> None: ...
