@@ -205,7 +205,7 @@ def test_big_endian_non_contiguous_and_lists_are_converted() -> None:
 def test_float16_overflow_is_refused() -> None:
     with pytest.raises(DTypeError):
         quantize(np.array([[1e6, 1.0]], dtype=np.float32), "float16")
-    with pytest.raises(ValueError, match="float32, float16, int8"):
+    with pytest.raises(ValueError, match=r"float32, float16, int8"):
         quantize(np.ones((1, 2), dtype=np.float32), "int4")
 
 
