@@ -346,15 +346,30 @@ def make_postgres() -> Iterator[Callable[[], PostgresServer]]:
 # ---------------------------------------------------------------------------- DynamoDB
 
 
+# moto's own ``moto_server`` serves requests on many threads, and moto applies a
+# conditional TransactWriteItems without a lock, so two racing transactions can both pass
+# their condition — DynamoDB itself never lets that happen. The same moto application is
+# therefore served single-threaded, which serializes requests the way DynamoDB serializes
+# conditional writes, so the exactly-once tests test the store and not moto's threading.
+_MOTO_SERIAL = """
+import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication, MotoRequestHandler, create_backend_app)
+app = DomainDispatcherApplication(create_backend_app)
+run_simple("127.0.0.1", int(sys.argv[1]), app, threaded=False,
+           request_handler=MotoRequestHandler)
+"""
+
+
 class DynamoServer(ServerProcess):
     def __init__(self) -> None:
-        binary = shutil.which(
-            "moto_server", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"
-        )
-        if binary is None:
-            raise FileNotFoundError("moto_server is not installed (pip install 'moto[server]')")
+        try:
+            import moto.server  # noqa: F401
+        except ImportError as exc:
+            raise FileNotFoundError("moto[server] is not installed") from exc
         port = free_port()
-        super().__init__("moto", [binary, "-H", "127.0.0.1", "-p", str(port)], port)
+        super().__init__("moto", [sys.executable, "-c", _MOTO_SERIAL, str(port)], port)
 
     @property
     def endpoint_url(self) -> str:

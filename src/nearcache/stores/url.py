@@ -22,6 +22,7 @@ MemoryStore(max_bytes=None)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -40,7 +41,7 @@ SCHEMES = (
     "dynamodb",
 )
 
-_OWN_PARAMS = {
+_OWN_PARAMS: dict[str, dict[str, Callable[[str], Any]]] = {
     "memory": {"max_bytes": int},
     "sqlite": {"timeout": float, "synchronous": str, "changelog_retention": int},
     "redis": {
@@ -104,7 +105,7 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
                 continue
             raise _bad(url, f"unknown parameter {key!r} for {kind}")
         try:
-            options[key] = conv(value)  # type: ignore[operator]
+            options[key] = conv(value)
         except ValueError:
             raise _bad(url, f"bad value {value!r} for {key!r}") from None
     if kind == "memory":
