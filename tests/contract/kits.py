@@ -85,7 +85,7 @@ def make_kit(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Kit:
             f"dynamodb://{table}?endpoint_url={quote(server.endpoint_url, safe='')}"
             "&region=us-east-1&create_table=true"
         )
-        kit = Kit(kind, url, persistent=True, race_keys=150)
+        kit = Kit(kind, url, persistent=True, race_keys=40)
         kit._cleanup.append(lambda: _dynamodb_drop(server.endpoint_url, table))
         return kit
     raise ValueError(kind)
