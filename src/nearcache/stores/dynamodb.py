@@ -38,7 +38,8 @@ Atomicity, honestly:
   get ``ttl = expires_at + expiry_grace`` so ``purge_expired`` normally sees them first,
   and ``check(fix=True)`` recounts otherwise.
 * LRU touches cost one ``UpdateItem`` per key; they are buffered, deduplicated and sent
-  only before ``evict`` or when many have piled up.
+  only before ``evict`` or when many have piled up (``close`` drops them), so the LRU
+  order across processes is approximate.
 """
 
 from __future__ import annotations
@@ -861,15 +862,29 @@ class DynamoDBStore:
         for table in TABLES:
             for c in self._counters(table):
                 name = c["nm"]["S"]
-                n = b = bad = 0
+                n = b = 0
+                bad: list[tuple[str, int]] = []
                 for page in self._query_keys(table, name, projection="sk,s,v"):
                     for it in page:
                         n += 1
                         size = len(it["v"]["B"])
                         b += size
-                        bad += size != _int(it.get("s"))
+                        if size != _int(it.get("s")):
+                            bad.append((it["sk"]["S"], size))
                 if bad:
-                    problems.append(f"{table}/{name}: {bad} records with a wrong size attribute")
+                    problems.append(
+                        f"{table}/{name}: {len(bad)} records with a wrong size attribute"
+                    )
+                    for k, size in bad if fix else []:
+                        self._call(
+                            functools.partial(
+                                self._client.update_item,
+                                TableName=self.table,
+                                Key={"pk": {"S": self._rpk(table, name)}, "sk": {"S": k}},
+                                UpdateExpression="SET s = :s",
+                                ExpressionAttributeValues={":s": _n(size)},
+                            )
+                        )
                 if (_int(c.get("e")), _int(c.get("b"))) != (n, b):
                     problems.append(
                         f"{table}/{name}: counters say {_int(c.get('e'))} entries/"
@@ -892,10 +907,8 @@ class DynamoDBStore:
         return self._breaker
 
     def close(self) -> None:
-        if self._closed:
-            return
-        with contextlib.suppress(CacheError):
-            self._flush_touches()
+        # Pending LRU touches are dropped, not flushed: each costs a request, and they
+        # only refine the eviction order (see the module docstring).
         self._closed = True
         self._pool.shutdown(wait=False)
 
