@@ -136,7 +136,7 @@ class ServerProcess:
 
 
 class RedisServer(ServerProcess):
-    def __init__(self, *, durable: bool = False) -> None:
+    def __init__(self, *, durable: bool = False, extra: tuple[str, ...] = ()) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise FileNotFoundError("redis-server is not installed (apt-get install redis-server)")
@@ -162,6 +162,7 @@ class RedisServer(ServerProcess):
             "no",
             "--protected-mode",
             "no",
+            *extra,
         ]
         super().__init__("redis", argv, port)
 
@@ -169,9 +170,15 @@ class RedisServer(ServerProcess):
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    #: ``"pong"``: ready once PING answers; ``"port"``: once the port accepts (a server
+    #: still loading its data answers ``-LOADING`` meanwhile).
+    wait_for = "pong"
+
     def ready(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                if self.wait_for == "port":
+                    return True
                 s.sendall(b"PING\r\n")
                 return s.recv(64).startswith(b"+PONG")
         except OSError:
@@ -183,9 +190,9 @@ class RedisServer(ServerProcess):
 
 
 @contextlib.contextmanager
-def _redis(durable: bool = False) -> Iterator[RedisServer]:
+def _redis(durable: bool = False, extra: tuple[str, ...] = ()) -> Iterator[RedisServer]:
     try:
-        server = RedisServer(durable=durable)
+        server = RedisServer(durable=durable, extra=extra)
     except FileNotFoundError as exc:
         server_unavailable(str(exc))
         raise AssertionError("unreachable") from exc
@@ -211,8 +218,8 @@ def make_redis() -> Iterator[Callable[..., RedisServer]]:
     """Factory for private Redis servers (for tests that stop or restart them)."""
     stack = contextlib.ExitStack()
 
-    def make(durable: bool = False) -> RedisServer:
-        return stack.enter_context(_redis(durable))
+    def make(durable: bool = False, extra: tuple[str, ...] = ()) -> RedisServer:
+        return stack.enter_context(_redis(durable, extra))
 
     with stack:
         yield make

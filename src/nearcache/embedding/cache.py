@@ -198,7 +198,10 @@ class EmbeddingCache:
         found = self._dims.get(namespace)
         if found is not None:
             return found
-        raw = self.store.get_meta(_meta_key("layout", namespace))
+        try:
+            raw = self.store.get_meta(_meta_key("layout", namespace))
+        except StoreUnavailableError:
+            return None  # unknown during an outage: reads degrade, writes fail later
         if not raw:
             return None
         data = json.loads(raw)
