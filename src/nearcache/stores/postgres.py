@@ -336,6 +336,11 @@ class PostgresStore:
         self._breaker = CircuitBreaker(
             f"PostgreSQL store {self.url}", probe=self._probe, **(breaker or {})
         )
+        try:  # fail fast with a clear error instead of waiting out the pool's timeout
+            with psycopg.connect(dsn, **self._conn_kwargs()) as con:
+                con.execute("SELECT 1")
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailableError(f"{self.url} is unreachable: {exc}") from None
         self._pool = self._new_pool()
         try:
             self._call(self._init_schema)
