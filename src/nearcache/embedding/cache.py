@@ -64,6 +64,7 @@ DEFAULT_MEMORY_BYTES = 100 * 1024 * 1024
 #: Most items accepted in one call (a batch of 10**6 is allowed; more is refused).
 MAX_BATCH = 1_000_000
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEXRUN = re.compile(r"[0-9a-f]*")
 
 Vector = npt.NDArray[np.float32] | SparseVector
 
@@ -237,43 +238,43 @@ class EmbeddingCache:
 
     def _lookup(
         self, namespace: str, keys: Sequence[str], fingerprint: str | None, *, count: bool = True
-    ) -> tuple[list[Vector | None], list[int]]:
-        """(vectors, fingerprint ids) for ``keys``; None = miss.
+    ) -> tuple[list[Vector | None], list[int], npt.NDArray[np.float32] | None]:
+        """(vectors, fingerprint ids, full matrix) for ``keys``; None = miss.
 
+        The matrix is set only when every key hit with one layout (the fast path).
         Store outages and corrupt rows are misses (counted as errors).
         """
         now = self._clock()
-        fps = [0] * len(keys)
         try:
             blobs = self.store.get_many(TABLE, namespace, keys, now=now)
         except StoreUnavailableError as exc:
-            log.warning(
-                "embedding store unavailable, treating %d reads as misses: %s", len(keys), exc
-            )
+            log.warning("embedding store unavailable, %d reads become misses: %s", len(keys), exc)
             self._counters.add(namespace, errors=1, misses=len(keys) if count else 0)
-            return [None] * len(keys), fps
-        records, corrupt = decode_dense_batch(blobs, namespace, keys)
+            return [None] * len(keys), [0] * len(keys), None
+        out, fps, corrupt, matrix = decode_dense_batch(blobs, namespace, keys)
         if corrupt:
             log.warning("%d corrupt entries in %s treated as misses", len(corrupt), namespace)
             self._counters.add(namespace, errors=len(corrupt))
-        want_fp = fingerprint_id(fingerprint) if fingerprint is not None else None
-        out: list[Vector | None] = []
-        saved = 0
-        for i, rec in enumerate(records):
-            if rec is not None and (want_fp is None or rec.fingerprint_id == want_fp):
-                out.append(rec.vector)
-                fps[i] = rec.fingerprint_id
-                saved += rec.dim * 4 if rec.dtype != "sparse" else rec.nbytes
-                continue
-            found = self._recall(namespace, keys[i], want_fp, now) if rec is None else None
-            if found is None:
-                out.append(None)
-                continue
-            out.append(found[0])
-            fps[i] = found[1]
-            saved += found[0].nbytes if isinstance(found[0], np.ndarray) else 8 * found[0].nnz
+        if fingerprint is not None:
+            want_fp = fingerprint_id(fingerprint)
+            for i, fp in enumerate(fps):
+                if fp != want_fp and out[i] is not None:
+                    out[i] = None
+                    matrix = None
+        else:
+            want_fp = None
+        if matrix is None and self._weak is not None:
+            for i, vec in enumerate(out):
+                if vec is None and i not in corrupt:
+                    found = self._recall(namespace, keys[i], want_fp, now)
+                    if found is not None:
+                        out[i], fps[i] = found
         if count:
-            hits = sum(v is not None for v in out)
+            hits = saved = 0
+            for vec in out:
+                if vec is not None:
+                    hits += 1
+                    saved += vec.nbytes if isinstance(vec, np.ndarray) else 8 * vec.nnz
             self._counters.add(
                 namespace,
                 hits=hits,
@@ -281,7 +282,7 @@ class EmbeddingCache:
                 bytes_saved=saved,
                 time_saved=hits * self._costs.get(namespace, 0.0),
             )
-        return out, fps
+        return out, fps, matrix
 
     def _recall(
         self, namespace: str, key: str, want_fp: int | None, now: float
@@ -317,7 +318,7 @@ class EmbeddingCache:
         """The cached vector stored under content hash ``key``, or None."""
         namespace = self._ns(namespace)
         _check_key(key)
-        vecs, fps = self._lookup(namespace, [key], fingerprint)
+        vecs, fps, _ = self._lookup(namespace, [key], fingerprint)
         vec = vecs[0]
         if isinstance(vec, np.ndarray):
             vec = np.array(vec)  # own its memory; the caller may keep it
@@ -339,12 +340,14 @@ class EmbeddingCache:
         self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
     ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
         namespace = self._ns(namespace)
-        for key in keys:
-            _check_key(key)
+        _check_keys(keys)
         if not keys:
             layout = self._layout(namespace)
             return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
-        found, fps = self._lookup(namespace, keys, fingerprint)
+        found, fps, matrix = self._lookup(namespace, keys, fingerprint)
+        if matrix is not None:
+            self._remember(namespace, keys, matrix, fps)
+            return matrix, np.ones(len(keys), dtype=bool)
         mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
         layout = self._layout(namespace)
         if layout is not None and layout[0] == "sparse":
@@ -407,8 +410,7 @@ class EmbeddingCache:
         fingerprint: str = "",
     ) -> None:
         namespace = self._ns(namespace)
-        for key in keys:
-            _check_key(key)
+        _check_keys(keys)
         if not keys:
             return
         self._put_keys(namespace, keys, vectors, ttl, fingerprint)
@@ -554,8 +556,7 @@ class EmbeddingCache:
         if not isinstance(batch_id, str) or not batch_id:
             raise InvalidInputError("batch_id must be a non-empty str")
         hashes = list(hashes)
-        for h in hashes:
-            _check_key(h)
+        _check_keys(hashes)
         now = self._clock()
         key = content_hash(batch_id)
         body = pack_payload({"id": batch_id, "hashes": hashes, "created_at": now})
@@ -722,6 +723,17 @@ class EmbeddingCache:
 def _check_key(key: object) -> None:
     if not isinstance(key, str) or not _HEX64.fullmatch(key):
         raise InvalidInputError(f"not a content hash (64 lowercase hex characters): {key!r}")
+
+
+def _check_keys(keys: Sequence[str]) -> None:
+    """Validate many content hashes with one regex pass over their concatenation."""
+    try:
+        joined = "".join(keys)
+    except TypeError:
+        joined = ""
+    if len(joined) != 64 * len(keys) or not _HEXRUN.fullmatch(joined):
+        for key in keys:
+            _check_key(key)
 
 
 def _item_text(item: Any, index: int) -> str:

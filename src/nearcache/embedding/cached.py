@@ -143,7 +143,7 @@ class _Base:
             first.setdefault(key, text)
         unique = list(first)
         self._count(texts=len(keys), unique=len(unique))
-        vecs, _ = cache._lookup(ns, unique, fp)
+        vecs, _, _ = cache._lookup(ns, unique, fp)
         got: dict[str, Any] = {k: v for k, v in zip(unique, vecs) if v is not None}
         self._count(hits=len(got))
         missing = [k for k in unique if k not in got]
@@ -157,7 +157,7 @@ class _Base:
             try:
                 if lead:
                     lead_keys = [fk[2] for fk in lead]  # type: ignore[index]
-                    again, _ = cache._lookup(ns, lead_keys, fp, count=False)
+                    again, _, _ = cache._lookup(ns, lead_keys, fp, count=False)
                     ready = {k: v for k, v in zip(lead_keys, again) if v is not None}
                     got.update(ready)
                     cache.flights.resolve({(ns, fp, k): v for k, v in ready.items()})
