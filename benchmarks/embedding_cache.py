@@ -57,7 +57,7 @@ def timed(fn: Callable[[], Any], reps: int) -> list[float]:
 
 def pct(xs: Sequence[float], p: float) -> float:
     s = sorted(xs)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
 class Fixture:
