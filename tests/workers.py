@@ -54,3 +54,46 @@ def shared_embedder_worker(path: str, texts: list[str], conn: Connection) -> Non
     emb = HashEmbedder()
     CachedEmbedder(emb, EmbeddingCache(path=path)).embed(texts)
     conn.send(emb.seen)
+
+
+def single_flight_worker(
+    path: str,
+    texts: list[str],
+    start: object,
+    conn: Connection,
+    delay: float,
+    fail: bool,
+    lease_ttl: float = 30.0,
+    threads: int = 1,
+) -> None:
+    """Wait for ``start``, then embed ``texts`` from ``threads`` threads at once."""
+    import sys
+    import threading
+
+    sys.path.insert(0, os.path.dirname(__file__))
+    from helpers import HashEmbedder
+    from nearcache import CachedEmbedder, EmbeddingCache
+
+    class Failing(HashEmbedder):
+        def embed(self, batch):  # type: ignore[no-untyped-def]
+            super().embed(batch)
+            raise RuntimeError("leader failed")
+
+    emb = (Failing if fail else HashEmbedder)(delay=delay)
+    cached = CachedEmbedder(emb, EmbeddingCache(path=path), lease_ttl=lease_ttl)
+    outcome: list[str] = []
+
+    def run() -> None:
+        try:
+            cached.embed(texts)
+            outcome.append("ok")
+        except RuntimeError as exc:
+            outcome.append(f"error: {exc}")
+
+    start.wait()  # type: ignore[attr-defined]
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    conn.send((emb.seen, outcome))

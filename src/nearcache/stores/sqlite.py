@@ -464,37 +464,56 @@ class SQLiteStore:
         return self._write(run)
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
-        check_table(table)
+        return self.add_many(table, namespace, [item], now=now)[0]
 
-        def run(con: sqlite3.Connection) -> bool:
+    def add_many(
+        self, table: str, namespace: str, items: Sequence[Item], *, now: float
+    ) -> list[bool]:
+        """Insert each item whose key is absent or expired, all in one transaction."""
+        check_table(table)
+        if not items:
+            return []
+
+        def run(con: sqlite3.Connection) -> list[bool]:
             ns = self._ns_id(con, table, namespace, create=True)
             assert ns is not None
             nsid, salt = ns
-            rid = _rowid(item.key, salt)
-            row = con.execute(
-                f"SELECT ns, key, expires_at, size FROM rec_{table} WHERE id=?", (rid,)
-            ).fetchone()
-            key = bytes.fromhex(item.key)
-            if row is not None:
-                if row[0] != nsid or row[1] != key:
-                    return False
-                if row[2] is None or row[2] > now:
-                    return False
-            con.execute(
-                f"INSERT OR REPLACE INTO rec_{table} (id, ns, key, value, expires_at, atime, size) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (rid, nsid, key, item.value, item.expires_at, now, len(item.value)),
-            )
-            self._bump(
-                con,
-                table,
-                nsid,
-                "put",
-                [key],
-                entries=0 if row else 1,
-                size=len(item.value) - (row[3] if row else 0),
-            )
-            return True
+            rids = [_rowid(it.key, salt) for it in items]
+            old: dict[int, tuple[int, bytes, float | None, int]] = {}
+            for chunk in _chunks(rids):
+                for rid, rns, rkey, exp, size in con.execute(
+                    f"SELECT id, ns, key, expires_at, size FROM rec_{table} "
+                    f"WHERE id IN ({_marks(len(chunk))})",
+                    chunk,
+                ):
+                    old[rid] = (rns, rkey, exp, size)
+            won: list[bool] = []
+            rows = []
+            added = delta = 0
+            for rid, it in zip(rids, items):
+                prev = old.get(rid)
+                key = bytes.fromhex(it.key)
+                if prev is not None and (
+                    prev[0] != nsid or prev[1] != key or prev[2] is None or prev[2] > now
+                ):
+                    won.append(False)
+                    continue
+                won.append(True)
+                old[rid] = (nsid, key, it.expires_at, len(it.value))  # a duplicate loses
+                rows.append((rid, nsid, key, it.value, it.expires_at, now, len(it.value)))
+                if prev is None:
+                    added += 1
+                    delta += len(it.value)
+                else:
+                    delta += len(it.value) - prev[3]
+            if rows:
+                con.executemany(
+                    f"INSERT OR REPLACE INTO rec_{table} "
+                    "(id, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self._bump(con, table, nsid, "put", [r[2] for r in rows], entries=added, size=delta)
+            return won
 
         return self._write(run)
 
