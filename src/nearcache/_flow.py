@@ -3,8 +3,9 @@
 A flow is a generator that does its store work inline and *yields* a request whenever it
 needs something only the caller's world can do: run the embedder (``Embed``), wait for
 another caller's in-flight embedding (``Wait``) or pause before polling again
-(``Sleep``). ``run_sync`` answers with blocking calls; ``run_async`` awaits the async embedder and runs the generator's steps (store I/O) in a
-worker thread so the event loop never blocks.
+(``Sleep``). ``run_sync`` answers with blocking calls; ``run_async`` awaits the async
+embedder and runs the generator's steps (store I/O) in a worker thread so the event loop
+never blocks.
 
 If the embedder raises, the exception is thrown into the generator, which decides what it
 means (``CachedEmbedder`` re-raises, ``SemanticCache`` turns it into a miss). If an async
