@@ -38,6 +38,7 @@ from ..codecs import (
 )
 from ..errors import (
     CacheClosedError,
+    CacheError,
     CorruptEntryError,
     DimensionMismatchError,
     FingerprintMismatchError,
@@ -213,19 +214,22 @@ class EmbeddingCache:
         with self._lock:
             self._dims[namespace] = (kind, dim)
 
-    def _note_fingerprint(self, namespace: str, fingerprint: str) -> None:
+    def _note_fingerprint(self, namespace: str, fingerprint: str) -> bool:
+        """Record that ``fingerprint`` writes into ``namespace``; True if that is new."""
         if not fingerprint:
-            return
+            return False
         known = self._fps.get(namespace)
         if known is not None and fingerprint in known:
-            return
+            return False
         raw = self.store.get_meta(_meta_key("fingerprints", namespace))
         fps = set(json.loads(raw)) if raw else set()
-        if fingerprint not in fps:
+        added = fingerprint not in fps
+        if added:
             fps.add(fingerprint)
             self.store.set_meta(_meta_key("fingerprints", namespace), json.dumps(sorted(fps)))
         with self._lock:
             self._fps[namespace] = fps
+        return added
 
     def _forget_namespace_meta(self, namespace: str) -> None:
         for part in ("layout", "fingerprints"):
@@ -455,21 +459,45 @@ class EmbeddingCache:
             blobs = encode_dense(namespace, keys, rows, self.vector_dtype, fp, now)
             kind, dim = "dense", int(rows.shape[1])
         items = [Item(k, b, expires_at) for k, b in zip(keys, blobs)]
+        # Namespace metadata goes first so a write that lands is always described; if the
+        # write then fails, the metadata this call added is taken back (best effort).
+        new_layout = new_fp = False
         try:
+            if self._layout(namespace) is None:
+                self._set_layout(namespace, kind, dim)
+                new_layout = True
+            new_fp = self._note_fingerprint(namespace, fingerprint)
             self.store.put_many(TABLE, namespace, items, now=now)
-        except StoreUnavailableError as exc:
+        except CacheError as exc:
             self._counters.add(namespace, errors=1)
-            if not self.fail_open:
+            self._undo_meta(namespace, fingerprint if new_fp else None, new_layout)
+            if not (self.fail_open and isinstance(exc, StoreUnavailableError)):
                 raise
             log.warning("embedding store unavailable, dropped %d writes: %s", len(items), exc)
             return
-        if self._layout(namespace) is None:
-            self._set_layout(namespace, kind, dim)
-        self._note_fingerprint(namespace, fingerprint)
         self._counters.add(namespace, sets=len(items))
         if not isinstance(rows, list) and rows is vectors:
             self._remember(namespace, keys, rows, [fp] * len(keys))
-        self._enforce_limits()
+        try:
+            self._enforce_limits()
+        except CacheError as exc:  # the write is acknowledged; trimming can wait
+            log.warning("could not evict after a write (will retry on the next one): %s", exc)
+
+    def _undo_meta(self, namespace: str, fingerprint: str | None, layout: bool) -> None:
+        try:
+            if fingerprint is not None:
+                fps = set(self.models(namespace)[namespace]) - {fingerprint}
+                self.store.set_meta(
+                    _meta_key("fingerprints", namespace), json.dumps(sorted(fps)) if fps else ""
+                )
+                with self._lock:
+                    self._fps.pop(namespace, None)
+            if layout:
+                self.store.set_meta(_meta_key("layout", namespace), "")
+                with self._lock:
+                    self._dims.pop(namespace, None)
+        except CacheError as exc:
+            log.warning("could not take back namespace metadata of a failed write: %s", exc)
 
     def _enforce_limits(self) -> None:
         if self.max_entries is None and self.max_bytes is None:
