@@ -157,7 +157,7 @@ def test_real_disk_full_on_a_small_tmpfs(tmp_path: Path) -> None:
                 texts = [f"b{b}-{i}" for i in range(16)]
                 cache.put_many(texts, rng.standard_normal((16, 256)).astype(np.float32), ns)
                 acked.extend(texts)
-        got, mask = cache.get_many(acked, ns)  # reads keep working while the disk is full
+        _, mask = cache.get_many(acked, ns)  # reads keep working while the disk is full
         assert mask.all()
         cache.close()
         reopened = EmbeddingCache(path=str(mnt / "full.db"))
