@@ -249,12 +249,14 @@ def test_decode_batch_flags_only_the_corrupt_rows() -> None:
     bad[-1] ^= 0xFF
     blobs[7] = bytes(bad)
     blobs[9], blobs[10] = blobs[10], blobs[9]  # mixed-up replies
-    records, corrupt = decode_dense_batch(blobs, "ns", keys)
-    assert sorted(corrupt) == [7, 9, 10]
-    assert records[3] is None
+    vectors, _fps, corrupt, matrix = decode_dense_batch(blobs, "ns", keys)
+    assert sorted(corrupt) == [7, 9, 10] and matrix is None
+    assert vectors[3] is None and vectors[7] is None
     for i in set(range(20)) - {3, 7, 9, 10}:
-        rec = records[i]
-        assert rec is not None and np.array_equal(rec.vector, m[i])
+        assert np.array_equal(vectors[i], m[i])
+    intact = decode_dense_batch(encode_dense("ns", keys, m, "float32", 5, 1.0), "ns", keys)
+    assert intact.matrix is not None and np.array_equal(intact.matrix, m)
+    assert intact.fps == [5] * 20
 
 
 def test_decode_batch_mixed_lengths_falls_back_per_row() -> None:
@@ -263,9 +265,9 @@ def test_decode_batch_mixed_lengths_falls_back_per_row() -> None:
     blobs = encode_dense("ns", keys[:6], m[:6], "float32", 0, 1.0) + encode_dense(
         "ns", keys[6:], m[6:], "int8", 0, 1.0
     )
-    records, corrupt = decode_dense_batch(list(blobs), "ns", keys)
-    assert corrupt == [] and all(r is not None for r in records)
-    assert {r.dtype for r in records if r} == {"float32", "int8"}
+    vectors, _fps, corrupt, matrix = decode_dense_batch(list(blobs), "ns", keys)
+    assert corrupt == [] and matrix is None
+    assert all(np.allclose(v, 1.0) for v in vectors)
 
 
 def test_fingerprint_ids() -> None:
