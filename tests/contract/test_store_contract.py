@@ -16,7 +16,7 @@ import pytest
 
 from contract.kits import Kit
 from contract.workers import add_race, key, writer
-from nearcache.stores.protocol import TABLES, Item, Store
+from nearcache.stores.protocol import TABLES, Item, Store, add_many
 
 NOW = 1_000.0
 T = "kv"  # an unlogged table
@@ -83,6 +83,15 @@ class TestStoreContract:
         blobs = [b"", b"\x00" * 10, bytes(range(256)) * 40, b"\xff\xfe"]
         store.put_many(T, "ns", [Item(key(i), b) for i, b in enumerate(blobs)], now=NOW)
         assert values(store, "ns", range(4)) == blobs
+
+    def test_empty_value_then_delete(self, store: Store) -> None:
+        """Regression found by the state machine: removing zero bytes (Lua's -0)."""
+        assert store.add(T, "ns", Item(key(1), b""), now=NOW)
+        assert store.delete_many(T, "ns", [key(1)]) == 1
+        store.put_many(T, "ns", [Item(key(2), b"", NOW + 1)], now=NOW)
+        assert store.purge_expired(T, "ns", now=NOW + 2) == [("ns", key(2))]
+        info = store.info(T, "ns")
+        assert (info.entries, info.bytes) == (0, 0)
 
     def test_versions_increase_with_every_write(self, store: Store) -> None:
         seen = [store.info(T, "ns").version]
@@ -194,6 +203,18 @@ class TestStoreContract:
         info = store.info(T, "ns")
         assert (info.entries, info.bytes) == (1, len(b"third"))
         assert store.add(T, "other", Item(key(1), b"x"), now=NOW)  # per namespace
+
+    def test_add_many_first_duplicate_wins_and_live_keys_lose(self, store: Store) -> None:
+        store.put_many(T, "ns", [Item(key(1), b"live"), Item(key(2), b"old", NOW + 1)], now=NOW)
+        v0 = store.info(T, "ns").version
+        batch = [Item(key(1), b"a"), Item(key(2), b"b"), Item(key(3), b"c"), Item(key(3), b"d")]
+        assert add_many(store, T, "ns", batch, now=NOW + 5) == [False, True, True, False]
+        assert values(store, "ns", [1, 2, 3], now=NOW + 5) == [b"live", b"b", b"c"]
+        info = store.info(T, "ns")
+        assert (info.entries, info.bytes) == (3, 4 + 1 + 1)
+        assert info.version > v0
+        assert add_many(store, T, "ns", [Item(key(1), b"z")], now=NOW + 5) == [False]
+        assert add_many(store, T, "ns", [], now=NOW) == []
 
     # -- LRU ---------------------------------------------------------------------------------
 

@@ -548,28 +548,55 @@ class DynamoDBStore:
         return version
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
+        return self.add_many(table, namespace, [item], now=now)[0]
+
+    def add_many(
+        self, table: str, namespace: str, items: Sequence[Item], *, now: float
+    ) -> list[bool]:
+        """Insert each item whose key is absent or expired (a repeated key: the first
+        wins); one transaction per ``max_transaction_items - 2`` items."""
         check_table(table)
-        self._check_key(item.key)
-        put = self._record_put(table, namespace, item, now)
+        won: list[bool] = []
+        seen: set[str] = set()
+        for start in range(0, len(items), self.chunk):
+            chunk = list(items[start : start + self.chunk])
+            for it in chunk:
+                self._check_key(it.key)
 
-        def attempt() -> bool:
-            counter, old = self._current(table, namespace, [item.key])
-            prev = old.get(item.key)
-            if prev is not None and (prev[1] is None or prev[1] > now):
-                return False
-            _, ops = self._bump_ops(
-                table,
-                namespace,
-                counter,
-                "put",
-                [item.key],
-                entries=0 if prev else 1,
-                size=len(item.value) - (prev[0] if prev else 0),
-            )
-            self._transact([*ops, put])
-            return True
+            def attempt(chunk: list[Item] = chunk) -> list[bool]:
+                unique = list(dict.fromkeys(it.key for it in chunk if it.key not in seen))
+                counter, old = self._current(table, namespace, unique)
+                taken = set(seen)
+                flags: list[bool] = []
+                winners: list[Item] = []
+                for it in chunk:
+                    prev = old.get(it.key)
+                    live = prev is not None and (prev[1] is None or prev[1] > now)
+                    ok = not live and it.key not in taken
+                    flags.append(ok)
+                    if ok:
+                        taken.add(it.key)
+                        winners.append(it)
+                if not winners:
+                    return flags
+                _, ops = self._bump_ops(
+                    table,
+                    namespace,
+                    counter,
+                    "put",
+                    [it.key for it in winners],
+                    entries=sum(1 for it in winners if it.key not in old),
+                    size=sum(len(it.value) - old.get(it.key, (0, None))[0] for it in winners),
+                )
+                self._transact(
+                    ops + [self._record_put(table, namespace, it, now) for it in winners]
+                )
+                return flags
 
-        return self._optimistic(attempt)
+            flags = self._optimistic(attempt)
+            seen.update(it.key for it, ok in zip(chunk, flags) if ok)
+            won.extend(flags)
+        return won
 
     def _remove(
         self, table: str, namespace: str, keys: Sequence[str], kind: str, op: str = "delete"

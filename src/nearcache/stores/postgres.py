@@ -148,25 +148,39 @@ def _ddl(p: str) -> list[str]:
               expires_at = EXCLUDED.expires_at, atime = EXCLUDED.atime, size = EXCLUDED.size;
           RETURN {p}_bump(n, p_logged, 'put', p_keys, added, delta, 0, 0);
         END $$""",
-        f"""CREATE OR REPLACE FUNCTION {p}_add(p_tbl text, p_name bytea, p_key bytea,
-            p_val bytea, p_exp float8, p_now float8, p_logged boolean)
-        RETURNS boolean LANGUAGE plpgsql AS $$
-        DECLARE n bigint; o_exp float8; o_size integer; had boolean;
+        # Insert each item whose key is absent or expired (a repeated key: the first
+        # wins); one boolean per item, in order.
+        f"""CREATE OR REPLACE FUNCTION {p}_add_many(p_tbl text, p_name bytea,
+            p_keys bytea[], p_vals bytea[], p_exps float8[], p_now float8, p_logged boolean)
+        RETURNS boolean[] LANGUAGE plpgsql AS $$
+        DECLARE n bigint; wk bytea[]; wv bytea[]; we float8[]; wo bigint[];
+                added bigint; delta bigint;
         BEGIN
           n := {p}_nsid(p_tbl, p_name);
-          SELECT expires_at, size INTO o_exp, o_size FROM {p}_rec
-            WHERE ns = n AND key = p_key;
-          had := FOUND;
-          IF had AND (o_exp IS NULL OR o_exp > p_now) THEN
-            RETURN false;
+          SELECT array_agg(f.k ORDER BY f.o), array_agg(f.v ORDER BY f.o),
+                 array_agg(f.e ORDER BY f.o), array_agg(f.o ORDER BY f.o)
+            INTO wk, wv, we, wo
+            FROM (SELECT DISTINCT ON (t.k) t.k, t.v, t.e, t.o
+                  FROM unnest(p_keys, p_vals, p_exps) WITH ORDINALITY AS t(k, v, e, o)
+                  ORDER BY t.k, t.o) f
+            WHERE NOT EXISTS (SELECT 1 FROM {p}_rec r WHERE r.ns = n AND r.key = f.k
+                              AND (r.expires_at IS NULL OR r.expires_at > p_now));
+          IF wk IS NOT NULL THEN
+            SELECT count(*) FILTER (WHERE o.key IS NULL),
+                   coalesce(sum(length(i.v)), 0) - coalesce(sum(o.size), 0)
+              INTO added, delta
+              FROM unnest(wk, wv) AS i(k, v)
+              LEFT JOIN {p}_rec o ON o.ns = n AND o.key = i.k;
+            INSERT INTO {p}_rec (ns, key, value, expires_at, atime, size)
+              SELECT n, t.k, t.v, t.e, p_now, length(t.v)
+              FROM unnest(wk, wv, we) AS t(k, v, e)
+              ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value,
+                expires_at = EXCLUDED.expires_at, atime = EXCLUDED.atime,
+                size = EXCLUDED.size;
+            PERFORM {p}_bump(n, p_logged, 'put', wk, added, delta, 0, 0);
           END IF;
-          INSERT INTO {p}_rec (ns, key, value, expires_at, atime, size)
-            VALUES (n, p_key, p_val, p_exp, p_now, length(p_val))
-            ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value,
-              expires_at = EXCLUDED.expires_at, atime = EXCLUDED.atime, size = EXCLUDED.size;
-          PERFORM {p}_bump(n, p_logged, 'put', ARRAY[p_key],
-            CASE WHEN had THEN 0 ELSE 1 END, length(p_val) - coalesce(o_size, 0), 0, 0);
-          RETURN true;
+          RETURN ARRAY(SELECT coalesce(g.o = ANY(wo), false)
+                       FROM generate_series(1, cardinality(p_keys)) AS g(o) ORDER BY g.o);
         END $$""",
         # Remove (ns, key) pairs in the given order, book them, return them in that order.
         f"""CREATE OR REPLACE FUNCTION {p}_drop(v_ns bigint[], v_key bytea[], p_kind text,
@@ -577,22 +591,30 @@ class PostgresStore:
         )
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
+        return self.add_many(table, namespace, [item], now=now)[0]
+
+    def add_many(
+        self, table: str, namespace: str, items: Sequence[Item], *, now: float
+    ) -> list[bool]:
+        """Insert each item whose key is absent or expired, in one transaction."""
         check_table(table)
+        if not items:
+            return []
         args = (
             table,
             namespace.encode(),
-            self._key(item.key),
-            bytes(item.value),
-            item.expires_at,
+            [self._key(it.key) for it in items],
+            [bytes(it.value) for it in items],
+            [it.expires_at for it in items],
             now,
             self._logged(table),
         )
-        return bool(
-            self._write(
-                f"SELECT {self.prefix}_add(%s, %s, %s, %s, %s::float8, %s, %s)",
-                args,
-            )
+        won = self._write(
+            f"SELECT {self.prefix}_add_many(%s, %s, %s::bytea[], %s::bytea[], "
+            "%s::float8[], %s, %s)",
+            args,
         )
+        return [bool(w) for w in won]
 
     def _pairs(self, rows: Sequence[Any]) -> list[tuple[str, str]]:
         return [(bytes(n).decode(), bytes(k).hex()) for n, k in rows]
@@ -837,7 +859,7 @@ def drop_schema(dsn: str, prefix: str = "nearcache") -> None:
             "nsid",
             "bump",
             "put",
-            "add",
+            "add_many",
             "drop",
             "remove",
             "lock",

@@ -216,41 +216,79 @@ return version_bump(logged, retention, 'put', table.concat(members))
 """
 )
 
-# ARGV: base, now, logged, retention, nsname, member, value, expires_at|'', px|''
+# ARGV: base, now, logged, retention, nsname, n, then n x (member, value, expires_at|'', px|'')
+# Inserts each item whose key is absent or expired (a repeated key: the first wins);
+# returns a 0/1 per item. All reads happen before the first write.
 _LUA_ADD = (
     "#!lua\n"
     + _LUA_COMMON
     + r"""
 local base, now, logged, retention, nsname = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local member, value, exp, px = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local n = tonumber(ARGV[6])
 local gen = gen_of()
-local rk = base .. gen .. ':' .. member
-local cur = redis.call('GET', rk)
-if cur then
-  if string.len(cur) < 9 or string.byte(cur, 1) ~= 1 then return 0 end
-  local e = struct.unpack('<d', cur, 2)
-  if e > tonumber(now) then return 0 end
+local members, rkeys = {}, {}
+for i = 1, n do
+  members[i] = ARGV[6 + 4 * (i - 1) + 1]
+  rkeys[i] = base .. gen .. ':' .. members[i]
 end
-local old = redis.call('HGET', s, member)
-local size = string.len(value) - 9
-if px ~= '' then
-  redis.call('SET', rk, value, 'PX', px)
-  redis.call('ZADD', x, exp, member)
-else
-  redis.call('SET', rk, value)
-  redis.call('ZREM', x, member)
+local cur = {}
+local i = 1
+while i <= n do
+  local j = math.min(i + 3999, n)
+  local part = redis.call('MGET', unpack(rkeys, i, j))
+  for k = 1, #part do cur[i + k - 1] = part[k] end
+  i = j + 1
 end
-redis.call('HSET', s, member, size)
-redis.call('ZADD', l, now, member)
-if old then
-  redis.call('HINCRBY', m, 'bytes', size - tonumber(old))
-else
-  redis.call('HINCRBY', m, 'entries', 1)
-  redis.call('HINCRBY', m, 'bytes', size)
+local olds = chunked_read('HMGET', s, members)
+local tnow = tonumber(now)
+local won, seen, winners = {}, {}, {}
+for i = 1, n do
+  local live = false
+  local c = cur[i]
+  if c then
+    if string.len(c) < 9 or string.byte(c, 1) ~= 1 then
+      live = true
+    else
+      live = struct.unpack('<d', c, 2) > tnow
+    end
+  end
+  if live or seen[members[i]] then
+    won[i] = 0
+  else
+    won[i] = 1
+    seen[members[i]] = true
+    winners[#winners + 1] = i
+  end
 end
+if #winners == 0 then return won end
+local added, delta = 0, 0
+for _, i in ipairs(winners) do
+  local o = 6 + 4 * (i - 1)
+  local member, value, exp, px = ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4]
+  local size = string.len(value) - 9
+  if olds[i] then
+    delta = delta + size - tonumber(olds[i])
+  else
+    added = added + 1
+    delta = delta + size
+  end
+  if px ~= '' then
+    redis.call('SET', rkeys[i], value, 'PX', px)
+    redis.call('ZADD', x, exp, member)
+  else
+    redis.call('SET', rkeys[i], value)
+    redis.call('ZREM', x, member)
+  end
+  redis.call('HSET', s, member, size)
+  redis.call('ZADD', l, now, member)
+end
+redis.call('HINCRBY', m, 'entries', added)
+redis.call('HINCRBY', m, 'bytes', delta)
 redis.call('SADD', reg, nsname)
-version_bump(logged, retention, 'put', member)
-return 1
+local keys = {}
+for _, i in ipairs(winners) do keys[#keys + 1] = members[i] end
+version_bump(logged, retention, 'put', table.concat(keys))
+return won
 """
 )
 
@@ -271,8 +309,8 @@ for i = 1, #asked do
 end
 if #members == 0 then return {} end
 local n, total = remove_members(base, members, msizes)
-redis.call('HINCRBY', m, 'entries', -n)
-redis.call('HINCRBY', m, 'bytes', -total)
+redis.call('HINCRBY', m, 'entries', 0 - n)
+redis.call('HINCRBY', m, 'bytes', 0 - total)  -- never -0: Redis rejects it
 if kind == 'evict' then redis.call('HINCRBY', m, 'evictions', n) end
 if kind == 'expire' then redis.call('HINCRBY', m, 'expirations', n) end
 version_bump(logged, retention, 'delete', table.concat(members))
@@ -297,8 +335,8 @@ end
 if #stray > 0 then chunked('ZREM', x, stray, 4000) end
 if #live == 0 then return {} end
 local n, total = remove_members(base, live, lsizes)
-redis.call('HINCRBY', m, 'entries', -n)
-redis.call('HINCRBY', m, 'bytes', -total)
+redis.call('HINCRBY', m, 'entries', 0 - n)
+redis.call('HINCRBY', m, 'bytes', 0 - total)  -- never -0: Redis rejects it
 redis.call('HINCRBY', m, 'expirations', n)
 version_bump(logged, retention, 'delete', table.concat(live))
 return live
@@ -335,8 +373,8 @@ while over() do
 end
 if #victims == 0 then return {} end
 local n, total = remove_members(base, victims, vsizes)
-redis.call('HINCRBY', m, 'entries', -n)
-redis.call('HINCRBY', m, 'bytes', -total)
+redis.call('HINCRBY', m, 'entries', 0 - n)
+redis.call('HINCRBY', m, 'bytes', 0 - total)  -- never -0: Redis rejects it
 redis.call('HINCRBY', m, 'evictions', n)
 version_bump(logged, retention, 'delete', table.concat(victims))
 return victims
@@ -645,21 +683,28 @@ class RedisStore:
         return int(self._run("put", table, namespace, args))
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
+        return self.add_many(table, namespace, [item], now=now)[0]
+
+    def add_many(
+        self, table: str, namespace: str, items: Sequence[Item], *, now: float
+    ) -> list[bool]:
+        """Insert each item whose key is absent or expired, atomically in one script."""
         check_table(table)
-        self._check_key(item.key)
-        exp, px = self._expiry_args(item, now)
-        args = [
+        if not items:
+            return []
+        args: list[Any] = [
             self._base(table, namespace) + b":r",
             _num(now),
             self._logged(table),
             self.retention,
             namespace.encode(),
-            item.key,
-            self._pack(item),
-            exp,
-            px,
+            len(items),
         ]
-        return bool(self._run("add", table, namespace, args))
+        for it in items:
+            self._check_key(it.key)
+            exp, px = self._expiry_args(it, now)
+            args.extend((it.key, self._pack(it), exp, px))
+        return [bool(w) for w in self._run("add", table, namespace, args)]
 
     def _remove(self, table: str, namespace: str, keys: Sequence[str], kind: str) -> list[str]:
         args = [
