@@ -423,6 +423,15 @@ def _num(x: float) -> str:
     return repr(float(x))
 
 
+_FOREVER = _HEAD.pack(_FORMAT, _INF)
+
+
+def _live(raw: bytes, now: float) -> bytes | None:
+    """The value of a stored string unless it expired at ``now``."""
+    value, exp = _split_record(raw)
+    return None if exp is not None and exp <= now else value
+
+
 def _split_record(raw: bytes) -> tuple[bytes, float | None]:
     """(value, expires_at) of a stored string; foreign bytes are returned whole."""
     if len(raw) >= 9 and raw[0] == _FORMAT:
@@ -649,20 +658,16 @@ class RedisStore:
             bool(self._touches) and time.monotonic() - self._last_flush > _TOUCH_FLUSH_EVERY
         )
         raw = self._read_records(base, keys, self._take_touches() if flush else None)
-        out: list[bytes | None] = []
-        hits: list[str] = []
-        for key, blob in zip(keys, raw):
-            if blob is None:
-                out.append(None)
-                continue
-            value, exp = _split_record(blob)
-            if exp is not None and exp <= now:
-                out.append(None)
-                continue
-            out.append(value)
-            hits.append(key)
-        if touch and hits:
-            self._note_touches(table, namespace, hits, now)
+        # Hot path: records without a TTL share one 9-byte header, so most values are a
+        # prefix compare and a slice (a per-record struct unpack costs ~1.5 ms per 1,000).
+        forever = _FOREVER
+        out: list[bytes | None] = [
+            None if b is None else (b[9:] if b[:9] == forever else _live(b, now)) for b in raw
+        ]
+        if touch:
+            hits = [k for k, v in zip(keys, out) if v is not None]
+            if hits:
+                self._note_touches(table, namespace, hits, now)
         return out
 
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
