@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -97,6 +98,12 @@ def servers(args: argparse.Namespace) -> Iterator[dict[str, str]]:
                 found["postgres"] = p.dsn
             except Exception as exc:
                 print(f"# postgres: skipped ({exc})", file=sys.stderr)
+        for var, value in (
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_DEFAULT_REGION", "us-east-1"),
+        ):
+            os.environ.setdefault(var, value)  # a local endpoint still wants credentials
         if args.dynamodb_endpoint:
             found["dynamodb"] = args.dynamodb_endpoint
         elif not args.skip_dynamodb:

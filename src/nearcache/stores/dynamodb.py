@@ -48,6 +48,7 @@ import contextlib
 import functools
 import logging
 import math
+import os
 import random
 import threading
 import time
@@ -162,7 +163,7 @@ class DynamoDBStore:
         self.expiry_grace = float(expiry_grace)
         self.chunk = int(max_transaction_items) - 2  # + counter item + change-log item
         self.retention = int(changelog_retention)
-        self._client: Any = client or boto3.client(
+        self._make_client: Callable[[], Any] = lambda: boto3.client(
             "dynamodb",
             endpoint_url=endpoint_url,
             region_name=region,
@@ -173,6 +174,8 @@ class DynamoDBStore:
                 max_pool_connections=32,
             ),
         )
+        self._client: Any = client or self._make_client()
+        self._pid = os.getpid()
         self._breaker = CircuitBreaker(f"DynamoDB store {self.url}", **(breaker or {}))
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nearcache-ddb")
         self._lock = threading.Lock()
@@ -200,6 +203,8 @@ class DynamoDBStore:
     def _call(self, fn: Callable[[], _T]) -> _T:
         if self._closed:
             raise CacheClosedError(f"store {self.url} is closed")
+        if os.getpid() != self._pid:
+            self._after_fork()
         try:
             return self._breaker.call(fn, is_outage=self._is_outage)
         except CacheError:
@@ -215,6 +220,17 @@ class DynamoDBStore:
             raise CacheError(f"{self.url}: {exc}") from None
         except (BotoCoreError, OSError) as exc:
             raise StoreUnavailableError(f"{self.url} is unreachable: {exc}") from None
+
+    def _after_fork(self) -> None:
+        """A forked child gets its own HTTP client and thread pool (the parent's pool
+        threads do not exist in the child, so using it would hang)."""
+        with self._lock:
+            if os.getpid() == self._pid:
+                return
+            self._client = self._make_client()
+            self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nearcache-ddb")
+            self._touches = {}
+            self._pid = os.getpid()
 
     def _ensure_table(self) -> None:
         c = self._client

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -355,6 +356,7 @@ class PostgresStore:
                 con.execute("SELECT 1")
         except psycopg.OperationalError as exc:
             raise StoreUnavailableError(f"{self.url} is unreachable: {exc}") from None
+        self._pid = os.getpid()
         self._pool = self._new_pool()
         try:
             self._call(self._init_schema)
@@ -405,6 +407,14 @@ class PostgresStore:
     def _call(self, fn: Callable[[Any], _T], *, read: bool = False) -> _T:
         if self._closed:
             raise CacheClosedError(f"store {self.url} is closed")
+        if os.getpid() != self._pid:
+            # After fork the child must not share the parent's sockets or pool threads
+            # (which do not exist in the child): start a pool of its own.
+            with self._lock:
+                if os.getpid() != self._pid:
+                    self._pool = self._new_pool()
+                    self._touches = {}
+                    self._pid = os.getpid()
 
         def attempt() -> _T:
             try:
