@@ -10,6 +10,7 @@ vectors (p50/p99) and a single ``get`` (p50). Side by side, on the same Redis se
 
 Servers are started privately on 127.0.0.1 (as the tests do, see ``tests/servers.py``)
 unless given with ``--redis-url`` / ``--postgres-dsn`` / ``--dynamodb-endpoint``.
+DynamoDB runs only with ``--dynamodb``: against moto its numbers mean nothing.
 
     python benchmarks/stores.py            # 30 repetitions per operation
     python benchmarks/stores.py --quick    # 5 repetitions, smoke run
@@ -106,7 +107,7 @@ def servers(args: argparse.Namespace) -> Iterator[dict[str, str]]:
             os.environ.setdefault(var, value)  # a local endpoint still wants credentials
         if args.dynamodb_endpoint:
             found["dynamodb"] = args.dynamodb_endpoint
-        elif not args.skip_dynamodb:
+        elif args.dynamodb:
             try:
                 d = srv.DynamoServer()
                 d.start(timeout=60)
@@ -264,7 +265,12 @@ def main() -> None:
     parser.add_argument("--postgres-dsn")
     parser.add_argument("--dynamodb-endpoint")
     parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--skip-dynamodb", action="store_true")
+    parser.add_argument(
+        "--dynamodb",
+        action="store_true",
+        help="also run DynamoDBStore against moto (an emulator: its times say nothing "
+        "about DynamoDB, and moto copies every table on each transaction, so it is slow)",
+    )
     args = parser.parse_args()
     reps = args.reps or (5 if args.quick else 30)
 
