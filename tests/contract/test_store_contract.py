@@ -288,6 +288,19 @@ class TestStoreContract:
         for since in (v1, v2):  # every bump left an event, so no gap is reported
             assert store.changes(LOGGED, "ns", since).events
 
+    def test_empty_writes_change_nothing_and_keep_the_log_whole(self, store: Store) -> None:
+        store.put_many(LOGGED, "e", items([1]), now=NOW)
+        before = store.info(LOGGED, "e").version
+        store.put_many(LOGGED, "e", [], now=NOW)
+        assert store.delete_many(LOGGED, "e", []) == 0
+        assert store.delete_many(LOGGED, "e", [key(99)]) == 0
+        after = store.info(LOGGED, "e").version
+        changes = store.changes(LOGGED, "e", before)
+        assert changes.events is not None  # no version without its event
+        assert after == before or changes.events
+        with pytest.raises(ValueError):
+            store.changes(T, "e", 0)
+
     def test_change_log_covers_add_purge_evict(self, store: Store) -> None:
         v0 = store.info(LOGGED, "ns").version
         store.add(LOGGED, "ns", Item(key(1), b"a", NOW + 1), now=NOW)
@@ -345,7 +358,8 @@ class TestStoreContract:
 
     def test_add_exactly_once_across_16_threads(self, kit: Kit, store: Store) -> None:
         n = kit.race_keys
-        store.put_many(T, "race", [], now=NOW)  # create the namespace (and its version base)
+        sentinel = Item(key(10**6), b"s")  # create the namespace (and its version base)
+        store.put_many(T, "race", [sentinel], now=NOW)
         v0 = store.info(T, "race").version
         wins = [0] * 16
         barrier = threading.Barrier(16)
@@ -365,7 +379,7 @@ class TestStoreContract:
             th.join()
         assert sum(wins) == n
         info = store.info(T, "race")
-        assert info.entries == n
+        assert info.entries == n + 1
         assert info.version - v0 == n  # one bump per successful add, none for refusals
 
     def test_versions_monotonic_under_concurrent_writers(self, kit: Kit, store: Store) -> None:

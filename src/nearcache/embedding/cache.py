@@ -166,12 +166,21 @@ class EmbeddingCache:
         self._fps: dict[str, set[str]] = {}
         self._costs: dict[str, float] = {}
         self._closed = False
-        open_hash_algorithm(store)
+        self._hash_checked = False
+        try:
+            self._check_hash_algorithm()
+        except StoreUnavailableError as exc:  # checked again before the first write
+            log.warning("store unavailable while opening the cache: %s", exc)
         from .singleflight import SingleFlight
 
         self.flights = SingleFlight()
 
     # -- basics --------------------------------------------------------------------
+
+    def _check_hash_algorithm(self) -> None:
+        if not self._hash_checked:
+            open_hash_algorithm(self.store)
+            self._hash_checked = True
 
     def _check_open(self) -> None:
         if self._closed:
@@ -473,6 +482,7 @@ class EmbeddingCache:
         # write then fails, the metadata this call added is taken back (best effort).
         new_layout = new_fp = False
         try:
+            self._check_hash_algorithm()
             if self._layout(namespace) is None:
                 self._set_layout(namespace, kind, dim)
                 new_layout = True

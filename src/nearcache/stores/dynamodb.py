@@ -539,6 +539,8 @@ class DynamoDBStore:
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         check_table(table)
         unique = list({self._check_key(it.key): it for it in items}.values())
+        if not unique:  # nothing written: no version bump (it would need a log event)
+            return self.info(table, namespace).version
         version = 0
         for start in range(0, max(1, len(unique)), self.chunk):
             chunk = unique[start : start + self.chunk]

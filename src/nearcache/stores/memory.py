@@ -140,6 +140,8 @@ class MemoryStore:
         with self._lock:
             ns = self._ns(table, namespace, create=True)
             assert ns is not None
+            if not items:  # nothing written: no version bump (it would need a log event)
+                return ns.version
             self._forget(table, namespace, [i.key for i in items])
             for item in items:
                 self._remove(ns, item.key)
@@ -307,6 +309,8 @@ class MemoryStore:
             yield snapshot[i : i + batch_size]
 
     def changes(self, table: str, namespace: str, since: int) -> Changes:
+        if not TABLES[check_table(table)].log:
+            raise ValueError(f"table {table!r} keeps no change log")
         with self._lock:
             ns = self._ns(table, namespace)
             if ns is None or ns.version <= since:

@@ -581,6 +581,8 @@ class PostgresStore:
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         check_table(table)
         unique = list({it.key: it for it in items}.values())
+        if not unique:  # nothing written: no version bump (it would need a log event)
+            return self.info(table, namespace).version
         for it in unique:
             if not isinstance(it.value, (bytes, bytearray, memoryview)):
                 raise TypeError(f"record values must be bytes, not {type(it.value).__name__}")

@@ -673,6 +673,8 @@ class RedisStore:
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         check_table(table)
         unique = list({self._check_key(it.key): it for it in items}.values())
+        if not unique:  # nothing written: no version bump (it would need a log event)
+            return self.info(table, namespace).version
         args: list[Any] = [
             self._base(table, namespace) + b":r",
             _num(now),

@@ -443,6 +443,8 @@ class SQLiteStore:
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         check_table(table)
         unique = list({it.key: it for it in items}.values())
+        if not unique:  # nothing written: no version bump (it would need a log event)
+            return self.info(table, namespace).version
 
         def run(con: sqlite3.Connection) -> int:
             ns = self._ns_id(con, table, namespace, create=True)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from ..errors import InvalidInputError
 from .protocol import Store
 
 __all__ = ["SCHEMES", "open_store", "parse_store_url"]
@@ -68,8 +69,8 @@ _OWN_PARAMS: dict[str, dict[str, Callable[[str], Any]]] = {
 }
 
 
-def _bad(url: str, why: str) -> ValueError:
-    return ValueError(
+def _bad(url: str, why: str) -> InvalidInputError:
+    return InvalidInputError(
         f"unsupported store URL {url!r}: {why}; supported schemes: "
         "memory://, sqlite:///path, redis://host:port/db (rediss://, unix://), "
         "postgresql://user@host/db, dynamodb://table?endpoint_url=...&region=..."
@@ -83,7 +84,8 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
     ``target`` is the path, connection URL (without nearcache's own parameters) or table.
 
     Raises:
-        ValueError: unknown scheme or malformed URL; the message lists supported schemes.
+        InvalidInputError: (a ValueError) unknown scheme or malformed URL; the message
+            lists the supported schemes.
     """
     if not isinstance(url, str) or not url:
         raise _bad(str(url), "empty")
