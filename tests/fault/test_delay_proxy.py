@@ -1,0 +1,226 @@
+"""RELIABILITY test 9: a slow, paused or resetting network between the cache and Redis.
+
+A small asyncio TCP relay (in a thread) sits between ``RedisStore`` and a real
+redis-server. It adds latency, stops forwarding for a while, and resets connections in
+the middle of replies; the test also SIGSTOPs the server. Through all of it every
+completed read must return *its own* key's vector (the envelope's namespace and key are
+verified on read), no call may outlive its time budget, and the same objects recover.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from helpers import HashEmbedder
+from nearcache import AsyncCachedEmbedder, CachedEmbedder, EmbeddingCache
+from nearcache.stores.redis import RedisStore
+
+pytestmark = pytest.mark.redis
+
+NS = "proxy.test.dense"
+TIMEOUT = 0.5  # the store's socket timeout: the time budget of one call
+
+
+class DelayProxy:
+    """Relay 127.0.0.1:<port> to a backend, with latency, pauses and resets."""
+
+    def __init__(self, backend_port: int) -> None:
+        self.backend_port = backend_port
+        self.latency = 0.0
+        self.paused = threading.Event()
+        self.loop = asyncio.new_event_loop()
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.port = 0
+        started = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(started,), daemon=True)
+        self.thread.start()
+        started.wait(5)
+
+    def _run(self, started: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        started.set()
+        self.loop.run_forever()
+        server.close()
+        self.loop.run_until_complete(server.wait_closed())
+        self.loop.close()
+
+    async def _pipe(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: bool
+    ) -> None:
+        try:
+            while data := await reader.read(65536):
+                while self.paused.is_set():
+                    await asyncio.sleep(0.01)
+                if delay and self.latency:
+                    await asyncio.sleep(self.latency)
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        try:
+            server_r, server_w = await asyncio.open_connection("127.0.0.1", self.backend_port)
+        except OSError:
+            client_w.close()
+            return
+        self.writers.update((client_w, server_w))
+        await asyncio.gather(
+            self._pipe(client_r, server_w, False), self._pipe(server_r, client_w, True)
+        )
+        self.writers.difference_update((client_w, server_w))
+
+    def reset_all(self) -> None:
+        """Abort every relayed connection with a TCP RST (SO_LINGER 0)."""
+
+        def reset() -> None:
+            for w in list(self.writers):
+                sock = w.get_extra_info("socket")
+                if sock is not None:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                w.transport.abort()
+            self.writers.clear()
+
+        self.loop.call_soon_threadsafe(reset)
+
+    def close(self) -> None:
+        async def shutdown() -> None:
+            for w in list(self.writers):
+                w.transport.abort()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self.loop.stop()
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop)
+        self.thread.join(5)
+
+
+@pytest.fixture
+def proxy(redis_server) -> Iterator[DelayProxy]:  # type: ignore[no-untyped-def]
+    p = DelayProxy(redis_server.port)
+    yield p
+    p.close()
+
+
+def expected(text: str) -> np.ndarray:
+    return np.random.default_rng(abs(hash(text)) % 2**32).standard_normal(16).astype(np.float32)
+
+
+def test_reads_stay_correct_and_bounded_through_a_hostile_network(redis_server, proxy) -> None:  # type: ignore[no-untyped-def]
+    texts = [f"doc {i}" for i in range(300)]
+    direct = EmbeddingCache(RedisStore(redis_server.url, prefix="proxy9"))
+    direct.put_many(texts, np.stack([expected(t) for t in texts]), NS)
+
+    proxied = EmbeddingCache(
+        RedisStore(
+            f"redis://127.0.0.1:{proxy.port}/0",
+            prefix="proxy9",
+            socket_timeout=TIMEOUT,
+            connect_timeout=TIMEOUT,
+        )
+    )
+    stop = threading.Event()
+    wrong: list[str] = []
+    slow: list[float] = []
+    served = [0]
+    lock = threading.Lock()
+
+    def reader(seed: int) -> None:
+        rng = random.Random(seed)
+        while not stop.is_set():
+            batch = rng.sample(texts, rng.randint(1, 20))
+            t0 = time.monotonic()
+            got, mask = proxied.get_many(batch, NS)  # never raises: outages are misses
+            took = time.monotonic() - t0
+            with lock:
+                if took > 3 * TIMEOUT + 0.5:
+                    slow.append(took)
+                for text, vec, ok in zip(batch, got, mask):  # type: ignore[arg-type]
+                    if ok:
+                        served[0] += 1
+                        if not np.array_equal(vec, expected(text)):
+                            wrong.append(text)
+
+    threads = [threading.Thread(target=reader, args=(s,)) for s in range(6)]
+    for t in threads:
+        t.start()
+    try:
+        for step in range(6):
+            proxy.latency = random.Random(step).uniform(0.05, 0.4)
+            time.sleep(0.6)
+            proxy.reset_all()  # connections die mid-reply
+            time.sleep(0.3)
+        proxy.latency = 0.0
+        proxy.paused.set()  # the network stops: replies hang past the timeout
+        time.sleep(1.5)
+        proxy.paused.clear()
+        proxy.reset_all()
+        os.kill(redis_server.proc.pid, signal.SIGSTOP)  # the server itself freezes
+        time.sleep(1.5)
+        os.kill(redis_server.proc.pid, signal.SIGCONT)
+    finally:
+        os.kill(redis_server.proc.pid, signal.SIGCONT)
+        proxy.paused.clear()
+        stop.set()
+        for t in threads:
+            t.join(10)
+    assert wrong == [], f"{len(wrong)} reads returned another key's vector"
+    assert slow == [], f"calls outlived their budget: {slow[:5]}"
+    assert served[0] > 0
+    # The same objects recover by themselves once the network behaves.
+    deadline = time.monotonic() + 10
+    while True:
+        got, mask = proxied.get_many(texts[:50], NS)
+        if mask.all():
+            break
+        assert time.monotonic() < deadline, "the cache did not recover"
+        time.sleep(0.1)
+    assert np.array_equal(got, np.stack([expected(t) for t in texts[:50]]))
+    assert proxied.stats(NS).errors > 0  # the outages were counted
+    assert direct.check() == []
+
+
+async def test_cancelled_async_callers_never_get_crossed_answers(redis_server, proxy) -> None:  # type: ignore[no-untyped-def]
+    """Random cancellations while the proxy delays replies (the CVE-2023-28858 scenario)."""
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0", prefix="proxy9b", socket_timeout=2.0)
+    emb = HashEmbedder(dim=16)
+    cached = AsyncCachedEmbedder(emb, EmbeddingCache(store), cross_process=False)
+    reference = CachedEmbedder(HashEmbedder(dim=16), EmbeddingCache()).embed
+    texts = [f"question {i}" for i in range(200)]
+    proxy.latency = 0.02
+    rng = random.Random(7)
+
+    async def one(text: str) -> tuple[str, np.ndarray | None]:
+        try:
+            out = await asyncio.wait_for(cached.embed([text]), rng.uniform(0.001, 0.2))
+            return text, out[0]
+        except asyncio.TimeoutError:
+            return text, None
+
+    for _ in range(3):
+        results = await asyncio.gather(*(one(t) for t in rng.sample(texts, 100)))
+        for text, vec in results:
+            if vec is not None:
+                assert np.allclose(vec, reference([text])[0]), text
+    proxy.latency = 0.0
+    final = await cached.embed(texts)
+    assert np.allclose(final, reference(texts))
+    assert len(cached.cache.flights) == 0
+    assert cached.cache.check() == []
