@@ -108,6 +108,10 @@ class HnswIndex:
         )
         self._n = int(rows.max()) + 1
 
+    def skip_to(self, rows_used: int) -> None:
+        """Mark rows below ``rows_used`` as handed out (trailing rows removed elsewhere)."""
+        self._n = max(self._n, int(rows_used))
+
     def remove(self, rows: Rows) -> int:
         rows = np.asarray(rows, dtype=np.int64)
         rows = np.unique(rows[(rows >= 0) & (rows < self._n)])

@@ -25,7 +25,11 @@ from .protocol import Rows, SearchResult
 
 __all__ = ["ExactIndex"]
 
-_NP = {"float32": np.dtype("<f4"), "float16": np.dtype("<f2"), "int8": np.dtype("i1")}
+_NP: dict[str, np.dtype[Any]] = {
+    "float32": np.dtype("<f4"),
+    "float16": np.dtype("<f2"),
+    "int8": np.dtype("i1"),
+}
 #: Rows converted at a time for float16/int8 searches (a 3 MB float32 buffer at 384-d).
 BLOCK_ROWS = 2048
 
@@ -67,8 +71,9 @@ class ExactIndex:
 
     @property
     def nbytes(self) -> int:
-        per_row = self.dim * _NP[self.dtype].itemsize + 1 + (4 if self._scale is not None else 0)
-        return self._n * per_row
+        itemsize = int(_NP[self.dtype].itemsize)
+        per_row = self.dim * itemsize + 1 + (4 if self._scale is not None else 0)
+        return int(self._n * per_row)
 
     def _grow(self, need: int) -> None:
         cap = self._data.shape[0]
@@ -156,10 +161,7 @@ class ExactIndex:
                 self._dead_rows = np.flatnonzero(~self._live[: self._n]).astype(np.int64)
             sims[self._dead_rows] = -np.inf
         k = min(k, live)
-        if k < sims.shape[0]:
-            top = np.argpartition(sims, -k)[-k:]
-        else:
-            top = np.arange(sims.shape[0])
+        top = np.argpartition(sims, -k)[-k:] if k < sims.shape[0] else np.arange(sims.shape[0])
         order = top[np.argsort(-sims[top], kind="stable")]
         order = order[np.isfinite(sims[order])]
         return order.astype(np.int64), sims[order].astype(np.float32)
@@ -172,6 +174,40 @@ class ExactIndex:
         return out
 
     # -- persistence -----------------------------------------------------------------
+
+    def arrays(
+        self,
+    ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_], npt.NDArray[np.float32] | None]:
+        """Views of the occupied rows: (codes, live mask, int8 scales or None)."""
+        n = self._n
+        return (
+            self._data[:n],
+            self._live[:n],
+            None if self._scale is None else self._scale[:n],
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        dim: int,
+        dtype: str,
+        data: npt.NDArray[Any],
+        live: npt.NDArray[np.bool_],
+        scale: npt.NDArray[np.float32] | None,
+    ) -> ExactIndex:
+        """An index over existing arrays (adopted without copying; grown by copy later)."""
+        n = int(data.shape[0])
+        if data.shape != (n, dim) or data.dtype != _NP[dtype] or live.shape != (n,):
+            raise CorruptStoreError("exact index arrays do not match their description")
+        if (dtype == "int8") != (scale is not None) or (scale is not None and scale.shape != (n,)):
+            raise CorruptStoreError("exact index scales do not match their description")
+        index = cls(dim, dtype)
+        index._data = data
+        index._live = live
+        index._scale = scale
+        index._n = n
+        index._dead = n - int(np.count_nonzero(live))
+        return index
 
     def info(self) -> dict[str, Any]:
         return {"backend": "exact", "dim": self.dim, "dtype": self.dtype, "rows": self._n}
@@ -206,7 +242,7 @@ class ExactIndex:
 def _read_into(path: Path, out: npt.NDArray[Any]) -> None:
     """Fill ``out`` from a raw file of exactly the right size (one copy, no temporaries)."""
     want = out.nbytes
-    view = memoryview(out).cast("B") if want else memoryview(b"")
+    view = out.data.cast("B") if want else memoryview(b"")
     got = 0
     with open(path, "rb", buffering=0) as fh:
         while got < want:

@@ -48,9 +48,8 @@ class IndexConfig:
         options = dict(options or {})
         unknown = set(options) - _OPTION_NAMES
         if unknown:
-            raise ValueError(
-                f"unknown index_options {sorted(unknown)}; allowed: {', '.join(sorted(_OPTION_NAMES))}"
-            )
+            allowed = ", ".join(sorted(_OPTION_NAMES))
+            raise ValueError(f"unknown index_options {sorted(unknown)}; allowed: {allowed}")
         self.options = options
         self.ann = ann_options(options)
         threshold = options.get("auto_threshold", AUTO_ANN_THRESHOLD)
