@@ -131,6 +131,12 @@ class SemanticCache(SemanticCore):
     def _embed_texts(self, texts: list[str]) -> Any:
         return self.embedder.embed(texts)
 
+    def __enter__(self) -> SemanticCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- checkpoints ---------------------------------------------------------------
 
     @classmethod

@@ -717,7 +717,6 @@ class SemanticCore:
         now = self._clock()
         if any(c.expires_at <= now for c in cands):
             # Expired rows took places in the top-k: sweep them, then search again.
-            l1_expired = True
             self._expire(ns, now)
             cands = self._spaces.search(ns, scope, query_unit, k)
         live = [c for c in cands if c.expires_at > now and c.key != rejected]
@@ -738,7 +737,7 @@ class SemanticCore:
         cands: list[Candidate],
         started: float,
         rejected: bool,
-        expired: bool,
+        exact_expired: bool,
         now: float,
     ) -> Hit | Miss:
         """Pick the best candidate passing expiry, confidence and the validator."""
@@ -750,6 +749,7 @@ class SemanticCore:
         scored: list[tuple[float, float, Hit, Candidate]] = []
         stale: list[Candidate] = []
         best_sim: float | None = None
+        expired = False
         for cand, blob in zip(cands, blobs):
             entry = None if blob is None else self._decode(ns, cand.key, blob)
             if entry is None:
@@ -792,6 +792,8 @@ class SemanticCore:
             return self._finish_hit(hit, started)
         if passed or rejected:
             reason = "validator"
+        elif exact_expired:
+            reason = "expired"
         elif scored:
             reason = "below_threshold"
         elif expired:
