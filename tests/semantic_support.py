@@ -14,7 +14,16 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from helpers import hash_vector  # noqa: E402
+from helpers import hash_vector
+
+
+def text_vector(text: str, dim: int = 16) -> np.ndarray:
+    """A random unit vector seeded by ``text``: distinct texts get unrelated vectors."""
+    from nearcache.keys import digest_bytes
+
+    seed = int.from_bytes(digest_bytes(text.encode("utf-8"))[:8], "little")
+    v = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+    return v / np.linalg.norm(v)
 
 
 def angled(degrees: float, dim: int = 16, axis: int = 1) -> np.ndarray:
@@ -105,7 +114,7 @@ def crash_writer(path: str, dim: int, conn: Connection) -> None:
     i = 0
     while True:
         text = f"crash question {os.getpid()} {i}"
-        cache.put(text, f"answer {i}", embedding=hash_vector(text, dim))
+        cache.put(text, f"answer {i}", embedding=text_vector(text, dim))
         conn.send(text)
         i += 1
 
@@ -118,7 +127,7 @@ def saving_writer(path: str, dim: int, first: int, conn: Connection) -> None:
     i = 0
     while True:
         text = f"saved question {os.getpid()} {i}"
-        cache.put(text, f"answer {i}", embedding=hash_vector(text, dim))
+        cache.put(text, f"answer {i}", embedding=text_vector(text, dim))
         conn.send(text)
         i += 1
         if i == first:

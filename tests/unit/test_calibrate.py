@@ -1,4 +1,4 @@
-"""calibrate(): the Beta quantile, Clopper–Pearson bounds and the threshold choice."""
+"""calibrate(): the Beta quantile, Clopper-Pearson bounds and the threshold choice."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_betainc_closed_forms(b: float, x: float, a: float) -> None:
     # I_x(1, b) = 1 - (1 - x)^b ; I_x(a, 1) = x^a ; symmetry I_x(a, b) = 1 - I_{1-x}(b, a)
     assert betainc(1.0, b, x) == pytest.approx(1 - (1 - x) ** b, abs=1e-10)
     assert betainc(a, 1.0, x) == pytest.approx(x**a, abs=1e-10)
-    assert betainc(a, b, x) == pytest.approx(1 - betainc(b, a, 1 - x), abs=1e-10)
+    if 1e-6 < x < 1 - 1e-6:  # outside, 1 - x rounds and the identity cannot be checked
+        assert betainc(a, b, x) == pytest.approx(1 - betainc(b, a, 1 - x), abs=1e-10)
 
 
 def test_known_values() -> None:
@@ -121,7 +122,9 @@ def test_calibrate_with_an_embedder_and_with_a_cache() -> None:
     by_cache.apply(cache)
     assert cache.similarity_threshold == pytest.approx(by_cache.threshold)  # type: ignore[arg-type]
     cache.close()
-    conf = SemanticCache(embedder=TableEmbedder(16, table), confidence_fn=lambda q, h: h.similarity / 2)
+    conf = SemanticCache(
+        embedder=TableEmbedder(16, table), confidence_fn=lambda q, h: h.similarity / 2
+    )
     halved = calibrate(conf, pairs, max_false_hit_rate=0.2)
     assert halved.threshold == pytest.approx(by_embedder.threshold / 2)  # type: ignore[operator]
     conf.close()
@@ -129,7 +132,9 @@ def test_calibrate_with_an_embedder_and_with_a_cache() -> None:
 
 def test_calibrate_with_an_async_embedder_outside_a_loop() -> None:
     table = {"a": angled(0), "b": angled(5)}
-    result = calibrate(AsyncTableEmbedder(16, table), [("a", "b", True)] * 60, max_false_hit_rate=0.1)
+    result = calibrate(
+        AsyncTableEmbedder(16, table), [("a", "b", True)] * 60, max_false_hit_rate=0.1
+    )
     assert result.threshold == pytest.approx(math.cos(math.radians(5)), abs=1e-5)
 
 

@@ -50,7 +50,9 @@ def source(tmp_path: Path) -> Iterator[tuple[SemanticCache, Path]]:
     clock = ManualClock(1_000_000.0)
     cache = SemanticCache(tmp_path / "src.db", TableEmbedder(DIM), clock=clock)
     for i in range(25):
-        cache.put(f"question {i}", {"answer": i}, namespace="a" if i % 2 else "b", metadata={"i": i})
+        cache.put(
+            f"question {i}", {"answer": i}, namespace="a" if i % 2 else "b", metadata={"i": i}
+        )
     cache.put("scoped", "s", context={"model": "m1"})
     cache.put("short lived", "x", ttl=5)
     clock.advance(10)  # "short lived" has expired: it is not exported
@@ -61,7 +63,7 @@ def source(tmp_path: Path) -> Iterator[tuple[SemanticCache, Path]]:
 
 
 def test_round_trip_into_a_path(source: tuple[SemanticCache, Path], tmp_path: Path) -> None:
-    cache, path = source
+    _, path = source
     with tarfile.open(path, "r:gz") as tar:
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
@@ -119,7 +121,9 @@ def test_refuses_other_embedders_and_non_fresh_targets(
     busy.close()
 
 
-def test_dumps_is_atomic(source: tuple[SemanticCache, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dumps_is_atomic(
+    source: tuple[SemanticCache, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache, path = source
     original = path.read_bytes()
 
@@ -164,7 +168,9 @@ def valid_parts(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
     return manifest, data
 
 
-def repack(manifest: dict[str, Any], data: dict[str, bytes], extra: list[Any] | None = None) -> bytes:
+def repack(
+    manifest: dict[str, Any], data: dict[str, bytes], extra: list[Any] | None = None
+) -> bytes:
     for name, body in data.items():
         manifest["members"][name] = {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
     parts = [reg("manifest.json", json.dumps(manifest).encode())]
@@ -189,17 +195,41 @@ def hostile(kind: str, path: Path) -> tuple[bytes, type[Exception], Limits | Non
     if kind == "absolute":
         return build([first, reg("/tmp/nearcache-evil", b"x")]), UnsafeArchiveError, None
     if kind == "symlink":
-        return build([first, special("entries-00001.msgpack", tarfile.SYMTYPE, "/etc/passwd")]), UnsafeArchiveError, None
+        return (
+            build([first, special("entries-00001.msgpack", tarfile.SYMTYPE, "/etc/passwd")]),
+            UnsafeArchiveError,
+            None,
+        )
     if kind == "hardlink":
-        return build([first, special("entries-00001.msgpack", tarfile.LNKTYPE, "/etc/passwd")]), UnsafeArchiveError, None
+        return (
+            build([first, special("entries-00001.msgpack", tarfile.LNKTYPE, "/etc/passwd")]),
+            UnsafeArchiveError,
+            None,
+        )
     if kind == "device":
-        return build([first, special("entries-00001.msgpack", tarfile.CHRTYPE)]), UnsafeArchiveError, None
+        return (
+            build([first, special("entries-00001.msgpack", tarfile.CHRTYPE)]),
+            UnsafeArchiveError,
+            None,
+        )
     if kind == "fifo":
-        return build([first, special("entries-00001.msgpack", tarfile.FIFOTYPE)]), UnsafeArchiveError, None
+        return (
+            build([first, special("entries-00001.msgpack", tarfile.FIFOTYPE)]),
+            UnsafeArchiveError,
+            None,
+        )
     if kind == "directory":
-        return build([first, special("entries-00001.msgpack", tarfile.DIRTYPE)]), UnsafeArchiveError, None
+        return (
+            build([first, special("entries-00001.msgpack", tarfile.DIRTYPE)]),
+            UnsafeArchiveError,
+            None,
+        )
     if kind == "duplicate":
-        return build([first, *[reg(n, b) for n, b in data.items()], first]), UnsafeArchiveError, None
+        return (
+            build([first, *[reg(n, b) for n, b in data.items()], first]),
+            UnsafeArchiveError,
+            None,
+        )
     if kind == "too_many":
         assert Limits().max_members == 10_000  # the default; a smaller cap keeps this quick
         return (
@@ -208,7 +238,11 @@ def hostile(kind: str, path: Path) -> tuple[bytes, type[Exception], Limits | Non
             Limits(max_members=100),
         )
     if kind == "too_big":
-        return build([first, reg("entries-00001.msgpack", b"x" * 5000)]), UnsafeArchiveError, Limits(max_member_bytes=4096)
+        return (
+            build([first, reg("entries-00001.msgpack", b"x" * 5000)]),
+            UnsafeArchiveError,
+            Limits(max_member_bytes=4096),
+        )
     if kind == "truncated":
         whole = path.read_bytes()
         return whole[: len(whole) // 2], CheckpointError, None
@@ -225,12 +259,20 @@ def hostile(kind: str, path: Path) -> tuple[bytes, type[Exception], Limits | Non
         rec = bytearray(rows[0][3])
         rec[-1] ^= 1
         rows[0][3] = bytes(rec)
-        return repack(manifest, {name: msgpack.packb(rows, use_bin_type=True)}), CheckpointError, None
+        return (
+            repack(manifest, {name: msgpack.packb(rows, use_bin_type=True)}),
+            CheckpointError,
+            None,
+        )
     if kind == "pickle":
         name = next(iter(data))
         return repack(manifest, {name: pickle.dumps(Evil())}), CheckpointError, None
     if kind == "unknown_member":
-        return build([first, *[reg(n, b) for n, b in data.items()], reg("notes.txt", b"hi")]), CheckpointError, None
+        return (
+            build([first, *[reg(n, b) for n, b in data.items()], reg("notes.txt", b"hi")]),
+            CheckpointError,
+            None,
+        )
     if kind == "manifest_not_first":
         return build([*[reg(n, b) for n, b in data.items()], first]), CheckpointError, None
     if kind == "missing_member":
@@ -242,7 +284,11 @@ def hostile(kind: str, path: Path) -> tuple[bytes, type[Exception], Limits | Non
         manifest["dim"] = DIM + 1
         return repack(manifest, data), DimensionMismatchError, None
     if kind == "bad_manifest":
-        return build([reg("manifest.json", b"{not json"), *[reg(n, b) for n, b in data.items()]]), CheckpointError, None
+        return (
+            build([reg("manifest.json", b"{not json"), *[reg(n, b) for n, b in data.items()]]),
+            CheckpointError,
+            None,
+        )
     raise AssertionError(kind)
 
 

@@ -78,7 +78,7 @@ def test_exact_scores_match_a_float64_reference(dtype: str) -> None:
     ref = x.astype(np.float64) @ q.astype(np.float64)
     tol = {"float32": 1e-5, "float16": 2e-3, "int8": 2e-2}[dtype]
     assert np.abs(index.scores(q) - ref).max() < tol
-    rows, sims = index.search(q, 10)
+    rows, _ = index.search(q, 10)
     assert set(rows[:3]) <= set(np.argsort(-ref)[:6])
 
 
@@ -103,7 +103,9 @@ def test_exact_round_trip_through_files(tmp_path: Path) -> None:
     seed=st.integers(0, 2**31),
     backend=st.sampled_from(["hnsw", "faiss"]),
 )
-def test_ann_top1_agrees_with_exact_on_random_data(n: int, dim: int, seed: int, backend: str) -> None:
+def test_ann_top1_agrees_with_exact_on_random_data(
+    n: int, dim: int, seed: int, backend: str
+) -> None:
     x = rand_unit(n, dim, seed)
     q = rand_unit(100, dim, seed + 1)
     exact = ExactIndex(dim)
@@ -149,7 +151,12 @@ def test_auto_threshold_choice() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["set", "pop"]), st.integers(0, 3000), st.integers(0, 10**6)), max_size=400))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["set", "pop"]), st.integers(0, 3000), st.integers(0, 10**6)),
+        max_size=400,
+    )
+)
 def test_keymap_behaves_like_a_dict(ops: list[tuple[str, int, int]]) -> None:
     # Keys share their first 8 bytes in pairs, so prefix collisions are exercised.
     def key(i: int) -> bytes:

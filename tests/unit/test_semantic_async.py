@@ -173,7 +173,9 @@ async def test_every_offloaded_method(tmp_path: Path) -> None:
     assert await cache.save_index()
     manifest = await cache.dumps(tmp_path / "m.tar.gz")
     assert manifest["counts"]["entries"] == 4
-    restored = await AsyncSemanticCache.loads(tmp_path / "m.tar.gz", tmp_path / "r.db", AsyncTableEmbedder(DIM))
+    restored = await AsyncSemanticCache.loads(
+        tmp_path / "m.tar.gz", tmp_path / "r.db", AsyncTableEmbedder(DIM)
+    )
     assert (await restored.get("q4", namespace="b")).response == 4  # type: ignore[union-attr]
     await restored.close()
     assert await cache.clear_namespace("a") == 2

@@ -69,7 +69,9 @@ def unchanged(cache: SemanticCache) -> tuple[Any, ...]:
         ("😀" * 3 + "a", False),
     ],
 )
-def test_query_cap_on_utf8_bytes(cache: SemanticCache, emb: TableEmbedder, query: str, ok: bool) -> None:
+def test_query_cap_on_utf8_bytes(
+    cache: SemanticCache, emb: TableEmbedder, query: str, ok: bool
+) -> None:
     before = unchanged(cache)
     calls = len(emb.calls)
     if ok:
@@ -87,7 +89,14 @@ def test_query_cap_on_utf8_bytes(cache: SemanticCache, emb: TableEmbedder, query
 
 @pytest.mark.parametrize(
     ("response", "ok"),
-    [("x" * 10, True), ("x" * 11, False), ("ü" * 5, True), ("ü" * 5 + "x", False), (b"x" * 10, True), (b"x" * 11, False)],
+    [
+        ("x" * 10, True),
+        ("x" * 11, False),
+        ("ü" * 5, True),
+        ("ü" * 5 + "x", False),
+        (b"x" * 10, True),
+        (b"x" * 11, False),
+    ],
 )
 def test_response_cap(cache: SemanticCache, emb: TableEmbedder, response: Any, ok: bool) -> None:
     before = unchanged(cache)

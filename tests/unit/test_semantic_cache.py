@@ -134,9 +134,7 @@ def test_top_k_candidates_best_passing_validator_wins(store: Any, clock: ManualC
     cache.close()
 
 
-def test_validator_applies_to_exact_layer_and_falls_through(
-    store: Any, clock: ManualClock
-) -> None:
+def test_validator_applies_to_exact_layer_and_falls_through(store: Any, clock: ManualClock) -> None:
     emb = TableEmbedder(DIM, {"a": angled(0), "b": angled(10)})
     cache = make(store, emb, clock, validator=lambda q, h: h.matched_query != "a")
     cache.put("a", "A")
@@ -215,9 +213,7 @@ def test_empty_cache_misses_without_embedding(cache: SemanticCache, emb: TableEm
     assert emb.calls == []
 
 
-def test_put_replaces_entry_with_fresh_created_at(
-    cache: SemanticCache, clock: ManualClock
-) -> None:
+def test_put_replaces_entry_with_fresh_created_at(cache: SemanticCache, clock: ManualClock) -> None:
     cache.put("q", "old", ttl=10)
     clock.advance(5)
     cache.put("q", "new", ttl=10)
@@ -260,9 +256,7 @@ def test_empty_context_is_no_context(cache: SemanticCache) -> None:
 # -- embedding cache ---------------------------------------------------------------------
 
 
-def test_embedding_cache_avoids_every_second_embedding(
-    store: Any, clock: ManualClock
-) -> None:
+def test_embedding_cache_avoids_every_second_embedding(store: Any, clock: ManualClock) -> None:
     emb = TableEmbedder(DIM)
     ec = EmbeddingCache()
     cache = make(store, emb, clock, embedding_cache=ec)
@@ -354,9 +348,7 @@ def test_ttl_lazy_expiry_on_get(store: Any, emb: TableEmbedder, clock: ManualClo
     cache.close()
 
 
-def test_expired_rows_never_hide_live_candidates(
-    store: Any, clock: ManualClock
-) -> None:
+def test_expired_rows_never_hide_live_candidates(store: Any, clock: ManualClock) -> None:
     table = {f"e{i}": angled(i) for i in range(6)}
     table["live"] = angled(20)
     table["query"] = angled(0)
@@ -473,9 +465,11 @@ def test_health(cache: SemanticCache) -> None:
     key = next(iter(cache._spaces.entries("default")))[0]
     cache.store.delete_many("semantic", "default", [key])
     h = cache.health()
-    assert not h["ok"] and not h["index"]["in_sync"] and h["index"]["lagging_namespaces"] == [
-        "default"
-    ]
+    assert (
+        not h["ok"]
+        and not h["index"]["in_sync"]
+        and h["index"]["lagging_namespaces"] == ["default"]
+    )
     assert cache.check() != []
     assert cache.check(fix=True) != []
     assert cache.check() == [] and cache.health()["ok"]
@@ -550,9 +544,7 @@ def test_owned_store_is_closed_but_a_given_store_is_not(tmp_path: Path) -> None:
 @pytest.mark.parametrize("backend", ["exact", "hnsw"])
 def test_eight_threads_keep_namespaces_apart(tmp_path: Path, backend: str) -> None:
     emb = TableEmbedder(DIM)
-    cache = SemanticCache(
-        tmp_path / "t.db", emb, index_backend=backend, similarity_threshold=-1.0
-    )
+    cache = SemanticCache(tmp_path / "t.db", emb, index_backend=backend, similarity_threshold=-1.0)
     errors: list[BaseException] = []
     for t in range(4):  # one permanent entry each, so a hit is always possible
         cache.put("seed", f"tenant-{t}:seed", namespace=f"tenant-{t}")

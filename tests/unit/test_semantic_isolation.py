@@ -57,7 +57,7 @@ def test_sixteen_tenants_threshold_minus_one(tmp_path: Path, backend: str) -> No
     # One tenant also has many private entries: they must not push others' hits out.
     for i in range(200):
         cache.put(f"private note {i}", f"{TENANTS[0]}|note", namespace=TENANTS[0])
-    hits = assert_isolated(cache, PROMPTS[:4] + ["totally different question"])
+    hits = assert_isolated(cache, [*PROMPTS[:4], "totally different question"])
     assert hits == 16 * 5 * 2  # threshold -1 accepts anything: every lookup is a hit
     assert cache.check() == []
     cache.close()

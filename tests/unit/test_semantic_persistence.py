@@ -44,7 +44,11 @@ def test_reopen_answers_the_same_without_embedding_or_scanning(
 ) -> None:
     db = tmp_path / "p.db"
     tab = table()
-    kw: dict[str, Any] = {"index_backend": backend, "vector_dtype": dtype, "similarity_threshold": 0.95}
+    kw: dict[str, Any] = {
+        "index_backend": backend,
+        "vector_dtype": dtype,
+        "similarity_threshold": 0.95,
+    }
     cache = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
     for text in tab:
         cache.put(text, f"answer to {text}", context={"m": 1} if text.endswith("7") else None)
@@ -85,7 +89,9 @@ def test_index_behind_the_store_catches_up_from_the_change_log(
         first.put(text, text.upper())
     first.close()  # index saved with the store's version as watermark
     # Another writer (saving its index elsewhere) changes the store afterwards.
-    other = SemanticCache(db, TableEmbedder(DIM, tab), index_options={"path": str(tmp_path / "elsewhere")})
+    other = SemanticCache(
+        db, TableEmbedder(DIM, tab), index_options={"path": str(tmp_path / "elsewhere")}
+    )
     for text in items[40:]:
         other.put(text, text.upper())
     other.delete(items[0])
@@ -95,13 +101,16 @@ def test_index_behind_the_store_catches_up_from_the_change_log(
     scans: list[str] = []
     real_scan = SQLiteStore.scan
     monkeypatch.setattr(
-        SQLiteStore, "scan", lambda self, t, ns, **kw: scans.append(ns) or real_scan(self, t, ns, **kw)
+        SQLiteStore,
+        "scan",
+        lambda self, t, ns, **kw: scans.append(ns) or real_scan(self, t, ns, **kw),
     )
     cache = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95)
     assert scans == []  # replayed from the log, not rescanned
-    assert cache.get("x", embedding=near(tab[items[0]])) is None or cache.get(
-        "x", embedding=near(tab[items[0]])
-    ).matched_query != items[0]  # type: ignore[union-attr]
+    assert (
+        cache.get("x", embedding=near(tab[items[0]])) is None
+        or cache.get("x", embedding=near(tab[items[0]])).matched_query != items[0]
+    )  # type: ignore[union-attr]
     assert cache.get("x", embedding=near(tab[items[1]])).response == "replaced"  # type: ignore[union-attr]
     for text in items[40:]:
         assert cache.get("y", embedding=near(tab[text])).response == text.upper()  # type: ignore[union-attr]
@@ -110,7 +119,9 @@ def test_index_behind_the_store_catches_up_from_the_change_log(
     cache.close()
 
 
-def test_truncated_change_log_means_a_rescan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_truncated_change_log_means_a_rescan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "t.db"
     tab = table(30)
     cache = SemanticCache(db, TableEmbedder(DIM, tab))
@@ -196,7 +207,9 @@ def test_memory_store_needs_no_index_files(tmp_path: Path) -> None:
     assert c.save_index() is False
     c.close()
     c = SemanticCache(
-        store=MemoryStore(), embedder=TableEmbedder(DIM), index_options={"path": str(tmp_path / "ix")}
+        store=MemoryStore(),
+        embedder=TableEmbedder(DIM),
+        index_options={"path": str(tmp_path / "ix")},
     )
     c.put("q", "r")
     assert c.save_index() is True and (tmp_path / "ix" / "CURRENT").exists()
@@ -220,7 +233,9 @@ def test_shared_mode_in_one_process_sees_puts_deletes_and_clears(
     scans: list[str] = []
     real_scan = SQLiteStore.scan
     monkeypatch.setattr(
-        SQLiteStore, "scan", lambda self, t, ns, **k: scans.append(ns) or real_scan(self, t, ns, **k)
+        SQLiteStore,
+        "scan",
+        lambda self, t, ns, **k: scans.append(ns) or real_scan(self, t, ns, **k),
     )
     # b applies only a's changes (semantic layer), never reloading everything.
     for text in items[:10]:
@@ -228,9 +243,10 @@ def test_shared_mode_in_one_process_sees_puts_deletes_and_clears(
         assert hit is not None and hit.layer == "semantic" and hit.response == "from a"
     assert scans == []
     assert a.delete(items[0])
-    assert b.get("p", embedding=near(tab[items[0]])) is None or b.get(
-        "p", embedding=near(tab[items[0]])
-    ).matched_query != items[0]  # type: ignore[union-attr]
+    assert (
+        b.get("p", embedding=near(tab[items[0]])) is None
+        or b.get("p", embedding=near(tab[items[0]])).matched_query != items[0]
+    )  # type: ignore[union-attr]
     b.put(items[20], "from b")
     assert a.get("p", embedding=near(tab[items[20]])).response == "from b"  # type: ignore[union-attr]
     a.clear()
@@ -249,7 +265,11 @@ def test_shared_mode_honours_the_stale_check_interval(
     tab = table(10)
     now = [1000.0]
     monkeypatch.setattr(core_module.time, "monotonic", lambda: now[0])
-    kw: dict[str, Any] = {"multi_process_mode": "shared", "stale_check_interval": 5.0, "similarity_threshold": 0.95}
+    kw: dict[str, Any] = {
+        "multi_process_mode": "shared",
+        "stale_check_interval": 5.0,
+        "similarity_threshold": 0.95,
+    }
     a = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
     b = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
     b.put("seed", "s", embedding=tab["entry 9"])
@@ -269,12 +289,16 @@ def test_shared_mode_reloads_when_the_log_is_truncated(
     db = tmp_path / "tr.db"
     tab = table(10)
     a = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared")
-    b = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared", similarity_threshold=0.95)
+    b = SemanticCache(
+        db, TableEmbedder(DIM, tab), multi_process_mode="shared", similarity_threshold=0.95
+    )
     b.put("entry 0", 0)
     a.put("entry 1", 1)
     real = SQLiteStore.changes
     monkeypatch.setattr(
-        SQLiteStore, "changes", lambda self, t, ns, since: Changes(real(self, t, ns, since).version, None)
+        SQLiteStore,
+        "changes",
+        lambda self, t, ns, since: Changes(real(self, t, ns, since).version, None),
     )
     assert b.get("x", embedding=near(tab["entry 1"])).response == 1  # type: ignore[union-attr]
     monkeypatch.setattr(SQLiteStore, "changes", real)
@@ -331,7 +355,9 @@ def test_reopen_after_restart_in_shared_mode_uses_watermarks(tmp_path: Path) -> 
     b.close()  # saved with a watermark older than a's writes
     for text in list(tab)[10:]:
         a.put(text, "a2")
-    again = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared", similarity_threshold=0.95)
+    again = SemanticCache(
+        db, TableEmbedder(DIM, tab), multi_process_mode="shared", similarity_threshold=0.95
+    )
     for text, v in tab.items():
         assert again.get("q", embedding=near(v)) is not None, text
     assert again.check() == []

@@ -3,7 +3,7 @@
 Given pairs ``(query, cached_query, same_answer)``, every candidate threshold ``t``
 turns the pairs scoring ``>= t`` into hits; the *false-hit rate* is the share of those
 hits whose answer would be wrong. A low observed rate on a handful of hits proves
-little, so each threshold is judged by the one-sided Clopper–Pearson upper bound of its
+little, so each threshold is judged by the one-sided Clopper-Pearson upper bound of its
 false-hit rate at the requested confidence, and :func:`calibrate` returns the lowest
 threshold (the most hits) whose bound is within ``max_false_hit_rate``.
 
@@ -109,7 +109,7 @@ def beta_ppf(p: float, a: float, b: float) -> float:
 
 
 def clopper_pearson_upper(failures: int, trials: int, confidence: float) -> float:
-    """One-sided Clopper–Pearson upper bound of a rate seen ``failures/trials`` times."""
+    """One-sided Clopper-Pearson upper bound of a rate seen ``failures/trials`` times."""
     if trials <= 0 or failures >= trials:
         return 1.0
     return beta_ppf(confidence, failures + 1, trials - failures)
@@ -181,8 +181,9 @@ async def _await(aw: Any) -> Any:
 
 
 def _scores(source: Any, pairs: list[tuple[Any, ...]]) -> tuple[list[float], list[bool]]:
+    scores: list[float] = []
     if source is None:
-        scores, labels = [], []
+        labels: list[bool] = []
         for p in pairs:
             if len(p) != 2 or not isinstance(p[1], bool):
                 raise InvalidInputError("without an embedder, pairs are (score, same: bool)")
@@ -204,7 +205,6 @@ def _scores(source: Any, pairs: list[tuple[Any, ...]]) -> tuple[list[float], lis
     mat = _embed(embedder, keyed)
     mat = mat / np.linalg.norm(mat, axis=1, keepdims=True)
     row = {t: i for i, t in enumerate(texts)}
-    scores: list[float] = []
     for query, cached, _same in pairs:
         sim = float(np.clip(mat[row[query]] @ mat[row[cached]], -1.0, 1.0))
         if confidence_fn is not None:
@@ -230,7 +230,7 @@ def calibrate(
         labeled_pairs: ``(query, cached_query, same_answer)`` triples, or
             ``(score, same_answer)`` pairs with ``cache_or_embedder=None``.
         max_false_hit_rate: the highest acceptable share of wrong hits, in (0, 1).
-        confidence: one-sided confidence of the Clopper–Pearson bound, in (0, 1).
+        confidence: one-sided confidence of the Clopper-Pearson bound, in (0, 1).
 
     Returns:
         A :class:`Calibration` with the threshold (or None) and the precision/recall curve.
