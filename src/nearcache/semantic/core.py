@@ -85,6 +85,20 @@ _ANY_TIME = -math.inf  # "now" for index maintenance reads: expired rows are sti
 Flow = Generator[Embed, Any, Any]
 
 
+#: How far an index's similarity estimate may sit below the exact one, per dtype.
+_INDEX_MARGIN = {"float32": 1e-4, "float16": 5e-3, "int8": 3e-2}
+
+
+def _unit(vec: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    out: npt.NDArray[np.float32] = vec / np.float32(math.sqrt(float(np.dot(vec, vec))))
+    return out
+
+
+def _cosine(entry: Entry, query_unit: npt.NDArray[np.float32]) -> float:
+    """Exact cosine between a stored entry's vector and a unit query vector."""
+    return max(-1.0, min(1.0, float(np.dot(entry.vector, query_unit)) / entry.norm))
+
+
 def _check_threshold(value: object) -> float:
     if (
         isinstance(value, bool)
@@ -206,6 +220,14 @@ class _Counts:
             c = self._by_ns.setdefault(namespace, dict.fromkeys(_COUNT_FIELDS, 0))
             for k, v in deltas.items():
                 c[k] += v
+
+    def hit(self, namespace: str, layer: str) -> None:
+        field = "exact_hits" if layer == "exact" else "semantic_hits"
+        with self._lock:
+            c = self._by_ns.get(namespace)
+            if c is None:
+                c = self._by_ns[namespace] = dict.fromkeys(_COUNT_FIELDS, 0)
+            c[field] += 1
 
     def miss(self, namespace: str, reason: str) -> None:
         with self._lock:
@@ -693,14 +715,14 @@ class SemanticCore:
                 if self._validate(query, hit, ns):
                     return self._finish_hit(hit, started)
                 rejected = key
-        else:
-            exp = self._spaces.expires_at(ns, key)
-            if exp is not None and exp <= now:
-                l1_expired = True
-                self._expire(ns, now)
         # Layer 2: nearest stored queries of the same namespace and context.
         self._maybe_sync(ns)
         if not self._spaces.has(ns, scope):
+            if blob is None:
+                exp = self._spaces.expires_at(ns, key)
+                if exp is not None and exp <= now:
+                    l1_expired = True
+                    self._expire(ns, now)
             reason = "validator" if rejected else ("expired" if l1_expired else "empty")
             return self._miss(ns, reason, started, embedding=vec)
         if vec is None:
@@ -711,12 +733,13 @@ class SemanticCore:
             except Exception as exc:
                 log.warning("embedder failed, lookup is a miss: %r", exc)
                 return self._miss(ns, "embedder_error", started, error=True)
-        query_unit = unit_rows(vec.reshape(1, -1))[0]
+        query_unit = _unit(vec)
         k = self.top_k + (rejected is not None)
         cands = self._spaces.search(ns, scope, query_unit, k)
         now = self._clock()
         if any(c.expires_at <= now for c in cands):
             # Expired rows took places in the top-k: sweep them, then search again.
+            l1_expired = any(c.key == key for c in cands if c.expires_at <= now)
             self._expire(ns, now)
             cands = self._spaces.search(ns, scope, query_unit, k)
         live = [c for c in cands if c.expires_at > now and c.key != rejected]
@@ -741,6 +764,10 @@ class SemanticCore:
         now: float,
     ) -> Hit | Miss:
         """Pick the best candidate passing expiry, confidence and the validator."""
+        if self.confidence_fn is None:
+            return self._judge_by_similarity(
+                query, ns, query_unit, vec, cands, started, rejected, exact_expired, now
+            )
         blobs = (
             self.store.get_many(TABLE, ns, [c.key for c in cands], now=now, touch=False)
             if cands
@@ -758,21 +785,19 @@ class SemanticCore:
             if entry.expired(now):
                 expired = True
                 continue
-            stored = unit_rows(entry.vector.reshape(1, -1))[0]
-            sim = float(np.clip(np.dot(stored, query_unit), -1.0, 1.0))
+            sim = _cosine(entry, query_unit)
             best_sim = sim if best_sim is None else max(best_sim, sim)
             hit = self._hit(entry, ns, "semantic", sim, sim, vec)
-            conf = sim
-            if self.confidence_fn is not None:
-                try:
-                    conf = float(self.confidence_fn(query, hit))
-                except Exception:
-                    log.exception("confidence_fn raised; candidate skipped")
-                    self._counts.add(ns, errors=1)
-                    self._emit("error", ns, "semantic", "confidence_fn")
-                    continue
-                if not math.isfinite(conf):
-                    continue
+            assert self.confidence_fn is not None
+            try:
+                conf = float(self.confidence_fn(query, hit))
+            except Exception:
+                log.exception("confidence_fn raised; candidate skipped")
+                self._counts.add(ns, errors=1)
+                self._emit("error", ns, "semantic", "confidence_fn")
+                continue
+            if not math.isfinite(conf):
+                continue
             scored.append((conf, sim, hit, cand))
         if stale:
             self._forget_stale(ns, stale)
@@ -790,6 +815,67 @@ class SemanticCore:
             except StoreUnavailableError:
                 pass
             return self._finish_hit(hit, started)
+        if passed or rejected:
+            reason = "validator"
+        elif exact_expired:
+            reason = "expired"
+        elif scored:
+            reason = "below_threshold"
+        elif expired:
+            reason = "expired"
+        else:
+            reason = "not_found"
+        return self._miss(ns, reason, started, similarity=best_sim, embedding=vec, layer="semantic")
+
+    def _judge_by_similarity(
+        self,
+        query: str,
+        ns: str,
+        query_unit: npt.NDArray[np.float32],
+        vec: npt.NDArray[np.float32],
+        cands: list[Candidate],
+        started: float,
+        rejected: bool,
+        exact_expired: bool,
+        now: float,
+    ) -> Hit | Miss:
+        """Without ``confidence_fn`` candidates come best first: fetch them one at a time.
+
+        Usually the first one decides, so a lookup reads one record. Candidates whose index
+        similarity is below the threshold (minus the index dtype's rounding margin) cannot
+        pass, so they are never fetched. The record read counts as an access for LRU.
+        """
+        threshold = self.similarity_threshold_value
+        floor = threshold - _INDEX_MARGIN[self.vector_dtype]
+        best_sim: float | None = None
+        passed = scored = expired = False
+        stale: list[Candidate] = []
+        for cand in cands:
+            if cand.similarity < floor:
+                best_sim = cand.similarity if best_sim is None else max(best_sim, cand.similarity)
+                scored = True
+                break
+            blob = self.store.get_many(TABLE, ns, [cand.key], now=now)[0]
+            entry = None if blob is None else self._decode(ns, cand.key, blob)
+            if entry is None:
+                stale.append(cand)
+                continue
+            if entry.expired(now):
+                expired = True
+                continue
+            sim = _cosine(entry, query_unit)
+            best_sim = sim if best_sim is None else max(best_sim, sim)
+            scored = True
+            if sim < threshold:
+                continue
+            passed = True
+            hit = self._hit(entry, ns, "semantic", sim, sim, vec)
+            if self._validate(query, hit, ns):
+                if stale:
+                    self._forget_stale(ns, stale)
+                return self._finish_hit(hit, started)
+        if stale:
+            self._forget_stale(ns, stale)
         if passed or rejected:
             reason = "validator"
         elif exact_expired:
@@ -845,7 +931,7 @@ class SemanticCore:
             return False
 
     def _finish_hit(self, hit: Hit, started: float) -> Hit:
-        self._counts.add(hit.namespace, **{f"{hit.layer}_hits": 1})
+        self._counts.hit(hit.namespace, hit.layer)
         self._emit(
             "hit", hit.namespace, hit.layer, None, hit.similarity, time.perf_counter() - started
         )

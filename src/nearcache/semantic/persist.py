@@ -329,6 +329,9 @@ class IndexDir:
             info = dict(part["index"])
             if int(info["rows"]) != n or int(info["dim"]) != dim or info["dtype"] != config.dtype:
                 raise CorruptStoreError("a saved partition does not match the manifest")
+            if config.backend != "auto" and info["backend"] != config.backend:
+                log.info("saved index uses %s, the cache wants %s", info["backend"], config.backend)
+                return None
             if info["backend"] == "exact":
                 eo = int(part["exact_offset"])
                 index: Any = ExactIndex.from_arrays(

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -89,9 +89,9 @@ def new_write_id() -> int:
     return secrets.randbits(63)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A decoded entry. ``vector`` is the stored vector as float32 (not normalized)."""
+class Entry(NamedTuple):
+    """A decoded entry. ``vector`` is the stored vector as float32 (not normalized);
+    ``norm`` its length. (A NamedTuple: built on every lookup, so it must be cheap.)"""
 
     query: str
     response: Any
@@ -101,6 +101,7 @@ class Entry:
     scope: str
     write_id: int
     vector: npt.NDArray[np.float32]
+    norm: float
 
     def expired(self, now: float) -> bool:
         return self.expires_at is not None and self.expires_at <= now
@@ -177,7 +178,8 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
     vec = np.frombuffer(raw, dtype=_NP[dtype]).astype(np.float32)
     if dtype == "int8":
         vec *= np.float32(scale)
-    if not np.isfinite(vec).all() or not vec.any():
+    square = float(np.dot(vec, vec))  # NaN/inf make it non-finite; all zeros make it 0
+    if not (math.isfinite(square) and square > 0.0):
         raise CorruptEntryError("semantic entry vector is not finite or is all zeros")
     metadata: dict[str, Any] | None = None
     if meta is not None:
@@ -194,4 +196,5 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
         scope=scope,
         write_id=write_id,
         vector=vec,
+        norm=math.sqrt(square),
     )
