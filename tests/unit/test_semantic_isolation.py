@@ -49,10 +49,18 @@ def assert_isolated(cache: SemanticCache, queries: list[str]) -> int:
     return hits[0]
 
 
-@pytest.mark.parametrize("backend", ["exact", "hnsw", "faiss"])
+@pytest.mark.parametrize("backend", ["exact", "hnsw", "hnsw:usearch", "faiss"])
 def test_sixteen_tenants_threshold_minus_one(tmp_path: Path, backend: str) -> None:
     db = tmp_path / "iso.db"
-    cache = SemanticCache(db, TableEmbedder(DIM), index_backend=backend, similarity_threshold=-1.0)
+    backend, _, engine = backend.partition(":")
+    options = {"engine": engine} if engine else None
+    cache = SemanticCache(
+        db,
+        TableEmbedder(DIM),
+        index_backend=backend,
+        index_options=options,
+        similarity_threshold=-1.0,
+    )
     fill(cache)
     # One tenant also has many private entries: they must not push others' hits out.
     for i in range(200):
@@ -61,7 +69,13 @@ def test_sixteen_tenants_threshold_minus_one(tmp_path: Path, backend: str) -> No
     assert hits == 16 * 5 * 2  # threshold -1 accepts anything: every lookup is a hit
     assert cache.check() == []
     cache.close()
-    reopened = SemanticCache(db, TableEmbedder(DIM), index_backend=backend, similarity_threshold=-1)
+    reopened = SemanticCache(
+        db,
+        TableEmbedder(DIM),
+        index_backend=backend,
+        index_options=options,
+        similarity_threshold=-1,
+    )
     assert assert_isolated(reopened, PROMPTS[4:6]) == 16 * 2 * 2
     assert reopened.check() == []
     reopened.close()

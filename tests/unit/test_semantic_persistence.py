@@ -38,7 +38,7 @@ def answers(cache: SemanticCache, tab: dict[str, np.ndarray]) -> list[tuple[str,
 
 
 @pytest.mark.parametrize("backend", ["exact", "hnsw", "faiss"])
-@pytest.mark.parametrize("dtype", ["float32", "int8"])
+@pytest.mark.parametrize("dtype", ["float32", "int8"])  # hnsw: hnswlib if present, else usearch
 def test_reopen_answers_the_same_without_embedding_or_scanning(
     tmp_path: Path, backend: str, dtype: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .ann import HnswIndex, ann_options, usearch_available
+from .ann import (
+    HnswIndex,
+    HnswlibIndex,
+    ann_options,
+    choose_engine,
+    hnswlib_available,
+    usearch_available,
+)
 from .exact import ExactIndex
 from .faiss import FaissIndex, faiss_available
 from .protocol import VectorIndex
@@ -29,7 +36,16 @@ BACKENDS: tuple[str, ...] = ("auto", "exact", "hnsw", "faiss")
 #: Live entries per partition above which ``"auto"`` switches to HNSW.
 AUTO_ANN_THRESHOLD = 10_000
 _OPTION_NAMES = frozenset(
-    {"M", "ef_construction", "ef_search", "threads", "auto_threshold", "background_build", "path"}
+    {
+        "M",
+        "ef_construction",
+        "ef_search",
+        "threads",
+        "engine",
+        "auto_threshold",
+        "background_build",
+        "path",
+    }
 )
 
 
@@ -57,15 +73,24 @@ class IndexConfig:
             raise ValueError("index option auto_threshold must be a positive int")
         self.auto_threshold = threshold
         self.background_build = bool(options.get("background_build", True))
-        if self.backend == "hnsw" and not usearch_available():
-            HnswIndex(1)  # raises MissingExtraError naming the extra
+        self.engine = str(options.get("engine", "auto"))
+        if self.backend == "hnsw":
+            self.engine = choose_engine(self.engine, dtype)
+            if self.engine == "usearch" and not usearch_available():
+                HnswIndex(1)  # raises MissingExtraError naming the extra
+        else:
+            choose_engine(self.engine, "float32")  # validates the name
         if self.backend == "faiss" and not faiss_available():
             FaissIndex(1)
-        self.ann_installed = usearch_available()
 
     def initial(self) -> str:
         """Backend of a new, empty partition."""
         return "exact" if self.backend == "auto" else self.backend
+
+    @property
+    def ann_installed(self) -> bool:
+        """Whether an HNSW engine for the current dtype can be imported."""
+        return usearch_available() or (self.dtype == "float32" and hnswlib_available())
 
     def wanted(self, live: int) -> str:
         """Backend a partition of ``live`` entries should use (``auto`` decides by size)."""
@@ -76,13 +101,18 @@ class IndexConfig:
         return "exact"
 
     def make(self, backend: str, dim: int) -> VectorIndex:
-        return new_index(backend, dim, self.dtype, self.ann)
+        options: dict[str, Any] = dict(self.ann)
+        options["engine"] = self.options.get("engine", "auto")
+        return new_index(backend, dim, self.dtype, options)
 
 
 def new_index(backend: str, dim: int, dtype: str, options: dict[str, Any] | None) -> VectorIndex:
     if backend == "exact":
         return ExactIndex(dim, dtype)
     if backend == "hnsw":
+        engine = choose_engine((options or {}).get("engine", "auto"), dtype)
+        if engine == "hnswlib":
+            return HnswlibIndex(dim, dtype, options)
         return HnswIndex(dim, dtype, options)
     if backend == "faiss":
         return FaissIndex(dim, dtype, options)
@@ -93,6 +123,8 @@ def load_index(directory: Path, stem: str, info: dict[str, Any]) -> VectorIndex:
     backend = info.get("backend")
     if backend == "exact":
         return ExactIndex.load(directory, stem, info)
+    if backend == "hnsw" and info.get("engine") == "hnswlib":
+        return HnswlibIndex.load(directory, stem, info)
     if backend == "hnsw":
         return HnswIndex.load(directory, stem, info)
     if backend == "faiss":

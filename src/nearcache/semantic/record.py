@@ -18,8 +18,8 @@ the store's change log onto an index is idempotent.
 from __future__ import annotations
 
 import json
-import secrets
 import math
+import secrets
 from typing import Any, NamedTuple
 
 import numpy as np
