@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from nearcache import MissingExtraError
 from nearcache.index import ExactIndex, KeyMap, VectorIndex, new_index
+from nearcache.index.ann import hnswlib_available
 from nearcache.index.factory import IndexConfig, load_index
 from nearcache.index.protocol import unit_rows
 from nearcache.semantic.spaces import SpaceSet
 
 BACKENDS = ["exact", "hnsw:usearch", "hnsw:hnswlib", "faiss"]
+ANN = ["hnsw:usearch", "faiss"] + (["hnsw:hnswlib"] if hnswlib_available() else [])
 DTYPES = ["float32", "float16", "int8"]
 
 
@@ -125,7 +127,7 @@ def _agreement(backend: str, x: np.ndarray, queries: np.ndarray) -> int:
     n=st.integers(50, 1500),
     dim=st.sampled_from([8, 16, 32, 64]),
     seed=st.integers(0, 2**31),
-    backend=st.sampled_from(["hnsw:usearch", "hnsw:hnswlib", "faiss"]),
+    backend=st.sampled_from(ANN),
 )
 def test_ann_top1_agrees_with_exact_on_random_data(
     n: int, dim: int, seed: int, backend: str
@@ -140,7 +142,7 @@ def test_ann_top1_agrees_with_exact_on_random_data(
     dim=st.sampled_from([64, 128, 384]),
     seed=st.integers(0, 2**31),
     noise=st.floats(0.05, 0.6),
-    backend=st.sampled_from(["hnsw:usearch", "hnsw:hnswlib", "faiss"]),
+    backend=st.sampled_from(ANN),
 )
 def test_ann_top1_agrees_with_exact_for_near_duplicates(
     n: int, dim: int, seed: int, noise: float, backend: str
