@@ -184,3 +184,12 @@ async def test_every_offloaded_method(tmp_path: Path) -> None:
     await cache.close()
     with pytest.raises(CacheClosedError):
         await cache.get("q2")
+
+
+async def test_put_many_in_async() -> None:
+    emb = AsyncTableEmbedder(DIM)
+    async with AsyncSemanticCache(embedder=emb) as cache:
+        await cache.put_many(["a", "b", "a"], [1, 2, 3])
+        assert emb.calls == [["a", "b"]]
+        assert (await cache.get("a")).response == 3  # type: ignore[union-attr]
+        assert await cache.check() == []

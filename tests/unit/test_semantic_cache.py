@@ -597,3 +597,45 @@ def test_no_lock_is_held_while_embedding(tmp_path: Path) -> None:
     assert not t.is_alive()
     assert cache.check() == []
     cache.close()
+
+
+# -- put_many --------------------------------------------------------------------------------
+
+
+def test_put_many_embeds_once_and_writes_one_batch(
+    cache: SemanticCache, emb: TableEmbedder, store: Any
+) -> None:
+    version = store.info("semantic", "ns").version
+    cache.put_many(
+        ["alpha", "beta", "alpha", "gamma"],
+        ["a1", "b", "a2", "g"],
+        namespace="ns",
+        metadata=[{"i": 0}, None, {"i": 2}, None],
+        ttl=60,
+    )
+    assert emb.calls == [["alpha", "beta", "gamma"]]  # each distinct text once, one call
+    assert store.info("semantic", "ns").version == version + 1  # one transaction
+    hit = cache.get("alpha", namespace="ns")
+    assert hit is not None and hit.response == "a2" and hit.metadata == {"i": 2}  # last wins
+    assert cache.stats("ns").entries == 3 and cache.stats("ns").index_entries == 3
+    cache.put_many(["beta", "delta"], ["b2", "d"], namespace="ns")  # beta is remembered
+    assert emb.calls[-1] == ["delta"]
+    cache.put_many([], [], namespace="ns")
+
+
+def test_put_many_with_embeddings_and_bad_batches(cache: SemanticCache, emb: TableEmbedder) -> None:
+    mat = np.stack([hash_vector(f"v{i}", DIM) for i in range(3)])
+    cache.put_many(["x", "y", "z"], [1, 2, 3], embeddings=mat)
+    assert emb.calls == [] and cache.get("y").response == 2  # type: ignore[union-attr]
+    before = cache.stats().entries
+    with pytest.raises(ValueError):
+        cache.put_many(["p", "q"], [1])
+    with pytest.raises(ValueError):
+        cache.put_many(["p", "q"], [1, 2], embeddings=mat)  # 3 rows for 2 entries
+    bad = np.array(mat[:2])
+    bad[1, 0] = np.nan
+    with pytest.raises(ValueError):
+        cache.put_many(["p", "q"], [1, 2], embeddings=bad)
+    with pytest.raises(ValueError):
+        cache.put_many(["p", "q"], [1, {"x": object()}])
+    assert cache.stats().entries == before and emb.calls == []  # refused before embedding

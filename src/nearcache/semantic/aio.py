@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._flow import run_async
@@ -89,7 +89,24 @@ class AsyncSemanticCache:
         context: Mapping[str, Any] | None = None,
     ) -> None:
         """Store ``response`` for ``query`` (see ``SemanticCache.put``)."""
-        flow = self._core._put_flow(query, response, embedding, namespace, metadata, ttl, context)
+        core = self._core
+        flow = core._put_one_flow(query, response, embedding, namespace, metadata, ttl, context)
+        await run_async(flow, self._embed)
+
+    async def put_many(
+        self,
+        queries: Sequence[str],
+        responses: Sequence[Any],
+        *,
+        embeddings: Any = None,
+        namespace: str = "default",
+        metadata: Sequence[dict[str, Any] | None] | None = None,
+        ttl: float | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Store many entries at once (see ``SemanticCache.put_many``)."""
+        core = self._core
+        flow = core._put_flow(queries, responses, embeddings, namespace, metadata, ttl, context)
         await run_async(flow, self._embed)
 
     async def _embed(self, texts: list[str]) -> Any:

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,29 @@ class SemanticCache(SemanticCore):
             NamespaceQuotaError: the namespace's quota is 0.
         """
         run_sync(
-            self._put_flow(query, response, embedding, namespace, metadata, ttl, context),
+            self._put_one_flow(query, response, embedding, namespace, metadata, ttl, context),
+            self._embed_texts,
+        )
+
+    def put_many(
+        self,
+        queries: Sequence[str],
+        responses: Sequence[Any],
+        *,
+        embeddings: Any = None,
+        namespace: str = "default",
+        metadata: Sequence[dict[str, Any] | None] | None = None,
+        ttl: float | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Store many entries at once: one embedder call for the texts not yet embedded and
+        one store transaction (all or nothing), e.g. to warm a cache from a log.
+
+        ``embeddings`` is an ``(n, dim)`` matrix; ``metadata`` one dict (or None) per entry.
+        Every entry is validated before anything is embedded or written.
+        """
+        run_sync(
+            self._put_flow(queries, responses, embeddings, namespace, metadata, ttl, context),
             self._embed_texts,
         )
 

@@ -64,7 +64,7 @@ from .record import (
     entry_key,
     new_write_id,
     scope_of,
-    stored_vector,
+    stored_vectors,
 )
 from .spaces import Candidate, SpaceSet
 from .types import Hit, MetricEvent, Miss, SemanticStats
@@ -80,6 +80,8 @@ _STORE_ID_KEY = encode_parts("semantic", "store_id")
 #: Query vectors kept in process so a ``put`` right after a missed ``get`` does not embed.
 RECENT_VECTORS = 256
 _FETCH_BATCH = 1000
+#: Most entries one ``put_many`` accepts.
+MAX_BATCH = 100_000
 _ANY_TIME = -math.inf  # "now" for index maintenance reads: expired rows are still rows
 
 Flow = Generator[Embed, Any, Any]
@@ -642,43 +644,48 @@ class SemanticCore:
     # -- the embedding step (shared by get and put) ------------------------------------
 
     def _vector_flow(self, text: str) -> Generator[Embed, Any, npt.NDArray[np.float32]]:
-        """The query vector: recent memory, then the embedding cache, then the embedder."""
+        """The query vector of one text (see ``_vectors_flow``)."""
+        mat = yield from self._vectors_flow([text])
+        return np.ascontiguousarray(mat[0])
+
+    def _vectors_flow(self, texts: Sequence[str]) -> Generator[Embed, Any, npt.NDArray[np.float32]]:
+        """Vectors of ``texts``: recent memory, then the embedding cache, then one embedder
+        call for the rest (each distinct text once)."""
         emb = self.embedder
         fp = str(emb.fingerprint)
-        recent = self._recent.get((fp, text))
-        if recent is not None:
-            return recent
+        dim = self._dim or (int(emb.dim) or None)
+        found: dict[str, npt.NDArray[np.float32]] = {}
+        for text in texts:
+            vec = self._recent.get((fp, text))
+            if vec is not None:
+                found[text] = vec
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         ec = self.embedding_cache
-        ekey = ens = ""
-        if ec is not None:
-            ens = default_namespace(emb)
-            ekey = ec.key_for(text)
+        ens = default_namespace(emb) if ec is not None else ""
+        if ec is not None and missing:
+            ekeys = ec.keys_for(missing)
             try:
-                found = ec.get_by_hash(ekey, ens, fingerprint=fp)
+                mat, mask = ec.get_many_by_hash(ekeys, ens, fingerprint=fp)
             except (CacheError, InvalidInputError) as exc:
                 log.warning("embedding cache lookup failed, embedding instead: %s", exc)
-                found = None
-            if isinstance(found, np.ndarray):
+                mask = np.zeros(len(missing), dtype=bool)
+            if mask.any() and isinstance(mat, np.ndarray) and (dim is None or mat.shape[1] == dim):
+                for i in np.flatnonzero(mask).tolist():
+                    self._recent.put((fp, missing[i]), mat[i])
+                    found[missing[i]] = mat[i]
+                missing = [t for t in missing if t not in found]
+        if missing:
+            raw = yield Embed(missing)
+            mat = as_matrix(raw, rows=len(missing), dim=dim, what="embedder output")
+            if ec is not None:
                 try:
-                    vec = as_vector(
-                        found, self._dim or (int(emb.dim) or None), what="cached embedding"
-                    )
-                except InvalidInputError:
-                    vec = None
-                if vec is not None:
-                    self._recent.put((fp, text), vec)
-                    return vec
-        raw = yield Embed([text])
-        dim = self._dim or (int(emb.dim) or None)
-        mat = as_matrix(raw, rows=1, dim=dim, what="embedder output")
-        vec = np.ascontiguousarray(mat[0], dtype=np.float32)
-        if ec is not None:
-            try:
-                ec.put_many_by_hash([ekey], mat, ens, fingerprint=fp)
-            except (CacheError, InvalidInputError) as exc:
-                log.warning("could not store the query embedding in the embedding cache: %s", exc)
-        self._recent.put((fp, text), vec)
-        return vec
+                    ec.put_many_by_hash(ec.keys_for(missing), mat, ens, fingerprint=fp)
+                except (CacheError, InvalidInputError) as exc:
+                    log.warning("could not store query embeddings in the embedding cache: %s", exc)
+            for i, text in enumerate(missing):
+                self._recent.put((fp, text), mat[i])
+                found[text] = mat[i]
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
     # -- get ----------------------------------------------------------------------------
 
@@ -957,7 +964,7 @@ class SemanticCore:
 
     # -- put ------------------------------------------------------------------------------
 
-    def _put_flow(
+    def _put_one_flow(
         self,
         query: str,
         response: Any,
@@ -967,62 +974,97 @@ class SemanticCore:
         ttl: float | None = None,
         context: Mapping[str, Any] | None = None,
     ) -> Generator[Embed, Any, None]:
+        self._check_open()
+        vecs = None if embedding is None else self._check_vector(embedding).reshape(1, -1)
+        meta = None if metadata is None else [metadata]
+        yield from self._put_flow([query], [response], vecs, namespace, meta, ttl, context)
+
+    def _put_flow(
+        self,
+        queries: Sequence[str],
+        responses: Sequence[Any],
+        embeddings: Any = None,
+        namespace: str = "default",
+        metadata: Sequence[dict[str, Any] | None] | None = None,
+        ttl: float | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Generator[Embed, Any, None]:
+        """Store a batch of entries in one store transaction (``put`` is a batch of one)."""
         started = time.perf_counter()
         self._check_open()
         ns = validate_namespace(namespace)
-        text = self._key_text(query)
-        packed = self._pack_response(response)
-        meta = self._pack_metadata(metadata)
+        n = len(queries)
+        if len(responses) != n or (metadata is not None and len(metadata) != n):
+            raise InvalidInputError("queries, responses and metadata must have the same length")
+        if n > MAX_BATCH:
+            raise PayloadTooLargeError(
+                f"{n} entries in one call; the limit is {MAX_BATCH}", limit=MAX_BATCH, size=n
+            )
+        texts = [self._key_text(q) for q in queries]
+        packed = [self._pack_response(r) for r in responses]
+        metas = [None] * n if metadata is None else [self._pack_metadata(m) for m in metadata]
         ttl = check_ttl(ttl) if ttl is not None else self.default_ttl
         scope = scope_of(context)
         if self.namespace_quotas.get(ns) == 0:
             raise NamespaceQuotaError(f"namespace {ns!r} has a quota of 0 entries")
-        if embedding is not None:
-            vec = self._check_vector(embedding)
+        if n == 0:
+            return None
+        if embeddings is not None:
+            vecs = as_matrix(embeddings, rows=n, dim=self._dim, what="embeddings")
         else:
-            vec = yield from self._vector_flow(text)
-        vec = as_vector(vec, self._dim, what="embedding")
-        key = entry_key(scope, text)
+            vecs = yield from self._vectors_flow(texts)
         now = self._clock()
         expires = None if ttl is None else now + ttl
-        write_id = new_write_id()
-        blob = encode_entry(
-            ns,
-            key,
-            query=query,
-            response=packed,
-            metadata=meta,
-            created_at=now,
-            expires_at=expires,
-            scope=scope,
-            write_id=write_id,
-            vector=vec,
-            dtype=self.vector_dtype,
-        )
-        index_vec = unit_rows(stored_vector(vec, self.vector_dtype).reshape(1, -1))
+        keys = [entry_key(scope, t) for t in texts]
+        wids = [new_write_id() for _ in range(n)]
+        dtype = self.vector_dtype
+        items = [
+            Item(
+                keys[i],
+                encode_entry(
+                    ns,
+                    keys[i],
+                    query=queries[i],
+                    response=packed[i],
+                    metadata=metas[i],
+                    created_at=now,
+                    expires_at=expires,
+                    scope=scope,
+                    write_id=wids[i],
+                    vector=vecs[i],
+                    dtype=dtype,
+                ),
+                expires,
+            )
+            for i in range(n)
+        ]
+        index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
         evicted: list[tuple[str, str]] = []
         with self._wlock:
             self._check_open()
-            self._ensure_config(int(vec.shape[0]))
+            self._ensure_config(int(vecs.shape[1]))
             try:
-                version = self.store.put_many(TABLE, ns, [Item(key, blob, expires)], now=now)
+                version = self.store.put_many(TABLE, ns, items, now=now)
             except StoreUnavailableError as exc:
                 self._counts.add(ns, errors=1)
                 self._emit("error", ns, None, "store_error")
                 if not self.fail_open:
                     raise
-                log.warning("store unavailable, put dropped: %s", exc)
+                log.warning("store unavailable, %d puts dropped: %s", n, exc)
                 return None
-            self._spaces.upsert(ns, scope, [key], index_vec, [write_id], [expires])
+            self._spaces.upsert(ns, scope, keys, index_vecs, wids, [expires] * n)
             self._after_write(ns, version)
             try:
                 evicted = self._enforce_limits(ns)
             except CacheError as exc:  # the write is acknowledged; trimming can wait
                 log.warning("could not evict after a put (will retry on the next one): %s", exc)
-        self._counts.add(ns, sets=1)
-        self._emit("put", ns, None, None, None, time.perf_counter() - started)
-        for ens, _ in evicted:
-            self._emit("evict", ens, None, "lru")
+        self._counts.add(ns, sets=n)
+        if self.metrics_hook is not None:
+            latency = time.perf_counter() - started
+            for _ in range(n):
+                self._emit("put", ns, None, None, None, latency)
+            for ens, _ in evicted:
+                self._emit("evict", ens, None, "lru")
         return None
 
     def _ensure_config(self, dim: int) -> None:

@@ -17,8 +17,10 @@ the store's change log onto an index is idempotent.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import os
 import secrets
 from typing import Any, NamedTuple
 
@@ -84,9 +86,19 @@ def entry_key(scope: str, text: str) -> str:
     return content_hash(encode_parts(DOMAIN, scope, text))
 
 
+_WRITE_IDS: tuple[int, itertools.count[int]] = (-1, itertools.count())
+_WRITE_BASE = 0
+
+
 def new_write_id() -> int:
-    """A random id per write (fork-safe: drawn from the OS)."""
-    return secrets.randbits(63)
+    """An id per write: a random per-process base plus a counter (re-drawn after fork)."""
+    global _WRITE_IDS, _WRITE_BASE
+    pid, counter = _WRITE_IDS
+    if pid != os.getpid():
+        _WRITE_BASE = secrets.randbits(63)
+        counter = itertools.count()
+        _WRITE_IDS = (os.getpid(), counter)
+    return (_WRITE_BASE + next(counter)) & ((1 << 63) - 1)
 
 
 class Entry(NamedTuple):
@@ -107,12 +119,12 @@ class Entry(NamedTuple):
         return self.expires_at is not None and self.expires_at <= now
 
 
-def stored_vector(vector: npt.NDArray[np.float32], dtype: str) -> npt.NDArray[np.float32]:
-    """What ``vector`` reads back as after being stored in ``dtype``."""
-    data, scales = quantize(vector.reshape(1, -1), dtype)
-    out: npt.NDArray[np.float32] = data[0].astype(np.float32)
+def stored_vectors(mat: npt.NDArray[np.float32], dtype: str) -> npt.NDArray[np.float32]:
+    """What the rows of ``mat`` read back as after being stored in ``dtype``."""
+    data, scales = quantize(mat, dtype)
+    out: npt.NDArray[np.float32] = data.astype(np.float32)
     if dtype == "int8":
-        out *= scales[0]
+        out *= scales[:, None]
     return out
 
 
@@ -131,7 +143,11 @@ def encode_entry(
     dtype: str,
 ) -> bytes:
     """The store value of an entry; ``response`` is already msgpack, ``metadata`` JSON."""
-    data, scales = quantize(vector.reshape(1, -1), dtype)
+    if dtype == "float32":
+        raw, scale = np.ascontiguousarray(vector, dtype="<f4").tobytes(), 1.0
+    else:
+        data, scales = quantize(vector.reshape(1, -1), dtype)
+        raw, scale = data[0].tobytes(), float(scales[0])
     body = pack_payload(
         {
             "q": query,
@@ -142,8 +158,8 @@ def encode_entry(
             "s": scope,
             "w": write_id,
             "t": dtype,
-            "k": float(scales[0]),
-            "x": data[0].tobytes(),
+            "k": scale,
+            "x": raw,
         }
     )
     return pack_record(KIND_SEMANTIC, namespace, key, body)
