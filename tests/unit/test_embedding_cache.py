@@ -436,3 +436,21 @@ def test_constructor_validation(tmp_path: Path) -> None:
         EmbeddingCache(store=object())  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         EmbeddingCache(max_entries=-1)
+
+
+def test_memory_store_byte_budget_evicts_least_recently_used() -> None:
+    probe = EmbeddingCache(MemoryStore())
+    probe.put("probe", rand(1, 64)[0], NS)
+    one = probe.stats(NS).bytes  # bytes of one stored 64-d record
+    store = MemoryStore(max_bytes=3 * one)
+    c = EmbeddingCache(store, clock=ManualClock())
+    for i in range(3):
+        c.put(f"t{i}", rand(1, 64, seed=i)[0], NS)
+    assert c.stats(NS).entries == 3
+    c.get("t0", NS)  # t0 becomes the most recently used
+    c.put("t3", rand(1, 64, seed=3)[0], NS)  # over budget: t1 goes
+    assert c.get("t1", NS) is None
+    assert all(c.get(t, NS) is not None for t in ("t0", "t2", "t3"))
+    st = c.stats(NS)
+    assert st.evictions == 1 and st.bytes == 3 * one
+    assert store.check() == []

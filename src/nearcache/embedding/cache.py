@@ -102,6 +102,8 @@ class EmbeddingCache:
         path: shortcut for ``store=SQLiteStore(path)``.
         default_ttl: seconds an entry lives unless ``put`` says otherwise (None = forever).
         max_entries / max_bytes: LRU limits over all namespaces, applied after each write.
+            Reads are recorded for LRU only by caches that set a limit (and always on a
+            ``MemoryStore``), so unlimited caches on disk stores stay read-only on reads.
         vector_dtype: storage dtype, ``"float32"``, ``"float16"`` or ``"int8"``.
         normalize: key texts by ``normalize_text`` (NFKC, collapsed whitespace).
         clock: time source (for TTL and ages).
@@ -153,6 +155,11 @@ class EmbeddingCache:
             )
         self.store: Store = store
         self._weak = store if isinstance(store, MemoryStore) else None
+        # Recording reads for LRU costs a write per batch on disk stores; only pay for it
+        # when this cache evicts by recency (or the store has its own byte budget).
+        self._touch = (
+            max_entries is not None or max_bytes is not None or isinstance(store, MemoryStore)
+        )
         self._counters = Counters()
         self._lock = threading.Lock()
         self._dims: dict[str, tuple[str, int]] = {}
@@ -200,7 +207,10 @@ class EmbeddingCache:
         found = self._dims.get(namespace)
         if found is not None:
             return found
-        raw = self.store.get_meta(_meta_key("layout", namespace))
+        try:
+            raw = self.store.get_meta(_meta_key("layout", namespace))
+        except StoreUnavailableError:
+            return None  # unknown during an outage: reads degrade, writes fail later
         if not raw:
             return None
         data = json.loads(raw)
@@ -250,7 +260,7 @@ class EmbeddingCache:
         """
         now = self._clock()
         try:
-            blobs = self.store.get_many(TABLE, namespace, keys, now=now)
+            blobs = self.store.get_many(TABLE, namespace, keys, now=now, touch=self._touch)
         except StoreUnavailableError as exc:
             log.warning("embedding store unavailable, %d reads become misses: %s", len(keys), exc)
             self._counters.add(namespace, errors=1, misses=len(keys) if count else 0)

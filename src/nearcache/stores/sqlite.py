@@ -76,6 +76,8 @@ class SQLiteStore:
         timeout: seconds to wait for a lock before ``StoreTimeoutError``.
         synchronous: ``"NORMAL"`` (survives process crashes) or ``"FULL"`` (also power loss).
         changelog_retention: change-log rows kept for shared-mode readers.
+        wal_limit: bytes the write-ahead log may grow to before it is checkpointed and
+            truncated (bounds disk use when many readers never let it rewind).
 
     Raises:
         CorruptStoreError: the file is not a SQLite database or not a nearcache store;
@@ -93,6 +95,7 @@ class SQLiteStore:
         synchronous: str = "NORMAL",
         mmap_size: int = 256 * 1024 * 1024,
         changelog_retention: int = 100_000,
+        wal_limit: int = 64 * 1024 * 1024,
     ) -> None:
         if synchronous.upper() not in ("NORMAL", "FULL", "OFF"):
             raise ValueError("synchronous must be one of NORMAL, FULL, OFF")
@@ -102,6 +105,7 @@ class SQLiteStore:
         self._synchronous = synchronous.upper()
         self._mmap = int(mmap_size)
         self._retention = int(changelog_retention)
+        self.wal_limit = int(wal_limit)
         self._lock = threading.Lock()
         self._pool: list[sqlite3.Connection] = []
         self._pid = os.getpid()
@@ -208,6 +212,7 @@ class SQLiteStore:
                     raise self._translate(exc, writing=True) from None
                 raise
             self._writes += 1
+            self._bound_wal(con)  # one stat() call; cheap next to a commit
             if self._writes % 1000 == 0:
                 self._prune_changes()
             return result
@@ -320,6 +325,31 @@ class SQLiteStore:
                 f"UPDATE rec_{table} SET atime=? WHERE id=? AND atime<?",
                 [(at, rid, at) for rid, at in touches.items()],
             )
+
+    def _bound_wal(self, con: sqlite3.Connection) -> None:
+        """Reset the WAL when it outgrows ``wal_limit``.
+
+        SQLite's automatic checkpoints are passive: with readers always active (many
+        processes reading all the time) the WAL is never rewound and grows without bound.
+        A TRUNCATE checkpoint waits briefly for readers to reach the latest snapshot,
+        copies everything back and empties the WAL.
+        """
+        try:
+            size = os.stat(f"{self.path}-wal").st_size
+        except OSError:
+            return
+        if size <= self.wal_limit:
+            return
+        try:
+            con.execute("PRAGMA busy_timeout = 2000")
+            busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                log.debug("WAL checkpoint of %s could not finish; will retry", self.path)
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     def _prune_changes(self) -> None:
         def prune(con: sqlite3.Connection) -> None:

@@ -1,0 +1,330 @@
+"""``Cache``: one named key/value cache on any ``Store`` (table ``kv``, namespace = name).
+
+Each value is stored as a checksummed record (``codecs.pack_record(KIND_KV, ...)``) whose
+body is msgpack of ``[key, value]``: the namespace, the key digest *and the original key*
+are checked on every read, so a mixed-up reply or a planted blob is a miss (counted as
+an error and deleted), never someone else's value and never executed code.
+
+Values may be anything msgpack/JSON can hold — ``None``, bools, ints, floats, str,
+``bytes``, lists and dicts (tuples come back as lists). Anything else raises
+``CacheError`` naming the type, before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..clock import Clock, system_clock
+from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_record
+from ..errors import (
+    CacheClosedError,
+    CorruptEntryError,
+    InvalidInputError,
+    InvalidTypeError,
+    StoreUnavailableError,
+)
+from ..keys import content_hash, encode_parts
+from ..keys import validate_namespace as _validate_name
+from ..stats import CacheStats, Counters
+from ..stores.protocol import Item, Store
+
+__all__ = ["Cache", "Key"]
+
+log = logging.getLogger(__name__)
+
+TABLE = "kv"
+Key = str | bytes | int
+
+
+def _check_ttl(ttl: float | None) -> float | None:
+    if ttl is None:
+        return None
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0:
+        raise InvalidInputError(f"ttl must be a positive number of seconds, not {ttl!r}")
+    return float(ttl)
+
+
+def _key_material(key: Key) -> str:
+    """Type-tagged key text, so ``1``, ``"1"`` and ``b"1"`` are three different keys."""
+    if isinstance(key, bool) or not isinstance(key, (str, bytes, int)):
+        raise InvalidTypeError(f"cache keys must be str, bytes or int, not {type(key).__name__}")
+    if isinstance(key, str):
+        return encode_parts("s", key)
+    if isinstance(key, bytes):
+        return encode_parts("b", key.hex())
+    return encode_parts("i", str(key))
+
+
+class Cache:
+    """A named key/value cache. Usually obtained from ``get_cache(name, backend)``.
+
+    Args:
+        name: the cache's name; it is the store namespace, so names never share entries.
+        store: where entries live (shared by the caches of one ``CacheManager``).
+        default_ttl: seconds an entry lives unless ``set`` says otherwise (None = forever).
+        max_entries / max_bytes: LRU limits of this cache, applied after each write.
+        clock: time source for TTLs.
+        fail_open: on a store outage, ``set``/``add``/``delete`` return False instead of
+            raising ``StoreUnavailableError``. Reads always degrade to misses.
+
+    >>> from nearcache.stores.memory import MemoryStore
+    >>> c = Cache("demo", MemoryStore())
+    >>> c.set("answer", {"n": 42, "raw": b"\\x00"})
+    True
+    >>> c.get("answer")
+    {'n': 42, 'raw': b'\\x00'}
+    """
+
+    def __init__(
+        self,
+        name: str,
+        store: Store,
+        *,
+        default_ttl: float | None = None,
+        max_entries: int | None = None,
+        max_bytes: int | None = None,
+        clock: Clock | None = None,
+        fail_open: bool = False,
+        owns_store: bool = False,
+    ) -> None:
+        self.name = _validate_name(name)
+        for label, value in (("max_entries", max_entries), ("max_bytes", max_bytes)):
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise ValueError(f"{label} must be a non-negative int or None")
+        self.store = store
+        self.default_ttl = _check_ttl(default_ttl)
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.fail_open = fail_open
+        self._clock = clock or system_clock
+        self._owns_store = owns_store
+        self._counters = Counters()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise CacheClosedError(f"cache {self.name!r} is closed")
+
+    def _hash(self, key: Key) -> str:
+        return content_hash(_key_material(key))
+
+    def _encode(self, key: Key, value: Any, ttl: float | None, now: float) -> Item:
+        h = self._hash(key)
+        body = pack_payload([key, value])  # raises CacheError naming a bad value type
+        ttl = _check_ttl(ttl) if ttl is not None else self.default_ttl
+        return Item(h, pack_record(KIND_KV, self.name, h, body), None if ttl is None else now + ttl)
+
+    def _decode(self, key: Key, h: str, blob: bytes) -> Any:
+        data = unpack_payload(unpack_record(blob, KIND_KV, self.name, h))
+        if not isinstance(data, list) or len(data) != 2 or data[0] != key:
+            raise CorruptEntryError("stored key does not match the requested key")
+        return data[1]
+
+    def _count(self, **deltas: float) -> None:
+        self._counters.add(self.name, **deltas)
+
+    def _write_failed(self, exc: StoreUnavailableError, what: str) -> bool:
+        self._count(errors=1)
+        if not self.fail_open:
+            raise exc
+        log.warning("cache %r: store unavailable, %s dropped: %s", self.name, what, exc)
+        return False
+
+    def _enforce_limits(self) -> None:
+        if self.max_entries is None and self.max_bytes is None:
+            return
+        try:
+            self.store.evict(
+                TABLE, self.name, max_entries=self.max_entries, max_bytes=self.max_bytes
+            )
+        except StoreUnavailableError as exc:
+            log.warning("cache %r: eviction skipped, store unavailable: %s", self.name, exc)
+
+    # -- reads -----------------------------------------------------------------------
+
+    def get_many(self, keys: Sequence[Key], default: Any = None) -> list[Any]:
+        """Values for ``keys`` in one store round trip (``default`` for misses)."""
+        self._check_open()
+        hashes = [self._hash(k) for k in keys]
+        if not hashes:
+            return []
+        try:
+            blobs = self.store.get_many(TABLE, self.name, hashes, now=self._clock())
+        except StoreUnavailableError as exc:
+            log.warning("cache %r: store unavailable, %d reads miss: %s", self.name, len(keys), exc)
+            self._count(errors=1, misses=len(keys))
+            return [default] * len(keys)
+        out: list[Any] = []
+        bad: list[str] = []
+        for key, h, blob in zip(keys, hashes, blobs):
+            if blob is None:
+                out.append(default)
+                continue
+            try:
+                out.append(self._decode(key, h, blob))
+            except CorruptEntryError as exc:
+                log.warning("cache %r: corrupt entry treated as a miss: %s", self.name, exc)
+                bad.append(h)
+                out.append(default)
+        hits = sum(1 for b in blobs if b is not None) - len(bad)
+        self._count(hits=hits, misses=len(keys) - hits, errors=len(bad))
+        if bad:
+            try:
+                self.store.delete_many(TABLE, self.name, bad)
+            except StoreUnavailableError:
+                pass
+        return out
+
+    def get(self, key: Key, default: Any = None) -> Any:
+        """The value stored for ``key``, or ``default`` (expired entries are misses)."""
+        return self.get_many([key], default)[0]
+
+    def has(self, key: Key) -> bool:
+        """Whether ``key`` holds a live value (does not count as a hit or miss)."""
+        self._check_open()
+        try:
+            blob = self.store.get_many(
+                TABLE, self.name, [self._hash(key)], now=self._clock(), touch=False
+            )[0]
+        except StoreUnavailableError:
+            self._count(errors=1)
+            return False
+        if blob is None:
+            return False
+        try:
+            self._decode(key, self._hash(key), blob)
+        except CorruptEntryError:
+            return False
+        return True
+
+    __contains__ = has
+
+    # -- writes ----------------------------------------------------------------------
+
+    def set(self, key: Key, value: Any, ttl: float | None = None) -> bool:
+        """Store ``value`` under ``key`` (replacing it); True once stored.
+
+        Raises:
+            CacheError: the value is not JSON/msgpack data (nothing is written).
+            StoreUnavailableError: the store is down (unless ``fail_open``).
+        """
+        return self.set_many([(key, value)], ttl)
+
+    def set_many(
+        self, mapping: Mapping[Key, Any] | Iterable[tuple[Key, Any]], ttl: float | None = None
+    ) -> bool:
+        """Store several values atomically (all or none)."""
+        self._check_open()
+        pairs = list(mapping.items()) if isinstance(mapping, Mapping) else list(mapping)
+        now = self._clock()
+        items = [self._encode(k, v, ttl, now) for k, v in pairs]
+        if not items:
+            return True
+        try:
+            self.store.put_many(TABLE, self.name, items, now=now)
+        except StoreUnavailableError as exc:
+            return self._write_failed(exc, f"{len(items)} writes")
+        self._count(sets=len(items))
+        self._enforce_limits()
+        return True
+
+    def add(self, key: Key, value: Any, ttl: float | None = None) -> bool:
+        """Store ``value`` only if ``key`` has no live value; True if it was stored.
+
+        Exactly one of many concurrent ``add`` calls for the same key wins, across
+        threads, processes and machines sharing the store.
+        """
+        self._check_open()
+        now = self._clock()
+        item = self._encode(key, value, ttl, now)
+        try:
+            added = self.store.add(TABLE, self.name, item, now=now)
+        except StoreUnavailableError as exc:
+            return self._write_failed(exc, "an add")
+        if added:
+            self._count(sets=1)
+            self._enforce_limits()
+        return added
+
+    def delete(self, key: Key) -> bool:
+        """Remove ``key``; True if it existed."""
+        self._check_open()
+        try:
+            removed = self.store.delete_many(TABLE, self.name, [self._hash(key)])
+        except StoreUnavailableError as exc:
+            return self._write_failed(exc, "a delete")
+        self._count(deletes=removed)
+        return removed > 0
+
+    def clear(self) -> int:
+        """Remove every entry of this cache (other caches are untouched); return how many."""
+        self._check_open()
+        removed = self.store.clear(TABLE, self.name)
+        self._count(deletes=removed)
+        return removed
+
+    def cleanup_expired(self) -> int:
+        """Sweep expired entries now; return how many."""
+        self._check_open()
+        return len(self.store.purge_expired(TABLE, self.name, now=self._clock()))
+
+    # -- stats and lifecycle ---------------------------------------------------------
+
+    def stats(self) -> CacheStats:
+        """hits, misses, hit_rate, sets, deletes, errors (this process) and entries/size,
+        bytes, evictions, expirations (from the store, all processes)."""
+        self._check_open()
+        c = self._counters.get(self.name)
+        try:
+            info = self.store.info(TABLE, self.name)
+        except StoreUnavailableError:
+            return CacheStats(**c)
+        return CacheStats(
+            entries=info.entries,
+            bytes=info.bytes,
+            evictions=info.evictions,
+            expirations=info.expirations,
+            **c,
+        )
+
+    def check(self, fix: bool = False) -> list[str]:
+        """Store problems plus entries that fail their checksum (removed when ``fix``)."""
+        self._check_open()
+        problems = list(self.store.check(fix=fix))
+        bad: list[str] = []
+        for batch in self.store.scan(TABLE, self.name):
+            for item in batch:
+                try:
+                    data = unpack_payload(unpack_record(item.value, KIND_KV, self.name, item.key))
+                    if not isinstance(data, list) or len(data) != 2:
+                        raise CorruptEntryError("not a key/value record")
+                    if self._hash(data[0]) != item.key:
+                        raise CorruptEntryError("stored key does not hash to its record key")
+                except (CorruptEntryError, InvalidTypeError) as exc:
+                    bad.append(item.key)
+                    problems.append(f"kv/{self.name}/{item.key[:12]}: {exc}")
+        if fix and bad:
+            self.store.delete_many(TABLE, self.name, bad)
+        return problems
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_store:
+            self.store.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Cache({self.name!r}, store={self.store!r})"

@@ -1,0 +1,210 @@
+"""``get_cache`` / ``CacheManager``: named key/value caches on a chosen backend.
+
+Backends:
+
+* ``"in_memory"`` — a ``MemoryStore`` shared by the manager's in-memory caches; gone when
+  the process exits.
+* ``"file_based"`` — a ``SQLiteStore`` file (option ``path``; default
+  ``$XDG_CACHE_HOME/nearcache/kv.sqlite``), shared safely by threads and processes and
+  kept across restarts.
+* ``"redis"`` — a ``RedisStore`` (options ``url``, ``prefix``), shared by machines.
+* any store URL (``"postgresql://..."``, ``"dynamodb://table?..."``, ``"sqlite:///x.db"``),
+  or ``store=`` an already open ``Store``.
+
+A manager opens each backend once and gives every cache its own namespace, so names
+never see each other's entries. ``get_cache(name)`` (module level) uses one default
+manager per process, like ``logging.getLogger``; create a ``CacheManager`` yourself for
+separate lifetimes (tests, plugins).
+
+>>> m = CacheManager()
+>>> users = m.get_cache("users")
+>>> users.set("ada", {"id": 1})
+True
+>>> m.list_caches()
+['users']
+>>> m.close()
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..clock import Clock
+from ..embedding.cache import open_hash_algorithm
+from ..errors import CacheClosedError, InvalidTypeError, StoreUnavailableError
+from ..stats import CacheStats
+from ..stores.memory import MemoryStore
+from ..stores.protocol import Store
+from .cache import Cache
+
+__all__ = ["BACKENDS", "CacheManager", "default_manager", "get_cache"]
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("in_memory", "file_based", "redis")
+_CACHE_OPTIONS = {"default_ttl", "max_entries", "max_bytes", "fail_open"}
+
+
+def default_kv_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "nearcache" / "kv.sqlite"
+
+
+class CacheManager:
+    """Opens backends once and hands out named ``Cache`` objects.
+
+    Args:
+        clock: time source for every cache of this manager.
+        memory_max_bytes: byte budget of the shared in-memory store (None = unbounded).
+    """
+
+    def __init__(self, *, clock: Clock | None = None, memory_max_bytes: int | None = None):
+        self._clock = clock
+        self._memory_max_bytes = memory_max_bytes
+        self._lock = threading.RLock()
+        self._stores: dict[str, Store] = {}
+        self._caches: dict[tuple[str, str], Cache] = {}
+        self._closed = False
+
+    def _store_for(self, backend: str, options: dict[str, Any]) -> tuple[str, Store]:
+        store = options.pop("store", None)
+        if store is not None:
+            if not isinstance(store, Store):
+                raise InvalidTypeError(f"store must implement Store, not {type(store).__name__}")
+            ident = f"store:{id(store)}"
+            self._stores.setdefault(ident, store)
+            return ident, self._stores[ident]
+        make: Callable[[], Store]
+        if backend == "in_memory":
+            ident = "memory://"
+            make = functools.partial(MemoryStore, max_bytes=self._memory_max_bytes)
+        elif backend == "file_based":
+            from ..stores.sqlite import SQLiteStore
+
+            path = Path(options.pop("path", None) or default_kv_path()).expanduser().resolve()
+            ident = f"sqlite:///{path}"
+            make = functools.partial(SQLiteStore, path)
+        elif backend == "redis" or "://" in backend:
+            from ..stores.url import open_store
+
+            url = backend if "://" in backend else options.pop("url", "redis://127.0.0.1:6379/0")
+            prefix = options.pop("prefix", None)
+            ident = f"{url}|{prefix}"
+            make = functools.partial(open_store, url, **({"prefix": prefix} if prefix else {}))
+        else:
+            raise ValueError(
+                f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}, "
+                "a store URL, or store=<Store>"
+            )
+        found = self._stores.get(ident)
+        if found is None:
+            found = self._stores[ident] = make()
+            try:
+                open_hash_algorithm(found)
+            except StoreUnavailableError as exc:  # reads degrade to misses meanwhile
+                log.warning("could not verify the key hash of %s: %s", found.url, exc)
+        return ident, found
+
+    def get_cache(self, name: str, backend: str = "in_memory", **options: Any) -> Cache:
+        """The cache called ``name`` on ``backend`` (created on first use).
+
+        Options: ``default_ttl``, ``max_entries``, ``max_bytes``, ``fail_open`` (cache);
+        ``path`` (file_based); ``url``, ``prefix`` (redis); ``store`` (any ``Store``).
+        Asking again for the same name and backend returns the same object.
+        """
+        with self._lock:
+            if self._closed:
+                raise CacheClosedError("CacheManager is closed")
+            unknown = set(options) - _CACHE_OPTIONS - {"path", "url", "prefix", "store"}
+            if unknown:
+                raise TypeError(f"unknown get_cache options: {', '.join(sorted(unknown))}")
+            opts = dict(options)
+            ident, store = self._store_for(backend, opts)
+            found = self._caches.get((ident, name))
+            if found is not None:
+                return found
+            cache = Cache(name, store, clock=self._clock, **opts)
+            self._caches[(ident, name)] = cache
+            return cache
+
+    def list_caches(self) -> list[str]:
+        """Names of the caches this manager handed out (sorted, each once)."""
+        with self._lock:
+            return sorted({name for _, name in self._caches})
+
+    def clear_all(self) -> int:
+        """Clear every cache of this manager; return the number of entries removed."""
+        with self._lock:
+            caches = list(self._caches.values())
+        return sum(c.clear() for c in caches)
+
+    def stats(self) -> CacheStats:
+        """Totals over the manager's caches, with each cache's stats in ``namespaces``."""
+        with self._lock:
+            caches = list(self._caches.items())
+        per: dict[str, CacheStats] = {}
+        for (ident, name), cache in caches:
+            label = (
+                name if sum(1 for (_, n) in self._caches if n == name) == 1 else f"{name}@{ident}"
+            )
+            per[label] = cache.stats()
+        total: dict[str, Any] = {}
+        for st in per.values():
+            for k, v in st.as_dict().items():
+                if k not in ("hit_rate", "namespaces"):
+                    total[k] = total.get(k, 0) + v
+        return CacheStats(**total, namespaces=per)
+
+    def close(self) -> None:
+        """Close every cache and the stores this manager opened."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            caches, self._caches = list(self._caches.values()), {}
+            stores, self._stores = self._stores, {}
+        for cache in caches:
+            cache.close()
+        for ident, store in stores.items():
+            if not ident.startswith("store:"):
+                store.close()
+
+    def __enter__(self) -> CacheManager:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"CacheManager(caches={self.list_caches()!r})"
+
+
+_default: CacheManager | None = None
+_default_lock = threading.Lock()
+
+
+def default_manager() -> CacheManager:
+    """The process-wide manager behind ``get_cache`` (created on first use)."""
+    global _default
+    with _default_lock:
+        if _default is None or _default._closed:
+            _default = CacheManager()
+        return _default
+
+
+def get_cache(name: str, backend: str = "in_memory", **options: Any) -> Cache:
+    """A named key/value cache; see ``CacheManager.get_cache``.
+
+    >>> c = get_cache("doctest-sessions")
+    >>> c.set("token", b"\\x01\\x02", ttl=60)
+    True
+    >>> c.get("token")
+    b'\\x01\\x02'
+    """
+    return default_manager().get_cache(name, backend, **options)

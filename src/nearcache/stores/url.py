@@ -1,0 +1,161 @@
+"""Store URLs: one string names any store, for the CLI, config files and child processes.
+
+=================================================  =========================================
+URL                                                store
+=================================================  =========================================
+``memory://``                                      ``MemoryStore()`` (``?max_bytes=N``)
+``sqlite:///relative.db``, ``sqlite:////abs.db``   ``SQLiteStore(path)`` (``?timeout=``,
+                                                   ``synchronous=``)
+``redis://[user:pw@]host:port/db``, ``rediss://``  ``RedisStore(url)`` (``?prefix=``)
+``unix:///path/redis.sock``                        ``RedisStore`` over a Unix socket
+``postgresql://user@host:port/db``,                ``PostgresStore(dsn)`` (``?prefix=``;
+``postgres://...``                                 other query parameters go to libpq)
+``dynamodb://table?endpoint_url=...&region=...``   ``DynamoDBStore(table, ...)``
+=================================================  =========================================
+
+``sqlite:///cache.db`` is relative to the working directory and ``sqlite:////tmp/c.db``
+absolute, as in SQLAlchemy. A plain path (no ``://``) is taken as a SQLite file.
+
+>>> open_store("memory://")
+MemoryStore(max_bytes=None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+from .protocol import Store
+
+__all__ = ["SCHEMES", "open_store", "parse_store_url"]
+
+SCHEMES = (
+    "memory",
+    "sqlite",
+    "redis",
+    "rediss",
+    "unix",
+    "postgresql",
+    "postgres",
+    "dynamodb",
+)
+
+_OWN_PARAMS: dict[str, dict[str, Callable[[str], Any]]] = {
+    "memory": {"max_bytes": int},
+    "sqlite": {"timeout": float, "synchronous": str, "changelog_retention": int},
+    "redis": {
+        "prefix": str,
+        "socket_timeout": float,
+        "connect_timeout": float,
+        "expiry_grace": float,
+        "changelog_retention": int,
+    },
+    "postgresql": {
+        "prefix": str,
+        "min_size": int,
+        "max_size": int,
+        "timeout": float,
+        "changelog_retention": int,
+    },
+    "dynamodb": {
+        "endpoint_url": str,
+        "region": str,
+        "create_table": lambda v: v.lower() in ("1", "true", "yes"),
+        "expiry_grace": float,
+        "changelog_retention": int,
+    },
+}
+
+
+def _bad(url: str, why: str) -> ValueError:
+    return ValueError(
+        f"unsupported store URL {url!r}: {why}; supported schemes: "
+        "memory://, sqlite:///path, redis://host:port/db (rediss://, unix://), "
+        "postgresql://user@host/db, dynamodb://table?endpoint_url=...&region=..."
+    )
+
+
+def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
+    """Split a store URL into ``(kind, target, options)``.
+
+    ``kind`` is one of ``memory``, ``sqlite``, ``redis``, ``postgresql``, ``dynamodb``;
+    ``target`` is the path, connection URL (without nearcache's own parameters) or table.
+
+    Raises:
+        ValueError: unknown scheme or malformed URL; the message lists supported schemes.
+    """
+    if not isinstance(url, str) or not url:
+        raise _bad(str(url), "empty")
+    if "://" not in url:
+        return "sqlite", url, {}
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        raise _bad(url, f"unknown scheme {scheme!r}")
+    kind = {"rediss": "redis", "unix": "redis", "postgres": "postgresql"}.get(scheme, scheme)
+    spec = _OWN_PARAMS[kind]
+    options: dict[str, Any] = {}
+    rest: list[tuple[str, str]] = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        conv = spec.get(key)
+        if conv is None:
+            if kind in ("redis", "postgresql"):
+                rest.append((key, value))  # passed through to the client library
+                continue
+            raise _bad(url, f"unknown parameter {key!r} for {kind}")
+        try:
+            options[key] = conv(value)
+        except ValueError:
+            raise _bad(url, f"bad value {value!r} for {key!r}") from None
+    if kind == "memory":
+        if parts.netloc or parts.path not in ("", "/"):
+            raise _bad(url, "memory:// takes no host or path")
+        return kind, "", options
+    if kind == "sqlite":
+        if parts.netloc:
+            raise _bad(url, "use sqlite:///relative/path or sqlite:////absolute/path")
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not path:
+            raise _bad(url, "missing database path")
+        return kind, path, options
+    if kind == "dynamodb":
+        table = unquote(parts.netloc + parts.path.rstrip("/"))
+        if not table or "/" in table:
+            raise _bad(url, "expected dynamodb://TABLE?endpoint_url=...&region=...")
+        return kind, table, options
+    if kind == "redis" and scheme != "unix" and not parts.hostname:
+        raise _bad(url, "missing host")
+    if kind == "postgresql" and not (parts.hostname or parts.path or parts.query):
+        raise _bad(url, "missing host or database")
+    target = urlunsplit(parts._replace(query=urlencode(rest)))
+    return kind, target, options
+
+
+def open_store(url: str, **overrides: Any) -> Store:
+    """Open the store a URL names; keyword arguments override URL parameters.
+
+    Optional backends are imported only when used; a missing one raises
+    ``MissingExtraError`` naming the extra to install.
+    """
+    kind, target, options = parse_store_url(url)
+    options.update(overrides)
+    if kind == "memory":
+        from .memory import MemoryStore
+
+        return MemoryStore(**options)
+    if kind == "sqlite":
+        from .sqlite import SQLiteStore
+
+        return SQLiteStore(target, **options)
+    if kind == "redis":
+        from .redis import RedisStore
+
+        return RedisStore(target, **options)
+    if kind == "postgresql":
+        from .postgres import PostgresStore
+
+        return PostgresStore(target, **options)
+    from .dynamodb import DynamoDBStore
+
+    return DynamoDBStore(target, **options)

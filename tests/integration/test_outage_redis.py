@@ -1,0 +1,148 @@
+"""RELIABILITY tests 7 and 8: redis-server stopped and restarted in the middle of a test.
+
+Cache mode (no persistence): while the server is down reads are misses and writes raise
+``StoreUnavailableError`` (or are dropped with ``fail_open``), each failing fast through
+the circuit breaker; after the restart the *same* store object works again and the
+emptied cache is treated as cold, not corrupt. Durable mode (``appendfsync always``):
+every put acknowledged before a SIGKILL is there after the restart, and reads during
+the reload (``BusyLoadingError``) are misses.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from nearcache.clock import ManualClock
+from nearcache.embedding.cache import EmbeddingCache
+from nearcache.errors import StoreUnavailableError
+from nearcache.kv import CacheManager
+from nearcache.stores.redis import RedisStore
+
+pytestmark = pytest.mark.redis
+NS = "outage.model.dense"
+
+
+def _until(fn: object, timeout: float = 10.0) -> float:
+    """Call ``fn`` until it stops raising StoreUnavailableError; return the seconds taken."""
+    start = time.monotonic()
+    while True:
+        try:
+            fn()  # type: ignore[operator]
+            return time.monotonic() - start
+        except StoreUnavailableError:
+            if time.monotonic() - start > timeout:
+                raise
+            time.sleep(0.01)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_cache_mode_restart(make_redis: object, sig: int) -> None:
+    server = make_redis()  # type: ignore[operator]
+    store = RedisStore(server.url, prefix="outage")
+    cache = EmbeddingCache(store, clock=ManualClock(1.0))
+    lenient = EmbeddingCache(store, clock=ManualClock(1.0), fail_open=True)
+    kv = CacheManager(clock=ManualClock(1.0)).get_cache("kv", store=store, fail_open=True)
+    vec = np.ones(16, np.float32)
+    cache.put("warm", vec, NS)
+    kv.set("k", "v")
+    assert cache.get("warm", NS) is not None
+
+    server.stop(sig)
+
+    # Degraded: reads miss, writes raise (or are dropped when fail_open), nothing hangs.
+    assert cache.get("warm", NS) is None
+    assert kv.get("k", "dflt") == "dflt"
+    with pytest.raises(StoreUnavailableError):
+        cache.put("new", vec, NS)
+    assert kv.set("k2", 1) is False
+    lenient.put("dropped", vec, NS)  # logged and counted, not raised
+    assert store.breaker.state in ("open", "half-open")
+    refused_before = store.breaker.rejected
+    took: list[float] = []
+    for _ in range(200):
+        t0 = time.perf_counter()
+        assert cache.get("warm", NS) is None
+        took.append(time.perf_counter() - t0)
+    # Most calls never touched the network (the circuit refused them); a refused call
+    # is microseconds, a probe to a closed local port about a millisecond. Bounds are
+    # generous because the machine is shared: 95% within 5 ms, none near a timeout.
+    assert store.breaker.rejected - refused_before >= 150
+    took.sort()
+    assert took[189] < 0.005, f"95th percentile degraded read: {took[189] * 1000:.1f} ms"
+    assert took[-1] < 0.5, f"a degraded read took {took[-1] * 1000:.1f} ms"
+    assert kv.stats().errors >= 2  # (EmbeddingCache.stats needs the store; checked below)
+
+    time.sleep(0.5)
+    server.start()
+    recovered = _until(lambda: store.info("embedding"))
+    assert recovered < 3.0, f"the same client needed {recovered:.2f}s to recover"
+    assert cache.stats(NS).errors >= 200
+    # Cache mode: the data is gone; the cache is cold, not corrupt.
+    assert cache.get("warm", NS) is None
+    cache.put("after", vec, NS)
+    assert np.array_equal(cache.get("after", NS), vec)
+    assert kv.set("k3", 3) and kv.get("k3") == 3
+    assert store.check() == []
+    store.close()
+
+
+def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> None:
+    server = make_redis(durable=True, extra=("--enable-debug-command", "local"))  # type: ignore[operator]
+    store = RedisStore(server.url, prefix="durable")
+    cache = EmbeddingCache(store, clock=ManualClock(1.0), fail_open=False)
+    rng = np.random.default_rng(3)
+    acked: list[tuple[str, np.ndarray]] = []
+    stop = threading.Event()
+    failures = []
+
+    def writer() -> None:
+        i = 0
+        while not stop.is_set():
+            texts = [f"d{i}-{j}" for j in range(16)]
+            vecs = rng.standard_normal((16, 8)).astype(np.float32)
+            try:
+                cache.put_many(texts, vecs, NS)
+            except StoreUnavailableError:
+                failures.append(i)
+                return
+            acked.extend(zip(texts, vecs))
+            i += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while len(acked) < 16 * 25:
+        time.sleep(0.01)
+    # Add a million small filler keys and compact the AOF, so that the reload after the
+    # kill takes most of a second and reads can be seen landing while it loads.
+    import redis
+
+    admin = redis.Redis.from_url(server.url)
+    admin.execute_command("DEBUG", "POPULATE", 1_000_000, "filler")
+    admin.bgrewriteaof()
+    while admin.info("persistence")["aof_rewrite_in_progress"]:
+        time.sleep(0.02)
+    admin.close()
+    while len(acked) < 16 * 50:
+        time.sleep(0.01)
+    server.kill()
+    stop.set()
+    thread.join()
+    assert failures, "the writer should have seen the server die"
+
+    server.wait_for = "port"  # return as soon as it accepts connections (still loading)
+    server.start()
+    texts = [t for t, _ in acked]
+    got, found = cache.get_many(texts, NS)  # BusyLoadingError inside: a miss, no raise
+    loading_misses = int((~found).sum())
+    _until(lambda: store.get_meta("hash_algorithm"), timeout=60)
+    got, found = cache.get_many(texts, NS)
+    assert found.all(), f"{int((~found).sum())} acknowledged puts lost"
+    np.testing.assert_array_equal(got, np.stack([v for _, v in acked]))
+    assert store.check() == []
+    assert loading_misses == len(texts)  # the read during loading degraded to misses
+    store.close()

@@ -1,0 +1,174 @@
+"""Store URLs (``open_store``) and the circuit breaker shared by the server stores."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from nearcache.errors import StoreUnavailableError
+from nearcache.stores.breaker import CircuitBreaker
+from nearcache.stores.memory import MemoryStore
+from nearcache.stores.sqlite import SQLiteStore
+from nearcache.stores.url import open_store, parse_store_url
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "target", "options"),
+    [
+        ("memory://", "memory", "", {}),
+        ("memory://?max_bytes=1000", "memory", "", {"max_bytes": 1000}),
+        ("sqlite:///cache.db", "sqlite", "cache.db", {}),
+        ("sqlite:////tmp/x/c.db?timeout=2", "sqlite", "/tmp/x/c.db", {"timeout": 2.0}),
+        ("plain/path.db", "sqlite", "plain/path.db", {}),
+        ("redis://h:6379/2?prefix=p", "redis", "redis://h:6379/2", {"prefix": "p"}),
+        ("rediss://u:pw@h/0", "redis", "rediss://u:pw@h/0", {}),
+        (
+            "postgresql://u@h:5432/db?sslmode=require&prefix=nc",
+            "postgresql",
+            "postgresql://u@h:5432/db?sslmode=require",
+            {"prefix": "nc"},
+        ),
+        ("postgres://u@h/db", "postgresql", "postgres://u@h/db", {}),
+        (
+            "dynamodb://tbl?endpoint_url=http%3A%2F%2F127.0.0.1%3A8000&region=eu-west-1",
+            "dynamodb",
+            "tbl",
+            {"endpoint_url": "http://127.0.0.1:8000", "region": "eu-west-1"},
+        ),
+    ],
+)
+def test_parse(url: str, kind: str, target: str, options: dict[str, object]) -> None:
+    assert parse_store_url(url) == (kind, target, options)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "ftp://host/x",
+        "mongodb://h/db",
+        "memory://host",
+        "sqlite://relative.db",
+        "sqlite:///",
+        "redis://",
+        "dynamodb://",
+        "dynamodb://t?colour=red",
+        "memory://?max_bytes=lots",
+    ],
+)
+def test_bad_urls_name_the_supported_schemes(url: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_store_url(url)
+    for scheme in ("memory://", "sqlite:///", "redis://", "postgresql://", "dynamodb://"):
+        assert scheme in str(info.value)
+
+
+def test_open_store_builds_local_stores(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory://"), MemoryStore)
+    store = open_store(f"sqlite:///{tmp_path}/a.db")
+    assert isinstance(store, SQLiteStore) and store.path == tmp_path / "a.db"
+    store.close()
+
+
+@pytest.mark.redis
+def test_open_store_redis(redis_server: object) -> None:
+    from nearcache.stores.redis import RedisStore
+
+    store = open_store(f"{redis_server.url}?prefix=urltest")  # type: ignore[attr-defined]
+    assert isinstance(store, RedisStore) and store.prefix == "urltest"
+    store.set_meta("k", "v")
+    assert store.get_meta("k") == "v"
+    store.close()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _fail() -> None:
+    raise ConnectionError("down")
+
+
+def _is_outage(exc: BaseException) -> bool:
+    return isinstance(exc, ConnectionError)
+
+
+def test_breaker_opens_fails_fast_probes_with_backoff_and_closes() -> None:
+    clock = FakeClock()
+    calls = []
+    b = CircuitBreaker("srv", base_delay=0.125, max_delay=0.5, clock=clock)
+
+    def counted_fail() -> None:
+        calls.append(1)
+        _fail()
+
+    with pytest.raises(ConnectionError):
+        b.call(counted_fail, is_outage=_is_outage)
+    assert b.state == "open" and b.opened == 1
+    for _ in range(5):
+        with pytest.raises(StoreUnavailableError, match="circuit open"):
+            b.call(counted_fail, is_outage=_is_outage)
+    assert len(calls) == 1 and b.rejected == 5  # nothing reached the server
+    delays = []
+    for _ in range(4):  # probes fail: the wait doubles up to max_delay
+        before = clock.now
+        while True:
+            clock.now += 0.0625  # exact in binary, so the sums below are exact
+            try:
+                b.call(counted_fail, is_outage=_is_outage)
+            except StoreUnavailableError:
+                continue
+            except ConnectionError:
+                break
+        delays.append(clock.now - before)
+    assert delays == [0.125, 0.25, 0.5, 0.5]
+    clock.now += 0.5
+    assert b.call(lambda: "back", is_outage=_is_outage) == "back"
+    assert b.state == "closed"
+    assert b.call(lambda: 1, is_outage=_is_outage) == 1
+
+
+def test_breaker_ignores_ordinary_errors_and_uses_probe() -> None:
+    clock = FakeClock()
+    probes = []
+    b = CircuitBreaker("srv", clock=clock, probe=lambda: probes.append(1))
+    with pytest.raises(KeyError):
+        b.call(lambda: {}["x"], is_outage=_is_outage)
+    assert b.state == "closed"
+    with pytest.raises(ConnectionError):
+        b.call(_fail, is_outage=_is_outage)
+    clock.now += 1
+    assert b.call(lambda: 7, is_outage=_is_outage) == 7
+    assert probes == [1] and b.state == "closed"
+
+
+@pytest.mark.parametrize("kind", ["redis", "postgres", "dynamodb"])
+def test_unreachable_server_fails_fast(kind: str) -> None:
+    """No server at all: a clear StoreUnavailableError, then refusals without waiting."""
+    from servers import free_port
+
+    port = free_port()
+    url = {
+        "redis": f"redis://127.0.0.1:{port}/0",
+        "postgres": f"postgresql://postgres@127.0.0.1:{port}/postgres",
+        "dynamodb": f"dynamodb://t?endpoint_url=http%3A%2F%2F127.0.0.1%3A{port}",
+    }[kind]
+    if kind == "redis":
+        store = open_store(url)
+        with pytest.raises(StoreUnavailableError):
+            store.get_meta("x")
+    else:
+        with pytest.raises(StoreUnavailableError):
+            open_store(url)
+        return
+    t0 = time.perf_counter()
+    for _ in range(100):
+        with pytest.raises(StoreUnavailableError):
+            store.get_many("kv", "ns", ["0" * 64], now=0.0)
+    assert time.perf_counter() - t0 < 2.0  # generous: 100 refusals, no connect timeouts
