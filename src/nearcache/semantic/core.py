@@ -361,6 +361,11 @@ class SemanticCore:
         if store is None:
             store = SQLiteStore(path) if path is not None else MemoryStore()
         self.store: Store = store
+        # Recording reads for LRU costs a store write per batch on disk stores; only pay
+        # for it when this cache evicts by recency (a MemoryStore may also evict by bytes).
+        self._touch = bool(
+            self.max_entries is not None or self.namespace_quotas or isinstance(store, MemoryStore)
+        )
         try:
             self._open()
         except BaseException:
@@ -711,7 +716,7 @@ class SemanticCore:
         l1_expired = False
         # Layer 1: one store read of the exact key.
         try:
-            blob = self.store.get_many(TABLE, ns, [key], now=now)[0]
+            blob = self.store.get_many(TABLE, ns, [key], now=now, touch=self._touch)[0]
         except StoreUnavailableError as exc:
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(ns, "store_error", started, error=True)
@@ -817,10 +822,11 @@ class SemanticCore:
             hit = replace(hit, confidence=conf)
             if not self._validate(query, hit, ns):
                 continue
-            try:
-                self.store.get_many(TABLE, ns, [cand.key], now=now)  # LRU touch of the winner
-            except StoreUnavailableError:
-                pass
+            if self._touch:
+                try:
+                    self.store.get_many(TABLE, ns, [cand.key], now=now)  # LRU touch: the winner
+                except StoreUnavailableError:
+                    pass
             return self._finish_hit(hit, started)
         if passed or rejected:
             reason = "validator"
@@ -862,7 +868,7 @@ class SemanticCore:
                 best_sim = cand.similarity if best_sim is None else max(best_sim, cand.similarity)
                 scored = True
                 break
-            blob = self.store.get_many(TABLE, ns, [cand.key], now=now)[0]
+            blob = self.store.get_many(TABLE, ns, [cand.key], now=now, touch=self._touch)[0]
             entry = None if blob is None else self._decode(ns, cand.key, blob)
             if entry is None:
                 stale.append(cand)
