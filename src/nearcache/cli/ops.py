@@ -1,0 +1,246 @@
+"""Operations commands: stats, inspect, vacuum, compact, export, import, calibrate.
+
+Each function takes an open store and returns plain data (the ``--json`` output); the
+rendering lives in :mod:`nearcache.cli.render`. The semantic cache is only constructed
+when the store holds semantic entries (or a checkpoint is restored), since building it
+needs the embedder the entries were made with.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..embedding.cache import EmbeddingCache
+from ..errors import InvalidInputError, MissingExtraError
+from ..stores.protocol import Store
+from .common import open_cli_store
+from .corpus import KV_TABLE, read_counters
+
+__all__ = [
+    "calibrate",
+    "compact",
+    "export_checkpoint",
+    "import_checkpoint",
+    "inspect",
+    "opened",
+    "stats",
+    "vacuum",
+]
+
+TABLES = ("embedding", "semantic", "kv", "batch")
+CORPUS_PREFIX = "nearcache.corpus:"
+
+
+@contextlib.contextmanager
+def opened(url: str | None) -> Iterator[Store]:
+    """Open the store for one command and always close it."""
+    store = open_cli_store(url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _semantic_module() -> Any:
+    try:
+        from ..semantic import cache as semantic_cache
+    except ImportError as exc:
+        if getattr(exc, "name", "") and "nearcache" not in str(getattr(exc, "name", "")):
+            raise
+        return None
+    return semantic_cache
+
+
+def _semantic_cache(store: Store, embedder: Any = None) -> Any:
+    """A ``SemanticCache`` over ``store``, or None if this version has none."""
+    module = _semantic_module()
+    if module is None:
+        return None
+    if embedder is None:
+        from .models import resolve_embedder
+
+        embedder = resolve_embedder(None)
+    return module.SemanticCache(embedder=embedder, store=store)
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Entries, bytes and (for namespaces ``nearcache embed``/``search`` used) hit rate."""
+    rows: list[dict[str, Any]] = []
+    for table in TABLES:
+        for ns in sorted(store.namespaces(table)):
+            info = store.info(table, ns)
+            row: dict[str, Any] = {
+                "table": table,
+                "namespace": ns,
+                "entries": info.entries,
+                "bytes": info.bytes,
+                "evictions": info.evictions,
+                "expirations": info.expirations,
+                "hits": None,
+                "misses": None,
+                "hit_rate": None,
+            }
+            if table == "embedding":
+                counters = read_counters(store, ns)
+                if counters:
+                    hits, misses = int(counters.get("hits", 0)), int(counters.get("misses", 0))
+                    row.update(
+                        hits=hits,
+                        misses=misses,
+                        hit_rate=hits / (hits + misses) if hits + misses else None,
+                    )
+            rows.append(row)
+    total = {
+        "entries": sum(r["entries"] for r in rows),
+        "bytes": sum(r["bytes"] for r in rows),
+    }
+    return {"store": store.url, "namespaces": rows, "total": total}
+
+
+def inspect(store: Store, *, namespace: str | None = None, limit: int = 5) -> dict[str, Any]:
+    """Layout, fingerprints and oldest items of embedding namespaces; sizes of the rest."""
+    cache = EmbeddingCache(store)
+    out: dict[str, Any] = {"store": store.url, "embedding": [], "semantic": [], "corpus": []}
+    for ns in sorted(store.namespaces("embedding")):
+        if namespace is not None and ns != namespace:
+            continue
+        out["embedding"].append(cache.inspect(ns, limit=limit))
+    for ns in sorted(store.namespaces("semantic")):
+        if namespace is not None and ns != namespace:
+            continue
+        info = store.info("semantic", ns)
+        out["semantic"].append(
+            {"namespace": ns, "entries": info.entries, "bytes": info.bytes, "version": info.version}
+        )
+    for ns in sorted(store.namespaces(KV_TABLE)):
+        if not ns.startswith(CORPUS_PREFIX):
+            continue
+        emb_ns = ns[len(CORPUS_PREFIX) :]
+        if namespace is not None and namespace not in (ns, emb_ns):
+            continue
+        files = chunks = 0
+        from .corpus import _unpack_file
+
+        for batch in store.scan(KV_TABLE, ns):
+            for item in batch:
+                rec = _unpack_file(ns, item.key, item.value)
+                if rec is not None:
+                    files += 1
+                    chunks += len(rec.get("chunks", []))
+        out["corpus"].append(
+            {"namespace": ns, "embedding_namespace": emb_ns, "files": files, "chunks": chunks}
+        )
+    if namespace is not None and not any(out[k] for k in ("embedding", "semantic", "corpus")):
+        raise InvalidInputError(f"no namespace {namespace!r} in {store.url}")
+    return out
+
+
+def vacuum(store: Store) -> dict[str, Any]:
+    """Sweep expired entries of every table (the semantic cache also compacts)."""
+    cache = EmbeddingCache(store)
+    now = time.time()
+    counts = {"embedding": cache.cleanup_expired()}
+    for table in ("kv", "batch"):
+        counts[table] = len(store.purge_expired(table, now=now))
+    if store.namespaces("semantic"):
+        sem = _semantic_cache(store)
+        counts["semantic"] = int(sem.vacuum()) if sem is not None else 0
+    else:
+        counts["semantic"] = 0
+    return {"store": store.url, "removed": counts, "total": sum(counts.values())}
+
+
+def compact(store: Store) -> dict[str, Any]:
+    """Reclaim tombstoned index rows of the semantic cache."""
+    reclaimed = 0
+    if store.namespaces("semantic"):
+        sem = _semantic_cache(store)
+        if sem is not None:
+            reclaimed = int(sem.compact())
+    return {"store": store.url, "removed": {"semantic": reclaimed}, "total": reclaimed}
+
+
+def _require_semantic() -> Any:
+    module = _semantic_module()
+    if module is None:
+        raise MissingExtraError(
+            "default", "nearcache.semantic", "checkpoints of the semantic cache"
+        )
+    return module
+
+
+def export_checkpoint(store: Store, dest: Path, embedder: Any) -> dict[str, Any]:
+    """Write the semantic cache of ``store`` to a ``.tar.gz`` checkpoint."""
+    module = _require_semantic()
+    sem = module.SemanticCache(embedder=embedder, store=store)
+    try:
+        result = sem.dumps(str(dest))
+    finally:
+        sem.close()
+    data: dict[str, Any] = {"store": store.url, "checkpoint": str(dest)}
+    if isinstance(result, dict):
+        data["manifest"] = result
+    data["bytes"] = dest.stat().st_size if dest.exists() else None
+    return data
+
+
+def import_checkpoint(store: Store, source: Path, embedder: Any) -> dict[str, Any]:
+    """Restore a checkpoint into ``store`` (the cache refuses a different embedder)."""
+    module = _require_semantic()
+    sem = module.SemanticCache.loads(str(source), None, embedder, store=store)
+    try:
+        entries = sum(store.info("semantic", ns).entries for ns in store.namespaces("semantic"))
+    finally:
+        sem.close()
+    return {"store": store.url, "checkpoint": str(source), "entries": entries}
+
+
+def _read_pairs(path: Path) -> list[tuple[str, str, bool]]:
+    pairs: list[tuple[str, str, bool]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            a, b, same = row["a"], row["b"], row["same"]
+        except (ValueError, KeyError, TypeError):
+            raise InvalidInputError(
+                f"{path}:{number}: expected a JSON object with a, b and same"
+            ) from None
+        if not isinstance(a, str) or not isinstance(b, str) or not isinstance(same, bool):
+            raise InvalidInputError(f"{path}:{number}: a and b must be strings, same a boolean")
+        pairs.append((a, b, same))
+    if not pairs:
+        raise InvalidInputError(f"{path} holds no labeled pairs")
+    return pairs
+
+
+def calibrate(
+    store: Store,
+    pairs_path: Path,
+    embedder: Any,
+    *,
+    max_false_hit_rate: float,
+    confidence: float,
+) -> dict[str, Any]:
+    """Run :func:`nearcache.calibrate` on labeled pairs, embedding through the store."""
+    try:
+        from ..semantic.calibrate import calibrate as run_calibrate
+    except ImportError:
+        raise MissingExtraError(
+            "default", "nearcache.semantic.calibrate", "threshold calibration"
+        ) from None
+    from ..embedding.cached import CachedEmbedder
+
+    pairs = _read_pairs(pairs_path)
+    cached = CachedEmbedder(embedder, EmbeddingCache(store))
+    result = run_calibrate(
+        cached, pairs, max_false_hit_rate=max_false_hit_rate, confidence=confidence
+    )
+    data = result.as_dict() if hasattr(result, "as_dict") else dict(vars(result))
+    return {"store": store.url, "pairs": len(pairs), **data}
