@@ -18,9 +18,14 @@ _REQUIRED = ("typer", "rich", "platformdirs", "pathspec")
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and exit with its status."""
-    import importlib.util
+    import importlib
 
-    missing = [name for name in _REQUIRED if importlib.util.find_spec(name) is None]
+    missing = []
+    for name in _REQUIRED:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
     if missing:
         sys.stderr.write(
             f"nearcache: the command line needs {', '.join(missing)}; "

@@ -345,22 +345,44 @@ def _one_line(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
+def _framework_exceptions() -> tuple[tuple[type[BaseException], ...], ...]:
+    """(exit, abort, usage) exception types of Typer, and of click when Typer uses it
+    (older Typer releases raise click's classes, newer ones vendor their own)."""
+    exits: list[type[BaseException]] = [typer.Exit]
+    aborts: list[type[BaseException]] = [typer.Abort]
+    usage: list[type[BaseException]] = []
+    if hasattr(typer, "TyperException"):
+        usage.append(typer.TyperException)
+    try:
+        import click
+    except ImportError:  # pragma: no cover - click is optional for new Typer releases
+        pass
+    else:
+        exits.append(click.exceptions.Exit)
+        aborts.append(click.exceptions.Abort)
+        usage.append(click.ClickException)
+    return tuple(exits), tuple(aborts), tuple(usage)
+
+
 def run(argv: list[str]) -> int:
     """Run the app on ``argv``; return the exit status (errors: one line, status 1)."""
-    import click
-
+    exits, aborts, usage = _framework_exceptions()
     debug = "--debug" in argv
     try:
         result = app(args=argv, prog_name="nearcache", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except exits as exc:
+        return int(getattr(exc, "exit_code", 0))
+    except aborts:
         sys.stderr.write("nearcache: aborted\n")
         return 130
-    except click.ClickException as exc:
-        # Usage errors (unknown option, bad value): click's own message, status 2.
-        exc.show()
-        return int(exc.exit_code)
+    except usage as exc:
+        # Usage errors (unknown option, bad value): the framework's message, status 2.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:  # pragma: no cover
+            sys.stderr.write(f"nearcache: {exc}\n")
+        return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         sys.stderr.write("nearcache: interrupted\n")
         return 130
