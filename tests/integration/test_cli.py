@@ -133,7 +133,9 @@ def test_removed_files_leave_the_search_index(corpus: Path, store: str) -> None:
 
 def test_search_finds_the_right_file_with_line_ranges(corpus: Path, store: str) -> None:
     nc_json("embed", str(corpus), "--store", store, "--chunk-size", "300", "--overlap", "0")
-    out = nc_json("search", "consistent hashing spreads keys on a ring", "--store", store, "-k", "3")
+    out = nc_json(
+        "search", "consistent hashing spreads keys on a ring", "--store", store, "-k", "3"
+    )
     assert out["query"] == "consistent hashing spreads keys on a ring"
     assert out["files"] == len(TOPICS)
     assert len(out["results"]) == 3
@@ -204,9 +206,7 @@ def test_stats_inspect_vacuum_compact(corpus: Path, store: str) -> None:
 
 def test_bench_writes_a_results_file(tmp_path: Path, store: str) -> None:
     out_file = tmp_path / "results.json"
-    data = nc_json(
-        "bench", "--store", store, "--n", "200", "--repeat", "2", "--out", str(out_file)
-    )
+    data = nc_json("bench", "--store", store, "--n", "200", "--repeat", "2", "--out", str(out_file))
     names = {r["benchmark"] for r in data["results"]}
     assert {"embedding.put_many", "embedding.get_many", "embedding.get"} <= names
     for r in data["results"]:
@@ -251,8 +251,18 @@ def test_usage_errors_exit_2() -> None:
 def test_help_and_version() -> None:
     proc = nc("--help")
     assert proc.returncode == 0
-    for command in ("embed", "search", "stats", "inspect", "vacuum", "compact", "export",
-                    "import", "bench", "calibrate"):
+    for command in (
+        "embed",
+        "search",
+        "stats",
+        "inspect",
+        "vacuum",
+        "compact",
+        "export",
+        "import",
+        "bench",
+        "calibrate",
+    ):
         assert command in proc.stdout
     proc = nc("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("nearcache ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -17,7 +18,7 @@ def _own_lines(chunks: list[Chunk], text: str) -> set[int]:
 
 def _document(seed: int, paragraphs: int = 40) -> str:
     rng = random.Random(seed)
-    words = "cache hit miss vector store key value expire evict shard token model".split()
+    words = ["cache", "hit", "miss", "vector", "store", "key", "value", "expire", "evict"]
     out = []
     for p in range(paragraphs):
         lines = [
@@ -60,10 +61,10 @@ def test_overlap_repeats_whole_lines_of_the_previous_chunk() -> None:
     text = _document(4)
     chunks = chunk_text(text, 300, 80)
     assert len(chunks) > 3
-    overlapping = sum(b.start_line <= a.end_line for a, b in zip(chunks, chunks[1:]))
+    overlapping = sum(b.start_line <= a.end_line for a, b in itertools.pairwise(chunks))
     assert overlapping >= len(chunks) // 2
     no_overlap = chunk_text(text, 300, 0)
-    assert all(b.start_line > a.end_line for a, b in zip(no_overlap, no_overlap[1:]))
+    assert all(b.start_line > a.end_line for a, b in itertools.pairwise(no_overlap))
 
 
 def test_a_line_longer_than_the_chunk_is_sliced_with_its_line_number() -> None:

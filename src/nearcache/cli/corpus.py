@@ -223,6 +223,7 @@ def embed_paths(
 
     _write_records(store, corpus_namespace(ns), records, roots, summary)
 
+    cost: float | None
     if stats.embedded:
         cost = stats.embed_seconds / stats.embedded
         store.set_meta(_meta_key("cost", ns), repr(cost))

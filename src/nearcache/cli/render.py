@@ -233,7 +233,11 @@ def render_bench(data: dict[str, Any]) -> None:
     )
     for r in data["results"]:
         unit = r["unit"]
-        fmt = (lambda v: f"{v:,.1f}") if unit != "ms" else (lambda v: f"{v:,.2f}")
+        digits = 2 if unit == "ms" else 1
+
+        def fmt(v: float, digits: int = digits) -> str:
+            return f"{v:,.{digits}f}"
+
         table.add_row(
             r["benchmark"],
             r["subject"],

@@ -253,7 +253,8 @@ class OnnxEmbedder:
         if self.normalize:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             pooled = pooled / np.maximum(norms, 1e-12)
-        return pooled.astype(np.float32, copy=False)
+        result: npt.NDArray[np.float32] = pooled.astype(np.float32, copy=False)
+        return result
 
     def __repr__(self) -> str:
         return f"OnnxEmbedder({self.fingerprint!r}, threads={self.threads})"

@@ -160,9 +160,7 @@ class OpenAIEmbedder:
         if dim is None:
             dim = dimensions if dimensions is not None else KNOWN_DIMS.get(model)
         if dim is None:
-            raise InvalidInputError(
-                f"the output dimension of {model!r} is unknown; pass dim=..."
-            )
+            raise InvalidInputError(f"the output dimension of {model!r} is unknown; pass dim=...")
         if not isinstance(dim, int) or dim < 1:
             raise InvalidInputError("dim must be a positive int")
         if dimensions is not None and dimensions != dim:
@@ -274,7 +272,9 @@ class OpenAIEmbedder:
 
     def _parse(self, body: Any, rows: int) -> npt.NDArray[np.float32]:
         if not isinstance(body, dict):
-            raise EmbeddingAPIError("the API answered HTTP 200 without a JSON object", status_code=200)
+            raise EmbeddingAPIError(
+                "the API answered HTTP 200 without a JSON object", status_code=200
+            )
         data = body.get("data")
         if not isinstance(data, list) or len(data) != rows:
             got = len(data) if isinstance(data, list) else None

@@ -114,8 +114,9 @@ class SentenceTransformerEmbedder:
         self.normalize_embeddings = normalize_embeddings
         self.batch_size = batch_size
         self.prompt_name = prompt_name
-        get_dim = getattr(self.st, "get_embedding_dimension", None) or getattr(
-            self.st, "get_sentence_embedding_dimension"
+        get_dim = (
+            getattr(self.st, "get_embedding_dimension", None)
+            or self.st.get_sentence_embedding_dimension
         )
         dim = get_dim()
         if not isinstance(dim, int) or dim < 1:

@@ -33,7 +33,9 @@ try:
     from langchain_core.caches import BaseCache
     from langchain_core.embeddings import Embeddings
 except ImportError as exc:  # pragma: no cover - exercised without the extra
-    raise MissingExtraError("langchain", "langchain-core", "nearcache.integrations.langchain") from exc
+    raise MissingExtraError(
+        "langchain", "langchain-core", "nearcache.integrations.langchain"
+    ) from exc
 
 __all__ = ["CachedEmbeddings", "NearcacheLLMCache"]
 
@@ -118,18 +120,21 @@ class CachedEmbeddings(Embeddings):
         common: dict[str, Any] = {"revision": revision, "provider": provider}
         qname = f"{self.model}-query"
         self._docs = CachedEmbedder(
-            FunctionEmbedder(documents, dim, self.model, **common), self.cache,
+            FunctionEmbedder(documents, dim, self.model, **common),
+            self.cache,
             batch_size=batch_size,
         )
         self._queries = CachedEmbedder(
             FunctionEmbedder(queries, dim, qname, **common), self.cache, batch_size=batch_size
         )
         self._adocs = AsyncCachedEmbedder(
-            AsyncFunctionEmbedder(adocuments, dim, self.model, **common), self.cache,
+            AsyncFunctionEmbedder(adocuments, dim, self.model, **common),
+            self.cache,
             batch_size=batch_size,
         )
         self._aqueries = AsyncCachedEmbedder(
-            AsyncFunctionEmbedder(aqueries, dim, qname, **common), self.cache,
+            AsyncFunctionEmbedder(aqueries, dim, qname, **common),
+            self.cache,
             batch_size=batch_size,
         )
         self.namespace = self._docs.namespace
@@ -158,9 +163,7 @@ class CachedEmbeddings(Embeddings):
 
     def stats(self) -> dict[str, Any]:
         """Per-namespace cache counters (``hits``, ``misses``, ``entries``, ...)."""
-        return {
-            ns: self.cache.stats(ns).as_dict() for ns in (self.namespace, self.query_namespace)
-        }
+        return {ns: self.cache.stats(ns).as_dict() for ns in (self.namespace, self.query_namespace)}
 
 
 # --------------------------------------------------------------------------- LLM cache

@@ -45,11 +45,40 @@ __all__ = ["LATENCY_BUCKETS", "SIMILARITY_BUCKETS", "PrometheusMetrics"]
 
 #: Lookup latency buckets (seconds): an exact hit is tens of microseconds, a semantic
 #: lookup that embeds the query is milliseconds, a remote store adds a round trip.
-LATENCY_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                   0.25, 0.5, 1.0, 2.5)
-#: Similarity buckets, dense where thresholds usually sit (0.8–0.95).
-SIMILARITY_BUCKETS = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.825, 0.85, 0.875, 0.9, 0.925, 0.95,
-                      0.975, 0.99, 1.0)
+LATENCY_BUCKETS = (
+    0.0001,
+    0.00025,
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+)
+#: Similarity buckets, dense where thresholds usually sit (0.8 to 0.95).
+SIMILARITY_BUCKETS = (
+    0.0,
+    0.5,
+    0.6,
+    0.7,
+    0.75,
+    0.8,
+    0.825,
+    0.85,
+    0.875,
+    0.9,
+    0.925,
+    0.95,
+    0.975,
+    0.99,
+    1.0,
+)
 
 
 class PrometheusMetrics:
