@@ -1,10 +1,11 @@
 """Sans-I/O flows with one sync and one async driver, so no cache logic is written twice.
 
 A flow is a generator that does its store work inline and *yields* a request whenever it
-needs something only the caller's world can do: run the embedder (``Embed``) or wait for
-another caller's in-flight embedding (``Wait``). ``run_sync`` answers with blocking calls;
-``run_async`` awaits the async embedder and runs the generator's steps (store I/O) in a
-worker thread so the event loop never blocks.
+needs something only the caller's world can do: run the embedder (``Embed``), wait for
+another caller's in-flight embedding (``Wait``) or pause before polling again
+(``Sleep``). ``run_sync`` answers with blocking calls; ``run_async`` awaits the async
+embedder and runs the generator's steps (store I/O) in a worker thread so the event loop
+never blocks.
 
 If the embedder raises, the exception is thrown into the generator, which decides what it
 means (``CachedEmbedder`` re-raises, ``SemanticCache`` turns it into a miss). If an async
@@ -17,11 +18,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import inspect
+import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["Embed", "Wait", "run_async", "run_sync"]
+__all__ = ["Embed", "Sleep", "Wait", "run_async", "run_sync"]
 
 _R = TypeVar("_R")
 
@@ -41,7 +43,14 @@ class Wait:
     timeout: float
 
 
-Flow = Generator[Embed | Wait, Any, _R]
+@dataclass(frozen=True)
+class Sleep:
+    """Ask the driver to pause (polling for another process's work); flow receives None."""
+
+    seconds: float
+
+
+Flow = Generator[Embed | Wait | Sleep, Any, _R]
 
 
 def run_sync(flow: Flow[_R], embed: Callable[[list[str]], Any]) -> _R:
@@ -56,8 +65,11 @@ def run_sync(flow: Flow[_R], embed: Callable[[list[str]], Any]) -> _R:
                     request = flow.throw(exc)
                     continue
                 request = flow.send(result)
-            else:
+            elif isinstance(request, Wait):
                 concurrent.futures.wait(request.futures, timeout=request.timeout)
+                request = flow.send(None)
+            else:
+                time.sleep(request.seconds)
                 request = flow.send(None)
     except StopIteration as stop:
         return stop.value  # type: ignore[no-any-return]
@@ -107,10 +119,13 @@ async def run_async(flow: Flow[_R], embed: Callable[[list[str]], Any]) -> _R:
                     value = await asyncio.to_thread(embed, request.texts)
                 else:
                     value = await _call_embed(embed, request.texts)
-            else:
+            elif isinstance(request, Wait):
                 await asyncio.wait(
                     [asyncio.wrap_future(f) for f in request.futures], timeout=request.timeout
                 )
+                value = None
+            else:
+                await asyncio.sleep(request.seconds)
                 value = None
             how = "send"
         except asyncio.CancelledError:

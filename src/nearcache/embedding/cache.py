@@ -38,6 +38,7 @@ from ..codecs import (
 )
 from ..errors import (
     CacheClosedError,
+    CacheError,
     CorruptEntryError,
     DimensionMismatchError,
     FingerprintMismatchError,
@@ -64,6 +65,7 @@ DEFAULT_MEMORY_BYTES = 100 * 1024 * 1024
 #: Most items accepted in one call (a batch of 10**6 is allowed; more is refused).
 MAX_BATCH = 1_000_000
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEXRUN = re.compile(r"[0-9a-f]*")
 
 Vector = npt.NDArray[np.float32] | SparseVector
 
@@ -100,6 +102,8 @@ class EmbeddingCache:
         path: shortcut for ``store=SQLiteStore(path)``.
         default_ttl: seconds an entry lives unless ``put`` says otherwise (None = forever).
         max_entries / max_bytes: LRU limits over all namespaces, applied after each write.
+            Reads are recorded for LRU only by caches that set a limit (and always on a
+            ``MemoryStore``), so unlimited caches on disk stores stay read-only on reads.
         vector_dtype: storage dtype, ``"float32"``, ``"float16"`` or ``"int8"``.
         normalize: key texts by ``normalize_text`` (NFKC, collapsed whitespace).
         clock: time source (for TTL and ages).
@@ -151,6 +155,11 @@ class EmbeddingCache:
             )
         self.store: Store = store
         self._weak = store if isinstance(store, MemoryStore) else None
+        # Recording reads for LRU costs a write per batch on disk stores; only pay for it
+        # when this cache evicts by recency (or the store has its own byte budget).
+        self._touch = (
+            max_entries is not None or max_bytes is not None or isinstance(store, MemoryStore)
+        )
         self._counters = Counters()
         self._lock = threading.Lock()
         self._dims: dict[str, tuple[str, int]] = {}
@@ -212,19 +221,22 @@ class EmbeddingCache:
         with self._lock:
             self._dims[namespace] = (kind, dim)
 
-    def _note_fingerprint(self, namespace: str, fingerprint: str) -> None:
+    def _note_fingerprint(self, namespace: str, fingerprint: str) -> bool:
+        """Record that ``fingerprint`` writes into ``namespace``; True if that is new."""
         if not fingerprint:
-            return
+            return False
         known = self._fps.get(namespace)
         if known is not None and fingerprint in known:
-            return
+            return False
         raw = self.store.get_meta(_meta_key("fingerprints", namespace))
         fps = set(json.loads(raw)) if raw else set()
-        if fingerprint not in fps:
+        added = fingerprint not in fps
+        if added:
             fps.add(fingerprint)
             self.store.set_meta(_meta_key("fingerprints", namespace), json.dumps(sorted(fps)))
         with self._lock:
             self._fps[namespace] = fps
+        return added
 
     def _forget_namespace_meta(self, namespace: str) -> None:
         for part in ("layout", "fingerprints"):
@@ -237,43 +249,43 @@ class EmbeddingCache:
 
     def _lookup(
         self, namespace: str, keys: Sequence[str], fingerprint: str | None, *, count: bool = True
-    ) -> tuple[list[Vector | None], list[int]]:
-        """(vectors, fingerprint ids) for ``keys``; None = miss.
+    ) -> tuple[list[Vector | None], list[int], npt.NDArray[np.float32] | None]:
+        """(vectors, fingerprint ids, full matrix) for ``keys``; None = miss.
 
+        The matrix is set only when every key hit with one layout (the fast path).
         Store outages and corrupt rows are misses (counted as errors).
         """
         now = self._clock()
-        fps = [0] * len(keys)
         try:
-            blobs = self.store.get_many(TABLE, namespace, keys, now=now)
+            blobs = self.store.get_many(TABLE, namespace, keys, now=now, touch=self._touch)
         except StoreUnavailableError as exc:
-            log.warning(
-                "embedding store unavailable, treating %d reads as misses: %s", len(keys), exc
-            )
+            log.warning("embedding store unavailable, %d reads become misses: %s", len(keys), exc)
             self._counters.add(namespace, errors=1, misses=len(keys) if count else 0)
-            return [None] * len(keys), fps
-        records, corrupt = decode_dense_batch(blobs, namespace, keys)
+            return [None] * len(keys), [0] * len(keys), None
+        out, fps, corrupt, matrix = decode_dense_batch(blobs, namespace, keys)
         if corrupt:
             log.warning("%d corrupt entries in %s treated as misses", len(corrupt), namespace)
             self._counters.add(namespace, errors=len(corrupt))
-        want_fp = fingerprint_id(fingerprint) if fingerprint is not None else None
-        out: list[Vector | None] = []
-        saved = 0
-        for i, rec in enumerate(records):
-            if rec is not None and (want_fp is None or rec.fingerprint_id == want_fp):
-                out.append(rec.vector)
-                fps[i] = rec.fingerprint_id
-                saved += rec.dim * 4 if rec.dtype != "sparse" else rec.nbytes
-                continue
-            found = self._recall(namespace, keys[i], want_fp, now) if rec is None else None
-            if found is None:
-                out.append(None)
-                continue
-            out.append(found[0])
-            fps[i] = found[1]
-            saved += found[0].nbytes if isinstance(found[0], np.ndarray) else 8 * found[0].nnz
+        if fingerprint is not None:
+            want_fp = fingerprint_id(fingerprint)
+            for i, fp in enumerate(fps):
+                if fp != want_fp and out[i] is not None:
+                    out[i] = None
+                    matrix = None
+        else:
+            want_fp = None
+        if matrix is None and self._weak is not None:
+            for i, vec in enumerate(out):
+                if vec is None and i not in corrupt:
+                    found = self._recall(namespace, keys[i], want_fp, now)
+                    if found is not None:
+                        out[i], fps[i] = found
         if count:
-            hits = sum(v is not None for v in out)
+            hits = saved = 0
+            for vec in out:
+                if vec is not None:
+                    hits += 1
+                    saved += vec.nbytes if isinstance(vec, np.ndarray) else 8 * vec.nnz
             self._counters.add(
                 namespace,
                 hits=hits,
@@ -281,7 +293,7 @@ class EmbeddingCache:
                 bytes_saved=saved,
                 time_saved=hits * self._costs.get(namespace, 0.0),
             )
-        return out, fps
+        return out, fps, matrix
 
     def _recall(
         self, namespace: str, key: str, want_fp: int | None, now: float
@@ -317,7 +329,7 @@ class EmbeddingCache:
         """The cached vector stored under content hash ``key``, or None."""
         namespace = self._ns(namespace)
         _check_key(key)
-        vecs, fps = self._lookup(namespace, [key], fingerprint)
+        vecs, fps, _ = self._lookup(namespace, [key], fingerprint)
         vec = vecs[0]
         if isinstance(vec, np.ndarray):
             vec = np.array(vec)  # own its memory; the caller may keep it
@@ -339,12 +351,14 @@ class EmbeddingCache:
         self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
     ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
         namespace = self._ns(namespace)
-        for key in keys:
-            _check_key(key)
+        _check_keys(keys)
         if not keys:
             layout = self._layout(namespace)
             return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
-        found, fps = self._lookup(namespace, keys, fingerprint)
+        found, fps, matrix = self._lookup(namespace, keys, fingerprint)
+        if matrix is not None:
+            self._remember(namespace, keys, matrix, fps)
+            return matrix, np.ones(len(keys), dtype=bool)
         mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
         layout = self._layout(namespace)
         if layout is not None and layout[0] == "sparse":
@@ -407,8 +421,7 @@ class EmbeddingCache:
         fingerprint: str = "",
     ) -> None:
         namespace = self._ns(namespace)
-        for key in keys:
-            _check_key(key)
+        _check_keys(keys)
         if not keys:
             return
         self._put_keys(namespace, keys, vectors, ttl, fingerprint)
@@ -453,21 +466,45 @@ class EmbeddingCache:
             blobs = encode_dense(namespace, keys, rows, self.vector_dtype, fp, now)
             kind, dim = "dense", int(rows.shape[1])
         items = [Item(k, b, expires_at) for k, b in zip(keys, blobs)]
+        # Namespace metadata goes first so a write that lands is always described; if the
+        # write then fails, the metadata this call added is taken back (best effort).
+        new_layout = new_fp = False
         try:
+            if self._layout(namespace) is None:
+                self._set_layout(namespace, kind, dim)
+                new_layout = True
+            new_fp = self._note_fingerprint(namespace, fingerprint)
             self.store.put_many(TABLE, namespace, items, now=now)
-        except StoreUnavailableError as exc:
+        except CacheError as exc:
             self._counters.add(namespace, errors=1)
-            if not self.fail_open:
+            self._undo_meta(namespace, fingerprint if new_fp else None, new_layout)
+            if not (self.fail_open and isinstance(exc, StoreUnavailableError)):
                 raise
             log.warning("embedding store unavailable, dropped %d writes: %s", len(items), exc)
             return
-        if self._layout(namespace) is None:
-            self._set_layout(namespace, kind, dim)
-        self._note_fingerprint(namespace, fingerprint)
         self._counters.add(namespace, sets=len(items))
         if not isinstance(rows, list) and rows is vectors:
             self._remember(namespace, keys, rows, [fp] * len(keys))
-        self._enforce_limits()
+        try:
+            self._enforce_limits()
+        except CacheError as exc:  # the write is acknowledged; trimming can wait
+            log.warning("could not evict after a write (will retry on the next one): %s", exc)
+
+    def _undo_meta(self, namespace: str, fingerprint: str | None, layout: bool) -> None:
+        try:
+            if fingerprint is not None:
+                fps = set(self.models(namespace)[namespace]) - {fingerprint}
+                self.store.set_meta(
+                    _meta_key("fingerprints", namespace), json.dumps(sorted(fps)) if fps else ""
+                )
+                with self._lock:
+                    self._fps.pop(namespace, None)
+            if layout:
+                self.store.set_meta(_meta_key("layout", namespace), "")
+                with self._lock:
+                    self._dims.pop(namespace, None)
+        except CacheError as exc:
+            log.warning("could not take back namespace metadata of a failed write: %s", exc)
 
     def _enforce_limits(self) -> None:
         if self.max_entries is None and self.max_bytes is None:
@@ -554,8 +591,7 @@ class EmbeddingCache:
         if not isinstance(batch_id, str) or not batch_id:
             raise InvalidInputError("batch_id must be a non-empty str")
         hashes = list(hashes)
-        for h in hashes:
-            _check_key(h)
+        _check_keys(hashes)
         now = self._clock()
         key = content_hash(batch_id)
         body = pack_payload({"id": batch_id, "hashes": hashes, "created_at": now})
@@ -722,6 +758,17 @@ class EmbeddingCache:
 def _check_key(key: object) -> None:
     if not isinstance(key, str) or not _HEX64.fullmatch(key):
         raise InvalidInputError(f"not a content hash (64 lowercase hex characters): {key!r}")
+
+
+def _check_keys(keys: Sequence[str]) -> None:
+    """Validate many content hashes with one regex pass over their concatenation."""
+    try:
+        joined = "".join(keys)
+    except TypeError:
+        joined = ""
+    if len(joined) != 64 * len(keys) or not _HEXRUN.fullmatch(joined):
+        for key in keys:
+            _check_key(key)
 
 
 def _item_text(item: Any, index: int) -> str:

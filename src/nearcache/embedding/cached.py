@@ -17,12 +17,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._flow import Embed, Wait, run_async, run_sync
+from .._flow import Embed, Sleep, Wait, run_async, run_sync
 from ..codecs import SparseVector, as_matrix
 from ..errors import DimensionMismatchError, InvalidVectorError
 from ..keys import validate_namespace
 from ..stats import CacheStats
+from ..stores.memory import MemoryStore
 from .cache import EmbeddingCache
+from .leases import Leases
 from .protocol import default_namespace, embedder_kind, validate_embedder
 from .singleflight import LeaderGone
 
@@ -71,6 +73,8 @@ class _Base:
         batch_size: int = 256,
         progress: bool | Progress = False,
         wait_timeout: float = 300.0,
+        cross_process: bool | None = None,
+        lease_ttl: float = 120.0,
     ) -> None:
         if embedder is None:
             from .default import default_embedder
@@ -89,6 +93,12 @@ class _Base:
         self.fingerprint = str(embedder.fingerprint)
         self.batch_size = batch_size
         self.wait_timeout = float(wait_timeout)
+        self.cross_process = (
+            not isinstance(self.cache.store, MemoryStore)
+            if cross_process is None
+            else cross_process
+        )
+        self._leases = Leases(self.cache.store, self.cache._clock, lease_ttl)
         self._progress = _make_progress(progress)
         self._lock = threading.Lock()
         self._stats: dict[str, float] = dict.fromkeys(
@@ -133,7 +143,7 @@ class _Base:
 
     def _flow(
         self, texts: Sequence[str]
-    ) -> Generator[Embed | Wait, Any, npt.NDArray[np.float32] | list[SparseVector]]:
+    ) -> Generator[Embed | Wait | Sleep, Any, npt.NDArray[np.float32] | list[SparseVector]]:
         cache, ns, fp = self.cache, self.namespace, self.fingerprint
         keys = cache.keys_for(texts)
         if not keys:
@@ -143,12 +153,14 @@ class _Base:
             first.setdefault(key, text)
         unique = list(first)
         self._count(texts=len(keys), unique=len(unique))
-        vecs, _ = cache._lookup(ns, unique, fp)
+        vecs, _, matrix = cache._lookup(ns, unique, fp)
+        if matrix is not None and self.kind == "dense":
+            self._count(hits=len(unique))
+            return matrix if len(unique) == len(keys) else matrix[_positions(unique, keys)]
         got: dict[str, Any] = {k: v for k, v in zip(unique, vecs) if v is not None}
         self._count(hits=len(got))
         missing = [k for k in unique if k not in got]
-        total = len(missing)
-        done = 0
+        progress = _Tally(len(missing), self._progress)
         for attempt in range(3):
             if not missing:
                 break
@@ -156,29 +168,7 @@ class _Base:
             pending: set[Hashable] = set(lead)
             try:
                 if lead:
-                    lead_keys = [fk[2] for fk in lead]  # type: ignore[index]
-                    again, _ = cache._lookup(ns, lead_keys, fp, count=False)
-                    ready = {k: v for k, v in zip(lead_keys, again) if v is not None}
-                    got.update(ready)
-                    cache.flights.resolve({(ns, fp, k): v for k, v in ready.items()})
-                    pending.difference_update((ns, fp, k) for k in ready)
-                    todo = [k for k in lead_keys if k not in ready]
-                    for i in range(0, len(todo), self.batch_size):
-                        chunk = todo[i : i + self.batch_size]
-                        started = time.perf_counter()
-                        raw = yield Embed([first[k] for k in chunk])
-                        elapsed = time.perf_counter() - started
-                        rows = self._check_output(raw, len(chunk))
-                        cache._put_keys(ns, chunk, rows, None, fp)
-                        cache.record_cost(ns, elapsed / len(chunk))
-                        self._count(embedded=len(chunk), embedder_calls=1, embed_seconds=elapsed)
-                        results = {k: rows[j] for j, k in enumerate(chunk)}
-                        got.update(results)
-                        cache.flights.resolve({(ns, fp, k): v for k, v in results.items()})
-                        pending.difference_update((ns, fp, k) for k in chunk)
-                        done += len(chunk)
-                        if self._progress:
-                            self._progress(done, total)
+                    yield from self._lead([fk[2] for fk in lead], first, pending, got, progress)  # type: ignore[index]
             except GeneratorExit:
                 cache.flights.fail(pending, LeaderGone("the embedding caller was cancelled"))
                 raise
@@ -190,7 +180,6 @@ class _Base:
                 break
             self._count(waited=len(follow))
             yield Wait(list(follow.values()), self.wait_timeout)
-            retry: list[str] = []
             for fkey, fut in follow.items():
                 key = fkey[2]  # type: ignore[index]
                 if fut.done() and fut.exception() is None:
@@ -198,17 +187,90 @@ class _Base:
                 elif attempt == 2 and fut.done():
                     raise fut.exception()  # type: ignore[misc]
                 else:
-                    retry.append(key)  # leader failed, was cancelled, or is too slow
-            missing = retry
+                    missing.append(key)  # leader failed, was cancelled, or is too slow
         if missing:
             raise LeaderGone(f"{len(missing)} texts were still being embedded by other callers")
         if self.kind == "sparse":
             return [got[k] for k in keys]
-        pos = {k: i for i, k in enumerate(unique)}
         mat = np.stack([np.asarray(got[k], dtype=np.float32) for k in unique])
-        if len(unique) == len(keys):
-            return mat
-        return mat[[pos[k] for k in keys]]
+        return mat if len(unique) == len(keys) else mat[_positions(unique, keys)]
+
+    def _lead(
+        self,
+        keys: list[str],
+        first: dict[str, str],
+        pending: set[Hashable],
+        got: dict[str, Any],
+        progress: _Tally,
+    ) -> Generator[Embed | Sleep, Any, None]:
+        """Embed the keys this caller leads in-process, honouring other processes' leases.
+
+        A key another process holds a lease on is polled for (with backoff) until its
+        vector appears, its lease expires (a killed leader) and we take it over, or
+        ``wait_timeout`` passes and we embed it ourselves.
+        """
+        cache, ns, fp = self.cache, self.namespace, self.fingerprint
+        remaining = keys
+        deadline = time.monotonic() + self.wait_timeout
+        delay = 0.02
+        while True:
+            ready = self._found(remaining, got, pending)
+            remaining = [k for k in remaining if k not in ready]
+            if not remaining:
+                return
+            if self.cross_process and time.monotonic() < deadline:
+                mine = self._leases.acquire(ns, remaining)
+            else:
+                mine = remaining
+            taken = set(mine)
+            remaining = [k for k in remaining if k not in taken]
+            try:
+                for i in range(0, len(mine), self.batch_size):
+                    chunk = mine[i : i + self.batch_size]
+                    started = time.perf_counter()
+                    raw = yield Embed([first[k] for k in chunk])
+                    elapsed = time.perf_counter() - started
+                    rows = self._check_output(raw, len(chunk))
+                    cache._put_keys(ns, chunk, rows, None, fp)
+                    cache.record_cost(ns, elapsed / len(chunk))
+                    self._count(embedded=len(chunk), embedder_calls=1, embed_seconds=elapsed)
+                    results = {k: rows[j] for j, k in enumerate(chunk)}
+                    got.update(results)
+                    cache.flights.resolve({(ns, fp, k): v for k, v in results.items()})
+                    pending.difference_update((ns, fp, k) for k in chunk)
+                    progress.add(len(chunk))
+            finally:
+                if self.cross_process and mine:
+                    self._leases.release(ns, mine)
+            if not remaining:
+                return
+            yield Sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def _found(self, keys: list[str], got: dict[str, Any], pending: set[Hashable]) -> set[str]:
+        """Keys whose vectors are in the store now (finished by another caller)."""
+        cache, ns, fp = self.cache, self.namespace, self.fingerprint
+        again, _, _ = cache._lookup(ns, keys, fp, count=False)
+        ready = {k: v for k, v in zip(keys, again) if v is not None}
+        got.update(ready)
+        cache.flights.resolve({(ns, fp, k): v for k, v in ready.items()})
+        pending.difference_update((ns, fp, k) for k in ready)
+        return set(ready)
+
+
+def _positions(unique: list[str], keys: list[str]) -> list[int]:
+    pos = {k: i for i, k in enumerate(unique)}
+    return [pos[k] for k in keys]
+
+
+class _Tally:
+    def __init__(self, total: int, callback: Progress | None) -> None:
+        self.total, self.done, self.callback = total, 0, callback
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.callback is not None:
+            self.callback(self.done, self.total)
 
 
 class CachedEmbedder(_Base):
@@ -222,6 +284,11 @@ class CachedEmbedder(_Base):
         progress: True for a progress bar, or a ``callback(done, total)``.
         wait_timeout: seconds to wait for another caller embedding the same text
             before embedding it ourselves.
+        cross_process: take a lease in the store on each text before embedding it, so
+            processes (and machines) sharing the store embed it once; default on for
+            every store but ``MemoryStore`` (where threads are already single-flight).
+        lease_ttl: how long a lease lives; a killed leader's texts are taken over
+            after this many seconds.
 
     >>> import numpy as np
     >>> from nearcache import FunctionEmbedder

@@ -153,14 +153,27 @@ class MemoryStore:
             return version
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
+        return self.add_many(table, namespace, [item], now=now)[0]
+
+    def add_many(
+        self, table: str, namespace: str, items: Sequence[Item], *, now: float
+    ) -> list[bool]:
+        """Insert each item whose key is absent or expired (atomically, under the lock)."""
         with self._lock:
             ns = self._ns(table, namespace, create=True)
             assert ns is not None
-            entry = ns.entries.get(item.key)
-            if entry is not None and (entry.expires_at is None or entry.expires_at > now):
-                return False
-            self.put_many(table, namespace, [item], now=now)
-            return True
+            won: list[bool] = []
+            fresh: dict[str, Item] = {}
+            for item in items:
+                entry = ns.entries.get(item.key)
+                live = entry is not None and (entry.expires_at is None or entry.expires_at > now)
+                ok = not live and item.key not in fresh
+                won.append(ok)
+                if ok:
+                    fresh[item.key] = item
+            if fresh:
+                self.put_many(table, namespace, list(fresh.values()), now=now)
+            return won
 
     def delete_many(self, table: str, namespace: str, keys: Sequence[str]) -> int:
         with self._lock:

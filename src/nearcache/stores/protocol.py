@@ -35,6 +35,7 @@ __all__ = [
     "Store",
     "Table",
     "TableSpec",
+    "add_many",
     "check_table",
 ]
 
@@ -175,3 +176,17 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def add_many(
+    store: Store, table: str, namespace: str, items: Sequence[Item], *, now: float
+) -> list[bool]:
+    """``add`` for many items: one call if the store has ``add_many``, else one per item.
+
+    ``add_many`` is an optional store method with the same meaning as ``add`` per item
+    (each item inserted only if its key is absent or expired), done in one round trip.
+    """
+    fn = getattr(store, "add_many", None)
+    if fn is not None:
+        return list(fn(table, namespace, items, now=now))
+    return [store.add(table, namespace, item, now=now) for item in items]

@@ -76,6 +76,8 @@ class SQLiteStore:
         timeout: seconds to wait for a lock before ``StoreTimeoutError``.
         synchronous: ``"NORMAL"`` (survives process crashes) or ``"FULL"`` (also power loss).
         changelog_retention: change-log rows kept for shared-mode readers.
+        wal_limit: bytes the write-ahead log may grow to before it is checkpointed and
+            truncated (bounds disk use when many readers never let it rewind).
 
     Raises:
         CorruptStoreError: the file is not a SQLite database or not a nearcache store;
@@ -93,6 +95,7 @@ class SQLiteStore:
         synchronous: str = "NORMAL",
         mmap_size: int = 256 * 1024 * 1024,
         changelog_retention: int = 100_000,
+        wal_limit: int = 64 * 1024 * 1024,
     ) -> None:
         if synchronous.upper() not in ("NORMAL", "FULL", "OFF"):
             raise ValueError("synchronous must be one of NORMAL, FULL, OFF")
@@ -102,6 +105,7 @@ class SQLiteStore:
         self._synchronous = synchronous.upper()
         self._mmap = int(mmap_size)
         self._retention = int(changelog_retention)
+        self.wal_limit = int(wal_limit)
         self._lock = threading.Lock()
         self._pool: list[sqlite3.Connection] = []
         self._pid = os.getpid()
@@ -208,6 +212,7 @@ class SQLiteStore:
                     raise self._translate(exc, writing=True) from None
                 raise
             self._writes += 1
+            self._bound_wal(con)  # one stat() call; cheap next to a commit
             if self._writes % 1000 == 0:
                 self._prune_changes()
             return result
@@ -320,6 +325,31 @@ class SQLiteStore:
                 f"UPDATE rec_{table} SET atime=? WHERE id=? AND atime<?",
                 [(at, rid, at) for rid, at in touches.items()],
             )
+
+    def _bound_wal(self, con: sqlite3.Connection) -> None:
+        """Reset the WAL when it outgrows ``wal_limit``.
+
+        SQLite's automatic checkpoints are passive: with readers always active (many
+        processes reading all the time) the WAL is never rewound and grows without bound.
+        A TRUNCATE checkpoint waits briefly for readers to reach the latest snapshot,
+        copies everything back and empties the WAL.
+        """
+        try:
+            size = os.stat(f"{self.path}-wal").st_size
+        except OSError:
+            return
+        if size <= self.wal_limit:
+            return
+        try:
+            con.execute("PRAGMA busy_timeout = 2000")
+            busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                log.debug("WAL checkpoint of %s could not finish; will retry", self.path)
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     def _prune_changes(self) -> None:
         def prune(con: sqlite3.Connection) -> None:
@@ -464,37 +494,56 @@ class SQLiteStore:
         return self._write(run)
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
-        check_table(table)
+        return self.add_many(table, namespace, [item], now=now)[0]
 
-        def run(con: sqlite3.Connection) -> bool:
+    def add_many(
+        self, table: str, namespace: str, items: Sequence[Item], *, now: float
+    ) -> list[bool]:
+        """Insert each item whose key is absent or expired, all in one transaction."""
+        check_table(table)
+        if not items:
+            return []
+
+        def run(con: sqlite3.Connection) -> list[bool]:
             ns = self._ns_id(con, table, namespace, create=True)
             assert ns is not None
             nsid, salt = ns
-            rid = _rowid(item.key, salt)
-            row = con.execute(
-                f"SELECT ns, key, expires_at, size FROM rec_{table} WHERE id=?", (rid,)
-            ).fetchone()
-            key = bytes.fromhex(item.key)
-            if row is not None:
-                if row[0] != nsid or row[1] != key:
-                    return False
-                if row[2] is None or row[2] > now:
-                    return False
-            con.execute(
-                f"INSERT OR REPLACE INTO rec_{table} (id, ns, key, value, expires_at, atime, size) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (rid, nsid, key, item.value, item.expires_at, now, len(item.value)),
-            )
-            self._bump(
-                con,
-                table,
-                nsid,
-                "put",
-                [key],
-                entries=0 if row else 1,
-                size=len(item.value) - (row[3] if row else 0),
-            )
-            return True
+            rids = [_rowid(it.key, salt) for it in items]
+            old: dict[int, tuple[int, bytes, float | None, int]] = {}
+            for chunk in _chunks(rids):
+                for rid, rns, rkey, exp, size in con.execute(
+                    f"SELECT id, ns, key, expires_at, size FROM rec_{table} "
+                    f"WHERE id IN ({_marks(len(chunk))})",
+                    chunk,
+                ):
+                    old[rid] = (rns, rkey, exp, size)
+            won: list[bool] = []
+            rows = []
+            added = delta = 0
+            for rid, it in zip(rids, items):
+                prev = old.get(rid)
+                key = bytes.fromhex(it.key)
+                if prev is not None and (
+                    prev[0] != nsid or prev[1] != key or prev[2] is None or prev[2] > now
+                ):
+                    won.append(False)
+                    continue
+                won.append(True)
+                old[rid] = (nsid, key, it.expires_at, len(it.value))  # a duplicate loses
+                rows.append((rid, nsid, key, it.value, it.expires_at, now, len(it.value)))
+                if prev is None:
+                    added += 1
+                    delta += len(it.value)
+                else:
+                    delta += len(it.value) - prev[3]
+            if rows:
+                con.executemany(
+                    f"INSERT OR REPLACE INTO rec_{table} "
+                    "(id, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self._bump(con, table, nsid, "put", [r[2] for r in rows], entries=added, size=delta)
+            return won
 
         return self._write(run)
 

@@ -1,0 +1,114 @@
+"""Normalization and content keys (SPEC §0)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nearcache import InvalidInputError, InvalidTypeError, content_hash, normalize_text
+from nearcache.keys import HASH_ALGORITHM, content_hashes, encode_parts, validate_namespace
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Hello \t\n world  ", "Hello world"),
+        ("already normal", "already normal"),
+        ("Code  Is\u00a0CaseSensitive", "Code Is CaseSensitive"),
+        ("\ufb01le", "file"),  # ligature → NFKC
+        ("\uff21\uff22", "AB"),  # fullwidth → NFKC
+        ("e\u0301", "\u00e9"),  # decomposed → composed
+        ("", ""),
+        ("\n\t ", ""),
+        ("a\x1fb", "a b"),  # unit separator is whitespace for str.split
+    ],
+)
+def test_normalize_examples(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+@given(texts)
+def test_normalize_is_idempotent(s: str) -> None:
+    once = normalize_text(s)
+    assert normalize_text(once) == once
+    assert unicodedata.is_normalized("NFKC", once)
+    assert once == once.strip()
+    assert "  " not in once
+
+
+@given(st.text(alphabet="aBcDeF \t\n", max_size=50))
+def test_normalize_keeps_case_and_non_space(s: str) -> None:
+    out = normalize_text(s)
+    assert out.replace(" ", "") == "".join(s.split())
+    assert out.split(" ") == s.split() or out == ""
+
+
+def test_normalize_rejects_non_str() -> None:
+    with pytest.raises(InvalidTypeError):
+        normalize_text(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        normalize_text(None)  # type: ignore[arg-type]
+
+
+def test_content_hash_shape_and_determinism() -> None:
+    h = content_hash("hello")
+    assert len(h) == 64 and all(c in "0123456789abcdef" for c in h)
+    assert h == content_hash("hello") == content_hash(b"hello")
+    assert h != content_hash("hello ")
+    assert HASH_ALGORITHM in ("blake3", "blake2b-256")
+
+
+def test_content_hash_is_stable_across_processes() -> None:
+    sample = ["hello", "", "\x00nul", "\ufeffbom", "e\u0301", "日本語"]
+    code = (
+        "import sys, json; from nearcache import content_hash, normalize_text;"
+        "print(json.dumps([content_hash(normalize_text(t)) for t in json.loads(sys.argv[1])]))"
+    )
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(sample)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == [content_hash(normalize_text(t)) for t in sample]
+
+
+def test_lone_surrogate_is_rejected_with_a_typed_error() -> None:
+    with pytest.raises(InvalidInputError, match="surrogate"):
+        content_hash("abc\ud800")
+    with pytest.raises(InvalidInputError):
+        content_hashes(["ok", "bad\udfff"])
+
+
+def test_content_hashes_matches_single() -> None:
+    items = ["a  b", "c", "a b"]
+    assert content_hashes(items) == [content_hash(normalize_text(t)) for t in items]
+    assert content_hashes(items, normalize=False)[0] != content_hashes(items, normalize=False)[2]
+    with pytest.raises(InvalidTypeError, match=r"texts\[1\]"):
+        content_hashes(["a", 3])  # type: ignore[list-item]
+
+
+@given(
+    st.lists(st.text(max_size=5), min_size=1, max_size=4),
+    st.lists(st.text(max_size=5), min_size=1, max_size=4),
+)
+def test_encode_parts_is_injective(a: list[str], b: list[str]) -> None:
+    if a != b:
+        assert encode_parts(*a) != encode_parts(*b)
+
+
+def test_validate_namespace() -> None:
+    assert validate_namespace("") == ""
+    assert validate_namespace("a.b.dense") == "a.b.dense"
+    with pytest.raises(InvalidTypeError):
+        validate_namespace(None)
+    with pytest.raises(InvalidInputError):
+        validate_namespace("x" * 10_000)
+    with pytest.raises(InvalidInputError):
+        validate_namespace("bad\ud800")

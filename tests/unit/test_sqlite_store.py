@@ -1,0 +1,126 @@
+"""SQLiteStore specifics: refusing bad files untouched, schema versions, WAL, close."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nearcache import CacheClosedError, CacheError, CorruptStoreError, EmbeddingCache, SQLiteStore
+from nearcache.stores.protocol import Item
+
+KEY = "ab" * 32
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_garbage_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(os.urandom(8192))
+    before = digest(path)
+    with pytest.raises(CorruptStoreError, match="not a SQLite database"):
+        SQLiteStore(path)
+    with pytest.raises(CacheError):
+        EmbeddingCache(path=str(path))
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junk.db"]
+
+
+def test_other_applications_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE users (id INTEGER)")
+    con.commit()
+    con.close()
+    before = digest(path)
+    with pytest.raises(CorruptStoreError, match="another application"):
+        SQLiteStore(path)
+    assert digest(path) == before
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    SQLiteStore(path).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE nearcache_meta SET value='99' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(CorruptStoreError, match="newer"):
+        SQLiteStore(path)
+
+
+def test_corrupted_pages_give_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    store = SQLiteStore(path)
+    store.put_many("embedding", "ns", [Item(f"{i:064x}", b"x" * 3000) for i in range(200)], now=1)
+    store.close()
+    data = bytearray(path.read_bytes())
+    for off in range(8192, len(data), 4096):  # smash every page after the second
+        data[off : off + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    with pytest.raises(CacheError):
+        s = SQLiteStore(path)
+        s.get_many("embedding", "ns", [f"{i:064x}" for i in range(200)], now=1)
+        assert s.check() == []
+
+
+def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    store = SQLiteStore(path)
+    store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
+    con.close()
+    assert store.check() == []
+    store.close()
+
+
+def test_rowid_collision_is_a_miss_not_a_wrong_value(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "c.db")
+    a = "00" * 8 + "11" * 24
+    b = "00" * 8 + "22" * 24  # same first 8 bytes → same rowid in one namespace
+    store.put_many("kv", "ns", [Item(a, b"A")], now=1)
+    store.put_many("kv", "ns", [Item(b, b"B")], now=1)  # refused, logged
+    assert store.get_many("kv", "ns", [a, b], now=1) == [b"A", None]
+    assert store.check() == []
+
+
+def test_closed_store(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "c.db")
+    store.close()
+    store.close()
+    with pytest.raises(CacheClosedError):
+        store.get_many("kv", "ns", [KEY], now=1)
+    with pytest.raises(CacheClosedError):
+        store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
+
+
+def test_locked_database_becomes_a_typed_timeout(tmp_path: Path) -> None:
+    from nearcache import StoreTimeoutError
+
+    path = tmp_path / "c.db"
+    store = SQLiteStore(path, timeout=0.2)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreTimeoutError):
+            store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
+    assert store.get_many("kv", "ns", [KEY], now=1) == [b"v"]
+    store.close()
+
+
+def test_invalid_options(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        SQLiteStore(tmp_path / "c.db", synchronous="sometimes")
+    with pytest.raises(ValueError, match="unknown table"):
+        SQLiteStore(tmp_path / "c.db").get_many("nope", "ns", [KEY], now=1)
