@@ -147,7 +147,7 @@ def run(
     finally:
         cache.clear_namespace(ns)
     if embedder is not None:
-        results.append(_embedder(embedder, repeat, base))
+        results.extend(_embedder(embedder, repeat, base))
     if peers:
         results.extend(_peers(texts, vectors, repeat, base))
     return results
@@ -217,24 +217,36 @@ def _semantic(
     return out
 
 
-def _embedder(embedder: Any, repeat: int, base: dict[str, Any]) -> dict[str, Any]:
+def _embedder(embedder: Any, repeat: int, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Texts/s of ``embedder`` on query-sized texts and on 700-character chunks."""
     short = [f"How do I make cached answers expire after {i} hours?" for i in range(64)]
-    samples = []
-    embedder.embed(short[:4])
-    for _ in range(max(1, repeat // 2)):
-        started = time.perf_counter()
-        embedder.embed(short)
-        samples.append(len(short) / (time.perf_counter() - started))
-    name = getattr(embedder, "model", None) or str(embedder.fingerprint)
-    return {
-        "benchmark": "embedder.throughput",
-        "subject": str(name),
-        "n": len(short),
-        "unit": "texts/s",
-        **base,
-        "store": "-",
-        **_summary(samples),
-    }
+    paragraph = (
+        "A cache keeps copies of results that are expensive to produce. Entries expire "
+        "after their time to live, and the least recently used ones are evicted when the "
+        "cache is full. "
+    )
+    chunks = [(f"Chunk {i}. " + paragraph * 4)[:700] for i in range(16)]
+    name = str(getattr(embedder, "model", None) or embedder.fingerprint)
+    out = []
+    embedder.embed(short[:4])  # warm-up
+    for label, texts in (("embedder.short_texts", short), ("embedder.chunks_700", chunks)):
+        samples = []
+        for _ in range(max(1, repeat // 2)):
+            started = time.perf_counter()
+            embedder.embed(texts)
+            samples.append(len(texts) / (time.perf_counter() - started))
+        out.append(
+            {
+                "benchmark": label,
+                "subject": name,
+                "n": len(texts),
+                "unit": "texts/s",
+                **base,
+                "store": "-",
+                **_summary(samples),
+            }
+        )
+    return out
 
 
 def _peers(
