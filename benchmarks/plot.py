@@ -49,9 +49,7 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
     panels = [p for p in (latency, speed) if p]
     if not panels:
         raise SystemExit("no rows to plot")
-    fig, axes = plt.subplots(
-        len(panels), 1, figsize=(9, 3.2 + 2.6 * len(panels)), squeeze=False
-    )
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 3.2 + 2.6 * len(panels)), squeeze=False)
     colours = {"nearcache": "#2b6cb0"}
     panel = 0
     if latency:
@@ -92,13 +90,32 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
     plt.close(fig)
 
 
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The rows as a Markdown table (for docs/benchmarks.md)."""
+    lines = [
+        "| benchmark | subject | store | n | median | p90 | p99 | max | unit | date |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in sorted(rows, key=lambda r: (r["benchmark"], r["median"])):
+        nums = " | ".join(f"{r[k]:,.2f}" for k in ("median", "p90", "p99", "max"))
+        lines.append(
+            f"| {r['benchmark']} | {r['subject']} | {r.get('store', '-')} | {r['n']:,} | "
+            f"{nums} | {r['unit']} | {r.get('date', '')} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.json")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img" / "benchmarks.png")
+    parser.add_argument("--markdown", action="store_true", help="Also print a Markdown table.")
     args = parser.parse_args()
-    plot(load(args.results), args.out)
+    rows = load(args.results)
+    plot(rows, args.out)
     print(f"wrote {args.out}")
+    if args.markdown:
+        print(markdown(rows))
 
 
 if __name__ == "__main__":

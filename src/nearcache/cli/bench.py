@@ -156,10 +156,12 @@ def run(
 def _semantic(
     store: Store, rng: np.random.Generator, dim: int, repeat: int, base: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    try:
-        from ..semantic.cache import SemanticCache
-    except ImportError:
+    from .ops import semantic_module
+
+    module = semantic_module("cache")
+    if module is None:
         return []
+    SemanticCache = module.SemanticCache
     from .models import HashEmbedder
 
     embedder = HashEmbedder(dim)
@@ -273,9 +275,7 @@ def _peers(
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # its note about SHA-1 keys, irrelevant here
-            lc = CacheBackedEmbeddings.from_bytes_store(
-                Fixed(), InMemoryByteStore(), namespace="b"
-            )
+            lc = CacheBackedEmbeddings.from_bytes_store(Fixed(), InMemoryByteStore(), namespace="b")
         lc.embed_documents(texts)
         samples = _time_ms(lambda: lc.embed_documents(texts), repeat)
         out.append(

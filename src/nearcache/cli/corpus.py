@@ -48,8 +48,10 @@ __all__ = [
 KV_TABLE = "kv"
 RECORD_VERSION = 1
 SNIPPET_CHARS = 240
-#: Distinct chunks handed to the cached embedder per call (one progress step).
-STEP = 64
+#: Distinct chunks handed to the cached embedder per call (one progress step): small
+#: enough for a live rate with a slow model, large enough that a run of cache hits costs
+#: few store round trips.
+STEP = 32
 
 Progress = Callable[[int, int], None]
 

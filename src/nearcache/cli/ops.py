@@ -9,6 +9,7 @@ needs the embedder the entries were made with.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import time
 from collections.abc import Iterator
@@ -46,14 +47,23 @@ def opened(url: str | None) -> Iterator[Store]:
         store.close()
 
 
-def _semantic_module() -> Any:
+def semantic_module(name: str = "cache") -> Any:
+    """``nearcache.semantic.<name>``, or None when this installation has no such module.
+
+    Imported by name so the CLI works (and type-checks) whichever parts of the semantic
+    cache are present; a missing *dependency* of the module still raises.
+    """
+    full = f"nearcache.semantic.{name}"
     try:
-        from ..semantic import cache as semantic_cache
-    except ImportError as exc:
-        if getattr(exc, "name", "") and "nearcache" not in str(getattr(exc, "name", "")):
-            raise
-        return None
-    return semantic_cache
+        return importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name == full:
+            return None
+        raise
+
+
+def _semantic_module() -> Any:
+    return semantic_module("cache")
 
 
 def _semantic_cache(store: Store, embedder: Any = None) -> Any:
@@ -229,12 +239,10 @@ def calibrate(
     confidence: float,
 ) -> dict[str, Any]:
     """Run :func:`nearcache.calibrate` on labeled pairs, embedding through the store."""
-    try:
-        from ..semantic.calibrate import calibrate as run_calibrate
-    except ImportError:
-        raise MissingExtraError(
-            "default", "nearcache.semantic.calibrate", "threshold calibration"
-        ) from None
+    module = semantic_module("calibrate")
+    if module is None:
+        raise MissingExtraError("default", "nearcache.semantic.calibrate", "threshold calibration")
+    run_calibrate = module.calibrate
     from ..embedding.cached import CachedEmbedder
 
     pairs = _read_pairs(pairs_path)

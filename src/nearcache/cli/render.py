@@ -74,7 +74,9 @@ def embed_progress(
     class RateColumn(ProgressColumn):
         def render(self, task: Task) -> Text:
             speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.0f} chunks/s" if speed else "- chunks/s", style="cyan")
+            if not speed and task.elapsed:
+                speed = task.completed / task.elapsed
+            return Text(f"{speed:,.1f} chunks/s" if speed else "- chunks/s", style="cyan")
 
     progress = Progress(
         TextColumn("[bold]embedding"),

@@ -16,6 +16,7 @@ with an allow-list of generation and message classes only.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import warnings
 from collections.abc import Sequence
@@ -247,12 +248,14 @@ class NearcacheLLMCache(BaseCache):
     ) -> None:
         if cache is None:
             try:
-                from ..semantic.cache import SemanticCache
-            except ImportError as exc:
+                module = importlib.import_module("nearcache.semantic.cache")
+            except ModuleNotFoundError as exc:
+                if exc.name != "nearcache.semantic.cache":
+                    raise
                 raise MissingExtraError(
                     "default", "nearcache.semantic", "NearcacheLLMCache"
                 ) from exc
-            cache = SemanticCache(
+            cache = module.SemanticCache(
                 path,
                 embedder,
                 store=store,
