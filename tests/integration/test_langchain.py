@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -112,6 +114,70 @@ def _llm_cache(tmp_path: Path) -> NearcacheLLMCache:
         similarity_threshold=0.9,
     )
     return NearcacheLLMCache(cache)
+
+
+class ExactScopedCache:
+    """A stand-in with the SemanticCache API the adapter uses (SPEC section 2: get/put
+    with ``context=``, clear_namespace), exact layer only. It checks the adapter itself
+    (serialization, scoping, sync/async plumbing) whether or not the semantic cache is
+    installed; the tests below also run against the real SemanticCache when present."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str, str], str] = {}
+
+    @staticmethod
+    def _key(query: str, namespace: str, context: Any) -> tuple[str, str, str]:
+        return (namespace, json.dumps(context, sort_keys=True), " ".join(query.split()))
+
+    def get(self, query: str, *, namespace: str = "default", context: Any = None) -> Any:
+        found = self.entries.get(self._key(query, namespace, context))
+        return SimpleNamespace(response=found) if found is not None else None
+
+    def put(
+        self,
+        query: str,
+        response: str,
+        *,
+        namespace: str = "default",
+        context: Any = None,
+        ttl: float | None = None,
+    ) -> None:
+        self.entries[self._key(query, namespace, context)] = response
+
+    def clear_namespace(self, namespace: str) -> int:
+        doomed = [k for k in self.entries if k[0] == namespace]
+        for k in doomed:
+            del self.entries[k]
+        return len(doomed)
+
+
+class TestAdapterSyncStandard(SyncCacheTestSuite):
+    @pytest.fixture
+    def cache(self) -> BaseCache:
+        return NearcacheLLMCache(ExactScopedCache())
+
+
+class TestAdapterAsyncStandard(AsyncCacheTestSuite):
+    @pytest.fixture
+    async def cache(self) -> BaseCache:
+        return NearcacheLLMCache(ExactScopedCache())
+
+
+def test_adapter_scopes_by_llm_string_and_refuses_foreign_payloads() -> None:
+    inner = ExactScopedCache()
+    cache = NearcacheLLMCache(inner, namespace="lc")
+    gens = [ChatGeneration(message=AIMessage(content="hi", response_metadata={"m": 1}))]
+    cache.update("prompt", "llm-a", gens)
+    assert cache.lookup("prompt", "llm-a") == gens
+    assert cache.lookup("prompt", "llm-b") is None
+    ((ns, context, _),) = inner.entries
+    assert ns == "lc" and json.loads(context) == {"llm_string": "llm-a"}
+    # A stored payload naming a class outside the allow-list is a miss, not an import.
+    hostile = json.dumps([{"lc": 1, "type": "constructor", "id": ["os", "system"], "kwargs": {}}])
+    inner.put("evil", hostile, namespace="lc", context={"llm_string": "llm-a"})
+    assert cache.lookup("evil", "llm-a") is None
+    inner.put("junk", "not json", namespace="lc", context={"llm_string": "llm-a"})
+    assert cache.lookup("junk", "llm-a") is None
 
 
 @needs_semantic
