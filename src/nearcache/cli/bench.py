@@ -228,7 +228,9 @@ def _embedder(embedder: Any, repeat: int, base: dict[str, Any]) -> list[dict[str
         "cache is full. "
     )
     chunks = [(f"Chunk {i}. " + paragraph * 4)[:700] for i in range(16)]
-    name = str(getattr(embedder, "model", None) or embedder.fingerprint)
+    model = getattr(embedder, "model", None)
+    provider = getattr(embedder, "provider", None)
+    name = f"{provider}/{model}" if provider and model else str(model or embedder.fingerprint)
     out = []
     embedder.embed(short[:4])  # warm-up
     for label, texts in (("embedder.short_texts", short), ("embedder.chunks_700", chunks)):
