@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nearcache.cli.chunking import Chunk, chunk_text
+from nearcache.cli.chunking import Chunk, chunk_text, split_lines
 
 
 def _own_lines(chunks: list[Chunk], text: str) -> set[int]:
@@ -36,15 +36,23 @@ def test_empty_and_blank_texts_have_no_chunks() -> None:
 
 def test_line_ranges_point_at_the_chunk_text() -> None:
     text = _document(1)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     for c in chunk_text(text, 300, 60):
         assert 1 <= c.start_line <= c.end_line <= len(lines)
         assert c.text == "".join(lines[c.start_line - 1 : c.end_line])
 
 
+def test_line_numbers_count_newlines_only() -> None:
+    text = "one\ntwo\x0cstill two\u2028and still two\r\nthree\n\nfour"
+    assert split_lines(text)[1] == "two\x0cstill two\u2028and still two\r\n"
+    (chunk,) = chunk_text(text, 500, 0)
+    assert (chunk.start_line, chunk.end_line) == (1, 5)
+    assert chunk.text == text
+
+
 def test_every_non_blank_line_is_in_some_chunk() -> None:
     text = _document(2)
-    lines = text.splitlines()
+    lines = split_lines(text)
     covered = _own_lines(chunk_text(text, 250, 40), text)
     for number, line in enumerate(lines, start=1):
         if line.strip():
@@ -91,7 +99,7 @@ def test_editing_one_paragraph_changes_few_chunks() -> None:
 def test_inserting_a_paragraph_resynchronises() -> None:
     text = _document(6, paragraphs=80)
     before = {c.text for c in chunk_text(text)}
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     mid = len(lines) // 4
     inserted = "".join([*lines[:mid], "\nA brand new paragraph about caching.\n\n", *lines[mid:]])
     after = [c.text for c in chunk_text(inserted)]
@@ -112,7 +120,7 @@ def test_bad_settings_are_refused() -> None:
 @given(st.text(alphabet=st.sampled_from("ab \n\t\u00e9\u4e2d"), max_size=2000))
 def test_any_text_is_covered_in_order(text: str) -> None:
     chunks = chunk_text(text, 64, 16)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     starts = [c.start_line for c in chunks]
     assert starts == sorted(starts)
     covered = _own_lines(chunks, text)

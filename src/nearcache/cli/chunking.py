@@ -26,7 +26,14 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-__all__ = ["ANCHOR_EVERY", "DEFAULT_CHUNK_SIZE", "DEFAULT_OVERLAP", "Chunk", "chunk_text"]
+__all__ = [
+    "ANCHOR_EVERY",
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_OVERLAP",
+    "Chunk",
+    "chunk_text",
+    "split_lines",
+]
 
 #: Characters per chunk. all-MiniLM-L6-v2 reads at most 256 word pieces; English prose
 #: averages about 4 characters per piece and code about 3, so 700 characters stay under
@@ -90,6 +97,19 @@ def _fit(block: list[_Segment], chunk_size: int) -> list[list[_Segment]]:
     return pieces
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as editors and ``grep -n`` count them: split on ``\\n`` only, ends kept.
+
+    ``str.splitlines`` also splits on form feeds, vertical tabs and Unicode separators,
+    which would shift every later line number of a file that contains one.
+    """
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def _is_anchor(piece: list[_Segment]) -> bool:
     crc = zlib.crc32("".join(text for _, text in piece).encode("utf-8", "surrogatepass"))
     return crc % ANCHOR_EVERY == 0
@@ -117,7 +137,7 @@ def chunk_text(
         raise ValueError("overlap must be a non-negative int")
     if overlap >= chunk_size:
         raise ValueError("overlap must be smaller than chunk_size")
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     min_size = chunk_size // 3
     groups: list[list[_Segment]] = []
     current: list[_Segment] = []

@@ -54,6 +54,8 @@ def _load_rules(folder: Path) -> _Rules | None:
 
 def _ancestor_rules(folder: Path) -> list[_Rules]:
     """.gitignore files of the parent folders, up to the enclosing git work tree."""
+    if (folder / ".git").exists():
+        return []  # the folder is the top of its work tree
     chain: list[Path] = []
     for parent in folder.parents:
         chain.append(parent)
