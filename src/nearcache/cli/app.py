@@ -69,14 +69,19 @@ def _main(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks and debug logs on errors.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show the library's warnings and info logs.")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    # By default only the final one-line error is shown: the library's warnings (a store
+    # going away, a corrupt entry treated as a miss) explain it with --verbose/--debug.
     logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
+        level=logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR,
         format="nearcache: %(levelname)s %(name)s: %(message)s",
     )
 
