@@ -218,23 +218,39 @@ def inspect(
     render.emit(data, as_json, render.render_inspect)
 
 
+SemanticModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="The embedder the semantic entries were made with (only needed when the store "
+        "holds semantic entries). Default: $NEARCACHE_MODEL or 'default'.",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
-def vacuum(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+def vacuum(
+    store: StoreOpt = None, model: SemanticModelOpt = None, as_json: JsonOpt = False
+) -> None:
     """Remove expired entries now (and compact the semantic index)."""
     from . import ops, render
 
     with ops.opened(store) as st:
-        data = ops.vacuum(st)
+        data = ops.vacuum(st, model=model)
     render.emit(data, as_json, render.render_counts)
 
 
 @app.command()
-def compact(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+def compact(
+    store: StoreOpt = None, model: SemanticModelOpt = None, as_json: JsonOpt = False
+) -> None:
     """Reclaim tombstoned rows of the semantic index."""
     from . import ops, render
 
     with ops.opened(store) as st:
-        data = ops.compact(st)
+        data = ops.compact(st, model=model)
     render.emit(data, as_json, render.render_counts)
 
 

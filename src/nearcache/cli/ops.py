@@ -66,16 +66,15 @@ def _semantic_module() -> Any:
     return semantic_module("cache")
 
 
-def _semantic_cache(store: Store, embedder: Any = None) -> Any:
-    """A ``SemanticCache`` over ``store``, or None if this version has none."""
+def _semantic_cache(store: Store, model: str | None = None) -> Any:
+    """A ``SemanticCache`` over ``store`` with the ``model`` embedder, or None if this
+    installation has no semantic cache."""
     module = _semantic_module()
     if module is None:
         return None
-    if embedder is None:
-        from .models import resolve_embedder
+    from .models import resolve_embedder
 
-        embedder = resolve_embedder(None)
-    return module.SemanticCache(embedder=embedder, store=store)
+    return module.SemanticCache(embedder=resolve_embedder(model), store=store)
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -150,7 +149,7 @@ def inspect(store: Store, *, namespace: str | None = None, limit: int = 5) -> di
     return out
 
 
-def vacuum(store: Store) -> dict[str, Any]:
+def vacuum(store: Store, *, model: str | None = None) -> dict[str, Any]:
     """Sweep expired entries of every table (the semantic cache also compacts)."""
     cache = EmbeddingCache(store)
     now = time.time()
@@ -158,20 +157,27 @@ def vacuum(store: Store) -> dict[str, Any]:
     for table in ("kv", "batch"):
         counts[table] = len(store.purge_expired(table, now=now))
     if store.namespaces("semantic"):
-        sem = _semantic_cache(store)
-        counts["semantic"] = int(sem.vacuum()) if sem is not None else 0
+        sem = _semantic_cache(store, model)
+        try:
+            counts["semantic"] = int(sem.vacuum()) if sem is not None else 0
+        finally:
+            if sem is not None:
+                sem.close()
     else:
         counts["semantic"] = 0
     return {"store": store.url, "removed": counts, "total": sum(counts.values())}
 
 
-def compact(store: Store) -> dict[str, Any]:
+def compact(store: Store, *, model: str | None = None) -> dict[str, Any]:
     """Reclaim tombstoned index rows of the semantic cache."""
     reclaimed = 0
     if store.namespaces("semantic"):
-        sem = _semantic_cache(store)
+        sem = _semantic_cache(store, model)
         if sem is not None:
-            reclaimed = int(sem.compact())
+            try:
+                reclaimed = int(sem.compact())
+            finally:
+                sem.close()
     return {"store": store.url, "removed": {"semantic": reclaimed}, "total": reclaimed}
 
 
