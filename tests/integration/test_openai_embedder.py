@@ -10,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -281,3 +285,44 @@ def test_backoff_grows_and_honours_retry_after() -> None:
     assert emb.backoff(0, "2") == 2.0
     assert emb.backoff(0, "600") == 30.0
     assert 0.0 <= emb.backoff(0, "Wed, 21 Oct 2015 07:28:00 GMT") <= 1.0
+
+
+def test_cli_embeds_through_an_openai_compatible_server(
+    api: tuple[FakeAPI, str], tmp_path: Path
+) -> None:
+    state, url = api
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"note{i}.md").write_text(f"# Note {i}\n\nSome text about topic {i}.\n", "utf-8")
+    env = {
+        **os.environ,
+        "OPENAI_BASE_URL": url,
+        "OPENAI_API_KEY": "sk-cli",
+        "NEARCACHE_EMBEDDING_DIM": str(DIM),
+    }
+    env.pop("NEARCACHE_STORE", None)
+    cmd = [
+        sys.executable,
+        "-m",
+        "nearcache",
+        "embed",
+        str(docs),
+        "--model",
+        "openai:test-model",
+        "--store",
+        f"sqlite:///{tmp_path / 's.db'}",
+        "--json",
+    ]
+    state.script = ["429"]
+    first = json.loads(
+        subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    )
+    assert first["namespace"] == "openai.test-model.dense"
+    assert first["embedded"] == 3
+    second = json.loads(
+        subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    )
+    assert second["embedded"] == 0
+    assert sum(len(r["payload"]["input"]) for r in state.requests) == 3 + 3  # 429, then 3
+    assert all(r["auth"] == "Bearer sk-cli" for r in state.requests)
