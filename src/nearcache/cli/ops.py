@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..embedding.cache import EmbeddingCache
-from ..errors import InvalidInputError, MissingExtraError
+from ..errors import InvalidInputError, NearcacheError
 from ..stores.protocol import Store
 from .common import open_cli_store
 from .corpus import KV_TABLE, read_counters
@@ -184,9 +184,7 @@ def compact(store: Store, *, model: str | None = None) -> dict[str, Any]:
 def _require_semantic() -> Any:
     module = _semantic_module()
     if module is None:
-        raise MissingExtraError(
-            "default", "nearcache.semantic", "checkpoints of the semantic cache"
-        )
+        raise NearcacheError("this version of nearcache has no semantic cache to checkpoint")
     return module
 
 
@@ -247,7 +245,7 @@ def calibrate(
     """Run :func:`nearcache.calibrate` on labeled pairs, embedding through the store."""
     module = semantic_module("calibrate")
     if module is None:
-        raise MissingExtraError("default", "nearcache.semantic.calibrate", "threshold calibration")
+        raise NearcacheError("this version of nearcache has no threshold calibration")
     run_calibrate = module.calibrate
     from ..embedding.cached import CachedEmbedder
 
