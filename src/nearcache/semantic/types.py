@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Hit", "MetricEvent", "Miss"]
+from ..stats import CacheStats
+
+__all__ = ["Hit", "MetricEvent", "Miss", "SemanticStats"]
 
 Layer = Literal["exact", "semantic"]
 
@@ -65,3 +68,41 @@ class MetricEvent:
     reason: str | None = None
     similarity: float | None = None
     latency_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class SemanticStats(CacheStats):
+    """``CacheStats`` plus the semantic cache's own figures.
+
+    ``exact_hits``/``semantic_hits`` split ``hits`` by layer (this process);
+    ``miss_reasons`` counts misses by reason; ``index_entries``/``tombstones``/
+    ``index_bytes``/``partitions`` describe the in-memory index. Per-namespace snapshots
+    (``namespaces``) only ever contain figures of their own namespace.
+    """
+
+    exact_hits: int = 0
+    semantic_hits: int = 0
+    miss_reasons: Mapping[str, int] = field(default_factory=dict)
+    index_entries: int = 0
+    tombstones: int = 0
+    index_bytes: int = 0
+    partitions: int = 0
+
+    @property
+    def exact_hit_rate(self) -> float:
+        """Share of lookups answered by the exact layer."""
+        total = self.hits + self.misses
+        return self.exact_hits / total if total else 0.0
+
+    @property
+    def semantic_hit_rate(self) -> float:
+        """Share of lookups answered by the semantic layer."""
+        total = self.hits + self.misses
+        return self.semantic_hits / total if total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        out = super().as_dict()
+        out["miss_reasons"] = dict(self.miss_reasons)
+        out["exact_hit_rate"] = self.exact_hit_rate
+        out["semantic_hit_rate"] = self.semantic_hit_rate
+        return out

@@ -1,0 +1,255 @@
+"""``ExactIndex``: brute-force search over one contiguous NumPy matrix.
+
+Always available and exact. The matrix holds the vectors in the configured dtype, so
+memory per entry is the raw vector size: ``dim * 4`` bytes for float32, ``dim * 2`` for
+float16 and ``dim + 4`` for int8 (a per-row scale beside the codes), plus one byte of
+liveness. A float32 search is a single matrix-vector product (BLAS ``sgemv``); float16
+and int8 matrices are converted block by block into a small reusable float32 buffer so
+a search never materializes a float32 copy of the whole matrix.
+
+Capacity grows by doubling with ``np.empty``: untouched pages of the reserve are not
+resident, so the process pays (in RSS) only for the rows in use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..codecs import check_dtype_name, quantize
+from ..errors import CorruptStoreError
+from .protocol import Rows, SearchResult
+
+__all__ = ["ExactIndex"]
+
+_NP: dict[str, np.dtype[Any]] = {
+    "float32": np.dtype("<f4"),
+    "float16": np.dtype("<f2"),
+    "int8": np.dtype("i1"),
+}
+#: Rows converted at a time for float16/int8 searches (a 3 MB float32 buffer at 384-d).
+BLOCK_ROWS = 2048
+
+
+class ExactIndex:
+    """Exact inner-product search over a growing contiguous matrix (see module docs)."""
+
+    backend = "exact"
+
+    def __init__(self, dim: int, dtype: str = "float32", *, capacity: int = 0) -> None:
+        if not isinstance(dim, int) or dim <= 0:
+            raise ValueError("dim must be a positive int")
+        self.dim = dim
+        self.dtype = check_dtype_name(dtype)
+        cap = max(int(capacity), 16)
+        self._data: npt.NDArray[Any] = np.empty((cap, dim), dtype=_NP[dtype])
+        self._scale: npt.NDArray[np.float32] | None = (
+            np.empty(cap, dtype=np.float32) if dtype == "int8" else None
+        )
+        self._live = np.zeros(cap, dtype=bool)
+        self._n = 0
+        self._dead = 0
+        self._dead_rows: Rows | None = None  # cached tombstone positions for masking
+        self._buf: npt.NDArray[np.float32] | None = None
+
+    # -- protocol ------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._n - self._dead
+
+    @property
+    def rows_used(self) -> int:
+        """Rows occupied, tombstones included (the next row to be added)."""
+        return self._n
+
+    @property
+    def tombstones(self) -> int:
+        return self._dead
+
+    @property
+    def nbytes(self) -> int:
+        itemsize = int(_NP[self.dtype].itemsize)
+        per_row = self.dim * itemsize + 1 + (4 if self._scale is not None else 0)
+        return int(self._n * per_row)
+
+    def _grow(self, need: int) -> None:
+        cap = self._data.shape[0]
+        if need <= cap:
+            return
+        new_cap = max(need, cap * 2)
+        data = np.empty((new_cap, self.dim), dtype=self._data.dtype)
+        data[: self._n] = self._data[: self._n]
+        self._data = data
+        live = np.zeros(new_cap, dtype=bool)
+        live[: self._n] = self._live[: self._n]
+        self._live = live
+        if self._scale is not None:
+            scale = np.empty(new_cap, dtype=np.float32)
+            scale[: self._n] = self._scale[: self._n]
+            self._scale = scale
+
+    def add(self, rows: Rows, vectors: npt.NDArray[np.float32]) -> None:
+        m = len(rows)
+        if m == 0:
+            return
+        rows = np.asarray(rows, dtype=np.int64)
+        if int(rows[0]) != self._n or (m > 1 and not bool(np.all(np.diff(rows) == 1))):
+            raise ValueError(f"ExactIndex rows must be appended in order from {self._n}")
+        if vectors.shape != (m, self.dim):
+            raise ValueError(f"expected vectors of shape ({m}, {self.dim}), got {vectors.shape}")
+        self._grow(self._n + m)
+        data, scales = quantize(np.ascontiguousarray(vectors, dtype=np.float32), self.dtype)
+        self._data[self._n : self._n + m] = data
+        if self._scale is not None:
+            self._scale[self._n : self._n + m] = scales
+        self._live[self._n : self._n + m] = True
+        self._n += m
+
+    def remove(self, rows: Rows) -> int:
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < self._n)]
+        if rows.size == 0:
+            return 0
+        rows = np.unique(rows)
+        was = int(np.count_nonzero(self._live[rows]))
+        self._live[rows] = False
+        if was:
+            self._dead += was
+            self._dead_rows = None
+        return was
+
+    def live_rows(self) -> Rows:
+        return np.flatnonzero(self._live[: self._n]).astype(np.int64)
+
+    def is_live(self, rows: Rows) -> npt.NDArray[np.bool_]:
+        rows = np.asarray(rows, dtype=np.int64)
+        ok = (rows >= 0) & (rows < self._n)
+        out = np.zeros(rows.shape, dtype=bool)
+        out[ok] = self._live[rows[ok]]
+        return out
+
+    def scores(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Inner product of ``query`` with every occupied row (tombstones included)."""
+        n = self._n
+        q = np.ascontiguousarray(query, dtype=np.float32)
+        if self.dtype == "float32":
+            out: npt.NDArray[np.float32] = self._data[:n] @ q
+            return out
+        out = np.empty(n, dtype=np.float32)
+        buf = self._buf
+        if buf is None:
+            buf = self._buf = np.empty((BLOCK_ROWS, self.dim), dtype=np.float32)
+        for start in range(0, n, BLOCK_ROWS):
+            stop = min(n, start + BLOCK_ROWS)
+            block = buf[: stop - start]
+            np.copyto(block, self._data[start:stop], casting="unsafe")
+            np.dot(block, q, out=out[start:stop])
+        if self._scale is not None:
+            out *= self._scale[:n]
+        return out
+
+    def search(self, query: npt.NDArray[np.float32], k: int) -> SearchResult:
+        live = len(self)
+        if live == 0 or k <= 0:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        sims = self.scores(query)
+        if self._dead:
+            if self._dead_rows is None:
+                self._dead_rows = np.flatnonzero(~self._live[: self._n]).astype(np.int64)
+            sims[self._dead_rows] = -np.inf
+        k = min(k, live)
+        top = np.argpartition(sims, -k)[-k:] if k < sims.shape[0] else np.arange(sims.shape[0])
+        order = top[np.argsort(-sims[top], kind="stable")]
+        order = order[np.isfinite(sims[order])]
+        return order.astype(np.int64), sims[order].astype(np.float32)
+
+    def get(self, rows: Rows) -> npt.NDArray[np.float32]:
+        rows = np.asarray(rows, dtype=np.int64)
+        out = self._data[rows].astype(np.float32)
+        if self._scale is not None:
+            out *= self._scale[rows][:, None]
+        return out
+
+    # -- persistence -----------------------------------------------------------------
+
+    def arrays(
+        self,
+    ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_], npt.NDArray[np.float32] | None]:
+        """Views of the occupied rows: (codes, live mask, int8 scales or None)."""
+        n = self._n
+        return (
+            self._data[:n],
+            self._live[:n],
+            None if self._scale is None else self._scale[:n],
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        dim: int,
+        dtype: str,
+        data: npt.NDArray[Any],
+        live: npt.NDArray[np.bool_],
+        scale: npt.NDArray[np.float32] | None,
+    ) -> ExactIndex:
+        """An index over existing arrays (adopted without copying; grown by copy later)."""
+        n = int(data.shape[0])
+        if data.shape != (n, dim) or data.dtype != _NP[dtype] or live.shape != (n,):
+            raise CorruptStoreError("exact index arrays do not match their description")
+        if (dtype == "int8") != (scale is not None) or (scale is not None and scale.shape != (n,)):
+            raise CorruptStoreError("exact index scales do not match their description")
+        index = cls(dim, dtype)
+        index._data = data
+        index._live = live
+        index._scale = scale
+        index._n = n
+        index._dead = n - int(np.count_nonzero(live))
+        return index
+
+    def info(self) -> dict[str, Any]:
+        return {"backend": "exact", "dim": self.dim, "dtype": self.dtype, "rows": self._n}
+
+    def save(self, directory: Path, stem: str) -> list[str]:
+        """Raw little-endian arrays: ``.vec`` (codes), ``.scale`` (int8 only), ``.live``."""
+        names = [f"{stem}.vec", f"{stem}.live"]
+        self._data[: self._n].tofile(directory / names[0])
+        self._live[: self._n].astype(np.uint8).tofile(directory / names[1])
+        if self._scale is not None:
+            names.append(f"{stem}.scale")
+            self._scale[: self._n].astype("<f4").tofile(directory / names[2])
+        return names
+
+    @classmethod
+    def load(cls, directory: Path, stem: str, info: dict[str, Any]) -> ExactIndex:
+        dim, dtype, n = int(info["dim"]), str(info["dtype"]), int(info["rows"])
+        index = cls(dim, dtype, capacity=n)
+        _read_into(directory / f"{stem}.vec", index._data[:n])
+        live = np.empty(n, dtype=np.uint8)
+        _read_into(directory / f"{stem}.live", live)
+        if live.size and int(live.max()) > 1:
+            raise CorruptStoreError(f"{stem}.live holds values other than 0/1")
+        index._live[:n] = live.astype(bool)
+        if index._scale is not None:
+            _read_into(directory / f"{stem}.scale", index._scale[:n])
+        index._n = n
+        index._dead = n - int(np.count_nonzero(index._live[:n]))
+        return index
+
+
+def _read_into(path: Path, out: npt.NDArray[Any]) -> None:
+    """Fill ``out`` from a raw file of exactly the right size (one copy, no temporaries)."""
+    want = out.nbytes
+    view = out.data.cast("B") if want else memoryview(b"")
+    got = 0
+    with open(path, "rb", buffering=0) as fh:
+        while got < want:
+            n = fh.readinto(view[got:])
+            if not n:
+                break
+            got += n
+        extra = fh.read(1)
+    if got != want or extra:
+        raise CorruptStoreError(f"{path.name} has the wrong size (expected {want} bytes)")

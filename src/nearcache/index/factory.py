@@ -1,0 +1,100 @@
+"""Choosing and building index backends.
+
+``index_backend`` is one of ``BACKENDS``. ``"auto"`` keeps a partition on the exact
+backend while it holds fewer than ``AUTO_ANN_THRESHOLD`` live entries (a full scan of
+10,000 384-d float32 vectors costs about a millisecond on two cores, and exact search
+needs no build) and moves it to HNSW above that when usearch is installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .ann import HnswIndex, ann_options, usearch_available
+from .exact import ExactIndex
+from .faiss import FaissIndex, faiss_available
+from .protocol import VectorIndex
+
+__all__ = [
+    "AUTO_ANN_THRESHOLD",
+    "BACKENDS",
+    "IndexConfig",
+    "check_backend",
+    "load_index",
+    "new_index",
+]
+
+BACKENDS: tuple[str, ...] = ("auto", "exact", "hnsw", "faiss")
+#: Live entries per partition above which ``"auto"`` switches to HNSW.
+AUTO_ANN_THRESHOLD = 10_000
+_OPTION_NAMES = frozenset(
+    {"M", "ef_construction", "ef_search", "threads", "auto_threshold", "background_build", "path"}
+)
+
+
+def check_backend(name: object) -> str:
+    if name not in BACKENDS:
+        raise ValueError(f"unknown index_backend {name!r}; allowed: {', '.join(BACKENDS)}")
+    return str(name)
+
+
+class IndexConfig:
+    """What the cache asked for: backend name, dtype and pass-through options."""
+
+    def __init__(self, backend: str, dtype: str, options: dict[str, Any] | None) -> None:
+        self.backend = check_backend(backend)
+        self.dtype = dtype
+        options = dict(options or {})
+        unknown = set(options) - _OPTION_NAMES
+        if unknown:
+            allowed = ", ".join(sorted(_OPTION_NAMES))
+            raise ValueError(f"unknown index_options {sorted(unknown)}; allowed: {allowed}")
+        self.options = options
+        self.ann = ann_options(options)
+        threshold = options.get("auto_threshold", AUTO_ANN_THRESHOLD)
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+            raise ValueError("index option auto_threshold must be a positive int")
+        self.auto_threshold = threshold
+        self.background_build = bool(options.get("background_build", True))
+        if self.backend == "hnsw" and not usearch_available():
+            HnswIndex(1)  # raises MissingExtraError naming the extra
+        if self.backend == "faiss" and not faiss_available():
+            FaissIndex(1)
+        self.ann_installed = usearch_available()
+
+    def initial(self) -> str:
+        """Backend of a new, empty partition."""
+        return "exact" if self.backend == "auto" else self.backend
+
+    def wanted(self, live: int) -> str:
+        """Backend a partition of ``live`` entries should use (``auto`` decides by size)."""
+        if self.backend != "auto":
+            return self.backend
+        if self.ann_installed and live >= self.auto_threshold:
+            return "hnsw"
+        return "exact"
+
+    def make(self, backend: str, dim: int) -> VectorIndex:
+        return new_index(backend, dim, self.dtype, self.ann)
+
+
+def new_index(backend: str, dim: int, dtype: str, options: dict[str, Any] | None) -> VectorIndex:
+    if backend == "exact":
+        return ExactIndex(dim, dtype)
+    if backend == "hnsw":
+        return HnswIndex(dim, dtype, options)
+    if backend == "faiss":
+        return FaissIndex(dim, dtype, options)
+    raise ValueError(f"unknown index backend {backend!r}")
+
+
+def load_index(directory: Path, stem: str, info: dict[str, Any]) -> VectorIndex:
+    backend = info.get("backend")
+    if backend == "exact":
+        return ExactIndex.load(directory, stem, info)
+    if backend == "hnsw":
+        return HnswIndex.load(directory, stem, info)
+    if backend == "faiss":
+        return FaissIndex.load(directory, stem, info)
+    raise ValueError(f"unknown index backend {backend!r} in a saved index")

@@ -1,0 +1,127 @@
+"""``KeyMap``: content key -> index position for millions of entries in ~16 bytes each.
+
+A Python dict of 32-byte keys costs ~150 bytes per entry, as much as an int8 vector of
+384 dimensions. Instead, the bulk of the map is two sorted NumPy arrays (the first 8 key
+bytes as int64, and the value); recent inserts sit in a small dict that is merged into
+the arrays when it reaches 1/8 of their size (amortized O(1) per insert). A prefix is
+not unique in theory, so every hit is confirmed against the full key through the
+owner's ``key_of(value)``, which reads the owner's row -> key table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["KeyMap"]
+
+_MIN_RECENT = 1024
+
+
+def _prefix(key: bytes) -> int:
+    return int.from_bytes(key[:8], "little", signed=True)
+
+
+class KeyMap:
+    """Map 32-byte keys to non-negative ints (see module docs). Not thread-safe."""
+
+    def __init__(self, key_of: Callable[[int], bytes]) -> None:
+        self._key_of = key_of
+        self._pref: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self._vals: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self._recent: dict[bytes, int] = {}
+        self._len = 0
+
+    @classmethod
+    def build(
+        cls,
+        key_of: Callable[[int], bytes],
+        keys: npt.NDArray[np.uint8],
+        values: npt.NDArray[np.int64],
+    ) -> KeyMap:
+        """A map of ``keys[i] -> values[i]`` (keys are distinct rows of 32 bytes)."""
+        out = cls(key_of)
+        if len(values):
+            pref = np.ascontiguousarray(keys[:, :8]).view("<i8").reshape(-1).astype(np.int64)
+            order = np.argsort(pref, kind="stable")
+            out._pref = pref[order]
+            out._vals = np.asarray(values, dtype=np.int64)[order]
+            out._len = len(values)
+        return out
+
+    def __len__(self) -> int:
+        return self._len
+
+    def _find(self, key: bytes) -> int:
+        """Position of ``key`` in the sorted arrays, or -1."""
+        pref = self._pref
+        if not len(pref):
+            return -1
+        p = _prefix(key)
+        i = int(np.searchsorted(pref, p))
+        n = len(pref)
+        while i < n and int(pref[i]) == p:
+            v = int(self._vals[i])
+            if v >= 0 and self._key_of(v) == key:
+                return i
+            i += 1
+        return -1
+
+    def get(self, key: bytes) -> int | None:
+        v = self._recent.get(key)
+        if v is not None:
+            return v
+        i = self._find(key)
+        return None if i < 0 else int(self._vals[i])
+
+    def set(self, key: bytes, value: int) -> None:
+        if value < 0:
+            raise ValueError("KeyMap values must be non-negative")
+        if key in self._recent:
+            self._recent[key] = value
+            return
+        i = self._find(key)
+        if i >= 0:
+            self._vals[i] = value
+            return
+        self._recent[key] = value
+        self._len += 1
+        if len(self._recent) > max(_MIN_RECENT, len(self._pref) // 8):
+            self._merge()
+
+    def pop(self, key: bytes) -> int | None:
+        v = self._recent.pop(key, None)
+        if v is None:
+            i = self._find(key)
+            if i < 0:
+                return None
+            v = int(self._vals[i])
+            self._vals[i] = -1
+        self._len -= 1
+        return v
+
+    def _merge(self) -> None:
+        keep = self._vals >= 0
+        if self._recent:
+            raw = np.frombuffer(b"".join(self._recent), dtype=np.uint8).reshape(-1, 32)
+            new_pref = np.ascontiguousarray(raw[:, :8]).view("<i8").reshape(-1)
+            new_vals = np.fromiter(self._recent.values(), dtype=np.int64, count=len(self._recent))
+        else:
+            new_pref = new_vals = np.empty(0, dtype=np.int64)
+        pref = np.concatenate([self._pref[keep], new_pref.astype(np.int64)])
+        vals = np.concatenate([self._vals[keep], new_vals])
+        order = np.argsort(pref, kind="stable")
+        self._pref, self._vals = pref[order], vals[order]
+        self._recent = {}
+
+    def values(self) -> Iterator[int]:
+        """Every value (order unspecified)."""
+        yield from self._recent.values()
+        for v in self._vals[self._vals >= 0].tolist():
+            yield int(v)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._pref.nbytes + self._vals.nbytes) + 150 * len(self._recent)

@@ -1,0 +1,357 @@
+"""Saving the index beside the store, so reopening a large cache is a file read.
+
+Reading a million rows back from SQLite takes seconds and rebuilding an HNSW graph takes
+minutes, so the index is written to ``<db path>.index/`` (or ``index_options["path"]``)
+and loaded on open. Layout::
+
+    <dir>/CURRENT                 name of the generation to load (replaced atomically)
+    <dir>/gen-<pid>-<ns>-<rand>/  one complete save:
+        manifest.json             format, dim, dtype, fingerprint, store id, watermarks,
+                                  partitions, and the XXH3 of every other file
+        rows.keys / .wids / .exps per-row key (32 B), write id (u64), expiry (f64)
+        exact.vec / .live / .scale  the exact partitions' matrices, concatenated
+        p<i>.usearch | p<i>.faiss   one file per ANN partition
+
+A generation is written completely (files fsynced) before ``CURRENT`` is switched to it
+with a temp file and ``os.replace``, so a crash leaves the old or the new generation,
+never a mix. Generations not named by ``CURRENT`` are swept on open once their writer
+is gone (or after an hour). The manifest's *watermarks* are the store's per-namespace
+version counters that the saved index reflects; on open the cache replays the store's
+change log after them (or rescans a namespace whose log was truncated).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from ..errors import CorruptStoreError
+from ..index.exact import ExactIndex
+from ..index.factory import IndexConfig, load_index
+from .spaces import Space, SpaceSet
+
+__all__ = ["FORMAT", "IndexDir"]
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+_STALE_SECONDS = 3600.0
+_GRACE_SECONDS = 60.0
+_NP: dict[str, np.dtype[Any]] = {
+    "float32": np.dtype("<f4"),
+    "float16": np.dtype("<f2"),
+    "int8": np.dtype("i1"),
+}
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+class _Writer:
+    """Appends arrays to a file while hashing them (no second read)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._hash = xxhash.xxh3_64()
+
+    def write(self, arr: npt.NDArray[Any]) -> None:
+        arr = np.ascontiguousarray(arr)
+        if arr.size:
+            view = arr.data.cast("B")
+            self._hash.update(view)
+            self._fh.write(view)
+
+    def close(self) -> str:
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        return self._hash.hexdigest()
+
+
+def _hash_file(path: Path) -> str:
+    h = xxhash.xxh3_64()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_array(path: Path, dtype: np.dtype[Any], count: int, digest: str) -> npt.NDArray[Any]:
+    out = np.empty(count, dtype=dtype)
+    want = out.nbytes
+    view = out.data.cast("B") if want else memoryview(bytearray())
+    got = 0
+    with open(path, "rb", buffering=0) as fh:
+        while got < want:
+            n = fh.readinto(view[got:])
+            if not n:
+                break
+            got += n
+        extra = fh.read(1)
+    if got != want or extra:
+        raise CorruptStoreError(f"{path.name} has the wrong size")
+    if xxhash.xxh3_64_hexdigest(view) != digest:
+        raise CorruptStoreError(f"{path.name} fails its checksum")
+    return out
+
+
+class IndexDir:
+    """The saved-index directory of one cache (see module docs)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    # -- housekeeping ----------------------------------------------------------------
+
+    def _current(self) -> str | None:
+        try:
+            name = (self.path / "CURRENT").read_text("utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("cannot read %s/CURRENT: %s", self.path, exc)
+            return None
+        if not name.startswith("gen-") or "/" in name or "\\" in name or name in (".", ".."):
+            return None
+        return name
+
+    def sweep(self) -> None:
+        """Remove generations and temp files left behind by writers that are gone."""
+        if not self.path.is_dir():
+            return
+        current = self._current()
+        now = time.time()
+        for child in self.path.iterdir():
+            name = child.name
+            if name == current or name == "CURRENT":
+                continue
+            if not (name.startswith("gen-") or name.startswith("CURRENT.tmp-")):
+                continue
+            try:
+                age = now - child.stat().st_mtime
+                pid = (
+                    int(name.split("-")[1]) if name.startswith("gen-") else int(name.split("-")[-1])
+                )
+            except (OSError, ValueError, IndexError):
+                continue
+            stale = age > _STALE_SECONDS or not _pid_alive(pid)
+            superseded = name.startswith("gen-") and age > _GRACE_SECONDS and current is not None
+            if stale or superseded:
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        child.unlink()
+
+    # -- save ------------------------------------------------------------------------
+
+    def save(self, spaces: SpaceSet, meta: dict[str, Any], watermarks: dict[str, int]) -> None:
+        """Write a new generation from ``spaces`` and switch ``CURRENT`` to it.
+
+        The caller holds its write lock, so the index does not change meanwhile.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{os.getpid()}-{time.time_ns()}-{secrets.token_hex(4)}"
+        gen = self.path / name
+        gen.mkdir()
+        try:
+            manifest = self._write_generation(gen, spaces, meta, watermarks)
+            data = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
+            with open(gen / "manifest.json", "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            _fsync_dir(gen)
+            tmp = self.path / f"CURRENT.tmp-{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(name)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path / "CURRENT")
+            _fsync_dir(self.path)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        self.sweep()
+
+    def _write_generation(
+        self, gen: Path, spaces: SpaceSet, meta: dict[str, Any], watermarks: dict[str, int]
+    ) -> dict[str, Any]:
+        files: dict[str, str] = {}
+        keys_w = _Writer(gen / "rows.keys")
+        wids_w = _Writer(gen / "rows.wids")
+        exps_w = _Writer(gen / "rows.exps")
+        vec_w = _Writer(gen / "exact.vec")
+        live_w = _Writer(gen / "exact.live")
+        scale_w = _Writer(gen / "exact.scale")
+        parts: list[dict[str, Any]] = []
+        offset = exact_offset = 0
+        with spaces.lock:
+            for i, space in enumerate(spaces.spaces()):
+                index = space.index
+                n = index.rows_used
+                keys_w.write(space.keys[:n])
+                wids_w.write(space.wids[:n].astype("<u8"))
+                exps_w.write(space.exps[:n].astype("<f8"))
+                part: dict[str, Any] = {
+                    "namespace": space.namespace,
+                    "scope": space.scope,
+                    "pid": space.pid,
+                    "rows": n,
+                    "offset": offset,
+                    "index": index.info(),
+                }
+                if isinstance(index, ExactIndex):
+                    data, live, scale = index.arrays()
+                    vec_w.write(data)
+                    live_w.write(live.astype(np.uint8))
+                    if scale is not None:
+                        scale_w.write(scale.astype("<f4"))
+                    part["exact_offset"] = exact_offset
+                    exact_offset += n
+                else:
+                    stem = f"p{i}"
+                    names = index.save(gen, stem)
+                    for fname in names:
+                        files[fname] = _hash_file(gen / fname)
+                    part["stem"] = stem
+                parts.append(part)
+                offset += n
+        for writer in (keys_w, wids_w, exps_w, vec_w, live_w, scale_w):
+            files[writer.path.name] = writer.close()
+        return {
+            "format": FORMAT,
+            **meta,
+            "dim": spaces.dim,
+            "rows": offset,
+            "exact_rows": exact_offset,
+            "watermarks": watermarks,
+            "partitions": parts,
+            "files": files,
+        }
+
+    # -- load ------------------------------------------------------------------------
+
+    def load(
+        self, config: IndexConfig, expect: dict[str, Any]
+    ) -> tuple[SpaceSet, dict[str, int]] | None:
+        """The saved index and its watermarks, or None if absent, foreign or damaged."""
+        self.sweep()
+        name = self._current()
+        if name is None:
+            return None
+        gen = self.path / name
+        try:
+            return self._load(gen, config, expect)
+        except (OSError, ValueError, KeyError, TypeError, CorruptStoreError) as exc:
+            log.warning("saved index %s is unusable (%s); rebuilding from the store", gen, exc)
+            return None
+
+    def _load(
+        self, gen: Path, config: IndexConfig, expect: dict[str, Any]
+    ) -> tuple[SpaceSet, dict[str, int]] | None:
+        manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise CorruptStoreError(f"unknown saved-index format {manifest.get('format')!r}")
+        for field in ("store_id", "hash_algorithm"):
+            if manifest.get(field) != expect.get(field):
+                log.info("saved index belongs to another store (%s differs)", field)
+                return None
+        fp, want_fp = manifest.get("fingerprint") or "", expect.get("fingerprint") or ""
+        if fp and want_fp and fp != want_fp:
+            log.info("saved index was built by another embedder; rebuilding")
+            return None
+        dim = manifest.get("dim")
+        if dim is None:
+            spaces = SpaceSet(config, expect.get("dim"))
+            return spaces, {str(k): int(v) for k, v in manifest["watermarks"].items()}
+        dim = int(dim)
+        if expect.get("dim") is not None and dim != expect["dim"]:
+            return None
+        if manifest.get("dtype") != config.dtype:
+            log.info(
+                "saved index uses %s, the cache wants %s; rebuilding",
+                manifest.get("dtype"),
+                config.dtype,
+            )
+            return None
+        files: dict[str, str] = manifest["files"]
+        rows, exact_rows = int(manifest["rows"]), int(manifest["exact_rows"])
+        keys = _read_array(gen / "rows.keys", np.dtype(np.uint8), rows * 32, files["rows.keys"])
+        keys = keys.reshape(rows, 32)
+        wids = _read_array(gen / "rows.wids", np.dtype("<u8"), rows, files["rows.wids"])
+        exps = _read_array(gen / "rows.exps", np.dtype("<f8"), rows, files["rows.exps"])
+        npd = _NP[config.dtype]
+        vec = _read_array(gen / "exact.vec", npd, exact_rows * dim, files["exact.vec"])
+        vec = vec.reshape(exact_rows, dim)
+        live = _read_array(gen / "exact.live", np.dtype(np.uint8), exact_rows, files["exact.live"])
+        if live.size and int(live.max()) > 1:
+            raise CorruptStoreError("exact.live holds values other than 0/1")
+        live_b = live.view(bool)
+        scale: npt.NDArray[np.float32] | None = None
+        if config.dtype == "int8":
+            scale = _read_array(
+                gen / "exact.scale", np.dtype("<f4"), exact_rows, files["exact.scale"]
+            )
+        spaces = SpaceSet(config, dim)
+        for part in manifest["partitions"]:
+            n, off = int(part["rows"]), int(part["offset"])
+            info = dict(part["index"])
+            if int(info["rows"]) != n or int(info["dim"]) != dim or info["dtype"] != config.dtype:
+                raise CorruptStoreError("a saved partition does not match the manifest")
+            if info["backend"] == "exact":
+                eo = int(part["exact_offset"])
+                index: Any = ExactIndex.from_arrays(
+                    dim,
+                    config.dtype,
+                    vec[eo : eo + n],
+                    live_b[eo : eo + n],
+                    None if scale is None else scale[eo : eo + n],
+                )
+            else:
+                stem = str(part["stem"])
+                for fname, digest in files.items():
+                    if fname.startswith(stem + ".") and _hash_file(gen / fname) != digest:
+                        raise CorruptStoreError(f"{fname} fails its checksum")
+                index = load_index(gen, stem, info)
+            space = Space(
+                int(part["pid"]),
+                str(part["namespace"]),
+                str(part["scope"]),
+                index,
+                (keys[off : off + n], wids[off : off + n], exps[off : off + n]),
+            )
+            spaces.adopt(space)
+        for namespace in spaces.namespaces():
+            spaces.rebuild_maps(namespace)
+        return spaces, {str(k): int(v) for k, v in manifest["watermarks"].items()}

@@ -1,0 +1,477 @@
+"""Index partitions: one ``VectorIndex`` per (namespace, context scope).
+
+Partitioning is how a search is filtered *before* it runs: a query only ever searches
+the partition of its own namespace and context, so another tenant's entries can neither
+be returned nor push a real hit out of the top-k. Each partition keeps, per row, the
+entry's key (32 bytes), write id and expiry in flat NumPy arrays; each namespace has one
+:class:`~nearcache.index.keymap.KeyMap` from key to (partition, row), because the store's
+change log and eviction reports name a key and a namespace but not a scope.
+
+Every method takes ``SpaceSet.lock``; callers that must order index changes with store
+writes hold their own write lock around both.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..index.factory import IndexConfig
+from ..index.keymap import KeyMap
+from ..index.protocol import VectorIndex
+
+__all__ = ["Candidate", "Space", "SpaceSet"]
+
+log = logging.getLogger(__name__)
+
+ROW_BITS = 40
+ROW_MASK = (1 << ROW_BITS) - 1
+NEVER = np.inf
+
+
+def _pack(pid: int, row: int) -> int:
+    return (pid << ROW_BITS) | row
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A row returned by a partition search (similarity is the index's estimate)."""
+
+    key: str
+    pid: int
+    row: int
+    similarity: float
+    expires_at: float
+    write_id: int
+
+
+class Space:
+    """One partition: its index plus per-row key, write id and expiry arrays."""
+
+    __slots__ = ("building", "exps", "index", "keys", "namespace", "pid", "scope", "wids")
+
+    def __init__(
+        self,
+        pid: int,
+        namespace: str,
+        scope: str,
+        index: VectorIndex,
+        arrays: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint64], npt.NDArray[np.float64]]
+        | None = None,
+    ) -> None:
+        self.pid = pid
+        self.namespace = namespace
+        self.scope = scope
+        self.index = index
+        if arrays is not None:
+            self.keys, self.wids, self.exps = arrays
+        else:
+            cap = max(16, index.rows_used)
+            self.keys = np.zeros((cap, 32), dtype=np.uint8)
+            self.wids = np.zeros(cap, dtype=np.uint64)
+            self.exps = np.full(cap, NEVER, dtype=np.float64)
+        self.building = False
+
+    def reserve(self, need: int) -> None:
+        cap = self.keys.shape[0]
+        if need <= cap:
+            return
+        new_cap = max(need, cap * 2)
+        n = self.index.rows_used
+        keys = np.zeros((new_cap, 32), dtype=np.uint8)
+        keys[:n] = self.keys[:n]
+        wids = np.zeros(new_cap, dtype=np.uint64)
+        wids[:n] = self.wids[:n]
+        exps = np.full(new_cap, NEVER, dtype=np.float64)
+        exps[:n] = self.exps[:n]
+        self.keys, self.wids, self.exps = keys, wids, exps
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.index.nbytes) + self.index.rows_used * (32 + 8 + 8)
+
+
+class SpaceSet:
+    """All partitions of a cache (see module docs)."""
+
+    def __init__(self, config: IndexConfig, dim: int | None) -> None:
+        self.lock = threading.RLock()
+        self.config = config
+        self.dim = dim
+        self._spaces: dict[tuple[str, str], Space] = {}
+        self._pids: dict[str, dict[int, Space]] = {}
+        self._next_pid: dict[str, int] = {}
+        self._maps: dict[str, KeyMap] = {}
+        self._builds: list[threading.Thread] = []
+        #: bumped on every change, so the owner knows when the index needs saving.
+        self.generation = 0
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _key_of(self, namespace: str) -> Callable[[int], bytes]:
+        pids = self._pids.setdefault(namespace, {})
+
+        def key_of(value: int) -> bytes:
+            space = pids[value >> ROW_BITS]
+            return bytes(space.keys[value & ROW_MASK].tobytes())
+
+        return key_of
+
+    def _map(self, namespace: str) -> KeyMap:
+        found = self._maps.get(namespace)
+        if found is None:
+            found = self._maps[namespace] = KeyMap(self._key_of(namespace))
+        return found
+
+    def _space(self, namespace: str, scope: str, backend: str | None = None) -> Space:
+        space = self._spaces.get((namespace, scope))
+        if space is None:
+            if self.dim is None:
+                raise RuntimeError("the index dimension is not known yet")
+            pid = self._next_pid.get(namespace, 0)
+            self._next_pid[namespace] = pid + 1
+            index = self.config.make(backend or self.config.initial(), self.dim)
+            space = Space(pid, namespace, scope, index)
+            self._spaces[(namespace, scope)] = space
+            self._pids.setdefault(namespace, {})[pid] = space
+        return space
+
+    def _forget_space(self, space: Space) -> None:
+        self._spaces.pop((space.namespace, space.scope), None)
+        pids = self._pids.get(space.namespace)
+        if pids is not None:
+            pids.pop(space.pid, None)
+
+    # -- reads -----------------------------------------------------------------------
+
+    def has(self, namespace: str, scope: str) -> bool:
+        space = self._spaces.get((namespace, scope))
+        return space is not None and len(space.index) > 0
+
+    def locate(self, namespace: str, key: str) -> tuple[Space, int] | None:
+        """(partition, row) of a live key."""
+        with self.lock:
+            m = self._maps.get(namespace)
+            if m is None:
+                return None
+            value = m.get(bytes.fromhex(key))
+            if value is None:
+                return None
+            return self._pids[namespace][value >> ROW_BITS], value & ROW_MASK
+
+    def write_id(self, namespace: str, key: str) -> int | None:
+        with self.lock:
+            found = self.locate(namespace, key)
+            return None if found is None else int(found[0].wids[found[1]])
+
+    def expires_at(self, namespace: str, key: str) -> float | None:
+        with self.lock:
+            found = self.locate(namespace, key)
+            return None if found is None else float(found[0].exps[found[1]])
+
+    def search(
+        self, namespace: str, scope: str, query: npt.NDArray[np.float32], k: int
+    ) -> list[Candidate]:
+        with self.lock:
+            space = self._spaces.get((namespace, scope))
+            if space is None or len(space.index) == 0:
+                return []
+            rows, sims = space.index.search(query, k)
+            if rows.size == 0:
+                return []
+            keys = space.keys[rows]
+            exps = space.exps[rows].tolist()
+            wids = space.wids[rows].tolist()
+            pid = space.pid
+        hexes = keys.tobytes().hex()
+        return [
+            Candidate(hexes[64 * i : 64 * i + 64], pid, int(r), float(s), e, int(w))
+            for i, (r, s, e, w) in enumerate(zip(rows.tolist(), sims.tolist(), exps, wids))
+        ]
+
+    def namespaces(self) -> list[str]:
+        with self.lock:
+            return sorted({ns for ns, _ in self._spaces})
+
+    def spaces(self, namespace: str | None = None) -> list[Space]:
+        with self.lock:
+            return [
+                s for (ns, _), s in self._spaces.items() if namespace is None or ns == namespace
+            ]
+
+    def live(self, namespace: str | None = None) -> int:
+        with self.lock:
+            return sum(len(s.index) for s in self.spaces(namespace))
+
+    def tombstones(self, namespace: str | None = None) -> int:
+        with self.lock:
+            return sum(s.index.tombstones for s in self.spaces(namespace))
+
+    def nbytes(self) -> int:
+        with self.lock:
+            maps = sum(m.nbytes for m in self._maps.values())
+            return maps + sum(s.nbytes for s in self._spaces.values())
+
+    def entries(self, namespace: str) -> Iterator[tuple[str, Space, int]]:
+        """(key, partition, row) of every live entry of a namespace (a snapshot)."""
+        with self.lock:
+            out: list[tuple[str, Space, int]] = []
+            for space in self.spaces(namespace):
+                rows = space.index.live_rows()
+                hexes = space.keys[rows].tobytes().hex()
+                out.extend((hexes[64 * i : 64 * i + 64], space, int(r)) for i, r in enumerate(rows))
+        yield from out
+
+    def mapped(self, namespace: str) -> int:
+        with self.lock:
+            m = self._maps.get(namespace)
+            return 0 if m is None else len(m)
+
+    # -- writes ------------------------------------------------------------------------
+
+    def upsert(
+        self,
+        namespace: str,
+        scope: str,
+        keys: Sequence[str],
+        vectors: npt.NDArray[np.float32],
+        write_ids: Sequence[int],
+        expires: Sequence[float | None],
+    ) -> None:
+        """Insert or replace entries of one partition (``vectors`` are unit length)."""
+        if not keys:
+            return
+        last = {k: i for i, k in enumerate(keys)}  # a key twice in one batch: last wins
+        if len(last) != len(keys):
+            idx = sorted(last.values())
+            keys = [keys[i] for i in idx]
+            vectors = vectors[idx]
+            write_ids = [write_ids[i] for i in idx]
+            expires = [expires[i] for i in idx]
+        with self.lock:
+            if self.dim is None:
+                self.dim = int(vectors.shape[1])
+            self._remove_locked(namespace, keys)
+            space = self._space(namespace, scope)
+            m = len(keys)
+            start = space.index.rows_used
+            rows = np.arange(start, start + m, dtype=np.int64)
+            space.reserve(start + m)
+            raw = bytes.fromhex("".join(keys))
+            space.keys[start : start + m] = np.frombuffer(raw, dtype=np.uint8).reshape(m, 32)
+            space.wids[start : start + m] = np.asarray(write_ids, dtype=np.uint64)
+            space.exps[start : start + m] = [NEVER if e is None else e for e in expires]
+            space.index.add(rows, vectors)
+            kmap = self._map(namespace)
+            for i in range(m):
+                kmap.set(raw[32 * i : 32 * i + 32], _pack(space.pid, start + i))
+            self.generation += 1
+            self._maybe_migrate(space)
+
+    def remove(self, namespace: str, keys: Sequence[str]) -> int:
+        with self.lock:
+            return self._remove_locked(namespace, keys)
+
+    def _remove_locked(self, namespace: str, keys: Sequence[str]) -> int:
+        kmap = self._maps.get(namespace)
+        if kmap is None or not len(kmap):
+            return 0
+        by_pid: dict[int, list[int]] = {}
+        for key in keys:
+            value = kmap.pop(bytes.fromhex(key))
+            if value is not None:
+                by_pid.setdefault(value >> ROW_BITS, []).append(value & ROW_MASK)
+        removed = 0
+        for pid, rows in by_pid.items():
+            space = self._pids[namespace][pid]
+            removed += space.index.remove(np.asarray(rows, dtype=np.int64))
+        if removed:
+            self.generation += 1
+        return removed
+
+    def drop_namespace(self, namespace: str) -> int:
+        with self.lock:
+            live = 0
+            for space in self.spaces(namespace):
+                live += len(space.index)
+                self._forget_space(space)
+            self._maps.pop(namespace, None)
+            self._pids.pop(namespace, None)
+            self.generation += 1
+            return live
+
+    def clear(self) -> None:
+        with self.lock:
+            self._spaces.clear()
+            self._pids.clear()
+            self._maps.clear()
+            self._next_pid.clear()
+            self.generation += 1
+
+    def load_namespace(
+        self,
+        namespace: str,
+        groups: dict[str, tuple[list[str], npt.NDArray[np.float32], list[int], list[float | None]]],
+    ) -> None:
+        """Replace a namespace's partitions with ``groups[scope] = (keys, vecs, wids, exps)``.
+
+        Large partitions start on the exact backend and move to HNSW in the background
+        under ``auto`` (the cache can answer at once instead of waiting for a build).
+        """
+        with self.lock:
+            self.drop_namespace(namespace)
+            for scope, (keys, vecs, wids, exps) in groups.items():
+                if keys:
+                    self.upsert(namespace, scope, keys, vecs, wids, exps)
+
+    def adopt(self, space: Space) -> None:
+        """Register a partition restored from disk (call ``rebuild_maps`` afterwards)."""
+        with self.lock:
+            self._spaces[(space.namespace, space.scope)] = space
+            self._pids.setdefault(space.namespace, {})[space.pid] = space
+            nxt = self._next_pid.get(space.namespace, 0)
+            self._next_pid[space.namespace] = max(nxt, space.pid + 1)
+
+    def rebuild_maps(self, namespace: str) -> None:
+        """Rebuild a namespace's key map from its partitions (after renumbering rows)."""
+        with self.lock:
+            parts_keys: list[npt.NDArray[np.uint8]] = []
+            parts_vals: list[npt.NDArray[np.int64]] = []
+            for space in self.spaces(namespace):
+                rows = space.index.live_rows()
+                parts_keys.append(space.keys[rows])
+                parts_vals.append((np.int64(space.pid) << ROW_BITS) | rows)
+            if parts_keys:
+                keys = np.concatenate(parts_keys)
+                vals = np.concatenate(parts_vals)
+            else:
+                keys = np.zeros((0, 32), dtype=np.uint8)
+                vals = np.zeros(0, dtype=np.int64)
+            self._pids.setdefault(namespace, {})
+            self._maps[namespace] = KeyMap.build(self._key_of(namespace), keys, vals)
+
+    # -- maintenance ---------------------------------------------------------------------
+
+    def compact(self) -> int:
+        """Rebuild every partition with tombstones at live size; return rows reclaimed."""
+        reclaimed = 0
+        with self.lock:
+            touched: set[str] = set()
+            for space in list(self._spaces.values()):
+                dead = space.index.tombstones
+                if not dead or space.building:
+                    continue
+                rows = space.index.live_rows()
+                if rows.size == 0:
+                    self._forget_space(space)
+                else:
+                    assert self.dim is not None
+                    vecs = space.index.get(rows)
+                    backend = self.config.wanted(int(rows.size))
+                    if self.config.backend == "auto" and space.index.backend == "hnsw":
+                        backend = (
+                            "hnsw" if rows.size >= self.config.auto_threshold // 2 else "exact"
+                        )
+                    index = self.config.make(backend, self.dim)
+                    index.add(np.arange(rows.size, dtype=np.int64), vecs)
+                    space.keys = np.ascontiguousarray(space.keys[rows])
+                    space.wids = np.ascontiguousarray(space.wids[rows])
+                    space.exps = np.ascontiguousarray(space.exps[rows])
+                    space.index = index
+                reclaimed += dead
+                touched.add(space.namespace)
+            for namespace in touched:
+                self.rebuild_maps(namespace)
+            if reclaimed:
+                self.generation += 1
+        return reclaimed
+
+    def _maybe_migrate(self, space: Space) -> None:
+        config = self.config
+        if (
+            config.backend != "auto"
+            or space.building
+            or space.index.backend != "exact"
+            or config.wanted(len(space.index)) != "hnsw"
+        ):
+            return
+        space.building = True
+        if not config.background_build:
+            self._migrate(space)
+            return
+        thread = threading.Thread(
+            target=self._migrate, args=(space,), name="nearcache-index-build", daemon=True
+        )
+        self._builds = [t for t in self._builds if t.is_alive()]
+        self._builds.append(thread)
+        thread.start()
+
+    def _migrate(self, space: Space) -> None:
+        """Move a partition from the exact index to HNSW, building outside the lock."""
+        try:
+            with self.lock:
+                old = space.index
+                rows = old.live_rows()
+                vecs = old.get(rows)
+                first = old.rows_used
+                assert self.dim is not None
+                dim = self.dim
+            new = self.config.make("hnsw", dim)
+            new.add(rows, vecs)
+            with self.lock:
+                if self._spaces.get((space.namespace, space.scope)) is not space or (
+                    space.index is not old
+                ):
+                    return  # dropped, compacted or rebuilt meanwhile
+                gone = rows[~old.is_live(rows)]
+                if gone.size:
+                    new.remove(gone)
+                if old.rows_used > first:
+                    extra = np.arange(first, old.rows_used, dtype=np.int64)
+                    extra = extra[old.is_live(extra)]
+                    if extra.size:
+                        new.add(extra, old.get(extra))
+                skip = getattr(new, "skip_to", None)
+                if skip is not None:
+                    skip(old.rows_used)
+                space.index = new
+                self.generation += 1
+                log.info(
+                    "partition %s/%s moved to HNSW at %d entries",
+                    space.namespace,
+                    space.scope[:8] or "-",
+                    len(new),
+                )
+        except Exception:
+            log.exception("building an HNSW index failed; the partition stays exact")
+        finally:
+            space.building = False
+
+    def join_builds(self, timeout: float | None = None) -> None:
+        """Wait for background index builds (never call while holding ``lock``)."""
+        for thread in list(self._builds):
+            thread.join(timeout)
+        self._builds = [t for t in self._builds if t.is_alive()]
+
+    def building(self) -> int:
+        return sum(1 for t in self._builds if t.is_alive())
+
+    def summary(self) -> dict[str, Any]:
+        with self.lock:
+            backends: dict[str, int] = {}
+            for space in self._spaces.values():
+                backends[space.index.backend] = backends.get(space.index.backend, 0) + 1
+            return {
+                "partitions": len(self._spaces),
+                "backends": backends,
+                "entries": sum(len(s.index) for s in self._spaces.values()),
+                "tombstones": sum(s.index.tombstones for s in self._spaces.values()),
+                "bytes": self.nbytes(),
+                "building": self.building(),
+            }

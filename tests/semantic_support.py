@@ -1,0 +1,154 @@
+"""Embedders, vectors and spawn-child workers for the semantic cache tests."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from helpers import hash_vector  # noqa: E402
+
+
+def angled(degrees: float, dim: int = 16, axis: int = 1) -> np.ndarray:
+    """A unit vector at ``degrees`` from e0 (towards e_axis): cosine to e0 = cos(angle)."""
+    v = np.zeros(dim, dtype=np.float32)
+    rad = math.radians(degrees)
+    v[0] = math.cos(rad)
+    v[axis] = math.sin(rad)
+    return v
+
+
+class TableEmbedder:
+    """Vectors from a table (texts are looked up as given), else a hashed bag of words.
+
+    Counts every text it embeds; ``fail`` makes it raise; ``bad`` makes it return NaN.
+    """
+
+    provider = "test"
+    kind = "dense"
+
+    def __init__(
+        self,
+        dim: int = 16,
+        table: dict[str, Any] | None = None,
+        *,
+        name: str = "table",
+        fail: bool = False,
+    ) -> None:
+        self.dim = dim
+        self.model = name
+        self.fingerprint = f"test/{name}@1;dim={dim}"
+        self.table = dict(table or {})
+        self.fail = fail
+        self.bad = False
+        self.calls: list[list[str]] = []
+        self._lock = threading.Lock()
+
+    def vector(self, text: str) -> np.ndarray:
+        if text in self.table:
+            return np.asarray(self.table[text], dtype=np.float32)
+        return hash_vector(text, self.dim)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            self.calls.append(list(texts))
+        if self.fail:
+            raise RuntimeError("embedder is down")
+        out = np.stack([self.vector(t) for t in texts])
+        if self.bad:
+            out[:, 0] = np.nan
+        return out
+
+    @property
+    def seen(self) -> list[str]:
+        with self._lock:
+            return [t for call in self.calls for t in call]
+
+
+class AsyncTableEmbedder(TableEmbedder):
+    async def embed(self, texts: Sequence[str]) -> np.ndarray:  # type: ignore[override]
+        import asyncio
+
+        await asyncio.sleep(0)
+        return TableEmbedder.embed(self, texts)
+
+
+def lowrank(n: int, dim: int, *, rank: int = 16, noise: float = 0.05, seed: int = 0) -> np.ndarray:
+    """Unit vectors near a random low-rank subspace (like real text embeddings)."""
+    rng = np.random.default_rng(seed)
+    basis = rng.standard_normal((rank, dim)).astype(np.float32)
+    x = rng.standard_normal((n, rank)).astype(np.float32) @ basis
+    x += noise * math.sqrt(rank) * rng.standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+# --------------------------------------------------------------------------- children
+
+
+def crash_writer(path: str, dim: int, conn: Connection) -> None:
+    """Put entries one by one (with explicit vectors), acking each after put returns.
+
+    The parent SIGKILLs this process at a random moment, so the index saved on close is
+    never written: the reopened cache must catch up from the store.
+    """
+    from nearcache import SemanticCache
+
+    cache = SemanticCache(path, TableEmbedder(dim), index_backend="exact")
+    i = 0
+    while True:
+        text = f"crash question {os.getpid()} {i}"
+        cache.put(text, f"answer {i}", embedding=hash_vector(text, dim))
+        conn.send(text)
+        i += 1
+
+
+def saving_writer(path: str, dim: int, first: int, conn: Connection) -> None:
+    """Put ``first`` entries, save the index, then keep putting until killed."""
+    from nearcache import SemanticCache
+
+    cache = SemanticCache(path, TableEmbedder(dim), index_backend="exact")
+    i = 0
+    while True:
+        text = f"saved question {os.getpid()} {i}"
+        cache.put(text, f"answer {i}", embedding=hash_vector(text, dim))
+        conn.send(text)
+        i += 1
+        if i == first:
+            cache.save_index()
+            conn.send("saved")
+
+
+def shared_peer(path: str, dim: int, conn: Connection) -> None:
+    """A second process on a shared store: applies commands from the parent's pipe."""
+    from nearcache import SemanticCache
+
+    cache = SemanticCache(
+        path, TableEmbedder(dim), multi_process_mode="shared", similarity_threshold=0.99
+    )
+    while True:
+        cmd = conn.recv()
+        op = cmd[0]
+        if op == "put":
+            cache.put(cmd[1], cmd[2], namespace=cmd[3])
+            conn.send("ok")
+        elif op == "get":
+            hit = cache.get(cmd[1], namespace=cmd[2])
+            conn.send(None if hit is None else (hit.response, hit.layer))
+        elif op == "delete":
+            conn.send(cache.delete(cmd[1], namespace=cmd[2]))
+        elif op == "clear":
+            conn.send(cache.clear())
+        elif op == "check":
+            conn.send(cache.check())
+        elif op == "stop":
+            cache.close()
+            conn.send("bye")
+            return
