@@ -9,6 +9,7 @@ needs the embedder the entries were made with.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import json
 import time
@@ -254,5 +255,10 @@ def calibrate(
     result = run_calibrate(
         cached, pairs, max_false_hit_rate=max_false_hit_rate, confidence=confidence
     )
-    data = result.as_dict() if hasattr(result, "as_dict") else dict(vars(result))
-    return {"store": store.url, "pairs": len(pairs), **data}
+    if hasattr(result, "as_dict"):
+        data = result.as_dict()
+    elif dataclasses.is_dataclass(result) and not isinstance(result, type):
+        data = dataclasses.asdict(result)
+    else:
+        data = dict(vars(result))
+    return {"store": store.url, "model": str(embedder.fingerprint), **data, "pairs": len(pairs)}

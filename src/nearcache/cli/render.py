@@ -255,6 +255,40 @@ def render_bench(data: dict[str, Any]) -> None:
 
 def render_calibration(data: dict[str, Any]) -> None:
     console = out_console()
-    keys = [k for k in data if k not in ("curve", "store")]
-    for key in keys:
-        console.print(f"{key}: {data[key]}")
+    threshold = data.get("threshold")
+    bound = data.get("max_false_hit_rate")
+    conf = data.get("confidence")
+    if threshold is None:
+        console.print(
+            f"no threshold keeps the false-hit rate under {bound} with {conf} confidence on "
+            f"{data.get('pairs')} pairs: collect more labeled pairs or accept a higher rate"
+        )
+    else:
+        console.print(
+            f"threshold {threshold:.4f}: false-hit rate {data.get('false_hit_rate'):.3f} "
+            f"(upper bound {data.get('upper_bound'):.3f} at {conf} confidence, limit {bound}), "
+            f"precision {data.get('precision'):.3f}, recall {data.get('recall'):.3f} "
+            f"on {data.get('pairs')} pairs ({data.get('positives')} positive)"
+        )
+    curve = data.get("curve") or []
+    if curve:
+        table = _table(
+            "precision / recall by threshold",
+            "threshold",
+            "hits",
+            "false hits",
+            "precision",
+            "recall",
+            "upper bound",
+        )
+        step = max(1, len(curve) // 15)
+        for point in curve[::step]:
+            table.add_row(
+                f"{point['threshold']:.4f}",
+                str(point["hits"]),
+                str(point["false_hits"]),
+                f"{point['precision']:.3f}",
+                f"{point['recall']:.3f}",
+                f"{point['upper_bound']:.3f}",
+            )
+        console.print(table)
