@@ -182,3 +182,24 @@ def test_thread_safe_embedding(emb: OnnxEmbedder) -> None:
         t.join()
     for got in results.values():
         np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_loads_after_the_ann_index_library() -> None:
+    """usearch's extension carries its own libstdc++: importing onnxruntime after it used
+    to crash the process, which made ``SemanticCache()`` with the default embedder
+    segfault on its first ``put``."""
+    pytest.importorskip("usearch")
+    code = (
+        "from nearcache.index.ann import usearch_available\n"
+        "assert usearch_available()\n"
+        "import nearcache\n"
+        "print(nearcache.default_embedder().embed(['after usearch']).shape)\n"
+        "from nearcache import SemanticCache\n"
+        "cache = SemanticCache(index_backend='hnsw')\n"
+        "cache.put('How do I make cache entries expire?', 'set a ttl')\n"
+        "hit = cache.get('how can I make cached entries expire?')\n"
+        "print(hit.layer if hit else 'miss')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["(1,", "384)", "semantic"]
