@@ -302,6 +302,34 @@ def test_llm_cache_async_roundtrip(tmp_path: Path) -> None:
 
 
 @needs_semantic
+def test_llm_cache_over_an_async_semantic_cache(tmp_path: Path) -> None:
+    from nearcache import AsyncSemanticCache
+    from nearcache.embedding.default import default_embedder
+
+    gens = [Generation(text="async answer")]
+
+    async def main() -> Any:
+        inner = AsyncSemanticCache(
+            embedder=default_embedder(), store=SQLiteStore(tmp_path / "a.db")
+        )
+        cache = NearcacheLLMCache(inner)
+        with pytest.raises(TypeError, match="alookup"):
+            cache.lookup("q", "llm")
+        await cache.aupdate("How do I make cache entries expire?", "llm", gens)
+        exact = await cache.alookup("How do I make cache entries expire?", "llm")
+        paraphrase = await cache.alookup("how do i make cache entries expire", "llm")
+        other = await cache.alookup("How do I make cache entries expire?", "other-llm")
+        await cache.aclear()
+        cleared = await cache.alookup("How do I make cache entries expire?", "llm")
+        await inner.close()
+        return exact, paraphrase, other, cleared
+
+    exact, paraphrase, other, cleared = asyncio.run(main())
+    assert exact == gens and paraphrase == gens
+    assert other is None and cleared is None
+
+
+@needs_semantic
 def test_llm_cache_works_with_a_langchain_model(tmp_path: Path) -> None:
     from langchain_core.globals import set_llm_cache
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
