@@ -184,10 +184,10 @@ def test_client_errors_are_not_retried(api: tuple[FakeAPI, str]) -> None:
 def test_a_slow_response_times_out_and_is_retried(api: tuple[FakeAPI, str]) -> None:
     state, url = api
     state.script = ["slow"]
-    emb = client(url, timeout=0.15)
+    emb = client(url, timeout=0.2)
     got = emb.embed(["patience"])
     np.testing.assert_allclose(got[0], vector_for("patience"), rtol=1e-6)
-    assert emb.retries == 1
+    assert emb.retries >= 1  # the slow reply (0.6 s) always times out; a busy machine may add more
 
 
 def test_unreachable_server_fails_with_a_clear_error() -> None:
