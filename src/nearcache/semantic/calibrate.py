@@ -95,13 +95,15 @@ def beta_ppf(p: float, a: float, b: float) -> float:
     if p == 1.0:
         return 1.0
     lo, hi = 0.0, 1.0
-    for _ in range(200):
+    for _ in range(1100):  # relative precision, so tiny quantiles are exact too
         mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:
+            break
         if betainc(a, b, mid) < p:
             lo = mid
         else:
             hi = mid
-        if hi - lo < 1e-14:
+        if hi - lo <= 1e-15 * hi:
             break
     return 0.5 * (lo + hi)
 

@@ -278,17 +278,17 @@ def read_checkpoint(
         if not names:
             raise CheckpointError("the archive is empty")
         manifest = _read_manifest(work / "manifest.json")
-        want_fp = str(manifest.get("fingerprint") or "")
-        if fingerprint and want_fp and fingerprint != want_fp:
-            raise FingerprintMismatchError(
-                f"checkpoint was made with embedder {want_fp!r}, not {fingerprint!r}"
-            )
         mdim = manifest.get("dim")
         if dim is not None and mdim is not None and int(mdim) != dim:
             raise DimensionMismatchError(
                 f"checkpoint holds {mdim}-d vectors, the embedder makes {dim}-d",
                 expected=dim,
                 got=int(mdim),
+            )
+        want_fp = str(manifest.get("fingerprint") or "")
+        if fingerprint and want_fp and fingerprint != want_fp:
+            raise FingerprintMismatchError(
+                f"checkpoint was made with embedder {want_fp!r}, not {fingerprint!r}"
             )
         algorithm = manifest.get("hash_algorithm")
         if algorithm != HASH_ALGORITHM:

@@ -1,0 +1,155 @@
+"""calibrate(): the Beta quantile, Clopper–Pearson bounds and the threshold choice."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nearcache import InvalidInputError, SemanticCache, calibrate
+from nearcache.semantic.calibrate import beta_ppf, betainc, clopper_pearson_upper
+from semantic_support import AsyncTableEmbedder, TableEmbedder, angled
+
+# -- the incomplete beta function and its quantile ------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.floats(0.2, 60),
+    b=st.floats(0.2, 60),
+    p=st.floats(0.001, 0.999),
+)
+def test_ppf_inverts_betainc(a: float, b: float, p: float) -> None:
+    x = beta_ppf(p, a, b)
+    assert 0.0 <= x <= 1.0
+    assert betainc(a, b, x) == pytest.approx(p, abs=1e-9)
+
+
+@given(b=st.floats(0.1, 200), x=st.floats(0.0, 1.0), a=st.floats(0.1, 200))
+def test_betainc_closed_forms(b: float, x: float, a: float) -> None:
+    # I_x(1, b) = 1 - (1 - x)^b ; I_x(a, 1) = x^a ; symmetry I_x(a, b) = 1 - I_{1-x}(b, a)
+    assert betainc(1.0, b, x) == pytest.approx(1 - (1 - x) ** b, abs=1e-10)
+    assert betainc(a, 1.0, x) == pytest.approx(x**a, abs=1e-10)
+    assert betainc(a, b, x) == pytest.approx(1 - betainc(b, a, 1 - x), abs=1e-10)
+
+
+def test_known_values() -> None:
+    assert betainc(2, 3, 0.4) == pytest.approx(0.5248, abs=1e-12)  # 1 - 0.6^4 - 4*0.4*0.6^3
+    assert betainc(5, 5, 0.5) == pytest.approx(0.5, abs=1e-12)
+    assert beta_ppf(0.95, 2, 2) == pytest.approx(0.8646496, abs=1e-6)
+    assert beta_ppf(0.5, 3, 3) == pytest.approx(0.5, abs=1e-12)
+    assert beta_ppf(0.0, 2, 5) == 0.0 and beta_ppf(1.0, 2, 5) == 1.0
+    with pytest.raises(InvalidInputError):
+        betainc(0, 1, 0.5)
+    with pytest.raises(InvalidInputError):
+        beta_ppf(1.5, 1, 1)
+
+
+@pytest.mark.parametrize("n", [1, 3, 10, 100, 1000])
+def test_zero_failures_rule_of_three(n: int) -> None:
+    # With no failures the exact bound is 1 - (1 - c)^(1/n) (about 3/n at 95%).
+    assert clopper_pearson_upper(0, n, 0.95) == pytest.approx(1 - 0.05 ** (1 / n), abs=1e-9)
+
+
+def test_clopper_pearson_bounds_cover_the_rate() -> None:
+    assert clopper_pearson_upper(5, 5, 0.95) == 1.0
+    assert clopper_pearson_upper(0, 0, 0.95) == 1.0
+    ub = clopper_pearson_upper(10, 100, 0.95)
+    # Independent check: the p at which P(X <= 10 | n=100, p) falls to 5%, by bisection
+    # on the exact binomial sum.
+    lo, hi = 0.0, 1.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        cdf = sum(math.comb(100, i) * mid**i * (1 - mid) ** (100 - i) for i in range(11))
+        lo, hi = (mid, hi) if cdf > 0.05 else (lo, mid)
+    assert ub == pytest.approx(lo, abs=1e-9)
+    # More confidence, or fewer trials at the same rate, means a wider bound.
+    assert clopper_pearson_upper(10, 100, 0.99) > ub > clopper_pearson_upper(100, 1000, 0.95)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 200), data=st.data())
+def test_bound_is_monotone_in_failures(n: int, data: st.DataObject) -> None:
+    k = data.draw(st.integers(0, n - 1))
+    assert clopper_pearson_upper(k, n, 0.9) <= clopper_pearson_upper(k + 1, n, 0.9) + 1e-12
+    assert clopper_pearson_upper(k, n, 0.9) >= k / n
+
+
+# -- calibrate ------------------------------------------------------------------------------------
+
+
+def test_calibrate_on_scores_picks_the_lowest_safe_threshold() -> None:
+    rng = np.random.default_rng(0)
+    pos = rng.uniform(0.85, 1.0, 400)
+    neg = rng.uniform(0.4, 0.9, 400)  # negatives overlap the positives below 0.9
+    pairs = [(float(s), True) for s in pos] + [(float(s), False) for s in neg]
+    result = calibrate(None, pairs, max_false_hit_rate=0.05, confidence=0.95)
+    assert result.threshold is not None
+    assert result.upper_bound is not None and result.upper_bound <= 0.05
+    assert result.pairs == 800 and result.positives == 400
+    # Every lower threshold on the curve fails the bound; the chosen one is on the curve.
+    chosen = [p for p in result.curve if p.threshold == result.threshold]
+    assert chosen and chosen[0].upper_bound <= 0.05
+    assert all(p.upper_bound > 0.05 for p in result.curve if p.threshold < result.threshold)
+    thresholds = [p.threshold for p in result.curve]
+    assert thresholds == sorted(thresholds)
+    recalls = [p.recall for p in result.curve]
+    assert recalls == sorted(recalls, reverse=True)  # a higher threshold never finds more
+    assert result.recall is not None and 0.5 < result.recall <= 1.0
+    assert result.precision == pytest.approx(1 - result.false_hit_rate)  # type: ignore[operator]
+
+
+def test_calibrate_says_when_no_threshold_is_safe() -> None:
+    pairs = [(0.9, True), (0.9, False), (0.8, True)]
+    result = calibrate(None, pairs, max_false_hit_rate=0.01)
+    assert result.threshold is None and result.curve
+    with pytest.raises(InvalidInputError):
+        result.apply(SemanticCache(embedder=TableEmbedder(4)))
+
+
+def test_calibrate_with_an_embedder_and_with_a_cache() -> None:
+    table = {"q": angled(0), "same": angled(10), "close": angled(25), "other": angled(80)}
+    pairs = [("q", "same", True)] * 30 + [("q", "other", False)] * 30 + [("q", "close", False)] * 3
+    by_embedder = calibrate(TableEmbedder(16, table), pairs, max_false_hit_rate=0.2)
+    assert by_embedder.threshold == pytest.approx(math.cos(math.radians(10)), abs=1e-5)
+    cache = SemanticCache(embedder=TableEmbedder(16, table))
+    by_cache = calibrate(cache, pairs, max_false_hit_rate=0.2)
+    assert by_cache.threshold == pytest.approx(by_embedder.threshold)  # type: ignore[arg-type]
+    by_cache.apply(cache)
+    assert cache.similarity_threshold == pytest.approx(by_cache.threshold)  # type: ignore[arg-type]
+    cache.close()
+    conf = SemanticCache(embedder=TableEmbedder(16, table), confidence_fn=lambda q, h: h.similarity / 2)
+    halved = calibrate(conf, pairs, max_false_hit_rate=0.2)
+    assert halved.threshold == pytest.approx(by_embedder.threshold / 2)  # type: ignore[operator]
+    conf.close()
+
+
+def test_calibrate_with_an_async_embedder_outside_a_loop() -> None:
+    table = {"a": angled(0), "b": angled(5)}
+    result = calibrate(AsyncTableEmbedder(16, table), [("a", "b", True)] * 60, max_false_hit_rate=0.1)
+    assert result.threshold == pytest.approx(math.cos(math.radians(5)), abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("pairs", "kw"),
+    [
+        ([], {"max_false_hit_rate": 0.1}),
+        ([(0.5, True)], {"max_false_hit_rate": 0.0}),
+        ([(0.5, True)], {"max_false_hit_rate": 0.1, "confidence": 1.0}),
+        ([(0.5, "yes")], {"max_false_hit_rate": 0.1}),
+        ([(float("nan"), True)], {"max_false_hit_rate": 0.1}),
+    ],
+)
+def test_calibrate_bad_input(pairs: list[tuple[object, ...]], kw: dict[str, float]) -> None:
+    with pytest.raises(InvalidInputError):
+        calibrate(None, pairs, **kw)
+
+
+def test_calibrate_bad_pairs_for_an_embedder() -> None:
+    with pytest.raises(InvalidInputError):
+        calibrate(TableEmbedder(4), [("a", "b", "yes")], max_false_hit_rate=0.1)
+    with pytest.raises(InvalidInputError):
+        calibrate(TableEmbedder(4), [("a", 3, True)], max_false_hit_rate=0.1)

@@ -1,0 +1,231 @@
+"""Vector index backends, the key map and index partitions."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nearcache import MissingExtraError
+from nearcache.index import ExactIndex, KeyMap, VectorIndex, new_index
+from nearcache.index.factory import IndexConfig, load_index
+from nearcache.index.protocol import unit_rows
+from nearcache.semantic.spaces import SpaceSet
+
+BACKENDS = ["exact", "hnsw", "faiss"]
+DTYPES = ["float32", "float16", "int8"]
+
+
+def rand_unit(n: int, dim: int, seed: int = 0) -> np.ndarray:
+    return unit_rows(np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_backend_contract(backend: str, dtype: str, tmp_path: Path) -> None:
+    x = rand_unit(200, 24)
+    index = new_index(backend, 24, dtype, None)
+    assert isinstance(index, VectorIndex)
+    assert (index.backend, index.dim, index.dtype) == (backend, 24, dtype)
+    index.add(np.arange(150, dtype=np.int64), x[:150])
+    index.add(np.arange(150, 200, dtype=np.int64), x[150:])
+    assert len(index) == 200 and index.rows_used == 200 and index.tombstones == 0
+    for i in (0, 77, 199):
+        rows, sims = index.search(x[i], 3)
+        assert rows[0] == i and sims[0] == pytest.approx(1.0, abs=0.02)
+        assert list(sims) == sorted(sims, reverse=True)
+    assert index.remove(np.array([77, 78, 78, 500])) == 2
+    assert index.remove(np.array([77])) == 0
+    assert len(index) == 198 and index.tombstones == 2
+    rows, _ = index.search(x[77], 5)
+    assert 77 not in rows and 78 not in rows
+    assert list(index.is_live(np.array([76, 77, 78, 79, 999]))) == [True, False, False, True, False]
+    assert list(index.live_rows()[74:78]) == [74, 75, 76, 79]
+    tol = {"float32": 1e-6, "float16": 2e-3, "int8": 1e-2}[dtype]
+    assert np.abs(index.get(np.array([5, 6])) - x[5:7]).max() < tol
+    assert index.nbytes > 0
+    names = index.save(tmp_path, "p0")
+    assert all((tmp_path / n).exists() for n in names)
+    if backend != "exact":
+        loaded = load_index(tmp_path, "p0", index.info())
+        assert len(loaded) == 198 and loaded.rows_used == 200
+        assert loaded.search(x[10], 1)[0][0] == 10
+        assert 77 not in loaded.search(x[77], 5)[0]
+
+
+def test_exact_rows_must_be_appended_in_order() -> None:
+    index = ExactIndex(4)
+    with pytest.raises(ValueError):
+        index.add(np.array([1]), np.ones((1, 4), np.float32))
+    index.add(np.array([0, 1]), rand_unit(2, 4))
+    with pytest.raises(ValueError):
+        index.add(np.array([3]), rand_unit(1, 4))
+    with pytest.raises(ValueError):
+        ExactIndex(0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_exact_scores_match_a_float64_reference(dtype: str) -> None:
+    x = rand_unit(5000, 32, seed=2)  # spans several conversion blocks
+    index = ExactIndex(32, dtype)
+    index.add(np.arange(5000), x)
+    q = rand_unit(1, 32, seed=9)[0]
+    ref = x.astype(np.float64) @ q.astype(np.float64)
+    tol = {"float32": 1e-5, "float16": 2e-3, "int8": 2e-2}[dtype]
+    assert np.abs(index.scores(q) - ref).max() < tol
+    rows, sims = index.search(q, 10)
+    assert set(rows[:3]) <= set(np.argsort(-ref)[:6])
+
+
+def test_exact_round_trip_through_files(tmp_path: Path) -> None:
+    for dtype in DTYPES:
+        index = ExactIndex(8, dtype)
+        index.add(np.arange(30), rand_unit(30, 8))
+        index.remove(np.array([4]))
+        index.save(tmp_path, dtype)
+        again = ExactIndex.load(tmp_path, dtype, index.info())
+        assert len(again) == 29 and np.array_equal(again.live_rows(), index.live_rows())
+        assert np.array_equal(again.get(np.array([3])), index.get(np.array([3])))
+        (tmp_path / f"{dtype}.vec").write_bytes(b"short")
+        with pytest.raises(Exception, match="wrong size"):
+            ExactIndex.load(tmp_path, dtype, index.info())
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(50, 1500),
+    dim=st.sampled_from([8, 16, 32, 64]),
+    seed=st.integers(0, 2**31),
+    backend=st.sampled_from(["hnsw", "faiss"]),
+)
+def test_ann_top1_agrees_with_exact_on_random_data(n: int, dim: int, seed: int, backend: str) -> None:
+    x = rand_unit(n, dim, seed)
+    q = rand_unit(100, dim, seed + 1)
+    exact = ExactIndex(dim)
+    exact.add(np.arange(n), x)
+    ann = new_index(backend, dim, "float32", None)
+    ann.add(np.arange(n), x)
+    agree = 0
+    for v in q:
+        e_rows, e_sims = exact.search(v, 1)
+        a_rows, a_sims = ann.search(v, 1)
+        # Ties (equal similarity) count as agreement.
+        agree += int(a_rows[0] == e_rows[0] or abs(float(a_sims[0]) - float(e_sims[0])) < 1e-6)
+    assert agree >= 99
+
+
+def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_ann(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith(("usearch", "faiss")):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ann)
+    with pytest.raises(MissingExtraError, match=r"nearcache\[ann\]"):
+        IndexConfig("hnsw", "float32", None)
+    with pytest.raises(MissingExtraError, match=r"nearcache\[faiss\]"):
+        IndexConfig("faiss", "float32", None)
+    auto = IndexConfig("auto", "float32", None)
+    assert auto.wanted(10**9) == "exact"  # auto falls back to exact without the extra
+
+
+def test_auto_threshold_choice() -> None:
+    config = IndexConfig("auto", "float32", {"auto_threshold": 100})
+    assert config.initial() == "exact"
+    assert config.wanted(99) == "exact" and config.wanted(100) == "hnsw"
+    assert IndexConfig("faiss", "int8", None).wanted(1) == "faiss"
+    with pytest.raises(ValueError):
+        IndexConfig("auto", "float32", {"auto_threshold": 0})
+
+
+# -- KeyMap --------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["set", "pop"]), st.integers(0, 3000), st.integers(0, 10**6)), max_size=400))
+def test_keymap_behaves_like_a_dict(ops: list[tuple[str, int, int]]) -> None:
+    # Keys share their first 8 bytes in pairs, so prefix collisions are exercised.
+    def key(i: int) -> bytes:
+        return (i // 2).to_bytes(8, "little") + i.to_bytes(24, "little")
+
+    owner: dict[int, bytes] = {}
+    model: dict[bytes, int] = {}
+    kmap = KeyMap(lambda v: owner[v])
+    for op, i, v in ops:
+        k = key(i)
+        if op == "set":
+            value = v * 4000 + i  # distinct value per key, so key_of can resolve it
+            owner[value] = k
+            kmap.set(k, value)
+            model[k] = value
+        else:
+            assert kmap.pop(k) == model.pop(k, None)
+        assert len(kmap) == len(model)
+    for k, v in model.items():
+        assert kmap.get(k) == v
+    assert sorted(kmap.values()) == sorted(model.values())
+    assert kmap.get(key(999_999)) is None
+
+
+def test_keymap_merges_into_sorted_arrays() -> None:
+    n = 50_000
+    keys = np.random.default_rng(0).integers(0, 256, size=(n, 32), dtype=np.uint8)
+    owner = {i: keys[i].tobytes() for i in range(n)}
+    kmap = KeyMap.build(lambda v: owner[v], keys[:40_000], np.arange(40_000, dtype=np.int64))
+    for i in range(40_000, n):
+        kmap.set(owner[i], i)
+    assert len(kmap._recent) < 10_000  # merged at least once
+    assert all(kmap.get(owner[i]) == i for i in range(0, n, 7))
+    assert kmap.pop(owner[10]) == 10 and kmap.get(owner[10]) is None
+    assert kmap.nbytes < n * 40  # a dict of 32-byte keys would take ~150 bytes each
+
+
+# -- partitions ------------------------------------------------------------------------------
+
+
+def key(i: int) -> str:
+    return f"{i:064x}"
+
+
+def test_spaces_compaction_keeps_every_live_key() -> None:
+    spaces = SpaceSet(IndexConfig("exact", "float32", None), 8)
+    x = rand_unit(100, 8)
+    spaces.upsert("ns", "", [key(i) for i in range(60)], x[:60], list(range(60)), [None] * 60)
+    spaces.upsert("ns", "s2", [key(i) for i in range(60, 100)], x[60:], list(range(40)), [5.0] * 40)
+    assert spaces.remove("ns", [key(i) for i in range(0, 60, 3)]) == 20
+    spaces.upsert("ns", "", [key(1)], x[1:2], [999], [None])  # a replacement tombstones too
+    assert spaces.tombstones() == 21 and spaces.live() == 80
+    assert spaces.compact() == 21
+    assert spaces.tombstones() == 0 and spaces.live() == 80 and spaces.mapped("ns") == 80
+    assert spaces.write_id("ns", key(1)) == 999
+    assert spaces.expires_at("ns", key(70)) == 5.0
+    cand = spaces.search("ns", "", x[4], 1)[0]
+    assert cand.key == key(4) and cand.similarity == pytest.approx(1.0, abs=1e-5)
+    assert spaces.search("ns", "s2", x[4], 1)[0].key != key(4)
+    spaces.remove("ns", [key(i) for i in range(60, 100)])
+    assert spaces.compact() == 40 and len(spaces.spaces("ns")) == 1
+
+
+def test_spaces_background_migration_catches_up() -> None:
+    config = IndexConfig("auto", "float32", {"auto_threshold": 50})
+    spaces = SpaceSet(config, 8)
+    x = rand_unit(200, 8)
+    for i in range(120):  # the build starts at 50 and runs while rows keep coming
+        spaces.upsert("ns", "", [key(i)], x[i : i + 1], [i], [None])
+        if i % 10 == 0:
+            spaces.remove("ns", [key(i // 2)])
+    spaces.join_builds()
+    space = spaces.spaces("ns")[0]
+    assert space.index.backend == "hnsw" and not space.building
+    live = {k for k, _, _ in spaces.entries("ns")}
+    expected = {key(i) for i in range(120)} - {key(i // 2) for i in range(0, 120, 10)}
+    assert live == expected
+    for i in (1, 99, 119):
+        assert spaces.search("ns", "", x[i], 1)[0].key == key(i)
