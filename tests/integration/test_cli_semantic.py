@@ -63,6 +63,14 @@ def test_stats_and_inspect_show_semantic_namespaces(filled: Path) -> None:
     assert any(table == "semantic" for table, _ in rows)
     info = nc_json("inspect", "--store", url)
     assert info["semantic"] and all(ns["entries"] >= 1 for ns in info["semantic"])
+    sem = info["semantic_cache"]
+    assert (sem["dim"], sem["dtype"]) == (64, "float32")
+    assert sem["fingerprint"] == HashEmbedder().fingerprint
+    assert sem["tombstones"] >= 0 and sem["index_entries"] >= 20
+    (faq,) = [ns for ns in info["semantic"] if ns["namespace"] == "faq"]
+    assert faq["entries"] == 20 and faq["partitions"] >= 1
+    wrong = nc_json("inspect", "--store", url, model="default")
+    assert "error" in wrong["semantic_cache"] and wrong["semantic"]
 
 
 def test_export_import_roundtrip_and_refusals(filled: Path, tmp_path: Path) -> None:

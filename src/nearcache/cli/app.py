@@ -58,6 +58,18 @@ ModelOpt = Annotated[
 ]
 
 
+SemanticModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="The embedder the semantic entries were made with (only needed when the store "
+        "holds semantic entries). Default: $NEARCACHE_MODEL or 'default'.",
+        show_default=False,
+    ),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"nearcache {__version__}")
@@ -208,26 +220,15 @@ def inspect(
         str | None, typer.Option("--namespace", "-n", help="Only this namespace.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Oldest items listed.")] = 5,
+    model: SemanticModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Namespaces, dimensions, dtypes, embedder fingerprints and the oldest items."""
     from . import ops, render
 
     with ops.opened(store) as st:
-        data = ops.inspect(st, namespace=namespace, limit=limit)
+        data = ops.inspect(st, namespace=namespace, limit=limit, model=model)
     render.emit(data, as_json, render.render_inspect)
-
-
-SemanticModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        "-m",
-        help="The embedder the semantic entries were made with (only needed when the store "
-        "holds semantic entries). Default: $NEARCACHE_MODEL or 'default'.",
-        show_default=False,
-    ),
-]
 
 
 @app.command()

@@ -112,20 +112,66 @@ def stats(store: Store) -> dict[str, Any]:
     return {"store": store.url, "namespaces": rows, "total": total}
 
 
-def inspect(store: Store, *, namespace: str | None = None, limit: int = 5) -> dict[str, Any]:
-    """Layout, fingerprints and oldest items of embedding namespaces; sizes of the rest."""
+def _semantic_details(store: Store, model: str | None) -> dict[str, Any]:
+    """Index health and per-namespace figures of the semantic cache, or why not."""
+    try:
+        sem = _semantic_cache(store, model)
+    except NearcacheError as exc:
+        return {"error": " ".join(str(exc).split()) + " (pass the --model it was made with)"}
+    if sem is None:
+        return {}
+    try:
+        health = sem.health()
+        index = health.get("index", {}) if isinstance(health, dict) else {}
+        per_ns: dict[str, Any] = {}
+        for ns in sem.list_namespaces():
+            st = sem.stats(ns)
+            data = st.as_dict() if hasattr(st, "as_dict") else dict(vars(st))
+            per_ns[ns] = {
+                k: data.get(k) for k in ("partitions", "index_entries", "tombstones", "index_bytes")
+            }
+        return {
+            "fingerprint": str(sem.embedder.fingerprint),
+            "dim": index.get("dim"),
+            "dtype": index.get("dtype"),
+            "backends": index.get("backends"),
+            "partitions": index.get("partitions"),
+            "index_entries": index.get("entries"),
+            "tombstones": index.get("tombstones"),
+            "in_sync": index.get("in_sync"),
+            "namespaces": per_ns,
+        }
+    finally:
+        sem.close()
+
+
+def inspect(
+    store: Store, *, namespace: str | None = None, limit: int = 5, model: str | None = None
+) -> dict[str, Any]:
+    """Layout, fingerprints and oldest items of embedding namespaces; the semantic
+    cache's index (opened with ``model``) and sizes; files recorded by ``embed``."""
     cache = EmbeddingCache(store)
     out: dict[str, Any] = {"store": store.url, "embedding": [], "semantic": [], "corpus": []}
     for ns in sorted(store.namespaces("embedding")):
         if namespace is not None and ns != namespace:
             continue
         out["embedding"].append(cache.inspect(ns, limit=limit))
-    for ns in sorted(store.namespaces("semantic")):
+    semantic_names = sorted(store.namespaces("semantic"))
+    details = _semantic_details(store, model) if semantic_names else {}
+    if details:
+        out["semantic_cache"] = {k: v for k, v in details.items() if k != "namespaces"}
+    for ns in semantic_names:
         if namespace is not None and ns != namespace:
             continue
         info = store.info("semantic", ns)
         out["semantic"].append(
-            {"namespace": ns, "entries": info.entries, "bytes": info.bytes, "version": info.version}
+            {
+                "namespace": ns,
+                "entries": info.entries,
+                "bytes": info.bytes,
+                "version": info.version,
+                **details.get("namespaces", {}).get(ns, {}),
+            }
         )
     for ns in sorted(store.namespaces(KV_TABLE)):
         if not ns.startswith(CORPUS_PREFIX):

@@ -192,11 +192,40 @@ def render_inspect(data: dict[str, Any]) -> None:
             )
         table.columns[1].justify = "left"
         console.print(table)
+    sem = data.get("semantic_cache")
+    if sem:
+        table = _table("semantic cache", "", "", header=False)
+        if "error" in sem:
+            table.add_row("cannot open", sem["error"])
+        else:
+            table.add_row("fingerprint", str(sem.get("fingerprint")))
+            table.add_row("dim / dtype", f"{sem.get('dim')} / {sem.get('dtype')}")
+            table.add_row("index", f"{sem.get('backends')}, in sync: {sem.get('in_sync')}")
+            table.add_row(
+                "rows",
+                f"{sem.get('index_entries')} in {sem.get('partitions')} partitions, "
+                f"{sem.get('tombstones')} tombstones",
+            )
+        table.columns[1].justify = "left"
+        console.print(table)
     if data["semantic"]:
-        table = _table("semantic namespaces", "namespace", "entries", "bytes", "version")
+        table = _table(
+            "semantic namespaces",
+            "namespace",
+            "entries",
+            "bytes",
+            "partitions",
+            "tombstones",
+            "version",
+        )
         for ns in data["semantic"]:
             table.add_row(
-                ns["namespace"], f"{ns['entries']:,}", fmt_bytes(ns["bytes"]), str(ns["version"])
+                ns["namespace"],
+                f"{ns['entries']:,}",
+                fmt_bytes(ns["bytes"]),
+                str(ns.get("partitions", "-")),
+                str(ns.get("tombstones", "-")),
+                str(ns["version"]),
             )
         console.print(table)
     if data["corpus"]:
