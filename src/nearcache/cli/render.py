@@ -1,0 +1,323 @@
+"""Human output of the CLI: rich tables, the embed progress bar and summaries."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .common import err_console, fmt_bytes, fmt_seconds, out_console, print_json
+
+if TYPE_CHECKING:
+    from rich.progress import Task
+    from rich.text import Text
+
+    from .corpus import EmbedSummary, Match
+
+__all__ = [
+    "embed_progress",
+    "emit",
+    "render_bench",
+    "render_calibration",
+    "render_counts",
+    "render_embed_summary",
+    "render_inspect",
+    "render_search",
+    "render_stats",
+]
+
+
+def emit(data: dict[str, Any], as_json: bool, human: Callable[[dict[str, Any]], None]) -> None:
+    """JSON on stdout with ``--json``, else the human rendering."""
+    if as_json:
+        print_json(data)
+    else:
+        human(data)
+
+
+def _table(title: str | None = None, *columns: str, header: bool = True) -> Any:
+    from rich.table import Table
+
+    table = Table(
+        title=title, title_justify="left", show_edge=False, pad_edge=False, show_header=header
+    )
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i == 0 else "right")
+    return table
+
+
+@contextlib.contextmanager
+def embed_progress(
+    *, enabled: bool
+) -> Iterator[tuple[Callable[[int], None], Callable[[int, int], None]]]:
+    """A rich progress bar over distinct chunks, with chunks/s, on stderr.
+
+    Disabled (no-op callbacks) when ``enabled`` is false or stderr is not a terminal, so
+    logs and pipes stay clean.
+    """
+    console = err_console()
+    if not enabled or not (console.is_terminal or os.environ.get("NEARCACHE_FORCE_PROGRESS")):
+        yield (lambda total: None), (lambda done, total: None)
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            if not speed and task.elapsed:
+                speed = task.completed / task.elapsed
+            return Text(f"{speed:,.1f} chunks/s" if speed else "- chunks/s", style="cyan")
+
+    progress = Progress(
+        TextColumn("[bold]embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+    task_id: list[Any] = []
+
+    def on_total(total: int) -> None:
+        task_id.append(progress.add_task("embedding", total=total))
+
+    def on_progress(done: int, total: int) -> None:
+        if task_id:
+            progress.update(task_id[0], completed=done, total=total)
+
+    with progress:
+        yield on_total, on_progress
+
+
+def render_embed_summary(s: EmbedSummary) -> None:
+    table = _table("nearcache embed", "", "", header=False)
+    skipped = ", ".join(f"{n} {reason}" for reason, n in s.skipped.items()) or "0"
+    rows = [
+        (
+            "Files",
+            f"{s.files:,}  ({s.changed_files:,} new or changed, {s.removed_files:,} removed)",
+        ),
+        ("Skipped", skipped),
+        ("Ignored (.gitignore)", f"{s.ignored:,}"),
+        ("Chunks", f"{s.chunks:,}"),
+        ("Unique chunks", f"{s.unique_chunks:,}"),
+        ("Cache hits", f"{s.cache_hits:,}"),
+        ("Embedded", f"{s.embedded:,}"),
+        ("Elapsed", f"{fmt_seconds(s.elapsed_s)}  (model load {fmt_seconds(s.model_load_s)})"),
+        ("Throughput", f"{s.throughput_chunks_per_s:,.1f} chunks/s"),
+        (
+            "Est. time saved",
+            "n/a" if s.time_saved_s is None else f"{fmt_seconds(s.time_saved_s)}",
+        ),
+        ("Namespace", s.namespace),
+        ("Store", s.store),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    table.columns[1].justify = "left"
+    out_console().print(table)
+
+
+def render_search(query: str, matches: list[Match], counts: dict[str, int]) -> None:
+    from rich.text import Text
+
+    console = out_console()
+    console.print(
+        Text(
+            f"{len(matches)} best of {counts['chunks']:,} chunks in {counts['files']:,} files",
+            style="bold",
+        )
+    )
+    cwd = os.getcwd()
+    width = max(40, console.width - 8)
+    for i, m in enumerate(matches, start=1):
+        path = os.path.relpath(m.path, cwd) if m.path.startswith(cwd + os.sep) else m.path
+        head = Text(f"{i:>2}. ")
+        head.append(f"{m.similarity:.3f}", style="cyan")
+        head.append(f"  {path}:{m.start_line}-{m.end_line}", style="bold")
+        console.print(head)
+        snippet = m.snippet if len(m.snippet) <= width else m.snippet[: width - 1] + "…"
+        console.print(Text(f"    {snippet}", style="dim"))
+    if counts.get("missing"):
+        err_console().print(
+            f"{counts['missing']} chunks have no vector in the cache (evicted?); "
+            "run `nearcache embed` again to restore them."
+        )
+
+
+def render_stats(data: dict[str, Any]) -> None:
+    table = _table(f"store {data['store']}", "table", "namespace", "entries", "bytes", "hit rate")
+    for r in data["namespaces"]:
+        rate = "-" if r["hit_rate"] is None else f"{r['hit_rate']:.1%}"
+        table.add_row(r["table"], r["namespace"], f"{r['entries']:,}", fmt_bytes(r["bytes"]), rate)
+    table.columns[1].justify = "left"
+    table.add_section()
+    table.add_row(
+        "total", "", f"{data['total']['entries']:,}", fmt_bytes(data["total"]["bytes"]), ""
+    )
+    out_console().print(table)
+
+
+def render_inspect(data: dict[str, Any]) -> None:
+    console = out_console()
+    console.print(f"store {data['store']}")
+    if not any(data[k] for k in ("embedding", "semantic", "corpus")):
+        console.print("(empty)")
+    for ns in data["embedding"]:
+        table = _table(f"embedding namespace {ns['namespace']}", "", "", header=False)
+        oldest = ns.get("oldest")
+        table.add_row("entries", f"{ns['entries']:,}")
+        table.add_row("kind / dim", f"{ns['kind']} / {ns['dim']}")
+        table.add_row("dtype", str(ns["vector_dtype"]))
+        table.add_row("fingerprints", "\n".join(ns["fingerprints"]) or "-")
+        if ns.get("corrupt"):
+            table.add_row("corrupt", str(ns["corrupt"]))
+        if oldest:
+            table.add_row(
+                "oldest",
+                f"{oldest['hash'][:16]}…  {fmt_seconds(oldest['age_seconds'])} old, "
+                f"{oldest['age_insertions']:,} insertions ago",
+            )
+        table.columns[1].justify = "left"
+        console.print(table)
+    sem = data.get("semantic_cache")
+    if sem:
+        table = _table("semantic cache", "", "", header=False)
+        if "error" in sem:
+            table.add_row("cannot open", sem["error"])
+        else:
+            table.add_row("fingerprint", str(sem.get("fingerprint")))
+            table.add_row("dim / dtype", f"{sem.get('dim')} / {sem.get('dtype')}")
+            table.add_row("index", f"{sem.get('backends')}, in sync: {sem.get('in_sync')}")
+            table.add_row(
+                "rows",
+                f"{sem.get('index_entries')} in {sem.get('partitions')} partitions, "
+                f"{sem.get('tombstones')} tombstones",
+            )
+        table.columns[1].justify = "left"
+        console.print(table)
+    if data["semantic"]:
+        table = _table(
+            "semantic namespaces",
+            "namespace",
+            "entries",
+            "bytes",
+            "partitions",
+            "tombstones",
+            "version",
+        )
+        for ns in data["semantic"]:
+            table.add_row(
+                ns["namespace"],
+                f"{ns['entries']:,}",
+                fmt_bytes(ns["bytes"]),
+                str(ns.get("partitions", "-")),
+                str(ns.get("tombstones", "-")),
+                str(ns["version"]),
+            )
+        console.print(table)
+    if data["corpus"]:
+        table = _table("embedded files (nearcache embed)", "model namespace", "files", "chunks")
+        for ns in data["corpus"]:
+            table.add_row(ns["embedding_namespace"], f"{ns['files']:,}", f"{ns['chunks']:,}")
+        console.print(table)
+
+
+def render_counts(data: dict[str, Any]) -> None:
+    console = out_console()
+    if "removed" in data:
+        parts = ", ".join(f"{k} {v:,}" for k, v in data["removed"].items())
+        console.print(f"removed {data['total']:,} entries ({parts}) from {data['store']}")
+    elif "entries" in data:
+        console.print(
+            f"restored {data['checkpoint']} into {data['store']}: {data['entries']:,} entries"
+        )
+    else:
+        size = data.get("bytes")
+        console.print(
+            f"wrote {data['checkpoint']}" + (f" ({fmt_bytes(size)})" if size is not None else "")
+        )
+
+
+def render_bench(data: dict[str, Any]) -> None:
+    table = _table(
+        f"nearcache bench on {data['store']}",
+        "operation",
+        "subject",
+        "n",
+        "median",
+        "p90",
+        "p99",
+        "max",
+    )
+    for r in data["results"]:
+        unit = r["unit"]
+        digits = 2 if unit == "ms" else 1
+
+        def fmt(v: float, digits: int = digits) -> str:
+            return f"{v:,.{digits}f}"
+
+        table.add_row(
+            r["benchmark"],
+            r["subject"],
+            f"{r['n']:,}",
+            f"{fmt(r['median'])} {unit}",
+            f"{fmt(r['p90'])}",
+            f"{fmt(r['p99'])}",
+            f"{fmt(r['max'])}",
+        )
+    table.columns[1].justify = "left"
+    out_console().print(table)
+
+
+def render_calibration(data: dict[str, Any]) -> None:
+    console = out_console()
+    threshold = data.get("threshold")
+    bound = data.get("max_false_hit_rate")
+    conf = data.get("confidence")
+    if threshold is None:
+        console.print(
+            f"no threshold keeps the false-hit rate under {bound} with {conf} confidence on "
+            f"{data.get('pairs')} pairs: collect more labeled pairs or accept a higher rate"
+        )
+    else:
+        console.print(
+            f"threshold {threshold:.4f}: false-hit rate {data.get('false_hit_rate'):.3f} "
+            f"(upper bound {data.get('upper_bound'):.3f} at {conf} confidence, limit {bound}), "
+            f"precision {data.get('precision'):.3f}, recall {data.get('recall'):.3f} "
+            f"on {data.get('pairs')} pairs ({data.get('positives')} positive)"
+        )
+    curve = data.get("curve") or []
+    if curve:
+        table = _table(
+            "precision / recall by threshold",
+            "threshold",
+            "hits",
+            "false hits",
+            "precision",
+            "recall",
+            "upper bound",
+        )
+        step = max(1, len(curve) // 15)
+        for point in curve[::step]:
+            table.add_row(
+                f"{point['threshold']:.4f}",
+                str(point["hits"]),
+                str(point["false_hits"]),
+                f"{point['precision']:.3f}",
+                f"{point['recall']:.3f}",
+                f"{point['upper_bound']:.3f}",
+            )
+        console.print(table)

@@ -1,0 +1,331 @@
+"""LangChain integrations (the ``[langchain]`` extra).
+
+* :class:`CachedEmbeddings` wraps any LangChain ``Embeddings`` so documents and queries
+  are embedded once, sync or async, in any nearcache store. Unlike LangChain's
+  ``CacheBackedEmbeddings`` it stores raw float32 vectors (not JSON), batches lookups in
+  one round trip, and embeds concurrent misses on the same text once.
+* :class:`NearcacheLLMCache` is a LangChain ``BaseCache`` (``set_llm_cache(...)``) over
+  :class:`~nearcache.SemanticCache`: an exact layer, then a semantic layer. Each entry
+  is scoped by LangChain's ``llm_string`` (model and parameters) through the semantic
+  cache's ``context=``, so an answer never crosses models or settings.
+
+Generations are stored as LangChain's own JSON serialization (never pickle) and read back
+with an allow-list of generation and message classes only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..embedding.cache import EmbeddingCache
+from ..embedding.cached import AsyncCachedEmbedder, CachedEmbedder
+from ..embedding.protocol import AsyncFunctionEmbedder, FunctionEmbedder
+from ..errors import MissingExtraError
+from ..stores.protocol import Store
+
+try:
+    from langchain_core.caches import BaseCache
+    from langchain_core.embeddings import Embeddings
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    raise MissingExtraError(
+        "langchain", "langchain-core", "nearcache.integrations.langchain"
+    ) from exc
+
+__all__ = ["CachedEmbeddings", "NearcacheLLMCache"]
+
+log = logging.getLogger(__name__)
+
+
+def _model_name(underlying: Any, model: str | None) -> str:
+    if model:
+        return model
+    for attr in ("model", "model_name", "model_id", "deployment"):
+        value = getattr(underlying, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    raise ValueError(
+        f"cannot tell which model {type(underlying).__name__} runs; pass model=... so "
+        "vectors of different models never share a cache namespace"
+    )
+
+
+def _rows(matrix: Any) -> list[list[float]]:
+    return np.asarray(matrix, dtype=np.float32).tolist()  # type: ignore[no-any-return]
+
+
+class CachedEmbeddings(Embeddings):
+    """A LangChain ``Embeddings`` that caches another one through nearcache.
+
+    Args:
+        underlying: the LangChain embeddings to cache (OpenAIEmbeddings, ...).
+        cache: an :class:`~nearcache.EmbeddingCache`; or give ``store``/``path``
+            (default: in memory).
+        model: the model name (default: the wrapped object's ``model``/``model_name``);
+            it names the cache namespaces ``"{provider}.{model}.dense"`` (documents) and
+            ``"{provider}.{model}-query.dense"`` (queries, kept apart because some
+            models embed queries differently).
+        revision: part of the fingerprint; bump it when the model changes under its name.
+        dim: the vector size if known (checked on every call); learnt otherwise.
+        cache_queries: also cache ``embed_query`` (default True).
+        batch_size: most texts per call to the wrapped embeddings.
+
+    >>> from langchain_core.embeddings import DeterministicFakeEmbedding
+    >>> emb = CachedEmbeddings(DeterministicFakeEmbedding(size=8), model="fake")
+    >>> len(emb.embed_documents(["a", "b", "a"]))
+    3
+    """
+
+    def __init__(
+        self,
+        underlying: Embeddings,
+        *,
+        cache: EmbeddingCache | None = None,
+        store: Store | None = None,
+        path: str | None = None,
+        model: str | None = None,
+        provider: str = "langchain",
+        revision: str = "",
+        dim: int = 0,
+        cache_queries: bool = True,
+        batch_size: int = 256,
+    ) -> None:
+        if not isinstance(underlying, Embeddings):
+            raise TypeError("underlying must be a langchain_core Embeddings")
+        if cache is not None and (store is not None or path is not None):
+            raise ValueError("pass cache, or store/path, not both")
+        self.underlying = underlying
+        self.cache = cache if cache is not None else EmbeddingCache(store, path=path)
+        self.model = _model_name(underlying, model)
+        self.cache_queries = cache_queries
+        u = underlying
+
+        def documents(texts: list[str]) -> Any:
+            return u.embed_documents(texts)
+
+        def queries(texts: list[str]) -> Any:
+            return [u.embed_query(t) for t in texts]
+
+        async def adocuments(texts: list[str]) -> Any:
+            return await u.aembed_documents(texts)
+
+        async def aqueries(texts: list[str]) -> Any:
+            return list(await asyncio.gather(*(u.aembed_query(t) for t in texts)))
+
+        common: dict[str, Any] = {"revision": revision, "provider": provider}
+        qname = f"{self.model}-query"
+        self._docs = CachedEmbedder(
+            FunctionEmbedder(documents, dim, self.model, **common),
+            self.cache,
+            batch_size=batch_size,
+        )
+        self._queries = CachedEmbedder(
+            FunctionEmbedder(queries, dim, qname, **common), self.cache, batch_size=batch_size
+        )
+        self._adocs = AsyncCachedEmbedder(
+            AsyncFunctionEmbedder(adocuments, dim, self.model, **common),
+            self.cache,
+            batch_size=batch_size,
+        )
+        self._aqueries = AsyncCachedEmbedder(
+            AsyncFunctionEmbedder(aqueries, dim, qname, **common),
+            self.cache,
+            batch_size=batch_size,
+        )
+        self.namespace = self._docs.namespace
+        self.query_namespace = self._queries.namespace
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Vectors for ``texts``; only texts not cached reach the wrapped embeddings."""
+        if not texts:
+            return []
+        return _rows(self._docs.embed(list(texts)))
+
+    def embed_query(self, text: str) -> list[float]:
+        if not self.cache_queries:
+            return [float(x) for x in self.underlying.embed_query(text)]
+        return _rows(self._queries.embed([text]))[0]
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return _rows(await self._adocs.embed(list(texts)))
+
+    async def aembed_query(self, text: str) -> list[float]:
+        if not self.cache_queries:
+            return [float(x) for x in await self.underlying.aembed_query(text)]
+        return _rows(await self._aqueries.embed([text]))[0]
+
+    def stats(self) -> dict[str, Any]:
+        """Per-namespace cache counters (``hits``, ``misses``, ``entries``, ...)."""
+        return {ns: self.cache.stats(ns).as_dict() for ns in (self.namespace, self.query_namespace)}
+
+
+# --------------------------------------------------------------------------- LLM cache
+
+
+def _allowed_classes() -> list[type[Any]]:
+    from langchain_core import messages
+    from langchain_core.outputs import (
+        ChatGeneration,
+        ChatGenerationChunk,
+        Generation,
+        GenerationChunk,
+    )
+
+    names = (
+        "AIMessage",
+        "AIMessageChunk",
+        "HumanMessage",
+        "HumanMessageChunk",
+        "SystemMessage",
+        "SystemMessageChunk",
+        "ToolMessage",
+        "ToolMessageChunk",
+        "ChatMessage",
+        "ChatMessageChunk",
+        "FunctionMessage",
+        "FunctionMessageChunk",
+    )
+    found = [getattr(messages, n) for n in names if hasattr(messages, n)]
+    return [Generation, GenerationChunk, ChatGeneration, ChatGenerationChunk, *found]
+
+
+def _dumps(generations: Sequence[Any]) -> str:
+    from langchain_core.load import dumps
+
+    return dumps(list(generations))
+
+
+def _loads(text: str) -> list[Any] | None:
+    from langchain_core.load import loads
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = loads(text, allowed_objects=_allowed_classes())
+    except Exception as exc:  # a corrupt or foreign entry is a miss, never an error
+        log.warning("cached LangChain generations could not be read: %s", exc)
+        return None
+    return value if isinstance(value, list) else None
+
+
+class NearcacheLLMCache(BaseCache):
+    """LangChain's LLM cache interface over a nearcache :class:`~nearcache.SemanticCache`.
+
+    Args:
+        cache: a ``SemanticCache`` (or ``AsyncSemanticCache``, whose methods the async
+            calls then await); by default one is built from ``path``/``store``/
+            ``embedder``/``similarity_threshold`` and ``cache_kwargs``.
+        namespace: the semantic cache namespace for LangChain entries; ``clear()``
+            empties only this namespace.
+        ttl: seconds an answer stays valid (None: the cache's default).
+
+    Every entry is scoped by ``llm_string``: a prompt cached for one model or temperature
+    is never served to another, on either layer.
+
+    >>> from langchain_core.globals import set_llm_cache   # doctest: +SKIP
+    >>> set_llm_cache(NearcacheLLMCache(path="llm-cache.db"))  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        cache: Any = None,
+        *,
+        path: str | None = None,
+        store: Store | None = None,
+        embedder: Any = None,
+        similarity_threshold: float = 0.9,
+        namespace: str = "langchain",
+        ttl: float | None = None,
+        **cache_kwargs: Any,
+    ) -> None:
+        if cache is None:
+            try:
+                module = importlib.import_module("nearcache.semantic.cache")
+            except ModuleNotFoundError as exc:
+                if exc.name != "nearcache.semantic.cache":
+                    raise
+                raise MissingExtraError(
+                    "default", "nearcache.semantic", "NearcacheLLMCache"
+                ) from exc
+            cache = module.SemanticCache(
+                path,
+                embedder,
+                store=store,
+                similarity_threshold=similarity_threshold,
+                **cache_kwargs,
+            )
+        self.cache = cache
+        self.namespace = namespace
+        self.ttl = ttl
+        self._is_async = asyncio.iscoroutinefunction(getattr(cache, "get", None))
+
+    @staticmethod
+    def _context(llm_string: str) -> dict[str, str]:
+        return {"llm_string": llm_string}
+
+    def _decode(self, hit: Any) -> list[Any] | None:
+        if not hit:
+            return None
+        response = hit.response
+        if not isinstance(response, str):
+            return None
+        return _loads(response)
+
+    def lookup(self, prompt: str, llm_string: str) -> Any:
+        """Cached generations for ``prompt`` under ``llm_string``, or None."""
+        if self._is_async:
+            raise TypeError("this cache wraps an AsyncSemanticCache; use alookup")
+        hit = self.cache.get(prompt, namespace=self.namespace, context=self._context(llm_string))
+        return self._decode(hit)
+
+    def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
+        """Store ``return_val`` (a list of generations) for ``prompt`` under ``llm_string``."""
+        if self._is_async:
+            raise TypeError("this cache wraps an AsyncSemanticCache; use aupdate")
+        self.cache.put(
+            prompt,
+            _dumps(return_val),
+            namespace=self.namespace,
+            context=self._context(llm_string),
+            ttl=self.ttl,
+        )
+
+    def clear(self, **kwargs: Any) -> None:
+        """Remove every LangChain entry (this namespace only)."""
+        if self._is_async:
+            raise TypeError("this cache wraps an AsyncSemanticCache; use aclear")
+        self.cache.clear_namespace(self.namespace)
+
+    async def alookup(self, prompt: str, llm_string: str) -> Any:
+        if not self._is_async:
+            return await asyncio.to_thread(self.lookup, prompt, llm_string)
+        hit = await self.cache.get(
+            prompt, namespace=self.namespace, context=self._context(llm_string)
+        )
+        return self._decode(hit)
+
+    async def aupdate(self, prompt: str, llm_string: str, return_val: Any) -> None:
+        if not self._is_async:
+            await asyncio.to_thread(self.update, prompt, llm_string, return_val)
+            return
+        await self.cache.put(
+            prompt,
+            _dumps(return_val),
+            namespace=self.namespace,
+            context=self._context(llm_string),
+            ttl=self.ttl,
+        )
+
+    async def aclear(self, **kwargs: Any) -> None:
+        if not self._is_async:
+            await asyncio.to_thread(self.clear)
+            return
+        await self.cache.clear_namespace(self.namespace)
