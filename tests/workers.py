@@ -173,3 +173,44 @@ def stress_worker(path: str, worker: int, seconds: float, conn: Connection) -> N
         t.join()
     store.close()
     conn.send((log, errors, timeouts[0]))
+
+
+def quota_writer(path: str, worker: int, seconds: float, quota: int, conn: Connection) -> None:
+    """Put into semantic namespace "A" (with a quota) until time is up; report the count."""
+    import time
+
+    from helpers import HashEmbedder
+    from nearcache import SemanticCache
+
+    cache = SemanticCache(
+        path=path,
+        embedder=HashEmbedder(dim=16),
+        namespace_quotas={"A": quota},
+        multi_process_mode="shared",
+    )
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        size = 1 + n % 8
+        queries = [f"w{worker} q{n + i}" for i in range(size)]
+        cache.put_many(queries, [f"answer to {q}" for q in queries], namespace="A")
+        n += size
+    conn.send(n)
+    cache.close()
+
+
+def budget_writer(path: str, worker: int, seconds: float, budget: int, conn: Connection) -> None:
+    """put_many into an EmbeddingCache with a byte budget until time is up."""
+    import time
+
+    from nearcache import EmbeddingCache
+
+    cache = EmbeddingCache(path=path, max_bytes=budget)
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        texts = [f"w{worker}-{n}-{i}" for i in range(16)]
+        cache.put_many(texts, np.stack([vector_for(t, 64) for t in texts]), "A.test.dense")
+        n += 16
+    conn.send(n)
+    cache.close()

@@ -138,3 +138,57 @@ def test_killed_during_an_export_leaves_a_whole_file_or_none(tmp_path: Path, tri
         restored.close()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.tar.gz.tmp-")]
     assert len(leftovers) <= 1  # the killed writer's temp file, never taken for the real one
+
+
+def maintenance_child(path: str, conn: Connection) -> None:
+    cache = SemanticCache(path, TableEmbedder(DIM))
+    conn.send("ready")
+    while True:
+        cache.vacuum()
+        conn.send("vacuumed")
+        cache.compact()
+        cache.save_index()
+        conn.send("compacted")
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_killed_during_vacuum_or_compact(tmp_path: Path, trial: int) -> None:
+    """RELIABILITY test 2: a killed vacuum/compact/index save leaves pre- or post-op state."""
+    db = tmp_path / "maint.db"
+    cache = SemanticCache(db, TableEmbedder(DIM))
+    keep = [f"kept {i}" for i in range(3000)]
+    brief = [f"brief {i}" for i in range(6000)]
+    gone = keep[:500]
+    cache.put_many(keep, keep, embeddings=np.stack([text_vector(t, DIM) for t in keep]))
+    cache.put_many(brief, brief, embeddings=np.stack([text_vector(t, DIM) for t in brief]), ttl=0.5)
+    for text in gone:
+        cache.delete(text)  # tombstones for compact() to reclaim
+    cache.save_index()
+    cache.close()
+    time.sleep(0.6)  # the brief entries expire; only vacuum would remove them
+    parent, child = CTX.Pipe(duplex=False)
+    proc = CTX.Process(target=maintenance_child, args=(str(db), child))
+    proc.start()
+    child.close()
+    assert parent.poll(60) and parent.recv() == "ready"
+    time.sleep(random.Random(trial).uniform(0.0, 0.6))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join(10)
+    assert proc.exitcode == -signal.SIGKILL
+
+    emb = TableEmbedder(DIM)
+    cache = SemanticCache(db, emb, similarity_threshold=0.99)
+    assert cache.check() == []
+    assert cache.health()["index"]["in_sync"]
+    live = keep[500:]
+    assert recall_at_1(cache, live[::25]) == 1.0
+    for text in live[::50]:
+        hit = cache.get(text)
+        assert hit is not None and hit.layer == "exact" and hit.response == text
+    assert emb.calls == []  # the index was caught up from stored vectors, not re-embedded
+    for text in gone[::50] + brief[::300]:  # deleted or expired: never served
+        assert cache.get(text) is None
+    assert cache.stats().entries >= len(live)
+    cache.vacuum()
+    assert cache.stats().entries == len(live) and cache.check() == []
+    cache.close()

@@ -52,7 +52,7 @@ from ..keys import HASH_ALGORITHM, content_hash, content_hashes, encode_parts, n
 from ..keys import validate_namespace as _validate_ns
 from ..stats import CacheStats, Counters
 from ..stores.memory import MemoryStore
-from ..stores.protocol import Item, Store
+from ..stores.protocol import Item, Limit, Store, put_within
 from ..stores.sqlite import SQLiteStore
 
 __all__ = ["EmbeddingCache"]
@@ -487,7 +487,7 @@ class EmbeddingCache:
                 self._set_layout(namespace, kind, dim)
                 new_layout = True
             new_fp = self._note_fingerprint(namespace, fingerprint)
-            self.store.put_many(TABLE, namespace, items, now=now)
+            put_within(self.store, TABLE, namespace, items, now=now, limits=self._limits)
         except CacheError as exc:
             self._counters.add(namespace, errors=1)
             self._undo_meta(namespace, fingerprint if new_fp else None, new_layout)
@@ -498,10 +498,6 @@ class EmbeddingCache:
         self._counters.add(namespace, sets=len(items))
         if not isinstance(rows, list) and rows is vectors:
             self._remember(namespace, keys, rows, [fp] * len(keys))
-        try:
-            self._enforce_limits()
-        except CacheError as exc:  # the write is acknowledged; trimming can wait
-            log.warning("could not evict after a write (will retry on the next one): %s", exc)
 
     def _undo_meta(self, namespace: str, fingerprint: str | None, layout: bool) -> None:
         try:
@@ -519,10 +515,10 @@ class EmbeddingCache:
         except CacheError as exc:
             log.warning("could not take back namespace metadata of a failed write: %s", exc)
 
-    def _enforce_limits(self) -> None:
-        if self.max_entries is None and self.max_bytes is None:
-            return
-        self.store.evict(TABLE, None, max_entries=self.max_entries, max_bytes=self.max_bytes)
+    @property
+    def _limits(self) -> list[Limit]:
+        """The LRU caps each write is bounded by (evicted in the write's transaction)."""
+        return [Limit(None, self.max_entries, self.max_bytes)]
 
     # -- removal -------------------------------------------------------------------
 

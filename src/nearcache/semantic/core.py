@@ -53,7 +53,7 @@ from ..index.factory import IndexConfig
 from ..index.protocol import unit_rows
 from ..keys import HASH_ALGORITHM, encode_parts, normalize_text, validate_namespace
 from ..stores.memory import MemoryStore
-from ..stores.protocol import Item, Store
+from ..stores.protocol import Item, Limit, Store, put_within
 from ..stores.sqlite import SQLiteStore
 from .checkpoint import write_checkpoint
 from .persist import IndexDir
@@ -1050,7 +1050,9 @@ class SemanticCore:
             self._check_open()
             self._ensure_config(int(vecs.shape[1]))
             try:
-                version = self.store.put_many(TABLE, ns, items, now=now)
+                version, evicted = put_within(
+                    self.store, TABLE, ns, items, now=now, limits=self._limits(ns)
+                )
             except StoreUnavailableError as exc:
                 self._counts.add(ns, errors=1)
                 self._emit("error", ns, None, "store_error")
@@ -1060,10 +1062,7 @@ class SemanticCore:
                 return None
             self._spaces.upsert(ns, scope, keys, index_vecs, wids, [expires] * n)
             self._after_write(ns, version)
-            try:
-                evicted = self._enforce_limits(ns)
-            except CacheError as exc:  # the write is acknowledged; trimming can wait
-                log.warning("could not evict after a put (will retry on the next one): %s", exc)
+            self._drop(evicted)
         self._counts.add(ns, sets=n)
         if self.metrics_hook is not None:
             latency = time.perf_counter() - started
@@ -1096,15 +1095,12 @@ class SemanticCore:
         elif version is not None and version == self._seen.get(ns, 0) + 1:
             self._seen[ns] = version
 
-    def _enforce_limits(self, ns: str) -> list[tuple[str, str]]:
-        evicted: list[tuple[str, str]] = []
-        quota = self.namespace_quotas.get(ns)
-        if quota is not None:
-            evicted += self.store.evict(TABLE, ns, max_entries=quota)
-        if self.max_entries is not None:
-            evicted += self.store.evict(TABLE, None, max_entries=self.max_entries)
-        self._drop(evicted)
-        return evicted
+    def _limits(self, ns: str) -> list[Limit]:
+        """Caps a write into ``ns`` is bounded by: its quota, then the global LRU limit."""
+        return [
+            Limit(ns, max_entries=self.namespace_quotas.get(ns)),
+            Limit(None, max_entries=self.max_entries),
+        ]
 
     def _drop(self, removed: Iterable[tuple[str, str]]) -> None:
         by_ns: dict[str, list[str]] = {}
@@ -1416,6 +1412,8 @@ class SemanticCore:
             tol = {"float32": 1e-4, "float16": 2e-3, "int8": 2e-2}[self.vector_dtype]
             names = set(self.store.namespaces(TABLE)) | set(self._spaces.namespaces())
             for ns in sorted(names):
+                if self.multi_process_mode == "shared":  # others' writes are not lag
+                    self._sync(ns)
                 problems += self._check_namespace(ns, now, tol, fix)
             return problems
 

@@ -23,21 +23,28 @@ Errors: a closed store raises ``CacheClosedError``; an unreachable server raises
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
+
+from ..errors import CacheError
 
 __all__ = [
     "TABLES",
     "Changes",
     "Item",
+    "Limit",
     "NamespaceInfo",
     "Store",
     "Table",
     "TableSpec",
     "add_many",
     "check_table",
+    "put_within",
 ]
+
+log = logging.getLogger(__name__)
 
 Table = Literal["embedding", "semantic", "kv", "batch", "lease"]
 
@@ -190,3 +197,45 @@ def add_many(
     if fn is not None:
         return list(fn(table, namespace, items, now=now))
     return [store.add(table, namespace, item, now=now) for item in items]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """An LRU cap on one namespace, or on the whole table when ``namespace`` is None."""
+
+    namespace: str | None = None
+    max_entries: int | None = None
+    max_bytes: int | None = None
+
+
+def put_within(
+    store: Store,
+    table: str,
+    namespace: str,
+    items: Sequence[Item],
+    *,
+    now: float,
+    limits: Sequence[Limit],
+) -> tuple[int, list[tuple[str, str]]]:
+    """``put_many``, then evict until every limit holds; return (version, evicted).
+
+    Stores with a ``put_many_within`` method (SQLite, memory) do both in one transaction,
+    so a cap holds at every instant even with many writer processes. Elsewhere the
+    eviction follows the put, and concurrent writers can overshoot a cap by at most their
+    in-flight batches until the next eviction.
+    """
+    active = [lim for lim in limits if lim.max_entries is not None or lim.max_bytes is not None]
+    fn = getattr(store, "put_many_within", None)
+    if fn is not None and active:
+        version, gone = fn(table, namespace, items, now=now, limits=active)
+        return int(version), list(gone)
+    version = store.put_many(table, namespace, items, now=now)
+    evicted: list[tuple[str, str]] = []
+    try:
+        for lim in active:
+            evicted += store.evict(
+                table, lim.namespace, max_entries=lim.max_entries, max_bytes=lim.max_bytes
+            )
+    except CacheError as exc:  # the write is acknowledged; trimming can wait
+        log.warning("could not evict after a write (will retry on the next one): %s", exc)
+    return version, evicted

@@ -36,7 +36,7 @@ from ..errors import (
     StoreWriteError,
 )
 from ..keys import digest_bytes
-from .protocol import TABLES, Changes, Item, NamespaceInfo, check_table
+from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 
 __all__ = ["SQLiteStore"]
 
@@ -446,54 +446,79 @@ class SQLiteStore:
         if not unique:  # nothing written: no version bump (it would need a log event)
             return self.info(table, namespace).version
 
-        def run(con: sqlite3.Connection) -> int:
-            ns = self._ns_id(con, table, namespace, create=True)
-            assert ns is not None
-            nsid, salt = ns
-            rows = [
-                (
-                    _rowid(it.key, salt),
-                    nsid,
-                    bytes.fromhex(it.key),
-                    it.value,
-                    it.expires_at,
-                    now,
-                    len(it.value),
-                )
-                for it in unique
-            ]
-            old: dict[int, tuple[int, bytes, int]] = {}
-            for chunk in _chunks([r[0] for r in rows]):
-                for rid, rns, rkey, size in con.execute(
-                    f"SELECT id, ns, key, size FROM rec_{table} WHERE id IN ({_marks(len(chunk))})",
-                    chunk,
-                ):
-                    old[rid] = (rns, rkey, size)
-            keep = []
-            added = delta = 0
-            for row in rows:
-                prev = old.get(row[0])
-                if prev is None:
-                    added += 1
-                    delta += row[6]
-                elif prev[0] == nsid and prev[1] == row[2]:
-                    delta += row[6] - prev[2]
-                else:  # 64-bit rowid collision with another key: keep the stored one
-                    log.warning("rowid collision in %s/%s; entry not stored", table, namespace)
-                    continue
-                keep.append(row)
-            con.executemany(
-                f"INSERT INTO rec_{table} (id, ns, key, value, expires_at, atime, size) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
-                "size=excluded.size",
-                keep,
-            )
-            return self._bump(
-                con, table, nsid, "put", [r[2] for r in keep], entries=added, size=delta
-            )
+        return self._write(lambda con: self._put_rows(con, table, namespace, unique, now))
+
+    def put_many_within(
+        self,
+        table: str,
+        namespace: str,
+        items: Sequence[Item],
+        *,
+        now: float,
+        limits: Sequence[Limit],
+    ) -> tuple[int, list[tuple[str, str]]]:
+        """``put_many`` and LRU eviction to ``limits`` in one transaction."""
+        check_table(table)
+        unique = list({it.key: it for it in items}.values())
+
+        def run(con: sqlite3.Connection) -> tuple[int, list[tuple[str, str]]]:
+            if unique:
+                version = self._put_rows(con, table, namespace, unique, now)
+            else:
+                version = self._info_in(con, table, namespace).version
+            evicted: list[tuple[str, str]] = []
+            for lim in limits:
+                evicted += self._evict_in(con, table, lim.namespace, lim.max_entries, lim.max_bytes)
+            return version, evicted
 
         return self._write(run)
+
+    def _put_rows(
+        self, con: sqlite3.Connection, table: str, namespace: str, unique: list[Item], now: float
+    ) -> int:
+        ns = self._ns_id(con, table, namespace, create=True)
+        assert ns is not None
+        nsid, salt = ns
+        rows = [
+            (
+                _rowid(it.key, salt),
+                nsid,
+                bytes.fromhex(it.key),
+                it.value,
+                it.expires_at,
+                now,
+                len(it.value),
+            )
+            for it in unique
+        ]
+        old: dict[int, tuple[int, bytes, int]] = {}
+        for chunk in _chunks([r[0] for r in rows]):
+            for rid, rns, rkey, size in con.execute(
+                f"SELECT id, ns, key, size FROM rec_{table} WHERE id IN ({_marks(len(chunk))})",
+                chunk,
+            ):
+                old[rid] = (rns, rkey, size)
+        keep = []
+        added = delta = 0
+        for row in rows:
+            prev = old.get(row[0])
+            if prev is None:
+                added += 1
+                delta += row[6]
+            elif prev[0] == nsid and prev[1] == row[2]:
+                delta += row[6] - prev[2]
+            else:  # 64-bit rowid collision with another key: keep the stored one
+                log.warning("rowid collision in %s/%s; entry not stored", table, namespace)
+                continue
+            keep.append(row)
+        con.executemany(
+            f"INSERT INTO rec_{table} (id, ns, key, value, expires_at, atime, size) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
+            "size=excluded.size",
+            keep,
+        )
+        return self._bump(con, table, nsid, "put", [r[2] for r in keep], entries=added, size=delta)
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
         return self.add_many(table, namespace, [item], now=now)[0]
@@ -670,49 +695,58 @@ class SQLiteStore:
         if max_entries is None and max_bytes is None:
             return []
 
-        def run(con: sqlite3.Connection) -> list[tuple[str, str]]:
-            if namespace is None:
-                where, args = "", []
-                entries, size = con.execute(
-                    "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM namespaces "
-                    "WHERE tbl=?",
-                    (table,),
-                ).fetchone()
-            else:
-                ns = self._ns_id(con, table, namespace, create=False)
-                if ns is None:
-                    return []
-                where, args = "WHERE ns=?", [ns[0]]
-                entries, size = con.execute(
-                    "SELECT entries, bytes FROM namespaces WHERE id=?", (ns[0],)
-                ).fetchone()
-            victims: list[tuple[int, int, bytes, int]] = []
+        return self._write(
+            lambda con: self._evict_in(con, table, namespace, max_entries, max_bytes)
+        )
 
-            def over() -> bool:
-                return (max_entries is not None and entries > max_entries) or (
-                    max_bytes is not None and size > max_bytes
-                )
+    def _evict_in(
+        self,
+        con: sqlite3.Connection,
+        table: str,
+        namespace: str | None,
+        max_entries: int | None,
+        max_bytes: int | None,
+    ) -> list[tuple[str, str]]:
+        if namespace is None:
+            where, args = "", []
+            entries, size = con.execute(
+                "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM namespaces "
+                "WHERE tbl=?",
+                (table,),
+            ).fetchone()
+        else:
+            ns = self._ns_id(con, table, namespace, create=False)
+            if ns is None:
+                return []
+            where, args = "WHERE ns=?", [ns[0]]
+            entries, size = con.execute(
+                "SELECT entries, bytes FROM namespaces WHERE id=?", (ns[0],)
+            ).fetchone()
+        victims: list[tuple[int, int, bytes, int]] = []
 
-            offset = 0
-            while over():
-                want = 1024
-                batch = con.execute(
-                    f"SELECT id, ns, key, size FROM rec_{table} {where} "
-                    "ORDER BY atime, id LIMIT ? OFFSET ?",
-                    [*args, want, offset],
-                ).fetchall()
-                if not batch:
+        def over() -> bool:
+            return (max_entries is not None and entries > max_entries) or (
+                max_bytes is not None and size > max_bytes
+            )
+
+        offset = 0
+        while over():
+            want = 1024
+            batch = con.execute(
+                f"SELECT id, ns, key, size FROM rec_{table} {where} "
+                "ORDER BY atime, id LIMIT ? OFFSET ?",
+                [*args, want, offset],
+            ).fetchall()
+            if not batch:
+                break
+            offset += len(batch)
+            for row in batch:
+                if not over():
                     break
-                offset += len(batch)
-                for row in batch:
-                    if not over():
-                        break
-                    victims.append(row)
-                    entries -= 1
-                    size -= row[3]
-            return self._remove_rows(con, table, victims, "evict")
-
-        return self._write(run)
+                victims.append(row)
+                entries -= 1
+                size -= row[3]
+        return self._remove_rows(con, table, victims, "evict")
 
     def namespaces(self, table: str) -> list[str]:
         check_table(table)
@@ -738,6 +772,14 @@ class SQLiteStore:
             args.append(namespace)
         row = self._read(lambda con: con.execute(sql, args).fetchone())
         return NamespaceInfo(*(int(x) for x in row))
+
+    def _info_in(self, con: sqlite3.Connection, table: str, namespace: str) -> NamespaceInfo:
+        row = con.execute(
+            "SELECT entries, bytes, version, evictions, expirations FROM namespaces "
+            "WHERE tbl=? AND name=?",
+            (table, namespace),
+        ).fetchone()
+        return NamespaceInfo(*(int(x) for x in row)) if row else NamespaceInfo(0, 0, 0, 0, 0)
 
     def scan(self, table: str, namespace: str, *, batch_size: int = 1000) -> Iterator[list[Item]]:
         check_table(table)
