@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CacheClosedError
-from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
+from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table, put_then_evict
 
 __all__ = ["MemoryStore"]
 
@@ -165,13 +165,7 @@ class MemoryStore:
     ) -> tuple[int, list[tuple[str, str]]]:
         """``put_many`` and LRU eviction to ``limits`` under one lock hold."""
         with self._lock:
-            version = self.put_many(table, namespace, items, now=now)
-            evicted: list[tuple[str, str]] = []
-            for lim in limits:
-                evicted += self.evict(
-                    table, lim.namespace, max_entries=lim.max_entries, max_bytes=lim.max_bytes
-                )
-            return version, evicted
+            return put_then_evict(self, table, namespace, items, now=now, limits=limits)
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
         return self.add_many(table, namespace, [item], now=now)[0]

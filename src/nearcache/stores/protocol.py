@@ -229,10 +229,23 @@ def put_within(
     if fn is not None and active:
         version, gone = fn(table, namespace, items, now=now, limits=active)
         return int(version), list(gone)
+    return put_then_evict(store, table, namespace, items, now=now, limits=active)
+
+
+def put_then_evict(
+    store: Store,
+    table: str,
+    namespace: str,
+    items: Sequence[Item],
+    *,
+    now: float,
+    limits: Sequence[Limit],
+) -> tuple[int, list[tuple[str, str]]]:
+    """``put_many`` followed by one ``evict`` per limit (atomic only under a store lock)."""
     version = store.put_many(table, namespace, items, now=now)
     evicted: list[tuple[str, str]] = []
     try:
-        for lim in active:
+        for lim in limits:
             evicted += store.evict(
                 table, lim.namespace, max_entries=lim.max_entries, max_bytes=lim.max_bytes
             )
