@@ -10,7 +10,9 @@ vectors (p50/p99) and a single ``get`` (p50). Side by side, on the same Redis se
 
 Servers are started privately on 127.0.0.1 (as the tests do, see ``tests/servers.py``)
 unless given with ``--redis-url`` / ``--postgres-dsn`` / ``--dynamodb-endpoint``.
-DynamoDB runs only with ``--dynamodb``: against moto its numbers mean nothing.
+DynamoDB runs only with ``--dynamodb``: against moto its numbers mean nothing. Then a
+``SemanticCache`` of 100,000 entries (``--semantic-n``) on each store: load rate and L1
+(exact) / L2 (semantic) get p50/p99.
 
     python benchmarks/stores.py            # 30 repetitions per operation
     python benchmarks/stores.py --quick    # 5 repetitions, smoke run
@@ -245,19 +247,51 @@ def bench_langchain_redis(url: str, reps: int) -> dict[str, float] | None:
     }
 
 
-def bench_semantic(url: str, reps: int) -> dict[str, float] | None:
-    """HOOK (semantic cache): SemanticCache L1/L2 get p50 at 100k entries on this store.
+def bench_semantic(url: str, n: int, queries: int) -> dict[str, float]:
+    """SemanticCache on this store: ``n`` entries, then L1 (exact) and L2 (semantic) gets.
 
-    To be filled in once ``nearcache.semantic.cache.SemanticCache`` lands: fill a cache
-    on ``open_store(url)`` with 100,000 entries, then time ``get`` of a stored query (L1,
-    exact) and of a paraphrase (L2, semantic); return ``{"l1_p50": ..., "l2_p50": ...}``.
-    Until then it reports nothing.
+    Vectors are given (no embedder runs); L2 queries are stored vectors plus noise
+    (cosine ~0.98), answered through the index the cache picks (``auto``).
     """
-    try:
-        from nearcache.semantic.cache import SemanticCache  # noqa: F401
-    except ImportError:
-        return None
-    return None
+    from helpers import HashEmbedder
+    from nearcache import SemanticCache
+
+    rng = np.random.default_rng(3)
+    vecs = rng.standard_normal((n, DIM)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    cache = SemanticCache(store=open_store(url), embedder=HashEmbedder(dim=DIM))
+    t = time.perf_counter()
+    for start in range(0, n, 5000):
+        part = range(start, min(n, start + 5000))
+        cache.put_many(
+            [f"stored question {i}" for i in part],
+            [f"answer {i}" for i in part],
+            embeddings=vecs[start : start + len(part)],
+            namespace="bench",
+        )
+    load = time.perf_counter() - t
+    picks = rng.integers(0, n, queries)
+    l1, l2 = [], []
+    for i in picks:
+        t = time.perf_counter()
+        hit = cache.get(f"stored question {i}", namespace="bench")
+        l1.append(time.perf_counter() - t)
+        assert hit is not None and hit.layer == "exact"
+        noisy = vecs[i] + 0.2 / np.sqrt(DIM) * rng.standard_normal(DIM).astype(np.float32)
+        t = time.perf_counter()
+        hit = cache.get(f"reworded {i}", embedding=noisy, namespace="bench")
+        l2.append(time.perf_counter() - t)
+        assert hit is not None and hit.layer == "semantic"
+    cache.clear_namespace("bench")
+    cache.close()
+    return {
+        "n": n,
+        "load_per_s": n / load,
+        "l1_p50": pct(l1, 50),
+        "l1_p99": pct(l1, 99),
+        "l2_p50": pct(l2, 50),
+        "l2_p99": pct(l2, 99),
+    }
 
 
 def main() -> None:
@@ -269,6 +303,9 @@ def main() -> None:
     parser.add_argument("--dynamodb-endpoint")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument(
+        "--semantic-n", type=int, help="entries of the SemanticCache rows (default 100,000)"
+    )
+    parser.add_argument(
         "--dynamodb",
         action="store_true",
         help="also run DynamoDBStore against moto (an emulator: its times say nothing "
@@ -276,8 +313,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     reps = args.reps or (5 if args.quick else 30)
+    sem_n = args.semantic_n or (10_000 if args.quick else 100_000)
 
     rows: list[tuple[str, dict[str, float]]] = []
+    semantic: dict[str, dict[str, float]] = {}
     with servers(args) as found, tempfile.TemporaryDirectory() as tmp:
         for name, url in store_urls(found, Path(tmp)).items():
             print(f"# {name} ...", file=sys.stderr)
@@ -287,9 +326,9 @@ def main() -> None:
                     bench_store(url, reps if name != "dynamodb" else max(3, reps // 5)),
                 )
             )
-            sem = bench_semantic(url, reps)
-            if sem:
-                rows.append((f"nearcache {name} semantic", sem))
+            if name != "dynamodb":
+                print(f"# {name} semantic ...", file=sys.stderr)
+                semantic[name] = bench_semantic(url, sem_n, 100 if args.quick else 500)
         if "redis" in found:
             print("# naive redis ...", file=sys.stderr)
             rows.append(("redis-py JSON per key (naive)", bench_naive_redis(found["redis"], reps)))
@@ -310,6 +349,15 @@ def main() -> None:
             f"| {name} | {ms(r['put_p50'])} | {ms(r['put_p99'])} | {ms(r['get_p50'])} | "
             f"{ms(r['get_p99'])} | {by_hash} | {ms(r['one_p50'])} |"
         )
+    if semantic:
+        print("\nSemanticCache, 384-d, L1 = exact layer, L2 = semantic layer (index: auto)\n")
+        print("| store | entries | load (entries/s) | L1 p50 | L1 p99 | L2 p50 | L2 p99 |")
+        print("|---|---|---|---|---|---|---|")
+        for name, r in semantic.items():
+            print(
+                f"| {name} | {int(r['n']):,} | {r['load_per_s']:,.0f} | {ms(r['l1_p50'])} | "
+                f"{ms(r['l1_p99'])} | {ms(r['l2_p50'])} | {ms(r['l2_p99'])} |"
+            )
     ours = dict(rows).get("nearcache redis")
     naive = dict(rows).get("redis-py JSON per key (naive)")
     if ours and naive:
