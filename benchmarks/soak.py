@@ -129,9 +129,6 @@ def run_soak(n: int, seconds: float, procs: int) -> dict[str, object]:
         time.sleep(0.5)
     for p in workers:
         p.join()
-    cache = EmbeddingCache(path=path)
-    problems = cache.check()
-    cache.close()
     first_p99 = statistics.median(iv[0][1] for iv in intervals.values() if iv)
     last_p99 = statistics.median(iv[-1][1] for iv in intervals.values() if iv)
     warm = [iv[min(2, len(iv) - 1)] for iv in intervals.values() if iv]
@@ -139,10 +136,7 @@ def run_soak(n: int, seconds: float, procs: int) -> dict[str, object]:
     rss_drift = max(abs(e[3] - w[3]) / w[3] for w, e in zip(warm, end))
     fd_drift = max(abs(e[4] - w[4]) for w, e in zip(warm, end))
     ops = sum(i[2] for iv in intervals.values() for i in iv)
-    for f in tmp.iterdir():
-        f.unlink()
-    tmp.rmdir()
-    return {
+    res: dict[str, object] = {
         "entries": n,
         "seconds": seconds,
         "processes": procs,
@@ -158,8 +152,19 @@ def run_soak(n: int, seconds: float, procs: int) -> dict[str, object]:
         "rss_drift_pct": round(rss_drift * 100, 1),
         "fd_drift": fd_drift,
         "wal_max_mb": round(wal_max / 2**20, 1),
-        "check_problems": len(problems),
+        "db_gb": round(Path(path).stat().st_size / 2**30, 2),
     }
+    # The figures first: check() (PRAGMA integrity_check) of a multi-GB file takes long.
+    print(f"soak figures: {res}", flush=True)
+    t0 = time.perf_counter()
+    cache = EmbeddingCache(path=path)
+    res["check_problems"] = len(cache.check())
+    res["check_s"] = round(time.perf_counter() - t0, 1)
+    cache.close()
+    for f in tmp.iterdir():
+        f.unlink()
+    tmp.rmdir()
+    return res
 
 
 def run_pytest(test: str, env: dict[str, str]) -> tuple[bool, float, str]:
