@@ -14,7 +14,9 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -41,6 +43,31 @@ def _sample(
             time.sleep(0.01)
     finally:
         store.close()
+
+
+Running = list[tuple[Any, Any]]
+
+
+def _start(target: Callable[..., None], arg_lists: list[tuple[Any, ...]]) -> Running:
+    """Spawn one writer per argument tuple; each reports a count over its pipe when done."""
+    running = []
+    for args in arg_lists:
+        parent, child = CTX.Pipe(duplex=False)
+        proc = CTX.Process(target=target, args=(*args, child))
+        proc.start()
+        child.close()
+        running.append((proc, parent))
+    return running
+
+
+def _finish(running: Running) -> int:
+    """Total of the writers' counts, once each has exited cleanly."""
+    total = 0
+    for proc, conn in running:
+        total += conn.recv()
+        proc.join(60)
+        assert proc.exitcode == 0
+    return total
 
 
 def _snapshot(store: SQLiteStore, table: str, ns: str) -> list[tuple[str, bytes, float | None]]:
@@ -80,22 +107,11 @@ def test_namespace_quota_holds_at_every_instant_and_b_is_untouched(tmp_path: Pat
     b_thread = threading.Thread(target=b_workload)
     sampler.start()
     b_thread.start()
-    procs, pipes = [], []
-    for w in range(8):
-        parent, child = CTX.Pipe(duplex=False)
-        p = CTX.Process(target=workers.quota_writer, args=(path, w, SECONDS, QUOTA, child))
-        p.start()
-        child.close()
-        procs.append(p)
-        pipes.append(parent)
+    running = _start(workers.quota_writer, [(path, w, SECONDS, QUOTA) for w in range(8)])
     time.sleep(SECONDS / 2)
     owner.clear_namespace("A")  # in the middle of the run
     cleared_at = len(samples)
-    written = 0
-    for conn, p in zip(pipes, procs):
-        written += conn.recv()
-        p.join(60)
-        assert p.exitcode == 0
+    written = _finish(running)
     stop.set()
     sampler.join(10)
     b_thread.join(10)
@@ -129,19 +145,9 @@ def test_byte_budget_holds_at_every_instant(tmp_path: Path) -> None:
     stop = threading.Event()
     sampler = threading.Thread(target=_sample, args=(path, "embedding", None, stop, samples))
     sampler.start()
-    procs, pipes = [], []
-    for w in range(4):
-        parent, child = CTX.Pipe(duplex=False)
-        p = CTX.Process(target=workers.budget_writer, args=(path, w, SECONDS / 2, budget, child))
-        p.start()
-        child.close()
-        procs.append(p)
-        pipes.append(parent)
-    written = 0
-    for conn, p in zip(pipes, procs):
-        written += conn.recv()
-        p.join(60)
-        assert p.exitcode == 0
+    written = _finish(
+        _start(workers.budget_writer, [(path, w, SECONDS / 2, budget) for w in range(4)])
+    )
     stop.set()
     sampler.join(10)
     assert written * 300 > 2 * budget

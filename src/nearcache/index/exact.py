@@ -238,14 +238,14 @@ class ExactIndex:
     def load(cls, directory: Path, stem: str, info: dict[str, Any]) -> ExactIndex:
         dim, dtype, n = int(info["dim"]), str(info["dtype"]), int(info["rows"])
         index = cls(dim, dtype, capacity=n)
-        _read_into(directory / f"{stem}.vec", index._data[:n])
+        read_into(directory / f"{stem}.vec", index._data[:n])
         live = np.empty(n, dtype=np.uint8)
-        _read_into(directory / f"{stem}.live", live)
+        read_into(directory / f"{stem}.live", live)
         if live.size and int(live.max()) > 1:
             raise CorruptStoreError(f"{stem}.live holds values other than 0/1")
         index._live[:n] = live.astype(bool)
         if index._scale is not None:
-            _read_into(directory / f"{stem}.scale", index._scale[:n])
+            read_into(directory / f"{stem}.scale", index._scale[:n])
         index._n = n
         index._dead = n - int(np.count_nonzero(index._live[:n]))
         return index
@@ -271,8 +271,11 @@ def _half_to_float(
     np.bitwise_or(bits, tmp, out=bits)
 
 
-def _read_into(path: Path, out: npt.NDArray[Any]) -> None:
-    """Fill ``out`` from a raw file of exactly the right size (one copy, no temporaries)."""
+def read_into(path: Path, out: npt.NDArray[Any]) -> memoryview:
+    """Fill ``out`` from a raw file of exactly the right size (one copy, no temporaries).
+
+    Returns ``out``'s bytes, for a checksum without another copy.
+    """
     want = out.nbytes
     view = out.data.cast("B") if want else memoryview(b"")
     got = 0
@@ -285,3 +288,4 @@ def _read_into(path: Path, out: npt.NDArray[Any]) -> None:
         extra = fh.read(1)
     if got != want or extra:
         raise CorruptStoreError(f"{path.name} has the wrong size (expected {want} bytes)")
+    return view

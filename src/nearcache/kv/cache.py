@@ -29,7 +29,7 @@ from ..errors import (
 from ..keys import content_hash, encode_parts
 from ..keys import validate_namespace as _validate_name
 from ..stats import CacheStats, Counters
-from ..stores.protocol import Item, Store
+from ..stores.protocol import Item, Limit, Store, put_within
 
 __all__ = ["Cache", "Key"]
 
@@ -136,6 +136,11 @@ class Cache:
         log.warning("cache %r: store unavailable, %s dropped: %s", self.name, what, exc)
         return False
 
+    @property
+    def _limits(self) -> list[Limit]:
+        """This cache's LRU caps (evicted in the write's transaction where the store can)."""
+        return [Limit(self.name, self.max_entries, self.max_bytes)]
+
     def _enforce_limits(self) -> None:
         if self.max_entries is None and self.max_bytes is None:
             return
@@ -227,11 +232,10 @@ class Cache:
         if not items:
             return True
         try:
-            self.store.put_many(TABLE, self.name, items, now=now)
+            put_within(self.store, TABLE, self.name, items, now=now, limits=self._limits)
         except StoreUnavailableError as exc:
             return self._write_failed(exc, f"{len(items)} writes")
         self._count(sets=len(items))
-        self._enforce_limits()
         return True
 
     def add(self, key: Key, value: Any, ttl: float | None = None) -> bool:

@@ -132,6 +132,17 @@ def _too_large(what: str, size: int, limit: int) -> PayloadTooLargeError:
     )
 
 
+def _miss_reason(validator: bool, exact_expired: bool, scored: bool, expired: bool) -> str:
+    """Why the semantic layer missed, most telling reason first."""
+    if validator:
+        return "validator"
+    if exact_expired:
+        return "expired"
+    if scored:
+        return "below_threshold"
+    return "expired" if expired else "not_found"
+
+
 def _utf8_size(text: str, what: str, limit: int) -> int:
     """Exact UTF-8 size of ``text``, after a cheap bound (a char is at most 4 bytes)."""
     n = len(text)
@@ -828,16 +839,7 @@ class SemanticCore:
                 except StoreUnavailableError:
                     pass
             return self._finish_hit(hit, started)
-        if passed or rejected:
-            reason = "validator"
-        elif exact_expired:
-            reason = "expired"
-        elif scored:
-            reason = "below_threshold"
-        elif expired:
-            reason = "expired"
-        else:
-            reason = "not_found"
+        reason = _miss_reason(passed or rejected, exact_expired, bool(scored), expired)
         return self._miss(ns, reason, started, similarity=best_sim, embedding=vec, layer="semantic")
 
     def _judge_by_similarity(
@@ -889,16 +891,7 @@ class SemanticCore:
                 return self._finish_hit(hit, started)
         if stale:
             self._forget_stale(ns, stale)
-        if passed or rejected:
-            reason = "validator"
-        elif exact_expired:
-            reason = "expired"
-        elif scored:
-            reason = "below_threshold"
-        elif expired:
-            reason = "expired"
-        else:
-            reason = "not_found"
+        reason = _miss_reason(passed or rejected, exact_expired, scored, expired)
         return self._miss(ns, reason, started, similarity=best_sim, embedding=vec, layer="semantic")
 
     def _decode(self, ns: str, key: str, blob: bytes) -> Entry | None:
@@ -1045,7 +1038,6 @@ class SemanticCore:
             for i in range(n)
         ]
         index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
-        evicted: list[tuple[str, str]] = []
         with self._wlock:
             self._check_open()
             self._ensure_config(int(vecs.shape[1]))

@@ -37,7 +37,7 @@ import numpy.typing as npt
 import xxhash
 
 from ..errors import CorruptStoreError
-from ..index.exact import ExactIndex
+from ..index.exact import ExactIndex, read_into
 from ..index.factory import IndexConfig, load_index
 from .spaces import Space, SpaceSet
 
@@ -108,19 +108,7 @@ def _hash_file(path: Path) -> str:
 
 def _read_array(path: Path, dtype: np.dtype[Any], count: int, digest: str) -> npt.NDArray[Any]:
     out = np.empty(count, dtype=dtype)
-    want = out.nbytes
-    view = out.data.cast("B") if want else memoryview(bytearray())
-    got = 0
-    with open(path, "rb", buffering=0) as fh:
-        while got < want:
-            n = fh.readinto(view[got:])
-            if not n:
-                break
-            got += n
-        extra = fh.read(1)
-    if got != want or extra:
-        raise CorruptStoreError(f"{path.name} has the wrong size")
-    if xxhash.xxh3_64_hexdigest(view) != digest:
+    if xxhash.xxh3_64_hexdigest(read_into(path, out)) != digest:
         raise CorruptStoreError(f"{path.name} fails its checksum")
     return out
 
