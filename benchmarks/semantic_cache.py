@@ -8,6 +8,7 @@ ratio to nearcache.
     python benchmarks/semantic_cache.py            # N = 10,000 and 100,000
     python benchmarks/semantic_cache.py --quick    # N = 2,000, fewer queries
     python benchmarks/semantic_cache.py --full     # also N = 1,000,000 (nearcache only)
+    python benchmarks/semantic_cache.py --sizes 1000000   # one size only
 
 Data is "lowrank" (random low-rank + noise, like real text embeddings); ``--random``
 adds a recall row on isotropic random data, ANN's worst case. Queries for the semantic
@@ -446,6 +447,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="N = 2,000 (smoke run)")
     ap.add_argument("--full", action="store_true", help="also N = 1,000,000 (nearcache only)")
+    ap.add_argument("--sizes", type=int, nargs="+", help="run these N only (e.g. --sizes 1000000)")
     ap.add_argument("--random", action="store_true", help="also measure recall on random data")
     ap.add_argument("--no-peers", action="store_true", help="nearcache only")
     ap.add_argument("--json", type=Path, help="also write the raw numbers here")
@@ -466,6 +468,8 @@ def main() -> None:
     sizes = [2_000] if args.quick else [10_000, 100_000]
     if args.full:
         sizes.append(1_000_000)
+    if args.sizes:
+        sizes = args.sizes
     queries = 200 if args.quick else 1000
     everything: dict[str, Any] = {}
     print(f"# semantic cache benchmark: {os.cpu_count()} CPUs, dim {DIM}, threshold {THRESHOLD}")
