@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import os
 import random
@@ -90,7 +91,7 @@ def soak_worker(path: str, n: int, seconds: float, seed: int, conn: Connection) 
     cache.close()
 
 
-def run_soak(n: int, seconds: float, procs: int) -> dict[str, object]:
+def run_soak(n: int, seconds: float, procs: int, series: Path | None = None) -> dict[str, object]:
     from nearcache import EmbeddingCache
 
     tmp = Path(tempfile.mkdtemp(prefix="nearcache-soak-"))
@@ -169,10 +170,16 @@ def run_soak(n: int, seconds: float, procs: int) -> dict[str, object]:
         "rss_drift_pct": round(rss_drift * 100, 1),
         "rss_drift_from_30s_pct": round(rss_from_30s * 100, 1),
         "rss_mb_at_s": rss_series,
+        "rss_mb_workers_warm_end_peak": [
+            (round(w[3], 1), round(e[3], 1), round(max(i[3] for i in iv), 1))
+            for w, e, iv in zip(warm, end, intervals.values())
+        ],
         "fd_drift": fd_drift,
         "wal_max_mb": round(wal_max / 2**20, 1),
         "db_gb": round(Path(path).stat().st_size / 2**30, 2),
     }
+    if series is not None:  # every worker's 10-s intervals: p50, p99, ops, RSS MB, fds
+        series.write_text(json.dumps({"result": res, "intervals": intervals}))
     # The figures first: check() (PRAGMA integrity_check) of a multi-GB file takes long.
     print(f"soak figures: {res}", flush=True)
     t0 = time.perf_counter()
@@ -205,6 +212,8 @@ def main() -> None:
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true")
     mode.add_argument("--full", action="store_true")
+    ap.add_argument("--seconds", type=float, help="soak length (overrides the mode's)")
+    ap.add_argument("--series", type=Path, help="write every soak interval here (JSON)")
     ap.add_argument("--skip", nargs="*", default=[], choices=["kill", "contention", "soak"])
     args = ap.parse_args()
     trials = 20 if args.quick else 100
@@ -228,7 +237,7 @@ def main() -> None:
         )
         print(f"8 processes x 2 threads, {contention_s} s: {'PASS' if ok else 'FAIL'} ({tail})")
     if "soak" not in args.skip:
-        res = run_soak(soak_n, soak_s, 8)
+        res = run_soak(soak_n, args.seconds or soak_s, 8, args.series)
         verdict = (
             res["rss_drift_pct"] <= 5  # type: ignore[operator]
             and res["fd_drift"] == 0
