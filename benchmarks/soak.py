@@ -133,26 +133,26 @@ def run_soak(n: int, seconds: float, procs: int, series: Path | None = None) -> 
         time.sleep(0.5)
     for p in workers:
         p.join()
-    first_p99 = statistics.median(iv[0][1] for iv in intervals.values() if iv)
-    last_p99 = statistics.median(iv[-1][1] for iv in intervals.values() if iv)
+    runs = [iv for iv in intervals.values() if iv]  # per worker: (p50, p99, ops, rss, fds)
+    first_p99 = statistics.median(iv[0][1] for iv in runs)
+    last_p99 = statistics.median(iv[-1][1] for iv in runs)
     # Warm-up is the first sixth of the run (at least 30 s): SQLite's page cache (64 MB
     # per connection) refills slowly while other processes' commits keep invalidating it,
     # so resident memory climbs towards that bound for the first minutes of a long run.
-    warm_at = max(2, len(next(iter(intervals.values()))) // 6)
-    warm = [iv[min(warm_at, len(iv) - 1)] for iv in intervals.values() if iv]
-    early = [iv[min(2, len(iv) - 1)] for iv in intervals.values() if iv]
-    end = [iv[-1] for iv in intervals.values() if iv]
-    rss_drift = max(abs(e[3] - w[3]) / w[3] for w, e in zip(warm, end))
-    rss_from_30s = max(abs(e[3] - w[3]) / w[3] for w, e in zip(early, end))
-    fd_drift = max(abs(e[4] - w[4]) for w, e in zip(warm, end))
+    length = min(len(iv) for iv in runs)
+    warm_at = min(length - 1, max(2, length // 6))
+    early_at = min(length - 1, 2)
+
+    def rss_drift_since(at: int) -> float:
+        return max(abs(iv[-1][3] - iv[at][3]) / iv[at][3] for iv in runs)
+
+    fd_drift = max(abs(iv[-1][4] - iv[warm_at][4]) for iv in runs)
     # Median worker RSS at 10 points of the run, to tell a plateau from a leak.
-    length = min(len(iv) for iv in intervals.values() if iv)
-    marks = sorted({min(length - 1, round(k * (length - 1) / 9)) for k in range(10)})
+    marks = sorted({round(k * (length - 1) / 9) for k in range(10)})
     rss_series = [
-        (round((m + 1) * 10), round(statistics.median(iv[m][3] for iv in intervals.values()), 1))
-        for m in marks
+        ((m + 1) * 10, round(statistics.median(iv[m][3] for iv in runs), 1)) for m in marks
     ]
-    ops = sum(i[2] for iv in intervals.values() for i in iv)
+    ops = sum(i[2] for iv in runs for i in iv)
     res: dict[str, object] = {
         "entries": n,
         "seconds": seconds,
@@ -160,19 +160,17 @@ def run_soak(n: int, seconds: float, procs: int, series: Path | None = None) -> 
         "prefill_s": round(fill, 1),
         "ops": ops,
         "ops_per_s": round(ops / seconds),
-        "p50_ms_first": round(
-            statistics.median(iv[0][0] for iv in intervals.values() if iv) * 1e3, 3
-        ),
+        "p50_ms_first": round(statistics.median(iv[0][0] for iv in runs) * 1e3, 3),
         "p99_ms_first": round(first_p99 * 1e3, 3),
         "p99_ms_last": round(last_p99 * 1e3, 3),
         "p99_drift": round(last_p99 / first_p99, 2),
         "warmup_s": (warm_at + 1) * 10,
-        "rss_drift_pct": round(rss_drift * 100, 1),
-        "rss_drift_from_30s_pct": round(rss_from_30s * 100, 1),
+        "rss_drift_pct": round(rss_drift_since(warm_at) * 100, 1),
+        "rss_drift_from_30s_pct": round(rss_drift_since(early_at) * 100, 1),
         "rss_mb_at_s": rss_series,
         "rss_mb_workers_warm_end_peak": [
-            (round(w[3], 1), round(e[3], 1), round(max(i[3] for i in iv), 1))
-            for w, e, iv in zip(warm, end, intervals.values())
+            (round(iv[warm_at][3], 1), round(iv[-1][3], 1), round(max(i[3] for i in iv), 1))
+            for iv in runs
         ],
         "fd_drift": fd_drift,
         "wal_max_mb": round(wal_max / 2**20, 1),
