@@ -1,0 +1,253 @@
+"""Validate and count the judge's labeled question pairs (benchmarks/data/judge/*.jsonl).
+
+The judge is trained on ``train``, tuned on ``dev`` and measured on ``test``; the numbers
+mean something only if the files follow one schema and the splits never share a base
+question. This script checks that and prints the counts (split x label x category, and
+per domain), as a rich table when rich is installed, else as plain text.
+
+    python benchmarks/judge_data.py                      # every *.jsonl in the data folder
+    python benchmarks/judge_data.py train.jsonl dev.jsonl
+    python benchmarks/judge_data.py --json               # counts and problems as JSON
+
+Exit status 0 when every file is valid, 1 when a problem was found (each one printed).
+The split of a file is its name without ``.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "data" / "judge"
+
+KEYS = ("id", "group", "stored", "asked", "label", "category", "domain")
+OPTIONAL_KEYS = ("note",)
+CATEGORIES: dict[str, frozenset[str]] = {
+    "hit": frozenset({"paraphrase", "noise", "typo", "reorder", "code", "context"}),
+    "trap": frozenset(
+        {"negation", "number", "date", "entity", "direction", "antonym", "scope", "role"}
+    ),
+    "miss": frozenset({"unrelated"}),
+}
+ID_RE = re.compile(r"^[a-z]{2}-\d{6}$")
+GROUP_RE = re.compile(r"^[a-z]{2}-g\d{4}$")
+DOMAIN_RE = re.compile(r"^[a-z][a-z-]{1,30}$")
+MAX_CHARS = 2000
+
+
+@dataclass
+class Report:
+    """What the files hold and what is wrong with them."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_row(row: Any, where: str) -> list[str]:
+    """Schema problems of one decoded line (empty when it is valid)."""
+    if not isinstance(row, dict):
+        return [f"{where}: not a JSON object"]
+    keys = tuple(row)
+    expected = KEYS + tuple(k for k in OPTIONAL_KEYS if k in row)
+    if keys != expected:
+        return [f"{where}: keys {list(keys)}, expected {list(expected)} in this order"]
+    out: list[str] = []
+    for key in keys:
+        if not isinstance(row[key], str):
+            out.append(f"{where}: {key!r} is not a string")
+    if out:
+        return out
+    for key in ("stored", "asked"):
+        text = row[key]
+        if not text.strip():
+            out.append(f"{where}: {key!r} is empty")
+        elif len(text) > MAX_CHARS or text != text.strip() or "\n" in text:
+            out.append(f"{where}: {key!r} too long, multi-line or padded with spaces")
+    if row["stored"] == row["asked"]:
+        out.append(f"{where}: stored and asked are the same text")
+    if not ID_RE.match(row["id"]):
+        out.append(f"{where}: id {row['id']!r} is not like 'tr-000123'")
+    if not GROUP_RE.match(row["group"]):
+        out.append(f"{where}: group {row['group']!r} is not like 'tr-g0456'")
+    elif row["group"][:2] != row["id"][:2]:
+        out.append(f"{where}: id and group prefixes differ")
+    cats = CATEGORIES.get(row["label"])
+    if cats is None:
+        out.append(f"{where}: label {row['label']!r} not in {sorted(CATEGORIES)}")
+    elif row["category"] not in cats:
+        out.append(f"{where}: category {row['category']!r} not allowed for {row['label']!r}")
+    if not DOMAIN_RE.match(row["domain"]):
+        out.append(f"{where}: domain {row['domain']!r} is not a short lowercase word")
+    return out
+
+
+def load(path: Path, report: Report) -> None:
+    """Read one split file into the report, recording line-level problems."""
+    split = path.name.removesuffix(".jsonl")
+    rows: list[dict[str, Any]] = []
+    seen_ids: set[str] = set()
+    seen_pairs: set[tuple[str, str]] = set()
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            where = f"{path.name}:{n}"
+            if not line.strip():
+                report.problems.append(f"{where}: blank line")
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                report.problems.append(f"{where}: invalid JSON ({exc.msg})")
+                continue
+            found = check_row(row, where)
+            report.problems.extend(found)
+            if found:
+                continue
+            if row["id"] in seen_ids:
+                report.problems.append(f"{where}: duplicate id {row['id']}")
+            pair = (row["stored"], row["asked"])
+            if pair in seen_pairs:
+                report.problems.append(f"{where}: duplicate (stored, asked) pair")
+            seen_ids.add(row["id"])
+            seen_pairs.add(pair)
+            rows.append(row)
+    prefixes = {r["id"][:2] for r in rows}
+    if len(prefixes) > 1:
+        report.problems.append(f"{path.name}: several id prefixes {sorted(prefixes)}")
+    report.rows[split] = rows
+
+
+def check_splits(report: Report) -> None:
+    """Groups, ids and question texts must each live in one split only."""
+    owners: dict[str, dict[str, set[str]]] = {"group": {}, "id": {}, "question": {}}
+    for split, rows in report.rows.items():
+        for row in rows:
+            owners["group"].setdefault(row["group"], set()).add(split)
+            owners["id"].setdefault(row["id"], set()).add(split)
+            for text in (row["stored"], row["asked"]):
+                owners["question"].setdefault(text, set()).add(split)
+    for kind, table in owners.items():
+        for value, splits in table.items():
+            if len(splits) > 1:
+                shown = value if len(value) <= 80 else value[:77] + "..."
+                report.problems.append(f"{kind} {shown!r} is in splits {sorted(splits)}")
+
+
+def validate(paths: Iterable[Path]) -> Report:
+    """Load and check every file; the report lists all problems found."""
+    report = Report()
+    for path in paths:
+        if path.name.removesuffix(".jsonl") in report.rows:
+            report.problems.append(f"{path}: split given twice")
+            continue
+        load(path, report)
+    check_splits(report)
+    return report
+
+
+def counts(report: Report) -> dict[str, Any]:
+    """Counts per split x label x category and per split x domain."""
+    by_cat: dict[str, Counter[str]] = {}
+    by_domain: dict[str, Counter[str]] = defaultdict(Counter)
+    for split, rows in report.rows.items():
+        by_cat[split] = Counter(f"{r['label']}/{r['category']}" for r in rows)
+        for r in rows:
+            by_domain[r["domain"]][split] += 1
+    return {
+        "splits": {s: len(r) for s, r in report.rows.items()},
+        "labels": {
+            s: dict(Counter(r["label"] for r in rows)) for s, rows in report.rows.items()
+        },
+        "categories": {s: dict(c) for s, c in by_cat.items()},
+        "domains": {d: dict(c) for d, c in sorted(by_domain.items())},
+    }
+
+
+def _category_rows(report: Report) -> list[list[str]]:
+    splits = list(report.rows)
+    table: list[list[str]] = []
+    for label, cats in CATEGORIES.items():
+        for cat in sorted(cats):
+            n = [sum(1 for r in report.rows[s] if (r["label"], r["category"]) == (label, cat))
+                 for s in splits]
+            table.append([label, cat, *map(str, n), str(sum(n))])
+        n = [sum(1 for r in report.rows[s] if r["label"] == label) for s in splits]
+        table.append([label, "(all)", *map(str, n), str(sum(n))])
+    n = [len(report.rows[s]) for s in splits]
+    table.append(["all", "", *map(str, n), str(sum(n))])
+    return table
+
+
+def _domain_rows(report: Report) -> list[list[str]]:
+    splits = list(report.rows)
+    doms = sorted({r["domain"] for rows in report.rows.values() for r in rows})
+    out = []
+    for d in doms:
+        n = [sum(1 for r in report.rows[s] if r["domain"] == d) for s in splits]
+        out.append([d, *map(str, n), str(sum(n))])
+    return out
+
+
+def render(report: Report) -> None:
+    """Print the two count tables (rich if available) and the problems."""
+    splits = list(report.rows)
+    tables = [
+        ("pairs per label and category", ["label", "category"], _category_rows(report)),
+        ("pairs per domain", ["domain"], _domain_rows(report)),
+    ]
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        for title, heads, body in tables:
+            print(f"\n{title}")
+            for line in [[*heads, *splits, "total"], *body]:
+                print("  ".join(f"{c:>12}" for c in line))
+    else:
+        console = Console()
+        for title, heads, body in tables:
+            t = Table(title=title)
+            for h in [*heads, *splits, "total"]:
+                t.add_column(h, justify="left" if h in heads else "right")
+            for line in body:
+                t.add_row(*line)
+            console.print(t)
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(f"{len(report.problems)} problem(s)", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*", type=Path, help="default: every *.jsonl in the folder")
+    ap.add_argument("--json", action="store_true", help="print counts and problems as JSON")
+    args = ap.parse_args(argv)
+    paths = [p if p.exists() else DATA_DIR / p for p in args.files]
+    if not paths:
+        order = {"train": 0, "dev": 1, "test": 2}
+        found = DATA_DIR.glob("*.jsonl")
+        paths = sorted(found, key=lambda p: (order.get(p.stem, 3), p.name))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing or not paths:
+        print(f"no such file(s): {missing or DATA_DIR}", file=sys.stderr)
+        return 2
+    report = validate(paths)
+    if args.json:
+        print(json.dumps({**counts(report), "problems": report.problems}, indent=1))
+    else:
+        render(report)
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

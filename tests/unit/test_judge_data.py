@@ -1,0 +1,151 @@
+"""The judge's labeled pairs: the committed files validate, and the validator catches leaks."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "benchmarks" / "data" / "judge"
+
+
+def _load_validator() -> ModuleType:
+    path = ROOT / "benchmarks" / "judge_data.py"
+    spec = importlib.util.spec_from_file_location("judge_data", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["judge_data"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+jd = _load_validator()
+
+
+def row(n: int, group: int, stored: str, asked: str, label: str = "hit",
+        category: str = "paraphrase", prefix: str = "tr", **extra: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": f"{prefix}-{n:06d}", "group": f"{prefix}-g{group:04d}", "stored": stored,
+        "asked": asked, "label": label, "category": category, "domain": "programming",
+    }
+    out.update(extra)
+    return out
+
+
+def write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> tuple[Path, Path]:
+    train = write(tmp_path / "train.jsonl", [
+        row(1, 1, "How do I reverse a list in Python?", "python reverse a list"),
+        row(2, 1, "How do I reverse a list in Python?", "How do I sort a list in Python?",
+            "trap", "antonym", note="sort vs reverse"),
+    ])
+    dev = write(tmp_path / "dev.jsonl", [
+        row(1, 1, "What is a tuple?", "what's a tuple", prefix="dv"),
+        row(2, 1, "What is a tuple?", "How do I install numpy?", "miss", "unrelated", prefix="dv"),
+    ])
+    return train, dev
+
+
+def test_committed_files_are_valid() -> None:
+    paths = sorted(DATA.glob("*.jsonl"))
+    assert {"train.jsonl", "dev.jsonl"} <= {p.name for p in paths}
+    report = jd.validate(paths)
+    assert report.problems == []
+    assert len(report.rows["train"]) > len(report.rows["dev"]) > 0
+
+
+def test_committed_train_and_dev_cover_every_label_and_category() -> None:
+    report = jd.validate([DATA / "train.jsonl", DATA / "dev.jsonl"])
+    for split in ("train", "dev"):
+        seen = {(r["label"], r["category"]) for r in report.rows[split]}
+        expected = {(lab, cat) for lab, cats in jd.CATEGORIES.items() for cat in cats}
+        assert seen == expected, split
+
+
+def test_good_files_pass_and_are_counted(good: tuple[Path, Path]) -> None:
+    report = jd.validate(good)
+    assert report.ok, report.problems
+    c = jd.counts(report)
+    assert c["splits"] == {"train": 2, "dev": 2}
+    assert c["categories"]["train"] == {"hit/paraphrase": 1, "trap/antonym": 1}
+    assert c["domains"] == {"programming": {"train": 2, "dev": 2}}
+    assert jd.main([str(p) for p in good]) == 0
+
+
+def test_group_in_two_splits_is_a_problem(good: tuple[Path, Path], tmp_path: Path) -> None:
+    train, _ = good
+    # A dev file whose rows claim a train group: ids and groups share the prefix, so the
+    # leak is a train-prefixed group living in a second file.
+    leak = write(tmp_path / "dev.jsonl", [row(9, 1, "What is a set?", "what's a set")])
+    report = jd.validate([train, leak])
+    assert any("group 'tr-g0001' is in splits ['dev', 'train']" in p for p in report.problems)
+    assert jd.main([str(train), str(leak)]) == 1
+
+
+def test_question_text_in_two_splits_is_a_problem(good: tuple[Path, Path], tmp_path: Path) -> None:
+    train, _ = good
+    dev = write(tmp_path / "dev.jsonl", [
+        row(1, 1, "How do I reverse a list in Python?", "reverse list py", prefix="dv"),
+    ])
+    report = jd.validate([train, dev])
+    assert any("question 'How do I reverse a list in Python?'" in p for p in report.problems)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (row(1, 1, "a b c", "a b d", "maybe"), "label 'maybe'"),
+        (row(1, 1, "a b c", "a b d", "hit", "negation"), "category 'negation' not allowed"),
+        (row(1, 1, "a b c", "a b d", "trap", "paraphrase"), "category 'paraphrase' not allowed"),
+        (row(1, 1, "same text", "same text"), "same text"),
+        (row(1, 1, "a b c", "   "), "'asked' is empty"),
+        (row(1, 1, " a b c", "a b d"), "padded"),
+        ({**row(1, 1, "a b c", "a b d"), "id": "train-1"}, "id 'train-1'"),
+        ({**row(1, 1, "a b c", "a b d"), "group": "dv-g0001"}, "prefixes differ"),
+        ({**row(1, 1, "a b c", "a b d"), "domain": "Programming"}, "domain"),
+        ({**row(1, 1, "a b c", "a b d"), "stored": 3}, "not a string"),
+        ({"asked": "x", **row(1, 1, "a b c", "a b d")}, "in this order"),
+        ({**row(1, 1, "a b c", "a b d"), "extra": "x"}, "in this order"),
+    ],
+)
+def test_bad_rows_are_reported(tmp_path: Path, bad: dict[str, Any], message: str) -> None:
+    report = jd.validate([write(tmp_path / "train.jsonl", [bad])])
+    assert any(message in p for p in report.problems), report.problems
+
+
+def test_duplicates_and_broken_lines(tmp_path: Path) -> None:
+    path = tmp_path / "train.jsonl"
+    lines = [
+        json.dumps(row(1, 1, "q one here", "q one there")),
+        json.dumps(row(1, 1, "q two here", "q two there")),
+        json.dumps(row(2, 1, "q one here", "q one there")),
+        "{not json",
+        "",
+        json.dumps(["a", "list"]),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = jd.validate([path]).problems
+    assert any("duplicate id tr-000001" in p for p in problems)
+    assert any("duplicate (stored, asked)" in p for p in problems)
+    assert any("invalid JSON" in p for p in problems)
+    assert any("blank line" in p for p in problems)
+    assert any("not a JSON object" in p for p in problems)
+
+
+def test_json_output_and_missing_file(good: tuple[Path, Path], tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert jd.main(["--json", *map(str, good)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["problems"] == [] and out["labels"]["dev"] == {"hit": 1, "miss": 1}
+    assert jd.main([str(tmp_path / "nope.jsonl")]) == 2
