@@ -55,15 +55,15 @@ _LAZY: dict[str, str] = {
     "PostgresStore": "nearcache.stores.postgres",
     "DynamoDBStore": "nearcache.stores.dynamodb",
     "open_store": "nearcache.stores.url",
-    "Embedder": "nearcache.embedding.protocol",
-    "AsyncEmbedder": "nearcache.embedding.protocol",
-    "FunctionEmbedder": "nearcache.embedding.protocol",
-    "AsyncFunctionEmbedder": "nearcache.embedding.protocol",
+    "Embedder": "nearcache.embedders.protocol",
+    "AsyncEmbedder": "nearcache.embedders.protocol",
+    "FunctionEmbedder": "nearcache.embedders.protocol",
+    "AsyncFunctionEmbedder": "nearcache.embedders.protocol",
     "EmbeddingCache": "nearcache.embedding.cache",
-    "CachedEmbedder": "nearcache.embedding.cached",
-    "AsyncCachedEmbedder": "nearcache.embedding.cached",
-    "EmbedStats": "nearcache.embedding.cached",
-    "default_embedder": "nearcache.embedding.default",
+    "CachedEmbedder": "nearcache.embedding.cached_embedder",
+    "AsyncCachedEmbedder": "nearcache.embedding.cached_embedder",
+    "EmbedStats": "nearcache.embedding.cached_embedder",
+    "default_embedder": "nearcache.embedders.default",
     "SemanticCache": "nearcache.semantic.cache",
     "AsyncSemanticCache": "nearcache.semantic.aio",
     "Hit": "nearcache.semantic.types",
@@ -121,15 +121,15 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .clock import ManualClock
-    from .embedding.cache import EmbeddingCache
-    from .embedding.cached import AsyncCachedEmbedder, CachedEmbedder, EmbedStats
-    from .embedding.default import default_embedder
-    from .embedding.protocol import (
+    from .embedders.default import default_embedder
+    from .embedders.protocol import (
         AsyncEmbedder,
         AsyncFunctionEmbedder,
         Embedder,
         FunctionEmbedder,
     )
+    from .embedding.cache import EmbeddingCache
+    from .embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder, EmbedStats
     from .stats import CacheStats
     from .stores.memory import MemoryStore
     from .stores.protocol import Item, Store

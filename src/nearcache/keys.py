@@ -3,7 +3,7 @@
 Keys are content addressed: ``content_hash(normalize_text(text))``. BLAKE3 is used for
 speed (about 1 µs for a 500-byte chunk); when the ``blake3`` wheel cannot be imported,
 BLAKE2b-256 from the standard library gives digests of the same length. Stores record
-which algorithm wrote them and refuse to mix the two (see ``check_hash_algorithm``).
+which algorithm wrote them and refuse to mix the two (see ``open_hash_algorithm``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Sequence
+from typing import Protocol
 
-from .errors import InvalidInputError, InvalidTypeError
+from .errors import FingerprintMismatchError, InvalidInputError, InvalidTypeError
 
 __all__ = [
     "HASH_ALGORITHM",
@@ -21,6 +22,7 @@ __all__ = [
     "content_hashes",
     "encode_parts",
     "normalize_text",
+    "open_hash_algorithm",
     "validate_namespace",
 ]
 
@@ -124,3 +126,32 @@ def validate_namespace(namespace: object) -> str:
 def digest_bytes(data: bytes) -> bytes:
     """Raw 32-byte digest with the active algorithm (used for ids and checksums)."""
     return _digest(data)
+
+
+class MetaStore(Protocol):
+    """The part of a ``Store`` that keeps store-wide settings (every store has it)."""
+
+    url: str
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+
+def open_hash_algorithm(store: MetaStore) -> None:
+    """Record the key hash algorithm in ``store``, or refuse a store keyed by another.
+
+    Every cache calls this before its first write: keys made with BLAKE3 and with the
+    BLAKE2b fallback never match, so mixing them would turn every lookup into a miss.
+
+    Raises:
+        FingerprintMismatchError: the store was keyed with another algorithm.
+    """
+    found = store.get_meta("hash_algorithm")
+    if found is None:
+        store.set_meta("hash_algorithm", HASH_ALGORITHM)
+    elif found != HASH_ALGORITHM:
+        raise FingerprintMismatchError(
+            f"store {store.url} is keyed with {found}, this process uses {HASH_ALGORITHM}; "
+            "mixing them would make every lookup miss"
+        )

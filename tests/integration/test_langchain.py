@@ -106,7 +106,7 @@ needs_semantic = pytest.mark.skipif(
 
 def _llm_cache(tmp_path: Path) -> NearcacheLLMCache:
     from nearcache import SemanticCache
-    from nearcache.embedding.default import default_embedder
+    from nearcache.embedders.default import default_embedder
 
     cache = SemanticCache(
         embedder=default_embedder(),
@@ -304,7 +304,7 @@ def test_llm_cache_async_roundtrip(tmp_path: Path) -> None:
 @needs_semantic
 def test_llm_cache_over_an_async_semantic_cache(tmp_path: Path) -> None:
     from nearcache import AsyncSemanticCache
-    from nearcache.embedding.default import default_embedder
+    from nearcache.embedders.default import default_embedder
 
     gens = [Generation(text="async answer")]
 

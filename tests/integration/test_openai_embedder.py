@@ -27,7 +27,7 @@ import pytest
 pytest.importorskip("httpx")
 
 from nearcache import AsyncCachedEmbedder, CachedEmbedder, EmbeddingCache
-from nearcache.embedding.openai import AsyncOpenAIEmbedder, EmbeddingAPIError, OpenAIEmbedder
+from nearcache.embedders.openai import AsyncOpenAIEmbedder, EmbeddingAPIError, OpenAIEmbedder
 from nearcache.errors import DimensionMismatchError, InvalidInputError
 
 DIM = 8

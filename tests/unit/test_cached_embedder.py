@@ -21,7 +21,7 @@ from nearcache import (
     NonFiniteVectorError,
     SparseVector,
 )
-from nearcache.embedding.protocol import AsyncFunctionEmbedder, default_namespace
+from nearcache.embedders.protocol import AsyncFunctionEmbedder, default_namespace
 
 
 def test_only_misses_are_embedded_in_input_order() -> None:

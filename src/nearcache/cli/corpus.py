@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 
 from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_record
+from ..embedders.protocol import default_namespace
 from ..embedding.cache import EmbeddingCache
-from ..embedding.cached import CachedEmbedder
-from ..embedding.protocol import default_namespace
+from ..embedding.cached_embedder import CachedEmbedder
 from ..errors import CorruptEntryError, InvalidInputError
 from ..keys import content_hash, encode_parts
 from ..stores.protocol import Item, Store

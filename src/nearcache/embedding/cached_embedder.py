@@ -19,13 +19,13 @@ import numpy.typing as npt
 
 from .._flow import Embed, Sleep, Wait, run_async, run_sync
 from ..codecs import SparseVector, as_matrix
+from ..embedders.protocol import default_namespace, embedder_kind, validate_embedder
 from ..errors import DimensionMismatchError, InvalidVectorError
 from ..keys import validate_namespace
 from ..stats import CacheStats
 from ..stores.memory import MemoryStore
 from .cache import EmbeddingCache
 from .leases import Leases
-from .protocol import default_namespace, embedder_kind, validate_embedder
 from .singleflight import LeaderGone
 
 __all__ = ["AsyncCachedEmbedder", "CachedEmbedder", "EmbedStats"]
@@ -77,7 +77,7 @@ class _Base:
         lease_ttl: float = 120.0,
     ) -> None:
         if embedder is None:
-            from .default import default_embedder
+            from ..embedders.default import default_embedder
 
             embedder = default_embedder()
         validate_embedder(embedder)
