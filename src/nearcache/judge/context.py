@@ -1,0 +1,55 @@
+"""Finding the question inside a text that adds context around it.
+
+"I'm 34 and had two espressos. Is a heart rate of 100 normal after coffee?" asks what
+"Is a heart rate of 100 normal after coffee?" asks: the first sentence is context. When
+one text has several sentences and the other has one, the guards that look for a single
+differing token (numbers, negation, time, names) compare the other text with the sentence
+of this one that shares the most content words with it, provided that sentence covers
+most of the other text. The verifier still sees both texts whole.
+
+Limits: a context sentence that does change the answer ("I'm on Windows.") is only
+weighed by the verifier, not by these guards.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .tokens import STOPWORDS, Text, analyze, stem
+
+__all__ = ["focus"]
+
+_COVER = 0.6
+
+
+def _sentences(t: Text) -> list[tuple[str, frozenset[str]]]:
+    out: list[tuple[str, frozenset[str]]] = []
+    toks = t.tokens
+    start = 0
+    for i in range(len(toks) + 1):
+        if i == len(toks) or (i + 1 < len(toks) and toks[i + 1].sent != toks[i].sent):
+            part = toks[start : i + 1]
+            words = frozenset(
+                stem(x.low) for x in part if x.kind != "sym" and x.low not in STOPWORDS
+            )
+            if words:
+                out.append((" ".join(x.text for x in part), words))
+            start = i + 1
+    return out
+
+
+@lru_cache(maxsize=4096)
+def focus(a: str, b: str) -> tuple[str, str]:
+    """``(a, b)`` with a context-laden side reduced to the sentence that matches the other."""
+    ta, tb = analyze(a), analyze(b)
+    sa, sb = _sentences(ta), _sentences(tb)
+    if len(sa) > 1 and len(sb) == 1:
+        return _best(sa, sb[0][1], a), b
+    if len(sb) > 1 and len(sa) == 1:
+        return a, _best(sb, sa[0][1], b)
+    return a, b
+
+
+def _best(sents: list[tuple[str, frozenset[str]]], other: frozenset[str], whole: str) -> str:
+    text, words = max(sents, key=lambda s: len(s[1] & other))
+    return text if len(words & other) >= _COVER * len(other) else whole

@@ -1,0 +1,150 @@
+"""Guards: the same things must be named (entities), and nothing that narrows the
+question may be added or dropped (scope).
+
+**Entities.** "Capital of Austria" / "capital of Australia", "reverse a list in Python" /
+"... in Java", "read config.yaml" / "read config.json": the answer is about another thing.
+A word is a name when it is capitalized away from a sentence start, written in capitals
+(``AWS``), shaped like code (``snake_case``, ``camelCase``, ``os.path.join``, ``f()``,
+`` `x` ``), a file name (``main.py``), holds digits (``ipv4``), or is a known name even in
+lower case (``data/names.txt``: programming languages, tools, countries, cities, languages;
+aliases such as "js" = "javascript"). When each text names something the other does not
+(after aliases and one-letter misspellings), the guard rejects.
+
+**Scope.** "How do I install Python" / "... Python on Windows"; "sort a list" / "sort a
+nested list". Content words that only one text has (:func:`nearcache.judge.align.align`:
+stems, synonyms, misspellings, abbreviations) narrow or widen the question. A name on one
+side only is reported by the entity guard; the scope guard reports the other extra words.
+Both are *soft* by default: the verifier weighs them (a context sentence such as "I'm new
+to Python." also adds words without changing the answer).
+
+Limits: names are found by their shape, so a lowercase name missing from the list is
+only seen as an extra content word; two names that are misspellings of each other by one
+letter ("Austria"/"Austrla") count as the same. English capitalization rules.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .align import align, similar_spelling
+from .lexicon import lexicon
+from .tokens import STOPWORDS, Text, Token, analyze
+from .types import NEUTRAL, PASS, REJECT, GuardResult
+
+__all__ = ["entities", "guard_entities", "guard_scope"]
+
+_CODE = re.compile(r"[a-z][A-Z]|_|\w\.\w|\(\)|::")
+_FILE = re.compile(r"^\w[\w-]*\.[a-z][a-z0-9]{0,4}$")
+_ROMAN = re.compile(r"^[IVX]+$")
+
+Name = tuple[str, str]  # (canonical lowercase name, kind)
+
+
+def _kind(tok: Token) -> str | None:
+    """The kind of name ``tok`` is, or None when it is an ordinary word."""
+    if tok.kind != "word" or len(tok.text) < 2:
+        return None
+    text, low = tok.text, tok.low
+    listed = lexicon().names.get(low)
+    if listed is not None:
+        return listed
+    if _FILE.match(low) and not low.split(".")[-1].isdigit():
+        return "file"
+    if _CODE.search(text):
+        return "code"
+    if any(c.isdigit() for c in text):
+        return "id"
+    if _ROMAN.match(text) or low in STOPWORDS:
+        return None
+    if text.isupper() or tok.capitalized:
+        return "proper"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def entities(text: str) -> tuple[Name, ...]:
+    """The names in ``text`` with their kind; adjacent capitalized words form one name
+    ("New York City"), and aliases are resolved (``js`` -> ``javascript``)."""
+    t = analyze(text)
+    lex = lexicon()
+    out: list[Name] = []
+    run: list[str] = []
+    for tok in (*t.tokens, None):
+        kind = _kind(tok) if tok is not None else None
+        if tok is not None and kind == "proper" and not tok.text.isupper():
+            run.append(tok.low)
+            continue
+        if run:
+            joined = " ".join(run)
+            canon = lex.canonical_name(joined)
+            out.append((canon, lex.names.get(canon, "proper")))
+            run = []
+        if tok is not None and kind is not None:
+            canon = lex.canonical_name(tok.low.removesuffix("()"))
+            out.append((canon, lex.names.get(canon, kind)))
+    return tuple(dict.fromkeys(out))
+
+
+def _words(t: Text) -> set[str]:
+    lex = lexicon()
+    return {lex.canonical_name(tok.low.removesuffix("()")) for tok in t.tokens if tok.kind != "sym"}
+
+
+def _unmatched(names: tuple[Name, ...], words: set[str], joined: str, other: Text) -> list[Name]:
+    lex = lexicon()
+    out = []
+    for n, kind in names:
+        if n in words or (" " in n and n.replace(" ", "") in joined):
+            continue
+        if lex.canonical_name(n) in {
+            lex.canonical_name(" ".join(other.words[i : i + 3])) for i in range(len(other.words))
+        }:
+            continue
+        if any(similar_spelling(n, w) for w in words if len(w) >= 5):
+            continue
+        out.append((n, kind))
+    return out
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Two names of these kinds can stand for each other (a substitution)."""
+    if a == b:
+        return True
+    loose = {"proper"}
+    return (a in loose and b not in ("code", "file")) or (b in loose and a not in ("code", "file"))
+
+
+def guard_entities(a: str, b: str) -> GuardResult:
+    """Reject when each text names something the other does not, of a compatible kind."""
+    ta, tb = analyze(a), analyze(b)
+    ea, eb = entities(a), entities(b)
+    if not ea and not eb:
+        return GuardResult(NEUTRAL, "no names")
+    wa, wb = _words(ta), _words(tb)
+    ua = _unmatched(ea, wb, "".join(tb.words), tb)
+    ub = _unmatched(eb, wa, "".join(ta.words), ta)
+    show_a = ", ".join(n for n, _ in ua)
+    show_b = ", ".join(n for n, _ in ub)
+    if any(_compatible(ka, kb) for _, ka in ua for _, kb in ub):
+        return GuardResult(REJECT, f"different names: {show_a} vs {show_b}")
+    if ua or ub:
+        return GuardResult(NEUTRAL, f"named on one side only: {show_a or '-'} / {show_b or '-'}")
+    return GuardResult(PASS, f"same names: {', '.join(n for n, _ in ea or eb)}")
+
+
+def guard_scope(a: str, b: str) -> GuardResult:
+    """Report content words that only one text has (soft; see the module docstring)."""
+    ta, tb = analyze(a), analyze(b)
+    if ta.empty or tb.empty:
+        return GuardResult(NEUTRAL, "nothing to compare")
+    al = align(a, b)
+    if not al.only_a and not al.only_b:
+        return GuardResult(PASS, "every content word has a counterpart")
+    parts = []
+    if al.only_a:
+        parts.append(f"only in the first: {', '.join(al.only_a)}")
+    if al.only_b:
+        parts.append(f"only in the second: {', '.join(al.only_b)}")
+    outcome = REJECT if al.only_a and al.only_b and not al.matched else NEUTRAL
+    return GuardResult(outcome, "; ".join(parts))

@@ -1,0 +1,275 @@
+"""The judges: :class:`DefaultJudge` (floor -> guards -> verifier -> threshold),
+:class:`CosineJudge` (similarity alone, the behaviour before the judge existed) and
+:func:`chain` to compose any judges.
+
+The default chain, for a stored question ``c`` found near the asked question ``q``:
+
+1. **floor**: ``similarity < floor`` is a miss (cheap; recall-oriented, so it only drops
+   candidates no paraphrase would reach);
+2. **guards** (in order ``negation, antonyms, direction, time, numbers, entities``; each a
+   pure function in its own module): the first that proves a difference rejects with
+   reason ``guard:<name>``. They compare the question inside a text with added context
+   (:mod:`.context`). The ``scope`` guard is soft: only the verifier weighs it;
+3. **verifier**: a logistic regression over pair features (:mod:`.features`) gives a score;
+4. **threshold**: the score must reach ``accept_threshold`` (the shipped calibration's, or
+   the one for ``max_false_hit_rate``), else the reason is ``verifier``.
+
+A judge never raises: any internal failure is logged and rejects (fail closed) with
+reason ``error``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+
+from ..errors import InvalidInputError, InvalidTypeError
+from .antonyms import guard_antonyms
+from .calibration import shipped_calibration
+from .context import focus
+from .dates import guard_time
+from .direction import guard_direction
+from .entities import guard_entities, guard_scope
+from .features import features
+from .negation import guard_negation
+from .numbers import guard_numbers
+from .types import NEUTRAL, PASS, REJECT, GuardResult, Judge, Step, Verdict
+from .verifier import Verifier, default_verifier
+
+__all__ = [
+    "GUARDS",
+    "run_guards",
+    "HARD_GUARDS",
+    "ChainJudge",
+    "CosineJudge",
+    "DefaultJudge",
+    "Guard",
+    "chain",
+]
+
+log = logging.getLogger(__name__)
+
+Guard = Callable[[str, str], GuardResult]
+
+#: Every guard, by name, in the order the default judge runs them.
+GUARDS: Mapping[str, Guard] = MappingProxyType(
+    {
+        "negation": guard_negation,
+        "antonyms": guard_antonyms,
+        "direction": guard_direction,
+        "time": guard_time,
+        "numbers": guard_numbers,
+        "entities": guard_entities,
+        "scope": guard_scope,
+    }
+)
+#: The guards whose rejection is final by default (``scope`` only informs the verifier).
+HARD_GUARDS: tuple[str, ...] = ("negation", "antonyms", "direction", "time", "numbers", "entities")
+
+
+def _check_similarity(similarity: float) -> float:
+    value = float(similarity)
+    return value if math.isfinite(value) else -1.0
+
+
+def run_guards(
+    query: str, candidate_query: str, hard: Iterable[str] = HARD_GUARDS
+) -> tuple[str | None, dict[str, GuardResult]]:
+    """Run every guard on a pair: ``(name of the first hard guard that rejected or None,
+    every guard's result)``. Guards other than ``scope`` read the focused texts
+    (:func:`.context.focus`). Used by the judge and by the verifier's training script, so
+    both see the same signals."""
+    hard_set = set(hard)
+    fq, fc = focus(query, candidate_query)
+    results: dict[str, GuardResult] = {}
+    rejected: str | None = None
+    for name, guard in GUARDS.items():
+        res = guard(query, candidate_query) if name == "scope" else guard(fq, fc)
+        results[name] = res
+        if rejected is None and name in hard_set and res.outcome == REJECT:
+            rejected = name
+    return rejected, results
+
+
+class CosineJudge:
+    """Accept when ``similarity >= threshold``: cosine alone, no guards."""
+
+    def __init__(self, threshold: float = 0.85) -> None:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            raise InvalidTypeError("threshold must be a float")
+        if not -1.0 <= float(threshold) <= 1.0:
+            raise InvalidInputError("threshold must be in [-1, 1]")
+        self.threshold = float(threshold)
+
+    def judge(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+        sim = _check_similarity(similarity)
+        ok = sim >= self.threshold
+        score = max(0.0, min(1.0, sim))
+        step = Step(
+            "floor", PASS if ok else REJECT, f"cosine {sim:.3f} vs {self.threshold:.3f}", sim
+        )
+        return Verdict(ok, score, None if ok else "floor", (step,))
+
+    def __repr__(self) -> str:
+        return f"CosineJudge({self.threshold})"
+
+
+class DefaultJudge:
+    """Floor, deterministic guards, learned verifier, calibrated threshold.
+
+    Args:
+        floor: candidates with a cosine below it are rejected at once (reason ``floor``).
+            Default: the shipped calibration's measured floor (``DefaultJudge.floor``).
+        accept_threshold: the verifier score a candidate must reach, in [0, 1].
+        max_false_hit_rate: pick ``accept_threshold`` from the calibration shipped for the
+            default embedder instead (exclusive with ``accept_threshold``).
+        guards: the names of the guards whose rejection is final (default
+            :data:`HARD_GUARDS`); every guard in :data:`GUARDS` still feeds the verifier.
+        verifier: a :class:`Verifier` (default: the shipped one).
+
+    Raises:
+        InvalidInputError: a value out of range, an unknown guard, or both
+            ``accept_threshold`` and ``max_false_hit_rate``.
+    """
+
+    #: The shipped floor (the cache's default ``similarity_threshold``).
+    floor: float = shipped_calibration().floor
+
+    def __init__(
+        self,
+        *,
+        floor: float | None = None,
+        accept_threshold: float | None = None,
+        max_false_hit_rate: float | None = None,
+        guards: Iterable[str] | None = None,
+        verifier: Verifier | None = None,
+    ) -> None:
+        shipped = shipped_calibration()
+        if accept_threshold is not None and max_false_hit_rate is not None:
+            raise InvalidInputError("give accept_threshold or max_false_hit_rate, not both")
+        if floor is not None:
+            if not -1.0 <= float(floor) <= 1.0:
+                raise InvalidInputError("floor must be in [-1, 1]")
+            self.floor = float(floor)
+        if max_false_hit_rate is not None:
+            accept_threshold = shipped.threshold_for(max_false_hit_rate)
+        elif accept_threshold is None:
+            accept_threshold = shipped.accept_threshold
+        if not 0.0 <= float(accept_threshold) <= 1.0:
+            raise InvalidInputError("accept_threshold must be in [0, 1]")
+        self.accept_threshold = float(accept_threshold)
+        self.max_false_hit_rate = max_false_hit_rate
+        names = tuple(HARD_GUARDS if guards is None else guards)
+        unknown = [g for g in names if g not in GUARDS]
+        if unknown:
+            raise InvalidInputError(f"unknown guards {unknown}; known: {sorted(GUARDS)}")
+        self.guards = names
+        self.verifier = verifier if verifier is not None else default_verifier()
+
+    def judge(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+        """Decide on one candidate (fast path: no explanation steps)."""
+        return self._run(query, candidate_query, similarity, explain=False)
+
+    def explain(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+        """The same decision with a :class:`Step` for the floor, every guard (also those
+        that passed), the verifier and the threshold."""
+        return self._run(query, candidate_query, similarity, explain=True)
+
+    def _run(self, query: str, candidate: str, similarity: float, *, explain: bool) -> Verdict:
+        try:
+            return self._decide(str(query), str(candidate), _check_similarity(similarity), explain)
+        except Exception:  # fail closed: a judge must never break a lookup
+            log.exception("judge failed on a candidate; rejecting it")
+            return Verdict(False, 0.0, "error", (Step("error", REJECT, "the judge raised"),))
+
+    def _decide(self, q: str, c: str, sim: float, explain: bool) -> Verdict:
+        steps: list[Step] = []
+        floor_ok = sim >= self.floor
+        if explain:
+            steps.append(
+                Step(
+                    "floor",
+                    PASS if floor_ok else REJECT,
+                    f"cosine {sim:.3f} {'>=' if floor_ok else '<'} floor {self.floor:.3f}",
+                    sim,
+                )
+            )
+        if not floor_ok and not explain:
+            return Verdict(False, 0.0, "floor")
+        if not explain:
+            hard, results = self._fast_guards(q, c)
+            if hard is not None:
+                return Verdict(False, 0.0, f"guard:{hard}")
+            score = self.verifier.score(features(q, c, sim, results))
+            ok = score >= self.accept_threshold
+            return Verdict(ok, score, None if ok else "verifier")
+        hard, results = run_guards(q, c, self.guards)
+        rejected = "floor" if not floor_ok else (None if hard is None else f"guard:{hard}")
+        for name, res in results.items():
+            is_hard = name in self.guards
+            outcome = res.outcome if is_hard or res.outcome != REJECT else NEUTRAL
+            steps.append(
+                Step(f"guard:{name}", outcome, res.detail + ("" if is_hard else " (soft)"))
+            )
+        score = self.verifier.score(features(q, c, sim, results))
+        ok = score >= self.accept_threshold
+        steps.append(Step("verifier", PASS if ok else REJECT, f"score {score:.3f}", score))
+        steps.append(
+            Step(
+                "threshold",
+                PASS if ok else REJECT,
+                f"accept at >= {self.accept_threshold:.3f}",
+                self.accept_threshold,
+            )
+        )
+        if rejected is not None:
+            return Verdict(False, 0.0, rejected, tuple(steps))
+        return Verdict(ok, score, None if ok else "verifier", tuple(steps))
+
+    def _fast_guards(self, q: str, c: str) -> tuple[str | None, dict[str, GuardResult]]:
+        """Like :func:`run_guards`, but stops at the first hard rejection."""
+        fq, fc = focus(q, c)
+        results: dict[str, GuardResult] = {}
+        for name, guard in GUARDS.items():
+            res = guard(q, c) if name == "scope" else guard(fq, fc)
+            if res.outcome == REJECT and name in self.guards:
+                return name, results
+            results[name] = res
+        return None, results
+
+    def __repr__(self) -> str:
+        return (
+            f"DefaultJudge(floor={self.floor}, accept_threshold={self.accept_threshold}, "
+            f"guards={self.guards})"
+        )
+
+
+class ChainJudge:
+    """Judges run in order; the first rejection wins; the score is the minimum of the
+    scores of the judges that ran (the weakest link)."""
+
+    def __init__(self, judges: Iterable[Judge]) -> None:
+        self.judges = tuple(judges)
+        if not self.judges:
+            raise InvalidInputError("chain() needs at least one judge")
+        for j in self.judges:
+            if not callable(getattr(j, "judge", None)):
+                raise InvalidTypeError(f"{j!r} has no judge(query, candidate_query, similarity)")
+
+    def judge(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+        score = 1.0
+        steps: list[Step] = []
+        for j in self.judges:
+            v = j.judge(query, candidate_query, similarity)
+            score = min(score, v.score)
+            steps.extend(v.steps)
+            if not v.accept:
+                return Verdict(False, score, v.reason or "rejected", tuple(steps))
+        return Verdict(True, score, None, tuple(steps))
+
+
+def chain(*judges: Judge) -> ChainJudge:
+    """Compose judges: the first rejection wins, the score is the minimum (see ChainJudge)."""
+    return ChainJudge(judges)

@@ -1,0 +1,83 @@
+"""The judge's English word lists, read once from the text files in ``data/``.
+
+Kept as data (one entry a line, comments say why) so a reviewer reads and extends them
+without touching code: ``antonyms.txt`` (opposites), ``synonyms.txt`` (words that ask for
+the same thing) and ``names.txt`` (names that are entities even in lower case, with
+aliases). Entries are stored by stem, so inflections match without being listed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from .tokens import stem
+
+__all__ = ["Lexicon", "lexicon"]
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+class Lexicon:
+    """Opposites, synonym groups and known names, indexed by stem."""
+
+    def __init__(self) -> None:
+        self.opposites: dict[str, set[str]] = {}
+        for line in _lines("antonyms.txt"):
+            left, _, right = line.partition("|")
+            lw = {stem(w.replace("-", " ")) for w in left.split()}
+            rw = {stem(w.replace("-", " ")) for w in right.split()}
+            for a in lw:
+                self.opposites.setdefault(a, set()).update(rw - lw)
+            for b in rw:
+                self.opposites.setdefault(b, set()).update(lw - rw)
+        self.groups: dict[str, set[int]] = {}
+        for gid, line in enumerate(_lines("synonyms.txt")):
+            for w in line.split():
+                self.groups.setdefault(stem(w.replace("-", " ")), set()).add(gid)
+        self.names: dict[str, str] = {}  # name -> its kind (the section it is listed in)
+        self.alias: dict[str, str] = {}
+        kind = "name"
+        text = resources.files(__package__).joinpath("data").joinpath("names.txt")
+        for raw in text.read_text("utf-8").splitlines():
+            line = raw.strip()
+            if line.startswith("# "):
+                kind = line[2:].split()[0].lower()
+                continue
+            if not line or line.startswith("#"):
+                continue
+            if "=" in line:
+                head, _, rest = line.partition("=")
+                canon = " ".join(head.split()).lower()
+                spellings = [canon, *(" ".join(s.split()).lower() for s in rest.split(","))]
+                for w in spellings[1:]:
+                    self.alias[w] = canon
+                for w in spellings:
+                    self.names.setdefault(w, self.names.get(canon, "name"))
+            else:
+                for w in line.lower().split():
+                    self.names.setdefault(w, kind)
+
+    def opposite(self, a: str, b: str) -> bool:
+        """Whether stems ``a`` and ``b`` are listed as opposites."""
+        found = self.opposites.get(a)
+        return found is not None and b in found
+
+    def synonyms(self, a: str, b: str) -> bool:
+        """Whether stems ``a`` and ``b`` share a synonym group."""
+        ga = self.groups.get(a)
+        gb = self.groups.get(b)
+        return ga is not None and gb is not None and not ga.isdisjoint(gb)
+
+    def canonical_name(self, word: str) -> str:
+        """The canonical spelling of a known name (``js`` -> ``javascript``)."""
+        return self.alias.get(word, word)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shared lexicon (loaded on first use, a few milliseconds)."""
+    return Lexicon()

@@ -1,0 +1,215 @@
+"""Reading a question once: tokens, sentences, content words and stems, cached per text.
+
+Every guard looks at the same analysis of a text, so a text is analysed once (an LRU
+cache keyed by the text) and the asked question, compared with up to ``top_k`` stored
+ones, costs its analysis only once per lookup. Work is capped: only the first
+:data:`MAX_CHARS` characters are read, so a 100k-character query costs no more than a
+long paragraph.
+
+English first: stop words, stems and the other lexicons are English. A text written
+mostly in another script is flagged (``latin`` is False) and the guards stay neutral on it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "MAX_CHARS",
+    "STOPWORDS",
+    "Text",
+    "Token",
+    "analyze",
+    "stem",
+]
+
+#: Characters of a text the judge reads; the rest is ignored (bounded work).
+MAX_CHARS = 2000
+
+# Code spans, IPs/CIDR/dotted versions, numbers with separators, decimals, words with
+# inner apostrophes/hyphens/dots/underscores (identifiers, file names), then symbols.
+_TOKEN = re.compile(
+    r"(?i:\b[cf]#|\bc\+\+|\.net\b)"
+    r"|\d+(?:\.\d+){2,}(?:/\d+)?|\d+\.\d+\.\d+\.\d+/\d+|\d+(?:\.\d+)?/\d+"
+    r"|\d+(?:st|nd|rd|th|k|K)\b|\d*0s\b|\d+\.\d+[kK]\b"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d*\.\d+|\d+"
+    r"|[^\W\d]\w*(?:(?:['\u2019\-.]|::)\w+)*(?:\(\))?"
+    r"|->|=>|[%$\u20ac\u00a3\u00b0+<>=&#@/?!.,;:]"
+)
+_SENT_END = frozenset("?!.;")
+
+#: Function words and politeness fillers: they carry no topic of their own.
+STOPWORDS = frozenset(
+    (  # noqa: SIM905
+        "a an the this that these those some any each every either of in on at by for with "
+        "about as into onto from to than then so such too very just really also only even i "
+        "me my mine we us our you your yours he him his she her it its they them their theirs"
+        " myself yourself itself themselves is am are was were be been being do does did "
+        "doing done have has had having will would shall should can could may might must what"
+        " which who whom whose how why when where there here if whether or and but hey hi "
+        "hello please thanks thank kindly pls plz ok okay well like want wanted need tell "
+        "know let let's lets get got give gimme wanna gonna gotta someone somebody something "
+        "anyone anybody anything way ways thing things question actually basically exactly "
+        "possible best good simple simplest easy easiest quick quickly correct correctly "
+        "properly proper right ever again still already up out all both other another same "
+        "i'm i've i'd i'll you're it's what's how's that's there's whats hows thats im ive u "
+        "ur ya yall thx help explain explained explanation example examples eg e.g"
+    ).split()
+)
+
+
+def _strip_accents(s: str) -> str:
+    if s.isascii():
+        return s
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A light English suffix stripper: plural, possessive, -ing, -ed, -ly; a final -e
+    dropped so "delete", "deleted" and "deleting" meet. Lowercase input."""
+    w = word.replace("\u2019", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    n = len(w)
+    if n > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif n > 4 and w.endswith(("sses", "shes", "ches", "xes", "zes")):
+        w = w[:-2]
+    elif n > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
+        w = w[:-1]
+    n = len(w)
+    if n > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif n > 4 and w.endswith("ied"):
+        w = w[:-3] + "y"
+    elif (n > 4 and w.endswith("ed") and not w.endswith("eed")) or (n > 5 and w.endswith("ly")):
+        w = w[:-2]
+    n = len(w)
+    if n > 3 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1].isalpha():
+        w = w[:-1]  # running -> runn -> run
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: ``text`` as written, ``low`` lowercased (accents kept), ``kind`` one of
+    ``word``, ``num``, ``code``, ``sym``; ``sent`` its sentence number; ``initial`` whether
+    it opens a sentence (capitalization there says nothing about a name)."""
+
+    text: str
+    low: str
+    kind: str
+    index: int
+    sent: int
+    initial: bool
+
+    @property
+    def capitalized(self) -> bool:
+        """Starts with an upper-case letter somewhere other than a sentence start."""
+        return not self.initial and self.kind == "word" and self.text[:1].isupper()
+
+
+@dataclass(frozen=True)
+class Text:
+    """The analysis of one text, shared by every guard (see :func:`analyze`)."""
+
+    raw: str
+    tokens: tuple[Token, ...]
+    words: tuple[str, ...]  # lowercased word/num/code tokens, in order
+    content: tuple[str, ...]  # stems of content words, in order
+    latin: bool  # written mostly in Latin letters (the guards' lexicons apply)
+    empty: bool  # nothing to read (empty, whitespace, only symbols or emoji)
+
+    @property
+    def content_set(self) -> frozenset[str]:
+        return frozenset(self.content)
+
+
+def _is_latin(text: str) -> bool:
+    letters = latin = 0
+    for ch in text[:400]:
+        if ch.isalpha():
+            letters += 1
+            if ch.isascii() or "LATIN" in unicodedata.name(ch, ""):
+                latin += 1
+    return letters == 0 or latin * 2 >= letters
+
+
+def _kind(tok: str) -> str:
+    c = tok[0]
+    if len(tok) > 1 and (tok[-1] in "#+" or tok.lower() == ".net"):
+        return "word"
+    if c.isdigit() or (c == "." and len(tok) > 1):
+        return "num"
+    if c.isalpha() or c == "_":
+        return "word"
+    return "sym"
+
+
+# Spellings that mean the same token: "w/o" is "without", "401(k)" is "401k", and
+# vulgar fractions ("59\u00bd") are read as "59 1/2". Backticks only mark code.
+_REWRITES = (
+    (re.compile(r"(?i)\bw/o\b"), " without "),
+    (re.compile(r"(?i)\bw/(?=\s)"), " with "),
+    (re.compile(r"(\d)\(k\)"), r"\1k"),
+    (re.compile("`"), " "),
+)
+_VULGAR = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4", "\u2153": " 1/3", "\u2154": " 2/3"}
+
+
+def _prepare(text: str) -> str:
+    raw = text[:MAX_CHARS]
+    for ch, rep in _VULGAR.items():
+        if ch in raw:
+            raw = raw.replace(ch, rep)
+    for pattern, rep in _REWRITES:
+        raw = pattern.sub(rep, raw)
+    return raw
+
+
+def _parts(word: str) -> tuple[str, ...]:
+    """A hyphenated word's parts ("3-month-old" -> month, old), stop words dropped."""
+    return tuple(p for p in word.split("-") if p and not p.isdigit() and p not in STOPWORDS)
+
+
+@lru_cache(maxsize=4096)
+def analyze(text: str) -> Text:
+    """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
+    raw = _prepare(text) if isinstance(text, str) else ""
+    tokens: list[Token] = []
+    sent = 0
+    initial = True
+    for m in _TOKEN.finditer(raw):
+        tok = m.group()
+        kind = _kind(tok)
+        if kind == "sym":
+            tokens.append(Token(tok, tok, kind, len(tokens), sent, False))
+            if tok in _SENT_END:
+                sent += 1
+                initial = True
+            continue
+        low = _strip_accents(tok.lower()).replace("\u2019", "'")
+        tokens.append(Token(tok, low, kind, len(tokens), sent, initial))
+        initial = False
+    words = tuple(t.low for t in tokens if t.kind != "sym")
+    content = tuple(
+        stem(part)
+        for t in tokens
+        if t.kind in ("word", "code") and t.low not in STOPWORDS
+        for part in (_parts(t.low) if "-" in t.low else (t.low,))
+    )
+    return Text(
+        raw=raw,
+        tokens=tuple(tokens),
+        words=words,
+        content=content,
+        latin=_is_latin(raw),
+        empty=not words,
+    )

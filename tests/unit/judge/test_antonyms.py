@@ -1,0 +1,50 @@
+"""guard_antonyms: an opposite substituted on one side rejects."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_antonyms
+from nearcache.judge.lexicon import lexicon
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("sort a list in ascending order", "sort a list in descending order"),
+        ("how to enable dark mode", "how to disable dark mode"),
+        ("How do I increase the heap size?", "How do I decrease the heap size?"),
+        ("what is the longest river", "what is the shortest river"),
+        ("encrypt a file with gpg", "decrypting a file with gpg"),
+        ("import a CSV into postgres", "export a CSV from postgres"),
+        ("upload to s3", "download from s3"),
+        ("how to install numpy", "how to uninstall numpy"),
+        ("how do I turn on wifi", "how do I turn off wifi"),
+        ("how do I log in", "how do I log out"),
+        ("max of a list", "min of a list"),
+        ("before the meeting", "after the meeting"),
+    ],
+)
+def test_opposites_reject(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject"
+    assert guard_antonyms(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ascending or descending?", "descending or ascending?"),  # both sides hold both
+        ("How do I delete a file?", "How do I remove a file?"),
+        ("increase the font size", "increasing the font size"),
+        ("turn on wifi", "switch wifi on"),
+    ],
+)
+def test_no_opposition_passes(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome != "reject"
+
+
+def test_lexicon_is_symmetric_and_stemmed() -> None:
+    lex = lexicon()
+    assert lex.opposite("increas", "decreas") and lex.opposite("decreas", "increas")
+    assert not lex.opposite("increas", "increas")
+    assert lex.synonyms("remov", "delet")

@@ -1,0 +1,51 @@
+"""guard_direction: terms exchanged around a pivot reject; moved phrases pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_direction
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("How do I convert Fahrenheit to Celsius?", "How do I convert Celsius to Fahrenheit?"),
+        ("Did Brazil beat Germany in 2014?", "Did Germany beat Brazil in 2014?"),
+        ("Is X a subset of Y?", "Is Y a subset of X?"),
+        ("flights from New York to Los Angeles", "flights from Los Angeles to New York"),
+        ("Is Rust faster than Go?", "Is Go faster than Rust?"),
+        ("nginx redirect http to https", "nginx redirect https to http"),
+        ("how many cups in a quart", "how many quarts in a cup"),
+        ("Is pH 3 more acidic than pH 5?", "Is pH 5 more acidic than pH 3?"),
+        ("Does my company owe me money?", "Do I owe my company money?"),
+        (
+            "Do I need a visa to travel from the US to Japan?",
+            "Do I need a visa to travel from Japan to the US?",
+        ),
+    ],
+)
+def test_swaps_reject(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject"
+    assert guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("In Python, how do I reverse a list?", "How do I reverse a list in Python?"),
+        ("difference between TCP and UDP", "difference between UDP and TCP"),
+        ("python vs java speed", "java vs python speed"),
+        ("convert to F from C", "convert from C to F"),
+        ("If I am on Windows, how do I install pip?", "How do I install pip if I am on Windows?"),
+        ("What port does SSH use by default?", "default ssh port number?"),
+        ("Did A beat B or did B beat A?", "Did B beat A or did A beat B?"),
+        (
+            "difference between a hurricane watch and a hurricane warning",
+            "difference between a hurricane warning and a hurricane watch",
+        ),
+    ],
+)
+def test_moves_and_symmetric_pass(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject"
+    assert guard_direction(b, a).outcome != "reject"

@@ -1,0 +1,60 @@
+"""guard_entities and guard_scope: other names reject; aliases, typos and extras do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_entities, guard_scope
+from nearcache.judge.align import align, edit_distance, similar_spelling
+from nearcache.judge.entities import entities
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What is the capital of Austria?", "What is the capital of Australia?"),
+        ("How do I reverse a list in Python", "How do I reverse a list in Java"),
+        ("read config.yaml", "read config.json"),
+        ("capital of france", "capital of spain"),
+        ("call getUserName()", "call getUserId()"),
+    ],
+)
+def test_other_names_reject(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome == "reject"
+    assert guard_entities(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how to reverse a list in js", "how to reverse an array in JavaScript"),
+        ("Is Canada bigger than the United States?", "is canada bigger than the USA"),
+        ("What time zone is New York City in?", "NYC timezone?"),
+        ("pyhton list reverse", "Python list reverse"),
+        ("How do I install Python", "How do I install Python on Windows"),  # scope, soft
+        ("drop rows with NaN in pandas", "drop rows with NaN in a DataFrame"),
+    ],
+)
+def test_aliases_typos_and_extras_do_not_reject(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome != "reject"
+
+
+def test_names_and_kinds() -> None:
+    assert ("new york city", "name") in entities("Flights to New York City")
+    assert ("main.py", "file") in entities("run main.py")
+    assert ("os.path.join", "code") in entities("use os.path.join() here")
+
+
+def test_scope_reports_extra_words() -> None:
+    res = guard_scope("how do i sort a list", "how do I sort a nested list")
+    assert res.outcome == "neutral" and "nest" in res.detail
+    assert guard_scope("How to delete a file", "How do I remove a file").outcome == "pass"
+    assert align("convert degrees", "degrees conversion").only_a == ()
+
+
+def test_spelling() -> None:
+    assert edit_distance("pyhton", "python") == 1
+    assert edit_distance("abc", "xyzw", limit=2) == 3
+    assert similar_spelling("recieve", "receive")
+    assert not similar_spelling("sang", "song")
+    assert not similar_spelling("cat", "bat")

@@ -1,0 +1,43 @@
+"""guard_negation: polarity must agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_negation
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Can I take ibuprofen with alcohol?", "Can I take ibuprofen without alcohol?"),
+        ("select rows where a column is null", "select rows where a column is not null"),
+        ("Why does my code work?", "Why doesn't my code work?"),
+        ("Why does my code work?", "why doesnt my code work"),
+        ("Is there a way to do it?", "Is there no way to do it?"),
+        ("Have you ever been there?", "Have you never been there?"),
+        ("What does git pull --rebase do?", "What does git pull --no-rebase do?"),
+    ],
+)
+def test_flipped_polarity_rejects(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject"
+    assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Why doesn't my code work?", "Why is my code not working?"),
+        ("Can I take ibuprofen without food?", "can i take ibuprofen w/o food?"),
+        ("How do I reverse a list?", "reverse a list how"),
+        ("not only fast but also cheap", "fast and cheap"),
+        ("Is it No. 5?", "Is it number 5?"),
+    ],
+)
+def test_same_polarity_passes(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject"
+
+
+def test_outcomes() -> None:
+    assert guard_negation("a b", "c d").outcome == "neutral"
+    assert guard_negation("isn't it", "is it not").outcome == "pass"

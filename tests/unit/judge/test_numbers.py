@@ -1,0 +1,67 @@
+"""guard_numbers: the same quantity in any form passes, a different one rejects."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_numbers
+from nearcache.judge.numbers import quantities
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("I have 2 cats", "I have two cats"),
+        ("1,000 users", "1000 users"),
+        ("a 5% tax", "a 5 percent tax"),
+        ("five per cent", "5%"),
+        ("twenty-one", "21"),
+        ("a hundred and five", "105"),
+        ("2 million rows", "2,000,000 rows"),
+        ("half a cup", "1/2 cup"),
+        ("the second largest", "the 2nd largest"),
+        ("fourth of July", "July 4"),
+        ("10k requests", "10,000 requests"),
+        ("before 59 and a half", "before 59\u00bd"),
+        ("my 401(k)", "my 401k"),
+        ("rendering twice", "rendering 2 times"),
+        ("$5", "5 dollars"),
+        ("music of the 90s", "music of the 1990s"),
+        ("which one is best", "which is best"),  # "one" alone is not a quantity
+    ],
+)
+def test_same_quantities_pass(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject"
+    assert guard_numbers(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("When did World War I end?", "When did World War II end?"),
+        ("the 2014 World Cup", "the 2018 World Cup"),
+        ("a /24 subnet", "a /16 subnet"),
+        ("10.0.0.0/8", "10.0.0.0/16"),
+        ("python 3.11.2", "python 3.11.3"),
+        ("16GB of RAM", "16 MB of RAM"),
+        ("at 5pm", "at 5am"),
+        ("ipv4 address", "ipv6 address"),
+        ("install Python", "install Python 3"),
+        ("three days", "four days"),
+    ],
+)
+def test_different_quantities_reject(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject"
+    assert guard_numbers(b, a).outcome == "reject"
+
+
+def test_units_and_details() -> None:
+    assert quantities("16 gigabytes") == (("16", "gb", False),)
+    res = guard_numbers("16GB", "16 MB")
+    assert "units differ" in res.detail
+    assert guard_numbers("no numbers here", "none there").outcome == "neutral"
+    assert guard_numbers("2 cats", "two cats").outcome == "pass"
+
+
+def test_other_scripts_are_neutral() -> None:
+    assert guard_numbers("\u4e24\u53ea\u732b 2", "\u4e09\u53ea\u732b 3").outcome == "neutral"
