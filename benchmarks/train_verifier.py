@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from judge_pairs import cosines, is_hit, load_pairs
 
 from nearcache.judge.features import FEATURES, features
-from nearcache.judge.judge import run_guards
+from nearcache.judge.judge import run_guards, same_words
 from nearcache.judge.verifier import Verifier
 from nearcache.semantic.calibrate import calibrate
 
@@ -78,12 +78,19 @@ def fit_logistic(
 
 
 def pipeline_scores(
-    v: Verifier, x: np.ndarray, sims: np.ndarray, rejected: list[str | None], floor: float
+    v: Verifier,
+    x: np.ndarray,
+    sims: np.ndarray,
+    rejected: list[str | None],
+    floor: float,
+    same: np.ndarray,
 ) -> np.ndarray:
+    """The whole judge's score: 0 under the floor or after a guard's rejection, 1 for the
+    same words in the same order, else the verifier's."""
     return np.array(
         [
-            0.0 if (s < floor or r is not None) else v.score(row.tolist())
-            for row, s, r in zip(x, sims, rejected)
+            0.0 if (s < floor or r is not None) else (1.0 if sw else v.score(row.tolist()))
+            for row, s, r, sw in zip(x, sims, rejected, same)
         ]
     )
 
@@ -146,13 +153,15 @@ def main() -> None:
 
     x_train, r_train = featurize(train, s_train)
     x_dev, r_dev = featurize(dev, s_dev)
+    same_train = np.array([same_words(p["asked"], p["stored"]) for p in train])
+    same_dev = np.array([same_words(p["asked"], p["stored"]) for p in dev])
     y_train = np.array([is_hit(p) for p in train], dtype=np.float64)
     live = np.array([s >= floor and r is None for s, r in zip(s_train, r_train)])
 
     best = None
     for l2 in (0.01, 0.03, 0.1, 0.3, 1.0, 3.0):
         v = make_verifier(x_train[live], y_train[live], l2, {})
-        sc = pipeline_scores(v, x_dev, s_dev, r_dev, floor)
+        sc = pipeline_scores(v, x_dev, s_dev, r_dev, floor, same_dev)
         rec = recall_at_precision(sc, dev, 0.97)
         print(f"  l2={l2:<5} dev recall at precision>=0.97: {rec:.3f}")
         if best is None or rec > best[1] + 1e-9:
@@ -166,10 +175,12 @@ def main() -> None:
         tr = np.array([f != k for f in fold]) & live
         v = make_verifier(x_train[tr], y_train[tr], l2, {})
         te = [i for i, f in enumerate(fold) if f == k]
-        oof[te] = pipeline_scores(v, x_train[te], s_train[te], [r_train[i] for i in te], floor)
+        oof[te] = pipeline_scores(
+            v, x_train[te], s_train[te], [r_train[i] for i in te], floor, same_train[te]
+        )
 
     verifier = make_verifier(x_train[live], y_train[live], l2, {})
-    dev_scores = pipeline_scores(verifier, x_dev, s_dev, r_dev, floor)
+    dev_scores = pipeline_scores(verifier, x_dev, s_dev, r_dev, floor, same_dev)
     pool_pairs = train + dev
     pool = np.concatenate([oof, dev_scores])
 

@@ -175,19 +175,9 @@ def _transposed(ta: Text, tb: Text) -> tuple[str, str] | None:
     return sa[i][0], sa[j][0]
 
 
-def guard_direction(a: str, b: str) -> GuardResult:
-    """Reject when the two texts exchange their terms around a shared pivot."""
-    ta, tb = analyze(a), analyze(b)
-    if not (ta.latin and tb.latin):
-        return GuardResult(NEUTRAL, "not English: roles not read")
-    ea, eb = _endpoints(ta), _endpoints(tb)
-    if ea and eb and ea == (eb[1], eb[0]) and ea[0] != ea[1]:
-        return GuardResult(
-            REJECT, f"direction swapped: from {ea[0]} to {ea[1]} vs from {eb[0]} to {eb[1]}"
-        )
-    swapped = _transposed(ta, tb)
-    if swapped is not None:
-        return GuardResult(REJECT, f"terms trade places: {swapped[0]} / {swapped[1]}")
+def _frame_swap(a: str, b: str) -> tuple[str | None, bool]:
+    """(a description of terms exchanged around a shared pivot or None, whether any
+    pivot was shared)."""
     frames_a, frames_b = roles(a), roles(b)
     keys_a = {(f[0], f[1][:1], f[2][:1]) for f in frames_a}
     keys_b = {(f[0], f[1][:1], f[2][:1]) for f in frames_b}
@@ -203,7 +193,28 @@ def guard_direction(a: str, b: str) -> GuardResult:
                 continue
             if (fa[0], fa[1][:1], fa[2][:1]) in keys_b or (fb[0], fb[1][:1], fb[2][:1]) in keys_a:
                 continue  # both orders are asked on one side ("did A beat B or B beat A")
-            return GuardResult(REJECT, f"roles swapped around {fa[0]!r}: {found[0]} / {found[1]}")
+            return f"roles swapped around {fa[0]!r}: {found[0]} / {found[1]}", True
+    return None, checked
+
+
+def guard_direction(a: str, b: str) -> GuardResult:
+    """Reject when the two texts exchange their terms around a shared pivot."""
+    ta, tb = analyze(a), analyze(b)
+    if not (ta.latin and tb.latin):
+        return GuardResult(NEUTRAL, "not English: roles not read")
+    ea, eb = _endpoints(ta), _endpoints(tb)
+    if ea and eb and ea == (eb[1], eb[0]) and ea[0] != ea[1]:
+        return GuardResult(
+            REJECT, f"direction swapped: from {ea[0]} to {ea[1]} vs from {eb[0]} to {eb[1]}"
+        )
+    swapped = _transposed(ta, tb)
+    if swapped is not None:
+        return GuardResult(REJECT, f"terms trade places: {swapped[0]} / {swapped[1]}")
+    found, checked = _frame_swap(a, b)
+    if found is None:
+        found, _ = _frame_swap(b, a)  # both ways, so the guard is symmetric
+    if found is not None:
+        return GuardResult(REJECT, found)
     if checked:
         return GuardResult(PASS, "shared terms keep their roles")
     return GuardResult(NEUTRAL, "no shared pivot")

@@ -10,7 +10,8 @@ The default chain, for a stored question ``c`` found near the asked question ``q
    pure function in its own module): the first that proves a difference rejects with
    reason ``guard:<name>``. They compare the question inside a text with added context
    (:mod:`.context`). The ``scope`` guard is soft: only the verifier weighs it;
-3. **verifier**: a logistic regression over pair features (:mod:`.features`) gives a score;
+3. **verifier**: a logistic regression over pair features (:mod:`.features`) gives a score
+   (two texts with the same words in the same order, up to case and punctuation, score 1);
 4. **threshold**: the score must reach ``accept_threshold`` (the shipped calibration's, or
    the one for ``max_false_hit_rate``), else the reason is ``verifier``.
 
@@ -35,12 +36,14 @@ from .entities import guard_entities, guard_scope
 from .features import features
 from .negation import guard_negation
 from .numbers import guard_numbers
+from .tokens import analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult, Judge, Step, Verdict
 from .verifier import Verifier, default_verifier
 
 __all__ = [
     "GUARDS",
     "run_guards",
+    "same_words",
     "HARD_GUARDS",
     "ChainJudge",
     "CosineJudge",
@@ -72,6 +75,13 @@ HARD_GUARDS: tuple[str, ...] = ("negation", "antonyms", "direction", "time", "nu
 def _check_similarity(similarity: float) -> float:
     value = float(similarity)
     return value if math.isfinite(value) else -1.0
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words in the same order, up to case, punctuation and spacing: only the
+    surface differs, so it is the same question (the guards have still run)."""
+    ta, tb = analyze(a), analyze(b)
+    return bool(ta.words) and ta.words == tb.words and ta.latin and tb.latin
 
 
 def run_guards(
@@ -202,6 +212,8 @@ class DefaultJudge:
             hard, results = self._fast_guards(q, c)
             if hard is not None:
                 return Verdict(False, 0.0, f"guard:{hard}")
+            if same_words(q, c):
+                return Verdict(True, 1.0, None)
             score = self.verifier.score(features(q, c, sim, results))
             ok = score >= self.accept_threshold
             return Verdict(ok, score, None if ok else "verifier")
@@ -215,7 +227,11 @@ class DefaultJudge:
             )
         score = self.verifier.score(features(q, c, sim, results))
         ok = score >= self.accept_threshold
-        steps.append(Step("verifier", PASS if ok else REJECT, f"score {score:.3f}", score))
+        if same_words(q, c):
+            score, ok = 1.0, True
+            steps.append(Step("verifier", PASS, "the same words in the same order", score))
+        else:
+            steps.append(Step("verifier", PASS if ok else REJECT, f"score {score:.3f}", score))
         steps.append(
             Step(
                 "threshold",

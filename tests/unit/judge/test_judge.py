@@ -197,7 +197,7 @@ def test_a_failing_verifier_fails_closed(caplog: pytest.LogCaptureFixture) -> No
 
     v = default_verifier()
     j = DefaultJudge(verifier=Broken(v.weights, v.bias, v.mean, v.scale))
-    out = j.judge("how do i exit vim", "How do I exit vim?", 0.99)
+    out = j.judge("how can I quit vim", "How do I exit vim?", 0.99)
     assert (out.accept, out.reason) == (False, "error")
     assert "judge failed" in caplog.text
 
