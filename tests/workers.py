@@ -214,3 +214,17 @@ def budget_writer(path: str, worker: int, seconds: float, budget: int, conn: Con
         n += 16
     conn.send(n)
     cache.close()
+
+
+def semantic_putter(url: str, dim: int, items: list[tuple[str, list[float], str]]) -> None:
+    """Open the semantic cache on ``url`` with default settings and put ``items``."""
+    from nearcache import FunctionEmbedder, SemanticCache
+    from nearcache.stores.url import open_store
+
+    def unused(texts: list[str]) -> np.ndarray:
+        raise AssertionError("the writer passes embeddings")
+
+    cache = SemanticCache(store=open_store(url), embedder=FunctionEmbedder(unused, dim, "fresh"))
+    for query, vec, answer in items:
+        cache.put(query, answer, embedding=np.array(vec, dtype=np.float32))
+    cache.close()

@@ -74,17 +74,20 @@ def test_huge_prompt_is_refused_in_bounded_memory(cache: SemanticCache) -> None:
     calls = len(cache.embedder.calls)
     for call in (
         lambda: cache.put(prompt, "answer"),
-        lambda: cache.get(prompt),
         lambda: cache.put_many(["fine", prompt], ["a", "b"]),
     ):
         peak, raised = peak_of(call)
         assert isinstance(raised, PayloadTooLargeError), raised
         assert peak < 10 * MB
+    # A lookup never raises for a miss: an oversized prompt is a "too_large" miss.
+    peak, raised = peak_of(lambda: cache.lookup(prompt))
+    assert raised is None and peak < 10 * MB
+    assert cache.stats().miss_reasons == {"too_large": 1}
     untouched(cache, calls)
 
 
 def test_one_oversized_member_refuses_the_whole_batch(cache: SemanticCache) -> None:
-    cap = cache.max_response_bytes
+    cap = cache.config.max_response_bytes
     calls = len(cache.embedder.calls)
     queries = [f"question {i}" for i in range(100)]
     responses = ["ok"] * 99 + ["é" * (cap // 2) + "x"]  # 2-byte chars: cap + 1 bytes

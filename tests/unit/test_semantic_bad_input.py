@@ -17,6 +17,7 @@ from nearcache import (
     InvalidInputError,
     InvalidTypeError,
     MemoryStore,
+    Miss,
     MissingExtraError,
     NonFiniteVectorError,
     PayloadTooLargeError,
@@ -82,8 +83,10 @@ def test_query_cap_on_utf8_bytes(
         with pytest.raises(PayloadTooLargeError) as err:
             cache.put(query, "r")
         assert err.value.limit == 12 and isinstance(err.value, ValueError)
-        with pytest.raises(PayloadTooLargeError):
-            cache.get(query)
+        miss = cache.lookup(query)  # a lookup never raises for a miss (issue 10)
+        assert isinstance(miss, Miss) and miss.reason == "too_large"
+        assert cache.get(query) is None
+        assert cache.stats().miss_reasons["too_large"] == 2
         assert len(emb.calls) == calls  # refused before embedding
         assert unchanged(cache) == before
 

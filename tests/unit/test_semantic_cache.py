@@ -53,7 +53,7 @@ def make(store: Any, emb: Any, clock: ManualClock, **kw: Any) -> SemanticCache:
 def cache(store: Any, emb: TableEmbedder, clock: ManualClock) -> Iterator[SemanticCache]:
     c = make(store, emb, clock)
     yield c
-    if not c._closed:
+    if not c.closed:
         assert c.check() == []
         c.close()
 
@@ -260,7 +260,7 @@ def test_embedding_cache_avoids_every_second_embedding(store: Any, clock: Manual
     emb = TableEmbedder(DIM)
     ec = EmbeddingCache()
     cache = make(store, emb, clock, embedding_cache=ec)
-    cache._recent._size = 0  # only the embedding cache may remember vectors here
+    cache._core.vectors.recent.size = 0  # only the embedding cache may remember vectors here
     miss = cache.lookup("never seen")
     assert isinstance(miss, Miss) and miss.reason == "empty" and emb.calls == []
     cache.put("first question", "a")
@@ -456,13 +456,16 @@ def test_stats_per_layer_and_namespace(cache: SemanticCache) -> None:
     assert total.as_dict()["namespaces"]["n2"]["miss_reasons"] == {"bypass": 1}
 
 
-def test_health(cache: SemanticCache) -> None:
+def test_health(store: Any, emb: TableEmbedder, clock: ManualClock) -> None:
+    # "single": this process owns the store, so a record removed behind its back is lag
+    # (in "shared" mode it would be another process's delete, applied on the next check).
+    cache = make(store, emb, clock, multi_process_mode="single")
     cache.put("q", "v")
     h = cache.health()
     assert h["ok"] and h["store"]["reachable"] and h["index"]["in_sync"]
     assert h["index"]["entries"] == 1 and h["entries"] == 1 and h["index"]["dim"] == DIM
     # Remove a record behind the cache's back: health notices the index is ahead.
-    key = next(iter(cache._spaces.entries("default")))[0]
+    key = cache.get("q").key  # type: ignore[union-attr]
     cache.store.delete_many("semantic", "default", [key])
     h = cache.health()
     assert (
@@ -473,6 +476,7 @@ def test_health(cache: SemanticCache) -> None:
     assert cache.check() != []
     assert cache.check(fix=True) != []
     assert cache.check() == [] and cache.health()["ok"]
+    cache.close()
 
 
 def test_metrics_hook_events_and_a_raising_hook(store: Any, clock: ManualClock) -> None:

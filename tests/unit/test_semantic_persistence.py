@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from nearcache import MemoryStore, SemanticCache, SQLiteStore
-from nearcache.semantic import core as core_module
+from nearcache import ManualClock, MemoryStore, SemanticCache, SQLiteStore
 from nearcache.stores.protocol import Changes
 from semantic_support import TableEmbedder, lowrank
 
@@ -263,9 +262,9 @@ def test_shared_mode_honours_the_stale_check_interval(
 ) -> None:
     db = tmp_path / "iv.db"
     tab = table(10)
-    now = [1000.0]
-    monkeypatch.setattr(core_module.time, "monotonic", lambda: now[0])
+    clock = ManualClock(1000.0)
     kw: dict[str, Any] = {
+        "clock": clock,
         "multi_process_mode": "shared",
         "stale_check_interval": 5.0,
         "similarity_threshold": 0.95,
@@ -277,7 +276,7 @@ def test_shared_mode_honours_the_stale_check_interval(
     a.put("entry 1", "one")
     assert b.get("entry 1").layer == "exact"  # type: ignore[union-attr]  # L1 reads the store
     assert b.get("x", embedding=near(tab["entry 1"])) is None  # index not checked yet
-    now[0] += 5.0
+    clock.advance(5.0)
     assert b.get("x", embedding=near(tab["entry 1"])).response == "one"  # type: ignore[union-attr]
     a.close()
     b.close()

@@ -1,9 +1,9 @@
 """``AsyncSemanticCache``: the semantic cache for asyncio, on the same core.
 
-``get``/``lookup``/``put`` run the very flows of :class:`SemanticCache` through
-:func:`nearcache._flow.run_async`: the embedder is awaited (a sync embedder runs in a
-thread) and every store or index step runs in a worker thread, so the event loop never
-blocks. The other methods are one-line thread offloads of the core's methods; no cache
+``get``/``lookup``/``put``/``put_many`` run the very flows of :class:`SemanticCache`
+through :func:`nearcache._flow.run_async`: the embedder is awaited (a sync embedder runs
+in a thread) and every store or index step runs in a worker thread, so the event loop
+never blocks. Every other method is a thread offload of the same core method; no cache
 logic lives here.
 
 >>> import asyncio, numpy as np
@@ -21,144 +21,49 @@ logic lives here.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import os
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
-from .._flow import run_async
-from .cache import restore
 from .checkpoint import Limits
 from .core import SemanticCore
-from .types import Hit, Miss, SemanticStats
+from .front import SemanticFront, drive_async, offload
+from .restore import restore
 
 __all__ = ["AsyncSemanticCache"]
 
 
-class AsyncSemanticCache:
+class AsyncSemanticCache(SemanticFront):
     """Async twin of :class:`~nearcache.semantic.cache.SemanticCache` (same arguments).
 
     ``embedder`` may be an ``AsyncEmbedder`` (awaited) or a sync ``Embedder`` (run in a
     thread). Use ``async with`` or ``await cache.close()``.
     """
 
-    def __init__(
-        self, path: str | os.PathLike[str] | None = None, embedder: Any = None, **kwargs: Any
-    ) -> None:
-        self._core = SemanticCore(path, embedder, _async=True, **kwargs)
+    _asynchronous: ClassVar[bool] = True
 
-    # -- flows -----------------------------------------------------------------------
+    get = drive_async(SemanticCore.get_flow)
+    lookup = drive_async(SemanticCore.lookup_flow)
+    put = drive_async(SemanticCore.put_flow)
+    put_many = drive_async(SemanticCore.put_many_flow)
+    delete = offload(SemanticCore.delete)
+    vacuum = offload(SemanticCore.vacuum)
+    compact = offload(SemanticCore.compact)
+    clear_namespace = offload(SemanticCore.clear_namespace)
+    clear = offload(SemanticCore.clear)
+    list_namespaces = offload(SemanticCore.list_namespaces)
+    requantize = offload(SemanticCore.requantize)
+    save_index = offload(SemanticCore.save_index)
+    dumps = offload(SemanticCore.dumps)
+    stats = offload(SemanticCore.stats)
+    health = offload(SemanticCore.health)
+    check = offload(SemanticCore.check)
+    close = offload(SemanticCore.close)
 
-    async def get(
-        self,
-        query: str,
-        *,
-        embedding: Any = None,
-        namespace: str = "default",
-        bypass: bool = False,
-        context: Mapping[str, Any] | None = None,
-    ) -> Hit | None:
-        """The cached answer for ``query``, or None (see ``SemanticCache.get``)."""
-        result = await self.lookup(
-            query, embedding=embedding, namespace=namespace, bypass=bypass, context=context
-        )
-        return result if isinstance(result, Hit) else None
+    async def __aenter__(self) -> AsyncSemanticCache:
+        return self
 
-    async def lookup(
-        self,
-        query: str,
-        *,
-        embedding: Any = None,
-        namespace: str = "default",
-        bypass: bool = False,
-        context: Mapping[str, Any] | None = None,
-    ) -> Hit | Miss:
-        """Like ``get`` but a miss says why and carries the query vector."""
-        flow = self._core._lookup_flow(query, embedding, namespace, bypass, context)
-        return await run_async(flow, self._embed)  # type: ignore[no-any-return]
-
-    async def put(
-        self,
-        query: str,
-        response: Any,
-        *,
-        embedding: Any = None,
-        namespace: str = "default",
-        metadata: dict[str, Any] | None = None,
-        ttl: float | None = None,
-        context: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Store ``response`` for ``query`` (see ``SemanticCache.put``)."""
-        core = self._core
-        flow = core._put_one_flow(query, response, embedding, namespace, metadata, ttl, context)
-        await run_async(flow, self._embed)
-
-    async def put_many(
-        self,
-        queries: Sequence[str],
-        responses: Sequence[Any],
-        *,
-        embeddings: Any = None,
-        namespace: str = "default",
-        metadata: Sequence[dict[str, Any] | None] | None = None,
-        ttl: float | None = None,
-        context: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Store many entries at once (see ``SemanticCache.put_many``)."""
-        core = self._core
-        flow = core._put_flow(queries, responses, embeddings, namespace, metadata, ttl, context)
-        await run_async(flow, self._embed)
-
-    async def _embed(self, texts: list[str]) -> Any:
-        emb = self._core._embedder
-        if emb is None:
-            emb = await asyncio.to_thread(lambda: self._core.embedder)
-        fn = emb.embed
-        if inspect.iscoroutinefunction(fn):
-            return await fn(texts)
-        return await asyncio.to_thread(fn, texts)
-
-    # -- thread offloads of the core ---------------------------------------------------
-
-    async def delete(
-        self, query: str, *, namespace: str = "default", context: Mapping[str, Any] | None = None
-    ) -> bool:
-        return await asyncio.to_thread(
-            self._core.delete, query, namespace=namespace, context=context
-        )
-
-    async def vacuum(self, *, namespace: str | None = None, compact: bool = True) -> int:
-        return await asyncio.to_thread(self._core.vacuum, namespace=namespace, compact=compact)
-
-    async def compact(self) -> int:
-        return await asyncio.to_thread(self._core.compact)
-
-    async def clear_namespace(self, namespace: str) -> int:
-        return await asyncio.to_thread(self._core.clear_namespace, namespace)
-
-    async def clear(self) -> int:
-        return await asyncio.to_thread(self._core.clear)
-
-    async def list_namespaces(self) -> list[str]:
-        return await asyncio.to_thread(self._core.list_namespaces)
-
-    async def requantize(self, dtype: str) -> None:
-        await asyncio.to_thread(self._core.requantize, dtype)
-
-    async def stats(self, namespace: str | None = None) -> SemanticStats:
-        return await asyncio.to_thread(self._core.stats, namespace)
-
-    async def health(self) -> dict[str, Any]:
-        return await asyncio.to_thread(self._core.health)
-
-    async def check(self, fix: bool = False) -> list[str]:
-        return await asyncio.to_thread(self._core.check, fix)
-
-    async def save_index(self) -> bool:
-        return await asyncio.to_thread(self._core.save_index)
-
-    async def dumps(self, dest: str | os.PathLike[str]) -> dict[str, Any]:
-        return await asyncio.to_thread(self._core.dumps, dest)
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
     @classmethod
     async def loads(
@@ -175,32 +80,3 @@ class AsyncSemanticCache:
             restore, cls, source, path, embedder, limits, kwargs
         )
         return cache
-
-    async def close(self) -> None:
-        await asyncio.to_thread(self._core.close)
-
-    async def __aenter__(self) -> AsyncSemanticCache:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    # -- plain attributes ------------------------------------------------------------------
-
-    @property
-    def similarity_threshold(self) -> float:
-        return self._core.similarity_threshold
-
-    def set_similarity_threshold(self, value: float) -> None:
-        self._core.set_similarity_threshold(value)
-
-    @property
-    def store(self) -> Any:
-        return self._core.store
-
-    @property
-    def dim(self) -> int | None:
-        return self._core.dim
-
-    def __repr__(self) -> str:
-        return f"AsyncSemanticCache({self._core!r})"

@@ -191,10 +191,11 @@ def _scores(source: Any, pairs: list[tuple[Any, ...]]) -> tuple[list[float], lis
             labels.append(p[1])
         return scores, labels
     core = getattr(source, "_core", source)
-    cache_like = hasattr(core, "_lookup_flow")
+    cache_like = hasattr(core, "lookup_flow")
     embedder = core.embedder if cache_like else source
-    normalize = bool(getattr(core, "normalize", True))
-    confidence_fn = getattr(core, "confidence_fn", None) if cache_like else None
+    settings = core.config if cache_like else None
+    normalize = bool(getattr(settings, "normalize", True))
+    confidence_fn = getattr(settings, "confidence_fn", None)
     for p in pairs:
         if len(p) != 3 or not isinstance(p[0], str) or not isinstance(p[1], str):
             raise InvalidInputError("pairs are (query, cached_query, same: bool)")

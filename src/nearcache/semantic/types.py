@@ -24,6 +24,8 @@ class Hit:
     (1.0 on the exact layer); ``confidence`` is what the threshold was compared with
     (``confidence_fn`` if given, else the similarity). ``embedding`` is the query vector
     used for the semantic layer, when one was computed or looked up (handy for RAG).
+    ``key`` is the matched entry's key in its namespace (what ``feedback`` and the
+    proxy's hit ids refer to).
     """
 
     response: Any
@@ -36,6 +38,7 @@ class Hit:
     created_at: float
     expires_at: float | None
     embedding: npt.NDArray[np.float32] | None = field(default=None, repr=False, compare=False)
+    key: str = field(default="", repr=False)
 
     def __bool__(self) -> bool:
         return True

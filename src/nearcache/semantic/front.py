@@ -1,0 +1,198 @@
+"""What the sync and the async semantic cache share: the constructor and plain attributes.
+
+:class:`~.cache.SemanticCache` and :class:`~.aio.AsyncSemanticCache` are siblings over one
+:class:`~.core.SemanticCore` (as httpx's ``Client``/``AsyncClient`` over a shared base).
+Their methods are made from the core's by the small adapters below -- a flow driven by
+``run_sync`` or ``run_async``, a plain call or a thread offload -- so each operation is
+written once, with its signature and docstring, in the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import os
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
+
+from .._flow import Embed, run_async, run_sync
+from ..clock import Clock
+from ..embedding.cache import EmbeddingCache
+from ..stores.protocol import Store
+from .config import SemanticConfig
+from .core import SemanticCore
+from .types import Hit, MetricEvent
+
+__all__ = ["SemanticFront", "call", "drive", "drive_async", "offload"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_Flow = Callable[Concatenate[SemanticCore, P], Generator[Embed, Any, R]]
+
+
+class SemanticFront:
+    """Constructor and attributes of both semantic caches (see ``SemanticCache``)."""
+
+    _asynchronous: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        embedder: Any = None,
+        *,
+        store: Store | None = None,
+        similarity_threshold: float = 0.85,
+        default_ttl: float | None = None,
+        max_entries: int | None = None,
+        namespace_quotas: Mapping[str, int] | None = None,
+        confidence_fn: Callable[[str, Hit], float] | None = None,
+        validator: Callable[[str, Hit], bool] | None = None,
+        metrics_hook: Callable[[MetricEvent], Any] | None = None,
+        normalize: bool = True,
+        index_backend: str = "auto",
+        index_options: Mapping[str, Any] | None = None,
+        vector_dtype: str = "float32",
+        multi_process_mode: str = "auto",
+        stale_check_interval: float = 0.0,
+        max_query_bytes: int = 32768,
+        max_response_bytes: int = 4 * 1048576,
+        max_metadata_bytes: int = 65536,
+        embedding_cache: EmbeddingCache | None = None,
+        top_k: int = 4,
+        clock: Clock | None = None,
+        fail_open: bool = False,
+    ) -> None:
+        config = SemanticConfig.build(
+            similarity_threshold=similarity_threshold,
+            default_ttl=default_ttl,
+            max_entries=max_entries,
+            namespace_quotas=namespace_quotas,
+            confidence_fn=confidence_fn,
+            validator=validator,
+            metrics_hook=metrics_hook,
+            normalize=normalize,
+            index_backend=index_backend,
+            index_options=index_options,
+            vector_dtype=vector_dtype,
+            multi_process_mode=multi_process_mode,
+            stale_check_interval=stale_check_interval,
+            max_query_bytes=max_query_bytes,
+            max_response_bytes=max_response_bytes,
+            max_metadata_bytes=max_metadata_bytes,
+            embedding_cache=embedding_cache,
+            top_k=top_k,
+            fail_open=fail_open,
+        )
+        self._core = SemanticCore(
+            config, path, embedder, store=store, clock=clock, asynchronous=self._asynchronous
+        )
+
+    @property
+    def config(self) -> SemanticConfig:
+        """The validated settings (read-only; change the threshold with its setter)."""
+        return self._core.config
+
+    @property
+    def similarity_threshold(self) -> float:
+        """Lowest similarity a semantic candidate needs."""
+        return self._core.similarity_threshold
+
+    def set_similarity_threshold(self, value: float) -> None:
+        """Change the threshold (a number in [-1, 1]; anything else raises ``ValueError``)."""
+        self._core.set_similarity_threshold(value)
+
+    @property
+    def store(self) -> Store:
+        """The store holding the entries."""
+        return self._core.store
+
+    @property
+    def dim(self) -> int | None:
+        """Vector dimension (None until known)."""
+        return self._core.dim
+
+    @property
+    def vector_dtype(self) -> str:
+        """Dtype of new entries' vectors and of the index."""
+        return self._core.vector_dtype
+
+    @property
+    def multi_process_mode(self) -> str:
+        """``"single"`` or ``"shared"``, as resolved for this store."""
+        return self._core.multi_process_mode
+
+    @property
+    def embedder(self) -> Any:
+        """The embedder (the default model is loaded on first use if none was given)."""
+        return self._core.embedder
+
+    @property
+    def closed(self) -> bool:
+        """True once the cache is closed."""
+        return self._core.closed
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._core!r})"
+
+
+def _adopt(method: Callable[..., Any], fn: Callable[..., Any]) -> None:
+    """Give ``method`` the name, docstring and signature of the core's ``fn``."""
+    functools.update_wrapper(method, fn)
+
+
+def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
+    """A blocking method that runs the core's flow ``fn`` with ``run_sync``."""
+
+    def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        core = self._core
+        return run_sync(fn(core, *args, **kwargs), core.embed_texts)
+
+    _adopt(method, fn)
+    return method
+
+
+def drive_async(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], Awaitable[R]]:
+    """A coroutine method that runs the core's flow ``fn`` with ``run_async``."""
+
+    async def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await run_async(fn(self._core, *args, **kwargs), _embedder_of(self._core))
+
+    _adopt(method, fn)
+    return method
+
+
+def _embedder_of(core: SemanticCore) -> Callable[[list[str]], Awaitable[Any]]:
+    async def embed(texts: list[str]) -> Any:
+        emb = core.loaded_embedder
+        if emb is None:  # loading the default model reads files: not on the event loop
+            emb = await asyncio.to_thread(lambda: core.embedder)
+        if inspect.iscoroutinefunction(emb.embed):
+            return await emb.embed(texts)
+        return await asyncio.to_thread(emb.embed, texts)
+
+    return embed
+
+
+def call(
+    fn: Callable[Concatenate[SemanticCore, P], R],
+) -> Callable[Concatenate[SemanticFront, P], R]:
+    """A blocking method that calls the core's ``fn``."""
+
+    def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return fn(self._core, *args, **kwargs)
+
+    _adopt(method, fn)
+    return method
+
+
+def offload(
+    fn: Callable[Concatenate[SemanticCore, P], R],
+) -> Callable[Concatenate[SemanticFront, P], Awaitable[R]]:
+    """A coroutine method that runs the core's ``fn`` in a worker thread."""
+
+    async def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await asyncio.to_thread(fn, self._core, *args, **kwargs)
+
+    _adopt(method, fn)
+    return method

@@ -1,0 +1,183 @@
+"""Inspection: ``stats``, ``health`` and ``check`` (the index matches the store).
+
+``check`` is the proof behind RELIABILITY.md's I3/I4: the same live keys, write ids and
+vectors in the index as in the store, counters equal to a recount, no corrupt entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import CacheError, CorruptEntryError
+from ..index.protocol import unit_rows
+from ..keys import normalize_text, validate_namespace
+from .record import Entry, decode_entry, entry_key
+from .replica import TABLE
+from .state import CoreState
+from .types import SemanticStats
+
+__all__ = ["InspectMixin"]
+
+#: How far an index vector may differ from the stored one, per dtype.
+_TOLERANCE = {"float32": 1e-4, "float16": 2e-3, "int8": 2e-2}
+
+
+class InspectMixin(CoreState):
+    """Read-only views of the cache and the proof that index and store agree."""
+
+    def stats(self, namespace: str | None = None) -> SemanticStats:
+        """Hits by layer, misses by reason, entries and index figures (one ns or all)."""
+        self._check_open()
+        if namespace is not None:
+            return self._ns_stats(validate_namespace(namespace))
+        names = sorted(set(self.store.namespaces(TABLE)) | set(self.counters.names()))
+        per = {ns: self._ns_stats(ns) for ns in names}
+        total: dict[str, Any] = {}
+        reasons: dict[str, int] = {}
+        for st in per.values():
+            for k, v in st.as_dict().items():
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and "rate" not in k:
+                    total[k] = total.get(k, 0) + v
+            for r, n in st.miss_reasons.items():
+                reasons[r] = reasons.get(r, 0) + n
+        total["partitions"] = len(self.replica.spaces.spaces())
+        total["index_bytes"] = self.replica.spaces.nbytes()
+        return SemanticStats(**total, miss_reasons=reasons, namespaces=per)
+
+    def _ns_stats(self, ns: str) -> SemanticStats:
+        info = self.store.info(TABLE, ns)
+        counts = self.counters.totals.get(ns)
+        layers = self.counters.layer_hits(ns)
+        spaces = self.replica.spaces.spaces(ns)
+        return SemanticStats(
+            hits=int(counts["hits"]),
+            misses=int(counts["misses"]),
+            sets=int(counts["sets"]),
+            deletes=int(counts["deletes"]),
+            errors=int(counts["errors"]),
+            evictions=info.evictions,
+            expirations=info.expirations,
+            entries=info.entries,
+            bytes=info.bytes,
+            exact_hits=layers.get("exact", 0),
+            semantic_hits=layers.get("semantic", 0),
+            miss_reasons=self.counters.reasons(ns),
+            index_entries=sum(len(s.index) for s in spaces),
+            tombstones=sum(s.index.tombstones for s in spaces),
+            index_bytes=sum(s.nbytes for s in spaces),
+            partitions=len(spaces),
+        )
+
+    def health(self) -> dict[str, Any]:
+        """Store reachable, index in sync with it (per-namespace counts), sizes."""
+        spaces = self.replica.spaces
+        out: dict[str, Any] = {
+            "closed": self._closed,
+            "mode": self.replica.mode,
+            "store": {"url": self.store.url, "reachable": True, "error": None},
+            "index": spaces.summary(),
+        }
+        index_dir = self.replica.index_dir
+        out["index"].update(
+            dtype=self.config.vector_dtype,
+            dim=self.dim,
+            saved_to=None if index_dir is None else str(index_dir.path),
+        )
+        lagging: list[str] = []
+        in_sync = not self._closed
+        if self._closed:
+            out["store"].update(reachable=False, error="closed")
+        else:
+            try:
+                names = set(self.store.namespaces(TABLE)) | set(spaces.namespaces())
+                entries = 0
+                for ns in sorted(names):
+                    n = self.store.info(TABLE, ns).entries
+                    entries += n
+                    if n != spaces.live(ns):
+                        lagging.append(ns)
+                out["entries"] = entries
+                out["namespaces"] = len(names)
+            except CacheError as exc:
+                out["store"].update(reachable=False, error=str(exc))
+                in_sync = False
+        in_sync = in_sync and not lagging
+        out["index"]["in_sync"] = in_sync
+        out["index"]["lagging_namespaces"] = lagging
+        out["ok"] = bool(out["store"]["reachable"] and in_sync)
+        return out
+
+    def check(self, fix: bool = False) -> list[str]:
+        """Prove the index matches the store (same live keys, write ids and vectors).
+
+        Returns the problems found; with ``fix`` corrupt entries are deleted and the index
+        is repaired from the store.
+        """
+        self._check_open()
+        replica = self.replica
+        replica.spaces.join_builds()
+        with replica.lock:
+            self._check_open()
+            problems = list(self.store.check(fix=fix))
+            now = self.clock()
+            names = set(self.store.namespaces(TABLE)) | set(replica.spaces.namespaces())
+            for ns in sorted(names):
+                if replica.mode == "shared":  # others' writes are not lag
+                    replica.sync(ns)
+                problems += self._check_namespace(ns, now, fix)
+            return problems
+
+    def _stored(self, ns: str, now: float) -> tuple[dict[str, Entry], list[str], list[str]]:
+        """Live intact entries of ``ns``, keys of corrupt ones, and the problems seen."""
+        problems: list[str] = []
+        stored: dict[str, Entry] = {}
+        corrupt: list[str] = []
+        for batch in self.store.scan(TABLE, ns):
+            for item in batch:
+                try:
+                    entry = decode_entry(item.value, ns, item.key, self.dim)
+                except CorruptEntryError as exc:
+                    problems.append(f"{ns}/{item.key[:12]}: corrupt entry ({exc})")
+                    corrupt.append(item.key)
+                    continue
+                text = normalize_text(entry.query) if self.config.normalize else entry.query
+                if entry_key(entry.scope, text) != item.key:
+                    problems.append(f"{ns}/{item.key[:12]}: key does not match its query and scope")
+                if item.expires_at != entry.expires_at:
+                    problems.append(f"{ns}/{item.key[:12]}: store expiry differs from the entry's")
+                if not entry.expired(now):
+                    stored[item.key] = entry
+        return stored, corrupt, problems
+
+    def _check_namespace(self, ns: str, now: float, fix: bool) -> list[str]:
+        spaces = self.replica.spaces
+        stored, corrupt, problems = self._stored(ns, now)
+        tol = _TOLERANCE[self.config.vector_dtype]
+        indexed = {k: (s, r) for k, s, r in spaces.entries(ns) if float(s.exps[r]) > now}
+        repair = False
+        for key, (space, row) in indexed.items():
+            entry = stored.get(key)
+            if entry is None:
+                problems.append(f"{ns}/{key[:12]}: in the index but not live in the store")
+            elif int(space.wids[row]) != entry.write_id or space.scope != entry.scope:
+                problems.append(f"{ns}/{key[:12]}: index row is from another write or scope")
+            else:
+                want = unit_rows(entry.vector.reshape(1, -1))[0]
+                got = space.index.get(np.array([row], dtype=np.int64))[0]
+                if float(np.max(np.abs(got - want))) <= tol:
+                    continue
+                problems.append(f"{ns}/{key[:12]}: index vector differs from the stored one")
+            repair = True
+        missing = [k for k in stored if k not in indexed]
+        for key in missing:
+            problems.append(f"{ns}/{key[:12]}: live in the store but missing from the index")
+        mapped, live = spaces.mapped(ns), spaces.live(ns)
+        if mapped != live:
+            problems.append(f"{ns}: key map holds {mapped} keys, the index {live} rows")
+        if fix and (corrupt or repair or missing or problems):
+            if corrupt:
+                self.store.delete_many(TABLE, ns, corrupt)
+            self.replica.rebuild(ns)
+        return problems

@@ -1,0 +1,322 @@
+"""Lookups: layer 1 (the exact key), then layer 2 (the nearest stored queries).
+
+``lookup_flow`` is a generator (see :mod:`nearcache._flow`): it yields ``Embed`` when it
+needs the query's vector, so one body serves the sync and the async cache. A lookup never
+raises for a miss: an oversized query, a failing embedder or a store outage is a
+:class:`~.types.Miss` whose ``reason`` says why, counted in stats and reported to
+``metrics_hook``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._flow import Embed
+from ..codecs import as_vector
+from ..errors import MissingExtraError, PayloadTooLargeError, StoreUnavailableError
+from ..keys import validate_namespace
+from .admission import key_text
+from .record import Entry, entry_key, scope_of
+from .replica import TABLE
+from .spaces import Candidate
+from .state import CoreState, log
+from .types import Hit, Miss
+
+__all__ = ["LookupMixin"]
+
+Vector = npt.NDArray[np.float32]
+
+#: How far an index's similarity estimate may sit below the exact one, per dtype.
+INDEX_MARGIN = {"float32": 1e-4, "float16": 5e-3, "int8": 3e-2}
+
+
+def _unit(vec: Vector) -> Vector:
+    out: Vector = vec / np.float32(math.sqrt(float(np.dot(vec, vec))))
+    return out
+
+
+def _cosine(entry: Entry, query_unit: Vector) -> float:
+    """Exact cosine between a stored entry's vector and a unit query vector."""
+    return max(-1.0, min(1.0, float(np.dot(entry.vector, query_unit)) / entry.norm))
+
+
+@dataclass
+class _Tally:
+    """What happened to the candidates, for the most telling miss reason."""
+
+    rejected_exact: bool = False
+    exact_expired: bool = False
+    validator: bool = False
+    scored: bool = False
+    expired: bool = False
+    best_similarity: float | None = None
+
+    def saw(self, similarity: float) -> None:
+        self.scored = True
+        if self.best_similarity is None or similarity > self.best_similarity:
+            self.best_similarity = similarity
+
+    def reason(self) -> str:
+        if self.validator or self.rejected_exact:
+            return "validator"
+        if self.exact_expired:
+            return "expired"
+        if self.scored:
+            return "below_threshold"
+        return "expired" if self.expired else "not_found"
+
+
+@dataclass
+class _Query:
+    """One lookup in progress."""
+
+    query: str
+    ns: str
+    text: str
+    scope: str
+    key: str
+    started: float
+    vec: Vector | None = None
+
+
+class LookupMixin(CoreState):
+    """``lookup_flow`` and the candidate decision."""
+
+    def lookup_flow(
+        self,
+        query: str,
+        *,
+        embedding: Any = None,
+        namespace: str = "default",
+        bypass: bool = False,
+        context: Mapping[str, Any] | None = None,
+    ) -> Generator[Embed, Any, Hit | Miss]:
+        """Like ``get_flow`` but a miss says why (``Miss.reason``) and carries the vector."""
+        started = time.perf_counter()
+        self._check_open()
+        ns = validate_namespace(namespace)
+        try:
+            text = key_text(self.config, query)
+        except PayloadTooLargeError:
+            return self._miss(ns, "too_large", started)
+        scope = scope_of(context)
+        vec = None if embedding is None else as_vector(embedding, self.dim, what="embedding")
+        if bypass:
+            return self._miss(ns, "bypass", started)
+        q = _Query(query, ns, text, scope, entry_key(scope, text), started, vec)
+        tally = _Tally()
+        try:
+            hit = self._exact(q, tally)
+        except StoreUnavailableError as exc:
+            log.warning("store unavailable, lookup is a miss: %s", exc)
+            return self._miss(ns, "store_error", started, error=True)
+        if hit is not None:
+            return self._finish_hit(hit, started)
+        return (yield from self._semantic(q, tally))
+
+    def get_flow(
+        self,
+        query: str,
+        *,
+        embedding: Any = None,
+        namespace: str = "default",
+        bypass: bool = False,
+        context: Mapping[str, Any] | None = None,
+    ) -> Generator[Embed, Any, Hit | None]:
+        """The cached answer for ``query``, or None."""
+        result = yield from self.lookup_flow(
+            query, embedding=embedding, namespace=namespace, bypass=bypass, context=context
+        )
+        return result if isinstance(result, Hit) else None
+
+    def _exact(self, q: _Query, tally: _Tally) -> Hit | None:
+        """Layer 1: one store read of the exact key."""
+        now = self.clock()
+        blob = self.store.get_many(TABLE, q.ns, [q.key], now=now, touch=self._touch)[0]
+        if blob is None:
+            exp = self.replica.spaces.expires_at(q.ns, q.key)
+            tally.exact_expired = exp is not None and exp <= now
+            return None
+        entry = self._decode(q.ns, q.key, blob)
+        if entry is None or entry.expired(now):
+            return None
+        hit = self._hit(entry, q, q.key, "exact", 1.0, 1.0)
+        if self._validate(q.query, hit):
+            return hit
+        tally.rejected_exact = True
+        return None
+
+    def _semantic(self, q: _Query, tally: _Tally) -> Generator[Embed, Any, Hit | Miss]:
+        """Layer 2: nearest stored queries of the same namespace and context."""
+        self.replica.maybe_sync(q.ns)
+        spaces = self.replica.spaces
+        if not spaces.has(q.ns, q.scope):
+            if tally.exact_expired:
+                self._expire(q.ns, self.clock())
+            reason = (
+                "validator"
+                if tally.rejected_exact
+                else ("expired" if tally.exact_expired else "empty")
+            )
+            return self._miss(q.ns, reason, q.started, embedding=q.vec)
+        if q.vec is None:
+            try:
+                q.vec = yield from self.vectors.flow(self.embedder, [q.text], self.dim)
+                q.vec = np.ascontiguousarray(q.vec[0])
+            except MissingExtraError:
+                raise
+            except Exception as exc:
+                log.warning("embedder failed, lookup is a miss: %r", exc)
+                return self._miss(q.ns, "embedder_error", q.started, error=True)
+        try:
+            return self._decide(q, tally, _unit(q.vec))
+        except StoreUnavailableError as exc:
+            log.warning("store unavailable, lookup is a miss: %s", exc)
+            return self._miss(q.ns, "store_error", q.started, error=True, embedding=q.vec)
+
+    def _candidates(self, q: _Query, tally: _Tally, query_unit: Vector) -> list[Candidate]:
+        """Live top-k rows of the query's partition (expired rows are swept first)."""
+        spaces = self.replica.spaces
+        skip = q.key if tally.rejected_exact else None
+        k = self.config.top_k + (skip is not None)
+        cands = spaces.search(q.ns, q.scope, query_unit, k)
+        now = self.clock()
+        if any(c.expires_at <= now for c in cands):
+            # Expired rows took places in the top-k: sweep them, then search again.
+            if any(c.key == q.key for c in cands if c.expires_at <= now):
+                tally.exact_expired = True
+            self._expire(q.ns, now)
+            cands = spaces.search(q.ns, q.scope, query_unit, k)
+        return [c for c in cands if c.expires_at > now and c.key != skip]
+
+    def _decide(self, q: _Query, tally: _Tally, query_unit: Vector) -> Hit | Miss:
+        """Fetch the candidates over the floor in one read; return the best that passes."""
+        cfg = self.config
+        cands = self._candidates(q, tally, query_unit)
+        floor = cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
+        over = [c for c in cands if c.similarity >= floor]
+        for c in cands:
+            if c.similarity < floor:
+                tally.saw(c.similarity)
+        now = self.clock()
+        keys = [c.key for c in over]
+        blobs = self.store.get_many(TABLE, q.ns, keys, now=now, touch=False) if keys else []
+        scored: list[tuple[float, float, Hit, Candidate]] = []
+        stale: list[Candidate] = []
+        for cand, blob in zip(over, blobs):
+            entry = None if blob is None else self._decode(q.ns, cand.key, blob)
+            if entry is None:
+                stale.append(cand)
+            elif entry.expired(now):
+                tally.expired = True
+            else:
+                sim = _cosine(entry, query_unit)
+                tally.saw(sim)
+                conf = self._confidence(q, entry, cand.key, sim)
+                if conf is not None and conf >= cfg.similarity_threshold:
+                    hit = self._hit(entry, q, cand.key, "semantic", sim, conf)
+                    scored.append((conf, sim, hit, cand))
+        if stale:
+            self.replica.forget_stale(q.ns, stale)
+        scored.sort(key=lambda t: (-t[0], -t[1]))
+        for _conf, _sim, hit, cand in scored:
+            if self._validate(q.query, hit):
+                self._touch_winner(q.ns, cand.key, now)
+                return self._finish_hit(hit, q.started)
+            tally.validator = True
+        return self._miss(
+            q.ns,
+            tally.reason(),
+            q.started,
+            similarity=tally.best_similarity,
+            embedding=q.vec,
+            layer="semantic",
+        )
+
+    def _confidence(self, q: _Query, entry: Entry, key: str, sim: float) -> float | None:
+        """What the threshold is compared with: ``confidence_fn`` if given, else cosine."""
+        fn = self.config.confidence_fn
+        if fn is None:
+            return sim
+        try:
+            conf = float(fn(q.query, self._hit(entry, q, key, "semantic", sim, sim)))
+        except Exception:
+            log.exception("confidence_fn raised; candidate skipped")
+            self.counters.add(q.ns, errors=1)
+            self._emit("error", q.ns, "semantic", "confidence_fn")
+            return None
+        return conf if math.isfinite(conf) else None
+
+    def _touch_winner(self, ns: str, key: str, now: float) -> None:
+        """Record the served entry's access for LRU (only caches that evict by recency)."""
+        if not self._touch:
+            return
+        try:
+            self.store.get_many(TABLE, ns, [key], now=now)
+        except StoreUnavailableError:
+            pass
+
+    def _hit(self, entry: Entry, q: _Query, key: str, layer: str, sim: float, conf: float) -> Hit:
+        return Hit(
+            response=entry.response,
+            layer=layer,  # type: ignore[arg-type]
+            similarity=sim,
+            confidence=conf,
+            matched_query=entry.query,
+            namespace=q.ns,
+            metadata=entry.metadata,
+            created_at=entry.created_at,
+            expires_at=entry.expires_at,
+            embedding=q.vec if layer == "semantic" else entry.vector,
+            key=key,
+        )
+
+    def _validate(self, query: str, hit: Hit) -> bool:
+        fn = self.config.validator
+        if fn is None:
+            return True
+        try:
+            return bool(fn(query, hit))
+        except Exception:
+            log.exception("validator raised; the candidate is rejected")
+            self.counters.add(hit.namespace, errors=1)
+            self._emit("error", hit.namespace, hit.layer, "validator")
+            return False
+
+    def _finish_hit(self, hit: Hit, started: float) -> Hit:
+        self.counters.hit(hit.namespace, hit.layer)
+        self._emit(
+            "hit", hit.namespace, hit.layer, None, hit.similarity, time.perf_counter() - started
+        )
+        return hit
+
+    def _miss(
+        self,
+        ns: str,
+        reason: str,
+        started: float,
+        *,
+        similarity: float | None = None,
+        embedding: Vector | None = None,
+        error: bool = False,
+        layer: str | None = None,
+    ) -> Miss:
+        self.counters.miss(ns, reason)
+        if error:
+            self.counters.add(ns, errors=1)
+            self._emit("error", ns, layer, reason)
+        self._emit("miss", ns, layer, reason, similarity, time.perf_counter() - started)
+        return Miss(reason, ns, similarity, embedding)
+
+    def _expire(self, ns: str, now: float) -> int:
+        gone = self.replica.expire(ns, now)
+        for gns, _ in gone:
+            self._emit("expire", gns, None, "ttl")
+        return len(gone)

@@ -1,0 +1,299 @@
+"""The in-process replica of the semantic index, kept level with the store.
+
+The store is the truth; the index partitions (:mod:`.spaces`) are a replica that this
+class opens (from a saved index, or by scanning stored vectors -- never by re-embedding),
+catches up after a crash (the store's change log from the saved watermark), keeps in
+step with this process's writes, and, in ``shared`` mode, with other processes' writes
+(a version check before a semantic search, then only the changes since).
+
+``lock`` orders every mutation: a store write and the matching index update happen
+under it, so two writers of one key leave the index agreeing with the store. Searches
+take only the partitions' own short lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..clock import Clock
+from ..errors import CorruptEntryError, StoreUnavailableError
+from ..index.factory import IndexConfig
+from ..index.protocol import unit_rows
+from ..stores.protocol import Store
+from .binding import StoreBinding
+from .counters import SemanticCounters
+from .persist import IndexDir
+from .record import Entry, decode_entry
+from .spaces import Candidate, SpaceSet
+
+__all__ = ["ANY_TIME", "FETCH_BATCH", "TABLE", "IndexReplica"]
+
+log = logging.getLogger("nearcache.semantic")
+
+TABLE = "semantic"
+FETCH_BATCH = 1000
+ANY_TIME = -math.inf  # "now" for index maintenance reads: expired rows are still rows
+
+_Group = tuple[list[str], list[npt.NDArray[np.float32]], list[int], list[float | None]]
+
+
+class IndexReplica:
+    """Index partitions plus the store version each namespace was applied up to."""
+
+    def __init__(
+        self,
+        store: Store,
+        binding: StoreBinding,
+        index_config: IndexConfig,
+        counters: SemanticCounters,
+        clock: Clock,
+        *,
+        mode: str,
+        stale_check_interval: float,
+    ) -> None:
+        self.store = store
+        self.binding = binding
+        self.index_config = index_config
+        self.counters = counters
+        self.clock = clock
+        self.mode = mode
+        self.stale_check_interval = stale_check_interval
+        self.lock = threading.RLock()
+        self.closed = False
+        self.seen: dict[str, int] = {}
+        self._last_sync: dict[str, float] = {}
+        self.index_dir = self._index_dir()
+        self.spaces = SpaceSet(index_config, binding.dim)
+        self._saved_generation = -1
+
+    def _index_dir(self) -> IndexDir | None:
+        index_path = self.index_config.options.get("path")
+        store_path = getattr(self.store, "path", None)
+        if index_path is not None:
+            return IndexDir(Path(index_path))
+        if isinstance(store_path, (str, os.PathLike)):
+            return IndexDir(Path(f"{os.fspath(store_path)}.index"))
+        return None
+
+    # -- opening -------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Load the saved index if it matches the store, then catch every namespace up."""
+        loaded = None
+        if self.index_dir is not None:
+            loaded = self.index_dir.load(self.index_config, self.persist_meta())
+        marks: dict[str, int] = {}
+        if loaded is not None:
+            self.spaces, marks = loaded
+            if self.binding.dim is None:
+                self.binding.dim = self.spaces.dim
+        names = set(self.store.namespaces(TABLE)) | set(marks) | set(self.spaces.namespaces())
+        for ns in sorted(names):
+            self._catch_up(ns, marks.get(ns), have_index=loaded is not None)
+        self._saved_generation = self.spaces.generation if loaded is not None else -1
+
+    def persist_meta(self) -> dict[str, Any]:
+        return self.binding.persist_meta(self.index_config.dtype)
+
+    def _catch_up(self, ns: str, mark: int | None, *, have_index: bool) -> None:
+        """Bring the index of ``ns`` level with the store before serving (crash recovery)."""
+        version = self.store.info(TABLE, ns).version
+        if mark is not None and version == mark:
+            self.seen[ns] = version
+            return
+        if mark is None and not have_index:
+            self.rebuild(ns, version)
+            return
+        changes = self.store.changes(TABLE, ns, mark or 0)
+        if changes.events is None or (mark is not None and version < mark):
+            log.info("index of %r cannot be replayed from the change log; rescanning", ns)
+            self.rebuild(ns, version)
+            return
+        self._apply_events(ns, changes.events)
+        self.seen[ns] = changes.version
+
+    def rebuild(self, ns: str, version: int | None = None) -> None:
+        """Rebuild a namespace's partitions from the stored vectors (never re-embeds)."""
+        if version is None:
+            version = self.store.info(TABLE, ns).version
+        groups: dict[str, _Group] = {}
+        corrupt = 0
+        for batch in self.store.scan(TABLE, ns):
+            for item in batch:
+                try:
+                    entry = decode_entry(item.value, ns, item.key, self.binding.dim)
+                except CorruptEntryError:
+                    corrupt += 1
+                    continue
+                if self.binding.dim is None:
+                    self.binding.dim = int(entry.vector.shape[0])
+                g = groups.setdefault(entry.scope, ([], [], [], []))
+                g[0].append(item.key)
+                g[1].append(entry.vector)
+                g[2].append(entry.write_id)
+                g[3].append(entry.expires_at)
+        if corrupt:
+            log.warning("%d corrupt entries in %r were left out of the index", corrupt, ns)
+            self.counters.add(ns, errors=corrupt)
+        if self.spaces.dim is None:
+            self.spaces.dim = self.binding.dim
+        self.spaces.load_namespace(
+            ns,
+            {
+                scope: (keys, unit_rows(np.stack(vecs)), wids, exps)
+                for scope, (keys, vecs, wids, exps) in groups.items()
+            },
+        )
+        self.seen[ns] = version
+
+    def _apply_events(self, ns: str, events: Sequence[tuple[str, str]]) -> None:
+        """Replay change-log events: the store is the truth for every key they name."""
+        last_clear = max((i for i, (op, _) in enumerate(events) if op == "clear"), default=-1)
+        if last_clear >= 0:
+            self.spaces.drop_namespace(ns)
+            events = events[last_clear + 1 :]
+        keys = list(dict.fromkeys(k for _, k in events if k))
+        for start in range(0, len(keys), FETCH_BATCH):
+            self._apply_keys(ns, keys[start : start + FETCH_BATCH])
+
+    def _apply_keys(self, ns: str, chunk: list[str]) -> None:
+        blobs = self.store.get_many(TABLE, ns, chunk, now=ANY_TIME, touch=False)
+        gone: list[str] = []
+        groups: dict[str, list[tuple[str, Entry]]] = {}
+        for key, blob in zip(chunk, blobs):
+            if blob is None:
+                gone.append(key)
+                continue
+            try:
+                entry = decode_entry(blob, ns, key, self.binding.dim)
+            except CorruptEntryError:
+                self.counters.add(ns, errors=1)
+                gone.append(key)
+                continue
+            if self.spaces.write_id(ns, key) == entry.write_id:
+                continue  # already in the index (our own write, or replayed before)
+            groups.setdefault(entry.scope, []).append((key, entry))
+        self.spaces.remove(ns, gone)
+        for scope, items in groups.items():
+            self.index_entries(ns, scope, items)
+
+    # -- keeping in step -----------------------------------------------------------
+
+    def index_entries(self, ns: str, scope: str, items: Sequence[tuple[str, Entry]]) -> None:
+        """Add (or replace) stored entries in the partition of (ns, scope)."""
+        if self.binding.dim is None:
+            self.binding.dim = int(items[0][1].vector.shape[0])
+        if self.spaces.dim is None:
+            self.spaces.dim = self.binding.dim
+        vecs = unit_rows(np.stack([e.vector for _, e in items]))
+        self.spaces.upsert(
+            ns,
+            scope,
+            [k for k, _ in items],
+            vecs,
+            [e.write_id for _, e in items],
+            [e.expires_at for _, e in items],
+        )
+
+    def after_write(self, ns: str, version: int | None = None) -> None:
+        """Advance the applied-version watermark of ``ns`` after our own write."""
+        if self.mode == "single":
+            self.seen[ns] = version if version is not None else self.store.info(TABLE, ns).version
+        elif version is not None and version == self.seen.get(ns, 0) + 1:
+            self.seen[ns] = version
+
+    def drop(self, removed: Iterable[tuple[str, str]]) -> None:
+        """Take (namespace, key) pairs the store removed (evicted, expired) out of the index."""
+        by_ns: dict[str, list[str]] = {}
+        for ns, key in removed:
+            by_ns.setdefault(ns, []).append(key)
+        for ns, keys in by_ns.items():
+            self.spaces.remove(ns, keys)
+            self.after_write(ns)
+
+    def expire(self, ns: str, now: float) -> list[tuple[str, str]]:
+        """Lazy expiry: sweep the namespace's expired entries from store and index."""
+        with self.lock:
+            if self.closed:
+                return []
+            try:
+                gone = self.store.purge_expired(TABLE, ns, now=now, limit=FETCH_BATCH)
+            except StoreUnavailableError as exc:
+                log.warning("could not sweep expired entries: %s", exc)
+                return []
+            self.drop(gone)
+        return gone
+
+    def forget_stale(self, ns: str, stale: Sequence[Candidate]) -> None:
+        """Index rows whose entry vanished from the store (evicted by the store itself)."""
+        with self.lock:
+            if self.closed:
+                return
+            keys = [c.key for c in stale if self.spaces.write_id(ns, c.key) == c.write_id]
+            if not keys:
+                return
+            try:
+                blobs = self.store.get_many(TABLE, ns, keys, now=ANY_TIME, touch=False)
+            except StoreUnavailableError:
+                return
+            self.spaces.remove(ns, [k for k, b in zip(keys, blobs) if b is None])
+
+    def maybe_sync(self, ns: str) -> None:
+        """Shared mode: apply other processes' changes, at most every stale_check_interval."""
+        if self.mode != "shared":
+            return
+        now = self.clock()
+        last = self._last_sync.get(ns)
+        if last is not None and 0 <= now - last < self.stale_check_interval:
+            return
+        with self.lock:
+            if self.closed:
+                return
+            self._last_sync[ns] = now
+            try:
+                self.sync(ns)
+            except StoreUnavailableError as exc:
+                log.warning("could not check for other processes' changes: %s", exc)
+
+    def sync(self, ns: str) -> None:
+        """Apply the store's changes to ``ns`` since the last applied version."""
+        since = self.seen.get(ns, 0)
+        changes = self.store.changes(TABLE, ns, since)
+        if changes.version == since:
+            return
+        if changes.events is None:
+            log.info("change log of %r no longer reaches version %d; reloading", ns, since)
+            self.rebuild(ns)
+        else:
+            self._apply_events(ns, changes.events)
+        self.seen[ns] = max(self.seen.get(ns, 0), changes.version)
+
+    # -- whole-index operations ----------------------------------------------------
+
+    def reset(self, dtype: str) -> None:
+        """Start over in ``dtype`` and rebuild every namespace from the store."""
+        self.index_config.dtype = dtype
+        old = self.spaces
+        self.spaces = SpaceSet(self.index_config, self.binding.dim)
+        for ns in sorted(set(self.store.namespaces(TABLE)) | set(old.namespaces())):
+            self.rebuild(ns)
+        self._saved_generation = -1
+
+    def save(self, *, force: bool = False) -> bool:
+        """Write the index beside the store (if it has a place and changed); True if written."""
+        if self.index_dir is None:
+            return False
+        if not force and self.spaces.generation == self._saved_generation:
+            return False
+        self.index_dir.save(self.spaces, self.persist_meta(), dict(self.seen))
+        self._saved_generation = self.spaces.generation
+        return True

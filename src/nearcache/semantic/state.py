@@ -1,0 +1,106 @@
+"""What every part of the semantic core shares: its state and a few small helpers.
+
+:class:`SemanticCore` is assembled from one mixin per concern (lookup, write,
+maintenance, inspection); they all build on :class:`CoreState`, which declares the
+state they read and the bookkeeping they share (events, decoding, closed checks).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from ..clock import Clock
+from ..errors import CacheClosedError, CorruptEntryError
+from ..stores.protocol import Store
+from .binding import StoreBinding
+from .config import SemanticConfig
+from .counters import SemanticCounters
+from .record import Entry, decode_entry
+from .replica import IndexReplica
+from .types import MetricEvent
+from .vectors import QueryVectors
+
+__all__ = ["CoreState", "log"]
+
+log = logging.getLogger("nearcache.semantic")
+
+
+class CoreState:
+    """State of one semantic cache; see :class:`~nearcache.semantic.core.SemanticCore`."""
+
+    config: SemanticConfig
+    store: Store
+    clock: Clock
+    binding: StoreBinding
+    replica: IndexReplica
+    counters: SemanticCounters
+    vectors: QueryVectors
+    _embedder: Any
+    _embedder_lock: threading.Lock
+    _closed: bool
+    _touch: bool
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise CacheClosedError("the semantic cache is closed")
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` ran."""
+        return self._closed
+
+    @property
+    def dim(self) -> int | None:
+        """Vector dimension (None until known from the embedder, store or first vector)."""
+        return self.binding.dim
+
+    @property
+    def embedder(self) -> Any:
+        """The embedder; the offline default model is loaded on first use if none was given."""
+        emb = self._embedder
+        if emb is None:
+            with self._embedder_lock:
+                if self._embedder is None:
+                    from ..embedders.default import default_embedder
+                    from ..embedders.protocol import validate_embedder
+
+                    candidate = default_embedder()
+                    validate_embedder(candidate)
+                    self.binding.adopt(candidate)
+                    self._embedder = candidate
+                emb = self._embedder
+        return emb
+
+    @property
+    def loaded_embedder(self) -> Any:
+        """The embedder if it is loaded (given, or the default model already loaded)."""
+        return self._embedder
+
+    def _emit(
+        self,
+        kind: str,
+        namespace: str,
+        layer: str | None = None,
+        reason: str | None = None,
+        similarity: float | None = None,
+        latency: float = 0.0,
+    ) -> None:
+        hook = self.config.metrics_hook
+        if hook is None:
+            return
+        try:
+            hook(MetricEvent(kind, layer, namespace, reason, similarity, latency))  # type: ignore[arg-type]
+        except Exception:
+            log.exception("metrics_hook raised; the event was dropped")
+
+    def _decode(self, ns: str, key: str, blob: bytes) -> Entry | None:
+        """A stored record as an entry, or None (counted, reported) if it is corrupt."""
+        try:
+            return decode_entry(blob, ns, key, self.binding.dim)
+        except CorruptEntryError as exc:
+            log.warning("corrupt entry %s/%s treated as a miss: %s", ns, key[:12], exc)
+            self.counters.add(ns, errors=1)
+            self._emit("error", ns, None, "corrupt_entry")
+            return None

@@ -1,0 +1,124 @@
+"""Query vectors: where the semantic cache gets the embedding of a text.
+
+In order: a small in-process memory of recent query vectors (so a ``put`` right after a
+missed ``get`` of the same text does not embed again), then the optional
+``EmbeddingCache`` (shared across processes and namespaces), then one embedder call for
+the rest, each distinct text once. The embedder call is a yielded ``Embed`` request, so
+the sync and async caches drive the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Generator, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._flow import Embed
+from ..codecs import as_matrix
+from ..embedders.protocol import default_namespace
+from ..embedding.cache import EmbeddingCache
+from ..errors import CacheError, InvalidInputError
+
+__all__ = ["RECENT_VECTORS", "QueryVectors", "RecentVectors"]
+
+log = logging.getLogger("nearcache.semantic")
+
+#: Query vectors kept in process so a ``put`` right after a missed ``get`` does not embed.
+RECENT_VECTORS = 256
+
+Vector = npt.NDArray[np.float32]
+
+
+class RecentVectors:
+    """A small thread-safe LRU of query vectors keyed by (fingerprint, text)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[str, str], Vector] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> Vector | None:
+        with self._lock:
+            vec = self._data.get(key)
+            if vec is not None:
+                self._data.move_to_end(key)
+            return vec
+
+    def put(self, key: tuple[str, str], vec: Vector) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = vec
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class QueryVectors:
+    """Vectors of query texts: recent memory, embedding cache, then the embedder."""
+
+    def __init__(self, embedding_cache: EmbeddingCache | None, size: int = RECENT_VECTORS):
+        self.recent = RecentVectors(size)
+        self.embedding_cache = embedding_cache
+
+    def flow(
+        self, embedder: Any, texts: Sequence[str], dim: int | None
+    ) -> Generator[Embed, Any, Vector]:
+        """An ``(len(texts), dim)`` float32 matrix of the texts' vectors."""
+        fp = str(embedder.fingerprint)
+        dim = dim or (int(embedder.dim) or None)
+        found: dict[str, Vector] = {}
+        for text in texts:
+            vec = self.recent.get((fp, text))
+            if vec is not None:
+                found[text] = vec
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        ec = self.embedding_cache
+        ens = default_namespace(embedder) if ec is not None else ""
+        if ec is not None and missing:
+            missing = self._from_cache(ec, ens, fp, dim, missing, found)
+        if missing:
+            raw = yield Embed(missing)
+            mat = as_matrix(raw, rows=len(missing), dim=dim, what="embedder output")
+            if ec is not None:
+                try:
+                    ec.put_many_by_hash(ec.keys_for(missing), mat, ens, fingerprint=fp)
+                except (CacheError, InvalidInputError) as exc:
+                    log.warning("could not store query embeddings in the embedding cache: %s", exc)
+            for i, text in enumerate(missing):
+                self.recent.put((fp, text), mat[i])
+                found[text] = mat[i]
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _from_cache(
+        self,
+        ec: EmbeddingCache,
+        ens: str,
+        fp: str,
+        dim: int | None,
+        missing: list[str],
+        found: dict[str, Vector],
+    ) -> list[str]:
+        """Fill ``found`` from the embedding cache; return the texts still missing."""
+        try:
+            mat, mask = ec.get_many_by_hash(ec.keys_for(missing), ens, fingerprint=fp)
+        except (CacheError, InvalidInputError) as exc:
+            log.warning("embedding cache lookup failed, embedding instead: %s", exc)
+            return missing
+        if not mask.any() or not isinstance(mat, np.ndarray):
+            return missing
+        if dim is not None and mat.shape[1] != dim:
+            return missing
+        for i in np.flatnonzero(mask).tolist():
+            self.recent.put((fp, missing[i]), mat[i])
+            found[missing[i]] = mat[i]
+        return [t for t in missing if t not in found]

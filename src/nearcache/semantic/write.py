@@ -1,0 +1,175 @@
+"""Writes: ``put`` is a batch of one; a batch is one store transaction (all or nothing).
+
+Every entry is validated (byte caps, JSON metadata, quota 0) before anything is embedded
+or written. The store write and the index update happen under the replica's lock, store
+first, so the index never holds an entry the store does not.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import Any
+
+from .._flow import Embed
+from ..codecs import as_matrix, as_vector
+from ..errors import (
+    InvalidInputError,
+    NamespaceQuotaError,
+    PayloadTooLargeError,
+    StoreUnavailableError,
+)
+from ..index.protocol import unit_rows
+from ..keys import validate_namespace
+from ..policy import check_ttl
+from ..stores.protocol import Item, Limit, put_within
+from .admission import key_text, pack_metadata, pack_response
+from .record import encode_entry, entry_key, new_write_id, scope_of, stored_vectors
+from .replica import TABLE
+from .state import CoreState, log
+
+__all__ = ["MAX_BATCH", "WriteMixin"]
+
+#: Most entries one ``put_many`` accepts.
+MAX_BATCH = 100_000
+
+
+class WriteMixin(CoreState):
+    """``put_flow`` / ``put_many_flow``."""
+
+    def put_flow(
+        self,
+        query: str,
+        response: Any,
+        *,
+        embedding: Any = None,
+        namespace: str = "default",
+        metadata: dict[str, Any] | None = None,
+        ttl: float | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Generator[Embed, Any, None]:
+        """Store ``response`` for ``query`` (replacing an entry for the same query)."""
+        self._check_open()
+        vecs = None if embedding is None else as_vector(embedding, self.dim, what="embedding")
+        yield from self.put_many_flow(
+            [query],
+            [response],
+            embeddings=None if vecs is None else vecs.reshape(1, -1),
+            namespace=namespace,
+            metadata=None if metadata is None else [metadata],
+            ttl=ttl,
+            context=context,
+        )
+
+    def put_many_flow(
+        self,
+        queries: Sequence[str],
+        responses: Sequence[Any],
+        *,
+        embeddings: Any = None,
+        namespace: str = "default",
+        metadata: Sequence[dict[str, Any] | None] | None = None,
+        ttl: float | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Generator[Embed, Any, None]:
+        """Store many entries in one store transaction (all or nothing)."""
+        started = time.perf_counter()
+        self._check_open()
+        ns = validate_namespace(namespace)
+        n = len(queries)
+        if len(responses) != n or (metadata is not None and len(metadata) != n):
+            raise InvalidInputError("queries, responses and metadata must have the same length")
+        if n > MAX_BATCH:
+            raise PayloadTooLargeError(
+                f"{n} entries in one call; the limit is {MAX_BATCH}", limit=MAX_BATCH, size=n
+            )
+        cfg = self.config
+        texts = [key_text(cfg, q) for q in queries]
+        packed = [pack_response(cfg, r) for r in responses]
+        metas = [None] * n if metadata is None else [pack_metadata(cfg, m) for m in metadata]
+        ttl = check_ttl(ttl) if ttl is not None else cfg.default_ttl
+        scope = scope_of(context)
+        if cfg.namespace_quotas.get(ns) == 0:
+            raise NamespaceQuotaError(f"namespace {ns!r} has a quota of 0 entries")
+        if n == 0:
+            return None
+        if embeddings is not None:
+            vecs = as_matrix(embeddings, rows=n, dim=self.dim, what="embeddings")
+        else:
+            vecs = yield from self.vectors.flow(self.embedder, texts, self.dim)
+        now = self.clock()
+        expires = None if ttl is None else now + ttl
+        keys = [entry_key(scope, t) for t in texts]
+        wids = [new_write_id() for _ in range(n)]
+        dtype = cfg.vector_dtype
+        items = [
+            Item(
+                keys[i],
+                encode_entry(
+                    ns,
+                    keys[i],
+                    query=queries[i],
+                    response=packed[i],
+                    metadata=metas[i],
+                    created_at=now,
+                    expires_at=expires,
+                    scope=scope,
+                    write_id=wids[i],
+                    vector=vecs[i],
+                    dtype=dtype,
+                ),
+                expires,
+            )
+            for i in range(n)
+        ]
+        index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
+        evicted = self._write(
+            ns,
+            items,
+            now,
+            int(vecs.shape[1]),
+            lambda: self.replica.spaces.upsert(ns, scope, keys, index_vecs, wids, [expires] * n),
+        )
+        if evicted is None:
+            return None
+        self.counters.add(ns, sets=n)
+        if cfg.metrics_hook is not None:
+            latency = time.perf_counter() - started
+            for _ in range(n):
+                self._emit("put", ns, None, None, None, latency)
+            for ens, _ in evicted:
+                self._emit("evict", ens, None, "lru")
+        return None
+
+    def _write(
+        self, ns: str, items: list[Item], now: float, dim: int, index: Callable[[], object]
+    ) -> list[tuple[str, str]] | None:
+        """Store then index under the replica lock; the evicted (ns, key) pairs, or None
+        when a store outage dropped the write (``fail_open``)."""
+        replica = self.replica
+        with replica.lock:
+            self._check_open()
+            if replica.binding.ensure(dim):
+                replica.spaces.dim = dim
+            try:
+                version, evicted = put_within(
+                    self.store, TABLE, ns, items, now=now, limits=self._limits(ns)
+                )
+            except StoreUnavailableError as exc:
+                self.counters.add(ns, errors=1)
+                self._emit("error", ns, None, "store_error")
+                if not self.config.fail_open:
+                    raise
+                log.warning("store unavailable, %d puts dropped: %s", len(items), exc)
+                return None
+            index()
+            replica.after_write(ns, version)
+            replica.drop(evicted)
+        return evicted
+
+    def _limits(self, ns: str) -> list[Limit]:
+        """Caps a write into ``ns`` is bounded by: its quota, then the global LRU limit."""
+        return [
+            Limit(ns, max_entries=self.config.namespace_quotas.get(ns)),
+            Limit(None, max_entries=self.config.max_entries),
+        ]

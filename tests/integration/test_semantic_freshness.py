@@ -1,0 +1,79 @@
+"""Issue 10: with default settings a process finds another process's acknowledged put.
+
+Two processes share one store; the reader has already searched (so its index replica is
+warm), then a spawned writer puts an entry and exits. The reader's very next semantic
+lookup must find it -- by default, on every store that other processes can write.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from contract.kits import Kit, kind_params, kit_for
+from nearcache import FunctionEmbedder, SemanticCache
+from workers import semantic_putter
+
+DIM = 8
+CTX = mp.get_context("spawn")
+
+
+@pytest.fixture(params=kind_params(["sqlite", "redis", "postgres", "dynamodb"]))
+def kit(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Kit]:
+    with kit_for(request.param, request, tmp_path) as k:
+        yield k
+
+
+def unit(i: int) -> np.ndarray:
+    v = np.zeros(DIM, dtype=np.float32)
+    v[i] = 1.0
+    return v
+
+
+def unused(texts: list[str]) -> np.ndarray:
+    raise AssertionError("lookups pass embeddings")
+
+
+def test_a_put_by_another_process_is_found_on_the_next_lookup(kit: Kit) -> None:
+    reader = SemanticCache(store=kit.open(), embedder=FunctionEmbedder(unused, DIM, "fresh"))
+    assert reader.multi_process_mode == "shared"  # the default for a store others can write
+    reader.put("first question", "one", embedding=unit(0))
+    near1 = unit(1) + 0.01 * unit(2)
+    assert reader.get("a paraphrase", embedding=near1) is None  # warm replica, a miss
+    child = CTX.Process(
+        target=semantic_putter, args=(kit.url, DIM, [("second question", unit(1).tolist(), "two")])
+    )
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    hit = reader.get("a paraphrase", embedding=near1)
+    assert hit is not None and hit.layer == "semantic" and hit.response == "two"
+    assert reader.check() == []
+    reader.close()
+
+
+def test_single_mode_is_an_explicit_opt_out(kit: Kit) -> None:
+    reader = SemanticCache(
+        store=kit.open(),
+        embedder=FunctionEmbedder(unused, DIM, "fresh"),
+        multi_process_mode="single",
+    )
+    reader.put("first question", "one", embedding=unit(0))
+    other = SemanticCache(store=kit.open(), embedder=FunctionEmbedder(unused, DIM, "fresh"))
+    other.put("second question", "two", embedding=unit(1))
+    # The exact layer always reads the store; the semantic layer of a "single" process
+    # only knows its own writes (it owns the store by contract).
+    assert reader.get("second question").response == "two"  # type: ignore[union-attr]
+    assert reader.get("a paraphrase", embedding=unit(1) + 0.01 * unit(2)) is None
+    other.close()
+    reader.close()
+
+
+def test_a_memory_store_resolves_to_single() -> None:
+    cache = SemanticCache(embedder=FunctionEmbedder(unused, DIM, "fresh"))
+    assert cache.multi_process_mode == "single"
+    cache.close()
