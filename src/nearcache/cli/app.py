@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__
+from .serve import serve as serve_command
 
 __all__ = ["app", "run"]
 
@@ -346,6 +347,9 @@ def calibrate(
             st, pairs, embedder, max_false_hit_rate=max_false_hit_rate, confidence=confidence
         )
     render.emit(data, as_json, render.render_calibration)
+
+
+app.command("serve")(serve_command)
 
 
 def open_store_for_command(url: str | None) -> Any:

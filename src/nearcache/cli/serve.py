@@ -1,0 +1,219 @@
+"""``nearcache serve``: run the OpenAI-compatible caching proxy with uvicorn.
+
+Settings come from ``--config FILE`` (TOML or JSON, keys named like the long options
+with underscores: ``upstream``, ``store``, ``port``, ``similarity_threshold`` ...) and
+then from the command line, which wins. With ``--workers N`` each worker process builds
+its app from the same settings (passed in the environment, without secrets: the upstream
+key is read from the variable ``--upstream-key-env`` names, in each worker).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["serve", "worker_app"]
+
+_SETTINGS_ENV = "NEARCACHE_PROXY_SETTINGS"
+_FIELDS = (
+    "upstream",
+    "store",
+    "host",
+    "port",
+    "workers",
+    "model",
+    "semantic",
+    "similarity_threshold",
+    "ttl",
+    "namespace",
+    "share_across_keys",
+    "upstream_key_env",
+    "client_keys",
+    "max_body_bytes",
+    "timeout",
+    "log_level",
+)
+
+
+def serve(
+    upstream: Annotated[
+        str | None,
+        typer.Option(help="The OpenAI-compatible API to cache, e.g. https://api.openai.com/v1."),
+    ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            "-s",
+            help="Store URL (default: the nearcache SQLite file).",
+            show_default=False,
+        ),
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default: 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: 8080).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML or JSON file with these settings.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes sharing the store (default: 1).")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Embedder of the semantic layer (default: the offline default model).",
+            show_default=False,
+        ),
+    ] = None,
+    semantic: Annotated[
+        bool | None,
+        typer.Option("--semantic/--exact-only", help="Semantic layer on, or exact matches only."),
+    ] = None,
+    similarity_threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", help="Lowest similarity of a semantic hit (default: 0.9)."),
+    ] = None,
+    ttl: Annotated[
+        float | None, typer.Option(help="Seconds an answer lives (default: until evicted).")
+    ] = None,
+    namespace: Annotated[
+        str | None, typer.Option(help="Default namespace (default: 'default').")
+    ] = None,
+    share_across_keys: Annotated[
+        bool | None,
+        typer.Option(
+            "--share-across-keys", help="Let callers with different API keys share answers."
+        ),
+    ] = None,
+    upstream_key_env: Annotated[
+        str | None,
+        typer.Option(help="Environment variable holding the key the proxy sends upstream."),
+    ] = None,
+    client_keys: Annotated[
+        Path | None,
+        typer.Option(help="File of keys callers must present (one per line, 'KEY [TENANT]')."),
+    ] = None,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option(min=1, help="Largest request body on a cached route (default: 8 MB)."),
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Upstream timeout in seconds (default: 600).")
+    ] = None,
+    log_level: Annotated[
+        str | None, typer.Option(help="uvicorn log level (default: info).")
+    ] = None,
+) -> None:
+    """Run the OpenAI-compatible caching proxy (point OPENAI_BASE_URL at it)."""
+    given = dict(locals())
+    settings = _read_file(given.pop("config"))
+    settings.update({k: v for k, v in given.items() if v is not None})
+    for key in ("client_keys",):
+        if settings.get(key) is not None:
+            settings[key] = str(settings[key])
+    _run(settings)
+
+
+def _read_file(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        data = json.loads(text)
+    else:
+        import importlib
+
+        try:
+            tomllib = importlib.import_module("tomllib")
+        except ImportError:  # Python 3.10
+            raise ValueError(f"{path}: TOML settings need Python 3.11+; use JSON") from None
+        data = tomllib.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a table of settings")
+    unknown = sorted(set(data) - set(_FIELDS))
+    if unknown:
+        raise ValueError(f"{path}: unknown settings {', '.join(unknown)}")
+    return data
+
+
+def build_config(settings: dict[str, Any]) -> Any:
+    """A ``ProxyConfig`` from CLI settings (the model is loaded here)."""
+    from ..proxy import ProxyConfig, load_client_keys
+    from ..proxy.config import is_loopback
+    from .common import default_store_url
+    from .models import resolve_embedder
+
+    upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
+    if not upstream:
+        raise ValueError("say which API to cache: --upstream URL (e.g. https://api.openai.com/v1)")
+    key_env = settings.get("upstream_key_env")
+    upstream_key = None
+    if key_env:
+        upstream_key = os.environ.get(key_env)
+        if not upstream_key:
+            raise ValueError(f"--upstream-key-env {key_env}: that environment variable is empty")
+    keys = settings.get("client_keys")
+    host = settings.get("host") or "127.0.0.1"
+    if upstream_key and not keys and not is_loopback(host):
+        raise ValueError(
+            f"the proxy holds the upstream key and binds {host}: anyone who reaches it could "
+            "spend that key; add --client-keys FILE"
+        )
+    semantic = settings.get("semantic", True)
+    workers = int(settings.get("workers") or 1)
+    store = settings.get("store") or default_store_url()
+    if workers > 1 and store.startswith("memory"):
+        raise ValueError("several workers need a shared store (sqlite:///..., redis://...)")
+    return ProxyConfig(
+        upstream=upstream,
+        store=store,
+        embedder=resolve_embedder(settings.get("model")) if semantic else None,
+        semantic=bool(semantic),
+        similarity_threshold=float(settings.get("similarity_threshold", 0.9)),
+        default_ttl=settings.get("ttl"),
+        namespace=settings.get("namespace") or "default",
+        share_across_keys=bool(settings.get("share_across_keys", False)),
+        upstream_api_key=upstream_key,
+        client_keys=load_client_keys(keys) if keys else None,
+        max_body_bytes=int(settings.get("max_body_bytes") or 8 * 1024 * 1024),
+        timeout=float(settings.get("timeout") or 600.0),
+        multi_process=workers > 1,
+    )
+
+
+def worker_app() -> Any:
+    """The app of one worker process (uvicorn factory), from the inherited settings."""
+    from ..proxy import create_app
+
+    return create_app(build_config(json.loads(os.environ[_SETTINGS_ENV])))
+
+
+def _run(settings: dict[str, Any]) -> None:
+    try:
+        import uvicorn
+    except ImportError:
+        from ..errors import MissingExtraError
+
+        raise MissingExtraError("proxy", "uvicorn", "nearcache serve") from None
+    host = settings.get("host") or "127.0.0.1"
+    port = int(settings.get("port") or 8080)
+    workers = int(settings.get("workers") or 1)
+    log_level = settings.get("log_level") or "info"
+    # Access logs show method, path and status only: never a header, so never a key.
+    common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
+    if workers == 1:
+        from ..proxy import create_app
+
+        uvicorn.run(create_app(build_config(settings)), **common)
+        return
+    build_config(settings)  # fail here, once, rather than in every worker
+    os.environ[_SETTINGS_ENV] = json.dumps(settings)
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nearcache-metrics-")
+    uvicorn.run("nearcache.cli.serve:worker_app", factory=True, workers=workers, **common)

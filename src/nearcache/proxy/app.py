@@ -1,0 +1,145 @@
+"""``create_app(config)``: the ASGI application of the caching proxy.
+
+Starlette was chosen over FastAPI because the proxy needs raw bodies, streamed responses
+and a catch-all route, and nothing of what FastAPI adds on top (request models,
+validation, dependency injection, OpenAPI pages): every request would pay for layers it
+does not use, and a cache hit is meant to cost well under a millisecond. uvicorn serves
+it (``nearcache serve``), or any ASGI server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import orjson
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from .completions import handle_completion
+from .config import ProxyConfig
+from .embeddings import handle_embeddings
+from .http import (
+    ProxyHTTPError,
+    error_response,
+    forward_headers,
+    response_headers,
+    upstream_error,
+)
+from .state import ProxyState
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("nearcache.proxy")
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+def create_app(config: ProxyConfig) -> Starlette:
+    """The proxy as an ASGI app. The store and the upstream client are opened when the
+    server starts the app (ASGI lifespan) and closed when it stops; ``app.state.proxy``
+    holds them meanwhile."""
+    holder: dict[str, ProxyState] = {}
+
+    def state() -> ProxyState:
+        return holder["state"]
+
+    async def chat(request: Request) -> Response:
+        return await handle_completion(request, state(), chat=True)
+
+    async def completions(request: Request) -> Response:
+        return await handle_completion(request, state(), chat=False)
+
+    async def embeddings(request: Request) -> Response:
+        return await handle_embeddings(request, state())
+
+    async def metrics(request: Request) -> Response:
+        body, kind = state().metrics.exposition()
+        return Response(body, media_type=kind)
+
+    async def healthz(request: Request) -> Response:
+        ok = await state().store_ok()
+        body = {"status": "ok", "store": "ok" if ok else "unavailable"}
+        return Response(orjson.dumps(body), media_type="application/json")
+
+    async def passthrough(request: Request) -> Response:
+        return await _passthrough(request, state())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        built = await asyncio.to_thread(ProxyState, config)
+        holder["state"] = app.state.proxy = built
+        try:
+            yield
+        finally:
+            await built.aclose()
+
+    routes = [
+        Route("/v1/chat/completions", chat, methods=["POST"]),
+        Route("/v1/completions", completions, methods=["POST"]),
+        Route("/v1/embeddings", embeddings, methods=["POST"]),
+        Route("/metrics", metrics, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/{path:path}", passthrough, methods=_METHODS),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _passthrough(request: Request, state: ProxyState) -> Response:
+    """Any other ``/v1/...`` request, forwarded as is; both bodies are streamed."""
+    path = request.url.path
+    if not path.startswith("/v1/"):
+        return error_response(
+            404, f"{path} is not served: the proxy forwards /v1/* to the upstream", code="not_found"
+        )
+    try:
+        state.tenant(request.headers)  # with client keys, a stranger gets a 401 here too
+    except ProxyHTTPError as exc:
+        return exc.response()
+    url = state.config.upstream + path[3:]
+    if request.url.query:
+        url += "?" + request.url.query
+    headers = forward_headers(
+        request.headers.items(), upstream_key=state.config.upstream_api_key, keep_encoding=True
+    )
+    length = request.headers.get("content-length")
+    if length is not None:
+        headers.append(("content-length", length))
+    has_body = length not in (None, "0") or "chunked" in request.headers.get(
+        "transfer-encoding", ""
+    )
+    content: Any = request.stream() if has_body else None
+    client = state.client
+    try:
+        resp = await client.send(
+            client.build_request(request.method, url, headers=headers, content=content),
+            stream=True,
+        )
+    except httpx.HTTPError as exc:
+        state.metrics.upstream_errors.labels("passthrough", type(exc).__name__).inc()
+        return upstream_error(exc, state.config.timeout).response()
+    if resp.status_code >= 400:
+        state.metrics.upstream_errors.labels("passthrough", str(resp.status_code)).inc()
+    return StreamingResponse(
+        _raw(resp),
+        status_code=resp.status_code,
+        headers=response_headers(resp, keep_encoding=True),
+        background=BackgroundTask(resp.aclose),
+    )
+
+
+async def _raw(resp: httpx.Response) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in resp.aiter_raw():
+            yield chunk
+    except httpx.HTTPError as exc:  # the status is sent already: end the body early
+        log.warning("upstream body broke off: %r", exc)
+    finally:
+        await resp.aclose()

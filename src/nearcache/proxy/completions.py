@@ -1,0 +1,257 @@
+"""``POST /v1/chat/completions`` and ``POST /v1/completions`` through the semantic cache.
+
+A hit is answered without the upstream: as one JSON body, or as SSE chunks when the
+request streams. A miss goes upstream with the caller's bytes unchanged; the answer is
+stored only when it is complete (``finish_reason`` stop or tool_calls, non-empty), and a
+stream is relayed chunk by chunk as it arrives while a copy is rebuilt for the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from ..semantic.types import Hit, Miss
+from .controls import Controls, read_controls
+from .http import (
+    ProxyHTTPError,
+    forward_headers,
+    parse_json_object,
+    read_body,
+    response_headers,
+    upstream_error,
+)
+from .keys import RequestKey, chat_key, completion_key
+from .sse import Accumulator, SSEReader, replay_chunks, storable
+from .state import ProxyState
+
+__all__ = ["handle_completion"]
+
+log = logging.getLogger("nearcache.proxy")
+
+CACHE = "x-nearcache-cache"
+
+
+def _validate(body: dict[str, Any], chat: bool) -> None:
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise ProxyHTTPError(400, "you must provide a model parameter", code="missing_field")
+    if chat:
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise ProxyHTTPError(400, "messages must be a non-empty array", code="missing_field")
+        for i, message in enumerate(messages):
+            if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+                raise ProxyHTTPError(
+                    400, f"messages[{i}] must be an object with a role", code="invalid_value"
+                )
+    elif "prompt" not in body:
+        raise ProxyHTTPError(400, "you must provide a prompt parameter", code="missing_field")
+    if "stream" in body and not isinstance(body["stream"], bool):
+        raise ProxyHTTPError(400, "stream must be a boolean", code="invalid_value")
+
+
+async def handle_completion(request: Request, state: ProxyState, *, chat: bool) -> Response:
+    route = "chat" if chat else "completions"
+    try:
+        tenant = state.tenant(request.headers)
+        controls = read_controls(request.headers, state.config.namespace)
+        raw = await read_body(request, state.config.max_body_bytes)
+        body = parse_json_object(raw)
+        _validate(body, chat)
+        make_key = chat_key if chat else completion_key
+        key = make_key(
+            body,
+            upstream=state.upstream,
+            tenant=tenant,
+            semantic=state.config.semantic,
+            max_query_bytes=state.semantic.max_query_bytes,
+        )
+    except ProxyHTTPError as exc:
+        return exc.response()
+    stream = body.get("stream") is True
+    options = body.get("stream_options")
+    include_usage = stream and isinstance(options, dict) and bool(options.get("include_usage"))
+    status, result = "BYPASS", None
+    if controls.lookup:
+        result = await state.lookup(key, controls)
+        if isinstance(result, Hit):
+            state.metrics.requests.labels(route, _label(result)).inc()
+            return _serve_hit(state, result, key, tenant, route, stream, include_usage)
+        status = "ERROR" if result.reason == "store_error" else "MISS"
+    if status == "ERROR":
+        state.metrics.store_errors.labels(route).inc()
+    state.metrics.requests.labels(route, status).inc()
+    miss = _Miss(state, route, key, controls, result, status, chat)
+    headers = forward_headers(
+        request.headers.items(), upstream_key=state.config.upstream_api_key, keep_encoding=False
+    )
+    url = state.config.upstream + request.url.path[3:]
+    if stream:
+        return await miss.stream(url, headers, raw)
+    return await miss.plain(url, headers, raw)
+
+
+def _label(hit: Hit) -> str:
+    return "HIT-EXACT" if hit.layer == "exact" else "HIT-SEMANTIC"
+
+
+def _serve_hit(
+    state: ProxyState,
+    hit: Hit,
+    key: RequestKey,
+    tenant: str,
+    route: str,
+    stream: bool,
+    include_usage: bool,
+) -> Response:
+    headers = {
+        CACHE: _label(hit),
+        "x-nearcache-hit-id": state.hit_id(hit, key, tenant),
+        "x-nearcache-age": str(max(0, int(time.time() - hit.created_at))),
+    }
+    if hit.layer == "semantic":
+        headers["x-nearcache-similarity"] = f"{hit.similarity:.4f}"
+    meta = hit.metadata or {}
+    state.metrics.saved(route, str(meta.get("model", "")), meta.get("usage"))
+    data = hit.response if isinstance(hit.response, bytes) else orjson.dumps(hit.response)
+    if not stream:
+        return Response(data, media_type="application/json", headers=headers)
+    chunks = replay_chunks(orjson.loads(data), chat=route == "chat", include_usage=include_usage)
+    return Response(b"".join(chunks), media_type="text/event-stream", headers=headers)
+
+
+class _Miss:
+    """One request that goes upstream, and the put of its answer."""
+
+    def __init__(
+        self,
+        state: ProxyState,
+        route: str,
+        key: RequestKey,
+        controls: Controls,
+        result: Hit | Miss | None,
+        status: str,
+        chat: bool,
+    ) -> None:
+        self.state = state
+        self.route = route
+        self.key = key
+        self.controls = controls
+        self.status = status
+        self.chat = chat
+        # The query vector for the put, computed while the upstream works.
+        self.vector: asyncio.Task[Any] | None = None
+        if controls.store:
+            self.vector = asyncio.ensure_future(state.embed_query(key, result))
+
+    def _failed(self, exc: httpx.HTTPError) -> Response:
+        self.state.metrics.upstream_errors.labels(self.route, type(exc).__name__).inc()
+        if self.vector is not None:
+            self.vector.cancel()
+        return upstream_error(exc, self.state.config.timeout).response({CACHE: self.status})
+
+    async def _put(self, data: bytes, body: dict[str, Any]) -> bool:
+        """Store a complete answer; False on a store outage."""
+        vector = await self.vector if self.vector is not None else None
+        meta = {"model": body.get("model"), "usage": body.get("usage")}
+        return await self.state.put(self.key, data, meta, self.controls, vector)
+
+    async def plain(self, url: str, headers: list[tuple[str, str]], raw: bytes) -> Response:
+        started = time.perf_counter()
+        try:
+            resp = await self.state.client.post(url, content=raw, headers=headers)
+        except httpx.HTTPError as exc:
+            return self._failed(exc)
+        return await self._finish_plain(resp, started)
+
+    async def _finish_plain(self, resp: httpx.Response, started: float) -> Response:
+        state = self.state
+        state.metrics.upstream_seconds.labels(self.route).observe(time.perf_counter() - started)
+        out = response_headers(resp, keep_encoding=False)
+        out[CACHE] = self.status
+        data = resp.content
+        if resp.status_code >= 400:
+            state.metrics.upstream_errors.labels(self.route, str(resp.status_code)).inc()
+        elif resp.status_code == 200 and self.controls.store:
+            body = _json(data)
+            stored = (
+                body is None or not storable(body, chat=self.chat) or await self._put(data, body)
+            )
+            if not stored:
+                out[CACHE] = "ERROR"
+                state.metrics.store_errors.labels(self.route).inc()
+        if self.vector is not None:
+            self.vector.cancel()
+        return Response(data, status_code=resp.status_code, headers=out)
+
+    async def stream(self, url: str, headers: list[tuple[str, str]], raw: bytes) -> Response:
+        client = self.state.client
+        started = time.perf_counter()
+        try:
+            resp = await client.send(
+                client.build_request("POST", url, content=raw, headers=headers), stream=True
+            )
+        except httpx.HTTPError as exc:
+            return self._failed(exc)
+        kind = resp.headers.get("content-type", "")
+        if resp.status_code != 200 or not kind.startswith("text/event-stream"):
+            try:
+                await resp.aread()
+            except httpx.HTTPError as exc:
+                return self._failed(exc)
+            finally:
+                await resp.aclose()
+            return await self._finish_plain(resp, started)
+        self.state.metrics.upstream_seconds.labels(self.route).observe(
+            time.perf_counter() - started
+        )
+        out = response_headers(resp, keep_encoding=False)
+        out[CACHE] = self.status
+        return StreamingResponse(self._relay(resp), status_code=200, headers=out)
+
+    async def _relay(self, resp: httpx.Response) -> AsyncIterator[bytes]:
+        """Yield upstream bytes as they come; store the rebuilt answer just before the
+        chunk that completes the stream is relayed, so the next request can hit."""
+        reader = SSEReader()
+        acc = Accumulator(chat=self.chat)
+        try:
+            async for chunk in resp.aiter_bytes():
+                if not acc.done:
+                    for event in reader.feed(chunk):
+                        acc.feed_event(event)
+                    if acc.done and self.controls.store:
+                        await self._store_stream(acc)
+                yield chunk
+        except httpx.HTTPError as exc:
+            self.state.metrics.upstream_errors.labels(self.route, type(exc).__name__).inc()
+            err = upstream_error(exc, self.state.config.timeout)
+            payload = {"error": {"message": err.message, "type": err.kind, "code": err.code}}
+            yield b"data: " + orjson.dumps(payload) + b"\n\n"
+        finally:
+            if self.vector is not None and not self.vector.done():
+                self.vector.cancel()
+            await resp.aclose()
+
+    async def _store_stream(self, acc: Accumulator) -> None:
+        body = acc.result()
+        if body is None or not storable(body, chat=self.chat):
+            return
+        data = orjson.dumps(body)
+        if not await self._put(data, body):
+            self.state.metrics.store_errors.labels(self.route).inc()
+
+
+def _json(data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None

@@ -1,0 +1,259 @@
+"""What forms each cache key of the proxy: partitions, tenants and hit ids.
+
+A chat request is split into the *query* (the text of the last user message) and the
+*partition* (everything else that can change the answer: model, every sampling
+parameter, ``n``, ``seed``, tools, ``tool_choice``, ``response_format``, system and
+developer messages, every earlier turn, and the last message's other fields). The
+partition, the route, the upstream and the tenant are hashed into the semantic cache's
+``context``, so an entry only ever matches a request with the same partition, on both
+layers; the exact layer compares the query byte for byte inside it and the semantic
+layer compares its embedding. Fields that only change the transport (``stream``,
+``stream_options``, ``user``, ``metadata``, ``store``, ``service_tier`` ...) are left out.
+
+A request whose last message is not plain user text (a tool result, an image, an
+assistant prefill), or any request when the semantic layer is off, gets the whole
+request as its partition and a digest as its query: only the identical request hits.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from ..keys import digest_bytes, encode_parts
+
+__all__ = [
+    "HitRef",
+    "RequestKey",
+    "canonical_json",
+    "chat_key",
+    "completion_key",
+    "embedding_namespace",
+    "make_hit_id",
+    "parse_hit_id",
+    "tenant_of",
+]
+
+#: Request fields that never change the answer (transport, billing, storage options).
+TRANSPORT_FIELDS = frozenset(
+    {
+        "stream",
+        "stream_options",
+        "user",
+        "metadata",
+        "store",
+        "service_tier",
+        "prompt_cache_key",
+        "prompt_cache_retention",
+        "safety_identifier",
+    }
+)
+#: Message fields allowed beside ``role`` and ``content`` in a semantic last message.
+_PLAIN_MESSAGE_FIELDS = frozenset({"role", "content", "name"})
+_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """The cache coordinates of one request.
+
+    ``semantic`` is False when ``query`` is a digest (only the exact layer can match).
+    """
+
+    query: str
+    context: dict[str, Any]
+    semantic: bool
+
+
+def _plain(value: Any) -> Any:
+    """JSON value with integral floats written as ints, so ``1`` and ``1.0`` key alike."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted-key compact JSON of ``value`` (after :func:`_plain`)."""
+    return orjson.dumps(_plain(value), option=orjson.OPT_SORT_KEYS)
+
+
+def _hex(*parts: bytes) -> str:
+    return digest_bytes(b"\0".join(parts)).hex()
+
+
+def _context(route: str, upstream: str, tenant: str, partition: Any) -> dict[str, Any]:
+    return {
+        "nearcache.proxy": _VERSION,
+        "route": route,
+        "upstream": upstream,
+        "tenant": tenant,
+        "partition": _hex(b"partition", canonical_json(partition)),
+    }
+
+
+def _text_of(content: Any) -> str | None:
+    """The text of a message's content if it is only text, else None."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and content:
+        texts = []
+        for part in content:
+            if not isinstance(part, dict) or part.get("type") != "text":
+                return None
+            text = part.get("text")
+            if not isinstance(text, str) or set(part) - {"type", "text"}:
+                return None
+            texts.append(text)
+        return "\n".join(texts)
+    return None
+
+
+def _exact_only(route: str, upstream: str, tenant: str, request: dict[str, Any]) -> RequestKey:
+    digest = _hex(b"request", canonical_json(request))
+    return RequestKey("#" + digest, _context(route, upstream, tenant, request), False)
+
+
+def chat_key(
+    body: Mapping[str, Any], *, upstream: str, tenant: str, semantic: bool, max_query_bytes: int
+) -> RequestKey:
+    """Key of a ``/v1/chat/completions`` request (``messages`` already validated)."""
+    request = {k: v for k, v in body.items() if k not in TRANSPORT_FIELDS}
+    messages: Sequence[Any] = request["messages"]
+    last = messages[-1]
+    text = _text_of(last.get("content")) if isinstance(last, dict) else None
+    if (
+        not semantic
+        or text is None
+        or not text.strip()
+        or last.get("role") != "user"
+        or set(last) - _PLAIN_MESSAGE_FIELDS
+        or len(text.encode("utf-8", "surrogatepass")) > max_query_bytes
+    ):
+        return _exact_only("chat", upstream, tenant, request)
+    partition = dict(request)
+    partition["messages"] = [*messages[:-1], {k: v for k, v in last.items() if k != "content"}]
+    return RequestKey(text, _context("chat", upstream, tenant, partition), True)
+
+
+def completion_key(
+    body: Mapping[str, Any], *, upstream: str, tenant: str, semantic: bool, max_query_bytes: int
+) -> RequestKey:
+    """Key of a legacy ``/v1/completions`` request: the prompt is the query when it is
+    one string, everything else (and every other prompt form) is the partition."""
+    request = {k: v for k, v in body.items() if k not in TRANSPORT_FIELDS}
+    prompt = request.get("prompt")
+    if isinstance(prompt, list) and len(prompt) == 1 and isinstance(prompt[0], str):
+        prompt = prompt[0]
+    if (
+        not semantic
+        or not isinstance(prompt, str)
+        or not prompt.strip()
+        or len(prompt.encode("utf-8", "surrogatepass")) > max_query_bytes
+    ):
+        return _exact_only("completions", upstream, tenant, request)
+    partition = {k: v for k, v in request.items() if k != "prompt"}
+    return RequestKey(prompt, _context("completions", upstream, tenant, partition), True)
+
+
+def upstream_id(upstream: str) -> str:
+    """A short stable id of the upstream URL (part of every key)."""
+    return _hex(b"upstream", upstream.encode("utf-8"))[:32]
+
+
+def tenant_of(credentials: Sequence[str], *, label: str | None = None) -> str:
+    """The tenant id: a digest of the caller's credentials (never the credentials).
+
+    ``label`` (a tenant name from the client key file) groups several keys into one
+    tenant. No credentials at all is the ``anonymous`` tenant.
+    """
+    if label:
+        return "team:" + _hex(b"tenant-label", label.encode("utf-8"))[:32]
+    if not credentials:
+        return "anonymous"
+    return (
+        "key:" + _hex(b"tenant", encode_parts(*credentials).encode("utf-8", "surrogatepass"))[:32]
+    )
+
+
+def embedding_namespace(
+    namespace: str, *, upstream: str, tenant: str, model: str, dimensions: Any, kind: str
+) -> str:
+    """The embedding-cache namespace of a request: ``proxy-<digest>.<model>.dense``.
+
+    The digest covers the proxy namespace, upstream, tenant, ``dimensions`` and the input
+    kind (text or token ids); the model is kept readable for ``nearcache stats``.
+    """
+    parts = encode_parts(namespace, upstream, tenant, repr(dimensions), kind, model)
+    digest = _hex(b"embedding-namespace", parts.encode("utf-8", "surrogatepass"))[:24]
+    return f"proxy-{digest}.{model.replace('.', '_')}.dense"
+
+
+# -- hit ids ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HitRef:
+    """What an ``X-Nearcache-Hit-Id`` names: the semantic cache entry ``key`` (the store
+    key of the matched query inside its context scope) in ``namespace``, and a tag that
+    binds the id to the tenant that was served the hit."""
+
+    namespace: str
+    key: str
+    tag: bytes
+
+    def served_to(self, tenant: str) -> bool:
+        """True if the hit was served to ``tenant`` (constant-time comparison)."""
+        return hmac.compare_digest(self.tag, _tag(tenant, self.namespace, self.key))
+
+
+def _tag(tenant: str, namespace: str, key: str) -> bytes:
+    return digest_bytes(
+        b"nearcache.proxy.hit\0" + encode_parts(tenant, namespace, key).encode("utf-8")
+    )[:12]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def make_hit_id(namespace: str, key: str, tenant: str) -> str:
+    """``1.<namespace>.<key>.<tag>``, each part base64url: URL- and header-safe, about
+    100 characters, independent of the query's length."""
+    return ".".join(
+        (
+            str(_VERSION),
+            _b64(namespace.encode("utf-8")),
+            _b64(bytes.fromhex(key)),
+            _b64(_tag(tenant, namespace, key)),
+        )
+    )
+
+
+def parse_hit_id(hit_id: str) -> HitRef | None:
+    """The entry a hit id names, or None if it is not a well-formed id."""
+    parts = hit_id.split(".")
+    if len(parts) != 4 or parts[0] != str(_VERSION):
+        return None
+    try:
+        namespace = _unb64(parts[1]).decode("utf-8")
+        key = _unb64(parts[2]).hex()
+        tag = _unb64(parts[3])
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    if len(key) != 64 or len(tag) != 12:
+        return None
+    return HitRef(namespace, key, tag)

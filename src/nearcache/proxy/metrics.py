@@ -1,0 +1,123 @@
+"""Prometheus series of the proxy (``GET /metrics``).
+
+The semantic cache's own series (lookups by layer and miss reason, lookup latency,
+similarity) come from :class:`~nearcache.integrations.prometheus.PrometheusMetrics` on
+the same registry; this module adds what only the proxy knows:
+
+=================================================  =======================================
+``nearcache_proxy_requests_total``                 by ``route`` and ``cache`` (the
+                                                   ``X-Nearcache-Cache`` value)
+``nearcache_proxy_upstream_seconds``               upstream latency to the response headers,
+                                                   by ``route``
+``nearcache_proxy_upstream_errors_total``          upstream answers >= 400 and transport
+                                                   failures, by ``route`` and ``status``
+``nearcache_proxy_store_errors_total``             store outages met by a request, by ``route``
+``nearcache_proxy_embedding_inputs_total``         embedding inputs by ``result`` (hit/miss)
+``nearcache_proxy_tokens_saved_total``             tokens not paid for thanks to hits, by
+                                                   ``route`` and ``kind`` (prompt/completion)
+``nearcache_proxy_cost_saved_usd_total``           estimated from ``prices``, by ``model``
+=================================================  =======================================
+
+With several workers set ``PROMETHEUS_MULTIPROC_DIR`` (``nearcache serve --workers N``
+does): every worker writes its series there and ``/metrics`` adds them up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import MissingExtraError
+
+try:
+    from prometheus_client import (
+        CONTENT_TYPE_LATEST,
+        CollectorRegistry,
+        Counter,
+        Histogram,
+        generate_latest,
+    )
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    raise MissingExtraError("proxy", "prometheus-client", "the caching proxy") from exc
+
+__all__ = ["CONTENT_TYPE_LATEST", "ProxyMetrics"]
+
+_UPSTREAM_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class ProxyMetrics:
+    """The proxy's counters on a private registry (two apps in one process never clash)."""
+
+    def __init__(self, prices: Mapping[str, tuple[float, float]] | None = None) -> None:
+        from ..integrations.prometheus import PrometheusMetrics
+
+        self.registry = CollectorRegistry()
+        self.prices = dict(prices or {})
+        r = self.registry
+        self.cache_hook = PrometheusMetrics(r, namespace_label=False)
+        self.requests = Counter(
+            "nearcache_proxy_requests",
+            "Requests by route and cache result.",
+            ["route", "cache"],
+            registry=r,
+        )
+        self.upstream_seconds = Histogram(
+            "nearcache_proxy_upstream_seconds",
+            "Upstream latency to the response headers.",
+            ["route"],
+            buckets=_UPSTREAM_BUCKETS,
+            registry=r,
+        )
+        self.upstream_errors = Counter(
+            "nearcache_proxy_upstream_errors", "Upstream failures.", ["route", "status"], registry=r
+        )
+        self.store_errors = Counter(
+            "nearcache_proxy_store_errors", "Store outages met by requests.", ["route"], registry=r
+        )
+        self.embedding_inputs = Counter(
+            "nearcache_proxy_embedding_inputs",
+            "Embedding inputs by cache result.",
+            ["result"],
+            registry=r,
+        )
+        self.tokens_saved = Counter(
+            "nearcache_proxy_tokens_saved",
+            "Tokens not paid for thanks to hits.",
+            ["route", "kind"],
+            registry=r,
+        )
+        self.cost_saved = Counter(
+            "nearcache_proxy_cost_saved_usd",
+            "Estimated USD not spent thanks to hits.",
+            ["model"],
+            registry=r,
+        )
+
+    def saved(self, route: str, model: str, usage: Any) -> None:
+        """Count the tokens (and, with a price, the dollars) a hit saved."""
+        if not isinstance(usage, dict):
+            return
+        prompt = _int(usage.get("prompt_tokens", usage.get("input_tokens")))
+        completion = _int(usage.get("completion_tokens", usage.get("output_tokens")))
+        if prompt:
+            self.tokens_saved.labels(route, "prompt").inc(prompt)
+        if completion:
+            self.tokens_saved.labels(route, "completion").inc(completion)
+        price = self.prices.get(model)
+        if price and (prompt or completion):
+            self.cost_saved.labels(model).inc((prompt * price[0] + completion * price[1]) / 1e6)
+
+    def exposition(self) -> tuple[bytes, str]:
+        """The text exposition (summed over workers in multiprocess mode)."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from prometheus_client import multiprocess
+
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            return generate_latest(registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0

@@ -1,0 +1,232 @@
+"""``ProxyState``: the caches, the upstream client and the metrics of one running app.
+
+Cache calls are blocking (a store round trip, sometimes an embedder call), so each one
+runs in a worker thread with one hop (``asyncio.to_thread``), never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..embedding.cache import EmbeddingCache
+from ..embedding.protocol import FunctionEmbedder
+from ..errors import NearcacheError, StoreUnavailableError
+from ..semantic.cache import SemanticCache
+from ..semantic.core import SemanticCore
+from ..semantic.types import Hit, Miss
+from ..stores.protocol import Store
+from .config import ProxyConfig
+from .controls import Controls
+from .http import ProxyHTTPError, bearer_token, credentials, new_client
+from .keys import RequestKey, make_hit_id, tenant_of, upstream_id
+from .metrics import ProxyMetrics
+
+__all__ = ["ProxyState"]
+
+log = logging.getLogger("nearcache.proxy")
+
+
+def _exact_only_embedder() -> FunctionEmbedder:
+    """Stands in for a model when the semantic layer is off: never called, since every
+    lookup and put of an exact-only key passes its own vector."""
+
+    def embed(texts: Any) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), 8), np.float32)
+        out[:, 0] = 1.0
+        return out
+
+    return FunctionEmbedder(embed, dim=8, name="nearcache-proxy-exact-only")
+
+
+class ProxyState:
+    """Everything the request handlers share; built when the app starts."""
+
+    def __init__(self, config: ProxyConfig) -> None:
+        self.config = config
+        self.metrics = ProxyMetrics(config.prices)
+        self.upstream = upstream_id(config.upstream)
+        self.store, self._owns_store = _open_store(config.store)
+        try:
+            self.semantic = SemanticCache(store=self.store, **self._semantic_kwargs())
+            self.embeddings = EmbeddingCache(
+                self.store, normalize=False, default_ttl=config.default_ttl
+            )
+        except BaseException:
+            if self._owns_store:
+                self.store.close()
+            raise
+        self.client = new_client(
+            config.upstream,
+            timeout=config.timeout,
+            connect_timeout=config.connect_timeout,
+            max_connections=config.max_connections,
+        )
+        self._unit: npt.NDArray[np.float32] | None = None
+
+    def _semantic_kwargs(self) -> dict[str, Any]:
+        c = self.config
+        kwargs: dict[str, Any] = {
+            "embedder": c.embedder if c.semantic else _exact_only_embedder(),
+            # Byte-exact keys: whitespace is meaningful in code and prompts.
+            "normalize": False,
+            "similarity_threshold": c.similarity_threshold,
+            "default_ttl": c.default_ttl,
+            "max_entries": c.max_entries,
+            "metrics_hook": self.metrics.cache_hook,
+            "multi_process_mode": "shared" if c.multi_process else "single",
+            "stale_check_interval": c.stale_check_interval,
+        }
+        if c.judge is not None and "judge" in inspect.signature(SemanticCore.__init__).parameters:
+            kwargs["judge"] = c.judge
+        kwargs.update(c.semantic_options)
+        return kwargs
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        await asyncio.to_thread(self._close_caches)
+
+    def _close_caches(self) -> None:
+        for closer in (self.semantic.close, self.embeddings.close):
+            try:
+                closer()
+            except Exception:
+                log.exception("closing a cache failed")
+        if self._owns_store:
+            self.store.close()
+
+    # -- who is asking ---------------------------------------------------------------
+
+    def tenant(self, headers: Mapping[str, str]) -> str:
+        """The caller's tenant id; a 401 when the proxy checks client keys and this one
+        is not listed."""
+        keys = self.config.client_keys
+        if keys is not None:
+            token = bearer_token(headers)
+            label = None if token is None else keys.tenant_of(token)
+            if label is None or token is None:
+                raise ProxyHTTPError(
+                    401,
+                    "Incorrect API key provided: this proxy accepts only its client keys",
+                    code="invalid_api_key",
+                    kind="invalid_request_error",
+                )
+            if self.config.share_across_keys:
+                return "shared"
+            return tenant_of([token], label=label or None)
+        if self.config.share_across_keys:
+            return "shared"
+        return tenant_of(credentials(headers))
+
+    # -- the semantic cache ----------------------------------------------------------
+
+    async def unit_vector(self) -> npt.NDArray[np.float32]:
+        """The fixed vector of exact-only entries (their partition is the whole request,
+        so nothing else can ever share their scope)."""
+        if self._unit is None:
+            dim = await asyncio.to_thread(lambda: int(self.semantic.embedder.dim))
+            unit = np.zeros(dim, np.float32)
+            unit[0] = 1.0
+            self._unit = unit
+        return self._unit
+
+    async def lookup(self, key: RequestKey, controls: Controls) -> Hit | Miss:
+        """Look ``key`` up; an entry older than ``max-age`` is a miss (reason ``max_age``)."""
+        vec = None if key.semantic else await self.unit_vector()
+        try:
+            result = await asyncio.to_thread(
+                self.semantic.lookup,
+                key.query,
+                embedding=vec,
+                namespace=controls.namespace,
+                context=key.context,
+            )
+        except NearcacheError as exc:  # e.g. a query over the byte cap: just not cached
+            log.warning("lookup failed, forwarding: %s", exc)
+            return Miss("error", controls.namespace)
+        if (
+            isinstance(result, Hit)
+            and controls.max_age is not None
+            and time.time() - result.created_at > controls.max_age
+        ):
+            return Miss("max_age", controls.namespace, result.similarity, result.embedding)
+        return result
+
+    async def put(
+        self,
+        key: RequestKey,
+        body: bytes,
+        metadata: dict[str, Any],
+        controls: Controls,
+        embedding: Any,
+    ) -> bool:
+        """Store an answer; False when the store is unreachable (never raises)."""
+        if not key.semantic:
+            embedding = await self.unit_vector()
+        try:
+            await asyncio.to_thread(
+                self.semantic.put,
+                key.query,
+                body,
+                embedding=embedding,
+                namespace=controls.namespace,
+                metadata=metadata,
+                ttl=controls.ttl,
+                context=key.context,
+            )
+        except StoreUnavailableError as exc:
+            log.warning("store unavailable, the answer was not stored: %s", exc)
+            return False
+        except NearcacheError as exc:  # too large, quota 0, ...: served, not stored
+            log.info("answer not stored: %s", exc)
+        return True
+
+    def hit_id(self, hit: Hit, key: RequestKey, tenant: str) -> str:
+        """``X-Nearcache-Hit-Id`` of a hit (see :func:`~nearcache.proxy.keys.make_hit_id`)."""
+        entry = getattr(hit, "key", None)
+        if not entry:
+            from ..semantic.record import entry_key, scope_of
+
+            entry = entry_key(scope_of(key.context), hit.matched_query)
+        return make_hit_id(hit.namespace, str(entry), tenant)
+
+    async def embed_query(self, key: RequestKey, miss: Hit | Miss | None) -> Any:
+        """The query vector for a later put, computed while the upstream works."""
+        if not key.semantic:
+            return None
+        if isinstance(miss, Miss) and miss.embedding is not None:
+            return miss.embedding
+        try:
+            mat = await asyncio.to_thread(self.semantic.embedder.embed, [key.query])
+            return np.asarray(mat, dtype=np.float32)[0]
+        except Exception as exc:  # the put embeds again (and degrades) if this failed
+            log.warning("embedding the query failed: %r", exc)
+            return None
+
+    async def store_ok(self) -> bool:
+        """True if the store answers a read."""
+        try:
+            await asyncio.to_thread(self.store.get_meta, "hash_algorithm")
+            return True
+        except StoreUnavailableError:
+            return False
+
+
+def _open_store(store: Any) -> tuple[Store, bool]:
+    if store is None:
+        from ..stores.memory import MemoryStore
+
+        return MemoryStore(), True
+    if isinstance(store, str):
+        from ..stores.url import open_store
+
+        url = store if "://" in store else f"sqlite:///{store}"
+        return open_store(url), True
+    return store, False

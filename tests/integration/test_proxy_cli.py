@@ -1,0 +1,102 @@
+"""``nearcache serve`` as a user runs it: a subprocess on a free port, one worker and two
+workers sharing a SQLite store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+
+from proxy_support import Upstream
+from servers import free_port
+
+
+def _serve(args: list[str], tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": ""}
+    env.pop("PROMETHEUS_MULTIPROC_DIR")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nearcache", "serve", "--port", str(port), *args],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "nearcache serve did not start"
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_command(upstream: Upstream, tmp_path: Path, workers: int) -> None:
+    store = f"sqlite:///{tmp_path / 'serve.db'}"
+    args = ["--upstream", upstream.url, "--store", store, "--model", "hash-test"]
+    args += ["--workers", str(workers), "--log-level", "warning"]
+    for url in _serve(args, tmp_path):
+        c = openai.OpenAI(base_url=url + "/v1", api_key="sk-cli", max_retries=0)
+        messages = [{"role": "user", "content": "Through the CLI?"}]
+        c.chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
+        # Whichever worker answers, the entry is in the shared store.
+        for _ in range(4):
+            r = c.chat.completions.with_raw_response.create(model="m", messages=messages)  # type: ignore[arg-type]
+            assert r.headers["x-nearcache-cache"] == "HIT-EXACT"
+        metrics = httpx.get(url + "/metrics").text
+        assert "nearcache_proxy_requests_total" in metrics
+    assert upstream.count("/v1/chat/completions") == 1
+
+
+def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "nearcache", "serve", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            timeout=60,
+        )
+
+    r = run("--store", "memory://")
+    assert r.returncode == 1 and "--upstream" in r.stderr
+    r = run("--upstream", "http://127.0.0.1:1/v1", "--upstream-key-env", "NC_EMPTY_KEY_VAR")
+    assert r.returncode == 1 and "NC_EMPTY_KEY_VAR" in r.stderr
+    r = run(
+        "--upstream",
+        "http://127.0.0.1:1/v1",
+        "--upstream-key-env",
+        "NC_KEY",
+        "--host",
+        "0.0.0.0",
+        env={"NC_KEY": "sk-x"},
+    )
+    assert r.returncode == 1 and "--client-keys" in r.stderr
+    r = run("--upstream", "ftp://x", "--store", "memory://", "--exact-only")
+    assert r.returncode == 1 and "http" in r.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"upstreem": "x"}')
+    r = run("--config", str(bad))
+    assert r.returncode == 1 and "upstreem" in r.stderr
