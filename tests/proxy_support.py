@@ -64,6 +64,7 @@ class Upstream:
     url: str = ""
     streams_closed: int = 0
     streams_finished: int = 0
+    keep_requests: bool = True
 
     def count(self, path: str) -> int:
         return self.calls.get(path, 0)
@@ -76,7 +77,16 @@ class Upstream:
 
     def _record(self, path: str, body: dict[str, Any], request: Request) -> None:
         self.calls[path] = self.calls.get(path, 0) + 1
-        self.requests.append((path, body, dict(request.headers)))
+        if self.keep_requests:
+            self.requests.append((path, body, dict(request.headers)))
+
+    async def begin(self, request: Request) -> tuple[dict[str, Any], Response | None]:
+        """Record a call, hang if told to; (body, the failure to answer or None)."""
+        body = await _body(request)
+        self._record(request.url.path, body, request)
+        if self.hang_seconds:
+            await asyncio.sleep(self.hang_seconds)
+        return body, self._failure()
 
     def _failure(self) -> Response | None:
         if self.fail_status is not None and self.fail_times > 0:
@@ -119,11 +129,7 @@ def build_upstream(up: Upstream) -> Starlette:
 
     async def completion(request: Request) -> Response:
         chat = request.url.path.endswith("/chat/completions")
-        body = await _body(request)
-        up._record(request.url.path, body, request)
-        if up.hang_seconds:
-            await asyncio.sleep(up.hang_seconds)
-        failed = up._failure()
+        body, failed = await up.begin(request)
         if failed is not None:
             return failed
         text = up.answer_text(body)
@@ -162,11 +168,7 @@ def build_upstream(up: Upstream) -> Starlette:
         return Response(orjson.dumps(out), media_type="application/json")
 
     async def embeddings(request: Request) -> Response:
-        body = await _body(request)
-        up._record(request.url.path, body, request)
-        if up.hang_seconds:
-            await asyncio.sleep(up.hang_seconds)
-        failed = up._failure()
+        body, failed = await up.begin(request)
         if failed is not None:
             return failed
         inputs = body["input"]
@@ -191,6 +193,48 @@ def build_upstream(up: Upstream) -> Starlette:
             "model": body["model"],
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
         }
+        return Response(orjson.dumps(out), media_type="application/json")
+
+    async def responses(request: Request) -> Response:
+        body, failed = await up.begin(request)
+        if failed is not None:
+            return failed
+        raw = body.get("input")
+        last = raw if isinstance(raw, str) else raw[-1].get("content")
+        if isinstance(last, list):
+            last = " ".join(p.get("text", "") for p in last)
+        text = "" if up.empty else f"Answer to: {last} (model {body.get('model')})"
+        rid = hashlib.sha256(text.encode()).hexdigest()[:12]
+        done = up.finish_reason == "stop"
+        message = {
+            "type": "message",
+            "id": "msg_" + rid,
+            "status": "completed" if done else "incomplete",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": text, "annotations": []}],
+        }
+        out: dict[str, Any] = {
+            "id": "resp_" + rid,
+            "object": "response",
+            "created_at": 1_700_000_000,
+            "status": "completed" if done else "incomplete",
+            "error": None,
+            "incomplete_details": None if done else {"reason": "max_output_tokens"},
+            "instructions": body.get("instructions"),
+            "metadata": {},
+            "model": body.get("model"),
+            "output": [message],
+            "parallel_tool_calls": True,
+            "temperature": body.get("temperature", 1.0),
+            "tool_choice": "auto",
+            "tools": [],
+            "top_p": 1.0,
+            "usage": {"input_tokens": 5, "output_tokens": len(text.split()), "total_tokens": 9},
+        }
+        if body.get("stream"):
+            return StreamingResponse(
+                _response_events(up, out, text), media_type="text/event-stream"
+            )
         return Response(orjson.dumps(out), media_type="application/json")
 
     async def models(request: Request) -> Response:
@@ -223,6 +267,7 @@ def build_upstream(up: Upstream) -> Starlette:
         routes=[
             Route("/v1/chat/completions", completion, methods=["POST"]),
             Route("/v1/completions", completion, methods=["POST"]),
+            Route("/v1/responses", responses, methods=["POST"]),
             Route("/v1/embeddings", embeddings, methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
             Route("/v1/echo", echo, methods=["POST", "PUT"]),
@@ -295,6 +340,42 @@ async def _stream(
         up.streams_finished += 1
     finally:
         up.streams_closed += 1
+
+
+def bench_upstream() -> Starlette:
+    """The stub for benchmarks/proxy.py (a uvicorn factory; keeps no request log)."""
+    return build_upstream(Upstream(keep_requests=False))
+
+
+async def _response_events(up: Upstream, out: dict[str, Any], text: str) -> AsyncIterator[bytes]:
+    n = 0
+
+    def event(kind: str, **fields: Any) -> bytes:
+        nonlocal n
+        n += 1
+        data = orjson.dumps({"type": kind, "sequence_number": n, **fields})
+        return b"event: " + kind.encode() + b"\ndata: " + data + b"\n\n"
+
+    start = {**out, "status": "in_progress", "output": [], "usage": None}
+    msg = out["output"][0]
+    where = {"item_id": msg["id"], "output_index": 0, "content_index": 0}
+    yield event("response.created", response=start)
+    yield event("response.in_progress", response=start)
+    yield event(
+        "response.output_item.added",
+        output_index=0,
+        item={**msg, "status": "in_progress", "content": []},
+    )
+    part = {"type": "output_text", "text": "", "annotations": []}
+    yield event("response.content_part.added", part=part, **where)
+    for i, word in enumerate(text.split(" ") if text else []):
+        await asyncio.sleep(up.chunk_delay)
+        yield event("response.output_text.delta", delta=word if i == 0 else " " + word, **where)
+    yield event("response.output_text.done", text=text, **where)
+    yield event("response.content_part.done", part={**part, "text": text}, **where)
+    yield event("response.output_item.done", output_index=0, item=msg)
+    final = "response.completed" if out["status"] == "completed" else "response.incomplete"
+    yield event(final, response=out)
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ from .http import (
     response_headers,
     upstream_error,
 )
+from .kinds import CHAT, COMPLETIONS, RESPONSES
 from .state import ProxyState
 
 __all__ = ["create_app"]
@@ -52,10 +53,13 @@ def create_app(config: ProxyConfig) -> Starlette:
         return holder["state"]
 
     async def chat(request: Request) -> Response:
-        return await handle_completion(request, state(), chat=True)
+        return await handle_completion(request, state(), CHAT)
 
     async def completions(request: Request) -> Response:
-        return await handle_completion(request, state(), chat=False)
+        return await handle_completion(request, state(), COMPLETIONS)
+
+    async def responses(request: Request) -> Response:
+        return await handle_completion(request, state(), RESPONSES)
 
     async def embeddings(request: Request) -> Response:
         return await handle_embeddings(request, state())
@@ -84,6 +88,7 @@ def create_app(config: ProxyConfig) -> Starlette:
     routes = [
         Route("/v1/chat/completions", chat, methods=["POST"]),
         Route("/v1/completions", completions, methods=["POST"]),
+        Route("/v1/responses", responses, methods=["POST"]),
         Route("/v1/embeddings", embeddings, methods=["POST"]),
         Route("/metrics", metrics, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -1,4 +1,5 @@
-"""``POST /v1/chat/completions`` and ``POST /v1/completions`` through the semantic cache.
+"""``POST /v1/chat/completions``, ``/v1/completions`` and ``/v1/responses`` through the
+semantic cache.
 
 A hit is answered without the upstream: as one JSON body, or as SSE chunks when the
 request streams. A miss goes upstream with the caller's bytes unchanged; the answer is
@@ -12,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -24,13 +26,15 @@ from .controls import Controls, read_controls
 from .http import (
     ProxyHTTPError,
     forward_headers,
+    json_or_none,
     parse_json_object,
     read_body,
     response_headers,
     upstream_error,
 )
-from .keys import RequestKey, chat_key, completion_key
-from .sse import Accumulator, SSEReader, replay_chunks, storable
+from .keys import RequestKey
+from .kinds import Collector, Kind
+from .sse import SSEReader
 from .state import ProxyState
 
 __all__ = ["handle_completion"]
@@ -40,35 +44,15 @@ log = logging.getLogger("nearcache.proxy")
 CACHE = "x-nearcache-cache"
 
 
-def _validate(body: dict[str, Any], chat: bool) -> None:
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        raise ProxyHTTPError(400, "you must provide a model parameter", code="missing_field")
-    if chat:
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise ProxyHTTPError(400, "messages must be a non-empty array", code="missing_field")
-        for i, message in enumerate(messages):
-            if not isinstance(message, dict) or not isinstance(message.get("role"), str):
-                raise ProxyHTTPError(
-                    400, f"messages[{i}] must be an object with a role", code="invalid_value"
-                )
-    elif "prompt" not in body:
-        raise ProxyHTTPError(400, "you must provide a prompt parameter", code="missing_field")
-    if "stream" in body and not isinstance(body["stream"], bool):
-        raise ProxyHTTPError(400, "stream must be a boolean", code="invalid_value")
-
-
-async def handle_completion(request: Request, state: ProxyState, *, chat: bool) -> Response:
-    route = "chat" if chat else "completions"
+async def handle_completion(request: Request, state: ProxyState, kind: Kind) -> Response:
+    route = kind.route
     try:
         tenant = state.tenant(request.headers)
         controls = read_controls(request.headers, state.config.namespace)
         raw = await read_body(request, state.config.max_body_bytes)
         body = parse_json_object(raw)
-        _validate(body, chat)
-        make_key = chat_key if chat else completion_key
-        key = make_key(
+        kind.validate(body)
+        key = kind.key(
             body,
             upstream=state.upstream,
             tenant=tenant,
@@ -77,6 +61,8 @@ async def handle_completion(request: Request, state: ProxyState, *, chat: bool) 
         )
     except ProxyHTTPError as exc:
         return exc.response()
+    if not kind.cacheable(body):
+        controls = replace(controls, lookup=False, store=False)
     stream = body.get("stream") is True
     options = body.get("stream_options")
     include_usage = stream and isinstance(options, dict) and bool(options.get("include_usage"))
@@ -85,12 +71,12 @@ async def handle_completion(request: Request, state: ProxyState, *, chat: bool) 
         result = await state.lookup(key, controls)
         if isinstance(result, Hit):
             state.metrics.requests.labels(route, _label(result)).inc()
-            return _serve_hit(state, result, key, tenant, route, stream, include_usage)
+            return _serve_hit(state, result, key, tenant, kind, stream, include_usage)
         status = "ERROR" if result.reason == "store_error" else "MISS"
     if status == "ERROR":
         state.metrics.store_errors.labels(route).inc()
     state.metrics.requests.labels(route, status).inc()
-    miss = _Miss(state, route, key, controls, result, status, chat)
+    miss = _Miss(state, kind, key, controls, result, status)
     headers = forward_headers(
         request.headers.items(), upstream_key=state.config.upstream_api_key, keep_encoding=False
     )
@@ -109,7 +95,7 @@ def _serve_hit(
     hit: Hit,
     key: RequestKey,
     tenant: str,
-    route: str,
+    kind: Kind,
     stream: bool,
     include_usage: bool,
 ) -> Response:
@@ -121,11 +107,11 @@ def _serve_hit(
     if hit.layer == "semantic":
         headers["x-nearcache-similarity"] = f"{hit.similarity:.4f}"
     meta = hit.metadata or {}
-    state.metrics.saved(route, str(meta.get("model", "")), meta.get("usage"))
+    state.metrics.saved(kind.route, str(meta.get("model", "")), meta.get("usage"))
     data = hit.response if isinstance(hit.response, bytes) else orjson.dumps(hit.response)
     if not stream:
         return Response(data, media_type="application/json", headers=headers)
-    chunks = replay_chunks(orjson.loads(data), chat=route == "chat", include_usage=include_usage)
+    chunks = kind.replay(orjson.loads(data), include_usage)
     return Response(b"".join(chunks), media_type="text/event-stream", headers=headers)
 
 
@@ -135,19 +121,18 @@ class _Miss:
     def __init__(
         self,
         state: ProxyState,
-        route: str,
+        kind: Kind,
         key: RequestKey,
         controls: Controls,
         result: Hit | Miss | None,
         status: str,
-        chat: bool,
     ) -> None:
         self.state = state
-        self.route = route
+        self.kind = kind
+        self.route = kind.route
         self.key = key
         self.controls = controls
         self.status = status
-        self.chat = chat
         # The query vector for the put, computed while the upstream works.
         self.vector: asyncio.Task[Any] | None = None
         if controls.store:
@@ -182,10 +167,8 @@ class _Miss:
         if resp.status_code >= 400:
             state.metrics.upstream_errors.labels(self.route, str(resp.status_code)).inc()
         elif resp.status_code == 200 and self.controls.store:
-            body = _json(data)
-            stored = (
-                body is None or not storable(body, chat=self.chat) or await self._put(data, body)
-            )
+            body = json_or_none(data)
+            stored = body is None or not self.kind.storable(body) or await self._put(data, body)
             if not stored:
                 out[CACHE] = "ERROR"
                 state.metrics.store_errors.labels(self.route).inc()
@@ -222,7 +205,7 @@ class _Miss:
         """Yield upstream bytes as they come; store the rebuilt answer just before the
         chunk that completes the stream is relayed, so the next request can hit."""
         reader = SSEReader()
-        acc = Accumulator(chat=self.chat)
+        acc = self.kind.collector()
         try:
             async for chunk in resp.aiter_bytes():
                 if not acc.done:
@@ -241,17 +224,10 @@ class _Miss:
                 self.vector.cancel()
             await resp.aclose()
 
-    async def _store_stream(self, acc: Accumulator) -> None:
+    async def _store_stream(self, acc: Collector) -> None:
         body = acc.result()
-        if body is None or not storable(body, chat=self.chat):
+        if body is None or not self.kind.storable(body):
             return
         data = orjson.dumps(body)
         if not await self._put(data, body):
             self.state.metrics.store_errors.labels(self.route).inc()
-
-
-def _json(data: bytes) -> Any:
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return None

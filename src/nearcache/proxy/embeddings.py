@@ -29,6 +29,7 @@ from .controls import Controls, read_controls
 from .http import (
     ProxyHTTPError,
     forward_headers,
+    json_or_none,
     parse_json_object,
     read_body,
     response_headers,
@@ -222,7 +223,7 @@ async def _fetch_misses(
         out = response_headers(resp, keep_encoding=False)
         out.update(headers)
         return Response(resp.content, status_code=resp.status_code, headers=out)
-    parsed = _upstream_vectors(_json(resp.content), len(send))
+    parsed = _upstream_vectors(json_or_none(resp.content), len(send))
     if parsed is None:
         return ProxyHTTPError(
             502, "the upstream answered with a malformed embeddings body", code="bad_upstream"
@@ -256,10 +257,3 @@ async def _store(
     except NearcacheError as exc:
         log.warning("embeddings not stored: %s", exc)
     return True
-
-
-def _json(data: bytes) -> Any:
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return None

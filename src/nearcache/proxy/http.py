@@ -120,6 +120,14 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+def json_or_none(data: bytes) -> Any:
+    """An upstream body parsed as JSON, or None if it is not JSON."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
 def forward_headers(
     headers: Iterable[tuple[str, str]],
     *,

@@ -35,9 +35,12 @@ __all__ = [
     "chat_key",
     "completion_key",
     "embedding_namespace",
+    "exact_only_key",
     "make_hit_id",
     "parse_hit_id",
+    "semantic_key",
     "tenant_of",
+    "text_of",
 ]
 
 #: Request fields that never change the answer (transport, billing, storage options).
@@ -101,14 +104,14 @@ def _context(route: str, upstream: str, tenant: str, partition: Any) -> dict[str
     }
 
 
-def _text_of(content: Any) -> str | None:
-    """The text of a message's content if it is only text, else None."""
+def text_of(content: Any, types: tuple[str, ...] = ("text",)) -> str | None:
+    """The text of a message's content if it is only text (parts of ``types``), else None."""
     if isinstance(content, str):
         return content
     if isinstance(content, list) and content:
         texts = []
         for part in content:
-            if not isinstance(part, dict) or part.get("type") != "text":
+            if not isinstance(part, dict) or part.get("type") not in types:
                 return None
             text = part.get("text")
             if not isinstance(text, str) or set(part) - {"type", "text"}:
@@ -118,9 +121,30 @@ def _text_of(content: Any) -> str | None:
     return None
 
 
-def _exact_only(route: str, upstream: str, tenant: str, request: dict[str, Any]) -> RequestKey:
+def exact_only_key(route: str, upstream: str, tenant: str, request: dict[str, Any]) -> RequestKey:
+    """The whole request as the partition, its digest as the query: exact matches only."""
     digest = _hex(b"request", canonical_json(request))
     return RequestKey("#" + digest, _context(route, upstream, tenant, request), False)
+
+
+def semantic_key(
+    route: str,
+    text: str,
+    partition: dict[str, Any],
+    upstream: str,
+    tenant: str,
+    semantic: bool,
+    max_query_bytes: int,
+) -> RequestKey | None:
+    """``text`` as the query inside ``partition``; None when it cannot be one (semantic
+    layer off, blank text, or more bytes than the cache takes as a query)."""
+    if (
+        not semantic
+        or not text.strip()
+        or len(text.encode("utf-8", "surrogatepass")) > max_query_bytes
+    ):
+        return None
+    return RequestKey(text, _context(route, upstream, tenant, partition), True)
 
 
 def chat_key(
@@ -130,19 +154,14 @@ def chat_key(
     request = {k: v for k, v in body.items() if k not in TRANSPORT_FIELDS}
     messages: Sequence[Any] = request["messages"]
     last = messages[-1]
-    text = _text_of(last.get("content")) if isinstance(last, dict) else None
-    if (
-        not semantic
-        or text is None
-        or not text.strip()
-        or last.get("role") != "user"
-        or set(last) - _PLAIN_MESSAGE_FIELDS
-        or len(text.encode("utf-8", "surrogatepass")) > max_query_bytes
-    ):
-        return _exact_only("chat", upstream, tenant, request)
-    partition = dict(request)
-    partition["messages"] = [*messages[:-1], {k: v for k, v in last.items() if k != "content"}]
-    return RequestKey(text, _context("chat", upstream, tenant, partition), True)
+    text = text_of(last.get("content"))
+    if text is not None and last.get("role") == "user" and not set(last) - _PLAIN_MESSAGE_FIELDS:
+        partition = dict(request)
+        partition["messages"] = [*messages[:-1], {k: v for k, v in last.items() if k != "content"}]
+        found = semantic_key("chat", text, partition, upstream, tenant, semantic, max_query_bytes)
+        if found is not None:
+            return found
+    return exact_only_key("chat", upstream, tenant, request)
 
 
 def completion_key(
@@ -154,15 +173,14 @@ def completion_key(
     prompt = request.get("prompt")
     if isinstance(prompt, list) and len(prompt) == 1 and isinstance(prompt[0], str):
         prompt = prompt[0]
-    if (
-        not semantic
-        or not isinstance(prompt, str)
-        or not prompt.strip()
-        or len(prompt.encode("utf-8", "surrogatepass")) > max_query_bytes
-    ):
-        return _exact_only("completions", upstream, tenant, request)
-    partition = {k: v for k, v in request.items() if k != "prompt"}
-    return RequestKey(prompt, _context("completions", upstream, tenant, partition), True)
+    if isinstance(prompt, str):
+        partition = {k: v for k, v in request.items() if k != "prompt"}
+        found = semantic_key(
+            "completions", prompt, partition, upstream, tenant, semantic, max_query_bytes
+        )
+        if found is not None:
+            return found
+    return exact_only_key("completions", upstream, tenant, request)
 
 
 def upstream_id(upstream: str) -> str:

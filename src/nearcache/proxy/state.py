@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..embedders.protocol import FunctionEmbedder
 from ..embedding.cache import EmbeddingCache
-from ..embedding.protocol import FunctionEmbedder
 from ..errors import NearcacheError, StoreUnavailableError
 from ..semantic.cache import SemanticCache
 from ..semantic.core import SemanticCore

@@ -1,0 +1,264 @@
+"""The caching proxy, measured: hit latency and throughput, added miss latency, peers.
+
+Everything runs on this machine over loopback, each server in its own process:
+
+* the OpenAI-compatible stub upstream of the test suite (``tests/proxy_support.py``),
+  served by uvicorn;
+* ``nearcache serve`` in front of it (SQLite or Redis store, 1 or 2 workers);
+* LiteLLM's proxy with its in-memory response cache in front of the same stub, when
+  ``litellm`` can be run (``--litellm PATH`` to its executable; default: on PATH).
+
+The load comes from a small asyncio client that keeps one HTTP/1.1 keep-alive connection
+per simulated client and sends pre-built requests (so the load generator costs little of
+the two cores). Reported per scenario: requests/s, and latency p50/p99 (ms), both with
+one sequential client (the latency a single caller sees) and with 32 concurrent clients.
+
+    python benchmarks/proxy.py            # 6 s per scenario
+    python benchmarks/proxy.py --quick    # 2 s per scenario, no Redis, no peer
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(port: int, path: str, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 1) as s:
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on port {port} within {timeout} s")
+
+
+@contextlib.contextmanager
+def process(argv: list[str], port: int, health: str, env: dict[str, str] | None = None) -> Iterator[int]:
+    log = tempfile.NamedTemporaryFile(prefix="nearcache-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    try:
+        wait_http(port, health)
+        yield port
+    except RuntimeError:
+        print(Path(log.name).read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def upstream() -> contextlib.AbstractContextManager[int]:
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "proxy_support:bench_upstream", "--factory",
+            "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    env = {"PYTHONPATH": str(ROOT / "tests")}
+    return process(argv, port, "/v1/models", env)
+
+
+def nearcache_proxy(up: int, store: str, workers: int, semantic: bool) -> contextlib.AbstractContextManager[int]:
+    port = free_port()
+    argv = [sys.executable, "-m", "nearcache", "serve", "--upstream", f"http://127.0.0.1:{up}/v1",
+            "--store", store, "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    argv += ["--model", "hash-test"] if semantic else ["--exact-only"]
+    return process(argv, port, "/healthz")
+
+
+def litellm_proxy(exe: str, up: int, tmp: Path) -> contextlib.AbstractContextManager[int]:
+    port = free_port()
+    cfg = tmp / "litellm.yaml"
+    cfg.write_text(
+        "model_list:\n  - model_name: gpt-test\n    litellm_params:\n      model: openai/gpt-test\n"
+        f"      api_base: http://127.0.0.1:{up}/v1\n      api_key: sk-bench\n"
+        "litellm_settings:\n  cache: true\n  cache_params:\n    type: local\n"
+    )
+    env = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_TELEMETRY": "False", "LITELLM_LOG": "ERROR"}
+    return process([exe, "--config", str(cfg), "--port", str(port)], port, "/health/liveliness", env)
+
+
+# -- load -------------------------------------------------------------------------------
+
+
+def chat_request(port: int, text: str) -> bytes:
+    body = json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": text}]}).encode()
+    head = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Content-Type: application/json\r\nAuthorization: Bearer sk-bench\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    return head.encode() + body
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding") == "chunked":
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status, headers
+
+
+async def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, Any]:
+    """``clients`` keep-alive connections sending ``make(i)`` requests for ``seconds``."""
+    latencies: list[float] = []
+    caches: dict[str, int] = {}
+    errors = 0
+    stop = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+
+    async def one() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.perf_counter() < stop:
+            req = make(next(counter))
+            t0 = time.perf_counter()
+            writer.write(req)
+            status, headers = await read_response(reader)
+            latencies.append(time.perf_counter() - t0)
+            if status != 200:
+                errors += 1
+            tag = headers.get("x-nearcache-cache", "-")
+            caches[tag] = caches.get(tag, 0) + 1
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    lat = sorted(latencies)
+    return {
+        "clients": clients,
+        "requests": len(lat),
+        "rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(1000 * lat[len(lat) // 2], 3),
+        "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+        "mean_ms": round(1000 * statistics.fmean(lat), 3),
+        "errors": errors,
+        "cache": caches,
+    }
+
+
+def measure(name: str, port: int, make: Any, seconds: float, warm: Any = None) -> dict[str, Any]:
+    if warm is not None:
+        asyncio.run(load(port, 1, 0.01, warm))
+    out = {"name": name}
+    out["seq"] = asyncio.run(load(port, 1, seconds / 2, make))
+    out["c32"] = asyncio.run(load(port, 32, seconds, make))
+    s, c = out["seq"], out["c32"]
+    print(f"{name:<42} 1 client: p50 {s['p50_ms']:7.3f} ms p99 {s['p99_ms']:7.3f} ms | "
+          f"32 clients: {c['rps']:8.1f} req/s p50 {c['p50_ms']:7.2f} ms p99 {c['p99_ms']:7.2f} ms "
+          f"| {c['cache']} errors {c['errors'] + s['errors']}", flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="2 s per scenario, SQLite only, no peer")
+    ap.add_argument("--seconds", type=float, default=None)
+    ap.add_argument("--litellm", default=shutil.which("litellm"), help="LiteLLM proxy executable")
+    ap.add_argument("--json", type=Path, help="write the results here")
+    args = ap.parse_args()
+    seconds = args.seconds or (2.0 if args.quick else 6.0)
+    tmp = Path(tempfile.mkdtemp(prefix="nearcache-proxy-bench-"))
+    results: list[dict[str, Any]] = []
+    run_id = iter(range(10**9))
+    with upstream() as up:
+        hit = chat_request(0, "What is the capital of France?")
+
+        def unique(prefix: str) -> Any:
+            n = next(run_id)
+            return lambda i: chat_request(0, f"{prefix} {n} question number {i}?")
+
+        results.append(measure("direct to the stub upstream", up, lambda i: hit, seconds))
+        results.append(measure("direct, unique requests", up, unique("direct"), seconds))
+        stores = [("sqlite", f"sqlite:///{tmp / 'p.db'}")]
+        redis = None if args.quick else shutil.which("redis-server")
+        with contextlib.ExitStack() as stack:
+            if redis:
+                rport = free_port()
+                rproc = subprocess.Popen(
+                    [redis, "--port", str(rport), "--save", "", "--appendonly", "no"],
+                    stdout=subprocess.DEVNULL)
+                stack.callback(rproc.wait)
+                stack.callback(rproc.terminate)
+                time.sleep(0.5)
+                stores.append(("redis", f"redis://127.0.0.1:{rport}/0"))
+            for store_name, store in stores:
+                for workers in (1, 2):
+                    if store_name == "redis" and workers == 1:
+                        continue
+                    with nearcache_proxy(up, store, workers, semantic=True) as p:
+                        label = f"nearcache {store_name} w{workers}"
+                        results.append(measure(f"{label} hit", p, lambda i: hit, seconds, warm=lambda i: hit))
+                        results.append(measure(f"{label} miss (semantic)", p, unique("sem"), seconds))
+                    if store_name == "sqlite" and workers == 1:
+                        with nearcache_proxy(up, store + "-exact", 1, semantic=False) as p:
+                            results.append(measure("nearcache sqlite w1 miss (exact-only)", p, unique("ex"), seconds))
+            if args.litellm and not args.quick:
+                try:
+                    with litellm_proxy(args.litellm, up, tmp) as p:
+                        results.append(measure("LiteLLM proxy, local cache, hit", p, lambda i: hit, seconds, warm=lambda i: hit))
+                        results.append(measure("LiteLLM proxy, miss", p, unique("ll"), seconds))
+                except RuntimeError as exc:
+                    print(f"LiteLLM proxy did not start: {exc}")
+            elif not args.quick:
+                print("LiteLLM is not installed: no peer row (pip install 'litellm[proxy]')")
+    by = {r["name"]: r for r in results}
+    base = by["direct to the stub upstream"]
+    print("\nratios (32 clients):")
+    for r in results:
+        print(f"  {r['name']:<42} {r['c32']['rps'] / base['c32']['rps']:5.2f}x direct throughput")
+    d_seq = by["direct, unique requests"]["seq"]["p50_ms"]
+    for r in results:
+        if "miss" in r["name"]:
+            print(f"  {r['name']:<42} adds {r['seq']['p50_ms'] - d_seq:+.3f} ms p50 over a direct call (1 client)")
+    ll = by.get("LiteLLM proxy, local cache, hit")
+    if ll:
+        best = max((r for r in results if r["name"].endswith(" hit") and r["name"].startswith("nearcache")),
+                   key=lambda r: r["c32"]["rps"])
+        print(f"  best nearcache hit throughput / LiteLLM hit throughput: {best['c32']['rps'] / ll['c32']['rps']:.2f}x")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
