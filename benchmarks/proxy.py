@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,9 @@ def litellm_proxy(exe: str, up: int, tmp: Path) -> contextlib.AbstractContextMan
         f"      api_base: http://127.0.0.1:{up}/v1\n      api_key: sk-bench\n"
         "litellm_settings:\n  cache: true\n  cache_params:\n    type: local\n"
     )
-    env = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_TELEMETRY": "False", "LITELLM_LOG": "ERROR"}
+    env = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_TELEMETRY": "False", "LITELLM_LOG": "ERROR",
+           # No master key: the benchmark talks to it over loopback only.
+           "LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY": "true"}
     return process([exe, "--config", str(cfg), "--port", str(port)], port, "/health/liveliness", env)
 
 
@@ -156,7 +159,8 @@ async def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, 
             latencies.append(time.perf_counter() - t0)
             if status != 200:
                 errors += 1
-            tag = headers.get("x-nearcache-cache", "-")
+            tag = headers.get("x-nearcache-cache") or (
+                "litellm-cache-hit" if headers.get("x-litellm-cache-key") else "-")
             caches[tag] = caches.get(tag, 0) + 1
         writer.close()
 
@@ -199,13 +203,12 @@ def main() -> None:
     seconds = args.seconds or (2.0 if args.quick else 6.0)
     tmp = Path(tempfile.mkdtemp(prefix="nearcache-proxy-bench-"))
     results: list[dict[str, Any]] = []
-    run_id = iter(range(10**9))
     with upstream() as up:
         hit = chat_request(0, "What is the capital of France?")
 
         def unique(prefix: str) -> Any:
-            n = next(run_id)
-            return lambda i: chat_request(0, f"{prefix} {n} question number {i}?")
+            # Fresh random words every time: no exact and no semantic hit is possible.
+            return lambda i: chat_request(0, f"{prefix} {uuid.uuid4().hex} {uuid.uuid4().hex}?")
 
         results.append(measure("direct to the stub upstream", up, lambda i: hit, seconds))
         results.append(measure("direct, unique requests", up, unique("direct"), seconds))
