@@ -282,3 +282,12 @@ def test_unreachable_upstream_is_502(upstream: Upstream) -> None:
         )
     assert r.status_code == 502
     assert r.json()["error"]["code"] == "upstream_unreachable"
+
+
+def test_a_long_last_message_is_keyed_exactly(upstream: Upstream) -> None:
+    with running_proxy(upstream, semantic_options={"max_query_bytes": 100}) as url:
+        c = client(url)
+        long_text = "Please summarise: " + "lorem ipsum " * 30
+        ask(c, long_text)
+        assert ask(c, long_text).headers["x-nearcache-cache"] == "HIT-EXACT"
+        assert ask(c, long_text + "!").headers["x-nearcache-cache"] == "MISS"

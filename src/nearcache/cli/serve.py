@@ -183,7 +183,7 @@ def build_config(settings: dict[str, Any]) -> Any:
         client_keys=load_client_keys(keys) if keys else None,
         max_body_bytes=int(settings.get("max_body_bytes") or 8 * 1024 * 1024),
         timeout=float(settings.get("timeout") or 600.0),
-        multi_process=workers > 1,
+        multi_process=True if workers > 1 else None,
     )
 
 

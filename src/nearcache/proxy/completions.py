@@ -57,7 +57,7 @@ async def handle_completion(request: Request, state: ProxyState, kind: Kind) -> 
             upstream=state.upstream,
             tenant=tenant,
             semantic=state.config.semantic,
-            max_query_bytes=state.semantic.max_query_bytes,
+            max_query_bytes=state.max_query_bytes,
         )
     except ProxyHTTPError as exc:
         return exc.response()

@@ -52,8 +52,10 @@ class ProxyConfig:
         max_body_bytes: largest request body on a cached route (413 beyond).
         timeout / connect_timeout: upstream timeouts in seconds (504 beyond).
         max_connections: upstream connection pool size.
-        multi_process: the store is shared with other processes (several workers): the
-            semantic index replays their writes (``multi_process_mode="shared"``).
+        multi_process: True when other processes write the same store (several workers):
+            the semantic index replays their writes (``multi_process_mode="shared"``);
+            False when this process owns it; None lets the cache decide (``"auto"``:
+            shared on every store but memory).
         stale_check_interval: how often (s) a shared-mode worker checks for others' writes.
         prices: ``{model: (input_usd_per_1M_tokens, output_usd_per_1M_tokens)}`` for the
             estimated-cost-saved metric.
@@ -77,7 +79,7 @@ class ProxyConfig:
     timeout: float = 600.0
     connect_timeout: float = 10.0
     max_connections: int = 200
-    multi_process: bool = False
+    multi_process: bool | None = None
     stale_check_interval: float = 0.5
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     metrics_multiprocess_dir: str | None = None

@@ -20,7 +20,6 @@ from ..embedders.protocol import FunctionEmbedder
 from ..embedding.cache import EmbeddingCache
 from ..errors import NearcacheError, StoreUnavailableError
 from ..semantic.cache import SemanticCache
-from ..semantic.core import SemanticCore
 from ..semantic.types import Hit, Miss
 from ..stores.protocol import Store
 from .config import ProxyConfig
@@ -44,6 +43,9 @@ def _exact_only_embedder() -> FunctionEmbedder:
         return out
 
     return FunctionEmbedder(embed, dim=8, name="nearcache-proxy-exact-only")
+
+
+_MODES = {True: "shared", False: "single", None: "auto"}
 
 
 class ProxyState:
@@ -70,6 +72,8 @@ class ProxyState:
             max_connections=config.max_connections,
         )
         self._unit: npt.NDArray[np.float32] | None = None
+        #: Longer last messages are keyed exactly (the cache refuses them as queries).
+        self.max_query_bytes = int(config.semantic_options.get("max_query_bytes", 32768))
 
     def _semantic_kwargs(self) -> dict[str, Any]:
         c = self.config
@@ -81,10 +85,10 @@ class ProxyState:
             "default_ttl": c.default_ttl,
             "max_entries": c.max_entries,
             "metrics_hook": self.metrics.cache_hook,
-            "multi_process_mode": "shared" if c.multi_process else "single",
+            "multi_process_mode": _MODES[c.multi_process],
             "stale_check_interval": c.stale_check_interval,
         }
-        if c.judge is not None and "judge" in inspect.signature(SemanticCore.__init__).parameters:
+        if c.judge is not None and "judge" in inspect.signature(SemanticCache.__init__).parameters:
             kwargs["judge"] = c.judge
         kwargs.update(c.semantic_options)
         return kwargs
