@@ -140,7 +140,7 @@ def bench_nearcache(data: Data, queries: int, work: Path, rows: dict[str, Any]) 
     emb = FakeEmbedder(data)
 
     def open_cache(**kw: Any) -> SemanticCache:
-        return SemanticCache(db, emb, similarity_threshold=THRESHOLD, **kw)
+        return SemanticCache(db, emb, similarity_threshold=THRESHOLD, **kw, judge=None)
 
     cache = open_cache(index_backend="exact")
     single = min(n, 20_000)  # one put at a time (each its own transaction) ...
@@ -219,7 +219,7 @@ def reopen_worker(db: str, backend: str, dtype: str, n: int) -> None:
     gc.collect()
     before = rss()
     t = time.perf_counter()
-    cache = SemanticCache(db, StubEmbedder(), index_backend=backend, vector_dtype=dtype)
+    cache = SemanticCache(db, StubEmbedder(), index_backend=backend, vector_dtype=dtype, judge=None)
     hit = cache.get(Data.text(0))
     took = time.perf_counter() - t
     assert hit is not None
@@ -258,14 +258,14 @@ def bench_mneme(data: Data, queries: int, work: Path, rows: dict[str, Any]) -> N
     n = data.n
     db = work / "mneme.db"
     emb = MnemeEmbedder(data)
-    cache = mneme.SemanticCache(db, emb, similarity_threshold=THRESHOLD, index_backend="numpy")
+    cache = mneme.SemanticCache(db, emb, similarity_threshold=THRESHOLD, index_backend="numpy", judge=None)
     t = time.perf_counter()
     for i in range(n):
         cache.put(Data.text(i), f"answer {i}")
     rows["put/s (exact index)"] = n / (time.perf_counter() - t)
     cache.close()
     t = time.perf_counter()
-    cache = mneme.SemanticCache(db, emb, similarity_threshold=THRESHOLD, index_backend="numpy")
+    cache = mneme.SemanticCache(db, emb, similarity_threshold=THRESHOLD, index_backend="numpy", judge=None)
     hit = cache.get(Data.text(int(data.l1[0])))
     rows["reopen to first hit, exact f32 (s)"] = time.perf_counter() - t
     assert hit is not None
@@ -281,7 +281,7 @@ def bench_mneme(data: Data, queries: int, work: Path, rows: dict[str, Any]) -> N
         print("  (hnswlib not installed: mneme's HNSW rows skipped)", file=sys.stderr)
         return
     t = time.perf_counter()
-    cache = mneme.SemanticCache(db, emb, similarity_threshold=THRESHOLD, index_backend="hnsw")
+    cache = mneme.SemanticCache(db, emb, similarity_threshold=THRESHOLD, index_backend="hnsw", judge=None)
     hit = cache.get("p0 paraphrase", embedding=data.p[0])
     rows["reopen to first hit, HNSW f32 (s)"] = time.perf_counter() - t
     p50, p99, hits = lat(lambda i: cache.get(f"p{i} paraphrase", embedding=data.p[i]), queries)

@@ -259,7 +259,7 @@ def bench_semantic(url: str, n: int, queries: int) -> dict[str, float]:
     rng = np.random.default_rng(3)
     vecs = rng.standard_normal((n, DIM)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    cache = SemanticCache(store=open_store(url), embedder=HashEmbedder(dim=DIM))
+    cache = SemanticCache(store=open_store(url), embedder=HashEmbedder(dim=DIM), judge=None)
     t = time.perf_counter()
     for start in range(0, n, 5000):
         part = range(start, min(n, start + 5000))

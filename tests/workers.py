@@ -187,6 +187,7 @@ def quota_writer(path: str, worker: int, seconds: float, quota: int, conn: Conne
         embedder=HashEmbedder(dim=16),
         namespace_quotas={"A": quota},
         multi_process_mode="shared",
+        judge=None,
     )
     deadline = time.monotonic() + seconds
     n = 0
@@ -224,7 +225,9 @@ def semantic_putter(url: str, dim: int, items: list[tuple[str, list[float], str]
     def unused(texts: list[str]) -> np.ndarray:
         raise AssertionError("the writer passes embeddings")
 
-    cache = SemanticCache(store=open_store(url), embedder=FunctionEmbedder(unused, dim, "fresh"))
+    cache = SemanticCache(
+        store=open_store(url), embedder=FunctionEmbedder(unused, dim, "fresh"), judge=None
+    )
     for query, vec, answer in items:
         cache.put(query, answer, embedding=np.array(vec, dtype=np.float32))
     cache.close()

@@ -81,7 +81,7 @@ def test_killed_before_the_index_was_saved(tmp_path: Path, trial: int) -> None:
     acked = run_and_kill(crash_writer, (str(db), DIM), 20, trial)
     assert not (tmp_path / "crash.db.index" / "CURRENT").exists()  # never saved
     emb = TableEmbedder(DIM)
-    cache = SemanticCache(db, emb, similarity_threshold=0.99)
+    cache = SemanticCache(db, emb, similarity_threshold=0.99, judge=None)
     assert recall_at_1(cache, acked) == 1.0
     assert emb.calls == []  # rebuilt from stored vectors, never re-embedded
     assert cache.check() == []
@@ -94,13 +94,13 @@ def test_killed_after_an_older_index_was_saved(tmp_path: Path, trial: int) -> No
     db = tmp_path / "lag.db"
     acked = run_and_kill(saving_writer, (str(db), DIM, 15), 25, 100 + trial)
     assert (tmp_path / "lag.db.index" / "CURRENT").exists()
-    cache = SemanticCache(db, TableEmbedder(DIM), similarity_threshold=0.99)
+    cache = SemanticCache(db, TableEmbedder(DIM), similarity_threshold=0.99, judge=None)
     assert cache.stats().index_entries >= len(acked)  # caught up past the saved index
     assert recall_at_1(cache, acked) == 1.0
     assert cache.check() == []
     cache.close()
     # Acked entries are byte-identical in the store (I1): the exact layer returns them.
-    again = SemanticCache(db, TableEmbedder(DIM))
+    again = SemanticCache(db, TableEmbedder(DIM), judge=None)
     for text in acked[:: max(1, len(acked) // 20)]:
         hit = again.get(text)
         assert hit is not None and hit.layer == "exact"
@@ -109,7 +109,7 @@ def test_killed_after_an_older_index_was_saved(tmp_path: Path, trial: int) -> No
 
 
 def dumping_child(path: str, dest: str, conn: Connection) -> None:
-    cache = SemanticCache(path, TableEmbedder(DIM))
+    cache = SemanticCache(path, TableEmbedder(DIM), judge=None)
     conn.send("ready")
     while True:
         cache.dumps(dest)
@@ -119,7 +119,7 @@ def dumping_child(path: str, dest: str, conn: Connection) -> None:
 @pytest.mark.parametrize("trial", range(TRIALS))
 def test_killed_during_an_export_leaves_a_whole_file_or_none(tmp_path: Path, trial: int) -> None:
     db = tmp_path / "src.db"
-    cache = SemanticCache(db, TableEmbedder(DIM))
+    cache = SemanticCache(db, TableEmbedder(DIM), judge=None)
     for i in range(3000):
         cache.put(f"entry {i}", "x" * 200, embedding=text_vector(f"entry {i}", DIM))
     cache.close()
@@ -141,7 +141,7 @@ def test_killed_during_an_export_leaves_a_whole_file_or_none(tmp_path: Path, tri
 
 
 def maintenance_child(path: str, conn: Connection) -> None:
-    cache = SemanticCache(path, TableEmbedder(DIM))
+    cache = SemanticCache(path, TableEmbedder(DIM), judge=None)
     conn.send("ready")
     while True:
         cache.vacuum()
@@ -155,7 +155,7 @@ def maintenance_child(path: str, conn: Connection) -> None:
 def test_killed_during_vacuum_or_compact(tmp_path: Path, trial: int) -> None:
     """RELIABILITY test 2: a killed vacuum/compact/index save leaves pre- or post-op state."""
     db = tmp_path / "maint.db"
-    cache = SemanticCache(db, TableEmbedder(DIM))
+    cache = SemanticCache(db, TableEmbedder(DIM), judge=None)
     keep = [f"kept {i}" for i in range(3000)]
     brief = [f"brief {i}" for i in range(6000)]
     gone = keep[:500]
@@ -177,7 +177,7 @@ def test_killed_during_vacuum_or_compact(tmp_path: Path, trial: int) -> None:
     assert proc.exitcode == -signal.SIGKILL
 
     emb = TableEmbedder(DIM)
-    cache = SemanticCache(db, emb, similarity_threshold=0.99)
+    cache = SemanticCache(db, emb, similarity_threshold=0.99, judge=None)
     assert cache.check() == []
     assert cache.health()["index"]["in_sync"]
     live = keep[500:]

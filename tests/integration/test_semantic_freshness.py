@@ -39,7 +39,9 @@ def unused(texts: list[str]) -> np.ndarray:
 
 
 def test_a_put_by_another_process_is_found_on_the_next_lookup(kit: Kit) -> None:
-    reader = SemanticCache(store=kit.open(), embedder=FunctionEmbedder(unused, DIM, "fresh"))
+    reader = SemanticCache(
+        store=kit.open(), embedder=FunctionEmbedder(unused, DIM, "fresh"), judge=None
+    )
     assert reader.multi_process_mode == "shared"  # the default for a store others can write
     reader.put("first question", "one", embedding=unit(0))
     near1 = unit(1) + 0.01 * unit(2)
@@ -61,9 +63,12 @@ def test_single_mode_is_an_explicit_opt_out(kit: Kit) -> None:
         store=kit.open(),
         embedder=FunctionEmbedder(unused, DIM, "fresh"),
         multi_process_mode="single",
+        judge=None,
     )
     reader.put("first question", "one", embedding=unit(0))
-    other = SemanticCache(store=kit.open(), embedder=FunctionEmbedder(unused, DIM, "fresh"))
+    other = SemanticCache(
+        store=kit.open(), embedder=FunctionEmbedder(unused, DIM, "fresh"), judge=None
+    )
     other.put("second question", "two", embedding=unit(1))
     # The exact layer always reads the store; the semantic layer of a "single" process
     # only knows its own writes (it owns the store by contract).
@@ -74,6 +79,6 @@ def test_single_mode_is_an_explicit_opt_out(kit: Kit) -> None:
 
 
 def test_a_memory_store_resolves_to_single() -> None:
-    cache = SemanticCache(embedder=FunctionEmbedder(unused, DIM, "fresh"))
+    cache = SemanticCache(embedder=FunctionEmbedder(unused, DIM, "fresh"), judge=None)
     assert cache.multi_process_mode == "single"
     cache.close()

@@ -28,11 +28,24 @@ def _load_validator() -> ModuleType:
 jd = _load_validator()
 
 
-def row(n: int, group: int, stored: str, asked: str, label: str = "hit",
-        category: str = "paraphrase", prefix: str = "tr", **extra: str) -> dict[str, Any]:
+def row(
+    n: int,
+    group: int,
+    stored: str,
+    asked: str,
+    label: str = "hit",
+    category: str = "paraphrase",
+    prefix: str = "tr",
+    **extra: str,
+) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": f"{prefix}-{n:06d}", "group": f"{prefix}-g{group:04d}", "stored": stored,
-        "asked": asked, "label": label, "category": category, "domain": "programming",
+        "id": f"{prefix}-{n:06d}",
+        "group": f"{prefix}-g{group:04d}",
+        "stored": stored,
+        "asked": asked,
+        "label": label,
+        "category": category,
+        "domain": "programming",
     }
     out.update(extra)
     return out
@@ -45,15 +58,36 @@ def write(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 @pytest.fixture
 def good(tmp_path: Path) -> tuple[Path, Path]:
-    train = write(tmp_path / "train.jsonl", [
-        row(1, 1, "How do I reverse a list in Python?", "python reverse a list"),
-        row(2, 1, "How do I reverse a list in Python?", "How do I sort a list in Python?",
-            "trap", "antonym", note="sort vs reverse"),
-    ])
-    dev = write(tmp_path / "dev.jsonl", [
-        row(1, 1, "What is a tuple?", "what's a tuple", prefix="dv"),
-        row(2, 1, "What is a tuple?", "How do I install numpy?", "miss", "unrelated", prefix="dv"),
-    ])
+    train = write(
+        tmp_path / "train.jsonl",
+        [
+            row(1, 1, "How do I reverse a list in Python?", "python reverse a list"),
+            row(
+                2,
+                1,
+                "How do I reverse a list in Python?",
+                "How do I sort a list in Python?",
+                "trap",
+                "antonym",
+                note="sort vs reverse",
+            ),
+        ],
+    )
+    dev = write(
+        tmp_path / "dev.jsonl",
+        [
+            row(1, 1, "What is a tuple?", "what's a tuple", prefix="dv"),
+            row(
+                2,
+                1,
+                "What is a tuple?",
+                "How do I install numpy?",
+                "miss",
+                "unrelated",
+                prefix="dv",
+            ),
+        ],
+    )
     return train, dev
 
 
@@ -77,8 +111,10 @@ def test_committed_train_and_dev_cover_every_label_and_category() -> None:
 def test_committed_splits_meet_the_category_minimums(split: str, minimum: int) -> None:
     # The judge is tuned per category; a thin category makes its measured rates noise.
     rows = jd.validate([DATA / f"{split}.jsonl"]).rows[split]
-    per_cat = {cat: sum(1 for r in rows if r["category"] == cat)
-               for cat in jd.CATEGORIES["hit"] | jd.CATEGORIES["trap"]}
+    per_cat = {
+        cat: sum(1 for r in rows if r["category"] == cat)
+        for cat in jd.CATEGORIES["hit"] | jd.CATEGORIES["trap"]
+    }
     assert min(per_cat.values()) >= minimum, per_cat
     labels = {lab: sum(1 for r in rows if r["label"] == lab) / len(rows) for lab in jd.CATEGORIES}
     assert 0.45 <= labels["hit"] <= 0.55 and 0.35 <= labels["trap"] <= 0.47, labels
@@ -112,9 +148,12 @@ def test_group_in_two_splits_is_a_problem(good: tuple[Path, Path], tmp_path: Pat
 
 def test_question_text_in_two_splits_is_a_problem(good: tuple[Path, Path], tmp_path: Path) -> None:
     train, _ = good
-    dev = write(tmp_path / "dev.jsonl", [
-        row(1, 1, "How do I reverse a list in Python?", "reverse list py", prefix="dv"),
-    ])
+    dev = write(
+        tmp_path / "dev.jsonl",
+        [
+            row(1, 1, "How do I reverse a list in Python?", "reverse list py", prefix="dv"),
+        ],
+    )
     report = jd.validate([train, dev])
     assert any("question 'How do I reverse a list in Python?'" in p for p in report.problems)
 
@@ -160,8 +199,9 @@ def test_duplicates_and_broken_lines(tmp_path: Path) -> None:
     assert any("not a JSON object" in p for p in problems)
 
 
-def test_json_output_and_missing_file(good: tuple[Path, Path], tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_output_and_missing_file(
+    good: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert jd.main(["--json", *map(str, good)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["problems"] == [] and out["labels"]["dev"] == {"hit": 1, "miss": 1}

@@ -19,9 +19,9 @@ DIM = 16
 async def test_same_behaviour_as_the_sync_class(tmp_path: Path) -> None:
     table = {"a": angled(0), "b": angled(10), "c": angled(60)}
     script = [("put", "a", 1), ("get", "a"), ("get", "b"), ("get", "c"), ("get", "zzz")]
-    sync = SemanticCache(embedder=TableEmbedder(DIM, table), similarity_threshold=0.9)
+    sync = SemanticCache(embedder=TableEmbedder(DIM, table), similarity_threshold=0.9, judge=None)
     aemb = AsyncTableEmbedder(DIM, table)
-    acache = AsyncSemanticCache(embedder=aemb, similarity_threshold=0.9)
+    acache = AsyncSemanticCache(embedder=aemb, similarity_threshold=0.9, judge=None)
     for step in script:
         if step[0] == "put":
             sync.put(step[1], step[2])
@@ -59,7 +59,7 @@ async def test_store_work_never_runs_on_the_event_loop() -> None:
         return real(*args, **kwargs)
 
     store.get_many = spy  # type: ignore[method-assign]
-    cache = AsyncSemanticCache(store=store, embedder=AsyncTableEmbedder(DIM))
+    cache = AsyncSemanticCache(store=store, embedder=AsyncTableEmbedder(DIM), judge=None)
     await cache.put("question", "answer")
     await cache.get("question")
     await cache.get("another question")
@@ -76,7 +76,7 @@ async def test_a_sync_embedder_runs_in_a_thread() -> None:
             threads.append(threading.current_thread())
             return super().embed(texts)
 
-    async with AsyncSemanticCache(embedder=Recording(DIM)) as cache:
+    async with AsyncSemanticCache(embedder=Recording(DIM), judge=None) as cache:
         await cache.put("x", 1)
         assert (await cache.get("x")).response == 1  # type: ignore[union-attr]
     assert threads and all(t is not loop_thread for t in threads)
@@ -91,7 +91,7 @@ async def test_slow_embedder_does_not_block_others() -> None:
                 await gate.wait()
             return await super().embed(texts)
 
-    cache = AsyncSemanticCache(embedder=Gated(DIM))
+    cache = AsyncSemanticCache(embedder=Gated(DIM), judge=None)
     await cache.put("seed", "s")
     slow = asyncio.create_task(cache.get("slow"))
     await asyncio.sleep(0.05)
@@ -114,7 +114,7 @@ async def test_cancelled_lookup_leaves_the_cache_usable() -> None:
                 await asyncio.sleep(3600)
             return await super().embed(texts)
 
-    cache = AsyncSemanticCache(embedder=Hanging(DIM))
+    cache = AsyncSemanticCache(embedder=Hanging(DIM), judge=None)
     await cache.put("seed", "s")
     task = asyncio.create_task(cache.get("hang"))
     await started.wait()
@@ -129,7 +129,7 @@ async def test_cancelled_lookup_leaves_the_cache_usable() -> None:
 
 async def test_embedder_error_is_a_miss() -> None:
     emb = AsyncTableEmbedder(DIM)
-    cache = AsyncSemanticCache(embedder=emb)
+    cache = AsyncSemanticCache(embedder=emb, judge=None)
     await cache.put("seed", "s")
     emb.fail = True
     miss = await cache.lookup("other")
@@ -140,7 +140,9 @@ async def test_embedder_error_is_a_miss() -> None:
 
 
 async def test_many_concurrent_tasks(tmp_path: Path) -> None:
-    cache = AsyncSemanticCache(tmp_path / "c.db", AsyncTableEmbedder(DIM), similarity_threshold=-1)
+    cache = AsyncSemanticCache(
+        tmp_path / "c.db", AsyncTableEmbedder(DIM), similarity_threshold=-1, judge=None
+    )
 
     async def tenant(i: int) -> None:
         ns = f"t{i % 5}"
@@ -155,7 +157,7 @@ async def test_many_concurrent_tasks(tmp_path: Path) -> None:
 
 
 async def test_every_offloaded_method(tmp_path: Path) -> None:
-    cache = AsyncSemanticCache(tmp_path / "m.db", AsyncTableEmbedder(DIM))
+    cache = AsyncSemanticCache(tmp_path / "m.db", AsyncTableEmbedder(DIM), judge=None)
     assert cache.dim == DIM and cache.store is not None and "AsyncSemanticCache" in repr(cache)
     for i in range(6):
         await cache.put(f"q{i}", i, namespace="a" if i % 2 else "b", ttl=None if i else 0.001)
@@ -188,7 +190,7 @@ async def test_every_offloaded_method(tmp_path: Path) -> None:
 
 async def test_put_many_in_async() -> None:
     emb = AsyncTableEmbedder(DIM)
-    async with AsyncSemanticCache(embedder=emb) as cache:
+    async with AsyncSemanticCache(embedder=emb, judge=None) as cache:
         await cache.put_many(["a", "b", "a"], [1, 2, 3])
         assert emb.calls == [["a", "b"]]
         assert (await cache.get("a")).response == 3  # type: ignore[union-attr]

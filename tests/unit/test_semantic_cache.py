@@ -46,7 +46,7 @@ def emb() -> TableEmbedder:
 
 
 def make(store: Any, emb: Any, clock: ManualClock, **kw: Any) -> SemanticCache:
-    return SemanticCache(store=store, embedder=emb, clock=clock, **kw)
+    return SemanticCache(store=store, embedder=emb, clock=clock, **kw, judge=None)
 
 
 @pytest.fixture
@@ -533,9 +533,9 @@ def test_close_context_manager_and_closed_errors(store: Any, clock: ManualClock)
 
 def test_owned_store_is_closed_but_a_given_store_is_not(tmp_path: Path) -> None:
     store = MemoryStore()
-    SemanticCache(store=store, embedder=TableEmbedder(DIM)).close()
+    SemanticCache(store=store, embedder=TableEmbedder(DIM), judge=None).close()
     assert store.namespaces("semantic") == []
-    cache = SemanticCache(tmp_path / "own.db", TableEmbedder(DIM))
+    cache = SemanticCache(tmp_path / "own.db", TableEmbedder(DIM), judge=None)
     inner = cache.store
     cache.close()
     with pytest.raises(CacheClosedError):
@@ -548,7 +548,9 @@ def test_owned_store_is_closed_but_a_given_store_is_not(tmp_path: Path) -> None:
 @pytest.mark.parametrize("backend", ["exact", "hnsw"])
 def test_eight_threads_keep_namespaces_apart(tmp_path: Path, backend: str) -> None:
     emb = TableEmbedder(DIM)
-    cache = SemanticCache(tmp_path / "t.db", emb, index_backend=backend, similarity_threshold=-1.0)
+    cache = SemanticCache(
+        tmp_path / "t.db", emb, index_backend=backend, similarity_threshold=-1.0, judge=None
+    )
     errors: list[BaseException] = []
     for t in range(4):  # one permanent entry each, so a hit is always possible
         cache.put("seed", f"tenant-{t}:seed", namespace=f"tenant-{t}")
@@ -586,7 +588,7 @@ def test_no_lock_is_held_while_embedding(tmp_path: Path) -> None:
                 assert release.wait(10)
             return super().embed(texts)
 
-    cache = SemanticCache(store=MemoryStore(), embedder=Slow(DIM))
+    cache = SemanticCache(store=MemoryStore(), embedder=Slow(DIM), judge=None)
     cache.put("seed", "s")
     t = threading.Thread(target=cache.get, args=("slow query",))
     t.start()
@@ -655,7 +657,7 @@ def test_corrupt_records_are_misses_and_check_repairs(tmp_path: Path, damage: st
 
     db = tmp_path / "c.db"
     table = {"a": angled(0), "b": angled(3), "c": angled(70)}
-    cache = SemanticCache(db, TableEmbedder(DIM, table), similarity_threshold=0.95)
+    cache = SemanticCache(db, TableEmbedder(DIM, table), similarity_threshold=0.95, judge=None)
     cache.put("a", "A")
     cache.put("b", "B")
     cache.put("c", "C")

@@ -60,6 +60,7 @@ def test_sixteen_tenants_threshold_minus_one(tmp_path: Path, backend: str) -> No
         index_backend=backend,
         index_options=options,
         similarity_threshold=-1.0,
+        judge=None,
     )
     fill(cache)
     # One tenant also has many private entries: they must not push others' hits out.
@@ -75,6 +76,7 @@ def test_sixteen_tenants_threshold_minus_one(tmp_path: Path, backend: str) -> No
         index_backend=backend,
         index_options=options,
         similarity_threshold=-1,
+        judge=None,
     )
     assert assert_isolated(reopened, PROMPTS[4:6]) == 16 * 2 * 2
     assert reopened.check() == []
@@ -87,6 +89,7 @@ def test_auto_backend_tenants_after_migration_to_ann(tmp_path: Path) -> None:
         TableEmbedder(DIM, {f"v{i}": v for i, v in enumerate(lowrank(300, DIM, seed=3))}),
         similarity_threshold=-1.0,
         index_options={"auto_threshold": 100, "background_build": False},
+        judge=None,
     )
     for tenant in TENANTS[:3]:
         for i in range(150):
@@ -101,7 +104,7 @@ def test_auto_backend_tenants_after_migration_to_ann(tmp_path: Path) -> None:
 
 
 def test_context_scopes_never_mix_under_threshold_minus_one() -> None:
-    cache = SemanticCache(embedder=TableEmbedder(DIM), similarity_threshold=-1.0)
+    cache = SemanticCache(embedder=TableEmbedder(DIM), similarity_threshold=-1.0, judge=None)
     users = [{"user": u, "system_prompt": "abc"} for u in range(8)]
     for u, ctx in enumerate(users):
         cache.put("same question", f"user{u}", context=ctx)
@@ -124,7 +127,7 @@ def test_context_scopes_never_mix_under_threshold_minus_one() -> None:
     ],
 )
 def test_look_alike_namespaces_are_distinct(first: str, second: str) -> None:
-    cache = SemanticCache(embedder=TableEmbedder(DIM), similarity_threshold=-1.0)
+    cache = SemanticCache(embedder=TableEmbedder(DIM), similarity_threshold=-1.0, judge=None)
     cache.put("q", "first", namespace=first)
     cache.put("q", "second", namespace=second)
     assert cache.get("q", namespace=first).response == "first"  # type: ignore[union-attr]
@@ -135,7 +138,7 @@ def test_look_alike_namespaces_are_distinct(first: str, second: str) -> None:
 
 
 def test_stats_of_a_namespace_reveal_nothing_of_others() -> None:
-    cache = SemanticCache(embedder=TableEmbedder(DIM))
+    cache = SemanticCache(embedder=TableEmbedder(DIM), judge=None)
     cache.put("q", "secret", namespace="victim")
     cache.get("q", namespace="victim")
     spy = cache.stats("attacker")
@@ -148,7 +151,7 @@ def test_contexts_partition_the_index_not_filter_after() -> None:
     """A crowded scope never turns a real hit in another scope into a miss."""
     vecs = lowrank(500, DIM, seed=5)
     emb = TableEmbedder(DIM, {f"x{i}": v for i, v in enumerate(vecs)})
-    cache = SemanticCache(embedder=emb, similarity_threshold=0.999, top_k=1)
+    cache = SemanticCache(embedder=emb, similarity_threshold=0.999, top_k=1, judge=None)
     for i in range(499):
         cache.put(f"x{i}", "crowd", context={"scope": "crowd"})
     cache.put("x499", "mine", context={"scope": "mine"})

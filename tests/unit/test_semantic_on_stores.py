@@ -41,6 +41,7 @@ def test_layers_limits_ttl_and_rebuild(kit: Kit) -> None:
         clock=clock,
         similarity_threshold=0.95,
         namespace_quotas={"small": 3},
+        judge=None,
     )
     cache.put_many([f"entry {i}" for i in range(20)], [f"a{i}" for i in range(20)], ttl=100)
     cache.put("entry 30", "kept", context={"m": 1})
@@ -60,7 +61,9 @@ def test_layers_limits_ttl_and_rebuild(kit: Kit) -> None:
     assert cache.check() == []
     # A new client on the same data rebuilds its index from the stored vectors.
     emb = TableEmbedder(DIM, TABLE)
-    again = SemanticCache(store=kit.open(), embedder=emb, clock=clock, similarity_threshold=0.95)
+    again = SemanticCache(
+        store=kit.open(), embedder=emb, clock=clock, similarity_threshold=0.95, judge=None
+    )
     assert again.get("q", embedding=near(30), context={"m": 1}).response == "kept"  # type: ignore[union-attr]
     assert again.get("q", embedding=near(3), namespace="small").response == 3  # type: ignore[union-attr]
     assert emb.calls == [] and again.check() == []
@@ -72,8 +75,8 @@ def test_shared_mode_between_two_clients(kit: Kit) -> None:
     if kit.kind == "memory":
         pytest.skip("a MemoryStore belongs to one process")
     kw = {"multi_process_mode": "shared", "similarity_threshold": 0.95}
-    a = SemanticCache(store=kit.open(), embedder=TableEmbedder(DIM, TABLE), **kw)
-    b = SemanticCache(store=kit.open(), embedder=TableEmbedder(DIM, TABLE), **kw)
+    a = SemanticCache(store=kit.open(), embedder=TableEmbedder(DIM, TABLE), **kw, judge=None)
+    b = SemanticCache(store=kit.open(), embedder=TableEmbedder(DIM, TABLE), **kw, judge=None)
     a.put("entry 1", "one")
     assert b.get("q", embedding=near(1)).response == "one"  # type: ignore[union-attr]
     b.put("entry 2", "two")

@@ -48,7 +48,7 @@ def test_reopen_answers_the_same_without_embedding_or_scanning(
         "vector_dtype": dtype,
         "similarity_threshold": 0.95,
     }
-    cache = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
+    cache = SemanticCache(db, TableEmbedder(DIM, tab), **kw, judge=None)
     for text in tab:
         cache.put(text, f"answer to {text}", context={"m": 1} if text.endswith("7") else None)
     cache.delete("entry 3")
@@ -67,7 +67,7 @@ def test_reopen_answers_the_same_without_embedding_or_scanning(
 
     monkeypatch.setattr(SQLiteStore, "scan", counting_scan)
     emb = TableEmbedder(DIM, tab)
-    again = SemanticCache(db, emb, **kw)
+    again = SemanticCache(db, emb, **kw, judge=None)
     assert scans == []  # loaded from the saved index, not rebuilt from rows
     assert answers(again, tab) == before
     assert emb.calls == []  # never re-embedded
@@ -83,13 +83,13 @@ def test_index_behind_the_store_catches_up_from_the_change_log(
     db = tmp_path / "lag.db"
     tab = table(80)
     items = list(tab)
-    first = SemanticCache(db, TableEmbedder(DIM, tab))
+    first = SemanticCache(db, TableEmbedder(DIM, tab), judge=None)
     for text in items[:40]:
         first.put(text, text.upper())
     first.close()  # index saved with the store's version as watermark
     # Another writer (saving its index elsewhere) changes the store afterwards.
     other = SemanticCache(
-        db, TableEmbedder(DIM, tab), index_options={"path": str(tmp_path / "elsewhere")}
+        db, TableEmbedder(DIM, tab), index_options={"path": str(tmp_path / "elsewhere")}, judge=None
     )
     for text in items[40:]:
         other.put(text, text.upper())
@@ -104,7 +104,7 @@ def test_index_behind_the_store_catches_up_from_the_change_log(
         "scan",
         lambda self, t, ns, **kw: scans.append(ns) or real_scan(self, t, ns, **kw),
     )
-    cache = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95)
+    cache = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
     assert scans == []  # replayed from the log, not rescanned
     assert (
         cache.get("x", embedding=near(tab[items[0]])) is None
@@ -123,16 +123,18 @@ def test_truncated_change_log_means_a_rescan(
 ) -> None:
     db = tmp_path / "t.db"
     tab = table(30)
-    cache = SemanticCache(db, TableEmbedder(DIM, tab))
+    cache = SemanticCache(db, TableEmbedder(DIM, tab), judge=None)
     for text in list(tab)[:10]:
         cache.put(text, 1)
     cache.close()
-    other = SemanticCache(db, TableEmbedder(DIM, tab), index_options={"path": str(tmp_path / "x")})
+    other = SemanticCache(
+        db, TableEmbedder(DIM, tab), index_options={"path": str(tmp_path / "x")}, judge=None
+    )
     for text in list(tab)[10:]:
         other.put(text, 2)
     other.close()
     monkeypatch.setattr(SQLiteStore, "changes", lambda self, t, ns, since: Changes(999, None))
-    again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95)
+    again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
     for text, v in tab.items():
         assert again.get("q", embedding=near(v)) is not None, text
     assert again.check() == []
@@ -142,7 +144,7 @@ def test_truncated_change_log_means_a_rescan(
 def test_damaged_saved_index_is_rebuilt_from_the_store(tmp_path: Path) -> None:
     db = tmp_path / "d.db"
     tab = table(20)
-    cache = SemanticCache(db, TableEmbedder(DIM, tab))
+    cache = SemanticCache(db, TableEmbedder(DIM, tab), judge=None)
     for text in tab:
         cache.put(text, text)
     cache.close()
@@ -152,7 +154,7 @@ def test_damaged_saved_index_is_rebuilt_from_the_store(tmp_path: Path) -> None:
     raw[10] ^= 0xFF
     vec.write_bytes(bytes(raw))
     emb = TableEmbedder(DIM, tab)
-    again = SemanticCache(db, emb, similarity_threshold=0.95)
+    again = SemanticCache(db, emb, similarity_threshold=0.95, judge=None)
     assert emb.calls == []
     for text, v in tab.items():
         assert again.get("q", embedding=near(v)).response == text  # type: ignore[union-attr]
@@ -163,27 +165,27 @@ def test_damaged_saved_index_is_rebuilt_from_the_store(tmp_path: Path) -> None:
 def test_index_of_another_store_or_missing_files_is_ignored(tmp_path: Path) -> None:
     tab = table(10)
     for name in ("a.db", "b.db"):
-        c = SemanticCache(tmp_path / name, TableEmbedder(DIM, tab))
+        c = SemanticCache(tmp_path / name, TableEmbedder(DIM, tab), judge=None)
         for text in list(tab)[: 3 if name == "a.db" else 7]:
             c.put(text, name)
         c.close()
     shutil.rmtree(tmp_path / "a.db.index")
     shutil.copytree(tmp_path / "b.db.index", tmp_path / "a.db.index")  # b's index beside a
-    a = SemanticCache(tmp_path / "a.db", TableEmbedder(DIM, tab))
+    a = SemanticCache(tmp_path / "a.db", TableEmbedder(DIM, tab), judge=None)
     assert a.stats().index_entries == 3 and a.check() == []
     a.close()
     gen = (tmp_path / "b.db.index").iterdir()
     for p in gen:
         if p.is_dir():
             (p / "rows.keys").unlink()
-    b = SemanticCache(tmp_path / "b.db", TableEmbedder(DIM, tab))
+    b = SemanticCache(tmp_path / "b.db", TableEmbedder(DIM, tab), judge=None)
     assert b.stats().index_entries == 7 and b.check() == []
     b.close()
 
 
 def test_leftover_generations_are_swept(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    c = SemanticCache(db, TableEmbedder(DIM))
+    c = SemanticCache(db, TableEmbedder(DIM), judge=None)
     c.put("q", "r")
     c.close()
     index = tmp_path / "s.db.index"
@@ -191,7 +193,7 @@ def test_leftover_generations_are_swept(tmp_path: Path) -> None:
     dead.mkdir()
     (dead / "rows.keys").write_bytes(b"partial")
     (index / "CURRENT.tmp-999999999").write_text("gen-x")
-    c = SemanticCache(db, TableEmbedder(DIM))
+    c = SemanticCache(db, TableEmbedder(DIM), judge=None)
     assert not dead.exists() and not (index / "CURRENT.tmp-999999999").exists()
     assert c.get("q") is not None
     c.put("q2", "r2")
@@ -201,7 +203,7 @@ def test_leftover_generations_are_swept(tmp_path: Path) -> None:
 
 
 def test_memory_store_needs_no_index_files(tmp_path: Path) -> None:
-    c = SemanticCache(store=MemoryStore(), embedder=TableEmbedder(DIM))
+    c = SemanticCache(store=MemoryStore(), embedder=TableEmbedder(DIM), judge=None)
     c.put("q", "r")
     assert c.save_index() is False
     c.close()
@@ -209,6 +211,7 @@ def test_memory_store_needs_no_index_files(tmp_path: Path) -> None:
         store=MemoryStore(),
         embedder=TableEmbedder(DIM),
         index_options={"path": str(tmp_path / "ix")},
+        judge=None,
     )
     c.put("q", "r")
     assert c.save_index() is True and (tmp_path / "ix" / "CURRENT").exists()
@@ -224,8 +227,8 @@ def test_shared_mode_in_one_process_sees_puts_deletes_and_clears(
     db = tmp_path / "sh.db"
     tab = table(40)
     kw: dict[str, Any] = {"multi_process_mode": "shared", "similarity_threshold": 0.95}
-    a = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
-    b = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
+    a = SemanticCache(db, TableEmbedder(DIM, tab), **kw, judge=None)
+    b = SemanticCache(db, TableEmbedder(DIM, tab), **kw, judge=None)
     items = list(tab)
     for text in items[:10]:
         a.put(text, "from a")
@@ -269,8 +272,8 @@ def test_shared_mode_honours_the_stale_check_interval(
         "stale_check_interval": 5.0,
         "similarity_threshold": 0.95,
     }
-    a = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
-    b = SemanticCache(db, TableEmbedder(DIM, tab), **kw)
+    a = SemanticCache(db, TableEmbedder(DIM, tab), **kw, judge=None)
+    b = SemanticCache(db, TableEmbedder(DIM, tab), **kw, judge=None)
     b.put("seed", "s", embedding=tab["entry 9"])
     assert b.get("x", embedding=near(tab["entry 9"])) is not None  # first check
     a.put("entry 1", "one")
@@ -287,9 +290,13 @@ def test_shared_mode_reloads_when_the_log_is_truncated(
 ) -> None:
     db = tmp_path / "tr.db"
     tab = table(10)
-    a = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared")
+    a = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared", judge=None)
     b = SemanticCache(
-        db, TableEmbedder(DIM, tab), multi_process_mode="shared", similarity_threshold=0.95
+        db,
+        TableEmbedder(DIM, tab),
+        multi_process_mode="shared",
+        similarity_threshold=0.95,
+        judge=None,
     )
     b.put("entry 0", 0)
     a.put("entry 1", 1)
@@ -315,7 +322,9 @@ def test_two_processes_in_shared_mode(tmp_path: Path) -> None:
     proc.start()
     try:
         emb = TableEmbedder(DIM)
-        me = SemanticCache(db, emb, multi_process_mode="shared", similarity_threshold=0.99)
+        me = SemanticCache(
+            db, emb, multi_process_mode="shared", similarity_threshold=0.99, judge=None
+        )
 
         def ask(*cmd: Any) -> Any:
             parent.send(cmd)
@@ -347,15 +356,19 @@ def test_two_processes_in_shared_mode(tmp_path: Path) -> None:
 def test_reopen_after_restart_in_shared_mode_uses_watermarks(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     tab = table(20)
-    a = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared")
-    b = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared")
+    a = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared", judge=None)
+    b = SemanticCache(db, TableEmbedder(DIM, tab), multi_process_mode="shared", judge=None)
     for text in list(tab)[:10]:
         a.put(text, "a")
     b.close()  # saved with a watermark older than a's writes
     for text in list(tab)[10:]:
         a.put(text, "a2")
     again = SemanticCache(
-        db, TableEmbedder(DIM, tab), multi_process_mode="shared", similarity_threshold=0.95
+        db,
+        TableEmbedder(DIM, tab),
+        multi_process_mode="shared",
+        similarity_threshold=0.95,
+        judge=None,
     )
     for text, v in tab.items():
         assert again.get("q", embedding=near(v)) is not None, text

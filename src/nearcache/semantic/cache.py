@@ -33,7 +33,9 @@ class SemanticCache(SemanticFront):
         embedder: an ``Embedder`` (``embed(texts)``, ``dim``, ``fingerprint``); default:
             the offline default model, loaded on first use.
         store: any ``Store`` (instead of ``path``); neither means in memory.
-        similarity_threshold: lowest confidence in [-1, 1] accepted as a semantic hit.
+        similarity_threshold: the similarity floor in [-1, 1]: semantic candidates below
+            it are never judged. Default: the judge's measured floor (``DefaultJudge.floor``)
+            with ``judge="default"``, 0.85 with ``judge=None``.
         default_ttl: seconds an entry lives unless ``put`` says otherwise.
         max_entries: LRU limit over all namespaces.
         namespace_quotas: ``{"ns": n}`` LRU limit per namespace (0 refuses writes).
@@ -62,6 +64,15 @@ class SemanticCache(SemanticFront):
         top_k: semantic candidates considered per lookup.
         clock: time source for TTL and sync intervals (default ``time.time``).
         fail_open: on a store outage ``put`` drops the write instead of raising.
+        judge: ``"default"`` (a ``DefaultJudge``: guards for numbers, negation, antonyms,
+            direction and roles, time and entities, then a learned verifier and a
+            calibrated threshold), ``None`` (cosine alone) or any object with
+            ``judge(query, candidate_query, similarity) -> Verdict``. Every semantic
+            candidate must pass it; a refusal is a miss whose reason names the guard
+            (``guard:numbers``) or ``verifier``. The exact layer is not judged.
+        max_false_hit_rate: with ``judge="default"``, the bound on wrong semantic hits the
+            accept threshold is chosen for (from the calibration shipped for the default
+            embedder) and that ``feedback`` holds each namespace to (default 0.02).
 
     Raises:
         ValueError: an unknown backend, dtype or mode, or an out-of-range setting.
@@ -73,6 +84,9 @@ class SemanticCache(SemanticFront):
     lookup = drive(SemanticCore.lookup_flow)
     put = drive(SemanticCore.put_flow)
     put_many = drive(SemanticCore.put_many_flow)
+    explain = drive(SemanticCore.explain_flow)
+    feedback = call(SemanticCore.feedback)
+    reset_feedback = call(SemanticCore.reset_feedback)
     delete = call(SemanticCore.delete)
     vacuum = call(SemanticCore.vacuum)
     compact = call(SemanticCore.compact)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -18,10 +18,12 @@ from ..codecs import check_dtype_name
 from ..embedding.cache import EmbeddingCache
 from ..errors import InvalidInputError, InvalidTypeError
 from ..index.factory import check_backend
+from ..judge import Judge
 from ..keys import validate_namespace
 from ..policy import check_ttl
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Store
+from .judging import build_judge, default_floor
 from .types import Hit, MetricEvent
 
 __all__ = ["MODES", "SemanticConfig", "check_threshold", "resolve_mode"]
@@ -80,6 +82,18 @@ def _quotas(quotas: Mapping[str, int] | None) -> Mapping[str, int]:
     return MappingProxyType(out)
 
 
+def _rate(value: object) -> float | None:
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0.0 < float(value) < 1.0
+    ):
+        raise InvalidInputError(f"max_false_hit_rate must be a number in (0, 1), not {value!r}")
+    return float(value)
+
+
 def resolve_mode(mode: str, store: Store | None) -> str:
     """``"auto"`` -> ``"single"`` for an in-process store, else ``"shared"``."""
     if mode != "auto":
@@ -110,6 +124,17 @@ class SemanticConfig:
     embedding_cache: EmbeddingCache | None = None
     top_k: int = 4
     fail_open: bool = False
+    judge: Judge | None = None
+    judge_spec: object = None
+    max_false_hit_rate: float | None = None
+
+    def with_threshold(self, value: float) -> SemanticConfig:
+        """A copy with another similarity threshold (a default judge gets it as floor)."""
+        threshold = check_threshold(value)
+        judge = self.judge
+        if self.judge_spec == "default":
+            judge = build_judge("default", threshold, self.max_false_hit_rate)
+        return replace(self, similarity_threshold=threshold, judge=judge)
 
     @classmethod
     def build(cls, **kwargs: Any) -> SemanticConfig:
@@ -129,8 +154,15 @@ class SemanticConfig:
         top_k = k.get("top_k", 4)
         if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 1000:
             raise InvalidInputError("top_k must be an int between 1 and 1000")
+        spec = k.get("judge", "default")
+        threshold = k.get("similarity_threshold")
+        threshold = check_threshold(default_floor(spec) if threshold is None else threshold)
+        bound = _rate(k.get("max_false_hit_rate"))
         return cls(
-            similarity_threshold=check_threshold(k.get("similarity_threshold", 0.85)),
+            judge=build_judge(spec, threshold, bound),
+            judge_spec=spec,
+            max_false_hit_rate=bound,
+            similarity_threshold=threshold,
             default_ttl=check_ttl(k.get("default_ttl")),
             max_entries=_count("max_entries", k.get("max_entries")),
             namespace_quotas=_quotas(k.get("namespace_quotas")),

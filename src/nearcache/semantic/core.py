@@ -1,10 +1,10 @@
 """The semantic cache's core, shared by the sync and the async cache.
 
 It is assembled from one mixin per concern -- :mod:`.lookup`, :mod:`.write`,
-:mod:`.maintenance`, :mod:`.inspection` -- over collaborators that each hold one thing:
-the validated settings (:mod:`.config`), the store's embedder binding (:mod:`.binding`),
-the index replica (:mod:`.replica`), query vectors (:mod:`.vectors`) and counters
-(:mod:`.counters`).
+:mod:`.maintenance`, :mod:`.inspection`, :mod:`.feedback` -- over collaborators that each
+hold one thing: the validated settings (:mod:`.config`), the store's embedder binding
+(:mod:`.binding`), the index replica (:mod:`.replica`), query vectors (:mod:`.vectors`)
+and counters (:mod:`.counters`).
 
 ``get``/``put`` are generator flows (:mod:`nearcache._flow`) that yield ``Embed`` when
 they need the embedder; :class:`~.cache.SemanticCache` drives them with blocking calls
@@ -29,6 +29,7 @@ from ..stores.protocol import Store
 from .binding import StoreBinding
 from .config import SemanticConfig, resolve_mode
 from .counters import SemanticCounters
+from .feedback import DEFAULT_BOUND, FeedbackBook, FeedbackMixin
 from .inspection import InspectMixin
 from .lookup import LookupMixin
 from .maintenance import MaintenanceMixin
@@ -51,7 +52,7 @@ def _check_embedder(embedder: Any, asynchronous: bool) -> None:
         raise InvalidTypeError("the semantic cache needs a dense embedder")
 
 
-class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin):
+class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, FeedbackMixin):
     """One semantic cache's state and operations (see ``SemanticCache`` for arguments)."""
 
     def __init__(
@@ -106,6 +107,8 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin):
                 stale_check_interval=config.stale_check_interval,
             )
             self.replica.open()
+            bound = config.max_false_hit_rate or DEFAULT_BOUND
+            self.feedback_book = FeedbackBook(store, self.clock, bound)
         except BaseException:
             if self._owns_store:
                 store.close()

@@ -23,6 +23,7 @@ class SemanticCounters:
         self._lock = threading.Lock()
         self._layers: dict[str, dict[str, int]] = {}
         self._reasons: dict[str, dict[str, int]] = {}
+        self._feedback: dict[str, list[int]] = {}
 
     def add(self, namespace: str, **deltas: int) -> None:
         """Add to the totals (``sets=``, ``deletes=``, ``errors=``)."""
@@ -39,6 +40,17 @@ class SemanticCounters:
         with self._lock:
             by_reason = self._reasons.setdefault(namespace, {})
             by_reason[reason] = by_reason.get(reason, 0) + 1
+
+    def feedback(self, namespace: str, correct: bool) -> None:
+        with self._lock:
+            counts = self._feedback.setdefault(namespace, [0, 0])
+            counts[0 if correct else 1] += 1
+
+    def feedback_counts(self, namespace: str) -> tuple[int, int]:
+        """(hits reported correct, hits reported wrong) in this process."""
+        with self._lock:
+            correct, wrong = self._feedback.get(namespace, (0, 0))
+            return correct, wrong
 
     def layer_hits(self, namespace: str) -> dict[str, int]:
         with self._lock:

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 from .._flow import Embed, run_async, run_sync
 from ..clock import Clock
 from ..embedding.cache import EmbeddingCache
+from ..judge import Judge
 from ..stores.protocol import Store
 from .config import SemanticConfig
 from .core import SemanticCore
@@ -42,7 +43,7 @@ class SemanticFront:
         embedder: Any = None,
         *,
         store: Store | None = None,
-        similarity_threshold: float = 0.85,
+        similarity_threshold: float | None = None,
         default_ttl: float | None = None,
         max_entries: int | None = None,
         namespace_quotas: Mapping[str, int] | None = None,
@@ -62,6 +63,8 @@ class SemanticFront:
         top_k: int = 4,
         clock: Clock | None = None,
         fail_open: bool = False,
+        judge: Judge | str | None = "default",
+        max_false_hit_rate: float | None = None,
     ) -> None:
         config = SemanticConfig.build(
             similarity_threshold=similarity_threshold,
@@ -83,6 +86,8 @@ class SemanticFront:
             embedding_cache=embedding_cache,
             top_k=top_k,
             fail_open=fail_open,
+            judge=judge,
+            max_false_hit_rate=max_false_hit_rate,
         )
         self._core = SemanticCore(
             config, path, embedder, store=store, clock=clock, asynchronous=self._asynchronous
@@ -95,8 +100,13 @@ class SemanticFront:
 
     @property
     def similarity_threshold(self) -> float:
-        """Lowest similarity a semantic candidate needs."""
+        """The similarity floor: candidates below it are never judged."""
         return self._core.similarity_threshold
+
+    @property
+    def judge(self) -> Judge | None:
+        """The judge every semantic candidate passes (None: cosine alone)."""
+        return self._core.config.judge
 
     def set_similarity_threshold(self, value: float) -> None:
         """Change the threshold (a number in [-1, 1]; anything else raises ``ValueError``)."""

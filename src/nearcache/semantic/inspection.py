@@ -51,6 +51,7 @@ class InspectMixin(CoreState):
         counts = self.counters.totals.get(ns)
         layers = self.counters.layer_hits(ns)
         spaces = self.replica.spaces.spaces(ns)
+        correct, wrong = self.counters.feedback_counts(ns)
         return SemanticStats(
             hits=int(counts["hits"]),
             misses=int(counts["misses"]),
@@ -68,6 +69,8 @@ class InspectMixin(CoreState):
             tombstones=sum(s.index.tombstones for s in spaces),
             index_bytes=sum(s.nbytes for s in spaces),
             partitions=len(spaces),
+            feedback_correct=correct,
+            feedback_wrong=wrong,
         )
 
     def health(self) -> dict[str, Any]:

@@ -21,8 +21,10 @@ import numpy.typing as npt
 from .._flow import Embed
 from ..codecs import as_vector
 from ..errors import MissingExtraError, PayloadTooLargeError, StoreUnavailableError
+from ..judge import Verdict
 from ..keys import validate_namespace
 from .admission import key_text
+from .judging import explain_steps, judge_candidate, miss_reason
 from .record import Entry, entry_key, scope_of
 from .replica import TABLE
 from .spaces import Candidate
@@ -57,17 +59,24 @@ class _Tally:
     scored: bool = False
     expired: bool = False
     best_similarity: float | None = None
+    judged: str | None = None  # why the closest candidate over the floor was refused
 
     def saw(self, similarity: float) -> None:
         self.scored = True
         if self.best_similarity is None or similarity > self.best_similarity:
             self.best_similarity = similarity
 
+    def refused(self, reason: str) -> None:
+        if self.judged is None:  # candidates come closest first
+            self.judged = reason
+
     def reason(self) -> str:
         if self.validator or self.rejected_exact:
             return "validator"
         if self.exact_expired:
             return "expired"
+        if self.judged is not None:
+            return self.judged
         if self.scored:
             return "below_threshold"
         return "expired" if self.expired else "not_found"
@@ -135,6 +144,18 @@ class LookupMixin(CoreState):
             query, embedding=embedding, namespace=namespace, bypass=bypass, context=context
         )
         return result if isinstance(result, Hit) else None
+
+    def explain_flow(self, stored: str, asked: str) -> Generator[Embed, Any, Verdict]:
+        """How this cache would judge serving ``stored``'s answer for ``asked``: the
+        similarity floor, every guard, the verifier score and the threshold, as a
+        ``Verdict`` whose ``steps`` list each decision (nothing is stored or counted)."""
+        self._check_open()
+        texts = [key_text(self.config, stored), key_text(self.config, asked)]
+        mat = yield from self.vectors.flow(self.embedder, texts, self.dim)
+        a, b = _unit(np.ascontiguousarray(mat[0])), _unit(np.ascontiguousarray(mat[1]))
+        sim = max(-1.0, min(1.0, float(np.dot(a, b))))
+        cfg = self.config
+        return explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
 
     def _exact(self, q: _Query, tally: _Tally) -> Hit | None:
         """Layer 1: one store read of the exact key."""
@@ -219,8 +240,8 @@ class LookupMixin(CoreState):
             else:
                 sim = _cosine(entry, query_unit)
                 tally.saw(sim)
-                conf = self._confidence(q, entry, cand.key, sim)
-                if conf is not None and conf >= cfg.similarity_threshold:
+                conf = self._score(q, entry, cand.key, sim, tally)
+                if conf is not None:
                     hit = self._hit(entry, q, cand.key, "semantic", sim, conf)
                     scored.append((conf, sim, hit, cand))
         if stale:
@@ -240,11 +261,38 @@ class LookupMixin(CoreState):
             layer="semantic",
         )
 
+    def _score(self, q: _Query, entry: Entry, key: str, sim: float, tally: _Tally) -> float | None:
+        """A candidate's confidence if it passes the floor, the judge and the feedback
+        thresholds; None (and the reason in ``tally``) if it does not."""
+        cfg = self.config
+        if sim < cfg.similarity_threshold:
+            return None
+        conf: float | None = sim
+        if cfg.confidence_fn is not None:
+            conf = self._confidence(q, entry, key, sim)
+            if conf is None or conf < cfg.similarity_threshold:
+                return None
+        judge = cfg.judge
+        if judge is not None:
+            verdict = judge_candidate(judge, q.query, entry.query, sim)
+            if not verdict.accept:
+                reason = miss_reason(verdict)
+                if reason == "judge_error":
+                    self.counters.add(q.ns, errors=1)
+                    self._emit("error", q.ns, "semantic", "judge")
+                tally.refused(reason)
+                return None
+            conf = verdict.score if cfg.confidence_fn is None else conf
+        assert conf is not None
+        if conf <= entry.feedback_floor or conf < self.feedback_book.threshold(q.ns):
+            tally.refused("feedback")
+            return None
+        return conf
+
     def _confidence(self, q: _Query, entry: Entry, key: str, sim: float) -> float | None:
-        """What the threshold is compared with: ``confidence_fn`` if given, else cosine."""
+        """``confidence_fn(query, candidate)``; None if it raises or is not finite."""
         fn = self.config.confidence_fn
-        if fn is None:
-            return sim
+        assert fn is not None
         try:
             conf = float(fn(q.query, self._hit(entry, q, key, "semantic", sim, sim)))
         except Exception:

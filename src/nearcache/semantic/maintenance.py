@@ -17,7 +17,6 @@ from ..keys import validate_namespace
 from ..stores.protocol import Item
 from .admission import key_text
 from .checkpoint import write_checkpoint
-from .config import check_threshold
 from .record import Entry, decode_entry, entry_key, scope_of
 from .replica import TABLE
 from .state import CoreState
@@ -36,7 +35,7 @@ class MaintenanceMixin(CoreState):
     def set_similarity_threshold(self, value: float) -> None:
         """Change the threshold (a number in [-1, 1]; anything else raises ``ValueError``)."""
         self._check_open()
-        self.config = replace(self.config, similarity_threshold=check_threshold(value))
+        self.config = self.config.with_threshold(value)
 
     def delete(
         self, query: str, *, namespace: str = "default", context: Mapping[str, Any] | None = None

@@ -9,6 +9,8 @@ envelope of :mod:`nearcache.codecs` (kind ``KIND_SEMANTIC``) around a msgpack ma
     m  metadata as JSON bytes, or nil      c  created_at       e  expires_at or nil
     s  scope (hex, "" = no context)        w  write id (random 63-bit int)
     t  vector dtype                        k  int8 scale       x  vector bytes (LE)
+    f  feedback floor (optional): a judge score at which this entry was reported wrong;
+       it is only served above it (``SemanticCache.feedback``)
 
 The vector is kept so the index can be rebuilt from the store alone, without calling
 the embedder again; the write id tells apart two writes of the same key, so replaying
@@ -47,6 +49,7 @@ __all__ = [
     "entry_key",
     "new_write_id",
     "scope_of",
+    "with_feedback_floor",
 ]
 
 DOMAIN = "nearcache.semantic.v1"
@@ -114,6 +117,7 @@ class Entry(NamedTuple):
     write_id: int
     vector: npt.NDArray[np.float32]
     norm: float
+    feedback_floor: float = -math.inf
 
     def expired(self, now: float) -> bool:
         return self.expires_at is not None and self.expires_at <= now
@@ -197,6 +201,9 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
     square = float(np.dot(vec, vec))  # NaN/inf make it non-finite; all zeros make it 0
     if not (math.isfinite(square) and square > 0.0):
         raise CorruptEntryError("semantic entry vector is not finite or is all zeros")
+    floor = data.get("f")
+    if floor is not None and not (isinstance(floor, float) and math.isfinite(floor)):
+        raise CorruptEntryError("semantic entry has a malformed feedback floor")
     metadata: dict[str, Any] | None = None
     if meta is not None:
         try:
@@ -213,4 +220,18 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
         write_id=write_id,
         vector=vec,
         norm=math.sqrt(square),
+        feedback_floor=-math.inf if floor is None else floor,
     )
+
+
+def with_feedback_floor(
+    blob: bytes, namespace: str, key: str, floor: float, write_id: int
+) -> bytes:
+    """The same stored entry with a feedback floor and a new write id (every field else,
+    the response and vector bytes included, is carried over untouched)."""
+    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key))
+    if not isinstance(data, dict):
+        raise CorruptEntryError("semantic entry is not a map")
+    data["f"] = float(floor)
+    data["w"] = write_id
+    return pack_record(KIND_SEMANTIC, namespace, key, pack_payload(data))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import Clock
 from ..errors import CacheClosedError, CorruptEntryError
@@ -21,6 +21,9 @@ from .record import Entry, decode_entry
 from .replica import IndexReplica
 from .types import MetricEvent
 from .vectors import QueryVectors
+
+if TYPE_CHECKING:
+    from .feedback import FeedbackBook
 
 __all__ = ["CoreState", "log"]
 
@@ -37,6 +40,7 @@ class CoreState:
     replica: IndexReplica
     counters: SemanticCounters
     vectors: QueryVectors
+    feedback_book: FeedbackBook
     _embedder: Any
     _embedder_lock: threading.Lock
     _closed: bool

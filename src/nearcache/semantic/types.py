@@ -48,8 +48,11 @@ class Hit:
 class Miss:
     """Why a lookup missed. Falsy, so ``if cache.lookup(q):`` reads naturally.
 
-    ``reason`` is one of ``not_found``, ``below_threshold``, ``validator``, ``expired``,
-    ``bypass``, ``embedder_error``, ``store_error``, ``empty``.
+    ``reason`` is one of ``not_found``, ``below_threshold`` (no candidate reached the
+    similarity floor), ``guard:<name>`` / ``verifier`` (the judge refused the closest
+    candidate: a look-alike), ``feedback`` (refused by a threshold that feedback raised),
+    ``judge_error``, ``validator``, ``expired``, ``bypass``, ``too_large``,
+    ``embedder_error``, ``store_error``, ``empty``.
     """
 
     reason: str
@@ -79,8 +82,10 @@ class SemanticStats(CacheStats):
 
     ``exact_hits``/``semantic_hits`` split ``hits`` by layer (this process);
     ``miss_reasons`` counts misses by reason; ``index_entries``/``tombstones``/
-    ``index_bytes``/``partitions`` describe the in-memory index. Per-namespace snapshots
-    (``namespaces``) only ever contain figures of their own namespace.
+    ``index_bytes``/``partitions`` describe the in-memory index;
+    ``feedback_correct``/``feedback_wrong`` count ``feedback()`` reports (this process).
+    Per-namespace snapshots (``namespaces``) only ever contain figures of their own
+    namespace.
     """
 
     exact_hits: int = 0
@@ -90,6 +95,8 @@ class SemanticStats(CacheStats):
     tombstones: int = 0
     index_bytes: int = 0
     partitions: int = 0
+    feedback_correct: int = 0
+    feedback_wrong: int = 0
 
     @property
     def exact_hit_rate(self) -> float:

@@ -1,0 +1,108 @@
+"""How the semantic cache uses a judge (:mod:`nearcache.judge`) on its candidates.
+
+``judge="default"`` builds a :class:`~nearcache.judge.DefaultJudge` whose floor is the
+cache's ``similarity_threshold`` (default: the judge's measured floor) and whose accept
+threshold comes from the shipped calibration, or from ``max_false_hit_rate``;
+``judge=None`` keeps cosine alone (the behaviour before the judge existed); any object
+with ``judge(query, candidate_query, similarity) -> Verdict`` is used as given.
+
+A judge that raises rejects the candidate (fail closed): the error is logged and counted,
+and the lookup goes on with the other candidates.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..errors import InvalidInputError, InvalidTypeError
+from ..judge import CosineJudge, DefaultJudge, Judge, Step, Verdict
+
+__all__ = ["COSINE_THRESHOLD", "build_judge", "default_floor", "judge_candidate", "miss_reason"]
+
+log = logging.getLogger("nearcache.semantic")
+
+#: The similarity threshold without a judge (cosine alone), as before the judge existed.
+COSINE_THRESHOLD = 0.85
+
+
+def default_floor(judge: object) -> float:
+    """The cache's default ``similarity_threshold`` for ``judge`` (its ``floor`` if it has
+    one, else the cosine-only threshold)."""
+    if judge == "default":
+        return float(DefaultJudge.floor)
+    floor = getattr(judge, "floor", None)
+    if isinstance(floor, (int, float)) and not isinstance(floor, bool):
+        return float(floor)
+    return COSINE_THRESHOLD
+
+
+def build_judge(spec: object, floor: float, max_false_hit_rate: float | None) -> Judge | None:
+    """The judge object for the cache's ``judge=`` argument (None = cosine alone)."""
+    if spec is None:
+        if max_false_hit_rate is not None:
+            raise InvalidInputError(
+                "max_false_hit_rate needs a judge; use judge='default' (or calibrate() the "
+                "similarity threshold for cosine alone)"
+            )
+        return None
+    if spec == "default":
+        return DefaultJudge(floor=floor, max_false_hit_rate=max_false_hit_rate)
+    if isinstance(spec, str) or not callable(getattr(spec, "judge", None)):
+        raise InvalidTypeError(
+            "judge must be 'default', None or an object with "
+            "judge(query, candidate_query, similarity) -> Verdict"
+        )
+    if max_false_hit_rate is not None:
+        raise InvalidInputError("max_false_hit_rate applies to judge='default' only")
+    return spec  # type: ignore[return-value]
+
+
+def judge_candidate(judge: Judge, query: str, candidate: str, similarity: float) -> Verdict:
+    """``judge.judge(...)``, failing closed: an exception or a malformed answer rejects."""
+    try:
+        verdict = judge.judge(query, candidate, similarity)
+    except Exception:
+        log.exception("the judge raised; the candidate is rejected")
+        return Verdict(False, 0.0, "judge_error")
+    if not isinstance(verdict, Verdict):
+        log.error("the judge returned %r, not a Verdict; the candidate is rejected", verdict)
+        return Verdict(False, 0.0, "judge_error")
+    return verdict
+
+
+def miss_reason(verdict: Verdict) -> str:
+    """The miss reason a rejecting verdict stands for (``guard:<name>``, ``verifier``,
+    ``below_threshold`` for the floor, ``judge_error`` for a failing judge)."""
+    reason = verdict.reason or "judge"
+    if reason == "floor":
+        return "below_threshold"
+    if reason == "error":
+        return "judge_error"
+    return reason
+
+
+def explain_steps(
+    judge: Judge | None, floor: float, query: str, candidate: str, similarity: float
+) -> Verdict:
+    """Every step of the decision on one pair, as the cache makes it."""
+    j: Any = judge if judge is not None else CosineJudge(floor)
+    floor_ok = similarity >= floor
+    cache_floor = Step(
+        "floor",
+        "pass" if floor_ok else "reject",
+        f"cosine {similarity:.3f} {'>=' if floor_ok else '<'} similarity_threshold {floor:.3f}",
+        similarity,
+    )
+    method = getattr(j, "explain", None)
+    try:
+        verdict = method(query, candidate, similarity) if callable(method) else None
+        if not isinstance(verdict, Verdict):
+            verdict = judge_candidate(j, query, candidate, similarity)
+    except Exception:
+        log.exception("the judge raised while explaining")
+        verdict = Verdict(False, 0.0, "judge_error", (Step("judge", "reject", "it raised"),))
+    steps = tuple(s for s in verdict.steps if s.name != "floor")
+    if not floor_ok:
+        return Verdict(False, 0.0, "floor", (cache_floor, *steps))
+    return Verdict(verdict.accept, verdict.score, verdict.reason, (cache_floor, *steps))
