@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,7 +218,45 @@ class LookupMixin(CoreState):
         return [c for c in cands if c.expires_at > now and c.key != skip]
 
     def _decide(self, q: _Query, tally: _Tally, query_unit: Vector) -> Hit | Miss:
-        """Fetch the candidates over the floor in one read; return the best that passes."""
+        """Read the candidates over the floor in one round trip; return the closest one
+        the judge accepts (or, with ``confidence_fn``, the most confident passing one)."""
+        now = self.clock()
+        live = self._live_entries(q, tally, query_unit, now)
+        if self.config.confidence_fn is None:
+            ranked: Iterable[tuple[float, Entry, Candidate]] = live  # judged lazily
+        else:
+            ranked = sorted(live, key=lambda t: -t[0])
+        scored: list[tuple[float, float, Hit, Candidate]] = []
+        for sim, entry, cand in ranked:
+            conf = self._score(q, entry, cand.key, sim, tally)
+            if conf is None:
+                continue
+            hit = self._hit(entry, q, cand.key, "semantic", sim, conf)
+            if self.config.confidence_fn is not None:
+                scored.append((conf, sim, hit, cand))
+            elif self._validate(q.query, hit):
+                return self._serve(hit, cand, now, q)
+            else:
+                tally.validator = True
+        scored.sort(key=lambda t: (-t[0], -t[1]))
+        for _conf, _sim, hit, cand in scored:
+            if self._validate(q.query, hit):
+                return self._serve(hit, cand, now, q)
+            tally.validator = True
+        return self._miss(
+            q.ns,
+            tally.reason(),
+            q.started,
+            similarity=tally.best_similarity,
+            embedding=q.vec,
+            layer="semantic",
+        )
+
+    def _live_entries(
+        self, q: _Query, tally: _Tally, query_unit: Vector, now: float
+    ) -> list[tuple[float, Entry, Candidate]]:
+        """(exact cosine, entry, candidate) of the live candidates over the floor, closest
+        first; candidates under the floor, expired or gone are noted in ``tally``."""
         cfg = self.config
         cands = self._candidates(q, tally, query_unit)
         floor = cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
@@ -226,10 +264,9 @@ class LookupMixin(CoreState):
         for c in cands:
             if c.similarity < floor:
                 tally.saw(c.similarity)
-        now = self.clock()
         keys = [c.key for c in over]
         blobs = self.store.get_many(TABLE, q.ns, keys, now=now, touch=False) if keys else []
-        scored: list[tuple[float, float, Hit, Candidate]] = []
+        live: list[tuple[float, Entry, Candidate]] = []
         stale: list[Candidate] = []
         for cand, blob in zip(over, blobs):
             entry = None if blob is None else self._decode(q.ns, cand.key, blob)
@@ -240,26 +277,15 @@ class LookupMixin(CoreState):
             else:
                 sim = _cosine(entry, query_unit)
                 tally.saw(sim)
-                conf = self._score(q, entry, cand.key, sim, tally)
-                if conf is not None:
-                    hit = self._hit(entry, q, cand.key, "semantic", sim, conf)
-                    scored.append((conf, sim, hit, cand))
+                live.append((sim, entry, cand))
         if stale:
             self.replica.forget_stale(q.ns, stale)
-        scored.sort(key=lambda t: (-t[0], -t[1]))
-        for _conf, _sim, hit, cand in scored:
-            if self._validate(q.query, hit):
-                self._touch_winner(q.ns, cand.key, now)
-                return self._finish_hit(hit, q.started)
-            tally.validator = True
-        return self._miss(
-            q.ns,
-            tally.reason(),
-            q.started,
-            similarity=tally.best_similarity,
-            embedding=q.vec,
-            layer="semantic",
-        )
+        live.sort(key=lambda t: -t[0])
+        return live
+
+    def _serve(self, hit: Hit, cand: Candidate, now: float, q: _Query) -> Hit:
+        self._touch_winner(q.ns, cand.key, now)
+        return self._finish_hit(hit, q.started)
 
     def _score(self, q: _Query, entry: Entry, key: str, sim: float, tally: _Tally) -> float | None:
         """A candidate's confidence if it passes the floor, the judge and the feedback

@@ -1,0 +1,119 @@
+"""What the judge adds to a semantic lookup, at 100k entries (issue 9 target: <= 0.3 ms p50).
+
+One SQLite-backed SemanticCache holds N entries (default 100,000). The stored questions of
+the labeled pairs (benchmarks/data/judge, train + dev) are among them; the rest are filler
+questions. Lookups ask the pairs' *asked* questions with a vector near their stored
+question's (cosine ~0.98), so the judge runs on real question pairs -- paraphrases and
+look-alikes alike -- while the index search, store reads and bookkeeping are the same with
+and without it. The same lookups run with ``judge=None`` and ``judge="default"``; the
+difference of the p50s is the judge's cost.
+
+    python benchmarks/judge_overhead.py            # N = 100,000
+    python benchmarks/judge_overhead.py --quick    # N = 5,000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nearcache import FunctionEmbedder, SemanticCache
+
+DIM = 384
+DATA = Path(__file__).parent / "data" / "judge"
+
+
+def pairs() -> list[tuple[str, str]]:
+    out = []
+    for split in ("train", "dev"):
+        for line in (DATA / f"{split}.jsonl").read_text("utf-8").splitlines():
+            row = json.loads(line)
+            if row["label"] in ("hit", "trap"):
+                out.append((row["stored"], row["asked"]))
+    return out
+
+
+def lowrank(n: int, seed: int, rank: int = 64) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    basis = rng.standard_normal((rank, DIM)).astype(np.float32)
+    x = rng.standard_normal((n, rank)).astype(np.float32) @ basis
+    x += 0.4 * rng.standard_normal((n, DIM)).astype(np.float32)
+    out: np.ndarray = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
+
+
+def unused(texts: list[str]) -> Any:
+    raise AssertionError("every call passes its embedding")
+
+
+def run(n: int, queries: int, judge: Any, workdir: Path) -> dict[str, float]:
+    data = pairs()
+    stored = list(dict.fromkeys(s for s, _ in data))
+    fillers = [f"filler question number {i} about topic {i % 997}" for i in range(n - len(stored))]
+    texts = stored + fillers
+    vecs = lowrank(len(texts), 1)
+    cache = SemanticCache(
+        workdir / f"j-{judge}.db",
+        FunctionEmbedder(unused, DIM, "bench"),
+        judge=judge,
+        similarity_threshold=0.5,
+        multi_process_mode="single",
+    )
+    for start in range(0, len(texts), 20_000):
+        end = start + 20_000
+        cache.put_many(
+            texts[start:end], ["answer"] * len(texts[start:end]), embeddings=vecs[start:end]
+        )
+    row = {t: i for i, t in enumerate(stored)}
+    rng = np.random.default_rng(2)
+    asks = [data[i] for i in rng.integers(0, len(data), queries)]
+    near = []
+    for s, _ in asks:
+        v = vecs[row[s]] + 0.012 * rng.standard_normal(DIM).astype(np.float32)
+        near.append(v / np.linalg.norm(v))
+    for (_, a), v in list(zip(asks, near))[:200]:  # warm up
+        cache.lookup(a, embedding=v)
+    times = []
+    hits = 0
+    for (_, a), v in zip(asks, near):
+        t = time.perf_counter()
+        res = cache.lookup(a, embedding=v)
+        times.append(time.perf_counter() - t)
+        hits += bool(res)
+    cache.close()
+    ts = np.array(times) * 1e6
+    return {"p50_us": float(np.median(ts)), "p99_us": float(np.percentile(ts, 99)), "hits": hits}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("-n", type=int, default=100_000)
+    ap.add_argument("--queries", type=int, default=3000)
+    args = ap.parse_args()
+    n = 5000 if args.quick else args.n
+    queries = 500 if args.quick else args.queries
+    workdir = Path(tempfile.mkdtemp(prefix="judge-overhead-"))
+    try:
+        plain = run(n, queries, None, workdir)
+        judged = run(n, queries, "default", workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    added = judged["p50_us"] - plain["p50_us"]
+    print(f"semantic lookups at N={n:,}, {queries:,} queries (SQLite store, exact/auto index)")
+    print(f"  judge=None      p50 {plain['p50_us']:8.1f} us  p99 {plain['p99_us']:8.1f} us")
+    print(f"  judge='default' p50 {judged['p50_us']:8.1f} us  p99 {judged['p99_us']:8.1f} us")
+    print(
+        f"  the judge adds {added:.1f} us at p50 (target <= 300 us); hits {plain['hits']:.0f} vs {judged['hits']:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
