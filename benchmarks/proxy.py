@@ -180,6 +180,32 @@ async def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, 
     }
 
 
+async def httpx_load(port: int, clients: int, seconds: float) -> dict[str, Any]:
+    """The proxy's own upstream client (httpx, one pooled AsyncClient) against the stub:
+    how much of a miss is the HTTP client itself."""
+    import httpx
+
+    body = json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}).encode()
+    url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    lat: list[float] = []
+    stop = time.perf_counter() + seconds
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200, max_keepalive_connections=200)) as c:
+        async def one() -> None:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                await c.post(url, content=body, headers={"content-type": "application/json"})
+                lat.append(time.perf_counter() - t0)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    lat.sort()
+    return {"clients": clients, "requests": len(lat), "rps": round(len(lat) / elapsed, 1),
+            "p50_ms": round(1000 * lat[len(lat) // 2], 3),
+            "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+            "mean_ms": round(1000 * statistics.fmean(lat), 3), "errors": 0, "cache": {}}
+
+
 def measure(name: str, port: int, make: Any, seconds: float, warm: Any = None) -> dict[str, Any]:
     if warm is not None:
         asyncio.run(load(port, 1, 0.01, warm))
@@ -199,6 +225,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--litellm", default=shutil.which("litellm"), help="LiteLLM proxy executable")
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--no-litellm", action="store_true", help="skip the LiteLLM row")
     args = ap.parse_args()
     seconds = args.seconds or (2.0 if args.quick else 6.0)
     tmp = Path(tempfile.mkdtemp(prefix="nearcache-proxy-bench-"))
@@ -208,10 +235,16 @@ def main() -> None:
 
         def unique(prefix: str) -> Any:
             # Fresh random words every time: no exact and no semantic hit is possible.
-            return lambda i: chat_request(0, f"{prefix} {uuid.uuid4().hex} {uuid.uuid4().hex}?")
+            return lambda i: chat_request(0, prefix + " " + " ".join(uuid.uuid4().hex[j:j + 4] for j in range(0, 32, 4)))
 
         results.append(measure("direct to the stub upstream", up, lambda i: hit, seconds))
         results.append(measure("direct, unique requests", up, unique("direct"), seconds))
+        row: dict[str, Any] = {"name": "httpx client alone to the stub"}
+        row["seq"] = asyncio.run(httpx_load(up, 1, seconds / 2))
+        row["c32"] = asyncio.run(httpx_load(up, 32, seconds))
+        print(f"{row['name']:<42} 1 client: p50 {row['seq']['p50_ms']:7.3f} ms | 32 clients: "
+              f"{row['c32']['rps']:8.1f} req/s p50 {row['c32']['p50_ms']:7.2f} ms", flush=True)
+        results.append(row)
         stores = [("sqlite", f"sqlite:///{tmp / 'p.db'}")]
         redis = None if args.quick else shutil.which("redis-server")
         with contextlib.ExitStack() as stack:
@@ -235,14 +268,14 @@ def main() -> None:
                     if store_name == "sqlite" and workers == 1:
                         with nearcache_proxy(up, store + "-exact", 1, semantic=False) as p:
                             results.append(measure("nearcache sqlite w1 miss (exact-only)", p, unique("ex"), seconds))
-            if args.litellm and not args.quick:
+            if args.litellm and not args.quick and not args.no_litellm:
                 try:
                     with litellm_proxy(args.litellm, up, tmp) as p:
                         results.append(measure("LiteLLM proxy, local cache, hit", p, lambda i: hit, seconds, warm=lambda i: hit))
                         results.append(measure("LiteLLM proxy, miss", p, unique("ll"), seconds))
                 except RuntimeError as exc:
                     print(f"LiteLLM proxy did not start: {exc}")
-            elif not args.quick:
+            elif not args.quick and not args.no_litellm:
                 print("LiteLLM is not installed: no peer row (pip install 'litellm[proxy]')")
     by = {r["name"]: r for r in results}
     base = by["direct to the stub upstream"]

@@ -147,8 +147,7 @@ class _Miss:
     async def _put(self, data: bytes, body: dict[str, Any]) -> bool:
         """Store a complete answer; False on a store outage."""
         vector = await self.vector if self.vector is not None else None
-        meta = {"model": body.get("model"), "usage": body.get("usage")}
-        return await self.state.put(self.key, data, meta, self.controls, vector)
+        return await self.state.put(self.key, data, _metadata(body), self.controls, vector)
 
     async def plain(self, url: str, headers: list[tuple[str, str]], raw: bytes) -> Response:
         started = time.perf_counter()
@@ -168,10 +167,10 @@ class _Miss:
             state.metrics.upstream_errors.labels(self.route, str(resp.status_code)).inc()
         elif resp.status_code == 200 and self.controls.store:
             body = json_or_none(data)
-            stored = body is None or not self.kind.storable(body) or await self._put(data, body)
-            if not stored:
-                out[CACHE] = "ERROR"
-                state.metrics.store_errors.labels(self.route).inc()
+            if body is not None and self.kind.storable(body):
+                vector = self.vector or _none()
+                self.vector = None
+                state.put_soon(self.key, data, _metadata(body), self.controls, vector)
         if self.vector is not None:
             self.vector.cancel()
         return Response(data, status_code=resp.status_code, headers=out)
@@ -231,3 +230,12 @@ class _Miss:
         data = orjson.dumps(body)
         if not await self._put(data, body):
             self.state.metrics.store_errors.labels(self.route).inc()
+
+
+def _metadata(body: dict[str, Any]) -> dict[str, Any]:
+    """What a hit needs without parsing the stored body: model and usage (for metrics)."""
+    return {"model": body.get("model"), "usage": body.get("usage")}
+
+
+async def _none() -> None:
+    return None

@@ -10,7 +10,7 @@ import asyncio
 import inspect
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,8 @@ def _exact_only_embedder() -> FunctionEmbedder:
 
 
 _MODES = {True: "shared", False: "single", None: "auto"}
+#: Longest a lookup waits for the writes in flight in its scope.
+_WRITE_WAIT = 5.0
 
 
 class ProxyState:
@@ -74,6 +76,12 @@ class ProxyState:
         self._unit: npt.NDArray[np.float32] | None = None
         #: Longer last messages are keyed exactly (the cache refuses them as queries).
         self.max_query_bytes = int(config.semantic_options.get("max_query_bytes", 32768))
+        #: Answers sent to their caller but still being written: a request arriving
+        #: meanwhile (often the same caller's next one) is served from here, and a
+        #: semantic lookup in the same scope waits for the writes to finish.
+        self._pending: dict[tuple[Any, ...], tuple[Hit, asyncio.Future[None]]] = {}
+        self._writing: dict[tuple[Any, ...], set[asyncio.Future[None]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def _semantic_kwargs(self) -> dict[str, Any]:
         c = self.config
@@ -94,6 +102,8 @@ class ProxyState:
         return kwargs
 
     async def aclose(self) -> None:
+        if self._tasks:  # answers already sent but not yet written
+            await asyncio.wait(list(self._tasks), timeout=_WRITE_WAIT)
         await self.client.aclose()
         await asyncio.to_thread(self._close_caches)
 
@@ -143,9 +153,26 @@ class ProxyState:
 
     async def lookup(self, key: RequestKey, controls: Controls) -> Hit | Miss:
         """Look ``key`` up; an entry older than ``max-age`` is a miss (reason ``max_age``)."""
+        scope = _scope_key(key, controls.namespace)
+        pending = self._pending.get(_slot(scope, key.query))
+        result: Hit | Miss | None = None if pending is None else pending[0]
+        if result is None:
+            writes = self._writing.get(scope)
+            if writes:
+                await asyncio.wait(list(writes), timeout=_WRITE_WAIT)
+            result = await self._lookup_store(key, controls)
+        if (
+            isinstance(result, Hit)
+            and controls.max_age is not None
+            and time.time() - result.created_at > controls.max_age
+        ):
+            return Miss("max_age", controls.namespace, result.similarity, result.embedding)
+        return result
+
+    async def _lookup_store(self, key: RequestKey, controls: Controls) -> Hit | Miss:
         vec = None if key.semantic else await self.unit_vector()
         try:
-            result = await asyncio.to_thread(
+            return await asyncio.to_thread(
                 self.semantic.lookup,
                 key.query,
                 embedding=vec,
@@ -155,13 +182,56 @@ class ProxyState:
         except NearcacheError as exc:  # e.g. a query over the byte cap: just not cached
             log.warning("lookup failed, forwarding: %s", exc)
             return Miss("error", controls.namespace)
-        if (
-            isinstance(result, Hit)
-            and controls.max_age is not None
-            and time.time() - result.created_at > controls.max_age
-        ):
-            return Miss("max_age", controls.namespace, result.similarity, result.embedding)
-        return result
+
+    def put_soon(
+        self,
+        key: RequestKey,
+        body: bytes,
+        metadata: dict[str, Any],
+        controls: Controls,
+        embedding: Awaitable[Any],
+    ) -> None:
+        """Write an answer in the background (the caller does not wait for the store).
+
+        Until it is written the answer is served from memory to an identical request, and
+        a lookup in the same scope waits for the write, so nobody misses what was just
+        answered.
+        """
+        scope = _scope_key(key, controls.namespace)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._writing.setdefault(scope, set()).add(done)
+        hit = Hit(
+            response=body,
+            layer="exact",
+            similarity=1.0,
+            confidence=1.0,
+            matched_query=key.query,
+            namespace=controls.namespace,
+            metadata=metadata,
+            created_at=time.time(),
+            expires_at=None,
+        )
+        slot = _slot(scope, key.query)
+        self._pending[slot] = (hit, done)
+
+        async def write() -> None:
+            try:
+                vector = await embedding
+                if not await self.put(key, body, metadata, controls, vector):
+                    self.metrics.store_errors.labels(key.context["route"]).inc()
+            finally:
+                done.set_result(None)
+                writes = self._writing.get(scope)
+                if writes is not None:
+                    writes.discard(done)
+                    if not writes:
+                        del self._writing[scope]
+                if self._pending.get(slot, (None, None))[1] is done:
+                    del self._pending[slot]
+
+        task = asyncio.create_task(write())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def put(
         self,
@@ -221,6 +291,14 @@ class ProxyState:
             return True
         except StoreUnavailableError:
             return False
+
+
+def _slot(scope: tuple[Any, ...], query: str) -> tuple[Any, ...]:
+    return (*scope, query)
+
+
+def _scope_key(key: RequestKey, namespace: str) -> tuple[Any, ...]:
+    return (namespace, *sorted(key.context.items()))
 
 
 def _open_store(store: Any) -> tuple[Store, bool]:
