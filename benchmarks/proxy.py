@@ -242,7 +242,7 @@ def main() -> None:
         row: dict[str, Any] = {"name": "httpx client alone to the stub"}
         row["seq"] = asyncio.run(httpx_load(up, 1, seconds / 2))
         row["c32"] = asyncio.run(httpx_load(up, 32, seconds))
-        print(f"{row['name']:<42} 1 client: p50 {row['seq']['p50_ms']:7.3f} ms | 32 clients: "
+        print(f"{row['name']:<42} 1 client: p50 {row['seq']['p50_ms']:7.3f} ms p99 {row['seq']['p99_ms']:7.3f} ms | 32 clients: "
               f"{row['c32']['rps']:8.1f} req/s p50 {row['c32']['p50_ms']:7.2f} ms", flush=True)
         results.append(row)
         stores = [("sqlite", f"sqlite:///{tmp / 'p.db'}")]
