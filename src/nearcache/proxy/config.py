@@ -37,7 +37,7 @@ class ProxyConfig:
             offline default model on first use. Ignored when ``semantic`` is False.
         semantic: False keeps only the exact layer (no embedder is ever called).
         similarity_threshold: lowest similarity accepted as a semantic hit.
-        judge: passed to ``SemanticCache(judge=...)`` when the semantic cache has a judge.
+        judge: the semantic cache's judge (``"default"``, None or a ``Judge``).
         default_ttl: seconds an answer lives (None: until evicted); ``X-Nearcache-Ttl``
             overrides it per request.
         max_entries: LRU limit of the semantic cache.
