@@ -16,7 +16,6 @@ lower its recall; raise ``threads`` to build big indexes faster.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +33,6 @@ _DTYPES = {"float32": "f32", "float16": "f16", "int8": "i8"}
 
 
 def _usearch() -> Any:
-    # usearch's extension carries its own static libstdc++; importing onnxruntime (the
-    # default embedder's runtime, linked to the system libstdc++) *after* it segfaults the
-    # process (usearch 2.26.6, onnxruntime 1.32.0, Debian 12). Load onnxruntime first
-    # when it is installed; the other order is safe.
-    with contextlib.suppress(ImportError):
-        import onnxruntime  # noqa: F401
     try:
         from usearch.index import Index
     except ImportError:
