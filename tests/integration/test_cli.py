@@ -7,74 +7,23 @@ fast; ``test_real_default_model_end_to_end`` runs the shipped default model.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-TOPICS = {
-    "eviction.md": "least recently used eviction drops the entry unused for the longest time",
-    "ttl.md": "time to live makes cached entries expire after a number of seconds",
-    "sharding.md": "consistent hashing spreads keys over cache servers on a ring",
-    "stampede.md": "request coalescing lets one caller recompute a missing key",
-    "vectors.md": "embedding vectors are stored as float32 bytes keyed by content hash",
-}
-
-
-def _paragraphs(topic: str, n: int) -> str:
-    return "\n\n".join(
-        f"Paragraph {i} of this note. {topic}. Detail number {i * 7} explains it again "
-        f"in other words so the chunk has some length: {topic}."
-        for i in range(n)
-    )
+from cli_support import TOPICS, assert_one_line_error, make_corpus, nc, nc_json
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    for name, topic in TOPICS.items():
-        (root / name).write_text(f"# {name}\n\n{_paragraphs(topic, 12)}\n", encoding="utf-8")
-    return root
+    return make_corpus(tmp_path / "corpus")
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"
-
-
-def nc(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Any:
-    full_env = {**os.environ, "NEARCACHE_MODEL": "hash-test", **(env or {})}
-    full_env.pop("NEARCACHE_STORE", None)
-    if env and "NEARCACHE_STORE" in env:
-        full_env["NEARCACHE_STORE"] = env["NEARCACHE_STORE"]
-    return subprocess.run(
-        [sys.executable, "-m", "nearcache", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=300,
-    )
-
-
-def nc_json(*args: str, **kwargs: Any) -> Any:
-    proc = nc(*args, "--json", **kwargs)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
-
-
-def assert_one_line_error(proc: Any, *needles: str) -> None:
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("nearcache: error: "), lines[0]
-    assert "Traceback" not in proc.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 # --------------------------------------------------------------------------- embed
@@ -314,8 +263,14 @@ def test_real_default_model_end_to_end(tmp_path: Path, store: str) -> None:
     first = nc_json("embed", str(root), "--store", store, env=env)
     assert first["namespace"] == "onnx.all-MiniLM-L6-v2-int8.dense"
     assert first["embedded"] == first["unique_chunks"] == 3
+    assert first["model_loaded"] and first["model_load_s"] > 0
+    assert first["throughput_chunks_per_s"] > 0
     again = nc_json("embed", str(root), "--store", store, env=env)
     assert again["embedded"] == 0 and again["cache_hits"] == 3
+    # Nothing to embed: the model is not loaded, and no throughput is made up.
+    assert again["model_loaded"] is False and again["model_load_s"] == 0
+    assert again["throughput_chunks_per_s"] is None
+    assert again["time_saved_s"] > 0
     out = nc_json("search", "how do I make cached items expire?", "--store", store, env=env)
     assert Path(out["results"][0]["path"]).name == "expiry.md"
     assert Path(out["results"][-1]["path"]).name == "gardening.md"

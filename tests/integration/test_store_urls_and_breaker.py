@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nearcache.errors import StoreUnavailableError
+from nearcache.errors import InvalidInputError, StoreUnavailableError
 from nearcache.stores.breaker import CircuitBreaker
 from nearcache.stores.memory import MemoryStore
 from nearcache.stores.sqlite import SQLiteStore
@@ -54,7 +54,6 @@ def test_parse(url: str, kind: str, target: str, options: dict[str, object]) -> 
         "sqlite:///",
         "redis://",
         "dynamodb://",
-        "dynamodb://t?colour=red",
         "memory://?max_bytes=lots",
     ],
 )
@@ -63,6 +62,51 @@ def test_bad_urls_name_the_supported_schemes(url: str) -> None:
         parse_store_url(url)
     for scheme in ("memory://", "sqlite:///", "redis://", "postgresql://", "dynamodb://"):
         assert scheme in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("dynamodb://t?colour=red", ["create_table", "endpoint_url", "region"]),
+        ("sqlite:///x.db?timeut=2", ["synchronous", "timeout"]),
+        ("memory://?max_byte=10", ["max_bytes"]),
+    ],
+)
+def test_an_unknown_parameter_lists_the_valid_ones(url: str, valid: list[str]) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        parse_store_url(url)
+    message = str(info.value)
+    assert "unknown parameter" in message and "supported schemes" not in message
+    for name in valid:
+        assert name in message
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("rediss//127.0.0.1:6379/0", "rediss://127.0.0.1:6379/0"),
+        ("redis:/localhost:6379", "redis://localhost:6379"),
+        ("redis:localhost", "redis://localhost"),
+        ("localhost:6379", "redis://localhost:6379"),
+        ("127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+        ("postgresql//u@h/db", "postgresql://u@h/db"),
+        ("sqlite//cache.db", "sqlite:///cache.db"),
+        ("reddis://h:6379", "redis://"),
+    ],
+)
+def test_a_mistyped_url_is_refused_with_the_scheme_it_meant(
+    typo: str, meant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidInputError) as info:
+        open_store(typo)
+    assert meant in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # no database file was created
+
+
+@pytest.mark.parametrize("path", ["redis/cache.db", "notes:2024.db", "C:\\cache.db", "a.db"])
+def test_plain_paths_stay_sqlite_files(path: str) -> None:
+    assert parse_store_url(path) == ("sqlite", path, {})
 
 
 def test_open_store_builds_local_stores(tmp_path: Path) -> None:

@@ -7,10 +7,12 @@ exit status; ``--debug`` adds the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,7 +35,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"debug": False}
+_state = {"debug": False, "verbose": False}
 
 StoreOpt = Annotated[
     str | None,
@@ -91,6 +93,7 @@ def _main(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    _state["verbose"] = verbose
     # By default only the final one-line error is shown: the library's warnings (a store
     # going away, a corrupt entry treated as a miss) explain it with --verbose/--debug.
     logging.basicConfig(
@@ -99,12 +102,24 @@ def _main(
     )
 
 
-def _load_model(model: str | None) -> tuple[Any, float]:
+def _load_model(model: str | None, *, lazy: bool = False) -> tuple[Any, float]:
+    """The ``--model`` embedder and its load time (``lazy``: the default model only
+    loads when something has to be embedded; its load time is then 0 here)."""
     from .models import resolve_embedder
 
     started = time.perf_counter()
-    embedder = resolve_embedder(model)
+    embedder = resolve_embedder(model, lazy=lazy)
     return embedder, time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C ends the command with one line saying what was kept, and status 130."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        sys.stderr.write(f"nearcache: {exc or 'interrupted'}\n")
+        raise typer.Exit(130) from None
 
 
 # --------------------------------------------------------------------------- embed
@@ -133,11 +148,13 @@ def embed(
     ] = False,
     as_json: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list the files that were skipped.")
+    ] = False,
 ) -> None:
     """Chunk the text and code files under PATHS and embed every chunk through the cache.
 
-    Honours .gitignore, skips binary and oversized files, and only embeds chunks the
-    store has never seen: a second run over unchanged files embeds nothing.
+    Honours .gitignore, skips binary and oversized files, embeds only chunks never seen.
     """
     from .corpus import embed_paths
     from .render import embed_progress, render_embed_summary
@@ -147,10 +164,16 @@ def embed(
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist")
-    embedder, load_s = _load_model(model)
+    embedder, load_s = _load_model(model, lazy=True)
     st = open_store_for_command(store)
     try:
-        with embed_progress(enabled=not (as_json or quiet)) as (on_total, progress):
+        with (
+            _interruptible(),
+            embed_progress(enabled=not (as_json or quiet)) as (
+                on_total,
+                progress,
+            ),
+        ):
             summary = embed_paths(
                 paths,
                 store=st,
@@ -170,7 +193,7 @@ def embed(
 
         print_json(summary.as_dict())
     else:
-        render_embed_summary(summary)
+        render_embed_summary(summary, list_skipped=verbose or _state["verbose"])
 
 
 @app.command()
@@ -185,8 +208,8 @@ def search(
     from .corpus import search as run_search
     from .render import render_search
 
-    embedder, _ = _load_model(model)
-    st = open_store_for_command(store)
+    embedder, _ = _load_model(model, lazy=True)
+    st = open_store_for_command(store, must_exist=True)
     try:
         matches, counts = run_search(query, store=st, embedder=embedder, k=k)
     finally:
@@ -209,7 +232,7 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Entries, bytes and hit rate per namespace."""
     from . import ops, render
 
-    with ops.opened(store) as st:
+    with ops.opened(store, must_exist=True) as st:
         data = ops.stats(st)
     render.emit(data, as_json, render.render_stats)
 
@@ -227,7 +250,7 @@ def inspect(
     """Namespaces, dimensions, dtypes, embedder fingerprints and the oldest items."""
     from . import ops, render
 
-    with ops.opened(store) as st:
+    with ops.opened(store, must_exist=True) as st:
         data = ops.inspect(st, namespace=namespace, limit=limit, model=model)
     render.emit(data, as_json, render.render_inspect)
 
@@ -239,7 +262,7 @@ def vacuum(
     """Remove expired entries now (and compact the semantic index)."""
     from . import ops, render
 
-    with ops.opened(store) as st:
+    with ops.opened(store, must_exist=True) as st:
         data = ops.vacuum(st, model=model)
     render.emit(data, as_json, render.render_counts)
 
@@ -251,43 +274,45 @@ def compact(
     """Reclaim tombstoned rows of the semantic index."""
     from . import ops, render
 
-    with ops.opened(store) as st:
+    with ops.opened(store, must_exist=True) as st:
         data = ops.compact(st, model=model)
     render.emit(data, as_json, render.render_counts)
 
 
 @app.command("export")
 def export_(
-    dest: Annotated[Path, typer.Argument(help="Checkpoint file to write (.tar.gz).")],
+    dest: Annotated[Path, typer.Argument(help="Archive file to write (.tar.gz).")],
     store: StoreOpt = None,
-    model: ModelOpt = None,
+    model: SemanticModelOpt = None,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite DEST.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write a checkpoint of the semantic cache (manifest, fingerprint, checksums)."""
-    from . import ops, render
+    """Write the store's embedding and semantic caches to one archive (.tar.gz)."""
+    from . import archive, ops, render
 
-    embedder, _ = _load_model(model)
-    with ops.opened(store) as st:
-        data = ops.export_checkpoint(st, dest, embedder)
-    render.emit(data, as_json, render.render_counts)
+    archive.check_destination(dest, force=force)
+    embedder, _ = _load_model(model, lazy=True)
+    with ops.opened(store, must_exist=True) as st:
+        data = archive.export_store(st, dest, embedder, force=force)
+    render.emit(data, as_json, render.render_archive)
 
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(help="Checkpoint file to restore (.tar.gz).")],
+    source: Annotated[Path, typer.Argument(help="Archive file to restore (.tar.gz).")],
     store: StoreOpt = None,
-    model: ModelOpt = None,
+    model: SemanticModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Restore a checkpoint into the store (refuses another embedder or dimension)."""
-    from . import ops, render
+    """Restore an archive into the store (checks embedders, dimensions and checksums)."""
+    from . import ops, render, restore
 
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist")
-    embedder, _ = _load_model(model)
+    embedder, _ = _load_model(model, lazy=True)
     with ops.opened(store) as st:
-        data = ops.import_checkpoint(st, source, embedder)
-    render.emit(data, as_json, render.render_counts)
+        data = restore.import_archive(st, source, embedder)
+    render.emit(data, as_json, render.render_archive)
 
 
 @app.command()
@@ -312,6 +337,8 @@ def bench(
     from . import bench as bench_mod
     from . import render
 
+    if peers:
+        bench_mod.check_peers()
     embedder = _load_model(model)[0] if model else None
     with bench_mod.opened_for_bench(store) as st:
         results = bench_mod.run(st, n=n, dim=dim, repeat=repeat, embedder=embedder, peers=peers)
@@ -352,10 +379,10 @@ def calibrate(
 app.command("serve")(serve_command)
 
 
-def open_store_for_command(url: str | None) -> Any:
+def open_store_for_command(url: str | None, *, must_exist: bool = False) -> Any:
     from .common import open_cli_store
 
-    return open_cli_store(url)
+    return open_cli_store(url, must_exist=must_exist)
 
 
 # --------------------------------------------------------------------------- runner
@@ -390,12 +417,39 @@ def _framework_exceptions() -> tuple[tuple[type[BaseException], ...], ...]:
     return tuple(exits), tuple(aborts), tuple(usage)
 
 
+def _command() -> Any:
+    """The app's click command, with flags shown without a value type.
+
+    Typer's rich help prints ``<bool>`` after every flag, as if it took a value; an
+    empty metavar hides it (the help option is made on demand, so it is patched as it
+    is made).
+    """
+    command = typer.main.get_command(app)
+    todo = [command]
+    while todo:
+        cmd = todo.pop()
+        todo.extend(getattr(cmd, "commands", {}).values())
+        for param in cmd.params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        make_help = cmd.get_help_option
+
+        def help_option(ctx: Any, make_help: Any = make_help) -> Any:
+            option = make_help(ctx)
+            if option is not None and option.metavar is None:
+                option.metavar = ""
+            return option
+
+        cmd.get_help_option = help_option  # type: ignore[method-assign]
+    return command
+
+
 def run(argv: list[str]) -> int:
     """Run the app on ``argv``; return the exit status (errors: one line, status 1)."""
     exits, aborts, usage = _framework_exceptions()
     debug = "--debug" in argv
     try:
-        result = app(args=argv, prog_name="nearcache", standalone_mode=False)
+        result = _command().main(args=argv, prog_name="nearcache", standalone_mode=False)
     except exits as exc:
         return int(getattr(exc, "exit_code", 0))
     except aborts:

@@ -31,10 +31,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..embedding.cache import EmbeddingCache
+from ..errors import MissingExtraError
 from ..stores.protocol import Store
 from .common import open_cli_store
 
-__all__ = ["FORMAT", "merge_results", "opened_for_bench", "run"]
+__all__ = ["FORMAT", "PEERS", "check_peers", "merge_results", "opened_for_bench", "run"]
 
 FORMAT = 1
 
@@ -46,6 +47,35 @@ def opened_for_bench(url: str | None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+#: The peers ``--peers`` times, by the module that must import (all in ``[bench]``).
+PEERS = {"langchain_classic": "langchain-classic", "diskcache": "diskcache"}
+
+
+def check_peers() -> None:
+    """Refuse ``--peers`` when no peer is installed; name the missing ones otherwise.
+
+    Raises:
+        MissingExtraError: neither peer can be imported.
+    """
+    import importlib
+
+    missing = []
+    for module, package in PEERS.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    if len(missing) == len(PEERS):
+        raise MissingExtraError("bench", " and ".join(missing), "bench --peers")
+    if missing:
+        from .common import err_console
+
+        err_console().print(
+            f"note: {', '.join(missing)} not installed, so not timed; "
+            "install the peers with: pip install 'nearcache[bench]'"
+        )
 
 
 def _machine() -> dict[str, Any]:

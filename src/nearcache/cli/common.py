@@ -42,18 +42,33 @@ def default_store_url() -> str:
     return f"sqlite:///{path}"
 
 
-def open_cli_store(url: str | None) -> Store:
+def open_cli_store(url: str | None, *, must_exist: bool = False) -> Store:
     """Open ``url`` (or the default store). A bare path means a SQLite file.
 
-    Opening is followed by one read, so an unreachable server fails here, with one
-    clear error, rather than halfway through a job.
+    ``must_exist`` (commands that only read): a SQLite file that does not exist, or a
+    DynamoDB table that does not, is an error and nothing is created. Opening is
+    followed by one read, so an unreachable server fails here, with one clear error,
+    rather than halfway through a job.
+
+    Raises:
+        InvalidInputError: a malformed or mistyped URL, or (``must_exist``) no store.
     """
-    from ..stores.url import open_store
+    from ..errors import InvalidInputError
+    from ..stores.url import open_store, parse_store_url
 
     url = url or default_store_url()
+    kind, target, _ = parse_store_url(url)  # refuses a mistyped URL before the prefix
     if "://" not in url:
         url = f"sqlite:///{url}"
-    store = open_store(url)
+    overrides: dict[str, Any] = {}
+    if must_exist and kind == "sqlite" and not Path(target).exists():
+        raise InvalidInputError(
+            f"no store at {target} (nothing was created): check --store, or run "
+            "`nearcache embed PATH` to create one"
+        )
+    if must_exist and kind == "dynamodb":
+        overrides["create_table"] = False
+    store = open_store(url, **overrides)
     try:
         store.get_meta("hash_algorithm")
     except BaseException:

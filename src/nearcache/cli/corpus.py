@@ -95,7 +95,13 @@ def _cost_per_text(store: Store, namespace: str) -> float | None:
 
 @dataclass
 class EmbedSummary:
-    """What one ``nearcache embed`` run did (``as_dict()`` is the ``--json`` output)."""
+    """What one ``nearcache embed`` run did (``as_dict()`` is the ``--json`` output).
+
+    Every distinct chunk is a cache hit, embedded by this run, or ``embedded_elsewhere``:
+    found in the store after another process (sharing the store) embedded it.
+    ``throughput_chunks_per_s`` is chunks embedded by this run per second of the run
+    (None when it embedded nothing); ``model_loaded`` is false when nothing needed it.
+    """
 
     store: str
     model: str
@@ -105,14 +111,17 @@ class EmbedSummary:
     removed_files: int = 0
     ignored: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    skipped_files: list[dict[str, str]] = field(default_factory=list)
     chunks: int = 0
     unique_chunks: int = 0
     cache_hits: int = 0
     embedded: int = 0
+    embedded_elsewhere: int = 0
     elapsed_s: float = 0.0
+    model_loaded: bool = True
     model_load_s: float = 0.0
     embed_s: float = 0.0
-    throughput_chunks_per_s: float = 0.0
+    throughput_chunks_per_s: float | None = None
     seconds_per_embedding: float | None = None
     time_saved_s: float | None = None
 
@@ -120,6 +129,15 @@ class EmbedSummary:
         out = asdict(self)
         out["skipped_total"] = sum(self.skipped.values())
         return out
+
+
+class EmbedInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``embed``: ``kept`` vectors this run stored stay in the cache, so a
+    rerun only embeds the rest."""
+
+    def __init__(self, kept: int) -> None:
+        super().__init__(f"interrupted: {kept:,} vectors kept; rerun to resume")
+        self.kept = kept
 
 
 def _pack_file(namespace: str, key: str, payload: dict[str, Any]) -> bytes:
@@ -162,23 +180,56 @@ def embed_paths(
     Args:
         paths: files and folders to walk (see :func:`nearcache.cli.files.walk`).
         store: where vectors and file records go.
-        embedder: any ``Embedder``.
+        embedder: any ``Embedder``; one with a boolean ``loaded`` attribute and
+            ``load_seconds`` (:class:`~nearcache.cli.models.LazyEmbedder`) is only loaded
+            if something is left to embed.
         chunk_size / overlap: see :func:`nearcache.cli.chunking.chunk_text`.
         max_file_bytes: larger files are skipped.
         gitignore: honour ``.gitignore`` files.
+        model_load_s: time already spent loading ``embedder`` (part of the elapsed time).
         on_total: called once with the number of distinct chunks, before embedding.
         progress: called with ``(done, total)`` distinct chunks as embedding proceeds.
 
     Raises:
         FileNotFoundError: a path does not exist.
+        EmbedInterrupted: Ctrl-C; says how many vectors this run stored.
     """
     started = time.perf_counter()
     cache = EmbeddingCache(store)
     cached = CachedEmbedder(embedder, cache, batch_size=256)
-    ns = cached.namespace
-    summary = EmbedSummary(store=store.url, model=str(embedder.fingerprint), namespace=ns)
-    summary.model_load_s = model_load_s
+    summary = EmbedSummary(
+        store=store.url, model=str(embedder.fingerprint), namespace=cached.namespace
+    )
+    try:
+        records, roots, texts = _collect(
+            paths, cache, summary, chunk_size, overlap, max_file_bytes, gitignore
+        )
+        if on_total is not None:
+            on_total(len(texts))
+        for i in range(0, len(texts), STEP):
+            cached.embed(texts[i : i + STEP])
+            if progress is not None:
+                progress(min(i + STEP, len(texts)), len(texts))
+        _write_records(store, corpus_namespace(cached.namespace), records, roots, summary)
+    except KeyboardInterrupt:
+        raise EmbedInterrupted(cached.stats().embedded) from None
+    _account(store, cached, embedder, summary, model_load_s)
+    summary.elapsed_s = time.perf_counter() - started + model_load_s
+    if summary.embedded:
+        summary.throughput_chunks_per_s = summary.embedded / summary.elapsed_s
+    return summary
 
+
+def _collect(
+    paths: Sequence[str | Path],
+    cache: EmbeddingCache,
+    summary: EmbedSummary,
+    chunk_size: int,
+    overlap: int,
+    max_file_bytes: int,
+    gitignore: bool,
+) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
+    """Walk, read and chunk: (file records, walked roots, distinct chunk texts)."""
     files: dict[Path, None] = {}
     roots: list[str] = []
     for p in paths:
@@ -188,9 +239,12 @@ def embed_paths(
         files.update(dict.fromkeys(found.files))
 
     skipped: Counter[str] = Counter()
+    named: list[tuple[Path, str]] = []
     records: dict[str, dict[str, Any]] = {}
     first_text: dict[str, str] = {}
-    for path, text in iter_texts(list(files), max_bytes=max_file_bytes, skipped=skipped):
+    for path, text in iter_texts(
+        list(files), max_bytes=max_file_bytes, skipped=skipped, named=named
+    ):
         chunks = chunk_text(text, chunk_size, overlap)
         keys = cache.keys_for([c.text for c in chunks])
         for key, chunk in zip(keys, chunks):
@@ -210,36 +264,41 @@ def embed_paths(
         }
     summary.files = len(records)
     summary.skipped = dict(sorted(skipped.items()))
+    summary.skipped_files = [{"path": str(p), "reason": r} for p, r in named]
     summary.unique_chunks = len(first_text)
+    return records, roots, list(first_text.values())
 
-    texts = list(first_text.values())
-    if on_total is not None:
-        on_total(len(texts))
-    for i in range(0, len(texts), STEP):
-        cached.embed(texts[i : i + STEP])
-        if progress is not None:
-            progress(min(i + STEP, len(texts)), len(texts))
+
+def _account(
+    store: Store,
+    cached: CachedEmbedder,
+    embedder: Any,
+    summary: EmbedSummary,
+    model_load_s: float,
+) -> None:
+    """Fill the summary's counts and costs from the cached embedder's stats."""
+    ns = cached.namespace
     stats = cached.stats()
     summary.cache_hits = stats.hits
     summary.embedded = stats.embedded
+    summary.embedded_elsewhere = max(0, summary.unique_chunks - stats.hits - stats.embedded)
     summary.embed_s = stats.embed_seconds
-
-    _write_records(store, corpus_namespace(ns), records, roots, summary)
-
+    summary.model_load_s = model_load_s
+    loaded = getattr(embedder, "loaded", None)
+    if isinstance(loaded, bool):  # loaded on demand, inside the first embed call
+        summary.model_loaded = loaded
+        summary.model_load_s = float(getattr(embedder, "load_seconds", 0.0))
+        summary.embed_s = max(0.0, stats.embed_seconds - summary.model_load_s)
     cost: float | None
     if stats.embedded:
-        cost = stats.embed_seconds / stats.embedded
+        cost = summary.embed_s / stats.embedded
         store.set_meta(_meta_key("cost", ns), repr(cost))
     else:
         cost = _cost_per_text(store, ns)
     _add_counters(store, ns, hits=stats.hits, misses=stats.embedded, runs=1)
     summary.seconds_per_embedding = cost
-    summary.time_saved_s = None if cost is None else stats.hits * cost
-    summary.elapsed_s = time.perf_counter() - started + model_load_s
-    summary.throughput_chunks_per_s = (
-        summary.unique_chunks / summary.elapsed_s if summary.elapsed_s > 0 else 0.0
-    )
-    return summary
+    saved = stats.hits + summary.embedded_elsewhere
+    summary.time_saved_s = None if cost is None else saved * cost
 
 
 def _write_records(
@@ -276,6 +335,27 @@ def _write_records(
     if stale:
         store.delete_many(KV_TABLE, namespace, stale)
     summary.removed_files = len(stale)
+
+
+def _nothing_embedded(store: Store, namespace: str) -> str:
+    """Why a search found nothing: no ``embed`` run, or one with another ``--model``."""
+    from .models import model_option
+
+    prefix = corpus_namespace("")
+    others = sorted(
+        ns[len(prefix) :]
+        for ns in store.namespaces(KV_TABLE)
+        if ns.startswith(prefix) and ns != corpus_namespace(namespace)
+    )
+    if not others:
+        return (
+            f"no chunks embedded with {namespace} in {store.url}; run `nearcache embed PATH` first"
+        )
+    options = " or ".join(f"--model {model_option(ns)}" for ns in others)
+    return (
+        f"no chunks embedded with {namespace} in {store.url}, which holds chunks embedded "
+        f"with {', '.join(others)}: search with {options} (or embed with this model first)"
+    )
 
 
 @dataclass(frozen=True)
@@ -322,9 +402,7 @@ def search(
             for key, start, end, snippet in rec.get("chunks", []):
                 entries.append((str(rec["path"]), int(start), int(end), str(snippet), str(key)))
     if not entries:
-        raise InvalidInputError(
-            f"no chunks embedded with {ns} in {store.url}; run `nearcache embed PATH` first"
-        )
+        raise InvalidInputError(_nothing_embedded(store, ns))
     cached = CachedEmbedder(embedder, cache, namespace=ns)
     qvec = np.asarray(cached.embed([query]), dtype=np.float32)[0]
     keys = list(dict.fromkeys(e[4] for e in entries))

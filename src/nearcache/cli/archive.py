@@ -1,0 +1,272 @@
+"""``nearcache export`` / ``import``: one archive for everything a store caches.
+
+Archive layout (``FORMAT`` 1), a gzip-compressed tar::
+
+    manifest.json             first member: kind, format, hash algorithm, what it holds
+                              (embedding namespaces with their fingerprints and counts,
+                              file records, the semantic cache's counts), size + SHA-256
+                              of each member
+    records-00000.msgpack     msgpack arrays of [table, namespace, key, expires_at, record]:
+                              embedding vectors, and the file records ``nearcache embed``
+                              keeps so that ``search`` works on the restored store
+    semantic.tar.gz           the semantic cache's own checkpoint (``SemanticCache.dumps``),
+                              present when the store holds semantic entries
+
+Embedding records are the store's values (checksummed envelopes naming their namespace
+and key): the import verifies each one and writes it back through ``EmbeddingCache``,
+so nothing is re-embedded and the namespace metadata stays right. ``import`` also takes
+a bare semantic-cache checkpoint (what ``export`` wrote before it covered embeddings).
+
+Writing happens in a hidden work folder beside the destination, named after the process
+(``.NAME.nearcache-export-PID``), which is renamed into place at the end; an export that
+was killed leaves only that folder, and the next export into the same folder removes the
+ones whose process is gone. Reading it back: :mod:`nearcache.cli.restore`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import msgpack
+
+from ..embedding.cache import EmbeddingCache
+from ..errors import DimensionMismatchError, FingerprintMismatchError, InvalidInputError
+from ..keys import HASH_ALGORITHM
+from ..stores.protocol import Store
+from .corpus import KV_TABLE, corpus_namespace
+from .ops import semantic_module
+
+__all__ = [
+    "FORMAT",
+    "KIND",
+    "MEMBER",
+    "PER_MEMBER",
+    "SEMANTIC_MEMBER",
+    "TABLE",
+    "TABLES",
+    "check_destination",
+    "export_store",
+    "sweep",
+]
+
+FORMAT = 1
+KIND = "nearcache.export"
+TABLE = "embedding"
+#: The tables exported: vectors, and the file records ``nearcache embed`` keeps for
+#: ``search`` (``kv`` namespaces named ``nearcache.corpus:...``).
+TABLES = (TABLE, KV_TABLE)
+FILES_PREFIX = corpus_namespace("")
+PER_MEMBER = 10_000
+SEMANTIC_MEMBER = "semantic.tar.gz"
+MEMBER = re.compile(r"manifest\.json|records-\d{5}\.msgpack|semantic\.tar\.gz")
+_WORK = re.compile(r"\..+\.nearcache-export-(\d+)")
+_OLD_TMP = re.compile(r"\..+\.tmp-(\d+)-[0-9a-f]+")
+
+#: Work folders of the library's own checkpoint writer in the temp folder carry no pid:
+#: ones untouched this long are leftovers of a killed export.
+OLD_TEMP_AGE = 24 * 3600.0
+
+
+# --------------------------------------------------------------------------- destination
+
+
+def check_destination(dest: Path, *, force: bool) -> None:
+    """Refuse a destination that exists (unless ``force``) or whose parent is a file."""
+    for parent in dest.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InvalidInputError(f"cannot write {dest}: {parent} is not a folder")
+            break
+    if dest.is_dir():
+        raise InvalidInputError(f"cannot write {dest}: it is a folder")
+    if dest.exists() and not force:
+        raise InvalidInputError(f"{dest} exists; pass --force to overwrite it")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def sweep(folder: Path, *, now: float | None = None) -> list[str]:
+    """Remove leftovers of killed exports: work folders and partial files beside the
+    destination whose process is gone, and the checkpoint writer's temp folders that
+    nothing touched for ``OLD_TEMP_AGE`` seconds. Returns what was removed."""
+    removed: list[str] = []
+    candidates: list[Path] = []
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            found = _WORK.fullmatch(path.name) or _OLD_TMP.fullmatch(path.name)
+            if found and int(found.group(1)) != os.getpid() and not _alive(int(found.group(1))):
+                candidates.append(path)
+    now = time.time() if now is None else now
+    with contextlib.suppress(OSError):
+        for path in Path(tempfile.gettempdir()).glob("nearcache-export-*"):
+            if path.is_dir() and now - path.stat().st_mtime > OLD_TEMP_AGE:
+                candidates.append(path)
+    for path in candidates:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        if not path.exists():
+            removed.append(str(path))
+    return removed
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dict[str, Any]:
+    """Write the store's embedding cache and semantic cache to ``dest``.
+
+    Raises:
+        InvalidInputError: ``dest`` exists (without ``force``) or cannot be a file.
+        FingerprintMismatchError: the semantic entries were made with another embedder.
+    """
+    dest = Path(dest)
+    check_destination(dest, force=force)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    swept = sweep(dest.parent)
+    work = dest.parent / f".{dest.name}.nearcache-export-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(mode=0o700)
+    try:
+        members: dict[str, dict[str, Any]] = {}
+        embedding, files = _dump_records(store, work, members)
+        semantic = _dump_semantic(store, embedder, work, members)
+        manifest = {
+            "format": FORMAT,
+            "kind": KIND,
+            "created_at": time.time(),
+            "hash_algorithm": HASH_ALGORITHM,
+            "embedding": embedding,
+            "files": files,
+            "semantic": semantic,
+            "members": members,
+        }
+        partial = work / "archive.partial"
+        _write_tar(partial, manifest, work)
+        os.replace(partial, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "store": store.url,
+        "checkpoint": str(dest),
+        "bytes": dest.stat().st_size,
+        "embedding": embedding,
+        "files": files,
+        "semantic": semantic,
+        "swept": swept,
+    }
+
+
+def _member(work: Path, name: str, data: bytes, members: dict[str, dict[str, Any]]) -> None:
+    (work / name).write_bytes(data)
+    members[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _dump_records(
+    store: Store, work: Path, members: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Embedding vectors and ``embed``'s file records as members; their manifest parts."""
+    cache = EmbeddingCache(store)
+    now = time.time()
+    parts: dict[str, dict[str, Any]] = {t: {"entries": 0, "namespaces": {}} for t in TABLES}
+    rows: list[list[Any]] = []
+
+    def flush() -> None:
+        name = f"records-{len(members):05d}.msgpack"
+        _member(work, name, msgpack.packb(rows, use_bin_type=True), members)
+        rows.clear()
+
+    for table in TABLES:
+        for ns in sorted(store.namespaces(table)):
+            if table == KV_TABLE and not ns.startswith(FILES_PREFIX):
+                continue
+            count = 0
+            for batch in store.scan(table, ns):
+                for item in batch:
+                    if item.expires_at is None or item.expires_at > now:
+                        rows.append([table, ns, item.key, item.expires_at, bytes(item.value)])
+                        count += 1
+                if len(rows) >= PER_MEMBER:
+                    flush()
+            if count:
+                info: dict[str, Any] = {"entries": count}
+                if table == TABLE:
+                    info["fingerprints"] = cache.models(ns)[ns]
+                parts[table]["namespaces"][ns] = info
+                parts[table]["entries"] += count
+    if rows:
+        flush()
+    return parts[TABLE], parts[KV_TABLE]
+
+
+def _dump_semantic(
+    store: Store, embedder: Any, work: Path, members: dict[str, dict[str, Any]]
+) -> dict[str, Any] | None:
+    if not store.namespaces("semantic"):
+        return None
+    module = semantic_module("cache")
+    if module is None:  # pragma: no cover - every current tree has the semantic cache
+        return None
+    try:
+        cache = module.SemanticCache(embedder=embedder, store=store)
+    except (FingerprintMismatchError, DimensionMismatchError) as exc:
+        raise type(exc)(f"{exc} (pass the --model its semantic entries were made with)") from None
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(work)  # its scratch folder lives in ours, swept with it
+    try:
+        manifest = cache.dumps(str(work / SEMANTIC_MEMBER))
+    finally:
+        tempfile.tempdir = saved
+        cache.close()
+    data = (work / SEMANTIC_MEMBER).read_bytes()
+    members[SEMANTIC_MEMBER] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    counts = manifest.get("counts", {}) if isinstance(manifest, dict) else {}
+    return {
+        "entries": int(counts.get("entries", 0)),
+        "namespaces": dict(counts.get("namespaces", {})),
+        "fingerprint": manifest.get("fingerprint"),
+        "dim": manifest.get("dim"),
+    }
+
+
+def _write_tar(path: Path, manifest: dict[str, Any], work: Path) -> None:
+    raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    with open(path, "wb") as fh:
+        with (
+            gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=6, mtime=0) as gz,
+            tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar,
+        ):
+            _add(tar, "manifest.json", io.BytesIO(raw), len(raw))
+            for name, info in manifest["members"].items():
+                with open(work / name, "rb") as src:
+                    _add(tar, name, src, int(info["bytes"]))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _add(tar: tarfile.TarFile, name: str, data: BinaryIO, size: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = size, 0o600, 0
+    tar.addfile(info, data)

@@ -1,0 +1,67 @@
+"""Running the CLI through its real entry point (``python -m nearcache``) in tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def nc(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Any:
+    """Run ``nearcache ARGS`` with the ``hash-test`` model unless ``env`` says otherwise."""
+    full_env = {**os.environ, "NEARCACHE_MODEL": "hash-test", **(env or {})}
+    full_env.pop("NEARCACHE_STORE", None)
+    if env and "NEARCACHE_STORE" in env:
+        full_env["NEARCACHE_STORE"] = env["NEARCACHE_STORE"]
+    return subprocess.run(
+        [sys.executable, "-m", "nearcache", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def nc_json(*args: str, **kwargs: Any) -> Any:
+    proc = nc(*args, "--json", **kwargs)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def assert_one_line_error(proc: Any, *needles: str) -> None:
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("nearcache: error: "), lines[0]
+    assert "Traceback" not in proc.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+TOPICS = {
+    "eviction.md": "least recently used eviction drops the entry unused for the longest time",
+    "ttl.md": "time to live makes cached entries expire after a number of seconds",
+    "sharding.md": "consistent hashing spreads keys over cache servers on a ring",
+    "stampede.md": "request coalescing lets one caller recompute a missing key",
+    "vectors.md": "embedding vectors are stored as float32 bytes keyed by content hash",
+}
+
+
+def _paragraphs(topic: str, n: int) -> str:
+    return "\n\n".join(
+        f"Paragraph {i} of this note. {topic}. Detail number {i * 7} explains it again "
+        f"in other words so the chunk has some length: {topic}."
+        for i in range(n)
+    )
+
+
+def make_corpus(root: Path, paragraphs: int = 12) -> Path:
+    """A folder of one Markdown note per topic in ``TOPICS``."""
+    root.mkdir(parents=True)
+    for name, topic in TOPICS.items():
+        (root / name).write_text(f"# {name}\n\n{_paragraphs(topic, paragraphs)}\n", "utf-8")
+    return root
