@@ -239,11 +239,20 @@ def test_bench_peers_without_the_bench_extra_says_what_to_install(store: str) ->
 
     proc = bench("diskcache,langchain_classic")
     assert_one_line_error(proc, "pip install 'nearcache[bench]'", "--peers")
-    proc = bench("diskcache")
+    # One peer installed, the other not: it runs, and says what was left out.
+    from importlib.util import find_spec
+
+    present = [m for m in ("diskcache", "langchain_classic") if find_spec(m) is not None]
+    if not present:
+        return  # the [bench] extra is not installed here: the case above is the real one
+    kept = present[0]
+    hidden = "langchain_classic" if kept == "diskcache" else "diskcache"
+    proc = bench(hidden)
     assert proc.returncode == 0, proc.stderr
-    assert "diskcache not installed" in proc.stderr and "nearcache[bench]" in proc.stderr
+    package = {"diskcache": "diskcache", "langchain_classic": "langchain-classic"}[hidden]
+    assert f"{package} not installed" in proc.stderr and "nearcache[bench]" in proc.stderr
     subjects = {r["subject"] for r in json.loads(proc.stdout)["results"]}
-    assert "diskcache" not in subjects
+    assert not any(package.split("-")[0] in s for s in subjects)
 
 
 # --------------------------------------------------------------------------- export, import
