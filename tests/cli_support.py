@@ -10,9 +10,14 @@ from pathlib import Path
 from typing import Any
 
 
-def nc(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Any:
-    """Run ``nearcache ARGS`` with the ``hash-test`` model unless ``env`` says otherwise."""
-    full_env = {**os.environ, "NEARCACHE_MODEL": "hash-test", **(env or {})}
+def nc(
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    model: str = "hash-test",
+) -> Any:
+    """Run ``nearcache ARGS`` with ``$NEARCACHE_MODEL`` = ``model`` (unless ``env`` sets it)."""
+    full_env = {**os.environ, "NEARCACHE_MODEL": model, **(env or {})}
     full_env.pop("NEARCACHE_STORE", None)
     if env and "NEARCACHE_STORE" in env:
         full_env["NEARCACHE_STORE"] = env["NEARCACHE_STORE"]

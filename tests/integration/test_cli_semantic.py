@@ -4,14 +4,11 @@ cache is installed)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from cli_support import nc, nc_json
 
 try:
     from nearcache.semantic.cache import SemanticCache
@@ -22,24 +19,6 @@ from nearcache.cli.models import HashEmbedder
 from nearcache.stores.sqlite import SQLiteStore
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def nc(*args: str, model: str = "hash-test") -> Any:
-    env = {**os.environ, "NEARCACHE_MODEL": model}
-    env.pop("NEARCACHE_STORE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "nearcache", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
-def nc_json(*args: str, **kwargs: Any) -> Any:
-    proc = nc(*args, "--json", **kwargs)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
 
 
 @pytest.fixture
