@@ -369,3 +369,31 @@ def test_an_empty_cache_round_trips(tmp_path: Path) -> None:
     assert again.stats().entries == 0 and again.check() == []
     again.close()
     cache.close()
+
+
+def test_a_killed_exports_leftovers_are_swept_by_the_next_export(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pid = int(dead.stdout)
+    out = tmp_path / "out"
+    out.mkdir()
+    dest = out / "c.tar.gz"
+    (out / f".c.tar.gz.work-{pid}-0123abcd").mkdir()
+    (out / f".c.tar.gz.work-{pid}-0123abcd" / "entries-00000.msgpack").write_bytes(b"x")
+    (out / f".c.tar.gz.tmp-{pid}-89abcdef").write_bytes(b"partial")
+    (out / f".other.tar.gz.tmp-{pid}-89abcdef").write_bytes(b"not ours")
+    cache = SemanticCache(embedder=TableEmbedder(DIM), judge=None)
+    cache.put("q", "a")
+    cache.dumps(dest)
+    cache.close()
+    assert sorted(p.name for p in out.iterdir()) == [
+        f".other.tar.gz.tmp-{pid}-89abcdef",
+        "c.tar.gz",
+    ]

@@ -233,12 +233,9 @@ def _dump_semantic(
         cache = module.SemanticCache(embedder=embedder, store=store)
     except (FingerprintMismatchError, DimensionMismatchError) as exc:
         raise type(exc)(f"{exc} (pass the --model its semantic entries were made with)") from None
-    saved = tempfile.tempdir
-    tempfile.tempdir = str(work)  # its scratch folder lives in ours, swept with it
-    try:
+    try:  # dumps keeps its scratch folder beside its destination: inside ours
         manifest = cache.dumps(str(work / SEMANTIC_MEMBER))
     finally:
-        tempfile.tempdir = saved
         cache.close()
     data = (work / SEMANTIC_MEMBER).read_bytes()
     members[SEMANTIC_MEMBER] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}

@@ -50,6 +50,7 @@ from ..errors import (
     UnsafeArchiveError,
 )
 from ..keys import HASH_ALGORITHM
+from .persist import pid_alive as _pid_alive
 from .record import Entry, decode_entry
 
 __all__ = ["CHECKPOINT_FORMAT", "Limits", "read_checkpoint", "write_checkpoint"]
@@ -95,8 +96,11 @@ def write_checkpoint(
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="nearcache-export-"))
-    tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    sweep_leftovers(dest)
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    work = dest.parent / f".{dest.name}.work-{tag}"
+    work.mkdir()
+    tmp = dest.parent / f".{dest.name}.tmp-{tag}"
     try:
         members: dict[str, dict[str, Any]] = {}
         counts: dict[str, int] = {}
@@ -145,6 +149,27 @@ def write_checkpoint(
         shutil.rmtree(work, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:work|tmp)-(?P<pid>\d+)-[0-9a-f]{8}$")
+
+
+def sweep_leftovers(dest: Path) -> int:
+    """Remove the scratch folder and partial file of exports to ``dest`` whose process is
+    gone (killed mid-export); return how many were removed."""
+    removed = 0
+    with contextlib.suppress(OSError):
+        for path in dest.parent.iterdir():
+            m = _LEFTOVER.match(path.name)
+            if m is None or m["name"] != dest.name or _pid_alive(int(m["pid"])):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            removed += 1
+    return removed
 
 
 def _add(tar: tarfile.TarFile, name: str, data: BinaryIO, size: int) -> None:

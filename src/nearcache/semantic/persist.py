@@ -64,7 +64,8 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True unless no process ``pid`` exists (a permission error means it exists)."""
     if pid == os.getpid():
         return True
     try:
@@ -152,7 +153,7 @@ class IndexDir:
                 )
             except (OSError, ValueError, IndexError):
                 continue
-            stale = age > _STALE_SECONDS or not _pid_alive(pid)
+            stale = age > _STALE_SECONDS or not pid_alive(pid)
             superseded = name.startswith("gen-") and age > _GRACE_SECONDS and current is not None
             if stale or superseded:
                 if child.is_dir():
