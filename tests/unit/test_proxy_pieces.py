@@ -217,3 +217,25 @@ def test_config_validation() -> None:
         ProxyConfig(upstream="http://x", client_keys=ClientKeys({"k": None}))
     assert ProxyConfig(upstream="http://x/v1/").upstream == "http://x/v1"
     assert is_loopback("127.0.0.2") and is_loopback("::1") and not is_loopback("0.0.0.0")
+
+
+async def test_inflight_serves_exact_and_finds_near_writes() -> None:
+    import asyncio
+
+    import numpy as np
+
+    from nearcache.proxy.inflight import InFlight
+    from nearcache.semantic.types import Hit
+
+    flights = InFlight()
+    scope = ("ns", ("route", "chat"))
+    hit = Hit("body", "exact", 1.0, 1.0, "q", "ns", None, 0.0, None)
+    vector: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    write = flights.add(scope, "q", hit, vector)
+    assert flights.exact(scope, "q") is hit and flights.exact(scope, "other") is None
+    vector.set_result(np.array([1.0, 0.0], np.float32))
+    writes = flights.writes(scope)
+    assert await InFlight.near(writes, np.array([0.99, 0.1]), 0.9, 1.0) == [write.done]
+    assert await InFlight.near(writes, np.array([0.0, 1.0]), 0.9, 1.0) == []
+    flights.finish(scope, "q", write)
+    assert write.done.done() and flights.exact(scope, "q") is None and not flights.writes(scope)

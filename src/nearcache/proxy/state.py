@@ -25,6 +25,7 @@ from ..stores.protocol import Store
 from .config import ProxyConfig
 from .controls import Controls
 from .http import ProxyHTTPError, bearer_token, credentials, new_client
+from .inflight import InFlight, Write
 from .keys import RequestKey, make_hit_id, tenant_of, upstream_id
 from .metrics import ProxyMetrics
 
@@ -76,11 +77,7 @@ class ProxyState:
         self._unit: npt.NDArray[np.float32] | None = None
         #: Longer last messages are keyed exactly (the cache refuses them as queries).
         self.max_query_bytes = int(config.semantic_options.get("max_query_bytes", 32768))
-        #: Answers sent to their caller but still being written: a request arriving
-        #: meanwhile (often the same caller's next one) is served from here, and a
-        #: semantic lookup in the same scope waits for the writes to finish.
-        self._pending: dict[tuple[Any, ...], tuple[Hit, asyncio.Future[None]]] = {}
-        self._writing: dict[tuple[Any, ...], set[asyncio.Future[None]]] = {}
+        self.inflight = InFlight()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _semantic_kwargs(self) -> dict[str, Any]:
@@ -154,13 +151,12 @@ class ProxyState:
     async def lookup(self, key: RequestKey, controls: Controls) -> Hit | Miss:
         """Look ``key`` up; an entry older than ``max-age`` is a miss (reason ``max_age``)."""
         scope = _scope_key(key, controls.namespace)
-        pending = self._pending.get(_slot(scope, key.query))
-        result: Hit | Miss | None = None if pending is None else pending[0]
+        result: Hit | Miss | None = self.inflight.exact(scope, key.query)
         if result is None:
-            writes = self._writing.get(scope)
-            if writes:
-                await asyncio.wait(list(writes), timeout=_WRITE_WAIT)
             result = await self._lookup_store(key, controls)
+            writes = self.inflight.writes(scope) if key.semantic else []
+            if isinstance(result, Miss) and writes:
+                result = await self._after_writes(key, controls, writes, result)
         if (
             isinstance(result, Hit)
             and controls.max_age is not None
@@ -168,6 +164,23 @@ class ProxyState:
         ):
             return Miss("max_age", controls.namespace, result.similarity, result.embedding)
         return result
+
+    async def _after_writes(
+        self, key: RequestKey, controls: Controls, writes: list[Write], miss: Miss
+    ) -> Hit | Miss:
+        """A miss while answers of the same scope are being written: if one of them is
+        close to this question, wait for its write and look again."""
+        if miss.reason in ("store_error", "error", "too_large"):
+            return miss
+        if miss.embedding is None:  # the scope was empty: the writes are its first entries
+            vector = await self.embed_query(key, miss)
+            miss = Miss(miss.reason, miss.namespace, miss.similarity, vector)
+        floor = self.config.similarity_threshold
+        waits = await self.inflight.near(writes, miss.embedding, floor, _WRITE_WAIT)
+        if not waits:
+            return miss
+        await asyncio.wait(waits, timeout=_WRITE_WAIT)
+        return await self._lookup_store(key, controls)
 
     async def _lookup_store(self, key: RequestKey, controls: Controls) -> Hit | Miss:
         vec = None if key.semantic else await self.unit_vector()
@@ -191,15 +204,12 @@ class ProxyState:
         controls: Controls,
         embedding: Awaitable[Any],
     ) -> None:
-        """Write an answer in the background (the caller does not wait for the store).
+        """Write an answer in the background: the caller does not wait for the store.
 
-        Until it is written the answer is served from memory to an identical request, and
-        a lookup in the same scope waits for the write, so nobody misses what was just
-        answered.
+        Until it is written, an identical request is answered from memory and a close
+        question in the same scope waits for it (see :mod:`nearcache.proxy.inflight`).
         """
         scope = _scope_key(key, controls.namespace)
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._writing.setdefault(scope, set()).add(done)
         hit = Hit(
             response=body,
             layer="exact",
@@ -211,25 +221,17 @@ class ProxyState:
             created_at=time.time(),
             expires_at=None,
         )
-        slot = _slot(scope, key.query)
-        self._pending[slot] = (hit, done)
+        vector = asyncio.ensure_future(embedding)
+        write = self.inflight.add(scope, key.query, hit, vector)
 
-        async def write() -> None:
+        async def run() -> None:
             try:
-                vector = await embedding
-                if not await self.put(key, body, metadata, controls, vector):
+                if not await self.put(key, body, metadata, controls, await vector):
                     self.metrics.store_errors.labels(key.context["route"]).inc()
             finally:
-                done.set_result(None)
-                writes = self._writing.get(scope)
-                if writes is not None:
-                    writes.discard(done)
-                    if not writes:
-                        del self._writing[scope]
-                if self._pending.get(slot, (None, None))[1] is done:
-                    del self._pending[slot]
+                self.inflight.finish(scope, key.query, write)
 
-        task = asyncio.create_task(write())
+        task = asyncio.create_task(run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -291,10 +293,6 @@ class ProxyState:
             return True
         except StoreUnavailableError:
             return False
-
-
-def _slot(scope: tuple[Any, ...], query: str) -> tuple[Any, ...]:
-    return (*scope, query)
 
 
 def _scope_key(key: RequestKey, namespace: str) -> tuple[Any, ...]:
