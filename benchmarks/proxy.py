@@ -234,6 +234,26 @@ def measure(name: str, port: int, make: Any, seconds: float, warm: Any = None) -
     return out
 
 
+def miss_rounds(rounds: int, seconds: float, tmp: Path) -> None:
+    """Alternate direct and proxied sequential misses (fresh random words), with the
+    minimal client and with httpx, so both see the same machine load; print the median
+    of the per-round p50s and the added latency."""
+    p50: dict[str, list[float]] = {}
+    with upstream() as up, nearcache_proxy(up, f"sqlite:///{tmp / 'm.db'}", 1, semantic=True) as p:
+        for _ in range(rounds):
+            for name, port in (("direct", up), ("proxy", p)):
+                raw = asyncio.run(load(port, 1, seconds / 2, lambda i: chat_request(0, random_words())))
+                p50.setdefault(f"minimal client, {name}", []).append(raw["p50_ms"])
+                hx = asyncio.run(httpx_load(port, 1, seconds / 2, unique=True))
+                p50.setdefault(f"httpx client, {name}", []).append(hx["p50_ms"])
+    med = {k: statistics.median(v) for k, v in p50.items()}
+    for k, v in p50.items():
+        print(f"{k:<28} median p50 {med[k]:7.3f} ms  (rounds: {', '.join(f'{x:.2f}' for x in v)})")
+    for client in ("minimal client", "httpx client"):
+        print(f"a miss through nearcache adds {med[client + ', proxy'] - med[client + ', direct']:+.3f} ms p50 "
+              f"({client}, SQLite, 1 worker, semantic layer on)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="2 s per scenario, SQLite only, no peer")
@@ -241,9 +261,14 @@ def main() -> None:
     ap.add_argument("--litellm", default=shutil.which("litellm"), help="LiteLLM proxy executable")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--no-litellm", action="store_true", help="skip the LiteLLM row")
+    ap.add_argument("--miss-rounds", type=int, default=0,
+                    help="only the added miss latency: N alternating rounds, direct vs proxy")
     args = ap.parse_args()
     seconds = args.seconds or (2.0 if args.quick else 6.0)
     tmp = Path(tempfile.mkdtemp(prefix="nearcache-proxy-bench-"))
+    if args.miss_rounds:
+        miss_rounds(args.miss_rounds, seconds, tmp)
+        return
     results: list[dict[str, Any]] = []
     with upstream() as up:
         hit = chat_request(0, "What is the capital of France?")
