@@ -15,6 +15,7 @@ one sequential client (the latency a single caller sees) and with 32 concurrent 
 
     python benchmarks/proxy.py            # 6 s per scenario
     python benchmarks/proxy.py --quick    # 2 s per scenario, no Redis, no peer
+    python benchmarks/proxy.py --miss-rounds 6 --seconds 3   # only the added miss latency
 """
 
 from __future__ import annotations
