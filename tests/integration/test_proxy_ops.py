@@ -60,6 +60,11 @@ def test_store_outage_forwards_upstream(upstream: Upstream, make_redis: Any) -> 
         assert during.parse().choices[0].message.content.startswith("Answer to")
         fresh = ask(c, "A new question during the outage?")
         assert fresh.headers["x-nearcache-cache"] == "ERROR"
+        image: Any = [
+            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}
+        ]
+        exact_only = c.chat.completions.with_raw_response.create(model="gpt-test", messages=image)
+        assert exact_only.headers["x-nearcache-cache"] == "ERROR"
         emb = c.embeddings.with_raw_response.create(model="emb", input=["x", "y"])
         assert emb.headers["x-nearcache-cache"] == "ERROR"
         assert len(emb.parse().data) == 2
@@ -205,3 +210,18 @@ def test_paraphrase_hit_with_the_default_model(upstream: Upstream) -> None:
         other = ask(c, "How do I sort a dictionary by value in Python?")
         assert other.headers["x-nearcache-cache"] == "MISS"
     assert upstream.count(CHAT) == 2
+
+
+def test_restart_keeps_exact_only_answers(upstream: Upstream, tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'exact.db'}"
+    image = [{"type": "image_url", "image_url": {"url": "https://example.invalid/cat.png"}}]
+    messages: Any = [{"role": "user", "content": image}]
+    for expected in ("MISS", "HIT-EXACT"):
+        with running_proxy(upstream, store=store) as url:
+            r = client(url).chat.completions.with_raw_response.create(
+                model="gpt-test", messages=messages
+            )
+            assert r.headers["x-nearcache-cache"] == expected
+    ref = parse_hit_id(r.headers["x-nearcache-hit-id"])
+    assert ref is not None and ref.namespace == "nearcache-proxy-exact/default"
+    assert upstream.count(CHAT) == 1

@@ -12,7 +12,8 @@ layer compares its embedding. Fields that only change the transport (``stream``,
 
 A request whose last message is not plain user text (a tool result, an image, an
 assistant prefill), or any request when the semantic layer is off, gets the whole
-request as its partition and a digest as its query: only the identical request hits.
+request as its partition and a digest as its query: only the identical request hits,
+and the answer is kept in a key/value cache under :func:`exact_key` (no vector, no index).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "chat_key",
     "completion_key",
     "embedding_namespace",
+    "exact_key",
     "exact_only_key",
     "make_hit_id",
     "parse_hit_id",
@@ -181,6 +183,11 @@ def completion_key(
         if found is not None:
             return found
     return exact_only_key("completions", upstream, tenant, request)
+
+
+def exact_key(key: RequestKey) -> str:
+    """The key/value-cache key of an exact-only request: a digest of query and context."""
+    return _hex(b"exact", key.query.encode("utf-8", "surrogatepass"), canonical_json(key.context))
 
 
 def upstream_id(upstream: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Mapping
 from typing import Any
@@ -19,6 +20,7 @@ import numpy.typing as npt
 from ..embedders.protocol import FunctionEmbedder
 from ..embedding.cache import EmbeddingCache
 from ..errors import NearcacheError, StoreUnavailableError
+from ..kv.cache import Cache
 from ..semantic.cache import SemanticCache
 from ..semantic.types import Hit, Miss
 from ..stores.protocol import Store
@@ -26,7 +28,7 @@ from .config import ProxyConfig
 from .controls import Controls
 from .http import ProxyHTTPError, bearer_token, credentials, new_client
 from .inflight import InFlight, Write
-from .keys import RequestKey, make_hit_id, tenant_of, upstream_id
+from .keys import RequestKey, exact_key, make_hit_id, tenant_of, upstream_id
 from .metrics import ProxyMetrics
 
 __all__ = ["ProxyState"]
@@ -35,8 +37,8 @@ log = logging.getLogger("nearcache.proxy")
 
 
 def _exact_only_embedder() -> FunctionEmbedder:
-    """Stands in for a model when the semantic layer is off: never called, since every
-    lookup and put of an exact-only key passes its own vector."""
+    """Stands in for a model when the semantic layer is off: never called, since
+    exact-only answers live in key/value caches."""
 
     def embed(texts: Any) -> npt.NDArray[np.float32]:
         out = np.zeros((len(texts), 8), np.float32)
@@ -47,6 +49,8 @@ def _exact_only_embedder() -> FunctionEmbedder:
 
 
 _MODES = {True: "shared", False: "single", None: "auto"}
+#: Key/value cache names of exact-only answers: ``nearcache-proxy-exact/<namespace>``.
+EXACT_PREFIX = "nearcache-proxy-exact/"
 #: Longest a lookup waits for the writes in flight in its scope.
 _WRITE_WAIT = 5.0
 
@@ -74,10 +78,13 @@ class ProxyState:
             connect_timeout=config.connect_timeout,
             max_connections=config.max_connections,
         )
-        self._unit: npt.NDArray[np.float32] | None = None
         #: Longer last messages are keyed exactly (the cache refuses them as queries).
         self.max_query_bytes = int(config.semantic_options.get("max_query_bytes", 32768))
         self.inflight = InFlight()
+        #: Exact-only answers (the key is the whole request) live in key/value caches,
+        #: one per namespace: they need no vector and no index.
+        self._exact: dict[str, Cache] = {}
+        self._exact_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _semantic_kwargs(self) -> dict[str, Any]:
@@ -105,7 +112,9 @@ class ProxyState:
         await asyncio.to_thread(self._close_caches)
 
     def _close_caches(self) -> None:
-        for closer in (self.semantic.close, self.embeddings.close):
+        closers = [self.semantic.close, self.embeddings.close]
+        closers += [cache.close for cache in self._exact.values()]
+        for closer in closers:
             try:
                 closer()
             except Exception:
@@ -137,16 +146,6 @@ class ProxyState:
         return tenant_of(credentials(headers))
 
     # -- the semantic cache ----------------------------------------------------------
-
-    async def unit_vector(self) -> npt.NDArray[np.float32]:
-        """The fixed vector of exact-only entries (their partition is the whole request,
-        so nothing else can ever share their scope)."""
-        if self._unit is None:
-            dim = await asyncio.to_thread(lambda: int(self.semantic.embedder.dim))
-            unit = np.zeros(dim, np.float32)
-            unit[0] = 1.0
-            self._unit = unit
-        return self._unit
 
     async def lookup(self, key: RequestKey, controls: Controls) -> Hit | Miss:
         """Look ``key`` up; an entry older than ``max-age`` is a miss (reason ``max_age``)."""
@@ -183,18 +182,53 @@ class ProxyState:
         return await self._lookup_store(key, controls)
 
     async def _lookup_store(self, key: RequestKey, controls: Controls) -> Hit | Miss:
-        vec = None if key.semantic else await self.unit_vector()
+        if not key.semantic:
+            return await self._lookup_exact(key, controls.namespace)
         try:
             return await asyncio.to_thread(
                 self.semantic.lookup,
                 key.query,
-                embedding=vec,
                 namespace=controls.namespace,
                 context=key.context,
             )
         except NearcacheError as exc:  # e.g. a query over the byte cap: just not cached
             log.warning("lookup failed, forwarding: %s", exc)
             return Miss("error", controls.namespace)
+
+    def exact_cache(self, namespace: str) -> Cache:
+        """The key/value cache of ``namespace``'s exact-only answers."""
+        cache = self._exact.get(namespace)
+        if cache is None:
+            with self._exact_lock:
+                cache = self._exact.get(namespace)
+                if cache is None:
+                    cache = Cache(
+                        EXACT_PREFIX + namespace,
+                        self.store,
+                        default_ttl=self.config.default_ttl,
+                        max_entries=self.config.max_entries,
+                    )
+                    self._exact[namespace] = cache
+        return cache
+
+    async def _lookup_exact(self, key: RequestKey, namespace: str) -> Hit | Miss:
+        """One key/value read; a miss during a store outage is reason ``store_error``."""
+        value = await asyncio.to_thread(self.exact_cache(namespace).get, exact_key(key))
+        if not isinstance(value, list) or len(value) != 3:
+            reason = "not_found" if await self.store_ok() else "store_error"
+            return Miss(reason, namespace)
+        created, body, metadata = value
+        return Hit(
+            response=body,
+            layer="exact",
+            similarity=1.0,
+            confidence=1.0,
+            matched_query=key.query,
+            namespace=namespace,
+            metadata=metadata,
+            created_at=float(created),
+            expires_at=None,
+        )
 
     def put_soon(
         self,
@@ -244,9 +278,12 @@ class ProxyState:
         embedding: Any,
     ) -> bool:
         """Store an answer; False when the store is unreachable (never raises)."""
-        if not key.semantic:
-            embedding = await self.unit_vector()
         try:
+            if not key.semantic:
+                cache = self.exact_cache(controls.namespace)
+                value = [time.time(), body, metadata]
+                await asyncio.to_thread(cache.set, exact_key(key), value, controls.ttl)
+                return True
             await asyncio.to_thread(
                 self.semantic.put,
                 key.query,
@@ -266,8 +303,10 @@ class ProxyState:
 
     def hit_id(self, hit: Hit, key: RequestKey, tenant: str) -> str:
         """``X-Nearcache-Hit-Id`` of a hit (see :func:`~nearcache.proxy.keys.make_hit_id`)."""
+        if not key.semantic:  # a key/value entry: its cache name and key digest
+            return make_hit_id(EXACT_PREFIX + hit.namespace, exact_key(key), tenant)
         entry = getattr(hit, "key", None)
-        if not entry:
+        if not entry:  # served from memory while being written: the key it will have
             from ..semantic.record import entry_key, scope_of
 
             entry = entry_key(scope_of(key.context), hit.matched_query)
