@@ -131,9 +131,11 @@ def test_hit_id_names_the_entry_and_the_tenant(proxy: str, upstream: Upstream) -
     assert ref is not None and ref.namespace == "default" and len(ref.key) == 64
     assert ref.served_to(tenant_of(["authorization=Bearer sk-owner"]))
     assert not ref.served_to(tenant_of(["authorization=Bearer sk-thief"]))
-    # A semantic hit names the entry it matched: the same id.
-    assert semantic.headers["x-nearcache-hit-id"] == hit.headers["x-nearcache-hit-id"]
-    assert parse_hit_id("1.bad") is None and parse_hit_id("2.a.b.c") is None
+    # A semantic hit names the entry it matched (and says it was semantic, at its score).
+    sref = parse_hit_id(semantic.headers["x-nearcache-hit-id"])
+    assert sref is not None and sref.key == ref.key and sref.namespace == ref.namespace
+    assert (ref.kind, sref.kind) == ("exact", "semantic") and 0.0 < sref.score <= 1.0
+    assert parse_hit_id("1.bad") is None and parse_hit_id("2.a.b.c.d") is None
 
 
 def test_client_keys_and_upstream_key(upstream: Upstream, tmp_path: Path) -> None:
@@ -225,3 +227,40 @@ def test_restart_keeps_exact_only_answers(upstream: Upstream, tmp_path: Path) ->
     ref = parse_hit_id(r.headers["x-nearcache-hit-id"])
     assert ref is not None and ref.namespace == "nearcache-proxy-exact/default"
     assert upstream.count(CHAT) == 1
+
+
+def test_feedback_marks_hits_wrong_for_the_tenant_that_was_served(
+    proxy: str, upstream: Upstream
+) -> None:
+    base = proxy.removesuffix("/v1")
+    c = client(proxy, "sk-owner")
+    ask(c, "Which entry?")
+    exact = ask(c, "Which entry?")
+    semantic = ask(c, "which entry")
+    assert semantic.headers["x-nearcache-cache"] == "HIT-SEMANTIC"
+    owner = {"authorization": "Bearer sk-owner"}
+
+    def report(hit_id: str, correct: Any, headers: dict[str, str] = owner) -> httpx.Response:
+        body = {"hit_id": hit_id, "correct": correct}
+        return httpx.post(base + "/nearcache/feedback", json=body, headers=headers)
+
+    sid = semantic.headers["x-nearcache-hit-id"]
+    # Another tenant cannot report the owner's hit (the same answer as an unknown id).
+    assert report(sid, False, {"authorization": "Bearer sk-thief"}).status_code == 404
+    assert report("1.not.a.hit.id", False).status_code == 404
+    assert report(sid, "no").status_code == 400
+    assert httpx.post(base + "/nearcache/feedback", content=b"{", headers=owner).status_code == 400
+    calls = upstream.count(CHAT)
+    r = report(sid, False)
+    assert r.status_code == 200 and r.json()["action"] == "entry_floor_raised"
+    # The look-alike is refused from now on; the stored question itself still hits.
+    again = ask(c, "which entry")
+    assert again.headers["x-nearcache-cache"] == "MISS" and upstream.count(CHAT) == calls + 1
+    assert ask(c, "Which entry?").headers["x-nearcache-cache"] == "HIT-EXACT"
+    # A wrong exact answer is deleted: that entry never answers again (the answer
+    # stored for "which entry" meanwhile may still serve it semantically).
+    r = report(exact.headers["x-nearcache-hit-id"], False)
+    assert r.status_code == 200 and r.json()["action"] == "deleted"
+    assert ask(c, "Which entry?").headers["x-nearcache-cache"] != "HIT-EXACT"
+    text = httpx.get(base + "/metrics").text
+    assert 'nearcache_proxy_feedback_total{kind="semantic",verdict="wrong"} 1.0' in text

@@ -26,6 +26,7 @@ from starlette.routing import Route
 from .completions import handle_completion
 from .config import ProxyConfig
 from .embeddings import handle_embeddings
+from .feedback import handle_feedback
 from .http import (
     ProxyHTTPError,
     error_response,
@@ -73,6 +74,9 @@ def create_app(config: ProxyConfig) -> Starlette:
         body = {"status": "ok", "store": "ok" if ok else "unavailable"}
         return Response(orjson.dumps(body), media_type="application/json")
 
+    async def feedback(request: Request) -> Response:
+        return await handle_feedback(request, state())
+
     async def passthrough(request: Request) -> Response:
         return await _passthrough(request, state())
 
@@ -92,6 +96,7 @@ def create_app(config: ProxyConfig) -> Starlette:
         Route("/v1/embeddings", embeddings, methods=["POST"]),
         Route("/metrics", metrics, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/nearcache/feedback", feedback, methods=["POST"]),
         Route("/{path:path}", passthrough, methods=_METHODS),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import math
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,7 @@ import orjson
 from ..keys import digest_bytes, encode_parts
 
 __all__ = [
+    "HIT_KINDS",
     "HitRef",
     "RequestKey",
     "canonical_json",
@@ -226,24 +229,38 @@ def embedding_namespace(
 # -- hit ids ------------------------------------------------------------------------------
 
 
+#: What kind of entry a hit id names: a semantic-cache entry served by its exact layer or
+#: by its semantic layer, or a key/value entry (an exact-only answer).
+HIT_KINDS = {"exact": b"e", "semantic": b"s", "kv": b"k"}
+_KIND_NAMES = {v: k for k, v in HIT_KINDS.items()}
+
+
 @dataclass(frozen=True)
 class HitRef:
-    """What an ``X-Nearcache-Hit-Id`` names: the semantic cache entry ``key`` (the store
-    key of the matched query inside its context scope) in ``namespace``, and a tag that
-    binds the id to the tenant that was served the hit."""
+    """What an ``X-Nearcache-Hit-Id`` names: the entry ``key`` in ``namespace`` (for a
+    semantic-cache entry the store key of the matched query inside its context scope),
+    how it was served (``kind``: exact, semantic or kv) and at which ``score`` (the
+    judge's confidence), and a tag that binds all of it to the tenant that was served."""
 
     namespace: str
     key: str
+    kind: str
+    score: float
     tag: bytes
 
     def served_to(self, tenant: str) -> bool:
         """True if the hit was served to ``tenant`` (constant-time comparison)."""
-        return hmac.compare_digest(self.tag, _tag(tenant, self.namespace, self.key))
+        how = _how(self.kind, self.score)
+        return hmac.compare_digest(self.tag, _tag(tenant, self.namespace, self.key, how))
 
 
-def _tag(tenant: str, namespace: str, key: str) -> bytes:
+def _how(kind: str, score: float) -> bytes:
+    return HIT_KINDS[kind] + struct.pack(">f", score)
+
+
+def _tag(tenant: str, namespace: str, key: str, how: bytes) -> bytes:
     return digest_bytes(
-        b"nearcache.proxy.hit\0" + encode_parts(tenant, namespace, key).encode("utf-8")
+        b"nearcache.proxy.hit\0" + encode_parts(tenant, namespace, key, how.hex()).encode()
     )[:12]
 
 
@@ -255,30 +272,38 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def make_hit_id(namespace: str, key: str, tenant: str) -> str:
-    """``1.<namespace>.<key>.<tag>``, each part base64url: URL- and header-safe, about
-    100 characters, independent of the query's length."""
+def make_hit_id(
+    namespace: str, key: str, tenant: str, *, kind: str = "semantic", score: float = 1.0
+) -> str:
+    """``1.<namespace>.<key>.<kind+score>.<tag>``, each part base64url: URL- and
+    header-safe, about 110 characters, independent of the query's length."""
+    how = _how(kind, score)
     return ".".join(
         (
             str(_VERSION),
             _b64(namespace.encode("utf-8")),
             _b64(bytes.fromhex(key)),
-            _b64(_tag(tenant, namespace, key)),
+            _b64(how),
+            _b64(_tag(tenant, namespace, key, how)),
         )
     )
 
 
 def parse_hit_id(hit_id: str) -> HitRef | None:
     """The entry a hit id names, or None if it is not a well-formed id."""
-    parts = hit_id.split(".")
-    if len(parts) != 4 or parts[0] != str(_VERSION):
+    parts = hit_id.split(".") if isinstance(hit_id, str) else []
+    if len(parts) != 5 or parts[0] != str(_VERSION):
         return None
     try:
         namespace = _unb64(parts[1]).decode("utf-8")
         key = _unb64(parts[2]).hex()
-        tag = _unb64(parts[3])
+        how = _unb64(parts[3])
+        tag = _unb64(parts[4])
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
-    if len(key) != 64 or len(tag) != 12:
+    if len(key) != 64 or len(tag) != 12 or len(how) != 5 or how[:1] not in _KIND_NAMES:
         return None
-    return HitRef(namespace, key, tag)
+    (score,) = struct.unpack(">f", how[1:])
+    if not math.isfinite(score):
+        return None
+    return HitRef(namespace, key, _KIND_NAMES[how[:1]], float(score), tag)

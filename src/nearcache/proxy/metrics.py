@@ -87,6 +87,12 @@ class ProxyMetrics:
             ["route", "kind"],
             registry=r,
         )
+        self.feedback = Counter(
+            "nearcache_proxy_feedback",
+            "Hits reported through POST /nearcache/feedback.",
+            ["verdict", "kind"],
+            registry=r,
+        )
         self.cost_saved = Counter(
             "nearcache_proxy_cost_saved_usd",
             "Estimated USD not spent thanks to hits.",

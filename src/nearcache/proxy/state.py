@@ -304,13 +304,14 @@ class ProxyState:
     def hit_id(self, hit: Hit, key: RequestKey, tenant: str) -> str:
         """``X-Nearcache-Hit-Id`` of a hit (see :func:`~nearcache.proxy.keys.make_hit_id`)."""
         if not key.semantic:  # a key/value entry: its cache name and key digest
-            return make_hit_id(EXACT_PREFIX + hit.namespace, exact_key(key), tenant)
+            return make_hit_id(EXACT_PREFIX + hit.namespace, exact_key(key), tenant, kind="kv")
         entry = getattr(hit, "key", None)
         if not entry:  # served from memory while being written: the key it will have
             from ..semantic.record import entry_key, scope_of
 
             entry = entry_key(scope_of(key.context), hit.matched_query)
-        return make_hit_id(hit.namespace, str(entry), tenant)
+        kind = "semantic" if hit.layer == "semantic" else "exact"
+        return make_hit_id(hit.namespace, str(entry), tenant, kind=kind, score=hit.confidence)
 
     async def embed_query(self, key: RequestKey, miss: Hit | Miss | None) -> Any:
         """The query vector for a later put, computed while the upstream works."""
