@@ -1,23 +1,52 @@
 """Pairing the content words of two texts, so a paraphrase is not mistaken for a change.
 
-Two words are counterparts when they share a stem ("deleting"/"deleted"), a synonym
-group ("remove"/"delete", ``data/synonyms.txt``), an alias ("js"/"javascript"), one is a
-misspelling of the other (one edit for words of 4+ letters, two for 8+: "recieve",
-"pyhton"), one abbreviates the other ("config"/"configuration"), or one is the other
-written as two words ("login"/"log in", "dataframe"/"data frame"). What is left on each
-side is what one text says and the other does not: the entity and scope guards and the
-verifier read it.
+Each content word of one text is paired with at most one of the other (a one-to-one
+alignment, which also gives the order guard the positions it compares). Two words are
+counterparts, in this order of preference, when they:
+
+1. share a stem ("deleting"/"deleted");
+2. name the same thing ("js"/"javascript", ``data/names.txt``) or share a synonym group
+   ("remove"/"delete", ``data/synonyms.txt``);
+3. are one word written as two ("login"/"log in", "dataframe"/"data frame");
+4. are an abbreviation and its word ("config"/"configuration") or derivations of one root
+   ("convert"/"conversion");
+5. are a misspelling of one another: one edit (insert, delete, swap two neighbours, or
+   replace a letter in words of 6+ letters) for words of 4+ letters, two for 8+; or a
+   well-known confusion of real words ("loose"/"lose").
+
+Never across digits, never between two different known words (two names, two listed
+opposites, two month names...), and never between listed opposites: "Austria" and
+"Australia", "import" and "export" stay different. A content word may also be a misspelling
+of a function word of the other text ("befor"/"before"): it is then paired with nothing
+but no longer counts as extra. What is left on each side is what one text says and the
+other does not: the entity and scope guards and the verifier read it.
 """
 
 from __future__ import annotations
 
-import itertools
 from functools import lru_cache
 
 from .lexicon import lexicon
-from .tokens import analyze
+from .tokens import CACHE_SIZE, Text, analyze
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
+
+#: Real words often typed for one another; each pair counts as one word.
+CONFUSIONS = frozenset(
+    frozenset(p.split("/"))
+    for p in (
+        "lose/loose",
+        "breath/breathe",
+        "advice/advise",
+        "principal/principle",
+        "complement/compliment",
+        "stationary/stationery",
+        "desert/dessert",
+        "compliant/complaint",
+        "weather/whether",
+        "then/than",
+    )
+)
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -45,9 +74,19 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 
 def similar_spelling(a: str, b: str) -> bool:
-    """Whether ``a`` looks like a misspelling of ``b`` (or the reverse)."""
+    """Whether ``a`` looks like a misspelling of ``b`` (or the reverse): see the module
+    docstring. Words with digits never match; nor do two different known words."""
+    if a == b:
+        return True
+    if frozenset((a, b)) in CONFUSIONS:
+        return True
     n = min(len(a), len(b))
-    if n < 4 or (a[0] != b[0] and a[:2] != b[1::-1]):
+    if n < 4 or not (a.isalpha() and b.isalpha()):
+        return False
+    if a[0] != b[0] and a[:2] != b[1::-1]:
+        return False
+    lex = lexicon()
+    if lex.known(a) and lex.known(b):
         return False
     limit = 2 if n >= 8 else 1
     if n < 6 and len(a) == len(b) and sorted(a) != sorted(b):
@@ -65,45 +104,148 @@ def _shared_root(a: str, b: str) -> bool:
         if x != y:
             break
         n += 1
-    return n >= 5 and n >= 0.7 * short
+    return n >= 5 and n >= 0.75 * short
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    """One word is the other's leading part: "config"/"configuration", "repo"/"repository"."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and long_.startswith(short) and len(short) < len(long_)
+
+
+def _related(x: str, y: str) -> str | None:
+    """How two unpaired content stems are counterparts (see the module docstring)."""
+    lex = lexicon()
+    if lex.opposite(x, y):
+        return None
+    if lex.canonical_name(x) == lex.canonical_name(y):
+        return "alias"
+    if lex.synonyms(x, y):
+        return "synonym"
+    if lex.is_name(x) or lex.is_name(y):
+        return "typo" if similar_spelling(x, y) else None
+    both_known = lex.known(x) and lex.known(y)
+    if not both_known and (_abbreviates(x, y) or _shared_root(x, y)):
+        return "root"
+    if similar_spelling(x, y):
+        return "typo"
+    return None
 
 
 class Alignment:
-    """Content words of each text with no counterpart in the other (``only_a``/``only_b``)."""
+    """The one-to-one pairing of two texts' content words.
 
-    __slots__ = ("matched", "only_a", "only_b")
+    ``pairs`` holds ``(i, j, how)``: term ``i`` of the first text (an index into
+    ``Text.terms``) is paired with term ``j`` of the second; ``only_a``/``only_b`` are the
+    distinct stems left without a counterpart; ``matched`` the distinct paired stems of
+    the first text.
+    """
 
-    def __init__(self, only_a: tuple[str, ...], only_b: tuple[str, ...], matched: int) -> None:
+    __slots__ = ("matched", "only_a", "only_b", "pairs")
+
+    def __init__(
+        self,
+        pairs: tuple[tuple[int, int, str], ...],
+        only_a: tuple[str, ...],
+        only_b: tuple[str, ...],
+        matched: int,
+    ) -> None:
+        self.pairs = pairs
         self.only_a = only_a
         self.only_b = only_b
         self.matched = matched
 
 
-def _counterpart(w: str, others: frozenset[str], joined: frozenset[str]) -> bool:
-    lex = lexicon()
-    if w in others or w in joined:
-        return True
-    cw = lex.canonical_name(w)
-    for o in others:
-        if lex.canonical_name(o) == cw or lex.synonyms(w, o) or lex.opposite(w, o):
-            return not lex.opposite(w, o)
-        if len(w) >= 4 and len(o) >= 4 and (w.startswith(o) or o.startswith(w)):
-            return True
-        if _shared_root(w, o):
-            return True
-        if similar_spelling(w, o):
-            return True
-    return False
+def _exact(ta: Text, tb: Text) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
+    free: dict[str, list[int]] = {}
+    for j, (s, _) in enumerate(tb.terms):
+        free.setdefault(s, []).append(j)
+    pairs: list[tuple[int, int, str]] = []
+    left_a: list[int] = []
+    for i, (s, _) in enumerate(ta.terms):
+        slot = free.get(s)
+        if slot:
+            pairs.append((i, slot.pop(0), "same"))
+        else:
+            left_a.append(i)
+    used = {j for _, j, _ in pairs}
+    return pairs, left_a, [j for j in range(len(tb.terms)) if j not in used]
 
 
-@lru_cache(maxsize=8192)
+def _joined(t: Text, word: str) -> int | None:
+    """The index of the term that starts ``word`` written as two tokens in ``t``."""
+    toks = t.tokens
+    for k in range(len(toks) - 1):
+        if toks[k].low + toks[k + 1].low == word:
+            for n, (_, idx) in enumerate(t.terms):
+                if idx in (k, k + 1):
+                    return n
+            return -1
+    return None
+
+
+def _rest(
+    ta: Text, tb: Text, left_a: list[int], left_b: list[int], pairs: list[tuple[int, int, str]]
+) -> tuple[list[int], list[int]]:
+    """Pair the terms exact stems left over (synonyms, compounds, roots, typos)."""
+    taken_b: set[int] = set()
+    still_a: list[int] = []
+    for i in left_a:
+        x = ta.terms[i][0]
+        found = None
+        for j in left_b:
+            if j not in taken_b:
+                how = _related(x, tb.terms[j][0])
+                if how is not None:
+                    found = (j, how)
+                    break
+        if found is None:
+            k = _joined(tb, ta.tokens[ta.terms[i][1]].low)
+            if k is not None and k >= 0 and k not in taken_b:
+                found = (k, "compound") if k in left_b else None
+        if found is None:
+            still_a.append(i)
+        else:
+            taken_b.add(found[0])
+            pairs.append((i, found[0], found[1]))
+    still_b = []
+    for j in left_b:
+        if j in taken_b:
+            continue
+        k = _joined(ta, tb.tokens[tb.terms[j][1]].low)
+        if k is not None and k >= 0 and k in still_a:
+            still_a.remove(k)
+            pairs.append((k, j, "compound"))
+        else:
+            still_b.append(j)
+    return still_a, still_b
+
+
+def _function_typos(t: Text, other: Text, left: list[int]) -> list[int]:
+    """Drop terms that misspell a function word of the other text ("befor", "evry")."""
+    if not left:
+        return left
+    function = {x.low for x in other.tokens if x.kind == "word"} - set(other.content)
+    return [
+        i
+        for i in left
+        if not any(similar_spelling(t.tokens[t.terms[i][1]].low, w) for w in function)
+    ]
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def align(a: str, b: str) -> Alignment:
     """Pair the content words of ``a`` and ``b`` (see the module docstring)."""
-    ca, cb = analyze(a).content, analyze(b).content
-    sa, sb = frozenset(ca), frozenset(cb)
-    ja = frozenset(x + y for x, y in itertools.pairwise(ca))
-    jb = frozenset(x + y for x, y in itertools.pairwise(cb))
-    only_a = tuple(w for w in dict.fromkeys(ca) if not _counterpart(w, sb, jb))
-    only_b = tuple(w for w in dict.fromkeys(cb) if not _counterpart(w, sa, ja))
-    matched = len(set(ca)) - len(only_a)
-    return Alignment(only_a, only_b, matched)
+    ta, tb = analyze(a), analyze(b)
+    pairs, left_a, left_b = _exact(ta, tb)
+    if left_a or left_b:
+        left_a, left_b = _rest(ta, tb, left_a, left_b, pairs)
+        left_a = _function_typos(ta, tb, left_a)
+        left_b = _function_typos(tb, ta, left_b)
+    seen_a = {ta.terms[i][0] for i, _, _ in pairs}
+    seen_b = {tb.terms[j][0] for _, j, _ in pairs}
+    only_a = tuple(dict.fromkeys(s for s in (ta.terms[i][0] for i in left_a) if s not in seen_a))
+    only_b = tuple(dict.fromkeys(s for s in (tb.terms[j][0] for j in left_b) if s not in seen_b))
+    pairs.sort()
+    matched = len(seen_a)
+    return Alignment(tuple(pairs), only_a, only_b, matched)

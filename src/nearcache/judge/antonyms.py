@@ -18,6 +18,7 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 from __future__ import annotations
 
 from .lexicon import lexicon
+from .order import Exchange, exchange
 from .tokens import STOPWORDS, Text, analyze, stem
 from .types import NEUTRAL, REJECT, GuardResult
 
@@ -77,5 +78,12 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
         return GuardResult(NEUTRAL, "not English: opposites not read")
     found = opposition(a, b)
     if found is not None:
+        found_ex = exchange(a, b)
+        if isinstance(found_ex, Exchange) and (
+            "than" in found_ex.pivot.split() or lexicon().converse(*found)
+        ):
+            return GuardResult(
+                NEUTRAL, f"converse: opposites {found[0]!r} / {found[1]!r} with roles exchanged"
+            )
         return GuardResult(REJECT, f"opposites: {found[0]!r} vs {found[1]!r}")
     return GuardResult(NEUTRAL, "no opposites")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .tokens import STOPWORDS, Text, analyze, stem
+from .tokens import CACHE_SIZE, STOPWORDS, Text, analyze, stem
 
 __all__ = ["focus"]
 
@@ -38,7 +38,7 @@ def _sentences(t: Text) -> list[tuple[str, frozenset[str]]]:
     return out
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def focus(a: str, b: str) -> tuple[str, str]:
     """``(a, b)`` with a context-laden side reduced to the sentence that matches the other."""
     ta, tb = analyze(a), analyze(b)

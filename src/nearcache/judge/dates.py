@@ -1,17 +1,29 @@
 """Guard (``time``): both texts must ask about the same time.
 
 "Will it rain in London tomorrow?" / "Did it rain in London yesterday?", "the 2014 World
-Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard reads years
-(``1500``-``2099``, and ``1000``-``1499`` after "in"/"since"/"of"..., decades ``1990s``/
-``'90s``), months (``January``/``Jan``; "May" only capitalized mid-sentence or beside a day
-number), weekdays, seasons, holidays written as names ("Good Friday"), and relative days
-and periods: today, tonight, tomorrow, yesterday, this/next/last week/month/year/weekend,
-"N days ago". Each becomes a canonical mark ("month:7", "rel:day+1", "year:2014"); the
-pair is rejected when the marks differ, including a time on one side only.
+Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard reads:
+
+* years (``1500``-``2099``, and ``1000``-``1499`` after "in"/"since"/"of"...), decades
+  (``1990s``/``'90s``);
+* dates in words or digits: "July 4", "4th of July", "the fourth of July", "9/11/2001"
+  (month first when it can be), "2024-03-05"; holidays with a fixed date ("Christmas Day"
+  is December 25, "New Year's Day" January 1) and movable ones by name ("Good Friday");
+* months (``January``/``Jan``; "May" and the other months that are also words only when
+  capitalized mid-sentence or beside a day number), weekdays (``Mon`` only capitalized
+  and beside a date or after "on"/"every"/"next"...), seasons after "in"/"this"/"next"...;
+* relative days and periods: today, tonight, tomorrow, yesterday, this/next/last
+  week/month/year/weekend, "N days ago".
+
+Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
+rejected when one side has a mark the other lacks. Misspelled month and weekday names
+count ("decmber", "thurday"). *Weak* marks never reject by themselves but match a strong
+one: a lowercase "march" with no day beside it, and "now"/"currently"/"right now" (the
+present, like "today"). A time written only inside quotes or code on one side ("parse
+'2024-03-05' into a datetime") is an example, not the question's own date: it does not
+reject alone. Numbers read as parts of dates are left out of the numbers guard.
 
 Limits: calendar arithmetic is not done ("next Friday" and a date that falls on it differ;
-"last month" in January is not "December"); the year guard and the numbers guard both read
-years, so a year difference is reported by whichever runs first. English only.
+"last month" in January is not "December"); ``3/4/2024`` is read month first. English only.
 """
 
 from __future__ import annotations
@@ -19,142 +31,257 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .numbers import word_value
-from .tokens import STOPWORDS, Text, Token, analyze
+from .align import similar_spelling
+from .numwords import ordinal_value, word_value
+from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
-__all__ = ["guard_time", "time_marks"]
+__all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
 
-_MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        (  # noqa: SIM905
-            "january jan|february feb|march mar|april apr|may|june jun|july jul|"
-            "august aug|september sep sept|october oct|november nov|december dec"
-        ).split("|")
-    )
-    for name in names.split()
-}
+_MONTH_NAMES = (
+    "january jan|february feb|march mar|april apr|may|june jun|july jul|"
+    "august aug|september sep sept|october oct|november nov|december dec"
+)
+_MONTHS = {name: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|")) for name in names.split()}
+_FULL_MONTHS = {names.split()[0]: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|"))}
 _AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "dec", "march", "aug", "sep", "oct"})
-_WEEKDAYS = {
-    name: i + 1
-    for i, names in enumerate(
-        (  # noqa: SIM905
-            "monday mon mondays|tuesday tue tues tuesdays|wednesday wed wednesdays|"
-            "thursday thu thur thurs thursdays|friday fri fridays|saturday sat saturdays|"
-            "sunday sun sundays"
-        ).split("|")
-    )
-    for name in names.split()
-}
+_DAY_NAMES = (
+    "monday mon mondays|tuesday tue tues tuesdays|wednesday wed wednesdays|"
+    "thursday thu thur thurs thursdays|friday fri fridays|saturday sat saturdays|"
+    "sunday sun sundays"
+)
+_WEEKDAYS = {name: i + 1 for i, names in enumerate(_DAY_NAMES.split("|")) for name in names.split()}
+_FULL_DAYS = {names.split()[0]: i + 1 for i, names in enumerate(_DAY_NAMES.split("|"))}
 _ABBREV_DAYS = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
-_SEASONS = {
-    "spring": "spring",
-    "summer": "summer",
-    "autumn": "fall",
-    "fall": "fall",
-    "winter": "winter",
-}
-_RELATIVE = {
-    "today": "day+0",
-    "tonight": "night+0",
-    "tomorrow": "day+1",
-    "yesterday": "day-1",
-    "now": "now",
-    "currently": "now",
-    "nowadays": "now",
-}
-_PERIODS = frozenset(
-    {
-        "day",
-        "week",
-        "weekend",
-        "month",
-        "year",
-        "quarter",
-        "season",
-        "night",
-        "morning",
-        "evening",
-        "afternoon",
-        "decade",
-        "century",
-        "semester",
-    }
+_DAY_CUES = frozenset({"on", "every", "next", "last", "this", "by", "until", "till", "from"})
+_SEASONS = {"spring": "spring", "summer": "summer", "autumn": "fall", "fall": "fall"}
+_SEASONS["winter"] = "winter"
+_RELATIVE = {"today": "day+0", "tonight": "night+0", "tomorrow": "day+1", "yesterday": "day-1"}
+_PRESENT = frozenset({"now", "currently", "nowadays", "presently"})
+_PERIODS = wordset(
+    "week weekend month year quarter season night morning evening afternoon decade century semester"
 )
-_SHIFT = {
-    "this": "+0",
-    "current": "+0",
-    "next": "+1",
-    "coming": "+1",
-    "upcoming": "+1",
-    "last": "-1",
-    "previous": "-1",
-    "past": "-1",
-}
-_YEAR_CUE = frozenset(
-    {
-        "in",
-        "since",
-        "of",
-        "from",
-        "until",
-        "till",
-        "by",
-        "before",
-        "after",
-        "during",
-        "year",
-        "circa",
-        "around",
-        "the",
-    }
-)
+_SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming": "+1"}
+_SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
+_YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
 _DECADE = re.compile(r"^(?:1[0-9]|20)?\d0s$|^'\d0s$")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
+#: Holidays with a fixed date (month, day); the others are marks by name.
+_FIXED = {
+    "christmas": (12, 25),
+    "christmas eve": (12, 24),
+    "new year's eve": (12, 31),
+    "new year's day": (1, 1),
+    "new year's": (1, 1),
+    "halloween": (10, 31),
+    "valentine's day": (2, 14),
+    "independence day": (7, 4),
+    "boxing day": (12, 26),
+    "st. patrick's day": (3, 17),
+    "st patrick's day": (3, 17),
+}
+_MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
+    *("good friday", "black friday", "cyber monday", "ash wednesday", "palm sunday"),
+    *("labor day", "memorial day", "columbus day", "mother's day", "father's day"),
+    *("presidents day", "presidents' day", "veterans day", "mardi gras", "super bowl sunday"),
+}
+_LONGEST_NAME = 3
 
 
-def _marks(t: Text) -> list[str]:
-    toks = t.tokens
-    out: list[str] = []
-    for i, tok in enumerate(toks):
-        low = tok.low
-        prev = toks[i - 1].low if i > 0 else ""
-        nxt = toks[i + 1].low if i + 1 < len(toks) else ""
-        if tok.kind == "num" and low.isdigit() and len(low) == 4:
-            year = int(low)
-            if 1500 <= year <= 2099 or (1000 <= year < 1500 and prev in _YEAR_CUE):
-                out.append(f"year:{year}")
-        elif tok.kind == "num" and _DECADE.match(low):
-            out.append(f"decade:{low[-3:]}")
-        elif low in _MONTHS and _month_ok(tok, low, prev, nxt):
-            out.append(f"month:{_MONTHS[low]}")
-        elif low in _WEEKDAYS and (low not in _ABBREV_DAYS or tok.text[:1].isupper()):
-            out.append(f"weekday:{_WEEKDAYS[low]}")
-        elif low in _RELATIVE:
-            out.append(f"rel:{_RELATIVE[low]}")
-        elif low in _SHIFT and nxt in _PERIODS:
-            out.append(f"rel:{nxt}{_SHIFT[low]}")
-        elif low == "ago" and i >= 2:
-            count = word_value(toks[i - 2].low)
-            out.append(f"ago:{toks[i - 2].low if count is None else count}:{prev.rstrip('s')}")
-        elif low in _SEASONS and (prev in _SHIFT or prev in ("in", "during", "this", "every")):
-            out.append(f"season:{_SEASONS[low]}")
-        elif nxt in _WEEKDAYS and tok.kind == "word" and low not in STOPWORDS | _SHIFT.keys():
-            out.append(f"holiday:{low}")  # "Good Friday", "Black Friday", "Cyber Monday"
-    return out
+class TimeInfo:
+    """What a text says about time: ``strong`` marks, ``weak`` marks, the subset of
+    strong marks found only in literal examples, and the token indices read as parts of
+    dates (``consumed``; the numbers guard skips them)."""
+
+    __slots__ = ("consumed", "literal", "strong", "weak")
+
+    def __init__(
+        self,
+        strong: frozenset[str],
+        weak: frozenset[str],
+        literal: frozenset[str],
+        consumed: frozenset[int],
+    ) -> None:
+        self.strong, self.weak, self.literal, self.consumed = strong, weak, literal, consumed
 
 
-def _month_ok(tok: Token, low: str, prev: str, nxt: str) -> bool:
-    if low not in _AMBIGUOUS_MONTHS:
-        return True
-    near_day = prev.isdigit() or nxt.isdigit() or nxt.rstrip("stndrh").isdigit()
-    return near_day or (tok.capitalized and (low != "may" or prev in ("in", "of", "early", "late")))
+class _Reader:
+    """One pass over a text's tokens, collecting marks."""
+
+    def __init__(self, t: Text) -> None:
+        self.toks = t.tokens
+        self.marks: dict[str, bool] = {}  # mark -> every occurrence is literal
+        self.weak: set[str] = set()
+        self.consumed: set[int] = set()
+
+    def add(self, mark: str, *tokens: Token) -> None:
+        literal = all(t.literal for t in tokens)
+        self.marks[mark] = self.marks.get(mark, True) and literal
+        self.consumed.update(t.index for t in tokens)
+
+    def low(self, i: int) -> str:
+        return self.toks[i].low.removesuffix("'s") if 0 <= i < len(self.toks) else ""
 
 
-@lru_cache(maxsize=4096)
+def _names(r: _Reader, i: int) -> int:
+    """Holidays starting at token ``i``: the number of tokens read (0 if none)."""
+    for n in range(_LONGEST_NAME, 0, -1):
+        if i + n > len(r.toks):
+            continue
+        name = " ".join(t.low for t in r.toks[i : i + n])
+        if name in _FIXED:
+            month, day = _FIXED[name]
+            r.add(f"month:{month}", *r.toks[i : i + n])
+            r.add(f"day:{day}", *r.toks[i : i + n])
+            return n
+        if name in _MOVABLE:
+            r.add(f"holiday:{name}", *r.toks[i : i + n])
+            return n
+    return 0
+
+
+def _date_token(r: _Reader, tok: Token) -> bool:
+    m = _DATE.match(tok.low)
+    if m is None:
+        return False
+    if m.group(1):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        first, second, year = int(m.group(4)), int(m.group(5)), int(m.group(6))
+        month, day = (first, second) if first <= 12 else (second, first)
+        year += 2000 if year < 50 else (1900 if year < 100 else 0)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    for mark in (f"year:{year}", f"month:{month}", f"day:{day}"):
+        r.add(mark, tok)
+    return True
+
+
+def _day_beside(r: _Reader, i: int) -> Token | None:
+    """The day number written beside the month at ``i``: "July 4", "4 July", "the 4th of
+    July", "fourth of July"."""
+    candidates = [i + 1, i - 1]
+    if r.low(i - 1) == "of":
+        candidates.append(i - 2)
+    for k in candidates:
+        if 0 <= k < len(r.toks) and r.toks[k].kind != "sym":
+            value = ordinal_value(r.toks[k].low)
+            if value is not None and 1 <= value <= 31 and len(r.toks[k].low) <= 9:
+                return r.toks[k]
+    return None
+
+
+def _month(r: _Reader, i: int) -> None:
+    tok = r.toks[i]
+    month = _MONTHS[tok.low]
+    prev = r.low(i - 1)
+    day = _day_beside(r, i)
+    named = tok.capitalized and (tok.low != "may" or prev in ("in", "of", "early", "late"))
+    if tok.low in _AMBIGUOUS_MONTHS and day is None and not named:
+        if tok.low != "may":
+            r.weak.add(f"month:{month}")  # "in march": a month, or a verb
+        return
+    r.add(f"month:{month}", tok)
+    if day is not None:
+        value = ordinal_value(day.low)
+        r.add(f"day:{value}", day)
+
+
+def _misspelled(low: str) -> str | None:
+    if len(low) < 5 or not low.isalpha():
+        return None
+    for name, n in _FULL_MONTHS.items():
+        if similar_spelling(low, name):
+            return f"month:{n}"
+    for name, n in _FULL_DAYS.items():
+        if similar_spelling(low, name):
+            return f"weekday:{n}"
+    return None
+
+
+def _word(r: _Reader, i: int) -> None:
+    tok = r.toks[i]
+    low = tok.low.removesuffix("'s")
+    prev, nxt = r.low(i - 1), r.low(i + 1)
+    if low in _MONTHS:
+        _month(r, i)
+    elif low in _WEEKDAYS:
+        if low not in _ABBREV_DAYS or _abbreviated_day(r, i):
+            r.add(f"weekday:{_WEEKDAYS[low]}", tok)
+    elif low in _RELATIVE:
+        r.add(f"rel:{_RELATIVE[low]}", tok)
+    elif low in _PRESENT or (low == "right" and nxt == "now"):
+        r.weak.add("rel:day+0")
+    elif low in _SHIFT and nxt in _PERIODS:
+        r.add(f"rel:{nxt}{_SHIFT[low]}", tok, r.toks[i + 1])
+    elif low == "ago" and i >= 2:
+        count = word_value(r.low(i - 2))
+        unit = prev.rstrip("s")
+        r.add(f"ago:{r.low(i - 2) if count is None else count}:{unit}", r.toks[i - 2], tok)
+    elif low in _SEASONS and (prev in _SHIFT or prev in ("in", "during", "every")):
+        r.add(f"season:{_SEASONS[low]}", tok)
+    elif low not in STOPWORDS:
+        mark = _misspelled(low)
+        if mark is not None:
+            r.add(mark, tok)
+
+
+def _abbreviated_day(r: _Reader, i: int) -> bool:
+    """ "Sun", "Sat", "Wed" are weekdays only when written as such beside a date cue."""
+    tok = r.toks[i]
+    if not (tok.text[:1].isupper() and tok.text[1:].islower()) or r.low(i - 1) == "the":
+        return False
+    nxt = r.toks[i + 1] if i + 1 < len(r.toks) else None
+    return r.low(i - 1) in _DAY_CUES or (
+        nxt is not None and (nxt.kind == "num" or nxt.low in _MONTHS or nxt.low == ",")
+    )
+
+
+def _read(t: Text) -> _Reader:
+    r = _Reader(t)
+    i = 0
+    while i < len(r.toks):
+        tok = r.toks[i]
+        if tok.index in r.consumed:
+            i += 1
+            continue
+        n = _names(r, i) if tok.kind == "word" else 0
+        if n:
+            i += n
+            continue
+        if tok.kind == "num":
+            _number(r, i)
+        elif tok.kind == "word":
+            _word(r, i)
+        i += 1
+    return r
+
+
+def _number(r: _Reader, i: int) -> None:
+    tok = r.toks[i]
+    low = tok.low
+    if _date_token(r, tok):
+        return
+    if low.isdigit() and len(low) == 4:
+        year = int(low)
+        if 1500 <= year <= 2099 or (1000 <= year < 1500 and r.low(i - 1) in _YEAR_CUE):
+            r.add(f"year:{year}", tok)
+    elif _DECADE.match(low):
+        r.add(f"decade:{low[-3:]}", tok)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def time_info(text: str) -> TimeInfo:
+    """Everything the time guard reads in ``text`` (see the module docstring)."""
+    r = _read(analyze(text))
+    strong = frozenset(r.marks)
+    literal = frozenset(m for m, lit in r.marks.items() if lit)
+    return TimeInfo(strong, frozenset(r.weak) - strong, literal, frozenset(r.consumed))
+
+
 def time_marks(text: str) -> tuple[str, ...]:
-    """The canonical time marks of ``text`` (see the module docstring)."""
-    return tuple(dict.fromkeys(_marks(analyze(text))))
+    """The strong time marks of ``text``, sorted."""
+    return tuple(sorted(time_info(text).strong))
 
 
 def guard_time(a: str, b: str) -> GuardResult:
@@ -162,11 +289,15 @@ def guard_time(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: time not read")
-    ma, mb = set(time_marks(a)), set(time_marks(b))
-    if not ma and not mb:
+    ia, ib = time_info(a), time_info(b)
+    if not ia.strong and not ib.strong:
         return GuardResult(NEUTRAL, "no dates or times")
-    if ma != mb:
-        only_a = ", ".join(sorted(ma - mb)) or "-"
-        only_b = ", ".join(sorted(mb - ma)) or "-"
-        return GuardResult(REJECT, f"times differ: {only_a} vs {only_b}")
-    return GuardResult(PASS, f"same time: {', '.join(sorted(ma))}")
+    only_a = ia.strong - ib.strong - ib.weak
+    only_b = ib.strong - ia.strong - ia.weak
+    if only_a or only_b:
+        shown = f"{', '.join(sorted(only_a)) or '-'} vs {', '.join(sorted(only_b)) or '-'}"
+        examples = (only_a <= ia.literal) and (only_b <= ib.literal)
+        if not (only_a and only_b) and examples:
+            return GuardResult(NEUTRAL, f"times only in quoted examples: {shown}")
+        return GuardResult(REJECT, f"times differ: {shown}")
+    return GuardResult(PASS, f"same time: {', '.join(sorted(ia.strong | ib.strong))}")

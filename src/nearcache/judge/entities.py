@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from .align import align, similar_spelling
 from .lexicon import lexicon
-from .tokens import STOPWORDS, Text, Token, analyze
+from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["entities", "guard_entities", "guard_scope"]
@@ -62,7 +62,7 @@ def _kind(tok: Token) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def entities(text: str) -> tuple[Name, ...]:
     """The names in ``text`` with their kind; adjacent capitalized words form one name
     ("New York City"), and aliases are resolved (``js`` -> ``javascript``)."""

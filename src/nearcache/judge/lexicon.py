@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from .tokens import stem
+from .tokens import STOPWORDS, stem
 
 __all__ = ["Lexicon", "lexicon"]
 
@@ -61,10 +61,39 @@ class Lexicon:
                 for w in line.lower().split():
                     self.names.setdefault(w, kind)
 
+        self.converses: set[frozenset[str]] = set()
+        for line in _lines("converses.txt"):
+            left, _, right = line.partition("|")
+            for x in left.split():
+                for y in right.split():
+                    self.converses.add(frozenset((stem(x), stem(y))))
+        self.name_stems = frozenset(stem(w) for w in self.names if " " not in w)
+        self._known = (
+            frozenset(self.names)
+            | self.name_stems
+            | frozenset(self.opposites)
+            | frozenset(self.groups)
+            | STOPWORDS
+        )
+
+    def known(self, word: str) -> bool:
+        """Whether ``word`` (or its stem) is a listed word: a name, an opposite, a synonym
+        or a function word. Two different known words are never typos of each other."""
+        return word in self._known
+
+    def is_name(self, word: str) -> bool:
+        """Whether ``word`` (or its stem) is a listed name."""
+        return word in self.names or word in self.name_stems
+
     def opposite(self, a: str, b: str) -> bool:
         """Whether stems ``a`` and ``b`` are listed as opposites."""
         found = self.opposites.get(a)
         return found is not None and b in found
+
+    def converse(self, a: str, b: str) -> bool:
+        """Whether words ``a`` and ``b`` name one relation from its two ends ("before" /
+        "after", "buy" / "sell"): exchanging the terms around them keeps the meaning."""
+        return frozenset((stem(a.lower()), stem(b.lower()))) in self.converses
 
     def synonyms(self, a: str, b: str) -> bool:
         """Whether stems ``a`` and ``b`` share a synonym group."""

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .tokens import Text, analyze
+from .align import align, similar_spelling
+from .order import role_keys
+from .tokens import CACHE_SIZE, Text, analyze, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["guard_negation", "negations"]
@@ -29,10 +31,12 @@ _CUES = frozenset(
         "shouldnt wouldnt couldnt mustnt neednt aint"
     ).split()
 )
+_CLAUSE_BREAKS = wordset("but yet whereas while although though however ; , . ? ! \u2014")
+_FEW = 3
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def negations(text: str) -> tuple[str, ...]:
     """The negation cues of ``text`` in order (lowercased)."""
     return tuple(_cues(analyze(text)))
@@ -59,15 +63,73 @@ def _cues(t: Text) -> list[str]:
     return out
 
 
+def _misspelled_cues(t: Text, other: Text, missing: int) -> int:
+    """How many of ``missing`` cues of the other text ``t`` has as misspellings
+    ("withuot", "nevr"): a typo does not flip the polarity."""
+    found = 0
+    cues = [c for c in negations(other.raw) if len(c) >= 4]
+    for tok in t.tokens:
+        if found >= missing:
+            break
+        if (
+            tok.kind == "word"
+            and tok.low not in _CUES
+            and any(similar_spelling(tok.low, c) for c in cues)
+        ):
+            found += 1
+    return found
+
+
+def _clauses(t: Text, keys: dict[int, str]) -> tuple[set[str], set[str]]:
+    """Content keys found only in clauses with a negation cue, and only in clauses
+    without one."""
+    negated: set[str] = set()
+    plain: set[str] = set()
+    clause: set[str] = set()
+    cue = False
+    for tok in (*t.tokens, None):
+        if tok is None or tok.low in _CLAUSE_BREAKS:
+            (negated if cue else plain).update(clause)
+            clause, cue = set(), False
+            continue
+        if tok.low in _CUES or tok.low.endswith("n't"):
+            cue = True
+        key = keys.get(tok.index)
+        if key is not None and not key.startswith("<"):
+            clause.add(key)
+    return negated - plain, plain - negated
+
+
+def _moved(a: str, b: str) -> bool:
+    """The negation moved to another clause ("X but not Y" / "not X but Y"), or negates
+    other things on each side ("if I don't show up" / "if I show up but am not picked")."""
+    al = align(a, b)
+    if len(al.only_a) > _FEW or len(al.only_b) > _FEW:
+        return False  # worded too differently to compare clauses
+    ka, kb = role_keys(a, b)
+    na, pa = _clauses(analyze(a), {i: k for k, i in ka})
+    nb, pb = _clauses(analyze(b), {i: k for k, i in kb})
+    if na and nb and not (na & nb):
+        return True
+    return bool(na & pb) and bool(nb & pa)
+
+
 def guard_negation(a: str, b: str) -> GuardResult:
-    """Reject when one text is negated more often than the other."""
+    """Reject when one text is negated more often than the other, or negates another
+    clause."""
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: negation not read")
     na, nb = negations(a), negations(b)
-    if len(na) != len(nb):
+    if len(na) > len(nb):
+        extra = len(na) - len(nb) - _misspelled_cues(tb, ta, len(na) - len(nb))
+    else:
+        extra = len(nb) - len(na) - _misspelled_cues(ta, tb, len(nb) - len(na))
+    if extra > 0:
         more, side = (na, "first") if len(na) > len(nb) else (nb, "second")
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")
-    if na:
+    if na and nb and _moved(a, b):
+        return GuardResult(REJECT, "the negation moved to another clause")
+    if na or nb:
         return GuardResult(PASS, f"both negated: {', '.join(na)} / {', '.join(nb)}")
     return GuardResult(NEUTRAL, "no negation")

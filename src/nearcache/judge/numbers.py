@@ -22,215 +22,29 @@ equals ``3.1``; other scripts and number words of other languages are not read.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 
-from .tokens import Text, Token, analyze
+from .dates import time_info
+from .numwords import FRACTIONS as _FRACTIONS
+from .numwords import ORDINALS as _ORDINALS
+from .numwords import SCALES as _SCALES
+from .numwords import SMALL as _SMALL
+from .numwords import TENS as _TENS
+from .numwords import TIMES as _TIMES
+from .numwords import UNITS as _UNITS
+from .numwords import word_value
+from .tokens import CACHE_SIZE, Text, Token, analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["Quantity", "guard_numbers", "quantities", "word_value"]
 
-_SMALL = {
-    w: i
-    for i, w in enumerate(
-        (  # noqa: SIM905
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-            "fourteen fifteen sixteen seventeen eighteen nineteen"
-        ).split()
-    )
-}
-_TENS = {
-    w: 10 * (i + 2)
-    for i, w in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    )
-}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_ORDINALS = {
-    w: i + 1
-    for i, w in enumerate(
-        (  # noqa: SIM905
-            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
-            "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
-            "nineteenth twentieth"
-        ).split()
-    )
-}
-_ORDINALS.update({"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100})
-_FRACTIONS = {"half": 0.5, "halves": 0.5, "quarter": 0.25, "quarters": 0.25, "dozen": 12.0}
-_TIMES = {"once": 1, "twice": 2, "thrice": 3, "double": 2, "triple": 3}
-_UNITS = {
-    "%": "%",
-    "percent": "%",
-    "pct": "%",
-    "percentage": "%",
-    "kb": "kb",
-    "kilobyte": "kb",
-    "kilobytes": "kb",
-    "kib": "kb",
-    "mb": "mb",
-    "megabyte": "mb",
-    "megabytes": "mb",
-    "mib": "mb",
-    "gb": "gb",
-    "gig": "gb",
-    "gigs": "gb",
-    "gigabyte": "gb",
-    "gigabytes": "gb",
-    "gib": "gb",
-    "tb": "tb",
-    "terabyte": "tb",
-    "terabytes": "tb",
-    "tib": "tb",
-    "mbps": "mbps",
-    "gbps": "gbps",
-    "ghz": "ghz",
-    "mhz": "mhz",
-    "hz": "hz",
-    "km": "km",
-    "kms": "km",
-    "kilometer": "km",
-    "kilometers": "km",
-    "kilometre": "km",
-    "kilometres": "km",
-    "mi": "mi",
-    "mile": "mi",
-    "miles": "mi",
-    "m": "m",
-    "meter": "m",
-    "meters": "m",
-    "metre": "m",
-    "metres": "m",
-    "cm": "cm",
-    "centimeter": "cm",
-    "centimeters": "cm",
-    "mm": "mm",
-    "millimeter": "mm",
-    "millimeters": "mm",
-    "ft": "ft",
-    "foot": "ft",
-    "feet": "ft",
-    "in": "in",
-    "inch": "in",
-    "inches": "in",
-    "kg": "kg",
-    "kilo": "kg",
-    "kilos": "kg",
-    "kilogram": "kg",
-    "kilograms": "kg",
-    "g": "g",
-    "gram": "g",
-    "grams": "g",
-    "mg": "mg",
-    "milligram": "mg",
-    "milligrams": "mg",
-    "lb": "lb",
-    "lbs": "lb",
-    "pound": "lb",
-    "pounds": "lb",
-    "oz": "oz",
-    "ounce": "oz",
-    "ounces": "oz",
-    "l": "l",
-    "liter": "l",
-    "liters": "l",
-    "litre": "l",
-    "litres": "l",
-    "ml": "ml",
-    "milliliter": "ml",
-    "milliliters": "ml",
-    "cup": "cup",
-    "cups": "cup",
-    "tbsp": "tbsp",
-    "tablespoon": "tbsp",
-    "tablespoons": "tbsp",
-    "tsp": "tsp",
-    "teaspoon": "tsp",
-    "teaspoons": "tsp",
-    "c": "degc",
-    "celsius": "degc",
-    "f": "degf",
-    "fahrenheit": "degf",
-    "am": "am",
-    "pm": "pm",
-    "ms": "ms",
-    "millisecond": "ms",
-    "milliseconds": "ms",
-    "s": "s",
-    "sec": "s",
-    "secs": "s",
-    "seconds": "s",
-    "min": "min",
-    "mins": "min",
-    "minute": "min",
-    "minutes": "min",
-    "h": "h",
-    "hr": "h",
-    "hrs": "h",
-    "hour": "h",
-    "hours": "h",
-    "day": "day",
-    "days": "day",
-    "week": "week",
-    "weeks": "week",
-    "month": "month",
-    "months": "month",
-    "year": "year",
-    "years": "year",
-    "yr": "year",
-    "yrs": "year",
-    "mph": "mph",
-    "kmh": "kmh",
-    "kph": "kmh",
-    "w": "w",
-    "watt": "w",
-    "watts": "w",
-    "kw": "kw",
-    "kwh": "kwh",
-    "v": "v",
-    "volt": "v",
-    "volts": "v",
-    "mah": "mah",
-    "px": "px",
-    "pt": "pt",
-    "dpi": "dpi",
-    "fps": "fps",
-    "rpm": "rpm",
-    "x": "x",
-    "usd": "usd",
-    "dollar": "usd",
-    "dollars": "usd",
-    "$": "usd",
-    "eur": "eur",
-    "euro": "eur",
-    "euros": "eur",
-    "\u20ac": "eur",
-    "gbp": "gbp",
-    "\u00a3": "gbp",
-    "cents": "cent",
-    "cent": "cent",
-    "calorie": "kcal",
-    "calories": "kcal",
-    "kcal": "kcal",
-    "degrees": "deg",
-    "degree": "deg",
-    "\u00b0": "deg",
-    "k": "thousand",
-}
 _PREFIX_UNITS = frozenset({"$", "\u20ac", "\u00a3"})
 _ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MIXED = re.compile(r"\d+(?:\.\d+)?")
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
 
-Quantity = tuple[str, str, bool]  # (value, unit, weak)
-
-
-def word_value(word: str) -> int | None:
-    """The value of a digit string or a number word up to nineteen, else None."""
-    if word.isdigit():
-        return int(word)
-    return _SMALL.get(word)
+Quantity = tuple[str, str, bool, bool]  # (value, unit, weak, literal)
 
 
 def _fmt(value: float) -> str:
@@ -250,8 +64,11 @@ def _roman(text: str) -> int:
 def _unit(tokens: tuple[Token, ...], j: int) -> str:
     if j < len(tokens):
         t = tokens[j]
-        if t.kind in ("word", "sym") and t.low in _UNITS and t.low != "k":
-            return _UNITS[t.low]
+        low = t.low.split("-")[0] if t.kind == "word" else t.low  # "3-month-old"
+        if low == "in" and j + 1 < len(tokens) and tokens[j + 1].kind in ("word", "num"):
+            return ""  # "30 in python": a preposition, not inches
+        if t.kind in ("word", "sym") and low in _UNITS and low != "k":
+            return _UNITS[low]
         if t.low == "per" and j + 1 < len(tokens) and tokens[j + 1].low in ("cent", "centum"):
             return "%"
     return ""
@@ -287,74 +104,92 @@ def _number_words(tokens: tuple[Token, ...], i: int) -> tuple[float, int] | None
     return (total + current, j - i) if seen else None
 
 
-def _scan(text: Text) -> list[Quantity]:
+def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, str, int]:
+    """A number written in digits at ``i``: (value, weak), unit, tokens read."""
+    low = toks[i].low
+    step = 1
+    if low[-1].isalpha():
+        if low[-1] == "s":
+            return ("decade:" + low[-3:], False), "", 1
+        if low[-1] == "k":
+            return (_fmt(float(low[:-1]) * 1000), False), "", 1
+        return (low[:-2], False), "", 1  # an ordinal: "2nd"
+    if low.count(".") >= 2 or ("/" in low and "." in low):
+        return ("lit:" + low, False), "", 1
+    if "/" in low:
+        num, _, den = low.partition("/")
+        return (_fmt(float(num) / float(den)) if float(den) else low, False), "", 1
+    value = float(low.replace(",", ""))
+    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    if nxt in _SCALES:
+        value *= _SCALES[nxt]
+        step = 2
+    unit = _unit(toks, i + step)
+    if unit:
+        step += 1
+    elif i > 0 and toks[i - 1].low in _PREFIX_UNITS:
+        unit = _UNITS[toks[i - 1].low]
+    return (_fmt(value), False), unit, step
+
+
+def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, str, int]:
+    """A number written in words at ``i``: (value, weak), unit, tokens read."""
+    low = toks[i].low
+    parsed = _number_words(toks, i)
+    if parsed is not None:
+        value, step = parsed
+        unit = _unit(toks, i + step)
+        return (_fmt(value), low == "one" and step == 1), unit, step + (1 if unit else 0)
+    head, _, tail = low.partition("-")
+    if tail and (head in _SMALL or head in _TENS):  # "four-year", "twelve-week-old"
+        unit = _UNITS.get(tail.split("-")[0], "")
+        if unit:
+            return (_fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
+    if low in _ORDINALS and not (low == "second" and i > 0 and toks[i - 1].low in _UNIT_AFTER):
+        return (str(_ORDINALS[low]), low == "first"), "", 1
+    if low in _TIMES:
+        return (str(_TIMES[low]), low in ("once", "double", "triple")), "", 1
+    if low in _FRACTIONS:
+        return (_fmt(_FRACTIONS[low]), False), "", 1
+    if toks[i].text.isupper() and _roman_ok(toks, i):
+        return (_fmt(_roman(toks[i].text)), False), "", 1
+    return None, "", 1
+
+
+def _mixed(tok: Token) -> list[Quantity]:
+    """Digits inside a word: "ipv4", "16gb", "python3" (weak unless a unit follows)."""
+    out = []
+    for m in _MIXED.finditer(tok.low):
+        rest = tok.low[m.end() :].strip("-")
+        val = float(m.group())
+        if rest == "k" and m.start() == 0:
+            val, rest = val * 1000, ""
+        u = _UNITS.get(rest, "") if m.start() == 0 else ""
+        out.append((_fmt(val), u, not u, tok.literal))
+    return out
+
+
+def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
     toks = text.tokens
     out: list[Quantity] = []
     i = 0
     while i < len(toks):
         t = toks[i]
-        low = t.low
         step = 1
-        q: tuple[str, bool] | None = None  # (value, weak)
-        unit = ""
-        if t.kind == "num" and low[-1].isalpha():
-            if low[-1] == "s":
-                q = ("decade:" + low[-3:], False)
-            elif low[-1] == "k":
-                q = (_fmt(float(low[:-1]) * 1000), False)
+        try:
+            if i in dated or t.kind not in ("num", "word"):
+                pass
+            elif t.kind == "word" and any(c.isdigit() for c in t.low):
+                out.extend(_mixed(t))
             else:
-                q = (low[:-2], False)
-        elif t.kind == "num":
-            if low.count(".") >= 2 or ("/" in low and "." in low):
-                q = ("lit:" + low, False)
-            elif "/" in low:
-                num, _, den = low.partition("/")
-                q = (_fmt(float(num) / float(den)) if float(den) else low, False)
-            else:
-                value = float(low.replace(",", ""))
-                nxt = toks[i + 1].low if i + 1 < len(toks) else ""
-                if nxt in _SCALES:
-                    value *= _SCALES[nxt]
-                    step = 2
-                q = (_fmt(value), False)
-            unit = _unit(toks, i + step)
-            if unit:
-                step += 1
-            elif i > 0 and toks[i - 1].low in _PREFIX_UNITS:
-                unit = _UNITS[toks[i - 1].low]
-        elif t.kind == "word" and any(c.isdigit() for c in low):
-            for m in _MIXED.finditer(low):
-                rest = low[m.end() :].strip("-")
-                val = float(m.group())
-                if rest == "k" and m.start() == 0:
-                    val, rest = val * 1000, ""
-                u = _UNITS.get(rest, "") if m.start() == 0 else ""
-                out.append((_fmt(val), u, not u))
-            i += 1
-            continue
-        elif t.kind == "word":
-            parsed = _number_words(toks, i)
-            if parsed is not None:
-                value, step = parsed
-                q = (_fmt(value), low == "one" and step == 1)
-                unit = _unit(toks, i + step)
-                if unit:
-                    step += 1
-            elif low in _ORDINALS and not (
-                low == "second" and i > 0 and (toks[i - 1].low in _UNIT_AFTER)
-            ):
-                q = (str(_ORDINALS[low]), low == "first")
-            elif low in _TIMES:
-                q = (str(_TIMES[low]), low in ("once", "double", "triple"))
-            elif low in _FRACTIONS:
-                q = (_fmt(_FRACTIONS[low]), False)
-            elif t.text.isupper() and _roman_ok(toks, i):
-                q = (_fmt(_roman(t.text)), False)
-        if q is not None and not unit and not q[0].startswith("lit:"):
-            q, step = _plus_fraction(toks, i + step, q, step)
-        if q is not None:
-            out.append((q[0], unit, q[1]))
-        i += step
+                q, unit, step = _digits(toks, i) if t.kind == "num" else _words(toks, i)
+                if q is not None and not unit and not q[0].startswith("lit:"):
+                    q, step = _plus_fraction(toks, i + step, q, step)
+                if q is not None:
+                    out.append((q[0], unit, q[1], t.literal))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            step = 1  # a digit of another script ("²"): not a quantity we read
+        i += max(step, 1)
     return out
 
 
@@ -391,14 +226,21 @@ def _roman_ok(toks: tuple[Token, ...], i: int) -> bool:
     return nxt is None or nxt.kind == "sym" or nxt.low in ("end", "start", "begin", "and", "in")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def quantities(text: str) -> tuple[Quantity, ...]:
-    """Every quantity in ``text`` as ``(value, unit, weak)``; ``weak`` marks "one"/"first"."""
-    return tuple(_scan(analyze(text)))
+    """Every quantity in ``text`` as ``(value, unit, weak, literal)``: ``weak`` marks
+    "one"/"first" and digits inside names, ``literal`` a number inside quotes, brackets or
+    code (``timeout=5``). Parts of dates are left to the time guard."""
+    return tuple(_scan(analyze(text), time_info(text).consumed))
 
 
 def _show(qs: list[Quantity]) -> str:
-    return ", ".join(v.removeprefix("lit:") + (u and " " + u) for v, u, _ in qs)
+    return ", ".join(dict.fromkeys(v.removeprefix("lit:") + (u and " " + u) for v, u, _, _ in qs))
+
+
+def _same_unit(u: str, v: str) -> bool:
+    """Units that can name one quantity: equal, or a bare degree beside a scale."""
+    return u == v or ({u[:3], v[:3]} == {"deg"} and "deg" in (u, v))
 
 
 def guard_numbers(a: str, b: str) -> GuardResult:
@@ -409,21 +251,21 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     qa, qb = list(quantities(a)), list(quantities(b))
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
-    ca = Counter(v for v, _, _ in qa)
-    cb = Counter(v for v, _, _ in qb)
-    only_a = [q for q in qa if ca[q[0]] > cb.get(q[0], 0)]
-    only_b = [q for q in qb if cb[q[0]] > ca.get(q[0], 0)]
-    strong = [q for q in only_a + only_b if not q[2]]
-    if strong or (only_a and only_b):
-        if only_a and only_b:
-            return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
-        side = "first" if only_a else "second"
-        return GuardResult(REJECT, f"only in the {side} text: {_show(only_a or only_b)}")
-    units_a = {v: u for v, u, _ in qa if u}
-    for v, u, _ in qb:
+    va = {v for v, _, _, _ in qa}
+    vb = {v for v, _, _, _ in qb}
+    only_a = [q for q in qa if q[0] not in vb]
+    only_b = [q for q in qb if q[0] not in va]
+    if only_a and only_b:
+        return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
+    extra = only_a or only_b
+    side = "first" if only_a else "second"
+    if any(not weak and not literal for _, _, weak, literal in extra):
+        return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
+    units_a = {v: u for v, u, _, _ in qa if u}
+    for v, u, _, _ in qb:
         other = units_a.get(v)
-        if u and other and other != u:
+        if u and other and not _same_unit(u, other):
             return GuardResult(REJECT, f"units differ: {v} {other} vs {v} {u}")
-    if only_a or only_b:
-        return GuardResult(NEUTRAL, f"only a weak number on one side: {_show(only_a or only_b)}")
+    if extra:
+        return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")

@@ -18,21 +18,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
+    "CACHE_SIZE",
     "MAX_CHARS",
     "STOPWORDS",
     "Text",
     "Token",
     "analyze",
     "stem",
+    "wordset",
 ]
 
 #: Characters of a text the judge reads; the rest is ignored (bounded work).
 MAX_CHARS = 2000
+#: Entries of each per-text (and per-pair) analysis cache: a stored question recurs as a
+#: candidate of many lookups, so its analysis is computed once while it stays in cache.
+CACHE_SIZE = 4096
 
 # Code spans, IPs/CIDR/dotted versions, numbers with separators, decimals, words with
 # inner apostrophes/hyphens/dots/underscores (identifiers, file names), then symbols.
 _TOKEN = re.compile(
     r"(?i:\b[cf]#|\bc\+\+|\.net\b)"
+    r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b"
     r"|\d+(?:\.\d+){2,}(?:/\d+)?|\d+\.\d+\.\d+\.\d+/\d+|\d+(?:\.\d+)?/\d+"
     r"|\d+(?:st|nd|rd|th|k|K)\b|\d*0s\b|\d+\.\d+[kK]\b"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -41,6 +47,12 @@ _TOKEN = re.compile(
     r"|->|=>|[%$\u20ac\u00a3\u00b0+<>=&#@/?!.,;:]"
 )
 _SENT_END = frozenset("?!.;")
+# Quoted, back-ticked and bracketed spans: examples and code, not the question's own terms.
+_LITERAL = re.compile(
+    r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|`[^`]*`|(?<!\w)'[^']*'(?!\w)"
+    r"|\([^()]*\)|\[[^\]]*\]|\{[^{}]*\}"
+)
+_QUOTES = re.compile("[\"\u201c`'(\\[{]")
 
 #: Function words and politeness fillers: they carry no topic of their own.
 STOPWORDS = frozenset(
@@ -62,10 +74,19 @@ STOPWORDS = frozenset(
 )
 
 
+def wordset(text: str) -> frozenset[str]:
+    """The words of ``text`` split on whitespace, as a set (how word lists are written)."""
+    return frozenset(text.split())
+
+
 def _strip_accents(s: str) -> str:
     if s.isascii():
         return s
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+# Words whose final "s" is not a plural ("https" is not several "http").
+_NOT_PLURAL = wordset("https dns aws gps ios macos sms mms news series species")
 
 
 @lru_cache(maxsize=8192)
@@ -75,6 +96,8 @@ def stem(word: str) -> str:
     w = word.replace("\u2019", "'")
     if w.endswith("'s"):
         w = w[:-2]
+    if w in _NOT_PLURAL:
+        return w
     n = len(w)
     if n > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
@@ -101,7 +124,8 @@ def stem(word: str) -> str:
 class Token:
     """One token: ``text`` as written, ``low`` lowercased (accents kept), ``kind`` one of
     ``word``, ``num``, ``code``, ``sym``; ``sent`` its sentence number; ``initial`` whether
-    it opens a sentence (capitalization there says nothing about a name)."""
+    it opens a sentence (capitalization there says nothing about a name); ``literal``
+    whether it is part of a quoted or bracketed example or a code value (``x=5``)."""
 
     text: str
     low: str
@@ -109,6 +133,7 @@ class Token:
     index: int
     sent: int
     initial: bool
+    literal: bool = False  # inside quotes, backticks or brackets, or right after "="
 
     @property
     def capitalized(self) -> bool:
@@ -124,6 +149,7 @@ class Text:
     tokens: tuple[Token, ...]
     words: tuple[str, ...]  # lowercased word/num/code tokens, in order
     content: tuple[str, ...]  # stems of content words, in order
+    terms: tuple[tuple[str, int], ...]  # (stem, token index) of each content word
     latin: bool  # written mostly in Latin letters (the guards' lexicons apply)
     empty: bool  # nothing to read (empty, whitespace, only symbols or emoji)
 
@@ -156,10 +182,12 @@ def _kind(tok: str) -> str:
 # Spellings that mean the same token: "w/o" is "without", "401(k)" is "401k", and
 # vulgar fractions ("59\u00bd") are read as "59 1/2". Backticks only mark code.
 _REWRITES = (
-    (re.compile(r"(?i)\bw/o\b"), " without "),
+    (re.compile(r"(?i)\bw/o(?:ut)?\b"), " without "),
+    (re.compile(r"(?i)\u00b0\s*([fc])\b"), r" deg\1 "),
+    (re.compile(r"(?i)\b(km|mi)\s*/\s*h(?:r|our)?\b"), r"\1h"),
+    (re.compile(r"(?i)\bm\s*/\s*s\b"), "mps"),
     (re.compile(r"(?i)\bw/(?=\s)"), " with "),
     (re.compile(r"(\d)\(k\)"), r"\1k"),
-    (re.compile("`"), " "),
 )
 _VULGAR = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4", "\u2153": " 1/3", "\u2154": " 2/3"}
 
@@ -179,13 +207,22 @@ def _parts(word: str) -> tuple[str, ...]:
     return tuple(p for p in word.split("-") if p and not p.isdigit() and p not in STOPWORDS)
 
 
-@lru_cache(maxsize=4096)
+def _acronym(tok: Token, shouting: bool) -> bool:
+    """A function word written in capitals is a name or a keyword ("the US", "SQL WHERE",
+    "blood type A"), unless the whole text is in capitals."""
+    if shouting or not tok.text.isupper() or tok.low == "i":
+        return False
+    return len(tok.text) > 1 or not tok.initial
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def analyze(text: str) -> Text:
     """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
     raw = _prepare(text) if isinstance(text, str) else ""
     tokens: list[Token] = []
     sent = 0
     initial = True
+    spans = [m.span() for m in _LITERAL.finditer(raw)] if _QUOTES.search(raw) else []
     for m in _TOKEN.finditer(raw):
         tok = m.group()
         kind = _kind(tok)
@@ -196,20 +233,24 @@ def analyze(text: str) -> Text:
                 initial = True
             continue
         low = _strip_accents(tok.lower()).replace("\u2019", "'")
-        tokens.append(Token(tok, low, kind, len(tokens), sent, initial))
+        at = m.start()
+        literal = any(lo < at < hi for lo, hi in spans) or bool(tokens and tokens[-1].low == "=")
+        tokens.append(Token(tok, low, kind, len(tokens), sent, initial, literal))
         initial = False
     words = tuple(t.low for t in tokens if t.kind != "sym")
-    content = tuple(
-        stem(part)
+    shouting = sum(t.text.isupper() for t in tokens if t.kind == "word") * 2 > len(words)
+    terms = tuple(
+        (stem(part), t.index)
         for t in tokens
-        if t.kind in ("word", "code") and t.low not in STOPWORDS
+        if t.kind in ("word", "code") and (t.low not in STOPWORDS or _acronym(t, shouting))
         for part in (_parts(t.low) if "-" in t.low else (t.low,))
     )
     return Text(
         raw=raw,
         tokens=tuple(tokens),
         words=words,
-        content=content,
+        content=tuple(s for s, _ in terms),
+        terms=terms,
         latin=_is_latin(raw),
         empty=not words,
     )

@@ -39,7 +39,6 @@ def test_same_quantities_pass(a: str, b: str) -> None:
     ("a", "b"),
     [
         ("When did World War I end?", "When did World War II end?"),
-        ("the 2014 World Cup", "the 2018 World Cup"),
         ("a /24 subnet", "a /16 subnet"),
         ("10.0.0.0/8", "10.0.0.0/16"),
         ("python 3.11.2", "python 3.11.3"),
@@ -56,7 +55,9 @@ def test_different_quantities_reject(a: str, b: str) -> None:
 
 
 def test_units_and_details() -> None:
-    assert quantities("16 gigabytes") == (("16", "gb", False),)
+    assert quantities("16 gigabytes") == (("16", "gb", False, False),)
+    assert quantities("requests.get(url, timeout=5)") == (("5", "", False, True),)
+    assert quantities("the 2014 World Cup") == ()  # a year: the time guard reads it
     res = guard_numbers("16GB", "16 MB")
     assert "units differ" in res.detail
     assert guard_numbers("no numbers here", "none there").outcome == "neutral"
