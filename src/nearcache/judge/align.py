@@ -81,10 +81,12 @@ def similar_spelling(a: str, b: str) -> bool:
     if frozenset((a, b)) in CONFUSIONS:
         return True
     n = min(len(a), len(b))
-    if n < 4 or not (a.isalpha() and b.isalpha()):
+    if n < 3 or not (a.isalpha() and b.isalpha()):
         return False
     if a[0] != b[0] and a[:2] != b[1::-1]:
         return False
+    if n == 3:  # three letters: only two neighbours swapped ("dya"/"day")
+        return len(a) == len(b) and a[0] == b[0] and a[1:] == b[:0:-1] and not lexicon().known(a)
     lex = lexicon()
     if lex.known(a) and lex.known(b):
         return False
@@ -113,8 +115,11 @@ def _abbreviates(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short) and len(short) < len(long_)
 
 
-def _related(x: str, y: str) -> str | None:
-    """How two unpaired content stems are counterparts (see the module docstring)."""
+def _related(x: str, y: str, lx: str, ly: str) -> str | None:
+    """How two unpaired content words (stems ``x``, ``y``; as written ``lx``, ``ly``) are
+    counterparts (see the module docstring)."""
+    if lx.replace("-", "") == ly.replace("-", ""):
+        return "compound"  # "semi-final" / "semifinal"
     lex = lexicon()
     if lex.opposite(x, y):
         return None
@@ -123,11 +128,11 @@ def _related(x: str, y: str) -> str | None:
     if lex.synonyms(x, y):
         return "synonym"
     if lex.is_name(x) or lex.is_name(y):
-        return "typo" if similar_spelling(x, y) else None
+        return "typo" if similar_spelling(x, y) or similar_spelling(lx, ly) else None
     both_known = lex.known(x) and lex.known(y)
     if not both_known and (_abbreviates(x, y) or _shared_root(x, y)):
         return "root"
-    if similar_spelling(x, y):
+    if similar_spelling(x, y) or similar_spelling(lx, ly):
         return "typo"
     return None
 
@@ -192,10 +197,11 @@ def _rest(
     still_a: list[int] = []
     for i in left_a:
         x = ta.terms[i][0]
+        lx = ta.tokens[ta.terms[i][1]].low
         found = None
         for j in left_b:
             if j not in taken_b:
-                how = _related(x, tb.terms[j][0])
+                how = _related(x, tb.terms[j][0], lx, tb.tokens[tb.terms[j][1]].low)
                 if how is not None:
                     found = (j, how)
                     break

@@ -17,54 +17,81 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .lexicon import lexicon
 from .order import Exchange, exchange
-from .tokens import STOPWORDS, Text, analyze, stem
+from .tokens import CACHE_SIZE, STOPWORDS, analyze, stem
 from .types import NEUTRAL, REJECT, GuardResult
 
 __all__ = ["guard_antonyms", "opposition"]
 
 _PARTICLES = {"on": "off", "off": "on", "in": "out", "out": "in", "up": "down", "down": "up"}
-_PREFIXES = ("un", "non-", "non")
+_NEGATIVE = ("un", "non-", "non")  # before any word
+_LATINATE = ("in", "im", "il", "ir")  # before a word of 5+ letters: "irrational"
+_PAIRED = (("over", "under"),)  # "overfitting" / "underfitting"
+_NOT_BASES = STOPWORDS | {"less", "til", "der", "ion"}
+
+Profile = tuple[dict[str, str], dict[tuple[int, int], str], frozenset[tuple[str, str]]]
 
 
-def _stems(t: Text) -> dict[str, str]:
-    return {stem(tok.low): tok.low for tok in t.tokens if tok.kind == "word"}
-
-
-def _particles(t: Text) -> set[tuple[str, str]]:
-    out = set()
+@lru_cache(maxsize=CACHE_SIZE)
+def _profile(text: str) -> Profile:
+    """A text's word stems (hyphen parts too), the opposition poles it mentions
+    ((line, side) -> word as written) and its (verb, particle) pairs."""
+    t = analyze(text)
+    stems: dict[str, str] = {}
+    for tok in t.tokens:
+        if tok.kind == "word":
+            stems.setdefault(stem(tok.low), tok.low)
+            if "-" in tok.low:
+                for part in tok.low.split("-"):
+                    if part:
+                        stems.setdefault(stem(part), part)
+    lex = lexicon()
+    poles = {pole: word for st, word in stems.items() for pole in lex.poles.get(st, ())}
+    particles = set()
     toks = t.tokens
     for i in range(1, len(toks)):
         p = toks[i].low
         if p in _PARTICLES and toks[i - 1].kind == "word" and toks[i - 1].low not in STOPWORDS:
-            out.add((stem(toks[i - 1].low), p))
-    return out
+            particles.add((stem(toks[i - 1].low), p))
+    return stems, poles, frozenset(particles)
 
 
 def _prefixed(x: str, y: str) -> bool:
-    for pre in _PREFIXES:
-        if y.startswith(pre):
-            base = y[len(pre) :]
-            if len(base) >= 2 and base == x and x not in STOPWORDS | {"less", "it", "til"}:
-                return True
+    """``y`` is ``x`` with a negative prefix ("install"/"uninstall", "legal"/"illegal")."""
+    if x in _NOT_BASES:
+        return False
+    for pre in _NEGATIVE:
+        if y.startswith(pre) and len(x) >= 2 and y[len(pre) :] == x:
+            return True
+    for pre in _LATINATE:
+        if y.startswith(pre) and len(x) >= 5 and y[len(pre) :] == x:
+            return True
+    for p, q in _PAIRED:
+        if x.startswith(p) and y.startswith(q) and x[len(p) :] == y[len(q) :] and len(x) > 6:
+            return True
     return False
 
 
 def opposition(a: str, b: str) -> tuple[str, str] | None:
-    """The first pair of opposite words across ``a`` and ``b`` (as written), or None."""
-    ta, tb = analyze(a), analyze(b)
-    sa, sb = _stems(ta), _stems(tb)
-    lex = lexicon()
+    """The first pair of opposite words across ``a`` and ``b`` (as written), or None.
+
+    A pair counts only when each text holds one pole alone: a text that names both
+    ("hot objects to cold ones") compares them, and says nothing opposite."""
+    sa, poles_a, pa = _profile(a)
+    sb, poles_b, pb = _profile(b)
+    for (line, side), wx in poles_a.items():
+        other = (line, 1 - side)
+        if other in poles_b and other not in poles_a and (line, side) not in poles_b:
+            return wx, poles_b[other]
     for x, wx in sa.items():
         if x in sb:
             continue
         for y, wy in sb.items():
-            if y in sa:
-                continue
-            if lex.opposite(x, y) or _prefixed(x, y) or _prefixed(y, x):
+            if y not in sa and (_prefixed(x, y) or _prefixed(y, x)):
                 return wx, wy
-    pa, pb = _particles(ta), _particles(tb)
     for verb, p in pa - pb:
         if (verb, _PARTICLES[p]) in pb and (verb, _PARTICLES[p]) not in pa:
             return f"{verb} {p}", f"{verb} {_PARTICLES[p]}"

@@ -28,6 +28,7 @@ import re
 from functools import lru_cache
 
 from .align import align, similar_spelling
+from .dates import time_info
 from .lexicon import lexicon
 from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -45,9 +46,12 @@ def _kind(tok: Token) -> str | None:
     """The kind of name ``tok`` is, or None when it is an ordinary word."""
     if tok.kind != "word" or len(tok.text) < 2:
         return None
-    text, low = tok.text, tok.low
-    listed = lexicon().names.get(low)
-    if listed is not None:
+    text, low = tok.text, tok.low.removesuffix("'s")
+    lex = lexicon()
+    if text in lex.cased:
+        return lex.names.get(lex.cased[text], "name")
+    listed = lex.names.get(low)
+    if listed is not None and (low not in STOPWORDS or text.isupper()):
         return listed
     if _FILE.match(low) and not low.split(".")[-1].isdigit():
         return "file"
@@ -68,12 +72,13 @@ def entities(text: str) -> tuple[Name, ...]:
     ("New York City"), and aliases are resolved (``js`` -> ``javascript``)."""
     t = analyze(text)
     lex = lexicon()
+    dated = time_info(text).consumed
     out: list[Name] = []
     run: list[str] = []
     for tok in (*t.tokens, None):
-        kind = _kind(tok) if tok is not None else None
+        kind = _kind(tok) if tok is not None and tok.index not in dated else None
         if tok is not None and kind == "proper" and not tok.text.isupper():
-            run.append(tok.low)
+            run.append(tok.low.removesuffix("'s"))
             continue
         if run:
             joined = " ".join(run)
@@ -81,27 +86,56 @@ def entities(text: str) -> tuple[Name, ...]:
             out.append((canon, lex.names.get(canon, "proper")))
             run = []
         if tok is not None and kind is not None:
-            canon = lex.canonical_name(tok.low.removesuffix("()"))
+            low = tok.low.removesuffix("'s").removesuffix("()")
+            canon = lex.cased.get(tok.text) or lex.canonical_name(low)
             out.append((canon, lex.names.get(canon, kind)))
     return tuple(dict.fromkeys(out))
 
 
-def _words(t: Text) -> set[str]:
+@lru_cache(maxsize=CACHE_SIZE)
+def _words(text: str) -> frozenset[str]:
+    """Every word of ``text`` and its parts, canonical ("js" -> "javascript", "France's"
+    -> "france"), with the names spelled over up to three words."""
     lex = lexicon()
-    return {lex.canonical_name(tok.low.removesuffix("()")) for tok in t.tokens if tok.kind != "sym"}
+    t = analyze(text)
+    out: set[str] = set()
+    for tok in t.tokens:
+        if tok.kind == "sym":
+            continue
+        low = tok.low.removesuffix("'s").removesuffix("()")
+        out.add(lex.cased.get(tok.text) or lex.canonical_name(low))
+        out.update(lex.canonical_name(p) for p in low.split("-") if p)
+    words = t.words
+    for n in (2, 3):
+        out.update(lex.canonical_name(" ".join(words[i : i + n])) for i in range(len(words)))
+    return frozenset(out)
 
 
-def _unmatched(names: tuple[Name, ...], words: set[str], joined: str, other: Text) -> list[Name]:
-    lex = lexicon()
+def _initials(name: str, t: Text) -> bool:
+    """``name`` (written in capitals) abbreviates consecutive words of ``t``: "LOTR" is
+    "Lord of the Rings", "NY" is "New York"."""
+    letters = name.replace(" ", "")
+    if not (2 <= len(letters) <= 5 and letters.isalpha()):
+        return False
+    firsts = [w[0] for w in t.words if w]
+    n = len(letters)
+    return any("".join(firsts[i : i + n]) == letters for i in range(len(firsts) - n + 1))
+
+
+def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
+    words = _words(other)
+    t = analyze(other)
+    joined = "".join(t.words)
     out = []
     for n, kind in names:
         if n in words or (" " in n and n.replace(" ", "") in joined):
             continue
-        if lex.canonical_name(n) in {
-            lex.canonical_name(" ".join(other.words[i : i + 3])) for i in range(len(other.words))
-        }:
-            continue
+        parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
+        if len(parts) > 1 and all(p in words for p in parts):
+            continue  # "French Revolution" / "France's revolution", "ACID-compliant" / "ACID"
         if any(similar_spelling(n, w) for w in words if len(w) >= 5):
+            continue
+        if _initials(n, t):
             continue
         out.append((n, kind))
     return out
@@ -117,13 +151,11 @@ def _compatible(a: str, b: str) -> bool:
 
 def guard_entities(a: str, b: str) -> GuardResult:
     """Reject when each text names something the other does not, of a compatible kind."""
-    ta, tb = analyze(a), analyze(b)
     ea, eb = entities(a), entities(b)
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
-    wa, wb = _words(ta), _words(tb)
-    ua = _unmatched(ea, wb, "".join(tb.words), tb)
-    ub = _unmatched(eb, wa, "".join(ta.words), ta)
+    ua = _unmatched(ea, b)
+    ub = _unmatched(eb, a)
     show_a = ", ".join(n for n, _ in ua)
     show_b = ", ".join(n for n, _ in ub)
     if any(_compatible(ka, kb) for _, ka in ua for _, kb in ub):

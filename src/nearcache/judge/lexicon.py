@@ -26,10 +26,14 @@ class Lexicon:
 
     def __init__(self) -> None:
         self.opposites: dict[str, set[str]] = {}
-        for line in _lines("antonyms.txt"):
+        self.poles: dict[str, set[tuple[int, int]]] = {}  # stem -> {(line, side)}
+        for n, line in enumerate(_lines("antonyms.txt")):
             left, _, right = line.partition("|")
             lw = {stem(w.replace("-", " ")) for w in left.split()}
             rw = {stem(w.replace("-", " ")) for w in right.split()}
+            for side, ws in ((0, lw), (1, rw)):
+                for w in ws:
+                    self.poles.setdefault(w, set()).add((n, side))
             for a in lw:
                 self.opposites.setdefault(a, set()).update(rw - lw)
             for b in rw:
@@ -40,6 +44,7 @@ class Lexicon:
                 self.groups.setdefault(stem(w.replace("-", " ")), set()).add(gid)
         self.names: dict[str, str] = {}  # name -> its kind (the section it is listed in)
         self.alias: dict[str, str] = {}
+        self.cased: dict[str, str] = {}  # spellings that name something only as written
         kind = "name"
         text = resources.files(__package__).joinpath("data").joinpath("names.txt")
         for raw in text.read_text("utf-8").splitlines():
@@ -52,7 +57,11 @@ class Lexicon:
             if "=" in line:
                 head, _, rest = line.partition("=")
                 canon = " ".join(head.split()).lower()
-                spellings = [canon, *(" ".join(s.split()).lower() for s in rest.split(","))]
+                written = [" ".join(s.split()) for s in rest.split(",")]
+                for w in written:
+                    if w != w.lower():  # "golang = Go": only when written so
+                        self.cased[w] = canon
+                spellings = [canon, *(w.lower() for w in written if w == w.lower())]
                 for w in spellings[1:]:
                     self.alias[w] = canon
                 for w in spellings:

@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .vocab import CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
+
 __all__ = [
     "CACHE_SIZE",
     "MAX_CHARS",
@@ -54,30 +56,6 @@ _LITERAL = re.compile(
 )
 _QUOTES = re.compile("[\"\u201c`'(\\[{]")
 
-#: Function words and politeness fillers: they carry no topic of their own.
-STOPWORDS = frozenset(
-    (  # noqa: SIM905
-        "a an the this that these those some any each every either of in on at by for with "
-        "about as into onto from to than then so such too very just really also only even i "
-        "me my mine we us our you your yours he him his she her it its they them their theirs"
-        " myself yourself itself themselves is am are was were be been being do does did "
-        "doing done have has had having will would shall should can could may might must what"
-        " which who whom whose how why when where there here if whether or and but hey hi "
-        "hello please thanks thank kindly pls plz ok okay well like want wanted need tell "
-        "know let let's lets get got give gimme wanna gonna gotta someone somebody something "
-        "anyone anybody anything way ways thing things question actually basically exactly "
-        "possible best good simple simplest easy easiest quick quickly correct correctly "
-        "properly proper right ever again still already up out all both other another same "
-        "i'm i've i'd i'll you're it's what's how's that's there's whats hows thats im ive u "
-        "ur ya yall thx help explain explained explanation example examples eg e.g"
-    ).split()
-)
-
-
-def wordset(text: str) -> frozenset[str]:
-    """The words of ``text`` split on whitespace, as a set (how word lists are written)."""
-    return frozenset(text.split())
-
 
 def _strip_accents(s: str) -> str:
     if s.isascii():
@@ -98,6 +76,7 @@ def stem(word: str) -> str:
         w = w[:-2]
     if w in _NOT_PLURAL:
         return w
+    w = IRREGULAR.get(w, w)
     n = len(w)
     if n > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
@@ -189,11 +168,16 @@ _REWRITES = (
     (re.compile(r"(?i)\bw/(?=\s)"), " with "),
     (re.compile(r"(\d)\(k\)"), r"\1k"),
 )
+_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}(?!\w)")
 _VULGAR = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4", "\u2153": " 1/3", "\u2154": " 2/3"}
 
 
+def _initials(m: re.Match[str]) -> str:
+    return m.group(0).replace(".", "") + " "
+
+
 def _prepare(text: str) -> str:
-    raw = text[:MAX_CHARS]
+    raw = _INITIALS.sub(_initials, text[:MAX_CHARS])  # "U.S." is "US"
     for ch, rep in _VULGAR.items():
         if ch in raw:
             raw = raw.replace(ch, rep)
@@ -205,6 +189,15 @@ def _prepare(text: str) -> str:
 def _parts(word: str) -> tuple[str, ...]:
     """A hyphenated word's parts ("3-month-old" -> month, old), stop words dropped."""
     return tuple(p for p in word.split("-") if p and not p.isdigit() and p not in STOPWORDS)
+
+
+def _content(low: str) -> bool:
+    """A content word: not a function word (also with a clitic: "when's", "it'll"), nor
+    a word another guard owns (numbers, months, weekdays, relative days)."""
+    if low in STOPWORDS or low in NOT_CONTENT:
+        return False
+    head, sep, _ = low.partition("'")
+    return not (sep and head in STOPWORDS)
 
 
 def _acronym(tok: Token, shouting: bool) -> bool:
@@ -233,6 +226,7 @@ def analyze(text: str) -> Text:
                 initial = True
             continue
         low = _strip_accents(tok.lower()).replace("\u2019", "'")
+        low = CONTRACTIONS.get(low, low)
         at = m.start()
         literal = any(lo < at < hi for lo, hi in spans) or bool(tokens and tokens[-1].low == "=")
         tokens.append(Token(tok, low, kind, len(tokens), sent, initial, literal))
@@ -242,7 +236,7 @@ def analyze(text: str) -> Text:
     terms = tuple(
         (stem(part), t.index)
         for t in tokens
-        if t.kind in ("word", "code") and (t.low not in STOPWORDS or _acronym(t, shouting))
+        if t.kind in ("word", "code") and (_content(t.low) or _acronym(t, shouting))
         for part in (_parts(t.low) if "-" in t.low else (t.low,))
     )
     return Text(

@@ -1,0 +1,102 @@
+"""The English word classes the tokenizer needs before any guard runs.
+
+* :data:`STOPWORDS` -- function words, politeness and filler, light verbs: they carry no
+  topic of their own, so a question is compared on the other words (its *content*).
+* :data:`CONTRACTIONS` -- contractions typed without the apostrophe ("dont", "cant",
+  "whats"), read as written with it.
+* :data:`IRREGULAR` -- past forms of common irregular verbs, read as the base verb
+  ("fell" is "fall", "ran" is "run"), so a change of tense is not a change of topic.
+* :data:`NOT_CONTENT` -- words another guard owns: number words (numbers guard), month
+  and weekday names and relative days (time guard). They are not content words, so
+  "two"/"2" or "Dec"/"December" do not look like different topics.
+
+Plain English facts, each list readable on its own; nothing here is taken from a pair.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CONTRACTIONS", "IRREGULAR", "NOT_CONTENT", "STOPWORDS", "wordset"]
+
+
+def wordset(text: str) -> frozenset[str]:
+    """The words of ``text`` split on whitespace, as a set (how word lists are written)."""
+    return frozenset(text.split())
+
+
+_NEGATED = wordset(
+    "don't doesn't didn't can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't "
+    "weren't hasn't haven't hadn't mustn't needn't ain't not no never without"
+)
+
+#: Function words, fillers and light verbs (see the module docstring).
+STOPWORDS = _NEGATED | wordset(
+    "a an the this that these those some any each every either of in on at by for with "
+    "about as into onto from to than then so such too very just really also only even i "
+    "me my mine we us our you your yours he him his she her it its they them their theirs "
+    "myself yourself itself themselves is am are was were be been being do does did "
+    "doing done have has had having will would shall should can could may might must what "
+    "which who whom whose how why when where there here if whether or and but hey hi "
+    "hello please thanks thank kindly pls plz ok okay well like want wanted need tell "
+    "know let let's lets get got give gimme wanna gonna gotta someone somebody something "
+    "anyone anybody anything way ways thing things question actually basically exactly "
+    "possible best good simple simplest easy easiest quick quickly correct correctly "
+    "properly proper right ever again still already up out all both other another same "
+    "i'm i've i'd i'll you're you've you'll we're they're it's what's how's that's "
+    "there's here's who's where's when's why's u ur ya yall thx help explain explained "
+    "explanation example examples eg e.g ie i.e vs versus between via per percent see "
+    "use using used going able try trying tried guys anyone please pls"
+)
+
+#: Contractions typed without their apostrophe.
+CONTRACTIONS = {
+    w.replace("'", ""): w
+    for w in (  # noqa: SIM905
+        "don't doesn't didn't can't won't wouldn't shouldn't couldn't isn't aren't wasn't "
+        "weren't hasn't haven't hadn't mustn't needn't i'm i've i'll you're you've they're "
+        "what's how's that's there's who's where's when's it's let's"
+    ).split()
+    if w.replace("'", "") not in ("its", "were", "well", "hell", "shell", "wed", "ill")
+}
+
+#: Past tense and past participle of common irregular verbs -> the base verb.
+IRREGULAR = {
+    form: base
+    for line in (  # noqa: SIM905
+        "arise arose arisen|awake awoke awoken|be was were been|bear bore borne|beat beaten|"
+        "become became|begin began begun|bend bent|bet|bid|bind bound|bite bit bitten|"
+        "bleed bled|blow blew blown|break broke broken|breed bred|bring brought|"
+        "build built|burn burnt|burst|buy bought|catch caught|choose chose chosen|"
+        "come came|cost|creep crept|cut|deal dealt|dig dug|do did done|draw drew drawn|"
+        "dream dreamt|drink drank drunk|drive drove driven|eat ate eaten|fall fell fallen|"
+        "feed fed|feel felt|fight fought|find found|flee fled|fly flew flown|"
+        "forbid forbade forbidden|forget forgot forgotten|forgive forgave forgiven|"
+        "freeze froze frozen|get got gotten|give gave given|go went gone|grind ground|"
+        "grow grew grown|hang hung|have had|hear heard|hide hid hidden|hit|hold held|"
+        "hurt|keep kept|kneel knelt|know knew known|lay laid|lead led|lean leant|"
+        "leap leapt|learn learnt|leave left|lend lent|let|lie lay lain|light lit|"
+        "lose lost|make made|mean meant|meet met|pay paid|prove proven|put|quit|read|"
+        "ride rode ridden|ring rang rung|rise rose risen|run ran|say said|see saw seen|"
+        "seek sought|sell sold|send sent|set|shake shook shaken|shine shone|shoot shot|"
+        "show shown|shrink shrank shrunk|shut|sing sang sung|sink sank sunk|sit sat|"
+        "sleep slept|slide slid|speak spoke spoken|speed sped|spend spent|spin spun|"
+        "split|spread|stand stood|steal stole stolen|stick stuck|sting stung|"
+        "strike struck|swear swore sworn|sweep swept|swim swam swum|swing swung|"
+        "take took taken|teach taught|tear tore torn|tell told|think thought|"
+        "throw threw thrown|understand understood|wake woke woken|wear wore worn|"
+        "weep wept|win won|wind wound|withdraw withdrew withdrawn|write wrote written"
+    ).split("|")
+    for base, *forms in [line.split()]
+    for form in forms
+    if form not in ("lay", "found", "ground", "left", "saw", "wound", "bound", "light")
+}
+
+#: Words another guard owns (see the module docstring).
+NOT_CONTENT = wordset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion trillion dozen "
+    "january february march april june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays "
+    "thursdays fridays saturdays sundays today tonight tomorrow yesterday"
+)
