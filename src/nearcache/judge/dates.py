@@ -86,6 +86,8 @@ _MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
     *("presidents day", "presidents' day", "veterans day", "mardi gras", "super bowl sunday"),
 }
 _LONGEST_NAME = 3
+_UNIT = r"(?:YYYY|YY|MM|DD|HH|hh|mm|ss|yyyy|yy|dd|M|D)"
+_FORMAT = re.compile(rf"\b{_UNIT}(?:[-/.: ]{_UNIT})+\b")
 
 
 class TimeInfo:
@@ -144,6 +146,8 @@ def _date_token(r: _Reader, tok: Token) -> bool:
     m = _DATE.match(tok.low)
     if m is None:
         return False
+    if tok.literal:  # a quoted example: its exact form is what is asked about
+        r.add(f"written:{tok.low}", tok)
     if m.group(1):
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     else:
@@ -208,6 +212,8 @@ def _word(r: _Reader, i: int) -> None:
     elif low in _WEEKDAYS:
         if low not in _ABBREV_DAYS or _abbreviated_day(r, i):
             r.add(f"weekday:{_WEEKDAYS[low]}", tok)
+            if prev in _SHIFT:  # "next Friday" / "last Friday"
+                r.add(f"rel:weekday{_SHIFT[prev]}", r.toks[i - 1], tok)
     elif low in _RELATIVE:
         r.add(f"rel:{_RELATIVE[low]}", tok)
     elif low in _PRESENT or (low == "right" and nxt == "now"):
@@ -237,8 +243,16 @@ def _abbreviated_day(r: _Reader, i: int) -> bool:
     )
 
 
+def _formats(r: _Reader, t: Text) -> None:
+    """Date formats written as patterns ("YYYY-MM-DD", "dd/mm/yyyy"): each is a mark."""
+    for m in _FORMAT.finditer(t.raw):
+        r.marks["format:" + m.group().upper()] = False
+
+
 def _read(t: Text) -> _Reader:
     r = _Reader(t)
+    if "yy" in t.raw.lower():
+        _formats(r, t)
     i = 0
     while i < len(r.toks):
         tok = r.toks[i]

@@ -1,12 +1,22 @@
 """The pair features the verifier weighs.
 
 Guards say "provably different" or nothing; most look-alikes that slip past them differ in
-one content word ("Can dogs eat grapes?" / "Can cats eat grapes?") while most true
-paraphrases change several words or none that matter. The features describe that shape:
-the embedding cosine, how many content words of each side have no counterpart
-(:mod:`.align`), whether the difference is a single-word substitution, surface overlap
-(content words and character trigrams), length ratio, the question word, and each guard's
-signal (-1 reject, 0 neutral, +1 pass). All are cheap set operations on cached analyses.
+one content word ("Can dogs eat grapes?" / "Can cats eat grapes?") or add a qualifier
+("... a nested list"), while true paraphrases change several words for synonyms or none
+that matter. The features describe that shape, on the question itself when one side adds
+a context sentence (:func:`.context.focus`):
+
+* the embedding cosine and surface overlap (character trigrams, length ratio);
+* the alignment (:mod:`.align`): content words without a counterpart on each side, as
+  counts and shares, whether the difference is one word for one word or on one side only,
+  how many pairs needed a synonym, a typo or a derivation to meet, and whether the words
+  left over are names or listed words;
+* the word order (:mod:`.order`): a moved block, the share of shared terms that changed
+  order;
+* the question words ("how" / "why"; a yes/no question against a wh-question);
+* every guard's signal (-1 reject, 0 neutral, +1 pass) and what the soft ones noticed.
+
+All are cheap set operations on the cached analyses of the two texts.
 """
 
 from __future__ import annotations
@@ -14,38 +24,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .align import align
-from .tokens import analyze
+from .context import focus
+from .lexicon import lexicon
+from .order import exchange, role_keys
+from .tokens import analyze, wordset
 from .types import GuardResult
 
 __all__ = ["FEATURES", "features"]
 
 _WH = frozenset({"how", "why", "what", "when", "where", "who", "which", "whom", "whose"})
+_YES_NO = wordset(
+    "is are was were can could does do did should will would has have had may might must shall am"
+)
+_GUARDS = ("numbers", "negation", "antonyms", "direction", "time", "entities", "scope")
 
 #: Feature names, in the order :func:`features` returns them.
 FEATURES: tuple[str, ...] = (
     "cosine",
-    "cosine_sq",
-    "only_a",
-    "only_b",
+    "content_min",
     "only_max",
+    "only_min",
     "only_frac_max",
     "only_frac_min",
     "substitution",
     "one_sided",
-    "identical_content",
-    "same_sequence",
-    "content_jaccard",
+    "identical",
+    "inexact_pairs",
+    "typo_pairs",
+    "extra_names",
+    "extra_known",
+    "moved",
+    "inversions",
+    "context",
     "trigram_jaccard",
     "length_ratio",
     "wh_mismatch",
-    "sentences_differ",
-    "guard:numbers",
-    "guard:negation",
-    "guard:antonyms",
-    "guard:direction",
-    "guard:time",
-    "guard:entities",
-    "guard:scope",
+    "yes_no_vs_wh",
+    *(f"guard:{g}" for g in _GUARDS),
     "names_one_side",
 )
 
@@ -55,43 +70,76 @@ def _trigrams(text: str) -> frozenset[str]:
     return frozenset(s[i : i + 3] for i in range(max(1, len(s) - 2)))
 
 
+def _opening(text: str) -> tuple[frozenset[str], bool]:
+    """The question words among the first three words, and whether it opens like a
+    yes/no question ("Is", "Can", "Does")."""
+    words = analyze(text).words
+    wh = frozenset(w for w in words[:3] if w in _WH)
+    return wh, bool(words) and words[0] in _YES_NO and not wh
+
+
+def _inversions(a: str, b: str) -> float:
+    """The share of pairs of shared terms (each once per text) whose order differs."""
+    ka, kb = role_keys(a, b)
+    pos_b: dict[str, int] = {}
+    for n, (k, _) in enumerate(kb):
+        pos_b[k] = -1 if k in pos_b else n
+    seq = [pos_b[k] for k, _ in ka if pos_b.get(k, -1) >= 0]
+    pairs = len(seq) * (len(seq) - 1) // 2
+    if not pairs:
+        return 0.0
+    inv = sum(1 for i in range(len(seq)) for j in range(i + 1, len(seq)) if seq[i] > seq[j])
+    return inv / pairs
+
+
+def _extras(words: tuple[str, ...]) -> tuple[int, int]:
+    """How many left-over stems are listed names, and how many are other listed words."""
+    lex = lexicon()
+    names = sum(1 for w in words if lex.is_name(w))
+    known = sum(1 for w in words if not lex.is_name(w) and lex.known(w))
+    return names, known
+
+
 def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult]) -> list[float]:
     """The feature vector of a pair (see :data:`FEATURES`)."""
-    ta, tb = analyze(a), analyze(b)
-    al = align(a, b)
+    fa, fb = focus(a, b)
+    al = align(fa, fb)
+    ta, tb = analyze(fa), analyze(fb)
     na, nb = len(set(ta.content)), len(set(tb.content))
     oa, ob = len(al.only_a), len(al.only_b)
-    fa, fb = oa / max(na, 1), ob / max(nb, 1)
-    sa, sb = ta.content_set, tb.content_set
-    union = len(sa | sb)
+    ra, rb = oa / max(na, 1), ob / max(nb, 1)
+    inexact = sum(1 for _, _, how in al.pairs if how != "same")
+    typos = sum(1 for _, _, how in al.pairs if how == "typo")
+    names_a, known_a = _extras(al.only_a)
+    names_b, known_b = _extras(al.only_b)
     ga, gb = _trigrams(a), _trigrams(b)
-    la, lb = len(ta.words), len(tb.words)
-    wa = {w for w in ta.words[:3] if w in _WH}
-    wb = {w for w in tb.words[:3] if w in _WH}
-    sents_a = ta.tokens[-1].sent if ta.tokens else 0
-    sents_b = tb.tokens[-1].sent if tb.tokens else 0
+    la, lb = len(analyze(a).words), len(analyze(b).words)
+    wa, yn_a = _opening(fa)
+    wb, yn_b = _opening(fb)
+    moved = exchange(fa, fb) is True
     sim = max(-1.0, min(1.0, float(similarity)))
     ent = guards.get("entities")
     return [
         sim,
-        sim * sim,
-        min(oa, 6) / 6.0,
-        min(ob, 6) / 6.0,
-        min(max(oa, ob), 6) / 6.0,
-        max(fa, fb),
-        min(fa, fb),
+        min(na, nb, 10) / 10.0,
+        min(max(oa, ob), 4) / 4.0,
+        min(min(oa, ob), 4) / 4.0,
+        max(ra, rb),
+        min(ra, rb),
         1.0 if oa == 1 and ob == 1 else 0.0,
         1.0 if (oa == 0) != (ob == 0) else 0.0,
         1.0 if oa == 0 and ob == 0 else 0.0,
-        1.0 if ta.content == tb.content else 0.0,
-        len(sa & sb) / union if union else 1.0,
+        inexact / max(len(al.pairs), 1),
+        min(typos, 3) / 3.0,
+        min(names_a + names_b, 3) / 3.0,
+        min(known_a + known_b, 3) / 3.0,
+        1.0 if moved else 0.0,
+        _inversions(fa, fb),
+        1.0 if (fa, fb) != (a, b) else 0.0,
         len(ga & gb) / max(len(ga | gb), 1),
         min(la, lb) / max(la, lb, 1),
         1.0 if wa and wb and not (wa & wb) else 0.0,
-        1.0 if sents_a != sents_b else 0.0,
-        *(
-            guards[g].signal if g in guards else 0.0
-            for g in ("numbers", "negation", "antonyms", "direction", "time", "entities", "scope")
-        ),
+        1.0 if (yn_a and wb) or (yn_b and wa) else 0.0,
+        *(guards[g].signal if g in guards else 0.0 for g in _GUARDS),
         1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
     ]

@@ -96,7 +96,7 @@ def run_guards(
     results: dict[str, GuardResult] = {}
     rejected: str | None = None
     for name, guard in GUARDS.items():
-        res = guard(query, candidate_query) if name == "scope" else guard(fq, fc)
+        res = guard(fq, fc)
         results[name] = res
         if rejected is None and name in hard_set and res.outcome == REJECT:
             rejected = name
@@ -249,7 +249,7 @@ class DefaultJudge:
         fq, fc = focus(q, c)
         results: dict[str, GuardResult] = {}
         for name, guard in GUARDS.items():
-            res = guard(q, c) if name == "scope" else guard(fq, fc)
+            res = guard(fq, fc)
             if res.outcome == REJECT and name in self.guards:
                 return name, results
             results[name] = res

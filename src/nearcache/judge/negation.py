@@ -63,18 +63,19 @@ def _cues(t: Text) -> list[str]:
     return out
 
 
-def _misspelled_cues(t: Text, other: Text, missing: int) -> int:
-    """How many of ``missing`` cues of the other text ``t`` has as misspellings
-    ("withuot", "nevr"): a typo does not flip the polarity."""
+def _misspelled_cues(t: Text, cues: tuple[str, ...], missing: int) -> int:
+    """How many of ``missing`` cues of the other text (``cues``) ``t`` has as
+    misspellings ("withuot", "nevr"): a typo does not flip the polarity."""
     found = 0
-    cues = [c for c in negations(other.raw) if len(c) >= 4]
+    long_cues = [c for c in cues if len(c) >= 4]
     for tok in t.tokens:
         if found >= missing:
             break
         if (
             tok.kind == "word"
             and tok.low not in _CUES
-            and any(similar_spelling(tok.low, c) for c in cues)
+            and not tok.low.endswith("n't")
+            and any(tok.low != c and similar_spelling(tok.low, c) for c in long_cues)
         ):
             found += 1
     return found
@@ -122,9 +123,9 @@ def guard_negation(a: str, b: str) -> GuardResult:
         return GuardResult(NEUTRAL, "not English: negation not read")
     na, nb = negations(a), negations(b)
     if len(na) > len(nb):
-        extra = len(na) - len(nb) - _misspelled_cues(tb, ta, len(na) - len(nb))
+        extra = len(na) - len(nb) - _misspelled_cues(tb, na, len(na) - len(nb))
     else:
-        extra = len(nb) - len(na) - _misspelled_cues(ta, tb, len(nb) - len(na))
+        extra = len(nb) - len(na) - _misspelled_cues(ta, nb, len(nb) - len(na))
     if extra > 0:
         more, side = (na, "first") if len(na) > len(nb) else (nb, "second")
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")

@@ -165,7 +165,8 @@ def _mixed(tok: Token) -> list[Quantity]:
         if rest == "k" and m.start() == 0:
             val, rest = val * 1000, ""
         u = _UNITS.get(rest, "") if m.start() == 0 else ""
-        out.append((_fmt(val), u, not u, tok.literal))
+        grade = tok.low[:1].isdigit()  # "10W-30", "4K": the number is the point
+        out.append((_fmt(val), u, not (u or grade), tok.literal))
     return out
 
 

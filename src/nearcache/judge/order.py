@@ -37,7 +37,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .align import align
-from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze
+from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze, wordset
 
 __all__ = ["Exchange", "exchange", "role_keys", "role_terms"]
 
@@ -79,9 +79,12 @@ _PRONOUNS = {
     "them": "<them>",
     "their": "<their>",
 }
+_POSSESSIVE = wordset("my your his her our their its")
+_REACH = 3
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
 _MAX_GAP = 12
 _SHORT_FRAME = 4
+_TERM_FRAME = 6
 #: Predicates whose two terms can trade places freely: "how far is X from Y".
 SYMMETRIC_PREDICATES = frozenset(["far", "distance", "distances", "apart"])
 _IRREGULAR_PARTICIPLES = frozenset(
@@ -243,8 +246,11 @@ def _keyword_query(t: Text) -> bool:
     return not any(tok.kind == "word" and tok.low in STOPWORDS for tok in t.tokens)
 
 
-def _crossing(a: str, b: str, ka: list[Role], kb: list[Role]) -> Exchange | None:
-    """Two unique terms that change order around a pivot kept between them."""
+def _crossing(
+    a: str, b: str, ka: list[Role], kb: list[Role], *, term_pivots: bool = True
+) -> Exchange | None:
+    """Two unique terms that change order around a pivot kept between them (a shared
+    term only when ``term_pivots``; a relational word always)."""
     ta, tb = analyze(a), analyze(b)
     if _keyword_query(ta) or _keyword_query(tb):
         return None
@@ -265,7 +271,9 @@ def _crossing(a: str, b: str, ka: list[Role], kb: list[Role]) -> Exchange | None
             wb = _frame(tb, by, bx, set())
             if wa is None or wb is None or _symmetric(wa) or _symmetric(wb):
                 continue
-            pivot = _pivot((x, ax, ay), (y, by, bx), shared, pos_b, (ta, tb), (wa, wb))
+            pivot = _pivot(
+                (x, ax, ay), (y, by, bx), shared if term_pivots else [], pos_b, (ta, tb), (wa, wb)
+            )
             if pivot is None or _passive(ta, ax, ay) != _passive(tb, by, bx):
                 continue
             if ("of" in wa) != ("of" in wb):
@@ -293,17 +301,37 @@ def _pivot(
     relational word."""
     (x, ax, ay), (y, by, bx) = xs, ys
     ta, tb = texts
+    size = max(sum(w not in _ARTICLES for w in f) for f in frames)
     for k, idx in shared:
         kb = pos_b[k]
-        if k in (x, y) or not (ax < idx < ay and by < kb < bx):
+        if k in (x, y) or not (ax < idx < ay and by < kb < bx) or size > _TERM_FRAME:
             continue
         glued_x = _near(ta, idx, ax) and _near(tb, kb, bx) and not _near(ta, idx, ay)
         glued_y = _near(ta, idx, ay) and _near(tb, kb, by) and not _near(ta, idx, ax)
         if not (glued_x or glued_y):
             return k
-    short = all(sum(w not in _ARTICLES for w in f) <= _SHORT_FRAME for f in frames)
-    common = (set(frames[0]) & set(frames[1])) & RELATIONAL
-    return min(common) if common and short else None
+    if size > _SHORT_FRAME:
+        return None
+    for w in sorted((set(frames[0]) & set(frames[1])) & RELATIONAL):
+        if _beside(ta, w, (ax, ay)) and _beside(tb, w, (by, bx)):
+            return w
+    return None
+
+
+def _beside(t: Text, word: str, ends: tuple[int, int]) -> bool:
+    """``word`` stands right after the first end or right before the second (articles,
+    possessives and symbols aside): "Celsius *to* Fahrenheit", "15% *of* 80"."""
+    lo, hi = ends
+    skip = _ARTICLES | _POSSESSIVE
+
+    def first(rng: range) -> str | None:
+        for k in rng:
+            tok = t.tokens[k]
+            if tok.kind != "sym" and tok.low not in skip:
+                return tok.low
+        return None
+
+    return first(range(lo + 1, hi)) == word or first(range(hi - 1, lo, -1)) == word
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -313,6 +341,55 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
     shared terms to speak of)."""
     ka, kb = role_keys(a, b)
     moved = _transposed(a, b, ka, kb)
-    if moved is not None:
+    if isinstance(moved, Exchange):
         return moved
-    return _crossing(a, b, ka, kb)
+    # After a block move only a relational word can still show an exchange ("15% of 80"
+    # / "80 is what percent of 15"); a shared term between two moved blocks proves none.
+    found = _crossing(a, b, ka, kb, term_pivots=moved is None)
+    if found is None:
+        found = _owner_changed(a, b, ka, kb)
+    return found if found is not None else moved
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _owners(text: str) -> tuple[tuple[int, int], ...]:
+    """(possessed, owner) token indices: "X's Y", "my Y", "Y of X"."""
+    t = analyze(text)
+    at = {idx for _, idx in role_terms(text)}
+    toks = t.tokens
+    out: list[tuple[int, int]] = []
+
+    def near(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(toks) and abs(j - i) <= _REACH and toks[j].kind != "sym":
+            if j in at:
+                return j
+            j += step
+        return None
+
+    for i, tok in enumerate(toks):
+        if (tok.low.endswith("'s") and i in at) or tok.low in _POSSESSIVE:
+            owned = near(i, 1)
+            if owned is not None:
+                out.append((owned, i))
+        elif tok.low == "of":
+            owned, owner = near(i, -1), near(i, 1)
+            while owner is not None and owner + 1 in at:
+                owner += 1  # the head of "of George Orwell's 1984" is "1984"
+            if owned is not None and owner is not None:
+                out.append((owned, owner))
+    return tuple(out)
+
+
+def _owner_changed(a: str, b: str, ka: list[Role], kb: list[Role]) -> Exchange | None:
+    """A thing both texts name belongs to someone else ("a neighbor's tree falling on my
+    house" / "my tree falling on my neighbor's house")."""
+    key_a, key_b = dict((i, k) for k, i in ka), dict((i, k) for k, i in kb)
+    own_a = {key_a[y]: key_a[x] for y, x in _owners(a) if y in key_a and x in key_a}
+    own_b = {key_b[y]: key_b[x] for y, x in _owners(b) if y in key_b and x in key_b}
+    all_a, all_b = set(key_a.values()), set(key_b.values())
+    for thing, xa in own_a.items():
+        xb = own_b.get(thing)
+        if xb is not None and xa != xb and xa in all_b and xb in all_a:
+            return Exchange(xa, xb, f"owner of {thing}")
+    return None

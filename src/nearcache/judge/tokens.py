@@ -41,6 +41,7 @@ CACHE_SIZE = 4096
 _TOKEN = re.compile(
     r"(?i:\b[cf]#|\bc\+\+|\.net\b)"
     r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b"
+    r"|\b\d+[a-zA-Z]+-\d+\b"
     r"|\d+(?:\.\d+){2,}(?:/\d+)?|\d+\.\d+\.\d+\.\d+/\d+|\d+(?:\.\d+)?/\d+"
     r"|\d+(?:st|nd|rd|th|k|K)\b|\d*0s\b|\d+\.\d+[kK]\b"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -149,6 +150,8 @@ def _is_latin(text: str) -> bool:
 
 def _kind(tok: str) -> str:
     c = tok[0]
+    if c.isdigit() and "-" in tok and any(ch.isalpha() for ch in tok):
+        return "word"  # a grade or model name: "5W-30"
     if len(tok) > 1 and (tok[-1] in "#+" or tok.lower() == ".net"):
         return "word"
     if c.isdigit() or (c == "." and len(tok) > 1):
@@ -187,7 +190,10 @@ def _prepare(text: str) -> str:
 
 
 def _parts(word: str) -> tuple[str, ...]:
-    """A hyphenated word's parts ("3-month-old" -> month, old), stop words dropped."""
+    """A hyphenated word's parts ("3-month-old" -> month, old), stop words dropped; a
+    name that starts with digits ("5w-30") stays whole."""
+    if word[:1].isdigit():
+        return (word,)
     return tuple(p for p in word.split("-") if p and not p.isdigit() and p not in STOPWORDS)
 
 
