@@ -137,6 +137,9 @@ def _related(x: str, y: str, lx: str, ly: str) -> str | None:
     return None
 
 
+Pair = tuple[int, int, str]
+
+
 class Alignment:
     """The one-to-one pairing of two texts' content words.
 
@@ -161,11 +164,11 @@ class Alignment:
         self.matched = matched
 
 
-def _exact(ta: Text, tb: Text) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
+def _exact(ta: Text, tb: Text) -> tuple[list[Pair], list[int], list[int]]:
     free: dict[str, list[int]] = {}
     for j, (s, _) in enumerate(tb.terms):
         free.setdefault(s, []).append(j)
-    pairs: list[tuple[int, int, str]] = []
+    pairs: list[Pair] = []
     left_a: list[int] = []
     for i, (s, _) in enumerate(ta.terms):
         slot = free.get(s)
@@ -177,54 +180,71 @@ def _exact(ta: Text, tb: Text) -> tuple[list[tuple[int, int, str]], list[int], l
     return pairs, left_a, [j for j in range(len(tb.terms)) if j not in used]
 
 
-def _joined(t: Text, word: str) -> int | None:
-    """The index of the term that starts ``word`` written as two tokens in ``t``."""
-    toks = t.tokens
-    for k in range(len(toks) - 1):
-        if toks[k].low + toks[k + 1].low == word:
-            for n, (_, idx) in enumerate(t.terms):
-                if idx in (k, k + 1):
-                    return n
-            return -1
-    return None
+def _runs(t: Text, size: int) -> list[tuple[str, str, list[int]]]:
+    """Every run of ``size`` word tokens: (joined without spaces, with spaces, token
+    indices)."""
+    toks = [x for x in t.tokens if x.kind != "sym"]
+    out = []
+    for k in range(len(toks) - size + 1):
+        run = toks[k : k + size]
+        lows = [x.low for x in run]
+        out.append(("".join(lows), " ".join(lows), [x.index for x in run]))
+    return out
 
 
-def _rest(
-    ta: Text, tb: Text, left_a: list[int], left_b: list[int], pairs: list[tuple[int, int, str]]
-) -> tuple[list[int], list[int]]:
-    """Pair the terms exact stems left over (synonyms, compounds, roots, typos)."""
-    taken_b: set[int] = set()
-    still_a: list[int] = []
-    for i in left_a:
+def _groups(t1: Text, t2: Text, left1: list[int], left2: list[int], pairs: list[Pair]) -> None:
+    """One word of ``t1`` for several of ``t2``: "login" / "log in", "NYC" / "New York",
+    "UK" / "United Kingdom". Pairs are appended as (term of t1, term of t2); matched terms
+    leave ``left1``/``left2``."""
+    lex = lexicon()
+    for i in list(left1):
+        word = t1.tokens[t1.terms[i][1]].low.replace("-", "")
+        canon = lex.canonical_name(word)
+        for size in (2, 3, 4):
+            hit = next(
+                (
+                    idx
+                    for joined, spaced, idx in _runs(t2, size)
+                    if joined == word or (spaced != word and lex.canonical_name(spaced) == canon)
+                ),
+                None,
+            )
+            if hit is not None:
+                js = [j for j in left2 if t2.terms[j][1] in hit]
+                if js:
+                    left1.remove(i)
+                    for j in js:
+                        left2.remove(j)
+                        pairs.append((i, j, "compound"))
+                break
+
+
+def _rest(ta: Text, tb: Text, left_a: list[int], left_b: list[int], pairs: list[Pair]) -> None:
+    """Pair the terms exact stems left over (synonyms, compounds, roots, typos), then one
+    word against several. Matched terms leave ``left_a``/``left_b``."""
+    taken: set[int] = set()
+    for i in list(left_a):
         x = ta.terms[i][0]
         lx = ta.tokens[ta.terms[i][1]].low
-        found = None
         for j in left_b:
-            if j not in taken_b:
-                how = _related(x, tb.terms[j][0], lx, tb.tokens[tb.terms[j][1]].low)
-                if how is not None:
-                    found = (j, how)
-                    break
-        if found is None:
-            k = _joined(tb, ta.tokens[ta.terms[i][1]].low)
-            if k is not None and k >= 0 and k not in taken_b:
-                found = (k, "compound") if k in left_b else None
-        if found is None:
-            still_a.append(i)
-        else:
-            taken_b.add(found[0])
-            pairs.append((i, found[0], found[1]))
-    still_b = []
-    for j in left_b:
-        if j in taken_b:
-            continue
-        k = _joined(ta, tb.tokens[tb.terms[j][1]].low)
-        if k is not None and k >= 0 and k in still_a:
-            still_a.remove(k)
-            pairs.append((k, j, "compound"))
-        else:
-            still_b.append(j)
-    return still_a, still_b
+            if j in taken:
+                continue
+            how = _related(x, tb.terms[j][0], lx, tb.tokens[tb.terms[j][1]].low)
+            if how is not None:
+                if how != "compound":  # the parts of "semi-final" all meet "semifinal"
+                    taken.add(j)
+                token = tb.terms[j][1]
+                same_token = (
+                    [k for k in left_b if tb.terms[k][1] == token] if how == "compound" else [j]
+                )
+                pairs.extend((i, k, how) for k in same_token)
+                left_a.remove(i)
+                break
+    left_b[:] = [j for j in left_b if j not in {j for _, j, _ in pairs}]
+    _groups(ta, tb, left_a, left_b, pairs)
+    flipped: list[Pair] = []
+    _groups(tb, ta, left_b, left_a, flipped)
+    pairs.extend((i, j, how) for j, i, how in flipped)
 
 
 def _function_typos(t: Text, other: Text, left: list[int]) -> list[int]:
@@ -245,7 +265,7 @@ def align(a: str, b: str) -> Alignment:
     ta, tb = analyze(a), analyze(b)
     pairs, left_a, left_b = _exact(ta, tb)
     if left_a or left_b:
-        left_a, left_b = _rest(ta, tb, left_a, left_b, pairs)
+        _rest(ta, tb, left_a, left_b, pairs)
         left_a = _function_typos(ta, tb, left_a)
         left_b = _function_typos(tb, ta, left_b)
     seen_a = {ta.terms[i][0] for i, _, _ in pairs}

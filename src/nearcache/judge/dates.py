@@ -3,8 +3,10 @@
 "Will it rain in London tomorrow?" / "Did it rain in London yesterday?", "the 2014 World
 Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard reads:
 
-* years (``1500``-``2099``, and ``1000``-``1499`` after "in"/"since"/"of"...), decades
-  (``1990s``/``'90s``);
+* years: four-digit numbers from ``1000`` to ``2099`` without a unit or currency beside
+  them (so a port or a price is a number, but "1492 or 1592" are years on both sides;
+  a round hundred such as ``2000`` only after "in", "since", "by", a month...),
+  decades (``1990s``/``'90s``);
 * dates in words or digits: "July 4", "4th of July", "the fourth of July", "9/11/2001"
   (month first when it can be), "2024-03-05"; holidays with a fixed date ("Christmas Day"
   is December 25, "New Year's Day" January 1) and movable ones by name ("Good Friday");
@@ -32,7 +34,7 @@ import re
 from functools import lru_cache
 
 from .align import similar_spelling
-from .numwords import ordinal_value, word_value
+from .numwords import UNITS, ordinal_value, word_value
 from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -86,6 +88,7 @@ _MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
     *("presidents day", "presidents' day", "veterans day", "mardi gras", "super bowl sunday"),
 }
 _LONGEST_NAME = 3
+_ONE_WORD_HOLIDAYS = ("christmas", "halloween", "thanksgiving", "easter")
 _UNIT = r"(?:YYYY|YY|MM|DD|HH|hh|mm|ss|yyyy|yy|dd|M|D)"
 _FORMAT = re.compile(rf"\b{_UNIT}(?:[-/.: ]{_UNIT})+\b")
 
@@ -191,21 +194,30 @@ def _month(r: _Reader, i: int) -> None:
         r.add(f"day:{value}", day)
 
 
-def _misspelled(low: str) -> str | None:
+def _misspelled(low: str) -> list[str]:
+    """The marks of a misspelled month, weekday or one-word holiday ("decmber")."""
     if len(low) < 5 or not low.isalpha():
-        return None
+        return []
+    for name in _ONE_WORD_HOLIDAYS:
+        if similar_spelling(low, name):
+            fixed = _FIXED.get(name)
+            return (
+                [f"holiday:{name}"] if fixed is None else [f"month:{fixed[0]}", f"day:{fixed[1]}"]
+            )
     for name, n in _FULL_MONTHS.items():
         if similar_spelling(low, name):
-            return f"month:{n}"
+            return [f"month:{n}"]
     for name, n in _FULL_DAYS.items():
         if similar_spelling(low, name):
-            return f"weekday:{n}"
-    return None
+            return [f"weekday:{n}"]
+    return []
 
 
 def _word(r: _Reader, i: int) -> None:
     tok = r.toks[i]
     low = tok.low.removesuffix("'s")
+    if low.endswith("s") and low[:-1] in _RELATIVE:
+        low = low[:-1]  # "yesterdays date"
     prev, nxt = r.low(i - 1), r.low(i + 1)
     if low in _MONTHS:
         _month(r, i)
@@ -227,8 +239,7 @@ def _word(r: _Reader, i: int) -> None:
     elif low in _SEASONS and (prev in _SHIFT or prev in ("in", "during", "every")):
         r.add(f"season:{_SEASONS[low]}", tok)
     elif low not in STOPWORDS:
-        mark = _misspelled(low)
-        if mark is not None:
+        for mark in _misspelled(low):
             r.add(mark, tok)
 
 
@@ -271,15 +282,20 @@ def _read(t: Text) -> _Reader:
     return r
 
 
+def _measured(r: _Reader, i: int) -> bool:
+    """A four-digit number with a unit or currency is a quantity, not a year."""
+    nxt, prev = r.low(i + 1), r.low(i - 1)
+    return nxt in UNITS or prev in ("$", "\u20ac", "\u00a3", "#", "port", "-p", ":")
+
+
 def _number(r: _Reader, i: int) -> None:
     tok = r.toks[i]
     low = tok.low
     if _date_token(r, tok):
         return
-    if low.isdigit() and len(low) == 4:
-        year = int(low)
-        if 1500 <= year <= 2099 or (1000 <= year < 1500 and r.low(i - 1) in _YEAR_CUE):
-            r.add(f"year:{year}", tok)
+    if low.isdigit() and len(low) == 4 and 1000 <= int(low) <= 2099 and not _measured(r, i):
+        if int(low) % 100 or r.low(i - 1) in _YEAR_CUE or r.low(i - 1) in _MONTHS:
+            r.add(f"year:{int(low)}", tok)  # "1000 users" is a number, "in 2000" a year
     elif _DECADE.match(low):
         r.add(f"decade:{low[-3:]}", tok)
 

@@ -117,6 +117,7 @@ def guard_direction(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"roles changed: {what}")
     if found is True:
         return GuardResult(PASS, "a phrase moved; the roles are kept")
-    if len(role_terms(a)) >= 2 and len(role_terms(b)) >= 2:
+    ka, kb = role_keys(a, b)
+    if len({k for k, _ in ka} & {k for k, _ in kb}) >= 2:
         return GuardResult(PASS, "shared terms keep their order")
-    return GuardResult(NEUTRAL, "nothing to compare")
+    return GuardResult(NEUTRAL, "fewer than two shared terms")

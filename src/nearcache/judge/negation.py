@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from .align import align, similar_spelling
 from .order import role_keys
-from .tokens import CACHE_SIZE, Text, analyze, wordset
+from .tokens import CACHE_SIZE, Text, analyze, stem, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["guard_negation", "negations"]
@@ -33,6 +33,12 @@ _CUES = frozenset(
 )
 _CLAUSE_BREAKS = wordset("but yet whereas while although though however ; , . ? ! \u2014")
 _FEW = 3
+#: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
+NEGATIVE_WORDS = wordset(
+    "fail refuse unable lack missing absent unused empty avoid prevent stop skip suppress "
+    "silence forget omit exclude neglect ignore instead impossible illegal unsafe unknown"
+)
+_NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
 
 
@@ -115,6 +121,20 @@ def _moved(a: str, b: str) -> bool:
     return bool(na & pb) and bool(nb & pa)
 
 
+def _negative_words(t: Text, other: Text) -> list[str]:
+    """Words of ``t`` that carry a negation in their meaning ("fail", "refuse",
+    "gluten-free", "skip") and that ``other`` lacks: "doesn't contain gluten" and
+    "gluten-free" agree in polarity."""
+    theirs = {stem(tok.low) for tok in other.tokens}
+    out = []
+    for tok in t.tokens:
+        parts = tok.low.split("-")
+        suffixed = parts[-1] in ("free", "less") and len(parts) > 1  # "gluten-free"
+        if suffixed or (stem(tok.low) in _NEGATIVE_STEMS and stem(tok.low) not in theirs):
+            out.append(tok.low)
+    return out
+
+
 def guard_negation(a: str, b: str) -> GuardResult:
     """Reject when one text is negated more often than the other, or negates another
     clause."""
@@ -128,6 +148,13 @@ def guard_negation(a: str, b: str) -> GuardResult:
         extra = len(nb) - len(na) - _misspelled_cues(ta, nb, len(nb) - len(na))
     if extra > 0:
         more, side = (na, "first") if len(na) > len(nb) else (nb, "second")
+        said = _negative_words(tb if len(na) > len(nb) else ta, ta if len(na) > len(nb) else tb)
+        if len(said) >= extra:
+            return GuardResult(
+                NEUTRAL,
+                f"negation in the {side} text ({', '.join(more)}) said in words in the other: "
+                + ", ".join(said),
+            )
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")
     if na and nb and _moved(a, b):
         return GuardResult(REJECT, "the negation moved to another clause")

@@ -42,6 +42,7 @@ _PREFIX_UNITS = frozenset({"$", "\u20ac", "\u00a3"})
 _ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MIXED = re.compile(r"\d+(?:\.\d+)?")
+_RATIO = re.compile(r"^(\d+)/(\d+)$")
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
 
 Quantity = tuple[str, str, bool, bool]  # (value, unit, weak, literal)
@@ -118,7 +119,8 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
         return ("lit:" + low, False), "", 1
     if "/" in low:
         num, _, den = low.partition("/")
-        return (_fmt(float(num) / float(den)) if float(den) else low, False), "", 1
+        x, y = float(num), float(den)
+        return (_fmt(x / y) if y else low, False), "", 1
     value = float(low.replace(",", ""))
     nxt = toks[i + 1].low if i + 1 < len(toks) else ""
     if nxt in _SCALES:
@@ -156,6 +158,12 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
     return None, "", 1
 
 
+def _ratio(low: str) -> bool:
+    """ "80/20", "50/50", "24/7": two numbers side by side, not a fraction."""
+    m = _RATIO.match(low)
+    return m is not None and (int(m[1]) >= int(m[2]) or int(m[1]) + int(m[2]) == 100)
+
+
 def _mixed(tok: Token) -> list[Quantity]:
     """Digits inside a word: "ipv4", "16gb", "python3" (weak unless a unit follows)."""
     out = []
@@ -182,6 +190,8 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                 pass
             elif t.kind == "word" and any(c.isdigit() for c in t.low):
                 out.extend(_mixed(t))
+            elif _ratio(t.low):
+                out.extend((_fmt(float(v)), "", False, t.literal) for v in t.low.split("/"))
             else:
                 q, unit, step = _digits(toks, i) if t.kind == "num" else _words(toks, i)
                 if q is not None and not unit and not q[0].startswith("lit:"):

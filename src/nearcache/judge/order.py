@@ -348,7 +348,57 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
     found = _crossing(a, b, ka, kb, term_pivots=moved is None)
     if found is None:
         found = _owner_changed(a, b, ka, kb)
+    if found is None:
+        found = _case_flipped(a, b)
     return found if found is not None else moved
+
+
+_SUBJECT = {"i": "me", "he": "him", "she": "her", "we": "us", "they": "them"}
+_OBJECT = {"me": "me", "him": "him", "us": "us", "them": "them"}
+_OBLIQUE = RELATIONAL | {"with", "about", "without", "between"}
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cases(text: str) -> dict[str, frozenset[str]] | None:
+    """Each person's grammatical cases in ``text``: "s" for "I", "o" for "me" after a
+    verb (not after a preposition: "for me" says nothing of the role). None for a passive
+    text, where the subject is the one acted on."""
+    t = analyze(text)
+    toks = t.tokens
+    if any(_participle(x) for x in toks) and any(x.low in _PASSIVE_AUX for x in toks):
+        return None
+    out: dict[str, set[str]] = {}
+    for i, tok in enumerate(toks):
+        if tok.low in _SUBJECT and not (tok.text.isupper() and tok.low != "i"):
+            out.setdefault(_SUBJECT[tok.low], set()).add("s")
+        elif (
+            tok.low in _OBJECT
+            and not tok.text.isupper()
+            and (i == 0 or toks[i - 1].low not in _OBLIQUE)
+        ):
+            out.setdefault(_OBJECT[tok.low], set()).add("o")
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _case_flipped(a: str, b: str) -> Exchange | None:
+    """A person who acts in one text is acted on in the other ("Can someone hack *my*
+    phone by sending *me* a text" / "Can *I* hack someone's phone"): two people trading
+    cases, or one in an otherwise equal question."""
+    ca, cb = _cases(a), _cases(b)
+    if not ca or not cb:
+        return None
+    flips = {p: ca[p] for p in ca.keys() & cb.keys() if len(ca[p]) == len(cb[p]) == 1}
+    flips = {p: c for p, c in flips.items() if c != cb[p]}
+    if not flips:
+        return None
+    p = min(flips)
+    if len(set(flips.values())) == 2:
+        q = next(x for x in flips if flips[x] != flips[p])
+        return Exchange(f"<{p}>", f"<{q}>", "subject and object")
+    al = align(a, b)
+    if len(al.only_a) <= 1 and len(al.only_b) <= 1:
+        return Exchange(f"<{p}>", "?", "subject and object")
+    return None
 
 
 @lru_cache(maxsize=CACHE_SIZE)

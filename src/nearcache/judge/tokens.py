@@ -206,9 +206,11 @@ def _content(low: str) -> bool:
     return not (sep and head in STOPWORDS)
 
 
-def _acronym(tok: Token, shouting: bool) -> bool:
+def _acronym(tok: Token, prev: str, shouting: bool) -> bool:
     """A function word written in capitals is a name or a keyword ("the US", "SQL WHERE",
-    "blood type A"), unless the whole text is in capitals."""
+    "blood type A"), unless the whole text is in capitals; "us" after "the" is one too."""
+    if tok.low == "us" and prev == "the":
+        return True
     if shouting or not tok.text.isupper() or tok.low == "i":
         return False
     return len(tok.text) > 1 or not tok.initial
@@ -242,7 +244,8 @@ def analyze(text: str) -> Text:
     terms = tuple(
         (stem(part), t.index)
         for t in tokens
-        if t.kind in ("word", "code") and (_content(t.low) or _acronym(t, shouting))
+        if t.kind in ("word", "code")
+        and (_content(t.low) or _acronym(t, tokens[t.index - 1].low if t.index else "", shouting))
         for part in (_parts(t.low) if "-" in t.low else (t.low,))
     )
     return Text(

@@ -44,7 +44,7 @@ STOPWORDS = _NEGATED | wordset(
     "i'm i've i'd i'll you're you've you'll we're they're it's what's how's that's "
     "there's here's who's where's when's why's u ur ya yall thx help explain explained "
     "explanation example examples eg e.g ie i.e vs versus between via per percent see "
-    "use using used going able try trying tried guys anyone please pls"
+    "use using used going able try trying tried guys anyone please pls over"
 )
 
 #: Contractions typed without their apostrophe.
@@ -98,5 +98,6 @@ NOT_CONTENT = wordset(
     "january february march april june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec "
     "monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays "
-    "thursdays fridays saturdays sundays today tonight tomorrow yesterday"
+    "thursdays fridays saturdays sundays today tonight tomorrow yesterday "
+    "first second third fourth fifth sixth seventh eighth ninth tenth twice once half"
 )
