@@ -28,7 +28,8 @@ from functools import lru_cache
 from .align import align
 from .antonyms import opposition
 from .lexicon import lexicon
-from .order import SYMMETRIC_PREDICATES, Exchange, exchange, role_keys, role_terms
+from .order import exchange
+from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
 from .tokens import CACHE_SIZE, STOPWORDS, Text, analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 

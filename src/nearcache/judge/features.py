@@ -26,7 +26,8 @@ from collections.abc import Mapping
 from .align import align
 from .context import focus
 from .lexicon import lexicon
-from .order import exchange, role_keys
+from .order import exchange
+from .roles import role_keys
 from .tokens import analyze, wordset
 from .types import GuardResult
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .align import align, similar_spelling
-from .order import role_keys
+from .roles import role_keys
 from .tokens import CACHE_SIZE, Text, analyze, stem, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 

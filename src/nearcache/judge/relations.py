@@ -1,0 +1,155 @@
+"""Role changes that word order alone does not show.
+
+* **Owners** -- a thing both texts name belongs to someone else: "a neighbor's tree
+  falling on my house" / "my tree falling on my neighbor's house" ("X's Y", "my Y" and
+  "Y of X" all name Y's owner; "of George Orwell's 1984" is owned by "1984").
+* **Cases** -- a person who acts in one text is acted on in the other ("Can someone hack
+  *my* phone by sending *me* a text" / "Can *I* hack someone's phone"): "I"/"me",
+  "he"/"him", "we"/"us", "they"/"them"; "me" after a preposition ("for me") says nothing
+  of the role, and a passive text is not read (its subject is the one acted on).
+* **Question form** -- "Who taught Plato?" asks for the teacher, "Who did Plato teach?"
+  for the student.
+
+Limits: cheap patterns, no parser; "her" (object or possessive) is not read.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .align import align
+from .roles import PASSIVE_AUX, POSSESSIVE, RELATIONAL, Exchange, Role, participle, role_terms
+from .tokens import CACHE_SIZE, STOPWORDS, analyze, wordset
+
+__all__ = ["case_flipped", "owner_changed", "wh_role"]
+
+_REACH = 3
+
+_WH_SUBJECT = wordset("who what which")
+_AUX = wordset("do does did will would can could should shall must might may has have had")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _wh_form(text: str) -> tuple[str, str] | None:
+    """("who", "subject") for "Who taught Plato?", ("who", "object") for "Who did Plato
+    teach?"; None for other openings and for passives."""
+    t = analyze(text)
+    words = [x for x in t.tokens if x.kind != "sym"]
+    if len(words) < 3 or words[0].low not in _WH_SUBJECT or _cases(text) is None:
+        return None
+    second = words[1].low
+    if second in _AUX:
+        return words[0].low, "object"
+    if second in PASSIVE_AUX or second in STOPWORDS:
+        return None
+    return words[0].low, "subject"
+
+
+def wh_role(a: str, b: str) -> Exchange | None:
+    """The asked-about person is the doer on one side and the one done to on the other:
+    "Who taught Plato?" / "Who did Plato teach?"."""
+    fa, fb = _wh_form(a), _wh_form(b)
+    if fa is None or fb is None or fa[0] != fb[0] or fa[1] == fb[1]:
+        return None
+    al = align(a, b)
+    if al.only_a or al.only_b or al.matched < 2:
+        return None
+    return Exchange(fa[0], "?", f"{fa[0]} as {fa[1]} / {fb[1]}")
+
+
+_SUBJECT = {"i": "me", "he": "him", "she": "her", "we": "us", "they": "them"}
+_OBJECT = {"me": "me", "him": "him", "us": "us", "them": "them"}
+_OBLIQUE = RELATIONAL | {"with", "about", "without", "between"}
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cases(text: str) -> dict[str, frozenset[str]] | None:
+    """Each person's grammatical cases in ``text``: "s" for "I", "o" for "me" after a
+    verb (not after a preposition: "for me" says nothing of the role). None for a passive
+    text, where the subject is the one acted on."""
+    t = analyze(text)
+    toks = t.tokens
+    if any(participle(x) for x in toks) and any(x.low in PASSIVE_AUX for x in toks):
+        return None
+    out: dict[str, set[str]] = {}
+    for i, tok in enumerate(toks):
+        if tok.low in _SUBJECT and not (tok.text.isupper() and tok.low != "i"):
+            out.setdefault(_SUBJECT[tok.low], set()).add("s")
+        elif (
+            tok.low in _OBJECT
+            and not tok.text.isupper()
+            and (i == 0 or toks[i - 1].low not in _OBLIQUE)
+        ):
+            out.setdefault(_OBJECT[tok.low], set()).add("o")
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def case_flipped(a: str, b: str) -> Exchange | None:
+    """A person who acts in one text is acted on in the other ("Can someone hack *my*
+    phone by sending *me* a text" / "Can *I* hack someone's phone"): two people trading
+    cases, or one in an otherwise equal question."""
+    ca, cb = _cases(a), _cases(b)
+    if not ca or not cb:
+        return None
+    flips = {p: ca[p] for p in ca.keys() & cb.keys() if len(ca[p]) == len(cb[p]) == 1}
+    flips = {p: c for p, c in flips.items() if c != cb[p]}
+    if not flips:
+        return None
+    p = min(flips)
+    if len(set(flips.values())) == 2:
+        q = next(x for x in flips if flips[x] != flips[p])
+        return Exchange(f"<{p}>", f"<{q}>", "subject and object")
+    al = align(a, b)
+    if len(al.only_a) <= 1 and len(al.only_b) <= 1:
+        return Exchange(f"<{p}>", "?", "subject and object")
+    return None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _owners(text: str) -> tuple[tuple[int, int], ...]:
+    """(possessed, owner) token indices: "X's Y", "my Y", "Y of X"."""
+    t = analyze(text)
+    at = {idx for _, idx in role_terms(text)}
+    toks = t.tokens
+    out: list[tuple[int, int]] = []
+
+    def near(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(toks) and abs(j - i) <= _REACH and toks[j].kind != "sym":
+            if j in at:
+                return j
+            j += step
+        return None
+
+    for i, tok in enumerate(toks):
+        if (tok.low.endswith("'s") and i in at) or tok.low in POSSESSIVE:
+            owned = near(i, 1)
+            if owned is not None:
+                out.append((owned, i))
+        elif tok.low == "of":
+            owned, owner = near(i, -1), near(i, 1)
+            k = owner
+            while k is not None and k + 1 in at:
+                if toks[k].low.endswith("'s"):
+                    owner = k + 1  # the head of "of George Orwell's 1984" is "1984"
+                k += 1
+            if owned is not None and owner is not None:
+                out.append((owned, owner))
+    return tuple(out)
+
+
+def owner_changed(a: str, b: str, ka: list[Role], kb: list[Role]) -> Exchange | None:
+    """A thing both texts name belongs to someone else ("a neighbor's tree falling on my
+    house" / "my tree falling on my neighbor's house")."""
+    key_a, key_b = dict((i, k) for k, i in ka), dict((i, k) for k, i in kb)
+    once = {k for k in key_a.values() if [x for x, _ in ka].count(k) == 1} & {
+        k for k in key_b.values() if [x for x, _ in kb].count(k) == 1
+    }  # "a kilo of feathers or a kilo of steel": two kilos, no owner to compare
+    own_a = {key_a[y]: key_a[x] for y, x in _owners(a) if key_a.get(y) in once and x in key_a}
+    own_b = {key_b[y]: key_b[x] for y, x in _owners(b) if key_b.get(y) in once and x in key_b}
+    all_a, all_b = set(key_a.values()), set(key_b.values())
+    for thing, xa in own_a.items():
+        xb = own_b.get(thing)
+        if xb is not None and xa != xb and xa in all_b and xb in all_a:
+            return Exchange(xa, xb, f"owner of {thing}")
+    return None

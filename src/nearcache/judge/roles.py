@@ -1,0 +1,155 @@
+"""Role terms: the words whose order and case carry who does what to whom.
+
+Each text becomes a sequence of *role terms*: content words (paired across two texts by
+:func:`nearcache.judge.align.align`, so synonyms and typos line up and get one key),
+numbers and personal pronouns (``I``/``me`` and ``my`` are different roles). Frame words
+(prepositions, symmetric connectives, negations) are not terms: they are what stays
+between them. :mod:`.order` compares the two sequences; :mod:`.relations` compares
+owners, grammatical cases and question forms.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .align import align
+from .tokens import CACHE_SIZE, Token, analyze, wordset
+
+__all__ = [
+    "ARTICLES",
+    "CLAUSE",
+    "PASSIVE_AUX",
+    "POSSESSIVE",
+    "RELATIONAL",
+    "SYMMETRIC",
+    "SYMMETRIC_PREDICATES",
+    "Exchange",
+    "Role",
+    "participle",
+    "role_keys",
+    "role_terms",
+]
+
+SYMMETRIC = frozenset(
+    (  # noqa: SIM905
+        "and or vs vs. versus with between & / plus nor both either compared compare "
+        "difference differences but yet while whereas"
+    ).split()
+)
+#: Function words that relate the terms around them one way.
+RELATIONAL = frozenset(
+    (  # noqa: SIM905
+        "to into onto from than of over under before after by for on in at against toward "
+        "towards via per within above below beyond behind instead rather as like unlike"
+    ).split()
+)
+_NEGATIONS = frozenset(["not", "no", "never"])
+ARTICLES = frozenset(["a", "an", "the", "some", "any", "this", "that", "these", "those"])
+CLAUSE = frozenset(",;:?!.\u2014")
+PASSIVE_AUX = frozenset(
+    ["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten"]
+)
+_PRONOUNS = {
+    "i": "<me>",
+    "me": "<me>",
+    "myself": "<me>",
+    "my": "<my>",
+    "mine": "<my>",
+    "we": "<us>",
+    "us": "<us>",
+    "our": "<our>",
+    "you": "<you>",
+    "your": "<your>",
+    "he": "<him>",
+    "him": "<him>",
+    "his": "<his>",
+    "she": "<her>",
+    "they": "<them>",
+    "them": "<them>",
+    "their": "<their>",
+}
+POSSESSIVE = wordset("my your his her our their its")
+_FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
+#: Predicates whose two terms can trade places freely: "how far is X from Y".
+SYMMETRIC_PREDICATES = frozenset(["far", "distance", "distances", "apart"])
+_IRREGULAR_PARTICIPLES = frozenset(
+    (  # noqa: SIM905
+        "done made built written taken given seen known paid sold bought held kept left lost "
+        "found sent spent won beaten eaten driven chosen shown told brought caught taught "
+        "thought fought hit hurt put set cut run owned led fed read begun"
+    ).split()
+)
+
+Role = tuple[str, int]  # (role key, token index)
+
+
+class Exchange:
+    """Two role terms exchanged (``x``, ``y``) and what stayed between them (``pivot``)."""
+
+    __slots__ = ("pivot", "x", "y")
+
+    def __init__(self, x: str, y: str, pivot: str) -> None:
+        self.x, self.y, self.pivot = x, y, pivot
+
+    def __repr__(self) -> str:
+        return f"Exchange({self.x!r}, {self.y!r}, pivot={self.pivot!r})"
+
+
+def _pronoun(tok: Token) -> str | None:
+    if tok.text.isupper() and tok.low != "i":
+        return None  # "US", "IT": names, not pronouns
+    return _PRONOUNS.get(tok.low)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def role_terms(text: str) -> tuple[Role, ...]:
+    """The role terms of ``text`` in order: content-word stems, numbers and pronoun roles,
+    each with its token index (content words are keyed by stem; see :func:`role_keys`)."""
+    t = analyze(text)
+    by_token: dict[int, str] = {}
+    for s, idx in t.terms:
+        by_token.setdefault(idx, s)
+    out: list[Role] = []
+    for tok in t.tokens:
+        if tok.low in _FRAME_WORDS and not (tok.capitalized or tok.text.isupper()):
+            continue
+        if tok.index in by_token:
+            out.append((by_token[tok.index], tok.index))
+        elif tok.kind == "num":
+            out.append(("#" + tok.low.replace(",", ""), tok.index))
+        else:
+            p = _pronoun(tok)
+            if p is not None:
+                out.append((p, tok.index))
+    return tuple(out)
+
+
+def role_keys(a: str, b: str) -> tuple[list[Role], list[Role]]:
+    """Role terms of both texts, ``b``'s content words renamed to their counterparts in
+    ``a`` (unpaired ones get a key no term of ``a`` has)."""
+    ta, tb = analyze(a), analyze(b)
+    al = align(a, b)
+    # Stems paired with one another form one class ("hurricane", "huricane"), so a
+    # misspelled repeat of a word does not look like two words trading places.
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for i, j, _ in al.pairs:
+        ra, rb = find(ta.terms[i][0]), find("~" + tb.terms[j][0])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    cls_a = {idx: find(st) for st, idx in ta.terms}
+    cls_b = {idx: find("~" + st) for st, idx in tb.terms}
+    ka = [(cls_a.get(idx, key), idx) for key, idx in role_terms(a)]
+    kb = [(cls_b.get(idx, key), idx) for key, idx in role_terms(b)]
+    return ka, kb
+
+
+def participle(tok: Token) -> bool:
+    """A past participle ("beaten", "written", "taken")."""
+    low = tok.low
+    return low.endswith(("ed", "en", "wn")) or low in _IRREGULAR_PARTICIPLES
