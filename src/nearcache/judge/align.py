@@ -78,12 +78,10 @@ def similar_spelling(a: str, b: str) -> bool:
     docstring. Words with digits never match; nor do two different known words."""
     if a == b:
         return True
-    if frozenset((a, b)) in CONFUSIONS:
-        return True
     n = min(len(a), len(b))
-    if n < 3 or not (a.isalpha() and b.isalpha()):
-        return False
-    if a[0] != b[0] and a[:2] != b[1::-1]:
+    if abs(len(a) - len(b)) > 2 or n < 3 or (a[0] != b[0] and a[:2] != b[1::-1]):
+        return frozenset((a, b)) in CONFUSIONS
+    if not (a.isalpha() and b.isalpha()):
         return False
     if n == 3:  # three letters: only two neighbours swapped ("dya"/"day")
         return len(a) == len(b) and a[0] == b[0] and a[1:] == b[:0:-1] and not lexicon().known(a)
@@ -115,24 +113,42 @@ def _abbreviates(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short) and len(short) < len(long_)
 
 
-def _related(x: str, y: str, lx: str, ly: str) -> str | None:
-    """How two unpaired content words (stems ``x``, ``y``; as written ``lx``, ``ly``) are
-    counterparts (see the module docstring)."""
-    if lx.replace("-", "") == ly.replace("-", ""):
+class _Term:
+    """What the pairing needs to know of one content word, looked up once per text."""
+
+    __slots__ = ("canon", "flat", "groups", "known", "low", "name", "stem")
+
+    def __init__(self, stem: str, low: str) -> None:
+        lex = lexicon()
+        self.stem, self.low, self.flat = stem, low, low.replace("-", "")
+        self.canon = lex.canonical_name(stem)
+        self.groups = lex.groups.get(stem)
+        self.name = lex.is_name(stem)
+        self.known = lex.known(stem)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _terms(text: str) -> tuple[_Term, ...]:
+    t = analyze(text)
+    return tuple(_Term(s, t.tokens[idx].low) for s, idx in t.terms)
+
+
+def _related(p: _Term, q: _Term) -> str | None:
+    """How two unpaired content words are counterparts (see the module docstring)."""
+    if p.flat == q.flat:
         return "compound"  # "semi-final" / "semifinal"
-    lex = lexicon()
-    if lex.opposite(x, y):
+    x, y = p.stem, q.stem
+    if lexicon().opposite(x, y):
         return None
-    if lex.canonical_name(x) == lex.canonical_name(y):
+    if p.canon == q.canon:
         return "alias"
-    if lex.synonyms(x, y):
+    if p.groups is not None and q.groups is not None and not p.groups.isdisjoint(q.groups):
         return "synonym"
-    if lex.is_name(x) or lex.is_name(y):
-        return "typo" if similar_spelling(x, y) or similar_spelling(lx, ly) else None
-    both_known = lex.known(x) and lex.known(y)
-    if not both_known and (_abbreviates(x, y) or _shared_root(x, y)):
+    if p.name or q.name:
+        return "typo" if similar_spelling(x, y) or similar_spelling(p.low, q.low) else None
+    if not (p.known and q.known) and (_abbreviates(x, y) or _shared_root(x, y)):
         return "root"
-    if similar_spelling(x, y) or similar_spelling(lx, ly):
+    if similar_spelling(x, y) or similar_spelling(p.low, q.low):
         return "typo"
     return None
 
@@ -180,56 +196,61 @@ def _exact(ta: Text, tb: Text) -> tuple[list[Pair], list[int], list[int]]:
     return pairs, left_a, [j for j in range(len(tb.terms)) if j not in used]
 
 
-def _runs(t: Text, size: int) -> list[tuple[str, str, list[int]]]:
-    """Every run of ``size`` word tokens: (joined without spaces, with spaces, token
-    indices)."""
-    toks = [x for x in t.tokens if x.kind != "sym"]
-    out = []
-    for k in range(len(toks) - size + 1):
-        run = toks[k : k + size]
-        lows = [x.low for x in run]
-        out.append(("".join(lows), " ".join(lows), [x.index for x in run]))
+@lru_cache(maxsize=CACHE_SIZE)
+def _phrases(text: str) -> dict[str, tuple[int, ...]]:
+    """Runs of two to four words of ``text`` by their spelling without spaces ("log in"
+    under "login") and by the canonical name they spell ("new york" under "new york
+    city"): token indices of the first such run."""
+    lex = lexicon()
+    toks = [x for x in analyze(text).tokens if x.kind != "sym"]
+    out: dict[str, tuple[int, ...]] = {}
+    for size in (2, 3, 4):
+        for k in range(len(toks) - size + 1):
+            run = toks[k : k + size]
+            lows = [x.low for x in run]
+            idx = tuple(x.index for x in run)
+            out.setdefault("".join(lows), idx)
+            spaced = " ".join(lows)
+            canon = lex.canonical_name(spaced)
+            if canon != spaced or spaced in lex.names:
+                out.setdefault("=" + canon, idx)
     return out
 
 
-def _groups(t1: Text, t2: Text, left1: list[int], left2: list[int], pairs: list[Pair]) -> None:
-    """One word of ``t1`` for several of ``t2``: "login" / "log in", "NYC" / "New York",
-    "UK" / "United Kingdom". Pairs are appended as (term of t1, term of t2); matched terms
-    leave ``left1``/``left2``."""
+def _groups(
+    t1: Text, t2: Text, p2: str, left1: list[int], left2: list[int], pairs: list[Pair]
+) -> None:
+    """One word of ``t1`` for several of ``t2`` (whose text is ``p2``): "login" / "log in",
+    "NYC" / "New York", "UK" / "United Kingdom". Pairs are appended as (term of t1, term of
+    t2); matched terms leave ``left1``/``left2``."""
     lex = lexicon()
+    runs = _phrases(p2)
+    if not runs:
+        return
     for i in list(left1):
         word = t1.tokens[t1.terms[i][1]].low.replace("-", "")
-        canon = lex.canonical_name(word)
-        for size in (2, 3, 4):
-            hit = next(
-                (
-                    idx
-                    for joined, spaced, idx in _runs(t2, size)
-                    if joined == word or (spaced != word and lex.canonical_name(spaced) == canon)
-                ),
-                None,
-            )
-            if hit is not None:
-                js = [j for j in left2 if t2.terms[j][1] in hit]
-                if js:
-                    left1.remove(i)
-                    for j in js:
-                        left2.remove(j)
-                        pairs.append((i, j, "compound"))
-                break
+        hit = runs.get(word) or runs.get("=" + lex.canonical_name(word))
+        if hit is None:
+            continue
+        js = [j for j in left2 if t2.terms[j][1] in hit]
+        if js:
+            left1.remove(i)
+            for j in js:
+                left2.remove(j)
+                pairs.append((i, j, "compound"))
 
 
-def _rest(ta: Text, tb: Text, left_a: list[int], left_b: list[int], pairs: list[Pair]) -> None:
+def _rest(texts: tuple[str, str], left_a: list[int], left_b: list[int], pairs: list[Pair]) -> None:
     """Pair the terms exact stems left over (synonyms, compounds, roots, typos), then one
     word against several. Matched terms leave ``left_a``/``left_b``."""
+    ta, tb = analyze(texts[0]), analyze(texts[1])
+    info_a, info_b = _terms(texts[0]), _terms(texts[1])
     taken: set[int] = set()
     for i in list(left_a):
-        x = ta.terms[i][0]
-        lx = ta.tokens[ta.terms[i][1]].low
         for j in left_b:
             if j in taken:
                 continue
-            how = _related(x, tb.terms[j][0], lx, tb.tokens[tb.terms[j][1]].low)
+            how = _related(info_a[i], info_b[j])
             if how is not None:
                 if how != "compound":  # the parts of "semi-final" all meet "semifinal"
                     taken.add(j)
@@ -241,22 +262,34 @@ def _rest(ta: Text, tb: Text, left_a: list[int], left_b: list[int], pairs: list[
                 left_a.remove(i)
                 break
     left_b[:] = [j for j in left_b if j not in {j for _, j, _ in pairs}]
-    _groups(ta, tb, left_a, left_b, pairs)
+    _groups(ta, tb, texts[1], left_a, left_b, pairs)
     flipped: list[Pair] = []
-    _groups(tb, ta, left_b, left_a, flipped)
+    _groups(tb, ta, texts[0], left_b, left_a, flipped)
     pairs.extend((i, j, how) for j, i, how in flipped)
 
 
-def _function_typos(t: Text, other: Text, left: list[int]) -> list[int]:
+@lru_cache(maxsize=CACHE_SIZE)
+def _function_words(text: str) -> dict[str, tuple[str, ...]]:
+    """The function words of ``text`` by first letter (for misspelling checks)."""
+    t = analyze(text)
+    out: dict[str, list[str]] = {}
+    for w in {x.low for x in t.tokens if x.kind == "word"} - set(t.content):
+        out.setdefault(w[:1], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _function_typos(t: Text, other: str, left: list[int]) -> list[int]:
     """Drop terms that misspell a function word of the other text ("befor", "evry")."""
     if not left:
         return left
-    function = {x.low for x in other.tokens if x.kind == "word"} - set(other.content)
-    return [
-        i
-        for i in left
-        if not any(similar_spelling(t.tokens[t.terms[i][1]].low, w) for w in function)
-    ]
+    function = _function_words(other)
+    out = []
+    for i in left:
+        low = t.tokens[t.terms[i][1]].low
+        near = function.get(low[:1], ()) + function.get(low[1:2], ())
+        if not any(similar_spelling(low, w) for w in near):
+            out.append(i)
+    return out
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -265,9 +298,9 @@ def align(a: str, b: str) -> Alignment:
     ta, tb = analyze(a), analyze(b)
     pairs, left_a, left_b = _exact(ta, tb)
     if left_a or left_b:
-        _rest(ta, tb, left_a, left_b, pairs)
-        left_a = _function_typos(ta, tb, left_a)
-        left_b = _function_typos(tb, ta, left_b)
+        _rest((a, b), left_a, left_b, pairs)
+        left_a = _function_typos(ta, b, left_a)
+        left_b = _function_typos(tb, a, left_b)
     seen_a = {ta.terms[i][0] for i, _, _ in pairs}
     seen_b = {tb.terms[j][0] for _, j, _ in pairs}
     only_a = tuple(dict.fromkeys(s for s in (ta.terms[i][0] for i in left_a) if s not in seen_a))

@@ -30,6 +30,7 @@ _PARTICLES = {"on": "off", "off": "on", "in": "out", "out": "in", "up": "down", 
 _NEGATIVE = ("un", "non-", "non")  # before any word
 _LATINATE = ("in", "im", "il", "ir")  # before a word of 5+ letters: "irrational"
 _PAIRED = (("over", "under"),)  # "overfitting" / "underfitting"
+_STARTS = ("un", "non", "in", "im", "il", "ir", "under")
 _NOT_BASES = STOPWORDS | {"less", "til", "der", "ion"}
 
 Profile = tuple[dict[str, str], dict[tuple[int, int], str], frozenset[tuple[str, str]]]
@@ -86,12 +87,13 @@ def opposition(a: str, b: str) -> tuple[str, str] | None:
         other = (line, 1 - side)
         if other in poles_b and other not in poles_a and (line, side) not in poles_b:
             return wx, poles_b[other]
-    for x, wx in sa.items():
-        if x in sb:
-            continue
-        for y, wy in sb.items():
-            if y not in sa and (_prefixed(x, y) or _prefixed(y, x)):
-                return wx, wy
+    for first, second, flip in ((sa, sb, False), (sb, sa, True)):
+        for y, wy in second.items():  # y may be a prefixed form of a word x of the other
+            if y in first or not y.startswith(_STARTS):
+                continue
+            for x, wx in first.items():
+                if x not in second and _prefixed(x, y):
+                    return (wy, wx) if flip else (wx, wy)
     for verb, p in pa - pb:
         if (verb, _PARTICLES[p]) in pb and (verb, _PARTICLES[p]) not in pa:
             return f"{verb} {p}", f"{verb} {_PARTICLES[p]}"

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .tokens import CACHE_SIZE, STOPWORDS, Text, analyze, stem
+from .tokens import CACHE_SIZE, STOPWORDS, analyze, stem
 
 __all__ = ["focus"]
 
 _COVER = 0.6
 
 
-def _sentences(t: Text) -> list[tuple[str, frozenset[str]]]:
+@lru_cache(maxsize=CACHE_SIZE)
+def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    t = analyze(text)
     out: list[tuple[str, frozenset[str]]] = []
     toks = t.tokens
     start = 0
@@ -35,14 +37,13 @@ def _sentences(t: Text) -> list[tuple[str, frozenset[str]]]:
             if words:
                 out.append((" ".join(x.text for x in part), words))
             start = i + 1
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def focus(a: str, b: str) -> tuple[str, str]:
     """``(a, b)`` with a context-laden side reduced to the sentence that matches the other."""
-    ta, tb = analyze(a), analyze(b)
-    sa, sb = _sentences(ta), _sentences(tb)
+    sa, sb = _sentences(a), _sentences(b)
     if len(sa) > 1 and len(sb) == 1:
         return _best(sa, sb[0][1], a), b
     if len(sb) > 1 and len(sa) == 1:
@@ -50,6 +51,6 @@ def focus(a: str, b: str) -> tuple[str, str]:
     return a, b
 
 
-def _best(sents: list[tuple[str, frozenset[str]]], other: frozenset[str], whole: str) -> str:
+def _best(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str], whole: str) -> str:
     text, words = max(sents, key=lambda s: len(s[1] & other))
     return text if len(words & other) >= _COVER * len(other) else whole

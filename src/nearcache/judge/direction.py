@@ -69,6 +69,9 @@ def _ends(text: str, key_of: dict[int, str]) -> tuple[set[str], set[str]]:
 
 def _swapped_ends(a: str, b: str) -> str | None:
     """A term that is a source on one side and a destination on the other."""
+    ends_a, ends_b = endpoints(a), endpoints(b)
+    if not (ends_a[0] or ends_a[1]) or not (ends_b[0] or ends_b[1]):
+        return None
     al = align(a, b)
     if len(al.only_a) > _FEW or len(al.only_b) > _FEW:
         return None  # worded too differently to compare prepositions (other verbs)

@@ -22,13 +22,14 @@ All are cheap set operations on the cached analyses of the two texts.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .align import align
 from .context import focus
 from .lexicon import lexicon
 from .order import exchange
 from .roles import role_keys
-from .tokens import analyze, wordset
+from .tokens import CACHE_SIZE, analyze, wordset
 from .types import GuardResult
 
 __all__ = ["FEATURES", "features"]
@@ -66,11 +67,13 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _trigrams(text: str) -> frozenset[str]:
     s = " ".join(analyze(text).words)
     return frozenset(s[i : i + 3] for i in range(max(1, len(s) - 2)))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _opening(text: str) -> tuple[frozenset[str], bool]:
     """The question words among the first three words, and whether it opens like a
     yes/no question ("Is", "Can", "Does")."""
@@ -114,6 +117,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
     names_a, known_a = _extras(al.only_a)
     names_b, known_b = _extras(al.only_b)
     ga, gb = _trigrams(a), _trigrams(b)
+    inter = len(ga & gb)
     la, lb = len(analyze(a).words), len(analyze(b).words)
     wa, yn_a = _opening(fa)
     wb, yn_b = _opening(fb)
@@ -137,7 +141,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         1.0 if moved else 0.0,
         _inversions(fa, fb),
         1.0 if (fa, fb) != (a, b) else 0.0,
-        len(ga & gb) / max(len(ga | gb), 1),
+        inter / max(len(ga) + len(gb) - inter, 1),
         min(la, lb) / max(la, lb, 1),
         1.0 if wa and wb and not (wa & wb) else 0.0,
         1.0 if (yn_a and wb) or (yn_b and wa) else 0.0,

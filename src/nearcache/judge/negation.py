@@ -36,7 +36,8 @@ _FEW = 3
 #: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
 NEGATIVE_WORDS = wordset(
     "fail refuse unable lack missing absent unused empty avoid prevent stop skip suppress "
-    "silence forget omit exclude neglect ignore instead impossible illegal unsafe unknown"
+    "silence forget omit exclude neglect ignore instead impossible illegal unsafe unknown "
+    "quit cease"
 )
 _NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
@@ -135,6 +136,17 @@ def _negative_words(t: Text, other: Text) -> list[str]:
     return out
 
 
+def _negated_by_a_word(a: str, b: str) -> str | None:
+    """One text is the other plus a word that negates it and nothing else ("Which fruits
+    have vitamin C?" / "Which fruits lack vitamin C?", "... compile" / "... fail to
+    compile")."""
+    al = align(a, b)
+    for mine, theirs in ((al.only_a, al.only_b), (al.only_b, al.only_a)):
+        if mine and not theirs and set(mine) <= _NEGATIVE_STEMS:
+            return ", ".join(mine)
+    return None
+
+
 def guard_negation(a: str, b: str) -> GuardResult:
     """Reject when one text is negated more often than the other, or negates another
     clause."""
@@ -158,6 +170,9 @@ def guard_negation(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")
     if na and nb and _moved(a, b):
         return GuardResult(REJECT, "the negation moved to another clause")
+    added = _negated_by_a_word(a, b)
+    if added:
+        return GuardResult(REJECT, f"negated by a word on one side only: {added}")
     if na or nb:
         return GuardResult(PASS, f"both negated: {', '.join(na)} / {', '.join(nb)}")
     return GuardResult(NEUTRAL, "no negation")

@@ -254,6 +254,11 @@ def _same_unit(u: str, v: str) -> bool:
     return u == v or ({u[:3], v[:3]} == {"deg"} and "deg" in (u, v))
 
 
+def _bare_units(t: Text) -> set[str]:
+    """Units named without a number ("how many ounces in a pound")."""
+    return {_UNITS[tok.low] for tok in t.tokens if tok.kind == "word" and tok.low in _UNITS}
+
+
 def guard_numbers(a: str, b: str) -> GuardResult:
     """Reject when the two texts carry different quantities (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)
@@ -270,6 +275,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
     extra = only_a or only_b
     side = "first" if only_a else "second"
+    bare = _bare_units(tb if only_a else ta)  # "a pound" says "1 lb"
+    extra = [q for q in extra if not (q[0] == "1" and q[1] and q[1] in bare)]
     if any(not weak and not literal for _, _, weak, literal in extra):
         return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
     units_a = {v: u for v, u, _, _ in qa if u}

@@ -34,6 +34,7 @@ roles spread over two sentences are not compared.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .relations import case_flipped, owner_changed, wh_role
@@ -85,7 +86,7 @@ def _symmetric(words: tuple[str, ...]) -> bool:
     return any(w in SYMMETRIC for w in words)
 
 
-def _transposed(a: str, b: str, ka: list[Role], kb: list[Role]) -> Exchange | bool | None:
+def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | bool | None:
     """Runs ``X`` and ``Y`` trading places around an unchanged frame (an exchange), True
     for a reorder that is a block move, None when the terms differ as multisets."""
     sa, sb = [k for k, _ in ka], [k for k, _ in kb]
@@ -136,7 +137,7 @@ def _keyword_query(t: Text) -> bool:
 
 
 def _crossing(
-    a: str, b: str, ka: list[Role], kb: list[Role], *, term_pivots: bool = True
+    a: str, b: str, ka: Sequence[Role], kb: Sequence[Role], *, term_pivots: bool = True
 ) -> Exchange | None:
     """Two unique terms that change order around a pivot kept between them (a shared
     term only when ``term_pivots``; a relational word always)."""

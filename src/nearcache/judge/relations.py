@@ -15,6 +15,8 @@ Limits: cheap patterns, no parser; "her" (object or possessive) is not read.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .align import align
@@ -138,15 +140,18 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def owner_changed(a: str, b: str, ka: list[Role], kb: list[Role]) -> Exchange | None:
+def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
     """A thing both texts name belongs to someone else ("a neighbor's tree falling on my
     house" / "my tree falling on my neighbor's house")."""
+    owners_a, owners_b = _owners(a), _owners(b)
+    if not owners_a or not owners_b:
+        return None
     key_a, key_b = dict((i, k) for k, i in ka), dict((i, k) for k, i in kb)
-    once = {k for k in key_a.values() if [x for x, _ in ka].count(k) == 1} & {
-        k for k in key_b.values() if [x for x, _ in kb].count(k) == 1
-    }  # "a kilo of feathers or a kilo of steel": two kilos, no owner to compare
-    own_a = {key_a[y]: key_a[x] for y, x in _owners(a) if key_a.get(y) in once and x in key_a}
-    own_b = {key_b[y]: key_b[x] for y, x in _owners(b) if key_b.get(y) in once and x in key_b}
+    count_a, count_b = Counter(k for k, _ in ka), Counter(k for k, _ in kb)
+    # "a kilo of feathers or a kilo of steel": two kilos, no one owner to compare
+    once = {k for k, n in count_a.items() if n == 1 and count_b.get(k) == 1}
+    own_a = {key_a[y]: key_a[x] for y, x in owners_a if key_a.get(y) in once and x in key_a}
+    own_b = {key_b[y]: key_b[x] for y, x in owners_b if key_b.get(y) in once and x in key_b}
     all_a, all_b = set(key_a.values()), set(key_b.values())
     for thing, xa in own_a.items():
         xb = own_b.get(thing)

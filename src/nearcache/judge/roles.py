@@ -124,7 +124,8 @@ def role_terms(text: str) -> tuple[Role, ...]:
     return tuple(out)
 
 
-def role_keys(a: str, b: str) -> tuple[list[Role], list[Role]]:
+@lru_cache(maxsize=CACHE_SIZE)
+def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
     """Role terms of both texts, ``b``'s content words renamed to their counterparts in
     ``a`` (unpaired ones get a key no term of ``a`` has)."""
     ta, tb = analyze(a), analyze(b)
@@ -144,8 +145,8 @@ def role_keys(a: str, b: str) -> tuple[list[Role], list[Role]]:
             parent[max(ra, rb)] = min(ra, rb)
     cls_a = {idx: find(st) for st, idx in ta.terms}
     cls_b = {idx: find("~" + st) for st, idx in tb.terms}
-    ka = [(cls_a.get(idx, key), idx) for key, idx in role_terms(a)]
-    kb = [(cls_b.get(idx, key), idx) for key, idx in role_terms(b)]
+    ka = tuple((cls_a.get(idx, key), idx) for key, idx in role_terms(a))
+    kb = tuple((cls_b.get(idx, key), idx) for key, idx in role_terms(b))
     return ka, kb
 
 

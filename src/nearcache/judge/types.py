@@ -49,6 +49,9 @@ class Verdict:
     steps: tuple[Step, ...] = ()
 
 
+_SIGNAL = {REJECT: -1.0, NEUTRAL: 0.0, PASS: 1.0}
+
+
 @dataclass(frozen=True)
 class GuardResult:
     """What one guard found on a pair: ``reject`` means the texts provably differ in the
@@ -61,7 +64,7 @@ class GuardResult:
     @property
     def signal(self) -> float:
         """-1 for reject, 0 for neutral, +1 for pass (a feature for the verifier)."""
-        return -1.0 if self.outcome == REJECT else (1.0 if self.outcome == PASS else 0.0)
+        return _SIGNAL[self.outcome]
 
 
 @runtime_checkable
