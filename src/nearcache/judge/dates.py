@@ -59,10 +59,23 @@ _DAY_CUES = frozenset({"on", "every", "next", "last", "this", "by", "until", "ti
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "fall", "fall": "fall"}
 _SEASONS["winter"] = "winter"
 _RELATIVE = {"today": "day+0", "tonight": "night+0", "tomorrow": "day+1", "yesterday": "day-1"}
+_FREQUENCY = {
+    "hourly": "hour",
+    "daily": "day",
+    "nightly": "night",
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "yearly": "year",
+    "annually": "year",
+    "annual": "year",
+}
+_COUNTS = wordset("times once twice thrice")
 _PRESENT = frozenset({"now", "currently", "nowadays", "presently"})
 _PERIODS = wordset(
     "week weekend month year quarter season night morning evening afternoon decade century semester"
 )
+_RATES = _PERIODS | {"day", "hour", "minute"}
 _SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming": "+1"}
 _SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
@@ -194,6 +207,14 @@ def _month(r: _Reader, i: int) -> None:
         r.add(f"day:{value}", day)
 
 
+def _rate_typo(r: _Reader, i: int, low: str) -> None:
+    """ "every nigth": a misspelled period after "every"/"per"/"each"."""
+    if r.low(i - 1) in ("every", "per", "each") and len(low) >= 4:
+        period = next((p for p in _RATES if similar_spelling(low, p)), None)
+        if period is not None:
+            r.add(f"every:{period}", r.toks[i - 1], r.toks[i])
+
+
 def _misspelled(low: str) -> list[str]:
     """The marks of a misspelled month, weekday or one-word holiday ("decmber")."""
     if len(low) < 5 or not low.isalpha():
@@ -236,11 +257,31 @@ def _word(r: _Reader, i: int) -> None:
         count = word_value(r.low(i - 2))
         unit = prev.rstrip("s")
         r.add(f"ago:{r.low(i - 2) if count is None else count}:{unit}", r.toks[i - 2], tok)
+    elif low in _FREQUENCY:
+        r.add(f"every:{_FREQUENCY[low]}", tok)
+    elif low.rstrip("s") in _RATES and _per(r, i):
+        r.add(f"every:{low.rstrip('s')}", r.toks[i - 1], tok)
+    elif low in _RATES and prev == "a":
+        r.weak.add(f"every:{low}")  # "steps a day": a rate, or "a day off"
     elif low in _SEASONS and (prev in _SHIFT or prev in ("in", "during", "every")):
         r.add(f"season:{_SEASONS[low]}", tok)
     elif low not in STOPWORDS:
         for mark in _misspelled(low):
             r.add(mark, tok)
+        _rate_typo(r, i, low)
+
+
+def _per(r: _Reader, i: int) -> bool:
+    """A period as a rate: "per day", "every week", "twice a month", "8 hours a night"."""
+    prev = r.low(i - 1)
+    if prev in ("per", "every", "each"):
+        return True
+    before = r.toks[i - 2] if i >= 2 else None
+    return (
+        prev == "a"
+        and before is not None
+        and (before.kind == "num" or before.low in UNITS or before.low in _COUNTS)
+    )
 
 
 def _abbreviated_day(r: _Reader, i: int) -> bool:
@@ -285,7 +326,8 @@ def _read(t: Text) -> _Reader:
 def _measured(r: _Reader, i: int) -> bool:
     """A four-digit number with a unit or currency is a quantity, not a year."""
     nxt, prev = r.low(i + 1), r.low(i - 1)
-    return nxt in UNITS or prev in ("$", "\u20ac", "\u00a3", "#", "port", "-p", ":")
+    unit = nxt in UNITS and nxt != "in"  # "2023 in inches" is a year
+    return unit or prev in ("$", "\u20ac", "\u00a3", "#", "port", "-p", ":")
 
 
 def _number(r: _Reader, i: int) -> None:
@@ -294,7 +336,8 @@ def _number(r: _Reader, i: int) -> None:
     if _date_token(r, tok):
         return
     if low.isdigit() and len(low) == 4 and 1000 <= int(low) <= 2099 and not _measured(r, i):
-        if int(low) % 100 or r.low(i - 1) in _YEAR_CUE or r.low(i - 1) in _MONTHS:
+        cue = r.low(i - 1) in _YEAR_CUE or any(r.low(k) in _MONTHS for k in range(i - 3, i))
+        if int(low) % 100 or cue:
             r.add(f"year:{int(low)}", tok)  # "1000 users" is a number, "in 2000" a year
     elif _DECADE.match(low):
         r.add(f"decade:{low[-3:]}", tok)

@@ -115,8 +115,8 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
         if low[-1] == "k":
             return (_fmt(float(low[:-1]) * 1000), False), "", 1
         return (low[:-2], False), "", 1  # an ordinal: "2nd"
-    if low.count(".") >= 2 or ("/" in low and "." in low):
-        return ("lit:" + low, False), "", 1
+    if low.count(".") >= 2 or ("/" in low and "." in low) or ("." in low and low[-1] == "0"):
+        return ("lit:" + low, False), "", 1  # versions: "3.10" is not "3.1"
     if "/" in low:
         num, _, den = low.partition("/")
         x, y = float(num), float(den)

@@ -37,7 +37,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .relations import case_flipped, owner_changed, wh_role
+from .lexicon import lexicon
+from .relations import case_flipped, owner_changed, passive_flipped, wh_role
 from .roles import (
     ARTICLES,
     CLAUSE,
@@ -79,6 +80,9 @@ def _same_frame(fa: tuple[str, ...], fb: tuple[str, ...]) -> bool:
     if wa == wb:
         return True
     sa, sb = set(wa), set(wb)
+    if len(sa - sb) == 1 and len(sb - sa) == 1:  # "built before" / "built after": a converse
+        if lexicon().converse(min(sa - sb), min(sb - sa)):
+            return True
     return bool(sa & sb) and len(sa ^ sb) <= 1
 
 
@@ -242,4 +246,6 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
         found = case_flipped(a, b)
     if found is None:
         found = wh_role(a, b)
+    if found is None:
+        found = passive_flipped(a, b, ka, kb)
     return found if found is not None else moved

@@ -23,9 +23,10 @@ from .align import align
 from .roles import PASSIVE_AUX, POSSESSIVE, RELATIONAL, Exchange, Role, participle, role_terms
 from .tokens import CACHE_SIZE, STOPWORDS, analyze, wordset
 
-__all__ = ["case_flipped", "owner_changed", "wh_role"]
+__all__ = ["case_flipped", "owner_changed", "passive_flipped", "wh_role"]
 
 _REACH = 3
+_BE = wordset("is are was were be been being")
 
 _WH_SUBJECT = wordset("who what which")
 _AUX = wordset("do does did will would can could should shall must might may has have had")
@@ -157,4 +158,43 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
         xb = own_b.get(thing)
         if xb is not None and xa != xb and xa in all_b and xb in all_a:
             return Exchange(xa, xb, f"owner of {thing}")
+    return None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _agent_passive(text: str) -> tuple[int, int, int] | None:
+    """(subject, participle, agent) token indices of "X was <verb>ed by Y", if any."""
+    t = analyze(text)
+    at = [idx for _, idx in role_terms(text)]
+    toks = t.tokens
+    for k, tok in enumerate(toks):
+        if not participle(tok) or k not in at:
+            continue
+        before = [x for x in toks[max(0, k - 5) : k] if x.sent == tok.sent]
+        if not any(x.low in _BE for x in before):
+            continue  # "rows ordered by date" after "get": a description, not a passive
+        by = next((j for j in range(k + 1, min(len(toks), k + 3)) if toks[j].low == "by"), None)
+        agent = next((i for i in at if by is not None and by < i <= by + 3), None)
+        subject = next((i for i in reversed(at) if i < k), None)
+        if agent is not None and subject is not None:
+            return subject, k, agent
+    return None
+
+
+def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
+    """One side says "X was <verb>ed by Y", the other "X <verb>s Y" in the same order: the
+    passive turned the roles round ("Can a landlord be sued by a tenant?" / "Can a landlord
+    sue a tenant?")."""
+    pa, pb = _agent_passive(a), _agent_passive(b)
+    if (pa is None) == (pb is None):
+        return None
+    passive, keys_p, keys_o = (pa, ka, kb) if pa is not None else (pb, kb, ka)
+    assert passive is not None
+    key_of = dict((i, k) for k, i in keys_p)
+    subject, verb, agent = (key_of.get(i) for i in passive)
+    pos = {k: n for n, (k, _) in enumerate(keys_o)}
+    if None in (subject, verb, agent) or not {subject, verb, agent} <= pos.keys():
+        return None
+    if pos[subject] < pos[verb] < pos[agent]:  # type: ignore[index]
+        return Exchange(str(subject), str(agent), "active and passive in one order")
     return None

@@ -92,6 +92,8 @@ def stem(word: str) -> str:
         w = w[:-3] + "y"
     elif (n > 4 and w.endswith("ed") and not w.endswith("eed")) or (n > 5 and w.endswith("ly")):
         w = w[:-2]
+    elif n == 4 and w.endswith("ed") and w[1] in "aeiou":
+        w = w[:-1]  # "sued", "used", "owed"
     n = len(w)
     if n > 3 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1].isalpha():
         w = w[:-1]  # running -> runn -> run
@@ -170,6 +172,7 @@ _REWRITES = (
     (re.compile(r"(?i)\bm\s*/\s*s\b"), "mps"),
     (re.compile(r"(?i)\bw/(?=\s)"), " with "),
     (re.compile(r"(\d)\(k\)"), r"\1k"),
+    (re.compile("\u2192|\u27f6|(?<!-)->|=>"), " to "),  # "USD -> EUR", "USD \u2192 EUR"
 )
 _INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}(?!\w)")
 _VULGAR = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4", "\u2153": " 1/3", "\u2154": " 2/3"}
