@@ -80,9 +80,9 @@ def _same_frame(fa: tuple[str, ...], fb: tuple[str, ...]) -> bool:
     if wa == wb:
         return True
     sa, sb = set(wa), set(wb)
-    if len(sa - sb) == 1 and len(sb - sa) == 1:  # "built before" / "built after": a converse
-        if lexicon().converse(min(sa - sb), min(sb - sa)):
-            return True
+    only_a, only_b = sa - sb, sb - sa
+    if len(only_a) == 1 and len(only_b) == 1 and lexicon().converse(min(only_a), min(only_b)):
+        return True  # "built before" / "built after": a converse
     return bool(sa & sb) and len(sa ^ sb) <= 1
 
 
