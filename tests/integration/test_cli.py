@@ -211,6 +211,7 @@ def test_help_and_version() -> None:
         "import",
         "bench",
         "calibrate",
+        "explain",
     ):
         assert command in proc.stdout
     proc = nc("--version")

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nearcache import InvalidInputError, SemanticCache, calibrate
+from nearcache import InvalidInputError, InvalidTypeError, SemanticCache, calibrate
+from nearcache.judge import DefaultJudge, Verdict
 from nearcache.semantic.calibrate import beta_ppf, betainc, clopper_pearson_upper
 from semantic_support import AsyncTableEmbedder, TableEmbedder, angled
 
@@ -116,14 +117,15 @@ def test_calibrate_with_an_embedder_and_with_a_cache() -> None:
     pairs = [("q", "same", True)] * 30 + [("q", "other", False)] * 30 + [("q", "close", False)] * 3
     by_embedder = calibrate(TableEmbedder(16, table), pairs, max_false_hit_rate=0.2)
     assert by_embedder.threshold == pytest.approx(math.cos(math.radians(10)), abs=1e-5)
-    cache = SemanticCache(embedder=TableEmbedder(16, table))
+    cache = SemanticCache(embedder=TableEmbedder(16, table), judge=None)  # cosine alone
     by_cache = calibrate(cache, pairs, max_false_hit_rate=0.2)
+    assert by_cache.score == "similarity"
     assert by_cache.threshold == pytest.approx(by_embedder.threshold)  # type: ignore[arg-type]
     by_cache.apply(cache)
     assert cache.similarity_threshold == pytest.approx(by_cache.threshold)  # type: ignore[arg-type]
     cache.close()
     conf = SemanticCache(
-        embedder=TableEmbedder(16, table), confidence_fn=lambda q, h: h.similarity / 2
+        embedder=TableEmbedder(16, table), confidence_fn=lambda q, h: h.similarity / 2, judge=None
     )
     halved = calibrate(conf, pairs, max_false_hit_rate=0.2)
     assert halved.threshold == pytest.approx(by_embedder.threshold / 2)  # type: ignore[operator]
@@ -158,3 +160,102 @@ def test_calibrate_bad_pairs_for_an_embedder() -> None:
         calibrate(TableEmbedder(4), [("a", "b", "yes")], max_false_hit_rate=0.1)
     with pytest.raises(InvalidInputError):
         calibrate(TableEmbedder(4), [("a", 3, True)], max_false_hit_rate=0.1)
+
+
+# -- the whole judge, per namespace ------------------------------------------------------------
+
+
+class ScoreJudge:
+    """A judge whose verdicts are read from a table: (score, accept, reason) per query."""
+
+    def __init__(self, table: dict[str, tuple[float, bool, str | None]]) -> None:
+        self.table = table
+        self.accept_threshold = 0.5
+
+    def judge(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+        score, accept, reason = self.table[query]
+        return Verdict(accept, score, reason)
+
+
+def _judge_pairs() -> tuple[ScoreJudge, list[tuple[str, str, bool, str]]]:
+    table: dict[str, tuple[float, bool, str | None]] = {}
+    pairs: list[tuple[str, str, bool, str]] = []
+    for i in range(60):  # true hits, accepted with high scores
+        table[f"h{i}"] = (0.9 + i / 1000, True, None)
+        pairs.append((f"h{i}", "s", True, "docs"))
+    for i in range(60):  # look-alikes refused by a guard: 0 whatever their score says
+        table[f"g{i}"] = (0.99, False, "guard:numbers")
+        pairs.append((f"g{i}", "s", False, "docs"))
+    for i in range(20):  # look-alikes the verifier scores low
+        table[f"v{i}"] = (0.3, False, "verifier")
+        pairs.append((f"v{i}", "s", False, "code"))
+    for i in range(20):
+        table[f"c{i}"] = (0.8, True, None)
+        pairs.append((f"c{i}", "s", True, "code"))
+    return ScoreJudge(table), pairs
+
+
+def test_calibrate_the_judge_scores_guard_rejections_zero() -> None:
+    judge, pairs = _judge_pairs()
+    table = {t: angled(0) for p in pairs for t in p[:2]}
+    result = calibrate(TableEmbedder(16, table), pairs, max_false_hit_rate=0.1, judge=judge)
+    assert result.score == "judge"
+    # Guard rejections score 0 and never count as hits, so every threshold > 0.3 is clean.
+    assert result.threshold == pytest.approx(0.8)
+    assert result.false_hit_rate == 0.0 and result.recall == 1.0
+    assert 0.0 not in [p.threshold for p in result.curve if p.upper_bound <= 0.1]
+    # Per namespace: each gets its own threshold over its own pairs.
+    assert set(result.namespaces) == {"docs", "code"}
+    assert result.namespaces["docs"].pairs == 120 and result.namespaces["code"].pairs == 40
+    assert result.namespaces["docs"].threshold == pytest.approx(0.9)
+    result.apply(judge)
+    assert judge.accept_threshold == pytest.approx(0.8)
+    result.apply(judge, namespace="docs")
+    assert judge.accept_threshold == pytest.approx(0.9)
+    with pytest.raises(InvalidInputError):
+        result.apply(judge, namespace="nope")
+    with pytest.raises(InvalidInputError):
+        result.apply(object())
+
+
+def test_calibrate_a_cache_uses_its_judge_and_dict_pairs() -> None:
+    judge, pairs = _judge_pairs()
+    table = {t: angled(0) for p in pairs for t in p[:2]}
+    cache = SemanticCache(embedder=TableEmbedder(16, table), judge=judge)
+    rows = [{"query": q, "cached_query": c, "same": s, "namespace": n} for q, c, s, n in pairs]
+    result = calibrate(cache, rows, max_false_hit_rate=0.1)
+    assert result.score == "judge" and result.threshold == pytest.approx(0.8)
+    result.apply(cache)
+    assert judge.accept_threshold == pytest.approx(0.8)
+    cache.close()
+    asked = [{"asked": q, "stored": c, "label": "hit" if s else "trap"} for q, c, s, _ in pairs]
+    assert calibrate(TableEmbedder(16, table), asked, max_false_hit_rate=0.1, judge=judge).threshold
+    scored = calibrate(None, [(0.9, True, "a"), (0.2, False, "b")], max_false_hit_rate=0.9)
+    assert set(scored.namespaces) == {"a", "b"}
+
+
+def test_calibrate_the_default_judge_end_to_end() -> None:
+    pairs = [
+        (
+            "How do I convert Fahrenheit to Celsius?",
+            "How do I convert Celsius to Fahrenheit?",
+            False,
+        ),
+        ("how do i exit vim??", "How do I exit vim?", True),
+    ] * 40
+    table = {t: angled(0) for p in pairs for t in p[:2]}
+    result = calibrate(
+        TableEmbedder(16, table), pairs, max_false_hit_rate=0.1, judge=DefaultJudge()
+    )
+    assert result.threshold is not None and result.false_hit_rate == 0.0
+
+
+def test_calibrate_judge_and_namespace_bad_input() -> None:
+    with pytest.raises(InvalidTypeError):
+        calibrate(TableEmbedder(4), [("a", "b", True)], max_false_hit_rate=0.1, judge=object())
+    with pytest.raises(InvalidInputError):
+        calibrate(TableEmbedder(4), [("a", "b", True, 7)], max_false_hit_rate=0.1)
+    with pytest.raises(InvalidInputError):
+        calibrate(None, [("x", True)], max_false_hit_rate=0.1)
+    with pytest.raises(InvalidInputError):
+        calibrate(None, [(0.5, True, "ns", "extra")], max_false_hit_rate=0.1)

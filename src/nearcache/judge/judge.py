@@ -195,28 +195,32 @@ class DefaultJudge:
             return Verdict(False, 0.0, "error", (Step("error", REJECT, "the judge raised"),))
 
     def _decide(self, q: str, c: str, sim: float, explain: bool) -> Verdict:
-        steps: list[Step] = []
-        floor_ok = sim >= self.floor
         if explain:
-            steps.append(
-                Step(
-                    "floor",
-                    PASS if floor_ok else REJECT,
-                    f"cosine {sim:.3f} {'>=' if floor_ok else '<'} floor {self.floor:.3f}",
-                    sim,
-                )
-            )
-        if not floor_ok and not explain:
+            return self._explained(q, c, sim)
+        if sim < self.floor:
             return Verdict(False, 0.0, "floor")
-        if not explain:
-            hard, results = self._fast_guards(q, c)
-            if hard is not None:
-                return Verdict(False, 0.0, f"guard:{hard}")
-            if same_words(q, c):
-                return Verdict(True, 1.0, None)
-            score = self.verifier.score(features(q, c, sim, results))
-            ok = score >= self.accept_threshold
-            return Verdict(ok, score, None if ok else "verifier")
+        hard, results = self._fast_guards(q, c)
+        if hard is not None:
+            return Verdict(False, 0.0, f"guard:{hard}")
+        if same_words(q, c):
+            return Verdict(True, 1.0, None)
+        score = self.verifier.score(features(q, c, sim, results))
+        ok = score >= self.accept_threshold
+        return Verdict(ok, score, None if ok else "verifier")
+
+    def _explained(self, q: str, c: str, sim: float) -> Verdict:
+        """The same decision with a step for the floor, every guard, the verifier and the
+        threshold (the last two marked "not reached" after an earlier refusal)."""
+        floor_ok = sim >= self.floor
+        sign = ">=" if floor_ok else "<"
+        steps = [
+            Step(
+                "floor",
+                PASS if floor_ok else REJECT,
+                f"cosine {sim:.3f} {sign} {self.floor:.3f}",
+                sim,
+            )
+        ]
         hard, results = run_guards(q, c, self.guards)
         rejected = "floor" if not floor_ok else (None if hard is None else f"guard:{hard}")
         for name, res in results.items():
@@ -225,23 +229,18 @@ class DefaultJudge:
             steps.append(
                 Step(f"guard:{name}", outcome, res.detail + ("" if is_hard else " (soft)"))
             )
-        score = self.verifier.score(features(q, c, sim, results))
+        same = same_words(q, c)
+        score = 1.0 if same else self.verifier.score(features(q, c, sim, results))
         ok = score >= self.accept_threshold
-        if same_words(q, c):
-            score, ok = 1.0, True
-            steps.append(Step("verifier", PASS, "the same words in the same order", score))
-        else:
-            steps.append(Step("verifier", PASS if ok else REJECT, f"score {score:.3f}", score))
-        steps.append(
-            Step(
-                "threshold",
-                PASS if ok else REJECT,
-                f"accept at >= {self.accept_threshold:.3f}",
-                self.accept_threshold,
-            )
-        )
+        said = "the same words in the same order" if same else f"score {score:.3f}"
+        bar = f"accept at >= {self.accept_threshold:.3f}"
         if rejected is not None:
+            skipped = f" (not reached: refused by {rejected})"
+            steps.append(Step("verifier", NEUTRAL, said + skipped, score))
+            steps.append(Step("threshold", NEUTRAL, bar + skipped, self.accept_threshold))
             return Verdict(False, 0.0, rejected, tuple(steps))
+        steps.append(Step("verifier", PASS if ok else REJECT, said, score))
+        steps.append(Step("threshold", PASS if ok else REJECT, bar, self.accept_threshold))
         return Verdict(ok, score, None if ok else "verifier", tuple(steps))
 
     def _fast_guards(self, q: str, c: str) -> tuple[str | None, dict[str, GuardResult]]:

@@ -34,7 +34,7 @@ roles spread over two sentences are not compared.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from functools import lru_cache
 
 from .lexicon import lexicon
@@ -60,7 +60,7 @@ _SHORT_FRAME = 4
 _TERM_FRAME = 6
 
 
-def _frame(t: Text, lo: int, hi: int, skip: set[int]) -> tuple[str, ...] | None:
+def _frame(t: Text, lo: int, hi: int, skip: Set[int]) -> tuple[str, ...] | None:
     """Function words strictly between token ``lo`` and ``hi`` (role-term tokens in
     ``skip`` left out); None when a clause boundary lies between."""
     out = []
@@ -94,7 +94,9 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
     """Runs ``X`` and ``Y`` trading places around an unchanged frame (an exchange), True
     for a reorder that is a block move, None when the terms differ as multisets."""
     sa, sb = [k for k, _ in ka], [k for k, _ in kb]
-    if sorted(sa) != sorted(sb) or sa == sb:
+    if sorted(sa) != sorted(sb):
+        return _relabelled(sa, sb)
+    if sa == sb:
         return None
     i = next(n for n in range(len(sa)) if sa[n] != sb[n])
     j = max(n for n in range(len(sa)) if sa[n] != sb[n])
@@ -123,6 +125,20 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
     return True
 
 
+def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
+    """The same sequence with two names swapped everywhere, once more often one way than
+    the other ("the US imports from China than it exports to China" / "China imports from
+    the US than it exports to the US")."""
+    if len(sa) != len(sb):
+        return None
+    diffs = {(x, y) for x, y in zip(sa, sb) if x != y}
+    if len(diffs) == 2:
+        (x, y), other = sorted(diffs)
+        if other == (y, x):
+            return Exchange(x, y, "every mention")
+    return None
+
+
 def _passive(t: Text, lo: int, hi: int) -> bool:
     """A passive between tokens ``lo`` and ``hi``: a participle after a form of "be" or
     "get" earlier in the sentence, with its agent after "by" ("was beaten by")."""
@@ -133,6 +149,16 @@ def _passive(t: Text, lo: int, hi: int) -> bool:
         ):
             return any(x.low in ("by", "under") for x in toks[k + 1 : hi + 1])
     return False
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _names(text: str) -> set[int]:
+    """Token indices of capitalized words inside a sentence (parts of names)."""
+    return {
+        x.index
+        for x in analyze(text).tokens
+        if x.capitalized or (x.text.isupper() and len(x.text) > 1)
+    }
 
 
 def _keyword_query(t: Text) -> bool:
@@ -161,8 +187,8 @@ def _crossing(
             bx, by = pos_b[x], pos_b[y]
             if by > bx or ay - ax > _MAX_GAP or bx - by > _MAX_GAP:
                 continue
-            wa = _frame(ta, ax, ay, set())
-            wb = _frame(tb, by, bx, set())
+            wa = _frame(ta, ax, ay, _names(a))  # "PlayStation Plus": a name, not "plus"
+            wb = _frame(tb, by, bx, _names(b))
             if wa is None or wb is None or _symmetric(wa) or _symmetric(wb):
                 continue
             pivot = _pivot(

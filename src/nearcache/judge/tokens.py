@@ -92,7 +92,7 @@ def stem(word: str) -> str:
         w = w[:-3] + "y"
     elif (n > 4 and w.endswith("ed") and not w.endswith("eed")) or (n > 5 and w.endswith("ly")):
         w = w[:-2]
-    elif n == 4 and w.endswith("ed") and w[1] in "aeiou":
+    elif n == 4 and w.endswith("ed") and (w[0] in "aeiou" or w[1] in "aeiou"):
         w = w[:-1]  # "sued", "used", "owed"
     n = len(w)
     if n > 3 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1].isalpha():

@@ -22,7 +22,7 @@ import asyncio
 import inspect
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -134,6 +134,10 @@ class Calibration:
 
     ``threshold`` is None when no threshold meets the bound (collect more pairs, or
     accept a higher rate). ``curve`` holds every candidate threshold, ascending.
+    ``score`` says what the threshold applies to: ``"similarity"`` (the cosine, or the
+    cache's ``confidence_fn``) or ``"judge"`` (the judge's verdict score, to be used as
+    the judge's ``accept_threshold``). ``namespaces`` holds one result per namespace when
+    the pairs name their namespace (the top-level result covers all pairs).
     """
 
     threshold: float | None
@@ -146,16 +150,85 @@ class Calibration:
     pairs: int
     positives: int
     curve: list[CurvePoint] = field(repr=False)
+    score: str = "similarity"
+    namespaces: dict[str, Calibration] = field(default_factory=dict, repr=False)
 
-    def apply(self, cache: Any) -> None:
-        """Set the cache's threshold to the calibrated one (raises if there is none)."""
-        if self.threshold is None:
+    def apply(self, cache: Any, namespace: str | None = None) -> None:
+        """Use the calibrated threshold in ``cache`` (raises if there is none).
+
+        A similarity calibration sets the cache's ``similarity_threshold``; a judge
+        calibration sets the ``accept_threshold`` of the cache's judge (a
+        :class:`~nearcache.judge.DefaultJudge`, or any judge with that attribute; ``cache``
+        may also be the judge itself). ``namespace`` picks that namespace's threshold.
+        """
+        result = self if namespace is None else self.namespaces.get(namespace)
+        if result is None:
+            raise InvalidInputError(f"no calibration for namespace {namespace!r}")
+        if result.threshold is None:
             raise InvalidInputError("no threshold met the requested false-hit bound")
-        cache.set_similarity_threshold(max(-1.0, min(1.0, self.threshold)))
+        if self.score == "judge":
+            judge: Any = (
+                cache if hasattr(cache, "accept_threshold") else getattr(cache, "judge", None)
+            )
+            if judge is None or not hasattr(judge, "accept_threshold"):
+                raise InvalidInputError(
+                    "this calibration is on judge scores and the judge has no "
+                    "accept_threshold; build DefaultJudge(accept_threshold=...) instead"
+                )
+            judge.accept_threshold = max(0.0, min(1.0, result.threshold))
+            return
+        cache.set_similarity_threshold(max(-1.0, min(1.0, result.threshold)))
 
 
-def _pairs(labeled_pairs: Iterable[Any]) -> list[tuple[Any, ...]]:
-    out = [tuple(p) for p in labeled_pairs]
+@dataclass(frozen=True)
+class _Pair:
+    """One labeled pair: its texts (or a ready score), its label and its namespace."""
+
+    query: str | None
+    cached: str | None
+    score: float | None
+    same: bool
+    namespace: str | None
+
+
+def _as_tuple(p: Any, scored: bool) -> tuple[Any, ...]:
+    """A dict pair as a tuple: ``query``/``asked``, ``cached_query``/``stored``,
+    ``same`` (or ``label == "hit"``), ``score``, ``namespace``."""
+    if not isinstance(p, dict):
+        return tuple(p)
+    same = p["same"] if "same" in p else (p["label"] == "hit" if "label" in p else None)
+    if scored:
+        head: tuple[Any, ...] = (p.get("score"), same)
+    else:
+        head = (p.get("query", p.get("asked")), p.get("cached_query", p.get("stored")), same)
+    return (*head, p["namespace"]) if p.get("namespace") is not None else head
+
+
+def _parse(p: Any, scored: bool) -> _Pair:
+    t = _as_tuple(p, scored)
+    size = 2 if scored else 3
+    if len(t) not in (size, size + 1):
+        raise InvalidInputError(
+            "without an embedder, pairs are (score, same: bool[, namespace])"
+            if scored
+            else "pairs are (query, cached_query, same: bool[, namespace])"
+        )
+    namespace = t[size] if len(t) > size else None
+    if namespace is not None and not isinstance(namespace, str):
+        raise InvalidInputError("a pair's namespace must be a str")
+    if not isinstance(t[size - 1], bool):
+        raise InvalidInputError("a pair's label (same answer) must be a bool")
+    if scored:
+        if isinstance(t[0], bool) or not isinstance(t[0], (int, float)):
+            raise InvalidInputError("without an embedder, a pair's score must be a number")
+        return _Pair(None, None, float(t[0]), t[1], namespace)
+    if not isinstance(t[0], str) or not isinstance(t[1], str):
+        raise InvalidInputError("pairs are (query, cached_query, same: bool[, namespace])")
+    return _Pair(t[0], t[1], None, t[2], namespace)
+
+
+def _pairs(labeled_pairs: Iterable[Any], scored: bool) -> list[_Pair]:
+    out = [_parse(p, scored) for p in labeled_pairs]
     if not out:
         raise InvalidInputError("calibrate needs at least one labeled pair")
     return out
@@ -180,70 +253,50 @@ async def _await(aw: Any) -> Any:
     return await aw
 
 
-def _scores(source: Any, pairs: list[tuple[Any, ...]]) -> tuple[list[float], list[bool]]:
-    scores: list[float] = []
+def _judge_score(judge: Any, query: str, cached: str, sim: float) -> float:
+    """The judge's score for a pair; 0 when it refuses outright (the floor, a guard, an
+    error), since no accept threshold would ever serve that pair."""
+    try:
+        verdict = judge.judge(query, cached, sim)
+    except Exception:  # a judge that raises rejects (fail closed), as in the cache
+        return 0.0
+    if verdict.accept or verdict.reason == "verifier":
+        return max(0.0, min(1.0, float(verdict.score)))
+    return 0.0
+
+
+def _scores(source: Any, pairs: list[_Pair], judge: Any) -> list[float]:
     if source is None:
-        labels: list[bool] = []
-        for p in pairs:
-            if len(p) != 2 or not isinstance(p[1], bool):
-                raise InvalidInputError("without an embedder, pairs are (score, same: bool)")
-            scores.append(float(p[0]))
-            labels.append(p[1])
-        return scores, labels
+        return [float(p.score) for p in pairs]  # type: ignore[arg-type]
     core = getattr(source, "_core", source)
     cache_like = hasattr(core, "lookup_flow")
     embedder = core.embedder if cache_like else source
     settings = core.config if cache_like else None
     normalize = bool(getattr(settings, "normalize", True))
     confidence_fn = getattr(settings, "confidence_fn", None)
-    for p in pairs:
-        if len(p) != 3 or not isinstance(p[0], str) or not isinstance(p[1], str):
-            raise InvalidInputError("pairs are (query, cached_query, same: bool)")
-        if not isinstance(p[2], bool):
-            raise InvalidInputError("the third item of a pair must be a bool")
-    texts = sorted({t for p in pairs for t in p[:2]})
+    texts = sorted({t for p in pairs for t in (p.query, p.cached) if t is not None})
     keyed = [normalize_text(t) if normalize else t for t in texts]
     mat = _embed(embedder, keyed)
     mat = mat / np.linalg.norm(mat, axis=1, keepdims=True)
     row = {t: i for i, t in enumerate(texts)}
-    for query, cached, _same in pairs:
-        sim = float(np.clip(mat[row[query]] @ mat[row[cached]], -1.0, 1.0))
+    scores: list[float] = []
+    for p in pairs:
+        assert p.query is not None and p.cached is not None
+        sim = float(np.clip(mat[row[p.query]] @ mat[row[p.cached]], -1.0, 1.0))
+        if judge is not None:
+            scores.append(_judge_score(judge, p.query, p.cached, sim))
+            continue
         if confidence_fn is not None:
-            hit = Hit(None, "semantic", sim, sim, cached, "", None, 0.0, None)
-            sim = float(confidence_fn(query, hit))
+            hit = Hit(None, "semantic", sim, sim, p.cached, "", None, 0.0, None)
+            sim = float(confidence_fn(p.query, hit))
         scores.append(sim)
-    return scores, [bool(p[2]) for p in pairs]
+    return scores
 
 
-def calibrate(
-    cache_or_embedder: Any,
-    labeled_pairs: Iterable[Any],
-    *,
-    max_false_hit_rate: float,
-    confidence: float = 0.95,
+def _choose(
+    scores: list[float], labels: list[bool], bound: float, confidence: float, score: str
 ) -> Calibration:
-    """The lowest threshold whose false-hit rate is provably within a bound.
-
-    Args:
-        cache_or_embedder: a ``SemanticCache``/``AsyncSemanticCache`` (its embedder,
-            normalization and ``confidence_fn`` are used), an ``Embedder``, or None when
-            the pairs already carry scores.
-        labeled_pairs: ``(query, cached_query, same_answer)`` triples, or
-            ``(score, same_answer)`` pairs with ``cache_or_embedder=None``.
-        max_false_hit_rate: the highest acceptable share of wrong hits, in (0, 1).
-        confidence: one-sided confidence of the Clopper-Pearson bound, in (0, 1).
-
-    Returns:
-        A :class:`Calibration` with the threshold (or None) and the precision/recall curve.
-    """
-    if not 0.0 < max_false_hit_rate < 1.0:
-        raise InvalidInputError("max_false_hit_rate must be in (0, 1)")
-    if not 0.0 < confidence < 1.0:
-        raise InvalidInputError("confidence must be in (0, 1)")
-    pairs = _pairs(labeled_pairs)
-    scores, labels = _scores(cache_or_embedder, pairs)
-    if not all(math.isfinite(s) for s in scores):
-        raise InvalidInputError("every score must be finite")
+    """The lowest threshold whose Clopper-Pearson upper bound is within ``bound``."""
     positives = sum(labels)
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
     curve: list[CurvePoint] = []
@@ -268,16 +321,87 @@ def calibrate(
             )
         )
     curve.reverse()
-    chosen = next((p for p in curve if p.upper_bound <= max_false_hit_rate), None)
+    # A judge scores refused pairs 0: a threshold of 0 would serve them, so it never counts.
+    usable = [p for p in curve if score != "judge" or p.threshold > 0.0]
+    chosen = next((p for p in usable if p.upper_bound <= bound), None)
     return Calibration(
         threshold=None if chosen is None else chosen.threshold,
-        max_false_hit_rate=max_false_hit_rate,
+        max_false_hit_rate=bound,
         confidence=confidence,
         false_hit_rate=None if chosen is None else chosen.false_hit_rate,
         upper_bound=None if chosen is None else chosen.upper_bound,
         precision=None if chosen is None else chosen.precision,
         recall=None if chosen is None else chosen.recall,
-        pairs=len(pairs),
+        pairs=len(scores),
         positives=positives,
         curve=curve,
+        score=score,
     )
+
+
+def _the_judge(source: Any, judge: Any) -> Any:
+    """The judge to score with: the argument, else a cache's own judge, else None."""
+    if judge is not None:
+        if not callable(getattr(judge, "judge", None)):
+            raise InvalidTypeError("judge must have judge(query, candidate_query, similarity)")
+        return judge
+    core = getattr(source, "_core", None)
+    return getattr(getattr(core, "config", None), "judge", None)
+
+
+def calibrate(
+    cache_or_embedder: Any,
+    labeled_pairs: Iterable[Any],
+    *,
+    max_false_hit_rate: float,
+    confidence: float = 0.95,
+    judge: Any = None,
+) -> Calibration:
+    """The lowest threshold whose false-hit rate is provably within a bound.
+
+    Args:
+        cache_or_embedder: a ``SemanticCache``/``AsyncSemanticCache`` (its embedder,
+            normalization, ``confidence_fn`` and judge are used), an ``Embedder``, or None
+            when the pairs already carry scores.
+        labeled_pairs: ``(query, cached_query, same_answer)`` triples, or
+            ``(score, same_answer)`` pairs with ``cache_or_embedder=None``; either may end
+            with a namespace (``(query, cached_query, same, namespace)``), and dicts with
+            keys ``query``/``asked``, ``cached_query``/``stored``, ``same`` (or ``label``),
+            ``score`` and ``namespace`` are read too.
+        max_false_hit_rate: the highest acceptable share of wrong hits, in (0, 1).
+        confidence: one-sided confidence of the Clopper-Pearson bound, in (0, 1).
+        judge: calibrate the whole judge instead of the similarity: each pair's score is
+            the judge's verdict score (0 when the floor or a guard refuses it). A cache
+            with a judge (``judge="default"``) is calibrated this way by default.
+
+    Returns:
+        A :class:`Calibration` with the threshold (or None), the precision/recall curve
+        and, when pairs name namespaces, one result per namespace.
+    """
+    if not 0.0 < max_false_hit_rate < 1.0:
+        raise InvalidInputError("max_false_hit_rate must be in (0, 1)")
+    if not 0.0 < confidence < 1.0:
+        raise InvalidInputError("confidence must be in (0, 1)")
+    scored = cache_or_embedder is None
+    pairs = _pairs(labeled_pairs, scored)
+    the_judge = None if scored else _the_judge(cache_or_embedder, judge)
+    scores = _scores(cache_or_embedder, pairs, the_judge)
+    if not all(math.isfinite(s) for s in scores):
+        raise InvalidInputError("every score must be finite")
+    kind = "judge" if the_judge is not None else "similarity"
+    labels = [p.same for p in pairs]
+    overall = _choose(scores, labels, max_false_hit_rate, confidence, kind)
+    names = sorted({p.namespace for p in pairs if p.namespace is not None})
+    if not names:
+        return overall
+    per = {
+        ns: _choose(
+            [s for s, p in zip(scores, pairs) if p.namespace == ns],
+            [p.same for p in pairs if p.namespace == ns],
+            max_false_hit_rate,
+            confidence,
+            kind,
+        )
+        for ns in names
+    }
+    return replace(overall, namespaces=per)

@@ -48,3 +48,27 @@ def test_lexicon_is_symmetric_and_stemmed() -> None:
     assert lex.opposite("increas", "decreas") and lex.opposite("decreas", "increas")
     assert not lex.opposite("increas", "increas")
     assert lex.synonyms("remov", "delet")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is the square root of 2 rational?", "Is the square root of 2 irrational?"),
+        ("What is overfitting?", "What is underfitting?"),
+        ("Set a variable permanently", "Set a variable temporarily"),
+        ("JavaScript: format a date", "JavaScript: parse a date"),
+        ("Is the gym open on weekdays?", "Is the gym open on weekends?"),
+    ],
+)
+def test_prefixes_and_added_opposites_reject(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject", guard_antonyms(a, b)
+    assert guard_antonyms(b, a).outcome == "reject"
+
+
+def test_a_text_naming_both_poles_compares_them() -> None:
+    a = "Does heat flow from hot objects to cold ones?"
+    b = "does thermal energy move from the warmer body to the cooler one"
+    assert guard_antonyms(a, b).outcome != "reject"
+    assert (
+        guard_antonyms("Is it cheaper to run it?", "does it cost less to run").outcome != "reject"
+    )

@@ -258,3 +258,22 @@ def test_guards_are_symmetric(a: str, b: str) -> None:
 def test_a_text_never_contradicts_itself(a: str) -> None:
     for guard in GUARDS.values():
         assert guard(a, a).outcome != "reject"
+
+
+def test_shipped_files_record_their_embedder_and_the_lowest_provable_bound() -> None:
+    cal = shipped_calibration()
+    assert cal.embedder and cal.embedder == default_verifier().meta["embedder"]
+    smallest = cal.table[0][0]
+    assert DefaultJudge(max_false_hit_rate=smallest).accept_threshold == cal.table[0][1]
+    with pytest.raises(InvalidInputError, match="smallest"):
+        DefaultJudge(max_false_hit_rate=smallest / 2)
+    assert cal.meta["pool"].startswith("out-of-fold")
+
+
+def test_explain_marks_later_steps_not_reached() -> None:
+    v = DefaultJudge().explain("When did World War I end?", "When did World War II end?", 0.97)
+    assert v.reason == "guard:numbers"
+    later = {s.name: s for s in v.steps if s.name in ("verifier", "threshold")}
+    assert all(s.outcome == "neutral" and "not reached" in s.detail for s in later.values())
+    ok = DefaultJudge().explain("how do I exit vim??", "How do I exit vim?", 0.99)
+    assert ok.accept and [s.outcome for s in ok.steps[-2:]] == ["pass", "pass"]

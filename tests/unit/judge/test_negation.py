@@ -41,3 +41,43 @@ def test_same_polarity_passes(a: str, b: str) -> None:
 def test_outcomes() -> None:
     assert guard_negation("a b", "c d").outcome == "neutral"
     assert guard_negation("isn't it", "is it not").outcome == "pass"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Which fruits have vitamin C?", "Which fruits lack vitamin C?"),  # a negating word
+        ("Why does my code compile?", "Why does my code fail to compile?"),
+        ("Can I drink coffee while pregnant?", "Can I stop drinking coffee while pregnant?"),
+        (
+            "Why am I not sleepy at night but tired during the day?",
+            "Why am I sleepy at night but not tired during the day?",
+        ),  # the negation moved
+        ("My car won't start but the lights work", "My car starts but the lights don't work"),
+        (
+            "My car won't start and the lights don't work either",
+            "My car won't start but the lights work",
+        ),
+    ],
+)
+def test_negation_in_words_and_moved_negations_reject(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Can I run Docker without root?", "can i run docker withuot root"),  # a typo
+        ("What foods don't contain gluten?", "list of naturally gluten-free foods"),  # in words
+        ("Why won't my laptop charge?", "why does my laptop fail to charge"),
+        (
+            "Why am I not sleepy at night but tired during the day?",
+            "Why am I tired during the day but not sleepy at night?",
+        ),  # clauses swapped
+        ("Why doesn't my dog eat?", "why does my dog not eat"),
+    ],
+)
+def test_typos_words_and_reordered_clauses_pass(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome != "reject"

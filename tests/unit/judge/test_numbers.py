@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nearcache.judge import guard_numbers
+from nearcache.judge import guard_numbers, guard_time
 from nearcache.judge.numbers import quantities
 
 
@@ -66,3 +66,44 @@ def test_units_and_details() -> None:
 
 def test_other_scripts_are_neutral() -> None:
     assert guard_numbers("\u4e24\u53ea\u732b 2", "\u4e09\u53ea\u732b 3").outcome == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("sklearn 80/20 train test split", "split 80% train and 20% test"),  # a ratio
+        ('C# parse "42" into an int', "How do I convert a string to an integer in C#?"),  # quoted
+        ("requests.get(url, timeout=5)", "set a timeout on requests"),  # a code value
+        ("How many ounces in a pound?", "how many oz are in 1 lb"),  # a bare unit is one
+        ("a 3-month-old puppy", "a 3 month old puppy"),
+        ("How do I convert 350\u00b0F to Celsius?", "350 F to C?"),
+        ("100 km/h", "100 kmh"),
+        ("What happened on September 11, 2001?", "what happened on 9/11/2001"),  # dates
+    ],
+)
+def test_same_quantity_in_other_forms_passes(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is Python 3.10 faster?", "Is Python 3.1 faster?"),  # versions keep trailing zeros
+        ("Can I use 10W-30 instead of 5W-20?", "Can I use 5W-30 instead of 5W-20?"),  # grades
+        ("a four-year degree", "a two-year degree"),
+    ],
+)
+def test_versions_grades_and_hyphenated_numbers_reject(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject", guard_numbers(a, b)
+
+
+def test_four_digit_numbers_are_years_unless_measured() -> None:
+    # A bare four-digit number is read as a year by the time guard (and left to it)...
+    assert (
+        quantities("ulimit says 1024") == ()
+        and guard_time("says 1024", "says 2048").outcome == "reject"
+    )
+    # ... unless a unit or currency says it is a quantity, or it is a round hundred alone.
+    assert quantities("1024 MB") == (("1024", "mb", False, False),)
+    assert quantities("1000 users") == (("1000", "", False, False),)

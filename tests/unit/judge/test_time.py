@@ -37,3 +37,50 @@ def test_different_times_reject(a: str, b: str) -> None:
 )
 def test_same_time_passes(a: str, b: str) -> None:
     assert guard_time(a, b).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("JavaScript: format a date as YYYY-MM-DD", "JavaScript: format a date as DD/MM/YYYY"),
+        ('parse "2024-03-05" in Python', 'parse "03/05/2024" in Python'),  # quoted forms
+        ("What movies came out last Friday?", "What movies are coming out next Friday?"),
+        (
+            "How many times a day should I feed my cat?",
+            "How many times a week should I feed my cat?",
+        ),
+        ("Should I water tomatoes daily?", "Should I water tomatoes weekly?"),
+        ("Is the shop open on Christmas?", "Is the shop open on Easter?"),
+        ("Did Columbus sail in 1492?", "Did Columbus sail in 1592?"),
+    ],
+)
+def test_formats_shifts_rates_and_holidays_reject(a: str, b: str) -> None:
+    assert guard_time(a, b).outcome == "reject", guard_time(a, b)
+    assert guard_time(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how many days until christmas", "how many days untill christmass"),  # typos
+        ("weather in Iceland in December", "weather in iceland in decmber"),
+        ("Is it going to snow on Thursday?", "is it going to snow on thurday"),
+        (
+            "Is Mars closer to the Sun than Earth?",
+            "is mars closer to the sun then earth",
+        ),  # the Sun
+        (
+            "how long to renew a passport in march?",
+            "How long does it take to renew a passport in March?",
+        ),
+        ("Can I fly to Paris on December 25?", "are there flights to Paris on Christmas Day"),
+        ("How many steps a day should I walk?", "How many steps per day should I walk?"),
+        ("How do I get yesterday's date?", "how do i get yesterdays date"),
+        ("Did Columbus sail in 1492 or 1592?", "Did Columbus sail in 1592 or 1492?"),
+        ("How do I parse '2024-03-05' into a datetime?", "turn an ISO date string into a datetime"),
+        ("Is the euro stronger today?", "Is the euro stronger right now?"),  # present = today
+    ],
+)
+def test_typos_holidays_weak_marks_and_examples_pass(a: str, b: str) -> None:
+    assert guard_time(a, b).outcome != "reject", guard_time(a, b)
+    assert guard_time(b, a).outcome != "reject"

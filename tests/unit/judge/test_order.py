@@ -1,0 +1,137 @@
+"""Word order (order.py, roles.py, relations.py): exchanges reject, moves and symmetric
+forms pass, passives and converses turn roles back."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_antonyms, guard_direction
+from nearcache.judge.order import Exchange, exchange
+from nearcache.judge.roles import role_keys, role_terms
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is every square a rectangle?", "Is every rectangle a square?"),  # frame "a"
+        ("What is 2 to the power of 10?", "What is 10 to the power of 2?"),
+        (
+            "Do plants take in oxygen and release carbon dioxide?",
+            "Do plants take in carbon dioxide and release oxygen?",
+        ),  # "and" + a verb
+        ("What is 15% of 80?", "80 is what percent of 15?"),  # relational word after a move
+        ("Can I catch a cold from my cat?", "Can my cat catch a cold from me?"),  # pivot verb
+        (
+            "Does a neighbor's tree falling on my house count?",
+            "Does my tree falling on my neighbor's house count?",
+        ),  # owner changed
+        (
+            "Can someone hack my phone by sending me a text?",
+            "Can I hack someone's phone by sending them a text?",
+        ),  # cases flipped
+        (
+            "If I lend my brother money, does he owe me?",
+            "If my brother lends me money, do I owe him?",
+        ),
+        ("Who taught Plato?", "Who did Plato teach?"),  # wh subject / object
+        ("Can a landlord be sued by a tenant?", "Can a landlord sue a tenant?"),  # one passive
+        (
+            "Does the US import more from China than it exports to China?",
+            "Does China import more from the US than it exports to the US?",
+        ),
+        ("convert USD -> EUR", "convert EUR \u2192 USD"),
+        (
+            "Why was I charged on the 15th instead of the 5th?",
+            "Why was I charged on the 5th instead of the 15th?",
+        ),
+        ("Is Scotland part of the United Kingdom?", "Is the United Kingdom part of Scotland?"),
+    ],
+)
+def test_exchanges_reject(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
+    assert guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Was Hamlet written by Shakespeare?", "Did Shakespeare write Hamlet?"),  # passive
+        ("Can a landlord be sued by a tenant?", "Can a tenant sue a landlord?"),
+        ("Is the capital of France Paris?", "Is Paris the capital of France?"),  # identity
+        ("What is France's capital?", "What is the capital of France?"),
+        (
+            "Which weighs more, a kilo of feathers or a kilo of steel?",
+            "Which weighs more, a kilo of steel or a kilo of feathers?",
+        ),
+        (
+            "Should the employer or the employee pay the fee?",
+            "Should the employee or the employer pay the fee?",
+        ),
+        ("How far is Paris from Berlin?", "How far is Berlin from Paris?"),  # symmetric
+        (
+            "What's the difference between a major and minor chord?",
+            "What's the difference between a minor and major chord?",
+        ),
+        (
+            "Why am I not sleepy at night but tired during the day?",
+            "Why am I tired during the day but not sleepy at night?",
+        ),
+        ("In Excel, how do I freeze the top row?", "How do I freeze the top row in Excel?"),
+        ("How do I freeze the top row in Excel?", "excel freeze top row how"),  # keywords
+        (
+            "Did Microsoft acquire GitHub or did GitHub acquire Microsoft?",
+            "Did GitHub acquire Microsoft or did Microsoft acquire GitHub?",
+        ),
+        (
+            "How do I get the top 10 rows ordered by date in MySQL?",
+            "mysql: top 10 rows ordered by date?",
+        ),
+    ],
+)
+def test_moves_symmetric_and_passive_pass(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject", guard_direction(a, b)
+    assert guard_direction(b, a).outcome != "reject"
+
+
+def test_converses_are_neutral_for_both_guards() -> None:
+    for a, b in [
+        (
+            "Is Xbox Game Pass cheaper than PlayStation Plus?",
+            "Is PlayStation Plus more expensive than Xbox Game Pass?",
+        ),
+        (
+            "Was the Eiffel Tower built before the Statue of Liberty?",
+            "Was the Statue of Liberty built after the Eiffel Tower?",
+        ),
+    ]:
+        assert guard_direction(a, b).outcome == "neutral", guard_direction(a, b)
+        assert guard_antonyms(a, b).outcome == "neutral", guard_antonyms(a, b)
+    # Not a converse: an action and its inverse with the ends swapped.
+    down, up = (
+        "How do I downgrade from Premium to Basic?",
+        "How do I upgrade from Basic to Premium?",
+    )
+    assert guard_antonyms(down, up).outcome == "reject"
+
+
+def test_exchange_values_and_role_terms() -> None:
+    found = exchange("Did Brazil beat Germany?", "Did Germany beat Brazil?")
+    assert isinstance(found, Exchange) and {found.x, found.y} == {"brazil", "germany"}
+    assert found.pivot == "beat" and "beat" in repr(found)
+    assert (
+        exchange("In Python, how do I reverse a list?", "How do I reverse a list in Python?")
+        is True
+    )
+    assert exchange("how do I exit vim", "How do I exit vim?") is None
+    assert [k for k, _ in role_terms("Can I sue my 2 landlords?")] == [
+        "<me>",
+        "sue",
+        "<my>",
+        "#2",
+        "landlord",
+    ]
+    # A misspelled repeat of a word keeps one key: no false exchange.
+    ka, kb = role_keys(
+        "a huricane watch and a hurricane warning", "a hurricane watch and a hurricane warning"
+    )
+    assert [k for k, _ in ka] == [k for k, _ in kb]
