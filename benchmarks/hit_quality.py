@@ -3,12 +3,26 @@
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py              # test split
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --split dev
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --quick      # 150 pairs, for a smoke run
+    HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --cv         # train+dev out of fold
 
 For every pair (stored, asked) the cache would find the stored question as the nearest
 neighbour; the question is whether it serves it. Printed per category and in total:
-recall of hit categories, false-hit rate of trap categories (the share of look-alikes
-served), and overall precision, for the default judge and for cosine alone at fixed
-thresholds, all on the same embedder. Then the judge's latency per pair (p50/p99).
+recall of hit categories, false-hit rate of trap and miss categories (the share served),
+and overall precision, for the default judge, for cosine alone at fixed thresholds and for
+GPTCache's default similarity evaluation, all on the same embedder. ``--cv`` prints the
+default judge's out-of-fold figures on train+dev (the training script's grouped K-fold),
+the honest numbers for the pairs the verifier was fit on.
+
+GPTCache's default semantic setup ranks a candidate by ``SearchDistanceEvaluation`` (max
+distance 4, smaller is closer) over the faiss L2 distance of the two embeddings and serves
+it when the rank reaches ``Config().similarity_threshold`` (0.8) of the range; GPTCache's
+own classes compute it here (``pip install gptcache``), on the squared L2 distance of the
+two unit vectors, as its faiss store returns it.
+
+Latency: the judge alone per pair (the cosine is given), in microseconds, measured three
+ways: ``warm`` -- both texts' analyses cached, the pair new (a lookup's further candidates);
+``lookup`` -- the asked text new, the stored one cached (a lookup's first candidate);
+``cold`` -- every cache empty. Best p50/p99 of three passes, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -25,15 +39,33 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from judge_pairs import cosines, is_hit, load_pairs
 
-from nearcache.judge import CosineJudge, DefaultJudge, Judge
+from nearcache.judge import CosineJudge, DefaultJudge, Judge, Verdict, clear_caches
 
 
-def evaluate(judge: Judge, pairs: list[dict[str, Any]], sims: np.ndarray) -> dict[str, Any]:
-    """Accepted counts per category and the totals."""
+class GPTCacheDefault:
+    """GPTCache's default similarity evaluation, as its adapter applies it."""
+
+    def __init__(self) -> None:
+        from gptcache.config import Config
+        from gptcache.similarity_evaluation import SearchDistanceEvaluation
+
+        self.evaluation = SearchDistanceEvaluation()
+        low, high = self.evaluation.range()
+        threshold = (high - low) * Config().similarity_threshold  # cache_factor 1.0
+        self.rank_threshold = min(max(threshold, low), high)
+
+    def judge(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+        distance = max(0.0, 2.0 - 2.0 * float(similarity))  # squared L2 of unit vectors
+        rank = self.evaluation.evaluation({}, {"search_result": (distance, None)})
+        ok = self.rank_threshold <= rank
+        return Verdict(ok, rank / 4.0, None if ok else "floor")
+
+
+def evaluate(accepts: list[bool], pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accepted share per category and the totals."""
     cats: dict[str, list[int]] = {}
     tp = fp = hits = traps = trap_fp = 0
-    for p, s in zip(pairs, sims):
-        ok = judge.judge(p["asked"], p["stored"], float(s)).accept
+    for ok, p in zip(accepts, pairs):
         c = cats.setdefault(f"{p['label']}/{p['category']}", [0, 0])
         c[0] += 1
         c[1] += ok
@@ -54,64 +86,115 @@ def evaluate(judge: Judge, pairs: list[dict[str, Any]], sims: np.ndarray) -> dic
     }
 
 
-def latency(judge: Judge, pairs: list[dict[str, Any]], sims: np.ndarray) -> tuple[float, float]:
-    """p50/p99 of one judge call in microseconds, each text's analysis cache cold once."""
-    times = []
-    for p, s in zip(pairs, sims):
-        t0 = time.perf_counter()
-        judge.judge(p["asked"], p["stored"], float(s))
-        times.append((time.perf_counter() - t0) * 1e6)
-    return float(np.percentile(times, 50)), float(np.percentile(times, 99))
+def latency(judge: Judge, pairs: list[dict[str, Any]], sims: np.ndarray) -> dict[str, list[float]]:
+    """Best-of-three p50/p99 (us) of one judge call, warm, lookup-like and cold."""
+    out: dict[str, list[float]] = {}
+    for mode in ("warm", "lookup", "cold"):
+        best: list[float] | None = None
+        for _ in range(3):
+            times = []
+            for p, s in zip(pairs, sims):
+                if mode == "cold":
+                    clear_caches()
+                elif mode == "lookup":
+                    clear_caches()
+                    judge.judge(p["stored"], p["stored"], 1.0)  # the stored text is known
+                    clear_caches(texts=False)
+                else:
+                    judge.judge(p["asked"], p["stored"], float(s))
+                    clear_caches(texts=False)
+                t0 = time.perf_counter()
+                judge.judge(p["asked"], p["stored"], float(s))
+                times.append((time.perf_counter() - t0) * 1e6)
+            run = [float(np.percentile(times, 50)), float(np.percentile(times, 99))]
+            best = run if best is None or run[0] < best[0] else best
+        assert best is not None
+        out[mode] = best
+    return out
+
+
+def judges() -> dict[str, Judge]:
+    out: dict[str, Judge] = {"nearcache default": DefaultJudge()}
+    for t in (0.80, 0.85, 0.90, 0.95):
+        out[f"cosine >= {t:.2f}"] = CosineJudge(t)
+    try:
+        out["gptcache default"] = GPTCacheDefault()
+    except ImportError:
+        print("gptcache is not installed: its column is left out (pip install gptcache)")
+    return out
+
+
+def cross_validated(model: str) -> dict[str, Any]:
+    """The default judge's out-of-fold accepts on train+dev (see train_verifier.py)."""
+    import train_verifier as tv
+
+    from nearcache.cli.models import resolve_embedder
+
+    pairs = load_pairs("train") + load_pairs("dev")
+    pool = tv.Pool(pairs, cosines(resolve_embedder(model), pairs))
+    cal = json.loads((tv.PKG_DATA / "calibration.json").read_text("utf-8"))
+    live = pool.live(cal["floor"])
+    l2 = json.loads((tv.PKG_DATA / "verifier.json").read_text("utf-8"))["meta"]["l2"]
+    scores = tv.out_of_fold(pool, live, l2, 5, 0)
+    return {
+        "nearcache default (out of fold)": evaluate(list(scores >= cal["accept_threshold"]), pairs)
+    }
+
+
+def show(split: str, n: int, results: dict[str, Any]) -> None:
+    names = list(results)
+    counts = results[names[0]]["counts"]
+    print(f"split {split}: {n} pairs; hit rows = recall, trap/miss rows = false-hit rate")
+    print(f"{'category':22s} {'n':>4s} " + " ".join(f"{m:>18s}" for m in names))
+    for cat, k in counts.items():
+        row = " ".join(f"{results[m]['categories'][cat]:18.3f}" for m in names)
+        print(f"{cat:22s} {k:4d} {row}")
+    for key in ("precision", "recall", "trap_false_hit_rate"):
+        print(f"{key:27s} " + " ".join(f"{results[m][key]:18.3f}" for m in names))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    ap.add_argument("--cv", action="store_true", help="train+dev, out of fold (default judge)")
     ap.add_argument("--quick", action="store_true", help="150 pairs only")
     ap.add_argument("--model", default="default", help="embedder (a nearcache --model name)")
     ap.add_argument("--json", action="store_true", help="print JSON")
     args = ap.parse_args()
     from nearcache.cli.models import resolve_embedder
 
-    pairs = load_pairs(args.split)
-    if args.quick:
-        pairs = pairs[:: max(1, len(pairs) // 150)][:150]
-    sims = cosines(resolve_embedder(args.model), pairs)
-    judges: dict[str, Judge] = {"nearcache default": DefaultJudge()}
-    for t in (0.80, 0.85, 0.90, 0.95):
-        judges[f"cosine >= {t:.2f}"] = CosineJudge(t)
-    results = {name: evaluate(j, pairs, sims) for name, j in judges.items()}
-    lat_cold = latency(DefaultJudge(), pairs, sims)
-    lat_warm = latency(judges["nearcache default"], pairs, sims)
+    if args.cv:
+        pairs = load_pairs("train") + load_pairs("dev")
+        results, split = cross_validated(args.model), "train+dev (out of fold)"
+        lat = None
+    else:
+        pairs = load_pairs(args.split)
+        if args.quick:
+            pairs = pairs[:: max(1, len(pairs) // 150)][:150]
+        sims = cosines(resolve_embedder(args.model), pairs)
+        results = {
+            name: evaluate(
+                [j.judge(p["asked"], p["stored"], float(s)).accept for p, s in zip(pairs, sims)],
+                pairs,
+            )
+            for name, j in judges().items()
+        }
+        split = args.split
+        lat = latency(DefaultJudge(), pairs, sims)
     if args.json:
         print(
             json.dumps(
-                {
-                    "split": args.split,
-                    "pairs": len(pairs),
-                    "results": results,
-                    "latency_us": {"cold": lat_cold, "warm": lat_warm},
-                },
+                {"split": split, "pairs": len(pairs), "results": results, "latency_us": lat},
                 indent=1,
             )
         )
         return
-    names = list(results)
-    counts = results[names[0]]["counts"]
-    print(
-        f"split {args.split}: {len(pairs)} pairs; hit rows = recall, trap/miss rows = false-hit rate"
-    )
-    print(f"{'category':22s} {'n':>4s} " + " ".join(f"{n:>17s}" for n in names))
-    for cat, n in counts.items():
+    show(split, len(pairs), results)
+    if lat is not None:
         print(
-            f"{cat:22s} {n:4d} " + " ".join(f"{results[m]['categories'][cat]:17.3f}" for m in names)
+            "judge latency per pair (p50 / p99 us, best of 3): "
+            + "; ".join(f"{mode} {v[0]:.0f} / {v[1]:.0f}" for mode, v in lat.items())
         )
-    for key in ("precision", "recall", "trap_false_hit_rate"):
-        print(f"{key:27s} " + " ".join(f"{results[m][key]:17.3f}" for m in names))
-    print(
-        f"judge latency per pair: p50 {lat_cold[0]:.0f} us, p99 {lat_cold[1]:.0f} us (texts new); "
-        f"p50 {lat_warm[0]:.0f} us, p99 {lat_warm[1]:.0f} us (analyses cached, as for top_k candidates)"
-    )
 
 
 if __name__ == "__main__":

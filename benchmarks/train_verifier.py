@@ -230,7 +230,9 @@ def main() -> None:
     pairs = load_pairs("train") + load_pairs("dev")
     t0 = time.perf_counter()
     pool = Pool(pairs, cosines(embedder, pairs))
-    print(f"{len(pairs)} train+dev pairs embedded and featurized in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"{len(pairs)} train+dev pairs embedded and featurized in {time.perf_counter() - t0:.1f} s"
+    )
     hit_cos = pool.sims[pool.y == 1]
     floor = float(np.floor(np.percentile(hit_cos, 2) * 20) / 20)
     print(f"floor {floor:.2f} (2nd percentile of hit cosines {np.percentile(hit_cos, 2):.3f})")

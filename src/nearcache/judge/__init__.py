@@ -34,6 +34,7 @@ from .judge import (
 )
 from .negation import guard_negation
 from .numbers import guard_numbers
+from .tokens import clear_caches
 from .types import GuardResult, Judge, Step, Verdict
 from .verifier import Verifier, default_verifier
 
@@ -51,6 +52,7 @@ __all__ = [
     "Verdict",
     "Verifier",
     "chain",
+    "clear_caches",
     "default_verifier",
     "explain",
     "guard_antonyms",

@@ -24,10 +24,8 @@ other does not: the entity and scope guards and the verifier read it.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .lexicon import lexicon
-from .tokens import CACHE_SIZE, Text, analyze
+from .tokens import Text, analyze, pair_cache, text_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
 
@@ -127,7 +125,7 @@ class _Term:
         self.known = lex.known(stem)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _terms(text: str) -> tuple[_Term, ...]:
     t = analyze(text)
     return tuple(_Term(s, t.tokens[idx].low) for s, idx in t.terms)
@@ -196,24 +194,27 @@ def _exact(ta: Text, tb: Text) -> tuple[list[Pair], list[int], list[int]]:
     return pairs, left_a, [j for j in range(len(tb.terms)) if j not in used]
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _phrases(text: str) -> dict[str, tuple[int, ...]]:
-    """Runs of two to four words of ``text`` by their spelling without spaces ("log in"
-    under "login") and by the canonical name they spell ("new york" under "new york
-    city"): token indices of the first such run."""
+    """Runs of two or three words of ``text`` by their spelling without spaces ("log in"
+    under "login"), and listed names of two to four words by the canonical name they spell
+    ("new york" under "new york city"): token indices of the first such run."""
     lex = lexicon()
     toks = [x for x in analyze(text).tokens if x.kind != "sym"]
+    lows = [x.low for x in toks]
     out: dict[str, tuple[int, ...]] = {}
-    for size in (2, 3, 4):
-        for k in range(len(toks) - size + 1):
-            run = toks[k : k + size]
-            lows = [x.low for x in run]
-            idx = tuple(x.index for x in run)
-            out.setdefault("".join(lows), idx)
-            spaced = " ".join(lows)
-            canon = lex.canonical_name(spaced)
-            if canon != spaced or spaced in lex.names:
-                out.setdefault("=" + canon, idx)
+    for k in range(len(toks) - 1):
+        for size in (2, 3):
+            if k + size <= len(toks):
+                out.setdefault(
+                    "".join(lows[k : k + size]), tuple(x.index for x in toks[k : k + size])
+                )
+        if lows[k] in lex.phrase_starts:
+            for size in (2, 3, 4):
+                spaced = " ".join(lows[k : k + size])
+                if k + size <= len(toks) and spaced in lex.phrases:
+                    idx = tuple(x.index for x in toks[k : k + size])
+                    out.setdefault("=" + lex.canonical_name(spaced), idx)
     return out
 
 
@@ -268,7 +269,7 @@ def _rest(texts: tuple[str, str], left_a: list[int], left_b: list[int], pairs: l
     pairs.extend((i, j, how) for j, i, how in flipped)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _function_words(text: str) -> dict[str, tuple[str, ...]]:
     """The function words of ``text`` by first letter (for misspelling checks)."""
     t = analyze(text)
@@ -292,7 +293,7 @@ def _function_typos(t: Text, other: str, left: list[int]) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@pair_cache
 def align(a: str, b: str) -> Alignment:
     """Pair the content words of ``a`` and ``b`` (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)

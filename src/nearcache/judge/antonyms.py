@@ -17,11 +17,9 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .lexicon import lexicon
 from .order import Exchange, exchange
-from .tokens import CACHE_SIZE, STOPWORDS, analyze, stem
+from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
 
 __all__ = ["guard_antonyms", "opposition"]
@@ -36,7 +34,7 @@ _NOT_BASES = STOPWORDS | {"less", "til", "der", "ion"}
 Profile = tuple[dict[str, str], dict[tuple[int, int], str], frozenset[tuple[str, str]]]
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _profile(text: str) -> Profile:
     """A text's word stems (hyphen parts too), the opposition poles it mentions
     ((line, side) -> word as written) and its (verb, particle) pairs."""

@@ -13,16 +13,14 @@ weighed by the verifier, not by these guards.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from .tokens import CACHE_SIZE, STOPWORDS, analyze, stem
+from .tokens import STOPWORDS, analyze, pair_cache, stem, text_cache
 
 __all__ = ["focus"]
 
 _COVER = 0.6
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     t = analyze(text)
     out: list[tuple[str, frozenset[str]]] = []
@@ -40,7 +38,7 @@ def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@pair_cache
 def focus(a: str, b: str) -> tuple[str, str]:
     """``(a, b)`` with a context-laden side reduced to the sentence that matches the other."""
     sa, sb = _sentences(a), _sentences(b)

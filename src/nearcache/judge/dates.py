@@ -31,11 +31,10 @@ Limits: calendar arithmetic is not done ("next Friday" and a date that falls on 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .align import similar_spelling
 from .numwords import UNITS, ordinal_value, word_value
-from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze, wordset
+from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
@@ -101,6 +100,11 @@ _MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
     *("presidents day", "presidents' day", "veterans day", "mardi gras", "super bowl sunday"),
 }
 _LONGEST_NAME = 3
+#: Every word the time reader looks at twice (the others can only be misspellings).
+_TRIGGERS = frozenset(
+    [*_MONTHS, *_WEEKDAYS, *_RELATIVE, *_PRESENT, "right", *_SHIFT, "ago", *_FREQUENCY]
+) | frozenset([*_RATES, *(p + "s" for p in _RATES), *_SEASONS])
+_HOLIDAY_STARTS = frozenset(name.split()[0] for name in (*_FIXED, *_MOVABLE))
 _ONE_WORD_HOLIDAYS = ("christmas", "halloween", "thanksgiving", "easter")
 _UNIT = r"(?:YYYY|YY|MM|DD|HH|hh|mm|ss|yyyy|yy|dd|M|D)"
 _FORMAT = re.compile(rf"\b{_UNIT}(?:[-/.: ]{_UNIT})+\b")
@@ -143,6 +147,8 @@ class _Reader:
 
 def _names(r: _Reader, i: int) -> int:
     """Holidays starting at token ``i``: the number of tokens read (0 if none)."""
+    if r.toks[i].low not in _HOLIDAY_STARTS:
+        return 0
     for n in range(_LONGEST_NAME, 0, -1):
         if i + n > len(r.toks):
             continue
@@ -209,28 +215,36 @@ def _month(r: _Reader, i: int) -> None:
 
 def _rate_typo(r: _Reader, i: int, low: str) -> None:
     """ "every nigth": a misspelled period after "every"/"per"/"each"."""
-    if r.low(i - 1) in ("every", "per", "each") and len(low) >= 4:
+    if len(low) >= 4:
         period = next((p for p in _RATES if similar_spelling(low, p)), None)
         if period is not None:
             r.add(f"every:{period}", r.toks[i - 1], r.toks[i])
+
+
+def _spelled_like() -> dict[str, list[tuple[str, list[str]]]]:
+    """Names a misspelling may stand for, by first letter: (name, its marks)."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for name in _ONE_WORD_HOLIDAYS:
+        fixed = _FIXED.get(name)
+        marks = [f"holiday:{name}"] if fixed is None else [f"month:{fixed[0]}", f"day:{fixed[1]}"]
+        out.setdefault(name[0], []).append((name, marks))
+    for name, n in _FULL_MONTHS.items():
+        out.setdefault(name[0], []).append((name, [f"month:{n}"]))
+    for name, n in _FULL_DAYS.items():
+        out.setdefault(name[0], []).append((name, [f"weekday:{n}"]))
+    return out
+
+
+_SPELLED_LIKE = _spelled_like()
 
 
 def _misspelled(low: str) -> list[str]:
     """The marks of a misspelled month, weekday or one-word holiday ("decmber")."""
     if len(low) < 5 or not low.isalpha():
         return []
-    for name in _ONE_WORD_HOLIDAYS:
-        if similar_spelling(low, name):
-            fixed = _FIXED.get(name)
-            return (
-                [f"holiday:{name}"] if fixed is None else [f"month:{fixed[0]}", f"day:{fixed[1]}"]
-            )
-    for name, n in _FULL_MONTHS.items():
-        if similar_spelling(low, name):
-            return [f"month:{n}"]
-    for name, n in _FULL_DAYS.items():
-        if similar_spelling(low, name):
-            return [f"weekday:{n}"]
+    for name, marks in [*_SPELLED_LIKE.get(low[0], ()), *_SPELLED_LIKE.get(low[1], ())]:
+        if abs(len(name) - len(low)) <= 2 and similar_spelling(low, name):
+            return list(marks)
     return []
 
 
@@ -239,6 +253,13 @@ def _word(r: _Reader, i: int) -> None:
     low = tok.low.removesuffix("'s")
     if low.endswith("s") and low[:-1] in _RELATIVE:
         low = low[:-1]  # "yesterdays date"
+    if low not in _TRIGGERS:  # most words: only a misspelling can still be a time
+        if len(low) >= 5 and low not in STOPWORDS:
+            for mark in _misspelled(low):
+                r.add(mark, tok)
+        if i and r.toks[i - 1].low in ("every", "per", "each"):
+            _rate_typo(r, i, low)
+        return
     prev, nxt = r.low(i - 1), r.low(i + 1)
     if low in _MONTHS:
         _month(r, i)
@@ -265,10 +286,6 @@ def _word(r: _Reader, i: int) -> None:
         r.weak.add(f"every:{low}")  # "steps a day": a rate, or "a day off"
     elif low in _SEASONS and (prev in _SHIFT or prev in ("in", "during", "every")):
         r.add(f"season:{_SEASONS[low]}", tok)
-    elif low not in STOPWORDS:
-        for mark in _misspelled(low):
-            r.add(mark, tok)
-        _rate_typo(r, i, low)
 
 
 def _per(r: _Reader, i: int) -> bool:
@@ -343,7 +360,7 @@ def _number(r: _Reader, i: int) -> None:
         r.add(f"decade:{low[-3:]}", tok)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def time_info(text: str) -> TimeInfo:
     """Everything the time guard reads in ``text`` (see the module docstring)."""
     r = _read(analyze(text))

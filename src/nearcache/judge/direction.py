@@ -23,14 +23,12 @@ Limits: see :mod:`.order` (English word order, no parser).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .align import align
 from .antonyms import opposition
 from .lexicon import lexicon
 from .order import exchange
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
-from .tokens import CACHE_SIZE, STOPWORDS, Text, analyze
+from .tokens import STOPWORDS, Text, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["converse", "endpoints", "guard_direction"]
@@ -41,7 +39,7 @@ _REACH = 4
 _FEW = 3
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
     """Token indices of the sources ("from X") and destinations ("to X", "into X") of
     ``text``: the first role term within a few words after the preposition."""

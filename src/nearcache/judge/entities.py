@@ -25,12 +25,11 @@ letter ("Austria"/"Austrla") count as the same. English capitalization rules.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .align import align, similar_spelling
 from .dates import time_info
 from .lexicon import lexicon
-from .tokens import CACHE_SIZE, STOPWORDS, Text, Token, analyze
+from .tokens import STOPWORDS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["entities", "guard_entities", "guard_scope"]
@@ -66,7 +65,7 @@ def _kind(tok: Token) -> str | None:
     return None
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def entities(text: str) -> tuple[Name, ...]:
     """The names in ``text`` with their kind; adjacent capitalized words form one name
     ("New York City"), and aliases are resolved (``js`` -> ``javascript``)."""
@@ -92,7 +91,7 @@ def entities(text: str) -> tuple[Name, ...]:
     return tuple(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _words(text: str) -> frozenset[str]:
     """Every word of ``text`` and its parts, canonical ("js" -> "javascript", "France's"
     -> "france"), with the names spelled over up to three words."""
@@ -106,8 +105,12 @@ def _words(text: str) -> frozenset[str]:
         out.add(lex.cased.get(tok.text) or lex.canonical_name(low))
         out.update(lex.canonical_name(p) for p in low.split("-") if p)
     words = t.words
-    for n in (2, 3):
-        out.update(lex.canonical_name(" ".join(words[i : i + n])) for i in range(len(words)))
+    for i, w in enumerate(words):
+        if w in lex.phrase_starts:
+            for n in (2, 3, 4):
+                phrase = " ".join(words[i : i + n])
+                if phrase in lex.phrases:
+                    out.add(lex.canonical_name(phrase))
     return frozenset(out)
 
 

@@ -22,14 +22,13 @@ All are cheap set operations on the cached analyses of the two texts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 
 from .align import align
 from .context import focus
 from .lexicon import lexicon
 from .order import exchange
 from .roles import role_keys
-from .tokens import CACHE_SIZE, analyze, wordset
+from .tokens import analyze, text_cache, wordset
 from .types import GuardResult
 
 __all__ = ["FEATURES", "features"]
@@ -67,13 +66,13 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _trigrams(text: str) -> frozenset[str]:
     s = " ".join(analyze(text).words)
     return frozenset(s[i : i + 3] for i in range(max(1, len(s) - 2)))
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _opening(text: str) -> tuple[frozenset[str], bool]:
     """The question words among the first three words, and whether it opens like a
     yes/no question ("Is", "Can", "Does")."""

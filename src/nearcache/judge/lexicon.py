@@ -77,6 +77,10 @@ class Lexicon:
                 for y in right.split():
                     self.converses.add(frozenset((stem(x), stem(y))))
         self.name_stems = frozenset(stem(w) for w in self.names if " " not in w)
+        #: Names written over several words ("new york", "united kingdom"): the runs of
+        #: words worth looking up.
+        self.phrases = frozenset(w for w in (*self.names, *self.alias) if " " in w)
+        self.phrase_starts = frozenset(w.split()[0] for w in self.phrases)
         self._known = (
             frozenset(self.names)
             | self.name_stems

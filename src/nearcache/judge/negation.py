@@ -15,11 +15,9 @@ antonyms ("enable"/"disable") are the antonym guard's job. English only.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .align import align, similar_spelling
 from .roles import role_keys
-from .tokens import CACHE_SIZE, Text, analyze, stem, wordset
+from .tokens import Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["guard_negation", "negations"]
@@ -43,7 +41,7 @@ _NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def negations(text: str) -> tuple[str, ...]:
     """The negation cues of ``text`` in order (lowercased)."""
     return tuple(_cues(analyze(text)))

@@ -22,7 +22,6 @@ equals ``3.1``; other scripts and number words of other languages are not read.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .dates import time_info
 from .numwords import FRACTIONS as _FRACTIONS
@@ -33,7 +32,7 @@ from .numwords import TENS as _TENS
 from .numwords import TIMES as _TIMES
 from .numwords import UNITS as _UNITS
 from .numwords import word_value
-from .tokens import CACHE_SIZE, Text, Token, analyze
+from .tokens import Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["Quantity", "guard_numbers", "quantities", "word_value"]
@@ -42,6 +41,9 @@ _PREFIX_UNITS = frozenset({"$", "\u20ac", "\u00a3"})
 _ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MIXED = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT = re.compile(r"\d")
+#: Words that can start a quantity (the others are skipped at once).
+_NUMERIC = frozenset([*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTIONS])
 _RATIO = re.compile(r"^(\d+)/(\d+)$")
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
 
@@ -188,7 +190,14 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
         try:
             if i in dated or t.kind not in ("num", "word"):
                 pass
-            elif t.kind == "word" and any(c.isdigit() for c in t.low):
+            elif (
+                t.kind == "word"
+                and t.low.partition("-")[0] not in _NUMERIC
+                and not t.text.isupper()
+            ):
+                if _DIGIT.search(t.low):
+                    out.extend(_mixed(t))
+            elif t.kind == "word" and _DIGIT.search(t.low):
                 out.extend(_mixed(t))
             elif _ratio(t.low):
                 out.extend((_fmt(float(v)), "", False, t.literal) for v in t.low.split("/"))
@@ -237,7 +246,7 @@ def _roman_ok(toks: tuple[Token, ...], i: int) -> bool:
     return nxt is None or nxt.kind == "sym" or nxt.low in ("end", "start", "begin", "and", "in")
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def quantities(text: str) -> tuple[Quantity, ...]:
     """Every quantity in ``text`` as ``(value, unit, weak, literal)``: ``weak`` marks
     "one"/"first" and digits inside names, ``literal`` a number inside quotes, brackets or

@@ -35,7 +35,6 @@ roles spread over two sentences are not compared.
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
-from functools import lru_cache
 
 from .lexicon import lexicon
 from .relations import case_flipped, owner_changed, passive_flipped, wh_role
@@ -51,7 +50,7 @@ from .roles import (
     participle,
     role_keys,
 )
-from .tokens import CACHE_SIZE, STOPWORDS, Text, analyze
+from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache
 
 __all__ = ["Exchange", "exchange"]
 
@@ -151,7 +150,7 @@ def _passive(t: Text, lo: int, hi: int) -> bool:
     return False
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _names(text: str) -> set[int]:
     """Token indices of capitalized words inside a sentence (parts of names)."""
     return {
@@ -254,7 +253,7 @@ def _beside(t: Text, word: str, ends: tuple[int, int]) -> bool:
     return first(range(lo + 1, hi)) == word or first(range(hi - 1, lo, -1)) == word
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@pair_cache
 def exchange(a: str, b: str) -> Exchange | bool | None:
     """How the order of ``a``'s and ``b``'s shared terms differs: an :class:`Exchange`
     (roles changed), True (a block moved; the meaning is kept), or None (no reorder of

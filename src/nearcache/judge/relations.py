@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 from .align import align
 from .roles import PASSIVE_AUX, POSSESSIVE, RELATIONAL, Exchange, Role, participle, role_terms
-from .tokens import CACHE_SIZE, STOPWORDS, analyze, wordset
+from .tokens import STOPWORDS, analyze, text_cache, wordset
 
 __all__ = ["case_flipped", "owner_changed", "passive_flipped", "wh_role"]
 
@@ -32,7 +31,7 @@ _WH_SUBJECT = wordset("who what which")
 _AUX = wordset("do does did will would can could should shall must might may has have had")
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _wh_form(text: str) -> tuple[str, str] | None:
     """("who", "subject") for "Who taught Plato?", ("who", "object") for "Who did Plato
     teach?"; None for other openings and for passives."""
@@ -65,7 +64,7 @@ _OBJECT = {"me": "me", "him": "him", "us": "us", "them": "them"}
 _OBLIQUE = RELATIONAL | {"with", "about", "without", "between"}
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _cases(text: str) -> dict[str, frozenset[str]] | None:
     """Each person's grammatical cases in ``text``: "s" for "I", "o" for "me" after a
     verb (not after a preposition: "for me" says nothing of the role). None for a passive
@@ -108,7 +107,7 @@ def case_flipped(a: str, b: str) -> Exchange | None:
     return None
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _owners(text: str) -> tuple[tuple[int, int], ...]:
     """(possessed, owner) token indices: "X's Y", "my Y", "Y of X"."""
     t = analyze(text)
@@ -161,7 +160,7 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
     return None
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def _agent_passive(text: str) -> tuple[int, int, int] | None:
     """(subject, participle, agent) token indices of "X was <verb>ed by Y", if any."""
     t = analyze(text)

@@ -10,10 +10,8 @@ owners, grammatical cases and question forms.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .align import align
-from .tokens import CACHE_SIZE, Token, analyze, wordset
+from .tokens import Token, analyze, pair_cache, text_cache, wordset
 
 __all__ = [
     "ARTICLES",
@@ -101,7 +99,7 @@ def _pronoun(tok: Token) -> str | None:
     return _PRONOUNS.get(tok.low)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def role_terms(text: str) -> tuple[Role, ...]:
     """The role terms of ``text`` in order: content-word stems, numbers and pronoun roles,
     each with its token index (content words are keyed by stem; see :func:`role_keys`)."""
@@ -124,7 +122,7 @@ def role_terms(text: str) -> tuple[Role, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@pair_cache
 def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
     """Role terms of both texts, ``b``'s content words renamed to their counterparts in
     ``a`` (unpaired ones get a key no term of ``a`` has)."""

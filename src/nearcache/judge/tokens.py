@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, NamedTuple, TypeVar
 
 from .vocab import CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
 
 __all__ = [
     "CACHE_SIZE",
+    "clear_caches",
+    "pair_cache",
+    "text_cache",
     "MAX_CHARS",
     "STOPWORDS",
     "Text",
@@ -35,6 +40,34 @@ MAX_CHARS = 2000
 #: Entries of each per-text (and per-pair) analysis cache: a stored question recurs as a
 #: candidate of many lookups, so its analysis is computed once while it stays in cache.
 CACHE_SIZE = 4096
+
+F = TypeVar("F", bound=Callable[..., Any])
+_TEXT_CACHES: list[Any] = []
+_PAIR_CACHES: list[Any] = []
+_WORD_CACHES: list[Any] = []
+
+
+def text_cache(fn: F) -> F:
+    """Cache ``fn`` of one text in a bounded LRU (thread-safe; see :data:`CACHE_SIZE`)."""
+    wrapped = lru_cache(maxsize=CACHE_SIZE)(fn)
+    _TEXT_CACHES.append(wrapped)
+    return wrapped  # type: ignore[return-value]
+
+
+def pair_cache(fn: F) -> F:
+    """Cache ``fn`` of a pair of texts: the guards of one pair share its alignment."""
+    wrapped = lru_cache(maxsize=CACHE_SIZE)(fn)
+    _PAIR_CACHES.append(wrapped)
+    return wrapped  # type: ignore[return-value]
+
+
+def clear_caches(*, texts: bool = True, pairs: bool = True, words: bool = False) -> None:
+    """Empty the per-text and/or per-pair (and per-word) caches (benchmarks measure cold
+    and warm runs; words recur across texts, so their stems usually stay cached)."""
+    chosen = (_TEXT_CACHES if texts else []) + (_PAIR_CACHES if pairs else [])
+    for fn in chosen + (_WORD_CACHES if words else []):
+        fn.cache_clear()
+
 
 # Code spans, IPs/CIDR/dotted versions, numbers with separators, decimals, words with
 # inner apostrophes/hyphens/dots/underscores (identifiers, file names), then symbols.
@@ -68,7 +101,7 @@ def _strip_accents(s: str) -> str:
 _NOT_PLURAL = wordset("https dns aws gps ios macos sms mms news series species")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4 * CACHE_SIZE)
 def stem(word: str) -> str:
     """A light English suffix stripper: plural, possessive, -ing, -ed, -ly; a final -e
     dropped so "delete", "deleted" and "deleting" meet. Lowercase input."""
@@ -102,8 +135,7 @@ def stem(word: str) -> str:
     return w
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One token: ``text`` as written, ``low`` lowercased (accents kept), ``kind`` one of
     ``word``, ``num``, ``code``, ``sym``; ``sent`` its sentence number; ``initial`` whether
     it opens a sentence (capitalization there says nothing about a name); ``literal``
@@ -112,7 +144,7 @@ class Token:
     text: str
     low: str
     kind: str
-    index: int
+    index: int  # type: ignore[assignment]  # the token's position (shadows tuple.index)
     sent: int
     initial: bool
     literal: bool = False  # inside quotes, backticks or brackets, or right after "="
@@ -121,6 +153,9 @@ class Token:
     def capitalized(self) -> bool:
         """Starts with an upper-case letter somewhere other than a sentence start."""
         return not self.initial and self.kind == "word" and self.text[:1].isupper()
+
+
+_WORD_CACHES.append(stem)
 
 
 @dataclass(frozen=True)
@@ -141,6 +176,8 @@ class Text:
 
 
 def _is_latin(text: str) -> bool:
+    if text.isascii():
+        return True
     letters = latin = 0
     for ch in text[:400]:
         if ch.isalpha():
@@ -174,6 +211,7 @@ _REWRITES = (
     (re.compile(r"(\d)\(k\)"), r"\1k"),
     (re.compile("\u2192|\u27f6|(?<!-)->|=>"), " to "),  # "USD -> EUR", "USD \u2192 EUR"
 )
+_REWRITE_CHARS = re.compile(r"/|\(k\)|->|=>")  # the rewrites apply only where these are
 _INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}(?!\w)")
 _VULGAR = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4", "\u2153": " 1/3", "\u2154": " 2/3"}
 
@@ -183,7 +221,11 @@ def _initials(m: re.Match[str]) -> str:
 
 
 def _prepare(text: str) -> str:
-    raw = _INITIALS.sub(_initials, text[:MAX_CHARS])  # "U.S." is "US"
+    raw = text[:MAX_CHARS]
+    if "." in raw:
+        raw = _INITIALS.sub(_initials, raw)  # "U.S." is "US"
+    if raw.isascii() and not _REWRITE_CHARS.search(raw):
+        return raw
     for ch, rep in _VULGAR.items():
         if ch in raw:
             raw = raw.replace(ch, rep)
@@ -219,7 +261,7 @@ def _acronym(tok: Token, prev: str, shouting: bool) -> bool:
     return len(tok.text) > 1 or not tok.initial
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache
 def analyze(text: str) -> Text:
     """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
     raw = _prepare(text) if isinstance(text, str) else ""
