@@ -20,12 +20,14 @@ from collections.abc import Sequence
 
 from .align import align
 from .roles import PASSIVE_AUX, POSSESSIVE, RELATIONAL, Exchange, Role, participle, role_terms
-from .tokens import STOPWORDS, analyze, text_cache, wordset
+from .tokens import STOPWORDS, Token, analyze, text_cache, wordset
 
 __all__ = ["case_flipped", "owner_changed", "passive_flipped", "wh_role"]
 
 _REACH = 3
 _BE = wordset("is are was were be been being")
+_FILLERS = wordset("not never also just still already ever even often always")
+_PERSONS = frozenset({"<me>", "<you>", "<us>", "<him>", "<her>", "<them>"})
 
 _WH_SUBJECT = wordset("who what which")
 _AUX = wordset("do does did will would can could should shall must might may has have had")
@@ -71,7 +73,7 @@ def _cases(text: str) -> dict[str, frozenset[str]] | None:
     text, where the subject is the one acted on."""
     t = analyze(text)
     toks = t.tokens
-    if any(participle(x) for x in toks) and any(x.low in PASSIVE_AUX for x in toks):
+    if any(participle(x) and _be_before(toks, k) for k, x in enumerate(toks)):
         return None
     out: dict[str, set[str]] = {}
     for i, tok in enumerate(toks):
@@ -124,7 +126,7 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
         return None
 
     for i, tok in enumerate(toks):
-        if (tok.low.endswith("'s") and i in at) or tok.low in POSSESSIVE:
+        if (tok.low.endswith(("'s", "s'")) and i in at) or tok.low in POSSESSIVE:
             owned = near(i, 1)
             if owned is not None:
                 out.append((owned, i))
@@ -160,40 +162,54 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
     return None
 
 
+def _be_before(toks: Sequence[Token], k: int) -> bool:
+    """A form of "be" right before token ``k`` (adverbs and "not" aside): "can I *be*
+    fired", "was *not* paid", "is *being* sued"."""
+    for j in range(k - 1, max(-1, k - 4), -1):
+        low = toks[j].low
+        if low in _BE:
+            return True
+        if not (low in _FILLERS or low.endswith("ly")):
+            return False
+    return False
+
+
 @text_cache
-def _agent_passive(text: str) -> tuple[int, int, int] | None:
-    """(subject, participle, agent) token indices of "X was <verb>ed by Y", if any."""
+def _passive(text: str) -> tuple[int, int, int | None] | None:
+    """(subject, participle, agent or None) token indices of "X was <verb>ed (by Y)"."""
     t = analyze(text)
     at = [idx for _, idx in role_terms(text)]
     toks = t.tokens
     for k, tok in enumerate(toks):
         if not participle(tok) or k not in at:
             continue
-        before = [x for x in toks[max(0, k - 5) : k] if x.sent == tok.sent]
-        if not any(x.low in _BE for x in before):
-            continue  # "rows ordered by date" after "get": a description, not a passive
+        if not _be_before(toks, k):
+            continue  # "rows ordered by date", "is that how I run": no passive
         by = next((j for j in range(k + 1, min(len(toks), k + 3)) if toks[j].low == "by"), None)
         agent = next((i for i in at if by is not None and by < i <= by + 3), None)
         subject = next((i for i in reversed(at) if i < k), None)
-        if agent is not None and subject is not None:
+        if subject is not None:
             return subject, k, agent
     return None
 
 
 def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
-    """One side says "X was <verb>ed by Y", the other "X <verb>s Y" in the same order: the
-    passive turned the roles round ("Can a landlord be sued by a tenant?" / "Can a landlord
-    sue a tenant?")."""
-    pa, pb = _agent_passive(a), _agent_passive(b)
+    """One side is passive, the other active with the same subject: "Can a landlord be sued
+    by a tenant?" / "Can a landlord sue a tenant?", and without an agent when the subject is
+    a person: "Can I be fired for ...?" / "Can I fire ... for ...?"."""
+    pa, pb = _passive(a), _passive(b)
     if (pa is None) == (pb is None):
         return None
     passive, keys_p, keys_o = (pa, ka, kb) if pa is not None else (pb, kb, ka)
     assert passive is not None
     key_of = dict((i, k) for k, i in keys_p)
-    subject, verb, agent = (key_of.get(i) for i in passive)
+    subject, verb = key_of.get(passive[0]), key_of.get(passive[1])
+    agent = None if passive[2] is None else key_of.get(passive[2])
     pos = {k: n for n, (k, _) in enumerate(keys_o)}
-    if None in (subject, verb, agent) or not {subject, verb, agent} <= pos.keys():
+    if subject not in pos or verb not in pos or pos[subject] > pos[verb]:  # type: ignore[index]
         return None
-    if pos[subject] < pos[verb] < pos[agent]:  # type: ignore[index]
+    if agent is not None and agent in pos and pos[verb] < pos[agent]:  # type: ignore[index]
         return Exchange(str(subject), str(agent), "active and passive in one order")
+    if passive[2] is None and str(subject) in _PERSONS:
+        return Exchange(str(subject), "?", "acted on in one text, acting in the other")
     return None

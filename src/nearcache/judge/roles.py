@@ -141,8 +141,12 @@ def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
         ra, rb = find(ta.terms[i][0]), find("~" + tb.terms[j][0])
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    cls_a = {idx: find(st) for st, idx in ta.terms}
-    cls_b = {idx: find("~" + st) for st, idx in tb.terms}
+    cls_a: dict[int, str] = {}
+    cls_b: dict[int, str] = {}
+    for st, idx in ta.terms:  # a hyphenated word is keyed by its first part, as in role_terms
+        cls_a.setdefault(idx, find(st))
+    for st, idx in tb.terms:
+        cls_b.setdefault(idx, find("~" + st))
     ka = tuple((cls_a.get(idx, key), idx) for key, idx in role_terms(a))
     kb = tuple((cls_b.get(idx, key), idx) for key, idx in role_terms(b))
     return ka, kb

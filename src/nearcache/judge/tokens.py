@@ -79,7 +79,7 @@ _TOKEN = re.compile(
     r"|\d+(?:st|nd|rd|th|k|K)\b|\d*0s\b|\d+\.\d+[kK]\b"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d*\.\d+|\d+"
-    r"|[^\W\d]\w*(?:(?:['\u2019\-.]|::)\w+)*(?:\(\))?"
+    r"|[^\W\d]\w*(?:(?:['\u2019\-.]|::)\w+)*(?:\(\)|(?<=s)'(?!\w))?"
     r"|->|=>|[%$\u20ac\u00a3\u00b0+<>=&#@/?!.,;:]"
 )
 _SENT_END = frozenset("?!.;")
@@ -108,6 +108,8 @@ def stem(word: str) -> str:
     w = word.replace("\u2019", "'")
     if w.endswith("'s"):
         w = w[:-2]
+    elif w.endswith("s'"):
+        w = w[:-1]  # "parents'": a plural possessive
     if w in _NOT_PLURAL:
         return w
     w = IRREGULAR.get(w, w)
