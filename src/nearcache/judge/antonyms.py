@@ -74,6 +74,35 @@ def _prefixed(x: str, y: str) -> bool:
     return False
 
 
+@text_cache
+def _degrees(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Adjectives raised ("healthier", "more healthy") and lowered ("less healthy")."""
+    toks = [t for t in analyze(text).tokens if t.kind == "word"]
+    up: set[str] = set()
+    down: set[str] = set()
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+        if t.low in ("less", "least", "fewer") and nxt:
+            down.add(nxt)
+        elif t.low in ("more", "most") and nxt:
+            up.add(nxt)
+        elif len(t.low) > 5 and t.low.endswith("ier"):
+            up.add(t.low[:-3] + "y")  # "healthier": more healthy
+        elif len(t.low) > 5 and t.low.endswith("er"):
+            up.update((t.low[:-2], t.low[:-1]))  # "safer", "cleaner"
+    return frozenset(up), frozenset(down)
+
+
+def _less_than(a: str, b: str) -> tuple[str, str] | None:
+    """``a`` lowers an adjective that ``b`` raises ("less healthy" / "healthier")."""
+    up_a, down_a = _degrees(a)
+    up_b, down_b = _degrees(b)
+    for word in down_a & up_b:
+        if word not in up_a and word not in down_b:
+            return f"less {word}", f"more {word}"
+    return None
+
+
 def opposition(a: str, b: str) -> tuple[str, str] | None:
     """The first pair of opposite words across ``a`` and ``b`` (as written), or None.
 
@@ -92,6 +121,9 @@ def opposition(a: str, b: str) -> tuple[str, str] | None:
             for x, wx in first.items():
                 if x not in second and _prefixed(x, y):
                     return (wy, wx) if flip else (wx, wy)
+    lesser = _less_than(a, b) or _less_than(b, a)
+    if lesser is not None:
+        return lesser
     for verb, p in pa - pb:
         if (verb, _PARTICLES[p]) in pb and (verb, _PARTICLES[p]) not in pa:
             return f"{verb} {p}", f"{verb} {_PARTICLES[p]}"

@@ -46,6 +46,7 @@ _DIGIT = re.compile(r"\d")
 _NUMERIC = frozenset([*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTIONS])
 _RATIO = re.compile(r"^(\d+)/(\d+)$")
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
+_AFTER_DURATION = frozenset({"of", "and", "or", "to", "ago", "later", "longer", "more", "per"})
 
 Quantity = tuple[str, str, bool, bool]  # (value, unit, weak, literal)
 
@@ -149,7 +150,7 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         unit = _UNITS.get(tail.split("-")[0], "")
         if unit:
             return (_fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
-    if low in _ORDINALS and not (low == "second" and i > 0 and toks[i - 1].low in _UNIT_AFTER):
+    if low in _ORDINALS and not _a_second(toks, i):
         return (str(_ORDINALS[low]), low == "first"), "", 1
     if low in _TIMES:
         return (str(_TIMES[low]), low in ("once", "double", "triple")), "", 1
@@ -164,6 +165,15 @@ def _ratio(low: str) -> bool:
     """ "80/20", "50/50", "24/7": two numbers side by side, not a fraction."""
     m = _RATIO.match(low)
     return m is not None and (int(m[1]) >= int(m[2]) or int(m[1]) + int(m[2]) == 100)
+
+
+def _a_second(toks: tuple[Token, ...], i: int) -> bool:
+    """ "a second" / "per second" / "split second" is a duration, unless a noun follows
+    ("a second class stamp", "a second opinion")."""
+    if toks[i].low != "second" or i == 0 or toks[i - 1].low not in _UNIT_AFTER:
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is None or nxt.kind != "word" or nxt.low in _AFTER_DURATION
 
 
 def _mixed(tok: Token) -> list[Quantity]:
