@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from .lexicon import lexicon
 from .order import Exchange, exchange
+from .relations import is_passive
+from .roles import SYMMETRIC
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
 
@@ -93,6 +95,40 @@ def _degrees(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(up), frozenset(down)
 
 
+@text_cache
+def _pole_order(text: str) -> dict[int, tuple[int, int, bool]]:
+    """For each opposition named with both poles: (side named first, side named second,
+    whether a symmetric connective stands between them: "raise or lower")."""
+    t = analyze(text)
+    lex = lexicon()
+    seen: dict[int, list[tuple[int, int]]] = {}
+    for tok in t.tokens:
+        if tok.kind == "word":
+            for line, side in lex.poles.get(stem(tok.low), ()):
+                seen.setdefault(line, []).append((tok.index, side))
+    out = {}
+    for line, hits in seen.items():
+        sides = [side for _, side in hits]
+        if 0 in sides and 1 in sides:
+            first = hits[0]
+            second = next(h for h in hits if h[1] != first[1])
+            between = t.tokens[first[0] + 1 : second[0]]
+            out[line] = (first[1], second[1], any(x.low in SYMMETRIC for x in between))
+    return out
+
+
+def _poles_swapped(a: str, b: str) -> tuple[str, str] | None:
+    """Both texts name both poles, in the other order and not as alternatives ("imports
+    more from China than it exports" / "exports more to China than it imports")."""
+    oa, ob = _pole_order(a), _pole_order(b)
+    if not oa or not ob or is_passive(a) or is_passive(b):
+        return None  # a passive names its roles in the other order: "sued by a tenant"
+    for line, (first, _, sym_a) in oa.items():
+        if line in ob and ob[line][0] != first and not (sym_a or ob[line][2]):
+            return "one pole first", "the other pole first"
+    return None
+
+
 def _less_than(a: str, b: str) -> tuple[str, str] | None:
     """``a`` lowers an adjective that ``b`` raises ("less healthy" / "healthier")."""
     up_a, down_a = _degrees(a)
@@ -121,7 +157,7 @@ def opposition(a: str, b: str) -> tuple[str, str] | None:
             for x, wx in first.items():
                 if x not in second and _prefixed(x, y):
                     return (wy, wx) if flip else (wx, wy)
-    lesser = _less_than(a, b) or _less_than(b, a)
+    lesser = _less_than(a, b) or _less_than(b, a) or _poles_swapped(a, b)
     if lesser is not None:
         return lesser
     for verb, p in pa - pb:

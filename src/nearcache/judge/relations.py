@@ -22,7 +22,7 @@ from .align import align
 from .roles import PASSIVE_AUX, POSSESSIVE, RELATIONAL, Exchange, Role, participle, role_terms
 from .tokens import STOPWORDS, Token, analyze, text_cache, wordset
 
-__all__ = ["case_flipped", "owner_changed", "passive_flipped", "wh_role"]
+__all__ = ["case_flipped", "is_passive", "owner_changed", "passive_flipped", "wh_role"]
 
 _REACH = 3
 _BE = wordset("is are was were be been being")
@@ -213,3 +213,8 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
     if passive[2] is None and str(subject) in _PERSONS:
         return Exchange(str(subject), "?", "acted on in one text, acting in the other")
     return None
+
+
+def is_passive(text: str) -> bool:
+    """Whether ``text`` has a passive ("be" right before a participle)."""
+    return _passive(text) is not None
