@@ -27,50 +27,16 @@ class Lexicon:
     def __init__(self) -> None:
         self.opposites: dict[str, set[str]] = {}
         self.poles: dict[str, set[tuple[int, int]]] = {}  # stem -> {(line, side)}
-        for n, line in enumerate(_lines("antonyms.txt")):
-            left, _, right = line.partition("|")
-            lw = {stem(w.replace("-", " ")) for w in left.split()}
-            rw = {stem(w.replace("-", " ")) for w in right.split()}
-            for side, ws in ((0, lw), (1, rw)):
-                for w in ws:
-                    self.poles.setdefault(w, set()).add((n, side))
-            for a in lw:
-                self.opposites.setdefault(a, set()).update(rw - lw)
-            for b in rw:
-                self.opposites.setdefault(b, set()).update(lw - rw)
         self.groups: dict[str, set[int]] = {}
-        for gid, line in enumerate(_lines("synonyms.txt")):
-            for w in line.split():
-                self.groups.setdefault(stem(w.replace("-", " ")), set()).add(gid)
         self.names: dict[str, str] = {}  # name -> its kind (the section it is listed in)
         self.alias: dict[str, str] = {}
         self.cased: dict[str, str] = {}  # spellings that name something only as written
-        kind = "name"
-        text = resources.files(__package__).joinpath("data").joinpath("names.txt")
-        for raw in text.read_text("utf-8").splitlines():
-            line = raw.strip()
-            if line.startswith("# "):
-                kind = line[2:].split()[0].lower()
-                continue
-            if not line or line.startswith("#"):
-                continue
-            if "=" in line:
-                head, _, rest = line.partition("=")
-                canon = " ".join(head.split()).lower()
-                written = [" ".join(s.split()) for s in rest.split(",")]
-                for w in written:
-                    if w != w.lower():  # "golang = Go": only when written so
-                        self.cased[w] = canon
-                spellings = [canon, *(w.lower() for w in written if w == w.lower())]
-                for w in spellings[1:]:
-                    self.alias[w] = canon
-                for w in spellings:
-                    self.names.setdefault(w, self.names.get(canon, "name"))
-            else:
-                for w in line.lower().split():
-                    self.names.setdefault(w, kind)
-
         self.converses: set[frozenset[str]] = set()
+        self._load_opposites()
+        for gid, line in enumerate(_lines("synonyms.txt")):
+            for w in line.split():
+                self.groups.setdefault(stem(w.replace("-", " ")), set()).add(gid)
+        self._load_names()
         for line in _lines("converses.txt"):
             left, _, right = line.partition("|")
             for x in left.split():
@@ -88,6 +54,46 @@ class Lexicon:
             | frozenset(self.groups)
             | STOPWORDS
         )
+
+    def _load_opposites(self) -> None:
+        for n, line in enumerate(_lines("antonyms.txt")):
+            left, _, right = line.partition("|")
+            lw = {stem(w.replace("-", " ")) for w in left.split()}
+            rw = {stem(w.replace("-", " ")) for w in right.split()}
+            for side, ws in ((0, lw), (1, rw)):
+                for w in ws:
+                    self.poles.setdefault(w, set()).add((n, side))
+            for a in lw:
+                self.opposites.setdefault(a, set()).update(rw - lw)
+            for b in rw:
+                self.opposites.setdefault(b, set()).update(lw - rw)
+
+    def _load_names(self) -> None:
+        kind = "name"
+        text = resources.files(__package__).joinpath("data").joinpath("names.txt")
+        for raw in text.read_text("utf-8").splitlines():
+            line = raw.strip()
+            if line.startswith("# "):
+                kind = line[2:].split()[0].lower()
+            elif line and not line.startswith("#"):
+                self._name_line(line, kind)
+
+    def _name_line(self, line: str, kind: str) -> None:
+        if "=" not in line:
+            for w in line.lower().split():
+                self.names.setdefault(w, kind)
+            return
+        head, _, rest = line.partition("=")
+        canon = " ".join(head.split()).lower()
+        written = [" ".join(s.split()) for s in rest.split(",")]
+        for w in written:
+            if w != w.lower():  # "golang = Go": only when written so
+                self.cased[w] = canon
+        spellings = [canon, *(w.lower() for w in written if w == w.lower())]
+        for w in spellings[1:]:
+            self.alias[w] = canon
+        for w in spellings:
+            self.names.setdefault(w, self.names.get(canon, "name"))
 
     def known(self, word: str) -> bool:
         """Whether ``word`` (or its stem) is a listed word: a name, an opposite, a synonym
