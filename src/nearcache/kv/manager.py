@@ -84,7 +84,9 @@ class CacheManager:
         make: Callable[[], Store]
         if backend == "in_memory":
             ident = "memory://"
-            make = functools.partial(default_store, "kv", memory_max_bytes=self._memory_max_bytes)
+            make = functools.partial(
+                default_store, "kv", memory_max_bytes=self._memory_max_bytes
+            )
         elif backend == "file_based":
             path = Path(options.pop("path", None) or default_kv_path()).expanduser().resolve()
             ident = f"sqlite:///{path}"
