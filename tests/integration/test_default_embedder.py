@@ -203,3 +203,17 @@ def test_loads_after_the_ann_index_library() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["(1,", "384)", "semantic"]
+
+
+def test_output_can_be_named(emb: OnnxEmbedder) -> None:
+    """Exports that put other outputs first name the hidden state's output; naming the
+    first one explicitly gives the same vectors, and the name joins the fingerprint."""
+    named = OnnxEmbedder(
+        emb.model_path, emb.tokenizer_file, model="named", dim=384, output="last_hidden_state"
+    )
+    texts = ["name the output", "a second, longer text to pad against"]
+    np.testing.assert_allclose(named.embed(texts), emb.embed(texts), atol=1e-6)
+    assert named.fingerprint.endswith(";output=last_hidden_state")
+    assert "output=" not in emb.fingerprint  # the default's fingerprint is unchanged
+    with pytest.raises(ValueError, match=r"no output 'pooled'.*last_hidden_state"):
+        OnnxEmbedder(emb.model_path, emb.tokenizer_file, model="x", dim=384, output="pooled")

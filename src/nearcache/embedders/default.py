@@ -130,6 +130,8 @@ class OnnxEmbedder:
         spin: let idle intra-op threads spin between operators (onnxruntime's default;
             faster, at the cost of some CPU while a batch runs).
         normalize: L2-normalize the pooled vectors (cosine = dot product).
+        output: the name of the graph output that holds the last hidden state (default:
+            the first output); some exports put other outputs first.
 
     Raises:
         MissingExtraError: onnxruntime or tokenizers is not installed.
@@ -153,6 +155,7 @@ class OnnxEmbedder:
         threads: int | None = None,
         spin: bool = True,
         normalize: bool = True,
+        output: str | None = None,
     ) -> None:
         try:
             import onnxruntime as ort
@@ -213,6 +216,10 @@ class OnnxEmbedder:
         missing = {"input_ids", "attention_mask"} - self._inputs
         if missing:
             raise ValueError(f"{self.model_path} lacks the inputs {sorted(missing)}")
+        outputs = [o.name for o in self._session.get_outputs()]
+        if output is not None and output not in outputs:
+            raise ValueError(f"{self.model_path} has no output {output!r}; it has {outputs}")
+        self._output = output or outputs[0]
         self.model_sha256 = _sha256(self.model_path)
         self.tokenizer_sha256 = _sha256(self.tokenizer_file)
         self.fingerprint = _fingerprint(
@@ -224,7 +231,7 @@ class OnnxEmbedder:
             max_length,
             self.model_sha256,
             self.tokenizer_sha256,
-        )
+        ) + (f";output={output}" if output else "")
         self.load_seconds = time.perf_counter() - started
         log.debug("loaded %s in %.2f s (%d threads)", self.fingerprint, self.load_seconds, threads)
 
@@ -269,7 +276,7 @@ class OnnxEmbedder:
         feeds: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = np.asarray(self._session.run(None, feeds)[0], dtype=np.float32)
+        hidden = np.asarray(self._session.run([self._output], feeds)[0], dtype=np.float32)
         if hidden.ndim != 3 or hidden.shape[2] != self.dim:
             raise ValueError(
                 f"the ONNX model returned shape {hidden.shape}; expected (n, tokens, {self.dim})"
