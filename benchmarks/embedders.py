@@ -104,6 +104,7 @@ def quality(sims: np.ndarray, pairs: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "auc_hit_vs_trap": auc(sims[hit], sims[labels == "trap"]),
         "auc_hit_vs_rest": auc(sims[hit], sims[~hit]),
+        "auc_hit_vs_miss": auc(sims[hit], sims[labels == "miss"]),
         "recall_at_p90": recall_at_precision(sims, hit, 0.90),
         "recall_at_p95": recall_at_precision(sims, hit, 0.95),
         "trap_rate_at_recall80": trap_rate_at_recall(sims, labels, 0.80),
@@ -186,6 +187,7 @@ def speed(names: list[str], reps: int, n_single: int, n_batch: int) -> dict[str,
     for rep in range(reps):
         for name in names:
             runs[name].append(speed_run(name, n_single, n_batch) | {"load1": os.getloadavg()[0]})
+            print(json.dumps({"run": name, **runs[name][-1]}), file=sys.stderr)  # kept if cut short
         print(f"speed round {rep + 1}/{reps} done (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     return {
         name: {k: float(np.median([r[k] for r in rs])) for k in rs[0]} | {"reps": reps}
@@ -194,6 +196,7 @@ def speed(names: list[str], reps: int, n_single: int, n_batch: int) -> dict[str,
 
 
 _METRIC = re.compile(r"(\w+) ([0-9.]+)")
+_CURVE = re.compile(r"\s*t=([0-9.]+): pool (.*)")
 
 
 def judge_worker(name: str) -> None:
@@ -216,13 +219,16 @@ def judge(name: str) -> dict[str, Any]:
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
         check=False,
     )
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"curve": {}}
     for line in out.stdout.splitlines():
         for key in ("pool", "dev"):
             if line.startswith(key) and ":" in line:
                 rest = line.split(":", 1)[1]
                 found[key] = {k: float(v) for k, v in _METRIC.findall(rest)}
-    if not found:
+        point = _CURVE.match(line)
+        if point:  # the pool's figures at fixed verifier thresholds
+            found["curve"][point[1]] = {k: float(v) for k, v in _METRIC.findall(point[2])}
+    if "pool" not in found and "dev" not in found:
         found["error"] = (out.stderr.strip().splitlines() or ["no output"])[-1][:200]
     return found
 
@@ -258,10 +264,21 @@ def _table(header: list[str], lines: list[list[str]]) -> None:
 
 def print_tables(rows: list[dict[str, Any]], split: str) -> None:
     """Markdown tables: cosine quality, speed and size, per-category means, the judge."""
+    if all("quality" in r for r in rows):
+        print_quality(rows, split)
+    if all("speed" in r for r in rows):
+        print_speed(rows)
+    if any("judge" in r for r in rows):
+        print_judge(rows)
+
+
+def print_quality(rows: list[dict[str, Any]], split: str) -> None:
+    """Cosine-only figures and mean cosines per category."""
     print(f"\n### Cosine alone ({split})\n")
     keys = (
         "auc_hit_vs_trap",
         "auc_hit_vs_rest",
+        "auc_hit_vs_miss",
         "recall_at_p90",
         "recall_at_p95",
         "trap_rate_at_recall80",
@@ -271,71 +288,78 @@ def print_tables(rows: list[dict[str, Any]], split: str) -> None:
             "candidate",
             "AUC hit/trap",
             "AUC hit/(trap+miss)",
+            "AUC hit/miss",
             "recall @P0.90",
             "recall @P0.95",
             "trap FHR @R0.80",
         ],
         [[r["name"], *(f"{r['quality'][k]:.3f}" for k in keys)] for r in rows],
     )
-    if all("speed" in r for r in rows):
-        reps = int(rows[0]["speed"]["reps"])
-        print(f"\n### Speed and size ({os.cpu_count()} cores, medians of {reps} fresh processes)\n")
-        _table(
-            [
-                "candidate",
-                "dim",
-                "load s",
-                "1 query p50 ms",
-                "texts/s batch 1",
-                "texts/s batch 64",
-                "RSS after load MB",
-                "package MB",
-                "install MB",
-            ],
-            [
-                [
-                    r["name"],
-                    f"{r['speed']['dim']:.0f}",
-                    f"{r['speed']['load_s']:.2f}",
-                    f"{r['speed']['single_p50_ms']:.2f}",
-                    f"{r['speed']['single_texts_s']:.0f}",
-                    f"{r['speed']['batch64_texts_s']:.0f}",
-                    f"{r['speed']['rss_load_mb']:.0f}",
-                    f"{r['install']['package_mb']:.0f}",
-                    f"{r['install']['total_mb']:.0f}",
-                ]
-                for r in rows
-            ],
-        )
     print(f"\n### Mean cosine per category ({split})\n")
     cats = list(rows[0]["quality"]["mean_cosine"])
     _table(
         ["category", *(r["name"] for r in rows)],
         [[c, *(f"{r['quality']['mean_cosine'][c]:.3f}" for r in rows)] for c in cats],
     )
-    if any("judge" in r for r in rows):
-        print("\n### The judge retrained per embedder (train_verifier.py --dry-run)\n")
-        lines = []
-        for r in rows:
-            j = r.get("judge", {})
-            figures = [
-                _f(j.get(part, {}).get(k), ".3f")
-                for part in ("pool", "dev")
-                for k in ("precision", "recall", "trap_false_hit_rate")
-            ]
-            lines.append([r["name"], *figures] if "error" not in j else [r["name"], j["error"]])
-        _table(
+
+
+def print_speed(rows: list[dict[str, Any]]) -> None:
+    """Speed and size."""
+    reps = int(rows[0]["speed"]["reps"])
+    print(f"\n### Speed and size ({os.cpu_count()} cores, medians of {reps} fresh processes)\n")
+    _table(
+        [
+            "candidate",
+            "dim",
+            "load s",
+            "1 query p50 ms",
+            "texts/s batch 1",
+            "texts/s batch 64",
+            "RSS after load MB",
+            "package MB",
+            "install MB",
+        ],
+        [
             [
-                "candidate",
-                "pool precision",
-                "pool recall",
-                "pool trap FHR",
-                "dev precision",
-                "dev recall",
-                "dev trap FHR",
-            ],
-            lines,
-        )
+                r["name"],
+                f"{r['speed']['dim']:.0f}",
+                f"{r['speed']['load_s']:.2f}",
+                f"{r['speed']['single_p50_ms']:.2f}",
+                f"{r['speed']['single_texts_s']:.0f}",
+                f"{r['speed']['batch64_texts_s']:.0f}",
+                f"{r['speed']['rss_load_mb']:.0f}",
+                f"{r['install']['package_mb']:.0f}",
+                f"{r['install']['total_mb']:.0f}",
+            ]
+            for r in rows
+        ],
+    )
+
+
+def print_judge(rows: list[dict[str, Any]]) -> None:
+    """The judge's figures per embedder."""
+    print("\n### The judge retrained per embedder (train_verifier.py --dry-run)\n")
+    lines = []
+    for r in rows:
+        j = r.get("judge", {})
+        figures = [
+            _f(j.get(part, {}).get(k), ".3f")
+            for part in ("pool", "dev")
+            for k in ("precision", "recall", "trap_false_hit_rate")
+        ]
+        lines.append([r["name"], *figures] if "error" not in j else [r["name"], j["error"]])
+    _table(
+        [
+            "candidate",
+            "pool precision",
+            "pool recall",
+            "pool trap FHR",
+            "dev precision",
+            "dev recall",
+            "dev trap FHR",
+        ],
+        lines,
+    )
 
 
 def _available(name: str) -> bool:
@@ -361,7 +385,7 @@ def main() -> None:
         help="pairs to measure on (test: only for the final report)",
     )
     ap.add_argument(
-        "--reps", type=int, default=5, help="fresh processes per speed figure (0: no speed figures)"
+        "--reps", type=int, default=3, help="fresh processes per speed figure (0: no speed figures)"
     )
     ap.add_argument(
         "--quick",
@@ -370,10 +394,11 @@ def main() -> None:
     )
     ap.add_argument("--judge", action="store_true", help="also retrain the judge per embedder")
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    ap.add_argument("--speed-only", action="store_true", help="skip the quality figures")
     ap.add_argument("--speed-worker", help=argparse.SUPPRESS)
     ap.add_argument("--judge-worker", help=argparse.SUPPRESS)
-    ap.add_argument("--n-single", type=int, default=300, help=argparse.SUPPRESS)
-    ap.add_argument("--n-batch", type=int, default=1024, help=argparse.SUPPRESS)
+    ap.add_argument("--n-single", type=int, default=200, help="single queries timed per run")
+    ap.add_argument("--n-batch", type=int, default=512, help="texts timed in batches of 64 per run")
     args = ap.parse_args()
     if args.speed_worker:
         print(json.dumps(speed_worker(args.speed_worker, args.n_single, args.n_batch)))
@@ -391,8 +416,12 @@ def main() -> None:
     rows = []
     for name in names:
         t0 = time.perf_counter()
-        with contextlib.redirect_stdout(io.StringIO()):
-            rows.append(measure_quality(CANDIDATES[name], args.split, 4 if args.quick else 1))
+        c = CANDIDATES[name]
+        if args.speed_only:
+            rows.append({"name": name, "model": c.model, "package": c.package})
+        else:
+            with contextlib.redirect_stdout(io.StringIO()):
+                rows.append(measure_quality(c, args.split, 4 if args.quick else 1))
         rows[-1]["install"] = install_size(CANDIDATES[name])
         print(f"quality of {name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     if args.reps > 0:
