@@ -196,7 +196,6 @@ def speed(names: list[str], reps: int, n_single: int, n_batch: int) -> dict[str,
 
 
 _METRIC = re.compile(r"(\w+) ([0-9.]+)")
-_CURVE = re.compile(r"\s*t=([0-9.]+): pool (.*)")
 
 
 def judge_worker(name: str) -> None:
@@ -211,7 +210,8 @@ def judge_worker(name: str) -> None:
 
 
 def judge(name: str) -> dict[str, Any]:
-    """The judge's figures with this embedder (pool and dev lines of train_verifier)."""
+    """The judge's figures with this embedder, as train_verifier.py --dry-run prints them
+    (the out-of-fold figures on train+dev, averaged over its fold assignments)."""
     out = subprocess.run(
         [sys.executable, __file__, "--judge-worker", name],
         capture_output=True,
@@ -219,16 +219,19 @@ def judge(name: str) -> dict[str, Any]:
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
         check=False,
     )
-    found: dict[str, Any] = {"curve": {}}
-    for line in out.stdout.splitlines():
-        for key in ("pool", "dev"):
+    found: dict[str, Any] = {}
+    lines = out.stdout.splitlines()
+    for key in ("pool", "dev"):  # older train_verifier: "pool: precision 0.98, ..." lines
+        for line in lines:
             if line.startswith(key) and ":" in line:
-                rest = line.split(":", 1)[1]
-                found[key] = {k: float(v) for k, v in _METRIC.findall(rest)}
-        point = _CURVE.match(line)
-        if point:  # the pool's figures at fixed verifier thresholds
-            found["curve"][point[1]] = {k: float(v) for k, v in _METRIC.findall(point[2])}
-    if "pool" not in found and "dev" not in found:
+                found[key] = {k: float(v) for k, v in _METRIC.findall(line.split(":", 1)[1])}
+    if "{" in lines:  # train_verifier's JSON report: out-of-fold runs on train+dev
+        start = lines.index("{")
+        report = json.loads("\n".join(lines[start : lines.index("}", start) + 1]))
+        runs = [v for k, v in report.items() if k.startswith("out-of-fold run")]
+        found["pool"] = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+        found["per_category"] = report.get("per category (run 0)", {})
+    if "pool" not in found:
         found["error"] = (out.stderr.strip().splitlines() or ["no output"])[-1][:200]
     return found
 
