@@ -9,6 +9,7 @@ which algorithm wrote them and refuse to mix the two (see ``open_hash_algorithm`
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Protocol
@@ -18,6 +19,8 @@ from .errors import FingerprintMismatchError, InvalidInputError, InvalidTypeErro
 __all__ = [
     "HASH_ALGORITHM",
     "HASH_SIZE",
+    "check_content_hash",
+    "check_content_hashes",
     "content_hash",
     "content_hashes",
     "encode_parts",
@@ -28,6 +31,7 @@ __all__ = [
 
 HASH_SIZE = 32
 MAX_NAMESPACE_CHARS = 512
+_HEXRUN = re.compile(r"[0-9a-f]*")
 
 try:  # pragma: no cover - exercised by whichever branch is installed
     from blake3 import blake3 as _blake3
@@ -100,6 +104,28 @@ def content_hashes(texts: Sequence[str], *, normalize: bool = True) -> list[str]
             raise InvalidTypeError(f"texts[{i}] must be str, not {type(text).__name__}")
         append(_digest(_encode(normalize_text(text) if normalize else text)).hex())
     return out
+
+
+def check_content_hash(key: object) -> str:
+    """``key`` if it is a content hash (64 lowercase hex characters), else raise.
+
+    Raises:
+        InvalidInputError: (a ValueError) anything else.
+    """
+    if not isinstance(key, str) or len(key) != 2 * HASH_SIZE or not _HEXRUN.fullmatch(key):
+        raise InvalidInputError(f"not a content hash (64 lowercase hex characters): {key!r:.80}")
+    return key
+
+
+def check_content_hashes(keys: Sequence[str]) -> None:
+    """Validate many content hashes with one regex pass over their concatenation."""
+    try:
+        joined = "".join(keys)
+    except TypeError:
+        joined = ""
+    if len(joined) != 2 * HASH_SIZE * len(keys) or not _HEXRUN.fullmatch(joined):
+        for key in keys:
+            check_content_hash(key)
 
 
 def encode_parts(*parts: str) -> str:

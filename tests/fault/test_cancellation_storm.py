@@ -55,7 +55,7 @@ def _pooled(store: object) -> int:
     Its pool grows to the peak number of threads using it at once, which a second storm
     may push past the warm-up's; a connection that was not given back would not be here.
     """
-    return len(store._pool) if isinstance(store, SQLiteStore) else 0
+    return store._db.idle if isinstance(store, SQLiteStore) else 0
 
 
 async def _storm(

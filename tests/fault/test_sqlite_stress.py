@@ -13,7 +13,6 @@ import pytest
 
 import workers
 from nearcache import EmbeddingCache, SQLiteStore, StoreWriteError, content_hash
-from nearcache.stores import sqlite as sqlite_module
 from nearcache.stores.protocol import Item
 
 CTX = mp.get_context("spawn")
@@ -110,7 +109,7 @@ def test_nth_write_fails_for_every_n(
         path = tmp_path / f"io{n}.db"
         EmbeddingCache(path=str(path)).close()
         faults = _Faults(n, message)
-        monkeypatch.setattr(sqlite_module.sqlite3, "connect", _faulty_connect(faults))
+        monkeypatch.setattr(sqlite3, "connect", _faulty_connect(faults))
         cache = EmbeddingCache(path=str(path))
         acked: dict[str, np.ndarray] = {}
         failed = 0

@@ -49,6 +49,8 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..keys import (
+    check_content_hash,
+    check_content_hashes,
     content_hash,
     content_hashes,
     encode_parts,
@@ -71,7 +73,6 @@ BATCH_TABLE = "batch"
 #: Most items accepted in one call (a batch of 10**6 is allowed; more is refused).
 MAX_BATCH = 1_000_000
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_HEXRUN = re.compile(r"[0-9a-f]*")
 
 Vector = npt.NDArray[np.float32] | SparseVector
 
@@ -319,7 +320,7 @@ class EmbeddingCache:
     ) -> Vector | None:
         """The cached vector stored under content hash ``key``, or None."""
         namespace = self._ns(namespace)
-        _check_key(key)
+        check_content_hash(key)
         vecs, fps, _ = self._lookup(namespace, [key], fingerprint)
         vec = vecs[0]
         if isinstance(vec, np.ndarray):
@@ -342,7 +343,7 @@ class EmbeddingCache:
         self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
     ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
         namespace = self._ns(namespace)
-        _check_keys(keys)
+        check_content_hashes(keys)
         if not keys:
             layout = self._layout(namespace)
             return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
@@ -412,7 +413,7 @@ class EmbeddingCache:
         fingerprint: str = "",
     ) -> None:
         namespace = self._ns(namespace)
-        _check_keys(keys)
+        check_content_hashes(keys)
         if not keys:
             return
         self._put_keys(namespace, keys, vectors, ttl, fingerprint)
@@ -579,7 +580,7 @@ class EmbeddingCache:
         if not isinstance(batch_id, str) or not batch_id:
             raise InvalidInputError("batch_id must be a non-empty str")
         hashes = list(hashes)
-        _check_keys(hashes)
+        check_content_hashes(hashes)
         now = self._clock()
         key = content_hash(batch_id)
         body = pack_payload({"id": batch_id, "hashes": hashes, "created_at": now})
@@ -741,22 +742,6 @@ class EmbeddingCache:
 
     def __repr__(self) -> str:
         return f"EmbeddingCache(store={self.store!r}, vector_dtype={self.vector_dtype!r})"
-
-
-def _check_key(key: object) -> None:
-    if not isinstance(key, str) or not _HEX64.fullmatch(key):
-        raise InvalidInputError(f"not a content hash (64 lowercase hex characters): {key!r}")
-
-
-def _check_keys(keys: Sequence[str]) -> None:
-    """Validate many content hashes with one regex pass over their concatenation."""
-    try:
-        joined = "".join(keys)
-    except TypeError:
-        joined = ""
-    if len(joined) != 64 * len(keys) or not _HEXRUN.fullmatch(joined):
-        for key in keys:
-            _check_key(key)
 
 
 def _item_text(item: Any, index: int) -> str:

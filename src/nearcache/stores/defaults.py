@@ -37,7 +37,6 @@ MEMORY_BUDGETS: dict[str, int | None] = {
 }
 
 
-
 class _Budget(enum.Enum):
     TABLE = "the cache's entry in MEMORY_BUDGETS"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import threading
 import weakref
@@ -10,7 +11,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import CacheClosedError
+from ..errors import CacheClosedError, InvalidInputError
+from .base import BaseStore
+from .lru import Budget, group_by_namespace
 from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table, put_then_evict
 
 __all__ = ["MemoryStore"]
@@ -38,7 +41,15 @@ class _Namespace:
     log: list[tuple[int, str, str]] = field(default_factory=list)  # (version, op, key)
 
 
-class MemoryStore:
+def _lru_run(
+    where: tuple[str, str], ns: _Namespace
+) -> Iterator[tuple[int, tuple[str, str], str, int]]:
+    """A namespace's records as LRU candidates, oldest first."""
+    for key, entry in ns.entries.items():
+        yield entry.tick, where, key, len(entry.value)
+
+
+class MemoryStore(BaseStore):
     """Records in process memory; fastest, gone when the process exits.
 
     ``max_bytes`` bounds the bytes of all stored values; when a write goes over it, the
@@ -54,7 +65,7 @@ class MemoryStore:
 
     def __init__(self, *, max_bytes: int | None = None) -> None:
         if max_bytes is not None and max_bytes < 0:
-            raise ValueError("max_bytes must be >= 0")
+            raise InvalidInputError("max_bytes must be >= 0")
         self.max_bytes = max_bytes
         self.url = "memory://"
         self._tables: dict[str, dict[str, _Namespace]] = {t: {} for t in TABLES}
@@ -67,10 +78,13 @@ class MemoryStore:
 
     # -- helpers -----------------------------------------------------------------
 
-    def _ns(self, table: str, namespace: str, create: bool = False) -> _Namespace | None:
+    def _check_open(self) -> None:
         if self._closed:
             raise CacheClosedError("store is closed")
-        spaces = self._tables[check_table(table)]
+
+    def _ns(self, table: str, namespace: str, create: bool = False) -> _Namespace | None:
+        self._check_open()
+        spaces = self._tables[table]
         ns = spaces.get(namespace)
         if ns is None and create:
             ns = spaces[namespace] = _Namespace()
@@ -90,33 +104,37 @@ class MemoryStore:
         return entry
 
     def _enforce_budget(self) -> None:
-        if self.max_bytes is None:
-            return
-        while self._total_bytes > self.max_bytes:
-            victim = self._global_lru(None)
-            if victim is None:
-                return
-            table, name, key = victim
-            ns = self._tables[table][name]
-            self._remove(ns, key)
-            ns.evictions += 1
-            ns.version += 1
-            self._log(table, ns, "delete", [key])
+        """Evict across all tables while the stored values exceed ``max_bytes``."""
+        if self.max_bytes is not None and self._total_bytes > self.max_bytes:
+            budget = Budget(0, self._total_bytes, Limit(None, None, self.max_bytes))
+            self._evict_oldest(list(self._tables), None, budget)
 
-    def _global_lru(self, table: str | None) -> tuple[str, str, str] | None:
-        best: tuple[int, str, str, str] | None = None
-        for t in [table] if table else list(self._tables):
-            for name, ns in self._tables[t].items():
-                if ns.entries:
-                    key, entry = next(iter(ns.entries.items()))
-                    if best is None or entry.tick < best[0]:
-                        best = (entry.tick, t, name, key)
-        return None if best is None else best[1:]
+    def _evict_oldest(
+        self, tables: list[str], namespace: str | None, budget: Budget
+    ) -> list[tuple[str, str]]:
+        """Remove least recently used records of ``tables`` (or of one namespace) until
+        ``budget`` holds; return their ``(namespace, key)``. Namespaces are each in LRU
+        order already, so a merge by tick gives the order across them."""
+        runs = [
+            _lru_run((t, name), ns)
+            for t in tables
+            for name, ns in self._tables[t].items()
+            if namespace is None or name == namespace
+        ]
+        picked = budget.pick(heapq.merge(*runs))
+        for (table, name), keys in group_by_namespace(picked).items():
+            ns = self._tables[table][name]
+            for key in keys:
+                self._remove(ns, key)
+            ns.evictions += len(keys)
+            ns.version += 1
+            self._log(table, ns, "delete", keys)
+        return [(name, key) for (_, name), key in picked]
 
     # -- Store protocol ------------------------------------------------------------
 
-    def get_many(
-        self, table: str, namespace: str, keys: Sequence[str], *, now: float, touch: bool = True
+    def _get_many(
+        self, table: str, namespace: str, keys: Sequence[str], now: float, touch: bool
     ) -> list[bytes | None]:
         with self._lock:
             ns = self._ns(table, namespace)
@@ -136,12 +154,10 @@ class MemoryStore:
                 append_out(entry.value)
             return out
 
-    def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
+    def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
         with self._lock:
             ns = self._ns(table, namespace, create=True)
             assert ns is not None
-            if not items:  # nothing written: no version bump (it would need a log event)
-                return ns.version
             self._forget(table, namespace, [i.key for i in items])
             for item in items:
                 self._remove(ns, item.key)
@@ -154,26 +170,16 @@ class MemoryStore:
             self._enforce_budget()
             return version
 
-    def put_many_within(
-        self,
-        table: str,
-        namespace: str,
-        items: Sequence[Item],
-        *,
-        now: float,
-        limits: Sequence[Limit],
+    def _put_many_within(
+        self, table: str, namespace: str, unique: list[Item], now: float, limits: Sequence[Limit]
     ) -> tuple[int, list[tuple[str, str]]]:
         """``put_many`` and LRU eviction to ``limits`` under one lock hold."""
         with self._lock:
-            return put_then_evict(self, table, namespace, items, now=now, limits=limits)
+            return put_then_evict(self, table, namespace, unique, now=now, limits=limits)
 
-    def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
-        return self.add_many(table, namespace, [item], now=now)[0]
-
-    def add_many(
-        self, table: str, namespace: str, items: Sequence[Item], *, now: float
+    def _add_many(
+        self, table: str, namespace: str, items: Sequence[Item], now: float
     ) -> list[bool]:
-        """Insert each item whose key is absent or expired (atomically, under the lock)."""
         with self._lock:
             ns = self._ns(table, namespace, create=True)
             assert ns is not None
@@ -187,24 +193,24 @@ class MemoryStore:
                 if ok:
                     fresh[item.key] = item
             if fresh:
-                self.put_many(table, namespace, list(fresh.values()), now=now)
+                self._put_many(table, namespace, list(fresh.values()), now)
             return won
 
-    def delete_many(self, table: str, namespace: str, keys: Sequence[str]) -> int:
+    def _delete_many(self, table: str, namespace: str, keys: list[str]) -> int:
         with self._lock:
             ns = self._ns(table, namespace)
             if ns is None:
                 return 0
             self._forget(table, namespace, keys)
-            gone = [k for k in dict.fromkeys(keys) if self._remove(ns, k) is not None]
+            gone = [k for k in keys if self._remove(ns, k) is not None]
             if gone:
                 ns.version += 1
                 self._log(table, ns, "delete", gone)
             return len(gone)
 
-    def clear(self, table: str, namespace: str | None = None) -> int:
+    def _clear(self, table: str, namespace: str | None) -> int:
         with self._lock:
-            self._ns(table, "")  # closed/table check
+            self._check_open()
             names = [namespace] if namespace is not None else list(self._tables[table])
             removed = 0
             for name in names:
@@ -221,11 +227,11 @@ class MemoryStore:
                     ns.log.append((ns.version, "clear", ""))
             return removed
 
-    def purge_expired(
-        self, table: str, namespace: str | None = None, *, now: float, limit: int | None = None
+    def _purge_expired(
+        self, table: str, namespace: str | None, now: float, limit: int | None
     ) -> list[tuple[str, str]]:
         with self._lock:
-            self._ns(table, "")
+            self._check_open()
             names = [namespace] if namespace is not None else list(self._tables[table])
             gone: list[tuple[str, str]] = []
             for name in names:
@@ -250,53 +256,22 @@ class MemoryStore:
                 gone.extend((name, k) for k in keys)
             return gone
 
-    def evict(
-        self,
-        table: str,
-        namespace: str | None = None,
-        *,
-        max_entries: int | None = None,
-        max_bytes: int | None = None,
-    ) -> list[tuple[str, str]]:
+    def _evict(self, table: str, limit: Limit) -> list[tuple[str, str]]:
         with self._lock:
-            self._ns(table, "")
-            gone: list[tuple[str, str]] = []
-            touched: dict[str, list[str]] = {}
-            info = self.info(table, namespace)
-            entries, size = info.entries, info.bytes
-            while (max_entries is not None and entries > max_entries) or (
-                max_bytes is not None and size > max_bytes
-            ):
-                if namespace is not None:
-                    ns = self._tables[table][namespace]
-                    key = next(iter(ns.entries))
-                    name = namespace
-                else:
-                    victim = self._global_lru(table)
-                    assert victim is not None
-                    _, name, key = victim
-                    ns = self._tables[table][name]
-                entry = self._remove(ns, key)
-                assert entry is not None
-                entries -= 1
-                size -= len(entry.value)
-                ns.evictions += 1
-                touched.setdefault(name, []).append(key)
-                gone.append((name, key))
-            for name, keys in touched.items():
-                ns = self._tables[table][name]
-                ns.version += 1
-                self._log(table, ns, "delete", keys)
-            return gone
+            self._check_open()
+            info = self._info(table, limit.namespace)
+            return self._evict_oldest(
+                [table], limit.namespace, Budget(info.entries, info.bytes, limit)
+            )
 
-    def namespaces(self, table: str) -> list[str]:
+    def _namespaces(self, table: str) -> list[str]:
         with self._lock:
-            self._ns(table, "")
+            self._check_open()
             return [n for n, ns in self._tables[table].items() if ns.entries]
 
-    def info(self, table: str, namespace: str | None = None) -> NamespaceInfo:
+    def _info(self, table: str, namespace: str | None) -> NamespaceInfo:
         with self._lock:
-            self._ns(table, "")
+            self._check_open()
             spaces = (
                 [self._tables[table][namespace]]
                 if namespace is not None and namespace in self._tables[table]
@@ -310,7 +285,7 @@ class MemoryStore:
                 expirations=sum(ns.expirations for ns in spaces),
             )
 
-    def scan(self, table: str, namespace: str, *, batch_size: int = 1000) -> Iterator[list[Item]]:
+    def _scan(self, table: str, namespace: str, batch_size: int) -> Iterator[list[Item]]:
         with self._lock:
             ns = self._ns(table, namespace)
             snapshot = (
@@ -321,9 +296,7 @@ class MemoryStore:
         for i in range(0, len(snapshot), batch_size):
             yield snapshot[i : i + batch_size]
 
-    def changes(self, table: str, namespace: str, since: int) -> Changes:
-        if not TABLES[check_table(table)].log:
-            raise ValueError(f"table {table!r} keeps no change log")
+    def _changes(self, table: str, namespace: str, since: int) -> Changes:
         with self._lock:
             ns = self._ns(table, namespace)
             if ns is None or ns.version <= since:
@@ -335,20 +308,17 @@ class MemoryStore:
 
     def get_meta(self, key: str) -> str | None:
         with self._lock:
-            if self._closed:
-                raise CacheClosedError("store is closed")
+            self._check_open()
             return self._meta.get(key)
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
-            if self._closed:
-                raise CacheClosedError("store is closed")
+            self._check_open()
             self._meta[key] = value
 
     def check(self, fix: bool = False) -> list[str]:
         with self._lock:
-            if self._closed:
-                raise CacheClosedError("store is closed")
+            self._check_open()
             problems: list[str] = []
             total = 0
             for table, spaces in self._tables.items():

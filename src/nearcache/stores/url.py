@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 from ..errors import InvalidInputError
 from .protocol import Store
 
-__all__ = ["SCHEMES", "open_store", "parse_store_url"]
+__all__ = ["SCHEMES", "open_store", "parse_store_url", "redact_url"]
 
 SCHEMES = (
     "memory",
@@ -71,6 +71,31 @@ _OWN_PARAMS: dict[str, dict[str, Callable[[str], Any]]] = {
         "changelog_retention": int,
     },
 }
+
+
+_PASSWORD_PARAM = re.compile(r"(password=)[^&\s]+", re.IGNORECASE)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, for errors, logs and ``store.url``.
+
+    Handles a password in the authority (``redis://user:pw@host``) and libpq's
+    ``password=`` parameter (``host=db password=pw`` or ``?password=pw``).
+
+    >>> redact_url("postgresql://ada:secret@db/cache?sslmode=require")
+    'postgresql://ada:***@db/cache?sslmode=require'
+    """
+    url = _PASSWORD_PARAM.sub(r"\1***", url)
+    if "://" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:  # not parseable as a URL: blank anything between ':' and '@'
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def _bad(url: str, why: str) -> InvalidInputError:

@@ -1,0 +1,233 @@
+"""Connections to one SQLite file: a small pool, transactions, errors, the WAL bound.
+
+* **A small connection pool** (``check_same_thread=False``) rather than one connection
+  per thread, reset after ``fork()``: the child never touches its parent's connections
+  (SQLite's "how to corrupt" list).
+* **One ``BEGIN IMMEDIATE`` transaction per write**, so a batch and its bookkeeping are
+  all or nothing; a busy timeout turns into ``StoreTimeoutError``.
+* **The WAL is checkpointed with TRUNCATE** once it passes ``wal_limit``: with readers
+  active all the time, SQLite's passive auto-checkpoints never rewind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from ...errors import (
+    CacheClosedError,
+    CacheError,
+    CorruptStoreError,
+    StoreTimeoutError,
+    StoreWriteError,
+)
+from ..translate import ErrorRule, translate
+
+__all__ = ["RULES", "Database"]
+
+log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+#: What SQLite's errors mean (the first matching rule wins).
+RULES = (
+    ErrorRule(
+        (sqlite3.ProgrammingError,),
+        CacheClosedError,
+        "store {url} is closed",
+        re.compile("closed", re.I),
+    ),
+    ErrorRule(
+        (sqlite3.Error,),
+        StoreTimeoutError,
+        "{path} stayed locked for more than {timeout:g}s: {exc}",
+        re.compile("locked|busy", re.I),
+    ),
+    ErrorRule(
+        (sqlite3.Error,),
+        CorruptStoreError,
+        "{path} is corrupt: {exc}",
+        re.compile("not a database|malformed|file is encrypted", re.I),
+    ),
+    ErrorRule(
+        (sqlite3.Error,),
+        StoreWriteError,
+        "{path}: cannot write: {exc}",
+        re.compile("full|i/o|readonly|unable to open", re.I),
+    ),
+    ErrorRule((sqlite3.Error,), CacheError, "{path}: {exc}"),
+)
+
+
+class Database:
+    """A pool of connections to ``path`` with read and write transactions.
+
+    Args:
+        path: the database file.
+        timeout: seconds to wait for a lock before ``StoreTimeoutError``.
+        synchronous: ``NORMAL``, ``FULL`` or ``OFF``.
+        mmap_size: bytes SQLite may memory-map.
+        wal_limit: WAL size that triggers a TRUNCATE checkpoint.
+        on_fork: called once in a forked child before its first connection.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        timeout: float,
+        synchronous: str,
+        mmap_size: int,
+        wal_limit: int,
+        on_fork: Callable[[], None],
+    ) -> None:
+        self.path = path
+        self.url = f"sqlite:///{path}"
+        self.timeout = timeout
+        self.wal_limit = wal_limit
+        self.writes = 0
+        self.closed = False
+        self._synchronous = synchronous
+        self._mmap = mmap_size
+        self._on_fork = on_fork
+        self._lock = threading.Lock()
+        self._pool: list[sqlite3.Connection] = []
+        self._pid = os.getpid()
+
+    @property
+    def in_owner_process(self) -> bool:
+        """False in a forked child until its first connection (the parent owns the pool)."""
+        return os.getpid() == self._pid
+
+    @property
+    def idle(self) -> int:
+        """Connections waiting in the pool."""
+        return len(self._pool)
+
+    def translate(self, exc: BaseException) -> CacheError | None:
+        """The nearcache error for a SQLite error (None for anything else)."""
+        return translate(exc, RULES, url=self.url, path=self.path, timeout=self.timeout)
+
+    def _raise(self, exc: BaseException) -> None:
+        err = self.translate(exc)
+        if err is not None:
+            raise err from exc
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            con.execute(f"PRAGMA synchronous = {self._synchronous}")
+            con.execute(f"PRAGMA mmap_size = {self._mmap}")
+            con.execute("PRAGMA cache_size = -65536")
+            con.execute("PRAGMA temp_store = MEMORY")
+        except sqlite3.Error as exc:
+            self._raise(exc)
+            raise
+        return con
+
+    def _after_fork(self) -> None:
+        with self._lock:
+            if os.getpid() != self._pid:
+                self._pool = []  # abandoned, not closed: they belong to the parent
+                self._pid = os.getpid()
+                self._on_fork()
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """A pooled connection (no transaction open when it is handed back)."""
+        if self.closed:
+            raise CacheClosedError(f"store {self.url} is closed")
+        if os.getpid() != self._pid:
+            self._after_fork()
+        with self._lock:
+            con = self._pool.pop() if self._pool else None
+        if con is None:
+            con = self._open()
+        try:
+            yield con
+        finally:
+            if con.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+            with self._lock:
+                if self.closed:
+                    con.close()
+                else:
+                    self._pool.append(con)
+
+    def read(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
+        """``fn(con)`` outside any explicit transaction; SQLite errors translated."""
+        with self.connection() as con:
+            try:
+                return fn(con)
+            except sqlite3.Error as exc:
+                self._raise(exc)
+                raise
+
+    def write(
+        self,
+        fn: Callable[[sqlite3.Connection], _T],
+        before: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> _T:
+        """``before(con)`` then ``fn(con)`` in one ``BEGIN IMMEDIATE`` transaction."""
+        with self.connection() as con:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                if before is not None:
+                    before(con)
+                result = fn(con)
+                con.execute("COMMIT")
+            except BaseException as exc:
+                if con.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        con.execute("ROLLBACK")
+                self._raise(exc)
+                raise
+            self.writes += 1
+            self._bound_wal(con)  # one stat() call; cheap next to a commit
+            return result
+
+    def _bound_wal(self, con: sqlite3.Connection) -> None:
+        """Reset the WAL when it outgrows ``wal_limit``.
+
+        SQLite's automatic checkpoints are passive: with readers always active (many
+        processes reading all the time) the WAL is never rewound and grows without bound.
+        A TRUNCATE checkpoint waits briefly for readers to reach the latest snapshot,
+        copies everything back and empties the WAL.
+        """
+        try:
+            size = os.stat(f"{self.path}-wal").st_size
+        except OSError:
+            return
+        if size <= self.wal_limit:
+            return
+        try:
+            con.execute("PRAGMA busy_timeout = 2000")
+            busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                log.debug("WAL checkpoint of %s could not finish; will retry", self.path)
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+
+    def close(self) -> None:
+        """Close every pooled connection (in the process that opened them)."""
+        with self._lock:
+            self.closed = True
+            conns, self._pool = self._pool, []
+        if os.getpid() == self._pid:
+            for con in conns:
+                with contextlib.suppress(sqlite3.Error):
+                    con.close()

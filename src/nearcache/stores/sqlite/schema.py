@@ -1,0 +1,93 @@
+"""The SQLite store's schema: created once per file, refused when it is not ours.
+
+The statements are in ``schema.sql`` beside this module. A file that is not a SQLite
+database, or a database of another application, raises ``CorruptStoreError`` and is
+left byte-for-byte untouched; a schema newer than this version is refused too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from ...errors import CacheError, CorruptStoreError
+from ..protocol import TABLES
+from ..sqlfiles import read_sections, statements
+
+__all__ = ["SCHEMA_VERSION", "check_file", "init_schema"]
+
+SCHEMA_VERSION = 1
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file that exists and is not a SQLite database (before opening it)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise CacheError(f"cannot read {path}: {exc}") from exc
+    if head and head != _SQLITE_MAGIC:
+        raise CorruptStoreError(
+            f"{path} is not a SQLite database (bad header); it was left untouched"
+        )
+
+
+def _found_version(con: sqlite3.Connection, path: Path) -> int | None:
+    """The schema version of an existing nearcache file, 0 if empty, None if current."""
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and "nearcache_meta" not in tables:
+        raise CorruptStoreError(
+            f"{path} is a SQLite database of another application "
+            "(no nearcache_meta table); it was left untouched"
+        )
+    if "nearcache_meta" not in tables:
+        return 0
+    row = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    if version > SCHEMA_VERSION:
+        raise CorruptStoreError(
+            f"{path} has schema version {version}, newer than this "
+            f"nearcache understands ({SCHEMA_VERSION}); upgrade nearcache"
+        )
+    return None if version == SCHEMA_VERSION else version
+
+
+def _schema_statements() -> list[str]:
+    sql = read_sections(__package__ or "nearcache.stores.sqlite", "schema.sql")
+    out = statements(sql["store"])
+    for table, spec in TABLES.items():
+        out += statements(sql["records"].replace("{table}", table))
+        if spec.log:
+            out += statements(sql["changes"].replace("{table}", table))
+    return out
+
+
+def init_schema(con: sqlite3.Connection, path: Path) -> None:
+    """Create the schema if the file is new (WAL mode either way).
+
+    Raises:
+        CorruptStoreError: another application's database, or a newer schema.
+        sqlite3.Error: for the caller to translate.
+    """
+    if _found_version(con, path) is None:
+        con.execute("PRAGMA journal_mode = WAL")
+        return
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA journal_size_limit = 67108864")
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for stmt in _schema_statements():
+            con.execute(stmt)
+        con.execute(
+            "INSERT OR REPLACE INTO nearcache_meta VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+        con.execute("COMMIT")
+    finally:
+        if con.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")

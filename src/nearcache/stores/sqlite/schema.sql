@@ -1,0 +1,30 @@
+-- nearcache's SQLite schema, version 1 (see schema.py). Statements end with ";" at the
+-- end of a line. The "-- section:" lines split the file: "store" is created once,
+-- "records" once per table and "changes" once per table that keeps a change log, with
+-- {table} replaced by the table's name (embedding, semantic, kv, batch, lease).
+
+-- section: store
+CREATE TABLE IF NOT EXISTS nearcache_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS namespaces (
+    id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, name TEXT NOT NULL,
+    entries INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0, evictions INTEGER NOT NULL DEFAULT 0,
+    expirations INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, name));
+
+-- section: records
+-- id: the first 8 bytes of the key hash XOR a per-namespace salt (fast IN lookups);
+-- ns and key are checked on every read, so a rowid collision is a miss.
+CREATE TABLE IF NOT EXISTS rec_{table} (
+    id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL,
+    value BLOB NOT NULL, expires_at REAL, atime REAL NOT NULL,
+    size INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS rec_{table}_ns_atime ON rec_{table} (ns, atime);
+CREATE INDEX IF NOT EXISTS rec_{table}_atime ON rec_{table} (atime);
+CREATE INDEX IF NOT EXISTS rec_{table}_exp ON rec_{table} (expires_at)
+    WHERE expires_at IS NOT NULL;
+
+-- section: changes
+CREATE TABLE IF NOT EXISTS chg_{table} (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, ns INTEGER NOT NULL,
+    version INTEGER NOT NULL, op TEXT NOT NULL, key BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chg_{table}_ns ON chg_{table} (ns, version);
