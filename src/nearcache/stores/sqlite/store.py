@@ -29,43 +29,22 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ...errors import CacheError, InvalidInputError
-from ...keys import digest_bytes
-from ..base import BaseStore, recount_problem
+from ..base import BaseStore
 from ..lru import Budget
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..touches import TouchBuffer
+from .check import check_file_contents
 from .connection import Database
+from .layout import NamespaceIds, Row, bump, chunks, marks, remove_rows, rowid, stored
 from .schema import check_file, init_schema
 
 __all__ = ["SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
-_CHUNK = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766)
 _FLUSH_TOUCHES_AT = 20_000
 _PRUNE_EVERY = 1000
 _T = TypeVar("_T")
-#: (rowid, namespace id, key bytes, size) of a stored record
-_Row = tuple[int, int, bytes, int]
-
-
-@functools.lru_cache(maxsize=256)
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-def _chunks(seq: Sequence[_T], size: int = _CHUNK) -> Iterator[Sequence[_T]]:
-    for i in range(0, len(seq), size):
-        yield seq[i : i + size]
-
-
-def _salt(table: str, namespace: str) -> int:
-    return int.from_bytes(digest_bytes(f"{table}\x00{namespace}".encode()), "little") >> 192
-
-
-def _rowid(key: str, salt: int) -> int:
-    x = int(key[:16], 16) ^ salt
-    return x - (1 << 64) if x >= (1 << 63) else x
 
 
 class SQLiteStore(BaseStore):
@@ -103,7 +82,7 @@ class SQLiteStore(BaseStore):
         self.url = f"sqlite:///{self.path}"
         self.timeout = float(timeout)
         self._retention = int(changelog_retention)
-        self._ns_ids: dict[tuple[str, str], tuple[int, int]] = {}
+        self._ns = NamespaceIds()
         self._touches: TouchBuffer[str, int] = TouchBuffer(_FLUSH_TOUCHES_AT)
         self._db = Database(
             self.path,
@@ -159,79 +138,18 @@ class SQLiteStore(BaseStore):
 
     # -- namespaces and counters ---------------------------------------------------------
 
-    def _ns_id(
-        self, con: sqlite3.Connection, table: str, namespace: str, create: bool
-    ) -> tuple[int, int] | None:
-        """(namespace row id, rowid salt); creates the row inside the caller's transaction."""
-        cached = self._ns_ids.get((table, namespace))
-        if cached is not None:
-            return cached
-        row = con.execute(
-            "SELECT id FROM namespaces WHERE tbl=? AND name=?", (table, namespace)
-        ).fetchone()
-        if row is None:
-            if not create:
-                return None
-            # Not cached: the caller's transaction may still roll back.
-            row = con.execute(
-                "INSERT INTO namespaces (tbl, name) VALUES (?, ?) RETURNING id", (table, namespace)
-            ).fetchone()
-            return int(row[0]), _salt(table, namespace)
-        found = (int(row[0]), _salt(table, namespace))
-        self._ns_ids[(table, namespace)] = found
-        return found
-
-    def _bump(
-        self,
-        con: sqlite3.Connection,
-        table: str,
-        nsid: int,
-        op: str,
-        keys: Sequence[bytes],
-        *,
-        entries: int = 0,
-        size: int = 0,
-        evictions: int = 0,
-        expirations: int = 0,
-    ) -> int:
-        row = con.execute(
-            "UPDATE namespaces SET entries=entries+?, bytes=bytes+?, version=version+1, "
-            "evictions=evictions+?, expirations=expirations+? WHERE id=? RETURNING version",
-            (entries, size, evictions, expirations, nsid),
-        ).fetchone()
-        version = int(row[0])
-        if TABLES[table].log:
-            con.executemany(
-                f"INSERT INTO chg_{table} (ns, version, op, key) VALUES (?, ?, ?, ?)",
-                [(nsid, version, op, k) for k in keys],
-            )
-        return version
-
-    def _stored(
-        self, con: sqlite3.Connection, table: str, rids: Sequence[int], columns: str
-    ) -> dict[int, tuple[Any, ...]]:
-        """``{rowid: (columns...)}`` of the records stored under ``rids``."""
-        found: dict[int, tuple[Any, ...]] = {}
-        for chunk in _chunks(rids):
-            for row in con.execute(
-                f"SELECT id, {columns} FROM rec_{table} WHERE id IN ({_marks(len(chunk))})",
-                chunk,
-            ):
-                found[row[0]] = row[1:]
-        return found
-
     # -- reads -------------------------------------------------------------------------
 
     def _get_many(
         self, table: str, namespace: str, keys: Sequence[str], now: float, touch: bool
     ) -> list[bytes | None]:
         def run(con: sqlite3.Connection) -> list[bytes | None]:
-            ns = self._ns_id(con, table, namespace, create=False)
+            ns = self._ns.get(con, table, namespace)
             if ns is None:
                 return [None] * len(keys)
             nsid, salt = ns
-            rids = [_rowid(k, salt) for k in keys]
-            found = self._stored(con, table, rids, "ns, key, value, expires_at")
+            rids = [rowid(k, salt) for k in keys]
+            found = stored(con, table, rids, "ns, key, value, expires_at")
             out: list[bytes | None] = []
             hit_ids: list[int] = []
             for rid, key in zip(rids, keys):
@@ -286,7 +204,7 @@ class SQLiteStore(BaseStore):
         return int(row[0]) if row else 0
 
     def _scan(self, table: str, namespace: str, batch_size: int) -> Iterator[list[Item]]:
-        ns = self._read(lambda con: self._ns_id(con, table, namespace, create=False))
+        ns = self._read(lambda con: self._ns.get(con, table, namespace))
         if ns is None:
             return
         nsid = ns[0]
@@ -360,14 +278,14 @@ class SQLiteStore(BaseStore):
     def _put_rows(
         self, con: sqlite3.Connection, table: str, namespace: str, unique: list[Item], now: float
     ) -> int:
-        ns = self._ns_id(con, table, namespace, create=True)
+        ns = self._ns.get(con, table, namespace, create=True)
         assert ns is not None
         nsid, salt = ns
         rows = [
-            (_rowid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
+            (rowid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
             for it in unique
         ]
-        old = self._stored(con, table, [r[0] for r in rows], "ns, key, size")
+        old = stored(con, table, [r[0] for r in rows], "ns, key, size")
         keep = []
         added = delta = 0
         for row in rows:
@@ -389,17 +307,17 @@ class SQLiteStore(BaseStore):
             "size=excluded.size",
             keep,
         )
-        return self._bump(con, table, nsid, "put", [r[2] for r in keep], entries=added, size=delta)
+        return bump(con, table, nsid, "put", [r[2] for r in keep], entries=added, size=delta)
 
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float
     ) -> list[bool]:
         def run(con: sqlite3.Connection) -> list[bool]:
-            ns = self._ns_id(con, table, namespace, create=True)
+            ns = self._ns.get(con, table, namespace, create=True)
             assert ns is not None
             nsid, salt = ns
-            rids = [_rowid(it.key, salt) for it in items]
-            old = self._stored(con, table, rids, "ns, key, expires_at, size")
+            rids = [rowid(it.key, salt) for it in items]
+            old = stored(con, table, rids, "ns, key, expires_at, size")
             won: list[bool] = []
             rows = []
             added = delta = 0
@@ -422,30 +340,30 @@ class SQLiteStore(BaseStore):
                     "(id, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
-                self._bump(con, table, nsid, "put", [r[2] for r in rows], entries=added, size=delta)
+                bump(con, table, nsid, "put", [r[2] for r in rows], entries=added, size=delta)
             return won
 
         return self._write(run)
 
     def _delete_many(self, table: str, namespace: str, keys: list[str]) -> int:
         def run(con: sqlite3.Connection) -> int:
-            ns = self._ns_id(con, table, namespace, create=False)
+            ns = self._ns.get(con, table, namespace)
             if ns is None:
                 return 0
             nsid, salt = ns
             gone: list[bytes] = []
             size = 0
-            for chunk in _chunks(keys):
-                rids = [_rowid(k, salt) for k in chunk]
+            for chunk in chunks(keys):
+                rids = [rowid(k, salt) for k in chunk]
                 for rkey, rsize in con.execute(
-                    f"DELETE FROM rec_{table} WHERE id IN ({_marks(len(rids))}) AND ns=? "
+                    f"DELETE FROM rec_{table} WHERE id IN ({marks(len(rids))}) AND ns=? "
                     "RETURNING key, size",
                     [*rids, nsid],
                 ).fetchall():
                     gone.append(rkey)
                     size += rsize
             if gone:
-                self._bump(con, table, nsid, "delete", gone, entries=-len(gone), size=-size)
+                bump(con, table, nsid, "delete", gone, entries=-len(gone), size=-size)
             return len(gone)
 
         return self._write(run)
@@ -458,7 +376,7 @@ class SQLiteStore(BaseStore):
                 ).fetchall()
                 con.execute(f"DELETE FROM rec_{table}")
             else:
-                ns = self._ns_id(con, table, namespace, create=False)
+                ns = self._ns.get(con, table, namespace)
                 if ns is None:
                     return 0
                 rows = con.execute(
@@ -469,41 +387,10 @@ class SQLiteStore(BaseStore):
             for nsid, entries in rows:
                 removed += entries
                 con.execute("UPDATE namespaces SET entries=0, bytes=0 WHERE id=?", (nsid,))
-                self._bump(con, table, nsid, "clear", [b""])
+                bump(con, table, nsid, "clear", [b""])
             return int(removed)
 
         return self._write(run)
-
-    def _remove_rows(
-        self, con: sqlite3.Connection, table: str, rows: Sequence[_Row], kind: str
-    ) -> list[tuple[str, str]]:
-        """Delete (id, ns, key, size) rows and book them as evictions or expirations."""
-        if not rows:
-            return []
-        for chunk in _chunks([r[0] for r in rows]):
-            con.execute(f"DELETE FROM rec_{table} WHERE id IN ({_marks(len(chunk))})", chunk)
-        by_ns: dict[int, list[_Row]] = {}
-        for r in rows:
-            by_ns.setdefault(r[1], []).append(r)
-        names = dict(
-            con.execute("SELECT id, name FROM namespaces WHERE tbl=?", (table,)).fetchall()
-        )
-        out: list[tuple[str, str]] = []
-        for nsid, group in by_ns.items():
-            n = len(group)
-            self._bump(
-                con,
-                table,
-                nsid,
-                "delete",
-                [r[2] for r in group],
-                entries=-n,
-                size=-sum(r[3] for r in group),
-                evictions=n if kind == "evict" else 0,
-                expirations=n if kind == "expire" else 0,
-            )
-            out.extend((names[nsid], r[2].hex()) for r in group)
-        return out
 
     def _purge_expired(
         self, table: str, namespace: str | None, now: float, limit: int | None
@@ -512,7 +399,7 @@ class SQLiteStore(BaseStore):
             sql = f"SELECT id, ns, key, size FROM rec_{table} WHERE expires_at <= ?"
             args: list[Any] = [now]
             if namespace is not None:
-                ns = self._ns_id(con, table, namespace, create=False)
+                ns = self._ns.get(con, table, namespace)
                 if ns is None:
                     return []
                 sql += " AND ns=?"
@@ -521,7 +408,7 @@ class SQLiteStore(BaseStore):
                 sql += " LIMIT ?"
                 args.append(int(limit))
             rows = con.execute(sql, args).fetchall()
-            return self._remove_rows(con, table, rows, "expire")
+            return remove_rows(con, table, rows, "expire")
 
         return self._write(run)
 
@@ -537,7 +424,7 @@ class SQLiteStore(BaseStore):
                 (table,),
             ).fetchone()
         else:
-            ns = self._ns_id(con, table, limit.namespace, create=False)
+            ns = self._ns.get(con, table, limit.namespace)
             if ns is None:
                 return []
             where, args = "WHERE ns=?", [ns[0]]
@@ -545,7 +432,7 @@ class SQLiteStore(BaseStore):
                 "SELECT entries, bytes FROM namespaces WHERE id=?", (ns[0],)
             ).fetchone()
         budget = Budget(entries, size, limit)
-        victims: list[_Row] = []
+        victims: list[Row] = []
         offset = 0
         while budget.over:
             batch = con.execute(
@@ -561,7 +448,7 @@ class SQLiteStore(BaseStore):
                     break
                 victims.append(row)
                 budget.drop(row[3])
-        return self._remove_rows(con, table, victims, "evict")
+        return remove_rows(con, table, victims, "evict")
 
     def set_meta(self, key: str, value: str) -> None:
         self._write(
@@ -570,53 +457,10 @@ class SQLiteStore(BaseStore):
             )
         )
 
-    # -- health ------------------------------------------------------------------------
-
     def check(self, fix: bool = False) -> list[str]:
         """Integrity check, size columns and counters against a recount of every table."""
-
-        def run(con: sqlite3.Connection) -> list[str]:
-            problems = [
-                f"integrity_check: {r[0]}"
-                for r in con.execute("PRAGMA integrity_check").fetchall()
-                if r[0] != "ok"
-            ]
-            for table in TABLES:
-                problems += self._check_table(con, table, fix)
-            return problems
-
+        run = functools.partial(check_file_contents, fix=fix)
         return self._write(run) if fix else self._read(run)
-
-    def _check_table(self, con: sqlite3.Connection, table: str, fix: bool) -> list[str]:
-        problems: list[str] = []
-        counted = {
-            ns: (n, b, bad)
-            for ns, n, b, bad in con.execute(
-                f"SELECT ns, count(*), coalesce(sum(size),0), "
-                f"sum(size != length(value)) FROM rec_{table} GROUP BY ns"
-            )
-        }
-        for nsid, name, entries, size in con.execute(
-            "SELECT id, name, entries, bytes FROM namespaces WHERE tbl=?", (table,)
-        ).fetchall():
-            n, b, bad = counted.pop(nsid, (0, 0, 0))
-            where = f"{table}/{name}"
-            if bad:
-                problems.append(f"{where}: {bad} rows with a wrong size column")
-                if fix:
-                    con.execute(f"UPDATE rec_{table} SET size=length(value) WHERE ns=?", (nsid,))
-                    b = con.execute(
-                        f"SELECT coalesce(sum(size),0) FROM rec_{table} WHERE ns=?", (nsid,)
-                    ).fetchone()[0]
-            if (n, b) != (entries, size):
-                problems.append(recount_problem(where, (entries, size), (n, b)))
-                if fix:
-                    con.execute("UPDATE namespaces SET entries=?, bytes=? WHERE id=?", (n, b, nsid))
-        for nsid in counted:
-            problems.append(f"{table}: rows of unknown namespace id {nsid}")
-            if fix:
-                con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (nsid,))
-        return problems
 
     def close(self) -> None:
         if self._db.closed:

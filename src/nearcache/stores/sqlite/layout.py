@@ -1,0 +1,149 @@
+"""How records sit in the SQLite file: rowids, namespace rows, counters, the change log.
+
+Every function runs inside the caller's transaction (``con``) and keeps the namespace's
+counters and change log in step with the rows it touches, so a batch and its
+bookkeeping commit together.
+
+* **Rowids** are the first 8 bytes of the key hash XOR a per-namespace salt: ``WHERE id
+  IN (...)`` on a rowid is ~3x faster than on a 32-byte blob key. The full key and the
+  namespace id are stored beside it and compared on read.
+* **Namespace rows** (``namespaces``) hold entries, bytes, version, evictions and
+  expirations; every write bumps the version (``bump``).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+from ...keys import digest_bytes
+from ..protocol import TABLES
+
+__all__ = ["NamespaceIds", "Row", "bump", "chunks", "marks", "remove_rows", "rowid", "stored"]
+
+_CHUNK = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766)
+_T = TypeVar("_T")
+#: (rowid, namespace id, key bytes, size) of a stored record
+Row = tuple[int, int, bytes, int]
+
+
+@functools.lru_cache(maxsize=256)
+def marks(n: int) -> str:
+    """``?,?,...`` for ``n`` parameters."""
+    return ",".join("?" * n)
+
+
+def chunks(seq: Sequence[_T], size: int = _CHUNK) -> Iterator[Sequence[_T]]:
+    """``seq`` in slices small enough for one statement's parameters."""
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def salt(table: str, namespace: str) -> int:
+    return int.from_bytes(digest_bytes(f"{table}\x00{namespace}".encode()), "little") >> 192
+
+
+def rowid(key: str, salt: int) -> int:
+    """The rowid of record ``key`` in the namespace with ``salt`` (a signed int64)."""
+    x = int(key[:16], 16) ^ salt
+    return x - (1 << 64) if x >= (1 << 63) else x
+
+
+class NamespaceIds:
+    """``(table, namespace) -> (row id, rowid salt)``, cached once committed."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, con: Any, table: str, namespace: str, *, create: bool = False
+    ) -> tuple[int, int] | None:
+        """The namespace's row id and salt; its row is created (in the caller's
+        transaction) when ``create``, else None if it has none."""
+        cached = self._ids.get((table, namespace))
+        if cached is not None:
+            return cached
+        row = con.execute(
+            "SELECT id FROM namespaces WHERE tbl=? AND name=?", (table, namespace)
+        ).fetchone()
+        if row is None:
+            if not create:
+                return None
+            # Not cached: the caller's transaction may still roll back.
+            row = con.execute(
+                "INSERT INTO namespaces (tbl, name) VALUES (?, ?) RETURNING id", (table, namespace)
+            ).fetchone()
+            return int(row[0]), salt(table, namespace)
+        found = (int(row[0]), salt(table, namespace))
+        with self._lock:
+            self._ids[(table, namespace)] = found
+        return found
+
+
+def bump(
+    con: Any,
+    table: str,
+    nsid: int,
+    op: str,
+    keys: Sequence[bytes],
+    *,
+    entries: int = 0,
+    size: int = 0,
+    evictions: int = 0,
+    expirations: int = 0,
+) -> int:
+    """Add to a namespace's counters, bump its version and log ``op`` for ``keys``."""
+    row = con.execute(
+        "UPDATE namespaces SET entries=entries+?, bytes=bytes+?, version=version+1, "
+        "evictions=evictions+?, expirations=expirations+? WHERE id=? RETURNING version",
+        (entries, size, evictions, expirations, nsid),
+    ).fetchone()
+    version = int(row[0])
+    if TABLES[table].log:
+        con.executemany(
+            f"INSERT INTO chg_{table} (ns, version, op, key) VALUES (?, ?, ?, ?)",
+            [(nsid, version, op, k) for k in keys],
+        )
+    return version
+
+
+def stored(con: Any, table: str, rids: Sequence[int], columns: str) -> dict[int, tuple[Any, ...]]:
+    """``{rowid: (columns...)}`` of the records stored under ``rids``."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for chunk in chunks(rids):
+        for row in con.execute(
+            f"SELECT id, {columns} FROM rec_{table} WHERE id IN ({marks(len(chunk))})", chunk
+        ):
+            found[row[0]] = row[1:]
+    return found
+
+
+def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tuple[str, str]]:
+    """Delete rows and book them as ``kind`` (``evict``/``expire``); ``(namespace, key)``."""
+    if not rows:
+        return []
+    for chunk in chunks([r[0] for r in rows]):
+        con.execute(f"DELETE FROM rec_{table} WHERE id IN ({marks(len(chunk))})", chunk)
+    by_ns: dict[int, list[Row]] = {}
+    for r in rows:
+        by_ns.setdefault(r[1], []).append(r)
+    names = dict(con.execute("SELECT id, name FROM namespaces WHERE tbl=?", (table,)).fetchall())
+    out: list[tuple[str, str]] = []
+    for nsid, group in by_ns.items():
+        n = len(group)
+        bump(
+            con,
+            table,
+            nsid,
+            "delete",
+            [r[2] for r in group],
+            entries=-n,
+            size=-sum(r[3] for r in group),
+            evictions=n if kind == "evict" else 0,
+            expirations=n if kind == "expire" else 0,
+        )
+        out.extend((names[nsid], r[2].hex()) for r in group)
+    return out
