@@ -1,0 +1,60 @@
+"""Reading the Redis store's change log: one stream entry per version (``<version>-0``).
+
+A reader asks for what changed after the version it knows. The answer is ``None`` (reload
+the namespace) whenever the log cannot prove it is complete: it was trimmed past that
+version, the server lost its data (versions restart from the server clock, so an old
+version is below the new ``base``), or the first entry is not the next version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..protocol import Changes
+
+__all__ = ["read_changes"]
+
+
+def read_changes(
+    call: Callable[[Callable[[], Any]], Any], client: Any, base: bytes, since: int
+) -> Changes:
+    """What changed in the namespace at ``base`` after version ``since``."""
+
+    def run() -> list[Any]:
+        pipe = client.pipeline(transaction=True)
+        pipe.hmget(base + b":m", ("version", "base"))
+        pipe.xrange(base + b":c", min=f"{since + 1}-0")
+        return list(pipe.execute())
+
+    (version_raw, base_raw), entries = call(run)
+    if version_raw is None:
+        return Changes(since, [])
+    version = int(version_raw)
+    first = int(base_raw or 0)
+    if version <= since:
+        return Changes(version, [] if version == since else None)
+    if since != 0 and since < first:
+        return Changes(version, None)  # a version from before a server wipe
+    return Changes(version, _events(entries, max(since, first) + 1, version))
+
+
+def _events(entries: Sequence[Any], expect: int, version: int) -> list[tuple[str, str]] | None:
+    """Change-log stream entries as ``(op, key)`` events; None if the log has a gap
+    (its first entry is not version ``expect``) or is empty."""
+    if not entries:
+        return None
+    events: list[tuple[str, str]] = []
+    for i, (entry_id, fields) in enumerate(entries):
+        v = int(entry_id.split(b"-", 1)[0])
+        if i == 0 and v != expect:
+            return None
+        if v > version:
+            break
+        op = fields[b"op"].decode()
+        keys = fields[b"k"]
+        if op == "clear":
+            events.append(("clear", ""))
+        else:
+            events.extend((op, keys[j : j + 64].decode()) for j in range(0, len(keys), 64))
+    return events

@@ -1,0 +1,471 @@
+"""``RedisStore``: the store itself; the key layout and why it has this shape are in
+the package docstring (:mod:`nearcache.stores.redis`)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import math
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ...errors import (
+    CacheError,
+    InvalidInputError,
+    MissingExtraError,
+    StoreTimeoutError,
+    StoreUnavailableError,
+    StoreWriteError,
+)
+from ...keys import encode_parts
+from ..breaker import CircuitBreaker
+from ..lru import Budget, group_by_namespace
+from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
+from ..server import ServerStore
+from ..touches import TouchBuffer
+from ..translate import ErrorRule
+from ..url import redact_url
+from .changelog import read_changes
+from .check import check_namespace, sweep
+from .records import pack, split_record, values_at
+from .scripts import SCRIPTS, script_source
+
+try:
+    import redis as _redis
+    from redis.backoff import NoBackoff
+    from redis.exceptions import BusyLoadingError, ResponseError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from redis.retry import Retry
+
+    #: What redis-py's errors mean (the first matching rule wins; BusyLoadingError is a
+    #: ConnectionError, so it comes first).
+    RULES: tuple[ErrorRule, ...] = (
+        ErrorRule((BusyLoadingError,), StoreUnavailableError, "{url} is loading its data: {exc}"),
+        ErrorRule((RedisTimeoutError,), StoreTimeoutError, "{url} timed out: {exc}"),
+        ErrorRule(
+            (RedisConnectionError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"
+        ),
+        ErrorRule(
+            (ResponseError,),
+            StoreWriteError,
+            "{url} refused the write: {exc}",
+            re.compile("OOM|READONLY|MISCONF"),
+        ),
+        ErrorRule(
+            (ResponseError,),
+            StoreUnavailableError,
+            "{url} is busy: {exc}",
+            re.compile("BUSY|LOADING"),
+        ),
+        ErrorRule((ResponseError,), CacheError, "{url}: {exc}"),
+    )
+except ImportError:  # pragma: no cover - exercised only without the extra
+    _redis = None  # type: ignore[assignment]
+    RULES = ()
+
+__all__ = ["RedisStore"]
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 4000  # members per ZADD of buffered touches
+_TOUCH_FLUSH_EVERY = 1.0  # seconds between piggy-backed LRU flushes on reads
+_TOUCH_FLUSH_AT = 20_000
+_INFO_FIELDS = ("entries", "bytes", "version", "evictions", "expirations")
+
+_Touches = dict[tuple[str, str], dict[str, float]]
+
+
+def _num(x: float) -> str:
+    return repr(float(x))
+
+
+def _sum_infos(infos: Sequence[NamespaceInfo]) -> NamespaceInfo:
+    return NamespaceInfo(*(sum(getattr(i, f) for i in infos) for f in _INFO_FIELDS))
+
+
+class RedisStore(ServerStore):
+    """Records in a Redis server (6.2+; 7.x recommended), shared by processes and machines.
+
+    Args:
+        url: ``redis://[user:password@]host:port/db`` or ``rediss://`` (TLS) or
+            ``unix:///path/to/socket``.
+        prefix: first part of every key, so several stores can share one database.
+        socket_timeout: seconds a command may take before ``StoreTimeoutError``.
+        connect_timeout: seconds a TCP connect may take.
+        expiry_grace: seconds added to the Redis-side expiry of records with a TTL, so a
+            small clock difference between the cache and the server never drops a record
+            early; the logical expiry is always checked on read.
+        changelog_retention: change-log entries (one per version) kept per namespace.
+        breaker: a ``CircuitBreaker``, or its keyword arguments.
+
+    Raises:
+        MissingExtraError: ``redis`` is not installed (``pip install 'nearcache[redis]'``).
+
+    >>> store = RedisStore("redis://127.0.0.1:6379/0")  # doctest: +SKIP
+    """
+
+    RULES = RULES
+
+    def __init__(
+        self,
+        url: str = "redis://127.0.0.1:6379/0",
+        *,
+        prefix: str = "nearcache",
+        socket_timeout: float = 5.0,
+        connect_timeout: float = 2.0,
+        expiry_grace: float = 1.0,
+        changelog_retention: int = 10_000,
+        breaker: CircuitBreaker | dict[str, Any] | None = None,
+        client: Any = None,
+    ) -> None:
+        if _redis is None:
+            raise MissingExtraError("redis", "redis", "RedisStore")
+        if not isinstance(prefix, str) or not prefix:
+            raise InvalidInputError("prefix must be a non-empty str")
+        if expiry_grace < 0:
+            raise InvalidInputError("expiry_grace must be >= 0")
+        self.url = redact_url(url)
+        self.prefix = prefix
+        self.expiry_grace = float(expiry_grace)
+        self.retention = int(changelog_retention)
+        self._client: Any = client or _redis.Redis.from_url(
+            url,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=connect_timeout,
+            retry=Retry(NoBackoff(), 0),
+            health_check_interval=0,
+        )
+        self._setup_server(
+            f"Redis store {self.url}",
+            breaker,
+            touches=TouchBuffer(_TOUCH_FLUSH_AT, flush_every=_TOUCH_FLUSH_EVERY),
+        )
+        self._scripts = {n: self._client.register_script(script_source(n)) for n in SCRIPTS}
+        self._gens: dict[bytes, bytes] = {}
+        self._meta_key = f"{prefix}:meta".encode()
+
+    # -- keys -----------------------------------------------------------------------
+
+    def _base(self, table: str, namespace: str) -> bytes:
+        return f"{self.prefix}:{encode_parts(table, namespace)}".encode()
+
+    def _keys(self, table: str, namespace: str) -> list[bytes]:
+        b = self._base(table, namespace)
+        return [b + b":m", b + b":s", b + b":l", b + b":x", b + b":c", self._registry(table)]
+
+    def _registry(self, table: str) -> bytes:
+        return f"{self.prefix}:ns:{table}".encode()
+
+    def record_key(self, table: str, namespace: str, key: str, gen: int = 0) -> bytes:
+        """The Redis key holding a record (for debugging and for tests that plant data)."""
+        return self._base(table, namespace) + b":r" + str(gen).encode() + b":" + key.encode()
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def _is_outage(self, exc: BaseException) -> bool:
+        return isinstance(exc, (RedisConnectionError, RedisTimeoutError, OSError))
+
+    def _run(self, name: str, table: str, namespace: str, args: Sequence[Any]) -> Any:
+        script = self._scripts[name]
+        keys = self._keys(table, namespace)
+        return self._call(lambda: script(keys=keys, args=args))
+
+    def _common_args(self, table: str, namespace: str) -> list[Any]:
+        """base, logged, retention: the first script arguments of most scripts."""
+        logged = "1" if TABLES[table].log else "0"
+        return [self._base(table, namespace) + b":r", logged, self.retention]
+
+    def _item_args(
+        self, table: str, namespace: str, items: Sequence[Item], now: float
+    ) -> list[Any]:
+        """Arguments of ``put``/``add``: base, now, logged, retention, name, n, items."""
+        base, logged, retention = self._common_args(table, namespace)
+        args: list[Any] = [base, _num(now), logged, retention, namespace.encode(), len(items)]
+        for it in items:
+            if it.expires_at is None:
+                exp, px = "", ""
+            else:
+                ms = math.ceil((it.expires_at - now + self.expiry_grace) * 1000)
+                exp, px = _num(it.expires_at), str(max(1, ms))
+            args.extend((it.key, pack(it), exp, px))
+        return args
+
+    # -- LRU touches ----------------------------------------------------------------
+
+    def _queue_touches(self, pipe: Any, pending: _Touches) -> None:
+        for (table, namespace), touches in pending.items():
+            lru = self._base(table, namespace) + b":l"
+            items = list(touches.items())
+            for i in range(0, len(items), _CHUNK):
+                pipe.zadd(lru, dict(items[i : i + _CHUNK]), xx=True, gt=True)
+
+    def _write_touches(self, pending: _Touches) -> None:
+        def run() -> None:
+            pipe = self._client.pipeline(transaction=False)
+            self._queue_touches(pipe, pending)
+            pipe.execute()
+
+        self._call(run)
+
+    def _read_records(
+        self, base: bytes, keys: Sequence[str], touches: _Touches | None = None
+    ) -> list[bytes | None]:
+        """Raw stored strings for ``keys`` of the namespace's current generation.
+
+        One round trip: ``MULTI; HGET gen; MGET; [ZADD touches]; EXEC``. The generation is
+        cached; if a ``clear`` elsewhere moved it on, the read is repeated once.
+        """
+        m_key = base + b":m"
+
+        def read(gen: bytes, touches: Any) -> tuple[bytes, list[bytes | None]]:
+            prefix = base + b":r" + gen + b":"
+            pipe = self._client.pipeline(transaction=True)
+            pipe.hget(m_key, "gen")
+            pipe.mget([prefix + k.encode() for k in keys])
+            if touches:
+                self._queue_touches(pipe, touches)
+            res = pipe.execute()
+            return (res[0] or b"0"), res[1]
+
+        gen = self._gens.get(base, b"0")
+        cur, raw = self._call(lambda: read(gen, touches))
+        if cur != gen:  # the namespace was cleared since this process last looked
+            gen = cur
+            cur, raw = self._call(lambda: read(gen, None))
+            self._gens[base] = cur
+        return raw
+
+    # -- reads ----------------------------------------------------------------------
+
+    def _get_many(
+        self, table: str, namespace: str, keys: Sequence[str], now: float, touch: bool
+    ) -> list[bytes | None]:
+        touches = self._touches.take() if self._touches.due() else None
+        out = values_at(self._read_records(self._base(table, namespace), keys, touches), now)
+        if touch:
+            hits = [k for k, v in zip(keys, out) if v is not None]
+            if hits:
+                self._touches.note((table, namespace), hits, now)
+        return out
+
+    def _names(self, table: str) -> list[str]:
+        reg = self._registry(table)
+        return sorted(n.decode() for n in self._call(lambda: self._client.smembers(reg)))
+
+    def _namespaces(self, table: str) -> list[str]:
+        names = self._names(table)
+        infos = self._infos(table, names)
+        return [n for n in names if infos[n].entries > 0]
+
+    def _infos(self, table: str, names: Sequence[str]) -> dict[str, NamespaceInfo]:
+        if not names:
+            return {}
+
+        def run() -> list[Any]:
+            pipe = self._client.pipeline(transaction=False)
+            for name in names:
+                pipe.hmget(self._base(table, name) + b":m", _INFO_FIELDS)
+            return list(pipe.execute())
+
+        return {
+            name: NamespaceInfo(*(int(v or 0) for v in row))
+            for name, row in zip(names, self._call(run))
+        }
+
+    def _info(self, table: str, namespace: str | None) -> NamespaceInfo:
+        names = [namespace] if namespace is not None else self._names(table)
+        return _sum_infos(list(self._infos(table, names).values()))
+
+    def _scan(self, table: str, namespace: str, batch_size: int) -> Iterator[list[Item]]:
+        base = self._base(table, namespace)
+        cursor = 0
+        seen: set[bytes] = set()
+        while True:
+            cursor, fields = self._call(
+                functools.partial(self._client.hscan, base + b":s", cursor, count=batch_size)
+            )
+            members = [f for f in fields if f not in seen]
+            seen.update(members)
+            if members:
+                blobs = self._read_records(base, [m.decode() for m in members])
+                batch = [
+                    Item(member.decode(), *split_record(blob))
+                    for member, blob in zip(members, blobs)
+                    if blob is not None
+                ]
+                if batch:
+                    yield batch
+            if int(cursor) == 0:
+                return
+
+    def _changes(self, table: str, namespace: str, since: int) -> Changes:
+        return read_changes(self._call, self._client, self._base(table, namespace), since)
+
+    def get_meta(self, key: str) -> str | None:
+        raw = self._call(lambda: self._client.hget(self._meta_key, key))
+        return None if raw is None else bytes(raw).decode()
+
+    # -- writes ---------------------------------------------------------------------
+
+    def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
+        args = self._item_args(table, namespace, items, now)
+        self._flush_touches()
+        return int(self._run("put", table, namespace, args))
+
+    def _add_many(
+        self, table: str, namespace: str, items: Sequence[Item], now: float
+    ) -> list[bool]:
+        args = self._item_args(table, namespace, items, now)
+        return [bool(w) for w in self._run("add", table, namespace, args)]
+
+    def _remove(self, table: str, namespace: str, keys: Sequence[str], kind: str) -> list[str]:
+        base, logged, retention = self._common_args(table, namespace)
+        args = [base, kind, logged, retention, *keys]
+        return [k.decode() for k in self._run("remove", table, namespace, args)]
+
+    def _delete_many(self, table: str, namespace: str, keys: list[str]) -> int:
+        return len(self._remove(table, namespace, keys, "delete"))
+
+    def _clear(self, table: str, namespace: str | None) -> int:
+        names = [namespace] if namespace is not None else self._names(table)
+        removed = 0
+        for name in names:
+            _, logged, retention = self._common_args(table, name)
+            got, old = self._run("clear", table, name, [logged, retention])
+            if int(got) < 0:
+                continue
+            removed += int(got)
+            base = self._base(table, name)
+            self._gens[base] = str(int(old) + 1).encode()
+            if int(got) > 0:
+                self._sweep(base)
+        return removed
+
+    def _sweep(self, base: bytes) -> int:
+        """Unlink records of cleared generations (SCAN + batched UNLINK); 0 if down."""
+        try:
+            return self._call(lambda: sweep(self._client, base))
+        except StoreUnavailableError:
+            log.warning("could not sweep cleared records under %r; check(fix=True) will", base)
+            return 0
+
+    def _purge_expired(
+        self, table: str, namespace: str | None, now: float, limit: int | None
+    ) -> list[tuple[str, str]]:
+        names = [namespace] if namespace is not None else self._names(table)
+        gone: list[tuple[str, str]] = []
+        for name in names:
+            left = -1 if limit is None else limit - len(gone)
+            if limit is not None and left <= 0:
+                break
+            base, logged, retention = self._common_args(table, name)
+            args = [base, _num(now), left, logged, retention]
+            gone.extend((name, k.decode()) for k in self._run("purge", table, name, args))
+        return gone
+
+    def _evict(self, table: str, limit: Limit) -> list[tuple[str, str]]:
+        name = limit.namespace
+        if name is None:
+            return self._evict_global(table, limit)
+        info = self._info(table, name)
+        if not Budget(info.entries, info.bytes, limit).over:
+            return []
+        self._flush_touches()
+        base, logged, retention = self._common_args(table, name)
+        caps = ["" if cap is None else cap for cap in (limit.max_entries, limit.max_bytes)]
+        args = [base, *caps, logged, retention]
+        return [(name, k.decode()) for k in self._run("evict", table, name, args)]
+
+    def _evict_global(self, table: str, limit: Limit) -> list[tuple[str, str]]:
+        """LRU across the namespaces of a table: merge each namespace's oldest members."""
+        names = self._names(table)
+        total = _sum_infos(list(self._infos(table, names).values()))
+        budget = Budget(total.entries, total.bytes, limit)
+        if not budget.over:
+            return []
+        self._flush_touches()
+        gone: list[tuple[str, str]] = []
+        want = 64
+        while budget.over:
+            if limit.max_entries is not None:
+                want = max(want, budget.entries - limit.max_entries)
+            picked = budget.pick(self._oldest(table, names, want))
+            removed_any = False
+            for name, members in group_by_namespace(picked).items():
+                done = self._remove(table, name, members, "evict")
+                removed_any = removed_any or bool(done)
+                gone.extend((name, k) for k in done)
+            if not removed_any:
+                break
+            want *= 2
+            total = _sum_infos(list(self._infos(table, names).values()))
+            budget = Budget(total.entries, total.bytes, limit)
+        return gone
+
+    def _oldest(
+        self, table: str, names: Sequence[str], want: int
+    ) -> list[tuple[float, str, str, int | None]]:
+        """The ``want`` oldest members of each namespace, merged by access time, with
+        their sizes (None if gone meanwhile)."""
+
+        def candidates() -> list[Any]:
+            pipe = self._client.pipeline(transaction=False)
+            for name in names:
+                pipe.zrange(self._base(table, name) + b":l", 0, want - 1, withscores=True)
+            return list(pipe.execute())
+
+        merged = sorted(
+            (score, name, member.decode())
+            for name, found in zip(names, self._call(candidates))
+            for member, score in found
+        )
+
+        def sizes() -> list[Any]:
+            pipe = self._client.pipeline(transaction=False)
+            for _, name, member in merged:
+                pipe.hget(self._base(table, name) + b":s", member)
+            return list(pipe.execute())
+
+        return [
+            (score, name, member, None if size is None else int(size))
+            for (score, name, member), size in zip(merged, self._call(sizes) if merged else [])
+        ]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._call(lambda: self._client.hset(self._meta_key, key, value))
+
+    # -- health and lifecycle ---------------------------------------------------------
+
+    def check(self, fix: bool = False) -> list[str]:
+        """Recount every namespace: counters vs the size index, LRU/expiry indexes vs the
+        size index, records present and well-formed, no records of old generations."""
+        self._flush_touches()
+        problems: list[str] = []
+        for table in TABLES:
+            for name in self._names(table):
+                problems += check_namespace(
+                    self._call,
+                    self._client,
+                    self._base(table, name),
+                    f"{table}/{name}",
+                    fix=fix,
+                    remove=functools.partial(self._remove, table, name, kind="delete"),
+                )
+        return problems
+
+    def ping(self) -> bool:
+        """True if the server answers now (ignores the circuit breaker)."""
+        try:
+            return bool(self._client.ping())
+        except Exception:
+            return False
+
+    def _disconnect(self) -> None:
+        with contextlib.suppress(Exception):
+            self._client.close()
+
+    def __repr__(self) -> str:
+        return f"RedisStore({self.url!r}, prefix={self.prefix!r})"
