@@ -59,7 +59,7 @@ def _plant(kit: Kit, table: str, namespace: str, key: str, blob: bytes) -> None:
     elif kit.kind == "dynamodb":
         store._client.update_item(  # type: ignore[attr-defined]
             TableName=store.table,  # type: ignore[attr-defined]
-            Key={"pk": {"S": store._rpk(table, namespace)}, "sk": {"S": key}},  # type: ignore[attr-defined]
+            Key=store.record_key(table, namespace, key),  # type: ignore[attr-defined]
             UpdateExpression="SET v = :v",
             ExpressionAttributeValues={":v": {"B": blob}},
         )
