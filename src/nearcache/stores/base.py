@@ -27,7 +27,7 @@ from ..errors import InvalidInputError, InvalidTypeError
 from ..keys import check_content_hash, check_content_hashes
 from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table, put_then_evict
 
-__all__ = ["BaseStore", "check_items", "record_key_bytes", "recount_problem"]
+__all__ = ["BaseStore", "check_items", "record_key_bytes"]
 
 
 def record_key_bytes(key: object) -> bytes:
@@ -41,14 +41,6 @@ def check_items(items: Sequence[Item]) -> None:
     for it in items:
         if not isinstance(it.value, (bytes, bytearray, memoryview)):
             raise InvalidTypeError(f"record values must be bytes, not {type(it.value).__name__}")
-
-
-def recount_problem(where: str, counted: tuple[int, int], recount: tuple[int, int]) -> str:
-    """The ``check()`` line for counters that differ from a recount."""
-    return (
-        f"{where}: counters say {counted[0]} entries/{counted[1]} bytes, "
-        f"recount {recount[0]}/{recount[1]}"
-    )
 
 
 class BaseStore(ABC):

@@ -4,7 +4,7 @@ DynamoDB), so each of them holds only its own protocol.
 * **A circuit breaker** (:mod:`~nearcache.stores.breaker`): while the server is down,
   calls fail at once with ``StoreUnavailableError`` instead of each waiting for a
   timeout; the breaker probes and closes again when the server answers.
-* **Error translation as data**: each engine lists ``RULES``
+* **Error translation as data**: each engine lists its rules (``rules.py``)
   (:mod:`~nearcache.stores.translate`); the driver's exception stays attached as
   ``__cause__``.
 * **Fork safety**: a child process never uses its parent's connections or pool threads;
@@ -39,11 +39,11 @@ _T = TypeVar("_T")
 class ServerStore(BaseStore):
     """A ``BaseStore`` behind a circuit breaker; see the module docstring.
 
-    Subclasses set ``RULES``, implement ``_is_outage`` and ``_write_touches`` (and
-    ``_disconnect``), and call ``_setup_server`` from ``__init__``.
+    Subclasses implement ``_write_touches`` (and ``_disconnect``, ``_after_fork`` where
+    needed) and call ``_setup_server`` from ``__init__`` with their driver's errors: the
+    exceptions that mean an outage and the translation rules.
     """
 
-    RULES: ClassVar[Sequence[ErrorRule]] = ()
     #: Flush pending LRU touches before closing (DynamoDB drops them: each costs a request).
     FLUSH_ON_CLOSE: ClassVar[bool] = True
 
@@ -54,10 +54,13 @@ class ServerStore(BaseStore):
         name: str,
         breaker: CircuitBreaker | dict[str, Any] | None,
         *,
+        errors: tuple[tuple[type[BaseException], ...], Sequence[ErrorRule]],
         touches: TouchBuffer[Any, Any],
         probe: Callable[[], None] | None = None,
     ) -> None:
-        """Breaker, touch buffer, lock and fork detection; call once from ``__init__``."""
+        """Breaker, error handling, touch buffer, lock and fork detection; call once from
+        ``__init__``. ``errors`` is (outage exceptions, translation rules)."""
+        self._outages, self._rules = errors
         if isinstance(breaker, CircuitBreaker):
             self._breaker = breaker
         else:
@@ -69,9 +72,9 @@ class ServerStore(BaseStore):
 
     # -- what the engine provides ---------------------------------------------------------
 
-    @abstractmethod
     def _is_outage(self, exc: BaseException) -> bool:
         """Whether ``exc`` means the server is unreachable (counts against the breaker)."""
+        return isinstance(exc, self._outages)
 
     @abstractmethod
     def _write_touches(self, pending: dict[Any, dict[Any, float]]) -> None:
@@ -106,7 +109,7 @@ class ServerStore(BaseStore):
             raise err from exc
 
     def _translate(self, exc: BaseException) -> CacheError | None:
-        return translate(exc, self.RULES, url=self.url)
+        return translate(exc, self._rules, url=self.url)
 
     def _note_touches(self, group: Hashable, keys: Sequence[Any], now: float) -> None:
         """Remember reads for LRU; write them out once the buffer is full."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..base import recount_problem
+from ..bookkeeping import Recount
 from ..protocol import TABLES
 from .layout import attr_int, num
 
@@ -44,8 +44,6 @@ def _check_namespace(
     store: DynamoDBStore, table: str, counter: dict[str, Any], fix: bool
 ) -> list[str]:
     name = counter["nm"]["S"]
-    where = f"{table}/{name}"
-    problems: list[str] = []
     n = b = 0
     bad: list[tuple[str, int]] = []
     for page in store._req.query_keys(table, name, projection="sk,s,v"):
@@ -55,15 +53,17 @@ def _check_namespace(
             b += size
             if size != attr_int(it.get("s")):
                 bad.append((it["sk"]["S"], size))
-    if bad:
-        problems.append(f"{where}: {len(bad)} records with a wrong size attribute")
-        for k, size in bad if fix else []:
+
+    def fix_sizes() -> int:
+        for k, size in bad:
             key = store._layout.record_key(table, name, k)
             _update(store, key, "SET s = :s", {":s": num(size)})
+        return b
+
+    def fix_counters(entries: int, size: int) -> None:
+        key = store._layout.counter_key(table, name)
+        _update(store, key, "SET e = :e, b = :b", {":e": num(entries), ":b": num(size)})
+
     counted = (attr_int(counter.get("e")), attr_int(counter.get("b")))
-    if counted != (n, b):
-        problems.append(recount_problem(where, counted, (n, b)))
-        if fix:
-            key = store._layout.counter_key(table, name)
-            _update(store, key, "SET e = :e, b = :b", {":e": num(n), ":b": num(b)})
-    return problems
+    recount = Recount(f"{table}/{name}", counted, n, b, len(bad))
+    return recount.problems(fix, fix_sizes=fix_sizes, fix_counters=fix_counters)

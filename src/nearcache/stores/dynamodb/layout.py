@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...keys import digest_bytes, encode_parts
+from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
 
 __all__ = ["Layout", "attr_int", "attr_num", "ensure_table", "num"]
@@ -81,11 +82,7 @@ class Layout:
         counter: dict[str, Any] | None,
         op: str,
         keys: Sequence[str],
-        *,
-        entries: int = 0,
-        size: int = 0,
-        evictions: int = 0,
-        expirations: int = 0,
+        delta: Delta,
     ) -> tuple[int, list[dict[str, Any]]]:
         """(new version, transaction items) updating the counter item under its version
         (optimistic concurrency) and, for logged tables, writing the change-log item."""
@@ -100,10 +97,10 @@ class Layout:
             "ExpressionAttributeValues": {
                 ":new": num(new),
                 ":z": num(0),
-                ":e": num(entries),
-                ":b": num(size),
-                ":ev": num(evictions),
-                ":ex": num(expirations),
+                ":e": num(delta.entries),
+                ":b": num(delta.size),
+                ":ev": num(delta.evictions),
+                ":ex": num(delta.expirations),
                 ":nm": {"S": namespace},
             },
         }

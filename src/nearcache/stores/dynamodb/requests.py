@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 from ...errors import StoreTimeoutError
 from .layout import Layout, attr_int, num
+from .rules import error_code
 
-__all__ = ["Conflict", "Requests", "error_code", "expiry_of"]
+__all__ = ["Conflict", "Requests", "expiry_of"]
 
 _T = TypeVar("_T")
 _MAX_RETRIES = 50
@@ -29,12 +30,6 @@ Call = Callable[[Callable[[], Any]], Any]
 
 class Conflict(Exception):
     """A conditional write lost a race; re-read and try again."""
-
-
-def error_code(exc: BaseException) -> str:
-    """The DynamoDB error code of a botocore ``ClientError`` ("" for other errors)."""
-    response = getattr(exc, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", ""))
 
 
 def expiry_of(item: dict[str, Any]) -> float | None:

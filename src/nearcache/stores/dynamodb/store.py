@@ -4,7 +4,6 @@ atomic (and what is not) in the package docstring (:mod:`nearcache.stores.dynamo
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -13,68 +12,25 @@ from ...errors import (
     CacheError,
     InvalidInputError,
     MissingExtraError,
-    StoreTimeoutError,
-    StoreUnavailableError,
-    StoreWriteError,
 )
+from ..bookkeeping import Delta
 from ..breaker import CircuitBreaker
 from ..lru import Budget, group_by_namespace
 from ..protocol import Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
-from ..translate import ErrorRule, translate
+from ..translate import translate
 from .check import check_table_items
 from .layout import Layout, attr_int, attr_num, ensure_table, num
-from .requests import Requests, error_code, expiry_of
+from .requests import Requests, expiry_of
+from .rules import dynamodb_errors, error_code
 
 try:
     import boto3
     from botocore.config import Config
-    from botocore.exceptions import (
-        BotoCoreError,
-        ClientError,
-        ConnectionClosedError,
-        EndpointConnectionError,
-        HTTPClientError,
-    )
-    from botocore.exceptions import ConnectionError as BotoConnectionError
-
-    #: What boto's errors mean, by the error code of the response (first match wins).
-    RULES: tuple[ErrorRule, ...] = (
-        ErrorRule(
-            (ClientError,),
-            StoreTimeoutError,
-            "{url} is throttling: {exc}",
-            re.compile(
-                r"^(ProvisionedThroughputExceededException|ThrottlingException"
-                r"|RequestLimitExceeded|InternalServerError)$"
-            ),
-        ),
-        ErrorRule(
-            (ClientError,),
-            StoreUnavailableError,
-            "{url}: table not found: {exc}",
-            re.compile(r"^ResourceNotFoundException$"),
-        ),
-        ErrorRule(
-            (ClientError,),
-            StoreWriteError,
-            "{url} refused the write: {exc}",
-            re.compile(r"^(ValidationException|ItemCollectionSizeLimitExceededException)$"),
-        ),
-        ErrorRule((ClientError,), CacheError, "{url}: {exc}"),
-        ErrorRule((BotoCoreError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"),
-    )
-    _OUTAGES: tuple[type[BaseException], ...] = (
-        BotoConnectionError,
-        EndpointConnectionError,
-        ConnectionClosedError,
-        HTTPClientError,
-        OSError,
-    )
+    from botocore.exceptions import ClientError
 except ImportError:  # pragma: no cover - exercised only without the extra
     boto3 = None
-    RULES = ()
 
 __all__ = ["DynamoDBStore"]
 
@@ -102,7 +58,6 @@ class DynamoDBStore(ServerStore):
         MissingExtraError: boto3 is missing (``pip install 'nearcache[dynamodb]'``).
     """
 
-    RULES = RULES
     FLUSH_ON_CLOSE = False  # each touch costs a request; they only refine the LRU order
 
     def __init__(
@@ -145,7 +100,10 @@ class DynamoDBStore(ServerStore):
         )
         self._client: Any = client or self._make_client()
         self._setup_server(
-            f"DynamoDB store {self.url}", breaker, touches=TouchBuffer(_TOUCH_FLUSH_AT)
+            f"DynamoDB store {self.url}",
+            breaker,
+            errors=dynamodb_errors(),
+            touches=TouchBuffer(_TOUCH_FLUSH_AT),
         )
         self._req = Requests(
             self._layout, self._call, lambda: self._client, url=self.url, consistent=self.consistent
@@ -160,11 +118,8 @@ class DynamoDBStore(ServerStore):
 
     # -- plumbing ----------------------------------------------------------------------
 
-    def _is_outage(self, exc: BaseException) -> bool:
-        return isinstance(exc, _OUTAGES)
-
     def _translate(self, exc: BaseException) -> CacheError | None:
-        return translate(exc, self.RULES, text=error_code, url=self.url)
+        return translate(exc, self._rules, text=error_code, url=self.url)
 
     def _after_fork(self) -> None:
         """A forked child gets its own HTTP client and thread pool (the parent's pool
@@ -296,20 +251,26 @@ class DynamoDBStore(ServerStore):
 
             def attempt(chunk: list[Item] = chunk, puts: list[Any] = puts) -> int:
                 counter, old = self._req.current(table, namespace, [it.key for it in chunk])
-                v, ops = self._layout.bump_ops(
-                    table,
-                    namespace,
-                    counter,
-                    "put",
-                    [it.key for it in chunk],
-                    entries=sum(1 for it in chunk if it.key not in old),
-                    size=sum(len(it.value) - old.get(it.key, (0, None))[0] for it in chunk),
-                )
+                v, ops = self._put_ops(table, namespace, counter, old, chunk)
                 self._req.transact(ops + puts)
                 return v
 
             version = self._req.optimistic(attempt)
         return version
+
+    def _put_ops(
+        self,
+        table: str,
+        namespace: str,
+        counter: dict[str, Any] | None,
+        old: dict[str, tuple[int, float | None]],
+        items: Sequence[Item],
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """The counter and change-log items of writing ``items`` over ``old`` records."""
+        added = sum(1 for it in items if it.key not in old)
+        size = sum(len(it.value) - old.get(it.key, (0, None))[0] for it in items)
+        keys = [it.key for it in items]
+        return self._layout.bump_ops(table, namespace, counter, "put", keys, Delta(added, size))
 
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float
@@ -345,15 +306,7 @@ class DynamoDBStore(ServerStore):
                 winners.append(it)
         if not winners:
             return flags
-        _, ops = self._layout.bump_ops(
-            table,
-            namespace,
-            counter,
-            "put",
-            [it.key for it in winners],
-            entries=sum(1 for it in winners if it.key not in old),
-            size=sum(len(it.value) - old.get(it.key, (0, None))[0] for it in winners),
-        )
+        _, ops = self._put_ops(table, namespace, counter, old, winners)
         puts = [self._layout.record_put(table, namespace, it, now) for it in winners]
         self._req.transact(ops + puts)
         return flags
@@ -373,18 +326,9 @@ class DynamoDBStore(ServerStore):
                 present = [k for k in chunk if k in old]
                 if counter is None or (not present and op != "clear"):
                     return []
-                n = len(present)
-                _, ops = self._layout.bump_ops(
-                    table,
-                    namespace,
-                    counter,
-                    op,
-                    present if op != "clear" else [],
-                    entries=-n,
-                    size=-sum(old[k][0] for k in present),
-                    evictions=n if kind == "evict" else 0,
-                    expirations=n if kind == "expire" else 0,
-                )
+                delta = Delta.removed(len(present), sum(old[k][0] for k in present), kind)
+                logged = present if op != "clear" else []
+                _, ops = self._layout.bump_ops(table, namespace, counter, op, logged, delta)
                 deletes = [self._layout.record_delete(table, namespace, k) for k in present]
                 self._req.transact(ops + deletes)
                 return present

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from ..base import recount_problem
+from ..bookkeeping import Recount
 
 __all__ = ["check_schema"]
 
@@ -24,21 +25,24 @@ def check_schema(con: Any, p: str, fix: bool) -> list[str]:
         ).fetchall()
         for nsid, tbl, name, entries, size, n, b, bad in rows:
             where = f"{tbl}/{bytes(name).decode(errors='replace')}"
-            if bad:
-                problems.append(f"{where}: {bad} records with a wrong size column")
-                if fix:
-                    con.execute(f"UPDATE {p}_rec SET size = length(value) WHERE ns = %s", (nsid,))
-                    b = con.execute(
-                        f"SELECT coalesce(sum(size), 0) FROM {p}_rec WHERE ns = %s", (nsid,)
-                    ).fetchone()[0]
-            if (int(entries), int(size)) != (int(n), int(b)):
-                problems.append(recount_problem(where, (entries, size), (n, b)))
-                if fix:
-                    con.execute(
-                        f"UPDATE {p}_ns SET entries = %s, bytes = %s WHERE id = %s", (n, b, nsid)
-                    )
+            recount = Recount(where, (int(entries), int(size)), int(n), int(b), int(bad))
+            problems += recount.problems(
+                fix,
+                fix_sizes=functools.partial(_fix_sizes, con, p, nsid),
+                fix_counters=functools.partial(_fix_counters, con, p, nsid),
+            )
         problems += _orphans(con, p, fix)
     return problems
+
+
+def _fix_sizes(con: Any, p: str, nsid: int) -> int:
+    con.execute(f"UPDATE {p}_rec SET size = length(value) WHERE ns = %s", (nsid,))
+    row = con.execute(f"SELECT coalesce(sum(size), 0) FROM {p}_rec WHERE ns = %s", (nsid,))
+    return int(row.fetchone()[0])
+
+
+def _fix_counters(con: Any, p: str, nsid: int, entries: int, size: int) -> None:
+    con.execute(f"UPDATE {p}_ns SET entries = %s, bytes = %s WHERE id = %s", (entries, size, nsid))
 
 
 def _orphans(con: Any, p: str, fix: bool) -> list[str]:

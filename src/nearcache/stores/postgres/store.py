@@ -10,54 +10,24 @@ from typing import Any, TypeVar
 
 from ...errors import (
     CacheError,
-    CorruptStoreError,
     MissingExtraError,
-    StoreTimeoutError,
     StoreUnavailableError,
-    StoreWriteError,
 )
 from ..base import record_key_bytes
 from ..breaker import CircuitBreaker
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
-from ..translate import ErrorRule
 from ..url import redact_url
 from .check import check_schema
+from .rules import postgres_errors
 from .schema import check_prefix, init_schema
 
 try:
     import psycopg
-    from psycopg import errors as pg_errors
     from psycopg_pool import ConnectionPool, PoolTimeout
-
-    #: What psycopg's errors mean (the first matching rule wins; the pool's timeout and
-    #: the more specific server errors are OperationalErrors too, so they come first).
-    RULES: tuple[ErrorRule, ...] = (
-        ErrorRule((PoolTimeout,), StoreUnavailableError, "{url}: no connection: {exc}"),
-        ErrorRule(
-            (pg_errors.QueryCanceled,), StoreTimeoutError, "{url}: statement timed out: {exc}"
-        ),
-        ErrorRule(
-            (pg_errors.DiskFull, pg_errors.ReadOnlySqlTransaction),
-            StoreWriteError,
-            "{url}: cannot write: {exc}",
-        ),
-        ErrorRule(
-            (psycopg.OperationalError, OSError),
-            StoreUnavailableError,
-            "{url} is unavailable: {exc}",
-        ),
-        ErrorRule(
-            (pg_errors.UndefinedTable,),
-            CorruptStoreError,
-            "{url}: nearcache tables are missing: {exc}",
-        ),
-        ErrorRule((psycopg.Error,), CacheError, "{url}: {exc}"),
-    )
 except ImportError:  # pragma: no cover - exercised only without the extra
     psycopg = None  # type: ignore[assignment]
-    RULES = ()
 
 __all__ = ["PostgresStore"]
 
@@ -85,8 +55,6 @@ class PostgresStore(ServerStore):
         CorruptStoreError: the schema is newer than this version of nearcache.
     """
 
-    RULES = RULES
-
     def __init__(
         self,
         dsn: str,
@@ -112,6 +80,7 @@ class PostgresStore(ServerStore):
         self._setup_server(
             f"PostgreSQL store {self.url}",
             breaker,
+            errors=postgres_errors(),
             touches=TouchBuffer(_TOUCH_FLUSH_AT),
             probe=self._probe,
         )
@@ -159,9 +128,6 @@ class PostgresStore(ServerStore):
         # The child must not share the parent's sockets or pool threads (which do not
         # exist in the child): start a pool of its own.
         self._pool = self._new_pool()
-
-    def _is_outage(self, exc: BaseException) -> bool:
-        return isinstance(exc, (psycopg.OperationalError, OSError))
 
     def _sql(self, fn: Callable[[Any], _T], *, read: bool = False) -> _T:
         """``fn(con)`` on a pooled connection, through the breaker.

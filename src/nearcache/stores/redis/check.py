@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..base import recount_problem
+from ..bookkeeping import recount_problem
 from .records import FORMAT, glob_escape
 
 __all__ = ["check_namespace", "count_stale", "sweep"]

@@ -7,17 +7,13 @@ import contextlib
 import functools
 import logging
 import math
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ...errors import (
-    CacheError,
     InvalidInputError,
     MissingExtraError,
-    StoreTimeoutError,
     StoreUnavailableError,
-    StoreWriteError,
 )
 from ...keys import encode_parts
 from ..breaker import CircuitBreaker
@@ -25,46 +21,19 @@ from ..lru import Budget, group_by_namespace
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
-from ..translate import ErrorRule
 from ..url import redact_url
 from .changelog import read_changes
 from .check import check_namespace, sweep
 from .records import pack, split_record, values_at
+from .rules import redis_errors
 from .scripts import SCRIPTS, script_source
 
 try:
     import redis as _redis
     from redis.backoff import NoBackoff
-    from redis.exceptions import BusyLoadingError, ResponseError
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
     from redis.retry import Retry
-
-    #: What redis-py's errors mean (the first matching rule wins; BusyLoadingError is a
-    #: ConnectionError, so it comes first).
-    RULES: tuple[ErrorRule, ...] = (
-        ErrorRule((BusyLoadingError,), StoreUnavailableError, "{url} is loading its data: {exc}"),
-        ErrorRule((RedisTimeoutError,), StoreTimeoutError, "{url} timed out: {exc}"),
-        ErrorRule(
-            (RedisConnectionError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"
-        ),
-        ErrorRule(
-            (ResponseError,),
-            StoreWriteError,
-            "{url} refused the write: {exc}",
-            re.compile("OOM|READONLY|MISCONF"),
-        ),
-        ErrorRule(
-            (ResponseError,),
-            StoreUnavailableError,
-            "{url} is busy: {exc}",
-            re.compile("BUSY|LOADING"),
-        ),
-        ErrorRule((ResponseError,), CacheError, "{url}: {exc}"),
-    )
 except ImportError:  # pragma: no cover - exercised only without the extra
     _redis = None  # type: ignore[assignment]
-    RULES = ()
 
 __all__ = ["RedisStore"]
 
@@ -107,8 +76,6 @@ class RedisStore(ServerStore):
     >>> store = RedisStore("redis://127.0.0.1:6379/0")  # doctest: +SKIP
     """
 
-    RULES = RULES
-
     def __init__(
         self,
         url: str = "redis://127.0.0.1:6379/0",
@@ -141,6 +108,7 @@ class RedisStore(ServerStore):
         self._setup_server(
             f"Redis store {self.url}",
             breaker,
+            errors=redis_errors(),
             touches=TouchBuffer(_TOUCH_FLUSH_AT, flush_every=_TOUCH_FLUSH_EVERY),
         )
         self._scripts = {n: self._client.register_script(script_source(n)) for n in SCRIPTS}
@@ -164,9 +132,6 @@ class RedisStore(ServerStore):
         return self._base(table, namespace) + b":r" + str(gen).encode() + b":" + key.encode()
 
     # -- plumbing -------------------------------------------------------------------
-
-    def _is_outage(self, exc: BaseException) -> bool:
-        return isinstance(exc, (RedisConnectionError, RedisTimeoutError, OSError))
 
     def _run(self, name: str, table: str, namespace: str, args: Sequence[Any]) -> Any:
         script = self._scripts[name]

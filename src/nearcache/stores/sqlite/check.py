@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 
-from ..base import recount_problem
+from ..bookkeeping import Recount
 from ..protocol import TABLES
 
 __all__ = ["check_file_contents"]
@@ -36,20 +37,24 @@ def _check_table(con: sqlite3.Connection, table: str, fix: bool) -> list[str]:
         "SELECT id, name, entries, bytes FROM namespaces WHERE tbl=?", (table,)
     ).fetchall():
         n, b, bad = counted.pop(nsid, (0, 0, 0))
-        where = f"{table}/{name}"
-        if bad:
-            problems.append(f"{where}: {bad} rows with a wrong size column")
-            if fix:
-                con.execute(f"UPDATE rec_{table} SET size=length(value) WHERE ns=?", (nsid,))
-                b = con.execute(
-                    f"SELECT coalesce(sum(size),0) FROM rec_{table} WHERE ns=?", (nsid,)
-                ).fetchone()[0]
-        if (n, b) != (entries, size):
-            problems.append(recount_problem(where, (entries, size), (n, b)))
-            if fix:
-                con.execute("UPDATE namespaces SET entries=?, bytes=? WHERE id=?", (n, b, nsid))
+        recount = Recount(f"{table}/{name}", (entries, size), n, b, bad or 0)
+        problems += recount.problems(
+            fix,
+            fix_sizes=functools.partial(_fix_sizes, con, table, nsid),
+            fix_counters=functools.partial(_fix_counters, con, nsid),
+        )
     for nsid in counted:
         problems.append(f"{table}: rows of unknown namespace id {nsid}")
         if fix:
             con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (nsid,))
     return problems
+
+
+def _fix_sizes(con: sqlite3.Connection, table: str, nsid: int) -> int:
+    con.execute(f"UPDATE rec_{table} SET size=length(value) WHERE ns=?", (nsid,))
+    row = con.execute(f"SELECT coalesce(sum(size),0) FROM rec_{table} WHERE ns=?", (nsid,))
+    return int(row.fetchone()[0])
+
+
+def _fix_counters(con: sqlite3.Connection, nsid: int, entries: int, size: int) -> None:
+    con.execute("UPDATE namespaces SET entries=?, bytes=? WHERE id=?", (entries, size, nsid))

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 from ...keys import digest_bytes
+from ..bookkeeping import NO_CHANGE, Delta
 from ..protocol import TABLES
 
 __all__ = ["NamespaceIds", "Row", "bump", "chunks", "marks", "remove_rows", "rowid", "stored"]
@@ -84,22 +85,14 @@ class NamespaceIds:
 
 
 def bump(
-    con: Any,
-    table: str,
-    nsid: int,
-    op: str,
-    keys: Sequence[bytes],
-    *,
-    entries: int = 0,
-    size: int = 0,
-    evictions: int = 0,
-    expirations: int = 0,
+    con: Any, table: str, nsid: int, op: str, keys: Sequence[bytes], delta: Delta = NO_CHANGE
 ) -> int:
-    """Add to a namespace's counters, bump its version and log ``op`` for ``keys``."""
+    """Add ``delta`` to a namespace's counters, bump its version, log ``op`` for ``keys``."""
+    d = delta
     row = con.execute(
         "UPDATE namespaces SET entries=entries+?, bytes=bytes+?, version=version+1, "
         "evictions=evictions+?, expirations=expirations+? WHERE id=? RETURNING version",
-        (entries, size, evictions, expirations, nsid),
+        (d.entries, d.size, d.evictions, d.expirations, nsid),
     ).fetchone()
     version = int(row[0])
     if TABLES[table].log:
@@ -133,17 +126,7 @@ def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tu
     names = dict(con.execute("SELECT id, name FROM namespaces WHERE tbl=?", (table,)).fetchall())
     out: list[tuple[str, str]] = []
     for nsid, group in by_ns.items():
-        n = len(group)
-        bump(
-            con,
-            table,
-            nsid,
-            "delete",
-            [r[2] for r in group],
-            entries=-n,
-            size=-sum(r[3] for r in group),
-            evictions=n if kind == "evict" else 0,
-            expirations=n if kind == "expire" else 0,
-        )
+        delta = Delta.removed(len(group), sum(r[3] for r in group), kind)
+        bump(con, table, nsid, "delete", [r[2] for r in group], delta)
         out.extend((names[nsid], r[2].hex()) for r in group)
     return out

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from ...errors import CacheError, InvalidInputError
 from ..base import BaseStore
+from ..bookkeeping import Delta
 from ..lru import Budget
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..touches import TouchBuffer
@@ -307,7 +308,7 @@ class SQLiteStore(BaseStore):
             "size=excluded.size",
             keep,
         )
-        return bump(con, table, nsid, "put", [r[2] for r in keep], entries=added, size=delta)
+        return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
 
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float
@@ -340,7 +341,7 @@ class SQLiteStore(BaseStore):
                     "(id, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
-                bump(con, table, nsid, "put", [r[2] for r in rows], entries=added, size=delta)
+                bump(con, table, nsid, "put", [r[2] for r in rows], Delta(added, delta))
             return won
 
         return self._write(run)
@@ -363,7 +364,7 @@ class SQLiteStore(BaseStore):
                     gone.append(rkey)
                     size += rsize
             if gone:
-                bump(con, table, nsid, "delete", gone, entries=-len(gone), size=-size)
+                bump(con, table, nsid, "delete", gone, Delta.removed(len(gone), size, "delete"))
             return len(gone)
 
         return self._write(run)

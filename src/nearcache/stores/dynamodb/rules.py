@@ -1,0 +1,65 @@
+"""What botocore's errors mean: which are outages, and which nearcache error each becomes,
+matched on the error code of the response (the first matching rule wins)."""
+
+from __future__ import annotations
+
+import re
+
+from ...errors import CacheError, StoreTimeoutError, StoreUnavailableError, StoreWriteError
+from ..translate import ErrorRule
+
+Outages = tuple[type[BaseException], ...]
+
+__all__ = ["error_code", "dynamodb_errors"]
+
+_THROTTLED = (
+    r"^(ProvisionedThroughputExceededException|ThrottlingException"
+    r"|RequestLimitExceeded|InternalServerError)$"
+)
+
+
+def error_code(exc: BaseException) -> str:
+    """The DynamoDB error code of a botocore ``ClientError`` ("" for other errors)."""
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def dynamodb_errors() -> tuple[Outages, tuple[ErrorRule, ...]]:
+    """(outage exceptions, translation rules); imports the driver, so call it only once
+    the store knows the extra is installed."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        ConnectionClosedError,
+        EndpointConnectionError,
+        HTTPClientError,
+    )
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+
+    outages = (
+        BotoConnectionError,
+        EndpointConnectionError,
+        ConnectionClosedError,
+        HTTPClientError,
+        OSError,
+    )
+    rules = (
+        ErrorRule(
+            (ClientError,), StoreTimeoutError, "{url} is throttling: {exc}", re.compile(_THROTTLED)
+        ),
+        ErrorRule(
+            (ClientError,),
+            StoreUnavailableError,
+            "{url}: table not found: {exc}",
+            re.compile(r"^ResourceNotFoundException$"),
+        ),
+        ErrorRule(
+            (ClientError,),
+            StoreWriteError,
+            "{url} refused the write: {exc}",
+            re.compile(r"^(ValidationException|ItemCollectionSizeLimitExceededException)$"),
+        ),
+        ErrorRule((ClientError,), CacheError, "{url}: {exc}"),
+        ErrorRule((BotoCoreError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"),
+    )
+    return outages, rules

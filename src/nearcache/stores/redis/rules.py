@@ -1,0 +1,45 @@
+"""What redis-py's errors mean: which are outages, and which nearcache error each becomes
+(the first matching rule wins; ``BusyLoadingError`` is a ``ConnectionError``, so it
+comes first)."""
+
+from __future__ import annotations
+
+import re
+
+from ...errors import CacheError, StoreTimeoutError, StoreUnavailableError, StoreWriteError
+from ..translate import ErrorRule
+
+Outages = tuple[type[BaseException], ...]
+
+__all__ = ["redis_errors"]
+
+
+def redis_errors() -> tuple[Outages, tuple[ErrorRule, ...]]:
+    """(outage exceptions, translation rules); imports the driver, so call it only once
+    the store knows the extra is installed."""
+    from redis.exceptions import BusyLoadingError, ResponseError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    outages = (RedisConnectionError, RedisTimeoutError, OSError)
+    rules = (
+        ErrorRule((BusyLoadingError,), StoreUnavailableError, "{url} is loading its data: {exc}"),
+        ErrorRule((RedisTimeoutError,), StoreTimeoutError, "{url} timed out: {exc}"),
+        ErrorRule(
+            (RedisConnectionError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"
+        ),
+        ErrorRule(
+            (ResponseError,),
+            StoreWriteError,
+            "{url} refused the write: {exc}",
+            re.compile("OOM|READONLY|MISCONF"),
+        ),
+        ErrorRule(
+            (ResponseError,),
+            StoreUnavailableError,
+            "{url} is busy: {exc}",
+            re.compile("BUSY|LOADING"),
+        ),
+        ErrorRule((ResponseError,), CacheError, "{url}: {exc}"),
+    )
+    return outages, rules
