@@ -219,7 +219,8 @@ class _Base:
             if not remaining:
                 return
             if self.cross_process and time.monotonic() < deadline:
-                mine = self._leases.acquire(ns, remaining)
+                mine = self._acquire(remaining, got, pending)
+                remaining = [k for k in remaining if k not in got]
             else:
                 mine = remaining
             taken = set(mine)
@@ -246,6 +247,19 @@ class _Base:
                 return
             yield Sleep(delay)
             delay = min(delay * 2, 0.5)
+
+    def _acquire(self, keys: list[str], got: dict[str, Any], pending: set[Hashable]) -> list[str]:
+        """Lease ``keys`` in the store; of those won, the ones still to embed.
+
+        A leader may finish (store its vectors, release its leases) between our look at
+        the store and our lease, so the won keys are looked up once more and a finished
+        key is released instead of embedded again.
+        """
+        mine = self._leases.acquire(self.namespace, keys)
+        done = self._found(mine, got, pending) if mine else set()
+        if done:
+            self._leases.release(self.namespace, [k for k in mine if k in done])
+        return [k for k in mine if k not in done]
 
     def _found(self, keys: list[str], got: dict[str, Any], pending: set[Hashable]) -> set[str]:
         """Keys whose vectors are in the store now (finished by another caller)."""

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
-from ..errors import CacheError
+from ..errors import CacheError, InvalidInputError
 
 __all__ = [
     "TABLES",
@@ -66,8 +66,9 @@ TABLES: dict[str, TableSpec] = {
 
 
 def check_table(table: str) -> str:
+    """``table`` if it is one of ``TABLES``, else ``InvalidInputError`` (a ValueError)."""
     if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
+        raise InvalidInputError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
     return table
 
 
