@@ -10,6 +10,7 @@ verified on read), no call may outlive its time budget, and the same objects rec
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import signal
@@ -128,7 +129,13 @@ def expected(text: str) -> np.ndarray:
     return np.random.default_rng(abs(hash(text)) % 2**32).standard_normal(16).astype(np.float32)
 
 
-def test_reads_stay_correct_and_bounded_through_a_hostile_network(redis_server, proxy) -> None:  # type: ignore[no-untyped-def]
+def test_reads_stay_correct_and_bounded_through_a_hostile_network(  # type: ignore[no-untyped-def]
+    redis_server, proxy, caplog
+) -> None:
+    # Thousands of reads become logged misses here. pytest keeps every captured record,
+    # and each holds the store error with its traceback: the growing heap made GC pauses
+    # of 2-3 s that pushed calls past the budget. Warnings are not what this test checks.
+    caplog.set_level(logging.ERROR, logger="nearcache")
     texts = [f"doc {i}" for i in range(300)]
     direct = EmbeddingCache(RedisStore(redis_server.url, prefix="proxy9"))
     direct.put_many(texts, np.stack([expected(t) for t in texts]), NS)
