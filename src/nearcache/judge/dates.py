@@ -222,16 +222,19 @@ def _rate_typo(r: _Reader, i: int, low: str) -> None:
 
 
 def _spelled_like() -> dict[str, list[tuple[str, list[str]]]]:
-    """Names a misspelling may stand for, by first letter: (name, its marks)."""
+    """Names a misspelling may stand for, by their first two letters (also swapped, as a
+    typo may swap them): (name, its marks)."""
     out: dict[str, list[tuple[str, list[str]]]] = {}
+    named: list[tuple[str, list[str]]] = []
     for name in _ONE_WORD_HOLIDAYS:
         fixed = _FIXED.get(name)
         marks = [f"holiday:{name}"] if fixed is None else [f"month:{fixed[0]}", f"day:{fixed[1]}"]
-        out.setdefault(name[0], []).append((name, marks))
-    for name, n in _FULL_MONTHS.items():
-        out.setdefault(name[0], []).append((name, [f"month:{n}"]))
-    for name, n in _FULL_DAYS.items():
-        out.setdefault(name[0], []).append((name, [f"weekday:{n}"]))
+        named.append((name, marks))
+    named += [(name, [f"month:{n}"]) for name, n in _FULL_MONTHS.items()]
+    named += [(name, [f"weekday:{n}"]) for name, n in _FULL_DAYS.items()]
+    for name, marks in named:
+        for key in {name[:2], name[1::-1]}:
+            out.setdefault(key, []).append((name, marks))
     return out
 
 
@@ -242,7 +245,7 @@ def _misspelled(low: str) -> list[str]:
     """The marks of a misspelled month, weekday or one-word holiday ("decmber")."""
     if len(low) < 5 or not low.isalpha():
         return []
-    for name, marks in [*_SPELLED_LIKE.get(low[0], ()), *_SPELLED_LIKE.get(low[1], ())]:
+    for name, marks in _SPELLED_LIKE.get(low[:2], ()):
         if abs(len(name) - len(low)) <= 2 and similar_spelling(low, name):
             return list(marks)
     return []

@@ -52,6 +52,8 @@ def _kind(tok: Token) -> str | None:
     listed = lex.names.get(low)
     if listed is not None and (low not in STOPWORDS or text.isupper()):
         return listed
+    if text.isalpha() and text.islower():
+        return None  # an ordinary lowercase word (most of them): not a name
     if _FILE.match(low) and not low.split(".")[-1].isdigit():
         return "file"
     if _CODE.search(text):

@@ -271,36 +271,39 @@ def analyze(text: str) -> Text:
     sent = 0
     initial = True
     spans = [m.span() for m in _LITERAL.finditer(raw)] if _QUOTES.search(raw) else []
+    after_equals = False
     for m in _TOKEN.finditer(raw):
         tok = m.group()
         kind = _kind(tok)
         if kind == "sym":
             tokens.append(Token(tok, tok, kind, len(tokens), sent, False))
+            after_equals = tok == "="
             if tok in _SENT_END:
                 sent += 1
                 initial = True
             continue
-        low = _strip_accents(tok.lower()).replace("\u2019", "'")
+        low = tok.lower()
+        if not low.isascii():
+            low = _strip_accents(low).replace("\u2019", "'")
         low = CONTRACTIONS.get(low, low)
-        at = m.start()
-        literal = any(lo < at < hi for lo, hi in spans) or bool(tokens and tokens[-1].low == "=")
+        literal = after_equals or (bool(spans) and any(a < m.start() < b for a, b in spans))
         tokens.append(Token(tok, low, kind, len(tokens), sent, initial, literal))
-        initial = False
+        initial = after_equals = False
     words = tuple(t.low for t in tokens if t.kind != "sym")
     shouting = sum(t.text.isupper() for t in tokens if t.kind == "word") * 2 > len(words)
-    terms = tuple(
-        (stem(part), t.index)
-        for t in tokens
-        if t.kind in ("word", "code")
-        and (_content(t.low) or _acronym(t, tokens[t.index - 1].low if t.index else "", shouting))
-        for part in (_parts(t.low) if "-" in t.low else (t.low,))
-    )
+    terms: list[tuple[str, int]] = []
+    prev = ""
+    for t in tokens:
+        if t.kind == "word" and (_content(t.low) or _acronym(t, prev, shouting)):
+            for part in _parts(t.low) if "-" in t.low else (t.low,):
+                terms.append((stem(part), t.index))
+        prev = t.low
     return Text(
         raw=raw,
         tokens=tuple(tokens),
         words=words,
         content=tuple(s for s, _ in terms),
-        terms=terms,
+        terms=tuple(terms),
         latin=_is_latin(raw),
         empty=not words,
     )
