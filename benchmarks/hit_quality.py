@@ -136,9 +136,12 @@ def cross_validated(model: str) -> dict[str, Any]:
     live = pool.live(cal["floor"])
     l2 = json.loads((tv.PKG_DATA / "verifier.json").read_text("utf-8"))["meta"]["l2"]
     scores = tv.out_of_fold(pool, live, l2, 5, 0)
-    return {
-        "nearcache default (out of fold)": evaluate(list(scores >= cal["accept_threshold"]), pairs)
-    }
+    out = {"nearcache (out of fold)": evaluate(list(scores >= cal["accept_threshold"]), pairs)}
+    for name, j in judges().items():
+        if name != "nearcache default":
+            accepts = [j.judge(p["asked"], p["stored"], float(s)).accept for p, s in zip(pairs, pool.sims)]
+            out[name] = evaluate(accepts, pairs)
+    return out
 
 
 def show(split: str, n: int, results: dict[str, Any]) -> None:

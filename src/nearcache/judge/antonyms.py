@@ -30,6 +30,7 @@ _PARTICLES = {"on": "off", "off": "on", "in": "out", "out": "in", "up": "down", 
 _NEGATIVE = ("un", "non-", "non")  # before any word
 _LATINATE = ("in", "im", "il", "ir")  # before a word of 5+ letters: "irrational"
 _PAIRED = (("over", "under"),)  # "overfitting" / "underfitting"
+_LOWER = frozenset({"less", "least", "fewer"})
 _STARTS = ("un", "non", "in", "im", "il", "ir", "under")
 _NOT_BASES = STOPWORDS | {"less", "til", "der", "ion"}
 
@@ -120,7 +121,8 @@ def _pole_order(text: str) -> dict[int, tuple[int, int, bool]]:
 def _poles_swapped(a: str, b: str) -> tuple[str, str] | None:
     """Both texts name both poles, in the other order and not as alternatives ("imports
     more from China than it exports" / "exports more to China than it imports")."""
-    oa, ob = _pole_order(a), _pole_order(b)
+    oa = _pole_order(a)
+    ob = _pole_order(b) if oa else {}
     if not oa or not ob or is_passive(a) or is_passive(b):
         return None  # a passive names its roles in the other order: "sued by a tenant"
     for line, (first, _, sym_a) in oa.items():
@@ -131,6 +133,8 @@ def _poles_swapped(a: str, b: str) -> tuple[str, str] | None:
 
 def _less_than(a: str, b: str) -> tuple[str, str] | None:
     """``a`` lowers an adjective that ``b`` raises ("less healthy" / "healthier")."""
+    if _LOWER.isdisjoint(analyze(a).words):
+        return None
     up_a, down_a = _degrees(a)
     up_b, down_b = _degrees(b)
     for word in down_a & up_b:

@@ -41,12 +41,19 @@ def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 @pair_cache
 def focus(a: str, b: str) -> tuple[str, str]:
     """``(a, b)`` with a context-laden side reduced to the sentence that matches the other."""
+    if _one_sentence(a) and _one_sentence(b):
+        return a, b  # the common case: nothing to focus on
     sa, sb = _sentences(a), _sentences(b)
     if len(sa) > 1 and len(sb) == 1:
         return _best(sa, sb[0][1], a), b
     if len(sb) > 1 and len(sa) == 1:
         return a, _best(sb, sa[0][1], b)
     return a, b
+
+
+def _one_sentence(text: str) -> bool:
+    toks = analyze(text).tokens
+    return not toks or all(t.sent == toks[0].sent for t in toks if t.kind != "sym")
 
 
 def _best(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str], whole: str) -> str:
