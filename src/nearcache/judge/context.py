@@ -51,6 +51,7 @@ def focus(a: str, b: str) -> tuple[str, str]:
     return a, b
 
 
+@text_cache
 def _one_sentence(text: str) -> bool:
     toks = analyze(text).tokens
     return not toks or all(t.sent == toks[0].sent for t in toks if t.kind != "sym")

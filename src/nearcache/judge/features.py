@@ -91,6 +91,8 @@ def _inversions(a: str, b: str) -> float:
     pairs = len(seq) * (len(seq) - 1) // 2
     if not pairs:
         return 0.0
+    if seq == sorted(seq):
+        return 0.0  # the common case: the same order
     inv = sum(1 for i in range(len(seq)) for j in range(i + 1, len(seq)) if seq[i] > seq[j])
     return inv / pairs
 
