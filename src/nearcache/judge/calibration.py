@@ -1,11 +1,13 @@
 """The calibration shipped for the default embedder and judge: floor and accept thresholds.
 
-``data/calibration.json`` is written by ``benchmarks/train_verifier.py`` from the train
-and dev pairs (never test). It holds the default similarity floor, the default accept
-threshold, and a table mapping a bound on the false-hit rate (``max_false_hit_rate``) to
-the lowest verifier threshold whose one-sided 95% Clopper-Pearson upper bound on those
-pairs stays within it. The table is only valid for the embedder it was measured with;
-for another embedder, run ``nearcache.calibrate(embedder, pairs, judge=...)``.
+``data/calibration.json`` is written by ``benchmarks/train_verifier.py`` from the
+out-of-fold judge scores of the train and dev pairs (never test). It holds the embedder's
+fingerprint, the default similarity floor, the default accept threshold, and a table
+mapping a bound on the false-hit rate (``max_false_hit_rate``) to the lowest threshold
+whose one-sided 95% Clopper-Pearson upper bound on the share of wrong hits stays within
+it (bounds the pool cannot prove have no row). The table is only valid for the embedder
+it was measured with; for another embedder, run ``nearcache.calibrate(embedder, pairs,
+judge=...)``.
 """
 
 from __future__ import annotations

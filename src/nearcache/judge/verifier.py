@@ -1,11 +1,12 @@
 """The learned verifier: a logistic regression over the pair features.
 
-Why a linear model: about a thousand labeled pairs train it, so a model with a few dozen
-weights generalizes where a deep one would memorize; it scores a pair in microseconds in
-plain Python (no NumPy call overhead per candidate), and its weights are readable in
-``data/verifier.json``. The file is plain JSON (never pickle), written by
-``benchmarks/train_verifier.py``, which anyone can re-run: it is deterministic, trains on
-``train.jsonl`` and selects the regularization on ``dev.jsonl``.
+Why a linear model: about two thousand labeled pairs train it, so a model with a few
+dozen weights generalizes where a deeper one memorizes (gradient-boosted trees scored
+lower out of fold); it scores a pair in microseconds in plain Python (no NumPy call
+overhead per candidate), and its weights are readable in ``data/verifier.json``: each
+keeps the sign its feature's meaning gives. The file is plain JSON (never pickle), written
+by ``benchmarks/train_verifier.py``, which anyone can re-run: it is deterministic, fits on
+train+dev and chooses the regularization by grouped K-fold cross-validation.
 
 A cross-encoder would read the two questions jointly and could learn more, but none ships
 inside a pip package under a permissive licence small enough to stay within the judge's
