@@ -114,7 +114,7 @@ MAX_JSON_DEPTH = 64
 
 def check_dtype_name(vector_dtype: str) -> str:
     if vector_dtype not in VECTOR_DTYPES:
-        raise ValueError(
+        raise InvalidInputError(
             f"unknown vector_dtype {vector_dtype!r}; allowed: {', '.join(VECTOR_DTYPES)}"
         )
     return vector_dtype
@@ -231,7 +231,7 @@ def as_vector(
         try:
             arr = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise DTypeError(f"{what} cannot be read as numbers: {exc}") from None
+            raise DTypeError(f"{what} cannot be read as numbers: {exc}") from exc
     if arr.ndim != 1:
         raise InvalidVectorError(f"{what} must be 1-D, got shape {arr.shape}")
     if arr.shape[0] == 0:
@@ -264,7 +264,7 @@ def as_matrix(
         try:
             arr = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise DTypeError(f"{what} cannot be read as a numeric matrix: {exc}") from None
+            raise DTypeError(f"{what} cannot be read as a numeric matrix: {exc}") from exc
     if arr.ndim != 2:
         raise InvalidVectorError(f"{what} must be 2-D (rows, dim), got shape {arr.shape}")
     if rows is not None and arr.shape[0] != rows:
@@ -309,7 +309,9 @@ def quantize(
         safe = np.where(scales > 0, scales, np.float32(1.0))
         q = np.clip(np.rint(mat / safe[:, None]), -127, 127).astype(np.int8)
         return q, scales
-    raise ValueError(f"unknown vector_dtype {vector_dtype!r}; allowed: {', '.join(VECTOR_DTYPES)}")
+    raise InvalidInputError(
+        f"unknown vector_dtype {vector_dtype!r}; allowed: {', '.join(VECTOR_DTYPES)}"
+    )
 
 
 def dequantize(
@@ -381,8 +383,8 @@ def record_identity(blob: bytes) -> tuple[int, str, str]:
         raise CorruptEntryError("record is truncated")
     try:
         ns = blob[_HEAD_SIZE + 2 : _HEAD_SIZE + 2 + nlen].decode("utf-8")
-    except UnicodeDecodeError:
-        raise CorruptEntryError("record namespace is not UTF-8") from None
+    except UnicodeDecodeError as exc:
+        raise CorruptEntryError("record namespace is not UTF-8") from exc
     return kind, ns, blob[_HEAD_SIZE + 2 + nlen : _HEAD_SIZE + 34 + nlen].hex()
 
 
@@ -641,7 +643,7 @@ def check_json(value: Any, *, what: str = "metadata", max_bytes: int | None = No
     try:
         raw = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"{what} must be JSON-serializable: {exc}") from None
+        raise InvalidInputError(f"{what} must be JSON-serializable: {exc}") from exc
     data = raw.encode("utf-8", "surrogatepass")
     if max_bytes is not None and len(data) > max_bytes:
         raise PayloadTooLargeError(
@@ -667,7 +669,7 @@ def pack_payload(value: Any) -> bytes:
     except CacheError:
         raise
     except (TypeError, ValueError, OverflowError) as exc:
-        raise CacheError(f"value cannot be stored: {exc}") from None
+        raise CacheError(f"value cannot be stored: {exc}") from exc
 
 
 def _no_ext(code: int, data: bytes) -> Any:
@@ -683,4 +685,4 @@ def unpack_payload(data: bytes | memoryview) -> Any:
     except CorruptEntryError:
         raise
     except Exception as exc:  # msgpack raises several unrelated types on garbage
-        raise CorruptEntryError(f"stored payload is not valid msgpack: {exc}") from None
+        raise CorruptEntryError(f"stored payload is not valid msgpack: {exc}") from exc

@@ -24,6 +24,7 @@ problems with a store are kept apart from bad input so callers can retry only th
     │   │   ├── DimensionMismatchError  wrong dimension or shape
     │   │   └── DTypeError              a dtype that cannot be cast safely
     │   └── PayloadTooLargeError        a byte/count cap was exceeded
+    ├── EmbeddingAPIError               an embeddings API refused or kept failing
     ├── FingerprintMismatchError        vectors/config from a different embedder or hash
     └── MissingExtraError (ImportError) an optional dependency is not installed
 """
@@ -38,6 +39,7 @@ __all__ = [
     "CorruptStoreError",
     "DTypeError",
     "DimensionMismatchError",
+    "EmbeddingAPIError",
     "FingerprintMismatchError",
     "InvalidInputError",
     "InvalidTypeError",
@@ -156,6 +158,27 @@ class PayloadTooLargeError(InvalidInputError):
 
 
 TooLargeError = PayloadTooLargeError
+
+
+class EmbeddingAPIError(NearcacheError):
+    """An embeddings API (OpenAI-compatible HTTP) refused a request or kept failing.
+
+    ``status_code`` is the HTTP status (None for transport errors); ``retryable`` says
+    whether the failure was transient (it was retried ``attempts - 1`` times).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        retryable: bool = False,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.retryable = retryable
+        self.attempts = attempts
 
 
 class FingerprintMismatchError(NearcacheError):

@@ -55,7 +55,7 @@ def _encode(text: str) -> bytes:
         raise InvalidInputError(
             f"text contains a lone surrogate at position {exc.start}; "
             "it has no UTF-8 form and cannot be keyed"
-        ) from None
+        ) from exc
 
 
 def normalize_text(text: str) -> str:

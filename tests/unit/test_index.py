@@ -170,7 +170,7 @@ def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch
         IndexConfig("faiss", "float32", None)
     auto = IndexConfig("auto", "float32", None)
     assert auto.wanted(10**9) == "exact"  # auto falls back to exact without the extra
-    with pytest.raises(ImportError, match="pip install hnswlib"):
+    with pytest.raises(ImportError, match=r"nearcache\[hnswlib\]"):
         IndexConfig("hnsw", "float32", {"engine": "hnswlib"})
 
 

@@ -232,7 +232,7 @@ def _dump_semantic(
     try:
         cache = module.SemanticCache(embedder=embedder, store=store)
     except (FingerprintMismatchError, DimensionMismatchError) as exc:
-        raise type(exc)(f"{exc} (pass the --model its semantic entries were made with)") from None
+        raise type(exc)(f"{exc} (pass the --model its semantic entries were made with)") from exc
     try:  # dumps keeps its scratch folder beside its destination: inside ours
         manifest = cache.dumps(str(work / SEMANTIC_MEMBER))
     finally:

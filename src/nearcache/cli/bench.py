@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..embedding.cache import EmbeddingCache
-from ..errors import MissingExtraError
+from ..errors import InvalidInputError, MissingExtraError
 from ..stores.protocol import Store
 from .common import open_cli_store
 
@@ -361,7 +361,7 @@ def merge_results(path: Path, results: list[dict[str, Any]]) -> None:
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
-            raise ValueError(f"{path} is not a results file of format {FORMAT}")
+            raise InvalidInputError(f"{path} is not a results file of format {FORMAT}")
 
     def ident(r: dict[str, Any]) -> tuple[Any, ...]:
         return (r["benchmark"], r["subject"], r["store"], r["n"], r.get("dim"))

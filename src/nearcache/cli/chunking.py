@@ -26,6 +26,8 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
+from ..errors import InvalidInputError
+
 __all__ = [
     "ANCHOR_EVERY",
     "DEFAULT_CHUNK_SIZE",
@@ -132,11 +134,11 @@ def chunk_text(
     [(1, 3), (4, 4)]
     """
     if not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValueError("chunk_size must be a positive int")
+        raise InvalidInputError("chunk_size must be a positive int")
     if not isinstance(overlap, int) or overlap < 0:
-        raise ValueError("overlap must be a non-negative int")
+        raise InvalidInputError("overlap must be a non-negative int")
     if overlap >= chunk_size:
-        raise ValueError("overlap must be smaller than chunk_size")
+        raise InvalidInputError("overlap must be smaller than chunk_size")
     lines = split_lines(text)
     min_size = chunk_size // 3
     groups: list[list[_Segment]] = []

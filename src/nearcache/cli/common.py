@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InvalidTypeError
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -118,7 +120,7 @@ def _json_default(obj: Any) -> Any:
         return obj.tolist()
     if isinstance(obj, Path):
         return str(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+    raise InvalidTypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
 def fmt_bytes(n: float) -> str:

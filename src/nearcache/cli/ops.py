@@ -236,10 +236,10 @@ def _read_pairs(path: Path) -> list[tuple[str, str, bool]]:
         try:
             row = json.loads(line)
             a, b, same = row["a"], row["b"], row["same"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError) as exc:
             raise InvalidInputError(
                 f"{path}:{number}: expected a JSON object with a, b and same"
-            ) from None
+            ) from exc
         if not isinstance(a, str) or not isinstance(b, str) or not isinstance(same, bool):
             raise InvalidInputError(f"{path}:{number}: a and b must be strings, same a boolean")
         pairs.append((a, b, same))

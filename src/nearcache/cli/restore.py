@@ -117,7 +117,7 @@ def _guard(fn: Callable[[], _T]) -> _T:
     except CheckpointError:
         raise
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-        raise CheckpointError(f"not a nearcache archive, or truncated: {exc}") from None
+        raise CheckpointError(f"not a nearcache archive, or truncated: {exc}") from exc
 
 
 def _extract(source: Path, work: Path, limits: Limits) -> dict[str, Path]:
@@ -172,7 +172,7 @@ def _manifest(raw: bytes) -> dict[str, Any]:
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise CheckpointError(f"archive manifest is not JSON: {exc}") from None
+        raise CheckpointError(f"archive manifest is not JSON: {exc}") from exc
     if not isinstance(manifest, dict) or manifest.get("kind") not in (KIND, "nearcache.semantic"):
         raise CheckpointError("not a nearcache archive")
     return manifest
@@ -209,7 +209,7 @@ def _decode(name: str, data: bytes, manifest: dict[str, Any]) -> Iterator[tuple[
     try:
         rows = unpack_payload(data)
     except CorruptEntryError as exc:
-        raise CheckpointError(f"archive member {name!r} is not valid msgpack: {exc}") from None
+        raise CheckpointError(f"archive member {name!r} is not valid msgpack: {exc}") from exc
     if not isinstance(rows, list):
         raise CheckpointError(f"archive member {name!r} is not a list of entries")
     for row in rows:
@@ -232,7 +232,7 @@ def _decode(name: str, data: bytes, manifest: dict[str, Any]) -> Iterator[tuple[
                 continue
             rec = decode_vector_record(record, ns, key)
         except (CorruptEntryError, ValueError) as exc:
-            raise CheckpointError(f"entry {ns}/{key[:12]} is corrupt: {exc}") from None
+            raise CheckpointError(f"entry {ns}/{key[:12]} is corrupt: {exc}") from exc
         fps = {fingerprint_id(fp): fp for fp in listed[TABLE][ns].get("fingerprints") or []}
         fps[0] = ""
         if rec.fingerprint_id not in fps:

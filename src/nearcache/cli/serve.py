@@ -17,6 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..errors import InvalidInputError
+
 __all__ = ["serve", "worker_app"]
 
 _SETTINGS_ENV = "NEARCACHE_PROXY_SETTINGS"
@@ -131,14 +133,14 @@ def _read_file(path: Path | None) -> dict[str, Any]:
 
         try:
             tomllib = importlib.import_module("tomllib")
-        except ImportError:  # Python 3.10
-            raise ValueError(f"{path}: TOML settings need Python 3.11+; use JSON") from None
+        except ImportError as exc:  # Python 3.10
+            raise InvalidInputError(f"{path}: TOML settings need Python 3.11+; use JSON") from exc
         data = tomllib.loads(text)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a table of settings")
+        raise InvalidInputError(f"{path}: expected a table of settings")
     unknown = sorted(set(data) - set(_FIELDS))
     if unknown:
-        raise ValueError(f"{path}: unknown settings {', '.join(unknown)}")
+        raise InvalidInputError(f"{path}: unknown settings {', '.join(unknown)}")
     return data
 
 
@@ -151,17 +153,19 @@ def build_config(settings: dict[str, Any]) -> Any:
 
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
     if not upstream:
-        raise ValueError("say which API to cache: --upstream URL (e.g. https://api.openai.com/v1)")
+        raise InvalidInputError("say which API to cache: --upstream URL (e.g. https://api.openai.com/v1)")
     key_env = settings.get("upstream_key_env")
     upstream_key = None
     if key_env:
         upstream_key = os.environ.get(key_env)
         if not upstream_key:
-            raise ValueError(f"--upstream-key-env {key_env}: that environment variable is empty")
+            raise InvalidInputError(
+                f"--upstream-key-env {key_env}: that environment variable is empty"
+            )
     keys = settings.get("client_keys")
     host = settings.get("host") or "127.0.0.1"
     if upstream_key and not keys and not is_loopback(host):
-        raise ValueError(
+        raise InvalidInputError(
             f"the proxy holds the upstream key and binds {host}: anyone who reaches it could "
             "spend that key; add --client-keys FILE"
         )
@@ -169,7 +173,7 @@ def build_config(settings: dict[str, Any]) -> Any:
     workers = int(settings.get("workers") or 1)
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
-        raise ValueError("several workers need a shared store (sqlite:///..., redis://...)")
+        raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
     return ProxyConfig(
         upstream=upstream,
         store=store,
@@ -197,10 +201,10 @@ def worker_app() -> Any:
 def _run(settings: dict[str, Any]) -> None:
     try:
         import uvicorn
-    except ImportError:
+    except ImportError as exc:
         from ..errors import MissingExtraError
 
-        raise MissingExtraError("proxy", "uvicorn", "nearcache serve") from None
+        raise MissingExtraError("proxy", "uvicorn", "nearcache serve") from exc
     host = settings.get("host") or "127.0.0.1"
     port = int(settings.get("port") or 8080)
     workers = int(settings.get("workers") or 1)

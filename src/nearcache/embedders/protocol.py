@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InvalidTypeError
+from ..errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
     "AsyncEmbedder",
@@ -66,7 +66,7 @@ def validate_embedder(embedder: object, *, what: str = "embedder") -> None:
 def embedder_kind(embedder: object) -> str:
     kind = getattr(embedder, "kind", "dense")
     if kind not in ("dense", "sparse"):
-        raise ValueError(f"embedder kind must be 'dense' or 'sparse', not {kind!r}")
+        raise InvalidInputError(f"embedder kind must be 'dense' or 'sparse', not {kind!r}")
     return str(kind)
 
 
@@ -127,7 +127,7 @@ class FunctionEmbedder:
         if inspect.iscoroutinefunction(fn):
             raise InvalidTypeError("fn is async; use AsyncFunctionEmbedder")
         if not isinstance(dim, int) or dim < 0:
-            raise ValueError("dim must be a non-negative int")
+            raise InvalidInputError("dim must be a non-negative int")
         self._fn = fn
         self.dim = dim
         self.name = self.model = name

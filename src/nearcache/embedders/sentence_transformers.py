@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InvalidTypeError, MissingExtraError
+from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
 
 __all__ = ["SentenceTransformerEmbedder"]
 
@@ -82,12 +82,12 @@ class SentenceTransformerEmbedder:
     ) -> None:
         try:
             from sentence_transformers import SentenceTransformer
-        except ImportError:
+        except ImportError as exc:
             raise MissingExtraError(
                 "torch", "sentence_transformers", "the sentence-transformers embedder"
-            ) from None
+            ) from exc
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError("batch_size must be a positive int")
+            raise InvalidInputError("batch_size must be a positive int")
         if isinstance(model, (str, os.PathLike)):
             source = str(model)
             label = Path(source).name if os.path.isdir(source) else source
@@ -105,7 +105,7 @@ class SentenceTransformerEmbedder:
         else:
             self.st = model
             if not name:
-                raise ValueError("pass name=... to identify a loaded SentenceTransformer")
+                raise InvalidInputError("pass name=... to identify a loaded SentenceTransformer")
             label = name
         label = name or label
         self.model = self.name = label.removeprefix("sentence-transformers/")
@@ -120,7 +120,7 @@ class SentenceTransformerEmbedder:
         )
         dim = get_dim()
         if not isinstance(dim, int) or dim < 1:
-            raise ValueError(f"cannot tell the output dimension of {self.model!r}")
+            raise InvalidInputError(f"cannot tell the output dimension of {self.model!r}")
         self.dim = dim
         self.max_seq_length = getattr(self.st, "max_seq_length", None)
         self.fingerprint = (

@@ -20,8 +20,9 @@ import numpy.typing as npt
 from .._flow import Embed, Sleep, Wait, run_async, run_sync
 from ..codecs import SparseVector, as_matrix
 from ..embedders.protocol import default_namespace, embedder_kind, validate_embedder
-from ..errors import DimensionMismatchError, InvalidVectorError
+from ..errors import DimensionMismatchError, InvalidInputError, InvalidVectorError
 from ..keys import validate_namespace
+from ..retry import Backoff, ExponentialBackoff
 from ..stats import CacheStats
 from ..stores.memory import MemoryStore
 from .cache import EmbeddingCache
@@ -31,6 +32,8 @@ from .singleflight import LeaderGone
 __all__ = ["AsyncCachedEmbedder", "CachedEmbedder", "EmbedStats"]
 
 Progress = Callable[[int, int], None]
+#: Waits between looks at the store while another caller embeds a text.
+POLL = ExponentialBackoff(0.02, 0.5, jitter="none")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class _Base:
         wait_timeout: float = 300.0,
         cross_process: bool | None = None,
         lease_ttl: float = 120.0,
+        poll: Backoff | None = None,
     ) -> None:
         if embedder is None:
             from ..embedders.default import default_embedder
@@ -82,7 +86,7 @@ class _Base:
             embedder = default_embedder()
         validate_embedder(embedder)
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError("batch_size must be a positive int")
+            raise InvalidInputError("batch_size must be a positive int")
         self.embedder = embedder
         self.cache = cache if cache is not None else EmbeddingCache()
         self.namespace = validate_namespace(
@@ -93,6 +97,7 @@ class _Base:
         self.fingerprint = str(embedder.fingerprint)
         self.batch_size = batch_size
         self.wait_timeout = float(wait_timeout)
+        self.poll = poll if poll is not None else POLL
         self.cross_process = (
             not isinstance(self.cache.store, MemoryStore)
             if cross_process is None
@@ -136,7 +141,7 @@ class _Base:
         except DimensionMismatchError:
             raise
         except InvalidVectorError as exc:
-            raise type(exc)(f"embedder returned bad vectors: {exc}") from None
+            raise type(exc)(f"embedder returned bad vectors: {exc}") from exc
 
     def _empty(self) -> npt.NDArray[np.float32] | list[SparseVector]:
         return [] if self.kind == "sparse" else np.zeros((0, self.dim), dtype=np.float32)
@@ -211,14 +216,15 @@ class _Base:
         """
         cache, ns, fp = self.cache, self.namespace, self.fingerprint
         remaining = keys
-        deadline = time.monotonic() + self.wait_timeout
-        delay = 0.02
+        clock = cache._clock  # lease expiry and this deadline follow the cache's clock
+        deadline = clock() + self.wait_timeout
+        rounds = 0
         while True:
             ready = self._found(remaining, got, pending)
             remaining = [k for k in remaining if k not in ready]
             if not remaining:
                 return
-            if self.cross_process and time.monotonic() < deadline:
+            if self.cross_process and clock() < deadline:
                 mine = self._acquire(remaining, got, pending)
                 remaining = [k for k in remaining if k not in got]
             else:
@@ -245,8 +251,8 @@ class _Base:
                     self._leases.release(ns, mine)
             if not remaining:
                 return
-            yield Sleep(delay)
-            delay = min(delay * 2, 0.5)
+            yield Sleep(self.poll.delay(rounds))
+            rounds += 1
 
     def _acquire(self, keys: list[str], got: dict[str, Any], pending: set[Hashable]) -> list[str]:
         """Lease ``keys`` in the store; of those won, the ones still to embed.
@@ -303,6 +309,8 @@ class CachedEmbedder(_Base):
             every store but ``MemoryStore`` (where threads are already single-flight).
         lease_ttl: how long a lease lives; a killed leader's texts are taken over
             after this many seconds.
+        poll: waits between looks at the store while another process holds a lease
+            (:mod:`nearcache.retry`; default 20 ms doubling to 0.5 s).
 
     >>> import numpy as np
     >>> from nearcache import FunctionEmbedder

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ..clock import Clock
 from ..codecs import KIND_LEASE, pack_record
-from ..errors import StoreUnavailableError
+from ..errors import InvalidInputError, StoreUnavailableError
 from ..stores.protocol import Item, Store, add_many
 
 __all__ = ["Leases"]
@@ -25,7 +25,7 @@ TABLE = "lease"
 class Leases:
     def __init__(self, store: Store, clock: Clock, ttl: float) -> None:
         if not ttl > 0:
-            raise ValueError("lease_ttl must be positive")
+            raise InvalidInputError("lease_ttl must be positive")
         self.store = store
         self.clock = clock
         self.ttl = float(ttl)

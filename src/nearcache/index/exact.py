@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..codecs import check_dtype_name, quantize
-from ..errors import CorruptStoreError
+from ..errors import CorruptStoreError, InvalidInputError
 from .protocol import Rows, SearchResult
 
 __all__ = ["ExactIndex"]
@@ -41,7 +41,7 @@ class ExactIndex:
 
     def __init__(self, dim: int, dtype: str = "float32", *, capacity: int = 0) -> None:
         if not isinstance(dim, int) or dim <= 0:
-            raise ValueError("dim must be a positive int")
+            raise InvalidInputError("dim must be a positive int")
         self.dim = dim
         self.dtype = check_dtype_name(dtype)
         cap = max(int(capacity), 16)
@@ -98,9 +98,11 @@ class ExactIndex:
             return
         rows = np.asarray(rows, dtype=np.int64)
         if int(rows[0]) != self._n or (m > 1 and not bool(np.all(np.diff(rows) == 1))):
-            raise ValueError(f"ExactIndex rows must be appended in order from {self._n}")
+            raise InvalidInputError(f"ExactIndex rows must be appended in order from {self._n}")
         if vectors.shape != (m, self.dim):
-            raise ValueError(f"expected vectors of shape ({m}, {self.dim}), got {vectors.shape}")
+            raise InvalidInputError(
+                f"expected vectors of shape ({m}, {self.dim}), got {vectors.shape}"
+            )
         self._grow(self._n + m)
         data, scales = quantize(np.ascontiguousarray(vectors, dtype=np.float32), self.dtype)
         self._data[self._n : self._n + m] = data

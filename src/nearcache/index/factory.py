@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..errors import InvalidInputError
 from .ann_options import ann_options
 from .exact import ExactIndex
 from .faiss import FaissIndex, faiss_available
@@ -52,19 +53,19 @@ _OPTION_NAMES = frozenset(
 def choose_engine(engine: object, dtype: str) -> str:
     """The HNSW engine to use for ``dtype`` (``auto`` prefers hnswlib for float32)."""
     if engine not in ENGINES:
-        raise ValueError(f"unknown HNSW engine {engine!r}; allowed: {', '.join(ENGINES)}")
+        raise InvalidInputError(f"unknown HNSW engine {engine!r}; allowed: {', '.join(ENGINES)}")
     if engine == "auto":
         return "hnswlib" if dtype == "float32" and hnswlib_available() else "usearch"
     if engine == "hnswlib":
         require_hnswlib()
         if dtype != "float32":
-            raise ValueError("the hnswlib engine stores float32 only; use engine='usearch'")
+            raise InvalidInputError("the hnswlib engine stores float32 only; use engine='usearch'")
     return str(engine)
 
 
 def check_backend(name: object) -> str:
     if name not in BACKENDS:
-        raise ValueError(f"unknown index_backend {name!r}; allowed: {', '.join(BACKENDS)}")
+        raise InvalidInputError(f"unknown index_backend {name!r}; allowed: {', '.join(BACKENDS)}")
     return str(name)
 
 
@@ -78,12 +79,12 @@ class IndexConfig:
         unknown = set(options) - _OPTION_NAMES
         if unknown:
             allowed = ", ".join(sorted(_OPTION_NAMES))
-            raise ValueError(f"unknown index_options {sorted(unknown)}; allowed: {allowed}")
+            raise InvalidInputError(f"unknown index_options {sorted(unknown)}; allowed: {allowed}")
         self.options = options
         self.ann = ann_options(options)
         threshold = options.get("auto_threshold", AUTO_ANN_THRESHOLD)
         if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-            raise ValueError("index option auto_threshold must be a positive int")
+            raise InvalidInputError("index option auto_threshold must be a positive int")
         self.auto_threshold = threshold
         self.background_build = bool(options.get("background_build", True))
         self.engine = str(options.get("engine", "auto"))
@@ -129,7 +130,7 @@ def new_index(backend: str, dim: int, dtype: str, options: dict[str, Any] | None
         return HnswIndex(dim, dtype, options)
     if backend == "faiss":
         return FaissIndex(dim, dtype, options)
-    raise ValueError(f"unknown index backend {backend!r}")
+    raise InvalidInputError(f"unknown index backend {backend!r}")
 
 
 def load_index(directory: Path, stem: str, info: dict[str, Any]) -> VectorIndex:
@@ -142,4 +143,4 @@ def load_index(directory: Path, stem: str, info: dict[str, Any]) -> VectorIndex:
         return HnswIndex.load(directory, stem, info)
     if backend == "faiss":
         return FaissIndex.load(directory, stem, info)
-    raise ValueError(f"unknown index backend {backend!r} in a saved index")
+    raise InvalidInputError(f"unknown index backend {backend!r} in a saved index")

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..codecs import check_dtype_name
-from ..errors import CorruptStoreError, MissingExtraError
+from ..errors import CorruptStoreError, InvalidInputError, MissingExtraError
 from .ann_options import ann_options
 from .protocol import Rows, SearchResult
 
@@ -27,8 +27,8 @@ __all__ = ["FaissIndex", "faiss_available"]
 def _faiss() -> Any:
     try:
         import faiss
-    except ImportError:
-        raise MissingExtraError("faiss", "faiss-cpu", "index_backend='faiss'") from None
+    except ImportError as exc:
+        raise MissingExtraError("faiss", "faiss-cpu", "index_backend='faiss'") from exc
     return faiss
 
 
@@ -98,7 +98,7 @@ class FaissIndex:
         rows = np.asarray(rows, dtype=np.int64)
         n = self.rows_used
         if int(rows[0]) != n or (m > 1 and not bool(np.all(np.diff(rows) == 1))):
-            raise ValueError(f"FaissIndex rows must be appended in order from {n}")
+            raise InvalidInputError(f"FaissIndex rows must be appended in order from {n}")
         self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         live = np.zeros(n + m, dtype=bool)
         live[:n] = self._live[:n]
@@ -172,7 +172,7 @@ class FaissIndex:
         try:
             index._index = index._faiss.read_index(str(directory / f"{stem}.faiss"))
         except RuntimeError as exc:
-            raise CorruptStoreError(f"cannot load faiss index {stem}: {exc}") from None
+            raise CorruptStoreError(f"cannot load faiss index {stem}: {exc}") from exc
         n = int(info["rows"])
         live = np.fromfile(directory / f"{stem}.live", dtype=np.uint8)
         if index._index.ntotal != n or live.shape[0] != n or index._index.d != index.dim:

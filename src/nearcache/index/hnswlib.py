@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import CorruptStoreError
+from ..errors import CorruptStoreError, InvalidInputError, MissingExtraError
 from .ann_options import ann_options
 from .protocol import Rows, SearchResult
 
@@ -25,10 +25,8 @@ __all__ = ["HnswlibIndex", "hnswlib_available", "require_hnswlib"]
 def require_hnswlib() -> Any:
     try:
         import hnswlib
-    except ImportError:
-        raise ImportError(
-            "index_options engine='hnswlib' needs the hnswlib package: pip install hnswlib"
-        ) from None
+    except ImportError as exc:
+        raise MissingExtraError("hnswlib", "hnswlib", "index_options engine='hnswlib'") from exc
     return hnswlib
 
 
@@ -50,7 +48,7 @@ class HnswlibIndex:
     ) -> None:
         lib = require_hnswlib()
         if dtype != "float32":
-            raise ValueError("the hnswlib engine stores float32 only")
+            raise InvalidInputError("the hnswlib engine stores float32 only")
         self.dim = int(dim)
         self.dtype = "float32"
         self.options = ann_options(options)
@@ -96,7 +94,7 @@ class HnswlibIndex:
             return
         rows = np.asarray(rows, dtype=np.int64)
         if int(rows.min()) < self.rows_used:
-            raise ValueError(f"HnswlibIndex rows must be new (>= {self.rows_used})")
+            raise InvalidInputError(f"HnswlibIndex rows must be new (>= {self.rows_used})")
         need = self.index_count() + len(rows)
         if need > self._cap:
             self._cap = max(need, self._cap * 2)
@@ -183,7 +181,7 @@ class HnswlibIndex:
         try:
             index._index.load_index(str(directory / f"{stem}.hnswlib"), max_elements=max(n, 1))
         except (RuntimeError, ValueError, OSError) as exc:
-            raise CorruptStoreError(f"cannot load HNSW index {stem}: {exc}") from None
+            raise CorruptStoreError(f"cannot load HNSW index {stem}: {exc}") from exc
         if index._index.dim != index.dim:
             raise CorruptStoreError(f"HNSW index {stem} has dimension {index._index.dim}")
         index._cap = max(n, 1)

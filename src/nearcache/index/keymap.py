@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import InvalidInputError
+
 __all__ = ["KeyMap"]
 
 _MIN_RECENT = 1024
@@ -78,7 +80,7 @@ class KeyMap:
 
     def set(self, key: bytes, value: int) -> None:
         if value < 0:
-            raise ValueError("KeyMap values must be non-negative")
+            raise InvalidInputError("KeyMap values must be non-negative")
         if key in self._recent:
             self._recent[key] = value
             return

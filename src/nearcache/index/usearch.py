@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..codecs import check_dtype_name
-from ..errors import CorruptStoreError, MissingExtraError
+from ..errors import CorruptStoreError, InvalidInputError, MissingExtraError
 from .ann_options import ann_options
 from .protocol import Rows, SearchResult
 
@@ -35,8 +35,8 @@ _DTYPES = {"float32": "f32", "float16": "f16", "int8": "i8"}
 def _usearch() -> Any:
     try:
         from usearch.index import Index
-    except ImportError:
-        raise MissingExtraError("ann", "usearch", "index_backend='hnsw'") from None
+    except ImportError as exc:
+        raise MissingExtraError("ann", "usearch", "index_backend='hnsw'") from exc
     return Index
 
 
@@ -90,7 +90,7 @@ class HnswIndex:
             return
         rows = np.asarray(rows, dtype=np.int64)
         if int(rows.min()) < self._n:
-            raise ValueError(f"HnswIndex rows must be new (>= {self._n})")
+            raise InvalidInputError(f"HnswIndex rows must be new (>= {self._n})")
         self._index.add(
             rows.astype(np.uint64),
             np.ascontiguousarray(vectors, dtype=np.float32),
@@ -176,7 +176,7 @@ class HnswIndex:
         try:
             index._index.load(str(directory / f"{stem}.usearch"))
         except (RuntimeError, ValueError, OSError) as exc:
-            raise CorruptStoreError(f"cannot load HNSW index {stem}: {exc}") from None
+            raise CorruptStoreError(f"cannot load HNSW index {stem}: {exc}") from exc
         if index._index.ndim != index.dim:
             raise CorruptStoreError(f"HNSW index {stem} has dimension {index._index.ndim}")
         index._n = int(info["rows"])

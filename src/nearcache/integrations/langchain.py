@@ -27,7 +27,7 @@ import numpy as np
 from ..embedders.protocol import AsyncFunctionEmbedder, FunctionEmbedder
 from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
-from ..errors import MissingExtraError
+from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
 from ..stores.protocol import Store
 
 try:
@@ -50,7 +50,7 @@ def _model_name(underlying: Any, model: str | None) -> str:
         value = getattr(underlying, attr, None)
         if isinstance(value, str) and value:
             return value
-    raise ValueError(
+    raise InvalidInputError(
         f"cannot tell which model {type(underlying).__name__} runs; pass model=... so "
         "vectors of different models never share a cache namespace"
     )
@@ -97,9 +97,9 @@ class CachedEmbeddings(Embeddings):
         batch_size: int = 256,
     ) -> None:
         if not isinstance(underlying, Embeddings):
-            raise TypeError("underlying must be a langchain_core Embeddings")
+            raise InvalidTypeError("underlying must be a langchain_core Embeddings")
         if cache is not None and (store is not None or path is not None):
-            raise ValueError("pass cache, or store/path, not both")
+            raise InvalidInputError("pass cache, or store/path, not both")
         self.underlying = underlying
         self.cache = cache if cache is not None else EmbeddingCache(store, path=path)
         self.model = _model_name(underlying, model)
@@ -282,14 +282,14 @@ class NearcacheLLMCache(BaseCache):
     def lookup(self, prompt: str, llm_string: str) -> Any:
         """Cached generations for ``prompt`` under ``llm_string``, or None."""
         if self._is_async:
-            raise TypeError("this cache wraps an AsyncSemanticCache; use alookup")
+            raise InvalidTypeError("this cache wraps an AsyncSemanticCache; use alookup")
         hit = self.cache.get(prompt, namespace=self.namespace, context=self._context(llm_string))
         return self._decode(hit)
 
     def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
         """Store ``return_val`` (a list of generations) for ``prompt`` under ``llm_string``."""
         if self._is_async:
-            raise TypeError("this cache wraps an AsyncSemanticCache; use aupdate")
+            raise InvalidTypeError("this cache wraps an AsyncSemanticCache; use aupdate")
         self.cache.put(
             prompt,
             _dumps(return_val),
@@ -301,7 +301,7 @@ class NearcacheLLMCache(BaseCache):
     def clear(self, **kwargs: Any) -> None:
         """Remove every LangChain entry (this namespace only)."""
         if self._is_async:
-            raise TypeError("this cache wraps an AsyncSemanticCache; use aclear")
+            raise InvalidTypeError("this cache wraps an AsyncSemanticCache; use aclear")
         self.cache.clear_namespace(self.namespace)
 
     async def alookup(self, prompt: str, llm_string: str) -> Any:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import Clock
-from ..errors import CacheClosedError, InvalidTypeError, StoreUnavailableError
+from ..errors import CacheClosedError, InvalidInputError, InvalidTypeError, StoreUnavailableError
 from ..keys import open_hash_algorithm
 from ..stats import CacheStats
 from ..stores.defaults import default_store
@@ -84,9 +84,7 @@ class CacheManager:
         make: Callable[[], Store]
         if backend == "in_memory":
             ident = "memory://"
-            make = functools.partial(
-                default_store, "kv", memory_max_bytes=self._memory_max_bytes
-            )
+            make = functools.partial(default_store, "kv", memory_max_bytes=self._memory_max_bytes)
         elif backend == "file_based":
             path = Path(options.pop("path", None) or default_kv_path()).expanduser().resolve()
             ident = f"sqlite:///{path}"
@@ -99,7 +97,7 @@ class CacheManager:
             ident = f"{url}|{prefix}"
             make = functools.partial(open_store, url, **({"prefix": prefix} if prefix else {}))
         else:
-            raise ValueError(
+            raise InvalidInputError(
                 f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}, "
                 "a store URL, or store=<Store>"
             )
@@ -124,7 +122,7 @@ class CacheManager:
                 raise CacheClosedError("CacheManager is closed")
             unknown = set(options) - _CACHE_OPTIONS - {"path", "url", "prefix", "store"}
             if unknown:
-                raise TypeError(f"unknown get_cache options: {', '.join(sorted(unknown))}")
+                raise InvalidTypeError(f"unknown get_cache options: {', '.join(sorted(unknown))}")
             opts = dict(options)
             ident, store = self._store_for(backend, opts)
             found = self._caches.get((ident, name))

@@ -31,7 +31,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..errors import StoreUnavailableError
+from ..errors import InvalidInputError, StoreUnavailableError
+from ..retry import Backoff, ExponentialBackoff
 
 __all__ = ["CircuitBreaker"]
 
@@ -48,6 +49,8 @@ class CircuitBreaker:
         failure_threshold: consecutive outage errors that open the circuit.
         base_delay: first wait before a probe, in seconds.
         max_delay: longest wait between probes (doubling from ``base_delay``).
+        backoff: the waits between probes as a policy object (:mod:`nearcache.retry`);
+            default ``ExponentialBackoff(base_delay, max_delay, jitter="none")``.
         probe: optional callable that checks the server (and may rebuild a connection
             pool); raising means "still down". Without it, the first call after the
             delay is the probe.
@@ -63,20 +66,22 @@ class CircuitBreaker:
         max_delay: float = 0.5,
         probe: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        backoff: Backoff | None = None,
     ) -> None:
         if failure_threshold < 1:
-            raise ValueError("failure_threshold must be >= 1")
+            raise InvalidInputError("failure_threshold must be >= 1")
         if base_delay <= 0 or max_delay < base_delay:
-            raise ValueError("need 0 < base_delay <= max_delay")
+            raise InvalidInputError("need 0 < base_delay <= max_delay")
         self.name = name
         self.failure_threshold = failure_threshold
         self.base_delay = base_delay
         self.max_delay = max_delay
+        self.backoff = backoff or ExponentialBackoff(base_delay, max_delay, jitter="none")
         self.probe = probe
         self._clock = clock
         self._lock = threading.Lock()
         self._failures = 0
-        self._delay = base_delay
+        self._probes_failed = 0
         self._retry_at: float | None = None  # None = closed
         self._probing = False
         self._last_error = ""
@@ -110,7 +115,7 @@ class CircuitBreaker:
             if self._retry_at is not None:
                 log.info("%s is reachable again; circuit closed", self.name)
             self._failures = 0
-            self._delay = self.base_delay
+            self._probes_failed = 0
             self._retry_at = None
             self._probing = False
 
@@ -120,12 +125,12 @@ class CircuitBreaker:
             self._failures += 1
             if probing:
                 self._probing = False
-                self._delay = min(self._delay * 2, self.max_delay)
-                self._retry_at = self._clock() + self._delay
+                self._probes_failed += 1
+                self._retry_at = self._clock() + self.backoff.delay(self._probes_failed)
             elif self._retry_at is None and self._failures >= self.failure_threshold:
                 self.opened += 1
-                self._delay = self.base_delay
-                self._retry_at = self._clock() + self._delay
+                self._probes_failed = 0
+                self._retry_at = self._clock() + self.backoff.delay(0)
                 log.warning("%s is unreachable, circuit opened: %s", self.name, self._last_error)
 
     def _release_probe(self) -> None:

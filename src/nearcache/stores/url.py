@@ -170,8 +170,8 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
             )
         try:
             options[key] = conv(value)
-        except ValueError:
-            raise _bad(url, f"bad value {value!r} for {key!r}") from None
+        except ValueError as exc:
+            raise _bad(url, f"bad value {value!r} for {key!r}") from exc
     if kind == "memory":
         if parts.netloc or parts.path not in ("", "/"):
             raise _bad(url, "memory:// takes no host or path")

@@ -1,28 +1,29 @@
 """The requests the DynamoDB store makes against its table, with DynamoDB's retries.
 
-* ``batch_get``: ``BatchGetItem`` with ``UnprocessedKeys`` retried with backoff.
+* ``batch_get``: ``BatchGetItem`` with ``UnprocessedKeys`` retried with backoff (the
+  store's ``retry`` policy, :data:`THROTTLED` by default).
 * ``query`` / ``query_keys``: consistent ``Query`` pages, following
   ``LastEvaluatedKey``.
 * ``transact`` + ``optimistic``: a conditional ``TransactWriteItems`` that lost a race
-  (another writer moved the namespace's counter on) is re-read and tried again.
+  (another writer moved the namespace's counter on) is re-read and tried again
+  (:data:`CONTENDED`).
 """
 
 from __future__ import annotations
 
 import functools
-import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from ...errors import StoreTimeoutError
+from ...retry import ExponentialBackoff, Retry
 from .layout import Layout, attr_int, num
 from .rules import error_code
 
 __all__ = ["Conflict", "Requests", "expiry_of"]
 
 _T = TypeVar("_T")
-_MAX_RETRIES = 50
 
 #: runs a function through the store's breaker and error translation
 Call = Callable[[Callable[[], Any]], Any]
@@ -30,6 +31,12 @@ Call = Callable[[Callable[[], Any]], Any]
 
 class Conflict(Exception):
     """A conditional write lost a race; re-read and try again."""
+
+
+#: Reads DynamoDB left unprocessed (throttling): up to 50 tries, 20 ms doubling to 1 s.
+THROTTLED = Retry(ExponentialBackoff(0.02, 1.0), 50)
+#: Writes that lost a race for a namespace's counter: up to 50 tries, 5 ms to 200 ms.
+CONTENDED = Retry(ExponentialBackoff(0.005, 0.2), 50, retry_on=(Conflict,))
 
 
 def expiry_of(item: dict[str, Any]) -> float | None:
@@ -44,9 +51,17 @@ class Requests:
     """
 
     def __init__(
-        self, layout: Layout, call: Call, client: Callable[[], Any], *, url: str, consistent: bool
+        self,
+        layout: Layout,
+        call: Call,
+        client: Callable[[], Any],
+        *,
+        url: str,
+        consistent: bool,
+        retry: Retry = THROTTLED,
     ) -> None:
         self.url = url
+        self.retry = retry
         self.layout = layout
         self.name = layout.name
         self._call = call
@@ -63,17 +78,18 @@ class Requests:
             names = projection.split(",")
             request["ProjectionExpression"] = ",".join("#" + p for p in names)
             request["ExpressionAttributeNames"] = {"#" + p: p for p in names}
-        delay = 0.02
-        for _ in range(_MAX_RETRIES):
+        waits = self.retry.delays()
+        while True:
             resp = self._client().batch_get_item(RequestItems={self.name: request})
             out.extend(resp.get("Responses", {}).get(self.name, []))
             left = resp.get("UnprocessedKeys", {}).get(self.name)
             if not left:
                 return out
+            wait = next(waits, None)
+            if wait is None:
+                raise StoreTimeoutError(f"{self.url}: reads stayed throttled")
             request = left
-            time.sleep(delay * random.random())
-            delay = min(delay * 2, 1.0)
-        raise StoreTimeoutError(f"{self.url}: reads stayed throttled")
+            time.sleep(wait)
 
     def transact(self, ops: list[dict[str, Any]]) -> None:
         """``TransactWriteItems``; a lost condition race raises ``Conflict``."""
@@ -86,15 +102,13 @@ class Requests:
 
     def optimistic(self, attempt: Callable[[], _T]) -> _T:
         """Run a read-then-conditional-write ``attempt`` until it wins its race."""
-        delay = 0.005
-        for _ in range(_MAX_RETRIES):
-            try:
-                result: _T = self._call(attempt)
-                return result
-            except Conflict:
-                time.sleep(delay * random.random())
-                delay = min(delay * 2, 0.2)
-        raise StoreTimeoutError(f"{self.url}: a namespace stayed contended for too long")
+        try:
+            result: _T = CONTENDED.call(lambda: self._call(attempt))
+        except Conflict as exc:
+            raise StoreTimeoutError(
+                f"{self.url}: a namespace stayed contended for too long"
+            ) from exc
+        return result
 
     def counter(self, table: str, namespace: str) -> dict[str, Any] | None:
         """The namespace's counter item (None if it has none)."""

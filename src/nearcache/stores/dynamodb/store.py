@@ -13,6 +13,7 @@ from ...errors import (
     InvalidInputError,
     MissingExtraError,
 )
+from ...retry import Retry
 from ..bookkeeping import Delta
 from ..breaker import CircuitBreaker
 from ..lru import Budget, group_by_namespace
@@ -22,7 +23,7 @@ from ..touches import TouchBuffer
 from ..translate import translate
 from .check import check_table_items
 from .layout import Layout, attr_int, attr_num, ensure_table, num
-from .requests import Requests, expiry_of
+from .requests import THROTTLED, Requests, expiry_of
 from .rules import dynamodb_errors, error_code
 
 try:
@@ -53,6 +54,8 @@ class DynamoDBStore(ServerStore):
         max_transaction_items: DynamoDB's transaction limit (100).
         changelog_retention: change-log versions kept per namespace.
         breaker: a ``CircuitBreaker``, or its keyword arguments.
+        retry: how reads DynamoDB leaves unprocessed (throttling) are retried, a
+            :class:`~nearcache.retry.Retry` (default: 50 tries, 20 ms doubling to 1 s).
 
     Raises:
         MissingExtraError: boto3 is missing (``pip install 'nearcache[dynamodb]'``).
@@ -75,6 +78,7 @@ class DynamoDBStore(ServerStore):
         read_timeout: float = 10.0,
         breaker: CircuitBreaker | dict[str, Any] | None = None,
         client: Any = None,
+        retry: Retry | None = None,
     ) -> None:
         if boto3 is None:
             raise MissingExtraError("dynamodb", "boto3", "DynamoDBStore")
@@ -106,7 +110,12 @@ class DynamoDBStore(ServerStore):
             touches=TouchBuffer(_TOUCH_FLUSH_AT),
         )
         self._req = Requests(
-            self._layout, self._call, lambda: self._client, url=self.url, consistent=self.consistent
+            self._layout,
+            self._call,
+            lambda: self._client,
+            url=self.url,
+            consistent=self.consistent,
+            retry=retry or THROTTLED,
         )
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nearcache-ddb")
         if create_table:

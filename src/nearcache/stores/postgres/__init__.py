@@ -59,8 +59,8 @@ def drop_schema(dsn: str, prefix: str = "nearcache") -> None:
     """Drop every table and function of a store (tests and ``nearcache`` maintenance)."""
     try:
         import psycopg
-    except ImportError:
-        raise MissingExtraError("postgres", "psycopg", "drop_schema") from None
+    except ImportError as exc:
+        raise MissingExtraError("postgres", "psycopg", "drop_schema") from exc
     with psycopg.connect(dsn, autocommit=True) as con:
         for stmt in drop_statements(con, check_prefix(prefix)):
             con.execute(stmt)
