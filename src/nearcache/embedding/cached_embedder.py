@@ -12,14 +12,20 @@ import threading
 import time
 from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from .._flow import Embed, Sleep, Wait, run_async, run_sync
 from ..codecs import SparseVector, as_matrix
-from ..embedders.protocol import default_namespace, embedder_kind, validate_embedder
+from ..embedders.protocol import (
+    AsyncEmbedder,
+    Embedder,
+    default_namespace,
+    embedder_kind,
+    validate_embedder,
+)
 from ..errors import DimensionMismatchError, InvalidInputError, InvalidVectorError
 from ..keys import validate_namespace
 from ..retry import Backoff, ExponentialBackoff
@@ -66,10 +72,15 @@ class EmbedStats:
         return out
 
 
-class _Base:
+E = TypeVar("E", Embedder, Embedder | AsyncEmbedder)
+
+
+class _Base(Generic[E]):
+    """What both cached embedders share; ``E`` is the embedder type each accepts."""
+
     def __init__(
         self,
-        embedder: Any = None,
+        embedder: E | None = None,
         cache: EmbeddingCache | None = None,
         *,
         namespace: str | None = None,
@@ -83,11 +94,11 @@ class _Base:
         if embedder is None:
             from ..embedders.default import default_embedder
 
-            embedder = default_embedder()
+            embedder = cast(E, default_embedder())
         validate_embedder(embedder)
         if not isinstance(batch_size, int) or batch_size < 1:
             raise InvalidInputError("batch_size must be a positive int")
-        self.embedder = embedder
+        self.embedder: E = embedder
         self.cache = cache if cache is not None else EmbeddingCache()
         self.namespace = validate_namespace(
             namespace if namespace is not None else default_namespace(embedder)
@@ -293,7 +304,7 @@ class _Tally:
             self.callback(self.done, self.total)
 
 
-class CachedEmbedder(_Base):
+class CachedEmbedder(_Base[Embedder]):
     """Wrap any embedder so only never-seen texts are embedded.
 
     Args:
@@ -333,7 +344,7 @@ class CachedEmbedder(_Base):
         return f"CachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
 
 
-class AsyncCachedEmbedder(_Base):
+class AsyncCachedEmbedder(_Base[Embedder | AsyncEmbedder]):
     """``CachedEmbedder`` for asyncio: awaits an async embedder (or runs a sync one in a
     thread) and does store work off the event loop. Same flow, same single-flight table.
     """
