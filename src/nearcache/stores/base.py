@@ -20,6 +20,7 @@ Shared semantics decided here, not in each engine:
 
 from __future__ import annotations
 
+import operator
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 
@@ -27,7 +28,10 @@ from ..errors import InvalidInputError, InvalidTypeError
 from ..keys import check_content_hash, check_content_hashes
 from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table, put_then_evict
 
-__all__ = ["BaseStore", "check_items", "record_key_bytes"]
+__all__ = ["BaseStore", "check_items", "record_key_bytes", "unique_items"]
+
+_KEY = operator.attrgetter("key")
+_VALUE = operator.attrgetter("value")
 
 
 def record_key_bytes(key: object) -> bytes:
@@ -37,10 +41,20 @@ def record_key_bytes(key: object) -> bytes:
 
 def check_items(items: Sequence[Item]) -> None:
     """Raise unless every item has a record key (a content hash) and a bytes value."""
-    check_content_hashes([it.key for it in items])
-    for it in items:
-        if not isinstance(it.value, (bytes, bytearray, memoryview)):
-            raise InvalidTypeError(f"record values must be bytes, not {type(it.value).__name__}")
+    check_content_hashes(list(map(_KEY, items)))
+    if set(map(type, map(_VALUE, items))) - {bytes}:  # rare: check the others one by one
+        for it in items:
+            if not isinstance(it.value, (bytes, bytearray, memoryview)):
+                kind = type(it.value).__name__
+                raise InvalidTypeError(f"record values must be bytes, not {kind}")
+
+
+def unique_items(items: Sequence[Item]) -> list[Item]:
+    """``items`` checked (``check_items``), a repeated key keeping its last item."""
+    check_items(items)
+    if len(set(map(_KEY, items))) == len(items):
+        return list(items)
+    return list({it.key: it for it in items}.values())
 
 
 class BaseStore(ABC):
@@ -60,8 +74,7 @@ class BaseStore(ABC):
 
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         check_table(table)
-        check_items(items)
-        unique = list({it.key: it for it in items}.values())
+        unique = unique_items(items)
         if not unique:  # nothing written: no version bump (it would need a log event)
             return self.info(table, namespace).version
         return self._put_many(table, namespace, unique, now)
@@ -81,8 +94,7 @@ class BaseStore(ABC):
         the eviction follows the put (see :func:`~nearcache.stores.protocol.put_within`).
         """
         check_table(table)
-        check_items(items)
-        unique = list({it.key: it for it in items}.values())
+        unique = unique_items(items)
         return self._put_many_within(table, namespace, unique, now, limits)
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import CacheClosedError, InvalidInputError
 from .base import BaseStore
 from .lru import Budget, group_by_namespace
-from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table, put_then_evict
+from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 
 __all__ = ["MemoryStore"]
 
@@ -175,7 +175,15 @@ class MemoryStore(BaseStore):
     ) -> tuple[int, list[tuple[str, str]]]:
         """``put_many`` and LRU eviction to ``limits`` under one lock hold."""
         with self._lock:
-            return put_then_evict(self, table, namespace, unique, now=now, limits=limits)
+            if unique:
+                version = self._put_many(table, namespace, unique, now)
+            else:
+                version = self._info(table, namespace).version
+            evicted: list[tuple[str, str]] = []
+            for lim in limits:
+                if lim.max_entries is not None or lim.max_bytes is not None:
+                    evicted += self._evict(table, lim)
+            return version, evicted
 
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float
