@@ -13,8 +13,8 @@ import pytest
 from nearcache import get_cache as top_level_get_cache
 from nearcache.clock import ManualClock
 from nearcache.codecs import KIND_KV, pack_payload, pack_record
-from nearcache.errors import CacheClosedError, CacheError, InvalidInputError, StoreUnavailableError
-from nearcache.kv import Cache, CacheManager, get_cache
+from nearcache.errors import CacheClosedError, CacheError, InvalidInputError
+from nearcache.kv import CacheManager, get_cache
 from nearcache.stats import CacheStats
 from nearcache.stores.memory import MemoryStore
 from nearcache.stores.protocol import Item
@@ -229,36 +229,3 @@ def test_file_based_survives_a_process_restart(tmp_path: Path) -> None:
         assert m.get_cache("persist", "file_based", path=db).get("k") == [1, b"2"]
         assert m.get_cache("other", "file_based", path=db).get("k") is None
     assert SQLiteStore(db).check() == []
-
-
-def test_outage_reads_miss_and_writes_raise_or_fail_open() -> None:
-    from servers import free_port
-
-    pytest.importorskip("redis")
-    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    with CacheManager() as m:
-        strict = m.get_cache("down", "redis", url=url)
-        assert strict.get("k", "dflt") == "dflt"
-        with pytest.raises(StoreUnavailableError):
-            strict.set("k", 1)
-        lenient = m.get_cache("down2", "redis", url=url, fail_open=True)
-        assert lenient.set("k", 1) is False
-        assert lenient.delete("k") is False
-        assert strict.stats().errors >= 2
-
-
-@pytest.mark.redis
-def test_redis_backend(redis_server: object) -> None:
-    from servers import unique_name
-
-    url = redis_server.url  # type: ignore[attr-defined]
-    prefix = unique_name("kv")
-    with CacheManager() as m:
-        c = m.get_cache("sessions", "redis", url=url, prefix=prefix)
-        c.set("s1", {"user": "ada"}, ttl=30)
-        assert c.get("s1") == {"user": "ada"}
-    with CacheManager() as m:  # another client (as another process would) sees it
-        c = m.get_cache("sessions", "redis", url=url, prefix=prefix)
-        assert c.get("s1") == {"user": "ada"}
-        assert isinstance(c, Cache) and c.check() == []
-        c.clear()
