@@ -158,7 +158,7 @@ def show(split: str, n: int, results: dict[str, Any]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    ap.add_argument("--split", default="test", choices=["train", "train2", "dev", "test"])
     ap.add_argument("--cv", action="store_true", help="train+dev, out of fold (default judge)")
     ap.add_argument("--quick", action="store_true", help="150 pairs only")
     ap.add_argument("--model", default="default", help="embedder (a nearcache --model name)")

@@ -1,8 +1,8 @@
 """Validate and count the judge's labeled question pairs (benchmarks/data/judge/*.jsonl).
 
-The judge is trained on ``train``, tuned on ``dev`` and measured on ``test``; the numbers
-mean something only if the files follow one schema and the splits never share a base
-question. This script checks that and prints the counts (split x label x category, and
+The judge is trained on ``train`` (and ``train2``, a second training file by a third
+author), tuned on ``dev`` and measured on ``test``; the numbers mean something only if the
+files follow one schema and the splits never share a base question. This script checks that and prints the counts (split x label x category, and
 per domain), as a rich table when rich is installed, else as plain text.
 
     python benchmarks/judge_data.py                      # every *.jsonl in the data folder
@@ -10,7 +10,8 @@ per domain), as a rich table when rich is installed, else as plain text.
     python benchmarks/judge_data.py --json               # counts and problems as JSON
 
 Exit status 0 when every file is valid, 1 when a problem was found (each one printed).
-The split of a file is its name without ``.jsonl``.
+The split of a file is its name without ``.jsonl``; a known split's ids must carry its prefix
+(``SPLITS``), and every split is checked against every other one.
 """
 
 from __future__ import annotations
@@ -36,10 +37,15 @@ CATEGORIES: dict[str, frozenset[str]] = {
     ),
     "miss": frozenset({"unrelated"}),
 }
-ID_RE = re.compile(r"^[a-z]{2}-\d{6}$")
-GROUP_RE = re.compile(r"^[a-z]{2}-g\d{4}$")
+ID_RE = re.compile(r"^[a-z][a-z0-9]-\d{6}$")
+GROUP_RE = re.compile(r"^[a-z][a-z0-9]-g\d{4}$")
 DOMAIN_RE = re.compile(r"^[a-z][a-z-]{1,30}$")
 MAX_CHARS = 2000
+# The known splits and their id prefixes, in the order the counts are shown. train2 is a
+# second training file written by a third author (other phrasing habits), kept apart so the
+# judge can be measured with and without it.
+SPLITS = {"train": "tr", "train2": "t2", "dev": "dv", "test": "te"}
+WORD_RE = re.compile(r"\w+")
 
 
 @dataclass
@@ -124,21 +130,36 @@ def load(path: Path, report: Report) -> None:
     prefixes = {r["id"][:2] for r in rows}
     if len(prefixes) > 1:
         report.problems.append(f"{path.name}: several id prefixes {sorted(prefixes)}")
+    elif split in SPLITS and prefixes and prefixes != {SPLITS[split]}:
+        report.problems.append(f"{path.name}: ids must start with {SPLITS[split]!r}-")
     report.rows[split] = rows
 
 
+def normalized(text: str) -> str:
+    """A question's words, lowercased: the same question up to case and punctuation."""
+    return " ".join(WORD_RE.findall(text.lower()))
+
+
 def check_splits(report: Report) -> None:
-    """Groups, ids and question texts must each live in one split only."""
+    """Groups, ids and question texts must each live in one split only.
+
+    Every split is checked against every other (train2 against train, dev and test too);
+    questions count as shared when they differ only in case, punctuation or spacing.
+    """
     owners: dict[str, dict[str, set[str]]] = {"group": {}, "id": {}, "question": {}}
+    first_text: dict[str, str] = {}  # normalized question -> its first wording, for messages
     for split, rows in report.rows.items():
         for row in rows:
             owners["group"].setdefault(row["group"], set()).add(split)
             owners["id"].setdefault(row["id"], set()).add(split)
             for text in (row["stored"], row["asked"]):
-                owners["question"].setdefault(text, set()).add(split)
+                key = normalized(text)
+                first_text.setdefault(key, text)
+                owners["question"].setdefault(key, set()).add(split)
     for kind, table in owners.items():
         for value, splits in table.items():
             if len(splits) > 1:
+                value = first_text[value] if kind == "question" else value
                 shown = value if len(value) <= 80 else value[:77] + "..."
                 report.problems.append(f"{kind} {shown!r} is in splits {sorted(splits)}")
 
@@ -234,9 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     paths = [p if p.exists() else DATA_DIR / p for p in args.files]
     if not paths:
-        order = {"train": 0, "dev": 1, "test": 2}
+        order = {split: n for n, split in enumerate(SPLITS)}
         found = DATA_DIR.glob("*.jsonl")
-        paths = sorted(found, key=lambda p: (order.get(p.stem, 3), p.name))
+        paths = sorted(found, key=lambda p: (order.get(p.stem, len(order)), p.name))
     missing = [str(p) for p in paths if not p.is_file()]
     if missing or not paths:
         print(f"no such file(s): {missing or DATA_DIR}", file=sys.stderr)

@@ -16,7 +16,7 @@ DATA = Path(__file__).parent / "data" / "judge"
 
 
 def load_pairs(split: str) -> list[dict[str, Any]]:
-    """The pairs of ``split`` (train, dev or test) as dicts."""
+    """The pairs of ``split`` (train, train2, dev or test) as dicts."""
     path = DATA / f"{split}.jsonl"
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 

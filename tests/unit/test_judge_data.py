@@ -93,10 +93,28 @@ def good(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_committed_files_are_valid() -> None:
     paths = sorted(DATA.glob("*.jsonl"))
-    assert {"train.jsonl", "dev.jsonl"} <= {p.name for p in paths}
+    assert {"train.jsonl", "train2.jsonl", "dev.jsonl"} <= {p.name for p in paths}
     report = jd.validate(paths)
     assert report.problems == []
     assert len(report.rows["train"]) > len(report.rows["dev"]) > 0
+    assert len(report.rows["train2"]) > 0
+
+
+def test_committed_train2_is_its_own_split() -> None:
+    # train2 (a third author) is checked against every other split, test included: no
+    # group, id or question text (up to case and punctuation) in common.
+    paths = sorted(DATA.glob("*.jsonl"))
+    report = jd.validate(paths)
+    assert report.problems == []
+    rows = report.rows["train2"]
+    assert {r["id"][:3] for r in rows} == {"t2-"} and {r["group"][:4] for r in rows} == {"t2-g"}
+    seen = {(r["label"], r["category"]) for r in rows}
+    assert seen == {(lab, cat) for lab, cats in jd.CATEGORIES.items() for cat in cats}
+    def texts(rs: list[dict[str, Any]]) -> set[str]:
+        return {jd.normalized(r[k]) for r in rs for k in ("stored", "asked")}
+
+    others = set().union(*(texts(rs) for s, rs in report.rows.items() if s != "train2"))
+    assert not others & texts(rows)
 
 
 def test_committed_train_and_dev_cover_every_label_and_category() -> None:
@@ -156,6 +174,28 @@ def test_question_text_in_two_splits_is_a_problem(good: tuple[Path, Path], tmp_p
     )
     report = jd.validate([train, dev])
     assert any("question 'How do I reverse a list in Python?'" in p for p in report.problems)
+
+
+def test_question_shared_up_to_case_and_punctuation_is_a_problem(
+    good: tuple[Path, Path], tmp_path: Path
+) -> None:
+    train, _ = good
+    train2 = write(
+        tmp_path / "train2.jsonl",
+        [row(1, 1, "how do i reverse a list in python", "python list reverse", prefix="t2")],
+    )
+    report = jd.validate([train, train2])
+    assert any(
+        "question 'How do I reverse a list in Python?' is in splits ['train', 'train2']" in p
+        for p in report.problems
+    ), report.problems
+
+
+def test_known_split_with_another_prefix_is_a_problem(tmp_path: Path) -> None:
+    ok = write(tmp_path / "train2.jsonl", [row(1, 1, "a b c", "a b d", prefix="t2")])
+    assert jd.validate([ok]).ok
+    bad = write(tmp_path / "dev.jsonl", [row(1, 1, "a b e", "a b f", prefix="t2")])
+    assert any("ids must start with 'dv'-" in p for p in jd.validate([bad]).problems)
 
 
 @pytest.mark.parametrize(
