@@ -9,11 +9,9 @@ per-vector scale) and always returned as float32.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -21,30 +19,19 @@ import numpy.typing as npt
 
 from ..clock import Clock, system_clock
 from ..codecs import (
-    KIND_BATCH,
     SparseVector,
-    as_matrix,
     as_vector,
     check_dtype_name,
     decode_dense_batch,
-    decode_vector_record,
     encode_dense,
     encode_sparse,
     fingerprint_id,
-    pack_payload,
-    pack_record,
-    unpack_payload,
-    unpack_record,
 )
 from ..errors import (
     CacheClosedError,
     CacheError,
-    CorruptEntryError,
-    DimensionMismatchError,
-    FingerprintMismatchError,
     InvalidInputError,
     InvalidTypeError,
-    InvalidVectorError,
     PayloadTooLargeError,
     StoreUnavailableError,
 )
@@ -53,7 +40,6 @@ from ..keys import (
     check_content_hashes,
     content_hash,
     content_hashes,
-    encode_parts,
     normalize_text,
     open_hash_algorithm,
 )
@@ -63,22 +49,26 @@ from ..stats import CacheStats, Counters
 from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Item, Limit, Store, put_within
+from .batches import deduplicate, get_batch, store_batch
+from .inspection import cache_stats, check_records, inspect_namespace
+from .maintenance import (
+    cleanup_expired,
+    clear_all,
+    clear_namespace,
+    invalidate,
+    invalidate_model,
+)
+from .namespaces import NamespaceMeta
 
 __all__ = ["EmbeddingCache"]
 
 log = logging.getLogger(__name__)
 
 TABLE = "embedding"
-BATCH_TABLE = "batch"
 #: Most items accepted in one call (a batch of 10**6 is allowed; more is refused).
 MAX_BATCH = 1_000_000
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 Vector = npt.NDArray[np.float32] | SparseVector
-
-
-def _meta_key(*parts: str) -> str:
-    return encode_parts("embedding", *parts)
 
 
 class EmbeddingCache:
@@ -143,8 +133,7 @@ class EmbeddingCache:
         )
         self._counters = Counters()
         self._lock = threading.Lock()
-        self._dims: dict[str, tuple[str, int]] = {}
-        self._fps: dict[str, set[str]] = {}
+        self.meta = NamespaceMeta(store)
         self._costs: dict[str, float] = {}
         self._closed = False
         self._hash_checked = False
@@ -155,8 +144,6 @@ class EmbeddingCache:
         from .singleflight import SingleFlight
 
         self.flights = SingleFlight()
-
-    # -- basics --------------------------------------------------------------------
 
     def _check_hash_algorithm(self) -> None:
         if not self._hash_checked:
@@ -190,54 +177,6 @@ class EmbeddingCache:
 
     def _expiry(self, ttl: float | None, now: float) -> float | None:
         return expiry(ttl, self.default_ttl, now)
-
-    def _layout(self, namespace: str) -> tuple[str, int] | None:
-        """(kind, dim) recorded for a namespace, or None if it has none yet."""
-        found = self._dims.get(namespace)
-        if found is not None:
-            return found
-        try:
-            raw = self.store.get_meta(_meta_key("layout", namespace))
-        except StoreUnavailableError:
-            return None  # unknown during an outage: reads degrade, writes fail later
-        if not raw:
-            return None
-        data = json.loads(raw)
-        found = (str(data["kind"]), int(data["dim"]))
-        with self._lock:
-            self._dims[namespace] = found
-        return found
-
-    def _set_layout(self, namespace: str, kind: str, dim: int) -> None:
-        self.store.set_meta(_meta_key("layout", namespace), json.dumps({"kind": kind, "dim": dim}))
-        with self._lock:
-            self._dims[namespace] = (kind, dim)
-
-    def _note_fingerprint(self, namespace: str, fingerprint: str) -> bool:
-        """Record that ``fingerprint`` writes into ``namespace``; True if that is new."""
-        if not fingerprint:
-            return False
-        known = self._fps.get(namespace)
-        if known is not None and fingerprint in known:
-            return False
-        raw = self.store.get_meta(_meta_key("fingerprints", namespace))
-        fps = set(json.loads(raw)) if raw else set()
-        added = fingerprint not in fps
-        if added:
-            fps.add(fingerprint)
-            self.store.set_meta(_meta_key("fingerprints", namespace), json.dumps(sorted(fps)))
-        with self._lock:
-            self._fps[namespace] = fps
-        return added
-
-    def _forget_namespace_meta(self, namespace: str) -> None:
-        for part in ("layout", "fingerprints"):
-            self.store.set_meta(_meta_key(part, namespace), "")
-        with self._lock:
-            self._dims.pop(namespace, None)
-            self._fps.pop(namespace, None)
-
-    # -- reads ---------------------------------------------------------------------
 
     def _lookup(
         self, namespace: str, keys: Sequence[str], fingerprint: str | None, *, count: bool = True
@@ -345,14 +284,14 @@ class EmbeddingCache:
         namespace = self._ns(namespace)
         check_content_hashes(keys)
         if not keys:
-            layout = self._layout(namespace)
+            layout = self.meta.layout(namespace)
             return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
         found, fps, matrix = self._lookup(namespace, keys, fingerprint)
         if matrix is not None:
             self._remember(namespace, keys, matrix, fps)
             return matrix, np.ones(len(keys), dtype=bool)
         mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
-        layout = self._layout(namespace)
+        layout = self.meta.layout(namespace)
         if layout is not None and layout[0] == "sparse":
             return [v if isinstance(v, SparseVector) else None for v in found], mask
         dim = (
@@ -366,8 +305,6 @@ class EmbeddingCache:
             out[rows] = np.stack([found[i] for i in rows])  # type: ignore[misc]
             self._remember(namespace, [keys[i] for i in rows], out, [fps[i] for i in rows], rows)
         return out, mask
-
-    # -- writes --------------------------------------------------------------------
 
     def put(
         self,
@@ -384,7 +321,7 @@ class EmbeddingCache:
         if isinstance(vector, SparseVector):
             self._put_keys(namespace, [key], [vector], ttl, fingerprint)
         else:
-            layout = self._layout(namespace)
+            layout = self.meta.layout(namespace)
             vec = as_vector(vector, layout[1] if layout and layout[0] == "dense" else None)
             self._put_keys(namespace, [key], vec[None, :], ttl, fingerprint)
         return key
@@ -418,36 +355,10 @@ class EmbeddingCache:
             return
         self._put_keys(namespace, keys, vectors, ttl, fingerprint)
 
-    def _validate_rows(self, namespace: str, n: int, vectors: Any) -> Any:
-        """Validated float32 matrix or list of SparseVector for ``n`` rows."""
-        layout = self._layout(namespace)
-        if isinstance(vectors, (list, tuple)) and vectors and isinstance(vectors[0], SparseVector):
-            if len(vectors) != n:
-                raise DimensionMismatchError(
-                    f"{len(vectors)} sparse vectors for {n} texts", expected=n, got=len(vectors)
-                )
-            if not all(isinstance(v, SparseVector) for v in vectors):
-                raise InvalidVectorError("mixed sparse and dense vectors in one batch")
-            if layout is not None and layout[0] != "sparse":
-                raise InvalidVectorError(f"namespace {namespace!r} holds dense vectors")
-            if layout is not None and layout[1]:
-                for i, v in enumerate(vectors):
-                    if v.nnz and int(v.indices[-1]) >= layout[1]:
-                        raise DimensionMismatchError(
-                            f"sparse vector {i} has index {int(v.indices[-1])} >= vocabulary "
-                            f"size {layout[1]}",
-                            expected=layout[1],
-                            got=int(v.indices[-1]) + 1,
-                        )
-            return list(vectors)
-        if layout is not None and layout[0] == "sparse":
-            raise InvalidVectorError(f"namespace {namespace!r} holds sparse vectors")
-        return as_matrix(vectors, rows=n, dim=layout[1] if layout else None)
-
     def _put_keys(
         self, namespace: str, keys: Sequence[str], vectors: Any, ttl: float | None, fingerprint: str
     ) -> None:
-        rows = self._validate_rows(namespace, len(keys), vectors)
+        rows = self.meta.check_rows(namespace, len(keys), vectors)
         now = self._clock()
         expires_at = self._expiry(ttl, now)
         fp = fingerprint_id(fingerprint)
@@ -463,14 +374,14 @@ class EmbeddingCache:
         new_layout = new_fp = False
         try:
             self._check_hash_algorithm()
-            if self._layout(namespace) is None:
-                self._set_layout(namespace, kind, dim)
+            if self.meta.layout(namespace) is None:
+                self.meta.set_layout(namespace, kind, dim)
                 new_layout = True
-            new_fp = self._note_fingerprint(namespace, fingerprint)
+            new_fp = self.meta.note_fingerprint(namespace, fingerprint)
             put_within(self.store, TABLE, namespace, items, now=now, limits=self._limits)
         except CacheError as exc:
             self._counters.add(namespace, errors=1)
-            self._undo_meta(namespace, fingerprint if new_fp else None, new_layout)
+            self.meta.undo(namespace, fingerprint if new_fp else None, new_layout)
             if not (self.fail_open and isinstance(exc, StoreUnavailableError)):
                 raise
             log.warning("embedding store unavailable, dropped %d writes: %s", len(items), exc)
@@ -478,22 +389,6 @@ class EmbeddingCache:
         self._counters.add(namespace, sets=len(items))
         if not isinstance(rows, list) and rows is vectors:
             self._remember(namespace, keys, rows, [fp] * len(keys))
-
-    def _undo_meta(self, namespace: str, fingerprint: str | None, layout: bool) -> None:
-        try:
-            if fingerprint is not None:
-                fps = set(self.models(namespace)[namespace]) - {fingerprint}
-                self.store.set_meta(
-                    _meta_key("fingerprints", namespace), json.dumps(sorted(fps)) if fps else ""
-                )
-                with self._lock:
-                    self._fps.pop(namespace, None)
-            if layout:
-                self.store.set_meta(_meta_key("layout", namespace), "")
-                with self._lock:
-                    self._dims.pop(namespace, None)
-        except CacheError as exc:
-            log.warning("could not take back namespace metadata of a failed write: %s", exc)
 
     @property
     def _limits(self) -> list[Limit]:
@@ -504,52 +399,26 @@ class EmbeddingCache:
 
     def invalidate(self, text_or_hash: str, namespace: str) -> bool:
         """Remove the entry for a text (or a 64-hex content hash); True if one existed."""
-        namespace = self._ns(namespace)
-        if not isinstance(text_or_hash, str):
-            raise InvalidTypeError("invalidate takes a text or a content hash (str)")
-        keys = [self.key_for(text_or_hash)]
-        if _HEX64.fullmatch(text_or_hash):
-            keys.append(text_or_hash)
-        removed = self.store.delete_many(TABLE, namespace, keys)
-        self._counters.add(namespace, deletes=removed)
-        return removed > 0
+        return invalidate(self, text_or_hash, self._ns(namespace))
 
     def invalidate_model(self, model: str) -> int:
         """Clear every namespace whose model part (or a recorded fingerprint) is ``model``."""
         self._check_open()
-        removed = 0
-        for ns in self.store.namespaces(TABLE):
-            parts = ns.split(".")
-            ns_model = ".".join(parts[1:-1]) if len(parts) >= 3 else ns
-            if ns_model == model or model in self.models(ns).get(ns, []):
-                removed += self.clear_namespace(ns)
-        return removed
+        return invalidate_model(self, model)
 
     def clear_namespace(self, namespace: str) -> int:
         """Remove every vector (and batch record) of a namespace; return the vector count."""
-        namespace = self._ns(namespace)
-        removed = self.store.clear(TABLE, namespace)
-        self.store.clear(BATCH_TABLE, namespace)
-        self._forget_namespace_meta(namespace)
-        self._counters.add(namespace, deletes=removed)
-        return removed
+        return clear_namespace(self, self._ns(namespace))
 
     def clear(self) -> int:
         """Remove every vector and batch record of every namespace; return the count."""
         self._check_open()
-        names = self.store.namespaces(TABLE)
-        removed = self.store.clear(TABLE)
-        self.store.clear(BATCH_TABLE)
-        for ns in names:
-            self._forget_namespace_meta(ns)
-        return removed
+        return clear_all(self)
 
     def cleanup_expired(self) -> int:
         """Sweep expired vectors and batch records now; return how many vectors."""
         self._check_open()
-        now = self._clock()
-        self.store.purge_expired(BATCH_TABLE, now=now)
-        return len(self.store.purge_expired(TABLE, now=now))
+        return cleanup_expired(self)
 
     # -- batches and dedup ---------------------------------------------------------
 
@@ -558,51 +427,17 @@ class EmbeddingCache:
 
         Items may be strings or objects with a ``content`` or ``text`` attribute.
         """
-        namespace = self._ns(namespace)
-        texts = [_item_text(x, i) for i, x in enumerate(items)]
-        keys = self.keys_for(texts)
-        unique = list(dict.fromkeys(keys))
-        found = self._lookup(namespace, unique, None, count=False)[0] if unique else []
-        cached = {k for k, v in zip(unique, found) if v is not None}
-        seen: set[str] = set()
-        fresh: list[Any] = []
-        for item, key in zip(items, keys):
-            if key not in cached and key not in seen:
-                seen.add(key)
-                fresh.append(item)
-        return fresh, keys
+        return deduplicate(self, items, self._ns(namespace))
 
     def store_batch(
         self, batch_id: str, hashes: Sequence[str], namespace: str, ttl: float | None = None
     ) -> None:
         """Remember which item hashes a batch held, so it can be reprocessed later."""
-        namespace = self._ns(namespace)
-        if not isinstance(batch_id, str) or not batch_id:
-            raise InvalidInputError("batch_id must be a non-empty str")
-        hashes = list(hashes)
-        check_content_hashes(hashes)
-        now = self._clock()
-        key = content_hash(batch_id)
-        body = pack_payload({"id": batch_id, "hashes": hashes, "created_at": now})
-        item = Item(key, pack_record(KIND_BATCH, namespace, key, body), self._expiry(ttl, now))
-        self.store.put_many(BATCH_TABLE, namespace, [item], now=now)
+        store_batch(self, batch_id, hashes, self._ns(namespace), ttl)
 
     def get_batch(self, batch_id: str, namespace: str) -> list[str] | None:
         """The hashes stored for ``batch_id``, or None."""
-        namespace = self._ns(namespace)
-        key = content_hash(batch_id)
-        blob = self.store.get_many(BATCH_TABLE, namespace, [key], now=self._clock())[0]
-        if blob is None:
-            return None
-        try:
-            data = unpack_payload(unpack_record(blob, KIND_BATCH, namespace, key))
-            hashes = data["hashes"]
-            if data.get("id") != batch_id or not isinstance(hashes, list):
-                raise CorruptEntryError("batch record does not match its id")
-        except (CorruptEntryError, KeyError, TypeError, AttributeError):
-            log.warning("corrupt batch record %r in %s", batch_id, namespace)
-            return None
-        return [str(h) for h in hashes]
+        return get_batch(self, batch_id, self._ns(namespace))
 
     # -- models, stats, inspection ---------------------------------------------------
 
@@ -618,111 +453,30 @@ class EmbeddingCache:
         """Fingerprints that wrote into each namespace (or one namespace)."""
         self._check_open()
         names = [namespace] if namespace is not None else self.store.namespaces(TABLE)
-        out: dict[str, list[str]] = {}
-        for ns in names:
-            raw = self.store.get_meta(_meta_key("fingerprints", ns))
-            out[ns] = sorted(json.loads(raw)) if raw else []
-        return out
+        return {ns: self.meta.fingerprints(ns) for ns in names}
 
     def validate_models(self, namespace: str) -> None:
         """Raise ``FingerprintMismatchError`` if a namespace mixes embedders."""
-        fps = self.models(self._ns(namespace))[namespace]
-        if len(fps) > 1:
-            raise FingerprintMismatchError(
-                f"namespace {namespace!r} holds vectors from {len(fps)} embedders: "
-                + ", ".join(fps)
-            )
+        self.meta.validate_models(self._ns(namespace))
 
     def stats(self, namespace: str | None = None) -> CacheStats:
         """Counters for one namespace, or totals with ``namespaces`` filled in."""
         self._check_open()
         if namespace is not None:
-            return self._ns_stats(self._ns(namespace))
-        names = sorted(set(self.store.namespaces(TABLE)) | set(self._counters.names()))
-        per = {ns: self._ns_stats(ns) for ns in names}
-        total: dict[str, Any] = {}
-        for st in per.values():
-            for k, v in st.as_dict().items():
-                if k not in ("hit_rate", "namespaces"):
-                    total[k] = total.get(k, 0) + v
-        return CacheStats(**total, namespaces=per)
-
-    def _ns_stats(self, namespace: str) -> CacheStats:
-        info = self.store.info(TABLE, namespace)
-        c = self._counters.get(namespace)
-        return CacheStats(
-            entries=info.entries,
-            bytes=info.bytes,
-            evictions=info.evictions,
-            expirations=info.expirations,
-            **c,
-        )
+            namespace = self._ns(namespace)
+        return cache_stats(self, namespace)
 
     def inspect(self, namespace: str, *, limit: int = 20) -> dict[str, Any]:
         """Layout, fingerprints, and the ``limit`` oldest items with their ages.
 
         An item's age is given in seconds and in insertions since it was added.
         """
-        namespace = self._ns(namespace)
-        now = self._clock()
-        created: list[tuple[float, str]] = []
-        corrupt = 0
-        for batch in self.store.scan(TABLE, namespace):
-            for item in batch:
-                try:
-                    rec = decode_vector_record(item.value, namespace, item.key)
-                except CorruptEntryError:
-                    corrupt += 1
-                    continue
-                created.append((rec.created_at, item.key))
-        created.sort()
-        n = len(created)
-        items = [
-            {
-                "hash": key,
-                "created_at": at,
-                "age_seconds": max(0.0, now - at),
-                "age_insertions": n - 1 - i,
-            }
-            for i, (at, key) in enumerate(created[:limit])
-        ]
-        layout = self._layout(namespace)
-        return {
-            "namespace": namespace,
-            "entries": n,
-            "corrupt": corrupt,
-            "kind": layout[0] if layout else None,
-            "dim": layout[1] if layout else None,
-            "vector_dtype": self.vector_dtype,
-            "fingerprints": self.models(namespace)[namespace],
-            "oldest": items[0] if items else None,
-            "items": items,
-        }
+        return inspect_namespace(self, self._ns(namespace), limit)
 
     def check(self, fix: bool = False) -> list[str]:
         """Problems in the store and its records; corrupt records are removed when ``fix``."""
         self._check_open()
-        problems = list(self.store.check(fix=fix))
-        for ns in self.store.namespaces(TABLE):
-            layout = self._layout(ns)
-            bad: list[str] = []
-            for batch in self.store.scan(TABLE, ns):
-                for item in batch:
-                    try:
-                        rec = decode_vector_record(item.value, ns, item.key)
-                    except CorruptEntryError as exc:
-                        bad.append(item.key)
-                        problems.append(f"{ns}/{item.key[:12]}: {exc}")
-                        continue
-                    if layout is not None and (
-                        (rec.dtype == "sparse") != (layout[0] == "sparse")
-                        or (layout[0] == "dense" and rec.dim != layout[1])
-                    ):
-                        bad.append(item.key)
-                        problems.append(f"{ns}/{item.key[:12]}: layout differs from namespace")
-            if fix and bad:
-                self.store.delete_many(TABLE, ns, bad)
-        return problems
+        return check_records(self, fix)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -742,20 +496,3 @@ class EmbeddingCache:
 
     def __repr__(self) -> str:
         return f"EmbeddingCache(store={self.store!r}, vector_dtype={self.vector_dtype!r})"
-
-
-def _item_text(item: Any, index: int) -> str:
-    if isinstance(item, str):
-        return item
-    for attr in ("content", "text", "page_content"):
-        value = getattr(item, attr, None)
-        if isinstance(value, str):
-            return value
-    raise InvalidTypeError(
-        f"items[{index}] is {type(item).__name__}; expected str or an object with a "
-        "str .content or .text attribute"
-    )
-
-
-def iter_texts(items: Iterable[Any]) -> list[str]:
-    return [_item_text(x, i) for i, x in enumerate(items)]

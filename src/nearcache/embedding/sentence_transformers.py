@@ -15,8 +15,7 @@ from ..embedders.sentence_transformers import (
 __all__ = ["SentenceTransformerEmbedder"]
 
 warnings.warn(
-    "nearcache.embedding.sentence_transformers moved to "
-    "nearcache.embedders.sentence_transformers",
+    "nearcache.embedding.sentence_transformers moved to nearcache.embedders.sentence_transformers",
     DeprecationWarning,
     stacklevel=2,
 )

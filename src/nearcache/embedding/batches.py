@@ -1,0 +1,89 @@
+"""Batches and deduplication: which items of a job still need embedding, and which hashes
+a batch held (so a failed job can be reprocessed)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..codecs import KIND_BATCH, pack_payload, pack_record, unpack_payload, unpack_record
+from ..errors import CorruptEntryError, InvalidInputError, InvalidTypeError
+from ..keys import check_content_hashes, content_hash
+from ..stores.protocol import Item
+
+if TYPE_CHECKING:
+    from .cache import EmbeddingCache
+
+__all__ = ["deduplicate", "get_batch", "store_batch"]
+
+log = logging.getLogger(__name__)
+
+BATCH_TABLE = "batch"
+
+
+def item_text(item: Any, index: int) -> str:
+    """The text of an item: a str, or an object's ``content``/``text``/``page_content``."""
+    if isinstance(item, str):
+        return item
+    for attr in ("content", "text", "page_content"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str):
+            return value
+    raise InvalidTypeError(
+        f"items[{index}] is {type(item).__name__}; expected str or an object with a "
+        "str .content or .text attribute"
+    )
+
+
+def deduplicate(
+    cache: EmbeddingCache, items: Sequence[Any], namespace: str
+) -> tuple[list[Any], list[str]]:
+    """(items not yet cached in ``namespace``, each distinct once; every item's hash)."""
+    keys = cache.keys_for([item_text(x, i) for i, x in enumerate(items)])
+    unique = list(dict.fromkeys(keys))
+    found = cache._lookup(namespace, unique, None, count=False)[0] if unique else []
+    cached = {k for k, v in zip(unique, found) if v is not None}
+    seen: set[str] = set()
+    fresh: list[Any] = []
+    for item, key in zip(items, keys):
+        if key not in cached and key not in seen:
+            seen.add(key)
+            fresh.append(item)
+    return fresh, keys
+
+
+def store_batch(
+    cache: EmbeddingCache,
+    batch_id: str,
+    hashes: Sequence[str],
+    namespace: str,
+    ttl: float | None,
+) -> None:
+    """Record the item hashes of batch ``batch_id`` (expiring like a vector would)."""
+    if not isinstance(batch_id, str) or not batch_id:
+        raise InvalidInputError("batch_id must be a non-empty str")
+    hashes = list(hashes)
+    check_content_hashes(hashes)
+    now = cache._clock()
+    key = content_hash(batch_id)
+    body = pack_payload({"id": batch_id, "hashes": hashes, "created_at": now})
+    item = Item(key, pack_record(KIND_BATCH, namespace, key, body), cache._expiry(ttl, now))
+    cache.store.put_many(BATCH_TABLE, namespace, [item], now=now)
+
+
+def get_batch(cache: EmbeddingCache, batch_id: str, namespace: str) -> list[str] | None:
+    """The hashes stored for ``batch_id``, or None (a corrupt record is a miss)."""
+    key = content_hash(batch_id)
+    blob = cache.store.get_many(BATCH_TABLE, namespace, [key], now=cache._clock())[0]
+    if blob is None:
+        return None
+    try:
+        data = unpack_payload(unpack_record(blob, KIND_BATCH, namespace, key))
+        hashes = data["hashes"]
+        if data.get("id") != batch_id or not isinstance(hashes, list):
+            raise CorruptEntryError("batch record does not match its id")
+    except (CorruptEntryError, KeyError, TypeError, AttributeError):
+        log.warning("corrupt batch record %r in %s", batch_id, namespace)
+        return None
+    return [str(h) for h in hashes]
