@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .errors import InvalidInputError
 
-__all__ = ["check_limit", "check_ttl", "expiry"]
+__all__ = ["check_count", "check_limit", "check_ttl", "expiry"]
 
 
 def check_ttl(ttl: float | None) -> float | None:
@@ -39,4 +39,15 @@ def check_limit(name: str, value: int | None) -> int | None:
     """
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise InvalidInputError(f"{name} must be a non-negative int or None, not {value!r}")
+    return value
+
+
+def check_count(name: str, value: object, *, minimum: int = 1) -> int:
+    """A count setting (batch size, threads, ...): an int of at least ``minimum``.
+
+    Raises:
+        InvalidInputError: (a ValueError) anything else.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidInputError(f"{name} must be an int >= {minimum}, not {value!r}")
     return value

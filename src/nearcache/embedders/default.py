@@ -44,6 +44,7 @@ from ..errors import (
     InvalidTypeError,
     MissingExtraError,
 )
+from ..policy import check_count
 
 __all__ = [
     "DEFAULT_MAX_LENGTH",
@@ -162,24 +163,11 @@ class OnnxEmbedder:
         normalize: bool = True,
         output: str | None = None,
     ) -> None:
-        try:
-            import onnxruntime as ort
-        except ImportError as exc:
-            raise MissingExtraError("models", "onnxruntime", "the ONNX embedder") from exc
-        try:
-            from tokenizers import Tokenizer
-        except ImportError as exc:
-            raise MissingExtraError("models", "tokenizers", "the ONNX embedder") from exc
-        if not isinstance(max_length, int) or max_length < 2:
-            raise InvalidInputError("max_length must be an int >= 2")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise InvalidInputError("batch_size must be a positive int")
-        if not isinstance(max_batch_tokens, int) or max_batch_tokens < 1:
-            raise InvalidInputError("max_batch_tokens must be a positive int")
-        if threads is None:
-            threads = default_threads()
-        if not isinstance(threads, int) or threads < 1:
-            raise InvalidInputError("threads must be a positive int")
+        ort, tokenizers = _runtime()
+        check_count("max_length", max_length, minimum=2)
+        check_count("batch_size", batch_size)
+        check_count("max_batch_tokens", max_batch_tokens)
+        threads = check_count("threads", default_threads() if threads is None else threads)
         self.model_path = Path(model_path)
         self.tokenizer_file = Path(tokenizer_file)
         for p in (self.model_path, self.tokenizer_file):
@@ -195,36 +183,9 @@ class OnnxEmbedder:
         self.max_batch_tokens = max_batch_tokens
         self.threads = threads
         self.normalize = normalize
-
-        tokenizer = Tokenizer.from_file(str(self.tokenizer_file))
-        # The shipped file pads and truncates to a fixed 128: truncate where
-        # sentence-transformers does instead, and pad per batch (see ``embed``).
-        tokenizer.enable_truncation(max_length=max_length)
-        tokenizer.no_padding()
-        self._pad_id = tokenizer.token_to_id("[PAD]") or 0
-        self._tokenizer = tokenizer
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if not spin:
-            # Workers block between operators instead of spinning: less CPU burnt while
-            # waiting, but measured 1.5-2x slower on 2 cores, so spinning is the default.
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-        self._inputs = {i.name for i in self._session.get_inputs()}
-        missing = {"input_ids", "attention_mask"} - self._inputs
-        if missing:
-            raise InvalidInputError(f"{self.model_path} lacks the inputs {sorted(missing)}")
-        outputs = [o.name for o in self._session.get_outputs()]
-        if output is not None and output not in outputs:
-            raise InvalidInputError(f"{self.model_path} has no output {output!r}; it has {outputs}")
-        self._output = output or outputs[0]
+        self._tokenizer, self._pad_id = _load_tokenizer(tokenizers, self.tokenizer_file, max_length)
+        self._session = _open_session(ort, self.model_path, threads, spin)
+        self._inputs, self._output = _check_model_io(self._session, self.model_path, output)
         self.model_sha256 = _sha256(self.model_path)
         self.tokenizer_sha256 = _sha256(self.tokenizer_file)
         self.fingerprint = _fingerprint(
@@ -379,3 +340,53 @@ def default_embedder(*, threads: int | None = None) -> OnnxEmbedder:
             del _loaded[stale]
         _loaded[key] = emb
         return emb
+
+
+def _runtime() -> tuple[Any, Any]:
+    """The onnxruntime and tokenizers modules (the ``[models]`` extra)."""
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise MissingExtraError("models", "onnxruntime", "the ONNX embedder") from exc
+    try:
+        import tokenizers
+    except ImportError as exc:
+        raise MissingExtraError("models", "tokenizers", "the ONNX embedder") from exc
+    return onnxruntime, tokenizers
+
+
+def _load_tokenizer(tokenizers: Any, path: Path, max_length: int) -> tuple[Any, int]:
+    """The tokenizer and its padding id. The shipped file pads and truncates to a fixed
+    128: truncate where sentence-transformers does instead, and pad per batch."""
+    tokenizer = tokenizers.Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.no_padding()
+    return tokenizer, tokenizer.token_to_id("[PAD]") or 0
+
+
+def _open_session(ort: Any, path: Path, threads: int, spin: bool) -> Any:
+    """An ONNX session on ``threads`` CPU threads, sequential, fully optimized."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if not spin:
+        # Workers block between operators instead of spinning: less CPU burnt while
+        # waiting, but measured 1.5-2x slower on 2 cores, so spinning is the default.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def _check_model_io(session: Any, path: Path, output: str | None) -> tuple[set[str], str]:
+    """(the model's input names, the output to read): a BERT-like model takes
+    ``input_ids`` and ``attention_mask`` and names its hidden-state output."""
+    inputs = {i.name for i in session.get_inputs()}
+    missing = {"input_ids", "attention_mask"} - inputs
+    if missing:
+        raise InvalidInputError(f"{path} lacks the inputs {sorted(missing)}")
+    outputs = [o.name for o in session.get_outputs()]
+    if output is not None and output not in outputs:
+        raise InvalidInputError(f"{path} has no output {output!r}; it has {outputs}")
+    return inputs, output or outputs[0]

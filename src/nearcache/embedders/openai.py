@@ -38,6 +38,7 @@ from ..errors import (
     MissingExtraError,
 )
 from ..errors import EmbeddingAPIError as EmbeddingAPIError
+from ..policy import check_count
 from ..retry import ExponentialBackoff, Retry
 
 __all__ = ["AsyncOpenAIEmbedder", "EmbeddingAPIError", "OpenAIEmbedder"]
@@ -137,21 +138,11 @@ class OpenAIEmbedder:
         seed: int | None = None,
         retry: Retry | None = None,
     ) -> None:
-        if not isinstance(model, str) or not model:
-            raise InvalidInputError("model must be a non-empty str")
-        if dim is None:
-            dim = dimensions if dimensions is not None else KNOWN_DIMS.get(model)
-        if dim is None:
-            raise InvalidInputError(f"the output dimension of {model!r} is unknown; pass dim=...")
-        if not isinstance(dim, int) or dim < 1:
-            raise InvalidInputError("dim must be a positive int")
-        if dimensions is not None and dimensions != dim:
-            raise InvalidInputError(f"dimensions={dimensions} but dim={dim}")
+        dim = _output_dim(model, dim, dimensions)
         if not isinstance(batch_size, int) or not 1 <= batch_size <= 2048:
             raise InvalidInputError("batch_size must be an int in [1, 2048]")
         if retry is None:
-            if not isinstance(max_retries, int) or max_retries < 0:
-                raise InvalidInputError("max_retries must be a non-negative int")
+            check_count("max_retries", max_retries, minimum=0)
             retry = Retry(ExponentialBackoff(backoff_base, backoff_max, seed=seed), max_retries + 1)
         elif not isinstance(retry, Retry):
             raise InvalidTypeError(f"retry must be a Retry, not {type(retry).__name__}")
@@ -366,6 +357,21 @@ class AsyncOpenAIEmbedder(OpenAIEmbedder):
     def close(self) -> None:
         """Drop the async client without awaiting (prefer ``await aclose()``)."""
         self._client = None
+
+
+def _output_dim(model: object, dim: int | None, dimensions: int | None) -> int:
+    """The vector size: ``dim``, else ``dimensions``, else the known size of ``model``."""
+    if not isinstance(model, str) or not model:
+        raise InvalidInputError("model must be a non-empty str")
+    if dim is None:
+        dim = dimensions if dimensions is not None else KNOWN_DIMS.get(model)
+    if dim is None:
+        raise InvalidInputError(f"the output dimension of {model!r} is unknown; pass dim=...")
+    if not isinstance(dim, int) or dim < 1:
+        raise InvalidInputError("dim must be a positive int")
+    if dimensions is not None and dimensions != dim:
+        raise InvalidInputError(f"dimensions={dimensions} but dim={dim}")
+    return dim
 
 
 def _reply(resp: Any) -> _Reply:

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
+from ..policy import check_count
 
 __all__ = ["SentenceTransformerEmbedder"]
 
@@ -80,33 +81,8 @@ class SentenceTransformerEmbedder:
         provider: str = "sentence-transformers",
         **model_kwargs: Any,
     ) -> None:
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise MissingExtraError(
-                "torch", "sentence_transformers", "the sentence-transformers embedder"
-            ) from exc
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise InvalidInputError("batch_size must be a positive int")
-        if isinstance(model, (str, os.PathLike)):
-            source = str(model)
-            label = Path(source).name if os.path.isdir(source) else source
-            bundled = _bundled_minilm() if source in _BUNDLED else None
-            if bundled is not None:
-                source, bundled_revision = bundled
-                revision = revision or bundled_revision
-                label = "all-MiniLM-L6-v2"
-                load_revision = None
-            else:
-                load_revision = revision
-            self.st = SentenceTransformer(
-                source, device=device, revision=load_revision, **model_kwargs
-            )
-        else:
-            self.st = model
-            if not name:
-                raise InvalidInputError("pass name=... to identify a loaded SentenceTransformer")
-            label = name
+        check_count("batch_size", batch_size)
+        self.st, label, revision = _load(model, name, revision, device, model_kwargs)
         label = name or label
         self.model = self.name = label.removeprefix("sentence-transformers/")
         self.provider = provider
@@ -151,3 +127,35 @@ class SentenceTransformerEmbedder:
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder({self.fingerprint!r})"
+
+
+def _load(
+    model: str | os.PathLike[str] | Any,
+    name: str | None,
+    revision: str | None,
+    device: str | None,
+    model_kwargs: dict[str, Any],
+) -> tuple[Any, str, str | None]:
+    """(the SentenceTransformer, its label, its revision): a name or path is loaded (the
+    bundled all-MiniLM-L6-v2 from its pip package), a loaded model is used as given."""
+    if not isinstance(model, (str, os.PathLike)):
+        if not name:
+            raise InvalidInputError("pass name=... to identify a loaded SentenceTransformer")
+        return model, name, revision
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise MissingExtraError(
+            "torch", "sentence_transformers", "the sentence-transformers embedder"
+        ) from exc
+    source = str(model)
+    label = Path(source).name if os.path.isdir(source) else source
+    bundled = _bundled_minilm() if source in _BUNDLED else None
+    load_revision = revision
+    if bundled is not None:
+        source, bundled_revision = bundled
+        revision = revision or bundled_revision
+        label = "all-MiniLM-L6-v2"
+        load_revision = None
+    st = SentenceTransformer(source, device=device, revision=load_revision, **model_kwargs)
+    return st, label, revision

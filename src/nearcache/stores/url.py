@@ -28,7 +28,7 @@ import difflib
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from ..errors import InvalidInputError
 from .protocol import Store
@@ -155,10 +155,18 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
             url, f"unknown scheme {scheme!r}" + (f" (did you mean {near}://?)" if near else "")
         )
     kind = {"rediss": "redis", "unix": "redis", "postgres": "postgresql"}.get(scheme, scheme)
+    options, rest = _options(url, scheme, kind, parts.query)
+    return kind, _target(url, scheme, kind, parts, rest), options
+
+
+def _options(
+    url: str, scheme: str, kind: str, query: str
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """(nearcache's own options, parameters passed through to the client library)."""
     spec = _OWN_PARAMS[kind]
     options: dict[str, Any] = {}
     rest: list[tuple[str, str]] = []
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+    for key, value in parse_qsl(query, keep_blank_values=True):
         conv = spec.get(key)
         if conv is None:
             if kind in ("redis", "postgresql"):
@@ -172,28 +180,34 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
             options[key] = conv(value)
         except ValueError as exc:
             raise _bad(url, f"bad value {value!r} for {key!r}") from exc
+    return options, rest
+
+
+def _target(
+    url: str, scheme: str, kind: str, parts: SplitResult, rest: list[tuple[str, str]]
+) -> str:
+    """What the store is opened on: a path, a table, or a client URL."""
     if kind == "memory":
         if parts.netloc or parts.path not in ("", "/"):
             raise _bad(url, "memory:// takes no host or path")
-        return kind, "", options
+        return ""
     if kind == "sqlite":
         if parts.netloc:
             raise _bad(url, "use sqlite:///relative/path or sqlite:////absolute/path")
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
             raise _bad(url, "missing database path")
-        return kind, path, options
+        return path
     if kind == "dynamodb":
         table = unquote(parts.netloc + parts.path.rstrip("/"))
         if not table or "/" in table:
             raise _bad(url, "expected dynamodb://TABLE?endpoint_url=...&region=...")
-        return kind, table, options
+        return table
     if kind == "redis" and scheme != "unix" and not parts.hostname:
         raise _bad(url, "missing host")
     if kind == "postgresql" and not (parts.hostname or parts.path or parts.query):
         raise _bad(url, "missing host or database")
-    target = urlunsplit(parts._replace(query=urlencode(rest)))
-    return kind, target, options
+    return urlunsplit(parts._replace(query=urlencode(rest)))
 
 
 def open_store(url: str, **overrides: Any) -> Store:
