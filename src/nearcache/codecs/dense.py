@@ -1,0 +1,281 @@
+"""Vector records: one dense or sparse vector per record, and whole batches of them.
+
+Dense body: ``u8 dtype, 3x pad, u32 dim, f32 scale, u64 fingerprint id, f64 created_at``
+then the vector bytes. Sparse body: the same header with dtype ``sparse`` and ``dim``
+holding the vocabulary size (0 = unknown), then ``u32 nnz``, ``nnz`` u32 indices and
+``nnz`` f32 values.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from xxhash import xxh3_64_intdigest as _xxh3
+
+from ..errors import CorruptEntryError
+from .envelope import (
+    FORMAT_VERSION,
+    HEAD,
+    HEAD_SIZE,
+    KIND_DENSE,
+    KIND_SPARSE,
+    MAGIC,
+    ns_bytes,
+    pack_record,
+    unpack_record,
+)
+from .vectors import NP_DTYPES, SparseVector, quantize
+
+__all__ = [
+    "DecodedBatch",
+    "DenseRecord",
+    "decode_dense_batch",
+    "decode_vector_record",
+    "encode_dense",
+    "encode_sparse",
+]
+
+_VEC_HEAD = struct.Struct("<B3xIfQd")  # dtype code, dim, scale, fingerprint id, created_at
+_U32 = struct.Struct("<I")
+_DTYPE_CODES: dict[str, int] = {"float32": 1, "float16": 2, "int8": 3, "sparse": 4}
+_CODE_DTYPES = {v: k for k, v in _DTYPE_CODES.items()}
+
+
+@dataclass(frozen=True)
+class DenseRecord:
+    vector: npt.NDArray[np.float32] | SparseVector
+    dtype: str
+    dim: int
+    fingerprint_id: int
+    created_at: float
+    nbytes: int
+
+
+def encode_dense(
+    namespace: str,
+    keys: Sequence[str],
+    mat: npt.NDArray[np.float32],
+    vector_dtype: str,
+    fingerprint: int,
+    created_at: float,
+) -> list[bytes]:
+    """Encode validated rows of ``mat`` as records (one ``bytes`` per row)."""
+    data, scales = quantize(mat, vector_dtype)
+    code = _DTYPE_CODES[vector_dtype]
+    dim = mat.shape[1]
+    nsb = ns_bytes(namespace)
+    out: list[bytes] = []
+    head = HEAD.pack
+    vec_head = _VEC_HEAD.pack
+    checksum = _xxh3
+    fromhex = bytes.fromhex
+    for i, key in enumerate(keys):
+        rest = b"".join(
+            (
+                nsb,
+                fromhex(key),
+                vec_head(code, dim, float(scales[i]), fingerprint, created_at),
+                data[i].tobytes(),
+            )
+        )
+        out.append(head(MAGIC, FORMAT_VERSION, KIND_DENSE, 0, checksum(rest)) + rest)
+    return out
+
+
+def encode_sparse(
+    namespace: str,
+    key: str,
+    vec: SparseVector,
+    fingerprint: int,
+    created_at: float,
+    dim: int = 0,
+) -> bytes:
+    body = (
+        _VEC_HEAD.pack(_DTYPE_CODES["sparse"], dim, 1.0, fingerprint, created_at)
+        + _U32.pack(vec.nnz)
+        + vec.indices.astype("<u4").tobytes()
+        + vec.values.astype("<f4").tobytes()
+    )
+    return pack_record(KIND_SPARSE, namespace, key, body)
+
+
+def decode_vector_record(blob: bytes, namespace: str, key: str) -> DenseRecord:
+    """Decode one dense or sparse record, verifying identity, checksum and lengths."""
+    if len(blob) < HEAD_SIZE or blob[3] not in (KIND_DENSE, KIND_SPARSE):
+        raise CorruptEntryError("not a vector record")
+    body = unpack_record(blob, blob[3], namespace, key)
+    if len(body) < _VEC_HEAD.size:
+        raise CorruptEntryError("vector record is truncated")
+    code, dim, scale, fp, created = _VEC_HEAD.unpack_from(body)
+    dtype = _CODE_DTYPES.get(code)
+    payload = body[_VEC_HEAD.size :]
+    if dtype is None:
+        raise CorruptEntryError(f"unknown vector dtype code {code}")
+    if dtype == "sparse":
+        if len(payload) < 4:
+            raise CorruptEntryError("sparse record is truncated")
+        (nnz,) = _U32.unpack_from(payload)
+        if len(payload) != 4 + 8 * nnz:
+            raise CorruptEntryError("sparse record length does not match its header")
+        idx = np.frombuffer(payload, dtype="<u4", count=nnz, offset=4).astype(np.uint32)
+        val = np.frombuffer(payload, dtype="<f4", count=nnz, offset=4 + 4 * nnz).astype(np.float32)
+        return DenseRecord(SparseVector(idx, val), "sparse", dim, fp, created, 8 * nnz)
+    npd = NP_DTYPES[dtype]
+    if dim == 0 or len(payload) != dim * npd.itemsize:
+        raise CorruptEntryError("vector length does not match its header")
+    data = np.frombuffer(payload, dtype=npd)
+    vec = (
+        data.astype(np.float32) * np.float32(scale) if dtype == "int8" else data.astype(np.float32)
+    )
+    return DenseRecord(vec, dtype, dim, fp, created, len(payload))
+
+
+class DecodedBatch(NamedTuple):
+    """Result of :func:`decode_dense_batch`, aligned with the input.
+
+    ``vectors[i]`` is the float32 vector (or ``SparseVector``) of row ``i`` or None;
+    ``fps[i]`` its fingerprint id; ``corrupt`` the indexes that failed verification;
+    ``matrix`` is set when every row was found intact with one layout: it is then the
+    ``(n, dim)`` float32 matrix of all rows, ready to hand out without stacking.
+    """
+
+    vectors: list[Any]
+    fps: list[int]
+    corrupt: list[int]
+    matrix: npt.NDArray[np.float32] | None
+
+
+def decode_dense_batch(
+    blobs: Sequence[bytes | None], namespace: str, keys: Sequence[str]
+) -> DecodedBatch:
+    """Decode many records at once, verifying every header, identity and checksum.
+
+    When every found record has the same length (one dtype and dim — the common case) the
+    checks and the dequantization run vectorized over one buffer; otherwise each record is
+    decoded on its own. Corrupt entries come back as ``None`` and are listed in ``corrupt``.
+    """
+    n = len(blobs)
+    found: Sequence[int]
+    if None in blobs:
+        found = [i for i, b in enumerate(blobs) if b is not None]
+        if not found:
+            return DecodedBatch([None] * n, [0] * n, [], None)
+    else:
+        found = range(n)
+    first = blobs[found[0]]
+    assert first is not None
+    length = len(first)
+    nsb = ns_bytes(namespace)
+    off_key = HEAD_SIZE + len(nsb)
+    off_body = off_key + 32
+    off_vec = off_body + _VEC_HEAD.size
+    if (
+        len(found) > 8
+        and length > off_vec
+        and first[3] == KIND_DENSE
+        and len(set(map(len, blobs if len(found) == n else [blobs[i] for i in found]))) == 1  # type: ignore[arg-type]
+    ):
+        code, dim, _s, _fp, _c = _VEC_HEAD.unpack_from(first, off_body)
+        dtype = _CODE_DTYPES.get(code)
+        if dtype in NP_DTYPES and length - off_vec == dim * NP_DTYPES[dtype].itemsize:
+            return _decode_uniform(blobs, found, keys, nsb, off_key, off_body, off_vec, dtype, dim)
+    vectors: list[Any] = [None] * n
+    fps = [0] * n
+    corrupt: list[int] = []
+    for i in found:
+        blob = blobs[i]
+        assert blob is not None
+        try:
+            rec = decode_vector_record(blob, namespace, keys[i])
+        except CorruptEntryError:
+            corrupt.append(i)
+            continue
+        vectors[i] = rec.vector
+        fps[i] = rec.fingerprint_id
+    return DecodedBatch(vectors, fps, corrupt, None)
+
+
+_HEAD_DT = np.dtype(
+    [("magic", "S2"), ("version", "u1"), ("kind", "u1"), ("pad", "<u4"), ("crc", "<u8")]
+)
+_VEC_DT = np.dtype(
+    [
+        ("code", "u1"),
+        ("pad", "V3"),
+        ("dim", "<u4"),
+        ("scale", "<f4"),
+        ("fp", "<u8"),
+        ("created", "<f8"),
+    ]
+)
+
+
+def _decode_uniform(
+    blobs: Sequence[bytes | None],
+    found: Sequence[int],
+    keys: Sequence[str],
+    nsb: bytes,
+    off_key: int,
+    off_body: int,
+    off_vec: int,
+    dtype: str,
+    dim: int,
+) -> DecodedBatch:
+    n = len(blobs)
+    everything = len(found) == n
+    rows = blobs if everything else [blobs[i] for i in found]
+    length = off_vec + dim * NP_DTYPES[dtype].itemsize
+    joined = b"".join(rows)  # type: ignore[arg-type]
+    buf = np.frombuffer(joined, dtype=np.uint8).reshape(len(rows), length)
+    head = buf[:, :HEAD_SIZE].copy().view(_HEAD_DT).reshape(-1)
+    meta = buf[:, off_body:off_vec].copy().view(_VEC_DT).reshape(-1)
+    checksum = _xxh3
+    whole = memoryview(joined)
+    crc_ok = np.array(
+        [
+            checksum(whole[o : o + length - HEAD_SIZE])
+            for o in range(HEAD_SIZE, len(joined), length)
+        ],
+        dtype=np.uint64,
+    )
+    expected_keys = np.frombuffer(
+        bytes.fromhex("".join(keys if everything else [keys[i] for i in found])), np.uint8
+    )
+    ns_arr = np.frombuffer(nsb, dtype=np.uint8)
+    ok = (
+        (head["magic"] == MAGIC)
+        & (head["version"] == FORMAT_VERSION)
+        & (head["kind"] == KIND_DENSE)
+        & (head["pad"] == 0)
+        & (head["crc"] == crc_ok)
+        & (buf[:, HEAD_SIZE:off_key] == ns_arr).all(axis=1)
+        & (buf[:, off_key:off_body] == expected_keys.reshape(len(rows), 32)).all(axis=1)
+        & (meta["code"] == _DTYPE_CODES[dtype])
+        & (meta["dim"] == dim)
+    )
+    data = buf[:, off_vec:].view(NP_DTYPES[dtype])
+    if dtype == "int8":
+        vecs = data.astype(np.float32) * meta["scale"].astype(np.float32)[:, None]
+    else:
+        vecs = data.astype(np.float32)
+    fp_found = meta["fp"].tolist()
+    all_ok = bool(ok.all())
+    if all_ok and len(found) == n:
+        return DecodedBatch(list(vecs), fp_found, [], vecs)
+    vectors: list[Any] = [None] * n
+    fps = [0] * n
+    corrupt: list[int] = []
+    okl = ok.tolist()
+    row_views = list(vecs)
+    for j, i in enumerate(found):
+        if okl[j]:
+            vectors[i] = row_views[j]
+            fps[i] = fp_found[j]
+        else:
+            corrupt.append(i)
+    return DecodedBatch(vectors, fps, corrupt, None)

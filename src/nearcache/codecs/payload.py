@@ -1,0 +1,81 @@
+"""Payloads: JSON checks for metadata and msgpack for values (no extension types).
+
+Decoding never runs code: msgpack extension types are refused, and anything that is not
+plain data (str, bytes, int, float, bool, None, list, dict) is refused on the way in.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgpack
+
+from ..errors import CacheError, CorruptEntryError, InvalidInputError, PayloadTooLargeError
+
+__all__ = ["MAX_JSON_DEPTH", "check_json", "pack_payload", "unpack_payload"]
+
+#: Nested containers deeper than this are refused in metadata and key/value payloads.
+MAX_JSON_DEPTH = 64
+
+
+def _json_depth_ok(value: Any, depth: int = 0) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise InvalidInputError(f"value is nested deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(value, dict):
+        for v in value.values():
+            _json_depth_ok(v, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _json_depth_ok(v, depth + 1)
+
+
+def check_json(value: Any, *, what: str = "metadata", max_bytes: int | None = None) -> bytes:
+    """Validate that ``value`` is JSON (bounded depth, finite numbers); return its bytes."""
+    _json_depth_ok(value)
+    try:
+        raw = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{what} must be JSON-serializable: {exc}") from exc
+    data = raw.encode("utf-8", "surrogatepass")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise PayloadTooLargeError(
+            f"{what} is {len(data)} bytes; the limit is {max_bytes}",
+            limit=max_bytes,
+            size=len(data),
+        )
+    return data
+
+
+def _reject(obj: Any) -> Any:
+    raise CacheError(
+        f"values of type {type(obj).__module__}.{type(obj).__qualname__} cannot be stored; "
+        "use JSON/msgpack types (str, bytes, int, float, bool, None, list, dict)"
+    )
+
+
+def pack_payload(value: Any) -> bytes:
+    """msgpack-encode ``value``; anything that is not plain data raises ``CacheError``."""
+    _json_depth_ok(value)
+    try:
+        return msgpack.packb(value, use_bin_type=True, default=_reject, strict_types=False)  # type: ignore[no-any-return]
+    except CacheError:
+        raise
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise CacheError(f"value cannot be stored: {exc}") from exc
+
+
+def _no_ext(code: int, data: bytes) -> Any:
+    raise CorruptEntryError(f"msgpack extension type {code} is not allowed in stored data")
+
+
+def unpack_payload(data: bytes | memoryview) -> Any:
+    """Decode msgpack produced by :func:`pack_payload`; extension types are refused."""
+    try:
+        return msgpack.unpackb(
+            data, raw=False, strict_map_key=False, ext_hook=_no_ext, use_list=True
+        )
+    except CorruptEntryError:
+        raise
+    except Exception as exc:  # msgpack raises several unrelated types on garbage
+        raise CorruptEntryError(f"stored payload is not valid msgpack: {exc}") from exc
