@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nearcache import InvalidInputError, InvalidTypeError, content_hash, normalize_text
-from nearcache.keys import HASH_ALGORITHM, content_hashes, encode_parts, validate_namespace
+from nearcache.keys import (
+    HASH_ALGORITHM,
+    check_content_hash,
+    check_content_hashes,
+    content_hashes,
+    encode_parts,
+    validate_namespace,
+)
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
 
@@ -112,3 +119,64 @@ def test_validate_namespace() -> None:
         validate_namespace("x" * 10_000)
     with pytest.raises(InvalidInputError):
         validate_namespace("bad\ud800")
+
+
+# -- fast paths: each must give exactly what the plain definition gives ----------------
+
+
+def _reference(text: str) -> str:
+    """The definition (SPEC §0): NFKC, then whitespace runs collapsed, then stripped."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+ascii_texts = st.text(alphabet=st.characters(max_codepoint=127), max_size=120)
+whitespace_heavy = st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00\x7fab", max_size=40)
+mixed_texts = st.one_of(ascii_texts, whitespace_heavy, texts)
+
+
+@given(st.one_of(ascii_texts, whitespace_heavy))
+def test_ascii_fast_path_equals_the_definition(s: str) -> None:
+    assert normalize_text(s) == _reference(s)
+
+
+@given(texts)
+def test_normalize_text_equals_the_definition(s: str) -> None:
+    assert normalize_text(s) == _reference(s)
+
+
+@given(st.lists(mixed_texts, max_size=40), st.booleans())
+def test_batch_hashes_equal_single_hashes(items: list[str], normalize: bool) -> None:
+    expect = [content_hash(normalize_text(t) if normalize else t) for t in items]
+    assert content_hashes(items, normalize=normalize) == expect
+
+
+def test_batch_errors_name_the_item() -> None:
+    with pytest.raises(InvalidTypeError, match=r"texts\[2\]"):
+        content_hashes(["a", "b", b"c"])  # type: ignore[list-item]
+    with pytest.raises(InvalidTypeError, match=r"texts\[1\]"):
+        content_hashes(["a", b"b"], normalize=False)  # type: ignore[list-item]
+    with pytest.raises(InvalidInputError, match="surrogate"):
+        content_hashes(["ok", "bad\ud800"], normalize=False)
+
+
+hex_keys = st.text(alphabet="0123456789abcdefABCDEF \n\u00e9g", min_size=60, max_size=68)
+
+
+@given(st.lists(st.one_of(hex_keys, st.sampled_from([content_hash("a")])), max_size=5))
+def test_batch_key_check_agrees_with_the_single_check(keys: list[str]) -> None:
+    import re
+
+    valid = all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys)
+    if valid:
+        check_content_hashes(keys)
+        assert all(check_content_hash(k) == k for k in keys)
+    else:
+        with pytest.raises(InvalidInputError, match="not a content hash"):
+            check_content_hashes(keys)
+
+
+def test_batch_key_check_refuses_non_str() -> None:
+    with pytest.raises(InvalidInputError):
+        check_content_hashes([content_hash("a"), None])  # type: ignore[list-item]
+    with pytest.raises(InvalidInputError):
+        check_content_hash(b"x" * 64)

@@ -9,9 +9,9 @@ holding the vocabulary size (0 = unknown), then ``u32 nnz``, ``nnz`` u32 indices
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -64,27 +64,38 @@ def encode_dense(
     fingerprint: int,
     created_at: float,
 ) -> list[bytes]:
-    """Encode validated rows of ``mat`` as records (one ``bytes`` per row)."""
+    """Encode validated rows of ``mat`` as records (one ``bytes`` per row).
+
+    All rows have one length, so the records are laid out as the rows of one byte
+    matrix: the shared header bytes are broadcast, keys, scales and vectors are copied in
+    as columns, and only the checksums (and cutting the rows into ``bytes``) are per row.
+    """
     data, scales = quantize(mat, vector_dtype)
-    code = _DTYPE_CODES[vector_dtype]
-    dim = mat.shape[1]
+    n, dim = mat.shape
     nsb = ns_bytes(namespace)
-    out: list[bytes] = []
-    head = HEAD.pack
-    vec_head = _VEC_HEAD.pack
+    off_key = HEAD_SIZE + len(nsb)
+    off_body = off_key + 32
+    off_vec = off_body + _VEC_HEAD.size
+    length = off_vec + dim * NP_DTYPES[vector_dtype].itemsize
+    buf = np.empty((n, length), dtype=np.uint8)
+    buf[:, :HEAD_SIZE] = _u8(HEAD.pack(MAGIC, FORMAT_VERSION, KIND_DENSE, 0, 0))
+    buf[:, HEAD_SIZE:off_key] = _u8(nsb)
+    buf[:, off_key:off_body] = _u8(bytes.fromhex("".join(keys))).reshape(n, 32)
+    code = _DTYPE_CODES[vector_dtype]
+    buf[:, off_body:off_vec] = _u8(_VEC_HEAD.pack(code, dim, 1.0, fingerprint, created_at))
+    buf[:, off_body + 8 : off_body + 12] = scales.astype("<f4").view(np.uint8).reshape(n, 4)
+    buf[:, off_vec:] = np.ascontiguousarray(data).view(np.uint8).reshape(n, -1)
+    whole = memoryview(buf.data).cast("B")
+    body = length - HEAD_SIZE
     checksum = _xxh3
-    fromhex = bytes.fromhex
-    for i, key in enumerate(keys):
-        rest = b"".join(
-            (
-                nsb,
-                fromhex(key),
-                vec_head(code, dim, float(scales[i]), fingerprint, created_at),
-                data[i].tobytes(),
-            )
-        )
-        out.append(head(MAGIC, FORMAT_VERSION, KIND_DENSE, 0, checksum(rest)) + rest)
-    return out
+    crcs = [checksum(whole[o : o + body]) for o in range(HEAD_SIZE, n * length, length)]
+    buf[:, 8:HEAD_SIZE] = np.array(crcs, dtype="<u8").view(np.uint8).reshape(n, 8)
+    joined = buf.tobytes()
+    return [joined[o : o + length] for o in range(0, n * length, length)]
+
+
+def _u8(raw: bytes) -> npt.NDArray[np.uint8]:
+    return np.frombuffer(raw, dtype=np.uint8)
 
 
 def encode_sparse(
@@ -135,19 +146,40 @@ def decode_vector_record(blob: bytes, namespace: str, key: str) -> DenseRecord:
     return DenseRecord(vec, dtype, dim, fp, created, len(payload))
 
 
-class DecodedBatch(NamedTuple):
-    """Result of :func:`decode_dense_batch`, aligned with the input.
+class DecodedBatch:
+    """Result of :func:`decode_dense_batch`, aligned with the input (unpacks as a
+    4-tuple ``vectors, fps, corrupt, matrix``).
 
     ``vectors[i]`` is the float32 vector (or ``SparseVector``) of row ``i`` or None;
     ``fps[i]`` its fingerprint id; ``corrupt`` the indexes that failed verification;
     ``matrix`` is set when every row was found intact with one layout: it is then the
-    ``(n, dim)`` float32 matrix of all rows, ready to hand out without stacking.
+    ``(n, dim)`` float32 matrix of all rows, ready to hand out without stacking (and
+    ``vectors`` is only made, as row views of it, when someone asks for it).
     """
 
-    vectors: list[Any]
-    fps: list[int]
-    corrupt: list[int]
-    matrix: npt.NDArray[np.float32] | None
+    __slots__ = ("_vectors", "corrupt", "fps", "matrix")
+
+    def __init__(
+        self,
+        vectors: list[Any] | None,
+        fps: list[int],
+        corrupt: list[int],
+        matrix: npt.NDArray[np.float32] | None,
+    ) -> None:
+        self._vectors = vectors
+        self.fps = fps
+        self.corrupt = corrupt
+        self.matrix = matrix
+
+    @property
+    def vectors(self) -> list[Any]:
+        if self._vectors is None:
+            assert self.matrix is not None
+            self._vectors = list(self.matrix)
+        return self._vectors
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.vectors, self.fps, self.corrupt, self.matrix))
 
 
 def decode_dense_batch(
@@ -266,7 +298,7 @@ def _decode_uniform(
     fp_found = meta["fp"].tolist()
     all_ok = bool(ok.all())
     if all_ok and len(found) == n:
-        return DecodedBatch(list(vecs), fp_found, [], vecs)
+        return DecodedBatch(None, fp_found, [], vecs)
     vectors: list[Any] = [None] * n
     fps = [0] * n
     corrupt: list[int] = []

@@ -42,7 +42,7 @@ def deduplicate(
     """(items not yet cached in ``namespace``, each distinct once; every item's hash)."""
     keys = cache.keys_for([item_text(x, i) for i, x in enumerate(items)])
     unique = list(dict.fromkeys(keys))
-    found = cache._lookup(namespace, unique, None, count=False)[0] if unique else []
+    found = cache._lookup(namespace, unique, None, count=False).vectors if unique else []
     cached = {k for k, v in zip(unique, found) if v is not None}
     seen: set[str] = set()
     fresh: list[Any] = []

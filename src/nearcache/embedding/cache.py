@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from ..clock import Clock, system_clock
 from ..codecs import (
+    DecodedBatch,
     SparseVector,
     as_vector,
     check_dtype_name,
@@ -51,13 +52,7 @@ from ..stores.memory import MemoryStore
 from ..stores.protocol import Item, Limit, Store, put_within
 from .batches import deduplicate, get_batch, store_batch
 from .inspection import cache_stats, check_records, inspect_namespace
-from .maintenance import (
-    cleanup_expired,
-    clear_all,
-    clear_namespace,
-    invalidate,
-    invalidate_model,
-)
+from .maintenance import cleanup_expired, clear_all, clear_namespace, invalidate, invalidate_model
 from .namespaces import NamespaceMeta
 
 __all__ = ["EmbeddingCache"]
@@ -180,11 +175,11 @@ class EmbeddingCache:
 
     def _lookup(
         self, namespace: str, keys: Sequence[str], fingerprint: str | None, *, count: bool = True
-    ) -> tuple[list[Vector | None], list[int], npt.NDArray[np.float32] | None]:
-        """(vectors, fingerprint ids, full matrix) for ``keys``; None = miss.
+    ) -> DecodedBatch:
+        """Decoded records for ``keys`` (``vectors[i]`` None = miss).
 
-        The matrix is set only when every key hit with one layout (the fast path).
-        Store outages and corrupt rows are misses (counted as errors).
+        ``matrix`` is set only when every key hit with one layout (the fast path: no
+        per-row work here). Store outages and corrupt rows are misses (counted as errors).
         """
         now = self._clock()
         try:
@@ -192,39 +187,36 @@ class EmbeddingCache:
         except StoreUnavailableError as exc:
             log.warning("embedding store unavailable, %d reads become misses: %s", len(keys), exc)
             self._counters.add(namespace, errors=1, misses=len(keys) if count else 0)
-            return [None] * len(keys), [0] * len(keys), None
-        out, fps, corrupt, matrix = decode_dense_batch(blobs, namespace, keys)
+            return DecodedBatch([None] * len(keys), [0] * len(keys), [], None)
+        batch = decode_dense_batch(blobs, namespace, keys)
+        want_fp = None if fingerprint is None else fingerprint_id(fingerprint)
+        if batch.matrix is not None and (want_fp is None or batch.fps.count(want_fp) == len(keys)):
+            if count:
+                self._count(namespace, len(keys), len(keys), batch.matrix.nbytes)
+            return batch
+        out, fps, corrupt = batch.vectors, batch.fps, batch.corrupt
         if corrupt:
             log.warning("%d corrupt entries in %s treated as misses", len(corrupt), namespace)
             self._counters.add(namespace, errors=len(corrupt))
-        if fingerprint is not None:
-            want_fp = fingerprint_id(fingerprint)
+        if want_fp is not None:
             for i, fp in enumerate(fps):
-                if fp != want_fp and out[i] is not None:
+                if fp != want_fp:
                     out[i] = None
-                    matrix = None
-        else:
-            want_fp = None
-        if matrix is None and self._weak is not None:
+        if self._weak is not None:
             for i, vec in enumerate(out):
                 if vec is None and i not in corrupt:
                     found = self._recall(namespace, keys[i], want_fp, now)
                     if found is not None:
                         out[i], fps[i] = found
         if count:
-            hits = saved = 0
-            for vec in out:
-                if vec is not None:
-                    hits += 1
-                    saved += vec.nbytes if isinstance(vec, np.ndarray) else 8 * vec.nnz
-            self._counters.add(
-                namespace,
-                hits=hits,
-                misses=len(out) - hits,
-                bytes_saved=saved,
-                time_saved=hits * self._costs.get(namespace, 0.0),
-            )
-        return out, fps, matrix
+            hits = [v for v in out if v is not None]
+            saved = sum(v.nbytes if isinstance(v, np.ndarray) else 8 * v.nnz for v in hits)
+            self._count(namespace, len(out), len(hits), saved)
+        return DecodedBatch(out, fps, corrupt, None)
+
+    def _count(self, ns: str, n: int, hits: int, nbytes: int) -> None:
+        cost = hits * self._costs.get(ns, 0.0)
+        self._counters.add(ns, hits=hits, misses=n - hits, bytes_saved=nbytes, time_saved=cost)
 
     def _recall(
         self, namespace: str, key: str, want_fp: int | None, now: float
@@ -260,8 +252,8 @@ class EmbeddingCache:
         """The cached vector stored under content hash ``key``, or None."""
         namespace = self._ns(namespace)
         check_content_hash(key)
-        vecs, fps, _ = self._lookup(namespace, [key], fingerprint)
-        vec = vecs[0]
+        vecs, fps, _, _ = self._lookup(namespace, [key], fingerprint)
+        vec: Vector | None = vecs[0]
         if isinstance(vec, np.ndarray):
             vec = np.array(vec)  # own its memory; the caller may keep it
             self._remember(namespace, [key], vec, fps, [-1])
@@ -276,20 +268,27 @@ class EmbeddingCache:
         sparse namespaces give a list with ``None`` for misses. An empty namespace of
         unknown dimension gives an ``(n, 0)`` matrix.
         """
-        return self.get_many_by_hash(self.keys_for(texts), namespace, fingerprint=fingerprint)
+        return self._get_keys(self.keys_for(texts), self._ns(namespace), fingerprint)
 
     def get_many_by_hash(
         self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
     ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
         namespace = self._ns(namespace)
         check_content_hashes(keys)
+        return self._get_keys(keys, namespace, fingerprint)
+
+    def _get_keys(
+        self, keys: Sequence[str], namespace: str, fingerprint: str | None
+    ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
+        """``get_many`` for checked keys and namespace."""
         if not keys:
             layout = self.meta.layout(namespace)
             return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
-        found, fps, matrix = self._lookup(namespace, keys, fingerprint)
-        if matrix is not None:
-            self._remember(namespace, keys, matrix, fps)
-            return matrix, np.ones(len(keys), dtype=bool)
+        batch = self._lookup(namespace, keys, fingerprint)
+        if batch.matrix is not None:
+            self._remember(namespace, keys, batch.matrix, batch.fps)
+            return batch.matrix, np.ones(len(keys), dtype=bool)
+        found, fps = batch.vectors, batch.fps
         mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
         layout = self.meta.layout(namespace)
         if layout is not None and layout[0] == "sparse":

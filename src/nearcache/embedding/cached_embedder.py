@@ -169,11 +169,12 @@ class _Base(Generic[E]):
             first.setdefault(key, text)
         unique = list(first)
         self._count(texts=len(keys), unique=len(unique))
-        vecs, _, matrix = cache._lookup(ns, unique, fp)
+        batch = cache._lookup(ns, unique, fp)
+        matrix = batch.matrix
         if matrix is not None and self.kind == "dense":
             self._count(hits=len(unique))
             return matrix if len(unique) == len(keys) else matrix[_positions(unique, keys)]
-        got: dict[str, Any] = {k: v for k, v in zip(unique, vecs) if v is not None}
+        got: dict[str, Any] = {k: v for k, v in zip(unique, batch.vectors) if v is not None}
         self._count(hits=len(got))
         missing = [k for k in unique if k not in got]
         progress = _Tally(len(missing), self._progress)
@@ -281,7 +282,7 @@ class _Base(Generic[E]):
     def _found(self, keys: list[str], got: dict[str, Any], pending: set[Hashable]) -> set[str]:
         """Keys whose vectors are in the store now (finished by another caller)."""
         cache, ns, fp = self.cache, self.namespace, self.fingerprint
-        again, _, _ = cache._lookup(ns, keys, fp, count=False)
+        again = cache._lookup(ns, keys, fp, count=False).vectors
         ready = {k: v for k, v in zip(keys, again) if v is not None}
         got.update(ready)
         cache.flights.resolve({(ns, fp, k): v for k, v in ready.items()})
