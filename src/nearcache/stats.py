@@ -76,6 +76,14 @@ class Counters:
             for name, delta in deltas.items():
                 setattr(c, name, getattr(c, name) + delta)
 
+    def bump(self, namespace: str, name: str) -> None:
+        """Add 1 to one counter (the per-lookup case, without ``add``'s keyword loop)."""
+        with self._lock:
+            c = self._by_ns.get(namespace)
+            if c is None:
+                c = self._by_ns[namespace] = _Count()
+            setattr(c, name, getattr(c, name) + 1)
+
     def get(self, namespace: str) -> dict[str, Any]:
         with self._lock:
             c = self._by_ns.get(namespace)

@@ -7,6 +7,7 @@ float32, float16 and int8 with a symmetric per-vector scale.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -132,6 +133,17 @@ def _check_float_dtype(arr: npt.NDArray[Any]) -> None:
 
 
 def _finite_and_nonzero(mat: npt.NDArray[Any], what: str) -> None:
+    # Fast path, one pass: a row's float32 sum of squares is finite and positive only
+    # if every value is finite and one is non-zero. Overflow or underflow of the sum can
+    # only send a valid row to the exact checks below, never let a bad one through.
+    if mat.ndim == 1:
+        square = float(np.dot(mat, mat))
+        if 0.0 < square < math.inf:
+            return
+    else:
+        squares = np.einsum("ij,ij->i", mat, mat)
+        if bool((squares > 0.0).all()) and bool(np.isfinite(squares).all()):
+            return
     finite = np.isfinite(mat)
     if not finite.all():
         flat = int(np.flatnonzero(~finite.reshape(-1))[0])

@@ -79,19 +79,26 @@ class KeyMap:
         return None if i < 0 else int(self._vals[i])
 
     def set(self, key: bytes, value: int) -> None:
+        self.put(key, value)
+
+    def put(self, key: bytes, value: int) -> int | None:
+        """Map ``key`` to ``value``; return the value it replaced (one search, not two)."""
         if value < 0:
             raise InvalidInputError("KeyMap values must be non-negative")
-        if key in self._recent:
+        old = self._recent.get(key)
+        if old is not None:
             self._recent[key] = value
-            return
+            return old
         i = self._find(key)
         if i >= 0:
+            old = int(self._vals[i])
             self._vals[i] = value
-            return
+            return old
         self._recent[key] = value
         self._len += 1
         if len(self._recent) > max(_MIN_RECENT, len(self._pref) // 8):
             self._merge()
+        return None
 
     def pop(self, key: bytes) -> int | None:
         v = self._recent.pop(key, None)

@@ -30,13 +30,13 @@ class SemanticCounters:
         self.totals.add(namespace, **deltas)
 
     def hit(self, namespace: str, layer: str) -> None:
-        self.totals.add(namespace, hits=1)
+        self.totals.bump(namespace, "hits")
         with self._lock:
             by_layer = self._layers.setdefault(namespace, {})
             by_layer[layer] = by_layer.get(layer, 0) + 1
 
     def miss(self, namespace: str, reason: str) -> None:
-        self.totals.add(namespace, misses=1)
+        self.totals.bump(namespace, "misses")
         with self._lock:
             by_reason = self._reasons.setdefault(namespace, {})
             by_reason[reason] = by_reason.get(reason, 0) + 1

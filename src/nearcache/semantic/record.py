@@ -26,6 +26,7 @@ import os
 import secrets
 from typing import Any, NamedTuple
 
+import msgpack
 import numpy as np
 import numpy.typing as npt
 
@@ -53,6 +54,7 @@ __all__ = [
 ]
 
 DOMAIN = "nearcache.semantic.v1"
+_packb = msgpack.packb
 _NP: dict[str, np.dtype[Any]] = {
     "float32": np.dtype("<f4"),
     "float16": np.dtype("<f2"),
@@ -84,9 +86,13 @@ def scope_of(context: Any) -> str:
     return content_hash(canonical.encode("utf-8", "surrogatepass"))
 
 
+_DOMAIN_PART = encode_parts(DOMAIN)
+
+
 def entry_key(scope: str, text: str) -> str:
-    """Store key of a (normalized) query inside a scope."""
-    return content_hash(encode_parts(DOMAIN, scope, text))
+    """Store key of a (normalized) query inside a scope:
+    ``content_hash(encode_parts(DOMAIN, scope, text))``, with the domain part made once."""
+    return content_hash(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
 
 
 _WRITE_IDS: tuple[int, itertools.count[int]] = (-1, itertools.count())
@@ -152,7 +158,9 @@ def encode_entry(
     else:
         data, scales = quantize(vector.reshape(1, -1), dtype)
         raw, scale = data[0].tobytes(), float(scales[0])
-    body = pack_payload(
+    # Every value is a str, bytes, float, int or None made above, so msgpack is called
+    # directly (pack_payload's depth walk and type screen are for caller-supplied values).
+    body = _packb(
         {
             "q": query,
             "r": response,
@@ -164,7 +172,8 @@ def encode_entry(
             "t": dtype,
             "k": scale,
             "x": raw,
-        }
+        },
+        use_bin_type=True,
     )
     return pack_record(KIND_SEMANTIC, namespace, key, body)
 
@@ -195,7 +204,10 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
     itemsize = _NP[dtype].itemsize
     if not raw or len(raw) % itemsize or (dim is not None and len(raw) != dim * itemsize):
         raise CorruptEntryError("semantic entry vector has the wrong length")
-    vec = np.frombuffer(raw, dtype=_NP[dtype]).astype(np.float32)
+    if dtype == "float32":  # a writable float32 copy without a conversion pass
+        vec = np.frombuffer(bytearray(raw), dtype=_NP[dtype])
+    else:
+        vec = np.frombuffer(raw, dtype=_NP[dtype]).astype(np.float32)
     if dtype == "int8":
         vec *= np.float32(scale)
     square = float(np.dot(vec, vec))  # NaN/inf make it non-finite; all zeros make it 0
@@ -210,17 +222,17 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
             metadata = json.loads(meta)
         except ValueError:
             raise CorruptEntryError("semantic entry metadata is not JSON") from None
-    return Entry(
-        query=query,
-        response=unpack_payload(resp),
-        metadata=metadata,
-        created_at=float(created),
-        expires_at=None if expires is None else float(expires),
-        scope=scope,
-        write_id=write_id,
-        vector=vec,
-        norm=math.sqrt(square),
-        feedback_floor=-math.inf if floor is None else floor,
+    return Entry(  # positional: built on every read
+        query,
+        unpack_payload(resp),
+        metadata,
+        float(created),
+        None if expires is None else float(expires),
+        scope,
+        write_id,
+        vec,
+        math.sqrt(square),
+        -math.inf if floor is None else floor,
     )
 
 

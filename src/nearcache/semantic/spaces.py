@@ -257,7 +257,6 @@ class SpaceSet:
         with self.lock:
             if self.dim is None:
                 self.dim = int(vectors.shape[1])
-            self._remove_locked(namespace, keys)
             space = self._space(namespace, scope)
             m = len(keys)
             start = space.index.rows_used
@@ -268,9 +267,17 @@ class SpaceSet:
             space.wids[start : start + m] = np.asarray(write_ids, dtype=np.uint64)
             space.exps[start : start + m] = [NEVER if e is None else e for e in expires]
             space.index.add(rows, vectors)
+            # Point each key at its new row; the row it had before (if any, in whichever
+            # partition) becomes a tombstone. One map search per key.
             kmap = self._map(namespace)
-            for i in range(m):
-                kmap.set(raw[32 * i : 32 * i + 32], _pack(space.pid, start + i))
+            replaced = [
+                old
+                for i in range(m)
+                if (old := kmap.put(raw[32 * i : 32 * i + 32], _pack(space.pid, start + i)))
+                is not None
+            ]
+            if replaced:
+                self._tombstone(namespace, replaced)
             self.generation += 1
             self._maybe_migrate(space)
 
@@ -282,17 +289,21 @@ class SpaceSet:
         kmap = self._maps.get(namespace)
         if kmap is None or not len(kmap):
             return 0
+        popped = [kmap.pop(bytes.fromhex(key)) for key in keys]
+        removed = self._tombstone(namespace, [v for v in popped if v is not None])
+        if removed:
+            self.generation += 1
+        return removed
+
+    def _tombstone(self, namespace: str, values: list[int]) -> int:
+        """Remove the rows named by packed (partition, row) ``values`` from their indexes."""
         by_pid: dict[int, list[int]] = {}
-        for key in keys:
-            value = kmap.pop(bytes.fromhex(key))
-            if value is not None:
-                by_pid.setdefault(value >> ROW_BITS, []).append(value & ROW_MASK)
+        for value in values:
+            by_pid.setdefault(value >> ROW_BITS, []).append(value & ROW_MASK)
         removed = 0
         for pid, rows in by_pid.items():
             space = self._pids[namespace][pid]
             removed += space.index.remove(np.asarray(rows, dtype=np.int64))
-        if removed:
-            self.generation += 1
         return removed
 
     def drop_namespace(self, namespace: str) -> int:

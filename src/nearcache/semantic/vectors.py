@@ -97,6 +97,8 @@ class QueryVectors:
             for i, text in enumerate(missing):
                 self.recent.put((fp, text), mat[i])
                 found[text] = mat[i]
+            if len(missing) == len(texts):  # every text embedded just now, in order
+                return mat.copy() if mat is raw else mat  # never hand out the embedder's array
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
     def _from_cache(
