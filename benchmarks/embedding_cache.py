@@ -1,11 +1,24 @@
 """Embedding cache: batch get / put of 1,000 384-d vectors from a cache holding N.
 
-Runs nearcache (MemoryStore, SQLiteStore) side by side with LangChain's
-CacheBackedEmbeddings (InMemoryByteStore, LocalFileStore) and diskcache in one process,
-and prints p50/p99 latencies plus each peer's ratio to nearcache on the same store kind.
+Runs, in one process and on the same texts and vectors:
 
-    python benchmarks/embedding_cache.py            # N = 100,000
-    python benchmarks/embedding_cache.py --quick    # N = 10,000, fewer repetitions
+* the raw floor: BLAKE3 of each text (no normalization), a Python dict from digest to the
+  stored float32 vector, and ``np.stack`` of the 1,000 hits -- what a get costs with no
+  store, no checks and no bookkeeping at all;
+* nearcache's ``EmbeddingCache`` on ``MemoryStore``, ``SQLiteStore`` and (when
+  ``redis-server`` is installed; a private one is started) ``RedisStore``;
+* diskcache (SQLite) and LangChain's ``CacheBackedEmbeddings`` (in-memory and local-file
+  byte stores) as peers.
+
+Two kinds of text: ``short`` (one line of ~200 characters, single spaces) and ``chunks``
+(~500-character chunks of real code and docs cut by ``nearcache embed``'s chunker, with
+newlines and indentation; see :mod:`corpus`). It prints p50/p99 per system and text
+kind, then every target of the hot-path issue with the measured ratio and whether it is
+met.
+
+    python benchmarks/embedding_cache.py            # N = 100,000, 30 repetitions
+    python benchmarks/embedding_cache.py --quick    # N = 10,000, 10 repetitions
+    python benchmarks/embedding_cache.py --texts chunks --no-redis --no-langchain
 
 Peers are optional (``pip install -e '.[bench]'``); a missing one is reported and skipped.
 """
@@ -13,6 +26,7 @@ Peers are optional (``pip install -e '.[bench]'``); a missing one is reported an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import shutil
@@ -20,7 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +42,16 @@ import numpy as np
 
 from nearcache import EmbeddingCache, MemoryStore, SQLiteStore
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 DIM = 384
 BATCH = 1000
 NS = "bench.fake.dense"
 WORDS = ["cache", "vector", "embed", "chunk", "query", "model", "token", "store", "batch", "index"]
 
 
-def make_texts(start: int, n: int) -> list[str]:
+def short_texts(start: int, n: int) -> list[str]:
     rng = random.Random(start)
     return [
         f"chunk {start + i}: " + " ".join(rng.choice(WORDS) for _ in range(30)) for i in range(n)
@@ -61,47 +78,71 @@ def pct(xs: Sequence[float], p: float) -> float:
 
 
 class Fixture:
-    """Pre-computed texts and vectors: the 'embedder' of every peer just looks them up."""
+    """Stored texts and vectors, fresh batches for puts, and the samples every system gets."""
 
-    def __init__(self, n: int) -> None:
-        self.texts = make_texts(0, n)
+    def __init__(self, kind: str, n: int, reps: int) -> None:
+        fresh = (reps + 2) * BATCH
+        if kind == "short":
+            self.texts = short_texts(0, n)
+            extra = short_texts(10**7, fresh)
+        else:
+            from corpus import chunks
+
+            every = chunks(n + fresh)
+            if len(every) < n + fresh:
+                raise SystemExit(f"only {len(every):,} distinct chunks here; lower -n")
+            self.texts, extra = every[:n], every[n:]
+        self.kind = kind
         self.vectors = make_vectors(n, 0)
+        self.put_batches = [
+            (extra[i * BATCH : (i + 1) * BATCH], make_vectors(BATCH, i + 1))
+            for i in range(reps + 2)
+        ]
+        rng = random.Random(1)
+        self.samples = [rng.sample(range(n), BATCH) for _ in range(reps + 2)]
         self.lookup = dict(zip(self.texts, self.vectors))
+
+    def sample_texts(self) -> Iterator[list[str]]:
+        for idx in self.samples:
+            yield [self.texts[i] for i in idx]
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return np.stack([self.lookup.get(t, self.vectors[0]) for t in texts])
 
 
-def prefill_nearcache(cache: EmbeddingCache, fx: Fixture) -> None:
+# --------------------------------------------------------------------------- systems
+
+
+def bench_floor(fx: Fixture, reps: int) -> dict[str, Any]:
+    from blake3 import blake3
+
+    table = {blake3(t.encode()).digest(): v for t, v in zip(fx.texts, fx.vectors)}
+    samples = fx.sample_texts()
+
+    def get() -> None:
+        np.stack([table[blake3(t.encode()).digest()] for t in next(samples)])
+
+    return {"get": timed(get, reps)}
+
+
+def bench_nearcache(store: Any, fx: Fixture, reps: int) -> dict[str, Any]:
+    cache = EmbeddingCache(store, max_bytes=None)
     for i in range(0, len(fx.texts), 10_000):
         cache.put_many(fx.texts[i : i + 10_000], fx.vectors[i : i + 10_000], NS)
-
-
-def bench_nearcache(store: Any, fx: Fixture, reps: int, rng: random.Random) -> dict[str, Any]:
-    cache = EmbeddingCache(store, max_bytes=None)
-    prefill_nearcache(cache, fx)
-    samples = [rng.sample(fx.texts, BATCH) for _ in range(reps + 1)]
-    it = iter(samples)
-    get = timed(lambda: cache.get_many(next(it), NS), reps)
-    keys = [cache.keys_for(s) for s in samples]
-    it2 = iter(keys)
-    get_hash = timed(lambda: cache.get_many_by_hash(next(it2), NS), reps)
-    counter = iter(range(10**9))
-
-    def put() -> None:
-        i = next(counter)
-        cache.put_many(make_texts(10**7 + i * BATCH, BATCH), make_vectors(BATCH, i), NS)
-
-    put_t = timed(put, reps)
-    got, mask = cache.get_many(samples[0], NS)
-    assert mask.all() and np.array_equal(got, fx.embed(samples[0]))
+    samples = fx.sample_texts()
+    get = timed(lambda: cache.get_many(next(samples), NS), reps)
+    keys = iter([cache.keys_for(s) for s in fx.sample_texts()])
+    get_hash = timed(lambda: cache.get_many_by_hash(next(keys), NS), reps)
+    batches = iter(fx.put_batches)
+    put = timed(lambda: cache.put_many(*next(batches), NS), reps)
+    first = next(fx.sample_texts())
+    got, mask = cache.get_many(first, NS)
+    assert mask.all() and np.array_equal(got, fx.embed(first))
     cache.close()
-    return {"get": get, "get_by_hash": get_hash, "put": put_t}
+    return {"get": get, "get_by_hash": get_hash, "put": put}
 
 
-def bench_langchain(
-    kind: str, fx: Fixture, reps: int, rng: random.Random, tmp: Path
-) -> dict[str, Any]:
+def bench_langchain(kind: str, fx: Fixture, reps: int, tmp: Path) -> dict[str, Any]:
     from langchain_classic.embeddings import CacheBackedEmbeddings
     from langchain_classic.storage import InMemoryByteStore, LocalFileStore
     from langchain_core.embeddings import Embeddings
@@ -113,121 +154,187 @@ def bench_langchain(
         def embed_query(self, text: str) -> list[float]:
             return self.embed_documents([text])[0]
 
-    store = InMemoryByteStore() if kind == "memory" else LocalFileStore(str(tmp / "lc"))
+    where = tmp / f"lc-{fx.kind}"
+    store = InMemoryByteStore() if kind == "memory" else LocalFileStore(str(where))
     cbe = CacheBackedEmbeddings.from_bytes_store(
         Under(), store, namespace="bench", key_encoder="sha256"
     )
     for i in range(0, len(fx.texts), 10_000):
         cbe.embed_documents(fx.texts[i : i + 10_000])
-    samples = iter([rng.sample(fx.texts, BATCH) for _ in range(reps + 1)])
+    samples = fx.sample_texts()
     get = timed(lambda: cbe.embed_documents(next(samples)), reps)
-    counter = iter(range(10**9))
-    put = timed(
-        lambda: cbe.embed_documents(make_texts(2 * 10**7 + next(counter) * BATCH, BATCH)), reps
-    )
+    batches = iter(fx.put_batches)
+    put = timed(lambda: cbe.embed_documents(next(batches)[0]), reps)
+    shutil.rmtree(where, ignore_errors=True)
     return {"get": get, "put": put}
 
 
-def bench_diskcache(fx: Fixture, reps: int, rng: random.Random, tmp: Path) -> dict[str, Any]:
+def bench_diskcache(fx: Fixture, reps: int, tmp: Path) -> dict[str, Any]:
     import diskcache
 
-    dc = diskcache.Cache(str(tmp / "dc"))
+    where = tmp / f"dc-{fx.kind}"
+    dc = diskcache.Cache(str(where))
     for i in range(0, len(fx.texts), 10_000):
         with dc.transact():
             for t, v in zip(fx.texts[i : i + 10_000], fx.vectors[i : i + 10_000]):
                 dc.set(t, v.tobytes())
-    samples = iter([rng.sample(fx.texts, BATCH) for _ in range(reps + 1)])
+    samples = fx.sample_texts()
 
     def get() -> None:
         texts = next(samples)
         np.frombuffer(b"".join(dc.get(t) for t in texts), dtype=np.float32).reshape(-1, DIM)
 
     get_t = timed(get, reps)
-    counter = iter(range(10**9))
+    batches = iter(fx.put_batches)
 
     def put() -> None:
-        i = next(counter)
+        texts, vecs = next(batches)
         with dc.transact():
-            for t, v in zip(make_texts(3 * 10**7 + i * BATCH, BATCH), make_vectors(BATCH, i)):
+            for t, v in zip(texts, vecs):
                 dc.set(t, v.tobytes())
 
     put_t = timed(put, reps)
     dc.close()
+    shutil.rmtree(where, ignore_errors=True)
     return {"get": get_t, "put": put_t}
+
+
+@contextlib.contextmanager
+def redis_url(enabled: bool) -> Iterator[str | None]:
+    """A private redis-server on 127.0.0.1 (as the tests start one), or None."""
+    if not enabled or shutil.which("redis-server") is None:
+        yield None
+        return
+    import servers
+
+    server = servers.RedisServer()
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.cleanup()
+
+
+# --------------------------------------------------------------------------- report
+
+# (row label, system, operation, reference system or None, limit in ms or None,
+#  least speed-up over the reference or None, most ratio to the reference or None)
+TARGETS: list[tuple[str, str, str, str | None, float | None, float | None, float | None]] = [
+    ("get_many, memory <= 1.2x raw floor", "nearcache memory", "get", "raw floor", None, None, 1.2),
+    ("get_many, SQLite <= 4 ms", "nearcache sqlite", "get", None, 4.0, None, None),
+    ("get_many, SQLite >= 3x diskcache", "nearcache sqlite", "get", "diskcache", None, 3.0, None),
+    ("get_many, Redis <= 5 ms", "nearcache redis", "get", None, 5.0, None, None),
+    ("put_many, memory <= 5 ms", "nearcache memory", "put", None, 5.0, None, None),
+    ("put_many, SQLite <= 25 ms", "nearcache sqlite", "put", None, 25.0, None, None),
+    ("put_many, SQLite >= 3x diskcache", "nearcache sqlite", "put", "diskcache", None, 3.0, None),
+]
+
+
+def table(kind: str, n: int, reps: int, results: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        f"#### {kind} texts: batch of {BATCH} x {DIM}-d float32, cache holding {n:,} ({reps} reps)",
+        "",
+        "| system | get p50 | get p99 | put p50 | put p99 | get by hash p50 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        cells = []
+        for op in ("get", "put", "get_by_hash"):
+            xs = r.get(op)
+            quantiles = (50, 99) if op != "get_by_hash" else (50,)
+            for q in quantiles:
+                cells.append(f"{pct(xs, q) * 1e3:.2f} ms" if xs else "-")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def verdicts(by_kind: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    lines = [
+        "| target | texts | nearcache p50 | reference p50 | ratio | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, system, op, ref, limit, speedup, most in TARGETS:
+        for kind, results in by_kind.items():
+            mine = results.get(system, {}).get(op)
+            if not mine:
+                continue
+            m = statistics.median(mine) * 1e3
+            ref_ms = ratio = None
+            if ref is not None and results.get(ref, {}).get(op):
+                ref_ms = statistics.median(results[ref][op]) * 1e3
+                ratio = m / ref_ms if most is not None else ref_ms / m
+            ok = True
+            if limit is not None:
+                ok = m <= limit
+            elif ratio is None:
+                continue
+            elif most is not None:
+                ok = ratio <= most
+            elif speedup is not None:
+                ok = ratio >= speedup
+            ref_cell = "-" if ref_ms is None else f"{ref_ms:.2f} ms ({ref})"
+            ratio_cell = "-" if ratio is None else f"{ratio:.2f}x"
+            lines.append(
+                f"| {label} | {kind} | {m:.2f} ms | {ref_cell} | {ratio_cell} | "
+                f"{'met' if ok else 'MISSED'} |"
+            )
+    return lines
+
+
+def run_kind(
+    kind: str, n: int, reps: int, args: argparse.Namespace, tmp: Path, redis: str | None
+) -> dict[str, dict[str, Any]]:
+    fx = Fixture(kind, n, reps)
+    runs: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("raw floor", lambda: bench_floor(fx, reps)),
+        ("nearcache memory", lambda: bench_nearcache(MemoryStore(), fx, reps)),
+        ("nearcache sqlite", lambda: bench_nearcache(SQLiteStore(tmp / f"nc-{kind}.db"), fx, reps)),
+    ]
+    if redis is not None:
+        from nearcache.stores.url import open_store
+
+        runs.append(("nearcache redis", lambda: bench_nearcache(open_store(redis), fx, reps)))
+    runs.append(("diskcache", lambda: bench_diskcache(fx, reps, tmp)))
+    if not args.no_langchain:
+        runs.append(("LangChain CBE memory", lambda: bench_langchain("memory", fx, reps, tmp)))
+        runs.append(("LangChain CBE file", lambda: bench_langchain("file", fx, reps, tmp)))
+    results: dict[str, dict[str, Any]] = {}
+    for name, run in runs:
+        print(f"... {kind}: {name}", file=sys.stderr, flush=True)
+        try:
+            results[name] = run()
+        except ImportError as exc:
+            print(f"    skipped: {exc}", file=sys.stderr)
+    return results
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="N=10,000 and fewer repetitions")
+    ap.add_argument("--quick", action="store_true", help="N=10,000 and 10 repetitions")
     ap.add_argument("-n", type=int, default=None, help="entries held by each cache")
     ap.add_argument("--reps", type=int, default=None)
+    ap.add_argument("--texts", choices=("short", "chunks", "both"), default="both")
+    ap.add_argument("--no-redis", action="store_true", help="skip the Redis store")
+    ap.add_argument("--no-langchain", action="store_true", help="skip LangChain's peers")
     ap.add_argument("--json", type=Path, default=None, help="also write results here")
     args = ap.parse_args()
     n = args.n or (10_000 if args.quick else 100_000)
     reps = args.reps or (10 if args.quick else 30)
-    fx = Fixture(n)
+    kinds = ["short", "chunks"] if args.texts == "both" else [args.texts]
     tmp = Path(tempfile.mkdtemp(prefix="nearcache-bench-"))
-    results: dict[str, dict[str, Any]] = {}
-    runs: list[tuple[str, Callable[[], dict[str, Any]]]] = [
-        (
-            "nearcache MemoryStore",
-            lambda: bench_nearcache(MemoryStore(), fx, reps, random.Random(1)),
-        ),
-        (
-            "nearcache SQLiteStore",
-            lambda: bench_nearcache(SQLiteStore(tmp / "nc.db"), fx, reps, random.Random(1)),
-        ),
-        (
-            "LangChain CBE InMemoryByteStore",
-            lambda: bench_langchain("memory", fx, reps, random.Random(1), tmp),
-        ),
-        (
-            "LangChain CBE LocalFileStore",
-            lambda: bench_langchain("file", fx, reps, random.Random(1), tmp),
-        ),
-        ("diskcache (SQLite)", lambda: bench_diskcache(fx, reps, random.Random(1), tmp)),
-    ]
+    by_kind: dict[str, dict[str, dict[str, Any]]] = {}
     try:
-        for name, run in runs:
-            print(f"... {name}", file=sys.stderr, flush=True)
-            try:
-                results[name] = run()
-            except ImportError as exc:
-                print(f"    skipped: {exc}", file=sys.stderr)
+        with redis_url(not args.no_redis) as redis:
+            for kind in kinds:
+                by_kind[kind] = run_kind(kind, n, reps, args, tmp, redis)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-    base = {
-        "memory": results.get("nearcache MemoryStore"),
-        "sqlite": results.get("nearcache SQLiteStore"),
-    }
-    print(
-        f"\nEmbedding cache, batch of {BATCH} x {DIM}-d float32, cache holding {n:,} ({reps} reps)\n"
-    )
-    print(
-        "| system | get p50 | get p99 | put p50 | put p99 | get vs nearcache | put vs nearcache |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    for name, r in results.items():
-        ref = base["memory"] if ("Memory" in name) else base["sqlite"]
-        ratio_get = (
-            statistics.median(r["get"]) / statistics.median(ref["get"]) if ref else float("nan")
-        )
-        ratio_put = (
-            statistics.median(r["put"]) / statistics.median(ref["put"]) if ref else float("nan")
-        )
-        print(
-            f"| {name} | {pct(r['get'], 50) * 1e3:.2f} ms | {pct(r['get'], 99) * 1e3:.2f} ms "
-            f"| {pct(r['put'], 50) * 1e3:.2f} ms | {pct(r['put'], 99) * 1e3:.2f} ms "
-            f"| {ratio_get:.1f}x | {ratio_put:.1f}x |"
-        )
-    for name in ("nearcache MemoryStore", "nearcache SQLiteStore"):
-        if name in results:
-            r = results[name]
-            print(
-                f"\n{name}: get_many_by_hash (keys already hashed) p50 "
-                f"{pct(r['get_by_hash'], 50) * 1e3:.2f} ms, p99 {pct(r['get_by_hash'], 99) * 1e3:.2f} ms"
-            )
+    print(f"# command: python {' '.join(sys.argv)}")
+    for kind, results in by_kind.items():
+        print()
+        print("\n".join(table(kind, n, reps, results)))
+    print()
+    print("\n".join(verdicts(by_kind)))
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -237,11 +344,14 @@ def main() -> None:
                     "batch": BATCH,
                     "dim": DIM,
                     "results": {
-                        name: {
-                            op: {"p50_ms": pct(v, 50) * 1e3, "p99_ms": pct(v, 99) * 1e3}
-                            for op, v in r.items()
+                        kind: {
+                            name: {
+                                op: {"p50_ms": pct(v, 50) * 1e3, "p99_ms": pct(v, 99) * 1e3}
+                                for op, v in r.items()
+                            }
+                            for name, r in results.items()
                         }
-                        for name, r in results.items()
+                        for kind, results in by_kind.items()
                     },
                 },
                 indent=2,
