@@ -286,3 +286,30 @@ def test_spaces_background_migration_catches_up() -> None:
     assert live == expected
     for i in (1, 99, 119):
         assert spaces.search("ns", "", x[i], 1)[0].key == key(i)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_exact_index_on_a_read_only_base_grows_a_tail(dtype: str, tmp_path: Path) -> None:
+    x = rand_unit(300, 24, seed=3)
+    full = ExactIndex(24, dtype)
+    full.add(np.arange(300, dtype=np.int64), x)
+    base = ExactIndex(24, dtype)
+    base.add(np.arange(200, dtype=np.int64), x[:200])
+    chunks, live, scale = base.arrays()
+    codes = chunks[0].copy()
+    codes.setflags(write=False)  # as a read-only memory map would be
+    index = ExactIndex.from_arrays(24, dtype, codes, live, scale)
+    index.add(np.arange(200, 300, dtype=np.int64), x[200:])
+    assert len(index.chunks()) == 2 and index.chunks()[0] is codes
+    assert np.array_equal(index.scores(x[5]), full.scores(x[5]))
+    for i in (0, 199, 200, 299):
+        assert index.search(x[i], 1)[0][0] == i
+    rows = np.array([3, 250, 199, 200])
+    assert np.array_equal(index.get(rows), full.get(rows))
+    assert index.remove(np.array([3, 250])) == 2
+    assert 3 not in index.search(x[3], 5)[0] and 250 not in index.search(x[250], 5)[0]
+    assert codes.flags.writeable is False  # the base was never written to
+    names = index.save(tmp_path, "p")
+    again = load_index(tmp_path, "p", index.info())
+    assert names and np.array_equal(again.get(np.arange(300)), full.get(np.arange(300)))
+    assert list(again.live_rows()) == list(index.live_rows())

@@ -376,3 +376,66 @@ def test_reopen_after_restart_in_shared_mode_uses_watermarks(tmp_path: Path) -> 
     again.close()
     a.close()
     assert os.path.exists(f"{db}.index/CURRENT")
+
+
+def _flip_byte(db: Path, name: str, at: int) -> None:
+    index_dir = db.parent / f"{db.name}.index"
+    gen = index_dir / (index_dir / "CURRENT").read_text()
+    raw = bytearray((gen / name).read_bytes())
+    raw[at] ^= 0xFF
+    (gen / name).write_bytes(bytes(raw))
+
+
+def test_large_saved_vectors_are_memory_mapped_and_verified_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nearcache.semantic.persist as persist
+
+    monkeypatch.setattr(persist, "VERIFY_INLINE_BYTES", 0)  # every file counts as large
+    db = tmp_path / "m.db"
+    tab = table(40)
+    cache = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    for text in list(tab)[:30]:
+        cache.put(text, text)
+    before = answers(cache, tab)
+    cache.close()
+
+    again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    [space] = again._core.replica.spaces.spaces()
+    assert isinstance(space.index.chunks()[0], np.memmap)  # mapped, not read
+    assert answers(again, tab) == before
+    for text in list(tab)[30:]:  # writes go to the tail; the mapped base is never copied
+        again.put(text, text)
+    assert isinstance(space.index.chunks()[0], np.memmap)
+    assert again.check() == []
+    after = answers(again, tab)
+    assert all(answer == text for text, answer in after)
+    again.close()
+
+    third = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    assert answers(third, tab) == after and third.check() == []
+    third.close()
+
+
+def test_damaged_memory_mapped_vectors_are_rebuilt_once_the_check_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import nearcache.semantic.persist as persist
+
+    monkeypatch.setattr(persist, "VERIFY_INLINE_BYTES", 0)
+    db = tmp_path / "m.db"
+    tab = table(20)
+    cache = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    for text in tab:
+        cache.put(text, text)
+    cache.close()
+    _flip_byte(db, "exact.vec", 10)
+    emb = TableEmbedder(DIM, tab)
+    again = SemanticCache(db, emb, similarity_threshold=0.95, judge=None)
+    with caplog.at_level("WARNING", logger="nearcache.semantic"):
+        assert again.check() == []  # waits for the background check and its repair
+    assert any("fail their checksum" in r.getMessage() for r in caplog.records)
+    for text, v in tab.items():
+        assert again.get("q", embedding=near(v)).response == text  # type: ignore[union-attr]
+    assert emb.calls == []  # repaired from the stored vectors, never re-embedded
+    again.close()

@@ -9,6 +9,11 @@ a search never materializes a float32 copy of the whole matrix.
 
 Capacity grows by doubling with ``np.empty``: untouched pages of the reserve are not
 resident, so the process pays (in RSS) only for the rows in use.
+
+An index reopened from disk keeps the saved rows as a read-only *base* (a memory map of
+the saved file: nothing is read until a search touches it, and the pages are shared with
+the OS cache) and adds new rows to a growing *tail*; a search scans both. Nothing ever
+copies the base, so the first write after a reopen costs what any write costs.
 """
 
 from __future__ import annotations
@@ -45,7 +50,9 @@ class ExactIndex:
         self.dim = dim
         self.dtype = check_dtype_name(dtype)
         cap = max(int(capacity), 16)
-        self._data: npt.NDArray[Any] = np.empty((cap, dim), dtype=_NP[dtype])
+        self._base: npt.NDArray[Any] | None = None  # rows [0, _n0), read-only
+        self._n0 = 0
+        self._data: npt.NDArray[Any] = np.empty((cap, dim), dtype=_NP[dtype])  # rows _n0..
         self._scale: npt.NDArray[np.float32] | None = (
             np.empty(cap, dtype=np.float32) if dtype == "int8" else None
         )
@@ -77,12 +84,13 @@ class ExactIndex:
         return int(self._n * per_row)
 
     def _grow(self, need: int) -> None:
-        cap = self._data.shape[0]
+        n0 = self._n0
+        cap = n0 + self._data.shape[0]
         if need <= cap:
             return
-        new_cap = max(need, cap * 2)
-        data = np.empty((new_cap, self.dim), dtype=self._data.dtype)
-        data[: self._n] = self._data[: self._n]
+        new_cap = max(need, n0 + 2 * self._data.shape[0])
+        data = np.empty((new_cap - n0, self.dim), dtype=self._data.dtype)
+        data[: self._n - n0] = self._data[: self._n - n0]
         self._data = data
         live = np.zeros(new_cap, dtype=bool)
         live[: self._n] = self._live[: self._n]
@@ -91,6 +99,15 @@ class ExactIndex:
             scale = np.empty(new_cap, dtype=np.float32)
             scale[: self._n] = self._scale[: self._n]
             self._scale = scale
+
+    def _segments(self) -> list[tuple[int, npt.NDArray[Any]]]:
+        """(first row, codes) of the base and the tail, in row order."""
+        parts: list[tuple[int, npt.NDArray[Any]]] = []
+        if self._base is not None and self._n0:
+            parts.append((0, self._base))
+        if self._n > self._n0:
+            parts.append((self._n0, self._data[: self._n - self._n0]))
+        return parts
 
     def add(self, rows: Rows, vectors: npt.NDArray[np.float32]) -> None:
         m = len(rows)
@@ -105,7 +122,8 @@ class ExactIndex:
             )
         self._grow(self._n + m)
         data, scales = quantize(np.ascontiguousarray(vectors, dtype=np.float32), self.dtype)
-        self._data[self._n : self._n + m] = data
+        at = self._n - self._n0
+        self._data[at : at + m] = data
         if self._scale is not None:
             self._scale[self._n : self._n + m] = scales
         self._live[self._n : self._n + m] = True
@@ -138,32 +156,43 @@ class ExactIndex:
         """Inner product of ``query`` with every occupied row (tombstones included)."""
         n = self._n
         q = np.ascontiguousarray(query, dtype=np.float32)
-        if self.dtype == "float32":
+        segments = self._segments()
+        if self.dtype == "float32" and len(segments) == 1:
             # einsum rather than BLAS sgemv: single-threaded, so its speed does not collapse
             # when OpenBLAS' spinning worker threads compete with other busy processes (2-5x
             # slower than einsum on a loaded two-core machine, for any size we measured).
-            out: npt.NDArray[np.float32] = np.einsum("ij,j->i", self._data[:n], q)
-            return out
+            only: npt.NDArray[np.float32] = np.einsum("ij,j->i", segments[0][1], q)
+            return only
         out = np.empty(n, dtype=np.float32)
+        for first, codes in segments:
+            if self.dtype == "float32":
+                np.einsum("ij,j->i", codes, q, out=out[first : first + codes.shape[0]])
+            else:
+                self._scores_blocked(codes, q, out[first : first + codes.shape[0]])
+        if self._scale is not None:
+            out *= self._scale[:n]
+        return out
+
+    def _scores_blocked(
+        self, codes: npt.NDArray[Any], q: npt.NDArray[np.float32], out: npt.NDArray[np.float32]
+    ) -> None:
+        """float16/int8 scores, converting ``BLOCK_ROWS`` rows at a time to float32."""
         buf = self._buf
         if buf is None:
             buf = self._buf = np.empty((BLOCK_ROWS, self.dim), dtype=np.float32)
-        half = self._data[:n].view(np.uint16) if self.dtype == "float16" else None
+        half = codes.view(np.uint16) if self.dtype == "float16" else None
         tmp = self._bits
         if half is not None and tmp is None:
             tmp = self._bits = np.empty((BLOCK_ROWS, self.dim), dtype=np.uint32)
-        for start in range(0, n, BLOCK_ROWS):
-            stop = min(n, start + BLOCK_ROWS)
+        for start in range(0, codes.shape[0], BLOCK_ROWS):
+            stop = min(codes.shape[0], start + BLOCK_ROWS)
             block = buf[: stop - start]
             if half is not None and tmp is not None:
                 _half_to_float(half[start:stop], block, tmp[: stop - start])
             else:
-                np.copyto(block, self._data[start:stop], casting="unsafe")
+                np.copyto(block, codes[start:stop], casting="unsafe")
             # einsum, not BLAS: see above (and many small calls make it worse).
             np.einsum("ij,j->i", block, q, out=out[start:stop])
-        if self._scale is not None:
-            out *= self._scale[:n]
-        return out
 
     def search(self, query: npt.NDArray[np.float32], k: int) -> SearchResult:
         live = len(self)
@@ -182,23 +211,28 @@ class ExactIndex:
 
     def get(self, rows: Rows) -> npt.NDArray[np.float32]:
         rows = np.asarray(rows, dtype=np.int64)
-        out = self._data[rows].astype(np.float32)
+        out = np.empty((rows.shape[0], self.dim), dtype=np.float32)
+        in_base = rows < self._n0
+        if self._base is not None and in_base.any():
+            out[in_base] = self._base[rows[in_base]]
+        if not in_base.all():
+            out[~in_base] = self._data[rows[~in_base] - self._n0]
         if self._scale is not None:
             out *= self._scale[rows][:, None]
         return out
 
     # -- persistence -----------------------------------------------------------------
 
+    def chunks(self) -> list[npt.NDArray[Any]]:
+        """The codes of the occupied rows in row order, as one or two arrays (no copy)."""
+        return [codes for _, codes in self._segments()]
+
     def arrays(
         self,
-    ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_], npt.NDArray[np.float32] | None]:
-        """Views of the occupied rows: (codes, live mask, int8 scales or None)."""
+    ) -> tuple[list[npt.NDArray[Any]], npt.NDArray[np.bool_], npt.NDArray[np.float32] | None]:
+        """Views of the occupied rows: (codes as :meth:`chunks`, live mask, int8 scales)."""
         n = self._n
-        return (
-            self._data[:n],
-            self._live[:n],
-            None if self._scale is None else self._scale[:n],
-        )
+        return self.chunks(), self._live[:n], None if self._scale is None else self._scale[:n]
 
     @classmethod
     def from_arrays(
@@ -209,17 +243,21 @@ class ExactIndex:
         live: npt.NDArray[np.bool_],
         scale: npt.NDArray[np.float32] | None,
     ) -> ExactIndex:
-        """An index over existing arrays (adopted without copying; grown by copy later)."""
+        """An index whose first rows are ``data`` (kept as the read-only base, never
+        copied: a memory map of a saved file stays one); ``live`` and ``scale`` are copied."""
         n = int(data.shape[0])
         if data.shape != (n, dim) or data.dtype != _NP[dtype] or live.shape != (n,):
             raise CorruptStoreError("exact index arrays do not match their description")
         if (dtype == "int8") != (scale is not None) or (scale is not None and scale.shape != (n,)):
             raise CorruptStoreError("exact index scales do not match their description")
         index = cls(dim, dtype)
-        index._data = data
-        index._live = live
-        index._scale = scale
-        index._n = n
+        index._base = data
+        index._n0 = index._n = n
+        index._live = np.zeros(n + 16, dtype=bool)
+        index._live[:n] = live
+        if scale is not None:
+            index._scale = np.empty(n + 16, dtype=np.float32)
+            index._scale[:n] = scale
         index._dead = n - int(np.count_nonzero(live))
         return index
 
@@ -229,7 +267,9 @@ class ExactIndex:
     def save(self, directory: Path, stem: str) -> list[str]:
         """Raw little-endian arrays: ``.vec`` (codes), ``.scale`` (int8 only), ``.live``."""
         names = [f"{stem}.vec", f"{stem}.live"]
-        self._data[: self._n].tofile(directory / names[0])
+        with open(directory / names[0], "wb") as fh:
+            for codes in self.chunks():
+                codes.tofile(fh)
         self._live[: self._n].astype(np.uint8).tofile(directory / names[1])
         if self._scale is not None:
             names.append(f"{stem}.scale")

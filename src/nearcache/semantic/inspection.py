@@ -121,6 +121,7 @@ class InspectMixin(CoreState):
         self._check_open()
         replica = self.replica
         replica.spaces.join_builds()
+        replica.wait_verified()
         with replica.lock:
             self._check_open()
             problems = list(self.store.check(fix=fix))

@@ -14,8 +14,13 @@ and loaded on open. Layout::
 
 A generation is written completely (files fsynced) before ``CURRENT`` is switched to it
 with a temp file and ``os.replace``, so a crash leaves the old or the new generation,
-never a mix. Generations not named by ``CURRENT`` are swept on open once their writer
-is gone (or after an hour). The manifest's *watermarks* are the store's per-namespace
+never a mix. On load, the exact partitions' vectors are memory-mapped, not read: a
+million float32 rows (1.5 GB) are usable at once, and their checksum is verified in the
+background (:attr:`IndexDir.pending`, see ``IndexReplica``), because reading them first
+would be the whole cost of a reopen. Meanwhile every candidate is still confirmed
+against its stored record, so a damaged vector can cost a miss, never a wrong answer.
+Generations not named by ``CURRENT`` are swept on open once their writer is gone (or
+after an hour). The manifest's *watermarks* are the store's per-namespace
 version counters that the saved index reflects; on open the cache replays the store's
 change log after them (or rescans a namespace whose log was truncated).
 """
@@ -47,6 +52,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 _STALE_SECONDS = 3600.0
+#: Files larger than this are memory-mapped and verified in the background on load.
+VERIFY_INLINE_BYTES = 32 << 20
 _GRACE_SECONDS = 60.0
 _NP: dict[str, np.dtype[Any]] = {
     "float32": np.dtype("<f4"),
@@ -99,12 +106,19 @@ class _Writer:
         return self._hash.hexdigest()
 
 
-def _hash_file(path: Path) -> str:
+def hash_file(path: Path) -> str:
     h = xxhash.xxh3_64()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 22):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _map_array(path: Path, dtype: np.dtype[Any], count: int) -> npt.NDArray[Any]:
+    """A read-only memory map of a raw array file of exactly ``count`` items."""
+    if path.stat().st_size != count * dtype.itemsize:
+        raise CorruptStoreError(f"{path.name} has the wrong size")
+    return np.memmap(path, dtype=dtype, mode="r", shape=(count,))
 
 
 def _read_array(path: Path, dtype: np.dtype[Any], count: int, digest: str) -> npt.NDArray[Any]:
@@ -119,6 +133,8 @@ class IndexDir:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        #: (file, XXH3 digest) of memory-mapped files the last load did not verify yet.
+        self.pending: list[tuple[Path, str]] = []
 
     # -- housekeeping ----------------------------------------------------------------
 
@@ -221,8 +237,9 @@ class IndexDir:
                     "index": index.info(),
                 }
                 if isinstance(index, ExactIndex):
-                    data, live, scale = index.arrays()
-                    vec_w.write(data)
+                    chunks, live, scale = index.arrays()
+                    for codes in chunks:  # a reopened index: its mapped base, then its tail
+                        vec_w.write(codes)
                     live_w.write(live.astype(np.uint8))
                     if scale is not None:
                         scale_w.write(scale.astype("<f4"))
@@ -232,7 +249,7 @@ class IndexDir:
                     stem = f"p{i}"
                     names = index.save(gen, stem)
                     for fname in names:
-                        files[fname] = _hash_file(gen / fname)
+                        files[fname] = hash_file(gen / fname)
                     part["stem"] = stem
                 parts.append(part)
                 offset += n
@@ -256,6 +273,7 @@ class IndexDir:
     ) -> tuple[SpaceSet, dict[str, int]] | None:
         """The saved index and its watermarks, or None if absent, foreign or damaged."""
         self.sweep()
+        self.pending = []
         name = self._current()
         if name is None:
             return None
@@ -301,7 +319,12 @@ class IndexDir:
         wids = _read_array(gen / "rows.wids", np.dtype("<u8"), rows, files["rows.wids"])
         exps = _read_array(gen / "rows.exps", np.dtype("<f8"), rows, files["rows.exps"])
         npd = _NP[config.dtype]
-        vec = _read_array(gen / "exact.vec", npd, exact_rows * dim, files["exact.vec"])
+        if exact_rows * dim * npd.itemsize > VERIFY_INLINE_BYTES:
+            vec = _map_array(gen / "exact.vec", npd, exact_rows * dim)
+            pending = [(gen / "exact.vec", files["exact.vec"])]
+        else:
+            vec = _read_array(gen / "exact.vec", npd, exact_rows * dim, files["exact.vec"])
+            pending = []
         vec = vec.reshape(exact_rows, dim)
         live = _read_array(gen / "exact.live", np.dtype(np.uint8), exact_rows, files["exact.live"])
         if live.size and int(live.max()) > 1:
@@ -333,7 +356,7 @@ class IndexDir:
             else:
                 stem = str(part["stem"])
                 for fname, digest in files.items():
-                    if fname.startswith(stem + ".") and _hash_file(gen / fname) != digest:
+                    if fname.startswith(stem + ".") and hash_file(gen / fname) != digest:
                         raise CorruptStoreError(f"{fname} fails its checksum")
                 index = load_index(gen, stem, info)
             space = Space(
@@ -346,4 +369,5 @@ class IndexDir:
             spaces.adopt(space)
         for namespace in spaces.namespaces():
             spaces.rebuild_maps(namespace)
+        self.pending = pending
         return spaces, {str(k): int(v) for k, v in manifest["watermarks"].items()}

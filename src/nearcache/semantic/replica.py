@@ -31,7 +31,7 @@ from ..index.protocol import unit_rows
 from ..stores.protocol import Store
 from .binding import StoreBinding
 from .counters import SemanticCounters
-from .persist import IndexDir
+from .persist import IndexDir, hash_file
 from .record import Entry, decode_entry
 from .spaces import Candidate, SpaceSet
 
@@ -74,6 +74,8 @@ class IndexReplica:
         self.index_dir = self._index_dir()
         self.spaces = SpaceSet(index_config, binding.dim)
         self._saved_generation = -1
+        self._verifier: threading.Thread | None = None
+        self._verify_bad: list[str] | None = None  # set when the background check is done
 
     def _index_dir(self) -> IndexDir | None:
         index_path = self.index_config.options.get("path")
@@ -100,6 +102,48 @@ class IndexReplica:
         for ns in sorted(names):
             self._catch_up(ns, marks.get(ns), have_index=loaded is not None)
         self._saved_generation = self.spaces.generation if loaded is not None else -1
+        if loaded is not None and self.index_dir is not None and self.index_dir.pending:
+            self._start_verify(list(self.index_dir.pending))
+
+    # -- verifying a memory-mapped index ---------------------------------------------
+
+    def _start_verify(self, pending: list[tuple[Path, str]]) -> None:
+        """Check the checksums of memory-mapped index files in a background thread."""
+
+        def run() -> None:
+            bad = [path.name for path, digest in pending if hash_file(path) != digest]
+            self._verify_bad = bad
+            if bad:
+                with self.lock:
+                    self._repair()
+
+        self._verify_bad = None
+        self._verifier = threading.Thread(target=run, name="nearcache-index-verify", daemon=True)
+        self._verifier.start()
+
+    def _repair(self) -> None:
+        """After a failed background check: rebuild every namespace from the store (once)."""
+        bad = self._verify_bad
+        if not bad or self.closed:
+            return
+        self._verify_bad = []
+        log.warning("saved index file(s) %s fail their checksum; rebuilding from the store", bad)
+        for ns in sorted(set(self.store.namespaces(TABLE)) | set(self.spaces.namespaces())):
+            self.rebuild(ns)
+        self._saved_generation = -1
+
+    def wait_verified(self) -> None:
+        """Wait for the background check (and repair) of a memory-mapped index, so nothing
+        copies or reports index vectors that were never verified (save, check)."""
+        thread = self._verifier
+        if thread is None or thread is threading.current_thread():
+            return
+        # The thread needs ``lock`` only to repair, once hashing is done; our caller may
+        # hold it, so never wait for the repair: do it here instead (the lock is reentrant).
+        while thread.is_alive() and self._verify_bad is None:
+            thread.join(0.05)
+        with self.lock:
+            self._repair()
 
     def persist_meta(self) -> dict[str, Any]:
         return self.binding.persist_meta(self.index_config.dtype)
@@ -292,6 +336,7 @@ class IndexReplica:
         """Write the index beside the store (if it has a place and changed); True if written."""
         if self.index_dir is None:
             return False
+        self.wait_verified()
         if not force and self.spaces.generation == self._saved_generation:
             return False
         self.index_dir.save(self.spaces, self.persist_meta(), dict(self.seen))
