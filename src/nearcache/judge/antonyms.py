@@ -18,7 +18,7 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 from __future__ import annotations
 
 from .lexicon import lexicon
-from .order import Exchange, exchange
+from .order import Exchange, exchange, inversions
 from .relations import is_passive
 from .roles import SYMMETRIC
 from .tokens import STOPWORDS, analyze, stem, text_cache
@@ -178,9 +178,12 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
     found = opposition(a, b)
     if found is not None:
         found_ex = exchange(a, b)
-        if isinstance(found_ex, Exchange) and (
-            "than" in found_ex.pivot.split() or lexicon().converse(*found)
+        listed = lexicon().converse(*found)
+        if (isinstance(found_ex, Exchange) and ("than" in found_ex.pivot.split() or listed)) or (
+            listed and inversions(a, b) > 0
         ):
+            # "Is Anna Ben's parent" / "Is Ben Anna's child": a listed converse with the
+            # other terms turned round names one relation; in one order, its opposite.
             return GuardResult(
                 NEUTRAL, f"converse: opposites {found[0]!r} / {found[1]!r} with roles exchanged"
             )

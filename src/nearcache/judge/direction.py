@@ -31,7 +31,7 @@ from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
 from .tokens import STOPWORDS, Text, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
-__all__ = ["converse", "endpoints", "guard_direction"]
+__all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 
 _SOURCE = frozenset({"from"})
 _TARGET = frozenset({"to", "into", "onto", "towards", "toward"})
@@ -86,6 +86,17 @@ def _symmetric_predicate(t: Text) -> str | None:
     return next((w for w in t.words if w in SYMMETRIC_PREDICATES), None)
 
 
+def symmetric_relation(found: Exchange) -> str | None:
+    """The symmetric relation (``data/symmetric.txt``) the exchanged terms stand in, in
+    every text: "Did Kennedy *meet* Khrushchev", "Is 0.999... *equal to* 1", "*How far*
+    is Lyon from Nice". None when one text lacks it or the exchange records no sides."""
+    if not found.sides:
+        return None
+    lex = lexicon()
+    words = [lex.symmetric_relation(between, lead) for between, lead in found.sides]
+    return words[0] if all(words) else None
+
+
 def converse(a: str, b: str, found: Exchange) -> bool:
     """An exchange that comes with a pair of converse words is the same statement: a
     comparative turned round ("X is cheaper than Y" / "Y is more expensive than X") or a
@@ -111,7 +122,11 @@ def guard_direction(a: str, b: str) -> GuardResult:
             if isinstance(found, Exchange)
             else f"{end!r} is a source on one side and a destination on the other"
         )
-        symmetric = _symmetric_predicate(ta) or _symmetric_predicate(tb)
+        symmetric = (
+            symmetric_relation(found)
+            if isinstance(found, Exchange) and found.sides
+            else _symmetric_predicate(ta) or _symmetric_predicate(tb)
+        )
         if symmetric:
             return GuardResult(NEUTRAL, f"{what}, but {symmetric!r} is symmetric")
         if isinstance(found, Exchange) and converse(a, b, found):

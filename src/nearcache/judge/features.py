@@ -26,8 +26,7 @@ from collections.abc import Mapping
 from .align import align
 from .context import focus
 from .lexicon import lexicon
-from .order import exchange
-from .roles import role_keys
+from .order import exchange, inversions
 from .tokens import analyze, text_cache, wordset
 from .types import GuardResult
 
@@ -81,22 +80,6 @@ def _opening(text: str) -> tuple[frozenset[str], bool]:
     return wh, bool(words) and words[0] in _YES_NO and not wh
 
 
-def _inversions(a: str, b: str) -> float:
-    """The share of pairs of shared terms (each once per text) whose order differs."""
-    ka, kb = role_keys(a, b)
-    pos_b: dict[str, int] = {}
-    for n, (k, _) in enumerate(kb):
-        pos_b[k] = -1 if k in pos_b else n
-    seq = [pos_b[k] for k, _ in ka if pos_b.get(k, -1) >= 0]
-    pairs = len(seq) * (len(seq) - 1) // 2
-    if not pairs:
-        return 0.0
-    if seq == sorted(seq):
-        return 0.0  # the common case: the same order
-    inv = sum(1 for i in range(len(seq)) for j in range(i + 1, len(seq)) if seq[i] > seq[j])
-    return inv / pairs
-
-
 def _extras(words: tuple[str, ...]) -> tuple[int, int]:
     """How many left-over stems are listed names, and how many are other listed words."""
     lex = lexicon()
@@ -140,7 +123,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         min(names_a + names_b, 3) / 3.0,
         min(known_a + known_b, 3) / 3.0,
         1.0 if moved else 0.0,
-        _inversions(fa, fb),
+        inversions(fa, fb),
         1.0 if (fa, fb) != (a, b) else 0.0,
         inter / max(len(ga) + len(gb) - inter, 1),
         min(la, lb) / max(la, lb, 1),

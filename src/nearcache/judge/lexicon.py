@@ -2,12 +2,15 @@
 
 Kept as data (one entry a line, comments say why) so a reviewer reads and extends them
 without touching code: ``antonyms.txt`` (opposites), ``synonyms.txt`` (words that ask for
-the same thing) and ``names.txt`` (names that are entities even in lower case, with
-aliases). Entries are stored by stem, so inflections match without being listed.
+the same thing), ``names.txt`` (names that are entities even in lower case, with
+aliases), ``converses.txt`` (one relation seen from its two ends) and ``symmetric.txt``
+(relations whose two ends can trade places). Entries are stored by stem, so inflections
+match without being listed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -32,6 +35,9 @@ class Lexicon:
         self.alias: dict[str, str] = {}
         self.cased: dict[str, str] = {}  # spellings that name something only as written
         self.converses: set[frozenset[str]] = set()
+        #: Symmetric relations (``symmetric.txt``) by where they count: between the
+        #: terms, also before them, or between them with "with".
+        self.symmetric: dict[str, set[str]] = {"": set(), "lead": set(), "with": set()}
         self._load_opposites()
         for gid, line in enumerate(_lines("synonyms.txt")):
             for w in line.split():
@@ -42,6 +48,9 @@ class Lexicon:
             for x in left.split():
                 for y in right.split():
                     self.converses.add(frozenset((stem(x), stem(y))))
+        for line in _lines("symmetric.txt"):
+            where, _, words = line.rpartition(":")
+            self.symmetric[where.strip()].update(stem(w) for w in words.split())
         self.name_stems = frozenset(stem(w) for w in self.names if " " not in w)
         #: Names written over several words ("new york", "united kingdom"): the runs of
         #: words worth looking up.
@@ -113,6 +122,23 @@ class Lexicon:
         """Whether words ``a`` and ``b`` name one relation from its two ends ("before" /
         "after", "buy" / "sell"): exchanging the terms around them keeps the meaning."""
         return frozenset((stem(a.lower()), stem(b.lower()))) in self.converses
+
+    def symmetric_relation(self, between: Sequence[str], lead: Sequence[str] = ()) -> str | None:
+        """The word naming a symmetric relation ("meet", "equal to", "mix ... with") among
+        ``between`` (the lowercase words between two exchanged terms, in order), or a
+        relation noun or distance word among ``lead`` (the words before the first term:
+        "How far is ..."); None when there is none, or when a comparison ("than") stands
+        between: one end is then measured against another."""
+        if "than" in between:
+            return None  # "Are bats more closely related to humans than to birds"
+        sym = self.symmetric
+        with_ok = "with" in between
+        for n, w in enumerate(between):
+            s = stem(w)
+            nxt = between[n + 1] if n + 1 < len(between) else ""
+            if s in sym[""] or f"{w}_{nxt}" in sym[""] or (with_ok and s in sym["with"]):
+                return w
+        return next((w for w in lead if stem(w) in sym["lead"]), None)
 
     def synonyms(self, a: str, b: str) -> bool:
         """Whether stems ``a`` and ``b`` share a synonym group."""

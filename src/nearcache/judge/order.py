@@ -25,7 +25,8 @@ A passive on one side only ("Was Germany beaten *by* Brazil" / "Did Brazil beat 
 turns the roles back, so such a crossing is not an exchange. Terms that occur twice in a
 text take part in exchanges only, never in crossings ("Did A beat B or did B beat A").
 
-Owner changes, pronoun cases and question forms are read by :mod:`.relations`.
+Owner changes, pronoun cases and voice are read by :mod:`.relations`; wh-questions and
+relative clauses by :mod:`.clauses`.
 
 Limits: English word order; no parser, so an exchange hidden behind a rephrased verb
 ("X was founded before Y" / "Y came after X") is read only by the antonym guard, and
@@ -36,8 +37,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence, Set
 
+from .clauses import gap_flipped
 from .lexicon import lexicon
-from .relations import case_flipped, owner_changed, passive_flipped, wh_role
+from .relations import case_flipped, owner_changed, passive_flipped
 from .roles import (
     ARTICLES,
     CLAUSE,
@@ -47,12 +49,13 @@ from .roles import (
     SYMMETRIC,
     Exchange,
     Role,
+    Words,
     participle,
     role_keys,
 )
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache
 
-__all__ = ["Exchange", "exchange"]
+__all__ = ["Exchange", "exchange", "inversions"]
 
 _MAX_GAP = 12
 _SHORT_FRAME = 4
@@ -89,6 +92,16 @@ def _symmetric(words: tuple[str, ...]) -> bool:
     return any(w in SYMMETRIC for w in words)
 
 
+def _side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
+    """The words strictly between tokens ``lo`` and ``hi``, and the words of the sentence
+    before ``lo`` (see :class:`Exchange`)."""
+    toks = t.tokens
+    sent = toks[lo].sent
+    between = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")
+    lead = tuple(x.low for x in toks[:lo] if x.kind != "sym" and x.sent == sent)
+    return between, lead
+
+
 def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | bool | None:
     """Runs ``X`` and ``Y`` trading places around an unchanged frame (an exchange), True
     for a reorder that is a block move, None when the terms differ as multisets."""
@@ -120,7 +133,8 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             if not q and set(fa) | set(fb) == {"the"}:
                 return True  # "Is the capital of France Paris" / "Is Paris the capital"
             pivot = " ".join(q) or " ".join(fa)
-            return Exchange(x[0], y[0], pivot)
+            sides = (_side(ta, ka[i][1], ka[j][1]), _side(tb, kb[i][1], kb[j][1]))
+            return Exchange(x[0], y[0], pivot, sides)
     return True
 
 
@@ -197,7 +211,7 @@ def _crossing(
                 continue
             if ("of" in wa) != ("of" in wb):
                 continue  # "X depends on Y" / "Y is a dependency of X": the genitive turns it
-            return Exchange(x, y, pivot)
+            return Exchange(x, y, pivot, (_side(ta, ax, ay), _side(tb, by, bx)))
     return None
 
 
@@ -270,7 +284,25 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
     if found is None:
         found = case_flipped(a, b)
     if found is None:
-        found = wh_role(a, b)
+        found = gap_flipped(a, b, ka, kb)
     if found is None:
         found = passive_flipped(a, b, ka, kb)
     return found if found is not None else moved
+
+
+@pair_cache
+def inversions(a: str, b: str) -> float:
+    """The share of pairs of shared terms (each once per text) whose order differs: 0
+    when every shared term keeps its place relative to the others."""
+    ka, kb = role_keys(a, b)
+    pos_b: dict[str, int] = {}
+    for n, (k, _) in enumerate(kb):
+        pos_b[k] = -1 if k in pos_b else n
+    seq = [pos_b[k] for k, _ in ka if pos_b.get(k, -1) >= 0]
+    pairs = len(seq) * (len(seq) - 1) // 2
+    if not pairs:
+        return 0.0
+    if seq == sorted(seq):
+        return 0.0  # the common case: the same order
+    inv = sum(1 for i in range(len(seq)) for j in range(i + 1, len(seq)) if seq[i] > seq[j])
+    return inv / pairs

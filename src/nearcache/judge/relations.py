@@ -7,8 +7,9 @@
   *my* phone by sending *me* a text" / "Can *I* hack someone's phone"): "I"/"me",
   "he"/"him", "we"/"us", "they"/"them"; "me" after a preposition ("for me") says nothing
   of the role, and a passive text is not read (its subject is the one acted on).
-* **Question form** -- "Who taught Plato?" asks for the teacher, "Who did Plato teach?"
-  for the student.
+* **Voice** -- one text passive, the other active with the same subject: "Can a
+  landlord be sued by a tenant?" / "Can a landlord sue a tenant?" (passives are read by
+  :mod:`.clauses`, which also compares wh-questions and relative clauses).
 
 Limits: cheap patterns, no parser; "her" (object or possessive) is not read.
 """
@@ -19,48 +20,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .align import align
-from .roles import PASSIVE_AUX, POSSESSIVE, RELATIONAL, Exchange, Role, participle, role_terms
-from .tokens import STOPWORDS, Token, analyze, text_cache, wordset
+from .clauses import passive
+from .roles import POSSESSIVE, RELATIONAL, Exchange, Role, role_terms
+from .tokens import Token, analyze, text_cache
 
-__all__ = ["case_flipped", "is_passive", "owner_changed", "passive_flipped", "wh_role"]
+__all__ = ["case_flipped", "is_passive", "owner_changed", "passive_flipped"]
 
 _REACH = 3
-_BE = wordset("is are was were be been being")
-_FILLERS = wordset("not never also just still already ever even often always")
 _PERSONS = frozenset({"<me>", "<you>", "<us>", "<him>", "<her>", "<them>"})
-
-_WH_SUBJECT = wordset("who what which")
-_AUX = wordset("do does did will would can could should shall must might may has have had")
-
-
-@text_cache
-def _wh_form(text: str) -> tuple[str, str] | None:
-    """("who", "subject") for "Who taught Plato?", ("who", "object") for "Who did Plato
-    teach?"; None for other openings and for passives."""
-    t = analyze(text)
-    words = [x for x in t.tokens if x.kind != "sym"]
-    if len(words) < 3 or words[0].low not in _WH_SUBJECT or _cases(text) is None:
-        return None
-    second = words[1].low
-    if second in _AUX:
-        return words[0].low, "object"
-    if second in PASSIVE_AUX or second in STOPWORDS:
-        return None
-    return words[0].low, "subject"
-
-
-def wh_role(a: str, b: str) -> Exchange | None:
-    """The asked-about person is the doer on one side and the one done to on the other:
-    "Who taught Plato?" / "Who did Plato teach?"."""
-    fa, fb = _wh_form(a), _wh_form(b)
-    if fa is None or fb is None or fa[0] != fb[0] or fa[1] == fb[1]:
-        return None
-    al = align(a, b)
-    if al.only_a or al.only_b or al.matched < 2:
-        return None
-    return Exchange(fa[0], "?", f"{fa[0]} as {fa[1]} / {fb[1]}")
-
-
 _SUBJECT = {"i": "me", "he": "him", "she": "her", "we": "us", "they": "them"}
 _OBJECT = {"me": "me", "him": "him", "us": "us", "them": "them"}
 _OBLIQUE = RELATIONAL | {"with", "about", "without", "between"}
@@ -73,7 +40,7 @@ def _cases(text: str) -> dict[str, frozenset[str]] | None:
     text, where the subject is the one acted on."""
     t = analyze(text)
     toks = t.tokens
-    if any(participle(x) and _be_before(toks, k) for k, x in enumerate(toks)):
+    if passive(text) is not None:
         return None
     out: dict[str, set[str]] = {}
     for i, tok in enumerate(toks):
@@ -131,15 +98,25 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
             if owned is not None:
                 out.append((owned, i))
         elif tok.low == "of":
-            owned, owner = near(i, -1), near(i, 1)
-            k = owner
-            while k is not None and k + 1 in at:
-                if toks[k].low.endswith("'s"):
-                    owner = k + 1  # the head of "of George Orwell's 1984" is "1984"
-                k += 1
+            owned, owner = near(i, -1), _head(toks, at, near(i, 1))
             if owned is not None and owner is not None:
                 out.append((owned, owner))
     return tuple(out)
+
+
+def _head(toks: Sequence[Token], at: set[int], k: int | None) -> int | None:
+    """The owner in the noun phrase whose first term is token ``k``: past a possessive
+    determiner ("of *my* friend" is owned by the friend) and past a possessive ("of George
+    Orwell's *1984*"). Case is not read: "of the United States" and "of the united
+    states" must name the same owner."""
+    if k is not None and toks[k].low in POSSESSIVE and k + 1 in at:
+        k += 1
+    owner = k
+    while k is not None and k + 1 in at:
+        if toks[k].low.endswith("'s"):
+            owner = k + 1
+        k += 1
+    return owner
 
 
 def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
@@ -162,59 +139,31 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
     return None
 
 
-def _be_before(toks: Sequence[Token], k: int) -> bool:
-    """A form of "be" right before token ``k`` (adverbs and "not" aside): "can I *be*
-    fired", "was *not* paid", "is *being* sued"."""
-    for j in range(k - 1, max(-1, k - 4), -1):
-        low = toks[j].low
-        if low in _BE:
-            return True
-        if not (low in _FILLERS or low.endswith("ly")):
-            return False
-    return False
-
-
-@text_cache
-def _passive(text: str) -> tuple[int, int, int | None] | None:
-    """(subject, participle, agent or None) token indices of "X was <verb>ed (by Y)"."""
-    t = analyze(text)
-    at = [idx for _, idx in role_terms(text)]
-    toks = t.tokens
-    for k, tok in enumerate(toks):
-        if not participle(tok) or k not in at:
-            continue
-        if not _be_before(toks, k):
-            continue  # "rows ordered by date", "is that how I run": no passive
-        by = next((j for j in range(k + 1, min(len(toks), k + 3)) if toks[j].low == "by"), None)
-        agent = next((i for i in at if by is not None and by < i <= by + 3), None)
-        subject = next((i for i in reversed(at) if i < k), None)
-        if subject is not None:
-            return subject, k, agent
-    return None
-
-
 def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
     """One side is passive, the other active with the same subject: "Can a landlord be sued
-    by a tenant?" / "Can a landlord sue a tenant?", and without an agent when the subject is
-    a person: "Can I be fired for ...?" / "Can I fire ... for ...?"."""
-    pa, pb = _passive(a), _passive(b)
+    by a tenant?" / "Can a landlord sue a tenant?", and without an agent: "Can I be fired
+    for ...?" / "Can I fire ... for ...?" (a person only)."""
+    pa, pb = passive(a), passive(b)
     if (pa is None) == (pb is None):
         return None
-    passive, keys_p, keys_o = (pa, ka, kb) if pa is not None else (pb, kb, ka)
-    assert passive is not None
+    found, keys_p, keys_o = (pa, ka, kb) if pa is not None else (pb, kb, ka)
+    assert found is not None
     key_of = dict((i, k) for k, i in keys_p)
-    subject, verb = key_of.get(passive[0]), key_of.get(passive[1])
-    agent = None if passive[2] is None else key_of.get(passive[2])
+    subject, verb = key_of.get(found[0]), key_of.get(found[1])
+    agent = None if found[2] is None else key_of.get(found[2])
     pos = {k: n for n, (k, _) in enumerate(keys_o)}
     if subject not in pos or verb not in pos or pos[subject] > pos[verb]:  # type: ignore[index]
         return None
     if agent is not None and agent in pos and pos[verb] < pos[agent]:  # type: ignore[index]
         return Exchange(str(subject), str(agent), "active and passive in one order")
-    if passive[2] is None and str(subject) in _PERSONS:
+    if found[2] is None and subject != verb and str(subject) in _PERSONS:
+        # "Can I be fired" / "Can I fire": a person acted on, then acting. A thing is not
+        # read ("Is the file deleted when I close it" / "Does closing the file delete
+        # it"): without a parser its noun may be an object on the active side.
         return Exchange(str(subject), "?", "acted on in one text, acting in the other")
     return None
 
 
 def is_passive(text: str) -> bool:
-    """Whether ``text`` has a passive ("be" right before a participle)."""
-    return _passive(text) is not None
+    """Whether ``text`` has a passive ("be" before a participle)."""
+    return passive(text) is not None

@@ -23,6 +23,7 @@ __all__ = [
     "SYMMETRIC_PREDICATES",
     "Exchange",
     "Role",
+    "Words",
     "participle",
     "role_keys",
     "role_terms",
@@ -81,13 +82,26 @@ _IRREGULAR_PARTICIPLES = frozenset(
 Role = tuple[str, int]  # (role key, token index)
 
 
+Words = tuple[str, ...]
+
+
 class Exchange:
-    """Two role terms exchanged (``x``, ``y``) and what stayed between them (``pivot``)."""
+    """Two role terms exchanged (``x``, ``y``) and what stayed between them (``pivot``).
 
-    __slots__ = ("pivot", "x", "y")
+    ``sides`` holds, for each text, the lowercase words between the two terms and the
+    words before the first of them in its sentence: what tells a symmetric relation
+    ("X *meets* Y", "*how far* is X from Y") or a comparison ("X is faster *than* Y")."""
 
-    def __init__(self, x: str, y: str, pivot: str) -> None:
-        self.x, self.y, self.pivot = x, y, pivot
+    __slots__ = ("pivot", "sides", "x", "y")
+
+    def __init__(
+        self, x: str, y: str, pivot: str, sides: tuple[tuple[Words, Words], ...] = ()
+    ) -> None:
+        self.x, self.y, self.pivot, self.sides = x, y, pivot, sides
+
+    def between(self) -> frozenset[str]:
+        """Every word between the two terms, in either text."""
+        return frozenset(w for mid, _ in self.sides for w in mid)
 
     def __repr__(self) -> str:
         return f"Exchange({self.x!r}, {self.y!r}, pivot={self.pivot!r})"
