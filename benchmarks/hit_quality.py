@@ -3,14 +3,14 @@
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py              # test split
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --split dev
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --quick      # 150 pairs, for a smoke run
-    HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --cv         # train+dev out of fold
+    HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --cv         # train+train2+dev out of fold
 
 For every pair (stored, asked) the cache would find the stored question as the nearest
 neighbour; the question is whether it serves it. Printed per category and in total:
 recall of hit categories, false-hit rate of trap and miss categories (the share served),
 and overall precision, for the default judge, for cosine alone at fixed thresholds and for
 GPTCache's default similarity evaluation, all on the same embedder. ``--cv`` prints the
-default judge's out-of-fold figures on train+dev (the training script's grouped K-fold),
+default judge's out-of-fold figures on train+train2+dev (the training script's grouped K-fold),
 the honest numbers for the pairs the verifier was fit on.
 
 GPTCache's default semantic setup ranks a candidate by ``SearchDistanceEvaluation`` (max
@@ -125,12 +125,13 @@ def judges() -> dict[str, Judge]:
 
 
 def cross_validated(model: str) -> dict[str, Any]:
-    """The default judge's out-of-fold accepts on train+dev (see train_verifier.py)."""
+    """The default judge's out-of-fold accepts on the training pool: train, train2 and dev
+    (see train_verifier.py)."""
     import train_verifier as tv
 
     from nearcache.cli.models import resolve_embedder
 
-    pairs = load_pairs("train") + load_pairs("dev")
+    pairs = tv.pool_pairs()
     pool = tv.Pool(pairs, cosines(resolve_embedder(model), pairs))
     cal = json.loads((tv.PKG_DATA / "calibration.json").read_text("utf-8"))
     live = pool.live(cal["floor"])
@@ -159,7 +160,7 @@ def show(split: str, n: int, results: dict[str, Any]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="test", choices=["train", "train2", "dev", "test"])
-    ap.add_argument("--cv", action="store_true", help="train+dev, out of fold (default judge)")
+    ap.add_argument("--cv", action="store_true", help="train+train2+dev, out of fold (default judge)")
     ap.add_argument("--quick", action="store_true", help="150 pairs only")
     ap.add_argument("--model", default="default", help="embedder (a nearcache --model name)")
     ap.add_argument("--json", action="store_true", help="print JSON")
@@ -167,8 +168,10 @@ def main() -> None:
     from nearcache.cli.models import resolve_embedder
 
     if args.cv:
-        pairs = load_pairs("train") + load_pairs("dev")
-        results, split = cross_validated(args.model), "train+dev (out of fold)"
+        import train_verifier as tv
+
+        pairs = tv.pool_pairs()
+        results, split = cross_validated(args.model), f"{'+'.join(tv.POOL_SPLITS)} (out of fold)"
         lat = None
     else:
         pairs = load_pairs(args.split)

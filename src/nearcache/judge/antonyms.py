@@ -6,7 +6,9 @@ opposites (``data/antonyms.txt``, matched by stem so inflections count) and neit
 holds both words: it is a substitution, not a comparison ("ascending or descending?").
 It also reads two productive patterns of English:
 
-* the negative prefixes ``un-`` and ``non-`` ("install"/"uninstall", "do"/"undo");
+* the negative prefixes ``un-`` and ``non-`` ("install"/"uninstall", "do"/"undo") and
+  prefixes that come in pairs (over-/under-, endo-/exo-, hyper-/hypo-, pre-/post-,
+  micro-/macro-, inter-/intra-, sub-/super-);
 * phrasal particles after the same verb: on/off, in/out, up/down ("turn on"/"turn off",
   "log in"/"log out", "scale up"/"scale down").
 
@@ -29,9 +31,21 @@ __all__ = ["guard_antonyms", "opposition"]
 _PARTICLES = {"on": "off", "off": "on", "in": "out", "out": "in", "up": "down", "down": "up"}
 _NEGATIVE = ("un", "non-", "non")  # before any word
 _LATINATE = ("in", "im", "il", "ir")  # before a word of 5+ letters: "irrational"
-_PAIRED = (("over", "under"),)  # "overfitting" / "underfitting"
+#: Prefixes that turn a word into its opposite or counterpart: "overfitting" /
+#: "underfitting", "endothermic" / "exothermic", "hypertension" / "hypotension",
+#: "preprocessing" / "postprocessing", "microeconomics" / "macroeconomics", "interstate" /
+#: "intrastate", "subclass" / "superclass".
+_PAIRED = (
+    ("over", "under"),
+    ("endo", "exo"),
+    ("hyper", "hypo"),
+    ("pre", "post"),
+    ("micro", "macro"),
+    ("inter", "intra"),
+    ("sub", "super"),
+)
 _LOWER = frozenset({"less", "least", "fewer"})
-_STARTS = ("un", "non", "in", "im", "il", "ir", "under")
+_STARTS = ("un", "non", "in", "im", "il", "ir", *(q for _, q in _PAIRED))
 _NOT_BASES = STOPWORDS | {"less", "til", "der", "ion"}
 
 Profile = tuple[dict[str, str], dict[tuple[int, int], str], frozenset[tuple[str, str]]]

@@ -67,8 +67,10 @@ def be_before(toks: Sequence[Token], k: int) -> bool:
     sent = toks[k].sent
     for j in range(k - 1, max(-1, k - 8), -1):
         tok = toks[j]
-        if tok.sent != sent or tok.kind == "sym" or tok.low in _MODAL or tok.low in _DO:
+        if tok.sent != sent or tok.low in CLAUSE or tok.low in _MODAL or tok.low in _DO:
             return False
+        if tok.kind == "sym":
+            continue  # inside a name: "Was Procter *&* Gamble bought"
         if tok.low in BE:
             return _opens_question(toks, j)
     return False
@@ -79,11 +81,17 @@ def _opens_question(toks: Sequence[Token], j: int) -> bool:
     at the start of its sentence or after a colon or a comma ("US army: *is* a major
     outranked by a captain?")."""
     sent = toks[j].sent
-    start = j
-    while start > 0 and toks[start - 1].sent == sent and toks[start - 1].low not in CLAUSE:
-        start -= 1
-    words = [x for x in toks[start:j] if x.kind != "sym"]
-    return not words or (len(words) == 1 and words[0].low in _QUESTION)
+    asked = False
+    for i in range(j - 1, max(-1, j - 16), -1):
+        tok = toks[i]
+        if tok.sent != sent or tok.low in CLAUSE:
+            return True
+        if tok.kind == "sym":
+            continue
+        if asked or tok.low not in _QUESTION:
+            return False
+        asked = True
+    return j < 16
 
 
 @text_cache

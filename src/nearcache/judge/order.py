@@ -135,7 +135,27 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             pivot = " ".join(q) or " ".join(fa)
             sides = (_side(ta, ka[i][1], ka[j][1]), _side(tb, kb[i][1], kb[j][1]))
             return Exchange(x[0], y[0], pivot, sides)
-    return True
+    return _two_words_swapped(ta, tb, ka[i][1], ka[j][1]) or True
+
+
+def _two_words_swapped(ta: Text, tb: Text, lo: int, hi: int) -> Exchange | None:
+    """The texts are the same token for token but for the words at ``lo`` and ``hi``,
+    which trade places, even across a clause ("2.4 *bar*, what's that in *psi*?" / "2.4
+    *psi*, what's that in *bar*?"); a list or a symmetric connective between them keeps
+    the meaning ("X, Y" / "Y, X"; "X or Y")."""
+    xa, xb = ta.tokens, tb.tokens
+    if len(xa) != len(xb) or hi >= len(xa) or hi - lo < 2:
+        return None
+    if xa[lo].low != xb[hi].low or xa[hi].low != xb[lo].low:
+        return None
+    if any(xa[k].low != xb[k].low for k in range(len(xa)) if k not in (lo, hi)):
+        return None
+    between = [x.low for x in xa[lo + 1 : hi] if x.kind != "sym"]
+    if not between or _symmetric(tuple(between)):
+        return None
+    return Exchange(
+        xa[lo].low, xa[hi].low, "two words swapped", (_side(ta, lo, hi), _side(tb, lo, hi))
+    )
 
 
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:

@@ -1,0 +1,255 @@
+"""Roles behind a gap (clauses.py, relations.py), symmetric relations (symmetric.txt) and
+relation nouns (antonyms.txt + converses.txt): each construction must fire on the
+look-alike and stay quiet on the paraphrase that keeps the roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import DefaultJudge, guard_antonyms, guard_direction
+from nearcache.judge.clauses import be_before, gaps, passive
+from nearcache.judge.direction import symmetric_relation
+from nearcache.judge.lexicon import lexicon
+from nearcache.judge.order import Exchange, exchange, inversions
+from nearcache.judge.tokens import analyze
+
+
+def _words(text: str, *idx: int) -> list[str]:
+    toks = analyze(text).tokens
+    return [toks[i].low for i in idx]
+
+
+def test_passive_reads_subject_participle_and_agent() -> None:
+    found = passive("Was Germany beaten by Brazil?")
+    assert found is not None
+    subject, verb, agent = found
+    assert agent is not None and _words("Was Germany beaten by Brazil?", subject, verb, agent) == [
+        "germany",
+        "beaten",
+        "brazil",
+    ]
+    # A question after a colon still opens with "be".
+    assert passive("US army: is a major outranked by a captain?") is not None
+    # No "be" before the participle: a reduced clause, not a passive.
+    assert passive("rows ordered by date in MySQL") is None
+    # A capitalized word ending like a participle is a name, not a verb.
+    assert passive("Is Scotland part of the United Kingdom?") is None
+    assert passive("") is None
+
+
+def test_be_before_stops_at_modals_and_longer_openings() -> None:
+    toks = analyze("Can I be fired for this?").tokens
+    assert be_before(toks, 3)  # "be" right before "fired"
+    toks = analyze("So why exactly is the file deleted?").tokens
+    assert not be_before(toks, 6)  # three words before "is": not a question's opening
+
+
+def test_gaps_read_wh_questions_and_relative_clauses() -> None:
+    # (head, verb, other, head acts)
+    assert [g[3] for g in gaps("Who beat Brazil?")] == [True]
+    assert [g[3] for g in gaps("Who did Brazil beat?")] == [False]
+    assert [g[3] for g in gaps("Who was beaten by Brazil?")] == [False]
+    assert [g[3] for g in gaps("the company that acquired GitHub")] == [True]
+    assert [g[3] for g in gaps("the company GitHub acquired")] == [False]
+    assert gaps("How do I reverse a list?") == ()
+    assert gaps("") == ()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Who beat Brazil?", "Who did Brazil beat?"),
+        ("Which company acquired Google?", "Which company did Google acquire?"),
+        ("the company that acquired GitHub", "the company GitHub acquired"),
+        ("the company that acquired GitHub", "the company that was acquired by GitHub"),
+        ("Did Broadcom acquire VMware?", "was broadcom acquired by vmware"),  # one order
+        ("Does a major outrank a captain?", "US army: is a major outranked by a captain?"),
+        ("Was Germany beaten by Brazil?", "Did Germany beat Brazil?"),
+        ("Can I be fired for being sick?", "Can I fire someone for being sick?"),
+    ],
+)
+def test_role_changes_behind_a_gap_reject(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
+    assert guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Who beat Brazil in 2014?", "Which team beat Brazil in 2014?"),
+        ("Was Hamlet written by Shakespeare?", "Did Shakespeare write Hamlet?"),
+        ("Was Germany beaten by Brazil?", "Did Brazil beat Germany?"),
+        ("Was VMware acquired by Broadcom?", "Did Broadcom acquire VMware?"),
+        ("the company that acquired GitHub", "the company which acquired GitHub"),
+        # a thing acted on, then the object of another verb: not read as a role change
+        ("Is the file deleted when I close it?", "Does closing the file delete it?"),
+        ("Is Python installed on a Mac by default?", "Does a Mac have Python installed?"),
+        # names that end like participles, and case only
+        ("Is Scotland part of the United Kingdom?", "is scotland part of the UK?"),
+        (
+            "Who was the first president of the United States?",
+            "who was the frist president of the united states",
+        ),
+        ("Which plants should never be planted together?", "plants that shouldn't share a bed"),
+    ],
+)
+def test_kept_roles_do_not_fire(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject", guard_direction(a, b)
+    assert guard_direction(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Did Kennedy meet Khrushchev?", "Did Khrushchev meet Kennedy?"),
+        ("Is 0.999 equal to 1?", "Is 1 equal to 0.999?"),
+        ("Is a crocodile similar to an alligator?", "Is an alligator similar to a crocodile?"),
+        ("Does Spain border Portugal?", "Does Portugal border Spain?"),
+        ("How far is Lyon from Nice?", "How far is Nice from Lyon?"),
+    ],
+)
+def test_symmetric_relations_are_not_role_changes(a: str, b: str) -> None:
+    found = exchange(a, b)
+    assert isinstance(found, Exchange) and symmetric_relation(found) is not None
+    assert guard_direction(a, b).outcome == "neutral", guard_direction(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Did Brazil beat Germany?", "Did Germany beat Brazil?"),
+        ("Is Spain bigger than Portugal?", "Is Portugal bigger than Spain?"),
+        # a comparison turns a symmetric word one-way
+        (
+            "Are bats more closely related to humans than to birds?",
+            "Are birds more closely related to humans than to bats?",
+        ),
+    ],
+)
+def test_asymmetric_relations_still_reject(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
+
+
+def test_symmetric_lexicon_places() -> None:
+    lex = lexicon()
+    assert lex.symmetric_relation(("meets",)) == "meets"
+    assert lex.symmetric_relation(("next", "to")) == "next"
+    assert lex.symmetric_relation(("with",), ()) is None  # "with" alone is not a relation
+    assert lex.symmetric_relation(("with",)) is None
+    assert lex.symmetric_relation(("mixed", "with")) == "mixed"
+    assert lex.symmetric_relation(("mixed", "into")) is None  # "mix X into Y" has a direction
+    assert lex.symmetric_relation(("from",), ("how", "far", "is")) == "far"
+    assert lex.symmetric_relation(("similar", "to", "dogs", "than")) is None
+    assert lex.symmetric_relation(()) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is Prince William King Charles's son?", "Is Prince William the father of King Charles?"),
+        ("Was Zeus the son of Kronos?", "In Greek myth, was Zeus Kronos's father?"),
+        ("Is Alice Bob's teacher?", "Is Alice Bob's student?"),
+        ("Is Anna Ben's employer?", "Is Anna Ben's employee?"),
+    ],
+)
+def test_relation_nouns_in_one_order_are_opposites(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject", guard_antonyms(a, b)
+    assert DefaultJudge().judge(a, b, 0.97).accept is False
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Was Zeus the son of Kronos?", "Was Kronos the father of Zeus?"),
+        ("Was Zeus the son of Kronos?", "Was Kronos Zeus's father?"),
+        ("Is Anna Ben's parent?", "Is Ben Anna's child?"),
+        ("Is Alice Bob's teacher?", "Is Bob Alice's student?"),
+        (
+            "Is Lake Superior bigger than Lake Victoria?",
+            "Is Lake Victoria smaller than Lake Superior?",
+        ),
+    ],
+)
+def test_relation_nouns_turned_round_are_converses(a: str, b: str) -> None:
+    assert inversions(a, b) > 0
+    assert guard_antonyms(a, b).outcome == "neutral", guard_antonyms(a, b)
+    assert guard_direction(a, b).outcome != "reject", guard_direction(a, b)
+
+
+def test_inversions_share() -> None:
+    assert inversions("Did Brazil beat Germany?", "Did Brazil beat Germany?") == 0.0
+    assert inversions("Did Brazil beat Germany?", "Did Germany beat Brazil?") == 1.0
+    assert inversions("", "") == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "was " * 3000 + "beaten by " * 3000,
+        "Who did " * 2000,
+        "\U0001f600 was \U0001f680 beaten by \U0001f600?",
+        "```python\nx = y if a is b else c\n```",
+        "\u8c01\u6253\u8d25\u4e86\u5df4\u897f\uff1f",
+    ],
+)
+def test_bad_input_gives_a_value(text: str) -> None:
+    assert isinstance(gaps(text), tuple)
+    passive(text)
+    for other in ("Who beat Brazil?", text):
+        assert guard_direction(text, other).outcome in ("pass", "neutral", "reject")
+        assert guard_antonyms(text, other).outcome in ("neutral", "reject")
+
+
+def test_a_name_with_an_ampersand_keeps_its_passive() -> None:
+    a, b = "Did Procter & Gamble buy Gillette?", "Was Procter & Gamble bought by Gillette?"
+    assert guard_direction(a, b).outcome == "reject"
+    assert guard_direction(a, "Was Gillette bought by Procter & Gamble?").outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        (
+            "Tyre pressure is 2.4 bar, what's that in psi?",
+            "Tyre pressure is 2.4 psi, what's that in bar?",
+            "reject",
+        ),
+        (
+            "I use Python at work. Should I learn Java?",
+            "I use Java at work. Should I learn Python?",
+            "reject",
+        ),
+        ("Python, Java: which is faster?", "Java, Python: which is faster?", "pass"),
+        ("Which is faster, Python or Java?", "Which is faster, Java or Python?", "pass"),
+        ("Is Lyon near Nice, or far?", "Is Nice near Lyon, or far?", "neutral"),
+    ],
+)
+def test_two_words_swapped_across_a_clause(a: str, b: str, outcome: str) -> None:
+    assert guard_direction(a, b).outcome == outcome, guard_direction(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is dissolving salt in water endothermic?", "Is dissolving salt in water exothermic?"),
+        ("What causes hypertension?", "What causes hypotension?"),
+        ("Is preprocessing needed here?", "Is postprocessing needed here?"),
+        ("Intro to microeconomics books", "Intro to macroeconomics books"),
+        ("Is this an interstate shipment?", "Is this an intrastate shipment?"),
+    ],
+)
+def test_paired_prefixes_are_opposites(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject", guard_antonyms(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What causes hypertension?", "what causes high blood pressure (hypertension)"),
+        ("Is preprocessing needed here?", "do I need preprocessing here"),
+        ("how to use a subprocess", "How do I use a subprocess?"),
+    ],
+)
+def test_paired_prefixes_do_not_fire_on_paraphrases(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "neutral", guard_antonyms(a, b)
