@@ -140,7 +140,9 @@ def cross_validated(model: str) -> dict[str, Any]:
     out = {"nearcache (out of fold)": evaluate(list(scores >= cal["accept_threshold"]), pairs)}
     for name, j in judges().items():
         if name != "nearcache default":
-            accepts = [j.judge(p["asked"], p["stored"], float(s)).accept for p, s in zip(pairs, pool.sims)]
+            accepts = [
+                j.judge(p["asked"], p["stored"], float(s)).accept for p, s in zip(pairs, pool.sims)
+            ]
             out[name] = evaluate(accepts, pairs)
     return out
 
@@ -160,7 +162,9 @@ def show(split: str, n: int, results: dict[str, Any]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="test", choices=["train", "train2", "dev", "test"])
-    ap.add_argument("--cv", action="store_true", help="train+train2+dev, out of fold (default judge)")
+    ap.add_argument(
+        "--cv", action="store_true", help="train+train2+dev, out of fold (default judge)"
+    )
     ap.add_argument("--quick", action="store_true", help="150 pairs only")
     ap.add_argument("--model", default="default", help="embedder (a nearcache --model name)")
     ap.add_argument("--json", action="store_true", help="print JSON")

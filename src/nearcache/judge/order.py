@@ -55,7 +55,7 @@ from .roles import (
 )
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache
 
-__all__ = ["Exchange", "exchange", "inversions"]
+__all__ = ["Exchange", "exchange", "inversions", "segments_swapped"]
 
 _MAX_GAP = 12
 _SHORT_FRAME = 4
@@ -135,27 +135,47 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             pivot = " ".join(q) or " ".join(fa)
             sides = (_side(ta, ka[i][1], ka[j][1]), _side(tb, kb[i][1], kb[j][1]))
             return Exchange(x[0], y[0], pivot, sides)
-    return _two_words_swapped(ta, tb, ka[i][1], ka[j][1]) or True
+    return True
 
 
-def _two_words_swapped(ta: Text, tb: Text, lo: int, hi: int) -> Exchange | None:
-    """The texts are the same token for token but for the words at ``lo`` and ``hi``,
-    which trade places, even across a clause ("2.4 *bar*, what's that in *psi*?" / "2.4
-    *psi*, what's that in *bar*?"); a list or a symmetric connective between them keeps
-    the meaning ("X, Y" / "Y, X"; "X or Y")."""
-    xa, xb = ta.tokens, tb.tokens
-    if len(xa) != len(xb) or hi >= len(xa) or hi - lo < 2:
+_MAX_SWAP = 40
+
+
+@pair_cache
+def segments_swapped(a: str, b: str) -> Exchange | None:
+    """The texts are the same token for token but for two stretches ``A`` and ``B`` that
+    trade places around an unchanged middle ``M`` (``P A M B S`` / ``P B M A S``), even
+    across a clause or inside code ("2.4 *bar*, what's that in *psi*?" / "2.4 *psi*, what's
+    that in *bar*?"; "does `a is b` imply `a == b`"). A middle of symbols only or with a
+    symmetric connective keeps the meaning ("X, Y" / "Y, X"; "X or Y")."""
+    xa, xb = analyze(a).tokens, analyze(b).tokens
+    n = len(xa)
+    if n != len(xb):
         return None
-    if xa[lo].low != xb[hi].low or xa[hi].low != xb[lo].low:
+    lo = 0
+    while lo < n and xa[lo].low == xb[lo].low:
+        lo += 1
+    hi = n
+    while hi > lo and xa[hi - 1].low == xb[hi - 1].low:
+        hi -= 1
+    size = hi - lo
+    if size < 3 or size > _MAX_SWAP:
         return None
-    if any(xa[k].low != xb[k].low for k in range(len(xa)) if k not in (lo, hi)):
-        return None
-    between = [x.low for x in xa[lo + 1 : hi] if x.kind != "sym"]
-    if not between or _symmetric(tuple(between)):
-        return None
-    return Exchange(
-        xa[lo].low, xa[hi].low, "two words swapped", (_side(ta, lo, hi), _side(tb, lo, hi))
-    )
+    ma, mb = [x.low for x in xa[lo:hi]], [x.low for x in xb[lo:hi]]
+    for la in range(1, size - 1):
+        for lb in range(1, size - la):
+            if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
+                continue
+            middle = [x.low for x in xa[lo + la : hi - lb] if x.kind != "sym"]
+            if not middle or _symmetric(tuple(middle)):
+                return None
+            x, y = " ".join(ma[:la]), " ".join(ma[size - lb :])
+            sides = (
+                _side(analyze(a), lo + la - 1, hi - lb),
+                _side(analyze(b), lo + lb - 1, hi - la),
+            )
+            return Exchange(x, y, "stretches swapped", sides)
+    return None
 
 
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
@@ -307,6 +327,8 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
         found = gap_flipped(a, b, ka, kb)
     if found is None:
         found = passive_flipped(a, b, ka, kb)
+    if found is None:
+        found = segments_swapped(a, b)
     return found if found is not None else moved
 
 

@@ -10,7 +10,7 @@ from nearcache.judge import DefaultJudge, guard_antonyms, guard_direction
 from nearcache.judge.clauses import be_before, gaps, passive
 from nearcache.judge.direction import symmetric_relation
 from nearcache.judge.lexicon import lexicon
-from nearcache.judge.order import Exchange, exchange, inversions
+from nearcache.judge.order import Exchange, exchange, inversions, segments_swapped
 from nearcache.judge.tokens import analyze
 
 
@@ -223,10 +223,34 @@ def test_a_name_with_an_ampersand_keeps_its_passive() -> None:
         ("Python, Java: which is faster?", "Java, Python: which is faster?", "pass"),
         ("Which is faster, Python or Java?", "Which is faster, Java or Python?", "pass"),
         ("Is Lyon near Nice, or far?", "Is Nice near Lyon, or far?", "neutral"),
+        (
+            "In Python, does `a is b` imply `a == b`?",
+            "In Python, does `a == b` imply `a is b`?",
+            "reject",
+        ),
+        (
+            "In Rust, can a &String be passed where a &str is expected?",
+            "In Rust, can a &str be passed where a &String is expected?",
+            "reject",
+        ),
+        ("In Python how do I reverse a list", "how do I reverse a list in Python", "pass"),
+        ("how do I reverse a list, in python", "in python, how do I reverse a list", "pass"),
     ],
 )
-def test_two_words_swapped_across_a_clause(a: str, b: str, outcome: str) -> None:
+def test_stretches_swapped_across_a_clause_or_in_code(a: str, b: str, outcome: str) -> None:
     assert guard_direction(a, b).outcome == outcome, guard_direction(a, b)
+    assert guard_direction(b, a).outcome == outcome
+
+
+def test_segments_swapped_needs_one_swap_and_an_asymmetric_middle() -> None:
+    found = segments_swapped("2.4 bar, what's that in psi?", "2.4 psi, what's that in bar?")
+    assert found is not None and {found.x, found.y} == {"bar", "psi"}
+    assert segments_swapped("bar or psi", "psi or bar") is None  # symmetric middle
+    assert segments_swapped("bar, psi", "psi, bar") is None  # a list
+    assert segments_swapped("a b c d", "a b c d") is None
+    assert segments_swapped("a b c", "a b c d") is None  # other lengths
+    assert segments_swapped("x in y to z", "z in y to w") is None  # not a swap
+    assert segments_swapped("", "") is None
 
 
 @pytest.mark.parametrize(
