@@ -337,7 +337,7 @@ def stuck(path, manifest, work):
     path.write_bytes(b"partial")
     print("writing", flush=True)
     time.sleep(600)
-archive._write_tar = stuck
+archive.write_tar = stuck
 from nearcache.cli.app import run
 raise SystemExit(run(sys.argv[1:]))
 """

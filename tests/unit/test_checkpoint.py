@@ -27,8 +27,8 @@ from nearcache import (
     SemanticCache,
     SQLiteStore,
     UnsafeArchiveError,
+    archive,
 )
-from nearcache.semantic import checkpoint as ckpt
 from nearcache.semantic.checkpoint import Limits
 from semantic_support import TableEmbedder
 
@@ -130,7 +130,7 @@ def test_dumps_is_atomic(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(ckpt, "_add", broken)
+    monkeypatch.setattr(archive, "_add", broken)  # fails mid-write, after the first member
     with pytest.raises(OSError):
         cache.dumps(path)
     assert path.read_bytes() == original

@@ -26,21 +26,17 @@ ones whose process is gone. Reading it back: :mod:`nearcache.cli.restore`.
 from __future__ import annotations
 
 import contextlib
-import gzip
-import hashlib
-import io
-import json
 import os
 import re
 import shutil
-import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import msgpack
 
+from ..archive import add_member, member_info, write_tar
 from ..embedding.cache import EmbeddingCache
 from ..errors import DimensionMismatchError, FingerprintMismatchError, InvalidInputError
 from ..keys import HASH_ALGORITHM
@@ -164,7 +160,7 @@ def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dic
             "members": members,
         }
         partial = work / "archive.partial"
-        _write_tar(partial, manifest, work)
+        write_tar(partial, manifest, work)
         os.replace(partial, dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -179,11 +175,6 @@ def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dic
     }
 
 
-def _member(work: Path, name: str, data: bytes, members: dict[str, dict[str, Any]]) -> None:
-    (work / name).write_bytes(data)
-    members[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
-
 def _dump_records(
     store: Store, work: Path, members: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -195,7 +186,7 @@ def _dump_records(
 
     def flush() -> None:
         name = f"records-{len(members):05d}.msgpack"
-        _member(work, name, msgpack.packb(rows, use_bin_type=True), members)
+        add_member(work, name, msgpack.packb(rows, use_bin_type=True), members)
         rows.clear()
 
     for table in TABLES:
@@ -237,8 +228,7 @@ def _dump_semantic(
         manifest = cache.dumps(str(work / SEMANTIC_MEMBER))
     finally:
         cache.close()
-    data = (work / SEMANTIC_MEMBER).read_bytes()
-    members[SEMANTIC_MEMBER] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    members[SEMANTIC_MEMBER] = member_info((work / SEMANTIC_MEMBER).read_bytes())
     counts = manifest.get("counts", {}) if isinstance(manifest, dict) else {}
     return {
         "entries": int(counts.get("entries", 0)),
@@ -246,24 +236,3 @@ def _dump_semantic(
         "fingerprint": manifest.get("fingerprint"),
         "dim": manifest.get("dim"),
     }
-
-
-def _write_tar(path: Path, manifest: dict[str, Any], work: Path) -> None:
-    raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    with open(path, "wb") as fh:
-        with (
-            gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=6, mtime=0) as gz,
-            tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar,
-        ):
-            _add(tar, "manifest.json", io.BytesIO(raw), len(raw))
-            for name, info in manifest["members"].items():
-                with open(work / name, "rb") as src:
-                    _add(tar, name, src, int(info["bytes"]))
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _add(tar: tarfile.TarFile, name: str, data: BinaryIO, size: int) -> None:
-    info = tarfile.TarInfo(name)
-    info.size, info.mode, info.mtime = size, 0o600, 0
-    tar.addfile(info, data)

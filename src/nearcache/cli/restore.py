@@ -1,44 +1,42 @@
 """``nearcache import``: restore an archive ``export`` wrote (layout in
 :mod:`nearcache.cli.archive`), or a bare semantic-cache checkpoint.
 
-Reading trusts nothing: member headers are checked before any data is read (regular
-files, known names, no duplicates, size caps), data is copied to files named by this
-code (never by the archive) while it is counted against a total and a compression-ratio
-cap, every checksum must match, and every record is verified (checksummed envelope
-naming its namespace and key) before anything is written. Payloads are parsed as JSON
-and msgpack without extension types; nothing is unpickled.
+Reading trusts nothing: :mod:`nearcache.archive` checks every member header before its
+data, caps sizes and inflation and verifies every checksum; here every record is
+verified too (the checksummed envelope naming its namespace and key) before anything is
+written. Payloads are parsed as JSON and msgpack without extension types; nothing is
+unpickled.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
-import os
-import shutil
-import tarfile
-import tempfile
 import time
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-from ..codecs import KIND_KV, decode_vector_record, fingerprint_id, unpack_payload, unpack_record
+from ..archive import (
+    MANIFEST,
+    Limits,
+    parse_manifest,
+    private_folder,
+    read_manifest,
+    read_members,
+    unpack_rows,
+    verify_members,
+)
+from ..codecs import KIND_KV, decode_vector_record, fingerprint_id, unpack_record
 from ..embedding.cache import EmbeddingCache
-from ..errors import CheckpointError, CorruptEntryError, UnsafeArchiveError
+from ..errors import CheckpointError, CorruptEntryError
 from ..keys import HASH_ALGORITHM
-from ..semantic.checkpoint import Limits
 from ..stores.protocol import Item, Store
 from .archive import FORMAT, KIND, MEMBER, PER_MEMBER, SEMANTIC_MEMBER, TABLE
 from .corpus import KV_TABLE
 from .ops import semantic_module
 
 __all__ = ["import_archive"]
-
-_T = TypeVar("_T")
 
 
 def import_archive(
@@ -55,14 +53,13 @@ def import_archive(
     """
     limits = limits or Limits()
     source = Path(source)
-    if _guard(lambda: _first_manifest(source)).get("kind") == "nearcache.semantic":
+    first = read_manifest(source)
+    if first.get("kind") == "nearcache.semantic":
         bare = _restore_semantic(store, source, embedder, limits)  # a bare checkpoint
         return _imported(store, source, {"entries": 0, "namespaces": {}}, bare)
-    work = Path(tempfile.mkdtemp(prefix=f"nearcache-import-{os.getpid()}-"))
-    try:
-        os.chmod(work, 0o700)
-        files = _guard(lambda: _extract(source, work, limits))
-        manifest = _manifest(files["manifest.json"].read_bytes())
+    with private_folder(prefix="nearcache-import-") as work:
+        files = read_members(source, work, limits, MEMBER)
+        manifest = _manifest(files[MANIFEST].read_bytes())
         _verify(manifest, files)
         rows = [
             row
@@ -77,25 +74,6 @@ def import_archive(
         restored = _imported(store, source, embedding, semantic)
         restored["files"] = _restore_files(store, [r[1:] for r in rows if r[0] == KV_TABLE])
         return restored
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _first_manifest(source: Path) -> dict[str, Any]:
-    """The manifest (the first member) alone, to tell an export from a bare checkpoint."""
-    with (
-        open(source, "rb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="rb") as gz,
-        tarfile.open(fileobj=gz, mode="r|") as tar,
-    ):
-        member = tar.next()
-        if member is None or member.name != "manifest.json" or not member.isreg():
-            raise CheckpointError("not a nearcache archive: it does not start with a manifest")
-        if member.size > 16 << 20:
-            raise UnsafeArchiveError(f"archive manifest is {member.size} bytes; too large")
-        src = tar.extractfile(member)
-        assert src is not None
-        return _manifest(src.read(member.size))
 
 
 def _imported(
@@ -111,69 +89,9 @@ def _imported(
     }
 
 
-def _guard(fn: Callable[[], _T]) -> _T:
-    try:
-        return fn()
-    except CheckpointError:
-        raise
-    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-        raise CheckpointError(f"not a nearcache archive, or truncated: {exc}") from exc
-
-
-def _extract(source: Path, work: Path, limits: Limits) -> dict[str, Path]:
-    """Copy each member to ``work/m<N>`` (names chosen here), checking headers first."""
-    files: dict[str, Path] = {}
-    total = 0
-    with (
-        open(source, "rb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="rb") as gz,
-        tarfile.open(fileobj=gz, mode="r|") as tar,
-    ):
-        for member in tar:
-            _check_member(member, files, limits)
-            src = tar.extractfile(member)
-            assert src is not None
-            target = work / f"m{len(files):05d}"
-            with open(target, "xb") as out:
-                while block := src.read(1 << 20):
-                    total += len(block)
-                    _check_ratio(total, raw.tell(), limits)
-                    out.write(block)
-            files[member.name] = target
-    if "manifest.json" not in files:
-        raise CheckpointError("the archive is empty")
-    return files
-
-
-def _check_member(member: tarfile.TarInfo, files: dict[str, Path], limits: Limits) -> None:
-    name = member.name
-    if not member.isreg():
-        raise UnsafeArchiveError(f"archive member {name!r} is not a regular file")
-    if not MEMBER.fullmatch(name):
-        raise CheckpointError(f"unexpected archive member {name!r}; not a nearcache archive")
-    if not files and name != "manifest.json":
-        raise CheckpointError("the manifest must be the archive's first member")
-    if name in files:
-        raise UnsafeArchiveError(f"archive member {name!r} appears twice")
-    if len(files) >= limits.max_members:
-        raise UnsafeArchiveError(f"archive has more than {limits.max_members} members")
-    if not 0 <= member.size <= limits.max_member_bytes:
-        raise UnsafeArchiveError(f"archive member {name!r} is {member.size} bytes; too large")
-
-
-def _check_ratio(total: int, packed: int, limits: Limits) -> None:
-    if total > limits.max_total_bytes:
-        raise UnsafeArchiveError(f"archive inflates past {limits.max_total_bytes} bytes")
-    if total > limits.ratio_floor_bytes and total / max(1, packed) > limits.max_ratio:
-        raise UnsafeArchiveError("archive inflates suspiciously far (decompression bomb?)")
-
-
 def _manifest(raw: bytes) -> dict[str, Any]:
-    try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CheckpointError(f"archive manifest is not JSON: {exc}") from exc
-    if not isinstance(manifest, dict) or manifest.get("kind") not in (KIND, "nearcache.semantic"):
+    manifest = parse_manifest(raw)
+    if manifest.get("kind") not in (KIND, "nearcache.semantic"):
         raise CheckpointError("not a nearcache archive")
     return manifest
 
@@ -185,18 +103,9 @@ def _verify(manifest: dict[str, Any], files: dict[str, Path]) -> None:
         raise CheckpointError(
             f"archive keys use {manifest.get('hash_algorithm')!r}, this process {HASH_ALGORITHM!r}"
         )
-    members = manifest.get("members")
-    emb = manifest.get("embedding")
-    if not isinstance(members, dict) or not isinstance(emb, dict):
+    if not isinstance(manifest.get("embedding"), dict):
         raise CheckpointError("archive manifest is malformed")
-    if set(members) != set(files) - {"manifest.json"}:
-        raise CheckpointError("archive members do not match the manifest")
-    for name, info in members.items():
-        data = files[name].read_bytes()
-        if not isinstance(info, dict) or info.get("bytes") != len(data):
-            raise CheckpointError(f"archive member {name!r} has the wrong size")
-        if hashlib.sha256(data).hexdigest() != info.get("sha256"):
-            raise CheckpointError(f"archive member {name!r} fails its checksum")
+    verify_members(manifest, files)
 
 
 def _decode(name: str, data: bytes, manifest: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
@@ -206,13 +115,7 @@ def _decode(name: str, data: bytes, manifest: dict[str, Any]) -> Iterator[tuple[
         TABLE: (manifest.get("embedding") or {}).get("namespaces") or {},
         KV_TABLE: (manifest.get("files") or {}).get("namespaces") or {},
     }
-    try:
-        rows = unpack_payload(data)
-    except CorruptEntryError as exc:
-        raise CheckpointError(f"archive member {name!r} is not valid msgpack: {exc}") from exc
-    if not isinstance(rows, list):
-        raise CheckpointError(f"archive member {name!r} is not a list of entries")
-    for row in rows:
+    for row in unpack_rows(name, data):
         if not (
             isinstance(row, list)
             and len(row) == 5
