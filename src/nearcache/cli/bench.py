@@ -97,6 +97,28 @@ def _summary(samples: list[float]) -> dict[str, float]:
     }
 
 
+def _row(
+    benchmark: str,
+    subject: str,
+    n: int,
+    base: dict[str, Any],
+    samples: list[float],
+    *,
+    unit: str = "ms",
+    **extra: Any,
+) -> dict[str, Any]:
+    """One result row: what was timed, on what, and the summary of its samples."""
+    return {
+        "benchmark": benchmark,
+        "subject": subject,
+        "n": n,
+        "unit": unit,
+        **base,
+        **extra,
+        **_summary(samples),
+    }
+
+
 def _time_ms(fn: Callable[[], Any], repeat: int) -> list[float]:
     fn()  # warm-up (connections, page cache, first-call imports)
     out = []
@@ -133,18 +155,6 @@ def run(
     }
     results: list[dict[str, Any]] = []
 
-    def add(benchmark: str, subject: str, count: int, unit: str, samples: list[float]) -> None:
-        results.append(
-            {
-                "benchmark": benchmark,
-                "subject": subject,
-                "n": count,
-                "unit": unit,
-                **base,
-                **_summary(samples),
-            }
-        )
-
     texts = [f"benchmark chunk {i} {rng.integers(1 << 62)}" for i in range(n)]
     vectors = rng.standard_normal((n, dim)).astype(np.float32)
     cache = EmbeddingCache(store)
@@ -156,15 +166,10 @@ def run(
             put_round[0] += 1
             cache.put_many([f"{t} {put_round[0]}" for t in texts], vectors, ns)
 
-        add("embedding.put_many", "nearcache", n, "ms", _time_ms(put_many, repeat))
+        results.append(_row("embedding.put_many", "nearcache", n, base, _time_ms(put_many, repeat)))
         cache.put_many(texts, vectors, ns)
-        add(
-            "embedding.get_many",
-            "nearcache",
-            n,
-            "ms",
-            _time_ms(lambda: cache.get_many(texts, ns), repeat),
-        )
+        samples = _time_ms(lambda: cache.get_many(texts, ns), repeat)
+        results.append(_row("embedding.get_many", "nearcache", n, base, samples))
         singles = texts[: min(n, 200)]
 
         def get_each() -> None:
@@ -172,7 +177,7 @@ def run(
                 cache.get(t, ns)
 
         samples = [s / len(singles) for s in _time_ms(get_each, repeat)]
-        add("embedding.get", "nearcache", 1, "ms", samples)
+        results.append(_row("embedding.get", "nearcache", 1, base, samples))
         results.extend(_semantic(store, rng, dim, repeat, base))
     finally:
         cache.clear_namespace(ns)
@@ -216,32 +221,10 @@ def _semantic(
             for i, v in enumerate(vecs):
                 sem.get(f"reworded question {i}", embedding=v, namespace=ns)
 
-        out.append(
-            {
-                "benchmark": "semantic.put",
-                "subject": "nearcache",
-                "n": 1,
-                "unit": "ms",
-                **base,
-                "median": put_ms,
-                "p90": put_ms,
-                "p99": put_ms,
-                "max": put_ms,
-                "runs": 1,
-            }
-        )
+        out.append(_row("semantic.put", "nearcache", 1, base, [put_ms], runs=1))
         for name, fn in (("semantic.get_exact", exact), ("semantic.get_semantic", semantic)):
             samples = [s / count for s in _time_ms(fn, repeat)]
-            out.append(
-                {
-                    "benchmark": name,
-                    "subject": "nearcache",
-                    "n": 1,
-                    "unit": "ms",
-                    **base,
-                    **_summary(samples),
-                }
-            )
+            out.append(_row(name, "nearcache", 1, base, samples))
     finally:
         with contextlib.suppress(Exception):
             sem.clear_namespace(ns)
@@ -269,17 +252,7 @@ def _embedder(embedder: Any, repeat: int, base: dict[str, Any]) -> list[dict[str
             started = time.perf_counter()
             embedder.embed(texts)
             samples.append(len(texts) / (time.perf_counter() - started))
-        out.append(
-            {
-                "benchmark": label,
-                "subject": name,
-                "n": len(texts),
-                "unit": "texts/s",
-                **base,
-                "store": "-",
-                **_summary(samples),
-            }
-        )
+        out.append(_row(label, name, len(texts), base, samples, unit="texts/s", store="-"))
     return out
 
 
@@ -287,44 +260,44 @@ def _peers(
     texts: list[str], vectors: npt.NDArray[np.float32], repeat: int, base: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """The same batch reads and writes on peers installed in this environment."""
-    out: list[dict[str, Any]] = []
-    n = len(texts)
+    return [*_langchain(texts, vectors, repeat, base), *_diskcache(texts, vectors, repeat, base)]
+
+
+def _langchain(
+    texts: list[str], vectors: npt.NDArray[np.float32], repeat: int, base: dict[str, Any]
+) -> list[dict[str, Any]]:
     try:
         from langchain_classic.embeddings import CacheBackedEmbeddings
         from langchain_core.embeddings import Embeddings
         from langchain_core.stores import InMemoryByteStore
     except ImportError:
-        pass
-    else:
-        table = {t: v.tolist() for t, v in zip(texts, vectors)}
+        return []
+    table = {t: v.tolist() for t, v in zip(texts, vectors)}
 
-        class Fixed(Embeddings):
-            def embed_documents(self, docs: list[str]) -> list[list[float]]:
-                return [table[d] for d in docs]
+    class Fixed(Embeddings):
+        def embed_documents(self, docs: list[str]) -> list[list[float]]:
+            return [table[d] for d in docs]
 
-            def embed_query(self, text: str) -> list[float]:
-                return [float(x) for x in table[text]]
+        def embed_query(self, text: str) -> list[float]:
+            return [float(x) for x in table[text]]
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # its note about SHA-1 keys, irrelevant here
-            lc = CacheBackedEmbeddings.from_bytes_store(Fixed(), InMemoryByteStore(), namespace="b")
-        lc.embed_documents(texts)
-        samples = _time_ms(lambda: lc.embed_documents(texts), repeat)
-        out.append(
-            {
-                "benchmark": "embedding.get_many",
-                "subject": "langchain CacheBackedEmbeddings",
-                "n": n,
-                "unit": "ms",
-                **base,
-                "store": "memory",
-                **_summary(samples),
-            }
-        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its note about SHA-1 keys, irrelevant here
+        lc = CacheBackedEmbeddings.from_bytes_store(Fixed(), InMemoryByteStore(), namespace="b")
+    lc.embed_documents(texts)
+    samples = _time_ms(lambda: lc.embed_documents(texts), repeat)
+    subject = "langchain CacheBackedEmbeddings"
+    return [_row("embedding.get_many", subject, len(texts), base, samples, store="memory")]
+
+
+def _diskcache(
+    texts: list[str], vectors: npt.NDArray[np.float32], repeat: int, base: dict[str, Any]
+) -> list[dict[str, Any]]:
     try:
         import diskcache
     except ImportError:
-        return out
+        return []
+    out: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         dc = diskcache.Cache(tmp)
         blobs = [v.tobytes() for v in vectors]
@@ -340,17 +313,8 @@ def _peers(
                     dc.get(t)
 
         for name, fn in (("embedding.put_many", dc_put), ("embedding.get_many", dc_get)):
-            out.append(
-                {
-                    "benchmark": name,
-                    "subject": "diskcache",
-                    "n": n,
-                    "unit": "ms",
-                    **base,
-                    "store": "sqlite",
-                    **_summary(_time_ms(fn, repeat)),
-                }
-            )
+            samples = _time_ms(fn, repeat)
+            out.append(_row(name, "diskcache", len(texts), base, samples, store="sqlite"))
         dc.close()
     return out
 

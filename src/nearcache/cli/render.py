@@ -11,6 +11,7 @@ from .common import err_console, fmt_bytes, fmt_seconds, out_console, print_json
 
 if TYPE_CHECKING:
     from rich.progress import Task
+    from rich.table import Table
     from rich.text import Text
 
     from .corpus import EmbedSummary, Match
@@ -37,7 +38,7 @@ def emit(data: dict[str, Any], as_json: bool, human: Callable[[dict[str, Any]], 
         human(data)
 
 
-def _table(title: str | None = None, *columns: str, header: bool = True) -> Any:
+def _table(title: str | None = None, *columns: str, header: bool = True) -> Table:
     from rich.table import Table
 
     table = Table(
@@ -191,38 +192,9 @@ def render_inspect(data: dict[str, Any]) -> None:
     if not any(data[k] for k in ("embedding", "semantic", "corpus")):
         console.print("(empty)")
     for ns in data["embedding"]:
-        table = _table(f"embedding namespace {ns['namespace']}", "", "", header=False)
-        oldest = ns.get("oldest")
-        table.add_row("entries", f"{ns['entries']:,}")
-        table.add_row("kind / dim", f"{ns['kind']} / {ns['dim']}")
-        table.add_row("dtype", str(ns["vector_dtype"]))
-        table.add_row("fingerprints", "\n".join(ns["fingerprints"]) or "-")
-        if ns.get("corrupt"):
-            table.add_row("corrupt", str(ns["corrupt"]))
-        if oldest:
-            table.add_row(
-                "oldest",
-                f"{oldest['hash'][:16]}…  {fmt_seconds(oldest['age_seconds'])} old, "
-                f"{oldest['age_insertions']:,} insertions ago",
-            )
-        table.columns[1].justify = "left"
-        console.print(table)
-    sem = data.get("semantic_cache")
-    if sem:
-        table = _table("semantic cache", "", "", header=False)
-        if "error" in sem:
-            table.add_row("cannot open", sem["error"])
-        else:
-            table.add_row("fingerprint", str(sem.get("fingerprint")))
-            table.add_row("dim / dtype", f"{sem.get('dim')} / {sem.get('dtype')}")
-            table.add_row("index", f"{sem.get('backends')}, in sync: {sem.get('in_sync')}")
-            table.add_row(
-                "rows",
-                f"{sem.get('index_entries')} in {sem.get('partitions')} partitions, "
-                f"{sem.get('tombstones')} tombstones",
-            )
-        table.columns[1].justify = "left"
-        console.print(table)
+        console.print(_embedding_namespace(ns))
+    if data.get("semantic_cache"):
+        console.print(_semantic_cache(data["semantic_cache"]))
     if data["semantic"]:
         table = _table(
             "semantic namespaces",
@@ -248,6 +220,42 @@ def render_inspect(data: dict[str, Any]) -> None:
         for ns in data["corpus"]:
             table.add_row(ns["embedding_namespace"], f"{ns['files']:,}", f"{ns['chunks']:,}")
         console.print(table)
+
+
+def _embedding_namespace(ns: dict[str, Any]) -> Table:
+    table = _table(f"embedding namespace {ns['namespace']}", "", "", header=False)
+    oldest = ns.get("oldest")
+    table.add_row("entries", f"{ns['entries']:,}")
+    table.add_row("kind / dim", f"{ns['kind']} / {ns['dim']}")
+    table.add_row("dtype", str(ns["vector_dtype"]))
+    table.add_row("fingerprints", "\n".join(ns["fingerprints"]) or "-")
+    if ns.get("corrupt"):
+        table.add_row("corrupt", str(ns["corrupt"]))
+    if oldest:
+        table.add_row(
+            "oldest",
+            f"{oldest['hash'][:16]}…  {fmt_seconds(oldest['age_seconds'])} old, "
+            f"{oldest['age_insertions']:,} insertions ago",
+        )
+    table.columns[1].justify = "left"
+    return table
+
+
+def _semantic_cache(sem: dict[str, Any]) -> Table:
+    table = _table("semantic cache", "", "", header=False)
+    if "error" in sem:
+        table.add_row("cannot open", sem["error"])
+    else:
+        table.add_row("fingerprint", str(sem.get("fingerprint")))
+        table.add_row("dim / dtype", f"{sem.get('dim')} / {sem.get('dtype')}")
+        table.add_row("index", f"{sem.get('backends')}, in sync: {sem.get('in_sync')}")
+        table.add_row(
+            "rows",
+            f"{sem.get('index_entries')} in {sem.get('partitions')} partitions, "
+            f"{sem.get('tombstones')} tombstones",
+        )
+    table.columns[1].justify = "left"
+    return table
 
 
 def render_counts(data: dict[str, Any]) -> None:
