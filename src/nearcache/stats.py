@@ -42,6 +42,16 @@ class CacheStats:
     def size(self) -> int:
         return self.entries
 
+    @classmethod
+    def total(cls, parts: Mapping[str, CacheStats]) -> CacheStats:
+        """The sum of ``parts`` (per namespace or per cache), keeping them as ``namespaces``."""
+        sums: dict[str, Any] = {}
+        for part in parts.values():
+            for f in fields(cls):
+                if f.name != "namespaces":
+                    sums[f.name] = sums.get(f.name, 0) + getattr(part, f.name)
+        return cls(**sums, namespaces=dict(parts))
+
     def as_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "namespaces"}
         out["hit_rate"] = self.hit_rate

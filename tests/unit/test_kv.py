@@ -229,3 +229,14 @@ def test_file_based_survives_a_process_restart(tmp_path: Path) -> None:
         assert m.get_cache("persist", "file_based", path=db).get("k") == [1, b"2"]
         assert m.get_cache("other", "file_based", path=db).get("k") is None
     assert SQLiteStore(db).check() == []
+
+
+def test_cache_stats_total_sums_every_counter_and_keeps_the_parts() -> None:
+    a = CacheStats(hits=3, misses=1, sets=2, entries=5, bytes=100, time_saved=0.5)
+    b = CacheStats(hits=1, misses=3, deletes=1, evictions=2, entries=1, bytes_saved=7)
+    total = CacheStats.total({"a": a, "b": b})
+    assert (total.hits, total.misses, total.sets, total.deletes) == (4, 4, 2, 1)
+    assert (total.entries, total.bytes, total.evictions, total.bytes_saved) == (6, 100, 2, 7)
+    assert total.time_saved == 0.5 and total.hit_rate == 0.5
+    assert dict(total.namespaces) == {"a": a, "b": b}
+    assert CacheStats.total({}) == CacheStats()

@@ -32,13 +32,7 @@ def cache_stats(cache: EmbeddingCache, namespace: str | None) -> CacheStats:
     if namespace is not None:
         return _ns_stats(cache, namespace)
     names = sorted(set(cache.store.namespaces(TABLE)) | set(cache._counters.names()))
-    per = {ns: _ns_stats(cache, ns) for ns in names}
-    total: dict[str, Any] = {}
-    for st in per.values():
-        for k, v in st.as_dict().items():
-            if k not in ("hit_rate", "namespaces"):
-                total[k] = total.get(k, 0) + v
-    return CacheStats(**total, namespaces=per)
+    return CacheStats.total({ns: _ns_stats(cache, ns) for ns in names})
 
 
 def inspect_namespace(cache: EmbeddingCache, namespace: str, limit: int) -> dict[str, Any]:

@@ -153,12 +153,7 @@ class CacheManager:
                 name if sum(1 for (_, n) in self._caches if n == name) == 1 else f"{name}@{ident}"
             )
             per[label] = cache.stats()
-        total: dict[str, Any] = {}
-        for st in per.values():
-            for k, v in st.as_dict().items():
-                if k not in ("hit_rate", "namespaces"):
-                    total[k] = total.get(k, 0) + v
-        return CacheStats(**total, namespaces=per)
+        return CacheStats.total(per)
 
     def close(self) -> None:
         """Close every cache and the stores this manager opened."""
