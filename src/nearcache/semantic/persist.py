@@ -288,86 +288,107 @@ class IndexDir:
         self, gen: Path, config: IndexConfig, expect: dict[str, Any]
     ) -> tuple[SpaceSet, dict[str, int]] | None:
         manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
-        if manifest.get("format") != FORMAT:
-            raise CorruptStoreError(f"unknown saved-index format {manifest.get('format')!r}")
-        for field in ("store_id", "hash_algorithm"):
-            if manifest.get(field) != expect.get(field):
-                log.info("saved index belongs to another store (%s differs)", field)
-                return None
-        fp, want_fp = manifest.get("fingerprint") or "", expect.get("fingerprint") or ""
-        if fp and want_fp and fp != want_fp:
-            log.info("saved index was built by another embedder; rebuilding")
+        if not _fits(manifest, config, expect):
             return None
-        dim = manifest.get("dim")
-        if dim is None:
-            spaces = SpaceSet(config, expect.get("dim"))
-            return spaces, {str(k): int(v) for k, v in manifest["watermarks"].items()}
-        dim = int(dim)
-        if expect.get("dim") is not None and dim != expect["dim"]:
-            return None
-        if manifest.get("dtype") != config.dtype:
-            log.info(
-                "saved index uses %s, the cache wants %s; rebuilding",
-                manifest.get("dtype"),
-                config.dtype,
-            )
-            return None
-        files: dict[str, str] = manifest["files"]
-        rows, exact_rows = int(manifest["rows"]), int(manifest["exact_rows"])
-        keys = _read_array(gen / "rows.keys", np.dtype(np.uint8), rows * 32, files["rows.keys"])
-        keys = keys.reshape(rows, 32)
-        wids = _read_array(gen / "rows.wids", np.dtype("<u8"), rows, files["rows.wids"])
-        exps = _read_array(gen / "rows.exps", np.dtype("<f8"), rows, files["rows.exps"])
-        npd = _NP[config.dtype]
-        if exact_rows * dim * npd.itemsize > VERIFY_INLINE_BYTES:
-            vec = _map_array(gen / "exact.vec", npd, exact_rows * dim)
-            pending = [(gen / "exact.vec", files["exact.vec"])]
-        else:
-            vec = _read_array(gen / "exact.vec", npd, exact_rows * dim, files["exact.vec"])
-            pending = []
-        vec = vec.reshape(exact_rows, dim)
-        live = _read_array(gen / "exact.live", np.dtype(np.uint8), exact_rows, files["exact.live"])
-        if live.size and int(live.max()) > 1:
-            raise CorruptStoreError("exact.live holds values other than 0/1")
-        live_b = live.view(bool)
-        scale: npt.NDArray[np.float32] | None = None
-        if config.dtype == "int8":
-            scale = _read_array(
-                gen / "exact.scale", np.dtype("<f4"), exact_rows, files["exact.scale"]
-            )
+        watermarks = {str(k): int(v) for k, v in manifest["watermarks"].items()}
+        if manifest.get("dim") is None:
+            return SpaceSet(config, expect.get("dim")), watermarks
+        dim = int(manifest["dim"])
+        rows = _Rows(gen, manifest, config, dim)
         spaces = SpaceSet(config, dim)
         for part in manifest["partitions"]:
-            n, off = int(part["rows"]), int(part["offset"])
-            info = dict(part["index"])
-            if int(info["rows"]) != n or int(info["dim"]) != dim or info["dtype"] != config.dtype:
-                raise CorruptStoreError("a saved partition does not match the manifest")
-            if config.backend != "auto" and info["backend"] != config.backend:
-                log.info("saved index uses %s, the cache wants %s", info["backend"], config.backend)
+            space = rows.space(part)
+            if space is None:
                 return None
-            if info["backend"] == "exact":
-                eo = int(part["exact_offset"])
-                index: Any = ExactIndex.from_arrays(
-                    dim,
-                    config.dtype,
-                    vec[eo : eo + n],
-                    live_b[eo : eo + n],
-                    None if scale is None else scale[eo : eo + n],
-                )
-            else:
-                stem = str(part["stem"])
-                for fname, digest in files.items():
-                    if fname.startswith(stem + ".") and hash_file(gen / fname) != digest:
-                        raise CorruptStoreError(f"{fname} fails its checksum")
-                index = load_index(gen, stem, info)
-            space = Space(
-                int(part["pid"]),
-                str(part["namespace"]),
-                str(part["scope"]),
-                index,
-                (keys[off : off + n], wids[off : off + n], exps[off : off + n]),
-            )
             spaces.adopt(space)
         for namespace in spaces.namespaces():
             spaces.rebuild_maps(namespace)
-        self.pending = pending
-        return spaces, {str(k): int(v) for k, v in manifest["watermarks"].items()}
+        self.pending = rows.pending
+        return spaces, watermarks
+
+
+def _fits(manifest: dict[str, Any], config: IndexConfig, expect: dict[str, Any]) -> bool:
+    """Whether a saved index was made for this store, embedder, size and dtype (a foreign
+    one is rebuilt, not an error; an unknown format is)."""
+    if manifest.get("format") != FORMAT:
+        raise CorruptStoreError(f"unknown saved-index format {manifest.get('format')!r}")
+    for field in ("store_id", "hash_algorithm"):
+        if manifest.get(field) != expect.get(field):
+            log.info("saved index belongs to another store (%s differs)", field)
+            return False
+    fp, want_fp = manifest.get("fingerprint") or "", expect.get("fingerprint") or ""
+    if fp and want_fp and fp != want_fp:
+        log.info("saved index was built by another embedder; rebuilding")
+        return False
+    if manifest.get("dim") is None:
+        return True
+    if expect.get("dim") is not None and int(manifest["dim"]) != expect["dim"]:
+        return False
+    if manifest.get("dtype") != config.dtype:
+        log.info(
+            "saved index uses %s, the cache wants %s; rebuilding",
+            manifest.get("dtype"),
+            config.dtype,
+        )
+        return False
+    return True
+
+
+class _Rows:
+    """The row arrays of a saved generation (keys, write ids, expiries and the exact
+    partitions' vectors), checked against the manifest's digests; a large vector file is
+    memory-mapped and its digest left ``pending`` for a background check."""
+
+    def __init__(self, gen: Path, manifest: dict[str, Any], config: IndexConfig, dim: int):
+        self.gen, self.config, self.dim = gen, config, dim
+        files: dict[str, str] = manifest["files"]
+        self.files = files
+        rows, exact_rows = int(manifest["rows"]), int(manifest["exact_rows"])
+        keys = _read_array(gen / "rows.keys", np.dtype(np.uint8), rows * 32, files["rows.keys"])
+        self.keys = keys.reshape(rows, 32)
+        self.wids = _read_array(gen / "rows.wids", np.dtype("<u8"), rows, files["rows.wids"])
+        self.exps = _read_array(gen / "rows.exps", np.dtype("<f8"), rows, files["rows.exps"])
+        npd = _NP[config.dtype]
+        self.pending: list[tuple[Path, str]] = []
+        if exact_rows * dim * npd.itemsize > VERIFY_INLINE_BYTES:
+            vec = _map_array(gen / "exact.vec", npd, exact_rows * dim)
+            self.pending = [(gen / "exact.vec", files["exact.vec"])]
+        else:
+            vec = _read_array(gen / "exact.vec", npd, exact_rows * dim, files["exact.vec"])
+        self.vec = vec.reshape(exact_rows, dim)
+        live = _read_array(gen / "exact.live", np.dtype(np.uint8), exact_rows, files["exact.live"])
+        if live.size and int(live.max()) > 1:
+            raise CorruptStoreError("exact.live holds values other than 0/1")
+        self.live = live.view(bool)
+        self.scale: npt.NDArray[np.float32] | None = None
+        if config.dtype == "int8":
+            self.scale = _read_array(
+                gen / "exact.scale", np.dtype("<f4"), exact_rows, files["exact.scale"]
+            )
+
+    def space(self, part: dict[str, Any]) -> Space | None:
+        """One saved partition, or None if it was built by another backend than wanted."""
+        n, off, dim, config = int(part["rows"]), int(part["offset"]), self.dim, self.config
+        info = dict(part["index"])
+        if int(info["rows"]) != n or int(info["dim"]) != dim or info["dtype"] != config.dtype:
+            raise CorruptStoreError("a saved partition does not match the manifest")
+        if config.backend != "auto" and info["backend"] != config.backend:
+            log.info("saved index uses %s, the cache wants %s", info["backend"], config.backend)
+            return None
+        if info["backend"] == "exact":
+            eo = int(part["exact_offset"])
+            index: Any = ExactIndex.from_arrays(
+                dim,
+                config.dtype,
+                self.vec[eo : eo + n],
+                self.live[eo : eo + n],
+                None if self.scale is None else self.scale[eo : eo + n],
+            )
+        else:
+            stem = str(part["stem"])
+            for fname, digest in self.files.items():
+                if fname.startswith(stem + ".") and hash_file(self.gen / fname) != digest:
+                    raise CorruptStoreError(f"{fname} fails its checksum")
+            index = load_index(self.gen, stem, info)
+        rows = (self.keys[off : off + n], self.wids[off : off + n], self.exps[off : off + n])
+        return Space(int(part["pid"]), str(part["namespace"]), str(part["scope"]), index, rows)
