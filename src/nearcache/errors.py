@@ -27,6 +27,7 @@ problems with a store are kept apart from bad input so callers can retry only th
     ├── EmbeddingAPIError               an embeddings API refused or kept failing
     ├── FingerprintMismatchError        vectors/config from a different embedder or hash
     └── MissingExtraError (ImportError) an optional dependency is not installed
+        └── MissingServerExtensionError the server lacks an extension (pgvector)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = [
     "InvalidTypeError",
     "InvalidVectorError",
     "MissingExtraError",
+    "MissingServerExtensionError",
     "NamespaceQuotaError",
     "NearcacheError",
     "NonFiniteVectorError",
@@ -195,3 +197,15 @@ class MissingExtraError(NearcacheError, ImportError):
         )
         self.extra = extra
         self.module = module
+
+
+class MissingServerExtensionError(MissingExtraError):
+    """The database server lacks an extension a feature needs (PostgreSQL without
+    pgvector); nothing to ``pip install``: the message says what to do on the server."""
+
+    def __init__(self, extension: str, feature: str, detail: str) -> None:
+        ImportError.__init__(
+            self, f"{feature} needs the {extension} extension on the server: {detail}"
+        )
+        self.extra = extension
+        self.module = extension

@@ -20,10 +20,11 @@ from nearcache.stores.protocol import Store
 from nearcache.stores.url import open_store
 from servers import unique_name
 
-STORE_KINDS = ["memory", "sqlite", "redis", "postgres", "dynamodb"]
+STORE_KINDS = ["memory", "sqlite", "redis", "postgres", "pgvector", "dynamodb"]
 SERVER_MARKS = {
     "redis": pytest.mark.redis,
     "postgres": pytest.mark.postgres,
+    "pgvector": pytest.mark.postgres,
     "dynamodb": pytest.mark.dynamodb,
 }
 
@@ -72,10 +73,14 @@ def make_kit(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Kit:
         kit = Kit(kind, f"{server.url}?prefix={prefix}", persistent=True)
         kit._cleanup.append(lambda: _redis_drop(server.url, prefix))
         return kit
-    if kind == "postgres":
-        server = request.getfixturevalue("postgres_server")
+    if kind in ("postgres", "pgvector"):
+        # "pgvector": PostgreSQL 18 with pgvector, and semantic caches opened on the kit's
+        # URL search there (index_backend="pgvector"); the store itself is the same.
+        pgvector = kind == "pgvector"
+        server = request.getfixturevalue("pgvector_server" if pgvector else "postgres_server")
         prefix = unique_name("nc")
-        kit = Kit(kind, f"{server.dsn}?prefix={prefix}", persistent=True)
+        extra = "&index_backend=pgvector" if pgvector else ""
+        kit = Kit(kind, f"{server.dsn}?prefix={prefix}{extra}", persistent=True)
         kit._cleanup.append(lambda: _postgres_drop(server.dsn, prefix))
         return kit
     if kind == "dynamodb":

@@ -46,7 +46,7 @@ def _plant(kit: Kit, table: str, namespace: str, key: str, blob: bytes) -> None:
         client = redis.Redis.from_url(store.url.split("?")[0])
         client.set(store.record_key(table, namespace, key), blob)  # type: ignore[attr-defined]
         client.close()
-    elif kit.kind == "postgres":
+    elif kit.kind in ("postgres", "pgvector"):
         import psycopg
 
         p = store.prefix  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ NAMESPACES = [
     unicodedata.normalize("NFD", "\u00e9"),
 ]
 KEYS = [key(i) for i in range(5)]
-EXAMPLES = {"memory": 50, "sqlite": 30, "redis": 40, "postgres": 25, "dynamodb": 6}
+EXAMPLES = {"memory": 50, "sqlite": 30, "redis": 40, "postgres": 25, "pgvector": 15, "dynamodb": 6}
 
 names = st.sampled_from(NAMESPACES)
 keys = st.sampled_from(KEYS)

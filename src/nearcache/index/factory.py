@@ -31,7 +31,9 @@ __all__ = [
     "new_index",
 ]
 
-BACKENDS: tuple[str, ...] = ("auto", "exact", "hnsw", "faiss")
+#: ``"pgvector"`` is not an in-process engine: the store searches (a ``VectorSearch``
+#: store, PostgreSQL with pgvector); see ``nearcache.semantic.server_index``.
+BACKENDS: tuple[str, ...] = ("auto", "exact", "hnsw", "faiss", "pgvector")
 #: HNSW engines for ``index_backend="hnsw"`` (``index_options["engine"]``).
 ENGINES: tuple[str, ...] = ("auto", "usearch", "hnswlib")
 #: Live entries per partition above which ``"auto"`` switches to HNSW.

@@ -3,8 +3,10 @@
 It is assembled from one mixin per concern -- :mod:`.lookup`, :mod:`.write`,
 :mod:`.maintenance`, :mod:`.inspection`, :mod:`.feedback` -- over collaborators that each
 hold one thing: the validated settings (:mod:`.config`), the store's embedder binding
-(:mod:`.binding`), the index replica (:mod:`.replica`), query vectors (:mod:`.vectors`)
-and counters (:mod:`.counters`).
+(:mod:`.binding`), the index behind the seam of :mod:`.indexing` -- the in-process
+replica (:mod:`.replica`) or the store's own search (:mod:`.server_index`,
+``index_backend="pgvector"``) --, query vectors (:mod:`.vectors`) and counters
+(:mod:`.counters`).
 
 ``get``/``put`` are generator flows (:mod:`nearcache._flow`) that yield ``Embed`` when
 they need the embedder; :class:`~.cache.SemanticCache` drives them with blocking calls
@@ -30,11 +32,12 @@ from .binding import StoreBinding
 from .config import SemanticConfig, resolve_mode
 from .counters import SemanticCounters
 from .feedback import DEFAULT_BOUND, FeedbackBook, FeedbackMixin
+from .indexing import TABLE, SemanticIndex
 from .inspection import InspectMixin
 from .lookup import LookupMixin
 from .maintenance import MaintenanceMixin
-from .replica import TABLE, IndexReplica
-from .state import log
+from .replica import IndexReplica
+from .server_index import ServerIndex
 from .vectors import QueryVectors
 from .write import WriteMixin
 
@@ -97,16 +100,8 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
         )
         try:
             self.binding = StoreBinding(store, embedder)
-            self.replica = IndexReplica(
-                store,
-                self.binding,
-                index_config,
-                self.counters,
-                self.clock,
-                mode=resolve_mode(config.multi_process_mode, store),
-                stale_check_interval=config.stale_check_interval,
-            )
-            self.replica.open()
+            self.index = self._make_index(index_config)
+            self.index.open()
             bound = config.max_false_hit_rate or DEFAULT_BOUND
             self.feedback_book = FeedbackBook(store, self.clock, bound)
         except BaseException:
@@ -114,10 +109,28 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
                 store.close()
             raise
 
+    def _make_index(self, index_config: IndexConfig) -> SemanticIndex:
+        config = self.config
+        backend = config.index_backend
+        if backend == "auto" and getattr(self.store, "index_backend", None) == "pgvector":
+            backend = "pgvector"  # the store (or its URL) asks for a server-side index
+        if backend == "pgvector":
+            return ServerIndex(self.store, self.binding, index_config, self.counters, self.clock)
+        return IndexReplica(
+            self.store,
+            self.binding,
+            index_config,
+            self.counters,
+            self.clock,
+            mode=resolve_mode(config.multi_process_mode, self.store),
+            stale_check_interval=config.stale_check_interval,
+        )
+
     @property
     def multi_process_mode(self) -> str:
-        """``"single"`` or ``"shared"`` (``"auto"`` resolved for this store)."""
-        return self.replica.mode
+        """``"single"`` or ``"shared"`` (``"auto"`` resolved for this store; always
+        ``"shared"`` with a server index)."""
+        return self.index.mode
 
     def embed_texts(self, texts: list[str]) -> Any:
         """Run the embedder (the sync driver's answer to an ``Embed`` request)."""
@@ -127,17 +140,13 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
         """Save the index (when it has a place on disk) and close the store if we opened it."""
         if self._closed:
             return
-        replica = self.replica
-        replica.spaces.join_builds()
-        with replica.lock:
+        index = self.index
+        index.join_builds()
+        with index.lock:
             if self._closed:
                 return
-            try:
-                replica.save()
-            except Exception:
-                log.exception("could not save the index; it will be rebuilt from the store")
+            index.close()
             self._closed = True
-            replica.closed = True
             self.vectors.recent.clear()
             if self._owns_store:
                 self.store.close()
@@ -145,5 +154,5 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(store={self.store!r}, backend={self.config.index_backend!r}, "
-            f"dtype={self.config.vector_dtype!r}, mode={self.replica.mode!r})"
+            f"dtype={self.config.vector_dtype!r}, mode={self.index.mode!r})"
         )

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 
 from ..clock import Clock
 from ..errors import InvalidTypeError
+from ..index.protocol import unit_rows
 from ..keys import encode_parts, validate_namespace
 from ..stores.protocol import Item, Store
 from .calibrate import beta_ppf
+from .indexing import ANY_TIME, TABLE
 from .record import decode_entry, new_write_id, with_feedback_floor
-from .replica import ANY_TIME, TABLE
 from .state import CoreState
 from .types import Hit
 
@@ -185,7 +186,7 @@ class FeedbackMixin(CoreState):
         self.counters.feedback(ns, correct)
         if hit.layer == "exact":
             if not correct:
-                self._forget(ns, hit.key)
+                self._remove_entry(ns, hit.key)
             return
         if not correct:
             self._raise_entry_floor(ns, hit.key, hit.confidence)
@@ -196,16 +197,9 @@ class FeedbackMixin(CoreState):
         self._check_open()
         self.feedback_book.reset(validate_namespace(namespace))
 
-    def _forget(self, ns: str, key: str) -> None:
-        with self.replica.lock:
-            self._check_open()
-            removed = self.store.delete_many(TABLE, ns, [key])
-            if self.replica.spaces.remove(ns, [key]) or removed:
-                self.replica.after_write(ns)
-
     def _raise_entry_floor(self, ns: str, key: str, score: float) -> None:
-        replica = self.replica
-        with replica.lock:
+        index = self.index
+        with index.lock:
             self._check_open()
             blob = self.store.get_many(TABLE, ns, [key], now=ANY_TIME, touch=False)[0]
             entry = None if blob is None else self._decode(ns, key, blob)
@@ -213,8 +207,11 @@ class FeedbackMixin(CoreState):
                 return
             record = with_feedback_floor(blob, ns, key, score, new_write_id())
             updated = decode_entry(record, ns, key, self.dim)
-            version = self.store.put_many(
-                TABLE, ns, [Item(key, record, entry.expires_at)], now=self.clock()
+            index.write(
+                ns,
+                [Item(key, record, entry.expires_at)],
+                [entry.scope],
+                unit_rows(updated.vector.reshape(1, -1)),
+                [updated.write_id],
+                now=self.clock(),
             )
-            replica.index_entries(ns, entry.scope, [(key, updated)])
-            replica.after_write(ns, version)

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..errors import CacheError, CorruptEntryError
-from ..index.protocol import unit_rows
 from ..keys import normalize_text, validate_namespace
+from .indexing import TABLE
 from .record import Entry, decode_entry, entry_key
-from .replica import TABLE
 from .state import CoreState
 from .types import SemanticStats
 
 __all__ = ["InspectMixin"]
-
-#: How far an index vector may differ from the stored one, per dtype.
-_TOLERANCE = {"float32": 1e-4, "float16": 2e-3, "int8": 2e-2}
 
 
 class InspectMixin(CoreState):
@@ -42,15 +36,16 @@ class InspectMixin(CoreState):
                     total[k] = total.get(k, 0) + v
             for r, n in st.miss_reasons.items():
                 reasons[r] = reasons.get(r, 0) + n
-        total["partitions"] = len(self.replica.spaces.spaces())
-        total["index_bytes"] = self.replica.spaces.nbytes()
+        figures = self.index.figures()
+        total["partitions"] = figures.partitions
+        total["index_bytes"] = figures.bytes
         return SemanticStats(**total, miss_reasons=reasons, namespaces=per)
 
     def _ns_stats(self, ns: str) -> SemanticStats:
         info = self.store.info(TABLE, ns)
         counts = self.counters.totals.get(ns)
         layers = self.counters.layer_hits(ns)
-        spaces = self.replica.spaces.spaces(ns)
+        figures = self.index.figures(ns)
         correct, wrong = self.counters.feedback_counts(ns)
         return SemanticStats(
             hits=int(counts["hits"]),
@@ -65,41 +60,36 @@ class InspectMixin(CoreState):
             exact_hits=layers.get("exact", 0),
             semantic_hits=layers.get("semantic", 0),
             miss_reasons=self.counters.reasons(ns),
-            index_entries=sum(len(s.index) for s in spaces),
-            tombstones=sum(s.index.tombstones for s in spaces),
-            index_bytes=sum(s.nbytes for s in spaces),
-            partitions=len(spaces),
+            index_entries=figures.entries,
+            tombstones=figures.tombstones,
+            index_bytes=figures.bytes,
+            partitions=figures.partitions,
             feedback_correct=correct,
             feedback_wrong=wrong,
         )
 
     def health(self) -> dict[str, Any]:
         """Store reachable, index in sync with it (per-namespace counts), sizes."""
-        spaces = self.replica.spaces
+        index = self.index
         out: dict[str, Any] = {
             "closed": self._closed,
-            "mode": self.replica.mode,
+            "mode": index.mode,
             "store": {"url": self.store.url, "reachable": True, "error": None},
-            "index": spaces.summary(),
+            "index": index.summary(),
         }
-        index_dir = self.replica.index_dir
-        out["index"].update(
-            dtype=self.config.vector_dtype,
-            dim=self.dim,
-            saved_to=None if index_dir is None else str(index_dir.path),
-        )
+        out["index"].update(dtype=self.config.vector_dtype, dim=self.dim, saved_to=index.saved_to)
         lagging: list[str] = []
         in_sync = not self._closed
         if self._closed:
             out["store"].update(reachable=False, error="closed")
         else:
             try:
-                names = set(self.store.namespaces(TABLE)) | set(spaces.namespaces())
+                names = set(self.store.namespaces(TABLE)) | set(index.namespaces())
                 entries = 0
                 for ns in sorted(names):
                     n = self.store.info(TABLE, ns).entries
                     entries += n
-                    if n != spaces.live(ns):
+                    if n != index.live(ns):
                         lagging.append(ns)
                 out["entries"] = entries
                 out["namespaces"] = len(names)
@@ -119,17 +109,17 @@ class InspectMixin(CoreState):
         is repaired from the store.
         """
         self._check_open()
-        replica = self.replica
-        replica.spaces.join_builds()
-        replica.wait_verified()
-        with replica.lock:
+        index = self.index
+        index.join_builds()
+        index.wait_verified()
+        with index.lock:
             self._check_open()
             problems = list(self.store.check(fix=fix))
             now = self.clock()
-            names = set(self.store.namespaces(TABLE)) | set(replica.spaces.namespaces())
+            names = set(self.store.namespaces(TABLE)) | set(index.namespaces())
             for ns in sorted(names):
-                if replica.mode == "shared":  # others' writes are not lag
-                    replica.sync(ns)
+                if index.mode == "shared":  # others' writes are not lag
+                    index.sync(ns)
                 problems += self._check_namespace(ns, now, fix)
             return problems
 
@@ -156,32 +146,11 @@ class InspectMixin(CoreState):
         return stored, corrupt, problems
 
     def _check_namespace(self, ns: str, now: float, fix: bool) -> list[str]:
-        spaces = self.replica.spaces
         stored, corrupt, problems = self._stored(ns, now)
-        tol = _TOLERANCE[self.config.vector_dtype]
-        indexed = {k: (s, r) for k, s, r in spaces.entries(ns) if float(s.exps[r]) > now}
-        repair = False
-        for key, (space, row) in indexed.items():
-            entry = stored.get(key)
-            if entry is None:
-                problems.append(f"{ns}/{key[:12]}: in the index but not live in the store")
-            elif int(space.wids[row]) != entry.write_id or space.scope != entry.scope:
-                problems.append(f"{ns}/{key[:12]}: index row is from another write or scope")
-            else:
-                want = unit_rows(entry.vector.reshape(1, -1))[0]
-                got = space.index.get(np.array([row], dtype=np.int64))[0]
-                if float(np.max(np.abs(got - want))) <= tol:
-                    continue
-                problems.append(f"{ns}/{key[:12]}: index vector differs from the stored one")
-            repair = True
-        missing = [k for k in stored if k not in indexed]
-        for key in missing:
-            problems.append(f"{ns}/{key[:12]}: live in the store but missing from the index")
-        mapped, live = spaces.mapped(ns), spaces.live(ns)
-        if mapped != live:
-            problems.append(f"{ns}: key map holds {mapped} keys, the index {live} rows")
-        if fix and (corrupt or repair or missing or problems):
+        found, repair = self.index.check_namespace(ns, stored, now, self.config.vector_dtype)
+        problems += found
+        if fix and (corrupt or repair or problems):
             if corrupt:
                 self.store.delete_many(TABLE, ns, corrupt)
-            self.replica.rebuild(ns)
+            self.index.rebuild(ns)
         return problems

@@ -23,10 +23,11 @@ from ..codecs import as_vector
 from ..errors import MissingExtraError, PayloadTooLargeError, StoreUnavailableError
 from ..judge import Verdict
 from ..keys import validate_namespace
+from ..stores.protocol import Probe
 from .admission import key_text
+from .indexing import TABLE, candidates
 from .judging import explain_steps, judge_candidate, miss_reason
 from .record import Entry, entry_key, scope_of
-from .replica import TABLE
 from .spaces import Candidate
 from .state import CoreState, log
 from .types import Hit, Miss
@@ -93,6 +94,7 @@ class _Query:
     key: str
     started: float
     vec: Vector | None = None
+    probe: Probe | None = None
 
 
 class LookupMixin(CoreState):
@@ -116,7 +118,11 @@ class LookupMixin(CoreState):
         except PayloadTooLargeError:
             return self._miss(ns, "too_large", started)
         scope = scope_of(context)
-        vec = None if embedding is None else as_vector(embedding, self.dim, what="embedding")
+        vec: Vector | None
+        if embedding is not None:
+            vec = as_vector(embedding, self.dim, what="embedding")
+        else:  # a vector already known lets a server index search in the same round trip
+            vec = self.vectors.peek(self.loaded_embedder, text)
         if bypass:
             return self._miss(ns, "bypass", started)
         q = _Query(query, ns, text, scope, entry_key(scope, text), started, vec)
@@ -157,13 +163,28 @@ class LookupMixin(CoreState):
         cfg = self.config
         return explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
 
+    def _floor(self) -> float:
+        """Index similarity below which a candidate cannot reach the threshold."""
+        cfg = self.config
+        return cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
+
     def _exact(self, q: _Query, tally: _Tally) -> Hit | None:
-        """Layer 1: one store read of the exact key."""
+        """Layer 1: one store read of the exact key (with a server index and a known
+        vector, the same round trip also brings the nearest candidates)."""
         now = self.clock()
-        blob = self.store.get_many(TABLE, q.ns, [q.key], now=now, touch=self._touch)[0]
+        q.probe = probe = self.index.probe(
+            q.ns,
+            q.scope,
+            q.key,
+            now=now,
+            touch=self._touch,
+            vector=None if q.vec is None else _unit(q.vec),
+            k=self.config.top_k + 1,
+            floor=self._floor(),
+        )
+        blob = probe.value
         if blob is None:
-            exp = self.replica.spaces.expires_at(q.ns, q.key)
-            tally.exact_expired = exp is not None and exp <= now
+            tally.exact_expired = probe.expired
             return None
         entry = self._decode(q.ns, q.key, blob)
         if entry is None or entry.expired(now):
@@ -176,11 +197,10 @@ class LookupMixin(CoreState):
 
     def _semantic(self, q: _Query, tally: _Tally) -> Generator[Embed, Any, Hit | Miss]:
         """Layer 2: nearest stored queries of the same namespace and context."""
-        self.replica.maybe_sync(q.ns)
-        spaces = self.replica.spaces
-        if not spaces.has(q.ns, q.scope):
-            if tally.exact_expired:
-                self._expire(q.ns, self.clock())
+        if tally.exact_expired:  # a lookup that meets an expired entry sweeps (lazily)
+            self._expire(q.ns, self.clock())
+        known = None if q.probe is None else q.probe.has_scope
+        if not (self.index.has(q.ns, q.scope) if known is None else known):
             reason = (
                 "validator"
                 if tally.rejected_exact
@@ -204,17 +224,20 @@ class LookupMixin(CoreState):
 
     def _candidates(self, q: _Query, tally: _Tally, query_unit: Vector) -> list[Candidate]:
         """Live top-k rows of the query's partition (expired rows are swept first)."""
-        spaces = self.replica.spaces
         skip = q.key if tally.rejected_exact else None
         k = self.config.top_k + (skip is not None)
-        cands = spaces.search(q.ns, q.scope, query_unit, k)
         now = self.clock()
+        nearest = None if q.probe is None else q.probe.nearest
+        if nearest is not None:
+            cands = candidates(nearest)[:k]
+        else:
+            cands = self.index.search(q.ns, q.scope, query_unit, k, floor=self._floor(), now=now)
         if any(c.expires_at <= now for c in cands):
             # Expired rows took places in the top-k: sweep them, then search again.
             if any(c.key == q.key for c in cands if c.expires_at <= now):
                 tally.exact_expired = True
             self._expire(q.ns, now)
-            cands = spaces.search(q.ns, q.scope, query_unit, k)
+            cands = self.index.search(q.ns, q.scope, query_unit, k, floor=self._floor(), now=now)
         return [c for c in cands if c.expires_at > now and c.key != skip]
 
     def _decide(self, q: _Query, tally: _Tally, query_unit: Vector) -> Hit | Miss:
@@ -257,18 +280,19 @@ class LookupMixin(CoreState):
     ) -> list[tuple[float, Entry, Candidate]]:
         """(exact cosine, entry, candidate) of the live candidates over the floor, closest
         first; candidates under the floor, expired or gone are noted in ``tally``."""
-        cfg = self.config
         cands = self._candidates(q, tally, query_unit)
-        floor = cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
+        floor = self._floor()
         over = [c for c in cands if c.similarity >= floor]
         for c in cands:
             if c.similarity < floor:
                 tally.saw(c.similarity)
-        keys = [c.key for c in over]
-        blobs = self.store.get_many(TABLE, q.ns, keys, now=now, touch=False) if keys else []
+        keys = [c.key for c in over if c.record is None]  # a server index sent the others
+        fetched = self.store.get_many(TABLE, q.ns, keys, now=now, touch=False) if keys else []
+        found = dict(zip(keys, fetched))
         live: list[tuple[float, Entry, Candidate]] = []
         stale: list[Candidate] = []
-        for cand, blob in zip(over, blobs):
+        for cand in over:
+            blob = cand.record if cand.record is not None else found.get(cand.key)
             entry = None if blob is None else self._decode(q.ns, cand.key, blob)
             if entry is None:
                 stale.append(cand)
@@ -279,7 +303,7 @@ class LookupMixin(CoreState):
                 tally.saw(sim)
                 live.append((sim, entry, cand))
         if stale:
-            self.replica.forget_stale(q.ns, stale)
+            self.index.forget_stale(q.ns, stale)
         live.sort(key=lambda t: -t[0])
         return live
 
@@ -390,7 +414,7 @@ class LookupMixin(CoreState):
         return Miss(reason, ns, similarity, embedding)
 
     def _expire(self, ns: str, now: float) -> int:
-        gone = self.replica.expire(ns, now)
+        gone = self.index.expire(ns, now)
         for gns, _ in gone:
             self._emit("expire", gns, None, "ttl")
         return len(gone)

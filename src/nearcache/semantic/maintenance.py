@@ -1,6 +1,6 @@
 """Maintenance: delete, expire, compact, clear, requantize, save and export.
 
-Each operation changes the store first and the index after, under the replica's lock.
+Each operation changes the store first and the index after, under the index's lock.
 Long index work (waiting for background HNSW builds) happens before taking the lock.
 """
 
@@ -11,14 +11,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from ..codecs import check_dtype_name
 from ..errors import CheckpointError, CorruptEntryError
+from ..index.protocol import unit_rows
 from ..keys import validate_namespace
 from ..stores.protocol import Item
 from .admission import key_text
 from .checkpoint import write_checkpoint
+from .indexing import TABLE
 from .record import Entry, decode_entry, entry_key, scope_of
-from .replica import TABLE
 from .state import CoreState
 
 __all__ = ["MaintenanceMixin"]
@@ -44,13 +47,7 @@ class MaintenanceMixin(CoreState):
         self._check_open()
         ns = validate_namespace(namespace)
         key = entry_key(scope_of(context), key_text(self.config, query))
-        replica = self.replica
-        with replica.lock:
-            self._check_open()
-            removed = self.store.delete_many(TABLE, ns, [key])
-            indexed = replica.spaces.remove(ns, [key])
-            if removed or indexed:
-                replica.after_write(ns)
+        removed = self._remove_entry(ns, key)
         if removed:
             self.counters.add(ns, deletes=1)
         return removed > 0
@@ -62,10 +59,10 @@ class MaintenanceMixin(CoreState):
         """
         self._check_open()
         ns = None if namespace is None else validate_namespace(namespace)
-        with self.replica.lock:
+        with self.index.lock:
             self._check_open()
             gone = self.store.purge_expired(TABLE, ns, now=self.clock())
-            self.replica.drop(gone)
+            self.index.drop(gone)
         for gns, _ in gone:
             self._emit("expire", gns, None, "ttl")
         if compact:
@@ -75,39 +72,39 @@ class MaintenanceMixin(CoreState):
     def compact(self) -> int:
         """Rebuild index partitions that hold tombstones; return the rows reclaimed."""
         self._check_open()
-        spaces = self.replica.spaces
-        if not spaces.tombstones():
+        index = self.index
+        if not index.tombstones():
             return 0
-        spaces.join_builds()
-        with self.replica.lock:
+        index.join_builds()
+        with index.lock:
             self._check_open()
-            return self.replica.spaces.compact()
+            return index.compact()
 
     def clear_namespace(self, namespace: str) -> int:
         """Remove every entry of a namespace; return how many."""
         self._check_open()
         ns = validate_namespace(namespace)
-        replica = self.replica
-        with replica.lock:
+        index = self.index
+        with index.lock:
             self._check_open()
             removed = self.store.clear(TABLE, ns)
-            replica.spaces.drop_namespace(ns)
-            replica.after_write(ns)
+            index.drop_namespace(ns)
+            index.after_write(ns)
         self.counters.add(ns, deletes=removed)
         return removed
 
     def clear(self) -> int:
         """Remove every entry of every namespace; the index restarts empty."""
         self._check_open()
-        replica = self.replica
-        replica.spaces.join_builds()
-        with replica.lock:
+        index = self.index
+        index.join_builds()
+        with index.lock:
             self._check_open()
-            names = set(self.store.namespaces(TABLE)) | set(replica.spaces.namespaces())
+            names = set(self.store.namespaces(TABLE)) | set(index.namespaces())
             removed = self.store.clear(TABLE)
-            replica.spaces.clear()
+            index.clear()
             for ns in names:
-                replica.after_write(ns)
+                index.after_write(ns)
         return removed
 
     def list_namespaces(self) -> list[str]:
@@ -129,21 +126,21 @@ class MaintenanceMixin(CoreState):
         dtype = check_dtype_name(dtype)
         if dtype == self.config.vector_dtype:
             return
-        self.replica.spaces.join_builds()
-        with self.replica.lock:
+        self.index.join_builds()
+        with self.index.lock:
             self._check_open()
             self.config = replace(self.config, vector_dtype=dtype)
-            self.replica.reset(dtype)
+            self.index.reset(dtype)
 
     def save_index(self) -> bool:
         """Write the index beside the store now (it is also written on close); True if written."""
         self._check_open()
-        if self.replica.index_dir is None:
+        if self.index.saved_to is None:
             return False
-        self.replica.spaces.join_builds()
-        with self.replica.lock:
+        self.index.join_builds()
+        with self.index.lock:
             self._check_open()
-            return self.replica.save(force=True)
+            return self.index.save(force=True)
 
     def dumps(self, dest: str | os.PathLike[str]) -> dict[str, Any]:
         """Write every live entry to a ``.tar.gz`` checkpoint at ``dest``; return its manifest.
@@ -152,7 +149,7 @@ class MaintenanceMixin(CoreState):
         leaves a complete file or none. Writers of this process wait meanwhile.
         """
         self._check_open()
-        with self.replica.lock:
+        with self.index.lock:
             self._check_open()
             header = {
                 "fingerprint": self.binding.fingerprint,
@@ -184,15 +181,15 @@ class MaintenanceMixin(CoreState):
         All or nothing: on any failure the namespaces this import wrote are cleared again.
         """
         now = self.clock()
-        replica = self.replica
-        with replica.lock:
+        index = self.index
+        with index.lock:
             if self.store.info(TABLE).entries:
                 raise CheckpointError(
                     "a checkpoint restores into a fresh cache; the target holds entries"
                 )
             self.binding.adopt_fingerprint(str(header.get("fingerprint") or ""))
             if header.get("dim") is not None and self.binding.ensure(int(header["dim"])):
-                replica.spaces.dim = self.binding.dim
+                index.set_dim(int(header["dim"]))
             by_ns: dict[str, list[tuple[str, float | None, bytes, Entry]]] = {}
             for ns, key, expires, record, entry in rows:
                 if not entry.expired(now):
@@ -206,7 +203,7 @@ class MaintenanceMixin(CoreState):
                 for ns in written:  # take back what this import wrote
                     try:
                         self.store.clear(TABLE, ns)
-                        replica.spaces.drop_namespace(ns)
+                        index.drop_namespace(ns)
                     except Exception:
                         pass
                 raise
@@ -216,12 +213,11 @@ class MaintenanceMixin(CoreState):
     ) -> None:
         for start in range(0, len(items), 5000):
             part = items[start : start + 5000]
-            version = self.store.put_many(
-                TABLE, ns, [Item(k, r, e) for k, e, r, _ in part], now=now
+            self.index.write(
+                ns,
+                [Item(k, r, e) for k, e, r, _ in part],
+                [entry.scope for *_, entry in part],
+                unit_rows(np.stack([entry.vector for *_, entry in part])),
+                [entry.write_id for *_, entry in part],
+                now=now,
             )
-            groups: dict[str, list[tuple[str, Entry]]] = {}
-            for key, _e, _r, entry in part:
-                groups.setdefault(entry.scope, []).append((key, entry))
-            for scope, group in groups.items():
-                self.replica.index_entries(ns, scope, group)
-            self.replica.after_write(ns, version)

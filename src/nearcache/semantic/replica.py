@@ -14,10 +14,9 @@ take only the partitions' own short lock.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,17 @@ from ..clock import Clock
 from ..errors import CorruptEntryError, StoreUnavailableError
 from ..index.factory import IndexConfig
 from ..index.protocol import unit_rows
-from ..stores.protocol import Store
+from ..stores.protocol import Item, Limit, Probe, Store, put_within
 from .binding import StoreBinding
 from .counters import SemanticCounters
+from .indexing import (
+    ANY_TIME,
+    FETCH_BATCH,
+    TABLE,
+    IndexCommon,
+    IndexFigures,
+    index_problems,
+)
 from .persist import IndexDir, hash_file
 from .record import Entry, decode_entry
 from .spaces import Candidate, SpaceSet
@@ -39,14 +46,10 @@ __all__ = ["ANY_TIME", "FETCH_BATCH", "TABLE", "IndexReplica"]
 
 log = logging.getLogger("nearcache.semantic")
 
-TABLE = "semantic"
-FETCH_BATCH = 1000
-ANY_TIME = -math.inf  # "now" for index maintenance reads: expired rows are still rows
-
 _Group = tuple[list[str], list[npt.NDArray[np.float32]], list[int], list[float | None]]
 
 
-class IndexReplica:
+class IndexReplica(IndexCommon):
     """Index partitions plus the store version each namespace was applied up to."""
 
     def __init__(
@@ -60,15 +63,9 @@ class IndexReplica:
         mode: str,
         stale_check_interval: float,
     ) -> None:
-        self.store = store
-        self.binding = binding
+        super().__init__(store, binding, counters, clock, mode)
         self.index_config = index_config
-        self.counters = counters
-        self.clock = clock
-        self.mode = mode
         self.stale_check_interval = stale_check_interval
-        self.lock = threading.RLock()
-        self.closed = False
         self.seen: dict[str, int] = {}
         self._last_sync: dict[str, float] = {}
         self.index_dir = self._index_dir()
@@ -248,6 +245,48 @@ class IndexReplica:
             [e.expires_at for _, e in items],
         )
 
+    def set_dim(self, dim: int) -> None:
+        self.spaces.dim = dim
+
+    def write(
+        self,
+        ns: str,
+        items: Sequence[Item],
+        scopes: Sequence[str],
+        vectors: npt.NDArray[np.float32],
+        write_ids: Sequence[int],
+        *,
+        now: float,
+        limits: Sequence[Limit] = (),
+    ) -> list[tuple[str, str]]:
+        """Store ``items``, then index them (``vectors``: unit rows); the evicted pairs."""
+        version, evicted = put_within(self.store, TABLE, ns, items, now=now, limits=limits)
+        groups: dict[str, list[int]] = {}
+        for i, scope in enumerate(scopes):
+            groups.setdefault(scope, []).append(i)
+        for scope, idx in groups.items():
+            part = vectors if len(groups) == 1 else vectors[idx]
+            self.spaces.upsert(
+                ns,
+                scope,
+                [items[i].key for i in idx],
+                part,
+                [write_ids[i] for i in idx],
+                [items[i].expires_at for i in idx],
+            )
+        self.after_write(ns, version)
+        self.drop(evicted)
+        return evicted
+
+    def remove(self, ns: str, keys: Sequence[str]) -> int:
+        return self.spaces.remove(ns, keys)
+
+    def drop_namespace(self, ns: str) -> None:
+        self.spaces.drop_namespace(ns)
+
+    def clear(self) -> None:
+        self.spaces.clear()
+
     def after_write(self, ns: str, version: int | None = None) -> None:
         """Advance the applied-version watermark of ``ns`` after our own write."""
         if self.mode == "single":
@@ -264,19 +303,6 @@ class IndexReplica:
             self.spaces.remove(ns, keys)
             self.after_write(ns)
 
-    def expire(self, ns: str, now: float) -> list[tuple[str, str]]:
-        """Lazy expiry: sweep the namespace's expired entries from store and index."""
-        with self.lock:
-            if self.closed:
-                return []
-            try:
-                gone = self.store.purge_expired(TABLE, ns, now=now, limit=FETCH_BATCH)
-            except StoreUnavailableError as exc:
-                log.warning("could not sweep expired entries: %s", exc)
-                return []
-            self.drop(gone)
-        return gone
-
     def forget_stale(self, ns: str, stale: Sequence[Candidate]) -> None:
         """Index rows whose entry vanished from the store (evicted by the store itself)."""
         with self.lock:
@@ -290,6 +316,45 @@ class IndexReplica:
             except StoreUnavailableError:
                 return
             self.spaces.remove(ns, [k for k, b in zip(keys, blobs) if b is None])
+
+    # -- lookups -------------------------------------------------------------------
+
+    def probe(
+        self,
+        ns: str,
+        scope: str,
+        key: str,
+        *,
+        now: float,
+        touch: bool,
+        vector: npt.NDArray[np.float32] | None = None,
+        k: int = 0,
+        floor: float = -1.0,
+    ) -> Probe:
+        """The exact key's record (one store read); the partition is asked later."""
+        blob = self.store.get_many(TABLE, ns, [key], now=now, touch=touch)[0]
+        expired = False
+        if blob is None:
+            exp = self.spaces.expires_at(ns, key)
+            expired = exp is not None and exp <= now
+        return Probe(blob, expired, None, None)
+
+    def has(self, ns: str, scope: str) -> bool:
+        """Whether the partition holds rows, after catching up with other processes."""
+        self.maybe_sync(ns)
+        return self.spaces.has(ns, scope)
+
+    def search(
+        self,
+        ns: str,
+        scope: str,
+        query: npt.NDArray[np.float32],
+        k: int,
+        *,
+        floor: float,
+        now: float,
+    ) -> list[Candidate]:
+        return self.spaces.search(ns, scope, query, k)
 
     def maybe_sync(self, ns: str) -> None:
         """Shared mode: apply other processes' changes, at most every stale_check_interval."""
@@ -342,3 +407,68 @@ class IndexReplica:
         self.index_dir.save(self.spaces, self.persist_meta(), dict(self.seen))
         self._saved_generation = self.spaces.generation
         return True
+
+    def close(self) -> None:
+        """Save the index (when it has a place on disk); call with ``lock`` held."""
+        try:
+            self.save()
+        except Exception:
+            log.exception("could not save the index; it will be rebuilt from the store")
+        self.closed = True
+
+    # -- figures and checks ------------------------------------------------------------
+
+    @property
+    def saved_to(self) -> str | None:
+        return None if self.index_dir is None else str(self.index_dir.path)
+
+    def join_builds(self) -> None:
+        self.spaces.join_builds()
+
+    def namespaces(self) -> list[str]:
+        return self.spaces.namespaces()
+
+    def tombstones(self) -> int:
+        return self.spaces.tombstones()
+
+    def compact(self) -> int:
+        return self.spaces.compact()
+
+    def live(self, ns: str) -> int:
+        return self.spaces.live(ns)
+
+    def summary(self) -> dict[str, Any]:
+        return self.spaces.summary()
+
+    def figures(self, ns: str | None = None) -> IndexFigures:
+        if ns is None:
+            return IndexFigures(
+                self.spaces.live(),
+                self.spaces.tombstones(),
+                self.spaces.nbytes(),
+                len(self.spaces.spaces()),
+            )
+        spaces = self.spaces.spaces(ns)
+        return IndexFigures(
+            sum(len(s.index) for s in spaces),
+            sum(s.index.tombstones for s in spaces),
+            sum(s.nbytes for s in spaces),
+            len(spaces),
+        )
+
+    def check_namespace(
+        self, ns: str, stored: Mapping[str, Entry], now: float, dtype: str
+    ) -> tuple[list[str], bool]:
+        """Index rows against the live stored entries, and the key map against the rows."""
+        spaces = self.spaces
+        indexed: dict[str, tuple[str, int | None, npt.NDArray[np.float32]]] = {}
+        for key, space, row in spaces.entries(ns):
+            if float(space.exps[row]) > now:
+                vec = space.index.get(np.array([row], dtype=np.int64))[0]
+                indexed[key] = (space.scope, int(space.wids[row]), vec)
+        problems, repair = index_problems(ns, indexed, stored, dtype)
+        mapped, live = spaces.mapped(ns), spaces.live(ns)
+        if mapped != live:
+            problems.append(f"{ns}: key map holds {mapped} keys, the index {live} rows")
+            repair = True
+        return problems, repair

@@ -41,7 +41,9 @@ def _pack(pid: int, row: int) -> int:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A row returned by a partition search (similarity is the index's estimate)."""
+    """A row returned by a partition search (similarity is the index's estimate).
+
+    ``record``: the stored record, when the search brought it along (a server index)."""
 
     key: str
     pid: int
@@ -49,6 +51,7 @@ class Candidate:
     similarity: float
     expires_at: float
     write_id: int
+    record: bytes | None = None
 
 
 class Space:

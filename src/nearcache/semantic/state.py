@@ -17,8 +17,8 @@ from ..stores.protocol import Store
 from .binding import StoreBinding
 from .config import SemanticConfig
 from .counters import SemanticCounters
+from .indexing import TABLE, SemanticIndex
 from .record import Entry, decode_entry
-from .replica import IndexReplica
 from .types import MetricEvent
 from .vectors import QueryVectors
 
@@ -37,7 +37,7 @@ class CoreState:
     store: Store
     clock: Clock
     binding: StoreBinding
-    replica: IndexReplica
+    index: SemanticIndex
     counters: SemanticCounters
     vectors: QueryVectors
     feedback_book: FeedbackBook
@@ -98,6 +98,16 @@ class CoreState:
             hook(MetricEvent(kind, layer, namespace, reason, similarity, latency))  # type: ignore[arg-type]
         except Exception:
             log.exception("metrics_hook raised; the event was dropped")
+
+    def _remove_entry(self, ns: str, key: str) -> int:
+        """Delete one entry from store and index; how many the store held (0 or 1)."""
+        index = self.index
+        with index.lock:
+            self._check_open()
+            removed = self.store.delete_many(TABLE, ns, [key])
+            if index.remove(ns, [key]) or removed:
+                index.after_write(ns)
+        return removed
 
     def _decode(self, ns: str, key: str, blob: bytes) -> Entry | None:
         """A stored record as an entry, or None (counted, reported) if it is corrupt."""

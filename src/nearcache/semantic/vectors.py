@@ -70,6 +70,12 @@ class QueryVectors:
         self.recent = RecentVectors(size)
         self.embedding_cache = embedding_cache
 
+    def peek(self, embedder: Any, text: str) -> Vector | None:
+        """The vector of ``text`` if this process embedded it recently (no other work)."""
+        if embedder is None:
+            return None
+        return self.recent.get((str(embedder.fingerprint), text))
+
     def flow(
         self, embedder: Any, texts: Sequence[str], dim: int | None
     ) -> Generator[Embed, Any, Vector]:

@@ -1,15 +1,19 @@
 """Writes: ``put`` is a batch of one; a batch is one store transaction (all or nothing).
 
 Every entry is validated (byte caps, JSON metadata, quota 0) before anything is embedded
-or written. The store write and the index update happen under the replica's lock, store
-first, so the index never holds an entry the store does not.
+or written. The store write and the index update happen under the index's lock, store
+first, so the index never holds an entry the store does not (a server index writes the
+vectors in the store's own transaction).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from .._flow import Embed
 from ..codecs import as_matrix, as_vector
@@ -22,10 +26,9 @@ from ..errors import (
 from ..index.protocol import unit_rows
 from ..keys import validate_namespace
 from ..policy import check_ttl
-from ..stores.protocol import Item, Limit, put_within
+from ..stores.protocol import Item, Limit
 from .admission import key_text, pack_metadata, pack_response
 from .record import encode_entry, entry_key, new_write_id, scope_of, stored_vectors
-from .replica import TABLE
 from .state import CoreState, log
 
 __all__ = ["MAX_BATCH", "WriteMixin"]
@@ -123,13 +126,7 @@ class WriteMixin(CoreState):
             for i in range(n)
         ]
         index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
-        evicted = self._write(
-            ns,
-            items,
-            now,
-            int(vecs.shape[1]),
-            lambda: self.replica.spaces.upsert(ns, scope, keys, index_vecs, wids, [expires] * n),
-        )
+        evicted = self._write(ns, items, [scope] * n, index_vecs, wids, now)
         if evicted is None:
             return None
         self.counters.add(ns, sets=n)
@@ -142,18 +139,24 @@ class WriteMixin(CoreState):
         return None
 
     def _write(
-        self, ns: str, items: list[Item], now: float, dim: int, index: Callable[[], object]
+        self,
+        ns: str,
+        items: list[Item],
+        scopes: Sequence[str],
+        vectors: npt.NDArray[np.float32],
+        write_ids: Sequence[int],
+        now: float,
     ) -> list[tuple[str, str]] | None:
-        """Store then index under the replica lock; the evicted (ns, key) pairs, or None
+        """Store and index under the index lock; the evicted (ns, key) pairs, or None
         when a store outage dropped the write (``fail_open``)."""
-        replica = self.replica
-        with replica.lock:
+        index = self.index
+        with index.lock:
             self._check_open()
-            if replica.binding.ensure(dim):
-                replica.spaces.dim = dim
+            if self.binding.ensure(int(vectors.shape[1])):
+                index.set_dim(int(vectors.shape[1]))
             try:
-                version, evicted = put_within(
-                    self.store, TABLE, ns, items, now=now, limits=self._limits(ns)
+                evicted = index.write(
+                    ns, items, scopes, vectors, write_ids, now=now, limits=self._limits(ns)
                 )
             except StoreUnavailableError as exc:
                 self.counters.add(ns, errors=1)
@@ -162,9 +165,6 @@ class WriteMixin(CoreState):
                     raise
                 log.warning("store unavailable, %d puts dropped: %s", len(items), exc)
                 return None
-            index()
-            replica.after_write(ns, version)
-            replica.drop(evicted)
         return evicted
 
     def _limits(self, ns: str) -> list[Limit]:

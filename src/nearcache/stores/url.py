@@ -9,7 +9,8 @@ URL                                                store
 ``redis://[user:pw@]host:port/db``, ``rediss://``  ``RedisStore(url)`` (``?prefix=``)
 ``unix:///path/redis.sock``                        ``RedisStore`` over a Unix socket
 ``postgresql://user@host:port/db``,                ``PostgresStore(dsn)`` (``?prefix=``;
-``postgres://...``                                 other query parameters go to libpq)
+``postgres://...``                                 ``?index_backend=pgvector``;
+                                                   other query parameters go to libpq)
 ``dynamodb://table?endpoint_url=...&region=...``   ``DynamoDBStore(table, ...)``
 =================================================  =========================================
 
@@ -58,6 +59,7 @@ _OWN_PARAMS: dict[str, dict[str, Callable[[str], Any]]] = {
     },
     "postgresql": {
         "prefix": str,
+        "index_backend": str,
         "min_size": int,
         "max_size": int,
         "timeout": float,

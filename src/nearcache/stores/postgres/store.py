@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from ...errors import (
     CacheError,
+    InvalidInputError,
     MissingExtraError,
     StoreUnavailableError,
 )
@@ -22,6 +23,7 @@ from ..url import redact_url
 from .check import check_schema
 from .rules import postgres_errors
 from .schema import check_prefix, init_schema
+from .vectors import PostgresVectors
 
 try:
     import psycopg
@@ -37,7 +39,7 @@ _PRUNE_EVERY = 1000
 _Touches = dict[tuple[str, str], dict[bytes, float]]
 
 
-class PostgresStore(ServerStore):
+class PostgresStore(ServerStore, PostgresVectors):
     """Records in a PostgreSQL database (11+), shared by any number of machines.
 
     Args:
@@ -48,6 +50,9 @@ class PostgresStore(ServerStore):
         statement_timeout: server-side limit per statement, in seconds (0 = none).
         changelog_retention: change-log rows kept for shared-mode readers.
         breaker: a ``CircuitBreaker``, or its keyword arguments.
+        index_backend: ``"pgvector"`` makes semantic caches on this store (built with
+            ``index_backend="auto"``) search in PostgreSQL (:mod:`.vectors`); also
+            ``?index_backend=pgvector`` in a store URL, so the CLI and the proxy get it.
 
     Raises:
         MissingExtraError: psycopg is missing (``pip install 'nearcache[postgres]'``).
@@ -66,9 +71,15 @@ class PostgresStore(ServerStore):
         statement_timeout: float = 30.0,
         changelog_retention: int = 100_000,
         breaker: CircuitBreaker | dict[str, Any] | None = None,
+        index_backend: str | None = None,
     ) -> None:
         if psycopg is None:
             raise MissingExtraError("postgres", "psycopg", "PostgresStore")
+        if index_backend not in (None, "auto", "pgvector"):
+            raise InvalidInputError(
+                f"index_backend of a PostgresStore is 'pgvector' or 'auto', not {index_backend!r}"
+            )
+        self.index_backend = index_backend or "auto"
         self.prefix = check_prefix(prefix)
         self.dsn = dsn
         self.url = redact_url(dsn)
