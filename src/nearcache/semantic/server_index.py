@@ -176,10 +176,17 @@ class ServerIndex(IndexCommon):
         return 0  # PostgreSQL's (auto)vacuum reclaims the HNSW index's dead tuples
 
     def reset(self, dtype: str) -> None:
-        """Convert the stored vectors to the new dtype's column type and rebuild."""
+        """Convert the stored vectors to the new dtype's column type (the server rebuilds
+        its index); back to float32 they are rewritten from the records, which a
+        half-precision column had rounded."""
+        old = None if self.layout is None else self.layout.kind
         self.index_config.dtype = dtype
-        if self.binding.dim is not None:
-            self.set_dim(self.binding.dim)
+        if self.binding.dim is None:
+            return
+        self.set_dim(self.binding.dim)
+        if old == "halfvec" and KIND_OF_DTYPE[dtype] == "vector":
+            for ns in self.store.namespaces(TABLE):
+                self.rebuild(ns)
 
     def save(self, *, force: bool = False) -> bool:
         return False
