@@ -264,16 +264,25 @@ class PostgresStore(ServerStore, PostgresVectors):
         return NamespaceInfo(*(int(x) for x in row))
 
     def _scan(self, table: str, namespace: str, batch_size: int) -> Iterator[list[Item]]:
-        p = self.prefix
+        columns = "r.key, r.value, r.expires_at"
+        for rows in self._pages(columns, "rec", table, namespace, batch_size):
+            yield [Item(bytes(k).hex(), bytes(v), e) for k, v, e in rows]
+
+    def _pages(
+        self, columns: str, source: str, table: str, namespace: str, batch_size: int
+    ) -> Iterator[list[Any]]:
+        """Rows of ``P_<source>`` (alias: its first letter) of one namespace in key order,
+        one short read per page (keyset pagination: no long transaction)."""
+        p, alias = self.prefix, source[0]
         last = b""
         while True:
 
             def page(con: Any, last: bytes = last) -> list[Any]:
                 return list(
                     con.execute(
-                        f"SELECT r.key, r.value, r.expires_at FROM {p}_rec r "
-                        f"JOIN {p}_ns n ON n.id = r.ns WHERE n.tbl = %s AND n.name = %s "
-                        "AND r.key > %s ORDER BY r.key LIMIT %s",
+                        f"SELECT {columns} FROM {p}_{source} {alias} "
+                        f"JOIN {p}_ns n ON n.id = {alias}.ns WHERE n.tbl = %s AND n.name = %s "
+                        f"AND {alias}.key > %s ORDER BY {alias}.key LIMIT %s",
                         (table, namespace.encode(), last, batch_size),
                         binary=True,
                     ).fetchall()
@@ -283,7 +292,7 @@ class PostgresStore(ServerStore, PostgresVectors):
             if not rows:
                 return
             last = bytes(rows[-1][0])
-            yield [Item(bytes(k).hex(), bytes(v), e) for k, v, e in rows]
+            yield rows
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
         p = self.prefix

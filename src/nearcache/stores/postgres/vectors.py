@@ -137,6 +137,9 @@ class PostgresVectors:
             self, table: str, namespace: str, items: Sequence[Item], now: float
         ) -> Any: ...
         def _note_touches(self, group: Any, keys: Sequence[Any], now: float) -> None: ...
+        def _pages(
+            self, columns: str, source: str, table: str, namespace: str, batch_size: int
+        ) -> Iterator[list[Any]]: ...
 
     # -- schema and layout ----------------------------------------------------------------
 
@@ -320,25 +323,8 @@ class PostgresVectors:
         check_table(table)
         if self._vector_oid is None:
             self.enable_vectors()
-        p = self.prefix
-        last = b""
-        while True:
-
-            def page(con: Any, last: bytes = last) -> list[Any]:
-                return list(
-                    con.execute(
-                        f"SELECT v.key, v.scope, v.expires_at, v.emb::real[] FROM {p}_vec v "
-                        f"JOIN {p}_ns n ON n.id = v.ns WHERE n.tbl = %s AND n.name = %s "
-                        "AND v.key > %s ORDER BY v.key LIMIT %s",
-                        (table, namespace.encode(), last, batch_size),
-                        binary=True,
-                    ).fetchall()
-                )
-
-            rows = self._sql(page, read=True)
-            if not rows:
-                return
-            last = bytes(rows[-1][0])
+        columns = "v.key, v.scope, v.expires_at, v.emb::real[]"
+        for rows in self._pages(columns, "vec", table, namespace, batch_size):
             yield [
                 (bytes(k).hex(), str(s), e, np.asarray(v, dtype=np.float32)) for k, s, e, v in rows
             ]
