@@ -29,6 +29,7 @@ from .errors import InvalidInputError as InvalidInputError
 from .errors import InvalidTypeError as InvalidTypeError
 from .errors import InvalidVectorError as InvalidVectorError
 from .errors import MissingExtraError as MissingExtraError
+from .errors import MissingServerExtensionError as MissingServerExtensionError
 from .errors import NamespaceQuotaError as NamespaceQuotaError
 from .errors import NearcacheError as NearcacheError
 from .errors import NonFiniteVectorError as NonFiniteVectorError
@@ -111,6 +112,7 @@ __all__ = [
     "MetricEvent",
     "Miss",
     "MissingExtraError",
+    "MissingServerExtensionError",
     "NamespaceQuotaError",
     "NearcacheError",
     "NonFiniteVectorError",
