@@ -263,3 +263,18 @@ def test_a_server_without_pgvector_says_so(postgres_server: PostgresServer) -> N
     finally:
         store.close()
         drop_schema(postgres_server.dsn, prefix)
+
+
+def test_another_process_requantizing_is_followed(dsn: str) -> None:
+    """The column type changes under a running process: its next lookup reads the new
+    type and retries, rather than failing."""
+    a, b = open_cache(dsn), open_cache(dsn)
+    a.put_many([f"entry {i}" for i in range(8)], [f"a{i}" for i in range(8)])
+    assert b.get("q", embedding=near(2)).response == "a2"  # type: ignore[union-attr]
+    a.requantize("float16")
+    assert a.health()["index"]["kind"] == "halfvec"
+    hit = b.get("q", embedding=near(5))
+    assert hit is not None and hit.response == "a5"
+    assert b.check() == []
+    a.close()
+    b.close()

@@ -45,9 +45,11 @@ class SemanticCache(SemanticFront):
         metrics_hook: called with a ``MetricEvent`` per hit, miss, put, evict, expire and
             error; its exceptions are logged and ignored.
         normalize: key and embed queries by ``normalize_text`` (NFKC, collapsed spaces).
-        index_backend: ``"auto"``, ``"exact"``, ``"hnsw"`` (usearch) or ``"faiss"``.
+        index_backend: ``"auto"``, ``"exact"``, ``"hnsw"`` (usearch) or ``"faiss"`` (an
+            index in process), or ``"pgvector"`` (a ``PostgresStore`` searches itself).
         index_options: ``M``, ``ef_construction``, ``ef_search``, ``threads``,
-            ``auto_threshold``, ``background_build``, ``path`` (where to save the index).
+            ``auto_threshold``, ``background_build``, ``path`` (where to save the index);
+            with pgvector ``M``, ``ef_construction`` and ``ef_search`` only.
         vector_dtype: ``"float32"``, ``"float16"`` or ``"int8"`` for stored and indexed
             vectors.
         multi_process_mode: ``"auto"`` (default: ``"shared"`` on every store other

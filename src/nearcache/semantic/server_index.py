@@ -247,4 +247,7 @@ class ServerIndex(IndexCommon):
             for key, scope, expires, vec in batch:
                 if expires is None or expires > now:
                     indexed[key] = (scope, None, unit_rows(vec.reshape(1, -1))[0])
+        self.layout = self.vs.enable_vectors(None)  # another process may have converted it
+        if self.layout is not None and self.layout.kind == "halfvec" and dtype == "float32":
+            dtype = "float16"  # compare at the precision the server keeps
         return index_problems(ns, indexed, stored, dtype)

@@ -17,7 +17,7 @@ Why this shape:
   caches: the int8 vector dequantized, stored in half precision, half the size of
   ``vector``) and builds the HNSW index (``vector_cosine_ops``/``halfvec_cosine_ops``);
   ``requantize`` converts the column in place and rebuilds the index.
-* **One statement per lookup** (``P_probe``): the exact key's record, whether the
+* **One statement per lookup** (:mod:`.probe`): the exact key's record, whether the
   partition has vectors, and the k nearest live neighbours with their records, so a
   semantic hit needs no second read. ``hnsw.iterative_scan`` keeps an HNSW scan going
   until k rows pass the (namespace, scope, expiry) filter.
@@ -46,12 +46,12 @@ from ..base import check_items, record_key_bytes
 from ..protocol import (
     Item,
     Limit,
-    Neighbor,
     Probe,
     VectorLayout,
     check_table,
     evict_to,
 )
+from .probe import column_type, probe_sql, read_probe, tune
 from .schema import VECTORS, init_schema
 
 __all__ = ["KINDS", "MIN_PGVECTOR", "PostgresVectors", "encode_vector", "encode_vectors"]
@@ -128,6 +128,7 @@ class PostgresVectors:
     prefix: str
     url: str
     _vector_oid: int | None = None
+    _vec_type: str | None = None
 
     if TYPE_CHECKING:  # provided by PostgresStore
 
@@ -159,11 +160,12 @@ class PostgresVectors:
             init_schema(con, self.prefix, self.url, VECTORS)
             self._vector_oid = int(con.execute("SELECT 'vector'::regtype::oid").fetchone()[0])
             current = _read_layout(con, self.prefix)
-            if layout is None or (
-                current is not None and (current.dim, current.kind) == (layout.dim, layout.kind)
+            if layout is not None and (
+                current is None or (current.dim, current.kind) != (layout.dim, layout.kind)
             ):
-                return current
-            return self._set_layout(con, layout)
+                current = self._set_layout(con, layout)
+            self._vec_type = column_type(con, self.prefix)
+            return current
 
         result: VectorLayout | None = self._sql(run)
         return result
@@ -281,41 +283,59 @@ class PostgresVectors:
     ) -> Probe:
         check_table(table)
         raw = None if key is None else record_key_bytes(key)
-        q = None if vector is None else _Wire(encode_vector(np.asarray(vector, np.float32)))
-        p = self.prefix
+        if vector is not None and self._vec_type is None:
+            self.enable_vectors()
+        with_vector = vector is not None and k > 0
+        nsid = self._nsid(table, namespace)
+        if nsid is None or (raw is None and not with_vector):
+            return Probe(None, False, False, [] if with_vector else None)
+        params: dict[str, Any] = {"ns": nsid, "key": raw, "scope": scope, "now": now}
+        params.update(k=k, floor=floor)
+        if with_vector:
+            params["q"] = _Wire(encode_vector(np.asarray(vector, dtype=np.float32)))
         rows = self._sql(
-            lambda con: con.execute(
-                f"SELECT * FROM {p}_probe(%s, %s, %s, %s, %s, %s::vector, %s, %s, %s)",
-                (table, namespace.encode(), raw, scope, now, q, k, floor, ef_search),
-                binary=True,
-                prepare=False,
-            ).fetchall(),
+            lambda con: self._run_probe(con, params, raw is not None, with_vector, ef_search),
             read=True,
         )
-        value: bytes | None = None
-        expired = has_scope = False
-        nearest: list[Neighbor] | None = None if q is None else []
-        for kind, rkey, rvalue, exp, sim in rows:
-            if kind == 0:
-                value = None if rvalue is None else bytes(rvalue)
-                expired = rvalue is None
-            elif kind == 1:
-                has_scope = True
-            elif nearest is not None:
-                nearest.append(
-                    Neighbor(
-                        bytes(rkey).hex(),
-                        float(sim),
-                        exp,
-                        None if rvalue is None else bytes(rvalue),
-                    )
-                )
-        if nearest:
-            has_scope = True
-            nearest.sort(key=lambda n: -n.similarity)
-        if touch and value is not None and raw is not None:
+        result = read_probe(rows, vector=with_vector)
+        if touch and result.value is not None and raw is not None:
             self._note_touches((table, namespace), [raw], now)
-        return Probe(value, expired, has_scope, nearest)
+        return result
+
+    def _run_probe(
+        self, con: Any, params: dict[str, Any], key: bool, vector: bool, ef_search: int
+    ) -> list[Any]:
+        from psycopg import errors as pg_errors
+
+        p = self.prefix
+        if vector:
+            tune(con, ef_search)
+        sql = probe_sql(p, self._vec_type or "vector", key=key, vector=vector)
+        try:
+            return list(con.execute(sql, params, binary=True, prepare=False).fetchall())
+        except (pg_errors.UndefinedFunction, pg_errors.DatatypeMismatch):
+            if not vector:
+                raise
+            # Another process converted the column (requantize): read its type, retry.
+            self._vec_type = column_type(con, p)
+            sql = probe_sql(p, self._vec_type, key=key, vector=vector)
+            return list(con.execute(sql, params, binary=True, prepare=False).fetchall())
+
+    def _nsid(self, table: str, namespace: str) -> int | None:
+        """The namespace's row id (ids never change, so they are remembered), or None."""
+        cache = self.__dict__.setdefault("_nsids", {})
+        found: int | None = cache.get((table, namespace))
+        if found is None:
+            row = self._sql(
+                lambda con: con.execute(
+                    f"SELECT id FROM {self.prefix}_ns WHERE tbl = %s AND name = %s",
+                    (table, namespace.encode()),
+                ).fetchone(),
+                read=True,
+            )
+            if row is not None:
+                found = cache[(table, namespace)] = int(row[0])
+        return found
 
     def vector_rows(
         self, table: str, namespace: str, *, batch_size: int = 1000
