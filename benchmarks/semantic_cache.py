@@ -202,7 +202,7 @@ def bench_nearcache(data: Data, queries: int, work: Path, rows: dict[str, Any]) 
     rows["HNSW build from the store (s)"] = time.perf_counter() - t
     for label, ef in EF_SETTINGS:
         if ef is not None:
-            for space in cache._core.replica.spaces.spaces():
+            for space in cache._core.index.spaces.spaces():
                 space.index.options["ef_search"] = ef  # type: ignore[attr-defined]
         p50, p99, hits = lat(lambda i: cache.get(f"p{i} paraphrase", embedding=data.p[i]), queries)
         rows[f"L2 get HNSW {label} p50 (µs)"] = p50

@@ -401,7 +401,7 @@ def test_large_saved_vectors_are_memory_mapped_and_verified_in_the_background(
     cache.close()
 
     again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
-    [space] = again._core.replica.spaces.spaces()
+    [space] = again._core.index.spaces.spaces()
     assert isinstance(space.index.chunks()[0], np.memmap)  # mapped, not read
     assert answers(again, tab) == before
     for text in list(tab)[30:]:  # writes go to the tail; the mapped base is never copied
