@@ -79,13 +79,7 @@ class WriteMixin(CoreState):
         started = time.perf_counter()
         self._check_open()
         ns = validate_namespace(namespace)
-        n = len(queries)
-        if len(responses) != n or (metadata is not None and len(metadata) != n):
-            raise InvalidInputError("queries, responses and metadata must have the same length")
-        if n > MAX_BATCH:
-            raise PayloadTooLargeError(
-                f"{n} entries in one call; the limit is {MAX_BATCH}", limit=MAX_BATCH, size=n
-            )
+        n = _batch_size(queries, responses, metadata)
         cfg = self.config
         texts = [key_text(cfg, q) for q in queries]
         packed = [pack_response(cfg, r) for r in responses]
@@ -127,16 +121,18 @@ class WriteMixin(CoreState):
         ]
         index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
         evicted = self._write(ns, items, [scope] * n, index_vecs, wids, now)
-        if evicted is None:
-            return None
+        if evicted is not None:
+            self._written(ns, n, evicted, time.perf_counter() - started)
+        return None
+
+    def _written(self, ns: str, n: int, evicted: Sequence[tuple[str, Any]], latency: float) -> None:
+        """Count a stored batch and tell the metrics hook (one put per entry, evictions)."""
         self.counters.add(ns, sets=n)
-        if cfg.metrics_hook is not None:
-            latency = time.perf_counter() - started
+        if self.config.metrics_hook is not None:
             for _ in range(n):
                 self._emit("put", ns, None, None, None, latency)
             for ens, _ in evicted:
                 self._emit("evict", ens, None, "lru")
-        return None
 
     def _write(
         self,
@@ -173,3 +169,17 @@ class WriteMixin(CoreState):
             Limit(ns, max_entries=self.config.namespace_quotas.get(ns)),
             Limit(None, max_entries=self.config.max_entries),
         ]
+
+
+def _batch_size(
+    queries: Sequence[str], responses: Sequence[Any], metadata: Sequence[Any] | None
+) -> int:
+    """The number of entries of a put_many, whose lists must be as long as each other."""
+    n = len(queries)
+    if len(responses) != n or (metadata is not None and len(metadata) != n):
+        raise InvalidInputError("queries, responses and metadata must have the same length")
+    if n > MAX_BATCH:
+        raise PayloadTooLargeError(
+            f"{n} entries in one call; the limit is {MAX_BATCH}", limit=MAX_BATCH, size=n
+        )
+    return n
