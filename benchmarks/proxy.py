@@ -215,6 +215,43 @@ async def httpx_load(port: int, clients: int, seconds: float, unique: bool = Fal
             "mean_ms": round(1000 * statistics.fmean(lat), 3), "errors": 0, "cache": {}}
 
 
+async def aiohttp_load(port: int, clients: int, seconds: float) -> dict[str, Any]:
+    """aiohttp (one ClientSession, as the proxy's upstream client since it replaced httpx)
+    against the stub: how much of a miss is the proxy's own HTTP client."""
+    import aiohttp
+
+    body = json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}).encode()
+    url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    lat: list[float] = []
+    stop = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as c:
+        async def one() -> None:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                async with c.post(url, data=body, headers={"content-type": "application/json"}) as r:
+                    await r.read()
+                lat.append(time.perf_counter() - t0)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    lat.sort()
+    return {"clients": clients, "requests": len(lat), "rps": round(len(lat) / elapsed, 1),
+            "p50_ms": round(1000 * lat[len(lat) // 2], 3),
+            "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+            "mean_ms": round(1000 * statistics.fmean(lat), 3), "errors": 0, "cache": {}}
+
+
+def client_row(name: str, port: int, seconds: float, run: Any) -> dict[str, Any]:
+    """A client library alone against the stub: one sequential caller, then 32."""
+    row: dict[str, Any] = {"name": name}
+    row["seq"] = asyncio.run(run(port, 1, seconds / 2))
+    row["c32"] = asyncio.run(run(port, 32, seconds))
+    print(f"{name:<42} 1 client: p50 {row['seq']['p50_ms']:7.3f} ms p99 {row['seq']['p99_ms']:7.3f} ms | 32 clients: "
+          f"{row['c32']['rps']:8.1f} req/s p50 {row['c32']['p50_ms']:7.2f} ms", flush=True)
+    return row
+
+
 def seq_row(name: str, port: int, seconds: float, results: list[dict[str, Any]]) -> None:
     """One sequential httpx caller sending unique requests (latency only)."""
     row = asyncio.run(httpx_load(port, 1, seconds / 2, unique=True))
@@ -280,12 +317,8 @@ def main() -> None:
 
         results.append(measure("direct to the stub upstream", up, lambda i: hit, seconds))
         results.append(measure("direct, unique requests", up, unique("direct"), seconds))
-        row: dict[str, Any] = {"name": "httpx client alone to the stub"}
-        row["seq"] = asyncio.run(httpx_load(up, 1, seconds / 2))
-        row["c32"] = asyncio.run(httpx_load(up, 32, seconds))
-        print(f"{row['name']:<42} 1 client: p50 {row['seq']['p50_ms']:7.3f} ms p99 {row['seq']['p99_ms']:7.3f} ms | 32 clients: "
-              f"{row['c32']['rps']:8.1f} req/s p50 {row['c32']['p50_ms']:7.2f} ms", flush=True)
-        results.append(row)
+        results.append(client_row("httpx client alone to the stub", up, seconds, httpx_load))
+        results.append(client_row("aiohttp client alone to the stub", up, seconds, aiohttp_load))
         seq_row("httpx caller, direct to the stub, unique", up, seconds, results)
         stores = [("sqlite", f"sqlite:///{tmp / 'p.db'}")]
         redis = None if args.quick else shutil.which("redis-server")

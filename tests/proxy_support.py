@@ -65,6 +65,7 @@ class Upstream:
     streams_closed: int = 0
     streams_finished: int = 0
     keep_requests: bool = True
+    set_cookie: str | None = None
 
     def count(self, path: str) -> int:
         return self.calls.get(path, 0)
@@ -240,7 +241,8 @@ def build_upstream(up: Upstream) -> Starlette:
     async def models(request: Request) -> Response:
         up._record(request.url.path, {}, request)
         out = {"object": "list", "data": [{"id": "stub-model", "object": "model"}]}
-        return Response(orjson.dumps(out), media_type="application/json")
+        cookie = {"set-cookie": up.set_cookie} if up.set_cookie else None
+        return Response(orjson.dumps(out), headers=cookie, media_type="application/json")
 
     async def echo(request: Request) -> Response:
         size = 0

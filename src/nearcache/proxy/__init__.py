@@ -13,7 +13,7 @@ from ..errors import MissingExtraError
 
 __all__ = ["ClientKeys", "ProxyConfig", "create_app", "load_client_keys"]
 
-_NEEDS = (("starlette", "starlette"), ("httpx", "httpx"), ("orjson", "orjson"))
+_NEEDS = (("starlette", "starlette"), ("aiohttp", "aiohttp"), ("orjson", "orjson"))
 
 
 def __getattr__(name: str) -> Any:

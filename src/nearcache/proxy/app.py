@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -28,11 +28,12 @@ from .config import ProxyConfig
 from .embeddings import handle_embeddings
 from .feedback import handle_feedback
 from .http import (
+    UPSTREAM_ERRORS,
     ProxyHTTPError,
     error_response,
     forward_headers,
+    release,
     response_headers,
-    upstream_error,
 )
 from .kinds import CHAT, COMPLETIONS, RESPONSES
 from .state import ProxyState
@@ -85,6 +86,7 @@ def create_app(config: ProxyConfig) -> Starlette:
         built = await asyncio.to_thread(ProxyState, config)
         holder["state"] = app.state.proxy = built
         try:
+            await built.start()
             yield
         finally:
             await built.aclose()
@@ -126,30 +128,30 @@ async def _passthrough(request: Request, state: ProxyState) -> Response:
         "transfer-encoding", ""
     )
     content: Any = request.stream() if has_body else None
-    client = state.client
     try:
-        resp = await client.send(
-            client.build_request(request.method, url, headers=headers, content=content),
-            stream=True,
+        resp = await state.client.request(
+            request.method, url, headers=headers, data=content, raw=True
         )
-    except httpx.HTTPError as exc:
+    except UPSTREAM_ERRORS as exc:
         state.metrics.upstream_errors.labels("passthrough", type(exc).__name__).inc()
-        return upstream_error(exc, state.config.timeout).response()
-    if resp.status_code >= 400:
-        state.metrics.upstream_errors.labels("passthrough", str(resp.status_code)).inc()
+        return state.client.error(exc).response()
+    if resp.status >= 400:
+        state.metrics.upstream_errors.labels("passthrough", str(resp.status)).inc()
     return StreamingResponse(
         _raw(resp),
-        status_code=resp.status_code,
+        status_code=resp.status,
         headers=response_headers(resp, keep_encoding=True),
-        background=BackgroundTask(resp.aclose),
+        background=BackgroundTask(release, resp),  # also when the body was never iterated
     )
 
 
-async def _raw(resp: httpx.Response) -> AsyncIterator[bytes]:
+async def _raw(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    """The upstream body as it arrives; the response is released however the relay ends
+    (a body the caller stopped reading closes its upstream connection)."""
     try:
-        async for chunk in resp.aiter_raw():
+        async for chunk in resp.content.iter_any():
             yield chunk
-    except httpx.HTTPError as exc:  # the status is sent already: end the body early
+    except UPSTREAM_ERRORS as exc:  # the status is sent already: end the body early
         log.warning("upstream body broke off: %r", exc)
     finally:
-        await resp.aclose()
+        resp.release()

@@ -16,21 +16,23 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from ..semantic.types import Hit, Miss
 from .controls import Controls, read_controls
 from .http import (
+    UPSTREAM_ERRORS,
     ProxyHTTPError,
     forward_headers,
     json_or_none,
     parse_json_object,
     read_body,
+    release,
     response_headers,
-    upstream_error,
 )
 from .keys import RequestKey
 from .kinds import Collector, Kind
@@ -138,11 +140,11 @@ class _Miss:
         if controls.store:
             self.vector = asyncio.ensure_future(state.embed_query(key, result))
 
-    def _failed(self, exc: httpx.HTTPError) -> Response:
+    def _failed(self, exc: BaseException) -> Response:
         self.state.metrics.upstream_errors.labels(self.route, type(exc).__name__).inc()
         if self.vector is not None:
             self.vector.cancel()
-        return upstream_error(exc, self.state.config.timeout).response({CACHE: self.status})
+        return self.state.client.error(exc).response({CACHE: self.status})
 
     async def _put(self, data: bytes, body: dict[str, Any]) -> bool:
         """Store a complete answer; False on a store outage."""
@@ -152,20 +154,19 @@ class _Miss:
     async def plain(self, url: str, headers: list[tuple[str, str]], raw: bytes) -> Response:
         started = time.perf_counter()
         try:
-            resp = await self.state.client.post(url, content=raw, headers=headers)
-        except httpx.HTTPError as exc:
+            resp, data = await self.state.client.read(url, headers=headers, data=raw)
+        except UPSTREAM_ERRORS as exc:
             return self._failed(exc)
-        return await self._finish_plain(resp, started)
+        return self._finish_plain(resp, data, started)
 
-    async def _finish_plain(self, resp: httpx.Response, started: float) -> Response:
+    def _finish_plain(self, resp: aiohttp.ClientResponse, data: bytes, started: float) -> Response:
         state = self.state
         state.metrics.upstream_seconds.labels(self.route).observe(time.perf_counter() - started)
         out = response_headers(resp, keep_encoding=False)
         out[CACHE] = self.status
-        data = resp.content
-        if resp.status_code >= 400:
-            state.metrics.upstream_errors.labels(self.route, str(resp.status_code)).inc()
-        elif resp.status_code == 200 and self.controls.store:
+        if resp.status >= 400:
+            state.metrics.upstream_errors.labels(self.route, str(resp.status)).inc()
+        elif resp.status == 200 and self.controls.store:
             body = json_or_none(data)
             if body is not None and self.kind.storable(body):
                 vector = self.vector or _none()
@@ -173,55 +174,59 @@ class _Miss:
                 state.put_soon(self.key, data, _metadata(body), self.controls, vector)
         if self.vector is not None:
             self.vector.cancel()
-        return Response(data, status_code=resp.status_code, headers=out)
+        return Response(data, status_code=resp.status, headers=out)
 
     async def stream(self, url: str, headers: list[tuple[str, str]], raw: bytes) -> Response:
-        client = self.state.client
         started = time.perf_counter()
         try:
-            resp = await client.send(
-                client.build_request("POST", url, content=raw, headers=headers), stream=True
-            )
-        except httpx.HTTPError as exc:
+            resp = await self.state.client.request("POST", url, headers=headers, data=raw)
+        except UPSTREAM_ERRORS as exc:
             return self._failed(exc)
         kind = resp.headers.get("content-type", "")
-        if resp.status_code != 200 or not kind.startswith("text/event-stream"):
+        if resp.status != 200 or not kind.startswith("text/event-stream"):
             try:
-                await resp.aread()
-            except httpx.HTTPError as exc:
+                data = await resp.read()
+            except UPSTREAM_ERRORS as exc:
                 return self._failed(exc)
             finally:
-                await resp.aclose()
-            return await self._finish_plain(resp, started)
+                resp.release()
+            return self._finish_plain(resp, data, started)
         self.state.metrics.upstream_seconds.labels(self.route).observe(
             time.perf_counter() - started
         )
         out = response_headers(resp, keep_encoding=False)
         out[CACHE] = self.status
-        return StreamingResponse(self._relay(resp), status_code=200, headers=out)
+        return StreamingResponse(
+            self._relay(resp),
+            status_code=200,
+            headers=out,
+            background=BackgroundTask(release, resp),  # also when the relay never started
+        )
 
-    async def _relay(self, resp: httpx.Response) -> AsyncIterator[bytes]:
+    async def _relay(self, resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
         """Yield upstream bytes as they come; store the rebuilt answer just before the
-        chunk that completes the stream is relayed, so the next request can hit."""
+        chunk that completes the stream is relayed, so the next request can hit. However
+        the relay ends, the response is released: a stream the caller dropped closes its
+        upstream connection (aiohttp never pools a connection with an unread body)."""
         reader = SSEReader()
         acc = self.kind.collector()
         try:
-            async for chunk in resp.aiter_bytes():
+            async for chunk in resp.content.iter_any():
                 if not acc.done:
                     for event in reader.feed(chunk):
                         acc.feed_event(event)
                     if acc.done and self.controls.store:
                         await self._store_stream(acc)
                 yield chunk
-        except httpx.HTTPError as exc:
+        except UPSTREAM_ERRORS as exc:
             self.state.metrics.upstream_errors.labels(self.route, type(exc).__name__).inc()
-            err = upstream_error(exc, self.state.config.timeout)
+            err = self.state.client.error(exc)
             payload = {"error": {"message": err.message, "type": err.kind, "code": err.code}}
             yield b"data: " + orjson.dumps(payload) + b"\n\n"
         finally:
             if self.vector is not None and not self.vector.done():
                 self.vector.cancel()
-            await resp.aclose()
+            resp.release()
 
     async def _store_stream(self, acc: Collector) -> None:
         body = acc.result()

@@ -17,7 +17,6 @@ import logging
 import time
 from typing import Any
 
-import httpx
 import numpy as np
 import numpy.typing as npt
 import orjson
@@ -27,13 +26,13 @@ from starlette.responses import Response
 from ..errors import NearcacheError, StoreUnavailableError
 from .controls import Controls, read_controls
 from .http import (
+    UPSTREAM_ERRORS,
     ProxyHTTPError,
     forward_headers,
     json_or_none,
     parse_json_object,
     read_body,
     response_headers,
-    upstream_error,
 )
 from .keys import embedding_namespace
 from .state import ProxyState
@@ -211,19 +210,19 @@ async def _fetch_misses(
     fwd = [(k, v) for k, v in fwd if k != "content-type"] + [("content-type", "application/json")]
     started = time.perf_counter()
     try:
-        resp = await state.client.post(
-            state.config.upstream + "/embeddings", content=orjson.dumps(up_body), headers=fwd
+        resp, data = await state.client.read(
+            state.config.upstream + "/embeddings", headers=fwd, data=orjson.dumps(up_body)
         )
-    except httpx.HTTPError as exc:
+    except UPSTREAM_ERRORS as exc:
         state.metrics.upstream_errors.labels(ROUTE, type(exc).__name__).inc()
-        return upstream_error(exc, state.config.timeout).response(headers)
+        return state.client.error(exc).response(headers)
     state.metrics.upstream_seconds.labels(ROUTE).observe(time.perf_counter() - started)
-    if resp.status_code != 200:
-        state.metrics.upstream_errors.labels(ROUTE, str(resp.status_code)).inc()
+    if resp.status != 200:
+        state.metrics.upstream_errors.labels(ROUTE, str(resp.status)).inc()
         out = response_headers(resp, keep_encoding=False)
         out.update(headers)
-        return Response(resp.content, status_code=resp.status_code, headers=out)
-    parsed = _upstream_vectors(json_or_none(resp.content), len(send))
+        return Response(data, status_code=resp.status, headers=out)
+    parsed = _upstream_vectors(json_or_none(data), len(send))
     if parsed is None:
         return ProxyHTTPError(
             502, "the upstream answered with a malformed embeddings body", code="bad_upstream"

@@ -26,7 +26,7 @@ from ..semantic.types import Hit, Miss
 from ..stores.protocol import Store
 from .config import ProxyConfig
 from .controls import Controls
-from .http import ProxyHTTPError, bearer_token, credentials, new_client
+from .http import ProxyHTTPError, UpstreamClient, bearer_token, credentials
 from .inflight import InFlight, Write
 from .keys import RequestKey, exact_key, make_hit_id, tenant_of, upstream_id
 from .metrics import ProxyMetrics
@@ -72,12 +72,7 @@ class ProxyState:
             if self._owns_store:
                 self.store.close()
             raise
-        self.client = new_client(
-            config.upstream,
-            timeout=config.timeout,
-            connect_timeout=config.connect_timeout,
-            max_connections=config.max_connections,
-        )
+        self._client: UpstreamClient | None = None
         #: Longer last messages are keyed exactly (the cache refuses them as queries).
         self.max_query_bytes = int(config.semantic_options.get("max_query_bytes", 32768))
         self.inflight = InFlight()
@@ -86,6 +81,24 @@ class ProxyState:
         self._exact: dict[str, Cache] = {}
         self._exact_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Open the upstream client. It is made here, on the server's running loop, not
+        in ``__init__`` (which runs in a worker thread): an aiohttp session belongs to
+        the loop it was made on."""
+        c = self.config
+        self._client = UpstreamClient(
+            c.upstream,
+            timeout=c.timeout,
+            connect_timeout=c.connect_timeout,
+            max_connections=c.max_connections,
+        )
+
+    @property
+    def client(self) -> UpstreamClient:
+        if self._client is None:
+            raise RuntimeError("the proxy's upstream client is opened when the app starts")
+        return self._client
 
     def _semantic_kwargs(self) -> dict[str, Any]:
         c = self.config
@@ -108,7 +121,9 @@ class ProxyState:
     async def aclose(self) -> None:
         if self._tasks:  # answers already sent but not yet written
             await asyncio.wait(list(self._tasks), timeout=_WRITE_WAIT)
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
         await asyncio.to_thread(self._close_caches)
 
     def _close_caches(self) -> None:
