@@ -185,6 +185,18 @@ def random_words() -> str:
     return " ".join(uuid.uuid4().hex[j:j + 4] for j in range(0, 32, 4))
 
 
+async def run_clients(one: Any, clients: int, lat: list[float]) -> dict[str, Any]:
+    """Run ``clients`` copies of ``one`` (each appends its latencies to ``lat``); summarize."""
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    lat.sort()
+    return {"clients": clients, "requests": len(lat), "rps": round(len(lat) / elapsed, 1),
+            "p50_ms": round(1000 * lat[len(lat) // 2], 3),
+            "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+            "mean_ms": round(1000 * statistics.fmean(lat), 3), "errors": 0, "cache": {}}
+
+
 async def httpx_load(port: int, clients: int, seconds: float, unique: bool = False) -> dict[str, Any]:
     """httpx (one pooled AsyncClient, as the proxy and the openai client use it): against
     the stub it shows how much of a miss is the HTTP client itself; with ``unique`` it is
@@ -205,14 +217,7 @@ async def httpx_load(port: int, clients: int, seconds: float, unique: bool = Fal
                 await c.post(url, content=body(), headers={"content-type": "application/json"})
                 lat.append(time.perf_counter() - t0)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    lat.sort()
-    return {"clients": clients, "requests": len(lat), "rps": round(len(lat) / elapsed, 1),
-            "p50_ms": round(1000 * lat[len(lat) // 2], 3),
-            "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
-            "mean_ms": round(1000 * statistics.fmean(lat), 3), "errors": 0, "cache": {}}
+        return await run_clients(one, clients, lat)
 
 
 async def aiohttp_load(port: int, clients: int, seconds: float) -> dict[str, Any]:
@@ -232,14 +237,7 @@ async def aiohttp_load(port: int, clients: int, seconds: float) -> dict[str, Any
                     await r.read()
                 lat.append(time.perf_counter() - t0)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    lat.sort()
-    return {"clients": clients, "requests": len(lat), "rps": round(len(lat) / elapsed, 1),
-            "p50_ms": round(1000 * lat[len(lat) // 2], 3),
-            "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
-            "mean_ms": round(1000 * statistics.fmean(lat), 3), "errors": 0, "cache": {}}
+        return await run_clients(one, clients, lat)
 
 
 def client_row(name: str, port: int, seconds: float, run: Any) -> dict[str, Any]:
