@@ -53,9 +53,7 @@ def test_instructions_and_previous_response_partition(proxy: str, upstream: Upst
     assert upstream.count(RESP) == 3
 
 
-def test_stream_is_stored_and_replayed_to_the_stream_helper(
-    proxy: str, upstream: Upstream
-) -> None:
+def test_stream_is_stored_and_replayed_to_the_stream_helper(proxy: str, upstream: Upstream) -> None:
     c = client(proxy)
     events = list(c.responses.create(model="gpt-test", input="Stream a response", stream=True))
     assert events[-1].type == "response.completed"

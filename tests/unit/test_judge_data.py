@@ -110,6 +110,7 @@ def test_committed_train2_is_its_own_split() -> None:
     assert {r["id"][:3] for r in rows} == {"t2-"} and {r["group"][:4] for r in rows} == {"t2-g"}
     seen = {(r["label"], r["category"]) for r in rows}
     assert seen == {(lab, cat) for lab, cats in jd.CATEGORIES.items() for cat in cats}
+
     def texts(rs: list[dict[str, Any]]) -> set[str]:
         return {jd.normalized(r[k]) for r in rs for k in ("stored", "asked")}
 

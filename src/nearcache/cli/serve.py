@@ -153,7 +153,9 @@ def build_config(settings: dict[str, Any]) -> Any:
 
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
     if not upstream:
-        raise InvalidInputError("say which API to cache: --upstream URL (e.g. https://api.openai.com/v1)")
+        raise InvalidInputError(
+            "say which API to cache: --upstream URL (e.g. https://api.openai.com/v1)"
+        )
     key_env = settings.get("upstream_key_env")
     upstream_key = None
     if key_env:

@@ -67,9 +67,8 @@ def unpack_record(blob: bytes, kind: int, namespace: str, key: str) -> memoryvie
         # is checked the same way as below.
         prefix = ns_bytes(namespace) + bytes.fromhex(key)
         view = memoryview(blob)
-        if (
-            blob.startswith(prefix, HEAD_SIZE)
-            and _xxh3(view[HEAD_SIZE:]) == int.from_bytes(blob[8:HEAD_SIZE], "little")
+        if blob.startswith(prefix, HEAD_SIZE) and _xxh3(view[HEAD_SIZE:]) == int.from_bytes(
+            blob[8:HEAD_SIZE], "little"
         ):
             return view[HEAD_SIZE + len(prefix) :]
     if len(blob) < HEAD_SIZE + 2 + 32:

@@ -268,7 +268,9 @@ def _keyed(text: str, keys: Sequence[Role]) -> set[tuple[str, str, str, bool]]:
     key_of = dict((i, k) for k, i in keys)
     out = set()
     for head, verb, other, acts in gaps(text):
-        h = key_of.get(head, "?") if head >= 0 else ("?who" if head == -1 else "?what")
+        # A bare question word asks for the same participant, whichever it is: "Who owns
+        # LinkedIn?" / "What does LinkedIn own?".
+        h = key_of.get(head, "?") if head >= 0 else "?"
         v, o = key_of.get(verb), key_of.get(other, "-") if other >= 0 else "-"
         if v is not None:
             out.add((h, v, o, acts))
@@ -288,6 +290,6 @@ def gap_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             if len(al.only_a) > 1 or len(al.only_b) > 1:
                 return None  # worded too differently to read one clause against the other
             words = (tuple(analyze(a).words), ()), (tuple(analyze(b).words), ())
-            who = h.lstrip("~?")
+            who = h.lstrip("~?") or "the one asked for"
             return Exchange(who, o.lstrip("~"), f"{who} acts in one text only", words)
     return None

@@ -59,6 +59,10 @@ def test_gaps_read_wh_questions_and_relative_clauses() -> None:
     ("a", "b"),
     [
         ("Who beat Brazil?", "Who did Brazil beat?"),
+        ("Who owns LinkedIn?", "What does LinkedIn own?"),  # bare question words meet
+        ("What causes acne?", "What does acne cause?"),
+        # the verb said with a listed synonym still lines the terms up
+        ("Did Brazil beat Germany in 2014?", "Did Germany defeat Brazil in the 2014 semi-final?"),
         ("Which company acquired Google?", "Which company did Google acquire?"),
         ("the company that acquired GitHub", "the company GitHub acquired"),
         ("the company that acquired GitHub", "the company that was acquired by GitHub"),
@@ -77,6 +81,8 @@ def test_role_changes_behind_a_gap_reject(a: str, b: str) -> None:
     ("a", "b"),
     [
         ("Who beat Brazil in 2014?", "Which team beat Brazil in 2014?"),
+        ("Who taught Plato?", "Who was Plato taught by?"),  # a stranded "by"
+        ("Did Brazil beat Germany in 2014?", "Did Brazil defeat Germany in the 2014 final?"),
         ("Was Hamlet written by Shakespeare?", "Did Shakespeare write Hamlet?"),
         ("Was Germany beaten by Brazil?", "Did Brazil beat Germany?"),
         ("Was VMware acquired by Broadcom?", "Did Broadcom acquire VMware?"),
