@@ -128,7 +128,11 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
                 continue
             if not _same_frame(fa, fb):
                 continue
-            if _symmetric(fa) and all(sa.count(k) > 1 for k in q):
+            if (
+                _symmetric(fa)
+                and all(sa.count(k) > 1 for k in q)
+                and not _marked_apart(ta, ka[i][1], ka[j - ly + 1][1])
+            ):
                 return True  # "A and B" / "B and A"; "a storm watch and a storm warning"
             if not q and set(fa) | set(fb) == {"the"}:
                 return True  # "Is the capital of France Paris" / "Is Paris the capital"
@@ -176,6 +180,22 @@ def segments_swapped(a: str, b: str) -> Exchange | None:
             )
             return Exchange(x, y, "stretches swapped", sides)
     return None
+
+
+def _marked_apart(t: Text, x: int, y: int) -> bool:
+    """Different relational words mark the terms at tokens ``x`` and ``y`` ("fly *into*
+    Rome and *out of* Milan"): across a symmetric connective each term keeps its role, so
+    exchanging the terms is not a reordered list."""
+    skip = ARTICLES | POSSESSIVE
+
+    def mark(k: int) -> str | None:
+        for tok in reversed(t.tokens[max(0, k - 3) : k]):
+            if tok.kind != "sym" and tok.low not in skip:
+                return tok.low if tok.low in RELATIONAL else None
+        return None
+
+    mx, my = mark(x), mark(y)
+    return mx is not None and my is not None and mx != my
 
 
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:

@@ -152,7 +152,14 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
     subject, verb = key_of.get(found[0]), key_of.get(found[1])
     agent = None if found[2] is None else key_of.get(found[2])
     pos = {k: n for n, (k, _) in enumerate(keys_o)}
-    if subject not in pos or verb not in pos or pos[subject] > pos[verb]:  # type: ignore[index]
+    if subject not in pos or verb not in pos:
+        return None
+    if pos[subject] > pos[verb]:  # type: ignore[index]
+        # The usual turn ("X was cancelled by Y" / "Y cancelled X"), unless the agent also
+        # follows the verb on the active side, where someone else acts: "my flight is
+        # cancelled by the airline" / "I cancel my flight with the airline".
+        if agent is not None and agent in pos and pos[agent] > pos[verb]:  # type: ignore[index]
+            return Exchange(str(agent), "?", "the passive's agent does not act in the other")
         return None
     if agent is not None and agent in pos and pos[verb] < pos[agent]:  # type: ignore[index]
         return Exchange(str(subject), str(agent), "active and passive in one order")

@@ -283,3 +283,53 @@ def test_paired_prefixes_are_opposites(a: str, b: str) -> None:
 )
 def test_paired_prefixes_do_not_fire_on_paraphrases(a: str, b: str) -> None:
     assert guard_antonyms(a, b).outcome == "neutral", guard_antonyms(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        (
+            "What happens if my flight is cancelled by the airline?",
+            "What happens if I cancel my flight with the airline?",
+            True,
+        ),
+        ("Can my account be suspended by PayPal?", "Can I suspend my PayPal account?", True),
+        (
+            "What happens if my flight is cancelled by the airline?",
+            "What happens if the airline cancels my flight?",
+            False,
+        ),
+        ("Can my account be suspended by PayPal?", "Can PayPal suspend my account?", False),
+        ("Is the bill paid by the tenant?", "Does the tenant pay the bill?", False),
+    ],
+)
+def test_a_passive_agent_that_does_not_act_in_the_other_text(a: str, b: str, rejects: bool) -> None:
+    assert (guard_direction(a, b).outcome == "reject") is rejects, guard_direction(a, b)
+    assert (guard_direction(b, a).outcome == "reject") is rejects
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        (
+            "Is it cheaper to fly into Rome and out of Milan?",
+            "Is it cheaper to fly into Milan and out of Rome?",
+            True,
+        ),
+        (
+            "Is it cheaper to fly into Rome and out of Milan?",
+            "Is it cheaper to fly out of Milan and into Rome?",
+            False,
+        ),
+        ("Should I buy from Amazon or from eBay?", "Should I buy from eBay or from Amazon?", False),
+        (
+            "Should the employer or the employee pay the fee?",
+            "Should the employee or the employer pay the fee?",
+            False,
+        ),
+    ],
+)
+def test_terms_marked_by_different_prepositions_keep_their_roles(
+    a: str, b: str, rejects: bool
+) -> None:
+    assert (guard_direction(a, b).outcome == "reject") is rejects, guard_direction(a, b)
