@@ -19,9 +19,9 @@ with ``--clients`` processes at once:
     python benchmarks/scale.py --sizes 100000 --backends pgvector --ef 40 100
 
 Data: "lowrank" vectors (random low-rank + noise, like text embeddings; dim 384) and
-queries that are stored vectors plus noise (cosine ~0.98); ``--data real`` uses vectors of
-real text (README/docs paragraphs and standard-library source chunks) embedded with the
-default model, as many as ``--real`` (embedding is slow on a shared machine). The replica
+queries that are stored vectors plus noise (cosine ~0.98); ``--data real`` uses the first N
+vectors of real text from the fixture of benchmarks/real_vectors.py (``--real-fixture``
+names its size and chunk length; build it first, it takes hours at a million). The replica
 is measured as it is used today: a process with no saved index rebuilds it from the store
 (``--rebuild`` clients, capped, since at 1M that is the issue's 1,182 s), the others load
 an index saved once to a shared folder (``index_options["path"]``) and catch up from the
@@ -128,7 +128,7 @@ def measure_size(args: argparse.Namespace, server: ScaleServer, n: int) -> list[
     prefix = f"scale_{args.data}_{n}"
     work = Path(args.workdir) / prefix
     work.mkdir(parents=True, exist_ok=True)
-    data = make_data(args.data, n, args.queries * args.clients, work, real=args.real)
+    data = make_data(args.data, n, args.queries * args.clients, work, real=tuple(args.real_fixture))
     n = data["n"]
     t = time.perf_counter()
     loaded = bulk_load(server.dsn, prefix, data, work, m=args.m, efc=args.efc)
@@ -187,7 +187,14 @@ def main() -> None:
     ap.add_argument("--rebuild", type=int, default=1, help="replica clients without a saved index")
     ap.add_argument("--replica-max", type=int, default=1_000_000, help="largest N for the replica")
     ap.add_argument("--data", choices=["lowrank", "real"], default="lowrank")
-    ap.add_argument("--real", type=int, default=50_000, help="real-text vectors to embed at most")
+    ap.add_argument(
+        "--real-fixture",
+        type=int,
+        nargs=2,
+        default=[1_000_000, 240],
+        metavar=("N", "SIZE"),
+        help="benchmarks/real_vectors.py --n N --size SIZE",
+    )
     ap.add_argument("--workdir", default="/var/tmp/nearcache-bench/scale")
     ap.add_argument("--json", type=Path, help="also write the rows here")
     args = ap.parse_args()

@@ -8,7 +8,7 @@ import pwd
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,57 +97,26 @@ class ScaleServer:
 # -------------------------------------------------------------------------------- data
 
 
-def real_texts(limit: int) -> Iterator[str]:
-    """Paragraphs of real prose and code: this repository's docs, then the standard
-    library's sources in ~600-character chunks."""
-    import sysconfig
+def real_vectors(n: int, fixture: tuple[int, int]) -> np.ndarray:
+    """The first ``n`` vectors of the real-text fixture (benchmarks/real_vectors.py:
+    chunks of code and docs embedded once by the default model, kept outside git)."""
+    from real_vectors import load
 
-    root = Path(__file__).resolve().parents[1]
-    sources = [*sorted(root.glob("docs/*.md")), root / "README.md"]
-    sources += sorted(Path(sysconfig.get_paths()["stdlib"]).rglob("*.py"))
-    seen: set[str] = set()
-    for path in sources:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        for block in text.split("\n\n"):
-            chunk = block.strip()[:600]
-            if len(chunk) >= 80 and chunk not in seen:
-                seen.add(chunk)
-                yield chunk
-                if len(seen) >= limit:
-                    return
+    vectors = load(*fixture)["vectors"]
+    if vectors.shape[0] < n:
+        raise SystemExit(f"the real-vector fixture {fixture} holds {vectors.shape[0]:,} < {n:,}")
+    return np.array(vectors[:n], dtype=np.float32)
 
 
-def real_vectors(limit: int, work: Path) -> np.ndarray:
-    """Vectors of real text by the default model, embedded once and kept in ``work``."""
-    path = work.parent / f"real-{limit}.npy"
-    if path.exists():
-        return np.load(path)
-    from nearcache.embedders.default import default_embedder
-
-    emb = default_embedder()
-    texts = list(real_texts(limit))
-    parts = []
-    t = time.perf_counter()
-    for start in range(0, len(texts), 256):
-        parts.append(np.asarray(emb.embed(texts[start : start + 256]), dtype=np.float32))
-        if start % 5120 == 0:
-            print(f"# embedded {start:,}/{len(texts):,} texts ({time.perf_counter() - t:,.0f} s)")
-    x = np.concatenate(parts)
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    np.save(path, x)
-    return x
-
-
-def make_data(kind: str, n: int, queries: int, work: Path, *, real: int) -> dict[str, Any]:
+def make_data(
+    kind: str, n: int, queries: int, work: Path, *, real: tuple[int, int]
+) -> dict[str, Any]:
     """Stored vectors (``x.npy``) and queries (``q.npy``: stored vectors plus noise)."""
     x_path, q_path = work / "x.npy", work / "q.npy"
     if not x_path.exists():
         from semantic_cache import lowrank  # the same "lowrank" data as the other benchmarks
 
-        x = lowrank(n, 1) if kind == "lowrank" else real_vectors(min(n, real), work)
+        x = lowrank(n, 1) if kind == "lowrank" else real_vectors(n, real)
         np.save(x_path, x)
     x = np.load(x_path, mmap_mode="r")
     n = x.shape[0]
