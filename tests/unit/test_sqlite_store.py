@@ -81,6 +81,18 @@ def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.parametrize(("wal_limit", "pages"), [(64 << 20, 8192), (2 << 20, 256), (1, 100)])
+def test_auto_checkpoint_interval_follows_the_wal_limit(
+    tmp_path: Path, wal_limit: int, pages: int
+) -> None:
+    store = SQLiteStore(tmp_path / "c.db", wal_limit=wal_limit)
+    store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
+    with store._db.connection() as con:
+        assert con.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == pages
+    assert store.get_many("kv", "ns", [KEY], now=1) == [b"v"]
+    store.close()
+
+
 def test_rowid_collision_is_a_miss_not_a_wrong_value(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "c.db")
     a = "00" * 8 + "11" * 24

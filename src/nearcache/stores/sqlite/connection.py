@@ -7,6 +7,11 @@
   all or nothing; a busy timeout turns into ``StoreTimeoutError``.
 * **The WAL is checkpointed with TRUNCATE** once it passes ``wal_limit``: with readers
   active all the time, SQLite's passive auto-checkpoints never rewind it.
+* **Auto-checkpoints every 32 MB of WAL** (at most half of ``wal_limit``) instead of
+  SQLite's 4 MB: a batch of 1,000 vectors at hashed row ids dirties about a thousand
+  pages, so the default checkpointed (two fsyncs and random page writes) after every
+  batch; a larger WAL lets pages rewritten by several batches go to the file once.
+  Commits are as durable as before (the WAL is the commit).
 """
 
 from __future__ import annotations
@@ -64,6 +69,15 @@ RULES = (
     ),
     ErrorRule((sqlite3.Error,), CacheError, "{path}: {exc}"),
 )
+
+#: Pages of WAL after which a commit checkpoints (SQLite's default is 1,000).
+AUTOCHECKPOINT_PAGES = 8192
+_PAGE = 4096
+
+
+def autocheckpoint_pages(wal_limit: int) -> int:
+    """Auto-checkpoint interval in pages: 32 MB, at most half of ``wal_limit``."""
+    return max(100, min(AUTOCHECKPOINT_PAGES, wal_limit // (2 * _PAGE)))
 
 
 class Database:
@@ -130,6 +144,7 @@ class Database:
             con.execute(f"PRAGMA mmap_size = {self._mmap}")
             con.execute("PRAGMA cache_size = -65536")
             con.execute("PRAGMA temp_store = MEMORY")
+            con.execute(f"PRAGMA wal_autocheckpoint = {autocheckpoint_pages(self.wal_limit)}")
         except sqlite3.Error as exc:
             self._raise(exc)
             raise
