@@ -306,6 +306,22 @@ def test_weak_references_never_outlive_a_delete() -> None:
     assert held is not None
 
 
+def test_arrays_are_remembered_only_where_a_record_can_be_evicted() -> None:
+    for store, limit, remembered in [
+        (MemoryStore(), None, False),
+        (MemoryStore(), 10, True),
+        (MemoryStore(max_bytes=10**6), None, True),
+    ]:
+        c = EmbeddingCache(store, max_entries=limit)
+        c.put_many(["a", "b"], rand(2), NS)
+        got, mask = c.get_many(["a", "b"], NS)
+        assert mask.all()
+        assert bool(store._refs) is remembered
+        del got
+        gc.collect()
+        assert not store._refs
+
+
 def test_inspect_reports_ages_and_oldest(cache: EmbeddingCache, clock: ManualClock) -> None:
     for i, text in enumerate(["first", "second", "third"]):
         cache.put(text, rand(1, seed=i)[0], NS, fingerprint="m@1")

@@ -120,7 +120,10 @@ class EmbeddingCache:
         if store is None:
             store = default_store("embedding", path=path)
         self.store: Store = store
-        self._weak = store if isinstance(store, MemoryStore) else None
+        # Remembering handed-out arrays (for recall) pays only if a held record can be evicted.
+        weak = store if isinstance(store, MemoryStore) else None
+        lossy = weak is not None and (max_entries, max_bytes, weak.max_bytes) != (None,) * 3
+        self._weak = weak if lossy else None
         # Recording reads for LRU costs a write per batch on disk stores; only pay for it
         # when this cache evicts by recency (or the store has its own byte budget).
         self._touch = (
