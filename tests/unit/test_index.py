@@ -244,6 +244,17 @@ def test_keymap_merges_into_sorted_arrays() -> None:
     assert kmap.nbytes < n * 40  # a dict of 32-byte keys would take ~150 bytes each
 
 
+def test_keymap_build_finds_keys_that_share_a_prefix_from_prefixes_alone() -> None:
+    n = 3000  # runs of up to 5 keys with one 8-byte prefix, in shuffled order
+    keys = np.random.default_rng(1).integers(0, 256, size=(n, 32), dtype=np.uint8)
+    keys[:, :8] = np.repeat(np.arange(n // 5 + 1, dtype="<i8"), 5)[:n].view(np.uint8).reshape(-1, 8)
+    order = np.random.default_rng(2).permutation(n)
+    owner = {i: keys[i].tobytes() for i in range(n)}
+    kmap = KeyMap.build(lambda v: owner[v], keys[order, :8], order.astype(np.int64))
+    assert all(kmap.get(owner[i]) == i for i in range(n))
+    assert kmap.get(keys[0, :8].tobytes() + bytes(24)) is None
+
+
 # -- partitions ------------------------------------------------------------------------------
 
 

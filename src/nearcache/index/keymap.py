@@ -43,11 +43,15 @@ class KeyMap:
         keys: npt.NDArray[np.uint8],
         values: npt.NDArray[np.int64],
     ) -> KeyMap:
-        """A map of ``keys[i] -> values[i]`` (keys are distinct rows of 32 bytes)."""
+        """A map of ``keys[i] -> values[i]`` (distinct 32-byte keys; only the first 8
+        bytes of each row are read, so ``keys`` may hold just those)."""
         out = cls(key_of)
         if len(values):
-            pref = np.ascontiguousarray(keys[:, :8]).view("<i8").reshape(-1).astype(np.int64)
-            order = np.argsort(pref, kind="stable")
+            pref = np.ascontiguousarray(keys[:, :8]).view("<i8").reshape(-1)
+            pref = pref.astype(np.int64, copy=False)
+            # Any order of equal prefixes will do (``_find`` checks each one): the default
+            # sort is ~2x faster than a stable one, 0.15 s of a million-key reopen.
+            order = np.argsort(pref)
             out._pref = pref[order]
             out._vals = np.asarray(values, dtype=np.int64)[order]
             out._len = len(values)

@@ -359,7 +359,7 @@ class SpaceSet:
             parts_vals: list[npt.NDArray[np.int64]] = []
             for space in self.spaces(namespace):
                 rows = space.index.live_rows()
-                parts_keys.append(space.keys[rows])
+                parts_keys.append(space.keys[rows, :8])  # the key map reads prefixes only
                 parts_vals.append((np.int64(space.pid) << ROW_BITS) | rows)
             if parts_keys:
                 keys = np.concatenate(parts_keys)
