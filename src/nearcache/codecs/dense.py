@@ -296,13 +296,19 @@ def _decode_uniform(
     else:
         vecs = data.astype(np.float32)
     fp_found = meta["fp"].tolist()
-    all_ok = bool(ok.all())
-    if all_ok and len(found) == n:
+    if everything and bool(ok.all()):
         return DecodedBatch(None, fp_found, [], vecs)
+    return _scatter(n, found, ok.tolist(), fp_found, vecs)
+
+
+def _scatter(
+    n: int, found: Sequence[int], okl: list[bool], fp_found: list[int], vecs: Any
+) -> DecodedBatch:
+    """Per-position results of a batch with absent or corrupt records: the rows that
+    decoded go back to their positions, the others are listed as corrupt."""
     vectors: list[Any] = [None] * n
     fps = [0] * n
     corrupt: list[int] = []
-    okl = ok.tolist()
     row_views = list(vecs)
     for j, i in enumerate(found):
         if okl[j]:
