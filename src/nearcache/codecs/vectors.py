@@ -184,21 +184,22 @@ def as_vector(
         raise InvalidVectorError(f"{what} must be 1-D, got shape {arr.shape}")
     if arr.shape[0] == 0:
         raise InvalidVectorError(f"{what} is empty")
-    if arr.shape[0] > MAX_DIM:
-        raise PayloadTooLargeError(
-            f"{what} has {arr.shape[0]} dimensions; the limit is {MAX_DIM}",
-            limit=MAX_DIM,
-            size=int(arr.shape[0]),
-        )
-    if dim is not None and arr.shape[0] != dim:
-        raise DimensionMismatchError(
-            f"{what} has dimension {arr.shape[0]}, expected {dim}",
-            expected=dim,
-            got=int(arr.shape[0]),
-        )
+    _check_width(int(arr.shape[0]), dim, what, "has")
     out = np.ascontiguousarray(arr, dtype=np.float32)
     _finite_and_nonzero(out, what)
     return out
+
+
+def _check_width(width: int, dim: int | None, what: str, has: str) -> None:
+    """A vector's dimension is at most ``MAX_DIM`` and, when known, the expected one."""
+    if width > MAX_DIM:
+        raise PayloadTooLargeError(
+            f"{what} {has} {width} dimensions; the limit is {MAX_DIM}", limit=MAX_DIM, size=width
+        )
+    if dim is not None and width != dim:
+        raise DimensionMismatchError(
+            f"{what} {has} dimension {width}, expected {dim}", expected=dim, got=width
+        )
 
 
 def as_matrix(
@@ -221,18 +222,7 @@ def as_matrix(
         )
     if arr.shape[1] == 0:
         raise InvalidVectorError(f"{what} have dimension 0")
-    if arr.shape[1] > MAX_DIM:
-        raise PayloadTooLargeError(
-            f"{what} have {arr.shape[1]} dimensions; the limit is {MAX_DIM}",
-            limit=MAX_DIM,
-            size=int(arr.shape[1]),
-        )
-    if dim is not None and arr.shape[1] != dim:
-        raise DimensionMismatchError(
-            f"{what} have dimension {arr.shape[1]}, expected {dim}",
-            expected=dim,
-            got=int(arr.shape[1]),
-        )
+    _check_width(int(arr.shape[1]), dim, what, "have")
     out = np.ascontiguousarray(arr, dtype=np.float32)
     _finite_and_nonzero(out, what)
     return out
