@@ -34,6 +34,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -43,6 +44,7 @@ from .errors import CheckpointError, CorruptEntryError, UnsafeArchiveError
 __all__ = [
     "MANIFEST",
     "Limits",
+    "Member",
     "add_member",
     "guard",
     "member_info",
@@ -77,6 +79,16 @@ class Limits:
         self.max_total_bytes = max_total_bytes
         self.max_ratio = max_ratio
         self.ratio_floor_bytes = ratio_floor_bytes
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member as read: the private file holding its bytes, and their size and
+    SHA-256 (hashed while copying, so verifying does not read the file again)."""
+
+    path: Path
+    size: int
+    sha256: str
 
 
 # --------------------------------------------------------------------------- writing
@@ -166,17 +178,17 @@ def parse_manifest(raw: bytes) -> dict[str, Any]:
 
 def read_members(
     source: Path, work: Path, limits: Limits, names: re.Pattern[str]
-) -> dict[str, Path]:
+) -> dict[str, Member]:
     """Copy each member of ``source`` into ``work`` under a name chosen here; return the
-    archive's member names (manifest first) mapped to those files.
+    archive's member names (manifest first) mapped to what was read.
 
     Raises:
         UnsafeArchiveError: a hostile member or stream (see the module docstring).
         CheckpointError: a damaged archive, or one with a member ``names`` does not allow.
     """
 
-    def copy() -> dict[str, Path]:
-        files: dict[str, Path] = {}
+    def copy() -> dict[str, Member]:
+        files: dict[str, Member] = {}
         total = 0
         with (
             open(source, "rb") as raw,
@@ -188,14 +200,17 @@ def read_members(
                 src = tar.extractfile(member)
                 assert src is not None
                 target = work / f"m{len(files):05d}"
+                digest, size = hashlib.sha256(), 0
                 with open(target, "xb") as out:
                     while block := src.read(1 << 20):
                         total += len(block)
+                        size += len(block)
                         _check_inflation(total, raw.tell(), limits)
+                        digest.update(block)
                         out.write(block)
-                if target.stat().st_size != member.size:
+                if size != member.size:
                     raise CheckpointError(f"archive member {member.name!r} is truncated")
-                files[member.name] = target
+                files[member.name] = Member(target, size, digest.hexdigest())
         if MANIFEST not in files:
             raise CheckpointError("the archive is empty")
         return files
@@ -204,7 +219,7 @@ def read_members(
 
 
 def _check_member(
-    member: tarfile.TarInfo, files: dict[str, Path], limits: Limits, names: re.Pattern[str]
+    member: tarfile.TarInfo, files: dict[str, Member], limits: Limits, names: re.Pattern[str]
 ) -> None:
     name = member.name
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
@@ -244,7 +259,7 @@ def _check_inflation(total: int, packed: int, limits: Limits) -> None:
         )
 
 
-def verify_members(manifest: dict[str, Any], files: dict[str, Path]) -> None:
+def verify_members(manifest: dict[str, Any], files: dict[str, Member]) -> None:
     """The members present are exactly those the manifest lists, each of its size and
     SHA-256."""
     members = manifest.get("members")
@@ -256,8 +271,8 @@ def verify_members(manifest: dict[str, Any], files: dict[str, Path]) -> None:
             f"archive members {sorted(present ^ set(members))} do not match the manifest"
         )
     for name, info in members.items():
-        data = files[name].read_bytes()
-        if info.get("bytes") != len(data) or hashlib.sha256(data).hexdigest() != info.get("sha256"):
+        got = files[name]
+        if info.get("bytes") != got.size or info.get("sha256") != got.sha256:
             raise CheckpointError(f"archive member {name!r} fails its checksum")
 
 

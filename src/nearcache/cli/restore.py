@@ -20,6 +20,7 @@ import numpy as np
 from ..archive import (
     MANIFEST,
     Limits,
+    Member,
     parse_manifest,
     private_folder,
     read_manifest,
@@ -59,17 +60,17 @@ def import_archive(
         return _imported(store, source, {"entries": 0, "namespaces": {}}, bare)
     with private_folder(prefix="nearcache-import-") as work:
         files = read_members(source, work, limits, MEMBER)
-        manifest = _manifest(files[MANIFEST].read_bytes())
+        manifest = _manifest(files[MANIFEST].path.read_bytes())
         _verify(manifest, files)
         rows = [
             row
             for name in sorted(files)
             if name.startswith("records-")
-            for row in _decode(name, files[name].read_bytes(), manifest)
+            for row in _decode(name, files[name].path.read_bytes(), manifest)
         ]
         semantic: dict[str, Any] | None = None
         if SEMANTIC_MEMBER in files:
-            semantic = _restore_semantic(store, files[SEMANTIC_MEMBER], embedder, limits)
+            semantic = _restore_semantic(store, files[SEMANTIC_MEMBER].path, embedder, limits)
         embedding = _restore_embeddings(store, [r[1:] for r in rows if r[0] == TABLE])
         restored = _imported(store, source, embedding, semantic)
         restored["files"] = _restore_files(store, [r[1:] for r in rows if r[0] == KV_TABLE])
@@ -96,7 +97,7 @@ def _manifest(raw: bytes) -> dict[str, Any]:
     return manifest
 
 
-def _verify(manifest: dict[str, Any], files: dict[str, Path]) -> None:
+def _verify(manifest: dict[str, Any], files: dict[str, Member]) -> None:
     if manifest.get("format") != FORMAT:
         raise CheckpointError(f"unsupported archive format {manifest.get('format')!r}")
     if manifest.get("hash_algorithm") != HASH_ALGORITHM:

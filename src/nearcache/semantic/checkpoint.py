@@ -159,14 +159,14 @@ def read_checkpoint(
     """
     with private_folder(prefix="nearcache-import-") as work:
         files = read_members(Path(source), work, limits or Limits(), _MEMBER_NAME)
-        manifest = _check_manifest(parse_manifest(files[MANIFEST].read_bytes()))
+        manifest = _check_manifest(parse_manifest(files[MANIFEST].path.read_bytes()))
         mdim = None if manifest.get("dim") is None else int(manifest["dim"])
         _check_embedder(manifest, fingerprint, dim, mdim)
         verify_members(manifest, files)
         entries = [
             entry
             for name in sorted(set(files) - {MANIFEST})
-            for entry in _decode_member(name, files[name].read_bytes(), mdim)
+            for entry in _decode_member(name, files[name].path.read_bytes(), mdim)
         ]
     counts = manifest.get("counts") or {}
     if counts.get("entries") != len(entries):
