@@ -172,14 +172,7 @@ def as_vector(
     """
     if isinstance(value, SparseVector):
         raise InvalidVectorError(f"{what} is a SparseVector where a dense vector is expected")
-    if isinstance(value, np.ndarray):
-        arr = value
-        _check_float_dtype(arr)
-    else:
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise DTypeError(f"{what} cannot be read as numbers: {exc}") from exc
+    arr = _float_array(value, what, "numbers")
     if arr.ndim != 1:
         raise InvalidVectorError(f"{what} must be 1-D, got shape {arr.shape}")
     if arr.shape[0] == 0:
@@ -188,6 +181,18 @@ def as_vector(
     out = np.ascontiguousarray(arr, dtype=np.float32)
     _finite_and_nonzero(out, what)
     return out
+
+
+def _float_array(value: Any, what: str, as_what: str) -> npt.NDArray[Any]:
+    """``value`` as an array of floats: a NumPy array must already hold floats; anything
+    else is read as float64."""
+    if isinstance(value, np.ndarray):
+        _check_float_dtype(value)
+        return value
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise DTypeError(f"{what} cannot be read as {as_what}: {exc}") from exc
 
 
 def _check_width(width: int, dim: int | None, what: str, has: str) -> None:
@@ -206,14 +211,7 @@ def as_matrix(
     value: Any, rows: int | None = None, dim: int | None = None, *, what: str = "vectors"
 ) -> npt.NDArray[np.float32]:
     """Validate a batch of dense vectors (2-D) and return a contiguous float32 matrix."""
-    if isinstance(value, np.ndarray):
-        arr = value
-        _check_float_dtype(arr)
-    else:
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise DTypeError(f"{what} cannot be read as a numeric matrix: {exc}") from exc
+    arr = _float_array(value, what, "a numeric matrix")
     if arr.ndim != 2:
         raise InvalidVectorError(f"{what} must be 2-D (rows, dim), got shape {arr.shape}")
     if rows is not None and arr.shape[0] != rows:
