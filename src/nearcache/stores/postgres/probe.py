@@ -19,6 +19,7 @@ connection (:func:`tune`).
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Any
 
@@ -51,8 +52,10 @@ def column_type(con: Any, p: str) -> str:
     return str(row[0])
 
 
+@functools.lru_cache(maxsize=256)
 def probe_sql(p: str, vec_type: str, *, key: bool, vector: bool) -> str:
-    """The statement; parameters by name: ns, key, scope, now, q, k, floor."""
+    """The statement; parameters by name: ns, key, scope, now, q, k, floor. Its text
+    depends only on the arguments, so it is built once per shape, not per lookup."""
     parts = []
     if key:
         parts.append(
