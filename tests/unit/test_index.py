@@ -324,3 +324,66 @@ def test_exact_index_on_a_read_only_base_grows_a_tail(dtype: str, tmp_path: Path
     again = load_index(tmp_path, "p", index.info())
     assert names and np.array_equal(again.get(np.arange(300)), full.get(np.arange(300)))
     assert list(again.live_rows()) == list(index.live_rows())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_usearch_reopen_maps_the_file_and_copies_it_on_the_first_change(
+    dtype: str, tmp_path: Path
+) -> None:
+    from nearcache.index.usearch import HnswIndex
+
+    x = rand_unit(300, 24, seed=3)
+    index = HnswIndex(24, dtype)
+    index.add(np.arange(250, dtype=np.int64), x[:250])
+    index.remove(np.array([5]))
+    index.save(tmp_path, "p0")
+    loaded = load_index(tmp_path, "p0", index.info())
+    assert isinstance(loaded, HnswIndex) and loaded.mapped
+    # A checkpoint may delete the file it was mapped from: the mapping keeps the pages.
+    (tmp_path / "p0.usearch").unlink()
+    assert loaded.search(x[10], 1)[0][0] == 10 and 5 not in loaded.search(x[5], 5)[0]
+    assert loaded.is_live(np.array([4, 5])).tolist() == [True, False]
+    assert len(loaded.live_rows()) == 249 and loaded.mapped
+    # The first removal copies the graph into memory (usearch cannot change a mapped one).
+    assert loaded.remove(np.array([10, 11])) == 2
+    assert not loaded.mapped and 10 not in loaded.search(x[10], 5)[0]
+    loaded.add(np.arange(250, 300, dtype=np.int64), x[250:])
+    assert len(loaded) == 297 and loaded.search(x[280], 1)[0][0] == 280
+    assert loaded.search(x[100], 1)[0][0] == 100
+    # Saving a copied index writes a file that maps again.
+    loaded.save(tmp_path, "p1")
+    again = load_index(tmp_path, "p1", loaded.info())
+    assert again.mapped and len(again) == 297  # type: ignore[attr-defined]
+    again.add(np.array([300], dtype=np.int64), x[:1])
+    assert set(again.search(x[0], 2)[0].tolist()) == {0, 300}
+
+
+def test_usearch_reopen_of_a_mapped_index_saves_without_copying(tmp_path: Path) -> None:
+    from nearcache.index.usearch import HnswIndex
+
+    x = rand_unit(120, 16, seed=4)
+    index = HnswIndex(16)
+    index.add(np.arange(120, dtype=np.int64), x)
+    index.save(tmp_path, "a")
+    mapped = load_index(tmp_path, "a", index.info())
+    mapped.save(tmp_path, "b")
+    assert mapped.mapped  # type: ignore[attr-defined]
+    copy = load_index(tmp_path, "b", mapped.info())
+    assert all(copy.search(x[i], 1)[0][0] == i for i in (0, 60, 119))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])
+def test_usearch_reopen_refuses_a_damaged_file(damage: str, tmp_path: Path) -> None:
+    from nearcache.errors import CorruptStoreError
+    from nearcache.index.usearch import HnswIndex
+
+    index = HnswIndex(16)
+    index.add(np.arange(50, dtype=np.int64), rand_unit(50, 16))
+    index.save(tmp_path, "p0")
+    path = tmp_path / "p0.usearch"
+    data = path.read_bytes()
+    path.write_bytes(
+        {"truncate": data[:40], "empty": b"", "garbage": b"\x00" * len(data)}[damage]
+    )
+    with pytest.raises(CorruptStoreError):
+        load_index(tmp_path, "p0", index.info())

@@ -2,8 +2,16 @@
 
 usearch removes entries natively (so a deleted row is never returned, with no filtering
 after the search), stores float16 and int8 vectors, and saves/loads the graph as one
-file: a large index is loaded on reopen, never rebuilt by re-inserting (building one
-million 384-d vectors takes many minutes on two cores).
+file: a large index is never rebuilt by re-inserting on reopen (building one million
+384-d vectors takes many minutes on two cores).
+
+Reopening *maps* the saved file instead of reading it (usearch's ``view`` over an
+``mmap`` of the file): nothing is read until a search touches it, so the first hit after
+reopening a million entries comes in milliseconds, and reader processes share the pages
+through the OS cache. A mapped graph is read-only, so the first change (``add`` or
+``remove``) copies it into memory first -- a one-time cost of about one second per
+million float32 vectors, paid only by a process that writes. The mapping holds the file's
+pages open, so a later checkpoint that replaces or deletes the file does not disturb it.
 
 Defaults (``M=16``, ``ef_construction=128``, ``ef_search=128``, ``threads=1``, see
 :mod:`~nearcache.index.ann_options`) keep top-1 agreement with exact search at 99% or
@@ -16,6 +24,8 @@ lower its recall; raise ``threads`` to build big indexes faster.
 
 from __future__ import annotations
 
+import mmap
+import os
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +66,19 @@ class HnswIndex:
     def __init__(
         self, dim: int, dtype: str = "float32", options: dict[str, Any] | None = None
     ) -> None:
-        index_cls = _usearch()
         self.dim = int(dim)
         self.dtype = check_dtype_name(dtype)
         self.options = ann_options(options)
-        self._index = index_cls(
+        self._index = self._new_index()
+        self._n = 0
+        #: the file mapping a reopened index reads from until its first change, or None.
+        self._mapped: mmap.mmap | None = None
+        #: (view, mapping) pairs replaced by an in-memory copy, kept alive so nothing
+        #: can unmap pages a usearch view still points into.
+        self._retired: list[tuple[Any, mmap.mmap]] = []
+
+    def _new_index(self) -> Any:
+        return _usearch()(
             ndim=self.dim,
             metric="cos",
             dtype=_DTYPES[self.dtype],
@@ -68,7 +86,22 @@ class HnswIndex:
             expansion_add=self.options["ef_construction"],
             expansion_search=self.options["ef_search"],
         )
-        self._n = 0
+
+    @property
+    def mapped(self) -> bool:
+        """True while the index reads its saved file through a memory map (read-only)."""
+        return self._mapped is not None
+
+    def _writable(self) -> Any:
+        """The usearch index, copied from the mapped file into memory on the first change
+        after a reopen (usearch cannot change a mapped graph, and must not be asked to)."""
+        if self._mapped is not None:
+            copy = self._new_index()
+            copy.load(self._mapped)
+            copy.expansion_search = self._index.expansion_search
+            self._retired.append((self._index, self._mapped))
+            self._index, self._mapped = copy, None
+        return self._index
 
     def __len__(self) -> int:
         return len(self._index)
@@ -91,7 +124,7 @@ class HnswIndex:
         rows = np.asarray(rows, dtype=np.int64)
         if int(rows.min()) < self._n:
             raise InvalidInputError(f"HnswIndex rows must be new (>= {self._n})")
-        self._index.add(
+        self._writable().add(
             rows.astype(np.uint64),
             np.ascontiguousarray(vectors, dtype=np.float32),
             threads=self.options["threads"],
@@ -111,7 +144,7 @@ class HnswIndex:
         present = np.asarray(self._index.contains(keys), dtype=bool).reshape(-1)
         if not present.any():
             return 0
-        self._index.remove(keys[present])
+        self._writable().remove(keys[present])
         return int(present.sum())
 
     def live_rows(self) -> Rows:
@@ -173,10 +206,17 @@ class HnswIndex:
     @classmethod
     def load(cls, directory: Path, stem: str, info: dict[str, Any]) -> HnswIndex:
         index = cls(int(info["dim"]), str(info["dtype"]), dict(info.get("options") or {}))
+        path = directory / f"{stem}.usearch"
         try:
-            index._index.load(str(directory / f"{stem}.usearch"))
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+            finally:
+                os.close(fd)
+            index._index.view(mapping)
         except (RuntimeError, ValueError, OSError) as exc:
             raise CorruptStoreError(f"cannot load HNSW index {stem}: {exc}") from exc
+        index._mapped = mapping
         if index._index.ndim != index.dim:
             raise CorruptStoreError(f"HNSW index {stem} has dimension {index._index.ndim}")
         index._n = int(info["rows"])
