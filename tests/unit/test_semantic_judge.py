@@ -168,6 +168,41 @@ def test_a_refused_candidate_does_not_hide_a_later_accepted_one() -> None:
     cache.close()
 
 
+def test_candidates_after_the_first_refusal_are_judged_quickly() -> None:
+    """Only the closest refused candidate's reason is reported, so the others are asked
+    of ``judge_quick`` (the same decision, any refusing guard named), when a judge has it."""
+    emb = TableEmbedder(
+        DIM, {"a": angled(1), "b": angled(8), "c": angled(12), "q": angled(0), "r": angled(30)}
+    )
+    asked: list[tuple[str, str]] = []
+
+    class Quick:
+        def judge(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+            asked.append(("judge", candidate_query))
+            return Verdict(
+                candidate_query == "c",
+                similarity,
+                None if candidate_query == "c" else "guard:numbers",
+            )
+
+        def judge_quick(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+            asked.append(("quick", candidate_query))
+            ok = candidate_query == "c"
+            return Verdict(ok, similarity, None if ok else "guard:time")
+
+    cache = SemanticCache(embedder=emb, judge=Quick(), similarity_threshold=0.5)
+    cache.put_many(["a", "b", "c"], ["A", "B", "C"])
+    hit = cache.lookup("q")
+    assert isinstance(hit, Hit) and hit.response == "C"
+    assert asked == [("judge", "a"), ("quick", "b"), ("quick", "c")]
+    cache.delete("c")
+    asked.clear()
+    miss = cache.lookup("q")
+    assert isinstance(miss, Miss) and miss.reason == "guard:numbers"  # the closest's reason
+    assert asked == [("judge", "a"), ("quick", "b")]
+    cache.close()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [

@@ -45,6 +45,7 @@ __all__ = [
     "run_guards",
     "same_words",
     "HARD_GUARDS",
+    "CHEAP_GUARDS",
     "ChainJudge",
     "CosineJudge",
     "DefaultJudge",
@@ -70,6 +71,15 @@ GUARDS: Mapping[str, Guard] = MappingProxyType(
 )
 #: The guards whose rejection is final by default (``scope`` only informs the verifier).
 HARD_GUARDS: tuple[str, ...] = ("negation", "antonyms", "direction", "time", "numbers", "entities")
+#: Guards run first when only the decision matters (:meth:`DefaultJudge.judge_quick`):
+#: the cheapest per pair (about 8-13 us each on the labeled pairs, against 35-55 us for
+#: negation and direction, which align the two texts and read their word order).
+CHEAP_GUARDS: tuple[str, ...] = ("time", "numbers", "antonyms")
+_ORDER: tuple[str, ...] = tuple(GUARDS)
+_QUICK: tuple[str, ...] = (
+    *(g for g in CHEAP_GUARDS if g in GUARDS),
+    *(g for g in GUARDS if g not in CHEAP_GUARDS),
+)
 
 
 def _check_similarity(similarity: float) -> float:
@@ -182,24 +192,42 @@ class DefaultJudge:
         """Decide on one candidate (fast path: no explanation steps)."""
         return self._run(query, candidate_query, similarity, explain=False)
 
+    def judge_quick(self, query: str, candidate_query: str, similarity: float) -> Verdict:
+        """The same decision and score as :meth:`judge`, sooner when a guard refuses: the
+        cheap guards (:data:`CHEAP_GUARDS`) run first, so a refusal names *a* refusing
+        guard, not always the first in :data:`GUARDS` order. For candidates whose reason
+        nobody reads (a lookup reports the closest refused candidate's reason only)."""
+        if type(self).judge is not DefaultJudge.judge:  # a subclass decides otherwise
+            return self.judge(query, candidate_query, similarity)
+        return self._run(query, candidate_query, similarity, explain=False, order=_QUICK)
+
     def explain(self, query: str, candidate_query: str, similarity: float) -> Verdict:
         """The same decision with a :class:`Step` for the floor, every guard (also those
         that passed), the verifier and the threshold."""
         return self._run(query, candidate_query, similarity, explain=True)
 
-    def _run(self, query: str, candidate: str, similarity: float, *, explain: bool) -> Verdict:
+    def _run(
+        self,
+        query: str,
+        candidate: str,
+        similarity: float,
+        *,
+        explain: bool,
+        order: tuple[str, ...] = _ORDER,
+    ) -> Verdict:
         try:
-            return self._decide(str(query), str(candidate), _check_similarity(similarity), explain)
+            sim = _check_similarity(similarity)
+            return self._decide(str(query), str(candidate), sim, explain, order)
         except Exception:  # fail closed: a judge must never break a lookup
             log.exception("judge failed on a candidate; rejecting it")
             return Verdict(False, 0.0, "error", (Step("error", REJECT, "the judge raised"),))
 
-    def _decide(self, q: str, c: str, sim: float, explain: bool) -> Verdict:
+    def _decide(self, q: str, c: str, sim: float, explain: bool, order: tuple[str, ...]) -> Verdict:
         if explain:
             return self._explained(q, c, sim)
         if sim < self.floor:
             return Verdict(False, 0.0, "floor")
-        hard, results = self._fast_guards(q, c)
+        hard, results = self._fast_guards(q, c, order)
         if hard is not None:
             return Verdict(False, 0.0, f"guard:{hard}")
         if same_words(q, c):
@@ -243,12 +271,15 @@ class DefaultJudge:
         steps.append(Step("threshold", PASS if ok else REJECT, bar, self.accept_threshold))
         return Verdict(ok, score, None if ok else "verifier", tuple(steps))
 
-    def _fast_guards(self, q: str, c: str) -> tuple[str | None, dict[str, GuardResult]]:
-        """Like :func:`run_guards`, but stops at the first hard rejection."""
+    def _fast_guards(
+        self, q: str, c: str, order: tuple[str, ...]
+    ) -> tuple[str | None, dict[str, GuardResult]]:
+        """Like :func:`run_guards` (the guards in ``order``), but stops at the first hard
+        rejection."""
         fq, fc = focus(q, c)
         results: dict[str, GuardResult] = {}
-        for name, guard in GUARDS.items():
-            res = guard(fq, fc)
+        for name in order:
+            res = GUARDS[name](fq, fc)
             if res.outcome == REJECT and name in self.guards:
                 return name, results
             results[name] = res

@@ -58,10 +58,16 @@ def build_judge(spec: object, floor: float, max_false_hit_rate: float | None) ->
     return spec  # type: ignore[return-value]
 
 
-def judge_candidate(judge: Judge, query: str, candidate: str, similarity: float) -> Verdict:
-    """``judge.judge(...)``, failing closed: an exception or a malformed answer rejects."""
+def judge_candidate(
+    judge: Judge, query: str, candidate: str, similarity: float, *, blame: bool = True
+) -> Verdict:
+    """``judge.judge(...)``, failing closed: an exception or a malformed answer rejects.
+
+    With ``blame=False`` (nobody reads this candidate's refusal reason) a judge that offers
+    ``judge_quick`` (same decision, any refusing guard named) is asked that instead."""
+    quick = None if blame else getattr(judge, "judge_quick", None)
     try:
-        verdict = judge.judge(query, candidate, similarity)
+        verdict = (quick if callable(quick) else judge.judge)(query, candidate, similarity)
     except Exception:
         log.exception("the judge raised; the candidate is rejected")
         return Verdict(False, 0.0, "judge_error")

@@ -324,7 +324,10 @@ class LookupMixin(CoreState):
                 return None
         judge = cfg.judge
         if judge is not None:
-            verdict = judge_candidate(judge, q.query, entry.query, sim)
+            # Only the closest refused candidate's reason is reported (``_Tally``): the
+            # others need the decision alone, which cheap guards often settle first.
+            blame = tally.judged is None
+            verdict = judge_candidate(judge, q.query, entry.query, sim, blame=blame)
             if not verdict.accept:
                 reason = miss_reason(verdict)
                 if reason == "judge_error":
