@@ -27,7 +27,7 @@ from .align import align
 from .context import focus
 from .lexicon import lexicon
 from .order import exchange, inversions
-from .tokens import analyze, text_cache, wordset
+from .tokens import analyze, pair_cache, text_cache, wordset
 from .types import GuardResult
 
 __all__ = ["FEATURES", "features"]
@@ -68,7 +68,9 @@ FEATURES: tuple[str, ...] = (
 @text_cache
 def _trigrams(text: str) -> frozenset[str]:
     s = " ".join(analyze(text).words)
-    return frozenset(s[i : i + 3] for i in range(max(1, len(s) - 2)))
+    if len(s) < 3:
+        return frozenset((s,))
+    return frozenset(map("".join, zip(s, s[1:], s[2:])))  # every s[i : i + 3]
 
 
 @text_cache
@@ -90,6 +92,20 @@ def _extras(words: tuple[str, ...]) -> tuple[int, int]:
 
 def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult]) -> list[float]:
     """The feature vector of a pair (see :data:`FEATURES`)."""
+    sim = max(-1.0, min(1.0, float(similarity)))
+    ent = guards.get("entities")
+    return [
+        sim,
+        *_shape(a, b),
+        *(guards[g].signal if g in guards else 0.0 for g in _GUARDS),
+        1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
+    ]
+
+
+@pair_cache
+def _shape(a: str, b: str) -> tuple[float, ...]:
+    """The features that depend on the two texts alone (all but the cosine and the
+    guards'), cached per pair."""
     fa, fb = focus(a, b)
     al = align(fa, fb)
     ta, tb = analyze(fa), analyze(fb)
@@ -106,10 +122,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
     wa, yn_a = _opening(fa)
     wb, yn_b = _opening(fb)
     moved = exchange(fa, fb) is True
-    sim = max(-1.0, min(1.0, float(similarity)))
-    ent = guards.get("entities")
-    return [
-        sim,
+    return (
         min(na, nb, 10) / 10.0,
         min(max(oa, ob), 4) / 4.0,
         min(min(oa, ob), 4) / 4.0,
@@ -129,6 +142,4 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         min(la, lb) / max(la, lb, 1),
         1.0 if wa and wb and not (wa & wb) else 0.0,
         1.0 if (yn_a and wb) or (yn_b and wa) else 0.0,
-        *(guards[g].signal if g in guards else 0.0 for g in _GUARDS),
-        1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
-    ]
+    )

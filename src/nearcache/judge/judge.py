@@ -36,7 +36,7 @@ from .entities import guard_entities, guard_scope
 from .features import features
 from .negation import guard_negation
 from .numbers import guard_numbers
-from .tokens import analyze
+from .tokens import analyze, pair_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult, Judge, Step, Verdict
 from .verifier import Verifier, default_verifier
 
@@ -111,6 +111,22 @@ def run_guards(
         if rejected is None and name in hard_set and res.outcome == REJECT:
             rejected = name
     return rejected, results
+
+
+@pair_cache
+def _guards_until_refused(
+    a: str, b: str, order: tuple[str, ...], hard: frozenset[str]
+) -> tuple[str | None, tuple[tuple[str, GuardResult], ...]]:
+    """The guards in ``order`` on a (focused) pair until a ``hard`` one rejects: its name
+    (or None) and the results of those that ran before it. Guards are pure functions of
+    the two texts, so the answer is cached per pair (bounded, thread-safe)."""
+    results: list[tuple[str, GuardResult]] = []
+    for name in order:
+        res = GUARDS[name](a, b)
+        if res.outcome == REJECT and name in hard:
+            return name, tuple(results)
+        results.append((name, res))
+    return None, tuple(results)
 
 
 class CosineJudge:
@@ -275,15 +291,10 @@ class DefaultJudge:
         self, q: str, c: str, order: tuple[str, ...]
     ) -> tuple[str | None, dict[str, GuardResult]]:
         """Like :func:`run_guards` (the guards in ``order``), but stops at the first hard
-        rejection."""
+        rejection (cached per pair: a stored question meets the same asked ones again)."""
         fq, fc = focus(q, c)
-        results: dict[str, GuardResult] = {}
-        for name in order:
-            res = GUARDS[name](fq, fc)
-            if res.outcome == REJECT and name in self.guards:
-                return name, results
-            results[name] = res
-        return None, results
+        hard, results = _guards_until_refused(fq, fc, order, frozenset(self.guards))
+        return hard, dict(results)
 
     def __repr__(self) -> str:
         return (

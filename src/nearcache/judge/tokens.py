@@ -263,6 +263,28 @@ def _acronym(tok: Token, prev: str, shouting: bool) -> bool:
     return len(tok.text) > 1 or not tok.initial
 
 
+@lru_cache(maxsize=4 * CACHE_SIZE)
+def _word(tok: str) -> tuple[str, str]:
+    """A token's ``(kind, low)``: tokens recur across texts, so each is read once."""
+    kind = _kind(tok)
+    if kind == "sym":
+        return kind, tok
+    low = tok.lower()
+    if not low.isascii():
+        low = _strip_accents(low).replace("\u2019", "'")
+    return kind, CONTRACTIONS.get(low, low)
+
+
+@lru_cache(maxsize=4 * CACHE_SIZE)
+def _term_stems(low: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether a word is a content word, and the stems it adds as a term (its parts' if
+    hyphenated)."""
+    return _content(low), tuple(stem(p) for p in (_parts(low) if "-" in low else (low,)))
+
+
+_WORD_CACHES.extend((_word, _term_stems))
+
+
 @text_cache
 def analyze(text: str) -> Text:
     """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
@@ -272,31 +294,29 @@ def analyze(text: str) -> Text:
     initial = True
     spans = [m.span() for m in _LITERAL.finditer(raw)] if _QUOTES.search(raw) else []
     after_equals = False
+    new = tuple.__new__  # Token(...) without the keyword-handling constructor
     for m in _TOKEN.finditer(raw):
         tok = m.group()
-        kind = _kind(tok)
+        kind, low = _word(tok)
         if kind == "sym":
-            tokens.append(Token(tok, tok, kind, len(tokens), sent, False))
+            tokens.append(new(Token, (tok, tok, kind, len(tokens), sent, False, False)))
             after_equals = tok == "="
             if tok in _SENT_END:
                 sent += 1
                 initial = True
             continue
-        low = tok.lower()
-        if not low.isascii():
-            low = _strip_accents(low).replace("\u2019", "'")
-        low = CONTRACTIONS.get(low, low)
         literal = after_equals or (bool(spans) and any(a < m.start() < b for a, b in spans))
-        tokens.append(Token(tok, low, kind, len(tokens), sent, initial, literal))
+        tokens.append(new(Token, (tok, low, kind, len(tokens), sent, initial, literal)))
         initial = after_equals = False
     words = tuple(t.low for t in tokens if t.kind != "sym")
     shouting = sum(t.text.isupper() for t in tokens if t.kind == "word") * 2 > len(words)
     terms: list[tuple[str, int]] = []
     prev = ""
     for t in tokens:
-        if t.kind == "word" and (_content(t.low) or _acronym(t, prev, shouting)):
-            for part in _parts(t.low) if "-" in t.low else (t.low,):
-                terms.append((stem(part), t.index))
+        if t.kind == "word":
+            content, stems = _term_stems(t.low)
+            if content or _acronym(t, prev, shouting):
+                terms.extend((st, t.index) for st in stems)
         prev = t.low
     return Text(
         raw=raw,

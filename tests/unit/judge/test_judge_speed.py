@@ -1,20 +1,25 @@
 """The judge's fast paths decide exactly as the plain definitions do.
 
 ``DefaultJudge.judge_quick`` runs the cheap guards first: the same accept and score as
-``judge`` on every pair, and a refusal names a guard that does refuse the pair.
+``judge`` on every pair, and a refusal names a guard that does refuse the pair. The
+per-text, per-pair and per-word caches are bounded, safe across threads, and give what
+computing afresh gives.
 """
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nearcache.judge import GUARDS, DefaultJudge, Verdict, run_guards
-from nearcache.judge.judge import CHEAP_GUARDS
+from nearcache.judge import GUARDS, DefaultJudge, Verdict, clear_caches, run_guards, tokens
+from nearcache.judge.features import _shape, _trigrams, features
+from nearcache.judge.judge import CHEAP_GUARDS, _guards_until_refused
+from nearcache.judge.tokens import CACHE_SIZE, analyze
 
 DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "judge"
 
@@ -72,3 +77,65 @@ def test_quick_judging_keeps_a_subclass_decision() -> None:
             return Verdict(False, 0.0, "strict")
 
     assert Strict().judge_quick("How do I exit vim?", "how do I exit vim", 0.99).reason == "strict"
+
+
+# The caches: bounded, thread-safe, and the same answers as computing afresh.
+
+
+def _everything(j: DefaultJudge, asked: str, stored: str, sim: float) -> tuple[object, ...]:
+    _, results = run_guards(asked, stored)
+    return (
+        j.judge(asked, stored, sim),
+        j.judge_quick(asked, stored, sim),
+        features(asked, stored, sim, results),
+    )
+
+
+def test_cached_answers_equal_fresh_ones() -> None:
+    j = DefaultJudge()
+    pairs = _labeled()[:120]
+    fresh = []
+    for asked, stored in pairs:
+        clear_caches(words=True)
+        fresh.append(_everything(j, asked, stored, 0.93))
+    for _ in range(2):  # the second pass is served from the caches
+        assert [_everything(j, a, s, 0.93) for a, s in pairs] == fresh
+
+
+def test_every_cache_is_bounded() -> None:
+    caches = [*tokens._TEXT_CACHES, *tokens._PAIR_CACHES, *tokens._WORD_CACHES]
+    assert _guards_until_refused in caches and _shape in caches
+    for fn in caches:
+        assert fn.cache_info().maxsize is not None and fn.cache_info().maxsize <= 4 * CACHE_SIZE
+    clear_caches(words=True)
+    j = DefaultJudge()
+    for i in range(CACHE_SIZE + 50):
+        j.judge(f"How do I call service {i}?", "How do I call the service?", 0.9)
+    assert _guards_until_refused.cache_info().currsize == CACHE_SIZE
+
+
+def test_threads_get_the_verdicts_of_one_thread() -> None:
+    j = DefaultJudge()
+    pairs = _labeled()[:80]
+    clear_caches(words=True)
+    expected = [_everything(j, a, s, 0.9) for a, s in pairs]
+    clear_caches(words=True)
+
+    def work(shift: int) -> list[tuple[object, ...]]:
+        order = pairs[shift:] + pairs[:shift]
+        got = [_everything(j, a, s, 0.9) for a, s in order]
+        return got[-shift:] + got[:-shift] if shift else got
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for got in pool.map(work, range(0, 60, 10)):
+            assert got == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60) | st.lists(_WORDS, max_size=12).map(" ".join))
+def test_the_analysis_of_a_text_does_not_depend_on_the_caches(text: str) -> None:
+    warm = analyze(text)
+    clear_caches(words=True)
+    assert analyze(text) == warm
+    s = " ".join(warm.words)
+    assert _trigrams(text) == frozenset(s[i : i + 3] for i in range(max(1, len(s) - 2)))
