@@ -8,8 +8,12 @@ look-alikes alike -- while the index search, store reads and bookkeeping are the
 and without it. The same lookups run with ``judge=None`` and ``judge="default"``; the
 difference of the p50s is the judge's cost.
 
-    python benchmarks/judge_overhead.py            # N = 100,000
-    python benchmarks/judge_overhead.py --quick    # N = 5,000
+    python benchmarks/judge_overhead.py              # N = 100,000
+    python benchmarks/judge_overhead.py --quick      # N = 5,000
+    python benchmarks/judge_overhead.py --breakdown  # also: the judge's own time per lookup
+
+``--breakdown`` judges with a ``DefaultJudge`` (the one ``judge="default"`` builds) wrapped
+in a timer, and prints the time spent inside the judge per lookup beside the rest.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from nearcache import FunctionEmbedder, SemanticCache
+from nearcache.judge import DefaultJudge, Verdict
 
 DIM = 384
 DATA = Path(__file__).parent / "data" / "judge"
@@ -53,6 +58,27 @@ def unused(texts: list[str]) -> Any:
     raise AssertionError("every call passes its embedding")
 
 
+class Timed:
+    """A judge that times another: the seconds spent inside it during each lookup."""
+
+    def __init__(self, judge: DefaultJudge) -> None:
+        self.inner, self.floor, self.spent = judge, judge.floor, [0.0]
+
+    def judge(self, query: str, candidate: str, similarity: float) -> Verdict:
+        t = time.perf_counter()
+        try:
+            return self.inner.judge(query, candidate, similarity)
+        finally:
+            self.spent[-1] += time.perf_counter() - t
+
+    def judge_quick(self, query: str, candidate: str, similarity: float) -> Verdict:
+        t = time.perf_counter()
+        try:
+            return self.inner.judge_quick(query, candidate, similarity)
+        finally:
+            self.spent[-1] += time.perf_counter() - t
+
+
 def run(n: int, queries: int, judge: Any, workdir: Path) -> dict[str, float]:
     data = pairs()
     stored = list(dict.fromkeys(s for s, _ in data))
@@ -60,7 +86,7 @@ def run(n: int, queries: int, judge: Any, workdir: Path) -> dict[str, float]:
     texts = stored + fillers
     vecs = lowrank(len(texts), 1)
     cache = SemanticCache(
-        workdir / f"j-{judge}.db",
+        workdir / ("plain.db" if judge is None else "judged.db"),
         FunctionEmbedder(unused, DIM, "bench"),
         judge=judge,
         similarity_threshold=0.5,
@@ -82,14 +108,25 @@ def run(n: int, queries: int, judge: Any, workdir: Path) -> dict[str, float]:
         cache.lookup(a, embedding=v)
     times = []
     hits = 0
+    spent = judge.spent if isinstance(judge, Timed) else [0.0]
+    spent.clear()
     for (_, a), v in zip(asks, near):
+        spent.append(0.0)
         t = time.perf_counter()
         res = cache.lookup(a, embedding=v)
         times.append(time.perf_counter() - t)
         hits += bool(res)
     cache.close()
     ts = np.array(times) * 1e6
-    return {"p50_us": float(np.median(ts)), "p99_us": float(np.percentile(ts, 99)), "hits": hits}
+    inside = np.array(spent) * 1e6
+    return {
+        "p50_us": float(np.median(ts)),
+        "p99_us": float(np.percentile(ts, 99)),
+        "hits": hits,
+        "judge_p50_us": float(np.median(inside)),
+        "judge_mean_us": float(np.mean(inside)),
+        "rest_p50_us": float(np.median(ts - inside)),
+    }
 
 
 def main() -> None:
@@ -97,13 +134,15 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("-n", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=3000)
+    ap.add_argument("--breakdown", action="store_true", help="time the judge inside each lookup")
     args = ap.parse_args()
     n = 5000 if args.quick else args.n
     queries = 500 if args.quick else args.queries
     workdir = Path(tempfile.mkdtemp(prefix="judge-overhead-"))
     try:
         plain = run(n, queries, None, workdir)
-        judged = run(n, queries, "default", workdir)
+        judge = Timed(DefaultJudge(floor=0.5)) if args.breakdown else "default"
+        judged = run(n, queries, judge, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     added = judged["p50_us"] - plain["p50_us"]
@@ -113,6 +152,11 @@ def main() -> None:
     print(
         f"  the judge adds {added:.1f} us at p50 (target <= 300 us); hits {plain['hits']:.0f} vs {judged['hits']:.0f}"
     )
+    if args.breakdown:
+        print(
+            f"  inside the judge per lookup: p50 {judged['judge_p50_us']:.1f} us, mean "
+            f"{judged['judge_mean_us']:.1f} us; the rest of the lookup p50 {judged['rest_p50_us']:.1f} us"
+        )
 
 
 if __name__ == "__main__":

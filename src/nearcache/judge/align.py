@@ -46,6 +46,8 @@ CONFUSIONS = frozenset(
     )
 )
 
+_CONFUSED = frozenset(w for pair in CONFUSIONS for w in pair)
+
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Damerau-Levenshtein distance (adjacent swaps count one), stopping past ``limit``."""
@@ -78,7 +80,7 @@ def similar_spelling(a: str, b: str) -> bool:
         return True
     n = min(len(a), len(b))
     if abs(len(a) - len(b)) > 2 or n < 3 or (a[0] != b[0] and a[:2] != b[1::-1]):
-        return frozenset((a, b)) in CONFUSIONS
+        return a in _CONFUSED and frozenset((a, b)) in CONFUSIONS
     if not (a.isalpha() and b.isalpha()):
         return False
     if n == 3:  # three letters: only two neighbours swapped ("dya"/"day")
@@ -202,13 +204,17 @@ def _phrases(text: str) -> dict[str, tuple[int, ...]]:
     lex = lexicon()
     toks = [x for x in analyze(text).tokens if x.kind != "sym"]
     lows = [x.low for x in toks]
+    at = [x.index for x in toks]
     out: dict[str, tuple[int, ...]] = {}
-    for k in range(len(toks) - 1):
-        for size in (2, 3):
-            if k + size <= len(toks):
-                out.setdefault(
-                    "".join(lows[k : k + size]), tuple(x.index for x in toks[k : k + size])
-                )
+    last = len(toks) - 1
+    for k in range(last):
+        two = lows[k] + lows[k + 1]
+        if two not in out:  # the first run spelled so wins
+            out[two] = (at[k], at[k + 1])
+        if k + 1 < last:
+            three = two + lows[k + 2]
+            if three not in out:
+                out[three] = (at[k], at[k + 1], at[k + 2])
         if lows[k] in lex.phrase_starts:
             for size in (2, 3, 4):
                 spaced = " ".join(lows[k : k + size])

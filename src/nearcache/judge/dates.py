@@ -34,7 +34,7 @@ import re
 
 from .align import similar_spelling
 from .numwords import UNITS, ordinal_value, word_value
-from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
+from .tokens import STOPWORDS, Text, Token, analyze, text_cache, word_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
@@ -241,14 +241,15 @@ def _spelled_like() -> dict[str, list[tuple[str, list[str]]]]:
 _SPELLED_LIKE = _spelled_like()
 
 
-def _misspelled(low: str) -> list[str]:
+@word_cache
+def _misspelled(low: str) -> tuple[str, ...]:
     """The marks of a misspelled month, weekday or one-word holiday ("decmber")."""
     if len(low) < 5 or not low.isalpha():
-        return []
+        return ()
     for name, marks in _SPELLED_LIKE.get(low[:2], ()):
         if abs(len(name) - len(low)) <= 2 and similar_spelling(low, name):
-            return list(marks)
-    return []
+            return tuple(marks)
+    return ()
 
 
 def _word(r: _Reader, i: int) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "clear_caches",
     "pair_cache",
     "text_cache",
+    "word_cache",
     "MAX_CHARS",
     "STOPWORDS",
     "Text",
@@ -58,6 +59,13 @@ def pair_cache(fn: F) -> F:
     """Cache ``fn`` of a pair of texts: the guards of one pair share its alignment."""
     wrapped = lru_cache(maxsize=CACHE_SIZE)(fn)
     _PAIR_CACHES.append(wrapped)
+    return wrapped  # type: ignore[return-value]
+
+
+def word_cache(fn: F) -> F:
+    """Cache ``fn`` of one word in a bounded LRU: words recur across texts."""
+    wrapped = lru_cache(maxsize=4 * CACHE_SIZE)(fn)
+    _WORD_CACHES.append(wrapped)
     return wrapped  # type: ignore[return-value]
 
 
@@ -263,7 +271,7 @@ def _acronym(tok: Token, prev: str, shouting: bool) -> bool:
     return len(tok.text) > 1 or not tok.initial
 
 
-@lru_cache(maxsize=4 * CACHE_SIZE)
+@word_cache
 def _word(tok: str) -> tuple[str, str]:
     """A token's ``(kind, low)``: tokens recur across texts, so each is read once."""
     kind = _kind(tok)
@@ -275,14 +283,11 @@ def _word(tok: str) -> tuple[str, str]:
     return kind, CONTRACTIONS.get(low, low)
 
 
-@lru_cache(maxsize=4 * CACHE_SIZE)
+@word_cache
 def _term_stems(low: str) -> tuple[bool, tuple[str, ...]]:
     """Whether a word is a content word, and the stems it adds as a term (its parts' if
     hyphenated)."""
     return _content(low), tuple(stem(p) for p in (_parts(low) if "-" in low else (low,)))
-
-
-_WORD_CACHES.extend((_word, _term_stems))
 
 
 @text_cache

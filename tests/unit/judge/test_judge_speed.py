@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nearcache.judge import GUARDS, DefaultJudge, Verdict, clear_caches, run_guards, tokens
+from nearcache.judge.align import _phrases
 from nearcache.judge.features import _shape, _trigrams, features
 from nearcache.judge.judge import CHEAP_GUARDS, _guards_until_refused
 from nearcache.judge.tokens import CACHE_SIZE, analyze
@@ -139,3 +140,29 @@ def test_the_analysis_of_a_text_does_not_depend_on_the_caches(text: str) -> None
     assert analyze(text) == warm
     s = " ".join(warm.words)
     assert _trigrams(text) == frozenset(s[i : i + 3] for i in range(max(1, len(s) - 2)))
+
+
+def _plain_phrases(text: str) -> dict[str, tuple[int, ...]]:
+    """Runs of two and three words by their spelling without spaces, as first written
+    (the plain definition ``align._phrases`` computes faster)."""
+    toks = [x for x in analyze(text).tokens if x.kind != "sym"]
+    out: dict[str, tuple[int, ...]] = {}
+    for k in range(len(toks) - 1):
+        for size in (2, 3):
+            if k + size <= len(toks):
+                run = toks[k : k + size]
+                out.setdefault("".join(x.low for x in run), tuple(x.index for x in run))
+    return out
+
+
+_PHRASE_WORDS = st.sampled_from(
+    ["log", "in", "login", "data", "frame", "new", "york", "city", "the", "a", ",", ".", "is"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(_PHRASE_WORDS | _WORDS, max_size=12))
+def test_runs_of_words_are_the_plain_ones(words: list[str]) -> None:
+    text = " ".join(words)
+    runs = {k: v for k, v in _phrases(text).items() if not k.startswith("=")}
+    assert runs == _plain_phrases(text)
