@@ -65,16 +65,16 @@ class Timed:
         self.inner, self.floor, self.spent = judge, judge.floor, [0.0]
 
     def judge(self, query: str, candidate: str, similarity: float) -> Verdict:
-        t = time.perf_counter()
-        try:
-            return self.inner.judge(query, candidate, similarity)
-        finally:
-            self.spent[-1] += time.perf_counter() - t
+        return self._timed(self.inner.judge, query, candidate, similarity)
 
     def judge_quick(self, query: str, candidate: str, similarity: float) -> Verdict:
+        return self._timed(self.inner.judge_quick, query, candidate, similarity)
+
+    def _timed(self, fn: Any, query: str, candidate: str, similarity: float) -> Verdict:
         t = time.perf_counter()
         try:
-            return self.inner.judge_quick(query, candidate, similarity)
+            verdict: Verdict = fn(query, candidate, similarity)
+            return verdict
         finally:
             self.spent[-1] += time.perf_counter() - t
 
