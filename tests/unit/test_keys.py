@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from nearcache import InvalidInputError, InvalidTypeError, content_hash, normalize_text
 from nearcache.keys import (
+    _BATCH_MIN,
+    _TAIL_STEPS,
     HASH_ALGORITHM,
     check_content_hash,
     check_content_hashes,
@@ -150,6 +152,36 @@ def test_batch_hashes_equal_single_hashes(items: list[str], normalize: bool) -> 
     assert content_hashes(items, normalize=normalize) == expect
 
 
+# Batches of at least ``_BATCH_MIN`` texts take the whole-batch path; runs of whitespace
+# longer than ``_TAIL_STEPS`` at a text's end take its fallback.
+tail_heavy = st.builds(
+    lambda body, tail: body + tail,
+    st.one_of(ascii_texts, whitespace_heavy),
+    st.text(alphabet=" \t\n\x1f", min_size=0, max_size=3 * _TAIL_STEPS),
+)
+batch_texts = st.one_of(ascii_texts, whitespace_heavy, tail_heavy, texts)
+
+
+@given(st.lists(batch_texts, min_size=_BATCH_MIN, max_size=3 * _BATCH_MIN))
+def test_whole_batch_normalization_equals_the_definition(items: list[str]) -> None:
+    assert content_hashes(items) == [content_hash(_reference(t)) for t in items]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [""] * _BATCH_MIN,
+        [" "] * _BATCH_MIN,
+        ["a"] + [""] * _BATCH_MIN + ["  b  "],
+        ["x" + " " * 100] * _BATCH_MIN,  # tails longer than the vectorized walk
+        [" \n lead", "trail \t\n", "in  side", "\x1c\x1d", "a\x00 \x7fb"] * 10,
+        ["caf\u00e9  \u00a0 au lait ", "  plain  ascii  "] * _BATCH_MIN,
+    ],
+)
+def test_whole_batch_normalization_edges(items: list[str]) -> None:
+    assert content_hashes(items) == [content_hash(_reference(t)) for t in items]
+
+
 def test_batch_errors_name_the_item() -> None:
     with pytest.raises(InvalidTypeError, match=r"texts\[2\]"):
         content_hashes(["a", "b", b"c"])  # type: ignore[list-item]
@@ -157,6 +189,10 @@ def test_batch_errors_name_the_item() -> None:
         content_hashes(["a", b"b"], normalize=False)  # type: ignore[list-item]
     with pytest.raises(InvalidInputError, match="surrogate"):
         content_hashes(["ok", "bad\ud800"], normalize=False)
+    with pytest.raises(InvalidInputError, match="surrogate"):
+        content_hashes(["ok"] * _BATCH_MIN + ["bad\ud800"])  # the whole-batch path
+    with pytest.raises(InvalidTypeError, match=rf"texts\[{_BATCH_MIN}\]"):
+        content_hashes(["ok"] * _BATCH_MIN + [None])  # type: ignore[list-item]
 
 
 hex_keys = st.text(alphabet="0123456789abcdefABCDEF \n\u00e9g", min_size=60, max_size=68)
