@@ -6,7 +6,7 @@ import heapq
 import itertools
 import threading
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +35,7 @@ class _Entry:
 class _Namespace:
     entries: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)  # LRU first
     bytes: int = 0
+    expiring: int = 0  # entries with an expiry (none: reads skip the per-entry check)
     version: int = 0
     evictions: int = 0
     expirations: int = 0
@@ -101,6 +102,8 @@ class MemoryStore(BaseStore):
         if entry is not None:
             ns.bytes -= len(entry.value)
             self._total_bytes -= len(entry.value)
+            if entry.expires_at is not None:
+                ns.expiring -= 1
         return entry
 
     def _enforce_budget(self) -> None:
@@ -141,15 +144,23 @@ class MemoryStore(BaseStore):
             if ns is None:
                 return [None] * len(keys)
             entries = ns.entries
+            found = list(map(entries.get, keys))
+            # One tick for the batch: each namespace stays in tick order for the LRU merge.
+            tick = next(self._ticks) if touch else 0
+            if not ns.expiring and None not in found:  # all hit, none can expire: C loops
+                if touch:
+                    for entry in found:
+                        entry.tick = tick  # type: ignore[union-attr]
+                    deque(map(entries.move_to_end, keys), maxlen=0)
+                return [entry.value for entry in found]  # type: ignore[union-attr]
             out: list[bytes | None] = []
             append_out = out.append
-            for key in keys:
-                entry = entries.get(key)
+            for key, entry in zip(keys, found):
                 if entry is None or (entry.expires_at is not None and entry.expires_at <= now):
                     append_out(None)
                     continue
                 if touch:
-                    entry.tick = next(self._ticks)
+                    entry.tick = tick
                     entries.move_to_end(key)
                 append_out(entry.value)
             return out
@@ -163,6 +174,7 @@ class MemoryStore(BaseStore):
                 self._remove(ns, item.key)
                 ns.entries[item.key] = _Entry(item.value, item.expires_at, next(self._ticks))
                 ns.bytes += len(item.value)
+                ns.expiring += item.expires_at is not None
                 self._total_bytes += len(item.value)
             ns.version += 1
             self._log(table, ns, "put", [i.key for i in items])
@@ -229,7 +241,7 @@ class MemoryStore(BaseStore):
                 self._forget(table, name, None)
                 self._total_bytes -= ns.bytes
                 ns.entries.clear()
-                ns.bytes = 0
+                ns.bytes = ns.expiring = 0
                 ns.version += 1
                 if TABLES[table].log:
                     ns.log.append((ns.version, "clear", ""))
@@ -339,6 +351,13 @@ class MemoryStore(BaseStore):
                         )
                         if fix:
                             ns.bytes = real
+                    expiring = sum(e.expires_at is not None for e in ns.entries.values())
+                    if expiring != ns.expiring:
+                        problems.append(
+                            f"{table}/{name}: expiring counter {ns.expiring} != recount {expiring}"
+                        )
+                        if fix:
+                            ns.expiring = expiring
             if total != self._total_bytes:
                 problems.append(f"total byte counter {self._total_bytes} != recount {total}")
                 if fix:
