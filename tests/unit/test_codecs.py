@@ -270,6 +270,86 @@ def test_decode_batch_mixed_lengths_falls_back_per_row() -> None:
     assert all(np.allclose(v, 1.0) for v in vectors)
 
 
+def _one_by_one(blobs: list[bytes | None], ns: str, keys: list[str]) -> tuple[list, list, list]:
+    """The plain definition of a batch decode: each record on its own."""
+    vectors: list = [None] * len(blobs)
+    fps = [0] * len(blobs)
+    corrupt = []
+    for i, blob in enumerate(blobs):
+        if blob is None:
+            continue
+        try:
+            rec = decode_vector_record(blob, ns, keys[i])
+        except CorruptEntryError:
+            corrupt.append(i)
+            continue
+        vectors[i], fps[i] = rec.vector, rec.fingerprint_id
+    return vectors, fps, corrupt
+
+
+# Each row: (dtype, dim, fingerprint, damage); mostly the common layout, so that the
+# vectorized path is taken and the odd rows must be caught (or read) by it.
+_row = st.tuples(
+    st.sampled_from(["float32"] * 6 + ["float16", "int8"]),
+    st.sampled_from([8] * 6 + [4, 12, 16]),
+    st.integers(0, 3),
+    st.sampled_from(["none"] * 8 + ["absent", "flip", "cut", "swap", "other-ns", "pad"]),
+)
+
+
+@given(st.lists(_row, min_size=9, max_size=30), st.integers(0, 2**32 - 1))
+def test_decode_batch_equals_record_by_record(rows: list, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    keys = [content_hash(f"k{i}") for i in range(len(rows))]
+    blobs: list[bytes | None] = []
+    for i, (dtype, dim, fp, damage) in enumerate(rows):
+        vec = rng.standard_normal((1, dim)).astype(np.float32)
+        [blob] = encode_dense(
+            "other" if damage == "other-ns" else "ns", [keys[i]], vec, dtype, fp, 1.0
+        )
+        if damage == "flip":
+            blob = blob[:-1] + bytes([blob[-1] ^ 1])
+        elif damage == "cut":
+            blob = blob[:-4]
+        elif damage == "pad":
+            blob = blob + b"\x00" * 4
+        blobs.append(None if damage == "absent" else blob)
+    for i, (*_, damage) in enumerate(rows):
+        if damage == "swap" and i + 1 < len(rows):
+            blobs[i], blobs[i + 1] = blobs[i + 1], blobs[i]
+    vectors, fps, corrupt, matrix = decode_dense_batch(blobs, "ns", keys)
+    want_vectors, want_fps, want_corrupt = _one_by_one(blobs, "ns", keys)
+    assert corrupt == want_corrupt
+    assert fps == want_fps
+    for got, want in zip(vectors, want_vectors):
+        assert (got is None) == (want is None)
+        if want is not None:
+            assert got.dtype == np.float32 and np.array_equal(got, want)
+    if matrix is not None:
+        assert np.array_equal(matrix, np.stack(want_vectors))
+
+
+def test_decode_batch_reads_rows_whose_lengths_only_add_up() -> None:
+    """Lengths L, L-16 and L+16 sum to 3L: the batch cannot be cut into equal rows, yet
+    every record is intact and must be read."""
+    keys = [content_hash(str(i)) for i in range(12)]
+    mats = [np.full((1, d), i, np.float32) for i, d in enumerate([8, 4, 12] * 4)]
+    blobs = [encode_dense("ns", [k], m, "float32", 0, 1.0)[0] for k, m in zip(keys, mats)]
+    vectors, _fps, corrupt, matrix = decode_dense_batch(list(blobs), "ns", keys)
+    assert corrupt == [] and matrix is None
+    assert all(np.array_equal(v, m[0]) for v, m in zip(vectors, mats))
+    # Same length, other layout: 16 float16 take the bytes of 8 float32.
+    half = np.full((1, 16), 0.5, np.float32)
+    blobs[5] = encode_dense("ns", [keys[5]], half, "float16", 0, 1.0)[0]
+    same = [
+        encode_dense("ns", [k], np.ones((1, 8), np.float32), "float32", 0, 1.0)[0] for k in keys
+    ]
+    same[5] = blobs[5]
+    vectors, _fps, corrupt, matrix = decode_dense_batch(same, "ns", keys)
+    assert corrupt == [] and matrix is None
+    assert np.array_equal(vectors[5], half[0]) and np.array_equal(vectors[4], np.ones(8))
+
+
 def test_fingerprint_ids() -> None:
     assert fingerprint_id("") == 0
     assert fingerprint_id("a") == fingerprint_id("a") != fingerprint_id("b")

@@ -9,7 +9,7 @@ holding the vocabulary size (0 = unknown), then ``u32 nnz``, ``nnz`` u32 indices
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,9 +187,11 @@ def decode_dense_batch(
 ) -> DecodedBatch:
     """Decode many records at once, verifying every header, identity and checksum.
 
-    When every found record has the same length (one dtype and dim — the common case) the
-    checks and the dequantization run vectorized over one buffer; otherwise each record is
-    decoded on its own. Corrupt entries come back as ``None`` and are listed in ``corrupt``.
+    When the found records look alike (the first one's dtype and dim, one length — the
+    common case) the checks and the dequantization run vectorized over one buffer, and
+    only a record that fails them is decoded again on its own; otherwise each record is
+    decoded on its own. Either way the result is what :func:`decode_vector_record` gives
+    record by record. Corrupt entries come back as ``None`` and are listed in ``corrupt``.
     """
     n = len(blobs)
     found: Sequence[int]
@@ -201,25 +203,28 @@ def decode_dense_batch(
         found = range(n)
     first = blobs[found[0]]
     assert first is not None
-    length = len(first)
-    nsb = ns_bytes(namespace)
-    off_key = HEAD_SIZE + len(nsb)
-    off_body = off_key + 32
-    off_vec = off_body + _VEC_HEAD.size
-    if (
-        len(found) > 8
-        and length > off_vec
-        and first[3] == KIND_DENSE
-        and len(set(map(len, blobs if len(found) == n else [blobs[i] for i in found]))) == 1  # type: ignore[arg-type]
-    ):
-        code, dim, _s, _fp, _c = _VEC_HEAD.unpack_from(first, off_body)
+    off_key = HEAD_SIZE + len(ns_bytes(namespace))
+    off_vec = off_key + 32 + _VEC_HEAD.size
+    if len(found) > 8 and len(first) > off_vec and first[3] == KIND_DENSE:
+        code, dim, _s, _fp, _c = _VEC_HEAD.unpack_from(first, off_key + 32)
         dtype = _CODE_DTYPES.get(code)
-        if dtype in NP_DTYPES and length - off_vec == dim * NP_DTYPES[dtype].itemsize:
-            return _decode_uniform(blobs, found, keys, nsb, off_key, off_body, off_vec, dtype, dim)
-    vectors: list[Any] = [None] * n
-    fps = [0] * n
-    corrupt: list[int] = []
-    for i in found:
+        if dtype in NP_DTYPES and len(first) - off_vec == dim * NP_DTYPES[dtype].itemsize:
+            batch = _decode_uniform(blobs, found, namespace, keys, dtype, dim)
+            if batch is not None:
+                return batch
+    return _decode_each(blobs, found, namespace, keys, DecodedBatch([None] * n, [0] * n, [], None))
+
+
+def _decode_each(
+    blobs: Sequence[bytes | None],
+    which: Iterable[int],
+    namespace: str,
+    keys: Sequence[str],
+    into: DecodedBatch,
+) -> DecodedBatch:
+    """Decode records ``which`` one by one into ``into`` (its vectors, fps and corrupt)."""
+    vectors, fps, corrupt = into.vectors, into.fps, into.corrupt
+    for i in which:
         blob = blobs[i]
         assert blob is not None
         try:
@@ -229,12 +234,13 @@ def decode_dense_batch(
             continue
         vectors[i] = rec.vector
         fps[i] = rec.fingerprint_id
-    return DecodedBatch(vectors, fps, corrupt, None)
+    corrupt.sort()
+    return into
 
 
-_HEAD_DT = np.dtype(
-    [("magic", "S2"), ("version", "u1"), ("kind", "u1"), ("pad", "<u4"), ("crc", "<u8")]
-)
+_HEAD_DT = np.dtype([("lead", "<u8"), ("crc", "<u8")])
+#: The first 8 bytes of a valid dense record (magic, version, kind, reserved zeros).
+_LEAD_DENSE = int.from_bytes(HEAD.pack(MAGIC, FORMAT_VERSION, KIND_DENSE, 0, 0)[:8], "little")
 _VEC_DT = np.dtype(
     [
         ("code", "u1"),
@@ -250,42 +256,38 @@ _VEC_DT = np.dtype(
 def _decode_uniform(
     blobs: Sequence[bytes | None],
     found: Sequence[int],
+    namespace: str,
     keys: Sequence[str],
-    nsb: bytes,
-    off_key: int,
-    off_body: int,
-    off_vec: int,
     dtype: str,
     dim: int,
-) -> DecodedBatch:
+) -> DecodedBatch | None:
+    """The vectorized path for records of one length; None if their lengths differ."""
     n = len(blobs)
     everything = len(found) == n
     rows = blobs if everything else [blobs[i] for i in found]
+    nsb = ns_bytes(namespace)
+    off_key = HEAD_SIZE + len(nsb)
+    off_body = off_key + 32
+    off_vec = off_body + _VEC_HEAD.size
     length = off_vec + dim * NP_DTYPES[dtype].itemsize
     joined = b"".join(rows)  # type: ignore[arg-type]
+    if len(joined) != len(rows) * length:
+        return None
     buf = np.frombuffer(joined, dtype=np.uint8).reshape(len(rows), length)
     head = buf[:, :HEAD_SIZE].copy().view(_HEAD_DT).reshape(-1)
     meta = buf[:, off_body:off_vec].copy().view(_VEC_DT).reshape(-1)
     checksum = _xxh3
     whole = memoryview(joined)
-    crc_ok = np.array(
-        [
-            checksum(whole[o : o + length - HEAD_SIZE])
-            for o in range(HEAD_SIZE, len(joined), length)
-        ],
-        dtype=np.uint64,
-    )
+    crcs = [
+        checksum(whole[o : o + length - HEAD_SIZE]) for o in range(HEAD_SIZE, len(joined), length)
+    ]
     expected_keys = np.frombuffer(
         bytes.fromhex("".join(keys if everything else [keys[i] for i in found])), np.uint8
     )
-    ns_arr = np.frombuffer(nsb, dtype=np.uint8)
     ok = (
-        (head["magic"] == MAGIC)
-        & (head["version"] == FORMAT_VERSION)
-        & (head["kind"] == KIND_DENSE)
-        & (head["pad"] == 0)
-        & (head["crc"] == crc_ok)
-        & (buf[:, HEAD_SIZE:off_key] == ns_arr).all(axis=1)
+        (head["lead"] == _LEAD_DENSE)
+        & (head["crc"] == np.array(crcs, dtype=np.uint64))
+        & (buf[:, HEAD_SIZE:off_key] == np.frombuffer(nsb, dtype=np.uint8)).all(axis=1)
         & (buf[:, off_key:off_body] == expected_keys.reshape(len(rows), 32)).all(axis=1)
         & (meta["code"] == _DTYPE_CODES[dtype])
         & (meta["dim"] == dim)
@@ -298,22 +300,31 @@ def _decode_uniform(
     fp_found = meta["fp"].tolist()
     if everything and bool(ok.all()):
         return DecodedBatch(None, fp_found, [], vecs)
-    return _scatter(n, found, ok.tolist(), fp_found, vecs)
+    return _scatter(blobs, found, namespace, keys, ok.tolist(), fp_found, vecs)
 
 
 def _scatter(
-    n: int, found: Sequence[int], okl: list[bool], fp_found: list[int], vecs: Any
+    blobs: Sequence[bytes | None],
+    found: Sequence[int],
+    namespace: str,
+    keys: Sequence[str],
+    okl: list[bool],
+    fp_found: list[int],
+    vecs: Any,
 ) -> DecodedBatch:
-    """Per-position results of a batch with absent or corrupt records: the rows that
-    decoded go back to their positions, the others are listed as corrupt."""
+    """Per-position results of a batch with absent records or records that failed the
+    vectorized checks: rows that passed go back to their positions, the others are
+    decoded on their own (a record of another layout is still read; a corrupt one is
+    listed as corrupt)."""
+    n = len(blobs)
     vectors: list[Any] = [None] * n
     fps = [0] * n
-    corrupt: list[int] = []
     row_views = list(vecs)
+    again = []
     for j, i in enumerate(found):
         if okl[j]:
             vectors[i] = row_views[j]
             fps[i] = fp_found[j]
         else:
-            corrupt.append(i)
-    return DecodedBatch(vectors, fps, corrupt, None)
+            again.append(i)
+    return _decode_each(blobs, again, namespace, keys, DecodedBatch(vectors, fps, [], None))
