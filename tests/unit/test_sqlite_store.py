@@ -8,9 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nearcache import CacheClosedError, CacheError, CorruptStoreError, EmbeddingCache, SQLiteStore
 from nearcache.stores.protocol import Item
+from nearcache.stores.sqlite.layout import rowid
+from nearcache.stores.sqlite.reads import rowids
 
 KEY = "ab" * 32
 
@@ -136,3 +140,32 @@ def test_invalid_options(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "c.db", synchronous="sometimes")
     with pytest.raises(ValueError, match="unknown table"):
         SQLiteStore(tmp_path / "c.db").get_many("nope", "ns", [KEY], now=1)
+
+
+@given(st.lists(st.binary(min_size=32, max_size=32), max_size=20), st.integers(0, 2**64 - 1))
+def test_batch_rowids_equal_the_single_definition(raws: list[bytes], salt: int) -> None:
+    keys = [r.hex() for r in raws]
+    found = rowids(keys, salt)
+    assert found is not None
+    assert found == ([rowid(k, salt) for k in keys], b"".join(raws))
+    assert rowids([*keys, "AB" * 32], salt) is None  # not a content hash: the plain path
+    assert rowids([*keys, "ab" * 31], salt) is None
+
+
+def test_batch_reads_check_namespace_expiry_and_full_key(tmp_path: Path) -> None:
+    """Every way a stored row can fail to be a hit, in batches that take the all-hit
+    path and the key-by-key path, and keys that are not content hashes."""
+    store = SQLiteStore(tmp_path / "r.db")
+    keys = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(40)]
+    store.put_many("kv", "ns", [Item(k, k[:4].encode()) for k in keys[:30]], now=1)
+    store.put_many("kv", "ns", [Item(keys[30], b"soon", expires_at=5)], now=1)
+    store.put_many("kv", "other", [Item(keys[31], b"elsewhere")], now=1)
+    want = [k[:4].encode() for k in keys[:30]]
+    assert store.get_many("kv", "ns", keys[:30], now=2) == want  # all hit
+    collide = keys[0][:16] + "0" * 48  # the rowid of keys[0], another key
+    got = store.get_many("kv", "ns", [*keys[:30], keys[30], keys[31], collide], now=2)
+    assert got == [*want, b"soon", None, None]
+    assert store.get_many("kv", "ns", [keys[30], keys[0]], now=5) == [None, want[0]]
+    assert store.get_many("kv", "ns", [keys[0].upper()], now=2) == [want[0]]  # plain path
+    assert store.get_many("kv", "ns", [keys[1], keys[1]], now=2) == [want[1]] * 2
+    assert store.check() == []

@@ -37,6 +37,7 @@ from ..touches import TouchBuffer
 from .check import check_file_contents
 from .connection import Database
 from .layout import NamespaceIds, Row, bump, chunks, marks, remove_rows, rowid, stored
+from .reads import read_live
 from .schema import check_file, init_schema
 
 __all__ = ["SQLiteStore"]
@@ -149,22 +150,7 @@ class SQLiteStore(BaseStore):
             if ns is None:
                 return [None] * len(keys)
             nsid, salt = ns
-            rids = [rowid(k, salt) for k in keys]
-            found = stored(con, table, rids, "ns, key, value, expires_at")
-            out: list[bytes | None] = []
-            hit_ids: list[int] = []
-            for rid, key in zip(rids, keys):
-                row = found.get(rid)
-                if (
-                    row is None
-                    or row[0] != nsid
-                    or (row[3] is not None and row[3] <= now)
-                    or row[1] != bytes.fromhex(key)
-                ):
-                    out.append(None)
-                else:
-                    out.append(row[2])
-                    hit_ids.append(rid)
+            out, hit_ids = read_live(con, table, nsid, salt, keys, now)
             if touch and hit_ids:
                 self._touches.note(table, hit_ids, now)
             return out
