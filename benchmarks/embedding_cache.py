@@ -133,13 +133,43 @@ def bench_nearcache(store: Any, fx: Fixture, reps: int) -> dict[str, Any]:
     get = timed(lambda: cache.get_many(next(samples), NS), reps)
     keys = iter([cache.keys_for(s) for s in fx.sample_texts()])
     get_hash = timed(lambda: cache.get_many_by_hash(next(keys), NS), reps)
+    stages = bench_stages(cache, fx, reps)
     batches = iter(fx.put_batches)
     put = timed(lambda: cache.put_many(*next(batches), NS), reps)
     first = next(fx.sample_texts())
     got, mask = cache.get_many(first, NS)
     assert mask.all() and np.array_equal(got, fx.embed(first))
     cache.close()
-    return {"get": get, "get_by_hash": get_hash, "put": put}
+    return {"get": get, "get_by_hash": get_hash, "put": put, **stages}
+
+
+def bench_stages(cache: EmbeddingCache, fx: Fixture, reps: int) -> dict[str, list[float]]:
+    """Where a ``get_many`` goes, stage by stage on the same batches: keys (normalize +
+    hash), the store's read of the raw records, and decoding them (checksums, identity
+    checks, the float32 matrix). The rest of a get is the cache's own bookkeeping."""
+    from nearcache.codecs import decode_dense_batch
+
+    batches = list(fx.sample_texts())
+    keys = [cache.keys_for(b) for b in batches]
+    it = iter(batches)
+    out = {"stage keys": timed(lambda: cache.keys_for(next(it)), reps)}
+    ik = iter(keys)
+    store, touch = cache.store, cache._touch
+
+    def read() -> None:
+        store.get_many("embedding", NS, next(ik), now=time.time(), touch=touch)
+
+    out["stage store"] = timed(read, reps)
+    raw = [store.get_many("embedding", NS, k, now=time.time(), touch=False) for k in keys]
+    ir = iter(zip(raw, keys))
+    ir = iter(zip(raw, keys))
+
+    def decode() -> None:
+        blobs, ks = next(ir)
+        decode_dense_batch(blobs, NS, ks)
+
+    out["stage decode"] = timed(decode, reps)
+    return out
 
 
 def bench_langchain(kind: str, fx: Fixture, reps: int, tmp: Path) -> dict[str, Any]:
@@ -248,6 +278,27 @@ def table(kind: str, n: int, reps: int, results: dict[str, dict[str, Any]]) -> l
     return lines
 
 
+def stage_table(kind: str, results: dict[str, dict[str, Any]]) -> list[str]:
+    """p50 of each stage of a nearcache ``get_many`` (see ``bench_stages``) beside the
+    whole get and the raw floor; ``other`` is the whole minus the stages."""
+    floor = results.get("raw floor", {}).get("get")
+    lines = [
+        f"#### {kind} texts: where a get_many goes (p50 of each stage, ms)",
+        "",
+        "| system | get | keys | store read | decode | other | raw floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        if "stage keys" not in r:
+            continue
+        parts = [statistics.median(r[f"stage {s}"]) * 1e3 for s in ("keys", "store", "decode")]
+        whole = statistics.median(r["get"]) * 1e3
+        cells = [whole, *parts, whole - sum(parts)]
+        ref = f"{statistics.median(floor) * 1e3:.2f}" if floor else "-"
+        lines.append(f"| {name} | " + " | ".join(f"{c:.2f}" for c in cells) + f" | {ref} |")
+    return lines
+
+
 def verdicts(by_kind: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     lines = [
         "| target | texts | nearcache p50 | reference p50 | ratio | met |",
@@ -333,6 +384,8 @@ def main() -> None:
     for kind, results in by_kind.items():
         print()
         print("\n".join(table(kind, n, reps, results)))
+        print()
+        print("\n".join(stage_table(kind, results)))
     print()
     print("\n".join(verdicts(by_kind)))
     if args.json:
