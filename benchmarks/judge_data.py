@@ -44,7 +44,7 @@ MAX_CHARS = 2000
 # The known splits and their id prefixes, in the order the counts are shown. train2 is a
 # second training file written by a third author (other phrasing habits), kept apart so the
 # judge can be measured with and without it.
-SPLITS = {"train": "tr", "train2": "t2", "dev": "dv", "test": "te"}
+SPLITS = {"train": "tr", "train2": "t2", "dev": "dv", "test": "te", "probe": "pb", "blind": "bl"}
 WORD_RE = re.compile(r"\w+")
 
 
