@@ -12,6 +12,9 @@ It also reads two productive patterns of English:
 * phrasal particles after the same verb: on/off, in/out, up/down ("turn on"/"turn off",
   "log in"/"log out", "scale up"/"scale down").
 
+It also compares quantifiers ("all" / "some" / "most" / "few" / "none", see
+:mod:`.quantifiers`).
+
 Limits: the lexicon is curated, not exhaustive (opposites it lacks pass to the
 verifier); a question that flips both an opposite and the order of its terms ("bigger
 than" / "smaller than" with the terms swapped) asks the same thing but is rejected. English only.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from .lexicon import lexicon
 from .order import Exchange, exchange, inversions
+from .quantifiers import quantifier_change
 from .relations import is_passive
 from .roles import SYMMETRIC
 from .tokens import STOPWORDS, analyze, stem, text_cache
@@ -202,4 +206,7 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
                 NEUTRAL, f"converse: opposites {found[0]!r} / {found[1]!r} with roles exchanged"
             )
         return GuardResult(REJECT, f"opposites: {found[0]!r} vs {found[1]!r}")
+    quantity = quantifier_change(a, b)
+    if quantity is not None:
+        return GuardResult(REJECT, f"quantifiers differ: {quantity[0]!r} vs {quantity[1]!r}")
     return GuardResult(NEUTRAL, "no opposites")

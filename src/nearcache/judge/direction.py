@@ -11,6 +11,10 @@ whom changed. The guard rejects a pair when
 * two terms are **exchanged** around a frame or pivot that stayed in place (see
   :mod:`.order`: "Is X a subset of Y" / "Is Y a subset of X"; "Can I catch a cold from my
   cat" / "Can my cat catch a cold from me").
+* a listed relation names the same two terms with its ends exchanged in other words
+  ("Is numpy a dependency of pandas" / "Does numpy depend on pandas"; "Does Maria report
+  to Tom" / "Is Maria Tom's boss"; see :mod:`.frames`); with its ends kept ("Does pandas
+  depend on numpy") the exchange of order is the converse, neutral.
 
 A phrase moved as one block ("In Python, how do I reverse a list?") passes, and so do
 terms around a symmetric connective (and, or, vs, versus, with, between). An exchange
@@ -25,8 +29,10 @@ from __future__ import annotations
 
 from .align import align
 from .antonyms import opposition
+from .frames import frame_change
 from .lexicon import lexicon
 from .order import exchange
+from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
 from .tokens import STOPWORDS, Text, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -109,13 +115,34 @@ def converse(a: str, b: str, found: Exchange) -> bool:
     return lexicon().converse(opposite[0], opposite[1])
 
 
+def _percent_of(found: Exchange) -> bool:
+    """Two numbers exchanged around "% of" / "percent of": the same product."""
+    return (
+        found.x.startswith("#")
+        and found.y.startswith("#")
+        and found.pivot
+        in (
+            "% of",
+            "percent of",
+        )
+    )
+
+
 def guard_direction(a: str, b: str) -> GuardResult:
     """Reject when the two texts exchange their terms' roles (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: roles not read")
+    framed = frame_change(a, b)
+    if framed is not None and framed[0] == "swapped":
+        return GuardResult(REJECT, f"roles changed: {framed[1]} (other words, ends exchanged)")
+    person = person_swapped(a, b)
+    if person is not None:
+        return GuardResult(REJECT, f"roles changed: {person!r} is the subject in one text only")
     found = exchange(a, b)
     end = _swapped_ends(a, b)
+    if framed is not None and isinstance(found, Exchange) and {found.x, found.y} <= framed[2]:
+        return GuardResult(NEUTRAL, f"converse: {framed[1]} named from the other end")
     if isinstance(found, Exchange) or end is not None:
         what = (
             f"{found.x.lstrip('~')} / {found.y.lstrip('~')} exchanged around {found.pivot!r}"
@@ -129,6 +156,8 @@ def guard_direction(a: str, b: str) -> GuardResult:
         )
         if symmetric:
             return GuardResult(NEUTRAL, f"{what}, but {symmetric!r} is symmetric")
+        if isinstance(found, Exchange) and _percent_of(found):
+            return GuardResult(NEUTRAL, f"{what}: x% of y is y% of x")
         if isinstance(found, Exchange) and converse(a, b, found):
             return GuardResult(NEUTRAL, f"converse: {what}, with opposite words")
         return GuardResult(REJECT, f"roles changed: {what}")

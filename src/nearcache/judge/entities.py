@@ -29,6 +29,7 @@ import re
 from .align import align, similar_spelling
 from .dates import time_info
 from .lexicon import lexicon
+from .relations import gender_changed
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -157,6 +158,9 @@ def _compatible(a: str, b: str) -> bool:
 def guard_entities(a: str, b: str) -> GuardResult:
     """Reject when each text names something the other does not, of a compatible kind."""
     ea, eb = entities(a), entities(b)
+    other = gender_changed(a, b)
+    if other is not None:
+        return GuardResult(REJECT, f"another person: {other[0]!r} vs {other[1]!r}")
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
     ua = _unmatched(ea, b)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-from .tokens import STOPWORDS, stem
+from .tokens import STOPWORDS, stem, wordset
 
 __all__ = ["Lexicon", "lexicon"]
 
@@ -133,9 +133,12 @@ class Lexicon:
             return None  # "Are bats more closely related to humans than to birds"
         sym = self.symmetric
         with_ok = "with" in between
+        acted_on = _object_of_verb(lead)
         for n, w in enumerate(between):
             s = stem(w)
             nxt = between[n + 1] if n + 1 < len(between) else ""
+            if acted_on and w in _LIKENESS:
+                continue  # "give my dog the same food as my cat": the dog receives
             if s in sym[""] or f"{w}_{nxt}" in sym[""] or (with_ok and s in sym["with"]):
                 return w
         return next((w for w in lead if stem(w) in sym["lead"]), None)
@@ -149,6 +152,28 @@ class Lexicon:
     def canonical_name(self, word: str) -> str:
         """The canonical spelling of a known name (``js`` -> ``javascript``)."""
         return self.alias.get(word, word)
+
+
+#: Likeness words: symmetric between two compared terms ("Is a yam the same as a sweet
+#: potato"), not when the first term is the object of a verb ("give my dog the same
+#: treatment as my cat", "treat X the same as Y": what is done to X is modelled on Y).
+_LIKENESS = wordset("same similar identical equal equivalent alike comparable")
+_NOT_VERBS = wordset(
+    "is are was were be been being am do does did can could will would should shall may "
+    "might must how what which why when where who whether if and or but vs i you we they "
+    "he she it me us them to of for in on at with by from than as that this these those "
+    "there not"
+)
+
+
+def _object_of_verb(lead: Sequence[str]) -> bool:
+    """The word before the first term (articles and possessives aside) is a verb that
+    acts on it: a content word, not a copula, an auxiliary or a question word."""
+    for w in reversed(lead):
+        if w in ("a", "an", "the", "my", "your", "his", "her", "our", "their", "its"):
+            continue
+        return w.isalpha() and w not in _NOT_VERBS
+    return False
 
 
 @lru_cache(maxsize=1)

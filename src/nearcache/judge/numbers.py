@@ -14,6 +14,9 @@ form, and rejects the pair when they differ:
   only reject against another number, since a name such as "H2O" or "B12" says the same
   as "water" or "vitamin B".
 
+Same numbers can still ask different things: "what is 20% of 50" asks for an amount,
+"20 is what percent of 50" for a percentage (:func:`asks_percent`); that pair is rejected.
+
 Limits: "one" and "first" alone are too often not numbers ("which one", "first time"),
 so they never reject by themselves; a single-dot decimal is a number, so ``3.10``
 equals ``3.1``; other scripts and number words of other languages are not read.
@@ -32,10 +35,10 @@ from .numwords import TENS as _TENS
 from .numwords import TIMES as _TIMES
 from .numwords import UNITS as _UNITS
 from .numwords import word_value
-from .tokens import Text, Token, analyze, text_cache
+from .tokens import MAX_CHARS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
-__all__ = ["Quantity", "guard_numbers", "quantities", "word_value"]
+__all__ = ["Quantity", "asks_percent", "guard_numbers", "quantities", "word_value"]
 
 _PREFIX_UNITS = frozenset({"$", "\u20ac", "\u00a3"})
 _ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
@@ -305,4 +308,20 @@ def guard_numbers(a: str, b: str) -> GuardResult:
             return GuardResult(REJECT, f"units differ: {v} {other} vs {v} {u}")
     if extra:
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
+    if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
+        return GuardResult(REJECT, "one asks for a percentage, the other for an amount")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
+
+
+_ASKS_PERCENT = re.compile(
+    r"\b(?:what|which|how\s+many|how\s+much)\s+(?:percent(?:age)?|%|per\s+cent|share|fraction"
+    r"|proportion)\b|\bas\s+a\s+percent(?:age)?\b",
+    re.IGNORECASE,
+)
+
+
+@text_cache
+def asks_percent(text: str) -> bool:
+    """Whether ``text`` asks for a percentage or a share ("20 is what percent of 50")
+    rather than an amount ("what is 20% of 50")."""
+    return _ASKS_PERCENT.search(text[:MAX_CHARS]) is not None

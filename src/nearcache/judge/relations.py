@@ -11,7 +11,12 @@
   landlord be sued by a tenant?" / "Can a landlord sue a tenant?" (passives are read by
   :mod:`.clauses`, which also compares wh-questions and relative clauses).
 
-Limits: cheap patterns, no parser; "her" (object or possessive) is not read.
+* **Persons** -- "I" and "you" trade the subject ("Can I borrow your car" / "Can you
+  borrow my car"), or "he"/"his" becomes "she"/"her" (:func:`person_swapped`,
+  :func:`gender_changed`).
+
+Limits: cheap patterns, no parser; "her" (object or possessive) is not read as a case;
+"you" is a subject only after an auxiliary, a wh-word or at the start.
 """
 
 from __future__ import annotations
@@ -22,9 +27,17 @@ from collections.abc import Sequence
 from .align import align
 from .clauses import passive
 from .roles import POSSESSIVE, RELATIONAL, Exchange, Role, role_terms
-from .tokens import Token, analyze, text_cache
+from .tokens import Token, analyze, text_cache, wordset
 
-__all__ = ["case_flipped", "is_passive", "owner_changed", "passive_flipped"]
+__all__ = [
+    "case_flipped",
+    "gender_changed",
+    "is_passive",
+    "owner_changed",
+    "passive_flipped",
+    "person_swapped",
+    "persons",
+]
 
 _REACH = 3
 _PERSONS = frozenset({"<me>", "<you>", "<us>", "<him>", "<her>", "<them>"})
@@ -174,3 +187,73 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
 def is_passive(text: str) -> bool:
     """Whether ``text`` has a passive ("be" before a participle)."""
     return passive(text) is not None
+
+
+_PERSON_OF = {
+    "i": "1",
+    "me": "1",
+    "my": "1",
+    "mine": "1",
+    "myself": "1",
+    "you": "2",
+    "your": "2",
+    "yours": "2",
+    "yourself": "2",
+    "he": "3m",
+    "him": "3m",
+    "his": "3m",
+    "himself": "3m",
+    "she": "3f",
+    "her": "3f",
+    "hers": "3f",
+    "herself": "3f",
+}
+_YOU_AFTER = wordset(
+    "can could do does did will would should shall may might must are were have if when "
+    "that how why what where whether"
+)
+
+
+@text_cache
+def persons(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The persons ``text`` names ("1", "2", "3m", "3f") and those among them that are a
+    subject ("I", "he", "she"; "you" after an auxiliary, a wh-word or at the start)."""
+    toks = analyze(text).tokens
+    named: set[str] = set()
+    subjects: set[str] = set()
+    for i, tok in enumerate(toks):
+        p = _PERSON_OF.get(tok.low)
+        if p is None or (tok.text.isupper() and tok.low != "i") or tok.literal:
+            continue
+        named.add(p)
+        prev = toks[i - 1] if i else None
+        if tok.low in ("i", "he", "she") or (
+            tok.low == "you" and (prev is None or prev.kind == "sym" or prev.low in _YOU_AFTER)
+        ):
+            subjects.add(p)
+    return frozenset(named), frozenset(subjects)
+
+
+def person_swapped(a: str, b: str) -> str | None:
+    """ "I" and "you" trade places: both texts name both persons, and the one that is
+    the subject changed ("Can I borrow your car" / "Can you borrow my car"). A text
+    that only says "you" where the other says "I" is the generic "you" ("How do you
+    reset your password" / "How do I reset my password") and passes."""
+    na, sa = persons(a)
+    nb, sb = persons(b)
+    if not ({"1", "2"} <= na and {"1", "2"} <= nb):
+        return None
+    sa, sb = sa & {"1", "2"}, sb & {"1", "2"}
+    if sa and sb and sa - sb and sb - sa:
+        return "I" if "1" in sa else "you"
+    return None
+
+
+def gender_changed(a: str, b: str) -> tuple[str, str] | None:
+    """One text speaks of a man ("he", "his") and the other of a woman ("she", "her")
+    and neither of both: another person ("Should I call his mother" / "her mother")."""
+    na, nb = persons(a)[0], persons(b)[0]
+    for x, y in (("3m", "3f"), ("3f", "3m")):
+        if x in na and y not in na and y in nb and x not in nb:
+            return ("he" if x == "3m" else "she"), ("he" if y == "3m" else "she")
+    return None

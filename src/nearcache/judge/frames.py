@@ -1,0 +1,166 @@
+"""Directed relations named by different words: who stands at which end.
+
+"Is numpy a dependency of pandas?" and "Does numpy depend on pandas?" keep the same word
+order, yet the second turns the dependency round; "Does Maria report to Tom?" and "Is
+Maria Tom's boss?" likewise. :mod:`.order` sees only order, so such pairs passed. This
+module reads the relations listed in ``data/frames.txt`` (one relation, the phrases that
+read it from its first end and those that read it from its second): each occurrence
+gives the terms just before and just after the phrase (a possessive "Tom's boss" reads
+as "the boss of Tom"), turned so that the relation's first end comes first. Two texts
+that name the same relation over the same two terms with the ends exchanged ask
+different questions; with the ends kept, they ask the same one in other words ("Does
+pandas depend on numpy" / "Is numpy a dependency of pandas").
+
+Limits: a listed phrase is read wherever it stands, as the relation (no parser): the
+ends are the nearest noun phrases (role terms, articles skipped) on each side, so a long
+subordinate clause between the subject and the phrase is not bridged and then the
+relation is not compared; relations the lexicon lacks are left to :mod:`.order` and the
+verifier; English only.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from .roles import ARTICLES, Role, role_keys, role_terms
+from .tokens import Token, analyze, stem, text_cache
+
+__all__ = ["Frame", "frame_change", "frames"]
+
+#: (relation, first end's role keys, second end's role keys) in one text.
+Frame = tuple[str, frozenset[str], frozenset[str]]
+Phrase = tuple[str, int, bool]  # (relation, +1 forward / -1 backward, possessive form)
+
+_SKIP = ARTICLES | {"really", "actually", "also", "still", "directly", "just", "only"}
+_POSSESSIVE = frozenset({"my", "your", "his", "her", "our", "their", "its"})
+# "I" and "my" are one person at a relation's end ("a creditor of mine" / "am I a creditor").
+_PERSON = {
+    "<my>": "<me>",
+    "<your>": "<you>",
+    "<his>": "<him>",
+    "<our>": "<us>",
+    "<their>": "<them>",
+}
+_MAX_TERMS = 4
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, list[tuple[tuple[str, ...], Phrase]]]:
+    """Phrases by the stem of their first word, longest first."""
+    text = resources.files(__package__).joinpath("data").joinpath("frames.txt").read_text("utf-8")
+    out: dict[str, list[tuple[tuple[str, ...], Phrase]]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, body = line.partition(":")
+        for sign, side in zip((1, -1), body.split("|")):
+            for item in side.split(","):
+                words = tuple(stem(w) for w in item.split())
+                out.setdefault(words[0], []).append((words, (name.strip(), sign, False)))
+                if len(words) >= 2 and words[-1] == "of":  # "Tom's boss"
+                    out.setdefault(words[0], []).append((words[:-1], (name.strip(), sign, True)))
+    for phrases in out.values():
+        phrases.sort(key=lambda p: -len(p[0]))
+    return out
+
+
+def _matches(stems: list[str], i: int) -> list[tuple[int, Phrase]]:
+    """The listed phrases that start at token ``i``, longest first."""
+    return [
+        (len(words), phrase)
+        for words, phrase in _lexicon().get(stems[i], ())
+        if tuple(stems[i : i + len(words)]) == words
+    ]
+
+
+def _end(toks: tuple[Token, ...], start: int, step: int, terms: dict[int, str]) -> list[int]:
+    """Token indices of the noun phrase next to ``start`` going ``step`` (articles and a
+    few adverbs skipped), at most a few terms."""
+    out: list[int] = []
+    j = start
+    while 0 <= j < len(toks) and len(out) < _MAX_TERMS:
+        if j in terms:
+            out.append(j)
+        elif toks[j].low not in _SKIP or (out and step > 0 and toks[j].low in ARTICLES):
+            break
+        j += step
+    return out
+
+
+def _ends(
+    toks: tuple[Token, ...], i: int, size: int, possessive: bool, terms: dict[int, str]
+) -> tuple[list[int], list[int]] | None:
+    """The terms left and right of a phrase at token ``i`` (``size`` tokens), as written;
+    for a possessive form ("my manager's boss") the owner is the right end."""
+    if possessive:
+        owner = i - 1
+        if owner < 0 or not (toks[owner].low.endswith("'s") or toks[owner].low in _POSSESSIVE):
+            return None
+        # "my manager's boss": the manager (and "my"), then the other end before it
+        right = [owner] if owner in terms else []
+        k = owner - 1
+        while k >= 0 and toks[k].low in _POSSESSIVE | ARTICLES:
+            right += [k] if k in terms else []
+            k -= 1
+        left = _end(toks, k, -1, terms)
+    else:
+        left = _end(toks, i - 1, -1, terms)
+        right = _end(toks, i + size, 1, terms)
+    return (left, right) if left and right else None
+
+
+@text_cache
+def frames(text: str) -> tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]:
+    """The listed relations of ``text``: (relation, first end's token indices, second end's)."""
+    t = analyze(text)
+    toks = t.tokens
+    if not t.latin or not toks:
+        return ()
+    stems = [stem(tok.low) for tok in toks]
+    terms = {idx: key for key, idx in role_terms(text)}
+    out = []
+    for i in range(len(toks)):
+        for size, phrase in _matches(stems, i):
+            ends = _ends(toks, i, size, phrase[2], terms)
+            if ends is not None:
+                first, second = ends if phrase[1] > 0 else ends[::-1]
+                out.append((phrase[0], tuple(first), tuple(second)))
+                break
+    return tuple(out)
+
+
+def _keys(roles: tuple[Role, ...], idx: tuple[int, ...]) -> frozenset[str]:
+    at = {i: _PERSON.get(k, k) for k, i in roles}
+    return frozenset(at[i] for i in idx if i in at)
+
+
+def _framed(text: str, roles: tuple[Role, ...]) -> list[Frame]:
+    """The text's frames in role keys, without a relation the text names both ways
+    ("Did A beat B or did B beat A"): such a text compares, it takes no side."""
+    out = [(name, _keys(roles, x), _keys(roles, y)) for name, x, y in frames(text)]
+    both = {n for n, x, y in out for m, u, v in out if m == n and x & v - y and y & u - x}
+    return [f for f in out if f[0] not in both]
+
+
+def frame_change(a: str, b: str) -> tuple[str, str, frozenset[str]] | None:
+    """``("swapped", detail, terms)`` when both texts name one listed relation over the
+    same two terms with the ends exchanged, ``("same", detail, terms)`` when with the ends
+    kept, None when they share no listed relation over the same terms (``terms``: the
+    role keys of both ends, in ``a``'s keys)."""
+    if not frames(a) or not frames(b):
+        return None
+    ka, kb = role_keys(a, b)
+    verdict: tuple[str, str, frozenset[str]] | None = None
+    for name, xa, ya in _framed(a, ka):
+        da, ea = xa - ya, ya - xa
+        for other, xb, yb in _framed(b, kb):
+            db, eb = xb - yb, yb - xb
+            if other != name or not (da and ea and db and eb):
+                continue
+            shown = f"{name}: {' '.join(sorted(da)).lstrip('~')} / {' '.join(sorted(ea))}"
+            if da & eb and ea & db and not (da & db or ea & eb):
+                return "swapped", shown.replace("~", ""), da | ea
+            if da & db and ea & eb and not (da & eb or ea & db):
+                verdict = "same", shown.replace("~", ""), da | ea
+    return verdict
