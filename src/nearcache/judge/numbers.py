@@ -301,11 +301,15 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     extra = [q for q in extra if not (q[0] == "1" and q[1] and q[1] in bare)]
     if any(not weak and not literal for _, _, weak, literal in extra):
         return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
-    units_a = {v: u for v, u, _, _ in qa if u}
-    for v, u, _, _ in qb:
-        other = units_a.get(v)
-        if u and other and not _same_unit(u, other):
-            return GuardResult(REJECT, f"units differ: {v} {other} vs {v} {u}")
+    for first, second in ((qa, qb), (qb, qa)):
+        units: dict[str, set[str]] = {}
+        for v, u, _, _ in first:
+            if u:
+                units.setdefault(v, set()).add(u)
+        for v, u, _, _ in second:
+            other = units.get(v)
+            if u and other and not any(_same_unit(u, o) for o in other):
+                return GuardResult(REJECT, f"units differ: {v} {min(other)} vs {v} {u}")
     if extra:
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
