@@ -65,13 +65,25 @@ def _lexicon() -> dict[str, list[tuple[tuple[str, ...], Phrase]]]:
     return out
 
 
-def _matches(stems: list[str], i: int) -> list[tuple[int, Phrase]]:
+@lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    """The first three letters of every phrase's first word: a token that does not start
+    with one of them starts no phrase, and is not stemmed."""
+    return frozenset(w[:3] for w in _lexicon())
+
+
+def _matches(toks: tuple[Token, ...], i: int) -> list[tuple[int, Phrase]]:
     """The listed phrases that start at token ``i``, longest first."""
-    return [
-        (len(words), phrase)
-        for words, phrase in _lexicon().get(stems[i], ())
-        if tuple(stems[i : i + len(words)]) == words
-    ]
+    if toks[i].low[:3] not in _heads():
+        return []
+    out = []
+    for words, phrase in _lexicon().get(stem(toks[i].low), ()):
+        end = i + len(words)
+        if end <= len(toks) and all(
+            stem(toks[k].low) == w for k, w in zip(range(i + 1, end), words[1:])
+        ):
+            out.append((len(words), phrase))
+    return out
 
 
 def _end(toks: tuple[Token, ...], start: int, step: int, terms: dict[int, str]) -> list[int]:
@@ -117,11 +129,12 @@ def frames(text: str) -> tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...
     toks = t.tokens
     if not t.latin or not toks:
         return ()
-    stems = [stem(tok.low) for tok in toks]
+    if not any(tok.low[:3] in _heads() for tok in toks):
+        return ()
     terms = {idx: key for key, idx in role_terms(text)}
     out = []
     for i in range(len(toks)):
-        for size, phrase in _matches(stems, i):
+        for size, phrase in _matches(toks, i):
             ends = _ends(toks, i, size, phrase[2], terms)
             if ends is not None:
                 first, second = ends if phrase[1] > 0 else ends[::-1]
