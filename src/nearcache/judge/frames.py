@@ -43,6 +43,8 @@ _PERSON = {
     "<their>": "<them>",
 }
 _MAX_TERMS = 4
+_UNIVERSAL = frozenset({"all", "every", "each"})
+_COPULA = frozenset({"is", "are", "was", "were", "be"})
 
 
 @lru_cache(maxsize=1)
@@ -129,10 +131,11 @@ def frames(text: str) -> tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...
     toks = t.tokens
     if not t.latin or not toks:
         return ()
-    if not any(tok.low[:3] in _heads() for tok in toks):
+    universal = any(tok.low in _UNIVERSAL for tok in toks)
+    if not universal and not any(tok.low[:3] in _heads() for tok in toks):
         return ()
     terms = {idx: key for key, idx in role_terms(text)}
-    out = []
+    out = list(_subsets(toks, terms)) if universal else []
     for i in range(len(toks)):
         for size, phrase in _matches(toks, i):
             ends = _ends(toks, i, size, phrase[2], terms)
@@ -141,6 +144,30 @@ def frames(text: str) -> tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...
                 out.append((phrase[0], tuple(first), tuple(second)))
                 break
     return tuple(out)
+
+
+def _subsets(
+    toks: tuple[Token, ...], terms: dict[int, str]
+) -> list[tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    """"All X are Y", "Is every X a Y", "Are all X Y": X is a kind of Y, read as the
+    container relation (Y, X). In "Are all X Y" with no article between, the first term
+    is X and the rest Y."""
+    out = []
+    for i, tok in enumerate(toks):
+        if tok.low not in _UNIVERSAL:
+            continue
+        x = _end(toks, i + 1, 1, terms)
+        if not x:
+            continue
+        j = max(x) + 1
+        while j < len(toks) and toks[j].low in _COPULA | ARTICLES:
+            j += 1
+        y = _end(toks, j, 1, terms) if j > max(x) + 1 else []
+        if not y and len(x) >= 2 and i > 0 and toks[i - 1].low in _COPULA:
+            x, y = x[:1], x[1:]  # "Are all rhombuses squares"
+        if y:
+            out.append(("container", tuple(y), tuple(x)))
+    return out
 
 
 def _keys(roles: tuple[Role, ...], idx: tuple[int, ...]) -> frozenset[str]:

@@ -27,6 +27,8 @@ from nearcache.judge.relations import gender_changed, person_swapped, persons
         ("Is Acme the owner of Widgetco?", "Does Widgetco own Acme?"),
         ("Is the bank a creditor of mine?", "Am I a creditor of the bank?"),
         ("Does Sara mentor Leo?", "Is Sara a student of Leo?"),
+        ("Are all whales mammals?", "Is a mammal a kind of whale?"),
+        ("Is every sedan a car?", "Are all cars sedans?"),
     ],
 )
 def test_relation_named_from_the_other_end_rejects(a: str, b: str) -> None:
@@ -44,6 +46,8 @@ def test_relation_named_from_the_other_end_rejects(a: str, b: str) -> None:
         ("Does class Cat inherit from class Pet?", "Is Cat a subclass of Pet?"),
         ("Does Maria report to Tom?", "Is Tom Maria's boss?"),
         ("Does Sara mentor Leo?", "Is Leo a student of Sara?"),
+        ("Are all whales mammals?", "Is a whale a type of mammal?"),
+        ("Is every violin a string instrument?", "Is a violin a kind of string instrument?"),
     ],
 )
 def test_relation_with_its_ends_kept_is_not_rejected(a: str, b: str) -> None:
