@@ -12,6 +12,9 @@
   pages, so the default checkpointed (two fsyncs and random page writes) after every
   batch; a larger WAL lets pages rewritten by several batches go to the file once.
   Commits are as durable as before (the WAL is the commit).
+* **A change token** (``data_version``) read on one connection kept for it, which never
+  writes: SQLite changes it whenever any other connection, in this process or another,
+  commits. A process's in-memory copies use it to know in ~3 µs that nothing changed.
 """
 
 from __future__ import annotations
@@ -114,6 +117,9 @@ class Database:
         self._lock = threading.Lock()
         self._pool: list[sqlite3.Connection] = []
         self._pid = os.getpid()
+        self._watch_lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
+        self._watch_epoch = 0
 
     @property
     def in_owner_process(self) -> bool:
@@ -154,6 +160,7 @@ class Database:
         with self._lock:
             if os.getpid() != self._pid:
                 self._pool = []  # abandoned, not closed: they belong to the parent
+                self._watch = None
                 self._pid = os.getpid()
                 self._on_fork()
 
@@ -212,6 +219,29 @@ class Database:
             self._bound_wal(con)  # one stat() call; cheap next to a commit
             return result
 
+    def change_token(self) -> tuple[int, int]:
+        """``(epoch, data_version)`` of a connection that only ever reads this pragma.
+
+        ``data_version`` moves whenever another connection commits; the epoch counts the
+        watching connections opened (a fresh one, e.g. after ``fork()``, restarts its
+        numbering), so equal tokens mean no commit in between.
+        """
+        if self.closed:
+            raise CacheClosedError(f"store {self.url} is closed")
+        if os.getpid() != self._pid:
+            self._after_fork()
+        with self._watch_lock:
+            con = self._watch
+            try:
+                if con is None:
+                    con = self._watch = self._open()
+                    self._watch_epoch += 1
+                # fetchall: the statement finishes, so no read transaction stays open
+                return self._watch_epoch, con.execute("PRAGMA data_version").fetchall()[0][0]
+            except sqlite3.Error as exc:
+                self._raise(exc)
+                raise
+
     def _bound_wal(self, con: sqlite3.Connection) -> None:
         """Reset the WAL when it outgrows ``wal_limit``.
 
@@ -242,6 +272,10 @@ class Database:
         with self._lock:
             self.closed = True
             conns, self._pool = self._pool, []
+        with self._watch_lock:
+            if self._watch is not None:
+                conns.append(self._watch)
+                self._watch = None
         if os.getpid() == self._pid:
             for con in conns:
                 with contextlib.suppress(sqlite3.Error):
