@@ -75,6 +75,11 @@ class SemanticCache(SemanticFront):
         max_false_hit_rate: with ``judge="default"``, the bound on wrong semantic hits the
             accept threshold is chosen for (from the calibration shipped for the default
             embedder) and that ``feedback`` holds each namespace to (default 0.02).
+        hot_entries / hot_bytes: bounds of the in-process copy of recently read exact
+            hits (least recently used out first; 0 turns it off). Used on a store that
+            tells locally whether anything was committed (SQLite), unless reads must
+            reach the store for LRU order (``max_entries``, ``namespace_quotas``); every
+            lookup still sees every write acknowledged by any process.
 
     Raises:
         ValueError: an unknown backend, dtype or mode, or an out-of-range setting.

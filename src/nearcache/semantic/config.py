@@ -53,6 +53,13 @@ def _count(name: str, value: object) -> int | None:
     return value
 
 
+def _limit(name: str, value: object) -> int:
+    limit = _count(name, value)
+    if limit is None:
+        raise InvalidInputError(f"{name} must be a non-negative int, not None")
+    return limit
+
+
 def _cap(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidInputError(f"{name} must be a positive int, not {value!r}")
@@ -127,6 +134,8 @@ class SemanticConfig:
     judge: Judge | None = None
     judge_spec: object = None
     max_false_hit_rate: float | None = None
+    hot_entries: int = 4096
+    hot_bytes: int = 32 * 1048576
 
     def with_threshold(self, value: float) -> SemanticConfig:
         """A copy with another similarity threshold (a default judge gets it as floor)."""
@@ -183,4 +192,6 @@ class SemanticConfig:
             embedding_cache=ec,
             top_k=top_k,
             fail_open=bool(k.get("fail_open", False)),
+            hot_entries=_limit("hot_entries", k.get("hot_entries", 4096)),
+            hot_bytes=_limit("hot_bytes", k.get("hot_bytes", 32 * 1048576)),
         )

@@ -32,6 +32,7 @@ from .binding import StoreBinding
 from .config import SemanticConfig, resolve_mode
 from .counters import SemanticCounters
 from .feedback import DEFAULT_BOUND, FeedbackBook, FeedbackMixin
+from .hot import hot_copy_for
 from .indexing import TABLE, SemanticIndex
 from .inspection import InspectMixin
 from .lookup import LookupMixin
@@ -98,6 +99,7 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
             or config.namespace_quotas
             or isinstance(store, MemoryStore)
         )
+        self.hot = hot_copy_for(store, config.hot_entries, config.hot_bytes, self._touch)
         try:
             self.binding = StoreBinding(store, embedder)
             self.index = self._make_index(index_config)
@@ -148,6 +150,8 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
             index.close()
             self._closed = True
             self.vectors.recent.clear()
+            if self.hot is not None:
+                self.hot.forget()
             if self._owns_store:
                 self.store.close()
 

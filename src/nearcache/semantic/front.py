@@ -65,6 +65,8 @@ class SemanticFront:
         fail_open: bool = False,
         judge: Judge | str | None = "default",
         max_false_hit_rate: float | None = None,
+        hot_entries: int = 4096,
+        hot_bytes: int = 32 * 1048576,
     ) -> None:
         config = SemanticConfig.build(
             similarity_threshold=similarity_threshold,
@@ -88,6 +90,8 @@ class SemanticFront:
             fail_open=fail_open,
             judge=judge,
             max_false_hit_rate=max_false_hit_rate,
+            hot_entries=hot_entries,
+            hot_bytes=hot_bytes,
         )
         self._core = SemanticCore(
             config, path, embedder, store=store, clock=clock, asynchronous=self._asynchronous

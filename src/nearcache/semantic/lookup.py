@@ -170,8 +170,14 @@ class LookupMixin(CoreState):
 
     def _exact(self, q: _Query, tally: _Tally) -> Hit | None:
         """Layer 1: one store read of the exact key (with a server index and a known
-        vector, the same round trip also brings the nearest candidates)."""
+        vector, the same round trip also brings the nearest candidates), or the
+        in-process copy of recently read entries once the store says nothing changed."""
         now = self.clock()
+        hot, ticket = self.hot, None
+        if hot is not None:
+            kept, ticket = hot.lookup(q.ns, q.key, now)
+            if kept is not None:
+                return self._exact_hit(kept, q, tally)
         q.probe = probe = self.index.probe(
             q.ns,
             q.scope,
@@ -186,9 +192,15 @@ class LookupMixin(CoreState):
         if blob is None:
             tally.exact_expired = probe.expired
             return None
-        entry = self._decode(q.ns, q.key, blob)
-        if entry is None or entry.expired(now):
+        decoded = self._decode_record(q.ns, q.key, blob)
+        if decoded is None or decoded[0].expired(now):
             return None
+        entry = decoded[0]
+        if hot is not None:
+            hot.add(ticket, q.ns, q.key, entry, decoded[1], decoded[2], len(blob))
+        return self._exact_hit(entry, q, tally)
+
+    def _exact_hit(self, entry: Entry, q: _Query, tally: _Tally) -> Hit | None:
         hit = self._hit(entry, q, q.key, "exact", 1.0, 1.0)
         if self._validate(q.query, hit):
             return hit

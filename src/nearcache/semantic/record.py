@@ -46,6 +46,7 @@ __all__ = [
     "DOMAIN",
     "Entry",
     "decode_entry",
+    "decode_record",
     "encode_entry",
     "entry_key",
     "new_write_id",
@@ -180,6 +181,14 @@ def encode_entry(
 
 def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) -> Entry:
     """Verify and decode a stored entry; any inconsistency raises ``CorruptEntryError``."""
+    return decode_record(blob, namespace, key, dim)[0]
+
+
+def decode_record(
+    blob: bytes, namespace: str, key: str, dim: int | None = None
+) -> tuple[Entry, bytes, bytes | None]:
+    """``decode_entry`` plus the response (msgpack) and metadata (JSON) bytes it decoded,
+    for a copy that must hand out fresh objects on every read (see :mod:`.hot`)."""
     body = unpack_record(blob, KIND_SEMANTIC, namespace, key)
     data = unpack_payload(body)
     try:
@@ -222,7 +231,7 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
             metadata = json.loads(meta)
         except ValueError:
             raise CorruptEntryError("semantic entry metadata is not JSON") from None
-    return Entry(  # positional: built on every read
+    entry = Entry(  # positional: built on every read
         query,
         unpack_payload(resp),
         metadata,
@@ -234,6 +243,7 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
         math.sqrt(square),
         -math.inf if floor is None else floor,
     )
+    return entry, resp, meta
 
 
 def with_feedback_floor(

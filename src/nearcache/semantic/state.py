@@ -18,12 +18,13 @@ from .binding import StoreBinding
 from .config import SemanticConfig
 from .counters import SemanticCounters
 from .indexing import TABLE, SemanticIndex
-from .record import Entry, decode_entry
+from .record import Entry, decode_record
 from .types import MetricEvent
 from .vectors import QueryVectors
 
 if TYPE_CHECKING:
     from .feedback import FeedbackBook
+    from .hot import HotEntries
 
 __all__ = ["CoreState", "log"]
 
@@ -45,6 +46,7 @@ class CoreState:
     _embedder_lock: threading.Lock
     _closed: bool
     _touch: bool
+    hot: HotEntries | None
 
     def _check_open(self) -> None:
         if self._closed:
@@ -111,8 +113,15 @@ class CoreState:
 
     def _decode(self, ns: str, key: str, blob: bytes) -> Entry | None:
         """A stored record as an entry, or None (counted, reported) if it is corrupt."""
+        decoded = self._decode_record(ns, key, blob)
+        return None if decoded is None else decoded[0]
+
+    def _decode_record(
+        self, ns: str, key: str, blob: bytes
+    ) -> tuple[Entry, bytes, bytes | None] | None:
+        """``decode_record`` of a stored record, or None (counted, reported) if corrupt."""
         try:
-            return decode_entry(blob, ns, key, self.binding.dim)
+            return decode_record(blob, ns, key, self.binding.dim)
         except CorruptEntryError as exc:
             log.warning("corrupt entry %s/%s treated as a miss: %s", ns, key[:12], exc)
             self.counters.add(ns, errors=1)
