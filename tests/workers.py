@@ -231,3 +231,26 @@ def semantic_putter(url: str, dim: int, items: list[tuple[str, list[float], str]
     for query, vec, answer in items:
         cache.put(query, answer, embedding=np.array(vec, dtype=np.float32))
     cache.close()
+
+
+def semantic_changer(url: str, dim: int, op: str, query: str, answer: str) -> None:
+    """Open the semantic cache on ``url`` and ``put`` (answer at e0), ``delete`` or
+    ``clear`` -- another process's write for the freshness tests."""
+    from nearcache import FunctionEmbedder, SemanticCache
+    from nearcache.stores.url import open_store
+
+    def unused(texts: list[str]) -> np.ndarray:
+        raise AssertionError("the writer passes embeddings")
+
+    cache = SemanticCache(
+        store=open_store(url), embedder=FunctionEmbedder(unused, dim, "fresh"), judge=None
+    )
+    if op == "put":
+        vec = np.zeros(dim, dtype=np.float32)
+        vec[0] = 1.0
+        cache.put(query, answer, embedding=vec)
+    elif op == "delete":
+        assert cache.delete(query)
+    else:
+        cache.clear()
+    cache.close()

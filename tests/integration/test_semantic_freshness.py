@@ -16,7 +16,7 @@ import pytest
 
 from contract.kits import Kit, kind_params, kit_for
 from nearcache import FunctionEmbedder, SemanticCache
-from workers import semantic_putter
+from workers import semantic_changer, semantic_putter
 
 DIM = 8
 CTX = mp.get_context("spawn")
@@ -84,3 +84,45 @@ def test_a_memory_store_resolves_to_single() -> None:
     cache = SemanticCache(embedder=FunctionEmbedder(unused, DIM, "fresh"), judge=None)
     assert cache.multi_process_mode == "single"
     cache.close()
+
+
+def in_child(url: str, op: str, query: str = "", answer: str = "") -> None:
+    child = CTX.Process(target=semantic_changer, args=(url, DIM, op, query, answer))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+
+
+def test_another_process_overwrite_delete_or_clear_reaches_the_exact_layers_copy(
+    tmp_path: Path,
+) -> None:
+    """The reader's in-process copy of exact hits (warm: the key read three times) never
+    answers with what another process replaced, deleted or cleared."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    from nearcache.stores.url import open_store
+
+    reader = SemanticCache(
+        store=open_store(url), embedder=FunctionEmbedder(unused, DIM, "fresh"), judge=None
+    )
+    copy = reader._core.hot
+    assert copy is not None  # on by default on SQLite
+
+    def warm(answer: str) -> None:
+        for _ in range(3):
+            hit = reader.get("the question")
+            assert hit is not None and hit.response == answer
+        assert len(copy) == 1
+
+    reader.put("the question", "one", embedding=unit(0))
+    warm("one")
+    in_child(url, "put", "the question", "two")
+    assert reader.get("the question").response == "two"  # type: ignore[union-attr]
+    warm("two")
+    in_child(url, "delete", "the question")
+    assert reader.get("the question") is None
+    reader.put("the question", "three", embedding=unit(0))
+    warm("three")
+    in_child(url, "clear")
+    assert reader.get("the question") is None
+    assert reader.check() == []
+    reader.close()

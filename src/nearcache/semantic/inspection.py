@@ -115,6 +115,8 @@ class InspectMixin(CoreState):
         with index.lock:
             self._check_open()
             problems = list(self.store.check(fix=fix))
+            if fix and self.hot is not None:  # a repair may bypass the change log
+                self.hot.forget()
             now = self.clock()
             names = set(self.store.namespaces(TABLE)) | set(index.namespaces())
             for ns in sorted(names):
