@@ -99,6 +99,7 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
             or config.namespace_quotas
             or isinstance(store, MemoryStore)
         )
+        self._keyed = {}
         self.hot = hot_copy_for(store, config.hot_entries, config.hot_bytes, self._touch)
         try:
             self.binding = StoreBinding(store, embedder)

@@ -36,6 +36,11 @@ __all__ = ["LookupMixin"]
 
 Vector = npt.NDArray[np.float32]
 
+#: Queries up to this many characters have their key remembered (``_remember_key``) ...
+KEY_MEMO_CHARS = 512
+#: ... and this many of them at most.
+KEY_MEMO_SIZE = 4096
+
 #: How far an index's similarity estimate may sit below the exact one, per dtype.
 INDEX_MARGIN = {"float32": 1e-4, "float16": 5e-3, "int8": 3e-2}
 
@@ -113,19 +118,26 @@ class LookupMixin(CoreState):
         started = time.perf_counter()
         self._check_open()
         ns = validate_namespace(namespace)
-        try:
-            text = key_text(self.config, query)
-        except PayloadTooLargeError:
-            return self._miss(ns, "too_large", started)
+        keyed = self._keyed.get(query) if type(query) is str else None
+        if keyed is None:
+            try:
+                text = key_text(self.config, query)
+            except PayloadTooLargeError:
+                return self._miss(ns, "too_large", started)
+        else:
+            text = keyed[0]
         scope = scope_of(context)
-        vec: Vector | None
+        if keyed is not None and keyed[1] == scope:
+            key = keyed[2]
+        else:
+            key = entry_key(scope, text)
+            self._remember_key(query, text, scope, key)
+        vec: Vector | None = None
         if embedding is not None:
             vec = as_vector(embedding, self.dim, what="embedding")
-        else:  # a vector already known lets a server index search in the same round trip
-            vec = self.vectors.peek(self.loaded_embedder, text)
         if bypass:
             return self._miss(ns, "bypass", started)
-        q = _Query(query, ns, text, scope, entry_key(scope, text), started, vec)
+        q = _Query(query, ns, text, scope, key, started, vec)
         tally = _Tally()
         try:
             hit = self._exact(q, tally)
@@ -163,6 +175,15 @@ class LookupMixin(CoreState):
         cfg = self.config
         return explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
 
+    def _remember_key(self, query: str, text: str, scope: str, key: str) -> None:
+        """Keep a short query's key text and key: a repeated query skips the size check,
+        normalization and hashing, which give the same answer for the same string."""
+        if len(query) <= KEY_MEMO_CHARS:
+            memo = self._keyed
+            if len(memo) >= KEY_MEMO_SIZE:
+                memo.clear()  # bounded; wholesale is cheap and rare
+            memo[query] = (text, scope, key)
+
     def _floor(self) -> float:
         """Index similarity below which a candidate cannot reach the threshold."""
         cfg = self.config
@@ -178,6 +199,8 @@ class LookupMixin(CoreState):
             kept, ticket = hot.lookup(q.ns, q.key, now)
             if kept is not None:
                 return self._exact_hit(kept, q, tally)
+        if q.vec is None:  # a vector already known lets a server index search at once
+            q.vec = self.vectors.peek(self.loaded_embedder, q.text)
         q.probe = probe = self.index.probe(
             q.ns,
             q.scope,
