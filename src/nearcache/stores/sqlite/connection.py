@@ -178,23 +178,40 @@ class Database:
         try:
             yield con
         finally:
-            if con.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    con.execute("ROLLBACK")
-            with self._lock:
-                if self.closed:
-                    con.close()
-                else:
-                    self._pool.append(con)
+            self._give_back(con)
 
     def read(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
-        """``fn(con)`` outside any explicit transaction; SQLite errors translated."""
-        with self.connection() as con:
-            try:
-                return fn(con)
-            except sqlite3.Error as exc:
-                self._raise(exc)
-                raise
+        """``fn(con)`` outside any explicit transaction; SQLite errors translated.
+
+        ``connection()`` written out: a generator context manager costs about a
+        microsecond, a fifth of an exact-layer lookup's Python time.
+        """
+        if self.closed:
+            raise CacheClosedError(f"store {self.url} is closed")
+        if os.getpid() != self._pid:
+            self._after_fork()
+        with self._lock:
+            con = self._pool.pop() if self._pool else None
+        if con is None:
+            con = self._open()
+        try:
+            return fn(con)
+        except sqlite3.Error as exc:
+            self._raise(exc)
+            raise
+        finally:
+            self._give_back(con)
+
+    def _give_back(self, con: sqlite3.Connection) -> None:
+        """Return a connection to the pool (closed instead once the store is closed)."""
+        if con.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
+        with self._lock:
+            if self.closed:
+                con.close()
+            else:
+                self._pool.append(con)
 
     def write(
         self,
