@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -68,31 +68,20 @@ class HotEntry(NamedTuple):
     def fresh(self) -> Entry:
         """The entry with objects of its own (nothing shared with other callers)."""
         e = self.entry
-        vector: npt.NDArray[np.float32] = e.vector.copy()
-        return Entry(  # positional: built on every hit
-            e.query,
+        return _rebuilt(
+            e,
             e.response if self.shared else unpack_payload(self.response),
             None if self.metadata is None else json.loads(self.metadata),
-            e.created_at,
-            e.expires_at,
-            e.scope,
-            e.write_id,
-            vector,
-            e.norm,
-            e.feedback_floor,
+            e.vector.copy(),
         )
 
 
-def keep(entry: Entry, response: bytes, metadata: bytes | None, stored: int) -> HotEntry:
-    """What the copy keeps of a just-decoded entry (``stored``: its record's bytes)."""
-    vector = entry.vector.copy()
-    vector.flags.writeable = False
-    shared = isinstance(entry.response, _IMMUTABLE)
-    e = entry
-    kept = Entry(
+def _rebuilt(e: Entry, response: Any, metadata: Any, vector: npt.NDArray[np.float32]) -> Entry:
+    """``e`` with these three fields (positional: built on every hit)."""
+    return Entry(
         e.query,
-        e.response if shared else None,
-        None,
+        response,
+        metadata,
         e.created_at,
         e.expires_at,
         e.scope,
@@ -101,6 +90,14 @@ def keep(entry: Entry, response: bytes, metadata: bytes | None, stored: int) -> 
         e.norm,
         e.feedback_floor,
     )
+
+
+def keep(entry: Entry, response: bytes, metadata: bytes | None, stored: int) -> HotEntry:
+    """What the copy keeps of a just-decoded entry (``stored``: its record's bytes)."""
+    vector = entry.vector.copy()
+    vector.flags.writeable = False
+    shared = isinstance(entry.response, _IMMUTABLE)
+    kept = _rebuilt(entry, entry.response if shared else None, None, vector)
     return HotEntry(kept, response, metadata, shared, stored + OVERHEAD)
 
 
