@@ -152,18 +152,23 @@ _TAIL_STEPS = 8  # whitespace runs ending a text longer than this are measured o
 
 
 def _normalized_utf8(texts: Sequence[str], all_ascii: bool) -> list[bytes]:
-    """UTF-8 of ``normalize_text(t)`` for each text: the ASCII ones as one batch."""
+    """UTF-8 of ``normalize_text(t)`` for each text: the ASCII ones as one batch (the
+    others stand in as empty texts there, then are normalized one by one)."""
     if all_ascii:
         return _normalize_ascii_batch(texts)
-    ascii_at = [i for i, t in enumerate(texts) if t.isascii()]
-    out = [b""] * len(texts)
-    for i, raw in zip(ascii_at, _normalize_ascii_batch([texts[i] for i in ascii_at])):
-        out[i] = raw
+    others = [i for i, t in enumerate(texts) if not t.isascii()]
+    batch = list(texts)
+    for i in others:
+        batch[i] = ""
+    out = _normalize_ascii_batch(batch)
     norm = normalize_text
-    for i, text in enumerate(texts):
-        if not text.isascii():
-            out[i] = norm(text).encode()
+    for i in others:
+        out[i] = norm(texts[i]).encode()
     return out
+
+
+#: str.split's ASCII whitespace (9-13, 28-31) made a space, every other byte kept
+_TO_SPACE = bytes(32 if 9 <= b <= 13 or 28 <= b <= 31 else b for b in range(256))
 
 
 def _normalize_ascii_batch(texts: Sequence[str]) -> list[bytes]:
@@ -172,8 +177,9 @@ def _normalize_ascii_batch(texts: Sequence[str]) -> list[bytes]:
     ASCII is its own NFKC, so only whitespace changes. The texts are joined with byte
     0x80 and whitespace (``str.split``'s: 9-13, 28-31 and 32) found with a few vector
     comparisons. A whitespace byte that follows whitespace or starts a text is deleted;
-    so is the first byte of a run that ends a text; the others become one space. Two C
-    passes (delete, split) then cut the result; Python touches each text once, to hash.
+    so is the first byte of a run that ends a text; the others become one space. One C
+    pass then makes the spaces and deletes (``bytes.translate``) and one splits; Python
+    touches each text once, to hash.
     """
     raw = "\x80".join(texts).encode("latin-1")
     if not raw:
@@ -190,15 +196,10 @@ def _normalize_ascii_batch(texts: Sequence[str]) -> list[bytes]:
     if not drop.any():
         if int(np.count_nonzero(ws)) == int(np.count_nonzero(arr == 32)):
             return raw.split(b"\x80")  # already normal: single spaces inside the texts only
-        return _as_spaces(arr, ws).tobytes().split(b"\x80")
-    out = _as_spaces(arr, ws)
-    out += drop.view(np.uint8) * np.uint8(_DROP - 32)
-    return out.tobytes().translate(None, bytes([_DROP])).split(b"\x80")
-
-
-def _as_spaces(arr: npt.NDArray[np.uint8], ws: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]:
-    """``arr`` with every whitespace byte made a space (arithmetic: no masked writes)."""
-    return arr - ws.view(np.uint8) * (arr - np.uint8(32))  # type: ignore[no-any-return]
+        return raw.translate(_TO_SPACE).split(b"\x80")
+    marked: npt.NDArray[np.uint8] = arr + drop.view(np.uint8) * (np.uint8(_DROP) - arr)
+    # one C pass: whitespace -> ' ' and the marked bytes deleted
+    return marked.tobytes().translate(_TO_SPACE, bytes([_DROP])).split(b"\x80")
 
 
 def _drop_tails(
