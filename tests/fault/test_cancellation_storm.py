@@ -59,8 +59,9 @@ def _pooled(store: object) -> int:
 
 
 async def _storm(
-    cache: AsyncSemanticCache, vecs: np.ndarray, seed: int
+    cache: AsyncSemanticCache, vecs: np.ndarray, seed: int, span: tuple[float, float] = (-5, 0.5)
 ) -> tuple[int, int, list[str]]:
+    """One storm; each call's timeout is ``10 ** uniform(*span)`` seconds."""
     rng = random.Random(seed)
     crossed: list[str] = []
     done = cancelled = 0
@@ -81,7 +82,7 @@ async def _storm(
         nonlocal done, cancelled
         call = put_group(rng.randrange(GROUPS)) if k % 2 else get_one(rng.randrange(GROUPS * 4))
         try:
-            await asyncio.wait_for(call, 10 ** rng.uniform(-5, 0.5))  # 10 us .. 3 s
+            await asyncio.wait_for(call, 10 ** rng.uniform(*span))
             done += 1
         except asyncio.TimeoutError:
             cancelled += 1
@@ -103,15 +104,19 @@ async def test_cancellation_storm_crosses_nothing_and_leaks_nothing(kit: Kit) ->
     await asyncio.sleep(0.5)
     threads, fds, pooled = threading.active_count(), _fds(), _pooled(store)
 
-    # Both paths must be exercised: on a busy machine most calls of one storm time out,
-    # so storms (new seeds) repeat until each side counts more than 50 calls.
+    # Both paths must be exercised, whatever the machine's speed: storms (new seeds)
+    # repeat until each side counts more than 50 calls, and a storm that followed a
+    # shortage of one side draws timeouts that favour it (10 us .. 3 s by default; 3 ms ..
+    # 5 s when too few calls finished, 3 .. 300 us when too few were cancelled).
     done = cancelled = 0
+    span = (-5.0, 0.5)
     for seed in range(2, 12):
-        finished, timed_out, crossed = await _storm(cache, vecs, seed=seed)
+        finished, timed_out, crossed = await _storm(cache, vecs, seed=seed, span=span)
         assert crossed == []
         done, cancelled = done + finished, cancelled + timed_out
         if done > 50 and cancelled > 50:
             break
+        span = (-2.5, 0.7) if done <= 50 else (-5.5, -3.5) if cancelled <= 50 else span
     assert cancelled > 50 and done > 50, (done, cancelled)
     # Cancelled calls' steps may still be queued or running in worker threads: wait for
     # all of them (shutting the default executor down waits), then nothing may be left.
