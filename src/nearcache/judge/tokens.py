@@ -261,6 +261,11 @@ def _content(low: str) -> bool:
     return not (sep and head in STOPWORDS)
 
 
+def _shouting(tokens: list[Token], n_words: int) -> bool:
+    """The whole text is in capitals (most of its words)."""
+    return sum(t.text.isupper() for t in tokens if t.kind == "word") * 2 > n_words
+
+
 def _acronym(tok: Token, prev: str, shouting: bool) -> bool:
     """A function word written in capitals is a name or a keyword ("the US", "SQL WHERE",
     "blood type A"), unless the whole text is in capitals; "us" after "the" is one too."""
@@ -300,6 +305,7 @@ def analyze(text: str) -> Text:
     spans = [m.span() for m in _LITERAL.finditer(raw)] if _QUOTES.search(raw) else []
     after_equals = False
     new = tuple.__new__  # Token(...) without the keyword-handling constructor
+    words: list[str] = []
     for m in _TOKEN.finditer(raw):
         tok = m.group()
         kind, low = _word(tok)
@@ -312,22 +318,26 @@ def analyze(text: str) -> Text:
             continue
         literal = after_equals or (bool(spans) and any(a < m.start() < b for a, b in spans))
         tokens.append(new(Token, (tok, low, kind, len(tokens), sent, initial, literal)))
+        words.append(low)
         initial = after_equals = False
-    words = tuple(t.low for t in tokens if t.kind != "sym")
-    shouting = sum(t.text.isupper() for t in tokens if t.kind == "word") * 2 > len(words)
     terms: list[tuple[str, int]] = []
+    shouting: bool | None = None  # read only when a capitalized function word needs it
     prev = ""
     for t in tokens:
         if t.kind == "word":
             content, stems = _term_stems(t.low)
-            if content or _acronym(t, prev, shouting):
-                terms.extend((st, t.index) for st in stems)
+            if not content and (t.text.isupper() or (t.low == "us" and prev == "the")):
+                if shouting is None:
+                    shouting = _shouting(tokens, len(words))
+                content = _acronym(t, prev, shouting)
+            if content:
+                terms.extend([(st, t.index) for st in stems])
         prev = t.low
     return Text(
         raw=raw,
         tokens=tuple(tokens),
-        words=words,
-        content=tuple(s for s, _ in terms),
+        words=tuple(words),
+        content=tuple([s for s, _ in terms]),
         terms=tuple(terms),
         latin=_is_latin(raw),
         empty=not words,

@@ -168,3 +168,54 @@ def test_runs_of_words_are_the_plain_ones(words: list[str]) -> None:
     text = " ".join(words)
     runs = {k: v for k, v in _phrases(text).items() if not k.startswith("=")}
     assert runs == _plain_phrases(text)
+
+
+def _plain_terms(text: str) -> tuple[tuple[str, int], ...]:
+    """Content terms as first defined: every word's capitals counted up front."""
+    t = analyze(text)
+    shouting = sum(x.text.isupper() for x in t.tokens if x.kind == "word") * 2 > len(t.words)
+    out: list[tuple[str, int]] = []
+    prev = ""
+    for x in t.tokens:
+        if x.kind == "word" and (tokens._content(x.low) or tokens._acronym(x, prev, shouting)):
+            parts = tokens._parts(x.low) if "-" in x.low else (x.low,)
+            out.extend((tokens.stem(p), x.index) for p in parts)
+        prev = x.low
+    return tuple(out)
+
+
+_CASED = st.sampled_from(
+    [
+        "THE",
+        "US",
+        "the",
+        "us",
+        "I",
+        "IT",
+        "it",
+        "SQL",
+        "WHERE",
+        "is",
+        "A",
+        "a",
+        "Blood",
+        "type",
+        "HOW",
+        "DO",
+        "rust",
+        "X-RAY",
+        "non-stop",
+        "e-mail",
+        "!",
+        ".",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(_CASED, max_size=12))
+def test_content_terms_are_the_plain_ones(words: list[str]) -> None:
+    text = " ".join(words)
+    t = analyze(text)
+    assert t.terms == _plain_terms(text)
+    assert t.content == tuple(s for s, _ in t.terms)
