@@ -90,6 +90,21 @@ _TOKEN = re.compile(
     r"|[^\W\d]\w*(?:(?:['\u2019\-.]|::)\w+)*(?:\(\)|(?<=s)'(?!\w))?"
     r"|->|=>|[%$\u20ac\u00a3\u00b0+<>=&#@/?!.,;:]"
 )
+# The same tokens, for a text with no digit, "#", "+" or ".net" (about half of questions):
+# every alternative of _TOKEN before the word one needs one of those, so only the word
+# and symbol alternatives can match, and this shorter pattern scans ~2x faster.
+_WORD_TOKEN = re.compile(
+    r"[^\W\d]\w*(?:(?:['\u2019\-.]|::)\w+)*(?:\(\)|(?<=s)'(?!\w))?"
+    r"|->|=>|[%$\u20ac\u00a3\u00b0+<>=&#@/?!.,;:]"
+)
+_NEEDS_FULL = re.compile(r"(?i)[\d#+]|\.net")
+
+
+def _scanner(raw: str) -> re.Pattern[str]:
+    """The token pattern for ``raw``: the short one when it finds the same tokens."""
+    return _TOKEN if _NEEDS_FULL.search(raw) else _WORD_TOKEN
+
+
 _SENT_END = frozenset("?!.;")
 # Quoted, back-ticked and bracketed spans: examples and code, not the question's own terms.
 _LITERAL = re.compile(
@@ -306,7 +321,7 @@ def analyze(text: str) -> Text:
     after_equals = False
     new = tuple.__new__  # Token(...) without the keyword-handling constructor
     words: list[str] = []
-    for m in _TOKEN.finditer(raw):
+    for m in _scanner(raw).finditer(raw):
         tok = m.group()
         kind, low = _word(tok)
         if kind == "sym":

@@ -219,3 +219,13 @@ def test_content_terms_are_the_plain_ones(words: list[str]) -> None:
     t = analyze(text)
     assert t.terms == _plain_terms(text)
     assert t.content == tuple(s for s, _ in t.terms)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("aZc f#+.-'_:/()?!,;=<>0369\u0663\u00e9 net")))
+    | st.text(max_size=40)
+)
+def test_the_short_token_pattern_finds_the_same_tokens(text: str) -> None:
+    spans = [(m.span(), m.group()) for m in tokens._TOKEN.finditer(text)]
+    assert [(m.span(), m.group()) for m in tokens._scanner(text).finditer(text)] == spans
