@@ -25,7 +25,7 @@ other does not: the entity and scope guards and the verifier read it.
 from __future__ import annotations
 
 from .lexicon import lexicon
-from .tokens import Text, analyze, pair_cache, text_cache
+from .tokens import Text, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
 
@@ -127,10 +127,16 @@ class _Term:
         self.known = lex.known(stem)
 
 
+@word_cache
+def _term(stem: str, low: str) -> _Term:
+    """One word's lexicon facts (shared, never changed: a word recurs across texts)."""
+    return _Term(stem, low)
+
+
 @text_cache
 def _terms(text: str) -> tuple[_Term, ...]:
     t = analyze(text)
-    return tuple(_Term(s, t.tokens[idx].low) for s, idx in t.terms)
+    return tuple(_term(s, t.tokens[idx].low) for s, idx in t.terms)
 
 
 def _related(p: _Term, q: _Term) -> str | None:
