@@ -422,3 +422,26 @@ def test_import_still_takes_a_bare_semantic_checkpoint(tmp_path: Path, corpus: P
         cache.close()
     restored = nc_json("import", str(tmp_path / "faq.tar.gz"), "--store", str(tmp_path / "r.db"))
     assert restored["semantic"]["entries"] == 12 and restored["embedding"]["entries"] == 0
+
+
+def test_the_cost_per_embedding_is_recorded_after_the_first_step(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A concurrent run that finds every chunk embedded elsewhere reads this run's cost
+    while it is still running, so it can say what it saved (not "n/a")."""
+    from helpers import HashEmbedder
+    from nearcache.cli.corpus import _meta_key, embed_paths
+    from nearcache.stores.sqlite import SQLiteStore
+
+    seen: list[str | None] = []
+    db = SQLiteStore(tmp_path / "cost.db")
+    embedder = HashEmbedder(dim=8, delay=0.001)
+
+    def progress(done: int, total: int) -> None:
+        if not seen:
+            seen.append(db.get_meta(_meta_key("cost", "test.hash.dense")))
+
+    summary = embed_paths([corpus], store=db, embedder=embedder, progress=progress)
+    db.close()
+    assert summary.unique_chunks > 32  # more than one step
+    assert seen and seen[0] is not None and float(seen[0]) > 0

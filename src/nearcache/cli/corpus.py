@@ -206,8 +206,11 @@ def embed_paths(
         )
         if on_total is not None:
             on_total(len(texts))
+        cost_noted = False
         for i in range(0, len(texts), STEP):
             cached.embed(texts[i : i + STEP])
+            if not cost_noted:
+                cost_noted = _note_cost(store, cached, embedder)
             if progress is not None:
                 progress(min(i + STEP, len(texts)), len(texts))
         _write_records(store, corpus_namespace(cached.namespace), records, roots, summary)
@@ -267,6 +270,20 @@ def _collect(
     summary.skipped_files = [{"path": str(p), "reason": r} for p, r in named]
     summary.unique_chunks = len(first_text)
     return records, roots, list(first_text.values())
+
+
+def _note_cost(store: Store, cached: CachedEmbedder, embedder: Any) -> bool:
+    """Record the seconds per embedding as soon as this run has measured some, so a
+    concurrent run that finds everything embedded can still say what it saved."""
+    stats = cached.stats()
+    if not stats.embedded:
+        return False
+    seconds = stats.embed_seconds
+    if isinstance(getattr(embedder, "loaded", None), bool):  # loaded inside the first call
+        seconds = max(0.0, seconds - float(getattr(embedder, "load_seconds", 0.0)))
+    if seconds > 0:
+        store.set_meta(_meta_key("cost", cached.namespace), repr(seconds / stats.embedded))
+    return True
 
 
 def _account(
