@@ -662,7 +662,8 @@ def test_corrupt_records_are_misses_and_check_repairs(tmp_path: Path, damage: st
     cache.put("b", "B")
     cache.put("c", "C")
     con = sqlite3.connect(db)
-    rows = con.execute("SELECT id, value FROM rec_semantic ORDER BY id").fetchall()
+    # damage "c", the entry with no near neighbour ("a" and "b" would answer for each other)
+    rows = con.execute("SELECT id, value FROM rec_semantic ORDER BY id DESC").fetchall()
     rid, value = rows[0]
     sentinel = tmp_path / "sentinel"
 

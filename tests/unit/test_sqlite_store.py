@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from nearcache import CacheClosedError, CacheError, CorruptStoreError, EmbeddingCache, SQLiteStore
 from nearcache.stores.protocol import Item
-from nearcache.stores.sqlite.layout import rowid
-from nearcache.stores.sqlite.reads import rowids
+from nearcache.stores.sqlite.layout import hid
+from nearcache.stores.sqlite.reads import hids
 
 KEY = "ab" * 32
 
@@ -97,10 +97,10 @@ def test_auto_checkpoint_interval_follows_the_wal_limit(
     store.close()
 
 
-def test_rowid_collision_is_a_miss_not_a_wrong_value(tmp_path: Path) -> None:
+def test_lookup_id_collision_is_a_miss_not_a_wrong_value(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "c.db")
     a = "00" * 8 + "11" * 24
-    b = "00" * 8 + "22" * 24  # same first 8 bytes → same rowid in one namespace
+    b = "00" * 8 + "22" * 24  # same first 8 bytes → same lookup id in one namespace
     store.put_many("kv", "ns", [Item(a, b"A")], now=1)
     store.put_many("kv", "ns", [Item(b, b"B")], now=1)  # refused, logged
     assert store.get_many("kv", "ns", [a, b], now=1) == [b"A", None]
@@ -143,13 +143,13 @@ def test_invalid_options(tmp_path: Path) -> None:
 
 
 @given(st.lists(st.binary(min_size=32, max_size=32), max_size=20), st.integers(0, 2**64 - 1))
-def test_batch_rowids_equal_the_single_definition(raws: list[bytes], salt: int) -> None:
+def test_batch_lookup_ids_equal_the_single_definition(raws: list[bytes], salt: int) -> None:
     keys = [r.hex() for r in raws]
-    found = rowids(keys, salt)
+    found = hids(keys, salt)
     assert found is not None
-    assert found == ([rowid(k, salt) for k in keys], b"".join(raws))
-    assert rowids([*keys, "AB" * 32], salt) is None  # not a content hash: the plain path
-    assert rowids([*keys, "ab" * 31], salt) is None
+    assert found == ([hid(k, salt) for k in keys], b"".join(raws))
+    assert hids([*keys, "AB" * 32], salt) is None  # not a content hash: the plain path
+    assert hids([*keys, "ab" * 31], salt) is None
 
 
 def test_batch_reads_check_namespace_expiry_and_full_key(tmp_path: Path) -> None:
@@ -162,7 +162,7 @@ def test_batch_reads_check_namespace_expiry_and_full_key(tmp_path: Path) -> None
     store.put_many("kv", "other", [Item(keys[31], b"elsewhere")], now=1)
     want = [k[:4].encode() for k in keys[:30]]
     assert store.get_many("kv", "ns", keys[:30], now=2) == want  # all hit
-    collide = keys[0][:16] + "0" * 48  # the rowid of keys[0], another key
+    collide = keys[0][:16] + "0" * 48  # the lookup id of keys[0], another key
     got = store.get_many("kv", "ns", [*keys[:30], keys[30], keys[31], collide], now=2)
     assert got == [*want, b"soon", None, None]
     assert store.get_many("kv", "ns", [keys[30], keys[0]], now=5) == [None, want[0]]

@@ -9,7 +9,7 @@ Why this shape:
 * **Tables are fixed** (``TABLES``) so SQL stores can map them to real tables and Redis to
   key prefixes; whether a table keeps a change log is data in ``TableSpec``, not code.
 * **Keys are 64-character hex content hashes**, never user strings, so every backend can
-  use them directly (SQLite derives an int64 rowid from them for 3x faster ``IN`` reads).
+  use them directly (SQLite derives an int64 lookup id from them for 3x faster ``IN`` reads).
 * **Every write returns or bumps the namespace version**; tables with ``log=True`` also
   record ``(version, op, key)`` so other processes can apply only what changed
   (``multi_process_mode="shared"``).

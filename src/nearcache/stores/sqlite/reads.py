@@ -1,9 +1,9 @@
 """Batch reads: the live values stored under many keys of one namespace, in one statement.
 
 A batch of 1,000 keys is the embedding cache's hot path, so the work per key is kept in
-C: the lookup ids come from one ``bytes.fromhex`` of all keys, the namespace and expiry
-are checked by SQLite (``+ns`` keeps the planner on the id lookup instead of the
-``(ns, atime)`` index), and when every key hit, the stored full keys are compared with
+C: the lookup ids (``hid``) come from one ``bytes.fromhex`` of all keys, the namespace
+and expiry are checked by SQLite (``+ns`` keeps the planner on the ``hid`` index instead
+of the ``(ns, atime)`` index), and when every key hit, the stored full keys are compared with
 the requested ones as one byte string. Anything else (a miss, a collision, keys that are
 not content hashes) is sorted out key by key, exactly as before.
 """
@@ -15,15 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from .layout import chunks, marks, rowid, stored
+from .layout import chunks, hid, marks, stored
 
-__all__ = ["read_live", "rowids"]
+__all__ = ["hids", "read_live"]
 
 _HEX_DIGITS = b"0123456789abcdef"
 
 
-def rowids(keys: Sequence[str], salt: int) -> tuple[list[int], bytes] | None:
-    """``[rowid(k, salt) for k in keys]`` and the keys' raw bytes, in a few C passes;
+def hids(keys: Sequence[str], salt: int) -> tuple[list[int], bytes] | None:
+    """``[hid(k, salt) for k in keys]`` and the keys' raw bytes, in a few C passes;
     None unless every key is a content hash (64 lowercase hex characters)."""
     joined = "".join(keys)
     if len(joined) != 64 * len(keys) or not joined.isascii():
@@ -39,15 +39,15 @@ def rowids(keys: Sequence[str], salt: int) -> tuple[list[int], bytes] | None:
 def read_live(
     con: Any, table: str, nsid: int, salt: int, keys: Sequence[str], now: float
 ) -> tuple[list[bytes | None], list[int]]:
-    """(value or None per key, rowids of the hits): live records of namespace ``nsid``."""
-    ids = rowids(keys, salt)
+    """(value or None per key, lookup ids of the hits): live records of namespace ``nsid``."""
+    ids = hids(keys, salt)
     if ids is None:
         return _read_each(con, table, nsid, salt, keys, now)
     rids, raw = ids
     found: dict[int, tuple[bytes, bytes]] = {}
     for chunk in chunks(rids):
         sql = (
-            f"SELECT id, key, value FROM rec_{table} WHERE id IN ({marks(len(chunk))}) "
+            f"SELECT hid, key, value FROM rec_{table} WHERE hid IN ({marks(len(chunk))}) "
             "AND +ns = ? AND (expires_at IS NULL OR expires_at > ?)"
         )
         for row in con.execute(sql, (*chunk, nsid, now)):
@@ -59,7 +59,7 @@ def read_live(
     hits: list[int] = []
     for i, (rid, row) in enumerate(zip(rids, rows)):
         if row is None or row[0] != raw[32 * i : 32 * i + 32]:
-            out.append(None)  # absent, expired, or another key with the same rowid
+            out.append(None)  # absent, expired, or another key with the same lookup id
         else:
             out.append(row[1])
             hits.append(rid)
@@ -70,7 +70,7 @@ def _read_each(
     con: Any, table: str, nsid: int, salt: int, keys: Sequence[str], now: float
 ) -> tuple[list[bytes | None], list[int]]:
     """The plain path, for keys that are not all content hashes."""
-    rids = [rowid(k, salt) for k in keys]
+    rids = [hid(k, salt) for k in keys]
     found = stored(con, table, rids, "ns, key, value, expires_at")
     out: list[bytes | None] = []
     hits: list[int] = []

@@ -3,11 +3,18 @@
 The statements are in ``schema.sql`` beside this module. A file that is not a SQLite
 database, or a database of another application, raises ``CorruptStoreError`` and is
 left byte-for-byte untouched; a schema newer than this version is refused too.
+
+An older schema is migrated in place, in one transaction, when the file is opened:
+
+* **1 -> 2**: records got a ``hid`` column (the hashed lookup key, unique index) and
+  ``id`` became an insertion-order rowid. Existing rows keep their ``id`` (their old
+  hashed rowid) and get ``hid = id``; rows written afterwards append after them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +24,9 @@ from ..sqlfiles import read_sections, statements
 
 __all__ = ["SCHEMA_VERSION", "check_file", "init_schema"]
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -66,8 +75,17 @@ def _schema_statements() -> list[str]:
     return out
 
 
+def _migrate_1_to_2(con: sqlite3.Connection) -> None:
+    """Give version-1 record tables their ``hid`` column (the index is created after)."""
+    for table in TABLES:
+        cols = {r[1] for r in con.execute(f"PRAGMA table_info(rec_{table})")}
+        if cols and "hid" not in cols:
+            con.execute(f"ALTER TABLE rec_{table} ADD COLUMN hid INTEGER NOT NULL DEFAULT 0")
+            con.execute(f"UPDATE rec_{table} SET hid = id")
+
+
 def init_schema(con: sqlite3.Connection, path: Path) -> None:
-    """Create the schema if the file is new (WAL mode either way).
+    """Create the schema if the file is new, migrate it if it is older (WAL mode either way).
 
     Raises:
         CorruptStoreError: another application's database, or a newer schema.
@@ -80,12 +98,17 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
     con.execute("PRAGMA journal_size_limit = 67108864")
     con.execute("BEGIN IMMEDIATE")
     try:
-        for stmt in _schema_statements():
-            con.execute(stmt)
-        con.execute(
-            "INSERT OR REPLACE INTO nearcache_meta VALUES ('schema_version', ?)",
-            (str(SCHEMA_VERSION),),
-        )
+        found = _found_version(con, path)  # again, under the write lock
+        if found is not None:
+            if found == 1:
+                log.info("migrating %s from schema version 1 to %d", path, SCHEMA_VERSION)
+                _migrate_1_to_2(con)
+            for stmt in _schema_statements():
+                con.execute(stmt)
+            con.execute(
+                "INSERT OR REPLACE INTO nearcache_meta VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
         con.execute("COMMIT")
     finally:
         if con.in_transaction:

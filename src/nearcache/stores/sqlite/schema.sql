@@ -1,4 +1,4 @@
--- nearcache's SQLite schema, version 1 (see schema.py). Statements end with ";" at the
+-- nearcache's SQLite schema, version 2 (see schema.py; version 1 files are migrated). Statements end with ";" at the
 -- end of a line. The "-- section:" lines split the file: "store" is created once,
 -- "records" once per table and "changes" once per table that keeps a change log, with
 -- {table} replaced by the table's name (embedding, semantic, kv, batch, lease).
@@ -12,12 +12,15 @@ CREATE TABLE IF NOT EXISTS namespaces (
     expirations INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, name));
 
 -- section: records
--- id: the first 8 bytes of the key hash XOR a per-namespace salt (fast IN lookups);
--- ns and key are checked on every read, so a rowid collision is a miss.
+-- id: assigned in insertion order, so a batch appends pages instead of dirtying one
+-- random page per record. hid: the first 8 bytes of the key hash XOR a per-namespace
+-- salt, the lookup key (fast IN lookups in a compact index); ns and key are checked on
+-- every read, so a hid collision is a miss.
 CREATE TABLE IF NOT EXISTS rec_{table} (
     id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL,
     value BLOB NOT NULL, expires_at REAL, atime REAL NOT NULL,
-    size INTEGER NOT NULL);
+    size INTEGER NOT NULL, hid INTEGER NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS rec_{table}_hid ON rec_{table} (hid);
 CREATE INDEX IF NOT EXISTS rec_{table}_ns_atime ON rec_{table} (ns, atime);
 CREATE INDEX IF NOT EXISTS rec_{table}_atime ON rec_{table} (atime);
 CREATE INDEX IF NOT EXISTS rec_{table}_exp ON rec_{table} (expires_at)

@@ -4,10 +4,13 @@ Design choices (measured on a 2-core machine, see benchmarks/RESULTS.md):
 
 * **WAL + ``synchronous=NORMAL``**: readers never block the writer; a committed batch
   survives a killed process (``synchronous="FULL"`` also survives power loss).
-* **int64 rowid keys**: each record's rowid is the first 8 bytes of its key hash XOR a
-  per-namespace salt. ``WHERE id IN (...)`` on a rowid is ~3x faster than on a 32-byte
-  blob key (3.2 ms vs 14 ms for 1,000 of 100k). The full key and namespace id are stored
-  beside it and checked on every read, so a 64-bit collision is a miss, never a wrong hit.
+* **int64 lookup keys**: each record's ``hid`` is the first 8 bytes of its key hash XOR a
+  per-namespace salt, in a unique index. ``WHERE hid IN (...)`` is ~3x faster than on a
+  32-byte blob key. The full key and namespace id are stored beside it and checked on
+  every read, so a 64-bit collision is a miss, never a wrong hit.
+* **Rowids in insertion order**: a batch appends to the end of the table instead of
+  dirtying a random page per record (3.5x cheaper commits at 100k; reads pay one index
+  step per key, ~1 µs).
 * **One ``BEGIN IMMEDIATE`` transaction per batch**, counters and the change log updated in
   the same transaction, so a batch and its bookkeeping are all or nothing.
 * **LRU access times are buffered** in memory and written with the next write transaction,
@@ -36,7 +39,7 @@ from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..touches import TouchBuffer
 from .check import check_file_contents
 from .connection import Database
-from .layout import NamespaceIds, Row, bump, chunks, marks, remove_rows, rowid, stored
+from .layout import NamespaceIds, Row, bump, chunks, hid, marks, remove_rows, stored
 from .reads import read_live
 from .schema import check_file, init_schema
 
@@ -46,7 +49,7 @@ log = logging.getLogger(__name__)
 
 _FLUSH_TOUCHES_AT = 20_000
 _PRUNE_EVERY = 1000
-_ONE = {t: f"SELECT ns, key, value, expires_at FROM rec_{t} WHERE id=?" for t in TABLES}
+_ONE = {t: f"SELECT ns, key, value, expires_at FROM rec_{t} WHERE hid=?" for t in TABLES}
 _T = TypeVar("_T")
 
 
@@ -122,7 +125,7 @@ class SQLiteStore(BaseStore):
     def _flush_touches(self, con: sqlite3.Connection) -> None:
         for table, touches in self._touches.take().items():
             con.executemany(
-                f"UPDATE rec_{table} SET atime=? WHERE id=? AND atime<?",
+                f"UPDATE rec_{table} SET atime=? WHERE hid=? AND atime<?",
                 [(at, rid, at) for rid, at in touches.items()],
             )
 
@@ -146,7 +149,7 @@ class SQLiteStore(BaseStore):
     def _get_many(
         self, table: str, namespace: str, keys: Sequence[str], now: float, touch: bool
     ) -> list[bytes | None]:
-        if len(keys) == 1 and not touch:  # an exact-layer lookup: one rowid, one row
+        if len(keys) == 1 and not touch:  # an exact-layer lookup: one lookup id, one row
             return [self._db.read(lambda con: self._get_one(con, table, namespace, keys[0], now))]
 
         def run(con: sqlite3.Connection) -> list[bytes | None]:
@@ -169,11 +172,11 @@ class SQLiteStore(BaseStore):
         self, con: sqlite3.Connection, table: str, namespace: str, key: str, now: float
     ) -> bytes | None:
         """``_get_many`` of one key without touching: the same checks of namespace id,
-        expiry and full key, in one point query on the rowid."""
+        expiry and full key, in one point query on the lookup id."""
         ns = self._ns.get(con, table, namespace)
         if ns is None:
             return None
-        row = con.execute(_ONE[table], (rowid(key, ns[1]),)).fetchone()
+        row = con.execute(_ONE[table], (hid(key, ns[1]),)).fetchone()
         if (
             row is None
             or row[0] != ns[0]
@@ -297,7 +300,7 @@ class SQLiteStore(BaseStore):
         assert ns is not None
         nsid, salt = ns
         rows = [
-            (rowid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
+            (hid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
             for it in unique
         ]
         old = stored(con, table, [r[0] for r in rows], "ns, key, size")
@@ -311,13 +314,13 @@ class SQLiteStore(BaseStore):
                 delta += size
             elif prev[0] == nsid and prev[1] == row[2]:
                 delta += size - prev[2]
-            else:  # 64-bit rowid collision with another key: keep the stored one
-                log.warning("rowid collision in %s/%s; entry not stored", table, namespace)
+            else:  # 64-bit hid collision with another key: keep the stored one
+                log.warning("key id collision in %s/%s; entry not stored", table, namespace)
                 continue
             keep.append((*row, size))
         con.executemany(
-            f"INSERT INTO rec_{table} (id, ns, key, value, expires_at, atime, size) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            f"INSERT INTO rec_{table} (hid, ns, key, value, expires_at, atime, size) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO UPDATE SET "
             "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
             "size=excluded.size",
             keep,
@@ -331,7 +334,7 @@ class SQLiteStore(BaseStore):
             ns = self._ns.get(con, table, namespace, create=True)
             assert ns is not None
             nsid, salt = ns
-            rids = [rowid(it.key, salt) for it in items]
+            rids = [hid(it.key, salt) for it in items]
             old = stored(con, table, rids, "ns, key, expires_at, size")
             won: list[bool] = []
             rows = []
@@ -352,7 +355,7 @@ class SQLiteStore(BaseStore):
             if rows:
                 con.executemany(
                     f"INSERT OR REPLACE INTO rec_{table} "
-                    "(id, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "(hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
                 bump(con, table, nsid, "put", [r[2] for r in rows], Delta(added, delta))
@@ -369,9 +372,9 @@ class SQLiteStore(BaseStore):
             gone: list[bytes] = []
             size = 0
             for chunk in chunks(keys):
-                rids = [rowid(k, salt) for k in chunk]
+                rids = [hid(k, salt) for k in chunk]
                 for rkey, rsize in con.execute(
-                    f"DELETE FROM rec_{table} WHERE id IN ({marks(len(rids))}) AND ns=? "
+                    f"DELETE FROM rec_{table} WHERE hid IN ({marks(len(rids))}) AND ns=? "
                     "RETURNING key, size",
                     [*rids, nsid],
                 ).fetchall():

@@ -1,0 +1,126 @@
+"""A SQLite file of schema version 1 (hashed rowids) opens, is migrated, and keeps working."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nearcache import SQLiteStore
+from nearcache.stores.protocol import TABLES, Item
+from nearcache.stores.sqlite.layout import hid, salt
+from nearcache.stores.sqlite.schema import SCHEMA_VERSION
+
+#: The version-1 schema as it shipped (rowid = the record's hashed id).
+V1_STORE = """
+CREATE TABLE nearcache_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE namespaces (
+    id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, name TEXT NOT NULL,
+    entries INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0, evictions INTEGER NOT NULL DEFAULT 0,
+    expirations INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, name));
+INSERT INTO nearcache_meta VALUES ('schema_version', '1');
+"""
+V1_RECORDS = """
+CREATE TABLE rec_{t} (
+    id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL,
+    value BLOB NOT NULL, expires_at REAL, atime REAL NOT NULL, size INTEGER NOT NULL);
+CREATE INDEX rec_{t}_ns_atime ON rec_{t} (ns, atime);
+CREATE INDEX rec_{t}_atime ON rec_{t} (atime);
+CREATE INDEX rec_{t}_exp ON rec_{t} (expires_at) WHERE expires_at IS NOT NULL;
+"""
+V1_CHANGES = """
+CREATE TABLE chg_{t} (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, ns INTEGER NOT NULL,
+    version INTEGER NOT NULL, op TEXT NOT NULL, key BLOB NOT NULL);
+CREATE INDEX chg_{t}_ns ON chg_{t} (ns, version);
+"""
+
+
+def key(i: int) -> str:
+    return hashlib.sha256(str(i).encode()).hexdigest()
+
+
+def make_v1(path: Path, n: int) -> None:
+    """A version-1 file holding ``n`` semantic records in namespace ``ns``, as v1 wrote them."""
+    con = sqlite3.connect(path)
+    sql = V1_STORE + "".join(
+        V1_RECORDS.replace("{t}", t) + (V1_CHANGES.replace("{t}", t) if spec.log else "")
+        for t, spec in TABLES.items()
+    )
+    con.executescript(sql)
+    con.execute(
+        "INSERT INTO namespaces (id, tbl, name, entries, bytes, version) VALUES "
+        "(1, 'semantic', 'ns', ?, ?, 1)",
+        (n, 10 * n),
+    )
+    s = salt("semantic", "ns")
+    con.executemany(
+        "INSERT INTO rec_semantic VALUES (?, 1, ?, ?, NULL, 1.0, 10)",
+        [(hid(key(i), s), bytes.fromhex(key(i)), b"v%09d" % i) for i in range(n)],
+    )
+    con.executemany(
+        "INSERT INTO chg_semantic (ns, version, op, key) VALUES (1, 1, 'put', ?)",
+        [(bytes.fromhex(key(i)),) for i in range(n)],
+    )
+    con.commit()
+    con.close()
+
+
+def test_a_version_1_file_is_migrated_and_keeps_every_record(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    make_v1(path, 300)
+    store = SQLiteStore(path)
+    keys = [key(i) for i in range(300)]
+    assert store.get_many("semantic", "ns", keys, now=2) == [b"v%09d" % i for i in range(300)]
+    assert store.info("semantic", "ns").entries == 300
+    assert store.changes("semantic", "ns", 0).events is not None
+    assert store.check() == []
+    # writes after the migration: a replace, new records, a delete, all consistent
+    version = store.put_many(
+        "semantic",
+        "ns",
+        [Item(keys[0], b"new"), *(Item(key(i), b"x") for i in range(300, 400))],
+        now=3,
+    )
+    assert version == 2
+    assert store.delete_many("semantic", "ns", [keys[1]]) == 1
+    got = store.get_many("semantic", "ns", [keys[0], keys[1], key(399)], now=3)
+    assert got == [b"new", None, b"x"]
+    info = store.info("semantic", "ns")
+    assert (info.entries, info.bytes) == (399, 298 * 10 + 3 + 100)
+    assert store.check() == []
+    store.close()
+    con = sqlite3.connect(path)
+    version_row = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'")
+    assert version_row.fetchone()[0] == str(SCHEMA_VERSION)
+    indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {f"rec_{t}_hid" for t in TABLES} <= indexes
+    # rows written after the migration follow the old ones in rowid order
+    old_max = con.execute("SELECT max(id) FROM rec_semantic WHERE size = 10").fetchone()[0]
+    new_min = con.execute("SELECT min(id) FROM rec_semantic WHERE size = 1").fetchone()
+    con.close()
+    assert new_min[0] > old_max
+
+
+def test_reopening_a_migrated_file_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    make_v1(path, 10)
+    SQLiteStore(path).close()
+    store = SQLiteStore(path)
+    assert store.get_many("semantic", "ns", [key(3)], now=2) == [b"v%09d" % 3]
+    assert store.check() == []
+    store.close()
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_new_files_append_rows_in_insertion_order(tmp_path: Path, table: str) -> None:
+    store = SQLiteStore(tmp_path / "c.db")
+    keys = [key(i) for i in range(50)]
+    store.put_many(table, "ns", [Item(k, b"v") for k in keys], now=1)
+    with store._db.connection() as con:
+        rows = con.execute(f"SELECT key FROM rec_{table} ORDER BY id").fetchall()
+    assert [bytes(r[0]).hex() for r in rows] == keys
+    store.close()
