@@ -231,6 +231,35 @@ def test_keymap_behaves_like_a_dict(ops: list[tuple[str, int, int]]) -> None:
     assert kmap.get(key(999_999)) is None
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 300), max_size=60),
+    st.lists(st.lists(st.integers(0, 300), max_size=80, unique=True), max_size=6),
+)
+def test_keymap_put_many_equals_one_put_per_key(built: list[int], batches: list[list[int]]) -> None:
+    # Keys share their first 8 bytes in threes, so prefix collisions are exercised.
+    def key(i: int) -> bytes:
+        return (i // 3).to_bytes(8, "little") + i.to_bytes(24, "little")
+
+    owner: dict[int, bytes] = {}
+    ids = sorted(set(built))
+    keys = np.frombuffer(b"".join(key(i) for i in ids), dtype=np.uint8).reshape(-1, 32)
+    for v, i in enumerate(ids):
+        owner[v] = key(i)
+    one = KeyMap.build(lambda v: owner[v], keys, np.arange(len(ids), dtype=np.int64))
+    many = KeyMap.build(lambda v: owner[v], keys, np.arange(len(ids), dtype=np.int64))
+    for b, batch in enumerate(batches):
+        values = [10_000 * (b + 1) + i for i in batch]
+        for v, i in zip(values, batch):
+            owner[v] = key(i)
+        expected = [o for v, i in zip(values, batch) if (o := one.put(key(i), v)) is not None]
+        got = many.put_many(b"".join(key(i) for i in batch), values)
+        assert sorted(got) == sorted(expected)
+        assert len(many) == len(one)
+    for i in range(301):
+        assert many.get(key(i)) == one.get(key(i))
+
+
 def test_keymap_merges_into_sorted_arrays() -> None:
     n = 50_000
     keys = np.random.default_rng(0).integers(0, 256, size=(n, 32), dtype=np.uint8)

@@ -10,7 +10,7 @@ owner's ``key_of(value)``, which reads the owner's row -> key table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,7 @@ from ..errors import InvalidInputError
 __all__ = ["KeyMap"]
 
 _MIN_RECENT = 1024
+_VECTOR_FROM = 16  # batches this small are cheaper one key at a time
 
 
 def _prefix(key: bytes) -> int:
@@ -103,6 +104,40 @@ class KeyMap:
         if len(self._recent) > max(_MIN_RECENT, len(self._pref) // 8):
             self._merge()
         return None
+
+    def put_many(self, raw: bytes, values: Sequence[int]) -> list[int]:
+        """``put`` each 32-byte key of ``raw`` (distinct keys) to ``values[i]``; the values
+        replaced. One vectorized search of the sorted arrays for the whole batch: only keys
+        whose prefix is there take the one-by-one path (a batch of new keys never does)."""
+        m = len(values)
+        if m < _VECTOR_FROM or not len(self._pref):
+            found = (self.put(raw[32 * i : 32 * i + 32], values[i]) for i in range(m))
+            return [old for old in found if old is not None]
+        if len(raw) != 32 * m:
+            raise InvalidInputError("put_many takes one 32-byte key per value")
+        if min(values) < 0:
+            raise InvalidInputError("KeyMap values must be non-negative")
+        prefs = np.frombuffer(raw, dtype="<i8").reshape(m, 4)[:, 0]
+        pref = self._pref
+        at = np.searchsorted(pref, prefs)
+        maybe = (at < len(pref)) & (pref[np.minimum(at, len(pref) - 1)] == prefs)
+        replaced: list[int] = []
+        recent = self._recent
+        for i in np.flatnonzero(~maybe).tolist():  # not in the arrays: only ``recent``
+            key = raw[32 * i : 32 * i + 32]
+            old = recent.get(key)
+            recent[key] = values[i]
+            if old is None:
+                self._len += 1
+            else:
+                replaced.append(old)
+        for i in np.flatnonzero(maybe).tolist():
+            old = self.put(raw[32 * i : 32 * i + 32], values[i])
+            if old is not None:
+                replaced.append(old)
+        if len(recent) > max(_MIN_RECENT, len(self._pref) // 8):
+            self._merge()
+        return replaced
 
     def pop(self, key: bytes) -> int | None:
         v = self._recent.pop(key, None)

@@ -271,14 +271,9 @@ class SpaceSet:
             space.exps[start : start + m] = [NEVER if e is None else e for e in expires]
             space.index.add(rows, vectors)
             # Point each key at its new row; the row it had before (if any, in whichever
-            # partition) becomes a tombstone. One map search per key.
-            kmap = self._map(namespace)
-            replaced = [
-                old
-                for i in range(m)
-                if (old := kmap.put(raw[32 * i : 32 * i + 32], _pack(space.pid, start + i)))
-                is not None
-            ]
+            # partition) becomes a tombstone. One map search per batch.
+            first = _pack(space.pid, start)
+            replaced = self._map(namespace).put_many(raw, range(first, first + m))
             if replaced:
                 self._tombstone(namespace, replaced)
             self.generation += 1
