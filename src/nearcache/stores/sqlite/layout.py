@@ -116,10 +116,11 @@ def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Seque
             (len(keys) - 1, nsid, version, op, b"".join(keys)),
         )
     else:
-        con.executemany(
-            f"INSERT INTO chg_{table} (ns, version, op, key) VALUES (?, ?, ?, ?)",
-            [(nsid, version, op, k) for k in keys],
-        )
+        sql = f"INSERT INTO chg_{table} (ns, version, op, key) VALUES (?, ?, ?, ?)"
+        if len(keys) == 1:
+            con.execute(sql, (nsid, version, op, keys[0]))
+        else:
+            con.executemany(sql, [(nsid, version, op, k) for k in keys])
 
 
 def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int, tuple[Any, ...]]:

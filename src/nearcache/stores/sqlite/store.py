@@ -318,13 +318,16 @@ class SQLiteStore(BaseStore):
                 log.warning("key id collision in %s/%s; entry not stored", table, namespace)
                 continue
             keep.append((*row, size))
-        con.executemany(
+        sql = (
             f"INSERT INTO rec_{table} (hid, ns, key, value, expires_at, atime, size) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO UPDATE SET "
             "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
-            "size=excluded.size",
-            keep,
+            "size=excluded.size"
         )
+        if len(keep) == 1:  # a single put: execute is cheaper than executemany of one
+            con.execute(sql, keep[0])
+        else:
+            con.executemany(sql, keep)
         return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
 
     def _add_many(
