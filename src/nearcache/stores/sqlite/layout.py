@@ -10,7 +10,7 @@ bookkeeping commit together.
   on read.
 * **Rowids** (``id``) follow insertion order, so a batch of new records fills fresh pages
   at the end of the table. Hashed rowids scattered a batch of 1,000 over ~1,000 random
-  pages (and their splits), which the commit then wrote: ~3.5x the write cost.
+  pages (and their splits), which the commit then wrote: ~3x the write cost.
 * **Namespace rows** (``namespaces``) hold entries, bytes, version, evictions and
   expirations; every write bumps the version (``bump``).
 """

@@ -9,8 +9,8 @@ Design choices (measured on a 2-core machine, see benchmarks/RESULTS.md):
   32-byte blob key. The full key and namespace id are stored beside it and checked on
   every read, so a 64-bit collision is a miss, never a wrong hit.
 * **Rowids in insertion order**: a batch appends to the end of the table instead of
-  dirtying a random page per record (3.5x cheaper commits at 100k; reads pay one index
-  step per key, ~1 µs).
+  dirtying a random page per record (~3x cheaper batches at 100k; reads pay one index
+  step per key, ~1.5 µs).
 * **One ``BEGIN IMMEDIATE`` transaction per batch**, counters and the change log updated in
   the same transaction, so a batch and its bookkeeping are all or nothing.
 * **LRU access times are buffered** in memory and written with the next write transaction,
