@@ -14,7 +14,11 @@ whom changed. The guard rejects a pair when
 * a listed relation names the same two terms with its ends exchanged in other words
   ("Is numpy a dependency of pandas" / "Does numpy depend on pandas"; "Does Maria report
   to Tom" / "Is Maria Tom's boss"; see :mod:`.frames`); with its ends kept ("Does pandas
-  depend on numpy") the exchange of order is the converse, neutral.
+  depend on numpy") the exchange of order is the converse, neutral; or
+* one term alone changes role (:mod:`.agents`): a person who acts at a shared verb in one
+  text is acted on at it in the other ("I sent a payment to the wrong person" / "Someone
+  sent a payment to me"), or the term compared in one text comes after "than" in the
+  other ("X vs Y: is Y faster?" / "Is X faster than Y?").
 
 A phrase moved as one block ("In Python, how do I reverse a list?") passes, and so do
 terms around a symmetric connective (and, or, vs, versus, with, between). An exchange
@@ -27,6 +31,7 @@ Limits: see :mod:`.order` (English word order, no parser).
 
 from __future__ import annotations
 
+from .agents import case_moved, comparison_turned
 from .align import align
 from .antonyms import opposition
 from .frames import frame_change
@@ -139,6 +144,17 @@ def guard_direction(a: str, b: str) -> GuardResult:
     person = person_swapped(a, b)
     if person is not None:
         return GuardResult(REJECT, f"roles changed: {person!r} is the subject in one text only")
+    moved = case_moved(a, b)
+    if moved is not None:
+        return GuardResult(
+            REJECT, f"roles changed: {moved[0]!r} acts at {moved[1]!r} in one text only"
+        )
+    compared = comparison_turned(a, b)
+    if compared is not None:
+        return GuardResult(
+            REJECT,
+            f"roles changed: {compared!r} is compared in one text, after 'than' in the other",
+        )
     found = exchange(a, b)
     end = _swapped_ends(a, b)
     if framed is not None and isinstance(found, Exchange) and {found.x, found.y} <= framed[2]:

@@ -299,8 +299,12 @@ def _pivot(
         kb = pos_b[k]
         if k in (x, y) or not (ax < idx < ay and by < kb < bx) or size > _TERM_FRAME:
             continue
-        glued_x = _near(ta, idx, ax) and _near(tb, kb, bx) and not _near(ta, idx, ay)
-        glued_y = _near(ta, idx, ay) and _near(tb, kb, by) and not _near(ta, idx, ax)
+        near_x = _near(ta, idx, ax), _near(tb, kb, bx)
+        near_y = _near(ta, idx, ay), _near(tb, kb, by)
+        # glued: beside one term in both texts and beside the other in neither (read in
+        # both texts, so the verdict does not depend on which text is asked)
+        glued_x = all(near_x) and not any(near_y)
+        glued_y = all(near_y) and not any(near_x)
         if not (glued_x or glued_y):
             return k
     if size > _SHORT_FRAME:

@@ -1,0 +1,153 @@
+"""Who acts at a shared word: roles that change without two terms trading places.
+
+:mod:`.order` rejects two shared terms exchanged around a frame; some role changes move
+one term only, the other side being a word the texts do not share:
+
+* **a person's case at a shared verb** -- "*I* sent a payment to the wrong person" /
+  "Someone sent a payment *to me*": the same person is the one who acts at "sent" in one
+  text and the one acted on in the other. A pronoun's case says which: "I", "we", "he",
+  "she", "they" act at the first shared term at most two tokens after them (their
+  verb: "I sent", "I still owe"); "me", "us", "him", "them" -- right after a verb or
+  after "to", not after another preposition ("for me") -- are acted on at every shared
+  term before them in their clause (one of them is the verb). A person whose cases at a
+  shared term are disjoint in the two texts changed roles.
+* **the compared term** -- "3.11 vs 3.12: is *3.12* faster?" / "Is 3.11 faster *than
+  3.12*?": the term right before a comparative ("faster", "more ...") is what is
+  compared; when one text compares the term the other puts after "than", the comparison
+  runs the other way.
+
+Both are read by position (no parser) and compare shared terms only (:func:`.roles.role_keys`
+pairs synonyms and typos), so they hold for any words. A passive text turns cases round
+and is not read; "you" and "her" are ambiguous in case and are not read either.
+
+Limits: English word order, no parser: a subject's verb is the nearest shared term after
+it, so a verb the texts word differently ("I sent" / "it was paid to me") leaves the
+person unread; "on him", "for me" and other prepositions are not read as the one acted
+on; a comparison with no comparative word ("which costs less") or with opposite words
+("faster" / "slower", a converse) is left to the other guards and the verifier.
+"""
+
+from __future__ import annotations
+
+from .clauses import passive
+from .roles import ARTICLES, CLAUSE, POSSESSIVE, RELATIONAL, Role, role_keys
+from .tokens import Text, analyze, pair_cache
+
+__all__ = ["case_moved", "comparison_turned"]
+
+_ACTS = {"i": "1", "we": "1p", "he": "3m", "she": "3f", "they": "3p"}
+_ACTED_ON = {"me": "1", "us": "1p", "him": "3m", "them": "3p"}
+#: A subject's verb stands within this many tokens after it ("I sent", "I still owe").
+_VERB_REACH = 2
+#: "for me", "with me", "about me": another relation, not the one acted on ("to me" is).
+_OBLIQUE = (RELATIONAL | {"with", "about", "without", "between"}) - {"to"}
+_MORE = frozenset(["more", "less", "fewer"])
+_ADJECTIVE_ER = ("er",)
+#: Words that may stand between the compared term and its comparative ("is *much* faster").
+_SKIP_BEFORE = ARTICLES | POSSESSIVE | _MORE | {"is", "are", "was", "were", "much", "any", "lot"}
+_NOT_COMPARATIVE = frozenset(
+    ["after", "never", "over", "under", "other", "whether", "either", "neither", "ever", "per"]
+)
+
+
+def _clauses(t: Text) -> list[int]:
+    """The clause number of each token (a clause ends at , ; : ? ! . and a new sentence)."""
+    out, n = [], 0
+    for tok in t.tokens:
+        if tok.kind == "sym" and tok.low in CLAUSE:
+            n += 1
+        out.append(n)
+    return out
+
+
+def _person_cases(
+    text: str, keys: tuple[Role, ...], shared: frozenset[str]
+) -> set[tuple[str, str, str]]:
+    """(person, case, shared term it attaches to) for each pronoun of ``text``."""
+    t = analyze(text)
+    clause = _clauses(t)
+    at = [(idx, k) for k, idx in keys if k in shared and not k.startswith("<")]
+    out: set[tuple[str, str, str]] = set()
+    for tok in t.tokens:
+        if tok.text.isupper() and tok.low != "i":
+            continue  # "US", "IT": names
+        i = tok.index
+        if tok.low in _ACTS:
+            anchors = [k for idx, k in at if i < idx <= i + _VERB_REACH][:1]
+            out.update((_ACTS[tok.low], "acts", k) for k in anchors)
+        elif tok.low in _ACTED_ON and (i == 0 or t.tokens[i - 1].low not in _OBLIQUE):
+            anchors = [k for idx, k in at if idx < i and clause[idx] == clause[i]]
+            out.update((_ACTED_ON[tok.low], "acted on", k) for k in anchors)
+    return out
+
+
+@pair_cache
+def case_moved(a: str, b: str) -> tuple[str, str] | None:
+    """(person, shared term) when a person acts at the term in one text and is acted on
+    at it in the other, and never in the same case in both (see the module docstring)."""
+    if passive(a) is not None or passive(b) is not None:
+        return None
+    ka, kb = role_keys(a, b)
+    shared = frozenset(k for k, _ in ka) & frozenset(k for k, _ in kb)
+    if not shared:
+        return None
+    ca, cb = _person_cases(a, ka, shared), _person_cases(b, kb, shared)
+    for person, _, anchor in sorted(ca):
+        other = {c for p, c, k in cb if p == person and k == anchor}
+        mine = {c for p, c, k in ca if p == person and k == anchor}
+        if other and not (other & mine):
+            return _PRONOUN_OF[person], anchor.lstrip("~")
+    return None
+
+
+_PRONOUN_OF = {"1": "I", "1p": "we", "3m": "he", "3f": "she", "3p": "they"}
+
+
+def _comparative(tok_low: str) -> bool:
+    return tok_low.endswith(_ADJECTIVE_ER) and len(tok_low) > 4 and tok_low not in _NOT_COMPARATIVE
+
+
+def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, str | None, str | None]:
+    """(the comparative, the term compared, the term after "than") of the first
+    comparison in ``text`` ("" and None when there is none)."""
+    t = analyze(text)
+    toks = t.tokens
+    clause = _clauses(t)
+    key_at = {idx: k for k, idx in keys}
+    for i, tok in enumerate(toks):
+        if not (_comparative(tok.low) or tok.low in _MORE) or i + 1 >= len(toks):
+            continue
+        subject = None
+        for k in range(i - 1, -1, -1):
+            if clause[k] != clause[i]:
+                break
+            if k in key_at:
+                subject = key_at[k]
+                break
+            if toks[k].low not in _SKIP_BEFORE:
+                break
+        after = None
+        for k in range(i + 1, min(len(toks), i + 6)):
+            if toks[k].low == "than":
+                after = next(
+                    (key_at[m] for m in range(k + 1, min(len(toks), k + 5)) if m in key_at), None
+                )
+                break
+        if subject is not None or after is not None:
+            word = tok.low if tok.low not in _MORE else " ".join(x.low for x in toks[i : i + 2])
+            return word, subject, after
+    return "", None, None
+
+
+@pair_cache
+def comparison_turned(a: str, b: str) -> str | None:
+    """The term compared in one text that the other puts after "than"."""
+    ka, kb = role_keys(a, b)
+    wa, sa, ta = _compared(a, ka)
+    wb, sb, tb = _compared(b, kb)
+    if wa != wb:
+        return None  # "faster" / "slower": a converse, or another comparison
+    for subject, other_subject, than in ((sa, sb, tb), (sb, sa, ta)):
+        if subject is not None and subject == than and subject != other_subject:
+            return subject.lstrip("~")
+    return None
