@@ -10,7 +10,9 @@ one term only, the other side being a word the texts do not share:
   verb: "I sent", "I still owe"); "me", "us", "him", "them" -- right after a verb or
   after "to", not after another preposition ("for me") -- are acted on at every shared
   term before them in their clause (one of them is the verb). A person whose cases at a
-  shared term are disjoint in the two texts changed roles.
+  shared term are disjoint in the two texts changed roles; so did two persons when
+  another one acts at the same shared term and both are named in both texts ("*He* hit
+  my car" / "*I* hit his car").
 * **the compared term** -- "3.11 vs 3.12: is *3.12* faster?" / "Is 3.11 faster *than
   3.12*?": the term right before a comparative ("faster", "more ...") is what is
   compared; when one text compares the term the other puts after "than", the comparison
@@ -30,8 +32,9 @@ on; a comparison with no comparative word ("which costs less") or with opposite 
 from __future__ import annotations
 
 from .clauses import passive
+from .relations import persons
 from .roles import ARTICLES, CLAUSE, POSSESSIVE, RELATIONAL, Role, role_keys
-from .tokens import Text, analyze, pair_cache
+from .tokens import Text, Token, analyze, pair_cache
 
 __all__ = ["case_moved", "comparison_turned"]
 
@@ -43,7 +46,8 @@ _VERB_REACH = 2
 _OBLIQUE = (RELATIONAL | {"with", "about", "without", "between"}) - {"to"}
 _MORE = frozenset(["more", "less", "fewer"])
 _ADJECTIVE_ER = ("er",)
-#: Words that may stand between the compared term and its comparative ("is *much* faster").
+#: Words that may stand between the compared terms and their comparative ("is *much*
+#: faster") or open the phrase after "than" ("than *the* iPhone 14").
 _SKIP_BEFORE = ARTICLES | POSSESSIVE | _MORE | {"is", "are", "was", "were", "much", "any", "lot"}
 _NOT_COMPARATIVE = frozenset(
     ["after", "never", "over", "under", "other", "whether", "either", "neither", "ever", "per"]
@@ -97,6 +101,21 @@ def case_moved(a: str, b: str) -> tuple[str, str] | None:
         mine = {c for p, c, k in ca if p == person and k == anchor}
         if other and not (other & mine):
             return _PRONOUN_OF[person], anchor.lstrip("~")
+    return _actor_changed(a, b, ca, cb)
+
+
+def _actor_changed(
+    a: str, b: str, ca: set[tuple[str, str, str]], cb: set[tuple[str, str, str]]
+) -> tuple[str, str] | None:
+    """Another person acts at the same shared term, and both persons are named in both
+    texts ("*He* hit my car" / "*I* hit his car")."""
+    named = persons(a)[0] & persons(b)[0]
+    acts_a = {(k, p) for p, c, k in ca if c == "acts"}
+    acts_b = {(k, p) for p, c, k in cb if c == "acts"}
+    for anchor, p in sorted(acts_a):
+        others = {q for k, q in acts_b if k == anchor and q != p}
+        if others and (anchor, p) not in acts_b and {p, *others} <= named:
+            return _PRONOUN_OF[p], anchor.lstrip("~")
     return None
 
 
@@ -107,9 +126,21 @@ def _comparative(tok_low: str) -> bool:
     return tok_low.endswith(_ADJECTIVE_ER) and len(tok_low) > 4 and tok_low not in _NOT_COMPARATIVE
 
 
-def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, str | None, str | None]:
-    """(the comparative, the term compared, the term after "than") of the first
-    comparison in ``text`` ("" and None when there is none)."""
+def _run(toks: tuple[Token, ...], keys: dict[int, str], ks: range) -> frozenset[str]:
+    """The role terms of the noun phrase met walking ``ks`` (articles and possessives
+    skipped, stops at any other word): "the iPhone 15" -> {iphone, #15}."""
+    out: set[str] = set()
+    for k in ks:
+        if k in keys:
+            out.add(keys[k])
+        elif out or toks[k].low not in _SKIP_BEFORE:
+            break
+    return frozenset(out)
+
+
+def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, frozenset[str], frozenset[str]]:
+    """(the comparative, the terms compared, the terms after "than") of the first
+    comparison in ``text`` ("" and empty sets when there is none)."""
     t = analyze(text)
     toks = t.tokens
     clause = _clauses(t)
@@ -117,37 +148,26 @@ def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, str | None, str |
     for i, tok in enumerate(toks):
         if not (_comparative(tok.low) or tok.low in _MORE) or i + 1 >= len(toks):
             continue
-        subject = None
-        for k in range(i - 1, -1, -1):
-            if clause[k] != clause[i]:
-                break
-            if k in key_at:
-                subject = key_at[k]
-                break
-            if toks[k].low not in _SKIP_BEFORE:
-                break
-        after = None
-        for k in range(i + 1, min(len(toks), i + 6)):
-            if toks[k].low == "than":
-                after = next(
-                    (key_at[m] for m in range(k + 1, min(len(toks), k + 5)) if m in key_at), None
-                )
-                break
-        if subject is not None or after is not None:
+        start = next((k for k in range(i - 1, -1, -1) if clause[k] != clause[i]), -1)
+        subject = _run(toks, key_at, range(i - 1, start, -1))
+        than = next((k for k in range(i + 1, min(len(toks), i + 6)) if toks[k].low == "than"), None)
+        after = _run(toks, key_at, range(than + 1, len(toks))) if than is not None else frozenset()
+        if subject or after:
             word = tok.low if tok.low not in _MORE else " ".join(x.low for x in toks[i : i + 2])
             return word, subject, after
-    return "", None, None
+    return "", frozenset(), frozenset()
 
 
 @pair_cache
 def comparison_turned(a: str, b: str) -> str | None:
-    """The term compared in one text that the other puts after "than"."""
+    """A term compared in one text that the other puts after "than"."""
     ka, kb = role_keys(a, b)
     wa, sa, ta = _compared(a, ka)
     wb, sb, tb = _compared(b, kb)
     if wa != wb:
         return None  # "faster" / "slower": a converse, or another comparison
     for subject, other_subject, than in ((sa, sb, tb), (sb, sa, ta)):
-        if subject is not None and subject == than and subject != other_subject:
-            return subject.lstrip("~")
+        turned = (subject & than) - other_subject
+        if turned:
+            return min(turned).lstrip("~#")
     return None

@@ -24,6 +24,11 @@ def _lines(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+#: What opens the object of a verb that names the relation itself ("sponsor *a* spouse",
+#: "hire *my* cousin"); "the" is left out ("taste *the* same as").
+_INDEFINITE = frozenset(["a", "an", "my", "your", "his", "her", "our", "their"])
+
+
 class Lexicon:
     """Opposites, synonym groups and known names, indexed by stem."""
 
@@ -141,6 +146,8 @@ class Lexicon:
                 continue  # "give my dog the same food as my cat": the dog receives
             if s in sym[""] or f"{w}_{nxt}" in sym[""] or (with_ok and s in sym["with"]):
                 return w
+            if w not in STOPWORDS and nxt in _INDEFINITE and s not in sym["with"]:
+                break  # a verb with its own object names the relation: "X sponsors a spouse"
         return next((w for w in lead if stem(w) in sym["lead"]), None)
 
     def synonyms(self, a: str, b: str) -> bool:

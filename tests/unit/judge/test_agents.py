@@ -16,10 +16,12 @@ _MOVED = [
     ),
     ("Did he hit the other driver first?", "Did the other driver hit him first?"),
     ("Should we invite the new manager to lunch?", "Will the new manager invite us to lunch?"),
+    ("He hit my car in the parking lot, what now?", "I hit his car in the parking lot, what now?"),
 ]
 _TURNED = [
     ("Python 3.11 vs 3.12: is 3.12 faster?", "Is Python 3.11 faster than 3.12?"),
     ("Postgres or MySQL, is MySQL more popular?", "Is Postgres more popular than MySQL?"),
+    ("iPhone 15 vs iPhone 14, is the 14 heavier?", "Is the iPhone 15 heavier than the iPhone 14?"),
 ]
 _KEPT = [
     ("How do I send money to my mom?", "How can I send my mom money?"),  # I acts in both
@@ -28,6 +30,9 @@ _KEPT = [
     ("Python 3.11 vs 3.12: is 3.12 faster?", "Is Python 3.12 faster than 3.11?"),
     ("Is a cheetah faster than a greyhound?", "Is a greyhound slower than a cheetah?"),  # converse
     ("Which is faster, Rust or Go?", "Is Rust faster than Go?"),
+    ("Is the iPhone 15 heavier than the 14?", "iPhone 14 vs 15: is the 15 heavier?"),
+    ("He hit my car, what now?", "He hit my car and drove off, what now?"),
+    ("Can I ask my boss for a raise?", "How do I ask my boss for a raise?"),
     ("Was I charged twice?", "Was I charged twice?"),
     ("", "Is Rust faster than Go?"),
 ]
@@ -62,3 +67,12 @@ def test_a_pivot_glued_on_one_side_only_reads_the_same_both_ways() -> None:
     # neither, so it is a pivot whichever text is asked
     a, b = "i convert celsius", "celsius ascending convert i"
     assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
+
+
+def test_a_verb_with_its_own_object_names_the_relation_not_a_symmetric_noun() -> None:
+    # "spouse" is symmetric ("Is X a spouse of Y"), but here "sponsor" relates the two
+    a = "Can a US citizen sponsor a spouse from Canada?"
+    b = "Can a Canadian citizen sponsor a spouse from the US?"
+    assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
+    kept = ("Is Anna a cousin of Ben?", "Is Ben a cousin of Anna?")
+    assert guard_direction(*kept).outcome != "reject"
