@@ -6,13 +6,13 @@ one term only, the other side being a word the texts do not share:
 * **a person's case at a shared verb** -- "*I* sent a payment to the wrong person" /
   "Someone sent a payment *to me*": the same person is the one who acts at "sent" in one
   text and the one acted on in the other. A pronoun's case says which: "I", "we", "he",
-  "she", "they" act at the first shared term at most two tokens after them (their
-  verb: "I sent", "I still owe"); "me", "us", "him", "them" -- right after a verb or
-  after "to", not after another preposition ("for me") -- are acted on at every shared
-  term before them in their clause (one of them is the verb). A person whose cases at a
-  shared term are disjoint in the two texts changed roles; so did two persons when
-  another one acts at the same shared term and both are named in both texts ("*He* hit
-  my car" / "*I* hit his car").
+  "she", "they" act at their verb, the first content word after them past auxiliaries
+  and adverbs ("I sent", "I would still have to pay"), when the texts share it; "me",
+  "us", "him", "them" -- right after a verb or after "to", not after another
+  preposition ("for me") -- are acted on at every shared term before them in their
+  clause (one of them is the verb). A person whose cases at a shared term are disjoint
+  in the two texts changed roles; so did two persons when another one acts at the same
+  shared term and both are named in both texts ("*He* hit my car" / "*I* hit his car").
 * **the compared term** -- "3.11 vs 3.12: is *3.12* faster?" / "Is 3.11 faster *than
   3.12*?": the term right before a comparative ("faster", "more ...") is what is
   compared; when one text compares the term the other puts after "than", the comparison
@@ -34,14 +34,14 @@ from __future__ import annotations
 from .clauses import passive
 from .relations import persons
 from .roles import ARTICLES, CLAUSE, POSSESSIVE, RELATIONAL, Role, role_keys
-from .tokens import Text, Token, analyze, pair_cache
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache
 
 __all__ = ["case_moved", "comparison_turned"]
 
 _ACTS = {"i": "1", "we": "1p", "he": "3m", "she": "3f", "they": "3p"}
 _ACTED_ON = {"me": "1", "us": "1p", "him": "3m", "them": "3p"}
-#: A subject's verb stands within this many tokens after it ("I sent", "I still owe").
-_VERB_REACH = 2
+#: How far after a subject its verb is looked for ("I would still have to pay").
+_VERB_REACH = 6
 #: "for me", "with me", "about me": another relation, not the one acted on ("to me" is).
 _OBLIQUE = (RELATIONAL | {"with", "about", "without", "between"}) - {"to"}
 _MORE = frozenset(["more", "less", "fewer"])
@@ -77,12 +77,28 @@ def _person_cases(
             continue  # "US", "IT": names
         i = tok.index
         if tok.low in _ACTS:
-            anchors = [k for idx, k in at if i < idx <= i + _VERB_REACH][:1]
-            out.update((_ACTS[tok.low], "acts", k) for k in anchors)
+            verb = _verb_after(t, i, dict((idx, k) for idx, k in at))
+            if verb is not None:
+                out.add((_ACTS[tok.low], "acts", verb))
         elif tok.low in _ACTED_ON and (i == 0 or t.tokens[i - 1].low not in _OBLIQUE):
             anchors = [k for idx, k in at if idx < i and clause[idx] == clause[i]]
             out.update((_ACTED_ON[tok.low], "acted on", k) for k in anchors)
     return out
+
+
+def _verb_after(t: Text, i: int, shared_at: dict[int, str]) -> str | None:
+    """The shared term that is the verb of the subject at token ``i``: the first content
+    word after it, past auxiliaries, negations and "-ly" adverbs ("I *sent*", "I would
+    still have to *pay*", "I accidentally *sent*"); None when that word is not shared."""
+    for tok in t.tokens[i + 1 : i + 1 + _VERB_REACH]:
+        if tok.kind == "sym" or tok.sent != t.tokens[i].sent:
+            return None
+        if tok.index in shared_at:
+            return shared_at[tok.index]
+        if tok.low in STOPWORDS or tok.low.endswith("ly"):
+            continue
+        return None  # the verb is a word the other text does not share
+    return None
 
 
 @pair_cache
