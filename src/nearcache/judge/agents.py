@@ -34,7 +34,7 @@ from __future__ import annotations
 from .clauses import passive
 from .relations import persons
 from .roles import ARTICLES, CLAUSE, POSSESSIVE, RELATIONAL, Role, role_keys
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["case_moved", "comparison_turned"]
 
@@ -86,6 +86,16 @@ def _person_cases(
     return out
 
 
+@text_cache
+def _has_pronoun(text: str) -> bool:
+    return any(w in _ACTS or w in _ACTED_ON for w in analyze(text).words)
+
+
+@text_cache
+def _has_than(text: str) -> bool:
+    return "than" in analyze(text).words
+
+
 def _verb_after(t: Text, i: int, shared_at: dict[int, str]) -> str | None:
     """The shared term that is the verb of the subject at token ``i``: the first content
     word after it, past auxiliaries, negations and "-ly" adverbs ("I *sent*", "I would
@@ -105,6 +115,8 @@ def _verb_after(t: Text, i: int, shared_at: dict[int, str]) -> str | None:
 def case_moved(a: str, b: str) -> tuple[str, str] | None:
     """(person, shared term) when a person acts at the term in one text and is acted on
     at it in the other, and never in the same case in both (see the module docstring)."""
+    if not (_has_pronoun(a) and _has_pronoun(b)):
+        return None  # the common case, read from each text's cached analysis
     if passive(a) is not None or passive(b) is not None:
         return None
     ka, kb = role_keys(a, b)
@@ -177,6 +189,8 @@ def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, frozenset[str], f
 @pair_cache
 def comparison_turned(a: str, b: str) -> str | None:
     """A term compared in one text that the other puts after "than"."""
+    if not (_has_than(a) or _has_than(b)):
+        return None  # the common case: nothing is put after "than"
     ka, kb = role_keys(a, b)
     wa, sa, ta = _compared(a, ka)
     wb, sb, tb = _compared(b, kb)
