@@ -138,12 +138,11 @@ def _actor_changed(
     """Another person acts at the same shared term, and both persons are named in both
     texts ("*He* hit my car" / "*I* hit his car")."""
     named = persons(a)[0] & persons(b)[0]
-    acts_a = {(k, p) for p, c, k in ca if c == "acts"}
-    acts_b = {(k, p) for p, c, k in cb if c == "acts"}
-    for anchor, p in sorted(acts_a):
-        others = {q for k, q in acts_b if k == anchor and q != p}
-        if others and (anchor, p) not in acts_b and {p, *others} <= named:
-            return _PRONOUN_OF[p], anchor.lstrip("~")
+    for anchor in sorted({k for _, c, k in ca | cb if c == "acts"}):
+        in_a = {p for p, c, k in ca if c == "acts" and k == anchor}
+        in_b = {p for p, c, k in cb if c == "acts" and k == anchor}
+        if in_a - in_b and in_b - in_a and in_a | in_b <= named:
+            return _PRONOUN_OF[min(in_a - in_b)], anchor.lstrip("~")
     return None
 
 

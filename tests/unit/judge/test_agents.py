@@ -33,6 +33,7 @@ _KEPT = [
     ("Is the iPhone 15 heavier than the 14?", "iPhone 14 vs 15: is the 15 heavier?"),
     ("He hit my car, what now?", "He hit my car and drove off, what now?"),
     ("Can I ask my boss for a raise?", "How do I ask my boss for a raise?"),
+    ("Did he and I both sign his lease?", "Did I sign his lease?"),  # one more actor only
     ("Was I charged twice?", "Was I charged twice?"),
     ("", "Is Rust faster than Go?"),
 ]
