@@ -206,11 +206,11 @@ def embed_paths(
         )
         if on_total is not None:
             on_total(len(texts))
-        cost_noted = False
+        noted: float | None = None
         for i in range(0, len(texts), STEP):
             cached.embed(texts[i : i + STEP])
-            if not cost_noted:
-                cost_noted = _note_cost(store, cached, embedder)
+            if noted is None:
+                noted = _note_cost(store, cached, embedder)
             if progress is not None:
                 progress(min(i + STEP, len(texts)), len(texts))
         _write_records(store, corpus_namespace(cached.namespace), records, roots, summary)
@@ -272,18 +272,23 @@ def _collect(
     return records, roots, list(first_text.values())
 
 
-def _note_cost(store: Store, cached: CachedEmbedder, embedder: Any) -> bool:
-    """Record the seconds per embedding as soon as this run has measured some, so a
-    concurrent run that finds everything embedded can still say what it saved."""
+def _embed_seconds(seconds: float, embedder: Any) -> float:
+    """Embedding time without a model load that happened inside the first embed call."""
+    if isinstance(getattr(embedder, "loaded", None), bool):
+        return max(0.0, seconds - float(getattr(embedder, "load_seconds", 0.0)))
+    return seconds
+
+
+def _note_cost(store: Store, cached: CachedEmbedder, embedder: Any) -> float | None:
+    """Record and return this run's seconds per embedding (None before it embedded any):
+    noted after the first step too, so a concurrent run that finds everything embedded
+    can still say what it saved."""
     stats = cached.stats()
     if not stats.embedded:
-        return False
-    seconds = stats.embed_seconds
-    if isinstance(getattr(embedder, "loaded", None), bool):  # loaded inside the first call
-        seconds = max(0.0, seconds - float(getattr(embedder, "load_seconds", 0.0)))
-    if seconds > 0:
-        store.set_meta(_meta_key("cost", cached.namespace), repr(seconds / stats.embedded))
-    return True
+        return None
+    cost = _embed_seconds(stats.embed_seconds, embedder) / stats.embedded
+    store.set_meta(_meta_key("cost", cached.namespace), repr(cost))
+    return cost
 
 
 def _account(
@@ -299,18 +304,14 @@ def _account(
     summary.cache_hits = stats.hits
     summary.embedded = stats.embedded
     summary.embedded_elsewhere = max(0, summary.unique_chunks - stats.hits - stats.embedded)
-    summary.embed_s = stats.embed_seconds
+    summary.embed_s = _embed_seconds(stats.embed_seconds, embedder)
     summary.model_load_s = model_load_s
     loaded = getattr(embedder, "loaded", None)
     if isinstance(loaded, bool):  # loaded on demand, inside the first embed call
         summary.model_loaded = loaded
         summary.model_load_s = float(getattr(embedder, "load_seconds", 0.0))
-        summary.embed_s = max(0.0, stats.embed_seconds - summary.model_load_s)
-    cost: float | None
-    if stats.embedded:
-        cost = summary.embed_s / stats.embedded
-        store.set_meta(_meta_key("cost", ns), repr(cost))
-    else:
+    cost = _note_cost(store, cached, embedder)
+    if cost is None:
         cost = _cost_per_text(store, ns)
     _add_counters(store, ns, hits=stats.hits, misses=stats.embedded, runs=1)
     summary.seconds_per_embedding = cost
