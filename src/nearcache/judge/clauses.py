@@ -31,18 +31,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .align import align
-from .roles import CLAUSE, Exchange, Role, participle, role_terms
+from .roles import ARTICLES, CLAUSE, PASSIVE_AUX, POSSESSIVE, Exchange, Role, participle, role_terms
 from .tokens import Token, analyze, text_cache, wordset
 
 __all__ = ["BE", "Gap", "be_before", "gap_flipped", "gaps", "passive"]
 
-BE = wordset("is are was were be been being get gets got gotten")
+BE = PASSIVE_AUX
 _WH = {"who": "who", "whom": "who", "what": "what", "which": "what"}
 _RELATIVE = wordset("that which who whom")
 _DO = wordset("do does did")
 _MODAL = wordset("will would can could should shall must might may has have had")
 _FILLERS = wordset("not never also just still already ever even often always really")
-_DETERMINERS = wordset("a an the this that these those my your his her our their its some any")
+_DETERMINERS = ARTICLES | POSSESSIVE
 _SUBJECTS = wordset("i we you he she they it")
 _QUESTION = wordset("who whom what which how why when where")
 _BY = "by"

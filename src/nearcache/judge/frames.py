@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from .roles import ARTICLES, Role, role_keys, role_terms
+from .roles import ARTICLES, POSSESSIVE, Role, role_keys, role_terms
 from .tokens import Token, analyze, stem, text_cache
 
 __all__ = ["Frame", "frame_change", "frames"]
@@ -33,7 +33,6 @@ Frame = tuple[str, frozenset[str], frozenset[str]]
 Phrase = tuple[str, int, bool]  # (relation, +1 forward / -1 backward, possessive form)
 
 _SKIP = ARTICLES | {"really", "actually", "also", "still", "directly", "just", "only"}
-_POSSESSIVE = frozenset({"my", "your", "his", "her", "our", "their", "its"})
 # "I" and "my" are one person at a relation's end ("a creditor of mine" / "am I a creditor").
 _PERSON = {
     "<my>": "<me>",
@@ -109,12 +108,12 @@ def _ends(
     for a possessive form ("my manager's boss") the owner is the right end."""
     if possessive:
         owner = i - 1
-        if owner < 0 or not (toks[owner].low.endswith("'s") or toks[owner].low in _POSSESSIVE):
+        if owner < 0 or not (toks[owner].low.endswith("'s") or toks[owner].low in POSSESSIVE):
             return None
         # "my manager's boss": the manager (and "my"), then the other end before it
         right = [owner] if owner in terms else []
         k = owner - 1
-        while k >= 0 and toks[k].low in _POSSESSIVE | ARTICLES:
+        while k >= 0 and toks[k].low in POSSESSIVE | ARTICLES:
             right += [k] if k in terms else []
             k -= 1
         left = _end(toks, k, -1, terms)

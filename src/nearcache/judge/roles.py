@@ -99,10 +99,6 @@ class Exchange:
     ) -> None:
         self.x, self.y, self.pivot, self.sides = x, y, pivot, sides
 
-    def between(self) -> frozenset[str]:
-        """Every word between the two terms, in either text."""
-        return frozenset(w for mid, _ in self.sides for w in mid)
-
     def __repr__(self) -> str:
         return f"Exchange({self.x!r}, {self.y!r}, pivot={self.pivot!r})"
 
