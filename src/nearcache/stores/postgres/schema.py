@@ -26,8 +26,6 @@ from typing import Any
 from ...errors import CorruptStoreError, InvalidInputError
 
 __all__ = [
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
     "STORE",
     "VECTORS",
     "Track",
@@ -56,9 +54,6 @@ class Track:
 
 STORE = Track("", "schema_version", {1: "001_schema.sql"})
 VECTORS = Track("vectors", "vector_schema_version", {1: "001_vectors.sql"})
-#: schema version -> the file that migrates to it from the version before
-MIGRATIONS: dict[int, str] = STORE.migrations
-SCHEMA_VERSION = STORE.version
 _PREFIX_RE = re.compile(r"[a-z_][a-z0-9_]{0,40}")
 _TABLES = ("vec", "rec", "chg", "ns", "meta")
 

@@ -250,16 +250,18 @@ class PostgresVectors:
         if self._vector_oid is None:
             self.enable_vectors()
         last = {it.key: i for i, it in enumerate(items)}  # a repeated key: the last wins
-        keep = sorted(last.values())
+        if len(last) != len(items):
+            keep = sorted(last.values())
+            items, scopes, mat = [items[i] for i in keep], [scopes[i] for i in keep], mat[keep]
         p = self.prefix
         version = int(
             self._write(
                 f"SELECT {p}_put_vec(%s, %s, %s::bytea[], %s::bytea[], %s::float8[], %s, %s, "
                 "%s::text[], %s::vector[])",
                 (
-                    *self._item_args(table, namespace, [items[i] for i in keep], now),
-                    [scopes[i] for i in keep],
-                    _Wire(encode_vectors(mat[keep], int(self._vector_oid or 0))),
+                    *self._item_args(table, namespace, items, now),
+                    list(scopes),
+                    _Wire(encode_vectors(mat, int(self._vector_oid or 0))),
                 ),
             )
         )
@@ -348,18 +350,6 @@ class PostgresVectors:
             yield [
                 (bytes(k).hex(), str(s), e, np.asarray(v, dtype=np.float32)) for k, s, e, v in rows
             ]
-
-    def vector_layout(self) -> VectorLayout | None:
-        """The layout in force, or None (no vector schema or no layout yet)."""
-        p = self.prefix
-        return self._sql(  # type: ignore[no-any-return]
-            lambda con: (
-                _read_layout(con, p)
-                if con.execute("SELECT to_regclass(%s)", (f"{p}_vec",)).fetchone()[0] is not None
-                else None
-            ),
-            read=True,
-        )
 
 
 def _read_layout(con: Any, p: str) -> VectorLayout | None:
