@@ -124,7 +124,6 @@ class HotEntries:
         self.max_bytes = max_bytes
         self.bytes = 0
         self._items: OrderedDict[tuple[str, str], HotEntry] = OrderedDict()
-        self._keys: dict[str, set[str]] = {}
         self._seen: dict[str, _Seen] = {}
         self._once: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
@@ -190,35 +189,24 @@ class HotEntries:
                 return
             self._drop(ns, key)
             self._items[(ns, key)] = item
-            self._keys.setdefault(ns, set()).add(key)
             self.bytes += item.size
             while len(self._items) > self.max_entries or self.bytes > self.max_bytes:
                 (old_ns, old_key), _ = next(iter(self._items.items()))
                 self._drop(old_ns, old_key)
 
-    def forget(self, ns: str | None = None) -> None:
-        """Drop a namespace's entries (every entry when ``ns`` is None)."""
+    def forget(self) -> None:
+        """Drop every entry and what was learnt of each namespace."""
         with self._lock:
-            if ns is None:
-                self._items.clear()
-                self._keys.clear()
-                self._seen.clear()
-                self._once.clear()
-                self.bytes = 0
-                return
-            for key in list(self._keys.get(ns, ())):
-                self._drop(ns, key)
-            self._seen.pop(ns, None)
+            self._items.clear()
+            self._seen.clear()
+            self._once.clear()
+            self.bytes = 0
 
     def _drop(self, ns: str, key: str) -> None:
         """Remove one entry (the caller holds ``_lock``)."""
         item = self._items.pop((ns, key), None)
         if item is not None:
             self.bytes -= item.size
-            keys = self._keys[ns]
-            keys.discard(key)
-            if not keys:
-                del self._keys[ns]
 
     def _sync(self, ns: str, token: object) -> _Seen:
         """Apply the namespace's changes since the last sync; return the new state."""
@@ -237,8 +225,8 @@ class HotEntries:
             new = _Seen(token, version)
             with self._lock:
                 if events is None or any(op == "clear" for op, _ in events):
-                    for key in list(self._keys.get(ns, ())):
-                        self._drop(ns, key)
+                    for kept in [k for k in self._items if k[0] == ns]:
+                        self._drop(*kept)
                 else:
                     for _, key in events:
                         self._drop(ns, key)
