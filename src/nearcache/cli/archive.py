@@ -40,6 +40,7 @@ from ..archive import add_member, member_info, write_tar
 from ..embedding.cache import EmbeddingCache
 from ..errors import DimensionMismatchError, FingerprintMismatchError, InvalidInputError
 from ..keys import HASH_ALGORITHM
+from ..semantic.persist import pid_alive
 from ..stores.protocol import Store
 from .corpus import KV_TABLE, corpus_namespace
 from .ops import semantic_module
@@ -91,16 +92,6 @@ def check_destination(dest: Path, *, force: bool) -> None:
         raise InvalidInputError(f"{dest} exists; pass --force to overwrite it")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
-
-
 def sweep(folder: Path, *, now: float | None = None) -> list[str]:
     """Remove leftovers of killed exports: work folders and partial files beside the
     destination whose process is gone, and the checkpoint writer's temp folders that
@@ -110,7 +101,7 @@ def sweep(folder: Path, *, now: float | None = None) -> list[str]:
     with contextlib.suppress(OSError):
         for path in folder.iterdir():
             found = _WORK.fullmatch(path.name) or _OLD_TMP.fullmatch(path.name)
-            if found and int(found.group(1)) != os.getpid() and not _alive(int(found.group(1))):
+            if found and int(found.group(1)) != os.getpid() and not pid_alive(int(found.group(1))):
                 candidates.append(path)
     now = time.time() if now is None else now
     with contextlib.suppress(OSError):
