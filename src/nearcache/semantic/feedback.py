@@ -36,7 +36,7 @@ from ..keys import encode_parts, validate_namespace
 from ..stores.protocol import Item, Store
 from .calibrate import beta_ppf
 from .indexing import ANY_TIME, TABLE
-from .record import decode_entry, new_write_id, with_feedback_floor
+from .record import new_write_id, with_feedback_floor
 from .state import CoreState
 from .types import Hit
 
@@ -205,13 +205,13 @@ class FeedbackMixin(CoreState):
             entry = None if blob is None else self._decode(ns, key, blob)
             if blob is None or entry is None or entry.feedback_floor >= score:
                 return
-            record = with_feedback_floor(blob, ns, key, score, new_write_id())
-            updated = decode_entry(record, ns, key, self.dim)
+            wid = new_write_id()
+            record = with_feedback_floor(blob, ns, key, score, wid)  # same vector bytes
             index.write(
                 ns,
                 [Item(key, record, entry.expires_at)],
                 [entry.scope],
-                unit_rows(updated.vector.reshape(1, -1)),
-                [updated.write_id],
+                unit_rows(entry.vector.reshape(1, -1)),
+                [wid],
                 now=self.clock(),
             )
