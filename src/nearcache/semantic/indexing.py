@@ -78,6 +78,9 @@ class SemanticIndex(Protocol):
     lock: threading.RLock
     mode: str
     closed: bool
+    #: True when ``probe`` also searches the nearest neighbours of a given vector (a
+    #: server index); an in-process replica ignores the vector, so none is prepared.
+    probe_searches: bool
 
     def open(self) -> None: ...
     def close(self) -> None: ...

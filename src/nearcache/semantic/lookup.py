@@ -199,7 +199,8 @@ class LookupMixin(CoreState):
             kept, ticket = hot.lookup(q.ns, q.key, now)
             if kept is not None:
                 return self._exact_hit(kept, q, tally)
-        if q.vec is None:  # a vector already known lets a server index search at once
+        searches = self.index.probe_searches
+        if searches and q.vec is None:  # a known vector lets a server index search at once
             q.vec = self.vectors.peek(self.loaded_embedder, q.text)
         q.probe = probe = self.index.probe(
             q.ns,
@@ -207,7 +208,7 @@ class LookupMixin(CoreState):
             q.key,
             now=now,
             touch=self._touch,
-            vector=None if q.vec is None else _unit(q.vec),
+            vector=_unit(q.vec) if searches and q.vec is not None else None,
             k=self.config.top_k + 1,
             floor=self._floor(),
         )

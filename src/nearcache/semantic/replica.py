@@ -52,6 +52,8 @@ _Group = tuple[list[str], list[npt.NDArray[np.float32]], list[int], list[float |
 class IndexReplica(IndexCommon):
     """Index partitions plus the store version each namespace was applied up to."""
 
+    probe_searches = False
+
     def __init__(
         self,
         store: Store,

@@ -43,6 +43,8 @@ PGVECTOR_DEFAULTS = {"M": 16, "ef_construction": 64, "ef_search": 100}
 class ServerIndex(IndexCommon):
     """A :class:`~.indexing.SemanticIndex` served by a ``VectorSearch`` store."""
 
+    probe_searches = True
+
     def __init__(
         self,
         store: Store,
