@@ -15,21 +15,17 @@ from typing import Any
 
 import numpy as np
 
+from ...keys import joined_content_hashes
 from .layout import chunks, hid, marks, stored
 
 __all__ = ["hids", "read_live"]
-
-_HEX_DIGITS = b"0123456789abcdef"
 
 
 def hids(keys: Sequence[str], salt: int) -> tuple[list[int], bytes] | None:
     """``[hid(k, salt) for k in keys]`` and the keys' raw bytes, in a few C passes;
     None unless every key is a content hash (64 lowercase hex characters)."""
-    joined = "".join(keys)
-    if len(joined) != 64 * len(keys) or not joined.isascii():
-        return None
-    ascii_keys = joined.encode("ascii")
-    if ascii_keys.translate(None, _HEX_DIGITS):
+    joined = joined_content_hashes(keys)
+    if joined is None:
         return None
     raw = bytes.fromhex(joined)
     heads = np.frombuffer(raw, dtype=">u8")[::4] ^ np.uint64(salt)
