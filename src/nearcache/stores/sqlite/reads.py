@@ -16,9 +16,12 @@ from typing import Any
 import numpy as np
 
 from ...keys import joined_content_hashes
+from ..protocol import TABLES
 from .layout import chunks, hid, marks, stored
 
 __all__ = ["hids", "read_live"]
+
+_ONE = {t: f"SELECT ns, key, value, expires_at FROM rec_{t} WHERE hid=?" for t in TABLES}
 
 
 def hids(keys: Sequence[str], salt: int) -> tuple[list[int], bytes] | None:
@@ -36,6 +39,10 @@ def read_live(
     con: Any, table: str, nsid: int, salt: int, keys: Sequence[str], now: float
 ) -> tuple[list[bytes | None], list[int]]:
     """(value or None per key, lookup ids of the hits): live records of namespace ``nsid``."""
+    if len(keys) == 1:  # an exact-layer lookup: one point query on the lookup id
+        rid = hid(keys[0], salt)
+        row = con.execute(_ONE[table], (rid,)).fetchone()
+        return ([row[2]], [rid]) if _live(row, nsid, keys[0], now) else ([None], [])
     ids = hids(keys, salt)
     if ids is None:
         return _read_each(con, table, nsid, salt, keys, now)
@@ -72,14 +79,20 @@ def _read_each(
     hits: list[int] = []
     for rid, key in zip(rids, keys):
         row = found.get(rid)
-        if (
-            row is None
-            or row[0] != nsid
-            or (row[3] is not None and row[3] <= now)
-            or row[1] != bytes.fromhex(key)
-        ):
-            out.append(None)
-        else:
-            out.append(row[2])
+        if _live(row, nsid, key, now):
+            out.append(row[2])  # type: ignore[index]
             hits.append(rid)
+        else:
+            out.append(None)
     return out, hits
+
+
+def _live(row: Any, nsid: int, key: str, now: float) -> bool:
+    """Whether ``(ns, key, value, expires_at)`` is ``key``'s live record in ``nsid``
+    (a lookup id can be shared by another key, or by another namespace's record)."""
+    return (
+        row is not None
+        and row[0] == nsid
+        and (row[3] is None or row[3] > now)
+        and row[1] == bytes.fromhex(key)
+    )

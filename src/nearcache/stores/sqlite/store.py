@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 
 _FLUSH_TOUCHES_AT = 20_000
 _PRUNE_EVERY = 1000
-_ONE = {t: f"SELECT ns, key, value, expires_at FROM rec_{t} WHERE hid=?" for t in TABLES}
 _T = TypeVar("_T")
 
 
@@ -149,9 +148,6 @@ class SQLiteStore(BaseStore):
     def _get_many(
         self, table: str, namespace: str, keys: Sequence[str], now: float, touch: bool
     ) -> list[bytes | None]:
-        if len(keys) == 1 and not touch:  # an exact-layer lookup: one lookup id, one row
-            return [self._db.read(lambda con: self._get_one(con, table, namespace, keys[0], now))]
-
         def run(con: sqlite3.Connection) -> list[bytes | None]:
             ns = self._ns.get(con, table, namespace)
             if ns is None:
@@ -167,25 +163,6 @@ class SQLiteStore(BaseStore):
             with contextlib.suppress(CacheError):
                 self._write(lambda con: None)
         return out
-
-    def _get_one(
-        self, con: sqlite3.Connection, table: str, namespace: str, key: str, now: float
-    ) -> bytes | None:
-        """``_get_many`` of one key without touching: the same checks of namespace id,
-        expiry and full key, in one point query on the lookup id."""
-        ns = self._ns.get(con, table, namespace)
-        if ns is None:
-            return None
-        row = con.execute(_ONE[table], (hid(key, ns[1]),)).fetchone()
-        if (
-            row is None
-            or row[0] != ns[0]
-            or (row[3] is not None and row[3] <= now)
-            or row[1] != bytes.fromhex(key)
-        ):
-            return None
-        value: bytes = row[2]
-        return value
 
     def change_token(self) -> tuple[int, int]:
         """A value that differs after any commit to the file by any connection or
