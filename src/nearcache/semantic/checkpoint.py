@@ -78,7 +78,7 @@ def write_checkpoint(
     sweep_leftovers(dest)
     tag = f"{os.getpid()}-{secrets.token_hex(4)}"
     work = dest.parent / f".{dest.name}.work-{tag}"
-    work.mkdir()
+    work.mkdir(mode=0o700)  # private while it holds entries, like every other work folder
     tmp = dest.parent / f".{dest.name}.tmp-{tag}"
     try:
         members: dict[str, dict[str, Any]] = {}
