@@ -288,9 +288,13 @@ def unpack_rows(name: str, data: bytes) -> list[Any]:
 
 
 @contextlib.contextmanager
-def private_folder(parent: Path | None = None, prefix: str = "nearcache-") -> Iterator[Path]:
-    """A fresh folder only this user can read, removed with everything in it on exit."""
-    path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+def private_folder(prefix: str = "nearcache-") -> Iterator[Path]:
+    """A fresh temporary folder only this user can read, removed with everything in it on exit.
+
+    Imports unpack archives here; writers keep their work folder beside the destination
+    instead (named so a later run can sweep what a killed one left).
+    """
+    path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
     try:
         os.chmod(path, 0o700)
         yield path

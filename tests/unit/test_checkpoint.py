@@ -397,3 +397,14 @@ def test_a_killed_exports_leftovers_are_swept_by_the_next_export(tmp_path: Path)
         f".other.tar.gz.tmp-{pid}-89abcdef",
         "c.tar.gz",
     ]
+
+
+def test_private_folder_is_owner_only_and_removed_even_on_error(private_tmp: Path) -> None:
+    seen: list[Path] = []
+    with pytest.raises(RuntimeError), archive.private_folder(prefix="probe-") as work:
+        seen.append(work)
+        assert work.parent == private_tmp and work.name.startswith(f"probe-{os.getpid()}-")
+        assert work.stat().st_mode & 0o777 == 0o700
+        (work / "member").write_bytes(b"x")
+        raise RuntimeError("interrupted import")
+    assert not seen[0].exists()
