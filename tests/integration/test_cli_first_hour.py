@@ -32,7 +32,7 @@ class Slow(models.HashEmbedder):
         time.sleep(DELAY * len(texts))
         return super().embed(texts)
 models.resolve_embedder = lambda name, lazy=False: Slow()
-from nearcache.cli.app import run
+from nearcache.cli.runner import run
 raise SystemExit(run(sys.argv[2:]))
 """
 
@@ -222,7 +222,7 @@ BENCH_WITHOUT = """
 import sys
 for name in sys.argv[1].split(","):
     sys.modules[name] = None
-from nearcache.cli.app import run
+from nearcache.cli.runner import run
 raise SystemExit(run(sys.argv[2:]))
 """
 
@@ -338,7 +338,7 @@ def stuck(path, manifest, work):
     print("writing", flush=True)
     time.sleep(600)
 archive.write_tar = stuck
-from nearcache.cli.app import run
+from nearcache.cli.runner import run
 raise SystemExit(run(sys.argv[1:]))
 """
 

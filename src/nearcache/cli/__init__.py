@@ -2,8 +2,8 @@
 
 ``main()`` is the console-script entry point. It imports nothing heavy: when the ``cli``
 extra (Typer, rich) is missing it prints the install hint and exits with status 1, and
-otherwise hands over to :mod:`nearcache.cli.app`, whose commands import the library
-lazily so ``nearcache --help`` stays fast.
+otherwise hands over to :mod:`nearcache.cli.runner`. The commands
+(:mod:`nearcache.cli.app`) import the library lazily so ``nearcache --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -32,6 +32,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             "install it with: pip install 'nearcache[cli]'\n"
         )
         raise SystemExit(1)
-    from .app import run
+    from .runner import run
 
     raise SystemExit(run(list(sys.argv[1:] if argv is None else argv)))

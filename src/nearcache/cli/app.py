@@ -1,8 +1,8 @@
 """The Typer application: one function per command, the work done in sibling modules.
 
 Commands import the library inside their bodies, so ``nearcache --help`` only loads
-Typer. Every failure is reported by :func:`run` as one line on stderr with a non-zero
-exit status; ``--debug`` adds the traceback.
+Typer. Every failure is reported by :func:`nearcache.cli.runner.run` as one line on
+stderr with a non-zero exit status; ``--debug`` adds the traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import contextlib
 import logging
 import sys
 import time
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +20,7 @@ import typer
 from .. import __version__
 from .serve import serve as serve_command
 
-__all__ = ["app", "run"]
+__all__ = ["app"]
 
 app = typer.Typer(
     name="nearcache",
@@ -407,92 +406,3 @@ def open_store_for_command(url: str | None, *, must_exist: bool = False) -> Any:
     from .common import open_cli_store
 
     return open_cli_store(url, must_exist=must_exist)
-
-
-# --------------------------------------------------------------------------- runner
-
-
-def _one_line(exc: BaseException) -> str:
-    from ..errors import NearcacheError
-
-    text = " ".join(str(exc).split())
-    if isinstance(exc, (NearcacheError, FileNotFoundError)) and text:
-        return text
-    name = type(exc).__name__
-    return f"{name}: {text}" if text else name
-
-
-def _framework_exceptions() -> tuple[tuple[type[BaseException], ...], ...]:
-    """(exit, abort, usage) exception types of Typer, and of click when Typer uses it
-    (older Typer releases raise click's classes, newer ones vendor their own)."""
-    exits: list[type[BaseException]] = [typer.Exit]
-    aborts: list[type[BaseException]] = [typer.Abort]
-    usage: list[type[BaseException]] = []
-    if hasattr(typer, "TyperException"):
-        usage.append(typer.TyperException)
-    try:
-        import click
-    except ImportError:  # pragma: no cover - click is optional for new Typer releases
-        pass
-    else:
-        exits.append(click.exceptions.Exit)
-        aborts.append(click.exceptions.Abort)
-        usage.append(click.ClickException)
-    return tuple(exits), tuple(aborts), tuple(usage)
-
-
-def _command() -> Any:
-    """The app's click command, with flags shown without a value type.
-
-    Typer's rich help prints ``<bool>`` after every flag, as if it took a value; an
-    empty metavar hides it (the help option is made on demand, so it is patched as it
-    is made).
-    """
-    command = typer.main.get_command(app)
-    todo = [command]
-    while todo:
-        cmd = todo.pop()
-        todo.extend(getattr(cmd, "commands", {}).values())
-        for param in cmd.params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        make_help = cmd.get_help_option
-
-        def help_option(ctx: Any, make_help: Any = make_help) -> Any:
-            option = make_help(ctx)
-            if option is not None and option.metavar is None:
-                option.metavar = ""
-            return option
-
-        cmd.get_help_option = help_option  # type: ignore[method-assign]
-    return command
-
-
-def run(argv: list[str]) -> int:
-    """Run the app on ``argv``; return the exit status (errors: one line, status 1)."""
-    exits, aborts, usage = _framework_exceptions()
-    debug = "--debug" in argv
-    try:
-        result = _command().main(args=argv, prog_name="nearcache", standalone_mode=False)
-    except exits as exc:
-        return int(getattr(exc, "exit_code", 0))
-    except aborts:
-        sys.stderr.write("nearcache: aborted\n")
-        return 130
-    except usage as exc:
-        # Usage errors (unknown option, bad value): the framework's message, status 2.
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:  # pragma: no cover
-            sys.stderr.write(f"nearcache: {exc}\n")
-        return int(getattr(exc, "exit_code", 2))
-    except KeyboardInterrupt:
-        sys.stderr.write("nearcache: interrupted\n")
-        return 130
-    except Exception as exc:
-        if debug or _state["debug"]:
-            traceback.print_exc()
-        sys.stderr.write(f"nearcache: error: {_one_line(exc)}\n")
-        return 1
-    return int(result) if isinstance(result, int) else 0
