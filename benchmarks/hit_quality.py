@@ -162,7 +162,9 @@ def show(split: str, n: int, results: dict[str, Any]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument(
-        "--split", default="test", choices=["train", "train2", "dev", "test", "probe", "blind"]
+        "--split",
+        default="test",
+        choices=["train", "train2", "dev", "test", "probe", "blind", "probe2"],
     )
     ap.add_argument(
         "--cv", action="store_true", help="train+train2+dev, out of fold (default judge)"

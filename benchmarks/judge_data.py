@@ -46,6 +46,7 @@ MAX_CHARS = 2000
 # judge can be measured with and without it.
 # probe and blind are a fourth author's check set in new domains, dealt in two halves by
 # group: probe may be read pair by pair while fixing the judge, blind only as aggregates.
+# probe2 (training) and blind2 (never trained on) are a fifth author's, written apart.
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -53,6 +54,8 @@ SPLITS = {
     "test": "te",
     "probe": "pb",
     "blind": "bl",
+    "probe2": "p2",
+    "blind2": "b2",
 }
 WORD_RE = re.compile(r"\w+")
 

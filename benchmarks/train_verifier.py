@@ -57,9 +57,10 @@ from nearcache.semantic.calibrate import calibrate
 PKG_DATA = Path(__file__).resolve().parents[1] / "src" / "nearcache" / "judge" / "data"
 #: The splits the verifier is fit and its threshold chosen on (never ``test``).
 #: ``probe`` (a fourth author, new domains) is in the pool; its other half, ``blind``, is
-#: never used here: it stays the unseen-data check, read only as aggregates.
-POOL_SPLITS = ("train", "train2", "dev", "probe")
-_PREFIX = {"train": "tr-", "train2": "t2-", "dev": "dv-", "probe": "pb-"}
+#: never used here: it stays the unseen-data check, read only as aggregates. The same holds
+#: for ``probe2`` (a fifth author, in the pool) and ``blind2`` (never in it).
+POOL_SPLITS = ("train", "train2", "dev", "probe", "probe2")
+_PREFIX = {"train": "tr-", "train2": "t2-", "dev": "dv-", "probe": "pb-", "probe2": "p2-"}
 BOUNDS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2)
 L2S = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 TOLERANCE = 0.01

@@ -247,3 +247,30 @@ def test_json_output_and_missing_file(
     out = json.loads(capsys.readouterr().out)
     assert out["problems"] == [] and out["labels"]["dev"] == {"hit": 1, "miss": 1}
     assert jd.main([str(tmp_path / "nope.jsonl")]) == 2
+
+
+def test_committed_probe2_and_blind2_are_own_splits_and_blind2_is_never_trained_on() -> None:
+    # probe2 (training) and blind2 (the unseen-data check) are a fifth author's sets: each
+    # its own prefix, every trap kind present, and blind2 (like blind) outside the pool
+    # the verifier is fit on.
+    import ast
+
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    assert report.problems == []
+    for split, prefix in (("probe2", "p2"), ("blind2", "b2")):
+        rows = report.rows.get(split, [])
+        if split == "blind2" and not rows:
+            continue
+        assert {r["id"][:3] for r in rows} == {f"{prefix}-"}, split
+        traps = [r for r in rows if r["label"] == "trap"]
+        assert {r["category"] for r in traps} == jd.CATEGORIES["trap"], split
+        assert len(traps) >= 0.4 * len(rows), split
+    source = (ROOT / "benchmarks" / "train_verifier.py").read_text("utf-8")
+    tree = ast.parse(source)
+    pool = next(
+        ast.literal_eval(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "POOL_SPLITS" for t in node.targets)
+    )
+    assert "probe2" in pool and "blind" not in pool and "blind2" not in pool and "test" not in pool
