@@ -32,18 +32,14 @@ on; a comparison with no comparative word ("which costs less") or with opposite 
 from __future__ import annotations
 
 from .clauses import passive
-from .relations import persons
-from .roles import ARTICLES, CLAUSE, POSSESSIVE, RELATIONAL, Role, role_keys
+from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
+from .roles import ARTICLES, POSSESSIVE, Role, role_keys
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["case_moved", "comparison_turned"]
 
-_ACTS = {"i": "1", "we": "1p", "he": "3m", "she": "3f", "they": "3p"}
-_ACTED_ON = {"me": "1", "us": "1p", "him": "3m", "them": "3p"}
 #: How far after a subject its verb is looked for ("I would still have to pay").
 _VERB_REACH = 6
-#: "for me", "with me", "about me": another relation, not the one acted on ("to me" is).
-_OBLIQUE = (RELATIONAL | {"with", "about", "without", "between"}) - {"to"}
 _MORE = frozenset(["more", "less", "fewer"])
 _ADJECTIVE_ER = ("er",)
 #: Words that may stand between the compared terms and their comparative ("is *much*
@@ -54,41 +50,29 @@ _NOT_COMPARATIVE = frozenset(
 )
 
 
-def _clauses(t: Text) -> list[int]:
-    """The clause number of each token (a clause ends at , ; : ? ! . and a new sentence)."""
-    out, n = [], 0
-    for tok in t.tokens:
-        if tok.kind == "sym" and tok.low in CLAUSE:
-            n += 1
-        out.append(n)
-    return out
-
-
 def _person_cases(
     text: str, keys: tuple[Role, ...], shared: frozenset[str]
 ) -> set[tuple[str, str, str]]:
-    """(person, case, shared term it attaches to) for each pronoun of ``text``."""
+    """(person, case, shared term it attaches to) for each pronoun of ``text``: a subject
+    acts at its verb, an object is acted on at every shared term before it in its clause."""
     t = analyze(text)
-    clause = _clauses(t)
-    at = [(idx, k) for k, idx in keys if k in shared and not k.startswith("<")]
+    clause = clause_numbers(text)
+    at = {idx: k for k, idx in keys if k in shared and not k.startswith("<")}
     out: set[tuple[str, str, str]] = set()
-    for tok in t.tokens:
-        if tok.text.isupper() and tok.low != "i":
-            continue  # "US", "IT": names
-        i = tok.index
-        if tok.low in _ACTS:
-            verb = _verb_after(t, i, dict((idx, k) for idx, k in at))
+    for p in pronouns(text):
+        if p.case == "s" and p.person != "2":
+            verb = _verb_after(t, p.at, at)
             if verb is not None:
-                out.add((_ACTS[tok.low], "acts", verb))
-        elif tok.low in _ACTED_ON and (i == 0 or t.tokens[i - 1].low not in _OBLIQUE):
-            anchors = [k for idx, k in at if idx < i and clause[idx] == clause[i]]
-            out.update((_ACTED_ON[tok.low], "acted on", k) for k in anchors)
+                out.add((p.person, "acts", verb))
+        elif p.case == "o":
+            anchors = [k for idx, k in at.items() if idx < p.at and clause[idx] == clause[p.at]]
+            out.update((p.person, "acted on", k) for k in anchors)
     return out
 
 
 @text_cache
 def _has_pronoun(text: str) -> bool:
-    return any(w in _ACTS or w in _ACTED_ON for w in analyze(text).words)
+    return any(p.case in ("s", "o") and p.person != "2" for p in pronouns(text))
 
 
 @text_cache
@@ -128,7 +112,7 @@ def case_moved(a: str, b: str) -> tuple[str, str] | None:
         other = {c for p, c, k in cb if p == person and k == anchor}
         mine = {c for p, c, k in ca if p == person and k == anchor}
         if other and not (other & mine):
-            return _PRONOUN_OF[person], anchor.lstrip("~")
+            return PERSON_WORD[person], anchor.lstrip("~")
     return _actor_changed(a, b, ca, cb)
 
 
@@ -142,11 +126,8 @@ def _actor_changed(
         in_a = {p for p, c, k in ca if c == "acts" and k == anchor}
         in_b = {p for p, c, k in cb if c == "acts" and k == anchor}
         if in_a - in_b and in_b - in_a and in_a | in_b <= named:
-            return _PRONOUN_OF[min(in_a - in_b)], anchor.lstrip("~")
+            return PERSON_WORD[min(in_a - in_b)], anchor.lstrip("~")
     return None
-
-
-_PRONOUN_OF = {"1": "I", "1p": "we", "3m": "he", "3f": "she", "3p": "they"}
 
 
 def _comparative(tok_low: str) -> bool:
@@ -170,7 +151,7 @@ def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, frozenset[str], f
     comparison in ``text`` ("" and empty sets when there is none)."""
     t = analyze(text)
     toks = t.tokens
-    clause = _clauses(t)
+    clause = clause_numbers(text)
     key_at = {idx: k for k, idx in keys}
     for i, tok in enumerate(toks):
         if not (_comparative(tok.low) or tok.low in _MORE) or i + 1 >= len(toks):

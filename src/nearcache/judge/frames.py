@@ -148,7 +148,7 @@ def frames(text: str) -> tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...
 def _subsets(
     toks: tuple[Token, ...], terms: dict[int, str]
 ) -> list[tuple[str, tuple[int, ...], tuple[int, ...]]]:
-    """"All X are Y", "Is every X a Y", "Are all X Y": X is a kind of Y, read as the
+    """ "All X are Y", "Is every X a Y", "Are all X Y": X is a kind of Y, read as the
     container relation (Y, X). In "Are all X Y" with no article between, the first term
     is X and the rest Y."""
     out = []

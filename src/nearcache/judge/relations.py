@@ -26,8 +26,9 @@ from collections.abc import Sequence
 
 from .align import align
 from .clauses import passive
-from .roles import POSSESSIVE, RELATIONAL, Exchange, Role, role_terms
-from .tokens import Token, analyze, text_cache, wordset
+from .pronouns import ROLE_KEY, cases, persons
+from .roles import POSSESSIVE, Exchange, Role, role_terms
+from .tokens import Token, analyze, text_cache
 
 __all__ = [
     "case_flipped",
@@ -41,38 +42,15 @@ __all__ = [
 
 _REACH = 3
 _PERSONS = frozenset({"<me>", "<you>", "<us>", "<him>", "<her>", "<them>"})
-_SUBJECT = {"i": "me", "he": "him", "she": "her", "we": "us", "they": "them"}
-_OBJECT = {"me": "me", "him": "him", "us": "us", "them": "them"}
-_OBLIQUE = RELATIONAL | {"with", "about", "without", "between"}
-
-
-@text_cache
-def _cases(text: str) -> dict[str, frozenset[str]] | None:
-    """Each person's grammatical cases in ``text``: "s" for "I", "o" for "me" after a
-    verb (not after a preposition: "for me" says nothing of the role). None for a passive
-    text, where the subject is the one acted on."""
-    t = analyze(text)
-    toks = t.tokens
-    if passive(text) is not None:
-        return None
-    out: dict[str, set[str]] = {}
-    for i, tok in enumerate(toks):
-        if tok.low in _SUBJECT and not (tok.text.isupper() and tok.low != "i"):
-            out.setdefault(_SUBJECT[tok.low], set()).add("s")
-        elif (
-            tok.low in _OBJECT
-            and not tok.text.isupper()
-            and (i == 0 or toks[i - 1].low not in _OBLIQUE)
-        ):
-            out.setdefault(_OBJECT[tok.low], set()).add("o")
-    return {k: frozenset(v) for k, v in out.items()}
 
 
 def case_flipped(a: str, b: str) -> Exchange | None:
     """A person who acts in one text is acted on in the other ("Can someone hack *my*
     phone by sending *me* a text" / "Can *I* hack someone's phone"): two people trading
     cases, or one in an otherwise equal question."""
-    ca, cb = _cases(a), _cases(b)
+    if passive(a) is not None or passive(b) is not None:
+        return None  # a passive's subject is the one acted on
+    ca, cb = cases(a), cases(b)
     if not ca or not cb:
         return None
     flips = {p: ca[p] for p in ca.keys() & cb.keys() if len(ca[p]) == len(cb[p]) == 1}
@@ -82,10 +60,10 @@ def case_flipped(a: str, b: str) -> Exchange | None:
     p = min(flips)
     if len(set(flips.values())) == 2:
         q = next(x for x in flips if flips[x] != flips[p])
-        return Exchange(f"<{p}>", f"<{q}>", "subject and object")
+        return Exchange(ROLE_KEY[p], ROLE_KEY[q], "subject and object")
     al = align(a, b)
     if len(al.only_a) <= 1 and len(al.only_b) <= 1:
-        return Exchange(f"<{p}>", "?", "subject and object")
+        return Exchange(ROLE_KEY[p], "?", "subject and object")
     return None
 
 
@@ -187,51 +165,6 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
 def is_passive(text: str) -> bool:
     """Whether ``text`` has a passive ("be" before a participle)."""
     return passive(text) is not None
-
-
-_PERSON_OF = {
-    "i": "1",
-    "me": "1",
-    "my": "1",
-    "mine": "1",
-    "myself": "1",
-    "you": "2",
-    "your": "2",
-    "yours": "2",
-    "yourself": "2",
-    "he": "3m",
-    "him": "3m",
-    "his": "3m",
-    "himself": "3m",
-    "she": "3f",
-    "her": "3f",
-    "hers": "3f",
-    "herself": "3f",
-}
-_YOU_AFTER = wordset(
-    "can could do does did will would should shall may might must are were have if when "
-    "that how why what where whether"
-)
-
-
-@text_cache
-def persons(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The persons ``text`` names ("1", "2", "3m", "3f") and those among them that are a
-    subject ("I", "he", "she"; "you" after an auxiliary, a wh-word or at the start)."""
-    toks = analyze(text).tokens
-    named: set[str] = set()
-    subjects: set[str] = set()
-    for i, tok in enumerate(toks):
-        p = _PERSON_OF.get(tok.low)
-        if p is None or (tok.text.isupper() and tok.low != "i") or tok.literal:
-            continue
-        named.add(p)
-        prev = toks[i - 1] if i else None
-        if tok.low in ("i", "he", "she") or (
-            tok.low == "you" and (prev is None or prev.kind == "sym" or prev.low in _YOU_AFTER)
-        ):
-            subjects.add(p)
-    return frozenset(named), frozenset(subjects)
 
 
 def person_swapped(a: str, b: str) -> str | None:
