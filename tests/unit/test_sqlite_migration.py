@@ -1,4 +1,5 @@
-"""A SQLite file of schema version 1 (hashed rowids) opens, is migrated, and keeps working."""
+"""SQLite files of schema version 1 (hashed rowids) and 2 (change logs with AUTOINCREMENT)
+open, are migrated, and keep working."""
 
 from __future__ import annotations
 
@@ -124,3 +125,103 @@ def test_new_files_append_rows_in_insertion_order(tmp_path: Path, table: str) ->
         rows = con.execute(f"SELECT key FROM rec_{table} ORDER BY id").fetchall()
     assert [bytes(r[0]).hex() for r in rows] == keys
     store.close()
+
+
+#: Version 2's record tables (insertion-order rowid + hid); its change logs are V1_CHANGES.
+V2_RECORDS = """
+CREATE TABLE rec_{t} (
+    id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL,
+    value BLOB NOT NULL, expires_at REAL, atime REAL NOT NULL,
+    size INTEGER NOT NULL, hid INTEGER NOT NULL);
+CREATE UNIQUE INDEX rec_{t}_hid ON rec_{t} (hid);
+CREATE INDEX rec_{t}_ns_atime ON rec_{t} (ns, atime);
+CREATE INDEX rec_{t}_atime ON rec_{t} (atime);
+CREATE INDEX rec_{t}_exp ON rec_{t} (expires_at) WHERE expires_at IS NOT NULL;
+"""
+
+
+def make_v2(path: Path, n: int) -> None:
+    """A version-2 file: ``n`` semantic records in ``ns`` written as versions 1..n, one
+    change-log row each, the first ten pruned away (as retention does)."""
+    con = sqlite3.connect(path)
+    sql = V1_STORE.replace("'1');", "'2');") + "".join(
+        V2_RECORDS.replace("{t}", t) + (V1_CHANGES.replace("{t}", t) if spec.log else "")
+        for t, spec in TABLES.items()
+    )
+    con.executescript(sql)
+    con.execute(
+        "INSERT INTO namespaces (id, tbl, name, entries, bytes, version) VALUES "
+        "(1, 'semantic', 'ns', ?, ?, ?)",
+        (n, 10 * n, n),
+    )
+    s = salt("semantic", "ns")
+    con.executemany(
+        "INSERT INTO rec_semantic (hid, ns, key, value, expires_at, atime, size) "
+        "VALUES (?, 1, ?, ?, NULL, 1.0, 10)",
+        [(hid(key(i), s), bytes.fromhex(key(i)), b"v%09d" % i) for i in range(n)],
+    )
+    con.executemany(
+        "INSERT INTO chg_semantic (ns, version, op, key) VALUES (1, ?, 'put', ?)",
+        [(i + 1, bytes.fromhex(key(i))) for i in range(n)],
+    )
+    con.execute("DELETE FROM chg_semantic WHERE seq <= 10")
+    con.commit()
+    con.close()
+
+
+def _log_sql(path: Path) -> dict[str, str]:
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'chg_%'")
+        return {name: sql for name, sql in rows}
+    finally:
+        con.close()
+
+
+def test_a_version_2_file_loses_autoincrement_and_keeps_its_change_log(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    make_v2(path, 50)
+    con = sqlite3.connect(path)
+    old_log = con.execute("SELECT seq, ns, version, op, key FROM chg_semantic").fetchall()
+    con.close()
+    store = SQLiteStore(path)
+    keys = [key(i) for i in range(50)]
+    assert store.get_many("semantic", "ns", keys[:3], now=2) == [b"v%09d" % i for i in range(3)]
+    # the retained log replays from version 10 on; before it, a gap is reported
+    since10 = store.changes("semantic", "ns", 10)
+    assert since10.events == [("put", k) for k in keys[10:]]
+    assert store.changes("semantic", "ns", 5).events is None
+    assert store.check() == []
+    # a write after the migration logs after the old rows, in version order
+    assert store.put_many("semantic", "ns", [Item(key(50), b"x")], now=3) == 51
+    assert store.changes("semantic", "ns", 49).events == [("put", keys[49]), ("put", key(50))]
+    store.close()
+    sql = _log_sql(path)
+    assert {"chg_semantic", "chg_semantic_ns"} <= set(sql)
+    assert all("AUTOINCREMENT" not in (s or "").upper() for s in sql.values())
+    con = sqlite3.connect(path)
+    rows = con.execute("SELECT seq, ns, version, op, key FROM chg_semantic ORDER BY seq").fetchall()
+    assert rows[:-1] == old_log and rows[-1][0] == old_log[-1][0] + 1
+    assert con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()[
+        0
+    ] == str(SCHEMA_VERSION)
+    seqs = con.execute("SELECT name FROM sqlite_sequence WHERE name LIKE 'chg_%'").fetchall()
+    con.close()
+    assert seqs == []
+
+
+def test_a_version_1_file_is_migrated_through_to_the_current_version(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    make_v1(path, 20)
+    store = SQLiteStore(path)
+    assert store.changes("semantic", "ns", 0).events == [("put", key(i)) for i in range(20)]
+    store.close()
+    assert all("AUTOINCREMENT" not in (s or "").upper() for s in _log_sql(path).values())
+
+
+def test_new_files_log_changes_without_autoincrement(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "n.db")
+    store.put_many("semantic", "ns", [Item(key(1), b"v")], now=1)
+    store.close()
+    sql = _log_sql(tmp_path / "n.db")
+    assert sql and all("AUTOINCREMENT" not in (s or "").upper() for s in sql.values())

@@ -9,6 +9,9 @@ An older schema is migrated in place, in one transaction, when the file is opene
 * **1 -> 2**: records got a ``hid`` column (the hashed lookup key, unique index) and
   ``id`` became an insertion-order rowid. Existing rows keep their ``id`` (their old
   hashed rowid) and get ``hid = id``; rows written afterwards append after them.
+* **2 -> 3**: change logs lost ``AUTOINCREMENT`` (its ``sqlite_sequence`` row was one
+  more page written by every commit). Each log table is rebuilt with the same rows and
+  ``seq`` values; new rows get ``max(seq) + 1``, so they still follow the old ones.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ __all__ = ["SCHEMA_VERSION", "check_file", "init_schema"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -84,6 +87,27 @@ def _migrate_1_to_2(con: sqlite3.Connection) -> None:
             con.execute(f"UPDATE rec_{table} SET hid = id")
 
 
+def _migrate_2_to_3(con: sqlite3.Connection) -> None:
+    """Rebuild change-log tables declared ``AUTOINCREMENT`` without it, rows kept (their
+    index is created again after, with the rest of the schema)."""
+    for table, spec in TABLES.items():
+        row = con.execute(
+            "SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (f"chg_{table}",)
+        ).fetchone()
+        if not spec.log or row is None or "AUTOINCREMENT" not in row[0].upper():
+            continue
+        con.execute(
+            f"CREATE TABLE chg_{table}_v3 (seq INTEGER PRIMARY KEY, ns INTEGER NOT NULL, "
+            "version INTEGER NOT NULL, op TEXT NOT NULL, key BLOB NOT NULL)"
+        )
+        con.execute(
+            f"INSERT INTO chg_{table}_v3 (seq, ns, version, op, key) "
+            f"SELECT seq, ns, version, op, key FROM chg_{table} ORDER BY seq"
+        )
+        con.execute(f"DROP TABLE chg_{table}")  # its index and sqlite_sequence row go too
+        con.execute(f"ALTER TABLE chg_{table}_v3 RENAME TO chg_{table}")
+
+
 def init_schema(con: sqlite3.Connection, path: Path) -> None:
     """Create the schema if the file is new, migrate it if it is older (WAL mode either way).
 
@@ -100,9 +124,12 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
     try:
         found = _found_version(con, path)  # again, under the write lock
         if found is not None:
+            if found in (1, 2):
+                log.info("migrating %s from schema version %d to %d", path, found, SCHEMA_VERSION)
             if found == 1:
-                log.info("migrating %s from schema version 1 to %d", path, SCHEMA_VERSION)
                 _migrate_1_to_2(con)
+            if found in (1, 2):
+                _migrate_2_to_3(con)
             for stmt in _schema_statements():
                 con.execute(stmt)
             con.execute(

@@ -1,4 +1,4 @@
--- nearcache's SQLite schema, version 2 (see schema.py; version 1 files are migrated). Statements end with ";" at the
+-- nearcache's SQLite schema, version 3 (see schema.py; versions 1 and 2 are migrated). Statements end with ";" at the
 -- end of a line. The "-- section:" lines split the file: "store" is created once,
 -- "records" once per table and "changes" once per table that keeps a change log, with
 -- {table} replaced by the table's name (embedding, semantic, kv, batch, lease).
@@ -27,7 +27,10 @@ CREATE INDEX IF NOT EXISTS rec_{table}_exp ON rec_{table} (expires_at)
     WHERE expires_at IS NOT NULL;
 
 -- section: changes
+-- seq: plain rowid (max + 1), not AUTOINCREMENT, whose sqlite_sequence row was one more
+-- page written by every commit. Readers find gaps by the namespace's version, never by
+-- seq; seq only orders the rows one query returns.
 CREATE TABLE IF NOT EXISTS chg_{table} (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, ns INTEGER NOT NULL,
+    seq INTEGER PRIMARY KEY, ns INTEGER NOT NULL,
     version INTEGER NOT NULL, op TEXT NOT NULL, key BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chg_{table}_ns ON chg_{table} (ns, version);
