@@ -32,11 +32,12 @@ on; a comparison with no comparative word ("which costs less") or with opposite 
 from __future__ import annotations
 
 from .clauses import passive
+from .lexicon import lexicon
 from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
-from .roles import ARTICLES, POSSESSIVE, Role, role_keys
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
+from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, role_keys
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
 
-__all__ = ["case_moved", "comparison_turned"]
+__all__ = ["case_moved", "comparison_turned", "effect_turned"]
 
 #: How far after a subject its verb is looked for ("I would still have to pay").
 _VERB_REACH = 6
@@ -99,7 +100,7 @@ def _verb_after(t: Text, i: int, shared_at: dict[int, str]) -> str | None:
 def case_moved(a: str, b: str) -> tuple[str, str] | None:
     """(person, shared term) when a person acts at the term in one text and is acted on
     at it in the other, and never in the same case in both (see the module docstring)."""
-    if not (_has_pronoun(a) and _has_pronoun(b)):
+    if not (_has_pronoun(a) or _has_pronoun(b)):
         return None  # the common case, read from each text's cached analysis
     if passive(a) is not None or passive(b) is not None:
         return None
@@ -108,12 +109,14 @@ def case_moved(a: str, b: str) -> tuple[str, str] | None:
     if not shared:
         return None
     ca, cb = _person_cases(a, ka, shared), _person_cases(b, kb, shared)
+    if not (ca and cb):
+        return _subject_changed(a, b, ca, cb, shared)
     for person, _, anchor in sorted(ca):
         other = {c for p, c, k in cb if p == person and k == anchor}
         mine = {c for p, c, k in ca if p == person and k == anchor}
         if other and not (other & mine):
             return PERSON_WORD[person], anchor.lstrip("~")
-    return _actor_changed(a, b, ca, cb)
+    return _actor_changed(a, b, ca, cb) or _subject_changed(a, b, ca, cb, shared)
 
 
 def _actor_changed(
@@ -180,4 +183,135 @@ def comparison_turned(a: str, b: str) -> str | None:
         turned = (subject & than) - other_subject
         if turned:
             return min(turned).lstrip("~#")
+    return None
+
+
+_AUX = wordset("do does did can could will would should shall may might must")
+
+
+def _clause_start(toks: tuple[Token, ...], i: int) -> bool:
+    return i == 0 or toks[i - 1].sent != toks[i].sent or toks[i - 1].low in CLAUSE
+
+
+def _noun_actor(text: str, keys: tuple[Role, ...], verb: str) -> str | None:
+    """The noun that is the subject of the shared term ``verb`` at the start of a clause
+    ("*The police* search ...", "Can *the police* search ...", "My *roommate* moved
+    out"): the term right before the verb, with only an auxiliary, articles, possessives
+    and terms of its noun phrase before it in the clause."""
+    toks = analyze(text).tokens
+    key_at = {idx: k for k, idx in keys}
+    for idx, k in key_at.items():
+        if k != verb or idx - 1 not in key_at or key_at[idx - 1].startswith("<"):
+            continue
+        j = idx - 1
+        while j - 1 in key_at and not key_at[j - 1].startswith("<"):
+            j -= 1
+        while j > 0 and toks[j - 1].low in ARTICLES | POSSESSIVE:
+            j -= 1
+        if j > 0 and toks[j - 1].low in _AUX:
+            j -= 1
+        if _clause_start(toks, j):
+            return key_at[idx - 1]
+    return None
+
+
+def _subject_changed(
+    a: str,
+    b: str,
+    ca: set[tuple[str, str, str]],
+    cb: set[tuple[str, str, str]],
+    shared: frozenset[str],
+) -> tuple[str, str] | None:
+    """A noun acts at a shared verb in one text, a person ("I", "we") at it in the other,
+    and both texts name the noun and the person: "Can *the police* search my car" / "Can
+    *I* search a police car"; "*My roommate* moved out, does he owe me" / "*I* moved out,
+    does my roommate owe me"."""
+    ka, kb = role_keys(a, b)
+    named = persons(a)[0] & persons(b)[0]
+    for text, keys, mine, theirs in ((a, ka, ca, cb), (b, kb, cb, ca)):
+        for person, case, verb in sorted(theirs):
+            if case != "acts" or person not in named or person not in ("1", "1p"):
+                continue
+            if (person, "acts", verb) in mine:
+                continue
+            noun = _noun_actor(text, keys, verb)
+            other, other_keys = (b, kb) if text is a else (a, ka)
+            if noun is not None and noun in shared and not _measured(other, other_keys, noun):
+                return noun.lstrip("~"), verb.lstrip("~")
+    return None
+
+
+def _measured(text: str, keys: tuple[Role, ...], term: str) -> bool:
+    """Every mention of ``term`` follows "of" ("cups *of coffee*", "a glass of wine"): a
+    measure of the same thing, which may well be the subject elsewhere ("Does coffee
+    count ..." / "Can I count cups of coffee ...")."""
+    toks = analyze(text).tokens
+    at = [idx for k, idx in keys if k == term]
+    for idx in at:
+        j = idx - 1
+        while j >= 0 and toks[j].low in ARTICLES | POSSESSIVE:
+            j -= 1
+        if j < 0 or toks[j].low != "of":
+            return False
+    return bool(at)
+
+
+def _subject_object(
+    text: str, keys: tuple[Role, ...], shared: frozenset[str]
+) -> tuple[frozenset[str], str, frozenset[str]] | None:
+    """(subject terms, verb, object terms) of a yes/no question "Does X <verb> Y" with
+    shared terms X and Y and a verb the other text does not share: "Does *caffeine* raise
+    *blood pressure*", "Can *high blood pressure* make *caffeine* ..." (one adjective
+    before the subject is skipped, articles and possessives anywhere)."""
+    toks = analyze(text).tokens
+    if not toks or toks[0].low not in _AUX:
+        return None
+    key_at = {idx: k for k, idx in keys}
+    skip = ARTICLES | POSSESSIVE
+    j = 1
+    while j < len(toks) and toks[j].low in skip:
+        j += 1
+    if j in key_at and key_at[j] not in shared and j + 1 in key_at:
+        j += 1  # "Does *high* blood pressure ..."
+    subject, j = _shared_run(key_at, shared, j)
+    if not subject or j >= len(toks) or j not in key_at or key_at[j] in shared:
+        return None
+    verb = toks[j].low
+    j += 1
+    while j < len(toks) and toks[j].low in skip:
+        j += 1
+    obj, _ = _shared_run(key_at, shared, j)
+    return (subject, verb, obj) if obj else None
+
+
+def _shared_run(
+    key_at: dict[int, str], shared: frozenset[str], j: int
+) -> tuple[frozenset[str], int]:
+    """The shared terms from token ``j`` on, until the first token that is not one."""
+    out: set[str] = set()
+    while key_at.get(j, "<") in shared and not key_at[j].startswith("<"):
+        out.add(key_at[j])
+        j += 1
+    return frozenset(out), j
+
+
+@pair_cache
+def effect_turned(a: str, b: str) -> tuple[str, str] | None:
+    """The two terms when two yes/no questions put the same two terms as subject and
+    object the other way round with different verbs ("Does caffeine raise blood
+    pressure" / "Does high blood pressure make caffeine less safe"): cause and effect
+    turned into another question. A passive or a converse verb is left to the others."""
+    ta, tb = analyze(a), analyze(b)
+    if not (ta.words and tb.words and ta.words[0] in _AUX and tb.words[0] in _AUX):
+        return None
+    if passive(a) is not None or passive(b) is not None:
+        return None
+    ka, kb = role_keys(a, b)
+    shared = frozenset(k for k, _ in ka) & frozenset(k for k, _ in kb)
+    sa, sb = _subject_object(a, ka, shared), _subject_object(b, kb, shared)
+    if sa is None or sb is None or lexicon().converse(sa[1], sb[1]):
+        return None
+    if sa[0] == sb[2] and sa[2] == sb[0] and not sa[0] & sa[2]:
+        x, y = sorted((min(sa[0]), min(sa[2])))  # the same words whichever text is asked
+        return x.lstrip("~"), y.lstrip("~")
     return None

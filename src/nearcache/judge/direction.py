@@ -31,7 +31,7 @@ Limits: see :mod:`.order` (English word order, no parser).
 
 from __future__ import annotations
 
-from .agents import case_moved, comparison_turned
+from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
 from .antonyms import opposition
 from .frames import frame_change
@@ -154,6 +154,12 @@ def guard_direction(a: str, b: str) -> GuardResult:
         return GuardResult(
             REJECT,
             f"roles changed: {compared!r} is compared in one text, after 'than' in the other",
+        )
+    turned = effect_turned(a, b) if framed is None else None
+    if turned is not None:
+        return GuardResult(
+            REJECT,
+            f"roles changed: {turned[0]!r} and {turned[1]!r} trade subject and object",
         )
     found = exchange(a, b)
     end = _swapped_ends(a, b)

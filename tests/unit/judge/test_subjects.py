@@ -1,0 +1,105 @@
+"""Who acts, read beyond pronoun cases (agents.py): a noun that acts at a shared verb in
+one text while a person acts at it in the other, and two yes/no questions that trade
+subject and object with different verbs (cause and effect turned round). Symmetric
+relations between two named things stay symmetric."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_direction
+from nearcache.judge.agents import case_moved, effect_turned
+
+# A noun acts at the verb in one text, "I"/"we" at the same verb in the other.
+_NOUN_OR_PERSON = [
+    (
+        "Can the police search my car without a warrant?",
+        "Can I search a police car without a warrant?",
+    ),
+    ("Can the school search my locker?", "Can I search the school locker?"),
+    ("Will the insurer cancel my policy?", "Will I cancel the insurer policy?"),
+    ("Can my employer cut my hours?", "Can I cut my employer hours?"),
+    ("My cat scratched the sofa, how do I stop it?", "I scratched my cat, how do I stop it?"),
+    ("My brother crashed my car, who pays?", "I crashed my brother's car, who pays?"),
+    ("My partner lost my keys, what now?", "I lost my partner's keys, what now?"),
+    (
+        "My flatmate moved out in March, does he still owe me rent?",
+        "I moved out in March, does my flatmate still owe me rent?",
+    ),
+    # a verb symmetric between two named things is not when a person's own choice is asked
+    ("Can I compete with my former employer?", "Can my former employer compete with me?"),
+    (
+        "Should I negotiate with my landlord about rent?",
+        "Should my landlord negotiate with me about rent?",
+    ),
+    ("Can I cooperate with the prosecutor?", "Can the prosecutor cooperate with me?"),
+]
+
+# Subject and object trade places around different verbs.
+_EFFECT_TURNED = [
+    ("Does caffeine raise blood pressure?", "Does high blood pressure make caffeine less safe?"),
+    ("Does debt reduce credit scores?", "Do credit scores affect debt?"),
+    ("Can anxiety trigger migraines?", "Can migraines worsen anxiety?"),
+    ("Does caching hide database latency?", "Does database latency break caching?"),
+    ("Does rent control raise housing prices?", "Do housing prices drive rent control?"),
+]
+
+# The same roles in other words, a measure of the same thing, or a symmetric relation.
+_KEPT = [
+    (
+        "Can the police search my car without a warrant?",
+        "Can police search my car with no warrant?",
+    ),
+    ("Can the bank freeze my account?", "Can my bank freeze my account?"),
+    (
+        "Can my landlord raise the rent mid-lease?",
+        "Is my landlord allowed to raise rent during the lease?",
+    ),
+    (
+        "Does the bank charge a fee for wire transfers?",
+        "Will my bank charge me for a wire transfer?",
+    ),
+    ("Does coffee count toward my daily water intake?", "Can I count cups of coffee as water?"),
+    ("Does Apple compete with Samsung?", "Does Samsung compete with Apple?"),
+    ("Does Airbus compete with Boeing on jets?", "Does Boeing compete with Airbus on jets?"),
+    ("Is Uber competing with Lyft in Europe?", "Is Lyft competing with Uber in Europe?"),
+    ("Does exercise improve sleep?", "Can exercise improve my sleep?"),
+    ("Does exercise improve sleep?", "Is sleep improved by exercise?"),
+    ("Does caffeine raise blood pressure?", "Can caffeine increase blood pressure?"),
+    ("Does debt lower credit scores?", "Does having debt reduce your credit score?"),
+    ("Does the court need my signature?", "Does the court require my signature?"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), _NOUN_OR_PERSON)
+def test_a_noun_acting_where_a_person_acts_in_the_other_text_is_a_role_change(
+    a: str, b: str
+) -> None:
+    assert case_moved(a, b) is not None and case_moved(b, a) is not None
+    assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(("a", "b"), _EFFECT_TURNED)
+def test_subject_and_object_traded_with_other_verbs_is_a_role_change(a: str, b: str) -> None:
+    assert effect_turned(a, b) == effect_turned(b, a) is not None
+    assert guard_direction(a, b) == guard_direction(b, a)
+    assert guard_direction(a, b).outcome == "reject"
+
+
+@pytest.mark.parametrize(("a", "b"), _KEPT)
+def test_the_same_roles_in_other_words_pass(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        assert case_moved(x, y) is None
+        assert effect_turned(x, y) is None
+        assert guard_direction(x, y).outcome != "reject"
+
+
+def test_a_converse_verb_or_a_passive_is_not_a_turned_effect() -> None:
+    assert (
+        effect_turned("Does the lease precede the deposit?", "Does the deposit follow the lease?")
+        is None
+    )
+    assert effect_turned("Does stress cause acne?", "Is acne caused by stress?") is None
+    assert (
+        effect_turned("Why does stress cause acne?", "Does acne worsen stress?") is None
+    )  # no yes/no
