@@ -68,6 +68,8 @@ _FREQUENCY = {
     "yearly": "year",
     "annually": "year",
     "annual": "year",
+    **dict.fromkeys(("mph", "kph", "kmh"), "hour"),  # a speed is a rate: "60 mph"
+    **dict.fromkeys(("rpm", "bpm"), "minute"),
 }
 _COUNTS = wordset("times once twice thrice")
 _PRESENT = frozenset({"now", "currently", "nowadays", "presently"})

@@ -17,6 +17,12 @@ side only is reported by the entity guard; the scope guard reports the other ext
 Both are *soft* by default: the verifier weighs them (a context sentence such as "I'm new
 to Python." also adds words without changing the answer).
 
+Code identifiers are compared in any case and style: ``getMonth`` / ``get_month``,
+``5w30`` / ``5W-30``, ``list.sort`` inside ``mylist.sort`` (an identifier of 3+ letters
+and digits found in the other text with its separators removed is named there). Query
+keywords written in capitals (``SELECT``, ``COUNT``, ``SET``, ``EX``: SQL and Redis) are
+code, not names.
+
 Limits: names are found by their shape, so a lowercase name missing from the list is
 only seen as an extra content word; two names that are misspellings of each other by one
 letter ("Austria"/"Austrla") count as the same. English capitalization rules.
@@ -38,6 +44,17 @@ __all__ = ["entities", "guard_entities", "guard_scope"]
 _CODE = re.compile(r"[a-z][A-Z]|_|\w\.\w|\(\)|::")
 _FILE = re.compile(r"^\w[\w-]*\.[a-z][a-z0-9]{0,4}$")
 _ROMAN = re.compile(r"^[IVX]+$")
+#: Query keywords written in capitals: code, not names ("SELECT COUNT(DISTINCT col)").
+_KEYWORDS = frozenset(
+    (  # noqa: SIM905
+        "select from where count distinct join inner outer left right full cross group by "
+        "order having limit offset insert into values update set delete create drop alter "
+        "table index view null not and or as on union all exists between like in is asc "
+        "desc primary key foreign references default vacuum explain analyze begin commit "
+        "rollback returning case when then else end get del ex px nx xx expire ttl incr"
+    ).split()
+)
+_SEPARATORS = re.compile(r"[\W_]+")
 
 Name = tuple[str, str]  # (canonical lowercase name, kind)
 
@@ -61,7 +78,7 @@ def _kind(tok: Token) -> str | None:
         return "code"
     if any(c.isdigit() for c in text):
         return "id"
-    if _ROMAN.match(text) or low in STOPWORDS:
+    if _ROMAN.match(text) or low in STOPWORDS or (text.isupper() and low in _KEYWORDS):
         return None
     if text.isupper() or tok.capitalized:
         return "proper"
@@ -128,6 +145,20 @@ def _initials(name: str, t: Text) -> bool:
     return any("".join(firsts[i : i + n]) == letters for i in range(len(firsts) - n + 1))
 
 
+@text_cache
+def _squeezed(text: str) -> str:
+    """``text`` lowercased with every separator removed: identifiers in any style."""
+    return _SEPARATORS.sub("", text.lower())
+
+
+def _same_identifier(name: str, kind: str, other: str) -> bool:
+    """A code identifier or id that ``other`` writes in another case or style."""
+    if kind not in ("code", "id"):
+        return False
+    bare = _SEPARATORS.sub("", name)
+    return len(bare) >= 3 and bare in _squeezed(other)
+
+
 def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
     words = _words(other)
     t = analyze(other)
@@ -135,6 +166,8 @@ def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
     out = []
     for n, kind in names:
         if n in words or (" " in n and n.replace(" ", "") in joined):
+            continue
+        if _same_identifier(n, kind, other):
             continue
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
         if len(parts) > 1 and all(p in words for p in parts):

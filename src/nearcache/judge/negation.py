@@ -8,7 +8,14 @@ differ: ``not``, every ``n't`` contraction (also typed without the apostrophe: "
 and "at no time". Two cues of the same polarity in other words ("doesn't work" /
 "is not working") pass.
 
-Limits: counting, not parsing, so a double negation ("not without") counts as two and
+Three cues do not count: a negated auxiliary opening a yes/no question ("Doesn't aspirin
+thin the blood?" asks what "Does aspirin thin the blood?" asks); "not" before an un- word
+the other text does not have ("Is it not unusual" / "Is it normal": a double negative);
+a cue inside code or a quoted example when the other text quotes nothing ("will `except
+OSError:` catch it"), and a "non-" word the other text writes joined ("non-stop" /
+"nonstop").
+
+Limits: counting, not parsing, so other double negations ("not without") count as two and
 "hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
 antonyms ("enable"/"disable") are the antonym guard's job. English only.
 """
@@ -39,6 +46,13 @@ NEGATIVE_WORDS = wordset(
 )
 _NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
+#: Negated auxiliaries that open a yes/no question ("Doesn't aspirin thin the blood?").
+_NEGATED_AUX = wordset(
+    "don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't "
+    "shouldn't hasn't haven't hadn't"
+)
+_NOT_UN = ("under", "uni", "unless", "until", "unto", "unpack", "unzip")
+_SUBJECTS = wordset("i you he she it we they there this that these those the a an my your")
 
 
 @text_cache
@@ -47,7 +61,27 @@ def negations(text: str) -> tuple[str, ...]:
     return tuple(_cues(analyze(text)))
 
 
+def _polar_opening(t: Text, i: int) -> bool:
+    """``t.tokens[i]`` is a negated auxiliary opening a yes/no question: the text's first
+    word, followed by a subject, in a question ("Doesn't aspirin thin the blood?",
+    "Isn't it too late?"): it asks the same as without the negation."""
+    toks = t.tokens
+    if toks[i].low not in _NEGATED_AUX or any(tok.kind == "word" for tok in toks[:i]):
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is None or nxt.kind == "sym":
+        return False
+    return nxt.low in _SUBJECTS or (nxt.kind == "word" and t.tokens[-1].low == "?")
+
+
+def _un_word(w: str) -> bool:
+    """An adjective negated by its un- prefix ("unusual", "unsafe", "uncommon")."""
+    return w.startswith("un") and len(w) >= 6 and w.isalpha() and not w.startswith(_NOT_UN)
+
+
 def _cues(t: Text) -> list[str]:
+    """The cues in order; a cue inside code or a quote is marked "`cue`", "not" before an
+    un- word "not unusual" (see :func:`guard_negation`)."""
     out: list[str] = []
     toks = t.tokens
     for i, tok in enumerate(toks):
@@ -62,10 +96,40 @@ def _cues(t: Text) -> list[str]:
                 continue  # "No. 5"
             if w == "no" and i > 0 and toks[i - 1].low == "at" and nxt == "time":
                 w = "at no time"
-            out.append(w)
-        elif w.startswith(("non-", "no-", "--no-")):
-            out.append(w)
+            if _polar_opening(t, i):
+                w = f"^{w}"  # counted only against a text negated as often (:func:`_counted`)
+            if w == "not" and _un_word(nxt):
+                w = f"not {nxt}"  # "not unusual": cancelled unless the other says "unusual"
+        elif not w.startswith(("non-", "no-", "--no-")):
+            continue
+        out.append(f"`{w}`" if tok.literal else w)
     return out
+
+
+def _counted(cues: tuple[str, ...], other: Text, theirs: int) -> tuple[str, ...]:
+    """The cues that count against ``other`` (which has ``theirs`` cues): a negated
+    auxiliary opening a question only when ``other`` is negated as often ("Isn't it" / "Is
+    it not"), a double negative ("not unusual") only when ``other`` has the un- word, a cue
+    in code or a quote only when ``other`` quotes too, a "non-" word only when ``other``
+    does not write it joined ("non-stop" / "nonstop")."""
+    if not cues:
+        return cues
+    words = set(other.words)
+    quotes = any(tok.literal for tok in other.tokens)
+    out = []
+    for c in cues:
+        if c.startswith("^"):
+            if theirs < len(cues):
+                continue
+            c = c[1:]
+        if c.startswith("not ") and c[4:] not in words:
+            continue
+        if c.startswith("`") and not quotes:
+            continue
+        if c.startswith("non-") and c.replace("-", "") in words:
+            continue
+        out.append(c)
+    return tuple(out)
 
 
 def _misspelled_cues(t: Text, cues: tuple[str, ...], missing: int) -> int:
@@ -151,7 +215,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: negation not read")
-    na, nb = negations(a), negations(b)
+    ra, rb = negations(a), negations(b)
+    na, nb = _counted(ra, tb, len(rb)), _counted(rb, ta, len(ra))
     if len(na) > len(nb):
         extra = len(na) - len(nb) - _misspelled_cues(tb, na, len(na) - len(nb))
     else:

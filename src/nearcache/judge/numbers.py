@@ -159,8 +159,9 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         return (str(_TIMES[low]), low in ("once", "double", "triple")), "", 1
     if low in _FRACTIONS:
         return (_fmt(_FRACTIONS[low]), False), "", 1
-    if toks[i].text.isupper() and _roman_ok(toks, i):
-        return (_fmt(_roman(toks[i].text)), False), "", 1
+    roman = toks[i].text.removesuffix("'s")  # "Elizabeth II's reign"
+    if roman.isupper() and _roman_ok(roman, toks, i):
+        return (_fmt(_roman(roman)), False), "", 1
     return None, "", 1
 
 
@@ -206,7 +207,7 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
             elif (
                 t.kind == "word"
                 and t.low.partition("-")[0] not in _NUMERIC
-                and not t.text.isupper()
+                and not t.text.removesuffix("'s").isupper()
             ):
                 if _DIGIT.search(t.low):
                     out.extend(_mixed(t))
@@ -246,8 +247,7 @@ def _plus_fraction(
         return q, step
 
 
-def _roman_ok(toks: tuple[Token, ...], i: int) -> bool:
-    text = toks[i].text
+def _roman_ok(text: str, toks: tuple[Token, ...], i: int) -> bool:
     if not _ROMAN.match(text) or not text:
         return False
     if len(text) >= 2:

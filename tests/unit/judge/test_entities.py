@@ -84,3 +84,33 @@ def test_cased_aliases_need_their_case() -> None:
         guard_entities("What is the capital of Iceland?", "What is the capital of Ireland?").outcome
         == "reject"
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("can i use 5w30 instead of 5w20", "Can I use 5W-30 instead of 5W-20?"),  # style
+        ("does getMonth() in JS return 0", "does get_month in js return 0"),  # case
+        ("is `mylist.sort()` a copy?", "Does list.sort() return a new list?"),  # inside
+        ("SELECT COUNT(DISTINCT col) FROM t?", "SQL: count distinct values in a column"),
+        ("SET mykey val EX 60, right?", "Redis: how do I set a key with an expiry?"),
+        ("the UK prime minister during WW2", "the British prime minister during World War II"),
+        ("moving from FL to NY with my license", "moving from Florida to New York"),
+    ],
+)
+def test_identifiers_in_another_style_keywords_and_aliases_pass(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome != "reject"
+    assert guard_entities(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("read config.yaml", "read config.json"),
+        ("json.loads vs eval", "pickle.loads vs exec"),
+        ("is ipv4 faster", "is ipv6 faster"),
+        ("moving from FL to TX", "moving from Florida to New York"),
+    ],
+)
+def test_other_identifiers_and_places_still_reject(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome == "reject"

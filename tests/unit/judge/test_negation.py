@@ -81,3 +81,39 @@ def test_negation_in_words_and_moved_negations_reject(a: str, b: str) -> None:
 def test_typos_words_and_reordered_clauses_pass(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome != "reject", guard_negation(a, b)
     assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a negated auxiliary opening a yes/no question asks the same question
+        ("Does aspirin thin the blood?", "Doesn't aspirin thin the blood?"),
+        ("Is it too late to apply?", "Isn't it too late to apply?"),
+        # "not" before an un- word the other text lacks: a double negative
+        ("Is it not unusual for a puppy to cry at night?", "Is it normal for a puppy to cry?"),
+        # a cue inside code when the other text quotes nothing
+        ("will `except OSError:` catch FileNotFoundError?", "Is FileNotFoundError an OSError?"),
+        # the same word written with and without its hyphen
+        ("how long is the non-stop flight to Tokyo", "How long is the nonstop flight to Tokyo?"),
+    ],
+)
+def test_polar_questions_double_negatives_code_and_hyphens_pass(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject"
+    assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Why does my code work?", "Why doesn't my code work?"),  # not a yes/no opening
+        ("Don't use eval in Python", "use eval in Python"),  # an imperative
+        ("Is it not unusual for a puppy to cry?", "Is it unusual for a puppy to cry?"),
+        ("Do I not understand recursion?", "Do I understand recursion?"),
+        ("Can I say 'I don't know' here?", "Can I say 'I know' here?"),  # both quote
+        ("does it work with `x is not None`", "does it work with `x is None`"),
+        ("how long is the non-stop flight to Tokyo", "How long is the flight to Tokyo?"),
+    ],
+)
+def test_the_exceptions_stay_narrow(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject"
+    assert guard_negation(b, a).outcome == "reject"

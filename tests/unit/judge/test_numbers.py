@@ -107,3 +107,10 @@ def test_four_digit_numbers_are_years_unless_measured() -> None:
     # ... unless a unit or currency says it is a quantity, or it is a round hundred alone.
     assert quantities("1024 MB") == (("1024", "mb", False, False),)
     assert quantities("1000 users") == (("1000", "", False, False),)
+
+
+def test_a_roman_numeral_in_the_possessive_is_read() -> None:
+    asked = "did Victoria rule for more years than Elizabeth II"
+    stored = "Was Victoria's reign longer than Elizabeth II's?"
+    assert guard_numbers(asked, stored).outcome == "pass"
+    assert guard_numbers("When did World War II end", "World War I's end").outcome == "reject"

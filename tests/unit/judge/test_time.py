@@ -84,3 +84,11 @@ def test_formats_shifts_rates_and_holidays_reject(a: str, b: str) -> None:
 def test_typos_holidays_weak_marks_and_examples_pass(a: str, b: str) -> None:
     assert guard_time(a, b).outcome != "reject", guard_time(a, b)
     assert guard_time(b, a).outcome != "reject"
+
+
+def test_a_speed_unit_is_a_rate() -> None:
+    a, b = "going 60 miles per hour, how far by 5 pm", "going 60 mph, how far by 5 pm"
+    assert guard_time(a, b).outcome != "reject"
+    assert guard_time(b, a).outcome != "reject"
+    assert guard_time("a heart rate of 52 bpm", "52 beats per minute").outcome != "reject"
+    assert guard_time("60 mph", "60 miles").outcome == "reject"
