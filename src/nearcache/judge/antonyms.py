@@ -162,30 +162,43 @@ def _less_than(a: str, b: str) -> tuple[str, str] | None:
 
 
 def opposition(a: str, b: str) -> tuple[str, str] | None:
-    """The first pair of opposite words across ``a`` and ``b`` (as written), or None.
+    """The first pair of opposite words across ``a`` and ``b`` (as written), or None."""
+    found = oppositions(a, b)
+    return found[0] if found else None
+
+
+def oppositions(a: str, b: str) -> list[tuple[str, str]]:
+    """Every pair of listed opposite words across ``a`` and ``b`` (as written), ordered by
+    lexicon line so both directions list the same pairs, else the first prefixed,
+    comparative or particle opposition; empty when there is none.
 
     A pair counts only when each text holds one pole alone: a text that names both
     ("hot objects to cold ones") compares them, and says nothing opposite."""
     sa, poles_a, pa = _profile(a)
     sb, poles_b, pb = _profile(b)
-    for (line, side), wx in poles_a.items():
-        other = (line, 1 - side)
-        if other in poles_b and other not in poles_a and (line, side) not in poles_b:
-            return wx, poles_b[other]
+    listed = [
+        (line, wx, poles_b[(line, 1 - side)])
+        for (line, side), wx in poles_a.items()
+        if (line, 1 - side) in poles_b
+        and (line, 1 - side) not in poles_a
+        and (line, side) not in poles_b
+    ]
+    if listed:
+        return [(wx, wy) for _, wx, wy in sorted(listed)]
     for first, second, flip in ((sa, sb, False), (sb, sa, True)):
         for y, wy in second.items():  # y may be a prefixed form of a word x of the other
             if y in first or not y.startswith(_STARTS):
                 continue
             for x, wx in first.items():
                 if x not in second and _prefixed(x, y):
-                    return (wy, wx) if flip else (wx, wy)
+                    return [(wy, wx) if flip else (wx, wy)]
     lesser = _less_than(a, b) or _less_than(b, a) or _poles_swapped(a, b)
     if lesser is not None:
-        return lesser
+        return [lesser]
     for verb, p in pa - pb:
         if (verb, _PARTICLES[p]) in pb and (verb, _PARTICLES[p]) not in pa:
-            return f"{verb} {p}", f"{verb} {_PARTICLES[p]}"
-    return None
+            return [(f"{verb} {p}", f"{verb} {_PARTICLES[p]}")]
+    return []
 
 
 def guard_antonyms(a: str, b: str) -> GuardResult:
@@ -193,20 +206,30 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: opposites not read")
-    found = opposition(a, b)
-    if found is not None:
-        found_ex = exchange(a, b)
-        listed = lexicon().converse(*found)
-        if (isinstance(found_ex, Exchange) and ("than" in found_ex.pivot.split() or listed)) or (
-            listed and inversions(a, b) > 0
-        ):
-            # "Is Anna Ben's parent" / "Is Ben Anna's child": a listed converse with the
-            # other terms turned round names one relation; in one order, its opposite.
+    found = oppositions(a, b)
+    if found:
+        # "Is Anna Ben's parent" / "Is Ben Anna's child": a listed converse with the other
+        # terms turned round names one relation; in one order, its opposite. Every pair
+        # is read, so the verdict does not depend on which text is asked.
+        plain = [pair for pair in found if not _converse(a, b, pair)]
+        if not plain:
             return GuardResult(
-                NEUTRAL, f"converse: opposites {found[0]!r} / {found[1]!r} with roles exchanged"
+                NEUTRAL,
+                f"converse: opposites {found[0][0]!r} / {found[0][1]!r} with roles exchanged",
             )
-        return GuardResult(REJECT, f"opposites: {found[0]!r} vs {found[1]!r}")
+        return GuardResult(REJECT, f"opposites: {plain[0][0]!r} vs {plain[0][1]!r}")
     quantity = quantifier_change(a, b)
     if quantity is not None:
         return GuardResult(REJECT, f"quantifiers differ: {quantity[0]!r} vs {quantity[1]!r}")
     return GuardResult(NEUTRAL, "no opposites")
+
+
+def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
+    """The opposite words ``pair`` come with the terms turned round: a comparative around
+    "than", or a listed converse with the other terms in another order (read both ways:
+    :func:`.order.inversions` skips a term repeated in its second text only)."""
+    found_ex = exchange(a, b)
+    listed = lexicon().converse(*pair)
+    return (isinstance(found_ex, Exchange) and ("than" in found_ex.pivot.split() or listed)) or (
+        listed and (inversions(a, b) > 0 or inversions(b, a) > 0)
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nearcache.judge import guard_antonyms
 from nearcache.judge.lexicon import lexicon
@@ -72,3 +74,30 @@ def test_a_text_naming_both_poles_compares_them() -> None:
     assert (
         guard_antonyms("Is it cheaper to run it?", "does it cost less to run").outcome != "reject"
     )
+
+
+_RELATION_WORDS = st.sampled_from(
+    (  # noqa: SIM905
+        "landlord tenant parent child buyer seller ascending descending enable disable the "
+        "of sue from to"
+    ).split()
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    a=st.lists(_RELATION_WORDS, min_size=1, max_size=8).map(" ".join),
+    b=st.lists(_RELATION_WORDS, min_size=1, max_size=8).map(" ".join),
+)
+def test_the_verdict_does_not_depend_on_which_text_is_asked(a: str, b: str) -> None:
+    # Several opposite pairs, some listed converses (landlord/tenant) and some not
+    # (ascending/descending), and terms repeated on one side only: every pair is read
+    # and the converse test reads the order both ways.
+    assert (guard_antonyms(a, b).outcome == "reject") == (guard_antonyms(b, a).outcome == "reject")
+
+
+def test_a_plain_opposite_beside_a_turned_converse_still_rejects() -> None:
+    a = "Can the landlord sue the tenant for sorting ascending?"
+    b = "Can the tenant sue the landlord for sorting descending?"
+    assert guard_antonyms(a, b).outcome == guard_antonyms(b, a).outcome == "reject"
+    assert "ascending" in guard_antonyms(a, b).detail
