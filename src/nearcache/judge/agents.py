@@ -34,7 +34,7 @@ from __future__ import annotations
 from .clauses import passive
 from .lexicon import lexicon
 from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
-from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, role_keys
+from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, noun_phrase, role_keys
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
 
 __all__ = ["case_moved", "comparison_turned", "effect_turned"]
@@ -140,13 +140,7 @@ def _comparative(tok_low: str) -> bool:
 def _run(toks: tuple[Token, ...], keys: dict[int, str], ks: range) -> frozenset[str]:
     """The role terms of the noun phrase met walking ``ks`` (articles and possessives
     skipped, stops at any other word): "the iPhone 15" -> {iphone, #15}."""
-    out: set[str] = set()
-    for k in ks:
-        if k in keys:
-            out.add(keys[k])
-        elif out or toks[k].low not in _SKIP_BEFORE:
-            break
-    return frozenset(out)
+    return frozenset(keys[k] for k in noun_phrase(toks, ks, keys, _SKIP_BEFORE))
 
 
 def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, frozenset[str], frozenset[str]]:

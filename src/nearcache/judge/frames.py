@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from .roles import ARTICLES, POSSESSIVE, Role, role_keys, role_terms
+from .roles import ARTICLES, POSSESSIVE, Role, noun_phrase, role_keys, role_terms
 from .tokens import Token, analyze, stem, text_cache
 
 __all__ = ["Frame", "frame_change", "frames"]
@@ -89,16 +89,11 @@ def _matches(toks: tuple[Token, ...], i: int) -> list[tuple[int, Phrase]]:
 
 def _end(toks: tuple[Token, ...], start: int, step: int, terms: dict[int, str]) -> list[int]:
     """Token indices of the noun phrase next to ``start`` going ``step`` (articles and a
-    few adverbs skipped), at most a few terms."""
-    out: list[int] = []
-    j = start
-    while 0 <= j < len(toks) and len(out) < _MAX_TERMS:
-        if j in terms:
-            out.append(j)
-        elif toks[j].low not in _SKIP or (out and step > 0 and toks[j].low in ARTICLES):
-            break
-        j += step
-    return out
+    few adverbs skipped; going forward, an article after a term opens another phrase), at
+    most a few terms."""
+    steps = range(start, len(toks)) if step > 0 else range(start, -1, -1)
+    inside = _SKIP - ARTICLES if step > 0 else _SKIP
+    return noun_phrase(toks, steps, terms, _SKIP, inside, _MAX_TERMS)
 
 
 def _ends(

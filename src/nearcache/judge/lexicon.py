@@ -24,6 +24,8 @@ def _lines(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+#: Marks a converses.txt line whose two ends are also opposites (read with antonyms.txt).
+_ALSO_OPPOSITE = "opposite:"
 #: What opens the object of a verb that names the relation itself ("sponsor *a* spouse",
 #: "hire *my* cousin"); "the" is left out ("taste *the* same as").
 _INDEFINITE = frozenset(["a", "an", "my", "your", "his", "her", "our", "their"])
@@ -49,7 +51,7 @@ class Lexicon:
                 self.groups.setdefault(stem(w.replace("-", " ")), set()).add(gid)
         self._load_names()
         for line in _lines("converses.txt"):
-            left, _, right = line.partition("|")
+            left, _, right = line.removeprefix(_ALSO_OPPOSITE).partition("|")
             for x in left.split():
                 for y in right.split():
                     self.converses.add(frozenset((stem(x), stem(y))))
@@ -70,7 +72,11 @@ class Lexicon:
         )
 
     def _load_opposites(self) -> None:
-        for n, line in enumerate(_lines("antonyms.txt")):
+        # Relation nouns seen from two ends are listed once, in converses.txt, marked
+        # "opposite:": with the roles kept they are opposites too ("son" / "father").
+        also = [ln.removeprefix(_ALSO_OPPOSITE) for ln in _lines("converses.txt")]
+        converse_opposites = [ln for ln, raw in zip(also, _lines("converses.txt")) if ln != raw]
+        for n, line in enumerate(_lines("antonyms.txt") + converse_opposites):
             left, _, right = line.partition("|")
             lw = {stem(w.replace("-", " ")) for w in left.split()}
             rw = {stem(w.replace("-", " ")) for w in right.split()}

@@ -37,13 +37,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence, Set
 
-from .clauses import gap_flipped
+from .clauses import be_before, gap_flipped
 from .lexicon import lexicon
 from .relations import case_flipped, owner_changed, passive_flipped
 from .roles import (
     ARTICLES,
     CLAUSE,
-    PASSIVE_AUX,
     POSSESSIVE,
     RELATIONAL,
     SYMMETRIC,
@@ -145,6 +144,12 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
 _MAX_SWAP = 40
 
 
+@text_cache
+def _lows(text: str) -> tuple[str, ...]:
+    """The lowercase tokens of ``text`` (compared token for token by :func:`segments_swapped`)."""
+    return tuple(x.low for x in analyze(text).tokens)
+
+
 @pair_cache
 def segments_swapped(a: str, b: str) -> Exchange | None:
     """The texts are the same token for token but for two stretches ``A`` and ``B`` that
@@ -152,20 +157,21 @@ def segments_swapped(a: str, b: str) -> Exchange | None:
     across a clause or inside code ("2.4 *bar*, what's that in *psi*?" / "2.4 *psi*, what's
     that in *bar*?"; "does `a is b` imply `a == b`"). A middle of symbols only or with a
     symmetric connective keeps the meaning ("X, Y" / "Y, X"; "X or Y")."""
-    xa, xb = analyze(a).tokens, analyze(b).tokens
-    n = len(xa)
-    if n != len(xb):
+    wa, wb = _lows(a), _lows(b)
+    n = len(wa)
+    if n != len(wb) or wa == wb:
         return None
     lo = 0
-    while lo < n and xa[lo].low == xb[lo].low:
+    while wa[lo] == wb[lo]:
         lo += 1
     hi = n
-    while hi > lo and xa[hi - 1].low == xb[hi - 1].low:
+    while wa[hi - 1] == wb[hi - 1]:
         hi -= 1
     size = hi - lo
     if size < 3 or size > _MAX_SWAP:
         return None
-    ma, mb = [x.low for x in xa[lo:hi]], [x.low for x in xb[lo:hi]]
+    xa = analyze(a).tokens
+    ma, mb = list(wa[lo:hi]), list(wb[lo:hi])
     for la in range(1, size - 1):
         for lb in range(1, size - la):
             if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
@@ -213,13 +219,12 @@ def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
 
 
 def _passive(t: Text, lo: int, hi: int) -> bool:
-    """A passive between tokens ``lo`` and ``hi``: a participle after a form of "be" or
-    "get" earlier in the sentence, with its agent after "by" ("was beaten by")."""
+    """A passive between tokens ``lo`` and ``hi`` (read as :func:`.clauses.passive`
+    reads one: a participle after a form of "be"), with its agent after "by" or "under"
+    ("was beaten by")."""
     toks = t.tokens
     for k in range(lo + 1, hi):
-        if participle(toks[k]) and any(
-            x.low in PASSIVE_AUX for x in toks[:k] if x.sent == toks[k].sent
-        ):
+        if participle(toks[k]) and be_before(toks, k):
             return any(x.low in ("by", "under") for x in toks[k + 1 : hi + 1])
     return False
 

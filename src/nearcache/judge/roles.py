@@ -10,6 +10,8 @@ owners, grammatical cases and question forms.
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence, Set
+
 from .align import align
 from .tokens import Token, analyze, pair_cache, text_cache, wordset
 
@@ -24,6 +26,7 @@ __all__ = [
     "Exchange",
     "Role",
     "Words",
+    "noun_phrase",
     "participle",
     "role_keys",
     "role_terms",
@@ -160,6 +163,29 @@ def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
     ka = tuple((cls_a.get(idx, key), idx) for key, idx in role_terms(a))
     kb = tuple((cls_b.get(idx, key), idx) for key, idx in role_terms(b))
     return ka, kb
+
+
+def noun_phrase(
+    toks: Sequence[Token],
+    steps: range,
+    terms: Container[int],
+    lead: Set[str],
+    inside: Set[str] = frozenset(),
+    limit: int = 0,
+) -> list[int]:
+    """Token indices of the role terms of the noun phrase met walking ``steps``: words in
+    ``lead`` are passed over before its first term ("*the* iPhone"), words in ``inside``
+    between its terms; any other word ends it, and so does reaching ``limit`` terms (when
+    given). Read by the comparison (:mod:`.agents`) and the frames (:mod:`.frames`)."""
+    out: list[int] = []
+    for j in steps:
+        if j in terms:
+            out.append(j)
+            if len(out) == limit:
+                break
+        elif toks[j].low not in (inside if out else lead):
+            break
+    return out
 
 
 def participle(tok: Token) -> bool:
