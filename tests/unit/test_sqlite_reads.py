@@ -1,0 +1,100 @@
+"""SQLite batch reads (ids passed as one JSON array, rows back in the order asked):
+every read equals what a plain dictionary of the live records says."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nearcache import SQLiteStore
+from nearcache.stores.protocol import Item
+
+KEYS = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(64)]
+
+
+def test_lookup_ids_survive_the_json_array_exactly() -> None:
+    """Lookup ids are any int64; SQLite's JSON reader must give each back unchanged."""
+    ids = [-(2**63), 2**63 - 1, -1, 0, 2**53 + 1, -(2**53) - 1]
+    con = sqlite3.connect(":memory:")
+    rows = con.execute("SELECT key, value, type FROM json_each(?)", (json.dumps(ids),)).fetchall()
+    assert rows == [(i, v, "integer") for i, v in enumerate(ids)]
+
+
+def test_moved_reused_expired_and_foreign_rows(tmp_path: Path) -> None:
+    """Rows deleted and written again move; rowids of deleted rows are reused by other
+    keys; other namespaces hold rows too. The batch read gives each key its own live
+    value, in the order asked."""
+    store = SQLiteStore(tmp_path / "s.db")
+    v1 = [b"v1" + k[:4].encode() for k in KEYS[:32]]
+    store.put_many("kv", "ns", [Item(k, v) for k, v in zip(KEYS[:32], v1)], now=1)
+    store.put_many("kv", "other", [Item(KEYS[40], b"elsewhere")], now=1)
+    assert store.get_many("kv", "ns", KEYS[:32], now=2) == v1
+    store.delete_many("kv", "ns", KEYS[24:32])  # the newest rows: their rowids come back
+    store.put_many("kv", "ns", [Item(k, b"new" + k[:4].encode()) for k in KEYS[32:40]], now=1)
+    store.put_many("kv", "ns", [Item(k, b"v2" + k[:4].encode()) for k in KEYS[:4]], now=1)
+    store.put_many("kv", "ns", [Item(KEYS[4], b"brief", expires_at=3)], now=1)
+    want = (
+        [b"v2" + k[:4].encode() for k in KEYS[:4]]
+        + [b"brief"]
+        + v1[5:24]
+        + [None] * 8
+        + [b"new" + k[:4].encode() for k in KEYS[32:40]]
+        + [None]
+    )
+    asked = KEYS[:41]
+    assert store.get_many("kv", "ns", asked, now=2) == want
+    assert store.get_many("kv", "ns", asked[::-1], now=2) == want[::-1]
+    assert store.get_many("kv", "ns", asked, now=3) == [*want[:4], None, *want[5:]]
+    assert store.check() == []
+
+
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "delete", "get"]),
+        st.lists(st.integers(0, 23), min_size=1, max_size=12),
+    ),
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops)
+def test_reads_equal_a_model(tmp_path: Path, steps: list[tuple[str, list[int]]]) -> None:
+    path = tmp_path / f"m{abs(hash(str(steps)))}.db"
+    store = SQLiteStore(path)
+    model: dict[str, bytes] = {}
+    try:
+        for n, (op, which) in enumerate(steps):
+            keys = [KEYS[i] for i in which]  # repeats included
+            if op == "put":
+                items = {k: Item(k, b"%d:%d" % (n, i)) for i, k in zip(which, keys)}
+                store.put_many("kv", "ns", list(items.values()), now=1)
+                model.update({k: it.value for k, it in items.items()})
+            elif op == "delete":
+                store.delete_many("kv", "ns", keys)
+                for k in keys:
+                    model.pop(k, None)
+            assert store.get_many("kv", "ns", keys, now=2) == [model.get(k) for k in keys]
+        everything = KEYS[:24]
+        assert store.get_many("kv", "ns", everything, now=2) == [model.get(k) for k in everything]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("n", [2, 9, 1000])
+def test_batches_of_any_size_keep_their_order(tmp_path: Path, n: int) -> None:
+    store = SQLiteStore(tmp_path / "o.db")
+    keys = [hashlib.sha256(b"o%d" % i).hexdigest() for i in range(n)]
+    store.put_many("kv", "ns", [Item(k, k.encode()) for k in keys], now=1)
+    shuffled = keys[::-1]
+    assert store.get_many("kv", "ns", shuffled, now=2) == [k.encode() for k in shuffled]
+    half = [*shuffled[::2], "f" * 64]
+    assert store.get_many("kv", "ns", half, now=2) == [*(k.encode() for k in shuffled[::2]), None]
