@@ -280,16 +280,38 @@ def _keyed(text: str, keys: Sequence[Role]) -> set[tuple[str, str, str, bool]]:
 def gap_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
     """The same head, verb and other participant, the head acting in one text and acted
     on in the other: "Who beat Brazil?" / "Who did Brazil beat?"; "the company that
-    acquired Google" / "the company Google acquired"."""
+    acquired Google" / "the company Google acquired"; or the head doing it alone in one
+    text and someone doing it to the head in the other (:func:`_agent_added`)."""
     if not gaps(a) or not gaps(b):
         return None
     ga, gb = _keyed(a, ka), _keyed(b, kb)
     for h, v, o, acts in sorted(ga):
-        if (h, v, o, not acts) in gb and (h, v, o, acts) not in gb:
-            al = align(a, b)
-            if len(al.only_a) > 1 or len(al.only_b) > 1:
-                return None  # worded too differently to read one clause against the other
-            words = (tuple(analyze(a).words), ()), (tuple(analyze(b).words), ())
-            who = h.lstrip("~?") or "the one asked for"
-            return Exchange(who, o.lstrip("~"), f"{who} acts in one text only", words)
+        turned = (h, v, o, not acts) in gb and (h, v, o, acts) not in gb
+        if not turned and not _agent_added(h, v, ga, gb):
+            continue
+        al = align(a, b)
+        if len(al.only_a) > 1 or len(al.only_b) > 1:
+            return None  # worded too differently to read one clause against the other
+        words = (tuple(analyze(a).words), ()), (tuple(analyze(b).words), ())
+        who = h.lstrip("~?") or "the one asked for"
+        if not turned:
+            return Exchange(who, "?", f"{who} {v.lstrip('~')} by itself in one text only", words)
+        return Exchange(who, o.lstrip("~"), f"{who} acts in one text only", words)
     return None
+
+
+def _agent_added(
+    h: str, v: str, ga: set[tuple[str, str, str, bool]], gb: set[tuple[str, str, str, bool]]
+) -> bool:
+    """The head does the verb in one text and someone does it to the head in the other:
+    "the water heater *that broke*" / "the water heater *I broke*" (who caused it
+    changed), read both ways; the other participants may differ ("that broke in my
+    rental")."""
+    for x, y in ((ga, gb), (gb, ga)):
+        acts_x = any(g[:2] == (h, v) and g[3] for g in x)
+        done_to_x = any(g[:2] == (h, v) and not g[3] for g in x)
+        acts_y = any(g[:2] == (h, v) and g[3] for g in y)
+        done_to_y = any(g[:2] == (h, v) and g[2] != "-" and not g[3] for g in y)
+        if acts_x and not done_to_x and done_to_y and not acts_y:
+            return True
+    return False

@@ -333,3 +333,35 @@ def test_terms_marked_by_different_prepositions_keep_their_roles(
     a: str, b: str, rejects: bool
 ) -> None:
     assert (guard_direction(a, b).outcome == "reject") is rejects, guard_direction(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Who pays for the window that cracked?", "Who pays for the window I cracked?"),
+        (
+            "Must I replace the water heater that broke in my rental?",
+            "Must I replace the water heater I broke in my rental?",
+        ),
+        ("Will my landlord fix the door that jammed?", "Will my landlord fix the door we jammed?"),
+        (
+            "Who pays for the tire that burst on the rental?",
+            "Who pays for the tire they burst on the rental?",
+        ),
+    ],
+)
+def test_a_thing_that_did_it_alone_against_someone_doing_it_to_the_thing(a: str, b: str) -> None:
+    # who caused it changed: the thing by itself in one text, an agent in the other
+    assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
+    assert "by itself" in guard_direction(a, b).detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Who pays for the window I cracked?", "Who pays for the window that I cracked?"),
+        ("Does insurance cover the pipe that burst?", "Does my insurance cover a pipe that burst?"),
+    ],
+)
+def test_the_same_agent_or_none_is_not_a_change(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject" and guard_direction(b, a).outcome != "reject"

@@ -38,7 +38,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Track:
     """One line of migrations: its folder under ``sql/``, its version row, its files."""
