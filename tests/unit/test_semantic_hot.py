@@ -284,33 +284,76 @@ def test_the_copy_is_bounded_by_bytes(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_value_read_before_a_sync_is_not_added_after_it(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
-    copy = HotEntries(store, max_entries=10, max_bytes=1 << 30)
-    key = entry_key("", "q")
-    copy.lookup("n", key, 0.0)
-    _, ticket = copy.lookup("n", key, 0.0)
-    other = SQLiteStore(tmp_path / "s.db")
+def _planted(ns: str, key: str, response: bytes) -> Any:
+    from nearcache.stores.protocol import Item
+
     blob = encode_entry(
-        "n",
+        ns,
         key,
         query="q",
-        response=b"\xa1r",
+        response=response,
         metadata=None,
         created_at=0.0,
         expires_at=None,
         scope="",
-        write_id=1,
+        write_id=new_write_id(),
         vector=angled(0),
         dtype="float32",
     )
-    from nearcache.stores.protocol import Item
+    return Item(key, blob)
 
-    other.put_many(TABLE, "n", [Item(key, blob)], now=0.0)  # a write after the ticket...
-    copy.lookup("n", entry_key("", "unrelated"), 0.0)
-    copy.lookup("n", entry_key("", "unrelated"), 0.0)  # ...that a later lookup synced
+
+def test_a_value_read_before_a_sync_is_not_added_after_it(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    copy = HotEntries(store, max_entries=10, max_bytes=1 << 30)
+    key, held = entry_key("", "q"), entry_key("", "held")
+    admit(copy, "n", held)
+    copy.lookup("n", key, 0.0)
+    _, ticket = copy.lookup("n", key, 0.0)
+    other = SQLiteStore(tmp_path / "s.db")
+    # a write after the ticket...
+    other.put_many(TABLE, "n", [_planted("n", key, b"\xa1r")], now=0.0)
+    assert copy.lookup("n", held, 0.0)[0] is not None  # ...that a later lookup synced
     copy.add(ticket, "n", key, *record("n", key))
-    assert len(copy) == 0
+    assert len(copy) == 1  # held alone
+    other.close()
+    store.close()
+
+
+class TokenCounter:
+    """Counts a store's ``change_token`` calls (the copy binds the method when built)."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.calls = 0
+        inner = store.change_token
+
+        def change_token() -> object:
+            self.calls += 1
+            return inner()
+
+        store.change_token = change_token  # type: ignore[method-assign]
+
+
+def test_a_second_read_reuses_the_last_ticket_and_never_serves_what_changed_since(
+    tmp_path: Path,
+) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    tokens = TokenCounter(store)
+    copy = HotEntries(store, max_entries=10, max_bytes=1 << 30)
+    held, key = entry_key("", "held"), entry_key("", "q")
+    admit(copy, "n", held)  # the namespace's first ticket asks the token
+    assert tokens.calls == 1
+    assert copy.lookup("n", key, 0.0) == (None, None)  # a first read: noted
+    got, ticket = copy.lookup("n", key, 0.0)  # a second read: nothing held to serve...
+    assert got is None and ticket is not None and tokens.calls == 1  # ...so no token asked
+    other = SQLiteStore(tmp_path / "s.db")
+    # The value this lookup read from the store is overwritten before it is added.
+    other.put_many(TABLE, "n", [_planted("n", key, b"\xa3new")], now=0.0)
+    copy.add(ticket, "n", key, *record("n", key, response="old"))
+    assert len(copy) == 2  # kept, but it can never be served:
+    got, _ = copy.lookup("n", key, 0.0)  # serving asks the token, which moved: a sync
+    assert got is None and tokens.calls == 2
+    assert copy.lookup("n", held, 0.0)[0] is not None  # the unchanged entry stays
     other.close()
     store.close()
 

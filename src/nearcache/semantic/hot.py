@@ -153,8 +153,16 @@ class HotEntries:
         Raises what the store's token or change log raise (``StoreUnavailableError``...),
         like the store read it replaces.
         """
-        if (ns, key) not in self._items and not self._second(ns, key):
-            return None, None  # read once lately: not worth a token (nor a place) yet
+        if (ns, key) not in self._items:
+            if not self._second(ns, key):
+                return None, None  # read once lately: not worth a token (nor a place) yet
+            seen = self._seen.get(ns)
+            if seen is not None:
+                # Nothing to serve, so no token is needed: the last ticket will do. The
+                # entry read next is added only if no sync ran since ``seen``; whatever was
+                # committed after ``seen`` moved the token, so the lookup that would serve
+                # the entry syncs first and drops it if it changed.
+                return None, seen
         token = self._token()
         seen = self._seen.get(ns)
         if seen is None or seen.token != token:
