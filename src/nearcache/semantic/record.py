@@ -56,11 +56,16 @@ __all__ = [
 
 DOMAIN = "nearcache.semantic.v1"
 _packb = msgpack.packb
+_F32 = np.dtype("<f4")
 _NP: dict[str, np.dtype[Any]] = {
-    "float32": np.dtype("<f4"),
+    "float32": _F32,
     "float16": np.dtype("<f2"),
     "int8": np.dtype("i1"),
 }
+_NUMBER = (int, float)
+_INF = math.inf
+_frombuffer = np.frombuffer
+_new_tuple = tuple.__new__
 #: Largest context accepted (JSON bytes); it is hashed, never stored.
 MAX_CONTEXT_BYTES = 65_536
 
@@ -188,42 +193,48 @@ def decode_record(
     blob: bytes, namespace: str, key: str, dim: int | None = None
 ) -> tuple[Entry, bytes, bytes | None]:
     """``decode_entry`` plus the response (msgpack) and metadata (JSON) bytes it decoded,
-    for a copy that must hand out fresh objects on every read (see :mod:`.hot`)."""
-    body = unpack_record(blob, KIND_SEMANTIC, namespace, key)
-    data = unpack_payload(body)
+    for a copy that must hand out fresh objects on every read (see :mod:`.hot`).
+
+    Every exact-layer hit read from the store runs this, so it is written for speed:
+    msgpack yields exact built-in types, so ``type(x) is T`` checks stand for
+    ``isinstance``; the entry is built with ``tuple.__new__``. Every check is kept.
+    """
+    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key))
     try:
         query, resp, meta = data["q"], data["r"], data["m"]
         created, expires, scope = data["c"], data["e"], data["s"]
         write_id, dtype, scale, raw = data["w"], data["t"], data["k"], data["x"]
+        floor = data.get("f")
     except (KeyError, TypeError):
         raise CorruptEntryError("semantic entry lacks a field") from None
     if not (
-        isinstance(query, str)
-        and isinstance(resp, bytes)
-        and (meta is None or isinstance(meta, bytes))
-        and isinstance(created, (int, float))
-        and (expires is None or isinstance(expires, (int, float)))
-        and isinstance(scope, str)
-        and isinstance(write_id, int)
+        type(query) is str
+        and type(resp) is bytes
+        and (meta is None or type(meta) is bytes)
+        and type(created) in _NUMBER
+        and (expires is None or type(expires) in _NUMBER)
+        and type(scope) is str
+        and type(write_id) is int
+        and type(dtype) is str
         and dtype in _NP
-        and isinstance(scale, float)
-        and isinstance(raw, bytes)
+        and type(scale) is float
+        and type(raw) is bytes
     ):
         raise CorruptEntryError("semantic entry has a field of the wrong type")
-    itemsize = _NP[dtype].itemsize
-    if not raw or len(raw) % itemsize or (dim is not None and len(raw) != dim * itemsize):
+    np_dtype = _NP[dtype]
+    size, itemsize = len(raw), np_dtype.itemsize
+    if not size or size % itemsize or (dim is not None and size != dim * itemsize):
         raise CorruptEntryError("semantic entry vector has the wrong length")
-    if dtype == "float32":  # a writable float32 copy without a conversion pass
-        vec = np.frombuffer(bytearray(raw), dtype=_NP[dtype])
+    if np_dtype is _F32:  # a writable float32 copy without a conversion pass
+        vec = _frombuffer(bytearray(raw), dtype=_F32)
     else:
-        vec = np.frombuffer(raw, dtype=_NP[dtype]).astype(np.float32)
-    if dtype == "int8":
-        vec *= np.float32(scale)
-    square = float(np.dot(vec, vec))  # NaN/inf make it non-finite; all zeros make it 0
-    if not (math.isfinite(square) and square > 0.0):
+        vec = _frombuffer(raw, dtype=np_dtype).astype(np.float32)
+        if dtype == "int8":
+            vec *= np.float32(scale)
+    square = float(vec.dot(vec))  # NaN/inf make it non-finite; all zeros make it 0
+    if not (square > 0.0 and square != _INF):  # NaN fails the first test
         raise CorruptEntryError("semantic entry vector is not finite or is all zeros")
-    floor = data.get("f")
-    if floor is not None and not (isinstance(floor, float) and math.isfinite(floor)):
+    if floor is not None and not (type(floor) is float and -_INF < floor < _INF):
         raise CorruptEntryError("semantic entry has a malformed feedback floor")
     metadata: dict[str, Any] | None = None
     if meta is not None:
@@ -231,17 +242,20 @@ def decode_record(
             metadata = json.loads(meta)
         except ValueError:
             raise CorruptEntryError("semantic entry metadata is not JSON") from None
-    entry = Entry(  # positional: built on every read
-        query,
-        unpack_payload(resp),
-        metadata,
-        float(created),
-        None if expires is None else float(expires),
-        scope,
-        write_id,
-        vec,
-        math.sqrt(square),
-        -math.inf if floor is None else floor,
+    entry: Entry = _new_tuple(  # Entry(...) without its Python-level __new__
+        Entry,
+        (
+            query,
+            unpack_payload(resp),
+            metadata,
+            float(created),
+            None if expires is None else float(expires),
+            scope,
+            write_id,
+            vec,
+            math.sqrt(square),
+            -_INF if floor is None else floor,
+        ),
     )
     return entry, resp, meta
 

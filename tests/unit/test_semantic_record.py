@@ -1,0 +1,155 @@
+"""Semantic records (semantic/record.py) and the hit built on every exact read.
+
+``decode_record`` runs on every exact-layer read from the store, so it is written for
+speed; these tests hold every check it makes: a record whose checksum is valid but whose
+fields are not what a writer makes is a ``CorruptEntryError``, never an entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import msgpack
+import numpy as np
+import pytest
+
+from nearcache import CorruptEntryError
+from nearcache.codecs import KIND_SEMANTIC, pack_record
+from nearcache.semantic.record import decode_record, encode_entry, entry_key, with_feedback_floor
+from nearcache.semantic.types import Hit, make_hit
+
+NS = "n"
+KEY = entry_key("", "q")
+DIM = 8
+
+
+def fields(**changed: Any) -> dict[str, Any]:
+    vec = np.arange(1, DIM + 1, dtype="<f4")
+    body = {
+        "q": "q",
+        "r": msgpack.packb({"a": [1]}),
+        "m": b'{"m": 1}',
+        "c": 10.0,
+        "e": 20.0,
+        "s": "",
+        "w": 7,
+        "t": "float32",
+        "k": 1.0,
+        "x": vec.tobytes(),
+    }
+    body.update(changed)
+    return {k: v for k, v in body.items() if v is not _DROP}
+
+
+_DROP = object()
+
+
+def planted(body: Any) -> bytes:
+    """A record with a valid checksum around any msgpack body."""
+    return pack_record(KIND_SEMANTIC, NS, KEY, msgpack.packb(body, use_bin_type=True))
+
+
+def test_a_written_entry_reads_back_field_for_field() -> None:
+    vec = np.array([3.0, -4.0] + [0.0] * (DIM - 2), dtype=np.float32)
+    for dtype in ("float32", "float16", "int8"):
+        blob = encode_entry(
+            NS,
+            KEY,
+            query="q",
+            response=msgpack.packb([1, "x"]),
+            metadata=b'{"m": [1]}',
+            created_at=10.0,
+            expires_at=None,
+            scope="",
+            write_id=5,
+            vector=vec,
+            dtype=dtype,
+        )
+        entry, resp, meta = decode_record(blob, NS, KEY, DIM)
+        assert entry.query == "q" and entry.response == [1, "x"]
+        assert entry.metadata == {"m": [1]} and meta == b'{"m": [1]}'
+        assert resp == msgpack.packb([1, "x"])
+        assert entry.created_at == 10.0 and entry.expires_at is None and entry.write_id == 5
+        assert entry.vector.dtype == np.float32 and entry.vector.flags.writeable
+        assert np.allclose(entry.vector, vec, atol=0.05) and math.isclose(
+            entry.norm, 5.0, rel_tol=0.01
+        )
+        assert entry.feedback_floor == -math.inf
+        floored = decode_record(with_feedback_floor(blob, NS, KEY, 0.5, 6), NS, KEY, DIM)[0]
+        assert floored.feedback_floor == 0.5 and floored.write_id == 6
+
+
+def test_a_well_formed_planted_record_decodes() -> None:
+    entry = decode_record(planted(fields()), NS, KEY, DIM)[0]
+    assert entry.response == {"a": [1]} and entry.metadata == {"m": 1}
+    assert entry.expires_at == 20.0 and isinstance(entry.created_at, float)
+    assert decode_record(planted(fields(c=10, e=None)), NS, KEY, DIM)[0].created_at == 10.0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [1, 2],
+        "a string",
+        7,
+        fields(q=_DROP),
+        fields(x=_DROP),
+        fields(q=b"q"),
+        fields(q=1),
+        fields(r="not bytes"),
+        fields(m="{}"),
+        fields(m=b"not json"),
+        fields(c="10"),
+        fields(c=True),
+        fields(e="20"),
+        fields(s=None),
+        fields(w=1.5),
+        fields(t="float64"),
+        fields(t=["float32"]),  # unhashable: still a corrupt entry, not a TypeError
+        fields(t={"a": 1}),
+        fields(k=1),
+        fields(x="text"),
+        fields(x=b""),
+        fields(x=b"\x00" * (DIM * 4 - 1)),
+        fields(x=np.zeros(DIM + 1, dtype="<f4").tobytes()),
+        fields(x=np.zeros(DIM, dtype="<f4").tobytes()),
+        fields(x=np.full(DIM, np.nan, dtype="<f4").tobytes()),
+        fields(x=np.full(DIM, np.inf, dtype="<f4").tobytes()),
+        fields(f="0.5"),
+        fields(f=math.nan),
+        fields(f=math.inf),
+        fields(r=b"\xc1"),  # not msgpack
+        fields(r=msgpack.packb(msgpack.ExtType(1, b"x"))),  # extension types refused
+    ],
+)
+def test_a_record_a_writer_never_makes_is_corrupt(body: Any) -> None:
+    with pytest.raises(CorruptEntryError):
+        decode_record(planted(body), NS, KEY, DIM)
+
+
+def test_a_record_for_another_key_namespace_or_with_a_flipped_bit_is_corrupt() -> None:
+    blob = planted(fields())
+    with pytest.raises(CorruptEntryError):
+        decode_record(blob, NS, entry_key("", "other"), DIM)
+    with pytest.raises(CorruptEntryError):
+        decode_record(blob, "other", KEY, DIM)
+    bad = bytearray(blob)
+    bad[-3] ^= 1
+    with pytest.raises(CorruptEntryError):
+        decode_record(bytes(bad), NS, KEY, DIM)
+
+
+def test_make_hit_builds_the_same_hit_as_the_constructor() -> None:
+    vec = np.ones(3, dtype=np.float32)
+    args = ({"a": 1}, "exact", 1.0, 0.5, "q", "ns", {"m": 1}, 1.0, None, vec, "k")
+    made, built = make_hit(*args), Hit(*args)  # type: ignore[arg-type]
+    assert type(made) is Hit and made == built
+    assert repr(made) == repr(built) and vars(made) == vars(built)
+    for f in dataclasses.fields(Hit):
+        assert getattr(made, f.name) is getattr(built, f.name)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.response = 2  # type: ignore[misc]
+    plain = ("r", "semantic", 0.9, 0.9, "q", "ns", None, 1.0, 2.0, None, "k")
+    assert hash(make_hit(*plain)) == hash(Hit(*plain))  # type: ignore[arg-type]
