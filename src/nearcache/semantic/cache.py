@@ -18,7 +18,7 @@ from typing import Any
 
 from .checkpoint import Limits
 from .core import SemanticCore
-from .front import SemanticFront, call, drive
+from .front import SemanticFront, call, drive, drive_lookup
 from .restore import restore
 
 __all__ = ["SemanticCache"]
@@ -87,8 +87,8 @@ class SemanticCache(SemanticFront):
             different embedder.
     """
 
-    get = drive(SemanticCore.get_flow)
-    lookup = drive(SemanticCore.lookup_flow)
+    get = drive_lookup(SemanticCore.get_flow, hits_only=True)
+    lookup = drive_lookup(SemanticCore.lookup_flow, hits_only=False)
     put = drive(SemanticCore.put_flow)
     put_many = drive(SemanticCore.put_many_flow)
     explain = drive(SemanticCore.explain_flow)

@@ -23,9 +23,10 @@ from ..judge import Judge
 from ..stores.protocol import Store
 from .config import SemanticConfig
 from .core import SemanticCore
+from .lookup import Pending
 from .types import Hit, MetricEvent
 
-__all__ = ["SemanticFront", "call", "drive", "drive_async", "offload"]
+__all__ = ["SemanticFront", "call", "drive", "drive_async", "drive_lookup", "offload"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -164,6 +165,30 @@ def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
 
     _adopt(method, fn)
     return method
+
+
+def drive_lookup(fn: _Flow[P, R], *, hits_only: bool) -> Callable[Concatenate[SemanticFront, P], R]:
+    """A blocking lookup (``fn``: ``get_flow`` or ``lookup_flow``) that settles the exact
+    layer with plain calls (``SemanticCore.lookup_start``) and drives a flow only for the
+    semantic layer: an exact hit, the commonest answer, then costs no generator."""
+
+    def method(
+        self: SemanticFront,
+        query: str,
+        *,
+        embedding: Any = None,
+        namespace: str = "default",
+        bypass: bool = False,
+        context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        core = self._core
+        result = core.lookup_start(query, embedding, namespace, bypass, context)
+        if type(result) is Pending:
+            result = run_sync(core.semantic_flow(result), core.embed_texts)
+        return result if not hits_only or type(result) is Hit else None
+
+    _adopt(method, fn)
+    return method  # type: ignore[return-value]
 
 
 def drive_async(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], Awaitable[R]]:

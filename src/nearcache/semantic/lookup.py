@@ -10,9 +10,8 @@ raises for a miss: an oversized query, a failing embedder or a store outage is a
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Generator, Iterable, Mapping
-from dataclasses import dataclass
+from time import perf_counter as _perf_counter
 from typing import Any
 
 import numpy as np
@@ -30,9 +29,9 @@ from .judging import explain_steps, judge_candidate, miss_reason
 from .record import Entry, entry_key, scope_of
 from .spaces import Candidate
 from .state import CoreState, log
-from .types import Hit, Miss
+from .types import Hit, Miss, make_hit
 
-__all__ = ["LookupMixin"]
+__all__ = ["LookupMixin", "Pending"]
 
 Vector = npt.NDArray[np.float32]
 
@@ -55,9 +54,11 @@ def _cosine(entry: Entry, query_unit: Vector) -> float:
     return max(-1.0, min(1.0, float(np.dot(entry.vector, query_unit)) / entry.norm))
 
 
-@dataclass
 class _Tally:
-    """What happened to the candidates, for the most telling miss reason."""
+    """What happened to the candidates, for the most telling miss reason.
+
+    A plain class whose defaults live on the class: one is made per lookup, and an
+    instance with nothing set costs no more than ``object()``."""
 
     rejected_exact: bool = False
     exact_expired: bool = False
@@ -88,18 +89,30 @@ class _Tally:
         return "expired" if self.expired else "not_found"
 
 
-@dataclass
-class _Query:
-    """One lookup in progress."""
+class Pending:
+    """One lookup in progress (with the tally of what its candidates did)."""
 
-    query: str
-    ns: str
-    text: str
-    scope: str
-    key: str
-    started: float
-    vec: Vector | None = None
-    probe: Probe | None = None
+    __slots__ = ("key", "ns", "probe", "query", "scope", "started", "tally", "text", "vec")
+
+    def __init__(
+        self,
+        query: str,
+        ns: str,
+        text: str,
+        scope: str,
+        key: str,
+        started: float,
+        vec: Vector | None,
+    ) -> None:
+        self.query = query
+        self.ns = ns
+        self.text = text
+        self.scope = scope
+        self.key = key
+        self.started = started
+        self.vec = vec
+        self.probe: Probe | None = None
+        self.tally = _Tally()
 
 
 class LookupMixin(CoreState):
@@ -115,7 +128,24 @@ class LookupMixin(CoreState):
         context: Mapping[str, Any] | None = None,
     ) -> Generator[Embed, Any, Hit | Miss]:
         """Like ``get_flow`` but a miss says why (``Miss.reason``) and carries the vector."""
-        started = time.perf_counter()
+        first = self.lookup_start(query, embedding, namespace, bypass, context)
+        if isinstance(first, Pending):
+            return (yield from self.semantic_flow(first))
+        return first
+
+    def lookup_start(
+        self,
+        query: str,
+        embedding: Any = None,
+        namespace: str = "default",
+        bypass: bool = False,
+        context: Mapping[str, Any] | None = None,
+    ) -> Hit | Miss | Pending:
+        """The lookup up to and including the exact layer, which needs no embedder: the
+        ``Hit`` or ``Miss`` when that settles it, else the query in progress for the
+        semantic layer (``lookup_flow`` goes on with it). The blocking cache calls this
+        directly, so an exact hit costs no generator."""
+        started = _perf_counter()
         self._check_open()
         ns = validate_namespace(namespace)
         keyed = self._keyed.get(query) if type(query) is str else None
@@ -126,7 +156,7 @@ class LookupMixin(CoreState):
                 return self._miss(ns, "too_large", started)
         else:
             text = keyed[0]
-        scope = scope_of(context)
+        scope = "" if context is None else scope_of(context)
         if keyed is not None and keyed[1] == scope:
             key = keyed[2]
         else:
@@ -137,16 +167,15 @@ class LookupMixin(CoreState):
             vec = as_vector(embedding, self.dim, what="embedding")
         if bypass:
             return self._miss(ns, "bypass", started)
-        q = _Query(query, ns, text, scope, key, started, vec)
-        tally = _Tally()
+        q = Pending(query, ns, text, scope, key, started, vec)
         try:
-            hit = self._exact(q, tally)
+            hit = self._exact(q)
         except StoreUnavailableError as exc:
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(ns, "store_error", started, error=True)
         if hit is not None:
             return self._finish_hit(hit, started)
-        return (yield from self._semantic(q, tally))
+        return q
 
     def get_flow(
         self,
@@ -189,7 +218,7 @@ class LookupMixin(CoreState):
         cfg = self.config
         return cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
 
-    def _exact(self, q: _Query, tally: _Tally) -> Hit | None:
+    def _exact(self, q: Pending) -> Hit | None:
         """Layer 1: one store read of the exact key (with a server index and a known
         vector, the same round trip also brings the nearest candidates), or the
         in-process copy of recently read entries once the store says nothing changed."""
@@ -198,41 +227,50 @@ class LookupMixin(CoreState):
         if hot is not None:
             kept, ticket = hot.lookup(q.ns, q.key, now)
             if kept is not None:
-                return self._exact_hit(kept, q, tally)
-        searches = self.index.probe_searches
-        if searches and q.vec is None:  # a known vector lets a server index search at once
-            q.vec = self.vectors.peek(self.loaded_embedder, q.text)
-        q.probe = probe = self.index.probe(
-            q.ns,
-            q.scope,
-            q.key,
-            now=now,
-            touch=self._touch,
-            vector=_unit(q.vec) if searches and q.vec is not None else None,
-            k=self.config.top_k + 1,
-            floor=self._floor(),
-        )
+                return self._exact_hit(kept, q)
+        index = self.index
+        if index.probe_searches:  # a known vector lets a server index search at once
+            if q.vec is None:
+                q.vec = self.vectors.peek(self.loaded_embedder, q.text)
+            probe = index.probe(
+                q.ns,
+                q.scope,
+                q.key,
+                now=now,
+                touch=self._touch,
+                vector=None if q.vec is None else _unit(q.vec),
+                k=self.config.top_k + 1,
+                floor=self._floor(),
+            )
+        else:  # an in-process index: the store read alone
+            probe = index.probe(q.ns, q.scope, q.key, now=now, touch=self._touch)
+        q.probe = probe
         blob = probe.value
         if blob is None:
-            tally.exact_expired = probe.expired
+            q.tally.exact_expired = probe.expired
             return None
         decoded = self._decode_record(q.ns, q.key, blob)
-        if decoded is None or decoded[0].expired(now):
+        if decoded is None:
             return None
         entry = decoded[0]
+        expires = entry.expires_at
+        if expires is not None and expires <= now:
+            return None
         if hot is not None:
             hot.add(ticket, q.ns, q.key, entry, decoded[1], decoded[2], len(blob))
-        return self._exact_hit(entry, q, tally)
+        return self._exact_hit(entry, q)
 
-    def _exact_hit(self, entry: Entry, q: _Query, tally: _Tally) -> Hit | None:
+    def _exact_hit(self, entry: Entry, q: Pending) -> Hit | None:
         hit = self._hit(entry, q, q.key, "exact", 1.0, 1.0)
-        if self._validate(q.query, hit):
+        if self.config.validator is None or self._validate(q.query, hit):
             return hit
-        tally.rejected_exact = True
+        q.tally.rejected_exact = True
         return None
 
-    def _semantic(self, q: _Query, tally: _Tally) -> Generator[Embed, Any, Hit | Miss]:
-        """Layer 2: nearest stored queries of the same namespace and context."""
+    def semantic_flow(self, q: Pending) -> Generator[Embed, Any, Hit | Miss]:
+        """Layer 2 of a lookup ``lookup_start`` left pending: the nearest stored queries of
+        the same namespace and context."""
+        tally = q.tally
         if tally.exact_expired:  # a lookup that meets an expired entry sweeps (lazily)
             self._expire(q.ns, self.clock())
         known = None if q.probe is None else q.probe.has_scope
@@ -258,7 +296,7 @@ class LookupMixin(CoreState):
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(q.ns, "store_error", q.started, error=True, embedding=q.vec)
 
-    def _candidates(self, q: _Query, tally: _Tally, query_unit: Vector) -> list[Candidate]:
+    def _candidates(self, q: Pending, tally: _Tally, query_unit: Vector) -> list[Candidate]:
         """Live top-k rows of the query's partition (expired rows are swept first)."""
         skip = q.key if tally.rejected_exact else None
         k = self.config.top_k + (skip is not None)
@@ -276,7 +314,7 @@ class LookupMixin(CoreState):
             cands = self.index.search(q.ns, q.scope, query_unit, k, floor=self._floor(), now=now)
         return [c for c in cands if c.expires_at > now and c.key != skip]
 
-    def _decide(self, q: _Query, tally: _Tally, query_unit: Vector) -> Hit | Miss:
+    def _decide(self, q: Pending, tally: _Tally, query_unit: Vector) -> Hit | Miss:
         """Read the candidates over the floor in one round trip; return the closest one
         the judge accepts (or, with ``confidence_fn``, the most confident passing one)."""
         now = self.clock()
@@ -312,7 +350,7 @@ class LookupMixin(CoreState):
         )
 
     def _live_entries(
-        self, q: _Query, tally: _Tally, query_unit: Vector, now: float
+        self, q: Pending, tally: _Tally, query_unit: Vector, now: float
     ) -> list[tuple[float, Entry, Candidate]]:
         """(exact cosine, entry, candidate) of the live candidates over the floor, closest
         first; candidates under the floor, expired or gone are noted in ``tally``."""
@@ -343,11 +381,11 @@ class LookupMixin(CoreState):
         live.sort(key=lambda t: -t[0])
         return live
 
-    def _serve(self, hit: Hit, cand: Candidate, now: float, q: _Query) -> Hit:
+    def _serve(self, hit: Hit, cand: Candidate, now: float, q: Pending) -> Hit:
         self._touch_winner(q.ns, cand.key, now)
         return self._finish_hit(hit, q.started)
 
-    def _score(self, q: _Query, entry: Entry, key: str, sim: float, tally: _Tally) -> float | None:
+    def _score(self, q: Pending, entry: Entry, key: str, sim: float, tally: _Tally) -> float | None:
         """A candidate's confidence if it passes the floor, the judge and the feedback
         thresholds; None (and the reason in ``tally``) if it does not."""
         cfg = self.config
@@ -378,7 +416,7 @@ class LookupMixin(CoreState):
             return None
         return conf
 
-    def _confidence(self, q: _Query, entry: Entry, key: str, sim: float) -> float | None:
+    def _confidence(self, q: Pending, entry: Entry, key: str, sim: float) -> float | None:
         """``confidence_fn(query, candidate)``; None if it raises or is not finite."""
         fn = self.config.confidence_fn
         assert fn is not None
@@ -400,19 +438,19 @@ class LookupMixin(CoreState):
         except StoreUnavailableError:
             pass
 
-    def _hit(self, entry: Entry, q: _Query, key: str, layer: str, sim: float, conf: float) -> Hit:
-        return Hit(
-            response=entry.response,
-            layer=layer,  # type: ignore[arg-type]
-            similarity=sim,
-            confidence=conf,
-            matched_query=entry.query,
-            namespace=q.ns,
-            metadata=entry.metadata,
-            created_at=entry.created_at,
-            expires_at=entry.expires_at,
-            embedding=q.vec if layer == "semantic" else entry.vector,
-            key=key,
+    def _hit(self, entry: Entry, q: Pending, key: str, layer: str, sim: float, conf: float) -> Hit:
+        return make_hit(
+            entry.response,
+            layer,
+            sim,
+            conf,
+            entry.query,
+            q.ns,
+            entry.metadata,
+            entry.created_at,
+            entry.expires_at,
+            q.vec if layer == "semantic" else entry.vector,
+            key,
         )
 
     def _validate(self, query: str, hit: Hit) -> bool:
@@ -429,9 +467,9 @@ class LookupMixin(CoreState):
 
     def _finish_hit(self, hit: Hit, started: float) -> Hit:
         self.counters.hit(hit.namespace, hit.layer)
-        self._emit(
-            "hit", hit.namespace, hit.layer, None, hit.similarity, time.perf_counter() - started
-        )
+        if self.config.metrics_hook is not None:
+            latency = _perf_counter() - started
+            self._emit("hit", hit.namespace, hit.layer, None, hit.similarity, latency)
         return hit
 
     def _miss(
@@ -449,7 +487,7 @@ class LookupMixin(CoreState):
         if error:
             self.counters.add(ns, errors=1)
             self._emit("error", ns, layer, reason)
-        self._emit("miss", ns, layer, reason, similarity, time.perf_counter() - started)
+        self._emit("miss", ns, layer, reason, similarity, _perf_counter() - started)
         return Miss(reason, ns, similarity, embedding)
 
     def _expire(self, ns: str, now: float) -> int:
