@@ -181,6 +181,8 @@ def comparison_turned(a: str, b: str) -> str | None:
 
 
 _AUX = wordset("do does did can could will would should shall may might must")
+#: Words that open a clause inside a sentence ("what if *my roommate stops* paying").
+_OPENERS = wordset("if when whether because once unless while after before")
 
 
 def _clause_start(toks: tuple[Token, ...], i: int) -> bool:
@@ -190,8 +192,9 @@ def _clause_start(toks: tuple[Token, ...], i: int) -> bool:
 def _noun_actor(text: str, keys: tuple[Role, ...], verb: str) -> str | None:
     """The noun that is the subject of the shared term ``verb`` at the start of a clause
     ("*The police* search ...", "Can *the police* search ...", "My *roommate* moved
-    out"): the term right before the verb, with only an auxiliary, articles, possessives
-    and terms of its noun phrase before it in the clause."""
+    out", "what if my *roommate* stops ..."): the term right before the verb, with only an
+    auxiliary, articles, possessives and terms of its noun phrase before it in the clause
+    (which a punctuation mark, a sentence start or "if", "when", "because" ... opens)."""
     toks = analyze(text).tokens
     key_at = {idx: k for k, idx in keys}
     for idx, k in key_at.items():
@@ -204,7 +207,7 @@ def _noun_actor(text: str, keys: tuple[Role, ...], verb: str) -> str | None:
             j -= 1
         if j > 0 and toks[j - 1].low in _AUX:
             j -= 1
-        if _clause_start(toks, j):
+        if _clause_start(toks, j) or (j > 0 and toks[j - 1].low in _OPENERS):
             return key_at[idx - 1]
     return None
 

@@ -26,6 +26,15 @@ _NOUN_OR_PERSON = [
         "My flatmate moved out in March, does he still owe me rent?",
         "I moved out in March, does my flatmate still owe me rent?",
     ),
+    # a clause opened by "if", "when" ...
+    (
+        "What should I do if my roommate stops paying rent?",
+        "What should I do if I stop paying rent to my roommate?",
+    ),
+    (
+        "What if my client cancels the contract early?",
+        "What if I cancel the contract with my client early?",
+    ),
     # a verb symmetric between two named things is not when a person's own choice is asked
     ("Can I compete with my former employer?", "Can my former employer compete with me?"),
     (
@@ -68,6 +77,10 @@ _KEPT = [
     ("Does caffeine raise blood pressure?", "Can caffeine increase blood pressure?"),
     ("Does debt lower credit scores?", "Does having debt reduce your credit score?"),
     ("Does the court need my signature?", "Does the court require my signature?"),
+    (
+        "What if my client cancels the contract early?",
+        "What happens if my client ends the contract early?",
+    ),
 ]
 
 
