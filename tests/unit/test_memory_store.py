@@ -4,6 +4,9 @@ path, and the count of entries with an expiry must stay exact."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from nearcache import MemoryStore, content_hash
 from nearcache.stores.protocol import Item
 
@@ -64,3 +67,49 @@ def test_expiring_count_follows_every_removal() -> None:
     assert store.check() == []
     put(store, "a", [4], NOW)
     assert store.get_many(T, "a", [key(4)], now=NOW + 10**6) == [b"v4"]
+
+
+memory_ops = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "delete", "evict"]),
+        st.lists(st.integers(0, 15), min_size=1, max_size=10, unique=True),
+        st.one_of(st.none(), st.floats(1, 10)),
+        st.integers(1, 40),
+    ),
+    max_size=30,
+)
+
+
+@given(memory_ops)
+def test_batch_writes_keep_values_counters_and_order_like_a_model(
+    steps: list[tuple[str, list[int], float | None, int]],
+) -> None:
+    """Batch writes (replacing, expiring, evicting) leave exactly the model's live
+    values, counters that a recount agrees with, and the LRU order of last writes."""
+    store = MemoryStore()
+    model: dict[str, tuple[bytes, float | None]] = {}
+    for n, (op, which, expires, size) in enumerate(steps):
+        keys = [f"{i:064x}" for i in which]
+        if op == "put":
+            items = [Item(k, bytes([n % 256]) * size, expires) for k in keys]
+            store.put_many("kv", "ns", items, now=0)
+            for k in keys:
+                model.pop(k, None)
+                model[k] = (bytes([n % 256]) * size, expires)
+        elif op == "delete":
+            store.delete_many("kv", "ns", keys)
+            for k in keys:
+                model.pop(k, None)
+        else:
+            evicted = store.evict("kv", max_entries=len(which))
+            oldest = list(model)[: max(0, len(model) - len(which))]
+            assert [k for _, k in evicted] == oldest
+            for k in oldest:
+                del model[k]
+        assert store.check() == []
+        info = store.info("kv", "ns")
+        assert (info.entries, info.bytes) == (len(model), sum(len(v) for v, _ in model.values()))
+        everything = [f"{i:064x}" for i in range(16)]
+        live = {k: v for k, (v, exp) in model.items() if exp is None or exp > 5.0}
+        want = [live.get(k) for k in everything]
+        assert store.get_many("kv", "ns", everything, now=5.0, touch=False) == want

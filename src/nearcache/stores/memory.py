@@ -9,6 +9,7 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice, repeat
 from typing import Any
 
 from ..errors import CacheClosedError, InvalidInputError
@@ -166,18 +167,28 @@ class MemoryStore(BaseStore):
             return out
 
     def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
+        """Write ``items`` (unique keys: the base class dedupes) with C-level loops: the
+        old entries are popped and the new ones built and inserted by ``map``."""
         with self._lock:
             ns = self._ns(table, namespace, create=True)
             assert ns is not None
-            self._forget(table, namespace, [i.key for i in items])
-            for item in items:
-                self._remove(ns, item.key)
-                ns.entries[item.key] = _Entry(item.value, item.expires_at, next(self._ticks))
-                ns.bytes += len(item.value)
-                ns.expiring += item.expires_at is not None
-                self._total_bytes += len(item.value)
+            if not items:
+                return ns.version
+            keys, values, expiries = zip(*items)
+            self._forget(table, namespace, keys)
+            entries = ns.entries
+            for old in filter(None, map(entries.pop, keys, repeat(None))):
+                ns.bytes -= len(old.value)
+                self._total_bytes -= len(old.value)
+                ns.expiring -= old.expires_at is not None
+            ticks = islice(self._ticks, len(keys))
+            entries.update(zip(keys, map(_Entry, values, expiries, ticks)))
+            size = sum(map(len, values))
+            ns.bytes += size
+            self._total_bytes += size
+            ns.expiring += len(expiries) - expiries.count(None)
             ns.version += 1
-            self._log(table, ns, "put", [i.key for i in items])
+            self._log(table, ns, "put", keys)
             version = ns.version
             self._enforce_budget()
             return version
