@@ -42,7 +42,7 @@ _FEW = 3
 NEGATIVE_WORDS = wordset(
     "fail refuse unable lack missing absent unused empty avoid prevent stop skip suppress "
     "silence forget omit exclude neglect ignore instead impossible illegal unsafe unknown "
-    "quit cease"
+    "quit cease zero"
 )
 _NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
@@ -184,6 +184,16 @@ def _moved(a: str, b: str) -> bool:
     return bool(na & pb) and bool(nb & pa)
 
 
+def _joined_suffix(low: str, theirs: set[str]) -> bool:
+    """ "eggless", "sugarfree", "rootless": a word of the other text written with a
+    negating suffix."""
+    for suffix in ("less", "free"):
+        base = low.removesuffix(suffix)
+        if base != low and len(base) >= 3 and stem(base) in theirs:
+            return True
+    return False
+
+
 def _negative_words(t: Text, other: Text) -> list[str]:
     """Words of ``t`` that carry a negation in their meaning ("fail", "refuse",
     "gluten-free", "skip") and that ``other`` lacks: "doesn't contain gluten" and
@@ -193,6 +203,7 @@ def _negative_words(t: Text, other: Text) -> list[str]:
     for tok in t.tokens:
         parts = tok.low.split("-")
         suffixed = parts[-1] in ("free", "less") and len(parts) > 1  # "gluten-free"
+        suffixed = suffixed or _joined_suffix(tok.low, theirs)  # "eggless" / "without eggs"
         if suffixed or (stem(tok.low) in _NEGATIVE_STEMS and stem(tok.low) not in theirs):
             out.append(tok.low)
     return out

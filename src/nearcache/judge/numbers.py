@@ -162,6 +162,8 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
     roman = toks[i].text.removesuffix("'s")  # "Elizabeth II's reign"
     if roman.isupper() and _roman_ok(roman, toks, i):
         return (_fmt(_roman(roman)), False), "", 1
+    if roman[:2] == "WW" and roman[2:] and _ROMAN.match(roman[2:]):  # "WWII": World War II
+        return (_fmt(_roman(roman[2:])), False), "", 1
     return None, "", 1
 
 
@@ -189,7 +191,7 @@ def _mixed(tok: Token) -> list[Quantity]:
         if rest == "k" and m.start() == 0:
             val, rest = val * 1000, ""
         u = _UNITS.get(rest, "") if m.start() == 0 else ""
-        grade = tok.low[:1].isdigit()  # "10W-30", "4K": the number is the point
+        grade = tok.low[:1].isdigit() or tok.low[:2] == "ww"  # "10W-30", "4K", "WW2"
         out.append((_fmt(val), u, not (u or grade), tok.literal))
     return out
 

@@ -96,6 +96,8 @@ def test_cased_aliases_need_their_case() -> None:
         ("SET mykey val EX 60, right?", "Redis: how do I set a key with an expiry?"),
         ("the UK prime minister during WW2", "the British prime minister during World War II"),
         ("moving from FL to NY with my license", "moving from Florida to New York"),
+        ("If the Fed raises rates", "when the Federal Reserve hikes rates"),
+        ("can I move my BTC off Coinbase", "Can I transfer bitcoin from Coinbase"),
     ],
 )
 def test_identifiers_in_another_style_keywords_and_aliases_pass(a: str, b: str) -> None:

@@ -117,3 +117,16 @@ def test_polar_questions_double_negatives_code_and_hyphens_pass(a: str, b: str) 
 def test_the_exceptions_stay_narrow(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome == "reject"
     assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("can I eat eggless cookie dough raw", "Can I eat raw cookie dough made without eggs?"),
+        ("is rootless docker possible", "Can I run Docker without root?"),
+        ("customers with zero orders", "customers who have no orders"),
+    ],
+)
+def test_a_negating_suffix_or_zero_says_the_negation_in_words(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject"
+    assert guard_negation(b, a).outcome != "reject"

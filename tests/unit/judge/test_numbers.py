@@ -114,3 +114,10 @@ def test_a_roman_numeral_in_the_possessive_is_read() -> None:
     stored = "Was Victoria's reign longer than Elizabeth II's?"
     assert guard_numbers(asked, stored).outcome == "pass"
     assert guard_numbers("When did World War II end", "World War I's end").outcome == "reject"
+
+
+def test_world_war_abbreviations_carry_their_numeral() -> None:
+    assert guard_numbers("after WWI", "after World War I").outcome == "pass"
+    assert guard_numbers("after WW2", "after World War II").outcome == "pass"
+    assert guard_numbers("after WWII", "after World War I").outcome == "reject"
+    assert guard_numbers("after WW2", "after World War I").outcome == "reject"
