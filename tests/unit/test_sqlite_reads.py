@@ -98,3 +98,24 @@ def test_batches_of_any_size_keep_their_order(tmp_path: Path, n: int) -> None:
     assert store.get_many("kv", "ns", shuffled, now=2) == [k.encode() for k in shuffled]
     half = [*shuffled[::2], "f" * 64]
     assert store.get_many("kv", "ns", half, now=2) == [*(k.encode() for k in shuffled[::2]), None]
+
+
+def test_a_sqlite_without_json_support_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where json_each is missing (SQLite before 3.38 built without JSON), the batch read
+    falls back to the plain read and gives the same values, not misses or an error."""
+    from nearcache.stores.sqlite import reads
+
+    store = SQLiteStore(tmp_path / "s.db")
+    values = [b"v" + k[:6].encode() for k in KEYS[:20]]
+    store.put_many("kv", "ns", [Item(k, v) for k, v in zip(KEYS[:20], values)], now=1)
+    asked = KEYS[:24][::-1]
+    want = store.get_many("kv", "ns", asked, now=2)
+    assert want == [None] * 4 + values[::-1]
+    missing = {t: q.replace("json_each", "json_each_missing") for t, q in reads._BY_HID.items()}
+    monkeypatch.setattr(reads, "_BY_HID", missing)
+    monkeypatch.setitem(reads._json, "ok", True)
+    assert store.get_many("kv", "ns", asked, now=2) == want
+    assert reads._json["ok"] is False  # decided once: later batches skip the JSON read
+    assert store.get_many("kv", "ns", asked, now=2) == want

@@ -7,12 +7,14 @@ to put them back in order: ~0.3 ms less per 1,000 than ``hid IN (...)``). SQLite
 the namespace and expiry (``+ns`` keeps the planner on the ``hid`` index), and when every
 key hit, the stored full keys are compared with the requested ones as one byte string.
 Anything else (a miss, a collision, keys that are not content hashes) is sorted out key
-by key.
+by key. A SQLite built without JSON support (before 3.38 it was optional) gets the plain
+``hid IN (...)`` read instead, decided once per process at the first batch.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +35,8 @@ _BY_HID = {
     for t in TABLES
 }
 Rows = list[tuple[int, bytes, bytes]]
+#: whether this SQLite has json_each (False after the first "no such table: json_each")
+_json = {"ok": True}
 
 
 def hids(keys: Sequence[str], salt: int) -> tuple[list[int], bytes] | None:
@@ -54,11 +58,17 @@ def read_live(
         rid = hid(keys[0], salt)
         row = con.execute(_ONE[table], (rid,)).fetchone()
         return ([row[2]], [rid]) if _live(row, nsid, keys[0], now) else ([None], [])
-    ids = hids(keys, salt)
+    ids = hids(keys, salt) if _json["ok"] else None
     if ids is None:
         return _read_each(con, table, nsid, salt, keys, now)
     rids, raw = ids
-    rows: Rows = con.execute(_BY_HID[table], (json.dumps(rids), nsid, now)).fetchall()
+    try:
+        rows: Rows = con.execute(_BY_HID[table], (json.dumps(rids), nsid, now)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "json_each" not in str(exc):
+            raise
+        _json["ok"] = False  # a SQLite built without JSON support: read key by key
+        return _read_each(con, table, nsid, salt, keys, now)
     if len(rows) == len(rids) and b"".join([r[1] for r in rows]) == raw:
         return [r[2] for r in rows], rids
     out: list[bytes | None] = [None] * len(rids)
