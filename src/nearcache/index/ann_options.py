@@ -1,18 +1,46 @@
-"""HNSW settings shared by the ANN engines (usearch, hnswlib, faiss)."""
+"""HNSW settings shared by the ANN engines (usearch, hnswlib, faiss).
+
+``threads`` is how many cores a batch insert uses: 0 (the default) means every core for
+batches of :data:`PARALLEL_BATCH` rows or more once the graph holds
+:data:`PARALLEL_AFTER` rows (a young graph's first rows go in one at a time, because
+parallel inserts into an almost empty graph measurably lower its recall), and one
+thread otherwise; a positive number is used for every insert. ``rescore`` is how many
+candidates a quantized usearch graph returns per search for exact rescoring (see
+:mod:`~nearcache.index.usearch`).
+"""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ..errors import InvalidInputError
 
-__all__ = ["DEFAULTS", "ann_options"]
+__all__ = [
+    "DEFAULTS",
+    "PARALLEL_AFTER",
+    "PARALLEL_BATCH",
+    "ann_options",
+    "insert_plan",
+    "insert_threads",
+]
 
-DEFAULTS: dict[str, int] = {"M": 16, "ef_construction": 128, "ef_search": 128, "threads": 1}
+DEFAULTS: dict[str, int] = {
+    "M": 16,
+    "ef_construction": 128,
+    "ef_search": 128,
+    "threads": 0,
+    "rescore": 32,
+}
+#: Rows a graph holds before ``threads=0`` inserts in parallel.
+PARALLEL_AFTER = 1024
+#: Smallest batch ``threads=0`` inserts in parallel (a smaller one is not worth a pool).
+PARALLEL_BATCH = 256
 
 
 def ann_options(options: dict[str, Any] | None) -> dict[str, int]:
-    """Validated HNSW settings: ``M``, ``ef_construction``, ``ef_search``, ``threads``."""
+    """Validated HNSW settings: ``M``, ``ef_construction``, ``ef_search``, ``threads``,
+    ``rescore``."""
     out = dict(DEFAULTS)
     for name, value in (options or {}).items():
         if name not in DEFAULTS:
@@ -21,7 +49,27 @@ def ann_options(options: dict[str, Any] | None) -> dict[str, int]:
             raise InvalidInputError(
                 f"index option {name} must be a non-negative int, not {value!r}"
             )
-        if name != "threads" and value < 1:
+        if name not in ("threads", "rescore") and value < 1:
             raise InvalidInputError(f"index option {name} must be at least 1")
         out[name] = value
     return out
+
+
+def insert_threads(threads: int, graph_rows: int, batch: int) -> int:
+    """Threads for inserting ``batch`` rows into a graph of ``graph_rows`` (see above)."""
+    if threads > 0:
+        return threads
+    if graph_rows >= PARALLEL_AFTER and batch >= PARALLEL_BATCH:
+        return max(1, os.cpu_count() or 1)
+    return 1
+
+
+def insert_plan(threads: int, graph_rows: int, batch: int) -> list[tuple[slice, int]]:
+    """(part of the batch, threads) in order: with ``threads=0`` a batch into a young graph
+    first fills it to :data:`PARALLEL_AFTER` rows on one thread, the rest goes in parallel
+    (so a rebuild handed every row at once still uses every core)."""
+    head = 0 if threads or graph_rows >= PARALLEL_AFTER else min(batch, PARALLEL_AFTER - graph_rows)
+    plan = [(slice(0, head), 1)] if head else []
+    if head < batch:
+        plan.append((slice(head, batch), insert_threads(threads, graph_rows + head, batch - head)))
+    return plan

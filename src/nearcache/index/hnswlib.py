@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import CorruptStoreError, InvalidInputError, MissingExtraError
-from .ann_options import ann_options
+from .ann_options import ann_options, insert_plan
 from .protocol import Rows, SearchResult
 
 __all__ = ["HnswlibIndex", "hnswlib_available", "require_hnswlib"]
@@ -99,11 +99,9 @@ class HnswlibIndex:
         if need > self._cap:
             self._cap = max(need, self._cap * 2)
             self._index.resize_index(self._cap)
-        self._index.add_items(
-            np.ascontiguousarray(vectors, dtype=np.float32),
-            rows,
-            num_threads=max(1, self.options["threads"]),
-        )
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        for part, threads in insert_plan(self.options["threads"], self.index_count(), len(rows)):
+            self._index.add_items(vectors[part], rows[part], num_threads=threads)
         self._grow_live(int(rows.max()) + 1)
         self._live[rows] = True
         self._nlive += len(rows)

@@ -1,25 +1,38 @@
 """``HnswIndex``: HNSW from usearch (extra ``[ann]``), the default ANN engine.
 
 usearch removes entries natively (so a deleted row is never returned, with no filtering
-after the search), stores float16 and int8 vectors, and saves/loads the graph as one
-file: a large index is never rebuilt by re-inserting on reopen (building one million
-384-d vectors takes many minutes on two cores).
+after the search), stores bfloat16, float16 and int8 vectors, and saves/loads the graph
+as one file: a large index is never rebuilt by re-inserting on reopen.
 
-Reopening *maps* the saved file instead of reading it (usearch's ``view`` over an
-``mmap`` of the file): nothing is read until a search touches it, so the first hit after
-reopening a million entries comes in milliseconds, and reader processes share the pages
-through the OS cache. A mapped graph is read-only, so the first change (``add`` or
-``remove``) copies it into memory first -- a one-time cost of about one second per
-million float32 vectors, paid only by a process that writes. The mapping holds the file's
-pages open, so a later checkpoint that replaces or deletes the file does not disturb it.
+**A quantized graph, rescored exactly.** The graph's own vectors are int8 by default
+(``graph_dtype``, index option): distances in int8 are ~3x cheaper than in float32, so
+building a million-entry graph takes minutes instead of twenty. Beside the graph the
+index keeps the vectors in the cache's ``vector_dtype`` (an
+:class:`~nearcache.index.exact.ExactIndex` used as a row store); a search asks the graph
+for ``rescore`` candidates (32 by default, at least ``k``) and ranks them by their exact
+cosine, so the order and the similarities it returns are those of the stored vectors
+and quantization only decides which candidates are looked at. With ``graph_dtype`` equal
+to ``vector_dtype`` the graph is searched alone, as before.
 
-Defaults (``M=16``, ``ef_construction=128``, ``ef_search=128``, ``threads=1``, see
-:mod:`~nearcache.index.ann_options`) keep top-1 agreement with exact search at 99% or
-more even on random data (the hardest case: the nearest neighbour of a random query is
-nearly tied with many others); realistic (low-rank) embeddings need far less, so
-latency-sensitive caches can lower ``ef_search`` (the benchmark reports both). Inserts
-are single-threaded by default because parallel inserts into a young graph measurably
-lower its recall; raise ``threads`` to build big indexes faster.
+**Parallel bulk inserts.** ``threads=0`` (the default) inserts batches of hundreds of
+rows on every core once the graph is past its first thousand rows (see
+:mod:`~nearcache.index.ann_options`); single puts stay on the calling thread.
+
+**Reopening maps the saved files** instead of reading them (usearch's ``view`` over an
+``mmap`` of the graph, a NumPy memory map of the stored vectors): nothing is read until
+a search touches it, so the first hit after reopening a million entries comes in
+milliseconds, and reader processes share the pages through the OS cache. A mapped graph
+is read-only, so the first change (``add`` or ``remove``) copies it into memory first --
+a one-time cost of well under a second per million int8 vectors, paid only by a process
+that writes; the stored vectors stay mapped and new rows go to a tail. The mappings hold
+the files' pages open, so a later checkpoint that replaces or deletes them does not
+disturb them.
+
+Defaults (``M=16``, ``ef_construction=128``, ``ef_search=128``, ``rescore=32``) keep
+top-1 agreement with exact search at 99% or more on random data (the hardest case: the
+nearest neighbour of a random query is nearly tied with many others); realistic
+embeddings need less, so latency-sensitive caches can lower ``ef_search`` (the
+benchmarks report both).
 """
 
 from __future__ import annotations
@@ -34,12 +47,27 @@ import numpy.typing as npt
 
 from ..codecs import check_dtype_name
 from ..errors import CorruptStoreError, InvalidInputError, MissingExtraError
-from .ann_options import ann_options
+from .ann_options import ann_options, insert_plan
+from .exact import ExactIndex, read_into
 from .protocol import Rows, SearchResult
 
-__all__ = ["HnswIndex", "usearch_available"]
+__all__ = ["GRAPH_DTYPES", "HnswIndex", "graph_dtype", "usearch_available"]
 
-_DTYPES = {"float32": "f32", "float16": "f16", "int8": "i8"}
+_USEARCH = {"float32": "f32", "bfloat16": "bf16", "float16": "f16", "int8": "i8"}
+#: Allowed ``graph_dtype`` values; ``auto`` is int8 (the fastest build, rescored exactly).
+GRAPH_DTYPES: tuple[str, ...] = ("auto", *_USEARCH)
+_NP: dict[str, np.dtype[Any]] = {
+    "float32": np.dtype("<f4"),
+    "float16": np.dtype("<f2"),
+    "int8": np.dtype("i1"),
+}
+
+
+def graph_dtype(name: object) -> str:
+    """The dtype of the vectors inside the graph for the ``graph_dtype`` option."""
+    if name not in GRAPH_DTYPES:
+        raise InvalidInputError(f"unknown graph_dtype {name!r}; allowed: {', '.join(GRAPH_DTYPES)}")
+    return "int8" if name == "auto" else str(name)
 
 
 def _usearch() -> Any:
@@ -69,8 +97,14 @@ class HnswIndex:
         self.dim = int(dim)
         self.dtype = check_dtype_name(dtype)
         self.options = ann_options(options)
+        self.graph = graph_dtype((options or {}).get("graph_dtype", "auto"))
         self._index = self._new_index()
         self._n = 0
+        #: the vectors in ``dtype`` when the graph holds them in another dtype, for
+        #: exact rescoring (rows are the same; gaps hold zero rows, never live).
+        self._exact: ExactIndex | None = (
+            ExactIndex(self.dim, self.dtype) if self.graph != self.dtype else None
+        )
         #: the file mapping a reopened index reads from until its first change, or None.
         self._mapped: mmap.mmap | None = None
         #: (view, mapping) pairs replaced by an in-memory copy, kept alive so nothing
@@ -81,7 +115,7 @@ class HnswIndex:
         return _usearch()(
             ndim=self.dim,
             metric="cos",
-            dtype=_DTYPES[self.dtype],
+            dtype=_USEARCH[self.graph],
             connectivity=self.options["M"],
             expansion_add=self.options["ef_construction"],
             expansion_search=self.options["ef_search"],
@@ -116,7 +150,8 @@ class HnswIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(self._index.memory_usage)
+        extra = 0 if self._exact is None else self._exact.nbytes
+        return int(self._index.memory_usage) + extra
 
     def add(self, rows: Rows, vectors: npt.NDArray[np.float32]) -> None:
         if len(rows) == 0:
@@ -124,12 +159,32 @@ class HnswIndex:
         rows = np.asarray(rows, dtype=np.int64)
         if int(rows.min()) < self._n:
             raise InvalidInputError(f"HnswIndex rows must be new (>= {self._n})")
-        self._writable().add(
-            rows.astype(np.uint64),
-            np.ascontiguousarray(vectors, dtype=np.float32),
-            threads=self.options["threads"],
-        )
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(rows), self.dim):
+            raise InvalidInputError(
+                f"expected vectors of shape ({len(rows)}, {self.dim}), got {vectors.shape}"
+            )
+        index, keys = self._writable(), rows.astype(np.uint64)
+        for part, threads in insert_plan(self.options["threads"], len(index), len(rows)):
+            index.add(keys[part], vectors[part], threads=threads)
+        if self._exact is not None:
+            self._exact_add(self._exact, rows, vectors)
         self._n = int(rows.max()) + 1
+
+    @staticmethod
+    def _exact_add(exact: ExactIndex, rows: Rows, vectors: npt.NDArray[np.float32]) -> None:
+        """Append ``vectors`` to the row store at ``rows`` (any gap gets dead zero rows)."""
+        first, stop = exact.rows_used, int(rows.max()) + 1
+        if len(rows) == stop - first and int(rows[0]) == first and bool(np.all(np.diff(rows) > 0)):
+            exact.add(rows, vectors)
+            return
+        block = np.zeros((stop - first, exact.dim), dtype=np.float32)
+        block[:, 0] = 1.0  # any unit vector: these rows are removed at once
+        block[rows - first] = vectors
+        exact.add(np.arange(first, stop, dtype=np.int64), block)
+        gaps = np.ones(stop - first, dtype=bool)
+        gaps[rows - first] = False
+        exact.remove(np.flatnonzero(gaps) + first)
 
     def skip_to(self, rows_used: int) -> None:
         """Mark rows below ``rows_used`` as handed out (trailing rows removed elsewhere)."""
@@ -145,6 +200,8 @@ class HnswIndex:
         if not present.any():
             return 0
         self._writable().remove(keys[present])
+        if self._exact is not None:
+            self._exact.remove(rows[present])
         return int(present.sum())
 
     def live_rows(self) -> Rows:
@@ -169,18 +226,30 @@ class HnswIndex:
     def search(self, query: npt.NDArray[np.float32], k: int) -> SearchResult:
         if len(self._index) == 0 or k <= 0:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        ef = max(self.options["ef_search"], k)
+        exact = self._exact
+        want = k if exact is None else max(k, self.options["rescore"])
+        ef = max(self.options["ef_search"], want)
         if self._index.expansion_search != ef:
             self._index.expansion_search = ef
-        found = self._index.search(np.ascontiguousarray(query, dtype=np.float32), k, threads=1)
+        q = np.ascontiguousarray(query, dtype=np.float32)
+        found = self._index.search(q, want, threads=1)
         rows = np.asarray(found.keys, dtype=np.uint64).astype(np.int64)
-        sims = (1.0 - np.asarray(found.distances, dtype=np.float32)).astype(np.float32)
-        return rows, sims
+        if exact is None:
+            sims = (1.0 - np.asarray(found.distances, dtype=np.float32)).astype(np.float32)
+            return rows, sims
+        # Exact cosine of the graph's candidates (unit vectors: the inner product).
+        sims = np.einsum("ij,j->i", exact.get(rows), q).astype(np.float32)
+        order = np.argsort(-sims, kind="stable")[:k]
+        return rows[order], sims[order]
 
     def get(self, rows: Rows) -> npt.NDArray[np.float32]:
         rows = np.asarray(rows, dtype=np.int64)
         if rows.size == 0:
             return np.empty((0, self.dim), dtype=np.float32)
+        if self._exact is not None:
+            if not bool(self.is_live(rows).all()):
+                raise KeyError("some rows are not in the index")
+            return self._exact.get(rows)
         got = self._index.get(rows.astype(np.uint64), dtype=np.float32)
         if isinstance(got, tuple):
             if any(v is None for v in got):
@@ -194,18 +263,27 @@ class HnswIndex:
             "engine": "usearch",
             "dim": self.dim,
             "dtype": self.dtype,
+            "graph_dtype": self.graph,
             "rows": self._n,
             "options": self.options,
         }
 
     def save(self, directory: Path, stem: str) -> list[str]:
+        """``stem.usearch`` (the graph) and, for a rescored graph, the stored vectors as
+        ``stem.rows.vec`` / ``.live`` (/ ``.scale`` for int8): raw little-endian arrays."""
         name = f"{stem}.usearch"
         self._index.save(str(directory / name))
-        return [name]
+        if self._exact is None:
+            return [name]
+        return [name, *self._exact.save(directory, f"{stem}.rows")]
 
     @classmethod
     def load(cls, directory: Path, stem: str, info: dict[str, Any]) -> HnswIndex:
-        index = cls(int(info["dim"]), str(info["dtype"]), dict(info.get("options") or {}))
+        # A file saved before graphs were quantized holds its vectors in ``dtype``.
+        options = {**dict(info.get("options") or {}), "graph_dtype": info.get("graph_dtype")}
+        if options["graph_dtype"] is None:
+            options["graph_dtype"] = str(info["dtype"])
+        index = cls(int(info["dim"]), str(info["dtype"]), options)
         path = directory / f"{stem}.usearch"
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -220,4 +298,34 @@ class HnswIndex:
         if index._index.ndim != index.dim:
             raise CorruptStoreError(f"HNSW index {stem} has dimension {index._index.ndim}")
         index._n = int(info["rows"])
+        if index._exact is not None:
+            index._exact = _load_rows(directory, f"{stem}.rows", index)
         return index
+
+
+def _load_rows(directory: Path, stem: str, index: HnswIndex) -> ExactIndex:
+    """The stored vectors of a rescored graph: memory-mapped, checked against the graph."""
+    npd, dim = _NP[index.dtype], index.dim
+    path = directory / f"{stem}.vec"
+    try:
+        size = path.stat().st_size
+        n, rest = divmod(size, dim * npd.itemsize)
+        if rest or n > index.rows_used:
+            raise CorruptStoreError(f"{path.name} has the wrong size ({size} bytes)")
+        codes: npt.NDArray[Any] = (
+            np.memmap(path, dtype=npd, mode="r", shape=(n, dim)) if n else np.empty((0, dim), npd)
+        )
+        live = np.empty(n, dtype=np.uint8)
+        read_into(directory / f"{stem}.live", live)
+        scale = None
+        if index.dtype == "int8":
+            scale = np.empty(n, dtype="<f4")
+            read_into(directory / f"{stem}.scale", scale)
+    except OSError as exc:
+        raise CorruptStoreError(f"cannot load the vectors of HNSW index {stem}: {exc}") from exc
+    if live.size and int(live.max()) > 1:
+        raise CorruptStoreError(f"{stem}.live holds values other than 0/1")
+    rows = ExactIndex.from_arrays(dim, index.dtype, codes, live.view(bool), scale)
+    if len(rows) != len(index):
+        raise CorruptStoreError(f"the vectors of HNSW index {stem} do not match its graph")
+    return rows

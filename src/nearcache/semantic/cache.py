@@ -47,7 +47,8 @@ class SemanticCache(SemanticFront):
         normalize: key and embed queries by ``normalize_text`` (NFKC, collapsed spaces).
         index_backend: ``"auto"``, ``"exact"``, ``"hnsw"`` (usearch) or ``"faiss"`` (an
             index in process), or ``"pgvector"`` (a ``PostgresStore`` searches itself).
-        index_options: ``M``, ``ef_construction``, ``ef_search``, ``threads``,
+        index_options: ``M``, ``ef_construction``, ``ef_search``, ``threads``, ``rescore``,
+            ``graph_dtype`` (``"auto"`` = int8, rescored exactly; see ``index.usearch``),
             ``auto_threshold``, ``background_build``, ``path`` (where to save the index);
             with pgvector ``M``, ``ef_construction`` and ``ef_search`` only.
         vector_dtype: ``"float32"``, ``"float16"`` or ``"int8"`` for stored and indexed
