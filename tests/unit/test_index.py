@@ -179,7 +179,7 @@ def test_engine_choice() -> None:
     from nearcache.index.hnswlib import hnswlib_available
 
     assert choose_engine("auto", "int8") == "usearch"
-    assert choose_engine("auto", "float32") == "usearch"  # usearch is installed here
+    assert choose_engine("auto", "float32") == ("hnswlib" if hnswlib_available() else "usearch")
     assert choose_engine("usearch", "float32") == "usearch"
     with pytest.raises(ValueError, match="auto, usearch, hnswlib"):
         choose_engine("annoy", "float32")

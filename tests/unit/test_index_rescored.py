@@ -176,7 +176,7 @@ def test_options_are_checked() -> None:
     with pytest.raises(InvalidInputError, match="rescore"):
         IndexConfig("hnsw", "float32", {"rescore": -1})
     assert IndexConfig("hnsw", "float32", {"graph_dtype": "bfloat16"}).graph_dtype == "bfloat16"
-    made = IndexConfig("auto", "float32", {"rescore": 8}).make("hnsw", 8)
+    made = IndexConfig("auto", "float32", {"rescore": 8, "engine": "usearch"}).make("hnsw", 8)
     assert isinstance(made, HnswIndex) and made.options["rescore"] == 8
     pytest.importorskip("hnswlib")
     with pytest.raises(InvalidInputError, match="graph_dtype"):

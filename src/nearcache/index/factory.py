@@ -2,8 +2,8 @@
 ``hnswlib``, ``faiss``).
 
 ``index_backend`` is one of ``BACKENDS``; ``index_options["engine"]`` picks the HNSW
-engine (``auto``: usearch when installed -- its int8 graph, rescored exactly, builds ~3x
-faster than a float32 graph and reopens memory-mapped -- else hnswlib for float32).
+engine (``auto``: hnswlib for float32 when it is installed -- it is not part of
+``[ann]`` -- else usearch, whose int8 graph, rescored exactly, builds ~3x faster).
 ``"auto"`` keeps a partition on the exact backend while it holds fewer than
 ``AUTO_ANN_THRESHOLD`` live entries (a full scan of 10,000 384-d float32 vectors costs
 about a millisecond on two cores, and exact search needs no build) and moves it to HNSW
@@ -58,13 +58,11 @@ _OPTION_NAMES = frozenset(
 
 
 def choose_engine(engine: object, dtype: str) -> str:
-    """The HNSW engine to use for ``dtype`` (``auto`` prefers usearch, see above)."""
+    """The HNSW engine to use for ``dtype`` (``auto`` prefers hnswlib for float32)."""
     if engine not in ENGINES:
         raise InvalidInputError(f"unknown HNSW engine {engine!r}; allowed: {', '.join(ENGINES)}")
     if engine == "auto":
-        if dtype == "float32" and not usearch_available() and hnswlib_available():
-            return "hnswlib"
-        return "usearch"
+        return "hnswlib" if dtype == "float32" and hnswlib_available() else "usearch"
     if engine == "hnswlib":
         require_hnswlib()
         if dtype != "float32":
