@@ -175,7 +175,10 @@ def test_options_are_checked() -> None:
         IndexConfig("hnsw", "float32", {"graph_dtype": "int4"})
     with pytest.raises(InvalidInputError, match="rescore"):
         IndexConfig("hnsw", "float32", {"rescore": -1})
-    assert IndexConfig("hnsw", "float32", {"graph_dtype": "bfloat16"}).graph_dtype == "bfloat16"
+    config = IndexConfig("hnsw", "float32", {"graph_dtype": "bfloat16"})
+    assert config.graph_dtype == "bfloat16" and config.engine == "usearch"
+    chosen = config.make("hnsw", 8)
+    assert isinstance(chosen, HnswIndex) and chosen.graph == "bfloat16"
     made = IndexConfig("auto", "float32", {"rescore": 8, "engine": "usearch"}).make("hnsw", 8)
     assert isinstance(made, HnswIndex) and made.options["rescore"] == 8
     pytest.importorskip("hnswlib")

@@ -94,8 +94,13 @@ class IndexConfig:
             raise InvalidInputError("index option auto_threshold must be a positive int")
         self.auto_threshold = threshold
         self.background_build = bool(options.get("background_build", True))
-        self.engine = str(options.get("engine", "auto"))
         self.graph_dtype = graph_dtype(options.get("graph_dtype", "auto"))
+        if options.get("engine", "auto") == "auto" and options.get("graph_dtype", "auto") not in (
+            "auto",
+            "float32",
+        ):
+            options["engine"] = "usearch"  # only usearch has quantized graphs
+        self.engine = str(options.get("engine", "auto"))
         if self.backend == "hnsw":
             self.engine = choose_engine(self.engine, dtype)
             hnswlib_graph = self.graph_dtype == "float32" or "graph_dtype" not in options
