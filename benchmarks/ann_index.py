@@ -203,7 +203,11 @@ def table(results: list[dict[str, Any]]) -> str:
         for r in results:
             v = r.get(k, "")
             cells.append(
-                f"{v:,.3f}" if "recall" in k else f"{v:,.1f}" if isinstance(v, float) else str(v)
+                f"{v:,.3f}"
+                if isinstance(v, float) and "recall" in k
+                else f"{v:,.1f}"
+                if isinstance(v, float)
+                else str(v)
             )
         lines.append(f"| {k} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -226,10 +230,15 @@ def main() -> None:
     if args.quick:
         args.n, args.queries, args.ef = [20_000], 200, [64, 128]
     print(f"load before: {load_avg()}", file=sys.stderr)
-    results = [run(n, kind, g, args) for n in args.n for kind in args.data for g in args.graphs]
-    print(table(results))
+    results = []
+    for n in args.n:
+        for kind in args.data:
+            for g in args.graphs:
+                results.append(run(n, kind, g, args))
+                print(json.dumps(results[-1]), file=sys.stderr, flush=True)  # kept if cut short
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+    print(table(results))
 
 
 if __name__ == "__main__":
