@@ -74,8 +74,8 @@ class _Count:
 class Counters:
     """Thread-safe per-namespace process-local counters."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, lock: threading.Lock | None = None) -> None:
+        self._lock = threading.Lock() if lock is None else lock
         self._by_ns: dict[str, _Count] = {}
 
     def add(self, namespace: str, **deltas: float) -> None:
@@ -89,10 +89,15 @@ class Counters:
     def bump(self, namespace: str, name: str) -> None:
         """Add 1 to one counter (the per-lookup case, without ``add``'s keyword loop)."""
         with self._lock:
-            c = self._by_ns.get(namespace)
-            if c is None:
-                c = self._by_ns[namespace] = _Count()
-            setattr(c, name, getattr(c, name) + 1)
+            self.bump_held(namespace, name)
+
+    def bump_held(self, namespace: str, name: str) -> None:
+        """``bump`` for a caller that already holds the lock these counters were made
+        with (a cache counting more than the totals at once takes one lock, not two)."""
+        c = self._by_ns.get(namespace)
+        if c is None:
+            c = self._by_ns[namespace] = _Count()
+        setattr(c, name, getattr(c, name) + 1)
 
     def get(self, namespace: str) -> dict[str, Any]:
         with self._lock:

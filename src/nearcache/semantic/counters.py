@@ -19,8 +19,8 @@ class SemanticCounters:
     """Thread-safe: totals, hits by layer and misses by reason, per namespace."""
 
     def __init__(self) -> None:
-        self.totals = Counters()
         self._lock = threading.Lock()
+        self.totals = Counters(self._lock)  # one lock for both: a lookup takes it once
         self._layers: dict[str, dict[str, int]] = {}
         self._reasons: dict[str, dict[str, int]] = {}
         self._feedback: dict[str, list[int]] = {}
@@ -30,14 +30,14 @@ class SemanticCounters:
         self.totals.add(namespace, **deltas)
 
     def hit(self, namespace: str, layer: str) -> None:
-        self.totals.bump(namespace, "hits")
         with self._lock:
+            self.totals.bump_held(namespace, "hits")
             by_layer = self._layers.setdefault(namespace, {})
             by_layer[layer] = by_layer.get(layer, 0) + 1
 
     def miss(self, namespace: str, reason: str) -> None:
-        self.totals.bump(namespace, "misses")
         with self._lock:
+            self.totals.bump_held(namespace, "misses")
             by_reason = self._reasons.setdefault(namespace, {})
             by_reason[reason] = by_reason.get(reason, 0) + 1
 

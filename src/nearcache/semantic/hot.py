@@ -24,7 +24,8 @@ Why this is as current as reading the store every time:
   that changes a hit cannot change what the next caller gets.
 
 Bounded by entries and bytes (least recently used first out); thread-safe (one lock for
-the map, another so one sync runs at a time per copy).
+the map, another so one sync runs at a time per copy; the set of keys read once needs
+none).
 """
 
 from __future__ import annotations
@@ -135,16 +136,18 @@ class HotEntries:
     def _second(self, ns: str, key: str) -> bool:
         """Whether ``key`` was read lately without being kept; else note it. Only a key
         read twice earns a place, so a stream of one-off reads costs a set lookup each
-        and never pushes out the entries that are read again and again."""
-        with self._lock:
-            once = self._once
-            if (ns, key) in once:
-                once.discard((ns, key))
-                return True
-            if len(once) >= 2 * self.max_entries:
-                once.clear()  # forget old one-off reads wholesale (cheap, bounded)
-            once.add((ns, key))
-            return False
+        and never pushes out the entries that are read again and again.
+
+        No lock: each set operation is atomic, and a race between two readers of one key
+        costs at most a second ticket and a second ``add`` (which replaces the first)."""
+        once, pair = self._once, (ns, key)
+        if pair in once:
+            once.discard(pair)
+            return True
+        if len(once) >= 2 * self.max_entries:
+            once.clear()  # forget old one-off reads wholesale (cheap, bounded)
+        once.add(pair)
+        return False
 
     def lookup(self, ns: str, key: str, now: float) -> tuple[Entry | None, object | None]:
         """(a fresh copy of the live entry or None, a ticket for ``add``; None when the
