@@ -95,7 +95,7 @@ def test_reopen_maps_both_files_and_keeps_working(dtype: str, tmp_path: Path) ->
     index.add(np.arange(300, dtype=np.int64), x[:300])
     index.remove(np.array([5]))
     names = index.save(tmp_path, "p0")
-    assert names == ["p0.usearch", "p0.rows.vec", "p0.rows.live"]
+    assert names == ["p0.usearch", "p0.dead", "p0.rows.vec", "p0.rows.live"]
     loaded = load_index(tmp_path, "p0", index.info())
     assert isinstance(loaded, HnswIndex) and loaded.mapped and loaded.graph == "int8"
     for name in names:  # a checkpoint may delete the files: the mappings keep the pages
@@ -103,9 +103,11 @@ def test_reopen_maps_both_files_and_keeps_working(dtype: str, tmp_path: Path) ->
     rows, sims = loaded.search(x[10], 2)
     assert rows[0] == 10 and sims[0] == pytest.approx(1.0, abs=1e-3)
     assert 5 not in loaded.search(x[5], 5)[0] and len(loaded) == 299
-    assert loaded.remove(np.array([10, 11])) == 2 and not loaded.mapped
+    # removal is a mark beside the graph: the mapped graph is not copied for it
+    assert loaded.remove(np.array([10, 11])) == 2 and loaded.mapped
     assert 10 not in loaded.search(x[10], 5)[0]
     loaded.add(np.arange(300, 400, dtype=np.int64), x[300:])
+    assert not loaded.mapped
     assert len(loaded) == 397 and loaded.search(x[350], 1)[0][0] == 350
     assert loaded.search(x[100], 1)[0][0] == 100
     loaded.save(tmp_path, "p1")
@@ -184,3 +186,56 @@ def test_options_are_checked() -> None:
     pytest.importorskip("hnswlib")
     with pytest.raises(InvalidInputError, match="graph_dtype"):
         IndexConfig("hnsw", "float32", {"engine": "hnswlib", "graph_dtype": "int8"})
+
+
+@pytest.mark.parametrize("graph", ["int8", "float32"])
+def test_removed_rows_are_marked_and_never_returned(graph: str, tmp_path: Path) -> None:
+    """usearch's own removal can loop forever, so it is never called: removed rows stay in
+    the graph, marked dead, and every answer (search, get, liveness, saved files) skips
+    them -- even when most of the graph is dead."""
+    x = rand_unit(200, 16, seed=8)
+    index = HnswIndex(16, "float32", {"graph_dtype": graph})
+    index.add(np.arange(200, dtype=np.int64), x)
+    gone = np.arange(0, 200, 4)  # every fourth row, then most of the rest
+    assert index.remove(gone) == 50 and index.remove(gone) == 0
+    assert index.remove(np.arange(1, 180)) == 179 - 44
+    live = np.setdiff1d(np.arange(200), np.concatenate([gone, np.arange(1, 180)]))
+    assert len(index._index) == 200  # still in the graph, as waypoints
+    assert len(index) == len(live) == 15 and index.tombstones == 185
+    assert index.live_rows().tolist() == live.tolist()
+    assert index.is_live(np.array([0, 181, 183, 184])).tolist() == [False, True, True, False]
+    with pytest.raises(KeyError):
+        index.get(np.array([180, 3]))
+    ref = exact_of(x[live])
+    for v in rand_unit(20, 16, seed=9):
+        rows, sims = index.search(v, 5)
+        assert set(rows.tolist()) <= set(live.tolist()) and len(rows) == 5
+        assert sims.tolist() == sorted(sims.tolist(), reverse=True)
+        assert rows[0] == live[ref.search(v, 1)[0][0]]
+    names = index.save(tmp_path, "p0")
+    assert "p0.dead" in names and index.info()["dead"] == 185
+    again = load_index(tmp_path, "p0", index.info())
+    assert len(again) == 15 and again.live_rows().tolist() == live.tolist()
+    assert set(again.search(x[3], 15)[0].tolist()) == set(live.tolist())
+    again.add(np.array([200], dtype=np.int64), x[3:4])
+    assert again.search(x[3], 1)[0][0] == 200 and again.remove(np.array([200])) == 1
+
+
+@pytest.mark.parametrize("damage", ["short", "value", "count"])
+def test_a_damaged_removed_rows_file_is_refused(damage: str, tmp_path: Path) -> None:
+    x = rand_unit(40, 16, seed=10)
+    index = HnswIndex(16, "float32", {"graph_dtype": "float32"})
+    index.add(np.arange(40, dtype=np.int64), x)
+    index.remove(np.array([1, 2]))
+    index.save(tmp_path, "p0")
+    dead = tmp_path / "p0.dead"
+    data = bytearray(dead.read_bytes())
+    if damage == "short":
+        del data[-1]
+    elif damage == "value":
+        data[7] = 2
+    else:  # well formed, but not the count the manifest recorded
+        data[9] = 1
+    dead.write_bytes(bytes(data))
+    with pytest.raises(CorruptStoreError):
+        load_index(tmp_path, "p0", index.info())

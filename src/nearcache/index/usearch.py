@@ -1,8 +1,14 @@
 """``HnswIndex``: HNSW from usearch (extra ``[ann]``), the default ANN engine.
 
-usearch removes entries natively (so a deleted row is never returned, with no filtering
-after the search), stores bfloat16, float16 and int8 vectors, and saves/loads the graph
-as one file: a large index is never rebuilt by re-inserting on reopen.
+usearch stores bfloat16, float16 and int8 vectors and saves/loads the graph as one file:
+a large index is never rebuilt by re-inserting on reopen.
+
+**Removal is a mark, not usearch's ``remove``.** usearch's own removal can loop forever
+(seen here with eight threads putting and deleting, and reported upstream), and it spins
+while holding Python's lock, so the whole process freezes. A removed row is marked dead
+in a mask kept beside the graph (saved as ``.dead``, raw bytes); it stays in the graph
+as a waypoint, searches ask for more candidates and drop dead ones, and ``compact``
+rebuilds a partition at live size (``tombstones`` counts the dead rows).
 
 **A quantized graph, rescored exactly.** The graph's own vectors are int8 by default
 (``graph_dtype``, index option): distances in int8 are ~3x cheaper than in float32, so
@@ -105,6 +111,9 @@ class HnswIndex:
         self._exact: ExactIndex | None = (
             ExactIndex(self.dim, self.dtype) if self.graph != self.dtype else None
         )
+        #: rows removed (marked, never removed from the graph: see the module notes)
+        self._dead = np.zeros(0, dtype=bool)
+        self._ndead = 0
         #: the file mapping a reopened index reads from until its first change, or None.
         self._mapped: mmap.mmap | None = None
         #: (view, mapping) pairs replaced by an in-memory copy, kept alive so nothing
@@ -138,7 +147,7 @@ class HnswIndex:
         return self._index
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._index) - self._ndead
 
     @property
     def rows_used(self) -> int:
@@ -146,7 +155,7 @@ class HnswIndex:
 
     @property
     def tombstones(self) -> int:
-        return self._n - len(self._index)
+        return self._n - len(self)
 
     @property
     def nbytes(self) -> int:
@@ -195,21 +204,32 @@ class HnswIndex:
         rows = np.unique(rows[(rows >= 0) & (rows < self._n)])
         if rows.size == 0:
             return 0
-        keys = rows.astype(np.uint64)
-        present = np.asarray(self._index.contains(keys), dtype=bool).reshape(-1)
-        if not present.any():
+        gone = rows[self.is_live(rows)]
+        if gone.size == 0:
             return 0
-        self._writable().remove(keys[present])
+        if len(self._dead) < self._n:  # grow the mask to every row handed out
+            grown = np.zeros(max(self._n, 2 * len(self._dead)), dtype=bool)
+            grown[: len(self._dead)] = self._dead
+            self._dead = grown
+        self._dead[gone] = True
+        self._ndead += int(gone.size)
         if self._exact is not None:
-            self._exact.remove(rows[present])
-        return int(present.sum())
+            self._exact.remove(gone)
+        return int(gone.size)
+
+    def _not_dead(self, rows: Rows) -> npt.NDArray[np.bool_]:
+        """Which of ``rows`` (all >= 0) are not marked dead."""
+        inside = rows < len(self._dead)
+        dead = np.zeros(rows.shape, dtype=bool)
+        dead[inside] = self._dead[rows[inside]]
+        return ~dead
 
     def live_rows(self) -> Rows:
         if len(self._index) == 0:
             return np.empty(0, dtype=np.int64)
         keys = np.asarray(self._index.keys, dtype=np.uint64).astype(np.int64)
         keys.sort()
-        return keys
+        return keys[self._not_dead(keys)] if self._ndead else keys
 
     def is_live(self, rows: Rows) -> npt.NDArray[np.bool_]:
         rows = np.asarray(rows, dtype=np.int64)
@@ -221,26 +241,43 @@ class HnswIndex:
             out[ok] = np.asarray(
                 self._index.contains(rows[ok].astype(np.uint64)), dtype=bool
             ).reshape(-1)
+        if self._ndead:
+            out[ok] &= self._not_dead(rows[ok])
         return out
 
     def search(self, query: npt.NDArray[np.float32], k: int) -> SearchResult:
-        if len(self._index) == 0 or k <= 0:
+        if len(self) == 0 or k <= 0:
             return np.empty(0, np.int64), np.empty(0, np.float32)
         exact = self._exact
         want = k if exact is None else max(k, self.options["rescore"])
-        ef = max(self.options["ef_search"], want)
-        if self._index.expansion_search != ef:
-            self._index.expansion_search = ef
         q = np.ascontiguousarray(query, dtype=np.float32)
-        found = self._index.search(q, want, threads=1)
-        rows = np.asarray(found.keys, dtype=np.uint64).astype(np.int64)
+        rows, dist = self._candidates(q, want)
         if exact is None:
-            sims = (1.0 - np.asarray(found.distances, dtype=np.float32)).astype(np.float32)
-            return rows, sims
+            sims = (1.0 - dist).astype(np.float32)
+            return rows[:k], sims[:k]
         # Exact cosine of the graph's candidates (unit vectors: the inner product).
         sims = np.einsum("ij,j->i", exact.get(rows), q).astype(np.float32)
         order = np.argsort(-sims, kind="stable")[:k]
         return rows[order], sims[order]
+
+    def _candidates(self, q: npt.NDArray[np.float32], want: int) -> tuple[Rows, Any]:
+        """The graph's ``want`` nearest live rows and their distances: dead rows are
+        asked for on top and dropped, with a wider search when too many were dead."""
+        ask = want + min(self._ndead, 2 * want)
+        while True:
+            ef = max(self.options["ef_search"], ask)
+            if self._index.expansion_search != ef:
+                self._index.expansion_search = ef
+            found = self._index.search(q, ask, threads=1)
+            rows = np.asarray(found.keys, dtype=np.uint64).astype(np.int64)
+            dist = np.asarray(found.distances, dtype=np.float32)
+            if not self._ndead:
+                return rows, dist
+            keep = self._not_dead(rows)
+            rows, dist = rows[keep], dist[keep]
+            if len(rows) >= want or ask >= len(self._index):
+                return rows[:want], dist[:want]
+            ask = min(4 * ask, len(self._index))
 
     def get(self, rows: Rows) -> npt.NDArray[np.float32]:
         rows = np.asarray(rows, dtype=np.int64)
@@ -250,6 +287,8 @@ class HnswIndex:
             if not bool(self.is_live(rows).all()):
                 raise KeyError("some rows are not in the index")
             return self._exact.get(rows)
+        if self._ndead and not bool(self.is_live(rows).all()):
+            raise KeyError("some rows are not in the index")
         got = self._index.get(rows.astype(np.uint64), dtype=np.float32)
         if isinstance(got, tuple):
             if any(v is None for v in got):
@@ -265,6 +304,7 @@ class HnswIndex:
             "dtype": self.dtype,
             "graph_dtype": self.graph,
             "rows": self._n,
+            "dead": self._ndead,
             "options": self.options,
         }
 
@@ -273,9 +313,15 @@ class HnswIndex:
         ``stem.rows.vec`` / ``.live`` (/ ``.scale`` for int8): raw little-endian arrays."""
         name = f"{stem}.usearch"
         self._index.save(str(directory / name))
-        if self._exact is None:
-            return [name]
-        return [name, *self._exact.save(directory, f"{stem}.rows")]
+        names = [name]
+        if self._ndead:
+            names.append(f"{stem}.dead")
+            dead = np.zeros(self._n, dtype=np.uint8)
+            dead[: len(self._dead)] = self._dead[: self._n]
+            dead.tofile(directory / names[-1])
+        if self._exact is not None:
+            names.extend(self._exact.save(directory, f"{stem}.rows"))
+        return names
 
     @classmethod
     def load(cls, directory: Path, stem: str, info: dict[str, Any]) -> HnswIndex:
@@ -298,9 +344,24 @@ class HnswIndex:
         if index._index.ndim != index.dim:
             raise CorruptStoreError(f"HNSW index {stem} has dimension {index._index.ndim}")
         index._n = int(info["rows"])
+        if int(info.get("dead", 0)):
+            index._load_dead(directory / f"{stem}.dead", int(info["dead"]))
         if index._exact is not None:
             index._exact = _load_rows(directory, f"{stem}.rows", index)
         return index
+
+    def _load_dead(self, path: Path, count: int) -> None:
+        """The saved mask of removed rows (one byte per row, 0 or 1)."""
+        dead = np.empty(self._n, dtype=np.uint8)
+        try:
+            if path.stat().st_size != self._n:
+                raise CorruptStoreError(f"{path.name} has the wrong size")
+            read_into(path, dead)
+        except OSError as exc:
+            raise CorruptStoreError(f"cannot read {path.name}: {exc}") from exc
+        if (dead.size and int(dead.max()) > 1) or int(dead.sum()) != count:
+            raise CorruptStoreError(f"{path.name} does not match the index's removed rows")
+        self._dead, self._ndead = dead.view(bool), count
 
 
 def _load_rows(directory: Path, stem: str, index: HnswIndex) -> ExactIndex:
