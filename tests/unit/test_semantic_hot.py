@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgpack
 import numpy as np
 import pytest
 
@@ -232,12 +233,13 @@ def test_the_copy_is_dropped_on_close_and_after_a_repair(cache: SemanticCache) -
 # -- the copy itself ----------------------------------------------------------------------
 
 
-def record(ns: str, key: str, response: Any = "r", size: int = 0) -> tuple[Any, ...]:
-    blob = encode_entry(
+def _blob(ns: str, key: str, response: bytes) -> bytes:
+    """A well-formed semantic record holding ``response`` (packed bytes)."""
+    return encode_entry(
         ns,
         key,
         query="q",
-        response=__import__("msgpack").packb(response if not size else "x" * size),
+        response=response,
         metadata=None,
         created_at=0.0,
         expires_at=None,
@@ -246,6 +248,10 @@ def record(ns: str, key: str, response: Any = "r", size: int = 0) -> tuple[Any, 
         vector=angled(0),
         dtype="float32",
     )
+
+
+def record(ns: str, key: str, response: Any = "r", size: int = 0) -> tuple[Any, ...]:
+    blob = _blob(ns, key, msgpack.packb(response if not size else "x" * size))
     entry, resp, meta = decode_record(blob, ns, key)
     return entry, resp, meta, len(blob)
 
@@ -287,20 +293,7 @@ def test_the_copy_is_bounded_by_bytes(tmp_path: Path) -> None:
 def _planted(ns: str, key: str, response: bytes) -> Any:
     from nearcache.stores.protocol import Item
 
-    blob = encode_entry(
-        ns,
-        key,
-        query="q",
-        response=response,
-        metadata=None,
-        created_at=0.0,
-        expires_at=None,
-        scope="",
-        write_id=new_write_id(),
-        vector=angled(0),
-        dtype="float32",
-    )
-    return Item(key, blob)
+    return Item(key, _blob(ns, key, response))
 
 
 def test_a_value_read_before_a_sync_is_not_added_after_it(tmp_path: Path) -> None:
