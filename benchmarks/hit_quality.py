@@ -164,7 +164,10 @@ def main() -> None:
     ap.add_argument(
         "--split",
         default="test",
-        choices=["train", "train2", "dev", "test", "probe", "blind", "probe2", "blind2"],
+        choices=[
+            "train", "train2", "dev", "test", "probe", "blind", "probe2", "blind2", "probe3",
+            "blind3",
+        ],
     )
     ap.add_argument(
         "--cv", action="store_true", help="train+train2+dev, out of fold (default judge)"

@@ -8,6 +8,7 @@ per domain), as a rich table when rich is installed, else as plain text.
     python benchmarks/judge_data.py                      # every *.jsonl in the data folder
     python benchmarks/judge_data.py train.jsonl dev.jsonl
     python benchmarks/judge_data.py --json               # counts and problems as JSON
+    python benchmarks/judge_data.py --near blind3        # blind3 questions close to others
 
 Exit status 0 when every file is valid, 1 when a problem was found (each one printed).
 The split of a file is its name without ``.jsonl``; a known split's ids must carry its prefix
@@ -46,7 +47,8 @@ MAX_CHARS = 2000
 # judge can be measured with and without it.
 # probe and blind are a fourth author's check set in new domains, dealt in two halves by
 # group: probe may be read pair by pair while fixing the judge, blind only as aggregates.
-# probe2 (training) and blind2 (never trained on) are a fifth author's, written apart.
+# probe2 (training) and blind2 (never trained on) are a fifth author's, written apart;
+# probe3 (training) and blind3 (never trained on) a sixth author's, likewise.
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -56,6 +58,8 @@ SPLITS = {
     "blind": "bl",
     "probe2": "p2",
     "blind2": "b2",
+    "probe3": "p3",
+    "blind3": "b3",
 }
 WORD_RE = re.compile(r"\w+")
 
@@ -188,6 +192,41 @@ def validate(paths: Iterable[Path]) -> Report:
     return report
 
 
+def words(text: str) -> frozenset[str]:
+    """The set of a question's lowercased words, for the overlap check."""
+    return frozenset(WORD_RE.findall(text.lower()))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Word overlap of two questions: shared words over all words (0 when both are empty)."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def near(
+    report: Report, split: str, against: Iterable[str] | None = None, threshold: float = 0.6
+) -> list[tuple[str, str, float, str]]:
+    """``split``'s questions whose word overlap with a question of another split is high.
+
+    Independent authors converge on classic questions; a base question close to one in
+    another split is replaced, not reworded. Each hit is (id, question, overlap, the other
+    split): only ``split``'s side is returned, so the other split's text is never shown.
+    """
+    others = [s for s in (against or report.rows) if s != split and s in report.rows]
+    pool = [(s, words(t)) for s in others for r in report.rows[s] for t in (r["stored"], r["asked"])]
+    found: list[tuple[str, str, float, str]] = []
+    seen: set[str] = set()
+    for row in report.rows.get(split, []):
+        for text in (row["stored"], row["asked"]):
+            if text in seen:
+                continue
+            seen.add(text)
+            mine = words(text)
+            best = max(((jaccard(mine, w), s) for s, w in pool), default=(0.0, ""))
+            if best[0] >= threshold:
+                found.append((row["id"], text, round(best[0], 3), best[1]))
+    return found
+
+
 def counts(report: Report) -> dict[str, Any]:
     """Counts per split x label x category and per split x domain."""
     by_cat: dict[str, Counter[str]] = {}
@@ -264,6 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", type=Path, help="default: every *.jsonl in the folder")
     ap.add_argument("--json", action="store_true", help="print counts and problems as JSON")
+    ap.add_argument("--near", metavar="SPLIT", help="print SPLIT's questions close to others'")
+    ap.add_argument("--against", nargs="+", metavar="SPLIT", help="with --near: only these")
+    ap.add_argument("--min", type=float, default=0.6, help="with --near: overlap (word Jaccard)")
     args = ap.parse_args(argv)
     paths = [p if p.exists() else DATA_DIR / p for p in args.files]
     if not paths:
@@ -275,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no such file(s): {missing or DATA_DIR}", file=sys.stderr)
         return 2
     report = validate(paths)
+    if args.near:
+        close = near(report, args.near, args.against, args.min)
+        for row_id, text, overlap, other in close:
+            print(f"{row_id}  {overlap:.2f}  vs {other}:  {text}")
+        print(f"{len(close)} {args.near} question(s) with overlap >= {args.min}", file=sys.stderr)
+        return 0 if report.ok else 1
     if args.json:
         print(json.dumps({**counts(report), "problems": report.problems}, indent=1))
     else:

@@ -272,3 +272,76 @@ def test_committed_probe2_and_blind2_are_own_splits_and_blind2_is_never_trained_
         and any(isinstance(t, ast.Name) and t.id == "POOL_SPLITS" for t in node.targets)
     )
     assert "probe2" in pool and "blind" not in pool and "blind2" not in pool and "test" not in pool
+
+
+def test_committed_probe3_is_its_own_split_in_the_training_pool() -> None:
+    # probe3 is a sixth author's training set (blind3, its never-trained-on twin, is
+    # checked once it lands): its own prefix, every trap kind, >= 45% traps, in the pool.
+    import ast
+
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    assert report.problems == []
+    rows = report.rows["probe3"]
+    assert {r["id"][:3] for r in rows} == {"p3-"}
+    traps = [r for r in rows if r["label"] == "trap"]
+    assert {r["category"] for r in traps} == jd.CATEGORIES["trap"]
+    assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
+    assert len(traps) >= 0.45 * len(rows) and len(rows) >= 320
+    source = (ROOT / "benchmarks" / "train_verifier.py").read_text("utf-8")
+    pool = next(
+        ast.literal_eval(node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "POOL_SPLITS" for t in node.targets)
+    )
+    assert "probe3" in pool and "blind3" not in pool and "test" not in pool
+
+
+def test_near_reports_only_the_asked_splits_close_questions() -> None:
+    # The overlap check: word Jaccard of one split's questions against the others', each
+    # hit named by this split's id and text only (the other split's text is never shown).
+    report = jd.Report(
+        rows={
+            "mine": [
+                {"id": "p3-000001", "stored": "How do I reverse a list in Python?",
+                 "asked": "what is the capital of peru"},
+            ],
+            "other": [
+                {"id": "tr-000001", "stored": "how do I reverse a list in python 3",
+                 "asked": "boiling point of water"},
+            ],
+            "third": [
+                {"id": "te-000001", "stored": "capital of Peru?", "asked": "x y z"},
+            ],
+        }
+    )
+    found = jd.near(report, "mine")
+    assert found == [("p3-000001", "How do I reverse a list in Python?", 0.889, "other")]
+    assert jd.near(report, "mine", ["third"]) == []
+    assert jd.near(report, "mine", threshold=0.5)[1][3] == "third"  # 3 of 6 words shared
+    assert jd.near(report, "other") == [
+        ("tr-000001", "how do I reverse a list in python 3", 0.889, "mine")
+    ]
+    assert jd.jaccard(jd.words("A b"), jd.words("a, B!")) == 1.0
+    assert jd.jaccard(frozenset(), frozenset()) == 0.0
+
+
+def test_near_option_prints_this_splits_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = {
+        "probe3": ("p3", "How do I reverse a list in Python?"),
+        "train": ("tr", "how do I reverse a list in python 3"),
+    }
+    paths = []
+    for split, (prefix, text) in rows.items():
+        path = tmp_path / f"{split}.jsonl"
+        row = {"id": f"{prefix}-000001", "group": f"{prefix}-g0001", "stored": text,
+               "asked": f"{split} asked", "label": "hit", "category": "paraphrase",
+               "domain": "programming"}
+        path.write_text(json.dumps(row) + "\n", "utf-8")
+        paths.append(str(path))
+    assert jd.main(["--near", "probe3", *paths]) == 0
+    out = capsys.readouterr().out
+    assert "p3-000001  0.89  vs train:  How do I reverse a list in Python?" in out
+    assert "python 3" not in out
