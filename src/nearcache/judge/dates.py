@@ -304,6 +304,7 @@ def _per(r: _Reader, i: int) -> bool:
         prev == "a"
         and before is not None
         and (before.kind == "num" or before.low in UNITS or before.low in _COUNTS)
+        and before.low != "in"  # "in a year" is a time from now, not inches a year
     )
 
 
@@ -347,10 +348,12 @@ def _read(t: Text) -> _Reader:
 
 
 def _measured(r: _Reader, i: int) -> bool:
-    """A four-digit number with a unit or currency is a quantity, not a year."""
+    """A four-digit number with a unit or currency is a quantity, not a year; so is one
+    side of a size ("1024x768")."""
     nxt, prev = r.low(i + 1), r.low(i - 1)
     unit = nxt in UNITS and nxt != "in"  # "2023 in inches" is a year
-    return unit or prev in ("$", "\u20ac", "\u00a3", "#", "port", "-p", ":")
+    size = nxt[:1] in ("x", "\u00d7") and nxt[1:].isdigit()
+    return unit or size or prev in ("$", "\u20ac", "\u00a3", "#", "port", "-p", ":", "x", "\u00d7")
 
 
 def _number(r: _Reader, i: int) -> None:

@@ -48,6 +48,23 @@ _DIGIT = re.compile(r"\d")
 #: Words that can start a quantity (the others are skipped at once).
 _NUMERIC = frozenset([*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTIONS])
 _RATIO = re.compile(r"^(\d+)/(\d+)$")
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){1,2}$")
+_WHOLE = re.compile(r"^\d+\.0+$")
+_MINUTES = re.compile(r"^[0-5]\d$")
+_HALVES = frozenset({"am", "pm"})
+#: Units of one dimension and their size in its base: a duration written in another
+#: unit is the same quantity ("12 months" / "a year", "24 hours" / "one day").
+_SIZES = {
+    **{u: ("s", f) for u, f in (("s", 1), ("min", 60), ("h", 3600), ("day", 86400))},
+    "week": ("s", 604800),
+    **{u: ("mo", f) for u, f in (("month", 1), ("year", 12), ("decade", 120))},
+    "century": ("mo", 1200),
+    **{u: ("m", f) for u, f in (("mm", 0.001), ("cm", 0.01), ("m", 1), ("km", 1000))},
+    **{u: ("g", f) for u, f in (("mg", 0.001), ("g", 1), ("kg", 1000))},
+    **{u: ("l", f) for u, f in (("ml", 0.001), ("l", 1))},
+}
+#: Calendar durations that are a year without being whole months.
+_YEAR_LIKE = {("365", "day"), ("52", "week")}
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
 _AFTER_DURATION = frozenset({"of", "and", "or", "to", "ago", "later", "longer", "more", "per"})
 
@@ -121,7 +138,11 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
         if low[-1] == "k":
             return (_fmt(float(low[:-1]) * 1000), False), "", 1
         return (low[:-2], False), "", 1  # an ordinal: "2nd"
-    if low.count(".") >= 2 or ("/" in low and "." in low) or ("." in low and low[-1] == "0"):
+    if _THOUSANDS.match(low) and (low.count(".") >= 2 or low.endswith("00")):
+        low = low.replace(".", "")  # "10.000", "1.000.000": thousands, the European way
+    elif _WHOLE.match(low):
+        low = low.partition(".")[0]  # "8.0", "5.00": a whole number
+    elif low.count(".") >= 2 or ("/" in low and "." in low) or ("." in low and low[-1] == "0"):
         return ("lit:" + low, False), "", 1  # versions: "3.10" is not "3.1"
     if "/" in low:
         num, _, den = low.partition("/")
@@ -215,6 +236,9 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                     out.extend(_mixed(t))
             elif t.kind == "word" and _DIGIT.search(t.low):
                 out.extend(_mixed(t))
+            elif t.kind == "num" and (clock := _clock(toks, i)) is not None:
+                q4, step = clock
+                out.append((*q4, t.literal))
             elif _ratio(t.low):
                 out.extend((_fmt(float(v)), "", False, t.literal) for v in t.low.split("/"))
             else:
@@ -227,6 +251,30 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
             step = 1  # a digit of another script ("²"): not a quantity we read
         i += max(step, 1)
     return out
+
+
+def _clock(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, str, bool], int] | None:
+    """A time of day "14:30", "02:00", "2:30 pm" as (hour on the 12-hour clock with
+    ":MM" unless on the hour, "am"/"pm" or "" when the text does not say, weak), tokens
+    read: so "02:00" is "2 am" and "14:30" is "2:30 pm"; a bare "2:30" matches either."""
+    low = toks[i].low
+    if not (low.isdigit() and len(low) <= 2 and i + 2 < len(toks) and toks[i + 1].low == ":"):
+        return None
+    mins = toks[i + 2].low
+    if not _MINUTES.match(mins) or int(low) > 23:
+        return None
+    if i + 4 < len(toks) and toks[i + 3].low == ":" and toks[i + 4].kind == "num":
+        return None  # "1:30:00": a duration
+    hour, step = int(low), 3
+    half = toks[i + 3].low if i + 3 < len(toks) else ""
+    if half in _HALVES:
+        step = 4
+    elif hour == 0 or hour > 12 or (hour == 12 and mins == "00") or low[0] == "0":
+        half = "pm" if hour >= 12 else "am"  # written on the 24-hour clock
+    else:
+        half = ""
+    hour = hour % 12 or 12
+    return (str(hour) if mins == "00" else f"{hour}:{mins}", half, False), step
 
 
 def _plus_fraction(
@@ -278,6 +326,22 @@ def _same_unit(u: str, v: str) -> bool:
     return u == v or ({u[:3], v[:3]} == {"deg"} and "deg" in (u, v))
 
 
+def _size(q: Quantity) -> tuple[str, float] | None:
+    """A quantity's dimension and size in the dimension's base unit ("12 months" and "1
+    year" are ("mo", 12)), the unit itself for other units, None without a unit."""
+    value, unit = q[0], q[1]
+    if not unit:
+        return None
+    if (value, unit) in _YEAR_LIKE:
+        return ("mo", 12.0)
+    try:
+        x = float(value)
+    except ValueError:
+        return (unit, 0.0) if unit else None
+    dim, factor = _SIZES.get(unit, (unit, 1))
+    return (dim, round(x * factor, 6))
+
+
 def _bare_units(t: Text) -> set[str]:
     """Units named without a number ("how many ounces in a pound")."""
     return {_UNITS[tok.low] for tok in t.tokens if tok.kind == "word" and tok.low in _UNITS}
@@ -295,12 +359,16 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     vb = {v for v, _, _, _ in qb}
     only_a = [q for q in qa if q[0] not in vb]
     only_b = [q for q in qb if q[0] not in va]
+    if only_a and only_b:  # "24 hours" / "1 day", "2 weeks" / "14 days"
+        sa, sb = {_size(q) for q in only_a}, {_size(q) for q in only_b}
+        only_a = [q for q in only_a if _size(q) is None or _size(q) not in sb]
+        only_b = [q for q in only_b if _size(q) is None or _size(q) not in sa]
     if only_a and only_b:
         return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
     extra = only_a or only_b
     side = "first" if only_a else "second"
-    bare = _bare_units(tb if only_a else ta)  # "a pound" says "1 lb"
-    extra = [q for q in extra if not (q[0] == "1" and q[1] and q[1] in bare)]
+    bare = {_size(("1", u, False, False)) for u in _bare_units(tb if only_a else ta)}
+    extra = [q for q in extra if _size(q) is None or _size(q) not in bare]  # "a pound": 1 lb
     if any(not weak and not literal for _, _, weak, literal in extra):
         return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
     for first, second in ((qa, qb), (qb, qa)):

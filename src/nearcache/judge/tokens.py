@@ -106,12 +106,17 @@ def _scanner(raw: str) -> re.Pattern[str]:
 
 
 _SENT_END = frozenset("?!.;")
+_DIGIT = re.compile(r"\d")
 # Quoted, back-ticked and bracketed spans: examples and code, not the question's own terms.
 _LITERAL = re.compile(
     r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|`[^`]*`|(?<!\w)'[^']*'(?!\w)"
     r"|\([^()]*\)|\[[^\]]*\]|\{[^{}]*\}"
 )
 _QUOTES = re.compile("[\"\u201c`'(\\[{]")
+# Code written without quotes: a chunk with a digit and a symbol inside a word that only
+# code writes ("ubuntu@1.2.3.4", "HEAD~4", "2>&1", "(int)3.7"); its numbers are values.
+_CODE_CHUNK = re.compile(r"\S*(?:\w[@~]\w|[<>]&|\)[\w.]|\w;\S)\S*")
+_CODE_CUES = re.compile(r"[@~&;)]")
 
 
 def _strip_accents(s: str) -> str:
@@ -318,6 +323,8 @@ def analyze(text: str) -> Text:
     sent = 0
     initial = True
     spans = [m.span() for m in _LITERAL.finditer(raw)] if _QUOTES.search(raw) else []
+    if _CODE_CUES.search(raw):
+        spans += [m.span() for m in _CODE_CHUNK.finditer(raw) if _DIGIT.search(m.group())]
     after_equals = False
     new = tuple.__new__  # Token(...) without the keyword-handling constructor
     words: list[str] = []
@@ -331,7 +338,7 @@ def analyze(text: str) -> Text:
                 sent += 1
                 initial = True
             continue
-        literal = after_equals or (bool(spans) and any(a < m.start() < b for a, b in spans))
+        literal = after_equals or (bool(spans) and any(a <= m.start() < b for a, b in spans))
         tokens.append(new(Token, (tok, low, kind, len(tokens), sent, initial, literal)))
         words.append(low)
         initial = after_equals = False
