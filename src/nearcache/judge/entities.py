@@ -35,6 +35,7 @@ import re
 from .align import align, similar_spelling
 from .dates import time_info
 from .lexicon import lexicon
+from .qualifiers import qualifier_added
 from .relations import gender_changed
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -194,6 +195,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     other = gender_changed(a, b)
     if other is not None:
         return GuardResult(REJECT, f"another person: {other[0]!r} vs {other[1]!r}")
+    narrowed = qualifier_added(a, b)
+    if narrowed is not None:
+        return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
     ua = _unmatched(ea, b)

@@ -43,8 +43,14 @@ class Lexicon:
         self.cased: dict[str, str] = {}  # spellings that name something only as written
         self.converses: set[frozenset[str]] = set()
         #: Symmetric relations (``symmetric.txt``) by where they count: between the
-        #: terms, also before them, or between them with "with".
-        self.symmetric: dict[str, set[str]] = {"": set(), "lead": set(), "with": set()}
+        #: terms, also before them, or between them with "with"; "duration" words
+        #: count before them in a question about how long a trip takes.
+        self.symmetric: dict[str, set[str]] = {
+            "": set(),
+            "lead": set(),
+            "with": set(),
+            "duration": set(),
+        }
         self._load_opposites()
         for gid, line in enumerate(_lines("synonyms.txt")):
             for w in line.split():
@@ -154,7 +160,10 @@ class Lexicon:
                 return w
             if w not in STOPWORDS and nxt in _INDEFINITE and s not in sym["with"]:
                 break  # a verb with its own object names the relation: "X sponsors a spouse"
-        return next((w for w in lead if stem(w) in sym["lead"]), None)
+        found = next((w for w in lead if stem(w) in sym["lead"]), None)
+        if found is None and _asks_duration(lead, sym["duration"]):
+            found = next((w for w in lead if stem(w) in sym["duration"]), None)
+        return found
 
     def synonyms(self, a: str, b: str) -> bool:
         """Whether stems ``a`` and ``b`` share a synonym group."""
@@ -177,6 +186,20 @@ _NOT_VERBS = wordset(
     "he she it me us them to of for in on at with by from than as that this these those "
     "there not"
 )
+
+
+_DURATION_UNITS = wordset("hours minutes days")
+
+
+def _asks_duration(lead: Sequence[str], trip: set[str]) -> bool:
+    """The words before the first term ask how long a trip takes: "how long", "how many
+    hours", "driving time" (not "what time": a timetable differs by direction)."""
+    pairs = list(zip(lead, (*lead[1:], ""), (*lead[2:], "", "")))
+    return any(
+        (w == "how" and (nxt == "long" or (nxt == "many" and third in _DURATION_UNITS)))
+        or (nxt == "time" and stem(w) in trip)
+        for w, nxt, third in pairs
+    )
 
 
 def _object_of_verb(lead: Sequence[str]) -> bool:

@@ -49,3 +49,53 @@ def test_swaps_reject(a: str, b: str) -> None:
 def test_moves_and_symmetric_pass(a: str, b: str) -> None:
     assert guard_direction(a, b).outcome != "reject"
     assert guard_direction(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("How long is the bus from Turin to Milan?", "How long is the bus from Milan to Turin?"),
+        (
+            "how long to walk from the Louvre to Notre Dame",
+            "how long to walk from Notre Dame to the Louvre",
+        ),
+        (
+            "How many hours is the train ride Madrid to Seville",
+            "How many hours is the train ride Seville to Madrid",
+        ),
+        ("cycling time from Ghent to Bruges", "cycling time from Bruges to Ghent"),
+    ],
+)
+def test_trip_durations_by_road_rail_or_sea_are_symmetric(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject"
+    assert guard_direction(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "How long is the flight from Lima to Miami?",
+            "How long is the flight from Miami to Lima?",
+        ),
+        (
+            "How much is the train from Turin to Milan?",
+            "How much is the train from Milan to Turin?",
+        ),
+        (
+            "What time is the last bus from Turin to Milan?",
+            "What time is the last bus from Milan to Turin?",
+        ),
+        (
+            "How long does shipping from Chile to Peru take?",
+            "How long does shipping from Peru to Chile take?",
+        ),
+        (
+            "Can I drive from Mexico to Belize with a rental car?",
+            "Can I drive from Belize to Mexico with a rental car?",
+        ),
+    ],
+)
+def test_other_trips_keep_their_direction(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject"
+    assert guard_direction(b, a).outcome == "reject"

@@ -1,0 +1,118 @@
+"""Scope qualifiers: "only", "first", "last" on one side of two otherwise equal texts.
+
+"How do I wait for several promises to finish?" and "How do I wait for only the first of
+several promises to finish?" have the same content words: "only" is a stop word and
+"first" an ordinal that the alignment leaves to the numbers guard (which has nothing to
+compare when one side has no number), so the verifier sees identical content and scores
+the pair near 1. Yet the added words narrow the question to one member of the set. The
+entities guard rejects a pair when
+
+* every content word of each text has a counterpart in the other (nothing else changed,
+  so the qualifier is the whole difference), and
+* one text restricts by a qualifier whose class the other lacks: *only* ("only",
+  "solely", "exclusively"; "just" and "alone" count as a counterpart), *first* ("first",
+  "1st", "initial", "earliest"), *last* ("last", "final", "latest").
+
+Not read as restrictions: "only" right before a number, "one", "a", "an" or "once" ("rebuild
+only one service" is "rebuild one service"), "not only", "if only"; "first" and "last"
+as adverbs at the end of a clause ("boil it first": the time guard and the verifier
+weigh those) or before a time word ("last week": a date, the time guard's); "all",
+"every", "each", "per", "both", "either", "total", "average", "maximum" (on one side
+only they mostly keep the question: "list all running containers" / "list running
+containers"; "every" against "some" is the quantifier rule's).
+
+Limits: texts that differ in any other content word are left to the verifier (the
+qualifier is then one difference among several); a qualifier that moves ("only X does
+Y" / "X does only Y") is not read; English only.
+"""
+
+from __future__ import annotations
+
+from .align import align, similar_spelling
+from .tokens import analyze, pair_cache, stem, text_cache, wordset
+
+__all__ = ["qualifier_added", "qualifiers"]
+
+_CLASS = {
+    "only": "only",
+    "solely": "only",
+    "exclusively": "only",
+    "first": "first",
+    "1st": "first",
+    "initial": "first",
+    "last": "last",
+    "final": "last",
+}
+#: Words that answer a class without restricting on their own ("just one", "X alone";
+#: "the latest I can check in" is a time, not one member of a set).
+_COUNTERPART = {
+    "just": "only",
+    "alone": "only",
+    "sole": "only",
+    "solo": "only",
+    "earliest": "first",
+    "latest": "last",
+}
+_EMPHATIC_BEFORE = wordset("a an one once two three few couple single when if")
+_TIME = wordset(
+    "time times day days night nights morning evening week weeks weekend month months year "
+    "years hour hours minute minutes second seconds season quarter decade century"
+)
+_CLAUSE_END = frozenset({".", ",", "?", "!", ";", ":", "then", "and", "or", "before", "after"})
+_WORDS = tuple(w for w in (*_CLASS, *_COUNTERPART) if w.isalpha())
+_STEMS = frozenset(stem(w) for w in _WORDS)
+
+
+def _spelled(word: str) -> str:
+    """The qualifier ``word`` misspells ("frist", "lastest"), else ``word``."""
+    if word in _CLASS or word in _COUNTERPART or len(word) < 5 or word[0] not in "fiolsej":
+        return word
+    return next((q for q in _WORDS if q[0] == word[0] and similar_spelling(word, q)), word)
+
+
+@text_cache
+def qualifiers(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The qualifier classes ``text`` restricts by, and the classes it names at all
+    (restrictions plus counterparts and emphatic uses)."""
+    toks = analyze(text).tokens
+    restricts: set[str] = set()
+    named: set[str] = set()
+    for i, tok in enumerate(toks):
+        low = _spelled(tok.low) if tok.kind == "word" else tok.low
+        cls = _CLASS.get(low) or _COUNTERPART.get(low)
+        if cls is None or tok.literal:
+            continue
+        named.add(cls)
+        if low in _COUNTERPART:
+            continue
+        prev = toks[i - 1].low if i else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        nlow = nxt.low if nxt is not None else "."
+        if cls == "only" and (prev in ("not", "if") or nlow in _EMPHATIC_BEFORE):
+            continue  # "not only", "if only", "only one service" (emphasis)
+        if nxt is not None and nxt.kind == "num":
+            continue  # "only 3 retries", "the first 10 rows": the numbers guard's
+        if cls != "only" and (nlow in _TIME or nlow in _CLAUSE_END or nxt is None):
+            continue  # "last week" is a date; "boil it first" an adverb of order
+        restricts.add(cls)
+    return frozenset(restricts), frozenset(named)
+
+
+def _qualifier(word: str) -> bool:
+    """A stem left over by the alignment is a qualifier, as written or misspelled."""
+    return word in _STEMS or _spelled(word) in _CLASS
+
+
+@pair_cache
+def qualifier_added(a: str, b: str) -> str | None:
+    """A qualifier that restricts one text and has no counterpart in the other, when the
+    two texts are otherwise the same content words; None when there is none."""
+    ra, na = qualifiers(a)
+    rb, nb = qualifiers(b)
+    extra = (ra - nb) | (rb - na)
+    if not extra:
+        return None
+    al = align(a, b)
+    if not al.matched or any(not _qualifier(w) for w in (*al.only_a, *al.only_b)):
+        return None  # other words changed too: the verifier weighs the whole difference
+    return min(extra)
