@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from .align import align
 from .clauses import passive
+from .lexicon import lexicon
 from .pronouns import ROLE_KEY, cases, persons
 from .roles import POSSESSIVE, Exchange, Role, role_terms
 from .tokens import Token, analyze, text_cache
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 _REACH = 3
+_PLACES = frozenset({"countries", "cities"})
 _PERSONS = frozenset({"<me>", "<you>", "<us>", "<him>", "<her>", "<them>"})
 
 
@@ -69,7 +71,8 @@ def case_flipped(a: str, b: str) -> Exchange | None:
 
 @text_cache
 def _owners(text: str) -> tuple[tuple[int, int], ...]:
-    """(possessed, owner) token indices: "X's Y", "my Y", "Y of X"."""
+    """(possessed, owner) token indices: "X's Y", "my Y", "Y of X", and a country or city
+    named right before a noun ("US citizens" are the citizens of the US)."""
     t = analyze(text)
     at = {idx for _, idx in role_terms(text)}
     toks = t.tokens
@@ -84,7 +87,9 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
         return None
 
     for i, tok in enumerate(toks):
-        if (tok.low.endswith(("'s", "s'")) and i in at) or tok.low in POSSESSIVE:
+        if _place(tok) and i in at and i + 1 in at and not _place(toks[i + 1]):
+            out.append((i + 1, i))
+        elif (tok.low.endswith(("'s", "s'")) and i in at) or tok.low in POSSESSIVE:
             owned = near(i, 1)
             if owned is not None:
                 out.append((owned, i))
@@ -93,6 +98,13 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
             if owned is not None and owner is not None:
                 out.append((owned, owner))
     return tuple(out)
+
+
+def _place(tok: Token) -> bool:
+    """``tok`` names a country or a city (``data/names.txt``; "US" in capitals)."""
+    lex = lexicon()
+    name = lex.cased.get(tok.text) or lex.canonical_name(tok.low)
+    return lex.names.get(name) in _PLACES
 
 
 def _head(toks: Sequence[Token], at: set[int], k: int | None) -> int | None:

@@ -135,3 +135,22 @@ def test_exchange_values_and_role_terms() -> None:
         "a huricane watch and a hurricane warning", "a hurricane watch and a hurricane warning"
     )
     assert [k for k, _ in ka] == [k for k, _ in kb]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Which countries tax Spanish residents?", "Which countries' residents does Spain tax?"),
+        ("Do Canadian banks lend to Irish firms?", "Do Irish banks lend to Canadian firms?"),
+        ("Which cities' fans love London clubs?", "Which cities love the clubs of London fans?"),
+    ],
+)
+def test_a_place_before_a_noun_owns_it(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject"
+    assert guard_direction(b, a).outcome == "reject"
+
+
+def test_a_place_before_a_noun_kept_is_no_change() -> None:
+    a, b = "Can Japan citizens vote in Peru?", "can citizens of japan vote in peru"
+    assert guard_direction(a, b).outcome != "reject"
+    assert guard_direction(b, a).outcome != "reject"
