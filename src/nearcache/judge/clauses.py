@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from .align import align
 from .roles import ARTICLES, CLAUSE, PASSIVE_AUX, POSSESSIVE, Exchange, Role, participle, role_terms
 from .tokens import Token, analyze, text_cache, wordset
+from .vocab import IRREGULAR
 
 __all__ = ["BE", "Gap", "be_before", "gap_flipped", "gaps", "passive"]
 
@@ -46,6 +47,7 @@ _DETERMINERS = ARTICLES | POSSESSIVE
 _SUBJECTS = wordset("i we you he she they it")
 _QUESTION = wordset("who whom what which how why when where")
 _BY = "by"
+_OWNERS = wordset("my your his her our their")
 _REACH = 4
 
 #: (head, verb, other or -1, the head acts) as token indices; head -1 for "who"/"what".
@@ -251,8 +253,9 @@ def _wh_phrase(toks: Sequence[Token], terms: set[int], i: int) -> tuple[int, int
 
 def _reduced(toks: Sequence[Token], terms: set[int], i: int) -> bool:
     """A relative clause without "that": a common noun followed by a subject and its verb
-    ("the startup Facebook bought", "the guy I replaced") or by a participle with "by"
-    ("the company acquired by Google")."""
+    ("the startup Facebook bought", "the guy I replaced"; a possessive and a noun before a
+    verb in the past: "the car my son crashed") or by a participle with "by" ("the company
+    acquired by Google")."""
     head, nxt = toks[i], toks[i + 1]
     if head.capitalized or head.kind != "word" or head.literal:
         return False
@@ -261,6 +264,9 @@ def _reduced(toks: Sequence[Token], terms: set[int], i: int) -> bool:
         while k in terms and toks[k].capitalized:
             k += 1  # a name of several words: "the startup Meta Platforms bought"
         return k in terms and not toks[k].capitalized and toks[k].kind == "word"
+    if nxt.low in _OWNERS and i + 3 < len(toks) and i + 2 in terms and i + 3 in terms:
+        noun, verb = toks[i + 2], toks[i + 3]
+        return not noun.capitalized and (participle(verb) or verb.low in IRREGULAR)
     return i + 2 < len(toks) and i + 1 in terms and participle(nxt) and toks[i + 2].low == _BY
 
 

@@ -348,6 +348,15 @@ def test_terms_marked_by_different_prepositions_keep_their_roles(
             "Who pays for the tire that burst on the rental?",
             "Who pays for the tire they burst on the rental?",
         ),
+        # a noun agent with a possessive: "the boat my brother sank"
+        (
+            "Who repairs the boat that sank at the dock?",
+            "Who repairs the boat my brother sank at the dock?",
+        ),
+        (
+            "Does insurance cover the mirror that shattered?",
+            "Does insurance cover the mirror our kids shattered?",
+        ),
     ],
 )
 def test_a_thing_that_did_it_alone_against_someone_doing_it_to_the_thing(a: str, b: str) -> None:
@@ -361,6 +370,7 @@ def test_a_thing_that_did_it_alone_against_someone_doing_it_to_the_thing(a: str,
     [
         ("Who pays for the window I cracked?", "Who pays for the window that I cracked?"),
         ("Does insurance cover the pipe that burst?", "Does my insurance cover a pipe that burst?"),
+        ("Who repairs the boat my brother sank?", "Who repairs the boat that my brother sank?"),
     ],
 )
 def test_the_same_agent_or_none_is_not_a_change(a: str, b: str) -> None:
