@@ -65,7 +65,7 @@ _STEMS = frozenset(stem(w) for w in _WORDS)
 
 def _spelled(word: str) -> str:
     """The qualifier ``word`` misspells ("frist", "lastest"), else ``word``."""
-    if word in _CLASS or word in _COUNTERPART or len(word) < 5 or word[0] not in "fiolsej":
+    if word in _CLASS or word in _COUNTERPART or len(word) < 4 or word[0] not in "fiolsej":
         return word
     return next((q for q in _WORDS if q[0] == word[0] and similar_spelling(word, q)), word)
 

@@ -48,6 +48,7 @@ def test_restriction_on_one_side_rejects(a: str, b: str, cls: str) -> None:
         ("read the first line of a file", "read the first line of a file"),
         ("Which planets have rings?", "Which moons only have craters?"),  # other words differ
         ("the final exam dates", "the last exam dates"),  # one class
+        ("rust get the lsat item of a vec", "rust get the last item of a vec"),  # a typo
     ],
 )
 def test_no_restriction_added(a: str, b: str) -> None:
