@@ -14,6 +14,9 @@ form, and rejects the pair when they differ:
   only reject against another number, since a name such as "H2O" or "B12" says the same
   as "water" or "vitamin B".
 
+A noun counted as one in one text and quantified as all or many in the other ("drop one
+column" / "drop every column") differs too (:func:`_one_against_all`).
+
 Same numbers can still ask different things: "what is 20% of 50" asks for an amount,
 "20 is what percent of 50" for a percentage (:func:`asks_percent`); that pair is rejected.
 
@@ -35,7 +38,7 @@ from .numwords import TENS as _TENS
 from .numwords import TIMES as _TIMES
 from .numwords import UNITS as _UNITS
 from .numwords import word_value
-from .tokens import MAX_CHARS, Text, Token, analyze, text_cache
+from .tokens import MAX_CHARS, STOPWORDS, Text, Token, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["Quantity", "asks_percent", "guard_numbers", "quantities", "word_value"]
@@ -347,11 +350,56 @@ def _bare_units(t: Text) -> set[str]:
     return {_UNITS[tok.low] for tok in t.tokens if tok.kind == "word" and tok.low in _UNITS}
 
 
+_ONE = wordset("one single")
+_NOT_COUNTING = wordset("which the that this each every any no at of")
+_MANY = wordset("all every each both multiple several many")
+_SKIP = wordset("the of my your our their his her its these those")
+
+
+@text_cache
+def _counted(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Stems of the nouns counted as one ("one namespace", "a single row") and of those
+    quantified as all or many ("every property", "all of the namespaces")."""
+    toks = analyze(text).tokens
+    one: set[str] = set()
+    many: set[str] = set()
+    for i, t in enumerate(toks[:-1]):
+        if t.low in _ONE and (i == 0 or toks[i - 1].low not in _NOT_COUNTING):
+            nxt = toks[i + 1]
+            if nxt.kind == "word" and nxt.low not in STOPWORDS:
+                one.add(stem(nxt.low))
+        elif t.low in _MANY and not t.literal:
+            j = i + 1
+            while j < len(toks) and toks[j].low in _SKIP:
+                j += 1
+            if j < len(toks) and toks[j].kind == "word" and toks[j].low not in STOPWORDS:
+                many.add(stem(toks[j].low))
+    return frozenset(one), frozenset(many)
+
+
+def _one_against_all(a: str, b: str) -> str | None:
+    """A noun counted as one in one text and quantified as all or many in the other
+    ("make one property optional" / "make every property optional")."""
+    one_a, many_a = _counted(a)
+    one_b, many_b = _counted(b)
+    for ones, many, other_ones, other_many in (
+        (one_a, many_b, one_b, many_a),
+        (one_b, many_a, one_a, many_b),
+    ):
+        both = (ones & many) - other_ones - other_many
+        if both:
+            return min(both)
+    return None
+
+
 def guard_numbers(a: str, b: str) -> GuardResult:
     """Reject when the two texts carry different quantities (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: numbers not read")
+    counted = _one_against_all(a, b)
+    if counted is not None:
+        return GuardResult(REJECT, f"one {counted} against all or many")
     qa, qb = list(quantities(a)), list(quantities(b))
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")

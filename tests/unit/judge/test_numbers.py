@@ -215,3 +215,31 @@ def test_sizes_are_not_years() -> None:
     assert guard_time("pad it to 1024 bytes", "pad the buffer").outcome != "reject"
     assert quantities("a 1920x1080 screen")[0][:2] == ("1920", "")
     assert guard_time("will it expire in a year", "will it expire").outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how do I drop one column from a dataframe", "how do I drop all columns from a dataframe"),
+        ("can I mute a single channel", "can I mute every channel"),
+        ("restart one pod in the deployment", "restart all of the pods in the deployment"),
+        ("back up one database", "back up multiple databases"),
+    ],
+)
+def test_one_against_all_of_the_same_noun_rejects(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how do I drop one column", "how do I drop a column"),  # "a" counts one too
+        ("which one of the columns is the key", "are all the columns keys"),  # not a count
+        ("drop one column and keep all rows", "keep all rows but drop one column"),
+        ("each file has one owner", "each file has an owner"),
+    ],
+)
+def test_one_without_a_universal_on_the_same_noun_passes(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome != "reject"
