@@ -245,8 +245,9 @@ _SPELLED_LIKE = _spelled_like()
 
 @word_cache
 def _misspelled(low: str) -> tuple[str, ...]:
-    """The marks of a misspelled month, weekday or one-word holiday ("decmber")."""
-    if len(low) < 5 or not low.isalpha():
+    """The marks of a misspelled month, weekday or one-word holiday ("decmber"); a
+    comparative ("easier", "earliest") is a word of its own, not a misspelled "Easter"."""
+    if len(low) < 5 or not low.isalpha() or low.endswith(("ier", "iest")):
         return ()
     for name, marks in _SPELLED_LIKE.get(low[:2], ()):
         if abs(len(name) - len(low)) <= 2 and similar_spelling(low, name):

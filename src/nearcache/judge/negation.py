@@ -12,8 +12,9 @@ Three cues do not count: a negated auxiliary opening a yes/no question ("Doesn't
 thin the blood?" asks what "Does aspirin thin the blood?" asks); "not" before an un- word
 the other text does not have ("Is it not unusual" / "Is it normal": a double negative);
 a cue inside code or a quoted example when the other text quotes nothing ("will `except
-OSError:` catch it"), and a "non-" word the other text writes joined ("non-stop" /
-"nonstop").
+OSError:` catch it") unless it writes the quoted words out, a "non-" word the other text
+writes joined ("non-stop" / "nonstop"), "or not" closing a yes/no question ("recessive or
+not?") and "no" as an answer ("if they say no").
 
 Limits: counting, not parsing, so other double negations ("not without") count as two and
 "hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
@@ -52,6 +53,8 @@ _NEGATED_AUX = wordset(
     "shouldn't hasn't haven't hadn't"
 )
 _NOT_UN = ("under", "uni", "unless", "until", "unto", "unpack", "unzip")
+_SENT_ENDS = frozenset("?.!;")
+_SAY = wordset("say says said saying answer answers answered tell told")
 _SUBJECTS = wordset("i you he she it we they there this that these those the a an my your")
 
 
@@ -94,6 +97,12 @@ def _cues(t: Text) -> list[str]:
                 continue
             if w == "no" and (nxt == "." or nxt.isdigit()):
                 continue  # "No. 5"
+            prev = toks[i - 1].low if i > 0 else ""
+            whether = i > 1 and toks[i - 2].low == "whether"
+            if w == "not" and prev == "or" and (nxt in _SENT_ENDS or nxt in (",", "") or whether):
+                continue  # "recessive or not?", "whether or not": a yes/no question
+            if w == "no" and prev in _SAY and (nxt in _SENT_ENDS or nxt in (",", "")):
+                continue  # "if the parents say no": the answer no, not a negation
             if w == "no" and i > 0 and toks[i - 1].low == "at" and nxt == "time":
                 w = "at no time"
             if _polar_opening(t, i):
@@ -106,12 +115,35 @@ def _cues(t: Text) -> list[str]:
     return out
 
 
-def _counted(cues: tuple[str, ...], other: Text, theirs: int) -> tuple[str, ...]:
+@text_cache
+def _cue_phrases(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
+    """Each cue with the word after it, inside quotes or code and outside them."""
+    toks = analyze(text).tokens
+    quoted: set[tuple[str, str]] = set()
+    plain: set[tuple[str, str]] = set()
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and (tok.low in _CUES or tok.low.endswith("n't")):
+            nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+            (quoted if tok.literal else plain).add((tok.low, nxt))
+    return frozenset(quoted), frozenset(plain)
+
+
+def _written_out(own: str, other: str) -> frozenset[str]:
+    """Cues ``own`` quotes that ``other`` writes without quotes, with the same next word
+    (the quoted error message written out: 'git says "not a git repository"' / "git
+    status -> fatal: not a git repository")."""
+    quoted = _cue_phrases(own)[0]
+    return frozenset(w for w, n in quoted & _cue_phrases(other)[1]) if quoted else frozenset()
+
+
+def _counted(
+    cues: tuple[str, ...], other: Text, theirs: int, written: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """The cues that count against ``other`` (which has ``theirs`` cues): a negated
     auxiliary opening a question only when ``other`` is negated as often ("Isn't it" / "Is
     it not"), a double negative ("not unusual") only when ``other`` has the un- word, a cue
-    in code or a quote only when ``other`` quotes too, a "non-" word only when ``other``
-    does not write it joined ("non-stop" / "nonstop")."""
+    in code or a quote only when ``other`` quotes too or writes it out (``written``), a
+    "non-" word only when ``other`` does not write it joined ("non-stop" / "nonstop")."""
     if not cues:
         return cues
     words = set(other.words)
@@ -124,7 +156,7 @@ def _counted(cues: tuple[str, ...], other: Text, theirs: int) -> tuple[str, ...]
             c = c[1:]
         if c.startswith("not ") and c[4:] not in words:
             continue
-        if c.startswith("`") and not quotes:
+        if c.startswith("`") and not quotes and c.strip("`") not in written:
             continue
         if c.startswith("non-") and c.replace("-", "") in words:
             continue
@@ -227,7 +259,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: negation not read")
     ra, rb = negations(a), negations(b)
-    na, nb = _counted(ra, tb, len(rb)), _counted(rb, ta, len(ra))
+    na = _counted(ra, tb, len(rb), _written_out(a, b))
+    nb = _counted(rb, ta, len(ra), _written_out(b, a))
     if len(na) > len(nb):
         extra = len(na) - len(nb) - _misspelled_cues(tb, na, len(na) - len(nb))
     else:

@@ -130,3 +130,30 @@ def test_the_exceptions_stay_narrow(a: str, b: str) -> None:
 def test_a_negating_suffix_or_zero_says_the_negation_in_words(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome != "reject"
     assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is tofu a complete protein or not?", "Is tofu a complete protein?"),
+        ("vegan leather: waterproof or not", "is vegan leather waterproof"),
+        ("whether or not to prune roses in autumn", "should I prune roses in autumn"),
+        ("can my landlord come in if I say no", "can my landlord come in if I refuse"),
+        ('npm prints "cannot find module express"', "npm: cannot find module express"),
+    ],
+)
+def test_yes_no_alternatives_answers_and_written_out_quotes_pass(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is tofu not a complete protein?", "Is tofu a complete protein?"),
+        ("can my landlord say no to pets", "can my landlord say yes to pets"),
+    ],
+)
+def test_the_new_exceptions_stay_narrow(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome == "reject"

@@ -92,3 +92,10 @@ def test_a_speed_unit_is_a_rate() -> None:
     assert guard_time(b, a).outcome != "reject"
     assert guard_time("a heart rate of 52 bpm", "52 beats per minute").outcome != "reject"
     assert guard_time("60 mph", "60 miles").outcome == "reject"
+
+
+def test_a_comparative_is_not_a_misspelled_holiday() -> None:
+    assert guard_time("is chess easier than go", "is go harder than chess").outcome != "reject"
+    assert guard_time("the earliest train", "the first train").outcome != "reject"
+    assert guard_time("open on eastr sunday", "open on easter sunday").outcome != "reject"
+    assert guard_time("open on eastr", "open on christmas").outcome == "reject"
