@@ -206,10 +206,19 @@ def _a_second(toks: tuple[Token, ...], i: int) -> bool:
     return nxt is None or nxt.kind != "word" or nxt.low in _AFTER_DURATION
 
 
+def _numeronym(low: str, m: re.Match[str]) -> bool:
+    """Digits between two letters of a word: "k8s", "i18n", "a11y"."""
+    inside = m.start() > 0 and m.end() < len(low) and "." not in m.group()
+    return inside and low[m.start() - 1].isalpha() and low[m.end()].isalpha()
+
+
 def _mixed(tok: Token) -> list[Quantity]:
-    """Digits inside a word: "ipv4", "16gb", "python3" (weak unless a unit follows)."""
+    """Digits inside a word: "ipv4", "16gb", "python3" (weak unless a unit follows); a
+    numeronym's digits, between letters ("k8s", "i18n", "a11y"), are no number at all."""
     out = []
     for m in _MIXED.finditer(tok.low):
+        if _numeronym(tok.low, m):
+            continue
         rest = tok.low[m.end() :].strip("-")
         val = float(m.group())
         if rest == "k" and m.start() == 0:
@@ -329,6 +338,15 @@ def _same_unit(u: str, v: str) -> bool:
     return u == v or ({u[:3], v[:3]} == {"deg"} and "deg" in (u, v))
 
 
+_ZERO = "zero"
+_NEGATION = wordset("no not never none without nothing nobody")
+
+
+def _negated(t: Text) -> bool:
+    """Whether a text says a negation ("no orders", "hasn't any", "without")."""
+    return any(w in _NEGATION or w.endswith("n't") for w in t.words)
+
+
 def _size(q: Quantity) -> tuple[str, float] | None:
     """A quantity's dimension and size in the dimension's base unit ("12 months" and "1
     year" are ("mo", 12)), the unit itself for other units, None without a unit."""
@@ -415,6 +433,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
     extra = only_a or only_b
     side = "first" if only_a else "second"
+    if _ZERO in (ta if only_a else tb).words and _negated(tb if only_a else ta):
+        extra = [q for q in extra if q[0] != "0"]  # "zero orders" / "no orders"
     bare = {_size(("1", u, False, False)) for u in _bare_units(tb if only_a else ta)}
     extra = [q for q in extra if _size(q) is None or _size(q) not in bare]  # "a pound": 1 lb
     if any(not weak and not literal for _, _, weak, literal in extra):

@@ -243,3 +243,23 @@ def test_one_against_all_of_the_same_noun_rejects(a: str, b: str) -> None:
 def test_one_without_a_universal_on_the_same_noun_passes(a: str, b: str) -> None:
     assert guard_numbers(a, b).outcome != "reject", guard_numbers(a, b)
     assert guard_numbers(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("deploy one service to k8s", "deploy a service to Kubernetes"),  # numeronyms
+        ("add i18n to a single page", "translate one page"),
+        ("list users with zero logins", "list users who have never logged in"),
+        ("tables with zero rows", "tables that have no rows"),
+    ],
+)
+def test_numeronyms_and_zero_said_as_a_negation_pass(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome != "reject"
+
+
+def test_zero_still_counts_without_a_negation() -> None:
+    assert guard_numbers("tables with zero rows", "tables with few rows").outcome == "reject"
+    assert guard_numbers("is zero even", "is one even").outcome == "reject"
+    assert quantities("ipv4 over mp3") == (("4", "", True, False), ("3", "", True, False))
