@@ -9,20 +9,24 @@ form, and rejects the pair when they differ:
 * ordinals ``2nd``/``second``/``2`` (the same value), ``twice``, Roman numerals after a
   name (``World War II``);
 * percentages ``5%``/``5 percent``, units ``16 GB``/``16gb``/``16 gigabytes``, ``5pm``;
+  times of day and one duration in another unit (``02:00`` = ``2 am``, ``12 months`` =
+  ``a year``: :mod:`.measures`); European thousands ``10.000``; ``8.0`` = ``8``;
 * versions, IP addresses and CIDR blocks (``3.11.2``, ``10.0.0.0/8``) compared literally;
+  numbers in code written without quotes (``ubuntu@1.2.3.4``, ``2>&1``) are examples;
 * digits inside identifiers (``ipv4``/``ipv6``, ``x86``/``x64``, ``python3``): they
   only reject against another number, since a name such as "H2O" or "B12" says the same
   as "water" or "vitamin B".
 
 A noun counted as one in one text and quantified as all or many in the other ("drop one
-column" / "drop every column") differs too (:func:`_one_against_all`).
+column" / "drop every column") differs too (:func:`.measures.one_against_all`).
 
 Same numbers can still ask different things: "what is 20% of 50" asks for an amount,
 "20 is what percent of 50" for a percentage (:func:`asks_percent`); that pair is rejected.
 
 Limits: "one" and "first" alone are too often not numbers ("which one", "first time"),
-so they never reject by themselves; a single-dot decimal is a number, so ``3.10``
-equals ``3.1``; other scripts and number words of other languages are not read.
+so they never reject by themselves; a version with a trailing zero (``3.10``) is
+compared literally, so it differs from ``3.1``; other scripts and number words of other
+languages are not read.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import re
 
 from .dates import time_info
+from .measures import clock, one_against_all, size
 from .numwords import FRACTIONS as _FRACTIONS
 from .numwords import ORDINALS as _ORDINALS
 from .numwords import SCALES as _SCALES
@@ -38,7 +43,7 @@ from .numwords import TENS as _TENS
 from .numwords import TIMES as _TIMES
 from .numwords import UNITS as _UNITS
 from .numwords import word_value
-from .tokens import MAX_CHARS, STOPWORDS, Text, Token, analyze, stem, text_cache, wordset
+from .tokens import MAX_CHARS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["Quantity", "asks_percent", "guard_numbers", "quantities", "word_value"]
@@ -53,21 +58,6 @@ _NUMERIC = frozenset([*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTION
 _RATIO = re.compile(r"^(\d+)/(\d+)$")
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){1,2}$")
 _WHOLE = re.compile(r"^\d+\.0+$")
-_MINUTES = re.compile(r"^[0-5]\d$")
-_HALVES = frozenset({"am", "pm"})
-#: Units of one dimension and their size in its base: a duration written in another
-#: unit is the same quantity ("12 months" / "a year", "24 hours" / "one day").
-_SIZES = {
-    **{u: ("s", f) for u, f in (("s", 1), ("min", 60), ("h", 3600), ("day", 86400))},
-    "week": ("s", 604800),
-    **{u: ("mo", f) for u, f in (("month", 1), ("year", 12), ("decade", 120))},
-    "century": ("mo", 1200),
-    **{u: ("m", f) for u, f in (("mm", 0.001), ("cm", 0.01), ("m", 1), ("km", 1000))},
-    **{u: ("g", f) for u, f in (("mg", 0.001), ("g", 1), ("kg", 1000))},
-    **{u: ("l", f) for u, f in (("ml", 0.001), ("l", 1))},
-}
-#: Calendar durations that are a year without being whole months.
-_YEAR_LIKE = {("365", "day"), ("52", "week")}
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
 _AFTER_DURATION = frozenset({"of", "and", "or", "to", "ago", "later", "longer", "more", "per"})
 
@@ -248,8 +238,8 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                     out.extend(_mixed(t))
             elif t.kind == "word" and _DIGIT.search(t.low):
                 out.extend(_mixed(t))
-            elif t.kind == "num" and (clock := _clock(toks, i)) is not None:
-                q4, step = clock
+            elif t.kind == "num" and (reading := clock(toks, i)) is not None:
+                q4, step = reading
                 out.append((*q4, t.literal))
             elif _ratio(t.low):
                 out.extend((_fmt(float(v)), "", False, t.literal) for v in t.low.split("/"))
@@ -263,30 +253,6 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
             step = 1  # a digit of another script ("²"): not a quantity we read
         i += max(step, 1)
     return out
-
-
-def _clock(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, str, bool], int] | None:
-    """A time of day "14:30", "02:00", "2:30 pm" as (hour on the 12-hour clock with
-    ":MM" unless on the hour, "am"/"pm" or "" when the text does not say, weak), tokens
-    read: so "02:00" is "2 am" and "14:30" is "2:30 pm"; a bare "2:30" matches either."""
-    low = toks[i].low
-    if not (low.isdigit() and len(low) <= 2 and i + 2 < len(toks) and toks[i + 1].low == ":"):
-        return None
-    mins = toks[i + 2].low
-    if not _MINUTES.match(mins) or int(low) > 23:
-        return None
-    if i + 4 < len(toks) and toks[i + 3].low == ":" and toks[i + 4].kind == "num":
-        return None  # "1:30:00": a duration
-    hour, step = int(low), 3
-    half = toks[i + 3].low if i + 3 < len(toks) else ""
-    if half in _HALVES:
-        step = 4
-    elif hour == 0 or hour > 12 or (hour == 12 and mins == "00") or low[0] == "0":
-        half = "pm" if hour >= 12 else "am"  # written on the 24-hour clock
-    else:
-        half = ""
-    hour = hour % 12 or 12
-    return (str(hour) if mins == "00" else f"{hour}:{mins}", half, False), step
 
 
 def _plus_fraction(
@@ -347,67 +313,9 @@ def _negated(t: Text) -> bool:
     return any(w in _NEGATION or w.endswith("n't") for w in t.words)
 
 
-def _size(q: Quantity) -> tuple[str, float] | None:
-    """A quantity's dimension and size in the dimension's base unit ("12 months" and "1
-    year" are ("mo", 12)), the unit itself for other units, None without a unit."""
-    value, unit = q[0], q[1]
-    if not unit:
-        return None
-    if (value, unit) in _YEAR_LIKE:
-        return ("mo", 12.0)
-    try:
-        x = float(value)
-    except ValueError:
-        return (unit, 0.0) if unit else None
-    dim, factor = _SIZES.get(unit, (unit, 1))
-    return (dim, round(x * factor, 6))
-
-
 def _bare_units(t: Text) -> set[str]:
     """Units named without a number ("how many ounces in a pound")."""
     return {_UNITS[tok.low] for tok in t.tokens if tok.kind == "word" and tok.low in _UNITS}
-
-
-_ONE = wordset("one single")
-_NOT_COUNTING = wordset("which the that this each every any no at of")
-_MANY = wordset("all every each both multiple several many")
-_SKIP = wordset("the of my your our their his her its these those")
-
-
-@text_cache
-def _counted(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Stems of the nouns counted as one ("one namespace", "a single row") and of those
-    quantified as all or many ("every property", "all of the namespaces")."""
-    toks = analyze(text).tokens
-    one: set[str] = set()
-    many: set[str] = set()
-    for i, t in enumerate(toks[:-1]):
-        if t.low in _ONE and (i == 0 or toks[i - 1].low not in _NOT_COUNTING):
-            nxt = toks[i + 1]
-            if nxt.kind == "word" and nxt.low not in STOPWORDS:
-                one.add(stem(nxt.low))
-        elif t.low in _MANY and not t.literal:
-            j = i + 1
-            while j < len(toks) and toks[j].low in _SKIP:
-                j += 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].low not in STOPWORDS:
-                many.add(stem(toks[j].low))
-    return frozenset(one), frozenset(many)
-
-
-def _one_against_all(a: str, b: str) -> str | None:
-    """A noun counted as one in one text and quantified as all or many in the other
-    ("make one property optional" / "make every property optional")."""
-    one_a, many_a = _counted(a)
-    one_b, many_b = _counted(b)
-    for ones, many, other_ones, other_many in (
-        (one_a, many_b, one_b, many_a),
-        (one_b, many_a, one_a, many_b),
-    ):
-        both = (ones & many) - other_ones - other_many
-        if both:
-            return min(both)
-    return None
 
 
 def guard_numbers(a: str, b: str) -> GuardResult:
@@ -415,7 +323,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: numbers not read")
-    counted = _one_against_all(a, b)
+    counted = one_against_all(a, b)
     if counted is not None:
         return GuardResult(REJECT, f"one {counted} against all or many")
     qa, qb = list(quantities(a)), list(quantities(b))
@@ -426,17 +334,17 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     only_a = [q for q in qa if q[0] not in vb]
     only_b = [q for q in qb if q[0] not in va]
     if only_a and only_b:  # "24 hours" / "1 day", "2 weeks" / "14 days"
-        sa, sb = {_size(q) for q in only_a}, {_size(q) for q in only_b}
-        only_a = [q for q in only_a if _size(q) is None or _size(q) not in sb]
-        only_b = [q for q in only_b if _size(q) is None or _size(q) not in sa]
+        sa, sb = {size(*q[:2]) for q in only_a}, {size(*q[:2]) for q in only_b}
+        only_a = [q for q in only_a if size(*q[:2]) is None or size(*q[:2]) not in sb]
+        only_b = [q for q in only_b if size(*q[:2]) is None or size(*q[:2]) not in sa]
     if only_a and only_b:
         return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
     extra = only_a or only_b
     side = "first" if only_a else "second"
     if _ZERO in (ta if only_a else tb).words and _negated(tb if only_a else ta):
         extra = [q for q in extra if q[0] != "0"]  # "zero orders" / "no orders"
-    bare = {_size(("1", u, False, False)) for u in _bare_units(tb if only_a else ta)}
-    extra = [q for q in extra if _size(q) is None or _size(q) not in bare]  # "a pound": 1 lb
+    bare = {size("1", u) for u in _bare_units(tb if only_a else ta)}
+    extra = [q for q in extra if size(*q[:2]) is None or size(*q[:2]) not in bare]  # "a pound"
     if any(not weak and not literal for _, _, weak, literal in extra):
         return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
     for first, second in ((qa, qb), (qb, qa)):
