@@ -14,7 +14,7 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   capitalized mid-sentence or beside a day number), weekdays (``Mon`` only capitalized
   and beside a date or after "on"/"every"/"next"...), seasons after "in"/"this"/"next"...;
 * relative days and periods: today, tonight, tomorrow, yesterday, this/next/last
-  week/month/year/weekend, "N days ago".
+  week/month/year/weekend, "N days ago"; "this weekend" is "Saturday or Sunday".
 
 Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
 rejected when one side has a mark the other lacks. Misspelled month and weekday names
@@ -384,6 +384,15 @@ def time_marks(text: str) -> tuple[str, ...]:
     return tuple(sorted(time_info(text).strong))
 
 
+#: "this weekend" names the coming Saturday and Sunday ("on Saturday or Sunday").
+_WEEKEND = "rel:weekend+0"
+_SAT_SUN = frozenset({"weekday:6", "weekday:7"})
+
+
+def _weekend(marks: frozenset[str], other: frozenset[str]) -> bool:
+    return _WEEKEND in marks and other >= _SAT_SUN
+
+
 def guard_time(a: str, b: str) -> GuardResult:
     """Reject when the texts ask about different times."""
     ta, tb = analyze(a), analyze(b)
@@ -394,6 +403,8 @@ def guard_time(a: str, b: str) -> GuardResult:
         return GuardResult(NEUTRAL, "no dates or times")
     only_a = ia.strong - ib.strong - ib.weak
     only_b = ib.strong - ia.strong - ia.weak
+    if _weekend(only_a, only_b) or _weekend(only_b, only_a):
+        only_a, only_b = only_a - _SAT_SUN - {_WEEKEND}, only_b - _SAT_SUN - {_WEEKEND}
     if only_a or only_b:
         shown = f"{', '.join(sorted(only_a)) or '-'} vs {', '.join(sorted(only_b)) or '-'}"
         examples = (only_a <= ia.literal) and (only_b <= ib.literal)

@@ -99,3 +99,12 @@ def test_a_comparative_is_not_a_misspelled_holiday() -> None:
     assert guard_time("the earliest train", "the first train").outcome != "reject"
     assert guard_time("open on eastr sunday", "open on easter sunday").outcome != "reject"
     assert guard_time("open on eastr", "open on christmas").outcome == "reject"
+
+
+def test_saturday_and_sunday_are_this_weekend() -> None:
+    weekend = "is the museum open this weekend"
+    assert guard_time(weekend, "is the museum open on Saturday or Sunday").outcome != "reject"
+    assert guard_time("is the museum open on Saturday or Sunday", weekend).outcome != "reject"
+    assert guard_time(weekend, "is the museum open on Saturday").outcome == "reject"
+    nxt = "is the museum open next weekend"
+    assert guard_time(nxt, "is the museum open Saturday and Sunday").outcome == "reject"
