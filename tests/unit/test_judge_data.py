@@ -274,19 +274,21 @@ def test_committed_probe2_and_blind2_are_own_splits_and_blind2_is_never_trained_
     assert "probe2" in pool and "blind" not in pool and "blind2" not in pool and "test" not in pool
 
 
-def test_committed_probe3_is_its_own_split_in_the_training_pool() -> None:
-    # probe3 is a sixth author's training set (blind3, its never-trained-on twin, is
-    # checked once it lands): its own prefix, every trap kind, >= 45% traps, in the pool.
+def test_committed_probe3_and_blind3_are_own_splits_and_blind3_is_never_trained_on() -> None:
+    # probe3 (training) and blind3 (the unseen-data check) are a sixth author's sets: each
+    # its own prefix, every trap and hit kind, >= 45% traps, and blind3 outside the pool.
     import ast
 
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     assert report.problems == []
-    rows = report.rows["probe3"]
-    assert {r["id"][:3] for r in rows} == {"p3-"}
-    traps = [r for r in rows if r["label"] == "trap"]
-    assert {r["category"] for r in traps} == jd.CATEGORIES["trap"]
-    assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
-    assert len(traps) >= 0.45 * len(rows) and len(rows) >= 320
+    for split, prefix, least in (("probe3", "p3", 320), ("blind3", "b3", 260)):
+        rows = report.rows[split]
+        assert {r["id"][:3] for r in rows} == {f"{prefix}-"}, split
+        traps = [r for r in rows if r["label"] == "trap"]
+        assert {r["category"] for r in traps} == jd.CATEGORIES["trap"], split
+        hits = {r["category"] for r in rows if r["label"] == "hit"}
+        assert hits == jd.CATEGORIES["hit"], split
+        assert len(traps) >= 0.45 * len(rows) and len(rows) >= least, split
     source = (ROOT / "benchmarks" / "train_verifier.py").read_text("utf-8")
     pool = next(
         ast.literal_eval(node.value)
