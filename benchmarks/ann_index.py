@@ -92,14 +92,17 @@ def exact_best(x: np.ndarray, q: np.ndarray) -> np.ndarray:
     return best
 
 
-def build(x: np.ndarray, graph: str) -> tuple[Any, dict[str, float]]:
-    """The default index with ``graph_dtype=graph``, or hnswlib's for ``graph="hnswlib"``."""
+def build(
+    x: np.ndarray, graph: str, options: dict[str, Any] | None = None
+) -> tuple[Any, dict[str, float]]:
+    """The default index with ``graph_dtype=graph`` (and ``options``: M, ef_construction,
+    rescore...), or hnswlib's for ``graph="hnswlib"``."""
     if graph == "hnswlib":
         from nearcache.index.hnswlib import HnswlibIndex
 
-        index: Any = HnswlibIndex(DIM, "float32", None)
+        index: Any = HnswlibIndex(DIM, "float32", options)
     else:
-        index = HnswIndex(DIM, "float32", {"graph_dtype": graph})
+        index = HnswIndex(DIM, "float32", {**(options or {}), "graph_dtype": graph})
     rows = np.arange(x.shape[0], dtype=np.int64)
     wall, cpu = time.perf_counter(), time.process_time()
     for start in range(0, x.shape[0], BATCH):
@@ -183,13 +186,14 @@ def run(n: int, kind: str, graph: str, args: argparse.Namespace) -> dict[str, An
     x = data.pop("x")
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     print(f"N={n:,} {kind} graph={graph}: building (load {load_avg()})", file=sys.stderr)
-    index, row = build(x, graph)
+    index, row = build(x, graph, args.options)
     print(f"  built in {row['build_s']:.1f} s (load {load_avg()})", file=sys.stderr)
     row.update(measure(index, x, data, args.ef))
     with tempfile.TemporaryDirectory(prefix="ann-index-") as work:
         row.update(reopen(index, next(iter(data.values()))[0], Path(work)))
     row["load after"] = load_avg()
-    return {"n": n, "data": kind, "graph": graph, **row}
+    settings = {k: v for k, v in index.options.items() if k != "ef_search"}
+    return {"n": n, "data": kind, "graph": graph, "settings": json.dumps(settings), **row}
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -224,6 +228,12 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=1000, help="queries per set")
     ap.add_argument("--real-fixture", type=int, default=1_000_000, help="fixture N")
     ap.add_argument("--real-size", type=int, default=120, help="fixture chunk size")
+    ap.add_argument(
+        "--options",
+        type=json.loads,
+        default=None,
+        help='index options as JSON, e.g. \'{"M": 12, "ef_construction": 96}\'',
+    )
     ap.add_argument("--quick", action="store_true", help="20,000 lowrank, 200 queries")
     ap.add_argument("--json", type=Path, help="also write the rows here")
     args = ap.parse_args()

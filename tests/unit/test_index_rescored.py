@@ -10,8 +10,10 @@ import pytest
 from nearcache.errors import CorruptStoreError, InvalidInputError
 from nearcache.index import ExactIndex
 from nearcache.index.ann_options import (
+    DEFAULTS,
     PARALLEL_AFTER,
     PARALLEL_BATCH,
+    RESCORED_DEFAULTS,
     insert_plan,
     insert_threads,
 )
@@ -129,6 +131,33 @@ def test_an_index_saved_before_quantized_graphs_loads_as_it_was(tmp_path: Path) 
     assert loaded.search(x[42], 1)[0][0] == 42
 
 
+def test_a_rescored_graph_uses_the_inner_product_and_old_saves_keep_the_cosine(
+    tmp_path: Path,
+) -> None:
+    """A graph that only picks candidates ranks them by inner product (no per-pair norms);
+    a graph searched alone keeps the cosine, and so does a rescored graph saved before."""
+    from usearch.index import MetricKind
+
+    assert HnswIndex(16).metric == "ip" and HnswIndex(16).info()["graph_metric"] == "ip"
+    assert HnswIndex(16)._index.metric == MetricKind.IP
+    assert HnswIndex(16, "float32", {"graph_dtype": "float32"}).metric == "cos"
+    assert HnswIndex(16, "int8").metric == "cos"
+    with pytest.raises(InvalidInputError, match="graph_metric"):
+        HnswIndex(16, "float32", {"graph_metric": "l2"})
+    x = rand_unit(200, 16, seed=11)
+    old = HnswIndex(16, "float32", {"graph_metric": "cos"})
+    old.add(np.arange(150, dtype=np.int64), x[:150])
+    old.save(tmp_path, "p0")
+    info = old.info()
+    del info["graph_metric"]  # what the previous version wrote
+    loaded = load_index(tmp_path, "p0", info)
+    assert isinstance(loaded, HnswIndex) and loaded.metric == "cos"
+    assert [loaded.search(x[i], 1)[0][0] for i in (0, 77, 149)] == [0, 77, 149]
+    loaded.add(np.arange(150, 200, dtype=np.int64), x[150:])  # copied out of the mapping
+    assert [loaded.search(x[i], 1)[0][0] for i in (3, 160, 199)] == [3, 160, 199]
+    assert loaded.info()["graph_metric"] == "cos"
+
+
 @pytest.mark.parametrize("damage", ["short", "long", "live", "missing", "fewer"])
 def test_damaged_vector_files_are_refused(damage: str, tmp_path: Path) -> None:
     x = rand_unit(80, 16, seed=7)
@@ -183,7 +212,14 @@ def test_options_are_checked() -> None:
     assert isinstance(chosen, HnswIndex) and chosen.graph == "bfloat16"
     made = IndexConfig("auto", "float32", {"rescore": 8, "engine": "usearch"}).make("hnsw", 8)
     assert isinstance(made, HnswIndex) and made.options["rescore"] == 8
+    # Settings not asked for are the engine's own defaults, those asked for are kept.
+    plain = IndexConfig("hnsw", "float32", {"engine": "usearch", "M": 20}).make("hnsw", 8)
+    assert plain.options == {**RESCORED_DEFAULTS, "M": 20}  # type: ignore[attr-defined]
+    alone = HnswIndex(8, "float32", {"graph_dtype": "float32"})
+    assert alone.options == DEFAULTS
     pytest.importorskip("hnswlib")
+    other = IndexConfig("hnsw", "float32", {"engine": "hnswlib"}).make("hnsw", 8)
+    assert other.options == DEFAULTS  # type: ignore[attr-defined]
     with pytest.raises(InvalidInputError, match="graph_dtype"):
         IndexConfig("hnsw", "float32", {"engine": "hnswlib", "graph_dtype": "int8"})
 

@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULTS",
     "PARALLEL_AFTER",
     "PARALLEL_BATCH",
+    "RESCORED_DEFAULTS",
     "ann_options",
     "insert_plan",
     "insert_threads",
@@ -32,16 +33,22 @@ DEFAULTS: dict[str, int] = {
     "threads": 0,
     "rescore": 32,
 }
+#: Defaults of a quantized usearch graph rescored exactly (:mod:`~nearcache.index.usearch`):
+#: its candidates are re-ranked by exact cosine, so a sparser, cheaper-built graph keeps
+#: recall@1 >= 0.99 at 1M entries (benchmarks/RESULTS.md, "Session 19: 1M index").
+RESCORED_DEFAULTS: dict[str, int] = {**DEFAULTS, "M": 16, "ef_construction": 128, "ef_search": 128}
 #: Rows a graph holds before ``threads=0`` inserts in parallel.
 PARALLEL_AFTER = 1024
 #: Smallest batch ``threads=0`` inserts in parallel (a smaller one is not worth a pool).
 PARALLEL_BATCH = 256
 
 
-def ann_options(options: dict[str, Any] | None) -> dict[str, int]:
+def ann_options(
+    options: dict[str, Any] | None, defaults: dict[str, int] = DEFAULTS
+) -> dict[str, int]:
     """Validated HNSW settings: ``M``, ``ef_construction``, ``ef_search``, ``threads``,
-    ``rescore``."""
-    out = dict(DEFAULTS)
+    ``rescore``; those not given come from ``defaults`` (the engine's)."""
+    out = dict(defaults)
     for name, value in (options or {}).items():
         if name not in DEFAULTS:
             continue

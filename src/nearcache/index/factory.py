@@ -131,7 +131,8 @@ class IndexConfig:
         return "exact"
 
     def make(self, backend: str, dim: int) -> VectorIndex:
-        options: dict[str, Any] = dict(self.ann)
+        # Only the settings asked for: each engine fills in its own defaults.
+        options: dict[str, Any] = {k: v for k, v in self.options.items() if k in self.ann}
         options["engine"] = self.options.get("engine", "auto")
         options["graph_dtype"] = self.graph_dtype
         return new_index(backend, dim, self.dtype, options)

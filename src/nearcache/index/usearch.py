@@ -18,7 +18,11 @@ index keeps the vectors in the cache's ``vector_dtype`` (an
 for ``rescore`` candidates (32 by default, at least ``k``) and ranks them by their exact
 cosine, so the order and the similarities it returns are those of the stored vectors
 and quantization only decides which candidates are looked at. With ``graph_dtype`` equal
-to ``vector_dtype`` the graph is searched alone, as before.
+to ``vector_dtype`` the graph is searched alone, as before. A rescored graph measures
+the inner product (``graph_metric`` "ip" in its info), not the cosine: the vectors are
+unit length, so the two rank alike, and the inner product skips the two norms the cosine
+computes per pair -- the build's distance calls are most of its time. A graph searched
+alone, and one saved before this, keep the cosine.
 
 **Parallel bulk inserts.** ``threads=0`` (the default) inserts batches of hundreds of
 rows on every core once the graph is past its first thousand rows (see
@@ -53,7 +57,7 @@ import numpy.typing as npt
 
 from ..codecs import check_dtype_name
 from ..errors import CorruptStoreError, InvalidInputError, MissingExtraError
-from .ann_options import ann_options, insert_plan
+from .ann_options import DEFAULTS, RESCORED_DEFAULTS, ann_options, insert_plan
 from .exact import ExactIndex, read_into
 from .protocol import Rows, SearchResult
 
@@ -62,6 +66,7 @@ __all__ = ["GRAPH_DTYPES", "HnswIndex", "graph_dtype", "usearch_available"]
 _USEARCH = {"float32": "f32", "bfloat16": "bf16", "float16": "f16", "int8": "i8"}
 #: Allowed ``graph_dtype`` values; ``auto`` is int8 (the fastest build, rescored exactly).
 GRAPH_DTYPES: tuple[str, ...] = ("auto", *_USEARCH)
+_METRICS = ("cos", "ip")
 _NP: dict[str, np.dtype[Any]] = {
     "float32": np.dtype("<f4"),
     "float16": np.dtype("<f2"),
@@ -102,15 +107,20 @@ class HnswIndex:
     ) -> None:
         self.dim = int(dim)
         self.dtype = check_dtype_name(dtype)
-        self.options = ann_options(options)
         self.graph = graph_dtype((options or {}).get("graph_dtype", "auto"))
+        rescored = self.graph != self.dtype
+        self.options = ann_options(options, RESCORED_DEFAULTS if rescored else DEFAULTS)
+        #: the graph's distance: a rescored graph only picks candidates, so it uses the
+        #: inner product (the cosine of unit vectors without the per-pair norms);
+        #: a graph searched alone, and one saved before this choice, use the cosine.
+        self.metric = str((options or {}).get("graph_metric") or ("ip" if rescored else "cos"))
+        if self.metric not in _METRICS:
+            raise InvalidInputError(f"unknown graph_metric {self.metric!r}")
         self._index = self._new_index()
         self._n = 0
         #: the vectors in ``dtype`` when the graph holds them in another dtype, for
         #: exact rescoring (rows are the same; gaps hold zero rows, never live).
-        self._exact: ExactIndex | None = (
-            ExactIndex(self.dim, self.dtype) if self.graph != self.dtype else None
-        )
+        self._exact: ExactIndex | None = ExactIndex(self.dim, self.dtype) if rescored else None
         #: rows removed (marked, never removed from the graph: see the module notes)
         self._dead = np.zeros(0, dtype=bool)
         self._ndead = 0
@@ -123,7 +133,7 @@ class HnswIndex:
     def _new_index(self) -> Any:
         return _usearch()(
             ndim=self.dim,
-            metric="cos",
+            metric=self.metric,
             dtype=_USEARCH[self.graph],
             connectivity=self.options["M"],
             expansion_add=self.options["ef_construction"],
@@ -303,6 +313,7 @@ class HnswIndex:
             "dim": self.dim,
             "dtype": self.dtype,
             "graph_dtype": self.graph,
+            "graph_metric": self.metric,
             "rows": self._n,
             "dead": self._ndead,
             "options": self.options,
@@ -326,9 +337,11 @@ class HnswIndex:
     @classmethod
     def load(cls, directory: Path, stem: str, info: dict[str, Any]) -> HnswIndex:
         # A file saved before graphs were quantized holds its vectors in ``dtype``.
-        options = {**dict(info.get("options") or {}), "graph_dtype": info.get("graph_dtype")}
-        if options["graph_dtype"] is None:
-            options["graph_dtype"] = str(info["dtype"])
+        options = {
+            **dict(info.get("options") or {}),
+            "graph_dtype": info.get("graph_dtype") or str(info["dtype"]),
+            "graph_metric": info.get("graph_metric", "cos"),
+        }
         index = cls(int(info["dim"]), str(info["dtype"]), options)
         path = directory / f"{stem}.usearch"
         try:
