@@ -22,8 +22,9 @@ both files record the embedder's fingerprint. What it does:
    L-BFGS-B (SciPy) on standardized features: no randomness;
 5. the regularization is chosen by *grouped* K-fold cross-validation over the pool (a
    group -- a base question and its variants -- never straddles folds), repeated with
-   several fold assignments: the strongest one whose mean recall at the default operating
-   point is within 0.01 of the best wins;
+   several fold assignments: among those whose mean recall at the default operating
+   point is within 0.01 of the best, the one with the lowest mean out-of-fold look-alike
+   false-hit rate wins, then the strongest;
 6. the out-of-fold scores of the whole judge (0 for floor and guard rejections) form the
    calibration pool: every bound in the table gets the lowest threshold whose one-sided
    95% Clopper-Pearson upper bound on the share of wrong hits stays within it
@@ -213,18 +214,22 @@ def operating_threshold(runs: list[np.ndarray], pool: Pool) -> float | None:
 
 
 def select(pool: Pool, live: np.ndarray, k: int, repeats: int) -> tuple[float, list[np.ndarray]]:
-    """The strongest regularization whose mean out-of-fold recall at the operating point
-    is within ``TOLERANCE`` of the best (the simpler model, for questions written by
-    other people, when the data cannot tell them apart)."""
-    tried: list[tuple[float, float, list[np.ndarray]]] = []
+    """Among the regularizations whose mean out-of-fold recall at the operating point is
+    within ``TOLERANCE`` of the best, the one serving the fewest look-alikes out of fold
+    (a false hit costs more than a miss), then the strongest (the simpler model, for
+    questions written by other people, when the data cannot tell them apart)."""
+    tried: list[tuple[float, float, float, list[np.ndarray]]] = []
     for l2 in L2S:
         runs = [out_of_fold(pool, live, l2, k, seed) for seed in range(repeats)]
         t = operating_threshold(runs, pool)
-        rec = 0.0 if t is None else float(np.mean([metrics(r, pool, t)["recall"] for r in runs]))
-        print(f"  l2={l2:<5} threshold {t}  mean out-of-fold recall {rec:.3f}")
-        tried.append((l2, rec, runs))
-    best = max(rec for _, rec, _ in tried)
-    l2, _, runs = max((x for x in tried if x[1] >= best - TOLERANCE), key=lambda x: x[0])
+        ms = [metrics(r, pool, t) for r in runs] if t is not None else []
+        rec = float(np.mean([m["recall"] for m in ms])) if ms else 0.0
+        fhr = float(np.mean([m["trap_false_hit_rate"] for m in ms])) if ms else 1.0
+        print(f"  l2={l2:<5} threshold {t}  mean out-of-fold recall {rec:.3f}  look-alikes {fhr:.4f}")
+        tried.append((l2, rec, round(fhr, 4), runs))
+    best = max(rec for _, rec, _, _ in tried)
+    near = [x for x in tried if x[1] >= best - TOLERANCE]
+    l2, _, _, runs = min(near, key=lambda x: (x[2], -x[0]))
     return l2, runs
 
 
