@@ -150,6 +150,9 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
         k += 1
     if k in terms:
         return run[-1], k
+    named = [n for n in run if toks[n].capitalized or toks[n].text.isupper()]
+    if named and named == run[: len(named)] and len(named) < len(run):
+        return named[-1], run[len(named)]  # "does Tesla supply batteries": the name acts
     if len(run) >= 2:
         return run[-2], run[-1]
     return -1, -1

@@ -375,3 +375,34 @@ def test_a_thing_that_did_it_alone_against_someone_doing_it_to_the_thing(a: str,
 )
 def test_the_same_agent_or_none_is_not_a_change(a: str, b: str) -> None:
     assert guard_direction(a, b).outcome != "reject" and guard_direction(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Who sells spare parts to Airbus?", "Who does Airbus sell spare parts to?"),
+        ("Who lends money to Norway?", "Who does Norway lend money to?"),
+        ("Who does Netflix license films from?", "Who licenses films from Netflix?"),
+    ],
+)
+def test_the_asked_one_acts_in_one_text_and_a_named_subject_in_the_other(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Who does Airbus sell spare parts to?", "who does airbus sell its spare parts to"),
+        ("Who sells spare parts to Airbus?", "Which firms sell spare parts to Airbus?"),
+        ("Who does Airbus sell spare parts to?", "Airbus sells spare parts to whom?"),
+    ],
+)
+def test_the_same_subject_is_no_change(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject" and guard_direction(b, a).outcome != "reject"
+
+
+def test_a_name_opens_the_clause_before_its_verb_and_object() -> None:
+    # "does Tesla supply batteries": the name is the subject, "supply" the verb
+    (gap,) = gaps("Who does Airbus sell spare parts to?")
+    toks = ["who", "does", "airbus", "sell", "spare", "parts", "to", "?"]
+    assert (toks[gap[1]], toks[gap[2]], gap[3]) == ("sell", "airbus", False)
