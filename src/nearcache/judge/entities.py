@@ -6,8 +6,9 @@ question may be added or dropped (scope).
 A word is a name when it is capitalized away from a sentence start, written in capitals
 (``AWS``), shaped like code (``snake_case``, ``camelCase``, ``os.path.join``, ``f()``,
 `` `x` ``), a file name (``main.py``), holds digits (``ipv4``), or is a known name even in
-lower case (``data/names.txt``: programming languages, tools, countries, cities, languages;
-aliases such as "js" = "javascript"). When each text names something the other does not
+lower case (``data/names.txt``: programming languages, tools, countries, cities, languages,
+pets and farm animals, medicines; aliases such as "js" = "javascript", "puppies" = "dog",
+"Advil" = "ibuprofen"). When each text names something the other does not
 (after aliases and one-letter misspellings), the guard rejects.
 
 **Scope.** "How do I install Python" / "... Python on Windows"; "sort a list" / "sort a

@@ -116,3 +116,31 @@ def test_identifiers_in_another_style_keywords_and_aliases_pass(a: str, b: str) 
 )
 def test_other_identifiers_and_places_still_reject(a: str, b: str) -> None:
     assert guard_entities(a, b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is garlic toxic to goats?", "Is garlic toxic to hamsters?"),
+        ("how much water should my bunny drink", "how much water should my ferret drink"),
+        ("Does naproxen raise blood pressure?", "Does prednisone raise blood pressure?"),
+        ("Can I take Tylenol with warfarin?", "Can I take Advil with warfarin?"),
+    ],
+)
+def test_other_animals_and_medicines_reject(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome == "reject"
+    assert guard_entities(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is garlic toxic to goats?", "is garlic toxic for a goat"),
+        ("how much water should my bunny drink", "How much water should rabbits drink?"),
+        ("Can I take Tylenol with warfarin?", "can i take paracetamol with warfarin"),
+        ("Can I take Advil with warfarin?", "Is ibuprofen safe with warfarin?"),
+    ],
+)
+def test_plurals_young_and_brand_names_are_the_same(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome != "reject"
+    assert guard_entities(b, a).outcome != "reject"
