@@ -7,7 +7,9 @@ whom changed. The guard rejects a pair when
 * a term is the **source** in one text and the **destination** in the other: the word
   after "from" against the word after "to"/"into"/"onto"/"towards" ("move money from
   PayPal to my bank" / "from my bank to PayPal"), so "from X to Y" and "to Y from X" agree
-  while "to X from Y" does not; or
+  while "to X from Y" does not; a language is also a destination after "in" and in "the
+  German word for X", a source in "the German word X" ("What does the German word Gift
+  mean in English" / "translate gift from English to German"); or
 * two terms are **exchanged** around a frame or pivot that stayed in place (see
   :mod:`.order`: "Is X a subset of Y" / "Is Y a subset of X"; "Can I catch a cold from my
   cat" / "Can my cat catch a cold from me").
@@ -47,6 +49,8 @@ __all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 _SOURCE = frozenset({"from"})
 _TARGET = frozenset({"to", "into", "onto", "towards", "toward"})
 _REACH = 4
+_LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
+_WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying", "name"})
 _FEW = 3
 
 
@@ -68,7 +72,29 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
             if k in term_at and toks[k].low not in STOPWORDS | {"my", "your", "our", "their"}:
                 (src if tok.low in _SOURCE else dst).add(k)
                 break
+    for k, side in _languages(t):
+        if k in term_at:
+            (src if side == "from" else dst).add(k)
     return frozenset(src), frozenset(dst)
+
+
+def _languages(t: Text) -> list[tuple[int, str]]:
+    """Languages a translation goes from or to, by other words than "from" and "to": "in
+    English" and "the German word for gift" name the language translated into; "the
+    German word Gift" names the one translated from."""
+    lex = lexicon()
+    toks = t.tokens
+    out = []
+    for k, tok in enumerate(toks):
+        if tok.kind != "word" or lex.names.get(tok.low) != _LANGUAGE:
+            continue
+        nxt = toks[k + 1].low if k + 1 < len(toks) else ""
+        after = toks[k + 2].low if k + 2 < len(toks) else ""
+        if k and toks[k - 1].low == "in":
+            out.append((k, "to"))
+        elif nxt in _WORDING:
+            out.append((k, "to" if after == "for" else "from"))
+    return out
 
 
 def _ends(text: str, key_of: dict[int, str]) -> tuple[set[str], set[str]]:

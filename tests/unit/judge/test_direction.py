@@ -99,3 +99,26 @@ def test_trip_durations_by_road_rail_or_sea_are_symmetric(a: str, b: str) -> Non
 def test_other_trips_keep_their_direction(a: str, b: str) -> None:
     assert guard_direction(a, b).outcome == "reject"
     assert guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        (
+            "What does the Italian word burro mean in English?",
+            "translate burro from English to Italian",
+            True,
+        ),
+        ("How do I say cheers in Polish?", "translate cheers from Polish to English", True),
+        ("What is the Dutch word for apple?", "translate apple from English to Dutch", False),
+        (
+            "What does the Italian word burro mean in English?",
+            "translate burro from Italian to English",
+            False,
+        ),
+        ("How do I say cheers in Polish?", "how to say cheers in polish", False),
+    ],
+)
+def test_languages_translated_from_and_into(a: str, b: str, rejects: bool) -> None:
+    assert (guard_direction(a, b).outcome == "reject") is rejects
+    assert (guard_direction(b, a).outcome == "reject") is rejects
