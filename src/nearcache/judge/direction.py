@@ -36,6 +36,7 @@ from __future__ import annotations
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
 from .antonyms import opposition
+from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
 from .order import exchange
@@ -167,6 +168,11 @@ def guard_direction(a: str, b: str) -> GuardResult:
     framed = frame_change(a, b)
     if framed is not None and framed[0] == "swapped":
         return GuardResult(REJECT, f"roles changed: {framed[1]} (other words, ends exchanged)")
+    swapped = format_swapped(a, b)
+    if swapped is not None:
+        return GuardResult(
+            REJECT, f"roles changed: {swapped[0]!r} files opened in {swapped[1]!r}, not the reverse"
+        )
     person = person_swapped(a, b)
     if person is not None:
         return GuardResult(REJECT, f"roles changed: {person!r} is the subject in one text only")
