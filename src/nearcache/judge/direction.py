@@ -44,6 +44,7 @@ from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
 from .tokens import STOPWORDS, Text, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
+from .unknowns import unknown_swapped
 
 __all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 
@@ -172,6 +173,13 @@ def guard_direction(a: str, b: str) -> GuardResult:
     if swapped is not None:
         return GuardResult(
             REJECT, f"roles changed: {swapped[0]!r} files opened in {swapped[1]!r}, not the reverse"
+        )
+    unknown = unknown_swapped(a, b)
+    if unknown is not None:
+        return GuardResult(
+            REJECT,
+            f"roles changed: the amount asked for and the one given exchanged at "
+            f"{unknown[0]!r} / {unknown[1]!r}",
         )
     person = person_swapped(a, b)
     if person is not None:
