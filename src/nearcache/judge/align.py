@@ -231,18 +231,27 @@ def _phrases(text: str) -> dict[str, tuple[int, ...]]:
 
 
 def _groups(
-    t1: Text, t2: Text, p2: str, left1: list[int], left2: list[int], pairs: list[Pair]
+    t1: Text,
+    t2: Text,
+    p2: str,
+    left1: list[int],
+    left2: list[int],
+    pairs: list[Pair],
+    only_joined: bool = False,
 ) -> None:
     """One word of ``t1`` for several of ``t2`` (whose text is ``p2``): "login" / "log in",
     "NYC" / "New York", "UK" / "United Kingdom". Pairs are appended as (term of t1, term of
-    t2); matched terms leave ``left1``/``left2``."""
+    t2); matched terms leave ``left1``/``left2``. ``only_joined``: words written as two
+    only ("superbowl" / "super bowl"), read before a prefix could pair "super" alone."""
     lex = lexicon()
     runs = _phrases(p2)
     if not runs:
         return
     for i in list(left1):
         word = t1.tokens[t1.terms[i][1]].low.replace("-", "")
-        hit = runs.get(word) or runs.get("=" + lex.canonical_name(word))
+        hit = runs.get(word)
+        if hit is None and not only_joined:
+            hit = runs.get("=" + lex.canonical_name(word))
         if hit is None:
             continue
         js = [j for j in left2 if t2.terms[j][1] in hit]
@@ -254,10 +263,15 @@ def _groups(
 
 
 def _rest(texts: tuple[str, str], left_a: list[int], left_b: list[int], pairs: list[Pair]) -> None:
-    """Pair the terms exact stems left over (synonyms, compounds, roots, typos), then one
-    word against several. Matched terms leave ``left_a``/``left_b``."""
+    """Pair the terms exact stems left over: words written as two first, then synonyms,
+    compounds, roots, typos, then one word against several (names too). Matched terms
+    leave ``left_a``/``left_b``."""
     ta, tb = analyze(texts[0]), analyze(texts[1])
     info_a, info_b = _terms(texts[0]), _terms(texts[1])
+    _groups(ta, tb, texts[1], left_a, left_b, pairs, only_joined=True)
+    flipped: list[Pair] = []
+    _groups(tb, ta, texts[0], left_b, left_a, flipped, only_joined=True)
+    pairs.extend((i, j, how) for j, i, how in flipped)
     taken: set[int] = set()
     for i in list(left_a):
         for j in left_b:
@@ -276,7 +290,7 @@ def _rest(texts: tuple[str, str], left_a: list[int], left_b: list[int], pairs: l
                 break
     left_b[:] = [j for j in left_b if j not in {j for _, j, _ in pairs}]
     _groups(ta, tb, texts[1], left_a, left_b, pairs)
-    flipped: list[Pair] = []
+    flipped.clear()
     _groups(tb, ta, texts[0], left_b, left_a, flipped)
     pairs.extend((i, j, how) for j, i, how in flipped)
 

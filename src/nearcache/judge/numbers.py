@@ -143,6 +143,9 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
         return (_fmt(x / y) if y else low, False), "", 1
     value = float(low.replace(",", ""))
     nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    repeats = _repeating(toks, i)
+    if "." in low and repeats:
+        return (low + "...", False), "", 1 + repeats  # "0.999..." is not 0.999
     if nxt in _SCALES:
         value *= _SCALES[nxt]
         step = 2
@@ -152,6 +155,14 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     elif i > 0 and toks[i - 1].low in _PREFIX_UNITS:
         unit = _UNITS[toks[i - 1].low]
     return (_fmt(value), False), unit, step
+
+
+def _repeating(toks: tuple[Token, ...], i: int) -> int:
+    """Tokens after a decimal that say its digits repeat ("0.333...", "0.999 repeating")."""
+    nxt = [t.low for t in toks[i + 1 : i + 4]]
+    if nxt == [".", ".", "."]:
+        return 3
+    return 1 if nxt[:1] in (["repeating"], ["recurring"]) else 0
 
 
 def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, str, int]:

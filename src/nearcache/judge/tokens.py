@@ -119,6 +119,12 @@ _CODE_CHUNK = re.compile(r"\S*(?:\w[@~]\w|[<>]&|\)[\w.]|\w;\S)\S*")
 _CODE_CUES = re.compile(r"[@~&;)]")
 
 
+def _ellipsis(raw: str, at: int) -> bool:
+    """The dot at ``at`` is part of "..." (a pause, not a sentence end: "grapes... toxic
+    for cats?")."""
+    return raw[at + 1 : at + 2] == "." or raw[at - 1 : at] == "."
+
+
 def _strip_accents(s: str) -> str:
     if s.isascii():
         return s
@@ -167,7 +173,8 @@ def stem(word: str) -> str:
 
 class Token(NamedTuple):
     """One token: ``text`` as written, ``low`` lowercased (accents kept), ``kind`` one of
-    ``word``, ``num``, ``code``, ``sym``; ``sent`` its sentence number; ``initial`` whether
+    ``word``, ``num``, ``code``, ``sym``; ``sent`` its sentence number ("..." is a pause,
+    not a sentence end); ``initial`` whether
     it opens a sentence (capitalization there says nothing about a name); ``literal``
     whether it is part of a quoted or bracketed example or a code value (``x=5``)."""
 
@@ -334,7 +341,7 @@ def analyze(text: str) -> Text:
         if kind == "sym":
             tokens.append(new(Token, (tok, tok, kind, len(tokens), sent, False, False)))
             after_equals = tok == "="
-            if tok in _SENT_END:
+            if tok in _SENT_END and not (tok == "." and _ellipsis(raw, m.start())):
                 sent += 1
                 initial = True
             continue

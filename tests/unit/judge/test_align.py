@@ -65,3 +65,23 @@ def test_stems_and_analysis() -> None:
     assert stem("https") == "https" and stem("fell") == "fall"
     t = analyze("why dont you ask the U.S. team?")
     assert "don't" in t.words and "us" in t.words and "us" in t.content
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("tickets for the superbowl", "tickets for the Super Bowl"),
+        ("where is the bookstore", "where is the book store"),
+        ("a good screenshot tool", "a good screen shot tool"),
+    ],
+)
+def test_a_word_written_as_two_pairs_whole_before_a_prefix_could(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        al = align(x, y)
+        assert al.only_a == () and al.only_b == (), (al.only_a, al.only_b)
+
+
+def test_an_ellipsis_is_a_pause_not_a_sentence_end() -> None:
+    t = analyze("bananas... safe for dogs?")
+    assert {tok.sent for tok in t.tokens} == {0}
+    assert {tok.sent for tok in analyze("bananas. safe for dogs?").tokens} == {0, 1}

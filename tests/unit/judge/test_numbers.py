@@ -263,3 +263,9 @@ def test_zero_still_counts_without_a_negation() -> None:
     assert guard_numbers("tables with zero rows", "tables with few rows").outcome == "reject"
     assert guard_numbers("is zero even", "is one even").outcome == "reject"
     assert quantities("ipv4 over mp3") == (("4", "", True, False), ("3", "", True, False))
+
+
+def test_a_repeating_decimal_is_not_the_plain_one() -> None:
+    assert guard_numbers("is 0.333... a third", "is 0.333 recurring a third").outcome != "reject"
+    assert guard_numbers("is 0.333... a third", "is 0.333 a third").outcome == "reject"
+    assert guard_numbers("is 0.333 repeating a third", "is 0.333 a third").outcome == "reject"
