@@ -418,3 +418,33 @@ def test_usearch_reopen_refuses_a_damaged_file(damage: str, tmp_path: Path) -> N
     )
     with pytest.raises(CorruptStoreError):
         load_index(tmp_path, "p0", index.info())
+
+
+def test_unit_rows_of_one_row_equals_the_batch_result() -> None:
+    """A single put normalizes its row on a shorter path; it must give the very bits a
+    put_many gives, or the same entry would score differently depending on how it came in."""
+    rng = np.random.default_rng(7)
+    scales = rng.uniform(1e-3, 1e3, size=(500, 1))
+    mat = (rng.standard_normal((500, 384)) * scales).astype(np.float32)
+    batch = unit_rows(mat)
+    for i in range(len(mat)):
+        one = unit_rows(mat[i : i + 1])
+        assert one.shape == (1, 384) and one.dtype == np.float32 and one.flags.c_contiguous
+        assert np.array_equal(one[0], batch[i])
+
+
+def test_space_upsert_of_one_key_replaces_its_row_like_a_batch() -> None:
+    """The one-entry upsert points the key at its new row and tombstones the old one,
+    also when the key moves to another partition (scope)."""
+    spaces = SpaceSet(IndexConfig("exact", "float32", None), 8)
+    key = "ab" * 32
+    vecs = rand_unit(3, 8, 1)
+    spaces.upsert("ns", "s1", [key], vecs[:1], [1], [None])
+    spaces.upsert("ns", "s1", [key], vecs[1:2], [2], [5.0])
+    assert spaces.live("ns") == 1 and spaces.write_id("ns", key) == 2
+    assert spaces.expires_at("ns", key) == 5.0
+    spaces.upsert("ns", "s2", [key], vecs[2:3], [3], [None])
+    assert spaces.live("ns") == 1 and spaces.write_id("ns", key) == 3
+    (hit,) = spaces.search("ns", "s2", vecs[2], 1)
+    assert hit.key == key and hit.write_id == 3
+    assert spaces.search("ns", "s1", vecs[1], 1) == []

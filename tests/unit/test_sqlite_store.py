@@ -97,6 +97,26 @@ def test_auto_checkpoint_interval_follows_the_wal_limit(
     store.close()
 
 
+def test_wal_past_its_limit_is_truncated_by_a_later_write(tmp_path: Path) -> None:
+    """The WAL bound holds although its size is looked at only every WAL_CHECK_EVERY
+    seconds: the first write past the limit after that interval truncates it."""
+    path = tmp_path / "c.db"
+    wal = Path(f"{path}-wal")
+    store = SQLiteStore(path, wal_limit=1 << 20)  # auto-checkpoints every 100 pages
+    keys = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(400)]
+    big = [Item(k, os.urandom(3000)) for k in keys]  # ~1.6 MB of pages
+    store.put_many("kv", "ns", big, now=1)  # the first commit is checked: truncated
+    assert wal.stat().st_size == 0
+    store.wal_limit = 1 << 30  # a new limit is checked at the next commit
+    store.put_many("kv", "ns", big, now=2)
+    assert wal.stat().st_size > 1 << 20
+    store.wal_limit = 1 << 20
+    store.put_many("kv", "ns", [Item(KEY, b"v")], now=3)
+    assert wal.stat().st_size == 0
+    assert store.get_many("kv", "ns", [big[0].key, KEY], now=3) == [big[0].value, b"v"]
+    store.close()
+
+
 def test_lookup_id_collision_is_a_miss_not_a_wrong_value(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "c.db")
     a = "00" * 8 + "11" * 24

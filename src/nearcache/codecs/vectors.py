@@ -136,8 +136,9 @@ def _finite_and_nonzero(mat: npt.NDArray[Any], what: str) -> None:
     # Fast path, one pass: a row's float32 sum of squares is finite and positive only
     # if every value is finite and one is non-zero. Overflow or underflow of the sum can
     # only send a valid row to the exact checks below, never let a bad one through.
-    if mat.ndim == 1:
-        square = float(np.dot(mat, mat))
+    if mat.ndim == 1 or mat.shape[0] == 1:  # one row: np.dot is ~8x cheaper than einsum
+        row = mat if mat.ndim == 1 else mat[0]
+        square = float(np.dot(row, row))
         if 0.0 < square < math.inf:
             return
     else:

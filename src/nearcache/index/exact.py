@@ -121,11 +121,14 @@ class ExactIndex:
                 f"expected vectors of shape ({m}, {self.dim}), got {vectors.shape}"
             )
         self._grow(self._n + m)
-        data, scales = quantize(np.ascontiguousarray(vectors, dtype=np.float32), self.dtype)
         at = self._n - self._n0
-        self._data[at : at + m] = data
-        if self._scale is not None:
-            self._scale[self._n : self._n + m] = scales
+        if self.dtype == "float32":  # stored as given: no quantize (and no scales array)
+            self._data[at : at + m] = vectors
+        else:
+            data, scales = quantize(np.ascontiguousarray(vectors, dtype=np.float32), self.dtype)
+            self._data[at : at + m] = data
+            if self._scale is not None:
+                self._scale[self._n : self._n + m] = scales
         self._live[self._n : self._n + m] = True
         self._n += m
 

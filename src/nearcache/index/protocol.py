@@ -12,6 +12,7 @@ exact cosine similarity from the stored record of each candidate before deciding
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -88,6 +89,11 @@ class VectorIndex(Protocol):
 
 def unit_rows(mat: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Rows scaled to unit length (validated input has no zero rows)."""
+    if mat.shape[0] == 1 and mat.dtype == np.float32:  # a single put: the same float64
+        row = mat[0]  # norm, rounded to float32, without the per-row array steps
+        norm = np.float32(math.sqrt(float(np.einsum("i,i->", row, row, dtype=np.float64))))
+        one: npt.NDArray[np.float32] = np.ascontiguousarray(mat / norm)
+        return one
     norms = np.sqrt(np.einsum("ij,ij->i", mat, mat, dtype=np.float64)).astype(np.float32)
     out: npt.NDArray[np.float32] = np.ascontiguousarray(mat / norms[:, None], dtype=np.float32)
     return out

@@ -263,6 +263,15 @@ class IndexReplica(IndexCommon):
     ) -> list[tuple[str, str]]:
         """Store ``items``, then index them (``vectors``: unit rows); the evicted pairs."""
         version, evicted = put_within(self.store, TABLE, ns, items, now=now, limits=limits)
+        if len(items) == 1:  # a single put: no grouping by scope
+            item = items[0]
+            self.spaces.upsert(
+                ns, scopes[0], [item.key], vectors, [write_ids[0]], [item.expires_at]
+            )
+            self.after_write(ns, version)
+            if evicted:
+                self.drop(evicted)
+            return evicted
         groups: dict[str, list[int]] = {}
         for i, scope in enumerate(scopes):
             groups.setdefault(scope, []).append(i)

@@ -189,8 +189,11 @@ class WriteMixin(CoreState):
                 return None
         return evicted
 
-    def _limits(self, ns: str) -> list[Limit]:
+    def _limits(self, ns: str) -> Sequence[Limit]:
         """Caps a write into ``ns`` is bounded by: its quota, then the global LRU limit."""
+        cfg = self.config
+        if cfg.max_entries is None and cfg.namespace_quotas.get(ns) is None:
+            return ()  # uncapped (the common case): no Limit objects built per put
         return [
             Limit(ns, max_entries=self.config.namespace_quotas.get(ns)),
             Limit(None, max_entries=self.config.max_entries),

@@ -126,6 +126,11 @@ def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Seque
 def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int, tuple[Any, ...]]:
     """``{hid: (columns...)}`` of the records stored under ``hids``."""
     found: dict[int, tuple[Any, ...]] = {}
+    if len(hids) == 1:  # a single put: a point query, no IN list
+        row = con.execute(f"SELECT {columns} FROM rec_{table} WHERE hid=?", hids).fetchone()
+        if row is not None:
+            found[hids[0]] = row
+        return found
     for chunk in chunks(hids):
         for row in con.execute(
             f"SELECT hid, {columns} FROM rec_{table} WHERE hid IN ({marks(len(chunk))})", chunk
