@@ -7,7 +7,10 @@ four UTF-8 bytes), then the exact size only when the bound cannot decide.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
+
+import msgpack
 
 from ..codecs import check_json, pack_payload
 from ..errors import CacheError, InvalidInputError, InvalidTypeError, PayloadTooLargeError
@@ -15,6 +18,8 @@ from ..keys import normalize_text
 from .config import SemanticConfig
 
 __all__ = ["key_text", "pack_metadata", "pack_response", "too_large", "utf8_size"]
+
+_packb = msgpack.packb
 
 
 def too_large(what: str, size: int, limit: int) -> PayloadTooLargeError:
@@ -72,6 +77,10 @@ def key_text(config: SemanticConfig, query: Any) -> str:
 def pack_response(config: SemanticConfig, response: Any) -> bytes:
     """The response as msgpack, within ``max_response_bytes``."""
     limit = config.max_response_bytes
+    if type(response) is str:  # the common case: no depth walk, no type screen
+        utf8_size(response, "response", limit)
+        with contextlib.suppress(ValueError):  # a lone surrogate: the general path says so
+            return _packb(response, use_bin_type=True)  # type: ignore[no-any-return]
     if isinstance(response, str):
         utf8_size(response, "response", limit)
     elif isinstance(response, (bytes, bytearray, memoryview)):

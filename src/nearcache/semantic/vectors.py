@@ -58,6 +58,33 @@ class RecentVectors:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Vector | None]:
+        """``get`` of each key under one lock (a batch would otherwise take it per text)."""
+        with self._lock:
+            data = self._data
+            out = [data.get(key) for key in keys]
+            for key, vec in zip(keys, out):
+                if vec is not None:
+                    data.move_to_end(key)
+            return out
+
+    def put_many(self, keys: Sequence[tuple[str, str]], vecs: Sequence[Vector] | Vector) -> None:
+        """``put`` of each (key, vector) in order under one lock; only the last ``size``
+        can stay, so the rest are not inserted just to be evicted."""
+        if self.size <= 0:
+            return
+        start, last = len(keys), set[tuple[str, str]]()
+        while start > 0 and len(last) < self.size:  # from the last ``size`` distinct keys
+            start -= 1
+            last.add(keys[start])
+        with self._lock:
+            data = self._data
+            for i in range(start, len(keys)):
+                data[keys[i]] = vecs[i]
+                data.move_to_end(keys[i])
+            while len(data) > self.size:
+                data.popitem(last=False)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
@@ -83,8 +110,7 @@ class QueryVectors:
         fp = str(embedder.fingerprint)
         dim = dim or (int(embedder.dim) or None)
         found: dict[str, Vector] = {}
-        for text in texts:
-            vec = self.recent.get((fp, text))
+        for text, vec in zip(texts, self.recent.get_many([(fp, t) for t in texts])):
             if vec is not None:
                 found[text] = vec
         missing = [t for t in dict.fromkeys(texts) if t not in found]
@@ -100,9 +126,8 @@ class QueryVectors:
                     ec.put_many_by_hash(ec.keys_for(missing), mat, ens, fingerprint=fp)
                 except (CacheError, InvalidInputError) as exc:
                     log.warning("could not store query embeddings in the embedding cache: %s", exc)
-            for i, text in enumerate(missing):
-                self.recent.put((fp, text), mat[i])
-                found[text] = mat[i]
+            self.recent.put_many([(fp, t) for t in missing], mat)
+            found.update(zip(missing, mat))
             if len(missing) == len(texts):  # every text embedded just now, in order
                 return mat.copy() if mat is raw else mat  # never hand out the embedder's array
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
