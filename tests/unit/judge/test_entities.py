@@ -125,6 +125,7 @@ def test_other_identifiers_and_places_still_reject(a: str, b: str) -> None:
         ("how much water should my bunny drink", "how much water should my ferret drink"),
         ("Does naproxen raise blood pressure?", "Does prednisone raise blood pressure?"),
         ("Can I take Tylenol with warfarin?", "Can I take Advil with warfarin?"),
+        ("What was Nvidia's profit last quarter?", "What was Nvidia's revenue last quarter?"),
     ],
 )
 def test_other_animals_and_medicines_reject(a: str, b: str) -> None:
@@ -139,6 +140,7 @@ def test_other_animals_and_medicines_reject(a: str, b: str) -> None:
         ("how much water should my bunny drink", "How much water should rabbits drink?"),
         ("Can I take Tylenol with warfarin?", "can i take paracetamol with warfarin"),
         ("Can I take Advil with warfarin?", "Is ibuprofen safe with warfarin?"),
+        ("What was Nvidia's profit last quarter?", "nvidia earnings last quarter"),
     ],
 )
 def test_plurals_young_and_brand_names_are_the_same(a: str, b: str) -> None:
