@@ -126,6 +126,8 @@ def test_other_identifiers_and_places_still_reject(a: str, b: str) -> None:
         ("Does naproxen raise blood pressure?", "Does prednisone raise blood pressure?"),
         ("Can I take Tylenol with warfarin?", "Can I take Advil with warfarin?"),
         ("What was Nvidia's profit last quarter?", "What was Nvidia's revenue last quarter?"),
+        ("Why does my elbow click when I lift?", "Why does my shoulder click when I lift?"),
+        ("How long is a hockey match?", "How long is a rugby match?"),
     ],
 )
 def test_other_animals_and_medicines_reject(a: str, b: str) -> None:
@@ -141,6 +143,7 @@ def test_other_animals_and_medicines_reject(a: str, b: str) -> None:
         ("Can I take Tylenol with warfarin?", "can i take paracetamol with warfarin"),
         ("Can I take Advil with warfarin?", "Is ibuprofen safe with warfarin?"),
         ("What was Nvidia's profit last quarter?", "nvidia earnings last quarter"),
+        ("Why do my knees click when I squat?", "knee clicking during squats"),
     ],
 )
 def test_plurals_young_and_brand_names_are_the_same(a: str, b: str) -> None:
