@@ -71,6 +71,10 @@ def test_float16_round_trip_within_tolerance(v: np.ndarray) -> None:
 
 @given(vectors)
 def test_int8_round_trip_error_bounded_by_half_a_step(v: np.ndarray) -> None:
+    if float(np.abs(v).max()) < 127 * float(np.finfo(np.float32).tiny):
+        with pytest.raises(DTypeError, match="too small for int8"):
+            encode_dense("ns", [KEY], v[None, :], "int8", 0, 1.0)
+        return
     [blob] = encode_dense("ns", [KEY], v[None, :], "int8", 0, 1.0)
     out = decode_vector_record(blob, "ns", KEY).vector
     step = float(np.abs(v).max()) / 127.0
@@ -200,6 +204,25 @@ def test_big_endian_non_contiguous_and_lists_are_converted() -> None:
     out = as_vector(strided)
     assert out.flags.c_contiguous and out.dtype == np.float32
     assert as_vector([1, 2, 3]).tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("peak", [1e-45, 1e-40, 1.4e-36])
+def test_int8_refuses_a_vector_too_small_for_a_normal_scale(peak: float) -> None:
+    """Its scale would be subnormal or zero: stored as zeros or rounded wrongly."""
+    tiny = np.array([[peak, -peak / 2, 0.0]], dtype=np.float32)
+    with pytest.raises(DTypeError, match="too small for int8"):
+        quantize(tiny, "int8")
+    with pytest.raises(DTypeError):  # one such row refuses the whole batch
+        quantize(np.vstack([np.ones((1, 3), dtype=np.float32), tiny]), "int8")
+
+
+def test_int8_keeps_the_smallest_vector_with_a_normal_scale() -> None:
+    peak = np.float32(127 * np.finfo(np.float32).tiny)
+    v = np.array([[peak, -peak / 2, 0.0]], dtype=np.float32)
+    data, scales = quantize(v, "int8")
+    assert data.tolist() == [[127, -64, 0]] or data.tolist() == [[127, -63, 0]]
+    assert scales[0] >= np.finfo(np.float32).tiny
+    assert np.all(np.abs(dequantize(data, scales)[0] - v[0]) <= scales[0] / 2 * (1 + 1e-3))
 
 
 def test_float16_overflow_is_refused() -> None:

@@ -47,6 +47,9 @@ NP_DTYPES: dict[str, np.dtype[Any]] = {
     "int8": np.dtype("i1"),
 }
 _F16_MAX = float(np.finfo(np.float16).max)
+#: A vector's smallest largest value for int8: below it the scale (peak / 127) would be a
+#: subnormal float32 (or zero), and the stored values would round wrongly or to zeros.
+_I8_MIN_PEAK = np.float32(127 * np.finfo(np.float32).tiny)
 
 #: Dense vectors longer than this are refused (a 10-million-dimension vector is an attack).
 MAX_DIM = 65_536
@@ -232,7 +235,9 @@ def quantize(
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float32]]:
     """Convert a validated float32 matrix to the storage dtype; returns (data, scales).
 
-    int8 is symmetric per-vector: ``q = round(v / s)`` with ``s = max|v| / 127``.
+    int8 is symmetric per-vector: ``q = round(v / s)`` with ``s = max|v| / 127``. A
+    nonzero vector whose largest value is below ~1.5e-36 is refused: its scale would not be
+    a normal float32, and it would be stored as zeros or with errors above half a step.
     """
     n = mat.shape[0]
     if vector_dtype == "float32":
@@ -242,7 +247,13 @@ def quantize(
             raise DTypeError(f"a value exceeds the float16 range (±{_F16_MAX:g})")
         return mat.astype("<f2"), np.ones(n, dtype=np.float32)
     if vector_dtype == "int8":
-        scales = (np.abs(mat).max(axis=1) / 127.0).astype(np.float32)
+        peaks = np.abs(mat).max(axis=1)
+        if n and bool(((peaks > 0) & (peaks < _I8_MIN_PEAK)).any()):
+            raise DTypeError(
+                f"a vector's largest value is below {_I8_MIN_PEAK:.1e}, too small for int8; "
+                "scale it up or store float32"
+            )
+        scales = (peaks / 127.0).astype(np.float32)
         safe = np.where(scales > 0, scales, np.float32(1.0))
         q = np.clip(np.rint(mat / safe[:, None]), -127, 127).astype(np.int8)
         return q, scales
