@@ -128,6 +128,10 @@ def _cue_phrases(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple
     return frozenset(quoted), frozenset(plain)
 
 
+def _quoted(cues: tuple[str, ...]) -> bool:
+    return any(c[:1] == "`" for c in cues)
+
+
 def _written_out(own: str, other: str) -> frozenset[str]:
     """Cues ``own`` quotes that ``other`` writes without quotes, with the same next word
     (the quoted error message written out: 'git says "not a git repository"' / "git
@@ -259,8 +263,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: negation not read")
     ra, rb = negations(a), negations(b)
-    na = _counted(ra, tb, len(rb), _written_out(a, b))
-    nb = _counted(rb, ta, len(ra), _written_out(b, a))
+    na = _counted(ra, tb, len(rb), _written_out(a, b) if _quoted(ra) else frozenset())
+    nb = _counted(rb, ta, len(ra), _written_out(b, a) if _quoted(rb) else frozenset())
     if len(na) > len(nb):
         extra = len(na) - len(nb) - _misspelled_cues(tb, na, len(na) - len(nb))
     else:
