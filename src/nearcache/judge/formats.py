@@ -51,6 +51,8 @@ _EXTENSIONS = {
     "procreate": "procreate",
 }
 _APPS = frozenset(_EXTENSIONS.values()) | {"canva", "lightroom", "gimp", "inkscape"}
+_LISTED = _APPS | frozenset(_EXTENSIONS)
+_NONE: frozenset[str] = frozenset()
 #: Applications that are also everyday words: read only when capitalized.
 _CASED = frozenset({"word", "pages", "numbers", "keynote", "affinity", "key"})
 _FILES = wordset("file files document documents project projects design designs format")
@@ -74,7 +76,10 @@ def _app(tok: Token) -> str | None:
 @text_cache
 def format_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The applications ``text`` names as a file format and as the program opening it."""
-    toks = analyze(text).tokens
+    t = analyze(text)
+    if _LISTED.isdisjoint(t.words):
+        return _NONE, _NONE  # most texts name no application: one set test
+    toks = t.tokens
     formats: set[str] = set()
     programs: set[str] = set()
     for i, tok in enumerate(toks):

@@ -29,7 +29,7 @@ Y" / "X does only Y") is not read; English only.
 from __future__ import annotations
 
 from .align import align, similar_spelling
-from .tokens import analyze, pair_cache, stem, text_cache, wordset
+from .tokens import analyze, pair_cache, stem, text_cache, word_cache, wordset
 
 __all__ = ["qualifier_added", "qualifiers"]
 
@@ -61,13 +61,23 @@ _TIME = wordset(
 _CLAUSE_END = frozenset({".", ",", "?", "!", ";", ":", "then", "and", "or", "before", "after"})
 _WORDS = tuple(w for w in (*_CLASS, *_COUNTERPART) if w.isalpha())
 _STEMS = frozenset(stem(w) for w in _WORDS)
+#: The words whose misspellings are read ("frist", "lsat", "olny").
+_TYPO_TARGETS = ("only", "solely", "first", "initial", "last", "final", "just", "latest")
 
 
+@word_cache
 def _spelled(word: str) -> str:
-    """The qualifier ``word`` misspells ("frist", "lastest"), else ``word``."""
-    if word in _CLASS or word in _COUNTERPART or len(word) < 4 or word[0] not in "fiolsej":
+    """The qualifier ``word`` misspells ("frist", "lastest"), else ``word`` (cached per
+    word: words recur across texts, and the spelling check is the costly part)."""
+    if word in _CLASS or word in _COUNTERPART or not 4 <= len(word) <= 12:
         return word
-    return next((q for q in _WORDS if q[0] == word[0] and similar_spelling(word, q)), word)
+    letters = set(word)
+    for q in _TYPO_TARGETS:
+        if q[0] != word[0] or abs(len(q) - len(word)) > 2 or len(set(q) - letters) > 2:
+            continue  # cheap tests first: most words are far from every qualifier
+        if similar_spelling(word, q):
+            return q
+    return word
 
 
 @text_cache
