@@ -19,6 +19,7 @@ from nearcache.keys import (
     check_content_hashes,
     content_hashes,
     encode_parts,
+    key_batch,
     validate_namespace,
 )
 
@@ -180,6 +181,54 @@ def test_whole_batch_normalization_equals_the_definition(items: list[str]) -> No
 )
 def test_whole_batch_normalization_edges(items: list[str]) -> None:
     assert content_hashes(items) == [content_hash(_reference(t)) for t in items]
+
+
+# Batches whose texts are all normal already take a shortcut (recognized over the whole
+# batch); one abnormal text anywhere, a NUL inside a text (the batch is joined with NUL),
+# CRLF, NBSP or control characters must each send it down the full path unchanged.
+words = st.text(alphabet="abcXYZ019.,;:-_()[]{}", min_size=1, max_size=8)
+normal_texts = st.lists(words, max_size=12).map(" ".join)
+awkward_texts = st.one_of(
+    st.text(alphabet=" \t\r\n\x00\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000ab", max_size=12),
+    st.sampled_from(["a\r\nb", "a\u00a0b", " a", "a ", "a  b", "a\x00b", "\x00", "\x7f \x08"]),
+)
+keyed_batches = st.lists(normal_texts, min_size=_BATCH_MIN, max_size=2 * _BATCH_MIN).flatmap(
+    lambda batch: st.lists(
+        st.tuples(st.integers(0, len(batch) - 1), st.one_of(awkward_texts, texts)), max_size=3
+    ).map(lambda subs: _substitute(batch, subs))
+)
+
+
+def _substitute(batch: list[str], subs: list[tuple[int, str]]) -> list[str]:
+    out = list(batch)
+    for i, text in subs:
+        out[i] = text
+    return out
+
+
+@given(keyed_batches)
+def test_keys_of_mostly_normal_batches_equal_the_definition(items: list[str]) -> None:
+    batch = key_batch(items)
+    assert list(batch) == [content_hash(_reference(t)) for t in items]
+    assert batch.digests == bytes.fromhex("".join(batch))
+    assert content_hashes(items) == list(batch)
+
+
+@pytest.mark.parametrize("where", [0, _BATCH_MIN // 2, _BATCH_MIN - 1])
+@pytest.mark.parametrize(
+    "odd", ["a  b", " a", "a ", " ", "a\r\nb", "a\tb", "a\x1fb", "a\u00a0b", "a\x00b", "\x00 "]
+)
+def test_one_abnormal_text_in_a_normal_batch(where: int, odd: str) -> None:
+    items = [f"text {i} is normal" for i in range(_BATCH_MIN)]
+    items[where] = odd
+    assert content_hashes(items) == [content_hash(_reference(t)) for t in items]
+
+
+@given(st.lists(st.one_of(awkward_texts, texts), min_size=_BATCH_MIN, max_size=2 * _BATCH_MIN))
+def test_keys_of_awkward_batches_equal_the_definition(items: list[str]) -> None:
+    assert content_hashes(items) == [content_hash(_reference(t)) for t in items]
+    raw = content_hashes(items, normalize=False)
+    assert raw == [content_hash(t) for t in items]
 
 
 def test_batch_errors_name_the_item() -> None:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from xxhash import xxh3_64_intdigest as _xxh3
 
 from ..errors import CorruptEntryError
+from ..keys import KeyBatch
 from .envelope import (
     FORMAT_VERSION,
     HEAD,
@@ -80,7 +81,8 @@ def encode_dense(
     buf = np.empty((n, length), dtype=np.uint8)
     buf[:, :HEAD_SIZE] = _u8(HEAD.pack(MAGIC, FORMAT_VERSION, KIND_DENSE, 0, 0))
     buf[:, HEAD_SIZE:off_key] = _u8(nsb)
-    buf[:, off_key:off_body] = _u8(bytes.fromhex("".join(keys))).reshape(n, 32)
+    raw_keys = keys.digests if isinstance(keys, KeyBatch) else bytes.fromhex("".join(keys))
+    buf[:, off_key:off_body] = _u8(raw_keys).reshape(n, 32)
     code = _DTYPE_CODES[vector_dtype]
     buf[:, off_body:off_vec] = _u8(_VEC_HEAD.pack(code, dim, 1.0, fingerprint, created_at))
     buf[:, off_body + 8 : off_body + 12] = scales.astype("<f4").view(np.uint8).reshape(n, 4)
@@ -187,6 +189,9 @@ def decode_dense_batch(
 ) -> DecodedBatch:
     """Decode many records at once, verifying every header, identity and checksum.
 
+    ``keys`` may be a :class:`~nearcache.keys.KeyBatch`: its raw digests are then
+    compared as they are.
+
     When the found records look alike (the first one's dtype and dim, one length — the
     common case) the checks and the dequantization run vectorized over one buffer, and
     only a record that fails them is decoded again on its own; otherwise each record is
@@ -261,7 +266,11 @@ def _decode_uniform(
     dtype: str,
     dim: int,
 ) -> DecodedBatch | None:
-    """The vectorized path for records of one length; None if their lengths differ."""
+    """The vectorized path for records of one length; None if their lengths differ.
+
+    Checksums are taken by C loops over slices of one joined buffer; identities are
+    compared as whole byte strings first (one compare each for namespaces and keys),
+    and row by row only when that fails."""
     n = len(blobs)
     everything = len(found) == n
     rows = blobs if everything else [blobs[i] for i in found]
@@ -271,27 +280,29 @@ def _decode_uniform(
     off_vec = off_body + _VEC_HEAD.size
     length = off_vec + dim * NP_DTYPES[dtype].itemsize
     joined = b"".join(rows)  # type: ignore[arg-type]
-    if len(joined) != len(rows) * length:
+    size = len(joined)
+    if size != len(rows) * length:
         return None
     buf = np.frombuffer(joined, dtype=np.uint8).reshape(len(rows), length)
     head = buf[:, :HEAD_SIZE].copy().view(_HEAD_DT).reshape(-1)
     meta = buf[:, off_body:off_vec].copy().view(_VEC_DT).reshape(-1)
-    checksum = _xxh3
-    whole = memoryview(joined)
-    crcs = [
-        checksum(whole[o : o + length - HEAD_SIZE]) for o in range(HEAD_SIZE, len(joined), length)
-    ]
-    expected_keys = np.frombuffer(
-        bytes.fromhex("".join(keys if everything else [keys[i] for i in found])), np.uint8
-    )
+    bodies = map(memoryview(joined).__getitem__, _slices(HEAD_SIZE, size, length))
+    crcs = np.fromiter(map(_xxh3, bodies), np.uint64, len(rows))
+    if everything:
+        digests = keys.digests if isinstance(keys, KeyBatch) else bytes.fromhex("".join(keys))
+    else:
+        digests = bytes.fromhex("".join([keys[i] for i in found]))
     ok = (
         (head["lead"] == _LEAD_DENSE)
-        & (head["crc"] == np.array(crcs, dtype=np.uint64))
-        & (buf[:, HEAD_SIZE:off_key] == np.frombuffer(nsb, dtype=np.uint8)).all(axis=1)
-        & (buf[:, off_key:off_body] == expected_keys.reshape(len(rows), 32)).all(axis=1)
+        & (head["crc"] == crcs)
         & (meta["code"] == _DTYPE_CODES[dtype])
         & (meta["dim"] == dim)
     )
+    if buf[:, HEAD_SIZE:off_key].tobytes() != nsb * len(rows):
+        ok &= (buf[:, HEAD_SIZE:off_key] == np.frombuffer(nsb, dtype=np.uint8)).all(axis=1)
+    if buf[:, off_key:off_body].tobytes() != digests:
+        want = np.frombuffer(digests, np.uint8).reshape(len(rows), 32)
+        ok &= (buf[:, off_key:off_body] == want).all(axis=1)
     data = buf[:, off_vec:].view(NP_DTYPES[dtype])
     if dtype == "int8":
         vecs = data.astype(np.float32) * meta["scale"].astype(np.float32)[:, None]
@@ -301,6 +312,11 @@ def _decode_uniform(
     if everything and bool(ok.all()):
         return DecodedBatch(None, fp_found, [], vecs)
     return _scatter(blobs, found, namespace, keys, ok.tolist(), fp_found, vecs)
+
+
+def _slices(start: int, size: int, length: int) -> Iterator[slice]:
+    """``slice(o, o + length - start)`` for each record's body in a joined buffer."""
+    return map(slice, range(start, size, length), range(length, size + 1, length))
 
 
 def _scatter(

@@ -37,10 +37,11 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..keys import (
+    KeyBatch,
     check_content_hash,
     check_content_hashes,
     content_hash,
-    content_hashes,
+    key_batch,
     normalize_text,
     open_hash_algorithm,
 )
@@ -163,15 +164,16 @@ class EmbeddingCache:
         return content_hash(normalize_text(text) if self.normalize else text)
 
     def keys_for(self, texts: Sequence[str]) -> list[str]:
+        return list(self._key_batch(texts))
+
+    def _key_batch(self, texts: Sequence[str]) -> KeyBatch:
+        """The keys of ``texts`` with their raw digests (the read's record check uses them)."""
         if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
             raise InvalidTypeError("texts must be a sequence of str (a list, not a single str)")
         if len(texts) > MAX_BATCH:
-            raise PayloadTooLargeError(
-                f"{len(texts)} texts in one call; the limit is {MAX_BATCH}",
-                limit=MAX_BATCH,
-                size=len(texts),
-            )
-        return content_hashes(texts, normalize=self.normalize)
+            msg = f"{len(texts)} texts in one call; the limit is {MAX_BATCH}"
+            raise PayloadTooLargeError(msg, limit=MAX_BATCH, size=len(texts))
+        return key_batch(texts, normalize=self.normalize)
 
     def _expiry(self, ttl: float | None, now: float) -> float | None:
         return expiry(ttl, self.default_ttl, now)
@@ -271,7 +273,7 @@ class EmbeddingCache:
         sparse namespaces give a list with ``None`` for misses. An empty namespace of
         unknown dimension gives an ``(n, 0)`` matrix.
         """
-        return self._get_keys(self.keys_for(texts), self._ns(namespace), fingerprint)
+        return self._get_keys(self._key_batch(texts), self._ns(namespace), fingerprint)
 
     def get_many_by_hash(
         self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
@@ -296,11 +298,8 @@ class EmbeddingCache:
         layout = self.meta.layout(namespace)
         if layout is not None and layout[0] == "sparse":
             return [v if isinstance(v, SparseVector) else None for v in found], mask
-        dim = (
-            layout[1]
-            if layout
-            else next((v.shape[0] for v in found if isinstance(v, np.ndarray)), 0)
-        )
+        first = next((v.shape[0] for v in found if isinstance(v, np.ndarray)), 0)
+        dim = layout[1] if layout else first
         out = np.zeros((len(keys), dim), dtype=np.float32)
         rows = [i for i, v in enumerate(found) if isinstance(v, np.ndarray)]
         if rows:
@@ -338,9 +337,10 @@ class EmbeddingCache:
         fingerprint: str = "",
     ) -> list[str]:
         """Store one vector per text atomically (all or none); return the hashes."""
-        keys = self.keys_for(texts)
-        self.put_many_by_hash(keys, vectors, namespace, ttl, fingerprint=fingerprint)
-        return keys
+        keys, namespace = self._key_batch(texts), self._ns(namespace)  # made here: no re-check
+        if keys:
+            self._put_keys(namespace, keys, vectors, ttl, fingerprint)
+        return list(keys)
 
     def put_many_by_hash(
         self,
