@@ -44,6 +44,7 @@ from nearcache.codecs import (
     unpack_payload,
     unpack_record,
 )
+from nearcache.keys import key_batch
 
 finite = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False, width=32)
 vectors = hnp.arrays(np.float32, st.integers(1, 64), elements=finite).filter(lambda v: v.any())
@@ -280,6 +281,25 @@ def test_decode_batch_flags_only_the_corrupt_rows() -> None:
     intact = decode_dense_batch(encode_dense("ns", keys, m, "float32", 5, 1.0), "ns", keys)
     assert intact.matrix is not None and np.array_equal(intact.matrix, m)
     assert intact.fps == [5] * 20
+
+
+@pytest.mark.parametrize("as_batch", [True, False])
+def test_decode_batch_with_every_row_found_checks_each_identity(as_batch: bool) -> None:
+    """All rows present (the whole-string compares): a swapped pair and a record of
+    another namespace are each caught, whether the keys come as a KeyBatch (raw digests
+    compared as they are) or as a list of hex keys."""
+    batch = key_batch([f"text {i}" for i in range(20)])
+    keys = batch if as_batch else list(batch)
+    m = np.random.default_rng(1).standard_normal((20, 8)).astype(np.float32)
+    blobs: list[bytes | None] = list(encode_dense("ns", keys, m, "float32", 0, 1.0))
+    whole = decode_dense_batch(blobs, "ns", keys)
+    assert whole.matrix is not None and np.array_equal(whole.matrix, m)
+    blobs[2], blobs[5] = blobs[5], blobs[2]
+    blobs[11] = encode_dense("nt", keys[11:12], m[11:12], "float32", 0, 1.0)[0]
+    vectors, _fps, corrupt, matrix = decode_dense_batch(blobs, "ns", keys)
+    assert corrupt == [2, 5, 11] and matrix is None
+    for i in set(range(20)) - {2, 5, 11}:
+        assert np.array_equal(vectors[i], m[i])
 
 
 def test_decode_batch_mixed_lengths_falls_back_per_row() -> None:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nearcache import SQLiteStore
+from nearcache.keys import key_batch
 from nearcache.stores.protocol import Item
 
 KEYS = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(64)]
@@ -87,6 +88,19 @@ def test_reads_equal_a_model(tmp_path: Path, steps: list[tuple[str, list[int]]])
         assert store.get_many("kv", "ns", everything, now=2) == [model.get(k) for k in everything]
     finally:
         store.close()
+
+
+def test_a_key_batch_reads_like_its_keys(tmp_path: Path) -> None:
+    """The embedding cache hands the store a KeyBatch: its raw digests stand in for the
+    keys' hex, so a batch of texts must read exactly what a list of its keys reads."""
+    store = SQLiteStore(tmp_path / "k.db")
+    texts = [f"text {i}" for i in range(40)]
+    batch = key_batch(texts)
+    store.put_many("kv", "ns", [Item(k, k.encode()) for k in batch[::2]], now=1)
+    expect = [k.encode() if i % 2 == 0 else None for i, k in enumerate(batch)]
+    assert store.get_many("kv", "ns", batch, now=2) == expect
+    assert store.get_many("kv", "ns", list(batch), now=2) == expect
+    store.close()
 
 
 @pytest.mark.parametrize("n", [2, 9, 1000])

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ...keys import joined_content_hashes
+from ...keys import KeyBatch, joined_content_hashes
 from ..protocol import TABLES
 from .layout import hid, stored
 
@@ -41,11 +41,15 @@ _json = {"ok": True}
 
 def hids(keys: Sequence[str], salt: int) -> tuple[list[int], bytes] | None:
     """``[hid(k, salt) for k in keys]`` and the keys' raw bytes, in a few C passes;
-    None unless every key is a content hash (64 lowercase hex characters)."""
-    joined = joined_content_hashes(keys)
-    if joined is None:
-        return None
-    raw = bytes.fromhex(joined)
+    None unless every key is a content hash (64 lowercase hex characters). A
+    :class:`~nearcache.keys.KeyBatch` brings its raw bytes along."""
+    if isinstance(keys, KeyBatch):
+        raw = keys.digests
+    else:
+        joined = joined_content_hashes(keys)
+        if joined is None:
+            return None
+        raw = bytes.fromhex(joined)
     heads = np.frombuffer(raw, dtype=">u8")[::4] ^ np.uint64(salt)
     return heads.astype(np.uint64).view(np.int64).tolist(), raw
 
