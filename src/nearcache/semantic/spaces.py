@@ -250,9 +250,6 @@ class SpaceSet:
         """Insert or replace entries of one partition (``vectors`` are unit length)."""
         if not keys:
             return
-        if len(keys) == 1:
-            self._upsert_one(namespace, scope, keys[0], vectors, write_ids[0], expires[0])
-            return
         last = {k: i for i, k in enumerate(keys)}  # a key twice in one batch: last wins
         if len(last) != len(keys):
             idx = sorted(last.values())
@@ -276,37 +273,13 @@ class SpaceSet:
             # Point each key at its new row; the row it had before (if any, in whichever
             # partition) becomes a tombstone. One map search per batch.
             first = _pack(space.pid, start)
-            replaced = self._map(namespace).put_many(raw, range(first, first + m))
+            if m == 1:  # a single put: no batch search (put_many would call put anyway)
+                old = self._map(namespace).put(raw, first)
+                replaced = [] if old is None else [old]
+            else:
+                replaced = self._map(namespace).put_many(raw, range(first, first + m))
             if replaced:
                 self._tombstone(namespace, replaced)
-            self.generation += 1
-            self._maybe_migrate(space)
-
-    def _upsert_one(
-        self,
-        namespace: str,
-        scope: str,
-        key: str,
-        vectors: npt.NDArray[np.float32],
-        write_id: int,
-        expires: float | None,
-    ) -> None:
-        """``upsert`` of one entry: the same steps without the batch bookkeeping (a
-        single put is one call of this; each NumPy call on a one-row array costs ~1 µs)."""
-        with self.lock:
-            if self.dim is None:
-                self.dim = int(vectors.shape[1])
-            space = self._space(namespace, scope)
-            row = space.index.rows_used
-            space.reserve(row + 1)
-            raw = bytes.fromhex(key)
-            space.keys[row] = np.frombuffer(raw, dtype=np.uint8)
-            space.wids[row] = write_id
-            space.exps[row] = NEVER if expires is None else expires
-            space.index.add(np.arange(row, row + 1, dtype=np.int64), vectors)
-            replaced = self._map(namespace).put(raw, _pack(space.pid, row))
-            if replaced is not None:
-                self._tombstone(namespace, [replaced])
             self.generation += 1
             self._maybe_migrate(space)
 
