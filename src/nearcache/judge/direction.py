@@ -161,6 +161,33 @@ def _percent_of(found: Exchange) -> bool:
     )
 
 
+def _role_changed(a: str, b: str, *, unframed: bool) -> str | None:
+    """What one of the role readers in other words than an exchange of order found
+    changed (an application's format, the amount asked for, a person's or a term's role,
+    a comparison, cause and effect), or None."""
+    swapped = format_swapped(a, b)
+    if swapped is not None:
+        return f"{swapped[0]!r} files opened in {swapped[1]!r}, not the reverse"
+    unknown = unknown_swapped(a, b)
+    if unknown is not None:
+        return (
+            f"the amount asked for and the one given exchanged at {unknown[0]!r} / {unknown[1]!r}"
+        )
+    person = person_swapped(a, b)
+    if person is not None:
+        return f"{person!r} is the subject in one text only"
+    moved = case_moved(a, b)
+    if moved is not None:
+        return f"{moved[0]!r} acts at {moved[1]!r} in one text only"
+    compared = comparison_turned(a, b)
+    if compared is not None:
+        return f"{compared!r} is compared in one text, after 'than' in the other"
+    turned = effect_turned(a, b) if unframed else None
+    if turned is not None:
+        return f"{turned[0]!r} and {turned[1]!r} trade subject and object"
+    return None
+
+
 def guard_direction(a: str, b: str) -> GuardResult:
     """Reject when the two texts exchange their terms' roles (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)
@@ -169,38 +196,9 @@ def guard_direction(a: str, b: str) -> GuardResult:
     framed = frame_change(a, b)
     if framed is not None and framed[0] == "swapped":
         return GuardResult(REJECT, f"roles changed: {framed[1]} (other words, ends exchanged)")
-    swapped = format_swapped(a, b)
-    if swapped is not None:
-        return GuardResult(
-            REJECT, f"roles changed: {swapped[0]!r} files opened in {swapped[1]!r}, not the reverse"
-        )
-    unknown = unknown_swapped(a, b)
-    if unknown is not None:
-        return GuardResult(
-            REJECT,
-            f"roles changed: the amount asked for and the one given exchanged at "
-            f"{unknown[0]!r} / {unknown[1]!r}",
-        )
-    person = person_swapped(a, b)
-    if person is not None:
-        return GuardResult(REJECT, f"roles changed: {person!r} is the subject in one text only")
-    moved = case_moved(a, b)
-    if moved is not None:
-        return GuardResult(
-            REJECT, f"roles changed: {moved[0]!r} acts at {moved[1]!r} in one text only"
-        )
-    compared = comparison_turned(a, b)
-    if compared is not None:
-        return GuardResult(
-            REJECT,
-            f"roles changed: {compared!r} is compared in one text, after 'than' in the other",
-        )
-    turned = effect_turned(a, b) if framed is None else None
-    if turned is not None:
-        return GuardResult(
-            REJECT,
-            f"roles changed: {turned[0]!r} and {turned[1]!r} trade subject and object",
-        )
+    changed = _role_changed(a, b, unframed=framed is None)
+    if changed is not None:
+        return GuardResult(REJECT, f"roles changed: {changed}")
     found = exchange(a, b)
     end = _swapped_ends(a, b)
     if framed is not None and isinstance(found, Exchange) and {found.x, found.y} <= framed[2]:
