@@ -38,11 +38,13 @@ that writes; the stored vectors stay mapped and new rows go to a tail. The mappi
 the files' pages open, so a later checkpoint that replaces or deletes them does not
 disturb them.
 
-Defaults (``M=16``, ``ef_construction=128``, ``ef_search=128``, ``rescore=32``) keep
-top-1 agreement with exact search at 99% or more on random data (the hardest case: the
-nearest neighbour of a random query is nearly tied with many others); realistic
-embeddings need less, so latency-sensitive caches can lower ``ef_search`` (the
-benchmarks report both).
+Defaults: a rescored graph ``M=16``, ``ef_construction=64``, ``ef_search=96``,
+``rescore=32`` (:data:`~nearcache.index.ann_options.RESCORED_DEFAULTS`: it only has to bring
+the best row into the candidates, so it is built at half the cost); a graph searched alone
+``M=16``, ``ef_construction=128``, ``ef_search=128``. Both keep top-1 agreement with exact
+search at 99% or more on random data (the hardest case: the nearest neighbour of a random
+query is nearly tied with many others); realistic embeddings need less, so
+latency-sensitive caches can lower ``ef_search`` (the benchmarks report both).
 """
 
 from __future__ import annotations
