@@ -13,6 +13,11 @@ rebuild hand them over -- and reports:
   first search: the XXH3 check of every file the cache runs first, then the load (which
   memory-maps the files), then the search.
 
+recall@1 is also given over the queries whose exact best reaches the cache's default
+similarity threshold (0.85): the ones a cache would serve. Real ``edited`` queries whose
+best stored chunk is far (a dropped line can change a 120-character chunk a lot) are
+where the graph misses most, and a cache would miss them anyway.
+
 Data: ``lowrank`` (random low-rank + noise, like text embeddings; queries are stored
 vectors plus noise, cosine ~0.98, as in benchmarks/semantic_cache.py) and ``real`` (the
 first N vectors of benchmarks/real_vectors.py's fixture, with its two query sets:
@@ -51,6 +56,9 @@ from nearcache.index.usearch import HnswIndex
 DIM = 384
 BATCH = 10_000
 NOISE = 0.012
+#: The semantic cache's default similarity threshold: a query whose exact best is below it
+#: is a miss whatever the index returns, so recall@1 is also reported over the others.
+HIT = 0.85
 
 
 def load_avg() -> str:
@@ -119,17 +127,22 @@ def measure(
     for ef in efs:
         index.options["ef_search"] = ef
         for name, q in sets.items():
-            lat, cpu, hits = [], [], 0
+            lat, cpu, found = [], [], np.zeros(q.shape[0], dtype=bool)
             for i in range(q.shape[0]):
                 t, c = time.perf_counter(), time.thread_time()
                 rows, _ = index.search(q[i], 1)
                 lat.append(time.perf_counter() - t)
                 cpu.append(time.thread_time() - c)
-                hits += bool(rows.size) and float(x[rows[0]] @ q[i]) >= best[name][i] - 1e-6
+                found[i] = bool(rows.size) and float(x[rows[0]] @ q[i]) >= best[name][i] - 1e-6
+            would_hit = best[name] >= HIT
             out[f"ef={ef} {name} p50 us"] = float(np.percentile(lat, 50)) * 1e6
             out[f"ef={ef} {name} p99 us"] = float(np.percentile(lat, 99)) * 1e6
             out[f"ef={ef} {name} CPU p50 us"] = float(np.percentile(cpu, 50)) * 1e6
-            out[f"ef={ef} {name} recall@1"] = hits / q.shape[0]
+            out[f"ef={ef} {name} recall@1"] = float(found.mean())
+            if would_hit.any():  # the queries a cache at its default threshold would serve
+                out[f"ef={ef} {name} recall@1 best>={HIT}"] = float(found[would_hit].mean())
+    for name in sets:
+        out[f"{name} queries / best>={HIT}"] = f"{len(best[name])} / {int((best[name] >= HIT).sum())}"
     return out
 
 
