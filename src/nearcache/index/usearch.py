@@ -38,7 +38,7 @@ that writes; the stored vectors stay mapped and new rows go to a tail. The mappi
 the files' pages open, so a later checkpoint that replaces or deletes them does not
 disturb them.
 
-Defaults: a rescored graph ``M=16``, ``ef_construction=64``, ``ef_search=96``,
+Defaults: a rescored graph ``M=16``, ``ef_construction=64``, ``ef_search=104``,
 ``rescore=32`` (:data:`~nearcache.index.ann_options.RESCORED_DEFAULTS`: it only has to bring
 the best row into the candidates, so it is built at half the cost); a graph searched alone
 ``M=16``, ``ef_construction=128``, ``ef_search=128``. Both keep top-1 agreement with exact
