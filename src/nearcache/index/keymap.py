@@ -110,6 +110,9 @@ class KeyMap:
         replaced. One vectorized search of the sorted arrays for the whole batch: only keys
         whose prefix is there take the one-by-one path (a batch of new keys never does)."""
         m = len(values)
+        if m == 1:  # a single put: no generator, no batch search
+            old = self.put(raw[:32], values[0])
+            return [] if old is None else [old]
         if m < _VECTOR_FROM or not len(self._pref):
             found = (self.put(raw[32 * i : 32 * i + 32], values[i]) for i in range(m))
             return [old for old in found if old is not None]

@@ -263,15 +263,6 @@ class IndexReplica(IndexCommon):
     ) -> list[tuple[str, str]]:
         """Store ``items``, then index them (``vectors``: unit rows); the evicted pairs."""
         version, evicted = put_within(self.store, TABLE, ns, items, now=now, limits=limits)
-        if len(items) == 1:  # a single put: no grouping by scope
-            item = items[0]
-            self.spaces.upsert(
-                ns, scopes[0], [item.key], vectors, [write_ids[0]], [item.expires_at]
-            )
-            self.after_write(ns, version)
-            if evicted:
-                self.drop(evicted)
-            return evicted
         groups: dict[str, list[int]] = {}
         for i, scope in enumerate(scopes):
             groups.setdefault(scope, []).append(i)
@@ -286,7 +277,8 @@ class IndexReplica(IndexCommon):
                 [items[i].expires_at for i in idx],
             )
         self.after_write(ns, version)
-        self.drop(evicted)
+        if evicted:
+            self.drop(evicted)
         return evicted
 
     def remove(self, ns: str, keys: Sequence[str]) -> int:

@@ -273,11 +273,7 @@ class SpaceSet:
             # Point each key at its new row; the row it had before (if any, in whichever
             # partition) becomes a tombstone. One map search per batch.
             first = _pack(space.pid, start)
-            if m == 1:  # a single put: no batch search (put_many would call put anyway)
-                old = self._map(namespace).put(raw, first)
-                replaced = [] if old is None else [old]
-            else:
-                replaced = self._map(namespace).put_many(raw, range(first, first + m))
+            replaced = self._map(namespace).put_many(raw, range(first, first + m))
             if replaced:
                 self._tombstone(namespace, replaced)
             self.generation += 1
