@@ -48,7 +48,8 @@ MAX_CHARS = 2000
 # probe and blind are a fourth author's check set in new domains, dealt in two halves by
 # group: probe may be read pair by pair while fixing the judge, blind only as aggregates.
 # probe2 (training) and blind2 (never trained on) are a fifth author's, written apart;
-# probe3 (training) and blind3 (never trained on) a sixth author's, likewise.
+# probe3 (training) and blind3 (never trained on) a sixth author's, likewise; probe4 and
+# blind4 a seventh author's.
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -60,6 +61,8 @@ SPLITS = {
     "blind2": "b2",
     "probe3": "p3",
     "blind3": "b3",
+    "probe4": "p4",
+    "blind4": "b4",
 }
 WORD_RE = re.compile(r"\w+")
 

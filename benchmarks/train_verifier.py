@@ -8,9 +8,9 @@ Retraining for another embedder is this one command: everything below is fit aga
 both files record the embedder's fingerprint. What it does:
 
 1. reads ``benchmarks/data/judge/train.jsonl``, ``train2.jsonl``, ``dev.jsonl``,
-   ``probe.jsonl``, ``probe2.jsonl`` and ``probe3.jsonl`` as one pool (never ``test``,
-   ``blind``, ``blind2`` or ``blind3``; the splits come from several authors) and embeds the questions with the
-   embedder;
+   ``probe.jsonl``, ``probe2.jsonl``, ``probe3.jsonl`` and ``probe4.jsonl`` as one pool
+   (never ``test``, ``blind``, ``blind2``, ``blind3`` or ``blind4``; the splits come from
+   several authors) and embeds the questions with the embedder;
 2. the *floor* is the cosine below which almost no hit of the pool lies (its 2nd
    percentile, rounded down to 0.05): recall-oriented;
 3. every pair runs the guards; pairs under the floor or rejected by a hard guard are
@@ -61,8 +61,9 @@ PKG_DATA = Path(__file__).resolve().parents[1] / "src" / "nearcache" / "judge" /
 #: ``probe`` (a fourth author, new domains) is in the pool; its other half, ``blind``, is
 #: never used here: it stays the unseen-data check, read only as aggregates. The same holds
 #: for ``probe2`` (a fifth author, in the pool) and ``blind2`` (never in it), and for
-#: ``probe3`` (a sixth author, in the pool) and ``blind3`` (never in it).
-POOL_SPLITS = ("train", "train2", "dev", "probe", "probe2", "probe3")
+#: ``probe3`` (a sixth author, in the pool) and ``blind3`` (never in it), and for ``probe4``
+#: (a seventh author, in the pool) and ``blind4`` (never in it).
+POOL_SPLITS = ("train", "train2", "dev", "probe", "probe2", "probe3", "probe4")
 _PREFIX = {
     "train": "tr-",
     "train2": "t2-",
@@ -70,6 +71,7 @@ _PREFIX = {
     "probe": "pb-",
     "probe2": "p2-",
     "probe3": "p3-",
+    "probe4": "p4-",
 }
 BOUNDS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2)
 L2S = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)

@@ -274,21 +274,27 @@ def test_committed_probe2_and_blind2_are_own_splits_and_blind2_is_never_trained_
     assert "probe2" in pool and "blind" not in pool and "blind2" not in pool and "test" not in pool
 
 
-def test_committed_probe3_and_blind3_are_own_splits_and_blind3_is_never_trained_on() -> None:
-    # probe3 (training) and blind3 (the unseen-data check) are a sixth author's sets: each
-    # its own prefix, every trap and hit kind, >= 45% traps, and blind3 outside the pool.
+@pytest.mark.parametrize(
+    ("probe", "blind"),
+    [(("probe3", "p3", 320), ("blind3", "b3", 260)), (("probe4", "p4", 400), None)],
+)
+def test_committed_later_authors_splits_are_own_and_blind_is_never_trained_on(
+    probe: tuple[str, str, int], blind: tuple[str, str, int] | None
+) -> None:
+    # probe3/blind3 (a sixth author) and probe4/blind4 (a seventh): each split its own
+    # prefix, every trap and hit kind, >= 45% traps; the probe in the pool, the blind not.
     import ast
 
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     assert report.problems == []
-    for split, prefix, least in (("probe3", "p3", 320), ("blind3", "b3", 260)):
+    for split, prefix, size in [s for s in (probe, blind) if s is not None]:
         rows = report.rows[split]
         assert {r["id"][:3] for r in rows} == {f"{prefix}-"}, split
         traps = [r for r in rows if r["label"] == "trap"]
         assert {r["category"] for r in traps} == jd.CATEGORIES["trap"], split
         hits = {r["category"] for r in rows if r["label"] == "hit"}
         assert hits == jd.CATEGORIES["hit"], split
-        assert len(traps) >= 0.45 * len(rows) and len(rows) >= least, split
+        assert len(traps) >= 0.45 * len(rows) and len(rows) >= size, split
     source = (ROOT / "benchmarks" / "train_verifier.py").read_text("utf-8")
     pool = next(
         ast.literal_eval(node.value)
@@ -296,7 +302,8 @@ def test_committed_probe3_and_blind3_are_own_splits_and_blind3_is_never_trained_
         if isinstance(node, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == "POOL_SPLITS" for t in node.targets)
     )
-    assert "probe3" in pool and "blind3" not in pool and "test" not in pool
+    blind_name = probe[0].replace("probe", "blind")
+    assert probe[0] in pool and blind_name not in pool and "test" not in pool
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:
