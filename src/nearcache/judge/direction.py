@@ -33,6 +33,8 @@ Limits: see :mod:`.order` (English word order, no parser).
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
 from .antonyms import opposition
@@ -42,7 +44,7 @@ from .lexicon import lexicon
 from .order import exchange
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
-from .tokens import STOPWORDS, Text, analyze, text_cache
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
 
@@ -80,6 +82,19 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(src), frozenset(dst)
 
 
+def _head(toks: tuple[Token, ...], k: int, term_at: Container[int]) -> int:
+    """The last word of the run of content words that starts at ``k``: the noun a
+    modifier belongs to ("from a Kubernetes *pod*", "to my bank *account*")."""
+    while (
+        k + 1 < len(toks)
+        and k + 1 in term_at
+        and toks[k + 1].kind == "word"
+        and toks[k + 1].low not in _SOURCE | _TARGET | STOPWORDS
+    ):
+        k += 1
+    return k
+
+
 def _languages(t: Text) -> list[tuple[int, str]]:
     """Languages a translation goes from or to, by other words than "from" and "to": "in
     English" and "the German word for gift" name the language translated into; "the
@@ -99,9 +114,57 @@ def _languages(t: Text) -> list[tuple[int, str]]:
     return out
 
 
-def _ends(text: str, key_of: dict[int, str]) -> tuple[set[str], set[str]]:
+def _ends(text: str, key_of: dict[int, str], other: set[str]) -> tuple[set[str], set[str]]:
+    """The keys of ``text``'s sources and destinations; a first word that ``other`` (the
+    other text's keys) lacks stands for the noun it modifies ("from a Kubernetes pod"
+    against "into a pod": the pod)."""
+    toks = analyze(text).tokens
+
+    def key(i: int) -> str | None:
+        k = key_of.get(i)
+        if k is None or k in other:
+            return k
+        return key_of.get(_head(toks, i, key_of))
+
     src, dst = endpoints(text)
-    return {key_of[i] for i in src if i in key_of}, {key_of[i] for i in dst if i in key_of}
+    return {k for i in src if (k := key(i))}, {k for i in dst if (k := key(i))}
+
+
+_QUOTES = frozenset({"'", '"', "`", "\u2018", "\u2019", "\u201c", "\u201d"})
+
+
+def _segments(t: Text) -> list[int]:
+    """The segment number of each token: any symbol but a quote starts a new one (a
+    path, a colon, a dash, a sentence end: "kubectl cp a /tmp/b - is that how I put a
+    file into a pod?")."""
+    out, seg = [], 0
+    for tok in t.tokens:
+        if tok.kind == "sym" and tok.low not in _QUOTES:
+            seg += 1
+        out.append(seg)
+    return out
+
+
+@pair_cache
+def _differing(a: str, b: str) -> int:
+    """The most content words without a counterpart that either text has in the
+    segments holding its sources and destinations (a command or a sentence beside them
+    does not say how the move is worded)."""
+    al = align(a, b)
+    most = 0
+    for text, own in ((a, 0), (b, 1)):
+        t = analyze(text)
+        seg = _segments(t)
+        ends = endpoints(text)
+        where = {seg[i] for i in (*ends[0], *ends[1])}
+        paired = {p[own] for p in al.pairs}
+        extra = {
+            t.terms[n][0]
+            for n in range(len(t.terms))
+            if n not in paired and seg[t.terms[n][1]] in where
+        }
+        most = max(most, len(extra))
+    return most
 
 
 def _swapped_ends(a: str, b: str) -> str | None:
@@ -109,12 +172,12 @@ def _swapped_ends(a: str, b: str) -> str | None:
     ends_a, ends_b = endpoints(a), endpoints(b)
     if not (ends_a[0] or ends_a[1]) or not (ends_b[0] or ends_b[1]):
         return None
-    al = align(a, b)
-    if len(al.only_a) > _FEW or len(al.only_b) > _FEW:
+    if _differing(a, b) > _FEW:
         return None  # worded too differently to compare prepositions (other verbs)
     ka, kb = role_keys(a, b)
-    src_a, dst_a = _ends(a, dict((i, k) for k, i in ka))
-    src_b, dst_b = _ends(b, dict((i, k) for k, i in kb))
+    keys_a, keys_b = {k for k, _ in ka}, {k for k, _ in kb}
+    src_a, dst_a = _ends(a, {i: k for k, i in ka}, keys_b)
+    src_b, dst_b = _ends(b, {i: k for k, i in kb}, keys_a)
     for term in sorted((src_a & dst_b) | (dst_a & src_b)):
         if not (term in src_a and term in dst_a) and not (term in src_b and term in dst_b):
             return term.lstrip("~")

@@ -25,6 +25,16 @@ from nearcache.judge.lexicon import lexicon
         ("how do I log in", "how do I log out"),
         ("max of a list", "min of a list"),
         ("before the meeting", "after the meeting"),
+        # A measure counted whole against the part left after a deduction.
+        ("What is my gross salary per month?", "What is my net salary per month?"),
+        (
+            "How much total storage does a 1TB SSD have?",
+            "How much usable storage does a 1TB SSD have?",
+        ),
+        (
+            "How much RAM is available on a laptop with 16GB?",
+            "How much RAM in total on a laptop with 16GB?",
+        ),
     ],
 )
 def test_opposites_reject(a: str, b: str) -> None:

@@ -122,3 +122,36 @@ def test_other_trips_keep_their_direction(a: str, b: str) -> None:
 def test_languages_translated_from_and_into(a: str, b: str, rejects: bool) -> None:
     assert (guard_direction(a, b).outcome == "reject") is rejects
     assert (guard_direction(b, a).outcome == "reject") is rejects
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        # The first word after "from" modifies the noun the other text names alone.
+        (
+            "How do I download a photo from an Android phone to my PC?",
+            "adb push ./img.png /sdcard/ - is that how I move a photo onto a phone?",
+            True,
+        ),
+        (
+            "copy a folder from a remote Linux server to my Mac",
+            "rsync backup.tar user@host:/srv - how do I copy a folder onto a server?",
+            True,
+        ),
+        # The modifier itself is named on both sides: it stays the endpoint.
+        (
+            "move a widget from a sidebar panel up to a header panel",
+            "How do I drag a widget from the sidebar panel to the header?",
+            False,
+        ),
+        # The same ends in the same roles, the other words in a command beside them.
+        (
+            "adb pull /sdcard/img.png . - is that how I copy a photo from a phone?",
+            "How do I copy a photo from an Android phone to my PC?",
+            False,
+        ),
+    ],
+)
+def test_an_endpoint_is_the_noun_its_modifier_belongs_to(a: str, b: str, rejects: bool) -> None:
+    assert (guard_direction(a, b).outcome == "reject") is rejects
+    assert (guard_direction(b, a).outcome == "reject") is rejects
