@@ -35,9 +35,11 @@ import re
 
 from .align import align, similar_spelling
 from .dates import time_info
+from .doers import role_changed
 from .lexicon import lexicon
 from .qualifiers import qualifier_added
 from .relations import gender_changed
+from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -199,6 +201,12 @@ def guard_entities(a: str, b: str) -> GuardResult:
     narrowed = qualifier_added(a, b)
     if narrowed is not None:
         return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")
+    roles = role_changed(a, b)
+    if roles is not None:
+        return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
+    added = tail_added(a, b)
+    if added is not None:
+        return GuardResult(REJECT, f"scope: one text adds a restriction at its end ({added})")
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
     ua = _unmatched(ea, b)

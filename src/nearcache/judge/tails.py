@@ -1,0 +1,94 @@
+"""An added restriction: one text is the other with a clause or condition at its end.
+
+"python datetime get yesterday's date" and "... get yesterday's date in UTC with the time
+set to midnight" share every content word of the shorter text, in order; the longer one
+only goes on. A cosine near 0.9 and identical content make the verifier score such pairs
+high, yet the end narrows the question: the shorter text's answer does not give the UTC
+midnight. The entities guard rejects a pair when
+
+* every content word of the shorter text has a counterpart in the longer one, and every
+  number of the shorter text is written in the longer one too (so "open on jan 1" /
+  "open on New Year's Day" is not read as an addition);
+* the longer text's words without a counterpart all come after its last shared word (a
+  *tail*), in the same sentence as that word (a new sentence is context, not a
+  restriction); and
+* the tail does not open a question ("git stash -- what happens to my changes?" names a
+  topic, then asks about it), and holds at least three content words, or two after a
+  word that opens a condition or a clause ("with", "without", "while", "when", "if",
+  "unless", "during", "inside", "except", "after", "until", "where", "so that", "once").
+
+Limits: an addition in the middle of the text ("set the time in UTC to midnight for
+yesterday's date") or one of a single word is left to the verifier (the scope guard
+reports it), as is any pair whose shorter text says something the longer one lacks. A
+long tail that does not change the answer ("... for a project I'm working on") is
+rejected. English only.
+"""
+
+from __future__ import annotations
+
+from .align import align
+from .tokens import analyze, pair_cache, wordset
+
+__all__ = ["tail_added"]
+
+#: Words that open a condition or a clause restricting the question.
+_OPENERS = wordset(
+    "with without while when whenever if unless during inside within except after until "
+    "where whereas once so"
+)
+#: Words of courtesy, not of the question ("..., thanks in advance for any help").
+_COURTESY = wordset("thanks thank please help advance appreciated appreciate cheers")
+#: Words that open a question (a topic first, then what is asked about it).
+_ASKING = wordset(
+    "what how why which who whom whose is are was were does do did can could should would "
+    "will shall may might"
+)
+_LONG = 3
+_SHORT = 2
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(t.low for t in analyze(text).tokens if t.kind == "num")
+
+
+def _tail(longer: str, paired: set[int]) -> tuple[str, ...] | None:
+    """The content words of ``longer`` after its last term in ``paired`` (term indices),
+    when no other term lacks a pair and the tail stays in that sentence: the opener and
+    the tail's stems; else None."""
+    t = analyze(longer)
+    last = max(t.terms[n][1] for n in paired)
+    stems: list[str] = []
+    for n, (st, idx) in enumerate(t.terms):
+        if n in paired:
+            continue
+        if idx < last:
+            return None  # a word without a counterpart before the end: not a tail
+        if t.tokens[idx].sent != t.tokens[last].sent:
+            return None  # a sentence after the question: context
+        if t.tokens[idx].low not in _COURTESY:
+            stems.append(st)
+    rest = [tok.low for tok in t.tokens[last + 1 :] if tok.kind != "sym"]
+    opener, second = [*rest, "", ""][:2]
+    if opener in _ASKING or (opener in ("when", "where") and second in _ASKING):
+        return None  # a topic, then its question: "git stash: what happens to my changes?"
+    return (opener, *dict.fromkeys(stems))
+
+
+@pair_cache
+def tail_added(a: str, b: str) -> str | None:
+    """The words one text adds at its end to all of the other (see the module
+    docstring), or None."""
+    al = align(a, b)
+    if al.matched < 2 or (al.only_a and al.only_b) or not (al.only_a or al.only_b):
+        return None
+    longer, shorter, own = (a, b, 0) if al.only_a else (b, a, 1)
+    if not _numbers(shorter) <= _numbers(longer):
+        return None
+    paired: set[int] = {int(p[own]) for p in al.pairs}
+    found = _tail(longer, paired)
+    if found is None:
+        return None
+    opener, *stems = found
+    if len(stems) >= _LONG or (len(stems) >= _SHORT and opener in _OPENERS):
+        return " ".join(stems)
+    return None
