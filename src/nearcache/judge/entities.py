@@ -37,6 +37,7 @@ from .align import align, similar_spelling
 from .dates import time_info
 from .doers import role_changed
 from .lexicon import lexicon
+from .literals import literal_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
 from .tails import tail_added
@@ -204,6 +205,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     roles = role_changed(a, b)
     if roles is not None:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
+    code = literal_changed(a, b)
+    if code is not None:
+        return GuardResult(REJECT, f"other code: {code[0]!r} vs {code[1]!r}")
     added = tail_added(a, b)
     if added is not None:
         return GuardResult(REJECT, f"scope: one text adds a restriction at its end ({added})")

@@ -1,0 +1,49 @@
+"""literal_changed / guard_entities: quoted code that differs only in its symbols."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_entities
+from nearcache.judge.literals import literal_changed, literals
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("In C, is `i++` faster than `i+1`?", "In C, is `++i` faster than `i+1`?"),
+        ("What does `**opts` mean in a signature?", "What does `*opts` mean in a signature?"),
+        ('grep for "^error" in a log file', 'grep for "error$" in a log file'),
+        ("Does `a == b` compare identity in Ruby?", "Does `a === b` compare identity in Ruby?"),
+        ("glob 'data/*.csv' in bash", "glob 'data/**.csv' in bash"),
+    ],
+)
+def test_other_symbols_in_a_quoted_example_reject(a: str, b: str) -> None:
+    assert literal_changed(a, b) is not None
+    assert literal_changed(b, a) is not None
+    assert guard_entities(a, b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Case, spaces, a trailing () and edge punctuation are the same example.
+        ("What does `Array.from()` return?", "what does `array.from` return"),
+        ("Is `x=1` valid in Lua?", "Is `x = 1` valid in Lua?"),
+        ("How do I use `.env` files?", "How do I use `env` files?"),
+        # A text quoting both forms compares them.
+        ("Is `i++` the same as `++i`?", "What does `++i` do?"),
+        # Other words: not this rule's.
+        ("What does `git add -p` do?", "What does `git add -A` do?"),
+        # Quoted on one side only.
+        ("grep for ^error in a log", 'grep for "error$" in a log'),
+    ],
+)
+def test_same_or_unread_examples_pass(a: str, b: str) -> None:
+    assert literal_changed(a, b) is None
+    assert literal_changed(b, a) is None
+
+
+def test_literals_are_read_with_their_symbols() -> None:
+    assert literals("LIKE 'foo%' and \"bar\"") == (("foo%", "foo"), ("bar", "bar"))
+    assert literals("it's John's book") == ()
