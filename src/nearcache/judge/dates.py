@@ -14,7 +14,10 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   capitalized mid-sentence or beside a day number), weekdays (``Mon`` only capitalized
   and beside a date or after "on"/"every"/"next"...), seasons after "in"/"this"/"next"...;
 * relative days and periods: today, tonight, tomorrow, yesterday, this/next/last
-  week/month/year/weekend, "N days ago"; "this weekend" is "Saturday or Sunday".
+  week/month/year/weekend, "N days ago"; "this weekend" is "Saturday or Sunday"; days
+  counted from today ("one day before today" is yesterday), spans ("the last two
+  weeks" = "since 2 weeks ago"), a rate against one period's span ("daily" / "in 24
+  hours") and years said in words (:mod:`.spans`).
 
 Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
 rejected when one side has a mark the other lacks. Misspelled month and weekday names
@@ -24,8 +27,8 @@ present, like "today"). A time written only inside quotes or code on one side ("
 '2024-03-05' into a datetime") is an example, not the question's own date: it does not
 reject alone. Numbers read as parts of dates are left out of the numbers guard.
 
-Limits: calendar arithmetic is not done ("next Friday" and a date that falls on it differ;
-"last month" in January is not "December"); ``3/4/2024`` is read month first. English only.
+Limits: calendar arithmetic counts days only ("next Friday" and a date that falls on it
+differ; "last month" in January is not "December"); ``3/4/2024`` is read month first. English only.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from __future__ import annotations
 import re
 
 from .align import similar_spelling
-from .numwords import UNITS, ordinal_value, word_value
+from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
+from .spans import days_ago, last_span, rated, shifted_day, since_ago, spoken_year
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, word_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -260,6 +264,9 @@ def _word(r: _Reader, i: int) -> None:
     low = tok.low.removesuffix("'s")
     if low.endswith("s") and low[:-1] in _RELATIVE:
         low = low[:-1]  # "yesterdays date"
+    if (low in SMALL or low in TENS) and (year := spoken_year(low, r.low(i + 1))):
+        r.add(f"year:{year}", tok, r.toks[i + 1])  # "nineteen eighty-four"
+        return
     if low not in _TRIGGERS:  # most words: only a misspelling can still be a time
         if len(low) >= 5 and low not in STOPWORDS:
             for mark in _misspelled(low):
@@ -268,7 +275,10 @@ def _word(r: _Reader, i: int) -> None:
             _rate_typo(r, i, low)
         return
     prev, nxt = r.low(i - 1), r.low(i + 1)
-    if low in _MONTHS:
+    span = last_span(r.toks, i)
+    if span is not None:  # "the last two weeks"
+        r.add(span[0], *r.toks[i : i + span[1]])
+    elif low in _MONTHS:
         _month(r, i)
     elif low in _WEEKDAYS:
         if low not in _ABBREV_DAYS or _abbreviated_day(r, i):
@@ -276,7 +286,11 @@ def _word(r: _Reader, i: int) -> None:
             if prev in _SHIFT:  # "next Friday" / "last Friday"
                 r.add(f"rel:weekday{_SHIFT[prev]}", r.toks[i - 1], tok)
     elif low in _RELATIVE:
-        r.add(f"rel:{_RELATIVE[low]}", tok)
+        shifted = shifted_day(r.toks, i)
+        if shifted is None:
+            r.add(f"rel:{_RELATIVE[low]}", tok)
+        else:  # "one day before today" is yesterday
+            r.add(f"rel:day{shifted[0]:+d}", *r.toks[shifted[1] : i + 1])
     elif low in _PRESENT or (low == "right" and nxt == "now"):
         r.weak.add("rel:day+0")
     elif low in _SHIFT and nxt in _PERIODS:
@@ -284,7 +298,9 @@ def _word(r: _Reader, i: int) -> None:
     elif low == "ago" and i >= 2:
         count = word_value(r.low(i - 2))
         unit = prev.rstrip("s")
-        r.add(f"ago:{r.low(i - 2) if count is None else count}:{unit}", r.toks[i - 2], tok)
+        counted = since_ago(r.toks, i) or days_ago(r.low(i - 2), unit)  # "since 2 weeks ago"
+        said = f"ago:{r.low(i - 2) if count is None else count}:{unit}"
+        r.add(counted or said, r.toks[i - 2], r.toks[i - 1], tok)
     elif low in _FREQUENCY:
         r.add(f"every:{_FREQUENCY[low]}", tok)
     elif low.rstrip("s") in _RATES and _per(r, i):
@@ -405,6 +421,7 @@ def guard_time(a: str, b: str) -> GuardResult:
     only_b = ib.strong - ia.strong - ia.weak
     if _weekend(only_a, only_b) or _weekend(only_b, only_a):
         only_a, only_b = only_a - _SAT_SUN - {_WEEKEND}, only_b - _SAT_SUN - {_WEEKEND}
+    only_a, only_b = rated(only_a, b), rated(only_b, a)
     if only_a or only_b:
         shown = f"{', '.join(sorted(only_a)) or '-'} vs {', '.join(sorted(only_b)) or '-'}"
         examples = (only_a <= ia.literal) and (only_b <= ib.literal)

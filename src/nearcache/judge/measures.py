@@ -4,7 +4,10 @@
 * one duration, length, mass or volume in another unit: "12 months" is "a year", "24
   hours" is "a day" (:func:`size`);
 * a noun counted as one in one text and quantified as all or many in the other ("drop one
-  column" / "drop every column", :func:`one_against_all`).
+  column" / "drop every column", :func:`one_against_all`);
+* an age said without a number: "a toddler" is one to three, "in his forties" forty to
+  forty-nine (:func:`age_ranges`), so "a 2-year-old" and "a 40-year-old man" agree with
+  them; "60 miles per hour" is "60 mph" (:func:`speed`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,27 @@ import re
 
 from .tokens import STOPWORDS, Token, analyze, stem, text_cache, wordset
 
-__all__ = ["clock", "one_against_all", "size"]
+__all__ = [
+    "Quantity",
+    "age_decade",
+    "age_ranges",
+    "ages",
+    "clock",
+    "fmt",
+    "in_age_range",
+    "one_against_all",
+    "percents",
+    "size",
+    "speed",
+]
+
+Quantity = tuple[str, str, bool, bool]  # (value, unit, weak, literal)
+
+
+def fmt(value: float) -> str:
+    """A number as the guards write it: "2", "0.5", "1e+20"."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.6g}"
+
 
 _MINUTES = re.compile(r"^[0-5]\d$")
 _HALVES = frozenset({"am", "pm"})
@@ -111,3 +134,107 @@ def one_against_all(a: str, b: str) -> str | None:
         if both:
             return min(both)
     return None
+
+
+#: Stages of life by the ages they cover, in years ("a toddler" is one to three).
+_STAGES = {
+    "newborn": (0, 0),
+    "infant": (0, 1),
+    "baby": (0, 1),
+    "toddler": (1, 3),
+    "preschooler": (3, 5),
+    "teen": (13, 19),
+    "teenager": (13, 19),
+    "adolescent": (10, 19),
+}
+_DECADES = {w: 10 * (i + 2) for i, w in enumerate(["twenties", "thirties", "forties", "fifties"])}
+_DECADES.update(
+    {w: 10 * (i + 6) for i, w in enumerate(["sixties", "seventies", "eighties", "nineties"])}
+)
+_OWNERS = wordset("his her their my your our one's early mid late")
+_AGE_UNITS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
+
+
+@text_cache
+def age_ranges(text: str) -> tuple[tuple[float, float], ...]:
+    """The ages ``text`` names without a number, as (youngest, oldest) in years: a stage
+    of life ("a toddler": 1-3, "a teenager": 13-19) or a decade of someone's life ("in
+    his forties", "in her 40s", "in my early thirties": 40-49...)."""
+    toks = analyze(text).tokens
+    out: list[tuple[float, float]] = []
+    for i, t in enumerate(toks):
+        low = "baby" if t.low == "babies" else t.low
+        low = low[:-1] if low not in _STAGES and low[:-1] in _STAGES else low  # "toddlers"
+        if low in _STAGES:
+            lo, hi = _STAGES[low]
+            out.append((float(lo), hi + 0.999))
+        elif i and toks[i - 1].low in _OWNERS:
+            decade = _DECADES.get(t.low)
+            if decade is None and t.low[:-1].isdigit() and t.low.endswith("0s"):
+                decade = int(t.low[:-1])  # "in his 40s"
+            if decade is not None and 20 <= decade <= 90:
+                out.append((float(decade), decade + 9.999))
+    return tuple(out)
+
+
+def in_age_range(value: str, unit: str, ranges: tuple[tuple[float, float], ...]) -> bool:
+    """Whether the age ``value`` ``unit`` ("40" "year", "3" "month") lies in one of
+    ``ranges`` (:func:`age_ranges`)."""
+    if unit not in _AGE_UNITS or not ranges:
+        return False
+    try:
+        years = float(value) * _AGE_UNITS[unit]
+    except ValueError:
+        return False
+    return any(lo <= years <= hi for lo, hi in ranges)
+
+
+def age_decade(value: str, ranges: tuple[tuple[float, float], ...]) -> bool:
+    """Whether ``value`` is a decade mark ("decade:40s") that one of ``ranges`` names."""
+    if not value.startswith("decade:") or not value[7:-1].isdigit():
+        return False
+    start = float(value[7:-1])
+    return any(lo == start and hi - lo > 9 for lo, hi in ranges)
+
+
+#: "60 miles per hour" is "60 mph".
+_SPEEDS = {"mi": "mph", "km": "kmh"}
+
+
+def speed(toks: tuple[Token, ...], j: int, unit: str) -> str:
+    """The speed unit when a distance ``unit`` is followed at ``j`` by "per hour" / "an
+    hour" ("60 miles per hour" is "60 mph"), else ""."""
+    if unit not in _SPEEDS or j + 1 >= len(toks):
+        return ""
+    per, hour = toks[j].low, toks[j + 1].low
+    return _SPEEDS[unit] if per in ("per", "an", "a", "/") and hour in ("hour", "h", "hr") else ""
+
+
+def percents(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[Quantity], list[Quantity]]:
+    """Drop a percentage and the fraction it equals ("50%" / "half")."""
+    pa = {fmt(float(v) / 100): v for v, u, _, _ in qa if u == "%" and v.replace(".", "").isdigit()}
+    pb = {fmt(float(v) / 100): v for v, u, _, _ in qb if u == "%" and v.replace(".", "").isdigit()}
+    fa = {v for v, u, _, _ in qa if not u and v in pb}
+    fb = {v for v, u, _, _ in qb if not u and v in pa}
+    if not fa and not fb:
+        return qa, qb
+    used_a, used_b = {pb[v] for v in fa}, {pa[v] for v in fb}
+    qa = [q for q in qa if not ((not q[1] and q[0] in fa) or (q[1] == "%" and q[0] in used_b))]
+    qb = [q for q in qb if not ((not q[1] and q[0] in fb) or (q[1] == "%" and q[0] in used_a))]
+    return qa, qb
+
+
+def ages(
+    qa: list[Quantity], qb: list[Quantity], a: str, b: str
+) -> tuple[list[Quantity], list[Quantity]]:
+    """Drop an age in years (months...) that the other text names without a number ("a
+    40-year-old" / "in his forties", "a 2-year-old" / "a toddler"), with the decade."""
+    ra, rb = age_ranges(a), age_ranges(b)
+    ra, rb = tuple(r for r in ra if r not in rb), tuple(r for r in rb if r not in ra)
+    if not ra and not rb:  # "my baby at 9 months" / "my baby at 19 months": not an age word
+        return qa, qb
+    in_b = [q for q in qb if in_age_range(q[0], q[1], ra)]
+    in_a = [q for q in qa if in_age_range(q[0], q[1], rb)]
+    qa = [q for q in qa if q not in in_a and not (in_b and age_decade(q[0], ra))]
+    qb = [q for q in qb if q not in in_b and not (in_a and age_decade(q[0], rb))]
+    return qa, qb

@@ -10,7 +10,9 @@ form, and rejects the pair when they differ:
   name (``World War II``);
 * percentages ``5%``/``5 percent``, units ``16 GB``/``16gb``/``16 gigabytes``, ``5pm``;
   times of day and one duration in another unit (``02:00`` = ``2 am``, ``12 months`` =
-  ``a year``: :mod:`.measures`); European thousands ``10.000``; ``8.0`` = ``8``;
+  ``a year``, ``60 miles per hour`` = ``60 mph``, ``50%`` = ``half``, an age against
+  "a toddler" or "in his forties": :mod:`.measures`); "daily" on the other side is "in
+  24 hours"; "third quarter" is a period, not 3/4; European thousands ``10.000``; ``8.0`` = ``8``;
 * versions, IP addresses and CIDR blocks (``3.11.2``, ``10.0.0.0/8``) compared literally;
   numbers in code written without quotes (``ubuntu@1.2.3.4``, ``2>&1``) are examples;
 * digits inside identifiers (``ipv4``/``ipv6``, ``x86``/``x64``, ``python3``): they
@@ -34,7 +36,7 @@ from __future__ import annotations
 import re
 
 from .dates import time_info
-from .measures import clock, one_against_all, size
+from .measures import Quantity, ages, clock, fmt, one_against_all, percents, size, speed
 from .numwords import FRACTIONS as _FRACTIONS
 from .numwords import ORDINALS as _ORDINALS
 from .numwords import SCALES as _SCALES
@@ -43,6 +45,7 @@ from .numwords import TENS as _TENS
 from .numwords import TIMES as _TIMES
 from .numwords import UNITS as _UNITS
 from .numwords import word_value
+from .spans import PERIOD_UNITS
 from .tokens import MAX_CHARS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -60,12 +63,6 @@ _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){1,2}$")
 _WHOLE = re.compile(r"^\d+\.0+$")
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
 _AFTER_DURATION = frozenset({"of", "and", "or", "to", "ago", "later", "longer", "more", "per"})
-
-Quantity = tuple[str, str, bool, bool]  # (value, unit, weak, literal)
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.6g}"
 
 
 def _roman(text: str) -> int:
@@ -129,7 +126,7 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
         if low[-1] == "s":
             return ("decade:" + low[-3:], False), "", 1
         if low[-1] == "k":
-            return (_fmt(float(low[:-1]) * 1000), False), "", 1
+            return (fmt(float(low[:-1]) * 1000), False), "", 1
         return (low[:-2], False), "", 1  # an ordinal: "2nd"
     if _THOUSANDS.match(low) and (low.count(".") >= 2 or low.endswith("00")):
         low = low.replace(".", "")  # "10.000", "1.000.000": thousands, the European way
@@ -140,7 +137,7 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     if "/" in low:
         num, _, den = low.partition("/")
         x, y = float(num), float(den)
-        return (_fmt(x / y) if y else low, False), "", 1
+        return (fmt(x / y) if y else low, False), "", 1
     value = float(low.replace(",", ""))
     nxt = toks[i + 1].low if i + 1 < len(toks) else ""
     repeats = _repeating(toks, i)
@@ -152,9 +149,11 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     unit = _unit(toks, i + step)
     if unit:
         step += 1
+        rate = speed(toks, i + step, unit)  # "60 miles per hour"
+        unit, step = (rate, step + 2) if rate else (unit, step)
     elif i > 0 and toks[i - 1].low in _PREFIX_UNITS:
         unit = _UNITS[toks[i - 1].low]
-    return (_fmt(value), False), unit, step
+    return (fmt(value), False), unit, step
 
 
 def _repeating(toks: tuple[Token, ...], i: int) -> int:
@@ -172,24 +171,33 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
     if parsed is not None:
         value, step = parsed
         unit = _unit(toks, i + step)
-        return (_fmt(value), low == "one" and step == 1), unit, step + (1 if unit else 0)
+        return (fmt(value), low == "one" and step == 1), unit, step + (1 if unit else 0)
     head, _, tail = low.partition("-")
     if tail and (head in _SMALL or head in _TENS):  # "four-year", "twelve-week-old"
         unit = _UNITS.get(tail.split("-")[0], "")
         if unit:
-            return (_fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
+            return (fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
     if low in _ORDINALS and not _a_second(toks, i):
         return (str(_ORDINALS[low]), low == "first"), "", 1
     if low in _TIMES:
         return (str(_TIMES[low]), low in ("once", "double", "triple")), "", 1
-    if low in _FRACTIONS:
-        return (_fmt(_FRACTIONS[low]), False), "", 1
+    if low in _FRACTIONS and not _period(toks, i):
+        return (fmt(_FRACTIONS[low]), False), "", 1
     roman = toks[i].text.removesuffix("'s")  # "Elizabeth II's reign"
     if roman.isupper() and _roman_ok(roman, toks, i):
-        return (_fmt(_roman(roman)), False), "", 1
+        return (fmt(_roman(roman)), False), "", 1
     if roman[:2] == "WW" and roman[2:] and _ROMAN.match(roman[2:]):  # "WWII": World War II
-        return (_fmt(_roman(roman[2:])), False), "", 1
+        return (fmt(_roman(roman[2:])), False), "", 1
     return None, "", 1
+
+
+def _period(toks: tuple[Token, ...], i: int) -> bool:
+    """ "third quarter", "second half": after an ordinal, a part of a year or a game, not a
+    fraction (an ordinal is never a fraction's count: "three quarters" is)."""
+    prev = toks[i - 1].low if i else ""
+    return toks[i].low in ("quarter", "half") and (
+        prev in _ORDINALS or (prev[:-2].isdigit() and prev[-2:] in ("st", "nd", "rd", "th"))
+    )
 
 
 def _ratio(low: str) -> bool:
@@ -226,7 +234,7 @@ def _mixed(tok: Token) -> list[Quantity]:
             val, rest = val * 1000, ""
         u = _UNITS.get(rest, "") if m.start() == 0 else ""
         grade = tok.low[:1].isdigit() or tok.low[:2] == "ww"  # "10W-30", "4K", "WW2"
-        out.append((_fmt(val), u, not (u or grade), tok.literal))
+        out.append((fmt(val), u, not (u or grade), tok.literal))
     return out
 
 
@@ -253,7 +261,9 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                 q4, step = reading
                 out.append((*q4, t.literal))
             elif _ratio(t.low):
-                out.extend((_fmt(float(v)), "", False, t.literal) for v in t.low.split("/"))
+                parts = t.low.split("/")
+                pct = "%" if sum(map(int, parts)) == 100 else ""  # "50/50": 50% each
+                out.extend((fmt(float(v)), pct, False, t.literal) for v in parts)
             else:
                 q, unit, step = _digits(toks, i) if t.kind == "num" else _words(toks, i)
                 if q is not None and not unit and not q[0].startswith("lit:"):
@@ -281,7 +291,7 @@ def _plus_fraction(
     if add is None:
         return q, step
     try:
-        return (_fmt(float(q[0]) + add), q[1]), step + used
+        return (fmt(float(q[0]) + add), q[1]), step + used
     except ValueError:
         return q, step
 
@@ -329,6 +339,13 @@ def _bare_units(t: Text) -> set[str]:
     return {_UNITS[tok.low] for tok in t.tokens if tok.kind == "word" and tok.low in _UNITS}
 
 
+def _periods(text: str) -> set[str]:
+    """The units of the periods ``text`` counts a rate over ("daily": a day), so "in 24
+    hours" on the other side says the same."""
+    marks = time_info(text).strong
+    return {u for p, u in PERIOD_UNITS.items() if f"every:{p}" in marks}
+
+
 def guard_numbers(a: str, b: str) -> GuardResult:
     """Reject when the two texts carry different quantities (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)
@@ -344,6 +361,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     vb = {v for v, _, _, _ in qb}
     only_a = [q for q in qa if q[0] not in vb]
     only_b = [q for q in qb if q[0] not in va]
+    only_a, only_b = percents(only_a, only_b)
+    only_a, only_b = ages(only_a, only_b, a, b)
     if only_a and only_b:  # "24 hours" / "1 day", "2 weeks" / "14 days"
         sa, sb = {size(*q[:2]) for q in only_a}, {size(*q[:2]) for q in only_b}
         only_a = [q for q in only_a if size(*q[:2]) is None or size(*q[:2]) not in sb]
@@ -354,7 +373,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     side = "first" if only_a else "second"
     if _ZERO in (ta if only_a else tb).words and _negated(tb if only_a else ta):
         extra = [q for q in extra if q[0] != "0"]  # "zero orders" / "no orders"
-    bare = {size("1", u) for u in _bare_units(tb if only_a else ta)}
+    bare = {size("1", u) for u in _bare_units(tb if only_a else ta) | _periods(b if only_a else a)}
     extra = [q for q in extra if size(*q[:2]) is None or size(*q[:2]) not in bare]  # "a pound"
     if any(not weak and not literal for _, _, weak, literal in extra):
         return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")

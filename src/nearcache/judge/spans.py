@@ -1,0 +1,167 @@
+"""Times the time guard reads by counting: days counted from a named day, spans of the
+last few days or weeks, a rate against one period's span, and years said in words.
+
+* "one day before today" is "yesterday", "the day after tomorrow" is two days ahead, "3
+  days ago" is three days back (:func:`shifted_day`, :func:`days_ago`): relative days are
+  compared as offsets from today, however they are written;
+* "the last two weeks", "the past 3 days" and "since 2 weeks ago" (``git log
+  --since="2 weeks ago"``) name one span (:func:`last_span`), a bare "2 weeks ago" another
+  (a day, not the days since);
+* "daily" is a rate per day: it asks what "in 24 hours" or "within a day" asks
+  (:func:`one_period_spans`);
+* "nineteen eighty-four" is the year 1984, "twenty twenty-four" 2024 (:func:`spoken_year`).
+
+Limits: only days are counted (a week or month is not turned into days: "a month and a day
+ago" is not "31 days ago"), and only from today, tomorrow and yesterday.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from .measures import size
+from .numwords import SMALL, TENS, UNITS, word_value
+from .tokens import Token, analyze, text_cache
+
+__all__ = [
+    "PERIOD_UNITS",
+    "days_ago",
+    "last_span",
+    "one_period_spans",
+    "rated",
+    "shifted_day",
+    "since_ago",
+    "spoken_year",
+]
+
+_BASE = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_SIGN = {"before": -1, "after": 1}
+_LAST = {"last": "last", "past": "last", "previous": "last", "next": "next", "coming": "next"}
+#: Words that turn "N units ago" into the span since then.
+_SINCE = frozenset({"since", "--since", "after", "--after"})
+_SPAN_UNITS = frozenset({"min", "h", "day", "week", "month", "year"})
+#: Words before a duration that make it the span a rate is counted over ("in 24 hours").
+_OVER = frozenset({"in", "within", "per", "over", "every", "each", "a", "for", "during"})
+#: A rate's period as the numbers guard writes its unit.
+PERIOD_UNITS = {"minute": "min", "hour": "h", "day": "day", "week": "week", "month": "month"}
+PERIOD_UNITS["year"] = "year"
+
+
+def _count(tok: Token) -> int | None:
+    return 1 if tok.low in ("a", "an", "the") else word_value(tok.low)
+
+
+def shifted_day(toks: tuple[Token, ...], i: int) -> tuple[int, int] | None:
+    """The offset from today of "N days before/after <today|tomorrow|yesterday>" ending
+    at the relative day ``toks[i]`` ("one day before today" -1, "the day after tomorrow"
+    +2), and the index of its first token; None when no count comes before it."""
+    base = _BASE.get(toks[i].low.removesuffix("'s"))
+    if base is None or i < 3 or toks[i - 1].low not in _SIGN:
+        return None
+    unit = toks[i - 2].low
+    if unit not in ("day", "days"):
+        return None
+    n = _count(toks[i - 3])
+    if n is None:
+        return None
+    return base + _SIGN[toks[i - 1].low] * n, i - 3
+
+
+def days_ago(count: str, unit: str) -> str | None:
+    """ "3 days ago" as the relative day it names (``rel:day-3``), else None."""
+    n = 1 if count in ("a", "an", "one") else word_value(count)
+    return None if n is None or unit != "day" else f"rel:day-{n}"
+
+
+def _unit(tok: Token) -> str:
+    u = UNITS.get(tok.low.strip("'\"`"), "") if tok.kind == "word" else ""  # "'7 days'"
+    return u if u in _SPAN_UNITS else ""
+
+
+def last_span(toks: tuple[Token, ...], i: int) -> tuple[str, int] | None:
+    """ "last two weeks" / "past 3 days" / "next 7 days" starting at ``toks[i]`` as
+    (``last:2:week``, tokens read), else None."""
+    if toks[i].low not in _LAST or i + 2 >= len(toks):
+        return None
+    n, unit = word_value(toks[i + 1].low), _unit(toks[i + 2])
+    if n is None or not unit:
+        return None
+    return f"{_LAST[toks[i].low]}:{n}:{unit}", 3
+
+
+def since_ago(toks: tuple[Token, ...], i: int) -> str | None:
+    """ "since 2 weeks ago" with "ago" at ``toks[i]``: the span ``last:2:week`` (a flag and
+    quotes may stand between: ``--since="2 weeks ago"``), else None."""
+    if i < 3 or not _unit(toks[i - 1]):
+        return None
+    n = _count(toks[i - 2])
+    before = [t.low for t in toks[max(0, i - 5) : i - 2] if t.kind == "word"]
+    if n is None or not before or before[-1] not in _SINCE:
+        return None
+    return f"last:{n}:{_unit(toks[i - 1])}"
+
+
+@text_cache
+def one_period_spans(text: str) -> frozenset[str]:
+    """The periods (``day``, ``hour``...) ``text`` names as one span a rate is counted
+    over: "in 24 hours" and "within a day" are ``day``, "in 60 minutes" ``hour``."""
+    toks = analyze(text).tokens
+    out: set[str] = set()
+    for i, t in enumerate(toks[1:-1], 1):
+        unit = UNITS.get(toks[i + 1].low, "")
+        if toks[i - 1].low not in _OVER or unit not in _SPAN_UNITS:
+            continue
+        n = _count(t)
+        if n is None:
+            continue
+        for period, u in PERIOD_UNITS.items():
+            if size(str(n), unit) == size("1", u):
+                out.add(period)
+    return frozenset(out)
+
+
+def spoken_year(first: str, second: str) -> int | None:
+    """ "nineteen eighty-four" (1984), "twenty twenty-four" (2024), "eighteen twelve"
+    (1812): a year said as two two-digit numbers, else None."""
+    hundreds = SMALL.get(first, TENS.get(first))
+    if hundreds is None or not 10 <= hundreds <= 20:
+        return None
+    parts = second.split("-")
+    if not all(p in SMALL or p in TENS for p in parts) or len(parts) > 2:
+        return None
+    rest = sum(SMALL.get(p, 0) + TENS.get(p, 0) for p in parts)
+    if not 10 <= rest <= 99 or (len(parts) == 2 and parts[0] not in TENS):
+        return None
+    return hundreds * 100 + rest
+
+
+def rated(marks: frozenset[str], other: str) -> frozenset[str]:
+    """``marks`` without the rates whose period ``other`` names as one span ("daily" /
+    "in 24 hours") and without the spans ``other`` gives as a bare duration with no word
+    of its own for when ("in the last 7 days" / "now() - interval '7 days'": the numbers
+    guard compares those)."""
+    if not any(m.startswith(("every:", "last:")) for m in marks):
+        return marks
+    spans = one_period_spans(other)
+    said = _durations(other)
+    return frozenset(
+        m
+        for m in marks
+        if not (m.startswith("every:") and m[6:] in spans)
+        and not (m[:5] == "last:" and m[5:] in said)
+    )
+
+
+@text_cache
+def _durations(text: str) -> frozenset[str]:
+    """Durations written as "N unit" (``7:day``), unless a word says when ("ago", "last",
+    "next"...)."""
+    toks = analyze(text).tokens
+    if any(t.low in _LAST or t.low in ("ago", "since", "--since") for t in toks):
+        return frozenset()
+    out = set()
+    for t, u in itertools.pairwise(toks):
+        n = word_value(t.low)
+        if n is not None and _unit(u):
+            out.add(f"{n}:{_unit(u)}")
+    return frozenset(out)
