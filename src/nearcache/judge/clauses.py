@@ -137,7 +137,9 @@ def _next_term(terms: set[int], toks: Sequence[Token], i: int, skip_np: bool = T
 
 def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[int, int]:
     """(subject, verb) of a clause starting at token ``j`` with its subject: "Google
-    acquired", "the search giant has acquired", "I replaced"; (-1, -1) if not found."""
+    acquired", "the search giant has acquired", "I replaced"; in a run of content words,
+    the first verb in the past after the subject ("our kids shattered" in "Is the mirror
+    our kids shattered covered"), else the last word; (-1, -1) if not found."""
     while j < len(toks) and toks[j].low in _DETERMINERS and toks[j].low not in _SUBJECTS:
         j += 1
     if j >= len(toks) or (j not in terms):
@@ -154,8 +156,15 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
     if named and named == run[: len(named)] and len(named) < len(run):
         return named[-1], run[len(named)]  # "does Tesla supply batteries": the name acts
     if len(run) >= 2:
-        return run[-2], run[-1]
+        past = next((m for m in range(1, len(run) - 1) if _past(toks[run[m]])), len(run) - 1)
+        return run[past - 1], run[past]  # "the mirror our kids *shattered* covered"
     return -1, -1
+
+
+def _past(tok: Token) -> bool:
+    """A verb in the past ("shattered", "broke"): a clause's verb, not the noun after it."""
+    low = tok.low
+    return (low.endswith("ed") and len(low) >= 5 and not low.endswith("eed")) or low in IRREGULAR
 
 
 def _after_be(terms: set[int], toks: Sequence[Token], j: int) -> tuple[int, int, bool] | None:

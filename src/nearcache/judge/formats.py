@@ -1,5 +1,5 @@
 """Which application's files are opened in which: "open Sketch files in Figma" against
-"does Sketch import .fig files".
+"does Sketch import .fig files" (or "can Figma export .sketch files").
 
 An application is either the *format* a question asks about ("Sketch files", "a .fig
 file": a file extension names the application that writes it) or the *program* that
@@ -9,11 +9,16 @@ another application the other way round, ask about the opposite conversion; the
 direction guard rejects them even when the wording differs (the word-order rules only
 compare texts that share their words).
 
+The verb's own direction is read: an application right before "export" or "save" is
+where the files come from, and the formats it names are where they go ("Can Figma export
+.sketch files" is the reverse of "open Sketch files in Figma"); so is an application
+after "from" ("import from Sketch").
+
 Limits: only the applications and extensions listed here (design, office, image and
-3D tools); the verb's own direction is not read ("Figma *exports* .sketch files" reads as
-"Figma opens Sketch files"); "Word", "Pages", "Numbers" and "Keynote" count only when capitalized; a
-program named anywhere else in the sentence ("I use Figma. Can I open Sketch files?") is
-not read. English only.
+3D tools); an exporting verb away from its application ("export a Figma design as
+.sketch") is not read as one; "Word", "Pages", "Numbers" and "Keynote" count only when
+capitalized; a program named anywhere else in the sentence ("I use Figma. Can I open
+Sketch files?") is not read. English only.
 """
 
 from __future__ import annotations
@@ -59,8 +64,11 @@ _FILES = wordset("file files document documents project projects design designs 
 _PROGRAM_BEFORE = wordset("in into with using via to")
 _OPENS = wordset(
     "open opens import imports read reads support supports load loads edit edits convert "
-    "converts export exports handle handles"
+    "converts handle handles"
 )
+#: Verbs whose subject is the application the files come *from* ("Figma exports .sketch
+#: files": Figma's designs end up as Sketch files).
+_EXPORTS = wordset("export exports exported save saves")
 
 
 def _app(tok: Token) -> str | None:
@@ -82,6 +90,7 @@ def format_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
     toks = t.tokens
     formats: set[str] = set()
     programs: set[str] = set()
+    exporters: set[str] = set()
     for i, tok in enumerate(toks):
         prev = toks[i - 1] if i else None
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
@@ -91,10 +100,14 @@ def format_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
         app = _app(tok)
         if app is None:
             continue
-        if nxt in _FILES:
-            formats.add(app)  # "Sketch files"
+        if nxt in _FILES or (prev is not None and prev.low == "from"):
+            formats.add(app)  # "Sketch files", "import from Sketch": where files come from
+        elif nxt in _EXPORTS:
+            exporters.add(app)  # "Figma exports": Figma's files go out
         elif (prev is not None and prev.low in _PROGRAM_BEFORE) or nxt in _OPENS:
             programs.add(app)  # "in Figma", "Sketch imports"
+    if exporters:  # the named formats are where the exporter's files go
+        return frozenset(exporters), frozenset((formats | programs) - exporters)
     return frozenset(formats), frozenset(programs)
 
 

@@ -24,6 +24,7 @@ from .tokens import pair_cache, text_cache
 __all__ = ["literal_changed", "literals"]
 
 _QUOTED = re.compile(r"`([^`]+)`|(?<!\w)'([^'\n]+)'(?!\w)|\"([^\"\n]+)\"|“([^”\n]+)”")
+_QUOTES = frozenset("`'\"“")
 _SPACE = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[\W_]+")
 _EDGES = ".,;:?!"
@@ -33,7 +34,9 @@ _EDGES = ".,;:?!"
 def literals(text: str) -> tuple[tuple[str, str], ...]:
     """The quoted examples of ``text``: (as written up to case and spaces, letters and
     digits only)."""
-    out = []
+    out: list[tuple[str, str]] = []
+    if not _QUOTES.intersection(text):
+        return ()  # most texts quote nothing
     for m in _QUOTED.finditer(text):
         raw = next(g for g in m.groups() if g is not None)
         written = _SPACE.sub("", raw.lower()).strip(_EDGES).removesuffix("()")

@@ -357,6 +357,15 @@ def test_terms_marked_by_different_prepositions_keep_their_roles(
             "Does insurance cover the mirror that shattered?",
             "Does insurance cover the mirror our kids shattered?",
         ),
+        # the clause's verb in the past, then the main verb: "shattered covered"
+        (
+            "Is the lamp that toppled covered by my renters policy?",
+            "Is the lamp my roommate toppled covered by my renters policy?",
+        ),
+        (
+            "Is the vase that broke covered by the shop?",
+            "Is the vase my toddler broke covered by the shop?",
+        ),
     ],
 )
 def test_a_thing_that_did_it_alone_against_someone_doing_it_to_the_thing(a: str, b: str) -> None:

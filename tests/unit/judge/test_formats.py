@@ -14,6 +14,9 @@ from nearcache.judge.formats import format_roles, format_swapped
         ("Can I open Photoshop files in GIMP?", "does photoshop open .xcf files"),
         ("Can Keynote open PowerPoint files?", "can I open a .key file in PowerPoint"),
         ("How do I edit Illustrator designs with Inkscape?", "Can Illustrator import .svg files?"),
+        # The exporting application is where the files come from.
+        ("Can Blender export .skp files?", "How do I open SketchUp files in Blender?"),
+        ("Can Krita save .psd files?", "does krita open photoshop files"),
     ],
 )
 def test_format_and_program_exchanged_reject(a: str, b: str) -> None:
@@ -28,6 +31,8 @@ def test_format_and_program_exchanged_reject(a: str, b: str) -> None:
         ("Can Keynote open PowerPoint files?", "open a .pptx file in Keynote"),
         ("Can I open Photoshop files in GIMP?", "Can I open Photoshop files in Krita?"),
         ("How do I word a cover letter in pages?", "How do I word a cover letter?"),
+        ("Can Blender export .skp files?", "Can I import Blender files into SketchUp?"),
+        ("How do I import from Krita into Photoshop?", "can Krita export .psd files"),
     ],
 )
 def test_the_same_conversion_or_no_roles_pass(a: str, b: str) -> None:
@@ -38,3 +43,5 @@ def test_roles_read_from_a_text() -> None:
     assert format_roles("does Sketch import *.xd files") == ({"xd"}, {"sketch"})
     assert format_roles("Can Figma open Sketch designs?") == ({"sketch"}, {"figma"})
     assert format_roles("export the numbers to excel") == (frozenset(), {"excel"})
+    assert format_roles("Can Figma export .sketch files?") == ({"figma"}, {"sketch"})
+    assert format_roles("import from Sketch into Figma") == ({"sketch"}, {"figma"})
