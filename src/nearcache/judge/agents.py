@@ -10,9 +10,11 @@ one term only, the other side being a word the texts do not share:
   and adverbs ("I sent", "I would still have to pay"), when the texts share it; "me",
   "us", "him", "them" -- right after a verb or after "to", not after another
   preposition ("for me") -- are acted on at every shared term before them in their
-  clause (one of them is the verb). A person whose cases at a shared term are disjoint
-  in the two texts changed roles; so did two persons when another one acts at the same
-  shared term and both are named in both texts ("*He* hit my car" / "*I* hit his car").
+  clause (one of them is the verb); a subject opening a relative clause without "that"
+  ("a paper *I* emailed") acts in another event and is not read. A person whose cases
+  at a shared term are disjoint in the two texts changed roles; so did two persons when
+  another one acts at the same shared term and both are named in both texts ("*He* hit
+  my car" / "*I* hit his car").
 * **the compared term** -- "3.11 vs 3.12: is *3.12* faster?" / "Is 3.11 faster *than
   3.12*?": the term right before a comparative ("faster", "more ...") is what is
   compared; when one text compares the term the other puts after "than", the comparison
@@ -31,7 +33,7 @@ on; a comparison with no comparative word ("which costs less") or with opposite 
 
 from __future__ import annotations
 
-from .clauses import passive
+from .clauses import passive, reduced_relative
 from .lexicon import lexicon
 from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
 from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, noun_phrase, role_keys
@@ -62,6 +64,8 @@ def _person_cases(
     out: set[tuple[str, str, str]] = set()
     for p in pronouns(text):
         if p.case == "s" and p.person != "2":
+            if reduced_relative(text, p.at):
+                continue  # "a course I paid for": another event than the main verb's
             verb = _verb_after(t, p.at, at)
             if verb is not None:
                 out.add((p.person, "acts", verb))

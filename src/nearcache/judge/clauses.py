@@ -35,7 +35,7 @@ from .roles import ARTICLES, CLAUSE, PASSIVE_AUX, POSSESSIVE, Exchange, Role, pa
 from .tokens import Token, analyze, text_cache, wordset
 from .vocab import IRREGULAR
 
-__all__ = ["BE", "Gap", "be_before", "gap_flipped", "gaps", "passive"]
+__all__ = ["BE", "Gap", "be_before", "gap_flipped", "gaps", "passive", "reduced_relative"]
 
 BE = PASSIVE_AUX
 _WH = {"who": "who", "whom": "who", "what": "what", "which": "what"}
@@ -280,6 +280,14 @@ def _reduced(toks: Sequence[Token], terms: set[int], i: int) -> bool:
         noun, verb = toks[i + 2], toks[i + 3]
         return not noun.capitalized and (participle(verb) or verb.low in IRREGULAR)
     return i + 2 < len(toks) and i + 1 in terms and participle(nxt) and toks[i + 2].low == _BY
+
+
+def reduced_relative(text: str, i: int) -> bool:
+    """The token at ``i`` opens a relative clause without "that" after the noun before
+    it ("a course *I* paid for", "the car *my* son crashed")."""
+    toks = analyze(text).tokens
+    terms = {idx for _, idx in role_terms(text)}
+    return 0 < i < len(toks) and i - 1 in terms and _reduced(toks, terms, i - 1)
 
 
 def _keyed(text: str, keys: Sequence[Role]) -> set[tuple[str, str, str, bool]]:

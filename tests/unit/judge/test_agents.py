@@ -17,6 +17,11 @@ _MOVED = [
     ("Did he hit the other driver first?", "Did the other driver hit him first?"),
     ("Should we invite the new manager to lunch?", "Will the new manager invite us to lunch?"),
     ("He hit my car in the parking lot, what now?", "I hit his car in the parking lot, what now?"),
+    # "a paper I emailed" is a relative clause: another event than the main verb's
+    (
+        "Should I email my professor about a paper if I submit it late?",
+        "Should my professor email me about a paper I emailed late?",
+    ),
 ]
 _TURNED = [
     ("Python 3.11 vs 3.12: is 3.12 faster?", "Is Python 3.11 faster than 3.12?"),
@@ -35,6 +40,7 @@ _KEPT = [
     ("Can I ask my boss for a raise?", "How do I ask my boss for a raise?"),
     ("Did he and I both sign his lease?", "Did I sign his lease?"),  # one more actor only
     ("Was I charged twice?", "Was I charged twice?"),
+    ("Can I return a jacket I bought online?", "Can I return a jacket that I bought online?"),
     ("", "Is Rust faster than Go?"),
 ]
 
