@@ -16,6 +16,12 @@ OSError:` catch it") unless it writes the quoted words out, a "non-" word the ot
 writes joined ("non-stop" / "nonstop"), "or not" closing a yes/no question ("recessive or
 not?") and "no" as an answer ("if they say no").
 
+Double negatives the other text says positively cancel: a negated stop against "keep"
+("won't stop barking" / "keeps barking"), "without" a loss against "keep" ("without losing
+my photos"), "never ... more than" against "only", "without" the whole or the other ones
+against "only" (:func:`_double`); two yes/no questions asking "without X" and "need X"
+agree, and an un- word or "false" says a negation in words.
+
 Limits: counting, not parsing, so other double negations ("not without") count as two and
 "hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
 antonyms ("enable"/"disable") are the antonym guard's job. English only.
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 from .align import align, similar_spelling
 from .roles import role_keys
-from .tokens import Text, analyze, stem, text_cache, wordset
+from .tokens import Text, Token, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["guard_negation", "negations"]
@@ -43,10 +49,29 @@ _FEW = 3
 NEGATIVE_WORDS = wordset(
     "fail refuse unable lack missing absent unused empty avoid prevent stop skip suppress "
     "silence forget omit exclude neglect ignore instead impossible illegal unsafe unknown "
-    "quit cease zero"
+    "quit cease zero false"
 )
 _NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
+#: Double negatives and the word the other text must say for one to cancel: "without
+#: losing my changes" / "keep my changes", "can't stop thinking" / "keep thinking".
+_LOSS = wordset("lose losing lost delete deleting erase erasing wipe wiping discard discarding")
+_ANY_LOSS = _LOSS | wordset(
+    "loses deletes deleted erased wiped discarded remove removes removing removed drop "
+    "drops dropping dropped purge purging"
+)
+_KEEP = wordset("keep keeps keeping kept preserve preserving retain retaining save saving")
+_HALT = wordset("stop stops stopping quit quits cease ceases")
+_GO_ON = wordset("keep keeps keeping continue continues continuing nonstop constantly")
+#: Words after "without" that leave one thing alone ("without starting the other services"),
+#: and words that say "only that thing" in the other text.
+_REST = wordset("other others rest whole entire everything")
+_ONLY = wordset("only just single solely alone")
+#: Words that ask whether a thing is needed: "Does X require Y?" asks "Can I X without Y?".
+_NEEDS = wordset("need needs needed require requires required necessary mandatory compulsory")
+_YES_NO_OPEN = wordset(
+    "is are was were can could does do did should will would has have may must am"
+)
 #: Negated auxiliaries that open a yes/no question ("Doesn't aspirin thin the blood?").
 _NEGATED_AUX = wordset(
     "don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't "
@@ -109,10 +134,43 @@ def _cues(t: Text) -> list[str]:
                 w = f"^{w}"  # counted only against a text negated as often (:func:`_counted`)
             if w == "not" and _un_word(nxt):
                 w = f"not {nxt}"  # "not unusual": cancelled unless the other says "unusual"
+            w = _double(toks, i, w, nxt)
         elif not w.startswith(("non-", "no-", "--no-")):
             continue
         out.append(f"`{w}`" if tok.literal else w)
     return out
+
+
+def _double(toks: tuple[Token, ...], i: int, w: str, nxt: str) -> str:
+    """A cue that a word after it turns round, marked with what it then says (cancelled
+    when the other text says that, :func:`_counted`): a negated stop is "keeps on"
+    ("won't stop running" / "keeps running"), "without" a loss "keeps" ("without losing
+    my changes" / "keep my changes"), "never/not ... more than" is "at most" ("never runs
+    more than once" / "runs only once"), "without" the rest of something "without the
+    rest" ("without starting the other services" / "start only the database")."""
+    if w.startswith(("not ", "^", "at no")):
+        return w
+    after = [t.low for t in toks[i + 1 : i + 6]]
+    halt = next((a for a in after[:3] if a in _HALT), None)  # "won't my dog stop"
+    if (
+        halt is not None
+        and w not in ("without", "no", "none", "nothing")
+        and not any(a in _CLAUSE_BREAKS for a in after[: after.index(halt)])
+    ):
+        return f"keeps on:{halt}"
+    if w == "without" and nxt in _LOSS:
+        return f"keeps:{nxt}"
+    if w in ("not", "never") or w.endswith("n't"):
+        k = next((n for n, a in enumerate(after[:4]) if a == "more"), None)
+        if k is not None and after[k + 1 : k + 2] == ["than"]:
+            return "at most"
+    if w == "without":
+        for a in after:
+            if a in _CLAUSE_BREAKS:
+                break
+            if a in _REST:
+                return "without the rest"
+    return w
 
 
 @text_cache
@@ -151,6 +209,7 @@ def _counted(
     if not cues:
         return cues
     words = set(other.words)
+    stems = {stem(p) for w in words for p in w.split("-")}
     quotes = any(tok.literal for tok in other.tokens)
     out = []
     for c in cues:
@@ -158,8 +217,14 @@ def _counted(
             if theirs < len(cues):
                 continue
             c = c[1:]
-        if c.startswith("not ") and c[4:] not in words:
+        if c.startswith("not ") and c[4:] not in words and stem(c[4:]) not in stems:
             continue
+        if (c == "without the rest" or c == "at most") and words & _ONLY:
+            continue  # "never more than once" / "only once"
+        kept, _, turned = c.partition(":")
+        said, against = (_KEEP, _ANY_LOSS) if kept == "keeps" else (_GO_ON, _HALT)
+        if turned and words & said and not words & against and stem(turned) not in stems:
+            continue  # "without losing X" / "keep X", "won't stop" / "keeps going"
         if c.startswith("`") and not quotes and c.strip("`") not in written:
             continue
         if c.startswith("non-") and c.replace("-", "") in words:
@@ -240,9 +305,25 @@ def _negative_words(t: Text, other: Text) -> list[str]:
         parts = tok.low.split("-")
         suffixed = parts[-1] in ("free", "less") and len(parts) > 1  # "gluten-free"
         suffixed = suffixed or _joined_suffix(tok.low, theirs)  # "eggless" / "without eggs"
-        if suffixed or (stem(tok.low) in _NEGATIVE_STEMS and stem(tok.low) not in theirs):
+        prefixed = _un_word(tok.low) and tok.low not in other.words  # "unmatched" / "no match"
+        if (
+            suffixed
+            or prefixed
+            or (stem(tok.low) in _NEGATIVE_STEMS and stem(tok.low) not in theirs)
+        ):
             out.append(tok.low)
     return out
+
+
+def _needed(t: Text, other: Text, cues: tuple[str, ...]) -> list[str]:
+    """The words of ``t`` that ask whether something is needed, when ``other`` asks
+    whether one can do without it, both as yes/no questions ("Does HTTP/2 require TLS?" /
+    "Can I use HTTP/2 without TLS?": one answer serves both)."""
+    if "without" not in cues or not (t.words and other.words):
+        return []
+    if t.words[0] not in _YES_NO_OPEN or other.words[0] not in _YES_NO_OPEN:
+        return []
+    return [w for w in t.words if w in _NEEDS]
 
 
 def _negated_by_a_word(a: str, b: str) -> str | None:
@@ -271,7 +352,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
         extra = len(nb) - len(na) - _misspelled_cues(ta, nb, len(nb) - len(na))
     if extra > 0:
         more, side = (na, "first") if len(na) > len(nb) else (nb, "second")
-        said = _negative_words(tb if len(na) > len(nb) else ta, ta if len(na) > len(nb) else tb)
+        plain, negated = (tb, ta) if len(na) > len(nb) else (ta, tb)
+        said = _negative_words(plain, negated) + _needed(plain, negated, more)
         if len(said) >= extra:
             return GuardResult(
                 NEUTRAL,

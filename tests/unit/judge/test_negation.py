@@ -157,3 +157,46 @@ def test_yes_no_alternatives_answers_and_written_out_quotes_pass(a: str, b: str)
 def test_the_new_exceptions_stay_narrow(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
     assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a negated stop against "keep(s)": the same continuing action
+        ("why won't my dog stop barking at night", "why does my dog keep barking at night"),
+        # "without" a loss against "keep"
+        ("switch phones without losing my photos", "switch phones and keep my photos"),
+        # "never/not ... more than" against "only"
+        ("make a cron job never run more than once a day", "make a cron job run only once a day"),
+        # "without" the rest against "only"
+        ("rebuild one crate without rebuilding the whole workspace", "rebuild only one crate"),
+        # a yes/no "can ... without X" against "does ... need X"
+        ("Does a Roth IRA need earned income?", "Can I open a Roth IRA without earned income?"),
+        # "not" against an un- word, "not" against "false"
+        ("Can you have diabetes and not know it?", "is it possible to have undiagnosed diabetes"),
+        ("why is NaN not equal to NaN in Python", "python: NaN == NaN is False, why"),
+    ],
+)
+def test_double_negatives_and_needs_said_another_way_pass(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("why won't my dog stop barking at night", "why does my dog stop barking at night"),
+        ("why won't my dog stop barking at night", "why does my dog bark at night"),
+        ("switch phones without losing my photos", "switch phones and lose my photos"),
+        ("remove old photos but keep the albums", "find old photos without deleting them"),
+        (
+            "make a cron job never run more than once a day",
+            "make a cron job run at least once a day",
+        ),
+        ("rebuild one crate without rebuilding the whole workspace", "rebuild one crate"),
+        ("Which jobs need a degree?", "Which jobs can I get without a degree?"),
+    ],
+)
+def test_double_negatives_stay_narrow(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome == "reject"
