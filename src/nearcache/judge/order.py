@@ -91,6 +91,20 @@ def _symmetric(words: tuple[str, ...]) -> bool:
     return any(w in SYMMETRIC for w in words)
 
 
+def _connected(middle: list[str]) -> bool:
+    """A symmetric connective joins the two stretches ("X and Y", "X or Y"); "while"
+    before a preposition or an "-ing" verb opens a time clause instead ("merge main
+    *while on* feature"), which keeps the stretches apart."""
+    for n, w in enumerate(middle):
+        if w not in SYMMETRIC:
+            continue
+        nxt = middle[n + 1] if n + 1 < len(middle) else ""
+        if w == "while" and (nxt in RELATIONAL or nxt.endswith("ing")):
+            continue
+        return True
+    return False
+
+
 def _side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
     """The words strictly between tokens ``lo`` and ``hi``, and the words of the sentence
     before ``lo`` (see :class:`Exchange`)."""
@@ -177,7 +191,7 @@ def segments_swapped(a: str, b: str) -> Exchange | None:
             if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
                 continue
             middle = [x.low for x in xa[lo + la : hi - lb] if x.kind != "sym"]
-            if not middle or _symmetric(tuple(middle)):
+            if not middle or _connected(middle):
                 return None
             x, y = " ".join(ma[:la]), " ".join(ma[size - lb :])
             sides = (

@@ -252,6 +252,17 @@ def test_segments_swapped_needs_one_swap_and_an_asymmetric_middle() -> None:
     found = segments_swapped("2.4 bar, what's that in psi?", "2.4 psi, what's that in bar?")
     assert found is not None and {found.x, found.y} == {"bar", "psi"}
     assert segments_swapped("bar or psi", "psi or bar") is None  # symmetric middle
+    assert segments_swapped("fast while cheap", "cheap while fast") is None  # a contrast
+    # "while" before a preposition or an -ing verb opens a time clause
+    found = segments_swapped(
+        "does `svn switch trunk` while on release lose edits",
+        "does `svn switch release` while on trunk lose edits",
+    )
+    assert found is not None and {found.x, found.y} == {"trunk", "release"}
+    found = segments_swapped(
+        "cool the soup while stirring the sauce", "cool the sauce while stirring the soup"
+    )
+    assert found is not None
     assert segments_swapped("bar, psi", "psi, bar") is None  # a list
     assert segments_swapped("a b c d", "a b c d") is None
     assert segments_swapped("a b c", "a b c d") is None  # other lengths
