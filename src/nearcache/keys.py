@@ -12,7 +12,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from operator import methodcaller
+from itertools import compress
+from operator import methodcaller, not_
 from typing import Any, Protocol
 
 import numpy as np
@@ -153,7 +154,7 @@ def key_batch(texts: Sequence[str], *, normalize: bool = True) -> KeyBatch:
     ``hexdigest`` per text.
     """
     try:
-        joined = "\0".join(texts)  # one C pass that fails on the first item that is not a str
+        ascii = list(map(str.isascii, texts))  # one C pass that fails on the first non-str
     except TypeError:
         _name_bad_item(texts)
         raise
@@ -164,7 +165,7 @@ def key_batch(texts: Sequence[str], *, normalize: bool = True) -> KeyBatch:
             norm = normalize_text
             parts = [norm(text).encode() for text in texts]
         else:
-            parts = _normalized_utf8(texts, joined)
+            parts = _normalized_utf8(texts, ascii)
     except UnicodeEncodeError:
         _name_bad_item([normalize_text(t) if normalize else t for t in texts])
         raise
@@ -182,21 +183,43 @@ _TAIL_STEPS = 8  # whitespace runs ending a text longer than this are measured o
 _OTHER_WS = tuple(bytes([b]) for b in (*range(9, 14), *range(28, 32)))
 
 
-def _normalized_utf8(texts: Sequence[str], joined: str) -> list[bytes]:
-    """UTF-8 of ``normalize_text(t)`` for each of a large batch of texts; ``joined`` is
-    the texts joined with NUL.
+def _normalized_utf8(texts: Sequence[str], ascii: list[bool]) -> list[bytes]:
+    """UTF-8 of ``normalize_text(t)`` for each of a large batch of texts; ``ascii`` says
+    which texts are ASCII.
 
-    All ASCII (the common case): ``joined`` is their UTF-8 with a NUL after each text,
-    unless a text holds a NUL itself (then the texts are joined again with byte 0x80,
-    which no ASCII text holds). Texts already normal are recognized at once; the others
-    are normalized as one batch (:func:`_normalize_ascii_batch`).
+    The ASCII texts are normalized as one batch (:func:`_normalize_ascii`); the others
+    stand in as empty texts there and are normalized one by one. Checking each text for
+    ASCII first (a flag read per text) keeps the joined batch one byte per character:
+    joining ASCII and non-ASCII texts would widen every character of the batch.
     """
-    if not joined.isascii():
-        return _normalize_mixed(texts)
-    if joined.count("\0") != len(texts) - 1:
-        return _normalize_ascii_batch(texts, "\x80".join(texts).encode("latin-1"), b"\x80")
-    raw = joined.encode("ascii")
-    return _already_normal(texts, raw) or _normalize_ascii_batch(texts, raw, b"\0")
+    if False not in ascii:
+        return _normalize_ascii(texts)
+    others = list(compress(range(len(texts)), map(not_, ascii)))
+    batch = list(texts)
+    for i in others:
+        batch[i] = ""
+    out = _normalize_ascii(batch)
+    norm = normalize_text
+    for i in others:
+        out[i] = norm(texts[i]).encode()
+    return out
+
+
+def _normalize_ascii(texts: Sequence[str]) -> list[bytes]:
+    """UTF-8 of ``normalize_text(t)`` for ASCII texts, worked out over the whole batch.
+
+    The texts joined with NUL are their UTF-8 with a NUL after each. Texts already
+    normal are recognized at once; the others are normalized as one batch
+    (:func:`_normalize_ascii_batch`). NUL is no whitespace, so a text holding NUL itself
+    is normalized right all the same, only cut into more parts at the end: then the batch
+    is done again joined with byte 0x80, which no ASCII text holds (counting the NULs
+    up front would cost a pass over the batch every time).
+    """
+    raw = "\0".join(texts).encode("ascii")
+    out = _already_normal(texts, raw) or _normalize_ascii_batch(texts, raw, b"\0")
+    if len(out) != len(texts):
+        out = _normalize_ascii_batch(texts, "\x80".join(texts).encode("latin-1"), b"\x80")
+    return out
 
 
 def _already_normal(texts: Sequence[str], raw: bytes) -> list[bytes] | None:
@@ -215,20 +238,6 @@ def _already_normal(texts: Sequence[str], raw: bytes) -> list[bytes] | None:
     if (space[1:] & space[:-1]).any():
         return None
     return raw.split(b"\0")
-
-
-def _normalize_mixed(texts: Sequence[str]) -> list[bytes]:
-    """UTF-8 of ``normalize_text(t)`` for each text: the ASCII ones as one batch (the
-    others stand in as empty texts there, then are normalized one by one)."""
-    others = [i for i, t in enumerate(texts) if not t.isascii()]
-    batch = list(texts)
-    for i in others:
-        batch[i] = ""
-    out = _normalize_ascii_batch(batch, "\x80".join(batch).encode("latin-1"), b"\x80")
-    norm = normalize_text
-    for i in others:
-        out[i] = norm(texts[i]).encode()
-    return out
 
 
 #: str.split's ASCII whitespace (9-13, 28-31) made a space, every other byte kept
