@@ -286,8 +286,14 @@ def reduced_relative(text: str, i: int) -> bool:
     """The token at ``i`` opens a relative clause without "that" after the noun before
     it ("a course *I* paid for", "the car *my* son crashed")."""
     toks = analyze(text).tokens
-    terms = {idx for _, idx in role_terms(text)}
+    terms = _term_at(text)
     return 0 < i < len(toks) and i - 1 in terms and _reduced(toks, terms, i - 1)
+
+
+@text_cache
+def _term_at(text: str) -> set[int]:
+    """Token indices of ``text``'s role terms (cached: read once per subject pronoun)."""
+    return {idx for _, idx in role_terms(text)}
 
 
 def _keyed(text: str, keys: Sequence[Role]) -> set[tuple[str, str, str, bool]]:

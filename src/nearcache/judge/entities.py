@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 
 from .align import align, similar_spelling
+from .asks import cause_or_method
 from .dates import time_info
 from .doers import role_changed
 from .lexicon import lexicon
@@ -202,6 +203,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     narrowed = qualifier_added(a, b)
     if narrowed is not None:
         return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")
+    asked = cause_or_method(a, b)
+    if asked is not None:
+        return GuardResult(REJECT, f"another question: {asked[0]!r} vs {asked[1]!r}")
     roles = role_changed(a, b)
     if roles is not None:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
