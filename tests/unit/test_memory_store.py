@@ -71,7 +71,7 @@ def test_expiring_count_follows_every_removal() -> None:
 
 memory_ops = st.lists(
     st.tuples(
-        st.sampled_from(["put", "delete", "evict"]),
+        st.sampled_from(["put", "delete", "evict", "get"]),
         st.lists(st.integers(0, 15), min_size=1, max_size=10, unique=True),
         st.one_of(st.none(), st.floats(1, 10)),
         st.integers(1, 40),
@@ -84,8 +84,10 @@ memory_ops = st.lists(
 def test_batch_writes_keep_values_counters_and_order_like_a_model(
     steps: list[tuple[str, list[int], float | None, int]],
 ) -> None:
-    """Batch writes (replacing, expiring, evicting) leave exactly the model's live
-    values, counters that a recount agrees with, and the LRU order of last writes."""
+    """Batch writes (replacing, expiring, evicting) and reads leave exactly the model's
+    live values, counters that a recount agrees with, and the LRU order of last writes
+    and reads (a read moves each live key it hits to the end, in the order asked: a key
+    asked twice ends where it was asked last)."""
     store = MemoryStore()
     model: dict[str, tuple[bytes, float | None]] = {}
     for n, (op, which, expires, size) in enumerate(steps):
@@ -100,6 +102,14 @@ def test_batch_writes_keep_values_counters_and_order_like_a_model(
             store.delete_many("kv", "ns", keys)
             for k in keys:
                 model.pop(k, None)
+        elif op == "get":  # all asked once / one asked again / with an absent key
+            asked = [keys, [*keys, keys[0]], [f"{99:064x}", *keys]][size % 3]
+            alive = {k for k, (_, exp) in model.items() if exp is None or exp > 5.0}
+            got = store.get_many("kv", "ns", asked, now=5.0)
+            assert got == [model[k][0] if k in alive else None for k in asked]
+            for k in asked:
+                if k in alive:
+                    model[k] = model.pop(k)
         else:
             evicted = store.evict("kv", max_entries=len(which))
             oldest = list(model)[: max(0, len(model) - len(which))]

@@ -6,7 +6,6 @@ import heapq
 import itertools
 import threading
 import weakref
-from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat
@@ -34,7 +33,9 @@ class _Entry:
 
 @dataclass
 class _Namespace:
-    entries: OrderedDict[str, _Entry] = field(default_factory=OrderedDict)  # LRU first
+    # LRU first: a plain dict keeps insertion order, and a touched entry is popped and put
+    # back at the end (cheaper than an OrderedDict's move_to_end, which relinks nodes)
+    entries: dict[str, _Entry] = field(default_factory=dict)
     bytes: int = 0
     expiring: int = 0  # entries with an expiry (none: reads skip the per-entry check)
     version: int = 0
@@ -145,14 +146,19 @@ class MemoryStore(BaseStore):
             if ns is None:
                 return [None] * len(keys)
             entries = ns.entries
-            found = list(map(entries.get, keys))
             # One tick for the batch: each namespace stays in tick order for the LRU merge.
             tick = next(self._ticks) if touch else 0
-            if not ns.expiring and None not in found:  # all hit, none can expire: C loops
-                if touch:
+            if touch and not ns.expiring:  # none can expire: C loops, popped and put back
+                found = list(map(entries.pop, keys, repeat(None)))
+                if None not in found:  # all hit, no key twice: the common case
+                    entries.update(zip(keys, found))  # type: ignore[arg-type]
                     for entry in found:
                         entry.tick = tick  # type: ignore[union-attr]
-                    deque(map(entries.move_to_end, keys), maxlen=0)
+                    return [entry.value for entry in found]  # type: ignore[union-attr]
+                # a miss or a repeated key: put the popped back, then the general path
+                entries.update([(k, e) for k, e in zip(keys, found) if e is not None])
+            found = list(map(entries.get, keys))
+            if not touch and not ns.expiring and None not in found:
                 return [entry.value for entry in found]  # type: ignore[union-attr]
             out: list[bytes | None] = []
             append_out = out.append
@@ -162,7 +168,8 @@ class MemoryStore(BaseStore):
                     continue
                 if touch:
                     entry.tick = tick
-                    entries.move_to_end(key)
+                    del entries[key]
+                    entries[key] = entry  # to the end: most recently used
                 append_out(entry.value)
             return out
 
