@@ -250,10 +250,13 @@ _SPELLED_LIKE = _spelled_like()
 @word_cache
 def _misspelled(low: str) -> tuple[str, ...]:
     """The marks of a misspelled month, weekday or one-word holiday ("decmber"); a
-    comparative ("easier", "earliest") is a word of its own, not a misspelled "Easter"."""
+    comparative ("easier", "earliest") is a word of its own, not a misspelled "Easter", and
+    so is a word made from a name by a suffix ("eastern")."""
     if len(low) < 5 or not low.isalpha() or low.endswith(("ier", "iest")):
         return ()
     for name, marks in _SPELLED_LIKE.get(low[:2], ()):
+        if low.startswith(name) and low[len(name) :] in ("n", "ly", "ish", "y"):
+            continue  # "eastern": the name and a suffix ("christmass" is a typo)
         if abs(len(name) - len(low)) <= 2 and similar_spelling(low, name):
             return tuple(marks)
     return ()
@@ -297,7 +300,7 @@ def _word(r: _Reader, i: int) -> None:
         r.add(f"rel:{nxt}{_SHIFT[low]}", tok, r.toks[i + 1])
     elif low == "ago" and i >= 2:
         count = word_value(r.low(i - 2))
-        unit = prev.rstrip("s")
+        unit = UNITS.get(prev, prev.rstrip("s"))  # "2 yrs ago" is "2 years ago"
         counted = since_ago(r.toks, i) or days_ago(r.low(i - 2), unit)  # "since 2 weeks ago"
         said = f"ago:{r.low(i - 2) if count is None else count}:{unit}"
         r.add(counted or said, r.toks[i - 2], r.toks[i - 1], tok)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .numwords import DENOMINATORS, ORDINALS, SINGLE_DENOMINATORS
 from .tokens import STOPWORDS, Token, analyze, stem, text_cache, wordset
 
 __all__ = [
@@ -22,11 +23,14 @@ __all__ = [
     "age_ranges",
     "ages",
     "clock",
+    "denominator",
     "fmt",
     "in_age_range",
     "one_against_all",
     "percents",
+    "period",
     "size",
+    "sizes",
     "speed",
 ]
 
@@ -77,6 +81,22 @@ def clock(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, str, bool], int] 
         half = ""
     hour = hour % 12 or 12
     return (str(hour) if mins == "00" else f"{hour}:{mins}", half, False), step
+
+
+def sizes(value: str, unit: str) -> frozenset[tuple[str, float]]:
+    """:func:`size`, and for whole weeks that make whole months the months too: "four
+    weeks" is "a month", "13 weeks" three months (4 weeks or 52/12 a month)."""
+    exact = size(value, unit)
+    if exact is None:
+        return frozenset()
+    if unit != "week":
+        return frozenset((exact,))
+    try:
+        n = float(value)
+    except ValueError:
+        return frozenset((exact,))
+    months = {m for m in (n / 4, round(n * 12 / 52, 6)) if m.is_integer() and m >= 1}
+    return frozenset({exact, *(("mo", m) for m in months)})
 
 
 def size(value: str, unit: str) -> tuple[str, float] | None:
@@ -146,6 +166,7 @@ _STAGES = {
     "teen": (13, 19),
     "teenager": (13, 19),
     "adolescent": (10, 19),
+    "minor": (0, 17),
 }
 _DECADES = {w: 10 * (i + 2) for i, w in enumerate(["twenties", "thirties", "forties", "fifties"])}
 _DECADES.update(
@@ -238,3 +259,19 @@ def ages(
     qa = [q for q in qa if q not in in_a and not (in_b and age_decade(q[0], ra))]
     qb = [q for q in qb if q not in in_b and not (in_a and age_decade(q[0], rb))]
     return qa, qb
+
+
+def denominator(toks: tuple[Token, ...], j: int, count: float) -> int:
+    """The denominator written at ``j`` after a number word ("eighths" in "three eighths",
+    "third" in "one third"), else 0."""
+    low = toks[j].low if j < len(toks) else ""
+    return DENOMINATORS.get(low, 0) or (SINGLE_DENOMINATORS.get(low, 0) if count == 1 else 0)
+
+
+def period(toks: tuple[Token, ...], i: int) -> bool:
+    """ "third quarter", "second half": after an ordinal, a part of a year or a game, not a
+    fraction (an ordinal is never a fraction's count: "three quarters" is)."""
+    prev = toks[i - 1].low if i else ""
+    return toks[i].low in ("quarter", "half") and (
+        prev in ORDINALS or (prev[:-2].isdigit() and prev[-2:] in ("st", "nd", "rd", "th"))
+    )

@@ -36,7 +36,19 @@ from __future__ import annotations
 import re
 
 from .dates import time_info
-from .measures import Quantity, ages, clock, fmt, one_against_all, percents, size, speed
+from .measures import (
+    Quantity,
+    ages,
+    clock,
+    denominator,
+    fmt,
+    one_against_all,
+    percents,
+    period,
+    size,
+    sizes,
+    speed,
+)
 from .numwords import FRACTIONS as _FRACTIONS
 from .numwords import ORDINALS as _ORDINALS
 from .numwords import SCALES as _SCALES
@@ -170,9 +182,14 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
     parsed = _number_words(toks, i)
     if parsed is not None:
         value, step = parsed
+        den = denominator(toks, i + step, value)
+        if den:  # "three eighths", "one third"
+            value, step = value / den, step + 1
         unit = _unit(toks, i + step)
         return (fmt(value), low == "one" and step == 1), unit, step + (1 if unit else 0)
     head, _, tail = low.partition("-")
+    if tail and head == "half":  # "half-life" is "half life", "half-hour" half an hour
+        return ("0.5", False), _UNITS.get(tail.split("-")[0], ""), 1
     if tail and (head in _SMALL or head in _TENS):  # "four-year", "twelve-week-old"
         unit = _UNITS.get(tail.split("-")[0], "")
         if unit:
@@ -181,7 +198,7 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         return (str(_ORDINALS[low]), low == "first"), "", 1
     if low in _TIMES:
         return (str(_TIMES[low]), low in ("once", "double", "triple")), "", 1
-    if low in _FRACTIONS and not _period(toks, i):
+    if low in _FRACTIONS and not period(toks, i):
         return (fmt(_FRACTIONS[low]), False), "", 1
     roman = toks[i].text.removesuffix("'s")  # "Elizabeth II's reign"
     if roman.isupper() and _roman_ok(roman, toks, i):
@@ -189,15 +206,6 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
     if roman[:2] == "WW" and roman[2:] and _ROMAN.match(roman[2:]):  # "WWII": World War II
         return (fmt(_roman(roman[2:])), False), "", 1
     return None, "", 1
-
-
-def _period(toks: tuple[Token, ...], i: int) -> bool:
-    """ "third quarter", "second half": after an ordinal, a part of a year or a game, not a
-    fraction (an ordinal is never a fraction's count: "three quarters" is)."""
-    prev = toks[i - 1].low if i else ""
-    return toks[i].low in ("quarter", "half") and (
-        prev in _ORDINALS or (prev[:-2].isdigit() and prev[-2:] in ("st", "nd", "rd", "th"))
-    )
 
 
 def _ratio(low: str) -> bool:
@@ -326,7 +334,7 @@ def _same_unit(u: str, v: str) -> bool:
 
 
 _ZERO = "zero"
-_NEGATION = wordset("no not never none without nothing nobody")
+_NEGATION = wordset("no not never none without nothing nobody empty")
 
 
 def _negated(t: Text) -> bool:
@@ -364,9 +372,12 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     only_a, only_b = percents(only_a, only_b)
     only_a, only_b = ages(only_a, only_b, a, b)
     if only_a and only_b:  # "24 hours" / "1 day", "2 weeks" / "14 days"
-        sa, sb = {size(*q[:2]) for q in only_a}, {size(*q[:2]) for q in only_b}
-        only_a = [q for q in only_a if size(*q[:2]) is None or size(*q[:2]) not in sb]
-        only_b = [q for q in only_b if size(*q[:2]) is None or size(*q[:2]) not in sa]
+        sa, sb = (
+            {s for q in only_a for s in sizes(*q[:2])},
+            {s for q in only_b for s in sizes(*q[:2])},
+        )
+        only_a = [q for q in only_a if not sizes(*q[:2]) & sb]
+        only_b = [q for q in only_b if not sizes(*q[:2]) & sa]
     if only_a and only_b:
         return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
     extra = only_a or only_b
@@ -374,7 +385,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     if _ZERO in (ta if only_a else tb).words and _negated(tb if only_a else ta):
         extra = [q for q in extra if q[0] != "0"]  # "zero orders" / "no orders"
     bare = {size("1", u) for u in _bare_units(tb if only_a else ta) | _periods(b if only_a else a)}
-    extra = [q for q in extra if size(*q[:2]) is None or size(*q[:2]) not in bare]  # "a pound"
+    extra = [q for q in extra if not sizes(*q[:2]) & bare]  # "a pound", "four weeks" / "a month"
     if any(not weak and not literal for _, _, weak, literal in extra):
         return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
     for first, second in ((qa, qb), (qb, qa)):

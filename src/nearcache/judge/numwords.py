@@ -7,9 +7,11 @@ day numbers and "three days ago"), so both read "twenty-one" or "fourth" alike.
 from __future__ import annotations
 
 __all__ = [
+    "DENOMINATORS",
     "FRACTIONS",
     "ORDINALS",
     "SCALES",
+    "SINGLE_DENOMINATORS",
     "SMALL",
     "TENS",
     "TIMES",
@@ -45,7 +47,12 @@ ORDINALS = {
     )
 }
 ORDINALS.update({"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100})
-FRACTIONS = {"half": 0.5, "halves": 0.5, "quarter": 0.25, "quarters": 0.25, "dozen": 12.0}
+FRACTIONS = {"half": 0.5, "quarter": 0.25, "dozen": 12.0}
+#: Denominators after a number word: "three eighths" is 3/8, "one third" 1/3 ("halves" and
+#: "quarters" without a count are no quantity: "the break between halves").
+DENOMINATORS = {w + "s": v for w, v in ORDINALS.items() if v >= 3 and w != "second"}
+DENOMINATORS.update({"halves": 2, "quarters": 4})
+SINGLE_DENOMINATORS = {w: v for w, v in ORDINALS.items() if v >= 3} | {"half": 2, "quarter": 4}
 TIMES = {"once": 1, "twice": 2, "thrice": 3, "double": 2, "triple": 3}
 UNITS = {
     "%": "%",

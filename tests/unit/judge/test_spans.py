@@ -105,3 +105,51 @@ def test_same_quantity_said_another_way_passes(a: str, b: str) -> None:
 def test_other_quantities_still_reject(a: str, b: str) -> None:
     assert guard_numbers(a, b).outcome == "reject", guard_numbers(a, b)
     assert guard_numbers(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("what is 5/8 as a percentage", "convert five eighths to a percentage"),
+        ("is one third of a cup enough", "is 1/3 cup enough"),
+        ("how long is the interval between halves in rugby", "how long is rugby halftime"),
+        ("what is the half-life of iodine-131", "half life of iodine-131"),
+        ("potty training a 13-week-old puppy", "potty training a puppy at 3 months"),
+        ("can I pause my gym membership for eight weeks", "pause a gym membership for 2 months"),
+        ("can a 16 year old open a bank account", "can a minor open a bank account"),
+        ("python: check that a dict is empty", "python: check that len(d) is zero"),
+    ],
+)
+def test_fractions_halves_weeks_minors_and_empty_pass(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("what is 5/8 as a percentage", "convert three eighths to a percentage"),
+        ("mix three quarters of a cup", "mix a quarter of a cup"),
+        ("potty training a 10-week-old puppy", "potty training a puppy at 3 months"),
+        ("can I pause my gym membership for six weeks", "pause a gym membership for 2 months"),
+        ("can a 19 year old open a bank account", "can a minor open a bank account"),
+    ],
+)
+def test_other_fractions_weeks_and_ages_reject(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "my passport expired 3 yrs ago, can I still travel",
+            "passport expired 3 years ago travel",
+        ),
+        ("is 9 am Eastern 6 am Pacific", "9am ET is 6am PT?"),
+    ],
+)
+def test_unit_spellings_and_derived_words_pass_the_time_guard(a: str, b: str) -> None:
+    assert guard_time(a, b).outcome != "reject", guard_time(a, b)
+    assert guard_time(b, a).outcome != "reject"
