@@ -72,6 +72,19 @@ class TestStoreContract:
         got = values(store, "ns", [4, 9, 0, 4, 2])
         assert got == [b"v4", None, b"v0", b"v4", b"v2"]
 
+    def test_get_one_is_get_many_of_one_key(self, store: Store) -> None:
+        assert store.get_one(T, "nope", key(1), now=NOW) is None
+        store.put_many(T, "ns", [*items([1]), Item(key(2), b"soon", NOW + 5)], now=NOW)
+        store.put_many(T, "other", items([3]), now=NOW)
+        for i, now in [(1, NOW), (2, NOW), (2, NOW + 5), (3, NOW), (9, NOW)]:
+            one = store.get_one(T, "ns", key(i), now=now, touch=False)
+            assert one == values(store, "ns", [i], now=now)[0], (i, now)
+        assert store.get_one(T, "ns", key(2), now=NOW + 4) == b"soon"
+        assert store.get_one(T, "ns", key(2), now=NOW + 5) is None  # expired
+        assert store.get_one(T, "ns", key(3), now=NOW) is None  # another namespace's
+        with pytest.raises(ValueError):
+            store.get_one("no_such_table", "ns", key(1), now=NOW)
+
     def test_put_replaces_and_last_duplicate_wins(self, store: Store) -> None:
         store.put_many(T, "ns", items([1, 2]), now=NOW)
         store.put_many(T, "ns", [Item(key(1), b"old"), Item(key(1), b"newer")], now=NOW)

@@ -59,18 +59,20 @@ def warm(cache: SemanticCache, query: str, namespace: str = "default", **kw: Any
 
 
 class ReadCounter:
-    """Counts the semantic table reads of a real store (wraps its get_many)."""
+    """Counts the semantic table reads of a real store (wraps its get_many and get_one)."""
 
     def __init__(self, store: Any) -> None:
         self.reads = 0
-        inner = store.get_many
+        for name in ("get_many", "get_one"):
+            setattr(store, name, self._counted(getattr(store, name)))
 
-        def get_many(table: str, *args: Any, **kw: Any) -> Any:
+    def _counted(self, inner: Any) -> Any:
+        def read(table: str, *args: Any, **kw: Any) -> Any:
             if table == TABLE:
                 self.reads += 1
             return inner(table, *args, **kw)
 
-        store.get_many = get_many
+        return read
 
 
 def test_a_key_read_twice_is_then_served_without_a_store_read(cache: SemanticCache) -> None:

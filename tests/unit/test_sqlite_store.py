@@ -124,7 +124,29 @@ def test_lookup_id_collision_is_a_miss_not_a_wrong_value(tmp_path: Path) -> None
     store.put_many("kv", "ns", [Item(a, b"A")], now=1)
     store.put_many("kv", "ns", [Item(b, b"B")], now=1)  # refused, logged
     assert store.get_many("kv", "ns", [a, b], now=1) == [b"A", None]
+    assert [store.get_one("kv", "ns", k, now=1) for k in (a, b)] == [b"A", None]
     assert store.check() == []
+
+
+def test_point_reads_leave_no_read_transaction_open(tmp_path: Path) -> None:
+    """A pooled connection idle between reads must not hold a WAL snapshot: a TRUNCATE
+    checkpoint by another connection completes and empties the WAL."""
+    path = tmp_path / "c.db"
+    store = SQLiteStore(path)
+    store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
+    for _ in range(3):
+        assert store.get_one("kv", "ns", KEY, now=1) == b"v"
+        assert store.get_one("kv", "ns", "cd" * 32, now=1) is None
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("INSERT INTO nearcache_meta VALUES ('probe', 'x')")
+        busy, _, _ = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0
+    finally:
+        other.close()
+    assert Path(f"{path}-wal").stat().st_size == 0
+    assert store.get_one("kv", "ns", KEY, now=1) == b"v"
+    store.close()
 
 
 def test_closed_store(tmp_path: Path) -> None:
@@ -133,6 +155,8 @@ def test_closed_store(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(CacheClosedError):
         store.get_many("kv", "ns", [KEY], now=1)
+    with pytest.raises(CacheClosedError):
+        store.get_one("kv", "ns", KEY, now=1)
     with pytest.raises(CacheClosedError):
         store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
 

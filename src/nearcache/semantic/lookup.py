@@ -19,14 +19,19 @@ import numpy.typing as npt
 
 from .._flow import Embed
 from ..codecs import as_vector
-from ..errors import MissingExtraError, PayloadTooLargeError, StoreUnavailableError
+from ..errors import (
+    CorruptEntryError,
+    MissingExtraError,
+    PayloadTooLargeError,
+    StoreUnavailableError,
+)
 from ..judge import Verdict
 from ..keys import validate_namespace
 from ..stores.protocol import Probe
 from .admission import key_text
 from .indexing import TABLE, candidates
 from .judging import explain_steps, judge_candidate, miss_reason
-from .record import Entry, entry_key, scope_of
+from .record import Entry, decode_record, entry_key, scope_of
 from .spaces import Candidate
 from .state import CoreState, log
 from .types import Hit, Miss, make_hit
@@ -249,19 +254,32 @@ class LookupMixin(CoreState):
         if blob is None:
             q.tally.exact_expired = probe.expired
             return None
-        decoded = self._decode_record(q.ns, q.key, blob)
-        if decoded is None:
+        try:
+            entry, response, metadata = decode_record(blob, q.ns, q.key, self.binding.dim)
+        except CorruptEntryError as exc:
+            self._corrupt(q.ns, q.key, exc)
             return None
-        entry = decoded[0]
         expires = entry.expires_at
         if expires is not None and expires <= now:
             return None
-        if hot is not None:
-            hot.add(ticket, q.ns, q.key, entry, decoded[1], decoded[2], len(blob))
+        if ticket is not None:
+            hot.add(ticket, q.ns, q.key, entry, response, metadata, len(blob))  # type: ignore[union-attr]
         return self._exact_hit(entry, q)
 
     def _exact_hit(self, entry: Entry, q: Pending) -> Hit | None:
-        hit = self._hit(entry, q, q.key, "exact", 1.0, 1.0)
+        hit = make_hit(
+            entry.response,
+            "exact",
+            1.0,
+            1.0,
+            entry.query,
+            q.ns,
+            entry.metadata,
+            entry.created_at,
+            entry.expires_at,
+            entry.vector,
+            q.key,
+        )
         if self.config.validator is None or self._validate(q.query, hit):
             return hit
         q.tally.rejected_exact = True

@@ -44,6 +44,7 @@ from .spaces import Candidate, SpaceSet
 
 __all__ = ["ANY_TIME", "FETCH_BATCH", "TABLE", "IndexReplica"]
 
+_new_tuple = tuple.__new__
 log = logging.getLogger("nearcache.semantic")
 
 _Group = tuple[list[str], list[npt.NDArray[np.float32]], list[int], list[float | None]]
@@ -335,12 +336,11 @@ class IndexReplica(IndexCommon):
         floor: float = -1.0,
     ) -> Probe:
         """The exact key's record (one store read); the partition is asked later."""
-        blob = self.store.get_many(TABLE, ns, [key], now=now, touch=touch)[0]
-        expired = False
-        if blob is None:
-            exp = self.spaces.expires_at(ns, key)
-            expired = exp is not None and exp <= now
-        return Probe(blob, expired, None, None)
+        blob = self.store.get_one(TABLE, ns, key, now=now, touch=touch)
+        if blob is not None:
+            return _new_tuple(Probe, (blob, False, None, None))  # Probe(...) minus a call
+        exp = self.spaces.expires_at(ns, key)
+        return Probe(None, exp is not None and exp <= now, None, None)
 
     def has(self, ns: str, scope: str) -> bool:
         """Whether the partition holds rows, after catching up with other processes."""

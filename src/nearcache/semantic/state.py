@@ -114,17 +114,14 @@ class CoreState:
 
     def _decode(self, ns: str, key: str, blob: bytes) -> Entry | None:
         """A stored record as an entry, or None (counted, reported) if it is corrupt."""
-        decoded = self._decode_record(ns, key, blob)
-        return None if decoded is None else decoded[0]
-
-    def _decode_record(
-        self, ns: str, key: str, blob: bytes
-    ) -> tuple[Entry, bytes, bytes | None] | None:
-        """``decode_record`` of a stored record, or None (counted, reported) if corrupt."""
         try:
-            return decode_record(blob, ns, key, self.binding.dim)
+            return decode_record(blob, ns, key, self.binding.dim)[0]
         except CorruptEntryError as exc:
-            log.warning("corrupt entry %s/%s treated as a miss: %s", ns, key[:12], exc)
-            self.counters.add(ns, errors=1)
-            self._emit("error", ns, None, "corrupt_entry")
+            self._corrupt(ns, key, exc)
             return None
+
+    def _corrupt(self, ns: str, key: str, exc: CorruptEntryError) -> None:
+        """Log, count and report a corrupt stored entry (the read is a miss)."""
+        log.warning("corrupt entry %s/%s treated as a miss: %s", ns, key[:12], exc)
+        self.counters.add(ns, errors=1)
+        self._emit("error", ns, None, "corrupt_entry")

@@ -72,6 +72,11 @@ class BaseStore(ABC):
             return []
         return self._get_many(table, namespace, keys, now, touch)
 
+    def get_one(
+        self, table: str, namespace: str, key: str, *, now: float, touch: bool = True
+    ) -> bytes | None:
+        return self.get_many(table, namespace, [key], now=now, touch=touch)[0]
+
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         check_table(table)
         unique = unique_items(items)

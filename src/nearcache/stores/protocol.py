@@ -129,6 +129,12 @@ class Store(Protocol):
         """
         ...
 
+    def get_one(
+        self, table: str, namespace: str, key: str, *, now: float, touch: bool = True
+    ) -> bytes | None:
+        """``get_many(table, namespace, [key], ...)[0]`` (a store may read one key faster)."""
+        ...
+
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         """Insert or replace all ``items`` atomically; return the new namespace version."""
         ...

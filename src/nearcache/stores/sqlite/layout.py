@@ -63,6 +63,10 @@ class NamespaceIds:
         self._ids: dict[tuple[str, str], tuple[int, int]] = {}
         self._lock = threading.Lock()
 
+    def known(self, table: str, namespace: str) -> tuple[int, int] | None:
+        """The namespace's row id and salt if already cached (no statement run)."""
+        return self._ids.get((table, namespace))
+
     def get(
         self, con: Any, table: str, namespace: str, *, create: bool = False
     ) -> tuple[int, int] | None:

@@ -47,6 +47,12 @@ __all__ = ["SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
+#: The live record under one lookup id in one namespace (``get_one``).
+_POINT = {
+    t: f"SELECT key, value FROM rec_{t} WHERE hid=? AND ns=? "
+    "AND (expires_at IS NULL OR expires_at > ?)"
+    for t in TABLES
+}
 _FLUSH_TOUCHES_AT = 20_000
 _PRUNE_EVERY = 1000
 _T = TypeVar("_T")
@@ -163,6 +169,30 @@ class SQLiteStore(BaseStore):
             with contextlib.suppress(CacheError):
                 self._write(lambda con: None)
         return out
+
+    def get_one(
+        self, table: str, namespace: str, key: str, *, now: float, touch: bool = True
+    ) -> bytes | None:
+        """``get_many(table, namespace, [key], ...)[0]``: the semantic cache's exact-layer
+        read as one point statement (no closure, no batch bookkeeping). SQLite checks the
+        namespace and expiry; the stored full key is compared here, so a lookup-id
+        collision is a miss."""
+        sql = _POINT.get(table)
+        ns = self._ns.known(table, namespace)
+        if sql is None or ns is None:  # the general path checks the table, finds the ns
+            return self.get_many(table, namespace, [key], now=now, touch=touch)[0]
+        nsid, salt = ns
+        rid = hid(key, salt)
+        row = self._db.first_row(sql, (rid, nsid, now))
+        if row is None or row[0] != bytes.fromhex(key):
+            return None
+        if touch:
+            self._touches.note(table, [rid], now)
+            if self._touches.full:
+                with contextlib.suppress(CacheError):
+                    self._write(lambda con: None)
+        value: bytes = row[1]
+        return value
 
     def change_token(self) -> tuple[int, int]:
         """A value that differs after any commit to the file by any connection or
