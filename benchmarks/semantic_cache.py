@@ -9,6 +9,7 @@ ratio to nearcache.
     python benchmarks/semantic_cache.py --quick    # N = 2,000, fewer queries
     python benchmarks/semantic_cache.py --full     # also N = 1,000,000 (nearcache only)
     python benchmarks/semantic_cache.py --sizes 1000000   # one size only
+    python benchmarks/semantic_cache.py --sizes 100000 --exact-only  # exact-layer rows
 
 The exact layer is measured twice: a different uniformly drawn key per get (a store read
 each time) and a hot set of 100 keys, read twice before timing, then ten times each (the
@@ -148,6 +149,9 @@ def lat(fn: Callable[[int], Any], n: int) -> tuple[float, float, list[Any]]:
     return pct(times, 50) * 1e6, pct(times, 99) * 1e6, out
 
 
+#: ``--exact-only``: fill, reopen, then the exact-layer rows alone (nearcache and mneme).
+EXACT_ONLY = os.environ.get("NEARCACHE_BENCH_EXACT_ONLY") == "1"
+
 #: Distinct keys of the repeated-key exact-get row (each is read queries/HOT_KEYS times).
 HOT_KEYS = 100
 
@@ -203,12 +207,16 @@ def bench_nearcache(data: Data, queries: int, work: Path, rows: dict[str, Any]) 
         rows["bulk load/s (put_many, import_data)"] = (n - single) / (time.perf_counter() - t)
     cache.close()
 
-    restart(db, "exact", "float32", n, "exact f32", rows)
+    if not EXACT_ONLY:
+        restart(db, "exact", "float32", n, "exact f32", rows)
     cache = open_cache(index_backend="exact")
     rows["index bytes per entry, exact f32 (B)"] = cache.stats().index_bytes / n
     p50, p99, _ = lat(lambda i: cache.get(Data.text(int(data.l1[i]))), queries)
     rows["L1 get p50 (µs)"], rows["L1 get p99 (µs)"] = p50, p99
     repeated_l1(cache.get, data, queries, rows)
+    if EXACT_ONLY:
+        cache.close()
+        return
     q_exact = min(queries, 200 if n >= 1_000_000 else queries)
     p50, p99, hits = lat(lambda i: cache.get(f"p{i} paraphrase", embedding=data.p[i]), q_exact)
     rows["L2 get exact p50 (µs)"], rows["L2 get exact p99 (µs)"] = p50, p99
@@ -318,6 +326,9 @@ def bench_mneme(data: Data, queries: int, work: Path, rows: dict[str, Any]) -> N
     p50, p99, _ = lat(lambda i: cache.get(Data.text(int(data.l1[i]))), queries)
     rows["L1 get p50 (µs)"], rows["L1 get p99 (µs)"] = p50, p99
     repeated_l1(cache.get, data, queries, rows)
+    if EXACT_ONLY:
+        cache.close()
+        return
     p50, p99, hits = lat(lambda i: cache.get(f"p{i} paraphrase", embedding=data.p[i]), queries)
     rows["L2 get exact p50 (µs)"], rows["L2 get exact p99 (µs)"] = p50, p99
     truth = [matched(h) for h in hits]
@@ -610,6 +621,11 @@ def main() -> None:
         help="stored vectors: synthetic low-rank, or the real-vector fixture",
     )
     ap.add_argument("--no-peers", action="store_true", help="nearcache only")
+    ap.add_argument(
+        "--exact-only",
+        action="store_true",
+        help="fill, reopen and the exact-layer get rows only (nearcache and mneme-cache)",
+    )
     ap.add_argument("--json", type=Path, help="also write the raw numbers here")
     ap.add_argument("--worker", choices=sorted(BENCHES), help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -631,6 +647,8 @@ def main() -> None:
     if args.sizes:
         sizes = args.sizes
     queries = 200 if args.quick else 1000
+    if args.exact_only:  # the workers are other processes: they read it from the environment
+        os.environ["NEARCACHE_BENCH_EXACT_ONLY"] = "1"
     everything: dict[str, Any] = {}
     print(
         f"# semantic cache benchmark: {os.cpu_count()} CPUs, dim {DIM}, threshold {THRESHOLD}, "
@@ -640,7 +658,7 @@ def main() -> None:
     for n in sizes:
         results: dict[str, dict[str, Any]] = {"nearcache": run("nearcache", n, queries, args.data)}
         if not args.no_peers and n <= 100_000:
-            for peer in ("mneme-cache", "GPTCache"):
+            for peer in ("mneme-cache",) if args.exact_only else ("mneme-cache", "GPTCache"):
                 results[peer] = run(peer, n, queries, args.data)
         if args.random and n <= 100_000:
             rows = run("nearcache", n, queries, "random")
