@@ -225,3 +225,98 @@ def test_new_files_log_changes_without_autoincrement(tmp_path: Path) -> None:
     store.close()
     sql = _log_sql(tmp_path / "n.db")
     assert sql and all("AUTOINCREMENT" not in (s or "").upper() for s in sql.values())
+
+
+#: Version 3's change logs (a plain rowid, no AUTOINCREMENT); its records are V2_RECORDS,
+#: which still carry the table-wide ``rec_{t}_atime`` index.
+V3_CHANGES = """
+CREATE TABLE chg_{t} (
+    seq INTEGER PRIMARY KEY, ns INTEGER NOT NULL,
+    version INTEGER NOT NULL, op TEXT NOT NULL, key BLOB NOT NULL);
+CREATE INDEX chg_{t}_ns ON chg_{t} (ns, version);
+"""
+
+
+def make_v3(path: Path, atimes: list[tuple[str, float]]) -> None:
+    """A version-3 file: record ``i`` in namespace ``atimes[i][0]`` last used at
+    ``atimes[i][1]``, written in that order (one version and change-log row each)."""
+    con = sqlite3.connect(path)
+    sql = V1_STORE.replace("'1');", "'3');") + "".join(
+        V2_RECORDS.replace("{t}", t) + (V3_CHANGES.replace("{t}", t) if spec.log else "")
+        for t, spec in TABLES.items()
+    )
+    con.executescript(sql)
+    names = sorted({ns for ns, _ in atimes})
+    ids = {ns: i + 1 for i, ns in enumerate(names)}
+    for ns in names:
+        mine = [i for i, (n, _) in enumerate(atimes) if n == ns]
+        con.execute(
+            "INSERT INTO namespaces (id, tbl, name, entries, bytes, version) VALUES "
+            "(?, 'semantic', ?, ?, ?, ?)",
+            (ids[ns], ns, len(mine), 10 * len(mine), len(mine)),
+        )
+    version = dict.fromkeys(names, 0)
+    for i, (ns, atime) in enumerate(atimes):
+        version[ns] += 1
+        con.execute(
+            "INSERT INTO rec_semantic (hid, ns, key, value, expires_at, atime, size) "
+            "VALUES (?, ?, ?, ?, NULL, ?, 10)",
+            (
+                hid(key(i), salt("semantic", ns)),
+                ids[ns],
+                bytes.fromhex(key(i)),
+                b"v%09d" % i,
+                atime,
+            ),
+        )
+        con.execute(
+            "INSERT INTO chg_semantic (ns, version, op, key) VALUES (?, ?, 'put', ?)",
+            (ids[ns], version[ns], bytes.fromhex(key(i))),
+        )
+    con.commit()
+    con.close()
+
+
+def _indexes(path: Path) -> set[str]:
+    con = sqlite3.connect(path)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    finally:
+        con.close()
+
+
+def test_a_version_3_file_loses_the_table_wide_atime_index(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    # two namespaces, access times interleaved, ties broken by insertion order
+    atimes = [("a", 5.0), ("b", 1.0), ("a", 1.0), ("b", 7.0), ("a", 3.0), ("b", 3.0), ("a", 9.0)]
+    make_v3(path, atimes)
+    assert "rec_semantic_atime" in _indexes(path)
+    store = SQLiteStore(path)
+    assert store.get_many("semantic", "a", [key(0), key(2)], now=2) == [b"v%09d" % 0, b"v%09d" % 2]
+    assert store.changes("semantic", "b", 0).events == [("put", key(i)) for i in (1, 3, 5)]
+    assert store.check() == []
+    # table-wide LRU eviction: the oldest four by (access time, row order) across both
+    gone = store.evict("semantic", None, max_entries=3)
+    order = sorted(range(len(atimes)), key=lambda i: (atimes[i][1], i))
+    assert sorted(gone) == sorted((atimes[i][0], key(i)) for i in order[:4])
+    assert store.info("semantic").entries == 3
+    store.put_many("semantic", "b", [Item(key(99), b"new")], now=10)
+    assert store.check() == []
+    store.close()
+    indexes = _indexes(path)
+    assert not any(name.endswith("_atime") and "_ns_" not in name for name in indexes)
+    assert {f"rec_{t}_ns_atime" for t in TABLES} <= indexes
+    con = sqlite3.connect(path)
+    row = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
+    con.close()
+    assert row[0] == str(SCHEMA_VERSION) == "4"
+    store = SQLiteStore(path)  # opens again without migrating
+    assert store.get_many("semantic", "b", [key(99)], now=11) == [b"new"]
+    store.close()
+
+
+def test_new_files_have_no_table_wide_atime_index(tmp_path: Path) -> None:
+    SQLiteStore(tmp_path / "n.db").close()
+    indexes = _indexes(tmp_path / "n.db")
+    assert {f"rec_{t}_ns_atime" for t in TABLES} <= indexes
+    assert not {f"rec_{t}_atime" for t in TABLES} & indexes

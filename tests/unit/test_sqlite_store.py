@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nearcache import CacheClosedError, CacheError, CorruptStoreError, EmbeddingCache, SQLiteStore
 from nearcache.stores.protocol import Item
+from nearcache.stores.sqlite import layout
 from nearcache.stores.sqlite.layout import hid
 from nearcache.stores.sqlite.reads import hids
 
@@ -213,3 +216,27 @@ def test_batch_reads_check_namespace_expiry_and_full_key(tmp_path: Path) -> None
     assert store.get_many("kv", "ns", [keys[0].upper()], now=2) == [want[0]]  # plain path
     assert store.get_many("kv", "ns", [keys[1], keys[1]], now=2) == [want[1]] * 2
     assert store.check() == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 6)), min_size=1, max_size=14),
+    st.integers(0, 14),
+)
+def test_table_wide_eviction_is_lru_order_across_namespaces(
+    writes: list[tuple[str, int]], keep: int
+) -> None:
+    """Table-wide eviction merges the namespaces' (atime, id) scans, page by page: the
+    victims are the oldest records of the whole table, ties in write order."""
+    with tempfile.TemporaryDirectory() as d, mock.patch.object(layout, "_LRU_PAGE", 2):
+        store = SQLiteStore(Path(d) / "e.db")
+        keys = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(len(writes))]
+        for i, (ns, t) in enumerate(writes):
+            store.put_many("kv", ns, [Item(keys[i], b"v")], now=float(t))
+        gone = store.evict("kv", None, max_entries=keep)
+        order = sorted(range(len(writes)), key=lambda i: (writes[i][1], i))
+        oldest = [(writes[i][0], keys[i]) for i in order[: max(0, len(writes) - keep)]]
+        assert sorted(gone) == sorted(oldest)  # reported grouped by namespace
+        assert store.info("kv").entries == min(keep, len(writes))
+        assert store.check() == []
+        store.close()

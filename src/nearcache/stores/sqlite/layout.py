@@ -11,6 +11,9 @@ bookkeeping commit together.
 * **Rowids** (``id``) follow insertion order, so a batch of new records fills fresh pages
   at the end of the table. Hashed rowids scattered a batch of 1,000 over ~1,000 random
   pages (and their splits), which the commit then wrote: ~3x the write cost.
+* **LRU order** is ``(atime, id)`` within a namespace, read from the ``(ns, atime)``
+  index (whose entries end with the rowid); a table-wide order merges the namespaces'
+  scans, so no table-wide ``atime`` index is written by every commit.
 * **Namespace rows** (``namespaces``) hold entries, bytes, version, evictions and
   expirations; every write bumps the version (``bump``).
 """
@@ -18,6 +21,7 @@ bookkeeping commit together.
 from __future__ import annotations
 
 import functools
+import heapq
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
@@ -26,9 +30,20 @@ from ...keys import digest_bytes
 from ..bookkeeping import NO_CHANGE, Delta
 from ..protocol import TABLES
 
-__all__ = ["NamespaceIds", "Row", "bump", "chunks", "hid", "marks", "remove_rows", "stored"]
+__all__ = [
+    "NamespaceIds",
+    "Row",
+    "bump",
+    "chunks",
+    "hid",
+    "lru_order",
+    "marks",
+    "remove_rows",
+    "stored",
+]
 
 _CHUNK = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766)
+_LRU_PAGE = 1024  # rows read per step of an LRU scan
 _T = TypeVar("_T")
 #: (rowid, namespace id, key bytes, size) of a stored record (``id``, not ``hid``)
 Row = tuple[int, int, bytes, int]
@@ -141,6 +156,32 @@ def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int,
         ):
             found[row[0]] = row[1:]
     return found
+
+
+def _lru_scan(con: Any, table: str, nsid: int) -> Iterator[tuple[float, int, int, bytes, int]]:
+    """``(atime, id, ns, key, size)`` of one namespace's records, least recently used first."""
+    offset = 0
+    while True:
+        page = con.execute(
+            f"SELECT atime, id, ns, key, size FROM rec_{table} WHERE ns=? "
+            "ORDER BY atime, id LIMIT ? OFFSET ?",
+            (nsid, _LRU_PAGE, offset),
+        ).fetchall()
+        yield from page
+        if len(page) < _LRU_PAGE:
+            return
+        offset += len(page)
+
+
+def lru_order(con: Any, table: str, nsids: Sequence[int]) -> Iterator[Row]:
+    """Records of the namespaces ``nsids``, least recently used first (``(atime, id)``
+    order across them: their scans merged), read a page at a time as consumed."""
+    scans = [_lru_scan(con, table, nsid) for nsid in nsids]
+    if not scans:
+        return
+    merged = scans[0] if len(scans) == 1 else heapq.merge(*scans)
+    for _, rid, nsid, key, size in merged:
+        yield rid, nsid, key, size
 
 
 def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tuple[str, str]]:

@@ -12,6 +12,9 @@ An older schema is migrated in place, in one transaction, when the file is opene
 * **2 -> 3**: change logs lost ``AUTOINCREMENT`` (its ``sqlite_sequence`` row was one
   more page written by every commit). Each log table is rebuilt with the same rows and
   ``seq`` values; new rows get ``max(seq) + 1``, so they still follow the old ones.
+* **3 -> 4**: the table-wide ``rec_{table}_atime`` index is dropped (one page fewer in
+  every commit that writes a record). Table-wide LRU eviction merges the per-namespace
+  ``(ns, atime)`` scans instead, in the same order. Rows are untouched.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ __all__ = ["SCHEMA_VERSION", "check_file", "init_schema"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -108,6 +111,12 @@ def _migrate_2_to_3(con: sqlite3.Connection) -> None:
         con.execute(f"ALTER TABLE chg_{table}_v3 RENAME TO chg_{table}")
 
 
+def _migrate_3_to_4(con: sqlite3.Connection) -> None:
+    """Drop the table-wide access-time indexes (eviction merges per-namespace scans)."""
+    for table in TABLES:
+        con.execute(f"DROP INDEX IF EXISTS rec_{table}_atime")
+
+
 def init_schema(con: sqlite3.Connection, path: Path) -> None:
     """Create the schema if the file is new, migrate it if it is older (WAL mode either way).
 
@@ -124,12 +133,14 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
     try:
         found = _found_version(con, path)  # again, under the write lock
         if found is not None:
-            if found in (1, 2):
+            if found in (1, 2, 3):
                 log.info("migrating %s from schema version %d to %d", path, found, SCHEMA_VERSION)
             if found == 1:
                 _migrate_1_to_2(con)
             if found in (1, 2):
                 _migrate_2_to_3(con)
+            if found in (1, 2, 3):
+                _migrate_3_to_4(con)
             for stmt in _schema_statements():
                 con.execute(stmt)
             con.execute(

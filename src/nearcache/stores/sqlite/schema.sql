@@ -1,4 +1,4 @@
--- nearcache's SQLite schema, version 3 (see schema.py; versions 1 and 2 are migrated). Statements end with ";" at the
+-- nearcache's SQLite schema, version 4 (see schema.py; versions 1 to 3 are migrated). Statements end with ";" at the
 -- end of a line. The "-- section:" lines split the file: "store" is created once,
 -- "records" once per table and "changes" once per table that keeps a change log, with
 -- {table} replaced by the table's name (embedding, semantic, kv, batch, lease).
@@ -21,8 +21,9 @@ CREATE TABLE IF NOT EXISTS rec_{table} (
     value BLOB NOT NULL, expires_at REAL, atime REAL NOT NULL,
     size INTEGER NOT NULL, hid INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS rec_{table}_hid ON rec_{table} (hid);
+-- LRU order is (ns, atime, id): a table-wide eviction merges the namespaces' scans, so
+-- no table-wide atime index is kept (one page fewer written by every commit).
 CREATE INDEX IF NOT EXISTS rec_{table}_ns_atime ON rec_{table} (ns, atime);
-CREATE INDEX IF NOT EXISTS rec_{table}_atime ON rec_{table} (atime);
 CREATE INDEX IF NOT EXISTS rec_{table}_exp ON rec_{table} (expires_at)
     WHERE expires_at IS NOT NULL;
 

@@ -39,7 +39,17 @@ from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..touches import TouchBuffer
 from .check import check_file_contents
 from .connection import Database
-from .layout import NamespaceIds, Row, bump, chunks, hid, marks, remove_rows, stored
+from .layout import (
+    NamespaceIds,
+    Row,
+    bump,
+    chunks,
+    hid,
+    lru_order,
+    marks,
+    remove_rows,
+    stored,
+)
 from .reads import read_live
 from .schema import check_file, init_schema
 
@@ -445,37 +455,33 @@ class SQLiteStore(BaseStore):
 
     def _evict_in(self, con: sqlite3.Connection, table: str, limit: Limit) -> list[tuple[str, str]]:
         if limit.namespace is None:
-            where, args = "", []
             entries, size = con.execute(
                 "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM namespaces "
                 "WHERE tbl=?",
                 (table,),
             ).fetchone()
+            nsids = [
+                r[0]
+                for r in con.execute(
+                    "SELECT id FROM namespaces WHERE tbl=? AND entries > 0", (table,)
+                ).fetchall()
+            ]
         else:
             ns = self._ns.get(con, table, limit.namespace)
             if ns is None:
                 return []
-            where, args = "WHERE ns=?", [ns[0]]
+            nsids = [ns[0]]
             entries, size = con.execute(
                 "SELECT entries, bytes FROM namespaces WHERE id=?", (ns[0],)
             ).fetchone()
         budget = Budget(entries, size, limit)
         victims: list[Row] = []
-        offset = 0
-        while budget.over:
-            batch = con.execute(
-                f"SELECT id, ns, key, size FROM rec_{table} {where} "
-                "ORDER BY atime, id LIMIT 1024 OFFSET ?",
-                [*args, offset],
-            ).fetchall()
-            if not batch:
-                break
-            offset += len(batch)
-            for row in batch:
-                if not budget.over:
-                    break
+        if budget.over:
+            for row in lru_order(con, table, nsids):
                 victims.append(row)
                 budget.drop(row[3])
+                if not budget.over:
+                    break
         return remove_rows(con, table, victims, "evict")
 
     def set_meta(self, key: str, value: str) -> None:
