@@ -90,9 +90,9 @@ class VectorIndex(Protocol):
 def unit_rows(mat: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Rows scaled to unit length (validated input has no zero rows)."""
     if mat.shape[0] == 1 and mat.dtype == np.float32:  # a single put: the same float64
-        row = mat[0]  # norm, rounded to float32, without the per-row array steps
-        norm = np.float32(math.sqrt(float(np.einsum("i,i->", row, row, dtype=np.float64))))
-        one: npt.NDArray[np.float32] = np.ascontiguousarray(mat / norm)
+        row = mat[0].astype(np.float64)  # norm, rounded to float32, without the per-row
+        norm = np.float32(math.sqrt(float(row @ row)))  # array steps (einsum of one row: 9 us)
+        one: npt.NDArray[np.float32] = mat / norm  # a fresh C-contiguous array
         return one
     norms = np.sqrt(np.einsum("ij,ij->i", mat, mat, dtype=np.float64)).astype(np.float32)
     out: npt.NDArray[np.float32] = np.ascontiguousarray(mat / norms[:, None], dtype=np.float32)

@@ -250,8 +250,8 @@ class SpaceSet:
         """Insert or replace entries of one partition (``vectors`` are unit length)."""
         if not keys:
             return
-        last = {k: i for i, k in enumerate(keys)}  # a key twice in one batch: last wins
-        if len(last) != len(keys):
+        last = {k: i for i, k in enumerate(keys)} if len(keys) > 1 else None
+        if last is not None and len(last) != len(keys):  # a key twice: the last one wins
             idx = sorted(last.values())
             keys = [keys[i] for i in idx]
             vectors = vectors[idx]
@@ -267,8 +267,12 @@ class SpaceSet:
             space.reserve(start + m)
             raw = bytes.fromhex("".join(keys))
             space.keys[start : start + m] = np.frombuffer(raw, dtype=np.uint8).reshape(m, 32)
-            space.wids[start : start + m] = np.asarray(write_ids, dtype=np.uint64)
-            space.exps[start : start + m] = [NEVER if e is None else e for e in expires]
+            if m == 1:  # a single put: scalars, no arrays built for one row
+                space.wids[start] = write_ids[0]
+                space.exps[start] = NEVER if expires[0] is None else expires[0]
+            else:
+                space.wids[start : start + m] = np.asarray(write_ids, dtype=np.uint64)
+                space.exps[start : start + m] = [NEVER if e is None else e for e in expires]
             space.index.add(rows, vectors)
             # Point each key at its new row; the row it had before (if any, in whichever
             # partition) becomes a tombstone. One map search per batch.
