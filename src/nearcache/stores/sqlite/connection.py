@@ -14,6 +14,8 @@
   pages, so the default checkpointed (two fsyncs and random page writes) after every
   batch; a larger WAL lets pages rewritten by several batches go to the file once.
   Commits are as durable as before (the WAL is the commit).
+* **Checkpoints on a background thread** (:mod:`.checkpoint`, started by the first
+  write): the writer no longer copies the WAL into the file inside a ``COMMIT``.
 * **A change token** (``data_version``) read on one connection kept for it, which never
   writes: SQLite changes it whenever any other connection, in this process or another,
   commits. A process's in-memory copies use it to know in ~3 µs that nothing changed.
@@ -40,6 +42,7 @@ from ...errors import (
     StoreWriteError,
 )
 from ..translate import ErrorRule, translate
+from .checkpoint import Checkpointer
 
 __all__ = ["RULES", "Database"]
 
@@ -112,6 +115,7 @@ class Database:
         mmap_size: bytes SQLite may memory-map.
         wal_limit: WAL size that triggers a TRUNCATE checkpoint.
         on_fork: called once in a forked child before its first connection.
+        background_checkpoints: checkpoint on a thread of the writing process.
     """
 
     def __init__(
@@ -123,6 +127,7 @@ class Database:
         mmap_size: int,
         wal_limit: int,
         on_fork: Callable[[], None],
+        background_checkpoints: bool = True,
     ) -> None:
         self.path = path
         self.url = f"sqlite:///{path}"
@@ -141,6 +146,9 @@ class Database:
         self._watch_lock = threading.Lock()
         self._watch: sqlite3.Connection | None = None
         self._watch_epoch = 0
+        self._background = background_checkpoints
+        self.checkpointer: Checkpointer | None = None
+        self._abandoned: list[Checkpointer] = []  # a parent's, in a forked child: kept, unused
 
     @property
     def wal_limit(self) -> int:
@@ -193,6 +201,9 @@ class Database:
             if os.getpid() != self._pid:
                 self._pool = []  # abandoned, not closed: they belong to the parent
                 self._watch = None
+                if self.checkpointer is not None:  # its thread is not in this process
+                    self._abandoned.append(self.checkpointer)
+                    self.checkpointer = None
                 self._pid = os.getpid()
                 self._on_fork()
 
@@ -260,8 +271,10 @@ class Database:
         fn: Callable[[sqlite3.Connection], _T],
         before: Callable[[sqlite3.Connection], None] | None = None,
     ) -> _T:
-        """``before(con)`` then ``fn(con)`` in one ``BEGIN IMMEDIATE`` transaction."""
-        with self.connection() as con:
+        """``before(con)`` then ``fn(con)`` in one ``BEGIN IMMEDIATE`` transaction
+        (the connection taken and given back without ``connection()``, as in ``read``)."""
+        con = self._take()
+        try:
             try:
                 con.execute("BEGIN IMMEDIATE")
                 if before is not None:
@@ -275,11 +288,24 @@ class Database:
                 self._raise(exc)
                 raise
             self.writes += 1
+            ck = self.checkpointer
+            if ck is None:
+                if self._background:
+                    self._start_checkpointer()
+            elif ck.parked:
+                ck.wake()
             now = time.monotonic()
             if now >= self._next_wal_check:  # a stat() per commit cost ~3% of a single put
                 self._next_wal_check = now + WAL_CHECK_EVERY
                 self._bound_wal(con)
             return result
+        finally:
+            self._give_back(con)
+
+    def _start_checkpointer(self) -> None:
+        with self._lock:
+            if self.checkpointer is None and not self.closed and os.getpid() == self._pid:
+                self.checkpointer = Checkpointer(self._open, lambda: self.writes)
 
     def change_token(self) -> tuple[int, int]:
         """``(epoch, data_version)`` of a connection that only ever reads this pragma.
@@ -334,6 +360,9 @@ class Database:
         with self._lock:
             self.closed = True
             conns, self._pool = self._pool, []
+            ck, self.checkpointer = self.checkpointer, None
+        if ck is not None and os.getpid() == self._pid:
+            ck.stop()
         with self._watch_lock:
             if self._watch is not None:
                 conns.append(self._watch)

@@ -78,6 +78,8 @@ class SQLiteStore(BaseStore):
         changelog_retention: change-log rows kept for shared-mode readers.
         wal_limit: bytes the write-ahead log may grow to before it is checkpointed and
             truncated (bounds disk use when many readers never let it rewind).
+        background_checkpoints: copy the WAL into the file on a thread of the writing
+            process instead of inside the commit of every ~1,000th write.
 
     Raises:
         CorruptStoreError: the file is not a SQLite database or not a nearcache store;
@@ -96,6 +98,7 @@ class SQLiteStore(BaseStore):
         mmap_size: int = 256 * 1024 * 1024,
         changelog_retention: int = 100_000,
         wal_limit: int = 64 * 1024 * 1024,
+        background_checkpoints: bool = True,
     ) -> None:
         if synchronous.upper() not in ("NORMAL", "FULL", "OFF"):
             raise InvalidInputError("synchronous must be one of NORMAL, FULL, OFF")
@@ -112,6 +115,7 @@ class SQLiteStore(BaseStore):
             mmap_size=int(mmap_size),
             wal_limit=int(wal_limit),
             on_fork=self._touches.clear,
+            background_checkpoints=background_checkpoints,
         )
         check_file(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,6 +142,8 @@ class SQLiteStore(BaseStore):
         return result
 
     def _flush_touches(self, con: sqlite3.Connection) -> None:
+        if not self._touches:  # the common case for a writer: nothing read since
+            return
         for table, touches in self._touches.take().items():
             con.executemany(
                 f"UPDATE rec_{table} SET atime=? WHERE hid=? AND atime<?",

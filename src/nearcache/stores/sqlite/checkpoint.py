@@ -1,0 +1,117 @@
+"""``Checkpointer``: copies the WAL back into the database file on a background thread.
+
+Why: SQLite's automatic checkpoint runs inside the ``COMMIT`` of whichever write crosses
+its threshold, so every ~1,000th single put (or every ~10th batch of 1,000) also copied
+~32 MB of WAL pages into the file and waited for two ``fsync`` calls, on the writer's
+thread. Here a thread of the writing process does that work every ``CHECKPOINT_EVERY``
+seconds while writes go on, on the machine's other core:
+
+1. a ``PASSIVE`` checkpoint copies every committed frame without blocking anyone;
+2. a ``RESTART`` checkpoint, with a short busy timeout (``RESTART_WAIT_MS``), copies the
+   few frames committed meanwhile and lets the next writer start the WAL from its
+   beginning, so it stays small (a small WAL is also cheaper to look pages up in). It
+   holds writers off only for those few frames; if readers keep it waiting too long it
+   gives up, and the next round tries again.
+
+Nothing else changes: the writers keep SQLite's automatic checkpoint (which finds little
+left to copy) and the ``wal_limit`` bound (``TRUNCATE``) as the fallback if this thread
+falls behind. A checkpoint is crash safe in SQLite: a process killed in the middle of
+one leaves the frames in the WAL, and the next opener replays them.
+
+The thread has its own connection, opened and closed by itself. It is started by the
+first write of a process (a forked child starts its own and never touches its parent's),
+sleeps while no write happens (woken by the next one), and is stopped and joined by
+``stop()`` (the store's ``close()``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+
+from ...errors import CacheError
+
+__all__ = ["CHECKPOINT_EVERY", "RESTART_WAIT_MS", "Checkpointer"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two checkpoints while writes go on.
+CHECKPOINT_EVERY = 0.2
+#: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
+RESTART_WAIT_MS = 20
+
+
+class Checkpointer:
+    """A daemon thread checkpointing one database file while its process writes.
+
+    Args:
+        connect: opens the thread's own connection (called on the thread).
+        writes: the process's count of committed writes (a change means work to do).
+        every: seconds between checkpoints.
+    """
+
+    def __init__(
+        self,
+        connect: Callable[[], sqlite3.Connection],
+        writes: Callable[[], int],
+        *,
+        every: float = CHECKPOINT_EVERY,
+    ) -> None:
+        self._connect = connect
+        self._writes = writes
+        self._every = every
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self.parked = False  # waiting for a write (``wake`` it)
+        self.rounds = 0  # checkpoints done (for tests and figures)
+        self.con: sqlite3.Connection | None = None  # kept here: a forked child abandons it
+        self._thread = threading.Thread(
+            target=self._run, name="nearcache-sqlite-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Called after a write while ``parked``."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        try:
+            con = self.con = self._connect()
+            con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
+        except (sqlite3.Error, CacheError) as exc:
+            log.warning("background checkpoints are off: cannot open the database: %s", exc)
+            return
+        try:
+            seen = -1
+            while not self._stop.wait(self._every):
+                done = self._writes()
+                if done == seen:  # nothing written since the last round: sleep until a write
+                    self._wake.clear()
+                    self.parked = True
+                    if self._writes() == done:
+                        self._wake.wait()
+                    self.parked = False
+                    continue
+                seen = done
+                self._checkpoint(con)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                con.close()
+
+    def _checkpoint(self, con: sqlite3.Connection) -> None:
+        try:
+            con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            con.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            self.rounds += 1
+        except sqlite3.Error as exc:  # busy, or the file went away: the writers' bound holds
+            log.debug("background checkpoint skipped: %s", exc)
+
+    def stop(self, timeout: float | None = 30.0) -> None:
+        """Stop the thread and wait for it (a checkpoint under way finishes first)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout)

@@ -1,0 +1,173 @@
+"""Background checkpoints of the SQLite store: the WAL stays small, the thread sleeps when
+nothing is written, stops on close, is never shared with a forked child, and a writer
+killed while it runs loses nothing it acknowledged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nearcache import SQLiteStore
+from nearcache.stores.protocol import Item
+from nearcache.stores.sqlite.checkpoint import Checkpointer
+
+
+def key(i: int) -> str:
+    return hashlib.sha256(b"%d" % i).hexdigest()
+
+
+def wait_for(cond: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Poll ``cond`` (the thread runs on its own schedule; a loaded machine delays it)."""
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def checkpointer(store: SQLiteStore) -> Checkpointer:
+    ck = store._db.checkpointer
+    assert ck is not None
+    return ck
+
+
+def batch(b: int) -> list[Item]:
+    """~1.2 MB of records (about 400 WAL frames)."""
+    return [Item(key(b * 1000 + i), os.urandom(3000)) for i in range(400)]
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_background_checkpoints_keep_the_wal_small(tmp_path: Path, background: bool) -> None:
+    path = tmp_path / "c.db"
+    wal = Path(f"{path}-wal")
+    # no wal_limit truncation and SQLite's own checkpoint only past 32 MB: without the
+    # thread, six batches pile up in the WAL
+    store = SQLiteStore(path, wal_limit=1 << 30, background_checkpoints=background)
+    for b in range(6):
+        store.put_many("kv", "ns", batch(b), now=1)
+        if background:
+            ck, done = checkpointer(store), checkpointer(store).rounds
+            assert wait_for(lambda ck=ck, done=done: ck.rounds > done)
+    size = wal.stat().st_size
+    if background:  # each batch after a checkpoint starts the WAL from its beginning
+        assert size < 3 * 1_300_000
+    else:
+        assert store._db.checkpointer is None
+        assert size > 6 * 1_200_000
+    assert store.get_many("kv", "ns", [key(0), key(5399)], now=1)[1] is not None
+    assert store.check() == []
+    store.close()
+
+
+def test_the_thread_sleeps_until_the_next_write(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "c.db")
+    assert store._db.checkpointer is None  # opening (and reading) starts no thread
+    store.get_many("kv", "ns", [key(1)], now=1)
+    assert store._db.checkpointer is None
+    store.put_many("kv", "ns", [Item(key(1), b"v")], now=1)
+    ck = checkpointer(store)
+    assert wait_for(lambda: ck.rounds >= 1 and ck.parked)
+    rounds = ck.rounds
+    time.sleep(0.5)
+    assert ck.rounds == rounds  # parked: no rounds without writes
+    store.put_many("kv", "ns", [Item(key(2), b"w")], now=1)
+    assert wait_for(lambda: ck.rounds > rounds)
+    assert store.get_many("kv", "ns", [key(1), key(2)], now=1) == [b"v", b"w"]
+    store.close()
+
+
+def test_close_stops_and_joins_the_thread(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "c.db")
+    store.put_many("kv", "ns", [Item(key(1), b"v")], now=1)
+    thread = checkpointer(store)._thread
+    assert thread.is_alive()
+    store.close()
+    assert not thread.is_alive()
+    assert store._db.checkpointer is None
+    mine = [t for t in threading.enumerate() if t is thread]
+    assert mine == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_forked_child_checkpoints_with_its_own_thread(tmp_path: Path) -> None:
+    path = tmp_path / "fork.db"
+    store = SQLiteStore(path)
+    store.put_many("kv", "ns", [Item(key(0), b"before")], now=1)
+    parent_ck = checkpointer(store)
+    pid = os.fork()
+    if pid == 0:  # child: the parent's thread is not here; a write starts its own
+        code = 0
+        try:
+            for i in range(1, 100):
+                store.put_many("kv", "child", [Item(key(i), b"c")], now=1)
+            ck = store._db.checkpointer
+            if ck is None or ck is parent_ck or not wait_for(lambda: ck.rounds >= 1):
+                code = 3
+            store.close()
+        except BaseException:
+            code = 2
+        os._exit(code)
+    for i in range(1, 100):
+        store.put_many("kv", "parent", [Item(key(i), b"p")], now=1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert checkpointer(store) is parent_ck and parent_ck._thread.is_alive()
+    keys = [key(i) for i in range(1, 100)]
+    assert store.get_many("kv", "child", keys, now=1) == [b"c"] * 99
+    assert store.get_many("kv", "parent", keys, now=1) == [b"p"] * 99
+    assert store.check() == []
+    store.close()
+
+
+WRITER = """
+import hashlib, os, sys
+from nearcache import SQLiteStore
+from nearcache.stores.protocol import Item
+store = SQLiteStore(sys.argv[1], wal_limit=4 << 20)
+for b in range(100000):
+    items = [Item(hashlib.sha256(b"%d" % (b * 100 + i)).hexdigest(), os.urandom(2000))
+             for i in range(100)]
+    store.put_many("kv", "ns", items, now=1)
+    print(b, flush=True)
+"""
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_a_writer_killed_during_background_checkpoints_loses_nothing(
+    tmp_path: Path, trial: int
+) -> None:
+    """kill -9 while batches commit and the thread checkpoints: every acknowledged batch
+    is there after reopening, and the file is intact."""
+    path = tmp_path / "k.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    acked = -1
+    want = 30 + 25 * trial  # batches of ~200 kB: several background rounds meanwhile
+    for line in proc.stdout:
+        acked = int(line)
+        if acked >= want:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert acked >= want
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    store = SQLiteStore(path)
+    keys = [hashlib.sha256(b"%d" % i).hexdigest() for i in range((acked + 1) * 100)]
+    assert None not in store.get_many("kv", "ns", keys, now=1)
+    assert store.check() == []
+    store.close()
