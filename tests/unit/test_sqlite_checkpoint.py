@@ -4,6 +4,7 @@ killed while it runs loses nothing it acknowledged."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -171,3 +173,15 @@ def test_a_writer_killed_during_background_checkpoints_loses_nothing(
     assert None not in store.get_many("kv", "ns", keys, now=1)
     assert store.check() == []
     store.close()
+
+
+def test_a_store_dropped_without_close_is_collected_and_its_thread_ends(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "c.db")
+    store.put_many("kv", "ns", [Item(key(1), b"v")], now=1)
+    ck = checkpointer(store)
+    assert wait_for(lambda: ck.rounds >= 1)
+    db = weakref.ref(store._db)
+    del store
+    gc.collect()
+    assert db() is None  # the thread holds no strong reference to the store
+    assert wait_for(lambda: not ck._thread.is_alive())

@@ -21,7 +21,8 @@ one leaves the frames in the WAL, and the next opener replays them.
 The thread has its own connection, opened and closed by itself. It is started by the
 first write of a process (a forked child starts its own and never touches its parent's),
 sleeps while no write happens (woken by the next one), and is stopped and joined by
-``stop()`` (the store's ``close()``).
+``stop()`` (the store's ``close()``). It holds no strong reference to the store: a store
+dropped without ``close()`` is still garbage-collected, and its thread then ends.
 """
 
 from __future__ import annotations
@@ -42,25 +43,28 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 0.2
 #: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
 RESTART_WAIT_MS = 20
+#: Seconds a parked thread sleeps before looking whether its store still exists.
+_PARKED_CHECK = 5.0
 
 
 class Checkpointer:
     """A daemon thread checkpointing one database file while its process writes.
 
     Args:
-        connect: opens the thread's own connection (called on the thread).
-        writes: the process's count of committed writes (a change means work to do).
+        connect: opens the thread's own connection (called once, on the thread).
+        writes: the process's count of committed writes (a change means work to do),
+            None once the store is gone (the thread ends).
         every: seconds between checkpoints.
     """
 
     def __init__(
         self,
         connect: Callable[[], sqlite3.Connection],
-        writes: Callable[[], int],
+        writes: Callable[[], int | None],
         *,
         every: float = CHECKPOINT_EVERY,
     ) -> None:
-        self._connect = connect
+        self._connect: Callable[[], sqlite3.Connection] | None = connect
         self._writes = writes
         self._every = every
         self._stop = threading.Event()
@@ -78,21 +82,27 @@ class Checkpointer:
         self._wake.set()
 
     def _run(self) -> None:
+        connect, self._connect = self._connect, None  # no reference to the store kept
         try:
-            con = self.con = self._connect()
+            assert connect is not None
+            con = self.con = connect()
             con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
         except (sqlite3.Error, CacheError) as exc:
             log.warning("background checkpoints are off: cannot open the database: %s", exc)
             return
+        finally:
+            del connect
         try:
-            seen = -1
+            seen: int | None = -1
             while not self._stop.wait(self._every):
                 done = self._writes()
+                if done is None:  # the store was garbage-collected
+                    return
                 if done == seen:  # nothing written since the last round: sleep until a write
                     self._wake.clear()
                     self.parked = True
                     if self._writes() == done:
-                        self._wake.wait()
+                        self._wake.wait(_PARKED_CHECK)
                     self.parked = False
                     continue
                 seen = done
@@ -111,7 +121,11 @@ class Checkpointer:
 
     def stop(self, timeout: float | None = 30.0) -> None:
         """Stop the thread and wait for it (a checkpoint under way finishes first)."""
-        self._stop.set()
-        self._wake.set()
+        self.stop_soon()
         if self._thread is not threading.current_thread():
             self._thread.join(timeout)
+
+    def stop_soon(self) -> None:
+        """Ask the thread to end without waiting (its store is being garbage-collected)."""
+        self._stop.set()
+        self._wake.set()

@@ -30,6 +30,7 @@ import re
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -303,9 +304,17 @@ class Database:
             self._give_back(con)
 
     def _start_checkpointer(self) -> None:
+        """Start this process's checkpoint thread; it sees the database only weakly."""
+        ref = weakref.ref(self)
+
+        def writes() -> int | None:
+            db = ref()
+            return None if db is None else db.writes
+
         with self._lock:
             if self.checkpointer is None and not self.closed and os.getpid() == self._pid:
-                self.checkpointer = Checkpointer(self._open, lambda: self.writes)
+                ck = self.checkpointer = Checkpointer(self._open, writes)
+                weakref.finalize(self, ck.stop_soon)
 
     def change_token(self) -> tuple[int, int]:
         """``(epoch, data_version)`` of a connection that only ever reads this pragma.
