@@ -185,3 +185,44 @@ def test_a_store_dropped_without_close_is_collected_and_its_thread_ends(tmp_path
     gc.collect()
     assert db() is None  # the thread holds no strong reference to the store
     assert wait_for(lambda: not ck._thread.is_alive())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_forks_while_the_thread_checkpoints_leave_usable_children(tmp_path: Path) -> None:
+    """Fork again and again while batches commit and the thread checkpoints: the fork
+    handler holds the thread out of SQLite, so every child can open and write."""
+    path = tmp_path / "f.db"
+    store = SQLiteStore(path)
+    store.put_many("kv", "ns", batch(0), now=1)
+    ck = checkpointer(store)
+    pids = []
+    for b in range(1, 13):
+        store.put_many("kv", "ns", batch(b), now=1)
+        pid = os.fork()
+        if pid == 0:  # child: a fresh store on the same file, one write, one read
+            code = 1
+            try:
+                child = SQLiteStore(path)
+                child.put_many("kv", f"child{b}", [Item(key(b), b"c")], now=1)
+                code = 0 if child.get_many("kv", f"child{b}", [key(b)], now=1) == [b"c"] else 3
+                child.close()
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    deadline = time.monotonic() + 60
+    codes = {}
+    while len(codes) < len(pids) and time.monotonic() < deadline:
+        for pid in pids:
+            if pid not in codes:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    codes[pid] = os.waitstatus_to_exitcode(status)
+        time.sleep(0.02)
+    for pid in pids:
+        if pid not in codes:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    assert list(codes.values()) == [0] * len(pids)
+    assert ck.rounds >= 1
+    assert store.check() == []
+    store.close()

@@ -23,14 +23,21 @@ first write of a process (a forked child starts its own and never touches its pa
 sleeps while no write happens (woken by the next one), and is stopped and joined by
 ``stop()`` (the store's ``close()``). It holds no strong reference to the store: a store
 dropped without ``close()`` is still garbage-collected, and its thread then ends.
+
+``fork()``: every call the thread makes into SQLite runs under its ``busy`` lock, and a
+fork handler takes the locks of all live checkpointers before the fork (waiting for a
+checkpoint under way to finish) and releases them after, so a child never starts
+holding one of SQLite's process-wide mutexes taken by a thread it does not have.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable
 
 from ...errors import CacheError
@@ -72,6 +79,8 @@ class Checkpointer:
         self.parked = False  # waiting for a write (``wake`` it)
         self.rounds = 0  # checkpoints done (for tests and figures)
         self.con: sqlite3.Connection | None = None  # kept here: a forked child abandons it
+        self.busy = threading.Lock()  # held by the thread inside SQLite (see fork above)
+        _LIVE.add(self)
         self._thread = threading.Thread(
             target=self._run, name="nearcache-sqlite-checkpoint", daemon=True
         )
@@ -85,8 +94,9 @@ class Checkpointer:
         connect, self._connect = self._connect, None  # no reference to the store kept
         try:
             assert connect is not None
-            con = self.con = connect()
-            con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
+            with self.busy:
+                con = self.con = connect()
+                con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
         except (sqlite3.Error, CacheError) as exc:
             log.warning("background checkpoints are off: cannot open the database: %s", exc)
             return
@@ -106,9 +116,10 @@ class Checkpointer:
                     self.parked = False
                     continue
                 seen = done
-                self._checkpoint(con)
+                with self.busy:
+                    self._checkpoint(con)
         finally:
-            with contextlib.suppress(sqlite3.Error):
+            with self.busy, contextlib.suppress(sqlite3.Error):
                 con.close()
 
     def _checkpoint(self, con: sqlite3.Connection) -> None:
@@ -129,3 +140,25 @@ class Checkpointer:
         """Ask the thread to end without waiting (its store is being garbage-collected)."""
         self._stop.set()
         self._wake.set()
+
+
+_LIVE: weakref.WeakSet[Checkpointer] = weakref.WeakSet()
+_PAUSED: list[threading.Lock] = []
+
+
+def _before_fork() -> None:
+    """Wait for every checkpoint under way and hold the threads out of SQLite."""
+    for ck in list(_LIVE):
+        ck.busy.acquire()
+        _PAUSED.append(ck.busy)
+
+
+def _after_fork() -> None:
+    while _PAUSED:
+        _PAUSED.pop().release()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_before_fork, after_in_parent=_after_fork, after_in_child=_after_fork
+    )
