@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pickle
+import threading
 
 import msgpack
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -39,6 +40,7 @@ from nearcache.codecs import (
     fingerprint_id,
     pack_payload,
     pack_record,
+    packb,
     quantize,
     record_identity,
     unpack_payload,
@@ -442,3 +444,39 @@ def test_check_json() -> None:
     assert len(check_json("é" * 10, max_bytes=22)) == 22  # at the cap is fine
     with pytest.raises(PayloadTooLargeError):
         check_json("é" * 10, max_bytes=21)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**63), 2**64 - 1)
+        | st.floats()
+        | st.text()
+        | st.binary(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=12,
+    )
+)
+def test_packb_gives_msgpack_packb_bytes(value: object) -> None:
+    assert packb(value) == msgpack.packb(value, use_bin_type=True)
+
+
+def test_packb_after_a_failed_pack_and_across_threads() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        packb({"q": "a lone surrogate \ud800", "x": b"y" * 100})
+    assert packb({"q": "ok"}) == msgpack.packb({"q": "ok"}, use_bin_type=True)  # buffer reset
+    values = [{"i": i, "x": bytes([i % 256]) * (i % 3000)} for i in range(2000)]
+    want = [msgpack.packb(v, use_bin_type=True) for v in values]
+    got: dict[int, list[bytes]] = {}
+
+    def work(t: int) -> None:
+        got[t] = [packb(v) for v in values]
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert all(got[t] == want for t in range(4))

@@ -45,7 +45,7 @@ from .envelope import (
     record_identity,
     unpack_record,
 )
-from .payload import MAX_JSON_DEPTH, check_json, pack_payload, unpack_payload
+from .payload import MAX_JSON_DEPTH, check_json, pack_payload, packb, unpack_payload
 from .vectors import (
     MAX_DIM,
     VECTOR_DTYPES,
@@ -85,6 +85,7 @@ __all__ = [
     "fingerprint_id",
     "pack_payload",
     "pack_record",
+    "packb",
     "quantize",
     "record_identity",
     "unpack_payload",

@@ -7,13 +7,14 @@ plain data (str, bytes, int, float, bool, None, list, dict) is refused on the wa
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import msgpack
 
 from ..errors import CacheError, CorruptEntryError, InvalidInputError, PayloadTooLargeError
 
-__all__ = ["MAX_JSON_DEPTH", "check_json", "pack_payload", "unpack_payload"]
+__all__ = ["MAX_JSON_DEPTH", "check_json", "pack_payload", "packb", "unpack_payload"]
 
 #: Nested containers deeper than this are refused in metadata and key/value payloads.
 MAX_JSON_DEPTH = 64
@@ -63,6 +64,24 @@ def pack_payload(value: Any) -> bytes:
         raise
     except (TypeError, ValueError, OverflowError) as exc:
         raise CacheError(f"value cannot be stored: {exc}") from exc
+
+
+_PACKERS = threading.local()
+
+
+def packb(value: Any) -> bytes:
+    """``msgpack.packb(value, use_bin_type=True)``, the same bytes, for values built by
+    nearcache itself (no type screen: see :func:`pack_payload` for callers' values).
+
+    ``msgpack.packb`` builds a ``Packer`` (and its buffer) per call: ~4 of its ~5.5 us
+    for an entry of 1.5 kB, paid per entry of a batch. One packer per thread is reused
+    (a packer is not thread-safe; it resets its buffer when packing raises).
+    """
+    try:
+        packer = _PACKERS.packer
+    except AttributeError:
+        packer = _PACKERS.packer = msgpack.Packer(use_bin_type=True)
+    return packer.pack(value)  # type: ignore[no-any-return]
 
 
 def _no_ext(code: int, data: bytes) -> Any:

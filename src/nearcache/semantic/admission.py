@@ -10,16 +10,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import msgpack
-
-from ..codecs import check_json, pack_payload
+from ..codecs import check_json, pack_payload, packb
 from ..errors import CacheError, InvalidInputError, InvalidTypeError, PayloadTooLargeError
 from ..keys import normalize_text
 from .config import SemanticConfig
 
 __all__ = ["key_text", "pack_metadata", "pack_response", "too_large", "utf8_size"]
-
-_packb = msgpack.packb
 
 
 def too_large(what: str, size: int, limit: int) -> PayloadTooLargeError:
@@ -80,7 +76,7 @@ def pack_response(config: SemanticConfig, response: Any) -> bytes:
     if type(response) is str:  # the common case: no depth walk, no type screen
         utf8_size(response, "response", limit)
         with contextlib.suppress(ValueError):  # a lone surrogate: the general path says so
-            return _packb(response, use_bin_type=True)  # type: ignore[no-any-return]
+            return packb(response)
     if isinstance(response, str):
         utf8_size(response, "response", limit)
     elif isinstance(response, (bytes, bytearray, memoryview)):

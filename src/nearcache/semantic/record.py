@@ -26,7 +26,6 @@ import os
 import secrets
 from typing import Any, NamedTuple
 
-import msgpack
 import numpy as np
 import numpy.typing as npt
 
@@ -35,6 +34,7 @@ from ..codecs import (
     check_json,
     pack_payload,
     pack_record,
+    packb,
     quantize,
     unpack_payload,
     unpack_record,
@@ -55,7 +55,6 @@ __all__ = [
 ]
 
 DOMAIN = "nearcache.semantic.v1"
-_packb = msgpack.packb
 _F32 = np.dtype("<f4")
 _NP: dict[str, np.dtype[Any]] = {
     "float32": _F32,
@@ -160,13 +159,16 @@ def encode_entry(
 ) -> bytes:
     """The store value of an entry; ``response`` is already msgpack, ``metadata`` JSON."""
     if dtype == "float32":
-        raw, scale = np.ascontiguousarray(vector, dtype="<f4").tobytes(), 1.0
+        if vector.dtype == _F32 and vector.flags.c_contiguous:  # a row of a batch: 0.1 us
+            raw, scale = vector.tobytes(), 1.0
+        else:
+            raw, scale = np.ascontiguousarray(vector, dtype=_F32).tobytes(), 1.0
     else:
         data, scales = quantize(vector.reshape(1, -1), dtype)
         raw, scale = data[0].tobytes(), float(scales[0])
     # Every value is a str, bytes, float, int or None made above, so msgpack is called
     # directly (pack_payload's depth walk and type screen are for caller-supplied values).
-    body = _packb(
+    body = packb(
         {
             "q": query,
             "r": response,
@@ -178,8 +180,7 @@ def encode_entry(
             "t": dtype,
             "k": scale,
             "x": raw,
-        },
-        use_bin_type=True,
+        }
     )
     return pack_record(KIND_SEMANTIC, namespace, key, body)
 
