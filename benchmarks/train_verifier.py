@@ -29,7 +29,7 @@ both files record the embedder's fingerprint. What it does:
    calibration pool: every bound in the table gets the lowest threshold whose one-sided
    95% Clopper-Pearson upper bound on the share of wrong hits stays within it
    (``nearcache.calibrate``); the default threshold is the lowest whose out-of-fold
-   precision is >= 0.985 and look-alike false-hit rate <= 0.4% in every repetition (a
+   precision is >= 0.985 and look-alike false-hit rate <= 0.2% in every repetition (a
    margin under the 0.97 / 2% targets, for questions written by other people: the
    precision-first choice, at the price of some recall) and that also proves a share of
    wrong hits <= 2% (the table's row); the report records the bound it reaches;
@@ -81,10 +81,13 @@ TOLERANCE = 0.01
 #: The default threshold also proves this bound on the share of wrong hits (95%).
 DEFAULT_BOUND = 0.02
 TARGET_PRECISION = 0.985
-#: The pooled out-of-fold look-alike false-hit rate: a fifth of the 2% target, because
-#: questions written by other people (blind, blind2) served 2-6x the pooled rate (0.5%
-#: until session 19; 0.4% keeps the pooled rate from rising above the one shipped then).
-TARGET_TRAP_RATE = 0.004
+#: The pooled out-of-fold look-alike false-hit rate: a tenth of the 2% target, because
+#: questions written by other people served 7-9x the pooled rate (sessions 19-20: 0.35%
+#: pooled against 2.4-2.6% on blind+blind2+blind3(+blind4) together), and the guards,
+#: written while reading pool pairs, remove pool look-alikes better than unseen ones, so
+#: the pooled rate at a given threshold keeps falling as guards are added (0.5% until
+#: session 19, 0.4% in session 19).
+TARGET_TRAP_RATE = 0.002
 #: Every split of the pool (each an author's phrasing) must also keep its own out-of-fold
 #: look-alike false-hit rate within this, in every run: a margin under the 2% target
 #: that one author's habits cannot hide inside the pooled rate.
