@@ -30,6 +30,7 @@ from nearcache import (
     normalize_text,
 )
 from nearcache.embedding import cache as cache_module
+from nearcache.stores.protocol import Item
 
 NS = "test.model.dense"
 SPARSE = "test.splade.sparse"
@@ -342,7 +343,7 @@ def test_corrupt_entries_are_misses_and_check_repairs(cache: EmbeddingCache) -> 
     assert blob is not None
     bad = bytearray(blob)
     bad[-3] ^= 0x55
-    cache.store.put_many("embedding", NS, [cache_module.Item(keys[0], bytes(bad))], now=0)
+    cache.store.put_many("embedding", NS, [Item(keys[0], bytes(bad))], now=0)
     assert cache.get("a", NS) is None
     assert cache.stats(NS).errors == 1
     problems = cache.check()

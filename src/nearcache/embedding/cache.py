@@ -12,8 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from itertools import repeat
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,7 +50,7 @@ from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
-from ..stores.protocol import Item, Limit, Store, put_within
+from ..stores.protocol import Limit, Store, make_items, put_within
 from .batches import deduplicate, get_batch, store_batch
 from .inspection import cache_stats, check_records, inspect_namespace
 from .maintenance import cleanup_expired, clear_all, clear_namespace, invalidate, invalidate_model
@@ -66,13 +65,6 @@ TABLE = "embedding"
 MAX_BATCH = 1_000_000
 
 Vector = npt.NDArray[np.float32] | SparseVector
-
-
-def _items(keys: Sequence[str], blobs: Sequence[bytes], expires_at: float | None) -> list[Item]:
-    """``Item(key, blob, expires_at)`` per pair, built by C loops: ``tuple.__new__`` skips
-    the named tuple's Python-level constructor (~0.1 ms less per 1,000 records)."""
-    fields = zip(keys, blobs, repeat(expires_at))
-    return cast(list[Item], list(map(tuple.__new__, repeat(Item), fields)))
 
 
 class EmbeddingCache:
@@ -378,7 +370,7 @@ class EmbeddingCache:
         else:
             blobs = encode_dense(namespace, keys, rows, self.vector_dtype, fp, now)
             kind, dim = "dense", int(rows.shape[1])
-        items = _items(keys, blobs, expires_at)
+        items = make_items(keys, blobs, expires_at)
         # Namespace metadata goes first so a write that lands is always described; if the
         # write then fails, the metadata this call added is taken back (best effort).
         new_layout = new_fp = False

@@ -34,6 +34,7 @@ from .judging import explain_steps, judge_candidate, miss_reason
 from .record import Entry, decode_record, entry_key, scope_of
 from .spaces import Candidate
 from .state import CoreState, log
+from .tally import Tally
 from .types import Hit, Miss, make_hit
 
 __all__ = ["LookupMixin", "Pending"]
@@ -59,41 +60,6 @@ def _cosine(entry: Entry, query_unit: Vector) -> float:
     return max(-1.0, min(1.0, float(np.dot(entry.vector, query_unit)) / entry.norm))
 
 
-class _Tally:
-    """What happened to the candidates, for the most telling miss reason.
-
-    A plain class whose defaults live on the class: one is made per lookup, and an
-    instance with nothing set costs no more than ``object()``."""
-
-    rejected_exact: bool = False
-    exact_expired: bool = False
-    validator: bool = False
-    scored: bool = False
-    expired: bool = False
-    best_similarity: float | None = None
-    judged: str | None = None  # why the closest candidate over the floor was refused
-
-    def saw(self, similarity: float) -> None:
-        self.scored = True
-        if self.best_similarity is None or similarity > self.best_similarity:
-            self.best_similarity = similarity
-
-    def refused(self, reason: str) -> None:
-        if self.judged is None:  # candidates come closest first
-            self.judged = reason
-
-    def reason(self) -> str:
-        if self.validator or self.rejected_exact:
-            return "validator"
-        if self.exact_expired:
-            return "expired"
-        if self.judged is not None:
-            return self.judged
-        if self.scored:
-            return "below_threshold"
-        return "expired" if self.expired else "not_found"
-
-
 class Pending:
     """One lookup in progress (with the tally of what its candidates did)."""
 
@@ -117,7 +83,7 @@ class Pending:
         self.started = started
         self.vec = vec
         self.probe: Probe | None = None
-        self.tally = _Tally()
+        self.tally = Tally()
 
 
 class LookupMixin(CoreState):
@@ -314,7 +280,7 @@ class LookupMixin(CoreState):
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(q.ns, "store_error", q.started, error=True, embedding=q.vec)
 
-    def _candidates(self, q: Pending, tally: _Tally, query_unit: Vector) -> list[Candidate]:
+    def _candidates(self, q: Pending, tally: Tally, query_unit: Vector) -> list[Candidate]:
         """Live top-k rows of the query's partition (expired rows are swept first)."""
         skip = q.key if tally.rejected_exact else None
         k = self.config.top_k + (skip is not None)
@@ -332,7 +298,7 @@ class LookupMixin(CoreState):
             cands = self.index.search(q.ns, q.scope, query_unit, k, floor=self._floor(), now=now)
         return [c for c in cands if c.expires_at > now and c.key != skip]
 
-    def _decide(self, q: Pending, tally: _Tally, query_unit: Vector) -> Hit | Miss:
+    def _decide(self, q: Pending, tally: Tally, query_unit: Vector) -> Hit | Miss:
         """Read the candidates over the floor in one round trip; return the closest one
         the judge accepts (or, with ``confidence_fn``, the most confident passing one)."""
         now = self.clock()
@@ -368,7 +334,7 @@ class LookupMixin(CoreState):
         )
 
     def _live_entries(
-        self, q: Pending, tally: _Tally, query_unit: Vector, now: float
+        self, q: Pending, tally: Tally, query_unit: Vector, now: float
     ) -> list[tuple[float, Entry, Candidate]]:
         """(exact cosine, entry, candidate) of the live candidates over the floor, closest
         first; candidates under the floor, expired or gone are noted in ``tally``."""
@@ -403,7 +369,7 @@ class LookupMixin(CoreState):
         self._touch_winner(q.ns, cand.key, now)
         return self._finish_hit(hit, q.started)
 
-    def _score(self, q: Pending, entry: Entry, key: str, sim: float, tally: _Tally) -> float | None:
+    def _score(self, q: Pending, entry: Entry, key: str, sim: float, tally: Tally) -> float | None:
         """A candidate's confidence if it passes the floor, the judge and the feedback
         thresholds; None (and the reason in ``tally``) if it does not."""
         cfg = self.config
@@ -416,7 +382,7 @@ class LookupMixin(CoreState):
                 return None
         judge = cfg.judge
         if judge is not None:
-            # Only the closest refused candidate's reason is reported (``_Tally``): the
+            # Only the closest refused candidate's reason is reported (``Tally``): the
             # others need the decision alone, which cheap guards often settle first.
             blame = tally.judged is None
             verdict = judge_candidate(judge, q.query, entry.query, sim, blame=blame)

@@ -28,7 +28,8 @@ from typing import Any, TypeVar
 
 from ...keys import digest_bytes
 from ..bookkeeping import NO_CHANGE, Delta
-from ..protocol import TABLES
+from ..lru import Budget
+from ..protocol import TABLES, Limit
 
 __all__ = [
     "NamespaceIds",
@@ -36,6 +37,7 @@ __all__ = [
     "bump",
     "chunks",
     "hid",
+    "evict_lru",
     "lru_order",
     "marks",
     "remove_rows",
@@ -200,3 +202,33 @@ def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tu
         bump(con, table, nsid, "delete", [r[2] for r in group], delta)
         out.extend((names[nsid], r[2].hex()) for r in group)
     return out
+
+
+def evict_lru(con: Any, table: str, limit: Limit, nsid: int | None) -> list[tuple[str, str]]:
+    """Remove least recently used records of namespace ``nsid`` (every namespace of
+    ``table`` when None) until ``limit`` holds; ``(namespace, key)`` of each removed."""
+    if nsid is None:
+        entries, size = con.execute(
+            "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM namespaces WHERE tbl=?",
+            (table,),
+        ).fetchone()
+        nsids = [
+            r[0]
+            for r in con.execute(
+                "SELECT id FROM namespaces WHERE tbl=? AND entries > 0", (table,)
+            ).fetchall()
+        ]
+    else:
+        nsids = [nsid]
+        entries, size = con.execute(
+            "SELECT entries, bytes FROM namespaces WHERE id=?", (nsid,)
+        ).fetchone()
+    budget = Budget(entries, size, limit)
+    victims: list[Row] = []
+    if budget.over:
+        for row in lru_order(con, table, nsids):
+            victims.append(row)
+            budget.drop(row[3])
+            if not budget.over:
+                break
+    return remove_rows(con, table, victims, "evict")

@@ -34,18 +34,16 @@ from typing import Any, TypeVar
 from ...errors import CacheError, InvalidInputError
 from ..base import BaseStore
 from ..bookkeeping import Delta
-from ..lru import Budget
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..touches import TouchBuffer
 from .check import check_file_contents
 from .connection import Database
 from .layout import (
     NamespaceIds,
-    Row,
     bump,
     chunks,
+    evict_lru,
     hid,
-    lru_order,
     marks,
     remove_rows,
     stored,
@@ -461,34 +459,9 @@ class SQLiteStore(BaseStore):
 
     def _evict_in(self, con: sqlite3.Connection, table: str, limit: Limit) -> list[tuple[str, str]]:
         if limit.namespace is None:
-            entries, size = con.execute(
-                "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM namespaces "
-                "WHERE tbl=?",
-                (table,),
-            ).fetchone()
-            nsids = [
-                r[0]
-                for r in con.execute(
-                    "SELECT id FROM namespaces WHERE tbl=? AND entries > 0", (table,)
-                ).fetchall()
-            ]
-        else:
-            ns = self._ns.get(con, table, limit.namespace)
-            if ns is None:
-                return []
-            nsids = [ns[0]]
-            entries, size = con.execute(
-                "SELECT entries, bytes FROM namespaces WHERE id=?", (ns[0],)
-            ).fetchone()
-        budget = Budget(entries, size, limit)
-        victims: list[Row] = []
-        if budget.over:
-            for row in lru_order(con, table, nsids):
-                victims.append(row)
-                budget.drop(row[3])
-                if not budget.over:
-                    break
-        return remove_rows(con, table, victims, "evict")
+            return evict_lru(con, table, limit, None)
+        ns = self._ns.get(con, table, limit.namespace)
+        return [] if ns is None else evict_lru(con, table, limit, ns[0])
 
     def set_meta(self, key: str, value: str) -> None:
         self._write(
