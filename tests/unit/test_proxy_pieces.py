@@ -239,3 +239,46 @@ async def test_inflight_serves_exact_and_finds_near_writes() -> None:
     assert await InFlight.near(writes, np.array([0.0, 1.0]), 0.9, 1.0) == []
     flights.finish(scope, "q", write)
     assert write.done.done() and flights.exact(scope, "q") is None and not flights.writes(scope)
+
+
+async def test_a_write_landing_during_a_lookup_is_looked_at_again() -> None:
+    """The lookup of "count me" starts while the answer to "Count me" is being written
+    and misses; the write lands before the lookup returns. The proxy must look again
+    (it once saw no write in flight by then and answered a miss)."""
+    import asyncio
+
+    from nearcache.proxy.state import ProxyState
+    from nearcache.semantic.types import Hit, Miss
+    from proxy_support import words_embedder
+
+    state = ProxyState(
+        ProxyConfig(
+            upstream="http://127.0.0.1:9", embedder=words_embedder(), similarity_threshold=0.95
+        )
+    )
+    controls = read_controls({}, "default")
+    first = chat_key(chat({"role": "user", "content": "Count me"}), **KW)
+    second = chat_key(chat({"role": "user", "content": "count me"}), **KW)
+    vector = state.config.embedder.embed(["Count me"])[0]
+    done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    done.set_result(vector)
+    state.put_soon(first, b'{"answer": 1}', {}, controls, done)
+    real = state._lookup_store
+    calls = []
+
+    async def lookup_while_the_write_lands(key: Any, controls: Any) -> Hit | Miss:
+        calls.append(key.query)
+        if len(calls) == 1:
+            miss = await real(key, controls)  # before the write: a miss
+            await asyncio.wait(list(state._tasks))  # the write lands meanwhile
+            return miss
+        return await real(key, controls)
+
+    state._lookup_store = lookup_while_the_write_lands  # type: ignore[method-assign]
+    try:
+        result = await state.lookup(second, controls)
+        assert isinstance(result, Hit) and result.layer == "semantic", result
+        assert calls == ["count me", "count me"]
+    finally:
+        await state.aclose()
+        state.store.close()

@@ -167,8 +167,10 @@ class ProxyState:
         scope = _scope_key(key, controls.namespace)
         result: Hit | Miss | None = self.inflight.exact(scope, key.query)
         if result is None:
-            result = await self._lookup_store(key, controls)
+            # Taken before the lookup: a write that lands while the lookup runs may be
+            # missed by it, and is then looked at again (its wait returns at once).
             writes = self.inflight.writes(scope) if key.semantic else []
+            result = await self._lookup_store(key, controls)
             if isinstance(result, Miss) and writes:
                 result = await self._after_writes(key, controls, writes, result)
         if (
