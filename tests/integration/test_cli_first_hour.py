@@ -21,15 +21,25 @@ import pytest
 from cli_support import assert_one_line_error, make_corpus, nc, nc_json
 
 # A CLI whose embedder is slow (DELAY seconds per text) and says on stderr when it starts
-# each batch, so tests can act while a run is embedding.
+# each batch, so tests can act while a run is embedding. With HANG_AT=n in its environment
+# the n-th batch never ends by itself: a signal sent once it is announced always lands
+# mid-run, however loaded the machine. With GATE=path the second batch starts only once
+# that file exists, so a test can hold a run until another one has started.
 SLOW_CLI = """
-import sys, time
+import os, sys, time
 import nearcache.cli.models as models
 DELAY = float(sys.argv[1])
+HANG_AT = int(os.environ.get("HANG_AT", "0"))
+GATE = os.environ.get("GATE", "")
+print("started", file=sys.stderr, flush=True)
 class Slow(models.HashEmbedder):
+    batches = 0
     def embed(self, texts):
+        Slow.batches += 1
+        while GATE and Slow.batches == 2 and not os.path.exists(GATE):
+            time.sleep(0.01)
         print(f"batch {len(texts)}", file=sys.stderr, flush=True)
-        time.sleep(DELAY * len(texts))
+        time.sleep(600 if Slow.batches == HANG_AT else DELAY * len(texts))
         return super().embed(texts)
 models.resolve_embedder = lambda name, lazy=False: Slow()
 from nearcache.cli.runner import run
@@ -37,8 +47,10 @@ raise SystemExit(run(sys.argv[2:]))
 """
 
 
-def slow_cli(delay: float, *args: str, tmpdir: Path | None = None) -> subprocess.Popen[str]:
-    env = {**os.environ}
+def slow_cli(
+    delay: float, *args: str, tmpdir: Path | None = None, hang_at: int = 0, gate: str = ""
+) -> subprocess.Popen[str]:
+    env = {**os.environ, "HANG_AT": str(hang_at), "GATE": gate}
     env.pop("NEARCACHE_STORE", None)
     if tmpdir is not None:
         env["TMPDIR"] = str(tmpdir)
@@ -120,12 +132,18 @@ def test_an_unknown_store_url_parameter_lists_the_valid_ones(tmp_path: Path) -> 
 # --------------------------------------------------------------------------- embed
 
 
-def test_two_concurrent_runs_report_what_the_other_embedded(corpus: Path, store: str) -> None:
+def test_two_concurrent_runs_report_what_the_other_embedded(
+    corpus: Path, store: str, tmp_path: Path
+) -> None:
     args = ["embed", str(corpus), "--store", store, "--json"]
-    first = slow_cli(0.03, *args)
+    gate = tmp_path / "gate"
+    first = slow_cli(0.03, *args, gate=str(gate))
     assert first.stderr is not None
     wait_for_line(first.stderr, "batch")
     second = slow_cli(0.03, *args)
+    assert second.stderr is not None
+    wait_for_line(second.stderr, "started")  # the first run waits for it to be up
+    gate.touch()
     runs = []
     for proc in (first, second):
         out, err = proc.communicate(timeout=300)
@@ -154,7 +172,7 @@ def test_the_summary_names_chunks_embedded_by_another_process(
 
 
 def test_ctrl_c_says_how_many_vectors_were_kept(corpus: Path, store: str) -> None:
-    proc = slow_cli(0.05, "embed", str(corpus), "--store", store, "--json")
+    proc = slow_cli(0.05, "embed", str(corpus), "--store", store, "--json", hang_at=2)
     assert proc.stderr is not None
     wait_for_line(proc.stderr, "batch", count=2)  # the first batch is stored
     proc.send_signal(signal.SIGINT)
