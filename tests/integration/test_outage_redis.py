@@ -129,7 +129,8 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
     # kill takes most of a second and reads can be seen landing while it loads.
     import redis
 
-    admin = redis.Redis.from_url(server.url)
+    # redis-py's 5 s default socket timeout is too short for this under a loaded machine.
+    admin = redis.Redis.from_url(server.url, socket_timeout=120)
     admin.execute_command("DEBUG", "POPULATE", 1_000_000, "filler")
     admin.bgrewriteaof()
     while admin.info("persistence")["aof_rewrite_in_progress"]:
