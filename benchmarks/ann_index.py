@@ -142,7 +142,9 @@ def measure(
             if would_hit.any():  # the queries a cache at its default threshold would serve
                 out[f"ef={ef} {name} recall@1 best>={HIT}"] = float(found[would_hit].mean())
     for name in sets:
-        out[f"{name} queries / best>={HIT}"] = f"{len(best[name])} / {int((best[name] >= HIT).sum())}"
+        out[f"{name} queries / best>={HIT}"] = (
+            f"{len(best[name])} / {int((best[name] >= HIT).sum())}"
+        )
     return out
 
 

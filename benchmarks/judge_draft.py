@@ -52,8 +52,14 @@ def parse(text: str) -> list[list[dict[str, Any]]]:
                 note = parts[2] if len(parts) > 2 else ""
             s, a = (asked, stored) if swap else (stored, asked)
             groups[-1].append(
-                {"stored": s, "asked": a, "label": label, "category": category,
-                 "domain": domain, "note": note}
+                {
+                    "stored": s,
+                    "asked": a,
+                    "label": label,
+                    "category": category,
+                    "domain": domain,
+                    "note": note,
+                }
             )
     return [g for g in groups if g]
 

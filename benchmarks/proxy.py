@@ -62,9 +62,13 @@ def wait_http(port: int, path: str, timeout: float = 180.0) -> None:
 
 
 @contextlib.contextmanager
-def process(argv: list[str], port: int, health: str, env: dict[str, str] | None = None) -> Iterator[int]:
+def process(
+    argv: list[str], port: int, health: str, env: dict[str, str] | None = None
+) -> Iterator[int]:
     log = tempfile.NamedTemporaryFile(prefix="nearcache-bench-", suffix=".log", delete=False)  # noqa: SIM115
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        argv, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
     try:
         wait_http(port, health)
         yield port
@@ -82,16 +86,42 @@ def process(argv: list[str], port: int, health: str, env: dict[str, str] | None 
 
 def upstream() -> contextlib.AbstractContextManager[int]:
     port = free_port()
-    argv = [sys.executable, "-m", "uvicorn", "proxy_support:bench_upstream", "--factory",
-            "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "proxy_support:bench_upstream",
+        "--factory",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     env = {"PYTHONPATH": str(ROOT / "tests")}
     return process(argv, port, "/v1/models", env)
 
 
-def nearcache_proxy(up: int, store: str, workers: int, semantic: bool) -> contextlib.AbstractContextManager[int]:
+def nearcache_proxy(
+    up: int, store: str, workers: int, semantic: bool
+) -> contextlib.AbstractContextManager[int]:
     port = free_port()
-    argv = [sys.executable, "-m", "nearcache", "serve", "--upstream", f"http://127.0.0.1:{up}/v1",
-            "--store", store, "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    argv = [
+        sys.executable,
+        "-m",
+        "nearcache",
+        "serve",
+        "--upstream",
+        f"http://127.0.0.1:{up}/v1",
+        "--store",
+        store,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
     argv += ["--model", "hash-test"] if semantic else ["--exact-only"]
     return process(argv, port, "/healthz")
 
@@ -104,20 +134,30 @@ def litellm_proxy(exe: str, up: int, tmp: Path) -> contextlib.AbstractContextMan
         f"      api_base: http://127.0.0.1:{up}/v1\n      api_key: sk-bench\n"
         "litellm_settings:\n  cache: true\n  cache_params:\n    type: local\n"
     )
-    env = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_TELEMETRY": "False", "LITELLM_LOG": "ERROR",
-           # No master key: the benchmark talks to it over loopback only.
-           "LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY": "true"}
-    return process([exe, "--config", str(cfg), "--port", str(port)], port, "/health/liveliness", env)
+    env = {
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "LITELLM_TELEMETRY": "False",
+        "LITELLM_LOG": "ERROR",
+        # No master key: the benchmark talks to it over loopback only.
+        "LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY": "true",
+    }
+    return process(
+        [exe, "--config", str(cfg), "--port", str(port)], port, "/health/liveliness", env
+    )
 
 
 # -- load -------------------------------------------------------------------------------
 
 
 def chat_request(port: int, text: str) -> bytes:
-    body = json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": text}]}).encode()
-    head = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            "Content-Type: application/json\r\nAuthorization: Bearer sk-bench\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n")
+    body = json.dumps(
+        {"model": "gpt-test", "messages": [{"role": "user", "content": text}]}
+    ).encode()
+    head = (
+        f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Content-Type: application/json\r\nAuthorization: Bearer sk-bench\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -161,7 +201,8 @@ async def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, 
             if status != 200:
                 errors += 1
             tag = headers.get("x-nearcache-cache") or (
-                "litellm-cache-hit" if headers.get("x-litellm-cache-key") else "-")
+                "litellm-cache-hit" if headers.get("x-litellm-cache-key") else "-"
+            )
             caches[tag] = caches.get(tag, 0) + 1
         writer.close()
 
@@ -182,7 +223,7 @@ async def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, 
 
 
 def random_words() -> str:
-    return " ".join(uuid.uuid4().hex[j:j + 4] for j in range(0, 32, 4))
+    return " ".join(uuid.uuid4().hex[j : j + 4] for j in range(0, 32, 4))
 
 
 async def run_clients(one: Any, clients: int, lat: list[float]) -> dict[str, Any]:
@@ -191,13 +232,21 @@ async def run_clients(one: Any, clients: int, lat: list[float]) -> dict[str, Any
     await asyncio.gather(*(one() for _ in range(clients)))
     elapsed = time.perf_counter() - started
     lat.sort()
-    return {"clients": clients, "requests": len(lat), "rps": round(len(lat) / elapsed, 1),
-            "p50_ms": round(1000 * lat[len(lat) // 2], 3),
-            "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
-            "mean_ms": round(1000 * statistics.fmean(lat), 3), "errors": 0, "cache": {}}
+    return {
+        "clients": clients,
+        "requests": len(lat),
+        "rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(1000 * lat[len(lat) // 2], 3),
+        "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+        "mean_ms": round(1000 * statistics.fmean(lat), 3),
+        "errors": 0,
+        "cache": {},
+    }
 
 
-async def httpx_load(port: int, clients: int, seconds: float, unique: bool = False) -> dict[str, Any]:
+async def httpx_load(
+    port: int, clients: int, seconds: float, unique: bool = False
+) -> dict[str, Any]:
     """httpx (one pooled AsyncClient, as the proxy and the openai client use it): against
     the stub it shows how much of a miss is the HTTP client itself; with ``unique`` it is
     what an application using the openai client sees, direct or through the proxy."""
@@ -205,12 +254,17 @@ async def httpx_load(port: int, clients: int, seconds: float, unique: bool = Fal
 
     def body() -> bytes:
         text = random_words() if unique else "hi"
-        return json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": text}]}).encode()
+        return json.dumps(
+            {"model": "gpt-test", "messages": [{"role": "user", "content": text}]}
+        ).encode()
 
     url = f"http://127.0.0.1:{port}/v1/chat/completions"
     lat: list[float] = []
     stop = time.perf_counter() + seconds
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200, max_keepalive_connections=200)) as c:
+    async with httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    ) as c:
+
         async def one() -> None:
             while time.perf_counter() < stop:
                 t0 = time.perf_counter()
@@ -225,15 +279,20 @@ async def aiohttp_load(port: int, clients: int, seconds: float) -> dict[str, Any
     against the stub: how much of a miss is the proxy's own HTTP client."""
     import aiohttp
 
-    body = json.dumps({"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}).encode()
+    body = json.dumps(
+        {"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}
+    ).encode()
     url = f"http://127.0.0.1:{port}/v1/chat/completions"
     lat: list[float] = []
     stop = time.perf_counter() + seconds
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as c:
+
         async def one() -> None:
             while time.perf_counter() < stop:
                 t0 = time.perf_counter()
-                async with c.post(url, data=body, headers={"content-type": "application/json"}) as r:
+                async with c.post(
+                    url, data=body, headers={"content-type": "application/json"}
+                ) as r:
                     await r.read()
                 lat.append(time.perf_counter() - t0)
 
@@ -245,15 +304,20 @@ def client_row(name: str, port: int, seconds: float, run: Any) -> dict[str, Any]
     row: dict[str, Any] = {"name": name}
     row["seq"] = asyncio.run(run(port, 1, seconds / 2))
     row["c32"] = asyncio.run(run(port, 32, seconds))
-    print(f"{name:<42} 1 client: p50 {row['seq']['p50_ms']:7.3f} ms p99 {row['seq']['p99_ms']:7.3f} ms | 32 clients: "
-          f"{row['c32']['rps']:8.1f} req/s p50 {row['c32']['p50_ms']:7.2f} ms", flush=True)
+    print(
+        f"{name:<42} 1 client: p50 {row['seq']['p50_ms']:7.3f} ms p99 {row['seq']['p99_ms']:7.3f} ms | 32 clients: "
+        f"{row['c32']['rps']:8.1f} req/s p50 {row['c32']['p50_ms']:7.2f} ms",
+        flush=True,
+    )
     return row
 
 
 def seq_row(name: str, port: int, seconds: float, results: list[dict[str, Any]]) -> None:
     """One sequential httpx caller sending unique requests (latency only)."""
     row = asyncio.run(httpx_load(port, 1, seconds / 2, unique=True))
-    print(f"{name:<42} 1 client: p50 {row['p50_ms']:7.3f} ms p99 {row['p99_ms']:7.3f} ms", flush=True)
+    print(
+        f"{name:<42} 1 client: p50 {row['p50_ms']:7.3f} ms p99 {row['p99_ms']:7.3f} ms", flush=True
+    )
     results.append({"name": name, "seq": row})
 
 
@@ -264,9 +328,12 @@ def measure(name: str, port: int, make: Any, seconds: float, warm: Any = None) -
     out["seq"] = asyncio.run(load(port, 1, seconds / 2, make))
     out["c32"] = asyncio.run(load(port, 32, seconds, make))
     s, c = out["seq"], out["c32"]
-    print(f"{name:<42} 1 client: p50 {s['p50_ms']:7.3f} ms p99 {s['p99_ms']:7.3f} ms | "
-          f"32 clients: {c['rps']:8.1f} req/s p50 {c['p50_ms']:7.2f} ms p99 {c['p99_ms']:7.2f} ms "
-          f"| {c['cache']} errors {c['errors'] + s['errors']}", flush=True)
+    print(
+        f"{name:<42} 1 client: p50 {s['p50_ms']:7.3f} ms p99 {s['p99_ms']:7.3f} ms | "
+        f"32 clients: {c['rps']:8.1f} req/s p50 {c['p50_ms']:7.2f} ms p99 {c['p99_ms']:7.2f} ms "
+        f"| {c['cache']} errors {c['errors'] + s['errors']}",
+        flush=True,
+    )
     return out
 
 
@@ -278,7 +345,9 @@ def miss_rounds(rounds: int, seconds: float, tmp: Path) -> None:
     with upstream() as up, nearcache_proxy(up, f"sqlite:///{tmp / 'm.db'}", 1, semantic=True) as p:
         for _ in range(rounds):
             for name, port in (("direct", up), ("proxy", p)):
-                raw = asyncio.run(load(port, 1, seconds / 2, lambda i: chat_request(0, random_words())))
+                raw = asyncio.run(
+                    load(port, 1, seconds / 2, lambda i: chat_request(0, random_words()))
+                )
                 p50.setdefault(f"minimal client, {name}", []).append(raw["p50_ms"])
                 hx = asyncio.run(httpx_load(port, 1, seconds / 2, unique=True))
                 p50.setdefault(f"httpx client, {name}", []).append(hx["p50_ms"])
@@ -286,8 +355,10 @@ def miss_rounds(rounds: int, seconds: float, tmp: Path) -> None:
     for k, v in p50.items():
         print(f"{k:<28} median p50 {med[k]:7.3f} ms  (rounds: {', '.join(f'{x:.2f}' for x in v)})")
     for client in ("minimal client", "httpx client"):
-        print(f"a miss through nearcache adds {med[client + ', proxy'] - med[client + ', direct']:+.3f} ms p50 "
-              f"({client}, SQLite, 1 worker, semantic layer on)")
+        print(
+            f"a miss through nearcache adds {med[client + ', proxy'] - med[client + ', direct']:+.3f} ms p50 "
+            f"({client}, SQLite, 1 worker, semantic layer on)"
+        )
 
 
 def main() -> None:
@@ -297,8 +368,12 @@ def main() -> None:
     ap.add_argument("--litellm", default=shutil.which("litellm"), help="LiteLLM proxy executable")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--no-litellm", action="store_true", help="skip the LiteLLM row")
-    ap.add_argument("--miss-rounds", type=int, default=0,
-                    help="only the added miss latency: N alternating rounds, direct vs proxy")
+    ap.add_argument(
+        "--miss-rounds",
+        type=int,
+        default=0,
+        help="only the added miss latency: N alternating rounds, direct vs proxy",
+    )
     args = ap.parse_args()
     seconds = args.seconds or (2.0 if args.quick else 6.0)
     tmp = Path(tempfile.mkdtemp(prefix="nearcache-proxy-bench-"))
@@ -325,7 +400,8 @@ def main() -> None:
                 rport = free_port()
                 rproc = subprocess.Popen(
                     [redis, "--port", str(rport), "--save", "", "--appendonly", "no"],
-                    stdout=subprocess.DEVNULL)
+                    stdout=subprocess.DEVNULL,
+                )
                 stack.callback(rproc.wait)
                 stack.callback(rproc.terminate)
                 time.sleep(0.5)
@@ -336,16 +412,35 @@ def main() -> None:
                         continue
                     with nearcache_proxy(up, store, workers, semantic=True) as p:
                         label = f"nearcache {store_name} w{workers}"
-                        results.append(measure(f"{label} hit", p, lambda i: hit, seconds, warm=lambda i: hit))
-                        results.append(measure(f"{label} miss (semantic)", p, unique("sem"), seconds))
+                        results.append(
+                            measure(f"{label} hit", p, lambda i: hit, seconds, warm=lambda i: hit)
+                        )
+                        results.append(
+                            measure(f"{label} miss (semantic)", p, unique("sem"), seconds)
+                        )
                         seq_row(f"httpx caller, {label} miss (semantic)", p, seconds, results)
                     if store_name == "sqlite" and workers == 1:
                         with nearcache_proxy(up, store + "-exact", 1, semantic=False) as p:
-                            results.append(measure("nearcache sqlite w1 miss (exact-only)", p, unique("ex"), seconds))
+                            results.append(
+                                measure(
+                                    "nearcache sqlite w1 miss (exact-only)",
+                                    p,
+                                    unique("ex"),
+                                    seconds,
+                                )
+                            )
             if args.litellm and not args.quick and not args.no_litellm:
                 try:
                     with litellm_proxy(args.litellm, up, tmp) as p:
-                        results.append(measure("LiteLLM proxy, local cache, hit", p, lambda i: hit, seconds, warm=lambda i: hit))
+                        results.append(
+                            measure(
+                                "LiteLLM proxy, local cache, hit",
+                                p,
+                                lambda i: hit,
+                                seconds,
+                                warm=lambda i: hit,
+                            )
+                        )
                         results.append(measure("LiteLLM proxy, miss", p, unique("ll"), seconds))
                 except RuntimeError as exc:
                     print(f"LiteLLM proxy did not start: {exc}")
@@ -356,18 +451,30 @@ def main() -> None:
     print("\nratios (32 clients):")
     for r in results:
         if "c32" in r:
-            print(f"  {r['name']:<42} {r['c32']['rps'] / base['c32']['rps']:5.2f}x direct throughput")
+            print(
+                f"  {r['name']:<42} {r['c32']['rps'] / base['c32']['rps']:5.2f}x direct throughput"
+            )
     d_seq = by["direct, unique requests"]["seq"]["p50_ms"]
     h_seq = by["httpx caller, direct to the stub, unique"]["seq"]["p50_ms"]
     for r in results:
         if "miss" in r["name"]:
             ref = h_seq if r["name"].startswith("httpx caller") else d_seq
-            print(f"  {r['name']:<42} adds {r['seq']['p50_ms'] - ref:+.3f} ms p50 over a direct call by the same client")
+            print(
+                f"  {r['name']:<42} adds {r['seq']['p50_ms'] - ref:+.3f} ms p50 over a direct call by the same client"
+            )
     ll = by.get("LiteLLM proxy, local cache, hit")
     if ll:
-        best = max((r for r in results if r["name"].endswith(" hit") and r["name"].startswith("nearcache") and "c32" in r),
-                   key=lambda r: r["c32"]["rps"])
-        print(f"  best nearcache hit throughput / LiteLLM hit throughput: {best['c32']['rps'] / ll['c32']['rps']:.2f}x")
+        best = max(
+            (
+                r
+                for r in results
+                if r["name"].endswith(" hit") and r["name"].startswith("nearcache") and "c32" in r
+            ),
+            key=lambda r: r["c32"]["rps"],
+        )
+        print(
+            f"  best nearcache hit throughput / LiteLLM hit throughput: {best['c32']['rps'] / ll['c32']['rps']:.2f}x"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     shutil.rmtree(tmp, ignore_errors=True)

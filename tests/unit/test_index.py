@@ -413,9 +413,7 @@ def test_usearch_reopen_refuses_a_damaged_file(damage: str, tmp_path: Path) -> N
     index.save(tmp_path, "p0")
     path = tmp_path / "p0.usearch"
     data = path.read_bytes()
-    path.write_bytes(
-        {"truncate": data[:40], "empty": b"", "garbage": b"\x00" * len(data)}[damage]
-    )
+    path.write_bytes({"truncate": data[:40], "empty": b"", "garbage": b"\x00" * len(data)}[damage])
     with pytest.raises(CorruptStoreError):
         load_index(tmp_path, "p0", index.info())
 

@@ -8,9 +8,7 @@ from hypothesis import strategies as st
 
 from nearcache.semantic.vectors import RecentVectors
 
-_calls = st.lists(
-    st.tuples(st.booleans(), st.lists(st.integers(0, 12), max_size=20)), max_size=12
-)
+_calls = st.lists(st.tuples(st.booleans(), st.lists(st.integers(0, 12), max_size=20)), max_size=12)
 
 
 @settings(max_examples=200, deadline=None)
