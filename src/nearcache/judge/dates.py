@@ -36,28 +36,22 @@ from __future__ import annotations
 import re
 
 from .align import similar_spelling
+from .calnames import ABBREV_DAYS as _ABBREV_DAYS
+from .calnames import AMBIGUOUS_MONTHS as _AMBIGUOUS_MONTHS
+from .calnames import FIXED as _FIXED
+from .calnames import HOLIDAY_STARTS as _HOLIDAY_STARTS
+from .calnames import LONGEST_NAME as _LONGEST_NAME
+from .calnames import MONTHS as _MONTHS
+from .calnames import MOVABLE as _MOVABLE
+from .calnames import WEEKDAYS as _WEEKDAYS
+from .calnames import misspelled as _misspelled
 from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
 from .spans import days_ago, last_span, rated, shifted_day, since_ago, spoken_year
-from .tokens import STOPWORDS, Text, Token, analyze, text_cache, word_cache, wordset
+from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
 
-_MONTH_NAMES = (
-    "january jan|february feb|march mar|april apr|may|june jun|july jul|"
-    "august aug|september sep sept|october oct|november nov|december dec"
-)
-_MONTHS = {name: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|")) for name in names.split()}
-_FULL_MONTHS = {names.split()[0]: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|"))}
-_AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "dec", "march", "aug", "sep", "oct"})
-_DAY_NAMES = (
-    "monday mon mondays|tuesday tue tues tuesdays|wednesday wed wednesdays|"
-    "thursday thu thur thurs thursdays|friday fri fridays|saturday sat saturdays|"
-    "sunday sun sundays"
-)
-_WEEKDAYS = {name: i + 1 for i, names in enumerate(_DAY_NAMES.split("|")) for name in names.split()}
-_FULL_DAYS = {names.split()[0]: i + 1 for i, names in enumerate(_DAY_NAMES.split("|"))}
-_ABBREV_DAYS = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
 _DAY_CUES = frozenset({"on", "every", "next", "last", "this", "by", "until", "till", "from"})
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "fall", "fall": "fall"}
 _SEASONS["winter"] = "winter"
@@ -86,32 +80,10 @@ _SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
 _DECADE = re.compile(r"^(?:1[0-9]|20)?\d0s$|^'\d0s$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
-#: Holidays with a fixed date (month, day); the others are marks by name.
-_FIXED = {
-    "christmas": (12, 25),
-    "christmas eve": (12, 24),
-    "new year's eve": (12, 31),
-    "new year's day": (1, 1),
-    "new year's": (1, 1),
-    "halloween": (10, 31),
-    "valentine's day": (2, 14),
-    "independence day": (7, 4),
-    "boxing day": (12, 26),
-    "st. patrick's day": (3, 17),
-    "st patrick's day": (3, 17),
-}
-_MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
-    *("good friday", "black friday", "cyber monday", "ash wednesday", "palm sunday"),
-    *("labor day", "memorial day", "columbus day", "mother's day", "father's day"),
-    *("presidents day", "presidents' day", "veterans day", "mardi gras", "super bowl sunday"),
-}
-_LONGEST_NAME = 3
 #: Every word the time reader looks at twice (the others can only be misspellings).
 _TRIGGERS = frozenset(
     [*_MONTHS, *_WEEKDAYS, *_RELATIVE, *_PRESENT, "right", *_SHIFT, "ago", *_FREQUENCY]
 ) | frozenset([*_RATES, *(p + "s" for p in _RATES), *_SEASONS])
-_HOLIDAY_STARTS = frozenset(name.split()[0] for name in (*_FIXED, *_MOVABLE))
-_ONE_WORD_HOLIDAYS = ("christmas", "halloween", "thanksgiving", "easter")
 _UNIT = r"(?:YYYY|YY|MM|DD|HH|hh|mm|ss|yyyy|yy|dd|M|D)"
 _FORMAT = re.compile(rf"\b{_UNIT}(?:[-/.: ]{_UNIT})+\b")
 
@@ -225,41 +197,6 @@ def _rate_typo(r: _Reader, i: int, low: str) -> None:
         period = next((p for p in _RATES if similar_spelling(low, p)), None)
         if period is not None:
             r.add(f"every:{period}", r.toks[i - 1], r.toks[i])
-
-
-def _spelled_like() -> dict[str, list[tuple[str, list[str]]]]:
-    """Names a misspelling may stand for, by their first two letters (also swapped, as a
-    typo may swap them): (name, its marks)."""
-    out: dict[str, list[tuple[str, list[str]]]] = {}
-    named: list[tuple[str, list[str]]] = []
-    for name in _ONE_WORD_HOLIDAYS:
-        fixed = _FIXED.get(name)
-        marks = [f"holiday:{name}"] if fixed is None else [f"month:{fixed[0]}", f"day:{fixed[1]}"]
-        named.append((name, marks))
-    named += [(name, [f"month:{n}"]) for name, n in _FULL_MONTHS.items()]
-    named += [(name, [f"weekday:{n}"]) for name, n in _FULL_DAYS.items()]
-    for name, marks in named:
-        for key in {name[:2], name[1::-1]}:
-            out.setdefault(key, []).append((name, marks))
-    return out
-
-
-_SPELLED_LIKE = _spelled_like()
-
-
-@word_cache
-def _misspelled(low: str) -> tuple[str, ...]:
-    """The marks of a misspelled month, weekday or one-word holiday ("decmber"); a
-    comparative ("easier", "earliest") is a word of its own, not a misspelled "Easter", and
-    so is a word made from a name by a suffix ("eastern")."""
-    if len(low) < 5 or not low.isalpha() or low.endswith(("ier", "iest")):
-        return ()
-    for name, marks in _SPELLED_LIKE.get(low[:2], ()):
-        if low.startswith(name) and low[len(name) :] in ("n", "ly", "ish", "y"):
-            continue  # "eastern": the name and a suffix ("christmass" is a typo)
-        if abs(len(name) - len(low)) <= 2 and similar_spelling(low, name):
-            return tuple(marks)
-    return ()
 
 
 def _word(r: _Reader, i: int) -> None:

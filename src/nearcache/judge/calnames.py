@@ -1,0 +1,102 @@
+"""Calendar names the time guard reads: months, weekdays, holidays, and their misspellings.
+
+Months and weekdays map to their numbers (``"jan"`` and ``"january"`` to 1, ``"mon"`` to
+1); holidays with a fixed date map to (month, day), movable ones are marks by name.
+:func:`misspelled` reads a misspelled month, weekday or one-word holiday ("decmber",
+"thurday", "christmass") as the name it stands for.
+
+Limits: English names only; a misspelling must keep the name's first two letters (or
+swap them) and be at least five letters long.
+"""
+
+from __future__ import annotations
+
+from .align import similar_spelling
+from .tokens import word_cache, wordset
+
+__all__ = [
+    "ABBREV_DAYS",
+    "AMBIGUOUS_MONTHS",
+    "FIXED",
+    "FULL_DAYS",
+    "FULL_MONTHS",
+    "HOLIDAY_STARTS",
+    "LONGEST_NAME",
+    "MONTHS",
+    "MOVABLE",
+    "WEEKDAYS",
+    "misspelled",
+]
+
+_MONTH_NAMES = (
+    "january jan|february feb|march mar|april apr|may|june jun|july jul|"
+    "august aug|september sep sept|october oct|november nov|december dec"
+)
+MONTHS = {name: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|")) for name in names.split()}
+FULL_MONTHS = {names.split()[0]: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|"))}
+AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "dec", "march", "aug", "sep", "oct"})
+_DAY_NAMES = (
+    "monday mon mondays|tuesday tue tues tuesdays|wednesday wed wednesdays|"
+    "thursday thu thur thurs thursdays|friday fri fridays|saturday sat saturdays|"
+    "sunday sun sundays"
+)
+WEEKDAYS = {name: i + 1 for i, names in enumerate(_DAY_NAMES.split("|")) for name in names.split()}
+FULL_DAYS = {names.split()[0]: i + 1 for i, names in enumerate(_DAY_NAMES.split("|"))}
+ABBREV_DAYS = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
+#: Holidays with a fixed date (month, day); the others are marks by name.
+FIXED = {
+    "christmas": (12, 25),
+    "christmas eve": (12, 24),
+    "new year's eve": (12, 31),
+    "new year's day": (1, 1),
+    "new year's": (1, 1),
+    "halloween": (10, 31),
+    "valentine's day": (2, 14),
+    "independence day": (7, 4),
+    "boxing day": (12, 26),
+    "st. patrick's day": (3, 17),
+    "st patrick's day": (3, 17),
+}
+MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
+    *("good friday", "black friday", "cyber monday", "ash wednesday", "palm sunday"),
+    *("labor day", "memorial day", "columbus day", "mother's day", "father's day"),
+    *("presidents day", "presidents' day", "veterans day", "mardi gras", "super bowl sunday"),
+}
+LONGEST_NAME = 3
+HOLIDAY_STARTS = frozenset(name.split()[0] for name in (*FIXED, *MOVABLE))
+ONE_WORD_HOLIDAYS = ("christmas", "halloween", "thanksgiving", "easter")
+
+
+def _spelled_like() -> dict[str, list[tuple[str, list[str]]]]:
+    """Names a misspelling may stand for, by their first two letters (also swapped, as a
+    typo may swap them): (name, its marks)."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    named: list[tuple[str, list[str]]] = []
+    for name in ONE_WORD_HOLIDAYS:
+        fixed = FIXED.get(name)
+        marks = [f"holiday:{name}"] if fixed is None else [f"month:{fixed[0]}", f"day:{fixed[1]}"]
+        named.append((name, marks))
+    named += [(name, [f"month:{n}"]) for name, n in FULL_MONTHS.items()]
+    named += [(name, [f"weekday:{n}"]) for name, n in FULL_DAYS.items()]
+    for name, marks in named:
+        for key in {name[:2], name[1::-1]}:
+            out.setdefault(key, []).append((name, marks))
+    return out
+
+
+_SPELLED_LIKE = _spelled_like()
+
+
+@word_cache
+def misspelled(low: str) -> tuple[str, ...]:
+    """The marks of a misspelled month, weekday or one-word holiday ("decmber"); a
+    comparative ("easier", "earliest") is a word of its own, not a misspelled "Easter", and
+    so is a word made from a name by a suffix ("eastern")."""
+    if len(low) < 5 or not low.isalpha() or low.endswith(("ier", "iest")):
+        return ()
+    for name, marks in _SPELLED_LIKE.get(low[:2], ()):
+        if low.startswith(name) and low[len(name) :] in ("n", "ly", "ish", "y"):
+            continue  # "eastern": the name and a suffix ("christmass" is a typo)
+        if abs(len(name) - len(low)) <= 2 and similar_spelling(low, name):
+            return tuple(marks)
+    return ()
