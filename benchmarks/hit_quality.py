@@ -166,7 +166,7 @@ def main() -> None:
         default="test",
         choices=[
             "train", "train2", "dev", "test", "probe", "blind", "probe2", "blind2", "probe3",
-            "blind3", "probe4", "blind4",
+            "blind3", "probe4", "blind4", "probe5", "blind5",
         ],
     )
     ap.add_argument(
