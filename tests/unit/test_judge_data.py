@@ -308,6 +308,61 @@ def test_committed_later_authors_splits_are_own_and_blind_is_never_trained_on(
     assert probe[0] in pool and blind[0] not in pool and "test" not in pool
 
 
+def _assigned(name: str) -> Any:
+    """The literal assigned to ``name`` in benchmarks/train_verifier.py (read, not imported)."""
+    import ast
+
+    source = (ROOT / "benchmarks" / "train_verifier.py").read_text("utf-8")
+    return next(
+        ast.literal_eval(node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    )
+
+
+def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
+    """How a never-trained split reaches the verifier's pool: by name or by id prefix."""
+    never = {"test", "blind", "blind2", "blind3", "blind4", "blind5"}
+    leaks = [split for split in pool if split in never]
+    leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
+    blind_prefixes = {f"{jd.SPLITS[s]}-" for s in never}
+    return leaks + [p for p in prefixes.values() if p in blind_prefixes]
+
+
+def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_on() -> None:
+    # probe5/blind5 (an eighth author): own prefixes, every trap and hit kind, 45-50% traps,
+    # and blind5 is never in the verifier's pool, by split name or by id prefix.
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    assert report.problems == []
+    assert jd.SPLITS["probe5"] == "p5" and jd.SPLITS["blind5"] == "b5"
+    for split, prefix, size in (("probe5", "p5", 460), ("blind5", "b5", 330)):
+        rows = report.rows[split]
+        assert {r["id"][:3] for r in rows} == {f"{prefix}-"}, split
+        assert {r["group"][:4] for r in rows} == {f"{prefix}-g"}, split
+        traps = [r for r in rows if r["label"] == "trap"]
+        assert {r["category"] for r in traps} == jd.CATEGORIES["trap"], split
+        assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
+        assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows) and len(rows) >= size, split
+        assert len({r["domain"] for r in rows}) >= 25, split
+    assert _blind_leaks(_assigned("POOL_SPLITS"), _assigned("_PREFIX")) == []
+
+
+@pytest.mark.parametrize(
+    ("pool", "prefixes"),
+    [
+        (("train", "blind5"), {"train": "tr-"}),
+        (("train",), {"train": "tr-", "blind5": "b5-"}),
+        (("train", "probe5"), {"train": "tr-", "probe5": "b5-"}),
+    ],
+)
+def test_blind_leak_check_catches_blind5_by_name_or_prefix(
+    pool: tuple[str, ...], prefixes: dict[str, str]
+) -> None:
+    assert _blind_leaks(pool, prefixes) != []
+    assert _blind_leaks(("train", "probe5"), {"train": "tr-", "probe5": "p5-"}) == []
+
+
 def test_near_reports_only_the_asked_splits_close_questions() -> None:
     # The overlap check: word Jaccard of one split's questions against the others', each
     # hit named by this split's id and text only (the other split's text is never shown).
