@@ -14,21 +14,24 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   capitalized mid-sentence or beside a day number), weekdays (``Mon`` only capitalized
   and beside a date or after "on"/"every"/"next"...), seasons after "in"/"this"/"next"...;
 * relative days and periods: today, tonight, tomorrow, yesterday, this/next/last
-  week/month/year/weekend, "N days ago"; "this weekend" is "Saturday or Sunday"; days
-  counted from today ("one day before today" is yesterday), spans ("the last two
-  weeks" = "since 2 weeks ago"), a rate against one period's span ("daily" / "in 24
-  hours") and years said in words (:mod:`.spans`).
+  week/month/year/weekend, "N days ago", "a month and a day ago"; days counted from
+  today ("one day before today" is yesterday), spans ("the last two weeks" = "since 2
+  weeks ago"), a rate against one period's span ("daily" / "in 24 hours") and years said
+  in words (:mod:`.spans`);
+* times written as code: formats, cron, SQL intervals, ``date.today()`` (:mod:`.codetimes`).
 
 Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
-rejected when one side has a mark the other lacks. Misspelled month and weekday names
+rejected when one side has a mark the other lacks and does not say another way
+(:mod:`.timematch`: "this weekend" / "this Sunday", "YYYY-MM-DD" / "2024-03-05", "12
+months ago" / "last year"). Misspelled month and weekday names
 count ("decmber", "thurday"). *Weak* marks never reject by themselves but match a strong
-one: a lowercase "march" with no day beside it, and "now"/"currently"/"right now" (the
-present, like "today"). A time written only inside quotes or code on one side ("parse
-'2024-03-05' into a datetime") is an example, not the question's own date: it does not
-reject alone. Numbers read as parts of dates are left out of the numbers guard.
+one: a lowercase "march" with no day beside it, "now"/"currently"/"right now"/"the
+current date" (the present, like "today"). A time written only inside quotes or code on
+one side ("parse '2024-03-05' into a datetime") is an example, not the question's own
+date: it does not reject alone. Numbers read as parts of dates are left out of the numbers guard.
 
-Limits: calendar arithmetic counts days only ("next Friday" and a date that falls on it
-differ; "last month" in January is not "December"); ``3/4/2024`` is read month first. English only.
+Limits: no calendar arithmetic ("next Friday" and a date that falls on it differ; "last
+month" in January is not "December"); ``3/4/2024`` is read month first. English only.
 """
 
 from __future__ import annotations
@@ -45,8 +48,18 @@ from .calnames import MONTHS as _MONTHS
 from .calnames import MOVABLE as _MOVABLE
 from .calnames import WEEKDAYS as _WEEKDAYS
 from .calnames import misspelled as _misspelled
+from .codetimes import cron, formats, intervals, present_call, shapes
 from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
-from .spans import days_ago, last_span, rated, shifted_day, since_ago, spoken_year
+from .spans import (
+    added_ago,
+    days_ago,
+    last_span,
+    rated,
+    shifted_day,
+    since_ago,
+    spoken_year,
+)
+from .timematch import Examples, format_examples, same_past, weekend_days
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -71,6 +84,7 @@ _FREQUENCY = {
 }
 _COUNTS = wordset("times once twice thrice")
 _PRESENT = frozenset({"now", "currently", "nowadays", "presently"})
+_NOW_PAIRS = {("right", "now"), *(("current", w) for w in ("date", "time", "day", "datetime"))}
 _PERIODS = wordset(
     "week weekend month year quarter season night morning evening afternoon decade century semester"
 )
@@ -84,16 +98,16 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d
 _TRIGGERS = frozenset(
     [*_MONTHS, *_WEEKDAYS, *_RELATIVE, *_PRESENT, "right", *_SHIFT, "ago", *_FREQUENCY]
 ) | frozenset([*_RATES, *(p + "s" for p in _RATES), *_SEASONS])
-_UNIT = r"(?:YYYY|YY|MM|DD|HH|hh|mm|ss|yyyy|yy|dd|M|D)"
-_FORMAT = re.compile(rf"\b{_UNIT}(?:[-/.: ]{_UNIT})+\b")
 
 
 class TimeInfo:
     """What a text says about time: ``strong`` marks, ``weak`` marks, the subset of
     strong marks found only in literal examples, and the token indices read as parts of
-    dates (``consumed``; the numbers guard skips them)."""
+    dates (``consumed``; the numbers guard skips them). ``examples`` holds each date written
+    in digits as (the format patterns it fits, its marks), so a format named on the other
+    side can claim it as its example."""
 
-    __slots__ = ("consumed", "literal", "strong", "weak")
+    __slots__ = ("consumed", "examples", "literal", "strong", "weak")
 
     def __init__(
         self,
@@ -101,8 +115,10 @@ class TimeInfo:
         weak: frozenset[str],
         literal: frozenset[str],
         consumed: frozenset[int],
+        examples: Examples = (),
     ) -> None:
         self.strong, self.weak, self.literal, self.consumed = strong, weak, literal, consumed
+        self.examples = examples
 
 
 class _Reader:
@@ -113,6 +129,7 @@ class _Reader:
         self.marks: dict[str, bool] = {}  # mark -> every occurrence is literal
         self.weak: set[str] = set()
         self.consumed: set[int] = set()
+        self.examples: list[tuple[tuple[str, ...], frozenset[str]]] = []
 
     def add(self, mark: str, *tokens: Token) -> None:
         literal = all(t.literal for t in tokens)
@@ -156,8 +173,12 @@ def _date_token(r: _Reader, tok: Token) -> bool:
         year += 2000 if year < 50 else (1900 if year < 100 else 0)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return False
-    for mark in (f"year:{year}", f"month:{month}", f"day:{day}"):
+    marks = (f"year:{year}", f"month:{month}", f"day:{day}")
+    for mark in marks:
         r.add(mark, tok)
+    fits = shapes(tok.low)
+    if fits:
+        r.examples.append((fits, frozenset((*marks, f"written:{tok.low}"))))
     return True
 
 
@@ -208,7 +229,9 @@ def _word(r: _Reader, i: int) -> None:
         r.add(f"year:{year}", tok, r.toks[i + 1])  # "nineteen eighty-four"
         return
     if low not in _TRIGGERS:  # most words: only a misspelling can still be a time
-        if len(low) >= 5 and low not in STOPWORDS:
+        if present_call(low):  # "date.today()"
+            r.weak.add("rel:day+0")
+        elif len(low) >= 5 and low not in STOPWORDS:
             for mark in _misspelled(low):
                 r.add(mark, tok)
         if i and r.toks[i - 1].low in ("every", "per", "each"):
@@ -231,8 +254,8 @@ def _word(r: _Reader, i: int) -> None:
             r.add(f"rel:{_RELATIVE[low]}", tok)
         else:  # "one day before today" is yesterday
             r.add(f"rel:day{shifted[0]:+d}", *r.toks[shifted[1] : i + 1])
-    elif low in _PRESENT or (low == "right" and nxt == "now"):
-        r.weak.add("rel:day+0")
+    elif low in _PRESENT or (low, nxt) in _NOW_PAIRS:
+        r.weak.add("rel:day+0")  # "now", "right now", "the current date"
     elif low in _SHIFT and nxt in _PERIODS:
         r.add(f"rel:{nxt}{_SHIFT[low]}", tok, r.toks[i + 1])
     elif low == "ago" and i >= 2:
@@ -240,7 +263,8 @@ def _word(r: _Reader, i: int) -> None:
         unit = UNITS.get(prev, prev.rstrip("s"))  # "2 yrs ago" is "2 years ago"
         counted = since_ago(r.toks, i) or days_ago(r.low(i - 2), unit)  # "since 2 weeks ago"
         said = f"ago:{r.low(i - 2) if count is None else count}:{unit}"
-        r.add(counted or said, r.toks[i - 2], r.toks[i - 1], tok)
+        start, said = added_ago(r.toks, i) or (i - 2, counted or said)  # "a month and a day"
+        r.add(said, *r.toks[start : i + 1])
     elif low in _FREQUENCY:
         r.add(f"every:{_FREQUENCY[low]}", tok)
     elif low.rstrip("s") in _RATES and _per(r, i):
@@ -276,16 +300,13 @@ def _abbreviated_day(r: _Reader, i: int) -> bool:
     )
 
 
-def _formats(r: _Reader, t: Text) -> None:
-    """Date formats written as patterns ("YYYY-MM-DD", "dd/mm/yyyy"): each is a mark."""
-    for m in _FORMAT.finditer(t.raw):
-        r.marks["format:" + m.group().upper()] = False
-
-
 def _read(t: Text) -> _Reader:
     r = _Reader(t)
-    if "yy" in t.raw.lower():
-        _formats(r, t)
+    for mark in formats(t.raw):
+        r.marks[mark] = False
+    for mark in cron(t.raw):
+        r.marks[mark] = True  # a schedule in code: an example unless the other side agrees
+    r.weak.update(intervals(t.raw))
     i = 0
     while i < len(r.toks):
         tok = r.toks[i]
@@ -332,7 +353,8 @@ def time_info(text: str) -> TimeInfo:
     r = _read(analyze(text))
     strong = frozenset(r.marks)
     literal = frozenset(m for m, lit in r.marks.items() if lit)
-    return TimeInfo(strong, frozenset(r.weak) - strong, literal, frozenset(r.consumed))
+    examples = tuple(r.examples)
+    return TimeInfo(strong, frozenset(r.weak) - strong, literal, frozenset(r.consumed), examples)
 
 
 def time_marks(text: str) -> tuple[str, ...]:
@@ -340,13 +362,20 @@ def time_marks(text: str) -> tuple[str, ...]:
     return tuple(sorted(time_info(text).strong))
 
 
-#: "this weekend" names the coming Saturday and Sunday ("on Saturday or Sunday").
-_WEEKEND = "rel:weekend+0"
-_SAT_SUN = frozenset({"weekday:6", "weekday:7"})
-
-
-def _weekend(marks: frozenset[str], other: frozenset[str]) -> bool:
-    return _WEEKEND in marks and other >= _SAT_SUN
+def _compare(ia: TimeInfo, ib: TimeInfo, a: str, b: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The marks each side has and the other does not say in any way."""
+    only_a = ia.strong - ib.strong - ib.weak
+    only_b = ib.strong - ia.strong - ia.weak
+    for first, second in ((only_a, only_b), (only_b, only_a)):
+        days = weekend_days(first, second)
+        if days:
+            only_a, only_b = only_a - days, only_b - days
+    if ia.examples or ib.examples:
+        drop = format_examples(only_a, ia.examples, only_b)
+        drop |= format_examples(only_b, ib.examples, only_a)
+        only_a, only_b = only_a - drop, only_b - drop
+    only_a, only_b = same_past(only_a, only_b)
+    return rated(only_a, b), rated(only_b, a)
 
 
 def guard_time(a: str, b: str) -> GuardResult:
@@ -357,11 +386,7 @@ def guard_time(a: str, b: str) -> GuardResult:
     ia, ib = time_info(a), time_info(b)
     if not ia.strong and not ib.strong:
         return GuardResult(NEUTRAL, "no dates or times")
-    only_a = ia.strong - ib.strong - ib.weak
-    only_b = ib.strong - ia.strong - ia.weak
-    if _weekend(only_a, only_b) or _weekend(only_b, only_a):
-        only_a, only_b = only_a - _SAT_SUN - {_WEEKEND}, only_b - _SAT_SUN - {_WEEKEND}
-    only_a, only_b = rated(only_a, b), rated(only_b, a)
+    only_a, only_b = _compare(ia, ib, a, b)
     if only_a or only_b:
         shown = f"{', '.join(sorted(only_a)) or '-'} vs {', '.join(sorted(only_b)) or '-'}"
         examples = (only_a <= ia.literal) and (only_b <= ib.literal)

@@ -9,10 +9,11 @@ last few days or weeks, a rate against one period's span, and years said in word
   (a day, not the days since);
 * "daily" is a rate per day: it asks what "in 24 hours" or "within a day" asks
   (:func:`one_period_spans`);
-* "nineteen eighty-four" is the year 1984, "twenty twenty-four" 2024 (:func:`spoken_year`).
+* "nineteen eighty-four" is the year 1984, "twenty twenty-four" 2024 (:func:`spoken_year`);
+* "a month and a day ago" is one time back from today (:func:`added_ago`; compared in days
+  by :func:`.timematch.same_past`).
 
-Limits: only days are counted (a week or month is not turned into days: "a month and a day
-ago" is not "31 days ago"), and only from today, tomorrow and yesterday.
+Limits: days are counted only from today, tomorrow and yesterday.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .tokens import Token, analyze, text_cache
 
 __all__ = [
     "PERIOD_UNITS",
+    "added_ago",
     "days_ago",
     "last_span",
     "one_period_spans",
@@ -39,6 +41,7 @@ _SIGN = {"before": -1, "after": 1}
 _LAST = {"last": "last", "past": "last", "previous": "last", "next": "next", "coming": "next"}
 #: Words that turn "N units ago" into the span since then.
 _SINCE = frozenset({"since", "--since", "after", "--after"})
+_BACK = frozenset({"day", "week", "month", "year"})
 _SPAN_UNITS = frozenset({"min", "h", "day", "week", "month", "year"})
 #: Words before a duration that make it the span a rate is counted over ("in 24 hours").
 _OVER = frozenset({"in", "within", "per", "over", "every", "each", "a", "for", "during"})
@@ -165,3 +168,15 @@ def _durations(text: str) -> frozenset[str]:
         if n is not None and _unit(u):
             out.add(f"{n}:{_unit(u)}")
     return frozenset(out)
+
+
+def added_ago(toks: tuple[Token, ...], i: int) -> tuple[int, str] | None:
+    """ "a month and a day ago" with "ago" at ``toks[i]``: (index of its first token,
+    ``ago:1:month+1:day``), else None."""
+    if i < 5 or toks[i - 3].low != "and":
+        return None
+    first, second = _unit(toks[i - 4]), _unit(toks[i - 1])
+    n, m = _count(toks[i - 5]), _count(toks[i - 2])
+    if not (first in _BACK and second in _BACK) or n is None or m is None:
+        return None
+    return i - 5, f"ago:{n}:{first}+{m}:{second}"

@@ -1,0 +1,100 @@
+"""When two different time marks say the same time.
+
+The time guard reads each text's times as marks (:mod:`.dates`); a few pairs of marks
+name one time in two ways, and are matched here before a difference rejects:
+
+* "this weekend" and both its days ("on Saturday or Sunday"), or one of them with the same
+  shift ("this Sunday" is in this weekend; "on Saturday" alone narrows it and still
+  differs) (:func:`weekend_days`);
+* a date format and a date written in it ("YYYY-MM-DD" / "2024-03-05": the date is the
+  format's example) (:func:`format_examples`);
+* times back from today said in other units, when the days they can mean overlap: "a
+  month and a day ago" (29-32 days) is "31 days ago", "12 months ago" is "last year", "a
+  week ago" "last week" (:func:`same_past`; a month is 28-31 days, a year 365-366).
+
+Limits: "last month" is read as "a month ago", not as the calendar month before this one
+(so "30 days ago" is last month even on the 31st); "this Saturday" passes against "this
+weekend" though it is the narrower question (the verifier still weighs the pair).
+"""
+
+from __future__ import annotations
+
+from .numwords import word_value
+
+__all__ = ["Examples", "format_examples", "same_past", "weekend_days"]
+
+#: Each date written in digits: (the format patterns it fits, its marks).
+Examples = tuple[tuple[tuple[str, ...], frozenset[str]], ...]
+
+#: "this weekend" names the coming Saturday and Sunday.
+_SAT_SUN = frozenset({"weekday:6", "weekday:7"})
+
+
+def weekend_days(marks: frozenset[str], other: frozenset[str]) -> frozenset[str]:
+    """The marks of ``other`` that name the days of a weekend in ``marks``, and that
+    weekend's mark: both days ("Saturday or Sunday" is this weekend), or one of them with
+    the same shift ("this Sunday" is in this weekend, "next Sunday" in the next); empty if
+    none ("on Saturday" alone narrows "this weekend")."""
+    days = other & _SAT_SUN
+    for shift in ("+0", "+1", "-1"):
+        weekend, weekday = f"rel:weekend{shift}", f"rel:weekday{shift}"
+        if weekend in marks and days and weekday in other:
+            return days | {weekday, weekend}
+    if "rel:weekend+0" in marks and days == _SAT_SUN:
+        return days | {"rel:weekend+0"}
+    return frozenset()
+
+
+def format_examples(
+    marks: frozenset[str], examples: Examples, other: frozenset[str]
+) -> frozenset[str]:
+    """The marks of dates in ``examples`` written in a format named in ``other``, and those
+    formats ("YYYY-MM-DD" / "2024-03-05": the date is the format's example)."""
+    out: set[str] = set()
+    for fits, date in examples:
+        named = {f"format:{f}" for f in fits} & other
+        if named:
+            out.update(named, date & marks)
+    return frozenset(out)
+
+
+#: Days a unit of time back from today can span (a month 28-31 days, a year 365-366).
+_DAYS = {"day": (1, 1), "week": (7, 7), "month": (28, 31), "year": (365, 366)}
+
+
+def _past_days(mark: str) -> tuple[int, int] | None:
+    """The days back from today a mark can mean: ``rel:day-3`` (3, 3), ``rel:month-1``
+    ("last month") and ``ago:1:month`` (28, 31), ``ago:1:month+1:day`` (29, 32)."""
+    kind, _, rest = mark.partition(":")
+    if kind == "rel":
+        unit, sign, back = rest.partition("-")
+        parts = [(back, unit)] if sign and (unit == "day" or back == "1") else []
+    elif kind == "ago":
+        parts = [tuple(p.split(":")) for p in rest.split("+")]  # type: ignore[misc]
+    else:
+        return None
+    low = high = 0
+    for count, unit in parts:
+        n = 1 if count in ("a", "an") else word_value(count)
+        if n is None or unit not in _DAYS:
+            return None
+        low, high = low + n * _DAYS[unit][0], high + n * _DAYS[unit][1]
+    return (low, high) if parts else None
+
+
+def same_past(
+    only_a: frozenset[str], only_b: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Both sides without the times back from today the other side says in other units
+    ("12 months ago" / "last year": the days they can mean overlap)."""
+    if not only_a or not only_b:
+        return only_a, only_b
+    days_a = {m: d for m in only_a if (d := _past_days(m)) is not None}
+    days_b = {m: d for m in only_b if (d := _past_days(m)) is not None}
+    same = {
+        m
+        for x, y in ((days_a, days_b), (days_b, days_a))
+        for m, d in x.items()
+        if any(d[0] <= e[1] and e[0] <= d[1] for e in y.values())
+    }
+    return only_a - same, only_b - same
