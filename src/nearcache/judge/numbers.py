@@ -9,7 +9,9 @@ hour`` = ``60 mph``, ``50%`` = ``half``, an age against "a toddler" or "in his f
 period, not 3/4. Versions, IP addresses and CIDR blocks compare literally; numbers in
 code written without quotes (``ubuntu@1.2.3.4``, ``2>&1``) are examples; digits inside
 identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against another number,
-since a name such as "H2O" or "B12" says the same as "water" or "vitamin B".
+since a name such as "H2O" or "B12" says the same as "water" or "vitamin B". A number the
+other text names in words is no extra quantity ("502" / "Bad Gateway", "exit code 137" /
+"killed": :mod:`.codes`).
 
 A noun counted as one in one text and quantified as all or many in the other ("drop one
 column" / "drop every column") differs too (:func:`.measures.one_against_all`).
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
 from .numwords import UNITS as _UNITS
@@ -84,6 +87,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     only_b = [q for q in qb if q[0] not in va]
     only_a, only_b = percents(only_a, only_b)
     only_a, only_b = ages(only_a, only_b, a, b)
+    only_a, only_b = named_elsewhere(only_a, ta, tb), named_elsewhere(only_b, tb, ta)
     if only_a and only_b:  # "24 hours" / "1 day", "2 weeks" / "14 days"
         sa, sb = (
             {s for q in only_a for s in sizes(*q[:2])},

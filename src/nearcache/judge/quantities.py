@@ -9,8 +9,10 @@ The numbers guard (:mod:`.numbers`) compares what this module reads:
 * percentages ``5%``/``5 percent``, units ``16 GB``/``16gb``/``16 gigabytes``, ``5pm``,
   times of day and speeds (:mod:`.measures`); European thousands ``10.000``; ``8.0`` = ``8``;
 * versions, IP addresses and CIDR blocks (``3.11.2``, ``10.0.0.0/8``) literally;
-* digits inside identifiers (``ipv4``, ``x86``, ``python3``) as *weak* quantities, and a
-  numeronym's digits (``k8s``, ``i18n``) as none.
+* digits inside identifiers (``ipv4``, ``x86``, ``python3``) and a number naming a kind
+  ("a 3-way handshake") as *weak* quantities (they reject only against another number),
+  a numeronym's digits (``k8s``, ``i18n``) as none. "401k" stays an amount: read as a
+  name it would let "my 401(k)" / "my HSA" pass.
 
 Limits: "one" and "first" alone are too often not numbers ("which one", "first time"),
 so they are weak; a version with a trailing zero (``3.10``) is read literally; other
@@ -136,7 +138,12 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
         unit, step = (rate, step + 2) if rate else (unit, step)
     elif i > 0 and toks[i - 1].low in _PREFIX_UNITS:
         unit = _UNITS[toks[i - 1].low]
-    return (fmt(value), False), unit, step
+    return (fmt(value), not unit and _kind(toks, i + step)), unit, step
+
+
+def _kind(toks: tuple[Token, ...], j: int) -> bool:
+    """A number naming a kind, not counting ("a 3-way handshake", "a four-way stop")."""
+    return j < len(toks) and toks[j].low == "way"
 
 
 def _repeating(toks: tuple[Token, ...], i: int) -> int:
@@ -157,7 +164,8 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         if den:  # "three eighths", "one third"
             value, step = value / den, step + 1
         unit = _unit(toks, i + step)
-        return (fmt(value), low == "one" and step == 1), unit, step + (1 if unit else 0)
+        weak = (low == "one" and step == 1) or (not unit and _kind(toks, i + step))
+        return (fmt(value), weak), unit, step + (1 if unit else 0)
     head, _, tail = low.partition("-")
     if tail and head == "half":  # "half-life" is "half life", "half-hour" half an hour
         return ("0.5", False), _UNITS.get(tail.split("-")[0], ""), 1

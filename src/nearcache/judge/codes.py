@@ -1,0 +1,93 @@
+"""Numbers that name a thing the other text names in words: HTTP status codes and the
+exit codes of processes killed by a signal.
+
+"Flask returns 502 behind nginx" / "... only get Bad Gateway errors": 502 *is* Bad Gateway,
+so the number on one side is not an extra quantity. The same holds for "exit code 137"
+against "OOMKilled" or "killed": a process killed by signal N exits with 128 + N, and 9 is
+SIGKILL. The numbers guard drops such a number from the quantities only one side has
+(:func:`named_elsewhere`).
+
+* HTTP statuses and their reason phrases come from the standard library
+  (:class:`http.HTTPStatus`); a phrase must be two words or more ("Not Found", "Too Many
+  Requests") or one long word ("Forbidden", "Unauthorized"), as short ones ("OK",
+  "Gone", "Found") are common words;
+* an exit code needs a cue before it ("exit code 139", "exited with 143", "status 137")
+  and the signal said on the other side ("killed", "SIGKILL", "segfault",
+  "terminated"); the POSIX signal numbers that are the same on every system are read
+  (HUP 1, INT 2, QUIT 3, ABRT 6, KILL 9, SEGV 11, PIPE 13, ALRM 14, TERM 15).
+
+Limits: the number is matched, not checked against the rest of the question ("404 on my
+API" / "Not Found page design" pass this step; the other guards and the verifier still
+weigh the pair); other protocols' codes (SMTP, FTP) are not read.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from .measures import Quantity
+from .tokens import Text
+
+__all__ = ["named_elsewhere"]
+
+
+def _phrases() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for status in HTTPStatus:
+        words = tuple(status.phrase.lower().replace("-", " ").split())
+        if len(words) >= 2 or len(words[0]) >= 9:
+            out[str(status.value)] = words
+    return out
+
+
+_PHRASES = _phrases()
+#: Word stems that say each signal, by its POSIX number.
+_SIGNALS = {
+    1: ("hangup", "sighup"),
+    2: ("interrupt", "sigint"),
+    3: ("sigquit", "core dump"),
+    6: ("abort", "sigabrt"),
+    9: ("kill", "sigkill"),
+    11: ("segment", "segv", "segfault"),
+    13: ("broken pipe", "sigpipe"),
+    14: ("alarm", "sigalrm"),
+    15: ("terminat", "sigterm"),
+}
+_EXIT_CUES = frozenset({"exit", "exited", "exits", "code", "status", "returned", "returns"})
+
+
+def _said(words: tuple[str, ...], text: str) -> bool:
+    """Whether the words stand in this order, side by side, in the (spaced) text."""
+    return f" {' '.join(words)} " in text
+
+
+def _exit_signal(value: str, t: Text) -> tuple[str, ...]:
+    """The stems of the signal an exit code written in ``t`` stands for (none when no
+    exit cue comes just before it)."""
+    if not value.isdigit() or not 129 <= int(value) <= 143:
+        return ()
+    stems = _SIGNALS.get(int(value) - 128, ())
+    if not stems:
+        return ()
+    for i, tok in enumerate(t.tokens):
+        if tok.low == value and any(p.low in _EXIT_CUES for p in t.tokens[max(0, i - 3) : i]):
+            return stems
+    return ()
+
+
+def named_elsewhere(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]:
+    """``extra`` (quantities of ``t`` the other text lacks) without the HTTP statuses and
+    exit codes ``other`` names in words."""
+    if not extra:
+        return extra
+    spaced = " " + " ".join(tok.low for tok in other.tokens if tok.kind != "sym") + " "
+    kept = []
+    for q in extra:
+        phrase = _PHRASES.get(q[0]) if not q[1] else None
+        if phrase is not None and _said(phrase, spaced):
+            continue
+        stems = _exit_signal(q[0], t) if not q[1] else ()
+        if any(stem in spaced for stem in stems):
+            continue
+        kept.append(q)
+    return kept
