@@ -12,7 +12,7 @@ from nearcache.judge import guard_numbers
     ("a", "b"),
     [
         ("my django view gives a 404 in production", "django view says Not Found in production"),
-        ("api keeps answering 429 after a few calls", "api says Too Many Requests after a few calls"),
+        ("api answers 429 after a few calls", "api says Too Many Requests after a few calls"),
         ("s3 upload fails with 403", "s3 upload fails with Forbidden"),
         ("container ended with exit code 137", "why was my container killed"),
         ("my binary exited with 139", "segmentation fault in my binary"),

@@ -44,7 +44,7 @@ def test_present_calls() -> None:
     [
         ("crontab entry to back up every Friday at 6:30", "is '30 6 * * 5' the right cron line"),
         ("show rows added in the past week", "WHERE added >= now() - interval '1 week'"),
-        ("print a timestamp as DD/MM/YYYY in java", "java: turn a date into \"31/12/1999\" text"),
+        ("print a timestamp as DD/MM/YYYY in java", 'java: turn a date into "31/12/1999" text'),
         ("java: today's date as a string", "java: the current date as a string"),
         ("rust: is today a weekday", "in rust, does Local::now() fall on a weekday"),
         ("I moved here a year and a week ago", "I moved here 372 days ago"),
@@ -63,7 +63,7 @@ def test_one_time_said_two_ways_passes(a: str, b: str) -> None:
     ("a", "b"),
     [
         ("crontab entry to back up every Friday", "is '30 6 * * 4' the right cron line"),
-        ("print a timestamp as DD/MM/YYYY", "turn a date into \"1999-12-31\" text"),
+        ("print a timestamp as DD/MM/YYYY", 'turn a date into "1999-12-31" text'),
         ("I moved here a year and a week ago", "I moved here 300 days ago"),
         ("the invoice from 23 months ago", "the invoice from last year"),
         ("shipped three weeks ago", "shipped last week"),
