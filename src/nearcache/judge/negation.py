@@ -19,8 +19,13 @@ not?") and "no" as an answer ("if they say no").
 Double negatives the other text says positively cancel: a negated stop against "keep"
 ("won't stop barking" / "keeps barking"), "without" a loss against "keep" ("without losing
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
-against "only" (:func:`_double`); two yes/no questions asking "without X" and "need X"
-agree, and an un- word or "false" says a negation in words.
+against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
+shipped yet" / "before it ships") (:func:`_double`); two yes/no questions asking "without
+X" and "need X" agree, and an un- word or "false" says a negation in words. "non resident"
+is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir")
+is a name, quoted or not; the same negated phrase in two texts with the same words in
+another order did not move ("Which of Rust, Go and Java have no GC" / "Which of Go, Java
+and Rust ...").
 
 Limits: counting, not parsing, so other double negations ("not without") count as two and
 "hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
@@ -61,6 +66,7 @@ _ANY_LOSS = _LOSS | wordset(
     "drops dropping dropped purge purging"
 )
 _KEEP = wordset("keep keeps keeping kept preserve preserving retain retaining save saving")
+_BEEN = wordset("been be being got gotten even")
 _HALT = wordset("stop stops stopping quit quits cease ceases")
 _GO_ON = wordset("keep keeps keeping continue continues continuing nonstop constantly")
 #: Words after "without" that leave one thing alone ("without starting the other services"),
@@ -135,6 +141,8 @@ def _cues(t: Text) -> list[str]:
             if w == "not" and _un_word(nxt):
                 w = f"not {nxt}"  # "not unusual": cancelled unless the other says "unusual"
             w = _double(toks, i, w, nxt)
+        elif w == "non" and toks[i + 1 : i + 2] and toks[i + 1].kind == "word":
+            w = f"non-{nxt}"  # "non resident" is "non-resident"
         elif not w.startswith(("non-", "no-", "--no-")):
             continue
         out.append(f"`{w}`" if tok.literal else w)
@@ -160,6 +168,9 @@ def _double(toks: tuple[Token, ...], i: int, w: str, nxt: str) -> str:
         return f"keeps on:{halt}"
     if w == "without" and nxt in _LOSS:
         return f"keeps:{nxt}"
+    if (w == "not" or w.endswith("n't")) and "yet" in after[:4]:  # "hasn't shipped yet"
+        verb = next((a for a in after[:3] if a not in _BEEN), "")
+        return f"before:{verb}" if verb and verb != "yet" else w
     if w in ("not", "never") or w.endswith("n't"):
         k = next((n for n, a in enumerate(after[:4]) if a == "more"), None)
         if k is not None and after[k + 1 : k + 2] == ["than"]:
@@ -222,6 +233,8 @@ def _counted(
         if (c == "without the rest" or c == "at most") and words & _ONLY:
             continue  # "never more than once" / "only once"
         kept, _, turned = c.partition(":")
+        if kept == "before" and "before" in words and stem(turned) in stems:
+            continue  # "an order that hasn't shipped yet" / "before it ships"
         said, against = (_KEEP, _ANY_LOSS) if kept == "keeps" else (_GO_ON, _HALT)
         if turned and words & said and not words & against and stem(turned) not in stems:
             continue  # "without losing X" / "keep X", "won't stop" / "keeps going"
@@ -229,6 +242,8 @@ def _counted(
             continue
         if c.startswith("non-") and c.replace("-", "") in words:
             continue
+        if c.strip("`").startswith(("no-", "--no-")) and c.strip("`") in words:
+            continue  # "`--no-cache-dir`" / "--no-cache-dir": the same flag, quoted or not
         out.append(c)
     return tuple(out)
 
@@ -277,12 +292,25 @@ def _moved(a: str, b: str) -> bool:
     al = align(a, b)
     if len(al.only_a) > _FEW or len(al.only_b) > _FEW:
         return False  # worded too differently to compare clauses
+    if not (al.only_a or al.only_b) and _negated_phrases(a) == _negated_phrases(b):
+        return False  # "Which of Rust, Go and Java have no GC" / "Which of Go, Java and Rust ..."
     ka, kb = role_keys(a, b)
     na, pa = _clauses(analyze(a), {i: k for k, i in ka})
     nb, pb = _clauses(analyze(b), {i: k for k, i in kb})
     if na and nb and not (na & nb):
         return True
     return bool(na & pb) and bool(nb & pa)
+
+
+@text_cache
+def _negated_phrases(text: str) -> frozenset[tuple[str, ...]]:
+    """Each negation cue with the two words after it ("no garbage collector")."""
+    toks = analyze(text).tokens
+    return frozenset(
+        tuple(t.low for t in toks[i : i + 3])
+        for i, tok in enumerate(toks)
+        if tok.kind == "word" and (tok.low in _CUES or tok.low.endswith("n't"))
+    )
 
 
 def _joined_suffix(low: str, theirs: set[str]) -> bool:

@@ -200,3 +200,42 @@ def test_double_negatives_and_needs_said_another_way_pass(a: str, b: str) -> Non
 def test_double_negatives_stay_narrow(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
     assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "can I get a refund for a ticket that hasn't been used yet",
+            "refund a ticket before I use it",
+        ),
+        ("edit a comment that isn't posted yet", "edit a comment before it is posted"),
+        ("what does `--no-verify` do on git commit", "git commit --no-verify, what is it for"),
+        ("visa rules for a non-EU student", "visa rules for a non resident student"),
+        (
+            "Which of Perl, Lua and C lack no closures?",
+            "Which of Lua, C and Perl lack no closures?",
+        ),
+    ],
+)
+def test_the_same_negation_said_another_way_passes(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome != "reject", guard_negation(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "can I get a refund for a ticket that hasn't been used yet",
+            "refund a ticket after I use it",
+        ),
+        ("edit a comment that isn't posted yet", "edit a comment that is posted"),
+        ("what does `--no-verify` do on git commit", "what does `--verify` do on git commit"),
+        ("visa rules for a non resident student", "visa rules for a resident student"),
+        ("apples but not pears", "pears but not apples"),
+    ],
+)
+def test_other_negations_still_reject(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome == "reject", guard_negation(b, a)
