@@ -89,6 +89,47 @@ def test_content_hash_is_stable_across_processes() -> None:
     assert json.loads(out.stdout) == [content_hash(normalize_text(t)) for t in sample]
 
 
+# Keys written by earlier releases must keep matching: pinned digests of one text and of a
+# whole batch (normal texts, every whitespace kind, NFKC, NUL, empty), made by the code
+# that wrote existing stores.
+_PINNED_HELLO = "ea8f163db38682925e4491c5e58d4bb3506ef8c14eb78a86e908c5624a67200f"
+_PINNED_BATCH = [f"text {i} is normal" for i in range(40)] + [
+    "  lead",
+    "trail \t\n",
+    "in  side\r\nx",
+    "caf\u00e9  \u00a0 au lait ",
+    "a\x00b",
+    "\x1c",
+    "",
+]
+_PINNED_BATCH_DIGEST = "2584e2602f3009de20deae1a8f04ab627d7718d1ccefff1279975d146d7e050f"
+
+
+@pytest.mark.skipif(HASH_ALGORITHM != "blake3", reason="pinned BLAKE3 digests")
+def test_keys_stay_what_existing_stores_hold() -> None:
+    assert content_hash("hello") == _PINNED_HELLO
+    batch = key_batch(_PINNED_BATCH)
+    assert content_hash("".join(batch)) == _PINNED_BATCH_DIGEST
+    assert batch[0] == "5ae32f632c790d7507be22b1f7452b0c43c94c3a6c0e9dcf2c2369b9910f9934"
+    assert batch[-4] == "7e2d9a3f9587819c9cd516f39183646981fb340af0401f2a858119f1797f3721"
+    assert list(key_batch(_PINNED_BATCH[:5])) == list(batch[:5])  # the text-by-text path
+
+
+def test_batches_keyed_in_threads_at_once_get_their_own_keys() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = [[f"thread {t} text {i}" + " x" * (i % 50) for i in range(500)] for t in range(8)]
+    expect = [[content_hash(t) for t in b] for b in batches]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between any two calls of a batch
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            for _ in range(5):
+                assert list(pool.map(content_hashes, batches)) == expect
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def test_lone_surrogate_is_rejected_with_a_typed_error() -> None:
     with pytest.raises(InvalidInputError, match="surrogate"):
         content_hash("abc\ud800")
