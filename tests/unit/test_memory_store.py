@@ -123,3 +123,19 @@ def test_batch_writes_keep_values_counters_and_order_like_a_model(
         live = {k: v for k, (v, exp) in model.items() if exp is None or exp > 5.0}
         want = [live.get(k) for k in everything]
         assert store.get_many("kv", "ns", everything, now=5.0, touch=False) == want
+
+
+def test_reads_leave_the_stored_keys_alone() -> None:
+    """A read moves entries to the end under the store's own key objects, not the
+    reader's (a str subclass asked with stays out of the store)."""
+
+    class Key(str):
+        pass
+
+    store = MemoryStore()
+    put(store, "a", [0, 1, 2], NOW)
+    assert store.get_many(T, "a", [Key(key(0)), Key(key(1))], now=NOW) == [b"v0", b"v1"]
+    assert store.get_many(T, "a", [Key(key(2)), Key(key(9))], now=NOW) == [b"v2", None]
+    gone = store.evict(T, "a", max_entries=0)
+    assert [k for _, k in gone] == [key(0), key(1), key(2)]
+    assert {type(k) for _, k in gone} == {str}

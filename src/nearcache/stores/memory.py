@@ -9,6 +9,7 @@ import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat
+from operator import attrgetter
 from typing import Any
 
 from ..errors import CacheClosedError, InvalidInputError
@@ -18,14 +19,20 @@ from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 
 __all__ = ["MemoryStore"]
 
+_KEY_OF = attrgetter("key")
+
 #: Change-log events kept per namespace before readers must reload.
 LOG_RETENTION = 100_000
 
 
 class _Entry:
-    __slots__ = ("expires_at", "tick", "value")
+    """A record; ``key`` is the dict's own key object, put back when a read moves the
+    entry to the end (so the store keeps its keys, not the reader's)."""
 
-    def __init__(self, value: bytes, expires_at: float | None, tick: int) -> None:
+    __slots__ = ("expires_at", "key", "tick", "value")
+
+    def __init__(self, key: str, value: bytes, expires_at: float | None, tick: int) -> None:
+        self.key = key
         self.value = value
         self.expires_at = expires_at
         self.tick = tick
@@ -151,12 +158,12 @@ class MemoryStore(BaseStore):
             if touch and not ns.expiring:  # none can expire: C loops, popped and put back
                 found = list(map(entries.pop, keys, repeat(None)))
                 if None not in found:  # all hit, no key twice: the common case
-                    entries.update(zip(keys, found))  # type: ignore[arg-type]
+                    entries.update(zip(map(_KEY_OF, found), found))  # type: ignore[arg-type]
                     for entry in found:
                         entry.tick = tick  # type: ignore[union-attr]
                     return [entry.value for entry in found]  # type: ignore[union-attr]
                 # a miss or a repeated key: put the popped back, then the general path
-                entries.update([(k, e) for k, e in zip(keys, found) if e is not None])
+                entries.update([(e.key, e) for e in found if e is not None])
             found = list(map(entries.get, keys))
             if not touch and not ns.expiring and None not in found:
                 return [entry.value for entry in found]  # type: ignore[union-attr]
@@ -169,7 +176,7 @@ class MemoryStore(BaseStore):
                 if touch:
                     entry.tick = tick
                     del entries[key]
-                    entries[key] = entry  # to the end: most recently used
+                    entries[entry.key] = entry  # to the end: most recently used
                 append_out(entry.value)
             return out
 
@@ -189,7 +196,7 @@ class MemoryStore(BaseStore):
                 self._total_bytes -= len(old.value)
                 ns.expiring -= old.expires_at is not None
             ticks = islice(self._ticks, len(keys))
-            entries.update(zip(keys, map(_Entry, values, expiries, ticks)))
+            entries.update(zip(keys, map(_Entry, keys, values, expiries, ticks)))
             size = sum(map(len, values))
             ns.bytes += size
             self._total_bytes += size
