@@ -24,6 +24,7 @@ from ..touches import TouchBuffer
 from ..url import redact_url
 from .changelog import read_changes
 from .check import check_namespace, sweep
+from .packing import bulk_packer_kwargs
 from .records import pack, split_record, values_at
 from .rules import redis_errors
 from .scripts import SCRIPTS, script_source
@@ -104,6 +105,7 @@ class RedisStore(ServerStore):
             socket_connect_timeout=connect_timeout,
             retry=Retry(NoBackoff(), 0),
             health_check_interval=0,
+            **bulk_packer_kwargs(),
         )
         self._setup_server(
             f"Redis store {self.url}",
@@ -189,7 +191,7 @@ class RedisStore(ServerStore):
             prefix = base + b":r" + gen + b":"
             pipe = self._client.pipeline(transaction=True)
             pipe.hget(m_key, "gen")
-            pipe.mget([prefix + k.encode() for k in keys])
+            pipe.mget(list(map(prefix.__add__, map(str.encode, keys))))
             if touches:
                 self._queue_touches(pipe, touches)
             res = pipe.execute()

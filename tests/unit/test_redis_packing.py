@@ -1,0 +1,102 @@
+"""The Redis store's command packer and record framing: what goes on the wire and what a
+read hands back must be exactly what redis-py's own packer and the per-record
+definition give (no server needed)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+redis = pytest.importorskip("redis")
+pytest.importorskip("hiredis")
+
+from redis.exceptions import DataError  # noqa: E402
+
+from nearcache.stores.protocol import Item  # noqa: E402
+from nearcache.stores.redis.packing import BULK_ARGS, BulkPacker, bulk_packer_kwargs  # noqa: E402
+from nearcache.stores.redis.records import FOREVER, live, pack, values_at  # noqa: E402
+
+
+def _stock() -> object:
+    """The serializer redis-py builds for a default connection (never connected)."""
+    return redis.Connection()._command_packer
+
+
+def _wire(packer: object, *args: object) -> bytes:
+    return b"".join(packer.pack(*args))  # type: ignore[attr-defined]
+
+
+args = st.one_of(
+    st.binary(max_size=40),
+    st.text(max_size=20),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.binary(max_size=10).map(bytearray),
+    st.binary(max_size=10).map(memoryview),
+)
+
+
+@given(
+    st.sampled_from(["MGET", "DEL", "EVALSHA", "CONFIG GET", b"MGET"]),
+    st.one_of(
+        st.lists(st.binary(max_size=70), min_size=BULK_ARGS - 2, max_size=3 * BULK_ARGS),
+        st.lists(args, max_size=3 * BULK_ARGS),
+    ),
+)
+def test_packed_bytes_equal_redis_pys_own(name: str | bytes, rest: list[object]) -> None:
+    assert _wire(BulkPacker(), name, *rest) == _wire(_stock(), name, *rest)
+
+
+def test_the_shortcut_is_taken_for_a_long_all_bytes_command_only() -> None:
+    packer = BulkPacker()
+    keys = [b"k%d" % i for i in range(BULK_ARGS)]
+    assert len(packer.pack("MGET", *keys)) == 1
+    assert _wire(packer, "MGET", *keys) == _wire(_stock(), "MGET", *keys)
+
+    class Sub(bytes):
+        pass
+
+    odd = [*keys[:-1], Sub(b"x")]  # a bytes subclass goes the usual way
+    assert _wire(packer, "MGET", *odd) == _wire(_stock(), "MGET", *odd)
+
+
+def test_bad_arguments_fail_as_redis_py_fails() -> None:
+    packer, stock = BulkPacker(), _stock()
+    for bad in ([b"k"] * BULK_ARGS + [True], [b"k"] * BULK_ARGS + [object()]):
+        with pytest.raises(DataError) as ours:
+            packer.pack("MGET", *bad)
+        with pytest.raises(DataError) as theirs:
+            stock.pack("MGET", *bad)  # type: ignore[attr-defined]
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_the_store_client_gets_the_packer() -> None:
+    kwargs = bulk_packer_kwargs()
+    assert isinstance(kwargs["command_packer"], BulkPacker)
+    client = redis.Redis.from_url("redis://127.0.0.1:1/0", **kwargs)
+    conn = client.connection_pool.make_connection()
+    assert conn._command_packer is kwargs["command_packer"]
+
+
+stored = st.one_of(
+    st.none(),
+    st.binary(max_size=30).map(lambda v: pack(Item("k", v, None))),
+    st.tuples(st.binary(max_size=30), st.floats(0, 100)).map(
+        lambda t: pack(Item("k", t[0], t[1]))
+    ),
+    st.binary(max_size=12),  # foreign bytes, returned whole
+)
+
+
+@given(st.lists(stored, max_size=20), st.floats(0, 100))
+def test_values_at_equals_live_record_by_record(raws: list[bytes | None], now: float) -> None:
+    expect = [None if b is None else live(b, now) for b in raws]
+    assert values_at(raws, now) == expect
+
+
+def test_values_at_fast_path_cuts_the_header() -> None:
+    raws: list[bytes | None] = [FOREVER + b"v%d" % i for i in range(50)]
+    assert values_at(raws, math.inf) == [b"v%d" % i for i in range(50)]
