@@ -16,7 +16,12 @@ pytest.importorskip("hiredis")
 from redis.exceptions import DataError  # noqa: E402
 
 from nearcache.stores.protocol import Item  # noqa: E402
-from nearcache.stores.redis.packing import BULK_ARGS, BulkPacker, bulk_packer_kwargs  # noqa: E402
+from nearcache.stores.redis.packing import (  # noqa: E402
+    BULK_ARGS,
+    BulkKeys,
+    BulkPacker,
+    bulk_packer_kwargs,
+)
 from nearcache.stores.redis.records import FOREVER, live, pack, values_at  # noqa: E402
 
 
@@ -63,6 +68,39 @@ def test_the_shortcut_is_taken_for_a_long_all_bytes_command_only() -> None:
     assert _wire(packer, "MGET", *odd) == _wire(_stock(), "MGET", *odd)
 
 
+hex_keys = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
+key_lists = st.one_of(
+    st.lists(hex_keys, min_size=1, max_size=40),
+    st.integers(0, 6).flatmap(
+        lambda n: st.lists(st.text(min_size=n, max_size=n), min_size=1, max_size=8)
+    ),  # equal lengths, any characters (non-ASCII ones take the usual path)
+    st.lists(st.text(max_size=6), min_size=1, max_size=8),  # unequal lengths
+)
+prefixes = st.one_of(
+    st.just(b"nearcache:9:embedding16:bench.fake.dense:r0:"),
+    st.binary(max_size=12),
+    st.text(max_size=8).map(str.encode),
+)
+
+
+@given(st.sampled_from(["MGET", "DEL", "M\u00e9GET"]), prefixes, key_lists)
+def test_bulk_keys_pack_as_their_expanded_arguments(
+    name: str, prefix: bytes, keys: list[str]
+) -> None:
+    bulk = BulkKeys(prefix, keys)
+    assert bulk.expand() == [prefix + k.encode() for k in keys]
+    assert _wire(BulkPacker(), name, bulk) == _wire(_stock(), name, *bulk.expand())
+
+
+def test_bulk_keys_take_one_join_for_content_hashes() -> None:
+    keys = [f"{i:064x}" for i in range(1000)]
+    bulk = BulkKeys(b"p:ns:r0:", keys)
+    assert bulk.command("MGET") is not None
+    assert bulk.command("CONFIG GET") is None  # a name with a space: the usual path
+    assert BulkKeys(b"\xff:", keys).command("MGET") is None  # a non-ASCII prefix
+    assert BulkKeys(b"p:", ["a", "bc"]).command("MGET") is None  # unequal lengths
+
+
 def test_bad_arguments_fail_as_redis_py_fails() -> None:
     packer, stock = BulkPacker(), _stock()
     for bad in ([b"k"] * BULK_ARGS + [True], [b"k"] * BULK_ARGS + [object()]):
@@ -97,6 +135,6 @@ def test_values_at_equals_live_record_by_record(raws: list[bytes | None], now: f
     assert values_at(raws, now) == expect
 
 
-def test_values_at_fast_path_cuts_the_header() -> None:
+def test_values_at_cuts_the_shared_header() -> None:
     raws: list[bytes | None] = [FOREVER + b"v%d" % i for i in range(50)]
     assert values_at(raws, math.inf) == [b"v%d" % i for i in range(50)]

@@ -24,7 +24,7 @@ from ..touches import TouchBuffer
 from ..url import redact_url
 from .changelog import read_changes
 from .check import check_namespace, sweep
-from .packing import bulk_packer_kwargs
+from .packing import BulkKeys, bulk_packer_kwargs
 from .records import pack, split_record, values_at
 from .rules import redis_errors
 from .scripts import SCRIPTS, script_source
@@ -99,13 +99,15 @@ class RedisStore(ServerStore):
         self.prefix = prefix
         self.expiry_grace = float(expiry_grace)
         self.retention = int(changelog_retention)
+        packer = {} if client is not None else bulk_packer_kwargs()
+        self._bulk = bool(packer)  # this client's connections pack ``BulkKeys``
         self._client: Any = client or _redis.Redis.from_url(
             url,
             socket_timeout=socket_timeout,
             socket_connect_timeout=connect_timeout,
             retry=Retry(NoBackoff(), 0),
             health_check_interval=0,
-            **bulk_packer_kwargs(),
+            **packer,
         )
         self._setup_server(
             f"Redis store {self.url}",
@@ -191,7 +193,10 @@ class RedisStore(ServerStore):
             prefix = base + b":r" + gen + b":"
             pipe = self._client.pipeline(transaction=True)
             pipe.hget(m_key, "gen")
-            pipe.mget(list(map(prefix.__add__, map(str.encode, keys))))
+            if self._bulk:
+                pipe.execute_command("MGET", BulkKeys(prefix, keys))
+            else:
+                pipe.mget(BulkKeys(prefix, keys).expand())
             if touches:
                 self._queue_touches(pipe, touches)
             res = pipe.execute()
