@@ -249,16 +249,37 @@ def ages(
     qa: list[Quantity], qb: list[Quantity], a: str, b: str
 ) -> tuple[list[Quantity], list[Quantity]]:
     """Drop an age in years (months...) that the other text names without a number ("a
-    40-year-old" / "in his forties", "a 2-year-old" / "a toddler"), with the decade."""
+    40-year-old" / "in his forties", "a 2-year-old" / "a toddler"), with the decade, and
+    an upper bound on an age that a stage from birth ends at ("under 18" / "a minor")."""
     ra, rb = age_ranges(a), age_ranges(b)
     ra, rb = tuple(r for r in ra if r not in rb), tuple(r for r in rb if r not in ra)
     if not ra and not rb:  # "my baby at 9 months" / "my baby at 19 months": not an age word
         return qa, qb
+    qa = [q for q in qa if not (q[0] in _under(a) and _starts_at(float(q[0]), rb))]
+    qb = [q for q in qb if not (q[0] in _under(b) and _starts_at(float(q[0]), ra))]
     in_b = [q for q in qb if in_age_range(q[0], q[1], ra)]
     in_a = [q for q in qa if in_age_range(q[0], q[1], rb)]
     qa = [q for q in qa if q not in in_a and not (in_b and age_decade(q[0], ra))]
     qb = [q for q in qb if q not in in_b and not (in_a and age_decade(q[0], rb))]
     return qa, qb
+
+
+@text_cache
+def _under(text: str) -> frozenset[str]:
+    """Numbers ``text`` gives as an upper bound on an age: "under 18", "younger than 13"."""
+    toks = analyze(text).tokens
+    out = set()
+    for i, t in enumerate(toks[1:], 1):
+        prev = toks[i - 1].low
+        bound = prev in ("under", "below") or (prev == "than" and toks[i - 2].low == "younger")
+        if bound and t.kind == "num" and t.low.isdigit():
+            out.add(t.low)
+    return frozenset(out)
+
+
+def _starts_at(bound: float, ranges: tuple[tuple[float, float], ...]) -> bool:
+    """Whether an age range from birth ends just below ``bound`` ("a minor": under 18)."""
+    return any(lo == 0 and bound - 0.01 <= hi < bound for lo, hi in ranges)
 
 
 def denominator(toks: tuple[Token, ...], j: int, count: float) -> int:

@@ -3,6 +3,8 @@
 The numbers guard (:mod:`.numbers`) compares what this module reads:
 
 * digits ``1000``, ``1,000``, decimals ``0.5``/``.5``, fractions ``1/2``, suffixes ``10k``;
+  spoken decimals "two point five"; a repeating decimal by its period ("0.999..." =
+  "zero point nine repeating" = ``0.9...``);
 * number words ``two``, ``twenty-one``, ``a hundred``, ``2 million``, ``half``, ``dozen``;
 * ordinals ``2nd``/``second``/``2`` (the same value), ``twice``, Roman numerals after a
   name (``World War II``);
@@ -127,7 +129,7 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     nxt = toks[i + 1].low if i + 1 < len(toks) else ""
     repeats = _repeating(toks, i)
     if "." in low and repeats:
-        return (low + "...", False), "", 1 + repeats  # "0.999..." is not 0.999
+        return (_period(low) + "...", False), "", 1 + repeats  # "0.999..." is not 0.999
     if nxt in _SCALES:
         value *= _SCALES[nxt]
         step = 2
@@ -146,6 +148,34 @@ def _kind(toks: tuple[Token, ...], j: int) -> bool:
     return j < len(toks) and toks[j].low == "way"
 
 
+def _period(decimal: str) -> str:
+    """A repeating decimal with its repeating digits written once ("0.999" -> "0.9",
+    "0.1666" -> "0.16"), so "0.999..." and "0.9 repeating" are one number."""
+    whole, _, frac = decimal.partition(".")
+    for p in range(1, len(frac) // 2 + 1):
+        unit, cut = frac[-p:], frac
+        while cut.endswith(unit + unit):
+            cut = cut[:-p]
+        if cut != frac:
+            return f"{whole}.{cut}"
+    return decimal
+
+
+def _point(toks: tuple[Token, ...], j: int, whole: float) -> tuple[str, int] | None:
+    """ "zero point nine five" after the whole part, with "point" at ``j``: the decimal
+    ("0.95"; "0.9..." when "repeating" follows) and the tokens read from ``j``."""
+    digits = ""
+    k = j + 1
+    while k < len(toks) and _SMALL.get(toks[k].low, 10) < 10 and "-" not in toks[k].low:
+        digits += str(_SMALL[toks[k].low])
+        k += 1
+    if toks[j].low != "point" or not digits or whole != int(whole):
+        return None
+    value = f"{int(whole)}.{digits}"
+    repeats = _repeating(toks, k - 1)
+    return (_period(value) + "...", k - j + repeats) if repeats else (value, k - j)
+
+
 def _repeating(toks: tuple[Token, ...], i: int) -> int:
     """Tokens after a decimal that say its digits repeat ("0.333...", "0.999 repeating")."""
     nxt = [t.low for t in toks[i + 1 : i + 4]]
@@ -160,6 +190,10 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
     parsed = _number_words(toks, i)
     if parsed is not None:
         value, step = parsed
+        spoken = _point(toks, i + step, value) if i + step < len(toks) else None
+        if spoken is not None:  # "zero point nine repeating"
+            unit = _unit(toks, i + step + spoken[1])
+            return (spoken[0], False), unit, step + spoken[1] + (1 if unit else 0)
         den = denominator(toks, i + step, value)
         if den:  # "three eighths", "one third"
             value, step = value / den, step + 1

@@ -269,3 +269,34 @@ def test_a_repeating_decimal_is_not_the_plain_one() -> None:
     assert guard_numbers("is 0.333... a third", "is 0.333 recurring a third").outcome != "reject"
     assert guard_numbers("is 0.333... a third", "is 0.333 a third").outcome == "reject"
     assert guard_numbers("is 0.333 repeating a third", "is 0.333 a third").outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is 0.777... the same as 7/9", "is zero point seven recurring the same as 7/9"),
+        ("one point five liters of water a day", "1.5 liters of water a day"),
+        ("can a minor rent a car", "can someone under 18 rent a car"),
+        ("how much does an infant sleep", "how much does a child under 2 sleep"),
+        ("can a teenager work nights", "can a 16 year old work nights"),
+    ],
+)
+def test_spoken_decimals_and_age_bounds_agree(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome != "reject", guard_numbers(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is zero point seven recurring 7/9", "is zero point seven 7/9"),
+        ("one point five liters a day", "two point five liters a day"),
+        ("two point five kg", "2.5 lb"),
+        ("can a minor rent a car", "can someone under 21 rent a car"),
+        ("can a minor rent a car", "can someone over 18 rent a car"),
+        ("what does a toddler eat", "what does a child under 4 eat"),  # a toddler is 1-3
+    ],
+)
+def test_other_spoken_decimals_and_bounds_reject(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject", guard_numbers(a, b)
+    assert guard_numbers(b, a).outcome == "reject", guard_numbers(b, a)
