@@ -12,9 +12,9 @@ The numbers guard (:mod:`.numbers`) compares what this module reads:
   times of day and speeds (:mod:`.measures`); European thousands ``10.000``; ``8.0`` = ``8``;
 * versions, IP addresses and CIDR blocks (``3.11.2``, ``10.0.0.0/8``) literally;
 * digits inside identifiers (``ipv4``, ``x86``, ``python3``) and a number naming a kind
-  ("a 3-way handshake") as *weak* quantities (they reject only against another number),
-  a numeronym's digits (``k8s``, ``i18n``) as none. "401k" stays an amount: read as a
-  name it would let "my 401(k)" / "my HSA" pass.
+  ("a 3-way handshake", "a 2-for-1 split") as *weak* quantities (they reject only
+  against another number), a numeronym's digits (``k8s``, ``i18n``) as none. "401k"
+  stays an amount: read as a name it would let "my 401(k)" / "my HSA" pass.
 
 Limits: "one" and "first" alone are too often not numbers ("which one", "first time"),
 so they are weak; a version with a trailing zero (``3.10``) is read literally; other
@@ -144,8 +144,9 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
 
 
 def _kind(toks: tuple[Token, ...], j: int) -> bool:
-    """A number naming a kind, not counting ("a 3-way handshake", "a four-way stop")."""
-    return j < len(toks) and toks[j].low == "way"
+    """A number naming a kind, not counting ("a 3-way handshake", "a four-way stop", "a
+    2-for-1 split")."""
+    return j < len(toks) and (toks[j].low == "way" or toks[j].low.startswith("for-"))
 
 
 def _period(decimal: str) -> str:

@@ -18,6 +18,7 @@ from nearcache.judge import guard_numbers
         ("my binary exited with 139", "segmentation fault in my binary"),
         ("what is a four way stop", "what is an all-way stop"),
         ("explain the 3-way merge in git", "explain how git merges"),
+        ("dividends after a 3-for-1 split", "dividends after a stock split"),
     ],
 )
 def test_a_number_the_other_text_names_is_no_extra_quantity(a: str, b: str) -> None:
@@ -34,6 +35,7 @@ def test_a_number_the_other_text_names_is_no_extra_quantity(a: str, b: str) -> N
         ("container ended with exit code 137", "container ended with exit code 143"),
         ("there are 137 killed processes", "there are killed processes"),  # no exit cue
         ("2-way data binding", "3-way data binding"),
+        ("dividends after a 3-for-1 split", "dividends after a 2-for-1 split"),
         ("my 401(k) when I change jobs", "my HSA when I change jobs"),
     ],
 )
