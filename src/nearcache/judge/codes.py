@@ -23,7 +23,7 @@ weigh the pair); other protocols' codes (SMTP, FTP) are not read.
 
 from __future__ import annotations
 
-from http import HTTPStatus
+from functools import cache
 
 from .measures import Quantity
 from .tokens import Text
@@ -31,7 +31,11 @@ from .tokens import Text
 __all__ = ["named_elsewhere"]
 
 
+@cache
 def _phrases() -> dict[str, tuple[str, ...]]:
+    """Reason phrases by status code (built on first use: importing :mod:`http` costs)."""
+    from http import HTTPStatus
+
     out: dict[str, tuple[str, ...]] = {}
     for status in HTTPStatus:
         words = tuple(status.phrase.lower().replace("-", " ").split())
@@ -40,7 +44,6 @@ def _phrases() -> dict[str, tuple[str, ...]]:
     return out
 
 
-_PHRASES = _phrases()
 #: Word stems that say each signal, by its POSIX number.
 _SIGNALS = {
     1: ("hangup", "sighup"),
@@ -78,12 +81,12 @@ def _exit_signal(value: str, t: Text) -> tuple[str, ...]:
 def named_elsewhere(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]:
     """``extra`` (quantities of ``t`` the other text lacks) without the HTTP statuses and
     exit codes ``other`` names in words."""
-    if not extra:
-        return extra
+    if not any(len(q[0]) == 3 and q[0][0] in "12345" and not q[1] for q in extra):
+        return extra  # no three-digit number without a unit: neither a status nor an exit code
     spaced = " " + " ".join(tok.low for tok in other.tokens if tok.kind != "sym") + " "
     kept = []
     for q in extra:
-        phrase = _PHRASES.get(q[0]) if not q[1] else None
+        phrase = _phrases().get(q[0]) if not q[1] else None
         if phrase is not None and _said(phrase, spaced):
             continue
         stems = _exit_signal(q[0], t) if not q[1] else ()

@@ -37,14 +37,14 @@ _CRON = re.compile(
 _INTERVAL = re.compile(r"([-+])\s*interval\s+'(\w+)\s+(\w+)'", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})([/-])(\d{1,2})[/-](\d{2}|\d{4})$")
-_PRESENT_NAMES = frozenset({"today", "now", "utcnow"})
-_CALL = re.compile(r"[.:()\[\]]")
+_PRESENT_CALL = re.compile(r"[.:](?:today|now|utcnow)\b|\b(?:today|now|utcnow)\(")
 _PERIODS = frozenset({"day", "week", "month", "year"})
 
 
-def formats(raw: str) -> set[str]:
-    """The date format patterns written in ``raw``, as marks (``format:YYYY-MM-DD``)."""
-    if "yy" not in raw.lower():
+def formats(raw: str, low: str) -> set[str]:
+    """The date format patterns written in ``raw`` (``low``: lowercased), as marks
+    (``format:YYYY-MM-DD``)."""
+    if "yy" not in low:
         return set()
     return {"format:" + m.group().upper() for m in _FORMAT.finditer(raw)}
 
@@ -95,10 +95,11 @@ def cron(raw: str) -> set[str]:
     return out
 
 
-def intervals(raw: str) -> set[str]:
-    """Weak marks of SQL intervals added to or taken from a time: ``- interval '1
-    month'`` is "a month ago", "the last month" or "last month"."""
-    if "nterval" not in raw and "NTERVAL" not in raw:
+def intervals(raw: str, low: str) -> set[str]:
+    """Weak marks of SQL intervals added to or taken from a time in ``raw`` (``low``:
+    lowercased): ``- interval '1 month'`` is "a month ago", "the last month" or "last
+    month"."""
+    if "interval" not in low:
         return set()
     out: set[str] = set()
     for sign, count, unit_word in _INTERVAL.findall(raw):
@@ -115,8 +116,6 @@ def intervals(raw: str) -> set[str]:
 
 
 def present_call(low: str) -> bool:
-    """A call or attribute named ``today``/``now`` (``date.today()``, ``Date.now()``)."""
-    if "today" not in low and "now" not in low:
-        return False
-    parts = _CALL.split(low)
-    return len(parts) > 1 and any(p in _PRESENT_NAMES for p in parts)
+    """Whether the lowercased text ``low`` calls or reads an attribute named
+    ``today``/``now`` (``date.today()``, ``Date.now()``, ``Local::now()``)."""
+    return ("now" in low or "today" in low) and _PRESENT_CALL.search(low) is not None

@@ -229,9 +229,7 @@ def _word(r: _Reader, i: int) -> None:
         r.add(f"year:{year}", tok, r.toks[i + 1])  # "nineteen eighty-four"
         return
     if low not in _TRIGGERS:  # most words: only a misspelling can still be a time
-        if present_call(low):  # "date.today()"
-            r.weak.add("rel:day+0")
-        elif len(low) >= 5 and low not in STOPWORDS:
+        if len(low) >= 5 and low not in STOPWORDS:
             for mark in _misspelled(low):
                 r.add(mark, tok)
         if i and r.toks[i - 1].low in ("every", "per", "each"):
@@ -302,11 +300,14 @@ def _abbreviated_day(r: _Reader, i: int) -> bool:
 
 def _read(t: Text) -> _Reader:
     r = _Reader(t)
-    for mark in formats(t.raw):
+    low = t.raw.lower()
+    for mark in formats(t.raw, low):
         r.marks[mark] = False
     for mark in cron(t.raw):
         r.marks[mark] = True  # a schedule in code: an example unless the other side agrees
-    r.weak.update(intervals(t.raw))
+    r.weak.update(intervals(t.raw, low))
+    if present_call(low):  # "date.today()"
+        r.weak.add("rel:day+0")
     i = 0
     while i < len(r.toks):
         tok = r.toks[i]

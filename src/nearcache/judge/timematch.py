@@ -36,6 +36,8 @@ def weekend_days(marks: frozenset[str], other: frozenset[str]) -> frozenset[str]
     the same shift ("this Sunday" is in this weekend, "next Sunday" in the next); empty if
     none ("on Saturday" alone narrows "this weekend")."""
     days = other & _SAT_SUN
+    if not days:
+        return frozenset()
     for shift in ("+0", "+1", "-1"):
         weekend, weekday = f"rel:weekend{shift}", f"rel:weekday{shift}"
         if weekend in marks and days and weekday in other:

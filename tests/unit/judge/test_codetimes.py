@@ -20,18 +20,22 @@ def test_cron_fields_name_weekdays_and_months() -> None:
 
 
 def test_formats_and_the_shapes_of_written_dates() -> None:
-    assert formats("print it as dd/mm/yyyy please") == {"format:DD/MM/YYYY"}
-    assert formats("no pattern here") == set()
+    raw = "print it as dd/mm/yyyy please"
+    assert formats(raw, raw.lower()) == {"format:DD/MM/YYYY"}
+    assert formats("no pattern here", "no pattern here") == set()
     assert shapes("1999-12-31") == ("YYYY-MM-DD",)
     assert shapes("7/4/21") == ("D/M/YY", "M/D/YY")
     assert shapes("31.12.1999") == ()
 
 
 def test_intervals_are_weak_marks_of_a_time_back_or_ahead() -> None:
-    assert "rel:week-1" in intervals("created_at > now() - interval '1 week'")
-    assert "rel:day-3" in intervals("ts >= CURRENT_DATE - INTERVAL '3 days'")
-    assert "rel:year+1" in intervals("now() + interval '1 year'")
-    assert intervals("interval '2 hours'") == set()  # no sign: a duration
+    def read(raw: str) -> set[str]:
+        return intervals(raw, raw.lower())
+
+    assert "rel:week-1" in read("created_at > now() - interval '1 week'")
+    assert "rel:day-3" in read("ts >= CURRENT_DATE - INTERVAL '3 days'")
+    assert "rel:year+1" in read("now() + interval '1 year'")
+    assert read("interval '2 hours'") == set()  # no sign: a duration
 
 
 def test_present_calls() -> None:
