@@ -31,8 +31,10 @@ _UNIT = r"(?:YYYY|YY|MM|DD|HH|hh|mm|ss|yyyy|yy|dd|M|D)"
 _FORMAT = re.compile(rf"\b{_UNIT}(?:[-/.: ]{_UNIT})+\b")
 _FIELD = r"(?:\*|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?(?:,[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)*)(?:/\d+)?"
 _NUMBERS = r"(?:\*|\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)(?:/\d+)?"
-_CRON = re.compile(
-    rf"(?<![\w*/,-])({_NUMBERS})\s+({_NUMBERS})\s+({_NUMBERS})\s+({_FIELD})\s+({_FIELD})(?![\w*/,-])"
+#: Compiled on first use by :func:`re.finditer` (most texts have no "*").
+_CRON = (
+    rf"(?<![\w*/,-])({_NUMBERS})\s+({_NUMBERS})\s+({_NUMBERS})\s+({_FIELD})\s+({_FIELD})"
+    r"(?![\w*/,-])"
 )
 _INTERVAL = re.compile(r"([-+])\s*interval\s+'(\w+)\s+(\w+)'", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -84,7 +86,7 @@ def cron(raw: str) -> set[str]:
     if "*" not in raw:
         return set()
     out: set[str] = set()
-    for m in _CRON.finditer(raw):
+    for m in re.finditer(_CRON, raw):
         fields = m.groups()
         if not any(f.startswith("*") for f in fields):
             continue
