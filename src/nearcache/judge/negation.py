@@ -23,9 +23,9 @@ against "only", "not ... yet" against "before" with the same verb ("an order tha
 shipped yet" / "before it ships") (:func:`_double`); two yes/no questions asking "without
 X" and "need X" agree, and an un- word or "false" says a negation in words. "non resident"
 is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir")
-is a name, quoted or not; the same negated phrase in two texts with the same words in
-another order did not move ("Which of Rust, Go and Java have no GC" / "Which of Go, Java
-and Rust ...").
+is a name, quoted or not; a negation did not move when the texts only list the same
+one-word items in another order ("Which of Rust, Go and Java have no GC" / "Which of Go,
+Java and Rust ...").
 
 Limits: counting, not parsing, so other double negations ("not without") count as two and
 "hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
@@ -35,6 +35,7 @@ antonyms ("enable"/"disable") are the antonym guard's job. English only.
 from __future__ import annotations
 
 from .align import align, similar_spelling
+from .negwords import NEGATIVE_STEMS, negative_words, un_word
 from .roles import role_keys
 from .tokens import Text, Token, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -50,13 +51,6 @@ _CUES = frozenset(
 )
 _CLAUSE_BREAKS = wordset("but yet whereas while although though however ; , . ? ! \u2014")
 _FEW = 3
-#: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
-NEGATIVE_WORDS = wordset(
-    "fail refuse unable lack missing absent unused empty avoid prevent stop skip suppress "
-    "silence forget omit exclude neglect ignore instead impossible illegal unsafe unknown "
-    "quit cease zero false"
-)
-_NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
 #: Double negatives and the word the other text must say for one to cancel: "without
 #: losing my changes" / "keep my changes", "can't stop thinking" / "keep thinking".
@@ -66,6 +60,7 @@ _ANY_LOSS = _LOSS | wordset(
     "drops dropping dropped purge purging"
 )
 _KEEP = wordset("keep keeps keeping kept preserve preserving retain retaining save saving")
+_LIST_SEPARATORS = frozenset({",", "and", "or"})
 _BEEN = wordset("been be being got gotten even")
 _HALT = wordset("stop stops stopping quit quits cease ceases")
 _GO_ON = wordset("keep keeps keeping continue continues continuing nonstop constantly")
@@ -83,7 +78,6 @@ _NEGATED_AUX = wordset(
     "don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't "
     "shouldn't hasn't haven't hadn't"
 )
-_NOT_UN = ("under", "uni", "unless", "until", "unto", "unpack", "unzip")
 _SENT_ENDS = frozenset("?.!;")
 _SAY = wordset("say says said saying answer answers answered tell told")
 _SUBJECTS = wordset("i you he she it we they there this that these those the a an my your")
@@ -106,11 +100,6 @@ def _polar_opening(t: Text, i: int) -> bool:
     if nxt is None or nxt.kind == "sym":
         return False
     return nxt.low in _SUBJECTS or (nxt.kind == "word" and t.tokens[-1].low == "?")
-
-
-def _un_word(w: str) -> bool:
-    """An adjective negated by its un- prefix ("unusual", "unsafe", "uncommon")."""
-    return w.startswith("un") and len(w) >= 6 and w.isalpha() and not w.startswith(_NOT_UN)
 
 
 def _cues(t: Text) -> list[str]:
@@ -138,7 +127,7 @@ def _cues(t: Text) -> list[str]:
                 w = "at no time"
             if _polar_opening(t, i):
                 w = f"^{w}"  # counted only against a text negated as often (:func:`_counted`)
-            if w == "not" and _un_word(nxt):
+            if w == "not" and un_word(nxt):
                 w = f"not {nxt}"  # "not unusual": cancelled unless the other says "unusual"
             w = _double(toks, i, w, nxt)
         elif w == "non" and toks[i + 1 : i + 2] and toks[i + 1].kind == "word":
@@ -292,7 +281,7 @@ def _moved(a: str, b: str) -> bool:
     al = align(a, b)
     if len(al.only_a) > _FEW or len(al.only_b) > _FEW:
         return False  # worded too differently to compare clauses
-    if not (al.only_a or al.only_b) and _negated_phrases(a) == _negated_phrases(b):
+    if not (al.only_a or al.only_b) and _listed(a) == _listed(b):
         return False  # "Which of Rust, Go and Java have no GC" / "Which of Go, Java and Rust ..."
     ka, kb = role_keys(a, b)
     na, pa = _clauses(analyze(a), {i: k for k, i in ka})
@@ -303,44 +292,24 @@ def _moved(a: str, b: str) -> bool:
 
 
 @text_cache
-def _negated_phrases(text: str) -> frozenset[tuple[str, ...]]:
-    """Each negation cue with the two words after it ("no garbage collector")."""
-    toks = analyze(text).tokens
-    return frozenset(
-        tuple(t.low for t in toks[i : i + 3])
-        for i, tok in enumerate(toks)
-        if tok.kind == "word" and (tok.low in _CUES or tok.low.endswith("n't"))
-    )
-
-
-def _joined_suffix(low: str, theirs: set[str]) -> bool:
-    """ "eggless", "sugarfree", "rootless": a word of the other text written with a
-    negating suffix."""
-    for suffix in ("less", "free"):
-        base = low.removesuffix(suffix)
-        if base != low and len(base) >= 3 and stem(base) in theirs:
-            return True
-    return False
-
-
-def _negative_words(t: Text, other: Text) -> list[str]:
-    """Words of ``t`` that carry a negation in their meaning ("fail", "refuse",
-    "gluten-free", "skip") and that ``other`` lacks: "doesn't contain gluten" and
-    "gluten-free" agree in polarity."""
-    theirs = {stem(tok.low) for tok in other.tokens}
-    out = []
-    for tok in t.tokens:
-        parts = tok.low.split("-")
-        suffixed = parts[-1] in ("free", "less") and len(parts) > 1  # "gluten-free"
-        suffixed = suffixed or _joined_suffix(tok.low, theirs)  # "eggless" / "without eggs"
-        prefixed = _un_word(tok.low) and tok.low not in other.words  # "unmatched" / "no match"
-        if (
-            suffixed
-            or prefixed
-            or (stem(tok.low) in _NEGATIVE_STEMS and stem(tok.low) not in theirs)
-        ):
-            out.append(tok.low)
-    return out
+def _listed(text: str) -> tuple[str, ...]:
+    """The words of ``text`` with each list of three or more one-word items ("Rust, Go and
+    Java") sorted, so two texts that only list the same items in another order read the
+    same."""
+    words = [t.low for t in analyze(text).tokens]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j + 2 < len(words) and words[j + 1] in _LIST_SEPARATORS:
+            j += 2  # "rust , go and java": an item, a separator, an item...
+        if j > i and words[j - 1] in ("and", "or") and "," in words[i + 1 : j : 2]:
+            out += [*sorted(words[i : j + 1 : 2]), words[j - 1]]
+            i = j + 1
+        else:
+            out.append(words[i])
+            i += 1
+    return tuple(out)
 
 
 def _needed(t: Text, other: Text, cues: tuple[str, ...]) -> list[str]:
@@ -360,7 +329,7 @@ def _negated_by_a_word(a: str, b: str) -> str | None:
     compile")."""
     al = align(a, b)
     for mine, theirs in ((al.only_a, al.only_b), (al.only_b, al.only_a)):
-        if mine and not theirs and set(mine) <= _NEGATIVE_STEMS:
+        if mine and not theirs and set(mine) <= NEGATIVE_STEMS:
             return ", ".join(mine)
     return None
 
@@ -381,7 +350,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
     if extra > 0:
         more, side = (na, "first") if len(na) > len(nb) else (nb, "second")
         plain, negated = (tb, ta) if len(na) > len(nb) else (ta, tb)
-        said = _negative_words(plain, negated) + _needed(plain, negated, more)
+        said = negative_words(plain, negated) + _needed(plain, negated, more)
         if len(said) >= extra:
             return GuardResult(
                 NEUTRAL,

@@ -234,6 +234,10 @@ def test_the_same_negation_said_another_way_passes(a: str, b: str) -> None:
         ("what does `--no-verify` do on git commit", "what does `--verify` do on git commit"),
         ("visa rules for a non resident student", "visa rules for a resident student"),
         ("apples but not pears", "pears but not apples"),
+        (
+            "I keep cash in savings. Can I move it into my brokerage account without a fee?",
+            "I keep cash in my brokerage account. Can I move it into savings without a fee?",
+        ),
     ],
 )
 def test_other_negations_still_reject(a: str, b: str) -> None:

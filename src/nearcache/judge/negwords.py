@@ -1,0 +1,61 @@
+"""Negation said in words: a text that uses a negative word agrees with a negated text.
+
+"doesn't contain gluten" / "gluten-free", "didn't compile" / "failed to compile",
+"without eggs" / "eggless", "no match" / "unmatched": the negation guard counts cues such
+as "not" and "without"; when one text has more, the words here (a short list of verbs and
+adjectives that hold a negation, -free and -less words, un- adjectives) say the same
+negation on the other side (:func:`negative_words`).
+
+Limits: the list is short and English; an un- word is any word of six or more letters
+starting with "un" except a few that are not negated ("under", "until", "unpack"...).
+"""
+
+from __future__ import annotations
+
+from .tokens import Text, stem, wordset
+
+__all__ = ["NEGATIVE_STEMS", "NEGATIVE_WORDS", "negative_words", "un_word"]
+
+#: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
+NEGATIVE_WORDS = wordset(
+    "fail refuse unable lack missing absent unused empty avoid prevent stop skip suppress "
+    "silence forget omit exclude neglect ignore instead impossible illegal unsafe unknown "
+    "quit cease zero false"
+)
+NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
+_NOT_UN = ("under", "uni", "unless", "until", "unto", "unpack", "unzip")
+
+
+def un_word(w: str) -> bool:
+    """An adjective negated by its un- prefix ("unusual", "unsafe", "uncommon")."""
+    return w.startswith("un") and len(w) >= 6 and w.isalpha() and not w.startswith(_NOT_UN)
+
+
+def _joined_suffix(low: str, theirs: set[str]) -> bool:
+    """ "eggless", "sugarfree", "rootless": a word of the other text written with a
+    negating suffix."""
+    for suffix in ("less", "free"):
+        base = low.removesuffix(suffix)
+        if base != low and len(base) >= 3 and stem(base) in theirs:
+            return True
+    return False
+
+
+def negative_words(t: Text, other: Text) -> list[str]:
+    """Words of ``t`` that carry a negation in their meaning ("fail", "refuse",
+    "gluten-free", "skip") and that ``other`` lacks: "doesn't contain gluten" and
+    "gluten-free" agree in polarity."""
+    theirs = {stem(tok.low) for tok in other.tokens}
+    out = []
+    for tok in t.tokens:
+        parts = tok.low.split("-")
+        suffixed = parts[-1] in ("free", "less") and len(parts) > 1  # "gluten-free"
+        suffixed = suffixed or _joined_suffix(tok.low, theirs)  # "eggless" / "without eggs"
+        prefixed = un_word(tok.low) and tok.low not in other.words  # "unmatched" / "no match"
+        if (
+            suffixed
+            or prefixed
+            or (stem(tok.low) in NEGATIVE_STEMS and stem(tok.low) not in theirs)
+        ):
+            out.append(tok.low)
+    return out
