@@ -85,6 +85,28 @@ class TestStoreContract:
         with pytest.raises(ValueError):
             store.get_one("no_such_table", "ns", key(1), now=NOW)
 
+    def test_put_one_is_put_many_of_one_item(self, store: Store) -> None:
+        v0 = store.info(LOGGED, "ns").version
+        v1 = store.put_one(LOGGED, "ns", Item(key(1), b"first"), now=NOW)
+        v2 = store.put_one(LOGGED, "ns", Item(key(1), b"2nd", NOW + 5), now=NOW)  # replaces
+        v3 = store.put_one(LOGGED, "ns", Item(key(2), b"two"), now=NOW)
+        assert v0 < v1 < v2 < v3 == store.info(LOGGED, "ns").version
+        got = store.get_many(LOGGED, "ns", [key(1), key(2)], now=NOW, touch=False)
+        assert got == [b"2nd", b"two"]
+        assert store.get_one(LOGGED, "ns", key(1), now=NOW + 5) is None  # its new expiry
+        info = store.info(LOGGED, "ns")
+        assert (info.entries, info.bytes) == (2, len(b"2nd") + len(b"two"))
+        events = store.changes(LOGGED, "ns", v0).events
+        assert events == [("put", key(1)), ("put", key(1)), ("put", key(2))]
+        assert store.get_one(LOGGED, "other", key(1), now=NOW) is None
+        with pytest.raises(ValueError):
+            store.put_one(LOGGED, "ns", Item("not a hash", b"x"), now=NOW)
+        with pytest.raises(TypeError):
+            store.put_one(LOGGED, "ns", Item(key(3), "text"), now=NOW)  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            store.put_one("no_such_table", "ns", Item(key(1), b"x"), now=NOW)
+        assert store.info(LOGGED, "ns") == info  # rejected puts changed nothing
+
     def test_put_replaces_and_last_duplicate_wins(self, store: Store) -> None:
         store.put_many(T, "ns", items([1, 2]), now=NOW)
         store.put_many(T, "ns", [Item(key(1), b"old"), Item(key(1), b"newer")], now=NOW)

@@ -224,6 +224,36 @@ def test_put_replaces_entry_with_fresh_created_at(cache: SemanticCache, clock: M
     assert cache.stats().index_entries == 1
 
 
+def test_single_put_stores_what_a_batch_of_one_stores(
+    store: Any, emb: TableEmbedder, clock: ManualClock
+) -> None:
+    """``put`` has its own one-entry path; its record and index row equal ``put_many``'s."""
+    from nearcache.semantic.record import decode_entry
+
+    c = make(store, emb, clock, default_ttl=60)
+    meta, ctx = {"a": [1, 2]}, {"model": "m"}
+    c.put("Hello  World", {"r": 1}, metadata=meta, context=ctx, namespace="one")
+    c.put_many(["Hello  World"], [{"r": 1}], metadata=[meta], context=ctx, namespace="many")
+    c.put("v", "x", embedding=np.arange(1.0, DIM + 1), ttl=5, namespace="one")
+    c.put_many(["v"], ["x"], embeddings=np.arange(1.0, DIM + 1)[None], ttl=5, namespace="many")
+    for name in ("one", "many"):  # a store of its own per namespace: same keys in both
+        assert c.stats(namespace=name).entries == 2
+    core = c._core
+    for q, scope_ctx in (("Hello  World", ctx), ("v", None)):
+        entries = []
+        for name in ("one", "many"):
+            hit = c.get(q, namespace=name, context=scope_ctx)
+            assert hit is not None and hit.layer == "exact"
+            blob = store.get_one("semantic", name, hit.key, now=clock(), touch=False)
+            (row,) = [(sp, r) for k, sp, r in core.index.spaces.entries(name) if k == hit.key]
+            entries.append((decode_entry(blob, name, hit.key), row[0].index.get([row[1]])))
+        (one, one_row), (many, many_row) = entries
+        assert np.array_equal(one.vector, many.vector) and np.array_equal(one_row, many_row)
+        assert one._replace(write_id=0, vector=None) == many._replace(write_id=0, vector=None)
+    assert c.check() == []
+    c.close()
+
+
 def test_responses_of_any_plain_type(cache: SemanticCache) -> None:
     for i, value in enumerate([b"\x00raw", {"a": [1, 2.5, None]}, 42, ["x"]]):
         cache.put(f"q{i}", value)

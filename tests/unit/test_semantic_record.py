@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from typing import Any
 
 import msgpack
@@ -17,7 +18,13 @@ import pytest
 
 from nearcache import CorruptEntryError
 from nearcache.codecs import KIND_SEMANTIC, pack_record
-from nearcache.semantic.record import decode_record, encode_entry, entry_key, with_feedback_floor
+from nearcache.semantic.record import (
+    decode_record,
+    encode_entry,
+    entry_key,
+    new_write_id,
+    with_feedback_floor,
+)
 from nearcache.semantic.types import Hit, make_hit
 
 NS = "n"
@@ -153,3 +160,21 @@ def test_make_hit_builds_the_same_hit_as_the_constructor() -> None:
         made.response = 2  # type: ignore[misc]
     plain = ("r", "semantic", 0.9, 0.9, "q", "ns", None, 1.0, 2.0, None, "k")
     assert hash(make_hit(*plain)) == hash(Hit(*plain))  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_forked_child_draws_write_ids_of_its_own() -> None:
+    """The fork handler re-draws the base: parent and child never hand out the same ids."""
+    new_write_id()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: send its next ids, leave without running pytest's teardown
+        os.write(write, b" ".join(b"%d" % new_write_id() for _ in range(3)))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        child = [int(x) for x in fh.read().split()]
+    os.waitpid(pid, 0)
+    parent = [new_write_id() for _ in range(3)]
+    assert len(child) == 3 and not set(child) & set(parent)
+    assert abs(child[0] - parent[0]) > 1000  # another base, not the same counter going on

@@ -128,6 +128,9 @@ def test_lookup_id_collision_is_a_miss_not_a_wrong_value(tmp_path: Path) -> None
     store.put_many("kv", "ns", [Item(b, b"B")], now=1)  # refused, logged
     assert store.get_many("kv", "ns", [a, b], now=1) == [b"A", None]
     assert [store.get_one("kv", "ns", k, now=1) for k in (a, b)] == [b"A", None]
+    store.put_one("kv", "ns", Item(b, b"B"), now=1)  # a single put: refused the same way
+    assert store.get_many("kv", "ns", [a, b], now=1) == [b"A", None]
+    assert store.info("kv", "ns").entries == 1
     assert store.check() == []
 
 

@@ -100,19 +100,26 @@ def entry_key(scope: str, text: str) -> str:
     return content_hash(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
 
 
-_WRITE_IDS: tuple[int, itertools.count[int]] = (-1, itertools.count())
-_WRITE_BASE = 0
+_WRITE_MASK = (1 << 63) - 1
+_write_base = 0
+_write_counter = itertools.count()
+
+
+def _draw_write_ids() -> None:
+    """A new random base (and counter) for this process's write ids."""
+    global _write_base, _write_counter
+    _write_base = secrets.randbits(63)
+    _write_counter = itertools.count()
+
+
+_draw_write_ids()
+os.register_at_fork(after_in_child=_draw_write_ids)  # a child never repeats its parent's
 
 
 def new_write_id() -> int:
-    """An id per write: a random per-process base plus a counter (re-drawn after fork)."""
-    global _WRITE_IDS, _WRITE_BASE
-    pid, counter = _WRITE_IDS
-    if pid != os.getpid():
-        _WRITE_BASE = secrets.randbits(63)
-        counter = itertools.count()
-        _WRITE_IDS = (os.getpid(), counter)
-    return (_WRITE_BASE + next(counter)) & ((1 << 63) - 1)
+    """An id per write: a random per-process base plus a counter (re-drawn after fork,
+    by the fork handler above rather than a ``getpid`` per write)."""
+    return (_write_base + next(_write_counter)) & _WRITE_MASK
 
 
 class Entry(NamedTuple):

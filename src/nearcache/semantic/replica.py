@@ -282,6 +282,21 @@ class IndexReplica(IndexCommon):
             self.drop(evicted)
         return evicted
 
+    def write_one(
+        self,
+        ns: str,
+        item: Item,
+        scope: str,
+        vector: npt.NDArray[np.float32],
+        write_id: int,
+        *,
+        now: float,
+    ) -> None:
+        """``write`` of one entry with no limits: one store call, one index row."""
+        version = self.store.put_one(TABLE, ns, item, now=now)
+        self.spaces.upsert_one(ns, scope, item.key, vector, write_id, item.expires_at)
+        self.after_write(ns, version)
+
     def remove(self, ns: str, keys: Sequence[str]) -> int:
         return self.spaces.remove(ns, keys)
 

@@ -154,6 +154,12 @@ class ServerIndex(IndexCommon):
         )
         return evicted
 
+    def write_one(
+        self, ns: str, item: Item, scope: str, vector: Vector, write_id: int, *, now: float
+    ) -> None:
+        """One entry: the vector goes in with its record, as in a batch."""
+        self.write(ns, [item], [scope], vector, [write_id], now=now)
+
     def remove(self, ns: str, keys: Sequence[str]) -> int:
         return 0  # removed with their records
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,80 +23,11 @@ import numpy.typing as npt
 
 from ..index.factory import IndexConfig
 from ..index.keymap import KeyMap
-from ..index.protocol import VectorIndex
+from .partition import NEVER, ROW_BITS, ROW_MASK, Candidate, Space, pack_row
 
 __all__ = ["Candidate", "Space", "SpaceSet"]
 
 log = logging.getLogger(__name__)
-
-ROW_BITS = 40
-ROW_MASK = (1 << ROW_BITS) - 1
-NEVER = np.inf
-
-
-def _pack(pid: int, row: int) -> int:
-    return (pid << ROW_BITS) | row
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A row returned by a partition search (similarity is the index's estimate).
-
-    ``record``: the stored record, when the search brought it along (a server index)."""
-
-    key: str
-    pid: int
-    row: int
-    similarity: float
-    expires_at: float
-    write_id: int
-    record: bytes | None = None
-
-
-class Space:
-    """One partition: its index plus per-row key, write id and expiry arrays."""
-
-    __slots__ = ("building", "exps", "index", "keys", "namespace", "pid", "scope", "wids")
-
-    def __init__(
-        self,
-        pid: int,
-        namespace: str,
-        scope: str,
-        index: VectorIndex,
-        arrays: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint64], npt.NDArray[np.float64]]
-        | None = None,
-    ) -> None:
-        self.pid = pid
-        self.namespace = namespace
-        self.scope = scope
-        self.index = index
-        if arrays is not None:
-            self.keys, self.wids, self.exps = arrays
-        else:
-            cap = max(16, index.rows_used)
-            self.keys = np.zeros((cap, 32), dtype=np.uint8)
-            self.wids = np.zeros(cap, dtype=np.uint64)
-            self.exps = np.full(cap, NEVER, dtype=np.float64)
-        self.building = False
-
-    def reserve(self, need: int) -> None:
-        cap = self.keys.shape[0]
-        if need <= cap:
-            return
-        new_cap = max(need, cap * 2)
-        n = self.index.rows_used
-        keys = np.zeros((new_cap, 32), dtype=np.uint8)
-        keys[:n] = self.keys[:n]
-        wids = np.zeros(new_cap, dtype=np.uint64)
-        wids[:n] = self.wids[:n]
-        exps = np.full(new_cap, NEVER, dtype=np.float64)
-        exps[:n] = self.exps[:n]
-        self.keys, self.wids, self.exps = keys, wids, exps
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.index.nbytes) + self.index.rows_used * (32 + 8 + 8)
 
 
 class SpaceSet:
@@ -248,10 +178,12 @@ class SpaceSet:
         expires: Sequence[float | None],
     ) -> None:
         """Insert or replace entries of one partition (``vectors`` are unit length)."""
-        if not keys:
+        if len(keys) <= 1:
+            if keys:
+                self.upsert_one(namespace, scope, keys[0], vectors, write_ids[0], expires[0])
             return
-        last = {k: i for i, k in enumerate(keys)} if len(keys) > 1 else None
-        if last is not None and len(last) != len(keys):  # a key twice: the last one wins
+        last = {k: i for i, k in enumerate(keys)}
+        if len(last) != len(keys):  # a key twice: the last one wins
             idx = sorted(last.values())
             keys = [keys[i] for i in idx]
             vectors = vectors[idx]
@@ -267,19 +199,43 @@ class SpaceSet:
             space.reserve(start + m)
             raw = bytes.fromhex("".join(keys))
             space.keys[start : start + m] = np.frombuffer(raw, dtype=np.uint8).reshape(m, 32)
-            if m == 1:  # a single put: scalars, no arrays built for one row
-                space.wids[start] = write_ids[0]
-                space.exps[start] = NEVER if expires[0] is None else expires[0]
-            else:
-                space.wids[start : start + m] = np.asarray(write_ids, dtype=np.uint64)
-                space.exps[start : start + m] = [NEVER if e is None else e for e in expires]
+            space.wids[start : start + m] = np.asarray(write_ids, dtype=np.uint64)
+            space.exps[start : start + m] = [NEVER if e is None else e for e in expires]
             space.index.add(rows, vectors)
             # Point each key at its new row; the row it had before (if any, in whichever
             # partition) becomes a tombstone. One map search per batch.
-            first = _pack(space.pid, start)
+            first = pack_row(space.pid, start)
             replaced = self._map(namespace).put_many(raw, range(first, first + m))
             if replaced:
                 self._tombstone(namespace, replaced)
+            self.generation += 1
+            self._maybe_migrate(space)
+
+    def upsert_one(
+        self,
+        namespace: str,
+        scope: str,
+        key: str,
+        vector: npt.NDArray[np.float32],
+        write_id: int,
+        expires: float | None,
+    ) -> None:
+        """``upsert`` of one entry (``vector``: one unit row, shape (1, dim)): scalars,
+        no arrays built for one row."""
+        with self.lock:
+            if self.dim is None:
+                self.dim = int(vector.shape[1])
+            space = self._space(namespace, scope)
+            row = space.index.rows_used
+            space.reserve(row + 1)
+            raw = bytes.fromhex(key)
+            space.keys[row] = np.frombuffer(raw, dtype=np.uint8)
+            space.wids[row] = write_id
+            space.exps[row] = NEVER if expires is None else expires
+            space.index.add(np.array([row], dtype=np.int64), vector)
+            replaced = self._map(namespace).put(raw, pack_row(space.pid, row))
+            if replaced is not None:  # its row before (in whichever partition): a tombstone
+                self._tombstone(namespace, [replaced])
             self.generation += 1
             self._maybe_migrate(space)
 

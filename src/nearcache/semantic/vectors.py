@@ -132,6 +132,22 @@ class QueryVectors:
                 return mat.copy() if mat is raw else mat  # never hand out the embedder's array
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
+    def flow_one(self, embedder: Any, text: str, dim: int | None) -> Generator[Embed, Any, Vector]:
+        """``flow`` of one text, as a vector: a single put's, without the batch's lists."""
+        fp = str(embedder.fingerprint)
+        known = self.recent.get((fp, text))
+        if known is not None:
+            return known
+        if self.embedding_cache is not None:  # the shared cache first: the general path
+            mat = yield from self.flow(embedder, [text], dim)
+            first: Vector = mat[0]
+            return first
+        raw = yield Embed([text])
+        mat = as_matrix(raw, rows=1, dim=dim or (int(embedder.dim) or None), what="embedder output")
+        vec: Vector = mat[0].copy() if mat is raw else mat[0]  # never keep the embedder's array
+        self.recent.put((fp, text), vec)
+        return vec
+
     def _from_cache(
         self,
         ec: EmbeddingCache,

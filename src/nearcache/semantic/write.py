@@ -51,19 +51,49 @@ class WriteMixin(CoreState):
         ttl: float | None = None,
         context: Mapping[str, Any] | None = None,
     ) -> Generator[Embed, Any, None]:
-        """Store ``response`` for ``query`` (replacing an entry for the same query)."""
+        """Store ``response`` for ``query`` (replacing an entry for the same query).
+
+        ``put_many`` of one entry, written with plain values instead of the batch's lists
+        (the commonest write): the same checks in the same order, the same record, one
+        store transaction, the same index update."""
+        started = time.perf_counter()
         self._check_open()
-        vecs = None if embedding is None else as_vector(embedding, self.dim, what="embedding")
-        yield from self._put_entries(
-            [query],
-            [response],
-            None if vecs is None else vecs.reshape(1, -1),
-            True,
-            namespace=namespace,
-            metadata=None if metadata is None else [metadata],
-            ttl=ttl,
-            context=context,
+        vec = None if embedding is None else as_vector(embedding, self.dim, what="embedding")
+        cfg = self.config
+        ns = validate_namespace(namespace)
+        text = key_text(cfg, query)
+        packed = pack_response(cfg, response)
+        meta = None if metadata is None else pack_metadata(cfg, metadata)
+        ttl = check_ttl(ttl) if ttl is not None else cfg.default_ttl
+        scope = scope_of(context)
+        if cfg.namespace_quotas.get(ns) == 0:
+            raise NamespaceQuotaError(f"namespace {ns!r} has a quota of 0 entries")
+        if vec is None:
+            vec = yield from self.vectors.flow_one(self.embedder, text, self.dim)
+        now = self.clock()
+        expires = None if ttl is None else now + ttl
+        key = entry_key(scope, text)
+        wid = new_write_id()
+        dtype = cfg.vector_dtype
+        value = encode_entry(
+            ns,
+            key,
+            query=query,
+            response=packed,
+            metadata=meta,
+            created_at=now,
+            expires_at=expires,
+            scope=scope,
+            write_id=wid,
+            vector=vec,
+            dtype=dtype,
         )
+        row = vec.reshape(1, -1)
+        unit = unit_rows(row if dtype == "float32" else stored_vectors(row, dtype))
+        evicted = self._write(ns, [Item(key, value, expires)], [scope], unit, [wid], now)
+        if evicted is not None:
+            self._written(ns, 1, evicted, time.perf_counter() - started)
+        return None
 
     def put_many_flow(
         self,
@@ -172,14 +202,16 @@ class WriteMixin(CoreState):
         """Store and index under the index lock; the evicted (ns, key) pairs, or None
         when a store outage dropped the write (``fail_open``)."""
         index = self.index
+        limits = self._limits(ns)
         with index.lock:
             self._check_open()
             if self.binding.ensure(int(vectors.shape[1])):
                 index.set_dim(int(vectors.shape[1]))
             try:
-                evicted = index.write(
-                    ns, items, scopes, vectors, write_ids, now=now, limits=self._limits(ns)
-                )
+                if len(items) == 1 and not limits:  # a single put: no batch bookkeeping
+                    index.write_one(ns, items[0], scopes[0], vectors, write_ids[0], now=now)
+                    return []
+                evicted = index.write(ns, items, scopes, vectors, write_ids, now=now, limits=limits)
             except StoreUnavailableError as exc:
                 self.counters.add(ns, errors=1)
                 self._emit("error", ns, None, "store_error")

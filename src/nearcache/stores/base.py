@@ -84,6 +84,9 @@ class BaseStore(ABC):
             return self.info(table, namespace).version
         return self._put_many(table, namespace, unique, now)
 
+    def put_one(self, table: str, namespace: str, item: Item, *, now: float) -> int:
+        return self.put_many(table, namespace, [item], now=now)
+
     def put_many_within(
         self,
         table: str,

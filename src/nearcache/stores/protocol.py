@@ -150,6 +150,10 @@ class Store(Protocol):
         """Insert or replace all ``items`` atomically; return the new namespace version."""
         ...
 
+    def put_one(self, table: str, namespace: str, item: Item, *, now: float) -> int:
+        """``put_many(table, namespace, [item], ...)`` (a store may write one item faster)."""
+        ...
+
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
         """Insert ``item`` only if its key is absent or expired; True if it was inserted."""
         ...

@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ...errors import CacheError, InvalidInputError
-from ..base import BaseStore
+from ...keys import check_content_hash
+from ..base import BaseStore, check_items
 from ..bookkeeping import Delta
-from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
+from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 from ..touches import TouchBuffer
 from .check import check_file_contents
 from .connection import Database
@@ -50,6 +51,7 @@ from .layout import (
 )
 from .reads import read_live
 from .schema import check_file, init_schema
+from .writes import put_row, put_rows
 
 __all__ = ["SQLiteStore"]
 
@@ -295,7 +297,16 @@ class SQLiteStore(BaseStore):
     # -- writes ------------------------------------------------------------------------
 
     def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
-        return self._write(lambda con: self._put_rows(con, table, namespace, items, now))
+        return self._write(lambda con: put_rows(con, self._ns, table, namespace, items, now))
+
+    def put_one(self, table: str, namespace: str, item: Item, *, now: float) -> int:
+        """``put_many`` of one item (the semantic cache's single put): the same checks and
+        statements, without the batch's argument lists and duplicate-key pass."""
+        check_table(table)
+        check_content_hash(item.key)
+        if type(item.value) is not bytes:
+            check_items([item])  # the general check names the wrong type
+        return self._write(lambda con: put_row(con, self._ns, table, namespace, item, now))
 
     def _put_many_within(
         self, table: str, namespace: str, unique: list[Item], now: float, limits: Sequence[Limit]
@@ -304,7 +315,7 @@ class SQLiteStore(BaseStore):
 
         def run(con: sqlite3.Connection) -> tuple[int, list[tuple[str, str]]]:
             if unique:
-                version = self._put_rows(con, table, namespace, unique, now)
+                version = put_rows(con, self._ns, table, namespace, unique, now)
             else:
                 version = self._version_in(con, table, namespace)
             evicted: list[tuple[str, str]] = []
@@ -313,43 +324,6 @@ class SQLiteStore(BaseStore):
             return version, evicted
 
         return self._write(run)
-
-    def _put_rows(
-        self, con: sqlite3.Connection, table: str, namespace: str, unique: list[Item], now: float
-    ) -> int:
-        ns = self._ns.get(con, table, namespace, create=True)
-        assert ns is not None
-        nsid, salt = ns
-        rows = [
-            (hid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
-            for it in unique
-        ]
-        old = stored(con, table, [r[0] for r in rows], "ns, key, size")
-        keep = []
-        added = delta = 0
-        for row in rows:
-            prev = old.get(row[0])
-            size = len(row[3])
-            if prev is None:
-                added += 1
-                delta += size
-            elif prev[0] == nsid and prev[1] == row[2]:
-                delta += size - prev[2]
-            else:  # 64-bit hid collision with another key: keep the stored one
-                log.warning("key id collision in %s/%s; entry not stored", table, namespace)
-                continue
-            keep.append((*row, size))
-        sql = (
-            f"INSERT INTO rec_{table} (hid, ns, key, value, expires_at, atime, size) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO UPDATE SET "
-            "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
-            "size=excluded.size"
-        )
-        if len(keep) == 1:  # a single put: execute is cheaper than executemany of one
-            con.execute(sql, keep[0])
-        else:
-            con.executemany(sql, keep)
-        return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
 
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float

@@ -1,0 +1,96 @@
+"""Record writes: insert or replace records of one namespace inside the caller's transaction.
+
+Every put reads what is stored under its lookup ids first: a replaced record changes the
+namespace's byte count by the difference, a new one adds an entry, and a record of
+another key under the same 64-bit id (a collision) is kept and the new one not stored.
+The namespace's counters, version and change log follow in the same transaction
+(:func:`~.layout.bump`). A single put (``put_row``) runs the same statements as a batch
+of one, as point statements with no lists built.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from ..bookkeeping import Delta
+from ..protocol import TABLES, Item
+from .layout import NamespaceIds, bump, hid, stored
+
+__all__ = ["put_row", "put_rows"]
+
+log = logging.getLogger("nearcache.stores.sqlite.store")
+
+#: Insert or replace one record (by lookup id; the caller checked the stored key).
+_UPSERT = {
+    t: f"INSERT INTO rec_{t} (hid, ns, key, value, expires_at, atime, size) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO UPDATE SET "
+    "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
+    "size=excluded.size"
+    for t in TABLES
+}
+#: What a put must know of the record stored under one lookup id.
+_STORED = {t: f"SELECT ns, key, size FROM rec_{t} WHERE hid=?" for t in TABLES}
+
+
+def put_rows(
+    con: sqlite3.Connection,
+    ids: NamespaceIds,
+    table: str,
+    namespace: str,
+    unique: list[Item],
+    now: float,
+) -> int:
+    """Insert or replace ``unique`` (distinct keys); the namespace's new version."""
+    if len(unique) == 1:
+        return put_row(con, ids, table, namespace, unique[0], now)
+    ns = ids.get(con, table, namespace, create=True)
+    assert ns is not None
+    nsid, salt = ns
+    rows = [
+        (hid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
+        for it in unique
+    ]
+    old = stored(con, table, [r[0] for r in rows], "ns, key, size")
+    keep = []
+    added = delta = 0
+    for row in rows:
+        prev = old.get(row[0])
+        size = len(row[3])
+        if prev is None:
+            added += 1
+            delta += size
+        elif prev[0] == nsid and prev[1] == row[2]:
+            delta += size - prev[2]
+        else:  # 64-bit hid collision with another key: keep the stored one
+            _collision(table, namespace)
+            continue
+        keep.append((*row, size))
+    con.executemany(_UPSERT[table], keep)
+    return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
+
+
+def put_row(
+    con: sqlite3.Connection, ids: NamespaceIds, table: str, namespace: str, item: Item, now: float
+) -> int:
+    """``put_rows`` of one item: point statements, no lists."""
+    ns = ids.get(con, table, namespace, create=True)
+    assert ns is not None
+    nsid, salt = ns
+    rid = hid(item.key, salt)
+    key = bytes.fromhex(item.key)
+    size = len(item.value)
+    prev = con.execute(_STORED[table], (rid,)).fetchone()
+    if prev is None:
+        delta = Delta(1, size)
+    elif prev[0] == nsid and prev[1] == key:
+        delta = Delta(0, size - prev[2])
+    else:  # 64-bit hid collision with another key: keep the stored one
+        _collision(table, namespace)
+        return bump(con, table, nsid, "put", [])
+    con.execute(_UPSERT[table], (rid, nsid, key, item.value, item.expires_at, now, size))
+    return bump(con, table, nsid, "put", (key,), delta)
+
+
+def _collision(table: str, namespace: str) -> None:
+    log.warning("key id collision in %s/%s; entry not stored", table, namespace)
