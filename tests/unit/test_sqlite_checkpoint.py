@@ -226,3 +226,19 @@ def test_forks_while_the_thread_checkpoints_leave_usable_children(tmp_path: Path
     assert wait_for(lambda: ck.rounds >= 1)  # the parent's thread went on checkpointing
     assert store.check() == []
     store.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_the_thread_runs_at_a_lower_priority_than_its_process(tmp_path: Path) -> None:
+    """Readers and the writer get a core before the copy does (the process keeps its own)."""
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    store = SQLiteStore(tmp_path / "c.db")
+    store.put_many("kv", "ns", [Item(key(1), b"v")], now=1)
+    ck = checkpointer(store)
+    assert wait_for(lambda: ck.rounds >= 1)
+    tid = ck._thread.native_id
+    assert tid is not None
+    assert os.getpriority(os.PRIO_PROCESS, tid) > mine or mine >= 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == mine
+    store.close()
