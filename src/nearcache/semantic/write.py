@@ -183,7 +183,10 @@ class WriteMixin(CoreState):
 
     def _written(self, ns: str, n: int, evicted: Sequence[tuple[str, Any]], latency: float) -> None:
         """Count a stored batch and tell the metrics hook (one put per entry, evictions)."""
-        self.counters.add(ns, sets=n)
+        if n == 1:
+            self.counters.totals.bump(ns, "sets")  # a single put: no keyword loop
+        else:
+            self.counters.add(ns, sets=n)
         if self.config.metrics_hook is not None:
             for _ in range(n):
                 self._emit("put", ns, None, None, None, latency)

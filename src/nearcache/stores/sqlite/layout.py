@@ -109,16 +109,21 @@ class NamespaceIds:
         return found
 
 
+#: One change-log row.
+_LOG_ONE = {t: f"INSERT INTO chg_{t} (ns, version, op, key) VALUES (?, ?, ?, ?)" for t in TABLES}
+#: A namespace's counters and version, one write later.
+_BUMP = (
+    "UPDATE namespaces SET entries=entries+?, bytes=bytes+?, version=version+1, "
+    "evictions=evictions+?, expirations=expirations+? WHERE id=? RETURNING version"
+)
+
+
 def bump(
     con: Any, table: str, nsid: int, op: str, keys: Sequence[bytes], delta: Delta = NO_CHANGE
 ) -> int:
     """Add ``delta`` to a namespace's counters, bump its version, log ``op`` for ``keys``."""
     d = delta
-    row = con.execute(
-        "UPDATE namespaces SET entries=entries+?, bytes=bytes+?, version=version+1, "
-        "evictions=evictions+?, expirations=expirations+? WHERE id=? RETURNING version",
-        (d.entries, d.size, d.evictions, d.expirations, nsid),
-    ).fetchone()
+    row = con.execute(_BUMP, (d.entries, d.size, d.evictions, d.expirations, nsid)).fetchone()
     version = int(row[0])
     if TABLES[table].log:
         log_keys(con, table, nsid, version, op, keys)
@@ -136,12 +141,10 @@ def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Seque
             "SELECT ?, ?, ?, substr(?, 32 * n + 1, 32) FROM i",
             (len(keys) - 1, nsid, version, op, b"".join(keys)),
         )
+    elif len(keys) == 1:
+        con.execute(_LOG_ONE[table], (nsid, version, op, keys[0]))
     else:
-        sql = f"INSERT INTO chg_{table} (ns, version, op, key) VALUES (?, ?, ?, ?)"
-        if len(keys) == 1:
-            con.execute(sql, (nsid, version, op, keys[0]))
-        else:
-            con.executemany(sql, [(nsid, version, op, k) for k in keys])
+        con.executemany(_LOG_ONE[table], [(nsid, version, op, k) for k in keys])
 
 
 def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int, tuple[Any, ...]]:
