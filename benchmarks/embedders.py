@@ -230,7 +230,9 @@ def judge(name: str) -> dict[str, Any]:
         report = json.loads("\n".join(lines[start : lines.index("}", start) + 1]))
         runs = [v for k, v in report.items() if k.startswith("out-of-fold run")]
         found["pool"] = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
-        found["per_category"] = report.get("per category (run 0)", {})
+        found["per_category"] = report.get(
+            "per category (leave one split out)", report.get("per category (run 0)", {})
+        )
     if "pool" not in found:
         found["error"] = (out.stderr.strip().splitlines() or ["no output"])[-1][:200]
     return found

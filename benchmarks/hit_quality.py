@@ -3,15 +3,16 @@
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py              # test split
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --split dev
     HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --quick      # 150 pairs, for a smoke run
-    HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --cv         # train+train2+dev out of fold
+    HF_HUB_OFFLINE=1 python benchmarks/hit_quality.py --cv         # the pool, each split held out
 
 For every pair (stored, asked) the cache would find the stored question as the nearest
 neighbour; the question is whether it serves it. Printed per category and in total:
 recall of hit categories, false-hit rate of trap and miss categories (the share served),
 and overall precision, for the default judge, for cosine alone at fixed thresholds and for
 GPTCache's default similarity evaluation, all on the same embedder. ``--cv`` prints the
-default judge's out-of-fold figures on train+train2+dev (the training script's grouped K-fold),
-the honest numbers for the pairs the verifier was fit on.
+default judge's figures on the training pool with each split (one author or batch) scored by
+a verifier fit on the other splits only -- per held-out split and pooled -- beside grouped
+5-fold (authors shared between folds): the honest numbers for the pairs it was fit on.
 
 GPTCache's default semantic setup ranks a candidate by ``SearchDistanceEvaluation`` (max
 distance 4, smaller is closer) over the faiss L2 distance of the two embeddings and serves
@@ -124,27 +125,34 @@ def judges() -> dict[str, Judge]:
     return out
 
 
-def cross_validated(model: str) -> dict[str, Any]:
-    """The default judge's out-of-fold accepts on the training pool: train, train2 and dev
-    (see train_verifier.py)."""
+def cross_validated(model: str) -> tuple[dict[str, Any], str]:
+    """The default judge on the training pool (see train_verifier.py), each split scored
+    with a verifier fit on the other splits only (leave one split out, the shipped l2 and
+    threshold), beside grouped 5-fold and the cosine baselines; and the per held-out split
+    table."""
     import train_verifier as tv
+    import verifier_cv as cv
 
-    from nearcache.cli.models import resolve_embedder
-
-    pairs = tv.pool_pairs()
-    pool = tv.Pool(pairs, cosines(resolve_embedder(model), pairs))
+    pool, _ = tv.build_pool(model)
     cal = json.loads((tv.PKG_DATA / "calibration.json").read_text("utf-8"))
     live = pool.live(cal["floor"])
     l2 = json.loads((tv.PKG_DATA / "verifier.json").read_text("utf-8"))["meta"]["l2"]
-    scores = tv.out_of_fold(pool, live, l2, 5, 0)
-    out = {"nearcache (out of fold)": evaluate(list(scores >= cal["accept_threshold"]), pairs)}
+    t = cal["accept_threshold"]
+    loso = cv.leave_one_split_out(pool, live, l2)
+    grouped = cv.out_of_fold(pool, live, l2, 5, 0)
+    out = {
+        "leave one split out": evaluate(list(loso >= t), pool.pairs),
+        "grouped 5-fold": evaluate(list(grouped >= t), pool.pairs),
+    }
     for name, j in judges().items():
         if name != "nearcache default":
             accepts = [
-                j.judge(p["asked"], p["stored"], float(s)).accept for p, s in zip(pairs, pool.sims)
+                j.judge(p["asked"], p["stored"], float(s)).accept
+                for p, s in zip(pool.pairs, pool.sims)
             ]
-            out[name] = evaluate(accepts, pairs)
-    return out
+            out[name] = evaluate(accepts, pool.pairs)
+    heading = f"nearcache default, l2 {l2}, threshold {t}: each split held out\n"
+    return out, heading + cv.split_table(loso, pool, t)
 
 
 def show(split: str, n: int, results: dict[str, Any]) -> None:
@@ -170,7 +178,7 @@ def main() -> None:
         ],
     )
     ap.add_argument(
-        "--cv", action="store_true", help="train+train2+dev, out of fold (default judge)"
+        "--cv", action="store_true", help="the training pool, leave one split out (default judge)"
     )
     ap.add_argument("--quick", action="store_true", help="150 pairs only")
     ap.add_argument("--model", default="default", help="embedder (a nearcache --model name)")
@@ -178,11 +186,13 @@ def main() -> None:
     args = ap.parse_args()
     from nearcache.cli.models import resolve_embedder
 
+    table = None
     if args.cv:
         import train_verifier as tv
 
-        pairs = tv.pool_pairs()
-        results, split = cross_validated(args.model), f"{'+'.join(tv.POOL_SPLITS)} (out of fold)"
+        pairs = tv.pool_pairs()[0]
+        results, table = cross_validated(args.model)
+        split = f"{'+'.join(tv.POOL_SPLITS)} (out of fold)"
         lat = None
     else:
         pairs = load_pairs(args.split)
@@ -201,12 +211,20 @@ def main() -> None:
     if args.json:
         print(
             json.dumps(
-                {"split": split, "pairs": len(pairs), "results": results, "latency_us": lat},
+                {
+                    "split": split,
+                    "pairs": len(pairs),
+                    "results": results,
+                    "latency_us": lat,
+                    "held_out_splits": table,
+                },
                 indent=1,
             )
         )
         return
     show(split, len(pairs), results)
+    if table is not None:
+        print(table)
     if lat is not None:
         print(
             "judge latency per pair (p50 / p99 us, best of 3): "

@@ -1,0 +1,100 @@
+"""The verifier's fit: the labeled pool, the sign-constrained logistic regression and the
+whole judge's score of a pair (used by ``train_verifier.py``, ``verifier_cv.py`` and
+``hit_quality.py --cv``, so all three score pairs the same way)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from judge_pairs import is_hit
+
+from nearcache.judge.features import FEATURES, features
+from nearcache.judge.judge import run_guards, same_words
+from nearcache.judge.verifier import Verifier
+
+#: The sign each weight must keep (+1 can only raise the score, -1 only lower it).
+SIGNS = {
+    "cosine": 1,
+    "identical": 1,
+    "only_max": -1,
+    "only_min": -1,
+    "only_frac_max": -1,
+    "only_frac_min": -1,
+    "substitution": -1,
+    "extra_names": -1,
+    "names_one_side": -1,
+    "wh_mismatch": -1,
+    "yes_no_vs_wh": -1,
+    # Terms that changed order are evidence of other roles, never of the same question
+    # (the guards remove the exchanges they read, so what is left in the pool is mostly
+    # hits, and an unconstrained weight would reward the exchanges they miss).
+    "inversions": -1,
+    # A guard's signal is -1 reject, 0 neutral, +1 pass: passing can only raise the score.
+    **{f"guard:{g}": 1 for g in ("numbers", "negation", "antonyms", "direction", "time")},
+    **{f"guard:{g}": 1 for g in ("entities", "scope")},
+}
+
+
+class Pool:
+    """The labeled pairs with everything the training needs, computed once.
+
+    ``splits`` names each pair's split (one author or batch): the unit that
+    leave-one-split-out cross-validation holds out."""
+
+    def __init__(self, pairs: list[dict[str, Any]], sims: np.ndarray, splits: list[str]) -> None:
+        self.pairs = pairs
+        self.sims = sims
+        self.split = np.array(splits)
+        rows, rejected, same = [], [], []
+        for p, s in zip(pairs, sims):
+            hard, results = run_guards(p["asked"], p["stored"])
+            rows.append(features(p["asked"], p["stored"], float(s), results))
+            rejected.append(hard)
+            same.append(same_words(p["asked"], p["stored"]))
+        self.x = np.array(rows, dtype=np.float64)
+        self.rejected = rejected
+        self.same = np.array(same)
+        self.y = np.array([is_hit(p) for p in pairs], dtype=np.float64)
+        self.trap = np.array([p["label"] == "trap" for p in pairs])
+        self.groups = [p["group"] for p in pairs]
+
+    def live(self, floor: float) -> np.ndarray:
+        """Pairs the verifier decides: over the floor and through every hard guard."""
+        return np.array([s >= floor and r is None for s, r in zip(self.sims, self.rejected)])
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float) -> Verifier:
+    """The sign-constrained L2 logistic regression on standardized features, fit by
+    L-BFGS-B (SciPy): deterministic."""
+    from scipy.optimize import minimize
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    d = z.shape[1]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        logits = z @ w[:d] + w[d]
+        p = 1.0 / (1.0 + np.exp(-logits))
+        nll = np.logaddexp(0.0, logits).sum() - (y * logits).sum()
+        grad = np.append(z.T @ (p - y) + l2 * w[:d], (p - y).sum())
+        return float(nll + 0.5 * l2 * (w[:d] ** 2).sum()), grad
+
+    bounds = [
+        (0.0, None) if SIGNS.get(n, 0) > 0 else (None, 0.0) if SIGNS.get(n, 0) < 0 else (None, None)
+        for n in FEATURES
+    ] + [(None, None)]
+    res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return Verifier(res.x[:d].tolist(), float(res.x[d]), mean.tolist(), scale.tolist(), FEATURES)
+
+
+def judge_scores(v: Verifier, pool: Pool, idx: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """The whole judge's score: 0 when the floor or a guard rejected, 1 for the same
+    words in the same order, else the verifier's."""
+    out = np.zeros(len(idx))
+    for n, i in enumerate(idx):
+        if live[i]:
+            out[n] = 1.0 if pool.same[i] else v.score(pool.x[i].tolist())
+    return out
