@@ -136,10 +136,11 @@ def cross_validated(model: str) -> tuple[dict[str, Any], str]:
     pool, _ = tv.build_pool(model)
     cal = json.loads((tv.PKG_DATA / "calibration.json").read_text("utf-8"))
     live = pool.live(cal["floor"])
-    l2 = json.loads((tv.PKG_DATA / "verifier.json").read_text("utf-8"))["meta"]["l2"]
+    shipped = json.loads((tv.PKG_DATA / "verifier.json").read_text("utf-8"))
+    l2, pairs = shipped["meta"]["l2"], shipped.get("interactions", [])
     t = cal["accept_threshold"]
-    loso = cv.leave_one_split_out(pool, live, l2)
-    grouped = cv.out_of_fold(pool, live, l2, 5, 0)
+    loso = cv.leave_one_split_out(pool, live, l2, pairs)
+    grouped = cv.out_of_fold(pool, live, l2, 5, 0, pairs)
     out = {
         "leave one split out": evaluate(list(loso >= t), pool.pairs),
         "grouped 5-fold": evaluate(list(grouped >= t), pool.pairs),
@@ -151,7 +152,9 @@ def cross_validated(model: str) -> tuple[dict[str, Any], str]:
                 for p, s in zip(pool.pairs, pool.sims)
             ]
             out[name] = evaluate(accepts, pool.pairs)
-    heading = f"nearcache default, l2 {l2}, threshold {t}: each split held out\n"
+    heading = (
+        f"nearcache default ({shipped['meta'].get('class', 'linear')}, l2 {l2}, threshold {t}):\n"
+    )
     return out, heading + cv.split_table(loso, pool, t)
 
 

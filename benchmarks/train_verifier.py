@@ -42,6 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from judge_pairs import cosines, load_pairs
 from verifier_cv import (
+    CLASSES,
     TARGET_PRECISION,
     TARGET_SPLIT_PRECISION,
     TARGET_SPLIT_TRAP_RATE,
@@ -146,14 +147,15 @@ def main() -> None:
     floor = float(np.floor(round(float(np.percentile(hit_cos, 2)), 2) * 20) / 20)
     print(f"floor {floor:.2f} (2nd percentile of hit cosines {np.percentile(hit_cos, 2):.3f})")
     live = pool.live(floor)
-    l2, scores, margin = select(pool, live)
+    kind, l2, scores, margin = select(pool, live)
+    interactions = CLASSES[kind]
     rows = table(scores, pool)
     proven = next(r["accept_threshold"] for r in rows if r["max_false_hit_rate"] == DEFAULT_BOUND)
     threshold = round(max(margin, proven or 1.0), 4)
-    print(f"chosen l2={l2}, default threshold {threshold} (margins {margin}, bound {proven})")
+    print(f"chosen {kind} l2={l2}, threshold {threshold} (margins {margin}, bound {proven})")
     print("leave one split out, at the default threshold:")
     print(split_table(scores, pool, threshold))
-    grouped = out_of_fold(pool, live, l2, args.folds, 0)
+    grouped = out_of_fold(pool, live, l2, args.folds, 0, interactions)
     report: dict[str, Any] = {
         "out-of-fold run (leave one split out)": metrics(scores, pool, threshold),
         "grouped K-fold (authors shared between folds)": metrics(grouped, pool, threshold),
@@ -164,17 +166,22 @@ def main() -> None:
         "per category (leave one split out)": per_category(scores, pool, threshold),
     }
     print(json.dumps(report, indent=1))
-    final = fit(pool.x[live], pool.y[live], l2)
+    final = fit(pool.x[live], pool.y[live], l2, interactions)
     fingerprint = str(getattr(embedder, "fingerprint", args.model))
     meta = {
-        "model": "sign-constrained logistic regression",
+        "model": "sign-constrained logistic regression"
+        + (" with products of shape features" if interactions else ""),
+        "class": kind,
         "l2": l2,
         "pool": {split: int((pool.split == split).sum()) for split in POOL_SPLITS},
         "cv": {"estimate": "leave one split out", "splits": list(POOL_SPLITS)},
         "embedder": fingerprint,
     }
-    verifier = Verifier(final.weights, final.bias, final.mean, final.scale, FEATURES, meta)
-    print("weights:", ", ".join(f"{n}={w:+.2f}" for n, w in zip(FEATURES, verifier.weights)))
+    verifier = Verifier(
+        final.weights, final.bias, final.mean, final.scale, FEATURES, meta, interactions
+    )
+    names = [*FEATURES, *("*".join(p) for p in interactions)]
+    print("weights:", ", ".join(f"{n}={w:+.2f}" for n, w in zip(names, verifier.weights)))
     if args.dry_run:
         return
     (PKG_DATA / "verifier.json").write_text(json.dumps(verifier.to_json(), indent=1) + "\n")

@@ -18,11 +18,16 @@ serving the fewest look-alikes wins, then the strongest.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
-from verifier_fit import Pool, fit, judge_scores
+from verifier_fit import INTERACTIONS, Pool, fit, judge_scores
 
 #: The regularizations tried.
 L2S = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+#: The model classes tried, simplest first: the plain features, then with every product
+#: of two shape features (``verifier_fit.INTERACTIONS``).
+CLASSES: dict[str, tuple[tuple[str, str], ...]] = {"linear": (), "interactions": INTERACTIONS}
 TOLERANCE = 0.01
 TARGET_PRECISION = 0.985
 #: Pooled leave-one-split-out look-alike rate: an eighth of the 2% target. The session-20
@@ -35,12 +40,14 @@ TARGET_SPLIT_TRAP_RATE = 0.010
 TARGET_SPLIT_PRECISION = 0.97
 
 
-def leave_one_split_out(pool: Pool, live: np.ndarray, l2: float) -> np.ndarray:
+def leave_one_split_out(
+    pool: Pool, live: np.ndarray, l2: float, interactions: Sequence[Sequence[str]] = ()
+) -> np.ndarray:
     """Every pair's judge score from a verifier fit on the other splits only."""
     scores = np.zeros(len(pool.pairs))
     for split in dict.fromkeys(pool.split.tolist()):
         held = pool.split == split
-        v = fit(pool.x[~held & live], pool.y[~held & live], l2)
+        v = fit(pool.x[~held & live], pool.y[~held & live], l2, interactions)
         scores[held] = judge_scores(v, pool, np.flatnonzero(held), live)
     return scores
 
@@ -53,7 +60,14 @@ def folds(groups: list[str], k: int, seed: int) -> np.ndarray:
     return np.array([fold_of[g] for g in groups])
 
 
-def out_of_fold(pool: Pool, live: np.ndarray, l2: float, k: int, seed: int) -> np.ndarray:
+def out_of_fold(
+    pool: Pool,
+    live: np.ndarray,
+    l2: float,
+    k: int,
+    seed: int,
+    interactions: Sequence[Sequence[str]] = (),
+) -> np.ndarray:
     """Grouped K-fold judge scores (a base question and its variants never straddle
     folds, but authors do): the in-author figure, printed beside the estimate."""
     fold = folds(pool.groups, k, seed)
@@ -61,7 +75,8 @@ def out_of_fold(pool: Pool, live: np.ndarray, l2: float, k: int, seed: int) -> n
     for f in range(k):
         train = (fold != f) & live
         test = np.flatnonzero(fold == f)
-        scores[test] = judge_scores(fit(pool.x[train], pool.y[train], l2), pool, test, live)
+        v = fit(pool.x[train], pool.y[train], l2, interactions)
+        scores[test] = judge_scores(v, pool, test, live)
     return scores
 
 
@@ -111,23 +126,25 @@ def operating_threshold(scores: np.ndarray, pool: Pool) -> float | None:
     return None
 
 
-def select(pool: Pool, live: np.ndarray) -> tuple[float, np.ndarray, float]:
-    """The rule (module docstring): ``(l2, its leave-one-split-out scores, threshold)``."""
-    tried: list[tuple[float, float, float, np.ndarray, float]] = []
-    for l2 in L2S:
-        scores = leave_one_split_out(pool, live, l2)
-        t = operating_threshold(scores, pool)
-        m = metrics(scores, pool, t) if t is not None else {"recall": 0.0, "traps_served": 1e9}
-        print(
-            f"  l2={l2:<5} threshold {t}  leave-one-split-out recall {m['recall']:.3f}"
-            f"  look-alikes served {m['traps_served']}"
-        )
-        tried.append((l2, m["recall"], m["traps_served"], scores, t or 1.0))
-    best = max(x[1] for x in tried)
-    l2, _, _, scores, t = min(
-        (x for x in tried if x[1] >= best - TOLERANCE), key=lambda x: (x[2], -x[0])
+def select(pool: Pool, live: np.ndarray) -> tuple[str, float, np.ndarray, float]:
+    """The rule (module docstring) over every model class and regularization:
+    ``(class, l2, its leave-one-split-out scores, threshold)``."""
+    tried: list[tuple[str, int, float, float, float, np.ndarray, float]] = []
+    for rank, (kind, interactions) in enumerate(CLASSES.items()):
+        for l2 in L2S:
+            scores = leave_one_split_out(pool, live, l2, interactions)
+            t = operating_threshold(scores, pool)
+            m = metrics(scores, pool, t) if t is not None else {"recall": 0.0, "traps_served": 1e9}
+            print(
+                f"  {kind:12s} l2={l2:<5} threshold {t}  leave-one-split-out recall"
+                f" {m['recall']:.3f}  look-alikes served {m['traps_served']}"
+            )
+            tried.append((kind, rank, l2, m["recall"], m["traps_served"], scores, t or 1.0))
+    best = max(x[3] for x in tried)
+    kind, _, l2, _, _, scores, t = min(
+        (x for x in tried if x[3] >= best - TOLERANCE), key=lambda x: (x[4], x[1], -x[2])
     )
-    return l2, scores, t
+    return kind, l2, scores, t
 
 
 def split_table(scores: np.ndarray, pool: Pool, t: float) -> str:

@@ -4,12 +4,14 @@ whole judge's score of a pair (used by ``train_verifier.py``, ``verifier_cv.py``
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from judge_pairs import is_hit
 
-from nearcache.judge.features import FEATURES, features
+from nearcache.judge.features import FEATURES, PAIRABLE, features
 from nearcache.judge.judge import run_guards, same_words
 from nearcache.judge.verifier import Verifier
 
@@ -34,6 +36,18 @@ SIGNS = {
     **{f"guard:{g}": 1 for g in ("numbers", "negation", "antonyms", "direction", "time")},
     **{f"guard:{g}": 1 for g in ("entities", "scope")},
 }
+
+
+#: The product terms of the "interactions" model class: every pair of PAIRABLE features.
+INTERACTIONS: tuple[tuple[str, str], ...] = tuple(itertools.combinations(PAIRABLE, 2))
+
+
+def expand(x: np.ndarray, interactions: Sequence[Sequence[str]]) -> np.ndarray:
+    """The feature rows with one product column per interaction appended (the inputs
+    :class:`Verifier` computes for itself at scoring time)."""
+    at = {n: i for i, n in enumerate(FEATURES)}
+    cols = [x[:, at[a]] * x[:, at[b]] for a, b in interactions]
+    return np.column_stack([x, *cols]) if cols else x
 
 
 class Pool:
@@ -64,11 +78,14 @@ class Pool:
         return np.array([s >= floor and r is None for s, r in zip(self.sims, self.rejected)])
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float) -> Verifier:
-    """The sign-constrained L2 logistic regression on standardized features, fit by
-    L-BFGS-B (SciPy): deterministic."""
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float, interactions: Sequence[Sequence[str]] = ()
+) -> Verifier:
+    """The sign-constrained L2 logistic regression on standardized features (product
+    terms, if any, are free in sign), fit by L-BFGS-B (SciPy): deterministic."""
     from scipy.optimize import minimize
 
+    x = expand(x, interactions)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -85,9 +102,10 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float) -> Verifier:
     bounds = [
         (0.0, None) if SIGNS.get(n, 0) > 0 else (None, 0.0) if SIGNS.get(n, 0) < 0 else (None, None)
         for n in FEATURES
-    ] + [(None, None)]
+    ] + [(None, None)] * (len(interactions) + 1)
     res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds)
-    return Verifier(res.x[:d].tolist(), float(res.x[d]), mean.tolist(), scale.tolist(), FEATURES)
+    w, b = res.x[:d].tolist(), float(res.x[d])
+    return Verifier(w, b, mean.tolist(), scale.tolist(), FEATURES, None, interactions)
 
 
 def judge_scores(v: Verifier, pool: Pool, idx: np.ndarray, live: np.ndarray) -> np.ndarray:

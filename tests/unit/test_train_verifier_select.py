@@ -27,7 +27,8 @@ def test_select_prefers_fewer_look_alikes_then_stronger_regularization(
     monkeypatch: pytest.MonkeyPatch, outcomes: dict[float, tuple[float, int]], chosen: float
 ) -> None:
     full = {l2: outcomes.get(l2, (0.0, 99)) for l2 in cv.L2S}
-    monkeypatch.setattr(cv, "leave_one_split_out", lambda pool, live, l2: np.array([l2]))
+    # the richer class scores the same everywhere: the simpler one wins every tie
+    monkeypatch.setattr(cv, "leave_one_split_out", lambda pool, live, l2, pairs: np.array([l2]))
     monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool: 0.9)
 
     def metrics(scores: np.ndarray, pool: Any, t: float) -> dict[str, float]:
@@ -35,8 +36,32 @@ def test_select_prefers_fewer_look_alikes_then_stronger_regularization(
         return {"recall": rec, "traps_served": served}
 
     monkeypatch.setattr(cv, "metrics", metrics)
-    l2, scores, t = cv.select(None, np.array([True]))  # type: ignore[arg-type]
-    assert l2 == chosen and float(scores[0]) == chosen and t == 0.9
+    kind, l2, scores, t = cv.select(None, np.array([True]))  # type: ignore[arg-type]
+    assert (kind, l2) == ("linear", chosen) and float(scores[0]) == chosen and t == 0.9
+
+
+def test_select_takes_the_richer_class_only_when_it_earns_recall(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def loso(pool: Any, live: Any, l2: float, pairs: Any) -> np.ndarray:
+        return np.array([l2 + (1000.0 if pairs else 0.0)])
+
+    def metrics(scores: np.ndarray, pool: Any, t: float) -> dict[str, float]:
+        richer = scores[0] >= 1000.0
+        return {"recall": 0.80 + (0.02 if richer else 0.0), "traps_served": 4}
+
+    monkeypatch.setattr(cv, "leave_one_split_out", loso)
+    monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool: 0.8)
+    monkeypatch.setattr(cv, "metrics", metrics)
+    kind, l2, _, _ = cv.select(None, np.array([True]))  # type: ignore[arg-type]
+    assert (kind, l2) == ("interactions", max(cv.L2S))  # 0.02 > TOLERANCE: it earns it
+    monkeypatch.setattr(
+        cv,
+        "metrics",
+        lambda s, p, t: {"recall": 0.80 + (0.005 if s[0] >= 1000 else 0), "traps_served": 4},
+    )
+    kind, l2, _, _ = cv.select(None, np.array([True]))  # type: ignore[arg-type]
+    assert (kind, l2) == ("linear", max(cv.L2S))  # within the tolerance: the simpler
 
 
 def _pool(splits: list[str], y: list[int], trap: list[bool]) -> Any:
@@ -58,7 +83,7 @@ def test_leave_one_split_out_never_fits_on_the_split_it_scores(
     live = np.array([True, True, True, False, True])
     seen: list[set[int]] = []
 
-    def fit(x: np.ndarray, y: np.ndarray, l2: float) -> Any:
+    def fit(x: np.ndarray, y: np.ndarray, l2: float, pairs: Any) -> Any:
         rows = {int(v) for v in x[:, 0]}
         seen.append(rows)
         return SimpleNamespace(score=lambda feats: 0.5 + 0.1 * len(rows))

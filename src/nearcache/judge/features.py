@@ -30,7 +30,7 @@ from .order import exchange, inversions
 from .tokens import analyze, pair_cache, text_cache, wordset
 from .types import GuardResult
 
-__all__ = ["FEATURES", "features"]
+__all__ = ["FEATURES", "PAIRABLE", "features"]
 
 _WH = frozenset({"how", "why", "what", "when", "where", "who", "which", "whom", "whose"})
 _YES_NO = wordset(
@@ -62,6 +62,22 @@ FEATURES: tuple[str, ...] = (
     "yes_no_vs_wh",
     *(f"guard:{g}" for g in _GUARDS),
     "names_one_side",
+)
+
+#: The shape features whose pairwise products the training may offer the verifier as
+#: further inputs (``Verifier(interactions=...)``): how much a high cosine or a shared
+#: trigram says depends on whether one side adds words, swaps one or reorders them.
+PAIRABLE: tuple[str, ...] = (
+    "cosine",
+    "only_max",
+    "only_frac_max",
+    "substitution",
+    "one_sided",
+    "identical",
+    "trigram_jaccard",
+    "inversions",
+    "inexact_pairs",
+    "extra_known",
 )
 
 
