@@ -279,6 +279,7 @@ def test_committed_probe2_and_blind2_are_own_splits_and_blind2_is_never_trained_
     [
         (("probe3", "p3", 320), ("blind3", "b3", 260)),
         (("probe4", "p4", 400), ("blind4", "b4", 280)),
+        (("probe5", "p5", 460), ("blind5", "b5", 330)),
     ],
 )
 def test_committed_later_authors_splits_are_own_and_blind_is_never_trained_on(
@@ -345,7 +346,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
         assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows) and len(rows) >= size, split
         assert len({r["domain"] for r in rows}) >= 25, split
-    assert _blind_leaks(_assigned("POOL_SPLITS"), _assigned("_PREFIX")) == []
+    # the training reads its pool by split (file) name; there is no id-prefix map to leak by
+    assert _blind_leaks(_assigned("POOL_SPLITS"), {}) == []
 
 
 @pytest.mark.parametrize(
