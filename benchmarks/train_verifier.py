@@ -17,9 +17,9 @@ both files record the embedder's fingerprint. What it does:
    (``verifier_fit.SIGNS``), L2-regularized, fit by L-BFGS-B on standardized features:
    no randomness;
 5. the estimate is *leave-one-split-out*: each split is scored by the whole judge with a
-   verifier fit on the other splits (``verifier_cv.py``); the regularization and the
-   default threshold are chosen from it by the rule written in ``verifier_cv.py`` and
-   docs/judge.md (margins under the 0.97 / 2% targets, pooled and per held-out split);
+   verifier fit on the other splits (``verifier_cv.py``); the model class, the
+   regularization and the default threshold are chosen from it by the rule written in
+   ``verifier_cv.py`` and docs/judge.md (a wrong hit costs 20 missed hits);
 6. those scores form the calibration pool: every bound in the table gets the lowest
    threshold whose one-sided 95% Clopper-Pearson upper bound on the share of wrong hits
    stays within it (``nearcache.calibrate``); the default threshold also proves the 2%
@@ -43,10 +43,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from judge_pairs import cosines, load_pairs
 from verifier_cv import (
     CLASSES,
+    COST,
+    MIN_RECALL,
     TARGET_PRECISION,
-    TARGET_SPLIT_PRECISION,
-    TARGET_SPLIT_TRAP_RATE,
-    TARGET_TRAP_RATE,
     metrics,
     out_of_fold,
     per_split,
@@ -193,11 +192,10 @@ def main() -> None:
         "meta": {
             "confidence": 0.95,
             "pool": f"leave-one-split-out judge scores on {'+'.join(POOL_SPLITS)}",
-            "margins": {
+            "rule": {
+                "wrong_hit_cost": COST,
                 "precision": TARGET_PRECISION,
-                "trap_false_hit_rate": TARGET_TRAP_RATE,
-                "trap_false_hit_rate_per_split": TARGET_SPLIT_TRAP_RATE,
-                "precision_per_split": TARGET_SPLIT_PRECISION,
+                "recall": MIN_RECALL,
             },
             "report": report,
         },

@@ -8,12 +8,13 @@ random fold shares its authors' habits with the training folds. (The guards are 
 written while reading every split, so even this estimate is optimistic for unseen text;
 the margins below are set with that in mind.)
 
-The rule: for each regularization, the threshold is the lowest whose leave-one-split-out
-figures meet every margin (pooled precision >= ``TARGET_PRECISION`` and look-alike
-false-hit rate <= ``TARGET_TRAP_RATE``; each held-out split's look-alike rate <=
-``TARGET_SPLIT_TRAP_RATE`` and precision >= ``TARGET_SPLIT_PRECISION``); among the
-regularizations whose pooled recall there is within ``TOLERANCE`` of the best, the one
-serving the fewest look-alikes wins, then the strongest.
+The rule: a served wrong answer costs ``COST`` missed hits. For each candidate (model
+class and regularization) the threshold maximizes the held-out utility -- hits served
+minus ``COST`` x wrong pairs served (look-alikes and unrelated), counted over every
+split's leave-one-split-out scores -- among thresholds keeping pooled precision >=
+``TARGET_PRECISION`` and pooled recall >= ``MIN_RECALL``; the candidate with the highest
+utility wins, and among those within ``TOLERANCE`` of it the simpler class, then the
+stronger regularization.
 """
 
 from __future__ import annotations
@@ -28,16 +29,17 @@ L2S = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 #: The model classes tried, simplest first: the plain features, then with every product
 #: of two shape features (``verifier_fit.INTERACTIONS``).
 CLASSES: dict[str, tuple[tuple[str, str], ...]] = {"linear": (), "interactions": INTERACTIONS}
-TOLERANCE = 0.01
+#: A wrong hit served costs this many hits missed: a threshold step must serve 20 true
+#: hits per wrong one it lets through (95% precision at the margin). The binding target
+#: is the unseen look-alike rate (2.3% against 2%), and recall has room (0.67-0.83
+#: unseen against 0.6).
+COST = 20
 TARGET_PRECISION = 0.985
-#: Pooled leave-one-split-out look-alike rate: an eighth of the 2% target. The session-20
-#: judge served 0.24% of the pool's look-alikes this way against 2.3% of the unseen sets'
-#: (blind..blind4 together): the guards are written on pool pairs, so unseen text runs at
-#: ~10x this estimate, and the threshold buys little of that back (docs/judge.md).
-TARGET_TRAP_RATE = 0.0025
-#: Every held-out split (one author's phrasing, unseen by the verifier that scores it).
-TARGET_SPLIT_TRAP_RATE = 0.010
-TARGET_SPLIT_PRECISION = 0.97
+#: Pooled held-out recall floor: unseen sets ran up to 0.15 below it (blind4 0.672 at a
+#: pooled 0.817), so 0.75 keeps them near the 0.6 target.
+MIN_RECALL = 0.75
+#: Relative utility within which candidates tie (then the simpler one wins).
+TOLERANCE = 0.01
 
 
 def leave_one_split_out(
@@ -106,44 +108,48 @@ def per_split(scores: np.ndarray, pool: Pool, t: float) -> dict[str, dict[str, f
     }
 
 
-def meets_margins(scores: np.ndarray, pool: Pool, t: float) -> bool:
-    """Whether threshold ``t`` meets every margin of the rule (module docstring)."""
-    m = metrics(scores, pool, t)
-    if m["precision"] < TARGET_PRECISION or m["trap_false_hit_rate"] > TARGET_TRAP_RATE:
-        return False
-    return all(
-        s["trap_false_hit_rate"] <= TARGET_SPLIT_TRAP_RATE
-        and s["precision"] >= TARGET_SPLIT_PRECISION
-        for s in per_split(scores, pool, t).values()
-    )
+def utility(scores: np.ndarray, pool: Pool, t: float) -> float:
+    """Hits served minus ``COST`` x wrong pairs served at threshold ``t``."""
+    acc = scores >= t
+    hits = int((acc & (pool.y == 1)).sum())
+    return float(hits - COST * (int(acc.sum()) - hits))
 
 
 def operating_threshold(scores: np.ndarray, pool: Pool) -> float | None:
-    """The lowest threshold meeting every margin, or None."""
+    """The threshold of highest :func:`utility` (the lowest among equals) keeping pooled
+    precision >= ``TARGET_PRECISION`` and recall >= ``MIN_RECALL``, or None."""
+    best: tuple[float, float] | None = None
     for t in sorted({round(float(s), 4) for s in scores if s > 0}):
-        if meets_margins(scores, pool, t):
-            return t
-    return None
+        m = metrics(scores, pool, t)
+        if m["recall"] < MIN_RECALL:
+            break  # recall only falls as the threshold rises
+        if m["precision"] < TARGET_PRECISION:
+            continue
+        u = utility(scores, pool, t)
+        if best is None or u > best[0]:
+            best = (u, t)
+    return None if best is None else best[1]
 
 
 def select(pool: Pool, live: np.ndarray) -> tuple[str, float, np.ndarray, float]:
     """The rule (module docstring) over every model class and regularization:
     ``(class, l2, its leave-one-split-out scores, threshold)``."""
-    tried: list[tuple[str, int, float, float, float, np.ndarray, float]] = []
+    tried: list[tuple[str, int, float, float, np.ndarray, float]] = []
     for rank, (kind, interactions) in enumerate(CLASSES.items()):
         for l2 in L2S:
             scores = leave_one_split_out(pool, live, l2, interactions)
             t = operating_threshold(scores, pool)
-            m = metrics(scores, pool, t) if t is not None else {"recall": 0.0, "traps_served": 1e9}
+            u = utility(scores, pool, t) if t is not None else float("-inf")
+            m = metrics(scores, pool, t if t is not None else 2.0)
             print(
-                f"  {kind:12s} l2={l2:<5} threshold {t}  leave-one-split-out recall"
-                f" {m['recall']:.3f}  look-alikes served {m['traps_served']}"
+                f"  {kind:12s} l2={l2:<5} threshold {t}  utility {u:.0f}  recall"
+                f" {m['recall']:.3f}  precision {m['precision']:.4f}"
+                f"  look-alikes served {m['traps_served']}"
             )
-            tried.append((kind, rank, l2, m["recall"], m["traps_served"], scores, t or 1.0))
+            tried.append((kind, rank, l2, u, scores, t or 1.0))
     best = max(x[3] for x in tried)
-    kind, _, l2, _, _, scores, t = min(
-        (x for x in tried if x[3] >= best - TOLERANCE), key=lambda x: (x[4], x[1], -x[2])
-    )
+    near = [x for x in tried if x[3] >= best - TOLERANCE * abs(best)]
+    kind, _, l2, _, scores, t = min(near, key=lambda x: (x[1], -x[2]))
     return kind, l2, scores, t
 
 

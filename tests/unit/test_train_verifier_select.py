@@ -15,53 +15,46 @@ import verifier_cv as cv
 
 
 @pytest.mark.parametrize(
-    ("outcomes", "chosen"),
+    ("utilities", "chosen"),
     [
-        # (recall, look-alikes served) per l2: within 0.01 of the best recall, fewest served
-        ({0.3: (0.770, 4), 1.0: (0.772, 3), 3.0: (0.775, 5), 10.0: (0.760, 1)}, 1.0),
-        # equal look-alikes: the strongest regularization
-        ({0.3: (0.770, 4), 1.0: (0.772, 4), 3.0: (0.775, 4), 10.0: (0.700, 0)}, 3.0),
+        # the highest held-out utility wins; within 1% of it, the stronger regularization
+        ({0.3: 1000.0, 1.0: 1005.0, 3.0: 990.0, 10.0: 900.0}, 1.0),
+        ({0.3: 1000.0, 1.0: 1005.0, 3.0: 999.0, 10.0: 900.0}, 3.0),
+        ({0.3: 1100.0, 1.0: 1005.0, 3.0: 999.0, 10.0: 900.0}, 0.3),
     ],
 )
-def test_select_prefers_fewer_look_alikes_then_stronger_regularization(
-    monkeypatch: pytest.MonkeyPatch, outcomes: dict[float, tuple[float, int]], chosen: float
+def test_select_takes_the_best_utility_then_the_stronger_regularization(
+    monkeypatch: pytest.MonkeyPatch, utilities: dict[float, float], chosen: float
 ) -> None:
-    full = {l2: outcomes.get(l2, (0.0, 99)) for l2 in cv.L2S}
+    full = {l2: utilities.get(l2, 0.0) for l2 in cv.L2S}
     # the richer class scores the same everywhere: the simpler one wins every tie
     monkeypatch.setattr(cv, "leave_one_split_out", lambda pool, live, l2, pairs: np.array([l2]))
     monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool: 0.9)
-
-    def metrics(scores: np.ndarray, pool: Any, t: float) -> dict[str, float]:
-        rec, served = full[float(scores[0])]
-        return {"recall": rec, "traps_served": served}
-
-    monkeypatch.setattr(cv, "metrics", metrics)
+    monkeypatch.setattr(cv, "utility", lambda scores, pool, t: full[float(scores[0])])
+    monkeypatch.setattr(
+        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1}
+    )
     kind, l2, scores, t = cv.select(None, np.array([True]))  # type: ignore[arg-type]
     assert (kind, l2) == ("linear", chosen) and float(scores[0]) == chosen and t == 0.9
 
 
-def test_select_takes_the_richer_class_only_when_it_earns_recall(
+def test_select_takes_the_richer_class_only_when_it_earns_utility(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def loso(pool: Any, live: Any, l2: float, pairs: Any) -> np.ndarray:
-        return np.array([l2 + (1000.0 if pairs else 0.0)])
-
-    def metrics(scores: np.ndarray, pool: Any, t: float) -> dict[str, float]:
-        richer = scores[0] >= 1000.0
-        return {"recall": 0.80 + (0.02 if richer else 0.0), "traps_served": 4}
+        return np.array([2.0 if pairs else 1.0])
 
     monkeypatch.setattr(cv, "leave_one_split_out", loso)
     monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool: 0.8)
-    monkeypatch.setattr(cv, "metrics", metrics)
-    kind, l2, _, _ = cv.select(None, np.array([True]))  # type: ignore[arg-type]
-    assert (kind, l2) == ("interactions", max(cv.L2S))  # 0.02 > TOLERANCE: it earns it
     monkeypatch.setattr(
-        cv,
-        "metrics",
-        lambda s, p, t: {"recall": 0.80 + (0.005 if s[0] >= 1000 else 0), "traps_served": 4},
+        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1}
     )
+    monkeypatch.setattr(cv, "utility", lambda s, p, t: 1000.0 + (50.0 if s[0] == 2.0 else 0.0))
     kind, l2, _, _ = cv.select(None, np.array([True]))  # type: ignore[arg-type]
-    assert (kind, l2) == ("linear", max(cv.L2S))  # within the tolerance: the simpler
+    assert (kind, l2) == ("interactions", max(cv.L2S))  # 5% better: it earns its place
+    monkeypatch.setattr(cv, "utility", lambda s, p, t: 1000.0 + (5.0 if s[0] == 2.0 else 0.0))
+    kind, l2, _, _ = cv.select(None, np.array([True]))  # type: ignore[arg-type]
+    assert (kind, l2) == ("linear", max(cv.L2S))  # within 1%: the simpler
 
 
 def _pool(splits: list[str], y: list[int], trap: list[bool]) -> Any:
@@ -96,15 +89,19 @@ def test_leave_one_split_out_never_fits_on_the_split_it_scores(
     assert scores.tolist() == pytest.approx([0.7, 0.7, 0.8, 0.0, 0.8])
 
 
-def test_margins_hold_for_every_held_out_split_not_only_pooled() -> None:
-    # 400 look-alikes in split a, 50 in b; one served in b is 2% of b but 0.22% pooled
-    splits = ["a"] * 500 + ["b"] * 100
-    y = [1] * 100 + [0] * 400 + [1] * 50 + [0] * 50
-    pool = _pool(splits, y, [v == 0 for v in y])
-    scores = np.array([0.95] * 100 + [0.1] * 400 + [0.95] * 50 + [0.1] * 49 + [0.97])
-    assert not cv.meets_margins(scores, pool, 0.9)  # type: ignore[arg-type]
-    assert cv.operating_threshold(scores, pool) is None  # type: ignore[arg-type]
-    scores[-1] = 0.92  # now a threshold between 0.92 and 0.95 refuses it
-    assert cv.operating_threshold(scores, pool) == 0.95  # type: ignore[arg-type]
-    m = cv.per_split(scores, pool, 0.95)  # type: ignore[arg-type]
-    assert m["b"]["traps_served"] == 0 and m["b"]["recall"] == 1.0
+def test_the_threshold_maximizes_utility_within_the_precision_and_recall_floors() -> None:
+    # 265 hits (200 at 0.8, 60 at 0.6, 5 at 0.44) and 100 look-alikes (98 at 0.1, one at
+    # 0.45, one at 0.95). Down to 0.6: 260 hits and 1 look-alike (utility 240). Taking
+    # the look-alike at 0.45 would buy 5 hits for one wrong hit (< COST): refused. The
+    # one at 0.95 is not worth refusing (every hit scores below it).
+    scores = np.array([0.8] * 200 + [0.6] * 60 + [0.44] * 5 + [0.1] * 98 + [0.45, 0.95])
+    y = [1] * 265 + [0] * 100
+    pool = _pool(["a"] * 365, y, [v == 0 for v in y])
+    t = cv.operating_threshold(scores, pool)  # type: ignore[arg-type]
+    assert t == 0.6
+    m = cv.metrics(scores, pool, t)  # type: ignore[arg-type]
+    assert m["traps_served"] == 1 and m["recall"] == 260 / 265
+    assert cv.utility(scores, pool, t) == 260 - cv.COST * 1  # type: ignore[arg-type]
+    # with 100 look-alikes at the top no threshold keeps precision and recall: None
+    worse = np.concatenate([scores[:265], np.full(100, 0.999)])
+    assert cv.operating_threshold(worse, pool) is None  # type: ignore[arg-type]

@@ -85,7 +85,7 @@ class Verifier:
     def score(self, x: Sequence[float]) -> float:
         """The probability in [0, 1] that the pair is the same question."""
         z = self._b + sum(map(operator.mul, self._w, x))  # the same sum, in the same order
-        for w, i, j in self._pairs:
+        for w, i, j in self._pairs:  # product terms, if any (a plain loop is the fastest)
             z += w * x[i] * x[j]
         if z >= 0:
             return 1.0 / (1.0 + math.exp(-z))
