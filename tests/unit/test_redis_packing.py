@@ -52,11 +52,11 @@ args = st.one_of(
     ),
 )
 def test_packed_bytes_equal_redis_pys_own(name: str | bytes, rest: list[object]) -> None:
-    assert _wire(BulkPacker(), name, *rest) == _wire(_stock(), name, *rest)
+    assert _wire(BulkPacker(_stock()), name, *rest) == _wire(_stock(), name, *rest)
 
 
 def test_the_shortcut_is_taken_for_a_long_all_bytes_command_only() -> None:
-    packer = BulkPacker()
+    packer = BulkPacker(_stock())
     keys = [b"k%d" % i for i in range(BULK_ARGS)]
     assert len(packer.pack("MGET", *keys)) == 1
     assert _wire(packer, "MGET", *keys) == _wire(_stock(), "MGET", *keys)
@@ -89,7 +89,7 @@ def test_bulk_keys_pack_as_their_expanded_arguments(
 ) -> None:
     bulk = BulkKeys(prefix, keys)
     assert bulk.expand() == [prefix + k.encode() for k in keys]
-    assert _wire(BulkPacker(), name, bulk) == _wire(_stock(), name, *bulk.expand())
+    assert _wire(BulkPacker(_stock()), name, bulk) == _wire(_stock(), name, *bulk.expand())
 
 
 def test_bulk_keys_take_one_join_for_content_hashes() -> None:
@@ -101,8 +101,20 @@ def test_bulk_keys_take_one_join_for_content_hashes() -> None:
     assert BulkKeys(b"p:", ["a", "bc"]).command("MGET") is None  # unequal lengths
 
 
+@given(prefixes, key_lists, st.lists(st.binary(max_size=9), max_size=2 * BULK_ARGS))
+def test_over_the_pure_python_serializer_too(
+    prefix: bytes, keys: list[str], rest: list[bytes]
+) -> None:
+    encode = redis.connection.Encoder("utf-8", "strict", False).encode
+    plain = redis.connection.PythonRespSerializer(6000, encode)
+    packer = BulkPacker(plain)
+    bulk = BulkKeys(prefix, keys)
+    assert _wire(packer, "MGET", bulk) == _wire(plain, "MGET", *bulk.expand())
+    assert _wire(packer, "MGET", *rest) == _wire(plain, "MGET", *rest)
+
+
 def test_bad_arguments_fail_as_redis_py_fails() -> None:
-    packer, stock = BulkPacker(), _stock()
+    packer, stock = BulkPacker(_stock()), _stock()
     for bad in ([b"k"] * BULK_ARGS + [True], [b"k"] * BULK_ARGS + [object()]):
         with pytest.raises(DataError) as ours:
             packer.pack("MGET", *bad)
@@ -122,9 +134,7 @@ def test_the_store_client_gets_the_packer() -> None:
 stored = st.one_of(
     st.none(),
     st.binary(max_size=30).map(lambda v: pack(Item("k", v, None))),
-    st.tuples(st.binary(max_size=30), st.floats(0, 100)).map(
-        lambda t: pack(Item("k", t[0], t[1]))
-    ),
+    st.tuples(st.binary(max_size=30), st.floats(0, 100)).map(lambda t: pack(Item("k", t[0], t[1]))),
     st.binary(max_size=12),  # foreign bytes, returned whole
 )
 

@@ -9,7 +9,8 @@ shortcuts, each giving the bytes the stock serializer gives for the same argumen
 * a :class:`BulkKeys` argument (a prefix and equal-length ASCII keys) is framed by one
   ``join`` into the RESP command (``*n``, then ``$len`` and the bytes of each argument);
 * any other long command whose arguments are all ``bytes`` goes straight to
-  ``hiredis.pack_command`` (a ``bytes`` argument passes the encoder unchanged).
+  ``hiredis.pack_command`` when redis-py packs with hiredis itself (a ``bytes``
+  argument passes its encoder unchanged).
 
 Everything else (sending, reading, errors, retries, pipelines and transactions) stays
 redis-py's; tests compare the packed bytes with the stock serializer's.
@@ -60,19 +61,16 @@ class BulkKeys:
 
 
 class BulkPacker:
-    """redis-py's hiredis serializer for a default connection (UTF-8, strict) plus the
-    two shortcuts. Stateless, so one instance serves every pooled connection."""
+    """The serializer redis-py builds for a default connection (``stock``) plus the two
+    shortcuts. Stateless, so one instance serves every pooled connection."""
 
-    def __init__(self) -> None:
-        import hiredis
-        from redis import connection
+    def __init__(self, stock: Any) -> None:
+        self._stock = stock
+        self._pack_command: Any = None  # the hiredis shortcut only where stock uses hiredis
+        if type(stock).__name__ == "HiredisRespSerializer":
+            import hiredis
 
-        # what ``Connection.__init__`` builds for the client's (default) encoding
-        encoder: Any = connection.Encoder  # type: ignore[attr-defined]
-        encode = encoder("utf-8", "strict", False).encode
-        fallback = connection.PythonRespSerializer(6000, encode)
-        self._stock = connection.HiredisRespSerializer(fallback.pack, encode)  # type: ignore[no-untyped-call]
-        self._pack_command = hiredis.pack_command
+            self._pack_command = hiredis.pack_command
 
     def pack(self, *args: Any) -> list[bytes]:
         if len(args) == 2 and type(args[1]) is BulkKeys:
@@ -80,7 +78,7 @@ class BulkPacker:
             if packed is not None:
                 return [packed]
             args = (args[0], *args[1].expand())
-        if len(args) >= BULK_ARGS:
+        if len(args) >= BULK_ARGS and self._pack_command is not None:
             name = args[0]
             rest = args[1:]
             if type(name) is str and " " not in name and set(map(type, rest)) == {bytes}:
@@ -89,13 +87,16 @@ class BulkPacker:
 
 
 def bulk_packer_kwargs() -> dict[str, Any]:
-    """``{"command_packer": BulkPacker()}`` for ``Redis.from_url`` when redis-py would
-    pack with hiredis itself (so the shortcut changes nothing but speed), else ``{}``."""
+    """``{"command_packer": BulkPacker(stock)}`` for ``Redis.from_url``, where ``stock`` is
+    the serializer redis-py itself builds for a default connection (so the same bytes go
+    out on every redis-py version); ``{}`` when this redis-py takes no ``command_packer``."""
     try:
-        import hiredis
-        from redis.utils import HIREDIS_AVAILABLE
-    except ImportError:  # pragma: no cover - hiredis is part of the redis extra
+        from redis import Connection
+
+        connection: Any = Connection  # built here, never connected
+        stock = connection()._command_packer
+        packer = BulkPacker(stock)
+        connection(command_packer=packer)  # this version takes the argument
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - older redis-py
         return {}
-    if not HIREDIS_AVAILABLE or not hasattr(hiredis, "pack_command"):
-        return {}  # pragma: no cover
-    return {"command_packer": BulkPacker()}
+    return {"command_packer": packer}
