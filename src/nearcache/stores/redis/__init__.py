@@ -6,6 +6,8 @@
 * :mod:`~nearcache.stores.redis.records` — the 9-byte record header.
 * :mod:`~nearcache.stores.redis.changelog` — reading the change log (a stream).
 * :mod:`~nearcache.stores.redis.check` — ``check()`` and sweeping cleared generations.
+* :mod:`~nearcache.stores.redis.packing` — packing a batch ``MGET`` without a Python
+  step per key (the store's own client; the bytes are redis-py's).
 
 Key layout (``P`` = ``prefix``, ``NS`` = ``encode_parts(table, namespace)``, which is
 length-prefixed and therefore injective: ``("a", "bc")`` and ``("ab", "c")`` never meet)::
