@@ -267,7 +267,8 @@ def test_shipped_files_record_their_embedder_and_the_lowest_provable_bound() -> 
     assert DefaultJudge(max_false_hit_rate=smallest).accept_threshold == cal.table[0][1]
     with pytest.raises(InvalidInputError, match="smallest"):
         DefaultJudge(max_false_hit_rate=smallest / 2)
-    assert cal.meta["pool"].startswith("out-of-fold")
+    # calibrated on held-out scores: each split (author) scored by a verifier fit without it
+    assert cal.meta["pool"].startswith("leave-one-split-out")
 
 
 def test_explain_marks_later_steps_not_reached() -> None:
