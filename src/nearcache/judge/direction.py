@@ -7,9 +7,11 @@ whom changed. The guard rejects a pair when
 * a term is the **source** in one text and the **destination** in the other: the word
   after "from" against the word after "to"/"into"/"onto"/"towards" ("move money from
   PayPal to my bank" / "from my bank to PayPal"), so "from X to Y" and "to Y from X" agree
-  while "to X from Y" does not; a language is also a destination after "in" and in "the
-  German word for X", a source in "the German word X" ("What does the German word Gift
-  mean in English" / "translate gift from English to German"); or
+  while "to X from Y" does not; the thing moved in "<verb> my/the X to Y" is a source too
+  ("mirror my phone to my tablet" / "mirror my tablet to my phone"); a language is also
+  a destination after "in" and in "the German word for X", a source in "the German
+  word X" ("What does the German word Gift mean in English" / "translate gift from
+  English to German"); or
 * two terms are **exchanged** around a frame or pivot that stayed in place (see
   :mod:`.order`: "Is X a subset of Y" / "Is Y a subset of X"; "Can I catch a cold from my
   cat" / "Can my cat catch a cold from me").
@@ -20,7 +22,10 @@ whom changed. The guard rejects a pair when
 * one term alone changes role (:mod:`.agents`): a person who acts at a shared verb in one
   text is acted on at it in the other ("I sent a payment to the wrong person" / "Someone
   sent a payment to me"), or the term compared in one text comes after "than" in the
-  other ("X vs Y: is Y faster?" / "Is X faster than Y?").
+  other ("X vs Y: is Y faster?" / "Is X faster than Y?"); or the speaker does a verb
+  in one text and it is done to them, or to what they own, in the other
+  (:mod:`.voice`: "I cancelled my train" / "My train got cancelled", "someone hits my
+  car" / "I hit someone's car").
 
 A phrase moved as one block ("In Python, how do I reverse a list?") passes, and so do
 terms around a symmetric connective (and, or, vs, versus, with, between). An exchange
@@ -47,6 +52,7 @@ from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
+from .voice import owner_moved, voice_changed
 
 __all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 
@@ -56,6 +62,7 @@ _REACH = 4
 _LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
 _WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying", "name"})
 _FEW = 3
+_DETERMINERS = frozenset({"a", "an", "the", "my", "your", "our", "their", "his", "its"})
 
 
 @text_cache
@@ -75,11 +82,30 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
                 break
             if k in term_at and toks[k].low not in STOPWORDS | {"my", "your", "our", "their"}:
                 (src if tok.low in _SOURCE else dst).add(k)
+                moved = _moved_object(toks, i, term_at) if tok.low in _TARGET else None
+                if moved is not None:
+                    src.add(moved)
                 break
     for k, side in _languages(t):
         if k in term_at:
             (src if side == "from" else dst).add(k)
     return frozenset(src), frozenset(dst)
+
+
+def _moved_object(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> int | None:
+    """The thing moved in "<verb> X to Y" ("mirror my NAS to my laptop", "copy the
+    database to the server"): the term right before "to" at ``i``, with only articles and
+    possessives between it and the verb before it, is where the move starts."""
+    k = i - 1
+    if k < 1 or k not in term_at or toks[k].kind != "word" or toks[k].low in STOPWORDS:
+        return None
+    j = k - 1
+    while j >= 0 and toks[j].low in _DETERMINERS:
+        j -= 1
+    verb = toks[j] if j >= 0 else None
+    if verb is None or j == k - 1 or verb.kind != "word" or verb.low in STOPWORDS:
+        return None  # no article or possessive: "convert Celsius to", left to the exchange
+    return k if j in term_at and not verb.capitalized else None
 
 
 def _head(toks: tuple[Token, ...], k: int, term_at: Container[int]) -> int:
@@ -242,6 +268,12 @@ def _role_changed(a: str, b: str, *, unframed: bool) -> str | None:
     moved = case_moved(a, b)
     if moved is not None:
         return f"{moved[0]!r} acts at {moved[1]!r} in one text only"
+    voiced = voice_changed(a, b)
+    if voiced is not None:
+        return f"the speaker does {voiced!r} in one text, it is done to them in the other"
+    owned = owner_moved(a, b)
+    if owned is not None:
+        return f"the speaker does {owned!r} in one text, it is done to what they own in the other"
     compared = comparison_turned(a, b)
     if compared is not None:
         return f"{compared!r} is compared in one text, after 'than' in the other"

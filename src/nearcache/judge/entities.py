@@ -44,6 +44,7 @@ from .relations import gender_changed
 from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
+from .variants import variant_named
 
 __all__ = ["entities", "guard_entities", "guard_scope"]
 
@@ -203,6 +204,10 @@ def guard_entities(a: str, b: str) -> GuardResult:
     narrowed = qualifier_added(a, b)
     if narrowed is not None:
         return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")
+    variant = variant_named(a, b)
+    if variant is not None:
+        what = f"{variant[0]!r} {variant[1]!r}"
+        return GuardResult(REJECT, f"another product: {what} on one side only")
     asked = cause_or_method(a, b)
     if asked is not None:
         return GuardResult(REJECT, f"another question: {asked[0]!r} vs {asked[1]!r}")

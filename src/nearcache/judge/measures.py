@@ -115,7 +115,7 @@ def size(value: str, unit: str) -> tuple[str, float] | None:
 
 
 _ONE = wordset("one single")
-_NOT_COUNTING = wordset("which the that this each every any no at of")
+_NOT_COUNTING = wordset("which the that this each every any no at")
 _MANY = wordset("all every each both multiple several many")
 _SKIP = wordset("the of my your our their his her its these those")
 

@@ -155,3 +155,26 @@ def test_languages_translated_from_and_into(a: str, b: str, rejects: bool) -> No
 def test_an_endpoint_is_the_noun_its_modifier_belongs_to(a: str, b: str, rejects: bool) -> None:
     assert (guard_direction(a, b).outcome == "reject") is rejects
     assert (guard_direction(b, a).outcome == "reject") is rejects
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "How do I sync my phone to my tablet and drop photos the tablet lacks?",
+            "How do I sync my tablet to my phone and drop photos my phone lacks?",
+        ),
+    ],
+)
+def test_the_thing_moved_before_to_is_a_source(a: str, b: str) -> None:
+    """ "<verb> my X to Y": X is where the move starts (cases from no split)."""
+    assert guard_direction(a, b).outcome == "reject"
+    assert guard_direction(b, a).outcome == "reject"
+
+
+def test_the_thing_moved_needs_an_article_or_possessive() -> None:
+    from nearcache.judge.direction import endpoints
+
+    src, dst = endpoints("sync my phone to my tablet")
+    assert src and dst
+    assert endpoints("how to get to work")[0] == frozenset()

@@ -300,3 +300,11 @@ def test_spoken_decimals_and_age_bounds_agree(a: str, b: str) -> None:
 def test_other_spoken_decimals_and_bounds_reject(a: str, b: str) -> None:
     assert guard_numbers(a, b).outcome == "reject", guard_numbers(a, b)
     assert guard_numbers(b, a).outcome == "reject", guard_numbers(b, a)
+
+
+def test_one_after_of_is_a_count() -> None:
+    """ "the size of one index" / "the size of every index" (cases from no split)."""
+    a = "What is the disk size of one index in Elasticsearch?"
+    b = "What is the disk size of every index in Elasticsearch?"
+    assert guard_numbers(a, b).outcome == "reject"
+    assert guard_numbers(a, a.replace("one index", "an index")).outcome != "reject"

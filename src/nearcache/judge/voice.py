@@ -1,0 +1,131 @@
+"""Who the speaker is at a shared verb: the doer, the one it happens to, or the owner.
+
+"I cancelled my train, do I get a refund" / "My train got cancelled, do I get a refund"
+and "If someone hits my parked car, whose insurance pays" / "If I hit someone's parked
+car, whose insurance pays" share nearly every word (the verifier scores them about 1),
+yet the answers differ: the one who acts is at fault or pays. Two readings, for any verb:
+
+* **voice** -- the speaker ("I", "we") is the subject of a verb in one text, and the
+  same verb (by stem) is a passive in the other ("got cancelled", "was charged"), with
+  no "by me"/"by us" after it and the speaker not acting at it there: the doer in one,
+  the one it happens to (or a bystander) in the other;
+* **owner** -- the speaker acts at a verb in one text and owns its object in the other
+  ("hits *my* car" / "*I* hit someone's car"): the speaker is the one acted on through
+  what they own, and does not act at that verb there, nor own its object in the first.
+
+The speaker's verb is the first content word after "I"/"we", past auxiliaries,
+negations and "-ly" adverbs, in the same sentence; a subject opening a relative clause
+without "that" ("a course *I* paid for") acts in another event and is not read. A
+verb's object is the noun phrase right after it, so "my" right after the verb (articles
+aside) marks the speaker's thing acted on.
+
+Limits: English word order, no parser; only "I"/"we" (the speaker) are read, not
+"he"/"they"; a verb the two texts word differently ("I cancelled" / "it was called
+off") is not compared; "get" + participle is read as a passive, so "I got married" is
+one ("got" then needs the same stem acted by the speaker on the other side to reject);
+an ergative verb ("my flight cancelled") is not told from an active one.
+"""
+
+from __future__ import annotations
+
+from .clauses import be_before, reduced_relative
+from .pronouns import pronouns
+from .roles import participle
+from .tokens import STOPWORDS, Text, analyze, pair_cache, stem, text_cache, wordset
+
+__all__ = ["owner_moved", "speaker_acts", "voice_changed"]
+
+_SPEAKER = frozenset({"1", "1p"})
+_REACH = 5
+_BY_SPEAKER = wordset("me us myself ourselves")
+_MINE = wordset("my our")
+_ARTICLES = wordset("a an the")
+
+
+def _verb_at(t: Text, i: int) -> int | None:
+    """The verb of the subject at token ``i``: the first content word after it past
+    auxiliaries, negations and "-ly" adverbs, in its sentence."""
+    toks = t.tokens
+    for tok in toks[i + 1 : i + 1 + _REACH]:
+        if tok.kind != "word" or tok.sent != toks[i].sent:
+            return None
+        if tok.low in STOPWORDS or tok.low.endswith("ly") or tok.low.endswith("n't"):
+            continue
+        return tok.index
+    return None
+
+
+@text_cache
+def speaker_acts(text: str) -> frozenset[str]:
+    """Stems of the verbs "I" or "we" act at in ``text``."""
+    t = analyze(text)
+    out: set[str] = set()
+    for p in pronouns(text):
+        if p.case != "s" or p.person not in _SPEAKER or reduced_relative(text, p.at):
+            continue
+        verb = _verb_at(t, p.at)
+        if verb is None or t.tokens[verb].literal:
+            continue
+        if be_before(t.tokens, verb) and not t.tokens[verb].low.endswith("ing"):
+            continue  # "I got fired", "we were charged" (or "i was charge"): done to them
+        out.add(stem(t.tokens[verb].low))
+    return frozenset(out)
+
+
+@text_cache
+def _passives(text: str) -> frozenset[str]:
+    """Stems of the past participles after a form of "be" or "get" ("got cancelled",
+    "was charged twice") with no "by me"/"by us" after them."""
+    toks = analyze(text).tokens
+    out: set[str] = set()
+    for k, tok in enumerate(toks):
+        if tok.kind != "word" or tok.literal or tok.low in STOPWORDS or not participle(tok):
+            continue
+        if not be_before(toks, k):
+            continue
+        after = [x.low for x in toks[k + 1 : k + 3]]
+        if after[:1] == ["by"] and after[1:2] and after[1] in _BY_SPEAKER:
+            continue
+        out.add(stem(tok.low))
+    return frozenset(out)
+
+
+@text_cache
+def _owned_objects(text: str) -> frozenset[str]:
+    """Stems of the verbs whose object is the speaker's ("hits *my* car", "closed *our*
+    account"): "my"/"our" right after the verb, an article aside."""
+    toks = analyze(text).tokens
+    out: set[str] = set()
+    for i, tok in enumerate(toks):
+        if tok.low not in _MINE or tok.literal or i == 0:
+            continue
+        j = i - 1
+        if toks[j].low in _ARTICLES and j > 0:
+            j -= 1
+        verb = toks[j]
+        if verb.kind == "word" and verb.low not in STOPWORDS and verb.sent == tok.sent:
+            out.add(stem(verb.low))
+    return frozenset(out)
+
+
+@pair_cache
+def voice_changed(a: str, b: str) -> str | None:
+    """A verb the speaker does in one text that is a passive in the other, where the
+    speaker does not act at it (see the module docstring), or None."""
+    acts_a, acts_b = speaker_acts(a), speaker_acts(b)
+    if not (acts_a or acts_b):
+        return None  # the common case: no "I"/"we" subject
+    found = (acts_a & _passives(b) - acts_b) | (acts_b & _passives(a) - acts_a)
+    return min(found) if found else None
+
+
+@pair_cache
+def owner_moved(a: str, b: str) -> str | None:
+    """A verb the speaker does in one text whose object is the speaker's in the other,
+    where the speaker neither acts at it nor owns the object in the first, or None."""
+    acts_a, acts_b = speaker_acts(a), speaker_acts(b)
+    if not (acts_a or acts_b):
+        return None
+    own_a, own_b = _owned_objects(a), _owned_objects(b)
+    found = (acts_a & own_b - acts_b - own_a) | (acts_b & own_a - acts_a - own_b)
+    return min(found) if found else None
