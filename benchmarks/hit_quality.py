@@ -176,8 +176,20 @@ def main() -> None:
         "--split",
         default="test",
         choices=[
-            "train", "train2", "dev", "test", "probe", "blind", "probe2", "blind2", "probe3",
-            "blind3", "probe4", "blind4", "probe5", "blind5",
+            "train",
+            "train2",
+            "dev",
+            "test",
+            "probe",
+            "blind",
+            "probe2",
+            "blind2",
+            "probe3",
+            "blind3",
+            "probe4",
+            "blind4",
+            "probe5",
+            "blind5",
         ],
     )
     ap.add_argument(

@@ -217,7 +217,9 @@ def near(
     split): only ``split``'s side is returned, so the other split's text is never shown.
     """
     others = [s for s in (against or report.rows) if s != split and s in report.rows]
-    pool = [(s, words(t)) for s in others for r in report.rows[s] for t in (r["stored"], r["asked"])]
+    pool = [
+        (s, words(t)) for s in others for r in report.rows[s] for t in (r["stored"], r["asked"])
+    ]
     found: list[tuple[str, str, float, str]] = []
     seen: set[str] = set()
     for row in report.rows.get(split, []):
@@ -242,9 +244,7 @@ def counts(report: Report) -> dict[str, Any]:
             by_domain[r["domain"]][split] += 1
     return {
         "splits": {s: len(r) for s, r in report.rows.items()},
-        "labels": {
-            s: dict(Counter(r["label"] for r in rows)) for s, rows in report.rows.items()
-        },
+        "labels": {s: dict(Counter(r["label"] for r in rows)) for s, rows in report.rows.items()},
         "categories": {s: dict(c) for s, c in by_cat.items()},
         "domains": {d: dict(c) for d, c in sorted(by_domain.items())},
     }
@@ -255,8 +255,10 @@ def _category_rows(report: Report) -> list[list[str]]:
     table: list[list[str]] = []
     for label, cats in CATEGORIES.items():
         for cat in sorted(cats):
-            n = [sum(1 for r in report.rows[s] if (r["label"], r["category"]) == (label, cat))
-                 for s in splits]
+            n = [
+                sum(1 for r in report.rows[s] if (r["label"], r["category"]) == (label, cat))
+                for s in splits
+            ]
             table.append([label, cat, *map(str, n), str(sum(n))])
         n = [sum(1 for r in report.rows[s] if r["label"] == label) for s in splits]
         table.append([label, "(all)", *map(str, n), str(sum(n))])

@@ -18,9 +18,7 @@ pytestmark = pytest.mark.redis
 
 
 @pytest.mark.parametrize("namespace", ["bench.fake.dense", "caf\u00e9.mod\u00e8le.dense"])
-def test_own_and_given_clients_read_the_same_records(
-    redis_server: object, namespace: str
-) -> None:
+def test_own_and_given_clients_read_the_same_records(redis_server: object, namespace: str) -> None:
     from servers import unique_name
 
     url = redis_server.url  # type: ignore[attr-defined]

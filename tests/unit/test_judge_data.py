@@ -371,12 +371,18 @@ def test_near_reports_only_the_asked_splits_close_questions() -> None:
     report = jd.Report(
         rows={
             "mine": [
-                {"id": "p3-000001", "stored": "How do I reverse a list in Python?",
-                 "asked": "what is the capital of peru"},
+                {
+                    "id": "p3-000001",
+                    "stored": "How do I reverse a list in Python?",
+                    "asked": "what is the capital of peru",
+                },
             ],
             "other": [
-                {"id": "tr-000001", "stored": "how do I reverse a list in python 3",
-                 "asked": "boiling point of water"},
+                {
+                    "id": "tr-000001",
+                    "stored": "how do I reverse a list in python 3",
+                    "asked": "boiling point of water",
+                },
             ],
             "third": [
                 {"id": "te-000001", "stored": "capital of Peru?", "asked": "x y z"},
@@ -404,9 +410,15 @@ def test_near_option_prints_this_splits_side(
     paths = []
     for split, (prefix, text) in rows.items():
         path = tmp_path / f"{split}.jsonl"
-        row = {"id": f"{prefix}-000001", "group": f"{prefix}-g0001", "stored": text,
-               "asked": f"{split} asked", "label": "hit", "category": "paraphrase",
-               "domain": "programming"}
+        row = {
+            "id": f"{prefix}-000001",
+            "group": f"{prefix}-g0001",
+            "stored": text,
+            "asked": f"{split} asked",
+            "label": "hit",
+            "category": "paraphrase",
+            "domain": "programming",
+        }
         path.write_text(json.dumps(row) + "\n", "utf-8")
         paths.append(str(path))
     assert jd.main(["--near", "probe3", *paths]) == 0
