@@ -736,3 +736,34 @@ def test_corrupt_records_are_misses_and_check_repairs(tmp_path: Path, damage: st
     assert cache.check() == []
     assert cache.stats().entries == 2
     cache.close()
+
+
+class _ProtocolOnly:
+    """A store written to the ``Store`` protocol alone: every call goes to a real SQLite
+    store, but it has no ``get_one`` / ``put_one`` (the point paths ``BaseStore`` adds)."""
+
+    def __init__(self, inner: SQLiteStore) -> None:
+        self._inner = inner
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("get_one", "put_one"):
+            raise AttributeError(name)
+        self.calls.append(name)
+        return getattr(self._inner, name)
+
+
+def test_a_store_without_point_paths_serves_single_puts_and_gets(tmp_path: Path) -> None:
+    from nearcache.stores.protocol import Store
+
+    inner = SQLiteStore(tmp_path / "s.db")
+    store = _ProtocolOnly(inner)
+    assert isinstance(store, Store) and not hasattr(store, "put_one")
+    c = SemanticCache(store=store, embedder=TableEmbedder(DIM))  # type: ignore[arg-type]
+    c.put("What is the boiling point of water?", "100 C")
+    hit = c.get("What is the boiling point of water?")
+    assert hit is not None and hit.response == "100 C" and hit.layer == "exact"
+    assert c.get("An unrelated question about the moon?") is None
+    assert "put_many" in store.calls and "get_many" in store.calls
+    c.close()
+    inner.close()

@@ -27,7 +27,7 @@ from ..clock import Clock
 from ..errors import CorruptEntryError, StoreUnavailableError
 from ..index.factory import IndexConfig
 from ..index.protocol import unit_rows
-from ..stores.protocol import Item, Limit, Probe, Store, put_within
+from ..stores.protocol import Item, Limit, Probe, Store, get_one, put_one, put_within
 from .binding import StoreBinding
 from .counters import SemanticCounters
 from .indexing import (
@@ -293,7 +293,7 @@ class IndexReplica(IndexCommon):
         now: float,
     ) -> None:
         """``write`` of one entry with no limits: one store call, one index row."""
-        version = self.store.put_one(TABLE, ns, item, now=now)
+        version = put_one(self.store, TABLE, ns, item, now=now)
         self.spaces.upsert_one(ns, scope, item.key, vector, write_id, item.expires_at)
         self.after_write(ns, version)
 
@@ -351,7 +351,7 @@ class IndexReplica(IndexCommon):
         floor: float = -1.0,
     ) -> Probe:
         """The exact key's record (one store read); the partition is asked later."""
-        blob = self.store.get_one(TABLE, ns, key, now=now, touch=touch)
+        blob = get_one(self.store, TABLE, ns, key, now=now, touch=touch)
         if blob is not None:
             return _new_tuple(Probe, (blob, False, None, None))  # Probe(...) minus a call
         exp = self.spaces.expires_at(ns, key)

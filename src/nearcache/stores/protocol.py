@@ -46,8 +46,10 @@ __all__ = [
     "VectorSearch",
     "add_many",
     "check_table",
+    "get_one",
     "evict_to",
     "make_items",
+    "put_one",
     "put_within",
 ]
 
@@ -140,18 +142,8 @@ class Store(Protocol):
         """
         ...
 
-    def get_one(
-        self, table: str, namespace: str, key: str, *, now: float, touch: bool = True
-    ) -> bytes | None:
-        """``get_many(table, namespace, [key], ...)[0]`` (a store may read one key faster)."""
-        ...
-
     def put_many(self, table: str, namespace: str, items: Sequence[Item], *, now: float) -> int:
         """Insert or replace all ``items`` atomically; return the new namespace version."""
-        ...
-
-    def put_one(self, table: str, namespace: str, item: Item, *, now: float) -> int:
-        """``put_many(table, namespace, [item], ...)`` (a store may write one item faster)."""
         ...
 
     def add(self, table: str, namespace: str, item: Item, *, now: float) -> bool:
@@ -210,6 +202,28 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def get_one(
+    store: Store, table: str, namespace: str, key: str, *, now: float, touch: bool = True
+) -> bytes | None:
+    """``get_many(table, namespace, [key], ...)[0]``, through the store's own point read
+    where it has one (every ``BaseStore`` does; SQLite's is a cheaper statement).
+
+    Not a protocol method, so a store written to the protocol alone keeps working."""
+    point = getattr(store, "get_one", None)
+    if point is None:
+        return store.get_many(table, namespace, [key], now=now, touch=touch)[0]
+    return point(table, namespace, key, now=now, touch=touch)  # type: ignore[no-any-return]
+
+
+def put_one(store: Store, table: str, namespace: str, item: Item, *, now: float) -> int:
+    """``put_many(table, namespace, [item], ...)``, through the store's own one-item write
+    where it has one (like :func:`get_one`, optional for a store)."""
+    point = getattr(store, "put_one", None)
+    if point is None:
+        return store.put_many(table, namespace, [item], now=now)
+    return point(table, namespace, item, now=now)  # type: ignore[no-any-return]
 
 
 def add_many(
