@@ -38,7 +38,8 @@ Limits: see :mod:`.order` (English word order, no parser).
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
+from typing import Any
 
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
@@ -250,33 +251,36 @@ def _percent_of(found: Exchange) -> bool:
     )
 
 
+#: The role readers other than an exchange of order, in the order they are asked, each
+#: with how its finding is said.
+_ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...] = (
+    (format_swapped, lambda f: f"{f[0]!r} files opened in {f[1]!r}, not the reverse"),
+    (
+        unknown_swapped,
+        lambda f: f"the amount asked for and the one given exchanged at {f[0]!r} / {f[1]!r}",
+    ),
+    (person_swapped, lambda f: f"{f!r} is the subject in one text only"),
+    (case_moved, lambda f: f"{f[0]!r} acts at {f[1]!r} in one text only"),
+    (
+        voice_changed,
+        lambda f: f"the speaker does {f!r} in one text, it is done to them in the other",
+    ),
+    (
+        owner_moved,
+        lambda f: f"the speaker does {f!r} in one text, it is done to what they own in the other",
+    ),
+    (comparison_turned, lambda f: f"{f!r} is compared in one text, after 'than' in the other"),
+)
+
+
 def _role_changed(a: str, b: str, *, unframed: bool) -> str | None:
     """What one of the role readers in other words than an exchange of order found
     changed (an application's format, the amount asked for, a person's or a term's role,
     a comparison, cause and effect), or None."""
-    swapped = format_swapped(a, b)
-    if swapped is not None:
-        return f"{swapped[0]!r} files opened in {swapped[1]!r}, not the reverse"
-    unknown = unknown_swapped(a, b)
-    if unknown is not None:
-        return (
-            f"the amount asked for and the one given exchanged at {unknown[0]!r} / {unknown[1]!r}"
-        )
-    person = person_swapped(a, b)
-    if person is not None:
-        return f"{person!r} is the subject in one text only"
-    moved = case_moved(a, b)
-    if moved is not None:
-        return f"{moved[0]!r} acts at {moved[1]!r} in one text only"
-    voiced = voice_changed(a, b)
-    if voiced is not None:
-        return f"the speaker does {voiced!r} in one text, it is done to them in the other"
-    owned = owner_moved(a, b)
-    if owned is not None:
-        return f"the speaker does {owned!r} in one text, it is done to what they own in the other"
-    compared = comparison_turned(a, b)
-    if compared is not None:
-        return f"{compared!r} is compared in one text, after 'than' in the other"
+    for read, say in _ROLE_READERS:
+        found = read(a, b)
+        if found is not None:
+            return say(found)
     turned = effect_turned(a, b) if unframed else None
     if turned is not None:
         return f"{turned[0]!r} and {turned[1]!r} trade subject and object"
