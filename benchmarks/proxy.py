@@ -206,20 +206,8 @@ async def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, 
             caches[tag] = caches.get(tag, 0) + 1
         writer.close()
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(clients)))
-    elapsed = time.perf_counter() - started
-    lat = sorted(latencies)
-    return {
-        "clients": clients,
-        "requests": len(lat),
-        "rps": round(len(lat) / elapsed, 1),
-        "p50_ms": round(1000 * lat[len(lat) // 2], 3),
-        "p99_ms": round(1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
-        "mean_ms": round(1000 * statistics.fmean(lat), 3),
-        "errors": errors,
-        "cache": caches,
-    }
+    summary = await run_clients(one, clients, latencies)
+    return {**summary, "errors": errors, "cache": caches}
 
 
 def random_words() -> str:
