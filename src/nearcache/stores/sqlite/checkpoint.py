@@ -168,7 +168,6 @@ class Checkpointer:
                     continue
             with self.busy:
                 settled = self._checkpoint(con)
-            seen = self._writes()
 
     def _passive(self, con: sqlite3.Connection) -> int | None:
         """Copy what is committed; the frames in the WAL (None if that failed)."""
