@@ -467,7 +467,7 @@ def test_memory_store_reads_are_recorded_for_lru_only_where_they_can_evict(
     for i in range(3):
         reader.put(f"t{i}", rand(1, seed=i)[0], NS)
     got, found = reader.get_many(["t0"], NS)
-    assert found.all()
+    assert found.all() and np.array_equal(got[0], rand(1, seed=0)[0])
     EmbeddingCache(store, max_entries=3, clock=ManualClock()).put("t3", rand(1)[0], NS)
     gone = "t0" if budget is None else "t1"
     assert reader.get(gone, NS) is None
