@@ -34,7 +34,6 @@ from __future__ import annotations
 import re
 
 from .align import align, similar_spelling
-from .answers import kind_changed
 from .asks import cause_or_method
 from .careful import careful_variant
 from .dates import time_info
@@ -213,9 +212,6 @@ def guard_entities(a: str, b: str) -> GuardResult:
     asked = cause_or_method(a, b)
     if asked is not None:
         return GuardResult(REJECT, f"another question: {asked[0]!r} vs {asked[1]!r}")
-    kind = kind_changed(a, b)
-    if kind is not None:
-        return GuardResult(REJECT, f"another kind of answer: {kind[0]!r} vs {kind[1]!r}")
     roles = role_changed(a, b)
     if roles is not None:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
