@@ -10,6 +10,7 @@ match without being listed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,8 @@ def _lines(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+#: A names.txt section header that sets its kind: "# Places ... [proper]: ...".
+_KIND = re.compile(r"\[(\w+)\]")
 #: Marks a converses.txt line whose two ends are also opposites (read with antonyms.txt).
 _ALSO_OPPOSITE = "opposite:"
 #: What opens the object of a verb that names the relation itself ("sponsor *a* spouse",
@@ -95,16 +98,21 @@ class Lexicon:
                 self.opposites.setdefault(b, set()).update(lw - rw)
 
     def _load_names(self) -> None:
-        kind = "name"
+        kind, fixed = "name", False
         text = resources.files(__package__).joinpath("data").joinpath("names.txt")
         for raw in text.read_text("utf-8").splitlines():
             line = raw.strip()
             if line.startswith("# "):
-                kind = line[2:].split()[0].lower()
+                bracket = _KIND.search(line)
+                fixed = bracket is not None
+                kind = bracket.group(1) if bracket else line[2:].split()[0].lower()
             elif line and not line.startswith("#"):
-                self._name_line(line, kind)
+                self._name_line(line, kind, fixed)
 
-    def _name_line(self, line: str, kind: str) -> None:
+    def _name_line(self, line: str, kind: str, fixed: bool = False) -> None:
+        """One line of names.txt: bare names of ``kind``, or ``canon = aliases``. A canon
+        not listed before is of kind "name", or of ``kind`` when its section header gives
+        the kind in brackets (``fixed``)."""
         if "=" not in line:
             for w in line.lower().split():
                 self.names.setdefault(w, kind)
@@ -119,7 +127,7 @@ class Lexicon:
         for w in spellings[1:]:
             self.alias[w] = canon
         for w in spellings:
-            self.names.setdefault(w, self.names.get(canon, "name"))
+            self.names.setdefault(w, self.names.get(canon, kind if fixed else "name"))
 
     def known(self, word: str) -> bool:
         """Whether ``word`` (or its stem) is a listed word: a name, an opposite, a synonym
