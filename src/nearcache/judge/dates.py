@@ -11,13 +11,14 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   (month first when it can be), "2024-03-05"; holidays with a fixed date ("Christmas Day"
   is December 25, "New Year's Day" January 1) and movable ones by name ("Good Friday");
 * months (``January``/``Jan``; "May" and the other months that are also words only when
-  capitalized mid-sentence or beside a day number), weekdays (``Mon`` only capitalized
-  and beside a date or after "on"/"every"/"next"...), seasons after "in"/"this"/"next"...;
-* relative days and periods: today, tonight, tomorrow, yesterday, this/next/last
-  week/month/year/weekend, "N days ago", "a month and a day ago"; days counted from
-  today ("one day before today" is yesterday), spans ("the last two weeks" = "since 2
-  weeks ago"), a rate against one period's span ("daily" / "in 24 hours") and years said
-  in words (:mod:`.spans`);
+  capitalized mid-sentence or beside a day number or a year, "may 2026"), weekdays (``Mon``
+  only capitalized and beside a date or after "on"/"every"/"next"...), seasons after
+  "in"/"this"/"next"...;
+* relative days and periods: today, tonight ("this evening"), tomorrow, yesterday ("last
+  night" is "yesterday evening"), this/next/last week/month/year/weekend, "N days ago",
+  "a month and a day ago"; days counted from today ("one day before today" is yesterday),
+  spans ("the last two weeks" = "since 2 weeks ago"), a rate against one period's span
+  ("daily" / "in 24 hours") and years said in words (:mod:`.spans`);
 * times written as code: formats, cron, SQL intervals, ``date.today()`` (:mod:`.codetimes`).
 
 Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
@@ -54,6 +55,7 @@ from .spans import (
     added_ago,
     days_ago,
     last_span,
+    part_of_day,
     rated,
     shifted_day,
     since_ago,
@@ -66,8 +68,7 @@ from .types import NEUTRAL, PASS, REJECT, GuardResult
 __all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
 
 _DAY_CUES = frozenset({"on", "every", "next", "last", "this", "by", "until", "till", "from"})
-_SEASONS = {"spring": "spring", "summer": "summer", "autumn": "fall", "fall": "fall"}
-_SEASONS["winter"] = "winter"
+_SEASONS = {"autumn": "fall", **{s: s for s in ("spring", "summer", "fall", "winter")}}
 _RELATIVE = {"today": "day+0", "tonight": "night+0", "tomorrow": "day+1", "yesterday": "day-1"}
 _FREQUENCY = {
     "hourly": "hour",
@@ -76,9 +77,7 @@ _FREQUENCY = {
     "weekly": "week",
     "monthly": "month",
     "quarterly": "quarter",
-    "yearly": "year",
-    "annually": "year",
-    "annual": "year",
+    **dict.fromkeys(("yearly", "annually", "annual", "annum"), "year"),  # "per annum"
     **dict.fromkeys(("mph", "kph", "kmh"), "hour"),  # a speed is a rate: "60 mph"
     **dict.fromkeys(("rpm", "bpm"), "minute"),
 }
@@ -202,6 +201,7 @@ def _month(r: _Reader, i: int) -> None:
     prev = r.low(i - 1)
     day = _day_beside(r, i)
     named = tok.capitalized and (tok.low != "may" or prev in ("in", "of", "early", "late"))
+    named = named or bool(re.fullmatch(r"1\d{3}|20\d\d", r.low(i + 1)))  # "may 2026"
     if tok.low in _AMBIGUOUS_MONTHS and day is None and not named:
         if tok.low != "may":
             r.weak.add(f"month:{month}")  # "in march": a month, or a verb
@@ -247,15 +247,18 @@ def _word(r: _Reader, i: int) -> None:
             if prev in _SHIFT:  # "next Friday" / "last Friday"
                 r.add(f"rel:weekday{_SHIFT[prev]}", r.toks[i - 1], tok)
     elif low in _RELATIVE:
-        shifted = shifted_day(r.toks, i)
-        if shifted is None:
+        shifted, part = shifted_day(r.toks, i), part_of_day(r.toks, i)
+        if part is not None:  # "yesterday evening" is "last night"
+            r.add(f"rel:{part}", tok, r.toks[i + 1])
+        elif shifted is None:
             r.add(f"rel:{_RELATIVE[low]}", tok)
         else:  # "one day before today" is yesterday
             r.add(f"rel:day{shifted[0]:+d}", *r.toks[shifted[1] : i + 1])
     elif low in _PRESENT or (low, nxt) in _NOW_PAIRS:
         r.weak.add("rel:day+0")  # "now", "right now", "the current date"
     elif low in _SHIFT and nxt in _PERIODS:
-        r.add(f"rel:{nxt}{_SHIFT[low]}", tok, r.toks[i + 1])
+        period = "night" if nxt == "evening" else nxt  # "this evening" is "tonight"
+        r.add(f"rel:{period}{_SHIFT[low]}", tok, r.toks[i + 1])
     elif low == "ago" and i >= 2:
         count = word_value(r.low(i - 2))
         unit = UNITS.get(prev, prev.rstrip("s"))  # "2 yrs ago" is "2 years ago"
@@ -276,8 +279,8 @@ def _word(r: _Reader, i: int) -> None:
 def _per(r: _Reader, i: int) -> bool:
     """A period as a rate: "per day", "every week", "twice a month", "8 hours a night"."""
     prev = r.low(i - 1)
-    if prev in ("per", "every", "each"):
-        return True
+    if prev in ("per", "every", "each") or (prev == "single" and r.low(i - 2) == "every"):
+        return True  # "every single day"
     before = r.toks[i - 2] if i >= 2 else None
     return (
         prev == "a"

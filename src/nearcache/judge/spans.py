@@ -7,9 +7,11 @@ last few days or weeks, a rate against one period's span, and years said in word
 * "the last two weeks", "the past 3 days" and "since 2 weeks ago" (``git log
   --since="2 weeks ago"``) name one span (:func:`last_span`), a bare "2 weeks ago" another
   (a day, not the days since);
-* "daily" is a rate per day: it asks what "in 24 hours" or "within a day" asks
-  (:func:`one_period_spans`);
+* "daily" is a rate per day: it asks what "in 24 hours" or "within a day" asks, and
+  "weekly" what a "rolling 7-day" window asks (:func:`one_period_spans`);
 * "nineteen eighty-four" is the year 1984, "twenty twenty-four" 2024 (:func:`spoken_year`);
+* "yesterday evening" is "last night", "tomorrow evening" "tomorrow night"
+  (:func:`part_of_day`);
 * "a month and a day ago" is one time back from today (:func:`added_ago`; compared in days
   by :func:`.timematch.same_past`).
 
@@ -30,6 +32,7 @@ __all__ = [
     "days_ago",
     "last_span",
     "one_period_spans",
+    "part_of_day",
     "rated",
     "shifted_day",
     "since_ago",
@@ -45,6 +48,8 @@ _BACK = frozenset({"day", "week", "month", "year"})
 _SPAN_UNITS = frozenset({"min", "h", "day", "week", "month", "year"})
 #: Words before a duration that make it the span a rate is counted over ("in 24 hours").
 _OVER = frozenset({"in", "within", "per", "over", "every", "each", "a", "for", "during"})
+#: Words that make "N units" a moving window a rate is counted over ("rolling 7-day").
+_WINDOWS = frozenset({"rolling", "trailing", "moving", "sliding"})
 #: A rate's period as the numbers guard writes its unit.
 PERIOD_UNITS = {"minute": "min", "hour": "h", "day": "day", "week": "week", "month": "month"}
 PERIOD_UNITS["year"] = "year"
@@ -107,12 +112,16 @@ def since_ago(toks: tuple[Token, ...], i: int) -> str | None:
 @text_cache
 def one_period_spans(text: str) -> frozenset[str]:
     """The periods (``day``, ``hour``...) ``text`` names as one span a rate is counted
-    over: "in 24 hours" and "within a day" are ``day``, "in 60 minutes" ``hour``."""
+    over: "in 24 hours" and "within a day" are ``day``, "in 60 minutes" ``hour``, a
+    moving window ("rolling 7-day", "7 day rolling") ``week``."""
     toks = analyze(text).tokens
     out: set[str] = set()
-    for i, t in enumerate(toks[1:-1], 1):
+    for i, t in enumerate(toks[:-1]):
         unit = UNITS.get(toks[i + 1].low, "")
-        if toks[i - 1].low not in _OVER or unit not in _SPAN_UNITS:
+        before = toks[i - 1].low if i else ""
+        after = toks[i + 2].low if i + 2 < len(toks) else ""
+        window = before in _WINDOWS or after in _WINDOWS  # "a rolling 7-day mean"
+        if not (before in _OVER or window) or unit not in _SPAN_UNITS:
             continue
         n = _count(t)
         if n is None:
@@ -121,6 +130,17 @@ def one_period_spans(text: str) -> frozenset[str]:
             if size(str(n), unit) == size("1", u):
                 out.add(period)
     return frozenset(out)
+
+
+def part_of_day(toks: tuple[Token, ...], i: int) -> str | None:
+    """ "yesterday evening", "tomorrow night", "today evening" with the day at ``toks[i]``:
+    the night it names (``night-1``, ``night+1``, ``night+0``), else None. An evening and
+    the night after it are one period here ("this evening" is "tonight")."""
+    day = _BASE.get(toks[i].low.removesuffix("'s"))
+    nxt = toks[i + 1].low.removesuffix("'s") if i + 1 < len(toks) else ""
+    if day is None or nxt not in ("evening", "night"):
+        return None
+    return f"night{day:+d}"
 
 
 def spoken_year(first: str, second: str) -> int | None:
