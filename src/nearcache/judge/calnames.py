@@ -1,4 +1,5 @@
-"""Calendar names the time guard reads: months, weekdays, holidays, and their misspellings.
+"""Calendar names the time guard reads: months, weekdays, holidays, rate words ("daily"),
+and their misspellings.
 
 Months and weekdays map to their numbers (``"jan"`` and ``"january"`` to 1, ``"mon"`` to
 1); holidays with a fixed date map to (month, day), movable ones are marks by name.
@@ -18,6 +19,7 @@ __all__ = [
     "ABBREV_DAYS",
     "AMBIGUOUS_MONTHS",
     "FIXED",
+    "FREQUENCY",
     "FULL_DAYS",
     "FULL_MONTHS",
     "HOLIDAY_STARTS",
@@ -64,6 +66,18 @@ MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
 }
 LONGEST_NAME = 3
 HOLIDAY_STARTS = frozenset(name.split()[0] for name in (*FIXED, *MOVABLE))
+#: Words that name a rate by its period ("daily", "per annum", "twice-weekly").
+FREQUENCY = {
+    "hourly": "hour",
+    "daily": "day",
+    "nightly": "night",
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    **dict.fromkeys(("yearly", "annually", "annual", "annum"), "year"),  # "per annum"
+    **dict.fromkeys(("mph", "kph", "kmh"), "hour"),  # a speed is a rate: "60 mph"
+    **dict.fromkeys(("rpm", "bpm"), "minute"),
+}
 ONE_WORD_HOLIDAYS = ("christmas", "halloween", "thanksgiving", "easter")
 
 

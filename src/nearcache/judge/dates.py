@@ -11,11 +11,11 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   (month first when it can be), "2024-03-05"; holidays with a fixed date ("Christmas Day"
   is December 25, "New Year's Day" January 1) and movable ones by name ("Good Friday");
 * months (``January``/``Jan``; "May" and the other months that are also words only when
-  capitalized mid-sentence or beside a day number or a year, "may 2026"), weekdays (``Mon``
-  only capitalized and beside a date or after "on"/"every"/"next"...), seasons after
-  "in"/"this"/"next"...;
+  capitalized mid-sentence or beside a day number or a year, "may 2026", "in may"),
+  weekdays (``Mon`` only capitalized and beside a date or after "on"/"every"/"next"...),
+  seasons after "in"/"in the"/"this"/"next"...;
 * relative days and periods: today, tonight ("this evening"), tomorrow, yesterday ("last
-  night" is "yesterday evening"), this/next/last week/month/year/weekend, "N days ago",
+  night" is "yesterday evening"), this/next/last week/month/year/weekend, "N days ago" ("back"),
   "a month and a day ago"; days counted from today ("one day before today" is yesterday),
   spans ("the last two weeks" = "since 2 weeks ago"), a rate against one period's span
   ("daily" / "in 24 hours") and years said in words (:mod:`.spans`);
@@ -43,6 +43,7 @@ from .align import similar_spelling
 from .calnames import ABBREV_DAYS as _ABBREV_DAYS
 from .calnames import AMBIGUOUS_MONTHS as _AMBIGUOUS_MONTHS
 from .calnames import FIXED as _FIXED
+from .calnames import FREQUENCY as _FREQUENCY
 from .calnames import HOLIDAY_STARTS as _HOLIDAY_STARTS
 from .calnames import LONGEST_NAME as _LONGEST_NAME
 from .calnames import MONTHS as _MONTHS
@@ -53,6 +54,7 @@ from .codetimes import cron, formats, intervals, present_call, shapes
 from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
 from .spans import (
     added_ago,
+    back_as_ago,
     days_ago,
     last_span,
     part_of_day,
@@ -70,17 +72,6 @@ __all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
 _DAY_CUES = frozenset({"on", "every", "next", "last", "this", "by", "until", "till", "from"})
 _SEASONS = {"autumn": "fall", **{s: s for s in ("spring", "summer", "fall", "winter")}}
 _RELATIVE = {"today": "day+0", "tonight": "night+0", "tomorrow": "day+1", "yesterday": "day-1"}
-_FREQUENCY = {
-    "hourly": "hour",
-    "daily": "day",
-    "nightly": "night",
-    "weekly": "week",
-    "monthly": "month",
-    "quarterly": "quarter",
-    **dict.fromkeys(("yearly", "annually", "annual", "annum"), "year"),  # "per annum"
-    **dict.fromkeys(("mph", "kph", "kmh"), "hour"),  # a speed is a rate: "60 mph"
-    **dict.fromkeys(("rpm", "bpm"), "minute"),
-}
 _COUNTS = wordset("times once twice thrice")
 _PRESENT = frozenset({"now", "currently", "nowadays", "presently"})
 _NOW_PAIRS = {("right", "now"), *(("current", w) for w in ("date", "time", "day", "datetime"))}
@@ -90,6 +81,9 @@ _PERIODS = wordset(
 _RATES = _PERIODS | {"day", "hour", "minute"}
 _SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming": "+1"}
 _SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
+_IN = frozenset({"in", "during", "through", "until", "by"})  # "in the fall": a season
+_SEASON_CUES = frozenset({*_IN, "every", *_SHIFT})
+_YEAR_NEXT = re.compile(r"1\d{3}|20\d\d")  # "may 2026": the month
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
 _DECADE = re.compile(r"^(?:1[0-9]|20)?\d0s$|^'\d0s$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
@@ -201,7 +195,7 @@ def _month(r: _Reader, i: int) -> None:
     prev = r.low(i - 1)
     day = _day_beside(r, i)
     named = tok.capitalized and (tok.low != "may" or prev in ("in", "of", "early", "late"))
-    named = named or bool(re.fullmatch(r"1\d{3}|20\d\d", r.low(i + 1)))  # "may 2026"
+    named = named or (prev == "in" and tok.low == "may") or bool(_YEAR_NEXT.fullmatch(r.low(i + 1)))
     if tok.low in _AMBIGUOUS_MONTHS and day is None and not named:
         if tok.low != "may":
             r.weak.add(f"month:{month}")  # "in march": a month, or a verb
@@ -225,6 +219,12 @@ def _word(r: _Reader, i: int) -> None:
     low = tok.low.removesuffix("'s")
     if low.endswith("s") and low[:-1] in _RELATIVE:
         low = low[:-1]  # "yesterdays date"
+    low = "ago" if low == "back" and back_as_ago(r.toks, i) else low  # "five years back"
+    head, _, tail = low.rpartition("-")
+    if tail in _FREQUENCY and head in _COUNTS:
+        mark = f"every:{_FREQUENCY[tail]}"  # "twice-weekly": the count stays the numbers guard's
+        r.marks[mark] = r.marks.get(mark, True) and tok.literal
+        return
     if (low in SMALL or low in TENS) and (year := spoken_year(low, r.low(i + 1))):
         r.add(f"year:{year}", tok, r.toks[i + 1])  # "nineteen eighty-four"
         return
@@ -272,7 +272,7 @@ def _word(r: _Reader, i: int) -> None:
         r.add(f"every:{low.rstrip('s')}", r.toks[i - 1], tok)
     elif low in _RATES and prev == "a":
         r.weak.add(f"every:{low}")  # "steps a day": a rate, or "a day off"
-    elif low in _SEASONS and (prev in _SHIFT or prev in ("in", "during", "every")):
+    elif low in _SEASONS and (prev in _SEASON_CUES or (prev == "the" and r.low(i - 2) in _IN)):
         r.add(f"season:{_SEASONS[low]}", tok)
 
 

@@ -208,6 +208,8 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         unit = _UNITS.get(tail.split("-")[0], "")
         if unit:
             return (fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
+    if tail and head in _TIMES:  # "twice-weekly" counts twice
+        return (str(_TIMES[head]), head in ("once", "double", "triple")), "", 1
     if low in _ORDINALS and not _a_second(toks, i):
         return (str(_ORDINALS[low]), low == "first"), "", 1
     if low in _TIMES:

@@ -12,6 +12,7 @@ last few days or weeks, a rate against one period's span, and years said in word
 * "nineteen eighty-four" is the year 1984, "twenty twenty-four" 2024 (:func:`spoken_year`);
 * "yesterday evening" is "last night", "tomorrow evening" "tomorrow night"
   (:func:`part_of_day`);
+* "five years back" says "five years ago" (:func:`back_as_ago`);
 * "a month and a day ago" is one time back from today (:func:`added_ago`; compared in days
   by :func:`.timematch.same_past`).
 
@@ -29,6 +30,7 @@ from .tokens import Token, analyze, text_cache
 __all__ = [
     "PERIOD_UNITS",
     "added_ago",
+    "back_as_ago",
     "days_ago",
     "last_span",
     "one_period_spans",
@@ -95,6 +97,12 @@ def last_span(toks: tuple[Token, ...], i: int) -> tuple[str, int] | None:
     if n is None or not unit:
         return None
     return f"{_LAST[toks[i].low]}:{n}:{unit}", 3
+
+
+def back_as_ago(toks: tuple[Token, ...], i: int) -> bool:
+    """ "five years back" with "back" at ``toks[i]``: a count and a unit of time before
+    it, so it says "ago" ("get my money back" does not)."""
+    return i >= 2 and _unit(toks[i - 1]) in _BACK and _count(toks[i - 2]) is not None
 
 
 def since_ago(toks: tuple[Token, ...], i: int) -> str | None:
