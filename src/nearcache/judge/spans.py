@@ -102,7 +102,9 @@ def last_span(toks: tuple[Token, ...], i: int) -> tuple[str, int] | None:
 def back_as_ago(toks: tuple[Token, ...], i: int) -> bool:
     """ "five years back" with "back" at ``toks[i]``: a count and a unit of time before
     it, so it says "ago" ("get my money back" does not)."""
-    return i >= 2 and _unit(toks[i - 1]) in _BACK and _count(toks[i - 2]) is not None
+    if i < 2 or _unit(toks[i - 1]) not in _BACK or toks[i - 2].low == "the":
+        return False  # "the weeks back home"
+    return _count(toks[i - 2]) is not None
 
 
 def since_ago(toks: tuple[Token, ...], i: int) -> str | None:

@@ -1,0 +1,75 @@
+"""guard_time: the same period said two ways agrees, other periods still differ."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_time
+from nearcache.judge.dates import time_marks
+from nearcache.judge.spans import back_as_ago, part_of_day
+from nearcache.judge.tokens import analyze
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # an evening and the night after it are one period
+        ("is the pool open this evening", "is the pool open tonight"),
+        ("did the power go out yesterday evening", "did the power go out last night"),
+        ("any fireworks tomorrow evening?", "any fireworks tomorrow night?"),
+        # "per annum", "every single day", "twice-weekly" are rates
+        ("savings account paying 4% per annum", "savings account paying 4% per year"),
+        ("journaling every single day, worth it?", "journaling daily, worth it?"),
+        ("yoga twice-weekly for back pain", "yoga twice a week for back pain"),
+        # a moving window is the period a rate is counted over
+        ("plot the weekly average of step counts", "plot the rolling 7-day average of step counts"),
+        ("the 24 hour rolling mean of returns", "daily mean of returns"),
+        # lowercase "may" that can only be the month
+        ("farmers market hours in may", "farmers market hours in May"),
+        ("visa valid until may 2027?", "visa valid until May 2027?"),
+        # "in the fall" is a season like "in autumn"
+        ("when to aerate a lawn in the fall", "when to aerate a lawn in autumn"),
+        ("prune roses in the spring or in the fall", "prune roses in spring or in fall"),
+        # "N units back" is "N units ago"
+        ("my tetanus shot was ten years back", "my tetanus shot was 10 years ago"),
+    ],
+)
+def test_same_period_in_other_words_passes(a: str, b: str) -> None:
+    assert guard_time(a, b).outcome != "reject"
+    assert guard_time(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is the pool open this evening", "is the pool open tomorrow night"),
+        ("did the power go out yesterday evening", "did the power go out tonight"),
+        ("savings account paying 4% per annum", "savings account paying 4% per month"),
+        ("yoga twice-weekly for back pain", "yoga twice-monthly for back pain"),
+        ("plot the weekly average of step counts", "plot the monthly average of step counts"),
+        ("farmers market hours in may", "farmers market hours in june"),
+        ("when to aerate a lawn in the fall", "when to aerate a lawn in the spring"),
+        ("my tetanus shot was ten years back", "my tetanus shot was 5 years ago"),
+    ],
+)
+def test_other_periods_still_reject(a: str, b: str) -> None:
+    assert guard_time(a, b).outcome == "reject"
+    assert guard_time(b, a).outcome == "reject"
+
+
+def test_marks_read() -> None:
+    assert "rel:night+0" in time_marks("frost this evening?")
+    assert "rel:night-1" in time_marks("yesterday's evening shift")
+    assert "every:year" in time_marks("interest per annum")
+    assert "ago:5:year" in time_marks("five years back")
+    assert "month:5" not in time_marks("you may leave in 2026")  # the modal
+    assert "season:spring" not in time_marks("the spring in my old mattress")
+
+
+def test_span_helpers() -> None:
+    toks = analyze("call me tomorrow night").tokens
+    assert part_of_day(toks, 2) == "night+1"
+    assert part_of_day(analyze("call me tomorrow morning").tokens, 2) is None
+    assert back_as_ago(analyze("two weeks back").tokens, 2)
+    assert not back_as_ago(analyze("get my money back").tokens, 3)
+    assert not back_as_ago(analyze("the weeks back home").tokens, 2)
