@@ -27,6 +27,26 @@ def _lines(name: str) -> list[str]:
 
 #: A names.txt section header that sets its kind: "# Places ... [proper]: ...".
 _KIND = re.compile(r"\[(\w+)\]")
+#: An isotope written with its element's symbol: "c14", "c-14", "u235" (two or three digits).
+_ISOTOPE = re.compile(r"^([a-z]{1,2})-?(\d{2,3})$")
+#: Symbols of the elements whose isotopes questions name (carbon dating, reactors, medicine).
+_ELEMENTS = {
+    "c": "carbon",
+    "u": "uranium",
+    "pu": "plutonium",
+    "i": "iodine",
+    "co": "cobalt",
+    "sr": "strontium",
+    "cs": "cesium",
+    "k": "potassium",
+    "n": "nitrogen",
+    "o": "oxygen",
+    "f": "fluorine",
+    "tc": "technetium",
+    "ra": "radium",
+    "rn": "radon",
+    "th": "thorium",
+}
 #: Marks a converses.txt line whose two ends are also opposites (read with antonyms.txt).
 _ALSO_OPPOSITE = "opposite:"
 #: What opens the object of a verb that names the relation itself ("sponsor *a* spouse",
@@ -180,8 +200,14 @@ class Lexicon:
         return ga is not None and gb is not None and not ga.isdisjoint(gb)
 
     def canonical_name(self, word: str) -> str:
-        """The canonical spelling of a known name (``js`` -> ``javascript``)."""
-        return self.alias.get(word, word)
+        """The canonical spelling of a known name (``js`` -> ``javascript``, an isotope by
+        its element's symbol ``c14`` / ``C-14`` -> ``carbon-14``)."""
+        found = self.alias.get(word)
+        if found is not None:
+            return found
+        if word[-1:].isdigit() and (m := _ISOTOPE.match(word)) and m[1] in _ELEMENTS:
+            return f"{_ELEMENTS[m[1]]}-{m[2]}"
+        return word
 
 
 #: Likeness words: symmetric between two compared terms ("Is a yam the same as a sweet

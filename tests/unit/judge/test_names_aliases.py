@@ -76,3 +76,23 @@ def test_kind_header_parsing() -> None:
     }
     assert lex.cased == {"GTM": "gotham", "SPF": "springfield"}
     assert lex.alias == {"metro city": "gotham"}
+
+
+def test_isotopes_by_symbol() -> None:
+    lex = lexicon()
+    assert lex.canonical_name("c14") == "carbon-14"
+    assert lex.canonical_name("i-131") == "iodine-131"
+    assert lex.canonical_name("k8s") == "kubernetes"  # an alias first
+    assert lex.canonical_name("b12") == "b12"  # not a listed element: a vitamin
+    assert lex.canonical_name("co2") == "co2"  # one digit: a formula, not an isotope
+    same = ("dating bones with c14", "dating bones with carbon-14")
+    assert guard_entities(*same).outcome != "reject"
+    assert (
+        guard_entities(
+            "is I-131 used for thyroid scans", "is iodine-131 used for thyroid scans"
+        ).outcome
+        != "reject"
+    )
+    assert (
+        guard_entities("dating bones with c14", "dating bones with carbon-13").outcome == "reject"
+    )
