@@ -6,8 +6,9 @@ Months and weekdays map to their numbers (``"jan"`` and ``"january"`` to 1, ``"m
 :func:`misspelled` reads a misspelled month, weekday or one-word holiday ("decmber",
 "thurday", "christmass") as the name it stands for.
 
-Limits: English names only; a misspelling must keep the name's first two letters (or
-swap them) and be at least five letters long.
+Limits: English names only; the solstices are read as June 21 and December 21 (the
+northern ones); a misspelling must keep the name's first two letters (or swap them) and
+be at least five letters long.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ FIXED = {
     "boxing day": (12, 26),
     "st. patrick's day": (3, 17),
     "st patrick's day": (3, 17),
+    # the northern solstices on the day they most often fall (June 20 and December 22 in
+    # some years; in the southern hemisphere summer and winter are swapped)
+    "summer solstice": (6, 21),
+    "winter solstice": (12, 21),
 }
 MOVABLE = wordset("easter thanksgiving hanukkah ramadan diwali passover") | {
     *("good friday", "black friday", "cyber monday", "ash wednesday", "palm sunday"),

@@ -42,3 +42,9 @@ def test_other_numbers_still_reject(a: str, b: str) -> None:
 def test_twice_hyphenated_counts_twice() -> None:
     assert guard_numbers("stretch twice-daily", "stretch twice a day").outcome != "reject"
     assert guard_numbers("stretch twice-daily", "stretch once a day").outcome == "reject"
+
+
+def test_ranges_with_dots() -> None:
+    assert guard_numbers("rust: for i in 1..20", "rust loop from 1 to 20").outcome != "reject"
+    assert guard_numbers("rust: for i in 1..20", "rust loop from 1 to 0.20").outcome == "reject"
+    assert guard_numbers("kotlin 5...9 range", "kotlin range from 5 to 9").outcome != "reject"

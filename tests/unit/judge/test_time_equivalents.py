@@ -73,3 +73,12 @@ def test_span_helpers() -> None:
     assert back_as_ago(analyze("two weeks back").tokens, 2)
     assert not back_as_ago(analyze("get my money back").tokens, 3)
     assert not back_as_ago(analyze("the weeks back home").tokens, 2)
+
+
+def test_solstices_are_dates() -> None:
+    assert guard_time(
+        "daylight hours on the summer solstice", "daylight hours on June 21"
+    ).outcome != ("reject")
+    assert guard_time(
+        "daylight hours on the winter solstice", "daylight hours on June 21"
+    ).outcome == ("reject")
