@@ -190,6 +190,8 @@ def main() -> None:
             "blind4",
             "probe5",
             "blind5",
+            "probe6",
+            "blind6",
         ],
     )
     ap.add_argument(

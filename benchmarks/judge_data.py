@@ -49,7 +49,8 @@ MAX_CHARS = 2000
 # group: probe may be read pair by pair while fixing the judge, blind only as aggregates.
 # probe2 (training) and blind2 (never trained on) are a fifth author's, written apart;
 # probe3 (training) and blind3 (never trained on) a sixth author's, likewise; probe4 and
-# blind4 a seventh author's; probe5 and blind5 an eighth author's.
+# blind4 a seventh author's; probe5 and blind5 an eighth author's; probe6 and blind6 a
+# ninth author's.
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -65,6 +66,8 @@ SPLITS = {
     "blind4": "b4",
     "probe5": "p5",
     "blind5": "b5",
+    "probe6": "p6",
+    "blind6": "b6",
 }
 WORD_RE = re.compile(r"\w+")
 
