@@ -379,7 +379,7 @@ def _compare(ia: TimeInfo, ib: TimeInfo, a: str, b: str) -> tuple[frozenset[str]
         drop |= format_examples(only_b, ib.examples, only_a)
         only_a, only_b = only_a - drop, only_b - drop
     only_a, only_b = same_past(only_a, only_b)
-    return rated(only_a, b), rated(only_b, a)
+    return rated(only_a, b, a), rated(only_b, a, b)
 
 
 def guard_time(a: str, b: str) -> GuardResult:

@@ -8,7 +8,8 @@ last few days or weeks, a rate against one period's span, and years said in word
   --since="2 weeks ago"``) name one span (:func:`last_span`), a bare "2 weeks ago" another
   (a day, not the days since);
 * "daily" is a rate per day: it asks what "in 24 hours" or "within a day" asks, and
-  "weekly" what a "rolling 7-day" window asks (:func:`one_period_spans`);
+  "weekly" what a "rolling 7-day" window asks (:func:`one_period_spans`); a rate in
+  percent is yearly unless said otherwise ("7% a year" / "at 7%", :func:`rated`);
 * "nineteen eighty-four" is the year 1984, "twenty twenty-four" 2024 (:func:`spoken_year`);
 * "yesterday evening" is "last night", "tomorrow evening" "tomorrow night"
   (:func:`part_of_day`);
@@ -22,10 +23,11 @@ Limits: days are counted only from today, tomorrow and yesterday.
 from __future__ import annotations
 
 import itertools
+import re
 
 from .measures import size
 from .numwords import SMALL, TENS, UNITS, word_value
-from .tokens import Token, analyze, text_cache
+from .tokens import MAX_CHARS, Token, analyze, text_cache
 
 __all__ = [
     "PERIOD_UNITS",
@@ -168,13 +170,17 @@ def spoken_year(first: str, second: str) -> int | None:
     return hundreds * 100 + rest
 
 
-def rated(marks: frozenset[str], other: str) -> frozenset[str]:
-    """``marks`` without the rates whose period ``other`` names as one span ("daily" /
-    "in 24 hours") and without the spans ``other`` gives as a bare duration with no word
-    of its own for when ("in the last 7 days" / "now() - interval '7 days'": the numbers
-    guard compares those)."""
+def rated(marks: frozenset[str], other: str, own: str = "") -> frozenset[str]:
+    """``marks`` (of the text ``own``) without the rates whose period ``other`` names as
+    one span ("daily" / "in 24 hours"), without the spans ``other`` gives as a bare
+    duration with no word of its own for when ("in the last 7 days" / "now() - interval
+    '7 days'": the numbers guard compares those), and without a yearly rate when both
+    texts give the same percentage ("7% a year" / "at 7%": a rate in percent is yearly
+    unless said otherwise)."""
     if not any(m.startswith(("every:", "last:")) for m in marks):
         return marks
+    if "every:year" in marks and _same_percent(own, other):
+        marks = marks - {"every:year"}
     spans = one_period_spans(other)
     said = _durations(other)
     return frozenset(
@@ -183,6 +189,15 @@ def rated(marks: frozenset[str], other: str) -> frozenset[str]:
         if not (m.startswith("every:") and m[6:] in spans)
         and not (m[:5] == "last:" and m[5:] in said)
     )
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
+
+
+def _same_percent(own: str, other: str) -> bool:
+    """Both texts give one same percentage ("7%", "7 percent")."""
+    mine = {float(v) for v in _PERCENT.findall(own[:MAX_CHARS])}
+    return bool(mine) and not mine.isdisjoint(float(v) for v in _PERCENT.findall(other[:MAX_CHARS]))
 
 
 @text_cache

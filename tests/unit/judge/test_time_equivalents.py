@@ -82,3 +82,11 @@ def test_solstices_are_dates() -> None:
     assert guard_time(
         "daylight hours on the winter solstice", "daylight hours on June 21"
     ).outcome == ("reject")
+
+
+def test_a_percentage_rate_is_yearly_unless_said() -> None:
+    yearly = "mortgage at 6.5% a year over 25 years"
+    assert guard_time(yearly, "mortgage at 6.5% for 25 years").outcome != "reject"
+    assert guard_time("credit card at 2% per month", "credit card at 2%").outcome == "reject"
+    # another percentage: nothing says the bare one is the yearly rate
+    assert guard_time(yearly, "mortgage with 20% down for 25 years").outcome == "reject"
