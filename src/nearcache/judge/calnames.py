@@ -13,11 +13,17 @@ be at least five letters long.
 
 from __future__ import annotations
 
+import re
+
 from .align import similar_spelling
 from .tokens import word_cache, wordset
 
 __all__ = [
     "ABBREV_DAYS",
+    "DATE",
+    "DECADE",
+    "YEAR_NEXT",
+    "not_a_month",
     "AMBIGUOUS_MONTHS",
     "FIXED",
     "FREQUENCY",
@@ -83,6 +89,30 @@ FREQUENCY = {
     **dict.fromkeys(("mph", "kph", "kmh"), "hour"),  # a speed is a rate: "60 mph"
     **dict.fromkeys(("rpm", "bpm"), "minute"),
 }
+#: Decades ("1990s", "'90s"), dates in digits ("2024-03-05", "3/5/2024") and a year that
+#: makes the word before it a month ("may 2026").
+DECADE = re.compile(r"^(?:1[0-9]|20)?\d0s$|^'\d0s$")
+DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
+YEAR_NEXT = re.compile(r"1\d{3}|20\d\d")
+#: Words before a month name that make a lowercase "apr" the month ("due in apr").
+_MONTH_CUES = frozenset({"in", "on", "by", "until", "till", "since", "from", "of", "early", "late"})
+
+
+def not_a_month(text: str, prev: str, dated: bool) -> str | None:
+    """What an abbreviated month name says when no day or year stands beside it (``dated``
+    false) and it is not the month: ``every:year`` (read as a weak mark) for "APR", the
+    annual percentage rate (also "apr" unless a word such as "in" or "by" comes before
+    it); ``""`` (no time) for the other three-letter abbreviations written in capitals
+    ("MAR report", "DEC alpha"); None when it is the month ("Apr 5", "in Apr", "JAN
+    2024")."""
+    low = text.lower()
+    if dated or low in FULL_MONTHS:
+        return None
+    if low == "apr" and (text.isupper() or (text.islower() and prev not in _MONTH_CUES)):
+        return "every:year"
+    return "" if text.isupper() and len(text) == 3 else None
+
+
 ONE_WORD_HOLIDAYS = ("christmas", "halloween", "thanksgiving", "easter")
 
 

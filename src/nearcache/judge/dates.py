@@ -11,25 +11,26 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   (month first when it can be), "2024-03-05"; holidays with a fixed date ("Christmas Day"
   is December 25, "New Year's Day" January 1) and movable ones by name ("Good Friday");
 * months (``January``/``Jan``; "May" and the other months that are also words only when
-  capitalized mid-sentence or beside a day number or a year, "may 2026", "in may"),
+  capitalized mid-sentence or beside a day number or a year, "may 2026", "in may"; "APR"
+  is the annual rate and "MAR", "DEC" in capitals acronyms unless a date stands beside),
   weekdays (``Mon`` only capitalized and beside a date or after "on"/"every"/"next"...),
   seasons after "in"/"in the"/"this"/"next"...;
 * relative days and periods: today, tonight ("this evening"), tomorrow, yesterday ("last
-  night" is "yesterday evening"), this/next/last week/month/year/weekend, "N days ago" ("back"),
-  "a month and a day ago"; days counted from today ("one day before today" is yesterday),
+  night" is "yesterday evening"), this/next/last week/month/year/weekend, "N days ago"
+  ("back"), "a month and a day ago"; days counted from today ("one day before today" is yesterday),
   spans ("the last two weeks" = "since 2 weeks ago"), a rate against one period's span
   ("daily" / "in 24 hours") and years said in words (:mod:`.spans`);
 * times written as code: formats, cron, SQL intervals, ``date.today()`` (:mod:`.codetimes`).
 
 Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
 rejected when one side has a mark the other lacks and does not say another way
-(:mod:`.timematch`: "this weekend" / "this Sunday", "YYYY-MM-DD" / "2024-03-05", "12
-months ago" / "last year"). Misspelled month and weekday names
-count ("decmber", "thurday"). *Weak* marks never reject by themselves but match a strong
-one: a lowercase "march" with no day beside it, "now"/"currently"/"right now"/"the
-current date" (the present, like "today"). A time written only inside quotes or code on
-one side ("parse '2024-03-05' into a datetime") is an example, not the question's own
-date: it does not reject alone. Numbers read as parts of dates are left out of the numbers guard.
+(:mod:`.timematch`: "this weekend" / "this Sunday", "YYYY-MM-DD" / "2024-03-05", "12 months
+ago" / "last year"). Misspelled month and weekday names count ("decmber", "thurday").
+*Weak* marks never reject by themselves but match a strong one: a lowercase "march" with no
+day beside it, "now"/"currently"/"right now"/"the current date" (the present, like
+"today"). A time written only inside quotes or code on one side ("parse '2024-03-05' into a
+datetime") is an example, not the question's own date: it does not reject alone. Numbers
+read as parts of dates are left out of the numbers guard.
 
 Limits: no calendar arithmetic ("next Friday" and a date that falls on it differ; "last
 month" in January is not "December"); ``3/4/2024`` is read month first. English only.
@@ -37,11 +38,10 @@ month" in January is not "December"); ``3/4/2024`` is read month first. English 
 
 from __future__ import annotations
 
-import re
-
 from .align import similar_spelling
 from .calnames import ABBREV_DAYS as _ABBREV_DAYS
 from .calnames import AMBIGUOUS_MONTHS as _AMBIGUOUS_MONTHS
+from .calnames import DATE, DECADE, YEAR_NEXT, not_a_month
 from .calnames import FIXED as _FIXED
 from .calnames import FREQUENCY as _FREQUENCY
 from .calnames import HOLIDAY_STARTS as _HOLIDAY_STARTS
@@ -83,10 +83,7 @@ _SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming
 _SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
 _IN = frozenset({"in", "during", "through", "until", "by"})  # "in the fall": a season
 _SEASON_CUES = frozenset({*_IN, "every", *_SHIFT})
-_YEAR_NEXT = re.compile(r"1\d{3}|20\d\d")  # "may 2026": the month
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
-_DECADE = re.compile(r"^(?:1[0-9]|20)?\d0s$|^'\d0s$")
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
 #: Every word the time reader looks at twice (the others can only be misspellings).
 _TRIGGERS = frozenset(
     [*_MONTHS, *_WEEKDAYS, *_RELATIVE, *_PRESENT, "right", *_SHIFT, "ago", *_FREQUENCY]
@@ -153,7 +150,7 @@ def _names(r: _Reader, i: int) -> int:
 
 
 def _date_token(r: _Reader, tok: Token) -> bool:
-    m = _DATE.match(tok.low)
+    m = DATE.match(tok.low)
     if m is None:
         return False
     if tok.literal:  # a quoted example: its exact form is what is asked about
@@ -191,16 +188,19 @@ def _day_beside(r: _Reader, i: int) -> Token | None:
 
 def _month(r: _Reader, i: int) -> None:
     tok = r.toks[i]
-    month = _MONTHS[tok.low]
     prev = r.low(i - 1)
     day = _day_beside(r, i)
+    dated = day is not None or bool(YEAR_NEXT.fullmatch(r.low(i + 1)))  # "may 2026"
+    if (acronym := not_a_month(tok.text, prev, dated)) is not None:  # "APR", "MAR report"
+        r.consumed.add(i)
+        return r.weak.update({acronym} - {""})  # weak: "APR" / "interest rate" pass
     named = tok.capitalized and (tok.low != "may" or prev in ("in", "of", "early", "late"))
-    named = named or (prev == "in" and tok.low == "may") or bool(_YEAR_NEXT.fullmatch(r.low(i + 1)))
+    named = named or (prev == "in" and tok.low == "may") or dated
     if tok.low in _AMBIGUOUS_MONTHS and day is None and not named:
         if tok.low != "may":
-            r.weak.add(f"month:{month}")  # "in march": a month, or a verb
+            r.weak.add(f"month:{_MONTHS[tok.low]}")  # "in march": a month, or a verb
         return
-    r.add(f"month:{month}", tok)
+    r.add(f"month:{_MONTHS[tok.low]}", tok)
     if day is not None:
         value = ordinal_value(day.low)
         r.add(f"day:{value}", day)
@@ -347,7 +347,7 @@ def _number(r: _Reader, i: int) -> None:
         cue = r.low(i - 1) in _YEAR_CUE or any(r.low(k) in _MONTHS for k in range(i - 3, i))
         if int(low) % 100 or cue:
             r.add(f"year:{int(low)}", tok)  # "1000 users" is a number, "in 2000" a year
-    elif _DECADE.match(low):
+    elif DECADE.match(low):
         r.add(f"decade:{low[-3:]}", tok)
 
 

@@ -90,3 +90,25 @@ def test_a_percentage_rate_is_yearly_unless_said() -> None:
     assert guard_time("credit card at 2% per month", "credit card at 2%").outcome == "reject"
     # another percentage: nothing says the bare one is the yearly rate
     assert guard_time(yearly, "mortgage with 20% down for 25 years").outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("what APR do store cards charge", "what annual percentage rate do store cards charge"),
+        ("is 24% apr high for a personal loan", "is a 24% interest rate high for a personal loan"),
+        ("how do I fill in a MAR chart on a ward", "how do I fill in a medication chart on a ward"),
+        ("emulate a DEC VT100 terminal", "emulate a VT100 terminal"),
+    ],
+)
+def test_month_abbreviations_that_are_acronyms(a: str, b: str) -> None:
+    assert guard_time(a, b).outcome != "reject"
+    assert guard_time(b, a).outcome != "reject"
+
+
+def test_abbreviated_months_with_a_date_stay_months() -> None:
+    assert "month:4" in time_marks("rent due APR 1")
+    assert "month:4" in time_marks("rent due in apr")
+    assert "month:12" in time_marks("DEC 2025 invoice")
+    assert guard_time("APR on a car loan", "monthly rate on a car loan").outcome == "reject"
+    assert guard_time("rent due in Apr", "rent due in May").outcome == "reject"
