@@ -3,6 +3,7 @@
 The numbers guard (:mod:`.numbers`) compares what this module reads:
 
 * digits ``1000``, ``1,000``, decimals ``0.5``/``.5``, fractions ``1/2``, suffixes ``10k``;
+  ranges with dots ``1..10`` (1 and 10);
   spoken decimals "two point five"; a repeating decimal by its period ("0.999..." =
   "zero point nine repeating" = ``0.9...``);
 * number words ``two``, ``twenty-one``, ``a hundred``, ``2 million``, ``half``, ``dozen``;
@@ -208,6 +209,8 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         unit = _UNITS.get(tail.split("-")[0], "")
         if unit:
             return (fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
+    if tail and head in _TIMES:  # "twice-weekly" counts twice
+        return (str(_TIMES[head]), head in ("once", "double", "triple")), "", 1
     if low in _ORDINALS and not _a_second(toks, i):
         return (str(_ORDINALS[low]), low == "first"), "", 1
     if low in _TIMES:
@@ -279,6 +282,8 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                     out.extend(_mixed(t))
             elif t.kind == "word" and _DIGIT.search(t.low):
                 out.extend(_mixed(t))
+            elif t.kind == "num" and (end := _range_end(toks, i)) is not None:
+                out.append((end, "", False, t.literal))  # "1..10": 10, not .10
             elif t.kind == "num" and (reading := clock(toks, i)) is not None:
                 q4, step = reading
                 out.append((*q4, t.literal))
@@ -296,6 +301,16 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
             step = 1  # a digit of another script ("²"): not a quantity we read
         i += max(step, 1)
     return out
+
+
+def _range_end(toks: tuple[Token, ...], i: int) -> str | None:
+    """The end of a range written with dots ("1..10", "1...5"): the digits of the ``.10``
+    token at ``i`` after a number and a dot, as a whole number; else None."""
+    low = toks[i].low
+    if not (low.startswith(".") and low[1:].isdigit()) or i < 2 or toks[i - 1].low != ".":
+        return None
+    k = i - 2 if toks[i - 2].low != "." else i - 3
+    return fmt(float(low[1:])) if k >= 0 and toks[k].kind == "num" else None
 
 
 def _plus_fraction(

@@ -1,0 +1,50 @@
+"""guard_numbers: a 1 said by an article and a 100 said by "full" are no extra numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_numbers
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("calories in 1 glazed donut", "how many calories are in a glazed donut"),
+        ("can 1 cat share a litter box with a puppy", "can a cat share a litter box with a puppy"),
+        ("is 1 large egg enough for this batter", "is an egg enough for this batter"),
+        ("make an image cover 100vw of the page", "make an image cover the full width of the page"),
+        ("is the battery at 100% after an hour", "is the battery full after an hour"),
+        ("hero with height: 100dvh on mobile", "hero filling the whole screen on mobile"),
+    ],
+)
+def test_number_said_in_words_passes(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject"
+    assert guard_numbers(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("calories in 2 glazed donuts", "how many calories are in a glazed donut"),
+        ("calories in 1 glazed donut", "how many calories are in glazed donuts"),  # no article
+        ("is 1 egg enough", "is a large fresh free-range egg enough"),  # noun too far away
+        ("make an image cover 50vw of the page", "make an image cover the full width of the page"),
+        ("is the battery at 80% after an hour", "is the battery full after an hour"),
+        ("make an image cover 100vw of the page", "make an image cover half of the page"),
+    ],
+)
+def test_other_numbers_still_reject(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject"
+    assert guard_numbers(b, a).outcome == "reject"
+
+
+def test_twice_hyphenated_counts_twice() -> None:
+    assert guard_numbers("stretch twice-daily", "stretch twice a day").outcome != "reject"
+    assert guard_numbers("stretch twice-daily", "stretch once a day").outcome == "reject"
+
+
+def test_ranges_with_dots() -> None:
+    assert guard_numbers("rust: for i in 1..20", "rust loop from 1 to 20").outcome != "reject"
+    assert guard_numbers("rust: for i in 1..20", "rust loop from 1 to 0.20").outcome == "reject"
+    assert guard_numbers("kotlin 5...9 range", "kotlin range from 5 to 9").outcome != "reject"
