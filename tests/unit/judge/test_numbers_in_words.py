@@ -48,3 +48,33 @@ def test_ranges_with_dots() -> None:
     assert guard_numbers("rust: for i in 1..20", "rust loop from 1 to 20").outcome != "reject"
     assert guard_numbers("rust: for i in 1..20", "rust loop from 1 to 0.20").outcome == "reject"
     assert guard_numbers("kotlin 5...9 range", "kotlin range from 5 to 9").outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("a bike ride of two and a half hours", "a bike ride of 150 minutes"),
+        ("boil the eggs for half an hour?", "boil the eggs for 30 min?"),
+        ("is half a mile a long walk for a puppy", "is 0.5 mi a long walk for a puppy"),
+        ("shops closing at noon on saturday", "shops closing at 12 pm on saturday"),
+        ("fireworks at midnight", "fireworks at 12am"),
+        ("lunch break at noon, how long", "lunch break, how long"),  # weak: no number against
+    ],
+)
+def test_fractions_with_units_and_day_hours_pass(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != "reject"
+    assert guard_numbers(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("boil the eggs for half an hour?", "boil the eggs for an hour?"),
+        ("a bike ride of two and a half hours", "a bike ride of 2 hours"),
+        ("shops closing at noon on saturday", "shops closing at 1 pm on saturday"),
+        ("fireworks at midnight", "fireworks at noon"),
+    ],
+)
+def test_other_amounts_of_time_reject(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject"
+    assert guard_numbers(b, a).outcome == "reject"
