@@ -44,6 +44,8 @@ _MONTH_NAMES = (
 )
 MONTHS = {name: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|")) for name in names.split()}
 FULL_MONTHS = {names.split()[0]: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|"))}
+#: "mid-June", "early-March", "late-December": the month.
+MONTHS.update({f"{p}-{m}": n for m, n in FULL_MONTHS.items() for p in ("mid", "early", "late")})
 AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "dec", "march", "aug", "sep", "oct"})
 _DAY_NAMES = (
     "monday mon mondays|tuesday tue tues tuesdays|wednesday wed wednesdays|"
@@ -56,6 +58,8 @@ ABBREV_DAYS = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "f
 #: Holidays with a fixed date (month, day); the others are marks by name.
 FIXED = {
     "christmas": (12, 25),
+    "xmas": (12, 25),
+    "xmas eve": (12, 24),
     "christmas eve": (12, 24),
     "new year's eve": (12, 31),
     "new year's day": (1, 1),

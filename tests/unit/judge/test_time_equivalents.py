@@ -138,3 +138,18 @@ def test_short_periods_still_differ() -> None:
 def test_an_hour_is_a_rate_like_a_day() -> None:
     assert guard_time("nanny paid $25 an hour", "nanny paid $25/hr").outcome != "reject"
     assert guard_time("nanny paid $25 an hour", "nanny paid $25/day").outcome == "reject"
+
+
+def test_xmas_and_parts_of_a_month() -> None:
+    assert guard_time(
+        "post office hours on Xmas eve", "post office hours on December 24"
+    ).outcome != ("reject")
+    assert (
+        guard_time("plant garlic in mid-October?", "plant garlic in October?").outcome != "reject"
+    )
+    assert (
+        guard_time("plant garlic in mid-October?", "plant garlic in November?").outcome == "reject"
+    )
+    assert guard_time(
+        "post office hours on Xmas", "post office hours on New Year's Day"
+    ).outcome == ("reject")
