@@ -41,7 +41,7 @@ from __future__ import annotations
 from .align import similar_spelling
 from .calnames import ABBREV_DAYS as _ABBREV_DAYS
 from .calnames import AMBIGUOUS_MONTHS as _AMBIGUOUS_MONTHS
-from .calnames import DATE, DECADE, SHORT_PERIODS, YEAR_NEXT, not_a_month
+from .calnames import DATE, SHORT_PERIODS, YEAR_NEXT, decade_at, not_a_month
 from .calnames import FIXED as _FIXED
 from .calnames import FREQUENCY as _FREQUENCY
 from .calnames import HOLIDAY_STARTS as _HOLIDAY_STARTS
@@ -347,7 +347,7 @@ def _number(r: _Reader, i: int) -> None:
         cue = r.low(i - 1) in _YEAR_CUE or any(r.low(k) in _MONTHS for k in range(i - 3, i))
         if int(low) % 100 or cue:
             r.add(f"year:{int(low)}", tok)  # "1000 users" is a number, "in 2000" a year
-    elif DECADE.match(low):
+    elif decade_at(low, r.low(i - 1)):
         r.add(f"decade:{low[-3:]}", tok)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from .calnames import decade_at
 from .dates import time_info
 from .measures import Quantity, clock, denominator, fmt, period, speed
 from .numwords import FRACTIONS as _FRACTIONS
@@ -115,7 +116,11 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     step = 1
     if low[-1].isalpha():
         if low[-1] == "s":
-            return ("decade:" + low[-3:], False), "", 1
+            if decade_at(low, toks[i - 1].low if i else "") or not low[:-1].isdigit():
+                return ("decade:" + low[-3:], False), "", 1
+            if low.endswith("00s"):  # "100s of files", "1000s of users": hundreds, thousands
+                return None, "", 1
+            return (low[:-1], False), "s", 1  # "a timeout of 30s": seconds
         if low[-1] == "k":
             return (fmt(float(low[:-1]) * 1000), False), "", 1
         return (low[:-2], False), "", 1  # an ordinal: "2nd"

@@ -78,3 +78,23 @@ def test_fractions_with_units_and_day_hours_pass(a: str, b: str) -> None:
 def test_other_amounts_of_time_reject(a: str, b: str) -> None:
     assert guard_numbers(a, b).outcome == "reject"
     assert guard_numbers(b, a).outcome == "reject"
+
+
+def test_plural_numbers_are_not_decades() -> None:
+    from nearcache.judge import guard_time
+
+    assert guard_numbers("curl with a timeout of 45s", "curl with a 45 second timeout").outcome != (
+        "reject"
+    )
+    assert guard_time("curl with a timeout of 45s", "curl with a 45 second timeout").outcome != (
+        "reject"
+    )
+    assert guard_numbers("curl with a timeout of 45s", "curl with a timeout of 90s").outcome == (
+        "reject"
+    )
+    assert guard_time("1000s of rows in sqlite", "thousands of rows in sqlite").outcome != "reject"
+    assert guard_numbers("100s of rows in sqlite", "hundreds of rows in sqlite").outcome != "reject"
+    # decades stay decades
+    assert guard_time("synth pop of the 80s", "synth pop of the 1980s").outcome != "reject"
+    assert guard_time("synth pop of the 80s", "synth pop of the 70s").outcome == "reject"
+    assert guard_time("fashion of the 1950s", "fashion of the 1960s").outcome == "reject"
