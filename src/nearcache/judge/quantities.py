@@ -142,7 +142,8 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     if nxt in _SCALES:
         value *= _SCALES[nxt]
         step = 2
-    unit = _unit(toks, i + step)
+    after = toks[i + step].low if i + step < len(toks) else ""
+    unit = _unit(toks, i + step) or ("s" if after == "second" else "")  # "a 45 second ad"
     if unit:
         step += 1
         rate = speed(toks, i + step, unit)  # "60 miles per hour"

@@ -83,9 +83,9 @@ def test_other_amounts_of_time_reject(a: str, b: str) -> None:
 def test_plural_numbers_are_not_decades() -> None:
     from nearcache.judge import guard_time
 
-    assert guard_numbers(
-        "curl with a timeout of 45s", "curl with a timeout of 45 seconds"
-    ).outcome != ("reject")
+    assert guard_numbers("curl with a timeout of 45s", "curl with a 45 second timeout").outcome != (
+        "reject"
+    )
     assert guard_time(
         "curl with a timeout of 45s", "curl with a timeout of 45 seconds"
     ).outcome != ("reject")
