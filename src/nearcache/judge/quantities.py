@@ -31,6 +31,7 @@ import re
 from .calnames import decade_at
 from .dates import time_info
 from .measures import Quantity, clock, denominator, fmt, period, speed
+from .numwords import DENOMINATORS, SINGLE_DENOMINATORS
 from .numwords import FRACTIONS as _FRACTIONS
 from .numwords import ORDINALS as _ORDINALS
 from .numwords import SCALES as _SCALES
@@ -212,6 +213,12 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         weak = (low == "one" and step == 1) or (not unit and _kind(toks, i + step))
         return (fmt(value), weak), unit, step + (1 if unit else 0)
     head, _, tail = low.partition("-")
+    count = _SMALL.get(head, 0) + _TENS.get(head, 0)
+    den = DENOMINATORS.get(tail, 0) or (SINGLE_DENOMINATORS.get(tail, 0) if count == 1 else 0)
+    if tail and head in _SMALL and den:  # "one-third", "two-thirds", "three-quarters"
+        return (fmt(count / den), False), "", 1
+    if tail in _ORDINALS and head in _TENS and tail not in ("second", "hundredth"):  # 21st
+        return (str(count + _ORDINALS[tail]), False), "", 1
     if tail and head == "half":  # "half-life" is "half life", "half-hour" half an hour
         return ("0.5", False), _UNITS.get(tail.split("-")[0], ""), 1
     if tail and (head in _SMALL or head in _TENS):  # "four-year", "twelve-week-old"

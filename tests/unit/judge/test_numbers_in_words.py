@@ -98,3 +98,19 @@ def test_plural_numbers_are_not_decades() -> None:
     assert guard_time("synth pop of the 80s", "synth pop of the 1980s").outcome != "reject"
     assert guard_time("synth pop of the 80s", "synth pop of the 70s").outcome == "reject"
     assert guard_time("fashion of the 1950s", "fashion of the 1960s").outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("needs a two-thirds vote of the board", "needs a 2/3 vote of the board", True),
+        ("is one-quarter of the dose safe", "is 25% of the dose safe", True),
+        ("art of the nineteenth century", "art of the 19th century", True),
+        ("rules of the twenty-first amendment", "rules of the 21st amendment", True),
+        ("needs a two-thirds vote of the board", "needs a three-quarters vote of the board", False),
+        ("rules of the twenty-first amendment", "rules of the 22nd amendment", False),
+    ],
+)
+def test_hyphenated_fractions_and_ordinals(a: str, b: str, same: bool) -> None:
+    assert (guard_numbers(a, b).outcome != "reject") is same
+    assert (guard_numbers(b, a).outcome != "reject") is same
