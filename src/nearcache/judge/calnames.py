@@ -22,6 +22,8 @@ __all__ = [
     "ABBREV_DAYS",
     "DATE",
     "DECADE",
+    "decade_at",
+    "SHORT_PERIODS",
     "YEAR_NEXT",
     "not_a_month",
     "AMBIGUOUS_MONTHS",
@@ -43,6 +45,8 @@ _MONTH_NAMES = (
 )
 MONTHS = {name: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|")) for name in names.split()}
 FULL_MONTHS = {names.split()[0]: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|"))}
+#: "mid-June", "early-March", "late-December": the month.
+MONTHS.update({f"{p}-{m}": n for m, n in FULL_MONTHS.items() for p in ("mid", "early", "late")})
 AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "dec", "march", "aug", "sep", "oct"})
 _DAY_NAMES = (
     "monday mon mondays|tuesday tue tues tuesdays|wednesday wed wednesdays|"
@@ -55,6 +59,8 @@ ABBREV_DAYS = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "f
 #: Holidays with a fixed date (month, day); the others are marks by name.
 FIXED = {
     "christmas": (12, 25),
+    "xmas": (12, 25),
+    "xmas eve": (12, 24),
     "christmas eve": (12, 24),
     "new year's eve": (12, 31),
     "new year's day": (1, 1),
@@ -91,11 +97,28 @@ FREQUENCY = {
 }
 #: Decades ("1990s", "'90s"), dates in digits ("2024-03-05", "3/5/2024") and a year that
 #: makes the word before it a month ("may 2026").
-DECADE = re.compile(r"^(?:1[0-9]|20)?\d0s$|^'\d0s$")
+DECADE = re.compile(r"^(?:1[1-9]|20)?\d0s$|^'\d0s$")
 DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
 YEAR_NEXT = re.compile(r"1\d{3}|20\d\d")
+#: Periods written short after "per" or "/" ("$120/yr", "per wk").
+SHORT_PERIODS = {"yr": "year", "yrs": "year", "mo": "month", "mth": "month", "wk": "week"}
+SHORT_PERIODS.update({"hr": "hour", "hrs": "hour", "min": "minute", "mins": "minute"})
 #: Words before a month name that make a lowercase "apr" the month ("due in apr").
 _MONTH_CUES = frozenset({"in", "on", "by", "until", "till", "since", "from", "of", "early", "late"})
+
+
+#: Words before "90s" that make it a decade (or an age), not 90 seconds.
+_DECADE_CUES = frozenset({"the", "'", "early", "mid", "late", "my", "his", "her", "their", "your"})
+
+
+def decade_at(low: str, prev: str) -> bool:
+    """Whether ``low`` ("1990s", "'90s", "90s") is a decade: four digits from 1100s to
+    2090s always; two digits only after "the", an apostrophe, "early"/"mid"/"late" or a
+    possessive ("the 90s", "in my 30s"), since "a timeout of 30s" is 30 seconds and
+    "1000s of users" thousands."""
+    if not DECADE.match(low):
+        return False
+    return len(low) == 5 or low[0] == "'" or prev in _DECADE_CUES
 
 
 def not_a_month(text: str, prev: str, dated: bool) -> str | None:

@@ -41,7 +41,7 @@ from __future__ import annotations
 from .align import similar_spelling
 from .calnames import ABBREV_DAYS as _ABBREV_DAYS
 from .calnames import AMBIGUOUS_MONTHS as _AMBIGUOUS_MONTHS
-from .calnames import DATE, DECADE, YEAR_NEXT, not_a_month
+from .calnames import DATE, SHORT_PERIODS, YEAR_NEXT, decade_at, not_a_month
 from .calnames import FIXED as _FIXED
 from .calnames import FREQUENCY as _FREQUENCY
 from .calnames import HOLIDAY_STARTS as _HOLIDAY_STARTS
@@ -69,6 +69,7 @@ from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
 
+_PER = frozenset({"per", "every", "each", "/"})  # "calories/day" is "calories per day"
 _DAY_CUES = frozenset({"on", "every", "next", "last", "this", "by", "until", "till", "from"})
 _SEASONS = {"autumn": "fall", **{s: s for s in ("spring", "summer", "fall", "winter")}}
 _RELATIVE = {"today": "day+0", "tonight": "night+0", "tomorrow": "day+1", "yesterday": "day-1"}
@@ -81,8 +82,7 @@ _PERIODS = wordset(
 _RATES = _PERIODS | {"day", "hour", "minute"}
 _SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming": "+1"}
 _SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
-_IN = frozenset({"in", "during", "through", "until", "by"})  # "in the fall": a season
-_SEASON_CUES = frozenset({*_IN, "every", *_SHIFT})
+_IN = frozenset({"in", "during", "through", "until", "by", "every", *_SHIFT})  # "in (the) fall"
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
 #: Every word the time reader looks at twice (the others can only be misspellings).
 _TRIGGERS = frozenset(
@@ -202,16 +202,16 @@ def _month(r: _Reader, i: int) -> None:
         return
     r.add(f"month:{_MONTHS[tok.low]}", tok)
     if day is not None:
-        value = ordinal_value(day.low)
-        r.add(f"day:{value}", day)
+        r.add(f"day:{ordinal_value(day.low)}", day)
 
 
 def _rate_typo(r: _Reader, i: int, low: str) -> None:
-    """ "every nigth": a misspelled period after "every"/"per"/"each"."""
-    if len(low) >= 4:
+    """ "every nigth", "per yr", "/mo": a misspelled or short period after a rate word."""
+    period = SHORT_PERIODS.get(low)
+    if period is None and len(low) >= 4:
         period = next((p for p in _RATES if similar_spelling(low, p)), None)
-        if period is not None:
-            r.add(f"every:{period}", r.toks[i - 1], r.toks[i])
+    if period is not None:
+        r.add(f"every:{period}", r.toks[i - 1], r.toks[i])
 
 
 def _word(r: _Reader, i: int) -> None:
@@ -232,7 +232,7 @@ def _word(r: _Reader, i: int) -> None:
         if len(low) >= 5 and low not in STOPWORDS:
             for mark in _misspelled(low):
                 r.add(mark, tok)
-        if i and r.toks[i - 1].low in ("every", "per", "each"):
+        if i and r.toks[i - 1].low in _PER:
             _rate_typo(r, i, low)
         return
     prev, nxt = r.low(i - 1), r.low(i + 1)
@@ -270,20 +270,20 @@ def _word(r: _Reader, i: int) -> None:
         r.add(f"every:{_FREQUENCY[low]}", tok)
     elif low.rstrip("s") in _RATES and _per(r, i):
         r.add(f"every:{low.rstrip('s')}", r.toks[i - 1], tok)
-    elif low in _RATES and prev == "a":
+    elif low in _RATES and prev in ("a", "an"):
         r.weak.add(f"every:{low}")  # "steps a day": a rate, or "a day off"
-    elif low in _SEASONS and (prev in _SEASON_CUES or (prev == "the" and r.low(i - 2) in _IN)):
+    elif low in _SEASONS and (prev in _IN or (prev == "the" and r.low(i - 2) in _IN)):
         r.add(f"season:{_SEASONS[low]}", tok)
 
 
 def _per(r: _Reader, i: int) -> bool:
     """A period as a rate: "per day", "every week", "twice a month", "8 hours a night"."""
     prev = r.low(i - 1)
-    if prev in ("per", "every", "each") or (prev == "single" and r.low(i - 2) == "every"):
+    if prev in _PER or (prev == "single" and r.low(i - 2) == "every"):
         return True  # "every single day"
     before = r.toks[i - 2] if i >= 2 else None
     return (
-        prev == "a"
+        prev in ("a", "an")
         and before is not None
         and (before.kind == "num" or before.low in UNITS or before.low in _COUNTS)
         and before.low != "in"  # "in a year" is a time from now, not inches a year
@@ -347,7 +347,7 @@ def _number(r: _Reader, i: int) -> None:
         cue = r.low(i - 1) in _YEAR_CUE or any(r.low(k) in _MONTHS for k in range(i - 3, i))
         if int(low) % 100 or cue:
             r.add(f"year:{int(low)}", tok)  # "1000 users" is a number, "in 2000" a year
-    elif DECADE.match(low):
+    elif decade_at(low, r.low(i - 1)):
         r.add(f"decade:{low[-3:]}", tok)
 
 

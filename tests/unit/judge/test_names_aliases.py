@@ -21,6 +21,8 @@ from nearcache.judge.lexicon import Lexicon, lexicon
         ("collapse of the USSR economy", "collapse of the Soviet Union economy"),
         ("visual studio code won't open a folder", "vscode won't open a folder"),
         ("exchange rate for 500 JPY", "exchange rate for 500 yen"),
+        ("cache pip installs in GH Actions", "cache pip installs in GitHub Actions"),
+        ("GCP free tier limits", "Google Cloud Platform free tier limits"),
     ],
 )
 def test_aliases_are_the_same_name(a: str, b: str) -> None:
@@ -37,6 +39,7 @@ def test_aliases_are_the_same_name(a: str, b: str) -> None:
         ("hunting license rules in Vermont", "hunting license rules in the UK"),
         ("collapse of the USSR economy", "collapse of the Russia economy"),
         ("layover in IST, can I go out", "layover in Doha, can I go out"),
+        ("cache pip installs in GH Actions", "cache pip installs in GitLab CI"),
     ],
 )
 def test_other_places_still_reject(a: str, b: str) -> None:

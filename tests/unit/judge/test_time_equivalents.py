@@ -112,3 +112,44 @@ def test_abbreviated_months_with_a_date_stay_months() -> None:
     assert "month:12" in time_marks("DEC 2025 invoice")
     assert guard_time("APR on a car loan", "monthly rate on a car loan").outcome == "reject"
     assert guard_time("rent due in Apr", "rent due in May").outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("gym membership at $45/mo", "gym membership at $45 a month"),
+        ("intern pay of 30k/yr", "intern pay of 30k per year"),
+        ("sodium/day for adults", "daily sodium for adults"),
+        ("tutor charging 40 per hr", "tutor charging 40 hourly"),
+    ],
+)
+def test_short_and_slashed_periods_are_rates(a: str, b: str) -> None:
+    assert guard_time(a, b).outcome != "reject"
+    assert guard_time(b, a).outcome != "reject"
+
+
+def test_short_periods_still_differ() -> None:
+    assert (
+        guard_time("gym membership at $45/mo", "gym membership at $45 a year").outcome == "reject"
+    )
+    assert guard_time("tutor charging 40 per hr", "tutor charging 40 per day").outcome == "reject"
+
+
+def test_an_hour_is_a_rate_like_a_day() -> None:
+    assert guard_time("nanny paid $25 an hour", "nanny paid $25/hr").outcome != "reject"
+    assert guard_time("nanny paid $25 an hour", "nanny paid $25/day").outcome == "reject"
+
+
+def test_xmas_and_parts_of_a_month() -> None:
+    assert guard_time(
+        "post office hours on Xmas eve", "post office hours on December 24"
+    ).outcome != ("reject")
+    assert (
+        guard_time("plant garlic in mid-October?", "plant garlic in October?").outcome != "reject"
+    )
+    assert (
+        guard_time("plant garlic in mid-October?", "plant garlic in November?").outcome == "reject"
+    )
+    assert guard_time(
+        "post office hours on Xmas", "post office hours on New Year's Day"
+    ).outcome == ("reject")
