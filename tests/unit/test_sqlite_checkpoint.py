@@ -242,3 +242,80 @@ def test_the_thread_runs_at_a_lower_priority_than_its_process(tmp_path: Path) ->
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
     assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == mine
     store.close()
+
+
+def wal_file(path: Path, autocheckpoint: int) -> tuple[sqlite3.Connection, Callable[[], int]]:
+    """A WAL-mode file with a writer connection that never checkpoints itself, and a
+    way to count the frames in its WAL."""
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("CREATE TABLE t (v BLOB)")
+
+    def connect() -> sqlite3.Connection:
+        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        con.execute(f"PRAGMA wal_autocheckpoint = {autocheckpoint}")
+        return con
+
+    return writer, connect
+
+
+def frames(path: Path) -> int:
+    """Frames in the WAL since its last restart (a PASSIVE checkpoint's count)."""
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+    finally:
+        con.close()
+
+
+def test_while_writes_go_on_the_wal_is_not_restarted_below_the_bound(tmp_path: Path) -> None:
+    """A RESTART holds the writers off while it syncs: not while they keep committing."""
+    path = tmp_path / "w.db"
+    writer, connect = wal_file(path, autocheckpoint=100_000)
+    for _ in range(40):
+        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+    commits = iter(range(1 << 30))  # a new count every time: writes never pause
+    ck = Checkpointer(connect, lambda: next(commits), every=0.01)
+    try:
+        assert wait_for(lambda: ck.rounds >= 20)
+        assert ck.restarts == 0
+    finally:
+        ck.stop()
+    # PASSIVE copied every frame, so the writer's next transaction started the WAL from
+    # its beginning by itself (what keeps it small while writes go on, without a RESTART)
+    writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+    assert frames(path) < 5
+    writer.close()
+
+
+def test_a_pause_in_the_writes_restarts_the_wal(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    writer, connect = wal_file(path, autocheckpoint=100_000)
+    for _ in range(40):
+        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+    count = [1]  # one write seen, then none: a pause
+    ck = Checkpointer(connect, lambda: count[0], every=0.01)
+    try:
+        assert wait_for(lambda: ck.restarts >= 1 and ck.parked)
+    finally:
+        ck.stop()
+    writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+    assert frames(path) < 5  # the next write started the WAL from its beginning
+    writer.close()
+
+
+def test_past_the_bound_the_wal_is_restarted_while_writes_go_on(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    writer, connect = wal_file(path, autocheckpoint=20)  # bound: 30 frames
+    for _ in range(40):
+        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+    commits = iter(range(1 << 30))
+    ck = Checkpointer(connect, lambda: next(commits), every=0.01)
+    try:
+        assert wait_for(lambda: ck.restarts >= 1)
+    finally:
+        ck.stop()
+    writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+    assert frames(path) < 5
+    writer.close()

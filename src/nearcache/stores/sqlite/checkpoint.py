@@ -10,8 +10,18 @@ seconds while writes go on, on the machine's other core:
 2. a ``RESTART`` checkpoint, with a short busy timeout (``RESTART_WAIT_MS``), copies the
    few frames committed meanwhile and lets the next writer start the WAL from its
    beginning, so it stays small (a small WAL is also cheaper to look pages up in). It
-   holds writers off only for those few frames; if readers keep it waiting too long it
-   gives up, and the next round tries again.
+   holds the write lock while it copies those frames and syncs the WAL and the file, so
+   it runs only **when the writers pause**: no commit for ``IDLE_WAIT`` seconds after the
+   ``PASSIVE``, or before the thread parks. While writes go on without a pause, the
+   writers restart the WAL themselves: SQLite's automatic checkpoint in a ``COMMIT``
+   (every ``wal_autocheckpoint`` pages) finds little left to copy, and the next write
+   transaction starts the WAL from its beginning -- on the writer's own thread, at its
+   priority, without a lock wait. Restarting from here while writes went on held the
+   writer off for 15-50% of a run of puts (measured: the lock is held for the syncs, by a
+   thread running below its process's priority, and a writer waiting for it backs off
+   in steps of up to 100 ms). The fallback bound: once the WAL holds more than
+   ``RESTART_AT`` times the automatic checkpoint's pages (readers staying in old
+   snapshots can keep the writers from restarting it), a round restarts it anyway.
 
 The thread yields the CPU to the process's other threads: it runs ``_NICER`` steps below
 its process (Linux, where a thread has a ``nice`` of its own), so on a busy machine a
@@ -49,7 +59,7 @@ from collections.abc import Callable
 
 from ...errors import CacheError
 
-__all__ = ["CHECKPOINT_EVERY", "RESTART_WAIT_MS", "Checkpointer"]
+__all__ = ["CHECKPOINT_EVERY", "IDLE_WAIT", "RESTART_AT", "RESTART_WAIT_MS", "Checkpointer"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +67,13 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 0.2
 #: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
 RESTART_WAIT_MS = 20
+#: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers
+#: (longer than a batch of 1,000 takes to commit, so a batch under way is not a pause).
+IDLE_WAIT = 0.05
+#: WAL size, in automatic-checkpoint intervals, past which a round restarts the WAL
+#: even while writes go on (between SQLite's automatic checkpoint and ``wal_limit``,
+#: which is at least twice that interval).
+RESTART_AT = 1.5
 #: Seconds a parked thread sleeps before looking whether its store still exists.
 _PARKED_CHECK = 5.0
 #: How much lower than its process the thread runs (Linux, where a thread has its own nice).
@@ -87,6 +104,7 @@ class Checkpointer:
         self._wake = threading.Event()
         self.parked = False  # waiting for a write (``wake`` it)
         self.rounds = 0  # checkpoints done (for tests and figures)
+        self.restarts = 0  # of which restarted the WAL
         self.con: sqlite3.Connection | None = None  # kept here: a forked child abandons it
         self.busy = threading.Lock()  # held by the thread inside SQLite (see fork above)
         _LIVE.add(self)
@@ -107,38 +125,73 @@ class Checkpointer:
             with self.busy:
                 con = self.con = connect()
                 con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
+                bound = _restart_bound(con)
         except (sqlite3.Error, CacheError) as exc:
             log.warning("background checkpoints are off: cannot open the database: %s", exc)
             return
         finally:
             del connect
         try:
-            seen: int | None = -1
-            while not self._stop.wait(self._every):
-                done = self._writes()
-                if done is None:  # the store was garbage-collected
-                    return
-                if done == seen:  # nothing written since the last round: sleep until a write
-                    self._wake.clear()
-                    self.parked = True
-                    if self._writes() == done:
-                        self._wake.wait(_PARKED_CHECK)
-                    self.parked = False
-                    continue
-                seen = done
-                with self.busy:
-                    self._checkpoint(con)
+            self._loop(con, bound)
         finally:
             with self.busy, contextlib.suppress(sqlite3.Error):
                 con.close()
 
-    def _checkpoint(self, con: sqlite3.Connection) -> None:
+    def _loop(self, con: sqlite3.Connection, bound: int) -> None:
+        seen: int | None = -1
+        settled = True  # no round since the last restart of the WAL
+        while not self._stop.wait(self._every):
+            done = self._writes()
+            if done is None:  # the store was garbage-collected
+                return
+            if done == seen:  # nothing written since the last round: sleep until a write
+                if not settled:  # the writers paused: restart the WAL (one try) first
+                    with self.busy:
+                        self._checkpoint(con)
+                    settled = True
+                    continue
+                self._wake.clear()
+                self.parked = True
+                if self._writes() == done:
+                    self._wake.wait(_PARKED_CHECK)
+                self.parked = False
+                continue
+            seen = done
+            with self.busy:
+                frames = self._passive(con)
+            settled = False
+            if frames is None:
+                continue
+            if frames <= bound:  # restart only if no commit comes meanwhile
+                before = self._writes()
+                if self._stop.wait(IDLE_WAIT) or self._writes() != before:
+                    continue
+            with self.busy:
+                settled = self._checkpoint(con)
+
+    def _passive(self, con: sqlite3.Connection) -> int | None:
+        """Copy what is committed; the frames in the WAL (None if that failed)."""
+        try:
+            row = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:  # the file went away: the writers' bound holds
+            log.debug("background checkpoint skipped: %s", exc)
+            return None
+        self.rounds += 1
+        return int(row[1])
+
+    def _checkpoint(self, con: sqlite3.Connection) -> bool:
+        """Copy everything and restart the WAL; True if it did."""
         try:
             con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            con.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-            self.rounds += 1
+            busy = con.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()[0]
         except sqlite3.Error as exc:  # busy, or the file went away: the writers' bound holds
             log.debug("background checkpoint skipped: %s", exc)
+            return False
+        self.rounds += 1
+        if busy:  # readers kept it from restarting: a later round tries again
+            return False
+        self.restarts += 1
+        return True
 
     def stop(self, timeout: float | None = 30.0) -> None:
         """Stop the thread and wait for it (a checkpoint under way finishes first)."""
@@ -150,6 +203,12 @@ class Checkpointer:
         """Ask the thread to end without waiting (its store is being garbage-collected)."""
         self._stop.set()
         self._wake.set()
+
+
+def _restart_bound(con: sqlite3.Connection) -> int:
+    """WAL frames past which a round restarts the WAL while writes go on."""
+    pages = int(con.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    return int(RESTART_AT * pages) if pages > 0 else 1 << 62
 
 
 def _lower_priority() -> None:
