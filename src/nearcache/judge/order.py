@@ -39,7 +39,7 @@ from collections.abc import Sequence, Set
 
 from .clauses import be_before, gap_flipped
 from .lexicon import lexicon
-from .relations import case_flipped, owner_changed, passive_flipped
+from .relations import case_flipped, owner_changed, passive_flipped, whose_swapped
 from .roles import (
     ARTICLES,
     CLAUSE,
@@ -364,6 +364,8 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
     found = _crossing(a, b, ka, kb, term_pivots=moved is None)
     if found is None:
         found = owner_changed(a, b, ka, kb)
+    if found is None:
+        found = whose_swapped(a, b, ka, kb)
     if found is None:
         found = case_flipped(a, b)
     if found is None:

@@ -11,6 +11,10 @@
   landlord be sued by a tenant?" / "Can a landlord sue a tenant?" (passives are read by
   :mod:`.clauses`, which also compares wh-questions and relative clauses).
 
+* **Whose** -- "whose" asks for the owner the other text names: "Who was Biden's vice
+  president?" / "Whose vice president was Biden?" (Biden owns the office in one, holds
+  it in the other; :func:`whose_swapped`).
+
 * **Persons** -- "I" and "you" trade the subject ("Can I borrow your car" / "Can you
   borrow my car"), or "he"/"his" becomes "she"/"her" (:func:`person_swapped`,
   :func:`gender_changed`).
@@ -39,6 +43,7 @@ __all__ = [
     "passive_flipped",
     "person_swapped",
     "persons",
+    "whose_swapped",
 ]
 
 _REACH = 3
@@ -98,6 +103,38 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
             if owned is not None and owner is not None:
                 out.append((owned, owner))
     return tuple(out)
+
+
+def whose_swapped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
+    """One text asks "whose T" and the other names T's owner X, who is in the "whose"
+    text too but not as T's owner: "Who was Biden's vice president?" / "Whose vice
+    president was Biden?". Both texts asking "whose", or the owner of another thing
+    ("In John's game, whose turn is it?"), is no exchange."""
+    wa, wb = _whose(a, ka), _whose(b, kb)
+    if (wa is None) == (wb is None):
+        return None
+    if wb is None:  # ``a`` is the text that asks "whose"
+        a, b, ka, kb, wb = b, a, kb, ka, wa
+    thing = wb
+    key_a = dict((i, k) for k, i in ka)
+    keys_b = {k for k, _ in kb}
+    for y, x in _owners(a):
+        owner = key_a.get(x)
+        if key_a.get(y) == thing and owner is not None and owner != thing and owner in keys_b:
+            return Exchange(owner, "whose", f"owner of {thing}")
+    return None
+
+
+def _whose(text: str, keys: Sequence[Role]) -> str | None:
+    """The role key of the first term after "whose" (within reach), if any."""
+    toks = analyze(text).tokens
+    at = dict((i, k) for k, i in keys)
+    for i, tok in enumerate(toks):
+        if tok.low == "whose":
+            for j in range(i + 1, min(i + 1 + _REACH, len(toks))):
+                if j in at:
+                    return at[j]
+    return None
 
 
 def _place(tok: Token) -> bool:

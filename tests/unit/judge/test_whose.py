@@ -1,0 +1,52 @@
+"""``whose_swapped``: "whose T" in one text, T's named owner in the other."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import DefaultJudge, clear_caches
+from nearcache.judge.order import exchange
+from nearcache.judge.relations import whose_swapped
+from nearcache.judge.roles import Exchange, role_keys
+
+
+def _whose(a: str, b: str) -> Exchange | None:
+    ka, kb = role_keys(a, b)
+    return whose_swapped(a, b, ka, kb)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Who was Biden's vice president?", "Whose vice president was Biden?"),
+        ("Whose vice president was Biden?", "Who was Biden's vice president?"),
+        ("Who is Zeus's father?", "Whose father is Zeus?"),
+        ("whose father is zeus", "who is the father of zeus"),
+        ("Whose landlord is Maria Lopez?", "Who is Maria Lopez's landlord?"),
+    ],
+)
+def test_whose_against_a_named_owner_is_an_exchange(a: str, b: str) -> None:
+    found = _whose(a, b)
+    assert found is not None
+    assert "whose" in (found.x, found.y)
+    clear_caches()
+    assert not DefaultJudge().judge(a, b, 0.99).accept
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("In John's game, whose turn is it?", "Whose turn is it in John's game?"),
+        ("Whose phone is this?", "Who owns this phone?"),
+        ("whose dog bit Tom's kid", "which dog bit Tom's kid"),
+        ("Who was Biden's vice president?", "Who was the vice president of Biden?"),
+    ],
+)
+def test_whose_on_both_sides_or_another_thing_is_not(a: str, b: str) -> None:
+    assert _whose(a, b) is None
+
+
+def test_exchange_names_the_owner() -> None:
+    found = exchange("Who is Zeus's father?", "Whose father is Zeus?")
+    assert isinstance(found, Exchange)
+    assert {found.x, found.y} == {"zeus", "whose"}
