@@ -222,3 +222,21 @@ def test_a_count_ahead_of_the_rows_is_recounted(tmp_path: Path) -> None:
     assert _logged(store, "ns") == (3, 3)
     assert store.changes("semantic", "ns", 0).events == [("put", key(i)) for i in range(3)]
     store.close()
+
+
+def test_pruning_never_hands_a_reader_part_of_a_batch(tmp_path: Path) -> None:
+    # 16 rows over two versions, 10 kept: cutting by row count would leave 2 of version
+    # 1's 8 keys, and a reader from version 0 would miss 6 puts without knowing it
+    store = SQLiteStore(tmp_path / "b.db", changelog_retention=10)
+    store.put_many("semantic", "ns", [Item(key(i), b"v") for i in range(8)], now=1)
+    store.put_many("semantic", "ns", [Item(key(i), b"v") for i in range(8, 16)], now=1)
+    store._prune_changes()
+    assert store.changes("semantic", "ns", 0).events == [("put", key(i)) for i in range(16)]
+    store.put_many("semantic", "ns", [Item(key(16), b"v")], now=1)
+    store._prune_changes()  # 17 rows: the 7 over the limit are part of version 1: kept
+    assert _logged(store, "ns") == (17, 17)
+    store.put_many("semantic", "ns", [Item(key(17), b"v")], now=1)
+    store._prune_changes()  # 18 rows: version 1 goes whole; versions 2-4 (10 rows) stay
+    assert store.changes("semantic", "ns", 0).events is None
+    assert store.changes("semantic", "ns", 1).events == [("put", key(i)) for i in range(8, 18)]
+    store.close()
