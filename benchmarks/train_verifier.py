@@ -62,7 +62,17 @@ PKG_DATA = Path(__file__).resolve().parents[1] / "src" / "nearcache" / "judge" /
 #: The splits the verifier is fit and its threshold chosen on, each one author or batch
 #: (never ``test``; every ``blindN`` -- the other half of ``probeN``, by the same author --
 #: stays the unseen-data check, read only as totals).
-POOL_SPLITS = ("train", "train2", "dev", "probe", "probe2", "probe3", "probe4", "probe5")
+POOL_SPLITS = (
+    "train",
+    "train2",
+    "dev",
+    "probe",
+    "probe2",
+    "probe3",
+    "probe4",
+    "probe5",
+    "probe6",
+)
 BOUNDS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2)
 #: The default threshold also proves this bound on the share of wrong hits (95%).
 DEFAULT_BOUND = 0.02

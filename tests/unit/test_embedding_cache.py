@@ -455,6 +455,25 @@ def test_constructor_validation(tmp_path: Path) -> None:
         EmbeddingCache(max_entries=-1)
 
 
+@pytest.mark.parametrize("budget", [None, 10**6])
+def test_memory_store_reads_are_recorded_for_lru_only_where_they_can_evict(
+    budget: int | None,
+) -> None:
+    """An unlimited cache on an unbounded MemoryStore does no LRU bookkeeping on reads
+    (as on a disk store): a cache with a limit sharing the store then evicts in write
+    order. With a byte budget on the store, the read counts."""
+    store = MemoryStore(max_bytes=budget)
+    reader = EmbeddingCache(store, clock=ManualClock())
+    for i in range(3):
+        reader.put(f"t{i}", rand(1, seed=i)[0], NS)
+    got, found = reader.get_many(["t0"], NS)
+    assert found.all() and np.array_equal(got[0], rand(1, seed=0)[0])
+    EmbeddingCache(store, max_entries=3, clock=ManualClock()).put("t3", rand(1)[0], NS)
+    gone = "t0" if budget is None else "t1"
+    assert reader.get(gone, NS) is None
+    assert all(reader.get(t, NS) is not None for t in {"t0", "t1", "t2", "t3"} - {gone})
+
+
 def test_memory_store_byte_budget_evicts_least_recently_used() -> None:
     probe = EmbeddingCache(MemoryStore())
     probe.put("probe", rand(1, 64)[0], NS)

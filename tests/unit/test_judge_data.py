@@ -388,6 +388,7 @@ def test_committed_probe6_and_blind6_are_own_splits(split: str, prefix: str, siz
     assert all(r.get("note", "").strip() for r in traps)
     assert len({r["domain"] for r in rows}) >= 40
     assert "blind6" not in _assigned("POOL_SPLITS")  # never trained on, by name
+    assert "probe6" in _assigned("POOL_SPLITS")  # the probe joins the verifier's pool
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:

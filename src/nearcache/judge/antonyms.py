@@ -13,7 +13,8 @@ It also reads two productive patterns of English:
   "log in"/"log out", "scale up"/"scale down").
 
 It also compares quantifiers ("all" / "some" / "most" / "few" / "none", see
-:mod:`.quantifiers`).
+:mod:`.quantifiers`) and the tense a question is asked in ("did" / "will", see
+:mod:`.tenses`).
 
 Limits: the lexicon is curated, not exhaustive (opposites it lacks pass to the
 verifier); a question that flips both an opposite and the order of its terms ("bigger
@@ -27,6 +28,7 @@ from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
 from .roles import SYMMETRIC
+from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
 
@@ -221,6 +223,9 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
     quantity = quantifier_change(a, b)
     if quantity is not None:
         return GuardResult(REJECT, f"quantifiers differ: {quantity[0]!r} vs {quantity[1]!r}")
+    when = tense_changed(a, b)
+    if when is not None:
+        return GuardResult(REJECT, f"another time: asked in the {when[0]} vs the {when[1]}")
     return GuardResult(NEUTRAL, "no opposites")
 
 

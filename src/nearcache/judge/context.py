@@ -5,7 +5,10 @@
 one text has several sentences and the other has one, the guards that look for a single
 differing token (numbers, negation, time, names) compare the other text with the sentence
 of this one that shares the most content words with it, provided that sentence covers
-most of the other text. The verifier still sees both texts whole.
+most of the other text. When both texts have several sentences and the longer one holds
+all of the other's sentences in a row, word for word (up to case and punctuation), the
+longer one is reduced to that run: the sentences around it are context. The verifier
+still sees both texts whole.
 
 Limits: a context sentence that does change the answer ("I'm on Windows.") is only
 weighed by the verifier, not by these guards.
@@ -44,6 +47,10 @@ def focus(a: str, b: str) -> tuple[str, str]:
     if _one_sentence(a) and _one_sentence(b):
         return a, b  # the common case: nothing to focus on
     sa, sb = _sentences(a), _sentences(b)
+    if len(sa) > len(sb) > 1:
+        return _contained(a, b), b
+    if len(sb) > len(sa) > 1:
+        return a, _contained(b, a)
     if len(sa) > 1 and len(sb) == 1:
         return _best(sa, sb[0][1], a), b
     if len(sb) > 1 and len(sa) == 1:
@@ -60,3 +67,27 @@ def _one_sentence(text: str) -> bool:
 def _best(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str], whole: str) -> str:
     text, words = max(sents, key=lambda s: len(s[1] & other))
     return text if len(words & other) >= _COVER * len(other) else whole
+
+
+@text_cache
+def _runs(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every sentence of ``text``: its text and its lowercase words (symbols left out)."""
+    toks = analyze(text).tokens
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for sent in sorted({t.sent for t in toks}):
+        part = [t for t in toks if t.sent == sent]
+        words = tuple(t.low for t in part if t.kind != "sym")
+        if words:
+            out.append((" ".join(t.text for t in part), words))
+    return tuple(out)
+
+
+def _contained(longer: str, shorter: str) -> str:
+    """The run of ``longer``'s sentences that repeats ``shorter``'s sentences word for
+    word, or ``longer`` whole when there is none."""
+    big, small = _runs(longer), [w for _, w in _runs(shorter)]
+    n = len(small)
+    for i in range(len(big) - n + 1):
+        if [w for _, w in big[i : i + n]] == small:
+            return " ".join(t for t, _ in big[i : i + n])
+    return longer

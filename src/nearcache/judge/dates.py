@@ -11,24 +11,26 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   (month first when it can be), "2024-03-05"; holidays with a fixed date ("Christmas Day"
   is December 25, "New Year's Day" January 1) and movable ones by name ("Good Friday");
 * months (``January``/``Jan``; "May" and the other months that are also words only when
-  capitalized mid-sentence or beside a day number), weekdays (``Mon`` only capitalized
-  and beside a date or after "on"/"every"/"next"...), seasons after "in"/"this"/"next"...;
-* relative days and periods: today, tonight, tomorrow, yesterday, this/next/last
-  week/month/year/weekend, "N days ago", "a month and a day ago"; days counted from
-  today ("one day before today" is yesterday), spans ("the last two weeks" = "since 2
-  weeks ago"), a rate against one period's span ("daily" / "in 24 hours") and years said
-  in words (:mod:`.spans`);
+  capitalized mid-sentence or beside a day number or a year, "may 2026", "in may"; "APR"
+  is the annual rate and "MAR", "DEC" in capitals acronyms unless a date stands beside),
+  weekdays (``Mon`` only capitalized and beside a date or after "on"/"every"/"next"...),
+  seasons after "in"/"in the"/"this"/"next"...;
+* relative days and periods: today, tonight ("this evening"), tomorrow, yesterday ("last
+  night" is "yesterday evening"), this/next/last week/month/year/weekend, "N days ago"
+  ("back"), "a month and a day ago"; days counted from today ("one day before today" is yesterday),
+  spans ("the last two weeks" = "since 2 weeks ago"), a rate against one period's span
+  ("daily" / "in 24 hours") and years said in words (:mod:`.spans`);
 * times written as code: formats, cron, SQL intervals, ``date.today()`` (:mod:`.codetimes`).
 
 Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
 rejected when one side has a mark the other lacks and does not say another way
-(:mod:`.timematch`: "this weekend" / "this Sunday", "YYYY-MM-DD" / "2024-03-05", "12
-months ago" / "last year"). Misspelled month and weekday names
-count ("decmber", "thurday"). *Weak* marks never reject by themselves but match a strong
-one: a lowercase "march" with no day beside it, "now"/"currently"/"right now"/"the
-current date" (the present, like "today"). A time written only inside quotes or code on
-one side ("parse '2024-03-05' into a datetime") is an example, not the question's own
-date: it does not reject alone. Numbers read as parts of dates are left out of the numbers guard.
+(:mod:`.timematch`: "this weekend" / "this Sunday", "YYYY-MM-DD" / "2024-03-05", "12 months
+ago" / "last year"). Misspelled month and weekday names count ("decmber", "thurday").
+*Weak* marks never reject by themselves but match a strong one: a lowercase "march" with no
+day beside it, "now"/"currently"/"right now"/"the current date" (the present, like
+"today"). A time written only inside quotes or code on one side ("parse '2024-03-05' into a
+datetime") is an example, not the question's own date: it does not reject alone. Numbers
+read as parts of dates are left out of the numbers guard.
 
 Limits: no calendar arithmetic ("next Friday" and a date that falls on it differ; "last
 month" in January is not "December"); ``3/4/2024`` is read month first. English only.
@@ -36,12 +38,12 @@ month" in January is not "December"); ``3/4/2024`` is read month first. English 
 
 from __future__ import annotations
 
-import re
-
 from .align import similar_spelling
 from .calnames import ABBREV_DAYS as _ABBREV_DAYS
 from .calnames import AMBIGUOUS_MONTHS as _AMBIGUOUS_MONTHS
+from .calnames import DATE, SHORT_PERIODS, YEAR_NEXT, decade_at, not_a_month
 from .calnames import FIXED as _FIXED
+from .calnames import FREQUENCY as _FREQUENCY
 from .calnames import HOLIDAY_STARTS as _HOLIDAY_STARTS
 from .calnames import LONGEST_NAME as _LONGEST_NAME
 from .calnames import MONTHS as _MONTHS
@@ -52,8 +54,10 @@ from .codetimes import cron, formats, intervals, present_call, shapes
 from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
 from .spans import (
     added_ago,
+    back_as_ago,
     days_ago,
     last_span,
+    part_of_day,
     rated,
     shifted_day,
     since_ago,
@@ -65,23 +69,10 @@ from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["TimeInfo", "guard_time", "time_info", "time_marks"]
 
+_PER = frozenset({"per", "every", "each", "/"})  # "calories/day" is "calories per day"
 _DAY_CUES = frozenset({"on", "every", "next", "last", "this", "by", "until", "till", "from"})
-_SEASONS = {"spring": "spring", "summer": "summer", "autumn": "fall", "fall": "fall"}
-_SEASONS["winter"] = "winter"
+_SEASONS = {"autumn": "fall", **{s: s for s in ("spring", "summer", "fall", "winter")}}
 _RELATIVE = {"today": "day+0", "tonight": "night+0", "tomorrow": "day+1", "yesterday": "day-1"}
-_FREQUENCY = {
-    "hourly": "hour",
-    "daily": "day",
-    "nightly": "night",
-    "weekly": "week",
-    "monthly": "month",
-    "quarterly": "quarter",
-    "yearly": "year",
-    "annually": "year",
-    "annual": "year",
-    **dict.fromkeys(("mph", "kph", "kmh"), "hour"),  # a speed is a rate: "60 mph"
-    **dict.fromkeys(("rpm", "bpm"), "minute"),
-}
 _COUNTS = wordset("times once twice thrice")
 _PRESENT = frozenset({"now", "currently", "nowadays", "presently"})
 _NOW_PAIRS = {("right", "now"), *(("current", w) for w in ("date", "time", "day", "datetime"))}
@@ -91,9 +82,8 @@ _PERIODS = wordset(
 _RATES = _PERIODS | {"day", "hour", "minute"}
 _SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming": "+1"}
 _SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
+_IN = frozenset({"in", "during", "through", "until", "by", "every", *_SHIFT})  # "in (the) fall"
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
-_DECADE = re.compile(r"^(?:1[0-9]|20)?\d0s$|^'\d0s$")
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
 #: Every word the time reader looks at twice (the others can only be misspellings).
 _TRIGGERS = frozenset(
     [*_MONTHS, *_WEEKDAYS, *_RELATIVE, *_PRESENT, "right", *_SHIFT, "ago", *_FREQUENCY]
@@ -160,7 +150,7 @@ def _names(r: _Reader, i: int) -> int:
 
 
 def _date_token(r: _Reader, tok: Token) -> bool:
-    m = _DATE.match(tok.low)
+    m = DATE.match(tok.low)
     if m is None:
         return False
     if tok.literal:  # a quoted example: its exact form is what is asked about
@@ -198,26 +188,30 @@ def _day_beside(r: _Reader, i: int) -> Token | None:
 
 def _month(r: _Reader, i: int) -> None:
     tok = r.toks[i]
-    month = _MONTHS[tok.low]
     prev = r.low(i - 1)
     day = _day_beside(r, i)
+    dated = day is not None or bool(YEAR_NEXT.fullmatch(r.low(i + 1)))  # "may 2026"
+    if (acronym := not_a_month(tok.text, prev, dated)) is not None:  # "APR", "MAR report"
+        r.consumed.add(i)
+        return r.weak.update({acronym} - {""})  # weak: "APR" / "interest rate" pass
     named = tok.capitalized and (tok.low != "may" or prev in ("in", "of", "early", "late"))
+    named = named or (prev == "in" and tok.low == "may") or dated
     if tok.low in _AMBIGUOUS_MONTHS and day is None and not named:
         if tok.low != "may":
-            r.weak.add(f"month:{month}")  # "in march": a month, or a verb
+            r.weak.add(f"month:{_MONTHS[tok.low]}")  # "in march": a month, or a verb
         return
-    r.add(f"month:{month}", tok)
+    r.add(f"month:{_MONTHS[tok.low]}", tok)
     if day is not None:
-        value = ordinal_value(day.low)
-        r.add(f"day:{value}", day)
+        r.add(f"day:{ordinal_value(day.low)}", day)
 
 
 def _rate_typo(r: _Reader, i: int, low: str) -> None:
-    """ "every nigth": a misspelled period after "every"/"per"/"each"."""
-    if len(low) >= 4:
+    """ "every nigth", "per yr", "/mo": a misspelled or short period after a rate word."""
+    period = SHORT_PERIODS.get(low)
+    if period is None and len(low) >= 4:
         period = next((p for p in _RATES if similar_spelling(low, p)), None)
-        if period is not None:
-            r.add(f"every:{period}", r.toks[i - 1], r.toks[i])
+    if period is not None:
+        r.add(f"every:{period}", r.toks[i - 1], r.toks[i])
 
 
 def _word(r: _Reader, i: int) -> None:
@@ -225,6 +219,12 @@ def _word(r: _Reader, i: int) -> None:
     low = tok.low.removesuffix("'s")
     if low.endswith("s") and low[:-1] in _RELATIVE:
         low = low[:-1]  # "yesterdays date"
+    low = "ago" if low == "back" and back_as_ago(r.toks, i) else low  # "five years back"
+    head, _, tail = low.rpartition("-")
+    if tail in _FREQUENCY and head in _COUNTS:
+        mark = f"every:{_FREQUENCY[tail]}"  # "twice-weekly": the count stays the numbers guard's
+        r.marks[mark] = r.marks.get(mark, True) and tok.literal
+        return
     if (low in SMALL or low in TENS) and (year := spoken_year(low, r.low(i + 1))):
         r.add(f"year:{year}", tok, r.toks[i + 1])  # "nineteen eighty-four"
         return
@@ -232,7 +232,7 @@ def _word(r: _Reader, i: int) -> None:
         if len(low) >= 5 and low not in STOPWORDS:
             for mark in _misspelled(low):
                 r.add(mark, tok)
-        if i and r.toks[i - 1].low in ("every", "per", "each"):
+        if i and r.toks[i - 1].low in _PER:
             _rate_typo(r, i, low)
         return
     prev, nxt = r.low(i - 1), r.low(i + 1)
@@ -247,15 +247,18 @@ def _word(r: _Reader, i: int) -> None:
             if prev in _SHIFT:  # "next Friday" / "last Friday"
                 r.add(f"rel:weekday{_SHIFT[prev]}", r.toks[i - 1], tok)
     elif low in _RELATIVE:
-        shifted = shifted_day(r.toks, i)
-        if shifted is None:
+        shifted, part = shifted_day(r.toks, i), part_of_day(r.toks, i)
+        if part is not None:  # "yesterday evening" is "last night"
+            r.add(f"rel:{part}", tok, r.toks[i + 1])
+        elif shifted is None:
             r.add(f"rel:{_RELATIVE[low]}", tok)
         else:  # "one day before today" is yesterday
             r.add(f"rel:day{shifted[0]:+d}", *r.toks[shifted[1] : i + 1])
     elif low in _PRESENT or (low, nxt) in _NOW_PAIRS:
         r.weak.add("rel:day+0")  # "now", "right now", "the current date"
     elif low in _SHIFT and nxt in _PERIODS:
-        r.add(f"rel:{nxt}{_SHIFT[low]}", tok, r.toks[i + 1])
+        period = "night" if nxt == "evening" else nxt  # "this evening" is "tonight"
+        r.add(f"rel:{period}{_SHIFT[low]}", tok, r.toks[i + 1])
     elif low == "ago" and i >= 2:
         count = word_value(r.low(i - 2))
         unit = UNITS.get(prev, prev.rstrip("s"))  # "2 yrs ago" is "2 years ago"
@@ -267,20 +270,20 @@ def _word(r: _Reader, i: int) -> None:
         r.add(f"every:{_FREQUENCY[low]}", tok)
     elif low.rstrip("s") in _RATES and _per(r, i):
         r.add(f"every:{low.rstrip('s')}", r.toks[i - 1], tok)
-    elif low in _RATES and prev == "a":
+    elif low in _RATES and prev in ("a", "an"):
         r.weak.add(f"every:{low}")  # "steps a day": a rate, or "a day off"
-    elif low in _SEASONS and (prev in _SHIFT or prev in ("in", "during", "every")):
+    elif low in _SEASONS and (prev in _IN or (prev == "the" and r.low(i - 2) in _IN)):
         r.add(f"season:{_SEASONS[low]}", tok)
 
 
 def _per(r: _Reader, i: int) -> bool:
     """A period as a rate: "per day", "every week", "twice a month", "8 hours a night"."""
     prev = r.low(i - 1)
-    if prev in ("per", "every", "each"):
-        return True
+    if prev in _PER or (prev == "single" and r.low(i - 2) == "every"):
+        return True  # "every single day"
     before = r.toks[i - 2] if i >= 2 else None
     return (
-        prev == "a"
+        prev in ("a", "an")
         and before is not None
         and (before.kind == "num" or before.low in UNITS or before.low in _COUNTS)
         and before.low != "in"  # "in a year" is a time from now, not inches a year
@@ -344,7 +347,7 @@ def _number(r: _Reader, i: int) -> None:
         cue = r.low(i - 1) in _YEAR_CUE or any(r.low(k) in _MONTHS for k in range(i - 3, i))
         if int(low) % 100 or cue:
             r.add(f"year:{int(low)}", tok)  # "1000 users" is a number, "in 2000" a year
-    elif _DECADE.match(low):
+    elif decade_at(low, r.low(i - 1)):
         r.add(f"decade:{low[-3:]}", tok)
 
 
@@ -376,7 +379,7 @@ def _compare(ia: TimeInfo, ib: TimeInfo, a: str, b: str) -> tuple[frozenset[str]
         drop |= format_examples(only_b, ib.examples, only_a)
         only_a, only_b = only_a - drop, only_b - drop
     only_a, only_b = same_past(only_a, only_b)
-    return rated(only_a, b), rated(only_b, a)
+    return rated(only_a, b, a), rated(only_b, a, b)
 
 
 def guard_time(a: str, b: str) -> GuardResult:

@@ -5,7 +5,8 @@ Germany?" / "Did Germany beat Brazil?" (0.996) use the same words; only who does
 whom changed. The guard rejects a pair when
 
 * a term is the **source** in one text and the **destination** in the other: the word
-  after "from" against the word after "to"/"into"/"onto"/"towards" ("move money from
+  after "from" or "out of" (not "run out of": running short) against the word after
+  "to"/"into"/"onto"/"towards" ("move money from
   PayPal to my bank" / "from my bank to PayPal"), so "from X to Y" and "to Y from X" agree
   while "to X from Y" does not; the thing moved in "<verb> my/the X to Y" is a source too
   ("mirror my phone to my tablet" / "mirror my tablet to my phone"); a language is also
@@ -60,6 +61,8 @@ __all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 _SOURCE = frozenset({"from"})
 _TARGET = frozenset({"to", "into", "onto", "towards", "toward"})
 _REACH = 4
+#: Verbs before "out of" that mean running short, not moving out: "run out of memory".
+_RUN_SHORT = frozenset({"run", "runs", "ran", "running", "runnin"})
 _LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
 _WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying", "name"})
 _FEW = 3
@@ -76,13 +79,14 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
     dst: set[int] = set()
     toks = t.tokens
     for i, tok in enumerate(toks):
-        if tok.low not in _SOURCE and tok.low not in _TARGET:
+        source = tok.low in _SOURCE or _out_of(toks, i)
+        if not source and tok.low not in _TARGET:
             continue
         for k in range(i + 1, min(len(toks), i + 1 + _REACH)):
             if toks[k].kind == "sym" or toks[k].low in _SOURCE or toks[k].low in _TARGET:
                 break
             if k in term_at and toks[k].low not in STOPWORDS | {"my", "your", "our", "their"}:
-                (src if tok.low in _SOURCE else dst).add(k)
+                (src if source else dst).add(k)
                 moved = _moved_object(toks, i, term_at) if tok.low in _TARGET else None
                 if moved is not None:
                     src.add(moved)
@@ -91,6 +95,17 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
         if k in term_at:
             (src if side == "from" else dst).add(k)
     return frozenset(src), frozenset(dst)
+
+
+def _out_of(toks: tuple[Token, ...], i: int) -> bool:
+    """ "of" at ``i`` closes "out of", a source ("copy a file out of a container") unless
+    it follows a verb of running short ("run out of memory", "ran out of space")."""
+    return (
+        toks[i].low == "of"
+        and i >= 2
+        and toks[i - 1].low == "out"
+        and toks[i - 2].low not in _RUN_SHORT
+    )
 
 
 def _moved_object(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> int | None:

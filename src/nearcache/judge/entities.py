@@ -35,6 +35,7 @@ import re
 
 from .align import align, similar_spelling
 from .asks import cause_or_method
+from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
 from .lexicon import lexicon
@@ -217,6 +218,10 @@ def guard_entities(a: str, b: str) -> GuardResult:
     code = literal_changed(a, b)
     if code is not None:
         return GuardResult(REJECT, f"other code: {code[0]!r} vs {code[1]!r}")
+    spelled = careful_variant(a, b)
+    if spelled is not None:
+        what = f"{spelled[0]!r} vs {spelled[1]!r}"
+        return GuardResult(REJECT, f"another word: {what}, one letter apart in two careful texts")
     added = tail_added(a, b)
     if added is not None:
         return GuardResult(REJECT, f"scope: one text adds a restriction at its end ({added})")

@@ -10,6 +10,7 @@ match without being listed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,28 @@ def _lines(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+#: A names.txt section header that sets its kind: "# Places ... [proper]: ...".
+_KIND = re.compile(r"\[(\w+)\]")
+#: An isotope written with its element's symbol: "c14", "c-14", "u235" (two or three digits).
+_ISOTOPE = re.compile(r"^([a-z]{1,2})-?(\d{2,3})$")
+#: Symbols of the elements whose isotopes questions name (carbon dating, reactors, medicine).
+_ELEMENTS = {
+    "c": "carbon",
+    "u": "uranium",
+    "pu": "plutonium",
+    "i": "iodine",
+    "co": "cobalt",
+    "sr": "strontium",
+    "cs": "cesium",
+    "k": "potassium",
+    "n": "nitrogen",
+    "o": "oxygen",
+    "f": "fluorine",
+    "tc": "technetium",
+    "ra": "radium",
+    "rn": "radon",
+    "th": "thorium",
+}
 #: Marks a converses.txt line whose two ends are also opposites (read with antonyms.txt).
 _ALSO_OPPOSITE = "opposite:"
 #: What opens the object of a verb that names the relation itself ("sponsor *a* spouse",
@@ -95,16 +118,21 @@ class Lexicon:
                 self.opposites.setdefault(b, set()).update(lw - rw)
 
     def _load_names(self) -> None:
-        kind = "name"
+        kind, fixed = "name", False
         text = resources.files(__package__).joinpath("data").joinpath("names.txt")
         for raw in text.read_text("utf-8").splitlines():
             line = raw.strip()
             if line.startswith("# "):
-                kind = line[2:].split()[0].lower()
+                bracket = _KIND.search(line)
+                fixed = bracket is not None
+                kind = bracket.group(1) if bracket else line[2:].split()[0].lower()
             elif line and not line.startswith("#"):
-                self._name_line(line, kind)
+                self._name_line(line, kind, fixed)
 
-    def _name_line(self, line: str, kind: str) -> None:
+    def _name_line(self, line: str, kind: str, fixed: bool = False) -> None:
+        """One line of names.txt: bare names of ``kind``, or ``canon = aliases``. A canon
+        not listed before is of kind "name", or of ``kind`` when its section header gives
+        the kind in brackets (``fixed``)."""
         if "=" not in line:
             for w in line.lower().split():
                 self.names.setdefault(w, kind)
@@ -119,7 +147,7 @@ class Lexicon:
         for w in spellings[1:]:
             self.alias[w] = canon
         for w in spellings:
-            self.names.setdefault(w, self.names.get(canon, "name"))
+            self.names.setdefault(w, self.names.get(canon, kind if fixed else "name"))
 
     def known(self, word: str) -> bool:
         """Whether ``word`` (or its stem) is a listed word: a name, an opposite, a synonym
@@ -172,8 +200,14 @@ class Lexicon:
         return ga is not None and gb is not None and not ga.isdisjoint(gb)
 
     def canonical_name(self, word: str) -> str:
-        """The canonical spelling of a known name (``js`` -> ``javascript``)."""
-        return self.alias.get(word, word)
+        """The canonical spelling of a known name (``js`` -> ``javascript``, an isotope by
+        its element's symbol ``c14`` / ``C-14`` -> ``carbon-14``)."""
+        found = self.alias.get(word)
+        if found is not None:
+            return found
+        if word[-1:].isdigit() and (m := _ISOTOPE.match(word)) and m[1] in _ELEMENTS:
+            return f"{_ELEMENTS[m[1]]}-{m[2]}"
+        return word
 
 
 #: Likeness words: symmetric between two compared terms ("Is a yam the same as a sweet

@@ -20,7 +20,8 @@ Same numbers can still ask different things: "what is 20% of 50" asks for an amo
 "20 is what percent of 50" for a percentage (:func:`asks_percent`); that pair is rejected.
 
 Limits: "one" and "first" alone never reject by themselves; a version with a trailing
-zero (``3.10``) differs from ``3.1``; other scripts are not read.
+zero (``3.10``) differs from ``3.1``; other scripts are not read. "1 espresso shot" / "a
+shot of espresso" and "100vh" / "full height" agree (:func:`said_in_words`, its limits).
 """
 
 from __future__ import annotations
@@ -70,6 +71,39 @@ def _periods(text: str) -> set[str]:
     return {u for p, u in PERIOD_UNITS.items() if f"every:{p}" in marks}
 
 
+#: Words after which a noun is counted as one ("a shot", "a single shot").
+_ONE = wordset("a an single")
+#: Words that say "all of it" where a CSS or percentage 100 says the same ("full height").
+_FULL = wordset("full fully entire entirely whole fill fills complete completely")
+_CSS_FULL = frozenset({"%", "vh", "vw", "dvh", "svh", "lvh"})
+
+
+def said_in_words(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]:
+    """``extra`` (quantities of ``t`` the ``other`` text lacks) without those ``other``
+    says in words: a digit 1 before a noun the other counts with "a"/"an" ("1 espresso
+    shot" / "a shot of espresso"), and 100 as a percentage or a viewport unit ("100vh",
+    "100%") against "full", "entire", "whole" ("the full height of the screen").
+
+    Limits: the noun must follow the 1 within two words and the article within two words
+    ("1 large pizza" / "a pizza" agree, "1 pizza" / "a large thin pizza" do not); any
+    "full"/"whole" on the other side matches any 100% or 100vh."""
+    if not extra:
+        return extra
+    toks = t.tokens
+    counted: set[str] = set()
+    full = False
+    for i, tok in enumerate(toks):
+        nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+        if tok.low == "1" and tok.kind == "num":
+            counted.update(x.low for x in toks[i + 1 : i + 3] if x.kind == "word")
+        full = full or (tok.low == "100" and nxt in _CSS_FULL) or tok.low in ("100vh", "100vw")
+    words = other.words
+    one = {w for n, a in enumerate(words) if a in _ONE for w in words[n + 1 : n + 3]}
+    keep_one = not counted & one
+    keep_full = not (full and any(w in _FULL for w in words))
+    return [q for q in extra if (q[0] != "1" or keep_one) and (q[0] != "100" or keep_full)]
+
+
 def guard_numbers(a: str, b: str) -> GuardResult:
     """Reject when the two texts carry different quantities (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)
@@ -103,6 +137,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         extra = [q for q in extra if q[0] != "0"]  # "zero orders" / "no orders"
     bare = {size("1", u) for u in _bare_units(tb if only_a else ta) | _periods(b if only_a else a)}
     extra = [q for q in extra if not sizes(*q[:2]) & bare]  # "a pound", "four weeks" / "a month"
+    extra = said_in_words(extra, ta if only_a else tb, tb if only_a else ta)
     if any(not weak and not literal for _, _, weak, literal in extra):
         return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
     for first, second in ((qa, qb), (qb, qa)):

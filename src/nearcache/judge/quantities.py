@@ -3,9 +3,12 @@
 The numbers guard (:mod:`.numbers`) compares what this module reads:
 
 * digits ``1000``, ``1,000``, decimals ``0.5``/``.5``, fractions ``1/2``, suffixes ``10k``;
+  ranges with dots ``1..10`` (1 and 10);
   spoken decimals "two point five"; a repeating decimal by its period ("0.999..." =
   "zero point nine repeating" = ``0.9...``);
-* number words ``two``, ``twenty-one``, ``a hundred``, ``2 million``, ``half``, ``dozen``;
+* number words ``two``, ``twenty-one``, ``a hundred``, ``2 million``, ``half``,
+  ``dozen``, with their unit ("two and a half hours", "half an hour"); "noon" and
+  "midnight" as weak times of day (12 pm / 12 am);
 * ordinals ``2nd``/``second``/``2`` (the same value), ``twice``, Roman numerals after a
   name (``World War II``);
 * percentages ``5%``/``5 percent``, units ``16 GB``/``16gb``/``16 gigabytes``, ``5pm``,
@@ -25,8 +28,10 @@ from __future__ import annotations
 
 import re
 
+from .calnames import decade_at
 from .dates import time_info
 from .measures import Quantity, clock, denominator, fmt, period, speed
+from .numwords import DENOMINATORS, SINGLE_DENOMINATORS
 from .numwords import FRACTIONS as _FRACTIONS
 from .numwords import ORDINALS as _ORDINALS
 from .numwords import SCALES as _SCALES
@@ -44,7 +49,8 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MIXED = re.compile(r"\d+(?:\.\d+)?")
 _DIGIT = re.compile(r"\d")
 #: Words that can start a quantity (the others are skipped at once).
-_NUMERIC = frozenset([*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTIONS])
+_DAY_HOURS = {"noon": "12", "midday": "12", "midnight": "12"}
+_NUMERIC = frozenset([*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTIONS, *_DAY_HOURS])
 _RATIO = re.compile(r"^(\d+)/(\d+)$")
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){1,2}$")
 _WHOLE = re.compile(r"^\d+\.0+$")
@@ -111,7 +117,11 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     step = 1
     if low[-1].isalpha():
         if low[-1] == "s":
-            return ("decade:" + low[-3:], False), "", 1
+            if decade_at(low, toks[i - 1].low if i else "") or not low[:-1].isdigit():
+                return ("decade:" + low[-3:], False), "", 1
+            if low.endswith("00s"):  # "100s of files", "1000s of users": hundreds, thousands
+                return None, "", 1
+            return (low[:-1], False), "s", 1  # "a timeout of 30s": seconds
         if low[-1] == "k":
             return (fmt(float(low[:-1]) * 1000), False), "", 1
         return (low[:-2], False), "", 1  # an ordinal: "2nd"
@@ -133,7 +143,8 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     if nxt in _SCALES:
         value *= _SCALES[nxt]
         step = 2
-    unit = _unit(toks, i + step)
+    after = toks[i + step].low if i + step < len(toks) else ""
+    unit = _unit(toks, i + step) or ("s" if after == "second" else "")  # "a 45 second ad"
     if unit:
         step += 1
         rate = speed(toks, i + step, unit)  # "60 miles per hour"
@@ -202,18 +213,30 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         weak = (low == "one" and step == 1) or (not unit and _kind(toks, i + step))
         return (fmt(value), weak), unit, step + (1 if unit else 0)
     head, _, tail = low.partition("-")
+    count = _SMALL.get(head, 0) + _TENS.get(head, 0)
+    den = DENOMINATORS.get(tail, 0) or (SINGLE_DENOMINATORS.get(tail, 0) if count == 1 else 0)
+    if tail and head in _SMALL and den:  # "one-third", "two-thirds", "three-quarters"
+        return (fmt(count / den), False), "", 1
+    if tail in _ORDINALS and head in _TENS and tail not in ("second", "hundredth"):  # 21st
+        return (str(count + _ORDINALS[tail]), False), "", 1
     if tail and head == "half":  # "half-life" is "half life", "half-hour" half an hour
         return ("0.5", False), _UNITS.get(tail.split("-")[0], ""), 1
     if tail and (head in _SMALL or head in _TENS):  # "four-year", "twelve-week-old"
         unit = _UNITS.get(tail.split("-")[0], "")
         if unit:
             return (fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
+    if tail and head in _TIMES:  # "twice-weekly" counts twice
+        return (str(_TIMES[head]), head in ("once", "double", "triple")), "", 1
     if low in _ORDINALS and not _a_second(toks, i):
         return (str(_ORDINALS[low]), low == "first"), "", 1
     if low in _TIMES:
         return (str(_TIMES[low]), low in ("once", "double", "triple")), "", 1
     if low in _FRACTIONS and not period(toks, i):
-        return (fmt(_FRACTIONS[low]), False), "", 1
+        after = toks[i + 1].low if i + 1 < len(toks) else ""
+        unit = _unit(toks, i + 2) if after in ("a", "an") else ""  # "half an hour"
+        return (fmt(_FRACTIONS[low]), False), unit, 3 if unit else 1
+    if low in _DAY_HOURS:  # "at noon": weak, so it only meets another time of day
+        return (_DAY_HOURS[low], True), "pm" if low == "noon" else "am", 1
     roman = toks[i].text.removesuffix("'s")  # "Elizabeth II's reign"
     if roman.isupper() and _roman_ok(roman, toks, i):
         return (fmt(_roman(roman)), False), "", 1
@@ -279,6 +302,8 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                     out.extend(_mixed(t))
             elif t.kind == "word" and _DIGIT.search(t.low):
                 out.extend(_mixed(t))
+            elif t.kind == "num" and (end := _range_end(toks, i)) is not None:
+                out.append((end, "", False, t.literal))  # "1..10": 10, not .10
             elif t.kind == "num" and (reading := clock(toks, i)) is not None:
                 q4, step = reading
                 out.append((*q4, t.literal))
@@ -290,12 +315,24 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                 q, unit, step = _digits(toks, i) if t.kind == "num" else _words(toks, i)
                 if q is not None and not unit and not q[0].startswith("lit:"):
                     q, step = _plus_fraction(toks, i + step, q, step)
+                    unit = _unit(toks, i + step)  # "two and a half hours"
+                    step += 1 if unit else 0
                 if q is not None:
                     out.append((q[0], unit, q[1], t.literal))
         except (ValueError, ZeroDivisionError, OverflowError):
             step = 1  # a digit of another script ("²"): not a quantity we read
         i += max(step, 1)
     return out
+
+
+def _range_end(toks: tuple[Token, ...], i: int) -> str | None:
+    """The end of a range written with dots ("1..10", "1...5"): the digits of the ``.10``
+    token at ``i`` after a number and a dot, as a whole number; else None."""
+    low = toks[i].low
+    if not (low.startswith(".") and low[1:].isdigit()) or i < 2 or toks[i - 1].low != ".":
+        return None
+    k = i - 2 if toks[i - 2].low != "." else i - 3
+    return fmt(float(low[1:])) if k >= 0 and toks[k].kind == "num" else None
 
 
 def _plus_fraction(

@@ -7,9 +7,13 @@ last few days or weeks, a rate against one period's span, and years said in word
 * "the last two weeks", "the past 3 days" and "since 2 weeks ago" (``git log
   --since="2 weeks ago"``) name one span (:func:`last_span`), a bare "2 weeks ago" another
   (a day, not the days since);
-* "daily" is a rate per day: it asks what "in 24 hours" or "within a day" asks
-  (:func:`one_period_spans`);
+* "daily" is a rate per day: it asks what "in 24 hours" or "within a day" asks, and
+  "weekly" what a "rolling 7-day" window asks (:func:`one_period_spans`); a rate in
+  percent is yearly unless said otherwise ("7% a year" / "at 7%", :func:`rated`);
 * "nineteen eighty-four" is the year 1984, "twenty twenty-four" 2024 (:func:`spoken_year`);
+* "yesterday evening" is "last night", "tomorrow evening" "tomorrow night"
+  (:func:`part_of_day`);
+* "five years back" says "five years ago" (:func:`back_as_ago`);
 * "a month and a day ago" is one time back from today (:func:`added_ago`; compared in days
   by :func:`.timematch.same_past`).
 
@@ -19,17 +23,20 @@ Limits: days are counted only from today, tomorrow and yesterday.
 from __future__ import annotations
 
 import itertools
+import re
 
 from .measures import size
 from .numwords import SMALL, TENS, UNITS, word_value
-from .tokens import Token, analyze, text_cache
+from .tokens import MAX_CHARS, Token, analyze, text_cache
 
 __all__ = [
     "PERIOD_UNITS",
     "added_ago",
+    "back_as_ago",
     "days_ago",
     "last_span",
     "one_period_spans",
+    "part_of_day",
     "rated",
     "shifted_day",
     "since_ago",
@@ -45,6 +52,8 @@ _BACK = frozenset({"day", "week", "month", "year"})
 _SPAN_UNITS = frozenset({"min", "h", "day", "week", "month", "year"})
 #: Words before a duration that make it the span a rate is counted over ("in 24 hours").
 _OVER = frozenset({"in", "within", "per", "over", "every", "each", "a", "for", "during"})
+#: Words that make "N units" a moving window a rate is counted over ("rolling 7-day").
+_WINDOWS = frozenset({"rolling", "trailing", "moving", "sliding"})
 #: A rate's period as the numbers guard writes its unit.
 PERIOD_UNITS = {"minute": "min", "hour": "h", "day": "day", "week": "week", "month": "month"}
 PERIOD_UNITS["year"] = "year"
@@ -92,6 +101,14 @@ def last_span(toks: tuple[Token, ...], i: int) -> tuple[str, int] | None:
     return f"{_LAST[toks[i].low]}:{n}:{unit}", 3
 
 
+def back_as_ago(toks: tuple[Token, ...], i: int) -> bool:
+    """ "five years back" with "back" at ``toks[i]``: a count and a unit of time before
+    it, so it says "ago" ("get my money back" does not)."""
+    if i < 2 or _unit(toks[i - 1]) not in _BACK or toks[i - 2].low == "the":
+        return False  # "the weeks back home"
+    return _count(toks[i - 2]) is not None
+
+
 def since_ago(toks: tuple[Token, ...], i: int) -> str | None:
     """ "since 2 weeks ago" with "ago" at ``toks[i]``: the span ``last:2:week`` (a flag and
     quotes may stand between: ``--since="2 weeks ago"``), else None."""
@@ -107,12 +124,16 @@ def since_ago(toks: tuple[Token, ...], i: int) -> str | None:
 @text_cache
 def one_period_spans(text: str) -> frozenset[str]:
     """The periods (``day``, ``hour``...) ``text`` names as one span a rate is counted
-    over: "in 24 hours" and "within a day" are ``day``, "in 60 minutes" ``hour``."""
+    over: "in 24 hours" and "within a day" are ``day``, "in 60 minutes" ``hour``, a
+    moving window ("rolling 7-day", "7 day rolling") ``week``."""
     toks = analyze(text).tokens
     out: set[str] = set()
-    for i, t in enumerate(toks[1:-1], 1):
+    for i, t in enumerate(toks[:-1]):
         unit = UNITS.get(toks[i + 1].low, "")
-        if toks[i - 1].low not in _OVER or unit not in _SPAN_UNITS:
+        before = toks[i - 1].low if i else ""
+        after = toks[i + 2].low if i + 2 < len(toks) else ""
+        window = before in _WINDOWS or after in _WINDOWS  # "a rolling 7-day mean"
+        if not (before in _OVER or window) or unit not in _SPAN_UNITS:
             continue
         n = _count(t)
         if n is None:
@@ -121,6 +142,17 @@ def one_period_spans(text: str) -> frozenset[str]:
             if size(str(n), unit) == size("1", u):
                 out.add(period)
     return frozenset(out)
+
+
+def part_of_day(toks: tuple[Token, ...], i: int) -> str | None:
+    """ "yesterday evening", "tomorrow night", "today evening" with the day at ``toks[i]``:
+    the night it names (``night-1``, ``night+1``, ``night+0``), else None. An evening and
+    the night after it are one period here ("this evening" is "tonight")."""
+    day = _BASE.get(toks[i].low.removesuffix("'s"))
+    nxt = toks[i + 1].low.removesuffix("'s") if i + 1 < len(toks) else ""
+    if day is None or nxt not in ("evening", "night"):
+        return None
+    return f"night{day:+d}"
 
 
 def spoken_year(first: str, second: str) -> int | None:
@@ -138,13 +170,17 @@ def spoken_year(first: str, second: str) -> int | None:
     return hundreds * 100 + rest
 
 
-def rated(marks: frozenset[str], other: str) -> frozenset[str]:
-    """``marks`` without the rates whose period ``other`` names as one span ("daily" /
-    "in 24 hours") and without the spans ``other`` gives as a bare duration with no word
-    of its own for when ("in the last 7 days" / "now() - interval '7 days'": the numbers
-    guard compares those)."""
+def rated(marks: frozenset[str], other: str, own: str = "") -> frozenset[str]:
+    """``marks`` (of the text ``own``) without the rates whose period ``other`` names as
+    one span ("daily" / "in 24 hours"), without the spans ``other`` gives as a bare
+    duration with no word of its own for when ("in the last 7 days" / "now() - interval
+    '7 days'": the numbers guard compares those), and without a yearly rate when both
+    texts give the same percentage ("7% a year" / "at 7%": a rate in percent is yearly
+    unless said otherwise)."""
     if not any(m.startswith(("every:", "last:")) for m in marks):
         return marks
+    if "every:year" in marks and _same_percent(own, other):
+        marks = marks - {"every:year"}
     spans = one_period_spans(other)
     said = _durations(other)
     return frozenset(
@@ -153,6 +189,15 @@ def rated(marks: frozenset[str], other: str) -> frozenset[str]:
         if not (m.startswith("every:") and m[6:] in spans)
         and not (m[:5] == "last:" and m[5:] in said)
     )
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
+
+
+def _same_percent(own: str, other: str) -> bool:
+    """Both texts give one same percentage ("7%", "7 percent")."""
+    mine = {float(v) for v in _PERCENT.findall(own[:MAX_CHARS])}
+    return bool(mine) and not mine.isdisjoint(float(v) for v in _PERCENT.findall(other[:MAX_CHARS]))
 
 
 @text_cache

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
+from .fields import labels
 from .vocab import CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
 
 __all__ = [
@@ -349,6 +350,9 @@ def analyze(text: str) -> Text:
         tokens.append(new(Token, (tok, low, kind, len(tokens), sent, initial, literal)))
         words.append(low)
         initial = after_equals = False
+    if raw.count(":") >= 2:  # pasted output: its field labels are not names
+        fields = labels(tokens)
+        tokens = [t._replace(initial=True) if t.index in fields else t for t in tokens]
     terms: list[tuple[str, int]] = []
     shouting: bool | None = None  # read only when a capitalized function word needs it
     prev = ""

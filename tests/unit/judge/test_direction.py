@@ -178,3 +178,31 @@ def test_the_thing_moved_needs_an_article_or_possessive() -> None:
     src, dst = endpoints("sync my phone to my tablet")
     assert src and dst
     assert endpoints("how to get to work")[0] == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        # "out of X" is where a move starts, like "from X"
+        (
+            "How do I copy a log out of a Podman container?",
+            "How do I copy a log into a Podman container?",
+            True,
+        ),
+        (
+            "Can I ship lithium batteries out of Canada?",
+            "Can I ship lithium batteries to Canada?",
+            True,
+        ),
+        (
+            "moving funds out of my HSA into my checking account",
+            "Move money from my HSA to checking",
+            False,
+        ),
+        # running short is no move
+        ("Why does my phone run out of storage?", "How do I add storage to my phone?", False),
+    ],
+)
+def test_out_of_is_a_source(a: str, b: str, rejects: bool) -> None:
+    assert (guard_direction(a, b).outcome == "reject") is rejects
+    assert (guard_direction(b, a).outcome == "reject") is rejects
