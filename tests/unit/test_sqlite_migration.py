@@ -197,11 +197,12 @@ def test_a_version_2_file_loses_autoincrement_and_keeps_its_change_log(tmp_path:
     assert store.changes("semantic", "ns", 49).events == [("put", keys[49]), ("put", key(50))]
     store.close()
     sql = _log_sql(path)
-    assert {"chg_semantic", "chg_semantic_ns"} <= set(sql)
+    assert set(sql) == {"chg_semantic"}  # schema 5: clustered, no (ns, version) index
     assert all("AUTOINCREMENT" not in (s or "").upper() for s in sql.values())
     con = sqlite3.connect(path)
-    rows = con.execute("SELECT seq, ns, version, op, key FROM chg_semantic ORDER BY seq").fetchall()
-    assert rows[:-1] == old_log and rows[-1][0] == old_log[-1][0] + 1
+    rows = con.execute("SELECT ns, version, n, op, key FROM chg_semantic").fetchall()
+    assert rows[:-1] == [(ns, v, 0, op, k) for _, ns, v, op, k in old_log]
+    assert rows[-1][:3] == (1, 51, 0)
     assert con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()[
         0
     ] == str(SCHEMA_VERSION)
@@ -309,7 +310,7 @@ def test_a_version_3_file_loses_the_table_wide_atime_index(tmp_path: Path) -> No
     con = sqlite3.connect(path)
     row = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
     con.close()
-    assert row[0] == str(SCHEMA_VERSION) == "4"
+    assert row[0] == str(SCHEMA_VERSION) == "5"
     store = SQLiteStore(path)  # opens again without migrating
     assert store.get_many("semantic", "b", [key(99)], now=11) == [b"new"]
     store.close()

@@ -48,7 +48,8 @@ class PostgresStore(ServerStore, PostgresVectors):
         min_size / max_size: connection pool bounds.
         timeout: seconds to wait for a pooled connection (and to connect).
         statement_timeout: server-side limit per statement, in seconds (0 = none).
-        changelog_retention: change-log rows kept for shared-mode readers.
+        changelog_retention: change-log rows kept for shared-mode readers (whole
+            versions: a batch straddling the limit is kept whole).
         breaker: a ``CircuitBreaker``, or its keyword arguments.
         index_backend: ``"pgvector"`` makes semantic caches on this store (built with
             ``index_backend="auto"``) search in PostgreSQL (:mod:`.vectors`); also
@@ -177,11 +178,22 @@ class PostgresStore(ServerStore, PostgresVectors):
         return result
 
     def _prune(self) -> None:
+        """Keep about the last ``retention`` change-log rows: whole versions go, oldest
+        first, so a reader never gets part of a version without seeing a gap (a version
+        straddling the cut is kept whole). Within a namespace later versions have later
+        ``seq`` (the namespace row is locked from the bump to the commit)."""
         p = self.prefix
         with contextlib.suppress(CacheError):
             self._sql(
                 lambda con: con.execute(
-                    f"DELETE FROM {p}_chg WHERE seq <= (SELECT max(seq) FROM {p}_chg) - %s",
+                    f"""WITH cut AS (SELECT max(seq) - %s AS s FROM {p}_chg),
+                    gone AS (SELECT c.ns, max(c.version) AS v FROM {p}_chg c, cut
+                             WHERE c.seq <= cut.s GROUP BY c.ns)
+                    DELETE FROM {p}_chg c USING gone, cut
+                    WHERE c.ns = gone.ns AND (c.version < gone.v OR (
+                        c.version = gone.v AND NOT EXISTS (
+                            SELECT 1 FROM {p}_chg k
+                            WHERE k.ns = gone.ns AND k.version = gone.v AND k.seq > cut.s)))""",
                     (self.retention,),
                 )
             )

@@ -40,6 +40,7 @@ __all__ = [
     "evict_lru",
     "lru_order",
     "marks",
+    "prune_log",
     "remove_rows",
     "stored",
 ]
@@ -109,12 +110,15 @@ class NamespaceIds:
         return found
 
 
-#: One change-log row.
-_LOG_ONE = {t: f"INSERT INTO chg_{t} (ns, version, op, key) VALUES (?, ?, ?, ?)" for t in TABLES}
-#: A namespace's counters and version, one write later.
+#: One change-log row (``n`` = its place in the version's keys).
+_LOG_ONE = {
+    t: f"INSERT INTO chg_{t} (ns, version, n, op, key) VALUES (?, ?, ?, ?, ?)" for t in TABLES
+}
+#: A namespace's counters, version and change-log row count, one write later.
 _BUMP = (
     "UPDATE namespaces SET entries=entries+?, bytes=bytes+?, version=version+1, "
-    "evictions=evictions+?, expirations=expirations+? WHERE id=? RETURNING version"
+    "evictions=evictions+?, expirations=expirations+?, logged=logged+? WHERE id=? "
+    "RETURNING version"
 )
 
 
@@ -123,9 +127,12 @@ def bump(
 ) -> int:
     """Add ``delta`` to a namespace's counters, bump its version, log ``op`` for ``keys``."""
     d = delta
-    row = con.execute(_BUMP, (d.entries, d.size, d.evictions, d.expirations, nsid)).fetchone()
+    logged = len(keys) if TABLES[table].log else 0
+    row = con.execute(
+        _BUMP, (d.entries, d.size, d.evictions, d.expirations, logged, nsid)
+    ).fetchone()
     version = int(row[0])
-    if TABLES[table].log:
+    if logged:
         log_keys(con, table, nsid, version, op, keys)
     return version
 
@@ -137,14 +144,39 @@ def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Seque
     if len(keys) > 1 and all(len(k) == 32 for k in keys):
         con.execute(
             "WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n < ?) "
-            f"INSERT INTO chg_{table} (ns, version, op, key) "
-            "SELECT ?, ?, ?, substr(?, 32 * n + 1, 32) FROM i",
+            f"INSERT INTO chg_{table} (ns, version, n, op, key) "
+            "SELECT ?, ?, n, ?, substr(?, 32 * n + 1, 32) FROM i",
             (len(keys) - 1, nsid, version, op, b"".join(keys)),
         )
     elif len(keys) == 1:
-        con.execute(_LOG_ONE[table], (nsid, version, op, keys[0]))
+        con.execute(_LOG_ONE[table], (nsid, version, 0, op, keys[0]))
     else:
-        con.executemany(_LOG_ONE[table], [(nsid, version, op, k) for k in keys])
+        con.executemany(_LOG_ONE[table], [(nsid, version, i, op, k) for i, k in enumerate(keys)])
+
+
+def prune_log(con: Any, table: str, retention: int) -> None:
+    """Keep about the last ``retention`` change-log rows of each namespace of ``table``:
+    whole versions go, oldest first, so a reader never gets part of a version (it keeps
+    up to one batch more). The scan reads the rows it deletes (plus one batch at most)."""
+    over = con.execute(
+        "SELECT id, logged - ? FROM namespaces WHERE tbl=? AND logged > ?",
+        (retention, table, retention),
+    ).fetchall()
+    for nsid, excess in over:
+        row = con.execute(
+            f"SELECT version FROM chg_{table} WHERE ns=? ORDER BY version, n LIMIT 1 OFFSET ?",
+            (nsid, excess),
+        ).fetchone()
+        if row is None:  # the count ran ahead of the rows: count them again
+            con.execute(
+                f"UPDATE namespaces SET logged = (SELECT count(*) FROM chg_{table} WHERE ns=?) "
+                "WHERE id=?",
+                (nsid, nsid),
+            )
+            continue
+        gone = con.execute(f"DELETE FROM chg_{table} WHERE ns=? AND version<?", (nsid, row[0]))
+        if gone.rowcount > 0:
+            con.execute("UPDATE namespaces SET logged=logged-? WHERE id=?", (gone.rowcount, nsid))
 
 
 def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int, tuple[Any, ...]]:

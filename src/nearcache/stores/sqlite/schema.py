@@ -15,6 +15,11 @@ An older schema is migrated in place, in one transaction, when the file is opene
 * **3 -> 4**: the table-wide ``rec_{table}_atime`` index is dropped (one page fewer in
   every commit that writes a record). Table-wide LRU eviction merges the per-namespace
   ``(ns, atime)`` scans instead, in the same order. Rows are untouched.
+* **4 -> 5**: change logs are clustered on ``(ns, version, n)`` (``WITHOUT ROWID``; ``n``
+  numbers a version's keys in their old ``seq`` order) instead of a ``seq`` rowid table
+  plus an ``(ns, version)`` index: a write touches one log page, not two. Every row is
+  kept; ``namespaces.logged`` (new) counts each namespace's rows, and retention prunes
+  per namespace, whole versions at a time, instead of table-wide by ``seq``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ __all__ = ["SCHEMA_VERSION", "check_file", "init_schema"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -117,6 +122,35 @@ def _migrate_3_to_4(con: sqlite3.Connection) -> None:
         con.execute(f"DROP INDEX IF EXISTS rec_{table}_atime")
 
 
+def _migrate_4_to_5(con: sqlite3.Connection) -> None:
+    """Rebuild ``seq``-keyed change logs clustered on ``(ns, version, n)``, rows kept, and
+    count each namespace's rows in ``namespaces.logged``."""
+    cols = {r[1] for r in con.execute("PRAGMA table_info(namespaces)")}
+    if "logged" not in cols:
+        con.execute("ALTER TABLE namespaces ADD COLUMN logged INTEGER NOT NULL DEFAULT 0")
+    for table, spec in TABLES.items():
+        cols = {r[1] for r in con.execute(f"PRAGMA table_info(chg_{table})")}
+        if not spec.log or "seq" not in cols:
+            continue
+        con.execute(
+            f"CREATE TABLE chg_{table}_v5 (ns INTEGER NOT NULL, version INTEGER NOT NULL, "
+            "n INTEGER NOT NULL, op TEXT NOT NULL, key BLOB NOT NULL, "
+            "PRIMARY KEY (ns, version, n)) WITHOUT ROWID"
+        )
+        con.execute(
+            f"INSERT INTO chg_{table}_v5 (ns, version, n, op, key) "
+            "SELECT ns, version, row_number() OVER (PARTITION BY ns, version ORDER BY seq) - 1, "
+            f"op, key FROM chg_{table} ORDER BY ns, version, seq"
+        )
+        con.execute(f"DROP TABLE chg_{table}")  # its (ns, version) index goes too
+        con.execute(f"ALTER TABLE chg_{table}_v5 RENAME TO chg_{table}")
+        con.execute(
+            "UPDATE namespaces SET logged = "
+            f"(SELECT count(*) FROM chg_{table} WHERE ns = namespaces.id) WHERE tbl = ?",
+            (table,),
+        )
+
+
 def init_schema(con: sqlite3.Connection, path: Path) -> None:
     """Create the schema if the file is new, migrate it if it is older (WAL mode either way).
 
@@ -133,7 +167,7 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
     try:
         found = _found_version(con, path)  # again, under the write lock
         if found is not None:
-            if found in (1, 2, 3):
+            if found in (1, 2, 3, 4):
                 log.info("migrating %s from schema version %d to %d", path, found, SCHEMA_VERSION)
             if found == 1:
                 _migrate_1_to_2(con)
@@ -141,6 +175,8 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
                 _migrate_2_to_3(con)
             if found in (1, 2, 3):
                 _migrate_3_to_4(con)
+            if found in (1, 2, 3, 4):
+                _migrate_4_to_5(con)
             for stmt in _schema_statements():
                 con.execute(stmt)
             con.execute(

@@ -1,4 +1,4 @@
--- nearcache's SQLite schema, version 4 (see schema.py; versions 1 to 3 are migrated). Statements end with ";" at the
+-- nearcache's SQLite schema, version 5 (see schema.py; versions 1 to 4 are migrated). Statements end with ";" at the
 -- end of a line. The "-- section:" lines split the file: "store" is created once,
 -- "records" once per table and "changes" once per table that keeps a change log, with
 -- {table} replaced by the table's name (embedding, semantic, kv, batch, lease).
@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS namespaces (
     id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, name TEXT NOT NULL,
     entries INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
     version INTEGER NOT NULL DEFAULT 0, evictions INTEGER NOT NULL DEFAULT 0,
-    expirations INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, name));
+    expirations INTEGER NOT NULL DEFAULT 0, logged INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (tbl, name));
 
 -- section: records
 -- id: assigned in insertion order, so a batch appends pages instead of dirtying one
@@ -28,10 +29,10 @@ CREATE INDEX IF NOT EXISTS rec_{table}_exp ON rec_{table} (expires_at)
     WHERE expires_at IS NOT NULL;
 
 -- section: changes
--- seq: plain rowid (max + 1), not AUTOINCREMENT, whose sqlite_sequence row was one more
--- page written by every commit. Readers find gaps by the namespace's version, never by
--- seq; seq only orders the rows one query returns.
+-- Clustered on (ns, version, n), n = the key's place in its version's batch: a write
+-- appends to one page of its namespace's run (no rowid table + index pair), and readers
+-- seek straight to (ns, since + 1). Pruned per namespace, whole versions at a time,
+-- counted by namespaces.logged.
 CREATE TABLE IF NOT EXISTS chg_{table} (
-    seq INTEGER PRIMARY KEY, ns INTEGER NOT NULL,
-    version INTEGER NOT NULL, op TEXT NOT NULL, key BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS chg_{table}_ns ON chg_{table} (ns, version);
+    ns INTEGER NOT NULL, version INTEGER NOT NULL, n INTEGER NOT NULL,
+    op TEXT NOT NULL, key BLOB NOT NULL, PRIMARY KEY (ns, version, n)) WITHOUT ROWID;

@@ -46,6 +46,7 @@ from .layout import (
     evict_lru,
     hid,
     marks,
+    prune_log,
     remove_rows,
     stored,
 )
@@ -75,7 +76,8 @@ class SQLiteStore(BaseStore):
         path: the database file (created with its directory if missing).
         timeout: seconds to wait for a lock before ``StoreTimeoutError``.
         synchronous: ``"NORMAL"`` (survives process crashes) or ``"FULL"`` (also power loss).
-        changelog_retention: change-log rows kept for shared-mode readers.
+        changelog_retention: change-log rows kept per namespace for shared-mode
+            readers (whole versions: up to one batch more).
         wal_limit: bytes the write-ahead log may grow to before it is checkpointed and
             truncated (bounds disk use when many readers never let it rewind).
         background_checkpoints: copy the WAL into the file on a thread of the writing
@@ -154,11 +156,7 @@ class SQLiteStore(BaseStore):
         def prune(con: sqlite3.Connection) -> None:
             for table, spec in TABLES.items():
                 if spec.log:
-                    con.execute(
-                        f"DELETE FROM chg_{table} WHERE seq <= "
-                        f"(SELECT max(seq) FROM chg_{table}) - ?",
-                        (self._retention,),
-                    )
+                    prune_log(con, table, self._retention)
 
         with contextlib.suppress(CacheError):
             self._write(prune)
@@ -277,7 +275,7 @@ class SQLiteStore(BaseStore):
                 return Changes(version, [])
             rows = con.execute(
                 f"SELECT version, op, key FROM chg_{table} WHERE ns=? AND version>? "
-                "AND version<=? ORDER BY seq",
+                "AND version<=? ORDER BY version, n",
                 (nsid, since, version),
             ).fetchall()
             if not rows or rows[0][0] != since + 1:
