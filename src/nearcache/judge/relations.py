@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 from .align import align
 from .clauses import passive
@@ -175,8 +176,24 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
     for thing, xa in own_a.items():
         xb = own_b.get(thing)
         if xb is not None and xa != xb and xa in all_b and xb in all_a:
+            if _compound(a, ka, xa, xb) == _compound(b, kb, xa, xb) != "":
+                continue  # "the inner function's" / "of the inner function": one owner
             return Exchange(xa, xb, f"owner of {thing}")
     return None
+
+
+def _compound(text: str, keys: Sequence[Role], x: str, y: str) -> str:
+    """The first of terms ``x`` and ``y`` when they stand side by side in ``text``, the
+    first not a possessive and neither a pronoun: two words of one name ("inner
+    function", "Maria Lopez"), which "X Y's Z" reads by its last word and "Z of X Y" by
+    its first. Empty otherwise."""
+    if x.startswith("<") or y.startswith("<"):
+        return ""
+    toks = analyze(text).tokens
+    for (k1, i1), (k2, i2) in pairwise(keys):
+        if {k1, k2} == {x, y} and i2 == i1 + 1 and not toks[i1].low.endswith(("'s", "s'")):
+            return k1
+    return ""
 
 
 def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:

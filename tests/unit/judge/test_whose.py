@@ -50,3 +50,36 @@ def test_exchange_names_the_owner() -> None:
     found = exchange("Who is Zeus's father?", "Whose father is Zeus?")
     assert isinstance(found, Exchange)
     assert {found.x, found.y} == {"zeus", "whose"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Does the outer function have access to the inner function's variables?",
+            "Can the outer function access the variables of the inner function?",
+        ),
+        ("Who is Maria Lopez's landlord?", "Who is the landlord of Maria Lopez?"),
+        (
+            "what is the United States' debt to China",
+            "what is the debt of the United States to China",
+        ),
+    ],
+)
+def test_a_two_word_owner_read_both_ways_is_one_owner(a: str, b: str) -> None:
+    assert not isinstance(exchange(a, b), Exchange)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Was Obama Biden's vice president?", "Was Biden Obama's vice president?"),
+        ("Is King Charles Prince William's son?", "Is Prince William King Charles's son?"),
+        (
+            "Is the old server's key on the new server?",
+            "Is the new server's key on the old server?",
+        ),
+    ],
+)
+def test_two_owners_side_by_side_in_another_order_still_exchange(a: str, b: str) -> None:
+    assert isinstance(exchange(a, b), Exchange)
