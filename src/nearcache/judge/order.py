@@ -39,7 +39,7 @@ from collections.abc import Sequence, Set
 
 from .clauses import be_before, gap_flipped
 from .lexicon import lexicon
-from .relations import case_flipped, owner_changed, passive_flipped, whose_swapped
+from .relations import case_flipped, mention_moved, owner_changed, passive_flipped, whose_swapped
 from .roles import (
     ARTICLES,
     CLAUSE,
@@ -374,6 +374,8 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
         found = passive_flipped(a, b, ka, kb)
     if found is None:
         found = segments_swapped(a, b)
+    if found is None:
+        found = mention_moved(ka, kb)
     return found if found is not None else moved
 
 

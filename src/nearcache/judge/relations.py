@@ -15,6 +15,9 @@
   president?" / "Whose vice president was Biden?" (Biden owns the office in one, holds
   it in the other; :func:`whose_swapped`).
 
+* **Mentions** -- the same terms, but one mention of X names Y instead
+  (:func:`mention_moved`).
+
 * **Persons** -- "I" and "you" trade the subject ("Can I borrow your car" / "Can you
   borrow my car"), or "he"/"his" becomes "she"/"her" (:func:`person_swapped`,
   :func:`gender_changed`).
@@ -40,6 +43,7 @@ __all__ = [
     "case_flipped",
     "gender_changed",
     "is_passive",
+    "mention_moved",
     "owner_changed",
     "passive_flipped",
     "person_swapped",
@@ -180,6 +184,19 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
                 continue  # "the inner function's" / "of the inner function": one owner
             return Exchange(xa, xb, f"owner of {thing}")
     return None
+
+
+def mention_moved(ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
+    """The same terms, but one mention of X names Y instead: "Should the tenant or the
+    landlord fix it? I think the tenant." / "... I think the landlord." Both texts name
+    both, so no word is new; only who fills one slot changed."""
+    ca, cb = Counter(k for k, _ in ka), Counter(k for k, _ in kb)
+    if ca.keys() != cb.keys() or len(ka) != len(kb):
+        return None
+    diff = ca - cb, cb - ca
+    if len(diff[0]) != 1 or len(diff[1]) != 1 or sum(diff[0].values()) != 1:
+        return None
+    return Exchange(next(iter(diff[0])), next(iter(diff[1])), "a mention")
 
 
 def _compound(text: str, keys: Sequence[Role], x: str, y: str) -> str:

@@ -1,4 +1,5 @@
-"""``whose_swapped``: "whose T" in one text, T's named owner in the other."""
+"""Role slots read by relations.py: "whose T" against a named owner, two-word owners, a
+mention that names the other party."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from nearcache.judge import DefaultJudge, clear_caches
 from nearcache.judge.order import exchange
-from nearcache.judge.relations import whose_swapped
+from nearcache.judge.relations import mention_moved, whose_swapped
 from nearcache.judge.roles import Exchange, role_keys
 
 
@@ -83,3 +84,42 @@ def test_a_two_word_owner_read_both_ways_is_one_owner(a: str, b: str) -> None:
 )
 def test_two_owners_side_by_side_in_another_order_still_exchange(a: str, b: str) -> None:
     assert isinstance(exchange(a, b), Exchange)
+
+
+def _moved(a: str, b: str) -> Exchange | None:
+    return mention_moved(*role_keys(a, b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Should the buyer or the seller pay the escrow fee? My agent says the buyer.",
+            "Should the buyer or the seller pay the escrow fee? My agent says the seller.",
+        ),
+        (
+            "Does Lisbon sell more wine to Porto than it buys from Porto?",
+            "Does Porto sell more wine to Lisbon than it buys from Lisbon?",
+        ),
+    ],
+)
+def test_one_mention_naming_the_other_party_is_an_exchange(a: str, b: str) -> None:
+    assert _moved(a, b) is not None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Should the buyer or the seller pay the escrow fee?",
+            "Should the seller or the buyer pay the escrow fee?",
+        ),
+        (
+            "Does the buyer pay the seller?",
+            "Does the buyer pay the seller, and the seller pay tax?",
+        ),
+        ("Is the buyer the payer?", "Is the seller the payer?"),
+    ],
+)
+def test_same_mentions_or_a_new_word_is_not_a_moved_mention(a: str, b: str) -> None:
+    assert _moved(a, b) is None
