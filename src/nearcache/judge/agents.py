@@ -209,11 +209,31 @@ def _noun_actor(text: str, keys: tuple[Role, ...], verb: str) -> str | None:
             j -= 1
         while j > 0 and toks[j - 1].low in ARTICLES | POSSESSIVE:
             j -= 1
-        if j > 0 and toks[j - 1].low in _AUX:
+        aux = j > 0 and toks[j - 1].low in _AUX
+        if aux:
             j -= 1
+        elif _labels_a_question(toks, key_at, idx):
+            continue  # "Uber Eats refund - how do I get one?": a topic, not a clause
         if _clause_start(toks, j) or (j > 0 and toks[j - 1].low in _OPENERS):
             return key_at[idx - 1]
     return None
+
+
+def _labels_a_question(toks: tuple[Token, ...], key_at: dict[int, str], idx: int) -> bool:
+    """The terms up to and after ``idx`` run straight into a question ("react useEffect
+    hook - how do I use it?", "Uber Eats refund: how do I get one?"): a topic label
+    before its question, whose words are names and nouns, not a subject and its verb.
+    A comma keeps the clause ("My landlord refuses repairs, can I ...")."""
+    k = idx + 1
+    while k < len(toks) and k in key_at and not key_at[k].startswith("<"):
+        k += 1
+    if k < len(toks) and toks[k].low == ":":
+        k += 1
+    return k < len(toks) and toks[k].low in _QUESTION
+
+
+#: Words that open the question after a topic label.
+_QUESTION = wordset("how what why which who where when is are does do can should")
 
 
 def _subject_changed(

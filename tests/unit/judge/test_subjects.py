@@ -116,3 +116,40 @@ def test_a_converse_verb_or_a_passive_is_not_a_turned_effect() -> None:
     assert (
         effect_turned("Why does stress cause acne?", "Does acne worsen stress?") is None
     )  # no yes/no
+
+
+@pytest.mark.parametrize(
+    ("label", "question"),
+    [
+        ("Uber Eats refund - how do I get one?", "how do i get a refund from uber eats"),
+        ("Costco membership refund: how do I get it?", "How do I get a Costco membership refund?"),
+        (
+            "Spotify family plan invite - how do I send one?",
+            "how do I send a spotify family plan invite",
+        ),
+    ],
+)
+def test_a_topic_label_before_its_question_is_not_a_subject_and_verb(
+    label: str, question: str
+) -> None:
+    """Terms that run straight into the question ("X Y Z - how ...") name its topic: no
+    noun there acts at a verb."""
+    assert case_moved(label, question) is None
+    assert case_moved(question, label) is None
+
+
+def test_a_comma_keeps_the_clause_before_a_question() -> None:
+    assert (
+        case_moved(
+            "My roommate moved out, does he owe me rent?",
+            "I moved out, does my roommate owe me rent?",
+        )
+        is not None
+    )
+    assert (
+        case_moved(
+            "The police search cars here, can I refuse?",
+            "I search cars here, can the police refuse?",
+        )
+        is not None
+    )
