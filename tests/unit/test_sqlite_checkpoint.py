@@ -244,13 +244,17 @@ def test_the_thread_runs_at_a_lower_priority_than_its_process(tmp_path: Path) ->
     store.close()
 
 
-def wal_file(path: Path, autocheckpoint: int) -> tuple[sqlite3.Connection, Callable[[], int]]:
-    """A WAL-mode file with a writer connection that never checkpoints itself, and a
-    way to count the frames in its WAL."""
+def wal_file(
+    path: Path, autocheckpoint: int
+) -> tuple[sqlite3.Connection, Callable[[], sqlite3.Connection]]:
+    """A WAL-mode file holding 40 committed rows of 3 KB, a writer connection that never
+    checkpoints itself, and a way to open a connection for the checkpoint thread."""
     writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     writer.execute("PRAGMA journal_mode = WAL")
     writer.execute("PRAGMA wal_autocheckpoint = 0")
     writer.execute("CREATE TABLE t (v BLOB)")
+    for _ in range(40):
+        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
 
     def connect() -> sqlite3.Connection:
         con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -273,8 +277,6 @@ def test_while_writes_go_on_the_wal_is_not_restarted_below_the_bound(tmp_path: P
     """A RESTART holds the writers off while it syncs: not while they keep committing."""
     path = tmp_path / "w.db"
     writer, connect = wal_file(path, autocheckpoint=100_000)
-    for _ in range(40):
-        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
     commits = iter(range(1 << 30))  # a new count every time: writes never pause
     ck = Checkpointer(connect, lambda: next(commits), every=0.01)
     try:
@@ -292,8 +294,6 @@ def test_while_writes_go_on_the_wal_is_not_restarted_below_the_bound(tmp_path: P
 def test_a_pause_in_the_writes_restarts_the_wal(tmp_path: Path) -> None:
     path = tmp_path / "w.db"
     writer, connect = wal_file(path, autocheckpoint=100_000)
-    for _ in range(40):
-        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
     count = [1]  # one write seen, then none: a pause
     ck = Checkpointer(connect, lambda: count[0], every=0.01)
     try:
@@ -308,8 +308,6 @@ def test_a_pause_in_the_writes_restarts_the_wal(tmp_path: Path) -> None:
 def test_past_the_bound_the_wal_is_restarted_while_writes_go_on(tmp_path: Path) -> None:
     path = tmp_path / "w.db"
     writer, connect = wal_file(path, autocheckpoint=20)  # bound: 30 frames
-    for _ in range(40):
-        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
     commits = iter(range(1 << 30))
     ck = Checkpointer(connect, lambda: next(commits), every=0.01)
     try:
