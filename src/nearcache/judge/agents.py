@@ -38,6 +38,7 @@ from .lexicon import lexicon
 from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
 from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, noun_phrase, role_keys
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
+from .vocab import ASKING
 
 __all__ = ["case_moved", "comparison_turned", "effect_turned"]
 
@@ -229,11 +230,7 @@ def _labels_a_question(toks: tuple[Token, ...], key_at: dict[int, str], idx: int
         k += 1
     if k < len(toks) and toks[k].low == ":":
         k += 1
-    return k < len(toks) and toks[k].low in _QUESTION
-
-
-#: Words that open the question after a topic label.
-_QUESTION = wordset("how what why which who where when is are does do can should")
+    return k < len(toks) and toks[k].low in ASKING
 
 
 def _subject_changed(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from .align import align
 from .tokens import analyze, pair_cache, wordset
+from .vocab import ASKING
 
 __all__ = ["tail_added"]
 
@@ -38,11 +39,6 @@ _OPENERS = wordset(
 )
 #: Words of courtesy, not of the question ("..., thanks in advance for any help").
 _COURTESY = wordset("thanks thank please help advance appreciated appreciate cheers")
-#: Words that open a question (a topic first, then what is asked about it).
-_ASKING = wordset(
-    "what how why which who whom whose is are was were does do did can could should would "
-    "will shall may might"
-)
 _LONG = 3
 _SHORT = 2
 
@@ -69,7 +65,7 @@ def _tail(longer: str, paired: set[int]) -> tuple[str, ...] | None:
             stems.append(st)
     rest = [tok.low for tok in t.tokens[last + 1 :] if tok.kind != "sym"]
     opener, second = [*rest, "", ""][:2]
-    if opener in _ASKING or (opener in ("when", "where") and second in _ASKING):
+    if opener in ASKING or (opener in ("when", "where") and second in ASKING):
         return None  # a topic, then its question: "git stash: what happens to my changes?"
     return (opener, *dict.fromkeys(stems))
 

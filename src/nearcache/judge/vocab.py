@@ -15,7 +15,7 @@ Plain English facts, each list readable on its own; nothing here is taken from a
 
 from __future__ import annotations
 
-__all__ = ["CONTRACTIONS", "IRREGULAR", "NOT_CONTENT", "STOPWORDS", "wordset"]
+__all__ = ["ASKING", "CONTRACTIONS", "IRREGULAR", "NOT_CONTENT", "STOPWORDS", "wordset"]
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -100,4 +100,11 @@ NOT_CONTENT = wordset(
     "monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays "
     "thursdays fridays saturdays sundays today tonight tomorrow yesterday "
     "first second third fourth fifth sixth seventh eighth ninth tenth twice once half"
+)
+
+#: Words that open a question: after a topic ("git stash: what happens ...", "Uber Eats
+#: refund - how do I get one?") they start what is asked about it.
+ASKING = wordset(
+    "what how why which who whom whose is are was were does do did can could should would "
+    "will shall may might"
 )
