@@ -46,6 +46,7 @@ NP_DTYPES: dict[str, np.dtype[Any]] = {
     "float16": np.dtype("<f2"),
     "int8": np.dtype("i1"),
 }
+_F32 = np.dtype(np.float32)
 _F16_MAX = float(np.finfo(np.float16).max)
 #: A vector's smallest largest value for int8: below it the scale (peak / 127) would be a
 #: subnormal float32 (or zero), and the stored values would round wrongly or to zeros.
@@ -215,6 +216,17 @@ def as_matrix(
     value: Any, rows: int | None = None, dim: int | None = None, *, what: str = "vectors"
 ) -> npt.NDArray[np.float32]:
     """Validate a batch of dense vectors (2-D) and return a contiguous float32 matrix."""
+    if (  # what embedders mostly return: checked as below, in fewer calls
+        type(value) is np.ndarray
+        and value.dtype == _F32
+        and value.ndim == 2
+        and value.flags.c_contiguous
+        and (rows is None or value.shape[0] == rows)
+        and 0 < value.shape[1] <= MAX_DIM
+        and (dim is None or value.shape[1] == dim)
+    ):
+        _finite_and_nonzero(value, what)
+        return value
     arr = _float_array(value, what, "a numeric matrix")
     if arr.ndim != 2:
         raise InvalidVectorError(f"{what} must be 2-D (rows, dim), got shape {arr.shape}")

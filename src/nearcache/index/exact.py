@@ -132,6 +132,24 @@ class ExactIndex:
         self._live[self._n : self._n + m] = True
         self._n += m
 
+    def add_one(self, row: int, vector: npt.NDArray[np.float32]) -> None:
+        """``add`` of one row (``vector``: shape (1, dim)): no rows array, scalar writes."""
+        if self.dtype != "float32":
+            self.add(np.array([row], dtype=np.int64), vector)
+            return
+        n = self._n
+        if row != n:
+            raise InvalidInputError(f"ExactIndex rows must be appended in order from {n}")
+        if vector.shape != (1, self.dim):
+            raise InvalidInputError(
+                f"expected vectors of shape (1, {self.dim}), got {vector.shape}"
+            )
+        if n >= self._n0 + self._data.shape[0]:
+            self._grow(n + 1)
+        self._data[n - self._n0] = vector  # the (1, dim) row into its place
+        self._live[n] = True
+        self._n = n + 1
+
     def remove(self, rows: Rows) -> int:
         rows = np.asarray(rows, dtype=np.int64)
         rows = rows[(rows >= 0) & (rows < self._n)]

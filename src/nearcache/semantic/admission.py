@@ -7,7 +7,6 @@ four UTF-8 bytes), then the exact size only when the bound cannot decide.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from ..codecs import check_json, pack_payload, packb
@@ -75,8 +74,10 @@ def pack_response(config: SemanticConfig, response: Any) -> bytes:
     limit = config.max_response_bytes
     if type(response) is str:  # the common case: no depth walk, no type screen
         utf8_size(response, "response", limit)
-        with contextlib.suppress(ValueError):  # a lone surrogate: the general path says so
+        try:  # (not contextlib.suppress: its object costs ~0.3 us per put)
             return packb(response)
+        except ValueError:  # a lone surrogate: the general path says so
+            pass
     if isinstance(response, str):
         utf8_size(response, "response", limit)
     elif isinstance(response, (bytes, bytearray, memoryview)):

@@ -18,7 +18,7 @@ from typing import Any
 
 from .checkpoint import Limits
 from .core import SemanticCore
-from .front import SemanticFront, call, drive, drive_lookup
+from .front import SemanticFront, call, drive, drive_lookup, drive_put
 from .restore import restore
 
 __all__ = ["SemanticCache"]
@@ -90,7 +90,7 @@ class SemanticCache(SemanticFront):
 
     get = drive_lookup(SemanticCore.get_flow, hits_only=True)
     lookup = drive_lookup(SemanticCore.lookup_flow, hits_only=False)
-    put = drive(SemanticCore.put_flow)
+    put = drive_put(SemanticCore.put_flow)
     put_many = drive(SemanticCore.put_many_flow)
     explain = drive(SemanticCore.explain_flow)
     feedback = call(SemanticCore.feedback)

@@ -26,7 +26,15 @@ from .core import SemanticCore
 from .lookup import Pending
 from .types import Hit, MetricEvent
 
-__all__ = ["SemanticFront", "call", "drive", "drive_async", "drive_lookup", "offload"]
+__all__ = [
+    "SemanticFront",
+    "call",
+    "drive",
+    "drive_async",
+    "drive_lookup",
+    "drive_put",
+    "offload",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -165,6 +173,32 @@ def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
 
     _adopt(method, fn)
     return method
+
+
+def drive_put(fn: _Flow[P, None]) -> Callable[Concatenate[SemanticFront, P], None]:
+    """The blocking ``put``: ``put_flow``'s steps (``SemanticCore.put_start``, the query's
+    vector, ``put_finish``) as plain calls, so a single put drives no generator."""
+
+    def method(
+        self: SemanticFront,
+        query: str,
+        response: Any,
+        *,
+        embedding: Any = None,
+        namespace: str = "default",
+        metadata: dict[str, Any] | None = None,
+        ttl: float | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        core = self._core
+        args = core.put_start(query, response, embedding, namespace, metadata, ttl, context)
+        vec = args.vector
+        if vec is None:
+            vec = core.vectors.one(core.embedder, args.text, core.dim, core.embed_texts)
+        core.put_finish(args, vec)
+
+    _adopt(method, fn)
+    return method  # type: ignore[return-value]
 
 
 def drive_lookup(fn: _Flow[P, R], *, hits_only: bool) -> Callable[Concatenate[SemanticFront, P], R]:

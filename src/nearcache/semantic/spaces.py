@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..index.exact import ExactIndex
 from ..index.factory import IndexConfig
 from ..index.keymap import KeyMap
 from .partition import NEVER, ROW_BITS, ROW_MASK, Candidate, Space, pack_row
@@ -226,13 +227,17 @@ class SpaceSet:
             if self.dim is None:
                 self.dim = int(vector.shape[1])
             space = self._space(namespace, scope)
-            row = space.index.rows_used
+            index = space.index
+            row = index.rows_used
             space.reserve(row + 1)
             raw = bytes.fromhex(key)
-            space.keys[row] = np.frombuffer(raw, dtype=np.uint8)
+            space.keys[row].data[:] = raw  # into the row's bytes: no array made of them
             space.wids[row] = write_id
             space.exps[row] = NEVER if expires is None else expires
-            space.index.add(np.array([row], dtype=np.int64), vector)
+            if type(index) is ExactIndex:
+                index.add_one(row, vector)
+            else:
+                index.add(np.array([row], dtype=np.int64), vector)
             replaced = self._map(namespace).put(raw, pack_row(space.pid, row))
             if replaced is not None:  # its row before (in whichever partition): a tombstone
                 self._tombstone(namespace, [replaced])

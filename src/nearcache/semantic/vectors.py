@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .._flow import Embed
+from .._flow import Embed, run_sync
 from ..codecs import as_matrix
 from ..embedders.protocol import default_namespace
 from ..embedding.cache import EmbeddingCache
@@ -143,6 +143,23 @@ class QueryVectors:
             first: Vector = mat[0]
             return first
         raw = yield Embed([text])
+        return self._embedded_one(embedder, fp, text, raw, dim)
+
+    def one(
+        self, embedder: Any, text: str, dim: int | None, embed: Callable[[list[str]], Any]
+    ) -> Vector:
+        """``flow_one`` with ``embed`` called directly (the sync cache's single put: no
+        generator to drive)."""
+        if self.embedding_cache is not None:
+            return run_sync(self.flow_one(embedder, text, dim), embed)
+        fp = str(embedder.fingerprint)
+        known = self.recent.get((fp, text))
+        if known is not None:
+            return known
+        return self._embedded_one(embedder, fp, text, embed([text]), dim)
+
+    def _embedded_one(self, embedder: Any, fp: str, text: str, raw: Any, dim: int | None) -> Vector:
+        """The embedder's output for one text, checked, copied and remembered."""
         mat = as_matrix(raw, rows=1, dim=dim or (int(embedder.dim) or None), what="embedder output")
         vec: Vector = mat[0].copy() if mat is raw else mat[0]  # never keep the embedder's array
         self.recent.put((fp, text), vec)

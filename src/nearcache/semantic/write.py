@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -31,10 +31,25 @@ from .admission import key_text, pack_metadata, pack_response
 from .record import encode_entry, entry_key, new_write_id, scope_of, stored_vectors
 from .state import CoreState, log
 
-__all__ = ["MAX_BATCH", "WriteMixin"]
+__all__ = ["MAX_BATCH", "PutArgs", "WriteMixin"]
 
 #: Most entries one ``put_many`` accepts.
 MAX_BATCH = 100_000
+
+
+class PutArgs(NamedTuple):
+    """A single put's checked arguments (``put_start``); ``vector``: the query's vector
+    when the caller gave it, else None (to be embedded)."""
+
+    started: float
+    ns: str
+    query: str
+    text: str
+    packed: bytes
+    meta: bytes | None
+    ttl: float | None
+    scope: str
+    vector: npt.NDArray[np.float32] | None
 
 
 class WriteMixin(CoreState):
@@ -55,7 +70,26 @@ class WriteMixin(CoreState):
 
         ``put_many`` of one entry, written with plain values instead of the batch's lists
         (the commonest write): the same checks in the same order, the same record, one
-        store transaction, the same index update."""
+        store transaction, the same index update. Its steps are ``put_start`` (checks),
+        the query's vector, ``put_finish`` (record, store, index): the sync cache calls
+        them without a generator (``front.drive_put``)."""
+        args = self.put_start(query, response, embedding, namespace, metadata, ttl, context)
+        vec = args.vector
+        if vec is None:
+            vec = yield from self.vectors.flow_one(self.embedder, args.text, self.dim)
+        self.put_finish(args, vec)
+
+    def put_start(
+        self,
+        query: str,
+        response: Any,
+        embedding: Any,
+        namespace: str,
+        metadata: dict[str, Any] | None,
+        ttl: float | None,
+        context: Mapping[str, Any] | None,
+    ) -> PutArgs:
+        """A single put's checks, before anything is embedded or written."""
         started = time.perf_counter()
         self._check_open()
         vec = None if embedding is None else as_vector(embedding, self.dim, what="embedding")
@@ -68,13 +102,16 @@ class WriteMixin(CoreState):
         scope = scope_of(context)
         if cfg.namespace_quotas.get(ns) == 0:
             raise NamespaceQuotaError(f"namespace {ns!r} has a quota of 0 entries")
-        if vec is None:
-            vec = yield from self.vectors.flow_one(self.embedder, text, self.dim)
+        return PutArgs(started, ns, query, text, packed, meta, ttl, scope, vec)
+
+    def put_finish(self, args: PutArgs, vec: npt.NDArray[np.float32]) -> None:
+        """Write a checked single put (``put_start``) with its query's vector."""
+        started, ns, query, text, packed, meta, ttl, scope, _ = args
         now = self.clock()
         expires = None if ttl is None else now + ttl
         key = entry_key(scope, text)
         wid = new_write_id()
-        dtype = cfg.vector_dtype
+        dtype = self.config.vector_dtype
         value = encode_entry(
             ns,
             key,
@@ -90,10 +127,9 @@ class WriteMixin(CoreState):
         )
         row = vec.reshape(1, -1)
         unit = unit_rows(row if dtype == "float32" else stored_vectors(row, dtype))
-        evicted = self._write(ns, [Item(key, value, expires)], [scope], unit, [wid], now)
+        evicted = self._write_one(ns, Item(key, value, expires), scope, unit, wid, now)
         if evicted is not None:
             self._written(ns, 1, evicted, time.perf_counter() - started)
-        return None
 
     def put_many_flow(
         self,
@@ -211,18 +247,47 @@ class WriteMixin(CoreState):
             if self.binding.ensure(int(vectors.shape[1])):
                 index.set_dim(int(vectors.shape[1]))
             try:
-                if len(items) == 1 and not limits:  # a single put: no batch bookkeeping
+                if len(items) == 1 and not limits:  # put_many of one: no batch bookkeeping
                     index.write_one(ns, items[0], scopes[0], vectors, write_ids[0], now=now)
                     return []
-                evicted = index.write(ns, items, scopes, vectors, write_ids, now=now, limits=limits)
+                return index.write(ns, items, scopes, vectors, write_ids, now=now, limits=limits)
             except StoreUnavailableError as exc:
-                self.counters.add(ns, errors=1)
-                self._emit("error", ns, None, "store_error")
-                if not self.config.fail_open:
-                    raise
-                log.warning("store unavailable, %d puts dropped: %s", len(items), exc)
+                self._unavailable(ns, len(items), exc)
                 return None
-        return evicted
+
+    def _write_one(
+        self,
+        ns: str,
+        item: Item,
+        scope: str,
+        vector: npt.NDArray[np.float32],
+        write_id: int,
+        now: float,
+    ) -> list[tuple[str, str]] | None:
+        """``_write`` of one entry (``vector``: its unit row, shape (1, dim)); with no
+        limit to evict to, no batch bookkeeping."""
+        if self._limits(ns):
+            return self._write(ns, [item], [scope], vector, [write_id], now)
+        index = self.index
+        with index.lock:
+            self._check_open()
+            if self.binding.ensure(int(vector.shape[1])):
+                index.set_dim(int(vector.shape[1]))
+            try:
+                index.write_one(ns, item, scope, vector, write_id, now=now)
+            except StoreUnavailableError as exc:
+                self._unavailable(ns, 1, exc)
+                return None
+        return []
+
+    def _unavailable(self, ns: str, n: int, exc: StoreUnavailableError) -> None:
+        """A store outage during a write: counted and reported; raised unless
+        ``fail_open`` (then the ``n`` puts are dropped)."""
+        self.counters.add(ns, errors=1)
+        self._emit("error", ns, None, "store_error")
+        if not self.config.fail_open:
+            raise exc
+        log.warning("store unavailable, %d puts dropped: %s", n, exc)
 
     def _limits(self, ns: str) -> Sequence[Limit]:
         """Caps a write into ``ns`` is bounded by: its quota, then the global LRU limit."""
