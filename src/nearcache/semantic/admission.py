@@ -7,6 +7,7 @@ four UTF-8 bytes), then the exact size only when the bound cannot decide.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..codecs import check_json, pack_payload, packb
@@ -14,7 +15,15 @@ from ..errors import CacheError, InvalidInputError, InvalidTypeError, PayloadToo
 from ..keys import normalize_text
 from .config import SemanticConfig
 
-__all__ = ["key_text", "pack_metadata", "pack_response", "too_large", "utf8_size"]
+__all__ = [
+    "key_text",
+    "key_texts",
+    "pack_metadata",
+    "pack_response",
+    "pack_responses",
+    "too_large",
+    "utf8_size",
+]
 
 
 def too_large(what: str, size: int, limit: int) -> PayloadTooLargeError:
@@ -67,6 +76,30 @@ def key_text(config: SemanticConfig, query: Any) -> str:
         raise InvalidTypeError(f"query must be str, not {type(query).__name__}")
     utf8_size(query, "query", config.max_query_bytes)
     return normalize_text(query) if config.normalize else query
+
+
+def key_texts(config: SemanticConfig, queries: Sequence[Any]) -> list[str]:
+    """``key_text`` of each query; a batch of str that fits the cap by length alone is
+    checked in a few C passes instead of a call per query."""
+    if _plain_strs(queries, config.max_query_bytes):
+        return list(map(normalize_text, queries)) if config.normalize else list(queries)
+    return [key_text(config, q) for q in queries]
+
+
+def pack_responses(config: SemanticConfig, responses: Sequence[Any]) -> list[bytes]:
+    """``pack_response`` of each response (str responses within the cap by length alone
+    packed without a call each; any error is raised by the general path, as there)."""
+    if _plain_strs(responses, config.max_response_bytes):
+        try:
+            return list(map(packb, responses))
+        except ValueError:  # a lone surrogate: named by the general path below
+            pass
+    return [pack_response(config, r) for r in responses]
+
+
+def _plain_strs(values: Sequence[Any], limit: int) -> bool:
+    """Whether every value is a str (not a subclass) of at most ``limit`` / 4 chars."""
+    return set(map(type, values)) <= {str} and max(map(len, values), default=0) * 4 <= limit
 
 
 def pack_response(config: SemanticConfig, response: Any) -> bytes:

@@ -24,6 +24,7 @@ import json
 import math
 import os
 import secrets
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -40,16 +41,19 @@ from ..codecs import (
     unpack_record,
 )
 from ..errors import CorruptEntryError
-from ..keys import content_hash, encode_parts
+from ..keys import content_hash, content_hashes, encode_parts
 
 __all__ = [
     "DOMAIN",
     "Entry",
     "decode_entry",
     "decode_record",
+    "encode_entries",
     "encode_entry",
     "entry_key",
+    "entry_keys",
     "new_write_id",
+    "new_write_ids",
     "scope_of",
     "with_feedback_floor",
 ]
@@ -100,6 +104,12 @@ def entry_key(scope: str, text: str) -> str:
     return content_hash(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
 
 
+def entry_keys(scope: str, texts: Sequence[str]) -> list[str]:
+    """``entry_key`` of each text, hashed as one batch (``content_hashes``)."""
+    head = f"{_DOMAIN_PART}{len(scope)}:{scope}"
+    return content_hashes([f"{head}{len(t)}:{t}" for t in texts], normalize=False)
+
+
 _WRITE_MASK = (1 << 63) - 1
 _write_base = 0
 _write_counter = itertools.count()
@@ -120,6 +130,12 @@ def new_write_id() -> int:
     """An id per write: a random per-process base plus a counter (re-drawn after fork,
     by the fork handler above rather than a ``getpid`` per write)."""
     return (_write_base + next(_write_counter)) & _WRITE_MASK
+
+
+def new_write_ids(n: int) -> list[int]:
+    """``n`` write ids (``new_write_id`` each), taken from the counter at once."""
+    base = _write_base
+    return [(base + i) & _WRITE_MASK for i in itertools.islice(_write_counter, n)]
 
 
 class Entry(NamedTuple):
@@ -190,6 +206,62 @@ def encode_entry(
         }
     )
     return pack_record(KIND_SEMANTIC, namespace, key, body)
+
+
+def encode_entries(
+    namespace: str,
+    keys: Sequence[str],
+    *,
+    queries: Sequence[str],
+    responses: Sequence[bytes],
+    metadata: Sequence[bytes | None],
+    created_at: float,
+    expires_at: float | None,
+    scope: str,
+    write_ids: Sequence[int],
+    vectors: npt.NDArray[np.float32],
+    dtype: str,
+) -> list[bytes]:
+    """``encode_entry`` of each entry of a batch (row ``i`` of ``vectors`` is entry
+    ``i``'s vector): the same bytes, in one loop; a float32 row's bytes are cut from the
+    matrix's instead of a row view's."""
+    n = len(keys)
+    if dtype != "float32" or vectors.dtype != _F32 or not vectors.flags.c_contiguous:
+        return [
+            encode_entry(
+                namespace,
+                keys[i],
+                query=queries[i],
+                response=responses[i],
+                metadata=metadata[i],
+                created_at=created_at,
+                expires_at=expires_at,
+                scope=scope,
+                write_id=write_ids[i],
+                vector=vectors[i],
+                dtype=dtype,
+            )
+            for i in range(n)
+        ]
+    raw, width = vectors.tobytes(), vectors.shape[1] * 4
+    out: list[bytes] = []
+    for i in range(n):
+        body = packb(
+            {
+                "q": queries[i],
+                "r": responses[i],
+                "m": metadata[i],
+                "c": created_at,
+                "e": expires_at,
+                "s": scope,
+                "w": write_ids[i],
+                "t": dtype,
+                "k": 1.0,
+                "x": raw[i * width : (i + 1) * width],
+            }
+        )
+        out.append(pack_record(KIND_SEMANTIC, namespace, keys[i], body))
+    return out
 
 
 def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) -> Entry:

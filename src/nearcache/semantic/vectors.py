@@ -127,9 +127,9 @@ class QueryVectors:
                 except (CacheError, InvalidInputError) as exc:
                     log.warning("could not store query embeddings in the embedding cache: %s", exc)
             self.recent.put_many([(fp, t) for t in missing], mat)
-            found.update(zip(missing, mat))
             if len(missing) == len(texts):  # every text embedded just now, in order
                 return mat.copy() if mat is raw else mat  # never hand out the embedder's array
+            found.update(zip(missing, mat))
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
     def flow_one(self, embedder: Any, text: str, dim: int | None) -> Generator[Embed, Any, Vector]:

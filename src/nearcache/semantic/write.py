@@ -27,14 +27,24 @@ from ..index.protocol import unit_rows
 from ..keys import validate_namespace
 from ..policy import check_ttl
 from ..stores.protocol import Item, Limit
-from .admission import key_text, pack_metadata, pack_response
-from .record import encode_entry, entry_key, new_write_id, scope_of, stored_vectors
+from .admission import key_text, key_texts, pack_metadata, pack_response, pack_responses
+from .record import (
+    encode_entries,
+    encode_entry,
+    entry_key,
+    entry_keys,
+    new_write_id,
+    new_write_ids,
+    scope_of,
+    stored_vectors,
+)
 from .state import CoreState, log
 
 __all__ = ["MAX_BATCH", "PutArgs", "WriteMixin"]
 
 #: Most entries one ``put_many`` accepts.
 MAX_BATCH = 100_000
+_new_tuple = tuple.__new__  # an ``Item`` without its Python-level ``__new__``
 
 
 class PutArgs(NamedTuple):
@@ -173,8 +183,8 @@ class WriteMixin(CoreState):
         ns = validate_namespace(namespace)
         n = _batch_size(queries, responses, metadata)
         cfg = self.config
-        texts = [key_text(cfg, q) for q in queries]
-        packed = [pack_response(cfg, r) for r in responses]
+        texts = key_texts(cfg, queries)
+        packed = pack_responses(cfg, responses)
         metas = [None] * n if metadata is None else [pack_metadata(cfg, m) for m in metadata]
         ttl = check_ttl(ttl) if ttl is not None else cfg.default_ttl
         scope = scope_of(context)
@@ -188,29 +198,23 @@ class WriteMixin(CoreState):
             vecs = yield from self.vectors.flow(self.embedder, texts, self.dim)
         now = self.clock()
         expires = None if ttl is None else now + ttl
-        keys = [entry_key(scope, t) for t in texts]
-        wids = [new_write_id() for _ in range(n)]
+        keys = entry_keys(scope, texts)
+        wids = new_write_ids(n)
         dtype = cfg.vector_dtype
-        items = [
-            Item(
-                keys[i],
-                encode_entry(
-                    ns,
-                    keys[i],
-                    query=queries[i],
-                    response=packed[i],
-                    metadata=metas[i],
-                    created_at=now,
-                    expires_at=expires,
-                    scope=scope,
-                    write_id=wids[i],
-                    vector=vecs[i],
-                    dtype=dtype,
-                ),
-                expires,
-            )
-            for i in range(n)
-        ]
+        values = encode_entries(
+            ns,
+            keys,
+            queries=queries,
+            responses=packed,
+            metadata=metas,
+            created_at=now,
+            expires_at=expires,
+            scope=scope,
+            write_ids=wids,
+            vectors=vecs,
+            dtype=dtype,
+        )
+        items = [_new_tuple(Item, (k, v, expires)) for k, v in zip(keys, values)]
         index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
         evicted = self._write(ns, items, [scope] * n, index_vecs, wids, now)
         if evicted is not None:
