@@ -29,6 +29,7 @@ __all__ = [
     "content_hash",
     "content_hashes",
     "encode_parts",
+    "join_key_batches",
     "joined_content_hashes",
     "KeyBatch",
     "key_batch",
@@ -176,6 +177,15 @@ def key_batch(texts: Sequence[str], *, normalize: bool = True) -> KeyBatch:
     hexed = digests.hex()
     keys = KeyBatch(hexed[i : i + 2 * HASH_SIZE] for i in range(0, len(hexed), 2 * HASH_SIZE))
     keys.digests = digests
+    return keys
+
+
+def join_key_batches(batches: Sequence[KeyBatch]) -> KeyBatch:
+    """The keys of several batches as one :class:`KeyBatch`, in order."""
+    if len(batches) == 1:
+        return batches[0]
+    keys = KeyBatch(k for batch in batches for k in batch)
+    keys.digests = b"".join(batch.digests for batch in batches)
     return keys
 
 
