@@ -155,7 +155,7 @@ def key_batch(texts: Sequence[str], *, normalize: bool = True) -> KeyBatch:
     """:func:`content_hashes` as a :class:`KeyBatch` (the keys and their raw digests).
 
     The digests are joined and turned to hex once, then cut into keys: cheaper than one
-    ``hexdigest`` per text.
+    ``hexdigest`` per text (or a slice per key).
     """
     try:
         ascii = list(map(str.isascii, texts))  # one C pass that fails on the first non-str
@@ -174,8 +174,8 @@ def key_batch(texts: Sequence[str], *, normalize: bool = True) -> KeyBatch:
         _name_bad_item([normalize_text(t) if normalize else t for t in texts])
         raise
     digests = _joined_digests(parts)
-    hexed = digests.hex()
-    keys = KeyBatch(hexed[i : i + 2 * HASH_SIZE] for i in range(0, len(hexed), 2 * HASH_SIZE))
+    # the hex with a space after every digest's 64 digits, cut by one split (C loops)
+    keys = KeyBatch(digests.hex(" ", HASH_SIZE).split(" ") if digests else ())
     keys.digests = digests
     return keys
 
@@ -301,10 +301,10 @@ def _normalize_ascii_batch(texts: Sequence[str], raw: bytes, sep: bytes) -> list
     lens = np.fromiter(map(len, texts), np.intp, len(texts))
     ends = np.cumsum(lens + 1) - 1  # the index just past each text (its separator)
     drop = np.empty_like(ws)
-    drop[0] = True
-    drop[1:] = ws[:-1]
-    drop[(ends - lens)[lens > 0]] = True  # a text's first byte
-    drop &= ws
+    drop[0] = ws[0]
+    np.logical_and(ws[1:], ws[:-1], out=drop[1:])  # whitespace after whitespace
+    starts = (ends - lens)[lens > 0]
+    drop[starts] = ws[starts]  # whitespace starting a text
     _drop_tails(texts, lens, ends, ws, drop)
     if not drop.any():
         if int(np.count_nonzero(ws)) == raw.count(b" "):

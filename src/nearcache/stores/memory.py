@@ -20,6 +20,7 @@ from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 __all__ = ["MemoryStore"]
 
 _KEY_OF = attrgetter("key")
+_VALUE_OF = attrgetter("value")
 
 #: Change-log events kept per namespace before readers must reload.
 LOG_RETENTION = 100_000
@@ -165,8 +166,11 @@ class MemoryStore(BaseStore):
                 # a miss or a repeated key: put the popped back, then the general path
                 entries.update([(e.key, e) for e in found if e is not None])
             found = list(map(entries.get, keys))
-            if not touch and not ns.expiring and None not in found:
-                return [entry.value for entry in found]  # type: ignore[union-attr]
+            if not touch and not ns.expiring:
+                try:  # every key a hit: one C loop (a miss is None, which has no value)
+                    return list(map(_VALUE_OF, found))
+                except AttributeError:
+                    pass
             out: list[bytes | None] = []
             append_out = out.append
             for key, entry in zip(keys, found):
