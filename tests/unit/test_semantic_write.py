@@ -177,3 +177,32 @@ def test_single_put_drives_no_generator_and_keeps_no_embedder_array() -> None:
     again = emb.embed(["kept"])
     assert np.allclose(hit.embedding, again[0] / np.linalg.norm(again[0]))
     cache.close()
+
+
+def test_a_just_embedded_vector_brings_the_unit_row_unit_rows_gives() -> None:
+    """The sync put takes the unit row from the output check's float64 sum of squares;
+    it must be ``unit_rows``' bits, and a bad output must still fail as before."""
+    from nearcache.index.protocol import unit_rows
+    from nearcache.semantic.vectors import QueryVectors
+
+    rng = np.random.default_rng(11)
+    scales = rng.uniform(1e-30, 1e30, size=(200, 1))
+    rows = (rng.standard_normal((200, DIM)) * scales).astype(np.float32)
+
+    class Fixed:
+        fingerprint, dim = "fixed", DIM
+
+    qv = QueryVectors(None)
+    for i, row in enumerate(rows):
+        vec, unit = qv.one(Fixed(), f"t{i}", DIM, lambda texts, r=row: r[None].copy())
+        assert unit is not None and np.array_equal(vec, row)
+        assert np.array_equal(unit, unit_rows(row[None])) and unit.dtype == np.float32
+    again, unit = qv.one(Fixed(), "t0", DIM, lambda texts: pytest.fail("embedded twice"))
+    assert unit is None and np.array_equal(again, rows[0])  # remembered: no unit row
+    for bad, error in ((np.nan, NonFiniteVectorError), (0.0, ZeroNormError)):
+        out = np.zeros((1, DIM), dtype=np.float32)
+        out[0, 2] = bad
+        with pytest.raises(error):
+            qv.one(Fixed(), f"bad {bad}", DIM, lambda texts, o=out: o)
+    wide, unit = qv.one(Fixed(), "f64", DIM, lambda texts: np.ones((1, DIM)))
+    assert unit is None and wide.dtype == np.float32  # float64 output: the general path

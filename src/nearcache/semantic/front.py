@@ -192,10 +192,10 @@ def drive_put(fn: _Flow[P, None]) -> Callable[Concatenate[SemanticFront, P], Non
     ) -> None:
         core = self._core
         args = core.put_start(query, response, embedding, namespace, metadata, ttl, context)
-        vec = args.vector
+        vec, unit = args.vector, None
         if vec is None:
-            vec = core.vectors.one(core.embedder, args.text, core.dim, core.embed_texts)
-        core.put_finish(args, vec)
+            vec, unit = core.vectors.one(core.embedder, args.text, core.dim, core.embed_texts)
+        core.put_finish(args, vec, unit)
 
     _adopt(method, fn)
     return method  # type: ignore[return-value]

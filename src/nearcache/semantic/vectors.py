@@ -10,6 +10,7 @@ the sync and async caches drive the same code.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Sequence
@@ -19,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._flow import Embed, run_sync
-from ..codecs import as_matrix
+from ..codecs import MAX_DIM, as_matrix
 from ..embedders.protocol import default_namespace
 from ..embedding.cache import EmbeddingCache
 from ..errors import CacheError, InvalidInputError
@@ -28,6 +29,7 @@ __all__ = ["RECENT_VECTORS", "QueryVectors", "RecentVectors"]
 
 log = logging.getLogger("nearcache.semantic")
 
+_F32 = np.dtype(np.float32)
 #: Query vectors kept in process so a ``put`` right after a missed ``get`` does not embed.
 RECENT_VECTORS = 256
 
@@ -147,16 +149,32 @@ class QueryVectors:
 
     def one(
         self, embedder: Any, text: str, dim: int | None, embed: Callable[[list[str]], Any]
-    ) -> Vector:
+    ) -> tuple[Vector, Vector | None]:
         """``flow_one`` with ``embed`` called directly (the sync cache's single put: no
-        generator to drive)."""
+        generator to drive), and the vector's unit row when it was just embedded (its
+        check's sum of squares gives the norm: see ``_embedded_one``), else None."""
         if self.embedding_cache is not None:
-            return run_sync(self.flow_one(embedder, text, dim), embed)
+            return run_sync(self.flow_one(embedder, text, dim), embed), None
         fp = str(embedder.fingerprint)
         known = self.recent.get((fp, text))
         if known is not None:
-            return known
-        return self._embedded_one(embedder, fp, text, embed([text]), dim)
+            return known, None
+        raw = embed([text])
+        width = dim or (int(embedder.dim) or None)
+        if (
+            type(raw) is np.ndarray
+            and raw.dtype == _F32
+            and raw.shape == (1, width)
+            and raw.shape[1] <= MAX_DIM
+        ):
+            vec: Vector = raw[0].copy()  # never keep the embedder's array
+            wide = vec.astype(np.float64)
+            square = float(wide @ wide)  # finite and > 0 iff every value is finite and one
+            if 0.0 < square < math.inf:  # is not zero: as_matrix's check, in float64
+                self.recent.put((fp, text), vec)
+                unit: Vector = vec.reshape(1, -1) / np.float32(math.sqrt(square))
+                return vec, unit  # unit_rows' steps for one row: the very same bits
+        return self._embedded_one(embedder, fp, text, raw, dim), None
 
     def _embedded_one(self, embedder: Any, fp: str, text: str, raw: Any, dim: int | None) -> Vector:
         """The embedder's output for one text, checked, copied and remembered."""

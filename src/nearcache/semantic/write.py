@@ -114,8 +114,14 @@ class WriteMixin(CoreState):
             raise NamespaceQuotaError(f"namespace {ns!r} has a quota of 0 entries")
         return PutArgs(started, ns, query, text, packed, meta, ttl, scope, vec)
 
-    def put_finish(self, args: PutArgs, vec: npt.NDArray[np.float32]) -> None:
-        """Write a checked single put (``put_start``) with its query's vector."""
+    def put_finish(
+        self,
+        args: PutArgs,
+        vec: npt.NDArray[np.float32],
+        unit: npt.NDArray[np.float32] | None = None,
+    ) -> None:
+        """Write a checked single put (``put_start``) with its query's vector (and its
+        unit row, ``unit_rows`` of it, when the caller has it)."""
         started, ns, query, text, packed, meta, ttl, scope, _ = args
         now = self.clock()
         expires = None if ttl is None else now + ttl
@@ -135,8 +141,9 @@ class WriteMixin(CoreState):
             vector=vec,
             dtype=dtype,
         )
-        row = vec.reshape(1, -1)
-        unit = unit_rows(row if dtype == "float32" else stored_vectors(row, dtype))
+        if unit is None or dtype != "float32":
+            row = vec.reshape(1, -1)
+            unit = unit_rows(row if dtype == "float32" else stored_vectors(row, dtype))
         evicted = self._write_one(ns, Item(key, value, expires), scope, unit, wid, now)
         if evicted is not None:
             self._written(ns, 1, evicted, time.perf_counter() - started)
