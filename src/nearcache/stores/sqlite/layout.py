@@ -11,9 +11,12 @@ bookkeeping commit together.
 * **Rowids** (``id``) follow insertion order, so a batch of new records fills fresh pages
   at the end of the table. Hashed rowids scattered a batch of 1,000 over ~1,000 random
   pages (and their splits), which the commit then wrote: ~3x the write cost.
-* **LRU order** is ``(atime, id)`` within a namespace, read from the ``(ns, atime)``
-  index (whose entries end with the rowid); a table-wide order merges the namespaces'
-  scans, so no table-wide ``atime`` index is written by every commit.
+* **LRU order** is ``(atime, id)`` within a namespace: a record's ``atime`` is its last
+  write, or its last read flushed since (its row in ``seen_{table}``, deleted with the
+  record and when the record is written again). The scan merges the records with no
+  ``seen`` row, from the ``(ns, atime)`` index (whose entries end with the rowid), with
+  the ``seen`` rows, from theirs; a table-wide order merges the namespaces' scans, so no
+  table-wide ``atime`` index is written by every commit.
 * **Namespace rows** (``namespaces``) hold entries, bytes, version, evictions and
   expirations; every write bumps the version (``bump``).
 """
@@ -43,6 +46,7 @@ __all__ = [
     "prune_log",
     "remove_rows",
     "stored",
+    "unsee",
 ]
 
 _CHUNK = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766)
@@ -195,19 +199,35 @@ def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int,
     return found
 
 
-def _lru_scan(con: Any, table: str, nsid: int) -> Iterator[tuple[float, int, int, bytes, int]]:
-    """``(atime, id, ns, key, size)`` of one namespace's records, least recently used first."""
+#: A namespace's records never read since written, by their own (write) time; and those
+#: read since, by the time of their ``seen`` row (the two never overlap).
+_UNSEEN = (
+    "SELECT r.atime, r.id, r.ns, r.key, r.size FROM rec_{t} r WHERE r.ns=? AND NOT EXISTS "
+    "(SELECT 1 FROM seen_{t} s WHERE s.id = r.id) ORDER BY r.atime, r.id LIMIT ? OFFSET ?"
+)
+_SEEN_ROWS = (
+    "SELECT s.atime, r.id, r.ns, r.key, r.size FROM seen_{t} s JOIN rec_{t} r ON r.id = s.id "
+    "WHERE s.ns=? ORDER BY s.atime, s.id LIMIT ? OFFSET ?"
+)
+
+
+def _pages(con: Any, sql: str, nsid: int) -> Iterator[tuple[float, int, int, bytes, int]]:
     offset = 0
     while True:
-        page = con.execute(
-            f"SELECT atime, id, ns, key, size FROM rec_{table} WHERE ns=? "
-            "ORDER BY atime, id LIMIT ? OFFSET ?",
-            (nsid, _LRU_PAGE, offset),
-        ).fetchall()
+        page = con.execute(sql, (nsid, _LRU_PAGE, offset)).fetchall()
         yield from page
         if len(page) < _LRU_PAGE:
             return
         offset += len(page)
+
+
+def _lru_scan(con: Any, table: str, nsid: int) -> Iterator[tuple[float, int, int, bytes, int]]:
+    """``(atime, id, ns, key, size)`` of one namespace's records, least recently used first:
+    the records never read since written merged with those read since (``seen``)."""
+    return heapq.merge(
+        _pages(con, _UNSEEN.replace("{t}", table), nsid),
+        _pages(con, _SEEN_ROWS.replace("{t}", table), nsid),
+    )
 
 
 def lru_order(con: Any, table: str, nsids: Sequence[int]) -> Iterator[Row]:
@@ -221,12 +241,19 @@ def lru_order(con: Any, table: str, nsids: Sequence[int]) -> Iterator[Row]:
         yield rid, nsid, key, size
 
 
+def unsee(con: Any, table: str, ids: Sequence[int]) -> None:
+    """Drop the read times of records ``ids`` (written again, or gone)."""
+    for chunk in chunks(ids):
+        con.execute(f"DELETE FROM seen_{table} WHERE id IN ({marks(len(chunk))})", chunk)
+
+
 def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tuple[str, str]]:
     """Delete rows and book them as ``kind`` (``evict``/``expire``); ``(namespace, key)``."""
     if not rows:
         return []
     for chunk in chunks([r[0] for r in rows]):
         con.execute(f"DELETE FROM rec_{table} WHERE id IN ({marks(len(chunk))})", chunk)
+    unsee(con, table, [r[0] for r in rows])
     by_ns: dict[int, list[Row]] = {}
     for r in rows:
         by_ns.setdefault(r[1], []).append(r)

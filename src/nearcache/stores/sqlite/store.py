@@ -49,6 +49,7 @@ from .layout import (
     prune_log,
     remove_rows,
     stored,
+    unsee,
 )
 from .reads import read_live
 from .schema import check_file, init_schema
@@ -62,6 +63,14 @@ log = logging.getLogger(__name__)
 _POINT = {
     t: f"SELECT key, value FROM rec_{t} WHERE hid=? AND ns=? "
     "AND (expires_at IS NULL OR expires_at > ?)"
+    for t in TABLES
+}
+#: A read's access time for the record under one lookup id (?2): its ``seen`` row, unless
+#: the record was written since (then its own ``atime`` is newer); the newest time wins.
+_SEEN = {
+    t: f"INSERT INTO seen_{t} (id, ns, atime) SELECT id, ns, ?1 FROM rec_{t} "
+    "WHERE hid = ?2 AND atime < ?1 "
+    "ON CONFLICT (id) DO UPDATE SET atime = excluded.atime WHERE excluded.atime > atime"
     for t in TABLES
 }
 _FLUSH_TOUCHES_AT = 20_000
@@ -147,10 +156,7 @@ class SQLiteStore(BaseStore):
         if not self._touches:  # the common case for a writer: nothing read since
             return
         for table, touches in self._touches.take().items():
-            con.executemany(
-                f"UPDATE rec_{table} SET atime=? WHERE hid=? AND atime<?",
-                [(at, rid, at) for rid, at in touches.items()],
-            )
+            con.executemany(_SEEN[table], [(at, rid) for rid, at in touches.items()])
 
     def _prune_changes(self) -> None:
         def prune(con: sqlite3.Connection) -> None:
@@ -331,9 +337,10 @@ class SQLiteStore(BaseStore):
             assert ns is not None
             nsid, salt = ns
             rids = [hid(it.key, salt) for it in items]
-            old = stored(con, table, rids, "ns, key, expires_at, size")
+            old = stored(con, table, rids, "ns, key, expires_at, size, id")
             won: list[bool] = []
             rows = []
+            replaced: list[int] = []
             added = delta = 0
             for rid, it in zip(rids, items):
                 prev = old.get(rid)
@@ -344,11 +351,14 @@ class SQLiteStore(BaseStore):
                     won.append(False)
                     continue
                 won.append(True)
-                old[rid] = (nsid, key, it.expires_at, len(it.value))  # a duplicate loses
+                if prev is not None and prev[4] is not None:
+                    replaced.append(prev[4])  # an expired record, deleted by the REPLACE
+                old[rid] = (nsid, key, it.expires_at, len(it.value), None)  # a duplicate loses
                 rows.append((rid, nsid, key, it.value, it.expires_at, now, len(it.value)))
                 added += prev is None
                 delta += len(it.value) - (0 if prev is None else prev[3])
             if rows:
+                unsee(con, table, replaced)
                 con.executemany(
                     f"INSERT OR REPLACE INTO rec_{table} "
                     "(hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -366,16 +376,19 @@ class SQLiteStore(BaseStore):
                 return 0
             nsid, salt = ns
             gone: list[bytes] = []
+            ids: list[int] = []
             size = 0
             for chunk in chunks(keys):
                 rids = [hid(k, salt) for k in chunk]
-                for rkey, rsize in con.execute(
+                for rid, rkey, rsize in con.execute(
                     f"DELETE FROM rec_{table} WHERE hid IN ({marks(len(rids))}) AND ns=? "
-                    "RETURNING key, size",
+                    "RETURNING id, key, size",
                     [*rids, nsid],
                 ).fetchall():
+                    ids.append(rid)
                     gone.append(rkey)
                     size += rsize
+            unsee(con, table, ids)
             if gone:
                 bump(con, table, nsid, "delete", gone, Delta.removed(len(gone), size, "delete"))
             return len(gone)
@@ -389,6 +402,7 @@ class SQLiteStore(BaseStore):
                     "SELECT id, entries FROM namespaces WHERE tbl=?", (table,)
                 ).fetchall()
                 con.execute(f"DELETE FROM rec_{table}")
+                con.execute(f"DELETE FROM seen_{table}")
             else:
                 ns = self._ns.get(con, table, namespace)
                 if ns is None:
@@ -397,6 +411,7 @@ class SQLiteStore(BaseStore):
                     "SELECT id, entries FROM namespaces WHERE id=?", (ns[0],)
                 ).fetchall()
                 con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (ns[0],))
+                con.execute(f"DELETE FROM seen_{table} WHERE ns=?", (ns[0],))
             removed = 0
             for nsid, entries in rows:
                 removed += entries

@@ -15,7 +15,7 @@ import sqlite3
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
-from .layout import NamespaceIds, bump, hid, stored
+from .layout import NamespaceIds, bump, hid, stored, unsee
 
 __all__ = ["put_row", "put_rows"]
 
@@ -30,7 +30,9 @@ _UPSERT = {
     for t in TABLES
 }
 #: What a put must know of the record stored under one lookup id.
-_STORED = {t: f"SELECT ns, key, size FROM rec_{t} WHERE hid=?" for t in TABLES}
+_STORED = {t: f"SELECT ns, key, size, id FROM rec_{t} WHERE hid=?" for t in TABLES}
+#: A rewritten record's access time is its write again: its read time goes.
+_UNSEE = {t: f"DELETE FROM seen_{t} WHERE id=?" for t in TABLES}
 
 
 def put_rows(
@@ -51,8 +53,9 @@ def put_rows(
         (hid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
         for it in unique
     ]
-    old = stored(con, table, [r[0] for r in rows], "ns, key, size")
+    old = stored(con, table, [r[0] for r in rows], "ns, key, size, id")
     keep = []
+    rewritten = []
     added = delta = 0
     for row in rows:
         prev = old.get(row[0])
@@ -62,11 +65,13 @@ def put_rows(
             delta += size
         elif prev[0] == nsid and prev[1] == row[2]:
             delta += size - prev[2]
+            rewritten.append(prev[3])
         else:  # 64-bit hid collision with another key: keep the stored one
             _collision(table, namespace)
             continue
         keep.append((*row, size))
     con.executemany(_UPSERT[table], keep)
+    unsee(con, table, rewritten)
     return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
 
 
@@ -85,6 +90,7 @@ def put_row(
         delta = Delta(1, size)
     elif prev[0] == nsid and prev[1] == key:
         delta = Delta(0, size - prev[2])
+        con.execute(_UNSEE[table], (prev[3],))
     else:  # 64-bit hid collision with another key: keep the stored one
         _collision(table, namespace)
         return bump(con, table, nsid, "put", [])
