@@ -5,19 +5,22 @@ namespace's byte count by the difference, a new one adds an entry, and a record 
 another key under the same 64-bit id (a collision) is kept and the new one not stored.
 The namespace's counters, version and change log follow in the same transaction
 (:func:`~.layout.bump`). A single put (``put_row``) runs the same statements as a batch
-of one, as point statements with no lists built.
+of one, as point statements with no lists built. A rewritten record's read time (its
+``seen`` row) goes: its write is its LRU time again. ``add_rows`` stores only keys with
+no live record.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
 from .layout import NamespaceIds, bump, hid, stored, unsee
 
-__all__ = ["put_row", "put_rows"]
+__all__ = ["add_rows", "put_row", "put_rows"]
 
 log = logging.getLogger("nearcache.stores.sqlite.store")
 
@@ -73,6 +76,51 @@ def put_rows(
     con.executemany(_UPSERT[table], keep)
     unsee(con, table, rewritten)
     return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
+
+
+def add_rows(
+    con: sqlite3.Connection,
+    ids: NamespaceIds,
+    table: str,
+    namespace: str,
+    items: Sequence[Item],
+    now: float,
+) -> list[bool]:
+    """Store each item whose key holds no live record (an expired one is replaced);
+    whether each was stored. A later duplicate of a key stored in the batch loses."""
+    ns = ids.get(con, table, namespace, create=True)
+    assert ns is not None
+    nsid, salt = ns
+    rids = [hid(it.key, salt) for it in items]
+    old = stored(con, table, rids, "ns, key, expires_at, size, id")
+    won: list[bool] = []
+    rows = []
+    replaced: list[int] = []
+    added = delta = 0
+    for rid, it in zip(rids, items):
+        prev = old.get(rid)
+        key = bytes.fromhex(it.key)
+        if prev is not None and (
+            prev[0] != nsid or prev[1] != key or prev[2] is None or prev[2] > now
+        ):
+            won.append(False)
+            continue
+        won.append(True)
+        if prev is not None and prev[4] is not None:
+            replaced.append(prev[4])  # an expired record, deleted by the REPLACE
+        old[rid] = (nsid, key, it.expires_at, len(it.value), None)  # a duplicate loses
+        rows.append((rid, nsid, key, it.value, it.expires_at, now, len(it.value)))
+        added += prev is None
+        delta += len(it.value) - (0 if prev is None else prev[3])
+    if rows:
+        unsee(con, table, replaced)
+        con.executemany(
+            f"INSERT OR REPLACE INTO rec_{table} "
+            "(hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        bump(con, table, nsid, "put", [r[2] for r in rows], Delta(added, delta))
+    return won
 
 
 def put_row(
