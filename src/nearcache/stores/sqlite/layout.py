@@ -54,6 +54,8 @@ _LRU_PAGE = 1024  # rows read per step of an LRU scan
 _T = TypeVar("_T")
 #: (rowid, namespace id, key bytes, size) of a stored record (``id``, not ``hid``)
 Row = tuple[int, int, bytes, int]
+#: A key as bound to a statement (writes bind bytearray: see ``writes.NEVER``)
+Blob = bytes | bytearray
 
 
 @functools.lru_cache(maxsize=256)
@@ -127,7 +129,7 @@ _BUMP = (
 
 
 def bump(
-    con: Any, table: str, nsid: int, op: str, keys: Sequence[bytes], delta: Delta = NO_CHANGE
+    con: Any, table: str, nsid: int, op: str, keys: Sequence[Blob], delta: Delta = NO_CHANGE
 ) -> int:
     """Add ``delta`` to a namespace's counters, bump its version, log ``op`` for ``keys``."""
     d = delta
@@ -141,7 +143,7 @@ def bump(
     return version
 
 
-def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Sequence[bytes]) -> None:
+def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Sequence[Blob]) -> None:
     """Change-log rows for ``keys``, in order. Record keys (32 bytes each) go in as one
     blob split by SQLite itself: one statement instead of a Python round per row, 3x
     cheaper for a batch of 1,000."""

