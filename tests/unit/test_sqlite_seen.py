@@ -164,3 +164,20 @@ def test_a_version_5_file_is_migrated_and_keeps_its_lru_order(tmp_path: Path) ->
     con.close()
     assert version[0] == str(SCHEMA_VERSION) == "6"
     assert {"seen_kv", "seen_kv_ns_atime", "seen_semantic"} <= names
+
+
+def test_the_later_of_the_two_times_counts(tmp_path: Path) -> None:
+    """A record's own time newer than its seen row (written by a process still running
+    schema-5 code, which wrote reads into the record) is not made older by the row."""
+    path = tmp_path / "l.db"
+    store = SQLiteStore(path)
+    put(store, 0, now=1)
+    put(store, 1, now=2)
+    read(store, 0, now=10)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE rec_kv SET atime = 20 WHERE key = ?", (bytes.fromhex(key(0)),))
+    con.commit()
+    con.close()
+    put(store, 2, now=15)
+    assert evicted(store, 1) == [1, 2]
+    store.close()

@@ -11,12 +11,12 @@ bookkeeping commit together.
 * **Rowids** (``id``) follow insertion order, so a batch of new records fills fresh pages
   at the end of the table. Hashed rowids scattered a batch of 1,000 over ~1,000 random
   pages (and their splits), which the commit then wrote: ~3x the write cost.
-* **LRU order** is ``(atime, id)`` within a namespace: a record's ``atime`` is its last
-  write, or its last read flushed since (its row in ``seen_{table}``, deleted with the
-  record and when the record is written again). The scan merges the records with no
-  ``seen`` row, from the ``(ns, atime)`` index (whose entries end with the rowid), with
-  the ``seen`` rows, from theirs; a table-wide order merges the namespaces' scans, so no
-  table-wide ``atime`` index is written by every commit.
+* **LRU order** is ``(atime, id)`` within a namespace: a record's ``atime`` is the later
+  of its last write and its last read flushed since (its row in ``seen_{table}``,
+  deleted with the record and when the record is written again). The scan merges the
+  records not read later, from the ``(ns, atime)`` index (whose entries end with the
+  rowid), with the ``seen`` rows, from theirs; a table-wide order merges the namespaces'
+  scans, so no table-wide ``atime`` index is written by every commit.
 * **Namespace rows** (``namespaces``) hold entries, bytes, version, evictions and
   expirations; every write bumps the version (``bump``).
 """
@@ -201,15 +201,17 @@ def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int,
     return found
 
 
-#: A namespace's records never read since written, by their own (write) time; and those
-#: read since, by the time of their ``seen`` row (the two never overlap).
+#: A namespace's records by their own time (their last write), unless read later; and
+#: those read later, by the time of their ``seen`` row. The later time counts (a seen row
+#: is dropped when its record is written again; ``>`` keeps the two scans apart).
 _UNSEEN = (
     "SELECT r.atime, r.id, r.ns, r.key, r.size FROM rec_{t} r WHERE r.ns=? AND NOT EXISTS "
-    "(SELECT 1 FROM seen_{t} s WHERE s.id = r.id) ORDER BY r.atime, r.id LIMIT ? OFFSET ?"
+    "(SELECT 1 FROM seen_{t} s WHERE s.id = r.id AND s.atime > r.atime) "
+    "ORDER BY r.atime, r.id LIMIT ? OFFSET ?"
 )
 _SEEN_ROWS = (
     "SELECT s.atime, r.id, r.ns, r.key, r.size FROM seen_{t} s JOIN rec_{t} r ON r.id = s.id "
-    "WHERE s.ns=? ORDER BY s.atime, s.id LIMIT ? OFFSET ?"
+    "WHERE s.ns=? AND s.atime > r.atime ORDER BY s.atime, s.id LIMIT ? OFFSET ?"
 )
 
 
