@@ -192,6 +192,10 @@ def main() -> None:
             "blind5",
             "probe6",
             "blind6",
+            "probe7",
+            "blind7",
+            "probe8",
+            "blind8",
         ],
     )
     ap.add_argument(
