@@ -181,3 +181,31 @@ def test_the_later_of_the_two_times_counts(tmp_path: Path) -> None:
     put(store, 2, now=15)
     assert evicted(store, 1) == [1, 2]
     store.close()
+
+
+def test_a_batch_of_reads_is_noted_like_single_reads(tmp_path: Path) -> None:
+    """Keys read together (one time) are written by one statement, keys read alone one
+    row each: the same rules either way -- a record written after the read keeps its
+    write time, and an older read never replaces a newer one."""
+    path = tmp_path / "b.db"
+    store = SQLiteStore(path)
+    for i in range(40):
+        put(store, i, now=i)
+    put(store, 30, now=100)
+    batch = [key(i) for i in [*range(20), 30]]
+    assert None not in store.get_many("kv", "ns", batch, now=80, touch=True)
+    assert store.get_many("kv", "ns", [key(20)], now=90, touch=True) == [b"v20"]
+    store._write(lambda con: None)
+    con = sqlite3.connect(path)
+    ids = dict(con.execute("SELECT key, id FROM rec_kv").fetchall())
+    con.close()
+    want = {ids[bytes.fromhex(key(i))]: 80.0 for i in range(20)}
+    want[ids[bytes.fromhex(key(20))]] = 90.0
+    assert dict(seen_rows(path)) == want
+    assert None not in store.get_many("kv", "ns", batch[:20], now=70, touch=True)
+    store._write(lambda con: None)
+    assert dict(seen_rows(path)) == want  # the older reads changed nothing
+    kept = {*range(40)} - set(evicted(store, 3))
+    assert kept == {19, 20, 30}
+    assert store.check() == []
+    store.close()

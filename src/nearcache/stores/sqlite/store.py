@@ -47,6 +47,7 @@ from .layout import (
     evict_lru,
     hid,
     marks,
+    note_reads,
     prune_log,
     remove_rows,
     unsee,
@@ -63,14 +64,6 @@ log = logging.getLogger(__name__)
 _POINT = {
     t: f"SELECT key, value FROM rec_{t} WHERE hid=? AND ns=? "
     "AND (expires_at IS NULL OR expires_at > ?)"
-    for t in TABLES
-}
-#: A read's access time for the record under one lookup id (?2): its ``seen`` row, unless
-#: the record was written since (then its own ``atime`` is newer); the newest time wins.
-_SEEN = {
-    t: f"INSERT INTO seen_{t} (id, ns, atime) SELECT id, ns, ?1 FROM rec_{t} "
-    "WHERE hid = ?2 AND atime < ?1 "
-    "ON CONFLICT (id) DO UPDATE SET atime = excluded.atime WHERE excluded.atime > atime"
     for t in TABLES
 }
 _FLUSH_TOUCHES_AT = 20_000
@@ -156,7 +149,7 @@ class SQLiteStore(BaseStore):
         if not self._touches:  # the common case for a writer: nothing read since
             return
         for table, touches in self._touches.take().items():
-            con.executemany(_SEEN[table], [(at, rid) for rid, at in touches.items()])
+            note_reads(con, table, touches)
 
     def _prune_changes(self) -> None:
         def prune(con: sqlite3.Connection) -> None:
