@@ -49,6 +49,7 @@ _QUESTION = wordset("who whom what which how why when where")
 _BY = "by"
 _OWNERS = wordset("my your his her our their")
 _REACH = 4
+_TO = wordset("to from for into onto with at")
 
 #: (head, verb, other or -1, the head acts) as token indices; head -1 for "who"/"what".
 Gap = tuple[int, int, int, bool]
@@ -231,15 +232,54 @@ def gaps(text: str) -> tuple[Gap, ...]:
         if first and tok.low in _WH:
             head, j = _wh_phrase(toks, terms, i)
             found = _clause(terms, toks, j)
+            if head != i + 1 and _plural_head(toks, terms, i):
+                # "which companies supply parts to Bosch": the plural noun is the head
+                # and the word after it its verb; kept beside the first reading.
+                _add(out, toks, terms, i + 1, _clause(terms, toks, i + 2))
         elif tok.low in _RELATIVE and i - 1 in terms:
             head, found = i - 1, _clause(terms, toks, i + 1)
         elif i in terms and i + 1 < len(toks) and _reduced(toks, terms, i):
-            head, found = i, _clause(terms, toks, i + 1)
+            head, found = i, _reduced_clause(toks, terms, i)
         else:
             continue
-        if found is not None and found[0] >= 0:
-            out.append((head, found[0], found[1], found[2]))
+        _add(out, toks, terms, head, found)
     return tuple(out)
+
+
+def _add(
+    out: list[Gap],
+    toks: Sequence[Token],
+    terms: set[int],
+    head: int,
+    found: tuple[int, int, bool] | None,
+) -> None:
+    """Append a clause read; a head acting on an object and then on someone after a
+    preposition is read with either as the other ("export rice *to China*", against
+    "does China export rice to")."""
+    if found is None or found[0] < 0:
+        return
+    verb, other, acts = found
+    out.append((head, verb, other, acts))
+    if acts and other >= 0:
+        for k in range(other + 1, min(len(toks), other + 3)):
+            if toks[k].low in _TO:
+                second = _next_term(terms, toks, k)
+                if second >= 0:
+                    out.append((head, verb, second, acts))
+                break
+            if k not in terms:
+                break
+
+
+def _plural_head(toks: Sequence[Token], terms: set[int], i: int) -> bool:
+    """After "which"/"what" at token ``i``: a plural noun, then a word without the
+    "-s" of a verb agreeing with a singular ("which banks *lend*", "what countries
+    *export*"), then another term (its object)."""
+    if _WH[toks[i].low] != "what" or not {i + 1, i + 2, i + 3} <= terms:
+        return False
+    noun, verb = toks[i + 1].low, toks[i + 2].low
+    plural = noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+    return plural and not verb.endswith("s") and not toks[i + 1].capitalized
 
 
 def _wh_phrase(toks: Sequence[Token], terms: set[int], i: int) -> tuple[int, int]:
@@ -280,6 +320,16 @@ def _reduced(toks: Sequence[Token], terms: set[int], i: int) -> bool:
         noun, verb = toks[i + 2], toks[i + 3]
         return not noun.capitalized and (participle(verb) or verb.low in IRREGULAR)
     return i + 2 < len(toks) and i + 1 in terms and participle(nxt) and toks[i + 2].low == _BY
+
+
+def _reduced_clause(toks: Sequence[Token], terms: set[int], i: int) -> tuple[int, int, bool] | None:
+    """The clause of a relative without "that" after the noun at token ``i``: a participle
+    with "by" is a passive, the noun acted on and the agent after "by" ("the employees
+    *managed by* Alice" / "the employees who manage Alice"); else read as after "that"."""
+    nxt = i + 1
+    if nxt in terms and participle(toks[nxt]) and nxt + 1 < len(toks) and toks[nxt + 1].low == _BY:
+        return nxt, _next_term(terms, toks, nxt + 1), False
+    return _clause(terms, toks, nxt)
 
 
 def reduced_relative(text: str, i: int) -> bool:

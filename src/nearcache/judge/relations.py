@@ -183,7 +183,35 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
             if _compound(a, ka, xa, xb) == _compound(b, kb, xa, xb) != "":
                 continue  # "the inner function's" / "of the inner function": one owner
             return Exchange(xa, xb, f"owner of {thing}")
+    return owner_reversed(a, b, ka, kb)
+
+
+def owner_reversed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
+    """X owns Y in one text and Y owns X in the other: "the subnet's route table" / "the
+    route table's subnet", "What do I call my father's cousin" / "my cousin's father".
+    A possessive owns every term of the noun phrase after it (up to three), so a
+    compound ("route table") is owned whole; "of" reads as in :func:`_owners`."""
+    pa, pb = _owned_pairs(a, ka), _owned_pairs(b, kb)
+    for x, y in sorted(pa):
+        if (y, x) in pb and (x, y) not in pb and (y, x) not in pa:
+            return Exchange(x, y, f"owner of {y} turned round")
     return None
+
+
+def _owned_pairs(text: str, keys: Sequence[Role]) -> set[tuple[str, str]]:
+    """(owner, owned) role keys of ``text``'s possessives and "of" phrases."""
+    key_of = dict((i, k) for k, i in keys)
+    toks = analyze(text).tokens
+    out = {(key_of[x], key_of[y]) for y, x in _owners(text) if x in key_of and y in key_of}
+    for i, tok in enumerate(toks):
+        if i in key_of and tok.low.endswith(("'s", "s'")):
+            j = i + 1
+            while j in key_of and j <= i + 3:
+                out.add((key_of[i], key_of[j]))
+                if toks[j].low.endswith(("'s", "s'")):
+                    break
+                j += 1
+    return {(x, y) for x, y in out if x != y}
 
 
 def mention_moved(ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
