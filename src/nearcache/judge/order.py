@@ -43,6 +43,7 @@ from .relations import case_flipped, mention_moved, owner_changed, passive_flipp
 from .roles import (
     ARTICLES,
     CLAUSE,
+    OWNER_KEYS,
     POSSESSIVE,
     RELATIONAL,
     SYMMETRIC,
@@ -221,9 +222,11 @@ def _marked_apart(t: Text, x: int, y: int) -> bool:
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
     """The same sequence with two names swapped everywhere, once more often one way than
     the other ("the US imports from China than it exports to China" / "China imports from
-    the US than it exports to the US")."""
+    the US than it exports to the US"), owner words moving with their nouns aside ("my")."""
     if len(sa) != len(sb):
-        return None
+        sa, sb = [k for k in sa if k not in OWNER_KEYS], [k for k in sb if k not in OWNER_KEYS]
+        if len(sa) != len(sb) or sorted(sa) == sorted(sb):
+            return None
     diffs = {(x, y) for x, y in zip(sa, sb) if x != y}
     if len(diffs) == 2:
         (x, y), other = sorted(diffs)

@@ -71,6 +71,8 @@ _PRONOUNS = {
     "their": "<their>",
 }
 POSSESSIVE = wordset("my your his her our their its")
+#: The role keys of the possessive determiners ("my" is ``<my>``; "her" is not read).
+OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
 #: Predicates whose two terms can trade places freely: "how far is X from Y".
 SYMMETRIC_PREDICATES = frozenset(["far", "distance", "distances", "apart"])
