@@ -164,7 +164,18 @@ def _same_identifier(name: str, kind: str, other: str) -> bool:
     if kind not in ("code", "id"):
         return False
     bare = _SEPARATORS.sub("", name)
-    return len(bare) >= 3 and bare in _squeezed(other)
+    if len(bare) < 3 or bare not in _squeezed(other):
+        return False
+    # inside one token it must end it: "list.sort" in "mylist.sort", not "Array.flat" in
+    # "Array.flatMap" (another method); across words it may stand anywhere ("get month")
+    held = [w for w in _squeezed_words(other) if bare in w]
+    return not held or any(w.endswith(bare) for w in held)
+
+
+@text_cache
+def _squeezed_words(text: str) -> tuple[str, ...]:
+    """Each whitespace-separated word of ``text`` squeezed as :func:`_squeezed` does."""
+    return tuple(_SEPARATORS.sub("", w) for w in text.lower().split())
 
 
 def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
