@@ -45,6 +45,7 @@ from typing import Any
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
 from .antonyms import opposition
+from .compounds import link_swapped
 from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
@@ -270,6 +271,7 @@ def _percent_of(found: Exchange) -> bool:
 #: with how its finding is said.
 _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...] = (
     (format_swapped, lambda f: f"{f[0]!r} files opened in {f[1]!r}, not the reverse"),
+    (link_swapped, lambda f: f"{f[0]!r} one way, {f[1]!r} in the other"),
     (
         unknown_swapped,
         lambda f: f"the amount asked for and the one given exchanged at {f[0]!r} / {f[1]!r}",
