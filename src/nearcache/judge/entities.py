@@ -38,6 +38,7 @@ from .asks import cause_or_method
 from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
+from .kinship import generation_changed
 from .lexicon import lexicon
 from .literals import literal_changed
 from .qualifiers import qualifier_added
@@ -213,6 +214,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     other = gender_changed(a, b)
     if other is not None:
         return GuardResult(REJECT, f"another person: {other[0]!r} vs {other[1]!r}")
+    older = generation_changed(a, b)
+    if older is not None:
+        return GuardResult(REJECT, f"another relative: {older[0]!r} vs {older[1]!r}")
     narrowed = qualifier_added(a, b)
     if narrowed is not None:
         return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")
