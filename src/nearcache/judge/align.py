@@ -25,7 +25,7 @@ other does not: the entity and scope guards and the verifier read it.
 from __future__ import annotations
 
 from .lexicon import lexicon
-from .tokens import Text, analyze, pair_cache, text_cache, word_cache
+from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
 
@@ -128,15 +128,24 @@ class _Term:
 
 
 @word_cache
-def _term(stem: str, low: str) -> _Term:
-    """One word's lexicon facts (shared, never changed: a word recurs across texts)."""
-    return _Term(stem, low)
+def _term(stem: str, low: str, cased: str | None = None) -> _Term:
+    """One word's lexicon facts (shared, never changed: a word recurs across texts);
+    ``cased``: the name it stands for only as written ("AZ" is Arizona, "az" is not)."""
+    term = _Term(stem, low)
+    if cased is not None:
+        term.canon, term.name = cased, True
+    return term
 
 
 @text_cache
 def _terms(text: str) -> tuple[_Term, ...]:
     t = analyze(text)
-    return tuple(_term(s, t.tokens[idx].low) for s, idx in t.terms)
+    cased = lexicon().cased
+    return tuple(
+        _term(s, low, None if low in STOPWORDS else cased.get(t.tokens[idx].text))
+        for s, idx in t.terms
+        for low in (t.tokens[idx].low,)
+    )
 
 
 def _related(p: _Term, q: _Term) -> str | None:
