@@ -1,0 +1,59 @@
+"""Recall: synonym groups of comparatives ("quicker" / "faster", which the stemmer keeps
+apart) and of everyday words pair in the alignment; opposites never do, and the guards
+still refuse them (near/close against far, added to the opposites with them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_antonyms
+from nearcache.judge.align import align
+from nearcache.judge.lexicon import lexicon
+from nearcache.judge.tokens import stem
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is a bike quicker than the bus across town", "is a bike faster than the bus across town"),
+        (
+            "which runway exit is nearest to the hangar",
+            "which runway exit is closest to the hangar",
+        ),
+        ("is the ferry terminal nearer to downtown", "is the ferry terminal closer to downtown"),
+        ("fastest way to thaw frozen shrimp", "quickest way to thaw frozen shrimp"),
+        ("warranty lasts 3 yrs", "warranty lasts 3 years"),
+        ("is an oral promise enforceable", "is a verbal promise enforceable"),
+        ("the gym billed me after I cancelled", "the gym charged me after I cancelled"),
+        ("how many hours of sunlight do peppers need", "how many hours of sun do peppers need"),
+        (
+            "my baggage was lost on a connecting flight",
+            "my luggage was lost on a connecting flight",
+        ),
+        ("can I break a lease contract early", "can I break a lease agreement early"),
+    ],
+)
+def test_synonyms_pair(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        al = align(x, y)
+        assert al.only_a == () and al.only_b == (), (al.only_a, al.only_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is a bike quicker than the bus", "is a bike slower than the bus"),
+        ("which exit is closest to the hangar", "which exit is farthest from the hangar"),
+        ("is the terminal nearer to downtown", "is the terminal farther from downtown"),
+    ],
+)
+def test_opposites_of_the_new_words_still_refused(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject"
+    assert align(a, b).only_a != ()  # the two words never pair
+
+
+def test_comparative_and_plain_stay_apart() -> None:
+    lex = lexicon()
+    assert lex.synonyms(stem("quicker"), stem("faster"))
+    assert not lex.synonyms(stem("quick"), stem("faster"))  # another degree
+    assert not lex.synonyms(stem("nearer"), stem("near"))
