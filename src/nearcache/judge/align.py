@@ -12,7 +12,11 @@ counterparts, in this order of preference, when they:
    ("convert"/"conversion");
 5. are a misspelling of one another: one edit (insert, delete, swap two neighbours, or
    replace a letter in words of 6+ letters) for words of 4+ letters, two for 8+; or a
-   well-known confusion of real words ("loose"/"lose").
+   well-known confusion of real words ("loose"/"lose");
+6. are a dotted or snake_case identifier and the plain lowercase words it is built of
+   ("spec.selector"/"selector", "x_train"/"train"; pairs marked "part", which the role
+   readers skip: code at the end of a question is not a moved term). A camelCase name
+   alone is not its parts ("StringBuilder" is no "string").
 
 Never across digits, never between two different known words (two names, two listed
 opposites, two month names...), and never between listed opposites: "Austria" and
@@ -24,8 +28,10 @@ other does not: the entity and scope guards and the verifier read it.
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import lexicon
-from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache, word_cache
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
 
@@ -328,6 +334,42 @@ def _function_typos(t: Text, other: str, left: list[int]) -> list[int]:
     return out
 
 
+#: The words of an identifier: "x_train" -> x, train; "spec.selector" -> spec, selector.
+_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_JOINED = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
+
+
+@word_cache
+def identifier_parts(text: str) -> frozenset[str]:
+    """The stems of the words a dotted or snake_case identifier is built of
+    ("spec.selector" -> spec, selector; "memory_profiler" -> memory, profil); empty for a
+    plain word and for a camelCase name alone ("StringBuilder" is not a string). Parts of
+    fewer than three letters and stopwords are left out."""
+    if not _JOINED.search(text):
+        return frozenset()
+    parts = (w.lower() for w in _PART.findall(text) if len(w) >= 3 and not w.isdigit())
+    return frozenset(stem(w) for w in parts if w not in STOPWORDS)
+
+
+def _identifiers(t1: Text, t2: Text, left1: list[int], left2: list[int], pairs: list[Pair]) -> None:
+    """An identifier of ``t1`` left over meets the plain lowercase words of ``t2`` left
+    over that are its parts ("spec.selector" / "the selector", "x_train" / "the train
+    set"): the code names what the words say. Appends (term of t1, term of t2, "part")."""
+    for i in list(left1):
+        parts = identifier_parts(t1.tokens[t1.terms[i][1]].text)
+        js = [j for j in left2 if t2.terms[j][0] in parts and _plain(t2.tokens[t2.terms[j][1]])]
+        if js:
+            left1.remove(i)
+            for j in js:
+                left2.remove(j)
+                pairs.append((i, j, "part"))
+
+
+def _plain(tok: Token) -> bool:
+    """A word written in lower case that is no identifier itself."""
+    return tok.low == tok.text and not identifier_parts(tok.text)
+
+
 @pair_cache
 def align(a: str, b: str) -> Alignment:
     """Pair the content words of ``a`` and ``b`` (see the module docstring)."""
@@ -335,6 +377,10 @@ def align(a: str, b: str) -> Alignment:
     pairs, left_a, left_b = _exact(ta, tb)
     if left_a or left_b:
         _rest((a, b), left_a, left_b, pairs)
+        _identifiers(ta, tb, left_a, left_b, pairs)
+        flipped: list[Pair] = []
+        _identifiers(tb, ta, left_b, left_a, flipped)
+        pairs.extend((i, j, how) for j, i, how in flipped)
         left_a = _function_typos(ta, b, left_a)
         left_b = _function_typos(tb, a, left_b)
     seen_a = {ta.terms[i][0] for i, _, _ in pairs}
