@@ -8,7 +8,8 @@ counterparts, in this order of preference, when they:
 2. name the same thing ("js"/"javascript", ``data/names.txt``) or share a synonym group
    ("remove"/"delete", ``data/synonyms.txt``);
 3. are one word written as two ("login"/"log in", "dataframe"/"data frame");
-4. are an abbreviation and its word ("config"/"configuration") or derivations of one root
+4. are an abbreviation and its word ("config"/"configuration"), a shortening without its
+   vowels ("acct"/"account", "svc"/"service") or derivations of one root
    ("convert"/"conversion");
 5. are a misspelling of one another: one edit (insert, delete, swap two neighbours, or
    replace a letter in words of 6+ letters) for words of 4+ letters, two for 8+; or a
@@ -119,6 +120,25 @@ def _abbreviates(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short) and len(short) < len(long_)
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def _contraction(a: str, b: str) -> bool:
+    """One word is the other with its vowels and some consonants left out, as people
+    shorten words: "acct"/"account", "svc"/"service", "pkg"/"package", "mgmt"/"management",
+    "qty"/"quantity". The short word has 3-5 letters, opens with the long one's letter,
+    has no vowel after it and runs through the long word in order, not as its start."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if not (3 <= len(short) <= 5 and len(long_) >= len(short) + 2 and short.isalpha()):
+        return False
+    if short[0] != long_[0] or not _VOWELS.isdisjoint(short[1:]) or not long_.isalpha():
+        return False
+    if long_.startswith(short.rstrip("s")):
+        return False  # "egg" / "eggless": a word and its derivation, not a shortening
+    rest = iter(long_[1:])
+    return all(c in rest for c in short[1:])
+
+
 class _Term:
     """What the pairing needs to know of one content word, looked up once per text."""
 
@@ -169,6 +189,8 @@ def _related(p: _Term, q: _Term) -> str | None:
         return "typo" if similar_spelling(x, y) or similar_spelling(p.low, q.low) else None
     if not (p.known and q.known) and (_abbreviates(x, y) or _shared_root(x, y)):
         return "root"
+    if _contraction(p.low, q.low) and not min(p, q, key=lambda t: len(t.low)).known:
+        return "root"  # the shortening is no listed word itself ("pkg" / "package")
     if similar_spelling(x, y) or similar_spelling(p.low, q.low):
         return "typo"
     return None

@@ -57,3 +57,34 @@ def test_comparative_and_plain_stay_apart() -> None:
     assert lex.synonyms(stem("quicker"), stem("faster"))
     assert not lex.synonyms(stem("quick"), stem("faster"))  # another degree
     assert not lex.synonyms(stem("nearer"), stem("near"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("can a joint acct be frozen", "can a joint account be frozen"),
+        ("restart the auth svc after a deploy", "restart the auth service after a deploy"),
+        ("which pkg provides libssl on alpine", "which package provides libssl on alpine"),
+        ("minimum order qty for custom mugs", "minimum order quantity for custom mugs"),
+        ("the boss fight at lvl 12", "the boss fight at level 12"),
+        ("copy from src to dst with rsync", "copy from source to destination with rsync"),
+    ],
+)
+def test_shortened_words_pair(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        al = align(x, y)
+        assert al.only_a == () and al.only_b == (), (al.only_a, al.only_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("can I eat eggless brownie batter", "can I eat brownie batter without eggs"),  # a start
+        ("is the acct open", "is the act open"),  # fewer letters in the long word
+        ("which pkg provides libssl", "which pig provides libssl"),  # a vowel: no shortening
+        ("does css support nesting", "do classes support nesting"),  # a known name
+    ],
+)
+def test_other_words_are_no_shortening(a: str, b: str) -> None:
+    al = align(a, b)
+    assert al.only_a != () and al.only_b != (), (al.only_a, al.only_b)
