@@ -29,10 +29,9 @@ other does not: the entity and scope guards and the verifier read it.
 
 from __future__ import annotations
 
-import re
-
 from .lexicon import lexicon
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, word_cache
+from .shortenings import contraction, identifier_parts
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
 
@@ -120,25 +119,6 @@ def _abbreviates(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short) and len(short) < len(long_)
 
 
-_VOWELS = frozenset("aeiou")
-
-
-def _contraction(a: str, b: str) -> bool:
-    """One word is the other with its vowels and some consonants left out, as people
-    shorten words: "acct"/"account", "svc"/"service", "pkg"/"package", "mgmt"/"management",
-    "qty"/"quantity". The short word has 3-5 letters, opens with the long one's letter,
-    has no vowel after it and runs through the long word in order, not as its start."""
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if not (3 <= len(short) <= 5 and len(long_) >= len(short) + 2 and short.isalpha()):
-        return False
-    if short[0] != long_[0] or not _VOWELS.isdisjoint(short[1:]) or not long_.isalpha():
-        return False
-    if long_.startswith(short.rstrip("s")):
-        return False  # "egg" / "eggless": a word and its derivation, not a shortening
-    rest = iter(long_[1:])
-    return all(c in rest for c in short[1:])
-
-
 class _Term:
     """What the pairing needs to know of one content word, looked up once per text."""
 
@@ -189,7 +169,7 @@ def _related(p: _Term, q: _Term) -> str | None:
         return "typo" if similar_spelling(x, y) or similar_spelling(p.low, q.low) else None
     if not (p.known and q.known) and (_abbreviates(x, y) or _shared_root(x, y)):
         return "root"
-    if _contraction(p.low, q.low) and not min(p, q, key=lambda t: len(t.low)).known:
+    if contraction(p.low, q.low) and not min(p, q, key=lambda t: len(t.low)).known:
         return "root"  # the shortening is no listed word itself ("pkg" / "package")
     if similar_spelling(x, y) or similar_spelling(p.low, q.low):
         return "typo"
@@ -354,23 +334,6 @@ def _function_typos(t: Text, other: str, left: list[int]) -> list[int]:
         if not any(similar_spelling(low, w) for w in near):
             out.append(i)
     return out
-
-
-#: The words of an identifier: "x_train" -> x, train; "spec.selector" -> spec, selector.
-_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_JOINED = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
-
-
-@word_cache
-def identifier_parts(text: str) -> frozenset[str]:
-    """The stems of the words a dotted or snake_case identifier is built of
-    ("spec.selector" -> spec, selector; "memory_profiler" -> memory, profil); empty for a
-    plain word and for a camelCase name alone ("StringBuilder" is not a string). Parts of
-    fewer than three letters and stopwords are left out."""
-    if not _JOINED.search(text):
-        return frozenset()
-    parts = (w.lower() for w in _PART.findall(text) if len(w) >= 3 and not w.isdigit())
-    return frozenset(stem(w) for w in parts if w not in STOPWORDS)
 
 
 def _identifiers(t1: Text, t2: Text, left1: list[int], left2: list[int], pairs: list[Pair]) -> None:

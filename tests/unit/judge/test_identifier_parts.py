@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import DefaultJudge, guard_direction
-from nearcache.judge.align import align, identifier_parts
+from nearcache.judge.align import align
+from nearcache.judge.shortenings import identifier_parts
 
 
 @pytest.mark.parametrize(
