@@ -22,15 +22,17 @@ counterparts, in this order of preference, when they:
 Never across digits, never between two different known words (two names, two listed
 opposites, two month names...), and never between listed opposites: "Austria" and
 "Australia", "import" and "export" stay different. A content word may also be a misspelling
-of a function word of the other text ("befor"/"before"): it is then paired with nothing
-but no longer counts as extra. What is left on each side is what one text says and the
+of a function word of the other text ("befor"/"before"), or, when only one text has words
+left over, a noun that says what kind of thing its neighbour is ("the DHCPREQUEST
+message", "a 502 error", ``shortenings.LABELS``): it is then paired with nothing but no
+longer counts as extra. What is left on each side is what one text says and the
 other does not: the entity and scope guards and the verifier read it.
 """
 
 from __future__ import annotations
 
 from .lexicon import lexicon
-from .shortenings import contraction, identifier_parts
+from .shortenings import contraction, identifier_parts, labels
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
@@ -368,6 +370,10 @@ def align(a: str, b: str) -> Alignment:
         pairs.extend((i, j, how) for j, i, how in flipped)
         left_a = _function_typos(ta, b, left_a)
         left_b = _function_typos(tb, a, left_b)
+        if not left_b:  # a kind noun on one side only: "the DHCPREQUEST message"
+            left_a = labels(ta, left_a, {i for i, _, _ in pairs})
+        elif not left_a:
+            left_b = labels(tb, left_b, {j for _, j, _ in pairs})
     seen_a = {ta.terms[i][0] for i, _, _ in pairs}
     seen_b = {tb.terms[j][0] for _, j, _ in pairs}
     only_a = tuple(dict.fromkeys(s for s in (ta.terms[i][0] for i in left_a) if s not in seen_a))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from .tokens import STOPWORDS, stem, word_cache
+from .tokens import STOPWORDS, Text, stem, word_cache, wordset
 
-__all__ = ["contraction", "identifier_parts"]
+__all__ = ["LABELS", "contraction", "identifier_parts", "labels"]
 
 _VOWELS = frozenset("aeiou")
 
@@ -44,3 +44,28 @@ def identifier_parts(text: str) -> frozenset[str]:
         return frozenset()
     parts = (w.lower() for w in _PART.findall(text) if len(w) >= 3 and not w.isdigit())
     return frozenset(stem(w) for w in parts if w not in STOPWORDS)
+
+
+#: Nouns that only say what kind of thing a name is: "the DHCPREQUEST message", "a 502
+#: Bad Gateway error", "the -p flag", "the useEffect hook", "the album 1989".
+LABELS = wordset(
+    "error message flag option type year period flight empire album song "
+    "function method command statement clause keyword operator decorator hook directive "
+    "macro plan tier"
+)
+
+
+def labels(t: Text, left: list[int], paired: set[int]) -> list[int]:
+    """``left`` (terms of ``t`` without a counterpart) without the kind nouns
+    (:data:`LABELS`) standing right beside a paired term, a number or a code span: "the
+    year 1066" / "1066", "package requests" is not listed ("install a Python package" is
+    not "install Python")."""
+    near = {t.terms[i][1] for i in paired}
+    near |= {k for k, tok in enumerate(t.tokens) if tok.kind in ("num", "code") or tok.literal}
+    out = []
+    for i in left:
+        idx = t.terms[i][1]
+        if t.tokens[idx].low in LABELS and (idx - 1 in near or idx + 1 in near):
+            continue
+        out.append(i)
+    return out
