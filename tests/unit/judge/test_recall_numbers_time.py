@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_numbers, guard_time
+from nearcache.judge.align import align
 
 
 @pytest.mark.parametrize(
@@ -68,3 +69,30 @@ def test_short_periods_after_this_last_next(a: str, b: str) -> None:
 )
 def test_short_periods_still_differ(a: str, b: str) -> None:
     assert guard_time(a, b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is Civilization VI playable offline", "is civilization 6 playable offline"),
+        ("who succeeded Henry VIII", "who succeeded Henry 8"),
+        ("is a three-way handshake needed", "is a 3-way handshake needed"),
+        ("a twenty-one-day return window", "a 21-day return window"),
+    ],
+)
+def test_numbers_in_names_and_compounds_are_no_extra_words(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        al = align(x, y)
+        assert al.only_a == () and al.only_b == (), (al.only_a, al.only_b)
+
+
+def test_roman_numerals_still_compared_by_the_numbers_guard() -> None:
+    assert guard_numbers("causes of World War II", "causes of World War III").outcome == "reject"
+    assert (
+        guard_numbers("is Civilization VI playable", "is Civilization V playable").outcome
+        == "reject"
+    )
+
+
+def test_a_roman_looking_word_after_a_lowercase_word_stays() -> None:
+    assert "iv" in align("can I get an IV drip at home", "can I get a drip at home").only_a
