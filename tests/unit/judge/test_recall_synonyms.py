@@ -1,6 +1,6 @@
 """Recall: synonym groups of comparatives ("quicker" / "faster", which the stemmer keeps
 apart) and of everyday words pair in the alignment; opposites never do, and the guards
-still refuse them (near/close against far, added to the opposites with them)."""
+still refuse them."""
 
 from __future__ import annotations
 
@@ -16,11 +16,6 @@ from nearcache.judge.tokens import stem
     ("a", "b"),
     [
         ("is a bike quicker than the bus across town", "is a bike faster than the bus across town"),
-        (
-            "which runway exit is nearest to the hangar",
-            "which runway exit is closest to the hangar",
-        ),
-        ("is the ferry terminal nearer to downtown", "is the ferry terminal closer to downtown"),
         ("fastest way to thaw frozen shrimp", "quickest way to thaw frozen shrimp"),
         ("warranty lasts 3 yrs", "warranty lasts 3 years"),
         ("is an oral promise enforceable", "is a verbal promise enforceable"),
@@ -43,8 +38,7 @@ def test_synonyms_pair(a: str, b: str) -> None:
     ("a", "b"),
     [
         ("is a bike quicker than the bus", "is a bike slower than the bus"),
-        ("which exit is closest to the hangar", "which exit is farthest from the hangar"),
-        ("is the terminal nearer to downtown", "is the terminal farther from downtown"),
+        ("is the quickest lane on the left", "is the slowest lane on the left"),
     ],
 )
 def test_opposites_of_the_new_words_still_refused(a: str, b: str) -> None:
@@ -56,7 +50,7 @@ def test_comparative_and_plain_stay_apart() -> None:
     lex = lexicon()
     assert lex.synonyms(stem("quicker"), stem("faster"))
     assert not lex.synonyms(stem("quick"), stem("faster"))  # another degree
-    assert not lex.synonyms(stem("nearer"), stem("near"))
+    assert not lex.synonyms(stem("quickest"), stem("faster"))
 
 
 @pytest.mark.parametrize(
