@@ -192,6 +192,8 @@ def main() -> None:
             "blind5",
             "probe6",
             "blind6",
+            "probe7",
+            "blind7",
         ],
     )
     ap.add_argument(
