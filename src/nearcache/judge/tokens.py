@@ -272,6 +272,8 @@ def _prepare(text: str) -> str:
     return raw
 
 
+#: "take" after "it" says a duration or an effort, not an action ("does it take").
+_TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 #: A Roman numeral after a name ("Diablo IV", "Henry VIII"), II to XXXIX.
 _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
 
@@ -374,6 +376,8 @@ def analyze(text: str) -> Text:
                 content = _acronym(t, prev.lower(), shouting)
             if content and _ROMAN.match(t.text) and prev[:1].isupper():
                 content = False  # "Diablo IV", "World War II": the numbers guard's
+            elif content and t.low in _TAKE and prev.lower() == "it":
+                content = False  # "how long does it take to renew" is "how long to renew"
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text

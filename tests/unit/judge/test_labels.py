@@ -1,7 +1,8 @@
 """Recall: a noun that only says what kind of thing a name is ("the SYN message", "a 404
 error", "the -v flag", "the year 1815"), on one side only and right beside a word both
 texts share, a number or code, is not an extra word; beside nothing shared, or against
-another extra word, it still counts."""
+another extra word, it still counts. "take" after "it" ("how long does it take to") is no
+content word either."""
 
 from __future__ import annotations
 
@@ -40,3 +41,20 @@ def test_kind_nouns_beside_a_shared_word(a: str, b: str) -> None:
 )
 def test_other_extra_words_still_count(a: str, b: str, left: str) -> None:
     assert left in align(a, b).only_a
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how long does it take to boil a lobster", "how long to boil a lobster"),
+        ("how many hours would it take to drive to Quebec", "how many hours to drive to Quebec"),
+    ],
+)
+def test_it_take_is_no_content_word(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        al = align(x, y)
+        assert al.only_a == () and al.only_b == (), (al.only_a, al.only_b)
+
+
+def test_take_as_an_action_stays() -> None:
+    assert "tak" in align("should I take ibuprofen before a run", "ibuprofen before a run").only_a
