@@ -152,7 +152,9 @@ def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
             x = parent[x]
         return x
 
-    for i, j, _ in al.pairs:
+    for i, j, how in al.pairs:
+        if how == "part":
+            continue  # an identifier and a word it is built of: the code is no role
         ra, rb = find(ta.terms[i][0]), find("~" + tb.terms[j][0])
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
