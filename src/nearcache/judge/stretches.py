@@ -5,16 +5,19 @@ across clauses that the role terms alone miss ("2.4 *bar*, what's that in *psi*?
 types but === does not").
 
 A middle of symbols only or with a symmetric connective keeps the meaning ("X, Y" / "Y,
-X"; "X or Y"), except a contrastive one (but, yet, whereas) after a word of its own
-clause: "X coerces types *but* Y does not" says different things of X and Y. Stretches
-that open or close with the same tokens are also tried with those tokens inside them ("a
-& ... a &mut": the shared "&" belongs to both stretches).
+X"; "X or Y") -- unless the stretches are items of one bracketed example, whose order is
+the code's ("an index on (b, a)" / "(a, b)") -- and except a contrastive one (but, yet,
+whereas) after a word of its own clause: "X coerces types *but* Y does not" says different
+things of X and Y. Stretches that open or close with the same tokens are also tried with
+those tokens inside them ("a & ... a &mut": the shared "&" belongs to both stretches).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .roles import RELATIONAL, SYMMETRIC, Exchange, Words
-from .tokens import Text, analyze, pair_cache, text_cache
+from .tokens import Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["segments_swapped", "side"]
 
@@ -40,6 +43,15 @@ def _connected(middle: list[str]) -> bool:
             continue
         return True
     return False
+
+
+def _bracketed(toks: Sequence[Token], lo: int, hi: int) -> bool:
+    """Tokens ``lo`` to ``hi`` are items of one bracketed or quoted example separated by
+    commas (arguments, columns: their order is meaning)."""
+    span = toks[lo:hi]
+    words = [x for x in span if x.kind != "sym"]
+    marks = {x.low for x in span if x.kind == "sym"}
+    return bool(words) and all(x.literal for x in words) and marks == {","}
 
 
 def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
@@ -96,6 +108,8 @@ def _swapped(
             if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
                 continue
             middle = [x.low for x in xa[lo + la : hi - lb] if x.kind != "sym"]
+            if not middle and _bracketed(xa, lo, hi):
+                middle = ["(,)"]  # "an index on (b, a)" / "(a, b)": the order is the code's
             if not middle or _connected(middle):
                 return False
             x, y = " ".join(ma[:la]), " ".join(ma[size - lb :])

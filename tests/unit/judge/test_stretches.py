@@ -81,3 +81,28 @@ def test_two_terms_traded_at_every_mention_reject(a: str, b: str) -> None:
 )
 def test_both_orders_offered_as_alternatives_pass(a: str, b: str) -> None:
     assert _keeps(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Does a B-tree index on (last_name, first_name) help queries on first_name?",
+            "Does a B-tree index on (first_name, last_name) help queries on first_name?",
+        ),
+        ("why does zip(keys, values) give pairs", "why does zip(values, keys) give pairs"),
+    ],
+)
+def test_items_of_one_bracketed_example_in_another_order_reject(a: str, b: str) -> None:
+    assert _rejects(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("should I learn Python, Java or Go first?", "should I learn Go, Java or Python first?"),
+        ("Is apples, oranges or pears healthiest?", "Is pears, oranges or apples healthiest?"),
+    ],
+)
+def test_a_plain_list_in_another_order_passes(a: str, b: str) -> None:
+    assert _keeps(a, b)
