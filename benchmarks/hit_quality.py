@@ -194,6 +194,8 @@ def main() -> None:
             "blind6",
             "probe7",
             "blind7",
+            "probe8",
+            "blind8",
         ],
     )
     ap.add_argument(

@@ -50,7 +50,8 @@ MAX_CHARS = 2000
 # probe2 (training) and blind2 (never trained on) are a fifth author's, written apart;
 # probe3 (training) and blind3 (never trained on) a sixth author's, likewise; probe4 and
 # blind4 a seventh author's; probe5 and blind5 an eighth author's; probe6 and blind6 a
-# ninth author's; probe7 and blind7 a tenth author's (role and entity heavy).
+# ninth author's; probe7 and blind7 a tenth author's (role and entity heavy); probe8 and
+# blind8 an eleventh author's (role, direction and antonym heavy).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -70,6 +71,8 @@ SPLITS = {
     "blind6": "b6",
     "probe7": "p7",
     "blind7": "b7",
+    "probe8": "p8",
+    "blind8": "b8",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -324,7 +324,17 @@ def _assigned(name: str) -> Any:
 
 def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
     """How a never-trained split reaches the verifier's pool: by name or by id prefix."""
-    never = {"test", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7"}
+    never = {
+        "test",
+        "blind",
+        "blind2",
+        "blind3",
+        "blind4",
+        "blind5",
+        "blind6",
+        "blind7",
+        "blind8",
+    }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
     blind_prefixes = {f"{jd.SPLITS[s]}-" for s in never}
@@ -360,6 +370,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe6"), {"train": "tr-", "probe6": "b6-"}),
         (("train", "blind7"), {"train": "tr-"}),
         (("train", "probe7"), {"train": "tr-", "probe7": "b7-"}),
+        (("train", "blind8"), {"train": "tr-"}),
+        (("train", "probe8"), {"train": "tr-", "probe8": "b8-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -420,6 +432,36 @@ def test_committed_probe7_and_blind7_are_own_splits(
     assert swaps >= role_entity * len(traps), (swaps, len(traps))
     assert len({r["domain"] for r in rows}) >= 40
     assert "blind7" not in _assigned("POOL_SPLITS")  # never trained on, by name
+
+
+@pytest.mark.parametrize(
+    ("split", "prefix", "size", "turned", "domains"),
+    [("probe8", "p8", 470, 0.65, 25), ("blind8", "b8", 360, 0.4, 40)],
+)
+def test_committed_probe8_and_blind8_are_own_splits(
+    split: str, prefix: str, size: int, turned: float, domains: int
+) -> None:
+    # probe8/blind8 (an eleventh author): own id and group prefixes, every trap and hit
+    # kind, 45-50% traps and a few misses, every trap says what differs, and role,
+    # direction and antonym swaps (something turned round) are most of probe8's traps
+    # (about 30/20/20%) and over 40% of blind8's; blind8 never joins the pool.
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    assert report.problems == []
+    assert jd.SPLITS[split] == prefix
+    rows = report.rows[split]
+    assert len(rows) >= size
+    assert {r["id"][:3] for r in rows} == {f"{prefix}-"}
+    assert {r["group"][:4] for r in rows} == {f"{prefix}-g"}
+    traps = [r for r in rows if r["label"] == "trap"]
+    assert {r["category"] for r in traps} == jd.CATEGORIES["trap"]
+    assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
+    assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows)
+    assert 0 < sum(1 for r in rows if r["label"] == "miss") <= 0.05 * len(rows)
+    assert all(r.get("note", "").strip() for r in traps)
+    kinds = {"role", "direction", "antonym"}
+    assert sum(1 for r in traps if r["category"] in kinds) >= turned * len(traps)
+    assert len({r["domain"] for r in rows}) >= domains
+    assert "blind8" not in _assigned("POOL_SPLITS")  # never trained on, by name
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:
