@@ -52,6 +52,7 @@ from .antonyms import opposition
 from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
+from .mentions import mention_turned
 from .order import exchange
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
@@ -317,6 +318,10 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         lambda f: f"the speaker does {f!r} in one text, it is done to what they own in the other",
     ),
     (comparison_turned, lambda f: f"{f!r} is compared in one text, after 'than' in the other"),
+    (
+        mention_turned,
+        lambda f: f"one mention of {f[0]!r} / {f[1]!r} turned into its opposite",
+    ),
     (
         slots_swapped,
         lambda f: f"{f[0]!r} and {f[1]!r} trade clauses while each clause keeps its frame",

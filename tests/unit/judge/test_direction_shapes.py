@@ -8,6 +8,7 @@ import pytest
 
 from nearcache.judge import guard_direction
 from nearcache.judge.direction import endpoints
+from nearcache.judge.mentions import mention_turned
 from nearcache.judge.slots import slots_swapped
 from nearcache.judge.tokens import analyze
 
@@ -138,3 +139,45 @@ def test_alternatives_in_other_order_are_not_a_swap() -> None:
     b = "Is it quicker to drive to Braga and take the bus to Porto, or drive straight to Porto?"
     assert slots_swapped(a, b) is None
     assert slots_swapped(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "with a left outer join do i get every row of the left table",
+            "with a left outer join do i get every row of the right table",
+        ),
+        (
+            "is an inner join from A to B the same as an inner join from B to A",
+            "is an inner join from A to B the same as an outer join from B to A",
+        ),
+        (
+            "the upstream repo is ahead of my fork, how do I pull upstream changes",
+            "the upstream repo is ahead of my fork, how do I push downstream changes",
+        ),
+    ],
+)
+def test_one_mention_turned_into_its_opposite_rejects(a: str, b: str) -> None:
+    assert mention_turned(a, b) is not None
+    assert _rejects(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "does a left join keep all rows of the left table",
+            "in a left join are all rows from the left table kept",
+        ),
+        ("left join vs right join in SQL", "difference between a right join and a left join"),
+        ("Is hot water heavier than cold water?", "Is cold water lighter than hot water?"),
+        (
+            "skipped last night's ibuprofen (twice daily, 5 day course), what now",
+            "The label says twice a day for 5 days. I missed yesterday's evening dose, help?",
+        ),
+    ],
+)
+def test_poles_not_turned_in_place_are_not_read(a: str, b: str) -> None:
+    assert mention_turned(a, b) is None
+    assert mention_turned(b, a) is None
