@@ -56,7 +56,7 @@ from .mentions import mention_turned
 from .order import exchange
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
-from .slots import slots_swapped
+from .slots import clause_turned, slots_swapped
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
@@ -376,6 +376,9 @@ def guard_direction(a: str, b: str) -> GuardResult:
         if isinstance(found, Exchange) and converse(a, b, found):
             return GuardResult(NEUTRAL, f"converse: {what}, with opposite words")
         return GuardResult(REJECT, f"roles changed: {what}")
+    turned = clause_turned(a, b, guard_direction)
+    if turned is not None:
+        return GuardResult(REJECT, f"roles changed in a clause: {turned}")
     if found is True:
         return GuardResult(PASS, "a phrase moved; the roles are kept")
     ka, kb = role_keys(a, b)

@@ -24,12 +24,13 @@ Limits: clauses are read by punctuation only (no parser); English only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .roles import SYMMETRIC, role_keys
-from .tokens import analyze, pair_cache
+from .tokens import analyze, pair_cache, text_cache
+from .types import REJECT, GuardResult
 
-__all__ = ["slots_swapped"]
+__all__ = ["clause_texts", "clause_turned", "slots_swapped"]
 
 _BREAKS = frozenset({",", ";", ":", "?", "!", ".", "\u2014"})
 _LEFTOVER = 1
@@ -98,3 +99,38 @@ def _traded(
     if len(bi - ai - ys) > _LEFTOVER or len(bj - aj - xs) > _LEFTOVER:
         return None
     return min(xs).lstrip("~"), min(ys).lstrip("~")
+
+
+@text_cache
+def clause_texts(text: str) -> tuple[str, ...]:
+    """``text`` cut into clauses at punctuation, each as its words joined by spaces."""
+    out: list[list[str]] = [[]]
+    sent = None
+    for tok in analyze(text).tokens:
+        if sent is not None and tok.sent != sent and out[-1]:
+            out.append([])
+        sent = tok.sent
+        if tok.kind == "sym" and tok.low in _BREAKS:
+            if out[-1]:
+                out.append([])
+            continue
+        out[-1].append(tok.text)
+    return tuple(" ".join(words) for words in out if words)
+
+
+def clause_turned(a: str, b: str, guard: Callable[[str, str], GuardResult]) -> str | None:
+    """Texts cut into as many clauses, each clause with the same terms as its
+    counterpart, where ``guard`` rejects one clause pair ("the timeout wraps the retry,
+    should the retry wrap the timeout instead" / the reverse): what it found."""
+    ca, cb = clause_texts(a), clause_texts(b)
+    if len(ca) < 2 or len(ca) != len(cb):
+        return None
+    if any(c.split()[0].lower() in SYMMETRIC for c in (*ca[1:], *cb[1:])):
+        return None  # alternatives ("X, or Y"): each may turn the other's roles round
+    for x, y in zip(ca, cb):
+        kx, ky = role_keys(x, y)
+        if x != y and sorted(k for k, _ in kx) == sorted(k for k, _ in ky):
+            found = guard(x, y)
+            if found.outcome == REJECT:
+                return found.detail.removeprefix("roles changed: ")
+    return None

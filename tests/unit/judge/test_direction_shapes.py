@@ -181,3 +181,38 @@ def test_one_mention_turned_into_its_opposite_rejects(a: str, b: str) -> None:
 def test_poles_not_turned_in_place_are_not_read(a: str, b: str) -> None:
     assert mention_turned(a, b) is None
     assert mention_turned(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "the cache sits in front of the db, should the db sit in front of the cache?",
+            "the db sits in front of the cache, should the cache sit in front of the db?",
+        ),
+        (
+            "our proxy wraps the client, should the client wrap the proxy instead",
+            "our client wraps the proxy, should the proxy wrap the client instead",
+        ),
+    ],
+)
+def test_a_clause_turned_round_rejects(a: str, b: str) -> None:
+    assert _rejects(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Does the carrier bill us for fuel, or do we bill the carrier?",
+            "Do we bill the carrier for fuel, or does the carrier bill us?",
+        ),
+        (
+            "Should the retry wrap the timeout or the timeout wrap the retry?",
+            "Should the timeout wrap the retry or the retry wrap the timeout?",
+        ),
+    ],
+)
+def test_alternatives_each_turned_are_not_rejected(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject"
+    assert guard_direction(b, a).outcome != "reject"
