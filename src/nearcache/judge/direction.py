@@ -29,7 +29,7 @@ whom changed. The guard rejects a pair when
   in one text and it is done to them, or to what they own, in the other
   (:mod:`.voice`: "I cancelled my train" / "My train got cancelled", "someone hits my
   car" / "I hit someone's car"); or
-* terms trade clauses while each clause keeps its frame (:mod:`.slots`: "we went forward
+* terms trade clauses while each clause keeps its frame (:mod:`.clauseswap`: "we went forward
   to v5, how to roll back to v3" / "we rolled back to v3, how to go forward to v5").
 
 A phrase moved as one block ("In Python, how do I reverse a list?") passes, and so do
@@ -49,6 +49,7 @@ from typing import Any
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
 from .antonyms import opposition
+from .clauseswap import clause_turned, slots_swapped
 from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
@@ -56,7 +57,6 @@ from .mentions import mention_turned
 from .order import exchange
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
-from .slots import clause_turned, slots_swapped
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_direction
+from nearcache.judge.clauseswap import slots_swapped
 from nearcache.judge.direction import endpoints
 from nearcache.judge.mentions import mention_turned
-from nearcache.judge.slots import slots_swapped
 from nearcache.judge.tokens import analyze
 
 
