@@ -142,12 +142,13 @@ def bench_floor(fx: Fixture, reps: int) -> dict[str, Any]:
     return {"get": timed(get, reps)}
 
 
-def bench_nearcache(store: Any, fx: Fixture, reps: int) -> dict[str, Any]:
+def bench_nearcache(store: Any, fx: Fixture, reps: int, parts: bool = False) -> dict[str, Any]:
     cache = EmbeddingCache(store, max_bytes=None)
     for i in range(0, len(fx.texts), 10_000):
         cache.put_many(fx.texts[i : i + 10_000], fx.vectors[i : i + 10_000], NS)
     samples = fx.sample_texts()
     get = timed(lambda: cache.get_many(next(samples), NS), reps)
+    by_parts = bench_parts(cache, fx, reps) if parts else {}
     keys = iter([cache.keys_for(s) for s in fx.sample_texts()])
     get_hash = timed(lambda: cache.get_many_by_hash(next(keys), NS), reps)
     stages = bench_stages(cache, fx, reps)
@@ -157,7 +158,24 @@ def bench_nearcache(store: Any, fx: Fixture, reps: int) -> dict[str, Any]:
     got, mask = cache.get_many(first, NS)
     assert mask.all() and np.array_equal(got, fx.embed(first))
     cache.close()
-    return {"get": get, "get_by_hash": get_hash, "put": put, **stages}
+    return {"get": get, "get_by_hash": get_hash, "put": put, **stages, **by_parts}
+
+
+def bench_parts(cache: EmbeddingCache, fx: Fixture, reps: int) -> dict[str, list[float]]:
+    """``get_many`` read in parts (the default for 1,000 texts on Redis) and in one
+    read, batch by batch alternating on the same batches (``--parts``)."""
+    from nearcache.embedding import reads
+
+    every = reads.PART
+    out: dict[str, list[float]] = {"get in parts": [], "get in one read": []}
+    for i, texts in enumerate(list(fx.sample_texts()) * 2):
+        for name in ("get in parts", "get in one read")[:: 1 if i % 2 else -1]:
+            reads.PART = every if name == "get in parts" else len(texts)
+            t = CLOCK()
+            cache.get_many(texts, NS)
+            out[name].append(CLOCK() - t)
+    reads.PART = every
+    return out
 
 
 def bench_stages(cache: EmbeddingCache, fx: Fixture, reps: int) -> dict[str, list[float]]:
@@ -361,7 +379,9 @@ def run_kind(
     if redis is not None:
         from nearcache.stores.url import open_store
 
-        runs.append(("nearcache redis", lambda: bench_nearcache(open_store(redis), fx, reps)))
+        runs.append(
+            ("nearcache redis", lambda: bench_nearcache(open_store(redis), fx, reps, args.parts))
+        )
     runs.append(("diskcache", lambda: bench_diskcache(fx, reps, tmp)))
     if not args.no_langchain:
         runs.append(("LangChain CBE memory", lambda: bench_langchain("memory", fx, reps, tmp)))
@@ -385,6 +405,11 @@ def main() -> None:
     ap.add_argument("--no-redis", action="store_true", help="skip the Redis store")
     ap.add_argument("--no-langchain", action="store_true", help="skip LangChain's peers")
     ap.add_argument("--json", type=Path, default=None, help="also write results here")
+    ap.add_argument(
+        "--parts",
+        action="store_true",
+        help="Redis: also time get_many read in parts and in one read, alternating",
+    )
     ap.add_argument(
         "--cpu",
         action="store_true",
@@ -412,6 +437,13 @@ def main() -> None:
         print("\n".join(table(kind, n, reps, results)))
         print()
         print("\n".join(stage_table(kind, results)))
+    for kind, results in by_kind.items():
+        r = results.get("nearcache redis", {})
+        if "get in parts" in r:
+            cells = [
+                f"{name} p50 {pct(r[name], 50) * 1e3:.2f} ms" for name in r if "get in" in name
+            ]
+            print(f"\nRedis, {kind}: " + ", ".join(cells))
     print()
     print("\n".join(verdicts(by_kind)))
     if args.json:

@@ -29,6 +29,7 @@ __all__ = [
     "content_hash",
     "content_hashes",
     "encode_parts",
+    "join_key_batches",
     "joined_content_hashes",
     "KeyBatch",
     "key_batch",
@@ -154,7 +155,7 @@ def key_batch(texts: Sequence[str], *, normalize: bool = True) -> KeyBatch:
     """:func:`content_hashes` as a :class:`KeyBatch` (the keys and their raw digests).
 
     The digests are joined and turned to hex once, then cut into keys: cheaper than one
-    ``hexdigest`` per text.
+    ``hexdigest`` per text (or a slice per key).
     """
     try:
         ascii = list(map(str.isascii, texts))  # one C pass that fails on the first non-str
@@ -173,9 +174,18 @@ def key_batch(texts: Sequence[str], *, normalize: bool = True) -> KeyBatch:
         _name_bad_item([normalize_text(t) if normalize else t for t in texts])
         raise
     digests = _joined_digests(parts)
-    hexed = digests.hex()
-    keys = KeyBatch(hexed[i : i + 2 * HASH_SIZE] for i in range(0, len(hexed), 2 * HASH_SIZE))
+    # the hex with a space after every digest's 64 digits, cut by one split (C loops)
+    keys = KeyBatch(digests.hex(" ", HASH_SIZE).split(" ") if digests else ())
     keys.digests = digests
+    return keys
+
+
+def join_key_batches(batches: Sequence[KeyBatch]) -> KeyBatch:
+    """The keys of several batches as one :class:`KeyBatch`, in order."""
+    if len(batches) == 1:
+        return batches[0]
+    keys = KeyBatch(k for batch in batches for k in batch)
+    keys.digests = b"".join(batch.digests for batch in batches)
     return keys
 
 
@@ -202,8 +212,9 @@ def _joined_digests(parts: list[bytes]) -> bytes:
 #: Fewest texts for which normalizing the whole batch at once beats text by text.
 _BATCH_MIN = 32
 _TAIL_STEPS = 8  # whitespace runs ending a text longer than this are measured one by one
-#: str.split's ASCII whitespace other than ' ' (each looked for with one memchr pass)
-_OTHER_WS = tuple(bytes([b]) for b in (*range(9, 14), *range(28, 32)))
+#: str.split's ASCII whitespace other than ' ' (each looked for with one memchr pass),
+#: newline first: a batch that is not normal is most often found so by its first pass
+_OTHER_WS = tuple(bytes([b]) for b in (10, 9, 13, 11, 12, *range(28, 32)))
 
 
 def _normalized_utf8(texts: Sequence[str], ascii: list[bool]) -> list[bytes]:
@@ -291,10 +302,10 @@ def _normalize_ascii_batch(texts: Sequence[str], raw: bytes, sep: bytes) -> list
     lens = np.fromiter(map(len, texts), np.intp, len(texts))
     ends = np.cumsum(lens + 1) - 1  # the index just past each text (its separator)
     drop = np.empty_like(ws)
-    drop[0] = True
-    drop[1:] = ws[:-1]
-    drop[(ends - lens)[lens > 0]] = True  # a text's first byte
-    drop &= ws
+    drop[0] = ws[0]
+    np.logical_and(ws[1:], ws[:-1], out=drop[1:])  # whitespace after whitespace
+    starts = (ends - lens)[lens > 0]
+    drop[starts] = ws[starts]  # whitespace starting a text
     _drop_tails(texts, lens, ends, ws, drop)
     if not drop.any():
         if int(np.count_nonzero(ws)) == raw.count(b" "):

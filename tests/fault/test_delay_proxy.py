@@ -292,3 +292,84 @@ async def test_cancelled_async_callers_never_get_crossed_answers(redis_server, p
         await asyncio.sleep(0.05)
     assert len(cached.cache.flights) == 0
     assert cached.cache.check() == []
+
+
+def test_reads_in_parts_stay_correct_through_resets_and_pauses(  # type: ignore[no-untyped-def]
+    redis_server, proxy, caplog
+) -> None:
+    """Batches of two parts or more (``RedisStore.get_many_parts``: part 2 is sent before
+    part 1's reply is read) through latency, resets mid-reply, a paused network and a
+    frozen server: every served vector is its own text's, no call outlives its budget,
+    and no connection goes back to the pool with a reply left unread (a later read would
+    take it for its own)."""
+    from nearcache.embedding.reads import PART
+
+    caplog.set_level(logging.ERROR, logger="nearcache")
+    texts = [f"part doc {i}" for i in range(3 * PART)]
+    direct = EmbeddingCache(RedisStore(redis_server.url, prefix="proxy9c"))
+    direct.put_many(texts, np.stack([expected(t) for t in texts]), NS)
+    proxied = EmbeddingCache(
+        RedisStore(
+            f"redis://127.0.0.1:{proxy.port}/0",
+            prefix="proxy9c",
+            socket_timeout=TIMEOUT,
+            connect_timeout=TIMEOUT,
+        )
+    )
+    stop = threading.Event()
+    wrong: list[str] = []
+    slow: list[float] = []
+    served = [0]
+    lock = threading.Lock()
+
+    def reader(seed: int) -> None:
+        rng = random.Random(seed)
+        while not stop.is_set():
+            batch = rng.sample(texts, rng.randint(2 * PART, 3 * PART))
+            t0 = time.monotonic()
+            got, mask = proxied.get_many(batch, NS)
+            took = time.monotonic() - t0
+            with lock:
+                if took > BUDGET:
+                    slow.append(took)
+                for text, vec, ok in zip(batch, got, mask):  # type: ignore[arg-type]
+                    if ok:
+                        served[0] += 1
+                        if not np.array_equal(vec, expected(text)):
+                            wrong.append(text)
+
+    threads = [threading.Thread(target=reader, args=(s,)) for s in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for step in range(4):
+            proxy.latency = random.Random(step).uniform(0.01, 0.1)
+            time.sleep(0.5)
+            proxy.reset_all()
+            time.sleep(0.2)
+        proxy.latency = 0.0
+        proxy.paused.set()
+        time.sleep(HANG)
+        proxy.paused.clear()
+        proxy.reset_all()
+        os.kill(redis_server.proc.pid, signal.SIGSTOP)
+        time.sleep(HANG)
+        os.kill(redis_server.proc.pid, signal.SIGCONT)
+    finally:
+        os.kill(redis_server.proc.pid, signal.SIGCONT)
+        proxy.paused.clear()
+        stop.set()
+        for t in threads:
+            t.join(10)
+    assert wrong == [], f"{len(wrong)} reads returned another key's vector"
+    assert slow == [], f"calls outlived their budget: {slow[:5]}"
+    assert served[0] > 0
+    deadline = time.monotonic() + 10
+    while True:
+        got, mask = proxied.get_many(texts, NS)
+        if mask.all():
+            break
+        assert time.monotonic() < deadline, "the cache did not recover"
+        time.sleep(0.1)
+    assert np.array_equal(got, np.stack([expected(t) for t in texts]))
+    assert direct.check() == []

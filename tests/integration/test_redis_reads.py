@@ -4,6 +4,9 @@ caller hands in packs it the stock way. Both must read the same records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import pairwise
+
 import pytest
 
 from nearcache.keys import content_hashes
@@ -42,3 +45,127 @@ def test_own_and_given_clients_read_the_same_records(redis_server: object, names
         own.clear("embedding")
         own.close()
         given.close()
+
+
+def _parts(keys: list[str], *cuts: int) -> list[list[str]]:
+    bounds = [0, *cuts, len(keys)]
+    return [keys[a:b] for a, b in pairwise(bounds)]
+
+
+@pytest.mark.parametrize("own_client", [True, False])
+def test_a_read_in_parts_gives_what_one_read_gives(redis_server: object, own_client: bool) -> None:
+    from servers import unique_name
+
+    url = redis_server.url  # type: ignore[attr-defined]
+    client = None if own_client else redis.Redis.from_url(url)
+    store = RedisStore(url, prefix=unique_name("parts"), client=client)
+    try:
+        keys = content_hashes([f"text {i}" for i in range(700)])
+        items = [Item(k, b"value %d" % i, None) for i, k in enumerate(keys[:500])]
+        store.put_many("embedding", "ns", items, now=1.0)
+        ask = keys[::-1]
+        whole = store.get_many("embedding", "ns", ask, now=2.0)
+        assert whole == [None] * 200 + [b"value %d" % i for i in range(499, -1, -1)]
+        for parts in (_parts(ask, 300), _parts(ask, 0, 100, 100, 650), _parts(ask)):
+            got = store.get_many_parts("embedding", "ns", iter(parts), now=2.0)
+            assert got == whole
+    finally:
+        store.clear("embedding")
+        store.close()
+
+
+def test_a_part_that_fails_leaves_no_reply_behind(redis_server: object) -> None:
+    """The caller's own error while working out the second part (the first one sent) goes
+    up as it is, and the connection never serves a later read with the reply left
+    unread: the next reads return their own records."""
+    from servers import unique_name
+
+    store = RedisStore(redis_server.url, prefix=unique_name("parts"))  # type: ignore[attr-defined]
+    try:
+        keys = content_hashes([f"text {i}" for i in range(400)])
+        store.put_many("embedding", "ns", [Item(k, k.encode(), None) for k in keys], now=1.0)
+
+        def parts() -> Iterator[list[str]]:
+            yield keys[:200]
+            raise KeyError("the caller failed")
+
+        for _ in range(3):
+            with pytest.raises(KeyError, match="the caller failed"):
+                store.get_many_parts("embedding", "ns", parts(), now=2.0)
+            assert store.get_many("embedding", "ns", keys[200:], now=2.0) == [
+                k.encode() for k in keys[200:]
+            ]
+        assert store.breaker.state == "closed"
+    finally:
+        store.clear("embedding")
+        store.close()
+
+
+def test_a_read_in_parts_sees_a_clear_made_elsewhere(redis_server: object) -> None:
+    from servers import unique_name
+
+    url = redis_server.url  # type: ignore[attr-defined]
+    prefix = unique_name("parts")
+    mine, other = RedisStore(url, prefix=prefix), RedisStore(url, prefix=prefix)
+    try:
+        keys = content_hashes([f"text {i}" for i in range(300)])
+        mine.put_many("embedding", "ns", [Item(k, b"old", None) for k in keys], now=1.0)
+        assert mine.get_many_parts("embedding", "ns", _parts(keys, 150), now=2.0) == [b"old"] * 300
+        other.clear("embedding", "ns")
+        other.put_many("embedding", "ns", [Item(k, b"new", None) for k in keys[:100]], now=3.0)
+        got = mine.get_many_parts("embedding", "ns", _parts(keys, 150), now=4.0)
+        assert got == [b"new"] * 100 + [None] * 200
+    finally:
+        mine.clear("embedding")
+        mine.close()
+        other.close()
+
+
+def test_a_large_get_many_keys_its_parts_while_redis_reads(redis_server: object) -> None:
+    """``EmbeddingCache.get_many`` of two parts or more reads in parts on Redis: hits,
+    misses and the vectors are those of the same cache on a memory store."""
+    import numpy as np
+
+    from nearcache import EmbeddingCache, MemoryStore
+    from nearcache.embedding.reads import PART
+    from servers import unique_name
+
+    store = RedisStore(redis_server.url, prefix=unique_name("parts"))  # type: ignore[attr-defined]
+    texts = [f"chunk {i}\n    of  text" for i in range(2 * PART + 300)]
+    vectors = np.random.default_rng(1).standard_normal((len(texts), 8)).astype(np.float32)
+    on_redis, in_memory = EmbeddingCache(store), EmbeddingCache(MemoryStore())
+    try:
+        for cache in (on_redis, in_memory):
+            cache.put_many(texts[::2], vectors[::2], "ns")
+        ask = texts[::-1]
+        got, mask = on_redis.get_many(ask, "ns")
+        want, want_mask = in_memory.get_many(ask, "ns")
+        assert mask.tolist() == want_mask.tolist() and mask.sum() == len(texts) // 2
+        assert np.array_equal(got, want)
+        got, mask = on_redis.get_many(texts[::2], "ns")  # every one a hit: one matrix
+        assert mask.all() and np.array_equal(got, vectors[::2])
+        assert on_redis.stats("ns").hits == len(texts) // 2 + len(texts[::2])
+    finally:
+        on_redis.clear()
+        on_redis.close()
+
+
+def test_a_bad_text_in_a_later_part_raises_with_the_server_up_or_down(
+    redis_server: object,
+) -> None:
+    from nearcache import EmbeddingCache
+    from nearcache.embedding.reads import PART
+    from nearcache.errors import InvalidTypeError
+    from servers import free_port, unique_name
+
+    up = RedisStore(redis_server.url, prefix=unique_name("parts"))  # type: ignore[attr-defined]
+    down = RedisStore(f"redis://127.0.0.1:{free_port()}/0", connect_timeout=0.5)
+    texts: list[object] = [f"text {i}" for i in range(3 * PART)]
+    texts[2 * PART + 7] = 7
+    for store in (up, down):
+        cache = EmbeddingCache(store)
+        with pytest.raises(InvalidTypeError, match=rf"texts\[{2 * PART + 7}\]"):
+            cache.get_many(texts, "ns")  # type: ignore[arg-type]
+        got, mask = cache.get_many([f"text {i}" for i in range(3 * PART)], "ns")
+        assert not mask.any() and got.shape[0] == 3 * PART
+        cache.close()

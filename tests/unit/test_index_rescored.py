@@ -197,8 +197,10 @@ def test_bulk_inserts_use_every_core_once_the_graph_is_past_its_first_rows() -> 
     index.add(np.arange(4000, dtype=np.int64), x)
     assert len(index) == 4000 and index.live_rows().tolist() == list(range(4000))
     near = unit_rows(x + 0.02 * rand_unit(4000, 32, seed=9))
-    found = [index.search(near[i], 1)[0][0] for i in range(0, 4000, 40)]
-    assert found == list(range(0, 4000, 40))
+    # Rows inserted from several threads make a graph that differs run to run; a sound
+    # one finds nearly every row from a nudged copy (a broken link structure finds few).
+    found = sum(index.search(near[i], 1)[0][0] == i for i in range(0, 4000, 40))
+    assert found >= 97, f"{found} of 100 rows found"
 
 
 def test_options_are_checked() -> None:

@@ -139,3 +139,45 @@ def test_reads_leave_the_stored_keys_alone() -> None:
     gone = store.evict(T, "a", max_entries=0)
     assert [k for _, k in gone] == [key(0), key(1), key(2)]
     assert {type(k) for _, k in gone} == {str}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["put", "delete", "evict", "clear", "budget"]),
+            st.lists(st.integers(0, 9), max_size=5),
+        ),
+        max_size=25,
+    )
+)
+def test_reads_that_record_nothing_see_every_write_delete_and_eviction(
+    steps: list[tuple[str, list[int]]],
+) -> None:
+    """Reads with ``touch=False`` and nothing that can expire take the values straight
+    from their own map: after any mix of puts, replacements, deletes, evictions (asked
+    for, or by the byte budget) and clears they give what a recording read gives."""
+    store = MemoryStore(max_bytes=40)
+    every = [key(i) for i in range(10)]
+    for n, (op, ids) in enumerate(steps):
+        if op == "put":
+            store.put_many(T, "a", [Item(key(i), b"v%d.%d" % (i, n), None) for i in ids], now=NOW)
+        elif op == "delete":
+            store.delete_many(T, "a", [key(i) for i in ids])
+        elif op == "evict":
+            store.evict(T, "a", max_entries=len(ids))
+        elif op == "clear":
+            store.clear(T, "a")
+        else:
+            store.put_many(T, "b", [Item(key(i), b"x" * 9, None) for i in ids], now=NOW)
+        plain = store.get_many(T, "a", every, now=NOW, touch=False)
+        assert plain == store.get_many(T, "a", every, now=NOW, touch=True)
+    assert store.check() == []
+
+
+def test_check_finds_and_mends_values_that_differ_from_the_entries() -> None:
+    store = MemoryStore()
+    put(store, "a", [0, 1], NOW)
+    store._tables[T]["a"].values[key(0)] = b"stale"
+    assert store.check() == [f"{T}/a: values differ from the entries"]
+    assert store.check(fix=True) != [] and store.check() == []
+    assert store.get_many(T, "a", [key(0)], now=NOW, touch=False) == [b"v0"]

@@ -23,7 +23,6 @@ from ..codecs import (
     SparseVector,
     as_vector,
     check_dtype_name,
-    decode_dense_batch,
     encode_dense,
     encode_sparse,
     fingerprint_id,
@@ -55,6 +54,7 @@ from .batches import deduplicate, get_batch, store_batch
 from .inspection import cache_stats, check_records, inspect_namespace
 from .maintenance import cleanup_expired, clear_all, clear_namespace, invalidate, invalidate_model
 from .namespaces import NamespaceMeta
+from .reads import KeyParts, key_parts, lookup
 
 __all__ = ["EmbeddingCache"]
 
@@ -179,43 +179,8 @@ class EmbeddingCache:
     def _lookup(
         self, namespace: str, keys: Sequence[str], fingerprint: str | None, *, count: bool = True
     ) -> DecodedBatch:
-        """Decoded records for ``keys`` (``vectors[i]`` None = miss).
-
-        ``matrix`` is set only when every key hit with one layout (the fast path: no
-        per-row work here). Store outages and corrupt rows are misses (counted as errors).
-        """
-        now = self._clock()
-        try:
-            blobs = self.store.get_many(TABLE, namespace, keys, now=now, touch=self._touch)
-        except StoreUnavailableError as exc:
-            log.warning("embedding store unavailable, %d reads become misses: %s", len(keys), exc)
-            self._counters.add(namespace, errors=1, misses=len(keys) if count else 0)
-            return DecodedBatch([None] * len(keys), [0] * len(keys), [], None)
-        batch = decode_dense_batch(blobs, namespace, keys)
-        want_fp = None if fingerprint is None else fingerprint_id(fingerprint)
-        if batch.matrix is not None and (want_fp is None or batch.fps.count(want_fp) == len(keys)):
-            if count:
-                self._count(namespace, len(keys), len(keys), batch.matrix.nbytes)
-            return batch
-        out, fps, corrupt = batch.vectors, batch.fps, batch.corrupt
-        if corrupt:
-            log.warning("%d corrupt entries in %s treated as misses", len(corrupt), namespace)
-            self._counters.add(namespace, errors=len(corrupt))
-        if want_fp is not None:
-            for i, fp in enumerate(fps):
-                if fp != want_fp:
-                    out[i] = None
-        if self._weak is not None:
-            for i, vec in enumerate(out):
-                if vec is None and i not in corrupt:
-                    found = self._recall(namespace, keys[i], want_fp, now)
-                    if found is not None:
-                        out[i], fps[i] = found
-        if count:
-            hits = [v for v in out if v is not None]
-            saved = sum(v.nbytes if isinstance(v, np.ndarray) else 8 * v.nnz for v in hits)
-            self._count(namespace, len(out), len(hits), saved)
-        return DecodedBatch(out, fps, corrupt, None)
+        """Decoded records for ``keys`` (``vectors[i]`` None = miss); see ``reads.lookup``."""
+        return lookup(self, namespace, keys, fingerprint, count)[0]
 
     def _count(self, ns: str, n: int, hits: int, nbytes: int) -> None:
         cost = hits * self._costs.get(ns, 0.0)
@@ -271,6 +236,10 @@ class EmbeddingCache:
         sparse namespaces give a list with ``None`` for misses. An empty namespace of
         unknown dimension gives an ``(n, 0)`` matrix.
         """
+        if isinstance(texts, (list, tuple)) and len(texts) <= MAX_BATCH:
+            parts = key_parts(self, texts)  # keyed while the store reads, if it reads in parts
+            if parts is not None:
+                return self._get_keys(parts, self._ns(namespace), fingerprint)
         return self._get_keys(self._key_batch(texts), self._ns(namespace), fingerprint)
 
     def get_many_by_hash(
@@ -281,13 +250,13 @@ class EmbeddingCache:
         return self._get_keys(keys, namespace, fingerprint)
 
     def _get_keys(
-        self, keys: Sequence[str], namespace: str, fingerprint: str | None
+        self, keys: Sequence[str] | KeyParts, namespace: str, fingerprint: str | None
     ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
-        """``get_many`` for checked keys and namespace."""
-        if not keys:
+        """``get_many`` for checked keys (or texts keyed part by part) and namespace."""
+        if not len(keys):
             layout = self.meta.layout(namespace)
             return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
-        batch = self._lookup(namespace, keys, fingerprint)
+        batch, keys = lookup(self, namespace, keys, fingerprint, True)
         if batch.matrix is not None:
             self._remember(namespace, keys, batch.matrix, batch.fps)
             return batch.matrix, np.ones(len(keys), dtype=bool)

@@ -8,6 +8,8 @@
 * :mod:`~nearcache.stores.redis.check` — ``check()`` and sweeping cleared generations.
 * :mod:`~nearcache.stores.redis.packing` — packing a batch ``MGET`` without a Python
   step per key (the store's own client; the bytes are redis-py's).
+* :mod:`~nearcache.stores.redis.reads` — a batch read in parts (``get_many_parts``):
+  part ``k + 1`` is sent before part ``k``'s reply is read.
 
 Key layout (``P`` = ``prefix``, ``NS`` = ``encode_parts(table, namespace)``, which is
 length-prefixed and therefore injective: ``("a", "bc")`` and ``("ab", "c")`` never meet)::
@@ -23,8 +25,11 @@ length-prefixed and therefore injective: ``("a", "bc")`` and ``("ab", "c")`` nev
 
 Why this shape:
 
-* **One round trip per batch.** ``get_many`` is ``MULTI; HGET gen; MGET ...; EXEC``;
-  writes are one Lua script each (``EVALSHA``, see :mod:`.scripts`), which Redis runs
+* **One round trip per batch.** ``get_many`` is ``MULTI; HGET gen; MGET ...; EXEC``
+  (``get_many_parts`` sends that read once per part on one connection, each part as
+  soon as the caller has its keys, so the caller keys part ``k + 1`` while the server
+  reads part ``k``: ``EmbeddingCache.get_many`` of 1,000 texts or more); writes are
+  one Lua script each (``EVALSHA``, see :mod:`.scripts`), which Redis runs
   atomically, so a batch and its counters, LRU entries and change-log event are all or
   nothing (I2). Scripts do all their reads before their first write, because Redis does
   not roll a failed script back.

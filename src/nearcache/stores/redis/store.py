@@ -7,7 +7,7 @@ import contextlib
 import functools
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ...errors import (
@@ -18,13 +18,14 @@ from ...errors import (
 from ...keys import encode_parts
 from ..breaker import CircuitBreaker
 from ..lru import Budget, group_by_namespace
-from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
+from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 from ..server import ServerStore
 from ..touches import TouchBuffer
 from ..url import redact_url
 from .changelog import read_changes
 from .check import check_namespace, sweep
 from .packing import BulkKeys, bulk_packer_kwargs
+from .reads import read_parts
 from .records import pack, split_record, values_at
 from .rules import redis_errors
 from .scripts import SCRIPTS, script_source
@@ -217,6 +218,39 @@ class RedisStore(ServerStore):
     ) -> list[bytes | None]:
         touches = self._touches.take() if self._touches.due() else None
         out = values_at(self._read_records(self._base(table, namespace), keys, touches), now)
+        if touch:
+            hits = [k for k, v in zip(keys, out) if v is not None]
+            if hits:
+                self._touches.note((table, namespace), hits, now)
+        return out
+
+    def get_many_parts(
+        self,
+        table: str,
+        namespace: str,
+        parts: Iterable[Sequence[str]],
+        *,
+        now: float,
+        touch: bool = True,
+    ) -> list[bytes | None]:
+        """``get_many`` of the keys of every part, in order, sent part by part as
+        ``parts`` yields them: the caller can work out the next part's keys while the
+        server reads the last one (see :mod:`~nearcache.stores.redis.reads`)."""
+        check_table(table)
+        if not self._bulk:  # a client of the caller's: one read the usual way
+            every = [key for keys in parts for key in keys]
+            return self.get_many(table, namespace, every, now=now, touch=touch)
+        if self._touches.due():
+            self._flush_touches()
+        base = self._base(table, namespace)
+        gen = self._gens.get(base, b"0")
+        sent: list[Sequence[str]] = []
+        pool = self._client.connection_pool
+        raw, current = self._call(lambda: read_parts(pool, base, gen, parts, sent))
+        keys = [key for keys in sent for key in keys]
+        if not current:  # the namespace was cleared since this process last looked
+            raw = self._read_records(base, keys)
+        out = values_at(raw, now)
         if touch:
             hits = [k for k, v in zip(keys, out) if v is not None]
             if hits:
