@@ -42,17 +42,21 @@ def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> list[tuple[set[str],
     toks = analyze(text).tokens
     clause_of: list[int] = []
     joined: set[int] = set()
-    n, sent, fresh = 0, toks[0].sent if toks else 0, True
+    n, sent, fresh, seen = 0, toks[0].sent if toks else 0, True, 0
     for tok in toks:
         if tok.sent != sent:
-            n, sent, fresh = n + 1, tok.sent, True
+            n, sent, fresh, seen = n + 1, tok.sent, True, 0
         clause_of.append(n)
         if tok.kind == "sym" and tok.low in _BREAKS:
-            n, fresh = n + 1, True
-        elif tok.kind != "sym" and fresh:
-            fresh = False
-            if tok.low in SYMMETRIC:
+            n, fresh, seen = n + 1, True, 0
+        elif tok.kind != "sym":
+            seen += 1
+            # ", or Y" opens an alternative; ", Java or Go" ends a list of items
+            if ((fresh or seen <= 3) and tok.low in ("or", "and")) or (
+                fresh and tok.low in SYMMETRIC
+            ):
                 joined.add(n)
+            fresh = False
     out: dict[int, set[str]] = {}
     for key, idx in keys:
         out.setdefault(clause_of[idx], set()).add(key)

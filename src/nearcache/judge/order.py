@@ -137,10 +137,9 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
 
 
 def _alternatives(t: Text, keys: Sequence[Role]) -> bool:
-    """The text's second half of terms is offered as an alternative to its first ("Did A
-    buy B *or* did B buy A"): "or", "vs" or "versus" between the two halves."""
-    half = len(keys) // 2
-    lo, hi = keys[half - 1][1], keys[half][1]
+    """The text offers alternatives ("Did A buy B *or* did B buy A", "Does the carrier
+    bill us, *or* do we bill the carrier"): "or", "vs" or "versus" among its terms."""
+    lo, hi = keys[0][1], keys[-1][1]
     return any(x.low in ("or", "vs", "vs.", "versus") for x in t.tokens[lo + 1 : hi])
 
 
