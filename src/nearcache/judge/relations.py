@@ -36,7 +36,7 @@ from .align import align
 from .clauses import passive
 from .lexicon import lexicon
 from .pronouns import ROLE_KEY, cases, persons
-from .roles import POSSESSIVE, Exchange, Role, role_terms
+from .roles import ARTICLES, POSSESSIVE, Exchange, Role, role_terms
 from .tokens import Token, analyze, text_cache
 
 __all__ = [
@@ -105,9 +105,16 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
                 out.append((owned, i))
         elif tok.low == "of":
             owned, owner = near(i, -1), _head(toks, at, near(i, 1))
-            if owned is not None and owner is not None:
+            if owned is not None and owner is not None and not _either(toks, owner):
                 out.append((owned, owner))
     return tuple(out)
+
+
+def _either(toks: Sequence[Token], k: int) -> bool:
+    """The owner at token ``k`` is one of alternatives ("the quota of the sender *or* the
+    receiver"): no one owner to compare."""
+    nxt = next((x.low for x in toks[k + 1 : k + 3] if x.low not in ARTICLES), "")
+    return nxt in ("or", "and")
 
 
 def whose_swapped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:

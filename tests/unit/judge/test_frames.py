@@ -214,3 +214,9 @@ def test_likeness_is_symmetric_only_between_compared_terms(a: str, b: str, outco
 def test_downstream_and_upstream_name_the_dependency(a: str, b: str, rejects: bool) -> None:
     assert (guard_direction(a, b).outcome == "reject") is rejects
     assert (guard_direction(b, a).outcome == "reject") is rejects
+
+
+def test_upstream_and_downstream_are_converses() -> None:
+    a, b = "is billing upstream of the ledger", "is the ledger downstream of billing"
+    assert guard_antonyms(a, b).outcome != "reject"
+    assert guard_antonyms(a, "is billing downstream of the ledger").outcome == "reject"

@@ -201,3 +201,11 @@ def test_a_subject_with_a_relative_clause_ends_on_the_last_verb() -> None:
 )
 def test_the_same_participant_asked_for_passes(a: str, b: str) -> None:
     assert _keeps(a, b)
+
+
+def test_owners_offered_as_alternatives_are_no_owner_change() -> None:
+    a = "do uploads count toward the quota of the sender or the receiver"
+    b = "do uploads count toward the quota of the receiver or the sender"
+    assert _keeps(a, b)
+    # one owner each, exchanged: still a change
+    assert _rejects("the quota of the sender", "the sender of the quota")
