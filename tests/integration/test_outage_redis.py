@@ -139,6 +139,11 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
     while len(acked) < 16 * 50:
         time.sleep(0.01)
     server.kill()
+    # The writer stops at its first failed put; stopping it at once could end the loop
+    # before any put met the dead server (seen at load 10).
+    deadline = time.monotonic() + 30
+    while not failures and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
     stop.set()
     thread.join()
     assert failures, "the writer should have seen the server die"

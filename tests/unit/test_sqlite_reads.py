@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from nearcache import SQLiteStore
 from nearcache.keys import key_batch
 from nearcache.stores.protocol import Item
+from nearcache.stores.sqlite.layout import hid
 
 KEYS = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(64)]
 
@@ -133,3 +134,24 @@ def test_a_sqlite_without_json_support_reads_the_same(
     assert store.get_many("kv", "ns", asked, now=2) == want
     assert reads._json["ok"] is False  # decided once: later batches skip the JSON read
     assert store.get_many("kv", "ns", asked, now=2) == want
+
+
+def test_every_kind_of_miss_in_one_batch_is_none_and_not_touched(tmp_path: Path) -> None:
+    """One batch holding a hit with an empty value, a lookup-id collision (same first 8
+    bytes, other key), an expired record, another namespace's key and an absent key:
+    SQLite's checks make each miss None, the empty value stays b"", and only the hits'
+    access times are noted for the LRU order."""
+    store = SQLiteStore(tmp_path / "m.db")
+    stored_key = "00" * 8 + "11" * 24
+    collider = "00" * 8 + "22" * 24  # same lookup id in this namespace, other key
+    store.put_many("kv", "ns", [Item(stored_key, b"A"), Item(KEYS[0], b"")], now=1)
+    store.put_many("kv", "ns", [Item(KEYS[1], b"old", expires_at=2)], now=1)
+    store.put_many("kv", "other", [Item(KEYS[2], b"elsewhere")], now=1)
+    asked = [KEYS[0], collider, KEYS[1], KEYS[2], KEYS[3], stored_key]
+    assert store.get_many("kv", "ns", asked, now=5) == [b"", None, None, None, None, b"A"]
+    touched = store._touches.take()["kv"]
+    ns = store._ns.known("kv", "ns")
+    assert ns is not None
+    assert sorted(touched) == sorted(hid(k, ns[1]) for k in (KEYS[0], stored_key))
+    assert store.get_many("kv", "ns", asked, now=1.5)[2] == b"old"  # not yet expired
+    store.close()

@@ -243,3 +243,27 @@ def test_table_wide_eviction_is_lru_order_across_namespaces(
         assert store.info("kv").entries == min(keep, len(writes))
         assert store.check() == []
         store.close()
+
+
+def test_writes_store_keys_values_and_no_expiry_as_sqlite_types(tmp_path: Path) -> None:
+    """Writes bind keys and values as bytearray and a missing expiry as NaN (cheaper to
+    bind): the file must still hold BLOBs and NULL, through the single and batch puts."""
+    path = tmp_path / "t.db"
+    store = SQLiteStore(path)
+    keys = [hashlib.sha256(b"t%d" % i).hexdigest() for i in range(4)]
+    store.put_one("semantic", "ns", Item(keys[0], b"one"), now=1)
+    store.put_one("semantic", "ns", Item(keys[1], b"two", expires_at=9), now=1)
+    store.put_many(
+        "semantic", "ns", [Item(keys[2], b"x"), Item(keys[3], b"y", expires_at=9)], now=1
+    )
+    assert store.get_many("semantic", "ns", keys, now=5) == [b"one", b"two", b"x", b"y"]
+    assert store.get_many("semantic", "ns", keys, now=10) == [b"one", None, b"x", None]
+    store.close()
+    con = sqlite3.connect(path)
+    rows = con.execute(
+        "SELECT typeof(key), typeof(value), typeof(expires_at) FROM rec_semantic ORDER BY id"
+    ).fetchall()
+    logged = con.execute("SELECT DISTINCT typeof(key) FROM chg_semantic").fetchall()
+    con.close()
+    assert rows == [("blob", "blob", t) for t in ("null", "real", "null", "real")]
+    assert logged == [("blob",)]

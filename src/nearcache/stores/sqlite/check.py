@@ -1,4 +1,5 @@
-"""``check()`` of the SQLite store: integrity, size columns and counters vs a recount."""
+"""``check()`` of the SQLite store: integrity, size columns and counters vs a recount, and
+read times (``seen``) that belong to no record."""
 
 from __future__ import annotations
 
@@ -47,7 +48,21 @@ def _check_table(con: sqlite3.Connection, table: str, fix: bool) -> list[str]:
         problems.append(f"{table}: rows of unknown namespace id {nsid}")
         if fix:
             con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (nsid,))
-    return problems
+    return problems + _check_seen(con, table, fix)
+
+
+def _check_seen(con: sqlite3.Connection, table: str, fix: bool) -> list[str]:
+    """Read times (``seen_{table}``) must belong to a record of the same namespace."""
+    orphans = (
+        f"FROM seen_{table} WHERE NOT EXISTS (SELECT 1 FROM rec_{table} r "
+        f"WHERE r.id = seen_{table}.id AND r.ns = seen_{table}.ns)"
+    )
+    n = con.execute(f"SELECT count(*) {orphans}").fetchone()[0]
+    if not n:
+        return []
+    if fix:
+        con.execute(f"DELETE {orphans}")
+    return [f"{table}: {n} read times of records that are gone"]
 
 
 def _fix_sizes(con: sqlite3.Connection, table: str, nsid: int) -> int:

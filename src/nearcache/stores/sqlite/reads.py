@@ -3,12 +3,16 @@
 A batch of 1,000 keys is the embedding cache's hot path, so the work per key is kept in
 C: the lookup ids (``hid``) come from one ``bytes.fromhex`` of all keys and go to SQLite
 as one JSON array walked by ``json_each``, so rows come back in the order asked (no dict
-to put them back in order: ~0.3 ms less per 1,000 than ``hid IN (...)``). SQLite checks
-the namespace and expiry (``+ns`` keeps the planner on the ``hid`` index), and when every
-key hit, the stored full keys are compared with the requested ones as one byte string.
-Anything else (a miss, a collision, keys that are not content hashes) is sorted out key
-by key. A SQLite built without JSON support (before 3.38 it was optional) gets the plain
-``hid IN (...)`` read instead, decided once per process at the first batch.
+to put them back in order: ~0.3 ms less per 1,000 than ``hid IN (...)``). The records
+are LEFT JOINed to the array, so there is exactly one row per key asked: its value, or
+NULL. SQLite checks everything that makes a value the key's own live record -- the
+namespace (``+ns`` keeps the planner on the ``hid`` index), the expiry and the stored
+full key against the key's 32 bytes in one blob of all of them (``substr`` at the key's
+place in the array) -- so a miss, an expired record and a lookup-id collision all come
+back as NULL, and each row is one column (fewer calls into SQLite per row than three
+columns compared in Python: ~5% of the statement). Keys that are not content hashes are
+read key by key. A SQLite built without JSON support (before 3.38 it was optional) gets
+the plain ``hid IN (...)`` read instead, decided once per process at the first batch.
 """
 
 from __future__ import annotations
@@ -27,14 +31,14 @@ from .layout import hid, stored
 __all__ = ["hids", "read_live"]
 
 _ONE = {t: f"SELECT ns, key, value, expires_at FROM rec_{t} WHERE hid=?" for t in TABLES}
-_LIVE = "WHERE +r.ns = ? AND (r.expires_at IS NULL OR r.expires_at > ?)"
-#: (position, key, value) of the live rows, in the order of the JSON array
+#: One row per lookup id of the JSON array (?1), in its order: the value of the live
+#: record of namespace ?2 (expiry ?3) whose full key is that place's 32 bytes of ?4, or NULL.
 _BY_HID = {
-    t: "SELECT j.key, r.key, r.value FROM json_each(?) j "
-    f"CROSS JOIN rec_{t} r ON r.hid = j.value {_LIVE}"
+    t: f"SELECT r.value FROM json_each(?1) j LEFT JOIN rec_{t} r ON r.hid = j.value "
+    "AND +r.ns = ?2 AND (r.expires_at IS NULL OR r.expires_at > ?3) "
+    "AND r.key = substr(?4, 32 * j.key + 1, 32)"
     for t in TABLES
 }
-Rows = list[tuple[int, bytes, bytes]]
 #: whether this SQLite has json_each (False after the first "no such table: json_each")
 _json = {"ok": True}
 
@@ -67,18 +71,15 @@ def read_live(
         return _read_each(con, table, nsid, salt, keys, now)
     rids, raw = ids
     try:
-        rows: Rows = con.execute(_BY_HID[table], (json.dumps(rids), nsid, now)).fetchall()
+        rows = con.execute(_BY_HID[table], (json.dumps(rids), nsid, now, raw)).fetchall()
     except sqlite3.OperationalError as exc:
         if "json_each" not in str(exc):
             raise
         _json["ok"] = False  # a SQLite built without JSON support: read key by key
         return _read_each(con, table, nsid, salt, keys, now)
-    if len(rows) == len(rids) and b"".join([r[1] for r in rows]) == raw:
-        return [r[2] for r in rows], rids
-    out: list[bytes | None] = [None] * len(rids)
-    for i, key, value in rows:
-        if key == raw[32 * i : 32 * i + 32]:  # else another key with the same lookup id
-            out[i] = value
+    out: list[bytes | None] = [r[0] for r in rows]
+    if None not in out:
+        return out, rids
     return out, [rid for rid, v in zip(rids, out) if v is not None]
 
 

@@ -1,4 +1,4 @@
--- nearcache's SQLite schema, version 5 (see schema.py; versions 1 to 4 are migrated). Statements end with ";" at the
+-- nearcache's SQLite schema, version 6 (see schema.py; versions 1 to 5 are migrated). Statements end with ";" at the
 -- end of a line. The "-- section:" lines split the file: "store" is created once,
 -- "records" once per table and "changes" once per table that keeps a change log, with
 -- {table} replaced by the table's name (embedding, semantic, kv, batch, lease).
@@ -27,6 +27,14 @@ CREATE UNIQUE INDEX IF NOT EXISTS rec_{table}_hid ON rec_{table} (hid);
 CREATE INDEX IF NOT EXISTS rec_{table}_ns_atime ON rec_{table} (ns, atime);
 CREATE INDEX IF NOT EXISTS rec_{table}_exp ON rec_{table} (expires_at)
     WHERE expires_at IS NOT NULL;
+-- Access times of records read since they were written (id = the record's id), kept
+-- apart from the ~1.6 KB records: writing the reads' LRU times rewrites these small
+-- rows (~200 a page) instead of a record's whole page per key read. A record's LRU time
+-- is the later of rec.atime (its last write) and seen.atime; the row goes with the
+-- record and when the record is written again.
+CREATE TABLE IF NOT EXISTS seen_{table} (
+    id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, atime REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS seen_{table}_ns_atime ON seen_{table} (ns, atime);
 
 -- section: changes
 -- Clustered on (ns, version, n), n = the key's place in its version's batch: a write
