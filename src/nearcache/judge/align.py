@@ -8,24 +8,32 @@ counterparts, in this order of preference, when they:
 2. name the same thing ("js"/"javascript", ``data/names.txt``) or share a synonym group
    ("remove"/"delete", ``data/synonyms.txt``);
 3. are one word written as two ("login"/"log in", "dataframe"/"data frame");
-4. are an abbreviation and its word ("config"/"configuration") or derivations of one root
+4. are an abbreviation and its word ("config"/"configuration"), a shortening without its
+   vowels ("acct"/"account", "svc"/"service") or derivations of one root
    ("convert"/"conversion");
 5. are a misspelling of one another: one edit (insert, delete, swap two neighbours, or
    replace a letter in words of 6+ letters) for words of 4+ letters, two for 8+; or a
-   well-known confusion of real words ("loose"/"lose").
+   well-known confusion of real words ("loose"/"lose");
+6. are a dotted or snake_case identifier and the plain lowercase words it is built of
+   ("spec.selector"/"selector", "x_train"/"train"; pairs marked "part", which the role
+   readers skip: code at the end of a question is not a moved term). A camelCase name
+   alone is not its parts ("StringBuilder" is no "string").
 
 Never across digits, never between two different known words (two names, two listed
 opposites, two month names...), and never between listed opposites: "Austria" and
 "Australia", "import" and "export" stay different. A content word may also be a misspelling
-of a function word of the other text ("befor"/"before"): it is then paired with nothing
-but no longer counts as extra. What is left on each side is what one text says and the
+of a function word of the other text ("befor"/"before"), or, when only one text has words
+left over, a noun that says what kind of thing its neighbour is ("the DHCPREQUEST
+message", "a 502 error", ``shortenings.LABELS``): it is then paired with nothing but no
+longer counts as extra. What is left on each side is what one text says and the
 other does not: the entity and scope guards and the verifier read it.
 """
 
 from __future__ import annotations
 
 from .lexicon import lexicon
-from .tokens import Text, analyze, pair_cache, text_cache, word_cache
+from .shortenings import contraction, identifier_parts, labels
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
 
@@ -128,15 +136,24 @@ class _Term:
 
 
 @word_cache
-def _term(stem: str, low: str) -> _Term:
-    """One word's lexicon facts (shared, never changed: a word recurs across texts)."""
-    return _Term(stem, low)
+def _term(stem: str, low: str, cased: str | None = None) -> _Term:
+    """One word's lexicon facts (shared, never changed: a word recurs across texts);
+    ``cased``: the name it stands for only as written ("AZ" is Arizona, "az" is not)."""
+    term = _Term(stem, low)
+    if cased is not None:
+        term.canon, term.name = cased, True
+    return term
 
 
 @text_cache
 def _terms(text: str) -> tuple[_Term, ...]:
     t = analyze(text)
-    return tuple(_term(s, t.tokens[idx].low) for s, idx in t.terms)
+    cased = lexicon().cased
+    return tuple(
+        _term(s, low, None if low in STOPWORDS else cased.get(t.tokens[idx].text))
+        for s, idx in t.terms
+        for low in (t.tokens[idx].low,)
+    )
 
 
 def _related(p: _Term, q: _Term) -> str | None:
@@ -154,6 +171,8 @@ def _related(p: _Term, q: _Term) -> str | None:
         return "typo" if similar_spelling(x, y) or similar_spelling(p.low, q.low) else None
     if not (p.known and q.known) and (_abbreviates(x, y) or _shared_root(x, y)):
         return "root"
+    if contraction(p.low, q.low) and not min(p, q, key=lambda t: len(t.low)).known:
+        return "root"  # the shortening is no listed word itself ("pkg" / "package")
     if similar_spelling(x, y) or similar_spelling(p.low, q.low):
         return "typo"
     return None
@@ -319,6 +338,25 @@ def _function_typos(t: Text, other: str, left: list[int]) -> list[int]:
     return out
 
 
+def _identifiers(t1: Text, t2: Text, left1: list[int], left2: list[int], pairs: list[Pair]) -> None:
+    """An identifier of ``t1`` left over meets the plain lowercase words of ``t2`` left
+    over that are its parts ("spec.selector" / "the selector", "x_train" / "the train
+    set"): the code names what the words say. Appends (term of t1, term of t2, "part")."""
+    for i in list(left1):
+        parts = identifier_parts(t1.tokens[t1.terms[i][1]].text)
+        js = [j for j in left2 if t2.terms[j][0] in parts and _plain(t2.tokens[t2.terms[j][1]])]
+        if js:
+            left1.remove(i)
+            for j in js:
+                left2.remove(j)
+                pairs.append((i, j, "part"))
+
+
+def _plain(tok: Token) -> bool:
+    """A word written in lower case that is no identifier itself."""
+    return tok.low == tok.text and not identifier_parts(tok.text)
+
+
 @pair_cache
 def align(a: str, b: str) -> Alignment:
     """Pair the content words of ``a`` and ``b`` (see the module docstring)."""
@@ -326,8 +364,16 @@ def align(a: str, b: str) -> Alignment:
     pairs, left_a, left_b = _exact(ta, tb)
     if left_a or left_b:
         _rest((a, b), left_a, left_b, pairs)
+        _identifiers(ta, tb, left_a, left_b, pairs)
+        flipped: list[Pair] = []
+        _identifiers(tb, ta, left_b, left_a, flipped)
+        pairs.extend((i, j, how) for j, i, how in flipped)
         left_a = _function_typos(ta, b, left_a)
         left_b = _function_typos(tb, a, left_b)
+        if not left_b:  # a kind noun on one side only: "the DHCPREQUEST message"
+            left_a = labels(ta, left_a, {i for i, _, _ in pairs})
+        elif not left_a:
+            left_b = labels(tb, left_b, {j for _, j, _ in pairs})
     seen_a = {ta.terms[i][0] for i, _, _ in pairs}
     seen_b = {tb.terms[j][0] for _, j, _ in pairs}
     only_a = tuple(dict.fromkeys(s for s in (ta.terms[i][0] for i in left_a) if s not in seen_a))

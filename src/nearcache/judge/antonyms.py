@@ -23,6 +23,9 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 
 from __future__ import annotations
 
+from collections import Counter
+
+from .align import align
 from .lexicon import lexicon
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
@@ -187,6 +190,9 @@ def oppositions(a: str, b: str) -> list[tuple[str, str]]:
     ]
     if listed:
         return [(wx, wy) for _, wx, wy in sorted(listed)]
+    traded = _pole_traded(a, b)
+    if traded is not None:
+        return [traded]
     for first, second, flip in ((sa, sb, False), (sb, sa, True)):
         for y, wy in second.items():  # y may be a prefixed form of a word x of the other
             if y in first or not y.startswith(_STARTS):
@@ -201,6 +207,36 @@ def oppositions(a: str, b: str) -> list[tuple[str, str]]:
         if (verb, _PARTICLES[p]) in pb and (verb, _PARTICLES[p]) not in pa:
             return [(f"{verb} {p}", f"{verb} {_PARTICLES[p]}")]
     return []
+
+
+@text_cache
+def _pole_counts(text: str) -> Counter[tuple[int, int]]:
+    """How often ``text`` names each pole ((line, side) of the lexicon)."""
+    lex = lexicon()
+    return Counter(
+        pole
+        for tok in analyze(text).tokens
+        if tok.kind == "word"
+        for pole in lex.poles.get(stem(tok.low), ())
+    )
+
+
+def _pole_traded(a: str, b: str) -> tuple[str, str] | None:
+    """Both texts name an opposition as often, but one names a pole once more where the
+    other names its opposite ("does a left join keep the rows of the *right* table" /
+    "... of the *left* table"): one mention turned into its opposite, in texts
+    that differ by at most one word each."""
+    ca, cb = _pole_counts(a), _pole_counts(b)
+    for line in sorted({line for line, _ in ca} | {line for line, _ in cb}):
+        a0, a1, b0, b1 = ca[(line, 0)], ca[(line, 1)], cb[(line, 0)], cb[(line, 1)]
+        if a0 + a1 == b0 + b1 and a0 != b0 and ((a0 and a1) or (b0 and b1)):
+            al = align(a, b)
+            if len(al.only_a) > 1 or len(al.only_b) > 1:
+                return None  # worded apart: a pole may stand in another phrase
+            wa, wb = _profile(a)[1], _profile(b)[1]
+            more_a = 0 if a0 > b0 else 1
+            return wa[(line, more_a)], wb[(line, 1 - more_a)]
+    return None
 
 
 def guard_antonyms(a: str, b: str) -> GuardResult:

@@ -102,6 +102,7 @@ DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})|^(\d{1,2})[/-](\d{1,2})[/-](\d{
 YEAR_NEXT = re.compile(r"1\d{3}|20\d\d")
 #: Periods written short after "per" or "/" ("$120/yr", "per wk").
 SHORT_PERIODS = {"yr": "year", "yrs": "year", "mo": "month", "mth": "month", "wk": "week"}
+SHORT_PERIODS.update({"qtr": "quarter", "wknd": "weekend"})
 SHORT_PERIODS.update({"hr": "hour", "hrs": "hour", "min": "minute", "mins": "minute"})
 #: Words before a month name that make a lowercase "apr" the month ("due in apr").
 _MONTH_CUES = frozenset({"in", "on", "by", "until", "till", "since", "from", "of", "early", "late"})

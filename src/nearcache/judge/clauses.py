@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 from .align import align
 from .roles import ARTICLES, CLAUSE, PASSIVE_AUX, POSSESSIVE, Exchange, Role, participle, role_terms
+from .slots import FILLERS, Gap, add_reading, asked_other, next_term, noun_head, verb_after_relative
 from .tokens import Token, analyze, text_cache, wordset
 from .vocab import IRREGULAR
 
@@ -42,16 +43,11 @@ _WH = {"who": "who", "whom": "who", "what": "what", "which": "what"}
 _RELATIVE = wordset("that which who whom")
 _DO = wordset("do does did")
 _MODAL = wordset("will would can could should shall must might may has have had")
-_FILLERS = wordset("not never also just still already ever even often always really")
 _DETERMINERS = ARTICLES | POSSESSIVE
 _SUBJECTS = wordset("i we you he she they it")
 _QUESTION = wordset("who whom what which how why when where")
 _BY = "by"
 _OWNERS = wordset("my your his her our their")
-_REACH = 4
-
-#: (head, verb, other or -1, the head acts) as token indices; head -1 for "who"/"what".
-Gap = tuple[int, int, int, bool]
 
 
 def be_before(toks: Sequence[Token], k: int) -> bool:
@@ -62,7 +58,7 @@ def be_before(toks: Sequence[Token], k: int) -> bool:
         low = toks[j].low
         if low in BE:
             return True
-        if not (low in _FILLERS or low.endswith("ly")):
+        if not (low in FILLERS or low.endswith("ly")):
             break
     if toks[k].capitalized:
         return False  # "Is Scotland part of the *United* Kingdom": a name, not a verb
@@ -123,18 +119,6 @@ def _np_start(tok: Token) -> bool:
     )
 
 
-def _next_term(terms: set[int], toks: Sequence[Token], i: int, skip_np: bool = True) -> int:
-    """The first role term after token ``i`` within a few tokens of the same clause (-1)."""
-    for j in range(i + 1, min(len(toks), i + 1 + _REACH)):
-        if toks[j].kind == "sym" and toks[j].low != "&":
-            return -1
-        if j in terms:
-            return j
-        if not skip_np and toks[j].low not in _FILLERS:
-            return -1
-    return -1
-
-
 def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[int, int]:
     """(subject, verb) of a clause starting at token ``j`` with its subject: "Google
     acquired", "the search giant has acquired", "I replaced"; in a run of content words,
@@ -148,7 +132,7 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
     while run[-1] + 1 in terms and not toks[run[-1]].low.endswith("'s"):
         run.append(run[-1] + 1)
     k = run[-1] + 1
-    while k < len(toks) and (toks[k].low in _MODAL or toks[k].low in _FILLERS):
+    while k < len(toks) and (toks[k].low in _MODAL or toks[k].low in FILLERS):
         k += 1
     if k in terms:
         return run[-1], k
@@ -158,7 +142,8 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
     if len(run) >= 2:
         past = next((m for m in range(1, len(run) - 1) if _past(toks[run[m]])), len(run) - 1)
         return run[past - 1], run[past]  # "the mirror our kids *shattered* covered"
-    return -1, -1
+    late = verb_after_relative(terms, toks, k)  # "did the line that failed QA produce"
+    return (run[-1], late) if late >= 0 and len(run) == 1 else (-1, -1)
 
 
 def _past(tok: Token) -> bool:
@@ -171,11 +156,11 @@ def _after_be(terms: set[int], toks: Sequence[Token], j: int) -> tuple[int, int,
     """The clause after "be" at token ``j``: a passive ("was beaten by Brazil": the gap
     is acted on) or a stranded "by" ("was Brazil beaten by": the gap acts)."""
     k = j + 1
-    while k < len(toks) and toks[k].low in _FILLERS | {"being", "been"}:
+    while k < len(toks) and toks[k].low in FILLERS | {"being", "been"}:
         k += 1
     if k in terms and participle(toks[k]):
         by = next((n for n in range(k + 1, min(len(toks), k + 3)) if toks[n].low == _BY), -1)
-        return k, (_next_term(terms, toks, by) if by >= 0 else -1), False
+        return k, (next_term(terms, toks, by) if by >= 0 else -1), False
     subject, verb = _subject_then_verb(terms, toks, k)
     if verb >= 0 and participle(toks[verb]) and verb + 1 < len(toks):
         after = toks[verb + 1]
@@ -206,16 +191,16 @@ def _clause(terms: set[int], toks: Sequence[Token], j: int) -> tuple[int, int, b
             subject, verb = _subject_then_verb(terms, toks, j + 1)
             return None if verb < 0 else (verb, subject, False)
         j += 1
-        while j < len(toks) and toks[j].low in _FILLERS:
+        while j < len(toks) and toks[j].low in FILLERS:
             j += 1
         if j not in terms:
             return None
-        return j, _next_term(terms, toks, j), True
+        return j, next_term(terms, toks, j), True
     if _np_start(tok):
         subject, verb = _subject_then_verb(terms, toks, j)
         return None if verb < 0 else (verb, subject, False)
     if j in terms:
-        return j, _next_term(terms, toks, j), True
+        return j, next_term(terms, toks, j), True
     return None
 
 
@@ -231,14 +216,17 @@ def gaps(text: str) -> tuple[Gap, ...]:
         if first and tok.low in _WH:
             head, j = _wh_phrase(toks, terms, i)
             found = _clause(terms, toks, j)
+            if head != i + 1 and tok.low != "who" and noun_head(toks, terms, i):
+                # "which companies supply parts to Bosch": the plural noun is the head
+                # and the word after it its verb; kept beside the first reading.
+                add_reading(out, toks, terms, i + 1, _clause(terms, toks, i + 2))
         elif tok.low in _RELATIVE and i - 1 in terms:
             head, found = i - 1, _clause(terms, toks, i + 1)
         elif i in terms and i + 1 < len(toks) and _reduced(toks, terms, i):
-            head, found = i, _clause(terms, toks, i + 1)
+            head, found = i, _reduced_clause(toks, terms, i)
         else:
             continue
-        if found is not None and found[0] >= 0:
-            out.append((head, found[0], found[1], found[2]))
+        add_reading(out, toks, terms, head, found)
     return tuple(out)
 
 
@@ -282,6 +270,16 @@ def _reduced(toks: Sequence[Token], terms: set[int], i: int) -> bool:
     return i + 2 < len(toks) and i + 1 in terms and participle(nxt) and toks[i + 2].low == _BY
 
 
+def _reduced_clause(toks: Sequence[Token], terms: set[int], i: int) -> tuple[int, int, bool] | None:
+    """The clause of a relative without "that" after the noun at token ``i``: a participle
+    with "by" is a passive, the noun acted on and the agent after "by" ("the employees
+    *managed by* Alice" / "the employees who manage Alice"); else read as after "that"."""
+    nxt = i + 1
+    if nxt in terms and participle(toks[nxt]) and nxt + 1 < len(toks) and toks[nxt + 1].low == _BY:
+        return nxt, next_term(terms, toks, nxt + 1), False
+    return _clause(terms, toks, nxt)
+
+
 def reduced_relative(text: str, i: int) -> bool:
     """The token at ``i`` opens a relative clause without "that" after the noun before
     it ("a course *I* paid for", "the car *my* son crashed")."""
@@ -321,15 +319,26 @@ def gap_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
         turned = (h, v, o, not acts) in gb and (h, v, o, acts) not in gb
         if not turned and not _agent_added(h, v, ga, gb):
             continue
-        al = align(a, b)
-        if len(al.only_a) > 1 or len(al.only_b) > 1:
-            return None  # worded too differently to read one clause against the other
-        words = (tuple(analyze(a).words), ()), (tuple(analyze(b).words), ())
-        who = h.lstrip("~?") or "the one asked for"
-        if not turned:
-            return Exchange(who, "?", f"{who} {v.lstrip('~')} by itself in one text only", words)
-        return Exchange(who, o.lstrip("~"), f"{who} acts in one text only", words)
+        return _turned(a, b, h, v, o, turned)
+    other = asked_other(ga, gb)
+    if other is not None:
+        return _turned(a, b, other, "?", "?", True, "asked for in one text only")
     return None
+
+
+def _turned(
+    a: str, b: str, h: str, v: str, o: str, turned: bool, how: str = "acts in one text only"
+) -> Exchange | None:
+    """The finding of :func:`gap_flipped`, or None when the texts are worded too
+    differently to read one clause against the other."""
+    al = align(a, b)
+    if len(al.only_a) > 1 or len(al.only_b) > 1:
+        return None
+    words = (tuple(analyze(a).words), ()), (tuple(analyze(b).words), ())
+    who = h.lstrip("~?") or "the one asked for"
+    if not turned:
+        return Exchange(who, "?", f"{who} {v.lstrip('~')} by itself in one text only", words)
+    return Exchange(who, o.lstrip("~"), f"{who} {how}", words)
 
 
 def _agent_added(

@@ -16,10 +16,10 @@ Cup" / "the 2018 World Cup", "open on Sunday" / "open on Monday". The guard read
   weekdays (``Mon`` only capitalized and beside a date or after "on"/"every"/"next"...),
   seasons after "in"/"in the"/"this"/"next"...;
 * relative days and periods: today, tonight ("this evening"), tomorrow, yesterday ("last
-  night" is "yesterday evening"), this/next/last week/month/year/weekend, "N days ago"
-  ("back"), "a month and a day ago"; days counted from today ("one day before today" is yesterday),
-  spans ("the last two weeks" = "since 2 weeks ago"), a rate against one period's span
-  ("daily" / "in 24 hours") and years said in words (:mod:`.spans`);
+  night" is "yesterday evening"), this/next/last week/month/year/weekend (also "this qtr",
+  "last wk"), "N days ago" ("back"), "a month and a day ago"; days counted from today ("one
+  day before today" is yesterday), spans ("the last two weeks" = "since 2 weeks ago"), a
+  rate against one period's span ("daily" / "in 24 hours"), years in words (:mod:`.spans`);
 * times written as code: formats, cron, SQL intervals, ``date.today()`` (:mod:`.codetimes`).
 
 Each becomes a canonical mark ("month:7", "day:4", "rel:day+1", "year:2014"); the pair is
@@ -256,8 +256,8 @@ def _word(r: _Reader, i: int) -> None:
             r.add(f"rel:day{shifted[0]:+d}", *r.toks[shifted[1] : i + 1])
     elif low in _PRESENT or (low, nxt) in _NOW_PAIRS:
         r.weak.add("rel:day+0")  # "now", "right now", "the current date"
-    elif low in _SHIFT and nxt in _PERIODS:
-        period = "night" if nxt == "evening" else nxt  # "this evening" is "tonight"
+    elif low in _SHIFT and (period := SHORT_PERIODS.get(nxt, nxt)) in _PERIODS:
+        period = "night" if period == "evening" else period  # "this evening" is "tonight"
         r.add(f"rel:{period}{_SHIFT[low]}", tok, r.toks[i + 1])
     elif low == "ago" and i >= 2:
         count = word_value(r.low(i - 2))

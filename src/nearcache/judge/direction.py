@@ -9,7 +9,9 @@ whom changed. The guard rejects a pair when
   "to"/"into"/"onto"/"towards" ("move money from
   PayPal to my bank" / "from my bank to PayPal"), so "from X to Y" and "to Y from X" agree
   while "to X from Y" does not; the thing moved in "<verb> my/the X to Y" is a source too
-  ("mirror my phone to my tablet" / "mirror my tablet to my phone"); a language is also
+  ("mirror my phone to my tablet" / "mirror my tablet to my phone"), and so is the first
+  term of the thing turned in "<verb> a <modifiers> X <more> into Y" ("turn a wide table
+  with one column per month into a long one"); a language is also
   a destination after "in" and in "the German word for X", a source in "the German
   word X" ("What does the German word Gift mean in English" / "translate gift from
   English to German"); or
@@ -26,7 +28,9 @@ whom changed. The guard rejects a pair when
   other ("X vs Y: is Y faster?" / "Is X faster than Y?"); or the speaker does a verb
   in one text and it is done to them, or to what they own, in the other
   (:mod:`.voice`: "I cancelled my train" / "My train got cancelled", "someone hits my
-  car" / "I hit someone's car").
+  car" / "I hit someone's car"); or
+* terms trade clauses while each clause keeps its frame (:mod:`.clauseswap`: "we went forward
+  to v5, how to roll back to v3" / "we rolled back to v3, how to go forward to v5").
 
 A phrase moved as one block ("In Python, how do I reverse a list?") passes, and so do
 terms around a symmetric connective (and, or, vs, versus, with, between). An exchange
@@ -45,9 +49,12 @@ from typing import Any
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
 from .antonyms import opposition
+from .clauseswap import clause_turned, slots_swapped
+from .compounds import link_swapped
 from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
+from .mentions import mention_turned
 from .order import exchange
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
@@ -61,6 +68,8 @@ __all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 _SOURCE = frozenset({"from"})
 _TARGET = frozenset({"to", "into", "onto", "towards", "toward"})
 _REACH = 4
+#: How far before "to"/"into" the verb of a moved or turned thing is looked for.
+_OBJECT_REACH = 10
 #: Verbs before "out of" that mean running short, not moving out: "run out of memory".
 _RUN_SHORT = frozenset({"run", "runs", "ran", "running", "runnin"})
 _LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
@@ -88,6 +97,8 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
             if k in term_at and toks[k].low not in STOPWORDS | {"my", "your", "our", "their"}:
                 (src if source else dst).add(k)
                 moved = _moved_object(toks, i, term_at) if tok.low in _TARGET else None
+                if moved is None and tok.low in _TARGET:
+                    moved = _object_of(toks, i, term_at)
                 if moved is not None:
                     src.add(moved)
                 break
@@ -122,6 +133,29 @@ def _moved_object(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> i
     if verb is None or j == k - 1 or verb.kind != "word" or verb.low in STOPWORDS:
         return None  # no article or possessive: "convert Celsius to", left to the exchange
     return k if j in term_at and not verb.capitalized else None
+
+
+def _object_of(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> int | None:
+    """The thing turned or moved in "<verb> a <modifiers> X <more> into Y" ("turn a wide
+    table with one column per month into a long one", "convert a flat dataframe into"):
+    the first term after the article that follows the nearest verb before "to"/"into" at
+    ``i``, in the same stretch of words (no symbol, no other "from"/"to" between)."""
+    for d in range(i - 1, max(0, i - _OBJECT_REACH) - 1, -1):
+        tok = toks[d]
+        if tok.kind == "sym" or tok.low in _SOURCE or tok.low in _TARGET:
+            return None
+        if tok.low not in _DETERMINERS or d < 1:
+            continue
+        verb = toks[d - 1]
+        if verb.kind != "word" or verb.low in STOPWORDS or verb.capitalized:
+            continue
+        if d - 1 not in term_at:
+            continue
+        first = next((k for k in range(d + 1, i) if k in term_at), None)
+        if first is not None and toks[first].low not in STOPWORDS:
+            return first
+        return None
+    return None
 
 
 def _head(toks: tuple[Token, ...], k: int, term_at: Container[int]) -> int:
@@ -270,6 +304,7 @@ def _percent_of(found: Exchange) -> bool:
 #: with how its finding is said.
 _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...] = (
     (format_swapped, lambda f: f"{f[0]!r} files opened in {f[1]!r}, not the reverse"),
+    (link_swapped, lambda f: f"{f[0]!r} one way, {f[1]!r} in the other"),
     (
         unknown_swapped,
         lambda f: f"the amount asked for and the one given exchanged at {f[0]!r} / {f[1]!r}",
@@ -285,6 +320,14 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         lambda f: f"the speaker does {f!r} in one text, it is done to what they own in the other",
     ),
     (comparison_turned, lambda f: f"{f!r} is compared in one text, after 'than' in the other"),
+    (
+        mention_turned,
+        lambda f: f"one mention of {f[0]!r} / {f[1]!r} turned into its opposite",
+    ),
+    (
+        slots_swapped,
+        lambda f: f"{f[0]!r} and {f[1]!r} trade clauses while each clause keeps its frame",
+    ),
 )
 
 
@@ -335,6 +378,9 @@ def guard_direction(a: str, b: str) -> GuardResult:
         if isinstance(found, Exchange) and converse(a, b, found):
             return GuardResult(NEUTRAL, f"converse: {what}, with opposite words")
         return GuardResult(REJECT, f"roles changed: {what}")
+    turned = clause_turned(a, b, guard_direction)
+    if turned is not None:
+        return GuardResult(REJECT, f"roles changed in a clause: {turned}")
     if found is True:
         return GuardResult(PASS, "a phrase moved; the roles are kept")
     ka, kb = role_keys(a, b)

@@ -38,6 +38,7 @@ from .asks import cause_or_method
 from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
+from .kinship import generation_changed
 from .lexicon import lexicon
 from .literals import literal_changed
 from .qualifiers import qualifier_added
@@ -51,6 +52,19 @@ __all__ = ["entities", "guard_entities", "guard_scope"]
 
 _CODE = re.compile(r"[a-z][A-Z]|_|\w\.\w|\(\)|::")
 _FILE = re.compile(r"^\w[\w-]*\.[a-z][a-z0-9]{0,4}$")
+#: What ends a file name (or a directory, a host) rather than an attribute or a method:
+#: "Main.java", "README.md", "a.out"; "Object.seal" and "Math.floor" are code.
+_EXTENSIONS = frozenset(
+    (  # noqa: SIM905
+        "py pyc pyi ipynb js mjs cjs ts jsx tsx json yaml yml toml ini cfg conf env lock txt md "
+        "rst csv tsv sql db sqlite sh bash zsh fish ps1 bat cmd exe dll so dylib a o out c h "
+        "cc cpp hpp java class jar war kt go mod rs rb php pl swift scala r lua html htm css "
+        "scss sass less xml svg png jpg jpeg gif webp bmp ico pdf doc docx xls xlsx ppt pptx "
+        "odt zip tar gz tgz bz2 xz rar whl egg log pem key crt cer csr pfx p12 pub mp3 mp4 "
+        "wav flac mov avi mkv iso img dmg deb rpm apk ipa tf tfvars hcl proto graphql vue "
+        "svelte d local daily weekly monthly service socket timer conf com org net io dev me"
+    ).split()
+)
 _ROMAN = re.compile(r"^[IVX]+$")
 #: Query keywords written in capitals: code, not names ("SELECT COUNT(DISTINCT col)").
 _KEYWORDS = frozenset(
@@ -80,8 +94,8 @@ def _kind(tok: Token) -> str | None:
         return listed
     if text.isalpha() and text.islower():
         return None  # an ordinary lowercase word (most of them): not a name
-    if _FILE.match(low) and not low.split(".")[-1].isdigit():
-        return "file"
+    if _FILE.match(low) and (text.islower() or low.rsplit(".", 1)[-1] in _EXTENSIONS):
+        return "file"  # "Object.seal", "Math.floor": code (lowercase ones stay files)
     if _CODE.search(text):
         return "code"
     if any(c.isdigit() for c in text):
@@ -164,7 +178,18 @@ def _same_identifier(name: str, kind: str, other: str) -> bool:
     if kind not in ("code", "id"):
         return False
     bare = _SEPARATORS.sub("", name)
-    return len(bare) >= 3 and bare in _squeezed(other)
+    if len(bare) < 3 or bare not in _squeezed(other):
+        return False
+    # inside one token it must end it: "list.sort" in "mylist.sort", not "Array.flat" in
+    # "Array.flatMap" (another method); across words it may stand anywhere ("get month")
+    held = [w for w in _squeezed_words(other) if bare in w]
+    return not held or any(w.endswith(bare) for w in held)
+
+
+@text_cache
+def _squeezed_words(text: str) -> tuple[str, ...]:
+    """Each whitespace-separated word of ``text`` squeezed as :func:`_squeezed` does."""
+    return tuple(_SEPARATORS.sub("", w) for w in text.lower().split())
 
 
 def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
@@ -202,6 +227,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     other = gender_changed(a, b)
     if other is not None:
         return GuardResult(REJECT, f"another person: {other[0]!r} vs {other[1]!r}")
+    older = generation_changed(a, b)
+    if older is not None:
+        return GuardResult(REJECT, f"another relative: {older[0]!r} vs {older[1]!r}")
     narrowed = qualifier_added(a, b)
     if narrowed is not None:
         return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")

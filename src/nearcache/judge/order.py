@@ -43,15 +43,16 @@ from .relations import case_flipped, mention_moved, owner_changed, passive_flipp
 from .roles import (
     ARTICLES,
     CLAUSE,
+    OWNER_KEYS,
     POSSESSIVE,
     RELATIONAL,
     SYMMETRIC,
     Exchange,
     Role,
-    Words,
     participle,
     role_keys,
 )
+from .stretches import segments_swapped, side
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache
 
 __all__ = ["Exchange", "exchange", "inversions", "segments_swapped"]
@@ -91,30 +92,6 @@ def _symmetric(words: tuple[str, ...]) -> bool:
     return any(w in SYMMETRIC for w in words)
 
 
-def _connected(middle: list[str]) -> bool:
-    """A symmetric connective joins the two stretches ("X and Y", "X or Y"); "while"
-    before a preposition or an "-ing" verb opens a time clause instead ("merge main
-    *while on* feature"), which keeps the stretches apart."""
-    for n, w in enumerate(middle):
-        if w not in SYMMETRIC:
-            continue
-        nxt = middle[n + 1] if n + 1 < len(middle) else ""
-        if w == "while" and (nxt in RELATIONAL or nxt.endswith("ing")):
-            continue
-        return True
-    return False
-
-
-def _side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
-    """The words strictly between tokens ``lo`` and ``hi``, and the words of the sentence
-    before ``lo`` (see :class:`Exchange`)."""
-    toks = t.tokens
-    sent = toks[lo].sent
-    between = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")
-    lead = tuple(x.low for x in toks[:lo] if x.kind != "sym" and x.sent == sent)
-    return between, lead
-
-
 def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | bool | None:
     """Runs ``X`` and ``Y`` trading places around an unchanged frame (an exchange), True
     for a reorder that is a block move, None when the terms differ as multisets."""
@@ -123,6 +100,10 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
         return _relabelled(sa, sb)
     if sa == sb:
         return None
+    every = _relabelled(sa, sb)  # "the timeout wraps the retry, should the retry wrap ..."
+    twice = every is not None and min(sa.count(every.x), sa.count(every.y)) >= 2
+    if every is not None and twice and not _alternatives(analyze(a), ka):
+        return every
     i = next(n for n in range(len(sa)) if sa[n] != sb[n])
     j = max(n for n in range(len(sa)) if sa[n] != sb[n])
     seg_a, seg_b = sa[i : j + 1], sb[i : j + 1]
@@ -150,56 +131,16 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             if not q and set(fa) | set(fb) == {"the"}:
                 return True  # "Is the capital of France Paris" / "Is Paris the capital"
             pivot = " ".join(q) or " ".join(fa)
-            sides = (_side(ta, ka[i][1], ka[j][1]), _side(tb, kb[i][1], kb[j][1]))
+            sides = (side(ta, ka[i][1], ka[j][1]), side(tb, kb[i][1], kb[j][1]))
             return Exchange(x[0], y[0], pivot, sides)
     return True
 
 
-_MAX_SWAP = 40
-
-
-@text_cache
-def _lows(text: str) -> tuple[str, ...]:
-    """The lowercase tokens of ``text`` (compared token for token by :func:`segments_swapped`)."""
-    return tuple(x.low for x in analyze(text).tokens)
-
-
-@pair_cache
-def segments_swapped(a: str, b: str) -> Exchange | None:
-    """The texts are the same token for token but for two stretches ``A`` and ``B`` that
-    trade places around an unchanged middle ``M`` (``P A M B S`` / ``P B M A S``), even
-    across a clause or inside code ("2.4 *bar*, what's that in *psi*?" / "2.4 *psi*, what's
-    that in *bar*?"; "does `a is b` imply `a == b`"). A middle of symbols only or with a
-    symmetric connective keeps the meaning ("X, Y" / "Y, X"; "X or Y")."""
-    wa, wb = _lows(a), _lows(b)
-    n = len(wa)
-    if n != len(wb) or wa == wb:
-        return None
-    lo = 0
-    while wa[lo] == wb[lo]:
-        lo += 1
-    hi = n
-    while wa[hi - 1] == wb[hi - 1]:
-        hi -= 1
-    size = hi - lo
-    if size < 3 or size > _MAX_SWAP:
-        return None
-    xa = analyze(a).tokens
-    ma, mb = list(wa[lo:hi]), list(wb[lo:hi])
-    for la in range(1, size - 1):
-        for lb in range(1, size - la):
-            if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
-                continue
-            middle = [x.low for x in xa[lo + la : hi - lb] if x.kind != "sym"]
-            if not middle or _connected(middle):
-                return None
-            x, y = " ".join(ma[:la]), " ".join(ma[size - lb :])
-            sides = (
-                _side(analyze(a), lo + la - 1, hi - lb),
-                _side(analyze(b), lo + lb - 1, hi - la),
-            )
-            return Exchange(x, y, "stretches swapped", sides)
-    return None
+def _alternatives(t: Text, keys: Sequence[Role]) -> bool:
+    """The text offers alternatives ("Did A buy B *or* did B buy A", "Does the carrier
+    bill us, *or* do we bill the carrier"): "or", "vs" or "versus" among its terms."""
+    lo, hi = keys[0][1], keys[-1][1]
+    return any(x.low in ("or", "vs", "vs.", "versus") for x in t.tokens[lo + 1 : hi])
 
 
 def _marked_apart(t: Text, x: int, y: int) -> bool:
@@ -221,9 +162,11 @@ def _marked_apart(t: Text, x: int, y: int) -> bool:
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
     """The same sequence with two names swapped everywhere, once more often one way than
     the other ("the US imports from China than it exports to China" / "China imports from
-    the US than it exports to the US")."""
+    the US than it exports to the US"), owner words moving with their nouns aside ("my")."""
     if len(sa) != len(sb):
-        return None
+        sa, sb = [k for k in sa if k not in OWNER_KEYS], [k for k in sb if k not in OWNER_KEYS]
+        if len(sa) != len(sb) or sorted(sa) == sorted(sb):
+            return None
     diffs = {(x, y) for x, y in zip(sa, sb) if x != y}
     if len(diffs) == 2:
         (x, y), other = sorted(diffs)
@@ -290,7 +233,7 @@ def _crossing(
                 continue
             if ("of" in wa) != ("of" in wb):
                 continue  # "X depends on Y" / "Y is a dependency of X": the genitive turns it
-            return Exchange(x, y, pivot, (_side(ta, ax, ay), _side(tb, by, bx)))
+            return Exchange(x, y, pivot, (side(ta, ax, ay), side(tb, by, bx)))
     return None
 
 

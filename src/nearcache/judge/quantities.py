@@ -225,6 +225,16 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         unit = _UNITS.get(tail.split("-")[0], "")
         if unit:
             return (fmt(_SMALL.get(head, 0) + _TENS.get(head, 0)), False), unit, 1
+    if tail and tail[:1].isalpha() and (head in _SMALL or head in _TENS):
+        # "three-way", "two-step": the count "3-way" and "three way" say, weak (a name
+        # more than a quantity: "two-factor", "one-off"); "twenty-one-day" is 21 days
+        first, _, rest = tail.partition("-")
+        if head in _TENS and 0 < _SMALL.get(first, 0) < 10:
+            count, tail = count + _SMALL[first], rest
+        unit = _UNITS.get(tail.split("-")[0], "")
+        return (fmt(count), not unit), unit, 1
+    if tail and tail[:1].isalpha() and head in _ORDINALS and head != "second":
+        return (str(_ORDINALS[head]), True), "", 1  # "third-party" as "third party"
     if tail and head in _TIMES:  # "twice-weekly" counts twice
         return (str(_TIMES[head]), head in ("once", "double", "triple")), "", 1
     if low in _ORDINALS and not _a_second(toks, i):

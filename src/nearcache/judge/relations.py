@@ -36,7 +36,7 @@ from .align import align
 from .clauses import passive
 from .lexicon import lexicon
 from .pronouns import ROLE_KEY, cases, persons
-from .roles import POSSESSIVE, Exchange, Role, role_terms
+from .roles import ARTICLES, POSSESSIVE, Exchange, Role, role_terms
 from .tokens import Token, analyze, text_cache
 
 __all__ = [
@@ -105,9 +105,16 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
                 out.append((owned, i))
         elif tok.low == "of":
             owned, owner = near(i, -1), _head(toks, at, near(i, 1))
-            if owned is not None and owner is not None:
+            if owned is not None and owner is not None and not _either(toks, owner):
                 out.append((owned, owner))
     return tuple(out)
+
+
+def _either(toks: Sequence[Token], k: int) -> bool:
+    """The owner at token ``k`` is one of alternatives ("the quota of the sender *or* the
+    receiver"): no one owner to compare."""
+    nxt = next((x.low for x in toks[k + 1 : k + 3] if x.low not in ARTICLES), "")
+    return nxt in ("or", "and")
 
 
 def whose_swapped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
@@ -183,7 +190,35 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
             if _compound(a, ka, xa, xb) == _compound(b, kb, xa, xb) != "":
                 continue  # "the inner function's" / "of the inner function": one owner
             return Exchange(xa, xb, f"owner of {thing}")
+    return owner_reversed(a, b, ka, kb)
+
+
+def owner_reversed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
+    """X owns Y in one text and Y owns X in the other: "the subnet's route table" / "the
+    route table's subnet", "What do I call my father's cousin" / "my cousin's father".
+    A possessive owns every term of the noun phrase after it (up to three), so a
+    compound ("route table") is owned whole; "of" reads as in :func:`_owners`."""
+    pa, pb = _owned_pairs(a, ka), _owned_pairs(b, kb)
+    for x, y in sorted(pa):
+        if (y, x) in pb and (x, y) not in pb and (y, x) not in pa:
+            return Exchange(x, y, f"owner of {y} turned round")
     return None
+
+
+def _owned_pairs(text: str, keys: Sequence[Role]) -> set[tuple[str, str]]:
+    """(owner, owned) role keys of ``text``'s possessives and "of" phrases."""
+    key_of = dict((i, k) for k, i in keys)
+    toks = analyze(text).tokens
+    out = {(key_of[x], key_of[y]) for y, x in _owners(text) if x in key_of and y in key_of}
+    for i, tok in enumerate(toks):
+        if i in key_of and tok.low.endswith(("'s", "s'")):
+            j = i + 1
+            while j in key_of and j <= i + 3:
+                out.add((key_of[i], key_of[j]))
+                if toks[j].low.endswith(("'s", "s'")):
+                    break
+                j += 1
+    return {(x, y) for x, y in out if x != y}
 
 
 def mention_moved(ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:

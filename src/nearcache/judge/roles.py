@@ -71,6 +71,8 @@ _PRONOUNS = {
     "their": "<their>",
 }
 POSSESSIVE = wordset("my your his her our their its")
+#: The role keys of the possessive determiners ("my" is ``<my>``; "her" is not read).
+OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
 #: Predicates whose two terms can trade places freely: "how far is X from Y".
 SYMMETRIC_PREDICATES = frozenset(["far", "distance", "distances", "apart"])
@@ -150,7 +152,9 @@ def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
             x = parent[x]
         return x
 
-    for i, j, _ in al.pairs:
+    for i, j, how in al.pairs:
+        if how == "part":
+            continue  # an identifier and a word it is built of: the code is no role
         ra, rb = find(ta.terms[i][0]), find("~" + tb.terms[j][0])
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)

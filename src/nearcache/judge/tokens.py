@@ -272,12 +272,23 @@ def _prepare(text: str) -> str:
     return raw
 
 
+#: "take" after "it" says a duration or an effort, not an action ("does it take").
+_TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
+#: A Roman numeral after a name ("Diablo IV", "Henry VIII"), II to XXXIX.
+_ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
+
+
 def _parts(word: str) -> tuple[str, ...]:
-    """A hyphenated word's parts ("3-month-old" -> month, old), stop words dropped; a
-    name that starts with digits ("5w-30") stays whole."""
+    """A hyphenated word's parts ("3-month-old" -> month, old), stop words and the words
+    another guard owns dropped ("three-way", "twenty-one-day" -> day, as "3-way" and "21
+    day" are read); a name that starts with digits ("5w-30") stays whole."""
     if word[:1].isdigit():
         return (word,)
-    return tuple(p for p in word.split("-") if p and not p.isdigit() and p not in STOPWORDS)
+    return tuple(
+        p
+        for p in word.split("-")
+        if p and not p.isdigit() and p not in STOPWORDS and p not in NOT_CONTENT
+    )
 
 
 def _content(low: str) -> bool:
@@ -359,13 +370,17 @@ def analyze(text: str) -> Text:
     for t in tokens:
         if t.kind == "word":
             content, stems = _term_stems(t.low)
-            if not content and (t.text.isupper() or (t.low == "us" and prev == "the")):
+            if not content and (t.text.isupper() or (t.low == "us" and prev.lower() == "the")):
                 if shouting is None:
                     shouting = _shouting(tokens, len(words))
-                content = _acronym(t, prev, shouting)
+                content = _acronym(t, prev.lower(), shouting)
+            if content and _ROMAN.match(t.text) and prev[:1].isupper():
+                content = False  # "Diablo IV", "World War II": the numbers guard's
+            elif content and t.low in _TAKE and prev.lower() == "it":
+                content = False  # "how long does it take to renew" is "how long to renew"
             if content:
                 terms.extend([(st, t.index) for st in stems])
-        prev = t.low
+        prev = t.text
     return Text(
         raw=raw,
         tokens=tuple(tokens),

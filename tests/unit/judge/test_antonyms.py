@@ -114,3 +114,38 @@ def test_a_plain_opposite_beside_a_turned_converse_still_rejects() -> None:
     b = "Can the tenant sue the landlord for sorting descending?"
     assert guard_antonyms(a, b).outcome == guard_antonyms(b, a).outcome == "reject"
     assert "ascending" in guard_antonyms(a, b).detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "in SQL, does a left join keep all rows from the right table",
+            "in SQL, does a left join keep all rows from the left table",
+        ),
+        (
+            "heat pump COP rises when outdoor temperature falls, why",
+            "heat pump COP drops when outdoor temperature falls, why",
+        ),
+    ],
+)
+def test_one_mention_turned_into_its_opposite_rejects(a: str, b: str) -> None:
+    # both poles named in one text: the plain rule stays quiet, the counts do not
+    assert guard_antonyms(a, b).outcome == "reject"
+    assert guard_antonyms(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Should I raise or lower the price?", "Should I lower or raise the price?"),
+        (
+            "forgot last night's amoxicillin (3x daily, 10 day course), what should I do",
+            "My prescription for amoxicillin says 3 times a day for 10 days. I missed "
+            "yesterday's evening dose, what now?",
+        ),
+    ],
+)
+def test_poles_counted_alike_or_in_texts_worded_apart_pass(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome != "reject"
+    assert guard_antonyms(b, a).outcome != "reject"

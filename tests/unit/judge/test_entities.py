@@ -6,7 +6,7 @@ import pytest
 
 from nearcache.judge import guard_entities, guard_scope
 from nearcache.judge.align import align, edit_distance, similar_spelling
-from nearcache.judge.entities import entities
+from nearcache.judge.entities import _same_identifier, entities
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,22 @@ def test_other_animals_and_medicines_reject(a: str, b: str) -> None:
 def test_plurals_young_and_brand_names_are_the_same(a: str, b: str) -> None:
     assert guard_entities(a, b).outcome != "reject"
     assert guard_entities(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What does Array.prototype.flat do?", "What does Array.prototype.flatMap do?"),
+        ("What does os.path.split return?", "What does os.path.splitext return?"),
+    ],
+)
+def test_an_identifier_inside_a_longer_one_is_another_method(a: str, b: str) -> None:
+    # "flat" is in "flatMap" but does not end it: another method, not the same one
+    assert guard_entities(a, b).outcome == "reject"
+    assert guard_entities(b, a).outcome == "reject"
+
+
+def test_an_identifier_ending_another_or_spread_over_words_is_named_there() -> None:
+    assert _same_identifier("list.sort", "code", "sort it with mylist.sort")
+    assert not _same_identifier("array.prototype.flat", "code", "Array.prototype.flatMap")
+    assert guard_entities("use getMonth here", "use get month here").outcome != "reject"

@@ -189,3 +189,34 @@ def test_asks_percent_and_percent_of_is_symmetric() -> None:
 def test_likeness_is_symmetric_only_between_compared_terms(a: str, b: str, outcome: str) -> None:
     assert guard_direction(a, b).outcome == outcome
     assert guard_direction(b, a).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        (
+            "Is stg_payments downstream of fct_orders?",
+            "Does fct_orders depend on stg_payments?",
+            True,
+        ),
+        (
+            "Is stg_payments downstream of fct_orders?",
+            "Does stg_payments depend on fct_orders?",
+            False,
+        ),
+        (
+            "Is the billing service upstream of the ledger?",
+            "Does the billing service depend on the ledger?",
+            True,
+        ),
+    ],
+)
+def test_downstream_and_upstream_name_the_dependency(a: str, b: str, rejects: bool) -> None:
+    assert (guard_direction(a, b).outcome == "reject") is rejects
+    assert (guard_direction(b, a).outcome == "reject") is rejects
+
+
+def test_upstream_and_downstream_are_converses() -> None:
+    a, b = "is billing upstream of the ledger", "is the ledger downstream of billing"
+    assert guard_antonyms(a, b).outcome != "reject"
+    assert guard_antonyms(a, "is billing downstream of the ledger").outcome == "reject"

@@ -1,0 +1,71 @@
+"""Words written short: a shortening without its vowels ("acct" for "account") and the
+words a code identifier is built of ("spec.selector", "x_train"). Read by the alignment
+(:mod:`.align`) so a shortened word or an identifier meets the words it stands for."""
+
+from __future__ import annotations
+
+import re
+
+from .tokens import STOPWORDS, Text, stem, word_cache, wordset
+
+__all__ = ["LABELS", "contraction", "identifier_parts", "labels"]
+
+_VOWELS = frozenset("aeiou")
+
+
+def contraction(a: str, b: str) -> bool:
+    """One word is the other with its vowels and some consonants left out, as people
+    shorten words: "acct"/"account", "svc"/"service", "pkg"/"package", "mgmt"/"management",
+    "qty"/"quantity". The short word has 3-5 letters, opens with the long one's letter,
+    has no vowel after it and runs through the long word in order, not as its start."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if not (3 <= len(short) <= 5 and len(long_) >= len(short) + 2 and short.isalpha()):
+        return False
+    if short[0] != long_[0] or not _VOWELS.isdisjoint(short[1:]) or not long_.isalpha():
+        return False
+    if long_.startswith(short.rstrip("s")):
+        return False  # "egg" / "eggless": a word and its derivation, not a shortening
+    rest = iter(long_[1:])
+    return all(c in rest for c in short[1:])
+
+
+#: The words of an identifier: "x_train" -> x, train; "spec.selector" -> spec, selector.
+_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_JOINED = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
+
+
+@word_cache
+def identifier_parts(text: str) -> frozenset[str]:
+    """The stems of the words a dotted or snake_case identifier is built of
+    ("spec.selector" -> spec, selector; "memory_profiler" -> memory, profil); empty for a
+    plain word and for a camelCase name alone ("StringBuilder" is not a string). Parts of
+    fewer than three letters and stopwords are left out."""
+    if not _JOINED.search(text):
+        return frozenset()
+    parts = (w.lower() for w in _PART.findall(text) if len(w) >= 3 and not w.isdigit())
+    return frozenset(stem(w) for w in parts if w not in STOPWORDS)
+
+
+#: Nouns that only say what kind of thing a name is: "the DHCPREQUEST message", "a 502
+#: Bad Gateway error", "the -p flag", "the useEffect hook", "the album 1989".
+LABELS = wordset(
+    "error message flag option type year period flight empire album song "
+    "function method command statement clause keyword operator decorator hook directive "
+    "macro plan tier"
+)
+
+
+def labels(t: Text, left: list[int], paired: set[int]) -> list[int]:
+    """``left`` (terms of ``t`` without a counterpart) without the kind nouns
+    (:data:`LABELS`) standing right beside a paired term, a number or a code span: "the
+    year 1066" / "1066", "package requests" is not listed ("install a Python package" is
+    not "install Python")."""
+    near = {t.terms[i][1] for i in paired}
+    near |= {k for k, tok in enumerate(t.tokens) if tok.kind in ("num", "code") or tok.literal}
+    out = []
+    for i in left:
+        idx = t.terms[i][1]
+        if t.tokens[idx].low in LABELS and (idx - 1 in near or idx + 1 in near):
+            continue
+        out.append(i)
+    return out

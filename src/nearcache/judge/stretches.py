@@ -1,0 +1,123 @@
+"""Two stretches of the same tokens trading places (:func:`segments_swapped`), read token
+for token -- symbols and function words too -- so it also sees swaps inside code and
+across clauses that the role terms alone miss ("2.4 *bar*, what's that in *psi*?" / "2.4
+*psi*, what's that in *bar*?"; "does === coerce types but == does not" / "does == coerce
+types but === does not").
+
+A middle of symbols only or with a symmetric connective keeps the meaning ("X, Y" / "Y,
+X"; "X or Y") -- unless the stretches are items of one bracketed example, whose order is
+the code's ("an index on (b, a)" / "(a, b)") -- and except a contrastive one (but, yet,
+whereas) after a word of its own clause: "X coerces types *but* Y does not" says different
+things of X and Y. Stretches that open or close with the same tokens are also tried with
+those tokens inside them ("a & ... a &mut": the shared "&" belongs to both stretches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .roles import RELATIONAL, SYMMETRIC, Exchange, Words
+from .tokens import Text, Token, analyze, pair_cache, text_cache
+
+__all__ = ["segments_swapped", "side"]
+
+_MAX_SWAP = 40
+#: Connectives that set two clauses against each other: symmetric only between terms.
+_CONTRAST = frozenset(["but", "yet", "whereas"])
+#: How many shared tokens next to the changed span may belong to the stretches.
+_SLACK = 2
+
+
+def _connected(middle: list[str]) -> bool:
+    """A symmetric connective joins the two stretches ("X and Y", "X or Y"); "while"
+    before a preposition or an "-ing" verb opens a time clause instead ("merge main
+    *while on* feature"), which keeps the stretches apart; so does a contrastive
+    connective after a word of the first stretch's clause ("X coerces types *but* Y")."""
+    for n, w in enumerate(middle):
+        if w not in SYMMETRIC:
+            continue
+        nxt = middle[n + 1] if n + 1 < len(middle) else ""
+        if w == "while" and (nxt in RELATIONAL or nxt.endswith("ing")):
+            continue
+        if w in _CONTRAST and n > 0:
+            continue
+        return True
+    return False
+
+
+def _bracketed(toks: Sequence[Token], lo: int, hi: int) -> bool:
+    """Tokens ``lo`` to ``hi`` are items of one bracketed or quoted example separated by
+    commas (arguments, columns: their order is meaning)."""
+    span = toks[lo:hi]
+    words = [x for x in span if x.kind != "sym"]
+    marks = {x.low for x in span if x.kind == "sym"}
+    return bool(words) and all(x.literal for x in words) and marks == {","}
+
+
+def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
+    """The words strictly between tokens ``lo`` and ``hi``, and the words of the sentence
+    before ``lo`` (see :class:`Exchange`)."""
+    toks = t.tokens
+    sent = toks[lo].sent
+    between = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")
+    lead = tuple(x.low for x in toks[:lo] if x.kind != "sym" and x.sent == sent)
+    return between, lead
+
+
+@text_cache
+def _lows(text: str) -> tuple[str, ...]:
+    """The lowercase tokens of ``text`` (compared token for token by :func:`segments_swapped`)."""
+    return tuple(x.low for x in analyze(text).tokens)
+
+
+@pair_cache
+def segments_swapped(a: str, b: str) -> Exchange | None:
+    """The texts are the same token for token but for two stretches ``A`` and ``B`` that
+    trade places around an unchanged middle ``M`` (``P A M B S`` / ``P B M A S``), even
+    across a clause or inside code (see the module docstring)."""
+    wa, wb = _lows(a), _lows(b)
+    n = len(wa)
+    if n != len(wb) or wa == wb:
+        return None
+    lo = 0
+    while wa[lo] == wb[lo]:
+        lo += 1
+    hi = n
+    while wa[hi - 1] == wb[hi - 1]:
+        hi -= 1
+    for start in range(lo, max(-1, lo - _SLACK - 1), -1):
+        for end in range(hi, min(n, hi + _SLACK) + 1):
+            found = _swapped(a, b, wa, wb, start, end)
+            if found is not None:
+                return found if isinstance(found, Exchange) else None
+    return None
+
+
+def _swapped(
+    a: str, b: str, wa: tuple[str, ...], wb: tuple[str, ...], lo: int, hi: int
+) -> Exchange | bool | None:
+    """The swap of two stretches filling tokens ``lo`` to ``hi``: an :class:`Exchange`,
+    False when the middle keeps the meaning, None when the span is no such swap."""
+    size = hi - lo
+    if size < 3 or size > _MAX_SWAP:
+        return None
+    xa = analyze(a).tokens
+    ma, mb = list(wa[lo:hi]), list(wb[lo:hi])
+    for la in range(1, size - 1):
+        for lb in range(1, size - la):
+            if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
+                continue
+            middle = [x.low for x in xa[lo + la : hi - lb] if x.kind != "sym"]
+            if not middle and _bracketed(xa, lo, hi):
+                middle = ["(,)"]  # "an index on (b, a)" / "(a, b)": the order is the code's
+            if not middle or _connected(middle):
+                return False
+            x, y = " ".join(ma[:la]), " ".join(ma[size - lb :])
+            if x == y:
+                continue
+            sides = (
+                side(analyze(a), lo + la - 1, hi - lb),
+                side(analyze(b), lo + lb - 1, hi - la),
+            )
+            return Exchange(x, y, "stretches swapped", sides)
+    return None
