@@ -381,40 +381,27 @@ def test_blind_leak_check_catches_blind5_by_name_or_prefix(
     assert _blind_leaks(("train", "probe5"), {"train": "tr-", "probe5": "p5-"}) == []
 
 
-@pytest.mark.parametrize(
-    ("split", "prefix", "size"), [("probe6", "p6", 470), ("blind6", "b6", 340)]
-)
-def test_committed_probe6_and_blind6_are_own_splits(split: str, prefix: str, size: int) -> None:
-    # probe6/blind6 (a ninth author): own id and group prefixes, every trap and hit kind,
-    # 45-50% traps and a few misses, many domains, and every trap says what differs.
-    report = jd.validate(sorted(DATA.glob("*.jsonl")))
-    assert report.problems == []
-    assert jd.SPLITS[split] == prefix
-    rows = report.rows[split]
-    assert len(rows) >= size
-    assert {r["id"][:3] for r in rows} == {f"{prefix}-"}
-    assert {r["group"][:4] for r in rows} == {f"{prefix}-g"}
-    traps = [r for r in rows if r["label"] == "trap"]
-    assert {r["category"] for r in traps} == jd.CATEGORIES["trap"]
-    assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
-    assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows)
-    assert 0 < sum(1 for r in rows if r["label"] == "miss") <= 0.05 * len(rows)
-    assert all(r.get("note", "").strip() for r in traps)
-    assert len({r["domain"] for r in rows}) >= 40
-    assert "blind6" not in _assigned("POOL_SPLITS")  # never trained on, by name
-    assert "probe6" in _assigned("POOL_SPLITS")  # the probe joins the verifier's pool
+ROLE_ENTITY = frozenset({"role", "entity"})
+TURNED = frozenset({"role", "direction", "antonym"})  # something turned round
 
 
 @pytest.mark.parametrize(
-    ("split", "prefix", "size", "role_entity"),
-    [("probe7", "p7", 440, 0.5), ("blind7", "b7", 340, 0.3)],
+    ("split", "prefix", "size", "kinds", "share", "domains"),
+    [
+        ("probe6", "p6", 470, frozenset(), 0.0, 40),  # a ninth author
+        ("blind6", "b6", 340, frozenset(), 0.0, 40),
+        ("probe7", "p7", 440, ROLE_ENTITY, 0.5, 40),  # a tenth, role and entity heavy
+        ("blind7", "b7", 340, ROLE_ENTITY, 0.3, 40),
+        ("probe8", "p8", 470, TURNED, 0.65, 25),  # an eleventh, about 30/20/20%
+        ("blind8", "b8", 360, TURNED, 0.4, 40),
+    ],
 )
-def test_committed_probe7_and_blind7_are_own_splits(
-    split: str, prefix: str, size: int, role_entity: float
+def test_committed_later_authors_probes_and_blinds_are_own_splits(
+    split: str, prefix: str, size: int, kinds: frozenset[str], share: float, domains: int
 ) -> None:
-    # probe7/blind7 (a tenth author): own id and group prefixes, every trap and hit kind,
-    # 45-50% traps and a few misses, many domains, every trap says what differs, and role
-    # plus entity swaps are half of probe7's traps (over 30% of blind7's).
+    # Own id and group prefixes, every trap and hit kind, 45-50% traps and a few misses,
+    # many domains, every trap says what differs, the author's emphasis holds; probes
+    # join the verifier's pool and blind sets never do.
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     assert report.problems == []
     assert jd.SPLITS[split] == prefix
@@ -428,40 +415,10 @@ def test_committed_probe7_and_blind7_are_own_splits(
     assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows)
     assert 0 < sum(1 for r in rows if r["label"] == "miss") <= 0.05 * len(rows)
     assert all(r.get("note", "").strip() for r in traps)
-    swaps = sum(1 for r in traps if r["category"] in {"role", "entity"})
-    assert swaps >= role_entity * len(traps), (swaps, len(traps))
-    assert len({r["domain"] for r in rows}) >= 40
-    assert "blind7" not in _assigned("POOL_SPLITS")  # never trained on, by name
-
-
-@pytest.mark.parametrize(
-    ("split", "prefix", "size", "turned", "domains"),
-    [("probe8", "p8", 470, 0.65, 25), ("blind8", "b8", 360, 0.4, 40)],
-)
-def test_committed_probe8_and_blind8_are_own_splits(
-    split: str, prefix: str, size: int, turned: float, domains: int
-) -> None:
-    # probe8/blind8 (an eleventh author): own id and group prefixes, every trap and hit
-    # kind, 45-50% traps and a few misses, every trap says what differs, and role,
-    # direction and antonym swaps (something turned round) are most of probe8's traps
-    # (about 30/20/20%) and over 40% of blind8's; blind8 never joins the pool.
-    report = jd.validate(sorted(DATA.glob("*.jsonl")))
-    assert report.problems == []
-    assert jd.SPLITS[split] == prefix
-    rows = report.rows[split]
-    assert len(rows) >= size
-    assert {r["id"][:3] for r in rows} == {f"{prefix}-"}
-    assert {r["group"][:4] for r in rows} == {f"{prefix}-g"}
-    traps = [r for r in rows if r["label"] == "trap"]
-    assert {r["category"] for r in traps} == jd.CATEGORIES["trap"]
-    assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
-    assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows)
-    assert 0 < sum(1 for r in rows if r["label"] == "miss") <= 0.05 * len(rows)
-    assert all(r.get("note", "").strip() for r in traps)
-    kinds = {"role", "direction", "antonym"}
-    assert sum(1 for r in traps if r["category"] in kinds) >= turned * len(traps)
+    emphasized = sum(1 for r in traps if r["category"] in kinds)
+    assert emphasized >= share * len(traps), (emphasized, len(traps))
     assert len({r["domain"] for r in rows}) >= domains
-    assert "blind8" not in _assigned("POOL_SPLITS")  # never trained on, by name
+    assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:
