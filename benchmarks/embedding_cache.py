@@ -142,10 +142,13 @@ def bench_floor(fx: Fixture, reps: int) -> dict[str, Any]:
     return {"get": timed(get, reps)}
 
 
-def bench_nearcache(store: Any, fx: Fixture, reps: int, parts: bool = False) -> dict[str, Any]:
+def bench_nearcache(
+    store: Any, fx: Fixture, reps: int, parts: bool = False, settle: float = 0.0
+) -> dict[str, Any]:
     cache = EmbeddingCache(store, max_bytes=None)
     for i in range(0, len(fx.texts), 10_000):
         cache.put_many(fx.texts[i : i + 10_000], fx.vectors[i : i + 10_000], NS)
+    time.sleep(settle)  # --settle: background work of the fill (a checkpoint) ends first
     samples = fx.sample_texts()
     get = timed(lambda: cache.get_many(next(samples), NS), reps)
     by_parts = bench_parts(cache, fx, reps) if parts else {}
@@ -234,7 +237,7 @@ def bench_langchain(kind: str, fx: Fixture, reps: int, tmp: Path) -> dict[str, A
     return {"get": get, "put": put}
 
 
-def bench_diskcache(fx: Fixture, reps: int, tmp: Path) -> dict[str, Any]:
+def bench_diskcache(fx: Fixture, reps: int, tmp: Path, settle: float = 0.0) -> dict[str, Any]:
     import diskcache
 
     where = tmp / f"dc-{fx.kind}"
@@ -243,6 +246,7 @@ def bench_diskcache(fx: Fixture, reps: int, tmp: Path) -> dict[str, Any]:
         with dc.transact():
             for t, v in zip(fx.texts[i : i + 10_000], fx.vectors[i : i + 10_000]):
                 dc.set(t, v.tobytes())
+    time.sleep(settle)
     samples = fx.sample_texts()
 
     def get() -> None:
@@ -371,18 +375,25 @@ def run_kind(
     kind: str, n: int, reps: int, args: argparse.Namespace, tmp: Path, redis: str | None
 ) -> dict[str, dict[str, Any]]:
     fx = Fixture(kind, n, reps)
+    settle = args.settle
     runs: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("raw floor", lambda: bench_floor(fx, reps)),
-        ("nearcache memory", lambda: bench_nearcache(MemoryStore(), fx, reps)),
-        ("nearcache sqlite", lambda: bench_nearcache(SQLiteStore(tmp / f"nc-{kind}.db"), fx, reps)),
+        ("nearcache memory", lambda: bench_nearcache(MemoryStore(), fx, reps, settle=settle)),
+        (
+            "nearcache sqlite",
+            lambda: bench_nearcache(SQLiteStore(tmp / f"nc-{kind}.db"), fx, reps, settle=settle),
+        ),
     ]
     if redis is not None:
         from nearcache.stores.url import open_store
 
         runs.append(
-            ("nearcache redis", lambda: bench_nearcache(open_store(redis), fx, reps, args.parts))
+            (
+                "nearcache redis",
+                lambda: bench_nearcache(open_store(redis), fx, reps, args.parts, settle),
+            )
         )
-    runs.append(("diskcache", lambda: bench_diskcache(fx, reps, tmp)))
+    runs.append(("diskcache", lambda: bench_diskcache(fx, reps, tmp, settle)))
     if not args.no_langchain:
         runs.append(("LangChain CBE memory", lambda: bench_langchain("memory", fx, reps, tmp)))
         runs.append(("LangChain CBE file", lambda: bench_langchain("file", fx, reps, tmp)))
@@ -403,6 +414,12 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=None)
     ap.add_argument("--texts", choices=("short", "chunks", "both"), default="both")
     ap.add_argument("--no-redis", action="store_true", help="skip the Redis store")
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="seconds to wait after each cache's fill before timing (steady-state reads)",
+    )
     ap.add_argument("--no-langchain", action="store_true", help="skip LangChain's peers")
     ap.add_argument("--json", type=Path, default=None, help="also write results here")
     ap.add_argument(
