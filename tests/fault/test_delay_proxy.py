@@ -10,6 +10,7 @@ verified on read), no call may outlive its time budget, and the same objects rec
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import os
@@ -156,25 +157,45 @@ def expected(text: str) -> np.ndarray:
     return np.random.default_rng(abs(hash(text)) % 2**32).standard_normal(16).astype(np.float32)
 
 
-def test_reads_stay_correct_and_bounded_through_a_hostile_network(  # type: ignore[no-untyped-def]
-    redis_server, proxy, caplog
-) -> None:
-    # Thousands of reads become logged misses here. pytest keeps every captured record,
-    # and each holds the store error with its traceback: the growing heap made GC pauses
-    # of 2-3 s that pushed calls past the budget. Warnings are not what this test checks.
-    caplog.set_level(logging.ERROR, logger="nearcache")
-    texts = [f"doc {i}" for i in range(300)]
-    direct = EmbeddingCache(RedisStore(redis_server.url, prefix="proxy9"))
+def filled(  # type: ignore[no-untyped-def]
+    redis_server, proxy: DelayProxy, prefix: str, texts: list[str]
+) -> tuple[EmbeddingCache, EmbeddingCache]:
+    """``texts`` stored straight into Redis; the same data through the proxy, with short
+    timeouts: ``(direct, proxied)``."""
+    direct = EmbeddingCache(RedisStore(redis_server.url, prefix=prefix))
     direct.put_many(texts, np.stack([expected(t) for t in texts]), NS)
+    url = f"redis://127.0.0.1:{proxy.port}/0"
+    store = RedisStore(url, prefix=prefix, socket_timeout=TIMEOUT, connect_timeout=TIMEOUT)
+    return direct, EmbeddingCache(store)
 
-    proxied = EmbeddingCache(
-        RedisStore(
-            f"redis://127.0.0.1:{proxy.port}/0",
-            prefix="proxy9",
-            socket_timeout=TIMEOUT,
-            connect_timeout=TIMEOUT,
-        )
-    )
+
+@dataclasses.dataclass
+class Storm:
+    """What reader threads saw while ``storm`` made the network hostile."""
+
+    wrong: list[str]  # texts served another key's vector
+    slow: list[float]  # seconds of calls past the budget, process stalls not counted
+    stuck: list[str]  # where those calls were waiting
+    served: int
+
+
+def storm(  # type: ignore[no-untyped-def]
+    proxy: DelayProxy,
+    redis_server,
+    cache: EmbeddingCache,
+    texts: list[str],
+    sizes: tuple[int, int],
+    *,
+    readers: int,
+    steps: int,
+    latency: tuple[float, float],
+    calm: float,
+    gap: float,
+) -> Storm:
+    """``readers`` threads read random batches of ``sizes`` texts through the proxy while
+    it adds latency and resets connections (``steps`` rounds of ``calm`` then ``gap``
+    seconds), stops forwarding, and the server freezes; a heartbeat measures stalls of the
+    whole process and a watchdog keeps the stack of any call past the budget."""
     stop = threading.Event()
     wrong: list[str] = []
     served = [0]
@@ -182,15 +203,15 @@ def test_reads_stay_correct_and_bounded_through_a_hostile_network(  # type: igno
     calls: list[tuple[float, float]] = []  # (start, end) of calls past their budget
     ticks: list[float] = []
     started: dict[int, float] = {}  # thread ident -> start of its call in flight
-    stuck: list[str] = []  # where calls past their budget were waiting (for the failure)
+    stuck: list[str] = []
 
     def reader(seed: int) -> None:
         rng = random.Random(seed)
         me = threading.get_ident()
         while not stop.is_set():
-            batch = rng.sample(texts, rng.randint(1, 20))
+            batch = rng.sample(texts, rng.randint(*sizes))
             t0 = started[me] = time.monotonic()
-            got, mask = proxied.get_many(batch, NS)  # never raises: outages are misses
+            got, mask = cache.get_many(batch, NS)  # never raises: outages are misses
             took = time.monotonic() - t0
             started.pop(me, None)
             with lock:
@@ -216,16 +237,16 @@ def test_reads_stay_correct_and_bounded_through_a_hostile_network(  # type: igno
         while not stop.wait(TICK):
             ticks.append(time.monotonic())
 
-    threads = [threading.Thread(target=reader, args=(s,)) for s in range(6)]
+    threads = [threading.Thread(target=reader, args=(s,)) for s in range(readers)]
     threads += [threading.Thread(target=watchdog), threading.Thread(target=heartbeat)]
     for t in threads:
         t.start()
     try:
-        for step in range(6):
-            proxy.latency = random.Random(step).uniform(0.05, 0.4)
-            time.sleep(0.6)
+        for step in range(steps):
+            proxy.latency = random.Random(step).uniform(*latency)
+            time.sleep(calm)
             proxy.reset_all()  # connections die mid-reply
-            time.sleep(0.3)
+            time.sleep(gap)
         proxy.latency = 0.0
         proxy.paused.set()  # the network stops: replies hang past the timeout
         time.sleep(HANG)
@@ -240,13 +261,40 @@ def test_reads_stay_correct_and_bounded_through_a_hostile_network(  # type: igno
         stop.set()
         for t in threads:
             t.join(10)
-    assert wrong == [], f"{len(wrong)} reads returned another key's vector"
     slow = [round(t1 - t0 - stalled(ticks, t0, t1), 2) for t0, t1 in calls]
-    slow = [took for took in slow if took > BUDGET]
-    assert slow == [], f"calls outlived their budget: {slow[:5]}; waiting in:\n" + "\n".join(
-        stuck[:3]
+    return Storm(wrong, [took for took in slow if took > BUDGET], stuck, served[0])
+
+
+def assert_weathered(seen: Storm) -> None:
+    assert seen.wrong == [], f"{len(seen.wrong)} reads returned another key's vector"
+    assert seen.slow == [], f"calls outlived their budget: {seen.slow[:5]}; waiting in:\n" + (
+        "\n".join(seen.stuck[:3])
     )
-    assert served[0] > 0
+    assert seen.served > 0
+
+
+def test_reads_stay_correct_and_bounded_through_a_hostile_network(  # type: ignore[no-untyped-def]
+    redis_server, proxy, caplog
+) -> None:
+    # Thousands of reads become logged misses here. pytest keeps every captured record,
+    # and each holds the store error with its traceback: the growing heap made GC pauses
+    # of 2-3 s that pushed calls past the budget. Warnings are not what this test checks.
+    caplog.set_level(logging.ERROR, logger="nearcache")
+    texts = [f"doc {i}" for i in range(300)]
+    direct, proxied = filled(redis_server, proxy, "proxy9", texts)
+    seen = storm(
+        proxy,
+        redis_server,
+        proxied,
+        texts,
+        (1, 20),
+        readers=6,
+        steps=6,
+        latency=(0.05, 0.4),
+        calm=0.6,
+        gap=0.3,
+    )
+    assert_weathered(seen)
     # The same objects recover by themselves once the network behaves.
     deadline = time.monotonic() + 10
     while True:
@@ -306,64 +354,20 @@ def test_reads_in_parts_stay_correct_through_resets_and_pauses(  # type: ignore[
 
     caplog.set_level(logging.ERROR, logger="nearcache")
     texts = [f"part doc {i}" for i in range(3 * PART)]
-    direct = EmbeddingCache(RedisStore(redis_server.url, prefix="proxy9c"))
-    direct.put_many(texts, np.stack([expected(t) for t in texts]), NS)
-    proxied = EmbeddingCache(
-        RedisStore(
-            f"redis://127.0.0.1:{proxy.port}/0",
-            prefix="proxy9c",
-            socket_timeout=TIMEOUT,
-            connect_timeout=TIMEOUT,
-        )
+    direct, proxied = filled(redis_server, proxy, "proxy9c", texts)
+    seen = storm(
+        proxy,
+        redis_server,
+        proxied,
+        texts,
+        (2 * PART, 3 * PART),
+        readers=3,
+        steps=4,
+        latency=(0.01, 0.1),
+        calm=0.5,
+        gap=0.2,
     )
-    stop = threading.Event()
-    wrong: list[str] = []
-    slow: list[float] = []
-    served = [0]
-    lock = threading.Lock()
-
-    def reader(seed: int) -> None:
-        rng = random.Random(seed)
-        while not stop.is_set():
-            batch = rng.sample(texts, rng.randint(2 * PART, 3 * PART))
-            t0 = time.monotonic()
-            got, mask = proxied.get_many(batch, NS)
-            took = time.monotonic() - t0
-            with lock:
-                if took > BUDGET:
-                    slow.append(took)
-                for text, vec, ok in zip(batch, got, mask):  # type: ignore[arg-type]
-                    if ok:
-                        served[0] += 1
-                        if not np.array_equal(vec, expected(text)):
-                            wrong.append(text)
-
-    threads = [threading.Thread(target=reader, args=(s,)) for s in range(3)]
-    for t in threads:
-        t.start()
-    try:
-        for step in range(4):
-            proxy.latency = random.Random(step).uniform(0.01, 0.1)
-            time.sleep(0.5)
-            proxy.reset_all()
-            time.sleep(0.2)
-        proxy.latency = 0.0
-        proxy.paused.set()
-        time.sleep(HANG)
-        proxy.paused.clear()
-        proxy.reset_all()
-        os.kill(redis_server.proc.pid, signal.SIGSTOP)
-        time.sleep(HANG)
-        os.kill(redis_server.proc.pid, signal.SIGCONT)
-    finally:
-        os.kill(redis_server.proc.pid, signal.SIGCONT)
-        proxy.paused.clear()
-        stop.set()
-        for t in threads:
-            t.join(10)
-    assert wrong == [], f"{len(wrong)} reads returned another key's vector"
-    assert slow == [], f"calls outlived their budget: {slow[:5]}"
-    assert served[0] > 0
+    assert_weathered(seen)
     deadline = time.monotonic() + 10
     while True:
         got, mask = proxied.get_many(texts, NS)
