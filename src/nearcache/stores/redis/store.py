@@ -219,10 +219,16 @@ class RedisStore(ServerStore):
         touches = self._touches.take() if self._touches.due() else None
         out = values_at(self._read_records(self._base(table, namespace), keys, touches), now)
         if touch:
-            hits = [k for k, v in zip(keys, out) if v is not None]
-            if hits:
-                self._touches.note((table, namespace), hits, now)
+            self._note_hits(table, namespace, keys, out, now)
         return out
+
+    def _note_hits(
+        self, table: str, namespace: str, keys: Sequence[str], out: list[bytes | None], now: float
+    ) -> None:
+        """Buffer an LRU touch for every key of a read that found a value."""
+        hits = [k for k, v in zip(keys, out) if v is not None]
+        if hits:
+            self._touches.note((table, namespace), hits, now)
 
     def get_many_parts(
         self,
@@ -252,9 +258,7 @@ class RedisStore(ServerStore):
             raw = self._read_records(base, keys)
         out = values_at(raw, now)
         if touch:
-            hits = [k for k, v in zip(keys, out) if v is not None]
-            if hits:
-                self._touches.note((table, namespace), hits, now)
+            self._note_hits(table, namespace, keys, out, now)
         return out
 
     def _names(self, table: str) -> list[str]:
