@@ -8,21 +8,13 @@ import sqlite3
 from pathlib import Path
 
 from nearcache import SQLiteStore
-from nearcache.stores.protocol import TABLES, Item
+from nearcache.stores.protocol import Item
 from nearcache.stores.sqlite.layout import hid, salt
 from nearcache.stores.sqlite.schema import SCHEMA_VERSION
+from sqlite_support import old_file
 
-#: The version-4 schema as it shipped: no ``namespaces.logged``, change logs keyed by a
-#: ``seq`` rowid with an ``(ns, version)`` index, no table-wide atime index.
-V4_STORE = """
-CREATE TABLE nearcache_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE namespaces (
-    id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, name TEXT NOT NULL,
-    entries INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
-    version INTEGER NOT NULL DEFAULT 0, evictions INTEGER NOT NULL DEFAULT 0,
-    expirations INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, name));
-INSERT INTO nearcache_meta VALUES ('schema_version', '4');
-"""
+#: The version-4 record tables (no table-wide atime index); its change logs are keyed
+#: by a ``seq`` rowid with an ``(ns, version)`` index.
 V4_RECORDS = """
 CREATE TABLE rec_{t} (
     id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL,
@@ -58,12 +50,7 @@ def key(i: int) -> str:
 def make_v4(path: Path) -> None:
     """A version-4 file as version 4 wrote ``WRITES``: one version per write, one
     change-log row per key, records for the keys put and not deleted."""
-    con = sqlite3.connect(path)
-    sql = V4_STORE + "".join(
-        V4_RECORDS.replace("{t}", t) + (V4_CHANGES.replace("{t}", t) if spec.log else "")
-        for t, spec in TABLES.items()
-    )
-    con.executescript(sql)
+    con = old_file(path, 4, V4_RECORDS, V4_CHANGES)
     ids = {"a": 1, "b": 2}
     version = dict.fromkeys(ids, 0)
     live: dict[int, str] = {}

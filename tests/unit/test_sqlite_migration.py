@@ -13,17 +13,9 @@ from nearcache import SQLiteStore
 from nearcache.stores.protocol import TABLES, Item
 from nearcache.stores.sqlite.layout import hid, salt
 from nearcache.stores.sqlite.schema import SCHEMA_VERSION
+from sqlite_support import old_file
 
-#: The version-1 schema as it shipped (rowid = the record's hashed id).
-V1_STORE = """
-CREATE TABLE nearcache_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE namespaces (
-    id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, name TEXT NOT NULL,
-    entries INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
-    version INTEGER NOT NULL DEFAULT 0, evictions INTEGER NOT NULL DEFAULT 0,
-    expirations INTEGER NOT NULL DEFAULT 0, UNIQUE (tbl, name));
-INSERT INTO nearcache_meta VALUES ('schema_version', '1');
-"""
+#: The version-1 record tables (rowid = the record's hashed id).
 V1_RECORDS = """
 CREATE TABLE rec_{t} (
     id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL,
@@ -46,12 +38,7 @@ def key(i: int) -> str:
 
 def make_v1(path: Path, n: int) -> None:
     """A version-1 file holding ``n`` semantic records in namespace ``ns``, as v1 wrote them."""
-    con = sqlite3.connect(path)
-    sql = V1_STORE + "".join(
-        V1_RECORDS.replace("{t}", t) + (V1_CHANGES.replace("{t}", t) if spec.log else "")
-        for t, spec in TABLES.items()
-    )
-    con.executescript(sql)
+    con = old_file(path, 1, V1_RECORDS, V1_CHANGES)
     con.execute(
         "INSERT INTO namespaces (id, tbl, name, entries, bytes, version) VALUES "
         "(1, 'semantic', 'ns', ?, ?, 1)",
@@ -143,12 +130,7 @@ CREATE INDEX rec_{t}_exp ON rec_{t} (expires_at) WHERE expires_at IS NOT NULL;
 def make_v2(path: Path, n: int) -> None:
     """A version-2 file: ``n`` semantic records in ``ns`` written as versions 1..n, one
     change-log row each, the first ten pruned away (as retention does)."""
-    con = sqlite3.connect(path)
-    sql = V1_STORE.replace("'1');", "'2');") + "".join(
-        V2_RECORDS.replace("{t}", t) + (V1_CHANGES.replace("{t}", t) if spec.log else "")
-        for t, spec in TABLES.items()
-    )
-    con.executescript(sql)
+    con = old_file(path, 2, V2_RECORDS, V1_CHANGES)
     con.execute(
         "INSERT INTO namespaces (id, tbl, name, entries, bytes, version) VALUES "
         "(1, 'semantic', 'ns', ?, ?, ?)",
@@ -241,12 +223,7 @@ CREATE INDEX chg_{t}_ns ON chg_{t} (ns, version);
 def make_v3(path: Path, atimes: list[tuple[str, float]]) -> None:
     """A version-3 file: record ``i`` in namespace ``atimes[i][0]`` last used at
     ``atimes[i][1]``, written in that order (one version and change-log row each)."""
-    con = sqlite3.connect(path)
-    sql = V1_STORE.replace("'1');", "'3');") + "".join(
-        V2_RECORDS.replace("{t}", t) + (V3_CHANGES.replace("{t}", t) if spec.log else "")
-        for t, spec in TABLES.items()
-    )
-    con.executescript(sql)
+    con = old_file(path, 3, V2_RECORDS, V3_CHANGES)
     names = sorted({ns for ns, _ in atimes})
     ids = {ns: i + 1 for i, ns in enumerate(names)}
     for ns in names:

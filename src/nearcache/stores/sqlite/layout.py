@@ -286,9 +286,10 @@ def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tu
     """Delete rows and book them as ``kind`` (``evict``/``expire``); ``(namespace, key)``."""
     if not rows:
         return []
-    for chunk in chunks([r[0] for r in rows]):
+    ids = [r[0] for r in rows]
+    for chunk in chunks(ids):
         con.execute(f"DELETE FROM rec_{table} WHERE id IN ({marks(len(chunk))})", chunk)
-    unsee(con, table, [r[0] for r in rows])
+    unsee(con, table, ids)
     by_ns: dict[int, list[Row]] = {}
     for r in rows:
         by_ns.setdefault(r[1], []).append(r)

@@ -172,15 +172,16 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
     try:
         found = _found_version(con, path)  # again, under the write lock
         if found is not None:
-            if found in (1, 2, 3, 4, 5):
+            # 0: a new file; 1 .. SCHEMA_VERSION - 1: an older one, migrated step by step
+            if found > 0:
                 log.info("migrating %s from schema version %d to %d", path, found, SCHEMA_VERSION)
-            if found == 1:
+            if 0 < found < 2:
                 _migrate_1_to_2(con)
-            if found in (1, 2):
+            if 0 < found < 3:
                 _migrate_2_to_3(con)
-            if found in (1, 2, 3):
+            if 0 < found < 4:
                 _migrate_3_to_4(con)
-            if found in (1, 2, 3, 4):
+            if 0 < found < 5:
                 _migrate_4_to_5(con)
             # 5 -> 6: only new tables (seen_*), created with the rest of the schema below
             for stmt in _schema_statements():
