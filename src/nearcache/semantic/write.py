@@ -251,16 +251,15 @@ class WriteMixin(CoreState):
     ) -> list[tuple[str, str]] | None:
         """Store and index under the index lock; the evicted (ns, key) pairs, or None
         when a store outage dropped the write (``fail_open``)."""
-        index = self.index
         limits = self._limits(ns)
+        if len(items) == 1 and not limits:  # put_many of one: no batch bookkeeping
+            return self._write_one(ns, items[0], scopes[0], vectors, write_ids[0], now)
+        index = self.index
         with index.lock:
             self._check_open()
             if self.binding.ensure(int(vectors.shape[1])):
                 index.set_dim(int(vectors.shape[1]))
             try:
-                if len(items) == 1 and not limits:  # put_many of one: no batch bookkeeping
-                    index.write_one(ns, items[0], scopes[0], vectors, write_ids[0], now=now)
-                    return []
                 return index.write(ns, items, scopes, vectors, write_ids, now=now, limits=limits)
             except StoreUnavailableError as exc:
                 self._unavailable(ns, len(items), exc)
