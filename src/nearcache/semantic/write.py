@@ -160,31 +160,6 @@ class WriteMixin(CoreState):
         context: Mapping[str, Any] | None = None,
     ) -> Generator[Embed, Any, None]:
         """Store many entries in one store transaction (all or nothing)."""
-        yield from self._put_entries(
-            queries,
-            responses,
-            embeddings,
-            False,
-            namespace=namespace,
-            metadata=metadata,
-            ttl=ttl,
-            context=context,
-        )
-
-    def _put_entries(
-        self,
-        queries: Sequence[str],
-        responses: Sequence[Any],
-        embeddings: Any,
-        checked: bool,
-        *,
-        namespace: str,
-        metadata: Sequence[dict[str, Any] | None] | None,
-        ttl: float | None,
-        context: Mapping[str, Any] | None,
-    ) -> Generator[Embed, Any, None]:
-        """``put_many_flow``; ``checked``: ``embeddings`` is already a validated float32
-        matrix (a single put validated its vector), so it is not checked twice."""
         started = time.perf_counter()
         self._check_open()
         ns = validate_namespace(namespace)
@@ -200,7 +175,7 @@ class WriteMixin(CoreState):
         if n == 0:
             return None
         if embeddings is not None:
-            vecs = embeddings if checked else as_matrix(embeddings, n, self.dim, what="embeddings")
+            vecs = as_matrix(embeddings, n, self.dim, what="embeddings")
         else:
             vecs = yield from self.vectors.flow(self.embedder, texts, self.dim)
         now = self.clock()
@@ -251,16 +226,15 @@ class WriteMixin(CoreState):
     ) -> list[tuple[str, str]] | None:
         """Store and index under the index lock; the evicted (ns, key) pairs, or None
         when a store outage dropped the write (``fail_open``)."""
-        index = self.index
         limits = self._limits(ns)
+        if len(items) == 1 and not limits:  # put_many of one: no batch bookkeeping
+            return self._write_one(ns, items[0], scopes[0], vectors, write_ids[0], now)
+        index = self.index
         with index.lock:
             self._check_open()
             if self.binding.ensure(int(vectors.shape[1])):
                 index.set_dim(int(vectors.shape[1]))
             try:
-                if len(items) == 1 and not limits:  # put_many of one: no batch bookkeeping
-                    index.write_one(ns, items[0], scopes[0], vectors, write_ids[0], now=now)
-                    return []
                 return index.write(ns, items, scopes, vectors, write_ids, now=now, limits=limits)
             except StoreUnavailableError as exc:
                 self._unavailable(ns, len(items), exc)
