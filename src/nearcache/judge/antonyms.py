@@ -23,10 +23,9 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 
 from __future__ import annotations
 
-from collections import Counter
-
 from .align import align
 from .lexicon import lexicon
+from .mentions import pole_counts
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
@@ -209,24 +208,13 @@ def oppositions(a: str, b: str) -> list[tuple[str, str]]:
     return []
 
 
-@text_cache
-def _pole_counts(text: str) -> Counter[tuple[int, int]]:
-    """How often ``text`` names each pole ((line, side) of the lexicon)."""
-    lex = lexicon()
-    return Counter(
-        pole
-        for tok in analyze(text).tokens
-        if tok.kind == "word"
-        for pole in lex.poles.get(stem(tok.low), ())
-    )
-
-
 def _pole_traded(a: str, b: str) -> tuple[str, str] | None:
     """Both texts name an opposition as often, but one names a pole once more where the
     other names its opposite ("does a left join keep the rows of the *right* table" /
     "... of the *left* table"): one mention turned into its opposite, in texts
-    that differ by at most one word each."""
-    ca, cb = _pole_counts(a), _pole_counts(b)
+    that differ by at most one word each. (:func:`.mentions.mention_turned` reads the
+    same counts when each text names one pole only.)"""
+    ca, cb = pole_counts(a), pole_counts(b)
     for line in sorted({line for line, _ in ca} | {line for line, _ in cb}):
         a0, a1, b0, b1 = ca[(line, 0)], ca[(line, 1)], cb[(line, 0)], cb[(line, 1)]
         if a0 + a1 == b0 + b1 and a0 != b0 and ((a0 and a1) or (b0 and b1)):

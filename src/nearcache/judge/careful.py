@@ -69,11 +69,8 @@ def careful_variant(a: str, b: str) -> tuple[str, str] | None:
     matched only as a misspelling, when both texts are written with care; else None."""
     if not (written_with_care(a) and written_with_care(b)):
         return None
-    al = align(a, b)
-    if not any(how == "typo" for _, _, how in al.pairs):
-        return None
     ta, tb = analyze(a), analyze(b)
-    for i, j, how in al.pairs:
+    for i, j, how in align(a, b).pairs:
         if how != "typo":
             continue
         x = ta.tokens[ta.terms[i][1]].low

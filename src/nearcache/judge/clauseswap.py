@@ -26,13 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .roles import SYMMETRIC, role_keys
+from .roles import CLAUSE, SYMMETRIC, role_keys
 from .tokens import analyze, pair_cache, text_cache
 from .types import REJECT, GuardResult
 
 __all__ = ["clause_texts", "clause_turned", "slots_swapped"]
 
-_BREAKS = frozenset({",", ";", ":", "?", "!", ".", "\u2014"})
 _LEFTOVER = 1
 
 
@@ -47,7 +46,7 @@ def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> list[tuple[set[str],
         if tok.sent != sent:
             n, sent, fresh, seen = n + 1, tok.sent, True, 0
         clause_of.append(n)
-        if tok.kind == "sym" and tok.low in _BREAKS:
+        if tok.kind == "sym" and tok.low in CLAUSE:
             n, fresh, seen = n + 1, True, 0
         elif tok.kind != "sym":
             seen += 1
@@ -114,7 +113,7 @@ def clause_texts(text: str) -> tuple[str, ...]:
         if sent is not None and tok.sent != sent and out[-1]:
             out.append([])
         sent = tok.sent
-        if tok.kind == "sym" and tok.low in _BREAKS:
+        if tok.kind == "sym" and tok.low in CLAUSE:
             if out[-1]:
                 out.append([])
             continue

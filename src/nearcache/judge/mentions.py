@@ -18,10 +18,12 @@ only.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .lexicon import lexicon
 from .tokens import analyze, pair_cache, stem, text_cache
 
-__all__ = ["mention_turned"]
+__all__ = ["mention_turned", "pole_counts"]
 
 
 #: (line, side, word before, word after) of one mention of a pole.
@@ -44,9 +46,16 @@ def _mentions(text: str) -> tuple[Mention, ...]:
     return tuple(out)
 
 
-def _counts(mentions: tuple[Mention, ...], line: int) -> tuple[int, int]:
-    sides = [side for ln, side, _, _ in mentions if ln == line]
-    return sides.count(0), sides.count(1)
+@text_cache
+def pole_counts(text: str) -> Counter[tuple[int, int]]:
+    """How often ``text`` names each pole ((line, side) of the lexicon)."""
+    lex = lexicon()
+    return Counter(
+        pole
+        for tok in analyze(text).tokens
+        if tok.kind == "word"
+        for pole in lex.poles.get(stem(tok.low), ())
+    )
 
 
 def _in_place(old: tuple[Mention, ...], new: tuple[Mention, ...], line: int, side: int) -> bool:
@@ -65,14 +74,14 @@ def _in_place(old: tuple[Mention, ...], new: tuple[Mention, ...], line: int, sid
 def mention_turned(a: str, b: str) -> tuple[str, str] | None:
     """The two poles (as written) of an opposition that both texts name equally often in
     another split, one mention turned into its opposite in place, or None."""
-    ma, mb = _mentions(a), _mentions(b)
-    for line in sorted({m[0] for m in ma} & {m[0] for m in mb}):
-        a0, a1 = _counts(ma, line)
-        b0, b1 = _counts(mb, line)
+    ca, cb = pole_counts(a), pole_counts(b)
+    for line in sorted({ln for ln, _ in ca} & {ln for ln, _ in cb}):
+        a0, a1, b0, b1 = ca[(line, 0)], ca[(line, 1)], cb[(line, 0)], cb[(line, 1)]
         if a0 + a1 != b0 + b1 or a0 == b0 or a0 + a1 < 2:
             continue
         if min(a0, a1) and min(b0, b1):
             continue  # both texts name both poles: compared, not turned
+        ma, mb = _mentions(a), _mentions(b)
         old, new, lacked = (
             (ma, mb, 0 if a0 == 0 else 1) if not min(a0, a1) else (mb, ma, 0 if b0 == 0 else 1)
         )
