@@ -51,13 +51,19 @@ def _fds() -> int:
 
 def _pooled(store: object) -> int:
     """Descriptors a store's connection pool holds: an SQLite store's idle connections
-    (2 each: the file and its WAL), a PostgreSQL pool's connections (1 socket each).
+    (2 each: the file and its WAL), a PostgreSQL or Redis pool's connections (1 socket
+    each).
 
     Both pools grow to the peak number of threads using them at once, which a second storm
     may push past the warm-up's; a connection that was not given back would not be here.
     """
     if isinstance(store, SQLiteStore):
         return 2 * store._db.idle
+    client = getattr(store, "_client", None)
+    redis_pool = getattr(client, "connection_pool", None)
+    if redis_pool is not None and hasattr(redis_pool, "_available_connections"):
+        # redis-py's pool: one socket per connection, idle or lent out
+        return len(redis_pool._available_connections) + len(redis_pool._in_use_connections)
     pool = getattr(store, "_pool", None)
     if pool is not None and hasattr(pool, "get_stats"):
         return int(pool.get_stats().get("pool_size", 0))
