@@ -32,7 +32,16 @@ from collections.abc import Sequence
 
 from .align import align
 from .roles import ARTICLES, CLAUSE, PASSIVE_AUX, POSSESSIVE, Exchange, Role, participle, role_terms
-from .slots import FILLERS, Gap, add_reading, asked_other, next_term, noun_head, verb_after_relative
+from .slots import (
+    FILLERS,
+    Gap,
+    add_reading,
+    asked_other,
+    clause_moved,
+    next_term,
+    noun_head,
+    verb_after_relative,
+)
 from .tokens import Token, analyze, text_cache, wordset
 from .vocab import IRREGULAR
 
@@ -136,9 +145,11 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
         k += 1
     if k in terms:
         return run[-1], k
-    named = [n for n in run if toks[n].capitalized or toks[n].text.isupper()]
-    if named and named == run[: len(named)] and len(named) < len(run):
-        return named[-1], run[len(named)]  # "does Tesla supply batteries": the name acts
+    named = 0  # the name opening the run: "does Tesla supply batteries", "did Spain trade Florida"
+    while named < len(run) and (toks[run[named]].capitalized or toks[run[named]].text.isupper()):
+        named += 1
+    if 0 < named < len(run):
+        return run[named - 1], run[named]  # the name acts, the word after it is the verb
     if len(run) >= 2:
         past = next((m for m in range(1, len(run) - 1) if _past(toks[run[m]])), len(run) - 1)
         return run[past - 1], run[past]  # "the mirror our kids *shattered* covered"
@@ -323,6 +334,9 @@ def gap_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
     other = asked_other(ga, gb)
     if other is not None:
         return _turned(a, b, other, "?", "?", True, "asked for in one text only")
+    moved = clause_moved(ga, gb, {k for k, _ in ka} & {k for k, _ in kb})
+    if moved is not None:
+        return _turned(a, b, moved, "?", "?", True, "is told of in one text only")
     return None
 
 

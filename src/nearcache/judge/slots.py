@@ -18,6 +18,7 @@ __all__ = [
     "Gap",
     "add_reading",
     "asked_other",
+    "clause_moved",
     "next_term",
     "noun_head",
     "verb_after_relative",
@@ -104,4 +105,21 @@ def asked_other(
             continue
         if (o, v, h, not acts) in gb and (h, v, o, not acts) not in gb:
             return h
+    return None
+
+
+def clause_moved(
+    ga: set[tuple[str, str, str, bool]], gb: set[tuple[str, str, str, bool]], shared: set[str]
+) -> str | None:
+    """The same clause told of another noun both texts name: "Which library does *the
+    module that imports numpy* depend on?" / "Which module depends on *the library that
+    imports numpy*?" (the verb, its other participant and the role kept, the head changed).
+    ``shared``: the role keys both texts have."""
+    for h, v, o, acts in sorted(ga):
+        if h not in shared or o == "-" or (h, v, o, acts) in gb:
+            continue
+        for h2, v2, o2, acts2 in sorted(gb):
+            same = (v2, o2, acts2) == (v, o, acts)
+            if same and h2 != h and h2 in shared and (h2, v, o, acts) not in ga:
+                return h
     return None

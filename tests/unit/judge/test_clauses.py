@@ -70,6 +70,21 @@ def test_gaps_read_wh_questions_and_relative_clauses() -> None:
         ("Does a major outrank a captain?", "US army: is a major outranked by a captain?"),
         ("Was Germany beaten by Brazil?", "Did Germany beat Brazil?"),
         ("Can I be fired for being sick?", "Can I fire someone for being sick?"),
+        # a name, then the verb, then another name: the first name is the subject
+        ("Who did Spain trade Florida to?", "Who traded Florida to Spain?"),
+        (
+            "Which country did Britain cede Hong Kong to?",
+            "Which country ceded Hong Kong to Britain?",
+        ),
+        # the same clause told of the other noun
+        (
+            "Which library does the module that imports numpy depend on?",
+            "Which module depends on the library that imports numpy?",
+        ),
+        (
+            "Which team coached by Ancelotti beat the club?",
+            "Which club beat the team coached by Ancelotti?",
+        ),
     ],
 )
 def test_role_changes_behind_a_gap_reject(a: str, b: str) -> None:
@@ -97,6 +112,16 @@ def test_role_changes_behind_a_gap_reject(a: str, b: str) -> None:
             "who was the frist president of the united states",
         ),
         ("Which plants should never be planted together?", "plants that shouldn't share a bed"),
+        ("Who did Spain trade Florida to?", "To whom did Spain trade Florida?"),
+        (
+            "Which country did Britain cede Hong Kong to?",
+            "Britain ceded Hong Kong to which country?",
+        ),
+        (
+            "Which library does the module that imports numpy depend on?",
+            "The module that imports numpy depends on which library?",
+        ),
+        ("the module that imports numpy", "the module which imports numpy"),
     ],
 )
 def test_kept_roles_do_not_fire(a: str, b: str) -> None:
