@@ -150,6 +150,9 @@ def main() -> None:
     ap.add_argument("--dry-run", action="store_true", help="print, do not write the package data")
     ap.add_argument("--model", default="default", help="embedder (a nearcache --model name)")
     ap.add_argument("--folds", type=int, default=5, help="grouped K-fold, printed for comparison")
+    ap.add_argument(
+        "--cost", type=float, default=COST, help=f"missed hits a wrong hit costs (rule: {COST})"
+    )
     args = ap.parse_args()
 
     pool, embedder = build_pool(args.model)
@@ -158,7 +161,7 @@ def main() -> None:
     floor = float(np.floor(round(float(np.percentile(hit_cos, 2)), 2) * 20) / 20)
     print(f"floor {floor:.2f} (2nd percentile of hit cosines {np.percentile(hit_cos, 2):.3f})")
     live = pool.live(floor)
-    kind, l2, scores, margin = select(pool, live)
+    kind, l2, scores, margin = select(pool, live, args.cost)
     interactions = CLASSES[kind]
     rows = table(scores, pool)
     proven = next(r["accept_threshold"] for r in rows if r["max_false_hit_rate"] == DEFAULT_BOUND)
@@ -205,7 +208,7 @@ def main() -> None:
             "confidence": 0.95,
             "pool": f"leave-one-split-out judge scores on {'+'.join(POOL_SPLITS)}",
             "rule": {
-                "wrong_hit_cost": COST,
+                "wrong_hit_cost": args.cost,
                 "precision": TARGET_PRECISION,
                 "recall": MIN_RECALL,
             },

@@ -110,14 +110,14 @@ def per_split(scores: np.ndarray, pool: Pool, t: float) -> dict[str, dict[str, f
     }
 
 
-def utility(scores: np.ndarray, pool: Pool, t: float) -> float:
-    """Hits served minus ``COST`` x wrong pairs served at threshold ``t``."""
+def utility(scores: np.ndarray, pool: Pool, t: float, cost: float = COST) -> float:
+    """Hits served minus ``cost`` x wrong pairs served at threshold ``t``."""
     acc = scores >= t
     hits = int((acc & (pool.y == 1)).sum())
-    return float(hits - COST * (int(acc.sum()) - hits))
+    return float(hits - cost * (int(acc.sum()) - hits))
 
 
-def operating_threshold(scores: np.ndarray, pool: Pool) -> float | None:
+def operating_threshold(scores: np.ndarray, pool: Pool, cost: float = COST) -> float | None:
     """The threshold of highest :func:`utility` (the lowest among equals) keeping pooled
     precision >= ``TARGET_PRECISION`` and recall >= ``MIN_RECALL``, or None."""
     best: tuple[float, float] | None = None
@@ -127,21 +127,24 @@ def operating_threshold(scores: np.ndarray, pool: Pool) -> float | None:
             break  # recall only falls as the threshold rises
         if m["precision"] < TARGET_PRECISION:
             continue
-        u = utility(scores, pool, t)
+        u = utility(scores, pool, t, cost)
         if best is None or u > best[0]:
             best = (u, t)
     return None if best is None else best[1]
 
 
-def select(pool: Pool, live: np.ndarray) -> tuple[str, float, np.ndarray, float]:
-    """The rule (module docstring) over every model class and regularization:
-    ``(class, l2, its leave-one-split-out scores, threshold)``."""
+def select(
+    pool: Pool, live: np.ndarray, cost: float = COST
+) -> tuple[str, float, np.ndarray, float]:
+    """The rule (module docstring) over every model class and regularization, a wrong
+    hit costing ``cost`` missed ones: ``(class, l2, its leave-one-split-out scores,
+    threshold)``."""
     tried: list[tuple[str, int, float, float, np.ndarray, float]] = []
     for rank, (kind, interactions) in enumerate(CLASSES.items()):
         for l2 in L2S:
             scores = leave_one_split_out(pool, live, l2, interactions)
-            t = operating_threshold(scores, pool)
-            u = utility(scores, pool, t) if t is not None else float("-inf")
+            t = operating_threshold(scores, pool, cost)
+            u = utility(scores, pool, t, cost) if t is not None else float("-inf")
             m = metrics(scores, pool, t if t is not None else 2.0)
             print(
                 f"  {kind:12s} l2={l2:<5} threshold {t}  utility {u:.0f}  recall"

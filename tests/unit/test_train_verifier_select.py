@@ -29,8 +29,8 @@ def test_select_takes_the_best_utility_then_the_stronger_regularization(
     full = {l2: utilities.get(l2, 0.0) for l2 in cv.L2S}
     # the richer class scores the same everywhere: the simpler one wins every tie
     monkeypatch.setattr(cv, "leave_one_split_out", lambda pool, live, l2, pairs: np.array([l2]))
-    monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool: 0.9)
-    monkeypatch.setattr(cv, "utility", lambda scores, pool, t: full[float(scores[0])])
+    monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool, cost: 0.9)
+    monkeypatch.setattr(cv, "utility", lambda scores, pool, t, cost: full[float(scores[0])])
     monkeypatch.setattr(
         cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1}
     )
@@ -45,14 +45,16 @@ def test_select_takes_the_richer_class_only_when_it_earns_utility(
         return np.array([2.0 if pairs else 1.0])
 
     monkeypatch.setattr(cv, "leave_one_split_out", loso)
-    monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool: 0.8)
+    monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool, cost: 0.8)
     monkeypatch.setattr(
         cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1}
     )
-    monkeypatch.setattr(cv, "utility", lambda s, p, t: 1000.0 + (50.0 if s[0] == 2.0 else 0.0))
+    monkeypatch.setattr(
+        cv, "utility", lambda s, p, t, cost: 1000.0 + (50.0 if s[0] == 2.0 else 0.0)
+    )
     kind, l2, _, _ = cv.select(None, np.array([True]))  # type: ignore[arg-type]
     assert (kind, l2) == ("interactions", max(cv.L2S))  # 5% better: it earns its place
-    monkeypatch.setattr(cv, "utility", lambda s, p, t: 1000.0 + (5.0 if s[0] == 2.0 else 0.0))
+    monkeypatch.setattr(cv, "utility", lambda s, p, t, cost: 1000.0 + (5.0 if s[0] == 2.0 else 0.0))
     kind, l2, _, _ = cv.select(None, np.array([True]))  # type: ignore[arg-type]
     assert (kind, l2) == ("linear", max(cv.L2S))  # within 1%: the simpler
 
@@ -105,3 +107,7 @@ def test_the_threshold_maximizes_utility_within_the_precision_and_recall_floors(
     # with 100 look-alikes at the top no threshold keeps precision and recall: None
     worse = np.concatenate([scores[:265], np.full(100, 0.999)])
     assert cv.operating_threshold(worse, pool) is None  # type: ignore[arg-type]
+    # a wrong hit worth only 4 missed hits: the look-alike at 0.45 buys 5 hits, so it is
+    # taken (265 - 4 x 2 = 257 > 260 - 4 = 256)
+    assert cv.operating_threshold(scores, pool, cost=4) == 0.44  # type: ignore[arg-type]
+    assert cv.utility(scores, pool, 0.44, cost=4) == 257  # type: ignore[arg-type]
