@@ -53,10 +53,12 @@ from .roles import (
     role_keys,
 )
 from .stretches import segments_swapped, side
-from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache
+from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache, wordset
 
 __all__ = ["Exchange", "exchange", "inversions", "segments_swapped"]
 
+_JOINS = wordset("or and but")
+_AUX = wordset("do does did is are was were can could will would should shall may might must")
 _MAX_GAP = 12
 _SHORT_FRAME = 4
 _TERM_FRAME = 6
@@ -116,6 +118,9 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             x, y, q = seg_a[:lx], seg_a[n - ly :], seg_a[lx : n - ly]
             if seg_b != y + q + x or x == y:
                 continue
+            if lx == ly == 1 and _clause_roles_differ(ta, skip_a, ka[i][1], ka[j][1]):
+                sides = (side(ta, ka[i][1], ka[j][1]), side(tb, kb[i][1], kb[j][1]))
+                return Exchange(x[0], y[0], " ".join(q), sides)
             fa = _frame(ta, ka[i + lx - 1][1], ka[j - ly + 1][1], skip_a)
             fb = _frame(tb, kb[i + ly - 1][1], kb[j - lx + 1][1], skip_b)
             if fa is None or fb is None or (not fa and not fb and not q):
@@ -157,6 +162,25 @@ def _marked_apart(t: Text, x: int, y: int) -> bool:
 
     mx, my = mark(x), mark(y)
     return mx is not None and my is not None and mx != my
+
+
+def _clause_roles_differ(t: Text, terms: Set[int], x: int, y: int) -> bool:
+    """The terms at tokens ``x`` < ``y`` stand in two clauses joined by a connective and
+    an auxiliary, one leading its clause and the other after a term of its own ("does
+    *the retailer* charge us, or do we charge *the carrier*"): trading them changes who
+    does what in each clause, not the order of a list."""
+    join = next(
+        (k for k in range(x + 1, y) if t.tokens[k].low in _JOINS and t.tokens[k + 1].low in _AUX),
+        None,
+    )
+    if join is None:
+        return False
+
+    def leads(k: int, start: int) -> bool:
+        return not any(n in terms for n in range(start, k) if t.tokens[n].low not in _AUX)
+
+    start = next((n + 1 for n in range(x - 1, -1, -1) if t.tokens[n].low in CLAUSE), 0)
+    return leads(x, start) != leads(y, join + 2)
 
 
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:

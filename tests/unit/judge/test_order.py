@@ -154,3 +154,51 @@ def test_a_place_before_a_noun_kept_is_no_change() -> None:
     a, b = "Can Japan citizens vote in Peru?", "can citizens of japan vote in peru"
     assert guard_direction(a, b).outcome != "reject"
     assert guard_direction(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "If a pallet arrives damaged, does the retailer charge us or do we charge the carrier?",
+            "If a pallet arrives damaged, does the carrier charge us or do we charge the retailer?",
+        ),
+        (
+            "Do clients pay the agency, or does the agency pay freelancers?",
+            "Do freelancers pay the agency, or does the agency pay clients?",
+        ),
+    ],
+)
+def test_a_term_leading_one_clause_traded_with_one_after_the_verb_of_the_next(
+    a: str, b: str
+) -> None:
+    assert isinstance(exchange(a, b), Exchange)
+    assert guard_direction(a, b).outcome == "reject"
+    assert guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # both lead their clauses: the same two alternatives
+        (
+            "Does the landlord pay the agent, or does the tenant pay him?",
+            "Does the tenant pay the agent, or does the landlord pay him?",
+        ),
+        (
+            "Should I learn Python or should I learn Go first?",
+            "Should I learn Go or should I learn Python first?",
+        ),
+        (
+            "Did Disney buy Pixar or did Pixar buy Disney?",
+            "Did Pixar buy Disney or did Disney buy Pixar?",
+        ),
+        (
+            "Is rice or pasta healthier, and is either cheaper?",
+            "Is pasta or rice healthier, and is either cheaper?",
+        ),
+    ],
+)
+def test_alternatives_in_another_order_keep_the_roles(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != "reject"
+    assert guard_direction(b, a).outcome != "reject"
