@@ -138,8 +138,11 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
     if j >= len(toks) or (j not in terms):
         return -1, -1
     run = [j]
-    while run[-1] + 1 in terms and not toks[run[-1]].low.endswith("'s"):
-        run.append(run[-1] + 1)
+    while run[-1] + 1 in terms:
+        if toks[run[-1]].low.endswith("'s"):
+            run[-1] += 1  # "did Newton's theory replace": the owned noun is the subject
+        else:
+            run.append(run[-1] + 1)
     k = run[-1] + 1
     while k < len(toks) and (toks[k].low in _MODAL or toks[k].low in FILLERS):
         k += 1

@@ -35,6 +35,7 @@ from itertools import pairwise
 from .align import align
 from .clauses import passive
 from .lexicon import lexicon
+from .nominals import nominal_passive
 from .pronouns import ROLE_KEY, cases, persons
 from .roles import ARTICLES, POSSESSIVE, Exchange, Role, role_terms
 from .tokens import Token, analyze, text_cache
@@ -251,11 +252,24 @@ def _compound(text: str, keys: Sequence[Role], x: str, y: str) -> str:
 def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
     """One side is passive, the other active with the same subject: "Can a landlord be sued
     by a tenant?" / "Can a landlord sue a tenant?", and without an agent: "Can I be fired
-    for ...?" / "Can I fire ... for ...?" (a person only)."""
-    pa, pb = passive(a), passive(b)
-    if (pa is None) == (pb is None):
-        return None
-    found, keys_p, keys_o = (pa, ka, kb) if pa is not None else (pb, kb, ka)
+    for ...?" / "Can I fire ... for ...?" (a person only). An event noun with "by" on one
+    side only is read as a passive too (:func:`.nominals.nominal_passive`: "LinkedIn's
+    acquisition by Microsoft" / "When did LinkedIn acquire Microsoft")."""
+    for read in (passive, nominal_passive):
+        pa, pb = read(a), read(b)
+        if (pa is None) == (pb is None):
+            continue
+        found = _active_turned(*((pa, ka, kb) if pa is not None else (pb, kb, ka)))
+        if found is not None:
+            return found
+    return None
+
+
+def _active_turned(
+    found: tuple[int, int, int | None] | None, keys_p: Sequence[Role], keys_o: Sequence[Role]
+) -> Exchange | None:
+    """The passive ``found`` (subject, verb, agent token indices in the text keyed by
+    ``keys_p``) against the other text's order of terms (``keys_o``)."""
     assert found is not None
     key_of = dict((i, k) for k, i in keys_p)
     subject, verb = key_of.get(found[0]), key_of.get(found[1])
