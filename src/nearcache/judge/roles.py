@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Container, Sequence, Set
 
 from .align import align
-from .tokens import Token, analyze, pair_cache, text_cache, wordset
+from .tokens import Text, Token, analyze, pair_cache, text_cache, wordset
 
 __all__ = [
     "ARTICLES",
@@ -166,7 +166,17 @@ def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
         cls_b.setdefault(idx, find("~" + st))
     ka = tuple((cls_a.get(idx, key), idx) for key, idx in role_terms(a))
     kb = tuple((cls_b.get(idx, key), idx) for key, idx in role_terms(b))
-    return ka, kb
+    return _its_as_their(ta, ka, kb), _its_as_their(tb, kb, ka)
+
+
+def _its_as_their(t: Text, keys: tuple[Role, ...], other: tuple[Role, ...]) -> tuple[Role, ...]:
+    """``keys`` with "its" read as "their" when the other text says "their" where this
+    one does not: the same owner, its number following the noun it stands for ("crimes
+    committed by *its* directors" / "by *their* company"). Otherwise "its" is no term."""
+    if not any(k == "<their>" for k, _ in other) or any(k == "<their>" for k, _ in keys):
+        return keys
+    its = [(_PRONOUNS["their"], tok.index) for tok in t.tokens if tok.low == "its"]
+    return tuple(sorted((*keys, *its), key=lambda r: r[1])) if its else keys
 
 
 def noun_phrase(

@@ -202,3 +202,40 @@ def test_a_term_leading_one_clause_traded_with_one_after_the_verb_of_the_next(
 def test_alternatives_in_another_order_keep_the_roles(a: str, b: str) -> None:
     assert guard_direction(a, b).outcome != "reject"
     assert guard_direction(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        (
+            "Can a city be fined for pollution caused by its factories?",
+            "Can factories be fined for pollution caused by their city?",
+            True,
+        ),
+        (
+            "Can a company be held liable for crimes committed by its directors?",
+            "Can directors be held liable for crimes committed by their company?",
+            True,
+        ),
+        # "its" / "their" for the same owner in the same place
+        (
+            "Can a company be held liable for crimes committed by its directors?",
+            "Can companies be held liable for crimes their directors commit?",
+            False,
+        ),
+        (
+            "Does a dog recognize its owner by smell?",
+            "Do dogs recognize their owners by smell?",
+            False,
+        ),
+        # "its" alone is still no term
+        (
+            "does qualcomm license chip designs from arm",
+            "Is Arm licensing its chip designs to Qualcomm?",
+            False,
+        ),
+    ],
+)
+def test_its_reads_as_their_when_the_other_text_says_their(a: str, b: str, rejects: bool) -> None:
+    assert (guard_direction(a, b).outcome == "reject") == rejects, guard_direction(a, b)
+    assert (guard_direction(b, a).outcome == "reject") == rejects
