@@ -111,12 +111,14 @@ def asked_other(
 def clause_moved(
     ga: set[tuple[str, str, str, bool]], gb: set[tuple[str, str, str, bool]], shared: set[str]
 ) -> str | None:
-    """The same clause told of another noun both texts name: "Which library does *the
-    module that imports numpy* depend on?" / "Which module depends on *the library that
-    imports numpy*?" (the verb, its other participant and the role kept, the head changed).
+    """The same clause (its other participant may be none) told of another noun both
+    texts name: "Which library does *the module that imports numpy* depend on?" / "Which
+    module depends on *the library that imports numpy*?"; "the plumber or *the electrician
+    who installed it*" / "the electrician or *the plumber who installed it*" (the verb,
+    its other participant and the role kept, the head changed).
     ``shared``: the role keys both texts have."""
     for h, v, o, acts in sorted(ga):
-        if h not in shared or o == "-" or (h, v, o, acts) in gb:
+        if h not in shared or (h, v, o, acts) in gb:
             continue
         for h2, v2, o2, acts2 in sorted(gb):
             same = (v2, o2, acts2) == (v, o, acts)

@@ -85,6 +85,15 @@ def test_gaps_read_wh_questions_and_relative_clauses() -> None:
             "Which team coached by Ancelotti beat the club?",
             "Which club beat the team coached by Ancelotti?",
         ),
+        # a clause without another participant told of the other noun of a list
+        (
+            "Should I call the plumber or the electrician who installed the boiler?",
+            "Should I call the electrician or the plumber who installed the boiler?",
+        ),
+        (
+            "Do I tip the driver or only the chef who cooked?",
+            "Do I tip the chef or only the driver who cooked?",
+        ),
     ],
 )
 def test_role_changes_behind_a_gap_reject(a: str, b: str) -> None:
@@ -122,6 +131,10 @@ def test_role_changes_behind_a_gap_reject(a: str, b: str) -> None:
             "The module that imports numpy depends on which library?",
         ),
         ("the module that imports numpy", "the module which imports numpy"),
+        (
+            "Should I call the plumber who installed the boiler or the electrician?",
+            "Should I call the electrician or the plumber who installed the boiler?",
+        ),
     ],
 )
 def test_kept_roles_do_not_fire(a: str, b: str) -> None:
