@@ -198,6 +198,8 @@ def main() -> None:
             "blind8",
             "probe9",
             "blind9",
+            "probe10",
+            "blind10",
         ],
     )
     ap.add_argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -334,6 +335,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind6",
         "blind7",
         "blind8",
+        "blind10",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -372,6 +374,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe7"), {"train": "tr-", "probe7": "b7-"}),
         (("train", "blind8"), {"train": "tr-"}),
         (("train", "probe8"), {"train": "tr-", "probe8": "b8-"}),
+        (("train", "blind10"), {"train": "tr-"}),
+        (("train", "probe10"), {"train": "tr-", "probe10": "ba-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -419,6 +423,38 @@ def test_committed_later_authors_probes_and_blinds_are_own_splits(
     assert emphasized >= share * len(traps), (emphasized, len(traps))
     assert len({r["domain"] for r in rows}) >= domains
     assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
+
+
+NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element changed in place
+
+
+def test_committed_probe10_and_blind10_are_own_splits_and_blind10_is_never_trained_on() -> None:
+    # A thirteenth author: own prefixes, every trap and hit kind, 45-50% traps and a few
+    # misses, many domains, every trap says what differs. probe10's traps are mostly entity,
+    # scope, negation and number (entity the largest); blind10 spreads all eight kinds
+    # evenly. blind10 never reaches the verifier's pool, by split name or by id prefix.
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    assert report.problems == []
+    shares = {}
+    for split, prefix, size, domains in (("probe10", "pa", 500, 30), ("blind10", "ba", 330, 50)):
+        assert jd.SPLITS[split] == prefix
+        rows = report.rows[split]
+        assert len(rows) >= size
+        assert {r["id"][:3] for r in rows} == {f"{prefix}-"}
+        assert {r["group"][:4] for r in rows} == {f"{prefix}-g"}
+        traps = [r for r in rows if r["label"] == "trap"]
+        assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
+        assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows)
+        assert 0 < sum(1 for r in rows if r["label"] == "miss") <= 0.05 * len(rows)
+        assert all(r.get("note", "").strip() for r in traps)
+        assert len({r["domain"] for r in rows}) >= domains
+        kinds = Counter(r["category"] for r in traps)
+        assert set(kinds) == jd.CATEGORIES["trap"]
+        shares[split] = {kind: n / len(traps) for kind, n in kinds.items()}
+    probe = shares["probe10"]
+    assert sum(probe[k] for k in NARROWED) >= 0.65 and max(probe, key=probe.get) == "entity"
+    assert all(0.1 <= share <= 0.2 for share in shares["blind10"].values())
+    assert _blind_leaks(_assigned("POOL_SPLITS"), {}) == []
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:
