@@ -161,6 +161,28 @@ def test_symmetric_relations_are_not_role_changes(a: str, b: str) -> None:
 @pytest.mark.parametrize(
     ("a", "b"),
     [
+        (
+            "find the genes in sample X that interact with Y",
+            "find the genes in sample Y that interact with X",
+        ),
+        (
+            "which countries in the EU that border Russia",
+            "which countries in Russia that border the EU",
+        ),
+        ("get rows of orders that match customers", "get rows of customers that match orders"),
+    ],
+)
+def test_a_symmetric_verb_in_a_relative_clause_relates_its_head(a: str, b: str) -> None:
+    # the exchanged terms are the head's place and the verb's object, not its two parties
+    found = exchange(a, b)
+    assert isinstance(found, Exchange) and symmetric_relation(found) is None
+    assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
+    assert guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
         ("Did Brazil beat Germany?", "Did Germany beat Brazil?"),
         ("Is Spain bigger than Portugal?", "Is Portugal bigger than Spain?"),
         # a comparison turns a symmetric word one-way
