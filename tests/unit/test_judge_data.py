@@ -392,8 +392,6 @@ ROLE_ENTITY = frozenset({"role", "entity"})
 TURNED = frozenset({"role", "direction", "antonym"})  # something turned round
 ROLE_ENTITY_DIRECTION = frozenset({"role", "entity", "direction"})
 HARD_HITS = frozenset({"paraphrase", "code"})
-# Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL = frozenset({"probe9"})
 
 
 @pytest.mark.parametrize(
@@ -440,8 +438,7 @@ def test_committed_later_authors_probes_and_blinds_are_own_splits(
     assert len({r["domain"] for r in rows}) >= domains
     hits = [r for r in rows if r["label"] == "hit"]
     assert sum(1 for r in hits if r["category"] in HARD_HITS) >= hard * len(hits)
-    if split not in AWAITING_POOL:
-        assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
+    assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
 
 
 NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element changed in place
@@ -473,6 +470,7 @@ def test_committed_probe10_and_blind10_are_own_splits_and_blind10_is_never_train
     probe = shares["probe10"]
     assert sum(probe[k] for k in NARROWED) >= 0.65 and max(probe, key=probe.get) == "entity"
     assert all(0.1 <= share <= 0.2 for share in shares["blind10"].values())
+    assert "probe10" in _assigned("POOL_SPLITS")
     assert _blind_leaks(_assigned("POOL_SPLITS"), {}) == []
 
 
