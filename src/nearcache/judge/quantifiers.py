@@ -7,6 +7,9 @@ adverbs with them: "always" / "sometimes" / "usually" / "rarely" / "never"); the
 antonyms guard rejects a pair where each text has a class the other lacks. Words of one
 class are the same question ("all mammals" / "every mammal").
 
+"Nearly", "almost", "virtually" or "practically" before a universal makes it "most"
+("nearly every planet" / "most planets").
+
 Limits: only the words listed here; "the most" ("the most common") and "at most" are
 not read; "every day" and the like are frequencies (as "daily"), not read; "any" counts
 only right after an auxiliary ("Are any bonds ...", "Do any plans ..."), as existential;
@@ -53,6 +56,7 @@ _TIMES = wordset(
     "time times day days night nights morning evening week weeks month months year years "
     "hour hours minute minutes second seconds weekend"
 )
+_NEARLY = wordset("nearly almost virtually practically")
 _AUX = wordset("are is do does did can could were was have has will would should")
 
 
@@ -70,6 +74,8 @@ def quantifiers(text: str) -> frozenset[str]:
             continue  # "the most common", "at most"
         if cls == "few" and prev == "a":
             cls = "some"  # "a few"
+        if cls == "all" and prev in _NEARLY:
+            cls = "most"  # "nearly every planet", "almost all": most of them
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
         if cls == "all" and (prev == "at" or nxt in _TIMES):
             continue  # "at all" is emphasis; "every day" is a frequency, as "daily"

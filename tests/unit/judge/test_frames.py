@@ -71,6 +71,7 @@ def test_frames_reads_ends_and_possessives() -> None:
         ("Do all plans include support?", "Do any plans include support?"),
         ("Do few students pass the bar exam?", "Do most students pass the bar exam?"),
         ("Does the server always restart after an update?", "Does it sometimes restart?"),
+        ("Do almost all cats hate water?", "Do all cats hate water?"),
     ],
 )
 def test_quantifier_change_rejects(a: str, b: str) -> None:
@@ -86,6 +87,12 @@ def test_quantifier_change_rejects(a: str, b: str) -> None:
         ("Is there any way to undo a push?", "Can I always undo a push?"),
         ("What is the most common cause of a flat tire?", "What causes some flat tires?"),
         ("Are bonds safer than stocks?", "Are all bonds safer than stocks?"),
+        # "nearly every" is most
+        (
+            "Why does Venus spin unlike nearly every planet?",
+            "Why does Venus spin unlike most planets?",
+        ),
+        ("Do almost all cats hate water?", "Do most cats hate water?"),
     ],
 )
 def test_same_or_unread_quantifiers_pass(a: str, b: str) -> None:
