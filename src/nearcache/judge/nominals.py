@@ -12,7 +12,7 @@ for :func:`.relations.passive_flipped`:
 
 Limits: the event noun ends like one made from a verb (-tion, -sion, -ment, -al, -ance,
 -ence, -ure, -ing: "acquisition", "suspension", "removal", "seizure") or is one of a few
-nouns that are verbs too (arrest, defeat, attack, murder, review, purchase, capture,
+nouns that are verbs too (arrest, defeat, attack, murder, review, purchase, capture, audit,
 rescue, release, ban), so "the theme of 1984 by George Orwell" is no event; the other
 text must name the event with a word the alignment pairs with the noun ("acquisition" /
 "acquire"; "invasion" / "invade" are not paired, so not read); "X's painting by Monet"
@@ -29,7 +29,7 @@ __all__ = ["nominal_passive"]
 
 _REACH = 4
 _SUFFIXES = ("tion", "sion", "ment", "al", "ance", "ence", "ure", "ing")
-_EVENTS = wordset("arrest defeat attack murder review purchase capture rescue release ban")
+_EVENTS = wordset("arrest defeat attack murder review purchase capture rescue release ban audit")
 
 
 def _event(low: str) -> bool:

@@ -39,6 +39,7 @@ from collections.abc import Sequence, Set
 
 from .clauses import be_before, gap_flipped
 from .lexicon import lexicon
+from .nominals import nominal_passive
 from .relations import case_flipped, mention_moved, owner_changed, passive_flipped, whose_swapped
 from .roles import (
     ARTICLES,
@@ -202,12 +203,13 @@ def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
 def _passive(t: Text, lo: int, hi: int) -> bool:
     """A passive between tokens ``lo`` and ``hi`` (read as :func:`.clauses.passive`
     reads one: a participle after a form of "be"), with its agent after "by" or "under"
-    ("was beaten by")."""
+    ("was beaten by"), or an event noun with its agent after "by" (:mod:`.nominals`)."""
     toks = t.tokens
     for k in range(lo + 1, hi):
         if participle(toks[k]) and be_before(toks, k):
             return any(x.low in ("by", "under") for x in toks[k + 1 : hi + 1])
-    return False
+    nominal = nominal_passive(t.raw)  # "the warehouse's audit by the insurer"
+    return nominal is not None and lo <= nominal[0] and nominal[2] <= hi
 
 
 @text_cache

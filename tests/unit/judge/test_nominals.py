@@ -47,6 +47,10 @@ def test_the_two_shapes_name_the_one_acted_on_and_the_agent() -> None:
         # a possessive before the subject: the owned noun is the subject, not a verb
         ("What did Newton's theory replace?", "What replaced Newton's theory?"),
         ("who taught the teacher of Aristotle", "who did Aristotle's teacher teach"),
+        (
+            "When the warehouse audited the insurer, were gaps found?",
+            "Did the warehouse's audit by the insurer find gaps?",
+        ),
     ],
 )
 def test_roles_turned_reject(a: str, b: str) -> None:
@@ -72,6 +76,11 @@ def test_roles_turned_reject(a: str, b: str) -> None:
         ),
         ("What did Newton's theory replace?", "Which theory did Newton's theory replace?"),
         ("who did Aristotle's teacher teach", "who was taught by the teacher of Aristotle"),
+        # the event noun with "by" explains the terms' other order
+        (
+            "When the insurer audited the warehouse, were gaps found?",
+            "Did the warehouse's audit by the insurer find gaps?",
+        ),
     ],
 )
 def test_roles_kept_pass(a: str, b: str) -> None:
