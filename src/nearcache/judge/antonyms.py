@@ -53,6 +53,9 @@ _PAIRED = (
     ("sub", "super"),
 )
 _LOWER = frozenset({"less", "least", "fewer"})
+_SUBORDINATORS = frozenset(
+    ["if", "when", "whenever", "unless", "because", "since", "while", "although", "though"]
+)
 _STARTS = ("un", "non", "in", "im", "il", "ir", *(q for _, q in _PAIRED))
 _NOT_BASES = STOPWORDS | {"less", "til", "der", "ion"}
 
@@ -147,10 +150,38 @@ def _poles_swapped(a: str, b: str) -> tuple[str, str] | None:
     ob = _pole_order(b) if oa else {}
     if not oa or not ob or is_passive(a) or is_passive(b):
         return None  # a passive names its roles in the other order: "sued by a tenant"
+    if _clauses_reordered(a, b):
+        return None  # "If the landlord refuses, can a tenant ...?" / "Can a tenant ... if ..."
     for line, (first, _, sym_a) in oa.items():
         if line in ob and ob[line][0] != first and not (sym_a or ob[line][2]):
             return "one pole first", "the other pole first"
     return None
+
+
+@text_cache
+def _clauses(text: str) -> tuple[frozenset[str], ...]:
+    """The content stems of each clause, cut at punctuation and at a subordinating word
+    ("if", "when", "because" ...), which stays with its clause: "if" opens the condition."""
+    out: list[set[str]] = [set()]
+    stems = dict((i, st) for st, i in analyze(text).terms)
+    for tok in analyze(text).tokens:
+        if tok.kind == "sym" or tok.low in _SUBORDINATORS:
+            if out[-1]:
+                out.append(set())
+            if tok.low in _SUBORDINATORS:
+                out[-1].add(tok.low)
+        elif tok.index in stems:
+            out[-1].add(stems[tok.index])
+    return tuple(frozenset(c) for c in out if c)
+
+
+def _clauses_reordered(a: str, b: str) -> bool:
+    """The same clauses, each with its content words and subordinating word, in another
+    order: a clause moved ("If the landlord refuses, can a tenant withhold rent" / "Can a
+    tenant withhold rent if the landlord refuses"; not "If prices fall, does the Fed
+    raise rates" / "If the Fed raises rates, do prices fall": the condition changed)."""
+    ca, cb = _clauses(a), _clauses(b)
+    return len(ca) >= 2 and ca != cb and sorted(ca, key=sorted) == sorted(cb, key=sorted)
 
 
 def _less_than(a: str, b: str) -> tuple[str, str] | None:

@@ -149,3 +149,35 @@ def test_one_mention_turned_into_its_opposite_rejects(a: str, b: str) -> None:
 def test_poles_counted_alike_or_in_texts_worded_apart_pass(a: str, b: str) -> None:
     assert guard_antonyms(a, b).outcome != "reject"
     assert guard_antonyms(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        # a clause moved with its subordinating word: the poles keep their clauses
+        (
+            "If the landlord refuses to fix the heating, can a tenant withhold rent?",
+            "Can a tenant withhold rent if the landlord refuses to fix the heating?",
+            False,
+        ),
+        (
+            "When the parent is at work, can the child stay home alone?",
+            "Can the child stay home alone when the parent is at work?",
+            False,
+        ),
+        # the condition and the question traded: another question
+        (
+            "If the employer cuts pay, can the employee quit?",
+            "If the employee quits, can the employer cut pay?",
+            True,
+        ),
+        (
+            "Does the US import more from China than it exports?",
+            "Does the US export more to China than it imports?",
+            True,
+        ),
+    ],
+)
+def test_poles_in_the_other_order_because_a_clause_moved(a: str, b: str, rejects: bool) -> None:
+    assert (guard_antonyms(a, b).outcome == "reject") == rejects, guard_antonyms(a, b)
+    assert (guard_antonyms(b, a).outcome == "reject") == rejects
