@@ -34,7 +34,7 @@ from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
 
-__all__ = ["guard_antonyms", "opposition"]
+__all__ = ["comparative_converse", "guard_antonyms", "opposition"]
 
 _PARTICLES = {"on": "off", "off": "on", "in": "out", "out": "in", "up": "down", "down": "up"}
 _NEGATIVE = ("un", "non-", "non")  # before any word
@@ -53,6 +53,7 @@ _PAIRED = (
     ("sub", "super"),
 )
 _LOWER = frozenset({"less", "least", "fewer"})
+_POLES_SWAPPED = ("one pole first", "the other pole first")
 _SUBORDINATORS = frozenset(
     ["if", "when", "whenever", "unless", "because", "since", "while", "although", "though"]
 )
@@ -154,7 +155,7 @@ def _poles_swapped(a: str, b: str) -> tuple[str, str] | None:
         return None  # "If the landlord refuses, can a tenant ...?" / "Can a tenant ... if ..."
     for line, (first, _, sym_a) in oa.items():
         if line in ob and ob[line][0] != first and not (sym_a or ob[line][2]):
-            return "one pole first", "the other pole first"
+            return _POLES_SWAPPED
     return None
 
 
@@ -290,6 +291,17 @@ def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
     :func:`.order.inversions` skips a term repeated in its second text only)."""
     found_ex = exchange(a, b)
     listed = lexicon().converse(*pair)
-    return (isinstance(found_ex, Exchange) and ("than" in found_ex.pivot.split() or listed)) or (
-        listed and (inversions(a, b) > 0 or inversions(b, a) > 0)
-    )
+    if isinstance(found_ex, Exchange) and (listed or comparative_converse(found_ex, pair)):
+        return True
+    return listed and (inversions(a, b) > 0 or inversions(b, a) > 0)
+
+
+def comparative_converse(found: Exchange, pair: tuple[str, str]) -> bool:
+    """The terms of a comparison exchanged (:meth:`.roles.Exchange.compared`) with the
+    opposite comparison words ``pair`` ("less hard" / "harder", "cheaper" / "more
+    expensive"): the same comparison from its other end. Not when the opposites are the
+    terms compared themselves ("more DNA from the father than from the mother" / "...
+    the mother than from the father")."""
+    if pair == _POLES_SWAPPED or not found.compared():
+        return False
+    return not {stem(w) for w in pair} & {found.x, found.y}

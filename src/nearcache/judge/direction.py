@@ -48,7 +48,7 @@ from typing import Any
 
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
-from .antonyms import opposition
+from .antonyms import comparative_converse, opposition
 from .clauseswap import clause_turned, slots_swapped
 from .compounds import link_swapped
 from .formats import format_swapped
@@ -287,7 +287,7 @@ def converse(a: str, b: str, found: Exchange) -> bool:
     opposite = opposition(a, b)
     if opposite is None:
         return False
-    if "than" in found.pivot.split():
+    if comparative_converse(found, opposite):
         return True
     return lexicon().converse(opposite[0], opposite[1])
 

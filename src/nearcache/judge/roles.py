@@ -107,6 +107,14 @@ class Exchange:
     def __repr__(self) -> str:
         return f"Exchange({self.x!r}, {self.y!r}, pivot={self.pivot!r})"
 
+    def compared(self) -> bool:
+        """The terms are the two sides of a comparison: "than" is the pivot or stands
+        between them in every text ("high-income households less hard *than* low-income
+        ones", the pivot being "households")."""
+        return "than" in self.pivot.split() or bool(
+            self.sides and all("than" in between for between, _ in self.sides)
+        )
+
 
 def _pronoun(tok: Token) -> str | None:
     if tok.text.isupper() and tok.low != "i":

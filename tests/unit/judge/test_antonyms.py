@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nearcache.judge import guard_antonyms
+from nearcache.judge import guard_antonyms, guard_direction
 from nearcache.judge.lexicon import lexicon
 
 
@@ -181,3 +181,18 @@ def test_poles_counted_alike_or_in_texts_worded_apart_pass(a: str, b: str) -> No
 def test_poles_in_the_other_order_because_a_clause_moved(a: str, b: str, rejects: bool) -> None:
     assert (guard_antonyms(a, b).outcome == "reject") == rejects, guard_antonyms(a, b)
     assert (guard_antonyms(b, a).outcome == "reject") == rejects
+
+
+def test_a_comparison_turned_round_with_the_pivot_between_is_a_converse() -> None:
+    # the pivot is "households", "than" stands between the terms in both texts
+    a = "Does a carbon tax hit high-income households less hard than low-income ones?"
+    b = "Does a carbon tax hit low-income households harder than high-income ones?"
+    assert guard_antonyms(a, b).outcome == "neutral"
+    assert guard_direction(a, b).outcome == "neutral"
+    # the same comparative with the terms turned round: another question
+    c = "Does a carbon tax hit low-income households less hard than high-income ones?"
+    assert guard_direction(a, c).outcome == "reject"
+    # the opposites are the terms compared themselves, not the comparison's words
+    d = "Do children inherit more DNA from their father than from their mother?"
+    e = "Do children inherit more DNA from their mother than from their father?"
+    assert guard_antonyms(d, e).outcome == "reject"
