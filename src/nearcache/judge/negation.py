@@ -35,7 +35,7 @@ antonyms ("enable"/"disable") are the antonym guard's job. English only.
 from __future__ import annotations
 
 from .align import align, similar_spelling
-from .negwords import NEGATIVE_STEMS, negative_words, un_word
+from .negwords import NEGATIVE_STEMS, free_for_unpaid, negative_words, un_word
 from .roles import role_keys
 from .tokens import Text, Token, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -350,7 +350,11 @@ def guard_negation(a: str, b: str) -> GuardResult:
     if extra > 0:
         more, side = (na, "first") if len(na) > len(nb) else (nb, "second")
         plain, negated = (tb, ta) if len(na) > len(nb) else (ta, tb)
-        said = negative_words(plain, negated) + _needed(plain, negated, more)
+        said = (
+            negative_words(plain, negated)
+            + _needed(plain, negated, more)
+            + free_for_unpaid(plain, negated)
+        )
         if len(said) >= extra:
             return GuardResult(
                 NEUTRAL,

@@ -6,6 +6,9 @@ as "not" and "without"; when one text has more, the words here (a short list of 
 adjectives that hold a negation, -free and -less words, un- adjectives) say the same
 negation on the other side (:func:`negative_words`).
 
+"free" says "without" a payment ("free on trains" / "without a ticket",
+:func:`free_for_unpaid`).
+
 Limits: the list is short and English; an un- word is any word of six or more letters
 starting with "un" except a few that are not negated ("under", "until", "unpack"...).
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from .tokens import Text, stem, wordset
 
-__all__ = ["NEGATIVE_STEMS", "NEGATIVE_WORDS", "negative_words", "un_word"]
+__all__ = ["NEGATIVE_STEMS", "NEGATIVE_WORDS", "free_for_unpaid", "negative_words", "un_word"]
 
 #: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
 NEGATIVE_WORDS = wordset(
@@ -23,6 +26,10 @@ NEGATIVE_WORDS = wordset(
     "quit cease zero false"
 )
 NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
+#: What "without" must name for "free" to say it: a payment.
+_PAID = wordset(
+    "pay paying paid fee fees charge charges charging cost costs ticket tickets fare fares"
+)
 _NOT_UN = ("under", "uni", "unless", "until", "unto", "unpack", "unzip")
 
 
@@ -59,3 +66,18 @@ def negative_words(t: Text, other: Text) -> list[str]:
         ):
             out.append(tok.low)
     return out
+
+
+def free_for_unpaid(t: Text, other: Text) -> list[str]:
+    """ "free" in ``t`` when ``other`` says "without" a payment and not "free": "Are
+    children under 5 free on trains?" / "Do kids under five travel without a ticket?",
+    "stay free of any pet charge" / "without paying a pet fee". Not for "without" anything
+    else ("free" / "without an adult" differ)."""
+    if "free" not in t.words or "free" in other.words:
+        return []
+    words = other.words
+    paid = any(
+        w == "without" and any(x in _PAID for x in words[i + 1 : i + 4])
+        for i, w in enumerate(words)
+    )
+    return ["free"] if paid else []

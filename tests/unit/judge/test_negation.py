@@ -243,3 +243,32 @@ def test_the_same_negation_said_another_way_passes(a: str, b: str) -> None:
 def test_other_negations_still_reject(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
     assert guard_negation(b, a).outcome == "reject", guard_negation(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        # "free" says "without" a payment
+        (
+            "Is the Louvre free for students?",
+            "Can students enter the Louvre without paying?",
+            False,
+        ),
+        (
+            "Are children under 5 free on the bus?",
+            "Do kids under five ride the bus without a ticket?",
+            False,
+        ),
+        ("Can I cancel for free?", "Can I cancel without a fee?", False),
+        # "without" something else, or "free" negated
+        (
+            "Are children under 5 free on the bus?",
+            "Can kids under five ride the bus without an adult?",
+            True,
+        ),
+        ("Is parking at the airport free?", "Is parking at the airport not free?", True),
+    ],
+)
+def test_free_and_without_a_payment(a: str, b: str, rejects: bool) -> None:
+    assert (guard_negation(a, b).outcome == "reject") == rejects, guard_negation(a, b)
+    assert (guard_negation(b, a).outcome == "reject") == rejects
