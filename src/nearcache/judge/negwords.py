@@ -6,7 +6,7 @@ as "not" and "without"; when one text has more, the words here (a short list of 
 adjectives that hold a negation, -free and -less words, un- adjectives) say the same
 negation on the other side (:func:`negative_words`).
 
-"free" says "without" a payment ("free on trains" / "without a ticket",
+"other than" says "except"; "free" says "without" a payment ("free on trains" / "without a ticket",
 :func:`free_for_unpaid`).
 
 Limits: the list is short and English; an un- word is any word of six or more letters
@@ -55,6 +55,9 @@ def negative_words(t: Text, other: Text) -> list[str]:
     theirs = {stem(tok.low) for tok in other.tokens}
     out = []
     for tok in t.tokens:
+        if tok.low == "other" and _next_is(t, tok.index, "than") and "other" not in theirs:
+            out.append("other than")  # "all columns other than id" / "... except id"
+            continue
         parts = tok.low.split("-")
         suffixed = parts[-1] in ("free", "less") and len(parts) > 1  # "gluten-free"
         suffixed = suffixed or _joined_suffix(tok.low, theirs)  # "eggless" / "without eggs"
@@ -66,6 +69,10 @@ def negative_words(t: Text, other: Text) -> list[str]:
         ):
             out.append(tok.low)
     return out
+
+
+def _next_is(t: Text, i: int, word: str) -> bool:
+    return i + 1 < len(t.tokens) and t.tokens[i + 1].low == word
 
 
 def free_for_unpaid(t: Text, other: Text) -> list[str]:

@@ -267,8 +267,15 @@ def test_other_negations_still_reject(a: str, b: str) -> None:
             True,
         ),
         ("Is parking at the airport free?", "Is parking at the airport not free?", True),
+        # "other than" says "except"
+        ("select all columns except id", "select all columns other than id", False),
+        (
+            "select all columns except id",
+            "select all columns other than id that are not null",
+            True,
+        ),
     ],
 )
-def test_free_and_without_a_payment(a: str, b: str, rejects: bool) -> None:
+def test_free_and_without_a_payment_other_than_and_except(a: str, b: str, rejects: bool) -> None:
     assert (guard_negation(a, b).outcome == "reject") == rejects, guard_negation(a, b)
     assert (guard_negation(b, a).outcome == "reject") == rejects
