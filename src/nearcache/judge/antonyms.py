@@ -24,6 +24,7 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 from __future__ import annotations
 
 from .align import align
+from .clauseswap import clause_texts
 from .lexicon import lexicon
 from .mentions import pole_counts
 from .order import Exchange, exchange, inversions
@@ -161,19 +162,19 @@ def _poles_swapped(a: str, b: str) -> tuple[str, str] | None:
 
 @text_cache
 def _clauses(text: str) -> tuple[frozenset[str], ...]:
-    """The content stems of each clause, cut at punctuation and at a subordinating word
-    ("if", "when", "because" ...), which stays with its clause: "if" opens the condition."""
-    out: list[set[str]] = [set()]
-    stems = dict((i, st) for st, i in analyze(text).terms)
-    for tok in analyze(text).tokens:
-        if tok.kind == "sym" or tok.low in _SUBORDINATORS:
-            if out[-1]:
-                out.append(set())
-            if tok.low in _SUBORDINATORS:
-                out[-1].add(tok.low)
-        elif tok.index in stems:
-            out[-1].add(stems[tok.index])
-    return tuple(frozenset(c) for c in out if c)
+    """The content stems of each clause (:func:`.clauseswap.clause_texts`, cut again at a
+    subordinating word -- "if", "when", "because" ... -- which stays with its clause: "if"
+    opens the condition)."""
+    pieces: list[list[str]] = []
+    for clause in clause_texts(text):
+        pieces.append([])
+        for word in clause.split():
+            if word.lower() in _SUBORDINATORS and pieces[-1]:
+                pieces.append([])
+            pieces[-1].append(word)
+    return tuple(
+        analyze(" ".join(p)).content_set | ({p[0].lower()} & _SUBORDINATORS) for p in pieces
+    )
 
 
 def _clauses_reordered(a: str, b: str) -> bool:
