@@ -200,7 +200,8 @@ class RedisStore(ServerStore):
         pool = self._client.connection_pool
         raw, seen = self._call(lambda: read_parts(pool, base, gen, parts, sent))
         keys = [key for keys in sent for key in keys]
-        if seen != gen:  # the namespace was cleared since this process last looked
+        if seen != gen:  # the namespace was cleared since this process last looked:
+            self._gens[base] = seen  # read again under the generation the parts saw
             raw = self._read_records(base, keys)
         out = values_at(raw, now)
         if touch:
