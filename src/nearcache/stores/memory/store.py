@@ -186,7 +186,7 @@ class MemoryStore(BaseStore):
                 version = self._info(table, namespace).version
             evicted: list[tuple[str, str]] = []
             for lim in limits:
-                if lim.max_entries is not None or lim.max_bytes is not None:
+                if lim.capped:
                     evicted += self._evict(table, lim)
             return version, evicted
 
