@@ -317,10 +317,10 @@ def test_arrays_are_remembered_only_where_a_record_can_be_evicted() -> None:
         c.put_many(["a", "b"], rand(2), NS)
         got, mask = c.get_many(["a", "b"], NS)
         assert mask.all()
-        assert bool(store._handed.refs) is remembered
+        assert bool(store._refs) is remembered
         del got
         gc.collect()
-        assert not store._handed.refs
+        assert not store._refs
 
 
 def test_inspect_reports_ages_and_oldest(cache: EmbeddingCache, clock: ManualClock) -> None:

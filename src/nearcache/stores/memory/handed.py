@@ -3,7 +3,7 @@
 Caches may ``remember`` the arrays they hand out. An evicted record whose array is still
 referenced somewhere in the program stays reachable through ``recall`` (a weak
 reference) until that array is dropped, so a hot item is not recomputed needlessly.
-Deletes, clears, replacements and expiry forget such references (``forget``).
+Deletes, clears, replacements and expiry forget such references (``_forget``).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ __all__ = ["HandedOut"]
 
 
 class HandedOut:
-    """The weak references of one store, guarded by the store's lock; ``tables`` are
-    the store's namespaces (only values the store holds can be remembered)."""
+    """``MemoryStore``'s ``remember``/``recall`` (a mixin): the weak references live in
+    ``_refs``, guarded by the store's ``_lock``; only values the store holds in
+    ``_tables`` right now can be remembered."""
 
-    def __init__(self, lock: threading.RLock, tables: dict[str, dict[str, Namespace]]) -> None:
-        self._lock = lock
-        self._tables = tables
-        self.refs: dict[tuple[str, str, str], tuple[weakref.ref[Any], int, Any, float | None]] = {}
+    _lock: threading.RLock
+    _tables: dict[str, dict[str, Namespace]]
+    _refs: dict[tuple[str, str, str], tuple[weakref.ref[Any], int, Any, float | None]]
 
     def remember(
         self,
@@ -44,9 +44,9 @@ class HandedOut:
             def drop(ref: weakref.ref[Any], keys: list[str] = keys) -> None:
                 with self._lock:
                     for k in keys:
-                        cur = self.refs.get((table, namespace, k))
+                        cur = self._refs.get((table, namespace, k))
                         if cur is not None and cur[0] is ref:
-                            del self.refs[(table, namespace, k)]
+                            del self._refs[(table, namespace, k)]
 
             ref = weakref.ref(obj, drop)
         except TypeError:
@@ -57,7 +57,7 @@ class HandedOut:
                 entry = spaces.entries.get(key) if spaces is not None else None
                 if entry is None:
                     continue  # only values the store holds right now can be remembered
-                self.refs[(table, namespace, key)] = (
+                self._refs[(table, namespace, key)] = (
                     ref,
                     i if rows is None else rows[i],
                     extra,
@@ -67,7 +67,7 @@ class HandedOut:
     def recall(self, table: str, namespace: str, key: str, *, now: float) -> tuple[Any, Any] | None:
         """(row, extra) of a remembered, unexpired value whose owner is alive, else None."""
         with self._lock:
-            found = self.refs.get((table, namespace, key))
+            found = self._refs.get((table, namespace, key))
         if found is None or (found[3] is not None and found[3] <= now):
             return None
         obj = found[0]()
@@ -75,12 +75,12 @@ class HandedOut:
             return None
         return (obj if found[1] < 0 else obj[found[1]]), found[2]
 
-    def forget(self, table: str, namespace: str, keys: Sequence[str] | None) -> None:
-        if not self.refs:
+    def _forget(self, table: str, namespace: str, keys: Sequence[str] | None) -> None:
+        if not self._refs:
             return
         if keys is None:
-            for k in [k for k in self.refs if k[0] == table and k[1] == namespace]:
-                del self.refs[k]
+            for k in [k for k in self._refs if k[0] == table and k[1] == namespace]:
+                del self._refs[k]
         else:
             for key in keys:
-                self.refs.pop((table, namespace, key), None)
+                self._refs.pop((table, namespace, key), None)

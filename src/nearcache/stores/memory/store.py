@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from itertools import islice, repeat
 from operator import attrgetter
-from typing import Any
 
 from ...errors import CacheClosedError, InvalidInputError
 from ..base import BaseStore
@@ -25,7 +24,7 @@ _KEY_OF = attrgetter("key")
 LOG_RETENTION = 100_000
 
 
-class MemoryStore(BaseStore):
+class MemoryStore(BaseStore, HandedOut):
     """Records in process memory; fastest, gone when the process exits.
 
     ``max_bytes`` bounds the bytes of all stored values; when a write goes over it, the
@@ -50,7 +49,7 @@ class MemoryStore(BaseStore):
         self._ticks = itertools.count(1)
         self._total_bytes = 0
         self._closed = False
-        self._handed = HandedOut(self._lock, self._tables)
+        self._refs = {}  # typed in HandedOut
 
     # -- helpers -----------------------------------------------------------------
 
@@ -156,7 +155,7 @@ class MemoryStore(BaseStore):
             if not items:
                 return ns.version
             keys, values, expiries = zip(*items)
-            self._handed.forget(table, namespace, keys)
+            self._forget(table, namespace, keys)
             entries = ns.entries
             for old in filter(None, map(entries.pop, keys, repeat(None))):
                 ns.bytes -= len(old.value)
@@ -214,7 +213,7 @@ class MemoryStore(BaseStore):
             ns = self._ns(table, namespace)
             if ns is None:
                 return 0
-            self._handed.forget(table, namespace, keys)
+            self._forget(table, namespace, keys)
             gone = [k for k in keys if self._remove(ns, k) is not None]
             if gone:
                 ns.version += 1
@@ -231,7 +230,7 @@ class MemoryStore(BaseStore):
                 if ns is None:
                     continue
                 removed += len(ns.entries)
-                self._handed.forget(table, name, None)
+                self._forget(table, name, None)
                 self._total_bytes -= ns.bytes
                 ns.entries.clear()
                 ns.values.clear()
@@ -263,7 +262,7 @@ class MemoryStore(BaseStore):
                     continue
                 for k in keys:
                     self._remove(ns, k)
-                self._handed.forget(table, name, keys)
+                self._forget(table, name, keys)
                 ns.expirations += len(keys)
                 ns.version += 1
                 self._log(table, ns, "delete", keys)
@@ -340,27 +339,9 @@ class MemoryStore(BaseStore):
                     self._total_bytes = total
             return problems
 
-    # -- weak references to handed-out values (:mod:`.handed`) ---------------------
-
-    def remember(
-        self,
-        table: str,
-        namespace: str,
-        keys: Sequence[str],
-        obj: Any,
-        extras: Sequence[Any],
-        rows: Sequence[int] | None = None,
-    ) -> None:
-        """Note that row ``rows[i]`` (default ``i``) of ``obj`` holds ``keys[i]`` (weakly)."""
-        self._handed.remember(table, namespace, keys, obj, extras, rows)
-
-    def recall(self, table: str, namespace: str, key: str, *, now: float) -> tuple[Any, Any] | None:
-        """(row, extra) of a remembered, unexpired value whose owner is alive, else None."""
-        return self._handed.recall(table, namespace, key, now=now)
-
     def close(self) -> None:
         with self._lock:
-            self._handed.refs.clear()
+            self._refs.clear()
             self._closed = True
             for spaces in self._tables.values():
                 spaces.clear()
