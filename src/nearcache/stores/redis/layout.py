@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ...keys import encode_parts
@@ -20,13 +21,18 @@ def num(x: float) -> str:
     return repr(float(x))
 
 
+@dataclass(frozen=True)
 class Layout:
     """Key names under ``prefix`` and the scripts' leading arguments."""
 
-    def __init__(self, prefix: str, retention: int, expiry_grace: float) -> None:
-        self.prefix = prefix
-        self.retention = retention
-        self.expiry_grace = expiry_grace
+    prefix: str
+    retention: int  # change-log entries kept per namespace
+    expiry_grace: float  # seconds added to the Redis-side expiry of records
+
+    @property
+    def meta_key(self) -> bytes:
+        """The hash of store-wide settings (``get_meta``/``set_meta``)."""
+        return f"{self.prefix}:meta".encode()
 
     def base(self, table: str, namespace: str) -> bytes:
         """The first part of every key of a namespace."""

@@ -112,7 +112,6 @@ class RedisStore(ServerStore):
         )
         self._scripts = {n: self._client.register_script(script_source(n)) for n in SCRIPTS}
         self._gens: dict[bytes, bytes] = {}
-        self._meta_key = f"{prefix}:meta".encode()
 
     def record_key(self, table: str, namespace: str, key: str, gen: int = 0) -> bytes:
         """The Redis key holding a record (for debugging and for tests that plant data)."""
@@ -262,7 +261,7 @@ class RedisStore(ServerStore):
         return read_changes(self._call, self._client, self._layout.base(table, namespace), since)
 
     def get_meta(self, key: str) -> str | None:
-        raw = self._call(lambda: self._client.hget(self._meta_key, key))
+        raw = self._call(lambda: self._client.hget(self._layout.meta_key, key))
         return None if raw is None else bytes(raw).decode()
 
     # -- writes ---------------------------------------------------------------------
@@ -364,7 +363,7 @@ class RedisStore(ServerStore):
         return gone
 
     def set_meta(self, key: str, value: str) -> None:
-        self._call(lambda: self._client.hset(self._meta_key, key, value))
+        self._call(lambda: self._client.hset(self._layout.meta_key, key, value))
 
     # -- health and lifecycle ---------------------------------------------------------
 
