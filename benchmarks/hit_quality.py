@@ -196,6 +196,8 @@ def main() -> None:
             "blind7",
             "probe8",
             "blind8",
+            "probe9",
+            "blind9",
         ],
     )
     ap.add_argument(
