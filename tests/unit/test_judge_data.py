@@ -335,6 +335,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind6",
         "blind7",
         "blind8",
+        "blind9",
         "blind10",
     }
     leaks = [split for split in pool if split in never]
@@ -374,6 +375,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe7"), {"train": "tr-", "probe7": "b7-"}),
         (("train", "blind8"), {"train": "tr-"}),
         (("train", "probe8"), {"train": "tr-", "probe8": "b8-"}),
+        (("train", "blind9"), {"train": "tr-"}),
+        (("train", "probe9"), {"train": "tr-", "probe9": "b9-"}),
         (("train", "blind10"), {"train": "tr-"}),
         (("train", "probe10"), {"train": "tr-", "probe10": "ba-"}),
     ],
@@ -387,30 +390,42 @@ def test_blind_leak_check_catches_blind5_by_name_or_prefix(
 
 ROLE_ENTITY = frozenset({"role", "entity"})
 TURNED = frozenset({"role", "direction", "antonym"})  # something turned round
+ROLE_ENTITY_DIRECTION = frozenset({"role", "entity", "direction"})
+HARD_HITS = frozenset({"paraphrase", "code"})
+# Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
+AWAITING_POOL = frozenset({"probe9", "probe10"})
 NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element swapped in place
-# Probes written since the verifier was last retrained: for the pool, not in it yet.
-UNPOOLED = frozenset({"probe10"})
 
 
 @pytest.mark.parametrize(
-    ("split", "prefix", "size", "kinds", "share", "domains"),
+    ("split", "prefix", "size", "kinds", "share", "domains", "hard"),
     [
-        ("probe6", "p6", 470, frozenset(), 0.0, 40),  # a ninth author
-        ("blind6", "b6", 340, frozenset(), 0.0, 40),
-        ("probe7", "p7", 440, ROLE_ENTITY, 0.5, 40),  # a tenth, role and entity heavy
-        ("blind7", "b7", 340, ROLE_ENTITY, 0.3, 40),
-        ("probe8", "p8", 470, TURNED, 0.65, 25),  # an eleventh, about 30/20/20%
-        ("blind8", "b8", 360, TURNED, 0.4, 40),
-        ("probe10", "pa", 500, NARROWED, 0.65, 30),  # a thirteenth, entity the largest kind
-        ("blind10", "ba", 330, frozenset(), 0.0, 50),  # every kind, evenly
+        ("probe6", "p6", 470, frozenset(), 0.0, 40, 0.0),  # a ninth author
+        ("blind6", "b6", 340, frozenset(), 0.0, 40, 0.0),
+        ("probe7", "p7", 440, ROLE_ENTITY, 0.5, 40, 0.0),  # a tenth, role and entity heavy
+        ("blind7", "b7", 340, ROLE_ENTITY, 0.3, 40, 0.0),
+        ("probe8", "p8", 470, TURNED, 0.65, 25, 0.0),  # an eleventh, about 30/20/20%
+        ("blind8", "b8", 360, TURNED, 0.4, 40, 0.0),
+        # a twelfth, role/entity/direction heavy, many paraphrase and code hits
+        ("probe9", "p9", 500, ROLE_ENTITY_DIRECTION, 0.6, 15, 0.4),
+        ("blind9", "b9", 370, ROLE_ENTITY_DIRECTION, 0.45, 30, 0.4),
+        # a thirteenth, entity/scope/negation/number heavy; blind10 every kind evenly
+        ("probe10", "pa", 500, NARROWED, 0.65, 30, 0.5),
+        ("blind10", "ba", 330, frozenset(), 0.0, 50, 0.45),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
-    split: str, prefix: str, size: int, kinds: frozenset[str], share: float, domains: int
+    split: str,
+    prefix: str,
+    size: int,
+    kinds: frozenset[str],
+    share: float,
+    domains: int,
+    hard: float,
 ) -> None:
     # Own id and group prefixes, every trap and hit kind, 45-50% traps and a few misses,
-    # many domains, every trap says what differs, the author's emphasis holds; probes
-    # join the verifier's pool and blind sets never do.
+    # many domains, every trap says what differs, the author's emphasis holds (trap kinds,
+    # paraphrase and code hits); probes join the verifier's pool and blind sets never do.
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     assert report.problems == []
     assert jd.SPLITS[split] == prefix
@@ -427,8 +442,10 @@ def test_committed_later_authors_probes_and_blinds_are_own_splits(
     emphasized = sum(1 for r in traps if r["category"] in kinds)
     assert emphasized >= share * len(traps), (emphasized, len(traps))
     assert len({r["domain"] for r in rows}) >= domains
-    pooled = split in _assigned("POOL_SPLITS")
-    assert pooled == split.startswith("probe") or split in UNPOOLED
+    hits = [r for r in rows if r["label"] == "hit"]
+    assert sum(1 for r in hits if r["category"] in HARD_HITS) >= hard * len(hits)
+    if split not in AWAITING_POOL:
+        assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
 
 
 def test_committed_probe10_leads_with_entity_and_blind10_spreads_every_kind_evenly() -> None:
