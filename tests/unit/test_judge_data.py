@@ -392,6 +392,7 @@ ROLE_ENTITY = frozenset({"role", "entity"})
 TURNED = frozenset({"role", "direction", "antonym"})  # something turned round
 ROLE_ENTITY_DIRECTION = frozenset({"role", "entity", "direction"})
 HARD_HITS = frozenset({"paraphrase", "code"})
+NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element swapped in place
 
 
 @pytest.mark.parametrize(
@@ -406,6 +407,9 @@ HARD_HITS = frozenset({"paraphrase", "code"})
         # a twelfth, role/entity/direction heavy, many paraphrase and code hits
         ("probe9", "p9", 500, ROLE_ENTITY_DIRECTION, 0.6, 15, 0.4),
         ("blind9", "b9", 370, ROLE_ENTITY_DIRECTION, 0.45, 30, 0.4),
+        # a thirteenth, entity/scope/negation/number heavy; blind10 every kind evenly
+        ("probe10", "pa", 500, NARROWED, 0.65, 30, 0.5),
+        ("blind10", "ba", 330, frozenset(), 0.0, 50, 0.45),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -441,37 +445,15 @@ def test_committed_later_authors_probes_and_blinds_are_own_splits(
     assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
 
 
-NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element changed in place
-
-
-def test_committed_probe10_and_blind10_are_own_splits_and_blind10_is_never_trained_on() -> None:
-    # A thirteenth author: own prefixes, every trap and hit kind, 45-50% traps and a few
-    # misses, many domains, every trap says what differs. probe10's traps are mostly entity,
-    # scope, negation and number (entity the largest); blind10 spreads all eight kinds
-    # evenly. blind10 never reaches the verifier's pool, by split name or by id prefix.
+def test_committed_probe10_leads_with_entity_and_blind10_spreads_every_kind_evenly() -> None:
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
-    assert report.problems == []
-    shares = {}
-    for split, prefix, size, domains in (("probe10", "pa", 500, 30), ("blind10", "ba", 330, 50)):
-        assert jd.SPLITS[split] == prefix
-        rows = report.rows[split]
-        assert len(rows) >= size
-        assert {r["id"][:3] for r in rows} == {f"{prefix}-"}
-        assert {r["group"][:4] for r in rows} == {f"{prefix}-g"}
-        traps = [r for r in rows if r["label"] == "trap"]
-        assert {r["category"] for r in rows if r["label"] == "hit"} == jd.CATEGORIES["hit"]
-        assert 0.45 * len(rows) <= len(traps) <= 0.5 * len(rows)
-        assert 0 < sum(1 for r in rows if r["label"] == "miss") <= 0.05 * len(rows)
-        assert all(r.get("note", "").strip() for r in traps)
-        assert len({r["domain"] for r in rows}) >= domains
-        kinds = Counter(r["category"] for r in traps)
-        assert set(kinds) == jd.CATEGORIES["trap"]
-        shares[split] = {kind: n / len(traps) for kind, n in kinds.items()}
-    probe = shares["probe10"]
-    assert sum(probe[k] for k in NARROWED) >= 0.65 and max(probe, key=probe.get) == "entity"
-    assert all(0.1 <= share <= 0.2 for share in shares["blind10"].values())
-    assert "probe10" in _assigned("POOL_SPLITS")
-    assert _blind_leaks(_assigned("POOL_SPLITS"), {}) == []
+    kinds = {
+        split: Counter(r["category"] for r in report.rows[split] if r["label"] == "trap")
+        for split in ("probe10", "blind10")
+    }
+    assert kinds["probe10"].most_common(1)[0][0] == "entity"
+    blind = kinds["blind10"]
+    assert all(0.1 <= n / blind.total() <= 0.2 for n in blind.values())
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:
