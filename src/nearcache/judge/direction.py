@@ -271,9 +271,12 @@ def symmetric_relation(found: Exchange) -> str | None:
     """The symmetric relation (``data/symmetric.txt``) the exchanged terms stand in, in
     every text: "Did Kennedy *meet* Khrushchev", "Is 0.999... *equal to* 1", "*How far*
     is Lyon from Nice". None when one text lacks it or the exchange records no sides, or
-    when a relative clause opens between the terms: the first term is then no party to
-    the relation ("the regions in B *that* do not overlap A": the regions are)."""
-    if not found.sides or any(between[:1] in _RELATIVE_OPENERS for between, _ in found.sides):
+    when a relative clause opens between the terms after words before the first: the
+    first term is then no party to the relation ("the regions in B *that* do not overlap
+    A": the regions are)."""
+    if not found.sides or any(
+        lead and between[:1] in _RELATIVE_OPENERS for between, lead in found.sides
+    ):
         return None
     lex = lexicon()
     words = [lex.symmetric_relation(between, lead) for between, lead in found.sides]
