@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from .lexicon import lexicon
 from .shortenings import contraction, identifier_parts, labels
+from .spellings import edit_distance
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
@@ -55,30 +56,6 @@ CONFUSIONS = frozenset(
 )
 
 _CONFUSED = frozenset(w for pair in CONFUSIONS for w in pair)
-
-
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), stopping past ``limit``."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 def similar_spelling(a: str, b: str) -> bool:

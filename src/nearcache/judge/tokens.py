@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
+from .spellings import respell, rewrite
 from .vocab import CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
 
 __all__ = [
@@ -238,44 +239,23 @@ def _kind(tok: str) -> str:
     return "sym"
 
 
-# Spellings that mean the same token: "w/o" is "without", "401(k)" is "401k", and
-# vulgar fractions ("59\u00bd") are read as "59 1/2". Backticks only mark code.
-_REWRITES = (
-    (re.compile(r"(?i)\bw/o(?:ut)?\b"), " without "),
-    (re.compile(r"(?i)\u00b0\s*([fc])\b"), r" deg\1 "),
-    (re.compile(r"(?i)\b(km|mi)\s*/\s*h(?:r|our)?\b"), r"\1h"),
-    (re.compile(r"(?i)\bm\s*/\s*s\b"), "mps"),
-    (re.compile(r"(?i)\bw/(?=\s)"), " with "),
-    (re.compile(r"(\d)\(k\)"), r"\1k"),
-    (re.compile("\u2192|\u27f6|(?<!-)->|=>"), " to "),  # "USD -> EUR", "USD \u2192 EUR"
-)
-_REWRITE_CHARS = re.compile(r"/|\(k\)|->|=>")  # the rewrites apply only where these are
-_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}(?!\w)")
-_VULGAR = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4", "\u2153": " 1/3", "\u2154": " 2/3"}
-
-
-def _initials(m: re.Match[str]) -> str:
-    return m.group(0).replace(".", "") + " "
-
-
-def _prepare(text: str) -> str:
-    raw = text[:MAX_CHARS]
-    if "." in raw:
-        raw = _INITIALS.sub(_initials, raw)  # "U.S." is "US"
-    if raw.isascii() and not _REWRITE_CHARS.search(raw):
-        return raw
-    for ch, rep in _VULGAR.items():
-        if ch in raw:
-            raw = raw.replace(ch, rep)
-    for pattern, rep in _REWRITES:
-        raw = pattern.sub(rep, raw)
-    return raw
-
-
 #: "take" after "it" says a duration or an effort, not an action ("does it take").
 _TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 #: A Roman numeral after a name ("Diablo IV", "Henry VIII"), II to XXXIX.
 _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
+
+
+def _asks_count(t: Token, prev: str, tokens: list[Token]) -> bool:
+    """ "many"/"much" after "how", "number"/"amount" opening "number of": the words that
+    ask for a count, which "#" or a bare noun ask as well ("# credits to graduate")."""
+    if t.low in ("many", "much"):
+        return prev == "how"
+    nxt = tokens[t.index + 1].low if t.index + 1 < len(tokens) else ""
+    return (
+        t.low in ("number", "amount")
+        and nxt == "of"
+        and not (prev[:1].isalnum() and prev not in STOPWORDS)
+    )
 
 
 def _parts(word: str) -> tuple[str, ...]:
@@ -324,7 +304,7 @@ def _word(tok: str) -> tuple[str, str]:
     low = tok.lower()
     if not low.isascii():
         low = _strip_accents(low).replace("\u2019", "'")
-    return kind, CONTRACTIONS.get(low, low)
+    return kind, respell(CONTRACTIONS.get(low, low))
 
 
 @word_cache
@@ -337,7 +317,7 @@ def _term_stems(low: str) -> tuple[bool, tuple[str, ...]]:
 @text_cache
 def analyze(text: str) -> Text:
     """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
-    raw = _prepare(text) if isinstance(text, str) else ""
+    raw = rewrite(text[:MAX_CHARS]) if isinstance(text, str) else ""
     tokens: list[Token] = []
     sent = 0
     initial = True
@@ -378,6 +358,8 @@ def analyze(text: str) -> Text:
                 content = False  # "Diablo IV", "World War II": the numbers guard's
             elif content and t.low in _TAKE and prev.lower() == "it":
                 content = False  # "how long does it take to renew" is "how long to renew"
+            elif content and _asks_count(t, prev.lower(), tokens):
+                content = False  # "how many hosts" / "number of hosts" / "# hosts"
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text
