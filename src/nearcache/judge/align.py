@@ -32,6 +32,7 @@ other does not: the entity and scope guards and the verifier read it.
 from __future__ import annotations
 
 from .lexicon import lexicon
+from .numwords import UNITS
 from .shortenings import contraction, identifier_parts, labels
 from .spellings import edit_distance
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
@@ -101,11 +102,12 @@ def _abbreviates(a: str, b: str) -> bool:
 class _Term:
     """What the pairing needs to know of one content word, looked up once per text."""
 
-    __slots__ = ("canon", "flat", "groups", "known", "low", "name", "stem")
+    __slots__ = ("canon", "flat", "groups", "known", "low", "name", "stem", "unit")
 
     def __init__(self, stem: str, low: str) -> None:
         lex = lexicon()
         self.stem, self.low, self.flat = stem, low, low.replace("-", "")
+        self.unit = UNITS.get(low) if len(low) > 1 else None
         self.canon = lex.canonical_name(stem)
         self.groups = lex.groups.get(stem)
         self.name = lex.is_name(stem)
@@ -113,12 +115,15 @@ class _Term:
 
 
 @word_cache
-def _term(stem: str, low: str, cased: str | None = None) -> _Term:
+def _term(stem: str, low: str, cased: str | None = None, counted: bool = False) -> _Term:
     """One word's lexicon facts (shared, never changed: a word recurs across texts);
-    ``cased``: the name it stands for only as written ("AZ" is Arizona, "az" is not)."""
+    ``cased``: the name it stands for only as written ("AZ" is Arizona, "az" is not);
+    ``counted``: it follows a number, so a one-letter unit is one ("24h", "5 m")."""
     term = _Term(stem, low)
     if cased is not None:
         term.canon, term.name = cased, True
+    if counted and len(low) == 1:
+        term.unit = UNITS.get(low)
     return term
 
 
@@ -127,7 +132,12 @@ def _terms(text: str) -> tuple[_Term, ...]:
     t = analyze(text)
     cased = lexicon().cased
     return tuple(
-        _term(s, low, None if low in STOPWORDS else cased.get(t.tokens[idx].text))
+        _term(
+            s,
+            low,
+            None if low in STOPWORDS else cased.get(t.tokens[idx].text),
+            idx > 0 and t.tokens[idx - 1].kind == "num",
+        )
         for s, idx in t.terms
         for low in (t.tokens[idx].low,)
     )
@@ -140,8 +150,8 @@ def _related(p: _Term, q: _Term) -> str | None:
     x, y = p.stem, q.stem
     if lexicon().opposite(x, y):
         return None
-    if p.canon == q.canon:
-        return "alias"
+    if p.canon == q.canon or (p.unit is not None and p.unit == q.unit):
+        return "alias"  # "js" / "javascript"; "mg" / "milligrams", "24h" / "24 hours"
     if p.groups is not None and q.groups is not None and not p.groups.isdisjoint(q.groups):
         return "synonym"
     if p.name or q.name:
