@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
 from .spellings import respell, rewrite
-from .vocab import CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
+from .vocab import ASKING, CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
 
 __all__ = [
     "CACHE_SIZE",
@@ -245,6 +245,11 @@ _TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
+#: A verdict asked for at the end of a statement ("sublet w/o approval - allowed?") asks
+#: what "can I" or "is it ok to" asks; a question that opens as one keeps it.
+_VERDICTS = wordset("allowed permitted legal acceptable fine")
+
+
 def _asks_count(t: Token, prev: str, tokens: list[Token]) -> bool:
     """ "many"/"much" after "how", "number"/"amount" opening "number of": the words that
     ask for a count, which "#" or a bare noun ask as well ("# credits to graduate")."""
@@ -363,6 +368,9 @@ def analyze(text: str) -> Text:
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text
+    if terms and words and words[-1] in _VERDICTS and words[0] not in ASKING:
+        last = max(i for i, t in enumerate(tokens) if t.kind != "sym")
+        terms = [x for x in terms if x[1] != last]  # "sublet w/o approval - allowed?"
     return Text(
         raw=raw,
         tokens=tuple(tokens),

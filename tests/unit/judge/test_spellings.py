@@ -1,8 +1,9 @@
 """Recall: words written another way are read as the word they stand for -- short forms
 ("thru", "tmrw", "rx"), misspelled number and day words ("fouth", "secound", "tommorow"),
-a temperature written without its degree sign ("-20C"), and the words that only ask for
-a count ("how many", "number of", "#"). Real words near a number word, other numbers,
-other days and other temperatures still differ."""
+a temperature written without its degree sign ("-20C"), the words that only ask for a
+count ("how many", "number of", "#") and a verdict asked at the end of a statement ("...
+w/o receipt - legal?"). Real words near a number word, other numbers, other days and other
+temperatures still differ."""
 
 from __future__ import annotations
 
@@ -149,4 +150,35 @@ def test_words_asking_for_a_count_are_no_topic(a: str, b: str) -> None:
     ],
 )
 def test_count_words_elsewhere_stay_content(text: str, kept: str) -> None:
+    assert kept in analyze(text).content
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "tenant sublet w/o landlord approval - allowed?",
+            "can a tenant sublet without landlord approval",
+        ),
+        (
+            "store refuse return w/o receipt - legal?",
+            "can the store refuse a return without a receipt",
+        ),
+        ("S corp foreign shareholders allowed?", "Can an S corp have foreign shareholders?"),
+    ],
+)
+def test_a_verdict_asked_at_the_end_is_the_question_itself(a: str, b: str) -> None:
+    al = align(a, b)
+    assert al.only_a == al.only_b == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("is it legal to record a call", "legal"),  # opens as a question: the word is asked
+        ("record a call - legal or allowed by the company?", "allow"),  # not the last word
+        ("record a call, safe?", "saf"),  # another verdict stays a topic
+    ],
+)
+def test_verdict_words_elsewhere_stay_content(text: str, kept: str) -> None:
     assert kept in analyze(text).content
