@@ -276,10 +276,18 @@ def _parts(word: str) -> tuple[str, ...]:
     )
 
 
+#: The stop words that are verbs, by stem: "gets", "getting", "needs", "tried" are no
+#: more a topic than "get", "need" and "try".
+_LIGHT_VERBS = frozenset(
+    stem(w)
+    for w in ("get", "give", "need", "want", "tell", "know", "let", "help", "explain", "try")
+)
+
+
 def _content(low: str) -> bool:
     """A content word: not a function word (also with a clitic: "when's", "it'll"), nor
     a word another guard owns (numbers, months, weekdays, relative days)."""
-    if low in STOPWORDS or low in NOT_CONTENT:
+    if low in STOPWORDS or low in NOT_CONTENT or stem(low) in _LIGHT_VERBS:
         return False
     head, sep, _ = low.partition("'")
     return not (sep and head in STOPWORDS)

@@ -182,3 +182,16 @@ def test_a_verdict_asked_at_the_end_is_the_question_itself(a: str, b: str) -> No
 )
 def test_verdict_words_elsewhere_stay_content(text: str, kept: str) -> None:
     assert kept in analyze(text).content
+
+
+def test_inflected_light_verbs_are_no_topic() -> None:
+    assert (
+        analyze("who gets the recall notice").content
+        == analyze("who get the recall notice").content
+    )
+    assert analyze("she tried restarting and needs help").content == ("restart",)
+    al = align(
+        "for a batch of pens, who gets the recall notice, the prescriber or the pharmacist",
+        "does the pharmacist or the prescriber get the recall notice for a batch of pens",
+    )
+    assert al.only_a == al.only_b == ()
