@@ -20,7 +20,7 @@ import re
 
 from .vocab import NOT_CONTENT, STOPWORDS, wordset
 
-__all__ = ["REAL_NEIGHBOURS", "SHORT_FORMS", "edit_distance", "respell", "rewrite"]
+__all__ = ["REAL_NEIGHBOURS", "SHORT_FORMS", "edit_distance", "respell", "rewrite", "shifts"]
 
 #: Short forms typed for one word (each a common chat or note spelling, not a name).
 SHORT_FORMS = {
@@ -103,6 +103,32 @@ def _misspelled_number(low: str) -> str | None:
         if edit_distance(low, word, limit) <= limit:
             return word
     return None
+
+
+#: Words that shift a period as "last" and "next" do ("the past 24 hours", "the coming
+#: week"), and the periods after which they do (a count may stand between).
+_SHIFTS = {"past": "last", "previous": "last", "coming": "next", "upcoming": "next"}
+_PERIODS = wordset(
+    "second seconds minute minutes min mins hour hours hr hrs h day days night nights week "
+    "weeks wk wks weekend month months mo quarter quarters year years yr yrs decade decades"
+)
+
+
+def shifts(lows: list[str]) -> dict[int, str]:
+    """The positions in ``lows`` (a text's lowercase tokens) of "past", "previous",
+    "coming", "upcoming" before a period ("the past 7 days"), with "last" or "next", the
+    word each says there; "in the past", "past midnight", "coming soon" keep theirs."""
+    out: dict[int, str] = {}
+    for i, low in enumerate(lows):
+        said = _SHIFTS.get(low)
+        if said is None:
+            continue
+        nxt = lows[i + 1 : i + 3]
+        if nxt[:1] and (
+            nxt[0] in _PERIODS or (nxt[0].isdigit() and nxt[1:] and nxt[1] in _PERIODS)
+        ):
+            out[i] = said
+    return out
 
 
 def respell(low: str) -> str:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
-from .spellings import respell, rewrite
+from .spellings import respell, rewrite, shifts
 from .vocab import ASKING, CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
 
 __all__ = [
@@ -245,6 +245,7 @@ _TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
+_SHIFT_CUES = frozenset({"past", "previous", "coming", "upcoming"})
 #: A verdict asked for at the end of a statement ("sublet w/o approval - allowed?") asks
 #: what "can I" or "is it ok to" asks; a question that opens as one keeps it.
 _VERDICTS = wordset("allowed permitted legal acceptable fine")
@@ -354,6 +355,10 @@ def analyze(text: str) -> Text:
         tokens.append(new(Token, (tok, low, kind, len(tokens), sent, initial, literal)))
         words.append(low)
         initial = after_equals = False
+    if _SHIFT_CUES.intersection(words):  # "the past 7 days" is "the last 7 days"
+        for i, said in shifts([t.low for t in tokens]).items():
+            tokens[i] = tokens[i]._replace(low=said)
+        words = [t.low for t in tokens if t.kind != "sym"]
     if raw.count(":") >= 2:  # pasted output: its field labels are not names
         fields = labels(tokens)
         tokens = [t._replace(initial=True) if t.index in fields else t for t in tokens]

@@ -195,3 +195,24 @@ def test_inflected_light_verbs_are_no_topic() -> None:
         "does the pharmacist or the prescriber get the recall notice for a batch of pens",
     )
     assert al.only_a == al.only_b == ()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how was the weather over the past weekend", "how was the weather last weekend"),
+        ("pods restarted in the past 24 hours", "pods restarted in the last 24 hours"),
+        ("sales in the previous quarter", "sales in the last quarter"),
+        ("rain in the coming week", "rain next week"),
+    ],
+)
+def test_shift_words_before_a_period_say_last_and_next(a: str, b: str) -> None:
+    al = align(a, b)
+    assert al.only_a == al.only_b == ()
+    assert guard_time(a, b).outcome != "reject"
+
+
+def test_shift_words_elsewhere_keep_their_sense() -> None:
+    assert "past" in analyze("in the past, people wrote letters").content
+    assert "previous" in analyze("roll back to the previous version").content
+    assert guard_time("sales in the past 7 days", "sales in the next 7 days").outcome == "reject"
