@@ -45,7 +45,9 @@ SHORT_FORMS = {
 #: ones are too near other words).
 _TARGETS = frozenset(
     w
-    for w in NOT_CONTENT | {"tomorrow", "yesterday", "tonight", "today"}
+    for w in NOT_CONTENT
+    | wordset("tomorrow yesterday tonight today daily weekly monthly yearly nightly hourly")
+    | wordset("annually quarterly fortnightly")
     if len(w) >= 5 and w.isalpha()
 )
 _BY_LETTER: dict[str, tuple[str, ...]] = {}
@@ -56,7 +58,7 @@ for _w in sorted(_TARGETS):
 REAL_NEIGHBOURS = wordset(
     "forth forts forte firth match marco marsh marche steven severn sevens sturdy teeth "
     "tents thirsty there threw thirds augusta auguste augusto eighties thirties seventies "
-    "fifties sixties forties nineties twenties todays"
+    "fifties sixties forties nineties twenties todays weakly quarters"
 )
 
 
@@ -114,12 +116,19 @@ _PERIODS = wordset(
 )
 
 
+_OWNERS = wordset("the a my his her their our your its")
+
+
 def shifts(lows: list[str]) -> dict[int, str]:
     """The positions in ``lows`` (a text's lowercase tokens) of "past", "previous",
     "coming", "upcoming" before a period ("the past 7 days"), with "last" or "next", the
-    word each says there; "in the past", "past midnight", "coming soon" keep theirs."""
+    word each says there ("in the past", "past midnight", "coming soon" keep theirs); and
+    of "forth" after an article or a possessive ("the forth official": "fourth"; "back
+    and forth" keeps it)."""
     out: dict[int, str] = {}
     for i, low in enumerate(lows):
+        if low == "forth" and i and lows[i - 1] in _OWNERS:
+            out[i] = "fourth"
         said = _SHIFTS.get(low)
         if said is None:
             continue

@@ -245,7 +245,7 @@ _TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
-_SHIFT_CUES = frozenset({"past", "previous", "coming", "upcoming"})
+_SHIFT_CUES = frozenset({"past", "previous", "coming", "upcoming", "forth"})
 #: A verdict asked for at the end of a statement ("sublet w/o approval - allowed?") asks
 #: what "can I" or "is it ok to" asks; a question that opens as one keeps it.
 _VERDICTS = wordset("allowed permitted legal acceptable fine")

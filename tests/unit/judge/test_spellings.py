@@ -31,6 +31,9 @@ from nearcache.judge.tokens import analyze
         ("thrid", "third"),
         ("ninteen", "nineteen"),
         ("fourty", "forty"),
+        ("monthy", "monthly"),
+        ("weekley", "weekly"),
+        ("quartely", "quarterly"),
     ],
 )
 def test_respelled(typed: str, word: str) -> None:
@@ -49,6 +52,9 @@ def test_respelled(typed: str, word: str) -> None:
         "fifty",  # a number word is itself
         "fifth",
         "thirds",
+        "weakly",  # a real word one letter from "weekly"
+        "quarters",  # two edits from "quarterly", and a word of its own
+        "actually",
         "fith",  # four letters: too short to read
         "market",
         "python",
@@ -216,3 +222,21 @@ def test_shift_words_elsewhere_keep_their_sense() -> None:
     assert "past" in analyze("in the past, people wrote letters").content
     assert "previous" in analyze("roll back to the previous version").content
     assert guard_time("sales in the past 7 days", "sales in the next 7 days").outcome == "reject"
+
+
+def test_forth_after_an_article_is_fourth() -> None:
+    assert analyze("insulting the forth official").words[2] == "fourth"
+    assert analyze("my forth attempt").words[1] == "fourth"
+    assert "forth" in analyze("swinging back and forth").words
+    assert "forth" in analyze("set forth the terms").words
+    same = "should the coach be sent off for insulting the fourth official"
+    assert (
+        guard_numbers("should the coach be sent off for insulting the forth official", same).outcome
+        == "pass"
+    )
+
+
+def test_misspelled_frequency_words_agree() -> None:
+    a = "is a monthy pass cheaper than paying per ride"
+    assert guard_time(a, "is a monthly pass cheaper than paying per ride").outcome == "pass"
+    assert guard_time(a, "is a weekly pass cheaper than paying per ride").outcome == "reject"
