@@ -17,7 +17,10 @@ counterparts, in this order of preference, when they:
 6. are a dotted or snake_case identifier and the plain lowercase words it is built of
    ("spec.selector"/"selector", "x_train"/"train"; pairs marked "part", which the role
    readers skip: code at the end of a question is not a moved term). A camelCase name
-   alone is not its parts ("StringBuilder" is no "string").
+   alone is not its parts ("StringBuilder" is no "string");
+7. are an acronym and the words whose initials it spells ("BOL"/"bill of lading",
+   "LOTR"/"Lord of the Rings", "ctr"/"click through rate"; function words may be
+   skipped), all of them left over.
 
 Never across digits, never between two different known words (two names, two listed
 opposites, two month names...), and never between listed opposites: "Austria" and
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 from .lexicon import lexicon
 from .numwords import UNITS
-from .shortenings import contraction, identifier_parts, labels
+from .shortenings import acronyms, contraction, identifier_parts, labels
 from .spellings import edit_distance
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
@@ -355,6 +358,8 @@ def align(a: str, b: str) -> Alignment:
         flipped: list[Pair] = []
         _identifiers(tb, ta, left_b, left_a, flipped)
         pairs.extend((i, j, how) for j, i, how in flipped)
+        pairs.extend((i, j, "compound") for i, j in acronyms(ta, tb, left_a, left_b))
+        pairs.extend((i, j, "compound") for j, i in acronyms(tb, ta, left_b, left_a))
         left_a = _function_typos(ta, b, left_a)
         left_b = _function_typos(tb, a, left_b)
         if not left_b:  # a kind noun on one side only: "the DHCPREQUEST message"
