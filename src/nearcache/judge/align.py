@@ -35,7 +35,7 @@ other does not: the entity and scope guards and the verifier read it.
 from __future__ import annotations
 
 from .lexicon import lexicon
-from .numwords import UNITS
+from .numwords import UNITS, same_unit
 from .shortenings import acronyms, contraction, identifier_parts, labels
 from .spellings import edit_distance
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
@@ -153,7 +153,9 @@ def _related(p: _Term, q: _Term) -> str | None:
     x, y = p.stem, q.stem
     if lexicon().opposite(x, y):
         return None
-    if p.canon == q.canon or (p.unit is not None and p.unit == q.unit):
+    if p.canon == q.canon or (
+        p.unit is not None and q.unit is not None and same_unit(p.unit, q.unit)
+    ):
         return "alias"  # "js" / "javascript"; "mg" / "milligrams", "24h" / "24 hours"
     if p.groups is not None and q.groups is not None and not p.groups.isdisjoint(q.groups):
         return "synonym"

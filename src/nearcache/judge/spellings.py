@@ -155,7 +155,7 @@ _REWRITES = (
     (re.compile(r"(?i)\bw/o(?:ut)?\b"), " without "),
     (re.compile(r"(?i)\u00b0\s*([fc])\b"), r" deg\1 "),
     (
-        re.compile(r"(?<![\w.])(-\d{1,3} ?|\d{1,3})([CF])\b"),
+        re.compile(r"(?<![\w.])(-\d{1,3}(?:\.\d)? ?|\d{1,3}(?:\.\d)?)([CF])\b"),
         r"\1 deg\2 ",
     ),  # "-20C" is "-20 \u00b0C"
     (re.compile(r"(?i)\b(km|mi)\s*/\s*h(?:r|our)?\b"), r"\1h"),

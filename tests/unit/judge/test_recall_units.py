@@ -17,6 +17,7 @@ from nearcache.judge.align import align
         ("weight limit in lbs", "weight limit in pounds"),
         ("convert 500 usd to yen", "convert 500 dollars to yen"),
         ("run a 100m dash", "run a 100 metres dash"),
+        ("the 1.5C target of the Paris agreement", "the 1.5 degree target of the Paris agreement"),
     ],
 )
 def test_same_unit_pairs(a: str, b: str) -> None:
@@ -31,6 +32,7 @@ def test_same_unit_pairs(a: str, b: str) -> None:
         ("weight limit in kg", "weight limit in pounds"),
         ("how many m in a mile", "how many meters in a mile"),  # "m" alone: no number before
         ("convert 500 usd to yen", "convert 500 euros to yen"),
+        ("is 20C warm for a swim", "is 20 fahrenheit warm for a swim"),
     ],
 )
 def test_other_units_stay_apart(a: str, b: str) -> None:

@@ -240,3 +240,8 @@ def test_misspelled_frequency_words_agree() -> None:
     a = "is a monthy pass cheaper than paying per ride"
     assert guard_time(a, "is a monthly pass cheaper than paying per ride").outcome == "pass"
     assert guard_time(a, "is a weekly pass cheaper than paying per ride").outcome == "reject"
+
+
+def test_decimal_temperature_without_degree_sign() -> None:
+    assert analyze("the 1.5C target").words == ("the", "1.5", "degc", "target")
+    assert analyze("v1.5C").words == ("v1.5c",)
