@@ -280,9 +280,10 @@ def _parts(word: str) -> tuple[str, ...]:
 #: The stop words that are verbs, by stem: "gets", "getting", "needs", "tried" are no
 #: more a topic than "get", "need" and "try".
 _LIGHT_VERBS = frozenset(
-    stem(w)
+    stem(w + end)
     for w in ("get", "give", "need", "want", "tell", "know", "let", "help", "explain", "try")
-)
+    for end in ("", "s", "ed", "ing")
+)  # every inflection's stem: "needed" stems to "need", "needs" to "nee"
 
 
 def _content(low: str) -> bool:

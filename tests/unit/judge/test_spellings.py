@@ -196,6 +196,7 @@ def test_inflected_light_verbs_are_no_topic() -> None:
         == analyze("who get the recall notice").content
     )
     assert analyze("she tried restarting and needs help").content == ("restart",)
+    assert analyze("farm licence needed, he helped").content == ("farm", "licenc")
     al = align(
         "for a batch of pens, who gets the recall notice, the prescriber or the pharmacist",
         "does the pharmacist or the prescriber get the recall notice for a batch of pens",
