@@ -311,7 +311,8 @@ def _function_words(text: str) -> dict[str, tuple[str, ...]]:
     """The function words of ``text`` by first letter (for misspelling checks)."""
     t = analyze(text)
     out: dict[str, list[str]] = {}
-    for w in {x.low for x in t.tokens if x.kind == "word"} - set(t.content):
+    terms = {idx for _, idx in t.terms}
+    for w in {x.low for x in t.tokens if x.kind == "word" and x.index not in terms}:
         out.setdefault(w[:1], []).append(w)
     return {k: tuple(v) for k, v in out.items()}
 

@@ -52,7 +52,7 @@ def identifier_parts(text: str) -> frozenset[str]:
 LABELS = wordset(
     "error message flag option type year period flight empire album song "
     "function method command statement clause keyword operator decorator hook directive "
-    "macro plan tier"
+    "macro plan tier worker employee person"
 )
 
 
