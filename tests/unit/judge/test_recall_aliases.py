@@ -82,3 +82,13 @@ def test_country_codes_still_differ_from_other_countries() -> None:
         guard_entities("shipping a parcel to JP", "shipping a parcel to Korea").outcome == "reject"
     )
     assert guard_entities("shipping a parcel to JP", "shipping a parcel to KR").outcome == "reject"
+
+
+def test_image_formats_are_names_with_their_short_spellings() -> None:
+    assert (
+        guard_entities(
+            "heic -> jpg windows convert", "convert HEIC photos to JPEG on Windows"
+        ).outcome
+        == "pass"
+    )
+    assert guard_entities("convert heic to jpg", "convert heic to png").outcome == "reject"
