@@ -50,6 +50,7 @@ _TARGETS = frozenset(
     | wordset("annually quarterly fortnightly")
     if len(w) >= 5 and w.isalpha()
 )
+_LETTERS = {w: frozenset(w) for w in _TARGETS}
 _BY_LETTER: dict[str, tuple[str, ...]] = {}
 for _w in sorted(_TARGETS):
     _BY_LETTER[_w[0]] = (*_BY_LETTER.get(_w[0], ()), _w)
@@ -97,9 +98,12 @@ def _misspelled_number(low: str) -> str | None:
         or (low.endswith("s") and low[:-1] in _TARGETS)  # "hundreds", "fourths"
     ):
         return None
+    letters = set(low)
     for word in _BY_LETTER.get(low[0], ()):
         n = min(len(word), len(low))
         limit = 2 if n >= 8 else 1
+        if abs(len(word) - len(low)) > limit or len(letters ^ _LETTERS[word]) > 2 * limit:
+            continue  # each edit changes at most two letters of the set: a cheap test first
         if n < 6 and len(word) == len(low) and sorted(word) != sorted(low):
             continue  # a short word one letter off is often another word
         if edit_distance(low, word, limit) <= limit:
