@@ -5,8 +5,9 @@ alignment, which also gives the order guard the positions it compares). Two word
 counterparts, in this order of preference, when they:
 
 1. share a stem ("deleting"/"deleted");
-2. name the same thing ("js"/"javascript", ``data/names.txt``) or share a synonym group
-   ("remove"/"delete", ``data/synonyms.txt``);
+2. name the same thing ("js"/"javascript", ``data/names.txt``), are the same unit
+   ("mg"/"milligrams", "24h"/"24 hours"; a one-letter unit only after a number) or share
+   a synonym group ("remove"/"delete", ``data/synonyms.txt``);
 3. are one word written as two ("login"/"log in", "dataframe"/"data frame");
 4. are an abbreviation and its word ("config"/"configuration"), a shortening without its
    vowels ("acct"/"account", "svc"/"service") or derivations of one root

@@ -1,6 +1,7 @@
-"""Words written short: a shortening without its vowels ("acct" for "account") and the
-words a code identifier is built of ("spec.selector", "x_train"). Read by the alignment
-(:mod:`.align`) so a shortened word or an identifier meets the words it stands for."""
+"""Words written short: a shortening without its vowels ("acct" for "account"), the
+words a code identifier is built of ("spec.selector", "x_train") and the words an acronym
+spells ("BOL" for "bill of lading"). Read by the alignment (:mod:`.align`) so a
+shortened word, an identifier or an acronym meets the words it stands for."""
 
 from __future__ import annotations
 
@@ -122,8 +123,9 @@ def acronyms(t1: Text, t2: Text, left1: list[int], left2: list[int]) -> list[tup
         letters = _acronym(t1.tokens[t1.terms[i][1]])
         if letters is None:
             continue
+        free = set(by_token)
         for k in range(len(words)):
-            run = _spelled(letters, words, k, set(by_token))
+            run = _spelled(letters, words, k, free)
             if run:
                 left1.remove(i)
                 for idx in run:

@@ -1,17 +1,23 @@
 """Words written another way, read as the word they stand for before any guard runs.
 
+* :func:`rewrite` -- spellings of one token in the raw text: "w/o" is "without", "401(k)"
+  "401k", "59\u00bd" "59 1/2", "-20\u00b0C", "-20C" and "1.5C" a temperature.
 * :data:`SHORT_FORMS` -- short forms people type for one word ("thru", "tmrw", "pics").
-* Misspellings of the number and day words the numbers and time guards read ("fouth",
-  "secound", "tommorow"): one edit away (two for words of 8+ letters), the first letter
-  kept, never a real word (:data:`REAL_NEIGHBOURS`: "forth" is not "fourth", "teeth" not
-  "tenth") nor a plural ("hundreds").
+* Misspellings of the number, day and frequency words the numbers and time guards read
+  ("fouth", "secound", "tommorow", "monthy"): one edit away (two for words of 8+ letters),
+  the first letter kept, never a real word (:data:`REAL_NEIGHBOURS`: "forth" is not
+  "fourth", "teeth" not "tenth") nor a plural ("hundreds").
+* :func:`shifts` -- words that say "last" / "next" before a period ("the past 7 days",
+  "the coming week"), and "forth" after an article ("the forth official").
 
-The tokenizer (:func:`.tokens.analyze`) reads each token through :func:`respell`, so the
+The tokenizer (:func:`.tokens.analyze`) reads the text through :func:`rewrite` and each
+token through :func:`respell` (and :func:`shifts` where :data:`SHIFT_CUES` occur), so the
 alignment, the guards and the verifier all see "through" and "fourth". Months, weekdays
 and holidays are read misspelled by the time guard itself (:func:`.calnames.misspelled`).
 
 Limits: only the words listed or read here; a misspelling two edits away from a short
-number word ("fuorth") stays unread.
+number word ("fuorth"), or a real word typed for one ("forth" after no article), stays
+unread; a letter C or F after a spaced number ("grade 5 C") stays a letter.
 """
 
 from __future__ import annotations
@@ -20,7 +26,15 @@ import re
 
 from .vocab import NOT_CONTENT, STOPWORDS, wordset
 
-__all__ = ["REAL_NEIGHBOURS", "SHORT_FORMS", "edit_distance", "respell", "rewrite", "shifts"]
+__all__ = [
+    "REAL_NEIGHBOURS",
+    "SHIFT_CUES",
+    "SHORT_FORMS",
+    "edit_distance",
+    "respell",
+    "rewrite",
+    "shifts",
+]
 
 #: Short forms typed for one word (each a common chat or note spelling, not a name).
 SHORT_FORMS = {
@@ -88,7 +102,8 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 
 def _misspelled_number(low: str) -> str | None:
-    """The number or day word ``low`` misspells, if any (see the module docstring)."""
+    """The number, day or frequency word ``low`` misspells, if any (see the module
+    docstring)."""
     if (
         len(low) < 5
         or not low.isalpha()
@@ -121,6 +136,8 @@ _PERIODS = wordset(
 
 
 _OWNERS = wordset("the a my his her their our your its")
+#: The words :func:`shifts` reads: a text without any is not scanned.
+SHIFT_CUES = frozenset({*_SHIFTS, "forth"})
 
 
 def shifts(lows: list[str]) -> dict[int, str]:

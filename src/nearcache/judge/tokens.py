@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
-from .spellings import respell, rewrite, shifts
+from .spellings import SHIFT_CUES, respell, rewrite, shifts
 from .vocab import ASKING, CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
 
 __all__ = [
@@ -245,7 +245,6 @@ _TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
-_SHIFT_CUES = frozenset({"past", "previous", "coming", "upcoming", "forth"})
 #: A verdict asked for at the end of a statement ("sublet w/o approval - allowed?") asks
 #: what "can I" or "is it ok to" asks; a question that opens as one keeps it.
 _VERDICTS = wordset("allowed permitted legal acceptable fine")
@@ -277,13 +276,13 @@ def _parts(word: str) -> tuple[str, ...]:
     )
 
 
-#: The stop words that are verbs, by stem: "gets", "getting", "needs", "tried" are no
-#: more a topic than "get", "need" and "try".
+#: The stop words that are verbs, by the stems of their inflections ("needed" stems to
+#: "need", "needs" to "nee"): "gets", "needed", "tried" are no more a topic than "get".
 _LIGHT_VERBS = frozenset(
     stem(w + end)
     for w in ("get", "give", "need", "want", "tell", "know", "let", "help", "explain", "try")
     for end in ("", "s", "ed", "ing")
-)  # every inflection's stem: "needed" stems to "need", "needs" to "nee"
+)
 
 
 def _content(low: str) -> bool:
@@ -356,7 +355,7 @@ def analyze(text: str) -> Text:
         tokens.append(new(Token, (tok, low, kind, len(tokens), sent, initial, literal)))
         words.append(low)
         initial = after_equals = False
-    if _SHIFT_CUES.intersection(words):  # "the past 7 days" is "the last 7 days"
+    if SHIFT_CUES.intersection(words):  # "the past 7 days" is "the last 7 days"
         for i, said in shifts([t.low for t in tokens]).items():
             tokens[i] = tokens[i]._replace(low=said)
         words = [t.low for t in tokens if t.kind != "sym"]
