@@ -248,6 +248,10 @@ _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
 #: A verdict asked for at the end of a statement ("sublet w/o approval - allowed?") asks
 #: what "can I" or "is it ok to" asks; a question that opens as one keeps it.
 _VERDICTS = wordset("allowed permitted legal acceptable fine")
+#: Words before a verdict that ask it as a question of its own ("..., is that fine?").
+_ASKED_VERDICT = wordset(
+    "is it that this be are was were it's that's thats seem seems sound he she they you we i"
+)
 
 
 def _asks_count(t: Token, prev: str, tokens: list[Token]) -> bool:
@@ -381,7 +385,13 @@ def analyze(text: str) -> Text:
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text
-    if terms and words and words[-1] in _VERDICTS and words[0] not in ASKING:
+    if (
+        terms
+        and len(words) > 1
+        and words[-1] in _VERDICTS
+        and words[0] not in ASKING
+        and words[-2] not in _ASKED_VERDICT
+    ):
         last = max(i for i, t in enumerate(tokens) if t.kind != "sym")
         terms = [x for x in terms if x[1] != last]  # "sublet w/o approval - allowed?"
     return Text(

@@ -184,6 +184,8 @@ def test_a_verdict_asked_at_the_end_is_the_question_itself(a: str, b: str) -> No
         ("is it legal to record a call", "legal"),  # opens as a question: the word is asked
         ("record a call - legal or allowed by the company?", "allow"),  # not the last word
         ("record a call, safe?", "saf"),  # another verdict stays a topic
+        ("my dog ate grapes, is he fine", "fin"),  # asked as a question of its own
+        ("recording a call without consent, is that legal", "legal"),
     ],
 )
 def test_verdict_words_elsewhere_stay_content(text: str, kept: str) -> None:
