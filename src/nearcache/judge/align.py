@@ -313,7 +313,9 @@ def _function_words(text: str) -> dict[str, tuple[str, ...]]:
     t = analyze(text)
     out: dict[str, list[str]] = {}
     terms = {idx for _, idx in t.terms}
-    for w in {x.low for x in t.tokens if x.kind == "word" and x.index not in terms}:
+    words = {x.low for x in t.tokens if x.kind == "word" and x.index not in terms}
+    words |= {p for x in t.tokens if "-" in x.low for p in x.low.split("-") if p in STOPWORDS}
+    for w in words:  # with the function words inside hyphenated ones ("read-only")
         out.setdefault(w[:1], []).append(w)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -326,6 +328,8 @@ def _function_typos(t: Text, other: str, left: list[int]) -> list[int]:
     out = []
     for i in left:
         low = t.tokens[t.terms[i][1]].low
+        if "-" in low:
+            low = t.terms[i][0]  # a part of "read-onley"
         near = function.get(low[:1], ()) + function.get(low[1:2], ())
         if not any(similar_spelling(low, w) for w in near):
             out.append(i)

@@ -248,3 +248,13 @@ def test_misspelled_frequency_words_agree() -> None:
 def test_decimal_temperature_without_degree_sign() -> None:
     assert analyze("the 1.5C target").words == ("the", "1.5", "degc", "target")
     assert analyze("v1.5C").words == ("v1.5c",)
+
+
+def test_a_misspelled_function_word_inside_a_hyphenated_word() -> None:
+    al = align(
+        "mount a host directory into a docker container as read-only",
+        "mount a host directory into a docker container as read-onley",
+    )
+    assert al.only_a == al.only_b == ()
+    al = align("mount it as read-only", "mount it as read-write")
+    assert al.only_b == ("writ",)
