@@ -73,13 +73,14 @@ def labels(t: Text, left: list[int], paired: set[int]) -> list[int]:
     return out
 
 
-def _acronym(tok: Token) -> str | None:
+@word_cache
+def _acronym(written: str) -> str | None:
     """The letters of a word that may be an acronym: 2-5 letters, no listed word, written
-    in capitals or in lower case ("LOTR", "ctr"); None otherwise."""
+    in capitals or in lower case ("LOTR", "ctr"; "NDAs" is NDA); None otherwise."""
     text = (
-        tok.text.removesuffix("s")
-        if len(tok.text) > 2 and tok.text[-1] == "s" and tok.text[:-1].isupper()
-        else tok.text
+        written.removesuffix("s")
+        if len(written) > 2 and written[-1] == "s" and written[:-1].isupper()
+        else written
     )
     cased = text.isupper() or text.islower() or sum(c.isupper() for c in text) >= 2  # "LoL"
     if not (2 <= len(text) <= 5 and text.isalpha() and cased):
@@ -117,14 +118,16 @@ def acronyms(t1: Text, t2: Text, left1: list[int], left2: list[int]) -> list[tup
     lading"): ``(term of t1, term of t2)`` pairs; the matched terms leave ``left1`` and
     ``left2``."""
     out: list[tuple[int, int]] = []
+    found = [(i, a) for i in left1 if (a := _acronym(t1.tokens[t1.terms[i][1]].text))]
+    if not found or not left2:
+        return out
     by_token = {t2.terms[j][1]: j for j in left2}
     words = [x for x in t2.tokens if x.kind != "sym"]
-    for i in list(left1):
-        letters = _acronym(t1.tokens[t1.terms[i][1]])
-        if letters is None:
-            continue
+    for i, letters in found:
         free = set(by_token)
-        for k in range(len(words)):
+        for k, first in enumerate(words):
+            if first.index not in free or first.low[:1] != letters[0]:
+                continue  # a run opens with a content word left over, on the first letter
             run = _spelled(letters, words, k, free)
             if run:
                 left1.remove(i)

@@ -254,6 +254,9 @@ _ASKED_VERDICT = wordset(
 )
 
 
+_COUNTING = frozenset({"many", "much", "number", "amount"})
+
+
 def _asks_count(t: Token, prev: str, tokens: list[Token]) -> bool:
     """ "many"/"much" after "how", "number"/"amount" opening "number of": the words that
     ask for a count, which "#" or a bare noun ask as well ("# credits to graduate")."""
@@ -380,7 +383,7 @@ def analyze(text: str) -> Text:
                 content = False  # "Diablo IV", "World War II": the numbers guard's
             elif content and t.low in _TAKE and prev.lower() == "it":
                 content = False  # "how long does it take to renew" is "how long to renew"
-            elif content and _asks_count(t, prev.lower(), tokens):
+            elif content and t.low in _COUNTING and _asks_count(t, prev.lower(), tokens):
                 content = False  # "how many hosts" / "number of hosts" / "# hosts"
             if content:
                 terms.extend([(st, t.index) for st in stems])
