@@ -21,7 +21,16 @@ from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
 from .spellings import SHIFT_CUES, respell, rewrite, shifts
-from .vocab import ASKING, CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
+from .vocab import (
+    CONTRACTIONS,
+    COUNTING,
+    IRREGULAR,
+    NOT_CONTENT,
+    STOPWORDS,
+    asks_count,
+    verdict_tag,
+    wordset,
+)
 
 __all__ = [
     "CACHE_SIZE",
@@ -245,31 +254,6 @@ _TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 _ROMAN = re.compile(r"^(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
-#: A verdict asked for at the end of a statement ("sublet w/o approval - allowed?") asks
-#: what "can I" or "is it ok to" asks; a question that opens as one keeps it.
-_VERDICTS = wordset("allowed permitted legal acceptable fine")
-#: Words before a verdict that ask it as a question of its own ("..., is that fine?").
-_ASKED_VERDICT = wordset(
-    "is it that this be are was were it's that's thats seem seems sound he she they you we i"
-)
-
-
-_COUNTING = frozenset({"many", "much", "number", "amount"})
-
-
-def _asks_count(t: Token, prev: str, tokens: list[Token]) -> bool:
-    """ "many"/"much" after "how", "number"/"amount" opening "number of": the words that
-    ask for a count, which "#" or a bare noun ask as well ("# credits to graduate")."""
-    if t.low in ("many", "much"):
-        return prev == "how"
-    nxt = tokens[t.index + 1].low if t.index + 1 < len(tokens) else ""
-    return (
-        t.low in ("number", "amount")
-        and nxt == "of"
-        and not (prev[:1].isalnum() and prev not in STOPWORDS)
-    )
-
-
 def _parts(word: str) -> tuple[str, ...]:
     """A hyphenated word's parts ("3-month-old" -> month, old), stop words and the words
     another guard owns dropped ("three-way", "twenty-one-day" -> day, as "3-way" and "21
@@ -383,18 +367,12 @@ def analyze(text: str) -> Text:
                 content = False  # "Diablo IV", "World War II": the numbers guard's
             elif content and t.low in _TAKE and prev.lower() == "it":
                 content = False  # "how long does it take to renew" is "how long to renew"
-            elif content and t.low in _COUNTING and _asks_count(t, prev.lower(), tokens):
+            elif content and t.low in COUNTING and asks_count(t.low, prev.lower(), tokens, t.index):
                 content = False  # "how many hosts" / "number of hosts" / "# hosts"
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text
-    if (
-        terms
-        and len(words) > 1
-        and words[-1] in _VERDICTS
-        and words[0] not in ASKING
-        and words[-2] not in _ASKED_VERDICT
-    ):
+    if terms and verdict_tag(words):
         last = max(i for i, t in enumerate(tokens) if t.kind != "sym")
         terms = [x for x in terms if x[1] != last]  # "sublet w/o approval - allowed?"
     return Text(
