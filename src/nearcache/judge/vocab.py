@@ -9,6 +9,9 @@
 * :data:`NOT_CONTENT` -- words another guard owns: number words (numbers guard), month
   and weekday names and relative days (time guard). They are not content words, so
   "two"/"2" or "Dec"/"December" do not look like different topics.
+* :data:`COUNTING` with :func:`asks_count`, and :func:`verdict_tag` -- words that only
+  ask for a count ("how many", "number of") or a verdict at the end of a statement ("...
+  w/o receipt - legal?"): no topic of their own.
 
 Plain English facts, each list readable on its own; nothing here is taken from a pair.
 """
