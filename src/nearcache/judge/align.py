@@ -5,8 +5,9 @@ alignment, which also gives the order guard the positions it compares). Two word
 counterparts, in this order of preference, when they:
 
 1. share a stem ("deleting"/"deleted");
-2. name the same thing ("js"/"javascript", ``data/names.txt``) or share a synonym group
-   ("remove"/"delete", ``data/synonyms.txt``);
+2. name the same thing ("js"/"javascript", ``data/names.txt``), are the same unit
+   ("mg"/"milligrams", "24h"/"24 hours"; a one-letter unit only after a number) or share
+   a synonym group ("remove"/"delete", ``data/synonyms.txt``);
 3. are one word written as two ("login"/"log in", "dataframe"/"data frame");
 4. are an abbreviation and its word ("config"/"configuration"), a shortening without its
    vowels ("acct"/"account", "svc"/"service") or derivations of one root
@@ -17,7 +18,10 @@ counterparts, in this order of preference, when they:
 6. are a dotted or snake_case identifier and the plain lowercase words it is built of
    ("spec.selector"/"selector", "x_train"/"train"; pairs marked "part", which the role
    readers skip: code at the end of a question is not a moved term). A camelCase name
-   alone is not its parts ("StringBuilder" is no "string").
+   alone is not its parts ("StringBuilder" is no "string");
+7. are an acronym and the words whose initials it spells ("BOL"/"bill of lading",
+   "LOTR"/"Lord of the Rings", "ctr"/"click through rate"; function words may be
+   skipped), all of them left over.
 
 Never across digits, never between two different known words (two names, two listed
 opposites, two month names...), and never between listed opposites: "Austria" and
@@ -32,7 +36,9 @@ other does not: the entity and scope guards and the verifier read it.
 from __future__ import annotations
 
 from .lexicon import lexicon
-from .shortenings import contraction, identifier_parts, labels
+from .numwords import UNITS, same_unit
+from .shortenings import acronyms, contraction, identifier_parts, labels
+from .spellings import edit_distance
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
@@ -55,30 +61,6 @@ CONFUSIONS = frozenset(
 )
 
 _CONFUSED = frozenset(w for pair in CONFUSIONS for w in pair)
-
-
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), stopping past ``limit``."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 def similar_spelling(a: str, b: str) -> bool:
@@ -124,11 +106,12 @@ def _abbreviates(a: str, b: str) -> bool:
 class _Term:
     """What the pairing needs to know of one content word, looked up once per text."""
 
-    __slots__ = ("canon", "flat", "groups", "known", "low", "name", "stem")
+    __slots__ = ("canon", "flat", "groups", "known", "low", "name", "stem", "unit")
 
     def __init__(self, stem: str, low: str) -> None:
         lex = lexicon()
         self.stem, self.low, self.flat = stem, low, low.replace("-", "")
+        self.unit = UNITS.get(low) if len(low) > 1 else None
         self.canon = lex.canonical_name(stem)
         self.groups = lex.groups.get(stem)
         self.name = lex.is_name(stem)
@@ -136,12 +119,15 @@ class _Term:
 
 
 @word_cache
-def _term(stem: str, low: str, cased: str | None = None) -> _Term:
+def _term(stem: str, low: str, cased: str | None = None, counted: bool = False) -> _Term:
     """One word's lexicon facts (shared, never changed: a word recurs across texts);
-    ``cased``: the name it stands for only as written ("AZ" is Arizona, "az" is not)."""
+    ``cased``: the name it stands for only as written ("AZ" is Arizona, "az" is not);
+    ``counted``: it follows a number, so a one-letter unit is one ("24h", "5 m")."""
     term = _Term(stem, low)
     if cased is not None:
         term.canon, term.name = cased, True
+    if counted and len(low) == 1:
+        term.unit = UNITS.get(low)
     return term
 
 
@@ -150,7 +136,12 @@ def _terms(text: str) -> tuple[_Term, ...]:
     t = analyze(text)
     cased = lexicon().cased
     return tuple(
-        _term(s, low, None if low in STOPWORDS else cased.get(t.tokens[idx].text))
+        _term(
+            s,
+            low,
+            None if low in STOPWORDS else cased.get(t.tokens[idx].text),
+            idx > 0 and t.tokens[idx - 1].kind == "num",
+        )
         for s, idx in t.terms
         for low in (t.tokens[idx].low,)
     )
@@ -163,8 +154,10 @@ def _related(p: _Term, q: _Term) -> str | None:
     x, y = p.stem, q.stem
     if lexicon().opposite(x, y):
         return None
-    if p.canon == q.canon:
-        return "alias"
+    if p.canon == q.canon or (
+        p.unit is not None and q.unit is not None and same_unit(p.unit, q.unit)
+    ):
+        return "alias"  # "js" / "javascript"; "mg" / "milligrams", "24h" / "24 hours"
     if p.groups is not None and q.groups is not None and not p.groups.isdisjoint(q.groups):
         return "synonym"
     if p.name or q.name:
@@ -319,7 +312,10 @@ def _function_words(text: str) -> dict[str, tuple[str, ...]]:
     """The function words of ``text`` by first letter (for misspelling checks)."""
     t = analyze(text)
     out: dict[str, list[str]] = {}
-    for w in {x.low for x in t.tokens if x.kind == "word"} - set(t.content):
+    terms = {idx for _, idx in t.terms}
+    words = {x.low for x in t.tokens if x.kind == "word" and x.index not in terms}
+    words |= {p for x in t.tokens if "-" in x.low for p in x.low.split("-") if p in STOPWORDS}
+    for w in words:  # with the function words inside hyphenated ones ("read-only")
         out.setdefault(w[:1], []).append(w)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -332,6 +328,8 @@ def _function_typos(t: Text, other: str, left: list[int]) -> list[int]:
     out = []
     for i in left:
         low = t.tokens[t.terms[i][1]].low
+        if "-" in low:
+            low = t.terms[i][0]  # a part of "read-onley"
         near = function.get(low[:1], ()) + function.get(low[1:2], ())
         if not any(similar_spelling(low, w) for w in near):
             out.append(i)
@@ -368,6 +366,8 @@ def align(a: str, b: str) -> Alignment:
         flipped: list[Pair] = []
         _identifiers(tb, ta, left_b, left_a, flipped)
         pairs.extend((i, j, how) for j, i, how in flipped)
+        pairs.extend((i, j, "compound") for i, j in acronyms(ta, tb, left_a, left_b))
+        pairs.extend((i, j, "compound") for j, i in acronyms(tb, ta, left_b, left_a))
         left_a = _function_typos(ta, b, left_a)
         left_b = _function_typos(tb, a, left_b)
         if not left_b:  # a kind noun on one side only: "the DHCPREQUEST message"

@@ -32,7 +32,7 @@ from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
 from .numwords import UNITS as _UNITS
-from .numwords import word_value
+from .numwords import same_unit, word_value
 from .quantities import quantities
 from .spans import PERIOD_UNITS
 from .tokens import MAX_CHARS, Text, analyze, text_cache, wordset
@@ -43,11 +43,6 @@ __all__ = ["Quantity", "asks_percent", "guard_numbers", "quantities", "word_valu
 
 def _show(qs: list[Quantity]) -> str:
     return ", ".join(dict.fromkeys(v.removeprefix("lit:") + (u and " " + u) for v, u, _, _ in qs))
-
-
-def _same_unit(u: str, v: str) -> bool:
-    """Units that can name one quantity: equal, or a bare degree beside a scale."""
-    return u == v or ({u[:3], v[:3]} == {"deg"} and "deg" in (u, v))
 
 
 _ZERO = "zero"
@@ -147,7 +142,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
                 units.setdefault(v, set()).add(u)
         for v, u, _, _ in second:
             other = units.get(v)
-            if u and other and not any(_same_unit(u, o) for o in other):
+            if u and other and not any(same_unit(u, o) for o in other):
                 return GuardResult(REJECT, f"units differ: {v} {min(other)} vs {v} {u}")
     if extra:
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")

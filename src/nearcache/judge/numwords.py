@@ -17,6 +17,7 @@ __all__ = [
     "TIMES",
     "UNITS",
     "ordinal_value",
+    "same_unit",
     "word_value",
 ]
 
@@ -239,3 +240,8 @@ def ordinal_value(word: str) -> int | None:
     if low[:-2].isdigit() and low[-2:] in ("st", "nd", "rd", "th"):
         return int(low[:-2])
     return ORDINALS.get(low)
+
+
+def same_unit(u: str, v: str) -> bool:
+    """Units that can name one quantity: equal, or a bare degree beside a scale."""
+    return u == v or ({u[:3], v[:3]} == {"deg"} and "deg" in (u, v))

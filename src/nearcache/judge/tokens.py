@@ -20,7 +20,17 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
-from .vocab import CONTRACTIONS, IRREGULAR, NOT_CONTENT, STOPWORDS, wordset
+from .spellings import SHIFT_CUES, respell, rewrite, shifts
+from .vocab import (
+    CONTRACTIONS,
+    COUNTING,
+    IRREGULAR,
+    NOT_CONTENT,
+    STOPWORDS,
+    asks_count,
+    verdict_tag,
+    wordset,
+)
 
 __all__ = [
     "CACHE_SIZE",
@@ -238,40 +248,6 @@ def _kind(tok: str) -> str:
     return "sym"
 
 
-# Spellings that mean the same token: "w/o" is "without", "401(k)" is "401k", and
-# vulgar fractions ("59\u00bd") are read as "59 1/2". Backticks only mark code.
-_REWRITES = (
-    (re.compile(r"(?i)\bw/o(?:ut)?\b"), " without "),
-    (re.compile(r"(?i)\u00b0\s*([fc])\b"), r" deg\1 "),
-    (re.compile(r"(?i)\b(km|mi)\s*/\s*h(?:r|our)?\b"), r"\1h"),
-    (re.compile(r"(?i)\bm\s*/\s*s\b"), "mps"),
-    (re.compile(r"(?i)\bw/(?=\s)"), " with "),
-    (re.compile(r"(\d)\(k\)"), r"\1k"),
-    (re.compile("\u2192|\u27f6|(?<!-)->|=>"), " to "),  # "USD -> EUR", "USD \u2192 EUR"
-)
-_REWRITE_CHARS = re.compile(r"/|\(k\)|->|=>")  # the rewrites apply only where these are
-_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}(?!\w)")
-_VULGAR = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4", "\u2153": " 1/3", "\u2154": " 2/3"}
-
-
-def _initials(m: re.Match[str]) -> str:
-    return m.group(0).replace(".", "") + " "
-
-
-def _prepare(text: str) -> str:
-    raw = text[:MAX_CHARS]
-    if "." in raw:
-        raw = _INITIALS.sub(_initials, raw)  # "U.S." is "US"
-    if raw.isascii() and not _REWRITE_CHARS.search(raw):
-        return raw
-    for ch, rep in _VULGAR.items():
-        if ch in raw:
-            raw = raw.replace(ch, rep)
-    for pattern, rep in _REWRITES:
-        raw = pattern.sub(rep, raw)
-    return raw
-
-
 #: "take" after "it" says a duration or an effort, not an action ("does it take").
 _TAKE = frozenset({"take", "takes", "took", "taking", "taken"})
 #: A Roman numeral after a name ("Diablo IV", "Henry VIII"), II to XXXIX.
@@ -291,10 +267,19 @@ def _parts(word: str) -> tuple[str, ...]:
     )
 
 
+#: The stop words that are verbs, by the stems of their inflections ("needed" stems to
+#: "need", "needs" to "nee"): "gets", "needed", "tried" are no more a topic than "get".
+_LIGHT_VERBS = frozenset(
+    stem(w + end)
+    for w in ("get", "give", "need", "want", "tell", "know", "let", "help", "explain", "try")
+    for end in ("", "s", "ed", "ing")
+)
+
+
 def _content(low: str) -> bool:
     """A content word: not a function word (also with a clitic: "when's", "it'll"), nor
     a word another guard owns (numbers, months, weekdays, relative days)."""
-    if low in STOPWORDS or low in NOT_CONTENT:
+    if low in STOPWORDS or low in NOT_CONTENT or stem(low) in _LIGHT_VERBS:
         return False
     head, sep, _ = low.partition("'")
     return not (sep and head in STOPWORDS)
@@ -324,7 +309,7 @@ def _word(tok: str) -> tuple[str, str]:
     low = tok.lower()
     if not low.isascii():
         low = _strip_accents(low).replace("\u2019", "'")
-    return kind, CONTRACTIONS.get(low, low)
+    return kind, respell(CONTRACTIONS.get(low, low))
 
 
 @word_cache
@@ -337,7 +322,7 @@ def _term_stems(low: str) -> tuple[bool, tuple[str, ...]]:
 @text_cache
 def analyze(text: str) -> Text:
     """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
-    raw = _prepare(text) if isinstance(text, str) else ""
+    raw = rewrite(text[:MAX_CHARS]) if isinstance(text, str) else ""
     tokens: list[Token] = []
     sent = 0
     initial = True
@@ -361,6 +346,10 @@ def analyze(text: str) -> Text:
         tokens.append(new(Token, (tok, low, kind, len(tokens), sent, initial, literal)))
         words.append(low)
         initial = after_equals = False
+    if SHIFT_CUES.intersection(words):  # "the past 7 days" is "the last 7 days"
+        for i, said in shifts([t.low for t in tokens]).items():
+            tokens[i] = tokens[i]._replace(low=said)
+        words = [t.low for t in tokens if t.kind != "sym"]
     if raw.count(":") >= 2:  # pasted output: its field labels are not names
         fields = labels(tokens)
         tokens = [t._replace(initial=True) if t.index in fields else t for t in tokens]
@@ -378,9 +367,14 @@ def analyze(text: str) -> Text:
                 content = False  # "Diablo IV", "World War II": the numbers guard's
             elif content and t.low in _TAKE and prev.lower() == "it":
                 content = False  # "how long does it take to renew" is "how long to renew"
+            elif content and t.low in COUNTING and asks_count(t.low, prev.lower(), tokens, t.index):
+                content = False  # "how many hosts" / "number of hosts" / "# hosts"
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text
+    if terms and verdict_tag(words):
+        last = max(i for i, t in enumerate(tokens) if t.kind != "sym")
+        terms = [x for x in terms if x[1] != last]  # "sublet w/o approval - allowed?"
     return Text(
         raw=raw,
         tokens=tuple(tokens),

@@ -9,13 +9,29 @@
 * :data:`NOT_CONTENT` -- words another guard owns: number words (numbers guard), month
   and weekday names and relative days (time guard). They are not content words, so
   "two"/"2" or "Dec"/"December" do not look like different topics.
+* :data:`COUNTING` with :func:`asks_count`, and :func:`verdict_tag` -- words that only
+  ask for a count ("how many", "number of") or a verdict at the end of a statement ("...
+  w/o receipt - legal?"): no topic of their own.
 
 Plain English facts, each list readable on its own; nothing here is taken from a pair.
 """
 
 from __future__ import annotations
 
-__all__ = ["ASKING", "CONTRACTIONS", "IRREGULAR", "NOT_CONTENT", "STOPWORDS", "wordset"]
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "ASKING",
+    "CONTRACTIONS",
+    "COUNTING",
+    "IRREGULAR",
+    "NOT_CONTENT",
+    "STOPWORDS",
+    "asks_count",
+    "verdict_tag",
+    "wordset",
+]
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -108,3 +124,34 @@ ASKING = wordset(
     "what how why which who whom whose is are was were does do did can could should would "
     "will shall may might"
 )
+
+#: Words that ask for a count when they stand as "how many" / "how much" / "number of".
+COUNTING = wordset("many much number amount")
+#: A verdict asked for at the end of a statement ("sublet w/o approval - allowed?") asks
+#: what "can I" or "is it ok to" asks; a question that opens as one keeps it.
+_VERDICTS = wordset("allowed permitted legal acceptable fine")
+#: Words before a verdict that ask it as a question of its own ("..., is that fine?").
+_ASKED_VERDICT = wordset(
+    "is it that this be are was were it's that's thats seem seems sound he she they you we i"
+)
+
+
+def asks_count(low: str, prev: str, tokens: Sequence[Any], at: int) -> bool:
+    """Whether ``low`` (a word of :data:`COUNTING` at ``tokens[at]``, after the lowercase
+    ``prev``) only asks for a count: "many"/"much" after "how", "number"/"amount" opening
+    "number of", which "#" or a bare noun ask as well ("# credits to graduate")."""
+    if low in ("many", "much"):
+        return prev == "how"
+    nxt = tokens[at + 1].low if at + 1 < len(tokens) else ""
+    return nxt == "of" and not (prev[:1].isalnum() and prev not in STOPWORDS)
+
+
+def verdict_tag(words: Sequence[str]) -> bool:
+    """Whether the last of ``words`` (a text's lowercase words) is a verdict asked of a
+    statement ("tenant sublet w/o approval - allowed?"), not of a question of its own."""
+    return (
+        len(words) > 1
+        and words[-1] in _VERDICTS
+        and words[0] not in ASKING
+        and words[-2] not in _ASKED_VERDICT
+    )

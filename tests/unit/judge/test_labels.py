@@ -58,3 +58,35 @@ def test_it_take_is_no_content_word(a: str, b: str) -> None:
 
 def test_take_as_an_action_stays() -> None:
     assert "tak" in align("should I take ibuprofen before a run", "ibuprofen before a run").only_a
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "is a zero hours contract worker entitled to sick pay",
+            "zero hours contract sick pay entitled?",
+        ),
+        (
+            "employee referral bonus paid to referrer or new hire",
+            "referral bonus paid to referrer or new hire",
+        ),
+    ],
+)
+def test_a_generic_person_beside_a_shared_word_is_no_extra(a: str, b: str) -> None:
+    al = align(a, b)
+    assert al.only_a == al.only_b == ()
+
+
+def test_a_person_noun_against_another_word_stays() -> None:
+    al = align(
+        "employee referral bonus paid to referrer", "employer referral bonus paid to referrer"
+    )
+    assert al.only_a and al.only_b
+
+
+def test_a_word_whose_stem_differs_is_no_function_word() -> None:
+    # "employee" stems to "employ": it is still a content word, so "employer" on the
+    # other side is no misspelling of a function word and stays left over
+    al = align("employee discount on laptops", "employer discount on laptops")
+    assert al.only_a == ("employ",) and al.only_b == ("employer",)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from nearcache.judge import guard_entities
 from nearcache.judge.align import align
 
 
@@ -56,3 +57,38 @@ def test_other_words_and_places_stay_unpaired(
 ) -> None:
     al = align(a, b)
     assert al.only_a == left_a and al.only_b == left_b, (al.only_a, al.only_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("VAT on services sold DE -> FR", "VAT on services sold from Germany to France"),
+        ("DE translation of the contract", "German translation of the contract"),
+        ("shipping a parcel to JP", "shipping a parcel to Japan"),
+    ],
+)
+def test_country_codes_in_capitals_are_their_country(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome == "pass"
+
+
+def test_country_codes_still_differ_from_other_countries() -> None:
+    assert (
+        guard_entities(
+            "VAT on services sold DE -> FR", "VAT on services sold from Germany to Spain"
+        ).outcome
+        == "reject"
+    )
+    assert (
+        guard_entities("shipping a parcel to JP", "shipping a parcel to Korea").outcome == "reject"
+    )
+    assert guard_entities("shipping a parcel to JP", "shipping a parcel to KR").outcome == "reject"
+
+
+def test_image_formats_are_names_with_their_short_spellings() -> None:
+    assert (
+        guard_entities(
+            "heic -> jpg windows convert", "convert HEIC photos to JPEG on Windows"
+        ).outcome
+        == "pass"
+    )
+    assert guard_entities("convert heic to jpg", "convert heic to png").outcome == "reject"

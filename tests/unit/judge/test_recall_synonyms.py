@@ -82,3 +82,35 @@ def test_shortened_words_pair(a: str, b: str) -> None:
 def test_other_words_are_no_shortening(a: str, b: str) -> None:
     al = align(a, b)
     assert al.only_a != () and al.only_b != (), (al.only_a, al.only_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("was the castle built earlier than the bridge", "was the castle built before the bridge"),
+        ("does the ferry leave later than the train", "does the ferry leave after the train"),
+        ("does my spouse inherit the house", "does my wife inherit the house"),
+        ("does my spouse inherit the house", "does my husband inherit the house"),
+        ("can my boss read my work email", "can my employer read my work email"),
+    ],
+)
+def test_everyday_synonyms_pair(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        al = align(x, y)
+        assert al.only_a == () and al.only_b == (), (al.only_a, al.only_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("was the castle built before the bridge", "was the castle built after the bridge"),
+        ("does my husband inherit the house", "does my wife inherit the house"),
+        (
+            "was the castle built earlier than the bridge",
+            "was the castle built later than the bridge",
+        ),
+    ],
+)
+def test_their_opposites_stay_apart(a: str, b: str) -> None:
+    al = align(a, b)
+    assert al.only_a and al.only_b
