@@ -260,7 +260,7 @@ def _swapped_ends(a: str, b: str) -> str | None:
     return None
 
 
-_RELATIVE_OPENERS = frozenset((w,) for w in ("that", "which", "who", "whom", "whose"))
+_RELATIVE_OPENERS = frozenset(("that", "which", "who", "whom", "whose"))
 
 
 def _symmetric_predicate(t: Text) -> str | None:
@@ -275,7 +275,7 @@ def symmetric_relation(found: Exchange) -> str | None:
     first term is then no party to the relation ("the regions in B *that* do not overlap
     A": the regions are)."""
     if not found.sides or any(
-        lead and between[:1] in _RELATIVE_OPENERS for between, lead in found.sides
+        lead and between and between[0] in _RELATIVE_OPENERS for between, lead in found.sides
     ):
         return None
     lex = lexicon()
