@@ -26,7 +26,7 @@ from __future__ import annotations
 from .align import align
 from .clauseswap import clause_texts
 from .lexicon import lexicon
-from .mentions import pole_counts
+from .mentions import pole_rows
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
@@ -247,9 +247,7 @@ def _pole_traded(a: str, b: str) -> tuple[str, str] | None:
     "... of the *left* table"): one mention turned into its opposite, in texts
     that differ by at most one word each. (:func:`.mentions.mention_turned` reads the
     same counts when each text names one pole only.)"""
-    ca, cb = pole_counts(a), pole_counts(b)
-    for line in sorted({line for line, _ in ca} | {line for line, _ in cb}):
-        a0, a1, b0, b1 = ca[(line, 0)], ca[(line, 1)], cb[(line, 0)], cb[(line, 1)]
+    for line, a0, a1, b0, b1 in pole_rows(a, b):
         if a0 + a1 == b0 + b1 and a0 != b0 and ((a0 and a1) or (b0 and b1)):
             al = align(a, b)
             if len(al.only_a) > 1 or len(al.only_b) > 1:

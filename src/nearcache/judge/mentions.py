@@ -23,7 +23,7 @@ from collections import Counter
 from .lexicon import lexicon
 from .tokens import analyze, pair_cache, stem, text_cache
 
-__all__ = ["mention_turned", "pole_counts"]
+__all__ = ["mention_turned", "pole_counts", "pole_rows"]
 
 
 #: (line, side, word before, word after) of one mention of a pole.
@@ -58,6 +58,14 @@ def pole_counts(text: str) -> Counter[tuple[int, int]]:
     )
 
 
+def pole_rows(a: str, b: str) -> list[tuple[int, int, int, int, int]]:
+    """``(line, a0, a1, b0, b1)`` for every opposition either text names: how often ``a``
+    and ``b`` name each of its two poles (:func:`pole_counts`)."""
+    ca, cb = pole_counts(a), pole_counts(b)
+    lines = sorted({line for line, _ in ca} | {line for line, _ in cb})
+    return [(line, ca[(line, 0)], ca[(line, 1)], cb[(line, 0)], cb[(line, 1)]) for line in lines]
+
+
 def _in_place(old: tuple[Mention, ...], new: tuple[Mention, ...], line: int, side: int) -> bool:
     """A mention of pole ``side`` in ``new`` stands where ``old`` (which names only the
     other pole) names the other pole: the same word before it or after it."""
@@ -74,9 +82,7 @@ def _in_place(old: tuple[Mention, ...], new: tuple[Mention, ...], line: int, sid
 def mention_turned(a: str, b: str) -> tuple[str, str] | None:
     """The two poles (as written) of an opposition that both texts name equally often in
     another split, one mention turned into its opposite in place, or None."""
-    ca, cb = pole_counts(a), pole_counts(b)
-    for line in sorted({ln for ln, _ in ca} & {ln for ln, _ in cb}):
-        a0, a1, b0, b1 = ca[(line, 0)], ca[(line, 1)], cb[(line, 0)], cb[(line, 1)]
+    for line, a0, a1, b0, b1 in pole_rows(a, b):
         if a0 + a1 != b0 + b1 or a0 == b0 or a0 + a1 < 2:
             continue
         if min(a0, a1) and min(b0, b1):
