@@ -175,12 +175,14 @@ def read_in_parts(
     left = iter(parts)
     seen: list[Sequence[str]] = []
     reads: list[JoinedRead] = []
+    unread: list[Sequence[str]] = []  # a part that cannot be read so
 
     def jobs() -> Iterator[Job]:
         for keys in left:
             seen.append(keys)
             read = joined_read(keys, nsid, salt, now)
             if read is None:
+                unread.append(keys)
                 return
             reads.append(read)
             yield functools.partial(run_joined, table=table, read=read)
@@ -191,7 +193,7 @@ def read_in_parts(
         raise (db.translate(exc) or exc) from exc
     got = [joined_values(row, read) for row, read in zip(rows, reads)]
     found = [g for g in got if g is not None]
-    if len(seen) != len(reads) or len(found) != len(got) or len({g[2] for g in found}) > 1:
+    if unread or len(found) != len(got) or len({g[2] for g in found}) > 1:
         return None, [], joined_keys([*seen, *left])
     if len(found) == 1:
         return found[0][0], found[0][1], ()

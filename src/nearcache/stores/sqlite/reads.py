@@ -138,9 +138,14 @@ def joined_values(row: Any, read: JoinedRead) -> tuple[JoinedValues, list[int], 
     if row is None or row[2] != _places(len(read.rids)):
         return None
     joined = row[0] or b""
-    sizes = list(map(int, row[1].split(",")))
-    if sum(sizes) + sizes.count(-1) != len(joined):
-        return None
+    n = len(read.rids)
+    size, rest = divmod(len(joined), n)
+    if not rest and row[1] == _same(size, n):  # every key found, values of one length
+        sizes = [size] * n
+    else:
+        sizes = list(map(int, row[1].split(",")))
+        if sum(sizes) + sizes.count(-1) != len(joined):
+            return None
     rids = read.rids
     hits = rids if -1 not in sizes else [r for r, n in zip(rids, sizes) if n >= 0]
     return JoinedValues(joined, sizes), hits, row[3]
@@ -150,6 +155,12 @@ def joined_values(row: Any, read: JoinedRead) -> tuple[JoinedValues, list[int], 
 def _places(n: int) -> str:
     """``"0,1,...,n-1"``: the places of a read of ``n`` keys, in order."""
     return ",".join(map(str, range(n)))
+
+
+@functools.lru_cache(maxsize=8)
+def _same(size: int, n: int) -> str:
+    """The lengths of ``n`` values of ``size`` bytes as the row gives them."""
+    return ",".join([str(size)] * n)
 
 
 def _read_each(
