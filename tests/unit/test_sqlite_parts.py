@@ -5,6 +5,8 @@ gives, never half of a write made meanwhile, and the reader ends with the store.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -282,3 +284,30 @@ def test_a_sqlite_without_json_support_reads_parts_the_usual_way(
     assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:30], 10), now=2)) == want
     assert reads._json["ok"] is False
     assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:30], 10), now=2)) == want
+
+
+def _read_in_child(store: SQLiteStore, conn: object) -> None:
+    try:
+        got = store.get_many_parts("kv", "ns", _cut(KEYS[:40], 15), now=2)
+        reader = store._db._reader
+        conn.send((list(got), reader is not None and reader._thread.is_alive()))  # type: ignore[attr-defined]
+    except BaseException as exc:  # report, do not hang the parent
+        conn.send(repr(exc))  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_forked_child_reads_in_parts_with_a_reader_of_its_own(store: SQLiteStore) -> None:
+    _fill(store)
+    want = store.get_many("kv", "ns", KEYS[:40], now=2)
+    parent_reader = store._db.part_reader()
+    assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:40], 15), now=2)) == want
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_read_in_child, args=(store, child))
+    proc.start()
+    assert parent.poll(60), "the forked child hung"
+    assert parent.recv() == (want, True)
+    proc.join(30)
+    assert proc.exitcode == 0
+    assert store._db.part_reader() is parent_reader and parent_reader._thread.is_alive()
+    assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:40], 15), now=2)) == want
