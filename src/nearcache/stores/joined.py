@@ -65,9 +65,3 @@ class JoinedValues(Sequence["bytes | None"]):
 
     def __repr__(self) -> str:
         return f"JoinedValues({len(self.joined)} bytes, {len(self.sizes)} values)"
-
-    @classmethod
-    def of(cls, values: Sequence[bytes | None]) -> JoinedValues:
-        """The same values joined (a read that came back as one value per key)."""
-        found = [v for v in values if v is not None]
-        return cls(b"".join(found), [-1 if v is None else len(v) for v in values])

@@ -19,7 +19,9 @@ lengths and the places read): all of the statement's work is one ``sqlite3_step`
 thread reading it holds the GIL only to bind the keys and to take the row, and the
 values come as one buffer that the decoder takes as it is. The places read come back
 with the values and are checked to be ``0, 1, ..., n-1`` in order (the rows of an
-aggregate come in the scan's order; it is checked, not assumed).
+aggregate come in the scan's order; it is checked, not assumed), and so does the
+namespace's version, read in the same snapshot (parts read by different connections
+compare it).
 """
 
 from __future__ import annotations
