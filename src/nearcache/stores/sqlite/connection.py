@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -41,51 +40,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ...errors import (
-    CacheClosedError,
-    CacheError,
-    CorruptStoreError,
-    StoreTimeoutError,
-    StoreWriteError,
-)
-from ..translate import ErrorRule, translate
+from ...errors import CacheClosedError, CacheError
+from ..translate import translate
 from .checkpoint import Checkpointer
 from .parts import PartReader
+from .rules import RULES
 
 __all__ = ["RULES", "Database"]
 
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
-
-#: What SQLite's errors mean (the first matching rule wins).
-RULES = (
-    ErrorRule(
-        (sqlite3.ProgrammingError,),
-        CacheClosedError,
-        "store {url} is closed",
-        re.compile("closed", re.I),
-    ),
-    ErrorRule(
-        (sqlite3.Error,),
-        StoreTimeoutError,
-        "{path} stayed locked for more than {timeout:g}s: {exc}",
-        re.compile("locked|busy", re.I),
-    ),
-    ErrorRule(
-        (sqlite3.Error,),
-        CorruptStoreError,
-        "{path} is corrupt: {exc}",
-        re.compile("not a database|malformed|file is encrypted", re.I),
-    ),
-    ErrorRule(
-        (sqlite3.Error,),
-        StoreWriteError,
-        "{path}: cannot write: {exc}",
-        re.compile("full|i/o|readonly|unable to open", re.I),
-    ),
-    ErrorRule((sqlite3.Error,), CacheError, "{path}: {exc}"),
-)
 
 #: Seconds between two checks of the WAL's size after a commit: it may outgrow
 #: ``wal_limit`` by what one writer commits in that time (a few MB at most).
