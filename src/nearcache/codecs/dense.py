@@ -199,14 +199,15 @@ def decode_dense_batch(
     """
     n = len(blobs)
     found: Sequence[int]
-    if isinstance(blobs, JoinedValues) and -1 not in blobs.sizes:
-        found = range(n)
+    if isinstance(blobs, JoinedValues):  # misses are told by the sizes (no value sliced)
+        sizes = blobs.sizes
+        found = range(n) if -1 not in sizes else [i for i, s in enumerate(sizes) if s >= 0]
     elif None in blobs:
         found = [i for i, b in enumerate(blobs) if b is not None]
-        if not found:
-            return DecodedBatch([None] * n, [0] * n, [], None)
     else:
         found = range(n)
+    if not found:
+        return DecodedBatch([None] * n, [0] * n, [], None)
     first = blobs[found[0]]
     assert first is not None
     off_key = HEAD_SIZE + len(ns_bytes(namespace))
