@@ -31,7 +31,7 @@ def _cut(keys: Sequence[str], size: int) -> list[Sequence[str]]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    s = SQLiteStore(tmp_path / "parts.db", background_checkpoints=False)  # see the last test
+    s = SQLiteStore(tmp_path / "parts.db")
     yield s
     s.close()
 
@@ -68,7 +68,7 @@ def test_a_read_in_parts_gives_what_get_many_gives(store: SQLiteStore) -> None:
 
 def test_a_namespace_not_read_yet_and_an_unknown_one(store: SQLiteStore, tmp_path: Path) -> None:
     _fill(store)
-    other = SQLiteStore(tmp_path / "parts.db", background_checkpoints=False)  # knows no namespace
+    other = SQLiteStore(tmp_path / "parts.db")  # knows no namespace yet: the usual read
     try:
         want = store.get_many("kv", "ns", KEYS[:20], now=2)
         assert list(other.get_many_parts("kv", "ns", _cut(KEYS[:20], 8), now=2)) == want
@@ -165,7 +165,7 @@ def test_an_error_while_making_a_part_leaves_the_reader_usable(store: SQLiteStor
 
 
 def test_closing_the_store_during_a_read_stops_the_reader(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "c.db", background_checkpoints=False)
+    store = SQLiteStore(tmp_path / "c.db")
     _fill(store)
     store.get_many("kv", "ns", KEYS[:1], now=2)
     reader = store._db.part_reader()
@@ -183,7 +183,7 @@ def test_closing_the_store_during_a_read_stops_the_reader(tmp_path: Path) -> Non
 
 
 def test_closing_while_threads_read_in_parts_ends_every_read(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "t.db", background_checkpoints=False)
+    store = SQLiteStore(tmp_path / "t.db")
     _fill(store)
     store.get_many("kv", "ns", KEYS[:1], now=2)
     want = store.get_many("kv", "ns", KEYS[:300], now=2)
@@ -213,8 +213,7 @@ def test_closing_while_threads_read_in_parts_ends_every_read(tmp_path: Path) -> 
 def test_embedding_cache_reads_large_batches_in_parts(tmp_path: Path) -> None:
     """1,000+ texts: the SQLite store is read in parts, each text gets its own vector,
     misses stay misses, and a bad text far into the batch is named by its place."""
-    store = SQLiteStore(tmp_path / "e.db", background_checkpoints=False)
-    cache = EmbeddingCache(store, max_bytes=None)
+    cache = EmbeddingCache(SQLiteStore(tmp_path / "e.db"), max_bytes=None)
     try:
         texts = [f"document number {i}" for i in range(1200)]
         vecs = np.random.default_rng(0).standard_normal((1200, 8)).astype(np.float32)
@@ -312,29 +311,3 @@ def test_a_forked_child_reads_in_parts_with_a_reader_of_its_own(store: SQLiteSto
     assert proc.exitcode == 0
     assert store._db.part_reader() is parent_reader and parent_reader._thread.is_alive()
     assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:40], 15), now=2)) == want
-
-
-def test_while_the_checkpoint_thread_copies_the_batch_is_read_in_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A checkpoint under way takes the machine's other core (and the WAL's pages are
-    read with a pread per connection): the batch is read the usual way meanwhile. (The
-    other tests' stores have no checkpoint thread, so their reads never depend on its
-    timing.)"""
-    store = SQLiteStore(tmp_path / "ck.db")
-    _fill(store)  # the first write starts the checkpoint thread
-    ck = store._db.checkpointer
-    assert ck is not None
-    want = store.get_many("kv", "ns", KEYS[:30], now=2)
-    usual: list[object] = []
-    real = parts_module.joined_keys
-    monkeypatch.setattr(parts_module, "joined_keys", lambda p: usual.append(1) or real(p))
-    with ck.busy:  # as the thread holds it while it copies
-        assert store._db.copying
-        assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:30], 10), now=2)) == want
-    assert usual == [1]
-    ck.stop()  # no round from now on: the read is in parts
-    assert not store._db.copying
-    assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:30], 10), now=2)) == want
-    assert usual == [1]
-    store.close()

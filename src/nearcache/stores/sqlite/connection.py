@@ -237,12 +237,6 @@ class Database:
         finally:
             self._give_back(con, self._points)
 
-    @property
-    def copying(self) -> bool:
-        """Whether this process's checkpoint thread is in a checkpoint right now."""
-        ck = self.checkpointer
-        return ck is not None and ck.busy.locked()
-
     def part_reader(self) -> PartReader:
         """This process's reader of batches in parts (its thread and connection are
         started by the first call, stopped by ``close``)."""

@@ -168,10 +168,10 @@ def read_in_parts(
 ) -> tuple[JoinedValues | None, list[int], Sequence[str]]:
     """``(values, hit ids, ())``: the live values of namespace ``ns`` (row id, salt)
     under the keys of every part and the lookup ids of the hits; or ``(None, [], keys)``
-    when the batch is to be read the usual way (the namespace is not known yet, this
-    process's checkpoint thread is copying the WAL, a key is not a content hash, a row
-    did not come back whole, or the parts saw different versions of the namespace)."""
-    if ns is None or db.copying:  # a checkpoint under way takes the other core
+    when the batch is to be read the usual way (the namespace is not known yet, a key is
+    not a content hash, a row did not come back whole, or the parts saw different
+    versions of the namespace)."""
+    if ns is None:
         return None, [], joined_keys(parts)
     nsid, salt = ns
     left = iter(parts)
