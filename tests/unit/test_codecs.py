@@ -46,8 +46,8 @@ from nearcache.codecs import (
     unpack_payload,
     unpack_record,
 )
+from nearcache.codecs.joined import JoinedValues
 from nearcache.keys import key_batch
-from nearcache.stores.joined import JoinedValues
 
 finite = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False, width=32)
 vectors = hnp.arrays(np.float32, st.integers(1, 64), elements=finite).filter(lambda v: v.any())

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from nearcache import EmbeddingCache, SQLiteStore
+from nearcache.codecs.joined import JoinedValues
 from nearcache.errors import CacheClosedError, InvalidTypeError
 from nearcache.keys import key_batch
-from nearcache.stores.joined import JoinedValues
 from nearcache.stores.protocol import Item
 from nearcache.stores.sqlite import parts as parts_module
 from nearcache.stores.sqlite.layout import hid

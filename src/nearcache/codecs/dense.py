@@ -19,7 +19,6 @@ from xxhash import xxh3_64_intdigest as _xxh3
 
 from ..errors import CorruptEntryError
 from ..keys import KeyBatch
-from ..stores.joined import JoinedValues
 from .envelope import (
     FORMAT_VERSION,
     HEAD,
@@ -31,6 +30,7 @@ from .envelope import (
     pack_record,
     unpack_record,
 )
+from .joined import JoinedValues
 from .vectors import NP_DTYPES, SparseVector, quantize
 
 __all__ = [
@@ -188,7 +188,7 @@ def decode_dense_batch(
     """Decode many records at once, verifying every header, identity and checksum.
 
     ``keys`` may be a :class:`~nearcache.keys.KeyBatch`: its raw digests are then
-    compared as they are; ``blobs`` may be :class:`~nearcache.stores.joined.JoinedValues`
+    compared as they are; ``blobs`` may be :class:`~nearcache.codecs.joined.JoinedValues`
     (a store's read as one buffer): the buffer is then checked as it is, not joined again.
 
     When the found records look alike (the first one's dtype and dim, one length — the

@@ -35,9 +35,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ...codecs.joined import JoinedValues
 from ...errors import CacheClosedError
 from ...keys import KeyBatch, join_key_batches
-from ..joined import JoinedValues
 from .reads import JoinedRead, joined_read, joined_values, run_joined
 
 if TYPE_CHECKING:

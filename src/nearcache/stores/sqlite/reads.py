@@ -34,8 +34,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ...codecs.joined import JoinedValues
 from ...keys import KeyBatch, joined_content_hashes
-from ..joined import JoinedValues
 from ..protocol import TABLES
 from .layout import hid, stored
 
