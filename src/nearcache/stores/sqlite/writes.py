@@ -47,6 +47,10 @@ _INSERT_NEW = {
     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO NOTHING"
     for t in TABLES
 }
+#: Rewrite the record with rowid ``id`` (a single put's key, found stored).
+_REWRITE = {
+    t: f"UPDATE rec_{t} SET value=?, expires_at=?, atime=?, size=? WHERE id=?" for t in TABLES
+}
 #: What a put must know of the record stored under one lookup id.
 _STORED = {t: f"SELECT ns, key, size, id FROM rec_{t} WHERE hid=?" for t in TABLES}
 #: A rewritten record's access time is its write again: its read time goes.
@@ -149,23 +153,24 @@ def put_row(
     con: sqlite3.Connection, ids: NamespaceIds, table: str, namespace: str, item: Item, now: float
 ) -> int:
     """``put_rows`` of one item: point statements, no lists; a new key is inserted by
-    the first statement, a stored one read and then replaced."""
+    the first statement, a stored one read and then rewritten by its rowid."""
     ns = ids.get(con, table, namespace, create=True)
     assert ns is not None
     nsid, salt = ns
     rid = hid(item.key, salt)
     key = bytearray.fromhex(item.key)
     size = len(item.value)
+    value = bytearray(item.value)
     expires = NEVER if item.expires_at is None else item.expires_at
-    row = (rid, nsid, key, bytearray(item.value), expires, now, size)
-    if con.execute(_INSERT_NEW[table], row).rowcount == 1:
+    inserted = con.execute(_INSERT_NEW[table], (rid, nsid, key, value, expires, now, size))
+    if inserted.rowcount == 1:
         return bump(con, table, nsid, "put", (key,), Delta(1, size))
     prev = con.execute(_STORED[table], (rid,)).fetchone()
     if prev[0] != nsid or prev[1] != key:  # 64-bit hid collision: keep the stored one
         _collision(table, namespace)
         return bump(con, table, nsid, "put", [])
     con.execute(_UNSEE[table], (prev[3],))
-    con.execute(_UPSERT[table], row)
+    con.execute(_REWRITE[table], (value, expires, now, size, prev[3]))
     return bump(con, table, nsid, "put", (key,), Delta(0, size - prev[2]))
 
 
