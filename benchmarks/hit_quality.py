@@ -196,6 +196,10 @@ def main() -> None:
             "blind7",
             "probe8",
             "blind8",
+            "probe9",
+            "blind9",
+            "probe10",
+            "blind10",
         ],
     )
     ap.add_argument(

@@ -51,7 +51,9 @@ MAX_CHARS = 2000
 # probe3 (training) and blind3 (never trained on) a sixth author's, likewise; probe4 and
 # blind4 a seventh author's; probe5 and blind5 an eighth author's; probe6 and blind6 a
 # ninth author's; probe7 and blind7 a tenth author's (role and entity heavy); probe8 and
-# blind8 an eleventh author's (role, direction and antonym heavy).
+# blind8 an eleventh author's (role, direction and antonym heavy); probe9 and blind9 a
+# twelfth author's (role, entity and direction heavy); probe10 and blind10 a thirteenth
+# author's (entity, scope, negation and number heavy).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -73,6 +75,10 @@ SPLITS = {
     "blind7": "b7",
     "probe8": "p8",
     "blind8": "b8",
+    "probe9": "p9",
+    "blind9": "b9",
+    "probe10": "pa",
+    "blind10": "ba",
 }
 WORD_RE = re.compile(r"\w+")
 

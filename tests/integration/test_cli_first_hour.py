@@ -448,7 +448,8 @@ def test_the_cost_per_embedding_is_recorded_after_the_first_step(
     """A concurrent run that finds every chunk embedded elsewhere reads this run's cost
     while it is still running, so it can say what it saved (not "n/a")."""
     from helpers import HashEmbedder
-    from nearcache.cli.corpus import _meta_key, embed_paths
+    from nearcache.cli.corpus import embed_paths
+    from nearcache.cli.filerecords import meta_key
     from nearcache.stores.sqlite import SQLiteStore
 
     seen: list[str | None] = []
@@ -457,7 +458,7 @@ def test_the_cost_per_embedding_is_recorded_after_the_first_step(
 
     def progress(done: int, total: int) -> None:
         if not seen:
-            seen.append(db.get_meta(_meta_key("cost", "test.hash.dense")))
+            seen.append(db.get_meta(meta_key("cost", "test.hash.dense")))
 
     summary = embed_paths([corpus], store=db, embedder=embedder, progress=progress)
     db.close()

@@ -113,8 +113,20 @@ def test_a_read_in_parts_sees_a_clear_made_elsewhere(redis_server: object) -> No
         assert mine.get_many_parts("embedding", "ns", _parts(keys, 150), now=2.0) == [b"old"] * 300
         other.clear("embedding", "ns")
         other.put_many("embedding", "ns", [Item(k, b"new", None) for k in keys[:100]], now=3.0)
+        pipeline = mine._client.pipeline
+        reads: list[object] = []
+
+        def counted(*args: object, **kwargs: object) -> object:
+            reads.append(args)
+            return pipeline(*args, **kwargs)
+
+        mine._client.pipeline = counted
         got = mine.get_many_parts("embedding", "ns", _parts(keys, 150), now=4.0)
         assert got == [b"new"] * 100 + [None] * 200
+        assert len(reads) == 1  # one read again, under the generation the parts saw
+        reads.clear()
+        assert mine.get_many_parts("embedding", "ns", _parts(keys, 150), now=5.0) == got
+        assert reads == []  # the generation is known now: the parts' read stands
     finally:
         mine.clear("embedding")
         mine.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -334,6 +335,8 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind6",
         "blind7",
         "blind8",
+        "blind9",
+        "blind10",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -372,6 +375,10 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe7"), {"train": "tr-", "probe7": "b7-"}),
         (("train", "blind8"), {"train": "tr-"}),
         (("train", "probe8"), {"train": "tr-", "probe8": "b8-"}),
+        (("train", "blind9"), {"train": "tr-"}),
+        (("train", "probe9"), {"train": "tr-", "probe9": "b9-"}),
+        (("train", "blind10"), {"train": "tr-"}),
+        (("train", "probe10"), {"train": "tr-", "probe10": "ba-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -383,25 +390,42 @@ def test_blind_leak_check_catches_blind5_by_name_or_prefix(
 
 ROLE_ENTITY = frozenset({"role", "entity"})
 TURNED = frozenset({"role", "direction", "antonym"})  # something turned round
+ROLE_ENTITY_DIRECTION = frozenset({"role", "entity", "direction"})
+HARD_HITS = frozenset({"paraphrase", "code"})
+# Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
+AWAITING_POOL = frozenset({"probe9", "probe10"})
+NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element swapped in place
 
 
 @pytest.mark.parametrize(
-    ("split", "prefix", "size", "kinds", "share", "domains"),
+    ("split", "prefix", "size", "kinds", "share", "domains", "hard"),
     [
-        ("probe6", "p6", 470, frozenset(), 0.0, 40),  # a ninth author
-        ("blind6", "b6", 340, frozenset(), 0.0, 40),
-        ("probe7", "p7", 440, ROLE_ENTITY, 0.5, 40),  # a tenth, role and entity heavy
-        ("blind7", "b7", 340, ROLE_ENTITY, 0.3, 40),
-        ("probe8", "p8", 470, TURNED, 0.65, 25),  # an eleventh, about 30/20/20%
-        ("blind8", "b8", 360, TURNED, 0.4, 40),
+        ("probe6", "p6", 470, frozenset(), 0.0, 40, 0.0),  # a ninth author
+        ("blind6", "b6", 340, frozenset(), 0.0, 40, 0.0),
+        ("probe7", "p7", 440, ROLE_ENTITY, 0.5, 40, 0.0),  # a tenth, role and entity heavy
+        ("blind7", "b7", 340, ROLE_ENTITY, 0.3, 40, 0.0),
+        ("probe8", "p8", 470, TURNED, 0.65, 25, 0.0),  # an eleventh, about 30/20/20%
+        ("blind8", "b8", 360, TURNED, 0.4, 40, 0.0),
+        # a twelfth, role/entity/direction heavy, many paraphrase and code hits
+        ("probe9", "p9", 500, ROLE_ENTITY_DIRECTION, 0.6, 15, 0.4),
+        ("blind9", "b9", 370, ROLE_ENTITY_DIRECTION, 0.45, 30, 0.4),
+        # a thirteenth, entity/scope/negation/number heavy; blind10 every kind evenly
+        ("probe10", "pa", 500, NARROWED, 0.65, 30, 0.5),
+        ("blind10", "ba", 330, frozenset(), 0.0, 50, 0.45),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
-    split: str, prefix: str, size: int, kinds: frozenset[str], share: float, domains: int
+    split: str,
+    prefix: str,
+    size: int,
+    kinds: frozenset[str],
+    share: float,
+    domains: int,
+    hard: float,
 ) -> None:
     # Own id and group prefixes, every trap and hit kind, 45-50% traps and a few misses,
-    # many domains, every trap says what differs, the author's emphasis holds; probes
-    # join the verifier's pool and blind sets never do.
+    # many domains, every trap says what differs, the author's emphasis holds (trap kinds,
+    # paraphrase and code hits); probes join the verifier's pool and blind sets never do.
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     assert report.problems == []
     assert jd.SPLITS[split] == prefix
@@ -418,7 +442,21 @@ def test_committed_later_authors_probes_and_blinds_are_own_splits(
     emphasized = sum(1 for r in traps if r["category"] in kinds)
     assert emphasized >= share * len(traps), (emphasized, len(traps))
     assert len({r["domain"] for r in rows}) >= domains
-    assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
+    hits = [r for r in rows if r["label"] == "hit"]
+    assert sum(1 for r in hits if r["category"] in HARD_HITS) >= hard * len(hits)
+    if split not in AWAITING_POOL:
+        assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
+
+
+def test_committed_probe10_leads_with_entity_and_blind10_spreads_every_kind_evenly() -> None:
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    kinds = {
+        split: Counter(r["category"] for r in report.rows[split] if r["label"] == "trap")
+        for split in ("probe10", "blind10")
+    }
+    assert kinds["probe10"].most_common(1)[0][0] == "entity"
+    blind = kinds["blind10"]
+    assert all(0.1 <= n / blind.total() <= 0.2 for n in blind.values())
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:

@@ -42,7 +42,7 @@ from ..errors import DimensionMismatchError, FingerprintMismatchError, InvalidIn
 from ..keys import HASH_ALGORITHM
 from ..semantic.persist import pid_alive
 from ..stores.protocol import Store
-from .corpus import KV_TABLE, corpus_namespace
+from .filerecords import KV_TABLE, corpus_namespace
 from .ops import semantic_module
 
 __all__ = [

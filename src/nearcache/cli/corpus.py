@@ -16,8 +16,6 @@ and the next run only embeds the rest.
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,14 +25,26 @@ from typing import Any
 
 import numpy as np
 
-from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_record
 from ..embedders.protocol import default_namespace
 from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import CachedEmbedder
-from ..errors import CorruptEntryError, InvalidInputError
-from ..keys import content_hash, encode_parts
+from ..errors import InvalidInputError
+from ..keys import content_hash
 from ..stores.protocol import Item, Store
 from .chunking import DEFAULT_CHUNK_SIZE, DEFAULT_OVERLAP, chunk_text
+from .filerecords import (
+    KV_TABLE,
+    RECORD_VERSION,
+    add_counters,
+    corpus_namespace,
+    cost_per_text,
+    file_key,
+    meta_key,
+    pack_file,
+    read_counters,
+    under,
+    unpack_file,
+)
 from .files import DEFAULT_MAX_FILE_BYTES, iter_texts, walk
 
 __all__ = [
@@ -46,8 +56,6 @@ __all__ = [
     "search",
 ]
 
-KV_TABLE = "kv"
-RECORD_VERSION = 1
 SNIPPET_CHARS = 240
 #: Distinct chunks handed to the cached embedder per call (one progress step): small
 #: enough for a live rate with a slow model, large enough that a run of cache hits costs
@@ -55,42 +63,6 @@ SNIPPET_CHARS = 240
 STEP = 32
 
 Progress = Callable[[int, int], None]
-
-
-def corpus_namespace(embedding_namespace: str) -> str:
-    """The ``kv`` namespace holding the file records of an embedding namespace."""
-    return f"nearcache.corpus:{embedding_namespace}"
-
-
-def _meta_key(kind: str, namespace: str) -> str:
-    return encode_parts("cli", kind, namespace)
-
-
-def read_counters(store: Store, namespace: str) -> dict[str, Any]:
-    """Lookups made by ``nearcache embed``/``search`` runs on an embedding namespace."""
-    raw = store.get_meta(_meta_key("counters", namespace))
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}
-
-
-def _add_counters(store: Store, namespace: str, **deltas: float) -> dict[str, Any]:
-    data = read_counters(store, namespace)
-    for key, value in deltas.items():
-        data[key] = data.get(key, 0) + value
-    store.set_meta(_meta_key("counters", namespace), json.dumps(data))
-    return data
-
-
-def _cost_per_text(store: Store, namespace: str) -> float | None:
-    raw = store.get_meta(_meta_key("cost", namespace))
-    try:
-        value = float(raw) if raw else None
-    except ValueError:
-        return None
-    return value if value is not None and value > 0 else None
 
 
 @dataclass
@@ -138,28 +110,6 @@ class EmbedInterrupted(KeyboardInterrupt):
     def __init__(self, kept: int) -> None:
         super().__init__(f"interrupted: {kept:,} vectors kept; rerun to resume")
         self.kept = kept
-
-
-def _pack_file(namespace: str, key: str, payload: dict[str, Any]) -> bytes:
-    return pack_record(KIND_KV, namespace, key, pack_payload(payload))
-
-
-def _unpack_file(namespace: str, key: str, blob: bytes) -> dict[str, Any] | None:
-    try:
-        data = unpack_payload(unpack_record(blob, KIND_KV, namespace, key))
-    except CorruptEntryError:
-        return None
-    if not isinstance(data, dict) or data.get("v") != RECORD_VERSION:
-        return None
-    return data
-
-
-def _file_key(path: str) -> str:
-    return content_hash(f"file\x00{path}")
-
-
-def _under(path: str, roots: Sequence[str]) -> bool:
-    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
 def embed_paths(
@@ -287,7 +237,7 @@ def _note_cost(store: Store, cached: CachedEmbedder, embedder: Any) -> float | N
     if not stats.embedded:
         return None
     cost = _embed_seconds(stats.embed_seconds, embedder) / stats.embedded
-    store.set_meta(_meta_key("cost", cached.namespace), repr(cost))
+    store.set_meta(meta_key("cost", cached.namespace), repr(cost))
     return cost
 
 
@@ -312,8 +262,8 @@ def _account(
         summary.model_load_s = float(getattr(embedder, "load_seconds", 0.0))
     cost = _note_cost(store, cached, embedder)
     if cost is None:
-        cost = _cost_per_text(store, ns)
-    _add_counters(store, ns, hits=stats.hits, misses=stats.embedded, runs=1)
+        cost = cost_per_text(store, ns)
+    add_counters(store, ns, hits=stats.hits, misses=stats.embedded, runs=1)
     summary.seconds_per_embedding = cost
     saved = stats.hits + summary.embedded_elsewhere
     summary.time_saved_s = None if cost is None else saved * cost
@@ -328,15 +278,15 @@ def _write_records(
 ) -> None:
     now = time.time()
     paths = list(records)
-    keys = [_file_key(p) for p in paths]
+    keys = [file_key(p) for p in paths]
     old = store.get_many(KV_TABLE, namespace, keys, now=now, touch=False) if keys else []
     changed: list[Item] = []
     for path, key, blob in zip(paths, keys, old):
         record = records[path]
-        previous = _unpack_file(namespace, key, blob) if blob is not None else None
+        previous = unpack_file(namespace, key, blob) if blob is not None else None
         if previous is not None and {k: previous.get(k) for k in record} == record:
             continue
-        changed.append(Item(key, _pack_file(namespace, key, record)))
+        changed.append(Item(key, pack_file(namespace, key, record)))
     if changed:
         store.put_many(KV_TABLE, namespace, changed, now=now)
     summary.changed_files = len(changed)
@@ -347,8 +297,8 @@ def _write_records(
         for batch in store.scan(KV_TABLE, namespace)
         for item in batch
         if item.key not in seen
-        and (rec := _unpack_file(namespace, item.key, item.value)) is not None
-        and _under(str(rec.get("path", "")), roots)
+        and (rec := unpack_file(namespace, item.key, item.value)) is not None
+        and under(str(rec.get("path", "")), roots)
     ]
     if stale:
         store.delete_many(KV_TABLE, namespace, stale)
@@ -413,7 +363,7 @@ def search(
     files = 0
     for batch in store.scan(KV_TABLE, cns):
         for item in batch:
-            rec = _unpack_file(cns, item.key, item.value)
+            rec = unpack_file(cns, item.key, item.value)
             if rec is None:
                 continue
             files += 1
@@ -427,7 +377,7 @@ def search(
     mat, found = cache.get_many_by_hash(keys, ns, fingerprint=str(embedder.fingerprint))
     assert isinstance(mat, np.ndarray)
     stats = cached.stats()
-    _add_counters(store, ns, hits=stats.hits, misses=stats.embedded, searches=1)
+    add_counters(store, ns, hits=stats.hits, misses=stats.embedded, searches=1)
     row = {key: i for i, key in enumerate(keys)}
     qnorm = float(np.linalg.norm(qvec)) or 1.0
     norms = np.linalg.norm(mat, axis=1)

@@ -22,7 +22,7 @@ from ..embedding.cache import EmbeddingCache
 from ..errors import InvalidInputError, NearcacheError
 from ..stores.protocol import Store
 from .common import open_cli_store
-from .corpus import KV_TABLE, read_counters
+from .filerecords import KV_TABLE, read_counters, unpack_file
 
 __all__ = [
     "calibrate",
@@ -180,11 +180,9 @@ def inspect(
         if namespace is not None and namespace not in (ns, emb_ns):
             continue
         files = chunks = 0
-        from .corpus import _unpack_file
-
         for batch in store.scan(KV_TABLE, ns):
             for item in batch:
-                rec = _unpack_file(ns, item.key, item.value)
+                rec = unpack_file(ns, item.key, item.value)
                 if rec is not None:
                     files += 1
                     chunks += len(rec.get("chunks", []))

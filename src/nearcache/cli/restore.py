@@ -34,7 +34,7 @@ from ..errors import CheckpointError, CorruptEntryError
 from ..keys import HASH_ALGORITHM
 from ..stores.protocol import Item, Store
 from .archive import FORMAT, KIND, MEMBER, PER_MEMBER, SEMANTIC_MEMBER, TABLE
-from .corpus import KV_TABLE
+from .filerecords import KV_TABLE
 from .ops import semantic_module
 
 __all__ = ["import_archive"]

@@ -144,9 +144,8 @@ class BaseStore(ABC):
         max_bytes: int | None = None,
     ) -> list[tuple[str, str]]:
         check_table(table)
-        if max_entries is None and max_bytes is None:
-            return []
-        return self._evict(table, Limit(namespace, max_entries, max_bytes))
+        limit = Limit(namespace, max_entries, max_bytes)
+        return self._evict(table, limit) if limit.capped else []
 
     def namespaces(self, table: str) -> list[str]:
         return self._namespaces(check_table(table))

@@ -248,6 +248,11 @@ class Limit:
     max_entries: int | None = None
     max_bytes: int | None = None
 
+    @property
+    def capped(self) -> bool:
+        """Whether it caps anything (a limit without caps evicts nothing)."""
+        return self.max_entries is not None or self.max_bytes is not None
+
 
 def put_within(
     store: Store,
@@ -265,7 +270,7 @@ def put_within(
     eviction follows the put, and concurrent writers can overshoot a cap by at most their
     in-flight batches until the next eviction.
     """
-    active = [lim for lim in limits if lim.max_entries is not None or lim.max_bytes is not None]
+    active = [lim for lim in limits if lim.capped]
     fn = getattr(store, "put_many_within", None)
     if fn is not None and active:
         version, gone = fn(table, namespace, items, now=now, limits=active)
@@ -295,7 +300,7 @@ def evict_to(store: Store, table: str, limits: Sequence[Limit]) -> list[tuple[st
     evicted: list[tuple[str, str]] = []
     try:
         for lim in limits:
-            if lim.max_entries is None and lim.max_bytes is None:
+            if not lim.capped:
                 continue
             evicted += store.evict(
                 table, lim.namespace, max_entries=lim.max_entries, max_bytes=lim.max_bytes

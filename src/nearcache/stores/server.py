@@ -27,7 +27,7 @@ from ..errors import CacheClosedError, CacheError, StoreUnavailableError
 from .base import BaseStore
 from .breaker import CircuitBreaker
 from .touches import TouchBuffer
-from .translate import ErrorRule, translate
+from .translate import DriverErrors, translate
 
 __all__ = ["ServerStore"]
 
@@ -54,7 +54,7 @@ class ServerStore(BaseStore):
         name: str,
         breaker: CircuitBreaker | dict[str, Any] | None,
         *,
-        errors: tuple[tuple[type[BaseException], ...], Sequence[ErrorRule]],
+        errors: DriverErrors,
         touches: TouchBuffer[Any, Any],
         probe: Callable[[], None] | None = None,
     ) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import CacheError
 
-__all__ = ["ErrorRule", "translate"]
+__all__ = ["DriverErrors", "ErrorRule", "Outages", "translate"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,13 @@ class ErrorRule:
     error: type[CacheError]
     says: str
     pattern: re.Pattern[str] | None = None
+
+
+#: A driver's exceptions that mean the server is unreachable (they count against the
+#: circuit breaker).
+Outages = tuple[type[BaseException], ...]
+#: What a driver's errors mean (each engine's ``rules.py``): outages, translation rules.
+DriverErrors = tuple[Outages, tuple[ErrorRule, ...]]
 
 
 def translate(

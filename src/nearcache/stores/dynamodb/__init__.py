@@ -4,6 +4,7 @@
 * :mod:`~nearcache.stores.dynamodb.layout` — the item layout, indexes and the items
   every write builds.
 * :mod:`~nearcache.stores.dynamodb.check` — ``check()``.
+* :mod:`~nearcache.stores.dynamodb.changelog` — ``changes()``.
 
 Atomicity, honestly:
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 from ...errors import CacheError, StoreTimeoutError, StoreUnavailableError, StoreWriteError
-from ..translate import ErrorRule
-
-Outages = tuple[type[BaseException], ...]
+from ..translate import DriverErrors, ErrorRule
 
 __all__ = ["error_code", "dynamodb_errors"]
 
@@ -24,7 +22,7 @@ def error_code(exc: BaseException) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-def dynamodb_errors() -> tuple[Outages, tuple[ErrorRule, ...]]:
+def dynamodb_errors() -> DriverErrors:
     """(outage exceptions, translation rules); imports the driver, so call it only once
     the store knows the extra is installed."""
     from botocore.exceptions import (

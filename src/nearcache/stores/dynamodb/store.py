@@ -21,6 +21,7 @@ from ..protocol import Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
 from ..translate import translate
+from .changelog import read_changes
 from .check import check_table_items
 from .layout import Layout, attr_int, attr_num, ensure_table, num
 from .requests import THROTTLED, Requests, expiry_of
@@ -206,38 +207,7 @@ class DynamoDBStore(ServerStore):
             yield [Item(it["sk"]["S"], bytes(it["v"]["B"]), expiry_of(it)) for it in page]
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
-        counter = self._req.counter(table, namespace)
-        if counter is None:
-            return Changes(since, [])
-        version = attr_int(counter.get("ver"))
-        if version <= since:
-            return Changes(version, [])
-        found = [
-            it
-            for page in self._req.query(
-                KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
-                ExpressionAttributeValues={
-                    ":pk": {"S": "c" + self._layout.ns_code(table, namespace)},
-                    ":lo": {"S": f"{since + 1:020d}"},
-                    ":hi": {"S": f"{version:020d}"},
-                },
-            )
-            for it in page
-        ]
-        if not found or int(found[0]["sk"]["S"]) != since + 1:
-            return Changes(version, None)  # the log no longer reaches back to ``since``
-        events: list[tuple[str, str]] = []
-        expect = since + 1
-        for it in found:
-            if int(it["sk"]["S"]) != expect:
-                break  # a transaction not visible yet: report up to the gap, resume later
-            expect += 1
-            op, keys = it["op"]["S"], it["k"]["S"]
-            if op == "clear":
-                events.append(("clear", ""))
-            elif keys != "-":
-                events.extend((op, keys[j : j + 64]) for j in range(0, len(keys), 64))
-        return Changes(expect - 1, events)
+        return read_changes(self._req, self._layout, table, namespace, since)
 
     def get_meta(self, key: str) -> str | None:
         resp = self._call(

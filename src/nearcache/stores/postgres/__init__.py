@@ -3,6 +3,7 @@
 * :mod:`~nearcache.stores.postgres.store` — the store (pool, outages, batches).
 * :mod:`~nearcache.stores.postgres.schema` — versioned migrations (``sql/NNN_*.sql``).
 * :mod:`~nearcache.stores.postgres.check` — ``check()``.
+* :mod:`~nearcache.stores.postgres.changelog` — ``changes()`` and the log's pruning.
 
 Schema (``P`` = ``prefix``; ``sql/001_schema.sql``, created on first use under an
 advisory lock, with a ``schema_version`` row in ``P_meta`` so later versions can migrate

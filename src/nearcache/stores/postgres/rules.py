@@ -11,14 +11,12 @@ from ...errors import (
     StoreUnavailableError,
     StoreWriteError,
 )
-from ..translate import ErrorRule
-
-Outages = tuple[type[BaseException], ...]
+from ..translate import DriverErrors, ErrorRule
 
 __all__ = ["postgres_errors"]
 
 
-def postgres_errors() -> tuple[Outages, tuple[ErrorRule, ...]]:
+def postgres_errors() -> DriverErrors:
     """(outage exceptions, translation rules); imports the driver, so call it only once
     the store knows the extra is installed."""
     import psycopg

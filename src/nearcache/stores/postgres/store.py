@@ -20,6 +20,7 @@ from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
 from ..url import redact_url
+from .changelog import prune, read_changes
 from .check import check_schema
 from .rules import postgres_errors
 from .schema import check_prefix, init_schema
@@ -178,25 +179,9 @@ class PostgresStore(ServerStore, PostgresVectors):
         return result
 
     def _prune(self) -> None:
-        """Keep about the last ``retention`` change-log rows: whole versions go, oldest
-        first, so a reader never gets part of a version without seeing a gap (a version
-        straddling the cut is kept whole). Within a namespace later versions have later
-        ``seq`` (the namespace row is locked from the bump to the commit)."""
-        p = self.prefix
+        """Keep about the last ``retention`` change-log rows (:func:`.changelog.prune`)."""
         with contextlib.suppress(CacheError):
-            self._sql(
-                lambda con: con.execute(
-                    f"""WITH cut AS (SELECT max(seq) - %s AS s FROM {p}_chg),
-                    gone AS (SELECT c.ns, max(c.version) AS v FROM {p}_chg c, cut
-                             WHERE c.seq <= cut.s GROUP BY c.ns)
-                    DELETE FROM {p}_chg c USING gone, cut
-                    WHERE c.ns = gone.ns AND (c.version < gone.v OR (
-                        c.version = gone.v AND NOT EXISTS (
-                            SELECT 1 FROM {p}_chg k
-                            WHERE k.ns = gone.ns AND k.version = gone.v AND k.seq > cut.s)))""",
-                    (self.retention,),
-                )
-            )
+            self._sql(lambda con: prune(con, self.prefix, self.retention))
 
     def _send_touches(self, con: Any, pending: _Touches) -> None:
         p = self.prefix
@@ -307,30 +292,8 @@ class PostgresStore(ServerStore, PostgresVectors):
             yield rows
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
-        p = self.prefix
-
-        def run(con: Any) -> list[Any]:
-            return list(
-                con.execute(
-                    f"""WITH n AS (SELECT id, version FROM {p}_ns WHERE tbl = %s AND name = %s)
-                    SELECT n.version, c.version, c.op, c.key FROM n
-                    LEFT JOIN {p}_chg c ON c.ns = n.id AND c.version > %s
-                        AND c.version <= n.version
-                    ORDER BY c.seq""",
-                    (table, namespace.encode(), since),
-                ).fetchall()
-            )
-
-        rows = self._sql(run, read=True)
-        if not rows:
-            return Changes(since, [])
-        version = int(rows[0][0])
-        if version <= since:
-            return Changes(version, [])
-        if rows[0][1] is None or int(rows[0][1]) != since + 1:
-            return Changes(version, None)
-        return Changes(
-            version, [(op, "" if op == "clear" else bytes(k).hex()) for _, _, op, k in rows]
+        return self._sql(
+            lambda con: read_changes(con, self.prefix, table, namespace, since), read=True
         )
 
     def get_meta(self, key: str) -> str | None:

@@ -1,8 +1,10 @@
-"""A batch read in parts (``RedisStore.get_many_parts``): each part's transaction is
-sent as soon as the caller hands over the part's keys, and a part's reply is read only
-after the next part was sent. While the server looks up one part, the caller works out
-the next part's keys (``EmbeddingCache.get_many`` hashes the texts of the next part),
-and this process parses one reply while the server reads the next part.
+"""The Redis store's batch reads: a whole batch in one transaction (``read_batch``),
+and a batch read in parts (``RedisStore.get_many_parts``, ``read_parts``): each part's
+transaction is sent as soon as the caller hands over the part's keys, and a part's
+reply is read only after the next part was sent. While the server looks up one part,
+the caller works out the next part's keys (``EmbeddingCache.get_many`` hashes the texts
+of the next part), and this process parses one reply while the server reads the next
+part.
 
 Each part is the read the store makes of a whole batch otherwise, ``MULTI; HGET gen;
 MGET; EXEC`` on one connection: every part says which generation of the namespace it
@@ -14,12 +16,50 @@ closed instead, so no later command can read a reply left behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .layout import Layout
 from .packing import BulkKeys
 
-__all__ = ["read_parts"]
+__all__ = ["Touches", "queue_touches", "read_batch", "read_parts"]
+
+_CHUNK = 4000  # members per ZADD of buffered touches
+
+Touches = dict[tuple[str, str], dict[str, float]]
+
+
+def queue_touches(pipe: Any, layout: Layout, pending: Touches) -> None:
+    """Queue buffered LRU access times on ``pipe`` (``ZADD XX GT`` in chunks)."""
+    for (table, namespace), touches in pending.items():
+        lru = layout.base(table, namespace) + b":l"
+        items = list(touches.items())
+        for i in range(0, len(items), _CHUNK):
+            pipe.zadd(lru, dict(items[i : i + _CHUNK]), xx=True, gt=True)
+
+
+def read_batch(
+    client: Any,
+    bulk: bool,
+    base: bytes,
+    gen: bytes,
+    keys: Sequence[str],
+    queue: Callable[[Any], None] | None = None,
+) -> tuple[bytes, list[bytes | None]]:
+    """The generation current now and the raw stored strings for ``keys`` under
+    generation ``gen``, in one round trip: ``MULTI; HGET gen; MGET; [queue]; EXEC``.
+    ``bulk``: the client's connections pack ``BulkKeys``; ``queue`` adds commands."""
+    prefix = base + b":r" + gen + b":"
+    pipe = client.pipeline(transaction=True)
+    pipe.hget(base + b":m", "gen")
+    if bulk:
+        pipe.execute_command("MGET", BulkKeys(prefix, keys))
+    else:
+        pipe.mget(BulkKeys(prefix, keys).expand())
+    if queue is not None:
+        queue(pipe)
+    res = pipe.execute()
+    return (res[0] or b"0"), res[1]
 
 
 def _connection(pool: Any) -> Any:
@@ -31,17 +71,18 @@ def _connection(pool: Any) -> Any:
 
 def read_parts(
     pool: Any, base: bytes, gen: bytes, parts: Iterable[Sequence[str]], sent: list[Sequence[str]]
-) -> tuple[list[bytes | None], bool]:
+) -> tuple[list[bytes | None], bytes]:
     """Raw stored strings of the keys of every part, in order, under generation ``gen``
-    of the namespace ``base``, and whether every part found ``gen`` current. The parts
-    read are appended to ``sent`` (empty parts are skipped)."""
+    of the namespace ``base``, and the generation the parts found current (``gen``, or
+    the last other one a part saw). The parts read are appended to ``sent`` (empty
+    parts are skipped)."""
     m_key = base + b":m"
     prefix = base + b":r" + gen + b":"
     conn = _connection(pool)
     clean = False
     try:
         raw: list[bytes | None] = []
-        current = True
+        seen = gen
         waiting = 0  # keys of the part sent last, whose reply is still to read
         for keys in parts:
             if not keys:
@@ -50,21 +91,28 @@ def read_parts(
             read = [("MULTI",), ("HGET", m_key, "gen"), ("MGET", BulkKeys(prefix, keys)), ("EXEC",)]
             conn.send_packed_command(conn.pack_commands(read))
             if waiting:
-                current = _reply(conn, gen, waiting, raw) and current
+                seen = _newer(gen, seen, _reply(conn, waiting, raw))
             waiting = len(keys)
         if waiting:
-            current = _reply(conn, gen, waiting, raw) and current
+            seen = _newer(gen, seen, _reply(conn, waiting, raw))
         clean = True
-        return raw, current
+        return raw, seen
     finally:
         if not clean:
             conn.disconnect()
         pool.release(conn)
 
 
-def _reply(conn: Any, gen: bytes, n: int, raw: list[bytes | None]) -> bool:
+def _newer(gen: bytes, seen: bytes, found: bytes) -> bytes:
+    """The generation the parts found so far: ``gen`` while every part found it, else
+    the last other one found."""
+    return seen if found == gen else found
+
+
+def _reply(conn: Any, n: int, raw: list[bytes | None]) -> bytes:
     """Read one part's replies (MULTI's OK, two QUEUED, EXEC's array) and its ``n``
-    records into ``raw``; whether the part read generation ``gen``. Error replies raise."""
+    records into ``raw``; the generation current when the part was read. Error replies
+    raise."""
     for _ in range(3):
         conn.read_response()
     found = conn.read_response()
@@ -77,7 +125,7 @@ def _reply(conn: Any, gen: bytes, n: int, raw: list[bytes | None]) -> bool:
     if not isinstance(records, list) or len(records) != n:
         raise _redis_error(f"a batch read of {n} keys got {len(records)} replies")
     raw.extend(records)
-    return (found[0] or b"0") == gen
+    return bytes(found[0] or b"0")
 
 
 def _redis_error(message: str) -> Exception:

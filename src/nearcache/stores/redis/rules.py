@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 
 from ...errors import CacheError, StoreTimeoutError, StoreUnavailableError, StoreWriteError
-from ..translate import ErrorRule
-
-Outages = tuple[type[BaseException], ...]
+from ..translate import DriverErrors, ErrorRule
 
 __all__ = ["redis_errors"]
 
 
-def redis_errors() -> tuple[Outages, tuple[ErrorRule, ...]]:
+def redis_errors() -> DriverErrors:
     """(outage exceptions, translation rules); imports the driver, so call it only once
     the store knows the extra is installed."""
     from redis.exceptions import BusyLoadingError, ResponseError

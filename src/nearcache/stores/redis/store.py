@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -15,7 +14,6 @@ from ...errors import (
     MissingExtraError,
     StoreUnavailableError,
 )
-from ...keys import encode_parts
 from ..breaker import CircuitBreaker
 from ..lru import Budget, group_by_namespace
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
@@ -24,9 +22,11 @@ from ..touches import TouchBuffer
 from ..url import redact_url
 from .changelog import read_changes
 from .check import check_namespace, sweep
-from .packing import BulkKeys, bulk_packer_kwargs
-from .reads import read_parts
-from .records import pack, split_record, values_at
+from .layout import Layout, num
+from .lru import oldest
+from .packing import bulk_packer_kwargs
+from .reads import Touches, queue_touches, read_batch, read_parts
+from .records import split_record, values_at
 from .rules import redis_errors
 from .scripts import SCRIPTS, script_source
 
@@ -41,16 +41,9 @@ __all__ = ["RedisStore"]
 
 log = logging.getLogger(__name__)
 
-_CHUNK = 4000  # members per ZADD of buffered touches
 _TOUCH_FLUSH_EVERY = 1.0  # seconds between piggy-backed LRU flushes on reads
 _TOUCH_FLUSH_AT = 20_000
 _INFO_FIELDS = ("entries", "bytes", "version", "evictions", "expirations")
-
-_Touches = dict[tuple[str, str], dict[str, float]]
-
-
-def _num(x: float) -> str:
-    return repr(float(x))
 
 
 def _sum_infos(infos: Sequence[NamespaceInfo]) -> NamespaceInfo:
@@ -100,6 +93,7 @@ class RedisStore(ServerStore):
         self.prefix = prefix
         self.expiry_grace = float(expiry_grace)
         self.retention = int(changelog_retention)
+        self._layout = Layout(prefix, self.retention, self.expiry_grace)
         packer = {} if client is not None else bulk_packer_kwargs()
         self._bulk = bool(packer)  # this client's connections pack ``BulkKeys``
         self._client: Any = client or _redis.Redis.from_url(
@@ -118,96 +112,47 @@ class RedisStore(ServerStore):
         )
         self._scripts = {n: self._client.register_script(script_source(n)) for n in SCRIPTS}
         self._gens: dict[bytes, bytes] = {}
-        self._meta_key = f"{prefix}:meta".encode()
-
-    # -- keys -----------------------------------------------------------------------
-
-    def _base(self, table: str, namespace: str) -> bytes:
-        return f"{self.prefix}:{encode_parts(table, namespace)}".encode()
-
-    def _keys(self, table: str, namespace: str) -> list[bytes]:
-        b = self._base(table, namespace)
-        return [b + b":m", b + b":s", b + b":l", b + b":x", b + b":c", self._registry(table)]
-
-    def _registry(self, table: str) -> bytes:
-        return f"{self.prefix}:ns:{table}".encode()
 
     def record_key(self, table: str, namespace: str, key: str, gen: int = 0) -> bytes:
         """The Redis key holding a record (for debugging and for tests that plant data)."""
-        return self._base(table, namespace) + b":r" + str(gen).encode() + b":" + key.encode()
+        return self._layout.record_key(table, namespace, key, gen)
 
     # -- plumbing -------------------------------------------------------------------
 
     def _run(self, name: str, table: str, namespace: str, args: Sequence[Any]) -> Any:
         script = self._scripts[name]
-        keys = self._keys(table, namespace)
+        keys = self._layout.keys(table, namespace)
         return self._call(lambda: script(keys=keys, args=args))
-
-    def _common_args(self, table: str, namespace: str) -> list[Any]:
-        """base, logged, retention: the first script arguments of most scripts."""
-        logged = "1" if TABLES[table].log else "0"
-        return [self._base(table, namespace) + b":r", logged, self.retention]
-
-    def _item_args(
-        self, table: str, namespace: str, items: Sequence[Item], now: float
-    ) -> list[Any]:
-        """Arguments of ``put``/``add``: base, now, logged, retention, name, n, items."""
-        base, logged, retention = self._common_args(table, namespace)
-        args: list[Any] = [base, _num(now), logged, retention, namespace.encode(), len(items)]
-        for it in items:
-            if it.expires_at is None:
-                exp, px = "", ""
-            else:
-                ms = math.ceil((it.expires_at - now + self.expiry_grace) * 1000)
-                exp, px = _num(it.expires_at), str(max(1, ms))
-            args.extend((it.key, pack(it), exp, px))
-        return args
 
     # -- LRU touches ----------------------------------------------------------------
 
-    def _queue_touches(self, pipe: Any, pending: _Touches) -> None:
-        for (table, namespace), touches in pending.items():
-            lru = self._base(table, namespace) + b":l"
-            items = list(touches.items())
-            for i in range(0, len(items), _CHUNK):
-                pipe.zadd(lru, dict(items[i : i + _CHUNK]), xx=True, gt=True)
-
-    def _write_touches(self, pending: _Touches) -> None:
+    def _write_touches(self, pending: Touches) -> None:
         def run() -> None:
             pipe = self._client.pipeline(transaction=False)
-            self._queue_touches(pipe, pending)
+            queue_touches(pipe, self._layout, pending)
             pipe.execute()
 
         self._call(run)
 
     def _read_records(
-        self, base: bytes, keys: Sequence[str], touches: _Touches | None = None
+        self, base: bytes, keys: Sequence[str], touches: Touches | None = None
     ) -> list[bytes | None]:
         """Raw stored strings for ``keys`` of the namespace's current generation.
 
-        One round trip: ``MULTI; HGET gen; MGET; [ZADD touches]; EXEC``. The generation is
-        cached; if a ``clear`` elsewhere moved it on, the read is repeated once.
+        One round trip (:func:`~.reads.read_batch`, with the buffered touches). The
+        generation is cached; if a ``clear`` elsewhere moved it on, the read is repeated
+        once.
         """
-        m_key = base + b":m"
-
-        def read(gen: bytes, touches: Any) -> tuple[bytes, list[bytes | None]]:
-            prefix = base + b":r" + gen + b":"
-            pipe = self._client.pipeline(transaction=True)
-            pipe.hget(m_key, "gen")
-            if self._bulk:
-                pipe.execute_command("MGET", BulkKeys(prefix, keys))
-            else:
-                pipe.mget(BulkKeys(prefix, keys).expand())
-            if touches:
-                self._queue_touches(pipe, touches)
-            res = pipe.execute()
-            return (res[0] or b"0"), res[1]
-
+        queue = (
+            None
+            if not touches
+            else functools.partial(queue_touches, layout=self._layout, pending=touches)
+        )
         gen = self._gens.get(base, b"0")
-        cur, raw = self._call(lambda: read(gen, touches))
+        cur, raw = self._call(lambda: read_batch(self._client, self._bulk, base, gen, keys, queue))
         if cur != gen:  # the namespace was cleared since this process last looked
             gen = cur
-            cur, raw = self._call(lambda: read(gen, None))
+            cur, raw = self._call(lambda: read_batch(self._client, self._bulk, base, gen, keys))
             self._gens[base] = cur
         return raw
 
@@ -217,7 +162,7 @@ class RedisStore(ServerStore):
         self, table: str, namespace: str, keys: Sequence[str], now: float, touch: bool
     ) -> list[bytes | None]:
         touches = self._touches.take() if self._touches.due() else None
-        out = values_at(self._read_records(self._base(table, namespace), keys, touches), now)
+        out = values_at(self._read_records(self._layout.base(table, namespace), keys, touches), now)
         if touch:
             self._note_hits(table, namespace, keys, out, now)
         return out
@@ -248,13 +193,14 @@ class RedisStore(ServerStore):
             return self.get_many(table, namespace, every, now=now, touch=touch)
         if self._touches.due():
             self._flush_touches()
-        base = self._base(table, namespace)
+        base = self._layout.base(table, namespace)
         gen = self._gens.get(base, b"0")
         sent: list[Sequence[str]] = []
         pool = self._client.connection_pool
-        raw, current = self._call(lambda: read_parts(pool, base, gen, parts, sent))
+        raw, seen = self._call(lambda: read_parts(pool, base, gen, parts, sent))
         keys = [key for keys in sent for key in keys]
-        if not current:  # the namespace was cleared since this process last looked
+        if seen != gen:  # the namespace was cleared since this process last looked:
+            self._gens[base] = seen  # read again under the generation the parts saw
             raw = self._read_records(base, keys)
         out = values_at(raw, now)
         if touch:
@@ -262,7 +208,7 @@ class RedisStore(ServerStore):
         return out
 
     def _names(self, table: str) -> list[str]:
-        reg = self._registry(table)
+        reg = self._layout.registry(table)
         return sorted(n.decode() for n in self._call(lambda: self._client.smembers(reg)))
 
     def _namespaces(self, table: str) -> list[str]:
@@ -277,7 +223,7 @@ class RedisStore(ServerStore):
         def run() -> list[Any]:
             pipe = self._client.pipeline(transaction=False)
             for name in names:
-                pipe.hmget(self._base(table, name) + b":m", _INFO_FIELDS)
+                pipe.hmget(self._layout.base(table, name) + b":m", _INFO_FIELDS)
             return list(pipe.execute())
 
         return {
@@ -290,7 +236,7 @@ class RedisStore(ServerStore):
         return _sum_infos(list(self._infos(table, names).values()))
 
     def _scan(self, table: str, namespace: str, batch_size: int) -> Iterator[list[Item]]:
-        base = self._base(table, namespace)
+        base = self._layout.base(table, namespace)
         cursor = 0
         seen: set[bytes] = set()
         while True:
@@ -312,27 +258,27 @@ class RedisStore(ServerStore):
                 return
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
-        return read_changes(self._call, self._client, self._base(table, namespace), since)
+        return read_changes(self._call, self._client, self._layout.base(table, namespace), since)
 
     def get_meta(self, key: str) -> str | None:
-        raw = self._call(lambda: self._client.hget(self._meta_key, key))
+        raw = self._call(lambda: self._client.hget(self._layout.meta_key, key))
         return None if raw is None else bytes(raw).decode()
 
     # -- writes ---------------------------------------------------------------------
 
     def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
-        args = self._item_args(table, namespace, items, now)
+        args = self._layout.item_args(table, namespace, items, now)
         self._flush_touches()
         return int(self._run("put", table, namespace, args))
 
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float
     ) -> list[bool]:
-        args = self._item_args(table, namespace, items, now)
+        args = self._layout.item_args(table, namespace, items, now)
         return [bool(w) for w in self._run("add", table, namespace, args)]
 
     def _remove(self, table: str, namespace: str, keys: Sequence[str], kind: str) -> list[str]:
-        base, logged, retention = self._common_args(table, namespace)
+        base, logged, retention = self._layout.common_args(table, namespace)
         args = [base, kind, logged, retention, *keys]
         return [k.decode() for k in self._run("remove", table, namespace, args)]
 
@@ -343,12 +289,12 @@ class RedisStore(ServerStore):
         names = [namespace] if namespace is not None else self._names(table)
         removed = 0
         for name in names:
-            _, logged, retention = self._common_args(table, name)
+            _, logged, retention = self._layout.common_args(table, name)
             got, old = self._run("clear", table, name, [logged, retention])
             if int(got) < 0:
                 continue
             removed += int(got)
-            base = self._base(table, name)
+            base = self._layout.base(table, name)
             self._gens[base] = str(int(old) + 1).encode()
             if int(got) > 0:
                 self._sweep(base)
@@ -371,8 +317,8 @@ class RedisStore(ServerStore):
             left = -1 if limit is None else limit - len(gone)
             if limit is not None and left <= 0:
                 break
-            base, logged, retention = self._common_args(table, name)
-            args = [base, _num(now), left, logged, retention]
+            base, logged, retention = self._layout.common_args(table, name)
+            args = [base, num(now), left, logged, retention]
             gone.extend((name, k.decode()) for k in self._run("purge", table, name, args))
         return gone
 
@@ -384,7 +330,7 @@ class RedisStore(ServerStore):
         if not Budget(info.entries, info.bytes, limit).over:
             return []
         self._flush_touches()
-        base, logged, retention = self._common_args(table, name)
+        base, logged, retention = self._layout.common_args(table, name)
         caps = ["" if cap is None else cap for cap in (limit.max_entries, limit.max_bytes)]
         args = [base, *caps, logged, retention]
         return [(name, k.decode()) for k in self._run("evict", table, name, args)]
@@ -397,12 +343,13 @@ class RedisStore(ServerStore):
         if not budget.over:
             return []
         self._flush_touches()
+        bases = [(name, self._layout.base(table, name)) for name in names]
         gone: list[tuple[str, str]] = []
         want = 64
         while budget.over:
             if limit.max_entries is not None:
                 want = max(want, budget.entries - limit.max_entries)
-            picked = budget.pick(self._oldest(table, names, want))
+            picked = budget.pick(oldest(self._call, self._client, bases, want))
             removed_any = False
             for name, members in group_by_namespace(picked).items():
                 done = self._remove(table, name, members, "evict")
@@ -415,37 +362,8 @@ class RedisStore(ServerStore):
             budget = Budget(total.entries, total.bytes, limit)
         return gone
 
-    def _oldest(
-        self, table: str, names: Sequence[str], want: int
-    ) -> list[tuple[float, str, str, int | None]]:
-        """The ``want`` oldest members of each namespace, merged by access time, with
-        their sizes (None if gone meanwhile)."""
-
-        def candidates() -> list[Any]:
-            pipe = self._client.pipeline(transaction=False)
-            for name in names:
-                pipe.zrange(self._base(table, name) + b":l", 0, want - 1, withscores=True)
-            return list(pipe.execute())
-
-        merged = sorted(
-            (score, name, member.decode())
-            for name, found in zip(names, self._call(candidates))
-            for member, score in found
-        )
-
-        def sizes() -> list[Any]:
-            pipe = self._client.pipeline(transaction=False)
-            for _, name, member in merged:
-                pipe.hget(self._base(table, name) + b":s", member)
-            return list(pipe.execute())
-
-        return [
-            (score, name, member, None if size is None else int(size))
-            for (score, name, member), size in zip(merged, self._call(sizes) if merged else [])
-        ]
-
     def set_meta(self, key: str, value: str) -> None:
-        self._call(lambda: self._client.hset(self._meta_key, key, value))
+        self._call(lambda: self._client.hset(self._layout.meta_key, key, value))
 
     # -- health and lifecycle ---------------------------------------------------------
 
@@ -459,7 +377,7 @@ class RedisStore(ServerStore):
                 problems += check_namespace(
                     self._call,
                     self._client,
-                    self._base(table, name),
+                    self._layout.base(table, name),
                     f"{table}/{name}",
                     fix=fix,
                     remove=functools.partial(self._remove, table, name, kind="delete"),

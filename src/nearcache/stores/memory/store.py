@@ -1,21 +1,20 @@
-"""``MemoryStore``: one process, ephemeral, LRU with an optional byte budget."""
+"""``MemoryStore``: the store itself (see the package docstring, :mod:`nearcache.stores.memory`)."""
 
 from __future__ import annotations
 
 import heapq
 import itertools
 import threading
-import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import islice, repeat
 from operator import attrgetter
-from typing import Any
 
-from ..errors import CacheClosedError, InvalidInputError
-from .base import BaseStore
-from .lru import Budget, group_by_namespace
-from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
+from ...errors import CacheClosedError, InvalidInputError
+from ..base import BaseStore
+from ..lru import Budget, group_by_namespace
+from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
+from .handed import HandedOut
+from .space import Entry, Namespace, lru_run, recount
 
 __all__ = ["MemoryStore"]
 
@@ -25,44 +24,7 @@ _KEY_OF = attrgetter("key")
 LOG_RETENTION = 100_000
 
 
-class _Entry:
-    """A record; ``key`` is the dict's own key object, put back when a read moves the
-    entry to the end (so the store keeps its keys, not the reader's)."""
-
-    __slots__ = ("expires_at", "key", "tick", "value")
-
-    def __init__(self, key: str, value: bytes, expires_at: float | None, tick: int) -> None:
-        self.key = key
-        self.value = value
-        self.expires_at = expires_at
-        self.tick = tick
-
-
-@dataclass
-class _Namespace:
-    # LRU first: a plain dict keeps insertion order, and a touched entry is popped and put
-    # back at the end (cheaper than an OrderedDict's move_to_end, which relinks nodes)
-    entries: dict[str, _Entry] = field(default_factory=dict)
-    # each entry's value by key, for reads that record nothing (no LRU move, nothing can
-    # expire): one lookup with no entry object to load (a cold cache line per key)
-    values: dict[str, bytes] = field(default_factory=dict)
-    bytes: int = 0
-    expiring: int = 0  # entries with an expiry (none: reads skip the per-entry check)
-    version: int = 0
-    evictions: int = 0
-    expirations: int = 0
-    log: list[tuple[int, str, str]] = field(default_factory=list)  # (version, op, key)
-
-
-def _lru_run(
-    where: tuple[str, str], ns: _Namespace
-) -> Iterator[tuple[int, tuple[str, str], str, int]]:
-    """A namespace's records as LRU candidates, oldest first."""
-    for key, entry in ns.entries.items():
-        yield entry.tick, where, key, len(entry.value)
-
-
-class MemoryStore(BaseStore):
+class MemoryStore(BaseStore, HandedOut):
     """Records in process memory; fastest, gone when the process exits.
 
     ``max_bytes`` bounds the bytes of all stored values; when a write goes over it, the
@@ -81,13 +43,13 @@ class MemoryStore(BaseStore):
             raise InvalidInputError("max_bytes must be >= 0")
         self.max_bytes = max_bytes
         self.url = "memory://"
-        self._tables: dict[str, dict[str, _Namespace]] = {t: {} for t in TABLES}
+        self._tables: dict[str, dict[str, Namespace]] = {t: {} for t in TABLES}
         self._meta: dict[str, str] = {}
         self._lock = threading.RLock()
         self._ticks = itertools.count(1)
         self._total_bytes = 0
         self._closed = False
-        self._refs: dict[tuple[str, str, str], tuple[weakref.ref[Any], int, Any, float | None]] = {}
+        self._refs = {}  # typed in HandedOut
 
     # -- helpers -----------------------------------------------------------------
 
@@ -95,21 +57,21 @@ class MemoryStore(BaseStore):
         if self._closed:
             raise CacheClosedError("store is closed")
 
-    def _ns(self, table: str, namespace: str, create: bool = False) -> _Namespace | None:
+    def _ns(self, table: str, namespace: str, create: bool = False) -> Namespace | None:
         self._check_open()
         spaces = self._tables[table]
         ns = spaces.get(namespace)
         if ns is None and create:
-            ns = spaces[namespace] = _Namespace()
+            ns = spaces[namespace] = Namespace()
         return ns
 
-    def _log(self, table: str, ns: _Namespace, op: str, keys: Sequence[str]) -> None:
+    def _log(self, table: str, ns: Namespace, op: str, keys: Sequence[str]) -> None:
         if TABLES[table].log:
             ns.log.extend((ns.version, op, k) for k in keys)
             if len(ns.log) > LOG_RETENTION * 2:
                 del ns.log[: len(ns.log) - LOG_RETENTION]
 
-    def _remove(self, ns: _Namespace, key: str) -> _Entry | None:
+    def _remove(self, ns: Namespace, key: str) -> Entry | None:
         entry = ns.entries.pop(key, None)
         if entry is not None:
             del ns.values[key]
@@ -132,7 +94,7 @@ class MemoryStore(BaseStore):
         ``budget`` holds; return their ``(namespace, key)``. Namespaces are each in LRU
         order already, so a merge by tick gives the order across them."""
         runs = [
-            _lru_run((t, name), ns)
+            lru_run((t, name), ns)
             for t in tables
             for name, ns in self._tables[t].items()
             if namespace is None or name == namespace
@@ -200,7 +162,7 @@ class MemoryStore(BaseStore):
                 self._total_bytes -= len(old.value)
                 ns.expiring -= old.expires_at is not None
             ticks = islice(self._ticks, len(keys))
-            entries.update(zip(keys, map(_Entry, keys, values, expiries, ticks)))
+            entries.update(zip(keys, map(Entry, keys, values, expiries, ticks)))
             ns.values.update(zip(keys, values))
             size = sum(map(len, values))
             ns.bytes += size
@@ -223,7 +185,7 @@ class MemoryStore(BaseStore):
                 version = self._info(table, namespace).version
             evicted: list[tuple[str, str]] = []
             for lim in limits:
-                if lim.max_entries is not None or lim.max_bytes is not None:
+                if lim.capped:
                     evicted += self._evict(table, lim)
             return version, evicted
 
@@ -370,95 +332,12 @@ class MemoryStore(BaseStore):
     def check(self, fix: bool = False) -> list[str]:
         with self._lock:
             self._check_open()
-            problems: list[str] = []
-            total = 0
-            for table, spaces in self._tables.items():
-                for name, ns in spaces.items():
-                    real = sum(len(e.value) for e in ns.entries.values())
-                    total += real
-                    if len(ns.values) != len(ns.entries) or any(
-                        ns.values.get(k) is not e.value for k, e in ns.entries.items()
-                    ):
-                        problems.append(f"{table}/{name}: values differ from the entries")
-                        if fix:
-                            ns.values = {k: e.value for k, e in ns.entries.items()}
-                    if real != ns.bytes:
-                        problems.append(
-                            f"{table}/{name}: byte counter {ns.bytes} != recount {real}"
-                        )
-                        if fix:
-                            ns.bytes = real
-                    expiring = sum(e.expires_at is not None for e in ns.entries.values())
-                    if expiring != ns.expiring:
-                        problems.append(
-                            f"{table}/{name}: expiring counter {ns.expiring} != recount {expiring}"
-                        )
-                        if fix:
-                            ns.expiring = expiring
+            problems, total = recount(self._tables, fix)
             if total != self._total_bytes:
                 problems.append(f"total byte counter {self._total_bytes} != recount {total}")
                 if fix:
                     self._total_bytes = total
             return problems
-
-    # -- weak references to handed-out values ------------------------------------
-
-    def remember(
-        self,
-        table: str,
-        namespace: str,
-        keys: Sequence[str],
-        obj: Any,
-        extras: Sequence[Any],
-        rows: Sequence[int] | None = None,
-    ) -> None:
-        """Note that row ``rows[i]`` (default ``i``) of ``obj`` holds ``keys[i]`` (weakly)."""
-        try:
-            keys = list(keys)
-
-            def drop(ref: weakref.ref[Any], keys: list[str] = keys) -> None:
-                with self._lock:
-                    for k in keys:
-                        cur = self._refs.get((table, namespace, k))
-                        if cur is not None and cur[0] is ref:
-                            del self._refs[(table, namespace, k)]
-
-            ref = weakref.ref(obj, drop)
-        except TypeError:
-            return
-        with self._lock:
-            spaces = self._tables[check_table(table)].get(namespace)
-            for i, (key, extra) in enumerate(zip(keys, extras)):
-                entry = spaces.entries.get(key) if spaces is not None else None
-                if entry is None:
-                    continue  # only values the store holds right now can be remembered
-                self._refs[(table, namespace, key)] = (
-                    ref,
-                    i if rows is None else rows[i],
-                    extra,
-                    entry.expires_at,
-                )
-
-    def recall(self, table: str, namespace: str, key: str, *, now: float) -> tuple[Any, Any] | None:
-        """(row, extra) of a remembered, unexpired value whose owner is alive, else None."""
-        with self._lock:
-            found = self._refs.get((table, namespace, key))
-        if found is None or (found[3] is not None and found[3] <= now):
-            return None
-        obj = found[0]()
-        if obj is None:
-            return None
-        return (obj if found[1] < 0 else obj[found[1]]), found[2]
-
-    def _forget(self, table: str, namespace: str, keys: Sequence[str] | None) -> None:
-        if not self._refs:
-            return
-        if keys is None:
-            for k in [k for k in self._refs if k[0] == table and k[1] == namespace]:
-                del self._refs[k]
-        else:
-            for key in keys:
-                self._refs.pop((table, namespace, key), None)
 
     def close(self) -> None:
         with self._lock:
