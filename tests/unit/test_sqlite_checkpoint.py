@@ -319,15 +319,15 @@ def test_past_the_bound_the_wal_is_restarted_while_writes_go_on(tmp_path: Path) 
     writer.close()
 
 
-def test_rounds_come_faster_while_the_wal_fills_fast() -> None:
-    """A WAL growing by an automatic-checkpoint interval a second or more gets the next
-    round after FAST_EVERY, a slower one after the thread's own period."""
+def test_rounds_come_faster_while_small_commits_fill_the_wal_fast() -> None:
+    """Small commits growing the WAL by an automatic-checkpoint interval a second or more
+    get the next round after FAST_EVERY; slower growth, or batches, the thread's period."""
     every, interval = 0.2, 8192
-    assert next_wait(6000, 1000, 0.2, interval, every) == FAST_EVERY  # 25,000 pages/s
-    assert next_wait(1100, 1000, 0.2, interval, every) == every  # 500 pages/s
-    assert next_wait(1700, 8000, 0.2, interval, every) == FAST_EVERY  # restarted, 1,700 new
-    assert next_wait(300, 8000, 0.2, interval, every) == every
-    assert next_wait(9000, 0, 0.2, 0, every) == every  # no automatic checkpoint
+    assert next_wait(5000, 770, 0.2, interval, every) == FAST_EVERY  # 25,000 pages/s
+    assert next_wait(100, 15, 0.2, interval, every) == every  # 500 pages/s
+    assert next_wait(5000, 4, 0.2, interval, every) == every  # batches of 1,250 pages
+    assert next_wait(5000, 0, 0.2, interval, every) == every  # no commit counted
+    assert next_wait(9000, 1400, 0.2, 0, every) == every  # no automatic checkpoint
 
 
 def test_the_pause_test_ends_at_the_first_commit_or_stop() -> None:

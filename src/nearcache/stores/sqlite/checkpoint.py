@@ -4,10 +4,10 @@ Why: SQLite's automatic checkpoint runs inside the ``COMMIT`` of whichever write
 its threshold, so every ~1,000th single put (or every ~10th batch of 1,000) also copied
 ~32 MB of WAL pages into the file and waited for two ``fsync`` calls, on the writer's
 thread. Here a thread of the writing process does that work every ``CHECKPOINT_EVERY``
-seconds while writes go on -- every ``FAST_EVERY`` seconds while the WAL grows by an
-automatic-checkpoint interval a second or faster (``next_wait``: a run of single puts
-fills one in ~0.1 s, and the writer's own automatic checkpoint then copied most of it
-and waited for its syncs) -- on the machine's other core:
+seconds while writes go on -- every ``FAST_EVERY`` seconds while small commits grow the
+WAL by an automatic-checkpoint interval a second or faster (``next_wait``: a run of single
+puts fills one in ~0.1 s, and the writer's own automatic checkpoint then copied most of
+it and waited for its syncs) -- on the machine's other core:
 
 1. a ``PASSIVE`` checkpoint copies every committed frame without blocking anyone;
 2. a ``RESTART`` checkpoint, with a short busy timeout (``RESTART_WAIT_MS``), copies the
@@ -66,6 +66,7 @@ from ...errors import CacheError
 __all__ = [
     "CHECKPOINT_EVERY",
     "FAST_EVERY",
+    "FAST_FRAMES",
     "IDLE_WAIT",
     "RESTART_AT",
     "RESTART_WAIT_MS",
@@ -83,6 +84,8 @@ CHECKPOINT_EVERY = 0.2
 #: writer's own automatic checkpoint in its ``COMMIT`` copied the rest and waited for
 #: its syncs: ~25 ms every ~1,300 puts, a sixth of their wall time.
 FAST_EVERY = 0.01
+#: Most WAL frames a commit writes on average for ``FAST_EVERY`` (a single put: ~6.5).
+FAST_FRAMES = 64
 #: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
 RESTART_WAIT_MS = 20
 #: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers
@@ -162,7 +165,7 @@ class Checkpointer:
         bound = int(RESTART_AT * interval) if interval > 0 else 1 << 62
         seen: int | None = -1
         settled = True  # no round since the last restart of the WAL
-        wait, last, at = self._every, 0, time.monotonic()
+        wait, last, at, commits = self._every, 0, time.monotonic(), 0
         while not self._stop.wait(wait):
             done = self._writes()
             if done is None:  # the store was garbage-collected
@@ -188,8 +191,9 @@ class Checkpointer:
             if frames is None:
                 continue
             now = time.monotonic()
-            wait = next_wait(frames, last, now - at, interval, self._every)
-            last, at = frames, now
+            grown = frames - last if frames >= last else frames  # restarted: all new
+            wait = next_wait(grown, done - commits, now - at, interval, self._every)
+            last, at, commits = frames, now, done
             if frames <= bound and not self._paused():  # restart only in a pause
                 continue
             with self.busy:
@@ -240,14 +244,16 @@ class Checkpointer:
         self._wake.set()
 
 
-def next_wait(frames: int, last: int, elapsed: float, interval: float, every: float) -> float:
-    """Seconds to the next round: ``FAST_EVERY`` while the WAL grows by an automatic-
-    checkpoint ``interval`` (pages) a second or faster, else ``every`` (also with no automatic
-    checkpoint, ``interval`` 0). ``frames``: the WAL's frames after this round, ``last``:
-    after the one before (more than ``frames`` when the WAL was restarted in between: then
-    it grew by ``frames``)."""
-    grown = frames - last if frames >= last else frames
-    return FAST_EVERY if 0 < interval * elapsed <= grown else every
+def next_wait(grown: int, commits: int, elapsed: float, interval: float, every: float) -> float:
+    """Seconds to the next round: ``FAST_EVERY`` while small commits (at most
+    ``FAST_FRAMES`` WAL frames each on average: single puts) grow the WAL by an
+    automatic-checkpoint ``interval`` (pages) a second or faster, else ``every`` (also with no
+    automatic checkpoint, ``interval`` 0). ``grown``: frames written since the last round
+    by ``commits`` commits, in ``elapsed`` seconds. Batches keep ``every``: their commits
+    are large and rare, and a round copies every page written since the last one (hot
+    pages again) and syncs twice."""
+    small = commits > 0 and grown <= FAST_FRAMES * commits
+    return FAST_EVERY if small and 0 < interval * elapsed <= grown else every
 
 
 def _autocheckpoint_pages(con: sqlite3.Connection) -> int:
