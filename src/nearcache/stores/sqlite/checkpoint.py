@@ -82,7 +82,7 @@ CHECKPOINT_EVERY = 0.2
 #: checkpoint interval a second (a run of single puts writes ~80,000 pages a second, the
 #: 8,192 of an interval in ~0.1 s). A round every 0.2 s copied few of them, so the
 #: writer's own automatic checkpoint in its ``COMMIT`` copied the rest and waited for
-#: its syncs: ~25 ms every ~1,300 puts, a sixth of their wall time.
+#: its syncs: ~25 ms every ~1,300 puts, a fifth of their wall time.
 FAST_EVERY = 0.01
 #: Most WAL frames a commit writes on average for ``FAST_EVERY`` (a single put: ~6.5).
 FAST_FRAMES = 64
