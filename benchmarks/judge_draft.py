@@ -32,7 +32,7 @@ def parse(text: str) -> list[list[dict[str, Any]]]:
     """The draft's groups, each a list of pairs (without id and group)."""
     groups: list[list[dict[str, Any]]] = []
     domain, stored = "", ""
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:
             continue
@@ -45,6 +45,12 @@ def parse(text: str) -> list[list[dict[str, Any]]]:
             swap = line.startswith("x ")
             line = line[2:] if swap else line
             label, parts = LABELS[line[0]], line[2:].split(" | ")
+            if len(parts) > 3:
+                # a spaced pipe inside a question (a shell pipeline) would be cut silently
+                raise ValueError(
+                    f"line {number}: more than two ' | ' separators; "
+                    "write a pipe inside a question without spaces around it"
+                )
             if label == "miss":
                 category, asked, note = "unrelated", line[4:], ""
             else:
