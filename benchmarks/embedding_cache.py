@@ -165,7 +165,7 @@ def bench_nearcache(
 
 
 def bench_parts(cache: EmbeddingCache, fx: Fixture, reps: int) -> dict[str, list[float]]:
-    """``get_many`` read in parts (the default for 1,000 texts on Redis) and in one
+    """``get_many`` read in parts (the default for 1,000 texts on SQLite and Redis) and in one
     read, batch by batch alternating on the same batches (``--parts``)."""
     from nearcache.embedding import reads
 
@@ -381,7 +381,9 @@ def run_kind(
         ("nearcache memory", lambda: bench_nearcache(MemoryStore(), fx, reps, settle=settle)),
         (
             "nearcache sqlite",
-            lambda: bench_nearcache(SQLiteStore(tmp / f"nc-{kind}.db"), fx, reps, settle=settle),
+            lambda: bench_nearcache(
+                SQLiteStore(tmp / f"nc-{kind}.db"), fx, reps, args.parts, settle
+            ),
         ),
     ]
     if redis is not None:
@@ -425,7 +427,7 @@ def main() -> None:
     ap.add_argument(
         "--parts",
         action="store_true",
-        help="Redis: also time get_many read in parts and in one read, alternating",
+        help="SQLite and Redis: also time get_many read in parts and in one read, alternating",
     )
     ap.add_argument(
         "--cpu",
@@ -455,12 +457,13 @@ def main() -> None:
         print()
         print("\n".join(stage_table(kind, results)))
     for kind, results in by_kind.items():
-        r = results.get("nearcache redis", {})
-        if "get in parts" in r:
-            cells = [
-                f"{name} p50 {pct(r[name], 50) * 1e3:.2f} ms" for name in r if "get in" in name
-            ]
-            print(f"\nRedis, {kind}: " + ", ".join(cells))
+        for system in ("nearcache sqlite", "nearcache redis"):
+            r = results.get(system, {})
+            if "get in parts" in r:
+                cells = [
+                    f"{name} p50 {pct(r[name], 50) * 1e3:.2f} ms" for name in r if "get in" in name
+                ]
+                print(f"\n{system}, {kind}: " + ", ".join(cells))
     print()
     print("\n".join(verdicts(by_kind)))
     if args.json:

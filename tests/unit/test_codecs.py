@@ -46,6 +46,7 @@ from nearcache.codecs import (
     unpack_payload,
     unpack_record,
 )
+from nearcache.codecs.joined import JoinedValues
 from nearcache.keys import key_batch
 
 finite = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False, width=32)
@@ -362,16 +363,35 @@ def test_decode_batch_equals_record_by_record(rows: list, seed: int) -> None:
     for i, (*_, damage) in enumerate(rows):
         if damage == "swap" and i + 1 < len(rows):
             blobs[i], blobs[i + 1] = blobs[i + 1], blobs[i]
-    vectors, fps, corrupt, matrix = decode_dense_batch(blobs, "ns", keys)
     want_vectors, want_fps, want_corrupt = _one_by_one(blobs, "ns", keys)
-    assert corrupt == want_corrupt
-    assert fps == want_fps
-    for got, want in zip(vectors, want_vectors):
-        assert (got is None) == (want is None)
-        if want is not None:
-            assert got.dtype == np.float32 and np.array_equal(got, want)
-    if matrix is not None:
-        assert np.array_equal(matrix, np.stack(want_vectors))
+    for given_as in (blobs, joined(blobs)):  # one bytes per record, or one buffer
+        vectors, fps, corrupt, matrix = decode_dense_batch(given_as, "ns", keys)
+        assert corrupt == want_corrupt
+        assert fps == want_fps
+        for got, want in zip(vectors, want_vectors):
+            assert (got is None) == (want is None)
+            if want is not None:
+                assert got.dtype == np.float32 and np.array_equal(got, want)
+        if matrix is not None:
+            assert np.array_equal(matrix, np.stack(want_vectors))
+
+
+def joined(blobs: list[bytes | None]) -> JoinedValues:
+    """``blobs`` as a store reading in one buffer hands them back."""
+    found = b"".join(b for b in blobs if b is not None)
+    return JoinedValues(found, [-1 if b is None else len(b) for b in blobs])
+
+
+def test_joined_values_read_like_the_list_they_hold() -> None:
+    values: list[bytes | None] = [b"abc", None, b"", b"defg", None, b"h"]
+    got = joined(values)
+    assert len(got) == 6 and list(got) == values and got == values and values == got
+    assert [got[i] for i in range(-6, 6)] == values + values
+    assert got[1:5] == values[1:5] and got[::-2] == values[::-2]
+    assert None in got and b"" in got and b"defg" in got and b"x" not in got
+    assert None not in joined([b"a", b""]) and joined([]) == []
+    with pytest.raises(IndexError):
+        got[6]
 
 
 def test_decode_batch_reads_rows_whose_lengths_only_add_up() -> None:
@@ -380,9 +400,10 @@ def test_decode_batch_reads_rows_whose_lengths_only_add_up() -> None:
     keys = [content_hash(str(i)) for i in range(12)]
     mats = [np.full((1, d), i, np.float32) for i, d in enumerate([8, 4, 12] * 4)]
     blobs = [encode_dense("ns", [k], m, "float32", 0, 1.0)[0] for k, m in zip(keys, mats)]
-    vectors, _fps, corrupt, matrix = decode_dense_batch(list(blobs), "ns", keys)
-    assert corrupt == [] and matrix is None
-    assert all(np.array_equal(v, m[0]) for v, m in zip(vectors, mats))
+    for given_as in (list(blobs), joined(list(blobs))):
+        vectors, _fps, corrupt, matrix = decode_dense_batch(given_as, "ns", keys)
+        assert corrupt == [] and matrix is None
+        assert all(np.array_equal(v, m[0]) for v, m in zip(vectors, mats))
     # Same length, other layout: 16 float16 take the bytes of 8 float32.
     half = np.full((1, 16), 0.5, np.float32)
     blobs[5] = encode_dense("ns", [keys[5]], half, "float16", 0, 1.0)[0]

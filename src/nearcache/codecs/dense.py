@@ -30,6 +30,7 @@ from .envelope import (
     pack_record,
     unpack_record,
 )
+from .joined import JoinedValues
 from .vectors import NP_DTYPES, SparseVector, quantize
 
 __all__ = [
@@ -187,7 +188,8 @@ def decode_dense_batch(
     """Decode many records at once, verifying every header, identity and checksum.
 
     ``keys`` may be a :class:`~nearcache.keys.KeyBatch`: its raw digests are then
-    compared as they are.
+    compared as they are; ``blobs`` may be :class:`~nearcache.codecs.joined.JoinedValues`
+    (a store's read as one buffer): the buffer is then checked as it is, not joined again.
 
     When the found records look alike (the first one's dtype and dim, one length — the
     common case) the checks and the dequantization run vectorized over one buffer, and
@@ -197,12 +199,15 @@ def decode_dense_batch(
     """
     n = len(blobs)
     found: Sequence[int]
-    if None in blobs:
+    if isinstance(blobs, JoinedValues):  # misses are told by the sizes (no value sliced)
+        sizes = blobs.sizes
+        found = range(n) if -1 not in sizes else [i for i, s in enumerate(sizes) if s >= 0]
+    elif None in blobs:
         found = [i for i, b in enumerate(blobs) if b is not None]
-        if not found:
-            return DecodedBatch([None] * n, [0] * n, [], None)
     else:
         found = range(n)
+    if not found:
+        return DecodedBatch([None] * n, [0] * n, [], None)
     first = blobs[found[0]]
     assert first is not None
     off_key = HEAD_SIZE + len(ns_bytes(namespace))
@@ -270,21 +275,25 @@ def _decode_uniform(
     and row by row only when that fails."""
     n = len(blobs)
     everything = len(found) == n
-    rows = blobs if everything else [blobs[i] for i in found]
     nsb = ns_bytes(namespace)
     off_key = HEAD_SIZE + len(nsb)
     off_body = off_key + 32
     off_vec = off_body + _VEC_HEAD.size
     length = off_vec + dim * NP_DTYPES[dtype].itemsize
-    joined = b"".join(rows)  # type: ignore[arg-type]
+    if isinstance(blobs, JoinedValues):  # the values found, already back to back
+        joined = blobs.joined
+    else:
+        rows_found = blobs if everything else [blobs[i] for i in found]
+        joined = b"".join(rows_found)  # type: ignore[arg-type]
     size = len(joined)
-    if size != len(rows) * length:
+    rows = len(found)
+    if size != rows * length:
         return None
-    buf = np.frombuffer(joined, dtype=np.uint8).reshape(len(rows), length)
+    buf = np.frombuffer(joined, dtype=np.uint8).reshape(rows, length)
     head = buf[:, :HEAD_SIZE].copy().view(_HEAD_DT).reshape(-1)
     meta = buf[:, off_body:off_vec].copy().view(_VEC_DT).reshape(-1)
     bodies = map(memoryview(joined).__getitem__, _slices(HEAD_SIZE, size, length))
-    crcs = np.fromiter(map(_xxh3, bodies), np.uint64, len(rows))
+    crcs = np.fromiter(map(_xxh3, bodies), np.uint64, rows)
     if everything:
         digests = keys.digests if isinstance(keys, KeyBatch) else bytes.fromhex("".join(keys))
     else:
@@ -295,10 +304,10 @@ def _decode_uniform(
         & (meta["code"] == _DTYPE_CODES[dtype])
         & (meta["dim"] == dim)
     )
-    if buf[:, HEAD_SIZE:off_key].tobytes() != nsb * len(rows):
+    if buf[:, HEAD_SIZE:off_key].tobytes() != nsb * rows:
         ok &= (buf[:, HEAD_SIZE:off_key] == np.frombuffer(nsb, dtype=np.uint8)).all(axis=1)
     if buf[:, off_key:off_body].tobytes() != digests:
-        want = np.frombuffer(digests, np.uint8).reshape(len(rows), 32)
+        want = np.frombuffer(digests, np.uint8).reshape(rows, 32)
         ok &= (buf[:, off_key:off_body] == want).all(axis=1)
     data = buf[:, off_vec:].view(NP_DTYPES[dtype])
     if dtype == "int8":

@@ -76,9 +76,9 @@ def key_parts(cache: EmbeddingCache, texts: list[str] | tuple[str, ...]) -> KeyP
 
 def _read(
     cache: EmbeddingCache, namespace: str, keys: Sequence[str] | KeyParts, now: float
-) -> tuple[list[bytes | None], Sequence[str]]:
+) -> tuple[Sequence[bytes | None], Sequence[str]]:
     if isinstance(keys, KeyParts):
-        read_parts: Callable[..., list[bytes | None]] = cache.store.get_many_parts  # type: ignore[attr-defined]
+        read_parts: Callable[..., Sequence[bytes | None]] = cache.store.get_many_parts  # type: ignore[attr-defined]
         blobs = read_parts(TABLE, namespace, keys, now=now, touch=cache._touch)
         return blobs, keys.keys()
     return cache.store.get_many(TABLE, namespace, keys, now=now, touch=cache._touch), keys

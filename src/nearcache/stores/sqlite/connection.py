@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -41,50 +40,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ...errors import (
-    CacheClosedError,
-    CacheError,
-    CorruptStoreError,
-    StoreTimeoutError,
-    StoreWriteError,
-)
-from ..translate import ErrorRule, translate
+from ...errors import CacheClosedError, CacheError
+from ..translate import translate
 from .checkpoint import Checkpointer
+from .parts import PartReader
+from .rules import RULES
 
 __all__ = ["RULES", "Database"]
 
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
-
-#: What SQLite's errors mean (the first matching rule wins).
-RULES = (
-    ErrorRule(
-        (sqlite3.ProgrammingError,),
-        CacheClosedError,
-        "store {url} is closed",
-        re.compile("closed", re.I),
-    ),
-    ErrorRule(
-        (sqlite3.Error,),
-        StoreTimeoutError,
-        "{path} stayed locked for more than {timeout:g}s: {exc}",
-        re.compile("locked|busy", re.I),
-    ),
-    ErrorRule(
-        (sqlite3.Error,),
-        CorruptStoreError,
-        "{path} is corrupt: {exc}",
-        re.compile("not a database|malformed|file is encrypted", re.I),
-    ),
-    ErrorRule(
-        (sqlite3.Error,),
-        StoreWriteError,
-        "{path}: cannot write: {exc}",
-        re.compile("full|i/o|readonly|unable to open", re.I),
-    ),
-    ErrorRule((sqlite3.Error,), CacheError, "{path}: {exc}"),
-)
 
 #: Seconds between two checks of the WAL's size after a commit: it may outgrow
 #: ``wal_limit`` by what one writer commits in that time (a few MB at most).
@@ -160,6 +126,7 @@ class Database:
         self._background = background_checkpoints
         self.checkpointer: Checkpointer | None = None
         self._abandoned: list[Checkpointer] = []  # a parent's, in a forked child: kept, unused
+        self._reader: PartReader | None = None  # reads in parts (``part_reader``)
 
     @property
     def wal_limit(self) -> int:
@@ -214,6 +181,7 @@ class Database:
                 self._pool = []  # abandoned, not closed: they belong to the parent
                 self._points = []
                 self._watch = None
+                self._reader = None  # the parent's: its thread is not in this process
                 if self.checkpointer is not None:  # its thread is not in this process
                     self._abandoned.append(self.checkpointer)
                     self.checkpointer = None
@@ -268,6 +236,24 @@ class Database:
             raise
         finally:
             self._give_back(con, self._points)
+
+    def part_reader(self) -> PartReader:
+        """This process's reader of batches in parts (its thread and connection are
+        started by the first call, stopped by ``close``)."""
+        if self.closed:
+            raise CacheClosedError(f"store {self.url} is closed")
+        if _forks[0] != self._fork:
+            self._after_fork()
+        reader = self._reader
+        if reader is None:
+            with self._lock:  # one reader per process; its connection is opened once
+                if self._reader is None and not self.closed:
+                    self._reader = PartReader(self._open(), self.url)
+                    weakref.finalize(self, self._reader.stop)
+                reader = self._reader
+            if reader is None:
+                raise CacheClosedError(f"store {self.url} is closed")
+        return reader
 
     def _give_back(
         self, con: sqlite3.Connection, pool: list[sqlite3.Connection] | None = None
@@ -387,8 +373,11 @@ class Database:
             conns += self._points
             self._points = []
             ck, self.checkpointer = self.checkpointer, None
+            reader, self._reader = self._reader, None
         if ck is not None and os.getpid() == self._pid:
             ck.stop()
+        if reader is not None:
+            reader.stop()
         with self._watch_lock:
             if self._watch is not None:
                 conns.append(self._watch)

@@ -28,7 +28,7 @@ import functools
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +52,7 @@ from .layout import (
     remove_rows,
     unsee,
 )
+from .parts import read_in_parts
 from .reads import read_live
 from .schema import check_file, init_schema
 from .writes import add_rows, put_row, put_rows
@@ -167,21 +168,46 @@ class SQLiteStore(BaseStore):
     def _get_many(
         self, table: str, namespace: str, keys: Sequence[str], now: float, touch: bool
     ) -> list[bytes | None]:
-        def run(con: sqlite3.Connection) -> list[bytes | None]:
+        def run(con: sqlite3.Connection) -> tuple[list[bytes | None], list[int]]:
             ns = self._ns.get(con, table, namespace)
             if ns is None:
-                return [None] * len(keys)
+                return [None] * len(keys), []
             nsid, salt = ns
-            out, hit_ids = read_live(con, table, nsid, salt, keys, now)
-            if touch and hit_ids:
-                self._touches.note(table, hit_ids, now)
-            return out
+            return read_live(con, table, nsid, salt, keys, now)
 
-        out: list[bytes | None] = self._read(run)
-        if touch and self._touches.full:
-            with contextlib.suppress(CacheError):
-                self._write(lambda con: None)
+        out, hit_ids = self._read(run)
+        if touch:
+            self._note_reads(table, hit_ids, now)
         return out
+
+    def get_many_parts(
+        self,
+        table: str,
+        namespace: str,
+        parts: Iterable[Sequence[str]],
+        *,
+        now: float,
+        touch: bool = True,
+    ) -> Sequence[bytes | None]:
+        """``get_many`` of the keys of every part, in order, each part read on the store's
+        reader thread as ``parts`` yields it: the caller works out the next part's keys
+        meanwhile (see :mod:`.parts`)."""
+        check_table(table)
+        ns = self._ns.known(table, namespace)
+        values, hit_ids, keys = read_in_parts(self._db, table, ns, parts, now)
+        if values is None:  # to be read the usual way
+            return self.get_many(table, namespace, keys, now=now, touch=touch)
+        if touch:
+            self._note_reads(table, hit_ids, now)
+        return values
+
+    def _note_reads(self, table: str, hit_ids: list[int], now: float) -> None:
+        """Buffer the LRU read time of the records read; written once enough wait."""
+        if hit_ids:
+            self._touches.note(table, hit_ids, now)
+            if self._touches.full:
+                with contextlib.suppress(CacheError):
+                    self._write(lambda con: None)
 
     def get_one(
         self, table: str, namespace: str, key: str, *, now: float, touch: bool = True
@@ -200,10 +226,7 @@ class SQLiteStore(BaseStore):
         if row is None or row[0] != bytes.fromhex(key):
             return None
         if touch:
-            self._touches.note(table, [rid], now)
-            if self._touches.full:
-                with contextlib.suppress(CacheError):
-                    self._write(lambda con: None)
+            self._note_reads(table, [rid], now)
         value: bytes = row[1]
         return value
 

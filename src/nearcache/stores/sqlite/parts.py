@@ -1,0 +1,212 @@
+"""A batch read in parts on two connections at once (``SQLiteStore.get_many_parts``).
+
+``EmbeddingCache.get_many`` of 1,000 texts keys them (normalize and hash: ~0.5 ms for
+short texts, ~1.7-2 ms for 500-character chunks) and reads them (~1.3 ms); one after
+the other, the two add up. Read in parts, each part is handed to the store's reader
+thread as soon as the caller has its keys, and the caller keys the next part while it
+is read; once every part is handed over, the caller reads the parts the reader has not
+taken yet itself, on a pooled connection, while the reader reads its own. SQLite
+releases the GIL inside ``sqlite3_step``, and each part is one step (a
+:class:`~.reads.JoinedRead`: the values come back as one ``group_concat`` row), so the
+two reads run on two cores and the reader needs the GIL only to bind the keys and take
+the row. (The reader's connection maps the file on its own: until both maps are warm,
+a read in parts takes about twice the page faults of a read on one connection.)
+
+Each part is its own statement, so parts can be read in different snapshots; each
+reads the namespace's version in the same statement, and a batch whose parts saw
+different versions (a write to the namespace committed between them) is read again at
+once the usual way (``read_in_parts``): a batch never sees half of another's write.
+
+The reader thread has its own connection, which no other thread uses. Closing the store
+stops the reader after the parts it took (their callers get their replies) and closes
+its connection; the caller reads the parts left (on a closed store: ``CacheClosedError``).
+After ``fork()`` the child never touches its parent's reader (the thread is not in the
+child, the connection is the parent's): the child starts its own.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import functools
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...codecs.joined import JoinedValues
+from ...errors import CacheClosedError
+from ...keys import KeyBatch, join_key_batches
+from .reads import JoinedRead, joined_read, joined_values, run_joined
+
+if TYPE_CHECKING:
+    from .connection import Database
+
+__all__ = ["PartReader", "joined_keys", "read_in_parts"]
+
+Job = Callable[[sqlite3.Connection], Any]
+#: Seconds ``stop`` waits for the thread to finish the parts it took.
+STOP_WAIT = 5.0
+
+
+class _Batch:
+    """The parts of one batch read: the reader takes them from the front, the caller
+    (once it has handed over every part) from the back; each reply lands at its part's
+    place."""
+
+    def __init__(self) -> None:
+        self.pending: collections.deque[tuple[int, Job]] = collections.deque()
+        self.replies: list[tuple[bool, Any] | None] = []
+        self.running = 0  # parts taken whose reply is not in yet
+        self.cond = threading.Condition(threading.Lock())
+
+    def add(self, job: Job) -> None:
+        with self.cond:
+            self.pending.append((len(self.replies), job))
+            self.replies.append(None)
+
+    def run_next(self, con: sqlite3.Connection, back: bool) -> bool:
+        """Run the part at the front (back) on ``con``; False if none was left."""
+        with self.cond:
+            if not self.pending:
+                return False
+            place, job = self.pending.pop() if back else self.pending.popleft()
+            self.running += 1
+        try:
+            reply: tuple[bool, Any] = (True, job(con))
+        except BaseException as exc:  # handed to the caller, raised there
+            reply = (False, exc)
+        with self.cond:
+            self.replies[place] = reply
+            self.running -= 1
+            self.cond.notify_all()
+        return True
+
+    def finish(self) -> list[tuple[bool, Any] | None]:
+        """The replies once no part is running (parts never taken are dropped)."""
+        with self.cond:
+            self.pending.clear()
+            self.cond.wait_for(lambda: not self.running)
+            return self.replies
+
+
+class PartReader:
+    """A thread that reads the parts handed to it on ``con`` (a connection opened for
+    it and handed over: no other thread uses it after)."""
+
+    def __init__(self, con: sqlite3.Connection, url: str) -> None:
+        self._con = con
+        self._url = url
+        self._jobs: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()  # ``closed`` and the hand-over of a part
+        self.closed = False
+        self._thread = threading.Thread(
+            target=self._run, name="nearcache-sqlite-reads", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        con = self._con
+        try:
+            while (batch := self._jobs.get()) is not None:
+                batch.run_next(con, back=False)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                con.close()
+
+    def read(
+        self, jobs: Iterable[Job], here: Callable[[Callable[[sqlite3.Connection], None]], None]
+    ) -> list[Any]:
+        """``[job(con) for job in jobs]``: each job handed to the reader thread as soon
+        as ``jobs`` yields it; those it has not taken once ``jobs`` is over run in
+        ``here`` (a function that calls its argument with a connection of the caller's).
+        The first error of a job (or of ``jobs`` itself) is raised once no job runs."""
+        batch = _Batch()
+        try:
+            for job in jobs:
+                batch.add(job)
+                with self._lock:
+                    if self.closed:
+                        raise CacheClosedError(f"store {self._url} is closed")
+                    self._jobs.put(batch)
+            if batch.pending:
+                here(functools.partial(_drain, batch))
+        finally:
+            replies = batch.finish()
+        out = []
+        for reply in replies:
+            assert reply is not None  # every part was run: none is left after ``here``
+            ok, value = reply
+            if not ok:
+                raise value
+            out.append(value)
+        return out
+
+    def stop(self) -> None:
+        """Stop after the parts already taken; the connection is closed."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+            self._jobs.put(None)
+        if threading.current_thread() is not self._thread:
+            self._thread.join(STOP_WAIT)
+
+
+def _drain(batch: _Batch, con: sqlite3.Connection) -> None:
+    while batch.run_next(con, back=True):
+        pass
+
+
+def read_in_parts(
+    db: Database,
+    table: str,
+    ns: tuple[int, int] | None,
+    parts: Iterable[Sequence[str]],
+    now: float,
+) -> tuple[JoinedValues | None, list[int], Sequence[str]]:
+    """``(values, hit ids, ())``: the live values of namespace ``ns`` (row id, salt)
+    under the keys of every part and the lookup ids of the hits; or ``(None, [], keys)``
+    when the batch is to be read the usual way (the namespace is not known yet, a key is
+    not a content hash, a row did not come back whole, or the parts saw different
+    versions of the namespace)."""
+    if ns is None:
+        return None, [], joined_keys(parts)
+    nsid, salt = ns
+    left = iter(parts)
+    seen: list[Sequence[str]] = []
+    reads: list[JoinedRead] = []  # one per part seen, unless a part cannot be read so
+
+    def jobs() -> Iterator[Job]:
+        for keys in left:
+            seen.append(keys)
+            read = joined_read(keys, nsid, salt, now)
+            if read is None:
+                return
+            reads.append(read)
+            yield functools.partial(run_joined, table=table, read=read)
+
+    try:
+        rows = db.part_reader().read(jobs(), db.read)
+    except sqlite3.Error as exc:
+        raise (db.translate(exc) or exc) from exc
+    got = [joined_values(row, read) for row, read in zip(rows, reads)]
+    found = [g for g in got if g is not None]
+    if len(reads) != len(seen) or len(found) != len(got) or len({g[2] for g in found}) > 1:
+        return None, [], joined_keys([*seen, *left])
+    if len(found) == 1:
+        return found[0][0], found[0][1], ()
+    values = JoinedValues(
+        b"".join(g[0].joined for g in found), [n for g in found for n in g[0].sizes]
+    )
+    return values, [rid for g in found for rid in g[1]], ()
+
+
+def joined_keys(parts: Iterable[Sequence[str]]) -> Sequence[str]:
+    """The keys of every part, in order (a :class:`~nearcache.keys.KeyBatch` when the
+    parts are)."""
+    every = list(parts)
+    if every and all(isinstance(p, KeyBatch) for p in every):
+        return join_key_batches(every)  # type: ignore[arg-type]
+    return [key for keys in every for key in keys]
