@@ -21,7 +21,7 @@ import pytest
 
 from nearcache import SQLiteStore
 from nearcache.stores.protocol import Item
-from nearcache.stores.sqlite.checkpoint import FAST_EVERY, Checkpointer, next_wait
+from nearcache.stores.sqlite.checkpoint import Checkpointer
 
 
 def key(i: int) -> str:
@@ -317,28 +317,3 @@ def test_past_the_bound_the_wal_is_restarted_while_writes_go_on(tmp_path: Path) 
     writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
     assert frames(path) < 5
     writer.close()
-
-
-def test_rounds_come_faster_while_small_commits_fill_the_wal_fast() -> None:
-    """Small commits growing the WAL by an automatic-checkpoint interval a second or more
-    get the next round after FAST_EVERY; slower growth, or batches, the thread's period."""
-    every, interval = 0.2, 8192
-    assert next_wait(5000, 770, 0.2, interval, every) == FAST_EVERY  # 25,000 pages/s
-    assert next_wait(100, 15, 0.2, interval, every) == every  # 500 pages/s
-    assert next_wait(5000, 4, 0.2, interval, every) == every  # batches of 1,250 pages
-    assert next_wait(5000, 0, 0.2, interval, every) == every  # no commit counted
-    assert next_wait(9000, 1400, 0.2, 0, every) == every  # no automatic checkpoint
-
-
-def test_the_pause_test_ends_at_the_first_commit_or_stop() -> None:
-    """A round waits for a pause (IDLE_WAIT without a commit) before restarting the WAL;
-    a commit seen on the way, or a stop, ends the wait with no restart."""
-    ck = Checkpointer.__new__(Checkpointer)  # the test alone: no thread, no connection
-    ck._stop = threading.Event()
-    looks = iter(range(1 << 30))
-    ck._writes = lambda: next(looks)  # a commit between any two looks
-    assert ck._paused() is False
-    ck._writes = lambda: 7  # no commit
-    assert ck._paused() is True
-    ck._stop.set()
-    assert ck._paused() is False

@@ -4,10 +4,7 @@ Why: SQLite's automatic checkpoint runs inside the ``COMMIT`` of whichever write
 its threshold, so every ~1,000th single put (or every ~10th batch of 1,000) also copied
 ~32 MB of WAL pages into the file and waited for two ``fsync`` calls, on the writer's
 thread. Here a thread of the writing process does that work every ``CHECKPOINT_EVERY``
-seconds while writes go on -- every ``FAST_EVERY`` seconds while small commits grow the
-WAL by an automatic-checkpoint interval a second or faster (``next_wait``: a run of single
-puts fills one in ~0.1 s, and the writer's own automatic checkpoint then copied most of
-it and waited for its syncs) -- on the machine's other core:
+seconds while writes go on, on the machine's other core:
 
 1. a ``PASSIVE`` checkpoint copies every committed frame without blocking anyone;
 2. a ``RESTART`` checkpoint, with a short busy timeout (``RESTART_WAIT_MS``), copies the
@@ -57,35 +54,17 @@ import os
 import sqlite3
 import sys
 import threading
-import time
 import weakref
 from collections.abc import Callable
 
 from ...errors import CacheError
 
-__all__ = [
-    "CHECKPOINT_EVERY",
-    "FAST_EVERY",
-    "FAST_FRAMES",
-    "IDLE_WAIT",
-    "RESTART_AT",
-    "RESTART_WAIT_MS",
-    "Checkpointer",
-    "next_wait",
-]
+__all__ = ["CHECKPOINT_EVERY", "IDLE_WAIT", "RESTART_AT", "RESTART_WAIT_MS", "Checkpointer"]
 
 log = logging.getLogger(__name__)
 
 #: Seconds between two checkpoints while writes go on.
 CHECKPOINT_EVERY = 0.2
-#: Seconds between two checkpoints while the WAL fills fast: at least one automatic-
-#: checkpoint interval a second (a run of single puts writes ~80,000 pages a second, the
-#: 8,192 of an interval in ~0.1 s). A round every 0.2 s copied few of them, so the
-#: writer's own automatic checkpoint in its ``COMMIT`` copied the rest and waited for
-#: its syncs: ~25 ms every ~1,300 puts, a fifth of their wall time.
-FAST_EVERY = 0.01
-#: Most WAL frames a commit writes on average for ``FAST_EVERY`` (a single put: ~6.5).
-FAST_FRAMES = 64
 #: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
 RESTART_WAIT_MS = 20
 #: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers
@@ -95,8 +74,6 @@ IDLE_WAIT = 0.05
 #: even while writes go on (between SQLite's automatic checkpoint and ``wal_limit``,
 #: which is at least twice that interval).
 RESTART_AT = 1.5
-#: Seconds between two looks for a commit while waiting for a pause (``IDLE_WAIT``).
-_PAUSE_STEP = 0.002
 #: Seconds a parked thread sleeps before looking whether its store still exists.
 _PARKED_CHECK = 5.0
 #: How much lower than its process the thread runs (Linux, where a thread has its own nice).
@@ -148,32 +125,27 @@ class Checkpointer:
             with self.busy:
                 con = self.con = connect()
                 con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
-                interval = _autocheckpoint_pages(con)
+                bound = _restart_bound(con)
         except (sqlite3.Error, CacheError) as exc:
             log.warning("background checkpoints are off: cannot open the database: %s", exc)
             return
         finally:
             del connect
         try:
-            self._loop(con, interval)
+            self._loop(con, bound)
         finally:
             with self.busy, contextlib.suppress(sqlite3.Error):
                 con.close()
 
-    def _loop(self, con: sqlite3.Connection, interval: int) -> None:
-        # WAL frames past which a round restarts the WAL while writes go on
-        bound = int(RESTART_AT * interval) if interval > 0 else 1 << 62
+    def _loop(self, con: sqlite3.Connection, bound: int) -> None:
         seen: int | None = -1
         settled = True  # no round since the last restart of the WAL
-        wait, last, at, commits = self._every, 0, time.monotonic(), 0
-        while not self._stop.wait(wait):
+        while not self._stop.wait(self._every):
             done = self._writes()
             if done is None:  # the store was garbage-collected
                 return
             if done == seen:  # nothing written since the last round: sleep until a write
                 if not settled:  # the writers paused: restart the WAL (one try) first
-                    if wait < IDLE_WAIT and not self._paused():  # a pause: IDLE_WAIT long
-                        continue
                     with self.busy:
                         self._checkpoint(con)
                     settled = True
@@ -190,23 +162,12 @@ class Checkpointer:
             settled = False
             if frames is None:
                 continue
-            now = time.monotonic()
-            grown = frames - last if frames >= last else frames  # restarted: all new
-            wait = next_wait(grown, done - commits, now - at, interval, self._every)
-            last, at, commits = frames, now, done
-            if frames <= bound and not self._paused():  # restart only in a pause
-                continue
+            if frames <= bound:  # restart only if no commit comes meanwhile
+                before = self._writes()
+                if self._stop.wait(IDLE_WAIT) or self._writes() != before:
+                    continue
             with self.busy:
                 settled = self._checkpoint(con)
-
-    def _paused(self) -> bool:
-        """No commit for ``IDLE_WAIT`` seconds (looked at every ``_PAUSE_STEP``: the first
-        commit ends the wait, so a round follows the last one ``FAST_EVERY`` later)."""
-        before = self._writes()
-        for _ in range(max(1, round(IDLE_WAIT / _PAUSE_STEP))):
-            if self._stop.wait(_PAUSE_STEP) or self._writes() != before:
-                return False
-        return True
 
     def _passive(self, con: sqlite3.Connection) -> int | None:
         """Copy what is committed; the frames in the WAL (None if that failed)."""
@@ -244,21 +205,10 @@ class Checkpointer:
         self._wake.set()
 
 
-def next_wait(grown: int, commits: int, elapsed: float, interval: float, every: float) -> float:
-    """Seconds to the next round: ``FAST_EVERY`` while small commits (at most
-    ``FAST_FRAMES`` WAL frames each on average: single puts) grow the WAL by an
-    automatic-checkpoint ``interval`` (pages) a second or faster, else ``every`` (also with no
-    automatic checkpoint, ``interval`` 0). ``grown``: frames written since the last round
-    by ``commits`` commits, in ``elapsed`` seconds. Batches keep ``every``: their commits
-    are large and rare, and a round copies every page written since the last one (hot
-    pages again) and syncs twice."""
-    small = commits > 0 and grown <= FAST_FRAMES * commits
-    return FAST_EVERY if small and 0 < interval * elapsed <= grown else every
-
-
-def _autocheckpoint_pages(con: sqlite3.Connection) -> int:
-    """The connection's automatic-checkpoint interval in pages (0: none)."""
-    return int(con.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+def _restart_bound(con: sqlite3.Connection) -> int:
+    """WAL frames past which a round restarts the WAL while writes go on."""
+    pages = int(con.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    return int(RESTART_AT * pages) if pages > 0 else 1 << 62
 
 
 def _lower_priority() -> None:
