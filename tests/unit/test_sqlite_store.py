@@ -267,3 +267,28 @@ def test_writes_store_keys_values_and_no_expiry_as_sqlite_types(tmp_path: Path) 
     con.close()
     assert rows == [("blob", "blob", t) for t in ("null", "real", "null", "real")]
     assert logged == [("blob",)]
+
+
+def test_single_put_books_a_new_key_and_a_rewrite(tmp_path: Path) -> None:
+    """``put_one`` inserts a new key with one statement and reads a stored one before
+    replacing it: counters, versions, change log and the rewritten record's read time
+    must come out as for ``put_many``."""
+    path = tmp_path / "p.db"
+    store = SQLiteStore(path)
+    a, b = (hashlib.sha256(s).hexdigest() for s in (b"a", b"b"))
+    assert store.put_one("semantic", "ns", Item(a, b"one"), now=1) == 1
+    assert store.put_one("semantic", "ns", Item(b, b"two", expires_at=2), now=1) == 2
+    assert store.get_one("semantic", "ns", a, now=3) == b"one"  # a read time for a
+    store.put_one("semantic", "ns", Item(b, b"b"), now=1)  # a dummy write flushes it
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM seen_semantic").fetchone()[0] == 1
+    assert store.put_one("semantic", "ns", Item(a, b"eleven"), now=4) == 4  # rewrite
+    assert store.put_one("semantic", "ns", Item(b, b"b2"), now=5) == 5  # rewrite
+    info = store.info("semantic", "ns")
+    assert (info.entries, info.bytes, info.version) == (2, len(b"eleven") + 2, 5)
+    assert store.get_many("semantic", "ns", [a, b], now=6, touch=False) == [b"eleven", b"b2"]
+    assert store.changes("semantic", "ns", 0).events == [("put", k) for k in (a, b, b, a, b)]
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM seen_semantic").fetchone()[0] == 0
+    assert store.check() == []
+    store.close()

@@ -121,12 +121,15 @@ class NamespaceIds:
 _LOG_ONE = {
     t: f"INSERT INTO chg_{t} (ns, version, n, op, key) VALUES (?, ?, ?, ?, ?)" for t in TABLES
 }
-#: A namespace's counters, version and change-log row count, one write later.
+#: A namespace's counters, version and change-log row count, one write later; the new
+#: version is read back by a second statement (SQLite runs a ``RETURNING`` statement to its
+#: end into a temporary table first: 9.3 us against 2.0 for the update and the read alone,
+#: 1-1.5 us of a store's single put).
 _BUMP = (
     "UPDATE namespaces SET entries=entries+?, bytes=bytes+?, version=version+1, "
-    "evictions=evictions+?, expirations=expirations+?, logged=logged+? WHERE id=? "
-    "RETURNING version"
+    "evictions=evictions+?, expirations=expirations+?, logged=logged+? WHERE id=?"
 )
+_VERSION = "SELECT version FROM namespaces WHERE id=?"
 
 
 def bump(
@@ -135,10 +138,8 @@ def bump(
     """Add ``delta`` to a namespace's counters, bump its version, log ``op`` for ``keys``."""
     d = delta
     logged = len(keys) if TABLES[table].log else 0
-    row = con.execute(
-        _BUMP, (d.entries, d.size, d.evictions, d.expirations, logged, nsid)
-    ).fetchone()
-    version = int(row[0])
+    con.execute(_BUMP, (d.entries, d.size, d.evictions, d.expirations, logged, nsid))
+    version = int(con.execute(_VERSION, (nsid,)).fetchone()[0])
     if logged:
         log_keys(con, table, nsid, version, op, keys)
     return version
