@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-
-def _load() -> ModuleType:
-    path = ROOT / "benchmarks" / "judge_draft.py"
-    spec = importlib.util.spec_from_file_location("judge_draft", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["judge_draft"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-draft = _load()
+import judge_draft as draft  # noqa: E402
 
 
 def test_every_line_kind() -> None:
