@@ -18,18 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ..clock import Clock, system_clock
-from ..codecs import (
-    DecodedBatch,
-    SparseVector,
-    as_vector,
-    check_dtype_name,
-    encode_dense,
-    encode_sparse,
-    fingerprint_id,
-)
+from ..codecs import DecodedBatch, SparseVector, as_vector, check_dtype_name
 from ..errors import (
     CacheClosedError,
-    CacheError,
     InvalidInputError,
     InvalidTypeError,
     PayloadTooLargeError,
@@ -49,12 +40,13 @@ from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
-from ..stores.protocol import Limit, Store, make_items, put_within
+from ..stores.protocol import Store
 from .batches import deduplicate, get_batch, store_batch
 from .inspection import cache_stats, check_records, inspect_namespace
 from .maintenance import cleanup_expired, clear_all, clear_namespace, invalidate, invalidate_model
 from .namespaces import NamespaceMeta
-from .reads import KeyParts, key_parts, lookup
+from .reads import get_keys, key_parts, lookup
+from .writes import put_keys
 
 __all__ = ["EmbeddingCache"]
 
@@ -239,40 +231,15 @@ class EmbeddingCache:
         if isinstance(texts, (list, tuple)) and len(texts) <= MAX_BATCH:
             parts = key_parts(self, texts)  # keyed while the store reads, if it reads in parts
             if parts is not None:
-                return self._get_keys(parts, self._ns(namespace), fingerprint)
-        return self._get_keys(self._key_batch(texts), self._ns(namespace), fingerprint)
+                return get_keys(self, parts, self._ns(namespace), fingerprint)
+        return get_keys(self, self._key_batch(texts), self._ns(namespace), fingerprint)
 
     def get_many_by_hash(
         self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
     ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
         namespace = self._ns(namespace)
         check_content_hashes(keys)
-        return self._get_keys(keys, namespace, fingerprint)
-
-    def _get_keys(
-        self, keys: Sequence[str] | KeyParts, namespace: str, fingerprint: str | None
-    ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
-        """``get_many`` for checked keys (or texts keyed part by part) and namespace."""
-        if not len(keys):
-            layout = self.meta.layout(namespace)
-            return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
-        batch, keys = lookup(self, namespace, keys, fingerprint, True)
-        if batch.matrix is not None:
-            self._remember(namespace, keys, batch.matrix, batch.fps)
-            return batch.matrix, np.ones(len(keys), dtype=bool)
-        found, fps = batch.vectors, batch.fps
-        mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
-        layout = self.meta.layout(namespace)
-        if layout is not None and layout[0] == "sparse":
-            return [v if isinstance(v, SparseVector) else None for v in found], mask
-        first = next((v.shape[0] for v in found if isinstance(v, np.ndarray)), 0)
-        dim = layout[1] if layout else first
-        out = np.zeros((len(keys), dim), dtype=np.float32)
-        rows = [i for i, v in enumerate(found) if isinstance(v, np.ndarray)]
-        if rows:
-            out[rows] = np.stack([found[i] for i in rows])  # type: ignore[misc]
-            self._remember(namespace, [keys[i] for i in rows], out, [fps[i] for i in rows], rows)
-        return out, mask
+        return get_keys(self, keys, namespace, fingerprint)
 
     def put(
         self,
@@ -287,11 +254,11 @@ class EmbeddingCache:
         key = self.key_for(text)
         namespace = self._ns(namespace)
         if isinstance(vector, SparseVector):
-            self._put_keys(namespace, [key], [vector], ttl, fingerprint)
+            put_keys(self, namespace, [key], [vector], ttl, fingerprint)
         else:
             layout = self.meta.layout(namespace)
             vec = as_vector(vector, layout[1] if layout and layout[0] == "dense" else None)
-            self._put_keys(namespace, [key], vec[None, :], ttl, fingerprint)
+            put_keys(self, namespace, [key], vec[None, :], ttl, fingerprint)
         return key
 
     def put_many(
@@ -306,7 +273,7 @@ class EmbeddingCache:
         """Store one vector per text atomically (all or none); return the hashes."""
         keys, namespace = self._key_batch(texts), self._ns(namespace)  # made here: no re-check
         if keys:
-            self._put_keys(namespace, keys, vectors, ttl, fingerprint)
+            put_keys(self, namespace, keys, vectors, ttl, fingerprint)
         return list(keys)
 
     def put_many_by_hash(
@@ -322,47 +289,7 @@ class EmbeddingCache:
         check_content_hashes(keys)
         if not keys:
             return
-        self._put_keys(namespace, keys, vectors, ttl, fingerprint)
-
-    def _put_keys(
-        self, namespace: str, keys: Sequence[str], vectors: Any, ttl: float | None, fingerprint: str
-    ) -> None:
-        rows = self.meta.check_rows(namespace, len(keys), vectors)
-        now = self._clock()
-        expires_at = self._expiry(ttl, now)
-        fp = fingerprint_id(fingerprint)
-        if isinstance(rows, list):
-            blobs = [encode_sparse(namespace, k, v, fp, now) for k, v in zip(keys, rows)]
-            kind, dim = "sparse", 0
-        else:
-            blobs = encode_dense(namespace, keys, rows, self.vector_dtype, fp, now)
-            kind, dim = "dense", int(rows.shape[1])
-        items = make_items(keys, blobs, expires_at)
-        # Namespace metadata goes first so a write that lands is always described; if the
-        # write then fails, the metadata this call added is taken back (best effort).
-        new_layout = new_fp = False
-        try:
-            self._check_hash_algorithm()
-            if self.meta.layout(namespace) is None:
-                self.meta.set_layout(namespace, kind, dim)
-                new_layout = True
-            new_fp = self.meta.note_fingerprint(namespace, fingerprint)
-            put_within(self.store, TABLE, namespace, items, now=now, limits=self._limits)
-        except CacheError as exc:
-            self._counters.add(namespace, errors=1)
-            self.meta.undo(namespace, fingerprint if new_fp else None, new_layout)
-            if not (self.fail_open and isinstance(exc, StoreUnavailableError)):
-                raise
-            log.warning("embedding store unavailable, dropped %d writes: %s", len(items), exc)
-            return
-        self._counters.add(namespace, sets=len(items))
-        if not isinstance(rows, list) and rows is vectors:
-            self._remember(namespace, keys, rows, [fp] * len(keys))
-
-    @property
-    def _limits(self) -> list[Limit]:
-        """The LRU caps each write is bounded by (evicted in the write's transaction)."""
-        return [Limit(None, self.max_entries, self.max_bytes)]
+        put_keys(self, namespace, keys, vectors, ttl, fingerprint)
 
     # -- removal -------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from ..stores.memory import MemoryStore
 from .cache import EmbeddingCache
 from .leases import Leases
 from .singleflight import LeaderGone
+from .writes import put_keys
 
 __all__ = ["AsyncCachedEmbedder", "CachedEmbedder", "EmbedStats"]
 
@@ -250,7 +251,7 @@ class _Base(Generic[E]):
                     raw = yield Embed([first[k] for k in chunk])
                     elapsed = time.perf_counter() - started
                     rows = self._check_output(raw, len(chunk))
-                    cache._put_keys(ns, chunk, rows, None, fp)
+                    put_keys(cache, ns, chunk, rows, None, fp)
                     cache.record_cost(ns, elapsed / len(chunk))
                     self._count(embedded=len(chunk), embedder_calls=1, embed_seconds=elapsed)
                     results = {k: rows[j] for j, k in enumerate(chunk)}

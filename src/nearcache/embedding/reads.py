@@ -16,15 +16,16 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
-from ..codecs import DecodedBatch, decode_dense_batch, fingerprint_id
+from ..codecs import DecodedBatch, SparseVector, decode_dense_batch, fingerprint_id
 from ..errors import InvalidInputError, InvalidTypeError, StoreUnavailableError
 from ..keys import KeyBatch, join_key_batches, key_batch
 
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
 
-__all__ = ["PART", "KeyParts", "key_parts", "lookup"]
+__all__ = ["PART", "KeyParts", "get_keys", "key_parts", "lookup"]
 
 log = logging.getLogger("nearcache.embedding.cache")
 
@@ -132,3 +133,29 @@ def lookup(
         saved = sum(v.nbytes if isinstance(v, np.ndarray) else 8 * v.nnz for v in hits)
         cache._count(namespace, len(out), len(hits), saved)
     return DecodedBatch(out, fps, corrupt, None), keys
+
+
+def get_keys(
+    cache: EmbeddingCache, keys: Sequence[str] | KeyParts, namespace: str, fingerprint: str | None
+) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
+    """``get_many`` for checked keys (or texts keyed part by part) and namespace."""
+    if not len(keys):
+        layout = cache.meta.layout(namespace)
+        return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
+    batch, keys = lookup(cache, namespace, keys, fingerprint, True)
+    if batch.matrix is not None:
+        cache._remember(namespace, keys, batch.matrix, batch.fps)
+        return batch.matrix, np.ones(len(keys), dtype=bool)
+    found, fps = batch.vectors, batch.fps
+    mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
+    layout = cache.meta.layout(namespace)
+    if layout is not None and layout[0] == "sparse":
+        return [v if isinstance(v, SparseVector) else None for v in found], mask
+    first = next((v.shape[0] for v in found if isinstance(v, np.ndarray)), 0)
+    dim = layout[1] if layout else first
+    out = np.zeros((len(keys), dim), dtype=np.float32)
+    rows = [i for i, v in enumerate(found) if isinstance(v, np.ndarray)]
+    if rows:
+        out[rows] = np.stack([found[i] for i in rows])  # type: ignore[misc]
+        cache._remember(namespace, [keys[i] for i in rows], out, [fps[i] for i in rows], rows)
+    return out, mask
