@@ -6,6 +6,8 @@
 * :mod:`~nearcache.stores.sqlite.reads` — batch reads (one statement per batch).
 * :mod:`~nearcache.stores.sqlite.parts` — a batch read in parts (``get_many_parts``): a
   reader thread with its own connection reads a part while the caller keys the next.
+* :mod:`~nearcache.stores.sqlite.removals` — deletes, clears and expiry purges.
+* :mod:`~nearcache.stores.sqlite.changelog` — what changed after a version.
 * :mod:`~nearcache.stores.sqlite.schema` — creating and checking the schema
   (``schema.sql``).
 """

@@ -18,7 +18,8 @@ Design choices (measured on a 2-core machine, see benchmarks/RESULTS.md):
   (a flush of 20,000 read keys rewrote ~18,000 record pages, 76 MB of WAL; now ~5 MB).
 
 Connections, transactions and errors are in :mod:`.connection`, the schema in
-:mod:`.schema` (``schema.sql``).
+:mod:`.schema` (``schema.sql``), the rows' layout in :mod:`.layout`, reads in :mod:`.reads`,
+writes in :mod:`.writes`, removals in :mod:`.removals`, the change log in :mod:`.changelog`.
 """
 
 from __future__ import annotations
@@ -35,25 +36,15 @@ from typing import Any, TypeVar
 from ...errors import CacheError, InvalidInputError
 from ...keys import check_content_hash
 from ..base import BaseStore, check_items
-from ..bookkeeping import Delta
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 from ..touches import TouchBuffer
+from .changelog import read_changes
 from .check import check_file_contents
 from .connection import Database
-from .layout import (
-    NamespaceIds,
-    bump,
-    chunks,
-    evict_lru,
-    hid,
-    marks,
-    note_reads,
-    prune_log,
-    remove_rows,
-    unsee,
-)
+from .layout import NamespaceIds, evict_lru, hid, note_reads, prune_log
 from .parts import read_in_parts
 from .reads import read_live
+from .removals import clear_rows, delete_keys, purge_rows
 from .schema import check_file, init_schema
 from .writes import add_rows, put_row, put_rows
 
@@ -160,8 +151,6 @@ class SQLiteStore(BaseStore):
 
         with contextlib.suppress(CacheError):
             self._write(prune)
-
-    # -- namespaces and counters ---------------------------------------------------------
 
     # -- reads -------------------------------------------------------------------------
 
@@ -286,25 +275,7 @@ class SQLiteStore(BaseStore):
             yield [Item(k.hex(), v, e) for _, k, v, e in rows]
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
-        def run(con: sqlite3.Connection) -> Changes:
-            row = con.execute(
-                "SELECT id, version FROM namespaces WHERE tbl=? AND name=?", (table, namespace)
-            ).fetchone()
-            if row is None:
-                return Changes(since, [])
-            nsid, version = row
-            if version <= since:
-                return Changes(version, [])
-            rows = con.execute(
-                f"SELECT version, op, key FROM chg_{table} WHERE ns=? AND version>? "
-                "AND version<=? ORDER BY version, n",
-                (nsid, since, version),
-            ).fetchall()
-            if not rows or rows[0][0] != since + 1:
-                return Changes(version, None)
-            return Changes(version, [(op, bytes(k).hex()) for _, op, k in rows])
-
-        return self._read(run)
+        return self._read(lambda con: read_changes(con, table, namespace, since))
 
     def get_meta(self, key: str) -> str | None:
         row = self._read(
@@ -351,76 +322,15 @@ class SQLiteStore(BaseStore):
         return self._write(lambda con: add_rows(con, self._ns, table, namespace, items, now))
 
     def _delete_many(self, table: str, namespace: str, keys: list[str]) -> int:
-        def run(con: sqlite3.Connection) -> int:
-            ns = self._ns.get(con, table, namespace)
-            if ns is None:
-                return 0
-            nsid, salt = ns
-            gone: list[bytes] = []
-            ids: list[int] = []
-            size = 0
-            for chunk in chunks(keys):
-                rids = [hid(k, salt) for k in chunk]
-                for rid, rkey, rsize in con.execute(
-                    f"DELETE FROM rec_{table} WHERE hid IN ({marks(len(rids))}) AND ns=? "
-                    "RETURNING id, key, size",
-                    [*rids, nsid],
-                ).fetchall():
-                    ids.append(rid)
-                    gone.append(rkey)
-                    size += rsize
-            unsee(con, table, ids)
-            if gone:
-                bump(con, table, nsid, "delete", gone, Delta.removed(len(gone), size, "delete"))
-            return len(gone)
-
-        return self._write(run)
+        return self._write(lambda con: delete_keys(con, self._ns, table, namespace, keys))
 
     def _clear(self, table: str, namespace: str | None) -> int:
-        def run(con: sqlite3.Connection) -> int:
-            if namespace is None:
-                rows = con.execute(
-                    "SELECT id, entries FROM namespaces WHERE tbl=?", (table,)
-                ).fetchall()
-                con.execute(f"DELETE FROM rec_{table}")
-                con.execute(f"DELETE FROM seen_{table}")
-            else:
-                ns = self._ns.get(con, table, namespace)
-                if ns is None:
-                    return 0
-                rows = con.execute(
-                    "SELECT id, entries FROM namespaces WHERE id=?", (ns[0],)
-                ).fetchall()
-                con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (ns[0],))
-                con.execute(f"DELETE FROM seen_{table} WHERE ns=?", (ns[0],))
-            removed = 0
-            for nsid, entries in rows:
-                removed += entries
-                con.execute("UPDATE namespaces SET entries=0, bytes=0 WHERE id=?", (nsid,))
-                bump(con, table, nsid, "clear", [b""])
-            return int(removed)
-
-        return self._write(run)
+        return self._write(lambda con: clear_rows(con, self._ns, table, namespace))
 
     def _purge_expired(
         self, table: str, namespace: str | None, now: float, limit: int | None
     ) -> list[tuple[str, str]]:
-        def run(con: sqlite3.Connection) -> list[tuple[str, str]]:
-            sql = f"SELECT id, ns, key, size FROM rec_{table} WHERE expires_at <= ?"
-            args: list[Any] = [now]
-            if namespace is not None:
-                ns = self._ns.get(con, table, namespace)
-                if ns is None:
-                    return []
-                sql += " AND ns=?"
-                args.append(ns[0])
-            if limit is not None:
-                sql += " LIMIT ?"
-                args.append(int(limit))
-            rows = con.execute(sql, args).fetchall()
-            return remove_rows(con, table, rows, "expire")
-
-        return self._write(run)
+        return self._write(lambda con: purge_rows(con, self._ns, table, namespace, now, limit))
 
     def _evict(self, table: str, limit: Limit) -> list[tuple[str, str]]:
         return self._write(lambda con: self._evict_in(con, table, limit))
