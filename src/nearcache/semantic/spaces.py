@@ -8,12 +8,12 @@ entry's key (32 bytes), write id and expiry in flat NumPy arrays; each namespace
 change log and eviction reports name a key and a namespace but not a scope.
 
 Every method takes ``SpaceSet.lock``; callers that must order index changes with store
-writes hold their own write lock around both.
+writes hold their own write lock around both. A partition's move from the exact index to
+HNSW (``auto``) is :mod:`.builds`'s, a base of ``SpaceSet``.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -24,14 +24,13 @@ import numpy.typing as npt
 from ..index.exact import ExactIndex
 from ..index.factory import IndexConfig
 from ..index.keymap import KeyMap
+from .builds import IndexBuilds
 from .partition import NEVER, ROW_BITS, ROW_MASK, Candidate, Space, pack_row
 
 __all__ = ["Candidate", "Space", "SpaceSet"]
 
-log = logging.getLogger(__name__)
 
-
-class SpaceSet:
+class SpaceSet(IndexBuilds):
     """All partitions of a cache (see module docs)."""
 
     def __init__(self, config: IndexConfig, dim: int | None) -> None:
@@ -365,76 +364,6 @@ class SpaceSet:
             if reclaimed:
                 self.generation += 1
         return reclaimed
-
-    def _maybe_migrate(self, space: Space) -> None:
-        config = self.config
-        if (
-            config.backend != "auto"
-            or space.building
-            or space.index.backend != "exact"
-            or config.wanted(len(space.index)) != "hnsw"
-        ):
-            return
-        space.building = True
-        if not config.background_build:
-            self._migrate(space)
-            return
-        thread = threading.Thread(
-            target=self._migrate, args=(space,), name="nearcache-index-build", daemon=True
-        )
-        self._builds = [t for t in self._builds if t.is_alive()]
-        self._builds.append(thread)
-        thread.start()
-
-    def _migrate(self, space: Space) -> None:
-        """Move a partition from the exact index to HNSW, building outside the lock."""
-        try:
-            with self.lock:
-                old = space.index
-                rows = old.live_rows()
-                vecs = old.get(rows)
-                first = old.rows_used
-                assert self.dim is not None
-                dim = self.dim
-            new = self.config.make("hnsw", dim)
-            new.add(rows, vecs)
-            with self.lock:
-                if self._spaces.get((space.namespace, space.scope)) is not space or (
-                    space.index is not old
-                ):
-                    return  # dropped, compacted or rebuilt meanwhile
-                gone = rows[~old.is_live(rows)]
-                if gone.size:
-                    new.remove(gone)
-                if old.rows_used > first:
-                    extra = np.arange(first, old.rows_used, dtype=np.int64)
-                    extra = extra[old.is_live(extra)]
-                    if extra.size:
-                        new.add(extra, old.get(extra))
-                skip = getattr(new, "skip_to", None)
-                if skip is not None:
-                    skip(old.rows_used)
-                space.index = new
-                self.generation += 1
-                log.info(
-                    "partition %s/%s moved to HNSW at %d entries",
-                    space.namespace,
-                    space.scope[:8] or "-",
-                    len(new),
-                )
-        except Exception:
-            log.exception("building an HNSW index failed; the partition stays exact")
-        finally:
-            space.building = False
-
-    def join_builds(self, timeout: float | None = None) -> None:
-        """Wait for background index builds (never call while holding ``lock``)."""
-        for thread in list(self._builds):
-            thread.join(timeout)
-        self._builds = [t for t in self._builds if t.is_alive()]
-
-    def building(self) -> int:
-        return sum(1 for t in self._builds if t.is_alive())
 
     def summary(self) -> dict[str, Any]:
         with self.lock:
