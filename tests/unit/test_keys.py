@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from nearcache import InvalidInputError, InvalidTypeError, content_hash, normalize_text
 from nearcache.keys import (
     _BATCH_MIN,
-    _TAIL_STEPS,
     HASH_ALGORITHM,
     check_content_hash,
     check_content_hashes,
@@ -22,6 +21,7 @@ from nearcache.keys import (
     key_batch,
     validate_namespace,
 )
+from nearcache.normbatch import _TAIL_STEPS
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
 

@@ -3,8 +3,8 @@
     4  cli, proxy, integrations                 what users run and plug in
     3  embedding, semantic, kv                  the caches
     2  stores, index, embedders                 storage, vector search, embedding adapters
-    1  keys, codecs, clock, stats, policy,      building blocks
-       retry, _flow, archive, judge
+    1  keys, normbatch, codecs, clock, stats,   building blocks
+       policy, retry, _flow, archive, judge
     0  errors                                   the error tree
 
 Every ``import`` counts — at module level, inside functions (lazy imports) and under
@@ -22,7 +22,8 @@ import nearcache
 ROOT = Path(nearcache.__file__).parent
 LAYERS: dict[str, int] = {
     "errors": 0,
-    **dict.fromkeys(["keys", "codecs", "clock", "stats", "policy", "retry", "_flow", "archive"], 1),
+    **dict.fromkeys(["keys", "normbatch", "codecs", "clock", "stats", "policy", "retry"], 1),
+    **dict.fromkeys(["_flow", "archive"], 1),
     "judge": 1,
     **dict.fromkeys(["stores", "index", "embedders"], 2),
     **dict.fromkeys(["embedding", "semantic", "kv"], 3),
