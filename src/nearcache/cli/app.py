@@ -7,17 +7,22 @@ stderr with a non-zero exit status; ``--debug`` adds the traceback.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from .. import __version__
+from .options import (
+    JsonOpt,
+    ModelOpt,
+    SemanticModelOpt,
+    StoreOpt,
+    interruptible,
+    load_model,
+    open_store_for_command,
+)
 from .serve import serve as serve_command
 
 __all__ = ["app"]
@@ -35,41 +40,6 @@ app = typer.Typer(
 )
 
 _state = {"debug": False, "verbose": False}
-
-StoreOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        "-s",
-        help="Store URL: sqlite:///PATH, memory://, redis://..., postgresql://..., "
-        "dynamodb://TABLE?endpoint_url=... or a bare SQLite path. "
-        "Default: $NEARCACHE_STORE, else nearcache.db in the user cache folder.",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of tables.")]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        "-m",
-        help="Embedder: 'default' (all-MiniLM-L6-v2 int8 ONNX, offline), 'st:NAME_OR_PATH' "
-        "(sentence-transformers) or 'openai:MODEL'. Default: $NEARCACHE_MODEL or 'default'.",
-        show_default=False,
-    ),
-]
-
-
-SemanticModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        "-m",
-        help="The embedder the semantic entries were made with (only needed when the store "
-        "holds semantic entries). Default: $NEARCACHE_MODEL or 'default'.",
-        show_default=False,
-    ),
-]
 
 
 def _version(value: bool) -> None:
@@ -99,26 +69,6 @@ def _main(
         level=logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR,
         format="nearcache: %(levelname)s %(name)s: %(message)s",
     )
-
-
-def _load_model(model: str | None, *, lazy: bool = False) -> tuple[Any, float]:
-    """The ``--model`` embedder and its load time (``lazy``: the default model only
-    loads when something has to be embedded; its load time is then 0 here)."""
-    from .models import resolve_embedder
-
-    started = time.perf_counter()
-    embedder = resolve_embedder(model, lazy=lazy)
-    return embedder, time.perf_counter() - started
-
-
-@contextlib.contextmanager
-def _interruptible() -> Iterator[None]:
-    """Ctrl-C ends the command with one line saying what was kept, and status 130."""
-    try:
-        yield
-    except KeyboardInterrupt as exc:
-        sys.stderr.write(f"nearcache: {exc or 'interrupted'}\n")
-        raise typer.Exit(130) from None
 
 
 # --------------------------------------------------------------------------- embed
@@ -163,11 +113,11 @@ def embed(
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist")
-    embedder, load_s = _load_model(model, lazy=True)
+    embedder, load_s = load_model(model, lazy=True)
     st = open_store_for_command(store)
     try:
         with (
-            _interruptible(),
+            interruptible(),
             embed_progress(enabled=not (as_json or quiet)) as (
                 on_total,
                 progress,
@@ -207,7 +157,7 @@ def search(
     from .corpus import search as run_search
     from .render import render_search
 
-    embedder, _ = _load_model(model, lazy=True)
+    embedder, _ = load_model(model, lazy=True)
     st = open_store_for_command(store, must_exist=True)
     try:
         matches, counts = run_search(query, store=st, embedder=embedder, k=k)
@@ -290,7 +240,7 @@ def export_(
     from . import archive, ops, render
 
     archive.check_destination(dest, force=force)
-    embedder, _ = _load_model(model, lazy=True)
+    embedder, _ = load_model(model, lazy=True)
     with ops.opened(store, must_exist=True) as st:
         data = archive.export_store(st, dest, embedder, force=force)
     render.emit(data, as_json, render.render_archive)
@@ -308,7 +258,7 @@ def import_(
 
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist")
-    embedder, _ = _load_model(model, lazy=True)
+    embedder, _ = load_model(model, lazy=True)
     with ops.opened(store) as st:
         data = restore.import_archive(st, source, embedder)
     render.emit(data, as_json, render.render_archive)
@@ -338,7 +288,7 @@ def bench(
 
     if peers:
         bench_mod.check_peers()
-    embedder = _load_model(model)[0] if model else None
+    embedder = load_model(model)[0] if model else None
     with bench_mod.opened_for_bench(store) as st:
         results = bench_mod.run(st, n=n, dim=dim, repeat=repeat, embedder=embedder, peers=peers)
     if out is not None:
@@ -367,7 +317,7 @@ def calibrate(
 
     if not pairs.is_file():
         raise FileNotFoundError(f"{pairs} does not exist")
-    embedder, _ = _load_model(model)
+    embedder, _ = load_model(model)
     with ops.opened(store) as st:
         data = ops.calibrate(
             st, pairs, embedder, max_false_hit_rate=max_false_hit_rate, confidence=confidence
@@ -394,15 +344,9 @@ def explain(
     from . import render
     from .explain import explain_pair, render_explain
 
-    embedder, _ = _load_model(model)
+    embedder, _ = load_model(model)
     data = explain_pair(stored, asked, embedder, max_false_hit_rate)
     render.emit(data, as_json, render_explain)
 
 
 app.command("serve")(serve_command)
-
-
-def open_store_for_command(url: str | None, *, must_exist: bool = False) -> Any:
-    from .common import open_cli_store
-
-    return open_cli_store(url, must_exist=must_exist)

@@ -1,0 +1,87 @@
+"""What the CLI's commands share: the ``--store``, ``--json`` and ``--model`` options,
+loading the ``--model`` embedder, opening the store, and Ctrl-C as one line.
+
+Like the commands, these import the library inside their bodies, so ``nearcache --help``
+only loads Typer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import typer
+
+__all__ = [
+    "JsonOpt",
+    "ModelOpt",
+    "SemanticModelOpt",
+    "StoreOpt",
+    "interruptible",
+    "load_model",
+    "open_store_for_command",
+]
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        "-s",
+        help="Store URL: sqlite:///PATH, memory://, redis://..., postgresql://..., "
+        "dynamodb://TABLE?endpoint_url=... or a bare SQLite path. "
+        "Default: $NEARCACHE_STORE, else nearcache.db in the user cache folder.",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of tables.")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Embedder: 'default' (all-MiniLM-L6-v2 int8 ONNX, offline), 'st:NAME_OR_PATH' "
+        "(sentence-transformers) or 'openai:MODEL'. Default: $NEARCACHE_MODEL or 'default'.",
+        show_default=False,
+    ),
+]
+
+
+SemanticModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="The embedder the semantic entries were made with (only needed when the store "
+        "holds semantic entries). Default: $NEARCACHE_MODEL or 'default'.",
+        show_default=False,
+    ),
+]
+
+
+def load_model(model: str | None, *, lazy: bool = False) -> tuple[Any, float]:
+    """The ``--model`` embedder and its load time (``lazy``: the default model only
+    loads when something has to be embedded; its load time is then 0 here)."""
+    from .models import resolve_embedder
+
+    started = time.perf_counter()
+    embedder = resolve_embedder(model, lazy=lazy)
+    return embedder, time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C ends the command with one line saying what was kept, and status 130."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        sys.stderr.write(f"nearcache: {exc or 'interrupted'}\n")
+        raise typer.Exit(130) from None
+
+
+def open_store_for_command(url: str | None, *, must_exist: bool = False) -> Any:
+    from .common import open_cli_store
+
+    return open_cli_store(url, must_exist=must_exist)
