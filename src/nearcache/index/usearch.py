@@ -14,15 +14,15 @@ rebuilds a partition at live size (``tombstones`` counts the dead rows).
 (``graph_dtype``, index option): distances in int8 are ~3x cheaper than in float32, so
 building a million-entry graph takes minutes instead of twenty. Beside the graph the
 index keeps the vectors in the cache's ``vector_dtype`` (an
-:class:`~nearcache.index.exact.ExactIndex` used as a row store); a search asks the graph
-for ``rescore`` candidates (32 by default, at least ``k``) and ranks them by their exact
-cosine, so the order and the similarities it returns are those of the stored vectors
-and quantization only decides which candidates are looked at. With ``graph_dtype`` equal
-to ``vector_dtype`` the graph is searched alone, as before. A rescored graph measures
-the inner product (``graph_metric`` "ip" in its info), not the cosine: the vectors are
-unit length, so the two rank alike, and the inner product skips the two norms the cosine
-computes per pair -- the build's distance calls are most of its time. A graph searched
-alone, and one saved before this, keep the cosine.
+:class:`~nearcache.index.exact.ExactIndex` used as a row store, :mod:`.rowstore`); a
+search asks the graph for ``rescore`` candidates (32 by default, at least ``k``) and
+ranks them by their exact cosine, so the order and the similarities it returns are those
+of the stored vectors and quantization only decides which candidates are looked at. With
+``graph_dtype`` equal to ``vector_dtype`` the graph is searched alone, as before. A
+rescored graph measures the inner product (``graph_metric`` "ip" in its info), not the
+cosine: the vectors are unit length, so the two rank alike, and the inner product skips
+the two norms the cosine computes per pair -- the build's distance calls are most of its
+time. A graph searched alone, and one saved before this, keep the cosine.
 
 **Parallel bulk inserts.** ``threads=0`` (the default) inserts batches of hundreds of
 rows on every core once the graph is past its first thousand rows (see
@@ -62,6 +62,7 @@ from ..errors import CorruptStoreError, InvalidInputError, MissingExtraError
 from .ann_options import DEFAULTS, RESCORED_DEFAULTS, ann_options, insert_plan
 from .exact import ExactIndex, read_into
 from .protocol import Rows, SearchResult
+from .rowstore import append_rows, load_rows
 
 __all__ = ["GRAPH_DTYPES", "HnswIndex", "graph_dtype", "usearch_available"]
 
@@ -69,11 +70,6 @@ _USEARCH = {"float32": "f32", "bfloat16": "bf16", "float16": "f16", "int8": "i8"
 #: Allowed ``graph_dtype`` values; ``auto`` is int8 (the fastest build, rescored exactly).
 GRAPH_DTYPES: tuple[str, ...] = ("auto", *_USEARCH)
 _METRICS = ("cos", "ip")
-_NP: dict[str, np.dtype[Any]] = {
-    "float32": np.dtype("<f4"),
-    "float16": np.dtype("<f2"),
-    "int8": np.dtype("i1"),
-}
 
 
 def graph_dtype(name: object) -> str:
@@ -189,23 +185,8 @@ class HnswIndex:
         for part, threads in insert_plan(self.options["threads"], len(index), len(rows)):
             index.add(keys[part], vectors[part], threads=threads)
         if self._exact is not None:
-            self._exact_add(self._exact, rows, vectors)
+            append_rows(self._exact, rows, vectors)
         self._n = int(rows.max()) + 1
-
-    @staticmethod
-    def _exact_add(exact: ExactIndex, rows: Rows, vectors: npt.NDArray[np.float32]) -> None:
-        """Append ``vectors`` to the row store at ``rows`` (any gap gets dead zero rows)."""
-        first, stop = exact.rows_used, int(rows.max()) + 1
-        if len(rows) == stop - first and int(rows[0]) == first and bool(np.all(np.diff(rows) > 0)):
-            exact.add(rows, vectors)
-            return
-        block = np.zeros((stop - first, exact.dim), dtype=np.float32)
-        block[:, 0] = 1.0  # any unit vector: these rows are removed at once
-        block[rows - first] = vectors
-        exact.add(np.arange(first, stop, dtype=np.int64), block)
-        gaps = np.ones(stop - first, dtype=bool)
-        gaps[rows - first] = False
-        exact.remove(np.flatnonzero(gaps) + first)
 
     def skip_to(self, rows_used: int) -> None:
         """Mark rows below ``rows_used`` as handed out (trailing rows removed elsewhere)."""
@@ -362,7 +343,7 @@ class HnswIndex:
         if int(info.get("dead", 0)):
             index._load_dead(directory / f"{stem}.dead", int(info["dead"]))
         if index._exact is not None:
-            index._exact = _load_rows(directory, f"{stem}.rows", index)
+            index._exact = load_rows(directory, f"{stem}.rows", index)
         return index
 
     def _load_dead(self, path: Path, count: int) -> None:
@@ -377,31 +358,3 @@ class HnswIndex:
         if (dead.size and int(dead.max()) > 1) or int(dead.sum()) != count:
             raise CorruptStoreError(f"{path.name} does not match the index's removed rows")
         self._dead, self._ndead = dead.view(bool), count
-
-
-def _load_rows(directory: Path, stem: str, index: HnswIndex) -> ExactIndex:
-    """The stored vectors of a rescored graph: memory-mapped, checked against the graph."""
-    npd, dim = _NP[index.dtype], index.dim
-    path = directory / f"{stem}.vec"
-    try:
-        size = path.stat().st_size
-        n, rest = divmod(size, dim * npd.itemsize)
-        if rest or n > index.rows_used:
-            raise CorruptStoreError(f"{path.name} has the wrong size ({size} bytes)")
-        codes: npt.NDArray[Any] = (
-            np.memmap(path, dtype=npd, mode="r", shape=(n, dim)) if n else np.empty((0, dim), npd)
-        )
-        live = np.empty(n, dtype=np.uint8)
-        read_into(directory / f"{stem}.live", live)
-        scale = None
-        if index.dtype == "int8":
-            scale = np.empty(n, dtype="<f4")
-            read_into(directory / f"{stem}.scale", scale)
-    except OSError as exc:
-        raise CorruptStoreError(f"cannot load the vectors of HNSW index {stem}: {exc}") from exc
-    if live.size and int(live.max()) > 1:
-        raise CorruptStoreError(f"{stem}.live holds values other than 0/1")
-    rows = ExactIndex.from_arrays(dim, index.dtype, codes, live.view(bool), scale)
-    if len(rows) != len(index):
-        raise CorruptStoreError(f"the vectors of HNSW index {stem} do not match its graph")
-    return rows
