@@ -311,3 +311,71 @@ def test_a_forked_child_reads_in_parts_with_a_reader_of_its_own(store: SQLiteSto
     assert proc.exitcode == 0
     assert store._db.part_reader() is parent_reader and parent_reader._thread.is_alive()
     assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:40], 15), now=2)) == want
+
+
+def _where(name: str, log: list[tuple[str, str]], gate: threading.Event | None = None) -> object:
+    def job(con: object) -> str:
+        if gate is not None:
+            assert gate.wait(30)
+        log.append((name, threading.current_thread().name))
+        return name
+
+    return job
+
+
+def _run_here(store: SQLiteStore, after: threading.Event | None = None) -> object:
+    def here(fn: object) -> None:
+        store._db.read(fn)  # type: ignore[arg-type]
+        if after is not None:
+            after.set()
+
+    return here
+
+
+def test_the_caller_hands_every_part_to_the_reader_and_waits_for_it_to_take_them(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts that are not ``share``: the caller waits until the reader took each one
+    (the GIL released), so the reader reads them all, the last one too."""
+    monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 30.0)
+    reader = store._db.part_reader()
+    log: list[tuple[str, str]] = []
+    jobs = [(_where(f"p{i}", log), False) for i in range(4)]
+    assert reader.read(jobs, _run_here(store)) == ["p0", "p1", "p2", "p3"]  # type: ignore[arg-type]
+    assert {where for _, where in log} == {"nearcache-sqlite-reads"}
+
+
+def test_a_big_part_is_read_by_the_caller_while_the_reader_is_busy(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``share`` part handed over while the reader is busy: the caller goes on and
+    reads it itself."""
+    monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 30.0)
+    reader = store._db.part_reader()
+    log: list[tuple[str, str]] = []
+    gate = threading.Event()  # the reader's part ends only once the caller read its own
+    jobs = [(_where("first", log, gate), True), (_where("second", log), True)]
+    assert reader.read(jobs, _run_here(store, gate)) == ["first", "second"]  # type: ignore[arg-type]
+    me = threading.current_thread().name
+    assert log == [("second", me), ("first", "nearcache-sqlite-reads")]
+
+
+def test_parts_of_share_keys_or_more_are_shared(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(store)
+    store.get_many("kv", "ns", KEYS[:1], now=2)
+    shares: list[list[bool]] = []
+    real = parts_module.PartReader.read
+
+    def read(self: object, jobs: object, here: object) -> object:
+        pairs = list(jobs)  # type: ignore[call-overload]
+        shares.append([share for _, share in pairs])
+        return real(self, pairs, here)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parts_module.PartReader, "read", read)
+    monkeypatch.setattr(parts_module, "SHARE_KEYS", 100)
+    want = store.get_many("kv", "ns", KEYS[:300], now=2)
+    for size in (100, 60, 120):
+        assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:300], size), now=2)) == want
+    assert shares == [[True] * 3, [False] * 5, [True, True, False]]

@@ -48,6 +48,12 @@ __all__ = ["PartReader", "joined_keys", "read_in_parts"]
 Job = Callable[[sqlite3.Connection], Any]
 #: Seconds ``stop`` waits for the thread to finish the parts it took.
 STOP_WAIT = 5.0
+#: Seconds the caller waits, at most, for the reader to take a part handed over
+#: (see :meth:`PartReader.read`).
+HAND_OVER_WAIT = 0.001
+#: Fewest keys in a part for the caller not to wait while the reader is busy (it reads
+#: what the reader has not taken itself, once every part is handed over).
+SHARE_KEYS = 500
 
 
 class _Batch:
@@ -73,6 +79,7 @@ class _Batch:
                 return False
             place, job = self.pending.pop() if back else self.pending.popleft()
             self.running += 1
+            self.cond.notify_all()  # the caller may wait for its part to be taken
         try:
             reply: tuple[bool, Any] = (True, job(con))
         except BaseException as exc:  # handed to the caller, raised there
@@ -82,6 +89,14 @@ class _Batch:
             self.running -= 1
             self.cond.notify_all()
         return True
+
+    def hand_over(self, wait: float, share: bool) -> None:
+        """Wait (at most ``wait`` seconds) for the reader to take the parts handed over;
+        with ``share``, only when the reader is idle (when it is busy, the caller reads
+        what it has not taken itself, at the same time)."""
+        with self.cond:
+            if not share or not self.running:
+                self.cond.wait_for(lambda: not self.pending, timeout=wait)
 
     def finish(self) -> list[tuple[bool, Any] | None]:
         """The replies once no part is running (parts never taken are dropped)."""
@@ -116,20 +131,35 @@ class PartReader:
                 con.close()
 
     def read(
-        self, jobs: Iterable[Job], here: Callable[[Callable[[sqlite3.Connection], None]], None]
+        self,
+        jobs: Iterable[tuple[Job, bool]],  # (job, share)
+        here: Callable[[Callable[[sqlite3.Connection], None]], None],
     ) -> list[Any]:
         """``[job(con) for job in jobs]``: each job handed to the reader thread as soon
         as ``jobs`` yields it; those it has not taken once ``jobs`` is over run in
         ``here`` (a function that calls its argument with a connection of the caller's).
-        The first error of a job (or of ``jobs`` itself) is raised once no job runs."""
+        The first error of a job (or of ``jobs`` itself) is raised once no job runs.
+
+        The reader needs the GIL to take a part and to hand back its row, and the caller
+        holds it while it makes the next job (the keys): a thread waiting for the GIL
+        gets it at the next switch interval (5 ms). So once a part is handed over, the
+        caller waits (up to ``HAND_OVER_WAIT``, the GIL released) for the reader to take
+        it, after the part the reader is on if any. Not for a ``share`` part (a big
+        one: ``SHARE_KEYS`` keys) while the reader is busy: the reader would keep the
+        caller waiting long, and the caller reads what the reader has not taken itself
+        at the same time. Parts of long texts are small (the caller keys them slower
+        than the store reads them): the reader then reads them all, on one connection
+        (the caller's would map the file again: its cold pages fault).
+        """
         batch = _Batch()
         try:
-            for job in jobs:
+            for job, share in jobs:
                 batch.add(job)
                 with self._lock:
                     if self.closed:
                         raise CacheClosedError(f"store {self._url} is closed")
                     self._jobs.put(batch)
+                batch.hand_over(HAND_OVER_WAIT, share)
             if batch.pending:
                 here(functools.partial(_drain, batch))
         finally:
@@ -178,14 +208,14 @@ def read_in_parts(
     seen: list[Sequence[str]] = []
     reads: list[JoinedRead] = []  # one per part seen, unless a part cannot be read so
 
-    def jobs() -> Iterator[Job]:
+    def jobs() -> Iterator[tuple[Job, bool]]:
         for keys in left:
             seen.append(keys)
             read = joined_read(keys, nsid, salt, now)
             if read is None:
                 return
             reads.append(read)
-            yield functools.partial(run_joined, table=table, read=read)
+            yield functools.partial(run_joined, table=table, read=read), len(keys) >= SHARE_KEYS
 
     try:
         rows = db.part_reader().read(jobs(), db.read)
