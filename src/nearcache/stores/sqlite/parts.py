@@ -32,8 +32,9 @@ import functools
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ...codecs.joined import JoinedValues
 from ...errors import CacheClosedError
@@ -46,11 +47,18 @@ if TYPE_CHECKING:
 __all__ = ["PartReader", "joined_keys", "read_in_parts"]
 
 Job = Callable[[sqlite3.Connection], Any]
+clock = time.monotonic
 #: Seconds ``stop`` waits for the thread to finish the parts it took.
 STOP_WAIT = 5.0
-#: Seconds the caller waits, at most, for the reader to take a part handed over
-#: (see :meth:`PartReader.read`).
+#: Seconds the caller waits, at most, for an idle reader to take a part handed over
+#: (see :meth:`PartReader.read`): 20-50 us with a core free for it; 0.5-5 ms when the
+#: machine has none (measured at load 7).
+TAKE_WAIT = 0.00025
+#: Seconds the caller waits, at most, for a reader on an earlier part to take the next.
 HAND_OVER_WAIT = 0.001
+#: Seconds after a reader was late to take a part during which batches are read the
+#: usual way (in one statement, on the caller's connection): the machine is busy.
+LATE_BACKOFF = 1.0
 #: Fewest keys in a part for the caller not to wait while the reader is busy (it reads
 #: what the reader has not taken itself, once every part is handed over).
 SHARE_KEYS = 500
@@ -90,13 +98,18 @@ class _Batch:
             self.cond.notify_all()
         return True
 
-    def hand_over(self, wait: float, share: bool) -> None:
-        """Wait (at most ``wait`` seconds) for the reader to take the parts handed over;
-        with ``share``, only when the reader is idle (when it is busy, the caller reads
-        what it has not taken itself, at the same time)."""
+    def hand_over(self, share: bool) -> Literal["taken", "slow", "late"]:
+        """Wait for the reader to take the parts handed over: ``TAKE_WAIT`` at most when
+        it is idle, ``HAND_OVER_WAIT`` when it is on an earlier part of this batch (not
+        at all for a ``share`` part). Not taken in time: ``"late"`` if the reader was
+        idle (it had no core, or it reads other batches), else ``"slow"``."""
         with self.cond:
-            if not share or not self.running:
-                self.cond.wait_for(lambda: not self.pending, timeout=wait)
+            busy = self.running > 0
+            if share and busy:
+                return "taken"
+            if self.cond.wait_for(lambda: not self.pending, HAND_OVER_WAIT if busy else TAKE_WAIT):
+                return "taken"
+            return "slow" if busy else "late"
 
     def finish(self) -> list[tuple[bool, Any] | None]:
         """The replies once no part is running (parts never taken are dropped)."""
@@ -116,6 +129,7 @@ class PartReader:
         self._jobs: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
         self._lock = threading.Lock()  # ``closed`` and the hand-over of a part
         self.closed = False
+        self.late_until = 0.0  # ``clock()`` before which the machine counts as busy
         self._thread = threading.Thread(
             target=self._run, name="nearcache-sqlite-reads", daemon=True
         )
@@ -143,23 +157,32 @@ class PartReader:
         The reader needs the GIL to take a part and to hand back its row, and the caller
         holds it while it makes the next job (the keys): a thread waiting for the GIL
         gets it at the next switch interval (5 ms). So once a part is handed over, the
-        caller waits (up to ``HAND_OVER_WAIT``, the GIL released) for the reader to take
-        it, after the part the reader is on if any. Not for a ``share`` part (a big
+        caller waits (the GIL released) for the reader to take it, after the part the
+        reader is on if any. Not for a ``share`` part (a big
         one: ``SHARE_KEYS`` keys) while the reader is busy: the reader would keep the
         caller waiting long, and the caller reads what the reader has not taken itself
         at the same time. Parts of long texts are small (the caller keys them slower
         than the store reads them): the reader then reads them all, on one connection
-        (the caller's would map the file again: its cold pages fault).
+        (the caller's would map the file again: its cold pages fault). A part not
+        taken in time: the caller hands the reader no more parts of this batch and reads
+        them itself. If the reader was idle, it had no core (a busy machine) or reads
+        other batches: then batches are read the usual way for ``LATE_BACKOFF``.
         """
         batch = _Batch()
+        done = False  # the reader did not take a part in time: the caller reads the rest
         try:
             for job, share in jobs:
                 batch.add(job)
+                if done:
+                    continue
                 with self._lock:
                     if self.closed:
                         raise CacheClosedError(f"store {self._url} is closed")
                     self._jobs.put(batch)
-                batch.hand_over(HAND_OVER_WAIT, share)
+                took = batch.hand_over(share)
+                done = took != "taken"
+                if took == "late":
+                    self.late_until = clock() + LATE_BACKOFF
             if batch.pending:
                 here(functools.partial(_drain, batch))
         finally:
@@ -172,6 +195,13 @@ class PartReader:
                 raise value
             out.append(value)
         return out
+
+    @property
+    def late(self) -> bool:
+        """Whether the reader was late to take a part in the last ``LATE_BACKOFF``
+        seconds: on a machine with no idle core, a read in parts costs more CPU than
+        one read and gains no wall time (the two threads take turns on one core)."""
+        return clock() < self.late_until
 
     def stop(self) -> None:
         """Stop after the parts already taken; the connection is closed."""
@@ -198,10 +228,10 @@ def read_in_parts(
 ) -> tuple[JoinedValues | None, list[int], Sequence[str]]:
     """``(values, hit ids, ())``: the live values of namespace ``ns`` (row id, salt)
     under the keys of every part and the lookup ids of the hits; or ``(None, [], keys)``
-    when the batch is to be read the usual way (the namespace is not known yet, a key is
-    not a content hash, a row did not come back whole, or the parts saw different
-    versions of the namespace)."""
-    if ns is None:
+    when the batch is to be read the usual way (the namespace is not known yet, the
+    reader was late lately, a key is not a content hash, a row did not come back whole,
+    or the parts saw different versions of the namespace)."""
+    if ns is None or (reader := db.part_reader()).late:
         return None, [], joined_keys(parts)
     nsid, salt = ns
     left = iter(parts)
@@ -218,7 +248,7 @@ def read_in_parts(
             yield functools.partial(run_joined, table=table, read=read), len(keys) >= SHARE_KEYS
 
     try:
-        rows = db.part_reader().read(jobs(), db.read)
+        rows = reader.read(jobs(), db.read)
     except sqlite3.Error as exc:
         raise (db.translate(exc) or exc) from exc
     got = [joined_values(row, read) for row, read in zip(rows, reads)]
