@@ -31,11 +31,12 @@ def _cut(keys: Sequence[str], size: int) -> list[Sequence[str]]:
 
 @pytest.fixture(autouse=True)
 def _patient_hand_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a loaded machine the reader may take longer than a millisecond to take a part
-    (a late reader: the batch, and those of the next second, are read the usual way);
-    these tests read in parts, so the caller waits longer."""
+    """On a loaded machine the caller reads every part itself (the load average, or a
+    reader late to take a part); these tests read in parts: the load is not looked at
+    and the caller waits longer for the reader."""
     monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 0.5)
     monkeypatch.setattr(parts_module, "TAKE_WAIT", 0.5)
+    monkeypatch.setattr(parts_module, "_no_idle_core", lambda: False)
 
 
 @pytest.fixture
@@ -322,55 +323,6 @@ def test_a_forked_child_reads_in_parts_with_a_reader_of_its_own(store: SQLiteSto
     assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:40], 15), now=2)) == want
 
 
-def _where(name: str, log: list[tuple[str, str]], gate: threading.Event | None = None) -> object:
-    def job(con: object) -> str:
-        if gate is not None:
-            assert gate.wait(30)
-        log.append((name, threading.current_thread().name))
-        return name
-
-    return job
-
-
-def _run_here(store: SQLiteStore, after: threading.Event | None = None) -> object:
-    def here(fn: object) -> None:
-        store._db.read(fn)  # type: ignore[arg-type]
-        if after is not None:
-            after.set()
-
-    return here
-
-
-def test_the_caller_hands_every_part_to_the_reader_and_waits_for_it_to_take_them(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Parts that are not ``share``: the caller waits until the reader took each one
-    (the GIL released), so the reader reads them all, the last one too."""
-    monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 30.0)
-    monkeypatch.setattr(parts_module, "TAKE_WAIT", 30.0)
-    reader = store._db.part_reader()
-    log: list[tuple[str, str]] = []
-    jobs = [(_where(f"p{i}", log), False) for i in range(4)]
-    assert reader.read(jobs, _run_here(store)) == ["p0", "p1", "p2", "p3"]  # type: ignore[arg-type]
-    assert {where for _, where in log} == {"nearcache-sqlite-reads"}
-
-
-def test_a_big_part_is_read_by_the_caller_while_the_reader_is_busy(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A ``share`` part handed over while the reader is busy: the caller goes on and
-    reads it itself."""
-    monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 30.0)
-    monkeypatch.setattr(parts_module, "TAKE_WAIT", 30.0)
-    reader = store._db.part_reader()
-    log: list[tuple[str, str]] = []
-    gate = threading.Event()  # the reader's part ends only once the caller read its own
-    jobs = [(_where("first", log, gate), True), (_where("second", log), True)]
-    assert reader.read(jobs, _run_here(store, gate)) == ["first", "second"]  # type: ignore[arg-type]
-    me = threading.current_thread().name
-    assert log == [("second", me), ("first", "nearcache-sqlite-reads")]
-
-
 def test_parts_of_share_keys_or_more_are_shared(
     store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -390,82 +342,3 @@ def test_parts_of_share_keys_or_more_are_shared(
     for size in (100, 60, 120):
         assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:300], size), now=2)) == want
     assert shares == [[True] * 3, [False] * 5, [True, True, False]]
-
-
-def test_a_reader_slow_to_take_a_part_is_handed_no_more(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The reader is stuck in its first part: the caller's wait for it to take the
-    second ends, and the caller reads that part and the rest."""
-    monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 0.01)
-    reader = store._db.part_reader()
-    puts: list[object] = []
-    queue = reader._jobs
-
-    class Counted:  # the reader's queue, its puts counted
-        def put(self, item: object) -> None:
-            puts.append(item)
-            queue.put(item)  # type: ignore[arg-type]
-
-        def get(self) -> object:
-            return queue.get()
-
-    monkeypatch.setattr(reader, "_jobs", Counted())
-    log: list[tuple[str, str]] = []
-    gate = threading.Event()
-    jobs = [(_where("p0", log, gate), False)] + [(_where(f"p{i}", log), False) for i in (1, 2, 3)]
-    assert reader.read(jobs, _run_here(store, gate)) == ["p0", "p1", "p2", "p3"]  # type: ignore[arg-type]
-    me = threading.current_thread().name
-    assert log == [("p3", me), ("p2", me), ("p1", me), ("p0", "nearcache-sqlite-reads")]
-    assert len(puts) == 2  # p0 and p1 handed over; p2 and p3 never
-    assert not reader.late  # it was busy with this batch, not short of a core
-
-
-def test_a_reader_that_does_not_take_a_part_while_idle_is_late(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The reader is busy with another thread's batch (as if it had no core): the first
-    part is not taken in time, the caller reads every part and the reader is late."""
-    monkeypatch.setattr(parts_module, "TAKE_WAIT", 0.01)
-    reader = store._db.part_reader()
-    gate, started = threading.Event(), threading.Event()
-
-    def stuck(con: object) -> None:
-        started.set()
-        assert gate.wait(30)
-
-    other = threading.Thread(target=reader.read, args=([(stuck, False)], _run_here(store)))
-    other.start()
-    try:
-        assert started.wait(30)
-        log: list[tuple[str, str]] = []
-        jobs = [(_where(f"p{i}", log), False) for i in range(3)]
-        assert reader.read(jobs, _run_here(store)) == ["p0", "p1", "p2"]  # type: ignore[arg-type]
-        me = threading.current_thread().name
-        assert log == [("p2", me), ("p1", me), ("p0", me)]
-        assert reader.late
-    finally:
-        gate.set()
-        other.join(30)
-
-
-def test_batches_are_read_the_usual_way_while_the_reader_was_late_lately(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _fill(store)
-    want = store.get_many("kv", "ns", KEYS[:300], now=2)
-    reader = store._db.part_reader()
-    reads: list[int] = []
-    real = parts_module.PartReader.read
-
-    def read(self: parts_module.PartReader, jobs: object, here: object) -> object:
-        reads.append(1)
-        return real(self, jobs, here)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parts_module.PartReader, "read", read)
-    reader.late_until = parts_module.clock() + 60
-    assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:300], 100), now=2)) == want
-    assert reads == []
-    reader.late_until = parts_module.clock() - 1
-    assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:300], 100), now=2)) == want
-    assert reads == [1]

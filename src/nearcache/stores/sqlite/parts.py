@@ -29,12 +29,13 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
+import os
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ...codecs.joined import JoinedValues
 from ...errors import CacheClosedError
@@ -56,9 +57,8 @@ STOP_WAIT = 5.0
 TAKE_WAIT = 0.00025
 #: Seconds the caller waits, at most, for a reader on an earlier part to take the next.
 HAND_OVER_WAIT = 0.001
-#: Seconds after a reader was late to take a part during which batches are read the
-#: usual way (in one statement, on the caller's connection): the machine is busy.
-LATE_BACKOFF = 1.0
+#: Seconds between two looks at the machine's load average (``_no_idle_core``).
+LOAD_EVERY = 1.0
 #: Fewest keys in a part for the caller not to wait while the reader is busy (it reads
 #: what the reader has not taken itself, once every part is handed over).
 SHARE_KEYS = 500
@@ -98,18 +98,17 @@ class _Batch:
             self.cond.notify_all()
         return True
 
-    def hand_over(self, share: bool) -> Literal["taken", "slow", "late"]:
+    def hand_over(self, share: bool) -> bool:
         """Wait for the reader to take the parts handed over: ``TAKE_WAIT`` at most when
         it is idle, ``HAND_OVER_WAIT`` when it is on an earlier part of this batch (not
-        at all for a ``share`` part). Not taken in time: ``"late"`` if the reader was
-        idle (it had no core, or it reads other batches), else ``"slow"``."""
+        at all for a ``share`` part); False if it did not take them in time."""
         with self.cond:
             busy = self.running > 0
             if share and busy:
-                return "taken"
-            if self.cond.wait_for(lambda: not self.pending, HAND_OVER_WAIT if busy else TAKE_WAIT):
-                return "taken"
-            return "slow" if busy else "late"
+                return True
+            return self.cond.wait_for(
+                lambda: not self.pending, HAND_OVER_WAIT if busy else TAKE_WAIT
+            )
 
     def finish(self) -> list[tuple[bool, Any] | None]:
         """The replies once no part is running (parts never taken are dropped)."""
@@ -129,7 +128,7 @@ class PartReader:
         self._jobs: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
         self._lock = threading.Lock()  # ``closed`` and the hand-over of a part
         self.closed = False
-        self.late_until = 0.0  # ``clock()`` before which the machine counts as busy
+        self._loaded = (-LOAD_EVERY, False)  # (when, whether no core was idle) last looked
         self._thread = threading.Thread(
             target=self._run, name="nearcache-sqlite-reads", daemon=True
         )
@@ -165,11 +164,14 @@ class PartReader:
         than the store reads them): the reader then reads them all, on one connection
         (the caller's would map the file again: its cold pages fault). A part not
         taken in time: the caller hands the reader no more parts of this batch and reads
-        them itself. If the reader was idle, it had no core (a busy machine) or reads
-        other batches: then batches are read the usual way for ``LATE_BACKOFF``.
+        them itself (the reader had no core, or reads other batches). While the load
+        average says no core is idle (:attr:`busy`), the caller reads every part itself
+        (after keying them all, as one read would).
         """
         batch = _Batch()
-        done = False  # the reader did not take a part in time: the caller reads the rest
+        # the reader did not take a part in time, or the machine is busy: the caller
+        # reads the rest itself
+        done = self.busy
         try:
             for job, share in jobs:
                 batch.add(job)
@@ -179,10 +181,7 @@ class PartReader:
                     if self.closed:
                         raise CacheClosedError(f"store {self._url} is closed")
                     self._jobs.put(batch)
-                took = batch.hand_over(share)
-                done = took != "taken"
-                if took == "late":
-                    self.late_until = clock() + LATE_BACKOFF
+                done = not batch.hand_over(share)
             if batch.pending:
                 here(functools.partial(_drain, batch))
         finally:
@@ -197,11 +196,16 @@ class PartReader:
         return out
 
     @property
-    def late(self) -> bool:
-        """Whether the reader was late to take a part in the last ``LATE_BACKOFF``
-        seconds: on a machine with no idle core, a read in parts costs more CPU than
-        one read and gains no wall time (the two threads take turns on one core)."""
-        return clock() < self.late_until
+    def busy(self) -> bool:
+        """Whether the machine has no idle core for the reader: the load average is at
+        least the number of CPUs (looked at once every ``LOAD_EVERY`` seconds). Then a
+        read in parts costs more CPU than one read and gains no wall time: the reader
+        and the caller take turns on one core."""
+        now = clock()
+        when, loaded = self._loaded
+        if now - when >= LOAD_EVERY:
+            self._loaded = now, (loaded := _no_idle_core())
+        return loaded
 
     def stop(self) -> None:
         """Stop after the parts already taken; the connection is closed."""
@@ -212,6 +216,19 @@ class PartReader:
             self._jobs.put(None)
         if threading.current_thread() is not self._thread:
             self._thread.join(STOP_WAIT)
+
+
+def _no_idle_core() -> bool:
+    """Whether the 1-minute load average is at least the number of CPUs this process
+    may run on (False where the system does not tell)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without affinity
+        cpus = os.cpu_count() or 1
+    try:
+        return os.getloadavg()[0] >= cpus
+    except OSError:  # pragma: no cover
+        return False
 
 
 def _drain(batch: _Batch, con: sqlite3.Connection) -> None:
@@ -228,10 +245,10 @@ def read_in_parts(
 ) -> tuple[JoinedValues | None, list[int], Sequence[str]]:
     """``(values, hit ids, ())``: the live values of namespace ``ns`` (row id, salt)
     under the keys of every part and the lookup ids of the hits; or ``(None, [], keys)``
-    when the batch is to be read the usual way (the namespace is not known yet, the
-    reader was late lately, a key is not a content hash, a row did not come back whole,
-    or the parts saw different versions of the namespace)."""
-    if ns is None or (reader := db.part_reader()).late:
+    when the batch is to be read the usual way (the namespace is not known yet, a key is
+    not a content hash, a row did not come back whole, or the parts saw different
+    versions of the namespace)."""
+    if ns is None:
         return None, [], joined_keys(parts)
     nsid, salt = ns
     left = iter(parts)
@@ -248,7 +265,7 @@ def read_in_parts(
             yield functools.partial(run_joined, table=table, read=read), len(keys) >= SHARE_KEYS
 
     try:
-        rows = reader.read(jobs(), db.read)
+        rows = db.part_reader().read(jobs(), db.read)
     except sqlite3.Error as exc:
         raise (db.translate(exc) or exc) from exc
     got = [joined_values(row, read) for row, read in zip(rows, reads)]
