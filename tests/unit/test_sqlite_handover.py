@@ -5,8 +5,6 @@ batch, and reads every part itself while the machine is busy."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +14,12 @@ import pytest
 from nearcache import SQLiteStore
 from nearcache.stores.sqlite import parts as parts_module
 
-NO_IDLE_CORE = parts_module._no_idle_core
-
 
 @pytest.fixture(autouse=True)
 def _calm(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests below decide themselves whether the machine counts as busy, and how
     long the caller waits (long, unless a test wants a wait to end)."""
-    monkeypatch.setattr(parts_module, "_no_idle_core", lambda: False)
+    monkeypatch.setattr(parts_module.CoreWatch, "busy", lambda self: False)
     monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 30.0)
     monkeypatch.setattr(parts_module, "TAKE_WAIT", 30.0)
 
@@ -143,12 +139,11 @@ def test_a_reader_that_does_not_take_a_part_while_idle_is_handed_no_more(
 def test_the_caller_reads_every_part_while_the_machine_is_busy(
     store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A load average of at least one task per CPU: the caller reads every part itself;
-    once the machine is not busy, the reader reads again."""
+    """Other processes leave no core idle: the caller reads every part itself; once
+    the machine is not busy, the reader reads again."""
     reader = store._db.part_reader()
     loaded = [True]
-    monkeypatch.setattr(parts_module, "_no_idle_core", lambda: loaded[0])
-    monkeypatch.setattr(parts_module, "LOAD_EVERY", 0.0)
+    monkeypatch.setattr(parts_module.CoreWatch, "busy", lambda self: loaded[0])
     log: list[tuple[str, str]] = []
     jobs = [(_where(f"p{i}", log), False) for i in range(3)]
     assert reader.read(jobs, _run_here(store)) == ["p0", "p1", "p2"]  # type: ignore[arg-type]
@@ -158,32 +153,3 @@ def test_the_caller_reads_every_part_while_the_machine_is_busy(
     log.clear()
     assert reader.read([(_where("p0", log), False)], _run_here(store)) == ["p0"]  # type: ignore[arg-type]
     assert log == [("p0", "nearcache-sqlite-reads")]
-
-
-def test_the_load_average_is_looked_at_once_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
-    looks: list[int] = []
-
-    def look() -> bool:
-        looks.append(1)
-        return True
-
-    monkeypatch.setattr(parts_module, "_no_idle_core", look)
-    now = [100.0]
-    monkeypatch.setattr(parts_module, "clock", lambda: now[0])
-    reader = parts_module.PartReader(sqlite3.connect(":memory:", check_same_thread=False), "x")
-    try:
-        assert reader.busy and reader.busy and looks == [1]
-        now[0] += parts_module.LOAD_EVERY
-        assert reader.busy and looks == [1, 1]
-    finally:
-        reader.stop()
-
-
-def test_no_idle_core_compares_the_load_average_with_the_cpus(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    cpus = len(os.sched_getaffinity(0))
-    monkeypatch.setattr(os, "getloadavg", lambda: (cpus - 0.5, 0.0, 0.0))
-    assert not NO_IDLE_CORE()
-    monkeypatch.setattr(os, "getloadavg", lambda: (float(cpus), 0.0, 0.0))
-    assert NO_IDLE_CORE()

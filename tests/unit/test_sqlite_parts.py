@@ -31,12 +31,12 @@ def _cut(keys: Sequence[str], size: int) -> list[Sequence[str]]:
 
 @pytest.fixture(autouse=True)
 def _patient_hand_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a loaded machine the caller reads every part itself (the load average, or a
-    reader late to take a part); these tests read in parts: the load is not looked at
-    and the caller waits longer for the reader."""
+    """On a loaded machine the caller reads every part itself (other processes leave no
+    core idle, or the reader is late to take a part); these tests read in parts: the
+    machine is not looked at and the caller waits longer for the reader."""
     monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 0.5)
     monkeypatch.setattr(parts_module, "TAKE_WAIT", 0.5)
-    monkeypatch.setattr(parts_module, "_no_idle_core", lambda: False)
+    monkeypatch.setattr(parts_module.CoreWatch, "busy", lambda self: False)
 
 
 @pytest.fixture

@@ -29,17 +29,16 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
-import os
 import queue
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...codecs.joined import JoinedValues
 from ...errors import CacheClosedError
 from ...keys import KeyBatch, join_key_batches
+from .cores import CoreWatch
 from .reads import JoinedRead, joined_read, joined_values, run_joined
 
 if TYPE_CHECKING:
@@ -48,7 +47,6 @@ if TYPE_CHECKING:
 __all__ = ["PartReader", "joined_keys", "read_in_parts"]
 
 Job = Callable[[sqlite3.Connection], Any]
-clock = time.monotonic
 #: Seconds ``stop`` waits for the thread to finish the parts it took.
 STOP_WAIT = 5.0
 #: Seconds the caller waits, at most, for an idle reader to take a part handed over
@@ -57,8 +55,6 @@ STOP_WAIT = 5.0
 TAKE_WAIT = 0.00025
 #: Seconds the caller waits, at most, for a reader on an earlier part to take the next.
 HAND_OVER_WAIT = 0.001
-#: Seconds between two looks at the machine's load average (``_no_idle_core``).
-LOAD_EVERY = 1.0
 #: Fewest keys in a part for the caller not to wait while the reader is busy (it reads
 #: what the reader has not taken itself, once every part is handed over).
 SHARE_KEYS = 500
@@ -128,7 +124,7 @@ class PartReader:
         self._jobs: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
         self._lock = threading.Lock()  # ``closed`` and the hand-over of a part
         self.closed = False
-        self._loaded = (-LOAD_EVERY, False)  # (when, whether no core was idle) last looked
+        self._cores = CoreWatch()
         self._thread = threading.Thread(
             target=self._run, name="nearcache-sqlite-reads", daemon=True
         )
@@ -164,8 +160,8 @@ class PartReader:
         than the store reads them): the reader then reads them all, on one connection
         (the caller's would map the file again: its cold pages fault). A part not
         taken in time: the caller hands the reader no more parts of this batch and reads
-        them itself (the reader had no core, or reads other batches). While the load
-        average says no core is idle (:attr:`busy`), the caller reads every part itself
+        them itself (the reader had no core, or reads other batches). While the other
+        processes leave no core idle (:attr:`busy`), the caller reads every part itself
         (after keying them all, as one read would).
         """
         batch = _Batch()
@@ -197,15 +193,10 @@ class PartReader:
 
     @property
     def busy(self) -> bool:
-        """Whether the machine has no idle core for the reader: the load average is at
-        least the number of CPUs (looked at once every ``LOAD_EVERY`` seconds). Then a
-        read in parts costs more CPU than one read and gains no wall time: the reader
-        and the caller take turns on one core."""
-        now = clock()
-        when, loaded = self._loaded
-        if now - when >= LOAD_EVERY:
-            self._loaded = now, (loaded := _no_idle_core())
-        return loaded
+        """Whether the other processes leave no core idle for the reader (see
+        :mod:`.cores`): then a read in parts costs more CPU than one read and gains no
+        wall time, the reader and the caller taking turns on one core."""
+        return self._cores.busy()
 
     def stop(self) -> None:
         """Stop after the parts already taken; the connection is closed."""
@@ -216,19 +207,6 @@ class PartReader:
             self._jobs.put(None)
         if threading.current_thread() is not self._thread:
             self._thread.join(STOP_WAIT)
-
-
-def _no_idle_core() -> bool:
-    """Whether the 1-minute load average is at least the number of CPUs this process
-    may run on (False where the system does not tell)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - platforms without affinity
-        cpus = os.cpu_count() or 1
-    try:
-        return os.getloadavg()[0] >= cpus
-    except OSError:  # pragma: no cover
-        return False
 
 
 def _drain(batch: _Batch, con: sqlite3.Connection) -> None:

@@ -1,0 +1,90 @@
+"""``CoreWatch``: whether the other processes of the machine leave this one a core idle
+for a second thread, from the machine's and this process's CPU time."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.stores.sqlite import cores
+
+
+@pytest.fixture
+def samples(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, float, float]]:
+    """The samples ``cpu_sample`` gives, in order; the clock reads the next one's time."""
+    queue: list[tuple[float, float, float]] = []
+    monkeypatch.setattr(cores, "cpu_sample", lambda: queue.pop(0))
+    monkeypatch.setattr(cores, "clock", lambda: queue[0][0] if queue else 1e9)
+    return queue
+
+
+def _watch(cpus: int) -> cores.CoreWatch:
+    watch = cores.CoreWatch()
+    watch.cpus = cpus
+    return watch
+
+
+def test_the_cpu_the_others_use_is_the_machines_less_this_process(
+    samples: list[tuple[float, float, float]],
+) -> None:
+    # (when, busy CPU seconds of the machine, this process's CPU seconds)
+    samples += [(100.0, 50.0, 5.0), (101.0, 51.8, 6.6), (102.0, 53.6, 6.8), (103.0, 53.7, 6.8)]
+    watch = _watch(2)
+    assert not watch.busy()  # a first look: nothing to compare with
+    assert not watch.busy()  # 1.8 s busy, 1.6 of them this process's: the others 0.2
+    assert watch.busy()  # the others 1.6: less than 1.5 cores left
+    assert not watch.busy()  # the others 0.1
+
+
+def test_more_cpus_leave_more_room(samples: list[tuple[float, float, float]]) -> None:
+    samples += [(100.0, 0.0, 0.0), (101.0, 6.0, 0.0), (102.0, 12.6, 0.0)]
+    watch = _watch(8)
+    assert not watch.busy()
+    assert not watch.busy()  # the others use 6 of 8: 2 left
+    assert watch.busy()  # 6.6 of 8: 1.4 left
+
+
+def test_looks_are_a_second_apart_and_a_stale_one_starts_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looks: list[float] = []
+    now = [100.0]
+    busy_cpu = iter([0.0, 2.0, 100.0, 200.0])
+
+    def sample() -> tuple[float, float, float]:
+        looks.append(now[0])
+        return now[0], next(busy_cpu), 0.0
+
+    monkeypatch.setattr(cores, "cpu_sample", sample)
+    monkeypatch.setattr(cores, "clock", lambda: now[0])
+    watch = _watch(2)
+    assert not watch.busy()
+    now[0] += 0.5
+    assert not watch.busy() and looks == [100.0]  # too soon to look again
+    now[0] += 0.5
+    assert watch.busy() and looks == [100.0, 101.0]  # 2 CPU seconds in 1 s
+    now[0] += 0.5
+    assert watch.busy() and len(looks) == 2  # the last answer, until the next look
+    now[0] += cores.STALE + 1
+    assert not watch.busy()  # the previous look is stale: starts over
+    now[0] += 1
+    assert watch.busy()  # 100 CPU seconds in 1 s
+
+
+def test_without_proc_stat_the_machine_is_never_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    looks: list[int] = []
+
+    def sample() -> None:
+        looks.append(1)
+
+    monkeypatch.setattr(cores, "cpu_sample", sample)
+    watch = _watch(2)
+    assert not watch.busy() and not watch.busy() and looks == [1]
+
+
+def test_a_real_sample_counts_busy_time_and_this_process() -> None:
+    first = cores.cpu_sample()
+    assert first is not None  # Linux
+    sum(i * i for i in range(200_000))  # some CPU of this process
+    second = cores.cpu_sample()
+    assert second is not None
+    assert second[0] >= first[0] and second[1] >= first[1] and second[2] > first[2]
