@@ -35,6 +35,7 @@ import re
 
 from .align import align, similar_spelling
 from .asks import cause_or_method
+from .calls import call_named, receiver_types
 from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
@@ -196,11 +197,14 @@ def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
     words = _words(other)
     t = analyze(other)
     joined = "".join(t.words)
+    dotted = [n for n, kind in entities(other) if kind in ("code", "file") and "." in n]
     out = []
     for n, kind in names:
         if n in words or (" " in n and n.replace(" ", "") in joined):
             continue
-        if _same_identifier(n, kind, other):
+        if _same_identifier(n, kind, other) or n in receiver_types(dotted):
+            continue
+        if kind in ("code", "file") and call_named(n, dotted, words):
             continue
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
         if len(parts) > 1 and all(p in words for p in parts):
