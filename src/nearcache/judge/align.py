@@ -38,7 +38,7 @@ from __future__ import annotations
 from .lexicon import lexicon
 from .numwords import UNITS, same_unit
 from .shortenings import acronyms, contraction, identifier_parts, labels
-from .spellings import edit_distance
+from .spellings import edit_distance, similar_code
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
@@ -166,7 +166,7 @@ def _related(p: _Term, q: _Term) -> str | None:
         return "root"
     if contraction(p.low, q.low) and not min(p, q, key=lambda t: len(t.low)).known:
         return "root"  # the shortening is no listed word itself ("pkg" / "package")
-    if similar_spelling(x, y) or similar_spelling(p.low, q.low):
+    if similar_spelling(x, y) or similar_spelling(p.low, q.low) or similar_code(p.low, q.low):
         return "typo"
     return None
 

@@ -16,6 +16,9 @@ module or listed name: ``str.split`` / ``bytes.split`` and ``json.loads`` /
 ``pickle.loads`` stay different). A call is also named by a text that says its method
 and its receiver's type as words ("pandas read_csv", "rename ... DataFrame").
 
+A code name with one part misspelled ("``sesion.execute``") is the name it misspells
+(:func:`misspelled`).
+
 Limits: a variable's type is not checked ("``x.append``" meets "``list.append``" and would
 meet "``array.append``" of another library); the method must be written the same way
 after separators are removed (``read_csv`` / "read csv").
@@ -27,8 +30,9 @@ import re
 from functools import cache
 
 from .lexicon import lexicon
+from .spellings import similar_code
 
-__all__ = ["call_named", "receiver_types"]
+__all__ = ["call_named", "misspelled", "receiver_types"]
 
 #: Builtin and library type (or module) names a receiver may be, lowercase.
 _TYPES = frozenset(
@@ -105,3 +109,9 @@ def receiver_types(names: list[str]) -> frozenset[str]:
         if kind is not None:
             out.add(kind)
     return frozenset(out)
+
+
+def misspelled(name: str, names: list[str]) -> bool:
+    """The dotted or snake_case code name ``name`` is one of ``names`` with one part
+    misspelled (:func:`~nearcache.judge.spellings.similar_code`)."""
+    return any(similar_code(name, other) for other in names)

@@ -35,7 +35,7 @@ import re
 
 from .align import align, similar_spelling
 from .asks import cause_or_method
-from .calls import call_named, receiver_types
+from .calls import call_named, misspelled, receiver_types
 from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
@@ -197,14 +197,15 @@ def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
     words = _words(other)
     t = analyze(other)
     joined = "".join(t.words)
-    dotted = [n for n, kind in entities(other) if kind in ("code", "file") and "." in n]
+    coded = [n for n, kind in entities(other) if kind in ("code", "file")]
+    dotted = [n for n in coded if "." in n]
     out = []
     for n, kind in names:
         if n in words or (" " in n and n.replace(" ", "") in joined):
             continue
         if _same_identifier(n, kind, other) or n in receiver_types(dotted):
             continue
-        if kind in ("code", "file") and call_named(n, dotted, words):
+        if kind in ("code", "file") and (call_named(n, dotted, words) or misspelled(n, coded)):
             continue
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
         if len(parts) > 1 and all(p in words for p in parts):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_entities
+from nearcache.judge.align import align
 from nearcache.judge.calls import call_named, receiver_types
+from nearcache.judge.spellings import similar_code
 from nearcache.judge.types import REJECT
 
 
@@ -56,3 +58,39 @@ def test_receivers_name_their_types() -> None:
 def test_a_module_is_no_variable() -> None:
     assert not call_named("json.loads", ["pickle.loads"], frozenset())
     assert not call_named("os.remove", ["lst.remove"], frozenset())
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("sesion.execute", "session.execute"),
+        ("os.path.joni", "os.path.join"),
+        ("fs.redafile", "fs.readfile"),
+        ("comit_all", "commit_all"),
+    ],
+)
+def test_a_mistyped_code_name_is_the_name(a: str, b: str) -> None:
+    assert similar_code(a, b) and similar_code(b, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("json.load", "json.loads"),  # a letter more: another function
+        ("array.splice", "array.slice"),  # a letter dropped that is no double letter
+        ("get_user", "get_users"),
+        ("str.lower", "str.upper"),
+        ("np.argmax", "np.argmin"),
+        ("sesion.execute", "session.executemany"),  # two parts differ
+        ("sesion", "session"),  # no code name: words are read by similar_spelling
+    ],
+)
+def test_other_code_names_stay_different(a: str, b: str) -> None:
+    assert not similar_code(a, b) and not similar_code(b, a)
+
+
+def test_a_mistyped_call_pairs_in_the_alignment_and_the_names() -> None:
+    a = "in sqlalchemy how do i run raw sql with sesion.execute"
+    b = "In SQLAlchemy, how do I run raw SQL with session.execute?"
+    assert not align(a, b).only_a and guard_entities(a, b).outcome != REJECT
+    assert guard_entities("python json.load of a file", "python json.loads").outcome == REJECT
