@@ -22,12 +22,14 @@ from typing import Any, NamedTuple, TypeVar
 from .fields import labels
 from .spellings import SHIFT_CUES, respell, rewrite, shifts
 from .vocab import (
+    ASKED,
     CONTRACTIONS,
     COUNTING,
     IRREGULAR,
     NOT_CONTENT,
     STOPWORDS,
     asks_count,
+    asks_event,
     verdict_tag,
     wordset,
 )
@@ -369,6 +371,8 @@ def analyze(text: str) -> Text:
                 content = False  # "how long does it take to renew" is "how long to renew"
             elif content and t.low in COUNTING and asks_count(t.low, prev.lower(), tokens, t.index):
                 content = False  # "how many hosts" / "number of hosts" / "# hosts"
+            elif content and t.low in ASKED and asks_event(t.low, prev.lower(), tokens, t.index):
+                content = False  # "date of the Super Bowl", "what took place", "what happened"
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text
