@@ -154,8 +154,10 @@ def _related(p: _Term, q: _Term) -> str | None:
     x, y = p.stem, q.stem
     if lexicon().opposite(x, y):
         return None
-    if p.canon == q.canon or (
-        p.unit is not None and q.unit is not None and same_unit(p.unit, q.unit)
+    if (
+        p.canon == q.canon
+        or lexicon().family(p.canon, q.canon)
+        or (p.unit is not None and q.unit is not None and same_unit(p.unit, q.unit))
     ):
         return "alias"  # "js" / "javascript"; "mg" / "milligrams", "24h" / "24 hours"
     if p.groups is not None and q.groups is not None and not p.groups.isdisjoint(q.groups):

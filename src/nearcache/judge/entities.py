@@ -145,7 +145,9 @@ def _words(text: str) -> frozenset[str]:
         if tok.kind == "sym":
             continue
         low = tok.low.removesuffix("'s").removesuffix("()")
-        out.add(lex.cased.get(tok.text) or lex.canonical_name(low))
+        canon = lex.cased.get(tok.text) or lex.canonical_name(low)
+        out.add(canon)
+        out.update(lex.families.get(canon, ()))  # "iphone" names "ios" (families.txt)
         out.update(lex.canonical_name(p) for p in low.split("-") if p)
     words = t.words
     for i, w in enumerate(words):
