@@ -4,7 +4,8 @@ Kept as data (one entry a line, comments say why) so a reviewer reads and extend
 without touching code: ``antonyms.txt`` (opposites), ``synonyms.txt`` (words that ask for
 the same thing), ``names.txt`` (names that are entities even in lower case, with
 aliases), ``converses.txt`` (one relation seen from its two ends) and ``symmetric.txt``
-(relations whose two ends can trade places). Entries are stored by stem, so inflections
+(relations whose two ends can trade places), ``families.txt`` (a name and what it belongs
+to: "iphone" -> "ios"). Entries are stored by stem, so inflections
 match without being listed.
 """
 
