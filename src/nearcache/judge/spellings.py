@@ -56,6 +56,11 @@ SHORT_FORMS = {
     "pics": "pictures",
     "rx": "prescription",
     "abt": "about",
+    "fem": "feminine",
+    "masc": "masculine",
+    "convo": "conversation",
+    "vid": "video",
+    "vids": "videos",
 }
 
 #: The number and day words whose misspellings are read (the ones of 5+ letters: shorter

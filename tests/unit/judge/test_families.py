@@ -44,3 +44,10 @@ def test_family_is_one_way_membership() -> None:
     assert lex.family("iphone", "ios") and lex.family("ios", "iphone")
     assert not lex.family("iphone", "ipad")
     assert not lex.family("hmrc", "usa")
+
+
+def test_fb_is_facebook_in_any_case() -> None:
+    for short in ("fb", "FB"):
+        a, b = f"export photos at 2048 px for {short}", "export photos at 2048 px for Facebook"
+        assert guard_entities(a, b).outcome != REJECT
+        assert not align(a, b).only_a
