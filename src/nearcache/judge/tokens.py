@@ -25,11 +25,13 @@ from .vocab import (
     ASKED,
     CONTRACTIONS,
     COUNTING,
+    GOING,
     IRREGULAR,
     NOT_CONTENT,
     STOPWORDS,
     asks_count,
     asks_event,
+    bare_motion,
     verdict_tag,
     wordset,
 )
@@ -321,6 +323,10 @@ def _term_stems(low: str) -> tuple[bool, tuple[str, ...]]:
     return _content(low), tuple(stem(p) for p in (_parts(low) if "-" in low else (low,)))
 
 
+def _next_low(tokens: list[Token], at: int) -> str:
+    return tokens[at + 1].low if at + 1 < len(tokens) else ""
+
+
 @text_cache
 def analyze(text: str) -> Text:
     """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
@@ -373,6 +379,8 @@ def analyze(text: str) -> Text:
                 content = False  # "how many hosts" / "number of hosts" / "# hosts"
             elif content and t.low in ASKED and asks_event(t.low, prev.lower(), tokens, t.index):
                 content = False  # "date of the Super Bowl", "what took place", "what happened"
+            elif content and t.low in GOING and bare_motion(t.text, _next_low(tokens, t.index)):
+                content = False  # "does the invoice go to the importer" / "invoice -> importer"
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text

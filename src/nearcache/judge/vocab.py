@@ -12,6 +12,8 @@
 * :data:`COUNTING` with :func:`asks_count`, and :func:`verdict_tag` -- words that only
   ask for a count ("how many", "number of") or a verdict at the end of a statement ("...
   w/o receipt - legal?"): no topic of their own.
+* :func:`bare_motion` -- "go" before the place it goes to ("does the invoice go to the
+  importer" is "invoice -> importer"; "->" is read as "to"): no topic of its own.
 * :data:`ASKED` with :func:`asks_event` -- words that only ask when or what happened
   ("date of the next Super Bowl" is "when is the next Super Bowl", "events of 6 June
   1944" / "what took place on 6 June 1944" is "what happened on 6 June 1944").
@@ -34,6 +36,7 @@ __all__ = [
     "STOPWORDS",
     "asks_count",
     "asks_event",
+    "bare_motion",
     "verdict_tag",
     "wordset",
 ]
@@ -194,3 +197,16 @@ def asks_event(low: str, prev: str, tokens: Sequence[Any], at: int) -> bool:
     last = not any(t.kind != "sym" for t in tokens[at + 1 :])
     asked = not ASKING.isdisjoint(words)
     return low == "date" and ((first and nxt == "of") or (last and not asked))
+
+
+#: Forms of "go" (:func:`bare_motion`) and the words that name where to after it.
+GOING = wordset("go goes went gone going")
+_TOWARDS = wordset("to into from through via onto")
+
+
+def bare_motion(text: str, nxt: str) -> bool:
+    """Whether ``text`` (a form of "go" as written) before ``nxt`` (the next word,
+    lowercase) only says that something moves to a place: lowercase (not "Go" the
+    language) and before "to / into / from / through / via" ("go up", "go down" and "go
+    off" say how, and stay)."""
+    return text.islower() and nxt in _TOWARDS

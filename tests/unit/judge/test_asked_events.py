@@ -41,3 +41,35 @@ def test_the_same_words_with_a_topic_stay_content(text: str, word: str) -> None:
 
 def test_what_day_of_the_week_keeps_day() -> None:
     assert any(c.startswith("day") for c in analyze("what day of the week is it").content)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("does the deposit go to the landlord or the agency", "deposit -> landlord or agency?"),
+        ("does the invoice copy go into the archive", "invoice copy into the archive?"),
+    ],
+)
+def test_go_before_where_to_is_the_arrow(a: str, b: str) -> None:
+    al = align(a, b)
+    assert not al.only_a and not al.only_b, (al.only_a, al.only_b)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does the price go up after launch",  # how it moves: kept
+        "how do I write a Go function that returns an error",  # the language
+        "let it go off at noon",
+    ],
+)
+def test_go_saying_how_or_naming_a_language_stays(text: str) -> None:
+    assert any(c.startswith("go") for c in analyze(text).content), analyze(text).content
+
+
+def test_direction_of_go_still_refused() -> None:
+    from nearcache.judge import guard_direction
+
+    a = "does the payment go from the buyer to the seller"
+    b = "does the payment go from the seller to the buyer"
+    assert guard_direction(a, b).outcome == "reject"
