@@ -6,7 +6,8 @@
 called on a variable and once named by its type or module. A dotted code name is read as
 its *receiver* (what stands before the last dot, ``prototype`` dropped) and its *method*
 (the last part); a receiver is a type when it is a builtin or library type name
-(``dict``, ``Array``, ``HashMap``, ``DataFrame``), a module (``json``, ``pandas``) or a
+(``dict``, ``Array``, ``HashMap``, ``DataFrame``) or any name written as a class
+(capitalized before the dot: ``Model.save``), a module (``json``, ``pandas``) or a
 conventional short name of one (``df`` for a data frame, ``arr`` for an array, ``pd``
 for pandas, ``np`` for numpy).
 
@@ -32,7 +33,7 @@ from functools import cache
 from .lexicon import lexicon
 from .spellings import similar_code
 
-__all__ = ["call_named", "misspelled", "receiver_types"]
+__all__ = ["call_named", "classes", "misspelled", "receiver_types"]
 
 #: Builtin and library type (or module) names a receiver may be, lowercase.
 _TYPES = frozenset(
@@ -55,14 +56,22 @@ _SHORT = {
     "dct": "dict",
 }
 _DOTTED = re.compile(r"^([a-z_][\w.]*)\.([a-z_]\w*)$")
+#: A receiver written as a class name: "Model.save()", "Path.unlink".
+_CLASS = re.compile(r"(?<![\w.])([A-Z][A-Za-z0-9]*)\.[a-z_]\w*")
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
-def _type(receiver: str) -> str | None:
-    """The type a receiver names (``Array.prototype`` -> array, ``pd`` -> pandas)."""
+def _type(receiver: str, classes: frozenset[str] = frozenset()) -> str | None:
+    """The type a receiver names (``Array.prototype`` -> array, ``pd`` -> pandas), or a
+    class written capitalized in either text (``classes``: "Model" in ``Model.save``)."""
     last = receiver.removesuffix(".prototype").rsplit(".", 1)[-1]
     last = _SHORT.get(last, last)
-    return last if last in _TYPES or last in _MODULES else None
+    return last if last in _TYPES or last in _MODULES or last in classes else None
+
+
+def classes(text: str) -> frozenset[str]:
+    """The receivers ``text`` writes as class names ("Model.save" -> model), lowercase."""
+    return frozenset(m.lower() for m in _CLASS.findall(text))
 
 
 @cache
@@ -72,10 +81,10 @@ def _split(name: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
-def _same_call(a: tuple[str, str], b: tuple[str, str]) -> bool:
+def _same_call(a: tuple[str, str], b: tuple[str, str], known: frozenset[str]) -> bool:
     if _SEPARATORS.sub("", a[1]) != _SEPARATORS.sub("", b[1]):
         return False
-    ta, tb = _type(a[0]), _type(b[0])
+    ta, tb = _type(a[0], known), _type(b[0], known)
     if ta is not None and tb is not None:
         return ta == tb
     # one names a type (not a module), the other is a plain variable (no listed name)
@@ -83,16 +92,18 @@ def _same_call(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return typed is not None and typed not in _MODULES and plain not in lexicon().names
 
 
-def call_named(name: str, names: list[str], words: frozenset[str]) -> bool:
+def call_named(
+    name: str, names: list[str], words: frozenset[str], known: frozenset[str] = frozenset()
+) -> bool:
     """The dotted code name ``name`` is the same call as one of ``names`` (the other
     text's dotted names), or the other text's ``words`` say its method and the type of
-    its receiver."""
+    its receiver; ``known``: the receivers either text writes as class names."""
     call = _split(name)
     if call is None:
         return False
     for other in names:
         found = _split(other)
-        if found is not None and _same_call(call, found):
+        if found is not None and _same_call(call, found, known):
             return True
     kind = _type(call[0])
     squeezed = {_SEPARATORS.sub("", w) for w in words}

@@ -35,7 +35,7 @@ import re
 
 from .align import align, similar_spelling
 from .asks import cause_or_method
-from .calls import call_named, misspelled, receiver_types
+from .calls import call_named, classes, misspelled, receiver_types
 from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
@@ -195,7 +195,9 @@ def _squeezed_words(text: str) -> tuple[str, ...]:
     return tuple(_SEPARATORS.sub("", w) for w in text.lower().split())
 
 
-def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
+def _unmatched(
+    names: tuple[Name, ...], other: str, known: frozenset[str] = frozenset()
+) -> list[Name]:
     words = _words(other)
     t = analyze(other)
     joined = "".join(t.words)
@@ -207,7 +209,9 @@ def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
             continue
         if _same_identifier(n, kind, other) or n in receiver_types(dotted):
             continue
-        if kind in ("code", "file") and (call_named(n, dotted, words) or misspelled(n, coded)):
+        if kind in ("code", "file") and misspelled(n, coded):
+            continue
+        if kind in ("code", "file") and call_named(n, dotted, words, known):
             continue
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
         if len(parts) > 1 and all(p in words for p in parts):
@@ -262,8 +266,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"scope: one text adds a restriction at its end ({added})")
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
-    ua = _unmatched(ea, b)
-    ub = _unmatched(eb, a)
+    known = classes(a) | classes(b)  # receivers written as classes: "Model.save"
+    ua = _unmatched(ea, b, known)
+    ub = _unmatched(eb, a, known)
     show_a = ", ".join(n for n, _ in ua)
     show_b = ", ".join(n for n, _ in ub)
     if any(_compatible(ka, kb) for _, ka in ua for _, kb in ub):

@@ -94,3 +94,12 @@ def test_a_mistyped_call_pairs_in_the_alignment_and_the_names() -> None:
     b = "In SQLAlchemy, how do I run raw SQL with session.execute?"
     assert not align(a, b).only_a and guard_entities(a, b).outcome != REJECT
     assert guard_entities("python json.load of a file", "python json.loads").outcome == REJECT
+
+
+def test_a_receiver_written_as_a_class_is_a_type() -> None:
+    a = "rails: does my_order.destroy() run the callbacks"
+    b = "rails: does Order.destroy run the callbacks"
+    for x, y in ((a, b), (b, a)):
+        assert guard_entities(x, y).outcome == "pass", guard_entities(x, y)
+    # two classes are two types
+    assert not call_named("user.save", ["order.save"], frozenset(), frozenset({"user", "order"}))

@@ -51,3 +51,22 @@ def test_fb_is_facebook_in_any_case() -> None:
         a, b = f"export photos at 2048 px for {short}", "export photos at 2048 px for Facebook"
         assert guard_entities(a, b).outcome != REJECT
         assert not align(a, b).only_a
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("best Texan barbecue towns", "best barbecue towns in Texas"),
+        ("=COUNTIF(A:A, 5) counts what", "in Excel, how do I count cells equal to 5"),
+        ("which G-code sets inches", "which CNC command sets inches"),
+    ],
+)
+def test_demonyms_and_functions_name_their_place_or_program(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        assert guard_entities(x, y).outcome != REJECT, (x, y)
+
+
+def test_a_demonym_still_differs_from_another_place() -> None:
+    assert (
+        guard_entities("best Texan barbecue towns", "best barbecue towns in Ohio").outcome == REJECT
+    )
