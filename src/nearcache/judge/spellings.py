@@ -56,6 +56,7 @@ SHORT_FORMS = {
     "pics": "pictures",
     "rx": "prescription",
     "abt": "about",
+    "b4": "before",
     "fem": "feminine",
     "masc": "masculine",
     "convo": "conversation",

@@ -23,6 +23,7 @@ from nearcache.judge.tokens import analyze
         ("yday", "yesterday"),
         ("pics", "pictures"),
         ("rx", "prescription"),
+        ("b4", "before"),
         ("fem", "feminine"),
         ("masc", "masculine"),
         ("convo", "conversation"),
