@@ -17,9 +17,6 @@ module or listed name: ``str.split`` / ``bytes.split`` and ``json.loads`` /
 ``pickle.loads`` stay different). A call is also named by a text that says its method
 and its receiver's type as words ("pandas read_csv", "rename ... DataFrame").
 
-A code name with one part misspelled ("``sesion.execute``") is the name it misspells
-(:func:`misspelled`).
-
 Limits: a variable's type is not checked ("``x.append``" meets "``list.append``" and would
 meet "``array.append``" of another library); the method must be written the same way
 after separators are removed (``read_csv`` / "read csv").
@@ -31,9 +28,9 @@ import re
 from functools import cache
 
 from .lexicon import lexicon
-from .spellings import similar_code
+from .tokens import text_cache
 
-__all__ = ["call_named", "classes", "misspelled", "receiver_types"]
+__all__ = ["call_named", "classes", "receiver_types"]
 
 #: Builtin and library type (or module) names a receiver may be, lowercase.
 _TYPES = frozenset(
@@ -69,6 +66,7 @@ def _type(receiver: str, classes: frozenset[str] = frozenset()) -> str | None:
     return last if last in _TYPES or last in _MODULES or last in classes else None
 
 
+@text_cache
 def classes(text: str) -> frozenset[str]:
     """The receivers ``text`` writes as class names ("Model.save" -> model), lowercase."""
     return frozenset(m.lower() for m in _CLASS.findall(text))
@@ -120,9 +118,3 @@ def receiver_types(names: list[str]) -> frozenset[str]:
         if kind is not None:
             out.add(kind)
     return frozenset(out)
-
-
-def misspelled(name: str, names: list[str]) -> bool:
-    """The dotted or snake_case code name ``name`` is one of ``names`` with one part
-    misspelled (:func:`~nearcache.judge.spellings.similar_code`)."""
-    return any(similar_code(name, other) for other in names)

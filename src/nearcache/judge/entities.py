@@ -35,7 +35,7 @@ import re
 
 from .align import align, similar_spelling
 from .asks import cause_or_method
-from .calls import call_named, classes, misspelled, receiver_types
+from .calls import call_named, classes, receiver_types
 from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
@@ -44,6 +44,7 @@ from .lexicon import lexicon
 from .literals import literal_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
+from .spellings import similar_code
 from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -203,16 +204,17 @@ def _unmatched(
     joined = "".join(t.words)
     coded = [n for n, kind in entities(other) if kind in ("code", "file")]
     dotted = [n for n in coded if "." in n]
+    typed = receiver_types(dotted)  # "pd.read_csv" names pandas
     out = []
     for n, kind in names:
         if n in words or (" " in n and n.replace(" ", "") in joined):
             continue
-        if _same_identifier(n, kind, other) or n in receiver_types(dotted):
+        if _same_identifier(n, kind, other) or n in typed:
             continue
-        if kind in ("code", "file") and misspelled(n, coded):
-            continue
-        if kind in ("code", "file") and call_named(n, dotted, words, known):
-            continue
+        if kind in ("code", "file") and (
+            any(similar_code(n, c) for c in coded) or call_named(n, dotted, words, known)
+        ):
+            continue  # "sesion.execute" / "session.execute", "arr.sort" / "Array...sort"
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
         if len(parts) > 1 and all(p in words for p in parts):
             continue  # "French Revolution" / "France's revolution", "ACID-compliant" / "ACID"

@@ -5,8 +5,8 @@ without touching code: ``antonyms.txt`` (opposites), ``synonyms.txt`` (words tha
 the same thing), ``names.txt`` (names that are entities even in lower case, with
 aliases), ``converses.txt`` (one relation seen from its two ends) and ``symmetric.txt``
 (relations whose two ends can trade places), ``families.txt`` (a name and what it belongs
-to: "iphone" -> "ios"). Entries are stored by stem, so inflections
-match without being listed.
+to: "iphone" -> "ios"). Entries are stored by stem, so inflections match without being
+listed.
 """
 
 from __future__ import annotations
