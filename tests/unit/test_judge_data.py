@@ -467,8 +467,8 @@ def test_committed_probe10_leads_with_entity_and_blind10_spreads_every_kind_even
 
 
 def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_every_kind() -> None:
-    # probe11: role the largest trap kind (>= 30%), direction next (>= 15%); blind11: role
-    # and direction >= 40% of its traps and every other kind at least 5%.
+    # probe11: role the largest trap kind (>= 30%), direction next (>= 15%); blind11 keeps
+    # every kind at least 5% of its traps (role + direction: the later-authors test).
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     kinds = {
         split: Counter(r["category"] for r in report.rows[split] if r["label"] == "trap")
@@ -478,7 +478,6 @@ def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_ever
     assert [k for k, _ in probe.most_common(2)] == ["role", "direction"]
     assert probe["role"] >= 0.3 * probe.total() and probe["direction"] >= 0.15 * probe.total()
     blind = kinds["blind11"]
-    assert blind["role"] + blind["direction"] >= 0.4 * blind.total()
     assert all(blind[k] >= 0.05 * blind.total() for k in jd.CATEGORIES["trap"])
 
 
