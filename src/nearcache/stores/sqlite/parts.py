@@ -1,11 +1,13 @@
 """A batch read in parts on two connections at once (``SQLiteStore.get_many_parts``).
 
 ``EmbeddingCache.get_many`` of 1,000 texts keys them (normalize and hash: ~0.5 ms for
-short texts, ~1.7-2 ms for 500-character chunks) and reads them (~1.3 ms); one after
+short texts, ~1.4-2 ms for 500-character chunks) and reads them (~1.3 ms); one after
 the other, the two add up. Read in parts, each part is handed to the store's reader
-thread as soon as the caller has its keys, and the caller keys the next part while it
-is read; once every part is handed over, the caller reads the parts the reader has not
-taken yet itself, on a pooled connection, while the reader reads its own. SQLite
+thread as soon as the caller has its keys (the caller waits for the reader to take it:
+see ``PartReader.read``), and the caller keys the next part while it is read; once
+every part is handed over, the caller reads the parts the reader has not taken yet
+itself, on a pooled connection, while the reader reads its own. On a machine with no
+idle core (:mod:`.cores`) the caller reads every part itself. SQLite
 releases the GIL inside ``sqlite3_step``, and each part is one step (a
 :class:`~.reads.JoinedRead`: the values come back as one ``group_concat`` row), so the
 two reads run on two cores and the reader needs the GIL only to bind the keys and take
@@ -153,16 +155,15 @@ class PartReader:
         holds it while it makes the next job (the keys): a thread waiting for the GIL
         gets it at the next switch interval (5 ms). So once a part is handed over, the
         caller waits (the GIL released) for the reader to take it, after the part the
-        reader is on if any. Not for a ``share`` part (a big
-        one: ``SHARE_KEYS`` keys) while the reader is busy: the reader would keep the
-        caller waiting long, and the caller reads what the reader has not taken itself
-        at the same time. Parts of long texts are small (the caller keys them slower
-        than the store reads them): the reader then reads them all, on one connection
-        (the caller's would map the file again: its cold pages fault). A part not
-        taken in time: the caller hands the reader no more parts of this batch and reads
-        them itself (the reader had no core, or reads other batches). While the other
-        processes leave no core idle (:attr:`busy`), the caller reads every part itself
-        (after keying them all, as one read would).
+        reader is on if any; but not for a ``share`` part (``SHARE_KEYS`` keys or more)
+        while the reader is busy: the caller would wait long, and it reads what the
+        reader has not taken itself at the same time. Parts of long texts are smaller
+        (the caller keys them slower than the store reads them), so the reader reads
+        them all, on one connection (the caller's would map the file again: its cold
+        pages fault). A part not taken in time (the reader had no core, or reads other
+        batches): the caller hands over no more parts of the batch and reads them
+        itself; so it does with every part while the other processes leave no core
+        idle (:attr:`busy`), after keying them all, as one read would.
         """
         batch = _Batch()
         # the reader did not take a part in time, or the machine is busy: the caller
