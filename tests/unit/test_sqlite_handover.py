@@ -51,7 +51,7 @@ def _run_here(store: SQLiteStore, after: threading.Event | None = None) -> objec
 
 
 def test_the_caller_hands_every_part_to_the_reader_and_waits_for_it_to_take_them(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    store: SQLiteStore,
 ) -> None:
     """Parts that are not ``share``: the caller waits until the reader took each one
     (the GIL released), so the reader reads them all, the last one too."""
@@ -63,7 +63,7 @@ def test_the_caller_hands_every_part_to_the_reader_and_waits_for_it_to_take_them
 
 
 def test_a_big_part_is_read_by_the_caller_while_the_reader_is_busy(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    store: SQLiteStore,
 ) -> None:
     """A ``share`` part handed over while the reader is busy: the caller goes on and
     reads it itself."""
