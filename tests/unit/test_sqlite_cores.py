@@ -3,6 +3,8 @@ for a second thread, from the machine's and this process's CPU time."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nearcache.stores.sqlite import cores
@@ -12,7 +14,7 @@ from nearcache.stores.sqlite import cores
 def samples(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, float, float]]:
     """The samples ``cpu_sample`` gives, in order; the clock reads the next one's time."""
     queue: list[tuple[float, float, float]] = []
-    monkeypatch.setattr(cores, "cpu_sample", lambda: queue.pop(0))
+    monkeypatch.setattr(cores, "cpu_sample", lambda cpus: queue.pop(0))
     monkeypatch.setattr(cores, "clock", lambda: queue[0][0] if queue else 1e9)
     return queue
 
@@ -50,7 +52,7 @@ def test_looks_are_a_second_apart_and_a_stale_one_starts_over(
     now = [100.0]
     busy_cpu = iter([0.0, 2.0, 100.0, 200.0])
 
-    def sample() -> tuple[float, float, float]:
+    def sample(cpus: object) -> tuple[float, float, float]:
         looks.append(now[0])
         return now[0], next(busy_cpu), 0.0
 
@@ -73,7 +75,7 @@ def test_looks_are_a_second_apart_and_a_stale_one_starts_over(
 def test_without_proc_stat_the_machine_is_never_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     looks: list[int] = []
 
-    def sample() -> None:
+    def sample(cpus: object) -> None:
         looks.append(1)
 
     monkeypatch.setattr(cores, "cpu_sample", sample)
@@ -81,10 +83,32 @@ def test_without_proc_stat_the_machine_is_never_busy(monkeypatch: pytest.MonkeyP
     assert not watch.busy() and not watch.busy() and looks == [1]
 
 
+def test_only_the_cpus_asked_for_are_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stat = tmp_path / "stat"
+    stat.write_text(
+        "cpu  300 0 100 1000 50 0 0 0 0 0\n"
+        "cpu0 100 0 0 500 50 0 0 0 0 0\n"
+        "cpu1 200 0 100 500 0 0 0 0 0 0\n"
+        "intr 12345\n"
+    )
+    monkeypatch.setattr(cores, "STAT", str(stat))
+    tick = cores._TICK
+    samples = [cores.cpu_sample(c) for c in (None, frozenset({0}), frozenset({1}))]
+    assert [s[1] if s else None for s in samples] == [400 * tick, 100 * tick, 300 * tick]
+    assert cores.cpu_sample(frozenset({7})) is None  # no line of that CPU
+    stat.write_text("garbage\n")
+    assert cores.cpu_sample(None) is None
+    monkeypatch.setattr(cores, "STAT", str(tmp_path / "missing"))
+    assert cores.cpu_sample(None) is None
+
+
 def test_a_real_sample_counts_busy_time_and_this_process() -> None:
-    first = cores.cpu_sample()
+    ids = cores._cpus()
+    first = cores.cpu_sample(ids)
     assert first is not None  # Linux
     sum(i * i for i in range(200_000))  # some CPU of this process
-    second = cores.cpu_sample()
+    second = cores.cpu_sample(ids)
     assert second is not None
     assert second[0] >= first[0] and second[1] >= first[1] and second[2] > first[2]

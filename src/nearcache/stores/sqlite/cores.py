@@ -5,8 +5,8 @@ caller keys the next part on another. When the machine has no idle core, the two
 threads take turns on one and the read in parts only costs more CPU than one read (at
 load 7 on 2 CPUs, 1,000 chunks: 10.0 ms in parts, 9.1 ms in one read). The load average
 cannot tell: this process's own threads count in it, and it lags by a minute. What the
-others use is the CPU time every CPU was busy (``/proc/stat``) less this process's own
-(``time.process_time``), between two looks a second apart.
+others use is the CPU time the CPUs this process may run on were busy (``/proc/stat``)
+less this process's own (``time.process_time``), between two looks a second apart.
 """
 
 from __future__ import annotations
@@ -24,37 +24,50 @@ STALE = 10.0
 #: threads that each want a core, less the half core that still gains).
 FREE_CORES = 1.5
 clock = time.monotonic
+STAT = "/proc/stat"
 _TICK = 1.0 / (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
 
 
-def cpu_sample() -> tuple[float, float, float] | None:
-    """``(monotonic seconds, CPU seconds all CPUs were busy, this process's CPU
-    seconds)``; None where the system has no ``/proc/stat``."""
+def cpu_sample(cpus: frozenset[int] | None = None) -> tuple[float, float, float] | None:
+    """``(monotonic seconds, CPU seconds the CPUs ``cpus`` (all: None) were busy, this
+    process's CPU seconds)``; None where ``/proc/stat`` does not tell."""
+    busy, found = 0, False
     try:
-        with open("/proc/stat", "rb") as f:
-            ticks = [int(t) for t in f.readline().split()[1:]]
-    except (OSError, ValueError):
+        with open(STAT, "rb") as f:
+            for line in f:  # "cpu" (all of them), then "cpu0", "cpu1", ...
+                name, *fields = line.split()
+                if not name.startswith(b"cpu"):
+                    break
+                if (name == b"cpu") != (cpus is None) or (cpus and int(name[3:]) not in cpus):
+                    continue
+                # user nice system idle iowait irq softirq steal guest guest_nice: idle
+                # and iowait are idle; guest time is counted in user and nice already
+                ticks = [int(t) for t in fields[:8]]
+                busy += sum(ticks) - ticks[3] - ticks[4]
+                found = True
+    except (OSError, ValueError, IndexError):
         return None
-    # user nice system idle iowait irq softirq steal guest guest_nice: idle and iowait
-    # are idle; guest time is counted in user and nice already
-    busy = sum(ticks[:8]) - sum(ticks[3:5])
-    return clock(), busy * _TICK, time.process_time()
+    return (clock(), busy * _TICK, time.process_time()) if found else None
 
 
-def _cpus() -> int:
+def _cpus() -> frozenset[int] | None:
+    """The CPUs this process may run on (None where the system does not say)."""
     try:
-        return len(os.sched_getaffinity(0))
+        return frozenset(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - platforms without affinity
-        return os.cpu_count() or 1
+        return None
 
 
 class CoreWatch:
     """Whether other processes used so much CPU between two looks that fewer than
-    ``FREE_CORES`` of this process's CPUs were left idle (looked at once every
-    ``LOOK_EVERY`` seconds at most; False where the system does not tell)."""
+    ``FREE_CORES`` of the CPUs this process may run on were left idle (looked at once
+    every ``LOOK_EVERY`` seconds at most; False where the system does not tell). Only
+    those CPUs are counted: a container pinned to 2 of a host's 64 CPUs sees the others'
+    load in ``/proc/stat`` too."""
 
     def __init__(self) -> None:
-        self.cpus = _cpus()
+        self.ids = _cpus()
+        self.cpus = len(self.ids) if self.ids else os.cpu_count() or 1
         self._last: tuple[float, float, float] | None = None
         self._busy = False
 
@@ -62,7 +75,7 @@ class CoreWatch:
         last = self._last
         if last is not None and clock() - last[0] < LOOK_EVERY:
             return self._busy
-        now = cpu_sample()
+        now = cpu_sample(self.ids)
         if now is None:  # no /proc/stat: never look again
             self._last = (float("inf"), 0.0, 0.0)
             return False
