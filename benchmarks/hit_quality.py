@@ -200,6 +200,8 @@ def main() -> None:
             "blind9",
             "probe10",
             "blind10",
+            "probe11",
+            "blind11",
         ],
     )
     ap.add_argument(
