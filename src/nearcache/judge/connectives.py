@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from .roles import ARTICLES, POSSESSIVE, RELATIONAL, SYMMETRIC, Role
 from .tokens import Text, analyze, wordset
 
-__all__ = ["alternatives", "marked_apart", "same_alternatives", "symmetric"]
+__all__ = ["alternatives", "events_first", "marked_apart", "same_alternatives", "symmetric"]
 
 _ALTERNATIVE = wordset("or vs vs. versus")
 #: What marks a term's role beside a symmetric connective: a relational word, or "with"
@@ -36,7 +36,9 @@ _WITH_VERBS = wordset(
     "fills filled filling cover covers covered covering coat coats coated coating"
 )
 #: Relational words of place (not of time: "before or after" asks which came first).
-_PLACES = RELATIONAL - {"before", "after"}
+_TIMES = frozenset({"before", "after"})
+_SUBJECTS = wordset("i we you they")
+_PLACES = RELATIONAL - _TIMES
 
 
 def symmetric(words: tuple[str, ...]) -> bool:
@@ -48,6 +50,19 @@ def symmetric(words: tuple[str, ...]) -> bool:
         w in SYMMETRIC and not (0 < n < len(words) - 1 and {words[n - 1], words[n + 1]} <= _PLACES)
         for n, w in enumerate(words)
     )
+
+
+def events_first(t: Text, words: tuple[str, ...], x: int, y: int) -> bool:
+    """The frame ``words`` asks which of two events came first, and the terms at tokens
+    ``x`` and ``y`` are the verbs of the events, each after its subject ("should *I
+    rehouse* the letters *before or after I digitise* them"): the events may trade
+    places, each with what it carries. Two subjects traded around their verbs are other
+    events ("does replenishment release before or after a pick wave runs")."""
+    toks = t.tokens
+    return any(
+        w == "or" and 0 < n < len(words) - 1 and {words[n - 1], words[n + 1]} == _TIMES
+        for n, w in enumerate(words)
+    ) and all(k > 0 and toks[k - 1].low in _SUBJECTS for k in (x, y))
 
 
 def alternatives(t: Text, keys: Sequence[Role]) -> bool:

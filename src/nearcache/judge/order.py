@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Sequence, Set
 
 from .clauses import be_before, gap_flipped
-from .connectives import marked_apart, same_alternatives, symmetric
+from .connectives import events_first, marked_apart, same_alternatives, symmetric
 from .lexicon import lexicon
 from .nominals import nominal_passive
 from .relations import case_flipped, mention_moved, owner_changed, passive_flipped, whose_swapped
@@ -127,7 +127,7 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
                 continue
             if (
                 symmetric(fa)
-                and all(sa.count(k) > 1 for k in q)
+                and (all(sa.count(k) > 1 for k in q) or events_first(ta, fa, ka[i][1], ka[j][1]))
                 and not marked_apart(ta, ka[i][1], ka[j - ly + 1][1])
             ):
                 return True  # "A and B" / "B and A"; "a storm watch and a storm warning"

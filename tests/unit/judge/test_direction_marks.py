@@ -1,7 +1,7 @@
 """guard_direction on swaps a symmetric-looking word hid: a place pair joined by "or"
-("X above or below Y"), alternatives whose terms trade places inside them, a term marked
-by "with" against one marked otherwise, and an active against a passive beside another
-passive both texts share."""
+("X above or below Y"; a time pair asks which event came first), alternatives whose
+terms trade places inside them, a term marked by "with" against one marked otherwise,
+and an active against a passive beside another passive both texts share."""
 
 from __future__ import annotations
 
@@ -57,6 +57,11 @@ _SWAPPED = [
         "Should I replace the old fuse with the new fuse?",
         "Should I replace the new fuse with the old fuse?",
     ),
+    # subjects traded around their verbs are other events
+    (
+        "in our WMS, does replenishment release before or after a pick wave runs",
+        "in our WMS, does a pick wave release before or after replenishment runs",
+    ),
     # active against passive in one order, another passive in both
     (
         "Did the broker sue the shipowner after the cargo was lost at sea?",
@@ -69,7 +74,16 @@ _SWAPPED = [
 ]
 
 _KEPT = [
-    # two times joined by "or" ask which came first: the same question either way round
+    # two times joined by "or" ask which came first: the same question either way round,
+    # events traded whole or as their verbs after their subjects
+    (
+        "Should I rehouse the letters before or after I digitise them in acid-free folders?",
+        "Should I digitise the letters before or after I rehouse them in acid-free folders?",
+    ),
+    (
+        "Should I water the plants before or after I feed them?",
+        "Should I feed the plants before or after I water them?",
+    ),
     (
         "Did Spain colonize the Philippines before or after Mexico?",
         "Did Spain colonize Mexico before or after the Philippines?",
