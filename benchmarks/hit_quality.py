@@ -202,6 +202,8 @@ def main() -> None:
             "blind10",
             "probe11",
             "blind11",
+            "probe12",
+            "blind12",
         ],
     )
     ap.add_argument(
