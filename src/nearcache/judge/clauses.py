@@ -158,7 +158,11 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
     if k in terms:
         return run[-1], k
     named = 0  # the name opening the run: "does Tesla supply batteries", "did Spain trade Florida"
-    while named < len(run) and (toks[run[named]].capitalized or toks[run[named]].text.isupper()):
+    while named < len(run) and (
+        toks[run[named]].capitalized
+        or toks[run[named]].text.isupper()
+        or (named and toks[run[named]].kind == "num")  # "did Landsat 7 replace"
+    ):
         named += 1
     if 0 < named < len(run):
         return run[named - 1], run[named]  # the name acts, the word after it is the verb

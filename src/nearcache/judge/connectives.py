@@ -43,11 +43,14 @@ _PLACES = RELATIONAL - _TIMES
 
 def symmetric(words: tuple[str, ...]) -> bool:
     """A symmetric connective joins the terms around the frame ``words``; one between two
-    places joins those instead ("Is X *above or below* Y", "carry X *over or under* Y"):
-    the frame still relates the terms one way. Between two times ("Did A come *before or
+    places joins those instead ("Is X *above or below* Y", "carry X *over or under* Y"),
+    and one before "not" sets them against each other ("in table a *but not* in table
+    b"): the frame still relates the terms one way. Between two times ("Did A come *before or
     after* B") it asks which came first, the same question either way round."""
     return any(
-        w in SYMMETRIC and not (0 < n < len(words) - 1 and {words[n - 1], words[n + 1]} <= _PLACES)
+        w in SYMMETRIC
+        and not (0 < n < len(words) - 1 and {words[n - 1], words[n + 1]} <= _PLACES)
+        and words[n + 1 : n + 2] != ("not",)  # "in table a *but not* in table b"
         for n, w in enumerate(words)
     )
 

@@ -126,7 +126,7 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             if not _same_frame(fa, fb):
                 continue
             if (
-                symmetric(fa)
+                (symmetric(fa) or symmetric(fb))
                 and (all(sa.count(k) > 1 for k in q) or events_first(ta, fa, ka[i][1], ka[j][1]))
                 and not marked_apart(ta, ka[i][1], ka[j - ly + 1][1])
             ):

@@ -62,6 +62,19 @@ _SWAPPED = [
         "in our WMS, does replenishment release before or after a pick wave runs",
         "in our WMS, does a pick wave release before or after replenishment runs",
     ),
+    # letters naming things, set against each other by "but not"
+    (
+        "In PostgreSQL, how do I find rows that are in table a but not in table b?",
+        "In PostgreSQL, how do I find rows that are in table b but not in table a?",
+    ),
+    (
+        "How do I merge dict a into dict b without changing a?",
+        "How do I merge dict b into dict a without changing b?",
+    ),
+    ("Is Python compiled and not interpreted?", "Is Python interpreted and not compiled?"),
+    # a name with its number asked about from the other end
+    ("Which satellite did Landsat 7 replace?", "Which satellite replaced Landsat 7?"),
+    ("Which version did Python 3 replace?", "Which version replaced Python 3?"),
     # active against passive in one order, another passive in both
     (
         "Did the broker sue the shipowner after the cargo was lost at sea?",
@@ -104,6 +117,13 @@ _KEPT = [
     # "with" joining the terms when nothing else marks them
     ("compare python lists with python tuples", "compare python tuples with python lists"),
     ("compare a storm watch with a storm warning", "compare a storm warning with a storm watch"),
+    # clauses moved whole, each with its "not"
+    (
+        "Why am I tired during the day but not sleepy at night?",
+        "Why am I not sleepy at night but tired during the day?",
+    ),
+    ("find a more efficient way to sort", "find the most efficient way to sort"),
+    ("Which satellite did Landsat 7 replace?", "Landsat 7 replaced which satellite?"),
     # the passive turns the roles back
     (
         "Did the broker sue the shipowner after the cargo was lost at sea?",
