@@ -338,6 +338,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind9",
         "blind10",
         "blind11",
+        "blind12",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -382,6 +383,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe10"), {"train": "tr-", "probe10": "ba-"}),
         (("train", "blind11"), {"train": "tr-"}),
         (("train", "probe11"), {"train": "tr-", "probe11": "bc-"}),
+        (("train", "blind12"), {"train": "tr-"}),
+        (("train", "probe12"), {"train": "tr-", "probe12": "bd-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -419,6 +422,9 @@ AWAITING_POOL: frozenset[str] = frozenset()
         # a fourteenth, role and direction heavy, role swaps in many shapes
         ("probe11", "pc", 470, ROLE_DIRECTION, 0.5, 30, 0.4),
         ("blind11", "bc", 350, ROLE_DIRECTION, 0.4, 50, 0.45),
+        # a fifteenth, every trap kind evenly, hard paraphrase and code hits
+        ("probe12", "pd", 480, frozenset(), 0.0, 20, 0.6),
+        ("blind12", "bd", 350, frozenset(), 0.0, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -467,8 +473,8 @@ def test_committed_probe10_leads_with_entity_and_blind10_spreads_every_kind_even
 
 
 def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_every_kind() -> None:
-    # probe11: role the largest trap kind (>= 30%), direction next (>= 15%); blind11: role
-    # and direction >= 40% of its traps and every other kind at least 5%.
+    # probe11: role the largest trap kind (>= 30%), direction next (>= 15%); blind11 keeps
+    # every kind at least 5% of its traps (role + direction: the later-authors test).
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     kinds = {
         split: Counter(r["category"] for r in report.rows[split] if r["label"] == "trap")
@@ -478,8 +484,20 @@ def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_ever
     assert [k for k, _ in probe.most_common(2)] == ["role", "direction"]
     assert probe["role"] >= 0.3 * probe.total() and probe["direction"] >= 0.15 * probe.total()
     blind = kinds["blind11"]
-    assert blind["role"] + blind["direction"] >= 0.4 * blind.total()
     assert all(blind[k] >= 0.05 * blind.total() for k in jd.CATEGORIES["trap"])
+
+
+def test_committed_probe12_and_blind12_spread_every_trap_kind_and_lean_on_hard_hits() -> None:
+    # probe12 and blind12: every trap kind 10-17% of the traps (none leads by much);
+    # paraphrase hits at least 35% and code hits at least 20% of the hits.
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    for split in ("probe12", "blind12"):
+        rows = report.rows[split]
+        kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
+        assert all(0.1 <= n / kinds.total() <= 0.17 for n in kinds.values()), (split, kinds)
+        hits = Counter(r["category"] for r in rows if r["label"] == "hit")
+        assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
+        assert hits["code"] >= 0.2 * hits.total(), (split, hits)
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:
