@@ -1,0 +1,249 @@
+"""Argument markers: who does what, read from the word that marks each noun phrase.
+
+Each aligned term (:func:`.roles.role_keys`: content words and pronouns paired across the
+two texts) heads or belongs to a noun phrase -- a run of terms with only determiners
+before it ("the draft contract", "my manager"). The phrase's **marker** is
+
+* the preposition that governs it (to, from, for, by, of, with, into ...: the word right
+  before the phrase, determiners and possessives in between skipped);
+* ``poss`` when the phrase is a possessive ("*Priya's* draft"); the phrase it owns takes
+  the marker from before the owner ("for *Priya's* draft": "draft" is marked "for");
+* ``obj1`` for a bare phrase right after a content word and right before a determiner:
+  the first of two objects ("send *Priya* the draft", "show *my manager* the report");
+* ``bare`` otherwise (a subject or a plain object).
+
+A preposition with no phrase after it (the end of a clause, another preposition, a
+question word: "Which city did the army leave Rome *for*?", "*for* whom") is
+**stranded**: it marks the question's gap, not a term.
+
+:func:`marker_changed` compares the markers of the terms both texts share and head a
+phrase in both. Two texts that use the same prepositions, as often each, and keep their
+terms in order but hang a term on another marker moved that marker across the term --
+who does what changed: "Which city did the army leave *for Rome*?" / "... leave *Rome*
+*for*?" (Rome: "for" / bare), "Send *Priya* the draft contract" / "Send *Priya's* draft
+contract" (Priya: ``obj1`` / ``poss``), "Did the ferry leave *from Dover* and arrive *in
+Calais*?" / "... arrive *in Dover* and leave *from Calais*?". So does a stranded
+preposition turned into another one while every term keeps its marker ("Who did the city
+buy the land *from*?" / "... *for*?").
+
+Not read, so they pass: a phrase moved whole with its marker ("In Python, how do I sort a
+list?" / "How do I sort a list in Python?"); markers of one role (``data/markers.txt``:
+"Priya's draft" / "the draft of Priya", "send Priya the draft" / "send the draft to
+Priya", on / in / at); a text adding or dropping a preposition ("give notice to my
+landlord" / "give my landlord notice": not the same prepositions); a passive on one side
+only (:func:`.relations.is_passive`, :func:`.nominals.nominal_passive`: the agent moves to
+"by" with the roles kept); terms that trade places, which :func:`.order.exchange` reads
+(with its symmetric and converse cases: "How far is Lyon from Nice" / "... Nice from
+Lyon"); a term inside a compound on either side ("Python list" / "list in Python": only
+phrase heads are compared); text in quotes or code.
+
+Limits: English word order, no parser. A bare subject and a bare object are one marker
+(their exchange is the order guard's); an adjective without a determiner between a verb
+and its object makes a phrase of three terms ("give *the dog* cold water" is read, "give
+*dogs* cold water" is not an ``obj1``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from .lexicon import _lines
+from .nominals import nominal_passive
+from .order import exchange
+from .relations import is_passive
+from .roles import ARTICLES, CLAUSE, POSSESSIVE, Exchange, Role, role_keys
+from .tokens import Text, Token, analyze, pair_cache, text_cache, wordset
+
+__all__ = ["PREPOSITIONS", "Marked", "marked", "marker_changed", "same_marker"]
+
+#: The prepositions read as markers ("than", "as", "like", "before" and "after" compare
+#: or open clauses: not read).
+PREPOSITIONS = wordset(
+    "to into onto from of over under by for on in at against toward towards via within "
+    "above below beyond behind with about without through across around among between "
+    "upon off inside using regarding concerning"
+)
+#: Words passed over between a marker and its phrase.
+_DETERMINERS = ARTICLES | POSSESSIVE | wordset("all every each another other both")
+#: Question words a preposition may govern ("for whom", "to which"): the gap's marker.
+_WH = wordset("who whom what which where when whose how why")
+_POSS = ("'s", "\u2019s", "s'", "s\u2019")
+
+Marked = tuple[str, str, int]  # (role key, marker, token index of the phrase's head)
+
+
+def _equivalents() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for line in _lines("markers.txt"):
+        words = set(line.split())
+        for w in words:
+            groups.setdefault(w, {w}).update(words)
+    return {w: frozenset(g) for w, g in groups.items()}
+
+
+_SAME = _equivalents()
+
+
+def same_marker(m: str, n: str) -> bool:
+    """Whether markers ``m`` and ``n`` say one role (``data/markers.txt``)."""
+    return m == n or n in _SAME.get(m, ())
+
+
+def _preposition(tok: Token) -> bool:
+    return tok.kind == "word" and tok.low in PREPOSITIONS and not tok.literal
+
+
+def _stranded(toks: Sequence[Token], k: int, term_at: dict[int, str]) -> bool:
+    """The preposition at ``k`` governs no phrase: nothing, a clause mark, another
+    preposition or a question word follows it (determiners skipped)."""
+    j = k + 1
+    while j < len(toks) and toks[j].low in _DETERMINERS and j not in term_at:
+        j += 1
+    if j >= len(toks):
+        return True
+    nxt = toks[j]
+    return nxt.text in CLAUSE or (j not in term_at and (_preposition(nxt) or nxt.low in _WH))
+
+
+def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
+    """Runs of adjacent role terms, each ending at a possessive (its own phrase)."""
+    out: list[list[int]] = []
+    for _, idx in keys:
+        tok = t.tokens[idx]
+        if tok.literal or tok.kind == "sym":
+            continue
+        last = out[-1] if out else None
+        if last and last[-1] == idx - 1 and not t.tokens[last[-1]].low.endswith(_POSS):
+            last.append(idx)
+        else:
+            out.append([idx])
+    return out
+
+
+def _marker_before(t: Text, start: int, poss_at: set[int]) -> str:
+    """The preposition right before the phrase starting at ``start`` (determiners and
+    possessive phrases skipped), ``obj1``/``bare`` by what surrounds a bare phrase."""
+    toks = t.tokens
+    j = start - 1
+    while j >= 0 and (toks[j].low in _DETERMINERS or j in poss_at):
+        j -= 1
+    if j >= 0 and _preposition(toks[j]):
+        return toks[j].low
+    return "bare"
+
+
+@text_cache
+def _stranded_markers(text: str) -> tuple[tuple[str, int], ...]:
+    """Each stranded preposition of ``text`` with its token index."""
+    t = analyze(text)
+    term_at = dict((idx, s) for s, idx in t.terms)
+    return tuple(
+        (tok.low, tok.index)
+        for tok in t.tokens
+        if _preposition(tok) and _stranded(t.tokens, tok.index, term_at)
+    )
+
+
+def _left_behind(t: Text, head: int, p: str, stranded: Sequence[tuple[str, int]]) -> bool:
+    """Preposition ``p`` is stranded after ``head`` in its clause ("leave *Rome* for?")."""
+    return any(
+        low == p and head < k and not any(x.text in CLAUSE for x in t.tokens[head:k])
+        for low, k in stranded
+    )
+
+
+def marked(text: str, keys: Sequence[Role]) -> tuple[Marked, ...]:
+    """Each phrase head of ``text`` (role ``keys`` from :func:`.roles.role_keys`) with its
+    marker, in order; a possessive phrase's every term is marked ``poss``."""
+    t = analyze(text)
+    key_at = {idx: k for k, idx in keys}
+    phrases = _phrases(t, keys)
+    poss_at = {i for p in phrases if t.tokens[p[-1]].low.endswith(_POSS) for i in p}
+    out: list[Marked] = []
+    for p in phrases:
+        head = p[-1]
+        if head in poss_at:
+            out.append((key_at[head], "poss", head))
+            continue
+        marker = _marker_before(t, p[0], poss_at)
+        after = p[-1] + 1
+        if marker == "bare" and after < len(t.tokens) and t.tokens[after].low in _DETERMINERS:
+            marker = "obj1"
+        out.append((key_at[head], marker, head))
+    return tuple(out)
+
+
+def _once(found: Sequence[Marked]) -> dict[str, Marked]:
+    """The phrase heads keyed once in a text and shared-keyed (not ``~``), by key."""
+    counts = Counter(k for k, _, _ in found)
+    return {k: m for m in found if counts[(k := m[0])] == 1 and not k.startswith("~")}
+
+
+def _prepositions(text: str) -> Counter[str]:
+    return Counter(tok.low for tok in analyze(text).tokens if _preposition(tok))
+
+
+def _moved(
+    texts: tuple[Text, Text], marks: tuple[dict[str, Marked], dict[str, Marked]]
+) -> str | None:
+    """The first shared key whose marker moved in one of the three shapes (see
+    :func:`marker_changed`), else None."""
+    ma, mb = marks
+    for k in ma.keys() & mb.keys():
+        m, n = ma[k][1], mb[k][1]
+        if same_marker(m, n) or k == "?":
+            continue
+        if {m, n} == {"poss", "obj1"}:
+            return k  # "send Priya the draft" / "send Priya's draft"
+        for p, q, (t, at) in ((m, n, (texts[1], mb[k][2])), (n, m, (texts[0], ma[k][2]))):
+            if (
+                p in PREPOSITIONS
+                and q in ("bare", "obj1")
+                and _left_behind(t, at, p, _stranded_markers(t.raw))
+            ):
+                return k  # "leave for Rome" / "leave Rome for"
+        if (
+            m in PREPOSITIONS
+            and n in PREPOSITIONS
+            and any(ma[o][1] == n and mb[o][1] == m for o in ma.keys() & mb.keys() if o != k)
+        ):
+            return k  # "from Dover ... in Calais" / "in Dover ... from Calais"
+    return None
+
+
+@pair_cache
+def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
+    """A term (or the question's gap, ``"?"``) and its two markers when ``a`` and ``b``
+    hang it on different markers with the same prepositions (see the module docstring),
+    else None."""
+    ta, tb = analyze(a), analyze(b)
+    if not (ta.latin and tb.latin) or _passive(a) != _passive(b):
+        return None
+    if isinstance(exchange(a, b), Exchange):
+        return None  # terms traded places: the order guard's, with its converses
+    ka, kb = role_keys(a, b)
+    ma, mb = _once(marked(a, ka)), _once(marked(b, kb))
+    sa, sb = _stranded_markers(a), _stranded_markers(b)
+    if len(sa) == len(sb) == 1:
+        ma["?"], mb["?"] = ("?", *sa[0]), ("?", *sb[0])
+    pa, pb = _prepositions(a), _prepositions(b)
+    if pa == pb:
+        key = _moved((ta, tb), (ma, mb))
+        if key is not None:
+            word = "?" if key == "?" else ta.tokens[ma[key][2]].text
+            return word, ma[key][1], mb[key][1]
+    shared = [k for k in ma if k in mb and k != "?"]
+    if (
+        "?" in ma
+        and not same_marker(ma["?"][1], mb["?"][1])
+        and len(shared) >= 2
+        and all(same_marker(ma[k][1], mb[k][1]) for k in shared)
+        and pa - Counter(p for p, _ in sa) == pb - Counter(p for p, _ in sb)
+    ):
+        return "?", ma["?"][1], mb["?"][1]  # "buy the land from?" / "buy the land for?"
+    return None
+
+
+def _passive(text: str) -> bool:
+    return is_passive(text) or nominal_passive(text) is not None
