@@ -68,6 +68,16 @@ PREPOSITIONS = wordset(
 _DETERMINERS = ARTICLES | POSSESSIVE | wordset("all every each another other both")
 #: Question words a preposition may govern ("for whom", "to which"): the gap's marker.
 _WH = wordset("who whom what which where when whose how why")
+#: Words after which "to" opens an infinitive.
+_INFINITIVE = wordset(
+    "how what where when whether which who want wants wanted need needs needed have has had "
+    "able going trying try tries used ought like allowed supposed way best easiest better"
+)
+#: Words that open a time adverbial: a preposition right before one is stranded
+#: ("Which airline did you swap Ryanair *for* last year?").
+_TIME_LEADS = wordset("last next yesterday today tonight tomorrow")
+#: Particles that end a phrasal verb, never a phrase's head ("turn the role *down*").
+_PARTICLES = wordset("up down out off back away")
 _POSS = ("'s", "\u2019s", "s'", "s\u2019")
 
 Marked = tuple[str, str, int]  # (role key, marker, token index of the phrase's head)
@@ -90,20 +100,27 @@ def same_marker(m: str, n: str) -> bool:
     return m == n or n in _SAME.get(m, ())
 
 
-def _preposition(tok: Token) -> bool:
-    return tok.kind == "word" and tok.low in PREPOSITIONS and not tok.literal
+def _preposition(toks: Sequence[Token], k: int) -> bool:
+    """Token ``k`` is a preposition: not quoted, and "to" not an infinitive's ("how *to*
+    pass", "want *to* send")."""
+    tok = toks[k]
+    if tok.kind != "word" or tok.low not in PREPOSITIONS or tok.literal:
+        return False
+    return not (tok.low == "to" and k > 0 and toks[k - 1].low in _INFINITIVE)
 
 
 def _stranded(toks: Sequence[Token], k: int, term_at: dict[int, str]) -> bool:
     """The preposition at ``k`` governs no phrase: nothing, a clause mark, another
     preposition or a question word follows it (determiners skipped)."""
     j = k + 1
+    if j < len(toks) and toks[j].low in _TIME_LEADS:
+        return True
     while j < len(toks) and toks[j].low in _DETERMINERS and j not in term_at:
         j += 1
     if j >= len(toks):
         return True
     nxt = toks[j]
-    return nxt.text in CLAUSE or (j not in term_at and (_preposition(nxt) or nxt.low in _WH))
+    return nxt.text in CLAUSE or (j not in term_at and (_preposition(toks, j) or nxt.low in _WH))
 
 
 def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
@@ -111,10 +128,15 @@ def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
     out: list[list[int]] = []
     for _, idx in keys:
         tok = t.tokens[idx]
-        if tok.literal or tok.kind == "sym":
+        if tok.literal or tok.kind == "sym" or tok.low in _PARTICLES:
             continue
         last = out[-1] if out else None
-        if last and last[-1] == idx - 1 and not t.tokens[last[-1]].low.endswith(_POSS):
+        if (
+            last
+            and last[-1] == idx - 1
+            and not t.tokens[last[-1]].low.endswith(_POSS)
+            and tok.low not in _TIME_LEADS
+        ):
             last.append(idx)
         else:
             out.append([idx])
@@ -128,7 +150,7 @@ def _marker_before(t: Text, start: int, poss_at: set[int]) -> str:
     j = start - 1
     while j >= 0 and (toks[j].low in _DETERMINERS or j in poss_at):
         j -= 1
-    if j >= 0 and _preposition(toks[j]):
+    if j >= 0 and _preposition(toks, j):
         return toks[j].low
     return "bare"
 
@@ -141,7 +163,7 @@ def _stranded_markers(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(
         (tok.low, tok.index)
         for tok in t.tokens
-        if _preposition(tok) and _stranded(t.tokens, tok.index, term_at)
+        if _preposition(t.tokens, tok.index) and _stranded(t.tokens, tok.index, term_at)
     )
 
 
@@ -181,7 +203,8 @@ def _once(found: Sequence[Marked]) -> dict[str, Marked]:
 
 
 def _prepositions(text: str) -> Counter[str]:
-    return Counter(tok.low for tok in analyze(text).tokens if _preposition(tok))
+    toks = analyze(text).tokens
+    return Counter(tok.low for tok in toks if _preposition(toks, tok.index))
 
 
 def _moved(
@@ -190,7 +213,7 @@ def _moved(
     """The first shared key whose marker moved in one of the three shapes (see
     :func:`marker_changed`), else None."""
     ma, mb = marks
-    for k in ma.keys() & mb.keys():
+    for k in [k for k in ma if k in mb]:  # in the first text's order
         m, n = ma[k][1], mb[k][1]
         if same_marker(m, n) or k == "?":
             continue
@@ -206,7 +229,7 @@ def _moved(
         if (
             m in PREPOSITIONS
             and n in PREPOSITIONS
-            and any(ma[o][1] == n and mb[o][1] == m for o in ma.keys() & mb.keys() if o != k)
+            and any(ma[o][1] == n and mb[o][1] == m for o in ma if o in mb and o != k)
         ):
             return k  # "from Dover ... in Calais" / "in Dover ... from Calais"
     return None

@@ -1,0 +1,151 @@
+"""Argument markers: a preposition, a possessive or a first object moved across its term
+changes who does what; a phrase moved with its marker, or an equivalent marker, does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_direction
+from nearcache.judge.markers import marked, marker_changed, same_marker
+from nearcache.judge.roles import role_keys
+from nearcache.judge.tokens import analyze
+
+
+def _marks(a: str, b: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each text's phrase heads (as written, lowercased) and their markers."""
+    ka, kb = role_keys(a, b)
+
+    def words(text: str, keys: tuple[tuple[str, int], ...]) -> dict[str, str]:
+        toks = analyze(text).tokens
+        return {toks[i].low: m for _, m, i in marked(text, keys)}
+
+    return words(a, ka), words(b, kb)
+
+
+def test_each_phrase_head_gets_its_marker() -> None:
+    a, b = "Send Priya the draft contract", "Send Priya's draft contract to the lawyer"
+    ma, mb = _marks(a, b)
+    assert ma["priya"] == "obj1"  # the first of two objects
+    assert ma["contract"] == "bare"
+    assert mb["priya's"] == "poss"
+    assert mb["contract"] == "bare"  # the owned phrase takes the owner's marker
+    assert mb["lawyer"] == "to"
+    ma, _ = _marks("how to pass my son the car insurance", "x")
+    assert ma["son"] == "obj1"  # "to" before a verb is no preposition
+    ma, _ = _marks("Which airline did you swap Ryanair for last year?", "x")
+    assert ma["ryanair"] == "bare"  # "last" opens a new phrase
+
+
+def test_equivalent_markers_come_from_the_table() -> None:
+    assert same_marker("poss", "of")
+    assert same_marker("obj1", "to")
+    assert same_marker("in", "on")
+    assert not same_marker("for", "from")
+    assert not same_marker("poss", "obj1")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "word"),
+    [
+        # a stranded preposition moved across its object
+        (
+            "Which city did the army leave for Rome?",
+            "Which city did the army leave Rome for?",
+            "Rome",
+        ),
+        ("Who did Maria leave for Tom?", "Who did Maria leave Tom for?", "Tom"),
+        (
+            "which library did they replace with numpy",
+            "which library did they replace numpy with",
+            "numpy",
+        ),
+        (
+            "What did the village exchange its grain for?",
+            "What did the village exchange for its grain?",
+            "grain",
+        ),
+        (
+            "what job did she turn down for the nursing role",
+            "what job did she turn the nursing role down for",
+            "role",
+        ),
+        (
+            "Which airline did you swap for Ryanair last year?",
+            "Which airline did you swap Ryanair for last year?",
+            "Ryanair",
+        ),
+        # a first object against a possessive
+        ("Send Priya the draft contract", "Send Priya's draft contract", "Priya"),
+        ("How do I show my manager the report?", "How do I show my manager's report?", "manager"),
+        (
+            "can u text my sister the wifi password",
+            "can u text my sister's wifi password",
+            "sister",
+        ),
+        (
+            "Did the museum lend the archive the letters?",
+            "Did the museum lend the archive's letters?",
+            "archive",
+        ),
+        # two terms (or a term and the gap) trading prepositions in place
+        (
+            "Did the ferry leave from Dover and arrive in Calais?",
+            "Did the ferry arrive in Dover and leave from Calais?",
+            "Dover",
+        ),
+        (
+            "Which bank did the loan come from for Tesla?",
+            "Which bank did the loan come for from Tesla?",
+            "Tesla",
+        ),
+        (
+            "what insurer did you switch to from geico",
+            "what insurer did you switch from to geico",
+            "geico",
+        ),
+        # a stranded preposition turned into another, every term keeping its marker
+        ("Who did the city buy the land from?", "Who did the city buy the land for?", "?"),
+    ],
+)
+def test_a_marker_moved_across_its_term_is_a_role_change(a: str, b: str, word: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        found = marker_changed(x, y)
+        assert found is not None and found[0].lower().removesuffix("'s") == word.lower()
+        verdict = guard_direction(x, y)
+        assert verdict.outcome == "reject", (x, y, verdict.detail)
+        assert "marked" in verdict.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a phrase moved whole with its marker
+        ("In Python, how do I sort a list?", "How do I sort a list in Python?"),
+        ("Who did the band open for at Wembley?", "At Wembley, who did the band open for?"),
+        ("Will the sale still be on next Tuesday?", "Next Tuesday, will the sale still be on?"),
+        ("How do I copy files from S3 to my NAS?", "How do I copy files to my NAS from S3?"),
+        (
+            "Which theatre did the production move from the Globe to?",
+            "Which theatre did the production move to from the Globe?",
+        ),
+        # equivalent markers
+        ("What is the population of Tokyo?", "What is Tokyo's population?"),
+        ("Send the draft contract to Priya", "Send Priya the draft contract"),
+        ("How do I buy my wife a gift card?", "How do I buy a gift card for my wife?"),
+        # the same question asked with the preposition before its question word
+        ("Who did Maria leave Tom for?", "For whom did Maria leave Tom?"),
+        (
+            "For which drug did the pharmacy substitute the generic?",
+            "Which drug did the pharmacy substitute the generic for?",
+        ),
+        # alternatives reordered around one marker
+        ("Is it cheaper to fly into Rome or Milan?", "Is it cheaper to fly into Milan or Rome?"),
+        # a passive on one side keeps the roles
+        ("Was Twitter acquired by Musk?", "Did Musk acquire Twitter?"),
+        # a symmetric exchange is the order guard's ("how far")
+        ("How far is Lyon from Nice?", "How far is Nice from Lyon?"),
+    ],
+)
+def test_a_marker_kept_or_equivalent_is_no_role_change(a: str, b: str) -> None:
+    assert marker_changed(a, b) is None
+    assert marker_changed(b, a) is None
