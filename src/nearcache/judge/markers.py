@@ -23,8 +23,10 @@ who does what changed: "Which city did the army leave *for Rome*?" / "... leave 
 *for*?" (Rome: "for" / bare), "Send *Priya* the draft contract" / "Send *Priya's* draft
 contract" (Priya: ``obj1`` / ``poss``), "Did the ferry leave *from Dover* and arrive *in
 Calais*?" / "... arrive *in Dover* and leave *from Calais*?". So does a stranded
-preposition turned into another one while every term keeps its marker ("Who did the city
-buy the land *from*?" / "... *for*?").
+preposition turned into another one while every shared term keeps its marker ("Who did
+the city buy the land *from*?" / "... *for*?", "Who is this gift *for*?" / "... *from*?").
+A preposition the tokenizer keeps as a content word ("through", "across") is read as a
+preposition here, never as a phrase.
 
 Not read, so they pass: a phrase moved whole with its marker ("In Python, how do I sort a
 list?" / "How do I sort a list in Python?"); markers of one role (``data/markers.txt``:
@@ -120,7 +122,7 @@ def _stranded(toks: Sequence[Token], k: int, term_at: dict[int, str]) -> bool:
     if j >= len(toks):
         return True
     nxt = toks[j]
-    return nxt.text in CLAUSE or (j not in term_at and (_preposition(toks, j) or nxt.low in _WH))
+    return nxt.text in CLAUSE or _preposition(toks, j) or (j not in term_at and nxt.low in _WH)
 
 
 def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
@@ -128,7 +130,7 @@ def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
     out: list[list[int]] = []
     for _, idx in keys:
         tok = t.tokens[idx]
-        if tok.literal or tok.kind == "sym" or tok.low in _PARTICLES:
+        if tok.literal or tok.kind == "sym" or tok.low in _PARTICLES or _preposition(t.tokens, idx):
             continue
         last = out[-1] if out else None
         if (
@@ -260,7 +262,7 @@ def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
     if (
         "?" in ma
         and not same_marker(ma["?"][1], mb["?"][1])
-        and len(shared) >= 2
+        and shared
         and all(same_marker(ma[k][1], mb[k][1]) for k in shared)
         and pa - Counter(p for p, _ in sa) == pb - Counter(p for p, _ in sb)
     ):

@@ -105,6 +105,13 @@ def test_equivalent_markers_come_from_the_table() -> None:
         ),
         # a stranded preposition turned into another, every term keeping its marker
         ("Who did the city buy the land from?", "Who did the city buy the land for?", "?"),
+        ("Who is this gift for?", "Who is this gift from?", "?"),
+        # a preposition the tokenizer keeps as a content word ("through") is still one
+        (
+            "which station did the signaller route the train through to York",
+            "which station did the signaller route the train to through York",
+            "York",
+        ),
     ],
 )
 def test_a_marker_moved_across_its_term_is_a_role_change(a: str, b: str, word: str) -> None:
