@@ -25,6 +25,13 @@ contract" (Priya: ``obj1`` / ``poss``), "Did the ferry leave *from Dover* and ar
 Calais*?" / "... arrive *in Dover* and leave *from Calais*?". So does a stranded
 preposition turned into another one while every shared term keeps its marker ("Who did
 the city buy the land *from*?" / "... *for*?", "Who is this gift *for*?" / "... *from*?").
+So does a term's marker replaced by one of a contrasting role (``data/markers.txt``,
+lines marked ``contrast:`` -- the agent "by" against "to", "for", "from"; "for" against
+"from") at every mention, the texts otherwise the same ("Is the excess paid *by* the
+policyholder or *by* the insurer?" / "... *to* the policyholder or *to* the insurer?").
+These two replacements are read only when at most one content word is left without a
+counterpart (:func:`.align.align`): in texts worded otherwise a changed preposition is one
+change among many ("output *for* tests that pass" / "stdout *from* successful tests").
 A preposition the tokenizer keeps as a content word ("through", "across") is read as a
 preposition here, never as a phrase.
 
@@ -50,6 +57,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from .align import align
 from .lexicon import _lines
 from .nominals import nominal_passive
 from .order import exchange
@@ -85,16 +93,25 @@ _POSS = ("'s", "\u2019s", "s'", "s\u2019")
 Marked = tuple[str, str, int]  # (role key, marker, token index of the phrase's head)
 
 
-def _equivalents() -> dict[str, frozenset[str]]:
+_CONTRAST = "contrast:"
+
+
+def _table() -> tuple[dict[str, frozenset[str]], frozenset[frozenset[str]]]:
+    """``data/markers.txt``: each marker's equivalents, and the pairs of contrasting
+    roles."""
     groups: dict[str, set[str]] = {}
+    contrasts: set[frozenset[str]] = set()
     for line in _lines("markers.txt"):
+        if line.startswith(_CONTRAST):
+            contrasts.add(frozenset(line.removeprefix(_CONTRAST).split()))
+            continue
         words = set(line.split())
         for w in words:
             groups.setdefault(w, {w}).update(words)
-    return {w: frozenset(g) for w, g in groups.items()}
+    return {w: frozenset(g) for w, g in groups.items()}, frozenset(contrasts)
 
 
-_SAME = _equivalents()
+_SAME, _CONTRASTS = _table()
 
 
 def same_marker(m: str, n: str) -> bool:
@@ -258,15 +275,42 @@ def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
         if key is not None:
             word = "?" if key == "?" else ta.tokens[ma[key][2]].text
             return word, ma[key][1], mb[key][1]
+    left = align(a, b)
+    if len(left.only_a) + len(left.only_b) > 1:
+        return None  # worded otherwise: a replaced marker is only one change among others
+    return _replaced(ta, (ma, mb), (pa, pb), (sa, sb))
+
+
+def _replaced(
+    ta: Text,
+    marks: tuple[dict[str, Marked], dict[str, Marked]],
+    preps: tuple[Counter[str], Counter[str]],
+    stranded: tuple[Sequence[tuple[str, int]], Sequence[tuple[str, int]]],
+) -> tuple[str, str, str] | None:
+    """One marker replaced by another, every other shared marker and preposition kept (and
+    at most one content word left without a counterpart, :func:`marker_changed`):
+    the question's gap by any other preposition ("buy the land from?" / "... for?"), a
+    term by a contrasting one ("paid by the insurer" / "paid to the insurer")."""
+    (ma, mb), (pa, pb), (sa, sb) = marks, preps, stranded
     shared = [k for k in ma if k in mb and k != "?"]
+    if not shared:
+        return None
+    changed = [k for k in [*shared, "?"] if k in ma and not same_marker(ma[k][1], mb[k][1])]
+    if not changed or len({(ma[k][1], mb[k][1]) for k in changed}) != 1:
+        return None
+    k = changed[0]
+    m, n = ma[k][1], mb[k][1]
+    if k == "?":
+        if pa - Counter(p for p, _ in sa) == pb - Counter(p for p, _ in sb):
+            return "?", m, n  # "buy the land from?" / "buy the land for?"
+        return None
     if (
-        "?" in ma
-        and not same_marker(ma["?"][1], mb["?"][1])
-        and shared
-        and all(same_marker(ma[k][1], mb[k][1]) for k in shared)
-        and pa - Counter(p for p, _ in sa) == pb - Counter(p for p, _ in sb)
+        frozenset((m, n)) in _CONTRASTS
+        and "?" not in changed
+        and pa[m] - pb[m] == pb[n] - pa[n] == len(changed)
+        and pa - Counter({m: pa[m]}) == pb - Counter({n: pb[n]})
     ):
-        return "?", ma["?"][1], mb["?"][1]  # "buy the land from?" / "buy the land for?"
+        return ta.tokens[ma[k][2]].text, m, n  # "paid by X" / "paid to X"
     return None
 
 

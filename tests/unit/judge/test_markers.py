@@ -106,6 +106,22 @@ def test_equivalent_markers_come_from_the_table() -> None:
         # a stranded preposition turned into another, every term keeping its marker
         ("Who did the city buy the land from?", "Who did the city buy the land for?", "?"),
         ("Who is this gift for?", "Who is this gift from?", "?"),
+        # a term's marker replaced by a contrasting one, the rest kept
+        (
+            "Is the fee paid by the buyer or by the seller?",
+            "Is the fee paid to the buyer or to the seller?",
+            "buyer",
+        ),
+        (
+            "Was the award given by the committee?",
+            "Was the award given to the committee?",
+            "committee",
+        ),
+        (
+            "Did the museum buy the statue for the city?",
+            "Did the museum buy the statue from the city?",
+            "city",
+        ),
         # a preposition the tokenizer keeps as a content word ("through") is still one
         (
             "which station did the signaller route the train through to York",
@@ -149,6 +165,14 @@ def test_a_marker_moved_across_its_term_is_a_role_change(a: str, b: str, word: s
         ("Is it cheaper to fly into Rome or Milan?", "Is it cheaper to fly into Milan or Rome?"),
         # a passive on one side keeps the roles
         ("Was Twitter acquired by Musk?", "Did Musk acquire Twitter?"),
+        # a contrasting marker in a text worded otherwise is no replacement
+        (
+            "How do I get the logs for jobs that failed?",
+            "jenkins keeps the logs from failed jobs, how do i read them",
+        ),
+        # a marker replaced by an equivalent one, or one not listed as a contrast
+        ("Can I pay the invoice by card?", "Can I pay the invoice with a card?"),
+        ("tips for running a marathon", "tips on running a marathon"),
         # a symmetric exchange is the order guard's ("how far")
         ("How far is Lyon from Nice?", "How far is Nice from Lyon?"),
     ],
