@@ -1,37 +1,44 @@
 """Argument markers: who does what, read from the word that marks each noun phrase.
 
 Each aligned term (:func:`.roles.role_keys`: content words and pronouns paired across the
-two texts) heads or belongs to a noun phrase -- a run of terms with only determiners
-before it ("the draft contract", "my manager"). The phrase's **marker** is
+two texts) heads or belongs to a phrase -- a run of adjacent terms, its last one its head
+("the draft *contract*", "my *manager*"; a verb runs into its object: "send *Priya*").
+A possessive ends a phrase, and so do a particle ("turn the role *down*": never a head)
+and a word opening a time ("swap Ryanair | last year"). The phrase's **marker** is
 
 * the preposition that governs it (to, from, for, by, of, with, into ...: the word right
-  before the phrase, determiners and possessives in between skipped);
+  before the phrase, determiners and possessives in between skipped; "to" after "how",
+  "want", "need" ... opens an infinitive and is no preposition);
 * ``poss`` when the phrase is a possessive ("*Priya's* draft"); the phrase it owns takes
   the marker from before the owner ("for *Priya's* draft": "draft" is marked "for");
-* ``obj1`` for a bare phrase right after a content word and right before a determiner:
-  the first of two objects ("send *Priya* the draft", "show *my manager* the report");
+* ``obj1`` for a bare phrase right before a determiner: the first of two objects ("send
+  *Priya* the draft", "show *my manager* the report");
 * ``bare`` otherwise (a subject or a plain object).
 
 A preposition with no phrase after it (the end of a clause, another preposition, a
-question word: "Which city did the army leave Rome *for*?", "*for* whom") is
-**stranded**: it marks the question's gap, not a term.
+question word, a word opening a time: "Which city did the army leave Rome *for*?", "*for*
+whom", "swap Ryanair *for* last year") is **stranded**: it marks the question's gap, not
+a term.
 
 :func:`marker_changed` compares the markers of the terms both texts share and head a
 phrase in both. Two texts that use the same prepositions, as often each, and keep their
 terms in order but hang a term on another marker moved that marker across the term --
-who does what changed: "Which city did the army leave *for Rome*?" / "... leave *Rome*
-*for*?" (Rome: "for" / bare), "Send *Priya* the draft contract" / "Send *Priya's* draft
-contract" (Priya: ``obj1`` / ``poss``), "Did the ferry leave *from Dover* and arrive *in
-Calais*?" / "... arrive *in Dover* and leave *from Calais*?". So does a stranded
-preposition turned into another one while every shared term keeps its marker ("Who did
-the city buy the land *from*?" / "... *for*?", "Who is this gift *for*?" / "... *from*?").
-So does a term's marker replaced by one of a contrasting role (``data/markers.txt``,
-lines marked ``contrast:`` -- the agent "by" against "to", "for", "from"; "for" against
-"from") at every mention, the texts otherwise the same ("Is the excess paid *by* the
-policyholder or *by* the insurer?" / "... *to* the policyholder or *to* the insurer?").
-These two replacements are read only when at most one content word is left without a
-counterpart (:func:`.align.align`): in texts worded otherwise a changed preposition is one
-change among many ("output *for* tests that pass" / "stdout *from* successful tests").
+who does what changed: a term governed by a preposition in one text and bare in the
+other, where that preposition is stranded after it in its clause ("Which city did the
+army leave *for Rome*?" / "... leave *Rome* *for*?"); a first object against a
+possessive ("Send *Priya* the draft contract" / "Send *Priya's* draft contract"); two
+terms, or a term and the gap, trading their prepositions in place ("Did the ferry leave
+*from Dover* and arrive *in Calais*?" / "... arrive *in Dover* and leave *from
+Calais*?"). So does a stranded preposition turned into another one while every shared
+term keeps its marker ("Who did the city buy the land *from*?" / "... *for*?", "Who is
+this gift *for*?" / "... *from*?"). So does a term's marker replaced by one of a
+contrasting role (``data/markers.txt``, lines marked ``contrast:`` -- the agent "by"
+against "to", "for", "from"; "for" against "from") at every mention, the texts otherwise
+the same ("Is the excess paid *by* the policyholder or *by* the insurer?" / "... *to*
+the policyholder or *to* the insurer?"). These two replacements are read only when at
+most one content word is left without a counterpart (:func:`.align.align`): in texts
+worded otherwise a changed preposition is one change among many ("output *for* tests
+that pass" / "stdout *from* successful tests").
 A preposition the tokenizer keeps as a content word ("through", "across") is read as a
 preposition here, never as a phrase.
 
@@ -47,9 +54,10 @@ Lyon"); a term inside a compound on either side ("Python list" / "list in Python
 phrase heads are compared); text in quotes or code.
 
 Limits: English word order, no parser. A bare subject and a bare object are one marker
-(their exchange is the order guard's); an adjective without a determiner between a verb
-and its object makes a phrase of three terms ("give *the dog* cold water" is read, "give
-*dogs* cold water" is not an ``obj1``).
+(their exchange is the order guard's); a first object before a second one without a
+determiner is not an ``obj1`` ("give the dog cold water"); a term mentioned twice in a
+text is not compared; a stranded preposition dropped ("the branch I rebase *onto*" / "the
+branch I rebase") is not read (as often a filler: "Where is the meeting *at*?").
 """
 
 from __future__ import annotations
