@@ -26,7 +26,8 @@ terms in order but hang a term on another marker moved that marker across the te
 who does what changed: a term governed by a preposition in one text and bare in the
 other, where that preposition is stranded after it in its clause ("Which city did the
 army leave *for Rome*?" / "... leave *Rome* *for*?"); a first object against a
-possessive ("Send *Priya* the draft contract" / "Send *Priya's* draft contract"); two
+possessive ("Send *Priya* the draft contract" / "Send *Priya's* draft contract"; "send *me* the
+invoice" / "send *my* invoice": me, us, him, them against my, our, his, their); two
 terms, or a term and the gap, trading their prepositions in place ("Did the ferry leave
 *from Dover* and arrive *in Calais*?" / "... arrive *in Dover* and leave *from
 Calais*?"). So does a stranded preposition turned into another one while every shared
@@ -97,6 +98,16 @@ _TIME_LEADS = wordset("last next yesterday today tonight tomorrow")
 #: Particles that end a phrasal verb, never a phrase's head ("turn the role *down*").
 _PARTICLES = wordset("up down out off back away")
 _POSS = ("'s", "\u2019s", "s'", "s\u2019")
+#: A possessive pronoun is the owner phrase of its person ("send *my* invoice" / "send
+#: *me* the invoice"); "her" and "your" are not read (their case is ambiguous).
+_PERSON_OF = {"<my>": "<me>", "<our>": "<us>", "<his>": "<him>", "<their>": "<them>"}
+_OWNER_WORDS = wordset("my our his their")
+
+
+def _owner(tok: Token) -> bool:
+    """A possessive: "Priya's", "the clients'", "my"."""
+    return tok.low.endswith(_POSS) or tok.low in _OWNER_WORDS
+
 
 Marked = tuple[str, str, int]  # (role key, marker, token index of the phrase's head)
 
@@ -151,7 +162,8 @@ def _stranded(toks: Sequence[Token], k: int, term_at: dict[int, str]) -> bool:
 
 
 def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
-    """Runs of adjacent role terms, each ending at a possessive (its own phrase)."""
+    """Runs of adjacent role terms, each ending at a possessive; a possessive pronoun is a
+    phrase of its own."""
     out: list[list[int]] = []
     for _, idx in keys:
         tok = t.tokens[idx]
@@ -161,8 +173,8 @@ def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
         if (
             last
             and last[-1] == idx - 1
-            and not t.tokens[last[-1]].low.endswith(_POSS)
-            and tok.low not in _TIME_LEADS
+            and not _owner(t.tokens[last[-1]])
+            and tok.low not in _TIME_LEADS | _OWNER_WORDS
         ):
             last.append(idx)
         else:
@@ -208,12 +220,12 @@ def marked(text: str, keys: Sequence[Role]) -> tuple[Marked, ...]:
     t = analyze(text)
     key_at = {idx: k for k, idx in keys}
     phrases = _phrases(t, keys)
-    poss_at = {i for p in phrases if t.tokens[p[-1]].low.endswith(_POSS) for i in p}
+    poss_at = {i for p in phrases if _owner(t.tokens[p[-1]]) for i in p}
     out: list[Marked] = []
     for p in phrases:
         head = p[-1]
         if head in poss_at:
-            out.append((key_at[head], "poss", head))
+            out.append((_PERSON_OF.get(key_at[head], key_at[head]), "poss", head))
             continue
         marker = _marker_before(t, p[0], poss_at)
         after = p[-1] + 1

@@ -82,6 +82,9 @@ def test_equivalent_markers_come_from_the_table() -> None:
             "can u text my sister's wifi password",
             "sister",
         ),
+        # a pronoun first object against the possessive of its person
+        ("Can you send me the invoice?", "Can you send my invoice?", "me|my"),
+        ("will the bank refund them the fee", "will the bank refund their fee", "them|their"),
         (
             "Did the museum lend the archive the letters?",
             "Did the museum lend the archive's letters?",
@@ -133,7 +136,7 @@ def test_equivalent_markers_come_from_the_table() -> None:
 def test_a_marker_moved_across_its_term_is_a_role_change(a: str, b: str, word: str) -> None:
     for x, y in ((a, b), (b, a)):
         found = marker_changed(x, y)
-        assert found is not None and found[0].lower().removesuffix("'s") == word.lower()
+        assert found is not None and found[0].lower().removesuffix("'s") in word.lower().split("|")
         verdict = guard_direction(x, y)
         assert verdict.outcome == "reject", (x, y, verdict.detail)
         assert "marked" in verdict.detail
@@ -161,6 +164,8 @@ def test_a_marker_moved_across_its_term_is_a_role_change(a: str, b: str, word: s
             "For which drug did the pharmacy substitute the generic?",
             "Which drug did the pharmacy substitute the generic for?",
         ),
+        ("Should I give him the keys?", "Should I give the keys to him?"),
+        ("Can you send me my invoice?", "Can you send my invoice to me?"),
         # alternatives reordered around one marker
         ("Is it cheaper to fly into Rome or Milan?", "Is it cheaper to fly into Milan or Rome?"),
         # a passive on one side keeps the roles
