@@ -147,7 +147,16 @@ def _preposition(toks: Sequence[Token], k: int) -> bool:
     return not (tok.low == "to" and k > 0 and toks[k - 1].low in _INFINITIVE)
 
 
-def _stranded(toks: Sequence[Token], k: int, term_at: dict[int, str]) -> bool:
+@text_cache
+def _preposition_at(text: str) -> frozenset[int]:
+    """The token indices of ``text``'s prepositions (:func:`_preposition`)."""
+    toks = analyze(text).tokens
+    return frozenset(k for k in range(len(toks)) if _preposition(toks, k))
+
+
+def _stranded(
+    toks: Sequence[Token], k: int, term_at: dict[int, str], preps: frozenset[int]
+) -> bool:
     """The preposition at ``k`` governs no phrase: nothing, a clause mark, another
     preposition or a question word follows it (determiners skipped)."""
     j = k + 1
@@ -158,16 +167,17 @@ def _stranded(toks: Sequence[Token], k: int, term_at: dict[int, str]) -> bool:
     if j >= len(toks):
         return True
     nxt = toks[j]
-    return nxt.text in CLAUSE or _preposition(toks, j) or (j not in term_at and nxt.low in _WH)
+    return nxt.text in CLAUSE or j in preps or (j not in term_at and nxt.low in _WH)
 
 
 def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
     """Runs of adjacent role terms, each ending at a possessive; a possessive pronoun is a
     phrase of its own."""
     out: list[list[int]] = []
+    preps = _preposition_at(t.raw)
     for _, idx in keys:
         tok = t.tokens[idx]
-        if tok.literal or tok.kind == "sym" or tok.low in _PARTICLES or _preposition(t.tokens, idx):
+        if tok.literal or tok.kind == "sym" or tok.low in _PARTICLES or idx in preps:
             continue
         last = out[-1] if out else None
         if (
@@ -189,7 +199,7 @@ def _marker_before(t: Text, start: int, poss_at: set[int]) -> str:
     j = start - 1
     while j >= 0 and (toks[j].low in _DETERMINERS or j in poss_at):
         j -= 1
-    if j >= 0 and _preposition(toks, j):
+    if j >= 0 and j in _preposition_at(t.raw):
         return toks[j].low
     return "bare"
 
@@ -199,10 +209,9 @@ def _stranded_markers(text: str) -> tuple[tuple[str, int], ...]:
     """Each stranded preposition of ``text`` with its token index."""
     t = analyze(text)
     term_at = dict((idx, s) for s, idx in t.terms)
+    preps = _preposition_at(text)
     return tuple(
-        (tok.low, tok.index)
-        for tok in t.tokens
-        if _preposition(t.tokens, tok.index) and _stranded(t.tokens, tok.index, term_at)
+        (t.tokens[k].low, k) for k in sorted(preps) if _stranded(t.tokens, k, term_at, preps)
     )
 
 
@@ -241,9 +250,11 @@ def _once(found: Sequence[Marked]) -> dict[str, Marked]:
     return {k: m for m in found if counts[(k := m[0])] == 1 and not k.startswith("~")}
 
 
+@text_cache
 def _prepositions(text: str) -> Counter[str]:
+    """How often each preposition stands in ``text`` (read only: cached)."""
     toks = analyze(text).tokens
-    return Counter(tok.low for tok in toks if _preposition(toks, tok.index))
+    return Counter(toks[k].low for k in _preposition_at(text))
 
 
 def _moved(
@@ -280,25 +291,45 @@ def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
     hang it on different markers with the same prepositions (see the module docstring),
     else None."""
     ta, tb = analyze(a), analyze(b)
-    if not (ta.latin and tb.latin) or _passive(a) != _passive(b):
+    if not (ta.latin and tb.latin):
         return None
-    if isinstance(exchange(a, b), Exchange):
-        return None  # terms traded places: the order guard's, with its converses
+    found = _found(a, b, ta, tb)
+    if found is None or _passive(a) != _passive(b) or isinstance(exchange(a, b), Exchange):
+        return None  # a passive on one side moves the agent; terms that traded places
+    return found  # are the order guard's, with its converses
+
+
+def _found(a: str, b: str, ta: Text, tb: Text) -> tuple[str, str, str] | None:
+    """What :func:`marker_changed` finds before the passive and the exchange are asked."""
+    pa, pb = _prepositions(a), _prepositions(b)
+    sa, sb = _stranded_markers(a), _stranded_markers(b)
+    if pa != pb:  # only a replaced marker can be read: worded alike or not at all
+        if not (len(sa) == len(sb) == 1 or _contrasted(pa - pb, pb - pa)):
+            return None
+        left = align(a, b)
+        if len(left.only_a) + len(left.only_b) > 1:
+            return None  # worded otherwise: a replaced marker is one change among others
+    elif not (sa or sb or pa.total() >= 2 or _owned(ta) or _owned(tb)):
+        return None  # nothing left behind, nothing to trade, no owner: nothing to move
     ka, kb = role_keys(a, b)
     ma, mb = _once(marked(a, ka)), _once(marked(b, kb))
-    sa, sb = _stranded_markers(a), _stranded_markers(b)
     if len(sa) == len(sb) == 1:
         ma["?"], mb["?"] = ("?", *sa[0]), ("?", *sb[0])
-    pa, pb = _prepositions(a), _prepositions(b)
-    if pa == pb:
-        key = _moved((ta, tb), (ma, mb))
-        if key is not None:
-            word = "?" if key == "?" else ta.tokens[ma[key][2]].text
-            return word, ma[key][1], mb[key][1]
-    left = align(a, b)
-    if len(left.only_a) + len(left.only_b) > 1:
-        return None  # worded otherwise: a replaced marker is only one change among others
-    return _replaced(ta, (ma, mb), (pa, pb), (sa, sb))
+    if pa != pb:
+        return _replaced(ta, (ma, mb), (pa, pb), (sa, sb))
+    key = _moved((ta, tb), (ma, mb))
+    if key is None:
+        return None
+    return "?" if key == "?" else ta.tokens[ma[key][2]].text, ma[key][1], mb[key][1]
+
+
+def _contrasted(only_a: Counter[str], only_b: Counter[str]) -> bool:
+    """A preposition of one text only and one of the other only are listed contrasts."""
+    return any(frozenset((m, n)) in _CONTRASTS for m in only_a for n in only_b)
+
+
+def _owned(t: Text) -> bool:
+    return any(_owner(tok) for tok in t.tokens)
 
 
 def _replaced(
