@@ -24,35 +24,41 @@ a term.
 phrase in both. Two texts that use the same prepositions, as often each, and keep their
 terms in order but hang a term on another marker moved that marker across the term --
 who does what changed: a term governed by a preposition in one text and bare in the
-other, where that preposition is stranded after it in its clause ("Which city did the
-army leave *for Rome*?" / "... leave *Rome* *for*?"); a first object against a
-possessive ("Send *Priya* the draft contract" / "Send *Priya's* draft contract"; "send *me* the
-invoice" / "send *my* invoice": me, us, him, them against my, our, his, their); two
-terms, or a term and the gap, trading their prepositions in place ("Did the ferry leave
-*from Dover* and arrive *in Calais*?" / "... arrive *in Dover* and leave *from
-Calais*?"). So does a stranded preposition turned into another one while every shared
-term keeps its marker ("Who did the city buy the land *from*?" / "... *for*?", "Who is
-this gift *for*?" / "... *from*?"). So does a term's marker replaced by one of a
-contrasting role (``data/markers.txt``, lines marked ``contrast:`` -- the agent "by"
-against "to", "for", "from"; "for" against "from") at every mention, the texts otherwise
-the same ("Is the excess paid *by* the policyholder or *by* the insurer?" / "... *to*
-the policyholder or *to* the insurer?"). These two replacements are read only when at
-most one content word is left without a counterpart (:func:`.align.align`): in texts
-worded otherwise a changed preposition is one change among many ("output *for* tests
-that pass" / "stdout *from* successful tests").
+other, where that preposition (not one that can be a verb's particle: on, off, in, over,
+up ... move freely, "turn *off* read receipts" / "turn read receipts *off*") is stranded
+after it in its clause ("Which city did the army leave *for Rome*?" / "... leave *Rome*
+*for*?"); a first object against a possessive ("Send *Priya* the draft contract" / "Send
+*Priya's* draft contract"; "send *me* the invoice" / "send *my* invoice": me, us, him,
+them against my, our, his, their); two terms, or a term and the gap, trading their
+prepositions in place ("Did the ferry leave *from Dover* and arrive *in Calais*?" / "...
+arrive *in Dover* and leave *from Calais*?"). So does a stranded preposition turned into
+one of a contrasting role while every shared term keeps its marker ("Who did the city
+buy the land *from*?" / "... *for*?", "Who is this gift *for*?" / "... *from*?"). So
+does a term's marker replaced by one of a contrasting role at every mention
+(``data/markers.txt``, lines marked ``contrast:`` -- the agent "by" against "to", "for",
+"from"; "for" against "from"; "to" against "from"; other replacements are often one
+question: "speak to" / "speak with", "made of" / "made from"), the texts otherwise the
+same ("Is the excess paid *by* the policyholder or *by* the insurer?" / "... *to* the
+policyholder or *to* the insurer?"). These two replacements are read only when at most
+one content word is left without a counterpart (:func:`.align.align`): in texts worded
+otherwise a changed preposition is one change among many ("output *for* tests that pass"
+/ "stdout *from* successful tests").
 A preposition the tokenizer keeps as a content word ("through", "across") is read as a
 preposition here, never as a phrase.
 
-Not read, so they pass: a phrase moved whole with its marker ("In Python, how do I sort a
-list?" / "How do I sort a list in Python?"); markers of one role (``data/markers.txt``:
-"Priya's draft" / "the draft of Priya", "send Priya the draft" / "send the draft to
-Priya", on / in / at); a text adding or dropping a preposition ("give notice to my
-landlord" / "give my landlord notice": not the same prepositions); a passive on one side
-only (:func:`.relations.is_passive`, :func:`.nominals.nominal_passive`: the agent moves to
-"by" with the roles kept); terms that trade places, which :func:`.order.exchange` reads
-(with its symmetric and converse cases: "How far is Lyon from Nice" / "... Nice from
-Lyon"); a term inside a compound on either side ("Python list" / "list in Python": only
-phrase heads are compared); text in quotes or code.
+Not read, so they pass: a phrase moved whole with its marker ("In Python, how do I sort
+a list?" / "How do I sort a list in Python?"); markers of one role
+(``data/markers.txt``: "Priya's draft" / "the draft of Priya", "send Priya the draft" /
+"send the draft to Priya", on / in / at); a text adding or dropping a preposition ("give
+notice to my landlord" / "give my landlord notice": not the same prepositions); a
+passive on one side only (:func:`.relations.is_passive`,
+:func:`.nominals.nominal_passive`: the agent moves to "by" with the roles kept); terms
+that trade places, which :func:`.order.exchange` reads (with its symmetric and converse
+cases: "How far is Lyon from Nice" / "... Nice from Lyon"); a distance, symmetric
+whatever its markers (:data:`.roles.SYMMETRIC_PREDICATES`: "How far is Paris from
+Berlin?" / "distance paris to berlin?"); a term inside a compound on either side
+("Python list" / "list in Python": only phrase heads are compared); text in quotes or
+code.
 
 Limits: English word order, no parser. A bare subject and a bare object are one marker
 (their exchange is the order guard's); a first object before a second one without a
@@ -71,7 +77,15 @@ from .lexicon import _lines
 from .nominals import nominal_passive
 from .order import exchange
 from .relations import is_passive
-from .roles import ARTICLES, CLAUSE, POSSESSIVE, Exchange, Role, role_keys
+from .roles import (
+    ARTICLES,
+    CLAUSE,
+    POSSESSIVE,
+    SYMMETRIC_PREDICATES,
+    Exchange,
+    Role,
+    role_keys,
+)
 from .tokens import Text, Token, analyze, pair_cache, text_cache, wordset
 
 __all__ = ["PREPOSITIONS", "Marked", "marked", "marker_changed", "same_marker"]
@@ -97,6 +111,10 @@ _INFINITIVE = wordset(
 _TIME_LEADS = wordset("last next yesterday today tonight tomorrow")
 #: Particles that end a phrasal verb, never a phrase's head ("turn the role *down*").
 _PARTICLES = wordset("up down out off back away")
+#: Prepositions that are also a phrasal verb's particle, which moves freely across its
+#: object ("turn *off* read receipts" / "turn read receipts *off*"): never read as a
+#: preposition left behind.
+_PARTICLE_LIKE = _PARTICLES | wordset("on in over through around about along across by under")
 _POSS = ("'s", "\u2019s", "s'", "s\u2019")
 #: A possessive pronoun is the owner phrase of its person ("send *my* invoice" / "send
 #: *me* the invoice"); "her" and "your" are not read (their case is ambiguous).
@@ -272,6 +290,7 @@ def _moved(
         for p, q, (t, at) in ((m, n, (texts[1], mb[k][2])), (n, m, (texts[0], ma[k][2]))):
             if (
                 p in PREPOSITIONS
+                and p not in _PARTICLE_LIKE
                 and q in ("bare", "obj1")
                 and _left_behind(t, at, p, _stranded_markers(t.raw))
             ):
@@ -296,7 +315,9 @@ def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
     found = _found(a, b, ta, tb)
     if found is None or _passive(a) != _passive(b) or isinstance(exchange(a, b), Exchange):
         return None  # a passive on one side moves the agent; terms that traded places
-    return found  # are the order guard's, with its converses
+    if SYMMETRIC_PREDICATES.intersection(ta.words + tb.words):  # are the order guard's;
+        return None  # a distance is symmetric ("How far is Paris from Berlin")
+    return found
 
 
 def _found(a: str, b: str, ta: Text, tb: Text) -> tuple[str, str, str] | None:
@@ -351,13 +372,14 @@ def _replaced(
         return None
     k = changed[0]
     m, n = ma[k][1], mb[k][1]
+    if frozenset((m, n)) not in _CONTRASTS:
+        return None  # "speak to" / "speak with", "made of" / "made from"
     if k == "?":
         if pa - Counter(p for p, _ in sa) == pb - Counter(p for p, _ in sb):
             return "?", m, n  # "buy the land from?" / "buy the land for?"
         return None
     if (
-        frozenset((m, n)) in _CONTRASTS
-        and "?" not in changed
+        "?" not in changed
         and pa[m] - pb[m] == pb[n] - pa[n] == len(changed)
         and pa - Counter({m: pa[m]}) == pb - Counter({n: pb[n]})
     ):

@@ -109,6 +109,7 @@ def test_equivalent_markers_come_from_the_table() -> None:
         # a stranded preposition turned into another, every term keeping its marker
         ("Who did the city buy the land from?", "Who did the city buy the land for?", "?"),
         ("Who is this gift for?", "Who is this gift from?", "?"),
+        ("who is the parcel addressed to", "who is the parcel addressed from", "?"),
         # a term's marker replaced by a contrasting one, the rest kept
         (
             "Is the fee paid by the buyer or by the seller?",
@@ -178,6 +179,19 @@ def test_a_marker_moved_across_its_term_is_a_role_change(a: str, b: str, word: s
         # a marker replaced by an equivalent one, or one not listed as a contrast
         ("Can I pay the invoice by card?", "Can I pay the invoice with a card?"),
         ("tips for running a marathon", "tips on running a marathon"),
+        # a particle moves freely across its verb's object
+        ("How do I turn off read receipts?", "How do I turn read receipts off?"),
+        (
+            "Should I hand over the keys to the landlord?",
+            "Should I hand the keys over to the landlord?",
+        ),
+        ("how to fill in the form", "how to fill the form in"),
+        # a question's preposition replaced by one that is no contrast
+        ("Who did you speak to?", "Who did you speak with?"),
+        ("what is the cake made of", "what is the cake made from"),
+        ("What is the film based on?", "What is the film based off?"),
+        # a distance is symmetric, whatever marks its ends
+        ("How far is Paris from Berlin?", "distance paris to berlin?"),
         # a symmetric exchange is the order guard's ("how far")
         ("How far is Lyon from Nice?", "How far is Nice from Lyon?"),
     ],
