@@ -23,17 +23,20 @@ from collections.abc import Sequence
 from .roles import ARTICLES, POSSESSIVE, RELATIONAL, SYMMETRIC, Role
 from .tokens import Text, analyze, wordset
 
-__all__ = ["alternatives", "events_first", "marked_apart", "same_alternatives", "symmetric"]
+__all__ = ["events_first", "marked_apart", "same_alternatives", "symmetric"]
 
 _ALTERNATIVE = wordset("or vs vs. versus")
 #: What marks a term's role beside a symmetric connective: a relational word, or "with"
 #: (which joins the terms only when nothing else marks the first).
-_MARKS = RELATIONAL | {"with"}
 #: Verbs whose object and "with" phrase play different parts ("replace *curly* quotes
-#: with *straight* quotes"): the object is marked by the verb.
-_WITH_VERBS = wordset(
-    "replace replaces replaced replacing overwrite overwrites overwrote overwritten fill "
-    "fills filled filling cover covers covered covering coat coats coated coating"
+#: with *straight* quotes") mark their object.
+_MARKS = (
+    RELATIONAL
+    | {"with"}
+    | wordset(
+        "replace replaces replaced replacing overwrite overwrites overwrote overwritten fill "
+        "fills filled filling cover covers covered covering coat coats coated coating"
+    )
 )
 #: Relational words of place (not of time: "before or after" asks which came first).
 _TIMES = frozenset({"before", "after"})
@@ -49,10 +52,15 @@ def symmetric(words: tuple[str, ...]) -> bool:
     after* B") it asks which came first, the same question either way round."""
     return any(
         w in SYMMETRIC
-        and not (0 < n < len(words) - 1 and {words[n - 1], words[n + 1]} <= _PLACES)
+        and not _sides(words, n) <= _PLACES
         and words[n + 1 : n + 2] != ("not",)  # "in table a *but not* in table b"
         for n, w in enumerate(words)
     )
+
+
+def _sides(words: tuple[str, ...], n: int) -> frozenset[str]:
+    """The words on both sides of ``words[n]`` ("" for a side at either end)."""
+    return frozenset(words[n - 1 : n + 2 : 2]) if 0 < n < len(words) - 1 else frozenset({""})
 
 
 def events_first(t: Text, words: tuple[str, ...], x: int, y: int) -> bool:
@@ -62,13 +70,12 @@ def events_first(t: Text, words: tuple[str, ...], x: int, y: int) -> bool:
     places, each with what it carries. Two subjects traded around their verbs are other
     events ("does replenishment release before or after a pick wave runs")."""
     toks = t.tokens
-    return any(
-        w == "or" and 0 < n < len(words) - 1 and {words[n - 1], words[n + 1]} == _TIMES
-        for n, w in enumerate(words)
-    ) and all(k > 0 and toks[k - 1].low in _SUBJECTS for k in (x, y))
+    return any(w == "or" and _sides(words, n) == _TIMES for n, w in enumerate(words)) and all(
+        k > 0 and toks[k - 1].low in _SUBJECTS for k in (x, y)
+    )
 
 
-def alternatives(t: Text, keys: Sequence[Role]) -> bool:
+def _alternatives(t: Text, keys: Sequence[Role]) -> bool:
     """The text offers alternatives ("Did A buy B *or* did B buy A", "Does the carrier
     bill us, *or* do we bill the carrier"): "or", "vs" or "versus" among its terms."""
     lo, hi = keys[0][1], keys[-1][1]
@@ -93,7 +100,7 @@ def same_alternatives(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) ->
     dealer or does the dealer *credit* the maker" / "does the dealer pay the maker or does
     the maker credit the dealer")."""
     ta, tb = analyze(a), analyze(b)
-    return alternatives(ta, ka) and _blocks(ta, ka) == _blocks(tb, kb)
+    return _alternatives(ta, ka) and _blocks(ta, ka) == _blocks(tb, kb)
 
 
 def marked_apart(t: Text, x: int, y: int) -> bool:
@@ -106,7 +113,7 @@ def marked_apart(t: Text, x: int, y: int) -> bool:
     def mark(k: int) -> str | None:
         for tok in reversed(t.tokens[max(0, k - 3) : k]):
             if tok.kind != "sym" and tok.low not in skip:
-                return tok.low if tok.low in _MARKS | _WITH_VERBS else None
+                return tok.low if tok.low in _MARKS else None
         return None
 
     mx, my = mark(x), mark(y)

@@ -264,11 +264,13 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
     # a passive with its agent at a verb the other text has in the active, beside other
     # passives ("Did the broker sue the shipowner after the cargo was lost" / "Was the
     # broker sued by the shipowner after the cargo was lost")
+    if not (passives(a) and passives(b)):
+        return None
     for text_p, text_o, keys_p, keys_o in ((a, b, ka, kb), (b, a, kb, ka)):
         key_p, key_o = dict((i, k) for k, i in keys_p), dict((i, k) for k, i in keys_o)
         verbs_o = {key_o.get(v) for _, v, _ in passives(text_o)}
         for one in passives(text_p):
-            if one[2] is not None and key_p.get(one[1]) not in verbs_o and passives(text_o):
+            if one[2] is not None and key_p.get(one[1]) not in verbs_o:
                 found = _active_turned(one, keys_p, keys_o)
                 if found is not None:
                     return found
