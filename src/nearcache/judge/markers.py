@@ -325,7 +325,7 @@ def _found(a: str, b: str, ta: Text, tb: Text) -> tuple[str, str, str] | None:
     pa, pb = _prepositions(a), _prepositions(b)
     sa, sb = _stranded_markers(a), _stranded_markers(b)
     if pa != pb:  # only a replaced marker can be read: worded alike or not at all
-        if not (len(sa) == len(sb) == 1 or _contrasted(pa - pb, pb - pa)):
+        if not _contrasted(pa - pb, pb - pa):
             return None
         left = align(a, b)
         if len(left.only_a) + len(left.only_b) > 1:
@@ -350,6 +350,7 @@ def _contrasted(only_a: Counter[str], only_b: Counter[str]) -> bool:
 
 
 def _owned(t: Text) -> bool:
+    """Whether ``t`` has a possessive."""
     return any(_owner(tok) for tok in t.tokens)
 
 
@@ -360,9 +361,9 @@ def _replaced(
     stranded: tuple[Sequence[tuple[str, int]], Sequence[tuple[str, int]]],
 ) -> tuple[str, str, str] | None:
     """One marker replaced by another, every other shared marker and preposition kept (and
-    at most one content word left without a counterpart, :func:`marker_changed`):
-    the question's gap by any other preposition ("buy the land from?" / "... for?"), a
-    term by a contrasting one ("paid by the insurer" / "paid to the insurer")."""
+    at most one content word left without a counterpart, :func:`marker_changed`), by
+    one of a contrasting role: the question's gap ("buy the land from?" / "... for?") or
+    a term at every mention ("paid by the insurer" / "paid to the insurer")."""
     (ma, mb), (pa, pb), (sa, sb) = marks, preps, stranded
     shared = [k for k in ma if k in mb and k != "?"]
     if not shared:
