@@ -328,9 +328,9 @@ def decode_record(
     if not size or size % itemsize or (dim is not None and size != dim * itemsize):
         raise CorruptEntryError("semantic entry vector has the wrong length")
     if np_dtype is _F32:  # a writable float32 copy without a conversion pass
-        vec = _frombuffer(bytearray(raw), dtype=_F32)
+        vec = _frombuffer(bytearray(raw), _F32)  # dtype positional: no keyword parsing
     else:
-        vec = _frombuffer(raw, dtype=np_dtype).astype(np.float32)
+        vec = _frombuffer(raw, np_dtype).astype(np.float32)
         if dtype == "int8":
             vec *= np.float32(scale)
     square = float(vec.dot(vec))  # NaN/inf make it non-finite; all zeros make it 0
