@@ -21,8 +21,12 @@ one term only, the other side being a word the texts do not share:
   runs the other way.
 
 Both are read by position (no parser) and compare shared terms only (:func:`.roles.role_keys`
-pairs synonyms and typos), so they hold for any words. A passive text turns cases round
-and is not read; "you" and "her" are ambiguous in case and are not read either.
+pairs synonyms and typos), so they hold for any words. A passive turns cases round: a
+text with one is read only from the first clause an opener ("if", "when", "because")
+starts after its participle ("Will the mortgage be paid off *if I die*" / "... *if my
+wife dies*"); "you" and "her" are ambiguous in case and are not read either. A noun's
+state after "is" counts as what it does ("*my sponsor* is bankrupt" / "*I* am
+bankrupt", "my mother is in hospital"), a participle after "is" does not (a passive).
 
 Limits: English word order, no parser: a subject's verb is the nearest shared term after
 it, so a verb the texts word differently ("I sent" / "it was paid to me") leaves the
@@ -36,7 +40,17 @@ from __future__ import annotations
 from .clauses import passive, reduced_relative
 from .lexicon import lexicon
 from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
-from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, noun_phrase, role_keys
+from .roles import (
+    ARTICLES,
+    CLAUSE,
+    PASSIVE_AUX,
+    POSSESSIVE,
+    Role,
+    noun_phrase,
+    participle,
+    role_keys,
+)
+from .slots import FILLERS
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
 from .vocab import ASKING
 
@@ -107,13 +121,16 @@ def case_moved(a: str, b: str) -> tuple[str, str] | None:
     at it in the other, and never in the same case in both (see the module docstring)."""
     if not (_has_pronoun(a) or _has_pronoun(b)):
         return None  # the common case, read from each text's cached analysis
-    if passive(a) is not None or passive(b) is not None:
-        return None
     ka, kb = role_keys(a, b)
     shared = frozenset(k for k, _ in ka) & frozenset(k for k, _ in kb)
     if not shared:
         return None
     ca, cb = _person_cases(a, ka, shared), _person_cases(b, kb, shared)
+    starts = _past_passive(a), _past_passive(b)
+    if starts != (0, 0):
+        # a passive turns cases round: only a clause opened after it is read
+        ca, cb = _from(ka, ca, starts[0]), _from(kb, cb, starts[1])
+        return _subject_changed(a, b, ca, cb, shared, starts)
     if not (ca and cb):
         return _subject_changed(a, b, ca, cb, shared)
     for person, _, anchor in sorted(ca):
@@ -122,6 +139,25 @@ def case_moved(a: str, b: str) -> tuple[str, str] | None:
         if other and not (other & mine):
             return PERSON_WORD[person], anchor.lstrip("~")
     return _actor_changed(a, b, ca, cb) or _subject_changed(a, b, ca, cb, shared)
+
+
+def _past_passive(text: str) -> int:
+    """Where the cases of ``text`` can be read from: 0 without a passive; with one, the
+    opener ("if", "when", "because") of the first clause after its participle ("Will the
+    mortgage be paid off *if I die*"), or the text's end."""
+    found = passive(text)
+    if found is None:
+        return 0
+    toks = analyze(text).tokens
+    return next((k for k in range(found[1] + 1, len(toks)) if toks[k].low in _OPENERS), len(toks))
+
+
+def _from(
+    keys: tuple[Role, ...], cases: set[tuple[str, str, str]], start: int
+) -> set[tuple[str, str, str]]:
+    """The ``cases`` at terms that occur from token ``start`` on only."""
+    early = {k for k, idx in keys if idx < start}
+    return {c for c in cases if c[2] not in early}
 
 
 def _actor_changed(
@@ -188,24 +224,29 @@ def comparison_turned(a: str, b: str) -> str | None:
 _AUX = wordset("do does did can could will would should shall may might must")
 #: Words that open a clause inside a sentence ("what if *my roommate stops* paying").
 _OPENERS = wordset("if when whether because once unless while after before")
+#: Prepositions of a place or state after "is" ("is *in* hospital", "is *on* holiday").
+_STATE_PLACE = wordset("in on at")
 
 
 def _clause_start(toks: tuple[Token, ...], i: int) -> bool:
     return i == 0 or toks[i - 1].sent != toks[i].sent or toks[i - 1].low in CLAUSE
 
 
-def _noun_actor(text: str, keys: tuple[Role, ...], verb: str) -> str | None:
+def _noun_actor(text: str, keys: tuple[Role, ...], verb: str, start: int = 0) -> str | None:
     """The noun that is the subject of the shared term ``verb`` at the start of a clause
     ("*The police* search ...", "Can *the police* search ...", "My *roommate* moved
     out", "what if my *roommate* stops ..."): the term right before the verb, with only an
     auxiliary, articles, possessives and terms of its noun phrase before it in the clause
-    (which a punctuation mark, a sentence start or "if", "when", "because" ... opens)."""
+    (which a punctuation mark, a sentence start or "if", "when", "because" ... opens),
+    at a verb from token ``start`` on."""
     toks = analyze(text).tokens
     key_at = {idx: k for k, idx in keys}
     for idx, k in key_at.items():
-        if k != verb or idx - 1 not in key_at or key_at[idx - 1].startswith("<"):
+        if k != verb or idx < start:
             continue
-        j = idx - 1
+        subject = j = _before_state(toks, idx)
+        if j not in key_at or key_at[j].startswith("<"):
+            continue
         while j - 1 in key_at and not key_at[j - 1].startswith("<"):
             j -= 1
         while j > 0 and toks[j - 1].low in ARTICLES | POSSESSIVE:
@@ -216,8 +257,23 @@ def _noun_actor(text: str, keys: tuple[Role, ...], verb: str) -> str | None:
         elif _labels_a_question(toks, key_at, idx):
             continue  # "Uber Eats refund - how do I get one?": a topic, not a clause
         if _clause_start(toks, j) or (j > 0 and toks[j - 1].low in _OPENERS):
-            return key_at[idx - 1]
+            return key_at[subject]
     return None
+
+
+def _before_state(toks: tuple[Token, ...], idx: int) -> int:
+    """The token before the term at ``idx``, past a form of "be" with its fillers and a
+    place preposition after it, which say the subject is in a state ("my sponsor *is*
+    bankrupt", "my mother *is in* hospital", "my son *is not* driving"); a participle
+    after "be" is a passive, whose subject is acted on, and is not read so."""
+    j = idx - 1
+    if participle(toks[idx]):
+        return j
+    if j > 0 and toks[j].low in _STATE_PLACE and toks[j - 1].low in PASSIVE_AUX:
+        j -= 1
+    while j > 0 and (toks[j].low in FILLERS or toks[j].low.endswith("ly")):
+        j -= 1
+    return j - 1 if j > 0 and toks[j].low in PASSIVE_AUX else idx - 1
 
 
 def _labels_a_question(toks: tuple[Token, ...], key_at: dict[int, str], idx: int) -> bool:
@@ -239,20 +295,21 @@ def _subject_changed(
     ca: set[tuple[str, str, str]],
     cb: set[tuple[str, str, str]],
     shared: frozenset[str],
+    starts: tuple[int, int] = (0, 0),
 ) -> tuple[str, str] | None:
     """A noun acts at a shared verb in one text, a person ("I", "we") at it in the other,
     and both texts name the noun and the person: "Can *the police* search my car" / "Can
     *I* search a police car"; "*My roommate* moved out, does he owe me" / "*I* moved out,
-    does my roommate owe me"."""
+    does my roommate owe me"; the verbs read from token ``starts`` (a, b) on."""
     ka, kb = role_keys(a, b)
     named = persons(a)[0] & persons(b)[0]
-    for text, keys, mine, theirs in ((a, ka, ca, cb), (b, kb, cb, ca)):
+    for text, keys, mine, theirs, start in ((a, ka, ca, cb, starts[0]), (b, kb, cb, ca, starts[1])):
         for person, case, verb in sorted(theirs):
             if case != "acts" or person not in named or person not in ("1", "1p"):
                 continue
             if (person, "acts", verb) in mine:
                 continue
-            noun = _noun_actor(text, keys, verb)
+            noun = _noun_actor(text, keys, verb, start)
             other, other_keys = (b, kb) if text is a else (a, ka)
             if noun is not None and noun in shared and not _measured(other, other_keys, noun):
                 return noun.lstrip("~"), verb.lstrip("~")

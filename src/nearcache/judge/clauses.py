@@ -101,11 +101,20 @@ def _opens_question(toks: Sequence[Token], j: int) -> bool:
     return j < 16
 
 
-@text_cache
 def passive(text: str) -> tuple[int, int, int | None] | None:
-    """(subject, participle, agent or None) token indices of "X was <verb>ed (by Y)"."""
+    """(subject, participle, agent or None) token indices of the first "X was <verb>ed
+    (by Y)" of ``text``."""
+    found = passives(text)
+    return found[0] if found else None
+
+
+@text_cache
+def passives(text: str) -> tuple[tuple[int, int, int | None], ...]:
+    """(subject, participle, agent or None) token indices of every "X was <verb>ed (by
+    Y)" of ``text``, in order."""
     toks = analyze(text).tokens
     at = [idx for _, idx in role_terms(text)]
+    out = []
     for k in at:
         if not participle(toks[k]) or not be_before(toks, k):
             continue  # "rows ordered by date", "is that how I run": no passive
@@ -113,8 +122,8 @@ def passive(text: str) -> tuple[int, int, int | None] | None:
         agent = next((i for i in at if by is not None and by < i <= by + 3), None)
         subject = next((i for i in reversed(at) if i < k), None)
         if subject is not None:
-            return subject, k, agent
-    return None
+            out.append((subject, k, agent))
+    return tuple(out)
 
 
 def _np_start(tok: Token) -> bool:
@@ -149,7 +158,11 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
     if k in terms:
         return run[-1], k
     named = 0  # the name opening the run: "does Tesla supply batteries", "did Spain trade Florida"
-    while named < len(run) and (toks[run[named]].capitalized or toks[run[named]].text.isupper()):
+    while named < len(run) and (
+        toks[run[named]].capitalized
+        or toks[run[named]].text.isupper()
+        or (named and toks[run[named]].kind == "num")  # "did Landsat 7 replace"
+    ):
         named += 1
     if 0 < named < len(run):
         return run[named - 1], run[named]  # the name acts, the word after it is the verb

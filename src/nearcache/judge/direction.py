@@ -54,6 +54,7 @@ from .compounds import link_swapped
 from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
+from .markers import marker_changed
 from .mentions import mention_turned
 from .order import exchange
 from .relations import person_swapped
@@ -336,6 +337,7 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         slots_swapped,
         lambda f: f"{f[0]!r} and {f[1]!r} trade clauses while each clause keeps its frame",
     ),
+    (marker_changed, lambda f: f"{f[0]!r} is marked {f[1]!r} in one text, {f[2]!r} in the other"),
 )
 
 

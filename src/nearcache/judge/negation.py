@@ -4,9 +4,9 @@
 opposite answers. The guard counts negation cues in each text and rejects when the counts
 differ: ``not``, every ``n't`` contraction (also typed without the apostrophe: "dont",
 "cant"), ``cannot``, ``no``, ``never``, ``none``, ``nobody``, ``nothing``, ``nowhere``,
-``neither``, ``nor``, ``without``, ``unless``, ``except``, ``excluding``, ``non-`` words
-and "at no time". Two cues of the same polarity in other words ("doesn't work" /
-"is not working") pass.
+``neither``, ``nor``, ``without``, ``unless``, ``except``, ``excluding``, ``non-`` words,
+"at no time" and "anything but" / "everything but" (read as ``except``). Two cues of the
+same polarity in other words ("doesn't work" / "is not working") pass.
 
 Three cues do not count: a negated auxiliary opening a yes/no question ("Doesn't aspirin
 thin the blood?" asks what "Does aspirin thin the blood?" asks); "not" before an un- word
@@ -49,6 +49,9 @@ _CUES = frozenset(
         "shouldnt wouldnt couldnt mustnt neednt aint"
     ).split()
 )
+#: "anything but X" is "not X", "everything but X" is "except X".
+_ALL_BUT = wordset("anything everything")
+_PERSONAL = wordset("i you he she it we they there")
 _CLAUSE_BREAKS = wordset("but yet whereas while although though however ; , . ? ! \u2014")
 _FEW = 3
 _NOT_AFTER = frozenset({"only", "just"})  # "not only ... but also" is not a negation
@@ -132,10 +135,18 @@ def _cues(t: Text) -> list[str]:
             w = _double(toks, i, w, nxt)
         elif w == "non" and toks[i + 1 : i + 2] and toks[i + 1].kind == "word":
             w = f"non-{nxt}"  # "non resident" is "non-resident"
+        elif w == "but" and i > 0 and toks[i - 1].low in _ALL_BUT and _object_next(nxt):
+            w = "except"  # "mark as anything but cloud" / "everything but the logs"
         elif not w.startswith(("non-", "no-", "--no-")):
             continue
         out.append(f"`{w}`" if tok.literal else w)
     return out
+
+
+def _object_next(nxt: str) -> bool:
+    """The word after "anything but" opens its object, not a clause ("I tried everything
+    but nothing works", "... but it fails")."""
+    return bool(nxt) and nxt not in _PERSONAL and nxt not in _CUES and nxt not in _SENT_ENDS
 
 
 def _double(toks: tuple[Token, ...], i: int, w: str, nxt: str) -> str:

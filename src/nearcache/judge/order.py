@@ -11,7 +11,8 @@ terms* (:mod:`.roles`), not by a list of examples:
   up to articles ("Brazil *beat* Germany", "Celsius *to* Fahrenheit", "square *a*
   rectangle", "2 *to the power of* 10"). A frame made only of a symmetric connective
   (and, or, vs, versus, with, between, nor, ``&``, ``/``) is not an exchange: "TCP and
-  UDP" is "UDP and TCP".
+  UDP" is "UDP and TCP" -- unless something still marks the terms one way
+  (:mod:`.connectives`: "X *above or below* Y", "*replace* X *with* Y").
 * **Crossing around a pivot** -- when the texts also differ elsewhere, two terms that
   change order are exchanged when an asymmetric pivot sits between them in both texts: a
   third shared term (a verb: "Can *I* catch a cold from *my cat*" / "Can *my cat* catch a
@@ -38,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Sequence, Set
 
 from .clauses import be_before, gap_flipped
+from .connectives import events_first, marked_apart, same_alternatives, symmetric
 from .lexicon import lexicon
 from .nominals import nominal_passive
 from .relations import case_flipped, mention_moved, owner_changed, passive_flipped, whose_swapped
@@ -47,7 +49,6 @@ from .roles import (
     OWNER_KEYS,
     POSSESSIVE,
     RELATIONAL,
-    SYMMETRIC,
     Exchange,
     Role,
     participle,
@@ -91,10 +92,6 @@ def _same_frame(fa: tuple[str, ...], fb: tuple[str, ...]) -> bool:
     return bool(sa & sb) and len(sa ^ sb) <= 1
 
 
-def _symmetric(words: tuple[str, ...]) -> bool:
-    return any(w in SYMMETRIC for w in words)
-
-
 def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | bool | None:
     """Runs ``X`` and ``Y`` trading places around an unchanged frame (an exchange), True
     for a reorder that is a block move, None when the terms differ as multisets."""
@@ -105,7 +102,7 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
         return None
     every = _relabelled(sa, sb)  # "the timeout wraps the retry, should the retry wrap ..."
     twice = every is not None and min(sa.count(every.x), sa.count(every.y)) >= 2
-    if every is not None and twice and not _alternatives(analyze(a), ka):
+    if every is not None and twice and not same_alternatives(a, b, ka, kb):
         return every
     i = next(n for n in range(len(sa)) if sa[n] != sb[n])
     j = max(n for n in range(len(sa)) if sa[n] != sb[n])
@@ -129,9 +126,9 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             if not _same_frame(fa, fb):
                 continue
             if (
-                _symmetric(fa)
-                and all(sa.count(k) > 1 for k in q)
-                and not _marked_apart(ta, ka[i][1], ka[j - ly + 1][1])
+                (symmetric(fa) or symmetric(fb))
+                and (all(sa.count(k) > 1 for k in q) or events_first(ta, fa, ka[i][1], ka[j][1]))
+                and not marked_apart(ta, ka[i][1], ka[j - ly + 1][1])
             ):
                 return True  # "A and B" / "B and A"; "a storm watch and a storm warning"
             if not q and set(fa) | set(fb) == {"the"}:
@@ -140,29 +137,6 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             sides = (side(ta, ka[i][1], ka[j][1]), side(tb, kb[i][1], kb[j][1]))
             return Exchange(x[0], y[0], pivot, sides)
     return True
-
-
-def _alternatives(t: Text, keys: Sequence[Role]) -> bool:
-    """The text offers alternatives ("Did A buy B *or* did B buy A", "Does the carrier
-    bill us, *or* do we bill the carrier"): "or", "vs" or "versus" among its terms."""
-    lo, hi = keys[0][1], keys[-1][1]
-    return any(x.low in ("or", "vs", "vs.", "versus") for x in t.tokens[lo + 1 : hi])
-
-
-def _marked_apart(t: Text, x: int, y: int) -> bool:
-    """Different relational words mark the terms at tokens ``x`` and ``y`` ("fly *into*
-    Rome and *out of* Milan"): across a symmetric connective each term keeps its role, so
-    exchanging the terms is not a reordered list."""
-    skip = ARTICLES | POSSESSIVE
-
-    def mark(k: int) -> str | None:
-        for tok in reversed(t.tokens[max(0, k - 3) : k]):
-            if tok.kind != "sym" and tok.low not in skip:
-                return tok.low if tok.low in RELATIONAL else None
-        return None
-
-    mx, my = mark(x), mark(y)
-    return mx is not None and my is not None and mx != my
 
 
 def _clause_roles_differ(t: Text, terms: Set[int], x: int, y: int) -> bool:
@@ -250,7 +224,7 @@ def _crossing(
                 continue
             wa = _frame(ta, ax, ay, _names(a))  # "PlayStation Plus": a name, not "plus"
             wb = _frame(tb, by, bx, _names(b))
-            if wa is None or wb is None or _symmetric(wa) or _symmetric(wb):
+            if wa is None or wb is None or symmetric(wa) or symmetric(wb):
                 continue
             pivot = _pivot(
                 (x, ax, ay), (y, by, bx), shared if term_pivots else [], pos_b, (ta, tb), (wa, wb)

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from .align import align
-from .clauses import passive
+from .clauses import passive, passives
 from .lexicon import lexicon
 from .nominals import nominal_passive
 from .pronouns import ROLE_KEY, cases, persons
@@ -255,13 +255,25 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
     for ...?" / "Can I fire ... for ...?" (a person only). An event noun with "by" on one
     side only is read as a passive too (:func:`.nominals.nominal_passive`: "LinkedIn's
     acquisition by Microsoft" / "When did LinkedIn acquire Microsoft")."""
-    for read in (passive, nominal_passive):
-        pa, pb = read(a), read(b)
+    for pa, pb in ((passive(a), passive(b)), (nominal_passive(a), nominal_passive(b))):
         if (pa is None) == (pb is None):
             continue
         found = _active_turned(*((pa, ka, kb) if pa is not None else (pb, kb, ka)))
         if found is not None:
             return found
+    # a passive with its agent at a verb the other text has in the active, beside other
+    # passives ("Did the broker sue the shipowner after the cargo was lost" / "Was the
+    # broker sued by the shipowner after the cargo was lost")
+    if not (passives(a) and passives(b)):
+        return None
+    for text_p, text_o, keys_p, keys_o in ((a, b, ka, kb), (b, a, kb, ka)):
+        key_p, key_o = dict((i, k) for k, i in keys_p), dict((i, k) for k, i in keys_o)
+        verbs_o = {key_o.get(v) for _, v, _ in passives(text_o)}
+        for one in passives(text_p):
+            if one[2] is not None and key_p.get(one[1]) not in verbs_o:
+                found = _active_turned(one, keys_p, keys_o)
+                if found is not None:
+                    return found
     return None
 
 

@@ -74,6 +74,8 @@ POSSESSIVE = wordset("my your his her our their its")
 #: The role keys of the possessive determiners ("my" is ``<my>``; "her" is not read).
 OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
+#: What may follow a letter that names a thing ("table a *but* not", "dict a *into*").
+_AFTER_LETTER = SYMMETRIC | RELATIONAL | {"without", "is", "are", "has", "have"}
 #: Predicates whose two terms can trade places freely: "how far is X from Y".
 SYMMETRIC_PREDICATES = frozenset(["far", "distance", "distances", "apart"])
 _IRREGULAR_PARTICIPLES = frozenset(
@@ -138,11 +140,25 @@ def role_terms(text: str) -> tuple[Role, ...]:
             out.append((by_token[tok.index], tok.index))
         elif tok.kind == "num":
             out.append(("#" + tok.low.replace(",", ""), tok.index))
+        elif _letter_name(t, tok.index, by_token):
+            out.append((tok.low, tok.index))
         else:
             p = _pronoun(tok)
             if p is not None:
                 out.append((p, tok.index))
     return tuple(out)
+
+
+def _letter_name(t: Text, i: int, terms: Container[int]) -> bool:
+    """The article-like letter at token ``i`` names a thing ("rows in table *a* but not
+    in table b", "merge dict *a* into dict b"): one letter after a content word with no
+    word of its own after it (a symbol, the end, or a relational or joining word)."""
+    toks = t.tokens
+    low = toks[i].low
+    if len(low) != 1 or not low.isalpha() or low == "i" or i == 0 or i - 1 not in terms:
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is None or nxt.kind == "sym" or nxt.low in _AFTER_LETTER
 
 
 @pair_cache

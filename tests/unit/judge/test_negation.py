@@ -275,3 +275,29 @@ def test_other_negations_still_reject(a: str, b: str) -> None:
 def test_free_and_without_a_payment_other_than_and_except(a: str, b: str, rejects: bool) -> None:
     assert (guard_negation(a, b).outcome == "reject") == rejects, guard_negation(a, b)
     assert (guard_negation(b, a).outcome == "reject") == rejects
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        # "anything but X" is "not X", "everything but X" is "except X"
+        (
+            "Which pixels does the classification layer mark as anything but cloud?",
+            "Which pixels does the classification layer mark as cloud?",
+            True,
+        ),
+        ("Is the hotel anything but cheap?", "Is the hotel cheap?", True),
+        ("delete everything but the logs folder", "delete the logs folder", True),
+        (
+            "delete everything but the logs folder",
+            "delete everything except the logs folder",
+            False,
+        ),
+        ("the pixels marked as anything but cloud", "pixels not marked as cloud", False),
+        # "but" opening a clause after "everything" is no negation
+        ("I tried everything but it fails", "I tried everything and it still fails", False),
+    ],
+)
+def test_anything_but_says_not(a: str, b: str, rejects: bool) -> None:
+    for x, y in ((a, b), (b, a)):
+        assert (guard_negation(x, y).outcome == "reject") is rejects

@@ -153,3 +153,63 @@ def test_a_comma_keeps_the_clause_before_a_question() -> None:
         )
         is not None
     )
+
+
+# A noun in a state ("my sponsor is bankrupt", "my mother is in hospital") in one text, the
+# speaker in that state in the other; the noun owns the thing asked about there instead.
+_STATE_MOVED = [
+    (
+        "Is a visa still valid if my sponsor is bankrupt?",
+        "Is my sponsor's visa still valid if I am bankrupt?",
+    ),
+    (
+        "does travel insurance cover a trip cancelled because my mother is in hospital",
+        "does my mother's travel insurance cover her trip cancelled because I am in hospital",
+    ),
+    ("Is the lease void when my roommate is away?", "Is my roommate's lease void when I am away?"),
+    # after a passive, the clause an opener starts is still read
+    (
+        "Will the mortgage be paid off if my wife dies?",
+        "Will my wife's mortgage be paid off if I die?",
+    ),
+    (
+        "Can the flight be refunded because my father is sick?",
+        "Can my father's flight be refunded because I am sick?",
+    ),
+    ("Is the car covered when my son is driving?", "Is my son's car covered when I am driving?"),
+]
+
+# The same person in the same state, or a passive whose own clause is compared.
+_STATE_KEPT = [
+    (
+        "Is my visa still valid if my sponsor is bankrupt?",
+        "If my sponsor is bankrupt, is my visa still valid?",
+    ),
+    (
+        "Will the mortgage be paid off if my wife dies?",
+        "If my wife dies, will the mortgage be paid off?",
+    ),
+    (
+        "does travel insurance cover a trip cancelled because my mother is in hospital",
+        "is a trip cancelled because my mother is in hospital covered by travel insurance",
+    ),
+    (
+        "can amex points be moved into my delta skymiles account",
+        "Can I transfer Amex Membership Rewards points to Delta SkyMiles?",
+    ),
+    (
+        "Your app logged me out and now says my account is locked after 5 attempts.",
+        "app says account LOCKED after 5 tries... how long till I can log in again?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), _STATE_MOVED)
+def test_a_state_moved_between_a_noun_and_the_speaker_is_a_role_change(a: str, b: str) -> None:
+    assert case_moved(a, b) is not None and case_moved(b, a) is not None
+    assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(("a", "b"), _STATE_KEPT)
+def test_the_same_state_or_a_passive_clause_is_not_read_as_a_role_change(a: str, b: str) -> None:
+    assert case_moved(a, b) is None and case_moved(b, a) is None
