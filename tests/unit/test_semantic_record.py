@@ -128,12 +128,32 @@ def test_a_well_formed_planted_record_decodes() -> None:
         fields(f=math.nan),
         fields(f=math.inf),
         fields(r=b"\xc1"),  # not msgpack
+        fields(r=b""),
+        fields(r=b"\xa3ab"),  # a str head longer than its bytes
+        fields(r=b"\xa1ab"),  # ... shorter
+        fields(r=b"\xa2\xff\xfe"),  # not UTF-8
+        fields(r=b"\xd9"),
+        fields(r=b"\xd9\x03ab"),
+        fields(r=b"\xd9\x02\xed\xa0"),  # a lone surrogate's bytes
         fields(r=msgpack.packb(msgpack.ExtType(1, b"x"))),  # extension types refused
     ],
 )
 def test_a_record_a_writer_never_makes_is_corrupt(body: Any) -> None:
     with pytest.raises(CorruptEntryError):
         decode_record(planted(body), NS, KEY, DIM)
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        *("", "a", "x" * 31, "x" * 32, "é" * 127, "x" * 255, "x" * 256, "ü" * 200, "日本"),
+        *(None, 3, 2.5, True, {"a": [1]}, [1, "x"], b"raw"),
+    ],
+)
+def test_a_stored_response_reads_back_as_msgpack_reads_it(response: Any) -> None:
+    packed = msgpack.packb(response, use_bin_type=True)
+    got = decode_record(planted(fields(r=packed)), NS, KEY, DIM)[0].response
+    assert got == msgpack.unpackb(packed, raw=False) and type(got) is type(response)
 
 
 def test_a_record_for_another_key_namespace_or_with_a_flipped_bit_is_corrupt() -> None:

@@ -32,7 +32,9 @@ class SemanticCounters:
     def hit(self, namespace: str, layer: str) -> None:
         with self._lock:
             self.totals.bump_held(namespace, "hits")
-            by_layer = self._layers.setdefault(namespace, {})
+            by_layer = self._layers.get(namespace)
+            if by_layer is None:  # not setdefault: no new dict per hit
+                by_layer = self._layers[namespace] = {}
             by_layer[layer] = by_layer.get(layer, 0) + 1
 
     def miss(self, namespace: str, reason: str) -> None:

@@ -133,22 +133,6 @@ class HotEntries:
     def __len__(self) -> int:
         return len(self._items)
 
-    def _second(self, ns: str, key: str) -> bool:
-        """Whether ``key`` was read lately without being kept; else note it. Only a key
-        read twice earns a place, so a stream of one-off reads costs a set lookup each
-        and never pushes out the entries that are read again and again.
-
-        No lock: each set operation is atomic, and a race between two readers of one key
-        costs at most a second ticket and a second ``add`` (which replaces the first)."""
-        once, pair = self._once, (ns, key)
-        if pair in once:
-            once.discard(pair)
-            return True
-        if len(once) >= 2 * self.max_entries:
-            once.clear()  # forget old one-off reads wholesale (cheap, bounded)
-        once.add(pair)
-        return False
-
     def lookup(self, ns: str, key: str, now: float) -> tuple[Entry | None, object | None]:
         """(a fresh copy of the live entry or None, a ticket for ``add``; None when the
         key was not read lately, so no store question was asked).
@@ -156,9 +140,19 @@ class HotEntries:
         Raises what the store's token or change log raise (``StoreUnavailableError``...),
         like the store read it replaces.
         """
-        if (ns, key) not in self._items:
-            if not self._second(ns, key):
+        pair = (ns, key)
+        if pair not in self._items:
+            # Only a key read twice lately earns a place, so a stream of one-off reads
+            # costs a set lookup each and never pushes out the entries read again and
+            # again. No lock: each set operation is atomic, and a race between two
+            # readers of one key costs at most a second ticket and a second ``add``.
+            once = self._once
+            if pair not in once:
+                if len(once) >= 2 * self.max_entries:
+                    once.clear()  # forget old one-off reads wholesale (cheap, bounded)
+                once.add(pair)
                 return None, None  # read once lately: not worth a token (nor a place) yet
+            once.discard(pair)
             seen = self._seen.get(ns)
             if seen is not None:
                 # Nothing to serve, so no token is needed: the last ticket will do. The
@@ -171,14 +165,14 @@ class HotEntries:
         if seen is None or seen.token != token:
             seen = self._sync(ns, token)
         with self._lock:
-            item = self._items.get((ns, key))
+            item = self._items.get(pair)
             if item is None:
                 return None, seen
             expires = item.entry.expires_at
             if expires is not None and expires <= now:
                 self._drop(ns, key)
                 return None, seen
-            self._items.move_to_end((ns, key))
+            self._items.move_to_end(pair)
         return item.fresh(), seen
 
     def add(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator, Iterable, Mapping
 from time import perf_counter as _perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -38,7 +38,7 @@ from .tally import Tally
 from .types import Hit, Miss, make_hit
 from .verdicts import VerdictMixin
 
-__all__ = ["LookupMixin", "Pending"]
+__all__ = ["ExactMiss", "LookupMixin", "Pending"]
 
 Vector = npt.NDArray[np.float32]
 
@@ -75,6 +75,7 @@ class Pending:
         key: str,
         started: float,
         vec: Vector | None,
+        probe: Probe | None = None,
     ) -> None:
         self.query = query
         self.ns = ns
@@ -83,8 +84,18 @@ class Pending:
         self.key = key
         self.started = started
         self.vec = vec
-        self.probe: Probe | None = None
+        self.probe = probe
         self.tally = Tally()
+
+
+class ExactMiss(NamedTuple):
+    """What the exact layer learnt when it did not answer: built only on a miss, so an
+    exact hit costs no :class:`Pending`."""
+
+    probe: Probe | None  # the store read (None: not read, the in-process copy answered)
+    vec: Vector | None  # the query vector, if the read peeked at it
+    expired: bool  # the key's entry was there but expired
+    rejected: bool  # the entry was there but the validator refused it
 
 
 class LookupMixin(VerdictMixin):
@@ -140,14 +151,16 @@ class LookupMixin(VerdictMixin):
             vec = as_vector(embedding, self.dim, what="embedding")
         if bypass:
             return self._miss(ns, "bypass", started)
-        q = Pending(query, ns, text, scope, key, started, vec)
         try:
-            hit = self._exact(q)
+            found = self._exact(query, ns, scope, key, text, vec)
         except StoreUnavailableError as exc:
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(ns, "store_error", started, error=True)
-        if hit is not None:
-            return self._finish_hit(hit, started)
+        if isinstance(found, Hit):
+            return self._finish_hit(found, started)
+        q = Pending(query, ns, text, scope, key, started, found.vec, found.probe)
+        q.tally.exact_expired = found.expired
+        q.tally.rejected_exact = found.rejected
         return q
 
     def get_flow(
@@ -191,67 +204,69 @@ class LookupMixin(VerdictMixin):
         cfg = self.config
         return cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
 
-    def _exact(self, q: Pending) -> Hit | None:
+    def _exact(
+        self, query: str, ns: str, scope: str, key: str, text: str, vec: Vector | None
+    ) -> Hit | ExactMiss:
         """Layer 1: one store read of the exact key (with a server index and a known
         vector, the same round trip also brings the nearest candidates), or the
-        in-process copy of recently read entries once the store says nothing changed."""
+        in-process copy of recently read entries once the store says nothing changed.
+        The hit, or what the semantic layer needs to go on (``ExactMiss``)."""
         now = self.clock()
         hot, ticket = self.hot, None
         if hot is not None:
-            kept, ticket = hot.lookup(q.ns, q.key, now)
+            kept, ticket = hot.lookup(ns, key, now)
             if kept is not None:
-                return self._exact_hit(kept, q)
+                return self._exact_hit(kept, query, ns, key, None, vec)
         index = self.index
         if index.probe_searches:  # a known vector lets a server index search at once
-            if q.vec is None:
-                q.vec = self.vectors.peek(self.loaded_embedder, q.text)
+            if vec is None:
+                vec = self.vectors.peek(self.loaded_embedder, text)
             probe = index.probe(
-                q.ns,
-                q.scope,
-                q.key,
+                ns,
+                scope,
+                key,
                 now=now,
                 touch=self._touch,
-                vector=None if q.vec is None else _unit(q.vec),
+                vector=None if vec is None else _unit(vec),
                 k=self.config.top_k + 1,
                 floor=self._floor(),
             )
         else:  # an in-process index: the store read alone
-            probe = index.probe(q.ns, q.scope, q.key, now=now, touch=self._touch)
-        q.probe = probe
+            probe = index.probe(ns, scope, key, now=now, touch=self._touch)
         blob = probe.value
         if blob is None:
-            q.tally.exact_expired = probe.expired
-            return None
+            return ExactMiss(probe, vec, probe.expired, False)
         try:
-            entry, response, metadata = decode_record(blob, q.ns, q.key, self.binding.dim)
+            entry, response, metadata = decode_record(blob, ns, key, self.binding.dim)
         except CorruptEntryError as exc:
-            self._corrupt(q.ns, q.key, exc)
-            return None
+            self._corrupt(ns, key, exc)
+            return ExactMiss(probe, vec, False, False)
         expires = entry.expires_at
         if expires is not None and expires <= now:
-            return None
+            return ExactMiss(probe, vec, False, False)
         if ticket is not None:
-            hot.add(ticket, q.ns, q.key, entry, response, metadata, len(blob))  # type: ignore[union-attr]
-        return self._exact_hit(entry, q)
+            hot.add(ticket, ns, key, entry, response, metadata, len(blob))  # type: ignore[union-attr]
+        return self._exact_hit(entry, query, ns, key, probe, vec)
 
-    def _exact_hit(self, entry: Entry, q: Pending) -> Hit | None:
+    def _exact_hit(
+        self, entry: Entry, query: str, ns: str, key: str, probe: Probe | None, vec: Vector | None
+    ) -> Hit | ExactMiss:
         hit = make_hit(
             entry.response,
             "exact",
             1.0,
             1.0,
             entry.query,
-            q.ns,
+            ns,
             entry.metadata,
             entry.created_at,
             entry.expires_at,
             entry.vector,
-            q.key,
+            key,
         )
-        if self.config.validator is None or self._validate(q.query, hit):
+        if self.config.validator is None or self._validate(query, hit):
             return hit
-        q.tally.rejected_exact = True
-        return None
+        return ExactMiss(probe, vec, False, True)
 
     def semantic_flow(self, q: Pending) -> Generator[Embed, Any, Hit | Miss]:
         """Layer 2 of a lookup ``lookup_start`` left pending: the nearest stored queries of

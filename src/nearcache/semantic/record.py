@@ -264,6 +264,28 @@ def encode_entries(
     return out
 
 
+def _response(resp: bytes) -> Any:
+    """The response object of its msgpack bytes. A str of up to 255 UTF-8 bytes (msgpack
+    fixstr ``0xa0-0xbf`` or str8 ``0xd9``: what nearly every cache stores) is decoded
+    here, with the strict UTF-8 decode msgpack does, without a call that parses its four
+    keyword options; anything else, a head whose length does not match included, goes
+    through ``unpack_payload`` (which raises ``CorruptEntryError`` where it must)."""
+    size = len(resp)
+    head = resp[0] if size else 0xC1  # 0xc1: never used by msgpack
+    if 0xA0 <= head <= 0xBF:
+        start = 1 if size == 1 + (head & 0x1F) else 0
+    elif head == 0xD9 and size >= 2:
+        start = 2 if size == 2 + resp[1] else 0
+    else:
+        start = 0
+    if start:
+        try:
+            return resp[start:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise CorruptEntryError("stored payload is not valid msgpack: bad UTF-8") from None
+    return unpack_payload(resp)
+
+
 def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) -> Entry:
     """Verify and decode a stored entry; any inconsistency raises ``CorruptEntryError``."""
     return decode_record(blob, namespace, key, dim)[0]
@@ -306,9 +328,9 @@ def decode_record(
     if not size or size % itemsize or (dim is not None and size != dim * itemsize):
         raise CorruptEntryError("semantic entry vector has the wrong length")
     if np_dtype is _F32:  # a writable float32 copy without a conversion pass
-        vec = _frombuffer(bytearray(raw), dtype=_F32)
+        vec = _frombuffer(bytearray(raw), _F32)  # dtype positional: no keyword parsing
     else:
-        vec = _frombuffer(raw, dtype=np_dtype).astype(np.float32)
+        vec = _frombuffer(raw, np_dtype).astype(np.float32)
         if dtype == "int8":
             vec *= np.float32(scale)
     square = float(vec.dot(vec))  # NaN/inf make it non-finite; all zeros make it 0
@@ -326,7 +348,7 @@ def decode_record(
         Entry,
         (
             query,
-            unpack_payload(resp),
+            _response(resp),
             metadata,
             float(created),
             None if expires is None else float(expires),
