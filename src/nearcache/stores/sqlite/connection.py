@@ -358,7 +358,10 @@ class Database:
         SQLite's automatic checkpoints are passive: with readers always active (many
         processes reading all the time) the WAL is never rewound and grows without bound.
         A TRUNCATE checkpoint waits briefly for readers to reach the latest snapshot,
-        copies everything back and empties the WAL.
+        copies everything back and empties the WAL. It waits for a background round
+        under way first (SQLite fails a checkpoint at once while another one runs: on a
+        busy machine a round of the low-priority thread can last long enough for the WAL
+        to pass the limit by tens of MB), and holds the next one off.
         """
         try:
             size = os.stat(f"{self.path}-wal").st_size
@@ -366,6 +369,11 @@ class Database:
             return
         if size <= self.wal_limit:
             return
+        ck = self.checkpointer
+        with contextlib.nullcontext() if ck is None else ck.busy:
+            self._truncate_wal(con)
+
+    def _truncate_wal(self, con: sqlite3.Connection) -> None:
         try:
             con.execute("PRAGMA busy_timeout = 2000")
             busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
