@@ -166,7 +166,7 @@ class Checkpointer:
         """Rounds while writes go on; ``writer``: the frames at which a writer checkpoints
         itself (its automatic checkpoint; 0: never)."""
         bound = int(RESTART_AT * writer) if writer > 0 else _NEVER
-        seen: int | None = -1
+        seen = -1  # writes counted at the last round
         last = 0  # WAL frames at the last round
         step, wait = _NEVER, False  # see ``next_step``
         settled = True  # no round since the last restart of the WAL
@@ -192,7 +192,7 @@ class Checkpointer:
             if frames is not None:
                 added = frames - last if frames >= last else frames  # restarted since
                 during = (self._writes() or done) - done
-                writes = done - max(seen or 0, 0)
+                writes = done - max(seen, 0)
                 step, wait = next_step(frames, added, writes, during, writer or _NEVER)
                 last = frames
             seen = done

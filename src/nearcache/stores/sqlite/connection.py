@@ -78,9 +78,10 @@ AUTOCHECKPOINT_PAGES = 8192
 _PAGE = 4096
 _FRAME = _PAGE + 24  # a WAL frame: its header and the page
 #: Share of ``wal_limit`` a writer lets the WAL reach before it checkpoints itself while
-#: the background thread copies the WAL as it grows: the WAL restarts only once the
-#: writer's own checkpoint (three ``fsync`` calls in a ``COMMIT``, ~4 ms each here) has
-#: found nothing left but the last frames, so the fewer of them the better.
+#: the background thread copies the WAL as it grows. Only that checkpoint lets the WAL
+#: restart while writes go on, and it costs the writer three ``fsync`` calls (~4 ms each
+#: on the machine measured) however little is left to copy: the later, the fewer. The
+#: rest of ``wal_limit`` is the margin for a checkpoint that fails (another one runs).
 WRITER_SHARE = 0.75
 
 
