@@ -200,6 +200,10 @@ def main() -> None:
             "blind9",
             "probe10",
             "blind10",
+            "probe11",
+            "blind11",
+            "probe12",
+            "blind12",
         ],
     )
     ap.add_argument(

@@ -53,7 +53,9 @@ MAX_CHARS = 2000
 # ninth author's; probe7 and blind7 a tenth author's (role and entity heavy); probe8 and
 # blind8 an eleventh author's (role, direction and antonym heavy); probe9 and blind9 a
 # twelfth author's (role, entity and direction heavy); probe10 and blind10 a thirteenth
-# author's (entity, scope, negation and number heavy).
+# author's (entity, scope, negation and number heavy); probe11 and blind11 a fourteenth
+# author's (role and direction heavy, role swaps in many grammatical shapes); probe12 and
+# blind12 a fifteenth author's (every trap kind evenly, hard paraphrase and code hits).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -79,6 +81,10 @@ SPLITS = {
     "blind9": "b9",
     "probe10": "pa",
     "blind10": "ba",
+    "probe11": "pc",
+    "blind11": "bc",
+    "probe12": "pd",
+    "blind12": "bd",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -181,3 +181,44 @@ def test_a_bad_text_in_a_later_part_raises_with_the_server_up_or_down(
         got, mask = cache.get_many([f"text {i}" for i in range(3 * PART)], "ns")
         assert not mask.any() and got.shape[0] == 3 * PART
         cache.close()
+
+
+def test_a_read_sees_two_clears_made_elsewhere_between_its_round_trips(
+    redis_server: object,
+) -> None:
+    """A second clear while the read is repeated under the first clear's generation: the
+    read goes on until the generation it read under is still current, so no record of
+    the cleared middle generation comes back."""
+    from servers import unique_name
+
+    url = redis_server.url  # type: ignore[attr-defined]
+    prefix = unique_name("gens")
+    mine, other = RedisStore(url, prefix=prefix), RedisStore(url, prefix=prefix)
+    try:
+        keys = content_hashes([f"text {i}" for i in range(20)])
+        mine.put_many("embedding", "ns", [Item(k, b"old", None) for k in keys], now=1.0)
+        assert mine.get_many("embedding", "ns", keys, now=2.0) == [b"old"] * 20
+        other.clear("embedding", "ns")
+        other.put_many("embedding", "ns", [Item(k, b"middle", None) for k in keys], now=3.0)
+        pipeline = mine._client.pipeline
+        reads: list[object] = []
+
+        def clears_before_the_second_read(*args: object, **kwargs: object) -> object:
+            reads.append(args)
+            if len(reads) == 2:  # after the read that found the generation moved on
+                other.clear("embedding", "ns")
+                other.put_many(
+                    "embedding", "ns", [Item(k, b"new", None) for k in keys[:5]], now=4.0
+                )
+            return pipeline(*args, **kwargs)
+
+        mine._client.pipeline = clears_before_the_second_read
+        assert mine.get_many("embedding", "ns", keys, now=5.0) == [b"new"] * 5 + [None] * 15
+        assert len(reads) == 3
+        reads.clear()
+        assert mine.get_many("embedding", "ns", keys, now=6.0) == [b"new"] * 5 + [None] * 15
+        assert len(reads) == 1  # the generation is known now
+    finally:
+        mine.clear("embedding")
+        mine.close()
+        other.close()

@@ -337,6 +337,8 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind8",
         "blind9",
         "blind10",
+        "blind11",
+        "blind12",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -379,6 +381,10 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe9"), {"train": "tr-", "probe9": "b9-"}),
         (("train", "blind10"), {"train": "tr-"}),
         (("train", "probe10"), {"train": "tr-", "probe10": "ba-"}),
+        (("train", "blind11"), {"train": "tr-"}),
+        (("train", "probe11"), {"train": "tr-", "probe11": "bc-"}),
+        (("train", "blind12"), {"train": "tr-"}),
+        (("train", "probe12"), {"train": "tr-", "probe12": "bd-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -393,6 +399,9 @@ TURNED = frozenset({"role", "direction", "antonym"})  # something turned round
 ROLE_ENTITY_DIRECTION = frozenset({"role", "entity", "direction"})
 HARD_HITS = frozenset({"paraphrase", "code"})
 NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element swapped in place
+ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
+# Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
+AWAITING_POOL = frozenset({"probe11", "probe12"})
 
 
 @pytest.mark.parametrize(
@@ -410,6 +419,12 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
         # a thirteenth, entity/scope/negation/number heavy; blind10 every kind evenly
         ("probe10", "pa", 500, NARROWED, 0.65, 30, 0.5),
         ("blind10", "ba", 330, frozenset(), 0.0, 50, 0.45),
+        # a fourteenth, role and direction heavy, role swaps in many shapes
+        ("probe11", "pc", 470, ROLE_DIRECTION, 0.5, 30, 0.4),
+        ("blind11", "bc", 350, ROLE_DIRECTION, 0.4, 50, 0.45),
+        # a fifteenth, every trap kind evenly, hard paraphrase and code hits
+        ("probe12", "pd", 480, frozenset(), 0.0, 20, 0.6),
+        ("blind12", "bd", 350, frozenset(), 0.0, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -442,7 +457,8 @@ def test_committed_later_authors_probes_and_blinds_are_own_splits(
     assert len({r["domain"] for r in rows}) >= domains
     hits = [r for r in rows if r["label"] == "hit"]
     assert sum(1 for r in hits if r["category"] in HARD_HITS) >= hard * len(hits)
-    assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
+    if split not in AWAITING_POOL:
+        assert (split in _assigned("POOL_SPLITS")) == split.startswith("probe")
 
 
 def test_committed_probe10_leads_with_entity_and_blind10_spreads_every_kind_evenly() -> None:
@@ -454,6 +470,34 @@ def test_committed_probe10_leads_with_entity_and_blind10_spreads_every_kind_even
     assert kinds["probe10"].most_common(1)[0][0] == "entity"
     blind = kinds["blind10"]
     assert all(0.1 <= n / blind.total() <= 0.2 for n in blind.values())
+
+
+def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_every_kind() -> None:
+    # probe11: role the largest trap kind (>= 30%), direction next (>= 15%); blind11 keeps
+    # every kind at least 5% of its traps (role + direction: the later-authors test).
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    kinds = {
+        split: Counter(r["category"] for r in report.rows[split] if r["label"] == "trap")
+        for split in ("probe11", "blind11")
+    }
+    probe = kinds["probe11"]
+    assert [k for k, _ in probe.most_common(2)] == ["role", "direction"]
+    assert probe["role"] >= 0.3 * probe.total() and probe["direction"] >= 0.15 * probe.total()
+    blind = kinds["blind11"]
+    assert all(blind[k] >= 0.05 * blind.total() for k in jd.CATEGORIES["trap"])
+
+
+def test_committed_probe12_and_blind12_spread_every_trap_kind_and_lean_on_hard_hits() -> None:
+    # probe12 and blind12: every trap kind 10-17% of the traps (none leads by much);
+    # paraphrase hits at least 35% and code hits at least 20% of the hits.
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    for split in ("probe12", "blind12"):
+        rows = report.rows[split]
+        kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
+        assert all(0.1 <= n / kinds.total() <= 0.17 for n in kinds.values()), (split, kinds)
+        hits = Counter(r["category"] for r in rows if r["label"] == "hit")
+        assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
+        assert hits["code"] >= 0.2 * hits.total(), (split, hits)
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:

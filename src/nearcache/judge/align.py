@@ -38,7 +38,7 @@ from __future__ import annotations
 from .lexicon import lexicon
 from .numwords import UNITS, same_unit
 from .shortenings import acronyms, contraction, identifier_parts, labels
-from .spellings import edit_distance
+from .spellings import edit_distance, similar_code
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
@@ -154,8 +154,10 @@ def _related(p: _Term, q: _Term) -> str | None:
     x, y = p.stem, q.stem
     if lexicon().opposite(x, y):
         return None
-    if p.canon == q.canon or (
-        p.unit is not None and q.unit is not None and same_unit(p.unit, q.unit)
+    if (
+        p.canon == q.canon
+        or lexicon().family(p.canon, q.canon)
+        or (p.unit is not None and q.unit is not None and same_unit(p.unit, q.unit))
     ):
         return "alias"  # "js" / "javascript"; "mg" / "milligrams", "24h" / "24 hours"
     if p.groups is not None and q.groups is not None and not p.groups.isdisjoint(q.groups):
@@ -166,7 +168,7 @@ def _related(p: _Term, q: _Term) -> str | None:
         return "root"
     if contraction(p.low, q.low) and not min(p, q, key=lambda t: len(t.low)).known:
         return "root"  # the shortening is no listed word itself ("pkg" / "package")
-    if similar_spelling(x, y) or similar_spelling(p.low, q.low):
+    if similar_spelling(x, y) or similar_spelling(p.low, q.low) or similar_code(p.low, q.low):
         return "typo"
     return None
 

@@ -35,6 +35,7 @@ import re
 
 from .align import align, similar_spelling
 from .asks import cause_or_method
+from .calls import call_named, classes, receiver_types
 from .careful import careful_variant
 from .dates import time_info
 from .doers import role_changed
@@ -43,6 +44,7 @@ from .lexicon import lexicon
 from .literals import literal_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
+from .spellings import similar_code
 from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -144,7 +146,9 @@ def _words(text: str) -> frozenset[str]:
         if tok.kind == "sym":
             continue
         low = tok.low.removesuffix("'s").removesuffix("()")
-        out.add(lex.cased.get(tok.text) or lex.canonical_name(low))
+        canon = lex.cased.get(tok.text) or lex.canonical_name(low)
+        out.add(canon)
+        out.update(lex.families.get(canon, ()))  # "iphone" names "ios" (families.txt)
         out.update(lex.canonical_name(p) for p in low.split("-") if p)
     words = t.words
     for i, w in enumerate(words):
@@ -192,16 +196,25 @@ def _squeezed_words(text: str) -> tuple[str, ...]:
     return tuple(_SEPARATORS.sub("", w) for w in text.lower().split())
 
 
-def _unmatched(names: tuple[Name, ...], other: str) -> list[Name]:
+def _unmatched(
+    names: tuple[Name, ...], other: str, known: frozenset[str] = frozenset()
+) -> list[Name]:
     words = _words(other)
     t = analyze(other)
     joined = "".join(t.words)
+    coded = [n for n, kind in entities(other) if kind in ("code", "file")]
+    dotted = [n for n in coded if "." in n]
+    typed = receiver_types(dotted)  # "pd.read_csv" names pandas
     out = []
     for n, kind in names:
         if n in words or (" " in n and n.replace(" ", "") in joined):
             continue
-        if _same_identifier(n, kind, other):
+        if _same_identifier(n, kind, other) or n in typed:
             continue
+        if kind in ("code", "file") and (
+            any(similar_code(n, c) for c in coded) or call_named(n, dotted, words, known)
+        ):
+            continue  # "sesion.execute" / "session.execute", "arr.sort" / "Array...sort"
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
         if len(parts) > 1 and all(p in words for p in parts):
             continue  # "French Revolution" / "France's revolution", "ACID-compliant" / "ACID"
@@ -255,8 +268,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"scope: one text adds a restriction at its end ({added})")
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
-    ua = _unmatched(ea, b)
-    ub = _unmatched(eb, a)
+    known = classes(a) | classes(b)  # receivers written as classes: "Model.save"
+    ua = _unmatched(ea, b, known)
+    ub = _unmatched(eb, a, known)
     show_a = ", ".join(n for n, _ in ua)
     show_b = ", ".join(n for n, _ in ub)
     if any(_compatible(ka, kb) for _, ka in ua for _, kb in ub):

@@ -4,8 +4,9 @@ Kept as data (one entry a line, comments say why) so a reviewer reads and extend
 without touching code: ``antonyms.txt`` (opposites), ``synonyms.txt`` (words that ask for
 the same thing), ``names.txt`` (names that are entities even in lower case, with
 aliases), ``converses.txt`` (one relation seen from its two ends) and ``symmetric.txt``
-(relations whose two ends can trade places). Entries are stored by stem, so inflections
-match without being listed.
+(relations whose two ends can trade places), ``families.txt`` (a name and what it belongs
+to: "iphone" -> "ios"). Entries are stored by stem, so inflections match without being
+listed.
 """
 
 from __future__ import annotations
@@ -79,6 +80,12 @@ class Lexicon:
             for w in line.split():
                 self.groups.setdefault(stem(w.replace("-", " ")), set()).add(gid)
         self._load_names()
+        #: What each name belongs to (``families.txt``): "iphone" -> {"ios"}.
+        self.families: dict[str, set[str]] = {}
+        for line in _lines("families.txt"):
+            family, _, members = line.partition(":")
+            for m in members.split():
+                self.families.setdefault(m, set()).add(family.strip())
         for line in _lines("converses.txt"):
             left, _, right = line.removeprefix(_ALSO_OPPOSITE).partition("|")
             for x in left.split():
@@ -153,6 +160,10 @@ class Lexicon:
         """Whether ``word`` (or its stem) is a listed word: a name, an opposite, a synonym
         or a function word. Two different known words are never typos of each other."""
         return word in self._known
+
+    def family(self, a: str, b: str) -> bool:
+        """Whether one of two canonical names belongs to the other ("iphone" / "ios")."""
+        return a in self.families.get(b, ()) or b in self.families.get(a, ())
 
     def is_name(self, word: str) -> bool:
         """Whether ``word`` (or its stem) is a listed name."""

@@ -85,10 +85,16 @@ def clock(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, str, bool], int] 
 
 def sizes(value: str, unit: str) -> frozenset[tuple[str, float]]:
     """:func:`size`, and for whole weeks that make whole months the months too: "four
-    weeks" is "a month", "13 weeks" three months (4 weeks or 52/12 a month)."""
+    weeks" is "a month", "13 weeks" three months (4 weeks or 52/12 a month); a Fahrenheit
+    temperature is also the whole Celsius degree nearest to it ("57 F" is "14 C"), and
+    from 100 C up the nearest ten, as oven settings are given ("350 F" is "180 C")."""
     exact = size(value, unit)
     if exact is None:
         return frozenset()
+    if unit == "degf":
+        celsius = (exact[1] - 32) * 5 / 9
+        near = {float(round(celsius))} | ({float(round(celsius, -1))} if celsius >= 100 else set())
+        return frozenset({exact, *(("degc", c) for c in near)})
     if unit != "week":
         return frozenset((exact,))
     try:

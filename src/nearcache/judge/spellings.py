@@ -9,6 +9,8 @@
   "fourth", "teeth" not "tenth") nor a plural ("hundreds").
 * :func:`shifts` -- words that say "last" / "next" before a period ("the past 7 days",
   "the coming week"), and "forth" after an article ("the forth official").
+* :func:`similar_code` -- a code name with one part mistyped ("sesion.execute"); the
+  alignment pairs it with the name it mistypes.
 
 The tokenizer (:func:`.tokens.analyze`) reads the text through :func:`rewrite` and each
 token through :func:`respell` (and :func:`shifts` where :data:`SHIFT_CUES` occur), so the
@@ -34,6 +36,7 @@ __all__ = [
     "respell",
     "rewrite",
     "shifts",
+    "similar_code",
 ]
 
 #: Short forms typed for one word (each a common chat or note spelling, not a name).
@@ -53,6 +56,12 @@ SHORT_FORMS = {
     "pics": "pictures",
     "rx": "prescription",
     "abt": "about",
+    "b4": "before",
+    "fem": "feminine",
+    "masc": "masculine",
+    "convo": "conversation",
+    "vid": "video",
+    "vids": "videos",
 }
 
 #: The number and day words whose misspellings are read (the ones of 5+ letters: shorter
@@ -206,3 +215,24 @@ def rewrite(raw: str) -> str:
     for pattern, rep in _REWRITES:
         raw = pattern.sub(rep, raw)
     return raw
+
+
+_PARTS = re.compile(r"[._]")
+
+
+def similar_code(a: str, b: str) -> bool:
+    """Whether code name ``a`` is ``b`` with one part (between dots or underscores)
+    mistyped: two letters swapped or a double letter typed once (``sesion.execute``,
+    ``os.path.joni``); never a letter more (``json.loads``) or another (``slice``)."""
+    parts, theirs = _PARTS.split(a), _PARTS.split(b)
+    if len(parts) < 2 or len(parts) != len(theirs):
+        return False
+    changed = [(x, y) for x, y in zip(parts, theirs, strict=True) if x != y]
+    if len(changed) != 1 or not (changed[0][0].isalpha() and changed[0][1].isalpha()):
+        return False
+    x, y = sorted(changed[0], key=len)
+    if len(x) == len(y):
+        return sorted(x) == sorted(y) and edit_distance(x, y, 1) <= 1
+    return len(y) == len(x) + 1 and any(
+        y[i] == y[i + 1] and y[:i] + y[i + 1 :] == x for i in range(len(y) - 1)
+    )

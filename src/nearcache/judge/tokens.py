@@ -22,12 +22,16 @@ from typing import Any, NamedTuple, TypeVar
 from .fields import labels
 from .spellings import SHIFT_CUES, respell, rewrite, shifts
 from .vocab import (
+    ASKED,
     CONTRACTIONS,
     COUNTING,
+    GOING,
     IRREGULAR,
     NOT_CONTENT,
     STOPWORDS,
     asks_count,
+    asks_event,
+    bare_motion,
     verdict_tag,
     wordset,
 )
@@ -319,6 +323,10 @@ def _term_stems(low: str) -> tuple[bool, tuple[str, ...]]:
     return _content(low), tuple(stem(p) for p in (_parts(low) if "-" in low else (low,)))
 
 
+def _next_low(tokens: list[Token], at: int) -> str:
+    return tokens[at + 1].low if at + 1 < len(tokens) else ""
+
+
 @text_cache
 def analyze(text: str) -> Text:
     """Tokenize and index ``text`` (at most :data:`MAX_CHARS` characters). Never raises."""
@@ -369,6 +377,10 @@ def analyze(text: str) -> Text:
                 content = False  # "how long does it take to renew" is "how long to renew"
             elif content and t.low in COUNTING and asks_count(t.low, prev.lower(), tokens, t.index):
                 content = False  # "how many hosts" / "number of hosts" / "# hosts"
+            elif content and t.low in ASKED and asks_event(t.low, prev.lower(), tokens, t.index):
+                content = False  # "date of the Super Bowl", "what took place", "what happened"
+            elif content and t.low in GOING and bare_motion(t.text, _next_low(tokens, t.index)):
+                content = False  # "does the invoice go to the importer" / "invoice -> importer"
             if content:
                 terms.extend([(st, t.index) for st in stems])
         prev = t.text

@@ -12,6 +12,11 @@
 * :data:`COUNTING` with :func:`asks_count`, and :func:`verdict_tag` -- words that only
   ask for a count ("how many", "number of") or a verdict at the end of a statement ("...
   w/o receipt - legal?"): no topic of their own.
+* :func:`bare_motion` -- "go" before the place it goes to ("does the invoice go to the
+  importer" is "invoice -> importer"; "->" is read as "to"): no topic of its own.
+* :data:`ASKED` with :func:`asks_event` -- words that only ask when or what happened
+  ("date of the next Super Bowl" is "when is the next Super Bowl", "events of 6 June
+  1944" / "what took place on 6 June 1944" is "what happened on 6 June 1944").
 
 Plain English facts, each list readable on its own; nothing here is taken from a pair.
 """
@@ -22,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "ASKED",
     "ASKING",
     "CONTRACTIONS",
     "COUNTING",
@@ -29,6 +35,8 @@ __all__ = [
     "NOT_CONTENT",
     "STOPWORDS",
     "asks_count",
+    "asks_event",
+    "bare_motion",
     "verdict_tag",
     "wordset",
 ]
@@ -155,3 +163,50 @@ def verdict_tag(words: Sequence[str]) -> bool:
         and words[0] not in ASKING
         and words[-2] not in _ASKED_VERDICT
     )
+
+
+#: Words that may only ask when or what happened (:func:`asks_event`).
+_HAPPEN = wordset("happen happens happened happening")
+_EVENTS = wordset("event events")
+_WHEN = wordset("date day")
+_TOOK = wordset("take takes took taking taken")
+ASKED = _HAPPEN | _EVENTS | _WHEN | _TOOK | {"place"}
+_WHERE_WHEN = wordset("on in at during")
+
+
+def asks_event(low: str, prev: str, tokens: Sequence[Any], at: int) -> bool:
+    """Whether ``low`` (a word of :data:`ASKED` at ``tokens[at]``, after the lowercase
+    ``prev``) only asks when or what happened: "happened" / "took place" before a time or
+    place ("on 20 July", "in Europe", not "happened to the drivers"); "what / which day"
+    or "date" (not "what day of the week"); "date" opening "date of ..." or ending a text
+    without a question word ("boston marathon date?", not "how do I add 30 days to a
+    date"); "events" opening "events of / in / on ..."."""
+    words = [t.low for t in tokens if t.kind != "sym"]
+    nxt = tokens[at + 1].low if at + 1 < len(tokens) else ""
+    if low in _HAPPEN:
+        return nxt in _WHERE_WHEN
+    first = not any(t.kind != "sym" for t in tokens[:at])
+    if low in _TOOK:
+        return nxt == "place"
+    if low == "place":
+        return prev in _TOOK and nxt in _WHERE_WHEN
+    if low in _EVENTS:
+        return first and nxt in _WHERE_WHEN | {"of"}
+    if prev in ("what", "which"):
+        return nxt != "of"  # "what day of the week" asks a weekday, not a date
+    last = not any(t.kind != "sym" for t in tokens[at + 1 :])
+    asked = not ASKING.isdisjoint(words)
+    return low == "date" and ((first and nxt == "of") or (last and not asked))
+
+
+#: Forms of "go" (:func:`bare_motion`) and the words that name where to after it.
+GOING = wordset("go goes went gone going")
+_TOWARDS = wordset("to into from through via onto")
+
+
+def bare_motion(text: str, nxt: str) -> bool:
+    """Whether ``text`` (a form of "go" as written) before ``nxt`` (the next word,
+    lowercase) only says that something moves to a place: lowercase (not "Go" the
+    language) and before "to / into / from / through / via" ("go up", "go down" and "go
+    off" say how, and stay)."""
+    return text.islower() and nxt in _TOWARDS

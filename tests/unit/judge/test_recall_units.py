@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from nearcache.judge import guard_numbers
 from nearcache.judge.align import align
 
 
@@ -38,3 +39,28 @@ def test_same_unit_pairs(a: str, b: str) -> None:
 def test_other_units_stay_apart(a: str, b: str) -> None:
     al = align(a, b)
     assert al.only_a and al.only_b
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is 57 F water too cold for a 3mm suit", "is 14°C water too cold for a 3mm suit"),
+        ("bake the loaf at 350°F for how long", "bake the loaf at 180°C for how long"),
+        ("keep the brine under 40F", "keep the brine under 4 C"),
+    ],
+)
+def test_fahrenheit_meets_the_celsius_it_is(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        assert guard_numbers(x, y).outcome != "reject", (x, y)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("is 57 F water too cold for a 3mm suit", "is 17°C water too cold for a 3mm suit"),
+        ("bake the loaf at 350°F for how long", "bake the loaf at 200°C for how long"),
+        ("bake the loaf at 350°F for how long", "bake the loaf at 350°C for how long"),
+    ],
+)
+def test_other_temperatures_still_differ(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == "reject"

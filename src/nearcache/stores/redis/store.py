@@ -141,7 +141,8 @@ class RedisStore(ServerStore):
 
         One round trip (:func:`~.reads.read_batch`, with the buffered touches). The
         generation is cached; if a ``clear`` elsewhere moved it on, the read is repeated
-        once.
+        under the generation the server named until that generation holds (a read under
+        a generation that has moved on since may hold records already cleared).
         """
         queue = (
             None
@@ -150,10 +151,12 @@ class RedisStore(ServerStore):
         )
         gen = self._gens.get(base, b"0")
         cur, raw = self._call(lambda: read_batch(self._client, self._bulk, base, gen, keys, queue))
-        if cur != gen:  # the namespace was cleared since this process last looked
+        while cur != gen:  # the namespace was cleared since this process last looked
             gen = cur
-            cur, raw = self._call(lambda: read_batch(self._client, self._bulk, base, gen, keys))
-            self._gens[base] = cur
+            cur, raw = self._call(
+                functools.partial(read_batch, self._client, self._bulk, base, gen, keys)
+            )
+            self._gens[base] = gen
         return raw
 
     # -- reads ----------------------------------------------------------------------
