@@ -21,7 +21,7 @@ import pytest
 
 from nearcache import SQLiteStore
 from nearcache.stores.protocol import Item
-from nearcache.stores.sqlite.checkpoint import Checkpointer
+from nearcache.stores.sqlite.checkpoint import STEP_FRAMES, Checkpointer, next_step
 
 
 def key(i: int) -> str:
@@ -137,6 +137,12 @@ import hashlib, os, sys
 from nearcache import SQLiteStore
 from nearcache.stores.protocol import Item
 store = SQLiteStore(sys.argv[1], wal_limit=4 << 20)
+if sys.argv[2] == "single":  # single puts: rounds follow the writes (see next_step)
+    for b in range(100000):
+        for i in range(100):
+            k = hashlib.sha256(b"%d" % (b * 100 + i)).hexdigest()
+            store.put_one("kv", "ns", Item(k, os.urandom(2000)), now=1)
+        print(b, flush=True)
 for b in range(100000):
     items = [Item(hashlib.sha256(b"%d" % (b * 100 + i)).hexdigest(), os.urandom(2000))
              for i in range(100)]
@@ -145,15 +151,17 @@ for b in range(100000):
 """
 
 
-@pytest.mark.parametrize("trial", range(3))
+@pytest.mark.parametrize(
+    ("trial", "mode"), [(0, "batch"), (1, "batch"), (2, "batch"), (1, "single")]
+)
 def test_a_writer_killed_during_background_checkpoints_loses_nothing(
-    tmp_path: Path, trial: int
+    tmp_path: Path, trial: int, mode: str
 ) -> None:
-    """kill -9 while batches commit and the thread checkpoints: every acknowledged batch
-    is there after reopening, and the file is intact."""
+    """kill -9 while batches (or single puts) commit and the thread checkpoints: every
+    acknowledged write is there after reopening, and the file is intact."""
     path = tmp_path / "k.db"
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", WRITER, str(path), mode], stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout is not None
     acked = -1
@@ -317,3 +325,36 @@ def test_past_the_bound_the_wal_is_restarted_while_writes_go_on(tmp_path: Path) 
     writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
     assert frames(path) < 5
     writer.close()
+
+
+def test_rounds_follow_single_puts_and_stay_out_of_the_writers_checkpoint() -> None:
+    writer = 12_000
+    # single puts of ~8 frames: a round every STEP_FRAMES frames, woken by the writes
+    assert next_step(2_000, 800, 100, 5, writer) == (STEP_FRAMES // 8, False)
+    # near the writer's own checkpoint: no round until it is past (then a step more)
+    step, wait = next_step(10_500, 800, 100, 5, writer)
+    assert wait
+    assert step == (writer - 10_500) // 8 + STEP_FRAMES // 8
+    # a round that ran long (many writes meanwhile) stays out earlier
+    assert not next_step(8_000, 800, 100, 5, writer)[1]
+    assert next_step(8_000, 800, 100, 300, writer)[1]
+    # past the writer's threshold already (its checkpoint failed): the usual step
+    assert next_step(13_000, 800, 100, 5, writer) == (STEP_FRAMES // 8, True)
+    # batches keep the timed rounds, except near the writer's checkpoint
+    assert next_step(3_000, 3_000, 3, 1, writer) == (1 << 62, False)
+    assert next_step(7_000, 3_000, 3, 1, writer) == (5 + 1, True)
+
+
+def test_the_writer_wakes_the_thread_for_rounds_between_single_puts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the timed period out of reach, only the writes' wake-ups run rounds."""
+    monkeypatch.setattr(Checkpointer.__init__, "__kwdefaults__", {"every": 600.0})
+    store = SQLiteStore(tmp_path / "c.db")
+    for i in range(3000):
+        store.put_one("kv", "ns", Item(key(i), os.urandom(2000)), now=1)
+    ck = checkpointer(store)
+    assert wait_for(lambda: ck.rounds >= 3)
+    assert store.get_many("kv", "ns", [key(0), key(2999)], now=1)[1] is not None
+    assert store.check() == []
+    store.close()

@@ -88,11 +88,24 @@ def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
     store.close()
 
 
-@pytest.mark.parametrize(("wal_limit", "pages"), [(64 << 20, 8192), (2 << 20, 256), (1, 100)])
+@pytest.mark.parametrize(
+    ("wal_limit", "background", "pages"),
+    [
+        (64 << 20, False, 8192),
+        (2 << 20, False, 256),
+        (1, False, 100),
+        # the background thread copies the WAL as it grows: a writer checkpoints itself
+        # (which lets the WAL restart) at three quarters of the limit, at most 64 MB
+        (64 << 20, True, 12216),
+        (2 << 20, True, 381),
+        (1 << 30, True, 16384),
+        (1, True, 100),
+    ],
+)
 def test_auto_checkpoint_interval_follows_the_wal_limit(
-    tmp_path: Path, wal_limit: int, pages: int
+    tmp_path: Path, wal_limit: int, background: bool, pages: int
 ) -> None:
-    store = SQLiteStore(tmp_path / "c.db", wal_limit=wal_limit)
+    store = SQLiteStore(tmp_path / "c.db", wal_limit=wal_limit, background_checkpoints=background)
     store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
     with store._db.connection() as con:
         assert con.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == pages

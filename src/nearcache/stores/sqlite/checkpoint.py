@@ -2,26 +2,34 @@
 
 Why: SQLite's automatic checkpoint runs inside the ``COMMIT`` of whichever write crosses
 its threshold, so every ~1,000th single put (or every ~10th batch of 1,000) also copied
-~32 MB of WAL pages into the file and waited for two ``fsync`` calls, on the writer's
-thread. Here a thread of the writing process does that work every ``CHECKPOINT_EVERY``
-seconds while writes go on, on the machine's other core:
+~32 MB of WAL pages into the file and waited for ``fsync`` calls, on the writer's
+thread. Here a thread of the writing process does most of that work while writes go on,
+on the machine's other core:
 
-1. a ``PASSIVE`` checkpoint copies every committed frame without blocking anyone;
-2. a ``RESTART`` checkpoint, with a short busy timeout (``RESTART_WAIT_MS``), copies the
-   few frames committed meanwhile and lets the next writer start the WAL from its
-   beginning, so it stays small (a small WAL is also cheaper to look pages up in). It
-   holds the write lock while it copies those frames and syncs the WAL and the file, so
-   it runs only **when the writers pause**: no commit for ``IDLE_WAIT`` seconds after the
-   ``PASSIVE``, or before the thread parks. While writes go on without a pause, the
-   writers restart the WAL themselves: SQLite's automatic checkpoint in a ``COMMIT``
-   (every ``wal_autocheckpoint`` pages) finds little left to copy, and the next write
-   transaction starts the WAL from its beginning -- on the writer's own thread, at its
-   priority, without a lock wait. Restarting from here while writes went on held the
-   writer off for 15-50% of a run of puts (measured: the lock is held for the syncs, by a
-   thread running below its process's priority, and a writer waiting for it backs off
-   in steps of up to 100 ms). The fallback bound: once the WAL holds more than
-   ``RESTART_AT`` times the automatic checkpoint's pages (readers staying in old
-   snapshots can keep the writers from restarting it), a round restarts it anyway.
+1. a ``PASSIVE`` checkpoint copies every committed frame without blocking anyone. While
+   single puts go on, the writer wakes the thread every ``STEP_FRAMES`` frames (counted
+   in writes: ``due``, from the frames a write added between the last two rounds; one
+   integer comparison a commit); batches keep rounds every ``CHECKPOINT_EVERY`` seconds
+   (a round re-copies every page written since the last one, and batches touch most
+   lookup-id index leaves).
+2. The WAL restarts from its beginning only after a checkpoint that copied its last
+   frame with no commit in between, and each checkpoint syncs the WAL first (~4 ms on
+   the machine measured), so while writes go on only the writer's own automatic
+   checkpoint, inside a ``COMMIT``, gets there: it then finds nothing but the frames of
+   the last round's stretch to copy (2 ``fsync`` calls, and one more for the WAL's new
+   header on the next write). The writers' threshold is set higher with this thread
+   (``connection.autocheckpoint_pages``: three quarters of ``wal_limit``), so those
+   stops come less often, and the thread stays out of the stretch before it (a round
+   holding the checkpoint lock would make it fail and the WAL grow on: ``next_step``).
+3. When the writers pause (no commit for ``IDLE_WAIT`` seconds after a round, or before
+   the thread parks), a ``RESTART`` checkpoint with a short busy timeout
+   (``RESTART_WAIT_MS``) copies the rest and lets the next writer start the WAL from its
+   beginning. It holds the write lock while it copies and syncs, so it runs only then:
+   restarting from here while writes went on held the writer off for 15-50% of a run of
+   puts (a writer waiting for the lock backs off in steps of up to 100 ms). The fallback
+   bound: once the WAL holds more than ``RESTART_AT`` times the writers' threshold
+   (readers staying in old snapshots can keep the writers from restarting it), a round
+   restarts it anyway.
 
 The thread yields the CPU to the process's other threads: it runs ``_NICER`` steps below
 its process (Linux, where a thread has a ``nice`` of its own), so on a busy machine a
@@ -29,10 +37,10 @@ reader (or the writer) gets a core first and the copy waits. Rounds are not put 
 reads go on: that was measured worse -- pages still in a large WAL are read with a
 ``pread`` each, pages checkpointed into the file through the memory map.
 
-Nothing else changes: the writers keep SQLite's automatic checkpoint (which finds little
-left to copy) and the ``wal_limit`` bound (``TRUNCATE``) as the fallback if this thread
-falls behind. A checkpoint is crash safe in SQLite: a process killed in the middle of
-one leaves the frames in the WAL, and the next opener replays them.
+The writers keep SQLite's automatic checkpoint and the ``wal_limit`` bound (``TRUNCATE``)
+as the fallback if this thread falls behind or dies. A checkpoint is crash safe in
+SQLite: a process killed in the middle of one leaves the frames in the WAL, and the next
+opener replays them.
 
 The thread has its own connection, opened and closed by itself. It is started by the
 first write of a process (a forked child starts its own and never touches its parent's),
@@ -59,7 +67,15 @@ from collections.abc import Callable
 
 from ...errors import CacheError
 
-__all__ = ["CHECKPOINT_EVERY", "IDLE_WAIT", "RESTART_AT", "RESTART_WAIT_MS", "Checkpointer"]
+__all__ = [
+    "CHECKPOINT_EVERY",
+    "IDLE_WAIT",
+    "RESTART_AT",
+    "RESTART_WAIT_MS",
+    "STEP_FRAMES",
+    "Checkpointer",
+    "next_step",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +86,18 @@ RESTART_WAIT_MS = 20
 #: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers
 #: (longer than a batch of 1,000 takes to commit, so a batch under way is not a pause).
 IDLE_WAIT = 0.05
-#: WAL size, in automatic-checkpoint intervals, past which a round restarts the WAL
-#: even while writes go on (between SQLite's automatic checkpoint and ``wal_limit``,
-#: which is at least twice that interval).
-RESTART_AT = 1.5
+#: WAL size, in writers' automatic-checkpoint thresholds, past which a round restarts the
+#: WAL even while writes go on (between that threshold and ``wal_limit``, a third above).
+RESTART_AT = 1.1
+#: WAL frames committed between two rounds while single puts go on: the writer wakes the
+#: thread when about this many have been added since its last round (counted in writes,
+#: from the frames a write added between the last two rounds).
+STEP_FRAMES = 1024
+#: Frames a write adds on average (since the last round) up to which the rounds follow
+#: the writes; larger writes (batches) keep the timed rounds (every ``CHECKPOINT_EVERY``).
+SMALL_COMMIT = 64
+#: A count of writes never reached (no wake-up wanted).
+_NEVER = 1 << 62
 #: Seconds a parked thread sleeps before looking whether its store still exists.
 _PARKED_CHECK = 5.0
 #: How much lower than its process the thread runs (Linux, where a thread has its own nice).
@@ -102,7 +126,8 @@ class Checkpointer:
         self._every = every
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self.parked = False  # waiting for a write (``wake`` it)
+        self.parked = False  # waiting for the next write
+        self.due = 0  # the count of writes at which the writer wakes the thread
         self.rounds = 0  # checkpoints done (for tests and figures)
         self.restarts = 0  # of which restarted the WAL
         self.con: sqlite3.Connection | None = None  # kept here: a forked child abandons it
@@ -114,7 +139,7 @@ class Checkpointer:
         self._thread.start()
 
     def wake(self) -> None:
-        """Called after a write while ``parked``."""
+        """Called after a write that brings the count of writes to ``due``."""
         self._wake.set()
 
     def _run(self) -> None:
@@ -125,49 +150,74 @@ class Checkpointer:
             with self.busy:
                 con = self.con = connect()
                 con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
-                bound = _restart_bound(con)
+                writer = int(con.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
         except (sqlite3.Error, CacheError) as exc:
             log.warning("background checkpoints are off: cannot open the database: %s", exc)
             return
         finally:
             del connect
         try:
-            self._loop(con, bound)
+            self._loop(con, writer)
         finally:
             with self.busy, contextlib.suppress(sqlite3.Error):
                 con.close()
 
-    def _loop(self, con: sqlite3.Connection, bound: int) -> None:
-        seen: int | None = -1
+    def _loop(self, con: sqlite3.Connection, writer: int) -> None:
+        """Rounds while writes go on; ``writer``: the frames at which a writer checkpoints
+        itself (its automatic checkpoint; 0: never)."""
+        bound = int(RESTART_AT * writer) if writer > 0 else _NEVER
+        seen = -1  # writes counted at the last round
+        last = 0  # WAL frames at the last round
+        step, wait = _NEVER, False  # see ``next_step``
         settled = True  # no round since the last restart of the WAL
-        while not self._stop.wait(self._every):
+        # the first round: a step of single puts (~8 frames each) or the timed period
+        self._sleep((self._writes() or 0) + STEP_FRAMES // 8, self._every)
+        while not self._stop.is_set():
             done = self._writes()
             if done is None:  # the store was garbage-collected
                 return
-            if done == seen:  # nothing written since the last round: sleep until a write
+            if done == seen:  # nothing written since the last round
                 if not settled:  # the writers paused: restart the WAL (one try) first
                     with self.busy:
                         self._checkpoint(con)
                     settled = True
                     continue
-                self._wake.clear()
-                self.parked = True
-                if self._writes() == done:
-                    self._wake.wait(_PARKED_CHECK)
+                self.parked = True  # sleep until a write
+                self._sleep(done + 1, _PARKED_CHECK)
                 self.parked = False
                 continue
-            seen = done
             with self.busy:
                 frames = self._passive(con)
             settled = False
-            if frames is None:
+            if frames is not None:
+                added = frames - last if frames >= last else frames  # restarted since
+                during = (self._writes() or done) - done
+                writes = done - max(seen, 0)
+                step, wait = next_step(frames, added, writes, during, writer or _NEVER)
+                last = frames
+            seen = done
+            if frames is not None and (frames > bound or self._paused()):
+                with self.busy:
+                    settled = self._checkpoint(con)
                 continue
-            if frames <= bound:  # restart only if no commit comes meanwhile
-                before = self._writes()
-                if self._stop.wait(IDLE_WAIT) or self._writes() != before:
-                    continue
-            with self.busy:
-                settled = self._checkpoint(con)
+            self._sleep(done + step, _PARKED_CHECK if wait else self._every)
+
+    def _sleep(self, due: int, timeout: float) -> None:
+        """Wait until ``due`` writes are counted (the writer wakes the thread) or ``timeout``."""
+        self._wake.clear()
+        self.due = due
+        now = self._writes()
+        if now is not None and now < due and not self._stop.is_set():
+            self._wake.wait(timeout)
+        self.due = _NEVER
+
+    def _paused(self) -> bool:
+        """True if no commit comes within ``IDLE_WAIT`` (the next commit ends the wait)."""
+        before = self._writes()
+        if before is None:
+            return False
+        self._sleep(before + 1, IDLE_WAIT)
+        return not self._stop.is_set() and self._writes() == before
 
     def _passive(self, con: sqlite3.Connection) -> int | None:
         """Copy what is committed; the frames in the WAL (None if that failed)."""
@@ -205,10 +255,31 @@ class Checkpointer:
         self._wake.set()
 
 
-def _restart_bound(con: sqlite3.Connection) -> int:
-    """WAL frames past which a round restarts the WAL while writes go on."""
-    pages = int(con.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-    return int(RESTART_AT * pages) if pages > 0 else 1 << 62
+def next_step(frames: int, added: int, writes: int, during: int, writer: int) -> tuple[int, bool]:
+    """Writes to let commit before the next round while writes go on, and whether the
+    round waits for the writer's own checkpoint (no timed round before it).
+
+    Single puts: a round every ``STEP_FRAMES``; batches (over ``SMALL_COMMIT`` frames a
+    write): timed rounds (``_NEVER`` writes).
+
+    Args:
+        frames: frames in the WAL when this round started.
+        added: frames added since the last round, by ``writes`` writes.
+        during: writes committed while this round ran.
+        writer: frames at which a writer checkpoints itself. Only its checkpoint, in a
+            ``COMMIT`` (no commit meanwhile), copies the last frames and so lets the next
+            write restart the WAL; a round holding the checkpoint lock then makes it fail
+            and the WAL grow on (to ``wal_limit``'s ``TRUNCATE``). So when the next round
+            would still run there, the thread waits until that checkpoint is past.
+    """
+    per_write = max(1, added) / max(1, writes)
+    small = per_write <= SMALL_COMMIT
+    step = max(1, int(STEP_FRAMES / per_write)) if small else _NEVER
+    ahead = STEP_FRAMES if small else added  # frames until the next round starts
+    if frames + 2 * ahead + during * per_write <= writer:
+        return step, False
+    past = max(0, int((writer - frames) / per_write))  # writes to the writer's checkpoint
+    return past + (step if small else 1), True
 
 
 def _lower_priority() -> None:

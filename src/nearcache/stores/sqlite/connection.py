@@ -15,7 +15,9 @@
   batch; a larger WAL lets pages rewritten by several batches go to the file once.
   Commits are as durable as before (the WAL is the commit).
 * **Checkpoints on a background thread** (:mod:`.checkpoint`, started by the first
-  write): the writer no longer copies the WAL into the file inside a ``COMMIT``.
+  write, woken by the writes): the writer's own automatic checkpoint, which lets the WAL
+  restart, finds little left to copy, and comes later (at ``WRITER_SHARE`` of
+  ``wal_limit``, at most 64 MB).
 * **Point reads on connections of their own** (``first_row``, the exact-layer read):
   no memory map, a 2 MB page cache. A read that finds the WAL header changed (another
   connection's commit) drops its connection's page cache and whole map: the next point
@@ -74,10 +76,20 @@ POINT_CACHE_KIB = 2048
 #: Pages of WAL after which a commit checkpoints (SQLite's default is 1,000).
 AUTOCHECKPOINT_PAGES = 8192
 _PAGE = 4096
+_FRAME = _PAGE + 24  # a WAL frame: its header and the page
+#: Share of ``wal_limit`` a writer lets the WAL reach before it checkpoints itself while
+#: the background thread copies the WAL as it grows. Only that checkpoint lets the WAL
+#: restart while writes go on, and it costs the writer three ``fsync`` calls (~4 ms each
+#: on the machine measured) however little is left to copy: the later, the fewer. The
+#: rest of ``wal_limit`` is the margin for a checkpoint that fails (another one runs).
+WRITER_SHARE = 0.75
 
 
-def autocheckpoint_pages(wal_limit: int) -> int:
-    """Auto-checkpoint interval in pages: 32 MB, at most half of ``wal_limit``."""
+def autocheckpoint_pages(wal_limit: int, background: bool = False) -> int:
+    """Auto-checkpoint interval in pages: 32 MB, at most half of ``wal_limit``; with
+    background checkpoints twice that, at most ``WRITER_SHARE`` of ``wal_limit``."""
+    if background:
+        return max(100, min(2 * AUTOCHECKPOINT_PAGES, int(wal_limit * WRITER_SHARE) // _FRAME))
     return max(100, min(AUTOCHECKPOINT_PAGES, wal_limit // (2 * _PAGE)))
 
 
@@ -168,7 +180,8 @@ class Database:
             con.execute(f"PRAGMA mmap_size = {0 if point else self._mmap}")
             con.execute(f"PRAGMA cache_size = -{POINT_CACHE_KIB if point else 65536}")
             con.execute("PRAGMA temp_store = MEMORY")
-            con.execute(f"PRAGMA wal_autocheckpoint = {autocheckpoint_pages(self.wal_limit)}")
+            pages = autocheckpoint_pages(self.wal_limit, self._background)
+            con.execute(f"PRAGMA wal_autocheckpoint = {pages}")
         except sqlite3.Error as exc:
             self._raise(exc)
             raise
@@ -294,7 +307,7 @@ class Database:
             if ck is None:
                 if self._background:
                     self._start_checkpointer()
-            elif ck.parked:
+            elif self.writes >= ck.due:
                 ck.wake()
             now = time.monotonic()
             if now >= self._next_wal_check:  # a stat() per commit cost ~3% of a single put
@@ -346,7 +359,10 @@ class Database:
         SQLite's automatic checkpoints are passive: with readers always active (many
         processes reading all the time) the WAL is never rewound and grows without bound.
         A TRUNCATE checkpoint waits briefly for readers to reach the latest snapshot,
-        copies everything back and empties the WAL.
+        copies everything back and empties the WAL. It waits for a background round
+        under way first (SQLite fails a checkpoint at once while another one runs: on a
+        busy machine a round of the low-priority thread can last long enough for the WAL
+        to pass the limit by tens of MB), and holds the next one off.
         """
         try:
             size = os.stat(f"{self.path}-wal").st_size
@@ -354,6 +370,11 @@ class Database:
             return
         if size <= self.wal_limit:
             return
+        ck = self.checkpointer
+        with contextlib.nullcontext() if ck is None else ck.busy:
+            self._truncate_wal(con)
+
+    def _truncate_wal(self, con: sqlite3.Connection) -> None:
         try:
             con.execute("PRAGMA busy_timeout = 2000")
             busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
