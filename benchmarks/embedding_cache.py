@@ -169,15 +169,16 @@ def bench_parts(cache: EmbeddingCache, fx: Fixture, reps: int) -> dict[str, list
     read, batch by batch alternating on the same batches (``--parts``)."""
     from nearcache.embedding import reads
 
-    every = reads.PART
+    sizes = reads.PART, reads.LONG_PART
     out: dict[str, list[float]] = {"get in parts": [], "get in one read": []}
     for i, texts in enumerate(list(fx.sample_texts()) * 2):
         for name in ("get in parts", "get in one read")[:: 1 if i % 2 else -1]:
-            reads.PART = every if name == "get in parts" else len(texts)
+            in_parts = name == "get in parts"
+            reads.PART, reads.LONG_PART = sizes if in_parts else (len(texts), len(texts))
             t = CLOCK()
             cache.get_many(texts, NS)
             out[name].append(CLOCK() - t)
-    reads.PART = every
+    reads.PART, reads.LONG_PART = sizes
     return out
 
 

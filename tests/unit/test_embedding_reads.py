@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from nearcache.embedding.reads import KeyParts
+from nearcache import EmbeddingCache, MemoryStore, SQLiteStore
+from nearcache.embedding.reads import LONG_PART, LONG_TEXT, PART, KeyParts, key_parts
 from nearcache.errors import InvalidTypeError
 from nearcache.keys import join_key_batches, key_batch
 
@@ -44,3 +47,20 @@ def test_one_batch_joins_to_itself() -> None:
     assert join_key_batches([one]) is one
     two = join_key_batches([key_batch(TEXTS[:3]), key_batch(TEXTS[3:])])
     assert two == one and two.digests == one.digests
+
+
+def test_the_part_size_follows_the_length_of_the_texts(tmp_path: Path) -> None:
+    """Long texts (keyed slower than the store reads them) go in smaller parts; a batch
+    of fewer than two parts, or a store that does not read in parts, is keyed at once."""
+    short = [f"text {i}" for i in range(2 * PART)]
+    long = ["x" * LONG_TEXT + str(i) for i in range(2 * LONG_PART)]
+    with EmbeddingCache(SQLiteStore(tmp_path / "p.db")) as cache:
+        got = key_parts(cache, short)
+        assert got is not None and got.size == PART
+        got = key_parts(cache, long)
+        assert got is not None and got.size == LONG_PART
+        assert key_parts(cache, short[:-1]) is None
+        assert key_parts(cache, long[:-1]) is None
+        assert key_parts(cache, [*long, 5]) is None  # type: ignore[list-item]
+    with EmbeddingCache(MemoryStore()) as cache:
+        assert key_parts(cache, short) is None

@@ -30,9 +30,12 @@ def _cut(keys: Sequence[str], size: int) -> list[Sequence[str]]:
 
 
 @pytest.fixture(autouse=True)
-def _machine_not_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+def _patient_hand_over(monkeypatch: pytest.MonkeyPatch) -> None:
     """On a loaded machine the caller reads every part itself (other processes leave no
-    core idle); these tests read in parts: the machine is not looked at."""
+    core idle, or the reader is late to take a part); these tests read in parts: the
+    machine is not looked at and the caller waits longer for the reader."""
+    monkeypatch.setattr(parts_module, "HAND_OVER_WAIT", 0.5)
+    monkeypatch.setattr(parts_module, "TAKE_WAIT", 0.5)
     monkeypatch.setattr(parts_module.CoreWatch, "busy", lambda self: False)
 
 
@@ -318,3 +321,24 @@ def test_a_forked_child_reads_in_parts_with_a_reader_of_its_own(store: SQLiteSto
     assert proc.exitcode == 0
     assert store._db.part_reader() is parent_reader and parent_reader._thread.is_alive()
     assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:40], 15), now=2)) == want
+
+
+def test_parts_of_share_keys_or_more_are_shared(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(store)
+    store.get_many("kv", "ns", KEYS[:1], now=2)
+    shares: list[list[bool]] = []
+    real = parts_module.PartReader.read
+
+    def read(self: object, jobs: object, here: object) -> object:
+        pairs = list(jobs)  # type: ignore[call-overload]
+        shares.append([share for _, share in pairs])
+        return real(self, pairs, here)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parts_module.PartReader, "read", read)
+    monkeypatch.setattr(parts_module, "SHARE_KEYS", 100)
+    want = store.get_many("kv", "ns", KEYS[:300], now=2)
+    for size in (100, 60, 120):
+        assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:300], size), now=2)) == want
+    assert shares == [[True] * 3, [False] * 5, [True, True, False]]

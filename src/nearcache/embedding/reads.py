@@ -32,6 +32,11 @@ log = logging.getLogger("nearcache.embedding.cache")
 TABLE = "embedding"
 #: Texts per part of a read in parts; a batch of fewer than two parts is read at once.
 PART = 500
+#: Texts per part when they are long (``LONG_TEXT`` characters or more on average):
+#: keying such a part takes longer than the store takes to read it, so smaller parts
+#: start the store sooner and leave less to read once the last part is keyed.
+LONG_PART = 250
+LONG_TEXT = 400
 
 
 class KeyParts:
@@ -69,10 +74,18 @@ class KeyParts:
 
 def key_parts(cache: EmbeddingCache, texts: list[str] | tuple[str, ...]) -> KeyParts | None:
     """``texts`` as :class:`KeyParts` when the cache's store reads in parts and the batch
-    makes at least two parts; None otherwise (the keys are then made at once)."""
-    if len(texts) < 2 * PART or getattr(cache.store, "get_many_parts", None) is None:
+    makes at least two parts (of ``PART`` texts, ``LONG_PART`` when they are long); None
+    otherwise (the keys are then made at once)."""
+    if len(texts) < 2 * LONG_PART or getattr(cache.store, "get_many_parts", None) is None:
         return None
-    return KeyParts(texts, PART, cache.normalize)
+    try:
+        chars = sum(map(len, texts))
+    except TypeError:  # an item with no length: keying names it
+        chars = 0
+    size = LONG_PART if chars >= LONG_TEXT * len(texts) else PART
+    if len(texts) < 2 * size:
+        return None
+    return KeyParts(texts, size, cache.normalize)
 
 
 def _read(

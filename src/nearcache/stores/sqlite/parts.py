@@ -1,12 +1,13 @@
 """A batch read in parts on two connections at once (``SQLiteStore.get_many_parts``).
 
 ``EmbeddingCache.get_many`` of 1,000 texts keys them (normalize and hash: ~0.5 ms for
-short texts, ~1.7-2 ms for 500-character chunks) and reads them (~1.3 ms); one after
+short texts, ~1.4-2 ms for 500-character chunks) and reads them (~1.3 ms); one after
 the other, the two add up. Read in parts, each part is handed to the store's reader
-thread as soon as the caller has its keys, and the caller keys the next part while it
-is read; once every part is handed over, the caller reads the parts the reader has not
-taken yet itself, on a pooled connection, while the reader reads its own. On a machine
-with no idle core (:mod:`.cores`) the caller reads every part itself. SQLite
+thread as soon as the caller has its keys (the caller waits for the reader to take it:
+see ``PartReader.read``), and the caller keys the next part while it is read; once
+every part is handed over, the caller reads the parts the reader has not taken yet
+itself, on a pooled connection, while the reader reads its own. On a machine with no
+idle core (:mod:`.cores`) the caller reads every part itself. SQLite
 releases the GIL inside ``sqlite3_step``, and each part is one step (a
 :class:`~.reads.JoinedRead`: the values come back as one ``group_concat`` row), so the
 two reads run on two cores and the reader needs the GIL only to bind the keys and take
@@ -50,6 +51,15 @@ __all__ = ["PartReader", "joined_keys", "read_in_parts"]
 Job = Callable[[sqlite3.Connection], Any]
 #: Seconds ``stop`` waits for the thread to finish the parts it took.
 STOP_WAIT = 5.0
+#: Seconds the caller waits, at most, for an idle reader to take a part handed over
+#: (see :meth:`PartReader.read`): 20-50 us with a core free for it; 0.5-5 ms when the
+#: machine has none (measured at load 7).
+TAKE_WAIT = 0.00025
+#: Seconds the caller waits, at most, for a reader on an earlier part to take the next.
+HAND_OVER_WAIT = 0.001
+#: Fewest keys in a part for the caller not to wait while the reader is busy (it reads
+#: what the reader has not taken itself, once every part is handed over).
+SHARE_KEYS = 500
 
 
 class _Batch:
@@ -75,6 +85,7 @@ class _Batch:
                 return False
             place, job = self.pending.pop() if back else self.pending.popleft()
             self.running += 1
+            self.cond.notify_all()  # the caller may wait for its part to be taken
         try:
             reply: tuple[bool, Any] = (True, job(con))
         except BaseException as exc:  # handed to the caller, raised there
@@ -84,6 +95,18 @@ class _Batch:
             self.running -= 1
             self.cond.notify_all()
         return True
+
+    def hand_over(self, share: bool) -> bool:
+        """Wait for the reader to take the parts handed over: ``TAKE_WAIT`` at most when
+        it is idle, ``HAND_OVER_WAIT`` when it is on an earlier part of this batch (not
+        at all for a ``share`` part); False if it did not take them in time."""
+        with self.cond:
+            busy = self.running > 0
+            if share and busy:
+                return True
+            return self.cond.wait_for(
+                lambda: not self.pending, HAND_OVER_WAIT if busy else TAKE_WAIT
+            )
 
     def finish(self) -> list[tuple[bool, Any] | None]:
         """The replies once no part is running (parts never taken are dropped)."""
@@ -120,7 +143,7 @@ class PartReader:
 
     def read(
         self,
-        jobs: Iterable[Job],
+        jobs: Iterable[tuple[Job, bool]],  # (job, share)
         here: Callable[[Callable[[sqlite3.Connection], None]], None],
     ) -> list[Any]:
         """``[job(con) for job in jobs]``: each job handed to the reader thread as soon
@@ -128,20 +151,34 @@ class PartReader:
         ``here`` (a function that calls its argument with a connection of the caller's).
         The first error of a job (or of ``jobs`` itself) is raised once no job runs.
 
-        While the other processes leave no core idle (:attr:`busy`), the caller hands
-        over nothing: it makes every job, then runs them all itself (as one read would).
+        The reader needs the GIL to take a part and to hand back its row, and the caller
+        holds it while it makes the next job (the keys): a thread waiting for the GIL
+        gets it at the next switch interval (5 ms). So once a part is handed over, the
+        caller waits (the GIL released) for the reader to take it, after the part the
+        reader is on if any; but not for a ``share`` part (``SHARE_KEYS`` keys or more)
+        while the reader is busy: the caller would wait long, and it reads what the
+        reader has not taken itself at the same time. Parts of long texts are smaller
+        (the caller keys them slower than the store reads them), so the reader reads
+        them all, on one connection (the caller's would map the file again: its cold
+        pages fault). A part not taken in time (the reader had no core, or reads other
+        batches): the caller hands over no more parts of the batch and reads them
+        itself; so it does with every part while the other processes leave no core
+        idle (:attr:`busy`), after keying them all, as one read would.
         """
         batch = _Batch()
-        busy = self.busy  # no core for the reader: the caller runs every job itself
+        # the reader did not take a part in time, or the machine is busy: the caller
+        # reads the rest itself
+        done = self.busy
         try:
-            for job in jobs:
+            for job, share in jobs:
                 batch.add(job)
-                if busy:
+                if done:
                     continue
                 with self._lock:
                     if self.closed:
                         raise CacheClosedError(f"store {self._url} is closed")
                     self._jobs.put(batch)
+                done = not batch.hand_over(share)
             if batch.pending:
                 here(functools.partial(_drain, batch))
         finally:
@@ -197,14 +234,14 @@ def read_in_parts(
     seen: list[Sequence[str]] = []
     reads: list[JoinedRead] = []  # one per part seen, unless a part cannot be read so
 
-    def jobs() -> Iterator[Job]:
+    def jobs() -> Iterator[tuple[Job, bool]]:
         for keys in left:
             seen.append(keys)
             read = joined_read(keys, nsid, salt, now)
             if read is None:
                 return
             reads.append(read)
-            yield functools.partial(run_joined, table=table, read=read)
+            yield functools.partial(run_joined, table=table, read=read), len(keys) >= SHARE_KEYS
 
     try:
         rows = db.part_reader().read(jobs(), db.read)
