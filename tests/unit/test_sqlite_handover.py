@@ -62,18 +62,31 @@ def test_the_caller_hands_every_part_to_the_reader_and_waits_for_it_to_take_them
     assert {where for _, where in log} == {"nearcache-sqlite-reads"}
 
 
-def test_a_big_part_is_read_by_the_caller_while_the_reader_is_busy(
-    store: SQLiteStore,
-) -> None:
-    """A ``share`` part handed over while the reader is busy: the caller goes on and
-    reads it itself."""
+def test_a_big_part_is_never_waited_for(store: SQLiteStore) -> None:
+    """``share`` parts (``SHARE_KEYS`` keys or more: short texts) are handed over without
+    a wait: while the reader is on another batch, the caller reads them itself at once
+    (a wait would hold the other batch's part past its gate)."""
     reader = store._db.part_reader()
-    log: list[tuple[str, str]] = []
-    gate = threading.Event()  # the reader's part ends only once the caller read its own
-    jobs = [(_where("first", log, gate), True), (_where("second", log), True)]
-    assert reader.read(jobs, _run_here(store, gate)) == ["first", "second"]  # type: ignore[arg-type]
-    me = threading.current_thread().name
-    assert log == [("second", me), ("first", "nearcache-sqlite-reads")]
+    gate, started = threading.Event(), threading.Event()
+    outcome: list[bool] = []
+
+    def stuck(con: object) -> None:
+        started.set()
+        outcome.append(gate.wait(5))  # set once the caller has read its parts
+
+    other = threading.Thread(target=reader.read, args=([(stuck, False)], _run_here(store)))
+    other.start()
+    try:
+        assert started.wait(30)
+        log: list[tuple[str, str]] = []
+        jobs = [(_where("first", log), True), (_where("second", log), True)]
+        assert reader.read(jobs, _run_here(store, gate)) == ["first", "second"]  # type: ignore[arg-type]
+        me = threading.current_thread().name
+        assert sorted(log) == [("first", me), ("second", me)]
+    finally:
+        gate.set()
+        other.join(30)
+    assert outcome == [True]
 
 
 def test_a_reader_slow_to_take_a_part_is_handed_no_more(
