@@ -100,13 +100,11 @@ class _Batch:
         """Wait for the reader to take the parts handed over: ``TAKE_WAIT`` at most when
         it is idle, ``HAND_OVER_WAIT`` when it is on an earlier part of this batch (not
         at all for a ``share`` part); False if it did not take them in time."""
+        if share:  # a part of 500 (short texts): never waited for
+            return True
         with self.cond:
-            busy = self.running > 0
-            if share:  # a part of 500 (short texts): never waited for
-                return True
-            return self.cond.wait_for(
-                lambda: not self.pending, HAND_OVER_WAIT if busy else TAKE_WAIT
-            )
+            wait = HAND_OVER_WAIT if self.running > 0 else TAKE_WAIT
+            return self.cond.wait_for(lambda: not self.pending, wait)
 
     def finish(self) -> list[tuple[bool, Any] | None]:
         """The replies once no part is running (parts never taken are dropped)."""
