@@ -13,8 +13,8 @@ for pandas, ``np`` for numpy).
 
 Two calls are the same call when the methods are the same and the receivers are the same
 type or module, or one receiver is a type and the other a plain variable (not a type,
-module or listed name: ``str.split`` / ``bytes.split`` and ``json.loads`` /
-``pickle.loads`` stay different). A call is also named by a text that says its method
+module or listed name: ``str.split`` / ``bytes.split`` and ``math.log`` /
+``numpy.log`` stay different). A call is also named by a text that says its method
 and its receiver's type as words ("pandas read_csv", "rename ... DataFrame").
 
 Limits: a variable's type is not checked ("``x.append``" meets "``list.append``" and would
