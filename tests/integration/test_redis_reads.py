@@ -4,7 +4,7 @@ caller hands in packs it the stock way. Both must read the same records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 import pytest
@@ -101,6 +101,22 @@ def test_a_part_that_fails_leaves_no_reply_behind(redis_server: object) -> None:
         store.close()
 
 
+def _count_reads(store: RedisStore, before: Callable[[], None] | None = None) -> list[object]:
+    """The pipelines ``store`` opens from now on (one per read), counted; ``before`` runs
+    as each is opened, after it is counted."""
+    pipeline = store._client.pipeline
+    reads: list[object] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(args)
+        if before is not None:
+            before()
+        return pipeline(*args, **kwargs)
+
+    store._client.pipeline = counted
+    return reads
+
+
 def test_a_read_in_parts_sees_a_clear_made_elsewhere(redis_server: object) -> None:
     from servers import unique_name
 
@@ -113,14 +129,7 @@ def test_a_read_in_parts_sees_a_clear_made_elsewhere(redis_server: object) -> No
         assert mine.get_many_parts("embedding", "ns", _parts(keys, 150), now=2.0) == [b"old"] * 300
         other.clear("embedding", "ns")
         other.put_many("embedding", "ns", [Item(k, b"new", None) for k in keys[:100]], now=3.0)
-        pipeline = mine._client.pipeline
-        reads: list[object] = []
-
-        def counted(*args: object, **kwargs: object) -> object:
-            reads.append(args)
-            return pipeline(*args, **kwargs)
-
-        mine._client.pipeline = counted
+        reads = _count_reads(mine)
         got = mine.get_many_parts("embedding", "ns", _parts(keys, 150), now=4.0)
         assert got == [b"new"] * 100 + [None] * 200
         assert len(reads) == 1  # one read again, under the generation the parts saw
@@ -200,19 +209,15 @@ def test_a_read_sees_two_clears_made_elsewhere_between_its_round_trips(
         assert mine.get_many("embedding", "ns", keys, now=2.0) == [b"old"] * 20
         other.clear("embedding", "ns")
         other.put_many("embedding", "ns", [Item(k, b"middle", None) for k in keys], now=3.0)
-        pipeline = mine._client.pipeline
-        reads: list[object] = []
 
-        def clears_before_the_second_read(*args: object, **kwargs: object) -> object:
-            reads.append(args)
+        def clears_before_the_second_read() -> None:
             if len(reads) == 2:  # after the read that found the generation moved on
                 other.clear("embedding", "ns")
                 other.put_many(
                     "embedding", "ns", [Item(k, b"new", None) for k in keys[:5]], now=4.0
                 )
-            return pipeline(*args, **kwargs)
 
-        mine._client.pipeline = clears_before_the_second_read
+        reads = _count_reads(mine, clears_before_the_second_read)
         assert mine.get_many("embedding", "ns", keys, now=5.0) == [b"new"] * 5 + [None] * 15
         assert len(reads) == 3
         reads.clear()
