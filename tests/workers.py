@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from multiprocessing.connection import Connection
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,20 @@ def sqlite_writer(path: str, worker: int, count: int, conn: Connection) -> None:
         assert mask.all()
     conn.send(None)
     cache.close()
+
+
+def open_together(path: str, n: int, barrier: Any, queue: Any) -> None:
+    """Open one new file at the same moment as the others, put ``text {n}``, report."""
+    from nearcache import EmbeddingCache
+
+    barrier.wait()
+    try:
+        cache = EmbeddingCache(path=path)
+        cache.put(f"text {n}", vector_for(f"text {n}", 4), "p.m.dense")
+        cache.close()
+        queue.put(None)
+    except Exception as exc:  # reported to the test, which asserts there was none
+        queue.put(repr(exc))
 
 
 def crash_writer(path: str, batch: int, conn: Connection) -> None:

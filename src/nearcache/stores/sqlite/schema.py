@@ -32,13 +32,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from ...errors import CacheError, CorruptStoreError
+from ...errors import CacheError, CorruptStoreError, StoreTimeoutError
 from ..protocol import TABLES
 from ..sqlfiles import read_sections, statements
 
-__all__ = ["SCHEMA_VERSION", "check_file", "init_schema"]
+__all__ = ["SCHEMA_VERSION", "check_file", "init_schema", "open_schema"]
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +48,30 @@ SCHEMA_VERSION = 6
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def check_file(path: Path) -> None:
-    """Refuse a file that exists and is not a SQLite database (before opening it)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise CacheError(f"cannot read {path}: {exc}") from exc
-    if head and head != _SQLITE_MAGIC:
-        raise CorruptStoreError(
-            f"{path} is not a SQLite database (bad header); it was left untouched"
-        )
+def check_file(path: Path, settle: float = 1.0) -> None:
+    """Refuse a file that exists and is not a SQLite database (before opening it).
+
+    A file another process is creating can be read between its growth and its first page
+    landing: a head that is a prefix of SQLite's, or zeros, is read again for up to
+    ``settle`` seconds before the file is called foreign.
+    """
+    deadline = time.monotonic() + settle
+    while True:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise CacheError(f"cannot read {path}: {exc}") from exc
+        if not head or head == _SQLITE_MAGIC:
+            return
+        unfinished = _SQLITE_MAGIC.startswith(head.rstrip(b"\0")) or not any(head)
+        if not unfinished or time.monotonic() >= deadline:
+            raise CorruptStoreError(
+                f"{path} is not a SQLite database (bad header); it was left untouched"
+            )
+        time.sleep(0.01)
 
 
 def _found_version(con: sqlite3.Connection, path: Path) -> int | None:
@@ -195,3 +208,30 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
         if con.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 con.execute("ROLLBACK")
+
+
+def open_schema(
+    read: Callable[[Callable[[sqlite3.Connection], None]], None], path: Path, timeout: float
+) -> None:
+    """``init_schema`` through ``read``, tried again while another process creates the file.
+
+    SQLite answers "database is locked" at once, without waiting out the busy timeout, to
+    a connection switching a new file to WAL while another holds its write lock (it
+    refuses to wait there, which could deadlock). Processes opening one new file together
+    meet that; each tries again, with growing pauses, until ``timeout`` has passed.
+
+    Raises:
+        StoreTimeoutError: the file stayed locked for ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            read(lambda con: init_schema(con, path))
+            return
+        except StoreTimeoutError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.2)

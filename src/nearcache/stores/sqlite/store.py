@@ -45,7 +45,7 @@ from .layout import NamespaceIds, evict_lru, hid, note_reads, prune_log
 from .parts import read_in_parts
 from .reads import read_live
 from .removals import clear_rows, delete_keys, purge_rows
-from .schema import check_file, init_schema
+from .schema import check_file, open_schema
 from .writes import add_rows, put_row, put_rows
 
 __all__ = ["SQLiteStore"]
@@ -115,7 +115,7 @@ class SQLiteStore(BaseStore):
         )
         check_file(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db.read(lambda con: init_schema(con, self.path))
+        open_schema(self._db.read, self.path, self.timeout)
 
     @property
     def wal_limit(self) -> int:
