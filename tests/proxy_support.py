@@ -66,6 +66,8 @@ class Upstream:
     streams_finished: int = 0
     keep_requests: bool = True
     set_cookie: str | None = None
+    #: set: a chat or completion stream sends its first word, then waits until it is set
+    hold: threading.Event | None = None
 
     def count(self, path: str) -> int:
         return self.calls.get(path, 0)
@@ -303,6 +305,8 @@ async def _stream(
             yield event({"index": 0, "delta": {"role": "assistant", "content": ""}})
         for i, word in enumerate(words):
             await asyncio.sleep(up.chunk_delay)
+            while i == 1 and up.hold is not None and not up.hold.is_set():
+                await asyncio.sleep(0.01)
             piece = word if i == 0 else " " + word
             key = "delta" if chat else "text"
             yield event({"index": 0, key: {"content": piece} if chat else piece})

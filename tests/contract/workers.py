@@ -40,3 +40,27 @@ def writer(url: str, table: str, namespace: str, n: int, conn: Any) -> None:
         store.close()
     conn.send(acked)
     conn.close()
+
+
+def open_together(url: str, n: int, dim: int, barrier: Any, queue: Any) -> None:
+    """Open a semantic cache on ``url`` (new data) at the same moment as the others, put
+    ``text {n}`` at the ``n``-th unit vector and close; report ``None`` or the error."""
+    import numpy as np
+
+    from nearcache import FunctionEmbedder, SemanticCache
+
+    def unused(texts: list[str]) -> Any:
+        raise AssertionError("the worker passes embeddings")
+
+    barrier.wait(timeout=300)
+    try:
+        cache = SemanticCache(
+            store=open_store(url), embedder=FunctionEmbedder(unused, dim, "together"), judge=None
+        )
+        try:
+            cache.put(f"text {n}", f"answer {n}", embedding=np.eye(dim, dtype=np.float32)[n])
+        finally:
+            cache.close()
+        queue.put(None)
+    except Exception as exc:  # reported to the test, which asserts there was none
+        queue.put(f"worker {n}: {exc!r}")

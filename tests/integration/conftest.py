@@ -22,6 +22,6 @@ def upstream(upstream_module: Upstream) -> Upstream:
     up.reset()
     up.fail_status, up.fail_times, up.hang_seconds, up.chunk_delay = None, 0, 0.0, 0.0
     up.finish_reason, up.tool_calls, up.empty = "stop", None, False
-    up.set_cookie = None
+    up.set_cookie, up.hold = None, None
     up.streams_closed = up.streams_finished = 0
     return up

@@ -4,6 +4,8 @@ as SSE or as one JSON body; the openai client (sync and async) parses every form
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -78,16 +80,35 @@ def test_stream_usage_is_replayed_when_asked(proxy: str, upstream: Upstream) -> 
     assert all(ch.usage is None for ch in no_usage)
 
 
+def _content(line: str) -> str:
+    """The text an SSE line of a chat stream carries ("" for other lines)."""
+    if not line.startswith("data: {"):
+        return ""
+    choices = json.loads(line[len("data: ") :]).get("choices") or [{}]
+    return str(choices[0].get("delta", {}).get("content") or "")
+
+
 def test_stream_is_relayed_as_it_arrives(proxy: str, upstream: Upstream) -> None:
-    upstream.chunk_delay = 0.15
-    times: list[float] = []
-    start = time.perf_counter()
+    # The upstream sends its first word, then holds the rest until the client has it: a
+    # proxy that buffered the stream would deliver nothing (no timing is measured).
+    upstream.hold = threading.Event()
     body = {"model": "gpt-test", "messages": MSG, "stream": True}
-    with httpx.stream("POST", proxy + "/chat/completions", json=body, timeout=30) as r:
-        for _ in r.iter_raw():
-            times.append(time.perf_counter() - start)
-    # The first words arrive long before the stream ends (no buffering in the proxy).
-    assert times[0] < 0.5 and times[-1] > 1.0
+    try:
+        with httpx.stream("POST", proxy + "/chat/completions", json=body, timeout=60) as r:
+            lines = r.iter_lines()
+            first = ""
+            while not first:
+                first = _content(next(lines))
+            assert upstream.streams_finished == 0  # the upstream is still holding the rest
+            upstream.hold.set()
+            rest = [line for line in lines if line]
+    finally:
+        upstream.hold.set()
+    assert first == "Answer" and rest[-1] == "data: [DONE]"
+    assert first + "".join(map(_content, rest)) == (
+        "Answer to: Stream me an answer please (model gpt-test, t=None)"
+    )
+    assert upstream.streams_finished == 1
 
 
 def test_dropped_stream_is_not_stored(proxy: str, upstream: Upstream) -> None:
