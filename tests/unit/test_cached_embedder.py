@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -268,17 +268,36 @@ async def test_async_with_sync_embedder_and_function_embedder() -> None:
 
 
 async def test_cancelled_leader_lets_followers_finish() -> None:
-    emb = AsyncHashEmbedder(delay=0.3)
-    ce = AsyncCachedEmbedder(emb)
+    # The leader's embed hangs until it is cancelled; each step waits for the state it
+    # needs (the leader's flight, the follower counted as waiting), never for a time.
+    emb = AsyncHashEmbedder()
+    hang = asyncio.Event()
+
+    class FirstHangs(AsyncHashEmbedder):
+        async def embed(self, texts: Sequence[str]) -> np.ndarray:  # type: ignore[override]
+            if not self.calls:
+                self.calls.append(list(texts))
+                await hang.wait()  # never set: only the cancellation ends it
+            return await emb.embed(texts)
+
+    ce = AsyncCachedEmbedder(FirstHangs())
+
+    async def until(cond: Callable[[], bool]) -> None:
+        for _ in range(3000):
+            if cond():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the state never came")
+
     leader = asyncio.create_task(ce.embed(["slow"]))
-    await asyncio.sleep(0.1)
+    await until(lambda: len(ce.cache.flights) == 1)
     follower = asyncio.create_task(ce.embed(["slow"]))
-    await asyncio.sleep(0.05)
+    await until(lambda: ce.stats().waited == 1)
     leader.cancel()
     with pytest.raises(asyncio.CancelledError):
         await leader
-    out = await asyncio.wait_for(follower, 5)
+    out = await asyncio.wait_for(follower, 30)
     assert np.allclose(out[0], hash_vector("slow", 32))
-    await asyncio.sleep(0.05)
-    assert len(ce.cache.flights) == 0
+    assert emb.seen == ["slow"]  # the follower embedded it once, after the leader was gone
+    await until(lambda: len(ce.cache.flights) == 0)
     assert ce.cache.check() == []
