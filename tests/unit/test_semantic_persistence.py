@@ -202,6 +202,41 @@ def test_leftover_generations_are_swept(tmp_path: Path) -> None:
     assert len(gens) >= 1 and (index / "CURRENT").read_text() in gens
 
 
+def test_two_caches_of_one_process_save_the_index_at_once(tmp_path: Path) -> None:
+    """Two cache objects on one file in one process (two threads) save concurrently:
+    each save switches ``CURRENT`` through its own temp file, none fails."""
+    import threading
+
+    db = tmp_path / "two.db"
+    a = SemanticCache(db, TableEmbedder(DIM), judge=None)
+    b = SemanticCache(db, TableEmbedder(DIM), judge=None)
+    a.put("q", "r")
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def save(cache: SemanticCache) -> None:
+        start.wait(60)
+        for _ in range(100):
+            try:
+                cache.save_index()
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(c,)) for c in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert errors == []
+    a.close()
+    b.close()
+    index = tmp_path / "two.db.index"
+    assert not [p.name for p in index.iterdir() if p.name.startswith("CURRENT.tmp-")]
+    c = SemanticCache(db, TableEmbedder(DIM), judge=None)
+    assert c.get("q") is not None and c.check() == []
+    c.close()
+
+
 def test_memory_store_needs_no_index_files(tmp_path: Path) -> None:
     c = SemanticCache(store=MemoryStore(), embedder=TableEmbedder(DIM), judge=None)
     c.put("q", "r")

@@ -167,9 +167,7 @@ class IndexDir:
                 continue
             try:
                 age = now - child.stat().st_mtime
-                pid = (
-                    int(name.split("-")[1]) if name.startswith("gen-") else int(name.split("-")[-1])
-                )
+                pid = int(name.split("-")[1])  # gen-<pid>-..., CURRENT.tmp-<pid>[-<rand>]
             except (OSError, ValueError, IndexError):
                 continue
             stale = age > _STALE_SECONDS or not pid_alive(pid)
@@ -191,6 +189,8 @@ class IndexDir:
         self.path.mkdir(parents=True, exist_ok=True)
         name = f"gen-{os.getpid()}-{time.time_ns()}-{secrets.token_hex(4)}"
         gen = self.path / name
+        # its own temp file: another cache object of this process may save meanwhile
+        tmp = self.path / f"CURRENT.tmp-{os.getpid()}-{secrets.token_hex(4)}"
         gen.mkdir()
         try:
             manifest = self._write_generation(gen, spaces, meta, watermarks)
@@ -200,7 +200,6 @@ class IndexDir:
                 fh.flush()
                 os.fsync(fh.fileno())
             _fsync_dir(gen)
-            tmp = self.path / f"CURRENT.tmp-{os.getpid()}"
             with open(tmp, "w", encoding="utf-8") as fh:
                 fh.write(name)
                 fh.flush()
@@ -209,6 +208,8 @@ class IndexDir:
             _fsync_dir(self.path)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
             raise
         self.sweep()
 
