@@ -105,7 +105,7 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
     cache = EmbeddingCache(store, clock=ManualClock(1.0), fail_open=False)
     rng = np.random.default_rng(3)
     acked: list[tuple[str, np.ndarray]] = []
-    stop = threading.Event()
+    stop, killed = threading.Event(), threading.Event()
     failures = []
 
     def writer() -> None:
@@ -113,18 +113,28 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
         while not stop.is_set():
             texts = [f"d{i}-{j}" for j in range(16)]
             vecs = rng.standard_normal((16, 8)).astype(np.float32)
+            i += 1
             try:
                 cache.put_many(texts, vecs, NS)
             except StoreUnavailableError:
-                failures.append(i)
-                return
+                if killed.is_set():
+                    failures.append(i)
+                    return
+                # Before the kill: the server was busy (the filler below blocks it for
+                # seconds on a loaded machine). Not acknowledged: the writer goes on with
+                # new texts (the batch may still land; it is not checked).
+                time.sleep(0.05)
+                continue
             acked.extend(zip(texts, vecs))
-            i += 1
+
+    def wait_for_acks(n: int) -> None:
+        while len(acked) < n:
+            assert thread.is_alive(), "the writer stopped before the kill"
+            time.sleep(0.01)
 
     thread = threading.Thread(target=writer)
     thread.start()
-    while len(acked) < 16 * 25:
-        time.sleep(0.01)
+    wait_for_acks(16 * 25)
     # Add a million small filler keys and compact the AOF, so that the reload after the
     # kill takes most of a second and reads can be seen landing while it loads.
     import redis
@@ -136,8 +146,8 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
     while admin.info("persistence")["aof_rewrite_in_progress"]:
         time.sleep(0.02)
     admin.close()
-    while len(acked) < 16 * 50:
-        time.sleep(0.01)
+    wait_for_acks(16 * 50)
+    killed.set()
     server.kill()
     # The writer stops at its first failed put; stopping it at once could end the loop
     # before any put met the dead server (seen at load 10).
