@@ -160,6 +160,23 @@ class ServerProcess:
         self.stop(signal.SIGKILL)
         raise RuntimeError(f"{self.name} did not become ready in {timeout}s; see {self.log_path}")
 
+    def first_start(self, timeout: float = 30.0, attempts: int = 3) -> None:
+        """Start on the port ``free_port()`` gave; if another process bound that port in
+        the meantime (the server's log says so), start again on a new free port."""
+        for attempt in range(attempts):
+            mark = self.log_path.stat().st_size if self.log_path.exists() else 0
+            try:
+                self.start(timeout)
+                return
+            except (RuntimeError, subprocess.SubprocessError):
+                with open(self.log_path, "rb") as log:
+                    log.seek(mark)
+                    taken = b"Address already in use" in log.read()
+                if not taken or attempt == attempts - 1:
+                    raise
+            old, self.port = str(self.port), free_port()
+            self.argv = [str(self.port) if arg == old else arg for arg in self.argv]
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
@@ -246,7 +263,7 @@ def _redis(durable: bool = False, extra: tuple[str, ...] = ()) -> Iterator[Redis
         server_unavailable(str(exc))
         raise AssertionError("unreachable") from exc
     try:
-        server.start()
+        server.first_start()
     except RuntimeError as exc:
         server.cleanup()
         server_unavailable(str(exc))
@@ -306,6 +323,7 @@ class PostgresServer(ServerProcess):
         self.data = os.path.join(self.dir, "data")
         port = free_port()
         super().__init__("postgres", [], port, cwd=self.dir)
+        self.log_path = Path(self.dir) / "log"
         self._run(
             [str(self.bin / "initdb"), "-D", self.data, "-A", "trust", "-U", "postgres", "-N"],
             timeout=120,
@@ -338,7 +356,7 @@ class PostgresServer(ServerProcess):
                 "-o",
                 opts,
                 "-l",
-                os.path.join(self.dir, "log"),
+                str(self.log_path),
                 "-w",
                 "-t",
                 str(int(timeout)),
@@ -377,7 +395,7 @@ def _postgres(pgvector: bool = False) -> Iterator[PostgresServer]:
         server_unavailable(str(exc))
         raise AssertionError("unreachable") from exc
     try:
-        server.start()
+        server.first_start()
     except (RuntimeError, subprocess.SubprocessError) as exc:
         server.cleanup()
         server_unavailable(str(exc))
@@ -454,7 +472,7 @@ def dynamodb_server() -> Iterator[DynamoServer]:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     try:
         server = DynamoServer()
-        server.start(timeout=60)
+        server.first_start(timeout=60)
     except (FileNotFoundError, RuntimeError) as exc:
         server_unavailable(str(exc))
         raise AssertionError("unreachable") from exc
