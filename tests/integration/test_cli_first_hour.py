@@ -24,10 +24,21 @@ from cli_support import assert_one_line_error, make_corpus, nc, nc_json
 # each batch, so tests can act while a run is embedding. With HANG_AT=n in its environment
 # the n-th batch never ends by itself: a signal sent once it is announced always lands
 # mid-run, however loaded the machine. With GATE=path the second batch starts only once
-# that file exists, so a test can hold a run until another one has started.
+# that file exists, so a test can hold a run until another one is waiting for it; a run
+# says "waiting" when it starts polling for texts another process is embedding. Ctrl-C is
+# Python's KeyboardInterrupt even when the test runner was started with SIGINT ignored
+# (a background job of a shell without job control), which the child would inherit.
 SLOW_CLI = """
-import os, sys, time
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import nearcache.cli.models as models
+import nearcache.embedding.cached_embedder as cached_embedder
+poll = cached_embedder.POLL.delay
+def announced(failures):
+    if failures == 0:
+        print("waiting", file=sys.stderr, flush=True)
+    return poll(failures)
+cached_embedder.POLL.delay = announced
 DELAY = float(sys.argv[1])
 HANG_AT = int(os.environ.get("HANG_AT", "0"))
 GATE = os.environ.get("GATE", "")
@@ -142,7 +153,9 @@ def test_two_concurrent_runs_report_what_the_other_embedded(
     wait_for_line(first.stderr, "batch")
     second = slow_cli(0.03, *args)
     assert second.stderr is not None
-    wait_for_line(second.stderr, "started")  # the first run waits for it to be up
+    # The first run holds its second batch until the second run waits for texts it is
+    # embedding: then the second run embeds some chunks itself and waits for others.
+    wait_for_line(second.stderr, "waiting")
     gate.touch()
     runs = []
     for proc in (first, second):
