@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -74,3 +74,26 @@ def store_fingerprint(store: Any, table: str = "embedding") -> tuple[Any, ...]:
         for batch in store.scan(table, ns):
             out.extend(sorted((i.key, i.value, i.expires_at) for i in batch))
     return tuple(out)
+
+
+def run_together(
+    target: Callable[..., None], arg_lists: Sequence[tuple[Any, ...]], timeout: float = 300.0
+) -> list[Any]:
+    """Run ``target(*args, barrier, queue)`` in one spawned process per argument tuple;
+    the processes meet at ``barrier`` and each puts one report on ``queue``. The reports,
+    in arrival order; every process is joined (or killed) before returning."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier, queue = ctx.Barrier(len(arg_lists)), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args, barrier, queue)) for args in arg_lists]
+    for p in procs:
+        p.start()
+    try:
+        return [queue.get(timeout=timeout) for _ in procs]
+    finally:
+        for p in procs:
+            p.join(timeout=60)
+            if p.exitcode is None:
+                p.kill()
+                p.join()

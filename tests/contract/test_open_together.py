@@ -9,7 +9,6 @@ processes meet at a barrier; the test does not depend on which one wins.
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 
 from contract.kits import kind_params, kit_for
 from contract.workers import open_together
+from helpers import run_together
 from nearcache import FunctionEmbedder, SemanticCache
 
 PROCS = 4
@@ -33,26 +33,9 @@ def _unused(texts: list[str]) -> np.ndarray:
 def test_processes_creating_one_store_together_all_succeed(
     kind: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    ctx = multiprocessing.get_context("spawn")
     with kit_for(kind, request, tmp_path) as kit:
-        barrier = ctx.Barrier(PROCS)
-        queue = ctx.Queue()
-        procs = [
-            ctx.Process(target=open_together, args=(kit.url, n, DIM, barrier, queue))
-            for n in range(PROCS)
-        ]
-        for p in procs:
-            p.start()
-        try:
-            results = [queue.get(timeout=300) for _ in procs]
-        finally:
-            for p in procs:
-                p.join(timeout=60)
-                if p.exitcode is None:
-                    p.kill()
-                    p.join()
+        results = run_together(open_together, [(kit.url, n, DIM) for n in range(PROCS)])
         assert results == [None] * PROCS
-        assert [p.exitcode for p in procs] == [0] * PROCS
         cache = SemanticCache(
             store=kit.open(), embedder=FunctionEmbedder(_unused, DIM, "together"), judge=None
         )

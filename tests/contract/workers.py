@@ -54,13 +54,15 @@ def open_together(url: str, n: int, dim: int, barrier: Any, queue: Any) -> None:
 
     barrier.wait(timeout=300)
     try:
+        store = open_store(url)
         cache = SemanticCache(
-            store=open_store(url), embedder=FunctionEmbedder(unused, dim, "together"), judge=None
+            store=store, embedder=FunctionEmbedder(unused, dim, "together"), judge=None
         )
         try:
             cache.put(f"text {n}", f"answer {n}", embedding=np.eye(dim, dtype=np.float32)[n])
         finally:
             cache.close()
+            store.close()
         queue.put(None)
     except Exception as exc:  # reported to the test, which asserts there was none
         queue.put(f"worker {n}: {exc!r}")

@@ -95,11 +95,13 @@ def test_shared_sqlite_file_embeds_each_text_once_across_processes(tmp_path: Pat
     parent, child = CTX.Pipe(duplex=False)
     p = CTX.Process(target=workers.shared_embedder_worker, args=(path, texts[:30], child))
     p.start()
+    child.close()  # a child that dies makes recv() fail, not hang
     first = parent.recv()
     p.join(60)
     parent2, child2 = CTX.Pipe(duplex=False)
     p2 = CTX.Process(target=workers.shared_embedder_worker, args=(path, texts, child2))
     p2.start()
+    child2.close()
     second = parent2.recv()
     p2.join(60)
     assert sorted(first) == sorted(texts[:30]) and sorted(second) == sorted(texts[30:])

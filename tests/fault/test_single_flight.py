@@ -29,6 +29,7 @@ def start_workers(path: str, texts: list[str], n: int, **kw: object) -> tuple[li
             kwargs=kw,
         )
         p.start()
+        child.close()  # the child's end: a child that dies makes recv() fail, not hang
         procs.append(p)
         pipes.append(parent)
     return procs, start, pipes

@@ -303,26 +303,13 @@ def test_new_files_have_no_table_wide_atime_index(tmp_path: Path) -> None:
 def test_processes_opening_an_old_file_together_migrate_it_once(tmp_path: Path) -> None:
     """Four processes open one version-1 file (rollback journal) at the same moment: one
     migrates it, the others wait for it, every process writes, every record survives."""
-    import multiprocessing
-
     import workers
+    from helpers import run_together
     from nearcache import EmbeddingCache
 
-    ctx = multiprocessing.get_context("spawn")
     path = tmp_path / "v1.db"
     make_v1(path, 3000)
-    barrier, queue = ctx.Barrier(4), ctx.Queue()
-    procs = [
-        ctx.Process(target=workers.open_together, args=(str(path), n, barrier, queue))
-        for n in range(4)
-    ]
-    for p in procs:
-        p.start()
-    try:
-        results = [queue.get(timeout=300) for _ in procs]
-    finally:
-        for p in procs:
-            p.join(timeout=60)
+    results = run_together(workers.open_together, [(str(path), n) for n in range(4)])
     assert results == [None] * 4
     store = SQLiteStore(path)
     keys = [key(i) for i in range(3000)]

@@ -127,24 +127,12 @@ def test_a_foreign_head_is_refused_at_once(tmp_path: Path) -> None:
 
 
 def test_processes_opening_one_new_file_together_all_succeed(tmp_path: Path) -> None:
-    import multiprocessing
-
     import workers
+    from helpers import run_together
 
-    ctx = multiprocessing.get_context("spawn")
     for round_ in range(3):
         path = str(tmp_path / f"together{round_}.db")
-        barrier = ctx.Barrier(6)
-        queue = ctx.Queue()
-        procs = [
-            ctx.Process(target=workers.open_together, args=(path, n, barrier, queue))
-            for n in range(6)
-        ]
-        for p in procs:
-            p.start()
-        results = [queue.get(timeout=120) for _ in procs]
-        for p in procs:
-            p.join(timeout=60)
+        results = run_together(workers.open_together, [(path, n) for n in range(6)])
         assert results == [None] * 6
         cache = EmbeddingCache(path=path)
         try:
