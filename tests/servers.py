@@ -169,7 +169,8 @@ class ServerProcess:
                 self.start(timeout)
                 return
             except (RuntimeError, subprocess.SubprocessError):
-                with open(self.log_path, "rb") as log:
+                taken = False
+                with contextlib.suppress(OSError), open(self.log_path, "rb") as log:
                     log.seek(mark)
                     taken = b"Address already in use" in log.read()
                 if not taken or attempt == attempts - 1:

@@ -153,8 +153,8 @@ def test_two_concurrent_runs_report_what_the_other_embedded(
     wait_for_line(first.stderr, "batch")
     second = slow_cli(0.03, *args)
     assert second.stderr is not None
-    # The first run holds its second batch until the second run waits for texts it is
-    # embedding: then the second run embeds some chunks itself and waits for others.
+    # The first run holds its second batch until the second run waits for texts the first
+    # is embedding, so the two runs overlap however late the second one gets there.
     wait_for_line(second.stderr, "waiting")
     gate.touch()
     runs = []
