@@ -261,9 +261,8 @@ class Database:
         if reader is None:
             with self._lock:  # one reader per process, on one connection for good
                 if self._reader is None and not self.closed:
-                    # the pool's last one, not a new one: its map is warm and its page
-                    # cache holds what the last write left in the WAL (right after a
-                    # fill, reads on a new connection fault ~2.5x as often; see parts.py)
+                    # the pool's last one (the last write's), not a new one: its map is
+                    # warm, its page cache holds what that write left in the WAL (parts.py)
                     con = self._pool.pop() if self._pool else self._open()
                     self._reader = PartReader(con, self.url)
                     weakref.finalize(self, self._reader.stop)
