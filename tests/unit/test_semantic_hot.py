@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -379,6 +380,39 @@ def test_the_copy_holds_its_bounds_and_books_under_threads(tmp_path: Path) -> No
         t.join()
     assert errors == []
     assert copy.bytes == sum(made[k][3] + OVERHEAD for ns, k in copy._items)
+    store.close()
+
+
+def test_an_add_to_a_full_copy_makes_room_before_it_inserts(tmp_path: Path) -> None:
+    """Readers see ``len`` and ``bytes`` without the lock: never past a bound, even briefly."""
+    store = SQLiteStore(tmp_path / "s.db")
+    keys = [entry_key("", f"q{i}") for i in range(8)]
+    made = {k: record("n", k, response=k) for k in keys}
+    size = made[keys[0]][3] + OVERHEAD
+    copy = HotEntries(store, max_entries=3, max_bytes=1 << 30)
+    by_bytes = HotEntries(store, max_entries=100, max_bytes=2 * size)
+    seen: list[tuple[int, int]] = []
+
+    class Watched(OrderedDict[tuple[str, str], Any]):
+        def __init__(self, owner: HotEntries) -> None:
+            super().__init__()
+            self.owner = owner
+
+        def __setitem__(self, key: tuple[str, str], value: Any) -> None:
+            super().__setitem__(key, value)
+            seen.append((len(self), self.owner.bytes + value.size))
+
+    for c in (copy, by_bytes):
+        c._items = Watched(c)
+        for key in keys:
+            c.lookup("n", key, 0.0)  # a key read twice lately earns a place
+            _, ticket = c.lookup("n", key, 0.0)
+            c.add(ticket, "n", key, *made[key])
+    assert len(copy) == 3 and len(by_bytes) == 2
+    entries_seen = seen[: len(keys)]
+    bytes_seen = seen[len(keys) :]
+    assert max(n for n, _ in entries_seen) == 3
+    assert max(b for _, b in bytes_seen) <= 2 * size
     store.close()
 
 

@@ -193,11 +193,15 @@ class HotEntries:
             if self._seen.get(ns) is not ticket:
                 return
             self._drop(ns, key)
-            self._items[(ns, key)] = item
-            self.bytes += item.size
-            while len(self._items) > self.max_entries or self.bytes > self.max_bytes:
+            # room first, then the entry: the copy is within its bounds at every instant
+            # (``len`` and ``bytes`` are read without the lock)
+            while self._items and (
+                len(self._items) >= self.max_entries or self.bytes + item.size > self.max_bytes
+            ):
                 (old_ns, old_key), _ = next(iter(self._items.items()))
                 self._drop(old_ns, old_key)
+            self._items[(ns, key)] = item
+            self.bytes += item.size
 
     def forget(self) -> None:
         """Drop every entry and what was learnt of each namespace."""
