@@ -137,12 +137,14 @@ _VERSION = "SELECT version FROM namespaces WHERE id=?"
 _VERSIONS = {
     t: "SELECT version, (SELECT max(version) FROM chg_{t} WHERE ns=?1) FROM namespaces "
     "WHERE id=?1".replace("{t}", t)
-    for t in TABLES
+    for t, spec in TABLES.items()
+    if spec.log
 }
 #: A single put's change-log row, with its deltas (pending until folded).
 _LOG_PUT = {
     t: f"INSERT INTO chg_{t} (ns, version, n, op, key, de, db) VALUES (?, ?, 0, 'put', ?, ?, ?)"
-    for t in TABLES
+    for t, spec in TABLES.items()
+    if spec.log
 }
 
 

@@ -209,8 +209,9 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
                 _migrate_3_to_4(con)
             if 0 < found < 5:
                 _migrate_4_to_5(con)
+            # 5 -> 6: only new tables (seen_*), created with the rest of the schema below
             if 0 < found < 7:
-                _migrate_6_to_7(con)  # 5 -> 6: only new tables (seen_*), created below
+                _migrate_6_to_7(con)
             for stmt in _schema_statements():
                 con.execute(stmt)
             con.execute(
