@@ -57,20 +57,19 @@ _FOLD = (
     "bytes = bytes + (SELECT sum(c.db) {p}), logged = logged + (SELECT count(*) {p}), "
     "version = (SELECT max(c.version) {p}) WHERE {where} AND EXISTS (SELECT 1 {p})"
 )
-_FOLD_ONE = {
-    t: _FOLD.replace("{p}", _PENDING.replace("{n}", "namespaces"))
-    .replace("{where}", "id = ?")
-    .replace("{t}", t)
-    for t, spec in TABLES.items()
-    if spec.log
-}
-_FOLD_TABLE = {
-    t: _FOLD.replace("{p}", _PENDING.replace("{n}", "namespaces"))
-    .replace("{where}", "tbl = ?")
-    .replace("{t}", t)
-    for t, spec in TABLES.items()
-    if spec.log
-}
+
+
+def _fold(where: str) -> dict[str, str]:
+    pending = _PENDING.replace("{n}", "namespaces")
+    return {
+        t: _FOLD.replace("{p}", pending).replace("{where}", where).replace("{t}", t)
+        for t, spec in TABLES.items()
+        if spec.log
+    }
+
+
+_FOLD_ONE = _fold("id = ?")
+_FOLD_TABLE = _fold("tbl = ?")
 
 
 def fold(con: Any, table: str, nsid: int) -> None:
