@@ -155,8 +155,13 @@ def test_a_rewritten_change_log_drops_the_namespace(tmp_path: Path, clock: Manua
     for i in range(3):
         writer.put(f"filler {i}", "x", embedding=angled(10 + i))
     con = sqlite3.connect(tmp_path / "c.db")
-    con.execute("DELETE FROM chg_semantic")  # the log no longer reaches back
-    con.execute("UPDATE namespaces SET version=version+1 WHERE tbl='semantic' AND name='default'")
+    # one version later (single puts logged theirs: the newest logged one is current),
+    # and the log no longer reaches back
+    con.execute(
+        "UPDATE namespaces SET version = 1 + (SELECT max(version) FROM chg_semantic "
+        "WHERE ns = namespaces.id) WHERE tbl='semantic' AND name='default'"
+    )
+    con.execute("DELETE FROM chg_semantic")
     con.commit()
     con.close()
     assert len(hot(reader)) == 1

@@ -136,8 +136,8 @@ def test_a_version_4_file_keeps_every_record_and_its_change_history(tmp_path: Pa
         )
     )
     con.close()
-    assert meta[0] == str(SCHEMA_VERSION) == "6"
-    assert cols == ["ns", "version", "n", "op", "key"] and not indexes
+    assert meta[0] == str(SCHEMA_VERSION) == "7"
+    assert cols == ["ns", "version", "n", "op", "key", "de", "db"] and not indexes
     assert logged == counts == {"a": 9, "b": 8}
     store = SQLiteStore(path)  # opens again without migrating
     assert store.changes("semantic", "b", 0).events == [*expected("b", 0), ("delete", key(5))]

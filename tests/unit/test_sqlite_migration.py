@@ -287,7 +287,7 @@ def test_a_version_3_file_loses_the_table_wide_atime_index(tmp_path: Path) -> No
     con = sqlite3.connect(path)
     row = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
     con.close()
-    assert row[0] == str(SCHEMA_VERSION) == "6"
+    assert row[0] == str(SCHEMA_VERSION) == "7"
     store = SQLiteStore(path)  # opens again without migrating
     assert store.get_many("semantic", "b", [key(99)], now=11) == [b"new"]
     store.close()

@@ -162,7 +162,7 @@ def test_a_version_5_file_is_migrated_and_keeps_its_lru_order(tmp_path: Path) ->
     version = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     con.close()
-    assert version[0] == str(SCHEMA_VERSION) == "6"
+    assert version[0] == str(SCHEMA_VERSION) == "7"
     assert {"seen_kv", "seen_kv_ns_atime", "seen_semantic"} <= names
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..protocol import Changes
+from .counts import NOW
 
 __all__ = ["read_changes"]
 
@@ -18,7 +19,7 @@ __all__ = ["read_changes"]
 def read_changes(con: sqlite3.Connection, table: str, namespace: str, since: int) -> Changes:
     """What changed in the namespace after version ``since``."""
     row = con.execute(
-        "SELECT id, version FROM namespaces WHERE tbl=? AND name=?", (table, namespace)
+        f"SELECT id, version FROM {NOW[table]} WHERE tbl=? AND name=?", (table, namespace)
     ).fetchone()
     if row is None:
         return Changes(since, [])

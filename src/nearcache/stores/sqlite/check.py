@@ -8,6 +8,7 @@ import sqlite3
 
 from ..bookkeeping import Recount
 from ..protocol import TABLES
+from .counts import NOW, fold
 
 __all__ = ["check_file_contents"]
 
@@ -35,14 +36,14 @@ def _check_table(con: sqlite3.Connection, table: str, fix: bool) -> list[str]:
         )
     }
     for nsid, name, entries, size in con.execute(
-        "SELECT id, name, entries, bytes FROM namespaces WHERE tbl=?", (table,)
+        f"SELECT id, name, entries, bytes FROM {NOW[table]} WHERE tbl=?", (table,)
     ).fetchall():
         n, b, bad = counted.pop(nsid, (0, 0, 0))
         recount = Recount(f"{table}/{name}", (entries, size), n, b, bad or 0)
         problems += recount.problems(
             fix,
             fix_sizes=functools.partial(_fix_sizes, con, table, nsid),
-            fix_counters=functools.partial(_fix_counters, con, nsid),
+            fix_counters=functools.partial(_fix_counters, con, table, nsid),
         )
     for nsid in counted:
         problems.append(f"{table}: rows of unknown namespace id {nsid}")
@@ -71,5 +72,6 @@ def _fix_sizes(con: sqlite3.Connection, table: str, nsid: int) -> int:
     return int(row.fetchone()[0])
 
 
-def _fix_counters(con: sqlite3.Connection, nsid: int, entries: int, size: int) -> None:
+def _fix_counters(con: sqlite3.Connection, table: str, nsid: int, entries: int, size: int) -> None:
+    fold(con, table, nsid)  # pending deltas would be added to the recount
     con.execute("UPDATE namespaces SET entries=?, bytes=? WHERE id=?", (entries, size, nsid))

@@ -18,7 +18,8 @@ bookkeeping commit together.
   rowid), with the ``seen`` rows, from theirs; a table-wide order merges the namespaces'
   scans, so no table-wide ``atime`` index is written by every commit.
 * **Namespace rows** (``namespaces``) hold entries, bytes, version, evictions and
-  expirations; every write bumps the version (``bump``).
+  expirations; every write bumps the version (``bump``), a single put into a logged table
+  by logging its deltas instead (``bump_one``; readers add them in: :mod:`.counts`).
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ from ...keys import digest_bytes
 from ..bookkeeping import NO_CHANGE, Delta
 from ..lru import Budget
 from ..protocol import TABLES, Limit
+from .counts import FOLD_AFTER, NOW, fold, fold_table
 
 __all__ = [
     "NamespaceIds",
     "Row",
     "bump",
+    "bump_one",
     "chunks",
     "hid",
     "evict_lru",
@@ -130,19 +133,50 @@ _BUMP = (
     "evictions=evictions+?, expirations=expirations+?, logged=logged+? WHERE id=?"
 )
 _VERSION = "SELECT version FROM namespaces WHERE id=?"
+#: A namespace row's version and the newest logged one (newer while puts are pending).
+_VERSIONS = {
+    t: "SELECT version, (SELECT max(version) FROM chg_{t} WHERE ns=?1) FROM namespaces "
+    "WHERE id=?1".replace("{t}", t)
+    for t, spec in TABLES.items()
+    if spec.log
+}
+#: A single put's change-log row, with its deltas (pending until folded).
+_LOG_PUT = {
+    t: f"INSERT INTO chg_{t} (ns, version, n, op, key, de, db) VALUES (?, ?, 0, 'put', ?, ?, ?)"
+    for t, spec in TABLES.items()
+    if spec.log
+}
 
 
 def bump(
     con: Any, table: str, nsid: int, op: str, keys: Sequence[Blob], delta: Delta = NO_CHANGE
 ) -> int:
-    """Add ``delta`` to a namespace's counters, bump its version, log ``op`` for ``keys``."""
+    """Add ``delta`` to a namespace's counters, bump its version, log ``op`` for ``keys``
+    (the pending deltas of single puts folded in first)."""
     d = delta
-    logged = len(keys) if TABLES[table].log else 0
+    logged = 0
+    if TABLES[table].log:
+        logged = len(keys)
+        fold(con, table, nsid)
     con.execute(_BUMP, (d.entries, d.size, d.evictions, d.expirations, logged, nsid))
     version = int(con.execute(_VERSION, (nsid,)).fetchone()[0])
     if logged:
         log_keys(con, table, nsid, version, op, keys)
     return version
+
+
+def bump_one(con: Any, table: str, nsid: int, key: Blob, delta: Delta) -> int:
+    """``bump`` of a single put of ``key``: in a logged table, its log row carries its
+    deltas and the namespace's next version, and its row is not written (folded into
+    once ``FOLD_AFTER`` versions are pending)."""
+    if not TABLES[table].log:
+        return bump(con, table, nsid, "put", (key,), delta)
+    base, top = con.execute(_VERSIONS[table], (nsid,)).fetchone()
+    version = (base if top is None or top < base else top) + 1
+    if version - base > FOLD_AFTER:
+        return bump(con, table, nsid, "put", (key,), delta)
+    con.execute(_LOG_PUT[table], (nsid, version, key, delta.entries, delta.size))
+    return int(version)
 
 
 def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Sequence[Blob]) -> None:
@@ -166,6 +200,7 @@ def prune_log(con: Any, table: str, retention: int) -> None:
     """Keep about the last ``retention`` change-log rows of each namespace of ``table``:
     whole versions go, oldest first, so a reader never gets part of a version (it keeps
     up to one batch more). The scan reads the rows it deletes (plus one batch at most)."""
+    fold_table(con, table)
     over = con.execute(
         "SELECT id, logged - ? FROM namespaces WHERE tbl=? AND logged > ?",
         (retention, table, retention),
@@ -308,19 +343,20 @@ def evict_lru(con: Any, table: str, limit: Limit, nsid: int | None) -> list[tupl
     ``table`` when None) until ``limit`` holds; ``(namespace, key)`` of each removed."""
     if nsid is None:
         entries, size = con.execute(
-            "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM namespaces WHERE tbl=?",
+            f"SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM {NOW[table]} "
+            "WHERE tbl=?",
             (table,),
         ).fetchone()
         nsids = [
             r[0]
             for r in con.execute(
-                "SELECT id FROM namespaces WHERE tbl=? AND entries > 0", (table,)
+                f"SELECT id FROM {NOW[table]} WHERE tbl=? AND entries > 0", (table,)
             ).fetchall()
         ]
     else:
         nsids = [nsid]
         entries, size = con.execute(
-            "SELECT entries, bytes FROM namespaces WHERE id=?", (nsid,)
+            f"SELECT entries, bytes FROM {NOW[table]} WHERE id=?", (nsid,)
         ).fetchone()
     budget = Budget(entries, size, limit)
     victims: list[Row] = []

@@ -37,6 +37,7 @@ import numpy as np
 from ...codecs.joined import JoinedValues
 from ...keys import KeyBatch, joined_content_hashes
 from ..protocol import TABLES
+from .counts import NOW
 from .layout import hid, stored
 
 __all__ = ["JoinedRead", "hids", "joined_read", "joined_values", "read_live", "run_joined"]
@@ -56,7 +57,7 @@ _BY_HID = {
 _JOINED = {
     t: "SELECT CAST(group_concat(r.value, '') AS BLOB), "
     "group_concat(ifnull(length(r.value), -1)), group_concat(j.key), "
-    "(SELECT version FROM namespaces WHERE id = ?2) " + _BY_HID[t][len("SELECT r.value ") :]
+    f"(SELECT version FROM {NOW[t]} WHERE id = ?2) " + _BY_HID[t][len("SELECT r.value ") :]
     for t in TABLES
 }
 #: whether this SQLite has json_each (False after the first "no such table: json_each")

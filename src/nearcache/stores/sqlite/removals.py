@@ -10,6 +10,7 @@ import sqlite3
 from typing import Any
 
 from ..bookkeeping import Delta
+from .counts import fold, fold_table
 from .layout import NamespaceIds, bump, chunks, hid, marks, remove_rows, unsee
 
 __all__ = ["clear_rows", "delete_keys", "purge_rows"]
@@ -47,6 +48,7 @@ def clear_rows(
 ) -> int:
     """Remove every record of a namespace (or of the table); how many."""
     if namespace is None:
+        fold_table(con, table)
         rows = con.execute("SELECT id, entries FROM namespaces WHERE tbl=?", (table,)).fetchall()
         con.execute(f"DELETE FROM rec_{table}")
         con.execute(f"DELETE FROM seen_{table}")
@@ -54,6 +56,7 @@ def clear_rows(
         ns = ns_ids.get(con, table, namespace)
         if ns is None:
             return 0
+        fold(con, table, ns[0])
         rows = con.execute("SELECT id, entries FROM namespaces WHERE id=?", (ns[0],)).fetchall()
         con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (ns[0],))
         con.execute(f"DELETE FROM seen_{table} WHERE ns=?", (ns[0],))

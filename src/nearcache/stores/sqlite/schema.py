@@ -25,6 +25,9 @@ An older schema is migrated in place, in one transaction, when the file is opene
   a flush of 20,000 read keys rewrote ~18,000 record pages (76 MB of WAL) and now
   rewrites ~800 small ones. The tables are new and empty; records keep their ``atime``
   (their last write, or their last read flushed before the migration).
+* **6 -> 7**: change-log rows get ``de`` / ``db`` (entry and byte deltas, 0 for the old
+  rows): a single put leaves the namespace's row alone and logs its deltas and version
+  there instead (see ``counts.py``). The columns are added in place; rows are untouched.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ __all__ = ["SCHEMA_VERSION", "check_file", "init_schema", "open_schema"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -169,6 +172,16 @@ def _migrate_4_to_5(con: sqlite3.Connection) -> None:
         )
 
 
+def _migrate_6_to_7(con: sqlite3.Connection) -> None:
+    """Give change logs their delta columns (0 for every row already logged)."""
+    for table, spec in TABLES.items():
+        cols = {r[1] for r in con.execute(f"PRAGMA table_info(chg_{table})")}
+        if not spec.log or "de" in cols:
+            continue
+        for col in ("de", "db"):
+            con.execute(f"ALTER TABLE chg_{table} ADD COLUMN {col} INTEGER NOT NULL DEFAULT 0")
+
+
 def init_schema(con: sqlite3.Connection, path: Path) -> None:
     """Create the schema if the file is new, migrate it if it is older (WAL mode either way).
 
@@ -197,6 +210,8 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
             if 0 < found < 5:
                 _migrate_4_to_5(con)
             # 5 -> 6: only new tables (seen_*), created with the rest of the schema below
+            if 0 < found < 7:
+                _migrate_6_to_7(con)
             for stmt in _schema_statements():
                 con.execute(stmt)
             con.execute(

@@ -1,4 +1,4 @@
--- nearcache's SQLite schema, version 6 (see schema.py; versions 1 to 5 are migrated). Statements end with ";" at the
+-- nearcache's SQLite schema, version 7 (see schema.py; versions 1 to 6 are migrated). Statements end with ";" at the
 -- end of a line. The "-- section:" lines split the file: "store" is created once,
 -- "records" once per table and "changes" once per table that keeps a change log, with
 -- {table} replaced by the table's name (embedding, semantic, kv, batch, lease).
@@ -40,7 +40,9 @@ CREATE INDEX IF NOT EXISTS seen_{table}_ns_atime ON seen_{table} (ns, atime);
 -- Clustered on (ns, version, n), n = the key's place in its version's batch: a write
 -- appends to one page of its namespace's run (no rowid table + index pair), and readers
 -- seek straight to (ns, since + 1). Pruned per namespace, whole versions at a time,
--- counted by namespaces.logged.
+-- counted by namespaces.logged. de / db: a single put's entry and byte deltas, not yet
+-- in the namespace's row while version > namespaces.version (see counts.py).
 CREATE TABLE IF NOT EXISTS chg_{table} (
     ns INTEGER NOT NULL, version INTEGER NOT NULL, n INTEGER NOT NULL,
-    op TEXT NOT NULL, key BLOB NOT NULL, PRIMARY KEY (ns, version, n)) WITHOUT ROWID;
+    op TEXT NOT NULL, key BLOB NOT NULL, de INTEGER NOT NULL DEFAULT 0,
+    db INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (ns, version, n)) WITHOUT ROWID;

@@ -41,6 +41,7 @@ from ..touches import TouchBuffer
 from .changelog import read_changes
 from .check import check_file_contents
 from .connection import Database
+from .counts import NOW
 from .layout import NamespaceIds, evict_lru, hid, note_reads, prune_log
 from .parts import read_in_parts
 from .reads import read_live
@@ -229,7 +230,7 @@ class SQLiteStore(BaseStore):
             lambda con: [
                 r[0]
                 for r in con.execute(
-                    "SELECT name FROM namespaces WHERE tbl=? AND entries > 0 ORDER BY name",
+                    f"SELECT name FROM {NOW[table]} WHERE tbl=? AND entries > 0 ORDER BY name",
                     (table,),
                 )
             ]
@@ -238,7 +239,8 @@ class SQLiteStore(BaseStore):
     def _info(self, table: str, namespace: str | None) -> NamespaceInfo:
         sql = (
             "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0), coalesce(sum(version),0), "
-            "coalesce(sum(evictions),0), coalesce(sum(expirations),0) FROM namespaces WHERE tbl=?"
+            f"coalesce(sum(evictions),0), coalesce(sum(expirations),0) FROM {NOW[table]} "
+            "WHERE tbl=?"
         )
         args: list[Any] = [table]
         if namespace is not None:
@@ -249,7 +251,7 @@ class SQLiteStore(BaseStore):
 
     def _version_in(self, con: sqlite3.Connection, table: str, namespace: str) -> int:
         row = con.execute(
-            "SELECT version FROM namespaces WHERE tbl=? AND name=?", (table, namespace)
+            f"SELECT version FROM {NOW[table]} WHERE tbl=? AND name=?", (table, namespace)
         ).fetchone()
         return int(row[0]) if row else 0
 

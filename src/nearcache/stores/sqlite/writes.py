@@ -4,11 +4,12 @@ Every put reads what is stored under its lookup ids first: a replaced record cha
 namespace's byte count by the difference, a new one adds an entry, and a record of
 another key under the same 64-bit id (a collision) is kept and the new one not stored.
 The namespace's counters, version and change log follow in the same transaction
-(:func:`~.layout.bump`). A single put (``put_row``) runs the same statements as a batch
-of one, as point statements with no lists built, and tries the insert of a new key first:
-a key with no record under its lookup id (the commonest put) is one statement instead of
-a read and an insert. A rewritten record's read time (its ``seen`` row) goes: its write
-is its LRU time again. ``add_rows`` stores only keys with no live record.
+(:func:`~.layout.bump`; a single put's go in its change-log row, :func:`~.layout.bump_one`).
+A single put (``put_row``) runs the same statements as a batch of one, as point
+statements with no lists built, and tries the insert of a new key first: a key with no
+record under its lookup id (the commonest put) is one statement instead of a read and
+an insert. A rewritten record's read time (its ``seen`` row) goes: its write is its LRU
+time again. ``add_rows`` stores only keys with no live record.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
-from .layout import NamespaceIds, bump, hid, stored, unsee
+from .layout import NamespaceIds, bump, bump_one, hid, stored, unsee
 
 __all__ = ["add_rows", "put_row", "put_rows"]
 
@@ -164,14 +165,14 @@ def put_row(
     expires = NEVER if item.expires_at is None else item.expires_at
     inserted = con.execute(_INSERT_NEW[table], (rid, nsid, key, value, expires, now, size))
     if inserted.rowcount == 1:
-        return bump(con, table, nsid, "put", (key,), Delta(1, size))
+        return bump_one(con, table, nsid, key, Delta(1, size))
     prev = con.execute(_STORED[table], (rid,)).fetchone()
     if prev[0] != nsid or prev[1] != key:  # 64-bit hid collision: keep the stored one
         _collision(table, namespace)
         return bump(con, table, nsid, "put", [])
     con.execute(_UNSEE[table], (prev[3],))
     con.execute(_REWRITE[table], (value, expires, now, size, prev[3]))
-    return bump(con, table, nsid, "put", (key,), Delta(0, size - prev[2]))
+    return bump_one(con, table, nsid, key, Delta(0, size - prev[2]))
 
 
 def _collision(table: str, namespace: str) -> None:
