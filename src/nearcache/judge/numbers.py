@@ -27,6 +27,7 @@ shot of espresso" and "100vh" / "full height" agree (:func:`said_in_words`, its 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .codes import named_elsewhere
 from .dates import time_info
@@ -145,10 +146,28 @@ def guard_numbers(a: str, b: str) -> GuardResult:
             if u and other and not any(same_unit(u, o) for o in other):
                 return GuardResult(REJECT, f"units differ: {v} {min(other)} vs {v} {u}")
     if extra:
+        twice = _repeated(qb if only_a else qa, qa if only_a else qb)
+        if twice and any(q[0] != "1" for q in extra):  # "choir of eight, eight-part" / "four-part"
+            return GuardResult(REJECT, f"numbers differ: {_show(extra)} vs {_show(twice)}")
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
         return GuardResult(REJECT, "one asks for a percentage, the other for an amount")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
+
+
+def _repeated(qs: list[Quantity], other: list[Quantity]) -> list[Quantity]:
+    """Quantities of ``qs`` whose value it says more often than ``other`` does: with a
+    weak number on the other side only ("a four-part motet"), that number stands where
+    the repeat stood ("a choir of eight, an eight-part motet"). "one" and "first" are too
+    often no count ("the first 10 rows" / "TOP 10 ... LIMIT 10") to be read so."""
+    left = Counter(v for v, _, _, _ in other)
+    out = []
+    for q in qs:
+        if left[q[0]] > 0:
+            left[q[0]] -= 1
+        else:
+            out.append(q)
+    return out
 
 
 _ASKS_PERCENT = re.compile(
