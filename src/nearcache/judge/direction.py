@@ -62,7 +62,7 @@ from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
-from .voice import owner_moved, voice_changed
+from .voice import noun_voice_changed, owner_moved, voice_changed
 
 __all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 
@@ -327,6 +327,10 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
     (
         owner_moved,
         lambda f: f"the speaker does {f!r} in one text, it is done to what they own in the other",
+    ),
+    (
+        noun_voice_changed,
+        lambda f: f"the {f[0]!r} does {f[1]!r} in one text, it is done to it in the other",
     ),
     (comparison_turned, lambda f: f"{f!r} is compared in one text, after 'than' in the other"),
     (
