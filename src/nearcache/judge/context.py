@@ -68,10 +68,19 @@ def focus(a: str, b: str) -> tuple[str, str]:
     if len(sb) > len(sa) > 1:
         return a, _contained(b, a)
     if len(sa) > 1 and len(sb) == 1:
-        return _best(sa, sb[0][1], a), b
+        return (a if _covered(sa, sb[0][1]) else _best(sa, sb[0][1], a)), b
     if len(sb) > 1 and len(sa) == 1:
-        return a, _best(sb, sa[0][1], b)
+        return a, (b if _covered(sb, sa[0][1]) else _best(sb, sa[0][1], b))
     return a, b
+
+
+def _covered(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str]) -> bool:
+    """The one sentence of the other text also says most of the sentences here around the
+    one it matches: the context is written into it ("im moving next month... how do i
+    move my fish" / "I'm moving next month. How do I move my fish?"), not around it."""
+    best = max(sents, key=lambda s: len(s[1] & other))
+    around = frozenset().union(*(w for s, w in sents if s != best[0]))
+    return bool(around) and len(around & other) >= _COVER * len(around)
 
 
 @text_cache

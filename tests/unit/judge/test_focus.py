@@ -60,3 +60,19 @@ def test_the_guards_read_a_mended_number_word() -> None:
     assert guard_numbers(a, b).outcome == "reject"
     assert guard_numbers(*guard_texts(a, b)).outcome != "reject"
     assert run_guards(a, b)[0] is None
+
+
+def test_context_written_into_the_other_texts_one_sentence_is_kept() -> None:
+    a = "I'm moving house next month. How do I move my fish to the new tank?"
+    b = "im moving house next month... how do i move my fish to the new tank"
+    assert focus(a, b) == (a, b)
+    assert guard_time(a, b).outcome != "reject"
+    # context the other text does not say is still dropped
+    c = "how do i move my fish to the new tank"
+    assert focus(a, c)[0] == "How do I move my fish to the new tank ?"
+
+
+def test_compatible_is_symmetric() -> None:
+    a = "Is soda-lime glass compatible with borosilicate glass?"
+    b = "Is borosilicate glass compatible with soda-lime glass?"
+    assert run_guards(a, b)[0] is None
