@@ -204,6 +204,8 @@ def main() -> None:
             "blind11",
             "probe12",
             "blind12",
+            "probe14",
+            "blind14",
         ],
     )
     ap.add_argument(

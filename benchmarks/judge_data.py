@@ -85,6 +85,8 @@ SPLITS = {
     "blind11": "bc",
     "probe12": "pd",
     "blind12": "bd",
+    "probe14": "pf",
+    "blind14": "bf",
 }
 WORD_RE = re.compile(r"\w+")
 
