@@ -204,6 +204,8 @@ def main() -> None:
             "blind11",
             "probe12",
             "blind12",
+            "probe13",
+            "blind13",
             "probe14",
             "blind14",
         ],
