@@ -1,145 +1,260 @@
-"""Terms that cross: every reorder of two shared terms must be explained (prototype)."""
+"""Terms that cross: two shared terms that change order must be explained.
+
+"Does the tower clear the pilot for takeoff or does the pilot request clearance from
+ground control first?" / "Does the pilot clear the tower for takeoff or does ground
+control request clearance from the pilot first?" (0.989) keeps every word; three people
+rotated through each other's places, and no reading written for one shape of role swap
+covers it. This reading asks one general question instead: for every pair of content
+terms (:func:`.roles.role_keys`: words paired across the texts by :func:`.align.align`,
+once in each text) whose order differs between the two texts, is there something that
+explains the reorder? The explanations, each general (the words they need are tables in
+``data/crossing.txt``):
+
+* **a phrase moved with its marker** -- each of the two terms keeps the word that marks
+  its phrase (:func:`.markers.marked`: its preposition, ``poss``, ``obj1`` or ``bare``,
+  equivalents from ``data/markers.txt`` allowed: "Priya's draft" / "the draft of
+  Priya"), and at least one of them is marked by more than its place ("In Python, how
+  do I sort a list" / "How do I sort a list in Python"); two bare phrases that trade
+  places trade subject and object;
+* **a break between them** -- a clause mark or a new sentence ("Before I work overtime,
+  does my manager ..."); a subordinate clause moved whole with its word (``clause:``),
+  each term staying in its clause; a term that left its clause with a pronoun standing
+  in for it there ("approve my overtime before I work *it*");
+* **a symmetric frame** between them (:func:`.connectives.symmetric`: and, or, vs,
+  between, compare ...; "Does the seller or the buyer pay"), or a distance
+  (:data:`.roles.SYMMETRIC_PREDICATES`);
+* **the asked phrase** moved to the front of the question ("*What year* did the Berlin
+  Wall fall?" / "The Berlin Wall fell in *what year*?", ``asked:``, "how many");
+* **a heading**: the term stands before the first clause mark in words with no verb or
+  question word (``finite:``: "Python: add 30 days to a date", "Toronto from Lisbon,
+  what is the flight time", "nginx redirect http to https");
+* **a compound against a modifier**: the terms side by side in one text, the second
+  after a preposition of ``modifier:`` in the other ("my statin dose" / "the dose of my
+  statin", "the Leeds to York train" / "the train from Leeds to York").
+
+Texts said in another voice are not read: a passive, an agent after "by" (a passive,
+reduced or nominal: "the company acquired by Google") or a question asked with "be"
+(``be:``) on one side only ("Was Beethoven a pupil of Mozart?" / "Did Mozart teach
+Beethoven?"), or a pair of converse words left unpaired (``data/converses.txt``: "Was
+Zeus the son of Kronos?" / "Was Kronos Zeus's father?", "bigger" / "smaller"). Two texts
+that both ask with "be" (no passive) may trade the two sides of "be" in their main
+clauses ("Is the capital of France Paris?" / "Is Paris the capital of France?"). Nor are
+pairs worded otherwise read -- more than :data:`_FEW` content words without a
+counterpart, or more than :data:`_SKEW` function words in one text only (a role swap
+keeps the words and moves them; a paraphrase rewords) -- nor keyword queries with no
+function word, texts with a dash (where the heading ends is not read), and pairs in
+which :func:`.order.exchange` finds an exchange (the order guard decides, with its
+symmetric and converse cases).
+
+An unexplained crossing inside one phrase ("the *original Nintendo* Switch" / "the
+Nintendo Switch 2 ... *original*") or between two phrases is a change of roles.
+
+Limits: no parser. A verb turned into a noun ("when buying a house" / "on a home
+purchase") or into a gerund in another clause ("should I cut dovetails tails first" /
+"tails first when cutting dovetails") is read as a crossing; so is an object carried
+across a preposition's phrase outside a "be" question. A dummy "it" ("is *it* OK to
+...") counts as a pronoun standing in for a term.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 
+from .align import align
 from .connectives import symmetric
+from .lexicon import _lines, lexicon
 from .markers import marked, same_marker
 from .nominals import nominal_passive
-from .relations import is_passive
-from .roles import CLAUSE, SYMMETRIC_PREDICATES, Exchange, Role, role_keys
-from .align import align
 from .order import exchange
-_FEW = 3
+from .relations import is_passive
+from .roles import CLAUSE, SYMMETRIC_PREDICATES, Exchange, Role, participle, role_keys
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache
 
 __all__ = ["crossed"]
 
-_CLAUSE_WORDS = frozenset(
-    "if when whenever before after once while because unless until although".split()
+#: Content words without a counterpart (both texts together) beyond which the texts are
+#: worded otherwise and not read.
+_FEW = 3
+#: Function words (articles aside) of one text only beyond which the texts are not read.
+_SKEW = 2
+
+
+def _tables() -> dict[str, frozenset[str]]:
+    """``data/crossing.txt``: each table's words."""
+    out: dict[str, frozenset[str]] = {}
+    for line in _lines("crossing.txt"):
+        name, _, words = line.partition(":")
+        out[name.strip()] = frozenset(words.split())
+    return out
+
+
+_TABLES = _tables()
+_CLAUSE_WORDS = _TABLES["clause"]
+_STAND_INS = _TABLES["stand-in"]
+_ASKED = _TABLES["asked"]
+_MODIFIERS = _TABLES["modifier"]
+_FINITE = _TABLES["finite"]
+_BE = _TABLES["be"]
+_DETERMINERS = _TABLES["determiner"]
+_ARTICLES = frozenset({"a", "an", "the"})
+_QUESTION_WORDS = frozenset(
+    {"what", "which", "who", "whom", "whose", "how", "why", "when", "where"}
 )
+_DASHES = (" - ", " -- ", "\u2014", "\u2013")
+_BREAKS = CLAUSE | {"/"}
+
+Place = tuple[int, int]  # a term's token index in the first text, in the second
 
 
-def _keyword_query(t: Text) -> bool:
-    return not any(tok.kind == "word" and tok.low in STOPWORDS for tok in t.tokens)
-
-
-def _between(t: Text, lo: int, hi: int) -> tuple[tuple[str, ...], bool]:
-    """Words strictly between tokens lo < hi, and whether a clause mark or sentence
-    break lies between."""
-    toks = t.tokens
-    words = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")
-    cut = any(
-        x.text in CLAUSE or x.text in "-/()" or x.sent != toks[lo].sent
-        for x in toks[lo + 1 : hi + 1]
-    )
-    return words, cut
-
-
-def _unique(keys: Sequence[Role]) -> dict[str, int]:
+def _once(keys: Sequence[Role]) -> dict[str, int]:
+    """The content terms keyed once in a text, by key (pronouns, numbers and unpaired
+    words aside)."""
     n = Counter(k for k, _ in keys)
     return {k: i for k, i in keys if n[k] == 1 and not k.startswith(("<", "#", "~"))}
 
 
-def _phrase_marks(text: str, keys: Sequence[Role]) -> dict[int, tuple[int, str]]:
-    """token index -> (phrase head, marker) for every term in a marked phrase."""
+def _crossings(a: str, b: str) -> list[tuple[str, str, Place, Place]]:
+    """Each pair of shared terms whose order differs: (x, y, x's places, y's places), x
+    first in ``a`` (keys as :func:`.roles.role_keys` gives them)."""
+    ka, kb = role_keys(a, b)
+    ua, ub = _once(ka), _once(kb)
+    shared = [(k, i, ub[k]) for k, i in ua.items() if k in ub]
+    return [
+        (x, y, (ax, bx), (ay, by))
+        for n, (x, ax, bx) in enumerate(shared)
+        for y, ay, by in shared[n + 1 :]
+        if by < bx
+    ]
+
+
+@text_cache
+def _skeleton(text: str) -> Counter[str]:
+    """The function words of ``text`` (articles aside), as a multiset."""
     t = analyze(text)
-    out: dict[int, tuple[int, str]] = {}
-    found = marked(text, keys)
-    heads = {h: m for _, m, h in found}
-    # each term belongs to the phrase whose head is the first head at or after it
-    hs = sorted(heads)
-    for _, idx in keys:
-        h = next((x for x in hs if x >= idx), None)
-        if h is not None and all(k in {i for _, i in keys} for k in range(idx, h + 1)):
-            out[idx] = (h, heads[h])
-        else:
-            out[idx] = (idx, "bare")
-    return out
-
-
-_SKEW = 2
-_ARTS = frozenset("a an the".split())
-
-
-def _skeleton(t: Text) -> Counter[str]:
     terms = {i for _, i in t.terms}
-    return Counter(x.low for x in t.tokens if x.kind == "word" and x.index not in terms and x.low not in _ARTS)
+    return Counter(
+        x.low
+        for x in t.tokens
+        if x.kind == "word" and x.index not in terms and x.low not in _ARTICLES
+    )
 
 
-def _skeleton_gap(ta: Text, tb: Text) -> int:
-    sa, sb = _skeleton(ta), _skeleton(tb)
-    return max((sa - sb).total(), (sb - sa).total())
+def _worded_otherwise(a: str, b: str) -> bool:
+    """More than :data:`_FEW` content words or :data:`_SKEW` function words in one text
+    only: a paraphrase, whose order says nothing about roles."""
+    al = align(a, b)
+    if len(al.only_a) + len(al.only_b) > _FEW:
+        return True
+    sa, sb = _skeleton(a), _skeleton(b)
+    return max((sa - sb).total(), (sb - sa).total()) > _SKEW
 
 
-_DASHES = (" - ", " -- ", "\u2014", "\u2013")
-_WH = frozenset("what which whose how".split())
-_FINITE = frozenset(
-    "do does did is are was were can could will would should shall may might must has have had "
-    "i we you he she they what which who whom whose how why when where".split()
-)
-_SUBORDINATORS = frozenset(
-    "if when whenever before after once while because unless until since although".split()
-)
-_DETS = frozenset("a an the my your our their his her its this that these those".split())
-_MODIFIER_PREPS = frozenset("of for from at in on".split())
+@text_cache
+def _voice(text: str) -> tuple[bool, bool, bool]:
+    """Whether ``text`` has a passive (:func:`.relations.is_passive`), whether it names an
+    agent after "by" (a passive, reduced or not: "was audited by the insurer", "the
+    company acquired by Google", "the audit by the insurer"), and whether it asks with a
+    form of "be"."""
+    toks = analyze(text).tokens
+    first = next((x.low for x in toks if x.kind == "word" and x.low not in _QUESTION_WORDS), "")
+    agent = nominal_passive(text) is not None or any(
+        x.low == "by" and k > 0 and toks[k - 1].kind == "word" and participle(toks[k - 1])
+        for k, x in enumerate(toks)
+    )
+    return is_passive(text), agent, first in _BE
+
+
+def _unread(a: str, b: str, ta: Text, tb: Text) -> bool:
+    """Pairs this reading leaves alone (see the module docstring)."""
+    return (
+        not (ta.latin and tb.latin)
+        or any(d in t.raw for t in (ta, tb) for d in _DASHES)
+        or any(not any(x.kind == "word" and x.low in STOPWORDS for x in t.tokens) for t in (ta, tb))
+        or _voice(a) != _voice(b)
+        or bool(SYMMETRIC_PREDICATES.intersection(ta.words + tb.words))
+        or _worded_otherwise(a, b)
+        or isinstance(exchange(a, b), Exchange)
+        or _converse(a, b)
+    )
+
+
+def _converse(a: str, b: str) -> bool:
+    """A pair of converse words left unpaired, one in each text ("son" / "father",
+    "bigger" / "smaller": ``data/converses.txt``): the relation named from its other end."""
+    al, lex = align(a, b), lexicon()
+    return any(lex.converse(x, y) for x in al.only_a for y in al.only_b)
+
+
+def _apart(t: Text, lo: int, hi: int) -> bool:
+    """A break (clause mark, "/", a new sentence) or a symmetric frame between tokens
+    ``lo`` < ``hi``."""
+    toks = t.tokens
+    if any(x.text in _BREAKS or x.sent != toks[lo].sent for x in toks[lo + 1 : hi + 1]):
+        return True
+    return symmetric(tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym"))
+
+
+@text_cache
+def _terms_at(text: str) -> frozenset[int]:
+    return frozenset(i for _, i in analyze(text).terms)
 
 
 def _asked(t: Text, i: int) -> bool:
-    """The term at ``i`` is asked for: a wh-word before it ("what *year*", "which carrier")."""
-    terms = {k for _, k in t.terms}
+    """The term at ``i`` is in the phrase a question word asks for ("*what year*",
+    "which African *river*", "how many PWM *pins*")."""
+    terms = _terms_at(t.raw)
+    toks = t.tokens
     j = i - 1
-    while j >= 0 and t.tokens[j].kind == "word" and (t.tokens[j].low in _DETS or j in terms):
+    while j >= 0 and toks[j].kind == "word" and (toks[j].low in _DETERMINERS or j in terms):
         j -= 1
-    return j >= 0 and t.tokens[j].low in _WH or (j >= 1 and t.tokens[j].low == "many" and t.tokens[j - 1].low == "how")
+    if j < 0:
+        return False
+    return toks[j].low in _ASKED or (toks[j].low == "many" and j >= 1 and toks[j - 1].low == "how")
 
 
-def _topic(t: Text, i: int) -> bool:
+def _heading(t: Text, i: int) -> bool:
     """The term at ``i`` stands in a heading that opens the text: words before the first
-    clause mark with no auxiliary, question word or subject pronoun among them
-    ("Python: how do I ...", "Toronto from Lisbon, what is ..."), or in a text with none
-    at all ("nginx redirect http to https")."""
+    clause mark (or the whole text) with no word of ``finite:``."""
     toks = t.tokens
     end = next((x.index for x in toks if x.text in CLAUSE or x.text == "="), len(toks))
-    if i >= end and end < len(toks):
+    if i >= end:
         return False
     return not any(x.low in _FINITE for x in toks[:end] if x.kind == "word")
 
 
 def _compound(t: Text, x: int, y: int) -> bool:
-    """``x`` before ``y`` in one run of words with no function word but "to" between: a
-    compound ("statin dose", "the Leeds to York train")."""
-    terms = {i for _, i in t.terms}
+    """Terms ``x`` before ``y`` in one run of content words ("to" allowed: "the Leeds to
+    York train")."""
+    terms = _terms_at(t.raw)
     return x < y and all(k in terms or t.tokens[k].low == "to" for k in range(x + 1, y))
 
 
 def _modifier(t: Text, y: int, x: int) -> bool:
-    """``y`` before ``x`` with only a preposition and determiners between ("the dose *of my*
-    statin", "the train *from* Leeds")."""
-    terms = {i for _, i in t.terms}
+    """``x`` hangs on ``y`` by a preposition of ``modifier:``: "the dose *of my* statin",
+    "open enrollment *for* ACA" (the head's own compound before it), "the train *from*
+    Leeds *to* York" (a run of terms after it)."""
+    terms = _terms_at(t.raw)
     between = t.tokens[y + 1 : x]
-    if not between or any(k.kind == "sym" for k in between):
-        return False
     n = 0
     while n < len(between) and between[n].index in terms:
-        n += 1  # the rest of the head's own compound ("open *enrollment* for ACA")
-    rest = between[n + 1 :]
-    return (
-        n < len(between)
-        and between[n].low in _MODIFIER_PREPS
-        and all(k.low in _DETS or (not n and (k.low == "to" or k.index in terms)) for k in rest)
+        n += 1
+    if n == len(between) or between[n].low not in _MODIFIERS:
+        return False
+    return all(
+        k.kind == "word"
+        and (k.low in _DETERMINERS or (not n and (k.low == "to" or k.index in terms)))
+        for k in between[n + 1 :]
     )
 
 
 @text_cache
-def _clauses(t: Text) -> tuple[str, ...]:
-    """Each token's clause: the subordinating word that opened it ("if", "before"), or
-    "" for the main clause (a comma or a new sentence closes a subordinate clause)."""
+def _clauses(text: str) -> tuple[str, ...]:
+    """Each token's clause: the word of ``clause:`` that opened it, "" for the main
+    clause (a clause mark or a new sentence closes a subordinate clause)."""
     out: list[str] = []
     now, sent = "", 0
-    for x in t.tokens:
+    for x in analyze(text).tokens:
         if x.sent != sent or x.text in CLAUSE:
             now, sent = "", x.sent
         elif x.low in _CLAUSE_WORDS and not x.literal:
@@ -148,80 +263,96 @@ def _clauses(t: Text) -> tuple[str, ...]:
     return tuple(out)
 
 
-_STAND_INS = frozenset("it them they one".split())
+def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
+    """The terms stand in different clauses, each in the same one in both texts (a clause
+    moved whole), or one left its clause with a pronoun standing in for it there."""
+    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    if (ca[xs[0]], ca[ys[0]]) == (cb[xs[1]], cb[ys[1]]) and ca[xs[0]] != ca[ys[0]]:
+        return True
+    for t, own, other, side in ((texts[0], ca, cb, 0), (texts[1], cb, ca, 1)):
+        for place in (xs, ys):
+            left = other[place[1 - side]]
+            if own[place[side]] != left and any(
+                x.low in _STAND_INS and own[x.index] == left for x in t.tokens
+            ):
+                return True
+    return False
 
 
-def _stands_in(t: Text, clauses: tuple[str, ...], i: int, other: str) -> bool:
-    """The term at ``i`` sits in another clause than in the other text (``other``), and a
-    pronoun of ``t`` stands in for it there ("approve my overtime before I work *it*")."""
-    return clauses[i] != other and any(
-        x.low in _STAND_INS and clauses[x.index] == other for x in t.tokens
+def _identity(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
+    """Both texts ask with "be" and no agent, the terms in their main clauses: the two
+    sides of "be" may trade places ("Is the capital of France Paris?" / "Is Paris the
+    capital of France?")."""
+    if any(_voice(t.raw) != (False, False, True) for t in texts):
+        return False
+    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    return not (ca[xs[0]] or ca[ys[0]] or cb[xs[1]] or cb[ys[1]])
+
+
+def _phrase_marks(text: str, keys: Sequence[Role]) -> dict[int, tuple[int, str]]:
+    """Each term's phrase (its head's token index) and the phrase's marker
+    (:func:`.markers.marked`); a term in no marked phrase is its own, ``bare``."""
+    terms = {i for _, i in keys}
+    heads = sorted((h, m) for _, m, h in marked(text, keys))
+    out: dict[int, tuple[int, str]] = {}
+    for _, idx in keys:
+        h, m = next(((h, m) for h, m in heads if h >= idx), (idx, "bare"))
+        out[idx] = (h, m) if all(k in terms for k in range(idx, h + 1)) else (idx, "bare")
+    return out
+
+
+def _kept_markers(marks: tuple[dict[int, tuple[int, str]], ...], xs: Place, ys: Place) -> bool:
+    """Each term keeps its phrase's marker, the two in different phrases in both texts,
+    one of them marked by more than its place."""
+    (hax, max_), (hay, may) = marks[0][xs[0]], marks[0][ys[0]]
+    (hbx, mbx), (hby, mby) = marks[1][xs[1]], marks[1][ys[1]]
+    if hax == hay or hbx == hby:
+        return False  # inside one phrase: its own order changed
+    return same_marker(max_, mbx) and same_marker(may, mby) and {max_, may} != {"bare"}
+
+
+def _explained(
+    texts: tuple[Text, Text], marks: tuple[dict[int, tuple[int, str]], ...], xs: Place, ys: Place
+) -> bool:
+    """Whether something explains terms at ``xs`` and ``ys`` (token indices in each
+    text, x first in the first text) changing order (see the module docstring)."""
+    ta, tb = texts
+    (ax, bx), (ay, by) = xs, ys
+    return (
+        _apart(ta, ax, ay)
+        or _apart(tb, by, bx)
+        or any(_asked(t, i) or _heading(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
+        or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
+        or (_compound(tb, by, bx) and _modifier(ta, ax, ay))
+        or _identity(texts, xs, ys)
+        or _clause_moved(texts, xs, ys)
+        or _kept_markers(marks, xs, ys)
     )
-
-
-_BE = frozenset("is are was were am".split())
-
-
-def _voice(text: str) -> tuple[bool, bool]:
-    """Whether ``text`` has a passive, and whether it asks with a form of "be" ("Was
-    Beethoven a pupil of Mozart?" / "Did Mozart teach Beethoven?")."""
-    t = analyze(text)
-    first = next((x.low for x in t.tokens if x.kind == "word" and x.low not in _WH_ALL), "")
-    return is_passive(text) or nominal_passive(text) is not None, first in _BE
-
-
-_WH_ALL = frozenset("what which who whom whose how why when where".split())
 
 
 @pair_cache
 def crossed(a: str, b: str) -> tuple[str, str] | None:
+    """Two shared terms (as ``a`` writes them) whose change of order nothing explains,
+    else None (see the module docstring)."""
+    found = _crossings(a, b)
+    if not found:
+        return None
     ta, tb = analyze(a), analyze(b)
-    if any(d in t.raw for t in (ta, tb) for d in _DASHES):
-        return None  # a dash sets a heading apart; where it ends is not read
-    if not (ta.latin and tb.latin) or _keyword_query(ta) or _keyword_query(tb):
-        return None
-    if _voice(a) != _voice(b):
-        return None  # a passive or a copula on one side: the roles are said another way
-    if SYMMETRIC_PREDICATES.intersection(ta.words + tb.words):
-        return None
-    al = align(a, b)
-    if len(al.only_a) + len(al.only_b) > _FEW:
-        return None
-    if _skeleton_gap(ta, tb) > _SKEW:
-        return None
-    if isinstance(exchange(a, b), Exchange):
+    if _unread(a, b, ta, tb):
         return None
     ka, kb = role_keys(a, b)
-    ua, ub = _unique(ka), _unique(kb)
-    shared = [k for k, _ in ka if k in ua and k in ub]
-    if len(shared) < 2:
-        return None
-    pa, pb = _phrase_marks(a, ka), _phrase_marks(b, kb)
-    for n, x in enumerate(shared):
-        for y in shared[n + 1 :]:
-            ax, ay, bx, by = ua[x], ua[y], ub[x], ub[y]
-            if by > bx:
-                continue
-            wa, cut_a = _between(ta, ax, ay)
-            wb, cut_b = _between(tb, by, bx)
-            if cut_a or cut_b or symmetric(wa) or symmetric(wb):
-                continue
-            if _asked(ta, ax) or _asked(tb, bx) or _asked(ta, ay) or _asked(tb, by):
-                continue  # the question's own phrase moved ("what year did X" / "X in what year")
-            if _topic(ta, ax) or _topic(ta, ay) or _topic(tb, bx) or _topic(tb, by):
-                continue
-            if _compound(ta, ax, ay) and _modifier(tb, by, bx) or _compound(tb, by, bx) and _modifier(ta, ax, ay):
-                continue
-            ca, cb = _clauses(ta), _clauses(tb)
-            if (ca[ax], ca[ay]) == (cb[bx], cb[by]) and ca[ax] != ca[ay]:
-                continue  # a clause moved whole with its own word ("..., before I work it")
-            if _stands_in(ta, ca, ax, cb[bx]) or _stands_in(tb, cb, by, ca[ay]) or _stands_in(ta, ca, ay, cb[by]) or _stands_in(tb, cb, bx, ca[ax]):
-                continue
-            (hax, max_), (hay, may) = pa[ax], pa[ay]
-            (hbx, mbx), (hby, mby) = pb[bx], pb[by]
-            if hax == hay or hbx == hby:
-                return x, y  # inside one phrase: its internal order changed
-            if same_marker(max_, mbx) and same_marker(may, mby) and {max_, may} != {"bare"}:
-                continue
-            return x, y
-    return None
+    marks = (_phrase_marks(a, ka), _phrase_marks(b, kb))
+    named = [
+        _named((ta, tb), xs, ys)
+        for _, _, xs, ys in found
+        if not _explained((ta, tb), marks, xs, ys)
+    ]
+    return min(named) if named else None
+
+
+def _named(texts: tuple[Text, Text], xs: Place, ys: Place) -> tuple[str, str]:
+    """Two crossing terms by their lowercase words, the same whichever text is first."""
+    ta, tb = texts
+    x = min(ta.tokens[xs[0]].low, tb.tokens[xs[1]].low)
+    y = min(ta.tokens[ys[0]].low, tb.tokens[ys[1]].low)
+    return (x, y) if x <= y else (y, x)
