@@ -66,10 +66,19 @@ from .connectives import symmetric
 from .lexicon import _lines, lexicon
 from .markers import marked, same_marker
 from .nominals import nominal_passive
-from .order import exchange
+from .order import _keyword_query, exchange
 from .relations import is_passive
-from .roles import CLAUSE, SYMMETRIC_PREDICATES, Exchange, Role, participle, role_keys
-from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache
+from .roles import (
+    ARTICLES,
+    CLAUSE,
+    POSSESSIVE,
+    SYMMETRIC_PREDICATES,
+    Exchange,
+    Role,
+    participle,
+    role_keys,
+)
+from .tokens import Text, analyze, pair_cache, text_cache
 
 __all__ = ["crossed"]
 
@@ -96,7 +105,7 @@ _ASKED = _TABLES["asked"]
 _MODIFIERS = _TABLES["modifier"]
 _FINITE = _TABLES["finite"]
 _BE = _TABLES["be"]
-_DETERMINERS = _TABLES["determiner"]
+_DETERMINERS = ARTICLES | POSSESSIVE
 _ARTICLES = frozenset({"a", "an", "the"})
 _QUESTION_WORDS = frozenset(
     {"what", "which", "who", "whom", "whose", "how", "why", "when", "where"}
@@ -114,18 +123,13 @@ def _once(keys: Sequence[Role]) -> dict[str, int]:
     return {k: i for k, i in keys if n[k] == 1 and not k.startswith(("<", "#", "~"))}
 
 
-def _crossings(a: str, b: str) -> list[tuple[str, str, Place, Place]]:
-    """Each pair of shared terms whose order differs: (x, y, x's places, y's places), x
-    first in ``a`` (keys as :func:`.roles.role_keys` gives them)."""
+def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
+    """The places of each two shared terms whose order differs (the first of them first
+    in ``a``)."""
     ka, kb = role_keys(a, b)
     ua, ub = _once(ka), _once(kb)
-    shared = [(k, i, ub[k]) for k, i in ua.items() if k in ub]
-    return [
-        (x, y, (ax, bx), (ay, by))
-        for n, (x, ax, bx) in enumerate(shared)
-        for y, ay, by in shared[n + 1 :]
-        if by < bx
-    ]
+    shared = [(i, ub[k]) for k, i in ua.items() if k in ub]
+    return [(xs, ys) for n, xs in enumerate(shared) for ys in shared[n + 1 :] if ys[1] < xs[1]]
 
 
 @text_cache
@@ -170,7 +174,8 @@ def _unread(a: str, b: str, ta: Text, tb: Text) -> bool:
     return (
         not (ta.latin and tb.latin)
         or any(d in t.raw for t in (ta, tb) for d in _DASHES)
-        or any(not any(x.kind == "word" and x.low in STOPWORDS for x in t.tokens) for t in (ta, tb))
+        or _keyword_query(ta)
+        or _keyword_query(tb)
         or _voice(a) != _voice(b)
         or bool(SYMMETRIC_PREDICATES.intersection(ta.words + tb.words))
         or _worded_otherwise(a, b)
@@ -332,8 +337,8 @@ def _explained(
 
 @pair_cache
 def crossed(a: str, b: str) -> tuple[str, str] | None:
-    """Two shared terms (as ``a`` writes them) whose change of order nothing explains,
-    else None (see the module docstring)."""
+    """Two shared terms (lowercase, the same whichever text is first) whose change of
+    order nothing explains, else None (see the module docstring)."""
     found = _crossings(a, b)
     if not found:
         return None
@@ -343,9 +348,7 @@ def crossed(a: str, b: str) -> tuple[str, str] | None:
     ka, kb = role_keys(a, b)
     marks = (_phrase_marks(a, ka), _phrase_marks(b, kb))
     named = [
-        _named((ta, tb), xs, ys)
-        for _, _, xs, ys in found
-        if not _explained((ta, tb), marks, xs, ys)
+        _named((ta, tb), xs, ys) for xs, ys in found if not _explained((ta, tb), marks, xs, ys)
     ]
     return min(named) if named else None
 
