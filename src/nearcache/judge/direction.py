@@ -51,6 +51,7 @@ from .align import align
 from .antonyms import comparative_converse, opposition
 from .clauseswap import clause_turned, slots_swapped
 from .compounds import link_swapped
+from .crossing import crossed
 from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
@@ -342,6 +343,7 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         lambda f: f"{f[0]!r} and {f[1]!r} trade clauses while each clause keeps its frame",
     ),
     (marker_changed, lambda f: f"{f[0]!r} is marked {f[1]!r} in one text, {f[2]!r} in the other"),
+    (crossed, lambda f: f"{f[0]!r} and {f[1]!r} cross with nothing to explain it"),
 )
 
 
