@@ -206,6 +206,8 @@ def main() -> None:
             "blind12",
             "probe13",
             "blind13",
+            "probe14",
+            "blind14",
         ],
     )
     ap.add_argument(
