@@ -9,9 +9,10 @@ hour`` = ``60 mph``, ``50%`` = ``half``, an age against "a toddler" or "in his f
 period, not 3/4. Versions, IP addresses and CIDR blocks compare literally; numbers in
 code written without quotes (``ubuntu@1.2.3.4``, ``2>&1``) are examples, and so is a
 number the text repeats in prose after its own code ("`zip([1,2,3])` - do I lose the
-3?"); a code example's numbers only differ from the other text's prose numbers when those
-are strong (not "first", "one"); digits inside
-identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against another number,
+3?"); a code example's numbers only differ from the other text's prose numbers when
+those are strong (not "first", "one"); a text naming two things and then one by position
+("merge two dicts so the second one wins") asks about that pair: its 1 and 2 are weak.
+Digits inside identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against another number,
 since a name such as "H2O" or "B12" says the same as "water" or "vitamin B". A number the
 other text names in words is no extra quantity ("502" / "Bad Gateway", "exit code 137" /
 "killed": :mod:`.codes`).
@@ -109,6 +110,24 @@ def _as_examples(qs: tuple[Quantity, ...]) -> list[Quantity]:
     return [q if q[3] or q[0] not in shown else (q[0], q[1], q[2], True) for q in qs]
 
 
+#: Ordinals naming the second of two things, and words naming the pair or its other member.
+_SECOND = wordset("second 2nd latter")
+_PAIR = wordset("first 1st one two both another former")
+
+
+def _pair_sides(qs: tuple[Quantity, ...], t: Text) -> tuple[Quantity, ...]:
+    """``qs`` with the counts 1 and 2 weak when the text names two things and then one of
+    them by position ("merge two dicts so the second one wins", "rows in the first table
+    missing from the second"): the pair is what the question is about, not a count it
+    asks with. A count against another number still differs ("two dicts" / "three")."""
+    words = set(t.words)
+    if not (words & _SECOND and words & _PAIR):
+        return qs
+    return tuple(
+        (v, u, True, lit) if v in ("1", "2") and not u else (v, u, w, lit) for v, u, w, lit in qs
+    )
+
+
 def _prose(qs: list[Quantity]) -> list[Quantity]:
     """The quantities of ``qs`` written in prose (not inside code, quotes or brackets)."""
     return [q for q in qs if not q[3]]
@@ -122,7 +141,10 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     counted = one_against_all(a, b)
     if counted is not None:
         return GuardResult(REJECT, f"one {counted} against all or many")
-    qa, qb = _as_examples(quantities(a)), _as_examples(quantities(b))
+    qa, qb = (
+        _as_examples(_pair_sides(quantities(a), ta)),
+        _as_examples(_pair_sides(quantities(b), tb)),
+    )
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
     va = {v for v, _, _, _ in qa}
