@@ -12,6 +12,7 @@ number the text repeats in prose after its own code ("`zip([1,2,3])` - do I lose
 3?"); a code example's numbers only differ from the other text's prose numbers when
 those are strong (not "first", "one"); a text naming two things and then one by position
 ("merge two dicts so the second one wins") asks about that pair: its 1 and 2 are weak.
+Capitals the other text writes as a lowercase word are no Roman numeral ("IV" / "iv").
 Digits inside identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against another number,
 since a name such as "H2O" or "B12" says the same as "water" or "vitamin B". A number the
 other text names in words is no extra quantity ("502" / "Bad Gateway", "exit code 137" /
@@ -110,6 +111,18 @@ def _as_examples(qs: tuple[Quantity, ...]) -> list[Quantity]:
     return [q if q[3] or q[0] not in shown else (q[0], q[1], q[2], True) for q in qs]
 
 
+_ROMAN_WORD = re.compile(r"^[IVXLC]{2,}$")
+
+
+def _worded(qs: tuple[Quantity, ...], t: Text, other: Text) -> tuple[Quantity, ...]:
+    """``qs`` without the Roman numerals ``t`` writes in capitals that ``other`` writes as
+    a lowercase word ("IV antibiotics" / "iv antibiotics": an abbreviation, not 4)."""
+    lows = {tok.low for tok in other.tokens if tok.kind == "word" and not tok.text.isupper()}
+    romans = {tok.text for tok in t.tokens if _ROMAN_WORD.match(tok.text) and tok.low in lows}
+    values = {q[0] for r in romans for q in quantities(r)}
+    return tuple(q for q in qs if q[0] not in values) if values else qs
+
+
 #: Ordinals naming the second of two things, and words naming the pair or its other member.
 _SECOND = wordset("second 2nd latter")
 _PAIR = wordset("first 1st one two both another former")
@@ -141,10 +154,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     counted = one_against_all(a, b)
     if counted is not None:
         return GuardResult(REJECT, f"one {counted} against all or many")
-    qa, qb = (
-        _as_examples(_pair_sides(quantities(a), ta)),
-        _as_examples(_pair_sides(quantities(b), tb)),
-    )
+    qa = _as_examples(_pair_sides(_worded(quantities(a), ta, tb), ta))
+    qb = _as_examples(_pair_sides(_worded(quantities(b), tb, ta), tb))
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
     va = {v for v, _, _, _ in qa}

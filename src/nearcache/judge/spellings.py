@@ -70,7 +70,7 @@ _TARGETS = frozenset(
     w
     for w in NOT_CONTENT
     | wordset("tomorrow yesterday tonight today daily weekly monthly yearly nightly hourly")
-    | wordset("annually quarterly fortnightly")
+    | wordset("annual annually quarterly fortnightly")
     if len(w) >= 5 and w.isalpha()
 )
 _LETTERS = {w: frozenset(w) for w in _TARGETS}
