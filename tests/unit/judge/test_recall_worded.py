@@ -1,6 +1,6 @@
 """Recall: letters the other text writes as a lowercase word are no Roman numeral ("IV
-antibiotics" / "iv antibiotics": intravenous, not 4), and "anual" is "annual". Numerals
-against numerals and other periods still differ."""
+antibiotics" / "iv antibiotics": intravenous, not 4), "anual" is "annual" and a fortnight
+two weeks. Numerals against numerals and other periods still differ."""
 
 from __future__ import annotations
 
@@ -29,3 +29,13 @@ def test_a_misspelled_annual_is_annual() -> None:
     assert guard_time(a, b).outcome != "reject"
     assert guard_time(b, a).outcome != "reject"
     assert guard_time("an anual MOT", "a monthly MOT").outcome == "reject"
+
+
+def test_a_fortnight_is_two_weeks() -> None:
+    a = "Should grow lights be on for 18 hours a day in the first two weeks?"
+    b = "seedlings just sprouted: 18 hours of light daily for the first fortnight?"
+    for x, y in ((a, b), (b, a)):
+        assert guard_numbers(x, y).outcome == "pass"
+    assert guard_numbers("a fortnight", "14 days").outcome == "pass"
+    assert guard_numbers("a fortnight", "three weeks").outcome == "reject"
+    assert guard_time("every fortnight", "every week").outcome == "reject"
