@@ -13,10 +13,10 @@ number the text repeats in prose after its own code ("`zip([1,2,3])` - do I lose
 those are strong (not "first", "one"); a text naming two things and then one by position
 ("merge two dicts so the second one wins") asks about that pair: its 1 and 2 are weak.
 Capitals the other text writes as a lowercase word are no Roman numeral ("IV" / "iv").
-Digits inside identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against another number,
-since a name such as "H2O" or "B12" says the same as "water" or "vitamin B". A number the
-other text names in words is no extra quantity ("502" / "Bad Gateway", "exit code 137" /
-"killed": :mod:`.codes`).
+Digits inside identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against
+another number, since a name such as "H2O" or "B12" says the same as "water" or "vitamin
+B". A number the other text names in words is no extra quantity ("502" / "Bad Gateway",
+"exit code 137" / "killed": :mod:`.codes`).
 
 A noun counted as one in one text and quantified as all or many in the other ("drop one
 column" / "drop every column") differs too (:func:`.measures.one_against_all`).
@@ -117,9 +117,11 @@ _ROMAN_WORD = re.compile(r"^[IVXLC]{2,}$")
 def _worded(qs: tuple[Quantity, ...], t: Text, other: Text) -> tuple[Quantity, ...]:
     """``qs`` without the Roman numerals ``t`` writes in capitals that ``other`` writes as
     a lowercase word ("IV antibiotics" / "iv antibiotics": an abbreviation, not 4)."""
+    romans = {tok.text for tok in t.tokens if _ROMAN_WORD.match(tok.text)}
+    if not (qs and romans):
+        return qs
     lows = {tok.low for tok in other.tokens if tok.kind == "word" and not tok.text.isupper()}
-    romans = {tok.text for tok in t.tokens if _ROMAN_WORD.match(tok.text) and tok.low in lows}
-    values = {q[0] for r in romans for q in quantities(r)}
+    values = {q[0] for r in romans if r.lower() in lows for q in quantities(r)}
     return tuple(q for q in qs if q[0] not in values) if values else qs
 
 
