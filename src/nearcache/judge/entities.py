@@ -212,7 +212,7 @@ def _unmatched(
         if _same_identifier(n, kind, other) or n in typed:
             continue
         if kind in ("code", "file") and (
-            any(similar_code(n, c) for c in coded) or call_named(n, dotted, words, known)
+            any(similar_code(n, c) for c in coded) or call_named(n, coded, words, known)
         ):
             continue  # "sesion.execute" / "session.execute", "arr.sort" / "Array...sort"
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]

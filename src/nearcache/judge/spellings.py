@@ -82,7 +82,8 @@ for _w in sorted(_TARGETS):
 REAL_NEIGHBOURS = wordset(
     "forth forts forte firth match marco marsh marche steven severn sevens sturdy teeth "
     "tents thirsty there threw thirds augusta auguste augusto eighties thirties seventies "
-    "fifties sixties forties nineties twenties todays weakly quarters annul"
+    "fifties sixties forties nineties twenties todays weakly quarters annul fortnight "
+    "fortnights"
 )
 
 
