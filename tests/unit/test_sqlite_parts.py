@@ -76,6 +76,22 @@ def test_a_read_in_parts_gives_what_get_many_gives(store: SQLiteStore) -> None:
     assert store.get_many_parts("kv", "ns", [], now=10) == []
 
 
+def test_the_reader_starts_on_the_connection_the_last_write_used(store: SQLiteStore) -> None:
+    """The reader thread takes the pool's last connection (the one the fill wrote on:
+    its map is warm, its page cache holds what the fill left in the WAL) for good; the
+    caller's parts and later writes run on other connections."""
+    _fill(store)
+    db = store._db
+    last = db._pool[-1]
+    reader = db.part_reader()
+    assert reader._con is last and last not in db._pool
+    want = store.get_many("kv", "ns", KEYS[:310], now=10)
+    assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:310], 50), now=10)) == want
+    store.put_many("kv", "ns", [Item(KEYS[0], b"new")], now=11)
+    assert db.part_reader() is reader and last not in db._pool
+    assert store.get_many_parts("kv", "ns", _cut(KEYS[:100], 50), now=12)[0] == b"new"
+
+
 def test_a_namespace_not_read_yet_and_an_unknown_one(store: SQLiteStore, tmp_path: Path) -> None:
     _fill(store)
     other = SQLiteStore(tmp_path / "parts.db")  # knows no namespace yet: the usual read

@@ -251,17 +251,20 @@ class Database:
             self._give_back(con, self._points)
 
     def part_reader(self) -> PartReader:
-        """This process's reader of batches in parts (its thread and connection are
-        started by the first call, stopped by ``close``)."""
+        """This process's reader of batches in parts (its thread is started by the first
+        call, on the pooled connection used last; both stopped by ``close``)."""
         if self.closed:
             raise CacheClosedError(f"store {self.url} is closed")
         if _forks[0] != self._fork:
             self._after_fork()
         reader = self._reader
         if reader is None:
-            with self._lock:  # one reader per process; its connection is opened once
+            with self._lock:  # one reader per process, on one connection for good
                 if self._reader is None and not self.closed:
-                    self._reader = PartReader(self._open(), self.url)
+                    # the pool's last one (the last write's), not a new one: its map is
+                    # warm, its page cache holds what that write left in the WAL (parts.py)
+                    con = self._pool.pop() if self._pool else self._open()
+                    self._reader = PartReader(con, self.url)
                     weakref.finalize(self, self._reader.stop)
                 reader = self._reader
             if reader is None:
