@@ -19,7 +19,7 @@ both files record the embedder's fingerprint. What it does:
 5. the estimate is *leave-one-split-out*: each split is scored by the whole judge with a
    verifier fit on the other splits (``verifier_cv.py``); the model class, the
    regularization and the default threshold are chosen from it by the rule written in
-   ``verifier_cv.py`` and docs/judge.md (a wrong hit costs 30 missed hits);
+   ``verifier_cv.py`` and docs/judge.md (a wrong hit costs 25 missed hits);
 6. those scores form the calibration pool: every bound in the table gets the lowest
    threshold whose one-sided 95% Clopper-Pearson upper bound on the share of wrong hits
    stays within it (``nearcache.calibrate``); the default threshold also proves the 2%
