@@ -204,6 +204,10 @@ def main() -> None:
             "blind11",
             "probe12",
             "blind12",
+            "probe13",
+            "blind13",
+            "probe14",
+            "blind14",
         ],
     )
     ap.add_argument(

@@ -55,7 +55,9 @@ MAX_CHARS = 2000
 # twelfth author's (role, entity and direction heavy); probe10 and blind10 a thirteenth
 # author's (entity, scope, negation and number heavy); probe11 and blind11 a fourteenth
 # author's (role and direction heavy, role swaps in many grammatical shapes); probe12 and
-# blind12 a fifteenth author's (every trap kind evenly, hard paraphrase and code hits).
+# blind12 a fifteenth author's (every trap kind evenly, hard paraphrase and code hits);
+# probe13 and blind13 a sixteenth author's (role heavy, role swaps in many grammatical shapes);
+# probe14 and blind14 a seventeenth author's (every trap kind, long and chatty questions).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -85,6 +87,10 @@ SPLITS = {
     "blind11": "bc",
     "probe12": "pd",
     "blind12": "bd",
+    "probe13": "pe",
+    "blind13": "be",
+    "probe14": "pf",
+    "blind14": "bf",
 }
 WORD_RE = re.compile(r"\w+")
 

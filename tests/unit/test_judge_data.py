@@ -339,6 +339,8 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind10",
         "blind11",
         "blind12",
+        "blind13",
+        "blind14",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -385,6 +387,10 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe11"), {"train": "tr-", "probe11": "bc-"}),
         (("train", "blind12"), {"train": "tr-"}),
         (("train", "probe12"), {"train": "tr-", "probe12": "bd-"}),
+        (("train", "blind13"), {"train": "tr-"}),
+        (("train", "probe13"), {"train": "tr-", "probe13": "be-"}),
+        (("train", "blind14"), {"train": "tr-"}),
+        (("train", "probe14"), {"train": "tr-", "probe14": "bf-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -400,6 +406,7 @@ ROLE_ENTITY_DIRECTION = frozenset({"role", "entity", "direction"})
 HARD_HITS = frozenset({"paraphrase", "code"})
 NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element swapped in place
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
+ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
 AWAITING_POOL: frozenset[str] = frozenset()
 
@@ -425,6 +432,12 @@ AWAITING_POOL: frozenset[str] = frozenset()
         # a fifteenth, every trap kind evenly, hard paraphrase and code hits
         ("probe12", "pd", 480, frozenset(), 0.0, 20, 0.6),
         ("blind12", "bd", 350, frozenset(), 0.0, 30, 0.6),
+        # a sixteenth, role heavy, role swaps in many shapes, hard paraphrase and code hits
+        ("probe13", "pe", 460, ROLE, 0.3, 15, 0.5),
+        ("blind13", "be", 360, ROLE, 0.3, 30, 0.5),
+        # a seventeenth, every trap kind, role + direction about a third, long and chatty
+        ("probe14", "pf", 450, ROLE_DIRECTION, 0.3, 30, 0.6),
+        ("blind14", "bf", 340, ROLE_DIRECTION, 0.3, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -487,17 +500,39 @@ def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_ever
     assert all(blind[k] >= 0.05 * blind.total() for k in jd.CATEGORIES["trap"])
 
 
-def test_committed_probe12_and_blind12_spread_every_trap_kind_and_lean_on_hard_hits() -> None:
-    # probe12 and blind12: every trap kind 10-17% of the traps (none leads by much);
-    # paraphrase hits at least 35% and code hits at least 20% of the hits.
+@pytest.mark.parametrize(
+    ("splits", "low", "high"),
+    [(("probe12", "blind12"), 0.1, 0.17), (("probe14", "blind14"), 0.08, 0.23)],
+)
+def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
+    splits: tuple[str, str], low: float, high: float
+) -> None:
+    # probe12/blind12: every trap kind 10-17% of the traps (none leads by much); probe14/
+    # blind14 8-23% (role and direction lead a little); paraphrase hits at least 35% and
+    # code hits at least 20% of the hits.
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
-    for split in ("probe12", "blind12"):
+    for split in splits:
         rows = report.rows[split]
         kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
-        assert all(0.1 <= n / kinds.total() <= 0.17 for n in kinds.values()), (split, kinds)
+        assert all(low <= n / kinds.total() <= high for n in kinds.values()), (split, kinds)
         hits = Counter(r["category"] for r in rows if r["label"] == "hit")
         assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
         assert hits["code"] >= 0.2 * hits.total(), (split, hits)
+
+
+def test_committed_probe13_and_blind13_lead_with_role_and_keep_every_kind() -> None:
+    # probe13 and blind13: role the largest trap kind in both (the later-authors test
+    # asserts >= 30%), direction and entity next with at least 10% each, every other
+    # kind at least 3% of the traps; paraphrase hits at least 35% of the hits.
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    for split in ("probe13", "blind13"):
+        rows = report.rows[split]
+        kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
+        assert kinds.most_common(1)[0][0] == "role", (split, kinds)
+        assert all(kinds[k] >= 0.1 * kinds.total() for k in ("direction", "entity")), split
+        assert all(kinds[k] >= 0.03 * kinds.total() for k in jd.CATEGORIES["trap"]), split
+        hits = Counter(r["category"] for r in rows if r["label"] == "hit")
+        assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
 
 
 def test_near_reports_only_the_asked_splits_close_questions() -> None:

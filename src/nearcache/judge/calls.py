@@ -90,17 +90,29 @@ def _same_call(a: tuple[str, str], b: tuple[str, str], known: frozenset[str]) ->
     return typed is not None and typed not in _MODULES and plain not in lexicon().names
 
 
+def _on_variable(call: tuple[str, str], bare: str) -> bool:
+    """``call`` is a method on a plain variable (no type, no listed name) and the other
+    text names that method bare, as a code name (``bare``): "items.forEach(...)" / "a
+    forEach callback". A receiver that names a type or a module keeps its name."""
+    if _type(call[0]) is not None or call[0] in lexicon().names:
+        return False
+    return _SEPARATORS.sub("", call[1]) == _SEPARATORS.sub("", bare.lower())
+
+
 def call_named(
     name: str, names: list[str], words: frozenset[str], known: frozenset[str] = frozenset()
 ) -> bool:
     """The dotted code name ``name`` is the same call as one of ``names`` (the other
-    text's dotted names), or the other text's ``words`` say its method and the type of
-    its receiver; ``known``: the receivers either text writes as class names."""
+    text's code names; a bare one meets a method on a plain variable), or the other
+    text's ``words`` say its method and the type of its receiver; ``known``: the
+    receivers either text writes as class names."""
     call = _split(name)
-    if call is None:
-        return False
+    if call is None:  # a bare method: the other text calls it on a plain variable
+        return any(_on_variable(found, name) for found in map(_split, names) if found)
     for other in names:
         found = _split(other)
+        if found is None and _on_variable(call, other):
+            return True
         if found is not None and _same_call(call, found, known):
             return True
     kind = _type(call[0])

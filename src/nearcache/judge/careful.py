@@ -15,7 +15,10 @@ and the alignment paired at least one of their words only as a misspelling that 
 letter put for another, at the same place, the two letters not neighbours on a keyboard
 ("nitrite" / "nitrate"). The typist's slips -- two letters swapped ("recieve"), one left
 out ("temprature") or doubled, a neighbouring key ("bew") -- are not read: careful writers
-make them too (a phone capitalizes the first letter for them). A well-known confusion of
+make them too (a phone capitalizes the first letter for them). Words of eight letters
+or more two letters apart in two places are read likewise ("Medicare" / "Medicaid",
+"Bundestag" / "Bundesrat"), also when the alignment met them as one root, unless the
+letters between merely shifted by one ("begginer" / "beginner"). A well-known confusion of
 two real words ("lose" / "loose", ``align.CONFUSIONS``) is not read: people write it with
 care too. The entities guard rejects the pair.
 
@@ -48,11 +51,24 @@ def _neighbours(x: str, y: str) -> bool:
 
 
 def one_far_letter(x: str, y: str) -> bool:
-    """``x`` and ``y`` differ in one letter at one place, the two not keyboard neighbours."""
+    """``x`` and ``y`` differ in one letter at one place, the two not keyboard neighbours;
+    or, in words of eight letters or more, in two letters at two places that are neither
+    two neighbours swapped nor a letter dropped and another doubled ("Medicare" /
+    "Medicaid", "Bundestag" / "Bundesrat"; not "begginer" / "beginner")."""
     if len(x) != len(y):
         return False
-    diff = [(p, q) for p, q in zip(x, y, strict=True) if p != q]
-    return len(diff) == 1 and diff[0][0].isalpha() and not _neighbours(*diff[0])
+    diff = [(n, p, q) for n, (p, q) in enumerate(zip(x, y, strict=True)) if p != q]
+    if not all(p.isalpha() for _, p, _ in diff):
+        return False
+    if len(diff) == 1:
+        return not _neighbours(diff[0][1], diff[0][2])
+    return len(diff) == 2 and len(x) >= 8 and not _shifted(x, y, diff[0][0], diff[1][0])
+
+
+def _shifted(x: str, y: str, i: int, j: int) -> bool:
+    """The letters between places ``i`` and ``j`` moved by one: one letter dropped and
+    one added (a swap of neighbours is the shortest such move)."""
+    return x[i:j] == y[i + 1 : j + 1] or x[i + 1 : j + 1] == y[i:j]
 
 
 @text_cache
@@ -66,15 +82,18 @@ def written_with_care(text: str) -> bool:
 @pair_cache
 def careful_variant(a: str, b: str) -> tuple[str, str] | None:
     """(word of ``a``, word of ``b``): the first pair of different words the alignment
-    matched only as a misspelling, when both texts are written with care; else None."""
+    matched only as a misspelling (or as one root, two letters apart), when both texts
+    are written with care; else None."""
     if not (written_with_care(a) and written_with_care(b)):
         return None
     ta, tb = analyze(a), analyze(b)
     for i, j, how in align(a, b).pairs:
-        if how != "typo":
+        if how not in ("typo", "root"):
             continue
         x = ta.tokens[ta.terms[i][1]].low
         y = tb.tokens[tb.terms[j][1]].low
+        if how == "root" and (len(x) != len(y) or sum(p != q for p, q in zip(x, y)) != 2):
+            continue  # "expire" / "expiry": one root; "Medicare" / "Medicaid": two words
         if one_far_letter(x, y) and frozenset((x, y)) not in CONFUSIONS:
             return x, y
     return None

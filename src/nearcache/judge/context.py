@@ -10,15 +10,31 @@ all of the other's sentences in a row, word for word (up to case and punctuation
 longer one is reduced to that run: the sentences around it are context. The verifier
 still sees both texts whole.
 
+A short word one letter from a number or day word the other text says in the same place
+(the words on both sides the same: "a team of *thre* for glacier travel" / "a team of
+*three* for ...", "restocked *daly* at" / "restocked *daily* at") is read as that word
+(:func:`guard_texts`): the tokenizer reads such misspellings alone only from five letters
+(:mod:`.spellings`), since a short word is too often another word.
+
 Limits: a context sentence that does change the answer ("I'm on Windows.") is only
-weighed by the verifier, not by these guards.
+weighed by the verifier, not by these guards; a real word one letter from a number word
+between the same words ("a team of tree" / "a team of three") is read as it too.
 """
 
 from __future__ import annotations
 
-from .tokens import STOPWORDS, analyze, pair_cache, stem, text_cache
+import re
 
-__all__ = ["focus"]
+from .spellings import edit_distance
+from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache
+from .vocab import NOT_CONTENT, wordset
+
+__all__ = ["focus", "guard_texts"]
+
+#: The number and day words a short misspelling is read as, beside the same words.
+_MARKERS = frozenset(
+    w for w in NOT_CONTENT | wordset("daily weekly monthly yearly hourly") if len(w) > 3
+)
 
 _COVER = 0.6
 
@@ -52,10 +68,19 @@ def focus(a: str, b: str) -> tuple[str, str]:
     if len(sb) > len(sa) > 1:
         return a, _contained(b, a)
     if len(sa) > 1 and len(sb) == 1:
-        return _best(sa, sb[0][1], a), b
+        return (a if _covered(sa, sb[0][1]) else _best(sa, sb[0][1], a)), b
     if len(sb) > 1 and len(sa) == 1:
-        return a, _best(sb, sa[0][1], b)
+        return a, (b if _covered(sb, sa[0][1]) else _best(sb, sa[0][1], b))
     return a, b
+
+
+def _covered(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str]) -> bool:
+    """The one sentence of the other text also says most of the sentences here around the
+    one it matches: the context is written into it ("im moving next month... how do i
+    move my fish" / "I'm moving next month. How do I move my fish?"), not around it."""
+    best = max(sents, key=lambda s: len(s[1] & other))
+    around = frozenset().union(*(w for s, w in sents if s != best[0]))
+    return bool(around) and len(around & other) >= _COVER * len(around)
 
 
 @text_cache
@@ -91,3 +116,37 @@ def _contained(longer: str, shorter: str) -> str:
         if [w for _, w in big[i : i + n]] == small:
             return " ".join(t for t, _ in big[i : i + n])
     return longer
+
+
+@pair_cache
+def guard_texts(a: str, b: str) -> tuple[str, str]:
+    """What the guards other than ``scope`` read: :func:`focus`, then each short word one
+    letter from a number or day word the other text says between the same words read as
+    that word (see the module docstring)."""
+    fa, fb = focus(a, b)
+    return _mended(fa, fb), _mended(fb, fa)
+
+
+def _mended(text: str, other: str) -> str:
+    toks, theirs = analyze(text).tokens, analyze(other).tokens
+    marks = [j for j, t in enumerate(theirs) if t.low in _MARKERS]
+    if not marks:
+        return text
+    for i, tok in enumerate(toks):
+        low = tok.low
+        if tok.kind != "word" or not 3 <= len(low) <= 4 or low in STOPWORDS or low in _MARKERS:
+            continue
+        for j in marks:
+            word = theirs[j].low
+            same_place = word[0] == low[0] and _between_same(toks, i, theirs, j)
+            if same_place and edit_distance(low, word, 1) <= 1:
+                return _mended(re.sub(rf"\b{re.escape(tok.text)}\b", word, text, count=1), other)
+    return text
+
+
+def _between_same(toks: tuple[Token, ...], i: int, theirs: tuple[Token, ...], j: int) -> bool:
+    """The tokens before and after ``toks[i]`` are those before and after ``theirs[j]``."""
+    before = (toks[i - 1].low if i else "") == (theirs[j - 1].low if j else "")
+    after_i = toks[i + 1].low if i + 1 < len(toks) else ""
+    after_j = theirs[j + 1].low if j + 1 < len(theirs) else ""
+    return before and after_i == after_j

@@ -51,6 +51,7 @@ from .align import align
 from .antonyms import comparative_converse, opposition
 from .clauseswap import clause_turned, slots_swapped
 from .compounds import link_swapped
+from .crossing import crossed
 from .formats import format_swapped
 from .frames import frame_change
 from .lexicon import lexicon
@@ -62,7 +63,7 @@ from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys, role_terms
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
-from .voice import owner_moved, voice_changed
+from .voice import noun_voice_changed, owner_moved, voice_changed
 
 __all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
 
@@ -328,6 +329,10 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         owner_moved,
         lambda f: f"the speaker does {f!r} in one text, it is done to what they own in the other",
     ),
+    (
+        noun_voice_changed,
+        lambda f: f"the {f[0]!r} does {f[1]!r} in one text, it is done to it in the other",
+    ),
     (comparison_turned, lambda f: f"{f!r} is compared in one text, after 'than' in the other"),
     (
         mention_turned,
@@ -338,6 +343,7 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         lambda f: f"{f[0]!r} and {f[1]!r} trade clauses while each clause keeps its frame",
     ),
     (marker_changed, lambda f: f"{f[0]!r} is marked {f[1]!r} in one text, {f[2]!r} in the other"),
+    (crossed, lambda f: f"{f[0]!r} and {f[1]!r} cross with nothing to explain it"),
 )
 
 

@@ -29,7 +29,7 @@ from types import MappingProxyType
 from ..errors import InvalidInputError, InvalidTypeError
 from .antonyms import guard_antonyms
 from .calibration import shipped_calibration
-from .context import focus
+from .context import guard_texts
 from .dates import guard_time
 from .direction import guard_direction
 from .entities import guard_entities, guard_scope
@@ -99,10 +99,10 @@ def run_guards(
 ) -> tuple[str | None, dict[str, GuardResult]]:
     """Run every guard on a pair: ``(name of the first hard guard that rejected or None,
     every guard's result)``. Guards other than ``scope`` read the focused texts
-    (:func:`.context.focus`). Used by the judge and by the verifier's training script, so
+    (:func:`.context.guard_texts`). Used by the judge and by the verifier's training script, so
     both see the same signals."""
     hard_set = set(hard)
-    fq, fc = focus(query, candidate_query)
+    fq, fc = guard_texts(query, candidate_query)
     results: dict[str, GuardResult] = {}
     rejected: str | None = None
     for name, guard in GUARDS.items():
@@ -292,7 +292,7 @@ class DefaultJudge:
     ) -> tuple[str | None, dict[str, GuardResult]]:
         """Like :func:`run_guards` (the guards in ``order``), but stops at the first hard
         rejection (cached per pair: a stored question meets the same asked ones again)."""
-        fq, fc = focus(q, c)
+        fq, fc = guard_texts(q, c)
         hard, results = _guards_until_refused(fq, fc, order, frozenset(self.guards))
         return hard, dict(results)
 

@@ -190,13 +190,17 @@ class Lexicon:
         sym = self.symmetric
         with_ok = "with" in between
         acted_on = _object_of_verb(lead)
+        passive = False
         for n, w in enumerate(between):
             s = stem(w)
             nxt = between[n + 1] if n + 1 < len(between) else ""
             if acted_on and w in _LIKENESS:
                 continue  # "give my dog the same food as my cat": the dog receives
             if s in sym[""] or f"{w}_{nxt}" in sym[""] or (with_ok and s in sym["with"]):
+                if passive and between[n - 1] == "to":
+                    break  # "X be converted up to compare with Y": X is what is converted
                 return w
+            passive = passive or (n > 0 and between[n - 1] in _BE and w.endswith(("ed", "en")))
             if w not in STOPWORDS and nxt in _INDEFINITE and s not in sym["with"]:
                 break  # a verb with its own object names the relation: "X sponsors a spouse"
         found = next((w for w in lead if stem(w) in sym["lead"]), None)
@@ -225,6 +229,7 @@ class Lexicon:
 #: potato"), not when the first term is the object of a verb ("give my dog the same
 #: treatment as my cat", "treat X the same as Y": what is done to X is modelled on Y).
 _LIKENESS = wordset("same similar identical equal equivalent alike comparable")
+_BE = wordset("is are was were be been being")
 _NOT_VERBS = wordset(
     "is are was were be been being am do does did can could will would should shall may "
     "might must how what which why when where who whether if and or but vs i you we they "

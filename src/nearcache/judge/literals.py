@@ -21,13 +21,15 @@ import re
 
 from .tokens import pair_cache, text_cache
 
-__all__ = ["literal_changed", "literals"]
+__all__ = ["command_changed", "literal_changed", "literals"]
 
 _QUOTED = re.compile(r"`([^`]+)`|(?<!\w)'([^'\n]+)'(?!\w)|\"([^\"\n]+)\"|“([^”\n]+)”")
 _QUOTES = frozenset("`'\"“")
 _SPACE = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[\W_]+")
 _EDGES = ".,;:?!"
+_BACKTICKED = re.compile(r"`([^`]+)`")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 @text_cache
@@ -60,4 +62,36 @@ def literal_changed(a: str, b: str) -> tuple[str, str] | None:
         for y in sorted(wb - wa):
             if squeezed[x] == squeezed[y]:
                 return x, y
+    return None
+
+
+@text_cache
+def _commands(text: str) -> tuple[tuple[str, frozenset[str], tuple[str, ...]], ...]:
+    """Each backticked example of two or more parts: (its first word, its options -- the
+    parts opening with "-" --, the words of its other parts in order)."""
+    out = []
+    for raw in _BACKTICKED.findall(text.lower()) if "`" in text else ():
+        parts = raw.split()
+        if len(parts) < 2:
+            continue
+        flags = frozenset(p for p in parts[1:] if p.startswith("-"))
+        words = tuple(w for p in parts[1:] if not p.startswith("-") for w in _WORD.findall(p))
+        out.append((parts[0], flags, words))
+    return tuple(out)
+
+
+@pair_cache
+def command_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(what differs in ``a``, in ``b``) when each text quotes one command in backticks,
+    the same program, and the two give it other options ("`rsync -a --delete src/ dst/`"
+    / "`rsync -a src/ dst/`") or the same arguments in another order ("`cp b.txt a.txt`"
+    / "`cp a.txt b.txt`", "`scp file host:.`" / "`scp host:file .`"); else None."""
+    ca, cb = _commands(a), _commands(b)
+    if len(ca) != 1 or len(cb) != 1 or ca[0][0] != cb[0][0] or ca == cb:
+        return None
+    (_, fa, wa), (_, fb, wb) = ca[0], cb[0]
+    if wa == wb:
+        return " ".join(sorted(fa - fb)) or "-", " ".join(sorted(fb - fa)) or "-"
+    if sorted(wa) == sorted(wb):
+        return " ".join(wa), " ".join(wb)
     return None

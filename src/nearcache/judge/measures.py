@@ -49,6 +49,7 @@ _HALVES = frozenset({"am", "pm"})
 _SIZES = {
     **{u: ("s", f) for u, f in (("s", 1), ("min", 60), ("h", 3600), ("day", 86400))},
     "week": ("s", 604800),
+    "fortnight": ("s", 1209600),
     **{u: ("mo", f) for u, f in (("month", 1), ("year", 12), ("decade", 120))},
     "century": ("mo", 1200),
     **{u: ("m", f) for u, f in (("mm", 0.001), ("cm", 0.01), ("m", 1), ("km", 1000))},

@@ -302,6 +302,20 @@ def _moved(a: str, b: str) -> bool:
     return bool(na & pb) and bool(nb & pa)
 
 
+_COMPARED = wordset("than unlike instead")
+
+
+def _compared_sides(t: Text) -> tuple[int, int] | None:
+    """(negation cues before, after) the one "than" / "unlike" / "instead" of ``t``, or
+    None: "a bike *with* ABS stops faster than one *without*" / "a bike *without* ABS
+    stops faster than one *with* it" compare the same two things the other way round."""
+    at = [tok.index for tok in t.tokens if tok.low in _COMPARED]
+    if len(at) != 1:
+        return None
+    cues = [tok.index < at[0] for tok in t.tokens if tok.low in _CUES or tok.low.endswith("n't")]
+    return cues.count(True), cues.count(False)
+
+
 @text_cache
 def _listed(text: str) -> tuple[str, ...]:
     """The words of ``text`` with each list of three or more one-word items ("Rust, Go and
@@ -375,6 +389,9 @@ def guard_negation(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")
     if na and nb and _moved(a, b):
         return GuardResult(REJECT, "the negation moved to another clause")
+    sides = _compared_sides(ta), _compared_sides(tb)
+    if na and nb and None not in sides and sides[0] != sides[1]:
+        return GuardResult(REJECT, "the negation moved to the other side of a comparison")
     added = _negated_by_a_word(a, b)
     if added:
         return GuardResult(REJECT, f"negated by a word on one side only: {added}")

@@ -7,11 +7,16 @@ other units agrees: ``02:00`` = ``2 am``, ``12 months`` = ``a year``, ``60 miles
 hour`` = ``60 mph``, ``50%`` = ``half``, an age against "a toddler" or "in his forties"
 (:mod:`.measures`); "daily" on the other side is "in 24 hours"; "third quarter" is a
 period, not 3/4. Versions, IP addresses and CIDR blocks compare literally; numbers in
-code written without quotes (``ubuntu@1.2.3.4``, ``2>&1``) are examples; digits inside
-identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against another number,
-since a name such as "H2O" or "B12" says the same as "water" or "vitamin B". A number the
-other text names in words is no extra quantity ("502" / "Bad Gateway", "exit code 137" /
-"killed": :mod:`.codes`).
+code written without quotes (``ubuntu@1.2.3.4``, ``2>&1``) are examples, and so is a
+number the text repeats in prose after its own code ("`zip([1,2,3])` - do I lose the
+3?"); a code example's numbers only differ from the other text's prose numbers when
+those are strong (not "first", "one"); a text naming two things and then one by position
+("merge two dicts so the second one wins") asks about that pair: its 1 and 2 are weak.
+Capitals the other text writes as a lowercase word are no Roman numeral ("IV" / "iv").
+Digits inside identifiers (``ipv4``/``ipv6``, ``x86``/``x64``) only reject against
+another number, since a name such as "H2O" or "B12" says the same as "water" or "vitamin
+B". A number the other text names in words is no extra quantity ("502" / "Bad Gateway",
+"exit code 137" / "killed": :mod:`.codes`).
 
 A noun counted as one in one text and quantified as all or many in the other ("drop one
 column" / "drop every column") differs too (:func:`.measures.one_against_all`).
@@ -27,6 +32,7 @@ shot of espresso" and "100vh" / "full height" agree (:func:`said_in_words`, its 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .codes import named_elsewhere
 from .dates import time_info
@@ -99,6 +105,50 @@ def said_in_words(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]
     return [q for q in extra if (q[0] != "1" or keep_one) and (q[0] != "100" or keep_full)]
 
 
+def _as_examples(qs: tuple[Quantity, ...]) -> list[Quantity]:
+    """``qs`` with a number the text also writes inside its own code or quotes read as
+    that example too ("`zip([1,2,3], 'ab')` - do I lose the 3?": the 3 is the example's)."""
+    shown = {q[0] for q in qs if q[3]}
+    return [q if q[3] or q[0] not in shown else (q[0], q[1], q[2], True) for q in qs]
+
+
+_ROMAN_WORD = re.compile(r"^[IVXLC]{2,}$")
+
+
+def _worded(qs: tuple[Quantity, ...], t: Text, other: Text) -> tuple[Quantity, ...]:
+    """``qs`` without the Roman numerals ``t`` writes in capitals that ``other`` writes as
+    a lowercase word ("IV antibiotics" / "iv antibiotics": an abbreviation, not 4)."""
+    romans = {tok.text for tok in t.tokens if _ROMAN_WORD.match(tok.text)}
+    if not (qs and romans):
+        return qs
+    lows = {tok.low for tok in other.tokens if tok.kind == "word" and not tok.text.isupper()}
+    values = {q[0] for r in romans if r.lower() in lows for q in quantities(r)}
+    return tuple(q for q in qs if q[0] not in values) if values else qs
+
+
+#: Ordinals naming the second of two things, and words naming the pair or its other member.
+_SECOND = wordset("second 2nd latter")
+_PAIR = wordset("first 1st one two both another former")
+
+
+def _pair_sides(qs: tuple[Quantity, ...], t: Text) -> tuple[Quantity, ...]:
+    """``qs`` with the counts 1 and 2 weak when the text names two things and then one of
+    them by position ("merge two dicts so the second one wins", "rows in the first table
+    missing from the second"): the pair is what the question is about, not a count it
+    asks with. A count against another number still differs ("two dicts" / "three")."""
+    words = set(t.words)
+    if not (words & _SECOND and words & _PAIR):
+        return qs
+    return tuple(
+        (v, u, True, lit) if v in ("1", "2") and not u else (v, u, w, lit) for v, u, w, lit in qs
+    )
+
+
+def _prose(qs: list[Quantity]) -> list[Quantity]:
+    """The quantities of ``qs`` written in prose (not inside code, quotes or brackets)."""
+    return [q for q in qs if not q[3]]
+
+
 def guard_numbers(a: str, b: str) -> GuardResult:
     """Reject when the two texts carry different quantities (see the module docstring)."""
     ta, tb = analyze(a), analyze(b)
@@ -107,7 +157,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     counted = one_against_all(a, b)
     if counted is not None:
         return GuardResult(REJECT, f"one {counted} against all or many")
-    qa, qb = list(quantities(a)), list(quantities(b))
+    qa = _as_examples(_pair_sides(_worded(quantities(a), ta, tb), ta))
+    qb = _as_examples(_pair_sides(_worded(quantities(b), tb, ta), tb))
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
     va = {v for v, _, _, _ in qa}
@@ -125,7 +176,11 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         only_a = [q for q in only_a if not sizes(*q[:2]) & sb]
         only_b = [q for q in only_b if not sizes(*q[:2]) & sa]
     if only_a and only_b:
-        return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
+        prose_a, prose_b = _prose(only_a), _prose(only_b)
+        if bool(prose_a) == bool(prose_b):  # prose against prose, or code against code
+            return GuardResult(REJECT, f"numbers differ: {_show(only_a)} vs {_show(only_b)}")
+        # one side's numbers are all code examples: the other's are read as its extras
+        only_a, only_b = prose_a, prose_b
     extra = only_a or only_b
     side = "first" if only_a else "second"
     if _ZERO in (ta if only_a else tb).words and _negated(tb if only_a else ta):
@@ -145,10 +200,28 @@ def guard_numbers(a: str, b: str) -> GuardResult:
             if u and other and not any(same_unit(u, o) for o in other):
                 return GuardResult(REJECT, f"units differ: {v} {min(other)} vs {v} {u}")
     if extra:
+        twice = _repeated(qb if only_a else qa, qa if only_a else qb)
+        if twice and any(q[0] != "1" for q in extra):  # "choir of eight, eight-part" / "four-part"
+            return GuardResult(REJECT, f"numbers differ: {_show(extra)} vs {_show(twice)}")
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
         return GuardResult(REJECT, "one asks for a percentage, the other for an amount")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
+
+
+def _repeated(qs: list[Quantity], other: list[Quantity]) -> list[Quantity]:
+    """Quantities of ``qs`` whose value it says more often than ``other`` does: with a
+    weak number on the other side only ("a four-part motet"), that number stands where
+    the repeat stood ("a choir of eight, an eight-part motet"). "one" and "first" are too
+    often no count ("the first 10 rows" / "TOP 10 ... LIMIT 10") to be read so."""
+    left = Counter(v for v, _, _, _ in other)
+    out = []
+    for q in qs:
+        if left[q[0]] > 0:
+            left[q[0]] -= 1
+        else:
+            out.append(q)
+    return out
 
 
 _ASKS_PERCENT = re.compile(

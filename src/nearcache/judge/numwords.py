@@ -169,6 +169,8 @@ UNITS = {
     "days": "day",
     "week": "week",
     "weeks": "week",
+    "fortnight": "fortnight",
+    "fortnights": "fortnight",
     "month": "month",
     "months": "month",
     "year": "year",

@@ -70,7 +70,7 @@ _TARGETS = frozenset(
     w
     for w in NOT_CONTENT
     | wordset("tomorrow yesterday tonight today daily weekly monthly yearly nightly hourly")
-    | wordset("annually quarterly fortnightly")
+    | wordset("annual annually quarterly fortnightly")
     if len(w) >= 5 and w.isalpha()
 )
 _LETTERS = {w: frozenset(w) for w in _TARGETS}
@@ -82,7 +82,8 @@ for _w in sorted(_TARGETS):
 REAL_NEIGHBOURS = wordset(
     "forth forts forte firth match marco marsh marche steven severn sevens sturdy teeth "
     "tents thirsty there threw thirds augusta auguste augusto eighties thirties seventies "
-    "fifties sixties forties nineties twenties todays weakly quarters"
+    "fifties sixties forties nineties twenties todays weakly quarters annul fortnight "
+    "fortnights"
 )
 
 

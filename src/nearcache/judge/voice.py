@@ -30,16 +30,19 @@ from __future__ import annotations
 
 from .clauses import be_before, reduced_relative
 from .pronouns import pronouns
-from .roles import participle
+from .roles import PASSIVE_AUX, participle
 from .tokens import STOPWORDS, Text, analyze, pair_cache, stem, text_cache, wordset
 
-__all__ = ["owner_moved", "speaker_acts", "voice_changed"]
+__all__ = ["noun_voice_changed", "owner_moved", "speaker_acts", "voice_changed"]
 
 _SPEAKER = frozenset({"1", "1p"})
 _REACH = 5
 _BY_SPEAKER = wordset("me us myself ourselves")
 _MINE = wordset("my our")
 _ARTICLES = wordset("a an the")
+_RELATIVES = wordset("that who which")
+_AUX = PASSIVE_AUX | wordset("has have had")
+_FINITE_BE = wordset("is are was were")
 
 
 def _verb_at(t: Text, i: int) -> int | None:
@@ -129,3 +132,63 @@ def owner_moved(a: str, b: str) -> str | None:
     own_a, own_b = _owned_objects(a), _owned_objects(b)
     found = (acts_a & own_b - acts_b - own_a) | (acts_b & own_a - acts_a - own_b)
     return min(found) if found else None
+
+
+def _verb_stems(low: str) -> frozenset[str]:
+    """The stems a verb form can meet: "overtaken" meets "overtakes" and "overtaking"."""
+    out = {stem(low)}
+    if low.endswith("en") and len(low) > 5:
+        out |= {stem(low[:-1]), stem(low[:-2])}  # "overtaken", "beaten"
+    return frozenset(out)
+
+
+@text_cache
+def noun_voices(text: str) -> frozenset[tuple[str, str, bool]]:
+    """``(noun stem, verb stem, passive)`` for each verb told of the noun right before it
+    in a relative clause or a participle after it: "the player *who was fouled*", "the
+    ship *being towed*", "the company *acquired by* X" (passive); "the player *who
+    fouled*", "the ship *towing* it", "the aircraft *that is overtaking*" (active)."""
+    toks = analyze(text).tokens
+    out: set[tuple[str, str, bool]] = set()
+    for i, noun in enumerate(toks[:-1]):
+        if noun.kind != "word" or noun.low in STOPWORDS or noun.literal:
+            continue
+        j = i + 1
+        relative = toks[j].low in _RELATIVES
+        j += relative
+        aux: list[str] = []
+        while j < len(toks) and toks[j].low in _AUX and len(aux) < 3:
+            aux.append(toks[j].low)
+            j += 1
+        if j >= len(toks) or toks[j].sent != noun.sent or toks[j].kind != "word":
+            continue
+        verb = toks[j]
+        if verb.low in STOPWORDS or verb.literal:
+            continue
+        by = j + 1 < len(toks) and toks[j + 1].low == "by"
+        if participle(verb) and (
+            (aux and (relative or aux == ["being"])) or (not aux and not relative and by)
+        ):
+            passive = True
+        elif verb.low.endswith("ing") and "being" not in aux and (not aux or aux[-1] in _FINITE_BE):
+            passive = False  # "the ship towing", "the aircraft that is overtaking"
+        elif relative and not aux and not verb.low.endswith("ing"):
+            passive = False  # "the player who fouled"
+        else:
+            continue
+        out.update((stem(noun.low), v, passive) for v in _verb_stems(verb.low))
+    return frozenset(out)
+
+
+@pair_cache
+def noun_voice_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(noun, verb): a verb told of the same noun as a passive in one text and as its
+    doer in the other ("the player who was fouled" / "the player who fouled"), neither
+    text telling it both ways; or None."""
+    va, vb = noun_voices(a), noun_voices(b)
+    if not (va and vb):
+        return None
+    flip = {(n, v, not p) for n, v, p in va}
+    found = (flip & vb) - va
+    found -= {(n, v, not p) for n, v, p in vb}
+    return min((n, v) for n, v, _ in found) if found else None

@@ -83,3 +83,12 @@ def test_a_verb_with_its_own_object_names_the_relation_not_a_symmetric_noun() ->
     assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
     kept = ("Is Anna a cousin of Ben?", "Is Ben a cousin of Anna?")
     assert guard_direction(*kept).outcome != "reject"
+
+
+def test_a_passive_before_a_symmetric_verb_of_purpose_names_the_relation() -> None:
+    # what is converted is one term; "to compare with" relates the conversion to the other
+    a = "Should Celsius readings be converted to compare with Fahrenheit charts?"
+    b = "Should Fahrenheit readings be converted to compare with Celsius charts?"
+    assert guard_direction(a, b).outcome == guard_direction(b, a).outcome == "reject"
+    kept = ("Can Celsius be compared with Fahrenheit?", "Can Fahrenheit be compared with Celsius?")
+    assert guard_direction(*kept).outcome != "reject"

@@ -103,3 +103,16 @@ def test_a_receiver_written_as_a_class_is_a_type() -> None:
         assert guard_entities(x, y).outcome == "pass", guard_entities(x, y)
     # two classes are two types
     assert not call_named("user.save", ["order.save"], frozenset(), frozenset({"user", "order"}))
+
+
+def test_a_method_on_a_variable_meets_the_method_named_bare() -> None:
+    a = "`items.forEach(async x => { await save(x) })` - sequential?"
+    b = "Does `await` inside a forEach callback wait before the next item?"
+    for x, y in ((a, b), (b, a)):
+        assert guard_entities(x, y).outcome != REJECT, guard_entities(x, y)
+    assert call_named("items.forEach", ["forEach"], frozenset())
+    assert call_named("forEach", ["items.forEach"], frozenset())
+    # a receiver that names a module or a type keeps its name; another method differs
+    assert not call_named("json.loads", ["loads"], frozenset())
+    assert not call_named("items.map", ["forEach"], frozenset())
+    assert not call_named("map", ["items.forEach"], frozenset())

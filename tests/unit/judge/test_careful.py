@@ -80,3 +80,26 @@ def test_one_far_letter() -> None:
     assert not one_far_letter("bew", "new")  # b and n are neighbours
     assert not one_far_letter("fig", "fig")
     assert not one_far_letter("v2", "v3")  # digits are the numbers guard's
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "other"),
+    [
+        ("Does Medicare cover hearing aids?", "Does Medicaid cover hearing aids?", True),
+        (
+            "How many seats does the Bundestag have?",
+            "How many seats does the Bundesrat have?",
+            True,
+        ),
+        # a letter dropped and another doubled, a swap: slips, even in careful texts
+        ("How many sets should a begginer do?", "How many sets should a beginner do?", False),
+        ("Who directed Jurrasic Park?", "Who directed Jurassic Park?", False),
+        # one root, one letter apart: a derivation
+        ("Can a key expire after a minute?", "Can a key have an expiry of a minute?", False),
+        # hurried texts are not read
+        ("does medicare cover hearing aids", "does medicaid cover hearing aids", False),
+    ],
+)
+def test_two_letters_apart_in_long_careful_words(a: str, b: str, other: bool) -> None:
+    assert (careful_variant(a, b) is not None) is other
+    assert (careful_variant(b, a) is not None) is other

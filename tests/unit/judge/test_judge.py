@@ -196,7 +196,7 @@ def test_a_failing_verifier_fails_closed(caplog: pytest.LogCaptureFixture) -> No
             raise RuntimeError("boom")
 
     v = default_verifier()
-    j = DefaultJudge(verifier=Broken(v.weights, v.bias, v.mean, v.scale))
+    j = DefaultJudge(verifier=Broken.from_json(v.to_json()))  # whatever features it uses
     out = j.judge("how can I quit vim", "How do I exit vim?", 0.99)
     assert (out.accept, out.reason) == (False, "error")
     assert "judge failed" in caplog.text

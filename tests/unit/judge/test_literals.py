@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_entities
-from nearcache.judge.literals import literal_changed, literals
+from nearcache.judge.literals import command_changed, literal_changed, literals
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,40 @@ def test_same_or_unread_examples_pass(a: str, b: str) -> None:
 def test_literals_are_read_with_their_symbols() -> None:
     assert literals("LIKE 'foo%' and \"bar\"") == (("foo%", "foo"), ("bar", "bar"))
     assert literals("it's John's book") == ()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Does `rsync -a --delete src/ dst/` remove files?",
+            "Does `rsync -a src/ dst/` remove files?",
+        ),
+        ("Does `mv old.txt new.txt` keep a copy?", "Does `mv new.txt old.txt` keep a copy?"),
+        ("In `scp file host:.`, where does it go?", "In `scp host:file .`, where does it go?"),
+    ],
+)
+def test_one_command_with_other_options_or_arguments_reordered_rejects(a: str, b: str) -> None:
+    assert command_changed(a, b) is not None
+    assert command_changed(b, a) is not None
+    assert guard_entities(a, b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Does `cp a.txt b.txt` overwrite b.txt?",
+            "`cp a.txt b.txt` with b.txt present, clobbered?",
+        ),
+        (
+            "Does `git checkout -b fix` create a branch?",
+            "Does `git checkout -b login` make a branch?",
+        ),
+        ("Does `ls -l` show sizes?", "Does `du -sh` show sizes?"),
+        ("Does `cp a b` then `mv b c` keep a?", "Does `mv b c` after `cp a b` keep a?"),
+    ],
+)
+def test_the_same_command_or_other_words_or_programs_pass(a: str, b: str) -> None:
+    assert command_changed(a, b) is None
+    assert command_changed(b, a) is None

@@ -301,3 +301,33 @@ def test_free_and_without_a_payment_other_than_and_except(a: str, b: str, reject
 def test_anything_but_says_not(a: str, b: str, rejects: bool) -> None:
     for x, y in ((a, b), (b, a)):
         assert (guard_negation(x, y).outcome == "reject") is rejects
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            "Does a motorcycle with ABS stop faster on gravel than one without?",
+            "Does a motorcycle without ABS stop faster on gravel than one with it?",
+            False,
+        ),
+        (
+            "Is bread without salt worse than bread with salt?",
+            "Is bread with salt worse than bread without salt?",
+            False,
+        ),
+        (
+            "Is a bike without gears slower than one with them?",
+            "Is a gearless bike slower than a bike with gears?",
+            True,
+        ),
+        (
+            "Is tea without sugar healthier than tea with sugar?",
+            "Is unsweetened tea, without sugar, healthier than tea with sugar?",
+            True,
+        ),
+    ],
+)
+def test_a_negation_across_a_comparison(a: str, b: str, same: bool) -> None:
+    assert (guard_negation(a, b).outcome != "reject") is same
+    assert (guard_negation(b, a).outcome != "reject") is same

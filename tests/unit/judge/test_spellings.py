@@ -39,6 +39,7 @@ from nearcache.judge.tokens import analyze
         ("monthy", "monthly"),
         ("weekley", "weekly"),
         ("quartely", "quarterly"),
+        ("anual", "annual"),
     ],
 )
 def test_respelled(typed: str, word: str) -> None:
@@ -58,6 +59,8 @@ def test_respelled(typed: str, word: str) -> None:
         "fifth",
         "thirds",
         "weakly",  # a real word one letter from "weekly"
+        "annul",  # a real word one letter from "annual"
+        "manual",
         "quarters",  # two edits from "quarterly", and a word of its own
         "actually",
         "fith",  # four letters: too short to read

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_direction
-from nearcache.judge.voice import owner_moved, speaker_acts, voice_changed
+from nearcache.judge.voice import (
+    noun_voice_changed,
+    noun_voices,
+    owner_moved,
+    speaker_acts,
+    voice_changed,
+)
 
 
 def test_speaker_acts_reads_the_verb_after_i_or_we() -> None:
@@ -89,3 +95,47 @@ def test_doer_against_owner_of_the_thing_acted_on_rejects(a: str, b: str) -> Non
 def test_owner_unchanged_passes(a: str, b: str) -> None:
     assert owner_moved(a, b) is None
     assert owner_moved(b, a) is None
+
+
+def test_noun_voices_reads_relatives_and_participles() -> None:
+    assert ("player", "foul", True) in noun_voices("Can the player who was fouled take it?")
+    assert ("player", "foul", False) in noun_voices("Can the player who fouled take it?")
+    assert ("ship", "tow", True) in noun_voices("Does the ship being towed need a pilot?")
+    assert ("ship", "tow", False) in noun_voices("Does the ship towing it need a pilot?")
+    assert ("company", "acquir", True) in noun_voices("the company acquired by Google")
+    assert noun_voices("How do I sort a list?") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Must the aircraft that is being overtaken give way?",
+            "Must the aircraft that is overtaking give way?",
+        ),
+        ("Is the driver who was rear-ended at fault?", "Is the driver who rear-ended at fault?"),
+        ("Does the tenant being evicted keep the deposit?", "Does the tenant evicting keep it?"),
+        ("Does the company that was bought keep its brand?", "Does the company that bought it?"),
+    ],
+)
+def test_a_noun_done_to_in_one_text_and_doing_in_the_other_rejects(a: str, b: str) -> None:
+    assert noun_voice_changed(a, b) is not None
+    assert noun_voice_changed(b, a) is not None
+    assert guard_direction(a, b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Can the player who was fouled take the kick?", "Can a fouled player take the kick?"),
+        ("the ship being towed", "the ship that is being towed by a tug"),
+        (
+            "the car being overtaken or the car overtaking",
+            "the car overtaking or the one overtaken",
+        ),
+        ("the company acquired by Google", "the company Google acquired"),
+    ],
+)
+def test_the_same_voice_or_both_voices_pass(a: str, b: str) -> None:
+    assert noun_voice_changed(a, b) is None
+    assert noun_voice_changed(b, a) is None

@@ -1,0 +1,361 @@
+"""Terms that cross: two shared terms that change order must be explained.
+
+"Does the tower clear the pilot for takeoff or does the pilot request clearance from
+ground control first?" / "Does the pilot clear the tower for takeoff or does ground
+control request clearance from the pilot first?" (0.989) keeps every word; three people
+rotated through each other's places, and no reading written for one shape of role swap
+covers it. This reading asks one general question instead: for every pair of content
+terms (:func:`.roles.role_keys`: words paired across the texts by :func:`.align.align`,
+once in each text) whose order differs between the two texts, is there something that
+explains the reorder? The explanations, each general (the words they need are tables in
+``data/crossing.txt``):
+
+* **a phrase moved with its marker** -- each of the two terms keeps the word that marks
+  its phrase (:func:`.markers.marked`: its preposition, ``poss``, ``obj1`` or ``bare``,
+  equivalents from ``data/markers.txt`` allowed: "Priya's draft" / "the draft of
+  Priya"), and at least one of them is marked by more than its place ("In Python, how
+  do I sort a list" / "How do I sort a list in Python"); two bare phrases that trade
+  places trade subject and object;
+* **a break between them** -- a clause mark or a new sentence ("Before I work overtime,
+  does my manager ..."); a subordinate clause moved whole with its word (``clause:``),
+  each term staying in its clause; a term that left its clause with a pronoun standing
+  in for it there ("approve my overtime before I work *it*");
+* **a symmetric frame** between them (:func:`.connectives.symmetric`: and, or, vs,
+  between, compare ...; "Does the seller or the buyer pay"), or a distance
+  (:data:`.roles.SYMMETRIC_PREDICATES`);
+* **the asked phrase** moved to the front of the question ("*What year* did the Berlin
+  Wall fall?" / "The Berlin Wall fell in *what year*?", ``asked:``, "how many");
+* **a heading**: the term stands before the first clause mark in words with no verb or
+  question word (``finite:``: "Python: add 30 days to a date", "Toronto from Lisbon,
+  what is the flight time", "nginx redirect http to https");
+* **a compound against a modifier**: the terms side by side in one text, the second
+  after a preposition of ``modifier:`` in the other ("my statin dose" / "the dose of my
+  statin", "the Leeds to York train" / "the train from Leeds to York").
+
+Texts said in another voice are not read: a passive, an agent after "by" (a passive,
+reduced or nominal: "the company acquired by Google") or a question asked with "be"
+(``be:``) on one side only ("Was Beethoven a pupil of Mozart?" / "Did Mozart teach
+Beethoven?"), or a pair of converse words left unpaired (``data/converses.txt``: "Was
+Zeus the son of Kronos?" / "Was Kronos Zeus's father?", "bigger" / "smaller"). Two texts
+that both ask with "be" (no passive) may trade the two sides of "be" in their main
+clauses ("Is the capital of France Paris?" / "Is Paris the capital of France?"). Nor are
+pairs worded otherwise read -- more than :data:`_FEW` content words without a
+counterpart, or more than :data:`_SKEW` function words in one text only (a role swap
+keeps the words and moves them; a paraphrase rewords) -- nor keyword queries with no
+function word, texts with a dash (where the heading ends is not read), and pairs in
+which :func:`.order.exchange` finds an exchange (the order guard decides, with its
+symmetric and converse cases).
+
+An unexplained crossing inside one phrase ("the *original Nintendo* Switch" / "the
+Nintendo Switch 2 ... *original*") or between two phrases is a change of roles.
+
+Limits: no parser. A verb turned into a noun ("when buying a house" / "on a home
+purchase") or into a gerund in another clause ("should I cut dovetails tails first" /
+"tails first when cutting dovetails") is read as a crossing; so is an object carried
+across a preposition's phrase outside a "be" question. A dummy "it" ("is *it* OK to
+...") counts as a pronoun standing in for a term.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from .align import align
+from .connectives import symmetric
+from .lexicon import _lines, lexicon
+from .markers import marked, same_marker
+from .nominals import nominal_passive
+from .order import _keyword_query, exchange
+from .relations import is_passive
+from .roles import (
+    ARTICLES,
+    CLAUSE,
+    POSSESSIVE,
+    SYMMETRIC_PREDICATES,
+    Exchange,
+    Role,
+    participle,
+    role_keys,
+)
+from .tokens import Text, analyze, pair_cache, text_cache
+
+__all__ = ["crossed"]
+
+#: Content words without a counterpart (both texts together) beyond which the texts are
+#: worded otherwise and not read.
+_FEW = 3
+#: Function words (articles aside) of one text only beyond which the texts are not read.
+_SKEW = 2
+
+
+def _tables() -> dict[str, frozenset[str]]:
+    """``data/crossing.txt``: each table's words."""
+    out: dict[str, frozenset[str]] = {}
+    for line in _lines("crossing.txt"):
+        name, _, words = line.partition(":")
+        out[name.strip()] = frozenset(words.split())
+    return out
+
+
+_TABLES = _tables()
+_CLAUSE_WORDS = _TABLES["clause"]
+_STAND_INS = _TABLES["stand-in"]
+_ASKED = _TABLES["asked"]
+_MODIFIERS = _TABLES["modifier"]
+_FINITE = _TABLES["finite"]
+_BE = _TABLES["be"]
+_DETERMINERS = ARTICLES | POSSESSIVE
+_ARTICLES = frozenset({"a", "an", "the"})
+_QUESTION_WORDS = frozenset(
+    {"what", "which", "who", "whom", "whose", "how", "why", "when", "where"}
+)
+_DASHES = (" - ", " -- ", "\u2014", "\u2013")
+_BREAKS = CLAUSE | {"/"}
+
+Place = tuple[int, int]  # a term's token index in the first text, in the second
+
+
+def _once(keys: Sequence[Role]) -> dict[str, int]:
+    """The content terms keyed once in a text, by key (pronouns, numbers and unpaired
+    words aside)."""
+    n = Counter(k for k, _ in keys)
+    return {k: i for k, i in keys if n[k] == 1 and not k.startswith(("<", "#", "~"))}
+
+
+def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
+    """The places of each two shared terms whose order differs (the first of them first
+    in ``a``)."""
+    ka, kb = role_keys(a, b)
+    ua, ub = _once(ka), _once(kb)
+    shared = [(i, ub[k]) for k, i in ua.items() if k in ub]
+    return [(xs, ys) for n, xs in enumerate(shared) for ys in shared[n + 1 :] if ys[1] < xs[1]]
+
+
+@text_cache
+def _skeleton(text: str) -> Counter[str]:
+    """The function words of ``text`` (articles aside), as a multiset."""
+    t = analyze(text)
+    terms = {i for _, i in t.terms}
+    return Counter(
+        x.low
+        for x in t.tokens
+        if x.kind == "word" and x.index not in terms and x.low not in _ARTICLES
+    )
+
+
+def _worded_otherwise(a: str, b: str) -> bool:
+    """More than :data:`_FEW` content words or :data:`_SKEW` function words in one text
+    only: a paraphrase, whose order says nothing about roles."""
+    al = align(a, b)
+    if len(al.only_a) + len(al.only_b) > _FEW:
+        return True
+    sa, sb = _skeleton(a), _skeleton(b)
+    return max((sa - sb).total(), (sb - sa).total()) > _SKEW
+
+
+@text_cache
+def _voice(text: str) -> tuple[bool, bool, bool]:
+    """Whether ``text`` has a passive (:func:`.relations.is_passive`), whether it names an
+    agent after "by" (a passive, reduced or not: "was audited by the insurer", "the
+    company acquired by Google", "the audit by the insurer"), and whether it asks with a
+    form of "be"."""
+    toks = analyze(text).tokens
+    first = next((x.low for x in toks if x.kind == "word" and x.low not in _QUESTION_WORDS), "")
+    agent = nominal_passive(text) is not None or any(
+        x.low == "by" and k > 0 and toks[k - 1].kind == "word" and participle(toks[k - 1])
+        for k, x in enumerate(toks)
+    )
+    return is_passive(text), agent, first in _BE
+
+
+def _unread(a: str, b: str, ta: Text, tb: Text) -> bool:
+    """Pairs this reading leaves alone (see the module docstring)."""
+    return (
+        not (ta.latin and tb.latin)
+        or any(d in t.raw for t in (ta, tb) for d in _DASHES)
+        or _keyword_query(ta)
+        or _keyword_query(tb)
+        or _voice(a) != _voice(b)
+        or bool(SYMMETRIC_PREDICATES.intersection(ta.words + tb.words))
+        or _worded_otherwise(a, b)
+        or isinstance(exchange(a, b), Exchange)
+        or _converse(a, b)
+    )
+
+
+def _converse(a: str, b: str) -> bool:
+    """A pair of converse words left unpaired, one in each text ("son" / "father",
+    "bigger" / "smaller": ``data/converses.txt``): the relation named from its other end."""
+    al, lex = align(a, b), lexicon()
+    return any(lex.converse(x, y) for x in al.only_a for y in al.only_b)
+
+
+def _apart(t: Text, lo: int, hi: int) -> bool:
+    """A break (clause mark, "/", a new sentence) or a symmetric frame between tokens
+    ``lo`` < ``hi``."""
+    toks = t.tokens
+    if any(x.text in _BREAKS or x.sent != toks[lo].sent for x in toks[lo + 1 : hi + 1]):
+        return True
+    return symmetric(tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym"))
+
+
+@text_cache
+def _terms_at(text: str) -> frozenset[int]:
+    return frozenset(i for _, i in analyze(text).terms)
+
+
+def _asked(t: Text, i: int) -> bool:
+    """The term at ``i`` is in the phrase a question word asks for ("*what year*",
+    "which African *river*", "how many PWM *pins*")."""
+    terms = _terms_at(t.raw)
+    toks = t.tokens
+    j = i - 1
+    while j >= 0 and toks[j].kind == "word" and (toks[j].low in _DETERMINERS or j in terms):
+        j -= 1
+    if j < 0:
+        return False
+    return toks[j].low in _ASKED or (toks[j].low == "many" and j >= 1 and toks[j - 1].low == "how")
+
+
+def _heading(t: Text, i: int) -> bool:
+    """The term at ``i`` stands in a heading that opens the text: words before the first
+    clause mark (or the whole text) with no word of ``finite:``."""
+    toks = t.tokens
+    end = next((x.index for x in toks if x.text in CLAUSE or x.text == "="), len(toks))
+    if i >= end:
+        return False
+    return not any(x.low in _FINITE for x in toks[:end] if x.kind == "word")
+
+
+def _compound(t: Text, x: int, y: int) -> bool:
+    """Terms ``x`` before ``y`` in one run of content words ("to" allowed: "the Leeds to
+    York train")."""
+    terms = _terms_at(t.raw)
+    return x < y and all(k in terms or t.tokens[k].low == "to" for k in range(x + 1, y))
+
+
+def _modifier(t: Text, y: int, x: int) -> bool:
+    """``x`` hangs on ``y`` by a preposition of ``modifier:``: "the dose *of my* statin",
+    "open enrollment *for* ACA" (the head's own compound before it), "the train *from*
+    Leeds *to* York" (a run of terms after it)."""
+    terms = _terms_at(t.raw)
+    between = t.tokens[y + 1 : x]
+    n = 0
+    while n < len(between) and between[n].index in terms:
+        n += 1
+    if n == len(between) or between[n].low not in _MODIFIERS:
+        return False
+    return all(
+        k.kind == "word"
+        and (k.low in _DETERMINERS or (not n and (k.low == "to" or k.index in terms)))
+        for k in between[n + 1 :]
+    )
+
+
+@text_cache
+def _clauses(text: str) -> tuple[str, ...]:
+    """Each token's clause: the word of ``clause:`` that opened it, "" for the main
+    clause (a clause mark or a new sentence closes a subordinate clause)."""
+    out: list[str] = []
+    now, sent = "", 0
+    for x in analyze(text).tokens:
+        if x.sent != sent or x.text in CLAUSE:
+            now, sent = "", x.sent
+        elif x.low in _CLAUSE_WORDS and not x.literal:
+            now = x.low
+        out.append(now)
+    return tuple(out)
+
+
+def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
+    """The terms stand in different clauses, each in the same one in both texts (a clause
+    moved whole), or one left its clause with a pronoun standing in for it there."""
+    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    if (ca[xs[0]], ca[ys[0]]) == (cb[xs[1]], cb[ys[1]]) and ca[xs[0]] != ca[ys[0]]:
+        return True
+    for t, own, other, side in ((texts[0], ca, cb, 0), (texts[1], cb, ca, 1)):
+        for place in (xs, ys):
+            left = other[place[1 - side]]
+            if own[place[side]] != left and any(
+                x.low in _STAND_INS and own[x.index] == left for x in t.tokens
+            ):
+                return True
+    return False
+
+
+def _identity(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
+    """Both texts ask with "be" and no agent, the terms in their main clauses: the two
+    sides of "be" may trade places ("Is the capital of France Paris?" / "Is Paris the
+    capital of France?")."""
+    if any(_voice(t.raw) != (False, False, True) for t in texts):
+        return False
+    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    return not (ca[xs[0]] or ca[ys[0]] or cb[xs[1]] or cb[ys[1]])
+
+
+def _phrase_marks(text: str, keys: Sequence[Role]) -> dict[int, tuple[int, str]]:
+    """Each term's phrase (its head's token index) and the phrase's marker
+    (:func:`.markers.marked`); a term in no marked phrase is its own, ``bare``."""
+    terms = {i for _, i in keys}
+    heads = sorted((h, m) for _, m, h in marked(text, keys))
+    out: dict[int, tuple[int, str]] = {}
+    for _, idx in keys:
+        h, m = next(((h, m) for h, m in heads if h >= idx), (idx, "bare"))
+        out[idx] = (h, m) if all(k in terms for k in range(idx, h + 1)) else (idx, "bare")
+    return out
+
+
+def _kept_markers(marks: tuple[dict[int, tuple[int, str]], ...], xs: Place, ys: Place) -> bool:
+    """Each term keeps its phrase's marker, the two in different phrases in both texts,
+    one of them marked by more than its place."""
+    (hax, max_), (hay, may) = marks[0][xs[0]], marks[0][ys[0]]
+    (hbx, mbx), (hby, mby) = marks[1][xs[1]], marks[1][ys[1]]
+    if hax == hay or hbx == hby:
+        return False  # inside one phrase: its own order changed
+    return same_marker(max_, mbx) and same_marker(may, mby) and {max_, may} != {"bare"}
+
+
+def _explained(
+    texts: tuple[Text, Text], marks: tuple[dict[int, tuple[int, str]], ...], xs: Place, ys: Place
+) -> bool:
+    """Whether something explains terms at ``xs`` and ``ys`` (token indices in each
+    text, x first in the first text) changing order (see the module docstring)."""
+    ta, tb = texts
+    (ax, bx), (ay, by) = xs, ys
+    return (
+        _apart(ta, ax, ay)
+        or _apart(tb, by, bx)
+        or any(_asked(t, i) or _heading(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
+        or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
+        or (_compound(tb, by, bx) and _modifier(ta, ax, ay))
+        or _identity(texts, xs, ys)
+        or _clause_moved(texts, xs, ys)
+        or _kept_markers(marks, xs, ys)
+    )
+
+
+@pair_cache
+def crossed(a: str, b: str) -> tuple[str, str] | None:
+    """Two shared terms (lowercase, the same whichever text is first) whose change of
+    order nothing explains, else None (see the module docstring)."""
+    found = _crossings(a, b)
+    if not found:
+        return None
+    ta, tb = analyze(a), analyze(b)
+    if _unread(a, b, ta, tb):
+        return None
+    ka, kb = role_keys(a, b)
+    marks = (_phrase_marks(a, ka), _phrase_marks(b, kb))
+    named = [
+        _named((ta, tb), xs, ys) for xs, ys in found if not _explained((ta, tb), marks, xs, ys)
+    ]
+    return min(named) if named else None
+
+
+def _named(texts: tuple[Text, Text], xs: Place, ys: Place) -> tuple[str, str]:
+    """Two crossing terms by their lowercase words, the same whichever text is first."""
+    ta, tb = texts
+    x = min(ta.tokens[xs[0]].low, tb.tokens[xs[1]].low)
+    y = min(ta.tokens[ys[0]].low, tb.tokens[ys[1]].low)
+    return (x, y) if x <= y else (y, x)
