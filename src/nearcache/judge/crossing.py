@@ -63,15 +63,16 @@ from collections.abc import Sequence
 
 from .align import align
 from .connectives import symmetric
-from .lexicon import _lines, lexicon
+from .lexicon import data_lines, lexicon
 from .markers import marked, same_marker
 from .nominals import nominal_passive
-from .order import _keyword_query, exchange
+from .order import exchange, keyword_query
 from .relations import is_passive
 from .roles import (
     ARTICLES,
     CLAUSE,
     POSSESSIVE,
+    QUESTION_WORDS,
     SYMMETRIC_PREDICATES,
     Exchange,
     Role,
@@ -92,7 +93,7 @@ _SKEW = 2
 def _tables() -> dict[str, frozenset[str]]:
     """``data/crossing.txt``: each table's words."""
     out: dict[str, frozenset[str]] = {}
-    for line in _lines("crossing.txt"):
+    for line in data_lines("crossing.txt"):
         name, _, words = line.partition(":")
         out[name.strip()] = frozenset(words.split())
     return out
@@ -107,9 +108,6 @@ _FINITE = _TABLES["finite"]
 _BE = _TABLES["be"]
 _DETERMINERS = ARTICLES | POSSESSIVE
 _ARTICLES = frozenset({"a", "an", "the"})
-_QUESTION_WORDS = frozenset(
-    {"what", "which", "who", "whom", "whose", "how", "why", "when", "where"}
-)
 _DASHES = (" - ", " -- ", "\u2014", "\u2013")
 _BREAKS = CLAUSE | {"/"}
 
@@ -161,7 +159,7 @@ def _voice(text: str) -> tuple[bool, bool, bool]:
     company acquired by Google", "the audit by the insurer"), and whether it asks with a
     form of "be"."""
     toks = analyze(text).tokens
-    first = next((x.low for x in toks if x.kind == "word" and x.low not in _QUESTION_WORDS), "")
+    first = next((x.low for x in toks if x.kind == "word" and x.low not in QUESTION_WORDS), "")
     agent = nominal_passive(text) is not None or any(
         x.low == "by" and k > 0 and toks[k - 1].kind == "word" and participle(toks[k - 1])
         for k, x in enumerate(toks)
@@ -174,8 +172,8 @@ def _unread(a: str, b: str, ta: Text, tb: Text) -> bool:
     return (
         not (ta.latin and tb.latin)
         or any(d in t.raw for t in (ta, tb) for d in _DASHES)
-        or _keyword_query(ta)
-        or _keyword_query(tb)
+        or keyword_query(ta)
+        or keyword_query(tb)
         or _voice(a) != _voice(b)
         or bool(SYMMETRIC_PREDICATES.intersection(ta.words + tb.words))
         or _worded_otherwise(a, b)

@@ -18,10 +18,11 @@ from importlib import resources
 
 from .tokens import STOPWORDS, stem, wordset
 
-__all__ = ["Lexicon", "lexicon"]
+__all__ = ["Lexicon", "data_lines", "lexicon"]
 
 
-def _lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
+    """The lines of ``data/<name>`` that are neither blank nor comments, stripped."""
     text = resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
@@ -76,22 +77,22 @@ class Lexicon:
             "duration": set(),
         }
         self._load_opposites()
-        for gid, line in enumerate(_lines("synonyms.txt")):
+        for gid, line in enumerate(data_lines("synonyms.txt")):
             for w in line.split():
                 self.groups.setdefault(stem(w.replace("-", " ")), set()).add(gid)
         self._load_names()
         #: What each name belongs to (``families.txt``): "iphone" -> {"ios"}.
         self.families: dict[str, set[str]] = {}
-        for line in _lines("families.txt"):
+        for line in data_lines("families.txt"):
             family, _, members = line.partition(":")
             for m in members.split():
                 self.families.setdefault(m, set()).add(family.strip())
-        for line in _lines("converses.txt"):
+        for line in data_lines("converses.txt"):
             left, _, right = line.removeprefix(_ALSO_OPPOSITE).partition("|")
             for x in left.split():
                 for y in right.split():
                     self.converses.add(frozenset((stem(x), stem(y))))
-        for line in _lines("symmetric.txt"):
+        for line in data_lines("symmetric.txt"):
             where, _, words = line.rpartition(":")
             self.symmetric[where.strip()].update(stem(w) for w in words.split())
         self.name_stems = frozenset(stem(w) for w in self.names if " " not in w)
@@ -110,9 +111,9 @@ class Lexicon:
     def _load_opposites(self) -> None:
         # Relation nouns seen from two ends are listed once, in converses.txt, marked
         # "opposite:": with the roles kept they are opposites too ("son" / "father").
-        also = [ln.removeprefix(_ALSO_OPPOSITE) for ln in _lines("converses.txt")]
-        converse_opposites = [ln for ln, raw in zip(also, _lines("converses.txt")) if ln != raw]
-        for n, line in enumerate(_lines("antonyms.txt") + converse_opposites):
+        also = [ln.removeprefix(_ALSO_OPPOSITE) for ln in data_lines("converses.txt")]
+        converse_opposites = [ln for ln, raw in zip(also, data_lines("converses.txt")) if ln != raw]
+        for n, line in enumerate(data_lines("antonyms.txt") + converse_opposites):
             left, _, right = line.partition("|")
             lw = {stem(w.replace("-", " ")) for w in left.split()}
             rw = {stem(w.replace("-", " ")) for w in right.split()}

@@ -73,7 +73,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .align import align
-from .lexicon import _lines
+from .lexicon import data_lines
 from .nominals import nominal_passive
 from .order import exchange
 from .relations import is_passive
@@ -81,6 +81,7 @@ from .roles import (
     ARTICLES,
     CLAUSE,
     POSSESSIVE,
+    QUESTION_WORDS,
     SYMMETRIC_PREDICATES,
     Exchange,
     Role,
@@ -100,7 +101,6 @@ PREPOSITIONS = wordset(
 #: Words passed over between a marker and its phrase.
 _DETERMINERS = ARTICLES | POSSESSIVE | wordset("all every each another other both")
 #: Question words a preposition may govern ("for whom", "to which"): the gap's marker.
-_WH = wordset("who whom what which where when whose how why")
 #: Words after which "to" opens an infinitive.
 _INFINITIVE = wordset(
     "how what where when whether which who want wants wanted need needs needed have has had "
@@ -138,7 +138,7 @@ def _table() -> tuple[dict[str, frozenset[str]], frozenset[frozenset[str]]]:
     roles."""
     groups: dict[str, set[str]] = {}
     contrasts: set[frozenset[str]] = set()
-    for line in _lines("markers.txt"):
+    for line in data_lines("markers.txt"):
         if line.startswith(_CONTRAST):
             contrasts.add(frozenset(line.removeprefix(_CONTRAST).split()))
             continue
@@ -185,7 +185,7 @@ def _stranded(
     if j >= len(toks):
         return True
     nxt = toks[j]
-    return nxt.text in CLAUSE or j in preps or (j not in term_at and nxt.low in _WH)
+    return nxt.text in CLAUSE or j in preps or (j not in term_at and nxt.low in QUESTION_WORDS)
 
 
 def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:

@@ -57,7 +57,7 @@ from .roles import (
 from .stretches import segments_swapped, side
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache, wordset
 
-__all__ = ["Exchange", "exchange", "inversions", "segments_swapped"]
+__all__ = ["Exchange", "exchange", "inversions", "keyword_query", "segments_swapped"]
 
 _JOINS = wordset("or and but")
 _AUX = wordset("do does did is are was were can could will would should shall may might must")
@@ -196,7 +196,7 @@ def _names(text: str) -> set[int]:
     }
 
 
-def _keyword_query(t: Text) -> bool:
+def keyword_query(t: Text) -> bool:
     """Words with no function words at all ("default ssh port"): order carries no role."""
     return not any(tok.kind == "word" and tok.low in STOPWORDS for tok in t.tokens)
 
@@ -207,7 +207,7 @@ def _crossing(
     """Two unique terms that change order around a pivot kept between them (a shared
     term only when ``term_pivots``; a relational word always)."""
     ta, tb = analyze(a), analyze(b)
-    if _keyword_query(ta) or _keyword_query(tb):
+    if keyword_query(ta) or keyword_query(tb):
         return None
     count_a: dict[str, int] = {}
     count_b: dict[str, int] = {}

@@ -20,6 +20,7 @@ __all__ = [
     "CLAUSE",
     "PASSIVE_AUX",
     "POSSESSIVE",
+    "QUESTION_WORDS",
     "RELATIONAL",
     "SYMMETRIC",
     "SYMMETRIC_PREDICATES",
@@ -76,6 +77,8 @@ OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
 #: What may follow a letter that names a thing ("table a *but* not", "dict a *into*").
 _AFTER_LETTER = SYMMETRIC | RELATIONAL | {"without", "is", "are", "has", "have"}
+#: The question words ("who" .. "why").
+QUESTION_WORDS = wordset("who whom whose what which where when how why")
 #: Predicates whose two terms can trade places freely: "how far is X from Y".
 SYMMETRIC_PREDICATES = frozenset(["far", "distance", "distances", "apart"])
 _IRREGULAR_PARTICIPLES = frozenset(
