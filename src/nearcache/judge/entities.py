@@ -79,6 +79,23 @@ _KEYWORDS = frozenset(
     ).split()
 )
 _SEPARATORS = re.compile(r"[\W_]+")
+#: Nouns after which a language construct is named: "the *let* function", "the *in*
+#: operator", "the *with* statement".
+_CONSTRUCTS = frozenset(
+    (  # noqa: SIM905
+        "function functions keyword keywords operator operators statement statements "
+        "method methods macro macros clause clauses builtin builtins directive directives"
+    ).split()
+)
+#: Stopwords that describe a construct rather than name one ("the best function", "the
+#: same method", "the right operator").
+_DESCRIBING = frozenset(
+    (  # noqa: SIM905
+        "able another any best correct easiest easy every good only other possible proper "
+        "quick right same simple simplest such this that these those their your my our his "
+        "her its all both each either some very"
+    ).split()
+)
 
 Name = tuple[str, str]  # (canonical lowercase name, kind)
 
@@ -109,10 +126,26 @@ def _kind(tok: Token) -> str | None:
     return None
 
 
+def _construct(toks: tuple[Token, ...], i: int) -> bool:
+    """A stopword at ``i`` names a language construct: "the *let* function", "the *also*
+    function", "the *in* operator" (a stopword never modifies such a noun, so it names
+    one; Kotlin's ``let`` and ``also`` are two functions)."""
+    tok = toks[i]
+    return (
+        0 < i < len(toks) - 1
+        and tok.kind == "word"
+        and tok.low in STOPWORDS
+        and tok.low not in _DESCRIBING
+        and toks[i - 1].low == "the"
+        and toks[i + 1].low in _CONSTRUCTS
+    )
+
+
 @text_cache
 def entities(text: str) -> tuple[Name, ...]:
     """The names in ``text`` with their kind; adjacent capitalized words form one name
-    ("New York City"), and aliases are resolved (``js`` -> ``javascript``)."""
+    ("New York City"), and aliases are resolved (``js`` -> ``javascript``); a stopword
+    naming a construct ("the let function") is code."""
     t = analyze(text)
     lex = lexicon()
     dated = time_info(text).consumed
@@ -120,6 +153,8 @@ def entities(text: str) -> tuple[Name, ...]:
     run: list[str] = []
     for tok in (*t.tokens, None):
         kind = _kind(tok) if tok is not None and tok.index not in dated else None
+        if kind is None and tok is not None and _construct(t.tokens, tok.index):
+            kind = "code"
         if tok is not None and kind == "proper" and not tok.text.isupper():
             run.append(tok.low.removesuffix("'s"))
             continue
@@ -202,11 +237,15 @@ def _unmatched(
     words = _words(other)
     t = analyze(other)
     joined = "".join(t.words)
-    coded = [n for n, kind in entities(other) if kind in ("code", "file")]
+    named = entities(other)
+    coded = [n for n, kind in named if kind in ("code", "file")]
     dotted = [n for n in coded if "." in n]
     typed = receiver_types(dotted)  # "pd.read_csv" names pandas
     out = []
     for n, kind in names:
+        if n in STOPWORDS and n not in coded and not _same_identifier(n, kind, other):
+            out.append((n, kind))  # "the in operator": any other "in" is no construct
+            continue
         if n in words or (" " in n and n.replace(" ", "") in joined):
             continue
         if _same_identifier(n, kind, other) or n in typed:

@@ -168,3 +168,37 @@ def test_an_identifier_ending_another_or_spread_over_words_is_named_there() -> N
     assert _same_identifier("list.sort", "code", "sort it with mylist.sort")
     assert not _same_identifier("array.prototype.flat", "code", "Array.prototype.flatMap")
     assert guard_entities("use getMonth here", "use get month here").outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "In Kotlin, does the let function return the lambda's result?",
+            "In Kotlin, does the also function return the lambda's result?",
+        ),
+        ("In Python, what does the in operator do?", "In Python, what does the is operator do?"),
+        (
+            "When is the with statement useful in Python?",
+            "When is the for statement useful in Python?",
+        ),
+    ],
+)
+def test_a_stopword_naming_a_construct_is_a_name(a: str, b: str) -> None:
+    # a stopword never modifies "function"/"operator": it names one, and any other "in"
+    # in the other text is no construct
+    assert guard_entities(a, b).outcome == "reject"
+    assert guard_entities(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("kotlin: what does x.let return", "In Kotlin, what does the let function return?"),
+        ("python: what is the with statement for", "In Python, what does the with statement do?"),
+        ("What is the best method to sort a list?", "What is the simplest method to sort a list?"),
+    ],
+)
+def test_the_same_construct_or_a_describing_word_is_no_other_name(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome != "reject"
+    assert guard_entities(b, a).outcome != "reject"
