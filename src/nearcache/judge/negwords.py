@@ -61,6 +61,7 @@ def negative_words(t: Text, other: Text) -> list[str]:
         parts = tok.low.split("-")
         suffixed = parts[-1] in ("free", "less") and len(parts) > 1  # "gluten-free"
         suffixed = suffixed or _joined_suffix(tok.low, theirs)  # "eggless" / "without eggs"
+        suffixed = suffixed and stem(tok.low) not in theirs  # "tax-free" in both says nothing
         prefixed = un_word(tok.low) and tok.low not in other.words  # "unmatched" / "no match"
         if (
             suffixed

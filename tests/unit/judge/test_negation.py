@@ -68,6 +68,23 @@ def test_negation_in_words_and_moved_negations_reject(a: str, b: str) -> None:
 @pytest.mark.parametrize(
     ("a", "b"),
     [
+        (
+            "Does the tax-free lump sum count towards my allowance?",
+            "Does the tax-free lump sum not count towards my allowance?",
+        ),
+        ("Is a gluten-free diet healthier?", "Is a gluten-free diet not healthier?"),
+        ("Do wireless earbuds need charging?", "Do wireless earbuds not need charging?"),
+    ],
+)
+def test_a_negating_word_both_texts_say_does_not_answer_a_not(a: str, b: str) -> None:
+    # "-free" / "-less" in both texts says nothing about the "not" one of them adds
+    assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
         ("Can I run Docker without root?", "can i run docker withuot root"),  # a typo
         ("What foods don't contain gluten?", "list of naturally gluten-free foods"),  # in words
         ("Why won't my laptop charge?", "why does my laptop fail to charge"),
