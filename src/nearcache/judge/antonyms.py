@@ -35,7 +35,7 @@ from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
 
-__all__ = ["comparative_converse", "guard_antonyms", "opposition"]
+__all__ = ["comparative_converse", "exchanged_poles", "guard_antonyms", "opposition"]
 
 _PARTICLES = {"on": "off", "off": "on", "in": "out", "out": "in", "up": "down", "down": "up"}
 _NEGATIVE = ("un", "non-", "non")  # before any word
@@ -290,8 +290,11 @@ def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
     :func:`.order.inversions` skips a term repeated in its second text only)."""
     found_ex = exchange(a, b)
     listed = lexicon().converse(*pair)
-    if isinstance(found_ex, Exchange) and (listed or comparative_converse(found_ex, pair)):
-        return True
+    if isinstance(found_ex, Exchange):
+        if exchanged_poles(found_ex, pair):
+            return False
+        if listed or comparative_converse(found_ex, pair):
+            return True
     return listed and (inversions(a, b) > 0 or inversions(b, a) > 0)
 
 
@@ -303,4 +306,13 @@ def comparative_converse(found: Exchange, pair: tuple[str, str]) -> bool:
     the mother than from the father")."""
     if pair == _POLES_SWAPPED or not found.compared():
         return False
-    return not {stem(w) for w in pair} & {found.x, found.y}
+    return not exchanged_poles(found, pair)
+
+
+def exchanged_poles(found: Exchange, pair: tuple[str, str]) -> bool:
+    """The opposite words ``pair`` are themselves the terms exchanged: "The tenant broke
+    the boiler; can the landlord charge the tenant" / "The landlord broke ...; can the
+    tenant charge the landlord" turns the roles round, it names no relation from its other
+    end (that would keep the opposites in place: "Is Tom Mary's landlord" / "Is Mary
+    Tom's tenant")."""
+    return bool({stem(w) for w in pair} & {found.x.lstrip("~"), found.y.lstrip("~")})

@@ -48,7 +48,7 @@ from typing import Any
 
 from .agents import case_moved, comparison_turned, effect_turned
 from .align import align
-from .antonyms import comparative_converse, opposition
+from .antonyms import comparative_converse, exchanged_poles, opposition
 from .clauseswap import clause_turned, slots_swapped
 from .compounds import link_swapped
 from .crossing import crossed
@@ -290,7 +290,7 @@ def converse(a: str, b: str, found: Exchange) -> bool:
     comparative turned round ("X is cheaper than Y" / "Y is more expensive than X") or a
     listed converse ("X came before Y" / "Y came after X")."""
     opposite = opposition(a, b)
-    if opposite is None:
+    if opposite is None or exchanged_poles(found, opposite):
         return False
     if comparative_converse(found, opposite):
         return True

@@ -239,3 +239,24 @@ def test_alternatives_in_another_order_keep_the_roles(a: str, b: str) -> None:
 def test_its_reads_as_their_when_the_other_text_says_their(a: str, b: str, rejects: bool) -> None:
     assert (guard_direction(a, b).outcome == "reject") == rejects, guard_direction(a, b)
     assert (guard_direction(b, a).outcome == "reject") == rejects
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "The tenant broke the boiler. Can the landlord charge the tenant for it?",
+            "The landlord broke the boiler. Can the tenant charge the landlord for it?",
+        ),
+        (
+            "The employer ended the contract. Does the employer owe the employee notice pay?",
+            "The employee ended the contract. Does the employee owe the employer notice pay?",
+        ),
+    ],
+)
+def test_converse_poles_exchanged_at_every_mention_are_no_converse(a: str, b: str) -> None:
+    # the opposite words are the terms exchanged: the roles turned round, not a relation
+    # named from its other end ("Is Tom Mary's landlord" / "Is Mary Tom's tenant")
+    assert guard_antonyms(a, b).outcome == "reject", guard_antonyms(a, b)
+    assert guard_antonyms(b, a).outcome == "reject"
+    assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
