@@ -260,3 +260,24 @@ def test_converse_poles_exchanged_at_every_mention_are_no_converse(a: str, b: st
     assert guard_antonyms(a, b).outcome == "reject", guard_antonyms(a, b)
     assert guard_antonyms(b, a).outcome == "reject"
     assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Is the bus fare cheaper if I pay with a contactless card than with cash?",
+            "Is the bus fare cheaper if I pay with cash than with a contactless card?",
+        ),
+        (
+            "Is a ride smoother with air suspension than with coil springs?",
+            "Is a ride smoother with coil springs than with air suspension?",
+        ),
+    ],
+)
+def test_with_after_than_opens_the_other_side_of_a_comparison(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
+    assert guard_direction(b, a).outcome == "reject"
+    # without "than" the terms are a pair in either order
+    pair = a.replace(" than with ", " or with "), b.replace(" than with ", " or with ")
+    assert guard_direction(*pair).outcome != "reject", guard_direction(*pair)
