@@ -7,7 +7,8 @@ adjectives that hold a negation, -free and -less words, un- adjectives) say the 
 negation on the other side (:func:`negative_words`).
 
 "other than" says "except"; "free" says "without" a payment ("free on trains" / "without a ticket",
-:func:`free_for_unpaid`).
+:func:`free_for_unpaid`). "other than" is no cue, so "in a language *other than* German" /
+"in German" is read by :func:`other_than_added`.
 
 Limits: the list is short and English; an un- word is any word of six or more letters
 starting with "un" except a few that are not negated ("under", "until", "unpack"...).
@@ -15,9 +16,17 @@ starting with "un" except a few that are not negated ("under", "until", "unpack"
 
 from __future__ import annotations
 
-from .tokens import Text, stem, wordset
+from .align import align
+from .tokens import Text, analyze, pair_cache, stem, wordset
 
-__all__ = ["NEGATIVE_STEMS", "NEGATIVE_WORDS", "free_for_unpaid", "negative_words", "un_word"]
+__all__ = [
+    "NEGATIVE_STEMS",
+    "NEGATIVE_WORDS",
+    "free_for_unpaid",
+    "negative_words",
+    "other_than_added",
+    "un_word",
+]
 
 #: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
 NEGATIVE_WORDS = wordset(
@@ -89,3 +98,38 @@ def free_for_unpaid(t: Text, other: Text) -> list[str]:
         for i, w in enumerate(words)
     )
     return ["free"] if paid else []
+
+
+def _other_than(t: Text) -> int | None:
+    """The token index of the first "other than" of ``t`` outside code and quotes."""
+    toks = t.tokens
+    return next(
+        (
+            i
+            for i in range(1, len(toks))
+            if toks[i].low == "than" and toks[i - 1].low == "other" and not toks[i].literal
+        ),
+        None,
+    )
+
+
+@pair_cache
+def other_than_added(a: str, b: str) -> str | None:
+    """ "other than" in one text only, excluding a term the other text names, when that
+    text says no negation in words: "run a job on everything other than tags" / "run a
+    job only on tags", "sung in a language other than German" / "sung in German". Not
+    when the excluded term is not named there ("divided by anything other than 1 and
+    itself" / "is 91 a prime number": a paraphrase)."""
+    ta, tb = analyze(a), analyze(b)
+    at_a, at_b = _other_than(ta), _other_than(tb)
+    if at_a is not None and at_b is None:
+        mine, other, at, own = ta, tb, at_a, 0
+    elif at_b is not None and at_a is None:
+        mine, other, at, own = tb, ta, at_b, 1
+    else:
+        return None
+    if negative_words(other, mine):
+        return None  # "skip the id column" / "all columns other than id"
+    first = next((n for n, (_, idx) in enumerate(mine.terms) if idx > at), None)
+    paired = {p[own] for p in align(a, b).pairs}
+    return "other than" if first is not None and first in paired else None

@@ -85,6 +85,34 @@ def test_a_negating_word_both_texts_say_does_not_answer_a_not(a: str, b: str) ->
 @pytest.mark.parametrize(
     ("a", "b"),
     [
+        ("GitLab CI: run a job only on tags", "GitLab CI: run a job on everything other than tags"),
+        (
+            "Which operas are sung in a language other than German?",
+            "Which operas are sung in German?",
+        ),
+    ],
+)
+def test_other_than_on_one_side_excluding_a_shared_term_rejects(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("can 91 be divided by anything other than 1 and itself", "Is 91 a prime number?"),
+        ("pandas: select all columns other than id", "pandas: keep every column except id"),
+        ("pandas: select all columns other than id", "pandas: skip the id column"),
+    ],
+)
+def test_other_than_said_otherwise_or_excluding_an_unnamed_term_passes(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject", guard_negation(a, b)
+    assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
         ("Can I run Docker without root?", "can i run docker withuot root"),  # a typo
         ("What foods don't contain gluten?", "list of naturally gluten-free foods"),  # in words
         ("Why won't my laptop charge?", "why does my laptop fail to charge"),
