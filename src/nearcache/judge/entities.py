@@ -41,7 +41,7 @@ from .dates import time_info
 from .doers import role_changed
 from .kinship import generation_changed
 from .lexicon import lexicon
-from .literals import command_changed, literal_changed
+from .literals import command_changed, literal_changed, quote_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
 from .spellings import similar_code
@@ -295,7 +295,7 @@ def guard_entities(a: str, b: str) -> GuardResult:
     roles = role_changed(a, b)
     if roles is not None:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
-    code = literal_changed(a, b) or command_changed(a, b)
+    code = literal_changed(a, b) or command_changed(a, b) or quote_changed(a, b)
     if code is not None:
         return GuardResult(REJECT, f"other code: {code[0]!r} vs {code[1]!r}")
     spelled = careful_variant(a, b)

@@ -10,9 +10,13 @@ letters and digits, and yet differ as written -- up to case, spaces, a trailing 
 and punctuation around them (``sorted()`` is ``sorted``; `` `.gitignore` `` is
 ``gitignore``).
 
+Two quoted messages that share few words around the same question ("Why does git say
+"fatal: refusing to merge unrelated histories"" / "... "fatal: not a git repository""; a
+phrase to translate) are other messages: :func:`quote_changed`.
+
 Limits: an example quoted on one side only, or written without quotes, is not read (the
-numbers and entities guards read unquoted code their way); examples that differ in their
-words too are the entities guard's names or the verifier's.
+numbers and entities guards read unquoted code their way); other examples that differ in
+their words too are the entities guard's names or the verifier's.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import re
 
 from .tokens import pair_cache, text_cache
 
-__all__ = ["command_changed", "literal_changed", "literals"]
+__all__ = ["command_changed", "literal_changed", "literals", "quote_changed"]
 
 _QUOTED = re.compile(r"`([^`]+)`|(?<!\w)'([^'\n]+)'(?!\w)|\"([^\"\n]+)\"|“([^”\n]+)”")
 _QUOTES = frozenset("`'\"“")
@@ -30,6 +34,11 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _EDGES = ".,;:?!"
 _BACKTICKED = re.compile(r"`([^`]+)`")
 _WORD = re.compile(r"[a-z0-9]+")
+#: A quoted message has at least this many words; two share less than this share of them
+#: to be other messages, while the words around them share at least ``_SAME_REST``.
+_MESSAGE = 3
+_OTHER = 1 / 3
+_SAME_REST = 0.6
 
 
 @text_cache
@@ -95,3 +104,27 @@ def command_changed(a: str, b: str) -> tuple[str, str] | None:
     if sorted(wa) == sorted(wb):
         return " ".join(wa), " ".join(wb)
     return None
+
+
+def _jaccard(x: set[str], y: set[str]) -> float:
+    return len(x & y) / len(x | y) if x or y else 1.0
+
+
+@pair_cache
+def quote_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(the quote of ``a``, of ``b``) when each text quotes one message of several words,
+    the two messages share less than a third of their words and the words around them
+    are mostly the same (the same question about another message); else None. An error
+    quoted in one text and described or answered by a command in the other is not read
+    (the rest differs there)."""
+    qa = _QUOTED.findall(a) if _QUOTES.intersection(a) else []
+    qb = _QUOTED.findall(b) if qa else []
+    if len(qa) != 1 or len(qb) != 1:
+        return None
+    ra, rb = (next(g for g in q if g) for q in (qa[0], qb[0]))
+    wa, wb = set(_WORD.findall(ra.lower())), set(_WORD.findall(rb.lower()))
+    if min(len(wa), len(wb)) < _MESSAGE or _jaccard(wa, wb) >= _OTHER:
+        return None
+    rest_a = set(_WORD.findall(_QUOTED.sub(" ", a.lower())))
+    rest_b = set(_WORD.findall(_QUOTED.sub(" ", b.lower())))
+    return (ra, rb) if _jaccard(rest_a, rest_b) >= _SAME_REST else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_entities
-from nearcache.judge.literals import command_changed, literal_changed, literals
+from nearcache.judge.literals import command_changed, literal_changed, literals, quote_changed
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,40 @@ def test_one_command_with_other_options_or_arguments_reordered_rejects(a: str, b
 def test_the_same_command_or_other_words_or_programs_pass(a: str, b: str) -> None:
     assert command_changed(a, b) is None
     assert command_changed(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            'Why does git say "fatal: refusing to merge unrelated histories"?',
+            'Why does git say "fatal: not a git repository"?',
+        ),
+        ('What does "du vermisst mich" mean in English?', 'What does "ich vermisse dich" mean?'),
+    ],
+)
+def test_another_quoted_message_around_the_same_question_rejects(a: str, b: str) -> None:
+    assert quote_changed(a, b) is not None
+    assert guard_entities(a, b).outcome == guard_entities(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the same message, partly quoted
+        (
+            'git says "fatal: refusing to merge unrelated histories", why?',
+            'Why does git say "refusing to merge unrelated histories"?',
+        ),
+        # an error quoted, a command quoted: the rest differs
+        (
+            'How do I fix "Permission denied (publickey)"?',
+            "`ssh -T git@github.com` fails on a new laptop, what do I set up?",
+        ),
+        # a short quote is no message
+        ('What does "git stash" do?', 'What does "git pop" do?'),
+    ],
+)
+def test_the_same_message_or_another_question_is_not_read(a: str, b: str) -> None:
+    assert quote_changed(a, b) is None
+    assert quote_changed(b, a) is None
