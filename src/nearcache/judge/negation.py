@@ -35,7 +35,7 @@ antonyms ("enable"/"disable") are the antonym guard's job. English only.
 from __future__ import annotations
 
 from .align import align, similar_spelling
-from .negwords import NEGATIVE_STEMS, free_for_unpaid, negative_words, other_than_added, un_word
+from .negwords import NEGATIVE_STEMS, free_for_unpaid, negated_in_words, negative_words, un_word
 from .roles import role_keys
 from .tokens import Text, Token, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -392,7 +392,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
     sides = _compared_sides(ta), _compared_sides(tb)
     if na and nb and None not in sides and sides[0] != sides[1]:
         return GuardResult(REJECT, "the negation moved to the other side of a comparison")
-    added = _negated_by_a_word(a, b) or other_than_added(a, b)
+    added = _negated_by_a_word(a, b) or negated_in_words(a, b)
     if added:
         return GuardResult(REJECT, f"negated by a word on one side only: {added}")
     if na or nb:

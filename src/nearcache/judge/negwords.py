@@ -8,7 +8,8 @@ negation on the other side (:func:`negative_words`).
 
 "other than" says "except"; "free" says "without" a payment ("free on trains" / "without a ticket",
 :func:`free_for_unpaid`). "other than" is no cue, so "in a language *other than* German" /
-"in German" is read by :func:`other_than_added`.
+"in German" is read by :func:`other_than_added`, and a "-free" word naming what the other text
+says is there ("free of caffeine" / "contain caffeine") by :func:`free_of_named`.
 
 Limits: the list is short and English; an un- word is any word of six or more letters
 starting with "un" except a few that are not negated ("under", "until", "unpack"...).
@@ -23,6 +24,8 @@ __all__ = [
     "NEGATIVE_STEMS",
     "NEGATIVE_WORDS",
     "free_for_unpaid",
+    "free_of_named",
+    "negated_in_words",
     "negative_words",
     "other_than_added",
     "un_word",
@@ -133,3 +136,40 @@ def other_than_added(a: str, b: str) -> str | None:
     first = next((n for n, (_, idx) in enumerate(mine.terms) if idx > at), None)
     paired = {p[own] for p in align(a, b).pairs}
     return "other than" if first is not None and first in paired else None
+
+
+def _freed(t: Text) -> dict[str, str]:
+    """What ``t`` says something is free of, by stem: "caffeine-free", "free of
+    caffeine", "free from gluten" (the first word after "of"/"from")."""
+    out = {}
+    toks = t.tokens
+    for i, tok in enumerate(toks):
+        base = tok.low.removesuffix("-free")
+        if base != tok.low and base:
+            out[stem(base)] = tok.low
+        elif tok.low == "free" and i + 2 < len(toks) and toks[i + 1].low in ("of", "from"):
+            out[stem(toks[i + 2].low)] = " ".join(x.low for x in toks[i : i + 3])
+    return out
+
+
+@pair_cache
+def free_of_named(a: str, b: str) -> str | None:
+    """A "-free" word or "free of X" in one text only, X named in the other with no
+    negation said in words there: "Which teas are naturally free of caffeine?" / "Which
+    teas naturally contain caffeine?". (Against a negated text -- "don't contain
+    caffeine" -- the negation guard has already read it as the same negation.)"""
+    ta, tb = analyze(a), analyze(b)
+    for mine, other in ((ta, tb), (tb, ta)):
+        if "free" in other.words or any(w.endswith("-free") for w in other.words):
+            continue
+        theirs = {stem(w) for w in other.words}
+        named = sorted(w for st, w in _freed(mine).items() if st in theirs)
+        if named and not negative_words(other, mine):
+            return named[0]
+    return None
+
+
+def negated_in_words(a: str, b: str) -> str | None:
+    """A negation said in words in one text only, which no cue counts: "other than"
+    (:func:`other_than_added`) or "free of" (:func:`free_of_named`)."""
+    return other_than_added(a, b) or free_of_named(a, b)

@@ -111,6 +111,27 @@ def test_other_than_said_otherwise_or_excluding_an_unnamed_term_passes(a: str, b
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "refused"),
+    [
+        (
+            "Which teas are naturally free of caffeine?",
+            "Which teas naturally contain caffeine?",
+            True,
+        ),
+        ("Which snacks are nut-free?", "Which snacks contain nuts?", True),
+        ("list of naturally gluten-free foods", "What foods don't contain gluten?", False),
+        ("Which snacks are nut-free?", "Which snacks lack nuts?", False),
+        ("Is it safe to give my cat lactose-free milk?", "Is it safe to give my cat milk?", False),
+    ],
+)
+def test_free_of_what_the_other_text_says_is_there(a: str, b: str, refused: bool) -> None:
+    # "free of X" against X named with no negation; a negation or a negative word on the
+    # other side says the same; an X the other text never names is scope, not polarity
+    assert (guard_negation(a, b).outcome == "reject") is refused, guard_negation(a, b)
+    assert (guard_negation(b, a).outcome == "reject") is refused
+
+
+@pytest.mark.parametrize(
     ("a", "b"),
     [
         ("Can I run Docker without root?", "can i run docker withuot root"),  # a typo
