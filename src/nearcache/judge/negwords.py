@@ -23,6 +23,7 @@ from .tokens import Text, analyze, pair_cache, stem, wordset
 __all__ = [
     "NEGATIVE_STEMS",
     "NEGATIVE_WORDS",
+    "avoid_turned",
     "free_for_unpaid",
     "free_of_named",
     "negated_in_words",
@@ -169,7 +170,46 @@ def free_of_named(a: str, b: str) -> str | None:
     return None
 
 
+#: Words that turn a question into what to keep away from ("Which foods should I *avoid*").
+_SHUNNING = frozenset(stem(w) for w in ("avoid", "avoiding", "avoided", "avoids"))
+_SHUN_PHRASES = (("stay", "away"), ("steer", "clear"), ("keep", "away"))
+#: Words asking what is good or allowed to do: the other pole of "avoid".
+_APPROVING = wordset("good safe safely ok okay fine best allowed recommended healthy")
+#: Openers of a yes/no question asking for permission ("Can I reuse ...").
+_MAY = wordset("can may")
+
+
+def _shuns(t: Text) -> str | None:
+    words = t.words
+    for i, w in enumerate(words):
+        if stem(w) in _SHUNNING:
+            return w
+        if tuple(words[i : i + 2]) in _SHUN_PHRASES:
+            return " ".join(words[i : i + 2])
+    return None
+
+
+@pair_cache
+def avoid_turned(a: str, b: str) -> str | None:
+    """ "avoid" / "stay away from" in one text where the other asks what is good, safe or
+    allowed, with no negation said in words there: "Which foods should I avoid if I have
+    gout?" / "Which foods are good to eat if I have gout?", "Should I avoid repairing a
+    torn page with wheat paste?" / "Can I repair ...". ("prevent", "without" or "don't" on
+    the other side say the same thing: "avoid SQL injection" / "prevent SQL injection";
+    "how can I avoid paying tax" / "how can I reduce tax" asks for a way, not a permission.)"""
+    ta, tb = analyze(a), analyze(b)
+    for mine, other in ((ta, tb), (tb, ta)):
+        shun = _shuns(mine)
+        if shun is None or _shuns(other) is not None or negative_words(other, mine):
+            continue
+        opener = other.words[0] if other.words else ""
+        if opener in _MAY or _APPROVING.intersection(other.words):
+            return shun
+    return None
+
+
 def negated_in_words(a: str, b: str) -> str | None:
     """A negation said in words in one text only, which no cue counts: "other than"
-    (:func:`other_than_added`) or "free of" (:func:`free_of_named`)."""
-    return other_than_added(a, b) or free_of_named(a, b)
+    (:func:`other_than_added`), "free of" (:func:`free_of_named`) or "avoid" against what
+    is good to do (:func:`avoid_turned`)."""
+    return other_than_added(a, b) or free_of_named(a, b) or avoid_turned(a, b)

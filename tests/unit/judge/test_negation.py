@@ -132,6 +132,38 @@ def test_free_of_what_the_other_text_says_is_there(a: str, b: str, refused: bool
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "refused"),
+    [
+        (
+            "Which foods should I avoid if I have gout?",
+            "Which foods are good to eat with gout?",
+            True,
+        ),
+        (
+            "Should I avoid repairing a page with wheat paste?",
+            "Can I repair a page with wheat paste?",
+            True,
+        ),
+        (
+            "Which breaks should beginners stay away from?",
+            "Which breaks are good for beginners?",
+            True,
+        ),
+        ("What should I avoid eating with gout?", "What foods are bad for gout?", False),
+        (
+            "How can I avoid paying tax on my pension?",
+            "How can I reduce the tax on my pension?",
+            False,
+        ),
+        ("How do I avoid a hangover?", "How can I prevent a hangover?", False),
+    ],
+)
+def test_avoid_against_what_is_good_or_allowed(a: str, b: str, refused: bool) -> None:
+    assert (guard_negation(a, b).outcome == "reject") is refused, guard_negation(a, b)
+    assert (guard_negation(b, a).outcome == "reject") is refused
+
+
+@pytest.mark.parametrize(
     ("a", "b"),
     [
         ("Can I run Docker without root?", "can i run docker withuot root"),  # a typo
