@@ -41,6 +41,9 @@ _MARKS = (
 #: Words after which a connective opens the other side of a comparison ("cheaper to pay
 #: with card *than with* cash", "faster with a GPU *unlike with* a CPU"), not a pair.
 _SET_AGAINST = frozenset({("than",), ("unlike",)})
+#: Words after a connective that set the next term apart ("X *but not* Y", "upgrade X
+#: *or only* Y", "X *and just* Y").
+_SET_APART = frozenset({("not",), ("only",), ("just",)})
 #: Relational words of place (not of time: "before or after" asks which came first).
 _TIMES = frozenset({"before", "after"})
 _SUBJECTS = wordset("i we you they")
@@ -50,14 +53,15 @@ _PLACES = RELATIONAL - _TIMES
 def symmetric(words: tuple[str, ...]) -> bool:
     """A symmetric connective joins the terms around the frame ``words``; one between two
     places joins those instead ("Is X *above or below* Y", "carry X *over or under* Y"),
-    and one before "not" sets them against each other ("in table a *but not* in table
-    b"), and so does one after "than" ("pay with card *than with* cash"): the frame still
-    relates the terms one way. Between two times ("Did A come *before or
-    after* B") it asks which came first, the same question either way round."""
+    and one before "not" or "only" sets them against each other ("in table a *but not* in
+    table b", "the CRD *or only* the resources"), and so does one after "than" ("pay with
+    card *than with* cash"): the frame still relates the terms one way. Between two times
+    ("Did A come *before or after* B") it asks which came first, the same question either
+    way round."""
     return any(
         w in SYMMETRIC
         and not _sides(words, n) <= _PLACES
-        and words[n + 1 : n + 2] != ("not",)  # "in table a *but not* in table b"
+        and words[n + 1 : n + 2] not in _SET_APART  # "in table a *but not* in table b"
         and words[n - 1 : n] not in _SET_AGAINST  # "pay with X *than with* Y"
         for n, w in enumerate(words)
     )

@@ -281,3 +281,26 @@ def test_with_after_than_opens_the_other_side_of_a_comparison(a: str, b: str) ->
     # without "than" the terms are a pair in either order
     pair = a.replace(" than with ", " or with "), b.replace(" than with ", " or with ")
     assert guard_direction(*pair).outcome != "reject", guard_direction(*pair)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Is the operator responsible for upgrading the CRD or only the custom resources?",
+            "Is the operator responsible for upgrading the custom resources or only the CRD?",
+        ),
+        (
+            "Does the policy cover the driver or just the car?",
+            "Does the policy cover the car or just the driver?",
+        ),
+    ],
+)
+def test_only_after_a_connective_sets_the_next_term_apart(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == "reject", guard_direction(a, b)
+    assert guard_direction(b, a).outcome == "reject"
+    pair = (
+        a.replace(" only ", " ").replace(" just ", " "),
+        b.replace(" only ", " ").replace(" just ", " "),
+    )
+    assert guard_direction(*pair).outcome != "reject", guard_direction(*pair)
