@@ -4,6 +4,7 @@ each author was asked for, and no blind set ever in the verifier's training pool
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -238,6 +239,18 @@ def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_ever
     assert all(blind[k] >= 0.05 * blind.total() for k in jd.CATEGORIES["trap"])
 
 
+def _kinds(rows: list[dict[str, Any]], label: str) -> Counter[str]:
+    """How many of the rows with this label are of each category."""
+    return Counter(r["category"] for r in rows if r["label"] == label)
+
+
+def _assert_hard_hits(split: str, rows: list[dict[str, Any]], code: float) -> None:
+    """Paraphrase hits at least 35% of the hits, code hits at least ``code`` of them."""
+    hits = _kinds(rows, "hit")
+    assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
+    assert hits["code"] >= code * hits.total(), (split, hits)
+
+
 @pytest.mark.parametrize(
     ("splits", "low", "high"),
     [(("probe12", "blind12"), 0.1, 0.17), (("probe14", "blind14"), 0.08, 0.23)],
@@ -251,11 +264,9 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     for split in splits:
         rows = report.rows[split]
-        kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
+        kinds = _kinds(rows, "trap")
         assert all(low <= n / kinds.total() <= high for n in kinds.values()), (split, kinds)
-        hits = Counter(r["category"] for r in rows if r["label"] == "hit")
-        assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
-        assert hits["code"] >= 0.2 * hits.total(), (split, hits)
+        _assert_hard_hits(split, rows, 0.2)
 
 
 @pytest.mark.parametrize(
@@ -273,13 +284,11 @@ def test_committed_role_led_authors_keep_every_kind(
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     for split in splits:
         rows = report.rows[split]
-        kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
+        kinds = _kinds(rows, "trap")
         assert kinds.most_common(1)[0][0] == "role", (split, kinds)
         assert all(kinds[k] >= 0.1 * kinds.total() for k in ("direction", "entity")), split
         assert all(kinds[k] >= 0.03 * kinds.total() for k in jd.CATEGORIES["trap"]), split
-        hits = Counter(r["category"] for r in rows if r["label"] == "hit")
-        assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
-        assert hits["code"] >= code * hits.total(), (split, hits)
+        _assert_hard_hits(split, rows, code)
         words = [
             max(len(r["stored"].split()), len(r["asked"].split()))
             for r in rows
