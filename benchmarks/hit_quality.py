@@ -208,6 +208,8 @@ def main() -> None:
             "blind13",
             "probe14",
             "blind14",
+            "probe15",
+            "blind15",
         ],
     )
     ap.add_argument(

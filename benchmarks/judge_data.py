@@ -57,7 +57,8 @@ MAX_CHARS = 2000
 # author's (role and direction heavy, role swaps in many grammatical shapes); probe12 and
 # blind12 a fifteenth author's (every trap kind evenly, hard paraphrase and code hits);
 # probe13 and blind13 a sixteenth author's (role heavy, role swaps in many grammatical shapes);
-# probe14 and blind14 a seventeenth author's (every trap kind, long and chatty questions).
+# probe14 and blind14 a seventeenth author's (every trap kind, long and chatty questions);
+# probe15 and blind15 an eighteenth author's (hard one-change traps, heavy paraphrase and code).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -91,6 +92,8 @@ SPLITS = {
     "blind13": "be",
     "probe14": "pf",
     "blind14": "bf",
+    "probe15": "pg",
+    "blind15": "bg",
 }
 WORD_RE = re.compile(r"\w+")
 

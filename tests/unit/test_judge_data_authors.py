@@ -4,6 +4,7 @@ each author was asked for, and no blind set ever in the verifier's training pool
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -73,6 +74,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind12",
         "blind13",
         "blind14",
+        "blind15",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -123,6 +125,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe13"), {"train": "tr-", "probe13": "be-"}),
         (("train", "blind14"), {"train": "tr-"}),
         (("train", "probe14"), {"train": "tr-", "probe14": "bf-"}),
+        (("train", "blind15"), {"train": "tr-"}),
+        (("train", "probe15"), {"train": "tr-", "probe15": "bg-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -140,7 +144,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset()
+AWAITING_POOL: frozenset[str] = frozenset({"probe15"})
 
 
 @pytest.mark.parametrize(
@@ -170,6 +174,9 @@ AWAITING_POOL: frozenset[str] = frozenset()
         # a seventeenth, every trap kind, role + direction about a third, long and chatty
         ("probe14", "pf", 450, ROLE_DIRECTION, 0.3, 30, 0.6),
         ("blind14", "bf", 340, ROLE_DIRECTION, 0.3, 30, 0.6),
+        # an eighteenth, role a quarter of the traps, one-change traps in long questions
+        ("probe15", "pg", 470, ROLE, 0.25, 20, 0.6),
+        ("blind15", "bg", 355, ROLE, 0.25, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -232,6 +239,18 @@ def test_committed_probe11_leads_with_role_then_direction_and_blind11_keeps_ever
     assert all(blind[k] >= 0.05 * blind.total() for k in jd.CATEGORIES["trap"])
 
 
+def _kinds(rows: list[dict[str, Any]], label: str) -> Counter[str]:
+    """How many of the rows with this label are of each category."""
+    return Counter(r["category"] for r in rows if r["label"] == label)
+
+
+def _assert_hard_hits(split: str, rows: list[dict[str, Any]], code: float) -> None:
+    """Paraphrase hits at least 35% of the hits, code hits at least ``code`` of them."""
+    hits = _kinds(rows, "hit")
+    assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
+    assert hits["code"] >= code * hits.total(), (split, hits)
+
+
 @pytest.mark.parametrize(
     ("splits", "low", "high"),
     [(("probe12", "blind12"), 0.1, 0.17), (("probe14", "blind14"), 0.08, 0.23)],
@@ -245,23 +264,34 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     for split in splits:
         rows = report.rows[split]
-        kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
+        kinds = _kinds(rows, "trap")
         assert all(low <= n / kinds.total() <= high for n in kinds.values()), (split, kinds)
-        hits = Counter(r["category"] for r in rows if r["label"] == "hit")
-        assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
-        assert hits["code"] >= 0.2 * hits.total(), (split, hits)
+        _assert_hard_hits(split, rows, 0.2)
 
 
-def test_committed_probe13_and_blind13_lead_with_role_and_keep_every_kind() -> None:
-    # probe13 and blind13: role the largest trap kind in both (the later-authors test
-    # asserts >= 30%), direction and entity next with at least 10% each, every other
-    # kind at least 3% of the traps; paraphrase hits at least 35% of the hits.
+@pytest.mark.parametrize(
+    ("splits", "code", "long"),
+    [(("probe13", "blind13"), 0.0, 0.0), (("probe15", "blind15"), 0.2, 0.08)],
+)
+def test_committed_role_led_authors_keep_every_kind(
+    splits: tuple[str, str], code: float, long: float
+) -> None:
+    # probe13/blind13 and probe15/blind15: role the largest trap kind in both (the
+    # later-authors test asserts its share), direction and entity next with at least 10%
+    # each, every other kind at least 3% of the traps; paraphrase hits at least 35% of the
+    # hits; probe15/blind15 also code hits at least 20% and at least 8% of the traps in a
+    # long question (20 words or more on either side: a context sentence, then the question).
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
-    for split in ("probe13", "blind13"):
+    for split in splits:
         rows = report.rows[split]
-        kinds = Counter(r["category"] for r in rows if r["label"] == "trap")
+        kinds = _kinds(rows, "trap")
         assert kinds.most_common(1)[0][0] == "role", (split, kinds)
         assert all(kinds[k] >= 0.1 * kinds.total() for k in ("direction", "entity")), split
         assert all(kinds[k] >= 0.03 * kinds.total() for k in jd.CATEGORIES["trap"]), split
-        hits = Counter(r["category"] for r in rows if r["label"] == "hit")
-        assert hits["paraphrase"] >= 0.35 * hits.total(), (split, hits)
+        _assert_hard_hits(split, rows, code)
+        words = [
+            max(len(r["stored"].split()), len(r["asked"].split()))
+            for r in rows
+            if r["label"] == "trap"
+        ]
+        assert sum(1 for n in words if n >= 20) >= long * len(words), split
