@@ -33,7 +33,7 @@ datetime") is an example, not the question's own date: it does not reject alone.
 read as parts of dates are left out of the numbers guard.
 
 Limits: no calendar arithmetic ("next Friday" and a date that falls on it differ; "last
-month" in January is not "December"); ``3/4/2024`` is read month first. English only.
+month" in January is not "December"); ``3/4/2024`` is read month first ("Jan's" a month).
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def _day_beside(r: _Reader, i: int) -> Token | None:
     return None
 
 
-def _month(r: _Reader, i: int) -> None:
+def _month(r: _Reader, i: int, low: str) -> None:
     tok = r.toks[i]
     prev = r.low(i - 1)
     day = _day_beside(r, i)
@@ -194,13 +194,13 @@ def _month(r: _Reader, i: int) -> None:
     if (acronym := not_a_month(tok.text, prev, dated)) is not None:  # "APR", "MAR report"
         r.consumed.add(i)
         return r.weak.update({acronym} - {""})  # weak: "APR" / "interest rate" pass
-    named = tok.capitalized and (tok.low != "may" or prev in ("in", "of", "early", "late"))
-    named = named or (prev == "in" and tok.low == "may") or dated
-    if tok.low in _AMBIGUOUS_MONTHS and day is None and not named:
-        if tok.low != "may":
-            r.weak.add(f"month:{_MONTHS[tok.low]}")  # "in march": a month, or a verb
+    named = tok.capitalized and (low != "may" or prev in ("in", "of", "early", "late"))
+    named = named or (prev == "in" and low == "may") or dated
+    if low in _AMBIGUOUS_MONTHS and day is None and not named:
+        if low != "may":
+            r.weak.add(f"month:{_MONTHS[low]}")  # "in march": a month, or a verb
         return
-    r.add(f"month:{_MONTHS[tok.low]}", tok)
+    r.add(f"month:{_MONTHS[low]}", tok)
     if day is not None:
         r.add(f"day:{ordinal_value(day.low)}", day)
 
@@ -240,7 +240,7 @@ def _word(r: _Reader, i: int) -> None:
     if span is not None:  # "the last two weeks"
         r.add(span[0], *r.toks[i : i + span[1]])
     elif low in _MONTHS:
-        _month(r, i)
+        _month(r, i, low)
     elif low in _WEEKDAYS:
         if low not in _ABBREV_DAYS or _abbreviated_day(r, i):
             r.add(f"weekday:{_WEEKDAYS[low]}", tok)

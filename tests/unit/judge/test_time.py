@@ -108,3 +108,13 @@ def test_saturday_and_sunday_are_this_weekend() -> None:
     assert guard_time(weekend, "is the museum open on Saturday").outcome == "reject"
     nxt = "is the museum open next weekend"
     assert guard_time(nxt, "is the museum open Saturday and Sunday").outcome == "reject"
+
+
+def test_a_possessive_month_is_read_not_raised_on() -> None:
+    # "jan's" once reached the month table with its "'s" (KeyError: the judge failed
+    # closed and refused a hit)
+    assert (
+        guard_time("can jan's run still be changed", "Can January's run be changed?").outcome
+        != "reject"
+    )
+    assert guard_time("is jan's payroll closed", "is feb's payroll closed").outcome == "reject"
