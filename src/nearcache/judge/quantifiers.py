@@ -12,7 +12,8 @@ class are the same question ("all mammals" / "every mammal").
 
 Limits: only the words listed here; "the most" ("the most common") and "at most" are
 not read; "every day" and the like are frequencies (as "daily"), not read; "any" counts
-only right after an auxiliary ("Are any bonds ...", "Do any plans ..."), as existential;
+only right after an auxiliary ("Are any bonds ...", "Do any plans ...") or a condition
+word ("where any column is NaN", "if any test fails"), as existential;
 a quantifier on one side only ("Are bonds safer" / "Are all bonds safer") passes (a bare
 plural often means "all"). English only.
 """
@@ -58,6 +59,9 @@ _TIMES = wordset(
 )
 _NEARLY = wordset("nearly almost virtually practically")
 _AUX = wordset("are is do does did can could were was have has will would should")
+#: Words after which "any" quantifies: an auxiliary ("Are any bonds ...") or a condition
+#: ("drop rows where any column is NaN", "fail if any test fails").
+_ANY_AFTER = _AUX | wordset("where if when whether unless")
 
 
 @text_cache
@@ -79,7 +83,7 @@ def quantifiers(text: str) -> frozenset[str]:
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
         if cls == "all" and (prev == "at" or nxt in _TIMES):
             continue  # "at all" is emphasis; "every day" is a frequency, as "daily"
-        if tok.low == "any" and prev not in _AUX:
+        if tok.low == "any" and prev not in _ANY_AFTER:
             continue  # "is there any way": not a quantifier over the subject
         out.add(cls)
     return frozenset(out)

@@ -72,6 +72,12 @@ def test_frames_reads_ends_and_possessives() -> None:
         ("Do few students pass the bar exam?", "Do most students pass the bar exam?"),
         ("Does the server always restart after an update?", "Does it sometimes restart?"),
         ("Do almost all cats hate water?", "Do all cats hate water?"),
+        # "any" after a condition word quantifies
+        (
+            "In pandas, drop rows where any column is NaN",
+            "In pandas, drop rows where every column is NaN",
+        ),
+        ("Fail the build if any test fails", "Fail the build if all tests fail"),
     ],
 )
 def test_quantifier_change_rejects(a: str, b: str) -> None:
