@@ -41,7 +41,13 @@ from .dates import time_info
 from .doers import role_changed
 from .kinship import generation_changed
 from .lexicon import lexicon
-from .literals import command_changed, literal_changed, quote_changed
+from .literals import (
+    command_changed,
+    example_changed,
+    literal_changed,
+    quote_changed,
+    symbols_changed,
+)
 from .qualifiers import qualifier_added
 from .relations import gender_changed
 from .spellings import similar_code
@@ -296,6 +302,7 @@ def guard_entities(a: str, b: str) -> GuardResult:
     if roles is not None:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
     code = literal_changed(a, b) or command_changed(a, b) or quote_changed(a, b)
+    code = code or symbols_changed(a, b) or example_changed(a, b)
     if code is not None:
         return GuardResult(REJECT, f"other code: {code[0]!r} vs {code[1]!r}")
     spelled = careful_variant(a, b)

@@ -10,6 +10,13 @@ letters and digits, and yet differ as written -- up to case, spaces, a trailing 
 and punctuation around them (``sorted()`` is ``sorted``; `` `.gitignore` `` is
 ``gitignore``).
 
+The same words with other code symbols ("does $< mean the target and $@ the first
+prerequisite" / "$@ ... $<", "does === coerce but == not") and one quoted example each
+around the same words written with other symbols ("does `a == b` compare identity" /
+"`a is b`", "`iter().take(3).rev()`" / "`iter().rev().take(3)`") are other code too:
+:func:`symbols_changed`, :func:`example_changed`. Examples that differ only in their
+words (a variable renamed, "`np.array`" / "`numpy.array`") are not read.
+
 Two quoted messages that share few words around the same question ("Why does git say
 "fatal: refusing to merge unrelated histories"" / "... "fatal: not a git repository""; a
 phrase to translate) are other messages: :func:`quote_changed`.
@@ -25,7 +32,14 @@ import re
 
 from .tokens import pair_cache, text_cache
 
-__all__ = ["command_changed", "literal_changed", "literals", "quote_changed"]
+__all__ = [
+    "command_changed",
+    "example_changed",
+    "literal_changed",
+    "literals",
+    "quote_changed",
+    "symbols_changed",
+]
 
 _QUOTED = re.compile(r"`([^`]+)`|(?<!\w)'([^'\n]+)'(?!\w)|\"([^\"\n]+)\"|“([^”\n]+)”")
 _QUOTES = frozenset("`'\"“")
@@ -39,6 +53,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 _MESSAGE = 3
 _OTHER = 1 / 3
 _SAME_REST = 0.6
+#: Runs of symbols that carry meaning in code ("$<", "===", "!=", "->", "%"); "!!!" alone
+#: is emphasis.
+_CODE_SYMBOLS = re.compile(r"[$@<>=+*&|%#^~\\!-]*[$@<>=+*&|%#^~\\][$@<>=+*&|%#^~\\!-]*")
+_SKELETON = re.compile(r"[\w\s]+")
 
 
 @text_cache
@@ -128,3 +146,35 @@ def quote_changed(a: str, b: str) -> tuple[str, str] | None:
     rest_a = set(_WORD.findall(_QUOTED.sub(" ", a.lower())))
     rest_b = set(_WORD.findall(_QUOTED.sub(" ", b.lower())))
     return (ra, rb) if _jaccard(rest_a, rest_b) >= _SAME_REST else None
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.lower()))
+
+
+@pair_cache
+def symbols_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(the code symbols of ``a``, of ``b``) when the two texts have the same words in
+    the same order but other code symbols ("$< ... $@" / "$@ ... $<"); else None."""
+    sa, sb = _CODE_SYMBOLS.findall(a), _CODE_SYMBOLS.findall(b)
+    if sa == sb or _words_of(a) != _words_of(b):
+        return None
+    return " ".join(sa) or "-", " ".join(sb) or "-"
+
+
+@pair_cache
+def example_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(the example of ``a``, of ``b``) when each text quotes one example, the words
+    around them are the same in the same order, and the examples are written with other
+    symbols ("`a == b`" / "`a is b`") or their calls in another order; else None."""
+    qa = _QUOTED.findall(a) if _QUOTES.intersection(a) else []
+    qb = _QUOTED.findall(b) if qa else []
+    if len(qa) != 1 or len(qb) != 1:
+        return None
+    if _words_of(_QUOTED.sub(" ", a)) != _words_of(_QUOTED.sub(" ", b)):
+        return None
+    ra, rb = (next(g for g in q if g) for q in (qa[0], qb[0]))
+    wa, wb = _words_of(ra), _words_of(rb)
+    if _SKELETON.sub("", ra) != _SKELETON.sub("", rb) or (wa != wb and sorted(wa) == sorted(wb)):
+        return ra, rb
+    return None  # the same symbols and another name at most ("`x.sort()`" / "`lst.sort()`")

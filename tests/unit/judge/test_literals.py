@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_entities
-from nearcache.judge.literals import command_changed, literal_changed, literals, quote_changed
+from nearcache.judge.literals import (
+    command_changed,
+    example_changed,
+    literal_changed,
+    literals,
+    quote_changed,
+    symbols_changed,
+)
 
 
 @pytest.mark.parametrize(
@@ -121,3 +128,68 @@ def test_another_quoted_message_around_the_same_question_rejects(a: str, b: str)
 def test_the_same_message_or_another_question_is_not_read(a: str, b: str) -> None:
     assert quote_changed(a, b) is None
     assert quote_changed(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "In a Makefile, does $< mean the target and $@ the first prerequisite?",
+            "In a Makefile, does $@ mean the target and $< the first prerequisite?",
+        ),
+        (
+            "javascript: does === coerce types but == does not",
+            "javascript: does == coerce types but === does not",
+        ),
+        (
+            "What's the fastest way to reverse a string in C++?",
+            "What's the fastest way to reverse a string in C?",
+        ),
+    ],
+)
+def test_the_same_words_with_other_code_symbols_reject(a: str, b: str) -> None:
+    assert symbols_changed(a, b) is not None
+    assert guard_entities(a, b).outcome == guard_entities(b, a).outcome == "reject"
+
+
+def test_emphasis_or_the_same_symbols_are_no_other_code() -> None:
+    assert symbols_changed("im stuck in an elevator!!!", "I'm stuck in an elevator?") is None
+    assert symbols_changed("does a != b hold", "Does a != b hold?") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "In Python, does `a == b` compare values or identity?",
+            "In Python, does `a is b` compare values or identity?",
+        ),
+        (
+            "In Rust, does `iter().take(3).rev()` give the last three?",
+            "In Rust, does `iter().rev().take(3)` give the last three?",
+        ),
+        (
+            "In Python, does `datetime.now()` return an aware datetime?",
+            "In Python, does `datetime.now(timezone.utc)` return an aware datetime?",
+        ),
+    ],
+)
+def test_another_example_around_the_same_words_rejects(a: str, b: str) -> None:
+    assert example_changed(a, b) is not None
+    assert guard_entities(a, b).outcome == guard_entities(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Does `x.sort()` return None?", "Does `lst.sort()` return None?"),  # a variable renamed
+        ("What does `np.array` do?", "What does `numpy.array` do?"),  # an alias
+        (
+            "Does `a == b` compare identity?",
+            "Is `a == b` an identity test in Python?",
+        ),  # other words
+    ],
+)
+def test_a_renamed_example_or_other_words_are_not_read(a: str, b: str) -> None:
+    assert example_changed(a, b) is None
+    assert example_changed(b, a) is None
