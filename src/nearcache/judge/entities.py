@@ -48,6 +48,7 @@ from .literals import (
     quote_changed,
     symbols_changed,
 )
+from .oneword import one_word_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
 from .spellings import similar_code
@@ -309,6 +310,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     if spelled is not None:
         what = f"{spelled[0]!r} vs {spelled[1]!r}"
         return GuardResult(REJECT, f"another word: {what}, one letter apart in two careful texts")
+    swapped = one_word_changed(a, b)
+    if swapped is not None:
+        return GuardResult(REJECT, f"another word: {swapped[0]!r} vs {swapped[1]!r}, the rest kept")
     added = tail_added(a, b)
     if added is not None:
         return GuardResult(REJECT, f"scope: one text adds a restriction at its end ({added})")
