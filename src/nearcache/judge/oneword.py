@@ -4,8 +4,9 @@
 the condition changed, and "and" / "or" are function words no other guard compares.
 "Does `a.extend(b)` change *a*?" / "... change *b*?": one letter naming a variable is no
 name to the entities guard (names have two characters or more), yet the question is
-about the other variable. Read only when every other word is the same, in the same
-order: "one meaning-bearing change, the wording otherwise kept".
+about the other variable; two such words exchanged ("copy a's properties onto b" / "copy
+b's properties onto a") are read the same way. Read only when every other word is the
+same, in the same order: "one meaning-bearing change, the wording otherwise kept".
 
 Limits: "a" is a letter only where no word follows it ("change a?"); "i" is never one.
 """
@@ -35,13 +36,15 @@ def _letter(t: Text, word: str) -> bool:
 @pair_cache
 def one_word_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the word of ``a``, of ``b``) when the texts have the same words in the same order
-    but one, and the two are "and" / "or" or two letters naming things; else None."""
+    but one (or two exchanged), and the two are "and" / "or" or two letters naming things
+    ("'s" aside); else None."""
     ta, tb = analyze(a), analyze(b)
     wa, wb = ta.words, tb.words
     if len(wa) != len(wb):
         return None
-    diff = [(x, y) for x, y in zip(wa, wb) if x != y]
-    if len(diff) != 1:
+    diff = [(x.removesuffix("'s"), y.removesuffix("'s")) for x, y in zip(wa, wb) if x != y]
+    swapped = len(diff) == 2 and diff[0] == diff[1][::-1]  # "copy a's ... onto b" / "b's ... a"
+    if len(diff) != 1 and not swapped:
         return None
     x, y = diff[0]
     if {x, y} == _CONNECTIVES or (_letter(ta, x) and _letter(tb, y)):

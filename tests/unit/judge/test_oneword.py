@@ -18,6 +18,10 @@ from nearcache.judge.oneword import one_word_changed
         ("Does `a.extend(b)` change a?", "Does `a.extend(b)` change b?"),
         ("What does the -f flag do in rm?", "What does the -r flag do in rm?"),
         ("Is co-op available on Xbox Series S?", "Is co-op available on Xbox Series X?"),
+        (  # two letters exchanged
+            "In JavaScript, does `Object.assign(a, b)` copy a's properties onto b?",
+            "In JavaScript, does `Object.assign(a, b)` copy b's properties onto a?",
+        ),
     ],
 )
 def test_one_connective_or_letter_changed_rejects(a: str, b: str) -> None:
