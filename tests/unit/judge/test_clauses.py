@@ -172,6 +172,11 @@ def test_symmetric_relations_are_not_role_changes(a: str, b: str) -> None:
             "which countries in Russia that border the EU",
         ),
         ("get rows of orders that match customers", "get rows of customers that match orders"),
+        # a word joining two events between the terms: two clauses, no one relation
+        (
+            "can the incoming swimmer touch the wall before the next swimmer leaves the block",
+            "can the next swimmer leave the block before the incoming swimmer touches the wall",
+        ),
     ],
 )
 def test_a_symmetric_verb_in_a_relative_clause_relates_its_head(a: str, b: str) -> None:
