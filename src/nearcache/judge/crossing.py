@@ -19,10 +19,14 @@ explains the reorder? The explanations, each general (the words they need are ta
 * **a break between them** -- a clause mark or a new sentence ("Before I work overtime,
   does my manager ..."); a subordinate clause moved whole with its word (``clause:``),
   each term staying in its clause; a term that left its clause with a pronoun standing
-  in for it there ("approve my overtime before I work *it*");
+  in for it there, in one text only ("approve my overtime before I work *it*");
 * **a symmetric frame** between them (:func:`.connectives.symmetric`: and, or, vs,
   between, compare ...; "Does the seller or the buyer pay"), or a distance
-  (:data:`.roles.SYMMETRIC_PREDICATES`);
+  (:data:`.roles.SYMMETRIC_PREDICATES`): alternatives and symmetric relations
+  (``either:``) whatever their sides hold, the other connectives (and, but, while) only
+  the terms they join ("the seller and the buyer"): two clauses around "but" that traded
+  verbs and objects while their adverbs stayed are other facts ("paid my tax on time but
+  filed the return late" / "filed my return on time but paid my tax late");
 * **the asked phrase** moved to the front of the question ("*What year* did the Berlin
   Wall fall?" / "The Berlin Wall fell in *what year*?", ``asked:``, "how many");
 * **a heading**: the term stands before the first clause mark in words with no verb or
@@ -53,7 +57,7 @@ Limits: no parser. A verb turned into a noun ("when buying a house" / "on a home
 purchase") or into a gerund in another clause ("should I cut dovetails tails first" /
 "tails first when cutting dovetails") is read as a crossing; so is an object carried
 across a preposition's phrase outside a "be" question. A dummy "it" ("is *it* OK to
-...") counts as a pronoun standing in for a term.
+...") on one side only counts as a pronoun standing in for a term.
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ from .roles import (
     CLAUSE,
     POSSESSIVE,
     QUESTION_WORDS,
+    SYMMETRIC,
     SYMMETRIC_PREDICATES,
     Exchange,
     Role,
@@ -110,6 +115,9 @@ _DETERMINERS = ARTICLES | POSSESSIVE
 _ARTICLES = frozenset({"a", "an", "the"})
 _DASHES = (" - ", " -- ", "\u2014", "\u2013")
 _BREAKS = CLAUSE | {"/"}
+#: What may stand between two terms a symmetric frame joins, besides other terms.
+_JOINED = SYMMETRIC | _DETERMINERS | {"to"}
+_EITHER = _TABLES["either"]
 
 Place = tuple[int, int]  # a term's token index in the first text, in the second
 
@@ -189,13 +197,28 @@ def _converse(a: str, b: str) -> bool:
     return any(lex.converse(x, y) for x in al.only_a for y in al.only_b)
 
 
-def _apart(t: Text, lo: int, hi: int) -> bool:
-    """A break (clause mark, "/", a new sentence) or a symmetric frame between tokens
-    ``lo`` < ``hi``."""
+def _broken(t: Text, lo: int, hi: int) -> bool:
+    """A break (clause mark, "/", a new sentence) between tokens ``lo`` < ``hi``."""
     toks = t.tokens
-    if any(x.text in _BREAKS or x.sent != toks[lo].sent for x in toks[lo + 1 : hi + 1]):
-        return True
-    return symmetric(tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym"))
+    return any(x.text in _BREAKS or x.sent != toks[lo].sent for x in toks[lo + 1 : hi + 1])
+
+
+def _framed(t: Text, lo: int, hi: int) -> bool:
+    """A symmetric frame between tokens ``lo`` < ``hi`` that lets them trade places: one
+    whose sides may trade whatever they hold (``either:``: "from the day the letter is
+    sent *or* the day it is received", "can Celsius be *compared with* Fahrenheit"), or
+    one that joins the terms themselves -- nothing but its connectives, other terms,
+    determiners and "to" between them ("the seller *and the* buyer"). Two clauses joined
+    by "but", "while" or "and" whose verbs or objects traded while the rest stayed are
+    other facts ("paid my tax on time *but* filed the return late" / "filed my return on
+    time *but* paid my tax late", "lock a row exclusively *while it is locked* shared")."""
+    between = [x for x in t.tokens[lo + 1 : hi] if x.kind != "sym"]
+    if not symmetric(tuple(x.low for x in between)):
+        return False
+    terms = _terms_at(t.raw)
+    return any(x.low in _EITHER for x in between) or all(
+        x.index in terms or x.low in _JOINED for x in between
+    )
 
 
 @text_cache
@@ -268,18 +291,25 @@ def _clauses(text: str) -> tuple[str, ...]:
 
 def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     """The terms stand in different clauses, each in the same one in both texts (a clause
-    moved whole), or one left its clause with a pronoun standing in for it there."""
+    moved whole), or one changed clause and a pronoun of ``stand-in:`` holds its place:
+    the clause it stands in in one text has more such pronouns in the other ("approve my
+    overtime before I work *it*" / "approve *it* before I work overtime"). A pronoun both
+    texts keep in one clause stands in for nothing that moved ("borrow a value mutably
+    while *it* is borrowed immutably")."""
     ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
     if (ca[xs[0]], ca[ys[0]]) == (cb[xs[1]], cb[ys[1]]) and ca[xs[0]] != ca[ys[0]]:
         return True
-    for t, own, other, side in ((texts[0], ca, cb, 0), (texts[1], cb, ca, 1)):
-        for place in (xs, ys):
-            left = other[place[1 - side]]
-            if own[place[side]] != left and any(
-                x.low in _STAND_INS and own[x.index] == left for x in t.tokens
-            ):
-                return True
-    return False
+    na, nb = _stand_ins(texts[0].raw), _stand_ins(texts[1].raw)
+    return any(
+        ca[a] != cb[b] and (na[cb[b]] > nb[cb[b]] or nb[ca[a]] > na[ca[a]]) for a, b in (xs, ys)
+    )
+
+
+@text_cache
+def _stand_ins(text: str) -> Counter[str]:
+    """The pronouns of ``stand-in:`` in each clause of ``text`` (:func:`_clauses`)."""
+    own = _clauses(text)
+    return Counter(own[x.index] for x in analyze(text).tokens if x.low in _STAND_INS)
 
 
 def _identity(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
@@ -322,8 +352,10 @@ def _explained(
     ta, tb = texts
     (ax, bx), (ay, by) = xs, ys
     return (
-        _apart(ta, ax, ay)
-        or _apart(tb, by, bx)
+        _broken(ta, ax, ay)
+        or _broken(tb, by, bx)
+        or _framed(ta, ax, ay)
+        or _framed(tb, by, bx)
         or any(_asked(t, i) or _heading(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
         or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
         or (_compound(tb, by, bx) and _modifier(ta, ax, ay))

@@ -34,6 +34,16 @@ from nearcache.judge.types import REJECT
             "Can a vet prescribe a drug bought in a pharmacy through the clinic portal?",
             "Can a vet prescribe a drug bought through the clinic portal to a pharmacy?",
         ),
+        # two clauses around "but" trading verbs and objects while their adverbs stay
+        (
+            "I paid my tax on time but filed the return late, will I be fined?",
+            "I filed my return on time but paid my tax late, will I be fined?",
+        ),
+        # two manners trading places around "while" and a pronoun both texts keep
+        (
+            "Can I lock a row exclusively while it is locked shared in Postgres?",
+            "Can I lock a row shared while it is locked exclusively in Postgres?",
+        ),
     ],
 )
 def test_unexplained_crossings_change_roles(a: str, b: str) -> None:
@@ -88,6 +98,17 @@ def test_the_finding_is_the_same_whichever_text_is_asked() -> None:
             "Does the seller or the buyer pay the survey fee?",
         ),
         ("How far is Porto from Braga?", "How far is Braga from Porto?"),
+        # alternatives trade places whatever they hold
+        (
+            "Does the notice period start on the day the letter is posted or the day it is"
+            " delivered?",
+            "Does the notice period start on the day the letter is delivered or the day it is"
+            " posted?",
+        ),
+        (
+            "Should I rinse the brush before or after I wash it?",
+            "Should I wash the brush before or after I rinse it?",
+        ),
         # another voice on one side
         (
             "Was the Rosetta Stone found by French soldiers?",
