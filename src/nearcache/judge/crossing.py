@@ -65,9 +65,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from .acts import TABLES, causative, clauses, nominal, once, reduced, terms_at
 from .align import align
 from .connectives import symmetric
-from .lexicon import data_lines, lexicon
+from .lexicon import lexicon
 from .markers import marked, same_marker
 from .nominals import nominal_passive
 from .order import exchange, keyword_query
@@ -95,45 +96,28 @@ _FEW = 3
 _SKEW = 2
 
 
-def _tables() -> dict[str, frozenset[str]]:
-    """``data/crossing.txt``: each table's words."""
-    out: dict[str, frozenset[str]] = {}
-    for line in data_lines("crossing.txt"):
-        name, _, words = line.partition(":")
-        out[name.strip()] = frozenset(words.split())
-    return out
-
-
-_TABLES = _tables()
-_CLAUSE_WORDS = _TABLES["clause"]
-_STAND_INS = _TABLES["stand-in"]
-_ASKED = _TABLES["asked"]
-_MODIFIERS = _TABLES["modifier"]
-_FINITE = _TABLES["finite"]
-_BE = _TABLES["be"]
+_CLAUSE_WORDS = TABLES["clause"]
+_STAND_INS = TABLES["stand-in"]
+_ASKED = TABLES["asked"]
+_MODIFIERS = TABLES["modifier"]
+_FINITE = TABLES["finite"]
+_BE = TABLES["be"]
 _DETERMINERS = ARTICLES | POSSESSIVE
 _ARTICLES = frozenset({"a", "an", "the"})
 _DASHES = (" - ", " -- ", "\u2014", "\u2013")
 _BREAKS = CLAUSE | {"/"}
 #: What may stand between two terms a symmetric frame joins, besides other terms.
 _JOINED = SYMMETRIC | _DETERMINERS | {"to"}
-_EITHER = _TABLES["either"]
+_EITHER = TABLES["either"]
 
 Place = tuple[int, int]  # a term's token index in the first text, in the second
-
-
-def _once(keys: Sequence[Role]) -> dict[str, int]:
-    """The content terms keyed once in a text, by key (pronouns, numbers and unpaired
-    words aside)."""
-    n = Counter(k for k, _ in keys)
-    return {k: i for k, i in keys if n[k] == 1 and not k.startswith(("<", "#", "~"))}
 
 
 def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
     """The places of each two shared terms whose order differs (the first of them first
     in ``a``)."""
     ka, kb = role_keys(a, b)
-    ua, ub = _once(ka), _once(kb)
+    ua, ub = once(ka), once(kb)
     shared = [(i, ub[k]) for k, i in ua.items() if k in ub]
     return [(xs, ys) for n, xs in enumerate(shared) for ys in shared[n + 1 :] if ys[1] < xs[1]]
 
@@ -215,21 +199,16 @@ def _framed(t: Text, lo: int, hi: int) -> bool:
     between = [x for x in t.tokens[lo + 1 : hi] if x.kind != "sym"]
     if not symmetric(tuple(x.low for x in between)):
         return False
-    terms = _terms_at(t.raw)
+    terms = terms_at(t.raw)
     return any(x.low in _EITHER for x in between) or all(
         x.index in terms or x.low in _JOINED for x in between
     )
 
 
-@text_cache
-def _terms_at(text: str) -> frozenset[int]:
-    return frozenset(i for _, i in analyze(text).terms)
-
-
 def _asked(t: Text, i: int) -> bool:
     """The term at ``i`` is in the phrase a question word asks for ("*what year*",
     "which African *river*", "how many PWM *pins*")."""
-    terms = _terms_at(t.raw)
+    terms = terms_at(t.raw)
     toks = t.tokens
     j = i - 1
     while j >= 0 and toks[j].kind == "word" and (toks[j].low in _DETERMINERS or j in terms):
@@ -252,7 +231,7 @@ def _heading(t: Text, i: int) -> bool:
 def _compound(t: Text, x: int, y: int) -> bool:
     """Terms ``x`` before ``y`` in one run of content words ("to" allowed: "the Leeds to
     York train")."""
-    terms = _terms_at(t.raw)
+    terms = terms_at(t.raw)
     return x < y and all(k in terms or t.tokens[k].low == "to" for k in range(x + 1, y))
 
 
@@ -260,7 +239,7 @@ def _modifier(t: Text, y: int, x: int) -> bool:
     """``x`` hangs on ``y`` by a preposition of ``modifier:``: "the dose *of my* statin",
     "open enrollment *for* ACA" (the head's own compound before it), "the train *from*
     Leeds *to* York" (a run of terms after it)."""
-    terms = _terms_at(t.raw)
+    terms = terms_at(t.raw)
     between = t.tokens[y + 1 : x]
     n = 0
     while n < len(between) and between[n].index in terms:
@@ -274,21 +253,6 @@ def _modifier(t: Text, y: int, x: int) -> bool:
     )
 
 
-@text_cache
-def _clauses(text: str) -> tuple[str, ...]:
-    """Each token's clause: the word of ``clause:`` that opened it, "" for the main
-    clause (a clause mark or a new sentence closes a subordinate clause)."""
-    out: list[str] = []
-    now, sent = "", 0
-    for x in analyze(text).tokens:
-        if x.sent != sent or x.text in CLAUSE:
-            now, sent = "", x.sent
-        elif x.low in _CLAUSE_WORDS and not x.literal:
-            now = x.low
-        out.append(now)
-    return tuple(out)
-
-
 def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     """The terms stand in different clauses, each in the same one in both texts (a clause
     moved whole), or one changed clause and a pronoun of ``stand-in:`` holds its place:
@@ -296,7 +260,7 @@ def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     overtime before I work *it*" / "approve *it* before I work overtime"). A pronoun both
     texts keep in one clause stands in for nothing that moved ("borrow a value mutably
     while *it* is borrowed immutably")."""
-    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    ca, cb = clauses(texts[0].raw), clauses(texts[1].raw)
     if (ca[xs[0]], ca[ys[0]]) == (cb[xs[1]], cb[ys[1]]) and ca[xs[0]] != ca[ys[0]]:
         return True
     na, nb = _stand_ins(texts[0].raw), _stand_ins(texts[1].raw)
@@ -307,8 +271,8 @@ def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
 
 @text_cache
 def _stand_ins(text: str) -> Counter[str]:
-    """The pronouns of ``stand-in:`` in each clause of ``text`` (:func:`_clauses`)."""
-    own = _clauses(text)
+    """The pronouns of ``stand-in:`` in each clause of ``text`` (:func:`.acts.clauses`)."""
+    own = clauses(text)
     return Counter(own[x.index] for x in analyze(text).tokens if x.low in _STAND_INS)
 
 
@@ -318,7 +282,7 @@ def _identity(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     capital of France?")."""
     if any(_voice(t.raw) != (False, False, True) for t in texts):
         return False
-    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    ca, cb = clauses(texts[0].raw), clauses(texts[1].raw)
     return not (ca[xs[0]] or ca[ys[0]] or cb[xs[1]] or cb[ys[1]])
 
 
@@ -359,8 +323,12 @@ def _explained(
         or any(_asked(t, i) or _heading(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
         or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
         or (_compound(tb, by, bx) and _modifier(ta, ax, ay))
+        or nominal((ta, ax, ay), (tb, by, bx))
+        or nominal((tb, by, bx), (ta, ax, ay))
         or _identity(texts, xs, ys)
         or _clause_moved(texts, xs, ys)
+        or reduced(texts, xs, ys)
+        or causative(texts, xs, ys)
         or _kept_markers(marks, xs, ys)
     )
 
