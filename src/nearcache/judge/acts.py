@@ -27,7 +27,17 @@ from .lexicon import data_lines
 from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, role_keys
 from .tokens import Text, analyze, pair_cache, text_cache
 
-__all__ = ["TABLES", "causative", "clauses", "nominal", "once", "reduced", "terms_at"]
+__all__ = [
+    "DETERMINERS",
+    "TABLES",
+    "causative",
+    "clauses",
+    "nominal",
+    "once",
+    "partners",
+    "reduced",
+    "terms_at",
+]
 
 Place = tuple[int, int]  # a term's token index in the first text, in the second
 
@@ -45,7 +55,7 @@ TABLES = _tables()
 _CLAUSE_WORDS = TABLES["clause"]
 _ACTIONS = TABLES["action"]
 _CAUSATIVES = TABLES["causative"]
-_DETERMINERS = ARTICLES | POSSESSIVE
+DETERMINERS = ARTICLES | POSSESSIVE
 
 
 def once(keys: Sequence[Role]) -> dict[str, int]:
@@ -78,9 +88,7 @@ def clauses(text: str) -> tuple[str, ...]:
 
 def _determined(t: Text, lo: int, hi: int) -> bool:
     """Nothing but determiners between tokens ``lo`` < ``hi``."""
-    return lo < hi and all(
-        x.kind == "word" and x.low in _DETERMINERS for x in t.tokens[lo + 1 : hi]
-    )
+    return lo < hi and all(x.kind == "word" and x.low in DETERMINERS for x in t.tokens[lo + 1 : hi])
 
 
 def nominal(verb: tuple[Text, int, int], noun: tuple[Text, int, int]) -> bool:
@@ -94,8 +102,9 @@ def nominal(verb: tuple[Text, int, int], noun: tuple[Text, int, int]) -> bool:
 
 
 @pair_cache
-def _partners(a: str, b: str) -> tuple[dict[int, int], dict[int, int]]:
-    """Each shared term's token index in the other text, from ``a``, from ``b``."""
+def partners(a: str, b: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Each shared term's token index in the other text, from ``a`` (in ``a``'s order),
+    from ``b``."""
     ka, kb = role_keys(a, b)
     ua, ub = once(ka), once(kb)
     there = {ua[k]: ub[k] for k in ua if k in ub}
@@ -106,7 +115,7 @@ def _act(t: Text, v: int) -> int | None:
     """The object of the verb at token ``v``: the next token, after determiners, if it is
     a term."""
     k = v + 1
-    while k < len(t.tokens) and t.tokens[k].kind == "word" and t.tokens[k].low in _DETERMINERS:
+    while k < len(t.tokens) and t.tokens[k].kind == "word" and t.tokens[k].low in DETERMINERS:
         k += 1
     return k if k < len(t.tokens) and k in terms_at(t.raw) else None
 
@@ -122,7 +131,7 @@ def _setting(t: Text, i: int) -> int | None:
     if opens(i):
         return i
     g = i - 1
-    while g > 0 and toks[g].low in _DETERMINERS:
+    while g > 0 and toks[g].low in DETERMINERS:
         g -= 1
     return g if opens(g) and _act(t, g) == i else None
 
@@ -132,13 +141,13 @@ def reduced(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     opened by a word of ``clause:`` and the verb in -ing: the act named as the
     setting."""
     where = (clauses(texts[0].raw), clauses(texts[1].raw))
-    partners = _partners(texts[0].raw, texts[1].raw)
+    both = partners(texts[0].raw, texts[1].raw)
     for place in (xs, ys):
         if where[0][place[0]] == where[1][place[1]]:
             continue
         for side, (t, i) in enumerate(zip(texts, place, strict=True)):
             g = _setting(t, i)
-            there = partners[side]
+            there = both[side]
             o = None if g is None else _act(t, g)
             if g in there and o in there and _act(texts[1 - side], there[g]) == there[o]:
                 return True
@@ -156,7 +165,7 @@ def _turns(t: Text, u: Text, there: dict[int, int]) -> frozenset[int]:
             continue
         s2, v2, o2 = there[s], there[v], there[o]
         f = s2 - 1  # "from the old tank"
-        while f > 0 and (u.tokens[f].low in _DETERMINERS or f in terms_at(u.raw)):
+        while f > 0 and (u.tokens[f].low in DETERMINERS or f in terms_at(u.raw)):
             f -= 1
         if _determined(u, o2, v2) and v2 < f and u.tokens[f].low == "from":
             return frozenset({s, v, o})
@@ -168,7 +177,7 @@ def _turned(a: str, b: str) -> tuple[frozenset[int], frozenset[int]]:
     """The tokens of ``a`` and of ``b`` in a causative the other text turned
     intransitive."""
     ta, tb = analyze(a), analyze(b)
-    there, back = _partners(a, b)
+    there, back = partners(a, b)
     in_a, in_b = _turns(ta, tb, there), _turns(tb, ta, back)
     return in_a | frozenset(back[k] for k in in_b), frozenset(there[k] for k in in_a) | in_b
 

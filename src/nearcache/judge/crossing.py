@@ -29,6 +29,11 @@ explains the reorder? The explanations, each general (the words they need are ta
   filed the return late" / "filed my return on time but paid my tax late");
 * **the asked phrase** moved to the front of the question ("*What year* did the Berlin
   Wall fall?" / "The Berlin Wall fell in *what year*?", ``asked:``, "how many");
+* **an act said another way** (:mod:`.acts`): a verb and its object against a compound
+  with a noun of the act ("when buying a house" / "on a home purchase"), or moved into
+  a clause opened by "when" and the verb in -ing ("should I cut dovetails tails first" /
+  "tails first when cutting dovetails"), a causative turned intransitive ("can a cow
+  pass ringworm to the farmer" / "can ringworm pass from a cow to the farmer");
 * **a heading**: the term stands before the first clause mark in words with no verb or
   question word (``finite:``: "Python: add 30 days to a date", "Toronto from Lisbon,
   what is the flight time", "nginx redirect http to https");
@@ -53,10 +58,9 @@ symmetric and converse cases).
 An unexplained crossing inside one phrase ("the *original Nintendo* Switch" / "the
 Nintendo Switch 2 ... *original*") or between two phrases is a change of roles.
 
-Limits: no parser. A verb turned into a noun ("when buying a house" / "on a home
-purchase") or into a gerund in another clause ("should I cut dovetails tails first" /
-"tails first when cutting dovetails") is read as a crossing; so is an object carried
-across a preposition's phrase outside a "be" question. A dummy "it" ("is *it* OK to
+Limits: no parser. A verb turned into a noun outside ``action:`` or a compound, or
+into a gerund that carries another object, is read as a crossing; so is an object
+carried across a preposition's phrase outside a "be" question. A dummy "it" ("is *it* OK to
 ...") on one side only counts as a pronoun standing in for a term.
 """
 
@@ -65,7 +69,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from .acts import TABLES, causative, clauses, nominal, once, reduced, terms_at
+from .acts import (
+    DETERMINERS,
+    TABLES,
+    causative,
+    clauses,
+    nominal,
+    partners,
+    reduced,
+    terms_at,
+)
 from .align import align
 from .connectives import symmetric
 from .lexicon import lexicon
@@ -74,9 +87,7 @@ from .nominals import nominal_passive
 from .order import exchange, keyword_query
 from .relations import is_passive
 from .roles import (
-    ARTICLES,
     CLAUSE,
-    POSSESSIVE,
     QUESTION_WORDS,
     SYMMETRIC,
     SYMMETRIC_PREDICATES,
@@ -102,12 +113,11 @@ _ASKED = TABLES["asked"]
 _MODIFIERS = TABLES["modifier"]
 _FINITE = TABLES["finite"]
 _BE = TABLES["be"]
-_DETERMINERS = ARTICLES | POSSESSIVE
 _ARTICLES = frozenset({"a", "an", "the"})
 _DASHES = (" - ", " -- ", "\u2014", "\u2013")
 _BREAKS = CLAUSE | {"/"}
 #: What may stand between two terms a symmetric frame joins, besides other terms.
-_JOINED = SYMMETRIC | _DETERMINERS | {"to"}
+_JOINED = SYMMETRIC | DETERMINERS | {"to"}
 _EITHER = TABLES["either"]
 
 Place = tuple[int, int]  # a term's token index in the first text, in the second
@@ -116,9 +126,7 @@ Place = tuple[int, int]  # a term's token index in the first text, in the second
 def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
     """The places of each two shared terms whose order differs (the first of them first
     in ``a``)."""
-    ka, kb = role_keys(a, b)
-    ua, ub = once(ka), once(kb)
-    shared = [(i, ub[k]) for k, i in ua.items() if k in ub]
+    shared = list(partners(a, b)[0].items())
     return [(xs, ys) for n, xs in enumerate(shared) for ys in shared[n + 1 :] if ys[1] < xs[1]]
 
 
@@ -211,7 +219,7 @@ def _asked(t: Text, i: int) -> bool:
     terms = terms_at(t.raw)
     toks = t.tokens
     j = i - 1
-    while j >= 0 and toks[j].kind == "word" and (toks[j].low in _DETERMINERS or j in terms):
+    while j >= 0 and toks[j].kind == "word" and (toks[j].low in DETERMINERS or j in terms):
         j -= 1
     if j < 0:
         return False
@@ -248,7 +256,7 @@ def _modifier(t: Text, y: int, x: int) -> bool:
         return False
     return all(
         k.kind == "word"
-        and (k.low in _DETERMINERS or (not n and (k.low == "to" or k.index in terms)))
+        and (k.low in DETERMINERS or (not n and (k.low == "to" or k.index in terms)))
         for k in between[n + 1 :]
     )
 
