@@ -13,9 +13,10 @@ explains the reorder? The explanations, each general (the words they need are ta
 * **a phrase moved with its marker** -- each of the two terms keeps the word that marks
   its phrase (:func:`.markers.marked`: its preposition, ``poss``, ``obj1`` or ``bare``,
   equivalents from ``data/markers.txt`` allowed: "Priya's draft" / "the draft of
-  Priya"), and at least one of them is marked by more than its place ("In Python, how
-  do I sort a list" / "How do I sort a list in Python"); two bare phrases that trade
-  places trade subject and object;
+  Priya"), the two markers differ and at least one of them is marked by more than its
+  place ("In Python, how do I sort a list" / "How do I sort a list in Python"); two
+  phrases with one marker that trade places trade roles (two bare ones: subject and
+  object);
 * **a break between them** -- a clause mark or a new sentence ("Before I work overtime,
   does my manager ..."); a subordinate clause moved whole with its word (``clause:``),
   each term staying in its clause; a term that left its clause with a pronoun standing
@@ -307,13 +308,15 @@ def _phrase_marks(text: str, keys: Sequence[Role]) -> dict[int, tuple[int, str]]
 
 
 def _kept_markers(marks: tuple[dict[int, tuple[int, str]], ...], xs: Place, ys: Place) -> bool:
-    """Each term keeps its phrase's marker, the two in different phrases in both texts,
-    one of them marked by more than its place."""
+    """Each term keeps its phrase's marker, the two in different phrases with different
+    markers in both texts (two phrases with one marker that trade places trade roles:
+    "if I *paid* my tax on time but *filed* the return late"), one of them marked by more
+    than its place."""
     (hax, max_), (hay, may) = marks[0][xs[0]], marks[0][ys[0]]
     (hbx, mbx), (hby, mby) = marks[1][xs[1]], marks[1][ys[1]]
     if hax == hay or hbx == hby:
         return False  # inside one phrase: its own order changed
-    return same_marker(max_, mbx) and same_marker(may, mby) and {max_, may} != {"bare"}
+    return same_marker(max_, mbx) and same_marker(may, mby) and max_ != may
 
 
 def _explained(

@@ -39,6 +39,13 @@ from nearcache.judge.types import REJECT
             "I paid my tax on time but filed the return late, will I be fined?",
             "I filed my return on time but paid my tax late, will I be fined?",
         ),
+        # two verbs with the same marker trading phrases ("car" said twice in each text)
+        (
+            "Can the car rental firm charge me if I returned my car on time but paid the car"
+            " fee late?",
+            "Can the car rental firm charge me if I paid my car fee on time but returned the"
+            " car late?",
+        ),
         # two manners trading places around "while" and a pronoun both texts keep
         (
             "Can I lock a row exclusively while it is locked shared in Postgres?",
