@@ -18,16 +18,19 @@ explains the reorder? The explanations, each general (the words they need are ta
   phrases with one marker that trade places trade roles (two bare ones: subject and
   object);
 * **a break between them** -- a clause mark or a new sentence ("Before I work overtime,
-  does my manager ..."); a subordinate clause moved whole with its word (``clause:``),
-  each term staying in its clause; a term that left its clause with a pronoun standing
-  in for it there, in one text only ("approve my overtime before I work *it*");
+  does my manager ..."; not the dots of a chain of code, "`iter().rev().take(3)`"); a
+  subordinate clause moved whole with its word (``clause:``), each term staying in its
+  clause; a term and a pronoun standing in for it that traded clauses ("approve my
+  overtime before I work *it*" / "approve *it* before I work overtime");
 * **a symmetric frame** between them (:func:`.connectives.symmetric`: and, or, vs,
   between, compare ...; "Does the seller or the buyer pay"), or a distance
   (:data:`.roles.SYMMETRIC_PREDICATES`): alternatives and symmetric relations
   (``either:``) whatever their sides hold, the other connectives (and, but, while) only
-  the terms they join ("the seller and the buyer"): two clauses around "but" that traded
-  verbs and objects while their adverbs stayed are other facts ("paid my tax on time but
-  filed the return late" / "filed my return on time but paid my tax late");
+  the terms they join in both texts ("the seller and the buyer"): two clauses around
+  "but" that traded verbs and objects while their adverbs stayed are other facts ("paid
+  my tax on time but filed the return late" / "filed my return on time but paid my tax
+  late"), so are two clauses that traded subjects ("I'm the tenant and my sister is a
+  guarantor" / "My sister is the tenant and I'm a guarantor");
 * **the asked phrase** moved to the front of the question ("*What year* did the Berlin
   Wall fall?" / "The Berlin Wall fell in *what year*?", ``asked:``, "how many");
 * **an act said another way** (:mod:`.acts`): a verb and its object against a compound
@@ -117,8 +120,9 @@ _BE = TABLES["be"]
 _ARTICLES = frozenset({"a", "an", "the"})
 _DASHES = (" - ", " -- ", "\u2014", "\u2013")
 _BREAKS = CLAUSE | {"/"}
-#: What may stand between two terms a symmetric frame joins, besides other terms.
-_JOINED = SYMMETRIC | DETERMINERS | {"to"}
+#: What may stand between two terms a symmetric frame joins, besides other terms ("a cough
+#: but *no* fever").
+_JOINED = SYMMETRIC | DETERMINERS | {"to", "no"}
 _EITHER = TABLES["either"]
 
 Place = tuple[int, int]  # a term's token index in the first text, in the second
@@ -191,27 +195,45 @@ def _converse(a: str, b: str) -> bool:
 
 
 def _broken(t: Text, lo: int, hi: int) -> bool:
-    """A break (clause mark, "/", a new sentence) between tokens ``lo`` < ``hi``."""
+    """A break (clause mark, "/", a new sentence) between tokens ``lo`` < ``hi``; not the
+    dots of a chain of code ("`iter().rev().take(3)`")."""
     toks = t.tokens
-    return any(x.text in _BREAKS or x.sent != toks[lo].sent for x in toks[lo + 1 : hi + 1])
+    glued = {
+        k + d
+        for k in range(lo + 1, hi + 1)
+        for d in (0, 1)
+        if toks[k].text == "." and toks[k - 1].literal and k + 1 < len(toks) and toks[k + 1].literal
+    }
+    return any(
+        (toks[k].text in _BREAKS or toks[k].sent != toks[k - 1].sent) and k not in glued
+        for k in range(lo + 1, hi + 1)
+    )
 
 
-def _framed(t: Text, lo: int, hi: int) -> bool:
-    """A symmetric frame between tokens ``lo`` < ``hi`` that lets them trade places: one
-    whose sides may trade whatever they hold (``either:``: "from the day the letter is
-    sent *or* the day it is received", "can Celsius be *compared with* Fahrenheit"), or
-    one that joins the terms themselves -- nothing but its connectives, other terms,
-    determiners and "to" between them ("the seller *and the* buyer"). Two clauses joined
-    by "but", "while" or "and" whose verbs or objects traded while the rest stayed are
-    other facts ("paid my tax on time *but* filed the return late" / "filed my return on
-    time *but* paid my tax late", "lock a row exclusively *while it is locked* shared")."""
+def _frame(t: Text, lo: int, hi: int) -> str | None:
+    """The symmetric frame between tokens ``lo`` < ``hi``: ``either`` when its sides may
+    trade whatever they hold (``either:``: "from the day the letter is sent *or* the day
+    it is received", "can Celsius be *compared with* Fahrenheit"), ``joined`` when it
+    joins the terms themselves -- nothing but its connectives, other terms, determiners
+    and "to" between them ("the seller *and the* buyer"), else None. A joined frame lets
+    the terms trade places only when it joins them in both texts: two clauses joined by
+    "and", "but" or "while" whose verbs, objects or subjects traded while the rest stayed
+    are other facts ("paid my tax on time *but* filed the return late" / "filed my return
+    on time *but* paid my tax late", "I'm the policyholder *and my* son is a named
+    driver" / "my son is the policyholder and I'm a named driver")."""
     between = [x for x in t.tokens[lo + 1 : hi] if x.kind != "sym"]
     if not symmetric(tuple(x.low for x in between)):
-        return False
+        return None
+    if any(x.low in _EITHER for x in between):
+        return "either"
     terms = terms_at(t.raw)
-    return any(x.low in _EITHER for x in between) or all(
-        x.index in terms or x.low in _JOINED for x in between
-    )
+    return "joined" if all(x.index in terms or x.low in _JOINED for x in between) else None
+
+
+def _framed(fa: str | None, fb: str | None) -> bool:
+    """The frames between the two terms in each text (:func:`_frame`) let them trade
+    places."""
+    return "either" in (fa, fb) or fa == fb == "joined"
 
 
 def _asked(t: Text, i: int) -> bool:
@@ -264,17 +286,19 @@ def _modifier(t: Text, y: int, x: int) -> bool:
 
 def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     """The terms stand in different clauses, each in the same one in both texts (a clause
-    moved whole), or one changed clause and a pronoun of ``stand-in:`` holds its place:
-    the clause it stands in in one text has more such pronouns in the other ("approve my
-    overtime before I work *it*" / "approve *it* before I work overtime"). A pronoun both
-    texts keep in one clause stands in for nothing that moved ("borrow a value mutably
-    while *it* is borrowed immutably")."""
+    moved whole), or one changed clause and traded places with a pronoun of
+    ``stand-in:``: each of its two clauses has more such pronouns in the text the term
+    is not in ("approve my overtime before I work *it*" / "approve *it* before I work
+    overtime"). A pronoun both texts keep in one clause stands in for nothing that moved
+    ("borrow a value mutably while *it* is borrowed immutably"), nor does one on one side
+    only when the other names someone else there ("can a second driver drive if *they*
+    aren't named" / "can *I* drive if the second driver isn't named")."""
     ca, cb = clauses(texts[0].raw), clauses(texts[1].raw)
     if (ca[xs[0]], ca[ys[0]]) == (cb[xs[1]], cb[ys[1]]) and ca[xs[0]] != ca[ys[0]]:
         return True
     na, nb = _stand_ins(texts[0].raw), _stand_ins(texts[1].raw)
     return any(
-        ca[a] != cb[b] and (na[cb[b]] > nb[cb[b]] or nb[ca[a]] > na[ca[a]]) for a, b in (xs, ys)
+        ca[a] != cb[b] and na[cb[b]] > nb[cb[b]] and nb[ca[a]] > na[ca[a]] for a, b in (xs, ys)
     )
 
 
@@ -329,8 +353,7 @@ def _explained(
     return (
         _broken(ta, ax, ay)
         or _broken(tb, by, bx)
-        or _framed(ta, ax, ay)
-        or _framed(tb, by, bx)
+        or _framed(_frame(ta, ax, ay), _frame(tb, by, bx))
         or any(_asked(t, i) or _heading(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
         or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
         or (_compound(tb, by, bx) and _modifier(ta, ax, ay))
