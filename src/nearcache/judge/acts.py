@@ -173,16 +173,15 @@ def _turns(t: Text, u: Text, there: dict[int, int]) -> frozenset[int]:
 
 
 @pair_cache
-def _turned(a: str, b: str) -> tuple[frozenset[int], frozenset[int]]:
-    """The tokens of ``a`` and of ``b`` in a causative the other text turned
-    intransitive."""
+def _turned(a: str, b: str) -> frozenset[int]:
+    """The tokens of ``a`` in a causative that ``b`` turned intransitive, or that ``b``
+    says as a causative and ``a`` intransitive."""
     ta, tb = analyze(a), analyze(b)
     there, back = partners(a, b)
-    in_a, in_b = _turns(ta, tb, there), _turns(tb, ta, back)
-    return in_a | frozenset(back[k] for k in in_b), frozenset(there[k] for k in in_a) | in_b
+    return _turns(ta, tb, there) | frozenset(back[k] for k in _turns(tb, ta, back))
 
 
 def causative(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     """Both terms are parts of a causative the other text says intransitive."""
-    turned = _turned(texts[0].raw, texts[1].raw)[0]
+    turned = _turned(texts[0].raw, texts[1].raw)
     return xs[0] in turned and ys[0] in turned

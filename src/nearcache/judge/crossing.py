@@ -64,8 +64,8 @@ Nintendo Switch 2 ... *original*") or between two phrases is a change of roles.
 
 Limits: no parser. A verb turned into a noun outside ``action:`` or a compound, or
 into a gerund that carries another object, is read as a crossing; so is an object
-carried across a preposition's phrase outside a "be" question. A dummy "it" ("is *it* OK to
-...") on one side only counts as a pronoun standing in for a term.
+carried across a preposition's phrase outside a "be" question. A dummy "it" ("is *it*
+OK to ...") can be read as a pronoun standing in for a term.
 """
 
 from __future__ import annotations
