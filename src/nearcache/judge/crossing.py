@@ -13,18 +13,31 @@ explains the reorder? The explanations, each general (the words they need are ta
 * **a phrase moved with its marker** -- each of the two terms keeps the word that marks
   its phrase (:func:`.markers.marked`: its preposition, ``poss``, ``obj1`` or ``bare``,
   equivalents from ``data/markers.txt`` allowed: "Priya's draft" / "the draft of
-  Priya"), and at least one of them is marked by more than its place ("In Python, how
-  do I sort a list" / "How do I sort a list in Python"); two bare phrases that trade
-  places trade subject and object;
+  Priya"), the two markers differ and at least one of them is marked by more than its
+  place ("In Python, how do I sort a list" / "How do I sort a list in Python"); two
+  phrases with one marker that trade places trade roles (two bare ones: subject and
+  object);
 * **a break between them** -- a clause mark or a new sentence ("Before I work overtime,
-  does my manager ..."); a subordinate clause moved whole with its word (``clause:``),
-  each term staying in its clause; a term that left its clause with a pronoun standing
-  in for it there ("approve my overtime before I work *it*");
+  does my manager ..."; not the dots of a chain of code, "`iter().rev().take(3)`"); a
+  subordinate clause moved whole with its word (``clause:``), each term staying in its
+  clause; a term and a pronoun standing in for it that traded clauses ("approve my
+  overtime before I work *it*" / "approve *it* before I work overtime");
 * **a symmetric frame** between them (:func:`.connectives.symmetric`: and, or, vs,
   between, compare ...; "Does the seller or the buyer pay"), or a distance
-  (:data:`.roles.SYMMETRIC_PREDICATES`);
+  (:data:`.roles.SYMMETRIC_PREDICATES`): alternatives and symmetric relations
+  (``either:``) whatever their sides hold, the other connectives (and, but, while) only
+  the terms they join in both texts ("the seller and the buyer"): two clauses around
+  "but" that traded verbs and objects while their adverbs stayed are other facts ("paid
+  my tax on time but filed the return late" / "filed my return on time but paid my tax
+  late"), so are two clauses that traded subjects ("I'm the tenant and my sister is a
+  guarantor" / "My sister is the tenant and I'm a guarantor");
 * **the asked phrase** moved to the front of the question ("*What year* did the Berlin
   Wall fall?" / "The Berlin Wall fell in *what year*?", ``asked:``, "how many");
+* **an act said another way** (:mod:`.acts`): a verb and its object against a compound
+  with a noun of the act ("when buying a house" / "on a home purchase"), or moved into
+  a clause opened by "when" and the verb in -ing ("should I cut dovetails tails first" /
+  "tails first when cutting dovetails"), a causative turned intransitive ("can a cow
+  pass ringworm to the farmer" / "can ringworm pass from a cow to the farmer");
 * **a heading**: the term stands before the first clause mark in words with no verb or
   question word (``finite:``: "Python: add 30 days to a date", "Toronto from Lisbon,
   what is the flight time", "nginx redirect http to https");
@@ -49,11 +62,10 @@ symmetric and converse cases).
 An unexplained crossing inside one phrase ("the *original Nintendo* Switch" / "the
 Nintendo Switch 2 ... *original*") or between two phrases is a change of roles.
 
-Limits: no parser. A verb turned into a noun ("when buying a house" / "on a home
-purchase") or into a gerund in another clause ("should I cut dovetails tails first" /
-"tails first when cutting dovetails") is read as a crossing; so is an object carried
-across a preposition's phrase outside a "be" question. A dummy "it" ("is *it* OK to
-...") counts as a pronoun standing in for a term.
+Limits: no parser. A verb turned into a noun outside ``action:`` or a compound, or
+into a gerund that carries another object, is read as a crossing; so is an object
+carried across a preposition's phrase outside a "be" question. A dummy "it" ("is *it*
+OK to ...") can be read as a pronoun standing in for a term.
 """
 
 from __future__ import annotations
@@ -61,18 +73,27 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from .acts import (
+    DETERMINERS,
+    TABLES,
+    causative,
+    clauses,
+    nominal,
+    partners,
+    reduced,
+    terms_at,
+)
 from .align import align
 from .connectives import symmetric
-from .lexicon import data_lines, lexicon
+from .lexicon import lexicon
 from .markers import marked, same_marker
 from .nominals import nominal_passive
 from .order import exchange, keyword_query
 from .relations import is_passive
 from .roles import (
-    ARTICLES,
     CLAUSE,
-    POSSESSIVE,
     QUESTION_WORDS,
+    SYMMETRIC,
     SYMMETRIC_PREDICATES,
     Exchange,
     Role,
@@ -90,43 +111,27 @@ _FEW = 3
 _SKEW = 2
 
 
-def _tables() -> dict[str, frozenset[str]]:
-    """``data/crossing.txt``: each table's words."""
-    out: dict[str, frozenset[str]] = {}
-    for line in data_lines("crossing.txt"):
-        name, _, words = line.partition(":")
-        out[name.strip()] = frozenset(words.split())
-    return out
-
-
-_TABLES = _tables()
-_CLAUSE_WORDS = _TABLES["clause"]
-_STAND_INS = _TABLES["stand-in"]
-_ASKED = _TABLES["asked"]
-_MODIFIERS = _TABLES["modifier"]
-_FINITE = _TABLES["finite"]
-_BE = _TABLES["be"]
-_DETERMINERS = ARTICLES | POSSESSIVE
+_CLAUSE_WORDS = TABLES["clause"]
+_STAND_INS = TABLES["stand-in"]
+_ASKED = TABLES["asked"]
+_MODIFIERS = TABLES["modifier"]
+_FINITE = TABLES["finite"]
+_BE = TABLES["be"]
 _ARTICLES = frozenset({"a", "an", "the"})
 _DASHES = (" - ", " -- ", "\u2014", "\u2013")
 _BREAKS = CLAUSE | {"/"}
+#: What may stand between two terms a symmetric frame joins, besides other terms ("a cough
+#: but *no* fever").
+_JOINED = SYMMETRIC | DETERMINERS | {"to", "no"}
+_EITHER = TABLES["either"]
 
 Place = tuple[int, int]  # a term's token index in the first text, in the second
-
-
-def _once(keys: Sequence[Role]) -> dict[str, int]:
-    """The content terms keyed once in a text, by key (pronouns, numbers and unpaired
-    words aside)."""
-    n = Counter(k for k, _ in keys)
-    return {k: i for k, i in keys if n[k] == 1 and not k.startswith(("<", "#", "~"))}
 
 
 def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
     """The places of each two shared terms whose order differs (the first of them first
     in ``a``)."""
-    ka, kb = role_keys(a, b)
-    ua, ub = _once(ka), _once(kb)
-    shared = [(i, ub[k]) for k, i in ua.items() if k in ub]
+    shared = list(partners(a, b)[0].items())
     return [(xs, ys) for n, xs in enumerate(shared) for ys in shared[n + 1 :] if ys[1] < xs[1]]
 
 
@@ -189,27 +194,55 @@ def _converse(a: str, b: str) -> bool:
     return any(lex.converse(x, y) for x in al.only_a for y in al.only_b)
 
 
-def _apart(t: Text, lo: int, hi: int) -> bool:
-    """A break (clause mark, "/", a new sentence) or a symmetric frame between tokens
-    ``lo`` < ``hi``."""
+def _broken(t: Text, lo: int, hi: int) -> bool:
+    """A break (clause mark, "/", a new sentence) between tokens ``lo`` < ``hi``; not the
+    dots of a chain of code ("`iter().rev().take(3)`")."""
     toks = t.tokens
-    if any(x.text in _BREAKS or x.sent != toks[lo].sent for x in toks[lo + 1 : hi + 1]):
-        return True
-    return symmetric(tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym"))
+    glued = {
+        k + d
+        for k in range(lo + 1, hi + 1)
+        for d in (0, 1)
+        if toks[k].text == "." and toks[k - 1].literal and k + 1 < len(toks) and toks[k + 1].literal
+    }
+    return any(
+        (toks[k].text in _BREAKS or toks[k].sent != toks[k - 1].sent) and k not in glued
+        for k in range(lo + 1, hi + 1)
+    )
 
 
-@text_cache
-def _terms_at(text: str) -> frozenset[int]:
-    return frozenset(i for _, i in analyze(text).terms)
+def _frame(t: Text, lo: int, hi: int) -> str | None:
+    """The symmetric frame between tokens ``lo`` < ``hi``: ``either`` when its sides may
+    trade whatever they hold (``either:``: "from the day the letter is sent *or* the day
+    it is received", "can Celsius be *compared with* Fahrenheit"), ``joined`` when it
+    joins the terms themselves -- nothing but its connectives, other terms, determiners
+    and "to" between them ("the seller *and the* buyer"), else None. A joined frame lets
+    the terms trade places only when it joins them in both texts: two clauses joined by
+    "and", "but" or "while" whose verbs, objects or subjects traded while the rest stayed
+    are other facts ("paid my tax on time *but* filed the return late" / "filed my return
+    on time *but* paid my tax late", "I'm the policyholder *and my* son is a named
+    driver" / "my son is the policyholder and I'm a named driver")."""
+    between = [x for x in t.tokens[lo + 1 : hi] if x.kind != "sym"]
+    if not symmetric(tuple(x.low for x in between)):
+        return None
+    if any(x.low in _EITHER for x in between):
+        return "either"
+    terms = terms_at(t.raw)
+    return "joined" if all(x.index in terms or x.low in _JOINED for x in between) else None
+
+
+def _framed(fa: str | None, fb: str | None) -> bool:
+    """The frames between the two terms in each text (:func:`_frame`) let them trade
+    places."""
+    return "either" in (fa, fb) or fa == fb == "joined"
 
 
 def _asked(t: Text, i: int) -> bool:
     """The term at ``i`` is in the phrase a question word asks for ("*what year*",
     "which African *river*", "how many PWM *pins*")."""
-    terms = _terms_at(t.raw)
+    terms = terms_at(t.raw)
     toks = t.tokens
     j = i - 1
-    while j >= 0 and toks[j].kind == "word" and (toks[j].low in _DETERMINERS or j in terms):
+    while j >= 0 and toks[j].kind == "word" and (toks[j].low in DETERMINERS or j in terms):
         j -= 1
     if j < 0:
         return False
@@ -229,7 +262,7 @@ def _heading(t: Text, i: int) -> bool:
 def _compound(t: Text, x: int, y: int) -> bool:
     """Terms ``x`` before ``y`` in one run of content words ("to" allowed: "the Leeds to
     York train")."""
-    terms = _terms_at(t.raw)
+    terms = terms_at(t.raw)
     return x < y and all(k in terms or t.tokens[k].low == "to" for k in range(x + 1, y))
 
 
@@ -237,7 +270,7 @@ def _modifier(t: Text, y: int, x: int) -> bool:
     """``x`` hangs on ``y`` by a preposition of ``modifier:``: "the dose *of my* statin",
     "open enrollment *for* ACA" (the head's own compound before it), "the train *from*
     Leeds *to* York" (a run of terms after it)."""
-    terms = _terms_at(t.raw)
+    terms = terms_at(t.raw)
     between = t.tokens[y + 1 : x]
     n = 0
     while n < len(between) and between[n].index in terms:
@@ -246,40 +279,34 @@ def _modifier(t: Text, y: int, x: int) -> bool:
         return False
     return all(
         k.kind == "word"
-        and (k.low in _DETERMINERS or (not n and (k.low == "to" or k.index in terms)))
+        and (k.low in DETERMINERS or (not n and (k.low == "to" or k.index in terms)))
         for k in between[n + 1 :]
     )
 
 
-@text_cache
-def _clauses(text: str) -> tuple[str, ...]:
-    """Each token's clause: the word of ``clause:`` that opened it, "" for the main
-    clause (a clause mark or a new sentence closes a subordinate clause)."""
-    out: list[str] = []
-    now, sent = "", 0
-    for x in analyze(text).tokens:
-        if x.sent != sent or x.text in CLAUSE:
-            now, sent = "", x.sent
-        elif x.low in _CLAUSE_WORDS and not x.literal:
-            now = x.low
-        out.append(now)
-    return tuple(out)
-
-
 def _clause_moved(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     """The terms stand in different clauses, each in the same one in both texts (a clause
-    moved whole), or one left its clause with a pronoun standing in for it there."""
-    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    moved whole), or one changed clause and traded places with a pronoun of
+    ``stand-in:``: each of its two clauses has more such pronouns in the text the term
+    is not in ("approve my overtime before I work *it*" / "approve *it* before I work
+    overtime"). A pronoun both texts keep in one clause stands in for nothing that moved
+    ("borrow a value mutably while *it* is borrowed immutably"), nor does one on one side
+    only when the other names someone else there ("can a second driver drive if *they*
+    aren't named" / "can *I* drive if the second driver isn't named")."""
+    ca, cb = clauses(texts[0].raw), clauses(texts[1].raw)
     if (ca[xs[0]], ca[ys[0]]) == (cb[xs[1]], cb[ys[1]]) and ca[xs[0]] != ca[ys[0]]:
         return True
-    for t, own, other, side in ((texts[0], ca, cb, 0), (texts[1], cb, ca, 1)):
-        for place in (xs, ys):
-            left = other[place[1 - side]]
-            if own[place[side]] != left and any(
-                x.low in _STAND_INS and own[x.index] == left for x in t.tokens
-            ):
-                return True
-    return False
+    na, nb = _stand_ins(texts[0].raw), _stand_ins(texts[1].raw)
+    return any(
+        ca[a] != cb[b] and na[cb[b]] > nb[cb[b]] and nb[ca[a]] > na[ca[a]] for a, b in (xs, ys)
+    )
+
+
+@text_cache
+def _stand_ins(text: str) -> Counter[str]:
+    """The pronouns of ``stand-in:`` in each clause of ``text`` (:func:`.acts.clauses`)."""
+    own = clauses(text)
+    return Counter(own[x.index] for x in analyze(text).tokens if x.low in _STAND_INS)
 
 
 def _identity(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
@@ -288,7 +315,7 @@ def _identity(texts: tuple[Text, Text], xs: Place, ys: Place) -> bool:
     capital of France?")."""
     if any(_voice(t.raw) != (False, False, True) for t in texts):
         return False
-    ca, cb = _clauses(texts[0].raw), _clauses(texts[1].raw)
+    ca, cb = clauses(texts[0].raw), clauses(texts[1].raw)
     return not (ca[xs[0]] or ca[ys[0]] or cb[xs[1]] or cb[ys[1]])
 
 
@@ -305,13 +332,15 @@ def _phrase_marks(text: str, keys: Sequence[Role]) -> dict[int, tuple[int, str]]
 
 
 def _kept_markers(marks: tuple[dict[int, tuple[int, str]], ...], xs: Place, ys: Place) -> bool:
-    """Each term keeps its phrase's marker, the two in different phrases in both texts,
-    one of them marked by more than its place."""
+    """Each term keeps its phrase's marker, the two in different phrases with different
+    markers in both texts (two phrases with one marker that trade places trade roles:
+    "if I *paid* my tax on time but *filed* the return late"), one of them marked by more
+    than its place."""
     (hax, max_), (hay, may) = marks[0][xs[0]], marks[0][ys[0]]
     (hbx, mbx), (hby, mby) = marks[1][xs[1]], marks[1][ys[1]]
     if hax == hay or hbx == hby:
         return False  # inside one phrase: its own order changed
-    return same_marker(max_, mbx) and same_marker(may, mby) and {max_, may} != {"bare"}
+    return same_marker(max_, mbx) and same_marker(may, mby) and max_ != may
 
 
 def _explained(
@@ -322,13 +351,18 @@ def _explained(
     ta, tb = texts
     (ax, bx), (ay, by) = xs, ys
     return (
-        _apart(ta, ax, ay)
-        or _apart(tb, by, bx)
+        _broken(ta, ax, ay)
+        or _broken(tb, by, bx)
+        or _framed(_frame(ta, ax, ay), _frame(tb, by, bx))
         or any(_asked(t, i) or _heading(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
         or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
         or (_compound(tb, by, bx) and _modifier(ta, ax, ay))
+        or nominal((ta, ax, ay), (tb, by, bx))
+        or nominal((tb, by, bx), (ta, ax, ay))
         or _identity(texts, xs, ys)
         or _clause_moved(texts, xs, ys)
+        or reduced(texts, xs, ys)
+        or causative(texts, xs, ys)
         or _kept_markers(marks, xs, ys)
     )
 

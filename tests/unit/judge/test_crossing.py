@@ -34,6 +34,41 @@ from nearcache.judge.types import REJECT
             "Can a vet prescribe a drug bought in a pharmacy through the clinic portal?",
             "Can a vet prescribe a drug bought through the clinic portal to a pharmacy?",
         ),
+        # two clauses around "but" trading verbs and objects while their adverbs stay
+        (
+            "I paid my tax on time but filed the return late, will I be fined?",
+            "I filed my return on time but paid my tax late, will I be fined?",
+        ),
+        # two verbs with the same marker trading phrases ("car" said twice in each text)
+        (
+            "Can the car rental firm charge me if I returned my car on time but paid the car"
+            " fee late?",
+            "Can the car rental firm charge me if I paid my car fee on time but returned the"
+            " car late?",
+        ),
+        # two calls of a code chain trading places (its dots are no break)
+        (
+            "In Rust, does `chars().rev().skip(2)` drop the last two characters?",
+            "In Rust, does `chars().skip(2).rev()` drop the last two characters?",
+        ),
+        # a term that changed clause while "they" stands in for it on one side only: the
+        # subject of the other text is someone else
+        (
+            "Can a second nurse sign the chart if they aren't listed on the rota?",
+            "Can I sign the chart if the second nurse isn't listed on the rota?",
+        ),
+        # "and" joins the two terms in one text only: two clauses traded subjects
+        (
+            "I'm the tenant and my sister is a guarantor. If she defaults, whose credit score"
+            " is affected?",
+            "My sister is the tenant and I'm a guarantor. If I default, whose credit score is"
+            " affected?",
+        ),
+        # two manners trading places around "while" and a pronoun both texts keep
+        (
+            "Can I lock a row exclusively while it is locked shared in Postgres?",
+            "Can I lock a row shared while it is locked exclusively in Postgres?",
+        ),
     ],
 )
 def test_unexplained_crossings_change_roles(a: str, b: str) -> None:
@@ -88,6 +123,27 @@ def test_the_finding_is_the_same_whichever_text_is_asked() -> None:
             "Does the seller or the buyer pay the survey fee?",
         ),
         ("How far is Porto from Braga?", "How far is Braga from Porto?"),
+        # "but" joins the two terms in both texts ("no" a determiner)
+        (
+            "Should I stay home if I have a sore throat but no fever?",
+            "If I have no fever but a sore throat, should I stay home?",
+        ),
+        # a term and the pronoun for it traded clauses
+        (
+            "what does the oil light mean when it's blinking",
+            "what does it mean when the oil light is blinking",
+        ),
+        # alternatives trade places whatever they hold
+        (
+            "Does the notice period start on the day the letter is posted or the day it is"
+            " delivered?",
+            "Does the notice period start on the day the letter is delivered or the day it is"
+            " posted?",
+        ),
+        (
+            "Should I rinse the brush before or after I wash it?",
+            "Should I wash the brush before or after I rinse it?",
+        ),
         # another voice on one side
         (
             "Was the Rosetta Stone found by French soldiers?",
