@@ -128,6 +128,15 @@ def _jaccard(x: set[str], y: set[str]) -> float:
     return len(x & y) / len(x | y) if x or y else 1.0
 
 
+def _one_quote_each(a: str, b: str) -> tuple[str, str] | None:
+    """The one quoted example of ``a`` and of ``b``, or None unless each quotes one."""
+    qa = _QUOTED.findall(a) if _QUOTES.intersection(a) else []
+    qb = _QUOTED.findall(b) if len(qa) == 1 else []
+    if len(qa) != 1 or len(qb) != 1:
+        return None
+    return next(g for g in qa[0] if g), next(g for g in qb[0] if g)
+
+
 @pair_cache
 def quote_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the quote of ``a``, of ``b``) when each text quotes one message of several words,
@@ -135,11 +144,10 @@ def quote_changed(a: str, b: str) -> tuple[str, str] | None:
     are mostly the same (the same question about another message); else None. An error
     quoted in one text and described or answered by a command in the other is not read
     (the rest differs there)."""
-    qa = _QUOTED.findall(a) if _QUOTES.intersection(a) else []
-    qb = _QUOTED.findall(b) if qa else []
-    if len(qa) != 1 or len(qb) != 1:
+    quotes = _one_quote_each(a, b)
+    if quotes is None:
         return None
-    ra, rb = (next(g for g in q if g) for q in (qa[0], qb[0]))
+    ra, rb = quotes
     wa, wb = set(_WORD.findall(ra.lower())), set(_WORD.findall(rb.lower()))
     if min(len(wa), len(wb)) < _MESSAGE or _jaccard(wa, wb) >= _OTHER:
         return None
@@ -167,13 +175,10 @@ def example_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the example of ``a``, of ``b``) when each text quotes one example, the words
     around them are the same in the same order, and the examples are written with other
     symbols ("`a == b`" / "`a is b`") or their calls in another order; else None."""
-    qa = _QUOTED.findall(a) if _QUOTES.intersection(a) else []
-    qb = _QUOTED.findall(b) if qa else []
-    if len(qa) != 1 or len(qb) != 1:
+    quotes = _one_quote_each(a, b)
+    if quotes is None or _words_of(_QUOTED.sub(" ", a)) != _words_of(_QUOTED.sub(" ", b)):
         return None
-    if _words_of(_QUOTED.sub(" ", a)) != _words_of(_QUOTED.sub(" ", b)):
-        return None
-    ra, rb = (next(g for g in q if g) for q in (qa[0], qb[0]))
+    ra, rb = quotes
     wa, wb = _words_of(ra), _words_of(rb)
     if _SKELETON.sub("", ra) != _SKELETON.sub("", rb) or (wa != wb and sorted(wa) == sorted(wb)):
         return ra, rb

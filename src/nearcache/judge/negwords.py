@@ -170,8 +170,8 @@ def free_of_named(a: str, b: str) -> str | None:
     return None
 
 
-#: Words that turn a question into what to keep away from ("Which foods should I *avoid*").
-_SHUNNING = frozenset(stem(w) for w in ("avoid", "avoiding", "avoided", "avoids"))
+#: What turns a question into what to keep away from ("Which foods should I *avoid*").
+_AVOID = stem("avoid")
 _SHUN_PHRASES = (("stay", "away"), ("steer", "clear"), ("keep", "away"))
 #: Words asking what is good or allowed to do: the other pole of "avoid".
 _APPROVING = wordset("good safe safely ok okay fine best allowed recommended healthy")
@@ -182,7 +182,7 @@ _MAY = wordset("can may")
 def _shuns(t: Text) -> str | None:
     words = t.words
     for i, w in enumerate(words):
-        if stem(w) in _SHUNNING:
+        if stem(w) == _AVOID:
             return w
         if tuple(words[i : i + 2]) in _SHUN_PHRASES:
             return " ".join(words[i : i + 2])
