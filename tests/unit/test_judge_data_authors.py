@@ -175,8 +175,8 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe15"})
         ("probe14", "pf", 450, ROLE_DIRECTION, 0.3, 30, 0.6),
         ("blind14", "bf", 340, ROLE_DIRECTION, 0.3, 30, 0.6),
         # an eighteenth, role a quarter of the traps, one-change traps in long questions
-        ("probe15", "pg", 470, ROLE, 0.25, 20, 0.6),
-        ("blind15", "bg", 355, ROLE, 0.25, 30, 0.6),
+        ("probe15", "pg", 460, ROLE, 0.25, 20, 0.6),
+        ("blind15", "bg", 350, ROLE, 0.25, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
