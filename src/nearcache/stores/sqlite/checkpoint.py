@@ -62,6 +62,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable
 
@@ -75,6 +76,7 @@ __all__ = [
     "STEP_FRAMES",
     "Checkpointer",
     "next_step",
+    "pause_after",
 ]
 
 log = logging.getLogger(__name__)
@@ -83,8 +85,8 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 0.2
 #: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
 RESTART_WAIT_MS = 20
-#: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers
-#: (longer than a batch of 1,000 takes to commit, so a batch under way is not a pause).
+#: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers at
+#: least (longer than a batch of 1,000 takes to commit; ``pause_after`` for larger ones).
 IDLE_WAIT = 0.05
 #: WAL size, in writers' automatic-checkpoint thresholds, past which a round restarts the
 #: WAL even while writes go on (between that threshold and ``wal_limit``, a third above).
@@ -96,6 +98,12 @@ STEP_FRAMES = 1024
 #: Frames a write adds on average (since the last round) up to which the rounds follow
 #: the writes; larger writes (batches) keep the timed rounds (every ``CHECKPOINT_EVERY``).
 SMALL_COMMIT = 64
+#: Frames a write adds from which a round follows each write (a batch of ~8 MB).
+LARGE_COMMIT = 2 * STEP_FRAMES
+#: Gaps between commits without a commit that count as a pause of the writers.
+PAUSE_GAPS = 2.0
+#: Seconds without a commit that count as a pause, whatever the gaps between commits.
+PAUSE_MAX = 1.0
 #: A count of writes never reached (no wake-up wanted).
 _NEVER = 1 << 62
 #: Seconds a parked thread sleeps before looking whether its store still exists.
@@ -170,8 +178,10 @@ class Checkpointer:
         last = 0  # WAL frames at the last round
         step, wait = _NEVER, False  # see ``next_step``
         settled = True  # no round since the last restart of the WAL
+        gap = 0.0  # seconds between two commits while writes go on (see ``pause_after``)
+        mark = (time.monotonic(), self._writes() or 0)  # a time and the writes counted then
         # the first round: a step of single puts (~8 frames each) or the timed period
-        self._sleep((self._writes() or 0) + STEP_FRAMES // 8, self._every)
+        self._sleep(mark[1] + STEP_FRAMES // 8, self._every)
         while not self._stop.is_set():
             done = self._writes()
             if done is None:  # the store was garbage-collected
@@ -185,7 +195,12 @@ class Checkpointer:
                 self.parked = True  # sleep until a write
                 self._sleep(done + 1, _PARKED_CHECK)
                 self.parked = False
+                mark = (time.monotonic(), self._writes() or done)  # woken by that write
                 continue
+            now = time.monotonic()
+            if done > mark[1]:  # writes went on since the mark
+                gap = (now - mark[0]) / (done - mark[1])
+            mark = (now, done)
             with self.busy:
                 frames = self._passive(con)
             settled = False
@@ -196,11 +211,15 @@ class Checkpointer:
                 step, wait = next_step(frames, added, writes, during, writer or _NEVER)
                 last = frames
             seen = done
-            if frames is not None and (frames > bound or self._paused()):
+            pause = pause_after(gap)
+            if frames is not None and (frames > bound or self._paused(pause)):
                 with self.busy:
                     settled = self._checkpoint(con)
                 continue
-            self._sleep(done + step, _PARKED_CHECK if wait else self._every)
+            if wait:  # no round before the writers' checkpoint, unless the writes stop
+                self._wait(done + step, pause)
+            else:
+                self._sleep(done + step, self._every)
 
     def _sleep(self, due: int, timeout: float) -> None:
         """Wait until ``due`` writes are counted (the writer wakes the thread) or ``timeout``."""
@@ -211,12 +230,21 @@ class Checkpointer:
             self._wake.wait(timeout)
         self.due = _NEVER
 
-    def _paused(self) -> bool:
-        """True if no commit comes within ``IDLE_WAIT`` (the next commit ends the wait)."""
+    def _wait(self, due: int, pause: float) -> None:
+        """Wait until ``due`` writes are counted or no commit comes for ``pause`` seconds."""
+        while not self._stop.is_set():
+            before = self._writes()
+            self._sleep(due, pause)
+            now = self._writes()
+            if before is None or now is None or now >= due or now == before:
+                return
+
+    def _paused(self, pause: float) -> bool:
+        """True if no commit comes within ``pause`` seconds (the next commit ends the wait)."""
         before = self._writes()
         if before is None:
             return False
-        self._sleep(before + 1, IDLE_WAIT)
+        self._sleep(before + 1, pause)
         return not self._stop.is_set() and self._writes() == before
 
     def _passive(self, con: sqlite3.Connection) -> int | None:
@@ -260,7 +288,10 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
     round waits for the writer's own checkpoint (no timed round before it).
 
     Single puts: a round every ``STEP_FRAMES``; batches (over ``SMALL_COMMIT`` frames a
-    write): timed rounds (``_NEVER`` writes).
+    write): timed rounds (``_NEVER`` writes); large batches (``LARGE_COMMIT`` frames or
+    more a write): a round after each, so that writes that stop leave at most the last
+    one to copy (a fill of 10k chunks: 5.5k frames a batch, and a read right after it
+    pays for each frame not yet copied).
 
     Args:
         frames: frames in the WAL when this round started.
@@ -270,16 +301,30 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
             ``COMMIT`` (no commit meanwhile), copies the last frames and so lets the next
             write restart the WAL; a round holding the checkpoint lock then makes it fail
             and the WAL grow on (to ``wal_limit``'s ``TRUNCATE``). So when the next round
-            would still run there, the thread waits until that checkpoint is past.
+            would still run there, the thread waits until that checkpoint is past. The
+            next round runs from ``ahead`` frames on while more are committed: as many
+            again (rounds keep pace with small writes), or for large batches what this
+            round saw committed while it ran (none: it ends before the next commit).
     """
     per_write = max(1, added) / max(1, writes)
     small = per_write <= SMALL_COMMIT
-    step = max(1, int(STEP_FRAMES / per_write)) if small else _NEVER
-    ahead = STEP_FRAMES if small else added  # frames until the next round starts
-    if frames + 2 * ahead + during * per_write <= writer:
+    large = per_write >= LARGE_COMMIT
+    step = max(1, int(STEP_FRAMES / per_write)) if small else 1 if large else _NEVER
+    ahead = STEP_FRAMES if small else added
+    overlap = during * per_write if large else ahead  # committed while the next round runs
+    if frames + during * per_write + ahead + overlap <= writer:
         return step, False
     past = max(0, int((writer - frames) / per_write))  # writes to the writer's checkpoint
     return past + (step if small else 1), True
+
+
+def pause_after(gap: float) -> float:
+    """Seconds without a commit that count as a pause of the writers, ``gap`` seconds
+    apart while they go on: ``PAUSE_GAPS`` gaps, at least ``IDLE_WAIT``, at most
+    ``PAUSE_MAX``. A fill of 10k chunks commits every 0.1-0.6 s (Python work between
+    the commits): a fixed 50 ms found a pause inside every batch, and the ``RESTART``
+    then held the next commit up to 0.5 s."""
+    return min(PAUSE_MAX, max(IDLE_WAIT, PAUSE_GAPS * gap))
 
 
 def _lower_priority() -> None:
