@@ -33,6 +33,9 @@ def test_large_batches_get_a_round_each_until_the_writers_checkpoint() -> None:
     assert next_step(BATCH, BATCH, 1, 1, WRITER) == (2, True)
     # past the threshold already (its checkpoint failed): a round after the next commit
     assert next_step(3 * BATCH, BATCH, 1, 0, WRITER) == (1, True)
+    # right after the writers' checkpoint (the WAL restarted, the last round's rhythm):
+    # a round after the next batch, not two (the timed period would let two in)
+    assert next_step(0, 2 * BATCH, 2, 0, WRITER) == (1, False)
     # a restarted WAL far from the threshold: a round after each batch, overlapping or not
     assert next_step(BATCH, BATCH, 1, 0, 100_000) == (1, False)
     assert next_step(BATCH, BATCH, 1, 1, 100_000) == (1, False)
@@ -40,7 +43,7 @@ def test_large_batches_get_a_round_each_until_the_writers_checkpoint() -> None:
 
 def test_a_pause_is_counted_in_gaps_between_commits() -> None:
     assert pause_after(0.0) == IDLE_WAIT  # single puts: the fixed minimum
-    assert pause_after(0.2) == pytest.approx(0.4)  # batches committed 0.2 s apart
+    assert pause_after(0.1) == pytest.approx(0.4)  # batches committed 0.1 s apart
     assert pause_after(60.0) == PAUSE_MAX  # rare writes: at most PAUSE_MAX
 
 

@@ -101,7 +101,7 @@ SMALL_COMMIT = 64
 #: Frames a write adds from which a round follows each write (a batch of ~8 MB).
 LARGE_COMMIT = 2 * STEP_FRAMES
 #: Gaps between commits without a commit that count as a pause of the writers.
-PAUSE_GAPS = 2.0
+PAUSE_GAPS = 4.0
 #: Seconds without a commit that count as a pause, whatever the gaps between commits.
 PAUSE_MAX = 1.0
 #: A count of writes never reached (no wake-up wanted).
@@ -159,23 +159,26 @@ class Checkpointer:
                 con = self.con = connect()
                 con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
                 writer = int(con.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+                wal = f"{con.execute('PRAGMA database_list').fetchone()[2]}-wal"
         except (sqlite3.Error, CacheError) as exc:
             log.warning("background checkpoints are off: cannot open the database: %s", exc)
             return
         finally:
             del connect
         try:
-            self._loop(con, writer)
+            self._loop(con, writer, wal)
         finally:
             with self.busy, contextlib.suppress(sqlite3.Error):
                 con.close()
 
-    def _loop(self, con: sqlite3.Connection, writer: int) -> None:
+    def _loop(self, con: sqlite3.Connection, writer: int, wal: str) -> None:
         """Rounds while writes go on; ``writer``: the frames at which a writer checkpoints
-        itself (its automatic checkpoint; 0: never)."""
+        itself (its automatic checkpoint; 0: never); ``wal``: the WAL file's path."""
         bound = int(RESTART_AT * writer) if writer > 0 else _NEVER
         seen = -1  # writes counted at the last round
         last = 0  # WAL frames at the last round
+        rhythm = (1, 1)  # frames added by writes (a count) between two rounds, last seen
+        run = _wal_run(wal)  # which WAL since its last restart
         step, wait = _NEVER, False  # see ``next_step``
         settled = True  # no round since the last restart of the WAL
         gap = 0.0  # seconds between two commits while writes go on (see ``pause_after``)
@@ -205,10 +208,15 @@ class Checkpointer:
                 frames = self._passive(con)
             settled = False
             if frames is not None:
-                added = frames - last if frames >= last else frames  # restarted since
+                now_run, writes = _wal_run(wal), done - max(seen, 0)
+                if frames > last and now_run == run:  # the frames of the writes since
+                    rhythm = (frames - last, writes)
+                else:  # the WAL restarted since: its frames are those of the last writes
+                    per_write = max(rhythm[0] / rhythm[1], frames / max(1, writes))
+                    rhythm = (int(per_write * writes), writes)
+                run = now_run
                 during = (self._writes() or done) - done
-                writes = done - max(seen, 0)
-                step, wait = next_step(frames, added, writes, during, writer or _NEVER)
+                step, wait = next_step(frames, *rhythm, during, writer or _NEVER)
                 last = frames
             seen = done
             pause = pause_after(gap)
@@ -295,7 +303,8 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
 
     Args:
         frames: frames in the WAL when this round started.
-        added: frames added since the last round, by ``writes`` writes.
+        added: frames added since the last round, by ``writes`` writes (when the WAL
+            restarted since, the writers' checkpoint in between: those of the round before).
         during: writes committed while this round ran.
         writer: frames at which a writer checkpoints itself. Only its checkpoint, in a
             ``COMMIT`` (no commit meanwhile), copies the last frames and so lets the next
@@ -310,7 +319,7 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
     small = per_write <= SMALL_COMMIT
     large = per_write >= LARGE_COMMIT
     step = max(1, int(STEP_FRAMES / per_write)) if small else 1 if large else _NEVER
-    ahead = STEP_FRAMES if small else added
+    ahead = STEP_FRAMES if small else per_write if large else added  # to the next round
     overlap = during * per_write if large else ahead  # committed while the next round runs
     if frames + during * per_write + ahead + overlap <= writer:
         return step, False
@@ -322,9 +331,21 @@ def pause_after(gap: float) -> float:
     """Seconds without a commit that count as a pause of the writers, ``gap`` seconds
     apart while they go on: ``PAUSE_GAPS`` gaps, at least ``IDLE_WAIT``, at most
     ``PAUSE_MAX``. A fill of 10k chunks commits every 0.1-0.6 s (Python work between
-    the commits): a fixed 50 ms found a pause inside every batch, and the ``RESTART``
-    then held the next commit up to 0.5 s."""
+    the commits), and a commit in which the writer checkpoints takes 2-3 times as long:
+    a fixed 50 ms found a pause inside every batch, and the ``RESTART`` then held the
+    next commit up to 0.5 s."""
     return min(PAUSE_MAX, max(IDLE_WAIT, PAUSE_GAPS * gap))
+
+
+def _wal_run(wal: str) -> int:
+    """The WAL's checkpoint sequence number (its header's bytes 12-15): SQLite bumps it
+    in each new WAL, at the first write after a restart; -1 if there is none to read."""
+    try:
+        with open(wal, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return -1
+    return int.from_bytes(head[12:16], "big") if len(head) == 16 else -1
 
 
 def _lower_priority() -> None:
