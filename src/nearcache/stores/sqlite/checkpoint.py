@@ -11,7 +11,9 @@ on the machine's other core:
    in writes: ``due``, from the frames a write added between the last two rounds; one
    integer comparison a commit); batches keep rounds every ``CHECKPOINT_EVERY`` seconds
    (a round re-copies every page written since the last one, and batches touch most
-   lookup-id index leaves).
+   lookup-id index leaves); large batches (``LARGE_COMMIT`` frames, a fill of 10k
+   chunks: 5.5k) get a round after each while it ends before the next commit, so
+   writes that stop leave at most their last batch to copy for the reads that follow.
 2. The WAL restarts from its beginning only after a checkpoint that copied its last
    frame with no commit in between, and each checkpoint syncs the WAL first (~4 ms on
    the machine measured), so while writes go on only the writer's own automatic
@@ -21,8 +23,9 @@ on the machine's other core:
    (``connection.autocheckpoint_pages``: three quarters of ``wal_limit``), so those
    stops come less often, and the thread stays out of the stretch before it (a round
    holding the checkpoint lock would make it fail and the WAL grow on: ``next_step``).
-3. When the writers pause (no commit for ``IDLE_WAIT`` seconds after a round, or before
-   the thread parks), a ``RESTART`` checkpoint with a short busy timeout
+3. When the writers pause (no commit for ``pause_after`` the gaps between their commits,
+   after a round, while the thread waits for their checkpoint, or before it parks), a
+   ``RESTART`` checkpoint with a short busy timeout
    (``RESTART_WAIT_MS``) copies the rest and lets the next writer start the WAL from its
    beginning. It holds the write lock while it copies and syncs, so it runs only then:
    restarting from here while writes went on held the writer off for 15-50% of a run of
