@@ -15,6 +15,7 @@ from nearcache.stores.sqlite.checkpoint import (
     IDLE_WAIT,
     PAUSE_MAX,
     Checkpointer,
+    next_rhythm,
     next_step,
     pause_after,
 )
@@ -39,6 +40,18 @@ def test_large_batches_get_a_round_each_until_the_writers_checkpoint() -> None:
     # a restarted WAL far from the threshold: a round after each batch, overlapping or not
     assert next_step(BATCH, BATCH, 1, 0, 100_000) == (1, False)
     assert next_step(BATCH, BATCH, 1, 1, 100_000) == (1, False)
+
+
+def test_the_rhythm_of_batches_outlives_the_writers_checkpoint() -> None:
+    # the same WAL grew by two batches over two writes
+    assert next_rhythm((1, 1), 2 * BATCH, 0, 2, True) == (2 * BATCH, 2)
+    # the writers' checkpoint restarted it and no write came since (0 frames), or one
+    # did (a new WAL, fewer frames or more): the batches' rhythm, not a few frames a write
+    assert next_rhythm((2 * BATCH, 2), 0, 2 * BATCH, 2, True) == (2 * BATCH, 2)
+    assert next_rhythm((2 * BATCH, 2), BATCH, 2 * BATCH, 1, False) == (BATCH, 1)
+    assert next_rhythm((2 * BATCH, 2), 2 * BATCH + 40, 2 * BATCH, 3, False) == (3 * BATCH, 3)
+    # single puts after batches: a WAL that only grew tells the new rhythm at once
+    assert next_rhythm((BATCH, 1), BATCH + 800, BATCH, 100, True) == (800, 100)
 
 
 def test_a_pause_is_counted_in_gaps_between_commits() -> None:

@@ -78,6 +78,7 @@ __all__ = [
     "RESTART_WAIT_MS",
     "STEP_FRAMES",
     "Checkpointer",
+    "next_rhythm",
     "next_step",
     "pause_after",
 ]
@@ -211,12 +212,8 @@ class Checkpointer:
                 frames = self._passive(con)
             settled = False
             if frames is not None:
-                now_run, writes = _wal_run(wal), done - max(seen, 0)
-                if frames > last and now_run == run:  # the frames of the writes since
-                    rhythm = (frames - last, writes)
-                else:  # the WAL restarted since: its frames are those of the last writes
-                    per_write = max(rhythm[0] / rhythm[1], frames / max(1, writes))
-                    rhythm = (int(per_write * writes), writes)
+                now_run = _wal_run(wal)
+                rhythm = next_rhythm(rhythm, frames, last, done - max(seen, 0), now_run == run)
                 run = now_run
                 during = (self._writes() or done) - done
                 step, wait = next_step(frames, *rhythm, during, writer or _NEVER)
@@ -328,6 +325,19 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
         return step, False
     past = max(0, int((writer - frames) / per_write))  # writes to the writer's checkpoint
     return past + (step if small else 1), True
+
+
+def next_rhythm(
+    rhythm: tuple[int, int], frames: int, last: int, writes: int, same_wal: bool
+) -> tuple[int, int]:
+    """``(frames, writes)``: what ``writes`` writes added to the WAL since the last round
+    (``last`` frames then, ``frames`` now). When the WAL restarted since (not the
+    ``same_wal``, or fewer frames), its frames are those of the last writes only: a write
+    added at least its share of them, and as much as the ``rhythm`` before says."""
+    if frames > last and same_wal:
+        return frames - last, writes
+    per_write = max(rhythm[0] / rhythm[1], frames / max(1, writes))
+    return int(per_write * writes), writes
 
 
 def pause_after(gap: float) -> float:
