@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,31 +21,7 @@ import pytest
 from nearcache import SQLiteStore
 from nearcache.stores.protocol import Item
 from nearcache.stores.sqlite.checkpoint import STEP_FRAMES, Checkpointer, next_step
-
-
-def key(i: int) -> str:
-    return hashlib.sha256(b"%d" % i).hexdigest()
-
-
-def wait_for(cond: Callable[[], bool], timeout: float = 20.0) -> bool:
-    """Poll ``cond`` (the thread runs on its own schedule; a loaded machine delays it)."""
-    end = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.01)
-    return True
-
-
-def checkpointer(store: SQLiteStore) -> Checkpointer:
-    ck = store._db.checkpointer
-    assert ck is not None
-    return ck
-
-
-def batch(b: int) -> list[Item]:
-    """~1.2 MB of records (about 400 WAL frames)."""
-    return [Item(key(b * 1000 + i), os.urandom(3000)) for i in range(400)]
+from sqlite_wal_support import batch, checkpointer, frames, key, wait_for, wal_file
 
 
 @pytest.mark.parametrize("background", [True, False])
@@ -250,35 +225,6 @@ def test_the_thread_runs_at_a_lower_priority_than_its_process(tmp_path: Path) ->
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
     assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == mine
     store.close()
-
-
-def wal_file(
-    path: Path, autocheckpoint: int
-) -> tuple[sqlite3.Connection, Callable[[], sqlite3.Connection]]:
-    """A WAL-mode file holding 40 committed rows of 3 KB, a writer connection that never
-    checkpoints itself, and a way to open a connection for the checkpoint thread."""
-    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    writer.execute("PRAGMA journal_mode = WAL")
-    writer.execute("PRAGMA wal_autocheckpoint = 0")
-    writer.execute("CREATE TABLE t (v BLOB)")
-    for _ in range(40):
-        writer.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
-
-    def connect() -> sqlite3.Connection:
-        con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        con.execute(f"PRAGMA wal_autocheckpoint = {autocheckpoint}")
-        return con
-
-    return writer, connect
-
-
-def frames(path: Path) -> int:
-    """Frames in the WAL since its last restart (a PASSIVE checkpoint's count)."""
-    con = sqlite3.connect(path)
-    try:
-        return int(con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
-    finally:
-        con.close()
 
 
 def test_while_writes_go_on_the_wal_is_not_restarted_below_the_bound(tmp_path: Path) -> None:

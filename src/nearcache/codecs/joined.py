@@ -48,8 +48,14 @@ class JoinedValues(Sequence["bytes | None"]):
         size = self.sizes[i]
         if size < 0:
             return None
+        if i == 0:  # a decoder looks at the first value only: no offsets to work out
+            return self.joined[:size]
         if self._starts is None:
-            self._starts = [0, *accumulate(max(s, 0) for s in self.sizes)]
+            sizes = self.sizes
+            self._starts = [
+                0,
+                *accumulate(sizes if -1 not in sizes else [max(s, 0) for s in sizes]),
+            ]
         start = self._starts[i if i >= 0 else i + len(self.sizes)]
         return self.joined[start : start + size]
 

@@ -11,7 +11,9 @@ on the machine's other core:
    in writes: ``due``, from the frames a write added between the last two rounds; one
    integer comparison a commit); batches keep rounds every ``CHECKPOINT_EVERY`` seconds
    (a round re-copies every page written since the last one, and batches touch most
-   lookup-id index leaves).
+   lookup-id index leaves); large batches (``LARGE_COMMIT`` frames, a fill of 10k
+   chunks: 5.5k) get a round after each while it ends before the next commit, so
+   writes that stop leave at most their last batch to copy for the reads that follow.
 2. The WAL restarts from its beginning only after a checkpoint that copied its last
    frame with no commit in between, and each checkpoint syncs the WAL first (~4 ms on
    the machine measured), so while writes go on only the writer's own automatic
@@ -21,8 +23,9 @@ on the machine's other core:
    (``connection.autocheckpoint_pages``: three quarters of ``wal_limit``), so those
    stops come less often, and the thread stays out of the stretch before it (a round
    holding the checkpoint lock would make it fail and the WAL grow on: ``next_step``).
-3. When the writers pause (no commit for ``IDLE_WAIT`` seconds after a round, or before
-   the thread parks), a ``RESTART`` checkpoint with a short busy timeout
+3. When the writers pause (no commit for ``pause_after`` the gaps between their commits,
+   after a round, while the thread waits for their checkpoint, or before it parks), a
+   ``RESTART`` checkpoint with a short busy timeout
    (``RESTART_WAIT_MS``) copies the rest and lets the next writer start the WAL from its
    beginning. It holds the write lock while it copies and syncs, so it runs only then:
    restarting from here while writes went on held the writer off for 15-50% of a run of
@@ -62,6 +65,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable
 
@@ -74,7 +78,9 @@ __all__ = [
     "RESTART_WAIT_MS",
     "STEP_FRAMES",
     "Checkpointer",
+    "next_rhythm",
     "next_step",
+    "pause_after",
 ]
 
 log = logging.getLogger(__name__)
@@ -83,8 +89,8 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 0.2
 #: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
 RESTART_WAIT_MS = 20
-#: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers
-#: (longer than a batch of 1,000 takes to commit, so a batch under way is not a pause).
+#: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers at
+#: least (longer than a batch of 1,000 takes to commit; ``pause_after`` for larger ones).
 IDLE_WAIT = 0.05
 #: WAL size, in writers' automatic-checkpoint thresholds, past which a round restarts the
 #: WAL even while writes go on (between that threshold and ``wal_limit``, a third above).
@@ -96,6 +102,12 @@ STEP_FRAMES = 1024
 #: Frames a write adds on average (since the last round) up to which the rounds follow
 #: the writes; larger writes (batches) keep the timed rounds (every ``CHECKPOINT_EVERY``).
 SMALL_COMMIT = 64
+#: Frames a write adds from which a round follows each write (a batch of ~8 MB).
+LARGE_COMMIT = 2 * STEP_FRAMES
+#: Gaps between commits without a commit that count as a pause of the writers.
+PAUSE_GAPS = 4.0
+#: Seconds without a commit that count as a pause, whatever the gaps between commits.
+PAUSE_MAX = 1.0
 #: A count of writes never reached (no wake-up wanted).
 _NEVER = 1 << 62
 #: Seconds a parked thread sleeps before looking whether its store still exists.
@@ -151,27 +163,32 @@ class Checkpointer:
                 con = self.con = connect()
                 con.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
                 writer = int(con.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+                wal = f"{con.execute('PRAGMA database_list').fetchone()[2]}-wal"
         except (sqlite3.Error, CacheError) as exc:
             log.warning("background checkpoints are off: cannot open the database: %s", exc)
             return
         finally:
             del connect
         try:
-            self._loop(con, writer)
+            self._loop(con, writer, wal)
         finally:
             with self.busy, contextlib.suppress(sqlite3.Error):
                 con.close()
 
-    def _loop(self, con: sqlite3.Connection, writer: int) -> None:
+    def _loop(self, con: sqlite3.Connection, writer: int, wal: str) -> None:
         """Rounds while writes go on; ``writer``: the frames at which a writer checkpoints
-        itself (its automatic checkpoint; 0: never)."""
+        itself (its automatic checkpoint; 0: never); ``wal``: the WAL file's path."""
         bound = int(RESTART_AT * writer) if writer > 0 else _NEVER
         seen = -1  # writes counted at the last round
         last = 0  # WAL frames at the last round
+        rhythm = (1, 1)  # frames added by writes (a count) between two rounds, last seen
+        run = _wal_run(wal)  # which WAL since its last restart
         step, wait = _NEVER, False  # see ``next_step``
         settled = True  # no round since the last restart of the WAL
+        gap = 0.0  # seconds between two commits while writes go on (see ``pause_after``)
+        mark = (time.monotonic(), self._writes() or 0)  # a time and the writes counted then
         # the first round: a step of single puts (~8 frames each) or the timed period
-        self._sleep((self._writes() or 0) + STEP_FRAMES // 8, self._every)
+        self._sleep(mark[1] + STEP_FRAMES // 8, self._every)
         while not self._stop.is_set():
             done = self._writes()
             if done is None:  # the store was garbage-collected
@@ -185,22 +202,32 @@ class Checkpointer:
                 self.parked = True  # sleep until a write
                 self._sleep(done + 1, _PARKED_CHECK)
                 self.parked = False
+                mark = (time.monotonic(), self._writes() or done)  # woken by that write
                 continue
+            now = time.monotonic()
+            if done > mark[1]:  # writes went on since the mark
+                gap = (now - mark[0]) / (done - mark[1])
+            mark = (now, done)
             with self.busy:
                 frames = self._passive(con)
             settled = False
             if frames is not None:
-                added = frames - last if frames >= last else frames  # restarted since
+                now_run = _wal_run(wal)
+                rhythm = next_rhythm(rhythm, frames, last, done - max(seen, 0), now_run == run)
+                run = now_run
                 during = (self._writes() or done) - done
-                writes = done - max(seen, 0)
-                step, wait = next_step(frames, added, writes, during, writer or _NEVER)
+                step, wait = next_step(frames, *rhythm, during, writer or _NEVER)
                 last = frames
             seen = done
-            if frames is not None and (frames > bound or self._paused()):
+            pause = pause_after(gap)
+            if frames is not None and (frames > bound or self._paused(pause)):
                 with self.busy:
                     settled = self._checkpoint(con)
                 continue
-            self._sleep(done + step, _PARKED_CHECK if wait else self._every)
+            if wait:  # no round before the writers' checkpoint, unless the writes stop
+                self._wait(done + step, pause)
+            else:
+                self._sleep(done + step, self._every)
 
     def _sleep(self, due: int, timeout: float) -> None:
         """Wait until ``due`` writes are counted (the writer wakes the thread) or ``timeout``."""
@@ -211,12 +238,21 @@ class Checkpointer:
             self._wake.wait(timeout)
         self.due = _NEVER
 
-    def _paused(self) -> bool:
-        """True if no commit comes within ``IDLE_WAIT`` (the next commit ends the wait)."""
+    def _wait(self, due: int, pause: float) -> None:
+        """Wait until ``due`` writes are counted or no commit comes for ``pause`` seconds."""
+        while not self._stop.is_set():
+            before = self._writes()
+            self._sleep(due, pause)
+            now = self._writes()
+            if before is None or now is None or now >= due or now == before:
+                return
+
+    def _paused(self, pause: float) -> bool:
+        """True if no commit comes within ``pause`` seconds (the next commit ends the wait)."""
         before = self._writes()
         if before is None:
             return False
-        self._sleep(before + 1, IDLE_WAIT)
+        self._sleep(before + 1, pause)
         return not self._stop.is_set() and self._writes() == before
 
     def _passive(self, con: sqlite3.Connection) -> int | None:
@@ -260,26 +296,69 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
     round waits for the writer's own checkpoint (no timed round before it).
 
     Single puts: a round every ``STEP_FRAMES``; batches (over ``SMALL_COMMIT`` frames a
-    write): timed rounds (``_NEVER`` writes).
+    write): timed rounds (``_NEVER`` writes); large batches (``LARGE_COMMIT`` frames or
+    more a write): a round after each, so that writes that stop leave at most the last
+    one to copy (a fill of 10k chunks: 5.5k frames a batch, and a read right after it
+    pays for each frame not yet copied).
 
     Args:
         frames: frames in the WAL when this round started.
-        added: frames added since the last round, by ``writes`` writes.
+        added: frames added since the last round, by ``writes`` writes (when the WAL
+            restarted since, the writers' checkpoint in between: those of the round before).
         during: writes committed while this round ran.
         writer: frames at which a writer checkpoints itself. Only its checkpoint, in a
             ``COMMIT`` (no commit meanwhile), copies the last frames and so lets the next
             write restart the WAL; a round holding the checkpoint lock then makes it fail
             and the WAL grow on (to ``wal_limit``'s ``TRUNCATE``). So when the next round
-            would still run there, the thread waits until that checkpoint is past.
+            would still run there, the thread waits until that checkpoint is past. The
+            next round runs from ``ahead`` frames on while more are committed: as many
+            again (rounds keep pace with small writes), or for large batches what this
+            round saw committed while it ran (none: it ends before the next commit).
     """
     per_write = max(1, added) / max(1, writes)
     small = per_write <= SMALL_COMMIT
-    step = max(1, int(STEP_FRAMES / per_write)) if small else _NEVER
-    ahead = STEP_FRAMES if small else added  # frames until the next round starts
-    if frames + 2 * ahead + during * per_write <= writer:
+    large = per_write >= LARGE_COMMIT
+    step = max(1, int(STEP_FRAMES / per_write)) if small else 1 if large else _NEVER
+    ahead = STEP_FRAMES if small else per_write if large else added  # to the next round
+    overlap = during * per_write if large else ahead  # committed while the next round runs
+    if frames + during * per_write + ahead + overlap <= writer:
         return step, False
     past = max(0, int((writer - frames) / per_write))  # writes to the writer's checkpoint
     return past + (step if small else 1), True
+
+
+def next_rhythm(
+    rhythm: tuple[int, int], frames: int, last: int, writes: int, same_wal: bool
+) -> tuple[int, int]:
+    """``(frames, writes)``: what ``writes`` writes added to the WAL since the last round
+    (``last`` frames then, ``frames`` now). When the WAL restarted since (not the
+    ``same_wal``, or fewer frames), its frames are those of the last writes only: a write
+    added at least its share of them, and as much as the ``rhythm`` before says."""
+    if frames > last and same_wal:
+        return frames - last, writes
+    per_write = max(rhythm[0] / rhythm[1], frames / max(1, writes))
+    return int(per_write * writes), writes
+
+
+def pause_after(gap: float) -> float:
+    """Seconds without a commit that count as a pause of the writers, ``gap`` seconds
+    apart while they go on: ``PAUSE_GAPS`` gaps, at least ``IDLE_WAIT``, at most
+    ``PAUSE_MAX``. A fill of 10k chunks commits every 0.1-0.6 s (Python work between
+    the commits), and a commit in which the writer checkpoints takes 2-3 times as long:
+    a fixed 50 ms found a pause inside every batch, and the ``RESTART`` then held the
+    next commit up to 0.5 s."""
+    return min(PAUSE_MAX, max(IDLE_WAIT, PAUSE_GAPS * gap))
+
+
+def _wal_run(wal: str) -> int:
+    """The WAL's checkpoint sequence number (its header's bytes 12-15): SQLite bumps it
+    in each new WAL, at the first write after a restart; -1 if there is none to read."""
+    try:
+        with open(wal, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return -1
+    return int.from_bytes(head[12:16], "big") if len(head) == 16 else -1
 
 
 def _lower_priority() -> None:
