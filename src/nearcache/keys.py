@@ -109,11 +109,22 @@ def normalize_text(text: str) -> str:
         raise InvalidTypeError(f"text must be str, not {type(text).__name__}")
     if text.isascii():
         return text if _ascii_is_normal(text) else " ".join(text.split())
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
     # NFKC can produce new whitespace runs, so collapse after normalizing; NFKC of the
     # collapsed text is still NFKC because ' ' is a starter with no compatibility form.
-    return " ".join(text.split())
+    return " ".join(_nfkc(text).split())
+
+
+def _nfkc(text: str) -> str:
+    """``text`` in NFKC (checked first: most text is)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
+def _ascii_spaced(form: str) -> bool:
+    """Whether an NFKC text's only whitespace (``str.split``'s) is ASCII: the others
+    that NFKC keeps are these four (NFKC makes the rest ' ')."""
+    return not ("\x85" in form or "\u2028" in form or "\u2029" in form or "\u1680" in form)
 
 
 def content_hash(text: str | bytes) -> str:
@@ -215,21 +226,30 @@ def _normalized_utf8(texts: Sequence[str], ascii: list[bool]) -> list[bytes]:
     """UTF-8 of ``normalize_text(t)`` for each of a large batch of texts; ``ascii`` says
     which texts are ASCII.
 
-    The ASCII texts are normalized as one batch (:func:`.normbatch.normalize_ascii`); the others
-    stand in as empty texts there and are normalized one by one. Checking each text for
-    ASCII first (a flag read per text) keeps the joined batch one byte per character:
-    joining ASCII and non-ASCII texts would widen every character of the batch.
+    The ASCII texts are normalized as one batch (:func:`.normbatch.normalize_ascii`).
+    Each of the others is put in NFKC on its own; when its only whitespace is ASCII
+    (nearly always), its UTF-8 joins the batch as Latin-1 (one character a byte, the
+    batch stays one byte a character) and the batch collapses its whitespace: ~2 us for
+    a 600-character chunk, against 10-20 us for ``str.split`` and ``join`` on it alone.
+    A text with other whitespace stands in as an empty text there and is normalized on
+    its own. Checking each text for ASCII first (a flag read per text) keeps the joined
+    batch one byte per character: joining ASCII and non-ASCII texts would widen every
+    character of the batch.
     """
     if False not in ascii:
         return normalize_ascii(texts)
-    others = list(compress(range(len(texts)), map(not_, ascii)))
     batch = list(texts)
-    for i in others:
-        batch[i] = ""
+    alone: list[tuple[int, str]] = []
+    for i in compress(range(len(texts)), map(not_, ascii)):
+        form = _nfkc(texts[i])
+        if _ascii_spaced(form):
+            batch[i] = form.encode().decode("latin-1")
+        else:
+            batch[i] = ""
+            alone.append((i, form))
     out = normalize_ascii(batch)
-    norm = normalize_text
-    for i in others:
-        out[i] = norm(texts[i]).encode()
+    for i, form in alone:
+        out[i] = " ".join(form.split()).encode()
     return out
 
 

@@ -272,6 +272,61 @@ def test_keys_of_awkward_batches_equal_the_definition(items: list[str]) -> None:
     assert raw == [content_hash(t) for t in items]
 
 
+def test_the_whitespace_nfkc_keeps_beyond_ascii_is_what_the_batch_path_checks() -> None:
+    """A non-ASCII text joins the whole-batch path only when its NFKC form holds no
+    whitespace but ASCII's; the four looked for must be every other one NFKC keeps."""
+    from nearcache.keys import _ascii_spaced
+
+    kept = [
+        c
+        for c in map(chr, range(0x80, sys.maxunicode + 1))
+        if c.isspace() and unicodedata.normalize("NFKC", c) == c
+    ]
+    assert kept == ["\x85", "\u1680", "\u2028", "\u2029"]
+    assert not any(_ascii_spaced(f"a{c}b") for c in kept)
+    assert _ascii_spaced("caf\u00e9 \t\x1f au lait")
+
+
+# Non-ASCII texts in a batch: whitespace NFKC makes (NBSP, en space, the space of a
+# diaeresis), whitespace it keeps (NEL, line separator: those texts go alone), long
+# whitespace tails after a character whose UTF-8 ends in byte 0xA0 or 0x85 (NBSP and
+# NEL in Latin-1, as the batch reads it), NUL inside (the batch is joined again with
+# 0xFE), a batch of non-ASCII texts only, multi-byte characters.
+_NON_ASCII_EDGES = [
+    "caf\u00e9\u00a0 au\u2002lait\t",
+    "\u00a8 diaeresis\n",
+    "  \uff21\uff22  \u00e9 ",
+    "nel\x85line\u2028sep ",
+    "\u1680ogham \u2029",
+    "\u00e0" + " \x1c\x1d\x1e\x1f\t\n" * 4,
+    "x \u00c5" + "\n " * 6,
+    "\u00e9\x00 b\x00",
+    "\U0001f600  emoji\r\n\u00e0",
+    "\u00e9",
+]
+
+
+@pytest.mark.parametrize("ascii_too", [True, False])
+def test_non_ascii_texts_in_a_batch_equal_the_definition(ascii_too: bool) -> None:
+    plain = [" a\tb ", "x  y", "normal text"] if ascii_too else []
+    items = (_NON_ASCII_EDGES + plain) * (_BATCH_MIN // len(_NON_ASCII_EDGES) + 1)
+    assert len(items) >= _BATCH_MIN
+    assert content_hashes(items) == [content_hash(_reference(t)) for t in items]
+
+
+non_ascii_texts = st.text(
+    alphabet=st.sampled_from(
+        " \t\n\r\x00\x1c\x1fab\u00e0\u00c5\u00a0\u00a8\u2002\u3000\x85\u2028\uff21\U0001f600"
+    ),
+    max_size=30,
+)
+
+
+@given(st.lists(st.one_of(non_ascii_texts, ascii_texts), min_size=_BATCH_MIN, max_size=80))
+def test_batches_with_non_ascii_texts_equal_the_definition(items: list[str]) -> None:
+    assert content_hashes(items) == [content_hash(_reference(t)) for t in items]
+
+
 def test_batch_errors_name_the_item() -> None:
     with pytest.raises(InvalidTypeError, match=r"texts\[2\]"):
         content_hashes(["a", "b", b"c"])  # type: ignore[list-item]

@@ -292,8 +292,8 @@ def _decode_uniform(
     buf = np.frombuffer(joined, dtype=np.uint8).reshape(rows, length)
     head = buf[:, :HEAD_SIZE].copy().view(_HEAD_DT).reshape(-1)
     meta = buf[:, off_body:off_vec].copy().view(_VEC_DT).reshape(-1)
-    bodies = map(memoryview(joined).__getitem__, _slices(HEAD_SIZE, size, length))
-    crcs = np.fromiter(map(_xxh3, bodies), np.uint64, rows)
+    # each record's body as a row of the buffer: cheaper to make than a slice and a view
+    crcs = np.fromiter(map(_xxh3, buf[:, HEAD_SIZE:]), np.uint64, rows)
     if everything:
         digests = keys.digests if isinstance(keys, KeyBatch) else bytes.fromhex("".join(keys))
     else:
