@@ -13,7 +13,6 @@ import pytest
 
 from nearcache import SQLiteStore
 from nearcache.keys import content_hash
-from nearcache.stores.bookkeeping import Delta
 from nearcache.stores.protocol import Item
 from nearcache.stores.sqlite.counts import FOLD_AFTER
 from nearcache.stores.sqlite.layout import bump_one
@@ -86,7 +85,7 @@ def _pending(con: sqlite3.Connection) -> list[tuple[int, int, int]]:
 
 def _bump_one(con: sqlite3.Connection, guess: int) -> int:
     con.execute("BEGIN IMMEDIATE")
-    version = bump_one(con, "semantic", 1, b"k" * 32, Delta(1, 3), guess)
+    version = bump_one(con, "semantic", 1, b"k" * 32, 1, 3, guess)
     con.execute("COMMIT")
     return version
 

@@ -181,24 +181,24 @@ def bump(
     return version
 
 
-def bump_one(con: Any, table: str, nsid: int, key: Blob, delta: Delta, guess: int = 0) -> int:
-    """``bump`` of a single put of ``key``: in a logged table, its log row carries its
-    deltas and the namespace's next version, and its row is not written (folded into
+def bump_one(
+    con: Any, table: str, nsid: int, key: Blob, added: int, size: int, guess: int = 0
+) -> int:
+    """``bump`` of a single put of ``key`` (``added``: 1 for a new key, else 0; ``size``:
+    the bytes it adds), with no ``Delta`` made: in a logged table, its log row carries
+    its deltas and the namespace's next version, and its row is not written (folded into
     once ``FOLD_AFTER`` versions are pending). ``guess``: a version no higher than the
     next one (``NamespaceIds.next``; 0: none); if it is the next, no read comes first."""
-    if not TABLES[table].log:
-        return bump(con, table, nsid, "put", (key,), delta)
-    if (
-        guess
-        and con.execute(_LOG_GUESSED[table], (nsid, guess, key, delta.entries, delta.size)).rowcount
-    ):
-        return guess
-    base, top = con.execute(_VERSIONS[table], (nsid,)).fetchone()
-    version = (base if top is None or top < base else top) + 1
-    if version - base > FOLD_AFTER:
-        return bump(con, table, nsid, "put", (key,), delta)
-    con.execute(_LOG_PUT[table], (nsid, version, key, delta.entries, delta.size))
-    return int(version)
+    if TABLES[table].log:
+        row = (nsid, guess, key, added, size)
+        if guess and con.execute(_LOG_GUESSED[table], row).rowcount:
+            return guess
+        base, top = con.execute(_VERSIONS[table], (nsid,)).fetchone()
+        version = (base if top is None or top < base else top) + 1
+        if version - base <= FOLD_AFTER:
+            con.execute(_LOG_PUT[table], (nsid, version, key, added, size))
+            return int(version)
+    return bump(con, table, nsid, "put", (key,), Delta(added, size))
 
 
 def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Sequence[Blob]) -> None:
