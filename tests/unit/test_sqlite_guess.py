@@ -33,7 +33,7 @@ def test_two_stores_writing_by_turns_take_every_version_once(tmp_path: Path) -> 
     for step in range(600):
         store = stores[rng.random() < 0.5]
         kind = rng.random()
-        if kind < 0.8:  # a single put, new key or a rewrite; its store's guess may be stale
+        if kind < 0.8 or not stored:  # a single put (new key or rewrite), maybe a stale guess
             k = key(rng.randrange(150))
             size = rng.randrange(1, 9)
             got = store.put_one("semantic", "ns", Item(k, b"v" * size), now=1.0)

@@ -149,12 +149,12 @@ _LOG_PUT = {
     for t, spec in TABLES.items()
     if spec.log
 }
-#: ``_LOG_PUT`` at a guessed version ?2 no lower than the namespace's next one: written
-#: only if it is the next one, without reading the log first. Every version above the
-#: row's has its log row (only single puts leave versions pending), so a guess above the
-#: row's version and free in the log is the next one (no row: a lower guess, or a fold
-#: due). The log itself is not read: SQLite would first copy the select to a temporary
-#: table (an insert reading its own table), dearer than the read saved.
+#: ``_LOG_PUT`` at a guessed version ?2, never above the namespace's next one: written
+#: only if it is the next one, without reading the versions first. Every version above
+#: the row's has its log row (only single puts leave versions pending), so a guess above
+#: the row's version and free in the log is the next one (no row: a lower guess, or a
+#: fold due). The log itself is not read: SQLite would first copy the select to a
+#: temporary table (an insert reading its own table), dearer than the read saved.
 _LOG_GUESSED = {
     t: f"INSERT INTO chg_{t} (ns, version, n, op, key, de, db) SELECT id, ?2, 0, 'put', ?3, ?4, ?5 "
     f"FROM namespaces WHERE id = ?1 AND version < ?2 AND version >= ?2 - {FOLD_AFTER} "
