@@ -144,7 +144,8 @@ class WriteMixin(CoreState):
         if unit is None or dtype != "float32":
             row = vec.reshape(1, -1)
             unit = unit_rows(row if dtype == "float32" else stored_vectors(row, dtype))
-        evicted = self._write_one(ns, Item(key, value, expires), scope, unit, wid, now)
+        item = _new_tuple(Item, (key, value, expires))
+        evicted = self._write_one(ns, item, scope, unit, wid, now)
         if evicted is not None:
             self._written(ns, 1, evicted, time.perf_counter() - started)
 

@@ -85,11 +85,14 @@ def hid(key: str, salt: int) -> int:
 
 
 class NamespaceIds:
-    """``(table, namespace) -> (row id, lookup-id salt)``, cached once committed."""
+    """``(table, namespace) -> (row id, lookup-id salt)``, cached once committed; and in
+    ``next``, the version after the last one this process's single put committed there:
+    the guess ``bump_one`` tries (never too high: versions only grow)."""
 
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str], tuple[int, int]] = {}
         self._lock = threading.Lock()
+        self.next: dict[tuple[str, str], int] = {}
 
     def known(self, table: str, namespace: str) -> tuple[int, int] | None:
         """The namespace's row id and salt if already cached (no statement run)."""
@@ -146,6 +149,19 @@ _LOG_PUT = {
     for t, spec in TABLES.items()
     if spec.log
 }
+#: ``_LOG_PUT`` at a guessed version ?2, never above the namespace's next one: written
+#: only if it is the next one, without reading the versions first. Every version above
+#: the row's has its log row (only single puts leave versions pending), so a guess above
+#: the row's version and free in the log is the next one (no row: a lower guess, or a
+#: fold due). The log itself is not read: SQLite would first copy the select to a
+#: temporary table (an insert reading its own table), dearer than the read saved.
+_LOG_GUESSED = {
+    t: f"INSERT INTO chg_{t} (ns, version, n, op, key, de, db) SELECT id, ?2, 0, 'put', ?3, ?4, ?5 "
+    f"FROM namespaces WHERE id = ?1 AND version < ?2 AND version >= ?2 - {FOLD_AFTER} "
+    "ON CONFLICT DO NOTHING"
+    for t, spec in TABLES.items()
+    if spec.log
+}
 
 
 def bump(
@@ -165,18 +181,24 @@ def bump(
     return version
 
 
-def bump_one(con: Any, table: str, nsid: int, key: Blob, delta: Delta) -> int:
-    """``bump`` of a single put of ``key``: in a logged table, its log row carries its
-    deltas and the namespace's next version, and its row is not written (folded into
-    once ``FOLD_AFTER`` versions are pending)."""
-    if not TABLES[table].log:
-        return bump(con, table, nsid, "put", (key,), delta)
-    base, top = con.execute(_VERSIONS[table], (nsid,)).fetchone()
-    version = (base if top is None or top < base else top) + 1
-    if version - base > FOLD_AFTER:
-        return bump(con, table, nsid, "put", (key,), delta)
-    con.execute(_LOG_PUT[table], (nsid, version, key, delta.entries, delta.size))
-    return int(version)
+def bump_one(
+    con: Any, table: str, nsid: int, key: Blob, added: int, size: int, guess: int = 0
+) -> int:
+    """``bump`` of a single put of ``key`` (``added``: 1 for a new key, else 0; ``size``:
+    the bytes it adds), with no ``Delta`` made: in a logged table, its log row carries
+    its deltas and the namespace's next version, and its row is not written (folded into
+    once ``FOLD_AFTER`` versions are pending). ``guess``: a version no higher than the
+    next one (``NamespaceIds.next``; 0: none); if it is the next, no read comes first."""
+    if TABLES[table].log:
+        row = (nsid, guess, key, added, size)
+        if guess and con.execute(_LOG_GUESSED[table], row).rowcount:
+            return guess
+        base, top = con.execute(_VERSIONS[table], (nsid,)).fetchone()
+        version = (base if top is None or top < base else top) + 1
+        if version - base <= FOLD_AFTER:
+            con.execute(_LOG_PUT[table], (nsid, version, key, added, size))
+            return int(version)
+    return bump(con, table, nsid, "put", (key,), Delta(added, size))
 
 
 def log_keys(con: Any, table: str, nsid: int, version: int, op: str, keys: Sequence[Blob]) -> None:

@@ -299,7 +299,9 @@ class SQLiteStore(BaseStore):
         check_content_hash(item.key)
         if type(item.value) is not bytes:
             check_items([item])  # the general check names the wrong type
-        return self._write(lambda con: put_row(con, self._ns, table, namespace, item, now))
+        version = self._write(lambda con: put_row(con, self._ns, table, namespace, item, now))
+        self._ns.next[table, namespace] = version + 1  # committed: the next put's guess
+        return version
 
     def _put_many_within(
         self, table: str, namespace: str, unique: list[Item], now: float, limits: Sequence[Limit]

@@ -163,16 +163,17 @@ def put_row(
     size = len(item.value)
     value = bytearray(item.value)
     expires = NEVER if item.expires_at is None else item.expires_at
+    guess = ids.next.get((table, namespace), 0)
     inserted = con.execute(_INSERT_NEW[table], (rid, nsid, key, value, expires, now, size))
     if inserted.rowcount == 1:
-        return bump_one(con, table, nsid, key, Delta(1, size))
+        return bump_one(con, table, nsid, key, 1, size, guess)
     prev = con.execute(_STORED[table], (rid,)).fetchone()
     if prev[0] != nsid or prev[1] != key:  # 64-bit hid collision: keep the stored one
         _collision(table, namespace)
         return bump(con, table, nsid, "put", [])
     con.execute(_UNSEE[table], (prev[3],))
     con.execute(_REWRITE[table], (value, expires, now, size, prev[3]))
-    return bump_one(con, table, nsid, key, Delta(0, size - prev[2]))
+    return bump_one(con, table, nsid, key, 0, size - prev[2], guess)
 
 
 def _collision(table: str, namespace: str) -> None:
