@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
+from .controls import is_namespace
 
 __all__ = ["ClientKeys", "ProxyConfig", "load_client_keys"]
 
@@ -96,6 +97,14 @@ class ProxyConfig:
             raise InvalidInputError("max_body_bytes must be positive")
         if self.timeout <= 0 or self.connect_timeout <= 0:
             raise InvalidInputError("timeouts must be positive numbers of seconds")
+        if not is_namespace(self.namespace):
+            raise InvalidInputError(
+                f"namespace must be 1-128 characters of letters, digits and ._:@/- "
+                f"(the X-Nearcache-Namespace rule), not {self.namespace!r}"
+            )
+        from ..semantic.config import check_threshold  # the cache's own rule, imported late
+
+        check_threshold(self.similarity_threshold)
         if self.default_ttl is not None and self.default_ttl <= 0:
             raise InvalidInputError("default_ttl must be a positive number of seconds")
         if self.client_keys is not None and self.upstream_api_key is None:

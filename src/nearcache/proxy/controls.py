@@ -18,10 +18,15 @@ from dataclasses import dataclass
 
 from .http import ProxyHTTPError
 
-__all__ = ["Controls", "read_controls"]
+__all__ = ["Controls", "is_namespace", "read_controls"]
 
 _NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
 _MAX_TTL = 10 * 365 * 86400.0
+
+
+def is_namespace(name: str) -> bool:
+    """True for a namespace the proxy takes: 1-128 of letters, digits and ``._:@/-``."""
+    return _NAMESPACE.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def read_controls(headers: Mapping[str, str], default_namespace: str) -> Control
                 )
             max_age = float(value)
     namespace = headers.get("x-nearcache-namespace", default_namespace)
-    if not _NAMESPACE.fullmatch(namespace):
+    if not is_namespace(namespace):
         raise ProxyHTTPError(
             400,
             "X-Nearcache-Namespace must be 1-128 characters of letters, digits and ._:@/-",
