@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +18,18 @@ from typing import Any
 
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
-from .controls import is_namespace
 
-__all__ = ["ClientKeys", "ProxyConfig", "load_client_keys"]
+__all__ = ["ClientKeys", "ProxyConfig", "is_namespace", "load_client_keys"]
 
 #: 8 MB: far above any chat request a person writes, small enough to refuse abuse early.
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
+_NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
+
+
+def is_namespace(name: str) -> bool:
+    """True for a namespace the proxy takes (``--namespace``, ``X-Nearcache-Namespace``):
+    1-128 of letters, digits and ``._:@/-``, starting with a letter or digit."""
+    return _NAMESPACE.fullmatch(name) is not None
 
 
 @dataclass

@@ -12,21 +12,15 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .config import is_namespace
 from .http import ProxyHTTPError
 
-__all__ = ["Controls", "is_namespace", "read_controls"]
+__all__ = ["Controls", "read_controls"]
 
-_NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
 _MAX_TTL = 10 * 365 * 86400.0
-
-
-def is_namespace(name: str) -> bool:
-    """True for a namespace the proxy takes: 1-128 of letters, digits and ``._:@/-``."""
-    return _NAMESPACE.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)
