@@ -1,4 +1,10 @@
-"""Embedders, vectors and spawn-child workers for the semantic cache tests."""
+"""Embedders, vectors and spawn-child workers for the semantic cache tests.
+
+A spawn child's target must live in a module the child can import by the same name:
+under ``--import-mode=importlib`` a test module is ``tests.x.test_y``, which a child
+imports only when the repository root is on its path (``python -m pytest`` from the
+root, not the ``pytest`` script), so targets live here, on the path conftest sets.
+"""
 
 from __future__ import annotations
 
@@ -133,6 +139,31 @@ def saving_writer(path: str, dim: int, first: int, conn: Connection) -> None:
         if i == first:
             cache.save_index()
             conn.send("saved")
+
+
+def dumping_child(path: str, dim: int, dest: str, conn: Connection) -> None:
+    """Export the cache to ``dest`` again and again until killed."""
+    from nearcache import SemanticCache
+
+    cache = SemanticCache(path, TableEmbedder(dim), judge=None)
+    conn.send("ready")
+    while True:
+        cache.dumps(dest)
+        conn.send("dumped")
+
+
+def maintenance_child(path: str, dim: int, conn: Connection) -> None:
+    """Vacuum, compact and save the index again and again until killed."""
+    from nearcache import SemanticCache
+
+    cache = SemanticCache(path, TableEmbedder(dim), judge=None)
+    conn.send("ready")
+    while True:
+        cache.vacuum()
+        conn.send("vacuumed")
+        cache.compact()
+        cache.save_index()
+        conn.send("compacted")
 
 
 def shared_peer(path: str, dim: int, conn: Connection) -> None:

@@ -20,7 +20,14 @@ import numpy as np
 import pytest
 
 from nearcache import SemanticCache
-from semantic_support import TableEmbedder, crash_writer, saving_writer, text_vector
+from semantic_support import (
+    TableEmbedder,
+    crash_writer,
+    dumping_child,
+    maintenance_child,
+    saving_writer,
+    text_vector,
+)
 
 DIM = 16
 CTX = mp.get_context("spawn")
@@ -108,14 +115,6 @@ def test_killed_after_an_older_index_was_saved(tmp_path: Path, trial: int) -> No
     again.close()
 
 
-def dumping_child(path: str, dest: str, conn: Connection) -> None:
-    cache = SemanticCache(path, TableEmbedder(DIM), judge=None)
-    conn.send("ready")
-    while True:
-        cache.dumps(dest)
-        conn.send("dumped")
-
-
 @pytest.mark.parametrize("trial", range(TRIALS))
 def test_killed_during_an_export_leaves_a_whole_file_or_none(tmp_path: Path, trial: int) -> None:
     db = tmp_path / "src.db"
@@ -125,7 +124,7 @@ def test_killed_during_an_export_leaves_a_whole_file_or_none(tmp_path: Path, tri
     cache.close()
     dest = tmp_path / "out.tar.gz"
     parent, child = CTX.Pipe(duplex=False)
-    proc = CTX.Process(target=dumping_child, args=(str(db), str(dest), child))
+    proc = CTX.Process(target=dumping_child, args=(str(db), DIM, str(dest), child))
     proc.start()
     child.close()
     assert parent.poll(60) and parent.recv() == "ready"
@@ -138,17 +137,6 @@ def test_killed_during_an_export_leaves_a_whole_file_or_none(tmp_path: Path, tri
         restored.close()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.tar.gz.tmp-")]
     assert len(leftovers) <= 1  # the killed writer's temp file, never taken for the real one
-
-
-def maintenance_child(path: str, conn: Connection) -> None:
-    cache = SemanticCache(path, TableEmbedder(DIM), judge=None)
-    conn.send("ready")
-    while True:
-        cache.vacuum()
-        conn.send("vacuumed")
-        cache.compact()
-        cache.save_index()
-        conn.send("compacted")
 
 
 @pytest.mark.parametrize("trial", range(TRIALS))
@@ -167,7 +155,7 @@ def test_killed_during_vacuum_or_compact(tmp_path: Path, trial: int) -> None:
     cache.close()
     time.sleep(0.6)  # the brief entries expire; only vacuum would remove them
     parent, child = CTX.Pipe(duplex=False)
-    proc = CTX.Process(target=maintenance_child, args=(str(db), child))
+    proc = CTX.Process(target=maintenance_child, args=(str(db), DIM, child))
     proc.start()
     child.close()
     assert parent.poll(60) and parent.recv() == "ready"

@@ -126,16 +126,20 @@ def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dic
     """Write the store's embedding cache and semantic cache to ``dest``.
 
     Raises:
-        InvalidInputError: ``dest`` exists (without ``force``) or cannot be a file.
+        InvalidInputError: ``dest`` exists (without ``force``), cannot be a file, or its
+            folder cannot be written.
         FingerprintMismatchError: the semantic entries were made with another embedder.
     """
     dest = Path(dest)
     check_destination(dest, force=force)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    swept = sweep(dest.parent)
     work = dest.parent / f".{dest.name}.nearcache-export-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(mode=0o700)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        swept = sweep(dest.parent)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(mode=0o700)
+    except OSError as exc:  # a read-only or foreign folder: name the file asked for
+        raise InvalidInputError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     try:
         members: dict[str, dict[str, Any]] = {}
         embedding, files = _dump_records(store, work, members)

@@ -53,7 +53,8 @@ def open_cli_store(url: str | None, *, must_exist: bool = False) -> Store:
     rather than halfway through a job.
 
     Raises:
-        InvalidInputError: a malformed or mistyped URL, or (``must_exist``) no store.
+        InvalidInputError: a malformed or mistyped URL, (``must_exist``) no store, or a
+            store that cannot be created where the URL says (a read-only folder).
     """
     from ..errors import InvalidInputError
     from ..stores.url import open_store, parse_store_url
@@ -70,7 +71,13 @@ def open_cli_store(url: str | None, *, must_exist: bool = False) -> Store:
         )
     if must_exist and kind == "dynamodb":
         overrides["create_table"] = False
-    store = open_store(url, **overrides)
+    try:
+        store = open_store(url, **overrides)
+    except OSError as exc:  # e.g. the folder of a SQLite file cannot be created
+        raise InvalidInputError(
+            f"cannot open the store {url}: {exc.filename or target}: {exc.strerror or exc}; "
+            f"choose another with --store URL or ${STORE_ENV}"
+        ) from exc
     try:
         store.get_meta("hash_algorithm")
     except BaseException:

@@ -19,6 +19,9 @@ __all__ = ["run"]
 def _one_line(exc: BaseException) -> str:
     from ..errors import NearcacheError
 
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        # "[Errno 30] Read-only file system: '/x'" -> "/x: read-only file system"
+        return f"{exc.filename}: {exc.strerror[:1].lower()}{exc.strerror[1:]}"
     text = " ".join(str(exc).split())
     if isinstance(exc, (NearcacheError, FileNotFoundError)) and text:
         return text

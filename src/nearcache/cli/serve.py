@@ -9,8 +9,10 @@ key is read from the variable ``--upstream-key-env`` names, in each worker).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -200,6 +202,25 @@ def worker_app() -> Any:
     return create_app(build_config(json.loads(os.environ[_SETTINGS_ENV])))
 
 
+def _check_listen(host: str, port: int) -> None:
+    """Refuse, in one line, an address that cannot be listened on: a port another process
+    listens on, an unknown host (uvicorn would log it among its start-up lines and exit
+    with status 3). Binding is tried the way uvicorn binds (``SO_REUSEADDR``); a port
+    taken between this check and uvicorn's bind is still reported by uvicorn."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        hint = "; stop what listens there or choose another --port"
+        reason = (exc.strerror or str(exc)).lower()
+        raise InvalidInputError(
+            f"cannot listen on {host}:{port}: {reason}"
+            + (hint if exc.errno == errno.EADDRINUSE else "")
+        ) from exc
+
+
 def _run(settings: dict[str, Any]) -> None:
     try:
         import uvicorn
@@ -210,15 +231,22 @@ def _run(settings: dict[str, Any]) -> None:
     host = settings.get("host") or "127.0.0.1"
     port = int(settings.get("port") or 8080)
     workers = int(settings.get("workers") or 1)
-    log_level = settings.get("log_level") or "info"
+    log_level = str(settings.get("log_level") or "info").lower()
+    if log_level not in uvicorn.config.LOG_LEVELS:
+        raise InvalidInputError(
+            f"--log-level {log_level}: use one of {', '.join(uvicorn.config.LOG_LEVELS)}"
+        )
+    if not 0 <= port <= 65535:
+        raise InvalidInputError(f"--port must be a number from 0 to 65535, not {port}")
     # Access logs show method, path and status only: never a header, so never a key.
     common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
+    config = build_config(settings)  # fail here, once, rather than in every worker
+    _check_listen(host, port)
     if workers == 1:
         from ..proxy import create_app
 
-        uvicorn.run(create_app(build_config(settings)), **common)
+        uvicorn.run(create_app(config), **common)
         return
-    build_config(settings)  # fail here, once, rather than in every worker
     os.environ[_SETTINGS_ENV] = json.dumps(settings)
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nearcache-metrics-")

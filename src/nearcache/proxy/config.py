@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,17 @@ from typing import Any
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
 
-__all__ = ["ClientKeys", "ProxyConfig", "load_client_keys"]
+__all__ = ["ClientKeys", "ProxyConfig", "is_namespace", "load_client_keys"]
 
 #: 8 MB: far above any chat request a person writes, small enough to refuse abuse early.
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
+_NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
+
+
+def is_namespace(name: str) -> bool:
+    """True for a namespace the proxy takes (``--namespace``, ``X-Nearcache-Namespace``):
+    1-128 of letters, digits and ``._:@/-``, starting with a letter or digit."""
+    return _NAMESPACE.fullmatch(name) is not None
 
 
 @dataclass
@@ -96,6 +104,14 @@ class ProxyConfig:
             raise InvalidInputError("max_body_bytes must be positive")
         if self.timeout <= 0 or self.connect_timeout <= 0:
             raise InvalidInputError("timeouts must be positive numbers of seconds")
+        if not is_namespace(self.namespace):
+            raise InvalidInputError(
+                f"namespace must be 1-128 characters of letters, digits and ._:@/- "
+                f"(the X-Nearcache-Namespace rule), not {self.namespace!r}"
+            )
+        from ..semantic.config import check_threshold  # the cache's own rule, imported late
+
+        check_threshold(self.similarity_threshold)
         if self.default_ttl is not None and self.default_ttl <= 0:
             raise InvalidInputError("default_ttl must be a positive number of seconds")
         if self.client_keys is not None and self.upstream_api_key is None:

@@ -12,15 +12,14 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .config import is_namespace
 from .http import ProxyHTTPError
 
 __all__ = ["Controls", "read_controls"]
 
-_NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
 _MAX_TTL = 10 * 365 * 86400.0
 
 
@@ -54,7 +53,7 @@ def read_controls(headers: Mapping[str, str], default_namespace: str) -> Control
                 )
             max_age = float(value)
     namespace = headers.get("x-nearcache-namespace", default_namespace)
-    if not _NAMESPACE.fullmatch(namespace):
+    if not is_namespace(namespace):
         raise ProxyHTTPError(
             400,
             "X-Nearcache-Namespace must be 1-128 characters of letters, digits and ._:@/-",
