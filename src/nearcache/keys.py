@@ -9,7 +9,6 @@ which algorithm wrote them and refuse to mix the two (see ``open_hash_algorithm`
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from itertools import compress
@@ -38,7 +37,6 @@ __all__ = [
 
 HASH_SIZE = 32
 MAX_NAMESPACE_CHARS = 512
-_HEXRUN = re.compile(r"[0-9a-f]*")
 _HEX_DIGITS = b"0123456789abcdef"
 
 _hasher: Callable[..., Any]
@@ -267,7 +265,12 @@ def check_content_hash(key: object) -> str:
     Raises:
         InvalidInputError: (a ValueError) anything else.
     """
-    if not isinstance(key, str) or len(key) != 2 * HASH_SIZE or not _HEXRUN.fullmatch(key):
+    if (
+        not isinstance(key, str)
+        or len(key) != 2 * HASH_SIZE
+        or not key.isascii()
+        or key.encode().translate(None, _HEX_DIGITS)  # left over: not lowercase hex
+    ):
         raise InvalidInputError(f"not a content hash (64 lowercase hex characters): {key!r:.80}")
     return key
 

@@ -91,7 +91,8 @@ def unit_rows(mat: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Rows scaled to unit length (validated input has no zero rows)."""
     if mat.shape[0] == 1 and mat.dtype == np.float32:  # a single put: the same float64
         row = mat[0].astype(np.float64)  # norm, rounded to float32, without the per-row
-        norm = np.float32(math.sqrt(float(row @ row)))  # array steps (einsum of one row: 9 us)
+        norm = np.float32(math.sqrt(float(row.dot(row))))  # array steps (einsum of one row: 9 us;
+        # ``dot``, not ``@``: the same BLAS product without matmul's ufunc steps, 0.3 us)
         one: npt.NDArray[np.float32] = mat / norm  # a fresh C-contiguous array
         return one
     norms = np.sqrt(np.einsum("ij,ij->i", mat, mat, dtype=np.float64)).astype(np.float32)

@@ -169,8 +169,8 @@ class QueryVectors:
         ):
             vec: Vector = raw[0].copy()  # never keep the embedder's array
             wide = vec.astype(np.float64)
-            square = float(wide @ wide)  # finite and > 0 iff every value is finite and one
-            if 0.0 < square < math.inf:  # is not zero: as_matrix's check, in float64
+            square = float(wide.dot(wide))  # finite and > 0 iff every value is finite and
+            if 0.0 < square < math.inf:  # one is not zero: as_matrix's check, in float64
                 self.recent.put((fp, text), vec)
                 unit: Vector = vec.reshape(1, -1) / np.float32(math.sqrt(square))
                 return vec, unit  # unit_rows' steps for one row: the very same bits
