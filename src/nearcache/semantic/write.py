@@ -44,7 +44,7 @@ __all__ = ["MAX_BATCH", "PutArgs", "WriteMixin"]
 
 #: Most entries one ``put_many`` accepts.
 MAX_BATCH = 100_000
-_new_tuple = tuple.__new__  # an ``Item`` without its Python-level ``__new__``
+_new_tuple = tuple.__new__  # an ``Item`` or ``PutArgs`` without its Python-level ``__new__``
 
 
 class PutArgs(NamedTuple):
@@ -112,7 +112,7 @@ class WriteMixin(CoreState):
         scope = scope_of(context)
         if cfg.namespace_quotas.get(ns) == 0:
             raise NamespaceQuotaError(f"namespace {ns!r} has a quota of 0 entries")
-        return PutArgs(started, ns, query, text, packed, meta, ttl, scope, vec)
+        return _new_tuple(PutArgs, (started, ns, query, text, packed, meta, ttl, scope, vec))
 
     def put_finish(
         self,
