@@ -145,7 +145,11 @@ def test_stats_inspect_vacuum_compact(corpus: Path, store: str) -> None:
 
     only = nc_json("inspect", "--store", store, "--namespace", "nearcache.hash-test.dense")
     assert len(only["embedding"]) == 1
-    assert_one_line_error(nc("inspect", "--store", store, "--namespace", "nope"), "nope")
+    assert_one_line_error(
+        nc("inspect", "--store", store, "--namespace", "nope"),
+        "nope",
+        "it holds: nearcache.hash-test.dense",  # what to ask for instead
+    )
 
     assert nc_json("vacuum", "--store", store)["total"] == 0
     assert nc_json("compact", "--store", store)["total"] == 0

@@ -34,6 +34,21 @@ def test_search_refuses_an_empty_query(tmp_path: Path) -> None:
         assert proc.stdout == ""
 
 
+def test_embed_of_a_folder_with_nothing_to_embed_says_so(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = nc("embed", str(empty), "--store", store)
+    assert proc.returncode == 0, proc.stderr
+    assert "no text file to embed" in proc.stderr
+    assert "skipped or ignored" not in proc.stderr
+    (empty / "image.bin").write_bytes(b"\x00\x01" * 64)  # binary: skipped
+    proc = nc("embed", str(empty), "--store", store)
+    assert "no text file to embed" in proc.stderr and "skipped or ignored" in proc.stderr
+    corpus = make_corpus(tmp_path / "corpus")
+    assert "no text file" not in nc("embed", str(corpus), "--store", store).stderr
+
+
 @needs_unwritable
 def test_a_store_in_an_unwritable_folder_names_the_option(tmp_path: Path) -> None:
     target = UNWRITABLE / "nearcache-test" / "x.db"

@@ -265,7 +265,7 @@ def test_upstream_timeout_is_504(upstream: Upstream) -> None:
         assert info.value.body["code"] == "upstream_timeout"  # type: ignore[index]
 
 
-def test_unreachable_upstream_is_502(upstream: Upstream) -> None:
+def test_unreachable_upstream_is_502(upstream: Upstream, caplog: pytest.LogCaptureFixture) -> None:
     import socket
 
     with socket.socket() as s:
@@ -282,6 +282,10 @@ def test_unreachable_upstream_is_502(upstream: Upstream) -> None:
         )
     assert r.status_code == 502
     assert r.json()["error"]["code"] == "upstream_unreachable"
+    # the operator's log names the upstream and the reason; the caller's answer does not
+    logged = [rec.getMessage() for rec in caplog.records if rec.name == "nearcache.proxy.http"]
+    assert any(f"127.0.0.1:{port}" in m and "could not be reached" in m for m in logged), logged
+    assert f"{port}" not in r.json()["error"]["message"]
 
 
 def test_a_long_last_message_is_keyed_exactly(upstream: Upstream) -> None:

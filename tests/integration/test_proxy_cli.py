@@ -114,3 +114,19 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
     bad.write_text('{"upstreem": "x"}')
     r = run("--config", str(bad))
     assert r.returncode == 1 and "upstreem" in r.stderr
+
+
+def test_serve_notes_an_upstream_without_a_path(tmp_path: Path) -> None:
+    from nearcache.cli.serve import upstream_note
+
+    # gateways and Azure serve under their own paths: any path is taken as meant
+    assert upstream_note("https://api.openai.com/v1") is None
+    assert upstream_note("http://gateway.local/openai/deployments/x") is None
+    note = upstream_note("http://127.0.0.1:8000/")
+    assert note is not None and "http://127.0.0.1:8000/v1" in note
+
+    args = ["--upstream", "http://127.0.0.1:9", "--store", "memory://", "--exact-only"]
+    for _url in _serve(args, tmp_path):
+        logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
+        text = logs[-1].read_text(errors="replace")
+        assert "has no path" in text and "http://127.0.0.1:9/v1" in text, text

@@ -190,7 +190,9 @@ def inspect(
             {"namespace": ns, "embedding_namespace": emb_ns, "files": files, "chunks": chunks}
         )
     if namespace is not None and not any(out[k] for k in ("embedding", "semantic", "corpus")):
-        raise InvalidInputError(f"no namespace {namespace!r} in {store.url}")
+        held = sorted({*store.namespaces("embedding"), *semantic_names})
+        have = f"; it holds: {', '.join(held)}" if held else "; it holds none"
+        raise InvalidInputError(f"no namespace {namespace!r} in {store.url}{have}")
     return out
 
 

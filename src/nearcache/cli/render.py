@@ -138,6 +138,13 @@ def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None
     table.columns[1].justify = "left"
     console = out_console()
     console.print(table)
+    if s.files == 0:  # an empty or mistyped folder: say so, not only "Files 0"
+        why = " (every file was skipped or ignored; -v lists the skipped)"
+        err_console().print(
+            "note: no text file to embed under the given paths"
+            + (why if s.skipped or s.ignored else ""),
+            soft_wrap=True,
+        )
     if list_skipped and s.skipped_files:
         from rich.text import Text
 

@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import tempfile
+import urllib.parse
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -202,6 +203,19 @@ def worker_app() -> Any:
     return create_app(build_config(json.loads(os.environ[_SETTINGS_ENV])))
 
 
+def upstream_note(upstream: str) -> str | None:
+    """A hint for an upstream URL with no path: requests would go to ``/chat/completions``
+    on the server's root, where OpenAI-compatible servers answer a bare 404 (they serve
+    under ``/v1``). Any path is taken as meant (gateways and Azure use their own)."""
+    if urllib.parse.urlsplit(upstream).path.strip("/"):
+        return None
+    base = upstream.rstrip("/")
+    return (
+        f"note: --upstream {upstream} has no path, so requests go to {base}/chat/completions;"
+        f" OpenAI-compatible servers usually answer under {base}/v1"
+    )
+
+
 def _check_listen(host: str, port: int) -> None:
     """Refuse, in one line, an address that cannot be listened on: a port another process
     listens on, an unknown host (uvicorn would log it among its start-up lines and exit
@@ -242,6 +256,11 @@ def _run(settings: dict[str, Any]) -> None:
     common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
     config = build_config(settings)  # fail here, once, rather than in every worker
     _check_listen(host, port)
+    note = upstream_note(config.upstream)
+    if note:
+        from .common import err_console
+
+        err_console().print(note, soft_wrap=True)
     if workers == 1:
         from ..proxy import create_app
 

@@ -13,6 +13,7 @@ requests get ~1,500-2,200 answers/s through it against ~110 through httpx
 from __future__ import annotations
 
 import asyncio
+import logging
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
@@ -35,6 +36,8 @@ __all__ = [
     "release",
     "response_headers",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Headers that belong to one connection (RFC 9110 §7.6.1) and are never forwarded.
 HOP_BY_HOP = frozenset(
@@ -213,6 +216,8 @@ def upstream_error(
             code="upstream_timeout",
             kind="timeout_error",
         )
+    # the caller gets the kind only; the operator's log says which upstream and why
+    log.warning("the upstream could not be reached: %s: %s", type(exc).__name__, exc)
     return ProxyHTTPError(
         502, f"the upstream could not be reached: {type(exc).__name__}", code="upstream_unreachable"
     )
