@@ -100,7 +100,6 @@ PREPOSITIONS = wordset(
 )
 #: Words passed over between a marker and its phrase.
 _DETERMINERS = ARTICLES | POSSESSIVE | wordset("all every each another other both")
-#: Question words a preposition may govern ("for whom", "to which"): the gap's marker.
 #: Words after which "to" opens an infinitive.
 _INFINITIVE = wordset(
     "how what where when whether which who want wants wanted need needs needed have has had "
