@@ -30,6 +30,7 @@ from .tokens import Text, analyze, pair_cache, text_cache
 __all__ = [
     "DETERMINERS",
     "TABLES",
+    "Place",
     "causative",
     "clauses",
     "nominal",

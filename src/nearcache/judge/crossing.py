@@ -76,6 +76,7 @@ from collections.abc import Sequence
 from .acts import (
     DETERMINERS,
     TABLES,
+    Place,
     causative,
     clauses,
     nominal,
@@ -111,7 +112,6 @@ _FEW = 3
 _SKEW = 2
 
 
-_CLAUSE_WORDS = TABLES["clause"]
 _STAND_INS = TABLES["stand-in"]
 _ASKED = TABLES["asked"]
 _MODIFIERS = TABLES["modifier"]
@@ -125,8 +125,6 @@ _BREAKS = CLAUSE | {"/"}
 _JOINED = SYMMETRIC | DETERMINERS | {"to", "no"}
 _EITHER = TABLES["either"]
 
-Place = tuple[int, int]  # a term's token index in the first text, in the second
-
 
 def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
     """The places of each two shared terms whose order differs (the first of them first
@@ -138,11 +136,10 @@ def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
 @text_cache
 def _skeleton(text: str) -> Counter[str]:
     """The function words of ``text`` (articles aside), as a multiset."""
-    t = analyze(text)
-    terms = {i for _, i in t.terms}
+    terms = terms_at(text)
     return Counter(
         x.low
-        for x in t.tokens
+        for x in analyze(text).tokens
         if x.kind == "word" and x.index not in terms and x.low not in _ARTICLES
     )
 
