@@ -246,14 +246,14 @@ def _asked(t: Text, i: int) -> bool:
     return toks[j].low in _ASKED or (toks[j].low == "many" and j >= 1 and toks[j - 1].low == "how")
 
 
-def _heading(t: Text, i: int) -> bool:
-    """The term at ``i`` stands in a heading that opens the text: words before the first
-    clause mark (or the whole text) with no word of ``finite:``."""
-    toks = t.tokens
+@text_cache
+def _heading_length(text: str) -> int:
+    """The tokens of the heading that opens ``text``, counted from the start: the words
+    before the first clause mark (or the whole text) when none of them is of
+    ``finite:``, else 0."""
+    toks = analyze(text).tokens
     end = next((x.index for x in toks if x.text in CLAUSE or x.text == "="), len(toks))
-    if i >= end:
-        return False
-    return not any(x.low in _FINITE for x in toks[:end] if x.kind == "word")
+    return 0 if any(x.low in _FINITE for x in toks[:end] if x.kind == "word") else end
 
 
 def _compound(t: Text, x: int, y: int) -> bool:
@@ -351,7 +351,10 @@ def _explained(
         _broken(ta, ax, ay)
         or _broken(tb, by, bx)
         or _framed(_frame(ta, ax, ay), _frame(tb, by, bx))
-        or any(_asked(t, i) or _heading(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
+        or any(
+            _asked(t, i) or i < _heading_length(t.raw)
+            for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by))
+        )
         or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
         or (_compound(tb, by, bx) and _modifier(ta, ax, ay))
         or nominal((ta, ax, ay), (tb, by, bx))
