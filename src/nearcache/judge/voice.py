@@ -33,7 +33,7 @@ from .pronouns import pronouns
 from .roles import PASSIVE_AUX, participle
 from .tokens import STOPWORDS, Text, analyze, pair_cache, stem, text_cache, wordset
 
-__all__ = ["noun_voice_changed", "owner_moved", "speaker_acts", "voice_changed"]
+__all__ = ["noun_voice_changed", "noun_voices", "owner_moved", "speaker_acts", "voice_changed"]
 
 _SPEAKER = frozenset({"1", "1p"})
 _REACH = 5
