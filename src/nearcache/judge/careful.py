@@ -92,7 +92,7 @@ def careful_variant(a: str, b: str) -> tuple[str, str] | None:
             continue
         x = ta.tokens[ta.terms[i][1]].low
         y = tb.tokens[tb.terms[j][1]].low
-        if how == "root" and (len(x) != len(y) or sum(p != q for p, q in zip(x, y)) != 2):
+        if how == "root" and sum(p != q for p, q in zip(x, y)) != 2:
             continue  # "expire" / "expiry": one root; "Medicare" / "Medicaid": two words
         if one_far_letter(x, y) and frozenset((x, y)) not in CONFUSIONS:
             return x, y

@@ -32,6 +32,8 @@ _LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
 _WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying", "name"})
 _FEW = 3
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "our", "their", "his", "its"})
+#: Words after a preposition that are no source or destination themselves.
+_NO_END = STOPWORDS | {"my", "your", "our", "their"}
 
 
 @text_cache
@@ -50,7 +52,7 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
         for k in range(i + 1, min(len(toks), i + 1 + _REACH)):
             if toks[k].kind == "sym" or toks[k].low in _SOURCE or toks[k].low in _TARGET:
                 break
-            if k in term_at and toks[k].low not in STOPWORDS | {"my", "your", "our", "their"}:
+            if k in term_at and toks[k].low not in _NO_END:
                 (src if source else dst).add(k)
                 moved = _moved_object(toks, i, term_at) if tok.low in _TARGET else None
                 if moved is None and tok.low in _TARGET:

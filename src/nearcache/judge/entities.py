@@ -53,7 +53,7 @@ from .qualifiers import qualifier_added
 from .relations import gender_changed
 from .spellings import similar_code
 from .tails import tail_added
-from .tokens import STOPWORDS, Text, Token, analyze, text_cache
+from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .variants import variant_named
 
@@ -88,20 +88,16 @@ _KEYWORDS = frozenset(
 _SEPARATORS = re.compile(r"[\W_]+")
 #: Nouns after which a language construct is named: "the *let* function", "the *in*
 #: operator", "the *with* statement".
-_CONSTRUCTS = frozenset(
-    (  # noqa: SIM905
-        "function functions keyword keywords operator operators statement statements "
-        "method methods macro macros clause clauses builtin builtins directive directives"
-    ).split()
+_CONSTRUCTS = wordset(
+    "function functions keyword keywords operator operators statement statements "
+    "method methods macro macros clause clauses builtin builtins directive directives"
 )
 #: Stopwords that describe a construct rather than name one ("the best function", "the
 #: same method", "the right operator").
-_DESCRIBING = frozenset(
-    (  # noqa: SIM905
-        "able another any best correct easiest easy every good only other possible proper "
-        "quick right same simple simplest such this that these those their your my our his "
-        "her its all both each either some very"
-    ).split()
+_DESCRIBING = wordset(
+    "able another any best correct easiest easy every good only other possible proper "
+    "quick right same simple simplest such this that these those their your my our his "
+    "her its all both each either some very"
 )
 
 Name = tuple[str, str]  # (canonical lowercase name, kind)

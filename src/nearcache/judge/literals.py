@@ -148,7 +148,7 @@ def quote_changed(a: str, b: str) -> tuple[str, str] | None:
     if quotes is None:
         return None
     ra, rb = quotes
-    wa, wb = set(_WORD.findall(ra.lower())), set(_WORD.findall(rb.lower()))
+    wa, wb = set(_words_of(ra)), set(_words_of(rb))
     if min(len(wa), len(wb)) < _MESSAGE or _jaccard(wa, wb) >= _OTHER:
         return None
     rest_a = set(_WORD.findall(_QUOTED.sub(" ", a.lower())))
