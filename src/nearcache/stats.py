@@ -94,10 +94,16 @@ class Counters:
     def bump_held(self, namespace: str, name: str) -> None:
         """``bump`` for a caller that already holds the lock these counters were made
         with (a cache counting more than the totals at once takes one lock, not two)."""
+        c = self.held(namespace)
+        setattr(c, name, getattr(c, name) + 1)
+
+    def held(self, namespace: str) -> _Count:
+        """The namespace's counts, to change in place by a caller holding the lock these
+        counters were made with (a hit per lookup: ``held(ns).hits += 1``)."""
         c = self._by_ns.get(namespace)
         if c is None:
             c = self._by_ns[namespace] = _Count()
-        setattr(c, name, getattr(c, name) + 1)
+        return c
 
     def get(self, namespace: str) -> dict[str, Any]:
         with self._lock:

@@ -31,7 +31,7 @@ class SemanticCounters:
 
     def hit(self, namespace: str, layer: str) -> None:
         with self._lock:
-            self.totals.bump_held(namespace, "hits")
+            self.totals.held(namespace).hits += 1
             by_layer = self._layers.get(namespace)
             if by_layer is None:  # not setdefault: no new dict per hit
                 by_layer = self._layers[namespace] = {}

@@ -207,10 +207,10 @@ class Database:
             raise CacheClosedError(f"store {self.url} is closed")
         if _forks[0] != self._fork:
             self._after_fork()
-        pool = self._points if point else self._pool
-        with self._lock:
-            con = pool.pop() if pool else None
-        return self._open(point) if con is None else con
+        try:  # no lock: list.pop is atomic, and an empty pool raises instead of racing
+            return (self._points if point else self._pool).pop()
+        except IndexError:
+            return self._open(point)
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
