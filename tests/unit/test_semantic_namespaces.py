@@ -14,7 +14,7 @@ from semantic_support import TableEmbedder
 
 
 class Named(str):
-    """A str subclass: valid, but never taken from the memory as it is."""
+    """A str subclass: checked every time, never remembered."""
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,28 @@ def test_a_bad_namespace_is_refused_after_good_ones(bad: Any, error: type[Except
         for _ in range(2):
             with pytest.raises(error):
                 cache.get("q", namespace=bad)
+    finally:
+        cache.close()
+
+
+class Alike(str):
+    """A name that claims to equal any other with its hash."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return hash("n" * 600)
+
+
+def test_a_subclass_is_not_remembered_for_the_names_it_claims_to_equal() -> None:
+    cache = SemanticCache(embedder=TableEmbedder(8), judge=None)
+    try:
+        cache.get("q", namespace=Alike("ok"))
+        assert cache.get("q", namespace=Named("b")) is None
+        assert all(type(ns) is str for ns in lookup._NAMESPACES)
+        with pytest.raises(InvalidInputError):
+            cache.get("q", namespace="n" * 600)
     finally:
         cache.close()
 

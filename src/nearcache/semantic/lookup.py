@@ -63,9 +63,10 @@ def _unit(vec: Vector) -> Vector:
 def _valid_namespace(namespace: object) -> str:
     """``validate_namespace``, remembering a name it accepts."""
     ns = validate_namespace(namespace)
-    if len(_NAMESPACES) >= KEY_MEMO_SIZE:
-        _NAMESPACES.clear()  # bounded; wholesale is cheap and rare
-    _NAMESPACES.add(ns)
+    if type(ns) is str:  # not a subclass: it may claim to equal a name that fails the check
+        if len(_NAMESPACES) >= KEY_MEMO_SIZE:
+            _NAMESPACES.clear()  # bounded; wholesale is cheap and rare
+        _NAMESPACES.add(ns)
     return ns
 
 
