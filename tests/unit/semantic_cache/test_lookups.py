@@ -173,17 +173,6 @@ def test_empty_cache_misses_without_embedding(cache: SemanticCache, emb: TableEm
     assert emb.calls == []
 
 
-def test_put_replaces_entry_with_fresh_created_at(cache: SemanticCache, clock: ManualClock) -> None:
-    cache.put("q", "old", ttl=10)
-    clock.advance(5)
-    cache.put("q", "new", ttl=10)
-    hit = cache.get("q")
-    assert hit is not None and hit.response == "new"
-    assert hit.created_at == clock() and hit.expires_at == clock() + 10
-    assert cache.stats().entries == 1
-    assert cache.stats().index_entries == 1
-
-
 def test_responses_of_any_plain_type(cache: SemanticCache) -> None:
     for i, value in enumerate([b"\x00raw", {"a": [1, 2.5, None]}, 42, ["x"]]):
         cache.put(f"q{i}", value)

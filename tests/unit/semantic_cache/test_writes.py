@@ -1,5 +1,5 @@
-"""SemanticCache writes: a single put equals a batch of one, put_many, and a store that has
-only the ``Store`` protocol's batch paths."""
+"""SemanticCache writes: a single put equals a batch of one, a put replaces an entry,
+put_many, and a store that has only the ``Store`` protocol's batch paths."""
 
 from __future__ import annotations
 
@@ -44,6 +44,17 @@ def test_single_put_stores_what_a_batch_of_one_stores(
     c.close()
 
 
+def test_put_replaces_entry_with_fresh_created_at(cache: SemanticCache, clock: ManualClock) -> None:
+    cache.put("q", "old", ttl=10)
+    clock.advance(5)
+    cache.put("q", "new", ttl=10)
+    hit = cache.get("q")
+    assert hit is not None and hit.response == "new"
+    assert hit.created_at == clock() and hit.expires_at == clock() + 10
+    assert cache.stats().entries == 1
+    assert cache.stats().index_entries == 1
+
+
 # -- put_many --------------------------------------------------------------------------------
 
 
@@ -84,6 +95,9 @@ def test_put_many_with_embeddings_and_bad_batches(cache: SemanticCache, emb: Tab
     with pytest.raises(ValueError):
         cache.put_many(["p", "q"], [1, {"x": object()}])
     assert cache.stats().entries == before and emb.calls == []  # refused before embedding
+
+
+# -- a store with the protocol's batch paths only ---------------------------------------
 
 
 class _ProtocolOnly:
