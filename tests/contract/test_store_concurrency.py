@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from pathlib import Path
 
 import pytest
 
-from contract.kits import Kit
+from contract.kits import Kit, kind_params, kit_for
 from contract.records import LOGGED, NOW, T, items, values
 from contract.workers import add_race, key, writer
 from nearcache.stores.protocol import Item, Store
@@ -112,15 +113,11 @@ def _spawn(target: object, *args: object) -> tuple[multiprocessing.Process, obje
     return proc, parent
 
 
-@pytest.mark.parametrize("kind", ["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.mark.parametrize("kind", kind_params(["sqlite", "redis"]))
 def test_add_exactly_once_across_4_processes(
-    kind: str, request: pytest.FixtureRequest, tmp_path: object
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    from pathlib import Path
-
-    from contract.kits import kit_for
-
-    with kit_for(kind, request, Path(str(tmp_path))) as kit:
+    with kit_for(kind, request, tmp_path) as kit:
         store = kit.open()
         n = 400
         procs = [_spawn(add_race, kit.url, T, "race", n) for _ in range(4)]
@@ -133,24 +130,12 @@ def test_add_exactly_once_across_4_processes(
         assert store.check() == []
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "sqlite",
-        pytest.param("redis", marks=pytest.mark.redis),
-        pytest.param("postgres", marks=pytest.mark.postgres),
-        pytest.param("dynamodb", marks=pytest.mark.dynamodb),
-    ],
-)
+@pytest.mark.parametrize("kind", kind_params(["sqlite", "redis", "postgres", "dynamodb"]))
 def test_shared_mode_reader_sees_writer_process(
-    kind: str, request: pytest.FixtureRequest, tmp_path: object
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """One process writes; another follows ``changes()`` and sees every acked write."""
-    from pathlib import Path
-
-    from contract.kits import kit_for
-
-    with kit_for(kind, request, Path(str(tmp_path))) as kit:
+    with kit_for(kind, request, tmp_path) as kit:
         reader = kit.open()
         since = reader.info(LOGGED, "shared").version
         proc, conn = _spawn(writer, kit.url, LOGGED, "shared", 20)
