@@ -14,13 +14,18 @@ import sys
 import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 
 from helpers import hash_vector
+
+if TYPE_CHECKING:
+    from nearcache import SemanticCache
+
+DIM = 16
 
 
 def text_vector(text: str, dim: int = 16) -> np.ndarray:
@@ -86,6 +91,13 @@ class TableEmbedder:
     def seen(self) -> list[str]:
         with self._lock:
             return [t for call in self.calls for t in call]
+
+
+def make_cache(store: Any, emb: Any, clock: Any, **kw: Any) -> SemanticCache:
+    """A ``SemanticCache`` on ``store`` with no judge, so decisions are the threshold's."""
+    from nearcache import SemanticCache
+
+    return SemanticCache(store=store, embedder=emb, clock=clock, **kw, judge=None)
 
 
 class AsyncTableEmbedder(TableEmbedder):

@@ -7,25 +7,16 @@ Redis, PostgreSQL and DynamoDB run against the real (or emulated) servers starte
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from contract.kits import Kit, kind_params, kit_for
+from contract.kits import Kit
 from nearcache import ManualClock, SemanticCache
 from semantic_support import TableEmbedder, lowrank
 
 DIM = 16
 VECS = lowrank(40, DIM, seed=11)
 TABLE = {f"entry {i}": v for i, v in enumerate(VECS)}
-
-
-@pytest.fixture(params=kind_params())
-def kit(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Kit]:
-    with kit_for(request.param, request, tmp_path) as k:
-        yield k
 
 
 def near(i: int) -> np.ndarray:

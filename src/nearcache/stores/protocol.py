@@ -47,6 +47,7 @@ __all__ = [
     "VectorSearch",
     "add_many",
     "check_table",
+    "joined_events",
     "get_one",
     "evict_to",
     "make_items",
@@ -126,6 +127,14 @@ class Changes:
 
     version: int
     events: list[tuple[str, str]] | None
+
+
+def joined_events(op: str, keys: str) -> list[tuple[str, str]]:
+    """The events of one change-log entry that keeps its keys joined (64 hex characters
+    each, as the Redis and DynamoDB logs do): ``("clear", "")``, else one per key."""
+    if op == "clear":
+        return [("clear", "")]
+    return [(op, keys[j : j + 64]) for j in range(0, len(keys), 64)]
 
 
 @runtime_checkable

@@ -10,7 +10,7 @@ the reader resumes from there.
 
 from __future__ import annotations
 
-from ..protocol import Changes
+from ..protocol import Changes, joined_events
 from .layout import Layout, attr_int
 from .requests import Requests
 
@@ -45,9 +45,6 @@ def read_changes(req: Requests, layout: Layout, table: str, namespace: str, sinc
         if int(it["sk"]["S"]) != expect:
             break  # a transaction not visible yet: report up to the gap, resume later
         expect += 1
-        op, keys = it["op"]["S"], it["k"]["S"]
-        if op == "clear":
-            events.append(("clear", ""))
-        elif keys != "-":
-            events.extend((op, keys[j : j + 64]) for j in range(0, len(keys), 64))
+        keys = it["k"]["S"]
+        events.extend(joined_events(it["op"]["S"], "" if keys == "-" else keys))
     return Changes(expect - 1, events)

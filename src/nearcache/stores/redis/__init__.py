@@ -1,6 +1,8 @@
 """``RedisStore``: records in Redis, shared by many processes and machines.
 
 * :mod:`~nearcache.stores.redis.store` — the store (batches, LRU, outages).
+* :mod:`~nearcache.stores.redis.removals` — delete, clear, purge and LRU eviction (a
+  mixin of the store: one Lua script per namespace each).
 * :mod:`~nearcache.stores.redis.scripts` — its Lua scripts (``lua/*.lua``, with the
   functions they share in ``lua/common.lua``).
 * :mod:`~nearcache.stores.redis.records` — the 9-byte record header.

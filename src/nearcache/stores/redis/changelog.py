@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..protocol import Changes
+from ..protocol import Changes, joined_events
 
 __all__ = ["read_changes"]
 
@@ -51,10 +51,5 @@ def _events(entries: Sequence[Any], expect: int, version: int) -> list[tuple[str
             return None
         if v > version:
             break
-        op = fields[b"op"].decode()
-        keys = fields[b"k"]
-        if op == "clear":
-            events.append(("clear", ""))
-        else:
-            events.extend((op, keys[j : j + 64].decode()) for j in range(0, len(keys), 64))
+        events.extend(joined_events(fields[b"op"].decode(), fields[b"k"].decode()))
     return events

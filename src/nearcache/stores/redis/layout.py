@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...keys import encode_parts
-from ..protocol import TABLES, Item
+from ..protocol import TABLES, Item, NamespaceInfo
 from .records import pack
 
-__all__ = ["Layout", "num"]
+__all__ = ["INFO_FIELDS", "Layout", "num", "sum_infos"]
+
+#: The counters of a namespace's ``:m`` hash that make a ``NamespaceInfo``, in its order.
+INFO_FIELDS = ("entries", "bytes", "version", "evictions", "expirations")
+
+
+def sum_infos(infos: Sequence[NamespaceInfo]) -> NamespaceInfo:
+    """The counters of many namespaces added up (a table's)."""
+    return NamespaceInfo(*(sum(getattr(i, f) for i in infos) for f in INFO_FIELDS))
 
 
 def num(x: float) -> str:

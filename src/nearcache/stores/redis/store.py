@@ -5,28 +5,22 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ...errors import (
-    InvalidInputError,
-    MissingExtraError,
-    StoreUnavailableError,
-)
+from ...errors import InvalidInputError, MissingExtraError
 from ..breaker import CircuitBreaker
-from ..lru import Budget, group_by_namespace
-from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
+from ..protocol import TABLES, Changes, Item, NamespaceInfo, check_table
 from ..server import ServerStore
 from ..touches import TouchBuffer
 from ..url import redact_url
 from .changelog import read_changes
-from .check import check_namespace, sweep
-from .layout import Layout, num
-from .lru import oldest
+from .check import check_namespace
+from .layout import INFO_FIELDS, Layout, sum_infos
 from .packing import bulk_packer_kwargs
 from .reads import Touches, queue_touches, read_batch, read_parts
 from .records import split_record, values_at
+from .removals import RedisRemovals
 from .rules import redis_errors
 from .scripts import SCRIPTS, script_source
 
@@ -39,18 +33,11 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 
 __all__ = ["RedisStore"]
 
-log = logging.getLogger(__name__)
-
 _TOUCH_FLUSH_EVERY = 1.0  # seconds between piggy-backed LRU flushes on reads
 _TOUCH_FLUSH_AT = 20_000
-_INFO_FIELDS = ("entries", "bytes", "version", "evictions", "expirations")
 
 
-def _sum_infos(infos: Sequence[NamespaceInfo]) -> NamespaceInfo:
-    return NamespaceInfo(*(sum(getattr(i, f) for i in infos) for f in _INFO_FIELDS))
-
-
-class RedisStore(ServerStore):
+class RedisStore(RedisRemovals, ServerStore):
     """Records in a Redis server (6.2+; 7.x recommended), shared by processes and machines.
 
     Args:
@@ -226,7 +213,7 @@ class RedisStore(ServerStore):
         def run() -> list[Any]:
             pipe = self._client.pipeline(transaction=False)
             for name in names:
-                pipe.hmget(self._layout.base(table, name) + b":m", _INFO_FIELDS)
+                pipe.hmget(self._layout.base(table, name) + b":m", INFO_FIELDS)
             return list(pipe.execute())
 
         return {
@@ -236,7 +223,7 @@ class RedisStore(ServerStore):
 
     def _info(self, table: str, namespace: str | None) -> NamespaceInfo:
         names = [namespace] if namespace is not None else self._names(table)
-        return _sum_infos(list(self._infos(table, names).values()))
+        return sum_infos(list(self._infos(table, names).values()))
 
     def _scan(self, table: str, namespace: str, batch_size: int) -> Iterator[list[Item]]:
         base = self._layout.base(table, namespace)
@@ -279,91 +266,6 @@ class RedisStore(ServerStore):
     ) -> list[bool]:
         args = self._layout.item_args(table, namespace, items, now)
         return [bool(w) for w in self._run("add", table, namespace, args)]
-
-    def _remove(self, table: str, namespace: str, keys: Sequence[str], kind: str) -> list[str]:
-        base, logged, retention = self._layout.common_args(table, namespace)
-        args = [base, kind, logged, retention, *keys]
-        return [k.decode() for k in self._run("remove", table, namespace, args)]
-
-    def _delete_many(self, table: str, namespace: str, keys: list[str]) -> int:
-        return len(self._remove(table, namespace, keys, "delete"))
-
-    def _clear(self, table: str, namespace: str | None) -> int:
-        names = [namespace] if namespace is not None else self._names(table)
-        removed = 0
-        for name in names:
-            _, logged, retention = self._layout.common_args(table, name)
-            got, old = self._run("clear", table, name, [logged, retention])
-            if int(got) < 0:
-                continue
-            removed += int(got)
-            base = self._layout.base(table, name)
-            self._gens[base] = str(int(old) + 1).encode()
-            if int(got) > 0:
-                self._sweep(base)
-        return removed
-
-    def _sweep(self, base: bytes) -> int:
-        """Unlink records of cleared generations (SCAN + batched UNLINK); 0 if down."""
-        try:
-            return self._call(lambda: sweep(self._client, base))
-        except StoreUnavailableError:
-            log.warning("could not sweep cleared records under %r; check(fix=True) will", base)
-            return 0
-
-    def _purge_expired(
-        self, table: str, namespace: str | None, now: float, limit: int | None
-    ) -> list[tuple[str, str]]:
-        names = [namespace] if namespace is not None else self._names(table)
-        gone: list[tuple[str, str]] = []
-        for name in names:
-            left = -1 if limit is None else limit - len(gone)
-            if limit is not None and left <= 0:
-                break
-            base, logged, retention = self._layout.common_args(table, name)
-            args = [base, num(now), left, logged, retention]
-            gone.extend((name, k.decode()) for k in self._run("purge", table, name, args))
-        return gone
-
-    def _evict(self, table: str, limit: Limit) -> list[tuple[str, str]]:
-        name = limit.namespace
-        if name is None:
-            return self._evict_global(table, limit)
-        info = self._info(table, name)
-        if not Budget(info.entries, info.bytes, limit).over:
-            return []
-        self._flush_touches()
-        base, logged, retention = self._layout.common_args(table, name)
-        caps = ["" if cap is None else cap for cap in (limit.max_entries, limit.max_bytes)]
-        args = [base, *caps, logged, retention]
-        return [(name, k.decode()) for k in self._run("evict", table, name, args)]
-
-    def _evict_global(self, table: str, limit: Limit) -> list[tuple[str, str]]:
-        """LRU across the namespaces of a table: merge each namespace's oldest members."""
-        names = self._names(table)
-        total = _sum_infos(list(self._infos(table, names).values()))
-        budget = Budget(total.entries, total.bytes, limit)
-        if not budget.over:
-            return []
-        self._flush_touches()
-        bases = [(name, self._layout.base(table, name)) for name in names]
-        gone: list[tuple[str, str]] = []
-        want = 64
-        while budget.over:
-            if limit.max_entries is not None:
-                want = max(want, budget.entries - limit.max_entries)
-            picked = budget.pick(oldest(self._call, self._client, bases, want))
-            removed_any = False
-            for name, members in group_by_namespace(picked).items():
-                done = self._remove(table, name, members, "evict")
-                removed_any = removed_any or bool(done)
-                gone.extend((name, k) for k in done)
-            if not removed_any:
-                break
-            want *= 2
-            total = _sum_infos(list(self._infos(table, names).values()))
-            budget = Budget(total.entries, total.bytes, limit)
-        return gone
 
     def set_meta(self, key: str, value: str) -> None:
         self._call(lambda: self._client.hset(self._layout.meta_key, key, value))
