@@ -34,6 +34,15 @@ def test_search_refuses_an_empty_query(tmp_path: Path) -> None:
         assert proc.stdout == ""
 
 
+def test_explain_refuses_an_empty_question() -> None:
+    for stored, asked, hint in (("", "", "STORED"), ("how do I sort a list", " ", "ASKED")):
+        proc = nc("explain", stored, asked)
+        assert proc.returncode == 2, proc.stdout
+        assert f"Invalid value for {hint}: the question is empty" in proc.stderr
+        assert proc.stdout == ""
+    assert nc("explain", "how do I sort a list", "how do I sort a list").returncode == 0
+
+
 def test_embed_of_a_folder_with_nothing_to_embed_says_so(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'store.db'}"
     empty = tmp_path / "empty"

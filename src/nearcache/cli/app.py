@@ -343,6 +343,9 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """Would the semantic cache serve STORED's answer for ASKED? Every step of the judge."""
+    for hint, text in (("STORED", stored), ("ASKED", asked)):
+        if not text.strip():  # an empty question (often an unset shell variable)
+            raise typer.BadParameter("the question is empty: give its text", param_hint=hint)
     from . import render
     from .explain import explain_pair, render_explain
 
