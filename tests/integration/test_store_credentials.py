@@ -1,0 +1,42 @@
+"""Store URLs a new user gets wrong: a server that answers but refuses the credentials or
+the database is named as such, in one line, not as a server that cannot be reached
+(session 28's first hour: a Redis URL without the password said "is unreachable: HELLO
+must be called with the client already authenticated ...")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nearcache import StoreUnavailableError, open_store
+
+
+def test_redis_credentials_refused_are_named_with_the_url_form(redis_server: Any) -> None:
+    import redis
+
+    admin = redis.Redis.from_url(redis_server.url)
+    admin.execute_command("ACL", "SETUSER", "nearcache-fh", "on", ">right", "~*", "+@all")
+    try:
+        url = f"redis://nearcache-fh:wrong@127.0.0.1:{redis_server.port}/0"
+        store = open_store(url)
+        try:
+            with pytest.raises(StoreUnavailableError) as info:
+                store.get_meta("x")
+        finally:
+            store.close()
+        text = str(info.value)
+        assert "refused the credentials" in text and "unreachable" not in text, text
+        assert "redis://USER:PASSWORD@host:port/db" in text and "wrong" not in text, text
+    finally:
+        admin.execute_command("ACL", "DELUSER", "nearcache-fh")
+        admin.close()
+
+
+def test_a_missing_postgres_database_is_not_called_unreachable(postgres_server: Any) -> None:
+    dsn = postgres_server.dsn.rsplit("/", 1)[0] + "/no_such_database"
+    with pytest.raises(StoreUnavailableError) as info:
+        open_store(dsn)
+    text = str(info.value)
+    assert text.startswith("cannot connect to postgresql://"), text
+    assert "no_such_database" in text and "does not exist" in text, text
