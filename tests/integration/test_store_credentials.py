@@ -1,12 +1,15 @@
 """Store URLs a new user gets wrong: a server that answers but refuses the credentials or
 the database is named as such, in one line, not as a server that cannot be reached
 (session 28's first hour: a Redis URL without the password said "is unreachable: HELLO
-must be called with the client already authenticated ...")."""
+must be called with the client already authenticated ..."); a URL passed where a file
+path goes is refused instead of becoming a file named like it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from nearcache import StoreUnavailableError, open_store
@@ -40,3 +43,30 @@ def test_a_missing_postgres_database_is_not_called_unreachable(postgres_server: 
     text = str(info.value)
     assert text.startswith("cannot connect to postgresql://"), text
     assert "no_such_database" in text and "does not exist" in text, text
+
+
+def test_a_store_url_given_as_a_path_is_refused_not_made_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``SemanticCache("redis://:pw@host/0")`` made a SQLite file at ./redis:/:pw@host/0."""
+    from nearcache import EmbeddingCache, InvalidInputError, SemanticCache
+
+    monkeypatch.chdir(tmp_path)
+    for make in (
+        lambda: SemanticCache("redis://:s3cret@127.0.0.1:6379/0", embedder=words()),
+        lambda: EmbeddingCache(path="postgresql://ada:s3cret@db/cache"),
+        lambda: EmbeddingCache(path="sqlite:///cache.db"),
+    ):
+        with pytest.raises(InvalidInputError) as info:
+            make()
+        assert "is a store URL" in str(info.value) and "open_store" in str(info.value)
+        assert "s3cret" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+    EmbeddingCache(path="./cache.db").close()  # a plain path is still a file
+    assert (tmp_path / "cache.db").is_file()
+
+
+def words() -> Any:
+    from nearcache import FunctionEmbedder
+
+    return FunctionEmbedder(lambda texts: np.ones((len(texts), 4), np.float32), dim=4, name="fh")

@@ -38,6 +38,7 @@ from ...keys import check_content_hash
 from ..base import BaseStore, check_items
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 from ..touches import TouchBuffer
+from ..url import check_sqlite_path
 from .changelog import read_changes
 from .check import check_file_contents
 from .connection import Database
@@ -120,6 +121,7 @@ class SQLiteStore(BaseStore):
     ) -> None:
         if synchronous.upper() not in ("NORMAL", "FULL", "OFF"):
             raise InvalidInputError("synchronous must be one of NORMAL, FULL, OFF")
+        check_sqlite_path(os.fspath(path))
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
         self.timeout = float(timeout)
