@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import socket
 import tempfile
@@ -235,6 +236,15 @@ def _check_listen(host: str, port: int) -> None:
         ) from exc
 
 
+def _show_library_log(level: str) -> None:
+    """Let the proxy's own log lines (an unreachable upstream, a store gone away) through
+    at the server's log level: the CLI shows the library's errors only, which suits a
+    one-shot command but hides what the operator of a server needs to see."""
+    wanted = logging.DEBUG if level == "trace" else logging.getLevelName(level.upper())
+    lib = logging.getLogger("nearcache")
+    lib.setLevel(min(wanted, logging.getLogger().getEffectiveLevel()))
+
+
 def _run(settings: dict[str, Any]) -> None:
     try:
         import uvicorn
@@ -256,6 +266,7 @@ def _run(settings: dict[str, Any]) -> None:
     common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
     config = build_config(settings)  # fail here, once, rather than in every worker
     _check_listen(host, port)
+    _show_library_log(log_level)
     note = upstream_note(config.upstream)
     if note:
         from .common import err_console
