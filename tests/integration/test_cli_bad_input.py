@@ -114,3 +114,19 @@ def test_serve_on_a_port_in_use_says_so_in_one_line() -> None:
         port = holder.getsockname()[1]
         proc = _serve("--exact-only", "--port", str(port))
     assert_one_line_error(proc, f"127.0.0.1:{port}", "address already in use", "--port")
+
+
+def test_serve_with_a_store_it_cannot_reach_is_one_line() -> None:
+    """It was uvicorn's ~80-line start-up traceback ending "Application startup failed"."""
+    proc = nc(
+        "serve",
+        "--upstream",
+        "http://127.0.0.1:9/v1",
+        "--store",
+        "redis://127.0.0.1:9/0",
+        "--exact-only",
+        "--port",
+        "0",
+    )
+    assert_one_line_error(proc, "redis://127.0.0.1:9/0", "unreachable")
+    assert proc.returncode == 1

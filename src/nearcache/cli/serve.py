@@ -152,7 +152,7 @@ def build_config(settings: dict[str, Any]) -> Any:
     """A ``ProxyConfig`` from CLI settings (the model is loaded here)."""
     from ..proxy import ProxyConfig, load_client_keys
     from ..proxy.config import is_loopback
-    from .common import default_store_url
+    from .common import default_store_url, open_cli_store
     from .models import resolve_embedder
 
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
@@ -180,6 +180,9 @@ def build_config(settings: dict[str, Any]) -> Any:
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
+    # one read now: a store that is unreachable or refuses the credentials is one line
+    # here, not a traceback from the server's start-up (the model is not loaded yet)
+    open_cli_store(store).close()
     return ProxyConfig(
         upstream=upstream,
         store=store,
