@@ -62,6 +62,14 @@ def test_a_store_url_given_as_a_path_is_refused_not_made_a_file(
         assert "is a store URL" in str(info.value) and "open_store" in str(info.value)
         assert "s3cret" not in str(info.value)
     assert list(tmp_path.iterdir()) == []
+    from nearcache import InvalidTypeError
+
+    for make in (
+        lambda: SemanticCache(store="redis://127.0.0.1:6379/0", embedder=words()),  # type: ignore[arg-type]
+        lambda: EmbeddingCache(store="redis://127.0.0.1:6379/0"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InvalidTypeError, match=r"open_store\(url\)"):
+            make()
     EmbeddingCache(path="./cache.db").close()  # a plain path is still a file
     assert (tmp_path / "cache.db").is_file()
 
