@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import assert_one_line_error, make_corpus, nc
+from cli_support import assert_one_line_error, make_corpus, nc, refused_port
 
 # A folder nobody can write, not even root (mkdir there is EPERM): the stand-in for a
 # read-only mount that a test cannot make without privileges.
@@ -118,15 +118,9 @@ def test_serve_on_a_port_in_use_says_so_in_one_line() -> None:
 
 def test_serve_with_a_store_it_cannot_reach_is_one_line() -> None:
     """It was uvicorn's ~80-line start-up traceback ending "Application startup failed"."""
-    proc = nc(
-        "serve",
-        "--upstream",
-        "http://127.0.0.1:9/v1",
-        "--store",
-        "redis://127.0.0.1:9/0",
-        "--exact-only",
-        "--port",
-        "0",
-    )
-    assert_one_line_error(proc, "redis://127.0.0.1:9/0", "unreachable")
+    with refused_port() as port:
+        store = f"redis://127.0.0.1:{port}/0"
+        upstream = f"http://127.0.0.1:{port}/v1"
+        proc = nc("serve", "--upstream", upstream, "--store", store, "--exact-only", "--port", "0")
+    assert_one_line_error(proc, store, "unreachable")
     assert proc.returncode == 1

@@ -50,7 +50,7 @@ from .removals import clear_rows, delete_keys, purge_rows
 from .schema import check_file, open_schema
 from .writes import add_rows, put_row, put_rows
 
-__all__ = ["SQLiteStore", "read_only_uri"]
+__all__ = ["SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ _PRUNE_EVERY = 1000
 _T = TypeVar("_T")
 
 
-def read_only_uri(path: Path) -> str | None:
+def _read_only_uri(path: Path) -> str | None:
     """The SQLite URI that opens ``path`` read-only, or None when this process may write
     it (or it does not exist yet: then it is created).
 
@@ -128,7 +128,7 @@ class SQLiteStore(BaseStore):
         self._retention = int(changelog_retention)
         self._ns = NamespaceIds()
         self._touches: TouchBuffer[str, int] = TouchBuffer(_FLUSH_TOUCHES_AT)
-        uri = read_only_uri(self.path)
+        uri = _read_only_uri(self.path)
         self.read_only = uri is not None
         self._db = Database(
             self.path,
