@@ -124,3 +124,12 @@ def test_serve_with_a_store_it_cannot_reach_is_one_line() -> None:
         proc = nc("serve", "--upstream", upstream, "--store", store, "--exact-only", "--port", "0")
     assert_one_line_error(proc, store, "unreachable")
     assert proc.returncode == 1
+
+
+def test_import_of_a_file_that_is_no_archive_creates_no_store(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.tar.gz"
+    junk.write_text("not an archive\n", "utf-8")
+    target = tmp_path / "new.db"
+    proc = nc("import", str(junk), "--store", str(target))
+    assert_one_line_error(proc, "not a nearcache archive")
+    assert not target.exists()

@@ -256,13 +256,15 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Restore an archive into the store (checks embedders, dimensions and checksums)."""
+    from ..archive import read_manifest
     from . import ops, render, restore
 
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist")
+    first = read_manifest(source)  # not an archive: refused before a store is created
     embedder, _ = load_model(model, lazy=True)
     with ops.opened(store) as st:
-        data = restore.import_archive(st, source, embedder)
+        data = restore.import_archive(st, source, embedder, first=first)
     render.emit(data, as_json, render.render_archive)
 
 
