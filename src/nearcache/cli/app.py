@@ -312,11 +312,19 @@ def calibrate(
     confidence: Annotated[
         float, typer.Option("--confidence", help="One-sided confidence of that bound.")
     ] = 0.95,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Calibrate the default judge's accept threshold (what a SemanticCache "
+            "uses) instead of the cosine similarity.",
+        ),
+    ] = False,
     model: ModelOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Pick the lowest similarity threshold whose false-hit rate stays under a bound."""
+    """Pick the lowest threshold whose false-hit rate stays under a bound."""
     from . import ops, render
 
     if not pairs.is_file():
@@ -324,7 +332,12 @@ def calibrate(
     embedder, _ = load_model(model)
     with ops.opened(store) as st:
         data = ops.calibrate(
-            st, pairs, embedder, max_false_hit_rate=max_false_hit_rate, confidence=confidence
+            st,
+            pairs,
+            embedder,
+            max_false_hit_rate=max_false_hit_rate,
+            confidence=confidence,
+            judge=judge,
         )
     render.emit(data, as_json, render.render_calibration)
 
