@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import assert_one_line_error, make_corpus, nc
+from cli_support import assert_one_line_error, make_corpus, nc, refused_port
 
 # A folder nobody can write, not even root (mkdir there is EPERM): the stand-in for a
 # read-only mount that a test cannot make without privileges.
@@ -32,6 +32,15 @@ def test_search_refuses_an_empty_query(tmp_path: Path) -> None:
         assert proc.returncode == 2, proc.stdout
         assert "query is empty" in proc.stderr
         assert proc.stdout == ""
+
+
+def test_explain_refuses_an_empty_question() -> None:
+    for stored, asked, hint in (("", "", "STORED"), ("how do I sort a list", " ", "ASKED")):
+        proc = nc("explain", stored, asked)
+        assert proc.returncode == 2, proc.stdout
+        assert f"Invalid value for {hint}: the question is empty" in proc.stderr
+        assert proc.stdout == ""
+    assert nc("explain", "how do I sort a list", "how do I sort a list").returncode == 0
 
 
 def test_embed_of_a_folder_with_nothing_to_embed_says_so(tmp_path: Path) -> None:
@@ -105,3 +114,22 @@ def test_serve_on_a_port_in_use_says_so_in_one_line() -> None:
         port = holder.getsockname()[1]
         proc = _serve("--exact-only", "--port", str(port))
     assert_one_line_error(proc, f"127.0.0.1:{port}", "address already in use", "--port")
+
+
+def test_serve_with_a_store_it_cannot_reach_is_one_line() -> None:
+    """It was uvicorn's ~80-line start-up traceback ending "Application startup failed"."""
+    with refused_port() as port:
+        store = f"redis://127.0.0.1:{port}/0"
+        upstream = f"http://127.0.0.1:{port}/v1"
+        proc = nc("serve", "--upstream", upstream, "--store", store, "--exact-only", "--port", "0")
+    assert_one_line_error(proc, store, "unreachable")
+    assert proc.returncode == 1
+
+
+def test_import_of_a_file_that_is_no_archive_creates_no_store(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.tar.gz"
+    junk.write_text("not an archive\n", "utf-8")
+    target = tmp_path / "new.db"
+    proc = nc("import", str(junk), "--store", str(target))
+    assert_one_line_error(proc, "not a nearcache archive")
+    assert not target.exists()

@@ -107,3 +107,14 @@ def test_calibrate_on_the_example_pairs(tmp_path: Path) -> None:
     assert out["pairs"] == 40
     threshold = out.get("threshold")
     assert threshold is None or -1.0 <= threshold <= 1.0
+
+
+@pytest.mark.skipif(not _has_calibrate(), reason="nearcache.semantic.calibrate not in this tree")
+def test_calibrate_scores_by_the_judge_when_asked(tmp_path: Path) -> None:
+    """Without --judge the command calibrates cosine alone; a default SemanticCache serves
+    by its judge's accept threshold, which --judge calibrates."""
+    args = ["calibrate", str(EXAMPLES / "calibration_pairs.jsonl"), "--max-false-hit-rate"]
+    args += ["0.3", "--store", f"sqlite:///{tmp_path / 'cal.db'}"]
+    assert nc_json(*args, model="default")["score"] == "similarity"
+    judged = nc_json(*args, "--judge", model="default")
+    assert judged["score"] == "judge" and judged["pairs"] == 40

@@ -14,6 +14,7 @@ import httpx
 import openai
 import pytest
 
+from cli_support import refused_port
 from proxy_support import Upstream
 from servers import free_port
 
@@ -130,3 +131,20 @@ def test_serve_notes_an_upstream_without_a_path(tmp_path: Path) -> None:
         logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
         text = logs[-1].read_text(errors="replace")
         assert "has no path" in text and "http://127.0.0.1:9/v1" in text, text
+
+
+def test_serve_logs_why_the_upstream_could_not_be_reached(tmp_path: Path) -> None:
+    """The caller's 502 names only the kind of error; the operator's log must say which
+    upstream and why (the CLI showed the library's errors only, so this WARNING was lost)."""
+    with refused_port() as port:
+        upstream = f"http://127.0.0.1:{port}/v1"
+        args = ["--upstream", upstream, "--store", "memory://", "--exact-only"]
+        for url in _serve(args, tmp_path):
+            c = openai.OpenAI(base_url=url + "/v1", api_key="sk-cli", max_retries=0)
+            with pytest.raises(openai.InternalServerError) as info:
+                c.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+            assert info.value.status_code == 502
+            logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
+            text = logs[-1].read_text(errors="replace")
+            assert "WARNING" in text and "could not be reached" in text, text
+            assert f"127.0.0.1:{port}" in text, text

@@ -256,13 +256,15 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Restore an archive into the store (checks embedders, dimensions and checksums)."""
+    from ..archive import read_manifest
     from . import ops, render, restore
 
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist")
+    first = read_manifest(source)  # not an archive: refused before a store is created
     embedder, _ = load_model(model, lazy=True)
     with ops.opened(store) as st:
-        data = restore.import_archive(st, source, embedder)
+        data = restore.import_archive(st, source, embedder, first=first)
     render.emit(data, as_json, render.render_archive)
 
 
@@ -310,11 +312,19 @@ def calibrate(
     confidence: Annotated[
         float, typer.Option("--confidence", help="One-sided confidence of that bound.")
     ] = 0.95,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Calibrate the default judge's accept threshold (what a SemanticCache "
+            "uses) instead of the cosine similarity.",
+        ),
+    ] = False,
     model: ModelOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Pick the lowest similarity threshold whose false-hit rate stays under a bound."""
+    """Pick the lowest threshold whose false-hit rate stays under a bound."""
     from . import ops, render
 
     if not pairs.is_file():
@@ -322,7 +332,12 @@ def calibrate(
     embedder, _ = load_model(model)
     with ops.opened(store) as st:
         data = ops.calibrate(
-            st, pairs, embedder, max_false_hit_rate=max_false_hit_rate, confidence=confidence
+            st,
+            pairs,
+            embedder,
+            max_false_hit_rate=max_false_hit_rate,
+            confidence=confidence,
+            judge=judge,
         )
     render.emit(data, as_json, render.render_calibration)
 
@@ -343,6 +358,9 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """Would the semantic cache serve STORED's answer for ASKED? Every step of the judge."""
+    for hint, text in (("STORED", stored), ("ASKED", asked)):
+        if not text.strip():  # an empty question (often an unset shell variable)
+            raise typer.BadParameter("the question is empty: give its text", param_hint=hint)
     from . import render
     from .explain import explain_pair, render_explain
 

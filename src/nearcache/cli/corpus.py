@@ -371,13 +371,17 @@ def search(
                 entries.append((str(rec["path"]), int(start), int(end), str(snippet), str(key)))
     if not entries:
         raise InvalidInputError(_nothing_embedded(store, ns))
+    # a store opened read-only (SQLite on a read-only mount) is searched without caching
+    # the query's vector or counting the search
+    read_only = bool(getattr(store, "read_only", False))
     cached = CachedEmbedder(embedder, cache, namespace=ns)
-    qvec = np.asarray(cached.embed([query]), dtype=np.float32)[0]
+    qvec = np.asarray((embedder if read_only else cached).embed([query]), dtype=np.float32)[0]
     keys = list(dict.fromkeys(e[4] for e in entries))
     mat, found = cache.get_many_by_hash(keys, ns, fingerprint=str(embedder.fingerprint))
     assert isinstance(mat, np.ndarray)
-    stats = cached.stats()
-    add_counters(store, ns, hits=stats.hits, misses=stats.embedded, searches=1)
+    if not read_only:
+        stats = cached.stats()
+        add_counters(store, ns, hits=stats.hits, misses=stats.embedded, searches=1)
     row = {key: i for i, key in enumerate(keys)}
     qnorm = float(np.linalg.norm(qvec)) or 1.0
     norms = np.linalg.norm(mat, axis=1)

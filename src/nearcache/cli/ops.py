@@ -255,8 +255,10 @@ def calibrate(
     *,
     max_false_hit_rate: float,
     confidence: float,
+    judge: bool = False,
 ) -> dict[str, Any]:
-    """Run :func:`nearcache.calibrate` on labeled pairs, embedding through the store."""
+    """Run :func:`nearcache.calibrate` on labeled pairs, embedding through the store
+    (``judge``: score each pair by the default judge, not by its cosine)."""
     module = semantic_module("calibrate")
     if module is None:
         raise NearcacheError("this version of nearcache has no threshold calibration")
@@ -265,8 +267,14 @@ def calibrate(
 
     pairs = _read_pairs(pairs_path)
     cached = CachedEmbedder(embedder, EmbeddingCache(store))
+    from ..judge import DefaultJudge
+
     result = run_calibrate(
-        cached, pairs, max_false_hit_rate=max_false_hit_rate, confidence=confidence
+        cached,
+        pairs,
+        max_false_hit_rate=max_false_hit_rate,
+        confidence=confidence,
+        judge=DefaultJudge() if judge else None,
     )
     if hasattr(result, "as_dict"):
         data = result.as_dict()

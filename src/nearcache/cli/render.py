@@ -344,8 +344,9 @@ def render_calibration(data: dict[str, Any]) -> None:
             f"{data.get('pairs')} pairs: collect more labeled pairs or accept a higher rate"
         )
     else:
+        kind = "judge accept threshold" if data.get("score") == "judge" else "threshold"
         console.print(
-            f"threshold {threshold:.4f}: false-hit rate {data.get('false_hit_rate'):.3f} "
+            f"{kind} {threshold:.4f}: false-hit rate {data.get('false_hit_rate'):.3f} "
             f"(upper bound {data.get('upper_bound'):.3f} at {conf} confidence, limit {bound}), "
             f"precision {data.get('precision'):.3f}, recall {data.get('recall'):.3f} "
             f"on {data.get('pairs')} pairs ({data.get('positives')} positive)"

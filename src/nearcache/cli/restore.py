@@ -41,11 +41,17 @@ __all__ = ["import_archive"]
 
 
 def import_archive(
-    store: Store, source: Path, embedder: Any, limits: Limits | None = None
+    store: Store,
+    source: Path,
+    embedder: Any,
+    limits: Limits | None = None,
+    first: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Restore an archive ``export`` wrote (or a bare semantic checkpoint) into ``store``.
 
-    Everything is verified before anything is written.
+    Everything is verified before anything is written. ``first``: the archive's manifest
+    when the caller has read it already (``read_manifest``: a file that is no archive is
+    refused before a store is opened, let alone created).
 
     Raises:
         CheckpointError / UnsafeArchiveError: a damaged or hostile archive.
@@ -54,7 +60,7 @@ def import_archive(
     """
     limits = limits or Limits()
     source = Path(source)
-    first = read_manifest(source)
+    first = read_manifest(source) if first is None else first
     if first.get("kind") == "nearcache.semantic":
         bare = _restore_semantic(store, source, embedder, limits)  # a bare checkpoint
         return _imported(store, source, {"entries": 0, "namespaces": {}}, bare)

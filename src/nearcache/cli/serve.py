@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import socket
 import tempfile
@@ -151,7 +152,7 @@ def build_config(settings: dict[str, Any]) -> Any:
     """A ``ProxyConfig`` from CLI settings (the model is loaded here)."""
     from ..proxy import ProxyConfig, load_client_keys
     from ..proxy.config import is_loopback
-    from .common import default_store_url
+    from .common import default_store_url, open_cli_store
     from .models import resolve_embedder
 
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
@@ -179,6 +180,9 @@ def build_config(settings: dict[str, Any]) -> Any:
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
+    # one read now: a store that is unreachable or refuses the credentials is one line
+    # here, not a traceback from the server's start-up (the model is not loaded yet)
+    open_cli_store(store).close()
     return ProxyConfig(
         upstream=upstream,
         store=store,
@@ -235,6 +239,15 @@ def _check_listen(host: str, port: int) -> None:
         ) from exc
 
 
+def _show_library_log(level: str) -> None:
+    """Let the proxy's own log lines (an unreachable upstream, a store gone away) through
+    at the server's log level: the CLI shows the library's errors only, which suits a
+    one-shot command but hides what the operator of a server needs to see."""
+    wanted = logging.DEBUG if level == "trace" else logging.getLevelName(level.upper())
+    lib = logging.getLogger("nearcache")
+    lib.setLevel(min(wanted, logging.getLogger().getEffectiveLevel()))
+
+
 def _run(settings: dict[str, Any]) -> None:
     try:
         import uvicorn
@@ -256,6 +269,7 @@ def _run(settings: dict[str, Any]) -> None:
     common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
     config = build_config(settings)  # fail here, once, rather than in every worker
     _check_listen(host, port)
+    _show_library_log(log_level)
     note = upstream_note(config.upstream)
     if note:
         from .common import err_console

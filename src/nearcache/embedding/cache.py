@@ -100,7 +100,7 @@ class EmbeddingCache:
             raise InvalidInputError("pass either store or path, not both")
         if store is not None and not isinstance(store, Store):
             raise InvalidTypeError(
-                f"store must implement the Store protocol, not {type(store).__name__}"
+                f"store must be a Store (a URL: open_store(url)), not {type(store).__name__}"
             )
         self.max_entries = check_limit("max_entries", max_entries)
         self.max_bytes = check_limit("max_bytes", max_bytes)

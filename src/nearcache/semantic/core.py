@@ -74,7 +74,7 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
             raise InvalidInputError("pass either path or store, not both")
         if store is not None and not isinstance(store, Store):
             raise InvalidTypeError(
-                f"store must implement the Store protocol, not {type(store).__name__}"
+                f"store must be a Store (a URL: open_store(url)), not {type(store).__name__}"
             )
         if embedder is not None:
             _check_embedder(embedder, asynchronous)

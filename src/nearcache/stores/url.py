@@ -34,7 +34,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, u
 from ..errors import InvalidInputError
 from .protocol import Store
 
-__all__ = ["SCHEMES", "open_store", "parse_store_url", "redact_url"]
+__all__ = ["SCHEMES", "check_sqlite_path", "open_store", "parse_store_url", "redact_url"]
 
 SCHEMES = (
     "memory",
@@ -132,6 +132,25 @@ def _check_plain_path(url: str) -> None:
             f"store {url!r} looks like a mistyped URL; did you mean {suggestion!r}? "
             f"(a plain path is a SQLite file: write ./{url} to mean one)"
         )
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def check_sqlite_path(path: str) -> None:
+    """Refuse a SQLite file path that is a store URL (``SemanticCache("redis://...")``
+    would make a new file named like it, password and all) or looks like a mistyped one.
+
+    Raises:
+        InvalidInputError: naming ``open_store`` (the password hidden).
+    """
+    if _URL.match(path):
+        raise InvalidInputError(
+            f"{redact_url(path)!r} is a store URL, not a file path: pass "
+            "store=nearcache.open_store(url) (a plain path is a SQLite file; write "
+            "./name for a file that really has such a name)"
+        )
+    _check_plain_path(path)
 
 
 def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:

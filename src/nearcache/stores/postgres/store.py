@@ -101,7 +101,7 @@ class PostgresStore(ServerStore, PostgresVectors):
             with psycopg.connect(dsn, **self._conn_kwargs()) as con:
                 con.execute("SELECT 1")
         except psycopg.OperationalError as exc:
-            raise StoreUnavailableError(f"{self.url} is unreachable: {exc}") from exc
+            raise StoreUnavailableError(f"cannot connect to {self.url}: {exc}") from exc
         self._pool = self._new_pool()
         try:
             self._sql(lambda con: init_schema(con, self.prefix, self.url))

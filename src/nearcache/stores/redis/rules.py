@@ -1,6 +1,6 @@
 """What redis-py's errors mean: which are outages, and which nearcache error each becomes
-(the first matching rule wins; ``BusyLoadingError`` is a ``ConnectionError``, so it
-comes first)."""
+(the first matching rule wins; ``BusyLoadingError`` and ``AuthenticationError`` are
+``ConnectionError``s, so they come first)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ __all__ = ["redis_errors"]
 def redis_errors() -> DriverErrors:
     """(outage exceptions, translation rules); imports the driver, so call it only once
     the store knows the extra is installed."""
-    from redis.exceptions import BusyLoadingError, ResponseError
+    from redis.exceptions import AuthenticationError, BusyLoadingError, ResponseError
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -23,6 +23,12 @@ def redis_errors() -> DriverErrors:
     rules = (
         ErrorRule((BusyLoadingError,), StoreUnavailableError, "{url} is loading its data: {exc}"),
         ErrorRule((RedisTimeoutError,), StoreTimeoutError, "{url} timed out: {exc}"),
+        ErrorRule(  # a ConnectionError too, though the server answered
+            (AuthenticationError,),
+            StoreUnavailableError,
+            "{url} refused the credentials ({exc}); give them in the URL: "
+            "redis://USER:PASSWORD@host:port/db",
+        ),
         ErrorRule(
             (RedisConnectionError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"
         ),

@@ -104,6 +104,7 @@ class Database:
         wal_limit: WAL size that triggers a TRUNCATE checkpoint.
         on_fork: called once in a forked child before its first connection.
         background_checkpoints: checkpoint on a thread of the writing process.
+        uri: an SQLite URI to open instead of ``path`` (a read-only store's).
     """
 
     def __init__(
@@ -116,8 +117,10 @@ class Database:
         wal_limit: int,
         on_fork: Callable[[], None],
         background_checkpoints: bool = True,
+        uri: str | None = None,
     ) -> None:
         self.path = path
+        self._uri = uri
         self.url = f"sqlite:///{path}"
         self.timeout = timeout
         self._wal_limit = wal_limit
@@ -173,7 +176,11 @@ class Database:
         """A new connection; ``point``: for point reads (no memory map, a small cache)."""
         try:
             con = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+                self.path if self._uri is None else self._uri,
+                timeout=self.timeout,
+                isolation_level=None,
+                check_same_thread=False,
+                uri=self._uri is not None,
             )
             con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             con.execute(f"PRAGMA synchronous = {self._synchronous}")

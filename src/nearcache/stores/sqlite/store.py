@@ -38,6 +38,7 @@ from ...keys import check_content_hash
 from ..base import BaseStore, check_items
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table
 from ..touches import TouchBuffer
+from ..url import check_sqlite_path
 from .changelog import read_changes
 from .check import check_file_contents
 from .connection import Database
@@ -64,8 +65,29 @@ _PRUNE_EVERY = 1000
 _T = TypeVar("_T")
 
 
+def _read_only_uri(path: Path) -> str | None:
+    """The SQLite URI that opens ``path`` read-only, or None when this process may write
+    it (or it does not exist yet: then it is created).
+
+    WAL mode keeps a ``-shm`` file beside the database: ``mode=ro`` reads it when it and
+    the ``-wal`` are there; a folder that cannot hold new ones (a read-only mount after a
+    clean close left none) is read with ``immutable=1``, which needs neither.
+    """
+    if not path.is_file():
+        return None
+    folder_ok = os.access(path.parent, os.W_OK)
+    if folder_ok and os.access(path, os.W_OK):
+        return None
+    wal = Path(f"{path}-wal").exists()
+    return path.resolve().as_uri() + ("?mode=ro" if wal or folder_ok else "?immutable=1")
+
+
 class SQLiteStore(BaseStore):
     """Records in one SQLite file, shared safely by threads and processes.
+
+    A file that exists where this process cannot write (a read-only mount, a folder or
+    file without write permission) is opened read-only: reads work, every write raises
+    ``StoreWriteError`` naming the file, and reads note no access times.
 
     Args:
         path: the database file (created with its directory if missing).
@@ -99,12 +121,15 @@ class SQLiteStore(BaseStore):
     ) -> None:
         if synchronous.upper() not in ("NORMAL", "FULL", "OFF"):
             raise InvalidInputError("synchronous must be one of NORMAL, FULL, OFF")
+        check_sqlite_path(os.fspath(path))
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
         self.timeout = float(timeout)
         self._retention = int(changelog_retention)
         self._ns = NamespaceIds()
         self._touches: TouchBuffer[str, int] = TouchBuffer(_FLUSH_TOUCHES_AT)
+        uri = _read_only_uri(self.path)
+        self.read_only = uri is not None
         self._db = Database(
             self.path,
             timeout=self.timeout,
@@ -113,9 +138,11 @@ class SQLiteStore(BaseStore):
             wal_limit=int(wal_limit),
             on_fork=self._touches.clear,
             background_checkpoints=background_checkpoints,
+            uri=uri,
         )
         check_file(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if uri is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         open_schema(self._db.read, self.path, self.timeout)
 
     @property
@@ -193,7 +220,7 @@ class SQLiteStore(BaseStore):
 
     def _note_reads(self, table: str, hit_ids: list[int], now: float) -> None:
         """Buffer the LRU read time of the records read; written once enough wait."""
-        if hit_ids:
+        if hit_ids and not self.read_only:
             self._touches.note(table, hit_ids, now)
             if self._touches.full:
                 with contextlib.suppress(CacheError):

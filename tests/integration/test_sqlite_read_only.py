@@ -1,0 +1,128 @@
+"""A SQLite store where this process cannot write (a read-only mount, a folder without
+write permission) is opened read-only: reads work, writes raise ``StoreWriteError``
+naming the file (session 27's first hour: even ``stats`` failed with "unable to open
+database file", since WAL mode wants to create its ``-shm`` file beside the database).
+
+A real read-only place: as root (who ignores permission bits) a read-only bind mount in a
+private mount namespace (``unshare -m``); otherwise the folder and file made read-only
+with ``chmod``. Where neither can be made, the tests skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cli_support import assert_one_line_error, make_corpus, nc
+
+_MOUNT_RO = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"'
+
+
+def _prefix(folder: Path) -> list[str]:
+    """The argv prefix that runs a command with ``folder`` read-only (root: a private
+    read-only bind mount; others: nothing, the folder is made read-only by ``chmod``)."""
+    return ["unshare", "-m", "sh", "-c", _MOUNT_RO, str(folder)] if os.geteuid() == 0 else []
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[tuple[Path, list[str]]]:
+    """``(folder, prefix)``: a folder holding a store of the corpus, and the argv prefix
+    under which it is read-only."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("needs Linux (unshare or file permissions)")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    corpus = make_corpus(tmp_path / "corpus")
+    proc = nc("embed", str(corpus), "--store", str(folder / "c.db"))
+    assert proc.returncode == 0, proc.stderr
+    prefix = _prefix(folder)
+    if prefix:
+        if shutil.which("unshare") is None:
+            pytest.skip("root without unshare: no read-only mount to test in")
+        probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=60)
+        if probe.returncode != 0:
+            pytest.skip(f"cannot make a read-only mount here: {probe.stderr!r}")
+    else:
+        (folder / "c.db").chmod(0o444)
+        folder.chmod(0o555)
+    try:
+        yield folder, prefix
+    finally:
+        folder.chmod(0o755)
+
+
+def _nc(prefix: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    if not prefix:
+        return nc(*args)  # type: ignore[no-any-return]
+    env = {**os.environ, "NEARCACHE_MODEL": "hash-test"}
+    env.pop("NEARCACHE_STORE", None)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "nearcache", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_the_cli_reads_a_read_only_store_and_refuses_to_write(
+    read_only: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    folder, prefix = read_only
+    db = str(folder / "c.db")
+    stats = _nc(prefix, "stats", "--store", db, "--json")
+    assert stats.returncode == 0, stats.stderr
+    rows = json.loads(stats.stdout)
+    assert rows["total"]["entries"] > 0, rows
+    found = _nc(prefix, "search", "consistent hashing ring", "--store", db, "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["results"][0]["path"].endswith("sharding.md")
+    inspect = _nc(prefix, "inspect", "--store", db, "--json")
+    assert inspect.returncode == 0, inspect.stderr
+    (tmp_path / "corpus" / "new.md").write_text("# new\n\na note written later\n", "utf-8")
+    before = sorted(p.name for p in folder.iterdir())
+    embed = _nc(prefix, "embed", str(tmp_path / "corpus"), "--store", db)
+    assert_one_line_error(embed, db, "cannot write")
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing created beside it
+
+
+_CHILD = """
+import json, sys
+import numpy as np
+from nearcache import EmbeddingCache, StoreWriteError
+cache = EmbeddingCache(path=sys.argv[1])
+out = {"read_only": cache.store.read_only}
+out["namespaces"] = sorted(cache.store.namespaces("embedding"))
+try:
+    cache.put("a new text", np.ones(64, dtype=np.float32), out["namespaces"][0])
+    out["put"] = "written"
+except StoreWriteError as exc:
+    out["put"] = str(exc)
+cache.close()
+print(json.dumps(out))
+"""
+
+
+def test_the_library_opens_a_read_only_store_and_a_write_names_the_file(
+    read_only: tuple[Path, list[str]],
+) -> None:
+    folder, prefix = read_only
+    db = str(folder / "c.db")
+    proc = subprocess.run(
+        [*prefix, sys.executable, "-c", _CHILD, db],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["read_only"] is True
+    assert out["namespaces"], out
+    assert out["put"].startswith(f"{db}: cannot write"), out["put"]
