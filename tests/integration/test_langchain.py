@@ -343,3 +343,24 @@ def test_llm_cache_works_with_a_langchain_model(tmp_path: Path) -> None:
         assert model.invoke("What is a cache?").content == "first answer"
     finally:
         set_llm_cache(None)
+
+
+@needs_semantic
+def test_llm_cache_floor_is_the_libraries_unless_given(tmp_path: Path) -> None:
+    """LangChain users get the library's default semantic floor (the default judge's),
+    not a stricter cosine cut; an explicit threshold still wins."""
+    from nearcache import SemanticCache
+    from nearcache.embedders.default import default_embedder
+
+    embedder = default_embedder()
+    library = SemanticCache(embedder=embedder)
+    default = NearcacheLLMCache(path=str(tmp_path / "a.db"), embedder=embedder)
+    given = NearcacheLLMCache(
+        path=str(tmp_path / "b.db"), embedder=embedder, similarity_threshold=0.95
+    )
+    try:
+        assert default.cache.similarity_threshold == library.similarity_threshold
+        assert given.cache.similarity_threshold == 0.95
+    finally:
+        for c in (library, default.cache, given.cache):
+            c.close()

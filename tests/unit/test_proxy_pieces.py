@@ -282,3 +282,25 @@ async def test_a_write_landing_during_a_lookup_is_looked_at_again() -> None:
     finally:
         await state.aclose()
         state.store.close()
+
+
+@pytest.mark.parametrize("threshold", [None, 0.95])
+def test_proxy_semantic_floor_is_the_libraries_unless_given(threshold: float | None) -> None:
+    """Adopting the proxy must not change what the cache serves: with no threshold its
+    semantic cache keeps the library's default (the default judge's floor), not a
+    stricter cosine cut that refuses paraphrases the judge accepts."""
+    from nearcache.proxy.state import ProxyState
+    from nearcache.semantic.cache import SemanticCache
+    from proxy_support import words_embedder
+
+    config = ProxyConfig(
+        upstream="http://127.0.0.1:9", embedder=words_embedder(), similarity_threshold=threshold
+    )
+    state = ProxyState(config)
+    library = SemanticCache(embedder=words_embedder())
+    try:
+        expected = library.similarity_threshold if threshold is None else threshold
+        assert state.semantic.similarity_threshold == expected
+    finally:
+        state.semantic.close()
+        library.close()

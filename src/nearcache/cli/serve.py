@@ -83,7 +83,10 @@ def serve(
     ] = None,
     similarity_threshold: Annotated[
         float | None,
-        typer.Option("--threshold", help="Lowest similarity of a semantic hit (default: 0.9)."),
+        typer.Option(
+            "--threshold",
+            help="Lowest similarity a candidate needs before the judge (default: 0.5).",
+        ),
     ] = None,
     ttl: Annotated[
         float | None, typer.Option(help="Seconds an answer lives (default: until evicted).")
@@ -183,12 +186,13 @@ def build_config(settings: dict[str, Any]) -> Any:
     # one read now: a store that is unreachable or refuses the credentials is one line
     # here, not a traceback from the server's start-up (the model is not loaded yet)
     open_cli_store(store).close()
+    threshold = settings.get("similarity_threshold")  # None: the cache's own default
     return ProxyConfig(
         upstream=upstream,
         store=store,
         embedder=resolve_embedder(settings.get("model")) if semantic else None,
         semantic=bool(semantic),
-        similarity_threshold=float(settings.get("similarity_threshold", 0.9)),
+        similarity_threshold=None if threshold is None else float(threshold),
         default_ttl=settings.get("ttl"),
         namespace=settings.get("namespace") or "default",
         share_across_keys=bool(settings.get("share_across_keys", False)),

@@ -222,7 +222,8 @@ class NearcacheLLMCache(BaseCache):
     Args:
         cache: a ``SemanticCache`` (or ``AsyncSemanticCache``, whose methods the async
             calls then await); by default one is built from ``path``/``store``/
-            ``embedder``/``similarity_threshold`` and ``cache_kwargs``.
+            ``embedder``/``similarity_threshold`` (None: the cache's own default, so
+            LangChain answers as the library does) and ``cache_kwargs``.
         namespace: the semantic cache namespace for LangChain entries; ``clear()``
             empties only this namespace.
         ttl: seconds an answer stays valid (None: the cache's default).
@@ -241,7 +242,7 @@ class NearcacheLLMCache(BaseCache):
         path: str | None = None,
         store: Store | None = None,
         embedder: Any = None,
-        similarity_threshold: float = 0.9,
+        similarity_threshold: float | None = None,
         namespace: str = "langchain",
         ttl: float | None = None,
         **cache_kwargs: Any,
@@ -255,13 +256,9 @@ class NearcacheLLMCache(BaseCache):
                 raise MissingExtraError(
                     "default", "nearcache.semantic", "NearcacheLLMCache"
                 ) from exc
-            cache = module.SemanticCache(
-                path,
-                embedder,
-                store=store,
-                similarity_threshold=similarity_threshold,
-                **cache_kwargs,
-            )
+            if similarity_threshold is not None:  # else the cache's own default
+                cache_kwargs["similarity_threshold"] = similarity_threshold
+            cache = module.SemanticCache(path, embedder, store=store, **cache_kwargs)
         self.cache = cache
         self.namespace = namespace
         self.ttl = ttl

@@ -44,7 +44,9 @@ class ProxyConfig:
         embedder: the embedder of the semantic layer (an ``Embedder``); None loads the
             offline default model on first use. Ignored when ``semantic`` is False.
         semantic: False keeps only the exact layer (no embedder is ever called).
-        similarity_threshold: lowest similarity accepted as a semantic hit.
+        similarity_threshold: lowest similarity a semantic candidate needs before the judge
+            sees it; None (default) takes the semantic cache's own default, so the proxy
+            answers exactly as the library does (the default judge's floor).
         judge: the semantic cache's judge (``"default"``, None or a ``Judge``).
         default_ttl: seconds an answer lives (None: until evicted); ``X-Nearcache-Ttl``
             overrides it per request.
@@ -75,7 +77,7 @@ class ProxyConfig:
     store: Any = None
     embedder: Any = None
     semantic: bool = True
-    similarity_threshold: float = 0.9
+    similarity_threshold: float | None = None
     judge: Any = "default"
     default_ttl: float | None = None
     max_entries: int | None = None
@@ -111,7 +113,8 @@ class ProxyConfig:
             )
         from ..semantic.config import check_threshold  # the cache's own rule, imported late
 
-        check_threshold(self.similarity_threshold)
+        if self.similarity_threshold is not None:
+            check_threshold(self.similarity_threshold)
         if self.default_ttl is not None and self.default_ttl <= 0:
             raise InvalidInputError("default_ttl must be a positive number of seconds")
         if self.client_keys is not None and self.upstream_api_key is None:

@@ -106,13 +106,14 @@ class ProxyState:
             "embedder": c.embedder if c.semantic else _exact_only_embedder(),
             # Byte-exact keys: whitespace is meaningful in code and prompts.
             "normalize": False,
-            "similarity_threshold": c.similarity_threshold,
             "default_ttl": c.default_ttl,
             "max_entries": c.max_entries,
             "metrics_hook": self.metrics.cache_hook,
             "multi_process_mode": _MODES[c.multi_process],
             "stale_check_interval": c.stale_check_interval,
         }
+        if c.similarity_threshold is not None:
+            kwargs["similarity_threshold"] = c.similarity_threshold
         if c.judge is not None and "judge" in inspect.signature(SemanticCache.__init__).parameters:
             kwargs["judge"] = c.judge
         kwargs.update(c.semantic_options)
@@ -191,7 +192,7 @@ class ProxyState:
         if miss.embedding is None:  # the scope was empty: the writes are its first entries
             vector = await self.embed_query(key, miss)
             miss = Miss(miss.reason, miss.namespace, miss.similarity, vector)
-        floor = self.config.similarity_threshold
+        floor = self.semantic.similarity_threshold
         waits = await self.inflight.near(writes, miss.embedding, floor, _WRITE_WAIT)
         if not waits:
             return miss
