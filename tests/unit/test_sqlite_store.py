@@ -109,6 +109,8 @@ def test_auto_checkpoint_interval_follows_the_wal_limit(
     store.put_many("kv", "ns", [Item(KEY, b"v")], now=1)
     with store._db.connection() as con:
         assert con.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == pages
+        # a WAL restart leaves the file as it is: wal_limit bounds it, not SQLite
+        assert con.execute("PRAGMA journal_size_limit").fetchone()[0] == -1
     assert store.get_many("kv", "ns", [KEY], now=1) == [b"v"]
     store.close()
 

@@ -189,6 +189,8 @@ class Database:
             con.execute("PRAGMA temp_store = MEMORY")
             pages = autocheckpoint_pages(self.wal_limit, self._background)
             con.execute(f"PRAGMA wal_autocheckpoint = {pages}")
+            # wal_limit bounds the WAL file: a restart that cut it cost the writer an ftruncate
+            con.execute("PRAGMA journal_size_limit = -1")
         except sqlite3.Error as exc:
             self._raise(exc)
             raise

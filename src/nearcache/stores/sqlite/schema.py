@@ -193,7 +193,6 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
         con.execute("PRAGMA journal_mode = WAL")
         return
     con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA journal_size_limit = 67108864")
     con.execute("BEGIN IMMEDIATE")
     try:
         found = _found_version(con, path)  # again, under the write lock
