@@ -118,3 +118,15 @@ def test_calibrate_scores_by_the_judge_when_asked(tmp_path: Path) -> None:
     assert nc_json(*args, model="default")["score"] == "similarity"
     judged = nc_json(*args, "--judge", model="default")
     assert judged["score"] == "judge" and judged["pairs"] == 40
+
+
+@pytest.mark.skipif(not _has_calibrate(), reason="nearcache.semantic.calibrate not in this tree")
+def test_calibrate_says_it_is_working_on_a_terminal(tmp_path: Path) -> None:
+    """Embedding and scoring many pairs takes a while: a terminal sees a status line (on
+    stderr, so stdout stays the result), not silence."""
+    args = ["calibrate", str(EXAMPLES / "calibration_pairs.jsonl"), "--max-false-hit-rate"]
+    args += ["0.3", "--store", f"sqlite:///{tmp_path / 'cal.db'}"]
+    run = nc(*args, env={"FORCE_COLOR": "1", "TERM": "xterm-256color", "TTY_COMPATIBLE": "1"})
+    assert run.returncode == 0, run.stderr
+    assert "calibrating on calibration_pairs.jsonl" in run.stderr
+    assert "calibrating" not in run.stdout

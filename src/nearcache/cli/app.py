@@ -326,11 +326,14 @@ def calibrate(
 ) -> None:
     """Pick the lowest threshold whose false-hit rate stays under a bound."""
     from . import ops, render
+    from .common import err_console
 
     if not pairs.is_file():
         raise FileNotFoundError(f"{pairs} does not exist")
     embedder, _ = load_model(model)
-    with ops.opened(store) as st:
+    # embedding and judging every pair takes seconds to minutes: say so on a terminal
+    working = err_console().status(f"calibrating on {pairs.name}: embedding and scoring pairs")
+    with ops.opened(store) as st, working:
         data = ops.calibrate(
             st,
             pairs,
