@@ -13,11 +13,12 @@ midnight. The entities guard rejects a pair when
   *tail*), in the same sentence as that word (a new sentence is context, not a
   restriction); and
 * the tail does not open a question ("git stash -- what happens to my changes?" names a
-  topic, then asks about it), and holds at least three content words, or one after a
-  word that opens a condition or a clause ("with", "without", "while", "when", "if",
-  "unless", "during", "inside", "except", "after", "until", "where", "so that", "once")
-  between the last shared word and the tail ("... bought it *if* they also use it for
-  *personal* things", "... to drink *if* I *boil* it first").
+  topic, then asks about it), and holds at least three content words, or two after a
+  word that opens a condition or a clause ("with", "within", "inside", "after", "where",
+  "so that"), or one after a word that opens a condition ("if", "unless", "when",
+  "whenever", "while", "without", "except", "until", "once", "during"), said between the
+  last shared word and the tail ("... bought it *if* they also use it for *personal*
+  things", "... to drink *if* I *boil* it first").
 
 A tail word that is no word but one letter from a function word of the shorter text
 ("dies without a *wil*" / "... a will") is a typo, not an addition.
@@ -44,9 +45,12 @@ _OPENERS = wordset(
     "with without while when whenever if unless during inside within except after until "
     "where whereas once so"
 )
+#: Openers of a condition: after one of these, one content word restricts the question.
+_CONDITIONS = wordset("if unless when whenever while without except until once during")
 #: Words of courtesy, not of the question ("..., thanks in advance for any help").
 _COURTESY = wordset("thanks thank please help advance appreciated appreciate cheers")
 _LONG = 3
+_SHORT = 2
 
 
 def _numbers(text: str) -> frozenset[str]:
@@ -110,6 +114,5 @@ def tail_added(a: str, b: str) -> str | None:
     if found is None:
         return None
     opener, *stems = found
-    if len(stems) >= _LONG or (stems and opener in _OPENERS):
-        return " ".join(stems)
-    return None
+    short = _SHORT if opener in _OPENERS else _LONG
+    return " ".join(stems) if len(stems) >= (1 if opener in _CONDITIONS else short) else None
