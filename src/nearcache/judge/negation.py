@@ -21,12 +21,17 @@ Double negatives the other text says positively cancel: a negated stop against "
 ("won't stop barking" / "keeps barking"), "without" a loss against "keep" ("without losing
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
 against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
-shipped yet" / "before it ships") (:func:`_double`); two yes/no questions asking "without
+shipped yet" / "before it ships") (:mod:`.negcues`); two yes/no questions asking "without
 X" and "need X" agree, and an un- word or "false" says a negation in words. "non resident"
 is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir")
 is a name, quoted or not; a negation did not move when the texts only list the same
 one-word items in another order ("Which of Rust, Go and Java have no GC" / "Which of Go,
 Java and Rust ...").
+
+Two texts negated as often still differ when the negation moved: to another clause ("X but
+not Y" / "not X but Y"), or to another word, each text stating away from its own cue the
+word the other negates ("The judge did not order my ex to pay" / "The judge ordered my ex
+to pay ... if he doesn't pay?"), or to the other side of a comparison.
 
 Limits: counting, not parsing, so other double negations ("not without") count as two and
 "hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
@@ -39,12 +44,13 @@ from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
 from .negwords import NEGATIVE_STEMS, free_for_unpaid, negated_in_words, negative_words
 from .roles import role_keys
-from .tokens import Text, analyze, stem, text_cache, wordset
+from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["guard_negation", "negations"]
 
 _FEW = 3
+_NEAR = 3
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
 #: Words that ask whether a thing is needed: "Does X require Y?" asks "Can I X without Y?".
 _NEEDS = wordset("need needs needed require requires required necessary mandatory compulsory")
@@ -151,6 +157,38 @@ def _moved(a: str, b: str) -> bool:
     return bool(na & pb) and bool(nb & pa)
 
 
+def _negated_head(t: Text) -> tuple[int, str] | None:
+    """(the index of the one negation cue of ``t``, the stem of the first content word after
+    it in its clause), or None."""
+    cues = [tok.index for tok in t.tokens if tok.kind == "word" and is_cue(tok.low)]
+    if len(cues) != 1 or t.tokens[cues[0]].literal:
+        return None
+    for tok in t.tokens[cues[0] + 1 : cues[0] + 6]:
+        if tok.low in CLAUSE_BREAKS:
+            break
+        if tok.kind == "word" and tok.low not in STOPWORDS:
+            return cues[0], stem(tok.low)
+    return None
+
+
+def _said_apart(t: Text, at: int, head: str) -> bool:
+    """``head`` (a stem) is said in ``t``, never within :data:`_NEAR` tokens of its cue at
+    ``at``: ``t`` states what the other text negates."""
+    seen = [tok.index for tok in t.tokens if tok.kind == "word" and stem(tok.low) == head]
+    return bool(seen) and all(abs(i - at) > _NEAR for i in seen)
+
+
+def _head_moved(ta: Text, tb: Text) -> bool:
+    """Each text negates once, another word, and states the word the other negates away
+    from its own cue ("The judge did not *order* my ex to pay" / "The judge ordered my ex
+    to pay ... if he doesn't *pay*?"): the negation moved to another verb, even where the
+    clauses do not split it off (:func:`_moved`)."""
+    ha, hb = _negated_head(ta), _negated_head(tb)
+    if ha is None or hb is None or ha[1] == hb[1]:
+        return False
+    return _said_apart(tb, hb[0], ha[1]) and _said_apart(ta, ha[0], hb[1])
+
+
 _COMPARED = wordset("than unlike instead")
 
 
@@ -236,7 +274,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
                 + ", ".join(said),
             )
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")
-    if na and nb and _moved(a, b):
+    if na and nb and (_moved(a, b) or _head_moved(ta, tb)):
         return GuardResult(REJECT, "the negation moved to another clause")
     sides = _compared_sides(ta), _compared_sides(tb)
     if na and nb and None not in sides and sides[0] != sides[1]:
