@@ -54,8 +54,10 @@ _MESSAGE = 3
 _OTHER = 1 / 3
 _SAME_REST = 0.6
 #: Runs of symbols that carry meaning in code ("$<", "===", "!=", "->", "%"); "!!!" alone
-#: is emphasis.
-_CODE_SYMBOLS = re.compile(r"[$@<>=+*&|%#^~\\!-]*[$@<>=+*&|%#^~\\][$@<>=+*&|%#^~\\!-]*")
+#: is emphasis; a "?" right after them, not ending the text, is code too (".*?" is lazy).
+_CODE_SYMBOLS = re.compile(
+    r"[$@<>=+*&|%#^~\\!-]*[$@<>=+*&|%#^~\\][$@<>=+*&|%#^~\\!-]*(?:\?(?=\s*\w))?"
+)
 _SKELETON = re.compile(r"[\w\s]+")
 
 
