@@ -97,10 +97,12 @@ def _of_two(toks: tuple[Token, ...]) -> set[str]:
     two names, not a set."""
     out: set[str] = set()
     for i, tok in enumerate(toks):
+        if tok.literal or tok.low not in ("both", "one"):
+            continue
         after = [t.low for t in toks[i + 1 : i + 5]]
-        if tok.low == "both" and not tok.literal and "and" not in after:
+        if tok.low == "both" and "and" not in after:
             out.add("all")
-        elif tok.low == "one" and after[:1] == ["of"] and not tok.literal:
+        elif tok.low == "one" and after[:1] == ["of"]:
             out.add("some")
     return out
 

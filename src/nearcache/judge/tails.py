@@ -114,5 +114,5 @@ def tail_added(a: str, b: str) -> str | None:
     if found is None:
         return None
     opener, *stems = found
-    short = _SHORT if opener in _OPENERS else _LONG
-    return " ".join(stems) if len(stems) >= (1 if opener in _CONDITIONS else short) else None
+    need = 1 if opener in _CONDITIONS else _SHORT if opener in _OPENERS else _LONG
+    return " ".join(stems) if len(stems) >= need else None
