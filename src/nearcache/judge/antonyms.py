@@ -93,13 +93,15 @@ def _profile(text: str) -> Profile:
 
 @text_cache
 def _negated(text: str) -> frozenset[str]:
-    """Stems of words a negation cue stands right before, one word at most between ("rows
-    that have *no match*", "*isn't* sorted"): "unmatched" says what they say."""
+    """Stems of words (and of their hyphen parts) a negation cue stands right before, one
+    word at most between ("rows that have *no match*", "*isn't* sorted", "not
+    heat-*treated*"): "unmatched" says what they say."""
     toks = analyze(text).tokens
     return frozenset(
-        stem(tok.low)
+        stem(part)
         for i, tok in enumerate(toks)
         if tok.kind == "word" and any(is_cue(t.low) for t in toks[max(0, i - 2) : i])
+        for part in {tok.low, *tok.low.split("-")}
     )
 
 

@@ -90,6 +90,7 @@ def test_prefixes_and_added_opposites_reject(a: str, b: str) -> None:
             False,
         ),
         ("Can I return an unopened blender?", "Can I return a blender I haven't opened?", False),
+        ("Can I ship untreated timber?", "Can I ship timber that is not kiln-treated?", False),
         # Not negated, or negated elsewhere: still opposites.
         ("How do I merge two unsorted lists?", "How do I merge two sorted lists?", True),
         ("Is an unlocked bike covered?", "Is a locked bike not covered?", True),
