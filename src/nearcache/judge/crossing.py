@@ -101,6 +101,7 @@ from .roles import (
     participle,
     role_keys,
 )
+from .sides import changed_sides
 from .tokens import Text, analyze, pair_cache, text_cache
 
 __all__ = ["crossed"]
@@ -371,8 +372,8 @@ def _explained(
 def crossed(a: str, b: str) -> tuple[str, str] | None:
     """Two shared terms (lowercase, the same whichever text is first) whose change of
     order nothing explains, else None (see the module docstring)."""
-    found = _crossings(a, b)
-    if not found:
+    found, moved = _crossings(a, b), changed_sides(a, b)
+    if not (found or moved):
         return None
     ta, tb = analyze(a), analyze(b)
     if _unread(a, b, ta, tb):
@@ -382,7 +383,21 @@ def crossed(a: str, b: str) -> tuple[str, str] | None:
     named = [
         _named((ta, tb), xs, ys) for xs, ys in found if not _explained((ta, tb), marks, xs, ys)
     ]
+    named += [
+        (ta.tokens[xs[0]].low, word) for xs, word in moved if not _side_explained((ta, tb), xs)
+    ]
     return min(named) if named else None
+
+
+def _side_explained(texts: tuple[Text, Text], xs: Place) -> bool:
+    """Whether something explains the term at ``xs`` changing sides
+    (:func:`.sides.changed_sides`): a pronoun standing in for it, the act moved into an
+    -ing clause, the asked phrase or a heading."""
+    return (
+        _clause_moved(texts, xs, xs)
+        or reduced(texts, xs, xs)
+        or any(_asked(t, i) or i < _heading_length(t.raw) for t, i in zip(texts, xs, strict=True))
+    )
 
 
 def _named(texts: tuple[Text, Text], xs: Place, ys: Place) -> tuple[str, str]:
