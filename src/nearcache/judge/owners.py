@@ -1,5 +1,6 @@
-"""Whose thing: a term owned by one party in one text and by another the first text
-also names, for :mod:`.markers`.
+"""Whose thing, and who the speaker is: a term owned by one party in one text and by
+another the first text also names, or the speaker said to be one party in one text and
+another in the other, for :mod:`.markers`.
 
 A possessive names the owner of the term right after it ("*my* car insurance", "*my
 friend's* car insurance", "keep *a's* values"). When a term both texts give an owner is
@@ -9,6 +10,14 @@ friend's car"), the two texts set the same parties in other roles: whose policy 
 whose values win ("does `a.update(b)` keep a's values" / "... keep b's values"). An
 owner the other text does not name is another party altogether, or a paraphrase ("my
 work laptop" / "my company's laptop"), and not read.
+
+The speaker's own role reads the same way: "I'm *X*" (or "I am", "as *X*" opening a
+sentence; articles skipped) in one text and "I'm *Y*" in the other, each text naming the
+other's role elsewhere ("I'm *skippering* a yacht and one of my *crew* wants to leave" /
+"I'm *crew* on a yacht and the *skipper* wants me to leave"; "I'm a *German* freelancer
+and my client in Austria" / "I'm an *Austrian* freelancer and my client in Germany").
+A role the other text does not name is another question, or the same one reworded
+("if I'm part-time" / "if I'm a salaried employee"), and not read.
 
 Owners read: a noun with a possessive ending and the speaker's "my" / "our"; not "his",
 "her", "their", "its" (a pronoun stands in for a party already named: "my
@@ -22,13 +31,17 @@ import re
 from .acts import terms_at
 from .tokens import Text, analyze, text_cache
 
-__all__ = ["owner_changed"]
+__all__ = ["owner_changed", "speaker_changed"]
 
 _POSS = ("'s", "\u2019s", "s'", "s\u2019")
 #: The speaker's possessives and the words that name the speaker elsewhere.
 _SPEAKER = {"my": "i", "our": "we"}
 _SPEAKER_NAMES = {"i": "i", "me": "i", "myself": "i", "mine": "i", "we": "we", "us": "we"}
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+#: Words that say who the speaker is, by the words that follow them; "as" only opening a
+#: sentence ("As a seller, can I ...").
+_SELF = {("i'm",): 1, ("i\u2019m",): 1, ("im",): 1, ("i", "am"): 2}
+_SKIPPED = frozenset({"a", "an", "the", "one"})
 
 
 def _owner_of(low: str) -> str | None:
@@ -75,4 +88,35 @@ def owner_changed(ta: Text, tb: Text) -> tuple[str, str, str] | None:
         ys = ob.get(term)
         if ys and xs.isdisjoint(ys) and ys <= na and xs <= nb:
             return term, min(xs), min(ys)
+    return None
+
+
+@text_cache
+def _self_role(text: str) -> tuple[str, str] | None:
+    """The stem and word of the first term after the speaker's "I'm" / "I am" / a
+    sentence-opening "as" (articles skipped), else None."""
+    t = analyze(text)
+    toks, stems = t.tokens, {i: s for s, i in t.terms}
+    for k, x in enumerate(toks):
+        words = tuple(y.low for y in toks[k : k + 2])
+        size = _SELF.get(words[:1]) or _SELF.get(words) or (x.low == "as" and x.initial)
+        if not size:
+            continue
+        j = k + int(size)
+        while j < len(toks) and toks[j].low in _SKIPPED:
+            j += 1
+        if j in stems and toks[j].kind == "word" and "-" not in toks[j].text:
+            return stems[j], toks[j].low
+        return None
+    return None
+
+
+def speaker_changed(ta: Text, tb: Text) -> tuple[str, str, str] | None:
+    """The speaker said to be one party in one text and another in the other, each named
+    in the other text (see the module docstring): "I" and the two roles; else None."""
+    ra, rb = _self_role(ta.raw), _self_role(tb.raw)
+    if ra is None or rb is None or ra[0] == rb[0]:
+        return None
+    if ra[0] in tb.content_set and rb[0] in ta.content_set:
+        return "I", ra[1], rb[1]
     return None
