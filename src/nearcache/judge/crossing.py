@@ -87,6 +87,7 @@ from .acts import (
     clauses,
     nominal,
     partners,
+    past,
     reduced,
     terms_at,
 )
@@ -212,11 +213,8 @@ def _broken(t: Text, lo: int, hi: int) -> bool:
 def _asked(t: Text, i: int) -> bool:
     """The term at ``i`` is in the phrase a question word asks for ("*what year*",
     "which African *river*", "how many PWM *pins*")."""
-    terms = terms_at(t.raw)
     toks = t.tokens
-    j = i - 1
-    while j >= 0 and toks[j].kind == "word" and (toks[j].low in DETERMINERS or j in terms):
-        j -= 1
+    j = past(t, i - 1, -1, terms=True)
     if j < 0:
         return False
     return toks[j].low in _ASKED or (toks[j].low == "many" and j >= 1 and toks[j - 1].low == "how")
