@@ -74,7 +74,6 @@ from .align import align
 from .lexicon import data_lines
 from .nominals import nominal_passive
 from .order import exchange
-from .owners import owner_changed, speaker_changed
 from .prepositions import (
     PASSED,
     PREPOSITIONS,
@@ -92,6 +91,7 @@ from .roles import (
     Role,
     role_keys,
 )
+from .speaker import speaker_changed
 from .tokens import Text, Token, analyze, pair_cache, wordset
 
 __all__ = ["Marked", "marked", "marker_changed", "same_marker"]
@@ -249,12 +249,7 @@ def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return None
-    found = (
-        _found(a, b, ta, tb)
-        or stranded_dropped(ta, tb)
-        or owner_changed(ta, tb)
-        or speaker_changed(ta, tb)
-    )
+    found = _found(a, b, ta, tb) or stranded_dropped(ta, tb) or speaker_changed(ta, tb)
     if found is None or _passive(a) != _passive(b) or isinstance(exchange(a, b), Exchange):
         return None  # a passive on one side moves the agent; terms that traded places
     if SYMMETRIC_PREDICATES.intersection(ta.words + tb.words):  # are the order guard's;

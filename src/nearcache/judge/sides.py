@@ -60,8 +60,10 @@ def changed_sides(a: str, b: str) -> tuple[tuple[Place, str], ...]:
     """Each shared term (its places in ``a`` and ``b``) that stands on the side of an
     opening word in one text and outside it in the other, with that word; the word
     said once in each text, inside its sentence (:func:`_inner`)."""
-    sa, sb = sides(a), sides(b)
     fixed = _inner(a) & _inner(b)
+    if not fixed:
+        return ()
+    sa, sb = sides(a), sides(b)
     out: list[tuple[Place, str]] = []
     for i, j in partners(a, b)[0].items():
         pair = {sa[i], sb[j]}
