@@ -179,7 +179,7 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
     if not owners_a or not owners_b:
         return None
     key_a, key_b = dict((i, k) for k, i in ka), dict((i, k) for k, i in kb)
-    own_a, own_b = _one_owner(owners_a, key_a), _one_owner(owners_b, key_b)
+    own_a, own_b = _one_owner(owners_a, key_a, ka), _one_owner(owners_b, key_b, kb)
     all_a, all_b = set(key_a.values()), set(key_b.values())
     for thing, xa in own_a.items():
         xb = own_b.get(thing)
@@ -190,15 +190,24 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
     return owner_reversed(a, b, ka, kb)
 
 
-def _one_owner(owners: Sequence[tuple[int, int]], key: dict[int, str]) -> dict[str, str]:
-    """Each owned thing's owner, by role key, for things every owned mention of which has
+def _one_owner(
+    owners: Sequence[tuple[int, int]], key: dict[int, str], keys: Sequence[Role]
+) -> dict[str, str]:
+    """Each owned thing's owner, by role key, for things owned at every mention, all by
     the one owner ("my car insurance cover a friend driving my car": the car is mine at
     both mentions); "a kilo of feathers or a kilo of steel" has no one owner."""
     found: dict[str, set[str]] = {}
+    owned: dict[str, set[int]] = {}
     for y, x in owners:
         if y in key and x in key:
             found.setdefault(key[y], set()).add(key[x])
-    return {thing: next(iter(xs)) for thing, xs in found.items() if len(xs) == 1}
+            owned.setdefault(key[y], set()).add(y)
+    said = Counter(k for k, _ in keys)
+    return {
+        thing: next(iter(xs))
+        for thing, xs in found.items()
+        if len(xs) == 1 and len(owned[thing]) == said[thing]
+    }
 
 
 def owner_reversed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
