@@ -35,6 +35,7 @@ __all__ = [
     "clauses",
     "nominal",
     "once",
+    "opened",
     "partners",
     "past",
     "reduced",
@@ -73,19 +74,24 @@ def terms_at(text: str) -> frozenset[int]:
     return frozenset(i for _, i in analyze(text).terms)
 
 
-@text_cache
-def clauses(text: str) -> tuple[str, ...]:
-    """Each token's clause: the word of ``clause:`` that opened it, "" for the main
-    clause (a clause mark or a new sentence closes a subordinate clause)."""
+def opened(text: str, openers: frozenset[str]) -> tuple[str, ...]:
+    """Each token's stretch: the word of ``openers`` that opened it, "" for the main
+    clause (a clause mark or a new sentence closes a stretch)."""
     out: list[str] = []
     now, sent = "", 0
     for x in analyze(text).tokens:
         if x.sent != sent or x.text in CLAUSE:
             now, sent = "", x.sent
-        elif x.low in _CLAUSE_WORDS and not x.literal:
+        elif x.low in openers and not x.literal:
             now = x.low
         out.append(now)
     return tuple(out)
+
+
+@text_cache
+def clauses(text: str) -> tuple[str, ...]:
+    """Each token's clause: the word of ``clause:`` that opened it (:func:`opened`)."""
+    return opened(text, _CLAUSE_WORDS)
 
 
 def _determined(t: Text, lo: int, hi: int) -> bool:

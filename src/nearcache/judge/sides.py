@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .acts import TABLES, Place, partners
-from .roles import CLAUSE
+from .acts import TABLES, Place, opened, partners
 from .tokens import analyze, pair_cache, text_cache
 
 __all__ = ["changed_sides", "sides"]
@@ -32,17 +31,9 @@ _OPENERS = TABLES["side"]
 
 @text_cache
 def sides(text: str) -> tuple[str, ...]:
-    """Each token's side: the word of ``side:`` that opened its
-    stretch, "" for the main clause (a clause mark or a new sentence closes a stretch)."""
-    out: list[str] = []
-    now, sent = "", 0
-    for x in analyze(text).tokens:
-        if x.sent != sent or x.text in CLAUSE:
-            now, sent = "", x.sent
-        elif x.low in _OPENERS and not x.literal:
-            now = x.low
-        out.append(now)
-    return tuple(out)
+    """Each token's side: the word of ``side:`` that opened its stretch, "" for the main
+    clause (:func:`.acts.opened`)."""
+    return opened(text, _OPENERS)
 
 
 @text_cache
