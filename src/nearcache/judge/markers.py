@@ -17,7 +17,10 @@ and a word opening a time ("swap Ryanair | last year"). The phrase's **marker** 
 
 A preposition with no phrase after it is **stranded** (:mod:`.prepositions`): it marks
 the question's gap, not a term; one dropped from texts otherwise the same word for word
-hands the gap to the verb ("the branch I rebase *onto*" / "the branch I rebase").
+hands the gap to the verb ("the branch I rebase *onto*" / "the branch I rebase"). The
+speaker said to be one party in one text and another in the other (:mod:`.speaker`:
+"I'm *skippering* ... one of my *crew*" / "I'm *crew* ... the *skipper*") is read here
+too, as the speaker's marker.
 
 :func:`marker_changed` compares the markers of the terms both texts share and head a
 phrase in both. Two texts that use the same prepositions, as often each, and keep their
