@@ -35,7 +35,9 @@ __all__ = [
     "clauses",
     "nominal",
     "once",
+    "opened",
     "partners",
+    "past",
     "reduced",
     "terms_at",
 ]
@@ -72,24 +74,29 @@ def terms_at(text: str) -> frozenset[int]:
     return frozenset(i for _, i in analyze(text).terms)
 
 
-@text_cache
-def clauses(text: str) -> tuple[str, ...]:
-    """Each token's clause: the word of ``clause:`` that opened it, "" for the main
-    clause (a clause mark or a new sentence closes a subordinate clause)."""
+def opened(text: str, openers: frozenset[str]) -> tuple[str, ...]:
+    """Each token's stretch: the word of ``openers`` that opened it, "" for the main
+    clause (a clause mark or a new sentence closes a stretch)."""
     out: list[str] = []
     now, sent = "", 0
     for x in analyze(text).tokens:
         if x.sent != sent or x.text in CLAUSE:
             now, sent = "", x.sent
-        elif x.low in _CLAUSE_WORDS and not x.literal:
+        elif x.low in openers and not x.literal:
             now = x.low
         out.append(now)
     return tuple(out)
 
 
+@text_cache
+def clauses(text: str) -> tuple[str, ...]:
+    """Each token's clause: the word of ``clause:`` that opened it (:func:`opened`)."""
+    return opened(text, _CLAUSE_WORDS)
+
+
 def _determined(t: Text, lo: int, hi: int) -> bool:
     """Nothing but determiners between tokens ``lo`` < ``hi``."""
-    return lo < hi and all(x.kind == "word" and x.low in DETERMINERS for x in t.tokens[lo + 1 : hi])
+    return lo < hi and past(t, lo + 1, 1) >= hi
 
 
 def nominal(verb: tuple[Text, int, int], noun: tuple[Text, int, int]) -> bool:
@@ -112,12 +119,23 @@ def partners(a: str, b: str) -> tuple[dict[int, int], dict[int, int]]:
     return there, {j: i for i, j in there.items()}
 
 
+def past(t: Text, k: int, step: int, *, terms: bool = False) -> int:
+    """The first token from ``k`` on, walking by ``step`` (1 or -1), that is no
+    determiner (nor, with ``terms``, a term); -1 or ``len(t.tokens)`` past either end."""
+    toks, skipped = t.tokens, terms_at(t.raw) if terms else frozenset()
+    while (
+        0 <= k < len(toks)
+        and toks[k].kind == "word"
+        and (toks[k].low in DETERMINERS or k in skipped)
+    ):
+        k += step
+    return k
+
+
 def _act(t: Text, v: int) -> int | None:
     """The object of the verb at token ``v``: the next token, after determiners, if it is
     a term."""
-    k = v + 1
-    while k < len(t.tokens) and t.tokens[k].kind == "word" and t.tokens[k].low in DETERMINERS:
-        k += 1
+    k = past(t, v + 1, 1)
     return k if k < len(t.tokens) and k in terms_at(t.raw) else None
 
 
@@ -131,9 +149,7 @@ def _setting(t: Text, i: int) -> int | None:
 
     if opens(i):
         return i
-    g = i - 1
-    while g > 0 and toks[g].low in DETERMINERS:
-        g -= 1
+    g = past(t, i - 1, -1)
     return g if opens(g) and _act(t, g) == i else None
 
 
@@ -165,9 +181,7 @@ def _turns(t: Text, u: Text, there: dict[int, int]) -> frozenset[int]:
         if o is None or s < 0 or not _determined(t, s, v) or not {s, v, o} <= there.keys():
             continue
         s2, v2, o2 = there[s], there[v], there[o]
-        f = s2 - 1  # "from the old tank"
-        while f > 0 and (u.tokens[f].low in DETERMINERS or f in terms_at(u.raw)):
-            f -= 1
+        f = past(u, s2 - 1, -1, terms=True)  # "from the old tank"
         if _determined(u, o2, v2) and v2 < f and u.tokens[f].low == "from":
             return frozenset({s, v, o})
     return frozenset()

@@ -8,7 +8,9 @@ It also reads two productive patterns of English:
 
 * the negative prefixes ``un-`` and ``non-`` ("install"/"uninstall", "do"/"undo") and
   prefixes that come in pairs (over-/under-, endo-/exo-, hyper-/hypo-, pre-/post-,
-  micro-/macro-, inter-/intra-, sub-/super-);
+  micro-/macro-, inter-/intra-, sub-/super-); an un- word is no opposite of its base
+  when a negation stands right before the base ("unmatched rows" / "rows that have no
+  match", "unsorted" / "isn't sorted");
 * phrasal particles after the same verb: on/off, in/out, up/down ("turn on"/"turn off",
   "log in"/"log out", "scale up"/"scale down").
 
@@ -27,6 +29,7 @@ from .align import align
 from .clauseswap import clause_texts
 from .lexicon import lexicon
 from .mentions import pole_rows
+from .negcues import is_cue
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
@@ -86,6 +89,20 @@ def _profile(text: str) -> Profile:
         if p in _PARTICLES and toks[i - 1].kind == "word" and toks[i - 1].low not in STOPWORDS:
             particles.add((stem(toks[i - 1].low), p))
     return stems, poles, frozenset(particles)
+
+
+@text_cache
+def _negated(text: str) -> frozenset[str]:
+    """Stems of words (and of their hyphen parts) a negation cue stands right before, one
+    word at most between ("rows that have *no match*", "*isn't* sorted", "not
+    heat-*treated*"): "unmatched" says what they say."""
+    toks = analyze(text).tokens
+    return frozenset(
+        stem(part)
+        for i, tok in enumerate(toks)
+        if tok.kind == "word" and any(is_cue(t.low) for t in toks[max(0, i - 2) : i])
+        for part in {tok.low, *tok.low.split("-")}
+    )
 
 
 def _prefixed(x: str, y: str) -> bool:
@@ -230,7 +247,7 @@ def oppositions(a: str, b: str) -> list[tuple[str, str]]:
             if y in first or not y.startswith(_STARTS):
                 continue
             for x, wx in first.items():
-                if x not in second and _prefixed(x, y):
+                if x not in second and _prefixed(x, y) and x not in _negated(b if flip else a):
                     return [(wy, wx) if flip else (wx, wy)]
     lesser = _less_than(a, b) or _less_than(b, a) or _poles_swapped(a, b)
     if lesser is not None:

@@ -28,6 +28,7 @@ import re
 from functools import cache
 
 from .lexicon import lexicon
+from .spellings import squeeze
 from .tokens import text_cache
 
 __all__ = ["call_named", "classes", "receiver_types"]
@@ -55,7 +56,6 @@ _SHORT = {
 _DOTTED = re.compile(r"^([a-z_][\w.]*)\.([a-z_]\w*)$")
 #: A receiver written as a class name: "Model.save()", "Path.unlink".
 _CLASS = re.compile(r"(?<![\w.])([A-Z][A-Za-z0-9]*)\.[a-z_]\w*")
-_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def _type(receiver: str, classes: frozenset[str] = frozenset()) -> str | None:
@@ -80,7 +80,7 @@ def _split(name: str) -> tuple[str, str] | None:
 
 
 def _same_call(a: tuple[str, str], b: tuple[str, str], known: frozenset[str]) -> bool:
-    if _SEPARATORS.sub("", a[1]) != _SEPARATORS.sub("", b[1]):
+    if squeeze(a[1]) != squeeze(b[1]):
         return False
     ta, tb = _type(a[0], known), _type(b[0], known)
     if ta is not None and tb is not None:
@@ -96,7 +96,7 @@ def _on_variable(call: tuple[str, str], bare: str) -> bool:
     forEach callback". A receiver that names a type or a module keeps its name."""
     if _type(call[0]) is not None or call[0] in lexicon().names:
         return False
-    return _SEPARATORS.sub("", call[1]) == _SEPARATORS.sub("", bare.lower())
+    return squeeze(call[1]) == squeeze(bare.lower())
 
 
 def call_named(
@@ -116,8 +116,8 @@ def call_named(
         if found is not None and _same_call(call, found, known):
             return True
     kind = _type(call[0])
-    squeezed = {_SEPARATORS.sub("", w) for w in words}
-    return kind is not None and kind in squeezed and _SEPARATORS.sub("", call[1]) in squeezed
+    squeezed = {squeeze(w) for w in words}
+    return kind is not None and kind in squeezed and squeeze(call[1]) in squeezed
 
 
 def receiver_types(names: list[str]) -> frozenset[str]:

@@ -22,7 +22,7 @@ explains the reorder? The explanations, each general (the words they need are ta
   subordinate clause moved whole with its word (``clause:``), each term staying in its
   clause; a term and a pronoun standing in for it that traded clauses ("approve my
   overtime before I work *it*" / "approve *it* before I work overtime");
-* **a symmetric frame** between them (:func:`.connectives.symmetric`: and, or, vs,
+* **a symmetric frame** between them (:mod:`.joins`, :func:`.connectives.symmetric`: and, or, vs,
   between, compare ...; "Does the seller or the buyer pay"), or a distance
   (:data:`.roles.SYMMETRIC_PREDICATES`): alternatives and symmetric relations
   (``either:``) whatever their sides hold, the other connectives (and, but, while) only
@@ -59,6 +59,12 @@ function word, texts with a dash (where the heading ends is not read), and pairs
 which :func:`.order.exchange` finds an exchange (the order guard decides, with its
 symmetric and converse cases).
 
+A term that changed sides of a clause or contrast word said once in each text
+(:mod:`.sides`: "delete a customer's *orders* when the customer is deleted" / "delete the
+customer when the customer's *orders* are deleted") is read as crossing that word, with
+the explanations that apply to one term (a pronoun standing in, the act moved into an
+-ing clause, the asked phrase, a heading).
+
 An unexplained crossing inside one phrase ("the *original Nintendo* Switch" / "the
 Nintendo Switch 2 ... *original*") or between two phrases is a change of roles.
 
@@ -81,11 +87,12 @@ from .acts import (
     clauses,
     nominal,
     partners,
+    past,
     reduced,
     terms_at,
 )
 from .align import align
-from .connectives import symmetric
+from .joins import framed
 from .lexicon import lexicon
 from .markers import marked, same_marker
 from .nominals import nominal_passive
@@ -94,13 +101,13 @@ from .relations import is_passive
 from .roles import (
     CLAUSE,
     QUESTION_WORDS,
-    SYMMETRIC,
     SYMMETRIC_PREDICATES,
     Exchange,
     Role,
     participle,
     role_keys,
 )
+from .sides import changed_sides
 from .tokens import Text, analyze, pair_cache, text_cache
 
 __all__ = ["crossed"]
@@ -120,10 +127,6 @@ _BE = TABLES["be"]
 _ARTICLES = frozenset({"a", "an", "the"})
 _DASHES = (" - ", " -- ", "\u2014", "\u2013")
 _BREAKS = CLAUSE | {"/"}
-#: What may stand between two terms a symmetric frame joins, besides other terms ("a cough
-#: but *no* fever").
-_JOINED = SYMMETRIC | DETERMINERS | {"to", "no"}
-_EITHER = TABLES["either"]
 
 
 def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
@@ -207,40 +210,11 @@ def _broken(t: Text, lo: int, hi: int) -> bool:
     )
 
 
-def _frame(t: Text, lo: int, hi: int) -> str | None:
-    """The symmetric frame between tokens ``lo`` < ``hi``: ``either`` when its sides may
-    trade whatever they hold (``either:``: "from the day the letter is sent *or* the day
-    it is received", "can Celsius be *compared with* Fahrenheit"), ``joined`` when it
-    joins the terms themselves -- nothing but its connectives, other terms, determiners
-    and "to" between them ("the seller *and the* buyer"), else None. A joined frame lets
-    the terms trade places only when it joins them in both texts: two clauses joined by
-    "and", "but" or "while" whose verbs, objects or subjects traded while the rest stayed
-    are other facts ("paid my tax on time *but* filed the return late" / "filed my return
-    on time *but* paid my tax late", "I'm the policyholder *and my* son is a named
-    driver" / "my son is the policyholder and I'm a named driver")."""
-    between = [x for x in t.tokens[lo + 1 : hi] if x.kind != "sym"]
-    if not symmetric(tuple(x.low for x in between)):
-        return None
-    if any(x.low in _EITHER for x in between):
-        return "either"
-    terms = terms_at(t.raw)
-    return "joined" if all(x.index in terms or x.low in _JOINED for x in between) else None
-
-
-def _framed(fa: str | None, fb: str | None) -> bool:
-    """The frames between the two terms in each text (:func:`_frame`) let them trade
-    places."""
-    return "either" in (fa, fb) or fa == fb == "joined"
-
-
 def _asked(t: Text, i: int) -> bool:
     """The term at ``i`` is in the phrase a question word asks for ("*what year*",
     "which African *river*", "how many PWM *pins*")."""
-    terms = terms_at(t.raw)
     toks = t.tokens
-    j = i - 1
-    while j >= 0 and toks[j].kind == "word" and (toks[j].low in DETERMINERS or j in terms):
-        j -= 1
+    j = past(t, i - 1, -1, terms=True)
     if j < 0:
         return False
     return toks[j].low in _ASKED or (toks[j].low == "many" and j >= 1 and toks[j - 1].low == "how")
@@ -350,7 +324,7 @@ def _explained(
     return (
         _broken(ta, ax, ay)
         or _broken(tb, by, bx)
-        or _framed(_frame(ta, ax, ay), _frame(tb, by, bx))
+        or framed(texts, xs, ys)
         or any(
             _asked(t, i) or i < _heading_length(t.raw)
             for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by))
@@ -371,8 +345,8 @@ def _explained(
 def crossed(a: str, b: str) -> tuple[str, str] | None:
     """Two shared terms (lowercase, the same whichever text is first) whose change of
     order nothing explains, else None (see the module docstring)."""
-    found = _crossings(a, b)
-    if not found:
+    found, moved = _crossings(a, b), changed_sides(a, b)
+    if not (found or moved):
         return None
     ta, tb = analyze(a), analyze(b)
     if _unread(a, b, ta, tb):
@@ -382,7 +356,21 @@ def crossed(a: str, b: str) -> tuple[str, str] | None:
     named = [
         _named((ta, tb), xs, ys) for xs, ys in found if not _explained((ta, tb), marks, xs, ys)
     ]
+    named += [
+        (ta.tokens[xs[0]].low, word) for xs, word in moved if not _side_explained((ta, tb), xs)
+    ]
     return min(named) if named else None
+
+
+def _side_explained(texts: tuple[Text, Text], xs: Place) -> bool:
+    """Whether something explains the term at ``xs`` changing sides
+    (:func:`.sides.changed_sides`): a pronoun standing in for it, the act moved into an
+    -ing clause, the asked phrase or a heading."""
+    return (
+        _clause_moved(texts, xs, xs)
+        or reduced(texts, xs, xs)
+        or any(_asked(t, i) or i < _heading_length(t.raw) for t, i in zip(texts, xs, strict=True))
+    )
 
 
 def _named(texts: tuple[Text, Text], xs: Place, ys: Place) -> tuple[str, str]:

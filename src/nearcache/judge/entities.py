@@ -51,7 +51,7 @@ from .literals import (
 from .oneword import one_word_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
-from .spellings import similar_code
+from .spellings import similar_code, squeeze
 from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -85,7 +85,6 @@ _KEYWORDS = frozenset(
         "rollback returning case when then else end get del ex px nx xx expire ttl incr"
     ).split()
 )
-_SEPARATORS = re.compile(r"[\W_]+")
 #: Nouns after which a language construct is named: "the *let* function", "the *in*
 #: operator", "the *with* statement".
 _CONSTRUCTS = wordset(
@@ -212,14 +211,14 @@ def _initials(name: str, t: Text) -> bool:
 @text_cache
 def _squeezed(text: str) -> str:
     """``text`` lowercased with every separator removed: identifiers in any style."""
-    return _SEPARATORS.sub("", text.lower())
+    return squeeze(text.lower())
 
 
 def _same_identifier(name: str, kind: str, other: str) -> bool:
     """A code identifier or id that ``other`` writes in another case or style."""
     if kind not in ("code", "id"):
         return False
-    bare = _SEPARATORS.sub("", name)
+    bare = squeeze(name)
     if len(bare) < 3 or bare not in _squeezed(other):
         return False
     # inside one token it must end it: "list.sort" in "mylist.sort", not "Array.flat" in
@@ -231,7 +230,7 @@ def _same_identifier(name: str, kind: str, other: str) -> bool:
 @text_cache
 def _squeezed_words(text: str) -> tuple[str, ...]:
     """Each whitespace-separated word of ``text`` squeezed as :func:`_squeezed` does."""
-    return tuple(_SEPARATORS.sub("", w) for w in text.lower().split())
+    return tuple(squeeze(w) for w in text.lower().split())
 
 
 def _unmatched(

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from .spellings import squeeze
 from .tokens import pair_cache, text_cache
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
 _QUOTED = re.compile(r"`([^`]+)`|(?<!\w)'([^'\n]+)'(?!\w)|\"([^\"\n]+)\"|“([^”\n]+)”")
 _QUOTES = frozenset("`'\"“")
 _SPACE = re.compile(r"\s+")
-_SEPARATORS = re.compile(r"[\W_]+")
 _EDGES = ".,;:?!"
 _BACKTICKED = re.compile(r"`([^`]+)`")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -54,8 +54,10 @@ _MESSAGE = 3
 _OTHER = 1 / 3
 _SAME_REST = 0.6
 #: Runs of symbols that carry meaning in code ("$<", "===", "!=", "->", "%"); "!!!" alone
-#: is emphasis.
-_CODE_SYMBOLS = re.compile(r"[$@<>=+*&|%#^~\\!-]*[$@<>=+*&|%#^~\\][$@<>=+*&|%#^~\\!-]*")
+#: is emphasis; a "?" right after them, not ending the text, is code too (".*?" is lazy).
+_CODE_SYMBOLS = re.compile(
+    r"[$@<>=+*&|%#^~\\!-]*[$@<>=+*&|%#^~\\][$@<>=+*&|%#^~\\!-]*(?:\?(?=\s*\w))?"
+)
 _SKELETON = re.compile(r"[\w\s]+")
 
 
@@ -69,7 +71,7 @@ def literals(text: str) -> tuple[tuple[str, str], ...]:
     for m in _QUOTED.finditer(text):
         raw = next(g for g in m.groups() if g is not None)
         written = _SPACE.sub("", raw.lower()).strip(_EDGES).removesuffix("()")
-        out.append((written, _SEPARATORS.sub("", written)))
+        out.append((written, squeeze(written)))
     return tuple(out)
 
 
@@ -151,13 +153,18 @@ def quote_changed(a: str, b: str) -> tuple[str, str] | None:
     wa, wb = set(_words_of(ra)), set(_words_of(rb))
     if min(len(wa), len(wb)) < _MESSAGE or _jaccard(wa, wb) >= _OTHER:
         return None
-    rest_a = set(_WORD.findall(_QUOTED.sub(" ", a.lower())))
-    rest_b = set(_WORD.findall(_QUOTED.sub(" ", b.lower())))
+    rest_a, rest_b = set(_around_quotes(a)), set(_around_quotes(b))
     return (ra, rb) if _jaccard(rest_a, rest_b) >= _SAME_REST else None
 
 
 def _words_of(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower()))
+
+
+@text_cache
+def _around_quotes(text: str) -> tuple[str, ...]:
+    """The words of ``text`` outside its quotes, lowercased, in order."""
+    return _words_of(_QUOTED.sub(" ", text))
 
 
 @pair_cache
@@ -176,7 +183,7 @@ def example_changed(a: str, b: str) -> tuple[str, str] | None:
     around them are the same in the same order, and the examples are written with other
     symbols ("`a == b`" / "`a is b`") or their calls in another order; else None."""
     quotes = _one_quote_each(a, b)
-    if quotes is None or _words_of(_QUOTED.sub(" ", a)) != _words_of(_QUOTED.sub(" ", b)):
+    if quotes is None or _around_quotes(a) != _around_quotes(b):
         return None
     ra, rb = quotes
     wa, wb = _words_of(ra), _words_of(rb)

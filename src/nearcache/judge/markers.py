@@ -15,10 +15,12 @@ and a word opening a time ("swap Ryanair | last year"). The phrase's **marker** 
   *Priya* the draft", "show *my manager* the report");
 * ``bare`` otherwise (a subject or a plain object).
 
-A preposition with no phrase after it (the end of a clause, another preposition, a
-question word, a word opening a time: "Which city did the army leave Rome *for*?", "*for*
-whom", "swap Ryanair *for* last year") is **stranded**: it marks the question's gap, not
-a term.
+A preposition with no phrase after it is **stranded** (:mod:`.prepositions`): it marks
+the question's gap, not a term; one dropped from texts otherwise the same word for word
+hands the gap to the verb ("the branch I rebase *onto*" / "the branch I rebase"). The
+speaker said to be one party in one text and another in the other (:mod:`.speaker`:
+"I'm *skippering* ... one of my *crew*" / "I'm *crew* ... the *skipper*") is read here
+too, as the speaker's marker.
 
 :func:`marker_changed` compares the markers of the terms both texts share and head a
 phrase in both. Two texts that use the same prepositions, as often each, and keep their
@@ -63,8 +65,7 @@ code.
 Limits: English word order, no parser. A bare subject and a bare object are one marker
 (their exchange is the order guard's); a first object before a second one without a
 determiner is not an ``obj1`` ("give the dog cold water"); a term mentioned twice in a
-text is not compared; a stranded preposition dropped ("the branch I rebase *onto*" / "the
-branch I rebase") is not read (as often a filler: "Where is the meeting *at*?").
+text is not compared.
 """
 
 from __future__ import annotations
@@ -76,38 +77,28 @@ from .align import align
 from .lexicon import data_lines
 from .nominals import nominal_passive
 from .order import exchange
+from .prepositions import (
+    PASSED,
+    PREPOSITIONS,
+    TIME_LEADS,
+    preposition_at,
+    prepositions,
+    stranded_dropped,
+    stranded_markers,
+)
 from .relations import is_passive
 from .roles import (
-    ARTICLES,
     CLAUSE,
-    POSSESSIVE,
-    QUESTION_WORDS,
     SYMMETRIC_PREDICATES,
     Exchange,
     Role,
     role_keys,
 )
-from .tokens import Text, Token, analyze, pair_cache, text_cache, wordset
+from .speaker import speaker_changed
+from .tokens import Text, Token, analyze, pair_cache, wordset
 
-__all__ = ["PREPOSITIONS", "Marked", "marked", "marker_changed", "same_marker"]
+__all__ = ["Marked", "marked", "marker_changed", "same_marker"]
 
-#: The prepositions read as markers ("than", "as", "like", "before" and "after" compare
-#: or open clauses: not read).
-PREPOSITIONS = wordset(
-    "to into onto from of over under by for on in at against toward towards via within "
-    "above below beyond behind with about without through across around among between "
-    "upon off inside using regarding concerning"
-)
-#: Words passed over between a marker and its phrase.
-_DETERMINERS = ARTICLES | POSSESSIVE | wordset("all every each another other both")
-#: Words after which "to" opens an infinitive.
-_INFINITIVE = wordset(
-    "how what where when whether which who want wants wanted need needs needed have has had "
-    "able going trying try tries used ought like allowed supposed way best easiest better"
-)
-#: Words that open a time adverbial: a preposition right before one is stranded
-#: ("Which airline did you swap Ryanair *for* last year?").
-_TIME_LEADS = wordset("last next yesterday today tonight tomorrow")
 #: Particles that end a phrasal verb, never a phrase's head ("turn the role *down*").
 _PARTICLES = wordset("up down out off back away")
 #: Prepositions that are also a phrasal verb's particle, which moves freely across its
@@ -155,43 +146,11 @@ def same_marker(m: str, n: str) -> bool:
     return m == n or n in _SAME.get(m, ())
 
 
-def _preposition(toks: Sequence[Token], k: int) -> bool:
-    """Token ``k`` is a preposition: not quoted, and "to" not an infinitive's ("how *to*
-    pass", "want *to* send")."""
-    tok = toks[k]
-    if tok.kind != "word" or tok.low not in PREPOSITIONS or tok.literal:
-        return False
-    return not (tok.low == "to" and k > 0 and toks[k - 1].low in _INFINITIVE)
-
-
-@text_cache
-def _preposition_at(text: str) -> frozenset[int]:
-    """The token indices of ``text``'s prepositions (:func:`_preposition`)."""
-    toks = analyze(text).tokens
-    return frozenset(k for k in range(len(toks)) if _preposition(toks, k))
-
-
-def _stranded(
-    toks: Sequence[Token], k: int, term_at: dict[int, str], preps: frozenset[int]
-) -> bool:
-    """The preposition at ``k`` governs no phrase: nothing, a clause mark, another
-    preposition or a question word follows it (determiners skipped)."""
-    j = k + 1
-    if j < len(toks) and toks[j].low in _TIME_LEADS:
-        return True
-    while j < len(toks) and toks[j].low in _DETERMINERS and j not in term_at:
-        j += 1
-    if j >= len(toks):
-        return True
-    nxt = toks[j]
-    return nxt.text in CLAUSE or j in preps or (j not in term_at and nxt.low in QUESTION_WORDS)
-
-
 def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
     """Runs of adjacent role terms, each ending at a possessive; a possessive pronoun is a
     phrase of its own."""
     out: list[list[int]] = []
-    preps = _preposition_at(t.raw)
+    preps = preposition_at(t.raw)
     for _, idx in keys:
         tok = t.tokens[idx]
         if tok.literal or tok.kind == "sym" or tok.low in _PARTICLES or idx in preps:
@@ -201,7 +160,7 @@ def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
             last
             and last[-1] == idx - 1
             and not _owner(t.tokens[last[-1]])
-            and tok.low not in _TIME_LEADS | _OWNER_WORDS
+            and tok.low not in TIME_LEADS | _OWNER_WORDS
         ):
             last.append(idx)
         else:
@@ -214,22 +173,11 @@ def _marker_before(t: Text, start: int, poss_at: set[int]) -> str:
     possessive phrases skipped), ``obj1``/``bare`` by what surrounds a bare phrase."""
     toks = t.tokens
     j = start - 1
-    while j >= 0 and (toks[j].low in _DETERMINERS or j in poss_at):
+    while j >= 0 and (toks[j].low in PASSED or j in poss_at):
         j -= 1
-    if j >= 0 and j in _preposition_at(t.raw):
+    if j >= 0 and j in preposition_at(t.raw):
         return toks[j].low
     return "bare"
-
-
-@text_cache
-def _stranded_markers(text: str) -> tuple[tuple[str, int], ...]:
-    """Each stranded preposition of ``text`` with its token index."""
-    t = analyze(text)
-    term_at = dict((idx, s) for s, idx in t.terms)
-    preps = _preposition_at(text)
-    return tuple(
-        (t.tokens[k].low, k) for k in sorted(preps) if _stranded(t.tokens, k, term_at, preps)
-    )
 
 
 def _left_behind(t: Text, head: int, p: str, stranded: Sequence[tuple[str, int]]) -> bool:
@@ -255,7 +203,7 @@ def marked(text: str, keys: Sequence[Role]) -> tuple[Marked, ...]:
             continue
         marker = _marker_before(t, p[0], poss_at)
         after = p[-1] + 1
-        if marker == "bare" and after < len(t.tokens) and t.tokens[after].low in _DETERMINERS:
+        if marker == "bare" and after < len(t.tokens) and t.tokens[after].low in PASSED:
             marker = "obj1"
         out.append((key_at[head], marker, head))
     return tuple(out)
@@ -265,13 +213,6 @@ def _once(found: Sequence[Marked]) -> dict[str, Marked]:
     """The phrase heads keyed once in a text and shared-keyed (not ``~``), by key."""
     counts = Counter(k for k, _, _ in found)
     return {k: m for m in found if counts[(k := m[0])] == 1 and not k.startswith("~")}
-
-
-@text_cache
-def _prepositions(text: str) -> Counter[str]:
-    """How often each preposition stands in ``text`` (read only: cached)."""
-    toks = analyze(text).tokens
-    return Counter(toks[k].low for k in _preposition_at(text))
 
 
 def _moved(
@@ -291,7 +232,7 @@ def _moved(
                 p in PREPOSITIONS
                 and p not in _PARTICLE_LIKE
                 and q in ("bare", "obj1")
-                and _left_behind(t, at, p, _stranded_markers(t.raw))
+                and _left_behind(t, at, p, stranded_markers(t.raw))
             ):
                 return k  # "leave for Rome" / "leave Rome for"
         if (
@@ -311,7 +252,7 @@ def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return None
-    found = _found(a, b, ta, tb)
+    found = _found(a, b, ta, tb) or stranded_dropped(ta, tb) or speaker_changed(ta, tb)
     if found is None or _passive(a) != _passive(b) or isinstance(exchange(a, b), Exchange):
         return None  # a passive on one side moves the agent; terms that traded places
     if SYMMETRIC_PREDICATES.intersection(ta.words + tb.words):  # are the order guard's;
@@ -321,8 +262,8 @@ def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
 
 def _found(a: str, b: str, ta: Text, tb: Text) -> tuple[str, str, str] | None:
     """What :func:`marker_changed` finds before the passive and the exchange are asked."""
-    pa, pb = _prepositions(a), _prepositions(b)
-    sa, sb = _stranded_markers(a), _stranded_markers(b)
+    pa, pb = prepositions(a), prepositions(b)
+    sa, sb = stranded_markers(a), stranded_markers(b)
     if pa != pb:  # only a replaced marker can be read: worded alike or not at all
         if not _contrasted(pa - pb, pb - pa):
             return None

@@ -82,8 +82,9 @@ _CSS_FULL = frozenset({"%", "vh", "vw", "dvh", "svh", "lvh"})
 def said_in_words(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]:
     """``extra`` (quantities of ``t`` the ``other`` text lacks) without those ``other``
     says in words: a digit 1 before a noun the other counts with "a"/"an" ("1 espresso
-    shot" / "a shot of espresso"), and 100 as a percentage or a viewport unit ("100vh",
-    "100%") against "full", "entire", "whole" ("the full height of the screen").
+    shot" / "a shot of espresso"), 100 as a percentage or a viewport unit ("100vh",
+    "100%") against "full", "entire", "whole" ("the full height of the screen"), and a 2
+    without a unit against "both" ("the two branches" / "both branches").
 
     Limits: the noun must follow the 1 within two words and the article within two words
     ("1 large pizza" / "a pizza" agree, "1 pizza" / "a large thin pizza" do not); any
@@ -102,7 +103,14 @@ def said_in_words(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]
     one = {w for n, a in enumerate(words) if a in _ONE for w in words[n + 1 : n + 3]}
     keep_one = not counted & one
     keep_full = not (full and any(w in _FULL for w in words))
-    return [q for q in extra if (q[0] != "1" or keep_one) and (q[0] != "100" or keep_full)]
+    keep_two = "both" not in words  # "the two branches" / "both branches"
+    return [
+        q
+        for q in extra
+        if (q[0] != "1" or keep_one)
+        and (q[0] != "100" or keep_full)
+        and (q[0] != "2" or q[1] or keep_two)
+    ]
 
 
 def _as_examples(qs: tuple[Quantity, ...]) -> list[Quantity]:

@@ -8,7 +8,9 @@ antonyms guard rejects a pair where each text has a class the other lacks. Words
 class are the same question ("all mammals" / "every mammal").
 
 "Nearly", "almost", "virtually" or "practically" before a universal makes it "most"
-("nearly every planet" / "most planets").
+("nearly every planet" / "most planets"). Over a set of two, "both" is universal and "one
+of" existential ("if both branches have new commits" / "if only one of the branches has
+new commits"); "both X and Y" joins two names and is not read, nor is "either".
 
 Limits: only the words listed here; "the most" ("the most common") and "at most" are
 not read; "every day" and the like are frequencies (as "daily"), not read; "any" counts
@@ -20,7 +22,7 @@ plural often means "all"). English only.
 
 from __future__ import annotations
 
-from .tokens import analyze, text_cache, wordset
+from .tokens import Token, analyze, text_cache, wordset
 
 __all__ = ["quantifier_change", "quantifiers"]
 
@@ -86,7 +88,23 @@ def quantifiers(text: str) -> frozenset[str]:
         if tok.low == "any" and prev not in _ANY_AFTER:
             continue  # "is there any way": not a quantifier over the subject
         out.add(cls)
-    return frozenset(out)
+    return frozenset(out | _of_two(toks))
+
+
+def _of_two(toks: tuple[Token, ...]) -> set[str]:
+    """ "both" over a set of two ("if both branches have new commits") is universal, and
+    "one of" existential ("if only one of the branches has ..."); "both X and Y" joins
+    two names, not a set."""
+    out: set[str] = set()
+    for i, tok in enumerate(toks):
+        if tok.literal or tok.low not in ("both", "one"):
+            continue
+        after = [t.low for t in toks[i + 1 : i + 5]]
+        if tok.low == "both" and "and" not in after:
+            out.add("all")
+        elif tok.low == "one" and after[:1] == ["of"]:
+            out.add("some")
+    return out
 
 
 def quantifier_change(a: str, b: str) -> tuple[str, str] | None:

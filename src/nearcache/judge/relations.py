@@ -179,11 +179,7 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
     if not owners_a or not owners_b:
         return None
     key_a, key_b = dict((i, k) for k, i in ka), dict((i, k) for k, i in kb)
-    count_a, count_b = Counter(k for k, _ in ka), Counter(k for k, _ in kb)
-    # "a kilo of feathers or a kilo of steel": two kilos, no one owner to compare
-    once = {k for k, n in count_a.items() if n == 1 and count_b.get(k) == 1}
-    own_a = {key_a[y]: key_a[x] for y, x in owners_a if key_a.get(y) in once and x in key_a}
-    own_b = {key_b[y]: key_b[x] for y, x in owners_b if key_b.get(y) in once and x in key_b}
+    own_a, own_b = _one_owner(owners_a, key_a, ka), _one_owner(owners_b, key_b, kb)
     all_a, all_b = set(key_a.values()), set(key_b.values())
     for thing, xa in own_a.items():
         xb = own_b.get(thing)
@@ -192,6 +188,26 @@ def owner_changed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
                 continue  # "the inner function's" / "of the inner function": one owner
             return Exchange(xa, xb, f"owner of {thing}")
     return owner_reversed(a, b, ka, kb)
+
+
+def _one_owner(
+    owners: Sequence[tuple[int, int]], key: dict[int, str], keys: Sequence[Role]
+) -> dict[str, str]:
+    """Each owned thing's owner, by role key, for things owned at every mention, all by
+    the one owner ("my car insurance cover a friend driving my car": the car is mine at
+    both mentions); "a kilo of feathers or a kilo of steel" has no one owner."""
+    found: dict[str, set[str]] = {}
+    owned: dict[str, set[int]] = {}
+    for y, x in owners:
+        if y in key and x in key:
+            found.setdefault(key[y], set()).add(key[x])
+            owned.setdefault(key[y], set()).add(y)
+    said = Counter(k for k, _ in keys)
+    return {
+        thing: next(iter(xs))
+        for thing, xs in found.items()
+        if len(xs) == 1 and len(owned[thing]) == said[thing]
+    }
 
 
 def owner_reversed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:

@@ -10,7 +10,8 @@
 * :func:`shifts` -- words that say "last" / "next" before a period ("the past 7 days",
   "the coming week"), and "forth" after an article ("the forth official").
 * :func:`similar_code` -- a code name with one part mistyped ("sesion.execute"); the
-  alignment pairs it with the name it mistypes.
+  alignment pairs it with the name it mistypes. :func:`squeeze` writes a name in any
+  style (snake, camel, dotted, "()") as its letters and digits.
 
 The tokenizer (:func:`.tokens.analyze`) reads the text through :func:`rewrite` and each
 token through :func:`respell` (and :func:`shifts` where :data:`SHIFT_CUES` occur), so the
@@ -37,6 +38,7 @@ __all__ = [
     "rewrite",
     "shifts",
     "similar_code",
+    "squeeze",
 ]
 
 #: Short forms typed for one word (each a common chat or note spelling, not a name).
@@ -219,6 +221,13 @@ def rewrite(raw: str) -> str:
 
 
 _PARTS = re.compile(r"[._]")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def squeeze(text: str) -> str:
+    """``text`` with every separator removed (an identifier in any style: "max_len",
+    "maxLen", "max-len" -> "maxlen"; case is kept)."""
+    return _SEPARATORS.sub("", text)
 
 
 def similar_code(a: str, b: str) -> bool:

@@ -134,10 +134,12 @@ _CODE_CHUNK = re.compile(r"\S*(?:\w[@~]\w|[<>]&|\)[\w.]|\w;\S)\S*")
 _CODE_CUES = re.compile(r"[@~&;)]")
 
 
-def _ellipsis(raw: str, at: int) -> bool:
-    """The dot at ``at`` is part of "..." (a pause, not a sentence end: "grapes... toxic
-    for cats?")."""
-    return raw[at + 1 : at + 2] == "." or raw[at - 1 : at] == "."
+def _pause(raw: str, at: int, spans: list[tuple[int, int]]) -> bool:
+    """The sentence-end symbol at ``at`` ends no sentence: a dot of "..." ("grapes...
+    toxic for cats?") or any inside code in backticks ("`vec![0; 10]`")."""
+    if raw[at] == "." and (raw[at + 1 : at + 2] == "." or raw[at - 1 : at] == "."):
+        return True
+    return any(a < at < b and raw[a] == "`" for a, b in spans)
 
 
 def _strip_accents(s: str) -> str:
@@ -188,10 +190,10 @@ def stem(word: str) -> str:
 
 class Token(NamedTuple):
     """One token: ``text`` as written, ``low`` lowercased (accents kept), ``kind`` one of
-    ``word``, ``num``, ``code``, ``sym``; ``sent`` its sentence number ("..." is a pause,
-    not a sentence end); ``initial`` whether
-    it opens a sentence (capitalization there says nothing about a name); ``literal``
-    whether it is part of a quoted or bracketed example or a code value (``x=5``)."""
+    ``word``, ``num``, ``code``, ``sym``; ``sent`` its sentence number ("..." and a ";"
+    in backticked code end none); ``initial`` whether it opens a sentence
+    (capitalization there says nothing about a name); ``literal`` whether it is part of
+    a quoted or bracketed example or a code value (``x=5``)."""
 
     text: str
     low: str
@@ -346,7 +348,7 @@ def analyze(text: str) -> Text:
         if kind == "sym":
             tokens.append(new(Token, (tok, tok, kind, len(tokens), sent, False, False)))
             after_equals = tok == "="
-            if tok in _SENT_END and not (tok == "." and _ellipsis(raw, m.start())):
+            if tok in _SENT_END and not _pause(raw, m.start(), spans):
                 sent += 1
                 initial = True
             continue

@@ -80,6 +80,27 @@ def test_prefixes_and_added_opposites_reject(a: str, b: str) -> None:
     assert guard_antonyms(b, a).outcome == "reject"
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "rejects"),
+    [
+        # The base negated right before it says what the un- word says.
+        (
+            "How do I list unpaid invoices?",
+            "How do I list invoices that have not been paid?",
+            False,
+        ),
+        ("Can I return an unopened blender?", "Can I return a blender I haven't opened?", False),
+        ("Can I ship untreated timber?", "Can I ship timber that is not kiln-treated?", False),
+        # Not negated, or negated elsewhere: still opposites.
+        ("How do I merge two unsorted lists?", "How do I merge two sorted lists?", True),
+        ("Is an unlocked bike covered?", "Is a locked bike not covered?", True),
+    ],
+)
+def test_an_un_word_against_its_negated_base(a: str, b: str, rejects: bool) -> None:
+    assert (guard_antonyms(a, b).outcome == "reject") is rejects, guard_antonyms(a, b)
+    assert (guard_antonyms(b, a).outcome == "reject") is rejects
+
+
 def test_a_text_naming_both_poles_compares_them() -> None:
     a = "Does heat flow from hot objects to cold ones?"
     b = "does thermal energy move from the warmer body to the cooler one"

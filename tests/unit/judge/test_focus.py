@@ -76,3 +76,12 @@ def test_compatible_is_symmetric() -> None:
     a = "Is soda-lime glass compatible with borosilicate glass?"
     b = "Is borosilicate glass compatible with soda-lime glass?"
     assert run_guards(a, b)[0] is None
+
+
+def test_a_sentence_end_inside_backticked_code_ends_no_sentence() -> None:
+    a = "Does `let v = [0; 8];` make an array of eight zeros?"
+    b = "Does `let v = Vec::with_capacity(8);` make an array of eight zeros?"
+    assert {tok.sent for tok in analyze(a).tokens} == {0}
+    assert {tok.sent for tok in analyze("Set x to 1; is y 2 then?").tokens} == {0, 1}
+    assert focus(a, b) == (a, b)  # the whole question is compared, not "8]; ..."
+    assert run_guards(a, b)[0] == "entities"

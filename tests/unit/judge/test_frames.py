@@ -78,6 +78,8 @@ def test_frames_reads_ends_and_possessives() -> None:
             "In pandas, drop rows where every column is NaN",
         ),
         ("Fail the build if any test fails", "Fail the build if all tests fail"),
+        # A set of two: "both" against "one of".
+        ("Is the loan void if both parents sign?", "Is the loan void if one of the parents signs?"),
     ],
 )
 def test_quantifier_change_rejects(a: str, b: str) -> None:
@@ -99,6 +101,8 @@ def test_quantifier_change_rejects(a: str, b: str) -> None:
             "Why does Venus spin unlike most planets?",
         ),
         ("Do almost all cats hate water?", "Do most cats hate water?"),
+        # "both X and Y" joins two names; "either" is not read.
+        ("Can a function take either str or bytes?", "Can a function take both str and bytes?"),
     ],
 )
 def test_same_or_unread_quantifiers_pass(a: str, b: str) -> None:

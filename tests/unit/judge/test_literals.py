@@ -145,6 +145,8 @@ def test_the_same_message_or_another_question_is_not_read(a: str, b: str) -> Non
             "What's the fastest way to reverse a string in C++?",
             "What's the fastest way to reverse a string in C?",
         ),
+        # "?" right after code symbols, the text going on, is code: lazy, not greedy.
+        ("does the regex a+? match all of aaa", "does the regex a+ match all of aaa"),
     ],
 )
 def test_the_same_words_with_other_code_symbols_reject(a: str, b: str) -> None:
@@ -155,6 +157,7 @@ def test_the_same_words_with_other_code_symbols_reject(a: str, b: str) -> None:
 def test_emphasis_or_the_same_symbols_are_no_other_code() -> None:
     assert symbols_changed("im stuck in an elevator!!!", "I'm stuck in an elevator?") is None
     assert symbols_changed("does a != b hold", "Does a != b hold?") is None
+    assert symbols_changed("is it written x++?", "is it written x++") is None  # the question
 
 
 @pytest.mark.parametrize(

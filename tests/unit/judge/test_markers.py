@@ -199,3 +199,38 @@ def test_a_marker_moved_across_its_term_is_a_role_change(a: str, b: str, word: s
 def test_a_marker_kept_or_equivalent_is_no_role_change(a: str, b: str) -> None:
     assert marker_changed(a, b) is None
     assert marker_changed(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "found"),
+    [
+        # a relative clause's stranded preposition dropped: the gap moves to the verb
+        (
+            "Does git merge change the branch I merge into?",
+            "Does git merge change the branch I merge?",
+            ("merge", "into", "bare"),
+        ),
+        (
+            "Is a fee charged on the account I transfer from?",
+            "Is a fee charged on the account I transfer?",
+            ("transfer", "from", "bare"),
+        ),
+    ],
+)
+def test_a_stranded_preposition_dropped_moves_the_gap(
+    a: str, b: str, found: tuple[str, str, str]
+) -> None:
+    assert marker_changed(a, b) == found
+    assert marker_changed(b, a) == (found[0], found[2], found[1])
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Where is the team offsite at?", "Where is the team offsite?"),  # a filler
+        ("Can I claim tax on my pension?", "Can I claim tax my pension?"),  # not stranded
+        ("What is the loan I took out for?", "What is the loan I took?"),  # other words too
+    ],
+)
+def test_other_dropped_prepositions_are_not_read(a: str, b: str) -> None:
+    assert marker_changed(a, b) is None

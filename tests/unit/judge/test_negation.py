@@ -58,6 +58,10 @@ def test_outcomes() -> None:
             "My car won't start and the lights don't work either",
             "My car won't start but the lights work",
         ),
+        (  # the negation moved to another verb, the clauses not split apart
+            "The council did not order my landlord to fix the damp. What can I do?",
+            "The council ordered my landlord to fix the damp. What can I do if he doesn't fix it?",
+        ),
     ],
 )
 def test_negation_in_words_and_moved_negations_reject(a: str, b: str) -> None:
@@ -174,6 +178,10 @@ def test_avoid_against_what_is_good_or_allowed(a: str, b: str, refused: bool) ->
             "Why am I tired during the day but not sleepy at night?",
         ),  # clauses swapped
         ("Why doesn't my dog eat?", "why does my dog not eat"),
+        (  # the same thing negated, said once before its cue and once after
+            "my S3 uploads are not billed but downloads are, why",
+            "why are S3 downloads billed but not uploads",
+        ),
     ],
 )
 def test_typos_words_and_reordered_clauses_pass(a: str, b: str) -> None:

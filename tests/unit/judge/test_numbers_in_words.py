@@ -1,4 +1,4 @@
-"""guard_numbers: a 1 said by an article and a 100 said by "full" are no extra numbers."""
+"""guard_numbers: a 1 said by an article, a 100 by "full" and a 2 by "both" are no extra numbers."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from nearcache.judge import guard_numbers
         ("make an image cover 100vw of the page", "make an image cover the full width of the page"),
         ("is the battery at 100% after an hour", "is the battery full after an hour"),
         ("hero with height: 100dvh on mobile", "hero filling the whole screen on mobile"),
+        ("do the two parents have to sign the form", "do both parents have to sign the form"),
     ],
 )
 def test_number_said_in_words_passes(a: str, b: str) -> None:
@@ -32,6 +33,8 @@ def test_number_said_in_words_passes(a: str, b: str) -> None:
         ("make an image cover 50vw of the page", "make an image cover the full width of the page"),
         ("is the battery at 80% after an hour", "is the battery full after an hour"),
         ("make an image cover 100vw of the page", "make an image cover half of the page"),
+        ("do the three parents have to sign", "do both parents have to sign"),
+        ("is 2 GB of swap enough for both servers", "is swap enough for both servers"),
     ],
 )
 def test_other_numbers_still_reject(a: str, b: str) -> None:

@@ -209,3 +209,17 @@ def test_owners_offered_as_alternatives_are_no_owner_change() -> None:
     assert _keeps(a, b)
     # one owner each, exchanged: still a change
     assert _rejects("the quota of the sender", "the sender of the quota")
+
+
+def test_a_thing_said_twice_with_one_owner_in_each_text_changed_owner() -> None:
+    a = "Does my boat insurance cover a friend sailing my boat?"
+    b = "Does my friend's boat insurance cover me sailing my friend's boat?"
+    assert _rejects(a, b)
+    assert "owner of boat" in guard_direction(a, b).detail
+
+
+def test_a_thing_with_two_owners_in_one_text_has_no_one_owner() -> None:
+    # "mine" and "my" both own a wage: no one owner to compare (a paraphrase)
+    a = "I'm a manager and one of my team got paid my salary by mistake. Do I tell payroll?"
+    b = "a report of mine accidentally received my wage instead of theirs - must I flag it"
+    assert _keeps(a, b)

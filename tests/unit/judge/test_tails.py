@@ -24,6 +24,13 @@ from nearcache.judge.tails import tail_added
         ("Can I fly with a cat?", "Can I fly with a cat if it has kidney disease?"),
         ("How do I water succulents?", "How do I water succulents while travelling abroad?"),
         ("Is it safe to run every day?", "Is it safe to run every day during a heatwave?"),
+        # One after a condition opener, also past a pronoun after the last shared word.
+        ("Can I return a sofa?", "Can I return a sofa if it was assembled?"),
+        ("Is it OK to feed my dog rice?", "Is it OK to feed my dog rice when he is diabetic?"),
+        (
+            "Can I deduct a laptop in the year I bought it?",
+            "Can I deduct a laptop in the year I bought it if I rent it out?",
+        ),
     ],
 )
 def test_an_added_restriction_at_the_end_rejects(short: str, long: str) -> None:
@@ -55,6 +62,11 @@ def test_an_added_restriction_at_the_end_rejects(short: str, long: str) -> None:
         ("How do I rename a git branch?", "How do I rename a git branch, thanks for any help"),
         # The same words.
         ("How do I rename a git branch?", "how do i rename a git branch"),
+        # A misspelt function word after an opener is a typo, not a restriction.
+        (
+            "Who gets the house if my partner dies without a will?",
+            "who gets the house if my partner dies without a wil",
+        ),
     ],
 )
 def test_no_tail_is_read(a: str, b: str) -> None:
