@@ -220,6 +220,13 @@ def _asked(t: Text, i: int) -> bool:
     return toks[j].low in _ASKED or (toks[j].low == "many" and j >= 1 and toks[j - 1].low == "how")
 
 
+def _placed(t: Text, i: int) -> bool:
+    """The term at ``i`` stands where it does for the question's sake, not for its role:
+    in the phrase a question word asks for (:func:`_asked`) or in a heading
+    (:func:`_heading_length`)."""
+    return _asked(t, i) or i < _heading_length(t.raw)
+
+
 @text_cache
 def _heading_length(text: str) -> int:
     """The tokens of the heading that opens ``text``, counted from the start: the words
@@ -325,10 +332,7 @@ def _explained(
         _broken(ta, ax, ay)
         or _broken(tb, by, bx)
         or framed(texts, xs, ys)
-        or any(
-            _asked(t, i) or i < _heading_length(t.raw)
-            for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by))
-        )
+        or any(_placed(t, i) for t, i in ((ta, ax), (ta, ay), (tb, bx), (tb, by)))
         or (_compound(ta, ax, ay) and _modifier(tb, by, bx))
         or (_compound(tb, by, bx) and _modifier(ta, ax, ay))
         or nominal((ta, ax, ay), (tb, by, bx))
@@ -369,7 +373,7 @@ def _side_explained(texts: tuple[Text, Text], xs: Place) -> bool:
     return (
         _clause_moved(texts, xs, xs)
         or reduced(texts, xs, xs)
-        or any(_asked(t, i) or i < _heading_length(t.raw) for t, i in zip(texts, xs, strict=True))
+        or any(_placed(t, i) for t, i in zip(texts, xs, strict=True))
     )
 
 
