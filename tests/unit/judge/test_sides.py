@@ -62,6 +62,6 @@ def test_terms_that_keep_their_sides_are_not_read(a: str, b: str) -> None:
 
 def test_a_side_runs_from_its_word_to_the_next_clause_mark() -> None:
     text = "Does it stick, unlike glue, when wet?"
-    words = [w for w in text.replace(",", " ,").replace("?", " ?").split()]
+    words = text.replace(",", " ,").replace("?", " ?").split()
     got = dict(zip(words, sides(text), strict=True))
     assert got["stick"] == "" and got["glue"] == "unlike" and got["wet"] == "when"
