@@ -22,8 +22,8 @@ explains the reorder? The explanations, each general (the words they need are ta
   subordinate clause moved whole with its word (``clause:``), each term staying in its
   clause; a term and a pronoun standing in for it that traded clauses ("approve my
   overtime before I work *it*" / "approve *it* before I work overtime");
-* **a symmetric frame** between them (:mod:`.joins`, :func:`.connectives.symmetric`: and, or, vs,
-  between, compare ...; "Does the seller or the buyer pay"), or a distance
+* **a symmetric frame** between them (:mod:`.joins`, :func:`.connectives.symmetric`:
+  and, or, vs, between, compare ...; "Does the seller or the buyer pay"), or a distance
   (:data:`.roles.SYMMETRIC_PREDICATES`): alternatives and symmetric relations
   (``either:``) whatever their sides hold, the other connectives (and, but, while) only
   the terms they join in both texts ("the seller and the buyer"): two clauses around
