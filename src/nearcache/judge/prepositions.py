@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from .acts import terms_at
 from .roles import ARTICLES, CLAUSE, POSSESSIVE, QUESTION_WORDS
 from .tokens import Text, Token, analyze, text_cache, wordset
 
@@ -64,31 +65,25 @@ def preposition_at(text: str) -> frozenset[int]:
     return frozenset(k for k in range(len(toks)) if _preposition(toks, k))
 
 
-def _stranded(
-    toks: Sequence[Token], k: int, term_at: dict[int, str], preps: frozenset[int]
-) -> bool:
+def _stranded(toks: Sequence[Token], k: int, terms: frozenset[int], preps: frozenset[int]) -> bool:
     """The preposition at ``k`` governs no phrase: nothing, a clause mark, another
     preposition or a question word follows it (determiners skipped)."""
     j = k + 1
     if j < len(toks) and toks[j].low in TIME_LEADS:
         return True
-    while j < len(toks) and toks[j].low in PASSED and j not in term_at:
+    while j < len(toks) and toks[j].low in PASSED and j not in terms:
         j += 1
     if j >= len(toks):
         return True
     nxt = toks[j]
-    return nxt.text in CLAUSE or j in preps or (j not in term_at and nxt.low in QUESTION_WORDS)
+    return nxt.text in CLAUSE or j in preps or (j not in terms and nxt.low in QUESTION_WORDS)
 
 
 @text_cache
 def stranded_markers(text: str) -> tuple[tuple[str, int], ...]:
     """Each stranded preposition of ``text`` with its token index."""
-    t = analyze(text)
-    term_at = dict((idx, s) for s, idx in t.terms)
-    preps = preposition_at(text)
-    return tuple(
-        (t.tokens[k].low, k) for k in sorted(preps) if _stranded(t.tokens, k, term_at, preps)
-    )
+    toks, terms, preps = analyze(text).tokens, terms_at(text), preposition_at(text)
+    return tuple((toks[k].low, k) for k in sorted(preps) if _stranded(toks, k, terms, preps))
 
 
 @text_cache
