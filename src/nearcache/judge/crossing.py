@@ -348,7 +348,9 @@ def _explained(
 @pair_cache
 def crossed(a: str, b: str) -> tuple[str, str] | None:
     """Two shared terms (lowercase, the same whichever text is first) whose change of
-    order nothing explains, else None (see the module docstring)."""
+    order nothing explains, or a term (as the first text writes it) and the clause or
+    contrast word it changed sides of (:mod:`.sides`), else None (see the module
+    docstring)."""
     found, moved = _crossings(a, b), changed_sides(a, b)
     if not (found or moved):
         return None
