@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from .acts import terms_at
-from .roles import ARTICLES, CLAUSE, POSSESSIVE, QUESTION_WORDS
+from .acts import DETERMINERS, terms_at
+from .roles import CLAUSE, QUESTION_WORDS
 from .tokens import Text, Token, analyze, text_cache, wordset
 
 __all__ = [
@@ -38,7 +38,7 @@ PREPOSITIONS = wordset(
     "upon off inside using regarding concerning"
 )
 #: Words passed over between a marker and its phrase.
-PASSED = ARTICLES | POSSESSIVE | wordset("all every each another other both")
+PASSED = DETERMINERS | wordset("all every each another other both")
 #: Words after which "to" opens an infinitive.
 _INFINITIVE = wordset(
     "how what where when whether which who want wants wanted need needs needed have has had "
