@@ -15,7 +15,7 @@ midnight. The entities guard rejects a pair when
 * the tail does not open a question ("git stash -- what happens to my changes?" names a
   topic, then asks about it), and holds at least three content words, or two after a
   word that opens a condition or a clause ("with", "within", "inside", "after", "where",
-  "so that"), or one after a word that opens a condition ("if", "unless", "when",
+  "whereas", "so that"), or one after a word that opens a condition ("if", "unless", "when",
   "whenever", "while", "without", "except", "until", "once", "during"), said between the
   last shared word and the tail ("... bought it *if* they also use it for *personal*
   things", "... to drink *if* I *boil* it first").
