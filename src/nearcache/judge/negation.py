@@ -248,7 +248,7 @@ def _negated_by_a_word(a: str, b: str) -> str | None:
 
 def guard_negation(a: str, b: str) -> GuardResult:
     """Reject when one text is negated more often than the other, or negates another
-    clause."""
+    clause, another word or the other side of a comparison."""
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: negation not read")
@@ -274,8 +274,10 @@ def guard_negation(a: str, b: str) -> GuardResult:
                 + ", ".join(said),
             )
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")
-    if na and nb and (_moved(a, b) or _head_moved(ta, tb)):
+    if na and nb and _moved(a, b):
         return GuardResult(REJECT, "the negation moved to another clause")
+    if na and nb and _head_moved(ta, tb):
+        return GuardResult(REJECT, "the negation moved to another word")
     sides = _compared_sides(ta), _compared_sides(tb)
     if na and nb and None not in sides and sides[0] != sides[1]:
         return GuardResult(REJECT, "the negation moved to the other side of a comparison")
