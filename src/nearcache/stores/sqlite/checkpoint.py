@@ -20,7 +20,7 @@ on the machine's other core:
    checkpoint, inside a ``COMMIT``, gets there: it then finds nothing but the frames of
    the last round's stretch to copy (2 ``fsync`` calls, and one more for the WAL's new
    header on the next write). The writers' threshold is set higher with this thread
-   (``connection.autocheckpoint_pages``: three quarters of ``wal_limit``), so those
+   (``wal.autocheckpoint_pages``: three quarters of ``wal_limit``), so those
    stops come less often, and the thread stays out of the stretch before it (a round
    holding the checkpoint lock would make it fail and the WAL grow on: ``next_step``).
 3. When the writers pause (no commit for ``pause_after`` the gaps between their commits,

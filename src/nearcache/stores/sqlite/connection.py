@@ -6,9 +6,9 @@
 * **One ``BEGIN IMMEDIATE`` transaction per write**, so a batch and its bookkeeping are
   all or nothing; a busy timeout turns into ``StoreTimeoutError``.
 * **The WAL is checkpointed with TRUNCATE** once it passes ``wal_limit``: with readers
-  active all the time, SQLite's passive auto-checkpoints never rewind it.
-  Its size is looked at (one ``stat``) after a commit at most every ``WAL_CHECK_EVERY``
-  seconds, not after every commit.
+  active all the time, SQLite's passive auto-checkpoints never rewind it (the sizes
+  and the TRUNCATE itself: :mod:`.wal`). Its size is looked at (one ``stat``) after a
+  commit at most every ``WAL_CHECK_EVERY`` seconds, not after every commit.
 * **Auto-checkpoints every 32 MB of WAL** (at most half of ``wal_limit``) instead of
   SQLite's 4 MB: a batch of 1,000 vectors at hashed row ids dirties about a thousand
   pages, so the default checkpointed (two fsyncs and random page writes) after every
@@ -47,16 +47,13 @@ from ..translate import translate
 from .checkpoint import Checkpointer
 from .parts import PartReader
 from .rules import RULES
+from .wal import WAL_CHECK_EVERY, autocheckpoint_pages, bound_wal
 
 __all__ = ["RULES", "Database"]
 
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
-
-#: Seconds between two checks of the WAL's size after a commit: it may outgrow
-#: ``wal_limit`` by what one writer commits in that time (a few MB at most).
-WAL_CHECK_EVERY = 0.025
 
 #: Forks seen by this process: bumped in the child right after ``os.fork()``, so a pool
 #: notices a fork by comparing one number instead of calling ``os.getpid()`` (a system
@@ -72,25 +69,6 @@ os.register_at_fork(after_in_child=_count_fork)
 
 #: Page cache of a point-read connection (KiB): the B-tree's inner pages and a few leaves.
 POINT_CACHE_KIB = 2048
-
-#: Pages of WAL after which a commit checkpoints (SQLite's default is 1,000).
-AUTOCHECKPOINT_PAGES = 8192
-_PAGE = 4096
-_FRAME = _PAGE + 24  # a WAL frame: its header and the page
-#: Share of ``wal_limit`` a writer lets the WAL reach before it checkpoints itself while
-#: the background thread copies the WAL as it grows. Only that checkpoint lets the WAL
-#: restart while writes go on, and it costs the writer three ``fsync`` calls (~4 ms each
-#: on the machine measured) however little is left to copy: the later, the fewer. The
-#: rest of ``wal_limit`` is the margin for a checkpoint that fails (another one runs).
-WRITER_SHARE = 0.75
-
-
-def autocheckpoint_pages(wal_limit: int, background: bool = False) -> int:
-    """Auto-checkpoint interval in pages: 32 MB, at most half of ``wal_limit``; with
-    background checkpoints twice that, at most ``WRITER_SHARE`` of ``wal_limit``."""
-    if background:
-        return max(100, min(2 * AUTOCHECKPOINT_PAGES, int(wal_limit * WRITER_SHARE) // _FRAME))
-    return max(100, min(AUTOCHECKPOINT_PAGES, wal_limit // (2 * _PAGE)))
 
 
 class Database:
@@ -324,7 +302,7 @@ class Database:
             now = time.monotonic()
             if now >= self._next_wal_check:  # a stat() per commit cost ~3% of a single put
                 self._next_wal_check = now + WAL_CHECK_EVERY
-                self._bound_wal(con)
+                bound_wal(con, self.path, self.wal_limit, self.timeout, self.checkpointer)
             return result
         finally:
             self._give_back(con)
@@ -364,39 +342,6 @@ class Database:
             except sqlite3.Error as exc:
                 self._raise(exc)
                 raise
-
-    def _bound_wal(self, con: sqlite3.Connection) -> None:
-        """Reset the WAL when it outgrows ``wal_limit``.
-
-        SQLite's automatic checkpoints are passive: with readers always active (many
-        processes reading all the time) the WAL is never rewound and grows without bound.
-        A TRUNCATE checkpoint waits briefly for readers to reach the latest snapshot,
-        copies everything back and empties the WAL. It waits for a background round
-        under way first (SQLite fails a checkpoint at once while another one runs: on a
-        busy machine a round of the low-priority thread can last long enough for the WAL
-        to pass the limit by tens of MB), and holds the next one off.
-        """
-        try:
-            size = os.stat(f"{self.path}-wal").st_size
-        except OSError:
-            return
-        if size <= self.wal_limit:
-            return
-        ck = self.checkpointer
-        with contextlib.nullcontext() if ck is None else ck.busy:
-            self._truncate_wal(con)
-
-    def _truncate_wal(self, con: sqlite3.Connection) -> None:
-        try:
-            con.execute("PRAGMA busy_timeout = 2000")
-            busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if busy:
-                log.debug("WAL checkpoint of %s could not finish; will retry", self.path)
-        except sqlite3.Error as exc:
-            log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     def close(self) -> None:
         """Close every pooled connection (in the process that opened them)."""
