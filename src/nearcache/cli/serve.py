@@ -151,8 +151,9 @@ def _read_file(path: Path | None) -> dict[str, Any]:
     return data
 
 
-def build_config(settings: dict[str, Any]) -> Any:
-    """A ``ProxyConfig`` from CLI settings (the model is loaded here)."""
+def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
+    """A ``ProxyConfig`` from CLI settings (the model is loaded here); ``check_store``:
+    read the store once first (the parent does; its workers need not again)."""
     from ..proxy import ProxyConfig, load_client_keys
     from ..proxy.config import is_loopback
     from .common import default_store_url, open_cli_store
@@ -183,9 +184,10 @@ def build_config(settings: dict[str, Any]) -> Any:
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
-    # one read now: a store that is unreachable or refuses the credentials is one line
-    # here, not a traceback from the server's start-up (the model is not loaded yet)
-    open_cli_store(store).close()
+    if check_store:
+        # one read now: a store that is unreachable or refuses the credentials is one line
+        # here, not a traceback from the server's start-up (the model is not loaded yet)
+        open_cli_store(store).close()
     threshold = settings.get("similarity_threshold")  # None: the cache's own default
     return ProxyConfig(
         upstream=upstream,
@@ -208,7 +210,7 @@ def worker_app() -> Any:
     """The app of one worker process (uvicorn factory), from the inherited settings."""
     from ..proxy import create_app
 
-    return create_app(build_config(json.loads(os.environ[_SETTINGS_ENV])))
+    return create_app(build_config(json.loads(os.environ[_SETTINGS_ENV]), check_store=False))
 
 
 def upstream_note(upstream: str) -> str | None:
