@@ -306,8 +306,17 @@ def encode_parts(*parts: str) -> str:
     return "".join(f"{len(p)}:{p}" for p in parts)
 
 
+#: Names ``validate_namespace`` accepted: the check looks at the string alone, so a name
+#: used again (every lookup names one) skips it. Plain ``str`` only (a subclass may claim
+#: to equal a name that fails); bounded, emptied wholesale when full.
+_NAMESPACES: set[str] = set()
+NAMESPACE_MEMO_SIZE = 4096
+
+
 def validate_namespace(namespace: object) -> str:
     """Return ``namespace`` if it is a usable namespace name, else raise."""
+    if type(namespace) is str and namespace in _NAMESPACES:
+        return namespace
     if not isinstance(namespace, str):
         raise InvalidTypeError(f"namespace must be str, not {type(namespace).__name__}")
     if len(namespace) > MAX_NAMESPACE_CHARS:
@@ -315,6 +324,10 @@ def validate_namespace(namespace: object) -> str:
             f"namespace is {len(namespace)} characters; the limit is {MAX_NAMESPACE_CHARS}"
         )
     _encode(namespace)
+    if type(namespace) is str:
+        if len(_NAMESPACES) >= NAMESPACE_MEMO_SIZE:
+            _NAMESPACES.clear()  # cheap and rare
+        _NAMESPACES.add(namespace)
     return namespace
 
 

@@ -1,6 +1,6 @@
-"""A lookup checks its namespace once per name (semantic/lookup.py remembers the names
-``validate_namespace`` accepted): a name that fails the check is refused every time,
-and the memory of accepted names stays bounded."""
+"""A lookup checks its namespace once per name (``keys.validate_namespace`` remembers
+the names it accepted): a name that fails the check is refused every time, and the
+memory of accepted names stays bounded."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from nearcache import InvalidInputError, InvalidTypeError, Miss, SemanticCache
-from nearcache.semantic import lookup
+from nearcache import InvalidInputError, InvalidTypeError, Miss, SemanticCache, keys
 from semantic_support import TableEmbedder
 
 
@@ -54,7 +53,7 @@ def test_a_subclass_is_not_remembered_for_the_names_it_claims_to_equal() -> None
     try:
         cache.get("q", namespace=Alike("ok"))
         assert cache.get("q", namespace=Named("b")) is None
-        assert all(type(ns) is str for ns in lookup._NAMESPACES)
+        assert all(type(ns) is str for ns in keys._NAMESPACES)
         with pytest.raises(InvalidInputError):
             cache.get("q", namespace="n" * 600)
     finally:
@@ -64,10 +63,10 @@ def test_a_subclass_is_not_remembered_for_the_names_it_claims_to_equal() -> None
 def test_remembered_names_stay_bounded() -> None:
     cache = SemanticCache(embedder=TableEmbedder(8), judge=None)
     try:
-        for i in range(lookup.KEY_MEMO_SIZE + 5):
+        for i in range(keys.NAMESPACE_MEMO_SIZE + 5):
             cache.get("q", namespace=f"n{i}")
-            assert len(lookup._NAMESPACES) <= lookup.KEY_MEMO_SIZE
-        last = f"n{lookup.KEY_MEMO_SIZE + 4}"
-        assert "n0" not in lookup._NAMESPACES and last in lookup._NAMESPACES
+            assert len(keys._NAMESPACES) <= keys.NAMESPACE_MEMO_SIZE
+        last = f"n{keys.NAMESPACE_MEMO_SIZE + 4}"
+        assert "n0" not in keys._NAMESPACES and last in keys._NAMESPACES
     finally:
         cache.close()

@@ -47,10 +47,6 @@ KEY_MEMO_CHARS = 512
 #: ... and this many of them at most.
 KEY_MEMO_SIZE = 4096
 
-#: Namespace names ``validate_namespace`` accepted: a check of the string alone, so every
-#: cache of the process shares them (bounded like the key memo).
-_NAMESPACES: set[str] = set()
-
 #: How far an index's similarity estimate may sit below the exact one, per dtype.
 INDEX_MARGIN = {"float32": 1e-4, "float16": 5e-3, "int8": 3e-2}
 
@@ -58,16 +54,6 @@ INDEX_MARGIN = {"float32": 1e-4, "float16": 5e-3, "int8": 3e-2}
 def _unit(vec: Vector) -> Vector:
     out: Vector = vec / np.float32(math.sqrt(float(np.dot(vec, vec))))
     return out
-
-
-def _valid_namespace(namespace: object) -> str:
-    """``validate_namespace``, remembering a name it accepts."""
-    ns = validate_namespace(namespace)
-    if type(ns) is str:  # not a subclass: it may claim to equal a name that fails the check
-        if len(_NAMESPACES) >= KEY_MEMO_SIZE:
-            _NAMESPACES.clear()  # bounded; wholesale is cheap and rare
-        _NAMESPACES.add(ns)
-    return ns
 
 
 def _cosine(entry: Entry, query_unit: Vector) -> float:
@@ -145,10 +131,7 @@ class LookupMixin(VerdictMixin):
         directly, so an exact hit costs no generator."""
         started = _perf_counter()
         self._check_open()
-        if type(namespace) is str and namespace in _NAMESPACES:
-            ns = namespace
-        else:
-            ns = _valid_namespace(namespace)
+        ns = validate_namespace(namespace)
         keyed = self._keyed.get(query) if type(query) is str else None
         if keyed is None:
             try:
