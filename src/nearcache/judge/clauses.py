@@ -59,6 +59,7 @@ BE = PASSIVE_AUX
 _WH = {"who": "who", "whom": "who", "what": "what", "which": "what"}
 _RELATIVE = wordset("that which who whom")
 _DO = wordset("do does did")
+_FILLERS_OR_BEEN = FILLERS | {"being", "been"}
 _MODAL = wordset("will would can could should shall must might may has have had")
 _SUBJECTS = wordset("i we you he she they it")
 _QUESTION = wordset("who whom what which how why when where")
@@ -190,7 +191,7 @@ def _after_be(terms: set[int], toks: Sequence[Token], j: int) -> tuple[int, int,
     """The clause after "be" at token ``j``: a passive ("was beaten by Brazil": the gap
     is acted on) or a stranded "by" ("was Brazil beaten by": the gap acts)."""
     k = j + 1
-    while k < len(toks) and toks[k].low in FILLERS | {"being", "been"}:
+    while k < len(toks) and toks[k].low in _FILLERS_OR_BEEN:
         k += 1
     if k in terms and participle(toks[k]):
         by = next((n for n in range(k + 1, min(len(toks), k + 3)) if toks[n].low == _BY), -1)
