@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .lexicon import data_lines
-from .roles import ARTICLES, CLAUSE, POSSESSIVE, Role, role_keys
+from .roles import CLAUSE, DETERMINERS, Role, role_keys
 from .tokens import Text, analyze, pair_cache, text_cache
 
 __all__ = [
@@ -58,7 +58,6 @@ TABLES = _tables()
 _CLAUSE_WORDS = TABLES["clause"]
 _ACTIONS = TABLES["action"]
 _CAUSATIVES = TABLES["causative"]
-DETERMINERS = ARTICLES | POSSESSIVE
 
 
 def once(keys: Sequence[Role]) -> dict[str, int]:

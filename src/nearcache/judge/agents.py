@@ -41,10 +41,9 @@ from .clauses import passive, reduced_relative
 from .lexicon import lexicon
 from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
 from .roles import (
-    ARTICLES,
     CLAUSE,
+    DETERMINERS,
     PASSIVE_AUX,
-    POSSESSIVE,
     Role,
     noun_phrase,
     participle,
@@ -62,7 +61,7 @@ _MORE = frozenset(["more", "less", "fewer"])
 _ADJECTIVE_ER = ("er",)
 #: Words that may stand between the compared terms and their comparative ("is *much*
 #: faster") or open the phrase after "than" ("than *the* iPhone 14").
-_SKIP_BEFORE = ARTICLES | POSSESSIVE | _MORE | {"is", "are", "was", "were", "much", "any", "lot"}
+_SKIP_BEFORE = DETERMINERS | _MORE | {"is", "are", "was", "were", "much", "any", "lot"}
 _NOT_COMPARATIVE = frozenset(
     ["after", "never", "over", "under", "other", "whether", "either", "neither", "ever", "per"]
 )
@@ -249,7 +248,7 @@ def _noun_actor(text: str, keys: tuple[Role, ...], verb: str, start: int = 0) ->
             continue
         while j - 1 in key_at and not key_at[j - 1].startswith("<"):
             j -= 1
-        while j > 0 and toks[j - 1].low in ARTICLES | POSSESSIVE:
+        while j > 0 and toks[j - 1].low in DETERMINERS:
             j -= 1
         aux = j > 0 and toks[j - 1].low in _AUX
         if aux:
@@ -324,7 +323,7 @@ def _measured(text: str, keys: tuple[Role, ...], term: str) -> bool:
     at = [idx for k, idx in keys if k == term]
     for idx in at:
         j = idx - 1
-        while j >= 0 and toks[j].low in ARTICLES | POSSESSIVE:
+        while j >= 0 and toks[j].low in DETERMINERS:
             j -= 1
         if j < 0 or toks[j].low != "of":
             return False
@@ -342,9 +341,8 @@ def _subject_object(
     if not toks or toks[0].low not in _AUX:
         return None
     key_at = {idx: k for k, idx in keys}
-    skip = ARTICLES | POSSESSIVE
     j = 1
-    while j < len(toks) and toks[j].low in skip:
+    while j < len(toks) and toks[j].low in DETERMINERS:
         j += 1
     if j in key_at and key_at[j] not in shared and j + 1 in key_at:
         j += 1  # "Does *high* blood pressure ..."
@@ -353,7 +351,7 @@ def _subject_object(
         return None
     verb = toks[j].low
     j += 1
-    while j < len(toks) and toks[j].low in skip:
+    while j < len(toks) and toks[j].low in DETERMINERS:
         j += 1
     obj, _ = _shared_run(key_at, shared, j)
     return (subject, verb, obj) if obj else None

@@ -31,7 +31,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .align import align
-from .roles import ARTICLES, CLAUSE, PASSIVE_AUX, POSSESSIVE, Exchange, Role, participle, role_terms
+from .roles import (
+    CLAUSE,
+    DETERMINERS,
+    PASSIVE_AUX,
+    Exchange,
+    Role,
+    participle,
+    role_terms,
+)
 from .slots import (
     FILLERS,
     Gap,
@@ -51,8 +59,8 @@ BE = PASSIVE_AUX
 _WH = {"who": "who", "whom": "who", "what": "what", "which": "what"}
 _RELATIVE = wordset("that which who whom")
 _DO = wordset("do does did")
+_FILLERS_OR_BEEN = FILLERS | {"being", "been"}
 _MODAL = wordset("will would can could should shall must might may has have had")
-_DETERMINERS = ARTICLES | POSSESSIVE
 _SUBJECTS = wordset("i we you he she they it")
 _QUESTION = wordset("who whom what which how why when where")
 _BY = "by"
@@ -129,7 +137,7 @@ def passives(text: str) -> tuple[tuple[int, int, int | None], ...]:
 def _np_start(tok: Token) -> bool:
     """A token that opens a noun phrase: a determiner, a subject pronoun, a name, a number."""
     return (
-        tok.low in _DETERMINERS
+        tok.low in DETERMINERS
         or tok.low in _SUBJECTS
         or tok.capitalized
         or tok.kind == "num"
@@ -142,7 +150,7 @@ def _subject_then_verb(terms: set[int], toks: Sequence[Token], j: int) -> tuple[
     acquired", "the search giant has acquired", "I replaced"; in a run of content words,
     the first verb in the past after the subject ("our kids shattered" in "Is the mirror
     our kids shattered covered"), else the last word; (-1, -1) if not found."""
-    while j < len(toks) and toks[j].low in _DETERMINERS and toks[j].low not in _SUBJECTS:
+    while j < len(toks) and toks[j].low in DETERMINERS and toks[j].low not in _SUBJECTS:
         j += 1
     if j >= len(toks) or (j not in terms):
         return -1, -1
@@ -183,7 +191,7 @@ def _after_be(terms: set[int], toks: Sequence[Token], j: int) -> tuple[int, int,
     """The clause after "be" at token ``j``: a passive ("was beaten by Brazil": the gap
     is acted on) or a stranded "by" ("was Brazil beaten by": the gap acts)."""
     k = j + 1
-    while k < len(toks) and toks[k].low in FILLERS | {"being", "been"}:
+    while k < len(toks) and toks[k].low in _FILLERS_OR_BEEN:
         k += 1
     if k in terms and participle(toks[k]):
         by = next((n for n in range(k + 1, min(len(toks), k + 3)) if toks[n].low == _BY), -1)

@@ -348,8 +348,8 @@ def _explained(
 @pair_cache
 def crossed(a: str, b: str) -> tuple[str, str] | None:
     """Two shared terms (lowercase, the same whichever text is first) whose change of
-    order nothing explains, or a term (as the first text writes it) and the clause or
-    contrast word it changed sides of (:mod:`.sides`), else None (see the module
+    order nothing explains, or a term (lowercase, the same whichever text is first) and the
+    clause or contrast word it changed sides of (:mod:`.sides`), else None (see the module
     docstring)."""
     found, moved = _crossings(a, b), changed_sides(a, b)
     if not (found or moved):
@@ -363,7 +363,9 @@ def crossed(a: str, b: str) -> tuple[str, str] | None:
         _named((ta, tb), xs, ys) for xs, ys in found if not _explained((ta, tb), marks, xs, ys)
     ]
     named += [
-        (ta.tokens[xs[0]].low, word) for xs, word in moved if not _side_explained((ta, tb), xs)
+        (min(ta.tokens[xs[0]].low, tb.tokens[xs[1]].low), word)
+        for xs, word in moved
+        if not _side_explained((ta, tb), xs)
     ]
     return min(named) if named else None
 

@@ -49,21 +49,31 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
         source = tok.low in _SOURCE or _out_of(toks, i)
         if not source and tok.low not in _TARGET:
             continue
-        for k in range(i + 1, min(len(toks), i + 1 + _REACH)):
-            if toks[k].kind == "sym" or toks[k].low in _SOURCE or toks[k].low in _TARGET:
-                break
-            if k in term_at and toks[k].low not in _NO_END:
-                (src if source else dst).add(k)
-                moved = _moved_object(toks, i, term_at) if tok.low in _TARGET else None
-                if moved is None and tok.low in _TARGET:
-                    moved = _object_of(toks, i, term_at)
-                if moved is not None:
-                    src.add(moved)
-                break
+        k = _first_end(toks, i, term_at)
+        if k is None:
+            continue
+        (src if source else dst).add(k)
+        if tok.low in _TARGET:
+            moved = _moved_object(toks, i, term_at)
+            if moved is None:
+                moved = _object_of(toks, i, term_at)
+            if moved is not None:
+                src.add(moved)
     for k, side in _languages(t):
         if k in term_at:
             (src if side == "from" else dst).add(k)
     return frozenset(src), frozenset(dst)
+
+
+def _first_end(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> int | None:
+    """The first role term within a few words after the preposition at ``i``, before any
+    symbol or other source or target preposition; else None."""
+    for k in range(i + 1, min(len(toks), i + 1 + _REACH)):
+        if toks[k].kind == "sym" or toks[k].low in _SOURCE or toks[k].low in _TARGET:
+            return None
+        if k in term_at and toks[k].low not in _NO_END:
+            return k
+    return None
 
 
 def _out_of(toks: tuple[Token, ...], i: int) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from .roles import ARTICLES, POSSESSIVE, Role, noun_phrase, role_keys, role_terms
+from .roles import ARTICLES, DETERMINERS, POSSESSIVE, Role, noun_phrase, role_keys, role_terms
 from .tokens import Token, analyze, stem, text_cache
 
 __all__ = ["Frame", "frame_change", "frames"]
@@ -33,6 +33,8 @@ Frame = tuple[str, frozenset[str], frozenset[str]]
 Phrase = tuple[str, int, bool]  # (relation, +1 forward / -1 backward, possessive form)
 
 _SKIP = ARTICLES | {"really", "actually", "also", "still", "directly", "just", "only"}
+#: Going forward, an article after a term opens another phrase.
+_SKIP_INSIDE = _SKIP - ARTICLES
 # "I" and "my" are one person at a relation's end ("a creditor of mine" / "am I a creditor").
 _PERSON = {
     "<my>": "<me>",
@@ -44,6 +46,7 @@ _PERSON = {
 _MAX_TERMS = 4
 _UNIVERSAL = frozenset({"all", "every", "each"})
 _COPULA = frozenset({"is", "are", "was", "were", "be"})
+_COPULA_OR_ARTICLE = _COPULA | ARTICLES
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +95,7 @@ def _end(toks: tuple[Token, ...], start: int, step: int, terms: dict[int, str]) 
     few adverbs skipped; going forward, an article after a term opens another phrase), at
     most a few terms."""
     steps = range(start, len(toks)) if step > 0 else range(start, -1, -1)
-    inside = _SKIP - ARTICLES if step > 0 else _SKIP
+    inside = _SKIP_INSIDE if step > 0 else _SKIP
     return noun_phrase(toks, steps, terms, _SKIP, inside, _MAX_TERMS)
 
 
@@ -108,7 +111,7 @@ def _ends(
         # "my manager's boss": the manager (and "my"), then the other end before it
         right = [owner] if owner in terms else []
         k = owner - 1
-        while k >= 0 and toks[k].low in POSSESSIVE | ARTICLES:
+        while k >= 0 and toks[k].low in DETERMINERS:
             right += [k] if k in terms else []
             k -= 1
         left = _end(toks, k, -1, terms)
@@ -154,7 +157,7 @@ def _subsets(
         if not x:
             continue
         j = max(x) + 1
-        while j < len(toks) and toks[j].low in _COPULA | ARTICLES:
+        while j < len(toks) and toks[j].low in _COPULA_OR_ARTICLE:
             j += 1
         y = _end(toks, j, 1, terms) if j > max(x) + 1 else []
         if not y and len(x) >= 2 and i > 0 and toks[i - 1].low in _COPULA:

@@ -110,6 +110,8 @@ _POSS = ("'s", "\u2019s", "s'", "s\u2019")
 #: *me* the invoice"); "her" and "your" are not read (their case is ambiguous).
 _PERSON_OF = {"<my>": "<me>", "<our>": "<us>", "<his>": "<him>", "<their>": "<them>"}
 _OWNER_WORDS = wordset("my our his their")
+#: Words that start a phrase of their own even right after another role term.
+_PHRASE_OPENERS = TIME_LEADS | _OWNER_WORDS
 
 
 def _owner(tok: Token) -> bool:
@@ -160,7 +162,7 @@ def _phrases(t: Text, keys: Sequence[Role]) -> list[list[int]]:
             last
             and last[-1] == idx - 1
             and not _owner(t.tokens[last[-1]])
-            and tok.low not in TIME_LEADS | _OWNER_WORDS
+            and tok.low not in _PHRASE_OPENERS
         ):
             last.append(idx)
         else:

@@ -51,6 +51,8 @@ __all__ = ["guard_negation", "negations"]
 
 _FEW = 3
 _NEAR = 3
+#: The negated head is looked for within this many tokens after its cue.
+_HEAD_REACH = 5
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
 #: Words that ask whether a thing is needed: "Does X require Y?" asks "Can I X without Y?".
 _NEEDS = wordset("need needs needed require requires required necessary mandatory compulsory")
@@ -159,15 +161,16 @@ def _moved(a: str, b: str) -> bool:
 
 def _negated_head(t: Text) -> tuple[int, str] | None:
     """(the index of the one negation cue of ``t``, the stem of the first content word after
-    it in its clause), or None."""
+    it in its clause, at most :data:`_HEAD_REACH` tokens on), or None."""
     cues = [tok.index for tok in t.tokens if tok.kind == "word" and is_cue(tok.low)]
     if len(cues) != 1 or t.tokens[cues[0]].literal:
         return None
-    for tok in t.tokens[cues[0] + 1 : cues[0] + 6]:
+    at = cues[0]
+    for tok in t.tokens[at + 1 : at + 1 + _HEAD_REACH]:
         if tok.low in CLAUSE_BREAKS:
             break
         if tok.kind == "word" and tok.low not in STOPWORDS:
-            return cues[0], stem(tok.low)
+            return at, stem(tok.low)
     return None
 
 

@@ -18,6 +18,7 @@ from .tokens import Text, Token, analyze, pair_cache, text_cache, wordset
 __all__ = [
     "ARTICLES",
     "CLAUSE",
+    "DETERMINERS",
     "PASSIVE_AUX",
     "POSSESSIVE",
     "QUESTION_WORDS",
@@ -72,6 +73,8 @@ _PRONOUNS = {
     "their": "<their>",
 }
 POSSESSIVE = wordset("my your his her our their its")
+#: The articles and the possessive determiners.
+DETERMINERS = ARTICLES | POSSESSIVE
 #: The role keys of the possessive determiners ("my" is ``<my>``; "her" is not read).
 OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS

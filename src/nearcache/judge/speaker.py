@@ -34,10 +34,11 @@ def _self_role(text: str) -> tuple[str, str] | None:
         if x.low not in _OPENERS:
             continue
         words = tuple(y.low for y in toks[k : k + 2])
-        size = _SELF.get(words[:1]) or _SELF.get(words) or (x.low == "as" and x.initial)
+        as_opening = x.low == "as" and x.initial
+        size = _SELF.get(words[:1]) or _SELF.get(words) or (1 if as_opening else 0)
         if not size:
             continue
-        j = k + int(size)
+        j = k + size
         while j < len(toks) and toks[j].low in _SKIPPED:
             j += 1
         if j in stems and toks[j].kind == "word" and "-" not in toks[j].text:
