@@ -22,7 +22,10 @@ Double negatives the other text says positively cancel: a negated stop against "
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
 against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
 shipped yet" / "before it ships") (:mod:`.negcues`); two yes/no questions asking "without
-X" and "need X" agree, and an un- word or "false" says a negation in words. "non resident"
+X" and "need X" agree, and an un- word or "false" says a negation in words. A "without X"
+in a reworded question whose other side names neither X nor "with" is left to the verifier
+("freeze bread without it going stale" / "does freezing a loaf keep it from getting
+stale", :func:`.negwords.unnamed_without`). "non resident"
 is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir")
 is a name, quoted or not; a negation did not move when the texts only list the same
 one-word items in another order ("Which of Rust, Go and Java have no GC" / "Which of Go,
@@ -42,7 +45,13 @@ from __future__ import annotations
 
 from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
-from .negwords import NEGATIVE_STEMS, free_for_unpaid, negated_in_words, negative_words
+from .negwords import (
+    NEGATIVE_STEMS,
+    free_for_unpaid,
+    negated_in_words,
+    negative_words,
+    unnamed_without,
+)
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -269,6 +278,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
             negative_words(plain, negated)
             + _needed(plain, negated, more)
             + free_for_unpaid(plain, negated)
+            + unnamed_without(plain, negated, more)
         )
         if len(said) >= extra:
             return GuardResult(
