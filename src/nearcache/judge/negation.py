@@ -22,10 +22,10 @@ Double negatives the other text says positively cancel: a negated stop against "
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
 against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
 shipped yet" / "before it ships") (:mod:`.negcues`); two yes/no questions asking "without
-X" and "need X" agree, and an un- word or "false" says a negation in words. A "without X"
-in a reworded question whose other side names neither X nor "with" is left to the verifier
-("freeze bread without it going stale" / "does freezing a loaf keep it from getting
-stale", :func:`.negwords.unnamed_without`). "non resident"
+X" and "need X" agree, and an un- word or "false" says a negation in words. A reworded
+question whose other side keeps fewer than half of its words and names nothing it negates
+is left to the verifier ("freeze bread without it going stale" / "does putting a loaf in
+the freezer stop it getting stale", :func:`_reworded`). "non resident"
 is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir")
 is a name, quoted or not; a negation did not move when the texts only list the same
 one-word items in another order ("Which of Rust, Go and Java have no GC" / "Which of Go,
@@ -45,13 +45,7 @@ from __future__ import annotations
 
 from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
-from .negwords import (
-    NEGATIVE_STEMS,
-    free_for_unpaid,
-    negated_in_words,
-    negative_words,
-    unnamed_without,
-)
+from .negwords import NEGATIVE_STEMS, free_for_unpaid, negated_in_words, negative_words
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -247,6 +241,47 @@ def _needed(t: Text, other: Text, cues: tuple[str, ...]) -> list[str]:
     return [w for w in t.words if w in _NEEDS]
 
 
+#: Words read past after a cue to reach what it negates ("without *the* old Switch",
+#: "hasn't *been* cooked").
+_LEAD = wordset(
+    "a an the my your his her its their our any it them me him anything "
+    "be been being is are was were have has having had getting do does did"
+)
+#: Words of the plain text that say whether a thing is there or used ("with a crystal",
+#: "free on the bus" / "without an adult": "free" names its own absent thing).
+_WITH = wordset("with after using use by free")
+#: A reworded pair: fewer than this share of the plain text's content words is in the other.
+_REWORDED = 0.5
+
+
+def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
+    """The cues of ``negated`` (with what each negates) when ``plain`` rewords the
+    question: fewer than half of ``plain``'s content words are in ``negated`` and ``plain``
+    names none of the negated words ("Can you freeze bread without it going stale?" /
+    "does putting a loaf in the freezer stop it getting stale", "Which vaccines are not core
+    for dogs?" / "which dog jabs are optional?", "quit nano without saving" / "exit and
+    throw away my edits"). A paraphrase says the negation in other words or leaves it
+    implied; counting cues cannot tell, so the pair is left to the verifier. Not when the
+    other text keeps the wording (the cue is added: "How do I exit vim?" / "... without
+    saving?") or names what is negated ("toxic to cats" / "not toxic"), nor for "without"
+    when ``plain`` says "with", "after", "using" or "free"."""
+    if "without" in cues and set(plain.words) & _WITH:
+        return []
+    al = align(plain.raw, negated.raw)
+    if not plain.terms or len({i for i, _, _ in al.pairs}) >= _REWORDED * len(plain.terms):
+        return []
+    paired = {negated.terms[j][1] for _, j, _ in al.pairs}
+    toks, out = negated.tokens, []
+    for k, tok in enumerate(toks):
+        if not is_cue(tok.low):
+            continue
+        named = [t for t in toks[k + 1 : k + 4] if t.kind != "sym" and t.low not in _LEAD][:1]
+        if not named or named[0].index in paired or named[0].low in plain.words:
+            return []
+        out.append(f"{tok.low} {named[0].low}")
+    return out
+
+
 def _negated_by_a_word(a: str, b: str) -> str | None:
     """One text is the other plus a word that negates it and nothing else ("Which fruits
     have vitamin C?" / "Which fruits lack vitamin C?", "... compile" / "... fail to
@@ -278,7 +313,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
             negative_words(plain, negated)
             + _needed(plain, negated, more)
             + free_for_unpaid(plain, negated)
-            + unnamed_without(plain, negated, more)
+            + _reworded(plain, negated, more)
         )
         if len(said) >= extra:
             return GuardResult(

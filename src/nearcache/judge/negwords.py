@@ -30,7 +30,6 @@ __all__ = [
     "negative_words",
     "other_than_added",
     "un_word",
-    "unnamed_without",
 ]
 
 #: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
@@ -44,15 +43,6 @@ NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_WORDS)
 _PAID = wordset(
     "pay paying paid fee fees charge charges charging cost costs ticket tickets fare fares"
 )
-#: Words read past after "without" to reach what it names ("without *the* old Switch").
-_LEAD = wordset(
-    "a an the my your his her its their our any it them me him anything being having getting"
-)
-#: Words of the plain text that say whether a thing is there or used ("with a crystal",
-#: "free on the bus" / "without an adult": "free" names its own absent thing).
-_WITH = wordset("with after using use by free")
-#: A reworded pair: at most this share of the plain text's content words is in the other.
-_REWORDED = 0.5
 _NOT_UN = ("under", "uni", "unless", "until", "unto", "unpack", "unzip")
 
 
@@ -112,28 +102,6 @@ def free_for_unpaid(t: Text, other: Text) -> list[str]:
         for i, w in enumerate(words)
     )
     return ["free"] if paid else []
-
-
-def unnamed_without(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
-    """Each "without X" of ``negated`` (whose extra ``cues`` are all "without") when
-    ``plain`` rewords the question and names neither X nor "with": "Can you freeze bread
-    without it going stale?" / "does freezing a loaf keep it from getting stale", "quit nano
-    without saving" / "exit and throw away my edits". A paraphrase says the condition in
-    other words or leaves it implied; counting cues cannot tell, so the pair is left to the
-    verifier. Not when most of ``plain``'s content words are in ``negated`` ("How do I exit
-    vim?" / "... without saving?": the condition is added) or ``plain`` names X or says
-    "with", "after", "using" ("with a receipt" / "without a receipt") or "free"."""
-    if any(c != "without" for c in cues) or set(plain.words) & _WITH:
-        return []
-    own = plain.content_set
-    if not own or len(own & negated.content_set) > _REWORDED * len(own):
-        return []
-    words, out = negated.words, []
-    for i, w in enumerate(words):
-        named = [x for x in words[i + 1 : i + 4] if x not in _LEAD][:1] if w == "without" else []
-        if named and named[0] not in plain.words and stem(named[0]) not in own:
-            out.append(f"without {named[0]}")
-    return out
 
 
 def _other_than(t: Text) -> int | None:
