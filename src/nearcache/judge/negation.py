@@ -111,17 +111,19 @@ def _counted(
 
 def _misspelled_cues(t: Text, cues: tuple[str, ...], missing: int) -> int:
     """How many of ``missing`` cues of the other text (``cues``) ``t`` has as
-    misspellings ("withuot", "nevr"): a typo does not flip the polarity."""
+    misspellings ("withuot", "nevr") or split in two words ("with out", "no body"): a typo
+    does not flip the polarity."""
     found = 0
     long_cues = [c for c in cues if len(c) >= 4]
-    for tok in t.tokens:
+    toks = t.tokens
+    for i, tok in enumerate(toks):
         if found >= missing:
             break
-        if (
-            tok.kind == "word"
-            and not is_cue(tok.low)
-            and any(tok.low != c and similar_spelling(tok.low, c) for c in long_cues)
-        ):
+        if tok.kind != "word" or is_cue(tok.low):
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        split = nxt is not None and nxt.kind == "word" and tok.low + nxt.low in long_cues
+        if split or any(tok.low != c and similar_spelling(tok.low, c) for c in long_cues):
             found += 1
     return found
 

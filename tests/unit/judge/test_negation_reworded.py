@@ -55,3 +55,12 @@ def test_a_reworded_question_naming_nothing_negated_is_left_alone(a: str, b: str
 def test_an_added_or_named_negation_still_rejects(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome == "reject"
     assert guard_negation(b, a).outcome == "reject"
+
+
+def test_a_cue_split_in_two_words_is_a_typo() -> None:
+    a = "can a lodger keep a cat with out the owners written ok"
+    b = "Can a lodger keep a cat without the owner's written consent?"
+    assert guard_negation(a, b).outcome != "reject"
+    assert guard_negation(b, a).outcome != "reject"
+    # only against the cue itself: "with" and "without" still differ
+    assert guard_negation("keep a cat with the owner's ok", b).outcome == "reject"
