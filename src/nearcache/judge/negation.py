@@ -252,21 +252,22 @@ _LEAD = wordset(
 #: Words of the plain text that say whether a thing is there or used ("with a crystal",
 #: "free on the bus" / "without an adult": "free" names its own absent thing).
 _WITH = wordset("with after using use by free")
-#: A reworded pair: fewer than this share of the plain text's content words is in the other.
+#: A reworded pair: fewer than this share of the plain text's content words has a counterpart.
 _REWORDED = 0.5
 
 
 def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     """The cues of ``negated`` (with what each negates) when ``plain`` rewords the
-    question: fewer than half of ``plain``'s content words are in ``negated`` and ``plain``
-    names none of the negated words ("Can you freeze bread without it going stale?" /
+    question: fewer than half of ``plain``'s content words have a counterpart in
+    ``negated`` (:func:`.align.align`: stems, synonyms, typos) and none of the words the
+    cues negate has one in ``plain`` ("Can you freeze bread without it going stale?" /
     "does putting a loaf in the freezer stop it getting stale", "Which vaccines are not core
     for dogs?" / "which dog jabs are optional?", "quit nano without saving" / "exit and
     throw away my edits"). A paraphrase says the negation in other words or leaves it
     implied; counting cues cannot tell, so the pair is left to the verifier. Not when the
     other text keeps the wording (the cue is added: "How do I exit vim?" / "... without
     saving?") or names what is negated ("toxic to cats" / "not toxic"), nor for "without"
-    when ``plain`` says "with", "after", "using" or "free"."""
+    when ``plain`` says "with", "after", "using", "by" or "free"."""
     if "without" in cues and set(plain.words) & _WITH:
         return []
     al = align(plain.raw, negated.raw)
