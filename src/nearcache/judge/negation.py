@@ -14,8 +14,11 @@ thin the blood?" asks what "Does aspirin thin the blood?" asks); "not" before an
 the other text does not have ("Is it not unusual" / "Is it normal": a double negative);
 a cue inside code or a quoted example when the other text quotes nothing ("will `except
 OSError:` catch it") unless it writes the quoted words out, a "non-" word the other text
-writes joined ("non-stop" / "nonstop"), "or not" closing a yes/no question ("recessive or
-not?") and "no" as an answer ("if they say no").
+writes joined ("non-stop" / "nonstop"), "or not" or "or no" closing a yes/no question
+("recessive or not?", "urgent care or no?") and "no" as an answer ("if they say no"). A cue
+closing its clause after its auxiliary against a text comparing two things is their
+difference ("what does git fetch do that git pull doesn't" / "how is git fetch different
+from git pull", :func:`_contrasted`).
 
 Double negatives the other text says positively cancel: a negated stop against "keep"
 ("won't stop barking" / "keeps barking"), "without" a loss against "keep" ("without losing
@@ -285,6 +288,27 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     return out
 
 
+#: Words that compare two things: "how is X different from Y", "X vs Y", "unlike Y".
+_CONTRAST = wordset("vs versus different difference differences differ unlike compare compared")
+_AUXILIARIES = wordset("do does did is are was were can could will would has have had")
+
+
+def _contrasted(plain: Text, negated: Text) -> list[str]:
+    """The cues of ``negated`` that close a clause right after their auxiliary ("what does
+    git fetch do that git pull *doesn't*", "... that select *does not*?") when ``plain``
+    compares two things ("how is git fetch different from git pull", "X vs Y", "unlike
+    Y"): the elided verb asks what one does and the other not -- their difference."""
+    if not set(plain.words) & _CONTRAST:
+        return []
+    toks, out = negated.tokens, []
+    for k, tok in enumerate(toks):
+        closing = k + 1 == len(toks) or toks[k + 1].low in CLAUSE_BREAKS
+        aux = tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)
+        if is_cue(tok.low) and closing and aux:
+            out.append(tok.low)
+    return out
+
+
 def _negated_by_a_word(a: str, b: str) -> str | None:
     """One text is the other plus a word that negates it and nothing else ("Which fruits
     have vitamin C?" / "Which fruits lack vitamin C?", "... compile" / "... fail to
@@ -317,6 +341,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
             + _needed(plain, negated, more)
             + free_for_unpaid(plain, negated)
             + _reworded(plain, negated, more)
+            + _contrasted(plain, negated)
         )
         if len(said) >= extra:
             return GuardResult(

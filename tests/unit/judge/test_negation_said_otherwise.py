@@ -1,6 +1,6 @@
-"""guard_negation: a reworded question whose other side keeps fewer than half of its
-content words and names nothing it negates is left to the verifier; an added cue, a named
-negated word and "with" / "without" still reject."""
+"""guard_negation: negations said otherwise -- a reworded question that names nothing it
+negates, a cue split in two words, "or no" closing a question, "what X does that Y
+doesn't" against a comparison -- do not reject; the shapes around them still do."""
 
 from __future__ import annotations
 
@@ -64,3 +64,41 @@ def test_a_cue_split_in_two_words_is_a_typo() -> None:
     assert guard_negation(b, a).outcome != "reject"
     # only against the cue itself: "with" and "without" still differ
     assert guard_negation("keep a cat with the owner's ok", b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # "or no" closing a yes/no question, like "or not"
+        (
+            "bp 150/95 at home, ER or no?",
+            "My blood pressure is 150/95 at home. Should I go to the ER?",
+        ),
+        # "what does X do that Y doesn't" against a text comparing X and Y
+        (
+            "how is npm ci different from npm install",
+            "what does npm ci do that npm install doesn't",
+        ),
+        ("pandas: loc vs iloc", "In pandas, what does loc do that iloc does not?"),
+    ],
+)
+def test_an_answer_choice_or_an_elided_comparison_is_no_negation(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject"
+    assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # no comparison on the plain side
+        (
+            "which git branch contains a commit",
+            "which commits does a branch have that main does not?",
+        ),
+        # "no" inside the question, or a cue that does not close its clause
+        ("should I go to the ER", "should I go to the ER or no doctor at all?"),
+        ("how is npm ci different from npm install", "why doesn't npm ci update the lock file?"),
+    ],
+)
+def test_other_closing_cues_still_reject(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject"
