@@ -131,6 +131,7 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe15"), {"train": "tr-", "probe15": "bg-"}),
         (("train", "blind16"), {"train": "tr-"}),
         (("train", "probe16"), {"train": "tr-", "probe16": "bh-"}),
+        (("train", "blind17"), {"train": "tr-"}),
         (("train", "probe17"), {"train": "tr-", "probe17": "bi-"}),
     ],
 )
@@ -187,6 +188,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe15", "probe16", "probe17"})
         ("blind16", "bh", 340, ROLE, 0.25, 30, 0.6),
         # a twentieth, the same mix in more registers and other little-used domains
         ("probe17", "pi", 480, ROLE, 0.25, 40, 0.6),
+        ("blind17", "bi", 350, ROLE, 0.25, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -285,17 +287,18 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe13", "blind13"), 0.0, 0.0),
         (("probe15", "blind15"), 0.2, 0.08),
         (("probe16", "blind16"), 0.2, 0.08),
-        (("probe17",), 0.2, 0.08),
+        (("probe17", "blind17"), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
-    splits: tuple[str, ...], code: float, long: float
+    splits: tuple[str, str], code: float, long: float
 ) -> None:
-    # probe13/blind13, probe15/blind15 and probe16/blind16: role the largest trap kind (the
-    # later-authors test asserts its share), direction and entity next with at least 10%
-    # each, every other kind at least 3% of the traps; paraphrase hits at least 35% of the
-    # hits; the later two authors also code hits at least 20% and at least 8% of the traps in
-    # a long question (20 words or more on either side: a context sentence, then the question).
+    # probe13/blind13, probe15/blind15, probe16/blind16 and probe17/blind17: role the largest
+    # trap kind (the later-authors test asserts its share), direction and entity next with at
+    # least 10% each, every other kind at least 3% of the traps; paraphrase hits at least 35%
+    # of the hits; the later three authors also code hits at least 20% and at least 8% of the
+    # traps in a long question (20 words or more on either side: a context sentence, then the
+    # question).
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     for split in splits:
         rows = report.rows[split]
