@@ -81,7 +81,7 @@ _PERIODS = wordset(
 )
 _RATES = _PERIODS | {"day", "hour", "minute"}
 _SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming": "+1"}
-_SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
+_SHIFT.update({"last": "-1", "previous": "-1", "past": "-1", "following": "+1"})
 _IN = frozenset({"in", "during", "through", "until", "by", "every", *_SHIFT})  # "in (the) fall"
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
 #: Every word the time reader looks at twice (the others can only be misspellings).

@@ -75,6 +75,9 @@ _EXTENSIONS = frozenset(
     ).split()
 )
 _ROMAN = re.compile(r"^[IVX]+$")
+#: Value literals of programming languages, as they are written in code ("frozen=True",
+#: "stringsAsFactors = FALSE", "rows with NaN"): values, not names of things.
+_VALUES = frozenset(["True", "False", "None", "NaN", "TRUE", "FALSE", "NULL", "Null", "NONE"])
 #: Query keywords written in capitals: code, not names ("SELECT COUNT(DISTINCT col)").
 _KEYWORDS = frozenset(
     (  # noqa: SIM905
@@ -101,12 +104,18 @@ _DESCRIBING = wordset(
 
 Name = tuple[str, str]  # (canonical lowercase name, kind)
 
+#: A capitalized identifier written as a call or after "new": a class of the code
+#: (``Path("x")``, ``new Date(...)``), not a proper name of the world.
+_CONSTRUCTED = re.compile(r"\bnew\s+([A-Z]\w*)|\b([A-Z]\w*)\(")
+
 
 def _kind(tok: Token) -> str | None:
     """The kind of name ``tok`` is, or None when it is an ordinary word."""
     if tok.kind != "word" or len(tok.text) < 2:
         return None
     text, low = tok.text, tok.low.removesuffix("'s")
+    if text in _VALUES:
+        return None
     lex = lexicon()
     if text in lex.cased:
         return lex.names.get(lex.cased[text], "name")
@@ -151,11 +160,14 @@ def entities(text: str) -> tuple[Name, ...]:
     t = analyze(text)
     lex = lexicon()
     dated = time_info(text).consumed
+    built = {m.lower() for pair in _CONSTRUCTED.findall(text) for m in pair if m}
     out: list[Name] = []
     run: list[str] = []
     for tok in (*t.tokens, None):
         kind = _kind(tok) if tok is not None and tok.index not in dated else None
         if kind is None and tok is not None and _construct(t.tokens, tok.index):
+            kind = "code"
+        if kind == "proper" and tok is not None and tok.low in built:
             kind = "code"
         if tok is not None and kind == "proper" and not tok.text.isupper():
             run.append(tok.low.removesuffix("'s"))
