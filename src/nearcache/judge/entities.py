@@ -51,6 +51,7 @@ from .literals import (
 from .oneword import one_word_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
+from .shortnames import long_form_named, short_forms
 from .spellings import similar_code, squeeze
 from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
@@ -246,7 +247,7 @@ def _squeezed_words(text: str) -> tuple[str, ...]:
 
 
 def _unmatched(
-    names: tuple[Name, ...], other: str, known: frozenset[str] = frozenset()
+    names: tuple[Name, ...], other: str, known: frozenset[str] = frozenset(), own: str = ""
 ) -> list[Name]:
     words = _words(other)
     t = analyze(other)
@@ -273,8 +274,8 @@ def _unmatched(
             continue  # "French Revolution" / "France's revolution", "ACID-compliant" / "ACID"
         if any(similar_spelling(n, w) for w in words if len(w) >= 5):
             continue
-        if _initials(n, t):
-            continue
+        if _initials(n, t) or n in short_forms(other) or long_form_named(n, own, other):
+            continue  # "LOTR" / "Lord of the Rings", "CS2" / "Counter-Strike 2"
         out.append((n, kind))
     return out
 
@@ -326,8 +327,8 @@ def guard_entities(a: str, b: str) -> GuardResult:
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
     known = classes(a) | classes(b)  # receivers written as classes: "Model.save"
-    ua = _unmatched(ea, b, known)
-    ub = _unmatched(eb, a, known)
+    ua = _unmatched(ea, b, known, a)
+    ub = _unmatched(eb, a, known, b)
     show_a = ", ".join(n for n, _ in ua)
     show_b = ", ".join(n for n, _ in ub)
     if any(_compatible(ka, kb) for _, ka in ua for _, kb in ub):

@@ -1,12 +1,15 @@
-"""guard_entities / guard_time on code written against prose: a value literal or a class
-called in the code is no proper name; other names still differ."""
+"""Names and numbers said two ways: a value literal or a class called in code is no proper
+name, initials and a number are the name in full ("CS2"), "301s" are redirects, "the
+following year" is next year; other names and numbers still differ."""
 
 from __future__ import annotations
 
 import pytest
 
-from nearcache.judge import guard_entities, guard_time
+from nearcache.judge import guard_entities, guard_numbers, guard_time
 from nearcache.judge.entities import entities
+from nearcache.judge.quantities import quantities
+from nearcache.judge.shortnames import short_forms
 
 
 @pytest.mark.parametrize(
@@ -73,3 +76,71 @@ def test_literals_and_called_classes_are_no_proper_names() -> None:
 )
 def test_following_is_next(a: str, b: str, outcome: str) -> None:
     assert guard_time(a, b).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("cs2 economy: the loss bonus?", "In Counter-Strike 2, what is the loss bonus?"),
+        (
+            "in the S2 SCL band, which values mean clouds",
+            "Which pixels does the Sentinel-2 layer mark as cloud?",
+        ),
+        ("crosswind component for a C172?", "What's the crosswind limit for a Cessna 172?"),
+    ],
+)
+def test_initials_and_a_number_are_the_name_in_full(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome != "reject"
+    assert guard_entities(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is Mount Everest higher than K2?", "Is Mount Everest higher than Kangchenjunga?"),
+        ("cs2 economy: the loss bonus?", "In Counter-Strike 3, what is the loss bonus?"),
+        ("How many overs in a T20 match?", "How many overs in a One Day International?"),
+    ],
+)
+def test_other_initials_or_numbers_still_reject(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome == "reject"
+
+
+def test_short_forms() -> None:
+    forms = short_forms("In Counter-Strike 2, or Formula 1")
+    assert forms["cs2"] == {"counter", "strike"}
+    assert "f1" in forms
+    assert "cs2" not in short_forms("Counter-Strike, 2 of them")  # a comma breaks the run
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        # redirects in general: plural or two statuses against "redirects"
+        (
+            "curl: same as -L? want it to follow 301s",
+            "How do I make curl follow redirects?",
+            "pass",
+        ),
+        (
+            "requests.get follows 301/302 automatically?",
+            "does requests.get follow redirects",
+            "pass",
+        ),
+        # one redirect status is the permanent or the temporary one only
+        ("is a 301 redirect cached", "is a redirect cached", "reject"),
+        (
+            "why does my site return a 301 redirect",
+            "why does my site return a 302 redirect",
+            "reject",
+        ),
+        ("follow 301s", "follow a 302 redirect", "reject"),
+    ],
+)
+def test_redirect_statuses_said_in_general(a: str, b: str, outcome: str) -> None:
+    assert guard_numbers(a, b).outcome == outcome
+
+
+def test_two_statuses_of_one_class_are_no_fraction() -> None:
+    assert [q[0] for q in quantities("301/302 or 502/504")] == ["301", "302", "502", "504"]
+    assert [q[0] for q in quantities("what is 400/500")] == ["0.8"]
