@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from .calnames import decade_at
+from .codes import statuses
 from .dates import time_info
 from .measures import Quantity, clock, denominator, fmt, period, speed
 from .numwords import DENOMINATORS, SINGLE_DENOMINATORS
@@ -256,9 +257,12 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
 
 
 def _ratio(low: str) -> bool:
-    """ "80/20", "50/50", "24/7": two numbers side by side, not a fraction."""
+    """ "80/20", "50/50", "24/7": two numbers side by side, not a fraction; so are two
+    HTTP statuses of one class ("301/302", "502/504")."""
     m = _RATIO.match(low)
-    return m is not None and (int(m[1]) >= int(m[2]) or int(m[1]) + int(m[2]) == 100)
+    return m is not None and (
+        int(m[1]) >= int(m[2]) or int(m[1]) + int(m[2]) == 100 or statuses(m[1], m[2])
+    )
 
 
 def _a_second(toks: tuple[Token, ...], i: int) -> bool:
