@@ -10,7 +10,8 @@ name one time in two ways, and are matched here before a difference rejects:
   format's example) (:func:`format_examples`);
 * times back from today said in other units, when the days they can mean overlap: "a
   month and a day ago" (29-32 days) is "31 days ago", "12 months ago" is "last year", "a
-  week ago" "last week" (:func:`same_past`; a month is 28-31 days, a year 365-366).
+  week ago" "last week", "sixty minutes back" "an hour ago" (:func:`same_past`; a month is
+  28-31 days, a year 365-366).
 
 Limits: "last month" is read as "a month ago", not as the calendar month before this one
 (so "30 days ago" is last month even on the 31st); "this Saturday" passes against "this
@@ -60,13 +61,22 @@ def format_examples(
     return frozenset(out)
 
 
-#: Days a unit of time back from today can span (a month 28-31 days, a year 365-366).
-_DAYS = {"day": (1, 1), "week": (7, 7), "month": (28, 31), "year": (365, 366)}
+#: Minutes a unit of time back from now can span (a month 28-31 days, a year 365-366).
+_DAY = 24 * 60
+_MINUTES = {
+    "min": (1, 1),
+    "h": (60, 60),
+    "day": (_DAY, _DAY),
+    "week": (7 * _DAY, 7 * _DAY),
+    "month": (28 * _DAY, 31 * _DAY),
+    "year": (365 * _DAY, 366 * _DAY),
+}
 
 
 def _past_days(mark: str) -> tuple[int, int] | None:
-    """The days back from today a mark can mean: ``rel:day-3`` (3, 3), ``rel:month-1``
-    ("last month") and ``ago:1:month`` (28, 31), ``ago:1:month+1:day`` (29, 32)."""
+    """The minutes back from now a mark can mean, in days for ``rel:day-3`` (3 days),
+    ``rel:month-1`` ("last month") and ``ago:1:month`` (28-31 days),
+    ``ago:1:month+1:day`` (29-32 days), ``ago:60:min`` / ``ago:an:h`` (60 minutes)."""
     kind, _, rest = mark.partition(":")
     if kind == "rel":
         unit, sign, back = rest.partition("-")
@@ -78,9 +88,9 @@ def _past_days(mark: str) -> tuple[int, int] | None:
     low = high = 0
     for count, unit in parts:
         n = 1 if count in ("a", "an") else word_value(count)
-        if n is None or unit not in _DAYS:
+        if n is None or unit not in _MINUTES:
             return None
-        low, high = low + n * _DAYS[unit][0], high + n * _DAYS[unit][1]
+        low, high = low + n * _MINUTES[unit][0], high + n * _MINUTES[unit][1]
     return (low, high) if parts else None
 
 

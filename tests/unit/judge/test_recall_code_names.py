@@ -144,3 +144,17 @@ def test_redirect_statuses_said_in_general(a: str, b: str, outcome: str) -> None
 def test_two_statuses_of_one_class_are_no_fraction() -> None:
     assert [q[0] for q in quantities("301/302 or 502/504")] == ["301", "302", "502", "504"]
     assert [q[0] for q in quantities("what is 400/500")] == ["0.8"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        # minutes and hours back from now in other units, and tens in words
+        ("my dog ate a grape sixty minutes back", "my dog ate a grape about an hour ago", "pass"),
+        ("files from thirty days ago", "files from 30 days ago", "pass"),
+        ("my dog ate a grape 90 minutes ago", "my dog ate a grape an hour ago", "reject"),
+        ("my dog ate a grape 3 hours ago", "my dog ate a grape 2 days ago", "reject"),
+    ],
+)
+def test_times_back_from_now_in_other_units(a: str, b: str, outcome: str) -> None:
+    assert guard_time(a, b).outcome == outcome
