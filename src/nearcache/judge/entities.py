@@ -105,6 +105,9 @@ _DESCRIBING = wordset(
 
 Name = tuple[str, str]  # (canonical lowercase name, kind)
 
+#: Words an initialism may skip ("ICC": International Certificate of Competence).
+_LINKS = frozenset({"of", "the", "and", "for", "a", "an", "in", "on", "to", "de"})
+
 #: A capitalized identifier written as a call or after "new": a class of the code
 #: (``Path("x")``, ``new Date(...)``), not a proper name of the world.
 _CONSTRUCTED = re.compile(r"\bnew\s+([A-Z]\w*)|\b([A-Z]\w*)\(")
@@ -212,13 +215,17 @@ def _words(text: str) -> frozenset[str]:
 
 def _initials(name: str, t: Text) -> bool:
     """``name`` (written in capitals) abbreviates consecutive words of ``t``: "LOTR" is
-    "Lord of the Rings", "NY" is "New York"."""
+    "Lord of the Rings", "NY" is "New York", "ICC" "International Certificate of
+    Competence" (the linking words counted or skipped)."""
     letters = name.replace(" ", "")
     if not (2 <= len(letters) <= 5 and letters.isalpha()):
         return False
-    firsts = [w[0] for w in t.words if w]
     n = len(letters)
-    return any("".join(firsts[i : i + n]) == letters for i in range(len(firsts) - n + 1))
+    for words in (t.words, [w for w in t.words if w not in _LINKS]):  # "ICC": "... of ..."
+        firsts = [w[0] for w in words if w]
+        if any("".join(firsts[i : i + n]) == letters for i in range(len(firsts) - n + 1)):
+            return True
+    return False
 
 
 @text_cache
