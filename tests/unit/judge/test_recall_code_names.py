@@ -158,3 +158,24 @@ def test_two_statuses_of_one_class_are_no_fraction() -> None:
 )
 def test_times_back_from_now_in_other_units(a: str, b: str, outcome: str) -> None:
     assert guard_time(a, b).outcome == outcome
+
+
+def test_an_initialism_may_skip_linking_words() -> None:
+    a = "Greek bareboat charter: is the International Certificate of Competence required"
+    assert (
+        guard_entities(a, "Do I need an ICC to charter a bareboat in Greece?").outcome != "reject"
+    )
+    assert guard_entities("Who dies in LOTR?", "Who dies in Lord of the Rings?").outcome != "reject"
+    assert guard_entities(a, "Do I need an RYA to charter a bareboat?").outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        ("Is 3/4 a compound or simple meter?", "Is 6/8 a compound or simple meter?", "reject"),
+        ("3/4 cup of flour in grams", "three quarters of a cup of flour in grams", "pass"),
+        ("3/4 cup of flour in grams", "0.75 cup of flour in grams", "pass"),
+    ],
+)
+def test_fractions_written_otherwise_with_one_value(a: str, b: str, outcome: str) -> None:
+    assert guard_numbers(a, b).outcome == outcome
