@@ -13,6 +13,12 @@ name one time in two ways, and are matched here before a difference rejects:
   week ago" "last week", "sixty minutes back" "an hour ago" (:func:`same_past`; a month is
   28-31 days, a year 365-366).
 
+A time told in a statement of one text only, when its question says none and the other
+text says none, places the asker's own story ("My employer paid me less this month
+because of ... . Does that lower my pension contributions?"): the question is asked the
+same way without it (:func:`told`). A time inside the question ("Which queries ran
+slowest yesterday?") still differs.
+
 Limits: "last month" is read as "a month ago", not as the calendar month before this one
 (so "30 days ago" is last month even on the 31st); "this Saturday" passes against "this
 weekend" though it is the narrower question (the verifier still weighs the pair).
@@ -21,8 +27,9 @@ weekend" though it is the narrower question (the verifier still weighs the pair)
 from __future__ import annotations
 
 from .numwords import word_value
+from .tokens import analyze
 
-__all__ = ["Examples", "format_examples", "same_past", "weekend_days"]
+__all__ = ["Examples", "format_examples", "same_past", "told", "weekend_days"]
 
 #: Each date written in digits: (the format patterns it fits, its marks).
 Examples = tuple[tuple[tuple[str, ...], frozenset[str]], ...]
@@ -110,3 +117,29 @@ def same_past(
         if any(d[0] <= e[1] and e[0] <= d[1] for e in y.values())
     }
     return only_a - same, only_b - same
+
+
+#: Marks of a time relative to now: the ones a story tells ("this month", "two years ago").
+_TOLD = ("rel:", "ago:")
+
+
+def told(
+    only_a: frozenset[str],
+    only_b: frozenset[str],
+    a: tuple[str, frozenset[int]],
+    b: tuple[str, frozenset[int]],
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Both sides without the times relative to now that only one side has and that it
+    tells outside its questions: every time token (``a[1]``, ``b[1]``: the indices each
+    text read as times) stands in a sentence not ending in "?", and a sentence that does
+    end in "?" follows or precedes it."""
+    if bool(only_a) == bool(only_b):
+        return only_a, only_b
+    marks, (text, consumed) = (only_a, a) if only_a else (only_b, b)
+    if not consumed or not all(m.startswith(_TOLD) for m in marks):
+        return only_a, only_b
+    toks = analyze(text).tokens
+    asked = {t.sent for t in toks if t.text == "?"}
+    if not asked or {toks[i].sent for i in consumed} & asked:
+        return only_a, only_b
+    return frozenset(), frozenset()

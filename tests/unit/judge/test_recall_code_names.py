@@ -179,3 +179,41 @@ def test_an_initialism_may_skip_linking_words() -> None:
 )
 def test_fractions_written_otherwise_with_one_value(a: str, b: str, outcome: str) -> None:
     assert guard_numbers(a, b).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        # a time the asker's story tells, outside the question: the same question
+        (
+            "My employer paid me less this month for a bike scheme. Does that lower my pension?",
+            "my gross dropped after the bike scheme, does that lower my pension?",
+            "pass",
+        ),
+        (
+            "Works closed the line last weekend and I bought my ticket before. Can I get a refund?",
+            "ticket bought before the closure was announced, can I get a refund?",
+            "pass",
+        ),
+        # a time inside the question, or with no question mark to tell them apart, differs
+        (
+            "How do I see which queries ran slowest yesterday?",
+            "How do I see which queries ran slowest?",
+            "reject",
+        ),
+        (
+            "paid me less this month because of a bike scheme",
+            "paid me less because of a bike scheme",
+            "reject",
+        ),
+        # times on both sides still compare
+        (
+            "I bought my ticket last weekend. Can I get a refund?",
+            "I bought my ticket this weekend. Can I get a refund?",
+            "reject",
+        ),
+    ],
+)
+def test_a_time_told_in_a_statement_of_one_side(a: str, b: str, outcome: str) -> None:
+    assert guard_time(a, b).outcome == outcome
+    assert guard_time(b, a).outcome == outcome
