@@ -200,6 +200,7 @@ UNITS = {
     "dpi": "dpi",
     "fps": "fps",
     "rpm": "rpm",
+    "ppm": "ppm",
     "x": "x",
     "usd": "usd",
     "dollar": "usd",

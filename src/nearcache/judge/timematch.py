@@ -8,6 +8,7 @@ name one time in two ways, and are matched here before a difference rejects:
   differs) (:func:`weekend_days`);
 * a date format and a date written in it ("YYYY-MM-DD" / "2024-03-05": the date is the
   format's example) (:func:`format_examples`);
+* a month and the season it falls in ("in October" / "in autumn": :func:`in_season`);
 * times back from today said in other units, when the days they can mean overlap: "a
   month and a day ago" (29-32 days) is "31 days ago", "12 months ago" is "last year", "a
   week ago" "last week", "sixty minutes back" "an hour ago" (:func:`same_past`; a month is
@@ -29,7 +30,7 @@ from __future__ import annotations
 from .numwords import word_value
 from .tokens import analyze
 
-__all__ = ["Examples", "format_examples", "same_past", "told", "weekend_days"]
+__all__ = ["Examples", "format_examples", "in_season", "same_past", "told", "weekend_days"]
 
 #: Each date written in digits: (the format patterns it fits, its marks).
 Examples = tuple[tuple[tuple[str, ...], frozenset[str]], ...]
@@ -101,11 +102,41 @@ def _past_days(mark: str) -> tuple[int, int] | None:
     return (low, high) if parts else None
 
 
+#: The months each season can mean (meteorological, with the month of the solstice or
+#: equinox that starts the astronomical one: "in March" can be winter or spring).
+_SEASON_MONTHS = {
+    "spring": frozenset({3, 4, 5, 6}),
+    "summer": frozenset({6, 7, 8, 9}),
+    "fall": frozenset({9, 10, 11, 12}),
+    "winter": frozenset({12, 1, 2, 3}),
+}
+
+
+def in_season(
+    only_a: frozenset[str], only_b: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Both sides without months and seasons that say the same time of year: each month
+    of one side falls in a season of the other and each season holds one of its months
+    ("now in October or hold off till December" / "in autumn or wait until winter")."""
+    months = [m for m in (only_a, only_b) if any(x.startswith("month:") for x in m)]
+    seasons = [m for m in (only_a, only_b) if any(x.startswith("season:") for x in m)]
+    if len(months) != 1 or len(seasons) != 1 or months[0] is seasons[0]:
+        return only_a, only_b
+    named = {int(x[6:]) for x in months[0] if x.startswith("month:")}
+    held = [_SEASON_MONTHS.get(x[7:], frozenset()) for x in seasons[0] if x.startswith("season:")]
+    if not all(named & h for h in held) or not all(any(n in h for h in held) for n in named):
+        return only_a, only_b
+    drop = {x for x in only_a | only_b if x.startswith(("month:", "season:"))}
+    return only_a - drop, only_b - drop
+
+
 def same_past(
     only_a: frozenset[str], only_b: frozenset[str]
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Both sides without the times back from today the other side says in other units
-    ("12 months ago" / "last year": the days they can mean overlap)."""
+    ("12 months ago" / "last year": the days they can mean overlap), and without the
+    months and seasons that say one time of year (:func:`in_season`)."""
+    only_a, only_b = in_season(only_a, only_b)
     if not only_a or not only_b:
         return only_a, only_b
     days_a = {m: d for m in only_a if (d := _past_days(m)) is not None}

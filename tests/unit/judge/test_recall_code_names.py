@@ -217,3 +217,70 @@ def test_fractions_written_otherwise_with_one_value(a: str, b: str, outcome: str
 def test_a_time_told_in_a_statement_of_one_side(a: str, b: str, outcome: str) -> None:
     assert guard_time(a, b).outcome == outcome
     assert guard_time(b, a).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        # a file extension's digits, a ticket id and "a couple of" are no extra count
+        (
+            "ffmpeg -i in.mp4 -r 30 out.mp4",
+            "With ffmpeg, how do I convert a 60 fps video to 30 fps?",
+            "reject",
+        ),
+        ("ffmpeg -i in.mp4 -r 30 out.mp4", "ffmpeg: how do I set the output to 30 fps?", "pass"),
+        (
+            "Ticket #4417: relief valve dripping. Need an expansion tank?",
+            "relief valve dribbling, need an expansion vessel?",
+            "pass",
+        ),
+        ("move a hive a couple of metres", "move a hive 2 metres", "pass"),
+        ("move a hive a couple of metres", "move a hive 3 metres", "reject"),
+        # a four-digit count of a unit is no year
+        ("is 5000 ppm fluoride toothpaste safe", "is 1450 ppm fluoride toothpaste safe", "reject"),
+    ],
+)
+def test_ids_extensions_and_vague_counts(a: str, b: str, outcome: str) -> None:
+    assert (guard_numbers(a, b).outcome == "reject") == (outcome == "reject")
+
+
+def test_a_unit_after_four_digits_is_no_year() -> None:
+    assert guard_time("is 1450 ppm toothpaste ok", "is adult toothpaste ok").outcome == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        (
+            "clean the bird box in october or wait till december",
+            "clean it in autumn or wait until winter",
+            "pass",
+        ),
+        ("prune roses in october", "prune roses in autumn", "pass"),
+        ("prune roses in october", "prune roses in spring", "reject"),
+        ("prune roses in july", "prune roses in autumn or winter", "reject"),
+    ],
+)
+def test_months_in_their_season(a: str, b: str, outcome: str) -> None:
+    assert guard_time(a, b).outcome == outcome
+    assert guard_time(b, a).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        ("rust opt.unwrap_or(x) eager?", "In Rust, is Option::unwrap_or eager?", "pass"),
+        (
+            "v.retain(|x| *x > 0) keeps which?",
+            "In Rust, does Vec::retain keep the matches?",
+            "pass",
+        ),
+        (
+            "In Rust, does Vec::retain keep the elements?",
+            "In Rust, does Vec::dedup keep the elements?",
+            "reject",
+        ),
+    ],
+)
+def test_rust_paths_and_methods_on_variables(a: str, b: str, outcome: str) -> None:
+    assert (guard_entities(a, b).outcome == "reject") == (outcome == "reject")
