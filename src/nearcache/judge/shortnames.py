@@ -1,6 +1,6 @@
 """Short names made of initials and a number: "CS2" is "Counter-Strike 2", "S2" is
-"Sentinel-2", "F1" is "Formula 1", "SCL" band aside ("scene classification layer" has no
-number, so it is left to the all-letter initials of :mod:`.entities`).
+"Sentinel-2", "F1" is "Formula 1" (initials without a number, "LOTR", are read in
+:mod:`.entities`).
 
 A short form is the first letters of one to four consecutive words followed by the number
 written right after them. The entity guard reads a name on one side as named on the other

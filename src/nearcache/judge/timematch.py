@@ -81,7 +81,7 @@ _MINUTES = {
 }
 
 
-def _past_days(mark: str) -> tuple[int, int] | None:
+def _past_minutes(mark: str) -> tuple[int, int] | None:
     """The minutes back from now a mark can mean, in days for ``rel:day-3`` (3 days),
     ``rel:month-1`` ("last month") and ``ago:1:month`` (28-31 days),
     ``ago:1:month+1:day`` (29-32 days), ``ago:60:min`` / ``ago:an:h`` (60 minutes)."""
@@ -118,12 +118,13 @@ def in_season(
     """Both sides without months and seasons that say the same time of year: each month
     of one side falls in a season of the other and each season holds one of its months
     ("now in October or hold off till December" / "in autumn or wait until winter")."""
-    months = [m for m in (only_a, only_b) if any(x.startswith("month:") for x in m)]
-    seasons = [m for m in (only_a, only_b) if any(x.startswith("season:") for x in m)]
-    if len(months) != 1 or len(seasons) != 1 or months[0] is seasons[0]:
+    sides = (only_a, only_b)
+    months = [i for i, m in enumerate(sides) if any(x.startswith("month:") for x in m)]
+    seasons = [i for i, m in enumerate(sides) if any(x.startswith("season:") for x in m)]
+    if len(months) != 1 or len(seasons) != 1 or months == seasons:
         return only_a, only_b
-    named = {int(x[6:]) for x in months[0] if x.startswith("month:")}
-    held = [_SEASON_MONTHS.get(x[7:], frozenset()) for x in seasons[0] if x.startswith("season:")]
+    named = {int(x[6:]) for x in sides[months[0]] if x.startswith("month:")}
+    held = [_SEASON_MONTHS.get(x[7:], frozenset()) for x in sides[seasons[0]] if x[:7] == "season:"]
     if not all(named & h for h in held) or not all(any(n in h for h in held) for n in named):
         return only_a, only_b
     drop = {x for x in only_a | only_b if x.startswith(("month:", "season:"))}
@@ -139,8 +140,8 @@ def same_past(
     only_a, only_b = in_season(only_a, only_b)
     if not only_a or not only_b:
         return only_a, only_b
-    days_a = {m: d for m in only_a if (d := _past_days(m)) is not None}
-    days_b = {m: d for m in only_b if (d := _past_days(m)) is not None}
+    days_a = {m: d for m in only_a if (d := _past_minutes(m)) is not None}
+    days_b = {m: d for m in only_b if (d := _past_minutes(m)) is not None}
     same = {
         m
         for x, y in ((days_a, days_b), (days_b, days_a))
@@ -161,9 +162,9 @@ def told(
     b: tuple[str, frozenset[int]],
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Both sides without the times relative to now that only one side has and that it
-    tells outside its questions: every time token (``a[1]``, ``b[1]``: the indices each
-    text read as times) stands in a sentence not ending in "?", and a sentence that does
-    end in "?" follows or precedes it."""
+    tells outside its questions: that text (``a[0]`` or ``b[0]``) has a sentence with a
+    "?", and none of its time tokens (``a[1]``, ``b[1]``: the indices read as times)
+    stands in such a sentence."""
     if bool(only_a) == bool(only_b):
         return only_a, only_b
     marks, (text, consumed) = (only_a, a) if only_a else (only_b, b)
