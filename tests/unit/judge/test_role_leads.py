@@ -45,8 +45,8 @@ def test_alternatives_after_a_shared_lead_in_another_order_keep_the_roles() -> N
 
 
 def test_alternatives_after_a_lead_that_changed_still_reject() -> None:
-    a = "I'm a Dutch seller shipping to a Belgian buyer. Is VAT due in Belgium or in the Netherlands?"
-    b = "I'm a Belgian seller shipping to a Dutch buyer. Is VAT due in Belgium or in the Netherlands?"
+    a = "I'm a Dutch seller shipping to a Belgian buyer. Is VAT due in Belgium or in Holland?"
+    b = "I'm a Belgian seller shipping to a Dutch buyer. Is VAT due in Belgium or in Holland?"
     assert guard_direction(a, b).outcome == REJECT
 
 
