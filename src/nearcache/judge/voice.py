@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from .clauses import be_before, reduced_relative
 from .pronouns import pronouns
-from .roles import PASSIVE_AUX, participle
-from .tokens import STOPWORDS, Text, analyze, pair_cache, stem, text_cache, wordset
+from .roles import CLAUSE, PASSIVE_AUX, participle
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = ["noun_voice_changed", "noun_voices", "owner_moved", "speaker_acts", "voice_changed"]
 
@@ -43,6 +43,7 @@ _ARTICLES = wordset("a an the")
 _RELATIVES = wordset("that who which")
 _AUX = PASSIVE_AUX | wordset("has have had")
 _FINITE_BE = wordset("is are was were")
+_SPEAKER_WORDS = wordset("i we my our me us")
 
 
 def _verb_at(t: Text, i: int) -> int | None:
@@ -89,8 +90,22 @@ def _passives(text: str) -> frozenset[str]:
         after = [x.low for x in toks[k + 1 : k + 3]]
         if after[:1] == ["by"] and after[1:2] and after[1] in _BY_SPEAKER:
             continue
-        out.add(stem(tok.low))
+        if _speaker_in_clause(toks, k):
+            out.add(stem(tok.low))
     return frozenset(out)
+
+
+def _speaker_in_clause(toks: tuple[Token, ...], k: int) -> bool:
+    """The speaker or their thing stands in the clause before the participle at ``k``
+    ("can *I* be fired", "*my* train got cancelled"): it is done to them. A passive of
+    another thing is said of it alone ("is the variation added?" / "do I add the
+    variation?": the speaker still does it)."""
+    for tok in reversed(toks[:k]):
+        if tok.sent != toks[k].sent or tok.low in CLAUSE:
+            return False
+        if tok.low in _SPEAKER_WORDS:
+            return True
+    return False
 
 
 @text_cache
