@@ -90,22 +90,25 @@ def _passives(text: str) -> frozenset[str]:
         after = [x.low for x in toks[k + 1 : k + 3]]
         if after[:1] == ["by"] and after[1:2] and after[1] in _BY_SPEAKER:
             continue
-        if _speaker_in_clause(toks, k):
+        if _done_to_them(toks, k):
             out.add(stem(tok.low))
     return frozenset(out)
 
 
-def _speaker_in_clause(toks: tuple[Token, ...], k: int) -> bool:
-    """The speaker or their thing stands in the clause before the participle at ``k``
-    ("can *I* be fired", "*my* train got cancelled"): it is done to them. A passive of
-    another thing is said of it alone ("is the variation added?" / "do I add the
-    variation?": the speaker still does it)."""
+def _done_to_them(toks: tuple[Token, ...], k: int) -> bool:
+    """The passive at ``k`` tells of something done to the speaker: they or their thing
+    stand in its clause before it ("can *I* be fired", "*my* train got cancelled"), or
+    the clause states that it happened ("the contractor was terminated early, ..."). A
+    question about another thing asks whether it is done at all, by anyone ("is the
+    variation added?" / "do I add the variation?")."""
+    sent = toks[k].sent
     for tok in reversed(toks[:k]):
-        if tok.sent != toks[k].sent or tok.low in CLAUSE:
-            return False
+        if tok.sent != sent or tok.low in CLAUSE:
+            break
         if tok.low in _SPEAKER_WORDS:
             return True
-    return False
+    end = next((tok.low for tok in toks[k + 1 :] if tok.low in CLAUSE or tok.sent != sent), "")
+    return end != "?"
 
 
 @text_cache
