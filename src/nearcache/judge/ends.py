@@ -17,7 +17,7 @@ from collections.abc import Container
 from .align import align
 from .lexicon import lexicon
 from .roles import role_keys, role_terms
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
 
 __all__ = ["endpoints", "swapped_ends"]
 
@@ -33,22 +33,7 @@ _WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying",
 _FEW = 3
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "our", "their", "his", "its"})
 #: Words after which "to" opens an infinitive ("have to pay", "how to move", "able to").
-_TAKES_INFINITIVE = frozenset(
-    {
-        "have",
-        "has",
-        "had",
-        "having",
-        "need",
-        "needs",
-        "want",
-        "wants",
-        "how",
-        "able",
-        "going",
-        "ought",
-    }
-)
+_TAKES_INFINITIVE = wordset("have has had having need needs want wants how able going ought")
 #: Words after a preposition that are no source or destination themselves.
 _NO_END = STOPWORDS | {"my", "your", "our", "their"}
 

@@ -65,7 +65,7 @@ _AUX = wordset("do does did is are was were can could will would should shall ma
 _MAX_GAP = 12
 _SHORT_FRAME = 4
 _TERM_FRAME = 6
-#: Terms without a counterpart in the other text (in either) from which a shared term
+#: Stems without a counterpart in the other text (in either) from which a shared term
 #: between two crossing terms proves no exchange: a paraphrase puts its words in another
 #: order ("does a NAT gateway give outbound internet to EC2 in a private subnet" / "can
 #: instances in a private subnet reach the internet through a NAT gateway"). Over 19
@@ -300,13 +300,11 @@ def _beside(t: Text, word: str, ends: tuple[int, int]) -> bool:
     return first(range(lo + 1, hi)) == word or first(range(hi - 1, lo, -1)) == word
 
 
-@pair_cache
 def unpaired(a: str, b: str) -> int:
-    """The most terms either text has without a counterpart in the other (:func:`.align.align`)."""
-    pairs = align(a, b).pairs
-    return max(
-        len(analyze(text).terms) - len({p[own] for p in pairs}) for own, text in enumerate((a, b))
-    )
+    """The most distinct stems either text has without a counterpart in the other
+    (:func:`.align.align`)."""
+    al = align(a, b)
+    return max(len(al.only_a), len(al.only_b))
 
 
 @pair_cache

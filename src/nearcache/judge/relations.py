@@ -266,13 +266,14 @@ def _compound(text: str, keys: Sequence[Role], x: str, y: str) -> str:
 
 
 def _key_at(keys: Sequence[Role], idx: int) -> str | None:
+    """The role key of the term at token ``idx``, or None."""
     return next((k for k, i in keys if i == idx), None)
 
 
 def _reduced(text: str, keys: Sequence[Role], verb: str | None) -> bool:
-    """``text`` has ``verb`` as a participle right before "by" with no form
-    of "be": a reduced relative clause, the same passive ("films *not directed by*
-    Miyazaki", "damage *not caused by* the user")."""
+    """``text`` has ``verb`` as a participle right before "by" with no form of "be": a
+    reduced relative clause, the same passive ("films *not directed by* Miyazaki",
+    "damage *not caused by* the user")."""
     toks = analyze(text).tokens
     for k, i in keys:
         if k == verb and participle(toks[i]) and i + 1 < len(toks) and toks[i + 1].low == "by":

@@ -43,7 +43,7 @@ _ARTICLES = wordset("a an the")
 _RELATIVES = wordset("that who which")
 _AUX = PASSIVE_AUX | wordset("has have had")
 _FINITE_BE = wordset("is are was were")
-_SPEAKER_WORDS = wordset("i we my our me us")
+_SPEAKER_WORDS = _BY_SPEAKER | _MINE | wordset("i we")
 
 
 def _verb_at(t: Text, i: int) -> int | None:
@@ -79,7 +79,8 @@ def speaker_acts(text: str) -> frozenset[str]:
 @text_cache
 def _passives(text: str) -> frozenset[str]:
     """Stems of the past participles after a form of "be" or "get" ("got cancelled",
-    "was charged twice") with no "by me"/"by us" after them."""
+    "was charged twice") with no "by me"/"by us" after them, done to the speaker
+    (:func:`_done_to_them`)."""
     toks = analyze(text).tokens
     out: set[str] = set()
     for k, tok in enumerate(toks):
