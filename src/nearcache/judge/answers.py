@@ -14,10 +14,10 @@ and it is a feature, never a guard.
 
 The kind is read from the first three words of the question (after any context
 sentence, :func:`.context.focus`): "how much / many / long / far / old ..." a quantity;
-"how do I / can you / to ..." a way; "how" otherwise, "what", "which" and "whose" are
-too loose to tell (they pair with each other and with a way); "why", "when", "where",
-"who" their own kinds; a text opening with an auxiliary ("Is", "Can", "Does") asks yes or
-no. A text that opens otherwise (a keyword query, a code snippet) has no kind.
+"why", "when", "where", "who" their own kinds; a text opening with an auxiliary ("Is",
+"Can", "Does") asks yes or no. Any other "how" (a way, a manner) and "what", "which",
+"whose" are one loose kind: "What's the best way to ...?" / "How do I ...?" ask the same.
+A text that opens otherwise (a keyword query, a code snippet) has no kind.
 
 Limits: English only; "what is the price of" is not read as a quantity; a question word
 after the third word is not read.
@@ -27,42 +27,43 @@ from __future__ import annotations
 
 from .tokens import analyze, pair_cache, text_cache, wordset
 
-__all__ = ["answer_kind", "other_answer"]
+__all__ = ["AUXILIARIES", "answer_kind", "other_answer"]
 
 _QUANTITY = wordset(
     "much many long far old big often fast tall high hot cold heavy large late early soon"
 )
-_AUX = wordset(
+#: The words a yes/no question opens with ("Is", "Can", "Does").
+AUXILIARIES = wordset(
     "is are was were can could does do did should will would has have had may might must shall am"
 )
-_DOER = wordset("i you we one")
-_KINDS = {"why": "why", "when": "when", "where": "where", "who": "who", "whom": "who"}
-_LOOSE = frozenset({"how", "way", "what"})
+_KINDS = {
+    "why": "why",
+    "when": "when",
+    "where": "where",
+    "who": "who",
+    "whom": "who",
+    "what": "what",
+    "which": "what",
+    "whose": "what",
+}
 
 
 @text_cache
 def answer_kind(text: str) -> str | None:
-    """ "quantity", "way", "how", "what", "why", "when", "where", "who" or "yes/no": the
-    kind of answer ``text`` asks for (module docstring), or None."""
+    """ "quantity", "what" (the loose kind: a way, a manner, a thing), "why", "when",
+    "where", "who" or "yes/no": the kind of answer ``text`` asks for (module docstring),
+    or None."""
     words = analyze(text).words
     for i, w in enumerate(words[:3]):
         if w == "how":
-            nxt = words[i + 1 : i + 3]
-            if nxt[:1] and nxt[0] in _QUANTITY:
-                return "quantity"
-            if nxt[:1] == ("to",) or (len(nxt) == 2 and nxt[0] in _AUX and nxt[1] in _DOER):
-                return "way"
-            return "how"
+            return "quantity" if words[i + 1 : i + 2] and words[i + 1] in _QUANTITY else "what"
         if w in _KINDS:
             return _KINDS[w]
-        if w in ("what", "which", "whose"):
-            return "what"
-    return "yes/no" if words and words[0] in _AUX else None
+    return "yes/no" if words and words[0] in AUXILIARIES else None
 
 
 @pair_cache
 def other_answer(a: str, b: str) -> bool:
-    """Whether the two texts ask for two different kinds of answer (the loose kinds
-    "how", "way" and "what" count as one)."""
+    """Whether the two texts ask for two different kinds of answer."""
     x, y = answer_kind(a), answer_kind(b)
-    return x is not None and y is not None and x != y and not {x, y} <= _LOOSE
+    return x is not None and y is not None and x != y

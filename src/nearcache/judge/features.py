@@ -27,19 +27,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .align import align
-from .answers import other_answer
+from .answers import AUXILIARIES, other_answer
 from .context import focus
 from .lexicon import lexicon
 from .order import exchange, inversions
-from .tokens import analyze, pair_cache, text_cache, wordset
+from .tokens import analyze, pair_cache, text_cache
 from .types import GuardResult
 
 __all__ = ["FEATURES", "LOW_COSINE", "PAIRABLE", "features"]
 
 _WH = frozenset({"how", "why", "what", "when", "where", "who", "which", "whom", "whose"})
-_YES_NO = wordset(
-    "is are was were can could does do did should will would has have had may might must shall am"
-)
 _GUARDS = ("numbers", "negation", "antonyms", "direction", "time", "entities", "scope")
 
 #: Feature names, in the order :func:`features` returns them.
@@ -105,7 +102,7 @@ def _opening(text: str) -> tuple[frozenset[str], bool]:
     yes/no question ("Is", "Can", "Does")."""
     words = analyze(text).words
     wh = frozenset(w for w in words[:3] if w in _WH)
-    return wh, bool(words) and words[0] in _YES_NO and not wh
+    return wh, bool(words) and words[0] in AUXILIARIES and not wh
 
 
 def _extras(words: tuple[str, ...]) -> tuple[int, int]:

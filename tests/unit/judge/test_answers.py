@@ -15,9 +15,9 @@ _AT = FEATURES.index("asks_other")
     [
         ("How long is a day on Mars?", "quantity"),
         ("how many players are on a Dota 2 roster", "quantity"),
-        ("How do I sort a dictionary by value?", "way"),
-        ("how to exit vim", "way"),
-        ("How does a heat pump work?", "how"),
+        ("How do I sort a dictionary by value?", "what"),  # a way: the loose kind
+        ("how to exit vim", "what"),
+        ("How does a heat pump work?", "what"),
         ("What is the elevation of Denver?", "what"),
         ("Which came first, the printing press or the telescope?", "what"),
         ("Why does my starter smell of acetone?", "why"),
@@ -26,7 +26,7 @@ _AT = FEATURES.index("asks_other")
         ("Who audits the city's accounts?", "who"),
         ("Is Mars closer to the Sun than Earth?", "yes/no"),
         ("Does list.sort() return a new list in Python?", "yes/no"),
-        ("Rust: how do I read a file into a String?", "way"),  # after a short label
+        ("Rust: how do I read a file into a String?", "what"),  # after a short label
         ("mollweide equal area?", None),  # a keyword query asks no kind
         ("`defer f()` then `panic(1)` - f still called?", None),
         ("", None),
