@@ -210,6 +210,8 @@ def main() -> None:
             "blind14",
             "probe15",
             "blind15",
+            "probe16",
+            "blind16",
         ],
     )
     ap.add_argument(

@@ -58,7 +58,8 @@ MAX_CHARS = 2000
 # blind12 a fifteenth author's (every trap kind evenly, hard paraphrase and code hits);
 # probe13 and blind13 a sixteenth author's (role heavy, role swaps in many grammatical shapes);
 # probe14 and blind14 a seventeenth author's (every trap kind, long and chatty questions);
-# probe15 and blind15 an eighteenth author's (hard one-change traps, heavy paraphrase and code).
+# probe15 and blind15 an eighteenth author's (hard one-change traps, heavy paraphrase and code);
+# probe16 and blind16 a nineteenth author's (the same mix, in domains earlier authors used little).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -94,6 +95,8 @@ SPLITS = {
     "blind14": "bf",
     "probe15": "pg",
     "blind15": "bg",
+    "probe16": "ph",
+    "blind16": "bh",
 }
 WORD_RE = re.compile(r"\w+")
 
