@@ -70,6 +70,12 @@ _CONFUSED = frozenset(w for pair in CONFUSIONS for w in pair)
 _LETTER_DOT_DIGIT = re.compile(r"(?<=[a-z])\.(?=\d)")
 
 
+def _flat(low: str) -> str:
+    """A word without its hyphens, apostrophes and a standard's dot ("semi-final",
+    "budgie's" / "budgies", "H.265")."""
+    return _LETTER_DOT_DIGIT.sub("", low.replace("-", "").replace("'", ""))
+
+
 def similar_spelling(a: str, b: str) -> bool:
     """Whether ``a`` looks like a misspelling of ``b`` (or the reverse): see the module
     docstring. Words with digits never match; nor do two different known words."""
@@ -127,7 +133,7 @@ class _Term:
 
     def __init__(self, stem: str, low: str) -> None:
         lex = lexicon()
-        self.stem, self.low, self.flat = stem, low, _LETTER_DOT_DIGIT.sub("", low.replace("-", ""))
+        self.stem, self.low, self.flat = stem, low, _flat(low)
         self.unit = UNITS.get(low) if len(low) > 1 else None
         self.canon = lex.canonical_name(stem)
         self.groups = lex.groups.get(stem)
@@ -167,7 +173,7 @@ def _terms(text: str) -> tuple[_Term, ...]:
 def _related(p: _Term, q: _Term) -> str | None:
     """How two unpaired content words are counterparts (see the module docstring)."""
     if p.flat == q.flat:
-        return "compound"  # "semi-final" / "semifinal", "H.265" / "h265"
+        return "compound"  # "semi-final" / "semifinal", "budgie's" / "budgies", "H.265" / "h265"
     x, y = p.stem, q.stem
     if lexicon().opposite(x, y):
         return None

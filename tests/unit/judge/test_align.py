@@ -29,6 +29,7 @@ from nearcache.judge.tokens import analyze, stem
             "Do hotels add a service charge to the bill in Japan?",
         ),
         ("can i edit 4k h265 footage", "Can I edit 4K H.265 footage?"),  # a standard's dot
+        ("how do i trim my budgies claws", "How do I trim my budgie's claws?"),  # apostrophe
     ],
 )
 def test_paraphrase_surfaces_align_fully(a: str, b: str) -> None:
