@@ -130,8 +130,13 @@ class LookupMixin(VerdictMixin):
         semantic layer (``lookup_flow`` goes on with it). The blocking cache calls this
         directly, so an exact hit costs no generator."""
         started = _perf_counter()
-        self._check_open()
         ns = validate_namespace(namespace)
+        if self._closed:  # closed (raises), or made while the store was down
+            try:
+                self._open_late()
+            except StoreUnavailableError as exc:
+                log.warning("store unavailable, lookup is a miss: %s", exc)
+                return self._miss(ns, "store_error", started, error=True)
         keyed = self._keyed.get(query) if type(query) is str else None
         if keyed is None:
             try:
