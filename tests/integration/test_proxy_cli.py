@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openai
@@ -148,3 +149,34 @@ def test_serve_logs_why_the_upstream_could_not_be_reached(tmp_path: Path) -> Non
             text = logs[-1].read_text(errors="replace")
             assert "WARNING" in text and "could not be reached" in text, text
             assert f"127.0.0.1:{port}" in text, text
+
+
+@pytest.mark.redis
+def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
+    upstream: Upstream, tmp_path: Path, make_redis: Any
+) -> None:
+    """A Redis server that is down when the proxy starts (a restart, a rollout) is an
+    outage, not a mistake: the proxy starts, passes requests through uncached
+    (``X-Nearcache-Cache: ERROR``) and caches once the server answers (SPEC 0)."""
+    server = make_redis()
+    server.stop()
+    args = ["--upstream", upstream.url, "--store", server.url, "--model", "hash-test"]
+    for url in _serve(args, tmp_path):
+        body = {"model": "m", "messages": [{"role": "user", "content": "Is Redis back?"}]}
+        first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+        assert first.status_code == 200
+        assert first.headers["x-nearcache-cache"] == "ERROR"
+        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "unavailable"
+        server.start()
+        deadline = time.monotonic() + 60  # a bound for the breaker's next probe, no timing
+        seen = []
+        while "HIT-EXACT" not in seen:
+            assert time.monotonic() < deadline, seen
+            got = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+            assert got.status_code == 200
+            seen.append(got.headers["x-nearcache-cache"])
+            time.sleep(0.1)
+        assert "MISS" in seen  # stored once the store answered, then served
+        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "ok"
+        logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
+        assert "starting anyway" in logs[-1].read_text(errors="replace")

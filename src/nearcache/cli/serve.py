@@ -156,7 +156,7 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     read the store once first (the parent does; its workers need not again)."""
     from ..proxy import ProxyConfig, load_client_keys
     from ..proxy.config import is_loopback
-    from .common import default_store_url, open_cli_store
+    from .common import default_store_url
     from .models import resolve_embedder
 
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
@@ -185,9 +185,7 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
     if check_store:
-        # one read now: a store that is unreachable or refuses the credentials is one line
-        # here, not a traceback from the server's start-up (the model is not loaded yet)
-        open_cli_store(store).close()
+        _check_store(store)
     threshold = settings.get("similarity_threshold")  # None: the cache's own default
     return ProxyConfig(
         upstream=upstream,
@@ -204,6 +202,44 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
         timeout=float(settings.get("timeout") or 600.0),
         multi_process=True if workers > 1 else None,
     )
+
+
+def _check_store(url: str) -> None:
+    """One read of the store before the model loads: a store that refuses the credentials,
+    a missing database or a mistyped URL is one line here, not a traceback from the
+    server's start-up. A Redis server that nobody answers at (down, restarting) is an
+    outage, not a mistake: the proxy starts and passes requests through uncached until
+    the server is back, as it does when the store goes away while it serves."""
+    from ..errors import StoreUnavailableError
+    from ..stores.url import parse_store_url
+    from .common import err_console, open_cli_store
+
+    try:
+        open_cli_store(url).close()
+    except StoreUnavailableError as exc:
+        if parse_store_url(url)[0] != "redis" or _answers(url):
+            raise
+        err_console().print(
+            f"warning: {str(exc).rstrip('.')}; starting anyway: requests go upstream "
+            "uncached until it is back",
+            soft_wrap=True,
+        )
+
+
+def _answers(url: str) -> bool:
+    """Whether a connection to the Redis server of ``url`` opens at all."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        if parts.scheme == "unix":
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(2.0)
+                sock.connect(parts.path)
+        else:
+            address = (parts.hostname or "localhost", parts.port or 6379)
+            socket.create_connection(address, timeout=2.0).close()
+    except OSError:
+        return False
+    return True
 
 
 def worker_app() -> Any:
