@@ -112,6 +112,14 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
     assert r.returncode == 1 and "--client-keys" in r.stderr
     r = run("--upstream", "ftp://x", "--store", "memory://", "--exact-only")
     assert r.returncode == 1 and "http" in r.stderr
+    # Values the proxy cannot use are refused by the option's name (0 was taken as "the
+    # default" and NaN passed the check; the messages named ProxyConfig's fields alone).
+    for option, value in (("--timeout", "0"), ("--timeout", "nan"), ("--ttl", "-5")):
+        r = run("--upstream", "http://127.0.0.1:1/v1", "--store", "memory://", option, value)
+        assert r.returncode == 1 and f"{option}: " in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = run("--upstream", "http://127.0.0.1:1/v1", "--store", "memory://", "--threshold", "2")
+    assert r.returncode == 1 and "--threshold: " in r.stderr
     bad = tmp_path / "bad.json"
     bad.write_text('{"upstreem": "x"}')
     r = run("--config", str(bad))

@@ -151,6 +151,16 @@ def _read_file(path: Path | None) -> dict[str, Any]:
     return data
 
 
+#: The options of ``serve`` that ``ProxyConfig``'s refusals name by their field.
+_OPTION_OF = {
+    "similarity_threshold": "--threshold",
+    "default_ttl": "--ttl",
+    "max_body_bytes": "--max-body-bytes",
+    "timeouts": "--timeout",
+    "namespace": "--namespace",
+}
+
+
 def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     """A ``ProxyConfig`` from CLI settings (the model is loaded here); ``check_store``:
     read the store once first (the parent does; its workers need not again)."""
@@ -187,21 +197,28 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     if check_store:
         _check_store(store)
     threshold = settings.get("similarity_threshold")  # None: the cache's own default
-    return ProxyConfig(
-        upstream=upstream,
-        store=store,
-        embedder=resolve_embedder(settings.get("model")) if semantic else None,
-        semantic=bool(semantic),
-        similarity_threshold=None if threshold is None else float(threshold),
-        default_ttl=settings.get("ttl"),
-        namespace=settings.get("namespace") or "default",
-        share_across_keys=bool(settings.get("share_across_keys", False)),
-        upstream_api_key=upstream_key,
-        client_keys=load_client_keys(keys) if keys else None,
-        max_body_bytes=int(settings.get("max_body_bytes") or 8 * 1024 * 1024),
-        timeout=float(settings.get("timeout") or 600.0),
-        multi_process=True if workers > 1 else None,
-    )
+    max_body, timeout = settings.get("max_body_bytes"), settings.get("timeout")
+    try:
+        return ProxyConfig(
+            upstream=upstream,
+            store=store,
+            embedder=resolve_embedder(settings.get("model")) if semantic else None,
+            semantic=bool(semantic),
+            similarity_threshold=None if threshold is None else float(threshold),
+            default_ttl=settings.get("ttl"),
+            namespace=settings.get("namespace") or "default",
+            share_across_keys=bool(settings.get("share_across_keys", False)),
+            upstream_api_key=upstream_key,
+            client_keys=load_client_keys(keys) if keys else None,
+            max_body_bytes=8 * 1024 * 1024 if max_body is None else int(max_body),
+            timeout=600.0 if timeout is None else float(timeout),
+            multi_process=True if workers > 1 else None,
+        )
+    except InvalidInputError as exc:  # name the option, not only ProxyConfig's field
+        option = _OPTION_OF.get(str(exc).split(" ", 1)[0])
+        if option is None:
+            raise
+        raise InvalidInputError(f"{option}: {exc}") from exc
 
 
 def _check_store(url: str) -> None:
