@@ -160,15 +160,18 @@ def test_serve_logs_why_the_upstream_could_not_be_reached(tmp_path: Path) -> Non
 
 
 @pytest.mark.redis
+@pytest.mark.parametrize("workers", [1, 2])
 def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
-    upstream: Upstream, tmp_path: Path, make_redis: Any
+    upstream: Upstream, tmp_path: Path, make_redis: Any, workers: int
 ) -> None:
     """A Redis server that is down when the proxy starts (a restart, a rollout) is an
     outage, not a mistake: the proxy starts, passes requests through uncached
-    (``X-Nearcache-Cache: ERROR``) and caches once the server answers (SPEC 0)."""
+    (``X-Nearcache-Cache: ERROR``) and caches once the server answers (SPEC 0). The
+    operator's log says so, worker processes included, at ``--log-level info``."""
     server = make_redis()
     server.stop()
     args = ["--upstream", upstream.url, "--store", server.url, "--model", "hash-test"]
+    args += ["--workers", str(workers)]
     for url in _serve(args, tmp_path):
         body = {"model": "m", "messages": [{"role": "user", "content": "Is Redis back?"}]}
         first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
@@ -187,4 +190,9 @@ def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
         assert "MISS" in seen  # stored once the store answered, then served
         assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "ok"
         logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
-        assert "starting anyway" in logs[-1].read_text(errors="replace")
+        text = logs[-1].read_text(errors="replace")
+        assert "starting anyway" in text
+        # Workers log like the parent (they printed bare messages and dropped INFO).
+        assert "nearcache: WARNING nearcache.semantic: store unavailable" in text, text
+        assert "nearcache: INFO nearcache.stores.breaker:" in text, text
+        assert "reachable again" in text, text

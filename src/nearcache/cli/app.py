@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .common import LOG_FORMAT
 from .options import (
     JsonOpt,
     ModelOpt,
@@ -67,7 +68,7 @@ def _main(
     # going away, a corrupt entry treated as a miss) explain it with --verbose/--debug.
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR,
-        format="nearcache: %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
     )
 
 

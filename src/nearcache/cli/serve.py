@@ -262,8 +262,14 @@ def _answers(url: str) -> bool:
 def worker_app() -> Any:
     """The app of one worker process (uvicorn factory), from the inherited settings."""
     from ..proxy import create_app
+    from .common import LOG_FORMAT
 
-    return create_app(build_config(json.loads(os.environ[_SETTINGS_ENV]), check_store=False))
+    settings = json.loads(os.environ[_SETTINGS_ENV])
+    # A worker is a new process: without this its library lines lost their level and
+    # logger (Python's last-resort handler) and INFO (a store back) was not shown.
+    logging.basicConfig(level=logging.ERROR, format=LOG_FORMAT)
+    _show_library_log(str(settings.get("log_level") or "info").lower())
+    return create_app(build_config(settings, check_store=False))
 
 
 def upstream_note(upstream: str) -> str | None:
