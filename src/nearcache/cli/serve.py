@@ -308,9 +308,14 @@ def _show_library_log(level: str) -> None:
     """Let the proxy's own log lines (an unreachable upstream, a store gone away) through
     at the server's log level: the CLI shows the library's errors only, which suits a
     one-shot command but hides what the operator of a server needs to see."""
+    from .logs import RepeatFilter
+
     wanted = logging.DEBUG if level == "trace" else logging.getLevelName(level.upper())
     lib = logging.getLogger("nearcache")
     lib.setLevel(min(wanted, logging.getLogger().getEffectiveLevel()))
+    repeats = RepeatFilter()  # an outage logs a WARNING per request: the first, then a count
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(repeats)
 
 
 def _run(settings: dict[str, Any]) -> None:
