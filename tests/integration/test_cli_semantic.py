@@ -65,6 +65,9 @@ def test_export_import_roundtrip_and_refusals(filled: Path, tmp_path: Path) -> N
         assert hit and hit.response == "answer 7"
     finally:
         cache.close()
+    again = nc("import", str(checkpoint), "--store", f"sqlite:///{target}")
+    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    assert "holds 20 entries" in again.stderr and "empty store" in again.stderr  # what to do
     other = tmp_path / "other.db"
     proc = nc("import", str(checkpoint), "--store", f"sqlite:///{other}", model="default")
     assert proc.returncode == 1
