@@ -69,7 +69,7 @@ class CoreState:
         with self.index.lock:
             if self._unread:
                 self._open_store()
-                self._unread = self._closed = False
+                self._closed = self._unread = False  # _closed first: never "closed" meanwhile
                 log.info("store %s is reachable: the cache is open", self.store.url)
             elif self._closed:
                 raise CacheClosedError("the semantic cache is closed")
