@@ -34,6 +34,19 @@ def _feedback_step(verdict: Verdict) -> Step:
     return steps[0]
 
 
+def _refused_by_feedback(cache: SemanticCache, stored: str, asked: str) -> str:
+    """Lookup and explain-in-a-namespace agree that feedback refuses the pair (explain of
+    the texts alone still accepts it); the feedback step's detail."""
+    miss = cache.lookup(asked)
+    assert isinstance(miss, Miss) and miss.reason == "feedback"
+    verdict = cache.explain(stored, asked, namespace="default")
+    assert not verdict.accept and verdict.reason == "feedback"
+    step = _feedback_step(verdict)
+    assert step.outcome == "reject"
+    assert cache.explain(stored, asked).accept  # the texts alone: the judge's verdict
+    return step.detail
+
+
 def test_explain_in_a_namespace_shows_an_entry_refused_by_feedback() -> None:
     cache = _cache()
     before = cache.explain(STORED, ASKED, namespace="default")
@@ -41,15 +54,7 @@ def test_explain_in_a_namespace_shows_an_entry_refused_by_feedback() -> None:
     hit = cache.get(ASKED)
     assert isinstance(hit, Hit) and hit.layer == "semantic"
     cache.feedback(hit, correct=False)
-
-    miss = cache.lookup(ASKED)
-    assert isinstance(miss, Miss) and miss.reason == "feedback"
-    verdict = cache.explain(STORED, ASKED, namespace="default")
-    assert not verdict.accept and verdict.reason == "feedback"
-    step = _feedback_step(verdict)
-    assert step.outcome == "reject" and "entry floor 0.985" in step.detail
-    # Texts alone (no namespace): the judge's verdict, as before.
-    assert cache.explain(STORED, ASKED).accept
+    assert "entry floor 0.985" in _refused_by_feedback(cache, STORED, ASKED)
     # Another namespace holds no such entry and no raised threshold.
     elsewhere = cache.explain(STORED, ASKED, namespace="other")
     assert elsewhere.accept and "not stored" in _feedback_step(elsewhere).detail
@@ -61,11 +66,5 @@ def test_explain_in_a_namespace_shows_its_threshold_raised_by_feedback() -> None
     for _ in range(30):  # enough wrong reports to prove the namespace's rate is too high
         cache.feedback(hit, correct=False)
     # OTHER's entry was never reported, but NEAR scores under the raised threshold.
-    miss = cache.lookup(NEAR)
-    assert isinstance(miss, Miss) and miss.reason == "feedback"
-    verdict = cache.explain(OTHER, NEAR, namespace="default")
-    assert not verdict.accept and verdict.reason == "feedback"
-    step = _feedback_step(verdict)
-    assert step.outcome == "reject" and "namespace threshold 0.985" in step.detail
-    assert "no entry floor" in step.detail
-    assert cache.explain(OTHER, NEAR).accept
+    detail = _refused_by_feedback(cache, OTHER, NEAR)
+    assert "namespace threshold 0.985" in detail and "no entry floor" in detail
