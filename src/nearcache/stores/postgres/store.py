@@ -4,7 +4,6 @@ package docstring (:mod:`nearcache.stores.postgres`)."""
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -12,7 +11,6 @@ from ...errors import (
     CacheError,
     InvalidInputError,
     MissingExtraError,
-    StoreUnavailableError,
 )
 from ..base import record_key_bytes
 from ..breaker import CircuitBreaker
@@ -22,13 +20,14 @@ from ..touches import TouchBuffer
 from ..url import redact_url
 from .changelog import prune, read_changes
 from .check import check_schema
+from .connections import PostgresConnections
 from .rules import postgres_errors
-from .schema import check_prefix, init_schema
+from .schema import check_prefix
 from .vectors import PostgresVectors
 
 try:
     import psycopg
-    from psycopg_pool import ConnectionPool, PoolTimeout
+    from psycopg_pool import PoolTimeout
 except ImportError:  # pragma: no cover - exercised only without the extra
     psycopg = None  # type: ignore[assignment]
 
@@ -40,7 +39,7 @@ _PRUNE_EVERY = 1000
 _Touches = dict[tuple[str, str], dict[bytes, float]]
 
 
-class PostgresStore(ServerStore, PostgresVectors):
+class PostgresStore(PostgresConnections, ServerStore, PostgresVectors):
     """Records in a PostgreSQL database (11+), shared by any number of machines.
 
     Args:
@@ -58,7 +57,9 @@ class PostgresStore(ServerStore, PostgresVectors):
 
     Raises:
         MissingExtraError: psycopg is missing (``pip install 'nearcache[postgres]'``).
-        StoreUnavailableError: the server cannot be reached while creating the schema.
+        StoreUnavailableError: the server answers but refuses the connection (credentials,
+            database, options). One that cannot be reached is an outage: the store is
+            made, and opens on its first call once the server is back (:mod:`.connections`).
         CorruptStoreError: the schema is newer than this version of nearcache.
     """
 
@@ -97,50 +98,9 @@ class PostgresStore(ServerStore, PostgresVectors):
             touches=TouchBuffer(_TOUCH_FLUSH_AT),
             probe=self._probe,
         )
-        try:  # fail fast with a clear error instead of waiting out the pool's timeout
-            with psycopg.connect(dsn, **self._conn_kwargs()) as con:
-                con.execute("SELECT 1")
-        except psycopg.OperationalError as exc:
-            raise StoreUnavailableError(f"cannot connect to {self.url}: {exc}") from exc
-        self._pool = self._new_pool()
-        try:
-            self._sql(lambda con: init_schema(con, self.prefix, self.url))
-        except BaseException:
-            self._pool.close(timeout=0)
-            raise
+        self._start()
 
     # -- connections ------------------------------------------------------------------
-
-    def _conn_kwargs(self) -> dict[str, Any]:
-        return {
-            "autocommit": True,
-            "connect_timeout": max(1, int(self.timeout)),
-            "options": f"-c statement_timeout={self._statement_timeout}",
-        }
-
-    def _new_pool(self) -> Any:
-        return ConnectionPool(
-            self.dsn,
-            min_size=self._min,
-            max_size=self._max,
-            kwargs=self._conn_kwargs(),
-            timeout=self.timeout,
-            open=True,
-            name=f"nearcache-{self.prefix}",
-        )
-
-    def _probe(self) -> None:
-        """Half-open probe: connect directly (the pool's own reconnect backoff grows to
-        minutes), then swap in a fresh pool."""
-        with psycopg.connect(self.dsn, **{**self._conn_kwargs(), "connect_timeout": 2}) as con:
-            con.execute("SELECT 1")
-        old, self._pool = self._pool, self._new_pool()
-        threading.Thread(target=old.close, kwargs={"timeout": 1.0}, daemon=True).start()
-
-    def _after_fork(self) -> None:
-        # The child must not share the parent's sockets or pool threads (which do not
-        # exist in the child): start a pool of its own.
-        self._pool = self._new_pool()
 
     def _sql(self, fn: Callable[[Any], _T], *, read: bool = False) -> _T:
         """``fn(con)`` on a pooled connection, through the breaker.
@@ -150,14 +110,15 @@ class PostgresStore(ServerStore, PostgresVectors):
         """
 
         def attempt() -> _T:
+            pool = self._pool if self._pool is not None else self._open()
             try:
-                with self._pool.connection() as con:
+                with pool.connection() as con:
                     return fn(con)
             except psycopg.OperationalError as exc:
                 if not read or isinstance(exc, PoolTimeout):
                     raise
-                self._pool.check()  # drop the dead idle connections
-                with self._pool.connection() as con:
+                pool.check()  # drop the dead idle connections
+                with pool.connection() as con:
                     return fn(con)
 
         return self._call(attempt)
@@ -391,9 +352,6 @@ class PostgresStore(ServerStore, PostgresVectors):
         """Recount every namespace and look for orphan or mis-sized records."""
         self._flush_touches()
         return self._sql(lambda con: check_schema(con, self.prefix, fix))
-
-    def _disconnect(self) -> None:
-        self._pool.close(timeout=2.0)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url!r}, prefix={self.prefix!r})"
