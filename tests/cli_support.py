@@ -8,9 +8,14 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import httpx
+
+from servers import free_port
 
 
 def nc(
@@ -82,3 +87,51 @@ def make_corpus(root: Path, paragraphs: int = 12) -> Path:
     for name, topic in TOPICS.items():
         (root / name).write_text(f"# {name}\n\n{_paragraphs(topic, paragraphs)}\n", "utf-8")
     return root
+
+
+def serve_on_free_port(args: list[str], tmp_path: Path) -> Iterator[str]:
+    """``nearcache serve`` on a free port; started again on a new port when another process
+    took the one ``free_port()`` gave before the server bound it."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": ""}
+    env.pop("PROMETHEUS_MULTIPROC_DIR")
+    for attempt in range(3):
+        port = free_port()
+        log_path = tmp_path / f"serve{attempt}.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "nearcache", "serve", "--port", str(port), *args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if _wait_until_up(proc, url, log_path):
+                yield url
+                return
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    raise AssertionError("nearcache serve found no free port in 3 tries")
+
+
+def _wait_until_up(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> bool:
+    """True once ``/healthz`` answers; False if the server exited because its port was
+    taken; an assertion error for any other exit or after 60 s."""
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            text = log_path.read_text(errors="replace")
+            assert "address already in use" in text.lower(), text
+            return False
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "nearcache serve did not start"
+        time.sleep(0.1)

@@ -12,16 +12,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from cli_support import serve_on_free_port
 from nearcache import open_store
 from nearcache.clock import ManualClock
 from nearcache.errors import StoreUnavailableError
 from nearcache.semantic.types import Hit, Miss
 from nearcache.stores.postgres import PostgresStore
 from nearcache.stores.protocol import Item
+from proxy_support import Upstream
 from semantic_support import TableEmbedder, angled, make_cache
 
 pytestmark = pytest.mark.postgres
@@ -110,3 +114,33 @@ def test_mistakes_are_still_refused_at_once(postgres_server: Any) -> None:
         text = str(info.value)
         assert text.startswith("cannot connect to postgresql://"), text
         assert says in text and "\n" not in text.strip(), text
+
+
+def test_serve_starts_while_its_postgres_is_down_and_caches_once_it_is_back(
+    upstream: Upstream, tmp_path: Path, make_postgres: Any
+) -> None:
+    """``nearcache serve`` refused to start while its PostgreSQL was down ("cannot connect
+    to ..."): now it starts, passes requests through uncached (``ERROR``) and caches once
+    the server answers, as with Redis."""
+    server = make_postgres()
+    server.stop()
+    args = ["--upstream", upstream.url, "--store", server.dsn, "--model", "hash-test"]
+    for url in serve_on_free_port(args, tmp_path):
+        body = {"model": "m", "messages": [{"role": "user", "content": "Is PostgreSQL back?"}]}
+        first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+        assert first.status_code == 200
+        assert first.headers["x-nearcache-cache"] == "ERROR"
+        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "unavailable"
+        server.start()
+        deadline = time.monotonic() + 60  # a bound for the breaker's next probe, no timing
+        seen = []
+        while "HIT-EXACT" not in seen:
+            assert time.monotonic() < deadline, seen
+            got = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+            assert got.status_code == 200
+            seen.append(got.headers["x-nearcache-cache"])
+            time.sleep(0.1)
+        assert "MISS" in seen  # stored once the store answered, then served
+        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "ok"
+        logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
+        assert "starting anyway" in logs[-1].read_text(errors="replace")

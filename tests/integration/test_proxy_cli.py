@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,57 +14,8 @@ import httpx
 import openai
 import pytest
 
-from cli_support import refused_port
+from cli_support import refused_port, serve_on_free_port
 from proxy_support import Upstream
-from servers import free_port
-
-
-def _serve(args: list[str], tmp_path: Path) -> Iterator[str]:
-    """``nearcache serve`` on a free port; started again on a new port when another process
-    took the one ``free_port()`` gave before the server bound it."""
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": ""}
-    env.pop("PROMETHEUS_MULTIPROC_DIR")
-    for attempt in range(3):
-        port = free_port()
-        log_path = tmp_path / f"serve{attempt}.log"
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "nearcache", "serve", "--port", str(port), *args],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            if _wait_until_up(proc, url, log_path):
-                yield url
-                return
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-    raise AssertionError("nearcache serve found no free port in 3 tries")
-
-
-def _wait_until_up(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> bool:
-    """True once ``/healthz`` answers; False if the server exited because its port was
-    taken; an assertion error for any other exit or after 60 s."""
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            text = log_path.read_text(errors="replace")
-            assert "address already in use" in text.lower(), text
-            return False
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "nearcache serve did not start"
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -73,7 +23,7 @@ def test_serve_command(upstream: Upstream, tmp_path: Path, workers: int) -> None
     store = f"sqlite:///{tmp_path / 'serve.db'}"
     args = ["--upstream", upstream.url, "--store", store, "--model", "hash-test"]
     args += ["--workers", str(workers), "--log-level", "warning"]
-    for url in _serve(args, tmp_path):
+    for url in serve_on_free_port(args, tmp_path):
         c = openai.OpenAI(base_url=url + "/v1", api_key="sk-cli", max_retries=0)
         messages = [{"role": "user", "content": "Through the CLI?"}]
         c.chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
@@ -136,7 +86,7 @@ def test_serve_notes_an_upstream_without_a_path(tmp_path: Path) -> None:
     assert note is not None and "http://127.0.0.1:8000/v1" in note
 
     args = ["--upstream", "http://127.0.0.1:9", "--store", "memory://", "--exact-only"]
-    for _url in _serve(args, tmp_path):
+    for _url in serve_on_free_port(args, tmp_path):
         logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
         text = logs[-1].read_text(errors="replace")
         assert "has no path" in text and "http://127.0.0.1:9/v1" in text, text
@@ -148,7 +98,7 @@ def test_serve_logs_why_the_upstream_could_not_be_reached(tmp_path: Path) -> Non
     with refused_port() as port:
         upstream = f"http://127.0.0.1:{port}/v1"
         args = ["--upstream", upstream, "--store", "memory://", "--exact-only"]
-        for url in _serve(args, tmp_path):
+        for url in serve_on_free_port(args, tmp_path):
             c = openai.OpenAI(base_url=url + "/v1", api_key="sk-cli", max_retries=0)
             with pytest.raises(openai.InternalServerError) as info:
                 c.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
@@ -172,7 +122,7 @@ def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
     server.stop()
     args = ["--upstream", upstream.url, "--store", server.url, "--model", "hash-test"]
     args += ["--workers", str(workers)]
-    for url in _serve(args, tmp_path):
+    for url in serve_on_free_port(args, tmp_path):
         body = {"model": "m", "messages": [{"role": "user", "content": "Is Redis back?"}]}
         first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
         assert first.status_code == 200

@@ -224,9 +224,10 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
 def _check_store(url: str) -> None:
     """One read of the store before the model loads: a store that refuses the credentials,
     a missing database or a mistyped URL is one line here, not a traceback from the
-    server's start-up. A Redis server that nobody answers at (down, restarting) is an
-    outage, not a mistake: the proxy starts and passes requests through uncached until
-    the server is back, as it does when the store goes away while it serves."""
+    server's start-up. A Redis or PostgreSQL server that nobody answers at (down,
+    restarting) is an outage, not a mistake: the proxy starts and passes requests through
+    uncached until the server is back, as it does when the store goes away while it
+    serves."""
     from ..errors import StoreUnavailableError
     from ..stores.url import parse_store_url
     from .common import err_console, open_cli_store
@@ -234,11 +235,18 @@ def _check_store(url: str) -> None:
     try:
         open_cli_store(url).close()
     except StoreUnavailableError as exc:
-        if parse_store_url(url)[0] != "redis" or _answers(url):
+        kind, target, options = parse_store_url(url)
+        if kind == "postgresql":
+            from ..stores.postgres.connections import server_down
+
+            down = server_down(target, float(options.get("timeout", 5.0)))
+        else:
+            down = kind == "redis" and not _answers(url)
+        if not down:
             raise
+        said = " ".join(str(exc).split()).rstrip(".")  # libpq's message spans lines
         err_console().print(
-            f"warning: {str(exc).rstrip('.')}; starting anyway: requests go upstream "
-            "uncached until it is back",
+            f"warning: {said}; starting anyway: requests go upstream uncached until it is back",
             soft_wrap=True,
         )
 
