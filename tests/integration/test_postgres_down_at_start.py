@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from cli_support import serve_on_free_port
@@ -114,6 +115,24 @@ def test_mistakes_are_still_refused_at_once(postgres_server: Any) -> None:
         text = str(info.value)
         assert text.startswith("cannot connect to postgresql://"), text
         assert says in text and "\n" not in text.strip(), text
+
+
+def test_a_wrong_password_is_refused_at_once(make_postgres: Any) -> None:
+    server = make_postgres()
+    with psycopg.connect(server.dsn, autocommit=True) as admin:
+        admin.execute("CREATE ROLE ada LOGIN PASSWORD 'right'")
+        admin.execute("GRANT CREATE ON SCHEMA public TO ada")
+    hba = Path(server.data) / "pg_hba.conf"
+    hba.write_text("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
+    server.stop()  # a restart, not a reload: the new rules hold once start() returns
+    server.start()
+    address = server.dsn.rsplit("@", 1)[1]
+    with pytest.raises(StoreUnavailableError) as info:
+        PostgresStore(f"postgresql://ada:wrong@{address}")
+    text = str(info.value)
+    assert text.startswith("cannot connect to postgresql://ada:***@"), text
+    assert "password authentication failed" in text and "wrong" not in text, text
+    PostgresStore(f"postgresql://ada:right@{address}", prefix="pw").close()
 
 
 def test_serve_starts_while_its_postgres_is_down_and_caches_once_it_is_back(
