@@ -63,7 +63,7 @@ def test_a_store_made_while_postgres_is_down_opens_once_it_is_back(
     writer_store.close()
 
     server.stop()
-    with caplog.at_level(logging.WARNING, logger="nearcache"):
+    with caplog.at_level(logging.INFO, logger="nearcache"):
         stores = [PostgresStore(server.dsn, prefix="down") for _ in range(2)]
         fresh = open_store(f"{server.dsn}?prefix=fresh")  # no schema yet: made on recovery
     assert "is unreachable" in caplog.text and "opens on its first call" in caplog.text

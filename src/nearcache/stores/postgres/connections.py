@@ -2,22 +2,25 @@
 call that reaches the server; the breaker's probe; a forked child's own pool.
 
 A store made while PostgreSQL is down (a restart, a rollout, a database that comes up
-after the application) is an outage, not a mistake: the constructor logs a WARNING and
-returns, calls raise ``StoreUnavailableError`` through the breaker (the caches turn
-that into misses) and the first call after the server is back sets up the schema and
-serves. A server that answers and refuses (credentials, database) or a DSN libpq cannot
-use (an invalid option, a host name that does not resolve) is a mistake, still raised
-by the constructor in one line (:func:`server_down` tells the two apart with libpq's
-own ping, ``pg_isready``'s test, which reads the server's error code).
+after the application) is an outage, not a mistake: the constructor opens the store's
+circuit (the breaker's WARNING says the server is unreachable) and returns; calls raise
+``StoreUnavailableError`` (the caches turn that into misses) and the first call after
+the breaker's probe finds the server back sets up the schema and serves. A server that
+answers and refuses (credentials, database) or a DSN libpq cannot use (an invalid
+option, a host name that does not resolve) is a mistake, still raised by the
+constructor in one line (:func:`server_down` tells the two apart with libpq's own ping,
+``pg_isready``'s test, which reads the server's error code).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
 from ...errors import CacheError, StoreUnavailableError
+from ..breaker import CircuitBreaker
 from .schema import init_schema
 
 try:
@@ -62,8 +65,10 @@ class PostgresConnections:
     _pool: Any = None  # made by _open, by the first call that reaches the server
 
     if TYPE_CHECKING:  # provided by ServerStore
+        _breaker: CircuitBreaker
 
         def _translate(self, exc: BaseException) -> CacheError | None: ...
+        def _is_outage(self, exc: BaseException) -> bool: ...
 
     def _start(self) -> None:
         """Open now if the server answers; if it cannot be reached, leave it to the first
@@ -74,16 +79,23 @@ class PostgresConnections:
         except psycopg.OperationalError as exc:
             if not server_down(self.dsn, self.timeout):  # a mistake: credentials, database, DSN
                 raise StoreUnavailableError(f"cannot connect to {self.url}: {exc}") from exc
-            log.warning(
-                "%s is unreachable (%s); the store opens on its first call once it is back",
-                self.url,
-                str(exc).strip().replace("\n", " "),
-            )
+            self._known_down(exc)
         except psycopg.Error as exc:  # not a connection failure: no right to create tables
             err = self._translate(exc)
             if err is None:
                 raise
             raise err from exc
+
+    def _known_down(self, exc: BaseException) -> None:
+        """Open the circuit with the constructor's failure (its WARNING says so): until the
+        breaker's probe finds the server, calls fail at once instead of each connecting."""
+
+        def fail() -> None:
+            raise exc
+
+        with contextlib.suppress(psycopg.OperationalError):
+            self._breaker.call(fail, is_outage=self._is_outage)
+        log.info("%s: the store opens on its first call once the server is back", self.url)
 
     def _open(self) -> Any:
         """The pool; the first call makes it, after bringing the schema up to date on a

@@ -58,8 +58,9 @@ class PostgresStore(PostgresConnections, ServerStore, PostgresVectors):
     Raises:
         MissingExtraError: psycopg is missing (``pip install 'nearcache[postgres]'``).
         StoreUnavailableError: the server answers but refuses the connection (credentials,
-            database, options). One that cannot be reached is an outage: the store is
-            made, and opens on its first call once the server is back (:mod:`.connections`).
+            database), or libpq cannot use ``dsn``. A server that cannot be reached is an
+            outage: the store is made, and opens on its first call once the server is
+            back (:mod:`.connections`).
         CorruptStoreError: the schema is newer than this version of nearcache.
     """
 
