@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +135,26 @@ def _wait_until_up(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> b
             pass
         assert time.monotonic() < deadline, "nearcache serve did not start"
         time.sleep(0.1)
+
+
+def passes_through_then_caches(url: str, question: str, start: Callable[[], None]) -> None:
+    """With the proxy's store down: a request passes through uncached (``ERROR``) and
+    ``/healthz`` says ``unavailable``; after ``start()`` brings the server back, the same
+    request is stored (``MISS``) then served (``HIT-EXACT``) and ``/healthz`` says ``ok``.
+    The 60 s is a bound for the breaker's next probe, not a measurement."""
+    body = {"model": "m", "messages": [{"role": "user", "content": question}]}
+    first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+    assert first.status_code == 200
+    assert first.headers["x-nearcache-cache"] == "ERROR"
+    assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "unavailable"
+    start()
+    deadline = time.monotonic() + 60
+    seen: list[str] = []
+    while "HIT-EXACT" not in seen:
+        assert time.monotonic() < deadline, seen
+        got = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+        assert got.status_code == 200
+        seen.append(got.headers["x-nearcache-cache"])
+        time.sleep(0.1)
+    assert "MISS" in seen  # stored once the store answered, then served
+    assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "ok"

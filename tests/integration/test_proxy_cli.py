@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import httpx
 import openai
 import pytest
 
-from cli_support import refused_port, serve_on_free_port
+from cli_support import passes_through_then_caches, refused_port, serve_on_free_port
 from proxy_support import Upstream
 
 
@@ -123,22 +122,7 @@ def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
     args = ["--upstream", upstream.url, "--store", server.url, "--model", "hash-test"]
     args += ["--workers", str(workers)]
     for url in serve_on_free_port(args, tmp_path):
-        body = {"model": "m", "messages": [{"role": "user", "content": "Is Redis back?"}]}
-        first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
-        assert first.status_code == 200
-        assert first.headers["x-nearcache-cache"] == "ERROR"
-        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "unavailable"
-        server.start()
-        deadline = time.monotonic() + 60  # a bound for the breaker's next probe, no timing
-        seen = []
-        while "HIT-EXACT" not in seen:
-            assert time.monotonic() < deadline, seen
-            got = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
-            assert got.status_code == 200
-            seen.append(got.headers["x-nearcache-cache"])
-            time.sleep(0.1)
-        assert "MISS" in seen  # stored once the store answered, then served
-        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "ok"
+        passes_through_then_caches(url, "Is Redis back?", server.start)
         logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
         text = logs[-1].read_text(errors="replace")
         assert "starting anyway" in text

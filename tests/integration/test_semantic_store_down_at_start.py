@@ -1,5 +1,6 @@
-"""A semantic cache made while its Redis server is down (SPEC 0: an outage degrades reads
-to misses, writes raise or are dropped with ``fail_open``, and recovery is automatic).
+"""A semantic cache made while its Redis or PostgreSQL server is down (SPEC 0: an outage
+degrades reads to misses, writes raise or are dropped with ``fail_open``, and recovery is
+automatic).
 
 The constructor must not need the store: an application (or ``nearcache serve``) has to
 start during an outage. The cache reads the store -- its embedder record and the index --
@@ -17,10 +18,9 @@ import pytest
 from nearcache.clock import ManualClock
 from nearcache.errors import FingerprintMismatchError, StoreUnavailableError
 from nearcache.semantic.types import Hit, Miss
+from nearcache.stores.postgres import PostgresStore
 from nearcache.stores.redis import RedisStore
 from semantic_support import TableEmbedder, angled, make_cache
-
-pytestmark = pytest.mark.redis
 
 STORED, ASKED = "how do I rotate the logs", "rotating log files how"
 
@@ -37,16 +37,34 @@ def _until_reachable(call: Callable[[], Any], deadline_s: float = 60.0) -> Any:
         time.sleep(0.05)
 
 
-def test_a_cache_made_while_redis_is_down_serves_once_it_is_back(make_redis: Any) -> None:
-    server = make_redis(durable=True)
+def _server(kind: str, request: pytest.FixtureRequest) -> tuple[Any, Callable[[], Any]]:
+    """A private durable server of ``kind`` and a maker of stores on it."""
+    if kind == "redis":
+        redis = request.getfixturevalue("make_redis")(durable=True)
+        return redis, lambda: RedisStore(redis.url, prefix="down")
+    postgres = request.getfixturevalue("make_postgres")()
+    return postgres, lambda: PostgresStore(postgres.dsn, prefix="down")
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ],
+)
+def test_a_cache_made_while_its_store_is_down_serves_once_it_is_back(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    server, new_store = _server(kind, request)
     emb = TableEmbedder(table={STORED: angled(0), ASKED: angled(10)})  # cosine 0.985
-    writer = make_cache(RedisStore(server.url, prefix="down"), emb, ManualClock(1.0))
+    writer = make_cache(new_store(), emb, ManualClock(1.0))
     writer.put(STORED, "logrotate")
     writer.close()
     writer.store.close()
 
     server.stop()
-    stores = [RedisStore(server.url, prefix="down") for _ in range(3)]
+    stores = [new_store() for _ in range(3)]
     cache = make_cache(stores[0], emb, ManualClock(1.0))  # no raise
     lenient = make_cache(stores[1], emb, ManualClock(1.0), fail_open=True)
     other = make_cache(stores[2], TableEmbedder(name="other"), ManualClock(1.0))
