@@ -92,8 +92,9 @@ def _alternatives(t: Text, keys: Sequence[Role]) -> bool:
 
 
 def _lead(t: Text, keys: Sequence[Role]) -> int:
-    """How many of the terms stand in a lead set off by a comma or colon before the first
-    alternative ("In a concerto, does the soloist follow the conductor or ...")."""
+    """How many of the terms stand in a lead set off before the first alternative by a
+    comma, colon, semicolon, dash or a sentence's end (:data:`.roles.CLAUSE`: "In a
+    concerto, does the soloist follow the conductor or ...")."""
     cut = next(x.index for x in t.tokens if x.low in _ALTERNATIVE)
     end = max((x.index for x in t.tokens[:cut] if x.low in CLAUSE), default=-1)
     return sum(idx < end for _, idx in keys)
