@@ -302,9 +302,10 @@ def _contrasted(plain: Text, negated: Text) -> list[str]:
         return []
     toks, out = negated.tokens, []
     for k, tok in enumerate(toks):
+        if not is_cue(tok.low):
+            continue
         closing = k + 1 == len(toks) or toks[k + 1].low in CLAUSE_BREAKS
-        aux = tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)
-        if is_cue(tok.low) and closing and aux:
+        if closing and (tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)):
             out.append(tok.low)
     return out
 
