@@ -19,6 +19,7 @@ import pytest
 from nearcache import CorruptEntryError
 from nearcache.codecs import KIND_SEMANTIC, pack_record
 from nearcache.semantic.record import (
+    BODY_FORMAT,
     decode_record,
     encode_entry,
     entry_key,
@@ -58,6 +59,18 @@ def planted(body: Any) -> bytes:
     return pack_record(KIND_SEMANTIC, NS, KEY, msgpack.packb(body, use_bin_type=True))
 
 
+def as_array(body: Any) -> Any:
+    """A format-1 (map) body's fields as a format-2 array (a dropped field is left out,
+    so the array is short); anything else as it is."""
+    if not isinstance(body, dict):
+        return body
+    out = [BODY_FORMAT, *[body[k] for k in "qrmceswtkx" if k in body]]
+    return [*out, body.get("f")]
+
+
+FORMATS = pytest.mark.parametrize("form", [as_array, lambda body: body], ids=["array", "map"])
+
+
 def test_a_written_entry_reads_back_field_for_field() -> None:
     vec = np.array([3.0, -4.0] + [0.0] * (DIM - 2), dtype=np.float32)
     for dtype in ("float32", "float16", "int8"):
@@ -88,17 +101,60 @@ def test_a_written_entry_reads_back_field_for_field() -> None:
         assert floored.feedback_floor == 0.5 and floored.write_id == 6
 
 
-def test_a_well_formed_planted_record_decodes() -> None:
-    entry = decode_record(planted(fields()), NS, KEY, DIM)[0]
+def test_an_entry_is_written_as_a_format_2_array() -> None:
+    blob = encode_entry(NS, KEY, **writer_fields(), dtype="float32")
+    body = msgpack.unpackb(blob[16 + 3 + 32 :], raw=False)
+    assert isinstance(body, list) and body[0] == BODY_FORMAT == 2 and len(body) == 12
+
+
+def writer_fields() -> dict[str, Any]:
+    f = fields()
+    return {
+        "query": f["q"],
+        "response": f["r"],
+        "metadata": f["m"],
+        "created_at": f["c"],
+        "expires_at": f["e"],
+        "scope": f["s"],
+        "write_id": f["w"],
+        "vector": np.frombuffer(f["x"], dtype="<f4"),
+    }
+
+
+def test_a_format_1_record_reads_as_the_same_entry_written_now() -> None:
+    """Entries written before format 2 (a msgpack map) stay readable, field for field,
+    and a feedback floor set on one rewrites it in format 2 with every field kept."""
+    old = planted(fields())
+    new = encode_entry(NS, KEY, **writer_fields(), dtype="float32")
+    (a, ra, ma), (b, rb, mb) = decode_record(old, NS, KEY, DIM), decode_record(new, NS, KEY, DIM)
+    assert (ra, ma) == (rb, mb) and a[:7] == b[:7] and a[8:] == b[8:]
+    assert np.array_equal(a.vector, b.vector)
+    floored = with_feedback_floor(old, NS, KEY, 0.25, 9)
+    body = msgpack.unpackb(floored[16 + 3 + 32 :], raw=False)
+    assert isinstance(body, list) and body[0] == BODY_FORMAT
+    c = decode_record(floored, NS, KEY, DIM)[0]
+    assert c.feedback_floor == 0.25 and c.write_id == 9
+    assert c[:6] == a[:6] and np.array_equal(c.vector, a.vector) and c.norm == a.norm
+
+
+@FORMATS
+def test_a_well_formed_planted_record_decodes(form: Any) -> None:
+    entry = decode_record(planted(form(fields())), NS, KEY, DIM)[0]
     assert entry.response == {"a": [1]} and entry.metadata == {"m": 1}
     assert entry.expires_at == 20.0 and isinstance(entry.created_at, float)
-    assert decode_record(planted(fields(c=10, e=None)), NS, KEY, DIM)[0].created_at == 10.0
+    created = decode_record(planted(form(fields(c=10, e=None))), NS, KEY, DIM)[0].created_at
+    assert created == 10.0
+    assert decode_record(planted(form(fields(f=0.5))), NS, KEY, DIM)[0].feedback_floor == 0.5
 
 
 @pytest.mark.parametrize(
     "body",
     [
         [1, 2],
+        [BODY_FORMAT] * 12,
+        [3, *as_array(fields())[1:]],  # a body format this version does not know
+        [True, *as_array(fields())[1:]],
+        [*as_array(fields()), None],  # a field too many
         "a string",
         7,
         fields(q=_DROP),
@@ -138,9 +194,10 @@ def test_a_well_formed_planted_record_decodes() -> None:
         fields(r=msgpack.packb(msgpack.ExtType(1, b"x"))),  # extension types refused
     ],
 )
-def test_a_record_a_writer_never_makes_is_corrupt(body: Any) -> None:
+@FORMATS
+def test_a_record_a_writer_never_makes_is_corrupt(body: Any, form: Any) -> None:
     with pytest.raises(CorruptEntryError):
-        decode_record(planted(body), NS, KEY, DIM)
+        decode_record(planted(form(body)), NS, KEY, DIM)
 
 
 @pytest.mark.parametrize(
@@ -150,9 +207,10 @@ def test_a_record_a_writer_never_makes_is_corrupt(body: Any) -> None:
         *(None, 3, 2.5, True, {"a": [1]}, [1, "x"], b"raw"),
     ],
 )
-def test_a_stored_response_reads_back_as_msgpack_reads_it(response: Any) -> None:
+@FORMATS
+def test_a_stored_response_reads_back_as_msgpack_reads_it(response: Any, form: Any) -> None:
     packed = msgpack.packb(response, use_bin_type=True)
-    got = decode_record(planted(fields(r=packed)), NS, KEY, DIM)[0].response
+    got = decode_record(planted(form(fields(r=packed))), NS, KEY, DIM)[0].response
     assert got == msgpack.unpackb(packed, raw=False) and type(got) is type(response)
 
 

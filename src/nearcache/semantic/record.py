@@ -3,14 +3,22 @@
 An entry lives in the store's ``"semantic"`` table under its namespace and the key
 ``content_hash(encode_parts(DOMAIN, scope, normalized query))``, where ``scope`` is the
 hash of the caller's ``context`` (empty without one). The value is the checksummed
-envelope of :mod:`nearcache.codecs` (kind ``KIND_SEMANTIC``) around a msgpack map::
+envelope of :mod:`nearcache.codecs` (kind ``KIND_SEMANTIC``) around a msgpack array, its
+fields by position (body format 2)::
 
-    q  matched query (as given to put)     r  response, itself msgpack (bin)
-    m  metadata as JSON bytes, or nil      c  created_at       e  expires_at or nil
-    s  scope (hex, "" = no context)        w  write id (random 63-bit int)
-    t  vector dtype                        k  int8 scale       x  vector bytes (LE)
-    f  feedback floor (optional): a judge score at which this entry was reported wrong;
-       it is only served above it (``SemanticCache.feedback``)
+    2  the body format                       q  matched query (as given to put)
+    r  response, itself msgpack (bin)        m  metadata as JSON bytes, or nil
+    c  created_at                            e  expires_at or nil
+    s  scope (hex, "" = no context)          w  write id (random 63-bit int)
+    t  vector dtype                          k  int8 scale
+    x  vector bytes (LE)                     f  feedback floor or nil: a judge score at
+       which this entry was reported wrong; it is only served above it
+       (``SemanticCache.feedback``)
+
+Body format 1, still read (never written), is a msgpack map of the same fields under the
+one-letter keys above (``f`` absent when there is no floor). An array costs a reader no
+map keys to intern nor look up. A nearcache older than format 2 reads a format-2 entry as
+corrupt, i.e. as a miss.
 
 The vector is kept so the index can be rebuilt from the store alone, without calling
 the embedder again; the write id tells apart two writes of the same key, so replaying
@@ -41,7 +49,7 @@ from ..codecs import (
     unpack_record,
 )
 from ..errors import CorruptEntryError
-from ..keys import content_hash, content_hashes, encode_parts
+from ..keys import content_hash, content_hashes, encode_parts, text_digest
 
 __all__ = [
     "DOMAIN",
@@ -69,6 +77,11 @@ _NUMBER = (int, float)
 _INF = math.inf
 _frombuffer = np.frombuffer
 _new_tuple = tuple.__new__
+#: The body format written (an array; 1, a map, is still read: see the module doc).
+BODY_FORMAT = 2
+#: Format 1's map keys, in format 2's order (after the format number, before ``f``).
+_MAP_KEYS = ("q", "r", "m", "c", "e", "s", "w", "t", "k", "x")
+_BODY_LEN = len(_MAP_KEYS) + 2
 #: Largest context accepted (JSON bytes); it is hashed, never stored.
 MAX_CONTEXT_BYTES = 65_536
 
@@ -101,7 +114,7 @@ _DOMAIN_PART = encode_parts(DOMAIN)
 def entry_key(scope: str, text: str) -> str:
     """Store key of a (normalized) query inside a scope:
     ``content_hash(encode_parts(DOMAIN, scope, text))``, with the domain part made once."""
-    return content_hash(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
+    return text_digest(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}").hex()
 
 
 def entry_keys(scope: str, texts: Sequence[str]) -> list[str]:
@@ -192,18 +205,20 @@ def encode_entry(
     # Every value is a str, bytes, float, int or None made above, so msgpack is called
     # directly (pack_payload's depth walk and type screen are for caller-supplied values).
     body = packb(
-        {
-            "q": query,
-            "r": response,
-            "m": metadata,
-            "c": created_at,
-            "e": expires_at,
-            "s": scope,
-            "w": write_id,
-            "t": dtype,
-            "k": scale,
-            "x": raw,
-        }
+        [
+            BODY_FORMAT,
+            query,
+            response,
+            metadata,
+            created_at,
+            expires_at,
+            scope,
+            write_id,
+            dtype,
+            scale,
+            raw,
+            None,
+        ]
     )
     return pack_record(KIND_SEMANTIC, namespace, key, body)
 
@@ -247,18 +262,20 @@ def encode_entries(
     out: list[bytes] = []
     for i in range(n):
         body = packb(
-            {
-                "q": queries[i],
-                "r": responses[i],
-                "m": metadata[i],
-                "c": created_at,
-                "e": expires_at,
-                "s": scope,
-                "w": write_ids[i],
-                "t": dtype,
-                "k": 1.0,
-                "x": raw[i * width : (i + 1) * width],
-            }
+            [
+                BODY_FORMAT,
+                queries[i],
+                responses[i],
+                metadata[i],
+                created_at,
+                expires_at,
+                scope,
+                write_ids[i],
+                dtype,
+                1.0,
+                raw[i * width : (i + 1) * width],
+                None,
+            ]
         )
         out.append(pack_record(KIND_SEMANTIC, namespace, keys[i], body))
     return out
@@ -302,13 +319,9 @@ def decode_record(
     ``isinstance``; the entry is built with ``tuple.__new__``. Every check is kept.
     """
     data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key))
-    try:
-        query, resp, meta = data["q"], data["r"], data["m"]
-        created, expires, scope = data["c"], data["e"], data["s"]
-        write_id, dtype, scale, raw = data["w"], data["t"], data["k"], data["x"]
-        floor = data.get("f")
-    except (KeyError, TypeError):
-        raise CorruptEntryError("semantic entry lacks a field") from None
+    if type(data) is not list or len(data) != _BODY_LEN or data[0] != BODY_FORMAT:
+        data = _fields(data)  # format 1, or not a body a writer makes (raises)
+    _, query, resp, meta, created, expires, scope, write_id, dtype, scale, raw, floor = data
     if not (
         type(query) is str
         and type(resp) is bytes
@@ -362,14 +375,25 @@ def decode_record(
     return entry, resp, meta
 
 
+def _fields(data: Any) -> list[Any]:
+    """A decoded body's fields in format 2's order, from either format; anything else
+    raises ``CorruptEntryError``."""
+    if type(data) is list and len(data) == _BODY_LEN and data[0] == BODY_FORMAT:
+        return data
+    if type(data) is not dict:
+        raise CorruptEntryError("semantic entry has an unknown body format")
+    try:
+        return [BODY_FORMAT, *[data[k] for k in _MAP_KEYS], data.get("f")]
+    except KeyError:
+        raise CorruptEntryError("semantic entry lacks a field") from None
+
+
 def with_feedback_floor(
     blob: bytes, namespace: str, key: str, floor: float, write_id: int
 ) -> bytes:
-    """The same stored entry with a feedback floor and a new write id (every field else,
-    the response and vector bytes included, is carried over untouched)."""
-    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key))
-    if not isinstance(data, dict):
-        raise CorruptEntryError("semantic entry is not a map")
-    data["f"] = float(floor)
-    data["w"] = write_id
-    return pack_record(KIND_SEMANTIC, namespace, key, pack_payload(data))
+    """The same stored entry (in the current body format) with a feedback floor and a
+    new write id (every field else, the response and vector bytes included, is carried
+    over untouched)."""
+    fields = _fields(unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key)))
+    fields[7], fields[11] = write_id, float(floor)
+    return pack_record(KIND_SEMANTIC, namespace, key, pack_payload(fields))
