@@ -103,11 +103,11 @@ def _encode(text: str) -> bytes:
 def _ascii_is_normal(text: str) -> bool:
     """Whether ASCII ``text`` is already normalized (no NFKC work: ASCII is its own NFKC).
 
-    In ASCII, ``str.split()`` splits on ' ', \\t \\n \\v \\f \\r and \\x1c-\\x1f. Printable
-    ASCII (one C pass) holds no whitespace but ' '; other text takes the ``in`` tests
-    (one ``memchr`` pass each).
+    In ASCII, ``str.split()`` splits on ' ', \\t \\n \\v \\f \\r and \\x1c-\\x1f: ``strip``
+    finds any of them at either end. Printable ASCII (one C pass) holds no whitespace but
+    ' '; other text takes the ``in`` tests (one ``memchr`` pass each).
     """
-    if text[:1] == " " or text[-1:] == " " or "  " in text:
+    if len(text.strip()) != len(text) or "  " in text:
         return False
     return text.isprintable() or not (
         "\n" in text

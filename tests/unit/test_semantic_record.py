@@ -22,6 +22,7 @@ from nearcache.semantic.record import (
     BODY_FORMAT,
     decode_record,
     encode_entry,
+    entry_digest,
     entry_key,
     new_write_id,
     with_feedback_floor,
@@ -224,6 +225,14 @@ def test_a_record_for_another_key_namespace_or_with_a_flipped_bit_is_corrupt() -
     bad[-3] ^= 1
     with pytest.raises(CorruptEntryError):
         decode_record(bytes(bad), NS, KEY, DIM)
+
+
+def test_the_raw_key_a_lookup_passes_is_checked_like_the_hex_key() -> None:
+    blob = planted(as_array(fields()))
+    assert entry_digest("", "q") == bytes.fromhex(KEY)
+    assert decode_record(blob, NS, KEY, DIM, entry_digest("", "q"))[0].query == "q"
+    with pytest.raises(CorruptEntryError):
+        decode_record(blob, NS, entry_key("", "other"), DIM, entry_digest("", "other"))
 
 
 def test_make_hit_builds_the_same_hit_as_the_constructor() -> None:

@@ -31,7 +31,7 @@ from ..stores.protocol import Probe
 from .admission import key_text
 from .indexing import TABLE, candidates
 from .judging import explain_steps
-from .record import Entry, decode_record, entry_key, scope_of
+from .record import Entry, decode_record, entry_digest, scope_of
 from .spaces import Candidate
 from .state import log
 from .tally import Tally
@@ -142,17 +142,18 @@ class LookupMixin(VerdictMixin):
             text = keyed[0]
         scope = "" if context is None else scope_of(context)
         if keyed is not None and keyed[1] == scope:
-            key = keyed[2]
+            key, digest = keyed[2], keyed[3]
         else:
-            key = entry_key(scope, text)
-            self._remember_key(query, text, scope, key)
+            digest = entry_digest(scope, text)
+            key = digest.hex()
+            self._remember_key(query, text, scope, key, digest)
         vec: Vector | None = None
         if embedding is not None:
             vec = as_vector(embedding, self.dim, what="embedding")
         if bypass:
             return self._miss(ns, "bypass", started)
         try:
-            found = self._exact(query, ns, scope, key, text, vec)
+            found = self._exact(query, ns, scope, key, digest, text, vec)
         except StoreUnavailableError as exc:
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(ns, "store_error", started, error=True)
@@ -190,14 +191,15 @@ class LookupMixin(VerdictMixin):
         cfg = self.config
         return explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
 
-    def _remember_key(self, query: str, text: str, scope: str, key: str) -> None:
-        """Keep a short query's key text and key: a repeated query skips the size check,
-        normalization and hashing, which give the same answer for the same string."""
+    def _remember_key(self, query: str, text: str, scope: str, key: str, digest: bytes) -> None:
+        """Keep a short query's key text and key (hex and raw): a repeated query skips the
+        size check, normalization and hashing, which give the same answer for the same
+        string."""
         if len(query) <= KEY_MEMO_CHARS:
             memo = self._keyed
             if len(memo) >= KEY_MEMO_SIZE:
                 memo.clear()  # bounded; wholesale is cheap and rare
-            memo[query] = (text, scope, key)
+            memo[query] = (text, scope, key, digest)
 
     def _floor(self) -> float:
         """Index similarity below which a candidate cannot reach the threshold."""
@@ -205,7 +207,14 @@ class LookupMixin(VerdictMixin):
         return cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
 
     def _exact(
-        self, query: str, ns: str, scope: str, key: str, text: str, vec: Vector | None
+        self,
+        query: str,
+        ns: str,
+        scope: str,
+        key: str,
+        digest: bytes,
+        text: str,
+        vec: Vector | None,
     ) -> Hit | ExactMiss:
         """Layer 1: one store read of the exact key (with a server index and a known
         vector, the same round trip also brings the nearest candidates), or the
@@ -237,7 +246,7 @@ class LookupMixin(VerdictMixin):
         if blob is None:
             return ExactMiss(probe, vec, probe.expired, False)
         try:
-            entry, response, metadata = decode_record(blob, ns, key, self.binding.dim)
+            entry, response, metadata = decode_record(blob, ns, key, self.binding.dim, digest)
         except CorruptEntryError as exc:
             self._corrupt(ns, key, exc)
             return ExactMiss(probe, vec, False, False)

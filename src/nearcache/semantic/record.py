@@ -58,6 +58,7 @@ __all__ = [
     "decode_record",
     "encode_entries",
     "encode_entry",
+    "entry_digest",
     "entry_key",
     "entry_keys",
     "new_write_id",
@@ -114,7 +115,12 @@ _DOMAIN_PART = encode_parts(DOMAIN)
 def entry_key(scope: str, text: str) -> str:
     """Store key of a (normalized) query inside a scope:
     ``content_hash(encode_parts(DOMAIN, scope, text))``, with the domain part made once."""
-    return text_digest(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}").hex()
+    return entry_digest(scope, text).hex()
+
+
+def entry_digest(scope: str, text: str) -> bytes:
+    """``entry_key``'s raw bytes (what a record names its key by)."""
+    return text_digest(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
 
 
 def entry_keys(scope: str, texts: Sequence[str]) -> list[str]:
@@ -309,16 +315,17 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
 
 
 def decode_record(
-    blob: bytes, namespace: str, key: str, dim: int | None = None
+    blob: bytes, namespace: str, key: str, dim: int | None = None, digest: bytes | None = None
 ) -> tuple[Entry, bytes, bytes | None]:
     """``decode_entry`` plus the response (msgpack) and metadata (JSON) bytes it decoded,
     for a copy that must hand out fresh objects on every read (see :mod:`.hot`).
+    ``digest``: the key's raw bytes (``entry_digest``), when the caller has them.
 
     Every exact-layer hit read from the store runs this, so it is written for speed:
     msgpack yields exact built-in types, so ``type(x) is T`` checks stand for
     ``isinstance``; the entry is built with ``tuple.__new__``. Every check is kept.
     """
-    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key))
+    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key, digest))
     if type(data) is not list or len(data) != _BODY_LEN or data[0] != BODY_FORMAT:
         data = _fields(data)  # format 1, or not a body a writer makes (raises)
     _, query, resp, meta, created, expires, scope, write_id, dtype, scale, raw, floor = data

@@ -47,7 +47,7 @@ class CoreState:
     _closed: bool
     _touch: bool
     hot: HotEntries | None
-    _keyed: dict[str, tuple[str, str, str]]  # query -> (key text, scope, key)
+    _keyed: dict[str, tuple[str, str, str, bytes]]  # query -> (key text, scope, key, raw key)
 
     def _check_open(self) -> None:
         if self._closed:
