@@ -246,7 +246,7 @@ class LookupMixin(VerdictMixin):
         if blob is None:
             return ExactMiss(probe, vec, probe.expired, False)
         try:
-            entry, response, metadata = decode_record(blob, ns, key, self.binding.dim, digest)
+            entry, metadata = decode_record(blob, ns, key, self.binding.dim, digest)
         except CorruptEntryError as exc:
             self._corrupt(ns, key, exc)
             return ExactMiss(probe, vec, False, False)
@@ -254,7 +254,7 @@ class LookupMixin(VerdictMixin):
         if expires is not None and expires <= now:
             return ExactMiss(probe, vec, False, False)
         if ticket is not None:
-            hot.add(ticket, ns, key, entry, response, metadata, len(blob))  # type: ignore[union-attr]
+            hot.add(ticket, ns, key, entry, metadata, len(blob))  # type: ignore[union-attr]
         return self._exact_hit(entry, query, ns, key, probe, vec)
 
     def _exact_hit(

@@ -41,7 +41,6 @@ import numpy.typing as npt
 from ..codecs import (
     KIND_SEMANTIC,
     check_json,
-    pack_payload,
     pack_record,
     packb,
     quantize,
@@ -185,6 +184,19 @@ def stored_vectors(mat: npt.NDArray[np.float32], dtype: str) -> npt.NDArray[np.f
     return out
 
 
+#: What a format-2 body starts with: a msgpack array of 12 (0x9c), then the format (2).
+_BODY_LEAD = bytes((0x9C, BODY_FORMAT))
+
+
+def _body(query: str, response: bytes, rest: list[Any]) -> bytes:
+    """A format-2 body. ``response`` is msgpack already and goes in as it is, an element of
+    the array (no second msgpack layer); ``rest`` holds the 9 fields after it, packed as an
+    array whose one-byte head (0x99) is dropped. Every value is a str, bytes, float, int or
+    None made by nearcache, so msgpack is called directly (``pack_payload``'s depth walk and
+    type screen are for caller-supplied values)."""
+    return b"".join((_BODY_LEAD, packb(query), response, memoryview(packb(rest))[1:]))
+
+
 def encode_entry(
     namespace: str,
     key: str,
@@ -208,23 +220,10 @@ def encode_entry(
     else:
         data, scales = quantize(vector.reshape(1, -1), dtype)
         raw, scale = data[0].tobytes(), float(scales[0])
-    # Every value is a str, bytes, float, int or None made above, so msgpack is called
-    # directly (pack_payload's depth walk and type screen are for caller-supplied values).
-    body = packb(
-        [
-            BODY_FORMAT,
-            query,
-            response,
-            metadata,
-            created_at,
-            expires_at,
-            scope,
-            write_id,
-            dtype,
-            scale,
-            raw,
-            None,
-        ]
+    body = _body(
+        query,
+        response,
+        [metadata, created_at, expires_at, scope, write_id, dtype, scale, raw, None],
     )
     return pack_record(KIND_SEMANTIC, namespace, key, body)
 
@@ -267,46 +266,10 @@ def encode_entries(
     raw, width = vectors.tobytes(), vectors.shape[1] * 4
     out: list[bytes] = []
     for i in range(n):
-        body = packb(
-            [
-                BODY_FORMAT,
-                queries[i],
-                responses[i],
-                metadata[i],
-                created_at,
-                expires_at,
-                scope,
-                write_ids[i],
-                dtype,
-                1.0,
-                raw[i * width : (i + 1) * width],
-                None,
-            ]
-        )
+        rest = [metadata[i], created_at, expires_at, scope, write_ids[i], dtype, 1.0]
+        body = _body(queries[i], responses[i], [*rest, raw[i * width : (i + 1) * width], None])
         out.append(pack_record(KIND_SEMANTIC, namespace, keys[i], body))
     return out
-
-
-def _response(resp: bytes) -> Any:
-    """The response object of its msgpack bytes. A str of up to 255 UTF-8 bytes (msgpack
-    fixstr ``0xa0-0xbf`` or str8 ``0xd9``: what nearly every cache stores) is decoded
-    here, with the strict UTF-8 decode msgpack does, without a call that parses its four
-    keyword options; anything else, a head whose length does not match included, goes
-    through ``unpack_payload`` (which raises ``CorruptEntryError`` where it must)."""
-    size = len(resp)
-    head = resp[0] if size else 0xC1  # 0xc1: never used by msgpack
-    if 0xA0 <= head <= 0xBF:
-        start = 1 if size == 1 + (head & 0x1F) else 0
-    elif head == 0xD9 and size >= 2:
-        start = 2 if size == 2 + resp[1] else 0
-    else:
-        start = 0
-    if start:
-        try:
-            return resp[start:].decode("utf-8")
-        except UnicodeDecodeError:
-            raise CorruptEntryError("stored payload is not valid msgpack: bad UTF-8") from None
-    return unpack_payload(resp)
 
 
 def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) -> Entry:
@@ -316,9 +279,9 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
 
 def decode_record(
     blob: bytes, namespace: str, key: str, dim: int | None = None, digest: bytes | None = None
-) -> tuple[Entry, bytes, bytes | None]:
-    """``decode_entry`` plus the response (msgpack) and metadata (JSON) bytes it decoded,
-    for a copy that must hand out fresh objects on every read (see :mod:`.hot`).
+) -> tuple[Entry, bytes | None]:
+    """``decode_entry`` plus the metadata (JSON) bytes it decoded, for a copy that must
+    hand out fresh objects on every read (see :mod:`.hot`).
     ``digest``: the key's raw bytes (``entry_digest``), when the caller has them.
 
     Every exact-layer hit read from the store runs this, so it is written for speed:
@@ -328,10 +291,9 @@ def decode_record(
     data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key, digest))
     if type(data) is not list or len(data) != _BODY_LEN or data[0] != BODY_FORMAT:
         data = _fields(data)  # format 1, or not a body a writer makes (raises)
-    _, query, resp, meta, created, expires, scope, write_id, dtype, scale, raw, floor = data
+    _, query, response, meta, created, expires, scope, write_id, dtype, scale, raw, floor = data
     if not (
         type(query) is str
-        and type(resp) is bytes
         and (meta is None or type(meta) is bytes)
         and type(created) in _NUMBER
         and (expires is None or type(expires) in _NUMBER)
@@ -368,7 +330,7 @@ def decode_record(
         Entry,
         (
             query,
-            _response(resp),
+            response,
             metadata,
             float(created),
             None if expires is None else float(expires),
@@ -379,28 +341,33 @@ def decode_record(
             -_INF if floor is None else floor,
         ),
     )
-    return entry, resp, meta
+    return entry, meta
 
 
 def _fields(data: Any) -> list[Any]:
-    """A decoded body's fields in format 2's order, from either format; anything else
-    raises ``CorruptEntryError``."""
+    """A decoded body's fields in format 2's order (the response as its object), from
+    either format; anything else raises ``CorruptEntryError``."""
     if type(data) is list and len(data) == _BODY_LEN and data[0] == BODY_FORMAT:
         return data
     if type(data) is not dict:
         raise CorruptEntryError("semantic entry has an unknown body format")
     try:
-        return [BODY_FORMAT, *[data[k] for k in _MAP_KEYS], data.get("f")]
+        fields = [BODY_FORMAT, *[data[k] for k in _MAP_KEYS], data.get("f")]
     except KeyError:
         raise CorruptEntryError("semantic entry lacks a field") from None
+    if type(fields[2]) is not bytes:  # format 1 holds the response as msgpack bytes
+        raise CorruptEntryError("semantic entry has a field of the wrong type")
+    fields[2] = unpack_payload(fields[2])
+    return fields
 
 
 def with_feedback_floor(
     blob: bytes, namespace: str, key: str, floor: float, write_id: int
 ) -> bytes:
     """The same stored entry (in the current body format) with a feedback floor and a
-    new write id (every field else, the response and vector bytes included, is carried
-    over untouched)."""
+    new write id; every field else keeps its value (the vector its bytes)."""
     fields = _fields(unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key)))
     fields[7], fields[11] = write_id, float(floor)
-    return pack_record(KIND_SEMANTIC, namespace, key, pack_payload(fields))
+    return pack_record(
+        KIND_SEMANTIC, namespace, key, _body(fields[1], packb(fields[2]), fields[3:])
+    )
