@@ -29,11 +29,12 @@ from ..judge import Verdict
 from ..keys import validate_namespace
 from ..stores.protocol import Probe
 from .admission import key_text
+from .feedback import feedback_limits
 from .indexing import TABLE, candidates
-from .judging import explain_steps
+from .judging import explain_steps, with_feedback
 from .record import Entry, decode_record, entry_digest, scope_of
 from .spaces import Candidate
-from .state import log
+from .state import Keyed, log
 from .tally import Tally
 from .types import Hit, Miss, make_hit
 from .verdicts import VerdictMixin
@@ -42,7 +43,7 @@ __all__ = ["ExactMiss", "LookupMixin", "Pending"]
 
 Vector = npt.NDArray[np.float32]
 
-#: Queries up to this many characters have their key remembered (``_remember_key``) ...
+#: Queries up to this many characters have their key remembered (``lookup_start``) ...
 KEY_MEMO_CHARS = 512
 #: ... and this many of them at most.
 KEY_MEMO_SIZE = 4096
@@ -130,8 +131,13 @@ class LookupMixin(VerdictMixin):
         semantic layer (``lookup_flow`` goes on with it). The blocking cache calls this
         directly, so an exact hit costs no generator."""
         started = _perf_counter()
-        self._check_open()
         ns = validate_namespace(namespace)
+        if self._closed:  # closed (raises), or made while the store was down
+            try:
+                self._open_late()
+            except StoreUnavailableError as exc:
+                log.warning("store unavailable, lookup is a miss: %s", exc)
+                return self._miss(ns, "store_error", started, error=True)
         keyed = self._keyed.get(query) if type(query) is str else None
         if keyed is None:
             try:
@@ -141,19 +147,21 @@ class LookupMixin(VerdictMixin):
         else:
             text = keyed[0]
         scope = "" if context is None else scope_of(context)
-        if keyed is not None and keyed[1] == scope:
-            key, digest = keyed[2], keyed[3]
-        else:
+        if keyed is None or keyed[1] != scope:
             digest = entry_digest(scope, text)
-            key = digest.hex()
-            self._remember_key(query, text, scope, key, digest)
+            keyed = (text, scope, digest.hex(), digest)
+            if len(query) <= KEY_MEMO_CHARS:  # a repeated query skips normalizing and hashing
+                if len(self._keyed) >= KEY_MEMO_SIZE:
+                    self._keyed.clear()  # bounded; wholesale is cheap and rare
+                self._keyed[query] = keyed
+        key = keyed[2]
         vec: Vector | None = None
         if embedding is not None:
             vec = as_vector(embedding, self.dim, what="embedding")
         if bypass:
             return self._miss(ns, "bypass", started)
         try:
-            found = self._exact(query, ns, scope, key, digest, text, vec)
+            found = self._exact(query, ns, keyed, vec)
         except StoreUnavailableError as exc:
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(ns, "store_error", started, error=True)
@@ -179,47 +187,40 @@ class LookupMixin(VerdictMixin):
         )
         return result if isinstance(result, Hit) else None
 
-    def explain_flow(self, stored: str, asked: str) -> Generator[Embed, Any, Verdict]:
-        """How this cache would judge serving ``stored``'s answer for ``asked``: the
-        similarity floor, every guard, the verifier score and the threshold, as a
-        ``Verdict`` whose ``steps`` list each decision (nothing is stored or counted)."""
+    def explain_flow(
+        self,
+        stored: str,
+        asked: str,
+        *,
+        namespace: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Generator[Embed, Any, Verdict]:
+        """How this cache would judge serving ``stored``'s answer for ``asked``: a ``Verdict``
+        whose ``steps`` list each decision (nothing is stored or counted); with
+        ``namespace`` (and ``context``) also what feedback asks there."""
         self._check_open()
+        ns = None if namespace is None else validate_namespace(namespace)
         texts = [key_text(self.config, stored), key_text(self.config, asked)]
         mat = yield from self.vectors.flow(self.embedder, texts, self.dim)
         a, b = _unit(np.ascontiguousarray(mat[0])), _unit(np.ascontiguousarray(mat[1]))
         sim = max(-1.0, min(1.0, float(np.dot(a, b))))
         cfg = self.config
-        return explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
-
-    def _remember_key(self, query: str, text: str, scope: str, key: str, digest: bytes) -> None:
-        """Keep a short query's key text and key (hex and raw): a repeated query skips the
-        size check, normalization and hashing, which give the same answer for the same
-        string."""
-        if len(query) <= KEY_MEMO_CHARS:
-            memo = self._keyed
-            if len(memo) >= KEY_MEMO_SIZE:
-                memo.clear()  # bounded; wholesale is cheap and rare
-            memo[query] = (text, scope, key, digest)
+        verdict = explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
+        if ns is None:
+            return verdict
+        return with_feedback(verdict, *feedback_limits(self, ns, texts[0], context))
 
     def _floor(self) -> float:
         """Index similarity below which a candidate cannot reach the threshold."""
         cfg = self.config
         return cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
 
-    def _exact(
-        self,
-        query: str,
-        ns: str,
-        scope: str,
-        key: str,
-        digest: bytes,
-        text: str,
-        vec: Vector | None,
-    ) -> Hit | ExactMiss:
+    def _exact(self, query: str, ns: str, keyed: Keyed, vec: Vector | None) -> Hit | ExactMiss:
         """Layer 1: one store read of the exact key (with a server index and a known
         vector, the same round trip also brings the nearest candidates), or the
         in-process copy of recently read entries once the store says nothing changed.
         The hit, or what the semantic layer needs to go on (``ExactMiss``)."""
+        text, scope, key, digest = keyed
         now = self.clock()
         hot, ticket = self.hot, None
         if hot is not None:
