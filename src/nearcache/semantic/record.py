@@ -7,7 +7,7 @@ envelope of :mod:`nearcache.codecs` (kind ``KIND_SEMANTIC``) around a msgpack ar
 fields by position (body format 2)::
 
     2  the body format                       q  matched query (as given to put)
-    r  response, itself msgpack (bin)        m  metadata as JSON bytes, or nil
+    r  response (its msgpack object)         m  metadata as JSON bytes, or nil
     c  created_at                            e  expires_at or nil
     s  scope (hex, "" = no context)          w  write id (random 63-bit int)
     t  vector dtype                          k  int8 scale
@@ -16,8 +16,9 @@ fields by position (body format 2)::
        (``SemanticCache.feedback``)
 
 Body format 1, still read (never written), is a msgpack map of the same fields under the
-one-letter keys above (``f`` absent when there is no floor). An array costs a reader no
-map keys to intern nor look up. A nearcache older than format 2 reads a format-2 entry as
+one-letter keys above, the response nested as msgpack bytes (bin) and ``f`` absent when
+there is no floor. An array costs a reader no map keys to intern nor look up, and the
+response no second decode. A nearcache older than format 2 reads a format-2 entry as
 corrupt, i.e. as a miss.
 
 The vector is kept so the index can be rebuilt from the store alone, without calling
@@ -184,8 +185,9 @@ def stored_vectors(mat: npt.NDArray[np.float32], dtype: str) -> npt.NDArray[np.f
     return out
 
 
-#: What a format-2 body starts with: a msgpack array of 12 (0x9c), then the format (2).
-_BODY_LEAD = bytes((0x9C, BODY_FORMAT))
+#: What a format-2 body starts with: a msgpack fixarray head (0x9c: 12 elements), then
+#: the format number (a positive fixint).
+_BODY_LEAD = bytes((0x90 | _BODY_LEN, BODY_FORMAT))
 
 
 def _body(query: str, response: bytes, rest: list[Any]) -> bytes:
