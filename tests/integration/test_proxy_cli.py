@@ -126,7 +126,11 @@ def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
         logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
         text = logs[-1].read_text(errors="replace")
         assert "starting anyway" in text
-        # Workers log like the parent (they printed bare messages and dropped INFO).
+        # Workers log like the parent (they printed bare messages and dropped INFO): the
+        # worker that answered the first request was made while the store was down.
         assert "nearcache: WARNING nearcache.semantic: store unavailable" in text, text
-        assert "nearcache: INFO nearcache.stores.breaker:" in text, text
-        assert "reachable again" in text, text
+        if workers == 1:
+            # With two workers the one that saw the outage may serve nothing after the
+            # restart (the other, or one started late, does), so its breaker need not log.
+            assert "nearcache: INFO nearcache.stores.breaker:" in text, text
+            assert "reachable again" in text, text

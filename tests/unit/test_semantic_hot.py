@@ -260,8 +260,8 @@ def _blob(ns: str, key: str, response: bytes) -> bytes:
 
 def record(ns: str, key: str, response: Any = "r", size: int = 0) -> tuple[Any, ...]:
     blob = _blob(ns, key, msgpack.packb(response if not size else "x" * size))
-    entry, resp, meta = decode_record(blob, ns, key)
-    return entry, resp, meta, len(blob)
+    entry, meta = decode_record(blob, ns, key)
+    return entry, meta, len(blob)
 
 
 def admit(copy: HotEntries, ns: str, key: str, **kw: Any) -> None:
@@ -286,7 +286,7 @@ def test_the_copy_is_bounded_by_entries_least_recent_first(tmp_path: Path) -> No
 
 def test_the_copy_is_bounded_by_bytes(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.db")
-    one = record("n", entry_key("", "x"), size=1000)[3] + OVERHEAD
+    one = record("n", entry_key("", "x"), size=1000)[2] + OVERHEAD
     copy = HotEntries(store, max_entries=100, max_bytes=3 * one)
     keys = [entry_key("", f"q{i}") for i in range(6)]
     for key in keys:
@@ -384,7 +384,7 @@ def test_the_copy_holds_its_bounds_and_books_under_threads(tmp_path: Path) -> No
     for t in threads:
         t.join()
     assert errors == []
-    assert copy.bytes == sum(made[k][3] + OVERHEAD for ns, k in copy._items)
+    assert copy.bytes == sum(made[k][2] + OVERHEAD for ns, k in copy._items)
     store.close()
 
 
@@ -393,7 +393,7 @@ def test_an_add_to_a_full_copy_makes_room_before_it_inserts(tmp_path: Path) -> N
     store = SQLiteStore(tmp_path / "s.db")
     keys = [entry_key("", f"q{i}") for i in range(8)]
     made = {k: record("n", k, response=k) for k in keys}
-    size = made[keys[0]][3] + OVERHEAD
+    size = made[keys[0]][2] + OVERHEAD
     copy = HotEntries(store, max_entries=3, max_bytes=1 << 30)
     by_bytes = HotEntries(store, max_entries=100, max_bytes=2 * size)
     seen: list[tuple[int, int]] = []

@@ -40,6 +40,7 @@ FORMAT_VERSION = 1
 HEAD = struct.Struct("<2sBBIQ")  # magic, version, kind, reserved (0), checksum
 HEAD_SIZE = HEAD.size  # 16
 _NSLEN = struct.Struct("<H")
+_CRC = struct.Struct("<Q").unpack_from  # the checksum field of HEAD
 
 
 @functools.lru_cache(maxsize=4096)
@@ -60,16 +61,19 @@ def pack_record(kind: int, namespace: str, key: str, body: bytes) -> bytes:
     return HEAD.pack(MAGIC, FORMAT_VERSION, kind, 0, _xxh3(rest)) + rest
 
 
-def unpack_record(blob: bytes, kind: int, namespace: str, key: str) -> memoryview:
-    """Verify a record and return its body; raise ``CorruptEntryError`` if anything is off."""
+def unpack_record(
+    blob: bytes, kind: int, namespace: str, key: str, digest: bytes | None = None
+) -> memoryview:
+    """Verify a record and return its body; raise ``CorruptEntryError`` if anything is off.
+
+    ``digest``: the key's raw bytes, when the caller has them (``bytes.fromhex(key)``
+    otherwise); it must be the key's."""
     if type(blob) is bytes and blob.startswith(_LEADS.get(kind, b"-")):
         # The common case in two C calls: header and kind, then identity; the checksum
         # is checked the same way as below.
-        prefix = ns_bytes(namespace) + bytes.fromhex(key)
+        prefix = ns_bytes(namespace) + (bytes.fromhex(key) if digest is None else digest)
         view = memoryview(blob)
-        if blob.startswith(prefix, HEAD_SIZE) and _xxh3(view[HEAD_SIZE:]) == int.from_bytes(
-            blob[8:HEAD_SIZE], "little"
-        ):
+        if blob.startswith(prefix, HEAD_SIZE) and _xxh3(view[HEAD_SIZE:]) == _CRC(blob, 8)[0]:
             return view[HEAD_SIZE + len(prefix) :]
     if len(blob) < HEAD_SIZE + 2 + 32:
         raise CorruptEntryError("record is truncated")

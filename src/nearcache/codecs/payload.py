@@ -91,9 +91,9 @@ def _no_ext(code: int, data: bytes) -> Any:
 def unpack_payload(data: bytes | memoryview) -> Any:
     """Decode msgpack produced by :func:`pack_payload`; extension types are refused."""
     try:
-        return msgpack.unpackb(
-            data, raw=False, strict_map_key=False, ext_hook=_no_ext, use_list=True
-        )
+        # raw=False and use_list=True are msgpack's defaults (not passed: each keyword
+        # is parsed per call)
+        return msgpack.unpackb(data, strict_map_key=False, ext_hook=_no_ext)
     except CorruptEntryError:
         raise
     except Exception as exc:  # msgpack raises several unrelated types on garbage

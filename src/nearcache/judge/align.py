@@ -43,23 +43,16 @@ from .numwords import UNITS, same_unit
 from .shortenings import acronyms, contraction, identifier_parts, labels
 from .spellings import edit_distance, similar_code
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, word_cache
+from .vocab import wordset
 
 __all__ = ["Alignment", "align", "edit_distance", "similar_spelling"]
 
 #: Real words often typed for one another; each pair counts as one word.
 CONFUSIONS = frozenset(
     frozenset(p.split("/"))
-    for p in (
-        "lose/loose",
-        "breath/breathe",
-        "advice/advise",
-        "principal/principle",
-        "complement/compliment",
-        "stationary/stationery",
-        "desert/dessert",
-        "compliant/complaint",
-        "weather/whether",
-        "then/than",
+    for p in wordset(
+        "lose/loose breath/breathe advice/advise principal/principle complement/compliment "
+        "stationary/stationery desert/dessert compliant/complaint weather/whether then/than"
     )
 )
 
@@ -71,8 +64,7 @@ _LETTER_DOT_DIGIT = re.compile(r"(?<=[a-z])\.(?=\d)")
 
 
 def _flat(low: str) -> str:
-    """A word without its hyphens, apostrophes and a standard's dot ("semi-final",
-    "budgie's" / "budgies", "H.265")."""
+    """A word without its hyphens, apostrophes and a standard's dot ("budgie's", "H.265")."""
     return _LETTER_DOT_DIGIT.sub("", low.replace("-", "").replace("'", ""))
 
 

@@ -12,12 +12,13 @@ number when I switch?" / "How do I keep my number ...?" do not), so the verifier
 a change of kind by how low the cosine is (:data:`.features.FEATURES`, ``asks_other``),
 and it is a feature, never a guard.
 
-The kind is read from the first three words of the question (after any context
-sentence, :func:`.context.focus`): "how much / many / long / far / old ..." a quantity;
-"why", "when", "where", "who" their own kinds; a text opening with an auxiliary ("Is",
-"Can", "Does") asks yes or no. Any other "how" (a way, a manner) and "what", "which",
-"whose" are one loose kind: "What's the best way to ...?" / "How do I ...?" ask the same.
-A text that opens otherwise (a keyword query, a code snippet) has no kind.
+The kind is read from the first three words of the text (the verifier passes the
+questions after any context sentence, :func:`.context.focus`): "how much / many / long /
+far / old ..." a quantity; "why", "when", "where", "who" their own kinds; a text opening
+with an auxiliary ("Is", "Can", "Does") asks yes or no. Any other "how" (a way, a
+manner) and "what", "which", "whose" are one loose kind: "What's the best way to ...?" /
+"How do I ...?" ask the same. A text that opens otherwise (a keyword query, a code
+snippet) has no kind.
 
 Limits: English only; "what is the price of" is not read as a quantity; a question word
 after the third word is not read.

@@ -107,11 +107,13 @@ def named_elsewhere(extra: list[Quantity], t: Text, other: Text) -> list[Quantit
     # redirects in general: "301s", or "301/302" against "redirects" with no status of
     # its own ("a 301 redirect" / "a redirect" or "a 302 redirect" still differ)
     general = {q[0] for q in extra if q[0] in _REDIRECTS}
-    general = general if len(general) >= 2 else {q[0] for q in extra if q[1] == "s"} & general
-    redirect_said = " redirect" in spaced and not _A_REDIRECT.search(spaced)
+    if len(general) < 2:
+        general &= {q[0] for q in extra if q[1] == "s"}
+    if general and (" redirect" not in spaced or _A_REDIRECT.search(spaced)):
+        general = set()  # no redirect said, or one of its own status
     kept = []
     for q in extra:
-        if q[0] in general and redirect_said:
+        if q[0] in general:
             continue  # "follow 301s" / "follow redirects"
         phrase = _phrases().get(q[0]) if not q[1] else None
         if phrase is not None and _said(phrase, spaced):

@@ -92,9 +92,12 @@ def _alternatives(t: Text, keys: Sequence[Role]) -> bool:
 
 
 def _lead(t: Text, keys: Sequence[Role]) -> int:
-    """How many of the terms stand in a lead set off by a comma or colon before the first
-    alternative ("In a concerto, does the soloist follow the conductor or ...")."""
-    cut = next(x.index for x in t.tokens if x.low in _ALTERNATIVE)
+    """How many of the terms stand in a lead set off before the first alternative by a
+    comma, colon, semicolon, dash or a sentence's end (:data:`.roles.CLAUSE`: "In a
+    concerto, does the soloist follow the conductor or ..."); 0 in a text offering none."""
+    cut = next((x.index for x in t.tokens if x.low in _ALTERNATIVE), None)
+    if cut is None:
+        return 0
     end = max((x.index for x in t.tokens[:cut] if x.low in CLAUSE), default=-1)
     return sum(idx < end for _, idx in keys)
 

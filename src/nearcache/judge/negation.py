@@ -270,7 +270,7 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     implied; counting cues cannot tell, so the pair is left to the verifier. Not when the
     other text keeps the wording (the cue is added: "How do I exit vim?" / "... without
     saving?") or names what is negated ("toxic to cats" / "not toxic"), nor for "without"
-    when ``plain`` says "with", "after", "using", "by" or "free"."""
+    when ``plain`` says "with", "after", "use", "using", "by" or "free"."""
     if "without" in cues and set(plain.words) & _WITH:
         return []
     al = align(plain.raw, negated.raw)
@@ -302,9 +302,10 @@ def _contrasted(plain: Text, negated: Text) -> list[str]:
         return []
     toks, out = negated.tokens, []
     for k, tok in enumerate(toks):
+        if not is_cue(tok.low):
+            continue
         closing = k + 1 == len(toks) or toks[k + 1].low in CLAUSE_BREAKS
-        aux = tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)
-        if is_cue(tok.low) and closing and aux:
+        if closing and (tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)):
             out.append(tok.low)
     return out
 

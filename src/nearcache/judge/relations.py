@@ -286,15 +286,16 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
     by a tenant?" / "Can a landlord sue a tenant?", and without an agent: "Can I be fired
     for ...?" / "Can I fire ... for ...?" (a person only). An event noun with "by" on one
     side only is read as a passive too (:func:`.nominals.nominal_passive`: "LinkedIn's
-    acquisition by Microsoft" / "When did LinkedIn acquire Microsoft")."""
+    acquisition by Microsoft" / "When did LinkedIn acquire Microsoft"). Not when the
+    other side has the passive's verb as a reduced relative, the same passive ("bridges
+    not designed by Eiffel", :func:`_reduced`)."""
     for pa, pb in ((passive(a), passive(b)), (nominal_passive(a), nominal_passive(b))):
         if (pa is None) == (pb is None):
             continue
-        if pa is not None and pb is None and _reduced(b, kb, _key_at(ka, pa[1])):
-            continue
-        if pb is not None and pa is None and _reduced(a, ka, _key_at(kb, pb[1])):
-            continue
-        found = _active_turned(*((pa, ka, kb) if pa is not None else (pb, kb, ka)))
+        p, kp, other, ko = (pa, ka, b, kb) if pa is not None else (pb, kb, a, ka)
+        if p is None or _reduced(other, ko, _key_at(kp, p[1])):
+            continue  # the active side has the passive's verb as a reduced relative
+        found = _active_turned(p, kp, ko)
         if found is not None:
             return found
     # a passive with its agent at a verb the other text has in the active, beside other

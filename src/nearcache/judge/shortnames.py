@@ -45,8 +45,9 @@ def short_forms(text: str) -> dict[str, frozenset[str]]:
 def long_form_named(name: str, own: str, other: str) -> bool:
     """``name`` (a name of ``own``) is part of words and a number that ``other`` writes as
     their short form ("Sentinel-2" / "S2", "Counter-Strike" 2 / "cs2")."""
-    first = name.replace("-", " ").split()[0] if name.strip() else ""
-    if not first:
+    parts = name.replace("-", " ").split()
+    forms = [k for k, words in short_forms(own).items() if parts and parts[0] in words]
+    if not forms:
         return False
-    short = {tok.low for tok in analyze(other).tokens if tok.kind == "word"}
-    return any(k in short for k, words in short_forms(own).items() if first in words)
+    said = {tok.low for tok in analyze(other).tokens if tok.kind == "word"}
+    return any(k in said for k in forms)

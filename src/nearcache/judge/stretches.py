@@ -56,9 +56,10 @@ def _bracketed(toks: Sequence[Token], lo: int, hi: int) -> bool:
 
 def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
     """The words strictly between tokens ``lo`` and ``hi``, and the words of the clause
-    before ``lo``: of its sentence after the last comma or colon, so a clause that only
-    sets the scene is no lead ("When two boats are not *overlapped*, does the boat ahead
-    keep clear of the boat astern": see :class:`Exchange`)."""
+    before ``lo``: of its sentence after the last comma, colon, semicolon or dash
+    (:data:`.roles.CLAUSE`), so a clause that only sets the scene is no lead ("When two
+    boats are not *overlapped*, does the boat ahead keep clear of the boat astern": see
+    :class:`Exchange`)."""
     toks = t.tokens
     sent = toks[lo].sent
     between = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")

@@ -9,7 +9,7 @@ name one time in two ways, and are matched here before a difference rejects:
 * a date format and a date written in it ("YYYY-MM-DD" / "2024-03-05": the date is the
   format's example) (:func:`format_examples`);
 * a month and the season it falls in ("in October" / "in autumn": :func:`in_season`);
-* times back from today said in other units, when the days they can mean overlap: "a
+* times back from now said in other units, when the spans they can mean overlap: "a
   month and a day ago" (29-32 days) is "31 days ago", "12 months ago" is "last year", "a
   week ago" "last week", "sixty minutes back" "an hour ago" (:func:`same_past`; a month is
   28-31 days, a year 365-366).
@@ -124,7 +124,9 @@ def in_season(
     if len(months) != 1 or len(seasons) != 1 or months == seasons:
         return only_a, only_b
     named = {int(x[6:]) for x in sides[months[0]] if x.startswith("month:")}
-    held = [_SEASON_MONTHS.get(x[7:], frozenset()) for x in sides[seasons[0]] if x[:7] == "season:"]
+    held = [
+        _SEASON_MONTHS.get(x[7:], frozenset()) for x in sides[seasons[0]] if x.startswith("season:")
+    ]
     if not all(named & h for h in held) or not all(any(n in h for h in held) for n in named):
         return only_a, only_b
     drop = {x for x in only_a | only_b if x.startswith(("month:", "season:"))}
@@ -134,17 +136,17 @@ def in_season(
 def same_past(
     only_a: frozenset[str], only_b: frozenset[str]
 ) -> tuple[frozenset[str], frozenset[str]]:
-    """Both sides without the times back from today the other side says in other units
-    ("12 months ago" / "last year": the days they can mean overlap), and without the
+    """Both sides without the times back from now the other side says in other units
+    ("12 months ago" / "last year": the spans they can mean overlap), and without the
     months and seasons that say one time of year (:func:`in_season`)."""
     only_a, only_b = in_season(only_a, only_b)
     if not only_a or not only_b:
         return only_a, only_b
-    days_a = {m: d for m in only_a if (d := _past_minutes(m)) is not None}
-    days_b = {m: d for m in only_b if (d := _past_minutes(m)) is not None}
+    back_a = {m: d for m in only_a if (d := _past_minutes(m)) is not None}
+    back_b = {m: d for m in only_b if (d := _past_minutes(m)) is not None}
     same = {
         m
-        for x, y in ((days_a, days_b), (days_b, days_a))
+        for x, y in ((back_a, back_b), (back_b, back_a))
         for m, d in x.items()
         if any(d[0] <= e[1] and e[0] <= d[1] for e in y.values())
     }

@@ -38,7 +38,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from ..codecs import unpack_payload
+from ..codecs import packb, unpack_payload
 from ..stores.protocol import Store
 from .indexing import TABLE
 from .record import Entry
@@ -61,7 +61,7 @@ class HotEntry(NamedTuple):
     """A verified entry as kept in the copy (mutable parts as bytes or read-only)."""
 
     entry: Entry  # response is None unless immutable; metadata None; vector read-only
-    response: bytes  # msgpack, decoded again per hit when the object is mutable
+    response: bytes  # msgpack of a mutable response, decoded again per hit (else b"")
     metadata: bytes | None  # JSON, decoded again per hit
     shared: bool  # entry.response can be handed out as is
     size: int
@@ -93,11 +93,13 @@ def _rebuilt(e: Entry, response: Any, metadata: Any, vector: npt.NDArray[np.floa
     )
 
 
-def keep(entry: Entry, response: bytes, metadata: bytes | None, stored: int) -> HotEntry:
-    """What the copy keeps of a just-decoded entry (``stored``: its record's bytes)."""
+def keep(entry: Entry, metadata: bytes | None, stored: int) -> HotEntry:
+    """What the copy keeps of a just-decoded entry (``stored``: its record's bytes); a
+    mutable response is kept as msgpack, decoded again per hit."""
     vector = entry.vector.copy()
     vector.flags.writeable = False
     shared = isinstance(entry.response, _IMMUTABLE)
+    response = b"" if shared else packb(entry.response)
     kept = _rebuilt(entry, entry.response if shared else None, None, vector)
     return HotEntry(kept, response, metadata, shared, stored + OVERHEAD)
 
@@ -181,14 +183,13 @@ class HotEntries:
         ns: str,
         key: str,
         entry: Entry,
-        response: bytes,
         metadata: bytes | None,
         stored: int,
     ) -> None:
         """Keep an entry just read and verified, unless a sync ran since ``ticket``."""
         if ticket is None or stored + OVERHEAD > self.max_bytes:
             return
-        item = keep(entry, response, metadata, stored)
+        item = keep(entry, metadata, stored)
         with self._lock:
             if self._seen.get(ns) is not ticket:
                 return

@@ -32,9 +32,9 @@ from .admission import key_text
 from .feedback import feedback_limits
 from .indexing import TABLE, candidates
 from .judging import explain_steps, with_feedback
-from .record import Entry, decode_record, entry_key, scope_of
+from .record import Entry, decode_record, entry_digest, scope_of
 from .spaces import Candidate
-from .state import log
+from .state import Keyed, log
 from .tally import Tally
 from .types import Hit, Miss, make_hit
 from .verdicts import VerdictMixin
@@ -43,7 +43,7 @@ __all__ = ["ExactMiss", "LookupMixin", "Pending"]
 
 Vector = npt.NDArray[np.float32]
 
-#: Queries up to this many characters have their key remembered (``_remember_key``) ...
+#: Queries up to this many characters have their key remembered (``lookup_start``) ...
 KEY_MEMO_CHARS = 512
 #: ... and this many of them at most.
 KEY_MEMO_SIZE = 4096
@@ -147,18 +147,21 @@ class LookupMixin(VerdictMixin):
         else:
             text = keyed[0]
         scope = "" if context is None else scope_of(context)
-        if keyed is not None and keyed[1] == scope:
-            key = keyed[2]
-        else:
-            key = entry_key(scope, text)
-            self._remember_key(query, text, scope, key)
+        if keyed is None or keyed[1] != scope:
+            digest = entry_digest(scope, text)
+            keyed = (text, scope, digest.hex(), digest)
+            if len(query) <= KEY_MEMO_CHARS:  # a repeated query skips normalizing and hashing
+                if len(self._keyed) >= KEY_MEMO_SIZE:
+                    self._keyed.clear()  # bounded; wholesale is cheap and rare
+                self._keyed[query] = keyed
+        key = keyed[2]
         vec: Vector | None = None
         if embedding is not None:
             vec = as_vector(embedding, self.dim, what="embedding")
         if bypass:
             return self._miss(ns, "bypass", started)
         try:
-            found = self._exact(query, ns, scope, key, text, vec)
+            found = self._exact(query, ns, keyed, vec)
         except StoreUnavailableError as exc:
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(ns, "store_error", started, error=True)
@@ -207,27 +210,17 @@ class LookupMixin(VerdictMixin):
             return verdict
         return with_feedback(verdict, *feedback_limits(self, ns, texts[0], context))
 
-    def _remember_key(self, query: str, text: str, scope: str, key: str) -> None:
-        """Keep a short query's key text and key: a repeated query skips the size check,
-        normalization and hashing, which give the same answer for the same string."""
-        if len(query) <= KEY_MEMO_CHARS:
-            memo = self._keyed
-            if len(memo) >= KEY_MEMO_SIZE:
-                memo.clear()  # bounded; wholesale is cheap and rare
-            memo[query] = (text, scope, key)
-
     def _floor(self) -> float:
         """Index similarity below which a candidate cannot reach the threshold."""
         cfg = self.config
         return cfg.similarity_threshold - INDEX_MARGIN[cfg.vector_dtype]
 
-    def _exact(
-        self, query: str, ns: str, scope: str, key: str, text: str, vec: Vector | None
-    ) -> Hit | ExactMiss:
+    def _exact(self, query: str, ns: str, keyed: Keyed, vec: Vector | None) -> Hit | ExactMiss:
         """Layer 1: one store read of the exact key (with a server index and a known
         vector, the same round trip also brings the nearest candidates), or the
         in-process copy of recently read entries once the store says nothing changed.
         The hit, or what the semantic layer needs to go on (``ExactMiss``)."""
+        text, scope, key, digest = keyed
         now = self.clock()
         hot, ticket = self.hot, None
         if hot is not None:
@@ -254,7 +247,7 @@ class LookupMixin(VerdictMixin):
         if blob is None:
             return ExactMiss(probe, vec, probe.expired, False)
         try:
-            entry, response, metadata = decode_record(blob, ns, key, self.binding.dim)
+            entry, metadata = decode_record(blob, ns, key, self.binding.dim, digest)
         except CorruptEntryError as exc:
             self._corrupt(ns, key, exc)
             return ExactMiss(probe, vec, False, False)
@@ -262,7 +255,7 @@ class LookupMixin(VerdictMixin):
         if expires is not None and expires <= now:
             return ExactMiss(probe, vec, False, False)
         if ticket is not None:
-            hot.add(ticket, ns, key, entry, response, metadata, len(blob))  # type: ignore[union-attr]
+            hot.add(ticket, ns, key, entry, metadata, len(blob))  # type: ignore[union-attr]
         return self._exact_hit(entry, query, ns, key, probe, vec)
 
     def _exact_hit(

@@ -3,14 +3,23 @@
 An entry lives in the store's ``"semantic"`` table under its namespace and the key
 ``content_hash(encode_parts(DOMAIN, scope, normalized query))``, where ``scope`` is the
 hash of the caller's ``context`` (empty without one). The value is the checksummed
-envelope of :mod:`nearcache.codecs` (kind ``KIND_SEMANTIC``) around a msgpack map::
+envelope of :mod:`nearcache.codecs` (kind ``KIND_SEMANTIC``) around a msgpack array, its
+fields by position (body format 2)::
 
-    q  matched query (as given to put)     r  response, itself msgpack (bin)
-    m  metadata as JSON bytes, or nil      c  created_at       e  expires_at or nil
-    s  scope (hex, "" = no context)        w  write id (random 63-bit int)
-    t  vector dtype                        k  int8 scale       x  vector bytes (LE)
-    f  feedback floor (optional): a judge score at which this entry was reported wrong;
-       it is only served above it (``SemanticCache.feedback``)
+    2  the body format                       q  matched query (as given to put)
+    r  response (its msgpack object)         m  metadata as JSON bytes, or nil
+    c  created_at                            e  expires_at or nil
+    s  scope (hex, "" = no context)          w  write id (random 63-bit int)
+    t  vector dtype                          k  int8 scale
+    x  vector bytes (LE)                     f  feedback floor or nil: a judge score at
+       which this entry was reported wrong; it is only served above it
+       (``SemanticCache.feedback``)
+
+Body format 1, still read (never written), is a msgpack map of the same fields under the
+one-letter keys above, the response nested as msgpack bytes (bin) and ``f`` absent when
+there is no floor. An array costs a reader no map keys to intern nor look up, and the
+response no second decode. A nearcache older than format 2 reads a format-2 entry as
+corrupt, i.e. as a miss.
 
 The vector is kept so the index can be rebuilt from the store alone, without calling
 the embedder again; the write id tells apart two writes of the same key, so replaying
@@ -33,7 +42,6 @@ import numpy.typing as npt
 from ..codecs import (
     KIND_SEMANTIC,
     check_json,
-    pack_payload,
     pack_record,
     packb,
     quantize,
@@ -41,7 +49,7 @@ from ..codecs import (
     unpack_record,
 )
 from ..errors import CorruptEntryError
-from ..keys import content_hash, content_hashes, encode_parts
+from ..keys import content_hash, content_hashes, encode_parts, text_digest
 
 __all__ = [
     "DOMAIN",
@@ -50,6 +58,7 @@ __all__ = [
     "decode_record",
     "encode_entries",
     "encode_entry",
+    "entry_digest",
     "entry_key",
     "entry_keys",
     "new_write_id",
@@ -69,6 +78,11 @@ _NUMBER = (int, float)
 _INF = math.inf
 _frombuffer = np.frombuffer
 _new_tuple = tuple.__new__
+#: The body format written (an array; 1, a map, is still read: see the module doc).
+BODY_FORMAT = 2
+#: Format 1's map keys, in format 2's order (after the format number, before ``f``).
+_MAP_KEYS = ("q", "r", "m", "c", "e", "s", "w", "t", "k", "x")
+_BODY_LEN = len(_MAP_KEYS) + 2
 #: Largest context accepted (JSON bytes); it is hashed, never stored.
 MAX_CONTEXT_BYTES = 65_536
 
@@ -101,7 +115,12 @@ _DOMAIN_PART = encode_parts(DOMAIN)
 def entry_key(scope: str, text: str) -> str:
     """Store key of a (normalized) query inside a scope:
     ``content_hash(encode_parts(DOMAIN, scope, text))``, with the domain part made once."""
-    return content_hash(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
+    return entry_digest(scope, text).hex()
+
+
+def entry_digest(scope: str, text: str) -> bytes:
+    """``entry_key``'s raw bytes (what a record names its key by)."""
+    return text_digest(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
 
 
 def entry_keys(scope: str, texts: Sequence[str]) -> list[str]:
@@ -166,6 +185,20 @@ def stored_vectors(mat: npt.NDArray[np.float32], dtype: str) -> npt.NDArray[np.f
     return out
 
 
+#: What a format-2 body starts with: a msgpack fixarray head (0x9c: 12 elements), then
+#: the format number (a positive fixint).
+_BODY_LEAD = bytes((0x90 | _BODY_LEN, BODY_FORMAT))
+
+
+def _body(query: str, response: bytes, rest: list[Any]) -> bytes:
+    """A format-2 body. ``response`` is msgpack already and goes in as it is, an element of
+    the array (no second msgpack layer); ``rest`` holds the 9 fields after it, packed as an
+    array whose one-byte head (0x99) is dropped. Every value is a str, bytes, float, int or
+    None made by nearcache, so msgpack is called directly (``pack_payload``'s depth walk and
+    type screen are for caller-supplied values)."""
+    return b"".join((_BODY_LEAD, packb(query), response, memoryview(packb(rest))[1:]))
+
+
 def encode_entry(
     namespace: str,
     key: str,
@@ -189,21 +222,10 @@ def encode_entry(
     else:
         data, scales = quantize(vector.reshape(1, -1), dtype)
         raw, scale = data[0].tobytes(), float(scales[0])
-    # Every value is a str, bytes, float, int or None made above, so msgpack is called
-    # directly (pack_payload's depth walk and type screen are for caller-supplied values).
-    body = packb(
-        {
-            "q": query,
-            "r": response,
-            "m": metadata,
-            "c": created_at,
-            "e": expires_at,
-            "s": scope,
-            "w": write_id,
-            "t": dtype,
-            "k": scale,
-            "x": raw,
-        }
+    body = _body(
+        query,
+        response,
+        [metadata, created_at, expires_at, scope, write_id, dtype, scale, raw, None],
     )
     return pack_record(KIND_SEMANTIC, namespace, key, body)
 
@@ -246,44 +268,10 @@ def encode_entries(
     raw, width = vectors.tobytes(), vectors.shape[1] * 4
     out: list[bytes] = []
     for i in range(n):
-        body = packb(
-            {
-                "q": queries[i],
-                "r": responses[i],
-                "m": metadata[i],
-                "c": created_at,
-                "e": expires_at,
-                "s": scope,
-                "w": write_ids[i],
-                "t": dtype,
-                "k": 1.0,
-                "x": raw[i * width : (i + 1) * width],
-            }
-        )
+        rest = [metadata[i], created_at, expires_at, scope, write_ids[i], dtype, 1.0]
+        body = _body(queries[i], responses[i], [*rest, raw[i * width : (i + 1) * width], None])
         out.append(pack_record(KIND_SEMANTIC, namespace, keys[i], body))
     return out
-
-
-def _response(resp: bytes) -> Any:
-    """The response object of its msgpack bytes. A str of up to 255 UTF-8 bytes (msgpack
-    fixstr ``0xa0-0xbf`` or str8 ``0xd9``: what nearly every cache stores) is decoded
-    here, with the strict UTF-8 decode msgpack does, without a call that parses its four
-    keyword options; anything else, a head whose length does not match included, goes
-    through ``unpack_payload`` (which raises ``CorruptEntryError`` where it must)."""
-    size = len(resp)
-    head = resp[0] if size else 0xC1  # 0xc1: never used by msgpack
-    if 0xA0 <= head <= 0xBF:
-        start = 1 if size == 1 + (head & 0x1F) else 0
-    elif head == 0xD9 and size >= 2:
-        start = 2 if size == 2 + resp[1] else 0
-    else:
-        start = 0
-    if start:
-        try:
-            return resp[start:].decode("utf-8")
-        except UnicodeDecodeError:
-            raise CorruptEntryError("stored payload is not valid msgpack: bad UTF-8") from None
-    return unpack_payload(resp)
 
 
 def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) -> Entry:
@@ -292,26 +280,22 @@ def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) 
 
 
 def decode_record(
-    blob: bytes, namespace: str, key: str, dim: int | None = None
-) -> tuple[Entry, bytes, bytes | None]:
-    """``decode_entry`` plus the response (msgpack) and metadata (JSON) bytes it decoded,
-    for a copy that must hand out fresh objects on every read (see :mod:`.hot`).
+    blob: bytes, namespace: str, key: str, dim: int | None = None, digest: bytes | None = None
+) -> tuple[Entry, bytes | None]:
+    """``decode_entry`` plus the metadata (JSON) bytes it decoded, for a copy that must
+    hand out fresh objects on every read (see :mod:`.hot`).
+    ``digest``: the key's raw bytes (``entry_digest``), when the caller has them.
 
     Every exact-layer hit read from the store runs this, so it is written for speed:
     msgpack yields exact built-in types, so ``type(x) is T`` checks stand for
     ``isinstance``; the entry is built with ``tuple.__new__``. Every check is kept.
     """
-    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key))
-    try:
-        query, resp, meta = data["q"], data["r"], data["m"]
-        created, expires, scope = data["c"], data["e"], data["s"]
-        write_id, dtype, scale, raw = data["w"], data["t"], data["k"], data["x"]
-        floor = data.get("f")
-    except (KeyError, TypeError):
-        raise CorruptEntryError("semantic entry lacks a field") from None
+    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key, digest))
+    if type(data) is not list or len(data) != _BODY_LEN or data[0] != BODY_FORMAT:
+        data = _fields(data)  # format 1, or not a body a writer makes (raises)
+    _, query, response, meta, created, expires, scope, write_id, dtype, scale, raw, floor = data
     if not (
         type(query) is str
-        and type(resp) is bytes
         and (meta is None or type(meta) is bytes)
         and type(created) in _NUMBER
         and (expires is None or type(expires) in _NUMBER)
@@ -348,7 +332,7 @@ def decode_record(
         Entry,
         (
             query,
-            _response(resp),
+            response,
             metadata,
             float(created),
             None if expires is None else float(expires),
@@ -359,17 +343,33 @@ def decode_record(
             -_INF if floor is None else floor,
         ),
     )
-    return entry, resp, meta
+    return entry, meta
+
+
+def _fields(data: Any) -> list[Any]:
+    """A decoded body's fields in format 2's order (the response as its object), from
+    either format; anything else raises ``CorruptEntryError``."""
+    if type(data) is list and len(data) == _BODY_LEN and data[0] == BODY_FORMAT:
+        return data
+    if type(data) is not dict:
+        raise CorruptEntryError("semantic entry has an unknown body format")
+    try:
+        fields = [BODY_FORMAT, *[data[k] for k in _MAP_KEYS], data.get("f")]
+    except KeyError:
+        raise CorruptEntryError("semantic entry lacks a field") from None
+    if type(fields[2]) is not bytes:  # format 1 holds the response as msgpack bytes
+        raise CorruptEntryError("semantic entry has a field of the wrong type")
+    fields[2] = unpack_payload(fields[2])
+    return fields
 
 
 def with_feedback_floor(
     blob: bytes, namespace: str, key: str, floor: float, write_id: int
 ) -> bytes:
-    """The same stored entry with a feedback floor and a new write id (every field else,
-    the response and vector bytes included, is carried over untouched)."""
-    data = unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key))
-    if not isinstance(data, dict):
-        raise CorruptEntryError("semantic entry is not a map")
-    data["f"] = float(floor)
-    data["w"] = write_id
-    return pack_record(KIND_SEMANTIC, namespace, key, pack_payload(data))
+    """The same stored entry (in the current body format) with a feedback floor and a
+    new write id; every field else keeps its value (the vector its bytes)."""
+    fields = _fields(unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key)))
+    fields[7], fields[11] = write_id, float(floor)
+    return pack_record(
+        KIND_SEMANTIC, namespace, key, _body(fields[1], packb(fields[2]), fields[3:])
+    )

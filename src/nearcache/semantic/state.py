@@ -26,9 +26,12 @@ if TYPE_CHECKING:
     from .feedback import FeedbackBook
     from .hot import HotEntries
 
-__all__ = ["CoreState", "log"]
+__all__ = ["CoreState", "Keyed", "log"]
 
 log = logging.getLogger("nearcache.semantic")
+
+#: A query's key as a lookup remembers it: (key text, scope, key, the key's raw digest).
+Keyed = tuple[str, str, str, bytes]
 
 
 class CoreState:
@@ -48,7 +51,7 @@ class CoreState:
     _unread: bool  # made while the store was down: not read yet
     _touch: bool
     hot: HotEntries | None
-    _keyed: dict[str, tuple[str, str, str]]  # query -> (key text, scope, key)
+    _keyed: dict[str, Keyed]
 
     def _check_open(self) -> None:
         if self._closed:

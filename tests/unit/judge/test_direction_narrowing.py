@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_direction
+from nearcache.judge.connectives import same_alternatives
 from nearcache.judge.order import unpaired
+from nearcache.judge.roles import role_keys
 from nearcache.judge.types import NEUTRAL, REJECT
 
 #: Pairs that keep every role; each is rejected by the readers before this narrowing.
@@ -105,3 +107,12 @@ def test_a_symmetric_word_in_the_exchange_clause_still_excuses_it() -> None:
     a = "In France, how far is Lyon from Nice?"
     b = "In France, how far is Nice from Lyon?"
     assert guard_direction(a, b).outcome == NEUTRAL
+
+
+def test_alternatives_against_a_text_offering_none_are_read_without_error() -> None:
+    # the lead of a text with no "or" / "vs" once raised StopIteration (the judge then
+    # refused the pair as an error)
+    a = "In a duet, does the singer follow the pianist or does the pianist follow the singer?"
+    b = "In a duet, the pianist follows the singer; does the singer follow the pianist?"
+    assert not same_alternatives(a, b, *role_keys(a, b))
+    assert guard_direction(a, b).outcome == REJECT  # every mention of the two exchanged
