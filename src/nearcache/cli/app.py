@@ -107,7 +107,8 @@ def embed(
     Honours .gitignore, skips binary and oversized files, embeds only chunks never seen.
     """
     from .corpus import embed_paths
-    from .render import embed_progress, render_embed_summary
+    from .progress import embed_progress
+    from .render import render_embed_summary
 
     if overlap >= chunk_size:
         raise typer.BadParameter("--overlap must be smaller than --chunk-size")
@@ -328,6 +329,7 @@ def calibrate(
 ) -> None:
     """Pick the lowest threshold whose false-hit rate stays under a bound."""
     from . import ops, render
+    from .progress import stage_progress
 
     if not pairs.is_file():
         raise FileNotFoundError(f"{pairs} does not exist")
@@ -335,7 +337,7 @@ def calibrate(
     # embedding and judging every pair takes seconds to minutes: a bar on a terminal
     with (
         ops.opened(store) as st,
-        render.stage_progress(enabled=not (as_json or quiet)) as progress,
+        stage_progress(enabled=not (as_json or quiet)) as progress,
     ):
         data = ops.calibrate(
             st,

@@ -1,24 +1,19 @@
-"""Human output of the CLI: rich tables, the embed progress bar and summaries."""
+"""Human output of the CLI: rich tables and summaries (progress bars: :mod:`.progress`)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .common import err_console, fmt_bytes, fmt_seconds, out_console, print_json
 
 if TYPE_CHECKING:
-    from rich.progress import Task
     from rich.table import Table
-    from rich.text import Text
 
     from .corpus import EmbedSummary, Match
 
 __all__ = [
-    "embed_progress",
-    "stage_progress",
     "emit",
     "render_archive",
     "render_bench",
@@ -48,96 +43,6 @@ def _table(title: str | None = None, *columns: str, header: bool = True) -> Tabl
     for i, name in enumerate(columns):
         table.add_column(name, justify="left" if i == 0 else "right")
     return table
-
-
-@contextlib.contextmanager
-def embed_progress(
-    *, enabled: bool
-) -> Iterator[tuple[Callable[[int], None], Callable[[int, int], None]]]:
-    """A rich progress bar over distinct chunks, with chunks/s, on stderr.
-
-    Disabled (no-op callbacks) when ``enabled`` is false or stderr is not a terminal, so
-    logs and pipes stay clean.
-    """
-    console = err_console()
-    if not enabled or not (console.is_terminal or os.environ.get("NEARCACHE_FORCE_PROGRESS")):
-        yield (lambda total: None), (lambda done, total: None)
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            speed = task.finished_speed or task.speed
-            if not speed and task.elapsed:
-                speed = task.completed / task.elapsed
-            return Text(f"{speed:,.1f} chunks/s" if speed else "- chunks/s", style="cyan")
-
-    progress = Progress(
-        TextColumn("[bold]embedding"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
-    task_id: list[Any] = []
-
-    def on_total(total: int) -> None:
-        task_id.append(progress.add_task("embedding", total=total))
-
-    def on_progress(done: int, total: int) -> None:
-        if task_id:
-            progress.update(task_id[0], completed=done, total=total)
-
-    with progress:
-        yield on_total, on_progress
-
-
-@contextlib.contextmanager
-def stage_progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar per stage (``callback(stage, done, total)``) on stderr; a
-    no-op when ``enabled`` is false or stderr is not a terminal (as ``embed_progress``)."""
-    console = err_console()
-    if not enabled or not (console.is_terminal or os.environ.get("NEARCACHE_FORCE_PROGRESS")):
-        yield lambda stage, done, total: None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    )
-    tasks: dict[str, Any] = {}
-
-    def on_progress(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = progress.add_task(stage, total=total)
-        progress.update(tasks[stage], completed=done, total=total)
-
-    with progress:
-        yield on_progress
 
 
 def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None:
