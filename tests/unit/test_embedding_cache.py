@@ -25,7 +25,6 @@ from nearcache import (
     NonFiniteVectorError,
     PayloadTooLargeError,
     SparseVector,
-    SQLiteStore,
     content_hash,
     normalize_text,
 )
@@ -38,18 +37,6 @@ SPARSE = "test.splade.sparse"
 
 def rand(n: int, dim: int = 8, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
-    s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "c.db")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(1_000_000.0)
 
 
 @pytest.fixture

@@ -28,11 +28,6 @@ from semantic_support import TableEmbedder, angled
 DIM = 16
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(1_000_000.0)
-
-
 def make(path: Path, clock: ManualClock, **kw: Any) -> SemanticCache:
     return SemanticCache(path, TableEmbedder(DIM), clock=clock, judge=None, **kw)
 

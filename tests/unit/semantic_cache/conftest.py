@@ -1,27 +1,15 @@
-"""Fixtures of the SemanticCache tests: each runs on a memory and a SQLite store."""
+"""Fixtures of the SemanticCache tests: each runs on a memory and a SQLite store (the
+``store`` and ``clock`` fixtures are tests/unit/conftest.py's)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from nearcache import ManualClock, MemoryStore, SemanticCache, SQLiteStore
+from nearcache import ManualClock, SemanticCache
 from semantic_support import DIM, TableEmbedder, make_cache
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(1_000_000.0)
 
 
 @pytest.fixture
