@@ -76,6 +76,17 @@ def store_fingerprint(store: Any, table: str = "embedding") -> tuple[Any, ...]:
     return tuple(out)
 
 
+def run_threads(worker: Callable[[int], None], n: int, timeout: float = 300.0) -> None:
+    """Run ``worker(0)`` .. ``worker(n - 1)`` on ``n`` threads and wait for every one; a
+    thread still running after ``timeout`` fails the test instead of hanging the run."""
+    threads = [threading.Thread(target=worker, args=(w,), daemon=True) for w in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert not any(t.is_alive() for t in threads), "a worker thread did not finish"
+
+
 def run_together(
     target: Callable[..., None], arg_lists: Sequence[tuple[Any, ...]], timeout: float = 300.0
 ) -> list[Any]:

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import workers
+from helpers import run_threads
 from nearcache import EmbeddingCache, MemoryStore, SQLiteStore
 
 NS = "conc.test.dense"
@@ -50,11 +51,7 @@ def test_eight_threads_mixed_get_put(kind: str, tmp_path: Path) -> None:
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(w,)) for w in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(worker, 8)
     assert errors == []
     texts = sorted(acked)
     got, mask = cache.get_many(texts, NS)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import AsyncHashEmbedder, HashEmbedder, hash_vector, store_fingerprint
+from helpers import AsyncHashEmbedder, HashEmbedder, hash_vector, run_threads, store_fingerprint
 from nearcache import (
     AsyncCachedEmbedder,
     CachedEmbedder,
@@ -190,15 +190,11 @@ def test_single_flight_across_threads() -> None:
     results: list[np.ndarray] = []
     barrier = threading.Barrier(8)
 
-    def worker() -> None:
+    def worker(_: int) -> None:
         barrier.wait()
         results.append(ce.embed(texts))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(worker, 8)
     assert sorted(emb.seen) == sorted(texts)  # each text embedded exactly once
     assert all(np.array_equal(r, results[0]) for r in results)
     assert len(ce.cache.flights) == 0

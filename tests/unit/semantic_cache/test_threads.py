@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from helpers import hash_vector
+from helpers import hash_vector, run_threads
 from nearcache import MemoryStore, SemanticCache
 from semantic_support import DIM, TableEmbedder
 
@@ -45,11 +45,7 @@ def test_eight_threads_keep_namespaces_apart(tmp_path: Path, backend: str) -> No
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(w,)) for w in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(worker, 8)
     assert errors == []
     assert cache.check() == []
     cache.close()
