@@ -20,9 +20,9 @@ from semantic_cache_support import (
     THRESHOLD,
     Data,
     FakeEmbedder,
+    l1_rows,
     lat,
     matched,
-    repeated_l1,
     rss,
 )
 
@@ -63,9 +63,7 @@ def bench_nearcache(data: Data, queries: int, work: Path, rows: dict[str, Any]) 
         restart(db, "exact", "float32", n, "exact f32", rows)
     cache = open_cache(index_backend="exact")
     rows["index bytes per entry, exact f32 (B)"] = cache.stats().index_bytes / n
-    p50, p99, _ = lat(lambda i: cache.get(Data.text(int(data.l1[i]))), queries)
-    rows["L1 get p50 (µs)"], rows["L1 get p99 (µs)"] = p50, p99
-    repeated_l1(cache.get, data, queries, rows)
+    l1_rows(cache.get, data, queries, rows)
     if EXACT_ONLY:
         cache.close()
         return
@@ -175,9 +173,7 @@ def bench_mneme(data: Data, queries: int, work: Path, rows: dict[str, Any]) -> N
     hit = cache.get(Data.text(int(data.l1[0])))
     rows["reopen to first hit, exact f32 (s)"] = time.perf_counter() - t
     assert hit is not None
-    p50, p99, _ = lat(lambda i: cache.get(Data.text(int(data.l1[i]))), queries)
-    rows["L1 get p50 (µs)"], rows["L1 get p99 (µs)"] = p50, p99
-    repeated_l1(cache.get, data, queries, rows)
+    l1_rows(cache.get, data, queries, rows)
     if EXACT_ONLY:
         cache.close()
         return

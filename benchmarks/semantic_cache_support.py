@@ -119,10 +119,12 @@ EXACT_ONLY = os.environ.get("NEARCACHE_BENCH_EXACT_ONLY") == "1"
 HOT_KEYS = 100
 
 
-def repeated_l1(get: Callable[..., Any], data: Data, queries: int, rows: dict[str, Any]) -> None:
-    """Exact gets of a hot set of HOT_KEYS keys, each read twice before timing and then
-    queries/HOT_KEYS times (steady state of traffic that repeats itself); the uniform row
-    above measures first reads. Every library gets the same warm-up."""
+def l1_rows(get: Callable[..., Any], data: Data, queries: int, rows: dict[str, Any]) -> None:
+    """The exact-layer rows of one library: uniform keys (first reads), then a hot set of
+    HOT_KEYS keys, each read twice before timing and then queries/HOT_KEYS times (steady
+    state of traffic that repeats itself). Every library gets the same warm-up."""
+    p50, p99, _ = lat(lambda i: get(Data.text(int(data.l1[i]))), queries)
+    rows["L1 get p50 (µs)"], rows["L1 get p99 (µs)"] = p50, p99
     hot = [Data.text(int(k)) for k in data.l1[-HOT_KEYS:]]  # keys the uniform row did not read
     for text in hot + hot:
         get(text)
