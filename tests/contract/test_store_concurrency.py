@@ -15,6 +15,7 @@ import pytest
 from contract.kits import Kit, kind_params, kit_for
 from contract.records import LOGGED, NOW, T, items, values
 from contract.workers import add_race, key, writer
+from helpers import run_threads
 from nearcache.stores.protocol import Item, Store
 
 
@@ -74,11 +75,7 @@ class TestStoreConcurrency:
                 if client.add(T, "race", Item(key(j), b"t%d" % t), now=NOW):
                     wins[t] += 1
 
-        threads = [threading.Thread(target=run, args=(t,)) for t in range(16)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        run_threads(run, 16)
         assert sum(wins) == n
         info = store.info(T, "race")
         assert info.entries == n + 1
@@ -92,11 +89,7 @@ class TestStoreConcurrency:
             for i in range(15):
                 got[t].append(client.put_many(T, "ns", items([t * 100 + i]), now=NOW))
 
-        threads = [threading.Thread(target=run, args=(t,)) for t in range(4)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        run_threads(run, 4)
         for seq in got:
             assert seq == sorted(seq) and len(set(seq)) == len(seq)
         every = [v for seq in got for v in seq]

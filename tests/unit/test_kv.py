@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
+from helpers import run_threads
 from nearcache import get_cache as top_level_get_cache
 from nearcache.clock import ManualClock
 from nearcache.codecs import KIND_KV, pack_payload, pack_record
@@ -138,11 +138,7 @@ def test_add_exactly_once_under_16_threads(tmp_path: Path) -> None:
                 if c.add(f"job-{i}", t):
                     wins[t] += 1
 
-        threads = [threading.Thread(target=run, args=(t,)) for t in range(16)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        run_threads(run, 16)
         assert sum(wins) == 200
         assert c.stats().entries == 200
         assert c.check() == []
