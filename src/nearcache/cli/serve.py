@@ -229,42 +229,19 @@ def _check_store(url: str) -> None:
     uncached until the server is back, as it does when the store goes away while it
     serves."""
     from ..errors import StoreUnavailableError
-    from ..stores.url import parse_store_url
+    from ..stores.outages import server_down
     from .common import err_console, open_cli_store
 
     try:
         open_cli_store(url).close()
     except StoreUnavailableError as exc:
-        kind, target, options = parse_store_url(url)
-        if kind == "postgresql":
-            from ..stores.postgres.connections import server_down
-
-            down = server_down(target, float(options.get("timeout", 5.0)))
-        else:
-            down = kind == "redis" and not _answers(url)
-        if not down:
+        if not server_down(url):
             raise
         said = " ".join(str(exc).split()).rstrip(".")  # libpq's message spans lines
         err_console().print(
             f"warning: {said}; starting anyway: requests go upstream uncached until it is back",
             soft_wrap=True,
         )
-
-
-def _answers(url: str) -> bool:
-    """Whether a connection to the Redis server of ``url`` opens at all."""
-    parts = urllib.parse.urlsplit(url)
-    try:
-        if parts.scheme == "unix":
-            with socket.socket(socket.AF_UNIX) as sock:
-                sock.settimeout(2.0)
-                sock.connect(parts.path)
-        else:
-            address = (parts.hostname or "localhost", parts.port or 6379)
-            socket.create_connection(address, timeout=2.0).close()
-    except OSError:
-        return False
-    return True
 
 
 def worker_app() -> Any:
