@@ -52,6 +52,7 @@ from .negwords import NEGATIVE_STEMS, free_for_unpaid, negated_in_words, negativ
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
+from .vocab import AUXILIARIES
 
 __all__ = ["guard_negation", "negations"]
 
@@ -62,9 +63,6 @@ _HEAD_REACH = 5
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
 #: Words that ask whether a thing is needed: "Does X require Y?" asks "Can I X without Y?".
 _NEEDS = wordset("need needs needed require requires required necessary mandatory compulsory")
-_YES_NO_OPEN = wordset(
-    "is are was were can could does do did should will would has have may must am"
-)
 
 
 def _quoted(cues: tuple[str, ...]) -> bool:
@@ -241,7 +239,7 @@ def _needed(t: Text, other: Text, cues: tuple[str, ...]) -> list[str]:
     "Can I use HTTP/2 without TLS?": one answer serves both)."""
     if "without" not in cues or not (t.words and other.words):
         return []
-    if t.words[0] not in _YES_NO_OPEN or other.words[0] not in _YES_NO_OPEN:
+    if t.words[0] not in AUXILIARIES or other.words[0] not in AUXILIARIES:
         return []
     return [w for w in t.words if w in _NEEDS]
 
@@ -290,7 +288,6 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
 
 #: Words that compare two things: "how is X different from Y", "X vs Y", "unlike Y".
 _CONTRAST = wordset("vs versus different difference differences differ unlike compare compared")
-_AUXILIARIES = wordset("do does did is are was were can could will would has have had")
 
 
 def _contrasted(plain: Text, negated: Text) -> list[str]:
@@ -305,7 +302,7 @@ def _contrasted(plain: Text, negated: Text) -> list[str]:
         if not is_cue(tok.low):
             continue
         closing = k + 1 == len(toks) or toks[k + 1].low in CLAUSE_BREAKS
-        if closing and (tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)):
+        if closing and (tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in AUXILIARIES)):
             out.append(tok.low)
     return out
 

@@ -57,11 +57,11 @@ from .roles import (
 )
 from .stretches import segments_swapped, side
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache, wordset
+from .vocab import AUXILIARIES
 
 __all__ = ["Exchange", "exchange", "inversions", "keyword_query", "segments_swapped"]
 
 _JOINS = wordset("or and but")
-_AUX = wordset("do does did is are was were can could will would should shall may might must")
 _MAX_GAP = 12
 _SHORT_FRAME = 4
 _TERM_FRAME = 6
@@ -152,14 +152,18 @@ def _clause_roles_differ(t: Text, terms: Set[int], x: int, y: int) -> bool:
     *the retailer* charge us, or do we charge *the carrier*"): trading them changes who
     does what in each clause, not the order of a list."""
     join = next(
-        (k for k in range(x + 1, y) if t.tokens[k].low in _JOINS and t.tokens[k + 1].low in _AUX),
+        (
+            k
+            for k in range(x + 1, y)
+            if t.tokens[k].low in _JOINS and t.tokens[k + 1].low in AUXILIARIES
+        ),
         None,
     )
     if join is None:
         return False
 
     def leads(k: int, start: int) -> bool:
-        return not any(n in terms for n in range(start, k) if t.tokens[n].low not in _AUX)
+        return not any(n in terms for n in range(start, k) if t.tokens[n].low not in AUXILIARIES)
 
     start = next((n + 1 for n in range(x - 1, -1, -1) if t.tokens[n].low in CLAUSE), 0)
     return leads(x, start) != leads(y, join + 2)
