@@ -51,8 +51,7 @@ def wordset(text: str) -> frozenset[str]:
 #: Auxiliary verbs: one opens a yes/no question ("Does X ...?", "Can I ...?") and one can
 #: stand for a verb said before it ("what does git fetch do that git pull doesn't").
 AUXILIARIES = wordset(
-    "is am are was were do does did has have had can could will would shall should may "
-    "might must"
+    "is am are was were do does did has have had can could will would shall should may might must"
 )
 
 _NEGATED = wordset(
