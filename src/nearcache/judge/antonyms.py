@@ -18,6 +18,12 @@ It also compares quantifiers ("all" / "some" / "most" / "few" / "none", see
 :mod:`.quantifiers`) and the tense a question is asked in ("did" / "will", see
 :mod:`.tenses`).
 
+Opposites in a reworded question (fewer than half of either text's content words, three or
+more, have a counterpart) are left to the verifier ("Why is my internet slow only at
+night?" / "my wifi crawls in the evenings but is fine during the day"): a look-alike keeps
+the wording and changes the one word. Not when the opposites stand before the same word
+("*before* a tetanus shot" / "*after* a tetanus shot").
+
 Limits: the lexicon is curated, not exhaustive (opposites it lacks pass to the
 verifier); a question that flips both an opposite and the order of its terms ("bigger
 than" / "smaller than" with the terms swapped) asks the same thing but is rejected. English only.
