@@ -18,11 +18,11 @@ It also compares quantifiers ("all" / "some" / "most" / "few" / "none", see
 :mod:`.quantifiers`) and the tense a question is asked in ("did" / "will", see
 :mod:`.tenses`).
 
-Opposites in a reworded question (fewer than half of either text's content words, three or
-more, have a counterpart) are left to the verifier ("Why is my internet slow only at
-night?" / "my wifi crawls in the evenings but is fine during the day"): a look-alike keeps
-the wording and changes the one word. Not when the opposites stand before the same word
-("*before* a tetanus shot" / "*after* a tetanus shot").
+Opposites and quantifiers in a reworded question (fewer than half of either text's
+content words, three or more, have a counterpart) are left to the verifier ("Why is my
+internet slow only at night?" / "my wifi crawls in the evenings but is fine during the
+day"): a look-alike keeps the wording and changes the one word. Not when the opposites
+stand before the same word ("*before* a tetanus shot" / "*after* a tetanus shot").
 
 Limits: the lexicon is curated, not exhaustive (opposites it lacks pass to the
 verifier); a question that flips both an opposite and the order of its terms ("bigger
@@ -303,7 +303,7 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
             )
         return GuardResult(REJECT, f"opposites: {plain[0][0]!r} vs {plain[0][1]!r}")
     quantity = quantifier_change(a, b)
-    if quantity is not None:
+    if quantity is not None and not _reworded(a, b):
         return GuardResult(REJECT, f"quantifiers differ: {quantity[0]!r} vs {quantity[1]!r}")
     when = tense_changed(a, b)
     if when is not None:

@@ -258,3 +258,13 @@ def test_opposites_in_a_reworded_question_are_left_to_the_verifier(a: str, b: st
 def test_opposites_kept_in_place_still_reject(a: str, b: str) -> None:
     assert guard_antonyms(a, b).outcome == "reject"
     assert guard_antonyms(b, a).outcome == "reject"
+
+
+def test_quantifiers_in_a_reworded_question_are_left_to_the_verifier() -> None:
+    a = "rust: spawn a bunch of threads and carry on once all of them have finished"
+    b = "Rust: how do I wait for several threads to end?"
+    assert guard_antonyms(a, b).outcome == "neutral"
+    assert (
+        guard_antonyms("Are all mammals warm-blooded?", "Are some mammals warm-blooded?").outcome
+        == "reject"
+    )
