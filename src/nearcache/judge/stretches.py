@@ -45,13 +45,12 @@ def _connected(middle: list[str]) -> bool:
     return False
 
 
-def _bracketed(toks: Sequence[Token], lo: int, hi: int) -> bool:
-    """Tokens ``lo`` to ``hi`` are items of one bracketed or quoted example separated by
-    commas (arguments, columns: their order is meaning)."""
-    span = toks[lo:hi]
-    words = [x for x in span if x.kind != "sym"]
-    marks = {x.low for x in span if x.kind == "sym"}
-    return bool(words) and all(x.literal for x in words) and marks == {","}
+def _bracketed(toks: Sequence[Token], lo: int, hi: int, middle: range) -> bool:
+    """Tokens ``lo`` to ``hi`` are items of one bracketed or quoted example and the
+    ``middle`` between them is one comma (arguments, columns, ranges "B2:B, A2:A": their
+    order is meaning)."""
+    words = [x for x in toks[lo:hi] if x.kind != "sym"]
+    return bool(words) and all(x.literal for x in words) and [toks[k].low for k in middle] == [","]
 
 
 def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
@@ -112,7 +111,7 @@ def _swapped(
             if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
                 continue
             middle = [x.low for x in xa[lo + la : hi - lb] if x.kind != "sym"]
-            if not middle and _bracketed(xa, lo, hi):
+            if not middle and _bracketed(xa, lo, hi, range(lo + la, hi - lb)):
                 middle = ["(,)"]  # "an index on (b, a)" / "(a, b)": the order is the code's
             if not middle or _connected(middle):
                 return False

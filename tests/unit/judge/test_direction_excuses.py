@@ -1,0 +1,82 @@
+"""What excuses an exchange, and who acts: a likeness word that only picks out a noun
+("the equivalent dose of") names no symmetric relation; a distance word counts as
+written ("fare" is no "far"); the speaker acting at a verb in one text and another person
+in the other changed hands; code items with symbols inside them ("B2:B, A2:A") keep their
+order (cases written for this file, from no split)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_direction
+from nearcache.judge.agents import case_moved
+from nearcache.judge.types import NEUTRAL, REJECT
+
+#: Roles exchanged; each was excused (or not read) before these rules.
+OTHER_ROLES = [
+    # a likeness word after an article that only picks out a noun
+    (
+        "How do I convert a dose of morphine to the equivalent dose of oxycodone?",
+        "How do I convert a dose of oxycodone to the equivalent dose of morphine?",
+    ),
+    (
+        "In Terraform, does a variable in terraform.tfvars override the same value set with -var?",
+        "In Terraform, does a value set with -var override the same variable in terraform.tfvars?",
+    ),
+    (
+        "In Sheets, how do I find a name in column D and return the matching entry from column F?",
+        "In Sheets, how do I find a name in column F and return the matching entry from column D?",
+    ),
+    # "fare" read by stem as the distance word "far"
+    (
+        "Is the fare lower if I book with a railcard instead of a season ticket?",
+        "Is the fare lower if I book with a season ticket instead of a railcard?",
+    ),
+    # the act changed hands: the speaker in one text, another person in the other
+    (
+        "Does the kennel keep the deposit if I cancel the booking?",
+        "Does the kennel keep the deposit if they cancel the booking?",
+    ),
+    (
+        "Who pays the vet if we end the contract early?",
+        "Who pays the vet if she ends the contract early?",
+    ),
+    # items of a formula with symbols inside them
+    (
+        'In Sheets, does =SUMIF(C2:C, D2:D="paid") add up column C?',
+        'In Sheets, does =SUMIF(D2:D, C2:C="paid") add up column C?',
+    ),
+]
+
+#: Exchanges a symmetric word still excuses: the likeness is the relation itself.
+SYMMETRIC = [
+    (
+        "Does arabica come from the same plant as robusta?",
+        "Does robusta come from the same plant as arabica?",
+    ),
+    ("Is a kilobyte the same as a kibibyte?", "Is a kibibyte the same as a kilobyte?"),
+    ("How far is Leeds from York by road?", "How far is York from Leeds by road?"),
+    ("How close is Venus to Mars?", "How close is Mars to Venus?"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), OTHER_ROLES)
+def test_roles_changed(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == REJECT
+    assert guard_direction(b, a).outcome == REJECT
+
+
+@pytest.mark.parametrize(("a", "b"), SYMMETRIC)
+def test_symmetric_relation_still_excuses(a: str, b: str) -> None:
+    found = guard_direction(a, b)
+    assert found.outcome == NEUTRAL
+    assert "symmetric" in found.detail
+
+
+def test_speaker_who_also_acts_keeps_the_part() -> None:
+    """The speaker acts in both texts: "they" paid for the course in one, which the other
+    does not say; no act changed hands."""
+    a = "if i quit will i have to repay my employer for the course they paid for"
+    b = "Do I have to pay my employer back for the course if I quit?"
+    assert case_moved(a, b) is None
+    assert case_moved(b, a) is None
