@@ -128,6 +128,10 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
                 return Exchange(x[0], y[0], " ".join(q), sides)
             fa = _frame(ta, ka[i + lx - 1][1], ka[j - ly + 1][1], skip_a)
             fb = _frame(tb, kb[i + ly - 1][1], kb[j - lx + 1][1], skip_b)
+            if (fa == fb == () and not q and lx == ly == 1) and (
+                _operands(ta, ka[i][1], ka[j][1]) and _operands(tb, kb[i][1], kb[j][1])
+            ):
+                return Exchange(x[0], y[0], "their order in the code")
             if fa is None or fb is None or (not fa and not fb and not q):
                 continue
             if not _same_frame(fa, fb):
@@ -144,6 +148,13 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
             sides = (side(ta, ka[i][1], ka[j][1]), side(tb, kb[i][1], kb[j][1]))
             return Exchange(x[0], y[0], pivot, sides)
     return True
+
+
+def _operands(t: Text, i: int, j: int) -> bool:
+    """Tokens ``i`` and ``j`` are neighbouring operands of one piece of code, neither a
+    flag ("`cp b.txt a.txt`": the source and the target; "`ls -l -a`" is any order)."""
+    toks = t.tokens
+    return j == i + 1 and all(toks[k].literal and not toks[k].low.startswith("-") for k in (i, j))
 
 
 def _clause_roles_differ(t: Text, terms: Set[int], x: int, y: int) -> bool:
@@ -276,6 +287,8 @@ def _pivot(
         glued_y = all(near_y) and not any(near_x)
         if not (glued_x or glued_y):
             return k
+    if _beside(ta, "than", (ax, ay)) and _beside(tb, "than", (by, bx)):
+        return "than"  # "is X easier to pick up than Y": a comparison at any length
     if size > _SHORT_FRAME:
         return None
     for w in sorted((set(frames[0]) & set(frames[1])) & RELATIONAL):

@@ -1,14 +1,16 @@
 """What excuses an exchange, and who acts: a likeness word that only picks out a noun
 ("the equivalent dose of") names no symmetric relation; a distance word counts as
 written ("fare" is no "far"); the speaker acting at a verb in one text and another person
-in the other changed hands; code items with symbols inside them ("B2:B, A2:A") keep their
-order (cases written for this file, from no split)."""
+in the other changed hands; code items with symbols inside them ("B2:B, A2:A") and a
+command's neighbouring operands ("`mv x.log y.log`") keep their order; a comparison worded
+at any length ("easier to pick up than") turned round with opposite words is the same
+question (cases written for this file, from no split)."""
 
 from __future__ import annotations
 
 import pytest
 
-from nearcache.judge import guard_direction
+from nearcache.judge import guard_antonyms, guard_direction
 from nearcache.judge.agents import case_moved
 from nearcache.judge.types import NEUTRAL, REJECT
 
@@ -46,6 +48,11 @@ OTHER_ROLES = [
         'In Sheets, does =SUMIF(C2:C, D2:D="paid") add up column C?',
         'In Sheets, does =SUMIF(D2:D, C2:C="paid") add up column C?',
     ),
+    # a command's neighbouring operands
+    (
+        "Does `ln -s notes.md readme.md` create readme.md as the link?",
+        "Does `ln -s readme.md notes.md` create readme.md as the link?",
+    ),
 ]
 
 #: Exchanges a symmetric word still excuses: the likeness is the relation itself.
@@ -71,6 +78,32 @@ def test_symmetric_relation_still_excuses(a: str, b: str) -> None:
     found = guard_direction(a, b)
     assert found.outcome == NEUTRAL
     assert "symmetric" in found.detail
+
+
+#: The same comparison from its other end, worded at some length.
+CONVERSES = [
+    (
+        "for a beginner, is the cello easier to get a decent sound from than the violin",
+        "Is the violin harder to get a decent sound from than the cello for beginners?",
+    ),
+    (
+        "At the same temperature, does a 2 mm wire carry a lower current than a 4 mm wire?",
+        "Does a 4 mm wire carry a higher current than a 2 mm wire at the same temperature?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), CONVERSES)
+def test_comparison_turned_round_at_length(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        assert guard_direction(x, y).outcome == NEUTRAL
+        assert guard_antonyms(x, y).outcome == NEUTRAL
+
+
+def test_flags_in_any_order() -> None:
+    a = "What does `ls -l -a` show for hidden files?"
+    b = "What does `ls -a -l` show for hidden files?"
+    assert guard_direction(a, b).outcome != REJECT
 
 
 def test_speaker_who_also_acts_keeps_the_part() -> None:
