@@ -48,6 +48,11 @@ OTHER_ROLES = [
         'In Sheets, does =SUMIF(C2:C, D2:D="paid") add up column C?',
         'In Sheets, does =SUMIF(D2:D, C2:C="paid") add up column C?',
     ),
+    # a letter that owns something or ends a clause names a thing, not an article
+    (
+        "In lodash, does `_.defaults(a, b)` fill a's missing keys from b?",
+        "In lodash, does `_.defaults(a, b)` fill b's missing keys from a?",
+    ),
     # a command's neighbouring operands
     (
         "Does `ln -s notes.md readme.md` create readme.md as the link?",
