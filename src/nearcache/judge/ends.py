@@ -24,6 +24,8 @@ __all__ = ["endpoints", "swapped_ends"]
 _SOURCE = frozenset({"from"})
 _TARGET = frozenset({"to", "into", "onto", "towards", "toward"})
 _REACH = 4
+#: Symbols that open a path after a preposition ("from /var/tmp", "into ./dist").
+_PATH_START = frozenset({"/", "."})
 #: How far before "to"/"into" the verb of a moved or turned thing is looked for.
 _OBJECT_REACH = 10
 #: Verbs before "out of" that mean running short, not moving out: "run out of memory".
@@ -69,8 +71,12 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
 
 def _first_end(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> int | None:
     """The first role term within a few words after the preposition at ``i``, before any
-    symbol or other source or target preposition; else None."""
-    for k in range(i + 1, min(len(toks), i + 1 + _REACH)):
+    symbol but the start of a path ("from */*var/tmp", "to *./*build") or another source
+    or target preposition; else None."""
+    start = i + 1
+    while start < min(len(toks), i + 3) and toks[start].low in _PATH_START:
+        start += 1
+    for k in range(start, min(len(toks), start + _REACH)):
         if toks[k].kind == "sym" or toks[k].low in _SOURCE or toks[k].low in _TARGET:
             return None
         if k in term_at and toks[k].low not in _NO_END:

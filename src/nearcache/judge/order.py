@@ -71,6 +71,9 @@ _TERM_FRAME = 6
 #: instances in a private subnet reach the internet through a NAT gateway"). Over 19
 #: authors' pairs, no role swap read by a shared term had 3 such terms, 15 hits had.
 _LOOSE = 3
+#: Places two names must trade at to count as swapped everywhere when one text has words
+#: the other lacks (two places are one pair of terms changing order: a block move).
+_EVERYWHERE = 3
 
 
 def _frame(t: Text, lo: int, hi: int, skip: Set[int]) -> tuple[str, ...] | None:
@@ -104,7 +107,7 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
     for a reorder that is a block move, None when the terms differ as multisets."""
     sa, sb = [k for k, _ in ka], [k for k, _ in kb]
     if sorted(sa) != sorted(sb):
-        return _relabelled(sa, sb)
+        return _relabelled(sa, sb) or _relabelled_apart(a, b, sa, sb)
     if sa == sb:
         return None
     every = _relabelled(sa, sb)  # "the timeout wraps the retry, should the retry wrap ..."
@@ -190,6 +193,25 @@ def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
         if other == (y, x):
             return Exchange(x, y, "every mention")
     return None
+
+
+def _relabelled_apart(a: str, b: str, sa: list[str], sb: list[str]) -> Exchange | None:
+    """Two names swapped at :data:`_EVERYWHERE` places or more once the words one text
+    has alone are set aside ("does a child *process* restart its supervisor when the
+    supervisor crashes" / "does a supervisor restart its child when the child crashes");
+    not between texts worded apart (:data:`_LOOSE`) nor in alternatives ("does X call Y,
+    or does Y call X")."""
+    fa, fb = [k for k in sa if k in sb], [k for k in sb if k in sa]
+    if len(fa) != len(fb) or len(fa) == len(sa) == len(sb):
+        return None
+    diffs = [(x, y) for x, y in zip(fa, fb) if x != y]
+    if len(diffs) < _EVERYWHERE or len(set(diffs)) != 2:
+        return None
+    (x, y), other = sorted(set(diffs))
+    if other != (y, x) or unpaired(a, b) >= _LOOSE:
+        return None
+    alternatives = "or" in analyze(a).words or "or" in analyze(b).words
+    return None if alternatives else Exchange(x, y, "every mention, other words aside")
 
 
 def _passive(t: Text, lo: int, hi: int) -> bool:

@@ -2,9 +2,10 @@
 ("the equivalent dose of") names no symmetric relation; a distance word counts as
 written ("fare" is no "far"); the speaker acting at a verb in one text and another person
 in the other changed hands; code items with symbols inside them ("B2:B, A2:A") and a
-command's neighbouring operands ("`mv x.log y.log`") keep their order; a comparison worded
-at any length ("easier to pick up than") turned round with opposite words is the same
-question (cases written for this file, from no split)."""
+command's neighbouring operands ("`mv x.log y.log`") keep their order; a path after
+"from" is a source; two names swapped at every mention are swapped with a word of one
+text aside; a comparison worded at any length ("easier to pick up than") turned round
+with opposite words is the same question (cases written for this file, from no split)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,16 @@ OTHER_ROLES = [
     (
         "In lodash, does `_.defaults(a, b)` fill a's missing keys from b?",
         "In lodash, does `_.defaults(a, b)` fill b's missing keys from a?",
+    ),
+    # a path after "from" / "into" is a source / destination
+    (
+        "How do I rsync everything from /data/photos into /mnt/backup?",
+        "How do I rsync everything from /mnt/backup back into /data/photos?",
+    ),
+    # two names swapped at every mention, a word of one text aside
+    (
+        "Does a primary node resync its replica when the replica lags?",
+        "Does a replica resync its primary when the primary lags?",
     ),
     # a command's neighbouring operands
     (
@@ -103,6 +114,13 @@ def test_comparison_turned_round_at_length(a: str, b: str) -> None:
     for x, y in ((a, b), (b, a)):
         assert guard_direction(x, y).outcome == NEUTRAL
         assert guard_antonyms(x, y).outcome == NEUTRAL
+
+
+def test_alternatives_in_another_order() -> None:
+    a = "Does load_config call read_env, or does read_env call load_config?"
+    b = "Does helper read_env call load_config, or does load_config call read_env?"
+    assert guard_direction(a, b).outcome != REJECT
+    assert guard_direction(b, a).outcome != REJECT
 
 
 def test_flags_in_any_order() -> None:
