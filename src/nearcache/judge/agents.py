@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from .clauses import passive, reduced_relative
 from .lexicon import lexicon
-from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
+from .pronouns import PERSON_WORD, SPEAKER, clause_numbers, handed_over, persons, pronouns
 from .roles import (
     CLAUSE,
     DETERMINERS,
@@ -164,32 +164,14 @@ def _actor_changed(
 ) -> tuple[str, str] | None:
     """Another person acts at the same shared term, and both persons are named in both
     texts ("*He* hit my car" / "*I* hit his car"), or the speaker acts in one text only
-    and another person in the other only (:func:`_handed_over`)."""
+    and another person in the other only (:func:`.pronouns.handed_over`)."""
     named = persons(a)[0] & persons(b)[0]
     for anchor in sorted({k for _, c, k in ca | cb if c == "acts"}):
         in_a = {p for p, c, k in ca if c == "acts" and k == anchor}
         in_b = {p for p, c, k in cb if c == "acts" and k == anchor}
-        if in_a - in_b and in_b - in_a and (in_a | in_b <= named or _handed_over(a, b, in_a, in_b)):
+        if in_a - in_b and in_b - in_a and (in_a | in_b <= named or handed_over(a, b, in_a, in_b)):
             return PERSON_WORD[min(in_a - in_b)], anchor.lstrip("~")
     return None
-
-
-_SPEAKER = frozenset(("1", "1p"))
-_OTHERS = frozenset(("3m", "3f", "3p"))
-
-
-def _handed_over(a: str, b: str, in_a: set[str], in_b: set[str]) -> bool:
-    """The speaker ("I", "we") acts at a shared verb in one text and another person ("he",
-    "she", "they") at it in the other, and neither text has the other's person as a
-    subject anywhere: the act changed hands ("Does the airline refund the ticket if *I*
-    cancel the flight" / "... if *they* cancel the flight"). A text where the speaker
-    also acts ("if I resign, do I repay the course they paid for" / "do I have to pay for
-    the course if I quit") keeps the speaker's part and is not read."""
-    sa, sb = persons(a)[1], persons(b)[1]
-    for mine, theirs, s_mine, s_theirs in ((in_a, in_b, sa, sb), (in_b, in_a, sb, sa)):
-        if mine <= _SPEAKER and theirs <= _OTHERS and not (s_mine & _OTHERS or s_theirs & _SPEAKER):
-            return True
-    return False
 
 
 def _comparative(tok_low: str) -> bool:
@@ -323,7 +305,7 @@ def _subject_changed(
     named = persons(a)[0] & persons(b)[0]
     for text, keys, mine, theirs, start in ((a, ka, ca, cb, starts[0]), (b, kb, cb, ca, starts[1])):
         for person, case, verb in sorted(theirs):
-            if case != "acts" or person not in named or person not in ("1", "1p"):
+            if case != "acts" or person not in named or person not in SPEAKER:
                 continue
             if (person, "acts", verb) in mine:
                 continue

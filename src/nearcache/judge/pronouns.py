@@ -31,11 +31,14 @@ from .tokens import analyze, text_cache, wordset
 
 __all__ = [
     "OBLIQUE",
+    "OTHERS",
     "PERSON_WORD",
     "ROLE_KEY",
+    "SPEAKER",
     "Pronoun",
     "cases",
     "clause_numbers",
+    "handed_over",
     "persons",
     "pronouns",
 ]
@@ -70,6 +73,9 @@ _TABLE: dict[str, tuple[str, str]] = {
     "theirs": ("3p", "p"),
     "themselves": ("3p", "r"),
 }
+#: The persons of the speaker ("I", "we") and of others ("he", "she", "they").
+SPEAKER = frozenset({"1", "1p"})
+OTHERS = frozenset({"3m", "3f", "3p"})
 #: How a person is written in a verdict's detail.
 PERSON_WORD = {"1": "I", "1p": "we", "2": "you", "3m": "he", "3f": "she", "3p": "they"}
 #: A person's role key (:mod:`.roles`): what an exchange of persons names.
@@ -136,3 +142,16 @@ def clause_numbers(text: str) -> tuple[int, ...]:
             n += 1
         out.append(n)
     return tuple(out)
+
+
+def handed_over(a: str, b: str, in_a: set[str], in_b: set[str]) -> bool:
+    """The persons acting at one shared verb are the speaker in one text (``in_a`` or
+    ``in_b``) and "he", "she" or "they" in the other, and neither text has the other's
+    person as a subject anywhere: the act changed hands ("a refund if *I* cancel" / "if
+    *they* cancel"; not "if I quit, do I repay the course they paid for" / "do I pay for
+    the course if I quit": the speaker acts in both)."""
+    sa, sb = persons(a)[1], persons(b)[1]
+    return any(
+        mine <= SPEAKER and theirs <= OTHERS and not (own & OTHERS or other & SPEAKER)
+        for mine, theirs, own, other in ((in_a, in_b, sa, sb), (in_b, in_a, sb, sa))
+    )

@@ -29,13 +29,12 @@ an ergative verb ("my flight cancelled") is not told from an active one.
 from __future__ import annotations
 
 from .clauses import be_before, reduced_relative
-from .pronouns import pronouns
+from .pronouns import SPEAKER, pronouns
 from .roles import CLAUSE, PASSIVE_AUX, participle
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = ["noun_voice_changed", "noun_voices", "owner_moved", "speaker_acts", "voice_changed"]
 
-_SPEAKER = frozenset({"1", "1p"})
 _REACH = 5
 _BY_SPEAKER = wordset("me us myself ourselves")
 _MINE = wordset("my our")
@@ -65,7 +64,7 @@ def speaker_acts(text: str) -> frozenset[str]:
     t = analyze(text)
     out: set[str] = set()
     for p in pronouns(text):
-        if p.case != "s" or p.person not in _SPEAKER or reduced_relative(text, p.at):
+        if p.case != "s" or p.person not in SPEAKER or reduced_relative(text, p.at):
             continue
         verb = _verb_at(t, p.at)
         if verb is None or t.tokens[verb].literal:
