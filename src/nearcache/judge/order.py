@@ -52,6 +52,7 @@ from .roles import (
     RELATIONAL,
     Exchange,
     Role,
+    clause_start,
     participle,
     role_keys,
 )
@@ -175,8 +176,7 @@ def _clause_roles_differ(t: Text, terms: Set[int], x: int, y: int) -> bool:
     def leads(k: int, start: int) -> bool:
         return not any(n in terms for n in range(start, k) if t.tokens[n].low not in _AUX)
 
-    start = next((n + 1 for n in range(x - 1, -1, -1) if t.tokens[n].low in CLAUSE), 0)
-    return leads(x, start) != leads(y, join + 2)
+    return leads(x, clause_start(t.tokens, x)) != leads(y, join + 2)
 
 
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:

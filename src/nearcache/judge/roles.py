@@ -28,6 +28,7 @@ __all__ = [
     "Exchange",
     "Role",
     "Words",
+    "clause_start",
     "noun_phrase",
     "participle",
     "role_keys",
@@ -123,6 +124,17 @@ class Exchange:
         return "than" in self.pivot.split() or bool(
             self.sides and all("than" in between for between, _ in self.sides)
         )
+
+
+def clause_start(toks: Sequence[Token], k: int) -> int:
+    """The first token of the clause that token ``k`` stands in: the one after the last
+    comma, colon, semicolon, dash or sentence end (:data:`CLAUSE`) before it, within its
+    sentence ("When two boats overlap, *does* the boat ahead ...")."""
+    sent = toks[k].sent
+    j = k
+    while j > 0 and toks[j - 1].low not in CLAUSE and toks[j - 1].sent == sent:
+        j -= 1
+    return j
 
 
 def _pronoun(tok: Token) -> str | None:

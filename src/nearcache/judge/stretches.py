@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .roles import CLAUSE, RELATIONAL, SYMMETRIC, Exchange, Words
+from .roles import RELATIONAL, SYMMETRIC, Exchange, Words, clause_start
 from .tokens import Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["segments_swapped", "side"]
@@ -60,10 +60,8 @@ def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
     boats are not *overlapped*, does the boat ahead keep clear of the boat astern": see
     :class:`Exchange`)."""
     toks = t.tokens
-    sent = toks[lo].sent
     between = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")
-    start = max((x.index + 1 for x in toks[:lo] if x.low in CLAUSE), default=0)
-    lead = tuple(x.low for x in toks[start:lo] if x.kind != "sym" and x.sent == sent)
+    lead = tuple(x.low for x in toks[clause_start(toks, lo) : lo] if x.kind != "sym")
     return between, lead
 
 

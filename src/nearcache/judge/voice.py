@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from .clauses import be_before, reduced_relative
 from .pronouns import SPEAKER, pronouns
-from .roles import CLAUSE, PASSIVE_AUX, participle
+from .roles import CLAUSE, PASSIVE_AUX, clause_start, participle
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = ["noun_voice_changed", "noun_voices", "owner_moved", "speaker_acts", "voice_changed"]
@@ -101,12 +101,9 @@ def _done_to_them(toks: tuple[Token, ...], k: int) -> bool:
     the clause states that it happened ("the contractor was terminated early, ..."). A
     question about another thing asks whether it is done at all, by anyone ("is the
     variation added?" / "do I add the variation?")."""
+    if any(tok.low in _SPEAKER_WORDS for tok in toks[clause_start(toks, k) : k]):
+        return True
     sent = toks[k].sent
-    for tok in reversed(toks[:k]):
-        if tok.sent != sent or tok.low in CLAUSE:
-            break
-        if tok.low in _SPEAKER_WORDS:
-            return True
     end = next((tok.low for tok in toks[k + 1 :] if tok.low in CLAUSE or tok.sent != sent), "")
     return end != "?"
 
