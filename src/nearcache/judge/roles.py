@@ -81,7 +81,6 @@ OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
 #: What may follow a letter that names a thing ("table a *but* not", "dict a *into*").
 _AFTER_LETTER = SYMMETRIC | RELATIONAL | {"without", "is", "are", "has", "have"}
-_CLAUSE_END = frozenset("?.!,;:")
 #: The question words ("who" .. "why").
 QUESTION_WORDS = wordset("who whom whose what which where when how why")
 #: Predicates whose two terms can trade places freely: "how far is X from Y".
@@ -181,7 +180,7 @@ def _letter_name(t: Text, i: int, terms: Container[int]) -> bool:
     if len(low) != 1 or not low.isalpha() or low == "i" or i == 0:
         return False
     nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if nxt is None or nxt.low in _CLAUSE_END:
+    if nxt is None or nxt.low in CLAUSE:
         return True
     return i - 1 in terms and (nxt.kind == "sym" or nxt.low in _AFTER_LETTER)
 
