@@ -44,6 +44,7 @@ from .roles import (
     CLAUSE,
     DETERMINERS,
     PASSIVE_AUX,
+    TAKES_INFINITIVE,
     Role,
     noun_phrase,
     participle,
@@ -269,6 +270,8 @@ def _before_state(toks: tuple[Token, ...], idx: int) -> int:
     j = idx - 1
     if participle(toks[idx]):
         return j
+    if j > 1 and toks[j].low == "to" and toks[j - 1].low in TAKES_INFINITIVE:
+        return j - 2  # "my employer *has to* pay": the noun before the modal acts
     if j > 0 and toks[j].low in _STATE_PLACE and toks[j - 1].low in PASSIVE_AUX:
         j -= 1
     while j > 0 and (toks[j].low in FILLERS or toks[j].low.endswith("ly")):

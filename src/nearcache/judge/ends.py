@@ -16,8 +16,8 @@ from collections.abc import Container
 
 from .align import align
 from .lexicon import lexicon
-from .roles import role_keys, role_terms
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
+from .roles import TAKES_INFINITIVE, role_keys, role_terms
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["endpoints", "swapped_ends"]
 
@@ -34,8 +34,6 @@ _LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
 _WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying", "name"})
 _FEW = 3
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "our", "their", "his", "its"})
-#: Words after which "to" opens an infinitive ("have to pay", "how to move", "able to").
-_TAKES_INFINITIVE = wordset("have has had having need needs want wants how able going ought")
 #: Words after a preposition that are no source or destination themselves.
 _NO_END = STOPWORDS | {"my", "your", "our", "their"}
 
@@ -90,7 +88,7 @@ def _infinitive(toks: tuple[Token, ...], i: int) -> bool:
     deadline to *file an* answer", "rewritten to *match the* lock file")."""
     if toks[i].low != "to" or i + 1 >= len(toks) or toks[i + 1].kind != "word":
         return False
-    if i and toks[i - 1].low in _TAKES_INFINITIVE:
+    if i and toks[i - 1].low in TAKES_INFINITIVE:
         return True
     nxt = toks[i + 2].low if i + 2 < len(toks) else ""
     return toks[i + 1].low not in _DETERMINERS and nxt in _DETERMINERS

@@ -25,6 +25,7 @@ __all__ = [
     "RELATIONAL",
     "SYMMETRIC",
     "SYMMETRIC_PREDICATES",
+    "TAKES_INFINITIVE",
     "Exchange",
     "Role",
     "Words",
@@ -81,6 +82,8 @@ OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
 #: What may follow a letter that names a thing ("table a *but* not", "dict a *into*").
 _AFTER_LETTER = SYMMETRIC | RELATIONAL | {"without", "is", "are", "has", "have"}
+#: Words after which "to" opens an infinitive ("have to pay", "how to move", "able to").
+TAKES_INFINITIVE = wordset("have has had having need needs want wants how able going ought")
 #: The question words ("who" .. "why").
 QUESTION_WORDS = wordset("who whom whose what which where when how why")
 #: Predicates whose two terms can trade places freely: "how far is X from Y".

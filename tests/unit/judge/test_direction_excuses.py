@@ -44,6 +44,11 @@ OTHER_ROLES = [
         "Who pays the vet if we end the contract early?",
         "Who pays the vet if she ends the contract early?",
     ),
+    # a noun acting through a modal ("has to") where the speaker acted
+    (
+        "I left in March. Do I have to pay my landlord back for the rent I paid late?",
+        "I left in March. Does my landlord have to pay back my deposit?",
+    ),
     # items of a formula with symbols inside them
     (
         'In Sheets, does =SUMIF(C2:C, D2:D="paid") add up column C?',
