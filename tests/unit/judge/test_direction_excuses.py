@@ -44,6 +44,10 @@ OTHER_ROLES = [
         "Who pays the vet if we end the contract early?",
         "Who pays the vet if she ends the contract early?",
     ),
+    (
+        "Someone moved money out of my savings by mistake. Can my bank reverse it?",
+        "I moved money out of my savings by mistake. Can my bank reverse it?",
+    ),
     # a noun acting through a modal ("has to") where the speaker acted
     (
         "I left in March. Do I have to pay my landlord back for the rent I paid late?",
