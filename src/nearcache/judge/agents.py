@@ -44,6 +44,7 @@ from .roles import (
     CLAUSE,
     DETERMINERS,
     PASSIVE_AUX,
+    QUESTION_WORDS,
     TAKES_INFINITIVE,
     Role,
     noun_phrase,
@@ -257,6 +258,8 @@ def _noun_actor(text: str, keys: tuple[Role, ...], verb: str, start: int = 0) ->
             j -= 1
         elif _labels_a_question(toks, key_at, idx):
             continue  # "Uber Eats refund - how do I get one?": a topic, not a clause
+        if aux and j > 0 and toks[j - 1].low in QUESTION_WORDS:
+            j -= 1  # "How does *the contractor* recover ...": the wh-word opens the clause
         if _clause_start(toks, j) or (j > 0 and toks[j - 1].low in _OPENERS):
             return key_at[subject]
     return None

@@ -53,6 +53,11 @@ OTHER_ROLES = [
         "I left in March. Do I have to pay my landlord back for the rent I paid late?",
         "I left in March. Does my landlord have to pay back my deposit?",
     ),
+    # a noun subject of a wh-question where the speaker acted
+    (
+        "The courier lost our parcel last week. How do we claim the refund from the courier?",
+        "The courier lost our parcel last week. How does the courier claim the fee from us?",
+    ),
     # items of a formula with symbols inside them
     (
         'In Sheets, does =SUMIF(C2:C, D2:D="paid") add up column C?',
