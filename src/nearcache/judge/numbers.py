@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .answers import answer_kind
 from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
@@ -41,7 +42,7 @@ from .numwords import UNITS as _UNITS
 from .numwords import same_unit, word_value
 from .quantities import quantities
 from .spans import PERIOD_UNITS
-from .tokens import MAX_CHARS, Text, analyze, text_cache, wordset
+from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["Quantity", "asks_percent", "guard_numbers", "quantities", "word_value"]
@@ -152,6 +153,31 @@ def _pair_sides(qs: tuple[Quantity, ...], t: Text) -> tuple[Quantity, ...]:
     )
 
 
+def asked_otherwise(a: str, b: str) -> bool:
+    """Whether one text asks a question of a kind (:func:`.answers.answer_kind`: "How many
+    ...", "Can I ...") and the other none (a keyword query, a snippet: "4000 kWh/yr UK ->
+    how many 400W panels?")."""
+    return (answer_kind(a) is None) != (answer_kind(b) is None)
+
+
+def _one_of_them(extra: list[Quantity], t: Text, other: Text) -> bool:
+    """Whether a bare count of ``extra`` counts a noun that ``other`` counts as one
+    ("calories in 2 glazed donuts" / "in a glazed donut"), or is a 1 of a noun ``other``
+    names uncounted ("1 glazed donut" / "glazed donuts"): the noun within two words after
+    the number, the article within two words before it."""
+    counts = {q[0] for q in extra if not q[1]}
+    toks = t.tokens
+    counted: dict[str, str] = {}
+    for i, tok in enumerate(toks):
+        value = tok.low if tok.kind == "num" else str(word_value(tok.low))
+        if value in counts:
+            counted.update((stem(x.low), value) for x in toks[i + 1 : i + 3] if x.kind == "word")
+    words = other.words
+    one = {stem(w) for n, a in enumerate(words) if a in _ONE for w in words[n + 1 : n + 3]}
+    named = {stem(w) for w in words}
+    return any(n in one or (v == "1" and n in named) for n, v in counted.items())
+
+
 def _prose(qs: list[Quantity]) -> list[Quantity]:
     """The quantities of ``qs`` written in prose (not inside code, quotes or brackets)."""
     return [q for q in qs if not q[3]]
@@ -197,7 +223,10 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     extra = [q for q in extra if not sizes(*q[:2]) & bare]  # "a pound", "four weeks" / "a month"
     extra = said_in_words(extra, ta if only_a else tb, tb if only_a else ta)
     if any(not weak and not literal for _, _, weak, literal in extra):
-        return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
+        t, other = (ta, tb) if only_a else (tb, ta)
+        if not asked_otherwise(a, b) or _one_of_them(extra, t, other):
+            return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
+        return GuardResult(NEUTRAL, f"only in the {side} text, the other asks in a full question")
     for first, second in ((qa, qb), (qb, qa)):
         units: dict[str, set[str]] = {}
         for v, u, _, _ in first:
