@@ -223,8 +223,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     extra = [q for q in extra if not sizes(*q[:2]) & bare]  # "a pound", "four weeks" / "a month"
     extra = said_in_words(extra, ta if only_a else tb, tb if only_a else ta)
     if any(not weak and not literal for _, _, weak, literal in extra):
-        t, other = (ta, tb) if only_a else (tb, ta)
-        if not asked_otherwise(a, b) or _one_of_them(extra, t, other):
+        given, lacking = (ta, tb) if only_a else (tb, ta)
+        if not asked_otherwise(a, b) or _one_of_them(extra, given, lacking):
             return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
         return GuardResult(NEUTRAL, f"only in the {side} text, the other asks in a full question")
     for first, second in ((qa, qb), (qb, qa)):
