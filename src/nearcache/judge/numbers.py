@@ -39,7 +39,7 @@ from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
 from .numwords import UNITS as _UNITS
-from .numwords import same_unit, word_value
+from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
 from .spans import PERIOD_UNITS
 from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
@@ -138,15 +138,17 @@ def _worded(qs: tuple[Quantity, ...], t: Text, other: Text) -> tuple[Quantity, .
 #: Ordinals naming the second of two things, and words naming the pair or its other member.
 _SECOND = wordset("second 2nd latter")
 _PAIR = wordset("first 1st one two both another former")
+_EVERY_SECOND = re.compile(r"\bevery\s+(?:second|2nd)\b", re.IGNORECASE)
 
 
 def _pair_sides(qs: tuple[Quantity, ...], t: Text) -> tuple[Quantity, ...]:
     """``qs`` with the counts 1 and 2 weak when the text names two things and then one of
     them by position ("merge two dicts so the second one wins", "rows in the first table
     missing from the second"): the pair is what the question is about, not a count it
-    asks with. A count against another number still differs ("two dicts" / "three")."""
+    asks with. A count against another number still differs ("two dicts" / "three"), and
+    "every second" is a rate ("move first on every second board" / "on every board")."""
     words = set(t.words)
-    if not (words & _SECOND and words & _PAIR):
+    if not (words & _SECOND and words & _PAIR) or _EVERY_SECOND.search(t.raw):
         return qs
     return tuple(
         (v, u, True, lit) if v in ("1", "2") and not u else (v, u, w, lit) for v, u, w, lit in qs
@@ -169,7 +171,7 @@ def _one_of_them(extra: list[Quantity], t: Text, other: Text) -> bool:
     toks = t.tokens
     counted: dict[str, str] = {}
     for i, tok in enumerate(toks):
-        value = tok.low if tok.kind == "num" else str(word_value(tok.low))
+        value = tok.low if tok.kind == "num" else str(word_value(tok.low) or ordinal_value(tok.low))
         if value in counts:
             counted.update((stem(x.low), value) for x in toks[i + 1 : i + 3] if x.kind == "word")
     words = other.words
