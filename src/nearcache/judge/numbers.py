@@ -40,7 +40,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .answers import answer_kind
 from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
@@ -48,6 +47,7 @@ from .numwords import UNITS as _UNITS
 from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
 from .spans import PERIOD_UNITS
+from .timematch import asked_otherwise
 from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -167,13 +167,6 @@ def _pair_sides(qs: tuple[Quantity, ...], t: Text) -> tuple[Quantity, ...]:
     )
 
 
-def _asked_otherwise(a: str, b: str) -> bool:
-    """Whether one text asks a question of a kind (:func:`.answers.answer_kind`: "How many
-    ...", "Can I ...") and the other none (a keyword query, a snippet: "4000 kWh/yr UK ->
-    how many 400W panels?")."""
-    return (answer_kind(a) is None) != (answer_kind(b) is None)
-
-
 def _one_of_them(extra: list[Quantity], t: Text, other: Text) -> bool:
     """Whether a bare count of ``extra`` counts a noun that ``other`` counts as one
     ("calories in 2 glazed donuts" / "in a glazed donut"), or is a 1 of a noun ``other``
@@ -238,7 +231,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     extra = [q for q in extra if not sizes(*q[:2]) & bare]  # "a pound", "four weeks" / "a month"
     extra = said_in_words(extra, given, lacking)
     if any(not weak and not literal for _, _, weak, literal in extra):
-        if not _asked_otherwise(a, b) or _one_of_them(extra, given, lacking):
+        if not asked_otherwise(a, b) or _one_of_them(extra, given, lacking):
             return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
         return GuardResult(NEUTRAL, f"only in the {side} text, the other asks in a full question")
     for first, second in ((qa, qb), (qb, qa)):

@@ -315,3 +315,36 @@ def test_rust_paths_and_methods_on_variables(a: str, b: str, outcome: str) -> No
 )
 def test_a_keyword_query_may_add_the_figure(a: str, b: str, outcome: str) -> None:
     assert guard_numbers(a, b).outcome == guard_numbers(b, a).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        # a keyword query or a snippet tells a time the full question leaves out
+        (
+            "pruned my apple tree last week, too late to feed it?",
+            "Can I feed an apple tree after pruning?",
+            "neutral",
+        ),
+        (
+            "crontab backup job every day at 2am",
+            "How do I schedule a backup job with cron?",
+            "neutral",
+        ),
+        # the same form with a time added is another question
+        (
+            "Can I feed an apple tree I pruned last week?",
+            "Can I feed an apple tree after pruning?",
+            "reject",
+        ),
+        ("apple tree feed after pruning last week", "apple tree feed after pruning", "reject"),
+        # both tell a time: they must agree
+        (
+            "crontab backup every day at 2am",
+            "How do I run a backup every week with cron?",
+            "reject",
+        ),
+    ],
+)
+def test_a_keyword_query_may_tell_the_time(a: str, b: str, outcome: str) -> None:
+    assert guard_time(a, b).outcome == guard_time(b, a).outcome == outcome
