@@ -77,6 +77,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind15",
         "blind16",
         "blind17",
+        "blind18",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -133,6 +134,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe16"), {"train": "tr-", "probe16": "bh-"}),
         (("train", "blind17"), {"train": "tr-"}),
         (("train", "probe17"), {"train": "tr-", "probe17": "bi-"}),
+        (("train", "blind18"), {"train": "tr-"}),
+        (("train", "probe18"), {"train": "tr-", "probe18": "bj-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -150,7 +153,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset({"probe17"})
+AWAITING_POOL: frozenset[str] = frozenset({"probe17", "probe18"})
 
 
 @pytest.mark.parametrize(
@@ -189,6 +192,8 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe17"})
         # a twentieth, the same mix in more registers and other little-used domains
         ("probe17", "pi", 480, ROLE, 0.25, 40, 0.6),
         ("blind17", "bi", 350, ROLE, 0.25, 30, 0.6),
+        # a twenty-first, the same mix, role swaps in many surface forms, more little-used domains
+        ("probe18", "pj", 460, ROLE, 0.25, 40, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -288,6 +293,7 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe15", "blind15"), 0.2, 0.08),
         (("probe16", "blind16"), 0.2, 0.08),
         (("probe17", "blind17"), 0.2, 0.08),
+        (("probe18",), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
