@@ -194,6 +194,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe17", "probe18"})
         ("blind17", "bi", 350, ROLE, 0.25, 30, 0.6),
         # a twenty-first, the same mix, role swaps in many surface forms, more little-used domains
         ("probe18", "pj", 460, ROLE, 0.25, 40, 0.6),
+        ("blind18", "bj", 360, ROLE, 0.25, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -293,7 +294,7 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe15", "blind15"), 0.2, 0.08),
         (("probe16", "blind16"), 0.2, 0.08),
         (("probe17", "blind17"), 0.2, 0.08),
-        (("probe18",), 0.2, 0.08),
+        (("probe18", "blind18"), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
