@@ -300,10 +300,10 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
 def test_committed_role_led_authors_keep_every_kind(
     splits: tuple[str, str], code: float, long: float
 ) -> None:
-    # probe13/blind13, probe15/blind15, probe16/blind16 and probe17/blind17: role the largest
+    # probe13/blind13 and probe15/blind15 to probe18/blind18: role the largest
     # trap kind (the later-authors test asserts its share), direction and entity next with at
     # least 10% each, every other kind at least 3% of the traps; paraphrase hits at least 35%
-    # of the hits; the later three authors also code hits at least 20% and at least 8% of the
+    # of the hits; the later four authors also code hits at least 20% and at least 8% of the
     # traps in a long question (20 words or more on either side: a context sentence, then the
     # question).
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
