@@ -34,7 +34,8 @@ __all__ = ["AUXILIARIES", "answer_kind", "other_answer"]
 _QUANTITY = wordset(
     "much many long far old big often fast tall high hot cold heavy large late early soon"
 )
-#: The words a yes/no question opens with ("Is", "Can", "Does").
+#: The question words and the kind of answer each asks for ("how" is read apart: a
+#: quantity or the loose kind).
 _KINDS = {
     "why": "why",
     "when": "when",
