@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .answers import asked_otherwise
 from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
@@ -47,7 +48,6 @@ from .numwords import UNITS as _UNITS
 from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
 from .spans import PERIOD_UNITS
-from .timematch import asked_otherwise
 from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
