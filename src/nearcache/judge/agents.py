@@ -41,12 +41,12 @@ from .clauses import passive, reduced_relative
 from .lexicon import lexicon
 from .pronouns import PERSON_WORD, SPEAKER, clause_numbers, handed_over, persons, pronouns
 from .roles import (
-    CLAUSE,
     DETERMINERS,
     PASSIVE_AUX,
     QUESTION_WORDS,
     TAKES_INFINITIVE,
     Role,
+    clause_start,
     noun_phrase,
     participle,
     role_keys,
@@ -230,10 +230,6 @@ _OPENERS = wordset("if when whether because once unless while after before")
 _STATE_PLACE = wordset("in on at")
 
 
-def _clause_start(toks: tuple[Token, ...], i: int) -> bool:
-    return i == 0 or toks[i - 1].sent != toks[i].sent or toks[i - 1].low in CLAUSE
-
-
 def _noun_actor(text: str, keys: tuple[Role, ...], verb: str, start: int = 0) -> str | None:
     """The noun that is the subject of the shared term ``verb`` at the start of a clause
     ("*The police* search ...", "Can *the police* search ...", "My *roommate* moved
@@ -260,7 +256,7 @@ def _noun_actor(text: str, keys: tuple[Role, ...], verb: str, start: int = 0) ->
             continue  # "Uber Eats refund - how do I get one?": a topic, not a clause
         if aux and j > 0 and toks[j - 1].low in QUESTION_WORDS:
             j -= 1  # "How does *the contractor* recover ...": the wh-word opens the clause
-        if _clause_start(toks, j) or (j > 0 and toks[j - 1].low in _OPENERS):
+        if clause_start(toks, j) == j or (j > 0 and toks[j - 1].low in _OPENERS):
             return key_at[subject]
     return None
 

@@ -10,7 +10,9 @@ a paraphrase's; the kind of answer tells them apart. Paraphrases change it too (
 the right temperature to ..." / "At what temperature should ..." keep it; "Can I keep my
 number when I switch?" / "How do I keep my number ...?" do not), so the verifier weighs
 a change of kind by how low the cosine is (:data:`.features.FEATURES`, ``asks_other``),
-and it is a feature, never a guard.
+and it is a feature, never a guard. Whether a text asks in a full question at all
+(:func:`asked_otherwise`) lets the numbers and time guards leave a figure or a time that
+only a keyword query or a snippet adds to the verifier.
 
 The kind is read from the first three words of the text (the verifier passes the
 questions after any context sentence, :func:`.context.focus`): "how much / many / long /
@@ -29,12 +31,13 @@ from __future__ import annotations
 from .tokens import analyze, pair_cache, text_cache, wordset
 from .vocab import AUXILIARIES
 
-__all__ = ["AUXILIARIES", "answer_kind", "other_answer"]
+__all__ = ["AUXILIARIES", "answer_kind", "asked_otherwise", "other_answer"]
 
 _QUANTITY = wordset(
     "much many long far old big often fast tall high hot cold heavy large late early soon"
 )
-#: The words a yes/no question opens with ("Is", "Can", "Does").
+#: The question words and the kind of answer each asks for ("how" is read apart: a
+#: quantity or the loose kind).
 _KINDS = {
     "why": "why",
     "when": "when",
@@ -66,3 +69,12 @@ def other_answer(a: str, b: str) -> bool:
     """Whether the two texts ask for two different kinds of answer."""
     x, y = answer_kind(a), answer_kind(b)
     return x is not None and y is not None and x != y
+
+
+def asked_otherwise(a: str, b: str) -> bool:
+    """Whether one text asks a question of a kind (:func:`answer_kind`: "How many ...",
+    "Can I ...") and the other none (a keyword query, a snippet: "4000 kWh/yr UK -> how
+    many 400W panels?"). The look-alikes of the pool keep the form of their question, so
+    a figure or a time only such a rewording adds is left to the verifier
+    (:mod:`.numbers`, :func:`.timematch.reworded_untimed`)."""
+    return (answer_kind(a) is None) != (answer_kind(b) is None)

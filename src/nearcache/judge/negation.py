@@ -179,9 +179,11 @@ def _not_stated(plain: Text, negated: Text, said: list[str]) -> list[str]:
     :data:`.negwords.NEGATIVE_WORDS` ("gearless" names what it lacks); not when one is
     followed by a pronoun, which may stand for that word ("`s := string(b)` copies the
     bytes -- how do I *avoid that*" / "turn a []byte into a string without copying")."""
-    head = _negated_head(negated)
-    if not said or head is None or not all(stem(w) in NEGATIVE_STEMS for w in said):
+    if not said or not all(stem(w) in NEGATIVE_STEMS for w in said):
         return said  # a "-less", "-free" or un- word names its own object ("gearless")
+    head = _negated_head(negated)
+    if head is None:
+        return said
     toks = plain.tokens
     at = [tok.index for tok in toks if tok.low in said]
     if any(t.low in _POINTING for k in at for t in toks[k + 1 : k + 3]):

@@ -24,11 +24,14 @@ column" / "drop every column") differs too (:func:`.measures.one_against_all`).
 Same numbers can still ask different things: "what is 20% of 50" asks for an amount,
 "20 is what percent of 50" for a percentage (:func:`asks_percent`); that pair is rejected.
 
-A figure only a keyword query or a snippet gives, beside a full question, is left to the
-verifier ("4000 kWh/yr UK -> how many 400W panels?" / "How many panels do I need to cover
-4,000 kWh a year?"): the look-alikes of the pool keep the form of their question ("Can I
-bring a 40,000 mAh power bank ...?" / "Can I bring a power bank ...?"); a count of a thing
-the other text counts as one still differs ("2 glazed donuts" / "a glazed donut").
+A figure only one text gives, when just one of the two asks in a full question and the
+other is a keyword query or a snippet (:func:`.answers.asked_otherwise`), is left to the
+verifier, whichever side gives it ("4000 kWh/yr UK -> how many 400W panels?" / "How many
+panels do I need?"; "`ax.twinx()` for a secondary y axis?" / "how do I put a second
+y-axis on the right side of the plot?"): the look-alikes of the pool keep the form of
+their question ("Can I bring a 40,000 mAh power bank ...?" / "Can I bring a power bank
+...?"); a count of a thing the other text counts as one still differs ("2 glazed donuts"
+/ "a glazed donut").
 
 Limits: "one" and "first" alone never reject by themselves; a version with a trailing
 zero (``3.10``) differs from ``3.1``; other scripts are not read. "1 espresso shot" / "a
@@ -40,6 +43,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .answers import asked_otherwise
 from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
@@ -47,7 +51,6 @@ from .numwords import UNITS as _UNITS
 from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
 from .spans import PERIOD_UNITS
-from .timematch import asked_otherwise
 from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -233,7 +236,9 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     if any(not weak and not literal for _, _, weak, literal in extra):
         if not asked_otherwise(a, b) or _one_of_them(extra, given, lacking):
             return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
-        return GuardResult(NEUTRAL, f"only in the {side} text, the other asks in a full question")
+        return GuardResult(
+            NEUTRAL, f"only in the {side} text; just one of the two asks in a full question"
+        )
     for first, second in ((qa, qb), (qb, qa)):
         units: dict[str, set[str]] = {}
         for v, u, _, _ in first:

@@ -191,12 +191,17 @@ def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
         sa, sb = [k for k in sa if k not in OWNER_KEYS], [k for k in sb if k not in OWNER_KEYS]
         if len(sa) != len(sb) or sorted(sa) == sorted(sb):
             return None
-    diffs = {(x, y) for x, y in zip(sa, sb) if x != y}
-    if len(diffs) == 2:
-        (x, y), other = sorted(diffs)
-        if other == (y, x):
-            return Exchange(x, y, "every mention")
-    return None
+    pair = _one_for_the_other({(x, y) for x, y in zip(sa, sb) if x != y})
+    return None if pair is None else Exchange(*pair, "every mention")
+
+
+def _one_for_the_other(diffs: Set[tuple[str, str]]) -> tuple[str, str] | None:
+    """``(x, y)`` when the places two sequences differ at (``diffs``) are ``x`` written
+    for ``y`` and ``y`` for ``x``, and nothing else; else None."""
+    if len(diffs) != 2:
+        return None
+    (x, y), other = sorted(diffs)
+    return (x, y) if other == (y, x) else None
 
 
 def _relabelled_apart(a: str, b: str, sa: list[str], sb: list[str]) -> Exchange | None:
@@ -209,13 +214,11 @@ def _relabelled_apart(a: str, b: str, sa: list[str], sb: list[str]) -> Exchange 
     if len(fa) != len(fb) or len(fa) == len(sa) == len(sb):
         return None
     diffs = [(x, y) for x, y in zip(fa, fb) if x != y]
-    if len(diffs) < _EVERYWHERE or len(set(diffs)) != 2:
-        return None
-    (x, y), other = sorted(set(diffs))
-    if other != (y, x) or unpaired(a, b) >= _LOOSE:
+    pair = _one_for_the_other(set(diffs)) if len(diffs) >= _EVERYWHERE else None
+    if pair is None or unpaired(a, b) >= _LOOSE:
         return None
     alternatives = "or" in analyze(a).words or "or" in analyze(b).words
-    return None if alternatives else Exchange(x, y, "every mention, other words aside")
+    return None if alternatives else Exchange(*pair, "every mention, other words aside")
 
 
 def _passive(t: Text, lo: int, hi: int) -> bool:

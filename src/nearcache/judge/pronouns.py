@@ -164,10 +164,10 @@ def clause_numbers(text: str) -> tuple[int, ...]:
 
 def handed_over(a: str, b: str, in_a: set[str], in_b: set[str]) -> bool:
     """The persons acting at one shared verb are the speaker in one text (``in_a`` or
-    ``in_b``) and "he", "she" or "they" in the other, and neither text has the other's
-    person as a subject anywhere: the act changed hands ("a refund if *I* cancel" / "if
-    *they* cancel"; not "if I quit, do I repay the course they paid for" / "do I pay for
-    the course if I quit": the speaker acts in both)."""
+    ``in_b``) and "he", "she", "they" or "someone" in the other (:data:`OTHERS`), and
+    neither text has the other's person as a subject anywhere: the act changed hands ("a
+    refund if *I* cancel" / "if *they* cancel"; not "if I quit, do I repay the course they
+    paid for" / "do I pay for the course if I quit": the speaker acts in both)."""
     sa, sb = persons(a)[1], persons(b)[1]
     return any(
         mine <= SPEAKER and theirs <= OTHERS and not (own & OTHERS or other & SPEAKER)

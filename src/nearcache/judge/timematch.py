@@ -18,7 +18,9 @@ A time told in a statement of one text only, when its question says none and the
 text says none, places the asker's own story ("My employer paid me less this month
 because of ... . Does that lower my pension contributions?"): the question is asked the
 same way without it (:func:`told`). A time inside the question ("Which queries ran
-slowest yesterday?") still differs.
+slowest yesterday?") still differs. A time one text tells when only one of the two asks
+in a full question and the other names no period is left to the verifier ("daily baby
+aspirin - safe?" / "Is it safe to take baby aspirin?": :func:`reworded_untimed`).
 
 Limits: "last month" is read as "a month ago", not as the calendar month before this one
 (so "30 days ago" is last month even on the 31st); "this Saturday" passes against "this
@@ -27,14 +29,13 @@ weekend" though it is the narrower question (the verifier still weighs the pair)
 
 from __future__ import annotations
 
-from .answers import answer_kind
+from .answers import asked_otherwise
 from .numwords import word_value
 from .spans import PERIOD_UNITS
 from .tokens import analyze, stem
 
 __all__ = [
     "Examples",
-    "asked_otherwise",
     "format_examples",
     "in_season",
     "reworded_untimed",
@@ -190,18 +191,10 @@ def told(
     return frozenset(), frozenset()
 
 
-def asked_otherwise(a: str, b: str) -> bool:
-    """Whether one text asks a question of a kind (:func:`.answers.answer_kind`: "How many
-    ...", "Can I ...") and the other none (a keyword query, a snippet: "4000 kWh/yr UK ->
-    how many 400W panels?"). The look-alikes of the pool keep the form of their question,
-    so a figure or a time only such a rewording adds is left to the verifier."""
-    return (answer_kind(a) is None) != (answer_kind(b) is None)
-
-
 def reworded_untimed(only_a: frozenset[str], only_b: frozenset[str], a: str, b: str) -> bool:
     """Whether a time only one text tells is left to the verifier: the two texts ask in
-    other forms (:func:`asked_otherwise`) and the other names no period at all ("in 24
-    hours" / "weekly" still differ)."""
+    other forms (:func:`.answers.asked_otherwise`) and the other names no period at all
+    ("in 24 hours" / "weekly" still differ)."""
     if bool(only_a) == bool(only_b) or not asked_otherwise(a, b):
         return False
     return not any(stem(w) in PERIOD_UNITS for w in analyze(b if only_a else a).words)
