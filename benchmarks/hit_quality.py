@@ -214,6 +214,8 @@ def main() -> None:
             "blind16",
             "probe17",
             "blind17",
+            "probe18",
+            "blind18",
         ],
     )
     ap.add_argument(

@@ -60,7 +60,8 @@ MAX_CHARS = 2000
 # probe14 and blind14 a seventeenth author's (every trap kind, long and chatty questions);
 # probe15 and blind15 an eighteenth author's (hard one-change traps, heavy paraphrase and code);
 # probe16 and blind16 a nineteenth author's (the same mix, in domains earlier authors used little);
-# probe17 and blind17 a twentieth author's (the same mix, more registers, other little-used domains).
+# probe17 and blind17 a twentieth author's (the same mix, more registers, other little-used domains);
+# probe18 and blind18 a twenty-first author's (the same mix, role swaps in many surface forms).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -100,6 +101,8 @@ SPLITS = {
     "blind16": "bh",
     "probe17": "pi",
     "blind17": "bi",
+    "probe18": "pj",
+    "blind18": "bj",
 }
 WORD_RE = re.compile(r"\w+")
 
