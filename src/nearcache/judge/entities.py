@@ -57,6 +57,7 @@ from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .variants import variant_named
+from .weighed import reworded, snippet_asked
 
 __all__ = ["PROPER_SWAP", "entities", "guard_entities", "guard_scope"]
 
@@ -302,16 +303,6 @@ def _compatible(a: str, b: str) -> bool:
     return (a in loose and b not in ("code", "file")) or (b in loose and a not in ("code", "file"))
 
 
-def _reworded(a: str, b: str, names: list[Name]) -> bool:
-    """Each text has content words without a counterpart besides the ``names``: the names
-    differ inside a rewording ("Rafa ... win against Roger" / "Nadal beat Federer"), not as
-    the whole difference ("Who won the League of Legends World Championship in 2023?" /
-    "Who won Valorant Champions in 2023?": another thing)."""
-    held = {stem for n, _ in names for stem in analyze(n).content}
-    al = align(a, b)
-    return any(w not in held for w in al.only_a) and any(w not in held for w in al.only_b)
-
-
 def guard_entities(a: str, b: str) -> GuardResult:
     """Reject when each text names something the other does not, of a compatible kind."""
     ea, eb = entities(a), entities(b)
@@ -356,8 +347,10 @@ def guard_entities(a: str, b: str) -> GuardResult:
     show_a = ", ".join(n for n, _ in ua)
     show_b = ", ".join(n for n, _ in ub)
     clash = [(ka, kb) for _, ka in ua for _, kb in ub if _compatible(ka, kb)]
-    if clash and all(ka == kb == "proper" for ka, kb in clash) and _reworded(a, b, ua + ub):
+    if clash and all(ka == kb == "proper" for ka, kb in clash) and reworded(a, b, ua + ub):
         return GuardResult(NEUTRAL, f"{PROPER_SWAP}: {show_a} vs {show_b}")
+    if clash and snippet_asked(a, b, ea, eb):
+        return GuardResult(NEUTRAL, f"names read in code against a question: {show_a} vs {show_b}")
     if clash:
         return GuardResult(REJECT, f"different names: {show_a} vs {show_b}")
     if ua or ub:

@@ -74,3 +74,37 @@ def test_function_gap_reads_a_change_of_register() -> None:
     )
     assert same[_GAP] == pytest.approx(0.0)
     assert 0.2 < code[_GAP] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("snippet", "question"),
+    [
+        (
+            "LAG(col) OVER (ORDER BY ts) to read the prior row",
+            "How do I get the previous row's value in SQL?",
+        ),
+        (
+            'get_node("Player/Sprite2D") or $Player/Sprite2D',
+            "How do I get a node by path in GDScript?",
+        ),
+    ],
+)
+def test_a_snippet_against_its_question_is_left_to_the_verifier(
+    snippet: str, question: str
+) -> None:
+    # the snippet's words read as names ("LAG", "ts") that the question need not repeat
+    for a, b in ((snippet, question), (question, snippet)):
+        res = guard_entities(a, b)
+        assert res.outcome == "neutral"
+        assert res.detail.startswith("names read in code")
+
+
+def test_two_questions_or_two_snippets_naming_other_things_still_refuse() -> None:
+    assert (
+        guard_entities("How do I read a CSV in pandas?", "How do I read a CSV in Polars?").outcome
+        == "reject"
+    )
+    assert (
+        guard_entities("df.groupby('a') in pandas", "df.group_by('a') in Polars").outcome
+        == "reject"
+    )
