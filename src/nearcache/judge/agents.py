@@ -39,11 +39,13 @@ from __future__ import annotations
 
 from .clauses import passive, reduced_relative
 from .lexicon import lexicon
-from .pronouns import PERSON_WORD, clause_numbers, persons, pronouns
+from .pronouns import PERSON_WORD, SPEAKER, clause_numbers, handed_over, persons, pronouns
 from .roles import (
     CLAUSE,
     DETERMINERS,
     PASSIVE_AUX,
+    QUESTION_WORDS,
+    TAKES_INFINITIVE,
     Role,
     noun_phrase,
     participle,
@@ -163,12 +165,13 @@ def _actor_changed(
     a: str, b: str, ca: set[tuple[str, str, str]], cb: set[tuple[str, str, str]]
 ) -> tuple[str, str] | None:
     """Another person acts at the same shared term, and both persons are named in both
-    texts ("*He* hit my car" / "*I* hit his car")."""
+    texts ("*He* hit my car" / "*I* hit his car"), or the speaker acts in one text only
+    and another person in the other only (:func:`.pronouns.handed_over`)."""
     named = persons(a)[0] & persons(b)[0]
     for anchor in sorted({k for _, c, k in ca | cb if c == "acts"}):
         in_a = {p for p, c, k in ca if c == "acts" and k == anchor}
         in_b = {p for p, c, k in cb if c == "acts" and k == anchor}
-        if in_a - in_b and in_b - in_a and in_a | in_b <= named:
+        if in_a - in_b and in_b - in_a and (in_a | in_b <= named or handed_over(a, b, in_a, in_b)):
             return PERSON_WORD[min(in_a - in_b)], anchor.lstrip("~")
     return None
 
@@ -255,6 +258,8 @@ def _noun_actor(text: str, keys: tuple[Role, ...], verb: str, start: int = 0) ->
             j -= 1
         elif _labels_a_question(toks, key_at, idx):
             continue  # "Uber Eats refund - how do I get one?": a topic, not a clause
+        if aux and j > 0 and toks[j - 1].low in QUESTION_WORDS:
+            j -= 1  # "How does *the contractor* recover ...": the wh-word opens the clause
         if _clause_start(toks, j) or (j > 0 and toks[j - 1].low in _OPENERS):
             return key_at[subject]
     return None
@@ -268,6 +273,8 @@ def _before_state(toks: tuple[Token, ...], idx: int) -> int:
     j = idx - 1
     if participle(toks[idx]):
         return j
+    if j > 1 and toks[j].low == "to" and toks[j - 1].low in TAKES_INFINITIVE:
+        return j - 2  # "my employer *has to* pay": the noun before the modal acts
     if j > 0 and toks[j].low in _STATE_PLACE and toks[j - 1].low in PASSIVE_AUX:
         j -= 1
     while j > 0 and (toks[j].low in FILLERS or toks[j].low.endswith("ly")):
@@ -304,7 +311,7 @@ def _subject_changed(
     named = persons(a)[0] & persons(b)[0]
     for text, keys, mine, theirs, start in ((a, ka, ca, cb, starts[0]), (b, kb, cb, ca, starts[1])):
         for person, case, verb in sorted(theirs):
-            if case != "acts" or person not in named or person not in ("1", "1p"):
+            if case != "acts" or person not in named or person not in SPEAKER:
                 continue
             if (person, "acts", verb) in mine:
                 continue

@@ -27,6 +27,7 @@ after the third word is not read.
 from __future__ import annotations
 
 from .tokens import analyze, pair_cache, text_cache, wordset
+from .vocab import AUXILIARIES
 
 __all__ = ["AUXILIARIES", "answer_kind", "other_answer"]
 
@@ -34,9 +35,6 @@ _QUANTITY = wordset(
     "much many long far old big often fast tall high hot cold heavy large late early soon"
 )
 #: The words a yes/no question opens with ("Is", "Can", "Does").
-AUXILIARIES = wordset(
-    "is are was were can could does do did should will would has have had may might must shall am"
-)
 _KINDS = {
     "why": "why",
     "when": "when",

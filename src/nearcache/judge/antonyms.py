@@ -18,6 +18,12 @@ It also compares quantifiers ("all" / "some" / "most" / "few" / "none", see
 :mod:`.quantifiers`) and the tense a question is asked in ("did" / "will", see
 :mod:`.tenses`).
 
+Opposites and quantifiers in a reworded question (fewer than half of either text's
+content words, three or more, have a counterpart) are left to the verifier ("Why is my
+internet slow only at night?" / "my wifi crawls in the evenings but is fine during the
+day"): a look-alike keeps the wording and changes the one word. Not when the opposites
+stand before the same word ("*before* a tetanus shot" / "*after* a tetanus shot").
+
 Limits: the lexicon is curated, not exhaustive (opposites it lacks pass to the
 verifier); a question that flips both an opposite and the order of its terms ("bigger
 than" / "smaller than" with the terms swapped) asks the same thing but is rejected. English only.
@@ -291,14 +297,59 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
                 NEUTRAL,
                 f"converse: opposites {found[0][0]!r} / {found[0][1]!r} with roles exchanged",
             )
+        if _reworded(a, b) and not _same_object(a, b, plain[0]):
+            return GuardResult(
+                NEUTRAL, f"opposites {plain[0][0]!r} / {plain[0][1]!r} in a reworded question"
+            )
         return GuardResult(REJECT, f"opposites: {plain[0][0]!r} vs {plain[0][1]!r}")
     quantity = quantifier_change(a, b)
-    if quantity is not None:
+    if quantity is not None and not _reworded(a, b):
         return GuardResult(REJECT, f"quantifiers differ: {quantity[0]!r} vs {quantity[1]!r}")
     when = tense_changed(a, b)
     if when is not None:
         return GuardResult(REJECT, f"another time: asked in the {when[0]} vs the {when[1]}")
     return GuardResult(NEUTRAL, "no opposites")
+
+
+#: A reworded pair: fewer than this share of either text's content words has a counterpart.
+_REWORDED = 0.5
+_FEW_TERMS = 3
+
+
+def _reworded(a: str, b: str) -> bool:
+    """Fewer than half of either text's content words (at least three each) have a
+    counterpart in the other (:func:`.align.align`)."""
+    ta, tb = analyze(a), analyze(b)
+    if len(ta.terms) < _FEW_TERMS or len(tb.terms) < _FEW_TERMS:
+        return False
+    al = align(a, b)
+    paired_a = len({i for i, _, _ in al.pairs})
+    paired_b = len({j for _, j, _ in al.pairs})
+    return paired_a < _REWORDED * len(ta.terms) and paired_b < _REWORDED * len(tb.terms)
+
+
+def _object(text: str, word: str) -> str | None:
+    """The stem of the first content word after ``word`` (as written) in ``text``, within
+    three tokens."""
+    toks = analyze(text).tokens
+    for i, tok in enumerate(toks):
+        if tok.low == word:
+            return next(
+                (
+                    stem(t.low)
+                    for t in toks[i + 1 : i + 4]
+                    if t.kind != "sym" and t.low not in STOPWORDS
+                ),
+                None,
+            )
+    return None
+
+
+def _same_object(a: str, b: str, pair: tuple[str, str]) -> bool:
+    """The opposite words stand before the same word ("*before* a tetanus shot" /
+    "*after* a tetanus shot"): an opposition about one thing, however the rest is worded."""
+    oa = _object(a, pair[0])
+    return oa is not None and oa == _object(b, pair[1])
 
 
 def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:

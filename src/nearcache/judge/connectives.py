@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .roles import ARTICLES, CLAUSE, POSSESSIVE, RELATIONAL, SYMMETRIC, Role
+from .roles import ARTICLES, POSSESSIVE, RELATIONAL, SYMMETRIC, Role, clause_start
 from .tokens import Text, analyze, wordset
 
 __all__ = ["events_first", "marked_apart", "same_alternatives", "symmetric"]
@@ -98,8 +98,8 @@ def _lead(t: Text, keys: Sequence[Role]) -> int:
     cut = next((x.index for x in t.tokens if x.low in _ALTERNATIVE), None)
     if cut is None:
         return 0
-    end = max((x.index for x in t.tokens[:cut] if x.low in CLAUSE), default=-1)
-    return sum(idx < end for _, idx in keys)
+    start = clause_start(t.tokens, cut)
+    return sum(idx < start for _, idx in keys)
 
 
 def _blocks(t: Text, keys: Sequence[Role]) -> list[tuple[str, ...]]:

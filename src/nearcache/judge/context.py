@@ -5,10 +5,11 @@
 one text has several sentences and the other has one, the guards that look for a single
 differing token (numbers, negation, time, names) compare the other text with the sentence
 of this one that shares the most content words with it, provided that sentence covers
-most of the other text. When both texts have several sentences and the longer one holds
-all of the other's sentences in a row, word for word (up to case and punctuation), the
-longer one is reduced to that run: the sentences around it are context. The verifier
-still sees both texts whole.
+most of the other text. When both texts have several sentences (a question of function
+words only, "Can I tell him?", counts as one) and the longer one holds all of the
+other's sentences in a row, word for word (up to case and punctuation), the longer one
+is reduced to that run: the sentences around it are context; else neither is reduced.
+The verifier still sees both texts whole.
 
 A short word one letter from a number or day word the other text says in the same place
 (the words on both sides the same: "a team of *thre* for glacier travel" / "a team of
@@ -68,8 +69,12 @@ def focus(a: str, b: str) -> tuple[str, str]:
     if len(sb) > len(sa) > 1:
         return a, _contained(b, a)
     if len(sa) > 1 and len(sb) == 1:
+        if len(_runs(b)) > 1:
+            return _contained(a, b), b
         return (a if _covered(sa, sb[0][1]) else _best(sa, sb[0][1], a)), b
     if len(sb) > 1 and len(sa) == 1:
+        if len(_runs(a)) > 1:
+            return a, _contained(b, a)
         return a, (b if _covered(sb, sa[0][1]) else _best(sb, sa[0][1], b))
     return a, b
 

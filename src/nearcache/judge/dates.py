@@ -29,11 +29,10 @@ ago" / "last year"). Misspelled month and weekday names count ("decmber", "thurd
 *Weak* marks never reject by themselves but match a strong one: a lowercase "march" with no
 day beside it, "now"/"currently"/"right now"/"the current date" (the present, like
 "today"). A time written only inside quotes or code on one side ("parse '2024-03-05' into a
-datetime") is an example, not the question's own date: it does not reject alone. Numbers
-read as parts of dates are left out of the numbers guard.
-
-Limits: no calendar arithmetic ("next Friday" and a date that falls on it differ; "last
-month" in January is not "December"); ``3/4/2024`` is read month first ("Jan's" a month).
+datetime") is an example: it does not reject alone; nor does a time one side tells when
+only one text asks in a full question (:func:`.timematch.reworded_untimed`). Numbers read in
+dates are left out of the numbers guard. Limits: no calendar arithmetic ("next Friday"
+and its date differ; "last month" in January is not "December"); "3/4/2024" is March 4.
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ from .spans import (
     since_ago,
     spoken_year,
 )
-from .timematch import Examples, format_examples, same_past, told, weekend_days
+from .timematch import Examples, format_examples, reworded_untimed, same_past, told, weekend_days
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -393,8 +392,9 @@ def guard_time(a: str, b: str) -> GuardResult:
     only_a, only_b = _compare(ia, ib, a, b)
     if only_a or only_b:
         shown = f"{', '.join(sorted(only_a)) or '-'} vs {', '.join(sorted(only_b)) or '-'}"
-        examples = (only_a <= ia.literal) and (only_b <= ib.literal)
-        if not (only_a and only_b) and examples:
-            return GuardResult(NEUTRAL, f"times only in quoted examples: {shown}")
+        quoted = (only_a <= ia.literal) and (only_b <= ib.literal)
+        if (quoted and not (only_a and only_b)) or reworded_untimed(only_a, only_b, a, b):
+            why = "only in quoted examples" if quoted else "on one side of a reworded question"
+            return GuardResult(NEUTRAL, f"times {why}: {shown}")
         return GuardResult(REJECT, f"times differ: {shown}")
     return GuardResult(PASS, f"same time: {', '.join(sorted(ia.strong | ib.strong))}")

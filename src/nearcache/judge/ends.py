@@ -16,14 +16,16 @@ from collections.abc import Container
 
 from .align import align
 from .lexicon import lexicon
-from .roles import role_keys, role_terms
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
+from .roles import TAKES_INFINITIVE, role_keys, role_terms
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["endpoints", "swapped_ends"]
 
 _SOURCE = frozenset({"from"})
 _TARGET = frozenset({"to", "into", "onto", "towards", "toward"})
 _REACH = 4
+#: Symbols that open a path after a preposition ("from /var/tmp", "into ./dist").
+_PATH_START = frozenset({"/", "."})
 #: How far before "to"/"into" the verb of a moved or turned thing is looked for.
 _OBJECT_REACH = 10
 #: Verbs before "out of" that mean running short, not moving out: "run out of memory".
@@ -32,8 +34,6 @@ _LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
 _WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying", "name"})
 _FEW = 3
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "our", "their", "his", "its"})
-#: Words after which "to" opens an infinitive ("have to pay", "how to move", "able to").
-_TAKES_INFINITIVE = wordset("have has had having need needs want wants how able going ought")
 #: Words after a preposition that are no source or destination themselves.
 _NO_END = STOPWORDS | {"my", "your", "our", "their"}
 
@@ -69,8 +69,12 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
 
 def _first_end(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> int | None:
     """The first role term within a few words after the preposition at ``i``, before any
-    symbol or other source or target preposition; else None."""
-    for k in range(i + 1, min(len(toks), i + 1 + _REACH)):
+    symbol but the start of a path ("from */*var/tmp", "to *./*build") or another source
+    or target preposition; else None."""
+    start = i + 1
+    while start < min(len(toks), i + 3) and toks[start].low in _PATH_START:
+        start += 1
+    for k in range(start, min(len(toks), start + _REACH)):
         if toks[k].kind == "sym" or toks[k].low in _SOURCE or toks[k].low in _TARGET:
             return None
         if k in term_at and toks[k].low not in _NO_END:
@@ -84,7 +88,7 @@ def _infinitive(toks: tuple[Token, ...], i: int) -> bool:
     deadline to *file an* answer", "rewritten to *match the* lock file")."""
     if toks[i].low != "to" or i + 1 >= len(toks) or toks[i + 1].kind != "word":
         return False
-    if i and toks[i - 1].low in _TAKES_INFINITIVE:
+    if i and toks[i - 1].low in TAKES_INFINITIVE:
         return True
     nxt = toks[i + 2].low if i + 2 < len(toks) else ""
     return toks[i + 1].low not in _DETERMINERS and nxt in _DETERMINERS

@@ -94,7 +94,9 @@ class Lexicon:
                     self.converses.add(frozenset((stem(x), stem(y))))
         for line in data_lines("symmetric.txt"):
             where, _, words = line.rpartition(":")
-            self.symmetric[where.strip()].update(stem(w) for w in words.split())
+            where = where.strip()
+            # lead words as written: by stem, "the *fare*" would read as "how *far*"
+            self.symmetric[where].update(w if where == "lead" else stem(w) for w in words.split())
         self.name_stems = frozenset(stem(w) for w in self.names if " " not in w)
         #: Names written over several words ("new york", "united kingdom"): the runs of
         #: words worth looking up.
@@ -197,6 +199,8 @@ class Lexicon:
             nxt = between[n + 1] if n + 1 < len(between) else ""
             if acted_on and w in _LIKENESS:
                 continue  # "give my dog the same food as my cat": the dog receives
+            if n > 0 and between[n - 1] in _ARTICLES and not _compared_to(between[n + 1 :]):
+                continue  # "to the equivalent dose of Y": it picks out a noun, no relation
             if s in sym[""] or f"{w}_{nxt}" in sym[""] or (with_ok and s in sym["with"]):
                 if passive and between[n - 1] == "to":
                     break  # "X be converted up to compare with Y": X is what is converted
@@ -204,7 +208,7 @@ class Lexicon:
             passive = passive or (n > 0 and between[n - 1] in _BE and w.endswith(("ed", "en")))
             if w not in STOPWORDS and nxt in _INDEFINITE and s not in sym["with"]:
                 break  # a verb with its own object names the relation: "X sponsors a spouse"
-        found = next((w for w in lead if stem(w) in sym["lead"]), None)
+        found = next((w for w in lead if w in sym["lead"]), None)
         if found is None and _asks_duration(lead, sym["duration"]):
             found = next((w for w in lead if stem(w) in sym["duration"]), None)
         return found
@@ -231,6 +235,19 @@ class Lexicon:
 #: treatment as my cat", "treat X the same as Y": what is done to X is modelled on Y).
 _LIKENESS = wordset("same similar identical equal equivalent alike comparable")
 _BE = wordset("is are was were be been being")
+_ARTICLES = wordset("the a an")
+#: Words that complete a likeness after its word ("the same *as*", "equal *to*").
+_COMPLEMENTS = wordset("as to with from of")
+
+
+def _compared_to(rest: Sequence[str]) -> bool:
+    """``rest`` (the words after a symmetric word that follows an article) goes on to
+    what the first term is set against: "the same *as*", "a sibling *of*", "the same
+    plant *as*" -- not "the matching value from column A", "the equivalent dose of",
+    where the word only picks out a noun of its own clause."""
+    return (bool(rest) and rest[0] in _COMPLEMENTS) or "as" in rest[:3]
+
+
 _NOT_VERBS = wordset(
     "is are was were be been being am do does did can could will would should shall may "
     "might must how what which why when where who whether if and or but vs i you we they "

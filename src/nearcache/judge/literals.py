@@ -21,6 +21,10 @@ Two quoted messages that share few words around the same question ("Why does git
 "fatal: refusing to merge unrelated histories"" / "... "fatal: not a git repository""; a
 phrase to translate) are other messages: :func:`quote_changed`.
 
+One setting given other values ("a producer with acks=1" / "acks=all", "scope="function""
+/ "scope="module"", "aria-live="assertive"" / "="polite"") asks about another
+configuration: :func:`setting_changed`.
+
 Limits: an example quoted on one side only, or written without quotes, is not read (the
 numbers and entities guards read unquoted code their way); other examples that differ in
 their words too are the entities guard's names or the verifier's.
@@ -39,6 +43,7 @@ __all__ = [
     "literal_changed",
     "literals",
     "quote_changed",
+    "setting_changed",
     "symbols_changed",
 ]
 
@@ -59,6 +64,12 @@ _CODE_SYMBOLS = re.compile(
     r"[$@<>=+*&|%#^~\\!-]*[$@<>=+*&|%#^~\\][$@<>=+*&|%#^~\\!-]*(?:\?(?=\s*\w))?"
 )
 _SKELETON = re.compile(r"[\w\s]+")
+#: ``key=value`` with no space around "=" or one on each side ("After= make" is no
+#: setting); not "==", "!=", "<=", "=>"; the value quoted or up to a separator.
+_SETTING = re.compile(
+    r"(?<![\w.:=!<>-])([a-z_][\w.-]*)(?:=|\s=\s)(?![=>])"
+    r"(\"[^\"\n]*\"|'[^'\n]*'|[^\s,;)\]}&?\"'`]+)"
+)
 
 
 @text_cache
@@ -190,3 +201,27 @@ def example_changed(a: str, b: str) -> tuple[str, str] | None:
     if _SKELETON.sub("", ra) != _SKELETON.sub("", rb) or (wa != wb and sorted(wa) == sorted(wb)):
         return ra, rb
     return None  # the same symbols and another name at most ("`x.sort()`" / "`lst.sort()`")
+
+
+@text_cache
+def _settings(text: str) -> dict[str, frozenset[str]]:
+    """The values ``text`` gives each setting it writes as ``key=value``, lowercased and
+    unquoted."""
+    out: dict[str, set[str]] = {}
+    for key, value in _SETTING.findall(text.lower()) if "=" in text else ():
+        value = value.strip("\"'").rstrip(_EDGES)
+        if value:
+            out.setdefault(key, set()).add(value)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@pair_cache
+def setting_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(``key=value`` of ``a``, of ``b``) when both texts set one key and share none of
+    its values ("acks=1" / "acks=all"; "acks=all / acks=-1" / "acks=all" share one, and
+    "true" / "\"true\"" are one value); else None."""
+    sa, sb = _settings(a), _settings(b)
+    for key in sorted(sa.keys() & sb.keys()):
+        if not sa[key] & sb[key]:
+            return f"{key}={'/'.join(sorted(sa[key]))}", f"{key}={'/'.join(sorted(sb[key]))}"
+    return None

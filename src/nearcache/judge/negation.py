@@ -4,10 +4,10 @@
 opposite answers. The guard counts negation cues in each text and rejects when the counts
 differ: ``not``, every ``n't`` contraction (also typed without the apostrophe: "dont",
 "cant"), ``cannot``, ``no``, ``never``, ``none``, ``nobody``, ``nothing``, ``nowhere``,
-``neither``, ``nor``, ``without``, ``unless``, ``except``, ``excluding``, ``non-`` words,
-"at no time" and "anything but" / "everything but" (read as ``except``; the cues of one
-text are read by :mod:`.negcues`). Two cues of the same polarity in other words ("doesn't
-work" / "is not working") pass.
+``neither``, ``nor``, ``without``, ``unless``, ``except``, ``excluding``, ``non-`` and
+``not-`` words, "at no time" and "anything but" / "everything but" (read as ``except``; the
+cues of one text are read by :mod:`.negcues`). Two cues of the same polarity in other words
+("doesn't work" / "is not working") pass.
 
 Three cues do not count: a negated auxiliary opening a yes/no question ("Doesn't aspirin
 thin the blood?" asks what "Does aspirin thin the blood?" asks); "not" before an un- word
@@ -25,7 +25,9 @@ Double negatives the other text says positively cancel: a negated stop against "
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
 against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
 shipped yet" / "before it ships") (:mod:`.negcues`); two yes/no questions asking "without
-X" and "need X" agree, and an un- word or "false" says a negation in words. A reworded
+X" and "need X" agree, and an un- word or "false" says a negation in words -- not when the
+text states, away from its negative word, the word the other negates ("*stop* a wall
+cracking in *frost*" / "crack though there was *no frost*", :func:`_not_stated`). A reworded
 question whose other side keeps fewer than half of its words and names nothing it negates
 is left to the verifier ("freeze bread without it going stale" / "does putting a loaf in
 the freezer stop it getting stale", :func:`_reworded`). "non resident"
@@ -52,6 +54,7 @@ from .negwords import NEGATIVE_STEMS, free_for_unpaid, negated_in_words, negativ
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
+from .vocab import AUXILIARIES
 
 __all__ = ["guard_negation", "negations"]
 
@@ -62,9 +65,6 @@ _HEAD_REACH = 5
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
 #: Words that ask whether a thing is needed: "Does X require Y?" asks "Can I X without Y?".
 _NEEDS = wordset("need needs needed require requires required necessary mandatory compulsory")
-_YES_NO_OPEN = wordset(
-    "is are was were can could does do did should will would has have may must am"
-)
 
 
 def _quoted(cues: tuple[str, ...]) -> bool:
@@ -167,6 +167,30 @@ def _moved(a: str, b: str) -> bool:
     return bool(na & pb) and bool(nb & pa)
 
 
+#: Pronouns that point back to a thing named before them.
+_POINTING = wordset("it this that them these those")
+
+
+def _not_stated(plain: Text, negated: Text, said: list[str]) -> list[str]:
+    """The negative words ``said`` of ``plain``, none when ``plain`` states, away from
+    every one of them, the word the one cue of ``negated`` negates ("how do I *stop* a
+    brick wall cracking in *frost*" / "why did it crack though there was *no frost*": the
+    negative word negates another thing). Only for the words of
+    :data:`.negwords.NEGATIVE_WORDS` ("gearless" names what it lacks); not when one is
+    followed by a pronoun, which may stand for that word ("`s := string(b)` copies the
+    bytes -- how do I *avoid that*" / "turn a []byte into a string without copying")."""
+    head = _negated_head(negated)
+    if not said or head is None or not all(stem(w) in NEGATIVE_STEMS for w in said):
+        return said  # a "-less", "-free" or un- word names its own object ("gearless")
+    toks = plain.tokens
+    at = [tok.index for tok in toks if tok.low in said]
+    if any(t.low in _POINTING for k in at for t in toks[k + 1 : k + 3]):
+        return said
+    if at and all(_said_apart(plain, k, head[1]) for k in at):
+        return []
+    return said
+
+
 def _negated_head(t: Text) -> tuple[int, str] | None:
     """(the index of the one negation cue of ``t``, the stem of the first content word after
     it in its clause, at most :data:`_HEAD_REACH` tokens on), or None."""
@@ -241,7 +265,7 @@ def _needed(t: Text, other: Text, cues: tuple[str, ...]) -> list[str]:
     "Can I use HTTP/2 without TLS?": one answer serves both)."""
     if "without" not in cues or not (t.words and other.words):
         return []
-    if t.words[0] not in _YES_NO_OPEN or other.words[0] not in _YES_NO_OPEN:
+    if t.words[0] not in AUXILIARIES or other.words[0] not in AUXILIARIES:
         return []
     return [w for w in t.words if w in _NEEDS]
 
@@ -290,7 +314,6 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
 
 #: Words that compare two things: "how is X different from Y", "X vs Y", "unlike Y".
 _CONTRAST = wordset("vs versus different difference differences differ unlike compare compared")
-_AUXILIARIES = wordset("do does did is are was were can could will would has have had")
 
 
 def _contrasted(plain: Text, negated: Text) -> list[str]:
@@ -305,7 +328,7 @@ def _contrasted(plain: Text, negated: Text) -> list[str]:
         if not is_cue(tok.low):
             continue
         closing = k + 1 == len(toks) or toks[k + 1].low in CLAUSE_BREAKS
-        if closing and (tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)):
+        if closing and (tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in AUXILIARIES)):
             out.append(tok.low)
     return out
 
@@ -338,7 +361,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
         more, side = (na, "first") if len(na) > len(nb) else (nb, "second")
         plain, negated = (tb, ta) if len(na) > len(nb) else (ta, tb)
         said = (
-            negative_words(plain, negated)
+            _not_stated(plain, negated, negative_words(plain, negated))
             + _needed(plain, negated, more)
             + free_for_unpaid(plain, negated)
             + _reworded(plain, negated, more)

@@ -2,14 +2,14 @@
 
 A cue is ``not``, every ``n't`` contraction (also typed without the apostrophe: "dont",
 "cant"), ``cannot``, ``no``, ``never``, ``none``, ``nobody``, ``nothing``, ``nowhere``,
-``neither``, ``nor``, ``without``, ``unless``, ``except``, ``excluding``, ``non-`` words,
-"at no time" and "anything but" / "everything but" (read as ``except``) (:func:`is_cue`,
-:func:`negations`). Some are marked for the guard to weigh against the other text: a
-negated auxiliary opening a yes/no question ("^doesn't"), "not" before an un- word ("not
-unusual"), a cue inside code or a quote ("`not`"), and double negatives with what they say
-("won't stop" is "keeps on", "without losing" is "keeps", "never ... more than" is "at
-most", "not ... yet" is "before", "without" the rest of a thing is "without the rest"),
-cancelled when the other text says that (:func:`double_cancelled`).
+``neither``, ``nor``, ``without``, ``unless``, ``except``, ``excluding``, ``non-`` and
+``not-`` words, "at no time" and "anything but" / "everything but" (read as ``except``)
+(:func:`is_cue`, :func:`negations`). Some are marked for the guard to weigh against the
+other text: a negated auxiliary opening a yes/no question ("^doesn't"), "not" before an
+un- word ("not unusual"), a cue inside code or a quote ("`not`"), and double negatives
+with what they say ("won't stop" is "keeps on", "without losing" is "keeps", "never ...
+more than" is "at most", "not ... yet" is "before", "without" the rest of a thing is
+"without the rest"), cancelled when the other text says that (:func:`double_cancelled`).
 
 Not cues: "not only", "No. 5", "or not" closing a yes/no question, "no" as an answer
 ("if they say no").
@@ -116,7 +116,7 @@ def _cues(t: Text) -> list[str]:
             w = f"non-{nxt}"  # "non resident" is "non-resident"
         elif w == "but" and i > 0 and toks[i - 1].low in _ALL_BUT and _object_next(nxt):
             w = "except"  # "mark as anything but cloud" / "everything but the logs"
-        elif not w.startswith(("non-", "no-", "--no-")):
+        elif not w.startswith(("non-", "not-", "no-", "--no-")):
             continue
         out.append(f"`{w}`" if tok.literal else w)
     return out

@@ -24,6 +24,12 @@ column" / "drop every column") differs too (:func:`.measures.one_against_all`).
 Same numbers can still ask different things: "what is 20% of 50" asks for an amount,
 "20 is what percent of 50" for a percentage (:func:`asks_percent`); that pair is rejected.
 
+A figure only a keyword query or a snippet gives, beside a full question, is left to the
+verifier ("4000 kWh/yr UK -> how many 400W panels?" / "How many panels do I need to cover
+4,000 kWh a year?"): the look-alikes of the pool keep the form of their question ("Can I
+bring a 40,000 mAh power bank ...?" / "Can I bring a power bank ...?"); a count of a thing
+the other text counts as one still differs ("2 glazed donuts" / "a glazed donut").
+
 Limits: "one" and "first" alone never reject by themselves; a version with a trailing
 zero (``3.10``) differs from ``3.1``; other scripts are not read. "1 espresso shot" / "a
 shot of espresso" and "100vh" / "full height" agree (:func:`said_in_words`, its limits).
@@ -38,10 +44,11 @@ from .codes import named_elsewhere
 from .dates import time_info
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
 from .numwords import UNITS as _UNITS
-from .numwords import same_unit, word_value
+from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
 from .spans import PERIOD_UNITS
-from .tokens import MAX_CHARS, Text, analyze, text_cache, wordset
+from .timematch import asked_otherwise
+from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["Quantity", "asks_percent", "guard_numbers", "quantities", "word_value"]
@@ -74,6 +81,13 @@ def _periods(text: str) -> set[str]:
 
 #: Words after which a noun is counted as one ("a shot", "a single shot").
 _ONE = wordset("a an single")
+
+
+def _counted_as_one(words: tuple[str, ...]) -> set[str]:
+    """The words within two after "a", "an" or "single": the nouns counted as one."""
+    return {w for n, a in enumerate(words) if a in _ONE for w in words[n + 1 : n + 3]}
+
+
 #: Words that say "all of it" where a CSS or percentage 100 says the same ("full height").
 _FULL = wordset("full fully entire entirely whole fill fills complete completely")
 _CSS_FULL = frozenset({"%", "vh", "vw", "dvh", "svh", "lvh"})
@@ -100,8 +114,7 @@ def said_in_words(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]
             counted.update(x.low for x in toks[i + 1 : i + 3] if x.kind == "word")
         full = full or (tok.low == "100" and nxt in _CSS_FULL) or tok.low in ("100vh", "100vw")
     words = other.words
-    one = {w for n, a in enumerate(words) if a in _ONE for w in words[n + 1 : n + 3]}
-    keep_one = not counted & one
+    keep_one = not counted & _counted_as_one(words)
     keep_full = not (full and any(w in _FULL for w in words))
     keep_two = "both" not in words  # "the two branches" / "both branches"
     return [
@@ -137,19 +150,39 @@ def _worded(qs: tuple[Quantity, ...], t: Text, other: Text) -> tuple[Quantity, .
 #: Ordinals naming the second of two things, and words naming the pair or its other member.
 _SECOND = wordset("second 2nd latter")
 _PAIR = wordset("first 1st one two both another former")
+_EVERY_SECOND = re.compile(r"\bevery\s+(?:second|2nd)\b", re.IGNORECASE)
 
 
 def _pair_sides(qs: tuple[Quantity, ...], t: Text) -> tuple[Quantity, ...]:
     """``qs`` with the counts 1 and 2 weak when the text names two things and then one of
     them by position ("merge two dicts so the second one wins", "rows in the first table
     missing from the second"): the pair is what the question is about, not a count it
-    asks with. A count against another number still differs ("two dicts" / "three")."""
+    asks with. A count against another number still differs ("two dicts" / "three"), and
+    "every second" is a rate ("move first on every second board" / "on every board")."""
     words = set(t.words)
-    if not (words & _SECOND and words & _PAIR):
+    if not (words & _SECOND and words & _PAIR) or _EVERY_SECOND.search(t.raw):
         return qs
     return tuple(
         (v, u, True, lit) if v in ("1", "2") and not u else (v, u, w, lit) for v, u, w, lit in qs
     )
+
+
+def _one_of_them(extra: list[Quantity], t: Text, other: Text) -> bool:
+    """Whether a bare count of ``extra`` counts a noun that ``other`` counts as one
+    ("calories in 2 glazed donuts" / "in a glazed donut"), or is a 1 of a noun ``other``
+    names uncounted ("1 glazed donut" / "glazed donuts"): the noun within two words after
+    the number, the article within two words before it."""
+    counts = {q[0] for q in extra if not q[1]}
+    toks = t.tokens
+    counted: dict[str, str] = {}
+    for i, tok in enumerate(toks):
+        value = tok.low if tok.kind == "num" else str(word_value(tok.low) or ordinal_value(tok.low))
+        if value in counts:
+            counted.update((stem(x.low), value) for x in toks[i + 1 : i + 3] if x.kind == "word")
+    words = other.words
+    one = {stem(w) for w in _counted_as_one(words)}
+    named = {stem(w) for w in words}
+    return any(n in one or (v == "1" and n in named) for n, v in counted.items())
 
 
 def _prose(qs: list[Quantity]) -> list[Quantity]:
@@ -191,13 +224,16 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         only_a, only_b = prose_a, prose_b
     extra = only_a or only_b
     side = "first" if only_a else "second"
-    if _ZERO in (ta if only_a else tb).words and _negated(tb if only_a else ta):
+    given, lacking = (ta, tb) if only_a else (tb, ta)
+    if _ZERO in given.words and _negated(lacking):
         extra = [q for q in extra if q[0] != "0"]  # "zero orders" / "no orders"
-    bare = {size("1", u) for u in _bare_units(tb if only_a else ta) | _periods(b if only_a else a)}
+    bare = {size("1", u) for u in _bare_units(lacking) | _periods(b if only_a else a)}
     extra = [q for q in extra if not sizes(*q[:2]) & bare]  # "a pound", "four weeks" / "a month"
-    extra = said_in_words(extra, ta if only_a else tb, tb if only_a else ta)
+    extra = said_in_words(extra, given, lacking)
     if any(not weak and not literal for _, _, weak, literal in extra):
-        return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
+        if not asked_otherwise(a, b) or _one_of_them(extra, given, lacking):
+            return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
+        return GuardResult(NEUTRAL, f"only in the {side} text, the other asks in a full question")
     for first, second in ((qa, qb), (qb, qa)):
         units: dict[str, set[str]] = {}
         for v, u, _, _ in first:

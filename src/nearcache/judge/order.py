@@ -52,16 +52,17 @@ from .roles import (
     RELATIONAL,
     Exchange,
     Role,
+    clause_start,
     participle,
     role_keys,
 )
 from .stretches import segments_swapped, side
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache, wordset
+from .vocab import AUXILIARIES
 
 __all__ = ["Exchange", "exchange", "inversions", "keyword_query", "segments_swapped"]
 
 _JOINS = wordset("or and but")
-_AUX = wordset("do does did is are was were can could will would should shall may might must")
 _MAX_GAP = 12
 _SHORT_FRAME = 4
 _TERM_FRAME = 6
@@ -71,6 +72,9 @@ _TERM_FRAME = 6
 #: instances in a private subnet reach the internet through a NAT gateway"). Over 19
 #: authors' pairs, no role swap read by a shared term had 3 such terms, 15 hits had.
 _LOOSE = 3
+#: Places two names must trade at to count as swapped everywhere when one text has words
+#: the other lacks (two places are one pair of terms changing order: a block move).
+_EVERYWHERE = 3
 
 
 def _frame(t: Text, lo: int, hi: int, skip: Set[int]) -> tuple[str, ...] | None:
@@ -104,7 +108,7 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
     for a reorder that is a block move, None when the terms differ as multisets."""
     sa, sb = [k for k, _ in ka], [k for k, _ in kb]
     if sorted(sa) != sorted(sb):
-        return _relabelled(sa, sb)
+        return _relabelled(sa, sb) or _relabelled_apart(a, b, sa, sb)
     if sa == sb:
         return None
     every = _relabelled(sa, sb)  # "the timeout wraps the retry, should the retry wrap ..."
@@ -128,6 +132,10 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
                 return Exchange(x[0], y[0], " ".join(q), sides)
             fa = _frame(ta, ka[i + lx - 1][1], ka[j - ly + 1][1], skip_a)
             fb = _frame(tb, kb[i + ly - 1][1], kb[j - lx + 1][1], skip_b)
+            if (fa == fb == () and not q and lx == ly == 1) and (
+                _operands(ta, ka[i][1], ka[j][1]) and _operands(tb, kb[i][1], kb[j][1])
+            ):
+                return Exchange(x[0], y[0], "their order in the code")
             if fa is None or fb is None or (not fa and not fb and not q):
                 continue
             if not _same_frame(fa, fb):
@@ -146,23 +154,33 @@ def _transposed(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Excha
     return True
 
 
+def _operands(t: Text, i: int, j: int) -> bool:
+    """Tokens ``i`` and ``j`` are neighbouring operands of one piece of code, neither a
+    flag ("`cp b.txt a.txt`": the source and the target; "`ls -l -a`" is any order)."""
+    toks = t.tokens
+    return j == i + 1 and all(toks[k].literal and not toks[k].low.startswith("-") for k in (i, j))
+
+
 def _clause_roles_differ(t: Text, terms: Set[int], x: int, y: int) -> bool:
     """The terms at tokens ``x`` < ``y`` stand in two clauses joined by a connective and
     an auxiliary, one leading its clause and the other after a term of its own ("does
     *the retailer* charge us, or do we charge *the carrier*"): trading them changes who
     does what in each clause, not the order of a list."""
     join = next(
-        (k for k in range(x + 1, y) if t.tokens[k].low in _JOINS and t.tokens[k + 1].low in _AUX),
+        (
+            k
+            for k in range(x + 1, y)
+            if t.tokens[k].low in _JOINS and t.tokens[k + 1].low in AUXILIARIES
+        ),
         None,
     )
     if join is None:
         return False
 
     def leads(k: int, start: int) -> bool:
-        return not any(n in terms for n in range(start, k) if t.tokens[n].low not in _AUX)
+        return not any(n in terms for n in range(start, k) if t.tokens[n].low not in AUXILIARIES)
 
-    start = next((n + 1 for n in range(x - 1, -1, -1) if t.tokens[n].low in CLAUSE), 0)
-    return leads(x, start) != leads(y, join + 2)
+    return leads(x, clause_start(t.tokens, x)) != leads(y, join + 2)
 
 
 def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
@@ -179,6 +197,25 @@ def _relabelled(sa: list[str], sb: list[str]) -> Exchange | None:
         if other == (y, x):
             return Exchange(x, y, "every mention")
     return None
+
+
+def _relabelled_apart(a: str, b: str, sa: list[str], sb: list[str]) -> Exchange | None:
+    """Two names swapped at :data:`_EVERYWHERE` places or more once the words one text
+    has alone are set aside ("does a child *process* restart its supervisor when the
+    supervisor crashes" / "does a supervisor restart its child when the child crashes");
+    not between texts worded apart (:data:`_LOOSE`) nor in alternatives ("does X call Y,
+    or does Y call X")."""
+    fa, fb = [k for k in sa if k in sb], [k for k in sb if k in sa]
+    if len(fa) != len(fb) or len(fa) == len(sa) == len(sb):
+        return None
+    diffs = [(x, y) for x, y in zip(fa, fb) if x != y]
+    if len(diffs) < _EVERYWHERE or len(set(diffs)) != 2:
+        return None
+    (x, y), other = sorted(set(diffs))
+    if other != (y, x) or unpaired(a, b) >= _LOOSE:
+        return None
+    alternatives = "or" in analyze(a).words or "or" in analyze(b).words
+    return None if alternatives else Exchange(x, y, "every mention, other words aside")
 
 
 def _passive(t: Text, lo: int, hi: int) -> bool:
@@ -276,6 +313,8 @@ def _pivot(
         glued_y = all(near_y) and not any(near_x)
         if not (glued_x or glued_y):
             return k
+    if _beside(ta, "than", (ax, ay)) and _beside(tb, "than", (by, bx)):
+        return "than"  # "is X easier to pick up than Y": a comparison at any length
     if size > _SHORT_FRAME:
         return None
     for w in sorted((set(frames[0]) & set(frames[1])) & RELATIONAL):

@@ -4,10 +4,10 @@ The role rules (:mod:`.relations`, :mod:`.agents`) ask the same questions of a t
 pronouns -- which persons it names, which of them is a subject, which one is acted on --
 so they read them from one table, cached per text, instead of two word lists that drift.
 
-Each pronoun gets a *person* ("1" I, "1p" we, "2" you, "3m" he, "3f" she, "3p" they) and
-a *case*:
+Each pronoun gets a *person* ("1" I, "1p" we, "2" you, "3m" he, "3f" she, "3p" they,
+"3x" someone / somebody) and a *case*:
 
-* ``"s"`` subject: "I", "we", "he", "she", "they"; "you" only after an auxiliary, a
+* ``"s"`` subject: "I", "we", "he", "she", "they", "someone"; "you" only after an auxiliary, a
   wh-word, a clause boundary or at the start ("Can *you* ...", "*You* should ...");
 * ``"o"`` object: "me", "us", "him", "them" right after a verb or after "to" (the one
   acted on, or the recipient: "sent a payment *to me*"); after any other preposition
@@ -31,11 +31,14 @@ from .tokens import analyze, text_cache, wordset
 
 __all__ = [
     "OBLIQUE",
+    "OTHERS",
     "PERSON_WORD",
     "ROLE_KEY",
+    "SPEAKER",
     "Pronoun",
     "cases",
     "clause_numbers",
+    "handed_over",
     "persons",
     "pronouns",
 ]
@@ -69,11 +72,32 @@ _TABLE: dict[str, tuple[str, str]] = {
     "their": ("3p", "p"),
     "theirs": ("3p", "p"),
     "themselves": ("3p", "r"),
+    "someone": ("3x", "s"),
+    "somebody": ("3x", "s"),
 }
+#: The persons of the speaker ("I", "we") and of others ("he", "she", "they", "someone").
+SPEAKER = frozenset({"1", "1p"})
+OTHERS = frozenset({"3m", "3f", "3p", "3x"})
 #: How a person is written in a verdict's detail.
-PERSON_WORD = {"1": "I", "1p": "we", "2": "you", "3m": "he", "3f": "she", "3p": "they"}
+PERSON_WORD = {
+    "1": "I",
+    "1p": "we",
+    "2": "you",
+    "3m": "he",
+    "3f": "she",
+    "3p": "they",
+    "3x": "someone",
+}
 #: A person's role key (:mod:`.roles`): what an exchange of persons names.
-ROLE_KEY = {"1": "<me>", "1p": "<us>", "2": "<you>", "3m": "<him>", "3f": "<her>", "3p": "<them>"}
+ROLE_KEY = {
+    "1": "<me>",
+    "1p": "<us>",
+    "2": "<you>",
+    "3m": "<him>",
+    "3f": "<her>",
+    "3p": "<them>",
+    "3x": "<someone>",
+}
 #: Prepositions after which an object pronoun names another relation ("for me", "with
 #: us"), not the one acted on; "to" is not among them ("sent it *to me*": the recipient).
 OBLIQUE = (RELATIONAL | {"with", "about", "without", "between"}) - {"to"}
@@ -136,3 +160,16 @@ def clause_numbers(text: str) -> tuple[int, ...]:
             n += 1
         out.append(n)
     return tuple(out)
+
+
+def handed_over(a: str, b: str, in_a: set[str], in_b: set[str]) -> bool:
+    """The persons acting at one shared verb are the speaker in one text (``in_a`` or
+    ``in_b``) and "he", "she" or "they" in the other, and neither text has the other's
+    person as a subject anywhere: the act changed hands ("a refund if *I* cancel" / "if
+    *they* cancel"; not "if I quit, do I repay the course they paid for" / "do I pay for
+    the course if I quit": the speaker acts in both)."""
+    sa, sb = persons(a)[1], persons(b)[1]
+    return any(
+        mine <= SPEAKER and theirs <= OTHERS and not (own & OTHERS or other & SPEAKER)
+        for mine, theirs, own, other in ((in_a, in_b, sa, sb), (in_b, in_a, sb, sa))
+    )

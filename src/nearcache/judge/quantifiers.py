@@ -23,6 +23,7 @@ plural often means "all"). English only.
 from __future__ import annotations
 
 from .tokens import Token, analyze, text_cache, wordset
+from .vocab import AUXILIARIES
 
 __all__ = ["quantifier_change", "quantifiers"]
 
@@ -60,10 +61,9 @@ _TIMES = wordset(
     "hour hours minute minutes second seconds weekend"
 )
 _NEARLY = wordset("nearly almost virtually practically")
-_AUX = wordset("are is do does did can could were was have has will would should")
 #: Words after which "any" quantifies: an auxiliary ("Are any bonds ...") or a condition
 #: ("drop rows where any column is NaN", "fail if any test fails").
-_ANY_AFTER = _AUX | wordset("where if when whether unless")
+_ANY_AFTER = AUXILIARIES | wordset("where if when whether unless")
 
 
 @text_cache

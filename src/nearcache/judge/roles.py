@@ -25,9 +25,11 @@ __all__ = [
     "RELATIONAL",
     "SYMMETRIC",
     "SYMMETRIC_PREDICATES",
+    "TAKES_INFINITIVE",
     "Exchange",
     "Role",
     "Words",
+    "clause_start",
     "noun_phrase",
     "participle",
     "role_keys",
@@ -80,6 +82,8 @@ OWNER_KEYS = frozenset({"<my>", "<our>", "<your>", "<his>", "<their>"})
 _FRAME_WORDS = SYMMETRIC | RELATIONAL | _NEGATIONS
 #: What may follow a letter that names a thing ("table a *but* not", "dict a *into*").
 _AFTER_LETTER = SYMMETRIC | RELATIONAL | {"without", "is", "are", "has", "have"}
+#: Words after which "to" opens an infinitive ("have to pay", "how to move", "able to").
+TAKES_INFINITIVE = wordset("have has had having need needs want wants how able going ought")
 #: The question words ("who" .. "why").
 QUESTION_WORDS = wordset("who whom whose what which where when how why")
 #: Predicates whose two terms can trade places freely: "how far is X from Y".
@@ -124,6 +128,17 @@ class Exchange:
         )
 
 
+def clause_start(toks: Sequence[Token], k: int) -> int:
+    """The first token of the clause that token ``k`` stands in: the one after the last
+    comma, colon, semicolon, dash or sentence end (:data:`CLAUSE`) before it, within its
+    sentence ("When two boats overlap, *does* the boat ahead ...")."""
+    sent = toks[k].sent
+    j = k
+    while j > 0 and toks[j - 1].low not in CLAUSE and toks[j - 1].sent == sent:
+        j -= 1
+    return j
+
+
 def _pronoun(tok: Token) -> str | None:
     if tok.text.isupper() and tok.low != "i":
         return None  # "US", "IT": names, not pronouns
@@ -147,7 +162,7 @@ def role_terms(text: str) -> tuple[Role, ...]:
         elif tok.kind == "num":
             out.append(("#" + tok.low.replace(",", ""), tok.index))
         elif _letter_name(t, tok.index, by_token):
-            out.append((tok.low, tok.index))
+            out.append((tok.low[0], tok.index))
         else:
             p = _pronoun(tok)
             if p is not None:
@@ -158,13 +173,19 @@ def role_terms(text: str) -> tuple[Role, ...]:
 def _letter_name(t: Text, i: int, terms: Container[int]) -> bool:
     """The article-like letter at token ``i`` names a thing ("rows in table *a* but not
     in table b", "merge dict *a* into dict b"): one letter after a content word with no
-    word of its own after it (a symbol, the end, or a relational or joining word)."""
+    word of its own after it (a symbol, the end, or a relational or joining word); a
+    letter that owns something ("copy *a's* properties onto b") or ends a clause ("onto
+    *a*?"), which no article does."""
     toks = t.tokens
     low = toks[i].low
-    if len(low) != 1 or not low.isalpha() or low == "i" or i == 0 or i - 1 not in terms:
+    if low[1:] == "'s" and low[0].isalpha() and low[0] != "i":
+        return True
+    if len(low) != 1 or not low.isalpha() or low == "i" or i == 0:
         return False
     nxt = toks[i + 1] if i + 1 < len(toks) else None
-    return nxt is None or nxt.kind == "sym" or nxt.low in _AFTER_LETTER
+    if nxt is None or nxt.low in CLAUSE:
+        return True
+    return i - 1 in terms and (nxt.kind == "sym" or nxt.low in _AFTER_LETTER)
 
 
 @pair_cache

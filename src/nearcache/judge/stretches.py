@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .roles import CLAUSE, RELATIONAL, SYMMETRIC, Exchange, Words
+from .roles import RELATIONAL, SYMMETRIC, Exchange, Words, clause_start
 from .tokens import Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["segments_swapped", "side"]
@@ -45,13 +45,12 @@ def _connected(middle: list[str]) -> bool:
     return False
 
 
-def _bracketed(toks: Sequence[Token], lo: int, hi: int) -> bool:
-    """Tokens ``lo`` to ``hi`` are items of one bracketed or quoted example separated by
-    commas (arguments, columns: their order is meaning)."""
-    span = toks[lo:hi]
-    words = [x for x in span if x.kind != "sym"]
-    marks = {x.low for x in span if x.kind == "sym"}
-    return bool(words) and all(x.literal for x in words) and marks == {","}
+def _bracketed(toks: Sequence[Token], lo: int, hi: int, middle: range) -> bool:
+    """Tokens ``lo`` to ``hi`` are items of one bracketed or quoted example and the
+    ``middle`` between them is one comma (arguments, columns, ranges "B2:B, A2:A": their
+    order is meaning)."""
+    words = [x for x in toks[lo:hi] if x.kind != "sym"]
+    return bool(words) and all(x.literal for x in words) and [toks[k].low for k in middle] == [","]
 
 
 def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
@@ -61,10 +60,8 @@ def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
     boats are not *overlapped*, does the boat ahead keep clear of the boat astern": see
     :class:`Exchange`)."""
     toks = t.tokens
-    sent = toks[lo].sent
     between = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")
-    start = max((x.index + 1 for x in toks[:lo] if x.low in CLAUSE), default=0)
-    lead = tuple(x.low for x in toks[start:lo] if x.kind != "sym" and x.sent == sent)
+    lead = tuple(x.low for x in toks[clause_start(toks, lo) : lo] if x.kind != "sym")
     return between, lead
 
 
@@ -112,7 +109,7 @@ def _swapped(
             if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
                 continue
             middle = [x.low for x in xa[lo + la : hi - lb] if x.kind != "sym"]
-            if not middle and _bracketed(xa, lo, hi):
+            if not middle and _bracketed(xa, lo, hi, range(lo + la, hi - lb)):
                 middle = ["(,)"]  # "an index on (b, a)" / "(a, b)": the order is the code's
             if not middle or _connected(middle):
                 return False

@@ -27,10 +27,21 @@ weekend" though it is the narrower question (the verifier still weighs the pair)
 
 from __future__ import annotations
 
+from .answers import answer_kind
 from .numwords import word_value
-from .tokens import analyze
+from .spans import PERIOD_UNITS
+from .tokens import analyze, stem
 
-__all__ = ["Examples", "format_examples", "in_season", "same_past", "told", "weekend_days"]
+__all__ = [
+    "Examples",
+    "asked_otherwise",
+    "format_examples",
+    "in_season",
+    "reworded_untimed",
+    "same_past",
+    "told",
+    "weekend_days",
+]
 
 #: Each date written in digits: (the format patterns it fits, its marks).
 Examples = tuple[tuple[tuple[str, ...], frozenset[str]], ...]
@@ -177,3 +188,20 @@ def told(
     if not asked or {toks[i].sent for i in consumed} & asked:
         return only_a, only_b
     return frozenset(), frozenset()
+
+
+def asked_otherwise(a: str, b: str) -> bool:
+    """Whether one text asks a question of a kind (:func:`.answers.answer_kind`: "How many
+    ...", "Can I ...") and the other none (a keyword query, a snippet: "4000 kWh/yr UK ->
+    how many 400W panels?"). The look-alikes of the pool keep the form of their question,
+    so a figure or a time only such a rewording adds is left to the verifier."""
+    return (answer_kind(a) is None) != (answer_kind(b) is None)
+
+
+def reworded_untimed(only_a: frozenset[str], only_b: frozenset[str], a: str, b: str) -> bool:
+    """Whether a time only one text tells is left to the verifier: the two texts ask in
+    other forms (:func:`asked_otherwise`) and the other names no period at all ("in 24
+    hours" / "weekly" still differ)."""
+    if bool(only_a) == bool(only_b) or not asked_otherwise(a, b):
+        return False
+    return not any(stem(w) in PERIOD_UNITS for w in analyze(b if only_a else a).words)

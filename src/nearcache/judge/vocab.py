@@ -29,6 +29,7 @@ from typing import Any
 __all__ = [
     "ASKED",
     "ASKING",
+    "AUXILIARIES",
     "CONTRACTIONS",
     "COUNTING",
     "IRREGULAR",
@@ -46,6 +47,12 @@ def wordset(text: str) -> frozenset[str]:
     """The words of ``text`` split on whitespace, as a set (how word lists are written)."""
     return frozenset(text.split())
 
+
+#: Auxiliary verbs: one opens a yes/no question ("Does X ...?", "Can I ...?") and one can
+#: stand for a verb said before it ("what does git fetch do that git pull doesn't").
+AUXILIARIES = wordset(
+    "is am are was were do does did has have had can could will would shall should may might must"
+)
 
 _NEGATED = wordset(
     "don't doesn't didn't can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't "

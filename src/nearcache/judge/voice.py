@@ -29,13 +29,12 @@ an ergative verb ("my flight cancelled") is not told from an active one.
 from __future__ import annotations
 
 from .clauses import be_before, reduced_relative
-from .pronouns import pronouns
-from .roles import CLAUSE, PASSIVE_AUX, participle
+from .pronouns import SPEAKER, pronouns
+from .roles import CLAUSE, PASSIVE_AUX, clause_start, participle
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = ["noun_voice_changed", "noun_voices", "owner_moved", "speaker_acts", "voice_changed"]
 
-_SPEAKER = frozenset({"1", "1p"})
 _REACH = 5
 _BY_SPEAKER = wordset("me us myself ourselves")
 _MINE = wordset("my our")
@@ -65,7 +64,7 @@ def speaker_acts(text: str) -> frozenset[str]:
     t = analyze(text)
     out: set[str] = set()
     for p in pronouns(text):
-        if p.case != "s" or p.person not in _SPEAKER or reduced_relative(text, p.at):
+        if p.case != "s" or p.person not in SPEAKER or reduced_relative(text, p.at):
             continue
         verb = _verb_at(t, p.at)
         if verb is None or t.tokens[verb].literal:
@@ -102,12 +101,9 @@ def _done_to_them(toks: tuple[Token, ...], k: int) -> bool:
     the clause states that it happened ("the contractor was terminated early, ..."). A
     question about another thing asks whether it is done at all, by anyone ("is the
     variation added?" / "do I add the variation?")."""
+    if any(tok.low in _SPEAKER_WORDS for tok in toks[clause_start(toks, k) : k]):
+        return True
     sent = toks[k].sent
-    for tok in reversed(toks[:k]):
-        if tok.sent != sent or tok.low in CLAUSE:
-            break
-        if tok.low in _SPEAKER_WORDS:
-            return True
     end = next((tok.low for tok in toks[k + 1 :] if tok.low in CLAUSE or tok.sent != sent), "")
     return end != "?"
 

@@ -217,3 +217,54 @@ def test_a_comparison_turned_round_with_the_pivot_between_is_a_converse() -> Non
     d = "Do children inherit more DNA from their father than from their mother?"
     e = "Do children inherit more DNA from their mother than from their father?"
     assert guard_antonyms(d, e).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "why is my handset so sluggish to top up at night",
+            "Why does my mobile take ages to charge during the day?",
+        ),
+        (
+            "does sourdough keep OK in a warm pantry",
+            "Can I store a loaf of sourdough somewhere that isn't cold?",
+        ),
+    ],
+)
+def test_opposites_in_a_reworded_question_are_left_to_the_verifier(a: str, b: str) -> None:
+    res = guard_antonyms(a, b)
+    assert res.outcome == "neutral" and "reworded" in res.detail
+    assert guard_antonyms(b, a).outcome == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the wording kept: the opposite is the change
+        (
+            "Why does my phone charge slowly at night?",
+            "Why does my phone charge slowly during the day?",
+        ),
+        # worded apart, but the opposites stand before the same word
+        (
+            "How long before a flu jab should I stop taking my inhaler?",
+            "How long after a flu jab can I expect my arm to ache?",
+        ),
+        # too few content words to call it reworded
+        ("What is 9 multiplied by 3?", "What is 9 divided by 3?"),
+    ],
+)
+def test_opposites_kept_in_place_still_reject(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject"
+    assert guard_antonyms(b, a).outcome == "reject"
+
+
+def test_quantifiers_in_a_reworded_question_are_left_to_the_verifier() -> None:
+    a = "rust: spawn a bunch of threads and carry on once all of them have finished"
+    b = "Rust: how do I wait for several threads to end?"
+    assert guard_antonyms(a, b).outcome == "neutral"
+    assert (
+        guard_antonyms("Are all mammals warm-blooded?", "Are some mammals warm-blooded?").outcome
+        == "reject"
+    )

@@ -85,3 +85,15 @@ def test_a_sentence_end_inside_backticked_code_ends_no_sentence() -> None:
     assert {tok.sent for tok in analyze("Set x to 1; is y 2 then?").tokens} == {0, 1}
     assert focus(a, b) == (a, b)  # the whole question is compared, not "8]; ..."
     assert run_guards(a, b)[0] == "entities"
+
+
+def test_a_question_of_function_words_is_a_sentence_too() -> None:
+    # "Can I tell him?" has no content word: the other text still has two sentences, so
+    # a context sentence only the longer text says is not dropped
+    short = "A client's brother rang about her booking at our salon today. Can I tell him?"
+    long = (
+        "A client's brother rang about her booking at our salon today; she said in writing "
+        "that he may know. Can I tell him?"
+    )
+    assert focus(long, short) == (long, short)
+    assert focus(short, long) == (short, long)

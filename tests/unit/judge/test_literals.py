@@ -1,4 +1,5 @@
-"""literal_changed / guard_entities: quoted code that differs only in its symbols."""
+"""literal_changed / guard_entities: quoted code that differs only in its symbols; one
+setting given other values (setting_changed)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from nearcache.judge.literals import (
     literal_changed,
     literals,
     quote_changed,
+    setting_changed,
     symbols_changed,
 )
 
@@ -196,3 +198,57 @@ def test_another_example_around_the_same_words_rejects(a: str, b: str) -> None:
 def test_a_renamed_example_or_other_words_are_not_read(a: str, b: str) -> None:
     assert example_changed(a, b) is None
     assert example_changed(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Does retries=3 make the client give up sooner?",
+            "Does retries=0 make the client give up sooner?",
+        ),
+        (
+            'Is a cookie with SameSite="Lax" sent on a POST?',
+            'Is a cookie with SameSite="Strict" sent on a POST?',
+        ),
+        (
+            "With restart = always, does the container come back?",
+            "With restart = no, does the container come back?",
+        ),
+        (
+            "sort(reverse=True) on a list of tuples",
+            "What does sort(reverse=False) do to a list of tuples?",
+        ),
+    ],
+)
+def test_one_setting_given_other_values_rejects(a: str, b: str) -> None:
+    assert setting_changed(a, b) is not None
+    assert guard_entities(a, b).outcome == guard_entities(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Is SameSite=lax the default?",
+            'Is SameSite="Lax" the default for cookies?',
+        ),  # quotes, case
+        (
+            "retries=3 or retries=5 for a flaky API?",
+            "Is retries=5 enough for a flaky API?",
+        ),  # one shared
+        ("Does timeout = 30 apply per request?", "Does timeout=30 apply per request?"),  # spaces
+        (
+            "Does After= make the unit wait?",
+            "Does After=network.target make the unit wait?",
+        ),  # no value
+        ("Is a == b the same as b == a?", "Is a == c the same as c == a?"),  # comparisons
+        (
+            "Does retries=3 slow it down?",
+            "Does timeout=3 slow it down?",
+        ),  # other keys: not read here
+    ],
+)
+def test_the_same_setting_value_or_no_setting_is_not_read(a: str, b: str) -> None:
+    assert setting_changed(a, b) is None
+    assert setting_changed(b, a) is None

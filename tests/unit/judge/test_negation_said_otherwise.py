@@ -102,3 +102,47 @@ def test_an_answer_choice_or_an_elided_comparison_is_no_negation(a: str, b: str)
 )
 def test_other_closing_cues_still_reject(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "how do I stop new deck boards from warping in rain",
+            "why did my new deck boards warp even though there was no rain",
+        ),
+        (
+            "what makes a sourdough fail to rise in a warm kitchen",
+            "why did my sourdough rise although the kitchen was not warm",
+        ),
+    ],
+)
+def test_a_negative_word_negating_another_thing_says_no_negation(a: str, b: str) -> None:
+    # the plain text states, away from its negative word, what the other text negates
+    assert guard_negation(a, b).outcome == "reject"
+    assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Why did my C program fail to compile?", "Why didn't my C program compile?"),
+        (
+            "my script copies the whole log into memory -- how do I avoid that",
+            "read a big log in Python without copying it into memory",
+        ),
+    ],
+)
+def test_a_negative_word_near_or_pointing_to_the_negated_word_still_says_it(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "neutral"
+    assert "said in words" in guard_negation(a, b).detail
+
+
+def test_a_not_hyphen_word_is_a_cue() -> None:
+    plain = "Does a for-profit clinic pay corporation tax?"
+    negated = "Does a not-for-profit clinic pay corporation tax?"
+    assert guard_negation(plain, negated).outcome == "reject"
+    both = "If I file a claim for a not-at-fault accident, will my premium go up?"
+    assert (
+        guard_negation(both, "Will my premium go up after a not-at-fault claim?").outcome == "pass"
+    )

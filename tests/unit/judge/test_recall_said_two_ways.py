@@ -224,8 +224,8 @@ def test_a_time_told_in_a_statement_of_one_side(a: str, b: str, outcome: str) ->
     [
         # a file extension's digits, a ticket id and "a couple of" are no extra count
         (
-            "ffmpeg -i in.mp4 -r 30 out.mp4",
-            "With ffmpeg, how do I convert a 60 fps video to 30 fps?",
+            "With ffmpeg, does -r 30 on in.mp4 drop frames?",
+            "With ffmpeg, does -r 30 on a 60 fps video drop frames?",
             "reject",
         ),
         ("ffmpeg -i in.mp4 -r 30 out.mp4", "ffmpeg: how do I set the output to 30 fps?", "pass"),
@@ -284,3 +284,67 @@ def test_months_in_their_season(a: str, b: str, outcome: str) -> None:
 )
 def test_rust_paths_and_methods_on_variables(a: str, b: str, outcome: str) -> None:
     assert (guard_entities(a, b).outcome == "reject") == (outcome == "reject")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        # a keyword query or a snippet adds the figure that answers the full question
+        ("3 kW heater on a UK plug ok?", "Can I run a space heater from a normal plug?", "neutral"),
+        (
+            "kettle descale 2 tbsp citric acid",
+            "How do I descale a kettle with citric acid?",
+            "neutral",
+        ),
+        ("How do I open port 443 on the firewall?", "firewall-cmd --add-port=443/tcp", "pass"),
+        # the same form with a figure added is a narrower question
+        (
+            "Can I run a 3 kW heater from a normal plug?",
+            "Can I run a heater from a normal plug?",
+            "reject",
+        ),
+        (
+            "How much citric acid for a 2 litre kettle?",
+            "How much citric acid for a kettle?",
+            "reject",
+        ),
+        ("kettle descale 2 litre citric acid", "kettle descale citric acid", "reject"),
+        # a count of a thing the full question counts as one
+        ("2 slices toast calories", "How many calories are in a slice of toast?", "reject"),
+    ],
+)
+def test_a_keyword_query_may_add_the_figure(a: str, b: str, outcome: str) -> None:
+    assert guard_numbers(a, b).outcome == guard_numbers(b, a).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        # a keyword query or a snippet tells a time the full question leaves out
+        (
+            "pruned my apple tree last week, too late to feed it?",
+            "Can I feed an apple tree after pruning?",
+            "neutral",
+        ),
+        (
+            "crontab backup job every day at 2am",
+            "How do I schedule a backup job with cron?",
+            "neutral",
+        ),
+        # the same form with a time added is another question
+        (
+            "Can I feed an apple tree I pruned last week?",
+            "Can I feed an apple tree after pruning?",
+            "reject",
+        ),
+        ("apple tree feed after pruning last week", "apple tree feed after pruning", "reject"),
+        # both tell a time: they must agree
+        (
+            "crontab backup every day at 2am",
+            "How do I run a backup every week with cron?",
+            "reject",
+        ),
+    ],
+)
+def test_a_keyword_query_may_tell_the_time(a: str, b: str, outcome: str) -> None:
+    assert guard_time(a, b).outcome == guard_time(b, a).outcome == outcome
