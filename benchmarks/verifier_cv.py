@@ -14,7 +14,8 @@ minus ``COST`` x wrong pairs served (look-alikes and unrelated), counted over ev
 split's leave-one-split-out scores -- among thresholds keeping pooled precision >=
 ``TARGET_PRECISION`` and pooled recall >= ``MIN_RECALL``; the candidate with the highest
 utility wins, and among those within ``TOLERANCE`` of it the simpler class, then the
-stronger regularization.
+stronger regularization, then the lower floor (the floors are candidates of the same
+rule: :func:`choose_floor`).
 """
 
 from __future__ import annotations
@@ -145,13 +146,18 @@ def operating_threshold(scores: np.ndarray, pool: Pool, cost: float = COST) -> f
     return None if best is None else best[1]
 
 
-def select(
-    pool: Pool, live: np.ndarray, cost: float = COST
-) -> tuple[str, float, np.ndarray, float]:
-    """The rule (module docstring) over every model class and regularization, a wrong
-    hit costing ``cost`` missed ones: ``(class, l2, its leave-one-split-out scores,
-    threshold)``."""
-    tried: list[tuple[str, int, float, float, np.ndarray, float]] = []
+#: One candidate of the rule: (utility, class rank, l2, floor, class, leave-one-split-out
+#: scores, threshold).
+Candidate = tuple[float, int, float, float, str, np.ndarray, float]
+
+
+def candidates(
+    pool: Pool, live: np.ndarray, cost: float = COST, floor: float = 0.0
+) -> list[Candidate]:
+    """Every model class and regularization on the pairs ``live`` (those over ``floor``
+    and through the guards), each with its leave-one-split-out scores, operating
+    threshold and utility (a wrong hit costing ``cost`` missed ones)."""
+    tried: list[Candidate] = []
     for rank, (kind, interactions) in enumerate(CLASSES.items()):
         for l2 in L2S:
             scores = leave_one_split_out(pool, live, l2, interactions)
@@ -163,30 +169,42 @@ def select(
                 f" {m['recall']:.3f}  precision {m['precision']:.4f}"
                 f"  look-alikes served {m['traps_served']}"
             )
-            tried.append((kind, rank, l2, u, scores, t or 1.0))
-    best = max(x[3] for x in tried)
-    near = [x for x in tried if x[3] >= best - TOLERANCE * abs(best)]
-    kind, _, l2, _, scores, t = min(near, key=lambda x: (x[1], -x[2]))
+            tried.append((u, rank, l2, floor, kind, scores, t or 1.0))
+    return tried
+
+
+def pick(tried: list[Candidate]) -> Candidate:
+    """The rule's choice: the highest utility, and among the candidates within
+    ``TOLERANCE`` of it the simpler class, then the stronger regularization, then the
+    lower floor."""
+    best = max(c[0] for c in tried)
+    near = [c for c in tried if c[0] >= best - TOLERANCE * abs(best)]
+    return min(near, key=lambda c: (c[1], -c[2], c[3]))
+
+
+def select(
+    pool: Pool, live: np.ndarray, cost: float = COST
+) -> tuple[str, float, np.ndarray, float]:
+    """The rule (module docstring) over every model class and regularization on the
+    pairs ``live``: ``(class, l2, its leave-one-split-out scores, threshold)``."""
+    _, _, l2, _, kind, scores, t = pick(candidates(pool, live, cost))
     return kind, l2, scores, t
 
 
 def choose_floor(
     pool: Pool, lowest: float, cost: float = COST
 ) -> tuple[float, str, float, np.ndarray, float]:
-    """The floor (``lowest`` and ``FLOOR_STEPS`` steps of 0.05 above it) whose
-    :func:`select` outcome has the highest utility: ``(floor, class, l2, scores,
-    threshold)``."""
-    best: tuple[float, float, str, float, np.ndarray, float] | None = None
+    """The rule applied to every candidate of every floor (``lowest`` and
+    ``FLOOR_STEPS`` steps of 0.05 above it) at once, so a floor is never passed over
+    for a tie broken inside it: ``(floor, class, l2, scores, threshold)``."""
+    tried: list[Candidate] = []
     for step in range(FLOOR_STEPS + 1):
         floor = round(lowest + 0.05 * step, 2)
         print(f" floor {floor:.2f}:")
-        kind, l2, scores, t = select(pool, pool.live(floor), cost)
-        u = utility(scores, pool, t, cost)
-        print(f" floor {floor:.2f}: {kind} l2={l2} threshold {t} utility {u:.0f}")
-        if best is None or u > best[0]:
-            best = (u, floor, kind, l2, scores, t)
-    assert best is not None
-    return best[1:]
+        tried += candidates(pool, pool.live(floor), cost, floor)
+    _, _, l2, floor, kind, scores, t = pick(tried)
+    print(f" chosen: floor {floor:.2f}, {kind} l2={l2}, threshold {t}")
+    return floor, kind, l2, scores, t
 
 
 def split_table(scores: np.ndarray, pool: Pool, t: float) -> str:

@@ -19,6 +19,8 @@ from nearcache.judge.verifier import Verifier
 SIGNS = {
     "cosine": 1,
     "identical": 1,
+    # A text reworded in another register (code, a terse query) against a question.
+    "function_gap": 1,
     "only_max": -1,
     "only_min": -1,
     "only_frac_max": -1,
@@ -26,6 +28,7 @@ SIGNS = {
     "substitution": -1,
     "extra_names": -1,
     "names_one_side": -1,
+    "names_swapped": -1,
     "wh_mismatch": -1,
     "yes_no_vs_wh": -1,
     "asks_other": -1,

@@ -113,18 +113,23 @@ def test_the_threshold_maximizes_utility_within_the_precision_and_recall_floors(
     assert cv.utility(scores, pool, 0.44, cost=4) == 257  # type: ignore[arg-type]
 
 
-def test_choose_floor_takes_the_floor_whose_rule_outcome_earns_most(
+def test_choose_floor_breaks_ties_over_every_floor_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pool = SimpleNamespace(live=lambda floor: np.array([floor]))
-    earned = {0.45: 900.0, 0.5: 1000.0, 0.55: 1000.0}  # the lowest of equals wins
+    earned = {0.45: {1.0: 900.0}, 0.5: {0.1: 1000.0, 3.0: 995.0}, 0.55: {1.0: 996.0}}
 
-    def select(pool: Any, live: np.ndarray, cost: float) -> tuple[str, float, np.ndarray, float]:
-        return "linear", 1.0, np.array([float(live[0])]), 0.9
+    def candidates(pool: Any, live: np.ndarray, cost: float, floor: float) -> list[Any]:
+        assert float(live[0]) == floor
+        return [(u, 0, l2, floor, "linear", live, 0.9) for l2, u in earned[floor].items()]
 
-    monkeypatch.setattr(cv, "select", select)
-    monkeypatch.setattr(cv, "utility", lambda s, p, t, cost: earned[round(float(s[0]), 2)])
+    monkeypatch.setattr(cv, "candidates", candidates)
     floor, kind, l2, scores, t = cv.choose_floor(pool, 0.45)  # type: ignore[arg-type]
-    assert floor == 0.5 and float(scores[0]) == 0.5 and (kind, l2, t) == ("linear", 1.0, 0.9)
-    earned[0.45] = 1001.0
+    # within 1% of the best (1000): the stronger regularization, whichever floor has it
+    # (one floor at a time, 0.50 would keep l2 3 at 995 and lose to 0.55's 996)
+    assert (floor, kind, l2, t) == (0.5, "linear", 3.0, 0.9) and float(scores[0]) == 0.5
+    earned[0.5] = {1.0: 1000.0}
+    earned[0.55] = {1.0: 1000.0}
+    assert cv.choose_floor(pool, 0.45)[0] == 0.5  # type: ignore[arg-type]  # lower of equals
+    earned[0.45] = {1.0: 1011.0}
     assert cv.choose_floor(pool, 0.45)[0] == 0.45  # type: ignore[arg-type]

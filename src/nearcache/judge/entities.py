@@ -58,8 +58,16 @@ from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .variants import variant_named
+from .weighed import reworded, snippet_asked
 
-__all__ = ["entities", "guard_entities", "guard_scope"]
+__all__ = ["PROPER_SWAP", "entities", "guard_entities", "guard_scope"]
+
+#: How the entity guard says that each text names a proper name of no listed kind the other
+#: does not, inside a rewording ("Was it Rafa who won against Roger?" / "Did Nadal beat
+#: Federer?", "the Hijri calendar" / "the Islamic calendar"): soft -- the verifier weighs
+#: it (the ``names_swapped`` feature). When the names are the whole difference the guard
+#: still rejects.
+PROPER_SWAP = "different proper names"
 
 _CODE = re.compile(r"[a-z][A-Z]|_|\w\.\w|\(\)|::")
 _FILE = re.compile(r"^\w[\w-]*\.[a-z][a-z0-9]{0,4}$")
@@ -340,7 +348,12 @@ def guard_entities(a: str, b: str) -> GuardResult:
     ub = _unmatched(eb, a, known, b)
     show_a = ", ".join(n for n, _ in ua)
     show_b = ", ".join(n for n, _ in ub)
-    if any(_compatible(ka, kb) for _, ka in ua for _, kb in ub):
+    clash = [(ka, kb) for _, ka in ua for _, kb in ub if _compatible(ka, kb)]
+    if clash and all(ka == kb == "proper" for ka, kb in clash) and reworded(a, b, ua + ub):
+        return GuardResult(NEUTRAL, f"{PROPER_SWAP}: {show_a} vs {show_b}")
+    if clash and snippet_asked(a, b, ea, eb):
+        return GuardResult(NEUTRAL, f"names read in code against a question: {show_a} vs {show_b}")
+    if clash:
         return GuardResult(REJECT, f"different names: {show_a} vs {show_b}")
     if ua or ub:
         return GuardResult(NEUTRAL, f"named on one side only: {show_a or '-'} / {show_b or '-'}")

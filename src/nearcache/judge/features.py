@@ -14,10 +14,16 @@ a context sentence (:func:`.context.focus`):
 * the word order (:mod:`.order`): a moved block, the share of shared terms that changed
   order;
 * the question words ("how" / "why"; a yes/no question against a wh-question);
+* ``function_gap``: how far the two texts' shares of function words lie apart -- a
+  rewording changes the register ("rsync -av --delete nas:/share/ ~/mirror/" against
+  "With rsync, how do I mirror my NAS ...?"), a look-alike changes a word and keeps the
+  rest;
 * every guard's signal (-1 reject, 0 neutral, +1 pass) and what the soft ones noticed;
 * ``asks_other``: the two questions ask for different kinds of answer (:mod:`.answers`),
   weighed by how far the cosine lies under :data:`LOW_COSINE` -- where unrelated
-  questions on one topic meet heavy paraphrases.
+  questions on one topic meet heavy paraphrases;
+* ``names_swapped``: each text names a proper name the other does not, inside a
+  rewording (the entity guard's soft case, :data:`.entities.PROPER_SWAP`).
 
 All are cheap set operations on the cached analyses of the two texts.
 """
@@ -29,9 +35,10 @@ from collections.abc import Mapping
 from .align import align
 from .answers import AUXILIARIES, other_answer
 from .context import focus
+from .entities import PROPER_SWAP
 from .lexicon import lexicon
 from .order import exchange, inversions
-from .tokens import analyze, pair_cache, text_cache
+from .tokens import STOPWORDS, analyze, pair_cache, text_cache
 from .types import GuardResult
 
 __all__ = ["FEATURES", "LOW_COSINE", "PAIRABLE", "features"]
@@ -61,9 +68,11 @@ FEATURES: tuple[str, ...] = (
     "length_ratio",
     "wh_mismatch",
     "yes_no_vs_wh",
+    "function_gap",
     *(f"guard:{g}" for g in _GUARDS),
     "names_one_side",
     "asks_other",
+    "names_swapped",
 )
 
 #: The cosine under which a change in the kind of answer asked for counts (``asks_other``
@@ -105,6 +114,13 @@ def _opening(text: str) -> tuple[frozenset[str], bool]:
     return wh, bool(words) and words[0] in AUXILIARIES and not wh
 
 
+@text_cache
+def _function_share(text: str) -> float:
+    """The share of the words of ``text`` that are function words (``STOPWORDS``)."""
+    words = analyze(text).words
+    return sum(1 for w in words if w in STOPWORDS) / max(len(words), 1)
+
+
 def _extras(words: tuple[str, ...]) -> tuple[int, int]:
     """How many left-over stems are listed names, and how many are other listed words."""
     lex = lexicon()
@@ -124,6 +140,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         *(guards[g].signal if g in guards else 0.0 for g in _GUARDS),
         1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
         low if low > 0 and other_answer(*focus(a, b)) else 0.0,
+        1.0 if ent is not None and ent.detail.startswith(PROPER_SWAP) else 0.0,
     ]
 
 
@@ -167,4 +184,5 @@ def _shape(a: str, b: str) -> tuple[float, ...]:
         min(la, lb) / max(la, lb, 1),
         1.0 if wa and wb and not (wa & wb) else 0.0,
         1.0 if (yn_a and wb) or (yn_b and wa) else 0.0,
+        abs(_function_share(fa) - _function_share(fb)),
     )
