@@ -282,22 +282,21 @@ def test_a_version_3_file_loses_the_table_wide_atime_index(tmp_path: Path) -> No
     assert store.check() == []
     store.close()
     indexes = _indexes(path)
-    assert not any(name.endswith("_atime") and "_ns_" not in name for name in indexes)
-    assert {f"rec_{t}_ns_atime" for t in TABLES} <= indexes
+    assert not any(name.startswith("rec_") and name.endswith("_atime") for name in indexes)
     con = sqlite3.connect(path)
     row = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
     con.close()
-    assert row[0] == str(SCHEMA_VERSION) == "7"
+    assert row[0] == str(SCHEMA_VERSION) == "8"
     store = SQLiteStore(path)  # opens again without migrating
     assert store.get_many("semantic", "b", [key(99)], now=11) == [b"new"]
     store.close()
 
 
-def test_new_files_have_no_table_wide_atime_index(tmp_path: Path) -> None:
+def test_new_files_have_no_record_atime_index(tmp_path: Path) -> None:
+    """LRU order is the namespaces' runs of rowids (schema 8): no atime index at all."""
     SQLiteStore(tmp_path / "n.db").close()
     indexes = _indexes(tmp_path / "n.db")
-    assert {f"rec_{t}_ns_atime" for t in TABLES} <= indexes
-    assert not {f"rec_{t}_atime" for t in TABLES} & indexes
+    assert not {f"rec_{t}_{i}" for t in TABLES for i in ("atime", "ns_atime")} & indexes
 
 
 def test_processes_opening_an_old_file_together_migrate_it_once(tmp_path: Path) -> None:

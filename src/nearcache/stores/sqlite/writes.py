@@ -8,8 +8,9 @@ The namespace's counters, version and change log follow in the same transaction
 A single put (``put_row``) runs the same statements as a batch of one, as point
 statements with no lists built, and tries the insert of a new key first: a key with no
 record under its lookup id (the commonest put) is one statement instead of a read and
-an insert. A rewritten record's read time (its ``seen`` row) goes: its write is its LRU
-time again. ``add_rows`` stores only keys with no live record.
+an insert. A new record takes the next rowid of its namespace's run (its LRU place); a
+rewritten one keeps its row and place, and its write time goes to its ``seen`` row (its
+LRU time, as a read's would). ``add_rows`` stores only keys with no live record.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
-from .layout import NamespaceIds, bump, bump_one, hid, stored, unsee
+from .layout import NamespaceIds, bump, bump_one, hid, next_id, next_ids, see, stored, unsee
 
 __all__ = ["add_rows", "put_row", "put_rows"]
 
@@ -33,29 +34,21 @@ log = logging.getLogger("nearcache.stores.sqlite.store")
 #: bytearray and a missing expiry as a float: 1.88 -> 1.07 us per row of three.
 NEVER = float("nan")
 
-#: Insert or replace one record (by lookup id; the caller checked the stored key).
-_UPSERT = {
-    t: f"INSERT INTO rec_{t} (hid, ns, key, value, expires_at, atime, size) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO UPDATE SET "
-    "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
-    "size=excluded.size"
-    for t in TABLES
-}
-#: Insert a record whose lookup id holds none yet (no row changed if one is stored; no
-#: RETURNING, which costs SQLite a temporary table: measured slower than the read).
+_ROW = "(id, hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+#: Insert new records (rowids given: the next ones of their namespace's run).
+_INSERT = {t: f"INSERT INTO rec_{t} {_ROW}" for t in TABLES}
+#: Insert a record whose lookup id holds none yet, at the next rowid of its namespace's
+#: run (no row changed if one is stored; no RETURNING, which costs SQLite a temporary
+#: table: measured slower than the read).
 _INSERT_NEW = {
-    t: f"INSERT INTO rec_{t} (hid, ns, key, value, expires_at, atime, size) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO NOTHING"
+    t: f"INSERT INTO rec_{t} (id, hid, ns, key, value, expires_at, atime, size) "
+    f"VALUES ({next_id(t, '?2')}, ?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hid) DO NOTHING"
     for t in TABLES
 }
-#: Rewrite the record with rowid ``id`` (a single put's key, found stored).
-_REWRITE = {
-    t: f"UPDATE rec_{t} SET value=?, expires_at=?, atime=?, size=? WHERE id=?" for t in TABLES
-}
+#: Rewrite the record with rowid ``id`` (its key, found stored).
+_REWRITE = {t: f"UPDATE rec_{t} SET value=?, expires_at=?, size=? WHERE id=?" for t in TABLES}
 #: What a put must know of the record stored under one lookup id.
 _STORED = {t: f"SELECT ns, key, size, id FROM rec_{t} WHERE hid=?" for t in TABLES}
-#: A rewritten record's access time is its write again: its read time goes.
-_UNSEE = {t: f"DELETE FROM seen_{t} WHERE id=?" for t in TABLES}
 
 
 def put_rows(
@@ -84,8 +77,9 @@ def put_rows(
         for it in unique
     ]
     old = stored(con, table, [r[0] for r in rows], "ns, key, size, id")
-    keep = []
-    rewritten = []
+    new = []
+    rewrites = []
+    keys = []  # logged in the order given
     added = delta = 0
     for row in rows:
         prev = old.get(row[0])
@@ -93,16 +87,22 @@ def put_rows(
         if prev is None:
             added += 1
             delta += size
+            new.append((*row, size))
+            old[row[0]] = (nsid, row[2])  # a later key under this lookup id collides
         elif prev[0] == nsid and prev[1] == row[2]:
             delta += size - prev[2]
-            rewritten.append(prev[3])
+            rewrites.append((row[3], row[4], size, prev[3]))
         else:  # 64-bit hid collision with another key: keep the stored one
             _collision(table, namespace)
             continue
-        keep.append((*row, size))
-    con.executemany(_UPSERT[table], keep)
-    unsee(con, table, rewritten)
-    return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
+        keys.append(row[2])
+    if new:
+        first = next_ids(con, table, nsid, len(new))
+        con.executemany(_INSERT[table], [(first + i, *r) for i, r in enumerate(new)])
+    if rewrites:
+        con.executemany(_REWRITE[table], rewrites)
+        see(con, table, nsid, [r[3] for r in rewrites], now)
+    return bump(con, table, nsid, "put", keys, Delta(added, delta))
 
 
 def add_rows(
@@ -141,10 +141,10 @@ def add_rows(
         delta += len(it.value) - (0 if prev is None else prev[3])
     if rows:
         unsee(con, table, replaced)
-        con.executemany(
-            f"INSERT OR REPLACE INTO rec_{table} "
-            "(hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
+        first = next_ids(con, table, nsid, len(rows))
+        con.executemany(  # an expired record under the lookup id goes
+            f"INSERT OR REPLACE INTO rec_{table} {_ROW}",
+            [(first + i, *r) for i, r in enumerate(rows)],
         )
         bump(con, table, nsid, "put", [r[2] for r in rows], Delta(added, delta))
     return won
@@ -171,8 +171,8 @@ def put_row(
     if prev[0] != nsid or prev[1] != key:  # 64-bit hid collision: keep the stored one
         _collision(table, namespace)
         return bump(con, table, nsid, "put", [])
-    con.execute(_UNSEE[table], (prev[3],))
-    con.execute(_REWRITE[table], (value, expires, now, size, prev[3]))
+    con.execute(_REWRITE[table], (value, expires, size, prev[3]))
+    see(con, table, nsid, (prev[3],), now)
     return bump_one(con, table, nsid, key, 0, size - prev[2], guess)
 
 
