@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from nearcache import CacheClosedError, CacheError, CorruptStoreError, EmbeddingCache, SQLiteStore
 from nearcache.stores.protocol import Item
-from nearcache.stores.sqlite import layout
+from nearcache.stores.sqlite import recency
 from nearcache.stores.sqlite.layout import hid
 from nearcache.stores.sqlite.reads import hids
 
@@ -249,7 +249,7 @@ def test_table_wide_eviction_is_lru_order_across_namespaces(
     victims are the oldest records of the whole table. A record's time is no earlier
     than that of one its namespace wrote before it (a caller's clock may go back); ties
     go by namespace (its rowids), then write order."""
-    with tempfile.TemporaryDirectory() as d, mock.patch.object(layout, "_LRU_PAGE", 2):
+    with tempfile.TemporaryDirectory() as d, mock.patch.object(recency, "_LRU_PAGE", 2):
         store = SQLiteStore(Path(d) / "e.db")
         keys = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(len(writes))]
         for i, (ns, t) in enumerate(writes):

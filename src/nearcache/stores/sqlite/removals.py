@@ -11,7 +11,8 @@ from typing import Any
 
 from ..bookkeeping import Delta
 from .counts import fold, fold_table
-from .layout import NamespaceIds, bump, chunks, hid, marks, remove_rows, run, unsee
+from .layout import NamespaceIds, bump, chunks, hid, marks, run
+from .recency import remove_rows, unsee
 
 __all__ = ["clear_rows", "delete_keys", "purge_rows"]
 

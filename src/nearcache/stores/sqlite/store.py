@@ -19,8 +19,9 @@ Design choices (measured on a 2-core machine, see benchmarks/RESULTS.md):
   (a flush of 20,000 read keys rewrote ~18,000 record pages, 76 MB of WAL; now ~5 MB).
 
 Connections, transactions and errors are in :mod:`.connection`, the schema in
-:mod:`.schema` (``schema.sql``), the rows' layout in :mod:`.layout`, reads in :mod:`.reads`,
-writes in :mod:`.writes`, removals in :mod:`.removals`, the change log in :mod:`.changelog`.
+:mod:`.schema` (``schema.sql``), the rows' layout in :mod:`.layout`, their LRU order in
+:mod:`.recency`, reads in :mod:`.reads`, writes in :mod:`.writes`, removals in
+:mod:`.removals`, the change log in :mod:`.changelog`.
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ from .changelog import read_changes
 from .check import check_file_contents
 from .connection import Database
 from .counts import NOW
-from .layout import NamespaceIds, evict_lru, hid, note_reads, prune_log, run
+from .layout import NamespaceIds, hid, prune_log, run
 from .parts import read_in_parts
 from .reads import read_live
+from .recency import evict_lru, note_reads
 from .removals import clear_rows, delete_keys, purge_rows
 from .schema import check_file, open_schema
 from .writes import add_rows, put_row, put_rows

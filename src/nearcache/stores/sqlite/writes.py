@@ -21,7 +21,8 @@ from collections.abc import Sequence
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
-from .layout import NamespaceIds, bump, bump_one, hid, next_id, next_ids, see, stored, unsee
+from .layout import NamespaceIds, bump, bump_one, hid, next_id, next_ids, stored
+from .recency import see, unsee
 
 __all__ = ["add_rows", "put_row", "put_rows"]
 
