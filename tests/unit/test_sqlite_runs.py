@@ -184,3 +184,26 @@ def test_namespace_ids_stay_below_the_runs_limit(tmp_path: Path) -> None:
     assert store.get_many("kv", "a", [key(0)], now=2) == [b"x"]
     assert store.info("kv").entries == 1
     store.close()
+
+
+def test_a_guessed_rowid_overtaken_by_another_writer_keeps_write_order(tmp_path: Path) -> None:
+    """Two stores on one file (two processes' views): each single put guesses the next
+    rowid from its own last one. A guess another store's write took, or one freed by a
+    delete behind newer records, still leaves the run in write order (LRU order)."""
+    path = tmp_path / "g.db"
+    a, b = SQLiteStore(path), SQLiteStore(path)
+    a.put_one("kv", "ns", Item(key(0), b"x"), now=1)
+    a.put_one("kv", "ns", Item(key(1), b"x"), now=2)
+    b.put_one("kv", "ns", Item(key(2), b"x"), now=3)  # takes a's guessed rowid
+    a.put_one("kv", "ns", Item(key(3), b"x"), now=4)
+    b.put_one("kv", "ns", Item(key(4), b"x"), now=5)
+    b.put_one("kv", "ns", Item(key(5), b"x"), now=6)
+    assert b.delete_many("kv", "ns", [key(4)]) == 1  # frees a's next guess, behind key 5
+    a.put_one("kv", "ns", Item(key(6), b"x"), now=7)
+    a.put_one("kv", "ns", Item(key(7), b"x"), now=8)  # its guess holds again
+    assert [i for _, _, i in rows(path)] == [0, 1, 2, 3, 5, 6, 7]
+    got = [index(k) for _, k in a.evict("kv", "ns", max_entries=0)]
+    assert got == [0, 1, 2, 3, 5, 6, 7]
+    assert a.info("kv", "ns").entries == 0 and a.check() == []
+    a.close()
+    b.close()

@@ -112,13 +112,15 @@ def hid(key: str, salt: int) -> int:
 
 class NamespaceIds:
     """``(table, namespace) -> (row id, lookup-id salt)``, cached once committed; and in
-    ``next``, the version after the last one this process's single put committed there:
-    the guess ``bump_one`` tries (never too high: versions only grow)."""
+    ``next``, the version after the last one this process's single put committed there
+    (the guess ``bump_one`` tries: never too high, versions only grow) with the rowid
+    after the one it inserted (0: none known). The rowid is right when the version is:
+    every write to a namespace bumps its version (``writes.put_row`` checks)."""
 
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str], tuple[int, int]] = {}
         self._lock = threading.Lock()
-        self.next: dict[tuple[str, str], int] = {}
+        self.next: dict[tuple[str, str], tuple[int, int]] = {}
 
     def known(self, table: str, namespace: str) -> tuple[int, int] | None:
         """The namespace's row id and salt if already cached (no statement run)."""

@@ -329,8 +329,8 @@ class SQLiteStore(BaseStore):
         check_content_hash(item.key)
         if type(item.value) is not bytes:
             check_items([item])  # the general check names the wrong type
-        version = self._write(lambda con: put_row(con, self._ns, table, namespace, item, now))
-        self._ns.next[table, namespace] = version + 1  # committed: the next put's guess
+        version, at = self._write(lambda con: put_row(con, self._ns, table, namespace, item, now))
+        self._ns.next[table, namespace] = (version + 1, at)  # committed: the next put's guesses
         return version
 
     def _put_many_within(

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
-from .layout import NamespaceIds, bump, bump_one, hid, next_id, next_ids, stored
+from .layout import RUN_LAST, NamespaceIds, bump, bump_one, hid, next_id, next_ids, run, stored
 from .recency import see, unsee
 
 __all__ = ["add_rows", "put_row", "put_rows"]
@@ -46,6 +46,20 @@ _INSERT_NEW = {
     f"VALUES ({next_id(t, '?2')}, ?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hid) DO NOTHING"
     for t in TABLES
 }
+#: Insert a new record at a guessed rowid ?8 (``NamespaceIds.next``): no row changed if
+#: its lookup id or that rowid is taken.
+_INSERT_AT = {
+    t: f"INSERT OR IGNORE INTO rec_{t} (id, hid, ns, key, value, expires_at, atime, size) "
+    "VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    for t in TABLES
+}
+#: Record ?1, inserted at a guessed rowid, to the end of namespace ?2's run if the run
+#: has records after it (another write came between the guess and this put).
+_OVERTAKEN = {
+    t: f"UPDATE rec_{t} SET id = {next_id(t, '?2')} WHERE id = ?1 "
+    f"AND ?1 < (SELECT max(id) FROM rec_{t} WHERE id BETWEEN {run('?2')})"
+    for t in TABLES
+}
 #: Rewrite the record with rowid ``id`` (its key, found stored).
 _REWRITE = {t: f"UPDATE rec_{t} SET value=?, expires_at=?, size=? WHERE id=?" for t in TABLES}
 #: What a put must know of the record stored under one lookup id.
@@ -62,7 +76,7 @@ def put_rows(
 ) -> int:
     """Insert or replace ``unique`` (distinct keys); the namespace's new version."""
     if len(unique) == 1:
-        return put_row(con, ids, table, namespace, unique[0], now)
+        return put_row(con, ids, table, namespace, unique[0], now)[0]
     ns = ids.get(con, table, namespace, create=True)
     assert ns is not None
     nsid, salt = ns
@@ -153,28 +167,50 @@ def add_rows(
 
 def put_row(
     con: sqlite3.Connection, ids: NamespaceIds, table: str, namespace: str, item: Item, now: float
-) -> int:
+) -> tuple[int, int]:
     """``put_rows`` of one item: point statements, no lists; a new key is inserted by
-    the first statement, a stored one read and then rewritten by its rowid."""
+    the first statement, a stored one read and then rewritten by its rowid. The
+    namespace's new version, and the rowid after the one inserted (0: none).
+
+    The insert takes the rowid guessed by this process's last single put there when
+    there is one (no read of the run's end first); if another write came in between
+    (the version guessed with it was not the next one), a record that then sits
+    before others of the run is moved to its end."""
     ns = ids.get(con, table, namespace, create=True)
     assert ns is not None
     nsid, salt = ns
     rid = hid(item.key, salt)
     key = bytearray.fromhex(item.key)
     size = len(item.value)
-    value = bytearray(item.value)
     expires = NEVER if item.expires_at is None else item.expires_at
-    guess = ids.next.get((table, namespace), 0)
-    inserted = con.execute(_INSERT_NEW[table], (rid, nsid, key, value, expires, now, size))
-    if inserted.rowcount == 1:
-        return bump_one(con, table, nsid, key, 1, size, guess)
+    row = (rid, nsid, key, bytearray(item.value), expires, now, size)
+    version, at = ids.next.get((table, namespace), (0, 0))
+    if at:
+        if con.execute(_INSERT_AT[table], (*row, at)).rowcount == 1:
+            done = bump_one(con, table, nsid, key, 1, size, version)
+            if done == version:
+                return done, _after(at)
+            con.execute(_OVERTAKEN[table], (at, nsid))  # rare: no rowid guessed next
+            return done, 0
+    else:
+        inserted = con.execute(_INSERT_NEW[table], row)
+        if inserted.rowcount == 1:
+            return bump_one(con, table, nsid, key, 1, size, version), _after(inserted.lastrowid)
     prev = con.execute(_STORED[table], (rid,)).fetchone()
+    if prev is None:  # the guessed rowid was taken
+        inserted = con.execute(_INSERT_NEW[table], row)
+        return bump_one(con, table, nsid, key, 1, size, version), _after(inserted.lastrowid)
     if prev[0] != nsid or prev[1] != key:  # 64-bit hid collision: keep the stored one
         _collision(table, namespace)
-        return bump(con, table, nsid, "put", [])
-    con.execute(_REWRITE[table], (value, expires, size, prev[3]))
+        return bump(con, table, nsid, "put", []), 0
+    con.execute(_REWRITE[table], (row[3], expires, size, prev[3]))
     see(con, table, nsid, (prev[3],), now)
-    return bump_one(con, table, nsid, key, 0, size - prev[2], guess)
+    return bump_one(con, table, nsid, key, 0, size - prev[2], version), 0
+
+
+def _after(rowid: int | None) -> int:
+    """The rowid after ``rowid`` in its namespace's run; 0 at the run's end (or none)."""
+    return 0 if rowid is None or rowid & RUN_LAST == RUN_LAST else rowid + 1
 
 
 def _collision(table: str, namespace: str) -> None:
