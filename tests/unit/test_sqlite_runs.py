@@ -154,24 +154,37 @@ def test_a_lookup_id_shared_within_a_batch_keeps_the_first_key(tmp_path: Path) -
     store.close()
 
 
-def test_a_full_run_refuses_writes_instead_of_spilling_into_the_next(tmp_path: Path) -> None:
+@pytest.mark.parametrize("single", [True, False])
+def test_a_full_run_is_numbered_again_from_its_start(tmp_path: Path, single: bool) -> None:
+    """A namespace whose run's last rowid is taken (2^40 records written) has its
+    records numbered again from the run's start, in order, read times following; the
+    write goes on after them and nothing spills into the next namespace's run."""
     path = tmp_path / "f.db"
     store = SQLiteStore(path)
-    store.put_many("kv", "a", [Item(key(0), b"x")], now=1)
-    store.put_many("kv", "b", [Item(key(1), b"x")], now=1)
+    store.put_many("kv", "a", [Item(key(i), b"x") for i in (0, 1)], now=1)
+    store.put_many("kv", "b", [Item(key(2), b"x")], now=1)
+    assert store.get_many("kv", "a", [key(0)], now=2, touch=True) == [b"x"]
+    store.close()
     a = nsid(path, "a")
-    with sqlite3.connect(path) as con:  # the run's last rowid taken
-        con.execute(
-            "UPDATE rec_kv SET id = ? WHERE key = ?",
-            ((a << RUN_BITS) + RUN_LAST, bytes.fromhex(key(0))),
-        )
+    with sqlite3.connect(path) as con:  # key 0 moved to the run's last rowid, its read too
+        k0 = (bytes.fromhex(key(0)),)
+        old = con.execute("SELECT id FROM rec_kv WHERE key = ?", k0).fetchone()[0]
+        for t in ("rec_kv", "seen_kv"):
+            con.execute(f"UPDATE {t} SET id = ? WHERE id = ?", ((a << RUN_BITS) + RUN_LAST, old))
     con.close()
-    with pytest.raises(CacheError, match="rowids"):
-        store.put_many("kv", "a", [Item(key(i), b"x") for i in (2, 3)], now=2)
-    with pytest.raises(CacheError):
-        store.put_one("kv", "a", Item(key(4), b"x"), now=2)
-    assert store.get_many("kv", "b", [key(1)], now=3) == [b"x"]
-    assert [i for _, _, i in rows(path)] == [0, 1]
+    store = SQLiteStore(path)
+    if single:
+        store.put_one("kv", "a", Item(key(3), b"x"), now=3)
+    else:
+        store.put_many("kv", "a", [Item(key(3), b"x"), Item(key(4), b"x")], now=3)
+    store.put_one("kv", "a", Item(key(5), b"x"), now=4)
+    first = (a << RUN_BITS) + 1
+    mine = [1, 0, 3, 5] if single else [1, 0, 3, 4, 5]
+    assert [r for r in rows(path) if r[1] == a] == [(first + n, a, i) for n, i in enumerate(mine)]
+    assert [i for _, ns, i in rows(path) if ns != a] == [2]
+    assert store.check() == []
+    got = [index(k) for _, k in store.evict("kv", "a", max_entries=0)]
+    assert got == mine  # key 0 read at 2: after key 1 (written at 1), before key 3 (at 3)
     store.close()
 
 

@@ -42,15 +42,15 @@ __all__ = [
     "hid",
     "marks",
     "prune_log",
-    "next_id",
     "next_ids",
     "run",
     "stored",
 ]
 
 #: A namespace's rowids: ``(nsid << RUN_BITS) + 1`` up to its run's last,
-#: ``(nsid << RUN_BITS) + RUN_LAST`` (a million years of a million puts a second); namespace
-#: ids stay below ``1 << (63 - RUN_BITS)`` so every rowid is a positive int64.
+#: ``(nsid << RUN_BITS) + RUN_LAST`` (a run whose end is reached is numbered again from
+#: its start: :func:`next_ids`); namespace ids stay below ``1 << (63 - RUN_BITS)`` so every
+#: rowid is a positive int64.
 RUN_BITS = 40
 RUN_LAST = (1 << RUN_BITS) - 1
 MAX_NAMESPACES = 1 << (63 - RUN_BITS)
@@ -62,22 +62,43 @@ def run(ns: str) -> str:
     return f"({ns} << {RUN_BITS}) AND ({ns} << {RUN_BITS}) + {RUN_LAST}"
 
 
-def next_id(table: str, ns: str) -> str:
-    """SQL: the next rowid of namespace ``ns``'s run (one b-tree descent: SQLite reads
-    ``max(id)`` over a rowid range from its end); the run's last rowid once it is full,
-    so the insert fails as a duplicate rowid instead of writing into the next run."""
-    first, last = f"({ns} << {RUN_BITS})", f"({ns} << {RUN_BITS}) + {RUN_LAST}"
-    top = f"min(ifnull(max(id), {first}) + 1, {last})"
-    return f"(SELECT {top} FROM rec_{table} WHERE id BETWEEN {run(ns)})"
-
-
 def next_ids(con: Any, table: str, nsid: int, n: int) -> int:
-    """The first of ``n`` new rowids of namespace ``nsid``, one after another."""
-    top = con.execute(f"SELECT max(id) FROM rec_{table} WHERE id BETWEEN {run('?1')}", (nsid,))
-    first = (top.fetchone()[0] or nsid << RUN_BITS) + 1
-    if first + n - 1 > (nsid << RUN_BITS) + RUN_LAST:
-        raise CacheError(f"{table}: namespace id {nsid} has used all of its {RUN_LAST:,} rowids")
-    return int(first)
+    """The first of ``n`` new rowids at the end of namespace ``nsid``'s run, one after
+    another (one b-tree descent: SQLite reads ``max(id)`` over a rowid range from its
+    end). A run whose end is reached is numbered again from its start first."""
+    last = (nsid << RUN_BITS) + RUN_LAST
+    first = _top(con, table, nsid) + 1
+    if first + n - 1 > last:
+        _renumber(con, table, nsid)
+        first = _top(con, table, nsid) + 1
+        if first + n - 1 > last:
+            raise CacheError(f"{table}: namespace id {nsid} holds {RUN_LAST:,} records")
+    return first
+
+
+def _top(con: Any, table: str, nsid: int) -> int:
+    """The last rowid used in namespace ``nsid``'s run (its start if none)."""
+    row = con.execute(f"SELECT max(id) FROM rec_{table} WHERE id BETWEEN {run('?1')}", (nsid,))
+    top = row.fetchone()[0]
+    return int(nsid << RUN_BITS if top is None else top)
+
+
+def _renumber(con: Any, table: str, nsid: int) -> None:
+    """Number namespace ``nsid``'s records from the start of its run again, in their
+    order, their read times following (rowids of the run go negative on the way: no other
+    rowid is)."""
+    con.execute("CREATE TEMP TABLE runmap (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+    con.execute(
+        f"INSERT INTO temp.runmap SELECT id, (?1 << {RUN_BITS}) + row_number() OVER (ORDER BY id) "
+        f"FROM rec_{table} WHERE id BETWEEN {run('?1')}",
+        (nsid,),
+    )
+    for t in (f"rec_{table}", f"seen_{table}"):
+        con.execute(f"UPDATE {t} SET id = -id WHERE id IN (SELECT old FROM temp.runmap)")
+        con.execute(
+            f"UPDATE {t} SET id = (SELECT new FROM temp.runmap WHERE old = -id) WHERE id < 0"
+        )
+    con.execute("DROP TABLE temp.runmap")
 
 
 _CHUNK = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766)

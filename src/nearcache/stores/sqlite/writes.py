@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
-from .layout import RUN_LAST, NamespaceIds, bump, bump_one, hid, next_id, next_ids, run, stored
+from .layout import RUN_LAST, NamespaceIds, bump, bump_one, hid, next_ids, run, stored
 from .recency import see, unsee
 
 __all__ = ["add_rows", "put_row", "put_rows"]
@@ -38,28 +38,19 @@ NEVER = float("nan")
 _ROW = "(id, hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 #: Insert new records (rowids given: the next ones of their namespace's run).
 _INSERT = {t: f"INSERT INTO rec_{t} {_ROW}" for t in TABLES}
-#: Insert a record whose lookup id holds none yet, at the next rowid of its namespace's
-#: run (no row changed if one is stored; no RETURNING, which costs SQLite a temporary
-#: table: measured slower than the read).
-_INSERT_NEW = {
-    t: f"INSERT INTO rec_{t} (id, hid, ns, key, value, expires_at, atime, size) "
-    f"VALUES ({next_id(t, '?2')}, ?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hid) DO NOTHING"
-    for t in TABLES
-}
-#: Insert a new record at a guessed rowid ?8 (``NamespaceIds.next``): no row changed if
-#: its lookup id or that rowid is taken.
+#: Insert a new record at rowid ?8 (the next of its namespace's run, or the one guessed by
+#: ``NamespaceIds.next``): no row changed if its lookup id (or a guessed rowid) is taken.
 _INSERT_AT = {
     t: f"INSERT OR IGNORE INTO rec_{t} (id, hid, ns, key, value, expires_at, atime, size) "
     "VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"
     for t in TABLES
 }
-#: Record ?1, inserted at a guessed rowid, to the end of namespace ?2's run if the run
-#: has records after it (another write came between the guess and this put).
-_OVERTAKEN = {
-    t: f"UPDATE rec_{t} SET id = {next_id(t, '?2')} WHERE id = ?1 "
-    f"AND ?1 < (SELECT max(id) FROM rec_{t} WHERE id BETWEEN {run('?2')})"
-    for t in TABLES
+#: Whether namespace ?2's run has records after rowid ?1.
+_AFTER = {
+    t: f"SELECT 1 FROM rec_{t} WHERE id > ?1 AND id BETWEEN {run('?2')} LIMIT 1" for t in TABLES
 }
+#: Move record ?2 to rowid ?1.
+_MOVE = {t: f"UPDATE rec_{t} SET id = ?1 WHERE id = ?2" for t in TABLES}
 #: Rewrite the record with rowid ``id`` (its key, found stored).
 _REWRITE = {t: f"UPDATE rec_{t} SET value=?, expires_at=?, size=? WHERE id=?" for t in TABLES}
 #: What a put must know of the record stored under one lookup id.
@@ -169,13 +160,13 @@ def put_row(
     con: sqlite3.Connection, ids: NamespaceIds, table: str, namespace: str, item: Item, now: float
 ) -> tuple[int, int]:
     """``put_rows`` of one item: point statements, no lists; a new key is inserted by
-    the first statement, a stored one read and then rewritten by its rowid. The
-    namespace's new version, and the rowid after the one inserted (0: none).
+    one statement, a stored one read and then rewritten by its rowid. The namespace's
+    new version, and the rowid after the one inserted (0: none).
 
     The insert takes the rowid guessed by this process's last single put there when
-    there is one (no read of the run's end first); if another write came in between
-    (the version guessed with it was not the next one), a record that then sits
-    before others of the run is moved to its end."""
+    there is one, else the run's end is read first. If another write came in between
+    (the version guessed with it was not the next one), a record that then sits before
+    others of the run is moved to its end."""
     ns = ids.get(con, table, namespace, create=True)
     assert ns is not None
     nsid, salt = ns
@@ -184,22 +175,19 @@ def put_row(
     size = len(item.value)
     expires = NEVER if item.expires_at is None else item.expires_at
     row = (rid, nsid, key, bytearray(item.value), expires, now, size)
-    version, at = ids.next.get((table, namespace), (0, 0))
-    if at:
-        if con.execute(_INSERT_AT[table], (*row, at)).rowcount == 1:
-            done = bump_one(con, table, nsid, key, 1, size, version)
-            if done == version:
-                return done, _after(at)
-            con.execute(_OVERTAKEN[table], (at, nsid))  # rare: no rowid guessed next
-            return done, 0
-    else:
-        inserted = con.execute(_INSERT_NEW[table], row)
-        if inserted.rowcount == 1:
-            return bump_one(con, table, nsid, key, 1, size, version), _after(inserted.lastrowid)
+    version, guess = ids.next.get((table, namespace), (0, 0))
+    at = guess or next_ids(con, table, nsid, 1)
+    if con.execute(_INSERT_AT[table], (*row, at)).rowcount == 1:
+        done = bump_one(con, table, nsid, key, 1, size, version)
+        if guess and done != version and con.execute(_AFTER[table], (at, nsid)).fetchone():
+            at = next_ids(con, table, nsid, 1)  # rare: overtaken by another write
+            con.execute(_MOVE[table], (at, guess))
+        return done, _after(at)
     prev = con.execute(_STORED[table], (rid,)).fetchone()
     if prev is None:  # the guessed rowid was taken
-        inserted = con.execute(_INSERT_NEW[table], row)
-        return bump_one(con, table, nsid, key, 1, size, version), _after(inserted.lastrowid)
+        at = next_ids(con, table, nsid, 1)
+        con.execute(_INSERT_AT[table], (*row, at))
+        return bump_one(con, table, nsid, key, 1, size, version), _after(at)
     if prev[0] != nsid or prev[1] != key:  # 64-bit hid collision: keep the stored one
         _collision(table, namespace)
         return bump(con, table, nsid, "put", []), 0
@@ -208,9 +196,9 @@ def put_row(
     return bump_one(con, table, nsid, key, 0, size - prev[2], version), 0
 
 
-def _after(rowid: int | None) -> int:
-    """The rowid after ``rowid`` in its namespace's run; 0 at the run's end (or none)."""
-    return 0 if rowid is None or rowid & RUN_LAST == RUN_LAST else rowid + 1
+def _after(rowid: int) -> int:
+    """The rowid after ``rowid`` in its namespace's run; 0 at the run's end."""
+    return 0 if rowid & RUN_LAST == RUN_LAST else rowid + 1
 
 
 def _collision(table: str, namespace: str) -> None:
