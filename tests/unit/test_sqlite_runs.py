@@ -220,3 +220,28 @@ def test_a_guessed_rowid_overtaken_by_another_writer_keeps_write_order(tmp_path:
     assert a.info("kv", "ns").entries == 0 and a.check() == []
     a.close()
     b.close()
+
+
+def test_check_finds_and_fixes_records_outside_their_run(tmp_path: Path) -> None:
+    """A record appended by table-wide rowid (as an older nearcache would write into the
+    file) sits in another namespace's run: check() reports it; fix moves it, with its
+    read time, to the end of its own run, and eviction finds it again."""
+    path = tmp_path / "c.db"
+    store = SQLiteStore(path)
+    store.put_many("kv", "a", [Item(key(0), b"x")], now=1)
+    store.put_many("kv", "b", [Item(key(1), b"x")], now=2)
+    assert store.get_many("kv", "a", [key(0)], now=3, touch=True) == [b"x"]
+    store.close()
+    with sqlite3.connect(path) as con:
+        moved = (1 << RUN_BITS) + 1000  # into b's run
+        con.execute("UPDATE seen_kv SET id = id + ?", (moved,))
+        con.execute("UPDATE rec_kv SET id = id + ? WHERE ns = ?", (moved, nsid(path, "a")))
+    con.close()
+    store = SQLiteStore(path)
+    problem = ["kv: 1 records outside their namespace's run of rowids"]
+    assert store.check() == problem
+    assert store.check(fix=True) == problem
+    assert store.check() == []
+    assert [(ns, i) for _, ns, i in rows(path)] == [(nsid(path, "a"), 0), (nsid(path, "b"), 1)]
+    assert [index(k) for _, k in store.evict("kv", "a", max_entries=0)] == [0]
+    store.close()
