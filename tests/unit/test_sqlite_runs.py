@@ -17,6 +17,7 @@ from nearcache.stores.protocol import TABLES, Item
 from nearcache.stores.sqlite import layout
 from nearcache.stores.sqlite.layout import RUN_BITS, RUN_LAST
 from nearcache.stores.sqlite.schema import SCHEMA_VERSION
+from sqlite_support import indexes
 
 
 def key(i: int) -> str:
@@ -82,7 +83,7 @@ def test_a_version_7_file_is_renumbered_into_runs_in_lru_order(tmp_path: Path) -
     path = tmp_path / "v7.db"
     writes = [("a", 5), ("b", 1), ("a", 2), ("b", 7), ("a", 3), ("b", 4), ("a", 9), ("a", 6)]
     make_v7(path, writes, {0: 20, 3: 8})
-    assert rows(path)[0][0] == 1 and "rec_kv_ns_atime" in _indexes(path)
+    assert rows(path)[0][0] == 1 and "rec_kv_ns_atime" in indexes(path)
     store = SQLiteStore(path)
     for i, (ns, _) in enumerate(writes):
         assert store.get_many("kv", ns, [key(i)], now=30, touch=False) == [b"v%d" % i]
@@ -105,19 +106,11 @@ def test_a_version_7_file_is_renumbered_into_runs_in_lru_order(tmp_path: Path) -
         assert [index(k) for _, k in gone] == [order[len(order) - 1 - keep]]
     assert store.check() == []
     store.close()
-    assert "rec_kv_ns_atime" not in _indexes(path)
+    assert "rec_kv_ns_atime" not in indexes(path)
     con = sqlite3.connect(path)
     version = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'")
     assert version.fetchone()[0] == str(SCHEMA_VERSION) == "8"
     con.close()
-
-
-def _indexes(path: Path) -> set[str]:
-    con = sqlite3.connect(path)
-    try:
-        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    finally:
-        con.close()
 
 
 def test_writes_append_to_their_namespaces_runs(tmp_path: Path) -> None:
