@@ -9,7 +9,7 @@ bookkeeping commit together.
   32-byte blob key. The full key and the namespace id are stored beside it and compared
   on read.
 * **Rowids** (``id``) are runs, one per namespace: ``(nsid << RUN_BITS) + n``, ``n``
-  counting up in write order (:func:`next_id`), so a namespace's new records fill fresh
+  counting up in write order (:func:`next_ids`), so a namespace's new records fill fresh
   pages at the end of its run. Hashed rowids scattered a batch of 1,000 over ~1,000
   random pages (and their splits), which the commit then wrote: ~3x the write cost.
 * **LRU order** is each namespace's run, merged with the records read or rewritten

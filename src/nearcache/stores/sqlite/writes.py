@@ -8,9 +8,10 @@ The namespace's counters, version and change log follow in the same transaction
 A single put (``put_row``) runs the same statements as a batch of one, as point
 statements with no lists built, and tries the insert of a new key first: a key with no
 record under its lookup id (the commonest put) is one statement instead of a read and
-an insert. A new record takes the next rowid of its namespace's run (its LRU place); a
-rewritten one keeps its row and place, and its write time goes to its ``seen`` row (its
-LRU time, as a read's would). ``add_rows`` stores only keys with no live record.
+an insert, at the rowid guessed from this process's last single put there. A new record
+takes the next rowid of its namespace's run (its LRU place); a rewritten one keeps its
+row and place, and its write time goes to its ``seen`` row (its LRU time, as a read's
+would). ``add_rows`` stores only keys with no live record.
 """
 
 from __future__ import annotations
