@@ -65,6 +65,9 @@ def test_export_import_roundtrip_and_refusals(filled: Path, tmp_path: Path) -> N
         assert hit and hit.response == "answer 7"
     finally:
         cache.close()
+    again = nc("import", str(checkpoint), "--store", f"sqlite:///{target}")
+    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    assert "holds 20 entries" in again.stderr and "empty store" in again.stderr  # what to do
     other = tmp_path / "other.db"
     proc = nc("import", str(checkpoint), "--store", f"sqlite:///{other}", model="default")
     assert proc.returncode == 1
@@ -121,12 +124,17 @@ def test_calibrate_scores_by_the_judge_when_asked(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not _has_calibrate(), reason="nearcache.semantic.calibrate not in this tree")
-def test_calibrate_says_it_is_working_on_a_terminal(tmp_path: Path) -> None:
-    """Embedding and scoring many pairs takes a while: a terminal sees a status line (on
-    stderr, so stdout stays the result), not silence."""
+def test_calibrate_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """Embedding and scoring many pairs takes a while: a terminal sees a bar per stage (on
+    stderr, so stdout stays the result), not silence; --json and --quiet show none."""
     args = ["calibrate", str(EXAMPLES / "calibration_pairs.jsonl"), "--max-false-hit-rate"]
     args += ["0.3", "--store", f"sqlite:///{tmp_path / 'cal.db'}"]
-    run = nc(*args, env={"FORCE_COLOR": "1", "TERM": "xterm-256color", "TTY_COMPATIBLE": "1"})
+    tty = {"FORCE_COLOR": "1", "TERM": "xterm-256color", "TTY_COMPATIBLE": "1"}
+    run = nc(*args, env=tty)
     assert run.returncode == 0, run.stderr
-    assert "calibrating on calibration_pairs.jsonl" in run.stderr
-    assert "calibrating" not in run.stdout
+    assert "embedding" in run.stderr and "scoring" in run.stderr
+    assert "40/40" in run.stderr  # every pair scored
+    assert "scoring" not in run.stdout
+    for flag in ("--json", "--quiet"):
+        quiet = nc(*args, flag, env=tty)
+        assert quiet.returncode == 0 and "scoring" not in quiet.stderr, quiet.stderr

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openai
@@ -111,6 +112,14 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
     assert r.returncode == 1 and "--client-keys" in r.stderr
     r = run("--upstream", "ftp://x", "--store", "memory://", "--exact-only")
     assert r.returncode == 1 and "http" in r.stderr
+    # Values the proxy cannot use are refused by the option's name (0 was taken as "the
+    # default" and NaN passed the check; the messages named ProxyConfig's fields alone).
+    for option, value in (("--timeout", "0"), ("--timeout", "nan"), ("--ttl", "-5")):
+        r = run("--upstream", "http://127.0.0.1:1/v1", "--store", "memory://", option, value)
+        assert r.returncode == 1 and f"{option}: " in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = run("--upstream", "http://127.0.0.1:1/v1", "--store", "memory://", "--threshold", "2")
+    assert r.returncode == 1 and "--threshold: " in r.stderr
     bad = tmp_path / "bad.json"
     bad.write_text('{"upstreem": "x"}')
     r = run("--config", str(bad))
@@ -148,3 +157,42 @@ def test_serve_logs_why_the_upstream_could_not_be_reached(tmp_path: Path) -> Non
             text = logs[-1].read_text(errors="replace")
             assert "WARNING" in text and "could not be reached" in text, text
             assert f"127.0.0.1:{port}" in text, text
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
+    upstream: Upstream, tmp_path: Path, make_redis: Any, workers: int
+) -> None:
+    """A Redis server that is down when the proxy starts (a restart, a rollout) is an
+    outage, not a mistake: the proxy starts, passes requests through uncached
+    (``X-Nearcache-Cache: ERROR``) and caches once the server answers (SPEC 0). The
+    operator's log says so, worker processes included, at ``--log-level info``."""
+    server = make_redis()
+    server.stop()
+    args = ["--upstream", upstream.url, "--store", server.url, "--model", "hash-test"]
+    args += ["--workers", str(workers)]
+    for url in _serve(args, tmp_path):
+        body = {"model": "m", "messages": [{"role": "user", "content": "Is Redis back?"}]}
+        first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+        assert first.status_code == 200
+        assert first.headers["x-nearcache-cache"] == "ERROR"
+        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "unavailable"
+        server.start()
+        deadline = time.monotonic() + 60  # a bound for the breaker's next probe, no timing
+        seen = []
+        while "HIT-EXACT" not in seen:
+            assert time.monotonic() < deadline, seen
+            got = httpx.post(url + "/v1/chat/completions", json=body, timeout=60)
+            assert got.status_code == 200
+            seen.append(got.headers["x-nearcache-cache"])
+            time.sleep(0.1)
+        assert "MISS" in seen  # stored once the store answered, then served
+        assert httpx.get(url + "/healthz", timeout=10).json()["store"] == "ok"
+        logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
+        text = logs[-1].read_text(errors="replace")
+        assert "starting anyway" in text
+        # Workers log like the parent (they printed bare messages and dropped INFO).
+        assert "nearcache: WARNING nearcache.semantic: store unavailable" in text, text
+        assert "nearcache: INFO nearcache.stores.breaker:" in text, text
+        assert "reachable again" in text, text

@@ -148,6 +148,22 @@ def test_calibrate_with_an_embedder_and_with_a_cache() -> None:
     conf.close()
 
 
+def test_calibrate_reports_its_progress_per_stage() -> None:
+    """``progress(stage, done, total)``: texts embedded in batches, then pairs scored, each
+    stage rising to its total (a CLI draws its bar from it)."""
+    emb = TableEmbedder()
+    pairs = [(f"question {i}", f"stored {i}", i % 2 == 0) for i in range(150)]
+    seen: list[tuple[str, int, int]] = []
+    calibrate(emb, pairs, max_false_hit_rate=0.5, progress=lambda *a: seen.append(a))
+    stages = [stage for stage, _, _ in seen]
+    assert stages == sorted(stages)  # "embedding" first, then "scoring"
+    for stage, total in (("embedding", 300), ("scoring", 150)):
+        done = [d for s, d, t in seen if s == stage and t == total]
+        assert done == sorted(done) and done[-1] == total
+    assert len([s for s in stages if s == "embedding"]) == 5  # 300 texts, 64 per call
+    assert len(emb.calls) == 5 and max(len(c) for c in emb.calls) == 64
+
+
 def test_calibrate_with_an_async_embedder_outside_a_loop() -> None:
     table = {"a": angled(0), "b": angled(5)}
     result = calibrate(

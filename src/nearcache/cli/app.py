@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .common import LOG_FORMAT
 from .options import (
     JsonOpt,
     ModelOpt,
@@ -67,7 +68,7 @@ def _main(
     # going away, a corrupt entry treated as a miss) explain it with --verbose/--debug.
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR,
-        format="nearcache: %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
     )
 
 
@@ -323,17 +324,19 @@ def calibrate(
     model: ModelOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Pick the lowest threshold whose false-hit rate stays under a bound."""
     from . import ops, render
-    from .common import err_console
 
     if not pairs.is_file():
         raise FileNotFoundError(f"{pairs} does not exist")
     embedder, _ = load_model(model)
-    # embedding and judging every pair takes seconds to minutes: say so on a terminal
-    working = err_console().status(f"calibrating on {pairs.name}: embedding and scoring pairs")
-    with ops.opened(store) as st, working:
+    # embedding and judging every pair takes seconds to minutes: a bar on a terminal
+    with (
+        ops.opened(store) as st,
+        render.stage_progress(enabled=not (as_json or quiet)) as progress,
+    ):
         data = ops.calibrate(
             st,
             pairs,
@@ -341,6 +344,7 @@ def calibrate(
             max_false_hit_rate=max_false_hit_rate,
             confidence=confidence,
             judge=judge,
+            progress=progress,
         )
     render.emit(data, as_json, render.render_calibration)
 

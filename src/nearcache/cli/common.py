@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..stores.protocol import Store
 
 __all__ = [
+    "LOG_FORMAT",
     "default_store_url",
     "err_console",
     "fmt_bytes",
@@ -31,6 +32,8 @@ __all__ = [
 ]
 
 STORE_ENV = "NEARCACHE_STORE"
+#: How the CLI prints the library's log lines (also in ``serve``'s worker processes).
+LOG_FORMAT = "nearcache: %(levelname)s %(name)s: %(message)s"
 
 
 def default_store_url() -> str:

@@ -14,7 +14,7 @@ import dataclasses
 import importlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -256,9 +256,11 @@ def calibrate(
     max_false_hit_rate: float,
     confidence: float,
     judge: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Run :func:`nearcache.calibrate` on labeled pairs, embedding through the store
-    (``judge``: score each pair by the default judge, not by its cosine)."""
+    (``judge``: score each pair by the default judge, not by its cosine; ``progress``:
+    called with each stage's advance)."""
     module = semantic_module("calibrate")
     if module is None:
         raise NearcacheError("this version of nearcache has no threshold calibration")
@@ -275,6 +277,7 @@ def calibrate(
         max_false_hit_rate=max_false_hit_rate,
         confidence=confidence,
         judge=DefaultJudge() if judge else None,
+        progress=progress,
     )
     if hasattr(result, "as_dict"):
         data = result.as_dict()

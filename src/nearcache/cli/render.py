@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "embed_progress",
+    "stage_progress",
     "emit",
     "render_archive",
     "render_bench",
@@ -101,6 +102,42 @@ def embed_progress(
 
     with progress:
         yield on_total, on_progress
+
+
+@contextlib.contextmanager
+def stage_progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar per stage (``callback(stage, done, total)``) on stderr; a
+    no-op when ``enabled`` is false or stderr is not a terminal (as ``embed_progress``)."""
+    console = err_console()
+    if not enabled or not (console.is_terminal or os.environ.get("NEARCACHE_FORCE_PROGRESS")):
+        yield lambda stage, done, total: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    tasks: dict[str, Any] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    with progress:
+        yield on_progress
 
 
 def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None:

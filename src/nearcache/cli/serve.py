@@ -151,12 +151,22 @@ def _read_file(path: Path | None) -> dict[str, Any]:
     return data
 
 
+#: The options of ``serve`` that ``ProxyConfig``'s refusals name by their field.
+_OPTION_OF = {
+    "similarity_threshold": "--threshold",
+    "default_ttl": "--ttl",
+    "max_body_bytes": "--max-body-bytes",
+    "timeouts": "--timeout",
+    "namespace": "--namespace",
+}
+
+
 def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     """A ``ProxyConfig`` from CLI settings (the model is loaded here); ``check_store``:
     read the store once first (the parent does; its workers need not again)."""
     from ..proxy import ProxyConfig, load_client_keys
     from ..proxy.config import is_loopback
-    from .common import default_store_url, open_cli_store
+    from .common import default_store_url
     from .models import resolve_embedder
 
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
@@ -185,32 +195,81 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
     if check_store:
-        # one read now: a store that is unreachable or refuses the credentials is one line
-        # here, not a traceback from the server's start-up (the model is not loaded yet)
-        open_cli_store(store).close()
+        _check_store(store)
     threshold = settings.get("similarity_threshold")  # None: the cache's own default
-    return ProxyConfig(
-        upstream=upstream,
-        store=store,
-        embedder=resolve_embedder(settings.get("model")) if semantic else None,
-        semantic=bool(semantic),
-        similarity_threshold=None if threshold is None else float(threshold),
-        default_ttl=settings.get("ttl"),
-        namespace=settings.get("namespace") or "default",
-        share_across_keys=bool(settings.get("share_across_keys", False)),
-        upstream_api_key=upstream_key,
-        client_keys=load_client_keys(keys) if keys else None,
-        max_body_bytes=int(settings.get("max_body_bytes") or 8 * 1024 * 1024),
-        timeout=float(settings.get("timeout") or 600.0),
-        multi_process=True if workers > 1 else None,
-    )
+    max_body, timeout = settings.get("max_body_bytes"), settings.get("timeout")
+    try:
+        return ProxyConfig(
+            upstream=upstream,
+            store=store,
+            embedder=resolve_embedder(settings.get("model")) if semantic else None,
+            semantic=bool(semantic),
+            similarity_threshold=None if threshold is None else float(threshold),
+            default_ttl=settings.get("ttl"),
+            namespace=settings.get("namespace") or "default",
+            share_across_keys=bool(settings.get("share_across_keys", False)),
+            upstream_api_key=upstream_key,
+            client_keys=load_client_keys(keys) if keys else None,
+            max_body_bytes=8 * 1024 * 1024 if max_body is None else int(max_body),
+            timeout=600.0 if timeout is None else float(timeout),
+            multi_process=True if workers > 1 else None,
+        )
+    except InvalidInputError as exc:  # name the option, not only ProxyConfig's field
+        option = _OPTION_OF.get(str(exc).split(" ", 1)[0])
+        if option is None:
+            raise
+        raise InvalidInputError(f"{option}: {exc}") from exc
+
+
+def _check_store(url: str) -> None:
+    """One read of the store before the model loads: a store that refuses the credentials,
+    a missing database or a mistyped URL is one line here, not a traceback from the
+    server's start-up. A Redis server that nobody answers at (down, restarting) is an
+    outage, not a mistake: the proxy starts and passes requests through uncached until
+    the server is back, as it does when the store goes away while it serves."""
+    from ..errors import StoreUnavailableError
+    from ..stores.url import parse_store_url
+    from .common import err_console, open_cli_store
+
+    try:
+        open_cli_store(url).close()
+    except StoreUnavailableError as exc:
+        if parse_store_url(url)[0] != "redis" or _answers(url):
+            raise
+        err_console().print(
+            f"warning: {str(exc).rstrip('.')}; starting anyway: requests go upstream "
+            "uncached until it is back",
+            soft_wrap=True,
+        )
+
+
+def _answers(url: str) -> bool:
+    """Whether a connection to the Redis server of ``url`` opens at all."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        if parts.scheme == "unix":
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(2.0)
+                sock.connect(parts.path)
+        else:
+            address = (parts.hostname or "localhost", parts.port or 6379)
+            socket.create_connection(address, timeout=2.0).close()
+    except OSError:
+        return False
+    return True
 
 
 def worker_app() -> Any:
     """The app of one worker process (uvicorn factory), from the inherited settings."""
     from ..proxy import create_app
+    from .common import LOG_FORMAT
 
-    return create_app(build_config(json.loads(os.environ[_SETTINGS_ENV]), check_store=False))
+    settings = json.loads(os.environ[_SETTINGS_ENV])
+    # A worker is a new process: without this its library lines lost their level and
+    # logger (Python's last-resort handler) and INFO (a store back) was not shown.
+    logging.basicConfig(level=logging.ERROR, format=LOG_FORMAT)
+    _show_library_log(str(settings.get("log_level") or "info").lower())
+    return create_app(build_config(settings, check_store=False))
 
 
 def upstream_note(upstream: str) -> str | None:
@@ -249,9 +308,14 @@ def _show_library_log(level: str) -> None:
     """Let the proxy's own log lines (an unreachable upstream, a store gone away) through
     at the server's log level: the CLI shows the library's errors only, which suits a
     one-shot command but hides what the operator of a server needs to see."""
+    from .logs import RepeatFilter
+
     wanted = logging.DEBUG if level == "trace" else logging.getLevelName(level.upper())
     lib = logging.getLogger("nearcache")
     lib.setLevel(min(wanted, logging.getLogger().getEffectiveLevel()))
+    repeats = RepeatFilter()  # an outage logs a WARNING per request: the first, then a count
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(repeats)
 
 
 def _run(settings: dict[str, Any]) -> None:

@@ -104,8 +104,11 @@ class ProxyConfig:
         self.upstream = up
         if self.max_body_bytes <= 0:
             raise InvalidInputError("max_body_bytes must be positive")
-        if self.timeout <= 0 or self.connect_timeout <= 0:
-            raise InvalidInputError("timeouts must be positive numbers of seconds")
+        if not (self.timeout > 0 and self.connect_timeout > 0):
+            raise InvalidInputError(  # NaN compares false: refused too
+                "timeouts must be positive numbers of seconds, not "
+                f"{self.timeout!r} / {self.connect_timeout!r}"
+            )
         if not is_namespace(self.namespace):
             raise InvalidInputError(
                 f"namespace must be 1-128 characters of letters, digits and ._:@/- "
@@ -115,8 +118,10 @@ class ProxyConfig:
 
         if self.similarity_threshold is not None:
             check_threshold(self.similarity_threshold)
-        if self.default_ttl is not None and self.default_ttl <= 0:
-            raise InvalidInputError("default_ttl must be a positive number of seconds")
+        if self.default_ttl is not None and not self.default_ttl > 0:
+            raise InvalidInputError(
+                f"default_ttl must be a positive number of seconds, not {self.default_ttl!r}"
+            )
         if self.client_keys is not None and self.upstream_api_key is None:
             raise InvalidInputError(
                 "client keys are only checked when the proxy holds the upstream key "

@@ -25,7 +25,22 @@ class StoreBinding:
     """The store's recorded dimension and fingerprint, and this process's view of them."""
 
     def __init__(self, store: Store, embedder: Any) -> None:
+        """What is known before the store is read (``load`` reads it): the embedder's."""
         self.store = store
+        self.dim: int | None = int(embedder.dim) or None if embedder is not None else None
+        self.fingerprint = str(embedder.fingerprint) if embedder is not None else ""
+        self.saved = False
+        self.store_id = ""
+
+    def load(self, embedder: Any) -> None:
+        """Read the store's recorded dimension, fingerprint and id (recording the key hash
+        algorithm and an id on a new store) and check ``embedder`` against them.
+
+        Raises:
+            StoreUnavailableError: the store cannot be reached (``load`` may be retried).
+            FingerprintMismatchError / DimensionMismatchError: another embedder filled it.
+        """
+        store = self.store
         open_hash_algorithm(store)
         raw = store.get_meta(_CONFIG_KEY)
         config = json.loads(raw) if raw else {}
@@ -35,13 +50,13 @@ class StoreBinding:
             self._check(embedder, dim, fingerprint, "store")
             if dim is None and int(embedder.dim):
                 dim = int(embedder.dim)
-        self.dim: int | None = int(dim) if dim is not None else None
-        self.fingerprint = fingerprint or (str(embedder.fingerprint) if embedder else "")
-        self.saved = bool(raw) and config.get("fingerprint", "") == self.fingerprint
         store_id = store.get_meta(_STORE_ID_KEY)
         if not store_id:
             store_id = secrets.token_hex(16)
             store.set_meta(_STORE_ID_KEY, store_id)
+        self.dim = int(dim) if dim is not None else None
+        self.fingerprint = fingerprint or (str(embedder.fingerprint) if embedder else "")
+        self.saved = bool(raw) and config.get("fingerprint", "") == self.fingerprint
         self.store_id = store_id
 
     @staticmethod

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -160,6 +160,24 @@ def _pairs(labeled_pairs: Iterable[Any], scored: bool) -> list[_Pair]:
     return out
 
 
+#: Texts embedded per embedder call (one progress step).
+EMBED_BATCH = 64
+
+#: ``progress(stage, done, total)``: ``"embedding"`` texts, then ``"scoring"`` pairs.
+Progress = Callable[[str, int, int], None]
+
+
+def _embed_all(embedder: Any, texts: list[str], progress: Progress | None) -> np.ndarray[Any, Any]:
+    """Every text's vector, ``EMBED_BATCH`` texts per call (each call is a progress step)."""
+    if progress is None:
+        return _embed(embedder, texts)
+    parts = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        parts.append(_embed(embedder, texts[start : start + EMBED_BATCH]))
+        progress("embedding", min(start + EMBED_BATCH, len(texts)), len(texts))
+    return np.concatenate(parts) if parts else _embed(embedder, texts)
+
+
 def _embed(embedder: Any, texts: Sequence[str]) -> np.ndarray[Any, Any]:
     raw = embedder.embed(list(texts))
     if inspect.isawaitable(raw):
@@ -191,7 +209,9 @@ def _judge_score(judge: Any, query: str, cached: str, sim: float) -> float:
     return 0.0
 
 
-def _scores(source: Any, pairs: list[_Pair], judge: Any) -> list[float]:
+def _scores(
+    source: Any, pairs: list[_Pair], judge: Any, progress: Progress | None = None
+) -> list[float]:
     if source is None:
         return [float(p.score) for p in pairs]  # type: ignore[arg-type]
     core = getattr(source, "_core", source)
@@ -202,11 +222,14 @@ def _scores(source: Any, pairs: list[_Pair], judge: Any) -> list[float]:
     confidence_fn = getattr(settings, "confidence_fn", None)
     texts = sorted({t for p in pairs for t in (p.query, p.cached) if t is not None})
     keyed = [normalize_text(t) if normalize else t for t in texts]
-    mat = _embed(embedder, keyed)
+    mat = _embed_all(embedder, keyed, progress)
     mat = mat / np.linalg.norm(mat, axis=1, keepdims=True)
     row = {t: i for i, t in enumerate(texts)}
     scores: list[float] = []
+    step = max(1, len(pairs) // 100)
     for p in pairs:
+        if progress is not None and len(scores) % step == 0:
+            progress("scoring", len(scores), len(pairs))
         assert p.query is not None and p.cached is not None
         sim = float(np.clip(mat[row[p.query]] @ mat[row[p.cached]], -1.0, 1.0))
         if judge is not None:
@@ -216,6 +239,8 @@ def _scores(source: Any, pairs: list[_Pair], judge: Any) -> list[float]:
             hit = Hit(None, "semantic", sim, sim, p.cached, "", None, 0.0, None)
             sim = float(confidence_fn(p.query, hit))
         scores.append(sim)
+    if progress is not None:
+        progress("scoring", len(scores), len(pairs))
     return scores
 
 
@@ -282,6 +307,7 @@ def calibrate(
     max_false_hit_rate: float,
     confidence: float = 0.95,
     judge: Any = None,
+    progress: Progress | None = None,
 ) -> Calibration:
     """The lowest threshold whose false-hit rate is provably within a bound.
 
@@ -299,6 +325,9 @@ def calibrate(
         judge: calibrate the whole judge instead of the similarity: each pair's score is
             the judge's verdict score (0 when the floor or a guard refuses it). A cache
             with a judge (``judge="default"``) is calibrated this way by default.
+        progress: called as ``progress(stage, done, total)`` while the work goes on:
+            ``"embedding"`` with the texts embedded so far (``EMBED_BATCH`` per embedder
+            call), then ``"scoring"`` with the pairs scored (a hundred steps at most).
 
     Returns:
         A :class:`Calibration` with the threshold (or None), the precision/recall curve
@@ -311,7 +340,7 @@ def calibrate(
     scored = cache_or_embedder is None
     pairs = _pairs(labeled_pairs, scored)
     the_judge = None if scored else _the_judge(cache_or_embedder, judge)
-    scores = _scores(cache_or_embedder, pairs, the_judge)
+    scores = _scores(cache_or_embedder, pairs, the_judge, progress)
     if not all(math.isfinite(s) for s in scores):
         raise InvalidInputError("every score must be finite")
     kind = "judge" if the_judge is not None else "similarity"

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..clock import Clock, system_clock
 from ..embedders.protocol import validate_embedder
-from ..errors import InvalidInputError, InvalidTypeError
+from ..errors import InvalidInputError, InvalidTypeError, StoreUnavailableError
 from ..index.factory import IndexConfig
 from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
@@ -39,6 +39,7 @@ from .lookup import LookupMixin
 from .maintenance import MaintenanceMixin
 from .replica import IndexReplica
 from .server_index import ServerIndex
+from .state import log
 from .vectors import QueryVectors
 from .write import WriteMixin
 
@@ -84,7 +85,7 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
         self.clock = clock or system_clock
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        self._closed = False
+        self._closed = self._unread = False
         self.counters = SemanticCounters()
         self.vectors = QueryVectors(config.embedding_cache)
         self._owns_store = store is None
@@ -101,12 +102,18 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
         )
         self._keyed = {}
         self.hot = hot_copy_for(store, config.hot_entries, config.hot_bytes, self._touch)
+        self.binding = StoreBinding(store, embedder)
+        bound = config.max_false_hit_rate or DEFAULT_BOUND
+        self.feedback_book = FeedbackBook(store, self.clock, bound)
         try:
-            self.binding = StoreBinding(store, embedder)
             self.index = self._make_index(index_config)
-            self.index.open()
-            bound = config.max_false_hit_rate or DEFAULT_BOUND
-            self.feedback_book = FeedbackBook(store, self.clock, bound)
+            self._open_store()
+        except StoreUnavailableError as exc:
+            # SPEC 0: an outage degrades reads to misses and recovery is automatic, so a
+            # cache can be made while its store is down; the first call that reaches the
+            # store reads it (``CoreState._open_late``).
+            log.warning("store unavailable, the cache opens when it is back: %s", exc)
+            self._closed = self._unread = True
         except BaseException:
             if self._owns_store:
                 store.close()
@@ -141,14 +148,17 @@ class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, Feed
 
     def close(self) -> None:
         """Save the index (when it has a place on disk) and close the store if we opened it."""
-        if self._closed:
+        if self.closed:
             return
         index = self.index
         index.join_builds()
         with index.lock:
-            if self._closed:
+            if self.closed:
                 return
-            index.close()
+            if self._unread:  # never read: nothing to save
+                index.closed, self._unread = True, False
+            else:
+                index.close()
             self._closed = True
             self.vectors.recent.clear()
             if self.hot is not None:

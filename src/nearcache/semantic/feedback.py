@@ -27,7 +27,9 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..clock import Clock
 from ..errors import InvalidTypeError
@@ -36,11 +38,17 @@ from ..keys import encode_parts, validate_namespace
 from ..stores.protocol import Item, Store
 from .calibrate import beta_ppf
 from .indexing import ANY_TIME, TABLE
-from .record import new_write_id, with_feedback_floor
+from .record import entry_key, new_write_id, scope_of, with_feedback_floor
 from .state import CoreState
 from .types import Hit
 
-__all__ = ["DEFAULT_BOUND", "FeedbackBook", "FeedbackMixin", "NamespaceFeedback"]
+__all__ = [
+    "DEFAULT_BOUND",
+    "FeedbackBook",
+    "FeedbackMixin",
+    "NamespaceFeedback",
+    "feedback_limits",
+]
 
 #: The false-hit bound feedback holds a namespace to when none was configured.
 DEFAULT_BOUND = 0.02
@@ -160,6 +168,18 @@ class FeedbackBook:
         with self._lock:
             self.store.set_meta(_meta_key(namespace), NamespaceFeedback().to_json())
             self._cached.pop(namespace, None)
+
+
+def feedback_limits(
+    core: CoreState, ns: str, text: str, context: Mapping[str, Any] | None
+) -> tuple[float, float | None]:
+    """What feedback asks of a candidate in ``ns``: the namespace's threshold, and the
+    feedback floor of the entry stored for the key text ``text`` in ``context`` (None:
+    there is no live entry)."""
+    key = entry_key(scope_of(context), text)
+    blob = core.store.get_many(TABLE, ns, [key], now=core.clock(), touch=False)[0]
+    entry = None if blob is None else core._decode(ns, key, blob)
+    return core.feedback_book.threshold(ns), None if entry is None else entry.feedback_floor
 
 
 class FeedbackMixin(CoreState):

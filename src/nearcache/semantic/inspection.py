@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import CacheError, CorruptEntryError
+from ..errors import CacheError, CorruptEntryError, StoreUnavailableError
 from ..keys import normalize_text, validate_namespace
 from .indexing import TABLE
 from .record import Entry, decode_entry, entry_key
@@ -70,17 +70,23 @@ class InspectMixin(CoreState):
 
     def health(self) -> dict[str, Any]:
         """Store reachable, index in sync with it (per-namespace counts), sizes."""
+        if self._unread:
+            try:
+                self._open_late()
+            except StoreUnavailableError:  # still down: the read below reports it
+                pass
         index = self.index
+        closed = self.closed
         out: dict[str, Any] = {
-            "closed": self._closed,
+            "closed": closed,
             "mode": index.mode,
             "store": {"url": self.store.url, "reachable": True, "error": None},
             "index": index.summary(),
         }
         out["index"].update(dtype=self.config.vector_dtype, dim=self.dim, saved_to=index.saved_to)
         lagging: list[str] = []
-        in_sync = not self._closed
-        if self._closed:
+        in_sync = not closed
+        if closed:
             out["store"].update(reachable=False, error="closed")
         else:
             try:

@@ -13,12 +13,22 @@ and the lookup goes on with the other candidates.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from ..errors import InvalidInputError, InvalidTypeError
 from ..judge import CosineJudge, DefaultJudge, Judge, Step, Verdict
+from ..judge.types import Outcome
 
-__all__ = ["COSINE_THRESHOLD", "build_judge", "default_floor", "judge_candidate", "miss_reason"]
+__all__ = [
+    "COSINE_THRESHOLD",
+    "build_judge",
+    "default_floor",
+    "explain_steps",
+    "judge_candidate",
+    "miss_reason",
+    "with_feedback",
+]
 
 log = logging.getLogger("nearcache.semantic")
 
@@ -112,3 +122,27 @@ def explain_steps(
     if not floor_ok:
         return Verdict(False, 0.0, "floor", (cache_floor, *steps))
     return Verdict(verdict.accept, verdict.score, verdict.reason, (cache_floor, *steps))
+
+
+def with_feedback(verdict: Verdict, threshold: float, floor: float | None) -> Verdict:
+    """``verdict`` with the step feedback adds in a namespace (what ``lookup`` applies to a
+    candidate the judge accepts): the namespace's threshold raised by feedback, and the
+    stored entry's feedback floor (``floor``; None: the question is not stored there)."""
+    if not verdict.accept:
+        return verdict
+    score, entry = verdict.score, -math.inf if floor is None else floor
+    refused = score < threshold or score <= entry
+    raised = threshold > -math.inf
+    said = [
+        f"namespace threshold {threshold:.3f}" if raised else "no namespace threshold",
+        "not stored in this namespace"
+        if floor is None
+        else (f"entry floor {floor:.3f}" if floor > -math.inf else "no entry floor"),
+    ]
+    outcome: Outcome = "reject" if refused else "pass"
+    if not refused and max(threshold, entry) == -math.inf:
+        outcome = "neutral"  # feedback has not tightened anything here
+    steps = (*verdict.steps, Step("feedback", outcome, f"score {score:.3f}; " + ", ".join(said)))
+    if refused:
+        return Verdict(False, score, "feedback", steps)
+    return Verdict(True, score, verdict.reason, steps)

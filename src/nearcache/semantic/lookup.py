@@ -29,8 +29,9 @@ from ..judge import Verdict
 from ..keys import validate_namespace
 from ..stores.protocol import Probe
 from .admission import key_text
+from .feedback import feedback_limits
 from .indexing import TABLE, candidates
-from .judging import explain_steps
+from .judging import explain_steps, with_feedback
 from .record import Entry, decode_record, entry_key, scope_of
 from .spaces import Candidate
 from .state import log
@@ -130,8 +131,13 @@ class LookupMixin(VerdictMixin):
         semantic layer (``lookup_flow`` goes on with it). The blocking cache calls this
         directly, so an exact hit costs no generator."""
         started = _perf_counter()
-        self._check_open()
         ns = validate_namespace(namespace)
+        if self._closed:  # closed (raises), or made while the store was down
+            try:
+                self._open_late()
+            except StoreUnavailableError as exc:
+                log.warning("store unavailable, lookup is a miss: %s", exc)
+                return self._miss(ns, "store_error", started, error=True)
         keyed = self._keyed.get(query) if type(query) is str else None
         if keyed is None:
             try:
@@ -178,17 +184,28 @@ class LookupMixin(VerdictMixin):
         )
         return result if isinstance(result, Hit) else None
 
-    def explain_flow(self, stored: str, asked: str) -> Generator[Embed, Any, Verdict]:
-        """How this cache would judge serving ``stored``'s answer for ``asked``: the
-        similarity floor, every guard, the verifier score and the threshold, as a
-        ``Verdict`` whose ``steps`` list each decision (nothing is stored or counted)."""
+    def explain_flow(
+        self,
+        stored: str,
+        asked: str,
+        *,
+        namespace: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Generator[Embed, Any, Verdict]:
+        """How this cache would judge serving ``stored``'s answer for ``asked``: a ``Verdict``
+        whose ``steps`` list each decision (nothing is stored or counted); with
+        ``namespace`` (and ``context``) also what feedback asks there."""
         self._check_open()
+        ns = None if namespace is None else validate_namespace(namespace)
         texts = [key_text(self.config, stored), key_text(self.config, asked)]
         mat = yield from self.vectors.flow(self.embedder, texts, self.dim)
         a, b = _unit(np.ascontiguousarray(mat[0])), _unit(np.ascontiguousarray(mat[1]))
         sim = max(-1.0, min(1.0, float(np.dot(a, b))))
         cfg = self.config
-        return explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
+        verdict = explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
+        if ns is None:
+            return verdict
+        return with_feedback(verdict, *feedback_limits(self, ns, texts[0], context))
 
     def _remember_key(self, query: str, text: str, scope: str, key: str) -> None:
         """Keep a short query's key text and key: a repeated query skips the size check,

@@ -183,9 +183,11 @@ class MaintenanceMixin(CoreState):
         now = self.clock()
         index = self.index
         with index.lock:
-            if self.store.info(TABLE).entries:
+            held = self.store.info(TABLE).entries
+            if held:
                 raise CheckpointError(
-                    "a checkpoint restores into a fresh cache; the target holds entries"
+                    f"a checkpoint restores into a fresh cache, and {self.store.url} holds "
+                    f"{held} entries: restore into an empty store, or clear this one first"
                 )
             self.binding.adopt_fingerprint(str(header.get("fingerprint") or ""))
             if header.get("dim") is not None and self.binding.ensure(int(header["dim"])):

@@ -44,19 +44,45 @@ class CoreState:
     feedback_book: FeedbackBook
     _embedder: Any
     _embedder_lock: threading.Lock
-    _closed: bool
+    _closed: bool  # closed, or not opened yet (``_unread``)
+    _unread: bool  # made while the store was down: not read yet
     _touch: bool
     hot: HotEntries | None
     _keyed: dict[str, tuple[str, str, str]]  # query -> (key text, scope, key)
 
     def _check_open(self) -> None:
         if self._closed:
+            self._open_late()
+
+    def _check_not_closed(self) -> None:
+        """``_check_open`` for a write, which reads the store later (under the index lock)."""
+        if self._closed and not self._unread:
             raise CacheClosedError("the semantic cache is closed")
+
+    def _open_late(self) -> None:
+        """Read the store now if the cache was made while it was down.
+
+        Raises:
+            CacheClosedError: the cache is closed.
+            StoreUnavailableError: the store is still down (the next call tries again).
+        """
+        with self.index.lock:
+            if self._unread:
+                self._open_store()
+                self._closed = self._unread = False  # _closed first: never "closed" meanwhile
+                log.info("store %s is reachable: the cache is open", self.store.url)
+            elif self._closed:
+                raise CacheClosedError("the semantic cache is closed")
+
+    def _open_store(self) -> None:
+        """Read what the store records (embedder, dimension) and load the index from it."""
+        self.binding.load(self._embedder)
+        self.index.open()
 
     @property
     def closed(self) -> bool:
         """True once ``close()`` ran."""
-        return self._closed
+        return self._closed and not self._unread
 
     @property
     def dim(self) -> int | None:

@@ -101,7 +101,7 @@ class WriteMixin(CoreState):
     ) -> PutArgs:
         """A single put's checks, before anything is embedded or written."""
         started = time.perf_counter()
-        self._check_open()
+        self._check_not_closed()
         vec = None if embedding is None else as_vector(embedding, self.dim, what="embedding")
         cfg = self.config
         ns = validate_namespace(namespace)
@@ -162,7 +162,7 @@ class WriteMixin(CoreState):
     ) -> Generator[Embed, Any, None]:
         """Store many entries in one store transaction (all or nothing)."""
         started = time.perf_counter()
-        self._check_open()
+        self._check_not_closed()
         ns = validate_namespace(namespace)
         n = _batch_size(queries, responses, metadata)
         cfg = self.config
@@ -232,10 +232,10 @@ class WriteMixin(CoreState):
             return self._write_one(ns, items[0], scopes[0], vectors, write_ids[0], now)
         index = self.index
         with index.lock:
-            self._check_open()
-            if self.binding.ensure(int(vectors.shape[1])):
-                index.set_dim(int(vectors.shape[1]))
             try:
+                self._check_open()  # reads the store first if it was down at the start
+                if self.binding.ensure(int(vectors.shape[1])):
+                    index.set_dim(int(vectors.shape[1]))
                 return index.write(ns, items, scopes, vectors, write_ids, now=now, limits=limits)
             except StoreUnavailableError as exc:
                 self._unavailable(ns, len(items), exc)
@@ -256,10 +256,10 @@ class WriteMixin(CoreState):
             return self._write(ns, [item], [scope], vector, [write_id], now)
         index = self.index
         with index.lock:
-            self._check_open()
-            if self.binding.ensure(int(vector.shape[1])):
-                index.set_dim(int(vector.shape[1]))
             try:
+                self._check_open()  # reads the store first if it was down at the start
+                if self.binding.ensure(int(vector.shape[1])):
+                    index.set_dim(int(vector.shape[1]))
                 index.write_one(ns, item, scope, vector, write_id, now=now)
             except StoreUnavailableError as exc:
                 self._unavailable(ns, 1, exc)
