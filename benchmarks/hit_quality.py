@@ -212,6 +212,8 @@ def main() -> None:
             "blind15",
             "probe16",
             "blind16",
+            "probe17",
+            "blind17",
         ],
     )
     ap.add_argument(

@@ -59,7 +59,8 @@ MAX_CHARS = 2000
 # probe13 and blind13 a sixteenth author's (role heavy, role swaps in many grammatical shapes);
 # probe14 and blind14 a seventeenth author's (every trap kind, long and chatty questions);
 # probe15 and blind15 an eighteenth author's (hard one-change traps, heavy paraphrase and code);
-# probe16 and blind16 a nineteenth author's (the same mix, in domains earlier authors used little).
+# probe16 and blind16 a nineteenth author's (the same mix, in domains earlier authors used little);
+# probe17 and blind17 a twentieth author's (the same mix, more registers, other little-used domains).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -97,6 +98,8 @@ SPLITS = {
     "blind15": "bg",
     "probe16": "ph",
     "blind16": "bh",
+    "probe17": "pi",
+    "blind17": "bi",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -10,7 +10,8 @@ both files record the embedder's fingerprint. What it does:
 1. reads the splits in :data:`POOL_SPLITS` as one pool (never ``test`` nor any
    ``blind*``; each split is one author or batch) and embeds the questions;
 2. the *floor* is the cosine below which almost no hit of the pool lies (its 2nd
-   percentile, rounded down to 0.05): recall-oriented;
+   percentile, rounded down to 0.05: recall-oriented) or one or two steps of 0.05 above
+   it, whichever the rule of step 5 prefers (``verifier_cv.choose_floor``);
 3. every pair runs the guards; pairs under the floor or rejected by a hard guard are
    decided (score 0), the others are featurized (``nearcache.judge.features``);
 4. the verifier is a logistic regression whose weights keep the sign their meaning gives
@@ -46,10 +47,10 @@ from verifier_cv import (
     COST,
     MIN_RECALL,
     TARGET_PRECISION,
+    choose_floor,
     metrics,
     out_of_fold,
     per_split,
-    select,
     split_table,
 )
 from verifier_fit import Pool, fit
@@ -80,6 +81,8 @@ POOL_SPLITS = (
     "probe12",
     "probe13",
     "probe14",
+    "probe15",
+    "probe16",
 )
 BOUNDS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2)
 #: The default threshold also proves this bound on the share of wrong hits (95%).
@@ -164,15 +167,20 @@ def main() -> None:
     pool, embedder = build_pool(args.model)
     hit_cos = pool.sims[pool.y == 1]
     # to two decimals first, so a percentile of 0.5499 is 0.55, not floored to 0.50
-    floor = float(np.floor(round(float(np.percentile(hit_cos, 2)), 2) * 20) / 20)
-    print(f"floor {floor:.2f} (2nd percentile of hit cosines {np.percentile(hit_cos, 2):.3f})")
+    lowest = float(np.floor(round(float(np.percentile(hit_cos, 2)), 2) * 20) / 20)
+    print(
+        f"lowest floor {lowest:.2f} (2nd percentile of hit cosines {np.percentile(hit_cos, 2):.3f})"
+    )
+    floor, kind, l2, scores, margin = choose_floor(pool, lowest, args.cost)
     live = pool.live(floor)
-    kind, l2, scores, margin = select(pool, live, args.cost)
     interactions = CLASSES[kind]
     rows = table(scores, pool)
     proven = next(r["accept_threshold"] for r in rows if r["max_false_hit_rate"] == DEFAULT_BOUND)
     threshold = round(max(margin, proven or 1.0), 4)
-    print(f"chosen {kind} l2={l2}, threshold {threshold} (margins {margin}, bound {proven})")
+    print(
+        f"chosen floor {floor:.2f}, {kind} l2={l2}, threshold {threshold}"
+        f" (margins {margin}, bound {proven})"
+    )
     print("leave one split out, at the default threshold:")
     print(split_table(scores, pool, threshold))
     grouped = out_of_fold(pool, live, l2, args.folds, 0, interactions)

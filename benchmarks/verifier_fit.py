@@ -28,6 +28,7 @@ SIGNS = {
     "names_one_side": -1,
     "wh_mismatch": -1,
     "yes_no_vs_wh": -1,
+    "asks_other": -1,
     # Terms that changed order are evidence of other roles, never of the same question
     # (the guards remove the exchanges they read, so what is left in the pool is mostly
     # hits, and an unconstrained weight would reward the exchanges they miss).

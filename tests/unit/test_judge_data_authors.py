@@ -76,6 +76,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind14",
         "blind15",
         "blind16",
+        "blind17",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -130,6 +131,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe15"), {"train": "tr-", "probe15": "bg-"}),
         (("train", "blind16"), {"train": "tr-"}),
         (("train", "probe16"), {"train": "tr-", "probe16": "bh-"}),
+        (("train", "blind17"), {"train": "tr-"}),
+        (("train", "probe17"), {"train": "tr-", "probe17": "bi-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -147,7 +150,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset({"probe15", "probe16"})
+AWAITING_POOL: frozenset[str] = frozenset({"probe17"})
 
 
 @pytest.mark.parametrize(
@@ -183,6 +186,9 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe15", "probe16"})
         # a nineteenth, the same mix in other little-used domains
         ("probe16", "ph", 460, ROLE, 0.25, 40, 0.6),
         ("blind16", "bh", 340, ROLE, 0.25, 30, 0.6),
+        # a twentieth, the same mix in more registers and other little-used domains
+        ("probe17", "pi", 480, ROLE, 0.25, 40, 0.6),
+        ("blind17", "bi", 350, ROLE, 0.25, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -281,16 +287,18 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe13", "blind13"), 0.0, 0.0),
         (("probe15", "blind15"), 0.2, 0.08),
         (("probe16", "blind16"), 0.2, 0.08),
+        (("probe17", "blind17"), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
     splits: tuple[str, str], code: float, long: float
 ) -> None:
-    # probe13/blind13, probe15/blind15 and probe16/blind16: role the largest trap kind (the
-    # later-authors test asserts its share), direction and entity next with at least 10%
-    # each, every other kind at least 3% of the traps; paraphrase hits at least 35% of the
-    # hits; the later two authors also code hits at least 20% and at least 8% of the traps in
-    # a long question (20 words or more on either side: a context sentence, then the question).
+    # probe13/blind13, probe15/blind15, probe16/blind16 and probe17/blind17: role the largest
+    # trap kind (the later-authors test asserts its share), direction and entity next with at
+    # least 10% each, every other kind at least 3% of the traps; paraphrase hits at least 35%
+    # of the hits; the later three authors also code hits at least 20% and at least 8% of the
+    # traps in a long question (20 words or more on either side: a context sentence, then the
+    # question).
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     for split in splits:
         rows = report.rows[split]

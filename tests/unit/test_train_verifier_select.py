@@ -111,3 +111,20 @@ def test_the_threshold_maximizes_utility_within_the_precision_and_recall_floors(
     # taken (265 - 4 x 2 = 257 > 260 - 4 = 256)
     assert cv.operating_threshold(scores, pool, cost=4) == 0.44  # type: ignore[arg-type]
     assert cv.utility(scores, pool, 0.44, cost=4) == 257  # type: ignore[arg-type]
+
+
+def test_choose_floor_takes_the_floor_whose_rule_outcome_earns_most(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pool = SimpleNamespace(live=lambda floor: np.array([floor]))
+    earned = {0.45: 900.0, 0.5: 1000.0, 0.55: 1000.0}  # the lowest of equals wins
+
+    def select(pool: Any, live: np.ndarray, cost: float) -> tuple[str, float, np.ndarray, float]:
+        return "linear", 1.0, np.array([float(live[0])]), 0.9
+
+    monkeypatch.setattr(cv, "select", select)
+    monkeypatch.setattr(cv, "utility", lambda s, p, t, cost: earned[round(float(s[0]), 2)])
+    floor, kind, l2, scores, t = cv.choose_floor(pool, 0.45)  # type: ignore[arg-type]
+    assert floor == 0.5 and float(scores[0]) == 0.5 and (kind, l2, t) == ("linear", 1.0, 0.9)
+    earned[0.45] = 1001.0
+    assert cv.choose_floor(pool, 0.45)[0] == 0.45  # type: ignore[arg-type]

@@ -13,8 +13,9 @@ counterparts, in this order of preference, when they:
    vowels ("acct"/"account", "svc"/"service") or derivations of one root
    ("convert"/"conversion");
 5. are a misspelling of one another: one edit (insert, delete, swap two neighbours, or
-   replace a letter in words of 6+ letters) for words of 4+ letters, two for 8+; or a
-   well-known confusion of real words ("loose"/"lose");
+   replace a letter in words of 6+ letters) for words of 4+ letters, two for 8+; in
+   three-letter words a swap of two neighbours or a final doubled letter written once
+   ("wil"/"will"); or a well-known confusion of real words ("loose"/"lose");
 6. are a dotted or snake_case identifier and the plain lowercase words it is built of
    ("spec.selector"/"selector", "x_train"/"train"; pairs marked "part", which the role
    readers skip: code at the end of a question is not a moved term). A camelCase name
@@ -34,6 +35,8 @@ other does not: the entity and scope guards and the verifier read it.
 """
 
 from __future__ import annotations
+
+import re
 
 from .lexicon import lexicon
 from .numwords import UNITS, same_unit
@@ -62,6 +65,16 @@ CONFUSIONS = frozenset(
 
 _CONFUSED = frozenset(w for pair in CONFUSIONS for w in pair)
 
+#: The dot of a standard's name between its letters and its number ("H.265" is "H265",
+#: "X.509" is "x509"); a dot between digits ("v1.2") stays.
+_LETTER_DOT_DIGIT = re.compile(r"(?<=[a-z])\.(?=\d)")
+
+
+def _flat(low: str) -> str:
+    """A word without its hyphens, apostrophes and a standard's dot ("semi-final",
+    "budgie's" / "budgies", "H.265")."""
+    return _LETTER_DOT_DIGIT.sub("", low.replace("-", "").replace("'", ""))
+
 
 def similar_spelling(a: str, b: str) -> bool:
     """Whether ``a`` looks like a misspelling of ``b`` (or the reverse): see the module
@@ -73,15 +86,25 @@ def similar_spelling(a: str, b: str) -> bool:
         return a in _CONFUSED and frozenset((a, b)) in CONFUSIONS
     if not (a.isalpha() and b.isalpha()):
         return False
-    if n == 3:  # three letters: only two neighbours swapped ("dya"/"day")
-        return len(a) == len(b) and a[0] == b[0] and a[1:] == b[:0:-1] and not lexicon().known(a)
     lex = lexicon()
+    if n == 3:  # three letters: two neighbours swapped ("dya"/"day"), "wil"/"will"
+        if len(a) == len(b):
+            return a[0] == b[0] and a[1:] == b[:0:-1] and not lex.known(a)
+        return _double_written_once(a, b) and not (lex.known(a) and lex.known(b))
     if lex.known(a) and lex.known(b):
         return False
     limit = 2 if n >= 8 else 1
     if n < 6 and len(a) == len(b) and sorted(a) != sorted(b):
         return False  # short words one letter apart are often other words: sang/song
     return edit_distance(a, b, limit) <= limit
+
+
+def _double_written_once(a: str, b: str) -> bool:
+    """One word is the other with its final doubled letter written once: "wil"/"will",
+    "pas"/"pass". Only at the end: inside a word the shorter one is often another word
+    ("god"/"good", "act"/"acct")."""
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) == len(short) + 1 and long_[:-1] == short and long_[-1] == short[-1]
 
 
 def _shared_root(a: str, b: str) -> bool:
@@ -110,7 +133,7 @@ class _Term:
 
     def __init__(self, stem: str, low: str) -> None:
         lex = lexicon()
-        self.stem, self.low, self.flat = stem, low, low.replace("-", "")
+        self.stem, self.low, self.flat = stem, low, _flat(low)
         self.unit = UNITS.get(low) if len(low) > 1 else None
         self.canon = lex.canonical_name(stem)
         self.groups = lex.groups.get(stem)
@@ -150,7 +173,7 @@ def _terms(text: str) -> tuple[_Term, ...]:
 def _related(p: _Term, q: _Term) -> str | None:
     """How two unpaired content words are counterparts (see the module docstring)."""
     if p.flat == q.flat:
-        return "compound"  # "semi-final" / "semifinal"
+        return "compound"  # "semi-final" / "semifinal", "budgie's" / "budgies", "H.265" / "h265"
     x, y = p.stem, q.stem
     if lexicon().opposite(x, y):
         return None

@@ -3,8 +3,9 @@
 "after ``arr.sort()`` is arr changed" / "does ``Array.prototype.sort`` mutate the array",
 "``a.update(b)``" / "``dict.update``", "``pd.read_csv(path)``" / "pandas read_csv",
 "polars ``df.rename``" / "rename a column in a Polars DataFrame": the same method, once
-called on a variable and once named by its type or module. A dotted code name is read as
-its *receiver* (what stands before the last dot, ``prototype`` dropped) and its *method*
+called on a variable and once named by its type or module. A dotted code name (or a Rust
+path, ``Vec::retain``) is read as its *receiver* (what stands before the last dot,
+``prototype`` dropped) and its *method*
 (the last part); a receiver is a type when it is a builtin or library type name
 (``dict``, ``Array``, ``HashMap``, ``DataFrame``) or any name written as a class
 (capitalized before the dot: ``Model.save``), a module (``json``, ``pandas``) or a
@@ -39,7 +40,7 @@ _TYPES = frozenset(
         "str string list dict set frozenset tuple bytes bytearray int float object array "
         "map hash hashmap treemap linkedhashmap arraylist linkedlist hashset treeset vec vector "
         "promise number date regexp symbol optional stream dataframe series ndarray tensor "
-        "path queryset"
+        "path queryset option result iterator"
     ).split()
 )
 #: Modules: a call through one is the same call only through the same module.
@@ -75,7 +76,7 @@ def classes(text: str) -> frozenset[str]:
 @cache
 def _split(name: str) -> tuple[str, str] | None:
     """(receiver, method) of a dotted code name in lowercase, or None."""
-    m = _DOTTED.match(name.lower().removesuffix("()"))
+    m = _DOTTED.match(name.lower().removesuffix("()").replace("::", "."))  # Rust "Vec::push"
     return (m.group(1), m.group(2)) if m else None
 
 

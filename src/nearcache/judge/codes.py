@@ -1,5 +1,5 @@
-"""Numbers that name a thing the other text names in words: HTTP status codes and the
-exit codes of processes killed by a signal.
+"""Numbers that name a thing the other text names in words: HTTP status codes, redirects
+and the exit codes of processes killed by a signal.
 
 "Flask returns 502 behind nginx" / "... only get Bad Gateway errors": 502 *is* Bad Gateway,
 so the number on one side is not an extra quantity. The same holds for "exit code 137"
@@ -11,6 +11,9 @@ SIGKILL. The numbers guard drops such a number from the quantities only one side
   (:class:`http.HTTPStatus`); a phrase must be two words or more ("Not Found", "Too Many
   Requests") or one long word ("Forbidden", "Unauthorized"), as short ones ("OK",
   "Gone", "Found") are common words;
+* redirects said in general ("follow 301s", "follows 301/302") against "redirects" on the
+  other side, when that side names no redirect status of its own ("a 301 redirect" and
+  "a redirect" still differ: the permanent one only);
 * an exit code needs a cue before it ("exit code 139", "exited with 143", "status 137")
   and the signal said on the other side ("killed", "SIGKILL", "segfault",
   "terminated"); the POSIX signal numbers that are the same on every system are read
@@ -23,12 +26,13 @@ weigh the pair); other protocols' codes (SMTP, FTP) are not read.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .measures import Quantity
 from .tokens import Text
 
-__all__ = ["named_elsewhere"]
+__all__ = ["named_elsewhere", "statuses"]
 
 
 @cache
@@ -43,6 +47,22 @@ def _phrases() -> dict[str, tuple[str, ...]]:
             out[str(status.value)] = words
     return out
 
+
+@cache
+def _status_values() -> frozenset[str]:
+    from http import HTTPStatus
+
+    return frozenset(str(s.value) for s in HTTPStatus)
+
+
+def statuses(*values: str) -> bool:
+    """Whether every value is an HTTP status and all are of one class ("301", "302")."""
+    return all(v in _status_values() for v in values) and len({v[0] for v in values}) == 1
+
+
+#: The redirect statuses, said "redirect(s)" / "redirected" / "redirection" in words.
+_REDIRECTS = frozenset({"301", "302", "303", "307", "308"})
+_A_REDIRECT = re.compile(r"\b30[0-8]\b")
 
 #: Word stems that say each signal, by its POSIX number.
 _SIGNALS = {
@@ -81,11 +101,18 @@ def _exit_signal(value: str, t: Text) -> tuple[str, ...]:
 def named_elsewhere(extra: list[Quantity], t: Text, other: Text) -> list[Quantity]:
     """``extra`` (quantities of ``t`` the other text lacks) without the HTTP statuses and
     exit codes ``other`` names in words."""
-    if not any(len(q[0]) == 3 and q[0][0] in "12345" and not q[1] for q in extra):
+    if not any(len(q[0]) == 3 and q[0][0] in "12345" and q[1] in ("", "s") for q in extra):
         return extra  # no three-digit number without a unit: neither a status nor an exit code
     spaced = " " + " ".join(tok.low for tok in other.tokens if tok.kind != "sym") + " "
+    # redirects in general: "301s", or "301/302" against "redirects" with no status of
+    # its own ("a 301 redirect" / "a redirect" or "a 302 redirect" still differ)
+    general = {q[0] for q in extra if q[0] in _REDIRECTS}
+    general = general if len(general) >= 2 else {q[0] for q in extra if q[1] == "s"} & general
+    redirect_said = " redirect" in spaced and not _A_REDIRECT.search(spaced)
     kept = []
     for q in extra:
+        if q[0] in general and redirect_said:
+            continue  # "follow 301s" / "follow redirects"
         phrase = _phrases().get(q[0]) if not q[1] else None
         if phrase is not None and _said(phrase, spaced):
             continue

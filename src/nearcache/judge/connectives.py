@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .roles import ARTICLES, POSSESSIVE, RELATIONAL, SYMMETRIC, Role
+from .roles import ARTICLES, CLAUSE, POSSESSIVE, RELATIONAL, SYMMETRIC, Role
 from .tokens import Text, analyze, wordset
 
 __all__ = ["events_first", "marked_apart", "same_alternatives", "symmetric"]
@@ -91,6 +91,14 @@ def _alternatives(t: Text, keys: Sequence[Role]) -> bool:
     return any(x.low in _ALTERNATIVE for x in t.tokens[lo + 1 : hi])
 
 
+def _lead(t: Text, keys: Sequence[Role]) -> int:
+    """How many of the terms stand in a lead set off by a comma or colon before the first
+    alternative ("In a concerto, does the soloist follow the conductor or ...")."""
+    cut = next(x.index for x in t.tokens if x.low in _ALTERNATIVE)
+    end = max((x.index for x in t.tokens[:cut] if x.low in CLAUSE), default=-1)
+    return sum(idx < end for _, idx in keys)
+
+
 def _blocks(t: Text, keys: Sequence[Role]) -> list[tuple[str, ...]]:
     """The first two terms (a subject and its verb) of each alternative the text offers
     (cut at "or", "vs", "versus")."""
@@ -104,12 +112,22 @@ def _blocks(t: Text, keys: Sequence[Role]) -> list[tuple[str, ...]]:
 def same_alternatives(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> bool:
     """Both texts offer the same alternatives in another order ("Did A buy B or did B buy
     A" / "Did B buy A or did A buy B"; "does the carrier bill us for fuel, or do we bill
-    the carrier" / "do we bill the carrier for fuel, or does the carrier bill us"); each
-    subject doing the other verb makes other alternatives ("does the maker *pay* the
+    the carrier" / "do we bill the carrier for fuel, or does the carrier bill us"), after
+    a lead the same in both ("In a concerto, does the soloist follow the conductor or ...");
+    each subject doing the other verb makes other alternatives ("does the maker *pay* the
     dealer or does the dealer *credit* the maker" / "does the dealer pay the maker or does
     the maker credit the dealer")."""
     ta, tb = analyze(a), analyze(b)
-    return _alternatives(ta, ka) and _blocks(ta, ka) == _blocks(tb, kb)
+    if not _alternatives(ta, ka):
+        return False
+    if _blocks(ta, ka) == _blocks(tb, kb):
+        return True
+    na, nb = _lead(ta, ka), _lead(tb, kb)
+    return (
+        0 < na == nb
+        and [k for k, _ in ka[:na]] == [k for k, _ in kb[:nb]]
+        and _blocks(ta, ka[na:]) == _blocks(tb, kb[nb:])
+    )
 
 
 def marked_apart(t: Text, x: int, y: int) -> bool:

@@ -63,7 +63,7 @@ from .spans import (
     since_ago,
     spoken_year,
 )
-from .timematch import Examples, format_examples, same_past, weekend_days
+from .timematch import Examples, format_examples, same_past, told, weekend_days
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -81,7 +81,7 @@ _PERIODS = wordset(
 )
 _RATES = _PERIODS | {"day", "hour", "minute"}
 _SHIFT = {"this": "+0", "current": "+0", "next": "+1", "coming": "+1", "upcoming": "+1"}
-_SHIFT.update({"last": "-1", "previous": "-1", "past": "-1"})
+_SHIFT.update({"last": "-1", "previous": "-1", "past": "-1", "following": "+1"})
 _IN = frozenset({"in", "during", "through", "until", "by", "every", *_SHIFT})  # "in (the) fall"
 _YEAR_CUE = wordset("in since of from until till by before after during year circa around the")
 #: Every word the time reader looks at twice (the others can only be misspellings).
@@ -378,7 +378,7 @@ def _compare(ia: TimeInfo, ib: TimeInfo, a: str, b: str) -> tuple[frozenset[str]
         drop = format_examples(only_a, ia.examples, only_b)
         drop |= format_examples(only_b, ib.examples, only_a)
         only_a, only_b = only_a - drop, only_b - drop
-    only_a, only_b = same_past(only_a, only_b)
+    only_a, only_b = told(*same_past(only_a, only_b), (a, ia.consumed), (b, ib.consumed))
     return rated(only_a, b, a), rated(only_b, a, b)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Container
 from .align import align
 from .lexicon import lexicon
 from .roles import role_keys, role_terms
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
 
 __all__ = ["endpoints", "swapped_ends"]
 
@@ -32,6 +32,8 @@ _LANGUAGE = "natural"  # the kind of "English", "German" in data/names.txt
 _WORDING = frozenset({"word", "words", "phrase", "term", "expression", "saying", "name"})
 _FEW = 3
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "our", "their", "his", "its"})
+#: Words after which "to" opens an infinitive ("have to pay", "how to move", "able to").
+_TAKES_INFINITIVE = wordset("have has had having need needs want wants how able going ought")
 #: Words after a preposition that are no source or destination themselves.
 _NO_END = STOPWORDS | {"my", "your", "our", "their"}
 
@@ -47,7 +49,7 @@ def endpoints(text: str) -> tuple[frozenset[int], frozenset[int]]:
     toks = t.tokens
     for i, tok in enumerate(toks):
         source = tok.low in _SOURCE or _out_of(toks, i)
-        if not source and tok.low not in _TARGET:
+        if not source and (tok.low not in _TARGET or _infinitive(toks, i)):
             continue
         k = _first_end(toks, i, term_at)
         if k is None:
@@ -74,6 +76,18 @@ def _first_end(toks: tuple[Token, ...], i: int, term_at: Container[int]) -> int 
         if k in term_at and toks[k].low not in _NO_END:
             return k
     return None
+
+
+def _infinitive(toks: tuple[Token, ...], i: int) -> bool:
+    """The "to" at ``i`` opens an infinitive, no destination: after a word that takes one
+    ("have to answer", "how to", "able to"), or before a word with its own object ("the
+    deadline to *file an* answer", "rewritten to *match the* lock file")."""
+    if toks[i].low != "to" or i + 1 >= len(toks) or toks[i + 1].kind != "word":
+        return False
+    if i and toks[i - 1].low in _TAKES_INFINITIVE:
+        return True
+    nxt = toks[i + 2].low if i + 2 < len(toks) else ""
+    return toks[i + 1].low not in _DETERMINERS and nxt in _DETERMINERS
 
 
 def _out_of(toks: tuple[Token, ...], i: int) -> bool:

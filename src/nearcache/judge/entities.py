@@ -51,6 +51,7 @@ from .literals import (
 from .oneword import one_word_changed
 from .qualifiers import qualifier_added
 from .relations import gender_changed
+from .shortnames import long_form_named, short_forms
 from .spellings import similar_code, squeeze
 from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
@@ -75,6 +76,9 @@ _EXTENSIONS = frozenset(
     ).split()
 )
 _ROMAN = re.compile(r"^[IVX]+$")
+#: Value literals of programming languages, as they are written in code ("frozen=True",
+#: "stringsAsFactors = FALSE", "rows with NaN"): values, not names of things.
+_VALUES = frozenset(["True", "False", "None", "NaN", "TRUE", "FALSE", "NULL", "Null", "NONE"])
 #: Query keywords written in capitals: code, not names ("SELECT COUNT(DISTINCT col)").
 _KEYWORDS = frozenset(
     (  # noqa: SIM905
@@ -101,12 +105,21 @@ _DESCRIBING = wordset(
 
 Name = tuple[str, str]  # (canonical lowercase name, kind)
 
+#: Words an initialism may skip ("ICC": International Certificate of Competence).
+_LINKS = frozenset({"of", "the", "and", "for", "a", "an", "in", "on", "to", "de"})
+
+#: A capitalized identifier written as a call or after "new": a class of the code
+#: (``Path("x")``, ``new Date(...)``), not a proper name of the world.
+_CONSTRUCTED = re.compile(r"\bnew\s+([A-Z]\w*)|\b([A-Z]\w*)\(")
+
 
 def _kind(tok: Token) -> str | None:
     """The kind of name ``tok`` is, or None when it is an ordinary word."""
     if tok.kind != "word" or len(tok.text) < 2:
         return None
     text, low = tok.text, tok.low.removesuffix("'s")
+    if text in _VALUES:
+        return None
     lex = lexicon()
     if text in lex.cased:
         return lex.names.get(lex.cased[text], "name")
@@ -151,11 +164,14 @@ def entities(text: str) -> tuple[Name, ...]:
     t = analyze(text)
     lex = lexicon()
     dated = time_info(text).consumed
+    built = {m.lower() for pair in _CONSTRUCTED.findall(text) for m in pair if m}
     out: list[Name] = []
     run: list[str] = []
     for tok in (*t.tokens, None):
         kind = _kind(tok) if tok is not None and tok.index not in dated else None
         if kind is None and tok is not None and _construct(t.tokens, tok.index):
+            kind = "code"
+        if kind == "proper" and tok is not None and tok.low in built:
             kind = "code"
         if tok is not None and kind == "proper" and not tok.text.isupper():
             run.append(tok.low.removesuffix("'s"))
@@ -199,13 +215,17 @@ def _words(text: str) -> frozenset[str]:
 
 def _initials(name: str, t: Text) -> bool:
     """``name`` (written in capitals) abbreviates consecutive words of ``t``: "LOTR" is
-    "Lord of the Rings", "NY" is "New York"."""
+    "Lord of the Rings", "NY" is "New York", "ICC" "International Certificate of
+    Competence" (the linking words counted or skipped)."""
     letters = name.replace(" ", "")
     if not (2 <= len(letters) <= 5 and letters.isalpha()):
         return False
-    firsts = [w[0] for w in t.words if w]
     n = len(letters)
-    return any("".join(firsts[i : i + n]) == letters for i in range(len(firsts) - n + 1))
+    for words in (t.words, [w for w in t.words if w not in _LINKS]):  # "ICC": "... of ..."
+        firsts = [w[0] for w in words if w]
+        if any("".join(firsts[i : i + n]) == letters for i in range(len(firsts) - n + 1)):
+            return True
+    return False
 
 
 @text_cache
@@ -234,7 +254,7 @@ def _squeezed_words(text: str) -> tuple[str, ...]:
 
 
 def _unmatched(
-    names: tuple[Name, ...], other: str, known: frozenset[str] = frozenset()
+    names: tuple[Name, ...], other: str, known: frozenset[str] = frozenset(), own: str = ""
 ) -> list[Name]:
     words = _words(other)
     t = analyze(other)
@@ -261,8 +281,8 @@ def _unmatched(
             continue  # "French Revolution" / "France's revolution", "ACID-compliant" / "ACID"
         if any(similar_spelling(n, w) for w in words if len(w) >= 5):
             continue
-        if _initials(n, t):
-            continue
+        if _initials(n, t) or n in short_forms(other) or long_form_named(n, own, other):
+            continue  # "LOTR" / "Lord of the Rings", "CS2" / "Counter-Strike 2"
         out.append((n, kind))
     return out
 
@@ -314,8 +334,8 @@ def guard_entities(a: str, b: str) -> GuardResult:
     if not ea and not eb:
         return GuardResult(NEUTRAL, "no names")
     known = classes(a) | classes(b)  # receivers written as classes: "Model.save"
-    ua = _unmatched(ea, b, known)
-    ub = _unmatched(eb, a, known)
+    ua = _unmatched(ea, b, known, a)
+    ub = _unmatched(eb, a, known, b)
     show_a = ", ".join(n for n, _ in ua)
     show_b = ", ".join(n for n, _ in ub)
     if any(_compatible(ka, kb) for _, ka in ua for _, kb in ub):

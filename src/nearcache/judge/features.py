@@ -14,7 +14,10 @@ a context sentence (:func:`.context.focus`):
 * the word order (:mod:`.order`): a moved block, the share of shared terms that changed
   order;
 * the question words ("how" / "why"; a yes/no question against a wh-question);
-* every guard's signal (-1 reject, 0 neutral, +1 pass) and what the soft ones noticed.
+* every guard's signal (-1 reject, 0 neutral, +1 pass) and what the soft ones noticed;
+* ``asks_other``: the two questions ask for different kinds of answer (:mod:`.answers`),
+  weighed by how far the cosine lies under :data:`LOW_COSINE` -- where unrelated
+  questions on one topic meet heavy paraphrases.
 
 All are cheap set operations on the cached analyses of the two texts.
 """
@@ -24,18 +27,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .align import align
+from .answers import AUXILIARIES, other_answer
 from .context import focus
 from .lexicon import lexicon
 from .order import exchange, inversions
-from .tokens import analyze, pair_cache, text_cache, wordset
+from .tokens import analyze, pair_cache, text_cache
 from .types import GuardResult
 
-__all__ = ["FEATURES", "PAIRABLE", "features"]
+__all__ = ["FEATURES", "LOW_COSINE", "PAIRABLE", "features"]
 
 _WH = frozenset({"how", "why", "what", "when", "where", "who", "which", "whom", "whose"})
-_YES_NO = wordset(
-    "is are was were can could does do did should will would has have had may might must shall am"
-)
 _GUARDS = ("numbers", "negation", "antonyms", "direction", "time", "entities", "scope")
 
 #: Feature names, in the order :func:`features` returns them.
@@ -62,7 +63,13 @@ FEATURES: tuple[str, ...] = (
     "yes_no_vs_wh",
     *(f"guard:{g}" for g in _GUARDS),
     "names_one_side",
+    "asks_other",
 )
+
+#: The cosine under which a change in the kind of answer asked for counts (``asks_other``
+#: is ``LOW_COSINE - cosine`` there, 0 above): the unrelated pairs of the pool lie at
+#: 0.5-0.7, its paraphrases that change the kind mostly above.
+LOW_COSINE = 0.75
 
 #: The shape features whose pairwise products the training may offer the verifier as
 #: further inputs (``Verifier(interactions=...)``): how much a high cosine or a shared
@@ -95,7 +102,7 @@ def _opening(text: str) -> tuple[frozenset[str], bool]:
     yes/no question ("Is", "Can", "Does")."""
     words = analyze(text).words
     wh = frozenset(w for w in words[:3] if w in _WH)
-    return wh, bool(words) and words[0] in _YES_NO and not wh
+    return wh, bool(words) and words[0] in AUXILIARIES and not wh
 
 
 def _extras(words: tuple[str, ...]) -> tuple[int, int]:
@@ -110,11 +117,13 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
     """The feature vector of a pair (see :data:`FEATURES`)."""
     sim = max(-1.0, min(1.0, float(similarity)))
     ent = guards.get("entities")
+    low = LOW_COSINE - sim
     return [
         sim,
         *_shape(a, b),
         *(guards[g].signal if g in guards else 0.0 for g in _GUARDS),
         1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
+        low if low > 0 and other_answer(*focus(a, b)) else 0.0,
     ]
 
 

@@ -14,15 +14,21 @@ thin the blood?" asks what "Does aspirin thin the blood?" asks); "not" before an
 the other text does not have ("Is it not unusual" / "Is it normal": a double negative);
 a cue inside code or a quoted example when the other text quotes nothing ("will `except
 OSError:` catch it") unless it writes the quoted words out, a "non-" word the other text
-writes joined ("non-stop" / "nonstop"), "or not" closing a yes/no question ("recessive or
-not?") and "no" as an answer ("if they say no").
+writes joined ("non-stop" / "nonstop"), "or not" or "or no" closing a yes/no question
+("recessive or not?", "urgent care or no?") and "no" as an answer ("if they say no"). A cue
+closing its clause after its auxiliary against a text comparing two things is their
+difference ("what does git fetch do that git pull doesn't" / "how is git fetch different
+from git pull", :func:`_contrasted`).
 
 Double negatives the other text says positively cancel: a negated stop against "keep"
 ("won't stop barking" / "keeps barking"), "without" a loss against "keep" ("without losing
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
 against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
 shipped yet" / "before it ships") (:mod:`.negcues`); two yes/no questions asking "without
-X" and "need X" agree, and an un- word or "false" says a negation in words. "non resident"
+X" and "need X" agree, and an un- word or "false" says a negation in words. A reworded
+question whose other side keeps fewer than half of its words and names nothing it negates
+is left to the verifier ("freeze bread without it going stale" / "does putting a loaf in
+the freezer stop it getting stale", :func:`_reworded`). "non resident"
 is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir")
 is a name, quoted or not; a negation did not move when the texts only list the same
 one-word items in another order ("Which of Rust, Go and Java have no GC" / "Which of Go,
@@ -108,17 +114,19 @@ def _counted(
 
 def _misspelled_cues(t: Text, cues: tuple[str, ...], missing: int) -> int:
     """How many of ``missing`` cues of the other text (``cues``) ``t`` has as
-    misspellings ("withuot", "nevr"): a typo does not flip the polarity."""
+    misspellings ("withuot", "nevr") or split in two words ("with out", "no body"): a typo
+    does not flip the polarity."""
     found = 0
     long_cues = [c for c in cues if len(c) >= 4]
-    for tok in t.tokens:
+    toks = t.tokens
+    for i, tok in enumerate(toks):
         if found >= missing:
             break
-        if (
-            tok.kind == "word"
-            and not is_cue(tok.low)
-            and any(tok.low != c and similar_spelling(tok.low, c) for c in long_cues)
-        ):
+        if tok.kind != "word" or is_cue(tok.low):
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        split = nxt is not None and nxt.kind == "word" and tok.low + nxt.low in long_cues
+        if split or any(tok.low != c and similar_spelling(tok.low, c) for c in long_cues):
             found += 1
     return found
 
@@ -238,6 +246,69 @@ def _needed(t: Text, other: Text, cues: tuple[str, ...]) -> list[str]:
     return [w for w in t.words if w in _NEEDS]
 
 
+#: Words read past after a cue to reach what it negates ("without *the* old Switch",
+#: "hasn't *been* cooked").
+_LEAD = wordset(
+    "a an the my your his her its their our any it them me him anything "
+    "be been being is are was were have has having had getting do does did"
+)
+#: Words of the plain text that say whether a thing is there or used ("with a crystal",
+#: "free on the bus" / "without an adult": "free" names its own absent thing).
+_WITH = wordset("with after using use by free")
+#: A reworded pair: fewer than this share of the plain text's content words has a counterpart.
+_REWORDED = 0.5
+
+
+def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
+    """The cues of ``negated`` (with what each negates) when ``plain`` rewords the
+    question: fewer than half of ``plain``'s content words have a counterpart in
+    ``negated`` (:func:`.align.align`: stems, synonyms, typos) and none of the words the
+    cues negate has one in ``plain`` ("Can you freeze bread without it going stale?" /
+    "does putting a loaf in the freezer stop it getting stale", "Which vaccines are not core
+    for dogs?" / "which dog jabs are optional?", "quit nano without saving" / "exit and
+    throw away my edits"). A paraphrase says the negation in other words or leaves it
+    implied; counting cues cannot tell, so the pair is left to the verifier. Not when the
+    other text keeps the wording (the cue is added: "How do I exit vim?" / "... without
+    saving?") or names what is negated ("toxic to cats" / "not toxic"), nor for "without"
+    when ``plain`` says "with", "after", "using", "by" or "free"."""
+    if "without" in cues and set(plain.words) & _WITH:
+        return []
+    al = align(plain.raw, negated.raw)
+    if not plain.terms or len({i for i, _, _ in al.pairs}) >= _REWORDED * len(plain.terms):
+        return []
+    paired = {negated.terms[j][1] for _, j, _ in al.pairs}
+    toks, out = negated.tokens, []
+    for k, tok in enumerate(toks):
+        if not is_cue(tok.low):
+            continue
+        named = [t for t in toks[k + 1 : k + 4] if t.kind != "sym" and t.low not in _LEAD][:1]
+        if not named or named[0].index in paired or named[0].low in plain.words:
+            return []
+        out.append(f"{tok.low} {named[0].low}")
+    return out
+
+
+#: Words that compare two things: "how is X different from Y", "X vs Y", "unlike Y".
+_CONTRAST = wordset("vs versus different difference differences differ unlike compare compared")
+_AUXILIARIES = wordset("do does did is are was were can could will would has have had")
+
+
+def _contrasted(plain: Text, negated: Text) -> list[str]:
+    """The cues of ``negated`` that close a clause right after their auxiliary ("what does
+    git fetch do that git pull *doesn't*", "... that select *does not*?") when ``plain``
+    compares two things ("how is git fetch different from git pull", "X vs Y", "unlike
+    Y"): the elided verb asks what one does and the other not -- their difference."""
+    if not set(plain.words) & _CONTRAST:
+        return []
+    toks, out = negated.tokens, []
+    for k, tok in enumerate(toks):
+        closing = k + 1 == len(toks) or toks[k + 1].low in CLAUSE_BREAKS
+        aux = tok.low.endswith("n't") or (k > 0 and toks[k - 1].low in _AUXILIARIES)
+        if is_cue(tok.low) and closing and aux:
+            out.append(tok.low)
+    return out
+
+
 def _negated_by_a_word(a: str, b: str) -> str | None:
     """One text is the other plus a word that negates it and nothing else ("Which fruits
     have vitamin C?" / "Which fruits lack vitamin C?", "... compile" / "... fail to
@@ -269,6 +340,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
             negative_words(plain, negated)
             + _needed(plain, negated, more)
             + free_for_unpaid(plain, negated)
+            + _reworded(plain, negated, more)
+            + _contrasted(plain, negated)
         )
         if len(said) >= extra:
             return GuardResult(

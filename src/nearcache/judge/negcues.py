@@ -100,8 +100,9 @@ def _cues(t: Text) -> list[str]:
                 continue  # "No. 5"
             prev = toks[i - 1].low if i > 0 else ""
             whether = i > 1 and toks[i - 2].low == "whether"
-            if w == "not" and prev == "or" and (nxt in _SENT_ENDS or nxt in (",", "") or whether):
-                continue  # "recessive or not?", "whether or not": a yes/no question
+            closing = nxt in _SENT_ENDS or nxt in (",", "")
+            if w in ("not", "no") and prev == "or" and (closing or whether):
+                continue  # "recessive or not?", "urgent care or no?": a yes/no question
             if w == "no" and prev in _SAY and (nxt in _SENT_ENDS or nxt in (",", "")):
                 continue  # "if the parents say no": the answer no, not a negation
             if w == "no" and i > 0 and toks[i - 1].low == "at" and nxt == "time":

@@ -214,7 +214,20 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
         return GuardResult(REJECT, "one asks for a percentage, the other for an amount")
+    fa, fb = _slashed(a), _slashed(b)
+    if fa - fb and fb - fa:  # "3/4 time" / "6/8 time": equal values, other fractions
+        return GuardResult(REJECT, f"fractions differ: {min(fa - fb)} vs {min(fb - fa)}")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
+
+
+_SLASHED = re.compile(r"(?<![\w/.:-])(\d{1,3})/(\d{1,3})(?![\w/.:-])")
+
+
+@text_cache
+def _slashed(text: str) -> frozenset[str]:
+    """The fractions ``text`` writes with a slash ("3/4"), as written: the same value in
+    other terms ("6/8") names another time signature, gear ratio or dilution."""
+    return frozenset(m[0] for m in _SLASHED.finditer(text[:MAX_CHARS]))
 
 
 def _repeated(qs: list[Quantity], other: list[Quantity]) -> list[Quantity]:

@@ -200,6 +200,7 @@ UNITS = {
     "dpi": "dpi",
     "fps": "fps",
     "rpm": "rpm",
+    "ppm": "ppm",
     "x": "x",
     "usd": "usd",
     "dollar": "usd",
@@ -228,10 +229,11 @@ UNITS = {
 
 
 def word_value(word: str) -> int | None:
-    """The value of a digit string or a number word up to nineteen, else None."""
+    """The value of a digit string, a number word up to nineteen or a whole ten ("sixty"),
+    else None."""
     if word.isdigit():
         return int(word)
-    return SMALL.get(word)
+    return SMALL.get(word, TENS.get(word))
 
 
 def ordinal_value(word: str) -> int | None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from .calnames import decade_at
+from .codes import statuses
 from .dates import time_info
 from .measures import Quantity, clock, denominator, fmt, period, speed
 from .numwords import DENOMINATORS, SINGLE_DENOMINATORS
@@ -50,8 +51,13 @@ _MIXED = re.compile(r"\d+(?:\.\d+)?")
 _DIGIT = re.compile(r"\d")
 #: Words that can start a quantity (the others are skipped at once).
 _DAY_HOURS = {"noon": "12", "midday": "12", "midnight": "12"}
-_NUMERIC = frozenset([*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTIONS, *_DAY_HOURS])
+_NUMERIC = frozenset(
+    [*_SMALL, *_TENS, *_SCALES, *_ORDINALS, *_TIMES, *_FRACTIONS, *_DAY_HOURS, "couple"]
+)
+_A_OF = ("a", "of")
 _RATIO = re.compile(r"^(\d+)/(\d+)$")
+#: The extension of a file name with digits in it ("in.mp4", "a.h264", "x.7z").
+_EXTENSION = re.compile(r"(?<=\w)\.(?:mp4|mp3|m4a|m4v|3gp|h264|h265|bz2|7z|ps1|p12)$")
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){1,2}$")
 _WHOLE = re.compile(r"^\d+\.0+$")
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
@@ -241,6 +247,8 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         return (str(_ORDINALS[low]), low == "first"), "", 1
     if low in _TIMES:
         return (str(_TIMES[low]), low in ("once", "double", "triple")), "", 1
+    if low == "couple" and 0 < i < len(toks) - 1 and (toks[i - 1].low, toks[i + 1].low) == _A_OF:
+        return ("2", True), "", 2  # "a couple of metres": about two, weak
     if low in _FRACTIONS and not period(toks, i):
         after = toks[i + 1].low if i + 1 < len(toks) else ""
         unit = _unit(toks, i + 2) if after in ("a", "an") else ""  # "half an hour"
@@ -256,9 +264,12 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
 
 
 def _ratio(low: str) -> bool:
-    """ "80/20", "50/50", "24/7": two numbers side by side, not a fraction."""
+    """ "80/20", "50/50", "24/7": two numbers side by side, not a fraction; so are two
+    HTTP statuses of one class ("301/302", "502/504")."""
     m = _RATIO.match(low)
-    return m is not None and (int(m[1]) >= int(m[2]) or int(m[1]) + int(m[2]) == 100)
+    return m is not None and (
+        int(m[1]) >= int(m[2]) or int(m[1]) + int(m[2]) == 100 or statuses(m[1], m[2])
+    )
 
 
 def _a_second(toks: tuple[Token, ...], i: int) -> bool:
@@ -278,10 +289,12 @@ def _numeronym(low: str, m: re.Match[str]) -> bool:
 
 def _mixed(tok: Token) -> list[Quantity]:
     """Digits inside a word: "ipv4", "16gb", "python3" (weak unless a unit follows); a
-    numeronym's digits, between letters ("k8s", "i18n", "a11y"), are no number at all."""
+    numeronym's digits, between letters ("k8s", "i18n", "a11y"), and a file extension's
+    ("in.mp4", "song.mp3") are no number at all."""
     out = []
+    ext = _EXTENSION.search(tok.low)
     for m in _MIXED.finditer(tok.low):
-        if _numeronym(tok.low, m):
+        if _numeronym(tok.low, m) or (ext is not None and m.start() >= ext.start()):
             continue
         rest = tok.low[m.end() :].strip("-")
         val = float(m.group())
@@ -328,7 +341,8 @@ def _scan(text: Text, dated: frozenset[int]) -> list[Quantity]:
                     unit = _unit(toks, i + step)  # "two and a half hours"
                     step += 1 if unit else 0
                 if q is not None:
-                    out.append((q[0], unit, q[1], t.literal))
+                    hashed = i > 0 and toks[i - 1].text == "#"  # "Ticket #4417": an id
+                    out.append((q[0], unit, q[1], t.literal or hashed))
         except (ValueError, ZeroDivisionError, OverflowError):
             step = 1  # a digit of another script ("²"): not a quantity we read
         i += max(step, 1)

@@ -37,7 +37,7 @@ from .clauses import passive, passives
 from .lexicon import lexicon
 from .nominals import nominal_passive
 from .pronouns import ROLE_KEY, cases, persons
-from .roles import ARTICLES, POSSESSIVE, Exchange, Role, role_terms
+from .roles import ARTICLES, POSSESSIVE, Exchange, Role, participle, role_terms
 from .tokens import Token, analyze, text_cache
 
 __all__ = [
@@ -265,6 +265,22 @@ def _compound(text: str, keys: Sequence[Role], x: str, y: str) -> str:
     return ""
 
 
+def _key_at(keys: Sequence[Role], idx: int) -> str | None:
+    """The role key of the term at token ``idx``, or None."""
+    return next((k for k, i in keys if i == idx), None)
+
+
+def _reduced(text: str, keys: Sequence[Role], verb: str | None) -> bool:
+    """``text`` has ``verb`` as a participle right before "by" with no form of "be": a
+    reduced relative clause, the same passive ("films *not directed by* Miyazaki",
+    "damage *not caused by* the user")."""
+    toks = analyze(text).tokens
+    for k, i in keys:
+        if k == verb and participle(toks[i]) and i + 1 < len(toks) and toks[i + 1].low == "by":
+            return True
+    return False
+
+
 def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
     """One side is passive, the other active with the same subject: "Can a landlord be sued
     by a tenant?" / "Can a landlord sue a tenant?", and without an agent: "Can I be fired
@@ -273,6 +289,10 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
     acquisition by Microsoft" / "When did LinkedIn acquire Microsoft")."""
     for pa, pb in ((passive(a), passive(b)), (nominal_passive(a), nominal_passive(b))):
         if (pa is None) == (pb is None):
+            continue
+        if pa is not None and pb is None and _reduced(b, kb, _key_at(ka, pa[1])):
+            continue
+        if pb is not None and pa is None and _reduced(a, ka, _key_at(kb, pb[1])):
             continue
         found = _active_turned(*((pa, ka, kb) if pa is not None else (pb, kb, ka)))
         if found is not None:

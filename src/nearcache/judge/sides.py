@@ -50,14 +50,24 @@ def _inner(text: str) -> frozenset[str]:
 def changed_sides(a: str, b: str) -> tuple[tuple[Place, str], ...]:
     """Each shared term (its places in ``a`` and ``b``) that stands on the side of an
     opening word in one text and outside it in the other, with that word; the word
-    said once in each text, inside its sentence (:func:`_inner`)."""
+    said once in each text, inside its sentence (:func:`_inner`), and the term before
+    it in one text and after it in the other: a term after the word in both left its
+    side only where a comma closes the clause in one text ("when its wet is that
+    normal" / "when wet, is that normal")."""
     fixed = _inner(a) & _inner(b)
     if not fixed:
         return ()
     sa, sb = sides(a), sides(b)
+    at_a, at_b = _at(a, fixed), _at(b, fixed)
     out: list[tuple[Place, str]] = []
     for i, j in partners(a, b)[0].items():
         pair = {sa[i], sb[j]}
-        if len(pair) == 2 and "" in pair and (word := max(pair)) in fixed:
+        crossed = len(pair) == 2 and "" in pair and (word := max(pair)) in fixed
+        if crossed and (i < at_a[word]) != (j < at_b[word]):
             out.append(((i, j), word))
     return tuple(out)
+
+
+def _at(text: str, words: frozenset[str]) -> dict[str, int]:
+    """The token index of each of ``words`` (each said once) in ``text``."""
+    return {x.low: x.index for x in analyze(text).tokens if x.low in words and not x.literal}

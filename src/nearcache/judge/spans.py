@@ -48,7 +48,7 @@ _SIGN = {"before": -1, "after": 1}
 _LAST = {"last": "last", "past": "last", "previous": "last", "next": "next", "coming": "next"}
 #: Words that turn "N units ago" into the span since then.
 _SINCE = frozenset({"since", "--since", "after", "--after"})
-_BACK = frozenset({"day", "week", "month", "year"})
+_BACK = frozenset({"min", "h", "day", "week", "month", "year"})
 _SPAN_UNITS = frozenset({"min", "h", "day", "week", "month", "year"})
 #: Words before a duration that make it the span a rate is counted over ("in 24 hours").
 _OVER = frozenset({"in", "within", "per", "over", "every", "each", "a", "for", "during"})

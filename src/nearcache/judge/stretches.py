@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .roles import RELATIONAL, SYMMETRIC, Exchange, Words
+from .roles import CLAUSE, RELATIONAL, SYMMETRIC, Exchange, Words
 from .tokens import Text, Token, analyze, pair_cache, text_cache
 
 __all__ = ["segments_swapped", "side"]
@@ -55,12 +55,15 @@ def _bracketed(toks: Sequence[Token], lo: int, hi: int) -> bool:
 
 
 def side(t: Text, lo: int, hi: int) -> tuple[Words, Words]:
-    """The words strictly between tokens ``lo`` and ``hi``, and the words of the sentence
-    before ``lo`` (see :class:`Exchange`)."""
+    """The words strictly between tokens ``lo`` and ``hi``, and the words of the clause
+    before ``lo``: of its sentence after the last comma or colon, so a clause that only
+    sets the scene is no lead ("When two boats are not *overlapped*, does the boat ahead
+    keep clear of the boat astern": see :class:`Exchange`)."""
     toks = t.tokens
     sent = toks[lo].sent
     between = tuple(x.low for x in toks[lo + 1 : hi] if x.kind != "sym")
-    lead = tuple(x.low for x in toks[:lo] if x.kind != "sym" and x.sent == sent)
+    start = max((x.index + 1 for x in toks[:lo] if x.low in CLAUSE), default=0)
+    lead = tuple(x.low for x in toks[start:lo] if x.kind != "sym" and x.sent == sent)
     return between, lead
 
 

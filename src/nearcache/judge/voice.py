@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from .clauses import be_before, reduced_relative
 from .pronouns import pronouns
-from .roles import PASSIVE_AUX, participle
-from .tokens import STOPWORDS, Text, analyze, pair_cache, stem, text_cache, wordset
+from .roles import CLAUSE, PASSIVE_AUX, participle
+from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = ["noun_voice_changed", "noun_voices", "owner_moved", "speaker_acts", "voice_changed"]
 
@@ -43,6 +43,7 @@ _ARTICLES = wordset("a an the")
 _RELATIVES = wordset("that who which")
 _AUX = PASSIVE_AUX | wordset("has have had")
 _FINITE_BE = wordset("is are was were")
+_SPEAKER_WORDS = _BY_SPEAKER | _MINE | wordset("i we")
 
 
 def _verb_at(t: Text, i: int) -> int | None:
@@ -78,7 +79,8 @@ def speaker_acts(text: str) -> frozenset[str]:
 @text_cache
 def _passives(text: str) -> frozenset[str]:
     """Stems of the past participles after a form of "be" or "get" ("got cancelled",
-    "was charged twice") with no "by me"/"by us" after them."""
+    "was charged twice") with no "by me"/"by us" after them, done to the speaker
+    (:func:`_done_to_them`)."""
     toks = analyze(text).tokens
     out: set[str] = set()
     for k, tok in enumerate(toks):
@@ -89,8 +91,25 @@ def _passives(text: str) -> frozenset[str]:
         after = [x.low for x in toks[k + 1 : k + 3]]
         if after[:1] == ["by"] and after[1:2] and after[1] in _BY_SPEAKER:
             continue
-        out.add(stem(tok.low))
+        if _done_to_them(toks, k):
+            out.add(stem(tok.low))
     return frozenset(out)
+
+
+def _done_to_them(toks: tuple[Token, ...], k: int) -> bool:
+    """The passive at ``k`` tells of something done to the speaker: they or their thing
+    stand in its clause before it ("can *I* be fired", "*my* train got cancelled"), or
+    the clause states that it happened ("the contractor was terminated early, ..."). A
+    question about another thing asks whether it is done at all, by anyone ("is the
+    variation added?" / "do I add the variation?")."""
+    sent = toks[k].sent
+    for tok in reversed(toks[:k]):
+        if tok.sent != sent or tok.low in CLAUSE:
+            break
+        if tok.low in _SPEAKER_WORDS:
+            return True
+    end = next((tok.low for tok in toks[k + 1 :] if tok.low in CLAUSE or tok.sent != sent), "")
+    return end != "?"
 
 
 @text_cache

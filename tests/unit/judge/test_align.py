@@ -24,11 +24,22 @@ from nearcache.judge.tokens import analyze, stem
         ("How do I delete a file?", "how to remove a file"),  # synonyms
         ("What year did the Berlin Wall fall?", "The Berlin Wall fell in what year?"),  # irregular
         ("what does the -r flag do in rm", "What does the -r flag do in rm?"),
+        (
+            "do hotels in japan add a service charge to the bil",
+            "Do hotels add a service charge to the bill in Japan?",
+        ),
+        ("can i edit 4k h265 footage", "Can I edit 4K H.265 footage?"),  # a standard's dot
+        ("how do i trim my budgies claws", "How do I trim my budgie's claws?"),  # apostrophe
     ],
 )
 def test_paraphrase_surfaces_align_fully(a: str, b: str) -> None:
     al = align(a, b)
     assert al.only_a == () and al.only_b == (), (al.only_a, al.only_b)
+
+
+def test_a_dot_between_digits_is_kept() -> None:
+    al = align("is v1.2 safe", "is v12 safe")
+    assert al.only_a == ("v1.2",) and al.only_b == ("v12",)
 
 
 def test_pairs_are_positions_and_the_rest_is_left_over() -> None:
@@ -46,7 +57,14 @@ def test_pairs_are_positions_and_the_rest_is_left_over() -> None:
     [
         ("pyhton", "python", True),
         ("recieve", "receive", True),
-        ("dya", "day", True),  # three letters: a swap only
+        ("dya", "day", True),  # three letters: a swap of neighbours
+        ("wil", "will", True),  # or a final doubled letter written once
+        ("pas", "pass", True),
+        ("god", "good", False),  # not inside the word: often another word
+        ("act", "acct", False),
+        ("hav", "have", False),  # other letters dropped from three-letter words stay apart
+        ("bat", "bait", False),
+        ("wil", "wail", False),
         ("cat", "act", False),
         ("sang", "song", False),  # short words one letter apart are other words
         ("austria", "australia", False),

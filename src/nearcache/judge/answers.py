@@ -1,0 +1,69 @@
+"""What kind of answer a question asks for: a quantity, a way to do something, a yes or
+no, a reason, a time, a place or a person.
+
+Two questions on one topic that ask for different kinds of answer are different
+questions: "How long is a day on Mars?" (a duration) / "Is Mars closer to the Sun than
+Earth?" (yes or no), "How do I sort a dictionary by value?" (a way) / "Does list.sort()
+return a new list?" (yes or no). The embedding puts such pairs at a cosine of 0.5-0.7,
+where heavy paraphrases of one question also lie, and their low word overlap reads like
+a paraphrase's; the kind of answer tells them apart. Paraphrases change it too ("what's
+the right temperature to ..." / "At what temperature should ..." keep it; "Can I keep my
+number when I switch?" / "How do I keep my number ...?" do not), so the verifier weighs
+a change of kind by how low the cosine is (:data:`.features.FEATURES`, ``asks_other``),
+and it is a feature, never a guard.
+
+The kind is read from the first three words of the question (after any context
+sentence, :func:`.context.focus`): "how much / many / long / far / old ..." a quantity;
+"why", "when", "where", "who" their own kinds; a text opening with an auxiliary ("Is",
+"Can", "Does") asks yes or no. Any other "how" (a way, a manner) and "what", "which",
+"whose" are one loose kind: "What's the best way to ...?" / "How do I ...?" ask the same.
+A text that opens otherwise (a keyword query, a code snippet) has no kind.
+
+Limits: English only; "what is the price of" is not read as a quantity; a question word
+after the third word is not read.
+"""
+
+from __future__ import annotations
+
+from .tokens import analyze, pair_cache, text_cache, wordset
+
+__all__ = ["AUXILIARIES", "answer_kind", "other_answer"]
+
+_QUANTITY = wordset(
+    "much many long far old big often fast tall high hot cold heavy large late early soon"
+)
+#: The words a yes/no question opens with ("Is", "Can", "Does").
+AUXILIARIES = wordset(
+    "is are was were can could does do did should will would has have had may might must shall am"
+)
+_KINDS = {
+    "why": "why",
+    "when": "when",
+    "where": "where",
+    "who": "who",
+    "whom": "who",
+    "what": "what",
+    "which": "what",
+    "whose": "what",
+}
+
+
+@text_cache
+def answer_kind(text: str) -> str | None:
+    """ "quantity", "what" (the loose kind: a way, a manner, a thing), "why", "when",
+    "where", "who" or "yes/no": the kind of answer ``text`` asks for (module docstring),
+    or None."""
+    words = analyze(text).words
+    for i, w in enumerate(words[:3]):
+        if w == "how":
+            return "quantity" if words[i + 1 : i + 2] and words[i + 1] in _QUANTITY else "what"
+        if w in _KINDS:
+            return _KINDS[w]
+    return "yes/no" if words and words[0] in AUXILIARIES else None
+
+
+@pair_cache
+def other_answer(a: str, b: str) -> bool:
+    """Whether the two texts ask for two different kinds of answer."""
+    x, y = answer_kind(a), answer_kind(b)
+    return x is not None and y is not None and x != y

@@ -1,0 +1,104 @@
+"""guard_negation: negations said otherwise -- a reworded question that names nothing it
+negates, a cue split in two words, "or no" closing a question, "what X does that Y
+doesn't" against a comparison -- do not reject; the shapes around them still do."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_negation
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Can you freeze bagels without them going stale?",
+            "does putting bagels in the freezer keep them from getting hard",
+        ),
+        ("vim: leave and throw away my changes", "How do I quit vim without saving the file?"),
+        (
+            "What's a gentle Spanish way to turn down a second helping?",
+            "How do you decline more food in Spanish without sounding rude?",
+        ),
+        ("Which vaccines are not core for cats?", "optional jabs for a kitten in Ireland"),
+        (
+            "Can the prosecution appeal if the jury finds me not guilty?",
+            "after an acquittal, may the state challenge the verdict",
+        ),
+    ],
+)
+def test_a_reworded_question_naming_nothing_negated_is_left_alone(a: str, b: str) -> None:
+    res = guard_negation(a, b)
+    assert res.outcome == "neutral"
+    assert "said in words" in res.detail
+    assert guard_negation(b, a).outcome == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the cue is added: the other text keeps the wording
+        ("How do I exit vim?", "How do I exit vim without saving?"),
+        ("Can I freeze leftover risotto?", "Can I eat leftover risotto without reheating it?"),
+        ("which fish can share a tank with a betta", "Which fish should not be kept with a betta?"),
+        # the plain text names what is negated, or says "with"
+        ("Which cheeses use animal rennet?", "Which cheeses are made without animal rennet?"),
+        ("Can I return a gift with a gift receipt?", "Can I return a gift without a receipt?"),
+        (
+            "powering an ESP32 from 9V through a regulator, ok",
+            "Can I power an ESP32 from a 9 volt battery without a regulator?",
+        ),
+        ("list plants toxic to cats", "Which plants are not toxic to cats?"),
+    ],
+)
+def test_an_added_or_named_negation_still_rejects(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject"
+    assert guard_negation(b, a).outcome == "reject"
+
+
+def test_a_cue_split_in_two_words_is_a_typo() -> None:
+    a = "can a lodger keep a cat with out the owners written ok"
+    b = "Can a lodger keep a cat without the owner's written consent?"
+    assert guard_negation(a, b).outcome != "reject"
+    assert guard_negation(b, a).outcome != "reject"
+    # only against the cue itself: "with" and "without" still differ
+    assert guard_negation("keep a cat with the owner's ok", b).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # "or no" closing a yes/no question, like "or not"
+        (
+            "bp 150/95 at home, ER or no?",
+            "My blood pressure is 150/95 at home. Should I go to the ER?",
+        ),
+        # "what does X do that Y doesn't" against a text comparing X and Y
+        (
+            "how is npm ci different from npm install",
+            "what does npm ci do that npm install doesn't",
+        ),
+        ("pandas: loc vs iloc", "In pandas, what does loc do that iloc does not?"),
+    ],
+)
+def test_an_answer_choice_or_an_elided_comparison_is_no_negation(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome != "reject"
+    assert guard_negation(b, a).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # no comparison on the plain side
+        (
+            "which git branch contains a commit",
+            "which commits does a branch have that main does not?",
+        ),
+        # "no" inside the question, or a cue that does not close its clause
+        ("should I go to the ER", "should I go to the ER or no doctor at all?"),
+        ("how is npm ci different from npm install", "why doesn't npm ci update the lock file?"),
+    ],
+)
+def test_other_closing_cues_still_reject(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "reject"
