@@ -62,6 +62,7 @@ def make_v7(path: Path, writes: list[tuple[str, float]], reads: dict[int, float]
     store._write(lambda con: None)  # the read times
     store.close()
     con = sqlite3.connect(path)
+    con.execute("PRAGMA ignore_check_constraints = ON")  # version 7 had no runs to keep
     old = {rid: index(bytes(k).hex()) + 1 for rid, k in con.execute("SELECT id, key FROM rec_kv")}
     seen = con.execute("SELECT id, ns, atime FROM seen_kv").fetchall()
     con.execute("UPDATE rec_kv SET id = -id")  # out of the way of the old rowids
@@ -215,26 +216,28 @@ def test_a_guessed_rowid_overtaken_by_another_writer_keeps_write_order(tmp_path:
     b.close()
 
 
-def test_check_finds_and_fixes_records_outside_their_run(tmp_path: Path) -> None:
-    """A record appended by table-wide rowid (as an older nearcache would write into the
-    file) sits in another namespace's run: check() reports it; fix moves it, with its
-    read time, to the end of its own run, and eviction finds it again."""
+@pytest.mark.parametrize("migrated", [False, True])
+def test_a_record_outside_its_run_is_refused(tmp_path: Path, migrated: bool) -> None:
+    """A key appended by table-wide rowid (as a version-7 nearcache still running on a
+    migrated file writes) would land in another namespace's run: the file refuses it,
+    in a new file and in a migrated one, and keeps the key its own run takes."""
     path = tmp_path / "c.db"
-    store = SQLiteStore(path)
-    store.put_many("kv", "a", [Item(key(0), b"x")], now=1)
-    store.put_many("kv", "b", [Item(key(1), b"x")], now=2)
-    assert store.get_many("kv", "a", [key(0)], now=3, touch=True) == [b"x"]
-    store.close()
-    with sqlite3.connect(path) as con:
-        moved = (1 << RUN_BITS) + 1000  # into b's run
-        con.execute("UPDATE seen_kv SET id = id + ?", (moved,))
-        con.execute("UPDATE rec_kv SET id = id + ? WHERE ns = ?", (moved, nsid(path, "a")))
-    con.close()
-    store = SQLiteStore(path)
-    problem = ["kv: 1 records outside their namespace's run of rowids"]
-    assert store.check() == problem
-    assert store.check(fix=True) == problem
-    assert store.check() == []
-    assert [(ns, i) for _, ns, i in rows(path)] == [(nsid(path, "a"), 0), (nsid(path, "b"), 1)]
-    assert [index(k) for _, k in store.evict("kv", "a", max_entries=0)] == [0]
-    store.close()
+    if migrated:
+        make_v7(path, [("a", 1), ("b", 2)], {})
+        SQLiteStore(path).close()
+    else:
+        store = SQLiteStore(path)
+        store.put_many("kv", "a", [Item(key(0), b"v0")], now=1)
+        store.put_many("kv", "b", [Item(key(1), b"v1")], now=2)
+        store.close()
+    a, b = nsid(path, "a"), nsid(path, "b")
+    con = sqlite3.connect(path)
+    try:
+        add = "INSERT INTO rec_kv (hid, ns, key, value, atime, size) VALUES (?, ?, ?, ?, 3, 2)"
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):  # the table's end: b's run
+            con.execute(add, (7, a, bytes.fromhex(key(2)), b"v2"))
+        con.execute(add, (8, b, bytes.fromhex(key(3)), b"v3"))  # b's own run: kept
+        con.commit()
+    finally:
+        con.close()
+    assert [(ns, rid >> RUN_BITS) for rid, ns, _ in rows(path)] == [(a, a), (b, b), (b, b)]

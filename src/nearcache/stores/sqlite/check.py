@@ -1,6 +1,5 @@
-"""``check()`` of the SQLite store: integrity, size columns and counters vs a recount,
-records outside their namespace's run of rowids, and read times (``seen``) that belong
-to no record."""
+"""``check()`` of the SQLite store: integrity, size columns and counters vs a recount, and
+read times (``seen``) that belong to no record."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ import sqlite3
 from ..bookkeeping import Recount
 from ..protocol import TABLES
 from .counts import NOW, fold
-from .layout import MAX_NAMESPACES, RUN_BITS, RUN_LAST, next_ids
 
 __all__ = ["check_file_contents"]
 
@@ -51,25 +49,7 @@ def _check_table(con: sqlite3.Connection, table: str, fix: bool) -> list[str]:
         problems.append(f"{table}: rows of unknown namespace id {nsid}")
         if fix:
             con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (nsid,))
-    return problems + _check_runs(con, table, fix) + _check_seen(con, table, fix)
-
-
-def _check_runs(con: sqlite3.Connection, table: str, fix: bool) -> list[str]:
-    """Each record must sit in its namespace's run of rowids (the LRU order; an older
-    nearcache writing into the file would append elsewhere): fixed by moving each to its
-    run's end, its read time with it."""
-    outside = con.execute(
-        f"SELECT id, ns FROM rec_{table} WHERE ns BETWEEN 0 AND {MAX_NAMESPACES - 1} AND id "
-        f"NOT BETWEEN ns << {RUN_BITS} AND (ns << {RUN_BITS}) + {RUN_LAST} ORDER BY id"
-    ).fetchall()
-    if fix:
-        for rid, nsid in outside:
-            at = next_ids(con, table, nsid, 1)
-            con.execute(f"UPDATE rec_{table} SET id = ? WHERE id = ?", (at, rid))
-            con.execute(f"UPDATE seen_{table} SET id = ? WHERE id = ?", (at, rid))
-    if not outside:
-        return []
-    return [f"{table}: {len(outside)} records outside their namespace's run of rowids"]
+    return problems + _check_seen(con, table, fix)
 
 
 def _check_seen(con: sqlite3.Connection, table: str, fix: bool) -> list[str]:

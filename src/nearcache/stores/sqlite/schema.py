@@ -34,7 +34,9 @@ An older schema is migrated in place, in one transaction, when the file is opene
   written by every put). Record tables are rebuilt with every row (the whole table is
   copied once, in the migration's transaction: ~9 s for 100k semantic entries, and the
   file keeps the old pages as free pages for later writes); read times (``seen``)
-  follow their records' new rowids.
+  follow their records' new rowids. A ``CHECK`` keeps each record in its run: an
+  older nearcache still running on the migrated file fails to add a key there instead
+  of appending it to another namespace's run.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ def _migrate_7_to_8(con: sqlite3.Connection) -> None:
         con.execute(
             f"CREATE TABLE rec_{table}_v8 (id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, "
             "key BLOB NOT NULL, value BLOB NOT NULL, expires_at REAL, atime REAL NOT NULL, "
-            "size INTEGER NOT NULL, hid INTEGER NOT NULL)"
+            f"size INTEGER NOT NULL, hid INTEGER NOT NULL, CHECK (abs(id) >> {RUN_BITS} = ns))"
         )
         con.execute(
             f"INSERT INTO rec_{table}_v8 SELECT m.new, r.ns, r.key, r.value, r.expires_at, "

@@ -19,11 +19,15 @@ CREATE TABLE IF NOT EXISTS namespaces (
 -- without an (ns, atime) index for every put to write. atime: the record's first write.
 -- hid: the first 8 bytes of the key hash XOR a per-namespace salt, the lookup key (fast
 -- IN lookups in a compact index); ns and key are checked on every read, so a hid
--- collision is a miss.
+-- collision is a miss. The CHECK (40 = layout.RUN_BITS) refuses a record outside its
+-- namespace's run: an older nearcache still running when the file was migrated appends
+-- new keys at the table's end, which would put them in another namespace's run (out of
+-- their LRU order, missed by clear and scan); its write fails instead (abs: a run being
+-- numbered again goes through negative rowids, see layout.next_ids).
 CREATE TABLE IF NOT EXISTS rec_{table} (
     id INTEGER PRIMARY KEY, ns INTEGER NOT NULL, key BLOB NOT NULL,
     value BLOB NOT NULL, expires_at REAL, atime REAL NOT NULL,
-    size INTEGER NOT NULL, hid INTEGER NOT NULL);
+    size INTEGER NOT NULL, hid INTEGER NOT NULL, CHECK (abs(id) >> 40 = ns));
 CREATE UNIQUE INDEX IF NOT EXISTS rec_{table}_hid ON rec_{table} (hid);
 CREATE INDEX IF NOT EXISTS rec_{table}_exp ON rec_{table} (expires_at)
     WHERE expires_at IS NOT NULL;
