@@ -3,8 +3,6 @@ equal record-by-record decodes, from a list or one joined buffer."""
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -155,9 +153,7 @@ def test_decode_batch_equals_record_by_record(rows: list, seed: int) -> None:
         if damage == "swap" and i + 1 < len(rows):
             blobs[i], blobs[i + 1] = blobs[i + 1], blobs[i]
     want_vectors, want_fps, want_corrupt = _one_by_one(blobs, "ns", keys)
-    cuts = sorted(np.random.default_rng(seed).integers(0, len(blobs) + 1, 3).tolist())
-    # one bytes per record, one buffer, or the buffers of a read in parts
-    for given_as in (blobs, joined(blobs), in_parts(blobs, cuts)):
+    for given_as in (blobs, joined(blobs)):  # one bytes per record, or one buffer
         vectors, fps, corrupt, matrix = decode_dense_batch(given_as, "ns", keys)
         assert corrupt == want_corrupt
         assert fps == want_fps
@@ -175,36 +171,6 @@ def joined(blobs: list[bytes | None]) -> JoinedValues:
     return JoinedValues(found, [-1 if b is None else len(b) for b in blobs])
 
 
-def in_parts(blobs: list[bytes | None], cuts: list[int]) -> JoinedValues:
-    """``blobs`` as a read in parts hands them back: each part's values in a buffer of
-    its own (a part may be empty or find nothing), the buffers not joined."""
-    bounds = [0, *cuts, len(blobs)]
-    return JoinedValues.concat([joined(blobs[a:b]) for a, b in pairwise(bounds)])
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float16", "int8"])
-def test_decode_batch_reads_the_buffers_of_a_read_in_parts(dtype: str) -> None:
-    """Records of one layout in several buffers: the matrix is every row in order, as
-    one buffer gives it; a miss or a corrupt record in a later buffer is told at its
-    own place."""
-    keys = [content_hash(f"p{i}") for i in range(30)]
-    mat = np.random.default_rng(7).standard_normal((30, 16)).astype(np.float32)
-    blobs: list[bytes | None] = list(encode_dense("ns", keys, mat, dtype, 5, 1.0))
-    want = np.stack(_one_by_one(blobs, "ns", keys)[0])
-    got = decode_dense_batch(in_parts(blobs, [0, 12, 12, 25]), "ns", keys)
-    assert got.matrix is not None and np.array_equal(got.matrix, want)
-    assert got.fps == [5] * 30 and got.corrupt == []
-    blobs[14] = None
-    bad = blobs[20]
-    assert bad is not None
-    blobs[20] = bad[:-1] + bytes([bad[-1] ^ 1])
-    vectors, fps, corrupt, matrix = decode_dense_batch(in_parts(blobs, [12, 25]), "ns", keys)
-    assert matrix is None and corrupt == [20] and fps[14] == fps[20] == 0
-    assert vectors[14] is None and vectors[20] is None
-    for i in set(range(30)) - {14, 20}:
-        assert np.array_equal(vectors[i], want[i]) and fps[i] == 5
-
-
 def test_joined_values_read_like_the_list_they_hold() -> None:
     values: list[bytes | None] = [b"abc", None, b"", b"defg", None, b"h"]
     got = joined(values)
@@ -215,12 +181,6 @@ def test_joined_values_read_like_the_list_they_hold() -> None:
     assert None not in joined([b"a", b""]) and joined([]) == []
     with pytest.raises(IndexError):
         got[6]
-    for cuts in ([0], [1, 3], [2, 2, 5], [6]):
-        parts = in_parts(values, cuts)
-        assert list(parts) == values and parts[0] == b"abc" and parts[-1] == b"h"
-        assert parts.joined == b"abcdefgh" and parts.first() == b"abc"
-    assert in_parts([None, b"", b"xy"], [1, 2]).first() == b""
-    assert in_parts([None, b"xy"], [1]).first() == b"xy" and joined([None]).first() is None
 
 
 def test_decode_batch_reads_rows_whose_lengths_only_add_up() -> None:

@@ -189,44 +189,34 @@ def decode_dense_batch(
 
     ``keys`` may be a :class:`~nearcache.keys.KeyBatch`: its raw digests are then
     compared as they are; ``blobs`` may be :class:`~nearcache.codecs.joined.JoinedValues`
-    (a store's read as one buffer or a few): the buffers are then checked as they are,
-    not joined again.
+    (a store's read as one buffer): the buffer is then checked as it is, not joined again.
 
     When the found records look alike (the first one's dtype and dim, one length — the
-    common case) the checks and the dequantization run vectorized over the buffers, and
+    common case) the checks and the dequantization run vectorized over one buffer, and
     only a record that fails them is decoded again on its own; otherwise each record is
     decoded on its own. Either way the result is what :func:`decode_vector_record` gives
     record by record. Corrupt entries come back as ``None`` and are listed in ``corrupt``.
     """
     n = len(blobs)
     found: Sequence[int]
-    buffers: list[bytes] | None = None
     if isinstance(blobs, JoinedValues):  # misses are told by the sizes (no value sliced)
         sizes = blobs.sizes
         found = range(n) if -1 not in sizes else [i for i, s in enumerate(sizes) if s >= 0]
-        first = blobs.first()
-        buffers = blobs.buffers
+    elif None in blobs:
+        found = [i for i, b in enumerate(blobs) if b is not None]
     else:
         found = range(n)
-        if n > 8:
-            try:  # every key found (the common case): joined at once, no scan for None
-                buffers = [b"".join(blobs)]  # type: ignore[arg-type]
-            except TypeError:
-                found = [i for i, b in enumerate(blobs) if b is not None]
-        elif None in blobs:
-            found = [i for i, b in enumerate(blobs) if b is not None]
-        first = blobs[found[0]] if found else None
-    if first is None:
+    if not found:
         return DecodedBatch([None] * n, [0] * n, [], None)
+    first = blobs[found[0]]
+    assert first is not None
     off_key = HEAD_SIZE + len(ns_bytes(namespace))
     off_vec = off_key + 32 + _VEC_HEAD.size
     if len(found) > 8 and len(first) > off_vec and first[3] == KIND_DENSE:
         code, dim, _s, _fp, _c = _VEC_HEAD.unpack_from(first, off_key + 32)
         dtype = _CODE_DTYPES.get(code)
         if dtype in NP_DTYPES and len(first) - off_vec == dim * NP_DTYPES[dtype].itemsize:
-            if buffers is None:  # the values found, back to back
-                buffers = [b"".join([blobs[i] for i in found])]  # type: ignore[misc]
-            batch = _decode_uniform(blobs, found, buffers, namespace, keys, dtype, dim)
+            batch = _decode_uniform(blobs, found, namespace, keys, dtype, dim)
             if batch is not None:
                 return batch
     return _decode_each(blobs, found, namespace, keys, DecodedBatch([None] * n, [0] * n, [], None))
@@ -273,19 +263,16 @@ _VEC_DT = np.dtype(
 def _decode_uniform(
     blobs: Sequence[bytes | None],
     found: Sequence[int],
-    buffers: list[bytes],
     namespace: str,
     keys: Sequence[str],
     dtype: str,
     dim: int,
 ) -> DecodedBatch | None:
-    """The vectorized path for records of one length, found back to back in
-    ``buffers``; None if their lengths differ.
+    """The vectorized path for records of one length; None if their lengths differ.
 
-    Each buffer's records are checked as the rows of one byte matrix and their vectors
-    written into their rows of the result: checksums are taken by C loops over the rows;
-    identities are compared as whole byte strings first (one compare each for namespaces
-    and keys), and row by row only when that fails."""
+    Checksums are taken by C loops over slices of one joined buffer; identities are
+    compared as whole byte strings first (one compare each for namespaces and keys),
+    and row by row only when that fails."""
     n = len(blobs)
     everything = len(found) == n
     nsb = ns_bytes(namespace)
@@ -293,51 +280,24 @@ def _decode_uniform(
     off_body = off_key + 32
     off_vec = off_body + _VEC_HEAD.size
     length = off_vec + dim * NP_DTYPES[dtype].itemsize
+    if isinstance(blobs, JoinedValues):  # the values found, already back to back
+        joined = blobs.joined
+    else:
+        rows_found = blobs if everything else [blobs[i] for i in found]
+        joined = b"".join(rows_found)  # type: ignore[arg-type]
+    size = len(joined)
     rows = len(found)
-    lengths = list(map(len, buffers))
-    if sum(lengths) != rows * length or any(size % length for size in lengths):
+    if size != rows * length:
         return None
+    buf = np.frombuffer(joined, dtype=np.uint8).reshape(rows, length)
+    head = buf[:, :HEAD_SIZE].copy().view(_HEAD_DT).reshape(-1)
+    meta = buf[:, off_body:off_vec].copy().view(_VEC_DT).reshape(-1)
+    # each record's body as a row of the buffer: cheaper to make than a slice and a view
+    crcs = np.fromiter(map(_xxh3, buf[:, HEAD_SIZE:]), np.uint64, rows)
     if everything:
         digests = keys.digests if isinstance(keys, KeyBatch) else bytes.fromhex("".join(keys))
     else:
         digests = bytes.fromhex("".join([keys[i] for i in found]))
-    vecs = np.empty((rows, dim), np.float32)
-    oks: list[npt.NDArray[np.bool_]] = []
-    fp_found: list[int] = []
-    row = 0
-    for joined, size in zip(buffers, lengths):
-        if size:
-            count = size // length
-            buf = np.frombuffer(joined, dtype=np.uint8).reshape(count, length)
-            ok, meta = _check_rows(buf, nsb, digests[32 * row : 32 * (row + count)], dtype, dim)
-            oks.append(ok)
-            fp_found += meta["fp"].tolist()
-            data = buf[:, off_vec:].view(NP_DTYPES[dtype])
-            out = vecs[row : row + count]
-            if dtype == "int8":
-                np.multiply(data, meta["scale"][:, None], out=out)
-            else:
-                out[...] = data
-            row += count
-    ok = oks[0] if len(oks) == 1 else np.concatenate(oks)
-    if everything and bool(ok.all()):
-        return DecodedBatch(None, fp_found, [], vecs)
-    return _scatter(blobs, found, namespace, keys, ok.tolist(), fp_found, vecs)
-
-
-def _check_rows(
-    buf: npt.NDArray[np.uint8], nsb: bytes, digests: bytes, dtype: str, dim: int
-) -> tuple[npt.NDArray[np.bool_], Any]:
-    """Which rows of ``buf`` (one record each) are intact records of namespace ``nsb``
-    under the keys ``digests`` (32 bytes a row) with ``dtype`` and ``dim``; and the rows'
-    vector headers."""
-    rows = len(buf)
-    off_key = HEAD_SIZE + len(nsb)
-    off_body = off_key + 32
-    head = buf[:, :HEAD_SIZE].copy().view(_HEAD_DT).reshape(-1)
-    meta = buf[:, off_body : off_body + _VEC_HEAD.size].copy().view(_VEC_DT).reshape(-1)
-    # each record's body as a row of the buffer: cheaper to make than a slice and a view
-    crcs = np.fromiter(map(_xxh3, buf[:, HEAD_SIZE:]), np.uint64, rows)
     ok = (
         (head["lead"] == _LEAD_DENSE)
         & (head["crc"] == crcs)
@@ -349,7 +309,15 @@ def _check_rows(
     if buf[:, off_key:off_body].tobytes() != digests:
         want = np.frombuffer(digests, np.uint8).reshape(rows, 32)
         ok &= (buf[:, off_key:off_body] == want).all(axis=1)
-    return ok, meta
+    data = buf[:, off_vec:].view(NP_DTYPES[dtype])
+    if dtype == "int8":
+        vecs = data.astype(np.float32) * meta["scale"].astype(np.float32)[:, None]
+    else:
+        vecs = data.astype(np.float32)
+    fp_found = meta["fp"].tolist()
+    if everything and bool(ok.all()):
+        return DecodedBatch(None, fp_found, [], vecs)
+    return _scatter(blobs, found, namespace, keys, ok.tolist(), fp_found, vecs)
 
 
 def _slices(start: int, size: int, length: int) -> Iterator[slice]:

@@ -256,7 +256,9 @@ def read_in_parts(
         return None, [], joined_keys([*seen, *left])
     if len(found) == 1:
         return found[0][0], found[0][1], ()
-    values = JoinedValues.concat([g[0] for g in found])  # the parts' buffers, not copied
+    values = JoinedValues(
+        b"".join(g[0].joined for g in found), [n for g in found for n in g[0].sizes]
+    )
     return values, [rid for g in found for rid in g[1]], ()
 
 
