@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -170,6 +173,26 @@ def test_calibrate_with_an_async_embedder_outside_a_loop() -> None:
         AsyncTableEmbedder(16, table), [("a", "b", True)] * 60, max_false_hit_rate=0.1
     )
     assert result.threshold == pytest.approx(math.cos(math.radians(5)), abs=1e-5)
+
+
+def test_calibrate_inside_a_loop_refuses_without_leaving_a_coroutine() -> None:
+    """Inside a running loop the refusal says to use a thread; the embedder's coroutine
+    it already made is closed, not left for the garbage collector to warn about."""
+    embedder = AsyncTableEmbedder(16, {"a": angled(0), "b": angled(5)})
+
+    async def main() -> str:
+        try:
+            calibrate(embedder, [("a", "b", True)], max_false_hit_rate=0.1)
+        except InvalidTypeError as exc:
+            return str(exc)
+        return ""
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        said = asyncio.run(main())
+        gc.collect()
+    assert "asyncio.to_thread(calibrate" in said
+    assert not [w for w in seen if "never awaited" in str(w.message)], seen
 
 
 @pytest.mark.parametrize(

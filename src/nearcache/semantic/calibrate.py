@@ -186,6 +186,8 @@ def _embed(embedder: Any, texts: Sequence[str]) -> np.ndarray[Any, Any]:
         except RuntimeError:
             raw = asyncio.run(_await(raw))
         else:
+            if inspect.iscoroutine(raw):
+                raw.close()  # never awaited: close it rather than leave it to warn
             raise InvalidTypeError(
                 "calibrate is synchronous; inside an event loop run it in a thread "
                 "(await asyncio.to_thread(calibrate, ...))"
