@@ -9,15 +9,17 @@ client reports it wrong through ``/nearcache/feedback``; ``nearcache explain --h
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import openai
 import pytest
 from typer.testing import CliRunner
 
-from nearcache import SemanticCache, open_store
+from nearcache import EmbeddingCache, SemanticCache, open_store
 from nearcache.cli.app import app
 from nearcache.cli.models import HashEmbedder
 from proxy_support import Upstream, running_proxy
@@ -106,3 +108,23 @@ def test_explain_store_refusals(runner: CliRunner, tmp_path: Path) -> None:
         assert said in result.output, (args, result.output)
     missing = runner.invoke(app, ["explain", "a", "b", "--store", str(tmp_path / "none.db")])
     assert missing.exit_code != 0 and not (tmp_path / "none.db").exists()
+    typo = runner.invoke(app, ["explain", "a", "b", "--store", store, "--namespace", "dflt"])
+    assert typo.exit_code == 1 and "its namespaces: default" in str(typo.exception)
+
+
+def test_explain_leaves_a_store_without_semantic_entries_alone(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A store only ``nearcache embed`` used: no cache is made over it (which would write
+    the semantic cache's id into it and an index folder beside it)."""
+    store = tmp_path / "embed.db"
+    with EmbeddingCache(open_store(f"sqlite:///{store}")) as cache:
+        cache.put("a chunk", np.ones(4, np.float32), "docs.dense")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with sqlite3.connect(store) as con:
+        meta = con.execute("SELECT * FROM nearcache_meta ORDER BY key").fetchall()
+    result = runner.invoke(app, ["explain", "a", "b", "--store", f"sqlite:///{store}"])
+    assert result.exit_code == 1 and "it holds none" in str(result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    with sqlite3.connect(store) as con:
+        assert con.execute("SELECT * FROM nearcache_meta ORDER BY key").fetchall() == meta

@@ -146,6 +146,7 @@ def _explain_in_store(
         if hit_id is not None:
             namespace, entry, stored = _entry_of(st, hit_id)
         ns = "default" if namespace is None else namespace
+        _check_namespace(st, ns)
         question = _question("STORED", stored)
         bound = max_false_hit_rate
         with SemanticCache(store=st, embedder=embedder, max_false_hit_rate=bound) as cache:
@@ -154,6 +155,21 @@ def _explain_in_store(
     data = _as_dict(question, asked, embedder, verdict, threshold)
     data.update(store=st.url, namespace=ns, entry=entry)
     return data
+
+
+def _check_namespace(store: Any, ns: str) -> None:
+    """Refuse a namespace without semantic entries (a typo, or a store the semantic cache
+    never used) before a cache is made over the store, which would write its id there."""
+    from ..errors import CacheError
+    from ..semantic.indexing import TABLE
+
+    names = sorted(store.namespaces(TABLE))
+    if ns not in names:
+        has = f"its namespaces: {', '.join(names)}" if names else "it holds none"
+        raise CacheError(
+            f"namespace {ns!r} of {store.url} holds no semantic-cache entries ({has}): pass "
+            f"--namespace, or leave out --store to judge the two texts alone"
+        )
 
 
 def _context(text: str | None) -> dict[str, Any] | None:
