@@ -127,8 +127,10 @@ def test_calibrate_says_when_no_threshold_is_safe() -> None:
     pairs = [(0.9, True), (0.9, False), (0.8, True)]
     result = calibrate(None, pairs, max_false_hit_rate=0.01)
     assert result.threshold is None and result.curve
-    with pytest.raises(InvalidInputError):
+    # It says how many pairs it takes: 0 wrong of 299 is the fewest whose 95% bound < 1%.
+    with pytest.raises(InvalidInputError, match="on 3 pairs: that takes at least 299 pairs"):
         result.apply(SemanticCache(embedder=TableEmbedder(4)))
+    assert clopper_pearson_upper(0, 299, 0.95) < 0.01 < clopper_pearson_upper(0, 298, 0.95)
 
 
 def test_calibrate_with_an_embedder_and_with_a_cache() -> None:
