@@ -10,7 +10,6 @@ the reload (``BusyLoadingError``) are misses.
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -23,13 +22,10 @@ from nearcache.embedding.cache import EmbeddingCache
 from nearcache.errors import StoreUnavailableError
 from nearcache.kv import CacheManager
 from nearcache.stores.redis import RedisStore
+from redis_loading import HOLD_LOADING, add_filler, finish_loading
 
 pytestmark = pytest.mark.redis
 NS = "outage.model.dense"
-#: Per-key delay (microseconds) while the durable server reloads, and the filler keys
-#: that make the reload last about ten minutes unless the test lifts the delay.
-_LOAD_DELAY_US = 200_000
-_FILLER_KEYS = 3_000
 
 
 def _until(fn: object, timeout: float = 10.0) -> float:
@@ -105,12 +101,8 @@ def test_cache_mode_restart(make_redis: object, sig: int) -> None:
 
 
 def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> None:
-    # ``key-load-delay`` (a per-key delay Redis keeps for its own tests) holds the server
-    # in loading after the restart until the test lifts it with CONFIG SET (allowed while
-    # loading); it only acts while loading, so the first start (empty) is unaffected. With
-    # events processed every KiB the server answers -LOADING between keys meanwhile.
-    hold = ("--key-load-delay", str(_LOAD_DELAY_US), "--loading-process-events-interval-bytes")
-    server = make_redis(durable=True, extra=(*hold, "1024"))  # type: ignore[operator]
+    # The reload after the kill is held until the test lifts it (redis_loading).
+    server = make_redis(durable=True, extra=HOLD_LOADING)  # type: ignore[operator]
     store = RedisStore(server.url, prefix="durable")
     cache = EmbeddingCache(store, clock=ManualClock(1.0), fail_open=False)
     rng = np.random.default_rng(3)
@@ -147,17 +139,13 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     wait_for_acks(16 * 25)
-    # Incompressible filler keys, then an AOF rewrite: its RDB preamble (the AOF's base)
-    # holds them and the puts so far, so the reload after the kill loads them one by one
-    # at the held pace (minutes) until the test lifts the delay.
+    # Filler keys, then an AOF rewrite: its RDB preamble (the AOF's base) holds them and
+    # the puts so far, so the reload after the kill goes at the held pace.
     import redis
 
+    add_filler(server.url)
     # redis-py's 5 s default socket timeout is too short for this under a loaded machine.
     admin = redis.Redis.from_url(server.url, socket_timeout=120)
-    pipe = admin.pipeline(transaction=False)
-    for i in range(_FILLER_KEYS):
-        pipe.set(f"filler:{i}", os.urandom(1100))
-    pipe.execute()
     admin.bgrewriteaof()
     deadline = time.monotonic() + 120
     while admin.info("persistence")["aof_rewrite_in_progress"]:
@@ -185,8 +173,8 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
         admin.ping()
     got, found = cache.get_many(texts, NS)  # BusyLoadingError inside: a miss, no raise
     assert not found.any()  # the read during loading degraded to misses, never wrong
-    admin.config_set("key-load-delay", 0)  # let the reload finish
     admin.close()
+    finish_loading(server.url)
     _until(lambda: store.get_meta("hash_algorithm"), timeout=60)
     got, found = cache.get_many(texts, NS)
     assert found.all(), f"{int((~found).sum())} acknowledged puts lost"
