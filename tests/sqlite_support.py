@@ -45,6 +45,15 @@ ALTER TABLE chg_{t}_v6 RENAME TO chg_{t};
 """
 
 
+def indexes(path: Path) -> set[str]:
+    """The names of the indexes in the file at ``path``."""
+    con = sqlite3.connect(path)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    finally:
+        con.close()
+
+
 def downgrade_to_v6(path: Path) -> None:
     """Turn a closed current file whose namespaces have no pending single puts (written
     by batches) into the schema-6 file it would have been: change logs without the

@@ -12,7 +12,7 @@ import hashlib
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
-from itertools import compress
+from itertools import chain, compress
 from operator import methodcaller, not_
 from typing import Any, Protocol
 
@@ -218,7 +218,7 @@ def join_key_batches(batches: Sequence[KeyBatch]) -> KeyBatch:
     """The keys of several batches as one :class:`KeyBatch`, in order."""
     if len(batches) == 1:
         return batches[0]
-    keys = KeyBatch(k for batch in batches for k in batch)
+    keys = KeyBatch(chain.from_iterable(batches))
     keys.digests = b"".join(batch.digests for batch in batches)
     return keys
 

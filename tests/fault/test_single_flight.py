@@ -73,8 +73,10 @@ def test_failing_leader_never_hangs_followers(tmp_path: Path) -> None:
     wait_for_leases(cache, len(texts))
     follower = HashEmbedder()
     t0 = time.monotonic()
-    out = CachedEmbedder(follower, cache).embed(texts)
-    assert time.monotonic() - t0 < 20
+    # a follower that did not see the leader fail would wait out its wait_timeout (an hour
+    # here) before embedding itself; 120 s tells the two apart on any loaded machine
+    out = CachedEmbedder(follower, cache, wait_timeout=3600.0).embed(texts)
+    assert time.monotonic() - t0 < 120
     _, outcome = pipes[0].recv()
     leader[0].join(10)
     assert outcome == ["error: leader failed"]
@@ -94,10 +96,12 @@ def test_killed_leaders_lease_expires_and_next_caller_proceeds(tmp_path: Path) -
     leader[0].join(10)
     follower = HashEmbedder()
     t0 = time.monotonic()
-    out = CachedEmbedder(follower, cache, lease_ttl=1.0).embed(texts)
+    out = CachedEmbedder(follower, cache, lease_ttl=1.0, wait_timeout=3600.0).embed(texts)
     waited = time.monotonic() - t0
     assert sorted(follower.seen) == sorted(texts)
-    assert waited < 15  # the dead leader's leases expired (ttl 1 s) and we took over
+    # the dead leader's leases expired (ttl 1 s) and we took over, rather than waiting out
+    # the hour-long wait_timeout; 120 s tells the two apart on any loaded machine
+    assert waited < 120
     assert np.allclose(out, np.stack([hash_vector(t, 32) for t in texts]))
     assert cache.store.info("lease", NS).entries == 0
     assert cache.check() == []

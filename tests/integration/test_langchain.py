@@ -313,7 +313,7 @@ def test_llm_cache_over_an_async_semantic_cache(tmp_path: Path) -> None:
             embedder=default_embedder(), store=SQLiteStore(tmp_path / "a.db")
         )
         cache = NearcacheLLMCache(inner)
-        with pytest.raises(TypeError, match="alookup"):
+        with pytest.raises(TypeError, match="ainvoke"):
             cache.lookup("q", "llm")
         await cache.aupdate("How do I make cache entries expire?", "llm", gens)
         exact = await cache.alookup("How do I make cache entries expire?", "llm")

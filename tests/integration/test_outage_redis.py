@@ -22,6 +22,7 @@ from nearcache.embedding.cache import EmbeddingCache
 from nearcache.errors import StoreUnavailableError
 from nearcache.kv import CacheManager
 from nearcache.stores.redis import RedisStore
+from redis_loading import HOLD_LOADING, add_filler, finish_loading
 
 pytestmark = pytest.mark.redis
 NS = "outage.model.dense"
@@ -100,7 +101,8 @@ def test_cache_mode_restart(make_redis: object, sig: int) -> None:
 
 
 def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> None:
-    server = make_redis(durable=True, extra=("--enable-debug-command", "local"))  # type: ignore[operator]
+    # The reload after the kill is held until the test lifts it (redis_loading).
+    server = make_redis(durable=True, extra=HOLD_LOADING)  # type: ignore[operator]
     store = RedisStore(server.url, prefix="durable")
     cache = EmbeddingCache(store, clock=ManualClock(1.0), fail_open=False)
     rng = np.random.default_rng(3)
@@ -120,30 +122,34 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
                 if killed.is_set():
                     failures.append(i)
                     return
-                # Before the kill: the server was busy (the filler below blocks it for
-                # seconds on a loaded machine). Not acknowledged: the writer goes on with
-                # new texts (the batch may still land; it is not checked).
+                # Before the kill: the server was busy (the AOF rewrite below, on a
+                # loaded machine). Not acknowledged: the writer goes on with new texts
+                # (the batch may still land; it is not checked).
                 time.sleep(0.05)
                 continue
             acked.extend(zip(texts, vecs))
 
     def wait_for_acks(n: int) -> None:
+        deadline = time.monotonic() + 120  # a bound, not a measurement
         while len(acked) < n:
             assert thread.is_alive(), "the writer stopped before the kill"
+            assert time.monotonic() < deadline, f"{len(acked)} of {n} puts acknowledged"
             time.sleep(0.01)
 
-    thread = threading.Thread(target=writer)
+    thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     wait_for_acks(16 * 25)
-    # Add a million small filler keys and compact the AOF, so that the reload after the
-    # kill takes most of a second and reads can be seen landing while it loads.
+    # Filler keys, then an AOF rewrite: its RDB preamble (the AOF's base) holds them and
+    # the puts so far, so the reload after the kill goes at the held pace.
     import redis
 
+    add_filler(server.url)
     # redis-py's 5 s default socket timeout is too short for this under a loaded machine.
     admin = redis.Redis.from_url(server.url, socket_timeout=120)
-    admin.execute_command("DEBUG", "POPULATE", 1_000_000, "filler")
     admin.bgrewriteaof()
+    deadline = time.monotonic() + 120
     while admin.info("persistence")["aof_rewrite_in_progress"]:
+        assert time.monotonic() < deadline, "the AOF rewrite did not finish"
         time.sleep(0.02)
     admin.close()
     wait_for_acks(16 * 50)
@@ -155,18 +161,23 @@ def test_durable_mode_keeps_acked_puts_across_sigkill(make_redis: object) -> Non
     while not failures and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.01)
     stop.set()
-    thread.join()
+    thread.join(60)
+    assert not thread.is_alive(), "the writer did not stop"
     assert failures, "the writer should have seen the server die"
 
     server.wait_for = "port"  # return as soon as it accepts connections (still loading)
     server.start()
     texts = [t for t, _ in acked]
+    admin = redis.Redis.from_url(server.url, socket_timeout=120)
+    with pytest.raises(redis.BusyLoadingError):  # held in loading: the state under test
+        admin.ping()
     got, found = cache.get_many(texts, NS)  # BusyLoadingError inside: a miss, no raise
-    loading_misses = int((~found).sum())
+    assert not found.any()  # the read during loading degraded to misses, never wrong
+    admin.close()
+    finish_loading(server.url)
     _until(lambda: store.get_meta("hash_algorithm"), timeout=60)
     got, found = cache.get_many(texts, NS)
     assert found.all(), f"{int((~found).sum())} acknowledged puts lost"
     np.testing.assert_array_equal(got, np.stack([v for _, v in acked]))
     assert store.check() == []
-    assert loading_misses == len(texts)  # the read during loading degraded to misses
     store.close()

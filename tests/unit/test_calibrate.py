@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -124,8 +127,10 @@ def test_calibrate_says_when_no_threshold_is_safe() -> None:
     pairs = [(0.9, True), (0.9, False), (0.8, True)]
     result = calibrate(None, pairs, max_false_hit_rate=0.01)
     assert result.threshold is None and result.curve
-    with pytest.raises(InvalidInputError):
+    # It says how many pairs it takes: 0 wrong of 299 is the fewest whose 95% bound < 1%.
+    with pytest.raises(InvalidInputError, match="on 3 pairs: that takes at least 299 pairs"):
         result.apply(SemanticCache(embedder=TableEmbedder(4)))
+    assert clopper_pearson_upper(0, 299, 0.95) < 0.01 < clopper_pearson_upper(0, 298, 0.95)
 
 
 def test_calibrate_with_an_embedder_and_with_a_cache() -> None:
@@ -170,6 +175,26 @@ def test_calibrate_with_an_async_embedder_outside_a_loop() -> None:
         AsyncTableEmbedder(16, table), [("a", "b", True)] * 60, max_false_hit_rate=0.1
     )
     assert result.threshold == pytest.approx(math.cos(math.radians(5)), abs=1e-5)
+
+
+def test_calibrate_inside_a_loop_refuses_without_leaving_a_coroutine() -> None:
+    """Inside a running loop the refusal says to use a thread; the embedder's coroutine
+    it already made is closed, not left for the garbage collector to warn about."""
+    embedder = AsyncTableEmbedder(16, {"a": angled(0), "b": angled(5)})
+
+    async def main() -> str:
+        try:
+            calibrate(embedder, [("a", "b", True)], max_false_hit_rate=0.1)
+        except InvalidTypeError as exc:
+            return str(exc)
+        return ""
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        said = asyncio.run(main())
+        gc.collect()
+    assert "asyncio.to_thread(calibrate" in said
+    assert not [w for w in seen if "never awaited" in str(w.message)], seen
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def test_a_version_4_file_keeps_every_record_and_its_change_history(tmp_path: Pa
         )
     )
     con.close()
-    assert meta[0] == str(SCHEMA_VERSION) == "7"
+    assert meta[0] == str(SCHEMA_VERSION) == "8"
     assert cols == ["ns", "version", "n", "op", "key", "de", "db"] and not indexes
     assert logged == counts == {"a": 9, "b": 8}
     store = SQLiteStore(path)  # opens again without migrating

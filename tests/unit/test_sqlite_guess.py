@@ -69,7 +69,7 @@ def test_a_rolled_back_put_leaves_no_guess_behind(tmp_path: Path) -> None:
     assert store.put_one("semantic", "ns", Item(key(0), b"a"), now=1.0) == 1
 
     def put_then_fail(con: sqlite3.Connection) -> None:
-        assert put_row(con, store._ns, "semantic", "ns", Item(key(1), b"b"), 1.0) == 2
+        assert put_row(con, store._ns, "semantic", "ns", Item(key(1), b"b"), 1.0)[0] == 2
         raise ZeroDivisionError  # the transaction rolls back, version 2 with it
 
     with pytest.raises(ZeroDivisionError):

@@ -13,7 +13,7 @@ from nearcache import SQLiteStore
 from nearcache.stores.protocol import TABLES, Item
 from nearcache.stores.sqlite.layout import hid, salt
 from nearcache.stores.sqlite.schema import SCHEMA_VERSION
-from sqlite_support import old_file
+from sqlite_support import indexes, old_file
 
 #: The version-1 record tables (rowid = the record's hashed id).
 V1_RECORDS = """
@@ -255,20 +255,12 @@ def make_v3(path: Path, atimes: list[tuple[str, float]]) -> None:
     con.close()
 
 
-def _indexes(path: Path) -> set[str]:
-    con = sqlite3.connect(path)
-    try:
-        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    finally:
-        con.close()
-
-
 def test_a_version_3_file_loses_the_table_wide_atime_index(tmp_path: Path) -> None:
     path = tmp_path / "v3.db"
     # two namespaces, access times interleaved, ties broken by insertion order
     atimes = [("a", 5.0), ("b", 1.0), ("a", 1.0), ("b", 7.0), ("a", 3.0), ("b", 3.0), ("a", 9.0)]
     make_v3(path, atimes)
-    assert "rec_semantic_atime" in _indexes(path)
+    assert "rec_semantic_atime" in indexes(path)
     store = SQLiteStore(path)
     assert store.get_many("semantic", "a", [key(0), key(2)], now=2) == [b"v%09d" % 0, b"v%09d" % 2]
     assert store.changes("semantic", "b", 0).events == [("put", key(i)) for i in (1, 3, 5)]
@@ -281,23 +273,22 @@ def test_a_version_3_file_loses_the_table_wide_atime_index(tmp_path: Path) -> No
     store.put_many("semantic", "b", [Item(key(99), b"new")], now=10)
     assert store.check() == []
     store.close()
-    indexes = _indexes(path)
-    assert not any(name.endswith("_atime") and "_ns_" not in name for name in indexes)
-    assert {f"rec_{t}_ns_atime" for t in TABLES} <= indexes
+    found = indexes(path)
+    assert not any(name.startswith("rec_") and name.endswith("_atime") for name in found)
     con = sqlite3.connect(path)
     row = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
     con.close()
-    assert row[0] == str(SCHEMA_VERSION) == "7"
+    assert row[0] == str(SCHEMA_VERSION) == "8"
     store = SQLiteStore(path)  # opens again without migrating
     assert store.get_many("semantic", "b", [key(99)], now=11) == [b"new"]
     store.close()
 
 
-def test_new_files_have_no_table_wide_atime_index(tmp_path: Path) -> None:
+def test_new_files_have_no_record_atime_index(tmp_path: Path) -> None:
+    """LRU order is the namespaces' runs of rowids (schema 8): no atime index at all."""
     SQLiteStore(tmp_path / "n.db").close()
-    indexes = _indexes(tmp_path / "n.db")
-    assert {f"rec_{t}_ns_atime" for t in TABLES} <= indexes
-    assert not {f"rec_{t}_atime" for t in TABLES} & indexes
+    found = indexes(tmp_path / "n.db")
+    assert not {f"rec_{t}_{i}" for t in TABLES for i in ("atime", "ns_atime")} & found
 
 
 def test_processes_opening_an_old_file_together_migrate_it_once(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""Read times kept apart from the records (schema 6): a record's LRU time is its last
-write, or its last read flushed since; eviction order, rewrites, deletes, reused row ids,
-``check()`` and the 5 -> 6 migration."""
+"""Read times kept apart from the records (schema 6): a record's LRU time is its first
+write (its place in its namespace's run of rowids, schema 8), or its last read or write
+flushed since; eviction order, rewrites, deletes, reused row ids, ``check()`` and the
+5 -> 6 migration."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def test_reads_order_eviction_without_rewriting_records(tmp_path: Path) -> None:
 
 def test_a_rewrite_makes_the_write_the_records_time_again(tmp_path: Path) -> None:
     """Read at 10, written again at 4 (a caller's clock may go back): the record's time
-    is 4, as when reads rewrote the record itself (the write came last)."""
+    is 4, as when reads rewrote the record itself (the write came last). The record
+    keeps its row; the write's time is its read time."""
     path = tmp_path / "r.db"
     store = SQLiteStore(path)
     put(store, 0, now=1)
@@ -70,11 +72,13 @@ def test_a_rewrite_makes_the_write_the_records_time_again(tmp_path: Path) -> Non
     batch = [Item(key(0), b"v0"), Item(key(9), b"v9")]
     store.put_many("kv", "ns", batch, now=4)  # the batch path
     put(store, 2, now=6)
-    assert seen_rows(path) == []
+    assert [t for _, t in seen_rows(path)] == [4]
     assert evicted(store, 1) == [1, 0, 9]
     read(store, 2, now=20)
     store.put_one("kv", "ns", Item(key(2), b"v2"), now=7)  # the single-put path too
-    assert seen_rows(path) == []
+    assert [t for _, t in seen_rows(path)] == [7]
+    put(store, 3, now=8)
+    assert evicted(store, 1) == [2]
     store.close()
 
 
@@ -162,24 +166,29 @@ def test_a_version_5_file_is_migrated_and_keeps_its_lru_order(tmp_path: Path) ->
     version = con.execute("SELECT value FROM nearcache_meta WHERE key='schema_version'").fetchone()
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     con.close()
-    assert version[0] == str(SCHEMA_VERSION) == "7"
+    assert version[0] == str(SCHEMA_VERSION) == "8"
     assert {"seen_kv", "seen_kv_ns_atime", "seen_semantic"} <= names
 
 
 def test_the_later_of_the_two_times_counts(tmp_path: Path) -> None:
     """A record's own time newer than its seen row (written by a process still running
-    schema-5 code, which wrote reads into the record) is not made older by the row."""
+    schema-5 code, which wrote reads into the record) is not made older by the row; and
+    a record in the run is no older than one written before it (written at 15, after
+    record 0's 20: a clock that went back), so each record comes once, in run order."""
     path = tmp_path / "l.db"
     store = SQLiteStore(path)
     put(store, 0, now=1)
     put(store, 1, now=2)
     read(store, 0, now=10)
+    put(store, 3, now=12)
+    read(store, 3, now=30)
     con = sqlite3.connect(path)
     con.execute("UPDATE rec_kv SET atime = 20 WHERE key = ?", (bytes.fromhex(key(0)),))
     con.commit()
     con.close()
     put(store, 2, now=15)
-    assert evicted(store, 1) == [1, 2]
+    assert evicted(store, 2) == [0, 1]  # 0 at 20, 1 and 2 at no less; 3 read at 30
+    assert evicted(store, 0) == [2, 3]
     store.close()
 
 
@@ -201,6 +210,7 @@ def test_a_batch_of_reads_is_noted_like_single_reads(tmp_path: Path) -> None:
     con.close()
     want = {ids[bytes.fromhex(key(i))]: 80.0 for i in range(20)}
     want[ids[bytes.fromhex(key(20))]] = 90.0
+    want[ids[bytes.fromhex(key(30))]] = 100.0  # its rewrite's time, newer than the read
     assert dict(seen_rows(path)) == want
     assert None not in store.get_many("kv", "ns", batch[:20], now=70, touch=True)
     store._write(lambda con: None)

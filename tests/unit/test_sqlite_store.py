@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from nearcache import CacheClosedError, CacheError, CorruptStoreError, EmbeddingCache, SQLiteStore
 from nearcache.stores.protocol import Item
-from nearcache.stores.sqlite import layout
+from nearcache.stores.sqlite import recency
 from nearcache.stores.sqlite.layout import hid
 from nearcache.stores.sqlite.reads import hids
 
@@ -126,6 +126,7 @@ def test_wal_past_its_limit_is_truncated_by_a_later_write(tmp_path: Path) -> Non
     store.put_many("kv", "ns", big, now=1)  # the first commit is checked: truncated
     assert wal.stat().st_size == 0
     store.wal_limit = 1 << 30  # a new limit is checked at the next commit
+    big = [Item(k, os.urandom(3000)) for k in keys]  # new values: every page rewritten
     store.put_many("kv", "ns", big, now=2)
     assert wal.stat().st_size > 1 << 20
     store.wal_limit = 1 << 20
@@ -244,15 +245,21 @@ def test_batch_reads_check_namespace_expiry_and_full_key(tmp_path: Path) -> None
 def test_table_wide_eviction_is_lru_order_across_namespaces(
     writes: list[tuple[str, int]], keep: int
 ) -> None:
-    """Table-wide eviction merges the namespaces' (atime, id) scans, page by page: the
-    victims are the oldest records of the whole table, ties in write order."""
-    with tempfile.TemporaryDirectory() as d, mock.patch.object(layout, "_LRU_PAGE", 2):
+    """Table-wide eviction merges the namespaces' runs (write order), page by page: the
+    victims are the oldest records of the whole table. A record's time is no earlier
+    than that of one its namespace wrote before it (a caller's clock may go back); ties
+    go by namespace (its rowids), then write order."""
+    with tempfile.TemporaryDirectory() as d, mock.patch.object(recency, "_LRU_PAGE", 2):
         store = SQLiteStore(Path(d) / "e.db")
         keys = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(len(writes))]
         for i, (ns, t) in enumerate(writes):
             store.put_many("kv", ns, [Item(keys[i], b"v")], now=float(t))
         gone = store.evict("kv", None, max_entries=keep)
-        order = sorted(range(len(writes)), key=lambda i: (writes[i][1], i))
+        nsids = {ns: n for n, ns in enumerate(dict.fromkeys(ns for ns, _ in writes))}
+        time = [
+            max(t for ns, t in writes[: i + 1] if ns == writes[i][0]) for i in range(len(writes))
+        ]
+        order = sorted(range(len(writes)), key=lambda i: (time[i], nsids[writes[i][0]], i))
         oldest = [(writes[i][0], keys[i]) for i in order[: max(0, len(writes) - keep)]]
         assert sorted(gone) == sorted(oldest)  # reported grouped by namespace
         assert store.info("kv").entries == min(keep, len(writes))
@@ -294,9 +301,11 @@ def test_single_put_books_a_new_key_and_a_rewrite(tmp_path: Path) -> None:
     assert store.put_one("semantic", "ns", Item(a, b"one"), now=1) == 1
     assert store.put_one("semantic", "ns", Item(b, b"two", expires_at=2), now=1) == 2
     assert store.get_one("semantic", "ns", a, now=3) == b"one"  # a read time for a
-    store.put_one("semantic", "ns", Item(b, b"b"), now=1)  # a dummy write flushes it
-    with sqlite3.connect(path) as con:
-        assert con.execute("SELECT count(*) FROM seen_semantic").fetchone()[0] == 1
+    store.put_one("semantic", "ns", Item(b, b"b"), now=1)  # a rewrite flushes it
+    times = "SELECT r.key, s.atime FROM rec_semantic r JOIN seen_semantic s ON s.id = r.id"
+    times += " ORDER BY s.atime"
+    with sqlite3.connect(path) as con:  # the rewrite's time is b's LRU time
+        assert con.execute(times).fetchall() == [(bytes.fromhex(b), 1), (bytes.fromhex(a), 3)]
     assert store.put_one("semantic", "ns", Item(a, b"eleven"), now=4) == 4  # rewrite
     assert store.put_one("semantic", "ns", Item(b, b"b2"), now=5) == 5  # rewrite
     info = store.info("semantic", "ns")
@@ -304,6 +313,6 @@ def test_single_put_books_a_new_key_and_a_rewrite(tmp_path: Path) -> None:
     assert store.get_many("semantic", "ns", [a, b], now=6, touch=False) == [b"eleven", b"b2"]
     assert store.changes("semantic", "ns", 0).events == [("put", k) for k in (a, b, b, a, b)]
     with sqlite3.connect(path) as con:
-        assert con.execute("SELECT count(*) FROM seen_semantic").fetchone()[0] == 0
+        assert con.execute(times).fetchall() == [(bytes.fromhex(a), 4), (bytes.fromhex(b), 5)]
     assert store.check() == []
     store.close()

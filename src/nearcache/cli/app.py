@@ -15,6 +15,7 @@ import typer
 
 from .. import __version__
 from .common import LOG_FORMAT
+from .explain import explain_command
 from .options import (
     JsonOpt,
     ModelOpt,
@@ -351,31 +352,5 @@ def calibrate(
     render.emit(data, as_json, render.render_calibration)
 
 
-@app.command()
-def explain(
-    stored: Annotated[str, typer.Argument(help="The question already in the cache.")],
-    asked: Annotated[str, typer.Argument(help="The new question.")],
-    model: ModelOpt = None,
-    max_false_hit_rate: Annotated[
-        float | None,
-        typer.Option(
-            "--max-false-hit-rate",
-            help="Use the accept threshold shipped for this bound (default: the shipped default).",
-            show_default=False,
-        ),
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Would the semantic cache serve STORED's answer for ASKED? Every step of the judge."""
-    for hint, text in (("STORED", stored), ("ASKED", asked)):
-        if not text.strip():  # an empty question (often an unset shell variable)
-            raise typer.BadParameter("the question is empty: give its text", param_hint=hint)
-    from . import render
-    from .explain import explain_pair, render_explain
-
-    embedder, _ = load_model(model)
-    data = explain_pair(stored, asked, embedder, max_false_hit_rate)
-    render.emit(data, as_json, render_explain)
-
-
+app.command("explain")(explain_command)
 app.command("serve")(serve_command)

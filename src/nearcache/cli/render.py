@@ -281,10 +281,9 @@ def render_calibration(data: dict[str, Any]) -> None:
     bound = data.get("max_false_hit_rate")
     conf = data.get("confidence")
     if threshold is None:
-        console.print(
-            f"no threshold keeps the false-hit rate under {bound} with {conf} confidence on "
-            f"{data.get('pairs')} pairs: collect more labeled pairs or accept a higher rate"
-        )
+        from ..semantic.calibrate import no_threshold
+
+        console.print(no_threshold(data["pairs"], data["max_false_hit_rate"], data["confidence"]))
     else:
         kind = "judge accept threshold" if data.get("score") == "judge" else "threshold"
         console.print(

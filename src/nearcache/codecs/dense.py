@@ -198,14 +198,20 @@ def decode_dense_batch(
     record by record. Corrupt entries come back as ``None`` and are listed in ``corrupt``.
     """
     n = len(blobs)
-    found: Sequence[int]
+    found: Sequence[int] = range(n)
+    joined = None
     if isinstance(blobs, JoinedValues):  # misses are told by the sizes (no value sliced)
         sizes = blobs.sizes
-        found = range(n) if -1 not in sizes else [i for i, s in enumerate(sizes) if s >= 0]
+        if -1 in sizes:
+            found = [i for i, s in enumerate(sizes) if s >= 0]
+        joined = blobs.joined
+    elif n > 8:
+        try:  # every key found (the common case): joined at once, no scan for None first
+            joined = b"".join(blobs)  # type: ignore[arg-type]
+        except TypeError:
+            found = [i for i, b in enumerate(blobs) if b is not None]
     elif None in blobs:
         found = [i for i, b in enumerate(blobs) if b is not None]
-    else:
-        found = range(n)
     if not found:
         return DecodedBatch([None] * n, [0] * n, [], None)
     first = blobs[found[0]]
@@ -216,7 +222,7 @@ def decode_dense_batch(
         code, dim, _s, _fp, _c = _VEC_HEAD.unpack_from(first, off_key + 32)
         dtype = _CODE_DTYPES.get(code)
         if dtype in NP_DTYPES and len(first) - off_vec == dim * NP_DTYPES[dtype].itemsize:
-            batch = _decode_uniform(blobs, found, namespace, keys, dtype, dim)
+            batch = _decode_uniform(blobs, found, joined, namespace, keys, dtype, dim)
             if batch is not None:
                 return batch
     return _decode_each(blobs, found, namespace, keys, DecodedBatch([None] * n, [0] * n, [], None))
@@ -263,12 +269,14 @@ _VEC_DT = np.dtype(
 def _decode_uniform(
     blobs: Sequence[bytes | None],
     found: Sequence[int],
+    joined: bytes | None,
     namespace: str,
     keys: Sequence[str],
     dtype: str,
     dim: int,
 ) -> DecodedBatch | None:
     """The vectorized path for records of one length; None if their lengths differ.
+    ``joined``: the values found back to back, when the caller has them.
 
     Checksums are taken by C loops over slices of one joined buffer; identities are
     compared as whole byte strings first (one compare each for namespaces and keys),
@@ -280,11 +288,8 @@ def _decode_uniform(
     off_body = off_key + 32
     off_vec = off_body + _VEC_HEAD.size
     length = off_vec + dim * NP_DTYPES[dtype].itemsize
-    if isinstance(blobs, JoinedValues):  # the values found, already back to back
-        joined = blobs.joined
-    else:
-        rows_found = blobs if everything else [blobs[i] for i in found]
-        joined = b"".join(rows_found)  # type: ignore[arg-type]
+    if joined is None:
+        joined = b"".join([blobs[i] for i in found])  # type: ignore[misc]
     size = len(joined)
     rows = len(found)
     if size != rows * length:

@@ -49,7 +49,8 @@ class EmbedStats:
 
     ``texts``: texts asked for; ``unique``: distinct texts per call, summed; ``hits``:
     distinct texts served from the cache; ``embedded``: texts sent to the embedder;
-    ``waited``: texts another caller was already embedding (single-flight);
+    ``waited``: texts another caller was already embedding (a thread or task of this
+    process, single-flight, or another process holding the lease);
     ``embed_seconds``: time spent inside the embedder.
     """
 
@@ -120,6 +121,14 @@ class _Base(Generic[E]):
         self._lock = threading.Lock()
         self._stats: dict[str, float] = dict.fromkeys(
             ("texts", "unique", "hits", "embedded", "waited", "embedder_calls", "embed_seconds"), 0
+        )
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            f"a {type(self).__name__} cannot be pickled (sent to another process, as "
+            f"pool.map(embedder.embed, ...) does): it holds its store's connection and "
+            f"locks. Make one in each worker (a Pool initializer) over the same store: "
+            f"workers share its vectors, and leases keep a text from being embedded twice"
         )
 
     def _count(self, **deltas: float) -> None:
@@ -285,6 +294,8 @@ class _Base(Generic[E]):
         cache, ns, fp = self.cache, self.namespace, self.fingerprint
         again = cache._lookup(ns, keys, fp, count=False).vectors
         ready = {k: v for k, v in zip(keys, again) if v is not None}
+        if ready:
+            self._count(waited=len(ready))
         got.update(ready)
         cache.flights.resolve({(ns, fp, k): v for k, v in ready.items()})
         pending.difference_update((ns, fp, k) for k in ready)

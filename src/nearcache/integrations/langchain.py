@@ -216,6 +216,16 @@ def _loads(text: str) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
+def _sync_call(method: str) -> InvalidTypeError:
+    """The refusal of a sync call (``model.invoke``) on a cache over an AsyncSemanticCache."""
+    return InvalidTypeError(
+        f"NearcacheLLMCache.{method} was called synchronously (model.invoke, generate, "
+        f"stream), but this cache wraps an AsyncSemanticCache, which only LangChain's "
+        f"async calls (ainvoke, agenerate, astream) can use: call the model with those, "
+        f"or wrap a SemanticCache, which serves both (async calls run it in a thread)"
+    )
+
+
 class NearcacheLLMCache(BaseCache):
     """LangChain's LLM cache interface over a nearcache :class:`~nearcache.SemanticCache`.
 
@@ -279,14 +289,14 @@ class NearcacheLLMCache(BaseCache):
     def lookup(self, prompt: str, llm_string: str) -> Any:
         """Cached generations for ``prompt`` under ``llm_string``, or None."""
         if self._is_async:
-            raise InvalidTypeError("this cache wraps an AsyncSemanticCache; use alookup")
+            raise _sync_call("lookup")
         hit = self.cache.get(prompt, namespace=self.namespace, context=self._context(llm_string))
         return self._decode(hit)
 
     def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
         """Store ``return_val`` (a list of generations) for ``prompt`` under ``llm_string``."""
         if self._is_async:
-            raise InvalidTypeError("this cache wraps an AsyncSemanticCache; use aupdate")
+            raise _sync_call("update")
         self.cache.put(
             prompt,
             _dumps(return_val),
@@ -298,7 +308,7 @@ class NearcacheLLMCache(BaseCache):
     def clear(self, **kwargs: Any) -> None:
         """Remove every LangChain entry (this namespace only)."""
         if self._is_async:
-            raise InvalidTypeError("this cache wraps an AsyncSemanticCache; use aclear")
+            raise _sync_call("clear")
         self.cache.clear_namespace(self.namespace)
 
     async def alookup(self, prompt: str, llm_string: str) -> Any:

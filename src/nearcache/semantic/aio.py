@@ -36,7 +36,8 @@ class AsyncSemanticCache(SemanticFront):
     """Async twin of :class:`~nearcache.semantic.cache.SemanticCache` (same arguments).
 
     ``embedder`` may be an ``AsyncEmbedder`` (awaited) or a sync ``Embedder`` (run in a
-    thread). Use ``async with`` or ``await cache.close()``.
+    thread). Use ``async with`` or ``await cache.close()``. Inside a running loop, make it
+    with ``await AsyncSemanticCache.create(...)`` (the constructor reads the store).
     """
 
     _asynchronous: ClassVar[bool] = True
@@ -67,6 +68,14 @@ class AsyncSemanticCache(SemanticFront):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    @classmethod
+    async def create(cls, *args: Any, **kwargs: Any) -> AsyncSemanticCache:
+        """``AsyncSemanticCache(*args, **kwargs)`` made in a worker thread: the constructor
+        reads the store (the embedder's record, the saved index or every entry to rebuild
+        it), which inside a running loop would block it for as long as that takes."""
+        cache: AsyncSemanticCache = await asyncio.to_thread(cls, *args, **kwargs)
+        return cache
 
     @classmethod
     async def loads(

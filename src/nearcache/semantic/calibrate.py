@@ -91,7 +91,9 @@ class Calibration:
         if result is None:
             raise InvalidInputError(f"no calibration for namespace {namespace!r}")
         if result.threshold is None:
-            raise InvalidInputError("no threshold met the requested false-hit bound")
+            raise InvalidInputError(
+                no_threshold(result.pairs, result.max_false_hit_rate, result.confidence)
+            )
         if self.score == "judge":
             judge: Any = (
                 cache if hasattr(cache, "accept_threshold") else getattr(cache, "judge", None)
@@ -104,6 +106,17 @@ class Calibration:
             judge.accept_threshold = max(0.0, min(1.0, result.threshold))
             return
         cache.set_similarity_threshold(max(-1.0, min(1.0, result.threshold)))
+
+
+def no_threshold(pairs: int, max_false_hit_rate: float, confidence: float) -> str:
+    """Why a calibration found no threshold, and how many pairs one takes: even with none
+    of them wrong, fewer accepted pairs cannot bring the bound under the rate."""
+    fewest = math.ceil(math.log1p(-confidence) / math.log1p(-max_false_hit_rate))
+    return (
+        f"no threshold keeps the false-hit rate under {max_false_hit_rate} with "
+        f"{confidence} confidence on {pairs} pairs: that takes at least {fewest} pairs "
+        f"above the threshold, none of them wrong; label more pairs or accept a higher rate"
+    )
 
 
 @dataclass(frozen=True)
@@ -186,6 +199,8 @@ def _embed(embedder: Any, texts: Sequence[str]) -> np.ndarray[Any, Any]:
         except RuntimeError:
             raw = asyncio.run(_await(raw))
         else:
+            if inspect.iscoroutine(raw):
+                raw.close()  # never awaited: close it rather than leave it to warn
             raise InvalidTypeError(
                 "calibrate is synchronous; inside an event loop run it in a thread "
                 "(await asyncio.to_thread(calibrate, ...))"

@@ -27,9 +27,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..clock import Clock
 from ..errors import InvalidTypeError
@@ -38,7 +36,7 @@ from ..keys import encode_parts, validate_namespace
 from ..stores.protocol import Item, Store
 from .calibrate import beta_ppf
 from .indexing import ANY_TIME, TABLE
-from .record import entry_key, new_write_id, scope_of, with_feedback_floor
+from .record import new_write_id, with_feedback_floor
 from .state import CoreState
 from .types import Hit
 
@@ -170,13 +168,9 @@ class FeedbackBook:
             self._cached.pop(namespace, None)
 
 
-def feedback_limits(
-    core: CoreState, ns: str, text: str, context: Mapping[str, Any] | None
-) -> tuple[float, float | None]:
+def feedback_limits(core: CoreState, ns: str, key: str) -> tuple[float, float | None]:
     """What feedback asks of a candidate in ``ns``: the namespace's threshold, and the
-    feedback floor of the entry stored for the key text ``text`` in ``context`` (None:
-    there is no live entry)."""
-    key = entry_key(scope_of(context), text)
+    feedback floor of the entry stored under ``key`` (None: there is no live entry)."""
     blob = core.store.get_many(TABLE, ns, [key], now=core.clock(), touch=False)[0]
     entry = None if blob is None else core._decode(ns, key, blob)
     return core.feedback_book.threshold(ns), None if entry is None else entry.feedback_floor

@@ -32,7 +32,7 @@ from .admission import key_text
 from .feedback import feedback_limits
 from .indexing import TABLE, candidates
 from .judging import explain_steps, with_feedback
-from .record import Entry, decode_record, entry_digest, scope_of
+from .record import Entry, decode_record, entry_digest, entry_key, scope_of
 from .spaces import Candidate
 from .state import Keyed, log
 from .tally import Tally
@@ -194,10 +194,13 @@ class LookupMixin(VerdictMixin):
         *,
         namespace: str | None = None,
         context: Mapping[str, Any] | None = None,
+        entry: str | None = None,
     ) -> Generator[Embed, Any, Verdict]:
         """How this cache would judge serving ``stored``'s answer for ``asked``: a ``Verdict``
         whose ``steps`` list each decision (nothing is stored or counted); with
-        ``namespace`` (and ``context``) also what feedback asks there."""
+        ``namespace`` (and ``context``) also what feedback asks there. ``entry``: the store
+        key of the stored entry (as a proxy hit id names it) instead of ``stored``'s key
+        in ``context``."""
         self._check_open()
         ns = None if namespace is None else validate_namespace(namespace)
         texts = [key_text(self.config, stored), key_text(self.config, asked)]
@@ -208,7 +211,8 @@ class LookupMixin(VerdictMixin):
         verdict = explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
         if ns is None:
             return verdict
-        return with_feedback(verdict, *feedback_limits(self, ns, texts[0], context))
+        key = entry_key(scope_of(context), texts[0]) if entry is None else entry
+        return with_feedback(verdict, *feedback_limits(self, ns, key))
 
     def _floor(self) -> float:
         """Index similarity below which a candidate cannot reach the threshold."""

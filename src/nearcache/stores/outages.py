@@ -3,14 +3,12 @@
 A server nobody answers at (down, restarting) is an outage: a cache or the proxy may start
 and recover when it is back (SPEC 0). A server that answers and refuses (credentials, a
 missing database) or a URL nothing can connect to is a mistake, to be reported at once.
-Each server kind is asked the way its own tools ask (a TCP/Unix connect for Redis,
-libpq's ping for PostgreSQL); embedded stores are never down.
+Each server kind is asked the way its own tools ask (``redis-cli ping`` for Redis: a server
+still loading its data answers ``-LOADING``, an outage too; libpq's ping for PostgreSQL);
+embedded stores are never down.
 """
 
 from __future__ import annotations
-
-import socket
-import urllib.parse
 
 from .url import parse_store_url
 
@@ -25,21 +23,30 @@ def server_down(url: str) -> bool:
 
         return postgres_down(target, float(options.get("timeout", 5.0)))
     if kind == "redis":
-        return not _redis_answers(url)
+        return _redis_down(target)
     return False
 
 
-def _redis_answers(url: str) -> bool:
-    """Whether a connection to the Redis server of ``url`` opens at all."""
-    parts = urllib.parse.urlsplit(url)
+def _redis_down(target: str) -> bool:
+    """Whether the Redis server of ``target`` cannot serve now: no connection opens, or
+    it answers PING that it is still loading its data (``-LOADING``: a restart replaying
+    its AOF or RDB). Credentials refused or a database out of range: it answered."""
+    import redis
+    from redis.exceptions import AuthenticationError, BusyLoadingError, RedisError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    client = redis.Redis.from_url(target, socket_connect_timeout=2.0, socket_timeout=2.0)
     try:
-        if parts.scheme == "unix":
-            with socket.socket(socket.AF_UNIX) as sock:
-                sock.settimeout(2.0)
-                sock.connect(parts.path)
-        else:
-            address = (parts.hostname or "localhost", parts.port or 6379)
-            socket.create_connection(address, timeout=2.0).close()
-    except OSError:
+        client.ping()
+    except BusyLoadingError:  # a ConnectionError, as is AuthenticationError
+        return True
+    except AuthenticationError:
         return False
-    return True
+    except (RedisConnectionError, RedisTimeoutError, OSError):
+        return True
+    except RedisError:
+        return False
+    finally:
+        client.close()
+    return False

@@ -228,7 +228,10 @@ def _target(
         raise _bad(url, "missing host")
     if kind == "postgresql" and not (parts.hostname or parts.path or parts.query):
         raise _bad(url, "missing host or database")
-    return urlunsplit(parts._replace(query=urlencode(rest)))
+    target = urlunsplit(parts._replace(query=urlencode(rest)))
+    if scheme == "unix":  # urlunsplit drops the empty authority, which redis-py needs
+        return "unix://" + target.removeprefix("unix:")
+    return target
 
 
 def open_store(url: str, **overrides: Any) -> Store:

@@ -108,6 +108,8 @@ class PostgresStore(PostgresConnections, ServerStore, PostgresVectors):
 
         Reads are retried once on a fresh connection (one killed by a restart or
         ``pg_terminate_backend``); writes are not (the server may have committed them).
+        The retry connects directly: a server that went away refuses it at once, where
+        the pool would wait out its ``timeout`` for a connection it cannot make.
         """
 
         def attempt() -> _T:
@@ -118,8 +120,8 @@ class PostgresStore(PostgresConnections, ServerStore, PostgresVectors):
             except psycopg.OperationalError as exc:
                 if not read or isinstance(exc, PoolTimeout):
                     raise
-                pool.check()  # drop the dead idle connections
-                with pool.connection() as con:
+                pool.check()  # drop the dead idle connections (the pool makes new ones)
+                with psycopg.connect(self.dsn, **self._conn_kwargs()) as con:
                     return fn(con)
 
         return self._call(attempt)

@@ -8,15 +8,12 @@ bookkeeping commit together.
   salt, in a unique index: ``WHERE hid IN (...)`` on an integer is ~3x faster than on a
   32-byte blob key. The full key and the namespace id are stored beside it and compared
   on read.
-* **Rowids** (``id``) follow insertion order, so a batch of new records fills fresh pages
-  at the end of the table. Hashed rowids scattered a batch of 1,000 over ~1,000 random
-  pages (and their splits), which the commit then wrote: ~3x the write cost.
-* **LRU order** is ``(atime, id)`` within a namespace: a record's ``atime`` is the later
-  of its last write and its last read flushed since (its row in ``seen_{table}``,
-  deleted with the record and when the record is written again). The scan merges the
-  records not read later, from the ``(ns, atime)`` index (whose entries end with the
-  rowid), with the ``seen`` rows, from theirs; a table-wide order merges the namespaces'
-  scans, so no table-wide ``atime`` index is written by every commit.
+* **Rowids** (``id``) are runs, one per namespace: ``(nsid << RUN_BITS) + n``, ``n``
+  counting up in write order (:func:`next_ids`), so a namespace's new records fill fresh
+  pages at the end of its run. Hashed rowids scattered a batch of 1,000 over ~1,000
+  random pages (and their splits), which the commit then wrote: ~3x the write cost.
+* **LRU order** is each namespace's run, merged with the records read or rewritten
+  since: :mod:`.recency`.
 * **Namespace rows** (``namespaces``) hold entries, bytes, version, evictions and
   expirations; every write bumps the version (``bump``), a single put into a logged table
   by logging its deltas instead (``bump_one``; readers add them in: :mod:`.counts`).
@@ -25,36 +22,86 @@ bookkeeping commit together.
 from __future__ import annotations
 
 import functools
-import heapq
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
+from ...errors import CacheError
 from ...keys import digest_bytes
 from ..bookkeeping import NO_CHANGE, Delta
-from ..lru import Budget
-from ..protocol import TABLES, Limit
-from .counts import FOLD_AFTER, NOW, fold, fold_table
+from ..protocol import TABLES
+from .counts import FOLD_AFTER, fold, fold_table
 
 __all__ = [
+    "RUN_BITS",
     "NamespaceIds",
     "Row",
     "bump",
     "bump_one",
     "chunks",
     "hid",
-    "evict_lru",
-    "lru_order",
     "marks",
-    "note_reads",
     "prune_log",
-    "remove_rows",
+    "next_ids",
+    "run",
     "stored",
-    "unsee",
 ]
 
+#: A namespace's rowids: ``(nsid << RUN_BITS) + 1`` up to its run's last,
+#: ``(nsid << RUN_BITS) + RUN_LAST`` (a run whose end is reached is numbered again from
+#: its start: :func:`next_ids`); namespace ids stay below ``1 << (63 - RUN_BITS)`` so every
+#: rowid is a positive int64.
+RUN_BITS = 40
+RUN_LAST = (1 << RUN_BITS) - 1
+MAX_NAMESPACES = 1 << (63 - RUN_BITS)
+
+
+def run(ns: str) -> str:
+    """SQL: the run of rowids of namespace ``ns`` (a parameter, e.g. ``?2``), as the
+    operand of ``BETWEEN``: a rowid range SQLite seeks to."""
+    return f"({ns} << {RUN_BITS}) AND ({ns} << {RUN_BITS}) + {RUN_LAST}"
+
+
+def next_ids(con: Any, table: str, nsid: int, n: int) -> int:
+    """The first of ``n`` new rowids at the end of namespace ``nsid``'s run, one after
+    another (one b-tree descent: SQLite reads ``max(id)`` over a rowid range from its
+    end). A run whose end is reached is numbered again from its start first."""
+    last = (nsid << RUN_BITS) + RUN_LAST
+    first = _top(con, table, nsid) + 1
+    if first + n - 1 > last:
+        _renumber(con, table, nsid)
+        first = _top(con, table, nsid) + 1
+        if first + n - 1 > last:
+            raise CacheError(f"{table}: namespace id {nsid} holds {RUN_LAST:,} records")
+    return first
+
+
+def _top(con: Any, table: str, nsid: int) -> int:
+    """The last rowid used in namespace ``nsid``'s run (its start if none)."""
+    row = con.execute(f"SELECT max(id) FROM rec_{table} WHERE id BETWEEN {run('?1')}", (nsid,))
+    top = row.fetchone()[0]
+    return int(nsid << RUN_BITS if top is None else top)
+
+
+def _renumber(con: Any, table: str, nsid: int) -> None:
+    """Number namespace ``nsid``'s records from the start of its run again, in their
+    order, their read times following (rowids of the run go negative on the way: no other
+    rowid is)."""
+    con.execute("CREATE TEMP TABLE runmap (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+    con.execute(
+        f"INSERT INTO temp.runmap SELECT id, (?1 << {RUN_BITS}) + row_number() OVER (ORDER BY id) "
+        f"FROM rec_{table} WHERE id BETWEEN {run('?1')}",
+        (nsid,),
+    )
+    for t in (f"rec_{table}", f"seen_{table}"):
+        con.execute(f"UPDATE {t} SET id = -id WHERE id IN (SELECT old FROM temp.runmap)")
+        con.execute(
+            f"UPDATE {t} SET id = (SELECT new FROM temp.runmap WHERE old = -id) WHERE id < 0"
+        )
+    con.execute("DROP TABLE temp.runmap")
+
+
 _CHUNK = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766)
-_LRU_PAGE = 1024  # rows read per step of an LRU scan
 _T = TypeVar("_T")
 #: (rowid, namespace id, key bytes, size) of a stored record (``id``, not ``hid``)
 Row = tuple[int, int, bytes, int]
@@ -86,13 +133,15 @@ def hid(key: str, salt: int) -> int:
 
 class NamespaceIds:
     """``(table, namespace) -> (row id, lookup-id salt)``, cached once committed; and in
-    ``next``, the version after the last one this process's single put committed there:
-    the guess ``bump_one`` tries (never too high: versions only grow)."""
+    ``next``, the version after the last one this process's single put committed there
+    (the guess ``bump_one`` tries: never too high, versions only grow) with the rowid
+    after the one it inserted (0: none known). The rowid is right when the version is:
+    every write to a namespace bumps its version (``writes.put_row`` checks)."""
 
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str], tuple[int, int]] = {}
         self._lock = threading.Lock()
-        self.next: dict[tuple[str, str], int] = {}
+        self.next: dict[tuple[str, str], tuple[int, int]] = {}
 
     def known(self, table: str, namespace: str) -> tuple[int, int] | None:
         """The namespace's row id and salt if already cached (no statement run)."""
@@ -116,6 +165,8 @@ class NamespaceIds:
             row = con.execute(
                 "INSERT INTO namespaces (tbl, name) VALUES (?, ?) RETURNING id", (table, namespace)
             ).fetchone()
+            if row[0] >= MAX_NAMESPACES:
+                raise CacheError(f"{table}: too many namespaces ({MAX_NAMESPACES:,} at most)")
             return int(row[0]), salt(table, namespace)
         found = (int(row[0]), salt(table, namespace))
         with self._lock:
@@ -258,134 +309,3 @@ def stored(con: Any, table: str, hids: Sequence[int], columns: str) -> dict[int,
         ):
             found[row[0]] = row[1:]
     return found
-
-
-#: A namespace's records by their own time (their last write), unless read later; and
-#: those read later, by the time of their ``seen`` row. The later time counts (a seen row
-#: is dropped when its record is written again; ``>`` keeps the two scans apart).
-_UNSEEN = (
-    "SELECT r.atime, r.id, r.ns, r.key, r.size FROM rec_{t} r WHERE r.ns=? AND NOT EXISTS "
-    "(SELECT 1 FROM seen_{t} s WHERE s.id = r.id AND s.atime > r.atime) "
-    "ORDER BY r.atime, r.id LIMIT ? OFFSET ?"
-)
-_SEEN_ROWS = (
-    "SELECT s.atime, r.id, r.ns, r.key, r.size FROM seen_{t} s JOIN rec_{t} r ON r.id = s.id "
-    "WHERE s.ns=? AND s.atime > r.atime ORDER BY s.atime, s.id LIMIT ? OFFSET ?"
-)
-
-
-#: A read's access time (?1) for the records under lookup ids: their ``seen`` rows, unless
-#: a record was written since (its own ``atime`` is newer then); the newest time wins.
-_NOTE = (
-    "INSERT INTO seen_{t} (id, ns, atime) SELECT id, ns, ?1 FROM rec_{t} WHERE {hids} "
-    "AND atime < ?1 ON CONFLICT (id) DO UPDATE SET atime = excluded.atime "
-    "WHERE excluded.atime > atime"
-)
-#: Keys read at one time (one batch) from which they go in one statement, not one each.
-_NOTE_TOGETHER = 16
-
-
-def note_reads(con: Any, table: str, reads: dict[int, float]) -> None:
-    """Write read times ``{lookup id: time}``: the keys of one batch read (one time) in
-    one statement (``hid IN (...)``: ~30% less than a statement per key at 20,000 keys),
-    keys read alone one row each."""
-    at_once: dict[float, list[int]] = {}
-    for rid, at in reads.items():
-        at_once.setdefault(at, []).append(rid)
-    alone: list[tuple[float, int]] = []
-    for at, rids in at_once.items():
-        if len(rids) < _NOTE_TOGETHER:
-            alone += [(at, rid) for rid in rids]
-            continue
-        for chunk in chunks(rids):
-            sql = _NOTE.replace("{hids}", f"hid IN ({marks(len(chunk))})")
-            con.execute(sql.replace("{t}", table), (at, *chunk))
-    if alone:
-        con.executemany(_NOTE.replace("{hids}", "hid = ?2").replace("{t}", table), alone)
-
-
-def _pages(con: Any, sql: str, nsid: int) -> Iterator[tuple[float, int, int, bytes, int]]:
-    offset = 0
-    while True:
-        page = con.execute(sql, (nsid, _LRU_PAGE, offset)).fetchall()
-        yield from page
-        if len(page) < _LRU_PAGE:
-            return
-        offset += len(page)
-
-
-def _lru_scan(con: Any, table: str, nsid: int) -> Iterator[tuple[float, int, int, bytes, int]]:
-    """``(atime, id, ns, key, size)`` of one namespace's records, least recently used first:
-    the records never read since written merged with those read since (``seen``)."""
-    return heapq.merge(
-        _pages(con, _UNSEEN.replace("{t}", table), nsid),
-        _pages(con, _SEEN_ROWS.replace("{t}", table), nsid),
-    )
-
-
-def lru_order(con: Any, table: str, nsids: Sequence[int]) -> Iterator[Row]:
-    """Records of the namespaces ``nsids``, least recently used first (``(atime, id)``
-    order across them: their scans merged), read a page at a time as consumed."""
-    scans = [_lru_scan(con, table, nsid) for nsid in nsids]
-    if not scans:
-        return
-    merged = scans[0] if len(scans) == 1 else heapq.merge(*scans)
-    for _, rid, nsid, key, size in merged:
-        yield rid, nsid, key, size
-
-
-def unsee(con: Any, table: str, ids: Sequence[int]) -> None:
-    """Drop the read times of records ``ids`` (written again, or gone)."""
-    for chunk in chunks(ids):
-        con.execute(f"DELETE FROM seen_{table} WHERE id IN ({marks(len(chunk))})", chunk)
-
-
-def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tuple[str, str]]:
-    """Delete rows and book them as ``kind`` (``evict``/``expire``); ``(namespace, key)``."""
-    if not rows:
-        return []
-    ids = [r[0] for r in rows]
-    for chunk in chunks(ids):
-        con.execute(f"DELETE FROM rec_{table} WHERE id IN ({marks(len(chunk))})", chunk)
-    unsee(con, table, ids)
-    by_ns: dict[int, list[Row]] = {}
-    for r in rows:
-        by_ns.setdefault(r[1], []).append(r)
-    names = dict(con.execute("SELECT id, name FROM namespaces WHERE tbl=?", (table,)).fetchall())
-    out: list[tuple[str, str]] = []
-    for nsid, group in by_ns.items():
-        delta = Delta.removed(len(group), sum(r[3] for r in group), kind)
-        bump(con, table, nsid, "delete", [r[2] for r in group], delta)
-        out.extend((names[nsid], r[2].hex()) for r in group)
-    return out
-
-
-def evict_lru(con: Any, table: str, limit: Limit, nsid: int | None) -> list[tuple[str, str]]:
-    """Remove least recently used records of namespace ``nsid`` (every namespace of
-    ``table`` when None) until ``limit`` holds; ``(namespace, key)`` of each removed."""
-    if nsid is None:
-        entries, size = con.execute(
-            f"SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0) FROM {NOW[table]} "
-            "WHERE tbl=?",
-            (table,),
-        ).fetchone()
-        nsids = [
-            r[0]
-            for r in con.execute(
-                f"SELECT id FROM {NOW[table]} WHERE tbl=? AND entries > 0", (table,)
-            ).fetchall()
-        ]
-    else:
-        nsids = [nsid]
-        entries, size = con.execute(
-            f"SELECT entries, bytes FROM {NOW[table]} WHERE id=?", (nsid,)
-        ).fetchone()
-    budget = Budget(entries, size, limit)
-    victims: list[Row] = []
-    if budget.over:
-        for row in lru_order(con, table, nsids):
-            victims.append(row)
-            budget.drop(row[3])
-            if not budget.over:
-                break
-    return remove_rows(con, table, victims, "evict")

@@ -11,7 +11,8 @@ from typing import Any
 
 from ..bookkeeping import Delta
 from .counts import fold, fold_table
-from .layout import NamespaceIds, bump, chunks, hid, marks, remove_rows, unsee
+from .layout import NamespaceIds, bump, chunks, hid, marks, run
+from .recency import remove_rows, unsee
 
 __all__ = ["clear_rows", "delete_keys", "purge_rows"]
 
@@ -58,7 +59,7 @@ def clear_rows(
             return 0
         fold(con, table, ns[0])
         rows = con.execute("SELECT id, entries FROM namespaces WHERE id=?", (ns[0],)).fetchall()
-        con.execute(f"DELETE FROM rec_{table} WHERE ns=?", (ns[0],))
+        con.execute(f"DELETE FROM rec_{table} WHERE id BETWEEN {run('?1')}", (ns[0],))
         con.execute(f"DELETE FROM seen_{table} WHERE ns=?", (ns[0],))
     removed = 0
     for nsid, entries in rows:

@@ -8,9 +8,10 @@ Design choices (measured on a 2-core machine, see benchmarks/RESULTS.md):
   per-namespace salt, in a unique index. ``WHERE hid IN (...)`` is ~3x faster than on a
   32-byte blob key. The full key and namespace id are stored beside it and checked on
   every read, so a 64-bit collision is a miss, never a wrong hit.
-* **Rowids in insertion order**: a batch appends to the end of the table instead of
-  dirtying a random page per record (~3x cheaper batches at 100k; reads pay one index
-  step per key, ~1.5 µs).
+* **Rowids in write order, one run per namespace**: a batch appends to the end of its
+  namespace's run instead of dirtying a random page per record (~3x cheaper batches at
+  100k; reads pay one index step per key, ~1.5 µs), and the run is the LRU order of the
+  records not read since, so no ``(ns, atime)`` index is written by every put.
 * **One ``BEGIN IMMEDIATE`` transaction per batch**, counters and the change log updated in
   the same transaction, so a batch and its bookkeeping are all or nothing.
 * **LRU access times are buffered** in memory and written with the next write transaction,
@@ -18,8 +19,9 @@ Design choices (measured on a 2-core machine, see benchmarks/RESULTS.md):
   (a flush of 20,000 read keys rewrote ~18,000 record pages, 76 MB of WAL; now ~5 MB).
 
 Connections, transactions and errors are in :mod:`.connection`, the schema in
-:mod:`.schema` (``schema.sql``), the rows' layout in :mod:`.layout`, reads in :mod:`.reads`,
-writes in :mod:`.writes`, removals in :mod:`.removals`, the change log in :mod:`.changelog`.
+:mod:`.schema` (``schema.sql``), the rows' layout in :mod:`.layout`, their LRU order in
+:mod:`.recency`, reads in :mod:`.reads`, writes in :mod:`.writes`, removals in
+:mod:`.removals`, the change log in :mod:`.changelog`.
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ from .changelog import read_changes
 from .check import check_file_contents
 from .connection import Database
 from .counts import NOW
-from .layout import NamespaceIds, evict_lru, hid, note_reads, prune_log
+from .layout import NamespaceIds, hid, prune_log, run
 from .parts import read_in_parts
 from .reads import read_live
+from .recency import evict_lru, note_reads
 from .removals import clear_rows, delete_keys, purge_rows
 from .schema import check_file, open_schema
 from .writes import add_rows, put_row, put_rows
@@ -290,10 +293,10 @@ class SQLiteStore(BaseStore):
         last: int | None = None
 
         def page(con: sqlite3.Connection) -> list[Any]:
-            return con.execute(
+            return con.execute(  # the namespace's run of rowids, from after the last page's
                 f"SELECT id, key, value, expires_at FROM rec_{table} "
-                f"WHERE ns=? AND id{'>=' if last is None else '>'}? ORDER BY id LIMIT ?",
-                (nsid, -(1 << 63) if last is None else last, batch_size),
+                f"WHERE id BETWEEN {run('?1')} AND id > ?2 ORDER BY id LIMIT ?3",
+                (nsid, -1 if last is None else last, batch_size),
             ).fetchall()
 
         while True:
@@ -326,8 +329,8 @@ class SQLiteStore(BaseStore):
         check_content_hash(item.key)
         if type(item.value) is not bytes:
             check_items([item])  # the general check names the wrong type
-        version = self._write(lambda con: put_row(con, self._ns, table, namespace, item, now))
-        self._ns.next[table, namespace] = version + 1  # committed: the next put's guess
+        version, at = self._write(lambda con: put_row(con, self._ns, table, namespace, item, now))
+        self._ns.next[table, namespace] = (version + 1, at)  # committed: the next put's guesses
         return version
 
     def _put_many_within(

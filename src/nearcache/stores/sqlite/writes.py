@@ -8,8 +8,10 @@ The namespace's counters, version and change log follow in the same transaction
 A single put (``put_row``) runs the same statements as a batch of one, as point
 statements with no lists built, and tries the insert of a new key first: a key with no
 record under its lookup id (the commonest put) is one statement instead of a read and
-an insert. A rewritten record's read time (its ``seen`` row) goes: its write is its LRU
-time again. ``add_rows`` stores only keys with no live record.
+an insert, at the rowid guessed from this process's last single put there. A new record
+takes the next rowid of its namespace's run (its LRU place); a rewritten one keeps its
+row and place, and its write time goes to its ``seen`` row (its LRU time, as a read's
+would). ``add_rows`` stores only keys with no live record.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from collections.abc import Sequence
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
-from .layout import NamespaceIds, bump, bump_one, hid, stored, unsee
+from .layout import RUN_LAST, NamespaceIds, bump, bump_one, hid, next_ids, run, stored
+from .recency import see, unsee
 
 __all__ = ["add_rows", "put_row", "put_rows"]
 
@@ -33,29 +36,26 @@ log = logging.getLogger("nearcache.stores.sqlite.store")
 #: bytearray and a missing expiry as a float: 1.88 -> 1.07 us per row of three.
 NEVER = float("nan")
 
-#: Insert or replace one record (by lookup id; the caller checked the stored key).
-_UPSERT = {
-    t: f"INSERT INTO rec_{t} (hid, ns, key, value, expires_at, atime, size) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO UPDATE SET "
-    "value=excluded.value, expires_at=excluded.expires_at, atime=excluded.atime, "
-    "size=excluded.size"
+_ROW = "(id, hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+#: Insert new records (rowids given: the next ones of their namespace's run).
+_INSERT = {t: f"INSERT INTO rec_{t} {_ROW}" for t in TABLES}
+#: Insert a new record at rowid ?8 (the next of its namespace's run, or the one guessed by
+#: ``NamespaceIds.next``): no row changed if its lookup id (or a guessed rowid) is taken.
+_INSERT_AT = {
+    t: f"INSERT OR IGNORE INTO rec_{t} (id, hid, ns, key, value, expires_at, atime, size) "
+    "VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"
     for t in TABLES
 }
-#: Insert a record whose lookup id holds none yet (no row changed if one is stored; no
-#: RETURNING, which costs SQLite a temporary table: measured slower than the read).
-_INSERT_NEW = {
-    t: f"INSERT INTO rec_{t} (hid, ns, key, value, expires_at, atime, size) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hid) DO NOTHING"
-    for t in TABLES
+#: Whether namespace ?2's run has records after rowid ?1.
+_AFTER = {
+    t: f"SELECT 1 FROM rec_{t} WHERE id > ?1 AND id BETWEEN {run('?2')} LIMIT 1" for t in TABLES
 }
-#: Rewrite the record with rowid ``id`` (a single put's key, found stored).
-_REWRITE = {
-    t: f"UPDATE rec_{t} SET value=?, expires_at=?, atime=?, size=? WHERE id=?" for t in TABLES
-}
+#: Move record ?2 to rowid ?1.
+_MOVE = {t: f"UPDATE rec_{t} SET id = ?1 WHERE id = ?2" for t in TABLES}
+#: Rewrite the record with rowid ``id`` (its key, found stored).
+_REWRITE = {t: f"UPDATE rec_{t} SET value=?, expires_at=?, size=? WHERE id=?" for t in TABLES}
 #: What a put must know of the record stored under one lookup id.
 _STORED = {t: f"SELECT ns, key, size, id FROM rec_{t} WHERE hid=?" for t in TABLES}
-#: A rewritten record's access time is its write again: its read time goes.
-_UNSEE = {t: f"DELETE FROM seen_{t} WHERE id=?" for t in TABLES}
 
 
 def put_rows(
@@ -68,7 +68,7 @@ def put_rows(
 ) -> int:
     """Insert or replace ``unique`` (distinct keys); the namespace's new version."""
     if len(unique) == 1:
-        return put_row(con, ids, table, namespace, unique[0], now)
+        return put_row(con, ids, table, namespace, unique[0], now)[0]
     ns = ids.get(con, table, namespace, create=True)
     assert ns is not None
     nsid, salt = ns
@@ -84,8 +84,9 @@ def put_rows(
         for it in unique
     ]
     old = stored(con, table, [r[0] for r in rows], "ns, key, size, id")
-    keep = []
-    rewritten = []
+    new = []
+    rewrites = []
+    keys = []  # logged in the order given
     added = delta = 0
     for row in rows:
         prev = old.get(row[0])
@@ -93,16 +94,22 @@ def put_rows(
         if prev is None:
             added += 1
             delta += size
+            new.append((*row, size))
+            old[row[0]] = (nsid, row[2])  # a later key under this lookup id collides
         elif prev[0] == nsid and prev[1] == row[2]:
             delta += size - prev[2]
-            rewritten.append(prev[3])
+            rewrites.append((row[3], row[4], size, prev[3]))
         else:  # 64-bit hid collision with another key: keep the stored one
             _collision(table, namespace)
             continue
-        keep.append((*row, size))
-    con.executemany(_UPSERT[table], keep)
-    unsee(con, table, rewritten)
-    return bump(con, table, nsid, "put", [r[2] for r in keep], Delta(added, delta))
+        keys.append(row[2])
+    if new:
+        first = next_ids(con, table, nsid, len(new))
+        con.executemany(_INSERT[table], [(first + i, *r) for i, r in enumerate(new)])
+    if rewrites:
+        con.executemany(_REWRITE[table], rewrites)
+        see(con, table, nsid, [r[3] for r in rewrites], now)
+    return bump(con, table, nsid, "put", keys, Delta(added, delta))
 
 
 def add_rows(
@@ -141,10 +148,10 @@ def add_rows(
         delta += len(it.value) - (0 if prev is None else prev[3])
     if rows:
         unsee(con, table, replaced)
-        con.executemany(
-            f"INSERT OR REPLACE INTO rec_{table} "
-            "(hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
+        first = next_ids(con, table, nsid, len(rows))
+        con.executemany(  # an expired record under the lookup id goes
+            f"INSERT OR REPLACE INTO rec_{table} {_ROW}",
+            [(first + i, *r) for i, r in enumerate(rows)],
         )
         bump(con, table, nsid, "put", [r[2] for r in rows], Delta(added, delta))
     return won
@@ -152,28 +159,47 @@ def add_rows(
 
 def put_row(
     con: sqlite3.Connection, ids: NamespaceIds, table: str, namespace: str, item: Item, now: float
-) -> int:
+) -> tuple[int, int]:
     """``put_rows`` of one item: point statements, no lists; a new key is inserted by
-    the first statement, a stored one read and then rewritten by its rowid."""
+    one statement, a stored one read and then rewritten by its rowid. The namespace's
+    new version, and the rowid after the one inserted (0: none).
+
+    The insert takes the rowid guessed by this process's last single put there when
+    there is one, else the run's end is read first. If another write came in between
+    (the version guessed with it was not the next one), a record that then sits before
+    others of the run is moved to its end."""
     ns = ids.get(con, table, namespace, create=True)
     assert ns is not None
     nsid, salt = ns
     rid = hid(item.key, salt)
     key = bytearray.fromhex(item.key)
     size = len(item.value)
-    value = bytearray(item.value)
     expires = NEVER if item.expires_at is None else item.expires_at
-    guess = ids.next.get((table, namespace), 0)
-    inserted = con.execute(_INSERT_NEW[table], (rid, nsid, key, value, expires, now, size))
-    if inserted.rowcount == 1:
-        return bump_one(con, table, nsid, key, 1, size, guess)
+    row = (rid, nsid, key, bytearray(item.value), expires, now, size)
+    version, guess = ids.next.get((table, namespace), (0, 0))
+    at = guess or next_ids(con, table, nsid, 1)
+    if con.execute(_INSERT_AT[table], (*row, at)).rowcount == 1:
+        done = bump_one(con, table, nsid, key, 1, size, version)
+        if guess and done != version and con.execute(_AFTER[table], (at, nsid)).fetchone():
+            at = next_ids(con, table, nsid, 1)  # rare: overtaken by another write
+            con.execute(_MOVE[table], (at, guess))
+        return done, _after(at)
     prev = con.execute(_STORED[table], (rid,)).fetchone()
+    if prev is None:  # the guessed rowid was taken
+        at = next_ids(con, table, nsid, 1)
+        con.execute(_INSERT_AT[table], (*row, at))
+        return bump_one(con, table, nsid, key, 1, size, version), _after(at)
     if prev[0] != nsid or prev[1] != key:  # 64-bit hid collision: keep the stored one
         _collision(table, namespace)
-        return bump(con, table, nsid, "put", [])
-    con.execute(_UNSEE[table], (prev[3],))
-    con.execute(_REWRITE[table], (value, expires, now, size, prev[3]))
-    return bump_one(con, table, nsid, key, 0, size - prev[2], guess)
+        return bump(con, table, nsid, "put", []), 0
+    con.execute(_REWRITE[table], (row[3], expires, size, prev[3]))
+    see(con, table, nsid, (prev[3],), now)
+    return bump_one(con, table, nsid, key, 0, size - prev[2], version), 0
+
+
+def _after(rowid: int) -> int:
+    """The rowid after ``rowid`` in its namespace's run; 0 at the run's end."""
+    return 0 if rowid & RUN_LAST == RUN_LAST else rowid + 1
 
 
 def _collision(table: str, namespace: str) -> None:
