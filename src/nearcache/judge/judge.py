@@ -94,6 +94,12 @@ def same_words(a: str, b: str) -> bool:
     return bool(ta.words) and ta.words == tb.words and ta.latin and tb.latin
 
 
+def one_side_wordless(a: str, b: str) -> bool:
+    """One text has words and the other none (empty, blank, only punctuation or emoji):
+    nothing in it can ask what the other asks, whatever the verifier's features say."""
+    return bool(analyze(a).words) != bool(analyze(b).words)
+
+
 def run_guards(
     query: str, candidate_query: str, hard: Iterable[str] = HARD_GUARDS
 ) -> tuple[str | None, dict[str, GuardResult]]:
@@ -248,6 +254,8 @@ class DefaultJudge:
             return Verdict(False, 0.0, f"guard:{hard}")
         if same_words(q, c):
             return Verdict(True, 1.0, None)
+        if one_side_wordless(q, c):
+            return Verdict(False, 0.0, "verifier")
         score = self.verifier.score(features(q, c, sim, results))
         ok = score >= self.accept_threshold
         return Verdict(ok, score, None if ok else "verifier")
@@ -273,10 +281,19 @@ class DefaultJudge:
             steps.append(
                 Step(f"guard:{name}", outcome, res.detail + ("" if is_hard else " (soft)"))
             )
-        same = same_words(q, c)
-        score = 1.0 if same else self.verifier.score(features(q, c, sim, results))
+        same, wordless = same_words(q, c), one_side_wordless(q, c)
+        if same or wordless:
+            score = 1.0 if same else 0.0
+        else:
+            score = self.verifier.score(features(q, c, sim, results))
         ok = score >= self.accept_threshold
-        said = "the same words in the same order" if same else f"score {score:.3f}"
+        said = (
+            "the same words in the same order"
+            if same
+            else "one text has no words"
+            if wordless
+            else f"score {score:.3f}"
+        )
         bar = f"accept at >= {self.accept_threshold:.3f}"
         if rejected is not None:
             skipped = f" (not reached: refused by {rejected})"

@@ -229,6 +229,18 @@ def test_hostile_text_gives_a_verdict(a: str) -> None:
         assert j.explain(x, y, 0.99).steps
 
 
+@pytest.mark.parametrize("wordless", ["", "   ", "?", "...", "🙂🙂", "```\n```"])
+@pytest.mark.parametrize("worded", ["q", "How do I exit vim?", "is it raining"])
+def test_a_text_without_words_never_matches_one_with_words(wordless: str, worded: str) -> None:
+    j = DefaultJudge()
+    for x, y in ((wordless, worded), (worded, wordless)):
+        v = j.judge(x, y, 0.99)
+        assert (v.accept, v.score, v.reason) == (False, 0.0, "verifier"), (x, y, v)
+        e = j.explain(x, y, 0.99)
+        assert not e.accept and e.reason == "verifier"
+        assert [s.detail for s in e.steps if s.name == "verifier"] == ["one text has no words"]
+
+
 @settings(max_examples=150, deadline=None)
 @given(a=st.text(max_size=80), b=st.text(max_size=80), sim=st.floats(allow_nan=True))
 def test_never_raises_and_never_errors(a: str, b: str, sim: float) -> None:
