@@ -9,7 +9,8 @@ most of the other text. When both texts have several sentences (a question of fu
 words only, "Can I tell him?", counts as one) and the longer one holds all of the
 other's sentences in a row, word for word (up to case and punctuation), the longer one
 is reduced to that run: the sentences around it are context; else neither is reduced.
-The verifier still sees both texts whole.
+The verifier's features read the reduced texts too (:func:`focus`, without the mending
+below); the cosine, from the embedder, is of both texts whole.
 
 A short word one letter from a number or day word the other text says in the same place
 (the words on both sides the same: "a team of *thre* for glacier travel" / "a team of
