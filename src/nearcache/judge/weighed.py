@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .align import align
-from .answers import answer_kind
+from .answers import answer_kind, asked_otherwise
 from .tokens import analyze
 
 __all__ = ["reworded", "snippet_asked"]
@@ -36,10 +36,9 @@ def reworded(a: str, b: str, names: Iterable[tuple[str, str]]) -> bool:
 def snippet_asked(
     a: str, b: str, names_a: Iterable[tuple[str, str]], names_b: Iterable[tuple[str, str]]
 ) -> bool:
-    """One text asks a question (:func:`.answers.answer_kind`) and the other asks none and
-    holds code: a code token, or a name of the kind ``code`` among its ``names``."""
-    ka, kb = answer_kind(a), answer_kind(b)
-    if (ka is None) == (kb is None):
+    """One text asks a question and the other asks none (:func:`.answers.asked_otherwise`)
+    and holds code: a code token, or a name of the kind ``code`` among its ``names``."""
+    if not asked_otherwise(a, b):
         return False
-    bare, names = (a, names_a) if ka is None else (b, names_b)
+    bare, names = (a, names_a) if answer_kind(a) is None else (b, names_b)
     return any(t.kind == "code" for t in analyze(bare).tokens) or any(k == "code" for _, k in names)
