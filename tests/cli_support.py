@@ -92,8 +92,7 @@ def make_corpus(root: Path, paragraphs: int = 12) -> Path:
 def serve_on_free_port(args: list[str], tmp_path: Path) -> Iterator[str]:
     """``nearcache serve`` on a free port; started again on a new port when another process
     took the one ``free_port()`` gave before the server bound it."""
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": ""}
-    env.pop("PROMETHEUS_MULTIPROC_DIR")
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     for attempt in range(3):
         port = free_port()
         log_path = tmp_path / f"serve{attempt}.log"
