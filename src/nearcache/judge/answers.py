@@ -19,8 +19,8 @@ questions after any context sentence, :func:`.context.focus`): "how much / many 
 far / old ..." a quantity; "why", "when", "where", "who" their own kinds; a text opening
 with an auxiliary ("Is", "Can", "Does") asks yes or no. Any other "how" (a way, a
 manner) and "what", "which", "whose" are one loose kind: "What's the best way to ...?" /
-"How do I ...?" ask the same. A text that opens otherwise (a keyword query, a code
-snippet) has no kind.
+"How do I ...?" ask the same. A question word with a clitic ("what's", "how'd", "who's")
+is read bare. A text that opens otherwise (a keyword query, a code snippet) has no kind.
 
 Limits: English only; "what is the price of" is not read as a quantity; a question word
 after the third word is not read.
@@ -50,13 +50,24 @@ _KINDS = {
 }
 
 
+#: Clitics a question word carries ("what's", "how'd", "who're"): the word is read bare.
+_CLITICS = frozenset({"s", "d", "re", "ll", "ve"})
+
+
+def _bare(word: str) -> str:
+    """``word`` without a clitic ("what's" -> "what"; "whats" is read with its apostrophe
+    by :func:`.tokens.analyze`)."""
+    head, mark, tail = word.partition("'")
+    return head if mark and tail in _CLITICS else word
+
+
 @text_cache
 def answer_kind(text: str) -> str | None:
     """ "quantity", "what" (the loose kind: a way, a manner, a thing), "why", "when",
     "where", "who" or "yes/no": the kind of answer ``text`` asks for (module docstring),
     or None."""
     words = analyze(text).words
-    for i, w in enumerate(words[:3]):
+    for i, w in enumerate(map(_bare, words[:3])):
         if w == "how":
             return "quantity" if words[i + 1 : i + 2] and words[i + 1] in _QUANTITY else "what"
         if w in _KINDS:

@@ -27,6 +27,15 @@ _AT = FEATURES.index("asks_other")
         ("Is Mars closer to the Sun than Earth?", "yes/no"),
         ("Does list.sort() return a new list in Python?", "yes/no"),
         ("Rust: how do I read a file into a String?", "what"),  # after a short label
+        # a question word with a clitic is read bare
+        ("What's the best way to boil an egg?", "what"),
+        ("whats the boiling point of water at altitude", "what"),
+        ("How's a heat pump different from an air conditioner?", "what"),
+        ("how'd the Romans make concrete", "what"),
+        ("Who's responsible for clearing snow from the pavement?", "who"),
+        ("Where's the fuse box in a flat?", "where"),
+        ("When's the deadline for the tax return?", "when"),
+        ("It's raining, umbrella or raincoat?", None),  # other clitics are not questions
         ("mollweide equal area?", None),  # a keyword query asks no kind
         ("`defer f()` then `panic(1)` - f still called?", None),
         ("", None),
