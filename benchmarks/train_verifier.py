@@ -196,7 +196,7 @@ def main() -> None:
         "per category (leave one split out)": per_category(scores, pool, threshold),
     }
     print(json.dumps(report, indent=1))
-    final = fit(pool.x[live], pool.y[live], l2, interactions)
+    final = fit(pool.x[live], pool.y[live], l2, interactions, pool.shadow_x[pool.shadow])
     fingerprint = str(getattr(embedder, "fingerprint", args.model))
     meta = {
         "model": "sign-constrained logistic regression"

@@ -64,7 +64,8 @@ def leave_one_split_out(
     scores = np.zeros(len(pool.pairs))
     for split in dict.fromkeys(pool.split.tolist()):
         held = pool.split == split
-        v = fit(pool.x[~held & live], pool.y[~held & live], l2, interactions)
+        train = ~held & live
+        v = fit(pool.x[train], pool.y[train], l2, interactions, pool.shadow_x[~held & pool.shadow])
         scores[held] = judge_scores(v, pool, np.flatnonzero(held), live)
     return scores
 
@@ -92,7 +93,8 @@ def out_of_fold(
     for f in range(k):
         train = (fold != f) & live
         test = np.flatnonzero(fold == f)
-        v = fit(pool.x[train], pool.y[train], l2, interactions)
+        shadow = pool.shadow_x[(fold != f) & pool.shadow]
+        v = fit(pool.x[train], pool.y[train], l2, interactions, shadow)
         scores[test] = judge_scores(v, pool, test, live)
     return scores
 

@@ -36,11 +36,23 @@ SIGNS = {
     # (the guards remove the exchanges they read, so what is left in the pool is mostly
     # hits, and an unconstrained weight would reward the exchanges they miss).
     "inversions": -1,
+    # Fit apart, on the guard-refused look-alikes of its shape (:data:`SHADOW_WEIGHT`).
+    "crossed": -1,
     # A guard's signal is -1 reject, 0 neutral, +1 pass: passing can only raise the score.
     **{f"guard:{g}": 1 for g in ("numbers", "negation", "antonyms", "direction", "time")},
     **{f"guard:{g}": 1 for g in ("entities", "scope")},
 }
 
+
+#: The trap kinds whose guard-refused pairs train the weight of ``crossed`` (the shape of a
+#: role swap): every one of the pool is refused by a guard, so the live pairs alone would
+#: leave it at 0 and the verifier would serve the swaps a guard misses (with a guard
+#: neutral, 757 of 895 role and 342 of 488 direction traps scored over the threshold).
+SHADOW_KINDS = frozenset({"role", "direction"})
+#: Each such refused trap counts this much against a live hit of the shape: about the
+#: share of a fresh author's role and direction traps the guards let through (probe18,
+#: measured before the guards read it: 8 of about 100 reached the verifier).
+SHADOW_WEIGHT = 0.1
 
 #: The product terms of the "interactions" model class: every pair of PAIRABLE features.
 INTERACTIONS: tuple[tuple[str, str], ...] = tuple(itertools.combinations(PAIRABLE, 2))
@@ -72,6 +84,14 @@ class Pool:
             same.append(same_words(p["asked"], p["stored"]))
         self.x = np.array(rows, dtype=np.float64)
         self.rejected = rejected
+        # The refused role and direction traps of the crossed shape, read as if no guard
+        # had refused them (every refusing signal neutral): they train its weight.
+        crossed = self.x[:, FEATURES.index("crossed")] == 1
+        self.shadow = crossed & np.array(
+            [r is not None and p["category"] in SHADOW_KINDS for p, r in zip(pairs, rejected)]
+        )
+        guard = np.array([n.startswith("guard:") for n in FEATURES])
+        self.shadow_x = np.where(guard & (self.x < 0), 0.0, self.x)
         self.same = np.array(same)
         self.y = np.array([is_hit(p) for p in pairs], dtype=np.float64)
         self.trap = np.array([p["label"] == "trap" for p in pairs])
@@ -83,12 +103,20 @@ class Pool:
 
 
 def fit(
-    x: np.ndarray, y: np.ndarray, l2: float, interactions: Sequence[Sequence[str]] = ()
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    interactions: Sequence[Sequence[str]] = (),
+    shadow: np.ndarray | None = None,
 ) -> Verifier:
     """The sign-constrained L2 logistic regression on standardized features (product
-    terms, if any, are free in sign), fit by L-BFGS-B (SciPy): deterministic."""
+    terms, if any, are free in sign), fit by L-BFGS-B (SciPy): deterministic. Then, if
+    ``shadow`` rows (refused look-alikes of the crossed shape, :class:`Pool`) are given,
+    the weight of ``crossed`` alone is fit again on them and the live rows of the shape
+    (:func:`_crossed_weight`)."""
     from scipy.optimize import minimize
 
+    raw = x
     x = expand(x, interactions)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
@@ -108,8 +136,29 @@ def fit(
         for n in FEATURES
     ] + [(None, None)] * (len(interactions) + 1)
     res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds)
-    w, b = res.x[:d].tolist(), float(res.x[d])
-    return Verifier(w, b, mean.tolist(), scale.tolist(), FEATURES, None, interactions)
+    w, b = res.x[:d], float(res.x[d])
+    if shadow is not None and len(shadow):
+        c = FEATURES.index("crossed")
+        on = raw[:, c] == 1
+        logits = np.concatenate([z[on], (expand(shadow, interactions) - mean) / scale]) @ w + b
+        labels = np.concatenate([y[on], np.zeros(len(shadow))])
+        weights = np.concatenate([np.ones(int(on.sum())), np.full(len(shadow), SHADOW_WEIGHT)])
+        extra = _crossed_weight(logits, labels, weights)
+        w[c] += extra * scale[c]  # the same raw weight added, in standardized units
+        b += extra * mean[c]
+    return Verifier(w.tolist(), b, mean.tolist(), scale.tolist(), FEATURES, None, interactions)
+
+
+def _crossed_weight(logits: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
+    """The weight (<= 0, per unit of ``crossed``) that, added to the fitted ``logits`` of
+    the pairs of the crossed shape, best fits their labels (weighted log-loss)."""
+    from scipy.optimize import minimize_scalar
+
+    def loss(c: float) -> float:
+        z = logits + c
+        return float((weights * (np.logaddexp(0.0, z) - y * z)).sum())
+
+    return float(minimize_scalar(loss, bounds=(-30.0, 0.0), method="bounded").x)
 
 
 def judge_scores(v: Verifier, pool: Pool, idx: np.ndarray, live: np.ndarray) -> np.ndarray:

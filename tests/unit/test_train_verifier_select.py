@@ -59,34 +59,45 @@ def test_select_takes_the_richer_class_only_when_it_earns_utility(
     assert (kind, l2) == ("linear", max(cv.L2S))  # within 1%: the simpler
 
 
-def _pool(splits: list[str], y: list[int], trap: list[bool]) -> Any:
+def _pool(
+    splits: list[str], y: list[int], trap: list[bool], shadow: list[bool] | None = None
+) -> Any:
     n = len(splits)
+    x = np.arange(n, dtype=np.float64).reshape(n, 1)
     return SimpleNamespace(
         pairs=[{}] * n,
         split=np.array(splits),
-        x=np.arange(n, dtype=np.float64).reshape(n, 1),
+        x=x,
         y=np.array(y, dtype=np.float64),
         trap=np.array(trap),
         same=np.zeros(n, dtype=bool),
+        shadow=np.array(shadow or [False] * n),
+        shadow_x=x,
     )
 
 
 def test_leave_one_split_out_never_fits_on_the_split_it_scores(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pool = _pool(["a", "a", "b", "b", "c"], [1, 0, 1, 0, 1], [False, True, False, True, False])
+    shadow = [False, False, False, True, False]  # b's refused trap trains `crossed`
+    pool = _pool(
+        ["a", "a", "b", "b", "c"], [1, 0, 1, 0, 1], [False, True, False, True, False], shadow
+    )
     live = np.array([True, True, True, False, True])
     seen: list[set[int]] = []
+    shadows: list[set[int]] = []
 
-    def fit(x: np.ndarray, y: np.ndarray, l2: float, pairs: Any) -> Any:
+    def fit(x: np.ndarray, y: np.ndarray, l2: float, pairs: Any, refused: np.ndarray) -> Any:
         rows = {int(v) for v in x[:, 0]}
         seen.append(rows)
+        shadows.append({int(v) for v in refused[:, 0]})
         return SimpleNamespace(score=lambda feats: 0.5 + 0.1 * len(rows))
 
     monkeypatch.setattr(cv, "fit", fit)
     scores = cv.leave_one_split_out(pool, live, 1.0)  # type: ignore[arg-type]
     # held out a: fit on b's live row and c; b: on a and c; c: on a and b's live row
     assert seen == [{2, 4}, {0, 1, 4}, {0, 1, 2}]
+    assert shadows == [{3}, set(), {3}]  # nor on its refused traps
     # a dead pair (floor or guard) scores 0 whatever the verifier says
     assert scores.tolist() == pytest.approx([0.7, 0.7, 0.8, 0.0, 0.8])
 

@@ -23,7 +23,10 @@ a context sentence (:func:`.context.focus`):
   weighed by how far the cosine lies under :data:`LOW_COSINE` -- where unrelated
   questions on one topic meet heavy paraphrases;
 * ``names_swapped``: each text names a proper name the other does not, inside a
-  rewording (the entity guard's soft case, :data:`.entities.PROPER_SWAP`).
+  rewording (the entity guard's soft case, :data:`.entities.PROPER_SWAP`);
+* ``crossed``: the shape of a role swap the guards let through (:func:`_crossed`). The
+  guards refuse every such look-alike of the pool, so the pool's live pairs cannot teach
+  its weight: the training fits it on the refused ones (``benchmarks/verifier_fit.py``).
 
 All are cheap set operations on the cached analyses of the two texts.
 """
@@ -38,10 +41,11 @@ from .context import focus
 from .entities import PROPER_SWAP
 from .lexicon import lexicon
 from .order import exchange, inversions
+from .roles import shared_order
 from .tokens import STOPWORDS, analyze, pair_cache, text_cache
 from .types import GuardResult
 
-__all__ = ["FEATURES", "LOW_COSINE", "PAIRABLE", "features"]
+__all__ = ["FEATURES", "LOW_COSINE", "PAIRABLE", "SYMMETRIC_EXCUSE", "features"]
 
 _WH = frozenset({"how", "why", "what", "when", "where", "who", "which", "whom", "whose"})
 _GUARDS = ("numbers", "negation", "antonyms", "direction", "time", "entities", "scope")
@@ -73,7 +77,12 @@ FEATURES: tuple[str, ...] = (
     "names_one_side",
     "asks_other",
     "names_swapped",
+    "crossed",
 )
+
+#: The direction guard's excuse for terms exchanged around a symmetric word ("berlin /
+#: paris exchanged around 'from', but 'far' is symmetric"): no role changed.
+SYMMETRIC_EXCUSE = " is symmetric"
 
 #: The cosine under which a change in the kind of answer asked for counts (``asks_other``
 #: is ``LOW_COSINE - cosine`` there, 0 above): the unrelated pairs of the pool lie at
@@ -141,7 +150,30 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
         low if low > 0 and other_answer(*focus(a, b)) else 0.0,
         1.0 if ent is not None and ent.detail.startswith(PROPER_SWAP) else 0.0,
+        1.0 if _crossed(a, b) and not _excused(guards.get("direction")) else 0.0,
     ]
+
+
+def _excused(direction: GuardResult | None) -> bool:
+    return direction is not None and direction.detail.endswith(SYMMETRIC_EXCUSE)
+
+
+@pair_cache
+def _crossed(a: str, b: str) -> bool:
+    """The shape of a role swap ("Did Germany beat Brazil ...?" / "Did Brazil beat
+    Germany ...?"): every content word has a counterpart, the shared terms change order,
+    and neither a moved block (:func:`.order.exchange` True) nor a fronted phrase
+    explains it (the order of three terms or more rotated: "In 2016, did ...?" / "Did
+    ... in 2016?")."""
+    fa, fb = focus(a, b)
+    al = align(fa, fb)
+    if al.only_a or al.only_b or exchange(fa, fb) is True:
+        return False
+    seq = shared_order(fa, fb)
+    ranked = tuple(sorted(seq))
+    if seq == ranked:
+        return False
+    return len(seq) < 3 or all(seq != ranked[k:] + ranked[:k] for k in range(1, len(seq)))
 
 
 @pair_cache

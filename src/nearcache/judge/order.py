@@ -55,6 +55,7 @@ from .roles import (
     clause_start,
     participle,
     role_keys,
+    shared_order,
 )
 from .stretches import segments_swapped, side
 from .tokens import STOPWORDS, Text, analyze, pair_cache, text_cache, wordset
@@ -383,11 +384,7 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
 def inversions(a: str, b: str) -> float:
     """The share of pairs of shared terms (each once per text) whose order differs: 0
     when every shared term keeps its place relative to the others."""
-    ka, kb = role_keys(a, b)
-    pos_b: dict[str, int] = {}
-    for n, (k, _) in enumerate(kb):
-        pos_b[k] = -1 if k in pos_b else n
-    seq = [pos_b[k] for k, _ in ka if pos_b.get(k, -1) >= 0]
+    seq = list(shared_order(a, b))
     pairs = len(seq) * (len(seq) - 1) // 2
     if not pairs:
         return 0.0

@@ -34,6 +34,7 @@ __all__ = [
     "participle",
     "role_keys",
     "role_terms",
+    "shared_order",
 ]
 
 SYMMETRIC = frozenset(
@@ -218,6 +219,17 @@ def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
     ka = tuple((cls_a.get(idx, key), idx) for key, idx in role_terms(a))
     kb = tuple((cls_b.get(idx, key), idx) for key, idx in role_terms(b))
     return _its_as_their(ta, ka, kb), _its_as_their(tb, kb, ka)
+
+
+@pair_cache
+def shared_order(a: str, b: str) -> tuple[int, ...]:
+    """The places in ``b`` of the role terms ``a`` shares with it (each once per text), in
+    ``a``'s order: ascending when every shared term keeps its place."""
+    ka, kb = role_keys(a, b)
+    pos_b: dict[str, int] = {}
+    for n, (k, _) in enumerate(kb):
+        pos_b[k] = -1 if k in pos_b else n
+    return tuple(pos_b[k] for k, _ in ka if pos_b.get(k, -1) >= 0)
 
 
 def _its_as_their(t: Text, keys: tuple[Role, ...], other: tuple[Role, ...]) -> tuple[Role, ...]:

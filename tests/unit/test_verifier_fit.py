@@ -1,0 +1,50 @@
+"""benchmarks/verifier_fit.fit: the weight of ``crossed`` is fit on refused look-alikes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import verifier_fit as vf
+
+from nearcache.judge.features import FEATURES
+
+_COS = FEATURES.index("cosine")
+_CROSSED = FEATURES.index("crossed")
+
+
+def _rows(n: int, cosine: float, crossed: float, seed: int) -> np.ndarray:
+    x = np.random.default_rng(seed).uniform(0.0, 1.0, (n, len(FEATURES)))
+    x[:, _COS] = cosine + np.random.default_rng(seed + 1).uniform(-0.05, 0.05, n)
+    x[:, _CROSSED] = crossed
+    return x
+
+
+def test_refused_look_alikes_of_the_crossed_shape_lower_its_weight_alone() -> None:
+    # live pairs: hits at a high cosine, look-alikes at a low one; four hits have the
+    # crossed shape (no live look-alike does: the guards refused them all)
+    x = np.vstack([_rows(60, 0.9, 0.0, 1), _rows(4, 0.9, 1.0, 2), _rows(60, 0.6, 0.0, 3)])
+    y = np.array([1.0] * 64 + [0.0] * 60)
+    shadow = _rows(200, 0.9, 1.0, 4)  # refused role swaps, read with every guard neutral
+    plain = vf.fit(x, y, 1.0)
+    taught = vf.fit(x, y, 1.0, shadow=shadow)
+    # the live pool alone cannot give the shape a weight: only hits have it
+    assert plain.score(shadow[0].tolist()) > 0.8
+    # taught by the refused look-alikes, the verifier scores them low ...
+    assert np.mean([taught.score(r.tolist()) for r in shadow]) < 0.5
+    # ... and every pair without the shape exactly as before
+    for r in x[y == 1][:60]:
+        assert taught.score(r.tolist()) == pytest.approx(plain.score(r.tolist()), abs=1e-9)
+    assert taught.weights[_CROSSED] < plain.weights[_CROSSED] <= 0.0
+
+
+def test_without_refused_look_alikes_the_fit_is_unchanged() -> None:
+    x = np.vstack([_rows(30, 0.9, 0.0, 5), _rows(30, 0.6, 0.0, 6)])
+    y = np.array([1.0] * 30 + [0.0] * 30)
+    empty = np.zeros((0, len(FEATURES)))
+    assert vf.fit(x, y, 1.0, shadow=empty).weights == vf.fit(x, y, 1.0).weights
