@@ -16,7 +16,9 @@ both files record the embedder's fingerprint. What it does:
    decided (score 0), the others are featurized (``nearcache.judge.features``);
 4. the verifier is a logistic regression whose weights keep the sign their meaning gives
    (``verifier_fit.SIGNS``), L2-regularized, fit by L-BFGS-B on standardized features:
-   no randomness;
+   no randomness; the weight of ``crossed`` (the shape of a role swap, which no live pair
+   of the pool has as a look-alike) is then fit on the guard-refused role and direction
+   traps of that shape (``verifier_fit.SHADOW_WEIGHT``);
 5. the estimate is *leave-one-split-out*: each split is scored by the whole judge with a
    verifier fit on the other splits (``verifier_cv.py``); the model class, the
    regularization and the default threshold are chosen from it by the rule written in
