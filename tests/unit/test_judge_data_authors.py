@@ -153,7 +153,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset()
+AWAITING_POOL: frozenset[str] = frozenset({"probe19"})
 
 
 @pytest.mark.parametrize(
@@ -195,6 +195,8 @@ AWAITING_POOL: frozenset[str] = frozenset()
         # a twenty-first, the same mix, role swaps in many surface forms, more little-used domains
         ("probe18", "pj", 460, ROLE, 0.25, 40, 0.6),
         ("blind18", "bj", 360, ROLE, 0.25, 30, 0.6),
+        # a twenty-second, the same mix in more registers and other little-used domains
+        ("probe19", "pk", 460, ROLE, 0.25, 40, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -295,6 +297,7 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe16", "blind16"), 0.2, 0.08),
         (("probe17", "blind17"), 0.2, 0.08),
         (("probe18", "blind18"), 0.2, 0.08),
+        (("probe19",), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
