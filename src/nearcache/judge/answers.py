@@ -11,8 +11,10 @@ the right temperature to ..." / "At what temperature should ..." keep it; "Can I
 number when I switch?" / "How do I keep my number ...?" do not), so the verifier weighs
 a change of kind by how low the cosine is (:data:`.features.FEATURES`, ``asks_other``),
 and it is a feature, never a guard. Whether a text asks in a full question at all
-(:func:`asked_otherwise`) lets the numbers and time guards leave a figure or a time that
-only a keyword query or a snippet adds to the verifier.
+(:func:`asks`, also after a short topic: "In Godot 4, how do I ...") lets the numbers and
+time guards leave a figure or a time that only a keyword query or a snippet adds to the
+verifier (:func:`asked_otherwise`). The kinds ``asks_other`` compares stay those of the
+first three words: reading past the topic there too cost held-out look-alikes.
 
 The kind is read from the first three words of the text (the verifier passes the
 questions after any context sentence, :func:`.context.focus`): "how much / many / long /
@@ -28,10 +30,12 @@ after the third word is not read.
 
 from __future__ import annotations
 
+import re
+
 from .tokens import analyze, pair_cache, text_cache, wordset
 from .vocab import AUXILIARIES
 
-__all__ = ["AUXILIARIES", "answer_kind", "asked_otherwise", "other_answer"]
+__all__ = ["AUXILIARIES", "answer_kind", "asked_otherwise", "asks", "other_answer"]
 
 _QUANTITY = wordset(
     "much many long far old big often fast tall high hot cold heavy large late early soon"
@@ -50,6 +54,11 @@ _KINDS = {
 }
 
 
+#: A topic before the question: "In Godot 4, how do I ...", "SQLAlchemy 2.0: does ..." (at
+#: most :data:`_TOPIC_WORDS` words, colon included).
+_TOPIC = re.compile(r"\s*(?:in\s[^,:?]*,|[^,:?]*:)\s+", re.IGNORECASE)
+_TOPIC_WORDS = 10
+
 #: Clitics a question word carries ("what's", "how'd", "who're"): the word is read bare.
 _CLITICS = frozenset({"s", "d", "re", "ll", "ve"})
 
@@ -66,7 +75,25 @@ def answer_kind(text: str) -> str | None:
     """ "quantity", "what" (the loose kind: a way, a manner, a thing), "why", "when",
     "where", "who" or "yes/no": the kind of answer ``text`` asks for (module docstring),
     or None."""
-    words = analyze(text).words
+    return _kind(analyze(text).words)
+
+
+@text_cache
+def asks(text: str) -> bool:
+    """Whether ``text`` asks a question of a kind (:func:`answer_kind`), also after a short
+    topic ("In Godot 4, how do I ...", "SQLAlchemy 2.0: does ..."); a keyword query or a
+    snippet does not."""
+    if answer_kind(text) is not None:
+        return True
+    topic = _TOPIC.match(text)
+    return (
+        topic is not None
+        and len(topic.group().split()) <= _TOPIC_WORDS
+        and _kind(analyze(text[topic.end() :]).words) is not None
+    )
+
+
+def _kind(words: tuple[str, ...]) -> str | None:
     for i, w in enumerate(map(_bare, words[:3])):
         if w == "how":
             return "quantity" if words[i + 1 : i + 2] and words[i + 1] in _QUANTITY else "what"
@@ -83,9 +110,9 @@ def other_answer(a: str, b: str) -> bool:
 
 
 def asked_otherwise(a: str, b: str) -> bool:
-    """Whether one text asks a question of a kind (:func:`answer_kind`: "How many ...",
-    "Can I ...") and the other none (a keyword query, a snippet: "4000 kWh/yr UK -> how
-    many 400W panels?"). The look-alikes of the pool keep the form of their question, so
-    a figure or a time only such a rewording adds is left to the verifier
-    (:mod:`.numbers`, :func:`.timematch.reworded_untimed`)."""
-    return (answer_kind(a) is None) != (answer_kind(b) is None)
+    """Whether one text asks a question of a kind (:func:`asks`: "How many ...", "Can I
+    ...", "In Rust, does ...") and the other none (a keyword query, a snippet: "4000
+    kWh/yr UK -> how many 400W panels?"). The look-alikes of the pool keep the form of
+    their question, so a figure or a time only such a rewording adds is left to the
+    verifier (:mod:`.numbers`, :func:`.timematch.reworded_untimed`)."""
+    return asks(a) != asks(b)

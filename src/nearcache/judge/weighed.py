@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .align import align
-from .answers import answer_kind, asked_otherwise
+from .answers import asked_otherwise, asks
 from .tokens import analyze
 
 __all__ = ["reworded", "snippet_asked"]
@@ -40,5 +40,5 @@ def snippet_asked(
     and holds code: a code token, or a name of the kind ``code`` among its ``names``."""
     if not asked_otherwise(a, b):
         return False
-    bare, names = (a, names_a) if answer_kind(a) is None else (b, names_b)
+    bare, names = (b, names_b) if asks(a) else (a, names_a)
     return any(t.kind == "code" for t in analyze(bare).tokens) or any(k == "code" for _, k in names)

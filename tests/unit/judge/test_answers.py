@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nearcache.judge.answers import answer_kind, other_answer
+from nearcache.judge.answers import answer_kind, asked_otherwise, asks, other_answer
 from nearcache.judge.features import FEATURES, LOW_COSINE, features
 
 _AT = FEATURES.index("asks_other")
@@ -88,3 +88,31 @@ def test_the_kind_is_read_on_the_question_after_a_context_sentence() -> None:
     b = "Is a day on Mars long compared with Earth?"
     assert answer_kind(a) is None  # the context sentence opens the text
     assert features(a, b, 0.6, {})[_AT] == pytest.approx(LOW_COSINE - 0.6)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("How do I emit a signal from a child node?", True),
+        # a short topic before the question: still a question
+        ("In Godot 4, how do I emit a signal from a child node?", True),
+        ("In SQLAlchemy 2.0, does session.get return None for a missing row?", True),
+        ("sqlalchemy: does session.get return None for a missing row?", True),
+        # a keyword query or a snippet asks none, with a topic or without
+        ("sqlalchemy session.get missing id None or exception?", False),
+        ("premiere: close the empty space on the timeline", False),
+        ("CharacterBody2D: velocity = dir * speed; move_and_slide()", False),
+        # a lead of more than ten words is not read as a topic
+        ("In the register my great-grandmother kept for the whole village until 1901, was", False),
+    ],
+)
+def test_asks_reads_past_a_short_topic(text: str, asked: bool) -> None:
+    assert asks(text) is asked
+
+
+def test_a_topic_before_the_question_keeps_both_texts_asking() -> None:
+    question = "In SQLAlchemy 2.0, does session.get return None when the row doesn't exist?"
+    assert not asked_otherwise(question, "Does SQLAlchemy's session.get return None?")
+    assert asked_otherwise(question, "sqlalchemy session.get(User, 5) missing id -> None?")
+    # the kind the verifier compares is still read on the first three words
+    assert answer_kind(question) is None
