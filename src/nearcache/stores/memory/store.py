@@ -21,7 +21,7 @@ __all__ = ["MemoryStore"]
 
 _KEY_OF = attrgetter("key")
 #: runs an iterator to its end in C, keeping nothing
-_CONSUME = deque(maxlen=0).extend
+_CONSUME = deque[object](maxlen=0).extend
 #: Fewest keys for which a read hashes them all before it looks any up (see ``_get_many``).
 HASH_FIRST = 16
 
