@@ -158,7 +158,7 @@ def test_reads_that_record_nothing_see_every_write_delete_and_eviction(
     from their own map: after any mix of puts, replacements, deletes, evictions (asked
     for, or by the byte budget) and clears they give what a recording read gives."""
     store = MemoryStore(max_bytes=40)
-    every = [key(i) for i in range(HASH_FIRST + 4)]  # the ten written and absent ones
+    every = [key(i) for i in range(HASH_FIRST + 4)]  # 0-9 written, the rest absent: hashed first
     for n, (op, ids) in enumerate(steps):
         if op == "put":
             store.put_many(T, "a", [Item(key(i), b"v%d.%d" % (i, n), None) for i in ids], now=NOW)
