@@ -13,6 +13,7 @@ import errno
 import json
 import logging
 import os
+import shutil
 import socket
 import tempfile
 import urllib.parse
@@ -336,6 +337,12 @@ def _run(settings: dict[str, Any]) -> None:
         uvicorn.run(create_app(config), **common)
         return
     os.environ[_SETTINGS_ENV] = json.dumps(settings)
+    made = None  # the workers' metrics folder, when the operator set none: removed at exit
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nearcache-metrics-")
-    uvicorn.run("nearcache.cli.serve:worker_app", factory=True, workers=workers, **common)
+        made = tempfile.mkdtemp(prefix="nearcache-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    try:
+        uvicorn.run("nearcache.cli.serve:worker_app", factory=True, workers=workers, **common)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
