@@ -4,12 +4,18 @@ meets (another model's entries, a password the URL does not give)."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import httpx
+import numpy as np
 
-from cli_support import serve_on_free_port
-from proxy_support import Upstream
+from cli_support import assert_one_line_error, nc, nc_json, serve_on_free_port
+from nearcache import EmbeddingCache, SemanticCache, get_cache, open_store
+from nearcache.archive import read_manifest
+from proxy_support import Upstream, words_embedder
+from servers import unique_name
 
 
 def test_serve_with_workers_removes_the_metrics_folder_it_made(
@@ -28,3 +34,86 @@ def test_serve_with_workers_removes_the_metrics_folder_it_made(
         assert "nearcache_proxy_requests_total" in httpx.get(url + "/metrics", timeout=60).text
         assert list(tmp.glob("nearcache-metrics-*"))  # the workers count in it meanwhile
     assert not list(tmp.glob("nearcache-metrics-*"))  # serve ended on SIGTERM: removed
+
+
+def test_commands_that_embed_nothing_use_the_embedder_the_store_recorded(tmp_path: Path) -> None:
+    # Team A's application fills the store with its own embedder, which the CLI cannot
+    # load. vacuum, compact, inspect, export and import embed nothing: they used to
+    # refuse ("the store holds 64-d entries, the embedder makes 384-d vectors") unless
+    # given a --model naming that very embedder, so the operator could not run them.
+    app_embedder = words_embedder()
+    url = f"sqlite:///{tmp_path / 'team-a.db'}"
+    with (
+        closing(open_store(url)) as store,
+        SemanticCache(embedder=app_embedder, store=store) as cache,
+    ):
+        cache.put("how do I rotate the api keys", "use the console")
+        cache.put("which port does the proxy listen on", "8080", ttl=3600)
+    no_model = {"NEARCACHE_MODEL": ""}
+    for command in ("vacuum", "compact"):
+        proc = nc(command, "--store", url, env=no_model)
+        assert proc.returncode == 0, proc.stderr
+    inspected = nc_json("inspect", "--store", url, env=no_model)
+    assert inspected["semantic_cache"]["fingerprint"] == app_embedder.fingerprint
+    archive = tmp_path / "team-a.tar.gz"
+    assert nc_json("export", str(archive), "--store", url, env=no_model)["semantic"]["entries"] == 2
+    moved = f"sqlite:///{tmp_path / 'moved.db'}"
+    restored = nc_json("import", str(archive), "--store", moved, env=no_model)
+    assert restored["semantic"]["entries"] == 2
+    with (
+        closing(open_store(moved)) as store,
+        SemanticCache(embedder=app_embedder, store=store) as cache,
+    ):
+        hit = cache.get("how do I rotate the api keys")
+        assert hit is not None and hit.response == "use the console"
+    # A --model that is not the entries' embedder is still refused, in one line.
+    assert_one_line_error(nc("vacuum", "--store", url, model="default"), "64-d", "384-d")
+
+
+def _records(url: str, namespace: str) -> dict[str, tuple[bytes, float | None]]:
+    with closing(open_store(url)) as store:
+        return {
+            item.key: (bytes(item.value), item.expires_at)
+            for batch in store.scan("kv", namespace)
+            for item in batch
+        }
+
+
+def test_export_import_carries_named_caches_to_redis_and_back(
+    tmp_path: Path, redis_server: Any
+) -> None:
+    # Moving a store to Redis and back: the teams' get_cache() entries (and the proxy's
+    # exact-only answers, kept the same way) were left out of the archive without a word.
+    source = f"sqlite:///{tmp_path / 'shared.db'}"
+    with closing(open_store(source)) as store:
+        sessions = get_cache("sessions", store=store)
+        sessions.set("token-1f3a", {"user": "ada"}, ttl=3600)
+        sessions.set("token-9c0d", {"user": "bob"})
+        get_cache("nearcache-proxy-exact/default", store=store).set("digest", {"id": "chat-1"})
+    redis = f"{redis_server.url}?prefix={unique_name('moved')}"
+    first = tmp_path / "to-redis.tar.gz"
+    wrote = nc_json("export", str(first), "--store", source)
+    assert wrote["kv"]["namespaces"] == {
+        "nearcache-proxy-exact/default": {"entries": 1},
+        "sessions": {"entries": 2},
+    }
+    assert read_manifest(first)["format"] == 2  # older versions refuse it by its number
+    assert nc_json("import", str(first), "--store", redis)["kv"]["entries"] == 3
+    back = tmp_path / "back.tar.gz"
+    nc_json("export", str(back), "--store", redis)
+    returned = f"sqlite:///{tmp_path / 'returned.db'}"
+    nc_json("import", str(back), "--store", returned)
+    for url in (redis, returned):  # the same records, the same expiry times
+        for namespace in ("sessions", "nearcache-proxy-exact/default"):
+            assert _records(url, namespace) == _records(source, namespace)
+        with closing(open_store(url)) as store:
+            assert get_cache("sessions", store=store).get("token-1f3a") == {"user": "ada"}
+
+
+def test_an_archive_without_named_caches_keeps_format_1(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'files-only.db'}"
+    with closing(open_store(source)) as store:
+        EmbeddingCache(store).put("a text", np.ones(4, np.float32), namespace="t.m.dense")
+    archive = tmp_path / "a.tar.gz"
+    assert nc_json("export", str(archive), "--store", source)["kv"]["entries"] == 0
+    assert read_manifest(archive)["format"] == 1

@@ -34,7 +34,13 @@ import numpy.typing as npt
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
 
-__all__ = ["HashEmbedder", "LazyEmbedder", "model_option", "resolve_embedder"]
+__all__ = [
+    "HashEmbedder",
+    "LazyEmbedder",
+    "model_option",
+    "resolve_embedder",
+    "stored_embedder",
+]
 
 _WORD = re.compile(r"\w+")
 
@@ -133,6 +139,17 @@ def model_option(namespace: str) -> str:
     if provider in ("sentence-transformers", "st"):
         return f"st:{model}"
     return namespace
+
+
+def stored_embedder(name: str | None) -> Any:
+    """The embedder a command that embeds nothing (``inspect``, ``vacuum``, ``compact``,
+    ``export``, ``import``) opens semantic entries with: the one ``--model`` (or
+    ``$NEARCACHE_MODEL``) names, else None, i.e. the one the store (or the archive)
+    recorded. Such a command then works on entries of any embedder, including one only
+    the application can load (its own function, an API it holds the key of)."""
+    if name is None and not os.environ.get("NEARCACHE_MODEL"):
+        return None
+    return resolve_embedder(name, lazy=True)
 
 
 def resolve_embedder(name: str | None, *, lazy: bool = False) -> Any:

@@ -68,14 +68,14 @@ def _semantic_module() -> Any:
 
 
 def _semantic_cache(store: Store, model: str | None = None) -> Any:
-    """A ``SemanticCache`` over ``store`` with the ``model`` embedder, or None if this
-    installation has no semantic cache."""
+    """A ``SemanticCache`` over ``store`` with the ``model`` embedder (None: the store's
+    own, see ``stored_embedder``), or None if this installation has no semantic cache."""
     module = _semantic_module()
     if module is None:
         return None
-    from .models import resolve_embedder
+    from .models import stored_embedder
 
-    return module.SemanticCache(embedder=resolve_embedder(model, lazy=True), store=store)
+    return module.SemanticCache(embedder=stored_embedder(model), store=store)
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -117,7 +117,8 @@ def _semantic_details(store: Store, model: str | None) -> dict[str, Any]:
     try:
         sem = _semantic_cache(store, model)
     except NearcacheError as exc:
-        return {"error": " ".join(str(exc).split()) + " (pass the --model it was made with)"}
+        hint = " (pass the --model it was made with, or leave --model out)"
+        return {"error": " ".join(str(exc).split()) + hint}
     if sem is None:
         return {}
     try:
@@ -131,7 +132,7 @@ def _semantic_details(store: Store, model: str | None) -> dict[str, Any]:
                 k: data.get(k) for k in ("partitions", "index_entries", "tombstones", "index_bytes")
             }
         return {
-            "fingerprint": str(sem.embedder.fingerprint),
+            "fingerprint": sem.fingerprint,
             "dim": index.get("dim"),
             "dtype": index.get("dtype"),
             "backends": index.get("backends"),
