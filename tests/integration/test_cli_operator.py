@@ -4,12 +4,14 @@ meets (another model's entries, a password the URL does not give)."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
+import pytest
 
 from cli_support import assert_one_line_error, nc, nc_json, serve_on_free_port
 from nearcache import EmbeddingCache, SemanticCache, get_cache, open_store
@@ -117,3 +119,20 @@ def test_an_archive_without_named_caches_keeps_format_1(tmp_path: Path) -> None:
     archive = tmp_path / "a.tar.gz"
     assert nc_json("export", str(archive), "--store", source)["kv"]["entries"] == 0
     assert read_manifest(archive)["format"] == 1
+
+
+def test_closing_a_cache_whose_index_folder_cannot_be_written_says_so_in_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `serve` on a SQLite file of a read-only mount answers (nothing is stored) and, when
+    # stopped, logged an ERROR with a traceback for the index it could not save there.
+    # A file where the index folder would go fails the same way, as root too.
+    (tmp_path / "shared.db.index").write_text("not a folder")
+    with closing(open_store(f"sqlite:///{tmp_path / 'shared.db'}")) as store:
+        cache = SemanticCache(embedder=words_embedder(), store=store)
+        cache.put("how do I rotate the api keys", "use the console")
+        with caplog.at_level(logging.WARNING, logger="nearcache"):
+            cache.close()
+    said = [r for r in caplog.records if "could not save the index" in r.getMessage()]
+    assert [(r.levelno, r.exc_info) for r in said] == [(logging.WARNING, None)]
+    assert "it will be rebuilt from the store" in said[0].getMessage()
