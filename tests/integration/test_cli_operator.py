@@ -5,6 +5,8 @@ meets (another model's entries, a password the URL does not give)."""
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -136,3 +138,36 @@ def test_closing_a_cache_whose_index_folder_cannot_be_written_says_so_in_one_lin
     said = [r for r in caplog.records if "could not save the index" in r.getMessage()]
     assert [(r.levelno, r.exc_info) for r in said] == [(logging.WARNING, None)]
     assert "it will be rebuilt from the store" in said[0].getMessage()
+
+
+# `nearcache ARGS` in a process whose files fail with EFBIG past 256 KiB (set in the
+# child itself: no preexec_fn in a test process that may run threads).
+LIMITED = (
+    "import resource, runpy, signal, sys;"
+    "signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (256 << 10, 256 << 10));"
+    "sys.argv = ['nearcache', *sys.argv[1:]];"
+    "runpy.run_module('nearcache', run_name='__main__')"
+)
+
+
+def test_export_onto_a_full_disk_names_the_archive(tmp_path: Path) -> None:
+    # Exporting a big store onto a disk that fills up said only
+    # "nearcache: error: OSError: [Errno 28] No space left on device". A file size limit
+    # fails the write the same way (EFBIG) without a tiny filesystem.
+    source = f"sqlite:///{tmp_path / 'big.db'}"
+    rng = np.random.default_rng(7)
+    with closing(open_store(source)) as store:
+        texts = [f"text {i}" for i in range(3000)]
+        vectors = rng.standard_normal((len(texts), 64)).astype(np.float32)
+        EmbeddingCache(store).put_many(texts, vectors, namespace="team.model.dense")
+    dest = tmp_path / "out" / "big.tar.gz"
+    proc = subprocess.run(
+        [sys.executable, "-c", LIMITED, "export", str(dest), "--store", source],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert_one_line_error(proc, f"cannot write {dest}: ", "large")
+    assert not dest.exists()
+    assert list(dest.parent.iterdir()) == []  # the work folder is gone too

@@ -177,6 +177,8 @@ def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dic
         partial = work / "archive.partial"
         write_tar(partial, manifest, work)
         os.replace(partial, dest)
+    except OSError as exc:  # a full disk, a file size limit: name the file asked for
+        raise InvalidInputError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
