@@ -4,6 +4,7 @@ meets (another model's entries, a password the URL does not give)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -171,3 +172,40 @@ def test_export_onto_a_full_disk_names_the_archive(tmp_path: Path) -> None:
     assert_one_line_error(proc, f"cannot write {dest}: ", "large")
     assert not dest.exists()
     assert list(dest.parent.iterdir()) == []  # the work folder is gone too
+
+
+def test_serve_refuses_a_store_of_another_embedder_in_one_line(tmp_path: Path) -> None:
+    # The server's start-up failed on it: a 30-line traceback, "Application startup
+    # failed", exit status 3, which a process manager restarts forever.
+    url = f"sqlite:///{tmp_path / 'team-a.db'}"
+    with (
+        closing(open_store(url)) as store,
+        SemanticCache(embedder=words_embedder(), store=store) as cache,
+    ):
+        cache.put("how do I rotate the api keys", "use the console")
+    proc = nc("serve", "--upstream", "http://127.0.0.1:9/v1", "--store", url, "--port", "0")
+    assert proc.returncode == 1
+    assert_one_line_error(proc, "embedded by", "--model its entries were made with")
+
+
+def test_serve_max_entries_bounds_the_answers_kept(upstream: Upstream, tmp_path: Path) -> None:
+    # `--ttl` said "(default: until evicted)", but no serve option or setting bounded the
+    # store: the proxy's cache grew without limit.
+    url = f"sqlite:///{tmp_path / 'bounded.db'}"
+    args = ["--upstream", upstream.url, "--store", url, "--model", "hash-test"]
+    args += ["--max-entries", "2", "--log-level", "warning"]
+    for base in serve_on_free_port(args, tmp_path):
+        for question in ("alpha bravo charlie", "delta echo foxtrot", "golf hotel india"):
+            body = {"model": "m", "messages": [{"role": "user", "content": question}]}
+            got = httpx.post(base + "/v1/chat/completions", json=body, timeout=60)
+            assert got.headers["x-nearcache-cache"] == "MISS"
+    # serve has exited (SIGTERM): the answers it had sent are written
+    rows = {(r["table"], r["namespace"]): r for r in nc_json("stats", "--store", url)["namespaces"]}
+    assert rows["semantic", "default"]["entries"] == 2
+    assert rows["semantic", "default"]["evictions"] == 1
+    proc = nc("serve", "--upstream", upstream.url, "--store", url, "--max-entries", "0")
+    assert proc.returncode == 2 and "--max-entries" in proc.stderr
+    settings = tmp_path / "serve.json"  # the same setting from a file: checked before start
+    settings.write_text(json.dumps({"max_entries": 0}), "utf-8")
+    proc = nc("serve", "--upstream", upstream.url, "--store", url, "--config", str(settings))
+    assert_one_line_error(proc, "--max-entries", ">= 1, not 0")
