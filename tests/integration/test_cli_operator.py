@@ -19,6 +19,8 @@ import pytest
 from cli_support import assert_one_line_error, nc, nc_json, serve_on_free_port
 from nearcache import EmbeddingCache, SemanticCache, get_cache, open_store
 from nearcache.archive import read_manifest
+from nearcache.errors import InvalidInputError
+from nearcache.stores.url import parse_store_url
 from proxy_support import Upstream, words_embedder
 from servers import unique_name
 
@@ -209,3 +211,26 @@ def test_serve_max_entries_bounds_the_answers_kept(upstream: Upstream, tmp_path:
     settings.write_text(json.dumps({"max_entries": 0}), "utf-8")
     proc = nc("serve", "--upstream", upstream.url, "--store", url, "--config", str(settings))
     assert_one_line_error(proc, "--max-entries", ">= 1, not 0")
+
+
+def test_a_mistyped_redis_url_parameter_is_refused_before_any_command() -> None:
+    # docs/cli.md: "an unknown URL parameter is refused with the list of valid ones"; a
+    # Redis URL's went to redis-py, and the first command failed with "TypeError:
+    # AbstractConnection.__init__() got an unexpected keyword argument 'prefx'".
+    pytest.importorskip("redis")
+    for url in (
+        "redis://:s3cret@127.0.0.1:6379/0?prefx=team-a",
+        "unix:///run/redis.sock?prefx=team-a",
+    ):
+        with pytest.raises(InvalidInputError) as info:
+            parse_store_url(url)
+        text = str(info.value)
+        assert "unknown parameter 'prefx'" in text and "did you mean 'prefix'?" in text, text
+        assert "s3cret" not in text
+    with pytest.raises(InvalidInputError, match="'ssl_cert_reqs'"):
+        parse_store_url("redis://127.0.0.1:6379/0?ssl_cert_reqs=none")  # a TLS-only one
+    for url in (  # what redis-py's connections take still goes through to them
+        "redis://127.0.0.1:6379/0?health_check_interval=5&socket_keepalive=true",
+        "rediss://127.0.0.1:6379/0?ssl_cert_reqs=none&prefix=team-a",
+    ):
+        assert parse_store_url(url)[0] == "redis"
