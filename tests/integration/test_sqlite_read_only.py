@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import assert_one_line_error, make_corpus, nc
+from cli_support import assert_one_line_error, make_corpus, nc, refused_port
 from sqlite_support import downgrade_to_v6
 
 _MOUNT_RO = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"'
@@ -157,3 +157,20 @@ def test_an_older_schema_on_a_read_only_mount_says_it_needs_one_writable_opening
             )
     stats = nc("stats", "--store", db, "--json")  # writable again: upgraded, and read
     assert stats.returncode == 0, stats.stderr
+
+
+def test_serve_on_a_read_only_store_warns_that_nothing_will_be_stored(
+    read_only: tuple[Path, list[str]],
+) -> None:
+    # It started without a word, answered healthz "store": "ok", and dropped every
+    # answer (one INFO line per request: "answer not stored: ... readonly database").
+    folder, prefix = read_only
+    db = str(folder / "c.db")
+    with refused_port() as port:  # after its checks, serve stops at the port in use
+        args = ["serve", "--upstream", "http://127.0.0.1:9/v1", "--store", db]
+        proc = _nc(prefix, *args, "--port", str(port))
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("warning: ") and "read-only" in lines[0], proc.stderr
+    assert "no new one is stored" in lines[0]
+    assert lines[-1].startswith("nearcache: error: cannot listen"), proc.stderr

@@ -239,13 +239,16 @@ def _check_store(url: str) -> bool:
     server's start-up. A Redis or PostgreSQL server that nobody answers at (down,
     restarting) is an outage, not a mistake: the proxy starts and passes requests through
     uncached until the server is back, as it does when the store goes away while it
-    serves. True if the store answered."""
+    serves. A store this process cannot write (a SQLite file on a read-only mount) is a
+    warning: answers are served from it, none is stored. True if the store answered."""
     from ..errors import StoreUnavailableError
     from ..stores.outages import server_down
     from .common import err_console, open_cli_store
 
     try:
-        open_cli_store(url).close()
+        store = open_cli_store(url)
+        read_only = bool(getattr(store, "read_only", False))
+        store.close()
     except StoreUnavailableError as exc:
         if not server_down(url):
             raise
@@ -255,6 +258,11 @@ def _check_store(url: str) -> bool:
             soft_wrap=True,
         )
         return False
+    if read_only:  # a SQLite file on a read-only mount: the proxy serves, but stores nothing
+        err_console().print(
+            f"warning: {url} is read-only here: its answers are served, no new one is stored",
+            soft_wrap=True,
+        )
     return True
 
 
