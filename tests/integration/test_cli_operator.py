@@ -19,6 +19,7 @@ import pytest
 from cli_support import assert_one_line_error, nc, nc_json, serve_on_free_port
 from nearcache import EmbeddingCache, SemanticCache, get_cache, open_store
 from nearcache.archive import read_manifest
+from nearcache.cli.models import HashEmbedder
 from nearcache.errors import InvalidInputError
 from nearcache.stores.url import parse_store_url
 from proxy_support import Upstream, words_embedder
@@ -74,7 +75,8 @@ def test_commands_that_embed_nothing_use_the_embedder_the_store_recorded(tmp_pat
         hit = cache.get("how do I rotate the api keys")
         assert hit is not None and hit.response == "use the console"
     # A --model that is not the entries' embedder is still refused, in one line.
-    assert_one_line_error(nc("vacuum", "--store", url, model="default"), "64-d", "384-d")
+    made_by = f"its entries were made with {app_embedder.fingerprint!r}, which no --model names"
+    assert_one_line_error(nc("vacuum", "--store", url, model="default"), "384-d", made_by)
 
 
 def _records(url: str, namespace: str) -> dict[str, tuple[bytes, float | None]]:
@@ -187,7 +189,7 @@ def test_serve_refuses_a_store_of_another_embedder_in_one_line(tmp_path: Path) -
         cache.put("how do I rotate the api keys", "use the console")
     proc = nc("serve", "--upstream", "http://127.0.0.1:9/v1", "--store", url, "--port", "0")
     assert proc.returncode == 1
-    assert_one_line_error(proc, "embedded by", "--model its entries were made with")
+    assert_one_line_error(proc, "embedded by", "which no --model names", "another --store")
 
 
 def test_serve_max_entries_bounds_the_answers_kept(upstream: Upstream, tmp_path: Path) -> None:
@@ -234,3 +236,36 @@ def test_a_mistyped_redis_url_parameter_is_refused_before_any_command() -> None:
         "rediss://127.0.0.1:6379/0?ssl_cert_reqs=none&prefix=team-a",
     ):
         assert parse_store_url(url)[0] == "redis"
+
+
+def test_a_command_refusing_the_model_names_the_one_the_entries_were_made_with(
+    tmp_path: Path,
+) -> None:
+    # "the store holds 64-d entries, the embedder makes 384-d vectors" said what was
+    # wrong but not which --model the store's entries were made with.
+    url = f"sqlite:///{tmp_path / 'hashed.db'}"
+    with (
+        closing(open_store(url)) as store,
+        SemanticCache(embedder=HashEmbedder(), store=store) as c,
+    ):
+        c.put("how do I rotate the api keys", "use the console")
+    explain = ["explain", "how do I rotate the api keys", "how to rotate api keys"]
+    for command in (explain, ["export", str(tmp_path / "a.tar.gz")], ["vacuum"]):
+        proc = nc(*command, "--store", url, model="default")
+        assert_one_line_error(proc, "64-d", "its entries were made with --model hash-test")
+
+
+def test_bench_on_a_store_of_another_embedder_times_what_it_can(tmp_path: Path) -> None:
+    # bench's semantic rows use a private hashing embedder, which the store's binding
+    # refuses: the whole bench failed with the dimension message.
+    url = f"sqlite:///{tmp_path / 'team-a.db'}"
+    with (
+        closing(open_store(url)) as store,
+        SemanticCache(embedder=words_embedder(), store=store) as cache,
+    ):
+        cache.put("how do I rotate the api keys", "use the console")
+    proc = nc("bench", "--store", url, "--n", "20", "--repeat", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    timed = {row["benchmark"] for row in json.loads(proc.stdout)["results"]}
+    assert "embedding.get_many" in timed and not any(op.startswith("semantic") for op in timed)
+    assert "note: semantic cache not timed on this store" in proc.stderr

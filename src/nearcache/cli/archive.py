@@ -40,12 +40,12 @@ import msgpack
 
 from ..archive import add_member, member_info, write_tar
 from ..embedding.cache import EmbeddingCache
-from ..errors import DimensionMismatchError, FingerprintMismatchError, InvalidInputError
+from ..errors import InvalidInputError
 from ..keys import HASH_ALGORITHM
 from ..semantic.persist import pid_alive
 from ..stores.protocol import Store
 from .filerecords import KV_TABLE, corpus_namespace
-from .ops import semantic_module
+from .ops import naming_the_model, semantic_module
 
 __all__ = [
     "FORMAT",
@@ -238,11 +238,8 @@ def _dump_semantic(
     module = semantic_module("cache")
     if module is None:  # pragma: no cover - every current tree has the semantic cache
         return None
-    try:
+    with naming_the_model(store):
         cache = module.SemanticCache(embedder=embedder, store=store)
-    except (FingerprintMismatchError, DimensionMismatchError) as exc:
-        hint = "pass the --model its semantic entries were made with, or leave --model out"
-        raise type(exc)(f"{exc} ({hint})") from exc
     try:  # dumps keeps its scratch folder beside its destination: inside ours
         manifest = cache.dumps(str(work / SEMANTIC_MEMBER))
     finally:

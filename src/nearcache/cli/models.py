@@ -37,6 +37,7 @@ from ..keys import digest_bytes
 __all__ = [
     "HashEmbedder",
     "LazyEmbedder",
+    "made_with",
     "model_option",
     "resolve_embedder",
     "stored_embedder",
@@ -126,10 +127,24 @@ class LazyEmbedder:
 
 def model_option(namespace: str) -> str:
     """The ``--model`` value that embeds into an embedding namespace (best effort)."""
+    provider, _, rest = namespace.partition(".")
+    return _option(provider, rest.rpartition(".")[0]) or namespace
+
+
+def made_with(fingerprint: str) -> str:
+    """'--model NAME' for the embedder of a fingerprint (``provider/model@revision;...``),
+    or the fingerprint itself when no ``--model`` names that embedder (an application's
+    own function)."""
+    provider, _, rest = fingerprint.partition("/")
+    option = _option(provider, re.split(r"[@;]", rest, maxsplit=1)[0])
+    if option is None:
+        return f"{fingerprint!r}, which no --model names (the application's own embedder)"
+    return f"--model {option}"
+
+
+def _option(provider: str, model: str) -> str | None:
     from ..embedders.default import _DEFAULT
 
-    provider, _, rest = namespace.partition(".")
-    model = rest.rpartition(".")[0]
     if (provider, model) == (_DEFAULT["provider"], _DEFAULT["model"]):
         return "default"
     if (provider, model) == ("nearcache", "hash-test"):
@@ -138,7 +153,7 @@ def model_option(namespace: str) -> str:
         return f"openai:{model}"
     if provider in ("sentence-transformers", "st"):
         return f"st:{model}"
-    return namespace
+    return None
 
 
 def stored_embedder(name: str | None) -> Any:

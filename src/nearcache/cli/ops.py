@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ..embedding.cache import EmbeddingCache
-from ..errors import InvalidInputError, NearcacheError
+from ..errors import (
+    DimensionMismatchError,
+    FingerprintMismatchError,
+    InvalidInputError,
+    NearcacheError,
+)
 from ..stores.protocol import Store
 from .common import open_cli_store
 from .filerecords import KV_TABLE, read_counters, unpack_file
@@ -46,6 +51,22 @@ def opened(url: str | None, *, must_exist: bool = False) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@contextlib.contextmanager
+def naming_the_model(store: Store) -> Iterator[None]:
+    """Add to a refusal of the embedder (another dimension or fingerprint than the
+    store's semantic entries) which ``--model`` those entries were made with."""
+    try:
+        yield
+    except (DimensionMismatchError, FingerprintMismatchError) as exc:
+        from ..semantic.binding import StoreBinding
+        from .models import made_with
+
+        recorded = StoreBinding(store, None)
+        recorded.load(None)
+        made = made_with(recorded.fingerprint)
+        raise type(exc)(f"{exc}: its entries were made with {made}") from exc
 
 
 def semantic_module(name: str = "cache") -> Any:
@@ -75,7 +96,8 @@ def _semantic_cache(store: Store, model: str | None = None) -> Any:
         return None
     from .models import stored_embedder
 
-    return module.SemanticCache(embedder=stored_embedder(model), store=store)
+    with naming_the_model(store):
+        return module.SemanticCache(embedder=stored_embedder(model), store=store)
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -117,8 +139,7 @@ def _semantic_details(store: Store, model: str | None) -> dict[str, Any]:
     try:
         sem = _semantic_cache(store, model)
     except NearcacheError as exc:
-        hint = " (pass the --model it was made with, or leave --model out)"
-        return {"error": " ".join(str(exc).split()) + hint}
+        return {"error": " ".join(str(exc).split())}
     if sem is None:
         return {}
     try:

@@ -272,17 +272,17 @@ def _check_embedder(url: str, embedder: Any) -> None:
     from ..errors import DimensionMismatchError, FingerprintMismatchError, StoreUnavailableError
     from ..semantic.binding import StoreBinding
     from .common import open_cli_store
+    from .ops import naming_the_model
 
     store = open_cli_store(url)
     try:
         if store.namespaces("semantic"):  # an empty store is bound by its first put
-            StoreBinding(store, embedder).load(embedder)
+            with naming_the_model(store):
+                StoreBinding(store, embedder).load(embedder)
     except StoreUnavailableError:
         pass  # gone since _check_store: the proxy starts and passes through until it is back
     except (DimensionMismatchError, FingerprintMismatchError) as exc:
-        raise InvalidInputError(
-            f"{exc}: serve it with the --model its entries were made with, or another --store"
-        ) from exc
+        raise InvalidInputError(f"{exc}; serve it with that, or another --store") from exc
     finally:
         store.close()
 
