@@ -26,6 +26,14 @@ from proxy_support import Upstream, words_embedder
 from servers import unique_name
 
 
+def _semantic_store(path: Path, embedder: Any) -> str:
+    """A SQLite store (its URL) holding one semantic entry made with ``embedder``."""
+    url = f"sqlite:///{path}"
+    with closing(open_store(url)) as store, SemanticCache(embedder=embedder, store=store) as c:
+        c.put("how do I rotate the api keys", "use the console")
+    return url
+
+
 def test_serve_with_workers_removes_the_metrics_folder_it_made(
     upstream: Upstream, tmp_path: Path
 ) -> None:
@@ -181,12 +189,7 @@ def test_export_onto_a_full_disk_names_the_archive(tmp_path: Path) -> None:
 def test_serve_refuses_a_store_of_another_embedder_in_one_line(tmp_path: Path) -> None:
     # The server's start-up failed on it: a 30-line traceback, "Application startup
     # failed", exit status 3, which a process manager restarts forever.
-    url = f"sqlite:///{tmp_path / 'team-a.db'}"
-    with (
-        closing(open_store(url)) as store,
-        SemanticCache(embedder=words_embedder(), store=store) as cache,
-    ):
-        cache.put("how do I rotate the api keys", "use the console")
+    url = _semantic_store(tmp_path / "team-a.db", words_embedder())
     proc = nc("serve", "--upstream", "http://127.0.0.1:9/v1", "--store", url, "--port", "0")
     assert proc.returncode == 1
     assert_one_line_error(proc, "embedded by", "which no --model names", "another --store")
@@ -243,12 +246,7 @@ def test_a_command_refusing_the_model_names_the_one_the_entries_were_made_with(
 ) -> None:
     # "the store holds 64-d entries, the embedder makes 384-d vectors" said what was
     # wrong but not which --model the store's entries were made with.
-    url = f"sqlite:///{tmp_path / 'hashed.db'}"
-    with (
-        closing(open_store(url)) as store,
-        SemanticCache(embedder=HashEmbedder(), store=store) as c,
-    ):
-        c.put("how do I rotate the api keys", "use the console")
+    url = _semantic_store(tmp_path / "hashed.db", HashEmbedder())
     explain = ["explain", "how do I rotate the api keys", "how to rotate api keys"]
     for command in (explain, ["export", str(tmp_path / "a.tar.gz")], ["vacuum"]):
         proc = nc(*command, "--store", url, model="default")
@@ -258,12 +256,7 @@ def test_a_command_refusing_the_model_names_the_one_the_entries_were_made_with(
 def test_bench_on_a_store_of_another_embedder_times_what_it_can(tmp_path: Path) -> None:
     # bench's semantic rows use a private hashing embedder, which the store's binding
     # refuses: the whole bench failed with the dimension message.
-    url = f"sqlite:///{tmp_path / 'team-a.db'}"
-    with (
-        closing(open_store(url)) as store,
-        SemanticCache(embedder=words_embedder(), store=store) as cache,
-    ):
-        cache.put("how do I rotate the api keys", "use the console")
+    url = _semantic_store(tmp_path / "team-a.db", words_embedder())
     proc = nc("bench", "--store", url, "--n", "20", "--repeat", "1", "--json")
     assert proc.returncode == 0, proc.stderr
     timed = {row["benchmark"] for row in json.loads(proc.stdout)["results"]}
