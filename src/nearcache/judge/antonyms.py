@@ -39,6 +39,7 @@ from .negcues import is_cue
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
+from .rewording import paired_terms, rewords
 from .roles import SYMMETRIC
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
@@ -311,33 +312,39 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
     return GuardResult(NEUTRAL, "no opposites")
 
 
-#: A reworded pair: fewer than this share of either text's content words has a counterpart.
-_REWORDED = 0.5
+#: Fewer content words than this in either text: too few to call the pair reworded.
 _FEW_TERMS = 3
 
 
 def _reworded(a: str, b: str) -> bool:
-    """Fewer than half of either text's content words (at least three each) have a
-    counterpart in the other (:func:`.align.align`)."""
+    """Each text, with three content words or more, is reworded by the other
+    (:func:`.rewording.rewords`)."""
     ta, tb = analyze(a), analyze(b)
     if len(ta.terms) < _FEW_TERMS or len(tb.terms) < _FEW_TERMS:
         return False
-    al = align(a, b)
-    paired_a = len({i for i, _, _ in al.pairs})
-    paired_b = len({j for _, j, _ in al.pairs})
-    return paired_a < _REWORDED * len(ta.terms) and paired_b < _REWORDED * len(tb.terms)
+    paired_a, paired_b = paired_terms(a, b)
+    return rewords(ta, paired_a) and rewords(tb, paired_b)
 
 
-def _object(text: str, word: str) -> str | None:
-    """The stem of the first content word after ``word`` (as written) in ``text``, within
-    three tokens."""
+def _object(text: str, words: str) -> str | None:
+    """The stem of the first content word after ``words`` (as written: a word, a phrase
+    such as "turn on", or a part of a hyphenated word, "*left*-hand" -> "hand") in
+    ``text``, within three tokens."""
+    want = words.split()
     toks = analyze(text).tokens
     for i, tok in enumerate(toks):
-        if tok.low == word:
+        parts = tok.low.split("-")
+        if len(want) == 1 and len(parts) > 1 and want[0] in parts[:-1]:
+            rest = parts[parts.index(want[0]) + 1]
+            if rest:
+                return stem(rest)
+        if [t.low for t in toks[i : i + len(want)]] == want or (
+            len(want) == 1 and parts[-1] == want[0]
+        ):
             return next(
                 (
                     stem(t.low)
-                    for t in toks[i + 1 : i + 4]
+                    for t in toks[i + len(want) : i + len(want) + 3]
                     if t.kind != "sym" and t.low not in STOPWORDS
                 ),
                 None,
@@ -347,7 +354,11 @@ def _object(text: str, word: str) -> str | None:
 
 def _same_object(a: str, b: str, pair: tuple[str, str]) -> bool:
     """The opposite words stand before the same word ("*before* a tetanus shot" /
-    "*after* a tetanus shot"): an opposition about one thing, however the rest is worded."""
+    "*after* a tetanus shot"), or are phrases about one word ("*turn on*" / "*turn off*",
+    "*less* healthy" / "*more* healthy"): an opposition about one thing, however the rest
+    is worded."""
+    if pair != _POLES_SWAPPED and set(pair[0].split()) & set(pair[1].split()):
+        return True
     oa = _object(a, pair[0])
     return oa is not None and oa == _object(b, pair[1])
 

@@ -24,6 +24,7 @@ __all__ = [
     "NEGATIVE_STEMS",
     "NEGATIVE_WORDS",
     "avoid_turned",
+    "doubled",
     "free_for_unpaid",
     "free_of_named",
     "negated_in_words",
@@ -83,6 +84,12 @@ def negative_words(t: Text, other: Text) -> list[str]:
         ):
             out.append(tok.low)
     return out
+
+
+def doubled(t: Text, at: int) -> bool:
+    """A negative word stands within three tokens after the token at ``at``: the two say
+    a double negative ("*stop forgetting*", "*prevent* a loaf *failing*")."""
+    return any(stem(tok.low) in NEGATIVE_STEMS for tok in t.tokens[at + 1 : at + 4])
 
 
 def _next_is(t: Text, i: int, word: str) -> bool:

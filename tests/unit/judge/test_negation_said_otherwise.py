@@ -146,3 +146,37 @@ def test_a_not_hyphen_word_is_a_cue() -> None:
     assert (
         guard_negation(both, "Will my premium go up after a not-at-fault claim?").outcome == "pass"
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "she never missed a shift in two years, can I still dismiss her",
+            "she keeps skipping shifts, can I dismiss her",
+        ),
+        (
+            "my dad has never skipped a dose of his statins, is a liver test still needed",
+            "my dad keeps forgetting his statins, is a liver test needed",
+        ),
+    ],
+)
+def test_a_double_negative_against_one_negative_word_rejects(a: str, b: str) -> None:
+    # "never missed" says the positive; "skipping" says the negative
+    assert guard_negation(a, b).outcome == "reject"
+    assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how do I make sure I never forget my keys", "tips to stop forgetting my keys"),
+        (
+            "how can I make sure my sourdough never fails to rise",
+            "how do I prevent a sourdough failing to rise",
+        ),
+    ],
+)
+def test_a_double_negative_against_a_doubled_negative_word_agrees(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "neutral"
+    assert "said in words" in guard_negation(b, a).detail
