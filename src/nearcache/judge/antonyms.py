@@ -76,17 +76,18 @@ Profile = tuple[dict[str, str], dict[tuple[int, int], str], frozenset[tuple[str,
 
 @text_cache
 def _profile(text: str) -> Profile:
-    """A text's word stems (hyphen parts too), the opposition poles it mentions
+    """A text's word stems (hyphen parts and the joined word too), the opposition poles it mentions
     ((line, side) -> word as written) and its (verb, particle) pairs."""
     t = analyze(text)
     stems: dict[str, str] = {}
     for tok in t.tokens:
         if tok.kind == "word":
             stems.setdefault(stem(tok.low), tok.low)
-            if "-" in tok.low:
+            if "-" in tok.low:  # "non-stop": "non", "stop" and "nonstop"
                 for part in tok.low.split("-"):
                     if part:
                         stems.setdefault(stem(part), part)
+                stems.setdefault(stem(tok.low.replace("-", "")), tok.low)
     lex = lexicon()
     poles = {pole: word for st, word in stems.items() for pole in lex.poles.get(st, ())}
     particles = set()

@@ -87,7 +87,8 @@ def _counted(
     auxiliary opening a question only when ``other`` is negated as often ("Isn't it" / "Is
     it not"), a double negative ("not unusual") only when ``other`` has the un- word, a cue
     in code or a quote only when ``other`` quotes too or writes it out (``written``), a
-    "non-" word only when ``other`` does not write it joined ("non-stop" / "nonstop")."""
+    "non-" word only when ``other`` does not write it joined ("non-stop" / "nonstop",
+    "non-citizen" / "noncitizens")."""
     if not cues:
         return cues
     words = set(other.words)
@@ -105,7 +106,7 @@ def _counted(
             continue
         if c.startswith("`") and not quotes and c.strip("`") not in written:
             continue
-        if c.startswith("non-") and c.replace("-", "") in words:
+        if c.startswith("non-") and stem(c.replace("-", "")) in stems:
             continue
         if c.strip("`").startswith(("no-", "--no-")) and c.strip("`") in words:
             continue  # "`--no-cache-dir`" / "--no-cache-dir": the same flag, quoted or not

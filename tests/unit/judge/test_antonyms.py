@@ -286,6 +286,13 @@ def test_opposites_about_one_word_in_a_reworded_question_still_reject(a: str, b:
     assert guard_antonyms(b, a).outcome == "reject"
 
 
+def test_a_hyphenated_word_written_joined_is_no_opposite() -> None:
+    a = "are there any non-stop trains from Paris to Milan"
+    b = "Is there a nonstop train between Paris and Milan?"
+    assert guard_antonyms(a, b).outcome == "neutral"
+    assert guard_antonyms(b, a).outcome == "neutral"
+
+
 def test_quantifiers_in_a_reworded_question_are_left_to_the_verifier() -> None:
     a = "rust: spawn a bunch of threads and carry on once all of them have finished"
     b = "Rust: how do I wait for several threads to end?"

@@ -180,3 +180,10 @@ def test_a_double_negative_against_one_negative_word_rejects(a: str, b: str) -> 
 def test_a_double_negative_against_a_doubled_negative_word_agrees(a: str, b: str) -> None:
     assert guard_negation(a, b).outcome == "neutral"
     assert "said in words" in guard_negation(b, a).detail
+
+
+def test_a_non_word_written_joined_in_another_form_is_no_cue() -> None:
+    hyphened = "Can a non-resident open a bank account in Spain?"
+    joined = "are nonresidents able to open a Spanish bank account"
+    assert guard_negation(hyphened, joined).outcome != "reject"
+    assert guard_negation(joined, hyphened).outcome != "reject"
