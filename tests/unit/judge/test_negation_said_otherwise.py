@@ -187,3 +187,23 @@ def test_a_non_word_written_joined_in_another_form_is_no_cue() -> None:
     joined = "are nonresidents able to open a Spanish bank account"
     assert guard_negation(hyphened, joined).outcome != "reject"
     assert guard_negation(joined, hyphened).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("bounded", "said"),
+    [
+        (
+            "Should I drink no more than three coffees a day?",
+            "is three cups of coffee a day the maximum I should have",
+        ),
+        (
+            "Does the lawn need watering not less than twice a week in July?",
+            "in July, should the lawn be watered at least twice a week",
+        ),
+    ],
+)
+def test_no_more_than_is_at_most(bounded: str, said: str) -> None:
+    assert guard_negation(bounded, said).outcome != "reject"
+    assert guard_negation(said, bounded).outcome != "reject"
+    unbounded = bounded.replace("no more", "more").replace("not less", "less")
+    assert guard_negation(bounded, unbounded).outcome == "reject"
