@@ -25,16 +25,18 @@ Double negatives the other text says positively cancel: a negated stop against "
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
 against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
 shipped yet" / "before it ships") (:mod:`.negcues`); two yes/no questions asking "without
-X" and "need X" agree, and an un- word or "false" says a negation in words -- not when the
-text states, away from its negative word, the word the other negates ("*stop* a wall
-cracking in *frost*" / "crack though there was *no frost*", :func:`_not_stated`) or the
-other negates a negative word ("*never missed*" / "*stops* paying"). A reworded question
-whose other side keeps fewer than half of its words and names nothing it negates is left
-to the verifier ("freeze bread without it going stale" / "does putting a loaf in the
-freezer stop it getting stale", :func:`_reworded`). "non resident" is "non-resident"; a
-"no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir") is a name, quoted or
-not; a negation did not move when the texts only list the same one-word items in another
-order ("Which of Rust, Go and Java have no GC" / "Which of Go, Java and Rust ...").
+X" and "need X" agree, so do "without X" and "before X" asking an extent ("how much cash
+... without declaring it" / "cash limit before you declare"), and an un- word or "false"
+says a negation in words -- not when the text states, away from its negative word, the
+word the other negates ("*stop* a wall cracking in *frost*" / "crack though there was *no
+frost*", :func:`_not_stated`) or the other negates a negative word ("*never missed*" /
+"*stops* paying"). A reworded question whose other side keeps fewer than half of its words
+and names nothing it negates is left to the verifier ("freeze bread without it going
+stale" / "does putting a loaf in the freezer stop it getting stale", :func:`_reworded`).
+"non resident" is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" /
+"--no-cache-dir") is a name, quoted or not; a negation did not move when the texts only
+list the same one-word items in another order ("Which of Rust, Go and Java have no GC" /
+"Which of Go, Java and Rust ...").
 
 Two texts negated as often still differ when the negation moved: to another clause ("X but
 not Y" / "not X but Y"), or to another word, each text stating away from its own cue the
@@ -50,7 +52,7 @@ from __future__ import annotations
 
 from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
-from .negwords import NEGATIVE_STEMS, doubled, free_for_unpaid, negated_in_words, negative_words
+from .negwords import NEGATIVE_STEMS, doubled, negated_in_words, negative_words, without_said
 from .rewording import paired_terms, rewords
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
@@ -369,7 +371,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
         said = (
             _not_stated(plain, negated, negative_words(plain, negated))
             + _needed(plain, negated, more)
-            + free_for_unpaid(plain, negated)
+            + without_said(plain, negated)
             + _reworded(plain, negated, more)
             + _contrasted(plain, negated)
         )

@@ -207,3 +207,18 @@ def test_no_more_than_is_at_most(bounded: str, said: str) -> None:
     assert guard_negation(said, bounded).outcome != "reject"
     unbounded = bounded.replace("no more", "more").replace("not less", "less")
     assert guard_negation(bounded, unbounded).outcome == "reject"
+
+
+def test_before_says_without_in_a_question_of_extent() -> None:
+    before = "how many miles can an electric scooter go before the battery runs out"
+    without = "What range can an e-scooter cover without the battery running out?"
+    assert guard_negation(before, without).outcome != "reject"
+    assert guard_negation(without, before).outcome != "reject"
+    # no extent asked: cancelling before paying is not cancelling without paying
+    assert (
+        guard_negation(
+            "Can I cancel my gym membership without paying a fee?",
+            "Can I cancel my gym membership before paying the fee?",
+        ).outcome
+        == "reject"
+    )
