@@ -92,7 +92,12 @@ _IRREGULAR_PARTICIPLES = frozenset(
     (  # noqa: SIM905
         "done made built written taken given seen known paid sold bought held kept left lost "
         "found sent spent won beaten eaten driven chosen shown told brought caught taught "
-        "thought fought hit hurt put set cut run owned led fed read begun"
+        "thought fought hit hurt put set cut run owned led fed read begun "
+        # the rest of the irregular participles that end in no "-en"/"-ed"/"-wn"
+        "stung struck sworn torn worn shot hung heard met meant dealt dug fled lent slept "
+        "spun stood stuck swept swung understood wept sought shone sunk shrunk sung rung "
+        "swum drunk bent bred burnt laid lain leant leapt learnt knelt felt crept bled "
+        "dreamt sped slid"
     ).split()
 )
 
