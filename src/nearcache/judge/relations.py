@@ -33,12 +33,13 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from .align import align
-from .clauses import be_before, passive, passives
+from .clauses import passive, passives
 from .lexicon import lexicon
 from .nominals import nominal_passive
 from .pronouns import ROLE_KEY, cases, persons
-from .roles import ARTICLES, POSSESSIVE, Exchange, Role, clause_start, participle, role_terms
-from .tokens import Token, analyze, text_cache, wordset
+from .roles import ARTICLES, POSSESSIVE, Exchange, Role, participle, role_terms
+from .tokens import Token, analyze, text_cache
+from .voice import thing_acts
 
 __all__ = [
     "case_flipped",
@@ -295,22 +296,28 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
         p, kp, other, ko = (pa, ka, b, kb) if pa is not None else (pb, kb, a, ka)
         if p is None or _reduced(other, ko, _key_at(kp, p[1])):
             continue  # the active side has the passive's verb as a reduced relative
-        found = _active_turned(p, kp, ko) or _thing_acts(p, kp, other, ko)
+        found = _active_turned(p, kp, ko) or thing_acts(p, kp, other, ko)
         if found is not None:
             return found
     # a passive with its agent at a verb the other text has in the active, beside other
     # passives ("Did the broker sue the shipowner after the cargo was lost" / "Was the
-    # broker sued by the shipowner after the cargo was lost")
+    # broker sued by the shipowner after the cargo was lost"), or a thing's without one
+    # ("My boat hit a buoy. Is that covered?" / "My boat was hit. Is that covered?")
     if not (passives(a) and passives(b)):
         return None
     for text_p, text_o, keys_p, keys_o in ((a, b, ka, kb), (b, a, kb, ka)):
         key_p, key_o = dict((i, k) for k, i in keys_p), dict((i, k) for k, i in keys_o)
         verbs_o = {key_o.get(v) for _, v, _ in passives(text_o)}
         for one in passives(text_p):
-            if one[2] is not None and key_p.get(one[1]) not in verbs_o:
-                found = _active_turned(one, keys_p, keys_o)
-                if found is not None:
-                    return found
+            if key_p.get(one[1]) in verbs_o:
+                continue
+            found = (
+                _active_turned(one, keys_p, keys_o)
+                if one[2] is not None
+                else thing_acts(one, keys_p, text_o, keys_o)
+            )
+            if found is not None:
+                return found
     return None
 
 
@@ -341,41 +348,6 @@ def _active_turned(
         # it"): without a parser its noun may be an object on the active side.
         return Exchange(str(subject), "?", "acted on in one text, acting in the other")
     return None
-
-
-_DETERMINERS = ARTICLES | POSSESSIVE | {"another"}
-#: What may stand before a subject that opens its clause: "*When my* car hit ...",
-#: "*Why did the* server drop ...".
-_OPENS = (
-    ARTICLES
-    | POSSESSIVE
-    | wordset("when if because after before while once since why did does do can could will would")
-)
-
-
-def _thing_acts(
-    found: tuple[int, int, int | None], keys_p: Sequence[Role], other: str, keys_o: Sequence[Role]
-) -> Exchange | None:
-    """A thing acted on with no agent in the passive ("When my car *was hit* in the car
-    park") that acts on something in the other text ("When my car *hit* another car"):
-    there its noun opens its clause after a determiner, the verb follows it at once and a
-    determiner follows the verb. A noun inside a phrase is not read ("Does closing the
-    file delete it"), nor a terse query ("pods restarted in ns")."""
-    key_of = dict((i, k) for k, i in keys_p)
-    subject, verb = key_of.get(found[0]), key_of.get(found[1])
-    if found[2] is not None or subject is None or verb is None or subject == verb:
-        return None
-    at = {k: i for k, i in reversed(keys_o)}
-    toks = analyze(other).tokens
-    s, v = at.get(subject), at.get(verb)
-    if s is None or v != s + 1 or toks[v].low.endswith("ing") or be_before(toks, v):
-        return None
-    start = clause_start(toks, s)
-    if s == start or toks[s - 1].low not in _DETERMINERS or v + 1 >= len(toks):
-        return None  # "pods restarted in ns", "bank open on": a terse query's participle
-    if toks[v + 1].low not in _DETERMINERS or any(t.low not in _OPENS for t in toks[start:s]):
-        return None  # "a rate cut make the currency lose value": "cut" is a noun
-    return Exchange(str(subject), "?", "a thing acted on in one text, acting in the other")
 
 
 def is_passive(text: str) -> bool:

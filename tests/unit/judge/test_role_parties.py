@@ -1,0 +1,75 @@
+"""Who acts, read in three more shapes: an irregular participle ("stung", "struck") is a
+passive like "-ed"; the two parties of one relation ("lessor" / "lessee", "source" /
+"destination") are opposites when one replaces the other with the roles kept; a thing
+acted on with no agent ("my boat was hit") does not ask what the thing that acted did
+("my boat hit a buoy") (cases written for this file, from no split)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_antonyms, guard_direction
+from nearcache.judge.types import REJECT
+
+#: One text passive with an irregular participle, the other active in the same order.
+IRREGULAR_PASSIVES = [
+    ("Was the referee struck by the captain?", "Did the referee strike the captain?"),
+    ("Can a wasp be stung by a hornet?", "Can a wasp sting a hornet?"),
+]
+
+#: A thing acted on with no agent against the thing acting.
+THING_ACTS = [
+    (
+        "My boat hit a buoy in the harbour. Is that covered?",
+        "My boat was hit in the harbour. Is that covered?",
+    ),
+    (
+        "When our van struck a bollard, whose insurance pays?",
+        "When our van was struck, whose insurance pays?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), IRREGULAR_PASSIVES + THING_ACTS)
+def test_roles_turned(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome == REJECT
+    assert guard_direction(b, a).outcome == REJECT
+
+
+#: One party replaced by the other, every other word kept.
+PARTIES = [
+    ("Can the lessee end the lease early?", "Can the lessor end the lease early?"),
+    (
+        "In NAT, does the router rewrite the source port?",
+        "In NAT, does the router rewrite the destination port?",
+    ),
+    (
+        "In fencing, does the attacker get the point when both hit?",
+        "In fencing, does the defender get the point when both hit?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), PARTIES)
+def test_other_party(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == REJECT
+    assert guard_antonyms(b, a).outcome == REJECT
+
+
+#: Roles kept: the passive turned round with its agent, a terse query's participle, a
+#: noun inside a phrase, a compound noun ("a rate cut").
+KEPT = [
+    ("Was the referee struck by the captain?", "Did the captain strike the referee?"),
+    ("pods restarted in payments ns?", "Which pods were restarted in the payments namespace?"),
+    ("Does closing the file delete it?", "Is the file deleted when I close it?"),
+    (
+        "why does a rate cut make the currency lose value",
+        "Why does the currency lose value when rates are cut?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), KEPT)
+def test_roles_kept(a: str, b: str) -> None:
+    assert guard_direction(a, b).outcome != REJECT
+    assert guard_direction(b, a).outcome != REJECT
