@@ -65,7 +65,16 @@ def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> list[tuple[set[str],
 @pair_cache
 def slots_swapped(a: str, b: str) -> tuple[str, str] | None:
     """Two terms (one from each moved set) that trade clauses while the clauses keep
-    their frames, or None (see the module docstring)."""
+    their frames, or None (see the module docstring). Read from both texts: which one
+    is stored and which asked does not matter."""
+    found = _slots_swapped(a, b)
+    if found is not None:
+        return found
+    turned = _slots_swapped(b, a)
+    return None if turned is None else (turned[1], turned[0])
+
+
+def _slots_swapped(a: str, b: str) -> tuple[str, str] | None:
     ka, kb = role_keys(a, b)
     ca, cb = _clauses(a, ka), _clauses(b, kb)
     if len(ca) < 2 or len(ca) != len(cb):

@@ -1,4 +1,4 @@
-"""Who acts, read in three more shapes: an irregular participle ("stung", "struck") is a
+"""Who acts, read in three more shapes (and a clause trade read from both texts): an irregular participle ("stung", "struck") is a
 passive like "-ed"; the two parties of one relation ("lessor" / "lessee", "source" /
 "destination") are opposites when one replaces the other with the roles kept; a thing
 acted on with no agent ("my boat was hit") does not ask what the thing that acted did
@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_antonyms, guard_direction
+from nearcache.judge.clauseswap import slots_swapped
 from nearcache.judge.types import REJECT
 
 #: One text passive with an irregular participle, the other active in the same order.
@@ -73,3 +74,18 @@ KEPT = [
 def test_roles_kept(a: str, b: str) -> None:
     assert guard_direction(a, b).outcome != REJECT
     assert guard_direction(b, a).outcome != REJECT
+
+
+def test_clause_trade_read_from_both_texts() -> None:
+    """Who hands over and who takes over traded clauses: found whichever text is
+    stored."""
+    a = (
+        "When I take over the night shift, am I responsible for the ward before the nurse "
+        "who hands over has briefed me?"
+    )
+    b = (
+        "When I hand over the night shift, am I responsible for the ward until the nurse "
+        "who takes over has briefed me?"
+    )
+    assert slots_swapped(a, b) == ("tak", "hand")
+    assert slots_swapped(b, a) == ("hand", "tak")
