@@ -19,6 +19,12 @@ role term (not a pronoun) in place on both sides. A clause that opens with a sym
 connective ("..., or fly into Milan") is an alternative whose place is free. One term per
 clause may have no counterpart (a verb in another form: "went" / "go").
 
+A clause may also ask of the other term (:func:`clause_relabelled`): both texts name X
+and Y, and one clause names X in one text and Y in the other, its other terms kept
+("warfarin interacts with my antibiotic. Should the *warfarin* dose go up?" / "my
+antibiotic is affected by warfarin. Should the *antibiotic* dose go up?"); the other
+clauses may be reworded.
+
 Limits: clauses are read by punctuation only (no parser); English only.
 """
 
@@ -30,7 +36,7 @@ from .roles import CLAUSE, SYMMETRIC, role_keys
 from .tokens import analyze, pair_cache, text_cache
 from .types import REJECT, GuardResult
 
-__all__ = ["clause_texts", "clause_turned", "slots_swapped"]
+__all__ = ["clause_relabelled", "clause_texts", "clause_turned", "slots_swapped"]
 
 _LEFTOVER = 1
 
@@ -88,6 +94,28 @@ def _slots_swapped(a: str, b: str) -> tuple[str, str] | None:
             found = _traded(ca[i][0], ca[j][0], cb[i][0], cb[j][0], all_a, all_b)
             if found is not None:
                 return found
+    return None
+
+
+@pair_cache
+def clause_relabelled(a: str, b: str) -> tuple[str, str] | None:
+    """A clause of one text names X where its counterpart names Y, every other term of
+    the clause kept, while both texts name both X and Y elsewhere: "My pharmacist says
+    warfarin interacts with my antibiotic. Should the *warfarin* dose go up?" / "...
+    Should the *antibiotic* dose go up?". The context may be reworded; the question
+    asks about the other term. (X, Y), or None."""
+    ka, kb = role_keys(a, b)
+    ca, cb = _clauses(a, ka), _clauses(b, kb)
+    if len(ca) < 2 or len(ca) != len(cb):
+        return None
+    all_a = set().union(*(c for c, _ in ca))
+    all_b = set().union(*(c for c, _ in cb))
+    for (ai, alt_a), (bi, alt_b) in zip(ca, cb):
+        x, y = ai - bi, bi - ai
+        if alt_a or alt_b or len(x) != 1 or len(y) != 1 or not _named(ai & bi):
+            continue
+        if _named(x) and _named(y) and x <= all_b and y <= all_a:
+            return min(x).lstrip("~"), min(y).lstrip("~")
     return None
 
 

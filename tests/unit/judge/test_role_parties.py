@@ -1,15 +1,16 @@
-"""Who acts, read in three more shapes (and a clause trade read from both texts): an irregular participle ("stung", "struck") is a
+"""Who acts, read in more shapes: an irregular participle ("stung", "struck") is a
 passive like "-ed"; the two parties of one relation ("lessor" / "lessee", "source" /
 "destination") are opposites when one replaces the other with the roles kept; a thing
 acted on with no agent ("my boat was hit") does not ask what the thing that acted did
-("my boat hit a buoy") (cases written for this file, from no split)."""
+("my boat hit a buoy"); a clause trade is read from both texts; a clause that asks of
+the other of two terms both texts name (cases written for this file, from no split)."""
 
 from __future__ import annotations
 
 import pytest
 
 from nearcache.judge import guard_antonyms, guard_direction
-from nearcache.judge.clauseswap import slots_swapped
+from nearcache.judge.clauseswap import clause_relabelled, slots_swapped
 from nearcache.judge.types import REJECT
 
 #: One text passive with an irregular participle, the other active in the same order.
@@ -89,3 +90,30 @@ def test_clause_trade_read_from_both_texts() -> None:
     )
     assert slots_swapped(a, b) == ("tak", "hand")
     assert slots_swapped(b, a) == ("hand", "tak")
+
+
+#: A context naming two terms, then one clause asking of the other one.
+RELABELLED = [
+    (
+        "My vet says the flea collar reacts with the dewormer. Should I stop the collar?",
+        "My vet says the dewormer is affected by the flea collar. Should I stop the dewormer?",
+    ),
+    (
+        "We run Kafka next to RabbitMQ; which logs should go to Kafka?",
+        "We run RabbitMQ next to Kafka; which logs should go to RabbitMQ?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), RELABELLED)
+def test_clause_asks_of_the_other_term(a: str, b: str) -> None:
+    assert clause_relabelled(a, b) is not None
+    assert guard_direction(a, b).outcome == REJECT
+    assert guard_direction(b, a).outcome == REJECT
+
+
+def test_context_reworded_same_question() -> None:
+    a = "My vet says the flea collar reacts with the dewormer. Should I stop the collar first?"
+    b = "The vet told me the dewormer and the flea collar interact. Should I stop the collar first?"
+    assert clause_relabelled(a, b) is None
+    assert clause_relabelled(b, a) is None
