@@ -106,13 +106,13 @@ def clause_relabelled(a: str, b: str) -> tuple[str, str] | None:
     asks about the other term. (X, Y), or None."""
     ka, kb = role_keys(a, b)
     ca, cb = _clauses(a, ka), _clauses(b, kb)
-    if len(ca) < 2 or len(ca) != len(cb):
-        return None
+    if len(ca) < 2 or len(ca) != len(cb) or any(alt for _, alt in (*ca, *cb)):
+        return None  # alternatives ("X pays, or does Y pay"): their order is free
     all_a = set().union(*(c for c, _ in ca))
     all_b = set().union(*(c for c, _ in cb))
-    for (ai, alt_a), (bi, alt_b) in zip(ca, cb):
+    for (ai, _), (bi, _) in zip(ca, cb):
         x, y = ai - bi, bi - ai
-        if alt_a or alt_b or len(x) != 1 or len(y) != 1 or not _named(ai & bi):
+        if len(x) != 1 or len(y) != 1 or not _named(ai & bi):
             continue
         if _named(x) and _named(y) and x <= all_b and y <= all_a:
             return min(x).lstrip("~"), min(y).lstrip("~")
