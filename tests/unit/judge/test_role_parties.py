@@ -117,3 +117,15 @@ def test_context_reworded_same_question() -> None:
     b = "The vet told me the dewormer and the flea collar interact. Should I stop the collar first?"
     assert clause_relabelled(a, b) is None
     assert clause_relabelled(b, a) is None
+
+
+def test_opposite_words_between_kept_terms() -> None:
+    """The terms on either side of "before" / "after" keep their order while another
+    term moves: no converse, an opposite. Turned round, it is the converse."""
+    a = "For sole traders, is the filing deadline just before the payment date?"
+    b = "Does the filing deadline come right after the payment date for sole traders?"
+    turned = "For sole traders, is the payment date just before the filing deadline?"
+    assert guard_antonyms(a, b).outcome == REJECT
+    assert guard_antonyms(b, a).outcome == REJECT
+    assert guard_antonyms(turned, b).outcome != REJECT
+    assert guard_antonyms(b, turned).outcome != REJECT
