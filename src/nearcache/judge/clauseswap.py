@@ -39,9 +39,11 @@ from .types import REJECT, GuardResult
 __all__ = ["clause_relabelled", "clause_texts", "clause_turned", "slots_swapped"]
 
 _LEFTOVER = 1
+#: Each clause's role keys, and whether it opens with a symmetric connective.
+Clauses = list[tuple[set[str], bool]]
 
 
-def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> list[tuple[set[str], bool]]:
+def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> Clauses:
     """The role keys of each clause of ``text`` (clauses cut at punctuation), and whether
     the clause opens with a symmetric connective (", or ...", ", and ...", ", but ...")."""
     toks = analyze(text).tokens
@@ -80,13 +82,21 @@ def slots_swapped(a: str, b: str) -> tuple[str, str] | None:
     return None if turned is None else (turned[1], turned[0])
 
 
-def _slots_swapped(a: str, b: str) -> tuple[str, str] | None:
+def _paired(a: str, b: str) -> tuple[Clauses, Clauses, set[str], set[str]] | None:
+    """Both texts' clauses (:func:`_clauses`, keyed by :func:`.roles.role_keys`) and all
+    the keys of each, when they have as many clauses, at least two; else None."""
     ka, kb = role_keys(a, b)
     ca, cb = _clauses(a, ka), _clauses(b, kb)
     if len(ca) < 2 or len(ca) != len(cb):
         return None
-    all_a = set().union(*(c for c, _ in ca))
-    all_b = set().union(*(c for c, _ in cb))
+    return ca, cb, set().union(*(c for c, _ in ca)), set().union(*(c for c, _ in cb))
+
+
+def _slots_swapped(a: str, b: str) -> tuple[str, str] | None:
+    paired = _paired(a, b)
+    if paired is None:
+        return None
+    ca, cb, all_a, all_b = paired
     for i in range(len(ca)):
         for j in range(i + 1, len(ca)):
             if ca[j][1] or cb[j][1]:
@@ -104,12 +114,12 @@ def clause_relabelled(a: str, b: str) -> tuple[str, str] | None:
     warfarin interacts with my antibiotic. Should the *warfarin* dose go up?" / "...
     Should the *antibiotic* dose go up?". The context may be reworded; the question
     asks about the other term. (X, Y), or None."""
-    ka, kb = role_keys(a, b)
-    ca, cb = _clauses(a, ka), _clauses(b, kb)
-    if len(ca) < 2 or len(ca) != len(cb) or any(alt for _, alt in (*ca, *cb)):
+    paired = _paired(a, b)
+    if paired is None:
+        return None
+    ca, cb, all_a, all_b = paired
+    if any(alt for _, alt in (*ca, *cb)):
         return None  # alternatives ("X pays, or does Y pay"): their order is free
-    all_a = set().union(*(c for c, _ in ca))
-    all_b = set().union(*(c for c, _ in cb))
     for (ai, _), (bi, _) in zip(ca, cb):
         x, y = ai - bi, bi - ai
         if len(x) != 1 or len(y) != 1 or not _named(ai & bi):

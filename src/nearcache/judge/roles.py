@@ -270,8 +270,9 @@ def _flanks_turned(a: str, b: str, pole: str) -> bool | None:
     it has no shared term."""
     ka, kb = role_keys(a, b)
     shared = {k for k, _ in ka} & {k for k, _ in kb}
+    pole = stem(pole)
     toks = analyze(a).tokens
-    at = next((t.index for t in toks if t.kind == "word" and stem(t.low) == stem(pole)), None)
+    at = next((t.index for t in toks if t.kind == "word" and stem(t.low) == pole), None)
     if at is None:
         return None
     named = [(k, i) for k, i in ka if k in shared and not k.startswith("<")]

@@ -37,10 +37,9 @@ from collections.abc import Sequence
 from .clauses import be_before, reduced_relative
 from .pronouns import SPEAKER, pronouns
 from .roles import (
-    ARTICLES,
     CLAUSE,
+    DETERMINERS,
     PASSIVE_AUX,
-    POSSESSIVE,
     Exchange,
     Role,
     clause_start,
@@ -231,13 +230,11 @@ def noun_voice_changed(a: str, b: str) -> tuple[str, str] | None:
     return min((n, v) for n, v, _ in found) if found else None
 
 
-_DETERMINERS = ARTICLES | POSSESSIVE | {"another"}
+_DETERMINERS = DETERMINERS | {"another"}
 #: What may stand before a subject that opens its clause: "*When my* car hit ...",
 #: "*Why did the* server drop ...".
-_OPENS = (
-    ARTICLES
-    | POSSESSIVE
-    | wordset("when if because after before while once since why did does do can could will would")
+_OPENS = DETERMINERS | wordset(
+    "when if because after before while once since why did does do can could will would"
 )
 
 

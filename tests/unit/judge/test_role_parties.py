@@ -32,7 +32,20 @@ THING_ACTS = [
 ]
 
 
-@pytest.mark.parametrize(("a", "b"), IRREGULAR_PASSIVES + THING_ACTS)
+#: A context naming two terms, then one clause asking of the other one.
+RELABELLED = [
+    (
+        "My vet says the flea collar reacts with the dewormer. Should I stop the collar?",
+        "My vet says the dewormer is affected by the flea collar. Should I stop the dewormer?",
+    ),
+    (
+        "We run Kafka next to RabbitMQ; which logs should go to Kafka?",
+        "We run RabbitMQ next to Kafka; which logs should go to RabbitMQ?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), IRREGULAR_PASSIVES + THING_ACTS + RELABELLED)
 def test_roles_turned(a: str, b: str) -> None:
     assert guard_direction(a, b).outcome == REJECT
     assert guard_direction(b, a).outcome == REJECT
@@ -92,24 +105,10 @@ def test_clause_trade_read_from_both_texts() -> None:
     assert slots_swapped(b, a) == ("hand", "tak")
 
 
-#: A context naming two terms, then one clause asking of the other one.
-RELABELLED = [
-    (
-        "My vet says the flea collar reacts with the dewormer. Should I stop the collar?",
-        "My vet says the dewormer is affected by the flea collar. Should I stop the dewormer?",
-    ),
-    (
-        "We run Kafka next to RabbitMQ; which logs should go to Kafka?",
-        "We run RabbitMQ next to Kafka; which logs should go to RabbitMQ?",
-    ),
-]
-
-
-@pytest.mark.parametrize(("a", "b"), RELABELLED)
-def test_clause_asks_of_the_other_term(a: str, b: str) -> None:
-    assert clause_relabelled(a, b) is not None
-    assert guard_direction(a, b).outcome == REJECT
-    assert guard_direction(b, a).outcome == REJECT
+def test_clause_asks_of_the_other_term() -> None:
+    for a, b in RELABELLED:
+        assert clause_relabelled(a, b) is not None
+        assert clause_relabelled(b, a) is not None
 
 
 def test_context_reworded_same_question() -> None:
