@@ -62,6 +62,7 @@ from .mentions import mention_turned
 from .order import exchange
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys
+from .stretches import operands_swapped
 from .tokens import Text, analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
@@ -154,6 +155,7 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         lambda f: f"{f[0]!r} and {f[1]!r} trade clauses while each clause keeps its frame",
     ),
     (marker_changed, lambda f: f"{f[0]!r} is marked {f[1]!r} in one text, {f[2]!r} in the other"),
+    (operands_swapped, lambda f: f"{f[0]!r} and {f[1]!r} trade places around an operator"),
     (crossed, lambda f: f"{f[0]!r} and {f[1]!r} cross with nothing to explain it"),
 )
 

@@ -3,7 +3,8 @@ passive like "-ed"; the two parties of one relation ("lessor" / "lessee", "sourc
 "destination") are opposites when one replaces the other with the roles kept; a thing
 acted on with no agent ("my boat was hit") does not ask what the thing that acted did
 ("my boat hit a buoy"); a clause trade is read from both texts; a clause that asks of
-the other of two terms both texts name (cases written for this file, from no split)."""
+the other of two terms both texts name; operands of "-", "/", "divided by" or two
+letters side by side before "=" turned round (cases written for this file, from no split)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from nearcache.judge import guard_antonyms, guard_direction
 from nearcache.judge.clauseswap import clause_relabelled, slots_swapped
+from nearcache.judge.stretches import operands_swapped
 from nearcache.judge.types import REJECT
 
 #: One text passive with an irregular participle, the other active in the same order.
@@ -128,3 +130,27 @@ def test_opposite_words_between_kept_terms() -> None:
     assert guard_antonyms(b, a).outcome == REJECT
     assert guard_antonyms(turned, b).outcome != REJECT
     assert guard_antonyms(b, turned).outcome != REJECT
+
+
+#: Operands of an operator whose order counts, turned round.
+OPERANDS = [
+    ("How do I compute net - gross in pandas?", "How do I compute gross - net in pandas?"),
+    (
+        "In Octave, how do I solve y M = z for y without inv()?",
+        "In Octave, how do I solve M y = z for y without inv()?",
+    ),
+    ("What is 3 divided by 8?", "What is 8 divided by 3?"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), OPERANDS)
+def test_operands_turned(a: str, b: str) -> None:
+    assert operands_swapped(a, b) is not None
+    assert guard_direction(a, b).outcome == REJECT
+    assert guard_direction(b, a).outcome == REJECT
+
+
+def test_words_with_hyphens_are_no_operations() -> None:
+    a = "Is peer-to-peer sync faster than client-server sync?"
+    b = "Is client-server sync faster than peer-to-peer sync?"
+    assert operands_swapped(a, b) is None
