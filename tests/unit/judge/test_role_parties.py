@@ -1,5 +1,5 @@
 """Who acts, read in more shapes: an irregular participle ("stung", "struck") is a
-passive like "-ed"; the two parties of one relation ("lessor" / "lessee", "source" /
+passive like "-ed"; the two parties of one relation ("lender" / "borrower", "source" /
 "destination") are opposites when one replaces the other with the roles kept; a thing
 acted on with no agent ("my boat was hit") does not ask what the thing that acted did
 ("my boat hit a buoy"); a clause trade is read from both texts; a clause that asks of
@@ -55,7 +55,7 @@ def test_roles_turned(a: str, b: str) -> None:
 
 #: One party replaced by the other, every other word kept.
 PARTIES = [
-    ("Can the lessee end the lease early?", "Can the lessor end the lease early?"),
+    ("Can the lender end the loan early?", "Can the borrower end the loan early?"),
     (
         "In NAT, does the router rewrite the source port?",
         "In NAT, does the router rewrite the destination port?",
