@@ -125,14 +125,17 @@ def _swapped(
     return None
 
 
-_OPERAND = r"(?<![\w.$-])([A-Za-z]\w{0,11}|\d+(?:\.\d+)?)"
+#: A name of up to 12 characters or a number.
+_OPERAND = r"([A-Za-z]\w{0,11}|\d+(?:\.\d+)?)"
 #: Two operands of an operator whose order counts ("x - y", "a / b", "2^10", "a mod b",
 #: "7 divided by 2"), the "-" spaced or between numbers or letters alone ("peer-to-peer"
 #: is a word), or two letters side by side before "=" ("x A = b": a product of matrices).
 _NOT_COMMUTING = re.compile(
-    _OPERAND
+    r"(?<![\w.$-])"
+    + _OPERAND
     + r"(?:\s*([/^\\%\u2212])\s*|\s+(-|mod|minus|divided by)\s+|(-))"
-    + r"([A-Za-z]\w{0,11}|\d+(?:\.\d+)?)(?![\w.-])"
+    + _OPERAND
+    + r"(?![\w.-])"
     + r"|(?<![\w.])([A-Za-z]) ([A-Za-z])(?=\s*=[^=])"
 )
 
