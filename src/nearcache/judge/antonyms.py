@@ -40,7 +40,7 @@ from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
 from .rewording import paired_terms, rewords
-from .roles import SYMMETRIC
+from .roles import SYMMETRIC, flanks_kept
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
@@ -367,7 +367,8 @@ def _same_object(a: str, b: str, pair: tuple[str, str]) -> bool:
 def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
     """The opposite words ``pair`` come with the terms turned round: a comparative around
     "than", or a listed converse with the other terms in another order (read both ways:
-    :func:`.order.inversions` skips a term repeated in its second text only)."""
+    :func:`.order.inversions` skips a term repeated in its second text only), unless the
+    terms on either side of the opposite words kept theirs (:func:`.roles.flanks_kept`)."""
     found_ex = exchange(a, b)
     listed = lexicon().converse(*pair)
     if isinstance(found_ex, Exchange):
@@ -375,7 +376,8 @@ def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
             return False
         if listed or comparative_converse(found_ex, pair):
             return True
-    return listed and (inversions(a, b) > 0 or inversions(b, a) > 0)
+    turned = inversions(a, b) > 0 or inversions(b, a) > 0
+    return listed and turned and not flanks_kept(a, b, pair)
 
 
 def comparative_converse(found: Exchange, pair: tuple[str, str]) -> bool:
