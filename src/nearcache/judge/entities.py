@@ -51,7 +51,7 @@ from .literals import (
     symbols_changed,
 )
 from .oneword import one_word_changed
-from .qualifiers import qualifier_added
+from .qualifiers import count_widened, qualifier_added
 from .relations import gender_changed
 from .shortnames import long_form_named, short_forms
 from .spellings import similar_code, squeeze
@@ -317,6 +317,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     narrowed = qualifier_added(a, b)
     if narrowed is not None:
         return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")
+    counted = count_widened(a, b)
+    if counted is not None:
+        return GuardResult(REJECT, f"scope: {counted!r} counts another set in one text only")
     variant = variant_named(a, b)
     if variant is not None:
         what = f"{variant[0]!r} {variant[1]!r}"
