@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import re
 
-from .spellings import squeeze
-from .tokens import SHEET_ERROR, pair_cache, text_cache
+from .spellings import SHEET_ERROR, squeeze
+from .tokens import pair_cache, text_cache
 
 __all__ = [
     "command_changed",

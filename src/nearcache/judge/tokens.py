@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
-from .spellings import SHIFT_CUES, respell, rewrite, shifts
+from .spellings import SHIFT_CUES, ends_sheet_error, respell, rewrite, shifts
 from .vocab import (
     ASKED,
     CONTRACTIONS,
@@ -43,7 +43,6 @@ __all__ = [
     "text_cache",
     "word_cache",
     "MAX_CHARS",
-    "SHEET_ERROR",
     "STOPWORDS",
     "Text",
     "Token",
@@ -122,13 +121,6 @@ def _scanner(raw: str) -> re.Pattern[str]:
 
 
 _SENT_END = frozenset("?!.;")
-#: The errors a spreadsheet shows in a cell, in any case ("#REF!", "#n/a", "#DIV/0!", a
-#: column too narrow: "#####"); their "!" or "?" ends no sentence.
-SHEET_ERROR = re.compile(
-    r"(?<![\w#])(#(?:n/a|div/0!|name\?|(?:null|value|ref|num|spill|calc|field|busy|"
-    r"blocked|connect|unknown)!|getting_data)|#{3,})(?![\w#])",
-    re.IGNORECASE,
-)
 _DIGIT = re.compile(r"\d")
 # Quoted, back-ticked and bracketed spans: examples and code, not the question's own terms.
 _LITERAL = re.compile(
@@ -143,17 +135,11 @@ _CODE_CUES = re.compile(r"[@~&;)]")
 
 
 def _pause(raw: str, at: int, spans: list[tuple[int, int]]) -> bool:
-    """The sentence-end symbol at ``at`` ends no sentence: a dot of "..." ("grapes...
-    toxic for cats?"), the end of a spreadsheet error ("the #REF! error", "#NAME?") or any
-    inside code in backticks ("`vec![0; 10]`")."""
+    """The sentence-end symbol at ``at`` ends no sentence: a dot of "...", the end of a
+    spreadsheet error ("#REF!") or any symbol inside backticked code ("`vec![0; 10]`")."""
     if raw[at] == "." and (raw[at + 1 : at + 2] == "." or raw[at - 1 : at] == "."):
         return True
-    if raw[at] in "!?" and "#" in raw[max(0, at - 12) : at]:
-        start = raw.rfind("#", max(0, at - 12), at)
-        found = SHEET_ERROR.match(raw, start)
-        if found is not None and found.end() == at + 1:
-            return True
-    return any(a < at < b and raw[a] == "`" for a, b in spans)
+    return ends_sheet_error(raw, at) or any(a < at < b and raw[a] == "`" for a, b in spans)
 
 
 def _strip_accents(s: str) -> str:
