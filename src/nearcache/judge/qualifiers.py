@@ -137,10 +137,9 @@ def qualifier_added(a: str, b: str) -> str | None:
 
 
 #: Words that widen or narrow the set a count counts, alone or after the word before.
-_SET_WORDS = wordset("including excluding")
+_SET_WORDS = wordset("including excluding altogether")
 _SET_PAIRS = frozenset({("not", "counting"), ("in", "total"), ("all", "told")})
-_SET_ALONE = wordset("altogether")
-_COUNTING = wordset("count counting")
+_COUNT_VERBS = wordset("count counting")
 
 
 @text_cache
@@ -148,7 +147,7 @@ def _set_widened(text: str) -> str | None:
     """The words by which ``text`` widens or narrows what it counts, or None."""
     words = [t.low for t in analyze(text).tokens if t.kind == "word" and not t.literal]
     for prev, word in zip(["", *words], words):
-        if word in _SET_WORDS or word in _SET_ALONE:
+        if word in _SET_WORDS:
             return word
         if (prev, word) in _SET_PAIRS:
             return f"{prev} {word}"
@@ -156,7 +155,7 @@ def _set_widened(text: str) -> str | None:
 
 
 def _counts(text: str) -> bool:
-    return answer_kind(text) == "quantity" or not _COUNTING.isdisjoint(analyze(text).words)
+    return answer_kind(text) == "quantity" or not _COUNT_VERBS.isdisjoint(analyze(text).words)
 
 
 @pair_cache

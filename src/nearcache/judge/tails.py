@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from .align import align
 from .lexicon import lexicon
+from .roles import QUESTION_WORDS
 from .spellings import edit_distance
 from .tokens import STOPWORDS, Text, analyze, pair_cache, wordset
 from .vocab import ASKING
@@ -53,8 +54,6 @@ _CONDITIONS = wordset("if unless when whenever while without except until once d
 _COURTESY = wordset("thanks thank please help advance appreciated appreciate cheers")
 _LONG = 3
 _SHORT = 2
-#: Question words that open a question of their own even right after a noun.
-_WH = wordset("what how why which who whom whose when where")
 
 
 def _numbers(text: str) -> frozenset[str]:
@@ -83,8 +82,8 @@ def _tail(longer: str, shorter: str, paired: set[int]) -> tuple[str, ...] | None
             stems.append(st)
     rest = [tok.low for tok in t.tokens[last + 1 :] if tok.kind != "sym"]
     opener, second = [*rest, "", ""][:2]
-    asks = opener in ASKING and not (opener not in _WH and _asked_before(t, last))
-    if asks or (opener in ("when", "where") and second in ASKING):
+    inverted = opener not in QUESTION_WORDS and _asked_before(t, last)
+    if (opener in ASKING and not inverted) or (opener in ("when", "where") and second in ASKING):
         return None  # a topic, then its question: "git stash: what happens to my changes?"
     before = [tok.low for tok in t.tokens[last + 1 : first]]
     opener = next((w for w in before if w in _OPENERS), opener)  # "bought it *if* they ..."
@@ -96,7 +95,7 @@ def _asked_before(t: Text, last: int) -> bool:
     so an auxiliary right after ``last`` is that question's ("How many of Saturn's moons
     *can* I see ...", "How many vacation days *do* I get ..."), not a new one."""
     sent = t.tokens[last].sent
-    return any(tok.low in _WH for tok in t.tokens[:last] if tok.sent == sent)
+    return any(tok.low in QUESTION_WORDS for tok in t.tokens[:last] if tok.sent == sent)
 
 
 def _function_words(text: str) -> frozenset[str]:
