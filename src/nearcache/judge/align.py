@@ -81,7 +81,7 @@ def similar_spelling(a: str, b: str) -> bool:
     lex = lexicon()
     if n == 3:  # three letters: two neighbours swapped ("dya"/"day"), "wil"/"will"
         if len(a) == len(b):
-            return a[0] == b[0] and a[1:] == b[:0:-1] and not lex.known(a)
+            return a[0] == b[0] and a[1:] == b[:0:-1] and not (lex.known(a) and lex.known(b))
         return _double_written_once(a, b) and not (lex.known(a) and lex.known(b))
     if lex.known(a) and lex.known(b):
         return False

@@ -76,6 +76,7 @@ def test_pairs_are_positions_and_the_rest_is_left_over() -> None:
 )
 def test_spelling_rules(a: str, b: str, same: bool) -> None:
     assert similar_spelling(a, b) is same
+    assert similar_spelling(b, a) is same  # either text may be the misspelled one
 
 
 def test_stems_and_analysis() -> None:
