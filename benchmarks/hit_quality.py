@@ -216,6 +216,8 @@ def main() -> None:
             "blind17",
             "probe18",
             "blind18",
+            "probe19",
+            "blind19",
         ],
     )
     ap.add_argument(

@@ -61,7 +61,8 @@ MAX_CHARS = 2000
 # probe15 and blind15 an eighteenth author's (hard one-change traps, heavy paraphrase and code);
 # probe16 and blind16 a nineteenth author's (the same mix, in domains earlier authors used little);
 # probe17 and blind17 a twentieth author's (the same mix, more registers, other little-used domains);
-# probe18 and blind18 a twenty-first author's (the same mix, role swaps in many surface forms).
+# probe18 and blind18 a twenty-first author's (the same mix, role swaps in many surface forms);
+# probe19 and blind19 a twenty-second author's (the same mix, more registers and domains).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -103,6 +104,8 @@ SPLITS = {
     "blind17": "bi",
     "probe18": "pj",
     "blind18": "bj",
+    "probe19": "pk",
+    "blind19": "bk",
 }
 WORD_RE = re.compile(r"\w+")
 
