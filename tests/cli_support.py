@@ -89,10 +89,14 @@ def make_corpus(root: Path, paragraphs: int = 12) -> Path:
     return root
 
 
-def serve_on_free_port(args: list[str], tmp_path: Path) -> Iterator[str]:
+def serve_on_free_port(
+    args: list[str], tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``nearcache serve`` on a free port; started again on a new port when another process
-    took the one ``free_port()`` gave before the server bound it."""
+    took the one ``free_port()`` gave before the server bound it. Once the loop ends, the
+    server has exited (SIGTERM, then SIGKILL after 60 s)."""
     env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update(extra_env or {})
     for attempt in range(3):
         port = free_port()
         log_path = tmp_path / f"serve{attempt}.log"
@@ -111,7 +115,7 @@ def serve_on_free_port(args: list[str], tmp_path: Path) -> Iterator[str]:
         finally:
             proc.terminate()
             try:
-                proc.wait(20)
+                proc.wait(60)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -156,7 +160,10 @@ def passes_through_then_caches(url: str, question: str, start: Callable[[], None
         assert got.status_code == 200
         seen.append(got.headers["x-nearcache-cache"])
         time.sleep(0.1)
-    assert "MISS" in seen  # stored once the store answered, then served
+    # Stored once the store answered, then served. The request that stored it may have
+    # said MISS, or ERROR when its lookup met the breaker still open but its write came
+    # after the probe: either way nothing was served from the cache before the HIT-EXACT.
+    assert set(seen[:-1]) <= {"ERROR", "MISS"}, seen
     # Each worker has its own breaker: poll until the one that answers has probed.
     while (health := httpx.get(url + "/healthz", timeout=10).json()["store"]) != "ok":
         assert time.monotonic() < deadline, health

@@ -10,6 +10,7 @@ with ``chmod``. Where neither can be made, the tests skip.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import assert_one_line_error, make_corpus, nc
+from cli_support import assert_one_line_error, make_corpus, nc, refused_port
+from sqlite_support import downgrade_to_v6
 
 _MOUNT_RO = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"'
 
@@ -31,17 +33,12 @@ def _prefix(folder: Path) -> list[str]:
     return ["unshare", "-m", "sh", "-c", _MOUNT_RO, str(folder)] if os.geteuid() == 0 else []
 
 
-@pytest.fixture
-def read_only(tmp_path: Path) -> Iterator[tuple[Path, list[str]]]:
-    """``(folder, prefix)``: a folder holding a store of the corpus, and the argv prefix
-    under which it is read-only."""
+@contextlib.contextmanager
+def _read_only_folder(folder: Path) -> Iterator[list[str]]:
+    """The argv prefix under which ``folder`` and its ``c.db`` are read-only (skips where
+    that cannot be made)."""
     if not sys.platform.startswith("linux"):
         pytest.skip("needs Linux (unshare or file permissions)")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    corpus = make_corpus(tmp_path / "corpus")
-    proc = nc("embed", str(corpus), "--store", str(folder / "c.db"))
-    assert proc.returncode == 0, proc.stderr
     prefix = _prefix(folder)
     if prefix:
         if shutil.which("unshare") is None:
@@ -53,9 +50,22 @@ def read_only(tmp_path: Path) -> Iterator[tuple[Path, list[str]]]:
         (folder / "c.db").chmod(0o444)
         folder.chmod(0o555)
     try:
-        yield folder, prefix
+        yield prefix
     finally:
         folder.chmod(0o755)
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[tuple[Path, list[str]]]:
+    """``(folder, prefix)``: a folder holding a store of the corpus, and the argv prefix
+    under which it is read-only."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    corpus = make_corpus(tmp_path / "corpus")
+    proc = nc("embed", str(corpus), "--store", str(folder / "c.db"))
+    assert proc.returncode == 0, proc.stderr
+    with _read_only_folder(folder) as prefix:
+        yield folder, prefix
 
 
 def _nc(prefix: list[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -126,3 +136,41 @@ def test_the_library_opens_a_read_only_store_and_a_write_names_the_file(
     assert out["read_only"] is True
     assert out["namespaces"], out
     assert out["put"].startswith(f"{db}: cannot write"), out["put"]
+
+
+def test_an_older_schema_on_a_read_only_mount_says_it_needs_one_writable_opening(
+    tmp_path: Path,
+) -> None:
+    # An operator reading last year's cache file off a read-only mount: every command,
+    # even `stats`, said "cannot write: attempt to write a readonly database" (the
+    # in-place schema upgrade writes) without saying why it had to write.
+    folder = tmp_path / "old"
+    folder.mkdir()
+    proc = nc("embed", str(make_corpus(tmp_path / "corpus")), "--store", str(folder / "c.db"))
+    assert proc.returncode == 0, proc.stderr
+    downgrade_to_v6(folder / "c.db")
+    with _read_only_folder(folder) as prefix:
+        db = str(folder / "c.db")
+        for command in (["stats"], ["search", "consistent hashing ring"]):
+            assert_one_line_error(
+                _nc(prefix, *command, "--store", db), db, "schema version 6", "write access"
+            )
+    stats = nc("stats", "--store", db, "--json")  # writable again: upgraded, and read
+    assert stats.returncode == 0, stats.stderr
+
+
+def test_serve_on_a_read_only_store_warns_that_nothing_will_be_stored(
+    read_only: tuple[Path, list[str]],
+) -> None:
+    # It started without a word, answered healthz "store": "ok", and dropped every
+    # answer (one INFO line per request: "answer not stored: ... readonly database").
+    folder, prefix = read_only
+    db = str(folder / "c.db")
+    with refused_port() as port:  # after its checks, serve stops at the port in use
+        args = ["serve", "--upstream", "http://127.0.0.1:9/v1", "--store", db]
+        proc = _nc(prefix, *args, "--port", str(port))
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("warning: ") and "read-only" in lines[0], proc.stderr
+    assert "no new one is stored" in lines[0]
+    assert lines[-1].startswith("nearcache: error: cannot listen"), proc.stderr

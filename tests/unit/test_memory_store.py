@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nearcache import MemoryStore, content_hash
+from nearcache.stores.memory.store import HASH_FIRST
 from nearcache.stores.protocol import Item
 
 T = "kv"
@@ -157,7 +158,7 @@ def test_reads_that_record_nothing_see_every_write_delete_and_eviction(
     from their own map: after any mix of puts, replacements, deletes, evictions (asked
     for, or by the byte budget) and clears they give what a recording read gives."""
     store = MemoryStore(max_bytes=40)
-    every = [key(i) for i in range(10)]
+    every = [key(i) for i in range(HASH_FIRST + 4)]  # 0-9 written, the rest absent: hashed first
     for n, (op, ids) in enumerate(steps):
         if op == "put":
             store.put_many(T, "a", [Item(key(i), b"v%d.%d" % (i, n), None) for i in ids], now=NOW)

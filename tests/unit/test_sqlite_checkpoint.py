@@ -304,3 +304,29 @@ def test_the_writer_wakes_the_thread_for_rounds_between_single_puts(
     assert store.get_many("kv", "ns", [key(0), key(2999)], now=1)[1] is not None
     assert store.check() == []
     store.close()
+
+
+def test_the_writer_sets_the_wake_up_once_per_due_count() -> None:
+    """Commits after the one that reaches ``due`` do not set the event again while the
+    thread has not run yet (a thread a step below its process, on a busy machine:
+    ~20% of single puts did): ``wake`` puts ``due`` out of reach until the next sleep."""
+    inside, go = threading.Event(), threading.Event()
+
+    def connect() -> sqlite3.Connection:
+        inside.set()
+        go.wait(30)
+        raise sqlite3.OperationalError("no database here")  # the thread ends
+
+    ck = Checkpointer(connect, lambda: 0)
+    assert inside.wait(30)  # the thread is held before its first sleep
+    sets: list[int] = []
+    real_set = ck._wake.set
+    ck._wake.set = lambda: (sets.append(1), real_set())[1]  # type: ignore[method-assign]
+    ck.due = 5
+    for writes in range(1, 10):  # the writer's test after each commit (Database.write)
+        if writes >= ck.due:
+            ck.wake()
+    assert sets == [1] and ck._wake.is_set()
+    go.set()
+    ck.stop()
+    assert not ck._thread.is_alive()

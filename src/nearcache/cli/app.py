@@ -243,9 +243,10 @@ def export_(
 ) -> None:
     """Write the store's embedding and semantic caches to one archive (.tar.gz)."""
     from . import archive, ops, render
+    from .models import stored_embedder
 
     archive.check_destination(dest, force=force)
-    embedder, _ = load_model(model, lazy=True)
+    embedder = stored_embedder(model)
     with ops.opened(store, must_exist=True) as st:
         data = archive.export_store(st, dest, embedder, force=force)
     render.emit(data, as_json, render.render_archive)
@@ -261,11 +262,12 @@ def import_(
     """Restore an archive into the store (checks embedders, dimensions and checksums)."""
     from ..archive import read_manifest
     from . import ops, render, restore
+    from .models import stored_embedder
 
     if not source.is_file():
         raise FileNotFoundError(f"{source} does not exist")
     first = read_manifest(source)  # not an archive: refused before a store is created
-    embedder, _ = load_model(model, lazy=True)
+    embedder = stored_embedder(model)
     with ops.opened(store) as st:
         data = restore.import_archive(st, source, embedder, first=first)
     render.emit(data, as_json, render.render_archive)

@@ -1,14 +1,16 @@
 """``nearcache export`` / ``import``: one archive for everything a store caches.
 
-Archive layout (``FORMAT`` 1), a gzip-compressed tar::
+Archive layout (``FORMAT``), a gzip-compressed tar::
 
     manifest.json             first member: kind, format, hash algorithm, what it holds
                               (embedding namespaces with their fingerprints and counts,
-                              file records, the semantic cache's counts), size + SHA-256
-                              of each member
+                              file records, named key/value caches, the semantic cache's
+                              counts), size + SHA-256 of each member
     records-00000.msgpack     msgpack arrays of [table, namespace, key, expires_at, record]:
-                              embedding vectors, and the file records ``nearcache embed``
-                              keeps so that ``search`` works on the restored store
+                              embedding vectors, the file records ``nearcache embed``
+                              keeps so that ``search`` works on the restored store, and
+                              the entries of named key/value caches (``get_cache``, the
+                              proxy's exact-only answers)
     semantic.tar.gz           the semantic cache's own checkpoint (``SemanticCache.dumps``),
                               present when the store holds semantic entries
 
@@ -38,33 +40,43 @@ import msgpack
 
 from ..archive import add_member, member_info, write_tar
 from ..embedding.cache import EmbeddingCache
-from ..errors import DimensionMismatchError, FingerprintMismatchError, InvalidInputError
+from ..errors import InvalidInputError
 from ..keys import HASH_ALGORITHM
 from ..semantic.persist import pid_alive
 from ..stores.protocol import Store
 from .filerecords import KV_TABLE, corpus_namespace
-from .ops import semantic_module
+from .ops import naming_the_model, semantic_module
 
 __all__ = [
     "FORMAT",
+    "FORMATS",
     "KIND",
     "MEMBER",
+    "PARTS",
     "PER_MEMBER",
     "SEMANTIC_MEMBER",
     "TABLE",
     "TABLES",
     "check_destination",
     "export_store",
+    "part_of",
     "sweep",
 ]
 
-FORMAT = 1
+FORMAT = 2
+#: Formats ``import`` reads. An archive without named key/value caches is written as
+#: format 1, which versions before them read; one with them says it is format 2, which
+#: those versions refuse by its number instead of by an entry they do not expect.
+FORMATS = (1, 2)
 KIND = "nearcache.export"
 TABLE = "embedding"
-#: The tables exported: vectors, and the file records ``nearcache embed`` keeps for
-#: ``search`` (``kv`` namespaces named ``nearcache.corpus:...``).
+#: The tables exported: vectors, and key/value records: the file records ``nearcache
+#: embed`` keeps for ``search`` (``kv`` namespaces named ``nearcache.corpus:...``) and the
+#: named caches.
 TABLES = (TABLE, KV_TABLE)
 FILES_PREFIX = corpus_namespace("")
+#: The manifest's parts, by what they hold: vectors, file records, named caches.
+PARTS = (TABLE, "files", KV_TABLE)
 PER_MEMBER = 10_000
 SEMANTIC_MEMBER = "semantic.tar.gz"
 MEMBER = re.compile(r"manifest\.json|records-\d{5}\.msgpack|semantic\.tar\.gz")
@@ -74,6 +86,13 @@ _OLD_TMP = re.compile(r"\..+\.tmp-(\d+)-[0-9a-f]+")
 #: Work folders of the library's own checkpoint writer in the temp folder carry no pid:
 #: ones untouched this long are leftovers of a killed export.
 OLD_TEMP_AGE = 24 * 3600.0
+
+
+def part_of(table: str, namespace: str) -> str:
+    """The manifest part (``PARTS``) a record of ``table`` and ``namespace`` is listed in."""
+    if table == KV_TABLE:
+        return "files" if namespace.startswith(FILES_PREFIX) else KV_TABLE
+    return table
 
 
 # --------------------------------------------------------------------------- destination
@@ -142,21 +161,24 @@ def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dic
         raise InvalidInputError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     try:
         members: dict[str, dict[str, Any]] = {}
-        embedding, files = _dump_records(store, work, members)
+        embedding, files, kv = _dump_records(store, work, members)
         semantic = _dump_semantic(store, embedder, work, members)
         manifest = {
-            "format": FORMAT,
+            "format": FORMAT if kv["entries"] else 1,
             "kind": KIND,
             "created_at": time.time(),
             "hash_algorithm": HASH_ALGORITHM,
             "embedding": embedding,
             "files": files,
+            "kv": kv,
             "semantic": semantic,
             "members": members,
         }
         partial = work / "archive.partial"
         write_tar(partial, manifest, work)
         os.replace(partial, dest)
+    except OSError as exc:  # a full disk, a file size limit: name the file asked for
+        raise InvalidInputError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
@@ -165,6 +187,7 @@ def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dic
         "bytes": dest.stat().st_size,
         "embedding": embedding,
         "files": files,
+        "kv": kv,
         "semantic": semantic,
         "swept": swept,
     }
@@ -172,11 +195,12 @@ def export_store(store: Store, dest: Path, embedder: Any, *, force: bool) -> dic
 
 def _dump_records(
     store: Store, work: Path, members: dict[str, dict[str, Any]]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Embedding vectors and ``embed``'s file records as members; their manifest parts."""
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Embedding vectors, ``embed``'s file records and the named key/value caches as
+    members; their manifest parts."""
     cache = EmbeddingCache(store)
     now = time.time()
-    parts: dict[str, dict[str, Any]] = {t: {"entries": 0, "namespaces": {}} for t in TABLES}
+    parts: dict[str, dict[str, Any]] = {p: {"entries": 0, "namespaces": {}} for p in PARTS}
     rows: list[list[Any]] = []
 
     def flush() -> None:
@@ -186,8 +210,6 @@ def _dump_records(
 
     for table in TABLES:
         for ns in sorted(store.namespaces(table)):
-            if table == KV_TABLE and not ns.startswith(FILES_PREFIX):
-                continue
             count = 0
             for batch in store.scan(table, ns):
                 for item in batch:
@@ -200,11 +222,12 @@ def _dump_records(
                 info: dict[str, Any] = {"entries": count}
                 if table == TABLE:
                     info["fingerprints"] = cache.models(ns)[ns]
-                parts[table]["namespaces"][ns] = info
-                parts[table]["entries"] += count
+                part = parts[part_of(table, ns)]
+                part["namespaces"][ns] = info
+                part["entries"] += count
     if rows:
         flush()
-    return parts[TABLE], parts[KV_TABLE]
+    return parts[TABLE], parts["files"], parts[KV_TABLE]
 
 
 def _dump_semantic(
@@ -215,10 +238,8 @@ def _dump_semantic(
     module = semantic_module("cache")
     if module is None:  # pragma: no cover - every current tree has the semantic cache
         return None
-    try:
+    with naming_the_model(store):
         cache = module.SemanticCache(embedder=embedder, store=store)
-    except (FingerprintMismatchError, DimensionMismatchError) as exc:
-        raise type(exc)(f"{exc} (pass the --model its semantic entries were made with)") from exc
     try:  # dumps keeps its scratch folder beside its destination: inside ours
         manifest = cache.dumps(str(work / SEMANTIC_MEMBER))
     finally:

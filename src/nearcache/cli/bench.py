@@ -31,7 +31,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..embedding.cache import EmbeddingCache
-from ..errors import InvalidInputError, MissingExtraError
+from ..errors import (
+    DimensionMismatchError,
+    FingerprintMismatchError,
+    InvalidInputError,
+    MissingExtraError,
+)
 from ..stores.protocol import Store
 from .common import open_cli_store
 
@@ -206,7 +211,13 @@ def _semantic(
     vecs = rng.standard_normal((count, dim)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     out: list[dict[str, Any]] = []
-    sem = SemanticCache(embedder=embedder, store=store)
+    try:
+        sem = SemanticCache(embedder=embedder, store=store)
+    except (DimensionMismatchError, FingerprintMismatchError) as exc:  # another embedder's
+        from .common import err_console
+
+        err_console().print(f"note: semantic cache not timed on this store: {exc}", soft_wrap=True)
+        return []
     try:
         started = time.perf_counter()
         for q, v in zip(queries, vecs):

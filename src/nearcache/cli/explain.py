@@ -138,7 +138,7 @@ def _explain_in_store(
 ) -> dict[str, Any]:
     """The verdict of a semantic cache over the store ``url``, feedback applied."""
     from ..semantic.cache import SemanticCache
-    from .ops import opened
+    from .ops import naming_the_model, opened
 
     scope = _context(context)
     with opened(url, must_exist=True) as st:
@@ -149,7 +149,9 @@ def _explain_in_store(
         _check_namespace(st, ns)
         question = _question("STORED", stored)
         bound = max_false_hit_rate
-        with SemanticCache(store=st, embedder=embedder, max_false_hit_rate=bound) as cache:
+        with naming_the_model(st):
+            cache = SemanticCache(store=st, embedder=embedder, max_false_hit_rate=bound)
+        with cache:
             verdict = cache.explain(question, asked, namespace=ns, context=scope, entry=entry)
             threshold = getattr(cache.judge, "accept_threshold", None)
     data = _as_dict(question, asked, embedder, verdict, threshold)

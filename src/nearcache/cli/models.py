@@ -34,7 +34,14 @@ import numpy.typing as npt
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
 
-__all__ = ["HashEmbedder", "LazyEmbedder", "model_option", "resolve_embedder"]
+__all__ = [
+    "HashEmbedder",
+    "LazyEmbedder",
+    "made_with",
+    "model_option",
+    "resolve_embedder",
+    "stored_embedder",
+]
 
 _WORD = re.compile(r"\w+")
 
@@ -120,10 +127,24 @@ class LazyEmbedder:
 
 def model_option(namespace: str) -> str:
     """The ``--model`` value that embeds into an embedding namespace (best effort)."""
+    provider, _, rest = namespace.partition(".")
+    return _option(provider, rest.rpartition(".")[0]) or namespace
+
+
+def made_with(fingerprint: str) -> str:
+    """'--model NAME' for the embedder of a fingerprint (``provider/model@revision;...``),
+    or the fingerprint itself when no ``--model`` names that embedder (an application's
+    own function)."""
+    provider, _, rest = fingerprint.partition("/")
+    option = _option(provider, re.split(r"[@;]", rest, maxsplit=1)[0])
+    if option is None:
+        return f"{fingerprint!r}, which no --model names (the application's own embedder)"
+    return f"--model {option}"
+
+
+def _option(provider: str, model: str) -> str | None:
     from ..embedders.default import _DEFAULT
 
-    provider, _, rest = namespace.partition(".")
-    model = rest.rpartition(".")[0]
     if (provider, model) == (_DEFAULT["provider"], _DEFAULT["model"]):
         return "default"
     if (provider, model) == ("nearcache", "hash-test"):
@@ -132,7 +153,18 @@ def model_option(namespace: str) -> str:
         return f"openai:{model}"
     if provider in ("sentence-transformers", "st"):
         return f"st:{model}"
-    return namespace
+    return None
+
+
+def stored_embedder(name: str | None) -> Any:
+    """The embedder a command that embeds nothing (``inspect``, ``vacuum``, ``compact``,
+    ``export``, ``import``) opens semantic entries with: the one ``--model`` (or
+    ``$NEARCACHE_MODEL``) names, else None, i.e. the one the store (or the archive)
+    recorded. Such a command then works on entries of any embedder, including one only
+    the application can load (its own function, an API it holds the key of)."""
+    if name is None and not os.environ.get("NEARCACHE_MODEL"):
+        return None
+    return resolve_embedder(name, lazy=True)
 
 
 def resolve_embedder(name: str | None, *, lazy: bool = False) -> Any:

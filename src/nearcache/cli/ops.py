@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ..embedding.cache import EmbeddingCache
-from ..errors import InvalidInputError, NearcacheError
+from ..errors import (
+    DimensionMismatchError,
+    FingerprintMismatchError,
+    InvalidInputError,
+    NearcacheError,
+)
 from ..stores.protocol import Store
 from .common import open_cli_store
 from .filerecords import KV_TABLE, read_counters, unpack_file
@@ -48,6 +53,22 @@ def opened(url: str | None, *, must_exist: bool = False) -> Iterator[Store]:
         store.close()
 
 
+@contextlib.contextmanager
+def naming_the_model(store: Store) -> Iterator[None]:
+    """Add to a refusal of the embedder (another dimension or fingerprint than the
+    store's semantic entries) which ``--model`` those entries were made with."""
+    try:
+        yield
+    except (DimensionMismatchError, FingerprintMismatchError) as exc:
+        from ..semantic.binding import StoreBinding
+        from .models import made_with
+
+        recorded = StoreBinding(store, None)
+        recorded.load(None)
+        made = made_with(recorded.fingerprint)
+        raise type(exc)(f"{exc}: its entries were made with {made}") from exc
+
+
 def semantic_module(name: str = "cache") -> Any:
     """``nearcache.semantic.<name>``, or None when this installation has no such module.
 
@@ -68,14 +89,15 @@ def _semantic_module() -> Any:
 
 
 def _semantic_cache(store: Store, model: str | None = None) -> Any:
-    """A ``SemanticCache`` over ``store`` with the ``model`` embedder, or None if this
-    installation has no semantic cache."""
+    """A ``SemanticCache`` over ``store`` with the ``model`` embedder (None: the store's
+    own, see ``stored_embedder``), or None if this installation has no semantic cache."""
     module = _semantic_module()
     if module is None:
         return None
-    from .models import resolve_embedder
+    from .models import stored_embedder
 
-    return module.SemanticCache(embedder=resolve_embedder(model, lazy=True), store=store)
+    with naming_the_model(store):
+        return module.SemanticCache(embedder=stored_embedder(model), store=store)
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -117,7 +139,7 @@ def _semantic_details(store: Store, model: str | None) -> dict[str, Any]:
     try:
         sem = _semantic_cache(store, model)
     except NearcacheError as exc:
-        return {"error": " ".join(str(exc).split()) + " (pass the --model it was made with)"}
+        return {"error": " ".join(str(exc).split())}
     if sem is None:
         return {}
     try:
@@ -131,7 +153,7 @@ def _semantic_details(store: Store, model: str | None) -> dict[str, Any]:
                 k: data.get(k) for k in ("partitions", "index_entries", "tombstones", "index_bytes")
             }
         return {
-            "fingerprint": str(sem.embedder.fingerprint),
+            "fingerprint": sem.fingerprint,
             "dim": index.get("dim"),
             "dtype": index.get("dtype"),
             "backends": index.get("backends"),

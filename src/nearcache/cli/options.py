@@ -54,8 +54,8 @@ SemanticModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
-        help="The embedder the semantic entries were made with (only needed when the store "
-        "holds semantic entries). Default: $NEARCACHE_MODEL or 'default'.",
+        help="The embedder the semantic entries were made with; checked against the one the "
+        "store (or archive) recorded. Default: $NEARCACHE_MODEL, else the recorded one.",
         show_default=False,
     ),
 ]

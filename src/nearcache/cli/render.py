@@ -215,17 +215,19 @@ def render_counts(data: dict[str, Any]) -> None:
 def _contents(data: dict[str, Any]) -> str:
     """'70 vectors in 1 embedding namespace, 9 embedded files, 21 semantic entries ...'."""
     none: dict[str, Any] = {"entries": 0, "namespaces": {}}
-    emb, files, sem = (data.get(k) or none for k in ("embedding", "files", "semantic"))
+    emb, files, kv, sem = (data.get(k) or none for k in ("embedding", "files", "kv", "semantic"))
 
     def part(what: str, info: dict[str, Any], kind: str = "") -> str:
         n, spaces = int(info["entries"]), len(info["namespaces"])
         where = f" in {spaces:,} {kind}namespace{'s' if spaces != 1 else ''}" if n else ""
         return f"{n:,} {what}{where}"
 
+    named = [part("entries of named key/value caches", kv, "")] if kv["entries"] else []
     return ", ".join(
         (
             part("vectors", emb, "embedding "),
             f"{int(files['entries']):,} file records of `nearcache embed`",
+            *named,
             part("semantic entries", sem),
         )
     )
@@ -236,7 +238,8 @@ def render_archive(data: dict[str, Any]) -> None:
     console = out_console()
     if "bytes" in data:
         console.print(f"wrote {data['checkpoint']} ({fmt_bytes(data['bytes'])}): {_contents(data)}")
-        if not any((data.get(k) or {}).get("entries") for k in ("embedding", "files", "semantic")):
+        parts = ("embedding", "files", "kv", "semantic")
+        if not any((data.get(k) or {}).get("entries") for k in parts):
             err_console().print(f"note: {data['store']} holds nothing to export")
         for path in data.get("swept") or []:
             err_console().print(f"removed the leftover of a killed export: {path}")

@@ -33,7 +33,7 @@ from ..embedding.cache import EmbeddingCache
 from ..errors import CheckpointError, CorruptEntryError
 from ..keys import HASH_ALGORITHM
 from ..stores.protocol import Item, Store
-from .archive import FORMAT, KIND, MEMBER, PER_MEMBER, SEMANTIC_MEMBER, TABLE
+from .archive import FORMATS, KIND, MEMBER, PER_MEMBER, SEMANTIC_MEMBER, TABLE, part_of
 from .filerecords import KV_TABLE
 from .ops import semantic_module
 
@@ -79,7 +79,9 @@ def import_archive(
             semantic = _restore_semantic(store, files[SEMANTIC_MEMBER].path, embedder, limits)
         embedding = _restore_embeddings(store, [r[1:] for r in rows if r[0] == TABLE])
         restored = _imported(store, source, embedding, semantic)
-        restored["files"] = _restore_files(store, [r[1:] for r in rows if r[0] == KV_TABLE])
+        for part in ("files", KV_TABLE):
+            kept = [r[1:] for r in rows if r[0] == KV_TABLE and part_of(KV_TABLE, r[1]) == part]
+            restored[part] = _restore_records(store, kept)
         return restored
 
 
@@ -104,7 +106,7 @@ def _manifest(raw: bytes) -> dict[str, Any]:
 
 
 def _verify(manifest: dict[str, Any], files: dict[str, Member]) -> None:
-    if manifest.get("format") != FORMAT:
+    if manifest.get("format") not in FORMATS:
         raise CheckpointError(f"unsupported archive format {manifest.get('format')!r}")
     if manifest.get("hash_algorithm") != HASH_ALGORITHM:
         raise CheckpointError(
@@ -118,10 +120,11 @@ def _verify(manifest: dict[str, Any], files: dict[str, Member]) -> None:
 def _decode(name: str, data: bytes, manifest: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     """(table, namespace, key, expires_at, fingerprint or None, vector or record) of each
     verified record of a member."""
-    listed = {
-        TABLE: (manifest.get("embedding") or {}).get("namespaces") or {},
-        KV_TABLE: (manifest.get("files") or {}).get("namespaces") or {},
-    }
+
+    def names(part: str) -> dict[str, Any]:
+        return dict((manifest.get(part) or {}).get("namespaces") or {})
+
+    listed = {TABLE: names(TABLE), KV_TABLE: {**names("files"), **names(KV_TABLE)}}
     for row in unpack_rows(name, data):
         if not (
             isinstance(row, list)
@@ -150,7 +153,8 @@ def _decode(name: str, data: bytes, manifest: dict[str, Any]) -> Iterator[tuple[
         yield table, ns, key, expires, fps[rec.fingerprint_id], rec.vector
 
 
-def _restore_files(store: Store, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+def _restore_records(store: Store, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """Key/value records (verified by ``_decode``) written back as they were."""
     now = time.time()
     by_ns: dict[str, list[Item]] = {}
     for ns, key, expires, _fp, record in rows:

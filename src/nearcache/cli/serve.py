@@ -13,6 +13,7 @@ import errno
 import json
 import logging
 import os
+import shutil
 import socket
 import tempfile
 import urllib.parse
@@ -36,6 +37,7 @@ _FIELDS = (
     "semantic",
     "similarity_threshold",
     "ttl",
+    "max_entries",
     "namespace",
     "share_across_keys",
     "upstream_key_env",
@@ -90,6 +92,12 @@ def serve(
     ] = None,
     ttl: Annotated[
         float | None, typer.Option(help="Seconds an answer lives (default: until evicted).")
+    ] = None,
+    max_entries: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Answers kept; the least recently used beyond it are evicted (no limit)."
+        ),
     ] = None,
     namespace: Annotated[
         str | None, typer.Option(help="Default namespace (default: 'default').")
@@ -155,6 +163,7 @@ def _read_file(path: Path | None) -> dict[str, Any]:
 _OPTION_OF = {
     "similarity_threshold": "--threshold",
     "default_ttl": "--ttl",
+    "max_entries": "--max-entries",
     "max_body_bytes": "--max-body-bytes",
     "timeouts": "--timeout",
     "namespace": "--namespace",
@@ -194,18 +203,21 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
-    if check_store:
-        _check_store(store)
+    answered = _check_store(store) if check_store else False
+    embedder = resolve_embedder(settings.get("model")) if semantic else None
+    if answered and embedder is not None:
+        _check_embedder(store, embedder)
     threshold = settings.get("similarity_threshold")  # None: the cache's own default
     max_body, timeout = settings.get("max_body_bytes"), settings.get("timeout")
     try:
         return ProxyConfig(
             upstream=upstream,
             store=store,
-            embedder=resolve_embedder(settings.get("model")) if semantic else None,
+            embedder=embedder,
             semantic=bool(semantic),
             similarity_threshold=None if threshold is None else float(threshold),
             default_ttl=settings.get("ttl"),
+            max_entries=settings.get("max_entries"),
             namespace=settings.get("namespace") or "default",
             share_across_keys=bool(settings.get("share_across_keys", False)),
             upstream_api_key=upstream_key,
@@ -221,19 +233,22 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
         raise InvalidInputError(f"{option}: {exc}") from exc
 
 
-def _check_store(url: str) -> None:
+def _check_store(url: str) -> bool:
     """One read of the store before the model loads: a store that refuses the credentials,
     a missing database or a mistyped URL is one line here, not a traceback from the
     server's start-up. A Redis or PostgreSQL server that nobody answers at (down,
     restarting) is an outage, not a mistake: the proxy starts and passes requests through
     uncached until the server is back, as it does when the store goes away while it
-    serves."""
+    serves. A store this process cannot write (a SQLite file on a read-only mount) is a
+    warning: answers are served from it, none is stored. True if the store answered."""
     from ..errors import StoreUnavailableError
     from ..stores.outages import server_down
     from .common import err_console, open_cli_store
 
     try:
-        open_cli_store(url).close()
+        store = open_cli_store(url)
+        read_only = bool(getattr(store, "read_only", False))
+        store.close()
     except StoreUnavailableError as exc:
         if not server_down(url):
             raise
@@ -242,6 +257,34 @@ def _check_store(url: str) -> None:
             f"warning: {said}; starting anyway: requests go upstream uncached until it is back",
             soft_wrap=True,
         )
+        return False
+    if read_only:  # a SQLite file on a read-only mount: the proxy serves, but stores nothing
+        err_console().print(
+            f"warning: {url} is read-only here: its answers are served, no new one is stored",
+            soft_wrap=True,
+        )
+    return True
+
+
+def _check_embedder(url: str, embedder: Any) -> None:
+    """Refuse, in one line, a store whose semantic entries another embedder made (the
+    server's start-up failed on it with a traceback and exit status 3)."""
+    from ..errors import DimensionMismatchError, FingerprintMismatchError, StoreUnavailableError
+    from ..semantic.binding import StoreBinding
+    from .common import open_cli_store
+    from .ops import naming_the_model
+
+    store = open_cli_store(url)
+    try:
+        if store.namespaces("semantic"):  # an empty store is bound by its first put
+            with naming_the_model(store):
+                StoreBinding(store, embedder).load(embedder)
+    except StoreUnavailableError:
+        pass  # gone since _check_store: the proxy starts and passes through until it is back
+    except (DimensionMismatchError, FingerprintMismatchError) as exc:
+        raise InvalidInputError(f"{exc}; serve it with that, or another --store") from exc
+    finally:
+        store.close()
 
 
 def worker_app() -> Any:
@@ -336,6 +379,12 @@ def _run(settings: dict[str, Any]) -> None:
         uvicorn.run(create_app(config), **common)
         return
     os.environ[_SETTINGS_ENV] = json.dumps(settings)
+    made = None  # the workers' metrics folder, when the operator set none: removed at exit
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="nearcache-metrics-")
-    uvicorn.run("nearcache.cli.serve:worker_app", factory=True, workers=workers, **common)
+        made = tempfile.mkdtemp(prefix="nearcache-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    try:
+        uvicorn.run("nearcache.cli.serve:worker_app", factory=True, workers=workers, **common)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)

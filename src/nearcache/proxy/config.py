@@ -50,7 +50,8 @@ class ProxyConfig:
         judge: the semantic cache's judge (``"default"``, None or a ``Judge``).
         default_ttl: seconds an answer lives (None: until evicted); ``X-Nearcache-Ttl``
             overrides it per request.
-        max_entries: LRU limit of the semantic cache.
+        max_entries: LRU limit of the semantic cache (all namespaces) and of each
+            namespace's exact-only answers (None: no limit).
         namespace: the namespace used when a request names none (``X-Nearcache-Namespace``).
         share_across_keys: False (default) partitions every key by a hash of the caller's
             credentials; True lets every caller see every answer (one team key, trusted
@@ -122,6 +123,9 @@ class ProxyConfig:
             raise InvalidInputError(
                 f"default_ttl must be a positive number of seconds, not {self.default_ttl!r}"
             )
+        entries = self.max_entries
+        if entries is not None and (type(entries) is not int or entries < 1):
+            raise InvalidInputError(f"max_entries must be a whole number >= 1, not {entries!r}")
         if self.client_keys is not None and self.upstream_api_key is None:
             raise InvalidInputError(
                 "client keys are only checked when the proxy holds the upstream key "

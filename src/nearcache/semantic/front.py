@@ -151,6 +151,12 @@ class SemanticFront:
         return self._core.embedder
 
     @property
+    def fingerprint(self) -> str:
+        """Fingerprint of the embedder the entries belong to: the store's record, else the
+        given embedder's ("" while neither is known). Reading it loads no model."""
+        return self._core.binding.fingerprint
+
+    @property
     def closed(self) -> bool:
         """True once the cache is closed."""
         return self._core.closed

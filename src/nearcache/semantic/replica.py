@@ -293,6 +293,8 @@ class IndexReplica(StoreFollower):
         """Save the index (when it has a place on disk); call with ``lock`` held."""
         try:
             self.save()
+        except OSError as exc:  # a read-only folder, a full disk: the operator's, one line
+            log.warning("could not save the index (%s); it will be rebuilt from the store", exc)
         except Exception:
             log.exception("could not save the index; it will be rebuilt from the store")
         self.closed = True

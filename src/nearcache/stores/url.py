@@ -26,6 +26,7 @@ MemoryStore(max_bytes=None)
 from __future__ import annotations
 
 import difflib
+import inspect
 import re
 from collections.abc import Callable
 from typing import Any
@@ -201,7 +202,42 @@ def _options(
             options[key] = conv(value)
         except ValueError as exc:
             raise _bad(url, f"bad value {value!r} for {key!r}") from exc
+    if kind == "redis":
+        _check_redis_parameters(url, scheme, [key for key, _ in rest])
     return options, rest
+
+
+def _check_redis_parameters(url: str, scheme: str, keys: list[str]) -> None:
+    """Refuse a parameter neither nearcache nor redis-py takes (``?prefx=``): redis-py
+    hands every query parameter to its connection class, which raised ``TypeError:
+    unexpected keyword argument`` at the first command. The names redis-py takes are read
+    from the installed version's pool and connection classes."""
+    if not keys:
+        return
+    try:
+        from redis import connection
+    except ImportError:  # RedisStore says which extra to install
+        return
+    cls = {"rediss": connection.SSLConnection, "unix": connection.UnixDomainSocketConnection}
+    taken: set[str] = set()
+    for klass in (*cls.get(scheme, connection.Connection).__mro__, connection.ConnectionPool):
+        init = vars(klass).get("__init__")
+        if init is not None:
+            named = inspect.signature(init).parameters.values()
+            taken.update(
+                p.name for p in named if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            )
+    taken.discard("self")
+    for key in keys:
+        if key not in taken:
+            own = sorted(_OWN_PARAMS["redis"])
+            near = difflib.get_close_matches(key, [*own, *sorted(taken)], n=1)
+            raise InvalidInputError(
+                f"unsupported store URL {redact_url(url)!r}: unknown parameter {key!r} for "
+                f"{scheme}://"
+                + (f" (did you mean {near[0]!r}?)" if near else "")
+                + f"; nearcache's: {', '.join(own)}; any other goes to redis-py's connections"
+            )
 
 
 def _target(

@@ -48,7 +48,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ...errors import CacheError, CorruptStoreError, StoreTimeoutError
+from ...errors import CacheError, CorruptStoreError, StoreTimeoutError, StoreWriteError
 from ..protocol import TABLES
 from ..sqlfiles import read_sections, statements
 from .layout import MAX_NAMESPACES, RUN_BITS
@@ -239,11 +239,27 @@ def init_schema(con: sqlite3.Connection, path: Path) -> None:
 
     Raises:
         CorruptStoreError: another application's database, or a newer schema.
+        StoreWriteError: an older schema in a file this process cannot write.
         sqlite3.Error: for the caller to translate.
     """
-    if _found_version(con, path) is None:
+    found = _found_version(con, path)
+    if found is None:
         con.execute("PRAGMA journal_mode = WAL")
         return
+    try:
+        _upgrade(con, path)
+    except sqlite3.OperationalError as exc:  # "attempt to write a readonly database"
+        if found and "readonly" in str(exc).lower():
+            raise StoreWriteError(
+                f"{path} has schema version {found}, which this nearcache upgrades to "
+                f"{SCHEMA_VERSION} in place, and it cannot write the file here (read-only): "
+                "run any nearcache command on it once with write access"
+            ) from exc
+        raise
+
+
+def _upgrade(con: sqlite3.Connection, path: Path) -> None:
+    """Make a new file's schema, or migrate an older one, in one write transaction."""
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("BEGIN IMMEDIATE")
     try:
