@@ -78,6 +78,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind16",
         "blind17",
         "blind18",
+        "blind19",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -136,6 +137,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe17"), {"train": "tr-", "probe17": "bi-"}),
         (("train", "blind18"), {"train": "tr-"}),
         (("train", "probe18"), {"train": "tr-", "probe18": "bj-"}),
+        (("train", "blind19"), {"train": "tr-"}),
+        (("train", "probe19"), {"train": "tr-", "probe19": "bk-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -197,6 +200,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe19"})
         ("blind18", "bj", 360, ROLE, 0.25, 30, 0.6),
         # a twenty-second, the same mix in more registers and other little-used domains
         ("probe19", "pk", 460, ROLE, 0.25, 40, 0.6),
+        ("blind19", "bk", 360, ROLE, 0.25, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -297,16 +301,16 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe16", "blind16"), 0.2, 0.08),
         (("probe17", "blind17"), 0.2, 0.08),
         (("probe18", "blind18"), 0.2, 0.08),
-        (("probe19",), 0.2, 0.08),
+        (("probe19", "blind19"), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
     splits: tuple[str, str], code: float, long: float
 ) -> None:
-    # probe13/blind13 and probe15/blind15 to probe18/blind18: role the largest
+    # probe13/blind13 and probe15/blind15 to probe19/blind19: role the largest
     # trap kind (the later-authors test asserts its share), direction and entity next with at
     # least 10% each, every other kind at least 3% of the traps; paraphrase hits at least 35%
-    # of the hits; the later four authors also code hits at least 20% and at least 8% of the
+    # of the hits; the later five authors also code hits at least 20% and at least 8% of the
     # traps in a long question (20 words or more on either side: a context sentence, then the
     # question).
     report = jd.validate(sorted(DATA.glob("*.jsonl")))

@@ -39,7 +39,8 @@ from .negcues import is_cue
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
-from .roles import SYMMETRIC
+from .rewording import paired_terms, rewords
+from .roles import SYMMETRIC, flanks_kept
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
@@ -75,17 +76,18 @@ Profile = tuple[dict[str, str], dict[tuple[int, int], str], frozenset[tuple[str,
 
 @text_cache
 def _profile(text: str) -> Profile:
-    """A text's word stems (hyphen parts too), the opposition poles it mentions
+    """A text's word stems (hyphen parts and the joined word too), the opposition poles it mentions
     ((line, side) -> word as written) and its (verb, particle) pairs."""
     t = analyze(text)
     stems: dict[str, str] = {}
     for tok in t.tokens:
         if tok.kind == "word":
             stems.setdefault(stem(tok.low), tok.low)
-            if "-" in tok.low:
+            if "-" in tok.low:  # "non-stop": "non", "stop" and "nonstop"
                 for part in tok.low.split("-"):
                     if part:
                         stems.setdefault(stem(part), part)
+                stems.setdefault(stem(tok.low.replace("-", "")), tok.low)
     lex = lexicon()
     poles = {pole: word for st, word in stems.items() for pole in lex.poles.get(st, ())}
     particles = set()
@@ -311,33 +313,39 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
     return GuardResult(NEUTRAL, "no opposites")
 
 
-#: A reworded pair: fewer than this share of either text's content words has a counterpart.
-_REWORDED = 0.5
+#: Fewer content words than this in either text: too few to call the pair reworded.
 _FEW_TERMS = 3
 
 
 def _reworded(a: str, b: str) -> bool:
-    """Fewer than half of either text's content words (at least three each) have a
-    counterpart in the other (:func:`.align.align`)."""
+    """Each text, with three content words or more, is reworded by the other
+    (:func:`.rewording.rewords`)."""
     ta, tb = analyze(a), analyze(b)
     if len(ta.terms) < _FEW_TERMS or len(tb.terms) < _FEW_TERMS:
         return False
-    al = align(a, b)
-    paired_a = len({i for i, _, _ in al.pairs})
-    paired_b = len({j for _, j, _ in al.pairs})
-    return paired_a < _REWORDED * len(ta.terms) and paired_b < _REWORDED * len(tb.terms)
+    paired_a, paired_b = paired_terms(a, b)
+    return rewords(ta, paired_a) and rewords(tb, paired_b)
 
 
-def _object(text: str, word: str) -> str | None:
-    """The stem of the first content word after ``word`` (as written) in ``text``, within
-    three tokens."""
+def _object(text: str, words: str) -> str | None:
+    """The stem of the first content word after ``words`` (as written: a word, a phrase
+    such as "turn on", or a part of a hyphenated word, "*left*-hand" -> "hand") in
+    ``text``, within three tokens."""
+    want = words.split()
     toks = analyze(text).tokens
     for i, tok in enumerate(toks):
-        if tok.low == word:
+        parts = tok.low.split("-")
+        if len(want) == 1 and len(parts) > 1 and want[0] in parts[:-1]:
+            rest = parts[parts.index(want[0]) + 1]
+            if rest:
+                return stem(rest)
+        if [t.low for t in toks[i : i + len(want)]] == want or (
+            len(want) == 1 and parts[-1] == want[0]
+        ):
             return next(
                 (
                     stem(t.low)
-                    for t in toks[i + 1 : i + 4]
+                    for t in toks[i + len(want) : i + len(want) + 3]
                     if t.kind != "sym" and t.low not in STOPWORDS
                 ),
                 None,
@@ -347,7 +355,11 @@ def _object(text: str, word: str) -> str | None:
 
 def _same_object(a: str, b: str, pair: tuple[str, str]) -> bool:
     """The opposite words stand before the same word ("*before* a tetanus shot" /
-    "*after* a tetanus shot"): an opposition about one thing, however the rest is worded."""
+    "*after* a tetanus shot"), or are phrases about one word ("*turn on*" / "*turn off*",
+    "*less* healthy" / "*more* healthy"): an opposition about one thing, however the rest
+    is worded."""
+    if pair != _POLES_SWAPPED and set(pair[0].split()) & set(pair[1].split()):
+        return True
     oa = _object(a, pair[0])
     return oa is not None and oa == _object(b, pair[1])
 
@@ -355,7 +367,8 @@ def _same_object(a: str, b: str, pair: tuple[str, str]) -> bool:
 def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
     """The opposite words ``pair`` come with the terms turned round: a comparative around
     "than", or a listed converse with the other terms in another order (read both ways:
-    :func:`.order.inversions` skips a term repeated in its second text only)."""
+    :func:`.order.inversions` skips a term repeated in its second text only), unless the
+    terms on either side of the opposite words kept theirs (:func:`.roles.flanks_kept`)."""
     found_ex = exchange(a, b)
     listed = lexicon().converse(*pair)
     if isinstance(found_ex, Exchange):
@@ -363,7 +376,8 @@ def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
             return False
         if listed or comparative_converse(found_ex, pair):
             return True
-    return listed and (inversions(a, b) > 0 or inversions(b, a) > 0)
+    turned = inversions(a, b) > 0 or inversions(b, a) > 0
+    return listed and turned and not flanks_kept(a, b, pair)
 
 
 def comparative_converse(found: Exchange, pair: tuple[str, str]) -> bool:

@@ -19,6 +19,12 @@ role term (not a pronoun) in place on both sides. A clause that opens with a sym
 connective ("..., or fly into Milan") is an alternative whose place is free. One term per
 clause may have no counterpart (a verb in another form: "went" / "go").
 
+A clause may also ask of the other term (:func:`clause_relabelled`): both texts name X
+and Y, and one clause names X in one text and Y in the other, its other terms kept
+("warfarin interacts with my antibiotic. Should the *warfarin* dose go up?" / "my
+antibiotic is affected by warfarin. Should the *antibiotic* dose go up?"); the other
+clauses may be reworded.
+
 Limits: clauses are read by punctuation only (no parser); English only.
 """
 
@@ -30,12 +36,14 @@ from .roles import CLAUSE, SYMMETRIC, role_keys
 from .tokens import analyze, pair_cache, text_cache
 from .types import REJECT, GuardResult
 
-__all__ = ["clause_texts", "clause_turned", "slots_swapped"]
+__all__ = ["clause_relabelled", "clause_texts", "clause_turned", "slots_swapped"]
 
 _LEFTOVER = 1
+#: Each clause's role keys, and whether it opens with a symmetric connective.
+Clauses = list[tuple[set[str], bool]]
 
 
-def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> list[tuple[set[str], bool]]:
+def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> Clauses:
     """The role keys of each clause of ``text`` (clauses cut at punctuation), and whether
     the clause opens with a symmetric connective (", or ...", ", and ...", ", but ...")."""
     toks = analyze(text).tokens
@@ -65,13 +73,30 @@ def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> list[tuple[set[str],
 @pair_cache
 def slots_swapped(a: str, b: str) -> tuple[str, str] | None:
     """Two terms (one from each moved set) that trade clauses while the clauses keep
-    their frames, or None (see the module docstring)."""
+    their frames, or None (see the module docstring). Read from both texts: which one
+    is stored and which asked does not matter."""
+    found = _slots_swapped(a, b)
+    if found is not None:
+        return found
+    turned = _slots_swapped(b, a)
+    return None if turned is None else (turned[1], turned[0])
+
+
+def _paired(a: str, b: str) -> tuple[Clauses, Clauses, set[str], set[str]] | None:
+    """Both texts' clauses (:func:`_clauses`, keyed by :func:`.roles.role_keys`) and all
+    the keys of each, when they have as many clauses, at least two; else None."""
     ka, kb = role_keys(a, b)
     ca, cb = _clauses(a, ka), _clauses(b, kb)
     if len(ca) < 2 or len(ca) != len(cb):
         return None
-    all_a = set().union(*(c for c, _ in ca))
-    all_b = set().union(*(c for c, _ in cb))
+    return ca, cb, set().union(*(c for c, _ in ca)), set().union(*(c for c, _ in cb))
+
+
+def _slots_swapped(a: str, b: str) -> tuple[str, str] | None:
+    paired = _paired(a, b)
+    if paired is None:
+        return None
+    ca, cb, all_a, all_b = paired
     for i in range(len(ca)):
         for j in range(i + 1, len(ca)):
             if ca[j][1] or cb[j][1]:
@@ -79,6 +104,28 @@ def slots_swapped(a: str, b: str) -> tuple[str, str] | None:
             found = _traded(ca[i][0], ca[j][0], cb[i][0], cb[j][0], all_a, all_b)
             if found is not None:
                 return found
+    return None
+
+
+@pair_cache
+def clause_relabelled(a: str, b: str) -> tuple[str, str] | None:
+    """A clause of one text names X where its counterpart names Y, every other term of
+    the clause kept, while both texts name both X and Y elsewhere: "My pharmacist says
+    warfarin interacts with my antibiotic. Should the *warfarin* dose go up?" / "...
+    Should the *antibiotic* dose go up?". The context may be reworded; the question
+    asks about the other term. (X, Y), or None."""
+    paired = _paired(a, b)
+    if paired is None:
+        return None
+    ca, cb, all_a, all_b = paired
+    if any(alt for _, alt in (*ca, *cb)):
+        return None  # alternatives ("X pays, or does Y pay"): their order is free
+    for (ai, _), (bi, _) in zip(ca, cb):
+        x, y = ai - bi, bi - ai
+        if len(x) != 1 or len(y) != 1 or not _named(ai & bi):
+            continue
+        if _named(x) and _named(y) and x <= all_b and y <= all_a:
+            return min(x).lstrip("~"), min(y).lstrip("~")
     return None
 
 

@@ -30,7 +30,9 @@ whom changed. The guard rejects a pair when
   (:mod:`.voice`: "I cancelled my train" / "My train got cancelled", "someone hits my
   car" / "I hit someone's car"); or
 * terms trade clauses while each clause keeps its frame (:mod:`.clauseswap`: "we went forward
-  to v5, how to roll back to v3" / "we rolled back to v3, how to go forward to v5").
+  to v5, how to roll back to v3" / "we rolled back to v3, how to go forward to v5"), or
+  one clause names the other of two terms both texts name ("warfarin interacts with my
+  antibiotic. Should the *warfarin* dose go up?" / "... the *antibiotic* dose").
 
 A phrase moved as one block ("In Python, how do I reverse a list?") passes, and so do
 terms around a symmetric connective (and, or, vs, versus, with, between). An exchange
@@ -48,7 +50,7 @@ from typing import Any
 
 from .agents import case_moved, comparison_turned, effect_turned
 from .antonyms import comparative_converse, exchanged_poles, opposition
-from .clauseswap import clause_turned, slots_swapped
+from .clauseswap import clause_relabelled, clause_turned, slots_swapped
 from .compounds import link_swapped
 from .crossing import crossed
 from .ends import endpoints, swapped_ends
@@ -60,6 +62,7 @@ from .mentions import mention_turned
 from .order import exchange
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys
+from .stretches import operands_swapped
 from .tokens import Text, analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
@@ -152,6 +155,7 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         lambda f: f"{f[0]!r} and {f[1]!r} trade clauses while each clause keeps its frame",
     ),
     (marker_changed, lambda f: f"{f[0]!r} is marked {f[1]!r} in one text, {f[2]!r} in the other"),
+    (operands_swapped, lambda f: f"{f[0]!r} and {f[1]!r} trade places around an operator"),
     (crossed, lambda f: f"{f[0]!r} and {f[1]!r} cross with nothing to explain it"),
 )
 
@@ -206,6 +210,12 @@ def guard_direction(a: str, b: str) -> GuardResult:
     turned = clause_turned(a, b, guard_direction)
     if turned is not None:
         return GuardResult(REJECT, f"roles changed in a clause: {turned}")
+    relabelled = clause_relabelled(a, b)
+    if relabelled is not None:
+        x, y = relabelled
+        return GuardResult(
+            REJECT, f"roles changed: a clause asks of {x!r} / {y!r}, both named in each"
+        )
     if found is True:
         return GuardResult(PASS, "a phrase moved; the roles are kept")
     ka, kb = role_keys(a, b)

@@ -47,10 +47,11 @@ from .literals import (
     literal_changed,
     quote_changed,
     setting_changed,
+    sheet_error_changed,
     symbols_changed,
 )
 from .oneword import one_word_changed
-from .qualifiers import qualifier_added
+from .qualifiers import count_widened, qualifier_added
 from .relations import gender_changed
 from .shortnames import long_form_named, short_forms
 from .spellings import similar_code, squeeze
@@ -316,6 +317,9 @@ def guard_entities(a: str, b: str) -> GuardResult:
     narrowed = qualifier_added(a, b)
     if narrowed is not None:
         return GuardResult(REJECT, f"scope: {narrowed!r} restricts one text only")
+    counted = count_widened(a, b)
+    if counted is not None:
+        return GuardResult(REJECT, f"scope: {counted!r} counts another set in one text only")
     variant = variant_named(a, b)
     if variant is not None:
         what = f"{variant[0]!r} {variant[1]!r}"
@@ -328,7 +332,7 @@ def guard_entities(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
     code = literal_changed(a, b) or command_changed(a, b) or quote_changed(a, b)
     code = code or symbols_changed(a, b) or example_changed(a, b)
-    code = code or setting_changed(a, b)
+    code = code or setting_changed(a, b) or sheet_error_changed(a, b)
     if code is not None:
         return GuardResult(REJECT, f"other code: {code[0]!r} vs {code[1]!r}")
     spelled = careful_variant(a, b)

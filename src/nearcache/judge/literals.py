@@ -23,7 +23,8 @@ phrase to translate) are other messages: :func:`quote_changed`.
 
 One setting given other values ("a producer with acks=1" / "acks=all", "scope="function""
 / "scope="module"", "aria-live="assertive"" / "="polite"") asks about another
-configuration: :func:`setting_changed`.
+configuration: :func:`setting_changed`. Two spreadsheet errors ("the #REF! error" / "the
+#N/A error", "#VALUE!" / "######") are other errors: :func:`sheet_error_changed`.
 
 Limits: an example quoted on one side only, or written without quotes, is not read (the
 numbers and entities guards read unquoted code their way); other examples that differ in
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import re
 
-from .spellings import squeeze
+from .spellings import SHEET_ERROR, squeeze
 from .tokens import pair_cache, text_cache
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "literals",
     "quote_changed",
     "setting_changed",
+    "sheet_error_changed",
     "symbols_changed",
 ]
 
@@ -225,3 +227,22 @@ def setting_changed(a: str, b: str) -> tuple[str, str] | None:
         if not sa[key] & sb[key]:
             return f"{key}={'/'.join(sorted(sa[key]))}", f"{key}={'/'.join(sorted(sb[key]))}"
     return None
+
+
+@text_cache
+def _sheet_errors(text: str) -> frozenset[str]:
+    """The spreadsheet errors ``text`` names, uppercased ("#####" for any run of "#")."""
+    if "#" not in text:
+        return frozenset()
+    found = (m.upper() for m in SHEET_ERROR.findall(text))
+    return frozenset("#####" if e.startswith("##") else e for e in found)
+
+
+@pair_cache
+def sheet_error_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(the errors of ``a``, of ``b``) when both texts name spreadsheet errors and share
+    none ("the #REF! error" / "the #N/A error"); else None."""
+    ea, eb = _sheet_errors(a), _sheet_errors(b)
+    if not ea or not eb or ea & eb:
+        return None
+    return " ".join(sorted(ea)), " ".join(sorted(eb))

@@ -25,16 +25,18 @@ Double negatives the other text says positively cancel: a negated stop against "
 my photos"), "never ... more than" against "only", "without" the whole or the other ones
 against "only", "not ... yet" against "before" with the same verb ("an order that hasn't
 shipped yet" / "before it ships") (:mod:`.negcues`); two yes/no questions asking "without
-X" and "need X" agree, and an un- word or "false" says a negation in words -- not when the
-text states, away from its negative word, the word the other negates ("*stop* a wall
-cracking in *frost*" / "crack though there was *no frost*", :func:`_not_stated`). A reworded
-question whose other side keeps fewer than half of its words and names nothing it negates
-is left to the verifier ("freeze bread without it going stale" / "does putting a loaf in
-the freezer stop it getting stale", :func:`_reworded`). "non resident"
-is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" / "--no-cache-dir")
-is a name, quoted or not; a negation did not move when the texts only list the same
-one-word items in another order ("Which of Rust, Go and Java have no GC" / "Which of Go,
-Java and Rust ...").
+X" and "need X" agree, so do "without X" and "before X" asking an extent ("how much cash
+... without declaring it" / "cash limit before you declare"), and an un- word or "false"
+says a negation in words -- not when the text states, away from its negative word, the
+word the other negates ("*stop* a wall cracking in *frost*" / "crack though there was *no
+frost*", :func:`_not_stated`) or the other negates a negative word ("*never missed*" /
+"*stops* paying"). A reworded question whose other side keeps fewer than half of its words
+and names nothing it negates is left to the verifier ("freeze bread without it going
+stale" / "does putting a loaf in the freezer stop it getting stale", :func:`_reworded`).
+"non resident" is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" /
+"--no-cache-dir") is a name, quoted or not; a negation did not move when the texts only
+list the same one-word items in another order ("Which of Rust, Go and Java have no GC" /
+"Which of Go, Java and Rust ...").
 
 Two texts negated as often still differ when the negation moved: to another clause ("X but
 not Y" / "not X but Y"), or to another word, each text stating away from its own cue the
@@ -50,7 +52,8 @@ from __future__ import annotations
 
 from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
-from .negwords import NEGATIVE_STEMS, free_for_unpaid, negated_in_words, negative_words
+from .negwords import NEGATIVE_STEMS, doubled, negated_in_words, negative_words, without_said
+from .rewording import paired_terms, rewords
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -86,7 +89,8 @@ def _counted(
     auxiliary opening a question only when ``other`` is negated as often ("Isn't it" / "Is
     it not"), a double negative ("not unusual") only when ``other`` has the un- word, a cue
     in code or a quote only when ``other`` quotes too or writes it out (``written``), a
-    "non-" word only when ``other`` does not write it joined ("non-stop" / "nonstop")."""
+    "non-" word only when ``other`` does not write it joined ("non-stop" / "nonstop",
+    "non-citizen" / "noncitizens")."""
     if not cues:
         return cues
     words = set(other.words)
@@ -104,7 +108,7 @@ def _counted(
             continue
         if c.startswith("`") and not quotes and c.strip("`") not in written:
             continue
-        if c.startswith("non-") and c.replace("-", "") in words:
+        if c.startswith("non-") and stem(c.replace("-", "")) in stems:
             continue
         if c.strip("`").startswith(("no-", "--no-")) and c.strip("`") in words:
             continue  # "`--no-cache-dir`" / "--no-cache-dir": the same flag, quoted or not
@@ -178,7 +182,9 @@ def _not_stated(plain: Text, negated: Text, said: list[str]) -> list[str]:
     negative word negates another thing). Only for the words of
     :data:`.negwords.NEGATIVE_WORDS` ("gearless" names what it lacks); not when one is
     followed by a pronoun, which may stand for that word ("`s := string(b)` copies the
-    bytes -- how do I *avoid that*" / "turn a []byte into a string without copying")."""
+    bytes -- how do I *avoid that*" / "turn a []byte into a string without copying"). None
+    when the cue negates a negative word and no negative word of ``plain`` is doubled
+    ("*never missed*" / "*stops* paying"; "*never forget*" / "*stop forgetting*" agree)."""
     if not said or not all(stem(w) in NEGATIVE_STEMS for w in said):
         return said  # a "-less", "-free" or un- word names its own object ("gearless")
     head = _negated_head(negated)
@@ -186,6 +192,8 @@ def _not_stated(plain: Text, negated: Text, said: list[str]) -> list[str]:
         return said
     toks = plain.tokens
     at = [tok.index for tok in toks if tok.low in said]
+    if head[1] in NEGATIVE_STEMS and not any(doubled(plain, k) for k in at):
+        return []  # a double negative against a single one: "never *missed*" / "*stops* paying"
     if any(t.low in _POINTING for k in at for t in toks[k + 1 : k + 3]):
         return said
     if at and all(_said_apart(plain, k, head[1]) for k in at):
@@ -281,8 +289,6 @@ _LEAD = wordset(
 #: Words of the plain text that say whether a thing is there or used ("with a crystal",
 #: "free on the bus" / "without an adult": "free" names its own absent thing).
 _WITH = wordset("with after using use by free")
-#: A reworded pair: fewer than this share of the plain text's content words has a counterpart.
-_REWORDED = 0.5
 
 
 def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
@@ -299,10 +305,10 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     when ``plain`` says "with", "after", "use", "using", "by" or "free"."""
     if "without" in cues and set(plain.words) & _WITH:
         return []
-    al = align(plain.raw, negated.raw)
-    if not plain.terms or len({i for i, _, _ in al.pairs}) >= _REWORDED * len(plain.terms):
+    paired_plain, paired_negated = paired_terms(plain.raw, negated.raw)
+    if not rewords(plain, paired_plain):
         return []
-    paired = {negated.terms[j][1] for _, j, _ in al.pairs}
+    paired = {negated.terms[j][1] for j in paired_negated}
     toks, out = negated.tokens, []
     for k, tok in enumerate(toks):
         if not is_cue(tok.low):
@@ -365,7 +371,7 @@ def guard_negation(a: str, b: str) -> GuardResult:
         said = (
             _not_stated(plain, negated, negative_words(plain, negated))
             + _needed(plain, negated, more)
-            + free_for_unpaid(plain, negated)
+            + without_said(plain, negated)
             + _reworded(plain, negated, more)
             + _contrasted(plain, negated)
         )

@@ -7,9 +7,10 @@ A cue is ``not``, every ``n't`` contraction (also typed without the apostrophe: 
 (:func:`is_cue`, :func:`negations`). Some are marked for the guard to weigh against the
 other text: a negated auxiliary opening a yes/no question ("^doesn't"), "not" before an
 un- word ("not unusual"), a cue inside code or a quote ("`not`"), and double negatives
-with what they say ("won't stop" is "keeps on", "without losing" is "keeps", "never ...
-more than" is "at most", "not ... yet" is "before", "without" the rest of a thing is
-"without the rest"), cancelled when the other text says that (:func:`double_cancelled`).
+with what they say ("won't stop" is "keeps on", "without losing" is "keeps", "no/never
+... more than" is "at most" and "... less than" "at least", "not ... yet" is "before",
+"without" the rest of a thing is "without the rest"), cancelled when the other text says
+that (:func:`double_cancelled`).
 
 Not cues: "not only", "No. 5", "or not" closing a yes/no question, "no" as an answer
 ("if they say no").
@@ -49,6 +50,10 @@ _GO_ON = wordset("keep keeps keeping continue continues continuing nonstop const
 #: and words that say "only that thing" in the other text.
 _REST = wordset("other others rest whole entire everything")
 _ONLY = wordset("only just single solely alone")
+#: "no/not/never more than" is "at most", "... less/fewer than" is "at least"; words that
+#: say the bound in the other text ("most" and "least" stand for "at most", "at least").
+_BOUNDS = {"more": "at most", "less": "at least", "fewer": "at least"}
+_BOUND_SAID = {"at most": wordset("most maximum max"), "at least": wordset("least minimum min")}
 #: Negated auxiliaries that open a yes/no question ("Doesn't aspirin thin the blood?").
 _NEGATED_AUX = wordset(
     "don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't "
@@ -132,10 +137,10 @@ def _double(toks: tuple[Token, ...], i: int, w: str, nxt: str) -> str:
     """A cue that a word after it turns round, marked with what it then says (cancelled
     when the other text says that, :func:`double_cancelled`): a negated stop is "keeps
     on" ("won't stop running" / "keeps running"), "without" a loss "keeps" ("without
-    losing my changes" / "keep my changes"), "never/not ... more than" is "at most"
-    ("never runs more than once" / "runs only once"), "without" the rest of something
-    "without the rest" ("without starting the other services" / "start only the
-    database")."""
+    losing my changes" / "keep my changes"), "never/not ... more than" and "no more
+    than" are "at most" ("never runs more than once" / "runs only once"), "... less than"
+    "at least", "without" the rest of something "without the rest" ("without starting the
+    other services" / "start only the database")."""
     if w.startswith(("not ", "^", "at no")):
         return w
     after = [t.low for t in toks[i + 1 : i + 6]]
@@ -151,10 +156,10 @@ def _double(toks: tuple[Token, ...], i: int, w: str, nxt: str) -> str:
     if (w == "not" or w.endswith("n't")) and "yet" in after[:4]:  # "hasn't shipped yet"
         verb = next((a for a in after[:3] if a not in _BEEN), "")
         return f"before:{verb}" if verb and verb != "yet" else w
-    if w in ("not", "never") or w.endswith("n't"):
-        k = next((n for n, a in enumerate(after[:4]) if a == "more"), None)
-        if k is not None and after[k + 1 : k + 2] == ["than"]:
-            return "at most"
+    if w in ("not", "never", "no") or w.endswith("n't"):
+        k = next((n for n, a in enumerate(after[:4]) if a in _BOUNDS), None)
+        if k is not None and after[k + 1 : k + 2] == ["than"] and (w != "no" or k == 0):
+            return _BOUNDS[after[k]]
     if w == "without":
         for a in after:
             if a in CLAUSE_BREAKS:
@@ -170,6 +175,8 @@ def double_cancelled(cue: str, words: set[str], stems: set[str]) -> bool:
     that hasn't shipped yet" / "before it ships", "without losing X" / "keep X", "won't
     stop" / "keeps going"."""
     if cue in ("without the rest", "at most") and words & _ONLY:
+        return True
+    if cue in ("at most", "at least") and words & _BOUND_SAID[cue]:
         return True
     kept, _, turned = cue.partition(":")
     if kept == "before" and "before" in words and stem(turned) in stems:

@@ -18,18 +18,20 @@ starting with "un" except a few that are not negated ("under", "until", "unpack"
 from __future__ import annotations
 
 from .align import align
-from .tokens import Text, analyze, pair_cache, stem, wordset
+from .tokens import STOPWORDS, Text, analyze, pair_cache, stem, wordset
 
 __all__ = [
     "NEGATIVE_STEMS",
     "NEGATIVE_WORDS",
     "avoid_turned",
+    "doubled",
     "free_for_unpaid",
     "free_of_named",
     "negated_in_words",
     "negative_words",
     "other_than_added",
     "un_word",
+    "without_said",
 ]
 
 #: Words whose meaning holds a negation: a text that uses one agrees with a negated text.
@@ -85,8 +87,50 @@ def negative_words(t: Text, other: Text) -> list[str]:
     return out
 
 
+def doubled(t: Text, at: int) -> bool:
+    """A negative word stands within three tokens after the token at ``at``: the two say
+    a double negative ("*stop forgetting*", "*prevent* a loaf *failing*")."""
+    return any(stem(tok.low) in NEGATIVE_STEMS for tok in t.tokens[at + 1 : at + 4])
+
+
 def _next_is(t: Text, i: int, word: str) -> bool:
     return i + 1 < len(t.tokens) and t.tokens[i + 1].low == word
+
+
+#: Words that ask how far a thing can go: "how much cash ... without declaring it".
+_EXTENT = wordset("much many far long limit limits maximum minimum max min")
+
+
+def without_said(t: Text, other: Text) -> list[str]:
+    """The words of ``t`` that say what a "without" of ``other`` says
+    (:func:`free_for_unpaid`, :func:`before_for_without`)."""
+    return free_for_unpaid(t, other) + before_for_without(t, other)
+
+
+def before_for_without(t: Text, other: Text) -> list[str]:
+    """ "before" in ``t`` when ``other`` says "without" the same word and one of them asks
+    how far a thing can go: "How much cash can I bring in *without declaring* it?" /
+    "cash limit *before* you have to *declare*", "the minimum distance to move a hive
+    *without losing* foragers" / "how far ... *before* the bees get *lost*". Not where
+    neither asks an extent ("cancel without paying a fee" / "cancel before paying")."""
+    if "before" not in t.words or "without" not in other.words:
+        return []
+    if not (set(t.words) | set(other.words)) & _EXTENT:
+        return []
+    words, theirs = t.words, other.words
+    later = {
+        stem(w)
+        for i, b in enumerate(words)
+        if b == "before"
+        for w in words[i + 1 : i + 7]
+        if w not in STOPWORDS
+    }
+    named = [
+        next((w for w in theirs[i + 1 : i + 4] if w not in STOPWORDS), "")
+        for i, w in enumerate(theirs)
+        if w == "without"
+    ]
+    return ["before"] if all(w and stem(w) in later for w in named) else []
 
 
 def free_for_unpaid(t: Text, other: Text) -> list[str]:

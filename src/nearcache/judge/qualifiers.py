@@ -24,14 +24,22 @@ containers"; "every" against "some" is the quantifier rule's).
 Limits: texts that differ in any other content word are left to the verifier (the
 qualifier is then one difference among several); a qualifier that moves ("only X does
 Y" / "X does only Y") is not read; English only.
+
+**Another set counted** (:func:`count_widened`): in a count ("How many ...", "How long
+...", "count the days ..."), a set one text widens or narrows with "including",
+"excluding", "not counting", "in total", "altogether" or "all told" and the other does
+not ("How many players are on a roster including the coach?" / "How many players does
+each team field?", "How many addresses in total are in a /26?" / "How many usable hosts
+..."): the two count other things, whatever else the texts share.
 """
 
 from __future__ import annotations
 
 from .align import align, similar_spelling
+from .answers import answer_kind
 from .tokens import analyze, pair_cache, stem, text_cache, word_cache, wordset
 
-__all__ = ["qualifier_added", "qualifiers"]
+__all__ = ["count_widened", "qualifier_added", "qualifiers"]
 
 _CLASS = {
     "only": "only",
@@ -126,3 +134,35 @@ def qualifier_added(a: str, b: str) -> str | None:
     if not al.matched or any(not _qualifier(w) for w in (*al.only_a, *al.only_b)):
         return None  # other words changed too: the verifier weighs the whole difference
     return min(extra)
+
+
+#: Words that widen or narrow the set a count counts, alone or after the word before.
+_SET_WORDS = wordset("including excluding altogether")
+_SET_PAIRS = frozenset({("not", "counting"), ("in", "total"), ("all", "told")})
+_COUNT_VERBS = wordset("count counting")
+
+
+@text_cache
+def _set_widened(text: str) -> str | None:
+    """The words by which ``text`` widens or narrows what it counts, or None."""
+    words = [t.low for t in analyze(text).tokens if t.kind == "word" and not t.literal]
+    for prev, word in zip(["", *words], words):
+        if word in _SET_WORDS:
+            return word
+        if (prev, word) in _SET_PAIRS:
+            return f"{prev} {word}"
+    return None
+
+
+def _counts(text: str) -> bool:
+    return answer_kind(text) == "quantity" or not _COUNT_VERBS.isdisjoint(analyze(text).words)
+
+
+@pair_cache
+def count_widened(a: str, b: str) -> str | None:
+    """The words by which one text of a count widens or narrows the set it counts while
+    the other does not (see the module docstring), or None."""
+    wa, wb = _set_widened(a), _set_widened(b)
+    if (wa is None) == (wb is None) or not (_counts(a) or _counts(b)):
+        return None
+    return wa or wb

@@ -39,6 +39,7 @@ from .nominals import nominal_passive
 from .pronouns import ROLE_KEY, cases, persons
 from .roles import ARTICLES, POSSESSIVE, Exchange, Role, participle, role_terms
 from .tokens import Token, analyze, text_cache
+from .voice import thing_acts
 
 __all__ = [
     "case_flipped",
@@ -295,22 +296,28 @@ def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> E
         p, kp, other, ko = (pa, ka, b, kb) if pa is not None else (pb, kb, a, ka)
         if p is None or _reduced(other, ko, _key_at(kp, p[1])):
             continue  # the active side has the passive's verb as a reduced relative
-        found = _active_turned(p, kp, ko)
+        found = _active_turned(p, kp, ko) or thing_acts(p, kp, other, ko)
         if found is not None:
             return found
     # a passive with its agent at a verb the other text has in the active, beside other
     # passives ("Did the broker sue the shipowner after the cargo was lost" / "Was the
-    # broker sued by the shipowner after the cargo was lost")
+    # broker sued by the shipowner after the cargo was lost"), or a thing's without one
+    # ("My boat hit a buoy. Is that covered?" / "My boat was hit. Is that covered?")
     if not (passives(a) and passives(b)):
         return None
     for text_p, text_o, keys_p, keys_o in ((a, b, ka, kb), (b, a, kb, ka)):
         key_p, key_o = dict((i, k) for k, i in keys_p), dict((i, k) for k, i in keys_o)
         verbs_o = {key_o.get(v) for _, v, _ in passives(text_o)}
         for one in passives(text_p):
-            if one[2] is not None and key_p.get(one[1]) not in verbs_o:
-                found = _active_turned(one, keys_p, keys_o)
-                if found is not None:
-                    return found
+            if key_p.get(one[1]) in verbs_o:
+                continue
+            found = (
+                _active_turned(one, keys_p, keys_o)
+                if one[2] is not None
+                else thing_acts(one, keys_p, text_o, keys_o)
+            )
+            if found is not None:
+                return found
     return None
 
 

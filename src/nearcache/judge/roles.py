@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Container, Sequence, Set
 
 from .align import align
-from .tokens import Text, Token, analyze, pair_cache, text_cache, wordset
+from .tokens import Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = [
     "ARTICLES",
@@ -93,7 +93,12 @@ _IRREGULAR_PARTICIPLES = frozenset(
     (  # noqa: SIM905
         "done made built written taken given seen known paid sold bought held kept left lost "
         "found sent spent won beaten eaten driven chosen shown told brought caught taught "
-        "thought fought hit hurt put set cut run owned led fed read begun"
+        "thought fought hit hurt put set cut run owned led fed read begun "
+        # the rest of the irregular participles that end in no "-en"/"-ed"/"-wn"
+        "stung struck sworn torn worn shot hung heard met meant dealt dug fled lent slept "
+        "spun stood stuck swept swung understood wept sought shone sunk shrunk sung rung "
+        "swum drunk bent bred burnt laid lain leant leapt learnt knelt felt crept bled "
+        "dreamt sped slid"
     ).split()
 )
 
@@ -269,3 +274,36 @@ def participle(tok: Token) -> bool:
     """A past participle ("beaten", "written", "taken")."""
     low = tok.low
     return low.endswith(("ed", "en", "wn")) or low in _IRREGULAR_PARTICIPLES
+
+
+def _flanks_turned(a: str, b: str, pole: str) -> bool | None:
+    """Whether the nearest shared terms before and after the word ``pole`` of ``a`` (by
+    stem) stand in the other order in ``b``; None when ``a`` lacks the word or a side of
+    it has no shared term."""
+    ka, kb = role_keys(a, b)
+    shared = {k for k, _ in ka} & {k for k, _ in kb}
+    pole = stem(pole)
+    toks = analyze(a).tokens
+    at = next((t.index for t in toks if t.kind == "word" and stem(t.low) == pole), None)
+    if at is None:
+        return None
+    named = [(k, i) for k, i in ka if k in shared and not k.startswith("<")]
+    before = [k for k, i in named if i < at]
+    after = [k for k, i in named if i > at]
+    if not before or not after or before[-1] == after[0]:
+        return None
+    pos: dict[str, int] = {}
+    for k, i in kb:
+        pos.setdefault(k, i)
+    return pos[before[-1]] > pos[after[0]]
+
+
+def flanks_kept(a: str, b: str, pair: tuple[str, str]) -> bool:
+    """The terms on either side of a pair of opposite words keep their order: "Is
+    Ramadan the month just *before* Shaban" / "Does Ramadan come right *after* Shaban"
+    (another term moved elsewhere, "in the Hijri calendar"). Then the opposite words are
+    no converse of one relation, whatever else changed order; "Is Shaban the month
+    *before* Ramadan" / "Does Ramadan come *after* Shaban" turns them round. Read from
+    both texts: kept when one reading says so and neither says turned."""
+    readings = {_flanks_turned(a, b, pair[0]), _flanks_turned(b, a, pair[1])}
+    return False in readings and True not in readings

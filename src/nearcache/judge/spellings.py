@@ -32,8 +32,10 @@ from .vocab import NOT_CONTENT, STOPWORDS, wordset
 __all__ = [
     "REAL_NEIGHBOURS",
     "SHIFT_CUES",
+    "SHEET_ERROR",
     "SHORT_FORMS",
     "edit_distance",
+    "ends_sheet_error",
     "respell",
     "rewrite",
     "shifts",
@@ -218,6 +220,24 @@ def rewrite(raw: str) -> str:
     for pattern, rep in _REWRITES:
         raw = pattern.sub(rep, raw)
     return raw
+
+
+#: The errors a spreadsheet shows in a cell, in any case ("#REF!", "#n/a", "#DIV/0!", a
+#: column too narrow: "#####").
+SHEET_ERROR = re.compile(
+    r"(?<![\w#])(#(?:n/a|div/0!|name\?|(?:null|value|ref|num|spill|calc|field|busy|"
+    r"blocked|connect|unknown)!|getting_data)|#{3,})(?![\w#])",
+    re.IGNORECASE,
+)
+
+
+def ends_sheet_error(raw: str, at: int) -> bool:
+    """The "!" or "?" at ``at`` ends a spreadsheet error ("the #REF! error", "#NAME?"), so
+    it ends no sentence."""
+    if raw[at] not in "!?" or "#" not in raw[max(0, at - 12) : at]:
+        return False
+    found = SHEET_ERROR.match(raw, raw.rfind("#", max(0, at - 12), at))
+    return found is not None and found.end() == at + 1
 
 
 _PARTS = re.compile(r"[._]")

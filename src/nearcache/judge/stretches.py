@@ -14,12 +14,13 @@ those tokens inside them ("a & ... a &mut": the shared "&" belongs to both stret
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .roles import RELATIONAL, SYMMETRIC, Exchange, Words, clause_start
 from .tokens import Text, Token, analyze, pair_cache, text_cache
 
-__all__ = ["segments_swapped", "side"]
+__all__ = ["operands_swapped", "segments_swapped", "side"]
 
 _MAX_SWAP = 40
 #: Connectives that set two clauses against each other: symmetric only between terms.
@@ -121,4 +122,47 @@ def _swapped(
                 side(analyze(b), lo + lb - 1, hi - la),
             )
             return Exchange(x, y, "stretches swapped", sides)
+    return None
+
+
+#: A name of up to 12 characters or a number.
+_OPERAND = r"([A-Za-z]\w{0,11}|\d+(?:\.\d+)?)"
+#: Two operands of an operator whose order counts ("x - y", "a / b", "2^10", "a mod b",
+#: "7 divided by 2"), the "-" spaced or between numbers or letters alone ("peer-to-peer"
+#: is a word), or two letters side by side before "=" ("x A = b": a product of matrices).
+_NOT_COMMUTING = re.compile(
+    r"(?<![\w.$-])"
+    + _OPERAND
+    + r"(?:\s*([/^\\%\u2212])\s*|\s+(-|mod|minus|divided by)\s+|(-))"
+    + _OPERAND
+    + r"(?![\w.-])"
+    + r"|(?<![\w.])([A-Za-z]) ([A-Za-z])(?=\s*=[^=])"
+)
+
+
+@text_cache
+def _operations(text: str) -> frozenset[tuple[str, str, str]]:
+    """(left, operator, right) of each operation :data:`_NOT_COMMUTING` finds."""
+    out = set()
+    for m in _NOT_COMMUTING.finditer(text):
+        if m.group(6):
+            out.add((m.group(6), " ", m.group(7)))
+            continue
+        left, op, right = m.group(1), m.group(2) or m.group(3) or m.group(4), m.group(5)
+        if op == "-" and m.group(4) and not (len(left) == len(right) == 1 or left.isdigit()):
+            continue  # "client-server", "e-mail": a word, not a subtraction
+        out.add((left, op, right))
+    return frozenset(out)
+
+
+@pair_cache
+def operands_swapped(a: str, b: str) -> tuple[str, str] | None:
+    """Two operands of an operator whose order counts trade places ("How do I compute
+    x - y" / "y - x"; "solve x A = b" / "A x = b"), the other order not also named in the
+    first text: (left, right) of ``a``'s operation, or None."""
+    oa, ob = _operations(a), _operations(b)
+    for left, op, right in sorted(oa):
+        turned, same = (right, op, left), (left, op, right)
+        if left != right and turned in ob and same not in ob and turned not in oa:
+            return left, right
     return None

@@ -13,7 +13,9 @@ midnight. The entities guard rejects a pair when
   *tail*), in the same sentence as that word (a new sentence is context, not a
   restriction); and
 * the tail does not open a question ("git stash -- what happens to my changes?" names a
-  topic, then asks about it), and holds at least three content words, or two after a
+  topic, then asks about it; an auxiliary after the noun of a question opened by a
+  question word is that question's: "How many of Saturn's moons *can* I see with a
+  backyard telescope?"), and holds at least three content words, or two after a
   word that opens a condition or a clause ("with", "within", "inside", "after", "where",
   "whereas", "so that"), or one after a word that opens a condition ("if", "unless", "when",
   "whenever", "while", "without", "except", "until", "once", "during"), said between the
@@ -34,8 +36,9 @@ from __future__ import annotations
 
 from .align import align
 from .lexicon import lexicon
+from .roles import QUESTION_WORDS
 from .spellings import edit_distance
-from .tokens import STOPWORDS, analyze, pair_cache, wordset
+from .tokens import STOPWORDS, Text, analyze, pair_cache, wordset
 from .vocab import ASKING
 
 __all__ = ["tail_added"]
@@ -79,11 +82,20 @@ def _tail(longer: str, shorter: str, paired: set[int]) -> tuple[str, ...] | None
             stems.append(st)
     rest = [tok.low for tok in t.tokens[last + 1 :] if tok.kind != "sym"]
     opener, second = [*rest, "", ""][:2]
-    if opener in ASKING or (opener in ("when", "where") and second in ASKING):
+    inverted = opener not in QUESTION_WORDS and _asked_before(t, last)
+    if (opener in ASKING and not inverted) or (opener in ("when", "where") and second in ASKING):
         return None  # a topic, then its question: "git stash: what happens to my changes?"
     before = [tok.low for tok in t.tokens[last + 1 : first]]
     opener = next((w for w in before if w in _OPENERS), opener)  # "bought it *if* they ..."
     return (opener, *dict.fromkeys(stems))
+
+
+def _asked_before(t: Text, last: int) -> bool:
+    """The sentence of token ``last`` opened its question with a question word before it,
+    so an auxiliary right after ``last`` is that question's ("How many of Saturn's moons
+    *can* I see ...", "How many vacation days *do* I get ..."), not a new one."""
+    sent = t.tokens[last].sent
+    return any(tok.low in QUESTION_WORDS for tok in t.tokens[:last] if tok.sent == sent)
 
 
 def _function_words(text: str) -> frozenset[str]:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from .fields import labels
-from .spellings import SHIFT_CUES, respell, rewrite, shifts
+from .spellings import SHIFT_CUES, ends_sheet_error, respell, rewrite, shifts
 from .vocab import (
     ASKED,
     CONTRACTIONS,
@@ -135,11 +135,11 @@ _CODE_CUES = re.compile(r"[@~&;)]")
 
 
 def _pause(raw: str, at: int, spans: list[tuple[int, int]]) -> bool:
-    """The sentence-end symbol at ``at`` ends no sentence: a dot of "..." ("grapes...
-    toxic for cats?") or any inside code in backticks ("`vec![0; 10]`")."""
+    """The sentence-end symbol at ``at`` ends no sentence: a dot of "...", the end of a
+    spreadsheet error ("#REF!") or any symbol inside backticked code ("`vec![0; 10]`")."""
     if raw[at] == "." and (raw[at + 1 : at + 2] == "." or raw[at - 1 : at] == "."):
         return True
-    return any(a < at < b and raw[a] == "`" for a, b in spans)
+    return ends_sheet_error(raw, at) or any(a < at < b and raw[a] == "`" for a, b in spans)
 
 
 def _strip_accents(s: str) -> str:

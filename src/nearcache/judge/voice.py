@@ -13,6 +13,10 @@ yet the answers differ: the one who acts is at fault or pays. Two readings, for 
   ("hits *my* car" / "*I* hit someone's car"): the speaker is the one acted on through
   what they own, and does not act at that verb there, nor own its object in the first.
 
+A thing is read in one shape (:func:`thing_acts`, asked by :mod:`.relations`): acted on
+with no agent in a passive ("my boat *was hit*") and acting at the same verb in the
+other text ("my boat *hit* a buoy").
+
 The speaker's verb is the first content word after "I"/"we", past auxiliaries,
 negations and "-ly" adverbs, in the same sentence; a subject opening a relative clause
 without "that" ("a course *I* paid for") acts in another event and is not read. A
@@ -28,12 +32,29 @@ an ergative verb ("my flight cancelled") is not told from an active one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .clauses import be_before, reduced_relative
 from .pronouns import SPEAKER, pronouns
-from .roles import CLAUSE, PASSIVE_AUX, clause_start, participle
+from .roles import (
+    CLAUSE,
+    DETERMINERS,
+    PASSIVE_AUX,
+    Exchange,
+    Role,
+    clause_start,
+    participle,
+)
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
-__all__ = ["noun_voice_changed", "noun_voices", "owner_moved", "speaker_acts", "voice_changed"]
+__all__ = [
+    "noun_voice_changed",
+    "noun_voices",
+    "owner_moved",
+    "speaker_acts",
+    "thing_acts",
+    "voice_changed",
+]
 
 _REACH = 5
 _BY_SPEAKER = wordset("me us myself ourselves")
@@ -207,3 +228,36 @@ def noun_voice_changed(a: str, b: str) -> tuple[str, str] | None:
     found = (flip & vb) - va
     found -= {(n, v, not p) for n, v, p in vb}
     return min((n, v) for n, v, _ in found) if found else None
+
+
+_DETERMINERS = DETERMINERS | {"another"}
+#: What may stand before a subject that opens its clause: "*When my* car hit ...",
+#: "*Why did the* server drop ...".
+_OPENS = DETERMINERS | wordset(
+    "when if because after before while once since why did does do can could will would"
+)
+
+
+def thing_acts(
+    found: tuple[int, int, int | None], keys_p: Sequence[Role], other: str, keys_o: Sequence[Role]
+) -> Exchange | None:
+    """A thing acted on with no agent in the passive ("When my car *was hit* in the car
+    park") that acts on something in the other text ("When my car *hit* another car"):
+    there its noun opens its clause after a determiner, the verb follows it at once and a
+    determiner follows the verb. A noun inside a phrase is not read ("Does closing the
+    file delete it"), nor a terse query ("pods restarted in ns")."""
+    key_of = dict((i, k) for k, i in keys_p)
+    subject, verb = key_of.get(found[0]), key_of.get(found[1])
+    if found[2] is not None or subject is None or verb is None or subject == verb:
+        return None
+    at = {k: i for k, i in reversed(keys_o)}
+    toks = analyze(other).tokens
+    s, v = at.get(subject), at.get(verb)
+    if s is None or v != s + 1 or toks[v].low.endswith("ing") or be_before(toks, v):
+        return None
+    start = clause_start(toks, s)
+    if s == start or toks[s - 1].low not in _DETERMINERS or v + 1 >= len(toks):
+        return None  # "pods restarted in ns", "bank open on": a terse query's participle
+    if toks[v + 1].low not in _DETERMINERS or any(t.low not in _OPENS for t in toks[start:s]):
+        return None  # "a rate cut make the currency lose value": "cut" is a noun
+    return Exchange(str(subject), "?", "a thing acted on in one text, acting in the other")

@@ -260,6 +260,39 @@ def test_opposites_kept_in_place_still_reject(a: str, b: str) -> None:
     assert guard_antonyms(b, a).outcome == "reject"
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a particle pair on one verb
+        (
+            "whenever the dishwasher runs, the breaker trips: how can I stop the circuit "
+            "from cutting out",
+            "kitchen appliance wiring question -- why would a fuse box cut in again by itself",
+        ),
+        # "less X" / "more X"
+        (
+            "which snacks are less salty for a toddler's lunchbox",
+            "kid lunch ideas: saltier crisps or pretzels",
+        ),
+        # the opposites are parts of hyphenated words before the same word
+        (
+            "left-handed scissors for my kid: which brand",
+            "what right-handed cutting tools suit young children best",
+        ),
+    ],
+)
+def test_opposites_about_one_word_in_a_reworded_question_still_reject(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject"
+    assert guard_antonyms(b, a).outcome == "reject"
+
+
+def test_a_hyphenated_word_written_joined_is_no_opposite() -> None:
+    a = "are there any non-stop trains from Paris to Milan"
+    b = "Is there a nonstop train between Paris and Milan?"
+    assert guard_antonyms(a, b).outcome == "neutral"
+    assert guard_antonyms(b, a).outcome == "neutral"
+
+
 def test_quantifiers_in_a_reworded_question_are_left_to_the_verifier() -> None:
     a = "rust: spawn a bunch of threads and carry on once all of them have finished"
     b = "Rust: how do I wait for several threads to end?"

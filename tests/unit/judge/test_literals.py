@@ -1,11 +1,11 @@
 """literal_changed / guard_entities: quoted code that differs only in its symbols; one
-setting given other values (setting_changed)."""
+setting given other values (setting_changed); other spreadsheet errors (sheet_error_changed)."""
 
 from __future__ import annotations
 
 import pytest
 
-from nearcache.judge import guard_entities
+from nearcache.judge import guard_entities, run_guards
 from nearcache.judge.literals import (
     command_changed,
     example_changed,
@@ -13,6 +13,7 @@ from nearcache.judge.literals import (
     literals,
     quote_changed,
     setting_changed,
+    sheet_error_changed,
     symbols_changed,
 )
 
@@ -252,3 +253,36 @@ def test_one_setting_given_other_values_rejects(a: str, b: str) -> None:
 def test_the_same_setting_value_or_no_setting_is_not_read(a: str, b: str) -> None:
     assert setting_changed(a, b) is None
     assert setting_changed(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Why does XLOOKUP give the #REF! error in my budget sheet?",
+            "Why does XLOOKUP give the #N/A error in my budget sheet?",
+        ),
+        ("my cell shows #DIV/0! after a paste", "my cell shows ##### after a paste"),
+        ("What does #NAME? mean in Google Sheets?", "what does #value! mean in google sheets"),
+    ],
+)
+def test_another_spreadsheet_error_rejects(a: str, b: str) -> None:
+    assert sheet_error_changed(a, b) is not None
+    for x, y in ((a, b), (b, a)):  # the "!" of "#REF!" ends no sentence: both are read whole
+        _, results = run_guards(x, y)
+        assert results["entities"].outcome == "reject", results["entities"]
+        assert "other code" in results["entities"].detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Why does VLOOKUP return #N/A?", "vlookup gives #n/a, why"),
+        ("Why does VLOOKUP return #N/A or #REF!?", "Why does VLOOKUP return #REF!?"),
+        ("Why does VLOOKUP return #N/A?", "Why does VLOOKUP return an error?"),
+        ("Is #ad! a tag", "Is #REF! a tag"),  # no error of the list on one side
+    ],
+)
+def test_the_same_or_one_sided_spreadsheet_errors_are_not_read(a: str, b: str) -> None:
+    assert sheet_error_changed(a, b) is None
+    assert sheet_error_changed(b, a) is None

@@ -146,3 +146,79 @@ def test_a_not_hyphen_word_is_a_cue() -> None:
     assert (
         guard_negation(both, "Will my premium go up after a not-at-fault claim?").outcome == "pass"
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "she never missed a shift in two years, can I still dismiss her",
+            "she keeps skipping shifts, can I dismiss her",
+        ),
+        (
+            "my dad has never skipped a dose of his statins, is a liver test still needed",
+            "my dad keeps forgetting his statins, is a liver test needed",
+        ),
+    ],
+)
+def test_a_double_negative_against_one_negative_word_rejects(a: str, b: str) -> None:
+    # "never missed" says the positive; "skipping" says the negative
+    assert guard_negation(a, b).outcome == "reject"
+    assert guard_negation(b, a).outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("how do I make sure I never forget my keys", "tips to stop forgetting my keys"),
+        (
+            "how can I make sure my sourdough never fails to rise",
+            "how do I prevent a sourdough failing to rise",
+        ),
+    ],
+)
+def test_a_double_negative_against_a_doubled_negative_word_agrees(a: str, b: str) -> None:
+    assert guard_negation(a, b).outcome == "neutral"
+    assert "said in words" in guard_negation(b, a).detail
+
+
+def test_a_non_word_written_joined_in_another_form_is_no_cue() -> None:
+    hyphened = "Can a non-resident open a bank account in Spain?"
+    joined = "are nonresidents able to open a Spanish bank account"
+    assert guard_negation(hyphened, joined).outcome != "reject"
+    assert guard_negation(joined, hyphened).outcome != "reject"
+
+
+@pytest.mark.parametrize(
+    ("bounded", "said"),
+    [
+        (
+            "Should I drink no more than three coffees a day?",
+            "is three cups of coffee a day the maximum I should have",
+        ),
+        (
+            "Does the lawn need watering not less than twice a week in July?",
+            "in July, should the lawn be watered at least twice a week",
+        ),
+    ],
+)
+def test_no_more_than_is_at_most(bounded: str, said: str) -> None:
+    assert guard_negation(bounded, said).outcome != "reject"
+    assert guard_negation(said, bounded).outcome != "reject"
+    unbounded = bounded.replace("no more", "more").replace("not less", "less")
+    assert guard_negation(bounded, unbounded).outcome == "reject"
+
+
+def test_before_says_without_in_a_question_of_extent() -> None:
+    before = "how many miles can an electric scooter go before the battery runs out"
+    without = "What range can an e-scooter cover without the battery running out?"
+    assert guard_negation(before, without).outcome != "reject"
+    assert guard_negation(without, before).outcome != "reject"
+    # no extent asked: cancelling before paying is not cancelling without paying
+    assert (
+        guard_negation(
+            "Can I cancel my gym membership without paying a fee?",
+            "Can I cancel my gym membership before paying the fee?",
+        ).outcome
+        == "reject"
+    )

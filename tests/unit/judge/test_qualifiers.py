@@ -1,11 +1,12 @@
-"""Scope qualifiers ("only", "first", "last") on one side of otherwise equal texts."""
+"""Scope qualifiers ("only", "first", "last") on one side of otherwise equal texts; a count
+of another set ("including ...", "in total") on one side (count_widened)."""
 
 from __future__ import annotations
 
 import pytest
 
 from nearcache.judge import guard_entities
-from nearcache.judge.qualifiers import qualifier_added, qualifiers
+from nearcache.judge.qualifiers import count_widened, qualifier_added, qualifiers
 
 
 @pytest.mark.parametrize(
@@ -63,3 +64,58 @@ def test_classes_read_from_a_text() -> None:
     restricts, named = qualifiers("what's the latest I can arrive")
     assert restricts == frozenset()
     assert named == {"last"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "words"),
+    [
+        (
+            "How many people sit on a jury including the alternates?",
+            "How many jurors hear a criminal trial?",
+            "including",
+        ),
+        (
+            "How many calories are in a club sandwich in total?",
+            "How many calories does the bread of a club sandwich add?",
+            "in total",
+        ),
+        (
+            "how long is the flight to Tokyo not counting the layover",
+            "How long does the flight to Tokyo take?",
+            "not counting",
+        ),
+        (
+            "How do I count the rows of a sheet, excluding the header?",
+            "How do I count the rows of a sheet?",
+            "excluding",
+        ),
+    ],
+)
+def test_a_count_of_another_set_rejects(a: str, b: str, words: str) -> None:
+    assert count_widened(a, b) == words
+    assert count_widened(b, a) == words
+    result = guard_entities(a, b)
+    assert result.outcome == "reject" and "counts another set" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Not a count: listing every file including those in subfolders is a way to list.
+        (
+            "python: walk a folder and get every file including the ones in subfolders",
+            "How do I list all files in a directory recursively in Python?",
+        ),
+        # Both texts widen the count.
+        (
+            "How many seats does the hall have including the boxes?",
+            "How many seats in total does the hall have?",
+        ),
+        # The word quoted as code, or no such word at all.
+        ("How many rows does `SELECT ... EXCLUDING` return?", "How many rows does it return?"),
+        ("How many moons does Mars have?", "how many moons has mars got"),
+    ],
+)
+def test_no_count_of_another_set(a: str, b: str) -> None:
+    assert count_widened(a, b) is None
+    assert count_widened(b, a) is None

@@ -31,6 +31,16 @@ from nearcache.judge.tails import tail_added
             "Can I deduct a laptop in the year I bought it?",
             "Can I deduct a laptop in the year I bought it if I rent it out?",
         ),
+        # An auxiliary right after the noun of "How many ..." is that question's, not a
+        # new question after a topic.
+        (
+            "How many vacation days do I get?",
+            "How many vacation days do I get as a part-time nurse?",
+        ),
+        (
+            "How many moons does Jupiter have?",
+            "How many of Jupiter's moons can I spot with cheap binoculars?",
+        ),
     ],
 )
 def test_an_added_restriction_at_the_end_rejects(short: str, long: str) -> None:
@@ -50,6 +60,7 @@ def test_an_added_restriction_at_the_end_rejects(short: str, long: str) -> None:
         # A topic, then its question.
         ("What does `npm ci` do?", "npm ci -- what happens to my lockfile and node modules?"),
         ("What does rsync do?", "rsync: when should I use it over scp and sftp?"),
+        ("What does rsync do?", "rsync can I use it over scp and sftp?"),
         # The shorter text says something the longer lacks (here a number).
         ("Is the museum open on jan 2?", "Is the museum open on the second day of January?"),
         # Words added in the middle, not at the end.
