@@ -30,6 +30,7 @@ __all__ = [
     "Role",
     "Words",
     "clause_start",
+    "flanks_kept",
     "noun_phrase",
     "participle",
     "role_keys",
