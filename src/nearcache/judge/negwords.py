@@ -6,8 +6,10 @@ as "not" and "without"; when one text has more, the words here (a short list of 
 adjectives that hold a negation, -free and -less words, un- adjectives) say the same
 negation on the other side (:func:`negative_words`).
 
-"other than" says "except"; "free" says "without" a payment ("free on trains" / "without a ticket",
-:func:`free_for_unpaid`). "other than" is no cue, so "in a language *other than* German" /
+"other than" says "except"; "free" says "without" a payment ("free on trains" / "without a
+ticket", :func:`free_for_unpaid`), and "before" says "without" in a question of extent ("how
+much cash ... without declaring it" / "cash limit before you declare",
+:func:`before_for_without`). "other than" is no cue, so "in a language *other than* German" /
 "in German" is read by :func:`other_than_added`, and a "-free" word naming what the other text
 says is there ("free of caffeine" / "contain caffeine") by :func:`free_of_named`.
 
@@ -24,6 +26,7 @@ __all__ = [
     "NEGATIVE_STEMS",
     "NEGATIVE_WORDS",
     "avoid_turned",
+    "before_for_without",
     "doubled",
     "free_for_unpaid",
     "free_of_named",
