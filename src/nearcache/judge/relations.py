@@ -285,11 +285,12 @@ def _reduced(text: str, keys: Sequence[Role], verb: str | None) -> bool:
 def passive_flipped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exchange | None:
     """One side is passive, the other active with the same subject: "Can a landlord be sued
     by a tenant?" / "Can a landlord sue a tenant?", and without an agent: "Can I be fired
-    for ...?" / "Can I fire ... for ...?" (a person only). An event noun with "by" on one
-    side only is read as a passive too (:func:`.nominals.nominal_passive`: "LinkedIn's
-    acquisition by Microsoft" / "When did LinkedIn acquire Microsoft"). Not when the
-    other side has the passive's verb as a reduced relative, the same passive ("bridges
-    not designed by Eiffel", :func:`_reduced`)."""
+    for ...?" / "Can I fire ... for ...?" (a person; a thing only in the shape
+    :func:`.voice.thing_acts` reads, "my boat was hit" / "my boat hit a buoy"). An event
+    noun with "by" on one side only is read as a passive too
+    (:func:`.nominals.nominal_passive`: "LinkedIn's acquisition by Microsoft" / "When did
+    LinkedIn acquire Microsoft"). Not when the other side has the passive's verb as a
+    reduced relative, the same passive ("bridges not designed by Eiffel", :func:`_reduced`)."""
     for pa, pb in ((passive(a), passive(b)), (nominal_passive(a), nominal_passive(b))):
         if (pa is None) == (pb is None):
             continue
@@ -344,8 +345,9 @@ def _active_turned(
         return Exchange(str(subject), str(agent), "active and passive in one order")
     if found[2] is None and subject != verb and str(subject) in _PERSONS:
         # "Can I be fired" / "Can I fire": a person acted on, then acting. A thing is not
-        # read ("Is the file deleted when I close it" / "Does closing the file delete
-        # it"): without a parser its noun may be an object on the active side.
+        # read here ("Is the file deleted when I close it" / "Does closing the file delete
+        # it"): without a parser its noun may be an object on the active side
+        # (:func:`.voice.thing_acts` reads the one shape where it is not).
         return Exchange(str(subject), "?", "acted on in one text, acting in the other")
     return None
 
