@@ -376,8 +376,8 @@ def _converse(a: str, b: str, pair: tuple[str, str]) -> bool:
             return False
         if listed or comparative_converse(found_ex, pair):
             return True
-    turned = inversions(a, b) > 0 or inversions(b, a) > 0
-    return listed and turned and not flanks_kept(a, b, pair)
+    turned = listed and (inversions(a, b) > 0 or inversions(b, a) > 0)
+    return turned and not flanks_kept(a, b, pair)
 
 
 def comparative_converse(found: Exchange, pair: tuple[str, str]) -> bool:
