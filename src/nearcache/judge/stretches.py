@@ -10,6 +10,10 @@ the code's ("an index on (b, a)" / "(a, b)") -- and except a contrastive one (bu
 whereas) after a word of its own clause: "X coerces types *but* Y does not" says different
 things of X and Y. Stretches that open or close with the same tokens are also tried with
 those tokens inside them ("a & ... a &mut": the shared "&" belongs to both stretches).
+
+Two operands of an operator whose order counts trading places ("How do I compute x - y"
+/ "y - x", "7 divided by 2", "solve x A = b" / "A x = b") are read from the raw text,
+since the tokens drop the operator (:func:`operands_swapped`).
 """
 
 from __future__ import annotations
