@@ -382,8 +382,8 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
 
 @pair_cache
 def inversions(a: str, b: str) -> float:
-    """The share of pairs of shared terms (each once per text) whose order differs: 0
-    when every shared term keeps its place relative to the others."""
+    """The share of pairs of shared terms (:func:`.roles.shared_order`) whose order
+    differs: 0 when every shared term keeps its place relative to the others."""
     seq = list(shared_order(a, b))
     pairs = len(seq) * (len(seq) - 1) // 2
     if not pairs:

@@ -229,8 +229,9 @@ def role_keys(a: str, b: str) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
 
 @pair_cache
 def shared_order(a: str, b: str) -> tuple[int, ...]:
-    """The places in ``b`` of the role terms ``a`` shares with it (each once per text), in
-    ``a``'s order: ascending when every shared term keeps its place."""
+    """The places in ``b`` of the role terms ``a`` shares with it, in ``a``'s order:
+    ascending when every shared term keeps its place. A term ``b`` repeats is skipped; one
+    only ``a`` repeats is read at each of its places."""
     ka, kb = role_keys(a, b)
     pos_b: dict[str, int] = {}
     for n, (k, _) in enumerate(kb):
