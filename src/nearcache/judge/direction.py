@@ -68,7 +68,12 @@ from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
 from .voice import noun_voice_changed, owner_moved, voice_changed
 
-__all__ = ["converse", "endpoints", "guard_direction", "symmetric_relation"]
+__all__ = ["SYMMETRIC_EXCUSE", "converse", "endpoints", "guard_direction", "symmetric_relation"]
+
+#: How the guard's detail ends when it excuses terms exchanged around a symmetric word
+#: ("berlin / paris exchanged around 'from', but 'far' is symmetric"): no role changed.
+#: The verifier's ``crossed`` feature reads it (:mod:`.features`).
+SYMMETRIC_EXCUSE = " is symmetric"
 
 
 _RELATIVE_OPENERS = frozenset(("that", "which", "who", "whom", "whose"))
@@ -201,7 +206,7 @@ def guard_direction(a: str, b: str) -> GuardResult:
             else _symmetric_predicate(ta) or _symmetric_predicate(tb)
         )
         if symmetric:
-            return GuardResult(NEUTRAL, f"{what}, but {symmetric!r} is symmetric")
+            return GuardResult(NEUTRAL, f"{what}, but {symmetric!r}{SYMMETRIC_EXCUSE}")
         if isinstance(found, Exchange) and _percent_of(found):
             return GuardResult(NEUTRAL, f"{what}: x% of y is y% of x")
         if isinstance(found, Exchange) and converse(a, b, found):

@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from .align import align
 from .answers import AUXILIARIES, other_answer
 from .context import focus
+from .direction import SYMMETRIC_EXCUSE
 from .entities import PROPER_SWAP
 from .lexicon import lexicon
 from .order import exchange, inversions
@@ -45,7 +46,7 @@ from .roles import shared_order
 from .tokens import STOPWORDS, analyze, pair_cache, text_cache
 from .types import GuardResult
 
-__all__ = ["FEATURES", "LOW_COSINE", "PAIRABLE", "SYMMETRIC_EXCUSE", "features"]
+__all__ = ["FEATURES", "LOW_COSINE", "PAIRABLE", "features"]
 
 _WH = frozenset({"how", "why", "what", "when", "where", "who", "which", "whom", "whose"})
 _GUARDS = ("numbers", "negation", "antonyms", "direction", "time", "entities", "scope")
@@ -79,10 +80,6 @@ FEATURES: tuple[str, ...] = (
     "names_swapped",
     "crossed",
 )
-
-#: The direction guard's excuse for terms exchanged around a symmetric word ("berlin /
-#: paris exchanged around 'from', but 'far' is symmetric"): no role changed.
-SYMMETRIC_EXCUSE = " is symmetric"
 
 #: The cosine under which a change in the kind of answer asked for counts (``asks_other``
 #: is ``LOW_COSINE - cosine`` there, 0 above): the unrelated pairs of the pool lie at
