@@ -13,8 +13,10 @@ a change of kind by how low the cosine is (:data:`.features.FEATURES`, ``asks_ot
 and it is a feature, never a guard. Whether a text asks in a full question at all
 (:func:`asks`, also after a short topic: "In Godot 4, how do I ...") lets the numbers and
 time guards leave a figure or a time that only a keyword query or a snippet adds to the
-verifier (:func:`asked_otherwise`). The kinds ``asks_other`` compares stay those of the
-first three words: reading past the topic there too cost held-out look-alikes.
+verifier (:func:`asked_otherwise`), and the entities guard reads whether a text counts
+(the quantity kind: "How many ... including the coach?", :func:`.qualifiers.count_widened`).
+The kinds ``asks_other`` compares stay those of the first three words: reading past the
+topic there too cost held-out look-alikes.
 
 The kind is read from the first three words of the text (the verifier passes the
 questions after any context sentence, :func:`.context.focus`): "how much / many / long /
