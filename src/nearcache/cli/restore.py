@@ -79,8 +79,11 @@ def import_archive(
             semantic = _restore_semantic(store, files[SEMANTIC_MEMBER].path, embedder, limits)
         embedding = _restore_embeddings(store, [r[1:] for r in rows if r[0] == TABLE])
         restored = _imported(store, source, embedding, semantic)
-        for part in ("files", KV_TABLE):
-            kept = [r[1:] for r in rows if r[0] == KV_TABLE and part_of(KV_TABLE, r[1]) == part]
+        records: dict[str, list[tuple[Any, ...]]] = {"files": [], KV_TABLE: []}
+        for r in rows:  # one pass: each key/value record to its manifest part
+            if r[0] == KV_TABLE:
+                records[part_of(KV_TABLE, r[1])].append(r[1:])
+        for part, kept in records.items():
             restored[part] = _restore_records(store, kept)
         return restored
 
