@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from judge_data import SPLITS
 from judge_pairs import cosines, is_hit, load_pairs
 
 from nearcache.judge import CosineJudge, DefaultJudge, Judge, Verdict, clear_caches
@@ -175,50 +176,7 @@ def main() -> None:
     ap.add_argument(
         "--split",
         default="test",
-        choices=[
-            "train",
-            "train2",
-            "dev",
-            "test",
-            "probe",
-            "blind",
-            "probe2",
-            "blind2",
-            "probe3",
-            "blind3",
-            "probe4",
-            "blind4",
-            "probe5",
-            "blind5",
-            "probe6",
-            "blind6",
-            "probe7",
-            "blind7",
-            "probe8",
-            "blind8",
-            "probe9",
-            "blind9",
-            "probe10",
-            "blind10",
-            "probe11",
-            "blind11",
-            "probe12",
-            "blind12",
-            "probe13",
-            "blind13",
-            "probe14",
-            "blind14",
-            "probe15",
-            "blind15",
-            "probe16",
-            "blind16",
-            "probe17",
-            "blind17",
-            "probe18",
-            "blind18",
-            "probe19",
-            "blind19",
-        ],
+        choices=list(SPLITS),
     )
     ap.add_argument(
         "--cv", action="store_true", help="the training pool, leave one split out (default judge)"
