@@ -63,6 +63,7 @@ MAX_CHARS = 2000
 # probe17 and blind17 a twentieth author's (the same mix, more registers, other little-used domains);
 # probe18 and blind18 a twenty-first author's (the same mix, role swaps in many surface forms);
 # probe19 and blind19 a twenty-second author's (the same mix, more registers and domains).
+# probe20 and blind20 a twenty-third author's (the same mix, more little-used domains).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -106,6 +107,7 @@ SPLITS = {
     "blind18": "bj",
     "probe19": "pk",
     "blind19": "bk",
+    "probe20": "pl",
 }
 WORD_RE = re.compile(r"\w+")
 
