@@ -108,6 +108,7 @@ SPLITS = {
     "probe19": "pk",
     "blind19": "bk",
     "probe20": "pl",
+    "blind20": "bm",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -79,6 +79,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind17",
         "blind18",
         "blind19",
+        "blind20",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -139,6 +140,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe18"), {"train": "tr-", "probe18": "bj-"}),
         (("train", "blind19"), {"train": "tr-"}),
         (("train", "probe19"), {"train": "tr-", "probe19": "bk-"}),
+        (("train", "blind20"), {"train": "tr-"}),
+        (("train", "probe20"), {"train": "tr-", "probe20": "bm-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -202,6 +205,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe19", "probe20"})
         ("probe19", "pk", 460, ROLE, 0.25, 40, 0.6),
         # a twenty-third, the same mix in more little-used domains
         ("probe20", "pl", 500, ROLE, 0.25, 40, 0.6),
+        ("blind20", "bm", 340, ROLE, 0.25, 30, 0.6),
         ("blind19", "bk", 360, ROLE, 0.25, 30, 0.6),
     ],
 )
@@ -304,11 +308,11 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe17", "blind17"), 0.2, 0.08),
         (("probe18", "blind18"), 0.2, 0.08),
         (("probe19", "blind19"), 0.2, 0.08),
-        (("probe20",), 0.2, 0.08),
+        (("probe20", "blind20"), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
-    splits: tuple[str, ...], code: float, long: float
+    splits: tuple[str, str], code: float, long: float
 ) -> None:
     # probe13/blind13 and probe15/blind15 to probe19/blind19: role the largest
     # trap kind (the later-authors test asserts its share), direction and entity next with at
