@@ -66,7 +66,7 @@ from .stretches import operands_swapped
 from .tokens import Text, analyze
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .unknowns import unknown_swapped
-from .voice import noun_voice_changed, owner_moved, voice_changed
+from .voice import clause_voice_turned, noun_voice_changed, owner_moved, voice_changed
 
 __all__ = ["SYMMETRIC_EXCUSE", "converse", "endpoints", "guard_direction", "symmetric_relation"]
 
@@ -149,6 +149,10 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
     (
         noun_voice_changed,
         lambda f: f"the {f[0]!r} does {f[1]!r} in one text, it is done to it in the other",
+    ),
+    (
+        clause_voice_turned,
+        lambda f: f"{f[1]!r} and {f[2]!r} keep their order at {f[0]!r}, its voice turned",
     ),
     (comparison_turned, lambda f: f"{f!r} is compared in one text, after 'than' in the other"),
     (

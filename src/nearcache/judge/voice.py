@@ -261,3 +261,106 @@ def thing_acts(
     if toks[v + 1].low not in _DETERMINERS or any(t.low not in _OPENS for t in toks[start:s]):
         return None  # "a rate cut make the currency lose value": "cut" is a noun
     return Exchange(str(subject), "?", "a thing acted on in one text, acting in the other")
+
+
+_SKIP_BACK = PASSIVE_AUX | wordset(
+    "not never also just still already ever even often always really do does did will would "
+    "can could should shall must might may"
+)
+_NO_PARTY = STOPWORDS | wordset("it they them he she him her you i we me us who what which")
+
+
+def _party(tok: Token) -> bool:
+    return tok.kind in ("word", "code") and tok.low not in _NO_PARTY and not tok.low.endswith("ly")
+
+
+def _subject_before(toks: Sequence[Token], k: int) -> str | None:
+    """The stem of the word naming the doer (or, in a passive, the one done to) right
+    before the verb at ``k``, auxiliaries and adverbs aside, in its clause."""
+    for j in range(k - 1, clause_start(toks, k) - 1, -1):
+        low = toks[j].low
+        if low in _SKIP_BACK or low.endswith("ly"):
+            continue
+        return stem(low) if _party(toks[j]) else None
+    return None
+
+
+def _head_after(toks: Sequence[Token], k: int) -> str | None:
+    """The stem of the last word of the noun phrase that starts at ``k`` (an article or
+    "my" aside): "needed by *an empty alt attribute*" -> "attribute"."""
+    while k < len(toks) and toks[k].low in _DETERMINERS:
+        k += 1
+    head = None
+    while k < len(toks) and _party(toks[k]) and toks[k].sent == toks[k - 1].sent:
+        if head is not None and (participle(toks[k]) or toks[k].low.endswith("ing")):
+            break  # "need libjpeg *installed*": the phrase ends before a verb form
+        head = stem(toks[k].low)
+        k += 1
+    return head
+
+
+def _active_stems(low: str) -> frozenset[str]:
+    """The stems an active verb form meets its participle by: "need(s)" -> "need", as
+    "needed" does (the stemmer reads "need" itself as "ne" + "-ed")."""
+    base = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+    return frozenset((stem(low), stem(base + ("d" if base.endswith("e") else "ed"))))
+
+
+@text_cache
+def _clause_voices(text: str) -> frozenset[tuple[str, str, str, bool]]:
+    """``(verb stem, first party, second party, passive)`` for each verb whose doer or
+    sufferer stands right before it and whose other party after it: "the Pillow package
+    *needs* libjpeg" (active: the package needs) and "is the Pillow package *needed by*
+    libjpeg" (passive: libjpeg needs)."""
+    toks = analyze(text).tokens
+    out: set[tuple[str, str, str, bool]] = set()
+    for k, tok in enumerate(toks[:-1]):
+        if (
+            tok.kind != "word"
+            or tok.literal
+            or tok.low in _SKIP_BACK
+            or tok.low in _NO_PARTY - _VERB_STOPWORDS
+        ):
+            continue
+        passive = toks[k + 1].low == "by" and participle(tok) and be_before(toks, k)
+        if toks[k + 1].low == "by" and not passive:
+            continue
+        first = _subject_before(toks, k)
+        second = _head_after(toks, k + 1 + passive)
+        if first and second and first != second:
+            verbs = _verb_stems(tok.low) if passive else _active_stems(tok.low)
+            out.update((v, first, second, passive) for v in verbs)
+    return frozenset(out)
+
+
+#: Verbs the stop list holds that still take a doer and a thing done to.
+_VERB_STOPWORDS = wordset(
+    "need needs needed use uses used tell tells told call calls called give gives gave given"
+)
+
+
+@pair_cache
+def clause_voice_turned(a: str, b: str) -> tuple[str, str, str] | None:
+    """(verb, first, second): the same two parties in the same order around the same verb,
+    active in one text and passive with "by" in the other, so the doer changed ("Does the
+    Pillow package need libjpeg" / "Is the Pillow package needed by libjpeg"; "Did Brazil
+    beat Germany" / "Was Brazil beaten by Germany"), neither text telling it both ways;
+    or None. Order and voice both turned ("Was Germany beaten by Brazil") is the same
+    statement and is not read here."""
+    va, vb = _clause_voices(a), _clause_voices(b)
+    if not (va and vb):
+        return None
+    flip = {(v, x, y, not p) for v, x, y, p in va}
+    done_a, done_b = _doings(va), _doings(vb)
+    found = {
+        (v, x, y)
+        for v, x, y, p in flip & vb
+        if (v, *((y, x) if p else (x, y))) not in done_a
+        and (v, *((x, y) if p else (y, x))) not in done_b
+    }
+    return min(found) if found else None
+
+
+def _doings(voices: frozenset[tuple[str, str, str, bool]]) -> frozenset[tuple[str, str, str]]:
+    """``(verb, doer, done to)`` of each reading: "X is needed by Y" is Y needing X."""
+    return frozenset((v, y, x) if p else (v, x, y) for v, x, y, p in voices)
