@@ -158,16 +158,23 @@ def _place(tok: Token) -> bool:
     return lex.names.get(name) in _PLACES
 
 
+#: How far into the phrase after "of" a possessive may stand and still own it: "of George
+#: *Orwell's* 1984", not "of the Moon slow down *Earth's* rotation" (a verb between).
+_NAME_REACH = 1
+
+
 def _head(toks: Sequence[Token], at: set[int], k: int | None) -> int | None:
     """The owner in the noun phrase whose first term is token ``k``: past a possessive
     determiner ("of *my* friend" is owned by the friend) and past a possessive ("of George
-    Orwell's *1984*"). Case is not read: "of the United States" and "of the united
+    Orwell's *1984*"; near the phrase's start only, see :data:`_NAME_REACH`). Case is not read: "of the United States" and "of the united
     states" must name the same owner."""
-    if k is not None and toks[k].low in POSSESSIVE and k + 1 in at:
+    if k is None:
+        return None
+    if toks[k].low in POSSESSIVE and k + 1 in at:
         k += 1
-    owner = k
-    while k is not None and k + 1 in at:
-        if toks[k].low.endswith("'s"):
+    owner, start = k, k
+    while k + 1 in at:
+        if toks[k].low.endswith("'s") and k - start <= _NAME_REACH:
             owner = k + 1
         k += 1
     return owner
