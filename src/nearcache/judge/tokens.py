@@ -174,6 +174,8 @@ def stem(word: str) -> str:
     n = len(w)
     if n > 5 and w.endswith("ing"):
         w = w[:-3]
+    elif n == 5 and w.endswith(("uing", "ying")) and w[0] not in "aeiou":
+        w = w[:-4] + ("ue" if w[1] == "u" else "ie")  # "suing" -> "sue", "tying" -> "tie"
     elif n > 4 and w.endswith("ied"):
         w = w[:-3] + "y"
     elif (n > 4 and w.endswith("ed") and not w.endswith("eed")) or (n > 5 and w.endswith("ly")):
