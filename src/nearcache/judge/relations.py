@@ -165,9 +165,9 @@ _NAME_REACH = 1
 
 def _head(toks: Sequence[Token], at: set[int], k: int | None) -> int | None:
     """The owner in the noun phrase whose first term is token ``k``: past a possessive
-    determiner ("of *my* friend" is owned by the friend) and past a possessive ("of George
-    Orwell's *1984*"; near the phrase's start only, see :data:`_NAME_REACH`). Case is not read: "of the United States" and "of the united
-    states" must name the same owner."""
+    determiner ("of *my* friend" is owned by the friend) and past a possessive near the
+    phrase's start ("of George Orwell's *1984*"; see :data:`_NAME_REACH`). Case is not
+    read: "of the United States" and "of the united states" must name the same owner."""
     if k is None:
         return None
     if toks[k].low in POSSESSIVE and k + 1 in at:
