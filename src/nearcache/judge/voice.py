@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .clauses import be_before, reduced_relative
+from .lexicon import lexicon
 from .pronouns import SPEAKER, pronouns
 from .roles import (
     CLAUSE,
@@ -346,16 +347,19 @@ def clause_voice_turned(a: str, b: str) -> tuple[str, str, str] | None:
     Pillow package need libjpeg" / "Is the Pillow package needed by libjpeg"; "Did Brazil
     beat Germany" / "Was Brazil beaten by Germany"), neither text telling it both ways;
     or None. Order and voice both turned ("Was Germany beaten by Brazil") is the same
-    statement and is not read here."""
+    statement and is not read here, nor is a symmetric verb (``data/symmetric.txt``:
+    "Which countries border Brazil" / "... are bordered by Brazil")."""
     va, vb = _clause_voices(a), _clause_voices(b)
     if not (va and vb):
         return None
     flip = {(v, x, y, not p) for v, x, y, p in va}
     done_a, done_b = _doings(va), _doings(vb)
+    symmetric = lexicon().symmetric[""]
     found = {
         (v, x, y)
         for v, x, y, p in flip & vb
-        if (v, *((y, x) if p else (x, y))) not in done_a
+        if v not in symmetric
+        and (v, *((y, x) if p else (x, y))) not in done_a
         and (v, *((x, y) if p else (y, x))) not in done_b
     }
     return min(found) if found else None

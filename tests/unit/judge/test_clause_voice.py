@@ -67,3 +67,8 @@ def test_a_question_asking_both_ways_is_not_read() -> None:
     b = "Is the insurer protected by the warranty, or is it the other way round?"
     assert clause_voice_turned(a, b) is None
     assert clause_voice_turned(b, a) is None
+
+
+def test_a_symmetric_verb_is_not_read() -> None:
+    a, b = "Does Austria border Hungary?", "Is Austria bordered by Hungary?"
+    assert clause_voice_turned(a, b) is None
