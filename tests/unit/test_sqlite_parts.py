@@ -358,3 +358,45 @@ def test_parts_of_share_keys_or_more_are_shared(
     for size in (100, 60, 120):
         assert list(store.get_many_parts("kv", "ns", _cut(KEYS[:300], size), now=2)) == want
     assert shares == [[True] * 3, [False] * 5, [True, True, False]]
+
+
+def test_on_a_busy_machine_the_parts_are_read_in_one_statement(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other processes leave no core idle: the caller keys every part, then reads every
+    key in ONE joined statement (not one per part, joined again in Python); the result
+    is what ``get_many`` gives, a row that does not come back whole is read the usual
+    way, and so is a batch with a key that is not a content hash."""
+    from nearcache.stores.sqlite import reads
+
+    _fill(store)
+    monkeypatch.setattr(parts_module.CoreWatch, "busy", lambda self: True)
+    collider = "00" * 8 + "22" * 24
+    asked = [*KEYS[:310][::-1], collider, "00" * 8 + "11" * 24]
+    want = store.get_many("kv", "ns", asked, now=10)
+    real = parts_module.run_joined
+    reads_run: list[int] = []
+
+    def counted(con: object, table: str, read: reads.JoinedRead) -> object:
+        reads_run.append(len(read.rids))
+        return real(con, table, read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parts_module, "run_joined", counted)
+    for size in (7, 100, 500):
+        reads_run.clear()
+        got = store.get_many_parts("kv", "ns", _cut(asked, size), now=10)
+        assert isinstance(got, JoinedValues) and list(got) == want
+        assert reads_run == [len(asked)]
+
+    def short(con: object, table: str, read: reads.JoinedRead) -> object:
+        joined, sizes, places, version = real(con, table, read)  # type: ignore[arg-type]
+        return joined[1:], sizes, places, version
+
+    monkeypatch.setattr(parts_module, "run_joined", short)
+    got = store.get_many_parts("kv", "ns", _cut(asked, 100), now=10)
+    assert not isinstance(got, JoinedValues) and list(got) == want
+    monkeypatch.setattr(parts_module, "run_joined", counted)
+    reads_run.clear()
+    plain = [KEYS[0].upper(), *KEYS[:5]]  # not a content hash: read key by key
+    got = store.get_many_parts("kv", "ns", _cut(plain, 3), now=10)
+    assert list(got) == store.get_many("kv", "ns", plain, now=10) and reads_run == []
