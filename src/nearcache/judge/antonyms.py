@@ -39,7 +39,7 @@ from .negcues import is_cue
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
-from .rewording import paired_terms, rewords
+from .rewording import asked_otherwise, paired_terms, rewords
 from .roles import SYMMETRIC, flanks_kept
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
@@ -319,9 +319,11 @@ _FEW_TERMS = 3
 
 def _reworded(a: str, b: str) -> bool:
     """Each text, with three content words or more, is reworded by the other
-    (:func:`.rewording.rewords`)."""
+    (:func:`.rewording.rewords`), and both ask the same kind of question
+    (:func:`.rewording.asked_otherwise`: "Is it cheaper to leave the heating on low all
+    day?" / "What temperature should I set my thermostat to at night?" are two questions)."""
     ta, tb = analyze(a), analyze(b)
-    if len(ta.terms) < _FEW_TERMS or len(tb.terms) < _FEW_TERMS:
+    if len(ta.terms) < _FEW_TERMS or len(tb.terms) < _FEW_TERMS or asked_otherwise(a, b):
         return False
     paired_a, paired_b = paired_terms(a, b)
     return rewords(ta, paired_a) and rewords(tb, paired_b)

@@ -53,7 +53,7 @@ from __future__ import annotations
 from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
 from .negwords import NEGATIVE_STEMS, doubled, negated_in_words, negative_words, without_said
-from .rewording import paired_terms, rewords
+from .rewording import asked_otherwise, paired_terms, rewords
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -302,9 +302,14 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     implied; counting cues cannot tell, so the pair is left to the verifier. Not when the
     other text keeps the wording (the cue is added: "How do I exit vim?" / "... without
     saving?") or names what is negated ("toxic to cats" / "not toxic"), nor for "without"
-    when ``plain`` says "with", "after", "use", "using", "by" or "free"."""
+    when ``plain`` says "with", "after", "use", "using", "by" or "free", nor when the two
+    ask different kinds of question (:func:`.rewording.asked_otherwise`: "Did the United
+    States buy Alaska from Russia?" / "Why is Alaska not connected to the rest of the
+    US?")."""
     if "without" in cues and set(plain.words) & _WITH:
         return []
+    if asked_otherwise(plain.raw, negated.raw):
+        return []  # "Did the US buy Alaska ...?" / "Why is Alaska not connected ...?"
     paired_plain, paired_negated = paired_terms(plain.raw, negated.raw)
     if not rewords(plain, paired_plain):
         return []
