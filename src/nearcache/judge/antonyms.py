@@ -44,6 +44,7 @@ from .roles import SYMMETRIC, flanks_kept
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
+from .vocab import hyphen_forms
 
 __all__ = ["comparative_converse", "exchanged_poles", "guard_antonyms", "opposition"]
 
@@ -83,11 +84,10 @@ def _profile(text: str) -> Profile:
     for tok in t.tokens:
         if tok.kind == "word":
             stems.setdefault(stem(tok.low), tok.low)
-            if "-" in tok.low:  # "non-stop": "non", "stop" and "nonstop"
-                for part in tok.low.split("-"):
-                    if part:
-                        stems.setdefault(stem(part), part)
-                stems.setdefault(stem(tok.low.replace("-", "")), tok.low)
+            parts, joined = hyphen_forms(tok.low)  # "non-stop": "non", "stop", "nonstop"
+            for part in parts:
+                stems.setdefault(stem(part), part)
+            stems.setdefault(stem(joined), tok.low)
     lex = lexicon()
     poles = {pole: word for st, word in stems.items() for pole in lex.poles.get(st, ())}
     particles = set()
@@ -109,7 +109,7 @@ def _negated(text: str) -> frozenset[str]:
         stem(part)
         for i, tok in enumerate(toks)
         if tok.kind == "word" and any(is_cue(t.low) for t in toks[max(0, i - 2) : i])
-        for part in {tok.low, *tok.low.split("-")}
+        for part in {tok.low, *hyphen_forms(tok.low)[0]}
     )
 
 

@@ -57,7 +57,7 @@ from .rewording import asked_otherwise, paired_terms, rewords
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
-from .vocab import AUXILIARIES
+from .vocab import AUXILIARIES, hyphen_forms
 
 __all__ = ["guard_negation", "negations"]
 
@@ -94,7 +94,7 @@ def _counted(
     if not cues:
         return cues
     words = set(other.words)
-    stems = {stem(p) for w in words for p in w.split("-")}
+    stems = {stem(p) for w in words for p in hyphen_forms(w)[0]}
     quotes = any(tok.literal for tok in other.tokens)
     out = []
     for c in cues:
@@ -108,7 +108,7 @@ def _counted(
             continue
         if c.startswith("`") and not quotes and c.strip("`") not in written:
             continue
-        if c.startswith("non-") and stem(c.replace("-", "")) in stems:
+        if c.startswith("non-") and stem(hyphen_forms(c)[1]) in stems:
             continue
         if c.strip("`").startswith(("no-", "--no-")) and c.strip("`") in words:
             continue  # "`--no-cache-dir`" / "--no-cache-dir": the same flag, quoted or not

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from nearcache.judge import guard_antonyms, guard_direction
 from nearcache.judge.lexicon import lexicon
+from nearcache.judge.vocab import hyphen_forms
 
 
 @pytest.mark.parametrize(
@@ -301,3 +302,18 @@ def test_quantifiers_in_a_reworded_question_are_left_to_the_verifier() -> None:
         guard_antonyms("Are all mammals warm-blooded?", "Are some mammals warm-blooded?").outcome
         == "reject"
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("non-stop", (("non", "stop"), "nonstop")),
+        ("heat-treated", (("heat", "treated"), "heattreated")),
+        ("nonstop", (("nonstop",), "nonstop")),
+        ("--no-cache", (("no", "cache"), "nocache")),
+    ],
+)
+def test_hyphen_forms_are_the_parts_and_the_joined_word(
+    word: str, forms: tuple[tuple[str, ...], str]
+) -> None:
+    assert hyphen_forms(word) == forms
