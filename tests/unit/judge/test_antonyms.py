@@ -317,3 +317,24 @@ def test_hyphen_forms_are_the_parts_and_the_joined_word(
     word: str, forms: tuple[tuple[str, ...], str]
 ) -> None:
     assert hyphen_forms(word) == forms
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Why does my violin sound flat in a cold room?",
+            "Why does my violin sound sharp in a cold room?",
+        ),
+        ("Is a dull pain in my knee serious?", "Is a sharp pain in my knee serious?"),
+        ("Does high sensitivity rule a disease out?", "Does high specificity rule a disease out?"),
+        (
+            "If the concert is cancelled, is the fee refunded?",
+            "If the concert is postponed, is the fee refunded?",
+        ),
+        ("Can I claim if my flight was delayed?", "Can I claim if my flight was cancelled?"),
+    ],
+)
+def test_pitch_pain_test_and_event_opposites_reject(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject"
+    assert guard_antonyms(b, a).outcome == "reject"
