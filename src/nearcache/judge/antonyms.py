@@ -39,11 +39,12 @@ from .negcues import is_cue
 from .order import Exchange, exchange, inversions
 from .quantifiers import quantifier_change
 from .relations import is_passive
-from .rewording import paired_terms, rewords
+from .rewording import asked_otherwise, paired_terms, rewords
 from .roles import SYMMETRIC, flanks_kept
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
+from .vocab import hyphen_forms
 
 __all__ = ["comparative_converse", "exchanged_poles", "guard_antonyms", "opposition"]
 
@@ -83,11 +84,10 @@ def _profile(text: str) -> Profile:
     for tok in t.tokens:
         if tok.kind == "word":
             stems.setdefault(stem(tok.low), tok.low)
-            if "-" in tok.low:  # "non-stop": "non", "stop" and "nonstop"
-                for part in tok.low.split("-"):
-                    if part:
-                        stems.setdefault(stem(part), part)
-                stems.setdefault(stem(tok.low.replace("-", "")), tok.low)
+            parts, joined = hyphen_forms(tok.low)  # "non-stop": "non", "stop", "nonstop"
+            for part in parts:
+                stems.setdefault(stem(part), part)
+            stems.setdefault(stem(joined), tok.low)
     lex = lexicon()
     poles = {pole: word for st, word in stems.items() for pole in lex.poles.get(st, ())}
     particles = set()
@@ -109,7 +109,7 @@ def _negated(text: str) -> frozenset[str]:
         stem(part)
         for i, tok in enumerate(toks)
         if tok.kind == "word" and any(is_cue(t.low) for t in toks[max(0, i - 2) : i])
-        for part in {tok.low, *tok.low.split("-")}
+        for part in {tok.low, *hyphen_forms(tok.low)[0]}
     )
 
 
@@ -319,9 +319,11 @@ _FEW_TERMS = 3
 
 def _reworded(a: str, b: str) -> bool:
     """Each text, with three content words or more, is reworded by the other
-    (:func:`.rewording.rewords`)."""
+    (:func:`.rewording.rewords`), and both ask the same kind of question
+    (:func:`.rewording.asked_otherwise`: "Is it cheaper to leave the heating on low all
+    day?" / "What temperature should I set my thermostat to at night?" are two questions)."""
     ta, tb = analyze(a), analyze(b)
-    if len(ta.terms) < _FEW_TERMS or len(tb.terms) < _FEW_TERMS:
+    if len(ta.terms) < _FEW_TERMS or len(tb.terms) < _FEW_TERMS or asked_otherwise(a, b):
         return False
     paired_a, paired_b = paired_terms(a, b)
     return rewords(ta, paired_a) and rewords(tb, paired_b)

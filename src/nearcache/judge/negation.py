@@ -53,11 +53,11 @@ from __future__ import annotations
 from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
 from .negwords import NEGATIVE_STEMS, doubled, negated_in_words, negative_words, without_said
-from .rewording import paired_terms, rewords
+from .rewording import asked_otherwise, paired_terms, rewords
 from .roles import role_keys
 from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
-from .vocab import AUXILIARIES
+from .vocab import AUXILIARIES, hyphen_forms
 
 __all__ = ["guard_negation", "negations"]
 
@@ -94,7 +94,7 @@ def _counted(
     if not cues:
         return cues
     words = set(other.words)
-    stems = {stem(p) for w in words for p in w.split("-")}
+    stems = {stem(p) for w in words for p in hyphen_forms(w)[0]}
     quotes = any(tok.literal for tok in other.tokens)
     out = []
     for c in cues:
@@ -108,7 +108,7 @@ def _counted(
             continue
         if c.startswith("`") and not quotes and c.strip("`") not in written:
             continue
-        if c.startswith("non-") and stem(c.replace("-", "")) in stems:
+        if c.startswith("non-") and stem(hyphen_forms(c)[1]) in stems:
             continue
         if c.strip("`").startswith(("no-", "--no-")) and c.strip("`") in words:
             continue  # "`--no-cache-dir`" / "--no-cache-dir": the same flag, quoted or not
@@ -302,9 +302,14 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     implied; counting cues cannot tell, so the pair is left to the verifier. Not when the
     other text keeps the wording (the cue is added: "How do I exit vim?" / "... without
     saving?") or names what is negated ("toxic to cats" / "not toxic"), nor for "without"
-    when ``plain`` says "with", "after", "use", "using", "by" or "free"."""
+    when ``plain`` says "with", "after", "use", "using", "by" or "free", nor when the two
+    ask different kinds of question (:func:`.rewording.asked_otherwise`: "Did the United
+    States buy Alaska from Russia?" / "Why is Alaska not connected to the rest of the
+    US?")."""
     if "without" in cues and set(plain.words) & _WITH:
         return []
+    if asked_otherwise(plain.raw, negated.raw):
+        return []  # "Did the US buy Alaska ...?" / "Why is Alaska not connected ...?"
     paired_plain, paired_negated = paired_terms(plain.raw, negated.raw)
     if not rewords(plain, paired_plain):
         return []

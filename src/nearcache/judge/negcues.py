@@ -12,11 +12,15 @@ with what they say ("won't stop" is "keeps on", "without losing" is "keeps", "no
 "without" the rest of a thing is "without the rest"), cancelled when the other text says
 that (:func:`double_cancelled`).
 
+A logical-not operator in code ("FILTER(!(?age > 18))", "if (!done)") is a cue too.
+
 Not cues: "not only", "No. 5", "or not" closing a yes/no question, "no" as an answer
 ("if they say no").
 """
 
 from __future__ import annotations
+
+import re
 
 from .negwords import un_word
 from .tokens import Text, Token, analyze, stem, text_cache, wordset
@@ -64,6 +68,12 @@ _SAY = wordset("say says said saying answer answers answered tell told")
 _SUBJECTS = wordset("i you he she it we they there this that these those the a an my your")
 
 
+#: A logical-not operator in code: "!" right before a name, a bracket or a variable
+#: ("FILTER(!(?age > 18))", "if (!done)"), not after a word ("fix!"), before "=" nor in
+#: CSS's "!important".
+_NOT_OPERATOR = re.compile(r"(?<![\w)\]!])!(?!important\b)(?=[\w(?$@])")
+
+
 def is_cue(low: str) -> bool:
     """``low`` (a lowercase word) is a negation cue: a word of the list or any "n't"."""
     return low in _CUES or low.endswith("n't")
@@ -71,8 +81,9 @@ def is_cue(low: str) -> bool:
 
 @text_cache
 def negations(text: str) -> tuple[str, ...]:
-    """The negation cues of ``text`` in order (lowercased)."""
-    return tuple(_cues(analyze(text)))
+    """The negation cues of ``text`` in order (lowercased), then one "!" for each
+    logical-not operator in code."""
+    return (*_cues(analyze(text)), *("!" for _ in _NOT_OPERATOR.finditer(text)))
 
 
 def _polar_opening(t: Text, i: int) -> bool:

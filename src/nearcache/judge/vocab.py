@@ -38,6 +38,7 @@ __all__ = [
     "asks_count",
     "asks_event",
     "bare_motion",
+    "hyphen_forms",
     "verdict_tag",
     "wordset",
 ]
@@ -46,6 +47,15 @@ __all__ = [
 def wordset(text: str) -> frozenset[str]:
     """The words of ``text`` split on whitespace, as a set (how word lists are written)."""
     return frozenset(text.split())
+
+
+def hyphen_forms(low: str) -> tuple[tuple[str, ...], str]:
+    """A word's hyphen parts (the word itself when it has no hyphen) and the word written
+    joined: ``(("non", "stop"), "nonstop")`` for "non-stop". The negation and antonyms
+    guards read "non-stop" and "nonstop" as one word with them."""
+    if "-" not in low:
+        return (low,), low
+    return tuple(p for p in low.split("-") if p), low.replace("-", "")
 
 
 #: Auxiliary verbs: one opens a yes/no question ("Does X ...?", "Can I ...?") and one can

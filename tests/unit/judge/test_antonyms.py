@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from nearcache.judge import guard_antonyms, guard_direction
 from nearcache.judge.lexicon import lexicon
+from nearcache.judge.vocab import hyphen_forms
 
 
 @pytest.mark.parametrize(
@@ -301,3 +302,39 @@ def test_quantifiers_in_a_reworded_question_are_left_to_the_verifier() -> None:
         guard_antonyms("Are all mammals warm-blooded?", "Are some mammals warm-blooded?").outcome
         == "reject"
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("non-stop", (("non", "stop"), "nonstop")),
+        ("heat-treated", (("heat", "treated"), "heattreated")),
+        ("nonstop", (("nonstop",), "nonstop")),
+        ("--no-cache", (("no", "cache"), "nocache")),
+    ],
+)
+def test_hyphen_forms_are_the_parts_and_the_joined_word(
+    word: str, forms: tuple[tuple[str, ...], str]
+) -> None:
+    assert hyphen_forms(word) == forms
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Why does my violin sound flat in a cold room?",
+            "Why does my violin sound sharp in a cold room?",
+        ),
+        ("Is a dull pain in my knee serious?", "Is a sharp pain in my knee serious?"),
+        ("Does high sensitivity rule a disease out?", "Does high specificity rule a disease out?"),
+        (
+            "If the concert is cancelled, is the fee refunded?",
+            "If the concert is postponed, is the fee refunded?",
+        ),
+        ("Can I claim if my flight was delayed?", "Can I claim if my flight was cancelled?"),
+    ],
+)
+def test_pitch_pain_test_and_event_opposites_reject(a: str, b: str) -> None:
+    assert guard_antonyms(a, b).outcome == "reject"
+    assert guard_antonyms(b, a).outcome == "reject"

@@ -437,3 +437,20 @@ def test_anything_but_says_not(a: str, b: str, rejects: bool) -> None:
 def test_a_negation_across_a_comparison(a: str, b: str, same: bool) -> None:
     assert (guard_negation(a, b).outcome != "reject") is same
     assert (guard_negation(b, a).outcome != "reject") is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "outcome"),
+    [
+        ("Does FILTER(?age > 18) keep adults?", "Does FILTER(!(?age > 18)) keep adults?", "reject"),
+        ("in JS, does if (done) run the block", "in JS, does if (!done) run the block", "reject"),
+        ("if not done: return", "if (!done) return", "pass"),
+        # not an operator: after a word, before "=", CSS's !important
+        ("Does x != y hold?", "Does x == y hold?", "neutral"),
+        ("why is my fix! commit rejected", "why is my fix commit rejected", "neutral"),
+        ("Why does `!important` not work?", "Why does `important` not work?", "pass"),
+    ],
+)
+def test_a_logical_not_operator_in_code_is_a_negation(a: str, b: str, outcome: str) -> None:
+    assert guard_negation(a, b).outcome == outcome
+    assert guard_negation(b, a).outcome == outcome
