@@ -45,6 +45,7 @@ from .literals import (
     command_changed,
     example_changed,
     literal_changed,
+    prime_changed,
     quote_changed,
     setting_changed,
     sheet_error_changed,
@@ -332,7 +333,7 @@ def guard_entities(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
     code = literal_changed(a, b) or command_changed(a, b) or quote_changed(a, b)
     code = code or symbols_changed(a, b) or example_changed(a, b)
-    code = code or setting_changed(a, b) or sheet_error_changed(a, b)
+    code = code or setting_changed(a, b) or sheet_error_changed(a, b) or prime_changed(a, b)
     if code is not None:
         return GuardResult(REJECT, f"other code: {code[0]!r} vs {code[1]!r}")
     spelled = careful_variant(a, b)

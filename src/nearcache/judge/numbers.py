@@ -252,6 +252,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         twice = _repeated(qb if only_a else qa, qa if only_a else qb)
         if twice and any(q[0] != "1" for q in extra):  # "choir of eight, eight-part" / "four-part"
             return GuardResult(REJECT, f"numbers differ: {_show(extra)} vs {_show(twice)}")
+        if twice and one_in_its_slot(given, lacking, {q[0] for q in twice}):
+            return GuardResult(REJECT, f"numbers differ: 1 vs {_show(twice)} in the same place")
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
         return GuardResult(REJECT, "one asks for a percentage, the other for an amount")
@@ -259,6 +261,30 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     if fa - fb and fb - fa:  # "3/4 time" / "6/8 time": equal values, other fractions
         return GuardResult(REJECT, f"fractions differ: {min(fa - fb)} vs {min(fb - fa)}")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
+
+
+def one_in_its_slot(t: Text, other: Text, values: set[str]) -> bool:
+    """Whether a "one" of ``t`` stands where ``other`` says one of ``values`` (a number it
+    says more often than ``t``): the same word right before or right after both ("merge
+    two commits into one" / "... into two", "a disk failed on one of them" / "on two of
+    them"). "one" alone is too often a pronoun to count, but not in the other's count's
+    place."""
+    words, theirs = t.words, other.words
+    slots = {
+        (words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None)
+        for i, w in enumerate(words)
+        if w == "one"
+    }
+    if not slots:
+        return False
+    for j, w in enumerate(theirs):
+        if str(word_value(w)) not in values:
+            continue
+        before = theirs[j - 1] if j else None
+        after = theirs[j + 1] if j + 1 < len(theirs) else None
+        if any((b is not None and b == before) or (a is not None and a == after) for b, a in slots):
+            return True
+    return False
 
 
 _SLASHED = re.compile(r"(?<![\w/.:-])(\d{1,3})/(\d{1,3})(?![\w/.:-])")

@@ -154,8 +154,20 @@ def _set_widened(text: str) -> str | None:
     return None
 
 
+_HOW = frozenset({("how", "many"), ("how", "much"), ("how", "long")})
+
+
+@text_cache
 def _counts(text: str) -> bool:
-    return answer_kind(text) == "quantity" or not _COUNT_VERBS.isdisjoint(analyze(text).words)
+    """Whether ``text`` asks a count: its question asks a quantity, "count" stands in it,
+    or "how many/much/long" stands anywhere (after a topic: "In football, how many
+    players ... including the coach?")."""
+    words = analyze(text).words
+    return (
+        answer_kind(text) == "quantity"
+        or not _COUNT_VERBS.isdisjoint(words)
+        or any(pair in _HOW for pair in zip(words, words[1:]))
+    )
 
 
 @pair_cache
