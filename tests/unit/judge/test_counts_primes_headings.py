@@ -1,0 +1,94 @@
+"""A "one" in the place of the other text's count (numbers.one_in_its_slot), a name with a
+prime against the same name without it (literals.prime_changed), a Markdown heading that
+is no spreadsheet error (spellings.SHEET_ERROR) and a count asked after a topic
+(qualifiers.count_widened)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_entities, guard_numbers
+from nearcache.judge.literals import prime_changed, sheet_error_changed
+from nearcache.judge.qualifiers import count_widened
+from nearcache.judge.spellings import SHEET_ERROR
+from nearcache.judge.types import REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Does git rebase -i let me merge two commits into one?", "... merge two commits into two?"),
+        (
+            "A three-broker cluster lost a disk on one of them. Can producers still write?",
+            "A three-broker cluster lost a disk on two of them. Can producers still write?",
+        ),
+        (
+            "When two swimmers tie, does the one in the lower lane place higher?",
+            "When two swimmers tie, does the two in the lower lane place higher?",
+        ),
+    ],
+)
+def test_one_where_the_other_counts_more_differs(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == REJECT
+    assert guard_numbers(b, a).outcome == REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "In Python, how do I merge two dicts so that the second one wins?",
+            "In Python, how do I merge two dicts so that the second wins?",
+        ),
+        ("Should I put one space or two after a period?", "one or two spaces after a period?"),
+        ("Which one is faster, a list or a tuple?", "Is a list or a tuple faster?"),
+    ],
+)
+def test_one_as_a_pronoun_still_does_not_reject(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != REJECT
+    assert guard_numbers(b, a).outcome != REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is foldl' strict in Haskell?", "Is foldl strict in Haskell?"),
+        ("Why does foldl leak memory even with foldl'?", "Why does foldl leak memory?"),
+        ("what is f' of x here", "what is f of x here"),
+    ],
+)
+def test_a_primed_name_is_another_name(a: str, b: str) -> None:
+    assert prime_changed(a, b) is not None
+    assert prime_changed(b, a) is not None
+    assert guard_entities(a, b).outcome == REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Is 'foldl' strict?", "Is foldl strict?"),  # a quoted word
+        ("Why does git say 'fatal: not a git repository'?", "git: fatal: not a git repository"),
+        ("Can the players' union strike?", "Can the players union strike?"),
+        ("Is O'Brien's law real?", "Is OBrien law real?"),
+        ("foldl vs foldl' in Haskell", "difference between foldl' and foldl"),
+    ],
+)
+def test_no_prime_read_in_quotes_possessives_or_both(a: str, b: str) -> None:
+    assert prime_changed(a, b) is None
+
+
+def test_markdown_heading_is_no_spreadsheet_error() -> None:
+    assert SHEET_ERROR.findall("### Setup\nHow do I install it?") == []
+    assert SHEET_ERROR.findall("notes\n#### Install steps") == []
+    assert SHEET_ERROR.findall("Excel shows ##### in the cell") == ["#####"]
+    assert SHEET_ERROR.findall("#### in my cell, why?") == ["####"]
+    heading = "### Setup\nWhy does the cell show #REF!?"
+    assert sheet_error_changed(heading, "Why does the cell show #REF!?") is None
+
+
+def test_count_asked_after_a_topic_is_read() -> None:
+    a = "In football, how many players are on the field including the goalkeeper?"
+    b = "In football, how many players are on the field?"
+    assert count_widened(a, b) == "including"
+    assert count_widened("In football, which players are on the field including the coach?",
+                         "In football, which players are on the field?") is None
