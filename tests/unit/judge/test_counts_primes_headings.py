@@ -17,7 +17,10 @@ from nearcache.judge.types import REJECT
 @pytest.mark.parametrize(
     ("a", "b"),
     [
-        ("Does git rebase -i let me merge two commits into one?", "... merge two commits into two?"),
+        (
+            "Does git rebase -i let me merge two commits into one?",
+            "... merge two commits into two?",
+        ),
         (
             "A three-broker cluster lost a disk on one of them. Can producers still write?",
             "A three-broker cluster lost a disk on two of them. Can producers still write?",
@@ -86,9 +89,28 @@ def test_markdown_heading_is_no_spreadsheet_error() -> None:
     assert sheet_error_changed(heading, "Why does the cell show #REF!?") is None
 
 
-def test_count_asked_after_a_topic_is_read() -> None:
-    a = "In football, how many players are on the field including the goalkeeper?"
-    b = "In football, how many players are on the field?"
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "My son joined an under-10 club. How many players are on a team including the coach?",
+            "My son joined an under-10 club. How many players are on a team?",
+        ),
+        (
+            "For an under-10 team in our local league, how many players are there including the coach?",
+            "For an under-10 team in our local league, how many players are there?",
+        ),
+        (
+            "I need to know how many players are on the field including the goalkeeper",
+            "I need to know how many players are on the field",
+        ),
+    ],
+)
+def test_count_asked_after_a_topic_is_read(a: str, b: str) -> None:
     assert count_widened(a, b) == "including"
-    assert count_widened("In football, which players are on the field including the coach?",
-                         "In football, which players are on the field?") is None
+    assert count_widened(b, a) == "including"
+
+
+def test_no_count_no_widening() -> None:
+    a = "For our local league, which players are on the field including the coach?"
+    assert count_widened(a, "For our local league, which players are on the field?") is None
