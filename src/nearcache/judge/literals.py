@@ -254,7 +254,7 @@ def sheet_error_changed(a: str, b: str) -> tuple[str, str] | None:
 #: A word closed by a prime ("foldl'", "f'"): no quote right before it (a quoted word,
 #: "'foldl'"), none of letters after it ("O'Brien", "don't"), not a plural possessive
 #: ("the players' union": a word ending in "s").
-_PRIMED = re.compile(r"(?<![\w'’])([A-Za-z][A-Za-z0-9_]*[A-Za-rt-z0-9_]|[A-Za-z])'(?![\w'])")
+_PRIMED = re.compile(r"(?<![\w'\u2019])([A-Za-z][A-Za-z0-9_]*[A-Za-rt-z0-9_]|[A-Za-z])'(?![\w'])")
 
 _SINGLE_QUOTED = re.compile(r"(?<![\w'])'[^'\n]+'(?!\w)")
 

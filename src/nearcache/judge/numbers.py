@@ -205,6 +205,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     qb = _as_examples(_pair_sides(_worded(quantities(b), tb, ta), tb))
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
+    qa, qb = glued_m(qa, a, qb), glued_m(qb, b, qa)
     va = {v for v, _, _, _ in qa}
     vb = {v for v, _, _, _ in qb}
     only_a = [q for q in qa if q[0] not in vb]
@@ -261,6 +262,35 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     if fa - fb and fb - fa:  # "3/4 time" / "6/8 time": equal values, other fractions
         return GuardResult(REJECT, f"fractions differ: {min(fa - fb)} vs {min(fb - fa)}")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
+
+
+_GLUED_M = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)m\b")
+_MINUTES = frozenset({"min"})
+
+
+def glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quantity]:
+    """``qs`` with a number written with a glued "m" ("5m") read as the other text reads
+    it: minutes ("a 5m timeout" / "a 5 minute timeout", "every 5m") or millions ("5m rows"
+    / "5 million rows"). "5m" is metres only when the other text says nothing else; a
+    spaced "5 m" or "5 metres" stays metres."""
+    glued = {m.group(1) for m in _GLUED_M.finditer(text)} if "m" in text else set()
+    if not glued:
+        return qs
+    out = []
+    for v, u, weak, literal in qs:
+        if u == "m" and v in glued:
+            theirs = {(w, x) for w, x, _, _ in other}
+            if any(w == v and x in _MINUTES for w, x in theirs):
+                u = "min"
+            else:
+                try:
+                    million = str(round(float(v) * 1_000_000))
+                except ValueError:
+                    million = ""
+                if (million, "") in theirs:
+                    v, u = million, ""
+        out.append((v, u, weak, literal))
+    return out
 
 
 def one_in_its_slot(t: Text, other: Text, values: set[str]) -> bool:

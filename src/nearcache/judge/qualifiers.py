@@ -35,6 +35,8 @@ each team field?", "How many addresses in total are in a /26?" / "How many usabl
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from .align import align, similar_spelling
 from .answers import answer_kind
 from .tokens import analyze, pair_cache, stem, text_cache, word_cache, wordset
@@ -166,7 +168,7 @@ def _counts(text: str) -> bool:
     return (
         answer_kind(text) == "quantity"
         or not _COUNT_VERBS.isdisjoint(words)
-        or any(pair in _HOW for pair in zip(words, words[1:]))
+        or any(pair in _HOW for pair in pairwise(words))
     )
 
 

@@ -97,8 +97,8 @@ def test_markdown_heading_is_no_spreadsheet_error() -> None:
             "My son joined an under-10 club. How many players are on a team?",
         ),
         (
-            "For an under-10 team in our local league, how many players are there including the coach?",
-            "For an under-10 team in our local league, how many players are there?",
+            "For an under-10 team in our league, how many players are there including the coach?",
+            "For an under-10 team in our league, how many players are there?",
         ),
         (
             "I need to know how many players are on the field including the goalkeeper",
@@ -114,3 +114,30 @@ def test_count_asked_after_a_topic_is_read(a: str, b: str) -> None:
 def test_no_count_no_widening() -> None:
     a = "For our local league, which players are on the field including the coach?"
     assert count_widened(a, "For our local league, which players are on the field?") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("set a 5m timeout on the job", "set a 5 minute timeout on the job"),
+        ("scrape interval of 5m in Prometheus", "scrape interval of 5 minutes in Prometheus"),
+        ("a table with 5m rows", "a table with 5 million rows"),
+        ("a table with 2.5m rows", "a table with 2.5 million rows"),
+        ("a 5m cable", "a 5 metre cable"),
+    ],
+)
+def test_a_glued_m_reads_as_the_other_text_reads_it(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != REJECT
+    assert guard_numbers(b, a).outcome != REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("a 5 m cable", "a 5 min cable"),  # spaced: metres
+        ("a 5m timeout", "a 10 minute timeout"),
+        ("a table with 5m rows", "a table with 50 million rows"),
+    ],
+)
+def test_a_glued_m_still_differs_from_other_amounts(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == REJECT
