@@ -9,6 +9,7 @@ import pytest
 
 from nearcache.judge import guard_entities, guard_numbers
 from nearcache.judge.literals import prime_changed, sheet_error_changed
+from nearcache.judge.oneword import one_word_changed
 from nearcache.judge.qualifiers import count_widened
 from nearcache.judge.spellings import SHEET_ERROR
 from nearcache.judge.types import REJECT
@@ -141,3 +142,37 @@ def test_a_glued_m_reads_as_the_other_text_reads_it(a: str, b: str) -> None:
 )
 def test_a_glued_m_still_differs_from_other_amounts(a: str, b: str) -> None:
     assert guard_numbers(a, b).outcome == REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "In Pydantic v2, what replaced the validator decorator?",
+            "In Pydantic v2, what replaced the root_validator decorator?",
+        ),
+        ("What does the rootValidator decorator do?", "What does the validator decorator do?"),
+        ("What does the max_len setting do?", "What does the len setting do?"),
+        (
+            "Can I use ultra-pasteurized milk for mozzarella?",
+            "Can I use pasteurized milk for mozzarella?",
+        ),
+    ],
+)
+def test_an_identifier_against_its_last_part_is_another_name(a: str, b: str) -> None:
+    assert one_word_changed(a, b) is not None
+    assert one_word_changed(b, a) is not None
+    assert guard_entities(a, b).outcome == REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("How do I sort my_list in place?", "How do I sort list in place?"),  # a placeholder
+        ("How do I sort tmp_df by date?", "How do I sort df by date?"),
+        ("What does the is_ok check do?", "What does the ok check do?"),  # a part too short
+        ("How do I re-run failed jobs?", "How do I run failed jobs?"),
+    ],
+)
+def test_a_placeholder_or_short_part_is_no_other_name(a: str, b: str) -> None:
+    assert one_word_changed(a, b) is None
