@@ -176,3 +176,23 @@ def test_an_identifier_against_its_last_part_is_another_name(a: str, b: str) -> 
 )
 def test_a_placeholder_or_short_part_is_no_other_name(a: str, b: str) -> None:
     assert one_word_changed(a, b) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Can my ISP see the websites I visit when I use HTTPS?",
+            "Can my ISP see the websites I visit when I use HTTP?",
+        ),
+        ("How do I upload a folder with SFTP?", "How do I upload a folder with FTP?"),
+    ],
+)
+def test_an_acronym_a_letter_longer_is_another_name(a: str, b: str) -> None:
+    assert guard_entities(a, b).outcome == REJECT
+    assert guard_entities(b, a).outcome == REJECT
+
+
+def test_a_misspelled_name_in_lower_case_still_matches() -> None:
+    a = "how do I serve my site over https with caddy"
+    assert guard_entities(a, "how do I serve my site over htps with caddy").outcome != REJECT
