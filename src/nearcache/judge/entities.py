@@ -45,6 +45,7 @@ from .literals import (
     command_changed,
     example_changed,
     literal_changed,
+    prime_changed,
     quote_changed,
     setting_changed,
     sheet_error_changed,
@@ -289,12 +290,24 @@ def _unmatched(
         parts = [lexicon().canonical_name(p) for p in n.replace("-", " ").split()]
         if len(parts) > 1 and all(p in words for p in parts):
             continue  # "French Revolution" / "France's revolution", "ACID-compliant" / "ACID"
-        if any(similar_spelling(n, w) for w in words if len(w) >= 5):
+        if any(
+            similar_spelling(n, w) for w in words if len(w) >= 5 and not _acronyms(n, w, own, other)
+        ):
             continue
         if _initials(n, t) or n in short_forms(other) or long_form_named(n, own, other):
             continue  # "LOTR" / "Lord of the Rings", "CS2" / "Counter-Strike 2"
         out.append((n, kind))
     return out
+
+
+def _acronyms(n: str, w: str, own: str, other: str) -> bool:
+    """``n`` and ``w`` of other lengths, each written in capitals in its text ("HTTP" /
+    "HTTPS", "FTP" / "SFTP"): a letter more in an acronym names another thing, not a typo."""
+    return (
+        len(n) != len(w)
+        and re.search(rf"\b{re.escape(n.upper())}\b", own) is not None
+        and re.search(rf"\b{re.escape(w.upper())}\b", other) is not None
+    )
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -332,7 +345,7 @@ def guard_entities(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, f"another person: who does {roles[0]!r} vs {roles[1]!r}")
     code = literal_changed(a, b) or command_changed(a, b) or quote_changed(a, b)
     code = code or symbols_changed(a, b) or example_changed(a, b)
-    code = code or setting_changed(a, b) or sheet_error_changed(a, b)
+    code = code or setting_changed(a, b) or sheet_error_changed(a, b) or prime_changed(a, b)
     if code is not None:
         return GuardResult(REJECT, f"other code: {code[0]!r} vs {code[1]!r}")
     spelled = careful_variant(a, b)

@@ -24,7 +24,9 @@ phrase to translate) are other messages: :func:`quote_changed`.
 One setting given other values ("a producer with acks=1" / "acks=all", "scope="function""
 / "scope="module"", "aria-live="assertive"" / "="polite"") asks about another
 configuration: :func:`setting_changed`. Two spreadsheet errors ("the #REF! error" / "the
-#N/A error", "#VALUE!" / "######") are other errors: :func:`sheet_error_changed`.
+#N/A error", "#VALUE!" / "######") are other errors: :func:`sheet_error_changed`. A name
+with a prime (``foldl'``, ``f'``) is another function than the same name without it, which
+the tokenizer reads alike: :func:`prime_changed`.
 
 Limits: an example quoted on one side only, or written without quotes, is not read (the
 numbers and entities guards read unquoted code their way); other examples that differ in
@@ -43,6 +45,7 @@ __all__ = [
     "example_changed",
     "literal_changed",
     "literals",
+    "prime_changed",
     "quote_changed",
     "setting_changed",
     "sheet_error_changed",
@@ -246,3 +249,39 @@ def sheet_error_changed(a: str, b: str) -> tuple[str, str] | None:
     if not ea or not eb or ea & eb:
         return None
     return " ".join(sorted(ea)), " ".join(sorted(eb))
+
+
+#: A word closed by a prime ("foldl'", "f'"): no quote right before it (a quoted word,
+#: "'foldl'"), none of letters after it ("O'Brien", "don't"), not a plural possessive
+#: ("the players' union": a word ending in "s").
+_PRIMED = re.compile(r"(?<![\w'\u2019])([A-Za-z][A-Za-z0-9_]*[A-Za-rt-z0-9_]|[A-Za-z])'(?![\w'])")
+
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])'[^'\n]+'(?!\w)")
+
+
+@text_cache
+def _primed(text: str) -> frozenset[str]:
+    """The names ``text`` writes with a prime, without it."""
+    if "'" not in text:
+        return frozenset()
+    unquoted = _SINGLE_QUOTED.sub(" ", text)  # "'fatal: not a git repository'"
+    return frozenset(m.group(1) for m in _PRIMED.finditer(unquoted))
+
+
+@text_cache
+def _bare_words(text: str) -> frozenset[str]:
+    """The words ``text`` writes with no prime after them."""
+    return frozenset(m.group(0) for m in re.finditer(r"(?<![\w'])[A-Za-z][\w]*(?!['\w])", text))
+
+
+@pair_cache
+def prime_changed(a: str, b: str) -> tuple[str, str] | None:
+    """(the name as ``a`` writes it, as ``b`` does) when one text writes a name with a
+    prime and the other the same name without one, never with it ("foldl'" / "foldl");
+    else None."""
+    for x, y, flip in ((a, b, False), (b, a, True)):
+        for name in sorted(_primed(x) - _primed(y)):
+            if name in _bare_words(y):
+                pair = (name + "'", name)
+                return (pair[1], pair[0]) if flip else pair
+    return None

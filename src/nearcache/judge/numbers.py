@@ -205,6 +205,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     qb = _as_examples(_pair_sides(_worded(quantities(b), tb, ta), tb))
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
+    qa, qb = glued_m(qa, a, qb), glued_m(qb, b, qa)
     va = {v for v, _, _, _ in qa}
     vb = {v for v, _, _, _ in qb}
     only_a = [q for q in qa if q[0] not in vb]
@@ -252,6 +253,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         twice = _repeated(qb if only_a else qa, qa if only_a else qb)
         if twice and any(q[0] != "1" for q in extra):  # "choir of eight, eight-part" / "four-part"
             return GuardResult(REJECT, f"numbers differ: {_show(extra)} vs {_show(twice)}")
+        if twice and one_in_its_slot(given, lacking, {q[0] for q in twice}):
+            return GuardResult(REJECT, f"numbers differ: 1 vs {_show(twice)} in the same place")
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
         return GuardResult(REJECT, "one asks for a percentage, the other for an amount")
@@ -259,6 +262,59 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     if fa - fb and fb - fa:  # "3/4 time" / "6/8 time": equal values, other fractions
         return GuardResult(REJECT, f"fractions differ: {min(fa - fb)} vs {min(fb - fa)}")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
+
+
+_GLUED_M = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)m\b")
+_MINUTES = frozenset({"min"})
+
+
+def glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quantity]:
+    """``qs`` with a number written with a glued "m" ("5m") read as the other text reads
+    it: minutes ("a 5m timeout" / "a 5 minute timeout", "every 5m") or millions ("5m rows"
+    / "5 million rows"). "5m" is metres only when the other text says nothing else; a
+    spaced "5 m" or "5 metres" stays metres."""
+    glued = {m.group(1) for m in _GLUED_M.finditer(text)} if "m" in text else set()
+    if not glued:
+        return qs
+    out = []
+    for v, u, weak, literal in qs:
+        if u == "m" and v in glued:
+            theirs = {(w, x) for w, x, _, _ in other}
+            if any(w == v and x in _MINUTES for w, x in theirs):
+                u = "min"
+            else:
+                try:
+                    million = str(round(float(v) * 1_000_000))
+                except ValueError:
+                    million = ""
+                if (million, "") in theirs:
+                    v, u = million, ""
+        out.append((v, u, weak, literal))
+    return out
+
+
+def one_in_its_slot(t: Text, other: Text, values: set[str]) -> bool:
+    """Whether a "one" of ``t`` stands where ``other`` says one of ``values`` (a number it
+    says more often than ``t``): the same word right before or right after both ("merge
+    two commits into one" / "... into two", "a disk failed on one of them" / "on two of
+    them"). "one" alone is too often a pronoun to count, but not in the other's count's
+    place."""
+    words, theirs = t.words, other.words
+    slots = {
+        (words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None)
+        for i, w in enumerate(words)
+        if w == "one"
+    }
+    if not slots:
+        return False
+    for j, w in enumerate(theirs):
+        if str(word_value(w)) not in values:
+            continue
+        before = theirs[j - 1] if j else None
+        after = theirs[j + 1] if j + 1 < len(theirs) else None
+        if any((b is not None and b == before) or (a is not None and a == after) for b, a in slots):
+            return True
+    return False
 
 
 _SLASHED = re.compile(r"(?<![\w/.:-])(\d{1,3})/(\d{1,3})(?![\w/.:-])")

@@ -8,16 +8,39 @@ about the other variable; two such words exchanged ("copy a's properties onto b"
 b's properties onto a") are read the same way. Read only when every other word is the
 same, in the same order: "one meaning-bearing change, the wording otherwise kept".
 
+An identifier or a hyphenated word against its last part written as a word ("what
+replaced the *validator* decorator" / "the *root_validator* decorator", "my sister's
+*husband*" / "*ex-husband*", "*pasteurized* milk" / "*ultra-pasteurized* milk";
+"`useEffect`" / "`useLayoutEffect`" is the entities guard's) names another thing too: the
+qualifying part makes another name, unless it is a placeholder ("my_list" / "list": a
+variable renamed; "re-run" / "run").
+
 Limits: "a" is a letter only where no word follows it ("change a?"); "i" is never one.
 """
 
 from __future__ import annotations
 
-from .tokens import Text, analyze, pair_cache
+import re
+
+from .tokens import Text, analyze, pair_cache, wordset
 
 __all__ = ["one_word_changed"]
 
 _CONNECTIVES = frozenset({"and", "or"})
+#: Leading parts of an identifier that only name a placeholder ("my_list", "tmp_df").
+_PLACEHOLDERS = wordset("my your our the a an tmp temp some new old foo bar test sample example re")
+_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _qualified(t: Text, ident: str, word: str) -> bool:
+    """``ident`` (a word of ``t``) is an identifier whose parts end with ``word`` and open
+    with a qualifier other than a placeholder ("root_validator" / "validator")."""
+    if not word.isalpha() or len(word) < 3:
+        return False
+    raw = next((tok.text for tok in t.tokens if tok.low == ident), ident)
+    parts = raw.lower().split("_") if "_" in raw else [p.lower() for p in _CAMEL.findall(raw)]
+    parts = [p for p in parts if p]
+    return len(parts) >= 2 and parts[-1] == word and parts[0] not in _PLACEHOLDERS
 
 
 def _letter(t: Text, word: str) -> bool:
@@ -48,5 +71,7 @@ def one_word_changed(a: str, b: str) -> tuple[str, str] | None:
         return None
     x, y = diff[0]
     if {x, y} == _CONNECTIVES or (_letter(ta, x) and _letter(tb, y)):
+        return x, y
+    if not swapped and (_qualified(ta, x, y) or _qualified(tb, y, x)):
         return x, y
     return None

@@ -35,6 +35,8 @@ each team field?", "How many addresses in total are in a /26?" / "How many usabl
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from .align import align, similar_spelling
 from .answers import answer_kind
 from .tokens import analyze, pair_cache, stem, text_cache, word_cache, wordset
@@ -154,8 +156,20 @@ def _set_widened(text: str) -> str | None:
     return None
 
 
+_HOW = frozenset({("how", "many"), ("how", "much"), ("how", "long")})
+
+
+@text_cache
 def _counts(text: str) -> bool:
-    return answer_kind(text) == "quantity" or not _COUNT_VERBS.isdisjoint(analyze(text).words)
+    """Whether ``text`` asks a count: its question asks a quantity, "count" stands in it,
+    or "how many/much/long" stands anywhere (after a topic: "In football, how many
+    players ... including the coach?")."""
+    words = analyze(text).words
+    return (
+        answer_kind(text) == "quantity"
+        or not _COUNT_VERBS.isdisjoint(words)
+        or any(pair in _HOW for pair in pairwise(words))
+    )
 
 
 @pair_cache

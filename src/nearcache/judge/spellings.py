@@ -223,10 +223,11 @@ def rewrite(raw: str) -> str:
 
 
 #: The errors a spreadsheet shows in a cell, in any case ("#REF!", "#n/a", "#DIV/0!", a
-#: column too narrow: "#####").
+#: column too narrow: "#####"); not a Markdown heading ("### Setup": three to six "#" opening
+#: a line, one space, a capital letter).
 SHEET_ERROR = re.compile(
     r"(?<![\w#])(#(?:n/a|div/0!|name\?|(?:null|value|ref|num|spill|calc|field|busy|"
-    r"blocked|connect|unknown)!|getting_data)|#{3,})(?![\w#])",
+    r"blocked|connect|unknown)!|getting_data)|(?!(?<![^\n])#{3,6} (?-i:[A-Z]))#{3,})(?![\w#])",
     re.IGNORECASE,
 )
 
