@@ -9,21 +9,33 @@ word for word, and one text's context is the other's with words only added. The
 excused: an added "not", a changed name or a qualifier that narrows the question
 ("and tramadol") is still read by the negation and entity guards and by the verifier.
 
+"a present worth thirty *pounds*" / "a *£30* gift": the word "pound" is a weight unit to
+the tokenizer, so the ``numbers`` guard reads 30 lb against 30 GBP. When one text writes an
+amount in pounds sterling ("£", "GBP") and the other says "pound(s)" and never "£" or
+"lb", :func:`excused` reads that word as GBP (:func:`sterling`); the amounts must still
+agree.
+
 Limits: a number in the added context that does change the answer ("I'm 15.") is only
 weighed by the verifier; context that is reworded rather than added to is not excused.
+"£30" against "30 pounds" of weight is read as money.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .context import _runs
 from .tokens import pair_cache
 from .types import GuardResult
 
-__all__ = ["added_context", "excused"]
+__all__ = ["added_context", "excused", "sterling"]
 
 Guard = Callable[[str, str], GuardResult]
+
+_POUND = re.compile(r"\bpounds?\b", re.IGNORECASE)
+_STERLING = re.compile(r"£|\bgbp\b", re.IGNORECASE)
+_WEIGHT = re.compile(r"\blbs?\b", re.IGNORECASE)
 
 
 @pair_cache
@@ -45,21 +57,39 @@ def added_context(a: str, b: str) -> tuple[str, str] | None:
     return ra[-1][0], rb[-1][0]
 
 
-def excused(guard: Guard) -> Guard:
+def sterling(a: str, b: str) -> tuple[str, str] | None:
+    """``(a, b)`` with "pound(s)" read as GBP in the text that says it when the other writes
+    an amount in sterling and neither says "lb"; else ``None``."""
+    if _WEIGHT.search(a) or _WEIGHT.search(b):
+        return None
+    if _STERLING.search(b) and _POUND.search(a) and not _STERLING.search(a):
+        return _POUND.sub("GBP", a), b
+    if _STERLING.search(a) and _POUND.search(b) and not _STERLING.search(b):
+        return a, _POUND.sub("GBP", b)
+    return None
+
+
+def excused(guard: Guard, *, money: bool = False) -> Guard:
     """``guard``, read on the two final questions when it refuses a pair whose context is
-    only added to (:func:`added_context`)."""
+    only added to (:func:`added_context`) and, with ``money``, on the texts with "pound"
+    read as GBP (:func:`sterling`)."""
+    readings: tuple[tuple[str, Callable[[str, str], tuple[str, str] | None]], ...] = (
+        ("context added", added_context),
+        *((("pounds as GBP", sterling),) if money else ()),
+    )
 
     def read(a: str, b: str) -> GuardResult:
         res = guard(a, b)
         if res.outcome != "reject":
             return res
-        questions = added_context(a, b)
-        if questions is None:
-            return res
-        again = guard(*questions)
-        if again.outcome == "reject":
-            return res
-        return GuardResult(again.outcome, f"{again.detail} (context added: {res.detail})")
+        for label, reading in readings:
+            texts = reading(a, b)
+            if texts is None:
+                continue
+            again = guard(*texts)
+            if again.outcome != "reject":
+                return GuardResult(again.outcome, f"{again.detail} ({label}: {res.detail})")
+        return res
 
     read.__name__ = getattr(guard, "__name__", "guard")
     read.__doc__ = guard.__doc__

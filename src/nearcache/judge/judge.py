@@ -65,7 +65,7 @@ GUARDS: Mapping[str, Guard] = MappingProxyType(
         "antonyms": guard_antonyms,
         "direction": guard_direction,
         "time": excused(guard_time),
-        "numbers": excused(guard_numbers),
+        "numbers": excused(guard_numbers, money=True),
         "entities": guard_entities,
         "scope": guard_scope,
     }
