@@ -3,7 +3,9 @@
 "I resigned last week. Does my employer have to pay out my unused annual leave?" and "I
 resigned last week *after four years and had 8 days of leave left*. Does my employer have
 to pay out my unused annual leave?" ask the same thing: both end with the same question,
-word for word, and one text's context is the other's with words only added. The
+word for word, and one text's context is the other's with words only added (or one text
+is the other with context put before it: "We added two partitions yesterday and since then
+the kafka consumer lag keeps increasing, what to check?"). The
 ``numbers`` and ``time`` guards refuse such a pair for the added "four years" / "8 days";
 :func:`excused` reads them on the two questions instead. Only those two guards are
 excused: an added "not", a changed name or a qualifier that narrows the question
@@ -26,13 +28,15 @@ import re
 from collections.abc import Callable
 
 from .context import _runs
-from .tokens import pair_cache
+from .tokens import analyze, pair_cache
 from .types import GuardResult
 
 __all__ = ["added_context", "excused", "sterling"]
 
 Guard = Callable[[str, str], GuardResult]
 
+#: The fewest tokens a question needs to be read alone after context put before it.
+_TAIL = 4
 _POUND = re.compile(r"\bpounds?\b", re.IGNORECASE)
 _STERLING = re.compile(r"£|\bgbp\b", re.IGNORECASE)
 _WEIGHT = re.compile(r"\blbs?\b", re.IGNORECASE)
@@ -42,7 +46,13 @@ _WEIGHT = re.compile(r"\blbs?\b", re.IGNORECASE)
 def added_context(a: str, b: str) -> tuple[str, str] | None:
     """The two final questions when ``a`` and ``b`` (of two sentences or more each) end
     with the same question word for word and the sentences before it in one are those of
-    the other with words only added; else ``None``."""
+    the other with words only added; the shorter text twice when the longer one ends with
+    all of it, token for token (context put before it); else ``None``."""
+    ta, tb = _lows(a), _lows(b)
+    short, whole = (ta, tb) if len(ta) < len(tb) else (tb, ta)
+    if len(short) >= _TAIL and whole[-len(short) :] == short:
+        text = a if short is ta else b
+        return text, text
     ra, rb = _runs(a), _runs(b)
     if len(ra) < 2 or len(rb) < 2 or ra[-1][1] != rb[-1][1]:
         return None
@@ -50,11 +60,19 @@ def added_context(a: str, b: str) -> tuple[str, str] | None:
     cb = [w for _, ws in rb[:-1] for w in ws]
     if ca == cb:
         return None
-    short, long_ = (ca, cb) if len(ca) < len(cb) else (cb, ca)
-    rest = iter(long_)
-    if not all(w in rest for w in short):
+    fewer, more = (ca, cb) if len(ca) < len(cb) else (cb, ca)
+    rest = iter(more)
+    if not all(w in rest for w in fewer):
         return None
     return ra[-1][0], rb[-1][0]
+
+
+def _lows(text: str) -> tuple[str, ...]:
+    """Every token of ``text``, lowercased, without the symbols that end it ("?")."""
+    lows = [t.low for t in analyze(text).tokens]
+    while lows and not any(ch.isalnum() for ch in lows[-1]):
+        lows.pop()
+    return tuple(lows)
 
 
 def sterling(a: str, b: str) -> tuple[str, str] | None:

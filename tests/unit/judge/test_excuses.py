@@ -88,3 +88,19 @@ def test_pounds_read_as_sterling(a: str, b: str) -> None:
 )
 def test_pounds_otherwise_still_refused(a: str, b: str) -> None:
     assert GUARDS["numbers"](a, b).outcome == "reject"
+
+
+def test_context_put_before_the_question_is_excused() -> None:
+    a = (
+        "We added two partitions to the orders topic yesterday and since then the kafka "
+        "consumer lag keeps increasing, what to check?"
+    )
+    b = "kafka consumer lag keeps increasing, what to check"
+    assert added_context(a, b) == (b, b)
+    assert run_guards(a, b)[0] is None
+
+
+def test_context_before_a_different_question_is_still_refused() -> None:
+    a = "We added two partitions and since then the lag of 5 keeps increasing"
+    assert added_context(a, "the lag of 6 keeps increasing") is None
+    assert run_guards(a, "the lag of 6 keeps increasing")[0] == "numbers"
