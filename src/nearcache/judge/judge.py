@@ -33,6 +33,7 @@ from .context import guard_texts
 from .dates import guard_time
 from .direction import guard_direction
 from .entities import guard_entities, guard_scope
+from .excuses import excused
 from .features import features
 from .negation import guard_negation
 from .numbers import guard_numbers
@@ -63,8 +64,8 @@ GUARDS: Mapping[str, Guard] = MappingProxyType(
         "negation": guard_negation,
         "antonyms": guard_antonyms,
         "direction": guard_direction,
-        "time": guard_time,
-        "numbers": guard_numbers,
+        "time": excused(guard_time),
+        "numbers": excused(guard_numbers, money=True),
         "entities": guard_entities,
         "scope": guard_scope,
     }
