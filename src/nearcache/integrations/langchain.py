@@ -29,6 +29,7 @@ from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
 from ..stores.protocol import Store
+from .lcprompts import prompt_key
 
 try:
     from langchain_core.caches import BaseCache
@@ -274,9 +275,11 @@ class NearcacheLLMCache(BaseCache):
         self.ttl = ttl
         self._is_async = asyncio.iscoroutinefunction(getattr(cache, "get", None))
 
-    @staticmethod
-    def _context(llm_string: str) -> dict[str, str]:
-        return {"llm_string": llm_string}
+    def _key(self, prompt: str, llm_string: str) -> tuple[str, dict[str, str]]:
+        """The query and context of a prompt (a chat prompt: its last human text, inside
+        the rest of the conversation; see ``lcprompts``)."""
+        config = getattr(self.cache, "config", None)
+        return prompt_key(prompt, llm_string, getattr(config, "max_query_bytes", 32768))
 
     def _decode(self, hit: Any) -> list[Any] | None:
         if not hit:
@@ -290,19 +293,16 @@ class NearcacheLLMCache(BaseCache):
         """Cached generations for ``prompt`` under ``llm_string``, or None."""
         if self._is_async:
             raise _sync_call("lookup")
-        hit = self.cache.get(prompt, namespace=self.namespace, context=self._context(llm_string))
-        return self._decode(hit)
+        query, context = self._key(prompt, llm_string)
+        return self._decode(self.cache.get(query, namespace=self.namespace, context=context))
 
     def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
         """Store ``return_val`` (a list of generations) for ``prompt`` under ``llm_string``."""
         if self._is_async:
             raise _sync_call("update")
+        query, context = self._key(prompt, llm_string)
         self.cache.put(
-            prompt,
-            _dumps(return_val),
-            namespace=self.namespace,
-            context=self._context(llm_string),
-            ttl=self.ttl,
+            query, _dumps(return_val), namespace=self.namespace, context=context, ttl=self.ttl
         )
 
     def clear(self, **kwargs: Any) -> None:
@@ -314,21 +314,17 @@ class NearcacheLLMCache(BaseCache):
     async def alookup(self, prompt: str, llm_string: str) -> Any:
         if not self._is_async:
             return await asyncio.to_thread(self.lookup, prompt, llm_string)
-        hit = await self.cache.get(
-            prompt, namespace=self.namespace, context=self._context(llm_string)
-        )
+        query, context = self._key(prompt, llm_string)
+        hit = await self.cache.get(query, namespace=self.namespace, context=context)
         return self._decode(hit)
 
     async def aupdate(self, prompt: str, llm_string: str, return_val: Any) -> None:
         if not self._is_async:
             await asyncio.to_thread(self.update, prompt, llm_string, return_val)
             return
+        query, context = self._key(prompt, llm_string)
         await self.cache.put(
-            prompt,
-            _dumps(return_val),
-            namespace=self.namespace,
-            context=self._context(llm_string),
-            ttl=self.ttl,
+            query, _dumps(return_val), namespace=self.namespace, context=context, ttl=self.ttl
         )
 
     async def aclear(self, **kwargs: Any) -> None:
