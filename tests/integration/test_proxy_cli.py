@@ -23,6 +23,11 @@ def test_serve_command(upstream: Upstream, tmp_path: Path, workers: int) -> None
     args = ["--upstream", upstream.url, "--store", store, "--model", "hash-test"]
     args += ["--workers", str(workers), "--log-level", "warning"]
     for url in serve_on_free_port(args, tmp_path):
+        # Every series is described before the first request (with workers the page was
+        # empty until a request touched a series).
+        metrics = httpx.get(url + "/metrics").text
+        assert "# TYPE nearcache_proxy_requests_total counter" in metrics, metrics
+        assert "# TYPE nearcache_lookups_total counter" in metrics, metrics
         c = openai.OpenAI(base_url=url + "/v1", api_key="sk-cli", max_retries=0)
         messages = [{"role": "user", "content": "Through the CLI?"}]
         c.chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
@@ -31,7 +36,9 @@ def test_serve_command(upstream: Upstream, tmp_path: Path, workers: int) -> None
             r = c.chat.completions.with_raw_response.create(model="m", messages=messages)  # type: ignore[arg-type]
             assert r.headers["x-nearcache-cache"] == "HIT-EXACT"
         metrics = httpx.get(url + "/metrics").text
-        assert "nearcache_proxy_requests_total" in metrics
+        assert 'nearcache_proxy_requests_total{cache="HIT-EXACT",route="chat"} 4.0' in metrics
+        types = [line for line in metrics.splitlines() if line.startswith("# TYPE")]
+        assert len(types) == len(set(types)), metrics  # each series described once
     assert upstream.count("/v1/chat/completions") == 1
 
 
