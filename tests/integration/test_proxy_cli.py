@@ -141,3 +141,32 @@ def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
             # restart (the other, or one started late, does), so its breaker need not log.
             assert "nearcache: INFO nearcache.stores.breaker:" in text, text
             assert "reachable again" in text, text
+
+
+def test_serve_opens_its_store_once_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks before start (the store answers, then its entries' embedder) opened the
+    store twice: two connections and two schema reads on a remote store."""
+    from nearcache import SemanticCache
+    from nearcache.cli import common
+    from nearcache.cli.models import resolve_embedder
+    from nearcache.cli.serve import build_config
+
+    url = f"sqlite:///{tmp_path / 'once.db'}"
+    real = common.open_cli_store
+    opened: list[str | None] = []
+
+    def counting(target: str | None, **kwargs: Any) -> Any:
+        opened.append(target)
+        return real(target, **kwargs)
+
+    monkeypatch.setattr(common, "open_cli_store", counting)
+    settings = {"upstream": "http://127.0.0.1:9/v1", "store": url, "model": "hash-test"}
+    build_config(settings)
+    assert opened == [url]
+    with SemanticCache(tmp_path / "once.db", resolve_embedder("hash-test")) as cache:
+        cache.put("what is a cache?", "a store of answers")  # entries whose embedder is read
+    opened.clear()
+    build_config(settings)
+    assert opened == [url]
