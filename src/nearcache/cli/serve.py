@@ -1,8 +1,8 @@
 """``nearcache serve``: run the OpenAI-compatible caching proxy with uvicorn.
 
-Settings come from ``--config FILE`` (TOML or JSON, keys named like the long options
-with underscores: ``upstream``, ``store``, ``port``, ``similarity_threshold`` ...) and
-then from the command line, which wins. With ``--workers N`` each worker process builds
+Settings come from ``--config FILE`` (TOML or JSON, keys named like the long options:
+``upstream``, ``store``, ``port``, ``threshold`` ...; see ``servesettings``) and then
+from the command line, which wins. With ``--workers N`` each worker process builds
 its app from the same settings (passed in the environment, without secrets: the upstream
 key is read from the variable ``--upstream-key-env`` names, in each worker).
 """
@@ -30,25 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["serve", "worker_app"]
 
 _SETTINGS_ENV = "NEARCACHE_PROXY_SETTINGS"
-_FIELDS = (
-    "upstream",
-    "store",
-    "host",
-    "port",
-    "workers",
-    "model",
-    "semantic",
-    "similarity_threshold",
-    "ttl",
-    "max_entries",
-    "namespace",
-    "share_across_keys",
-    "upstream_key_env",
-    "client_keys",
-    "max_body_bytes",
-    "timeout",
-    "log_level",
-)
 
 
 def serve(
@@ -90,7 +71,7 @@ def serve(
         float | None,
         typer.Option(
             "--threshold",
-            help="Lowest similarity a candidate needs before the judge (default: 0.5).",
+            help="Lowest similarity a candidate needs before the judge (default: 0.4).",
         ),
     ] = None,
     ttl: Annotated[
@@ -141,25 +122,9 @@ def serve(
 
 
 def _read_file(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json":
-        data = json.loads(text)
-    else:
-        import importlib
+    from .servesettings import read_settings
 
-        try:
-            tomllib = importlib.import_module("tomllib")
-        except ImportError as exc:  # Python 3.10
-            raise InvalidInputError(f"{path}: TOML settings need Python 3.11+; use JSON") from exc
-        data = tomllib.loads(text)
-    if not isinstance(data, dict):
-        raise InvalidInputError(f"{path}: expected a table of settings")
-    unknown = sorted(set(data) - set(_FIELDS))
-    if unknown:
-        raise InvalidInputError(f"{path}: unknown settings {', '.join(unknown)}")
-    return data
+    return {} if path is None else read_settings(path)
 
 
 #: The options of ``serve`` that ``ProxyConfig``'s refusals name by their field.
