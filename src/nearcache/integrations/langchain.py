@@ -67,7 +67,7 @@ class CachedEmbeddings(Embeddings):
     Args:
         underlying: the LangChain embeddings to cache (OpenAIEmbeddings, ...).
         cache: an :class:`~nearcache.EmbeddingCache`; or give ``store``/``path``
-            (default: in memory).
+            (default: in memory), and one is made with ``fail_open=True``.
         model: the model name (default: the wrapped object's ``model``/``model_name``);
             it names the cache namespaces ``"{provider}.{model}.dense"`` (documents) and
             ``"{provider}.{model}-query.dense"`` (queries, kept apart because some
@@ -102,7 +102,11 @@ class CachedEmbeddings(Embeddings):
         if cache is not None and (store is not None or path is not None):
             raise InvalidInputError("pass cache, or store/path, not both")
         self.underlying = underlying
-        self.cache = cache if cache is not None else EmbeddingCache(store, path=path)
+        # A cache built here drops its writes during a store outage (logged, counted):
+        # the vectors are computed and returned, as when the cache is cold.
+        self.cache = (
+            cache if cache is not None else EmbeddingCache(store, path=path, fail_open=True)
+        )
         self.model = _model_name(underlying, model)
         self.cache_queries = cache_queries
         u = underlying
@@ -234,7 +238,8 @@ class NearcacheLLMCache(BaseCache):
         cache: a ``SemanticCache`` (or ``AsyncSemanticCache``, whose methods the async
             calls then await); by default one is built from ``path``/``store``/
             ``embedder``/``similarity_threshold`` (None: the cache's own default, so
-            LangChain answers as the library does) and ``cache_kwargs``.
+            LangChain answers as the library does) and ``cache_kwargs`` (``fail_open``
+            True unless given: a store outage drops the write, never the answer).
         namespace: the semantic cache namespace for LangChain entries; ``clear()``
             empties only this namespace.
         ttl: seconds an answer stays valid (None: the cache's default).
@@ -269,6 +274,8 @@ class NearcacheLLMCache(BaseCache):
                 ) from exc
             if similarity_threshold is not None:  # else the cache's own default
                 cache_kwargs["similarity_threshold"] = similarity_threshold
+            # a store outage drops the write, so the model's answer still reaches the caller
+            cache_kwargs.setdefault("fail_open", True)
             cache = module.SemanticCache(path, embedder, store=store, **cache_kwargs)
         self.cache = cache
         self.namespace = namespace
