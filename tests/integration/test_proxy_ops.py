@@ -102,6 +102,11 @@ def test_passthrough_of_other_paths(proxy: str, upstream: Upstream) -> None:
         body = b"".join(resp.iter_bytes())
     assert body.decode().splitlines() == [f"part {i}" for i in range(5)]
     assert httpx.get(proxy[:-3] + "/elsewhere").status_code == 404
+    # A client whose base URL lacks /v1 is told which base URL to set.
+    no_v1 = openai.OpenAI(base_url=proxy[:-3], api_key="sk-ops", max_retries=0)
+    with pytest.raises(openai.NotFoundError) as info:
+        ask(no_v1, "hi")
+    assert f"base URL (OPENAI_BASE_URL) is {proxy}" in info.value.message, info.value.message
 
 
 def test_metrics_and_health(proxy: str, upstream: Upstream) -> None:
