@@ -53,7 +53,7 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
         )
 
     r = run("--store", "memory://")
-    assert r.returncode == 1 and "--upstream" in r.stderr
+    assert r.returncode == 1 and "--upstream" in r.stderr and "NEARCACHE_UPSTREAM" in r.stderr
     r = run("--upstream", "http://127.0.0.1:1/v1", "--upstream-key-env", "NC_EMPTY_KEY_VAR")
     assert r.returncode == 1 and "NC_EMPTY_KEY_VAR" in r.stderr
     r = run(

@@ -35,7 +35,11 @@ _SETTINGS_ENV = "NEARCACHE_PROXY_SETTINGS"
 def serve(
     upstream: Annotated[
         str | None,
-        typer.Option(help="The OpenAI-compatible API to cache, e.g. https://api.openai.com/v1."),
+        typer.Option(
+            help="The OpenAI-compatible API to cache, e.g. https://api.openai.com/v1 "
+            "(default: $NEARCACHE_UPSTREAM).",
+            show_default=False,
+        ),
     ] = None,
     store: Annotated[
         str | None,
@@ -149,7 +153,8 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
     if not upstream:
         raise InvalidInputError(
-            "say which API to cache: --upstream URL (e.g. https://api.openai.com/v1)"
+            "say which API to cache: --upstream URL or $NEARCACHE_UPSTREAM "
+            "(e.g. https://api.openai.com/v1)"
         )
     key_env = settings.get("upstream_key_env")
     upstream_key = None
