@@ -170,3 +170,41 @@ def test_serve_opens_its_store_once_before_it_starts(
     opened.clear()
     build_config(settings)
     assert opened == [url]
+
+
+def test_serve_refuses_a_metrics_folder_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``PROMETHEUS_MULTIPROC_DIR`` that does not exist: the proxy started, then
+    answered every request with a 500 (prometheus-client writes each series there)."""
+    from nearcache.errors import InvalidInputError
+    from nearcache.proxy.metrics import ProxyMetrics
+
+    missing = tmp_path / "no-such-folder"
+    args = ["--upstream", "http://127.0.0.1:9/v1", "--store", "memory://", "--exact-only"]
+    for workers in ("1", "2"):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nearcache",
+                "serve",
+                "--port",
+                "0",
+                *args,
+                "--workers",
+                workers,
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(missing)},
+            timeout=60,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            f"nearcache: error: PROMETHEUS_MULTIPROC_DIR={missing} is not a folder this "
+            "process can write: create it (empty), or unset it (nearcache serve then makes one)"
+        ]
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(missing))  # an app built in code
+    with pytest.raises(InvalidInputError, match="PROMETHEUS_MULTIPROC_DIR"):
+        ProxyMetrics()

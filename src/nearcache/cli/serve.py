@@ -339,6 +339,9 @@ def _run(settings: dict[str, Any]) -> None:
         raise InvalidInputError(f"--port must be a number from 0 to 65535, not {port}")
     # Access logs show method, path and status only: never a header, so never a key.
     common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
+    from ..proxy.metrics import check_metrics_folder
+
+    check_metrics_folder()  # before the model loads; set by the operator (or not at all)
     config = build_config(settings)  # fail here, once, rather than in every worker
     _check_listen(host, port)
     _show_library_log(log_level)

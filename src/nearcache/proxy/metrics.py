@@ -28,7 +28,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import MissingExtraError
+from ..errors import InvalidInputError, MissingExtraError
 
 try:
     from prometheus_client import (
@@ -42,9 +42,21 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise MissingExtraError("proxy", "prometheus-client", "the caching proxy") from exc
 
-__all__ = ["CONTENT_TYPE_LATEST", "ProxyMetrics"]
+__all__ = ["CONTENT_TYPE_LATEST", "ProxyMetrics", "check_metrics_folder"]
 
 _UPSTREAM_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+def check_metrics_folder() -> None:
+    """Refuse a ``PROMETHEUS_MULTIPROC_DIR`` that is not a folder this process can write.
+    prometheus-client writes each series there when a request first touches it, so the
+    proxy started and then answered every request with a 500 and a traceback."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+        raise InvalidInputError(
+            f"PROMETHEUS_MULTIPROC_DIR={folder} is not a folder this process can write: "
+            "create it (empty), or unset it (nearcache serve then makes one)"
+        )
 
 
 class ProxyMetrics:
@@ -52,6 +64,8 @@ class ProxyMetrics:
 
     def __init__(self, prices: Mapping[str, tuple[float, float]] | None = None) -> None:
         from ..integrations.prometheus import PrometheusMetrics
+
+        check_metrics_folder()
 
         self.registry = CollectorRegistry()
         self.prices = dict(prices or {})
