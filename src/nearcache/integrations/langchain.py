@@ -245,7 +245,9 @@ class NearcacheLLMCache(BaseCache):
         ttl: seconds an answer stays valid (None: the cache's default).
 
     Every entry is scoped by ``llm_string``: a prompt cached for one model or temperature
-    is never served to another, on either layer.
+    is never served to another, on either layer. A chat model's prompt (the serialized
+    conversation) is split as the proxy splits a request: its last human text is the
+    query, the rest of the conversation joins the context (``lcprompts``).
 
     >>> from langchain_core.globals import set_llm_cache   # doctest: +SKIP
     >>> set_llm_cache(NearcacheLLMCache(path="llm-cache.db"))  # doctest: +SKIP
