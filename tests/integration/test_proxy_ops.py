@@ -4,6 +4,8 @@ health, client keys, hit ids, LangChain's ChatOpenAI and the default model."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -269,3 +271,30 @@ def test_feedback_marks_hits_wrong_for_the_tenant_that_was_served(
     assert ask(c, "Which entry?").headers["x-nearcache-cache"] != "HIT-EXACT"
     text = httpx.get(base + "/metrics").text
     assert 'nearcache_proxy_feedback_total{kind="semantic",verdict="wrong"} 1.0' in text
+
+
+def test_an_embedder_that_fails_every_write_is_a_warning(
+    upstream: Upstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An embedder whose vectors do not have the size it declares (a misconfigured
+    ``--model openai:...``) fails every write: the proxy stored nothing and said so at
+    INFO only, hidden at ``--log-level warning`` and repeated by every request at info."""
+    import numpy as np
+
+    from nearcache import FunctionEmbedder
+
+    def embed(texts: list[str]) -> Any:
+        return np.ones((len(texts), 32), np.float32)
+
+    broken = FunctionEmbedder(embed, dim=64, name="says-64-gives-32")
+    with (
+        caplog.at_level(logging.WARNING, logger="nearcache"),
+        running_proxy(upstream, embedder=broken) as url,
+    ):
+        assert ask(client(url), "Stored?").headers["x-nearcache-cache"] == "MISS"
+        deadline = time.monotonic() + 30  # the answer is written after it is sent
+        while not any("the embedder failed" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, [r.getMessage() for r in caplog.records]
+            time.sleep(0.05)
+    (record,) = [r for r in caplog.records if "the embedder failed" in r.getMessage()]
+    assert record.levelno == logging.WARNING and record.name == "nearcache.proxy"
