@@ -69,7 +69,7 @@ def read_settings(path: Path) -> dict[str, Any]:
             raise InvalidInputError(f"{path}: {given} must be {_WORDS[kind]}, not {value!r}")
         if key == "exact_only":
             value = not value
-        if field in ("workers", "max_entries", "max_body_bytes") and value < 1:
+        if field == "workers" and value < 1:  # the others: ProxyConfig, by option name
             raise InvalidInputError(f"{path}: {given} must be 1 or more, not {value}")
         settings[field] = value
     if unknown:
