@@ -23,6 +23,11 @@ def test_serve_command(upstream: Upstream, tmp_path: Path, workers: int) -> None
     args = ["--upstream", upstream.url, "--store", store, "--model", "hash-test"]
     args += ["--workers", str(workers), "--log-level", "warning"]
     for url in serve_on_free_port(args, tmp_path):
+        # Every series is described before the first request (with workers the page was
+        # empty until a request touched a series).
+        metrics = httpx.get(url + "/metrics").text
+        assert "# TYPE nearcache_proxy_requests_total counter" in metrics, metrics
+        assert "# TYPE nearcache_lookups_total counter" in metrics, metrics
         c = openai.OpenAI(base_url=url + "/v1", api_key="sk-cli", max_retries=0)
         messages = [{"role": "user", "content": "Through the CLI?"}]
         c.chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
@@ -31,7 +36,9 @@ def test_serve_command(upstream: Upstream, tmp_path: Path, workers: int) -> None
             r = c.chat.completions.with_raw_response.create(model="m", messages=messages)  # type: ignore[arg-type]
             assert r.headers["x-nearcache-cache"] == "HIT-EXACT"
         metrics = httpx.get(url + "/metrics").text
-        assert "nearcache_proxy_requests_total" in metrics
+        assert 'nearcache_proxy_requests_total{cache="HIT-EXACT",route="chat"} 4.0' in metrics
+        types = [line for line in metrics.splitlines() if line.startswith("# TYPE")]
+        assert len(types) == len(set(types)), metrics  # each series described once
     assert upstream.count("/v1/chat/completions") == 1
 
 
@@ -46,7 +53,7 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
         )
 
     r = run("--store", "memory://")
-    assert r.returncode == 1 and "--upstream" in r.stderr
+    assert r.returncode == 1 and "--upstream" in r.stderr and "NEARCACHE_UPSTREAM" in r.stderr
     r = run("--upstream", "http://127.0.0.1:1/v1", "--upstream-key-env", "NC_EMPTY_KEY_VAR")
     assert r.returncode == 1 and "NC_EMPTY_KEY_VAR" in r.stderr
     r = run(
@@ -134,3 +141,70 @@ def test_serve_starts_while_its_redis_is_down_and_caches_once_it_is_back(
             # restart (the other, or one started late, does), so its breaker need not log.
             assert "nearcache: INFO nearcache.stores.breaker:" in text, text
             assert "reachable again" in text, text
+
+
+def test_serve_opens_its_store_once_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks before start (the store answers, then its entries' embedder) opened the
+    store twice: two connections and two schema reads on a remote store."""
+    from nearcache import SemanticCache
+    from nearcache.cli import common
+    from nearcache.cli.models import resolve_embedder
+    from nearcache.cli.serve import build_config
+
+    url = f"sqlite:///{tmp_path / 'once.db'}"
+    real = common.open_cli_store
+    opened: list[str | None] = []
+
+    def counting(target: str | None, **kwargs: Any) -> Any:
+        opened.append(target)
+        return real(target, **kwargs)
+
+    monkeypatch.setattr(common, "open_cli_store", counting)
+    settings = {"upstream": "http://127.0.0.1:9/v1", "store": url, "model": "hash-test"}
+    build_config(settings)
+    assert opened == [url]
+    with SemanticCache(tmp_path / "once.db", resolve_embedder("hash-test")) as cache:
+        cache.put("what is a cache?", "a store of answers")  # entries whose embedder is read
+    opened.clear()
+    build_config(settings)
+    assert opened == [url]
+
+
+def test_serve_refuses_a_metrics_folder_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``PROMETHEUS_MULTIPROC_DIR`` that does not exist: the proxy started, then
+    answered every request with a 500 (prometheus-client writes each series there)."""
+    from nearcache.errors import InvalidInputError
+    from nearcache.proxy.metrics import ProxyMetrics
+
+    missing = tmp_path / "no-such-folder"
+    args = ["--upstream", "http://127.0.0.1:9/v1", "--store", "memory://", "--exact-only"]
+    for workers in ("1", "2"):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nearcache",
+                "serve",
+                "--port",
+                "0",
+                *args,
+                "--workers",
+                workers,
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(missing)},
+            timeout=60,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            f"nearcache: error: PROMETHEUS_MULTIPROC_DIR={missing} is not a folder this "
+            "process can write: create it (empty), or unset it (nearcache serve then makes one)"
+        ]
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(missing))  # an app built in code
+    with pytest.raises(InvalidInputError, match="PROMETHEUS_MULTIPROC_DIR"):
+        ProxyMetrics()

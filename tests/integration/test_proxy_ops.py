@@ -4,6 +4,8 @@ health, client keys, hit ids, LangChain's ChatOpenAI and the default model."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,11 @@ def test_passthrough_of_other_paths(proxy: str, upstream: Upstream) -> None:
         body = b"".join(resp.iter_bytes())
     assert body.decode().splitlines() == [f"part {i}" for i in range(5)]
     assert httpx.get(proxy[:-3] + "/elsewhere").status_code == 404
+    # A client whose base URL lacks /v1 is told which base URL to set.
+    no_v1 = openai.OpenAI(base_url=proxy[:-3], api_key="sk-ops", max_retries=0)
+    with pytest.raises(openai.NotFoundError) as info:
+        ask(no_v1, "hi")
+    assert f"base URL (OPENAI_BASE_URL) is {proxy}" in info.value.message, info.value.message
 
 
 def test_metrics_and_health(proxy: str, upstream: Upstream) -> None:
@@ -264,3 +271,30 @@ def test_feedback_marks_hits_wrong_for_the_tenant_that_was_served(
     assert ask(c, "Which entry?").headers["x-nearcache-cache"] != "HIT-EXACT"
     text = httpx.get(base + "/metrics").text
     assert 'nearcache_proxy_feedback_total{kind="semantic",verdict="wrong"} 1.0' in text
+
+
+def test_an_embedder_that_fails_every_write_is_a_warning(
+    upstream: Upstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An embedder whose vectors do not have the size it declares (a misconfigured
+    ``--model openai:...``) fails every write: the proxy stored nothing and said so at
+    INFO only, hidden at ``--log-level warning`` and repeated by every request at info."""
+    import numpy as np
+
+    from nearcache import FunctionEmbedder
+
+    def embed(texts: list[str]) -> Any:
+        return np.ones((len(texts), 32), np.float32)
+
+    broken = FunctionEmbedder(embed, dim=64, name="says-64-gives-32")
+    with (
+        caplog.at_level(logging.WARNING, logger="nearcache"),
+        running_proxy(upstream, embedder=broken) as url,
+    ):
+        assert ask(client(url), "Stored?").headers["x-nearcache-cache"] == "MISS"
+        deadline = time.monotonic() + 30  # the answer is written after it is sent
+        while not any("the embedder failed" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, [r.getMessage() for r in caplog.records]
+            time.sleep(0.05)
+    (record,) = [r for r in caplog.records if "the embedder failed" in r.getMessage()]
+    assert record.levelno == logging.WARNING and record.name == "nearcache.proxy"

@@ -1,8 +1,8 @@
 """``nearcache serve``: run the OpenAI-compatible caching proxy with uvicorn.
 
-Settings come from ``--config FILE`` (TOML or JSON, keys named like the long options
-with underscores: ``upstream``, ``store``, ``port``, ``similarity_threshold`` ...) and
-then from the command line, which wins. With ``--workers N`` each worker process builds
+Settings come from ``--config FILE`` (TOML or JSON, keys named like the long options:
+``upstream``, ``store``, ``port``, ``threshold`` ...; see ``servesettings``) and then
+from the command line, which wins. With ``--workers N`` each worker process builds
 its app from the same settings (passed in the environment, without secrets: the upstream
 key is read from the variable ``--upstream-key-env`` names, in each worker).
 """
@@ -18,40 +18,28 @@ import socket
 import tempfile
 import urllib.parse
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import InvalidInputError
 
+if TYPE_CHECKING:
+    from ..stores.protocol import Store
+
 __all__ = ["serve", "worker_app"]
 
 _SETTINGS_ENV = "NEARCACHE_PROXY_SETTINGS"
-_FIELDS = (
-    "upstream",
-    "store",
-    "host",
-    "port",
-    "workers",
-    "model",
-    "semantic",
-    "similarity_threshold",
-    "ttl",
-    "max_entries",
-    "namespace",
-    "share_across_keys",
-    "upstream_key_env",
-    "client_keys",
-    "max_body_bytes",
-    "timeout",
-    "log_level",
-)
 
 
 def serve(
     upstream: Annotated[
         str | None,
-        typer.Option(help="The OpenAI-compatible API to cache, e.g. https://api.openai.com/v1."),
+        typer.Option(
+            help="The OpenAI-compatible API to cache, e.g. https://api.openai.com/v1 "
+            "(default: $NEARCACHE_UPSTREAM).",
+            show_default=False,
+        ),
     ] = None,
     store: Annotated[
         str | None,
@@ -87,7 +75,7 @@ def serve(
         float | None,
         typer.Option(
             "--threshold",
-            help="Lowest similarity a candidate needs before the judge (default: 0.5).",
+            help="Lowest similarity a candidate needs before the judge (default: 0.4).",
         ),
     ] = None,
     ttl: Annotated[
@@ -138,25 +126,9 @@ def serve(
 
 
 def _read_file(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json":
-        data = json.loads(text)
-    else:
-        import importlib
+    from .servesettings import read_settings
 
-        try:
-            tomllib = importlib.import_module("tomllib")
-        except ImportError as exc:  # Python 3.10
-            raise InvalidInputError(f"{path}: TOML settings need Python 3.11+; use JSON") from exc
-        data = tomllib.loads(text)
-    if not isinstance(data, dict):
-        raise InvalidInputError(f"{path}: expected a table of settings")
-    unknown = sorted(set(data) - set(_FIELDS))
-    if unknown:
-        raise InvalidInputError(f"{path}: unknown settings {', '.join(unknown)}")
-    return data
+    return {} if path is None else read_settings(path)
 
 
 #: The options of ``serve`` that ``ProxyConfig``'s refusals name by their field.
@@ -181,7 +153,8 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     upstream = settings.get("upstream") or os.environ.get("NEARCACHE_UPSTREAM")
     if not upstream:
         raise InvalidInputError(
-            "say which API to cache: --upstream URL (e.g. https://api.openai.com/v1)"
+            "say which API to cache: --upstream URL or $NEARCACHE_UPSTREAM "
+            "(e.g. https://api.openai.com/v1)"
         )
     key_env = settings.get("upstream_key_env")
     upstream_key = None
@@ -203,10 +176,14 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
-    answered = _check_store(store) if check_store else False
-    embedder = resolve_embedder(settings.get("model")) if semantic else None
-    if answered and embedder is not None:
-        _check_embedder(store, embedder)
+    opened = _check_store(store) if check_store else None
+    try:  # the store stays open while the model loads: one connection for both checks
+        embedder = resolve_embedder(settings.get("model")) if semantic else None
+        if opened is not None and embedder is not None:
+            _check_embedder(opened, embedder)
+    finally:
+        if opened is not None:
+            opened.close()
     threshold = settings.get("similarity_threshold")  # None: the cache's own default
     max_body, timeout = settings.get("max_body_bytes"), settings.get("timeout")
     try:
@@ -233,22 +210,21 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
         raise InvalidInputError(f"{option}: {exc}") from exc
 
 
-def _check_store(url: str) -> bool:
+def _check_store(url: str) -> Store | None:
     """One read of the store before the model loads: a store that refuses the credentials,
     a missing database or a mistyped URL is one line here, not a traceback from the
     server's start-up. A Redis or PostgreSQL server that nobody answers at (down,
     restarting) is an outage, not a mistake: the proxy starts and passes requests through
     uncached until the server is back, as it does when the store goes away while it
     serves. A store this process cannot write (a SQLite file on a read-only mount) is a
-    warning: answers are served from it, none is stored. True if the store answered."""
+    warning: answers are served from it, none is stored. The store, open, if it answered
+    (the caller closes it); None if its server is down."""
     from ..errors import StoreUnavailableError
     from ..stores.outages import server_down
     from .common import err_console, open_cli_store
 
     try:
         store = open_cli_store(url)
-        read_only = bool(getattr(store, "read_only", False))
-        store.close()
     except StoreUnavailableError as exc:
         if not server_down(url):
             raise
@@ -257,24 +233,24 @@ def _check_store(url: str) -> bool:
             f"warning: {said}; starting anyway: requests go upstream uncached until it is back",
             soft_wrap=True,
         )
-        return False
-    if read_only:  # a SQLite file on a read-only mount: the proxy serves, but stores nothing
+        return None
+    if getattr(
+        store, "read_only", False
+    ):  # a SQLite file on a read-only mount: the proxy serves, but stores nothing
         err_console().print(
             f"warning: {url} is read-only here: its answers are served, no new one is stored",
             soft_wrap=True,
         )
-    return True
+    return store
 
 
-def _check_embedder(url: str, embedder: Any) -> None:
+def _check_embedder(store: Store, embedder: Any) -> None:
     """Refuse, in one line, a store whose semantic entries another embedder made (the
     server's start-up failed on it with a traceback and exit status 3)."""
     from ..errors import DimensionMismatchError, FingerprintMismatchError, StoreUnavailableError
     from ..semantic.binding import StoreBinding
-    from .common import open_cli_store
     from .ops import naming_the_model
 
-    store = open_cli_store(url)
     try:
         if store.namespaces("semantic"):  # an empty store is bound by its first put
             with naming_the_model(store):
@@ -283,8 +259,6 @@ def _check_embedder(url: str, embedder: Any) -> None:
         pass  # gone since _check_store: the proxy starts and passes through until it is back
     except (DimensionMismatchError, FingerprintMismatchError) as exc:
         raise InvalidInputError(f"{exc}; serve it with that, or another --store") from exc
-    finally:
-        store.close()
 
 
 def worker_app() -> Any:
@@ -365,6 +339,9 @@ def _run(settings: dict[str, Any]) -> None:
         raise InvalidInputError(f"--port must be a number from 0 to 65535, not {port}")
     # Access logs show method, path and status only: never a header, so never a key.
     common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
+    from ..proxy.metrics import check_metrics_folder
+
+    check_metrics_folder()  # before the model loads; set by the operator (or not at all)
     config = build_config(settings)  # fail here, once, rather than in every worker
     _check_listen(host, port)
     _show_library_log(log_level)

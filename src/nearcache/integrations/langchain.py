@@ -29,6 +29,7 @@ from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
 from ..stores.protocol import Store
+from .lcprompts import prompt_key
 
 try:
     from langchain_core.caches import BaseCache
@@ -66,7 +67,7 @@ class CachedEmbeddings(Embeddings):
     Args:
         underlying: the LangChain embeddings to cache (OpenAIEmbeddings, ...).
         cache: an :class:`~nearcache.EmbeddingCache`; or give ``store``/``path``
-            (default: in memory).
+            (default: in memory), and one is made with ``fail_open=True``.
         model: the model name (default: the wrapped object's ``model``/``model_name``);
             it names the cache namespaces ``"{provider}.{model}.dense"`` (documents) and
             ``"{provider}.{model}-query.dense"`` (queries, kept apart because some
@@ -101,7 +102,11 @@ class CachedEmbeddings(Embeddings):
         if cache is not None and (store is not None or path is not None):
             raise InvalidInputError("pass cache, or store/path, not both")
         self.underlying = underlying
-        self.cache = cache if cache is not None else EmbeddingCache(store, path=path)
+        # A cache built here drops its writes during a store outage (logged, counted):
+        # the vectors are computed and returned, as when the cache is cold.
+        self.cache = (
+            cache if cache is not None else EmbeddingCache(store, path=path, fail_open=True)
+        )
         self.model = _model_name(underlying, model)
         self.cache_queries = cache_queries
         u = underlying
@@ -233,13 +238,16 @@ class NearcacheLLMCache(BaseCache):
         cache: a ``SemanticCache`` (or ``AsyncSemanticCache``, whose methods the async
             calls then await); by default one is built from ``path``/``store``/
             ``embedder``/``similarity_threshold`` (None: the cache's own default, so
-            LangChain answers as the library does) and ``cache_kwargs``.
+            LangChain answers as the library does) and ``cache_kwargs`` (``fail_open``
+            True unless given: a store outage drops the write, never the answer).
         namespace: the semantic cache namespace for LangChain entries; ``clear()``
             empties only this namespace.
         ttl: seconds an answer stays valid (None: the cache's default).
 
     Every entry is scoped by ``llm_string``: a prompt cached for one model or temperature
-    is never served to another, on either layer.
+    is never served to another, on either layer. A chat model's prompt (the serialized
+    conversation) is split as the proxy splits a request: its last human text is the
+    query, the rest of the conversation joins the context (``lcprompts``).
 
     >>> from langchain_core.globals import set_llm_cache   # doctest: +SKIP
     >>> set_llm_cache(NearcacheLLMCache(path="llm-cache.db"))  # doctest: +SKIP
@@ -268,15 +276,19 @@ class NearcacheLLMCache(BaseCache):
                 ) from exc
             if similarity_threshold is not None:  # else the cache's own default
                 cache_kwargs["similarity_threshold"] = similarity_threshold
+            # a store outage drops the write, so the model's answer still reaches the caller
+            cache_kwargs.setdefault("fail_open", True)
             cache = module.SemanticCache(path, embedder, store=store, **cache_kwargs)
         self.cache = cache
         self.namespace = namespace
         self.ttl = ttl
         self._is_async = asyncio.iscoroutinefunction(getattr(cache, "get", None))
 
-    @staticmethod
-    def _context(llm_string: str) -> dict[str, str]:
-        return {"llm_string": llm_string}
+    def _key(self, prompt: str, llm_string: str) -> tuple[str, dict[str, str]]:
+        """The query and context of a prompt (a chat prompt: its last human text, inside
+        the rest of the conversation; see ``lcprompts``)."""
+        config = getattr(self.cache, "config", None)
+        return prompt_key(prompt, llm_string, getattr(config, "max_query_bytes", 32768))
 
     def _decode(self, hit: Any) -> list[Any] | None:
         if not hit:
@@ -290,19 +302,16 @@ class NearcacheLLMCache(BaseCache):
         """Cached generations for ``prompt`` under ``llm_string``, or None."""
         if self._is_async:
             raise _sync_call("lookup")
-        hit = self.cache.get(prompt, namespace=self.namespace, context=self._context(llm_string))
-        return self._decode(hit)
+        query, context = self._key(prompt, llm_string)
+        return self._decode(self.cache.get(query, namespace=self.namespace, context=context))
 
     def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
         """Store ``return_val`` (a list of generations) for ``prompt`` under ``llm_string``."""
         if self._is_async:
             raise _sync_call("update")
+        query, context = self._key(prompt, llm_string)
         self.cache.put(
-            prompt,
-            _dumps(return_val),
-            namespace=self.namespace,
-            context=self._context(llm_string),
-            ttl=self.ttl,
+            query, _dumps(return_val), namespace=self.namespace, context=context, ttl=self.ttl
         )
 
     def clear(self, **kwargs: Any) -> None:
@@ -314,21 +323,17 @@ class NearcacheLLMCache(BaseCache):
     async def alookup(self, prompt: str, llm_string: str) -> Any:
         if not self._is_async:
             return await asyncio.to_thread(self.lookup, prompt, llm_string)
-        hit = await self.cache.get(
-            prompt, namespace=self.namespace, context=self._context(llm_string)
-        )
+        query, context = self._key(prompt, llm_string)
+        hit = await self.cache.get(query, namespace=self.namespace, context=context)
         return self._decode(hit)
 
     async def aupdate(self, prompt: str, llm_string: str, return_val: Any) -> None:
         if not self._is_async:
             await asyncio.to_thread(self.update, prompt, llm_string, return_val)
             return
+        query, context = self._key(prompt, llm_string)
         await self.cache.put(
-            prompt,
-            _dumps(return_val),
-            namespace=self.namespace,
-            context=self._context(llm_string),
-            ttl=self.ttl,
+            query, _dumps(return_val), namespace=self.namespace, context=context, ttl=self.ttl
         )
 
     async def aclear(self, **kwargs: Any) -> None:

@@ -108,8 +108,14 @@ async def _passthrough(request: Request, state: ProxyState) -> Response:
     """Any other ``/v1/...`` request, forwarded as is; both bodies are streamed."""
     path = request.url.path
     if not path.startswith("/v1/"):
+        # Most often a client whose base URL lacks /v1 (OPENAI_BASE_URL=http://host:port):
+        # say which base URL to set, not only what is served.
+        base = str(request.base_url).rstrip("/") + "/v1"
         return error_response(
-            404, f"{path} is not served: the proxy forwards /v1/* to the upstream", code="not_found"
+            404,
+            f"{path} is not served: the proxy forwards /v1/* to the upstream; "
+            f"a client's base URL (OPENAI_BASE_URL) is {base}",
+            code="not_found",
         )
     try:
         state.tenant(request.headers)  # with client keys, a stranger gets a 401 here too

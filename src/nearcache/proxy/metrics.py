@@ -25,10 +25,10 @@ does): every worker writes its series there and ``/metrics`` adds them up.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import MissingExtraError
+from ..errors import InvalidInputError, MissingExtraError
 
 try:
     from prometheus_client import (
@@ -38,12 +38,25 @@ try:
         Histogram,
         generate_latest,
     )
+    from prometheus_client.metrics_core import Metric
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise MissingExtraError("proxy", "prometheus-client", "the caching proxy") from exc
 
-__all__ = ["CONTENT_TYPE_LATEST", "ProxyMetrics"]
+__all__ = ["CONTENT_TYPE_LATEST", "ProxyMetrics", "check_metrics_folder"]
 
 _UPSTREAM_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+def check_metrics_folder() -> None:
+    """Refuse a ``PROMETHEUS_MULTIPROC_DIR`` that is not a folder this process can write.
+    prometheus-client writes each series there when a request first touches it, so the
+    proxy started and then answered every request with a 500 and a traceback."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+        raise InvalidInputError(
+            f"PROMETHEUS_MULTIPROC_DIR={folder} is not a folder this process can write: "
+            "create it (empty), or unset it (nearcache serve then makes one)"
+        )
 
 
 class ProxyMetrics:
@@ -51,6 +64,8 @@ class ProxyMetrics:
 
     def __init__(self, prices: Mapping[str, tuple[float, float]] | None = None) -> None:
         from ..integrations.prometheus import PrometheusMetrics
+
+        check_metrics_folder()
 
         self.registry = CollectorRegistry()
         self.prices = dict(prices or {})
@@ -117,12 +132,30 @@ class ProxyMetrics:
     def exposition(self) -> tuple[bytes, str]:
         """The text exposition (summed over workers in multiprocess mode)."""
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            from prometheus_client import multiprocess
-
-            registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-            return generate_latest(registry), CONTENT_TYPE_LATEST
+            return generate_latest(_Summed(self.registry)), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+class _Summed:
+    """Every worker's samples, summed, with every series described even before its first
+    sample: the workers' files only hold series some request touched, so until the first
+    request ``/metrics`` was an empty page, which reads as a broken endpoint (and gives a
+    dashboard no series names), where one worker lists them all from the start."""
+
+    def __init__(self, local: CollectorRegistry) -> None:
+        self.local = local
+
+    def collect(self) -> Iterator[Metric]:
+        from prometheus_client import multiprocess
+
+        collector = multiprocess.MultiProcessCollector(None)  # type: ignore[no-untyped-call]
+        summed = {family.name: family for family in collector.collect()}  # type: ignore[no-untyped-call]
+        for family in self.local.collect():
+            found = summed.pop(family.name, None)
+            if found is None:  # described, no sample yet
+                found = Metric(family.name, family.documentation, family.type)
+            yield found
+        yield from summed.values()  # series of another release's workers, if any
 
 
 def _int(value: Any) -> int:

@@ -19,7 +19,12 @@ import numpy.typing as npt
 
 from ..embedders.protocol import FunctionEmbedder
 from ..embedding.cache import EmbeddingCache
-from ..errors import NearcacheError, StoreUnavailableError
+from ..errors import (
+    EmbeddingAPIError,
+    InvalidVectorError,
+    NearcacheError,
+    StoreUnavailableError,
+)
 from ..kv.cache import Cache
 from ..semantic.cache import SemanticCache
 from ..semantic.types import Hit, Miss
@@ -315,6 +320,10 @@ class ProxyState:
         except StoreUnavailableError as exc:
             log.warning("store unavailable, the answer was not stored: %s", exc)
             return False
+        except (EmbeddingAPIError, InvalidVectorError) as exc:
+            # the embedder fails (another dimension than it declares, an API refusing
+            # it): no answer is stored until it is fixed, which the operator must see
+            log.warning("answer not stored: the embedder failed: %s", exc)
         except NearcacheError as exc:  # too large, quota 0, ...: served, not stored
             log.info("answer not stored: %s", exc)
         return True

@@ -1,0 +1,111 @@
+"""The settings file of ``nearcache serve --config FILE`` (TOML or JSON).
+
+Keys are named like the long options (``upstream``, ``store``, ``port``, ``threshold``,
+``exact_only``, ``max_entries`` ...; ``-`` or ``_``) or like ``ProxyConfig``'s fields
+(``similarity_threshold``, ``semantic``). Values are checked here, by the setting's
+name and the file's: the command line's parser never sees them, so a quoted
+``share_across_keys = "no"`` was taken as yes, ``workers = -1`` ran one worker, and a
+string where a number belongs failed with a bare ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInputError
+
+__all__ = ["FIELDS", "read_settings"]
+
+#: Every setting, and the JSON/TOML type of its value.
+_TYPES: dict[str, type] = {
+    "upstream": str,
+    "store": str,
+    "host": str,
+    "port": int,
+    "workers": int,
+    "model": str,
+    "semantic": bool,
+    "similarity_threshold": float,
+    "ttl": float,
+    "max_entries": int,
+    "namespace": str,
+    "share_across_keys": bool,
+    "upstream_key_env": str,
+    "client_keys": str,
+    "max_body_bytes": int,
+    "timeout": float,
+    "log_level": str,
+}
+FIELDS = tuple(_TYPES)
+#: Option names that are not field names: ``--threshold``, ``--exact-only``.
+_ALIASES = {"threshold": "similarity_threshold", "exact_only": "semantic"}
+_WORDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """The settings in ``path``, by field name, each of its type.
+
+    Raises:
+        InvalidInputError: a file that does not parse, an unknown setting or a value of
+            the wrong type, in one line naming the file and the setting.
+    """
+    data = _parse(path)
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"{path}: expected a table of settings")
+    settings: dict[str, Any] = {}
+    unknown = []
+    for given, value in data.items():
+        key = str(given).replace("-", "_")
+        field = _ALIASES.get(key, key)
+        kind = _TYPES.get(field)
+        if kind is None:
+            unknown.append(str(given))
+            continue
+        if not _is(value, kind):
+            raise InvalidInputError(f"{path}: {given} must be {_WORDS[kind]}, not {value!r}")
+        if key == "exact_only":
+            value = not value
+        if field == "workers" and value < 1:  # the others: ProxyConfig, by option name
+            raise InvalidInputError(f"{path}: {given} must be 1 or more, not {value}")
+        settings[field] = value
+    if unknown:
+        raise InvalidInputError(f"{path}: unknown settings {', '.join(_hints(unknown))}")
+    return settings
+
+
+def _parse(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise InvalidInputError(f"{path}: not valid JSON: {exc}") from exc
+    try:
+        tomllib = importlib.import_module("tomllib")
+    except ImportError as exc:  # Python 3.10
+        raise InvalidInputError(f"{path}: TOML settings need Python 3.11+; use JSON") from exc
+    try:
+        return tomllib.loads(text)
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise InvalidInputError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _is(value: Any, kind: type) -> bool:
+    if isinstance(value, bool):
+        return kind is bool
+    if kind is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, kind)
+
+
+def _hints(unknown: list[str]) -> list[str]:
+    names = [*FIELDS, *_ALIASES]
+    out = []
+    for name in sorted(unknown):
+        near = difflib.get_close_matches(name.replace("-", "_"), names, n=1)
+        out.append(f"{name} (did you mean {near[0]}?)" if near else name)
+    return out

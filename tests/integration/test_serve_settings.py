@@ -1,0 +1,88 @@
+"""``nearcache serve --config FILE``: the settings file is checked by the setting's name,
+as the command line is, since the command line's parser never sees its values."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+
+from nearcache.cli.serve import serve
+from nearcache.cli.servesettings import read_settings
+from nearcache.errors import InvalidInputError
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_option_names_are_settings(tmp_path: Path) -> None:
+    # "keys named like the long options", but `threshold` and `exact_only` were unknown
+    toml = 'upstream = "http://127.0.0.1:9/v1"\nthreshold = 0.8\nexact-only = true\n'
+    assert read_settings(write(tmp_path, "a.toml", toml)) == {
+        "upstream": "http://127.0.0.1:9/v1",
+        "similarity_threshold": 0.8,
+        "semantic": False,
+    }
+    both = {"similarity_threshold": 1, "max-entries": 10, "semantic": True}
+    assert read_settings(write(tmp_path, "b.json", json.dumps(both))) == {
+        "similarity_threshold": 1,
+        "max_entries": 10,
+        "semantic": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('share_across_keys = "no"', "share_across_keys must be true or false, not 'no'"),
+        ('ttl = "abc"', "ttl must be a number, not 'abc'"),
+        ('similarity_threshold = "high"', "similarity_threshold must be a number"),
+        ("port = 80.5", "port must be a whole number, not 80.5"),
+        ("workers = -1", "workers must be 1 or more, not -1"),
+        ("semantic = 1", "semantic must be true or false, not 1"),
+        ("threshhold = 0.5", "unknown settings threshhold (did you mean threshold?)"),
+        ("port = 8080,", "not valid TOML: "),
+    ],
+)
+def test_a_bad_value_is_refused_by_its_setting_and_file(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    # `share_across_keys = "no"` was taken as yes; `workers = -1` ran; a string where a
+    # number belongs failed with "TypeError: '>' not supported ..."; a file that did not
+    # parse was reported without its name.
+    path = write(tmp_path, "serve.toml", text + "\n")
+    with pytest.raises(InvalidInputError) as info:
+        read_settings(path)
+    assert str(info.value).startswith(f"{path}: ") and said in str(info.value), info.value
+
+
+def test_a_json_file_that_does_not_parse_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "serve.json", '{"upstream": "x",}')
+    proc = subprocess.run(
+        [sys.executable, "-m", "nearcache", "serve", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"nearcache: error: {path}: not valid JSON: Expecting property name enclosed in "
+        "double quotes: line 1 column 18 (char 17)"
+    ]
+
+
+def test_the_threshold_help_states_the_default_serve_uses() -> None:
+    from nearcache import SemanticCache
+    from nearcache.embedders.default import default_embedder
+
+    hints = typing.get_type_hints(serve, include_extras=True)
+    text = hints["similarity_threshold"].__metadata__[0].help
+    with SemanticCache(embedder=default_embedder()) as cache:
+        assert f"(default: {cache.similarity_threshold})" in text, text
