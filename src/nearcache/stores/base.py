@@ -16,6 +16,8 @@ Shared semantics decided here, not in each engine:
 * ``changes`` of a table without a change log raises ``InvalidInputError``.
 * Record keys are 64 lowercase hex characters and values are bytes, checked before a
   write reaches the engine (``InvalidInputError`` / ``InvalidTypeError``).
+* Every store is a context manager: ``with SQLiteStore(path) as store:`` closes it on
+  the way out (as diskcache's ``Cache`` does), an exception or not.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import operator
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 from ..errors import InvalidInputError, InvalidTypeError
 from ..keys import check_content_hash, check_content_hashes
@@ -31,6 +34,7 @@ from .protocol import TABLES, Changes, Item, Limit, NamespaceInfo, check_table, 
 __all__ = ["BaseStore", "check_items", "record_key_bytes", "unique_items"]
 
 _KEY = operator.attrgetter("key")
+_S = TypeVar("_S", bound="BaseStore")
 _VALUE = operator.attrgetter("value")
 
 
@@ -61,6 +65,12 @@ class BaseStore(ABC):
     """The ``Store`` protocol's argument checks and shared semantics; see the module doc."""
 
     url: str
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- the protocol -------------------------------------------------------------------
 
