@@ -93,10 +93,10 @@ def redact_url(url: str) -> str:
         return url
     try:
         parts = urlsplit(url)
-        if parts.password is None:
+        if not parts.password:  # none, or an empty one (redis://:@host): nothing to hide
             return url
     except ValueError:  # not parseable as a URL: blank anything between ':' and '@'
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+        return re.sub(r"(://[^:/@]*:)[^@]+@", r"\1***@", url)
     host = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 

@@ -23,6 +23,13 @@ def redis_errors() -> DriverErrors:
     rules = (
         ErrorRule((BusyLoadingError,), StoreUnavailableError, "{url} is loading its data: {exc}"),
         ErrorRule((RedisTimeoutError,), StoreTimeoutError, "{url} timed out: {exc}"),
+        ErrorRule(  # the URL sent no password (none, or an empty one: redis://:@host)
+            (AuthenticationError,),
+            StoreUnavailableError,
+            "{url} needs a password and the URL gives none: redis://:PASSWORD@host:port/db "
+            "(redis://USER:PASSWORD@host:port/db for an ACL user)",
+            re.compile("HELLO must be called|NOAUTH|[Aa]uthentication required"),
+        ),
         ErrorRule(  # a ConnectionError too, though the server answered
             (AuthenticationError,),
             StoreUnavailableError,
