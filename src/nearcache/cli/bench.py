@@ -38,7 +38,7 @@ from ..errors import (
     MissingExtraError,
 )
 from ..stores.protocol import Store
-from .common import open_cli_store
+from .ops import opened
 
 __all__ = ["FORMAT", "PEERS", "check_peers", "merge_results", "opened_for_bench", "run"]
 
@@ -47,11 +47,9 @@ FORMAT = 1
 
 @contextlib.contextmanager
 def opened_for_bench(url: str | None) -> Iterator[Store]:
-    store = open_cli_store(url)
-    try:
+    """The store, closed afterwards (a SQLite file a failed run created is removed)."""
+    with opened(url) as store:
         yield store
-    finally:
-        store.close()
 
 
 #: The peers ``--peers`` times, by the module that must import (all in ``[bench]``).

@@ -26,8 +26,9 @@ from ..errors import (
     NearcacheError,
 )
 from ..stores.protocol import Store
-from .common import open_cli_store
+from .common import default_store_url, open_cli_store
 from .filerecords import KV_TABLE, read_counters, unpack_file
+from .fresh import new_sqlite_file, remove_if_empty
 
 __all__ = [
     "calibrate",
@@ -45,10 +46,16 @@ CORPUS_PREFIX = "nearcache.corpus:"
 @contextlib.contextmanager
 def opened(url: str | None, *, must_exist: bool = False) -> Iterator[Store]:
     """Open the store for one command and always close it (``must_exist``: refuse a
-    store that does not exist yet instead of creating it)."""
+    store that does not exist yet instead of creating it). A SQLite file it creates is
+    removed again if the command fails leaving it empty (:mod:`nearcache.cli.fresh`)."""
+    new = None if must_exist else new_sqlite_file(url or default_store_url())
     store = open_cli_store(url, must_exist=must_exist)
     try:
         yield store
+    except BaseException:
+        if new is not None:
+            remove_if_empty(new, store)
+        raise
     finally:
         store.close()
 
