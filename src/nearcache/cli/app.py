@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .clear import clear_command
 from .common import LOG_FORMAT
 from .explain import explain_command
 from .options import (
@@ -354,5 +355,6 @@ def calibrate(
     render.emit(data, as_json, render.render_calibration)
 
 
+app.command("clear")(clear_command)
 app.command("explain")(explain_command)
 app.command("serve")(serve_command)

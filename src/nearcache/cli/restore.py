@@ -196,6 +196,14 @@ def _restore_semantic(store: Store, source: Path, embedder: Any, limits: Limits)
     module = semantic_module("cache")
     if module is None:  # pragma: no cover
         raise CheckpointError("this installation has no semantic cache to restore into")
+    held = store.info("semantic").entries
+    if held:  # checked here too, to name the command that empties it
+        raise CheckpointError(
+            f"{store.url} already holds {held:,} semantic entr{'y' if held == 1 else 'ies'}; "
+            "an archive's semantic entries restore only into an empty semantic cache: run "
+            f"`nearcache clear --table semantic --store {store.url}` first, or import into "
+            "a new store"
+        )
     cache = module.SemanticCache.loads(str(source), None, embedder, store=store, limits=limits)
     try:
         counts = {ns: store.info("semantic", ns).entries for ns in store.namespaces("semantic")}
