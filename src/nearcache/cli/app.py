@@ -22,6 +22,7 @@ from .options import (
     ModelOpt,
     SemanticModelOpt,
     StoreOpt,
+    check_input_file,
     interruptible,
     load_model,
     open_store_for_command,
@@ -265,8 +266,7 @@ def import_(
     from . import ops, render, restore
     from .models import stored_embedder
 
-    if not source.is_file():
-        raise FileNotFoundError(f"{source} does not exist")
+    check_input_file(source, "an archive file (.tar.gz)")
     first = read_manifest(source)  # not an archive: refused before a store is created
     embedder = stored_embedder(model)
     with ops.opened(store) as st:
@@ -335,8 +335,7 @@ def calibrate(
     from . import ops, render
     from .progress import stage_progress
 
-    if not pairs.is_file():
-        raise FileNotFoundError(f"{pairs} does not exist")
+    check_input_file(pairs, "a JSON Lines file of labeled pairs", stream=True)
     embedder, _ = load_model(model)
     # embedding and judging every pair takes seconds to minutes: a bar on a terminal
     with (

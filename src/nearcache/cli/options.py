@@ -11,6 +11,7 @@ import contextlib
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +21,7 @@ __all__ = [
     "ModelOpt",
     "SemanticModelOpt",
     "StoreOpt",
+    "check_input_file",
     "interruptible",
     "load_model",
     "open_store_for_command",
@@ -85,3 +87,22 @@ def open_store_for_command(url: str | None, *, must_exist: bool = False) -> Any:
     from .common import open_cli_store
 
     return open_cli_store(url, must_exist=must_exist)
+
+
+def check_input_file(path: Path, what: str, *, stream: bool = False) -> None:
+    """Refuse ``path`` unless it can be read as ``what``: missing, a folder, or (unless
+    ``stream``: read once, so a pipe such as ``<(jq ...)`` or ``/dev/stdin`` will do, and
+    ``/dev/null`` is an empty file) not a regular file.
+
+    Raises:
+        FileNotFoundError: nothing is there.
+        InvalidInputError: a folder, or a device or pipe where a file is read twice.
+    """
+    from ..errors import InvalidInputError
+
+    if path.is_dir():
+        raise InvalidInputError(f"{path} is a folder, not {what}")
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist")
+    if not stream and not path.is_file():
+        raise InvalidInputError(f"{path} is not a regular file: give {what}")
