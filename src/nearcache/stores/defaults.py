@@ -22,6 +22,7 @@ import enum
 import os
 from typing import Final, Literal
 
+from ..errors import InvalidTypeError
 from .memory import MemoryStore
 from .protocol import Store
 
@@ -61,6 +62,11 @@ def default_store(
     MemoryStore(max_bytes=104857600)
     """
     if path is not None:
+        if not isinstance(path, (str, os.PathLike)):  # SemanticCache(store): path is first
+            hint = ": pass a store as store=" if isinstance(path, Store) else ""
+            raise InvalidTypeError(
+                f"path must be a file path (str or os.PathLike), not {type(path).__name__}{hint}"
+            )
         from .sqlite import SQLiteStore
 
         return SQLiteStore(path)
