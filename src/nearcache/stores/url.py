@@ -15,7 +15,8 @@ URL                                                store
 =================================================  =========================================
 
 ``sqlite:///cache.db`` is relative to the working directory and ``sqlite:////tmp/c.db``
-absolute, as in SQLAlchemy. A plain path (no ``://``) is taken as a SQLite file, unless it
+absolute, as in SQLAlchemy; a leading ``~`` is the home folder (``sqlite:///~/c.db``, as
+diskcache reads it). A plain path (no ``://``) is taken as a SQLite file, unless it
 looks like a mistyped URL (``rediss//host``, ``redis:host``, ``localhost:6379``): that is
 refused with the URL it probably meant, instead of becoming a new database file.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -168,7 +170,7 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
         raise _bad(str(url), "empty")
     if "://" not in url:
         _check_plain_path(url)
-        return "sqlite", url, {}
+        return "sqlite", os.path.expanduser(url), {}
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
@@ -254,7 +256,7 @@ def _target(
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
             raise _bad(url, "missing database path")
-        return path
+        return os.path.expanduser(path)  # ~/x.db: a literal "~" folder is never meant
     if kind == "dynamodb":
         table = unquote(parts.netloc + parts.path.rstrip("/"))
         if not table or "/" in table:
