@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nearcache import open_store
+from nearcache import EmbeddingCache, open_store
 from nearcache.cli.runner import run
 from nearcache.stores.url import parse_store_url
 
@@ -48,4 +48,10 @@ def test_the_cli_store_option_reads_a_leading_tilde(
     assert (home / "nc" / "cli.db").is_file()
     assert run(["stats", "--store", "~/nc/cli.db"]) == 0
     assert f"sqlite:///{home}/nc/cli.db" in capsys.readouterr().out
+    assert list(Path.cwd().iterdir()) == []
+
+
+def test_a_cache_path_with_a_leading_tilde_is_in_the_home_folder(home: Path) -> None:
+    EmbeddingCache(path="~/e.db").close()
+    assert (home / "e.db").is_file()
     assert list(Path.cwd().iterdir()) == []

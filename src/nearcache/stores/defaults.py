@@ -69,6 +69,6 @@ def default_store(
             )
         from .sqlite import SQLiteStore
 
-        return SQLiteStore(path)
+        return SQLiteStore(os.path.expanduser(path))  # "~/x.db" as in a store URL
     budget = MEMORY_BUDGETS[cache] if memory_max_bytes is _TABLE else memory_max_bytes
     return MemoryStore(max_bytes=budget)
