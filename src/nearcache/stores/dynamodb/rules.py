@@ -31,6 +31,8 @@ def dynamodb_errors() -> DriverErrors:
         ConnectionClosedError,
         EndpointConnectionError,
         HTTPClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
     )
     from botocore.exceptions import ConnectionError as BotoConnectionError
 
@@ -58,6 +60,12 @@ def dynamodb_errors() -> DriverErrors:
             re.compile(r"^(ValidationException|ItemCollectionSizeLimitExceededException)$"),
         ),
         ErrorRule((ClientError,), CacheError, "{url}: {exc}"),
+        ErrorRule(  # not an outage: the client never sent a request
+            (NoCredentialsError, PartialCredentialsError),
+            StoreUnavailableError,
+            "{url}: {exc}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE "
+            "(a local endpoint_url takes any values)",
+        ),
         ErrorRule((BotoCoreError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"),
     )
     return outages, rules
