@@ -31,7 +31,9 @@ def test_a_refused_import_creates_no_store(tmp_path: Path) -> None:
     before = sorted(tmp_path.iterdir())
     for target in ("new.db", "sub/deeper/new.db"):
         proc = nc("import", str(archive), "--store", str(tmp_path / target))
-        assert_one_line_error(proc, "8-d")
+        assert_one_line_error(  # and says how it would go in
+            proc, "8-d", "made with 'function/eight@1", "import without --model"
+        )
     assert sorted(tmp_path.iterdir()) == before
     existing = tmp_path / "src.db"  # a store that was there stays, untouched
     proc = nc("import", str(archive), "--store", str(existing))

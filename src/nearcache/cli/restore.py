@@ -30,11 +30,17 @@ from ..archive import (
 )
 from ..codecs import KIND_KV, decode_vector_record, fingerprint_id, unpack_record
 from ..embedding.cache import EmbeddingCache
-from ..errors import CheckpointError, CorruptEntryError
+from ..errors import (
+    CheckpointError,
+    CorruptEntryError,
+    DimensionMismatchError,
+    FingerprintMismatchError,
+)
 from ..keys import HASH_ALGORITHM
 from ..stores.protocol import Item, Store
 from .archive import FORMATS, KIND, MEMBER, PER_MEMBER, SEMANTIC_MEMBER, TABLE, part_of
 from .filerecords import KV_TABLE
+from .models import made_with
 from .ops import semantic_module
 
 __all__ = ["import_archive"]
@@ -204,7 +210,16 @@ def _restore_semantic(store: Store, source: Path, embedder: Any, limits: Limits)
             f"`nearcache clear --table semantic --store {store.url}` first, or import into "
             "a new store"
         )
-    cache = module.SemanticCache.loads(str(source), None, embedder, store=store, limits=limits)
+    try:
+        cache = module.SemanticCache.loads(str(source), None, embedder, store=store, limits=limits)
+    except (DimensionMismatchError, FingerprintMismatchError) as exc:
+        if embedder is None or not str(exc).startswith("checkpoint"):
+            raise  # the store's own entries: ops.naming_the_model's case
+        made = made_with(str(read_manifest(source).get("fingerprint") or ""))
+        raise type(exc)(
+            f"{exc}: the archive's entries were made with {made}; import without --model "
+            "(and $NEARCACHE_MODEL) to take the archive's embedder"
+        ) from exc
     try:
         counts = {ns: store.info("semantic", ns).entries for ns in store.namespaces("semantic")}
     finally:
