@@ -23,6 +23,7 @@ from .options import (
     SemanticModelOpt,
     StoreOpt,
     check_input_file,
+    check_rate,
     interruptible,
     load_model,
     open_store_for_command,
@@ -336,6 +337,8 @@ def calibrate(
     from .progress import stage_progress
 
     check_input_file(pairs, "a JSON Lines file of labeled pairs", stream=True)
+    check_rate(max_false_hit_rate, "--max-false-hit-rate")
+    check_rate(confidence, "--confidence")
     embedder, _ = load_model(model)
     # embedding and judging every pair takes seconds to minutes: a bar on a terminal
     with (

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from .common import out_console
-from .options import JsonOpt, ModelOpt, StoreOpt, load_model
+from .options import JsonOpt, ModelOpt, StoreOpt, check_rate, load_model
 
 __all__ = ["explain_command", "explain_pair", "render_explain"]
 
@@ -97,6 +97,7 @@ def explain_command(
     else:
         stored = _question("STORED", stored)
     asked = _question("ASKED", asked)
+    check_rate(max_false_hit_rate, "--max-false-hit-rate")
     embedder, _ = load_model(model)
     if store is None and namespace is None and context is None and hit_id is None:
         data = explain_pair(_question("STORED", stored), asked, embedder, max_false_hit_rate)

@@ -22,6 +22,7 @@ __all__ = [
     "SemanticModelOpt",
     "StoreOpt",
     "check_input_file",
+    "check_rate",
     "interruptible",
     "load_model",
     "open_store_for_command",
@@ -106,3 +107,10 @@ def check_input_file(path: Path, what: str, *, stream: bool = False) -> None:
         raise FileNotFoundError(f"{path} does not exist")
     if not stream and not path.is_file():
         raise InvalidInputError(f"{path} is not a regular file: give {what}")
+
+
+def check_rate(value: float | None, option: str) -> None:
+    """A usage error naming ``option``, before any model loads, unless ``value`` is None or
+    inside (0, 1) (a false-hit rate, a confidence)."""
+    if value is not None and not 0.0 < value < 1.0:
+        raise typer.BadParameter(f"{value:g} is not inside (0, 1)", param_hint=option)
