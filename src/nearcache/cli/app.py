@@ -26,6 +26,7 @@ from .options import (
     check_rate,
     interruptible,
     load_model,
+    note_if_kept_nowhere,
     open_store_for_command,
 )
 from .serve import serve as serve_command
@@ -121,6 +122,7 @@ def embed(
             raise FileNotFoundError(f"{path} does not exist")
     embedder, load_s = load_model(model, lazy=True)
     st = open_store_for_command(store)
+    note_if_kept_nowhere(st)
     try:
         with (
             interruptible(),
@@ -271,6 +273,7 @@ def import_(
     first = read_manifest(source)  # not an archive: refused before a store is created
     embedder = stored_embedder(model)
     with ops.opened(store) as st:
+        note_if_kept_nowhere(st)
         data = restore.import_archive(st, source, embedder, first=first)
     render.emit(data, as_json, render.render_archive)
 

@@ -25,6 +25,7 @@ __all__ = [
     "check_rate",
     "interruptible",
     "load_model",
+    "note_if_kept_nowhere",
     "open_store_for_command",
 ]
 
@@ -114,3 +115,17 @@ def check_rate(value: float | None, option: str) -> None:
     inside (0, 1) (a false-hit rate, a confidence)."""
     if value is not None and not 0.0 < value < 1.0:
         raise typer.BadParameter(f"{value:g} is not inside (0, 1)", param_hint=option)
+
+
+def note_if_kept_nowhere(store: Any) -> None:
+    """Say on stderr that a ``memory://`` store keeps nothing after this command: every
+    command is a new process, so what ``embed`` or ``import`` put there is gone when it
+    ends, and the next command (``search``) would find nothing."""
+    if str(getattr(store, "url", "")).startswith("memory:"):
+        from .common import err_console
+
+        err_console().print(
+            "note: memory:// keeps nothing after this command ends; keep the cache in a "
+            "file (--store sqlite:///PATH) or a server (redis://, postgresql://)",
+            soft_wrap=True,
+        )
