@@ -49,7 +49,8 @@ def _framework_exceptions() -> tuple[tuple[type[BaseException], ...], ...]:
 
 
 def _command() -> Any:
-    """The app's click command, with flags shown without a value type.
+    """The app's click command, with flags shown without a value type and arguments by
+    their upper-case names (``PATHS...``).
 
     Typer's rich help prints ``<bool>`` after every flag, as if it took a value; an
     empty metavar hides it (the help option is made on demand, so it is patched as it
@@ -63,6 +64,8 @@ def _command() -> Any:
         for param in cmd.params:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
+            elif param.param_type_name == "argument" and param.metavar is None and param.name:
+                param.metavar = param.name.upper()  # Typer 0.29 printed "{paths}..."
         make_help = cmd.get_help_option
 
         def help_option(ctx: Any, make_help: Any = make_help) -> Any:
