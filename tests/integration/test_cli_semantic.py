@@ -67,7 +67,8 @@ def test_export_import_roundtrip_and_refusals(filled: Path, tmp_path: Path) -> N
         cache.close()
     again = nc("import", str(checkpoint), "--store", f"sqlite:///{target}")
     assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
-    assert "holds 20 entries" in again.stderr and "empty store" in again.stderr  # what to do
+    assert "holds 20 semantic entries" in again.stderr  # and what to do:
+    assert "`nearcache clear --table semantic" in again.stderr and "new store" in again.stderr
     other = tmp_path / "other.db"
     proc = nc("import", str(checkpoint), "--store", f"sqlite:///{other}", model="default")
     assert proc.returncode == 1
