@@ -100,6 +100,12 @@ class RedisStore(RedisRemovals, ServerStore):
         self._scripts = {n: self._client.register_script(script_source(n)) for n in SCRIPTS}
         self._gens: dict[bytes, bytes] = {}
 
+    def _is_outage(self, exc: BaseException) -> bool:
+        """A server that answers and refuses the credentials is a mistake, not an outage
+        (as for PostgreSQL): the circuit stays closed, so every call says what is wrong."""
+        refused = isinstance(exc, _redis.exceptions.AuthenticationError)
+        return not refused and super()._is_outage(exc)
+
     def record_key(self, table: str, namespace: str, key: str, gen: int = 0) -> bytes:
         """The Redis key holding a record (for debugging and for tests that plant data)."""
         return self._layout.record_key(table, namespace, key, gen)
