@@ -13,7 +13,7 @@ from ..breaker import CircuitBreaker
 from ..protocol import TABLES, Changes, Item, NamespaceInfo, check_table
 from ..server import ServerStore
 from ..touches import TouchBuffer
-from ..url import redact_url
+from ..url import parse_store_url, redact_url
 from .changelog import read_changes
 from .check import check_namespace
 from .layout import INFO_FIELDS, Layout, sum_infos
@@ -76,6 +76,11 @@ class RedisStore(RedisRemovals, ServerStore):
             raise InvalidInputError("prefix must be a non-empty str")
         if expiry_grace < 0:
             raise InvalidInputError("expiry_grace must be >= 0")
+        if own := ("?" in url and parse_store_url(url)[2]):  # redis-py: TypeError later
+            raise InvalidInputError(
+                f"{redact_url(url)!r}: ?{'&'.join(own)} is read by open_store(url); "
+                f"RedisStore takes it as a keyword: RedisStore(url, {next(iter(own))}=...)"
+            )
         self.url = redact_url(url)
         self.prefix = prefix
         self.expiry_grace = float(expiry_grace)
