@@ -230,6 +230,15 @@ class OnnxEmbedder:
         out[batch] = self._run([ids[j] for j in batch])
         return out
 
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` is read whole (at most ``max_length`` word pieces with the two
+        special tokens). A vector of a truncated text says nothing about its tail, so the
+        semantic cache does not serve a hit decided on one. A word piece covers at least
+        one character, so a text that short fits without tokenizing."""
+        if len(text) <= self.max_length - 2:
+            return True
+        return not self._tokenizer.encode(text).overflowing
+
     def _run(self, rows: list[list[int]]) -> npt.NDArray[np.float32]:
         width = max(len(r) for r in rows)
         ids = np.zeros((len(rows), width), dtype=np.int64)

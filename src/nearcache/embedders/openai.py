@@ -50,6 +50,8 @@ KNOWN_DIMS = {
     "text-embedding-3-large": 3072,
     "text-embedding-ada-002": 1536,
 }
+#: Input tokens OpenAI's embedding models read (``KNOWN_DIMS``' models).
+OPENAI_MAX_TOKENS = 8191
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
@@ -105,6 +107,8 @@ class OpenAIEmbedder:
         seed: seed of the jitter, for reproducible tests.
         retry: a :class:`~nearcache.retry.Retry` (attempts and backoff) instead of
             ``max_retries``, ``backoff_base``, ``backoff_max`` and ``seed``.
+        max_tokens: input tokens the model reads (default 8191 for OpenAI's models in
+            ``KNOWN_DIMS``, else None = unknown); ``fits`` bounds texts by it.
 
     Raises:
         EmbeddingAPIError: from ``embed``, when the API refuses or keeps failing.
@@ -137,8 +141,14 @@ class OpenAIEmbedder:
         headers: dict[str, str] | None = None,
         seed: int | None = None,
         retry: Retry | None = None,
+        max_tokens: int | None = None,
     ) -> None:
         dim = _output_dim(model, dim, dimensions)
+        if max_tokens is None and model in KNOWN_DIMS:
+            max_tokens = OPENAI_MAX_TOKENS
+        if max_tokens is not None:
+            check_count("max_tokens", max_tokens, minimum=1)
+        self.max_tokens = max_tokens
         if not isinstance(batch_size, int) or not 1 <= batch_size <= 2048:
             raise InvalidInputError("batch_size must be an int in [1, 2048]")
         if retry is None:
@@ -185,6 +195,15 @@ class OpenAIEmbedder:
             if not isinstance(text, str):
                 raise InvalidTypeError(f"texts[{i}] must be str, not {type(text).__name__}")
         return out
+
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` surely fits ``max_tokens`` without a tokenizer: a token covers
+        at least one UTF-8 byte, so up to ``max_tokens`` bytes fit (OpenAI refuses longer
+        inputs; a local server may cut them silently). Unknown ``max_tokens``: True."""
+        limit = self.max_tokens
+        if limit is None or len(text) * 4 <= limit:
+            return True
+        return len(text) <= limit and len(text.encode("utf-8", "surrogatepass")) <= limit
 
     def backoff(self, attempt: int, retry_after: str | None = None) -> float:
         """Seconds to wait before retry number ``attempt + 1`` (0-based ``attempt``): the

@@ -5,6 +5,8 @@ An embedder is anything with ``embed(texts) -> (n, dim) array``, ``dim`` and
 different fingerprints never share cached vectors. Optional attributes ``provider``,
 ``model`` and ``kind`` (``"dense"``/``"sparse"``) name the default cache namespace
 ``"{provider}.{model}.{kind}"``; sparse embedders return a list of ``SparseVector``.
+The optional ``fits(text) -> bool`` says whether the model reads ``text`` whole (not cut
+at its window); without it every text counts as fitting (``text_fits``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "FunctionEmbedder",
     "default_namespace",
     "embedder_kind",
+    "text_fits",
     "validate_embedder",
 ]
 
@@ -68,6 +71,13 @@ def embedder_kind(embedder: object) -> str:
     if kind not in ("dense", "sparse"):
         raise InvalidInputError(f"embedder kind must be 'dense' or 'sparse', not {kind!r}")
     return str(kind)
+
+
+def text_fits(embedder: object, text: str) -> bool:
+    """Whether ``embedder`` reads ``text`` whole: its ``fits(text)``, or True when it does
+    not say (a custom embedder keeps its behaviour)."""
+    fits = getattr(embedder, "fits", None)
+    return True if fits is None else bool(fits(text))
 
 
 def _segment(value: str) -> str:

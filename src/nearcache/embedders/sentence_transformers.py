@@ -30,6 +30,8 @@ from ..policy import check_count
 __all__ = ["SentenceTransformerEmbedder"]
 
 _BUNDLED = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+#: Special tokens a tokenizer may add around a text (the short-text bound in ``fits``).
+_SPECIAL_ALLOWANCE = 4
 
 
 def _bundled_minilm() -> tuple[str, str] | None:
@@ -124,6 +126,21 @@ class SentenceTransformerEmbedder:
             **kwargs,
         )
         return np.asarray(out, dtype=np.float32)
+
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` (with its prompt) is read whole, within ``max_seq_length``
+        tokens; unknown (no limit or no tokenizer) counts as fitting. A token covers at
+        least one UTF-8 byte, so a text that short fits without tokenizing."""
+        limit = self.max_seq_length
+        tokenizer = getattr(self.st, "tokenizer", None)
+        if not isinstance(limit, int) or tokenizer is None:
+            return True
+        prompts = getattr(self.st, "prompts", None) or {}
+        text = str(prompts.get(self.prompt_name, "")) + text if self.prompt_name else text
+        if 4 * len(text) <= limit - _SPECIAL_ALLOWANCE:
+            return True
+        ids = tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)
+        return len(ids["input_ids"]) <= limit
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder({self.fingerprint!r})"

@@ -16,6 +16,7 @@ import logging
 import math
 from typing import Any
 
+from ..embedders.protocol import text_fits
 from ..errors import InvalidInputError, InvalidTypeError
 from ..judge import CosineJudge, DefaultJudge, Judge, Step, Verdict
 from ..judge.types import Outcome
@@ -26,6 +27,7 @@ __all__ = [
     "default_floor",
     "explain_steps",
     "judge_candidate",
+    "window_refusal",
     "miss_reason",
     "with_feedback",
 ]
@@ -122,6 +124,20 @@ def explain_steps(
     if not floor_ok:
         return Verdict(False, 0.0, "floor", (cache_floor, *steps))
     return Verdict(verdict.accept, verdict.score, verdict.reason, (cache_floor, *steps))
+
+
+def window_refusal(embedder: object, stored: str, asked: str) -> Verdict | None:
+    """The refusal ``explain`` gives when either text is longer than the embedder reads
+    (its vector ignores the tail, so cosine cannot tell the two apart), else None."""
+    cut = [
+        name
+        for name, text in (("stored", stored), ("asked", asked))
+        if not text_fits(embedder, text)
+    ]
+    if not cut:
+        return None
+    detail = f"{' and '.join(cut)} text longer than the embedder's window: semantic miss"
+    return Verdict(False, 0.0, "truncated", (Step("window", "reject", detail),))
 
 
 def with_feedback(verdict: Verdict, threshold: float, floor: float | None) -> Verdict:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from .._flow import Embed
 from ..codecs import as_vector
+from ..embedders.protocol import text_fits
 from ..errors import (
     CorruptEntryError,
     MissingExtraError,
@@ -31,7 +32,7 @@ from ..stores.protocol import Probe
 from .admission import key_text
 from .feedback import feedback_limits
 from .indexing import TABLE, candidates
-from .judging import explain_steps, with_feedback
+from .judging import explain_steps, window_refusal, with_feedback
 from .record import Entry, decode_record, entry_digest, entry_key, scope_of
 from .spaces import Candidate
 from .state import Keyed, log
@@ -204,6 +205,9 @@ class LookupMixin(VerdictMixin):
         self._check_open()
         ns = None if namespace is None else validate_namespace(namespace)
         texts = [key_text(self.config, stored), key_text(self.config, asked)]
+        refused = window_refusal(self.embedder, texts[0], texts[1])
+        if refused is not None:
+            return refused
         mat = yield from self.vectors.flow(self.embedder, texts, self.dim)
         a, b = _unit(np.ascontiguousarray(mat[0])), _unit(np.ascontiguousarray(mat[1]))
         sim = max(-1.0, min(1.0, float(np.dot(a, b))))
@@ -296,15 +300,17 @@ class LookupMixin(VerdictMixin):
                 else ("expired" if tally.exact_expired else "empty")
             )
             return self._miss(q.ns, reason, q.started, embedding=q.vec)
-        if q.vec is None:
-            try:
+        try:  # a vector of a text cut at the model's window must not decide a hit
+            if not text_fits(self.embedder if q.vec is None else self.loaded_embedder, q.text):
+                return self._miss(q.ns, "truncated", q.started, embedding=q.vec, layer="semantic")
+            if q.vec is None:
                 q.vec = yield from self.vectors.flow(self.embedder, [q.text], self.dim)
                 q.vec = np.ascontiguousarray(q.vec[0])
-            except MissingExtraError:
-                raise
-            except Exception as exc:
-                log.warning("embedder failed, lookup is a miss: %r", exc)
-                return self._miss(q.ns, "embedder_error", q.started, error=True)
+        except MissingExtraError:
+            raise
+        except Exception as exc:
+            log.warning("embedder failed, lookup is a miss: %r", exc)
+            return self._miss(q.ns, "embedder_error", q.started, error=True)
         try:
             return self._decide(q, tally, _unit(q.vec))
         except StoreUnavailableError as exc:
@@ -339,7 +345,11 @@ class LookupMixin(VerdictMixin):
         else:
             ranked = sorted(live, key=lambda t: -t[0])
         scored: list[tuple[float, float, Hit, Candidate]] = []
+        fits = getattr(self.loaded_embedder, "fits", None)
         for sim, entry, cand in ranked:
+            if fits is not None and not fits(entry.query):  # stored past the window
+                tally.refused("truncated")
+                continue
             conf = self._score(q, entry, cand.key, sim, tally)
             if conf is None:
                 continue
