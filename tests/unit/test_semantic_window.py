@@ -1,0 +1,144 @@
+"""Texts longer than the embedder's window: a vector of a cut text ignores the tail, so it
+must not decide a semantic hit (the exact layer still serves the very text).
+
+``WindowEmbedder`` reads the first ``WINDOW`` characters only, as a model cuts at its
+token window; two texts that differ past it get the same vector (cosine 1.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nearcache import AsyncSemanticCache, Hit, MetricEvent, Miss, SemanticCache
+from nearcache.embedders.openai import OpenAIEmbedder
+from semantic_support import text_vector
+
+WINDOW = 40
+PREFIX = "Context: the support rules for every customer account. " * 2
+RESET = PREFIX + "Question: how do I reset my password?"
+DELETE = PREFIX + "Question: how do I delete my account?"
+
+
+class WindowEmbedder:
+    """Embeds the first ``WINDOW`` characters only; ``fits`` says so unless turned off."""
+
+    dim = 16
+    fingerprint = "test/window@1;dim=16"
+
+    def __init__(self, *, says_fits: bool = True, fits_raises: bool = False) -> None:
+        self.says_fits = says_fits
+        self.fits_raises = fits_raises
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        return np.stack([text_vector(t[:WINDOW]) for t in texts])
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "fits" and self.says_fits:
+            return self._fits
+        raise AttributeError(name)
+
+    def _fits(self, text: str) -> bool:
+        if self.fits_raises:
+            raise RuntimeError("tokenizer broke")
+        return len(text) <= WINDOW
+
+
+class AsyncWindowEmbedder(WindowEmbedder):
+    async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
+        return WindowEmbedder.embed(self, texts)
+
+
+def make(emb: Any, **kw: Any) -> SemanticCache:
+    return SemanticCache(embedder=emb, judge=None, normalize=False, **kw)
+
+
+def test_a_custom_embedder_without_fits_behaves_as_before() -> None:
+    cache = make(WindowEmbedder(says_fits=False))
+    cache.put(RESET, "reset answer")
+    hit = cache.lookup(DELETE)
+    assert isinstance(hit, Hit) and hit.layer == "semantic"
+    assert hit.similarity == pytest.approx(1.0)
+
+
+def test_a_query_past_the_window_is_a_semantic_miss_with_its_reason() -> None:
+    events: list[MetricEvent] = []
+    cache = make(WindowEmbedder(), metrics_hook=events.append)
+    cache.put(RESET, "reset answer")
+    miss = cache.lookup(DELETE)
+    assert isinstance(miss, Miss) and miss.reason == "truncated"
+    assert cache.get(DELETE) is None
+    assert cache.stats().miss_reasons == {"truncated": 2}
+    misses = [e for e in events if e.kind == "miss"]
+    assert [(e.layer, e.reason) for e in misses] == [("semantic", "truncated")] * 2
+    exact = cache.lookup(RESET)  # the exact layer still serves the very text
+    assert isinstance(exact, Hit) and exact.layer == "exact"
+
+
+def test_a_candidate_stored_past_the_window_is_not_served() -> None:
+    cache = make(WindowEmbedder())
+    cache.put(RESET, "reset answer")
+    head = RESET[:WINDOW]  # fits, and its vector is the stored one's
+    miss = cache.lookup(head)
+    assert isinstance(miss, Miss) and miss.reason == "truncated"
+    assert miss.similarity == pytest.approx(1.0)
+    cache.put("short one", "short answer")
+    assert cache.lookup("short one").layer == "exact"  # type: ignore[union-attr]
+
+
+def test_short_texts_still_hit_semantically() -> None:
+    cache = make(WindowEmbedder())
+    cache.put("reset my password", "reset answer")
+    emb = WindowEmbedder()
+    vec = emb.embed(["reset my password"])[0]
+    hit = cache.lookup("reset my password please", embedding=vec)
+    assert isinstance(hit, Hit) and hit.layer == "semantic"
+
+
+def test_explain_names_the_window() -> None:
+    cache = make(WindowEmbedder())
+    verdict = cache.explain(RESET, DELETE)
+    assert (verdict.accept, verdict.reason) == (False, "truncated")
+    assert [s.name for s in verdict.steps] == ["window"]
+    assert "stored and asked" in verdict.steps[0].detail
+    assert cache.explain("hello", "hello").reason != "truncated"
+
+
+def test_a_raising_fits_is_an_embedder_error_miss() -> None:
+    cache = make(WindowEmbedder(fits_raises=True))
+    cache.put("a", "b", embedding=text_vector("a"))
+    miss = cache.lookup(DELETE)
+    assert isinstance(miss, Miss) and miss.reason == "embedder_error"
+
+
+async def test_the_async_cache_misses_the_same_way() -> None:
+    async with AsyncSemanticCache(
+        embedder=AsyncWindowEmbedder(), judge=None, normalize=False
+    ) as cache:
+        await cache.put(RESET, "reset answer")
+        miss = await cache.lookup(DELETE)
+        assert isinstance(miss, Miss) and miss.reason == "truncated"
+        hit = await cache.lookup(RESET)
+        assert isinstance(hit, Hit) and hit.layer == "exact"
+
+
+def test_text_fits_defaults_to_true() -> None:
+    from nearcache.embedders.protocol import text_fits
+
+    assert text_fits(object(), "x" * 100_000)
+    assert not text_fits(WindowEmbedder(), "x" * (WINDOW + 1))
+
+
+def test_openai_fits_by_bytes_within_max_tokens() -> None:
+    emb = OpenAIEmbedder("text-embedding-3-small", api_key="k")
+    assert emb.max_tokens == 8191
+    assert emb.fits("a" * 8191) and not emb.fits("a" * 8192)
+    assert not emb.fits("é" * 4096)  # 8,192 UTF-8 bytes: more tokens than bytes cannot be
+    assert emb.fits("é" * 2000)
+    local = OpenAIEmbedder("nomic-embed-text", base_url="http://127.0.0.1:9/v1", dim=768)
+    assert local.max_tokens is None and local.fits("a" * 100_000)
+    small = OpenAIEmbedder("nomic-embed-text", dim=768, max_tokens=512)
+    assert small.fits("a" * 512) and not small.fits("a" * 513)
