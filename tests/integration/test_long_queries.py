@@ -75,3 +75,11 @@ def test_a_long_single_user_message_through_the_proxy(proxy: str, upstream: Upst
     assert ask(RESET) == "MISS"
     assert ask(DELETE) == "MISS"
     assert ask(RESET) == "HIT-EXACT"
+
+
+def test_the_lazy_cli_embedder_passes_fits_through() -> None:
+    from nearcache.cli.models import LazyEmbedder
+
+    lazy = LazyEmbedder()
+    assert lazy.fits("x" * 254) and not lazy.loaded  # short: no model needed
+    assert not lazy.fits(RESET) and lazy.loaded

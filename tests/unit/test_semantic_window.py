@@ -142,3 +142,14 @@ def test_openai_fits_by_bytes_within_max_tokens() -> None:
     assert local.max_tokens is None and local.fits("a" * 100_000)
     small = OpenAIEmbedder("nomic-embed-text", dim=768, max_tokens=512)
     assert small.fits("a" * 512) and not small.fits("a" * 513)
+
+
+def test_a_cached_embedder_passes_fits_through() -> None:
+    from nearcache import CachedEmbedder
+
+    wrapped = CachedEmbedder(WindowEmbedder())
+    assert wrapped.fits("x" * WINDOW) and not wrapped.fits("x" * (WINDOW + 1))
+    assert CachedEmbedder(WindowEmbedder(says_fits=False)).fits("x" * 10_000)
+    cache = make(CachedEmbedder(WindowEmbedder()))
+    cache.put(RESET, "reset answer")
+    assert cache.lookup(DELETE).reason == "truncated"  # type: ignore[union-attr]

@@ -121,6 +121,14 @@ class LazyEmbedder:
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return np.asarray(self.load().embed(texts), dtype=np.float32)
 
+    def fits(self, text: str) -> bool:
+        """The model's ``fits``; a text short by characters alone needs no model."""
+        from ..embedders.default import DEFAULT_MAX_LENGTH
+
+        if len(text) <= DEFAULT_MAX_LENGTH - 2:
+            return True
+        return bool(self.load().fits(text))
+
     def __repr__(self) -> str:
         return f"LazyEmbedder({self.fingerprint!r}, loaded={self.loaded})"
 

@@ -24,6 +24,7 @@ from ..embedders.protocol import (
     Embedder,
     default_namespace,
     embedder_kind,
+    text_fits,
     validate_embedder,
 )
 from ..errors import DimensionMismatchError, InvalidInputError, InvalidVectorError
@@ -122,6 +123,11 @@ class _Base(Generic[E]):
         self._stats: dict[str, float] = dict.fromkeys(
             ("texts", "unique", "hits", "embedded", "waited", "embedder_calls", "embed_seconds"), 0
         )
+
+    def fits(self, text: str) -> bool:
+        """Whether the wrapped embedder reads ``text`` whole (True when it does not say),
+        so a semantic cache over this wrapper still refuses hits on cut vectors."""
+        return text_fits(self.embedder, text)
 
     def __reduce__(self) -> Any:
         raise TypeError(

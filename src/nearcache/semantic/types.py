@@ -92,8 +92,9 @@ class Miss:
     ``reason`` is one of ``not_found``, ``below_threshold`` (no candidate reached the
     similarity floor), ``guard:<name>`` / ``verifier`` (the judge refused the closest
     candidate: a look-alike), ``feedback`` (refused by a threshold that feedback raised),
-    ``judge_error``, ``validator``, ``expired``, ``bypass``, ``too_large``,
-    ``embedder_error``, ``store_error``, ``empty``.
+    ``judge_error``, ``validator``, ``expired``, ``bypass``, ``too_large``, ``truncated``
+    (the query or the closest stored question is longer than the embedder reads, so its
+    vector ignores the tail), ``embedder_error``, ``store_error``, ``empty``.
     """
 
     reason: str
