@@ -153,3 +153,28 @@ def test_a_cached_embedder_passes_fits_through() -> None:
     cache = make(CachedEmbedder(WindowEmbedder()))
     cache.put(RESET, "reset answer")
     assert cache.lookup(DELETE).reason == "truncated"  # type: ignore[union-attr]
+
+
+def test_sentence_transformers_fits_counts_tokens_with_the_prompt() -> None:
+    tokenizers = pytest.importorskip("tokenizers")
+    from types import SimpleNamespace
+
+    from nearcache.embedders.default import tokenizer_path
+    from nearcache.embedders.sentence_transformers import SentenceTransformerEmbedder
+
+    tok = tokenizers.Tokenizer.from_file(str(tokenizer_path()))
+    tok.no_truncation()
+    tok.no_padding()
+
+    def call(text: str, **kw: Any) -> dict[str, list[int]]:  # the transformers signature
+        assert kw == {"add_special_tokens": True, "truncation": False, "verbose": False}
+        return {"input_ids": tok.encode(text).ids}
+
+    emb = object.__new__(SentenceTransformerEmbedder)
+    emb.st = SimpleNamespace(tokenizer=call, prompts={"query": "query: "})
+    emb.max_seq_length, emb.prompt_name = 32, None
+    assert emb.fits("word " * 30) and not emb.fits("word " * 31)  # + [CLS], [SEP]
+    emb.prompt_name = "query"  # "query :" is two more word pieces
+    assert emb.fits("word " * 28) and not emb.fits("word " * 29)
+    emb.max_seq_length = None
+    assert emb.fits("word " * 1000)
