@@ -36,6 +36,46 @@ def test_fits_is_the_word_piece_window(emb: OnnxEmbedder) -> None:
     assert float(vecs[0] @ vecs[1]) > 0.999  # why: the tail is not read
 
 
+class _CountingTokenizer:
+    """The embedder's own tokenizer, counting its ``encode`` calls."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.calls = inner, 0
+
+    def encode(self, text: str) -> object:
+        self.calls += 1
+        return self.inner.encode(text)  # type: ignore[attr-defined]
+
+
+def _like(emb: OnnxEmbedder, max_length: int) -> OnnxEmbedder:
+    """Another embedder on the default model's files, with its own window."""
+    return OnnxEmbedder(
+        emb.model_path,
+        emb.tokenizer_file,
+        model=emb.model,
+        dim=emb.dim,
+        revision=emb.revision,
+        max_length=max_length,
+        threads=1,
+    )
+
+
+def test_fits_tokenizes_a_long_text_once() -> None:
+    """A lookup asks of every long stored candidate again: the answer is remembered, per
+    embedder (another window gives another answer)."""
+    made = default_embedder()
+    emb = _like(made, made.max_length)
+    counting = _CountingTokenizer(emb._tokenizer)
+    emb._tokenizer = counting  # type: ignore[assignment]
+    long_fit = "word " * 200
+    for _ in range(3):
+        assert not emb.fits(RESET) and emb.fits(long_fit)
+    assert counting.calls == 2
+    between = "word " * 300  # past 256 word pieces, within 512
+    assert not emb.fits(between)
+    assert _like(made, 512).fits(between)  # not the other embedder's remembered answer
+
+
 def test_the_repro_is_a_semantic_miss(emb: OnnxEmbedder) -> None:
     cache = SemanticCache(embedder=emb)
     cache.put(RESET, "RESET")

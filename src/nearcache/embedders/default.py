@@ -57,6 +57,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+#: How many long texts' ``fits`` answers an embedder remembers.
+_FITS_MEMO_SIZE = 1024
 
 #: The sentence-transformers model the default embedder runs.
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -179,6 +181,7 @@ class OnnxEmbedder:
         self.revision = revision
         self.dim = int(dim)
         self.max_length = max_length
+        self._fits_memo: dict[str, bool] = {}
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.threads = threads
@@ -237,7 +240,16 @@ class OnnxEmbedder:
         one character, so a text that short fits without tokenizing."""
         if len(text) <= self.max_length - 2:
             return True
-        return not self._tokenizer.encode(text).overflowing
+        # A lookup asks again of every long stored candidate it meets: remember the
+        # answers (bounded; a full memo starts over rather than tracking recency).
+        memo = self._fits_memo
+        known = memo.get(text)
+        if known is None:
+            known = not self._tokenizer.encode(text).overflowing
+            if len(memo) >= _FITS_MEMO_SIZE:
+                memo.clear()
+            memo[text] = known
+        return known
 
     def _run(self, rows: list[list[int]]) -> npt.NDArray[np.float32]:
         width = max(len(r) for r in rows)
