@@ -31,7 +31,7 @@ from .spellings import edit_distance
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache
 from .vocab import NOT_CONTENT, wordset
 
-__all__ = ["focus", "guard_texts"]
+__all__ = ["focus", "guard_texts", "sentence_runs"]
 
 #: The number and day words a short misspelling is read as, beside the same words.
 _MARKERS = frozenset(
@@ -70,11 +70,11 @@ def focus(a: str, b: str) -> tuple[str, str]:
     if len(sb) > len(sa) > 1:
         return a, _contained(b, a)
     if len(sa) > 1 and len(sb) == 1:
-        if len(_runs(b)) > 1:
+        if len(sentence_runs(b)) > 1:
             return _contained(a, b), b
         return (a if _covered(sa, sb[0][1]) else _best(sa, sb[0][1], a)), b
     if len(sb) > 1 and len(sa) == 1:
-        if len(_runs(a)) > 1:
+        if len(sentence_runs(a)) > 1:
             return a, _contained(b, a)
         return a, (b if _covered(sb, sa[0][1]) else _best(sb, sa[0][1], b))
     return a, b
@@ -101,8 +101,10 @@ def _best(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str], 
 
 
 @text_cache
-def _runs(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Every sentence of ``text``: its text and its lowercase words (symbols left out)."""
+def sentence_runs(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every sentence of ``text``: its text and its lowercase words (symbols left out),
+    so two texts can be compared sentence by sentence, word for word (:func:`focus`; the
+    excuses of :mod:`.excuses` read a context only added to)."""
     toks = analyze(text).tokens
     out: list[tuple[str, tuple[str, ...]]] = []
     for sent in sorted({t.sent for t in toks}):
@@ -116,7 +118,7 @@ def _runs(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def _contained(longer: str, shorter: str) -> str:
     """The run of ``longer``'s sentences that repeats ``shorter``'s sentences word for
     word, or ``longer`` whole when there is none."""
-    big, small = _runs(longer), [w for _, w in _runs(shorter)]
+    big, small = sentence_runs(longer), [w for _, w in sentence_runs(shorter)]
     n = len(small)
     for i in range(len(big) - n + 1):
         if [w for _, w in big[i : i + n]] == small:

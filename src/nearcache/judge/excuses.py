@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .context import _runs
+from .context import sentence_runs
 from .tokens import analyze, pair_cache
 from .types import GuardResult
 
@@ -53,7 +53,7 @@ def added_context(a: str, b: str) -> tuple[str, str] | None:
     if len(short) >= _TAIL and whole[-len(short) :] == short:
         text = a if short is ta else b
         return text, text
-    ra, rb = _runs(a), _runs(b)
+    ra, rb = sentence_runs(a), sentence_runs(b)
     if len(ra) < 2 or len(rb) < 2 or ra[-1][1] != rb[-1][1]:
         return None
     ca = [w for _, ws in ra[:-1] for w in ws]
