@@ -68,7 +68,8 @@ def added_context(a: str, b: str) -> tuple[str, str] | None:
 
 
 def _lows(text: str) -> tuple[str, ...]:
-    """Every token of ``text``, lowercased, without the symbols that end it ("?")."""
+    """Every token of ``text``, lowercased, without the symbols that end it ("?"), so a
+    question asked with or without its "?" still ends the longer text token for token."""
     lows = [t.low for t in analyze(text).tokens]
     while lows and not any(ch.isalnum() for ch in lows[-1]):
         lows.pop()

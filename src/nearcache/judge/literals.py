@@ -256,12 +256,14 @@ def sheet_error_changed(a: str, b: str) -> tuple[str, str] | None:
 #: ("the players' union": a word ending in "s").
 _PRIMED = re.compile(r"(?<![\w'\u2019])([A-Za-z][A-Za-z0-9_]*[A-Za-rt-z0-9_]|[A-Za-z])'(?![\w'])")
 
+#: A span in single quotes ("'fatal: not a git repository'"): its closing quote is no prime.
 _SINGLE_QUOTED = re.compile(r"(?<![\w'])'[^'\n]+'(?!\w)")
 
 
 @text_cache
 def _primed(text: str) -> frozenset[str]:
-    """The names ``text`` writes with a prime, without it."""
+    """The names ``text`` writes with a prime, without it: the tokenizer drops the prime,
+    so ``foldl'`` and ``foldl`` would otherwise read as one name."""
     if "'" not in text:
         return frozenset()
     unquoted = _SINGLE_QUOTED.sub(" ", text)  # "'fatal: not a git repository'"
@@ -270,7 +272,8 @@ def _primed(text: str) -> frozenset[str]:
 
 @text_cache
 def _bare_words(text: str) -> frozenset[str]:
-    """The words ``text`` writes with no prime after them."""
+    """The words ``text`` writes with no prime after them: a name primed on one side
+    counts as changed only when the other side writes it bare, never primed."""
     return frozenset(m.group(0) for m in re.finditer(r"(?<![\w'])[A-Za-z][\w]*(?!['\w])", text))
 
 

@@ -264,6 +264,8 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
 
 
+#: A number with "m" glued to it ("5m", "2.5m"): the tokenizer reads metres, but in
+#: configurations and counts it is minutes or millions (:func:`glued_m`).
 _GLUED_M = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)m\b")
 _MINUTES = frozenset({"min"})
 

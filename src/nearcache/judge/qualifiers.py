@@ -156,6 +156,8 @@ def _set_widened(text: str) -> str | None:
     return None
 
 
+#: Two words that ask a count or an amount wherever they stand, so a count asked after a
+#: topic ("In football, how many ...") is read as one (:func:`_counts`).
 _HOW = frozenset({("how", "many"), ("how", "much"), ("how", "long")})
 
 

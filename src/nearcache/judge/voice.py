@@ -264,14 +264,20 @@ def thing_acts(
     return Exchange(str(subject), "?", "a thing acted on in one text, acting in the other")
 
 
+#: Words passed over on the way back from a verb to its doer: auxiliaries and adverbs
+#: ("the hotel *does not* pay", "the package *also* needs").
 _SKIP_BACK = PASSIVE_AUX | wordset(
     "not never also just still already ever even often always really do does did will would "
     "can could should shall must might may"
 )
+#: Words that cannot name a party: a pronoun or a question word says nothing of *which*
+#: party acts, so "is it needed by libjpeg" / "does it need libjpeg" is not read.
 _NO_PARTY = STOPWORDS | wordset("it they them he she him her you i we me us who what which")
 
 
 def _party(tok: Token) -> bool:
+    """``tok`` can name a party of a clause: a content word or code, not an adverb in
+    "-ly" (which stands between a verb and its parties without being one)."""
     return tok.kind in ("word", "code") and tok.low not in _NO_PARTY and not tok.low.endswith("ly")
 
 
