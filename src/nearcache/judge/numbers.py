@@ -205,7 +205,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
     qb = _as_examples(_pair_sides(_worded(quantities(b), tb, ta), tb))
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
-    qa, qb = glued_m(qa, a, qb), glued_m(qb, b, qa)
+    qa, qb = _glued_m(qa, a, qb), _glued_m(qb, b, qa)
     va = {v for v, _, _, _ in qa}
     vb = {v for v, _, _, _ in qb}
     only_a = [q for q in qa if q[0] not in vb]
@@ -253,7 +253,7 @@ def guard_numbers(a: str, b: str) -> GuardResult:
         twice = _repeated(qb if only_a else qa, qa if only_a else qb)
         if twice and any(q[0] != "1" for q in extra):  # "choir of eight, eight-part" / "four-part"
             return GuardResult(REJECT, f"numbers differ: {_show(extra)} vs {_show(twice)}")
-        if twice and one_in_its_slot(given, lacking, {q[0] for q in twice}):
+        if twice and _one_in_its_slot(given, lacking, {q[0] for q in twice}):
             return GuardResult(REJECT, f"numbers differ: 1 vs {_show(twice)} in the same place")
         return GuardResult(NEUTRAL, f"only a weak or quoted number on one side: {_show(extra)}")
     if asks_percent(a) != asks_percent(b) and any(u == "%" for _, u, _, _ in qa + qb):
@@ -265,12 +265,12 @@ def guard_numbers(a: str, b: str) -> GuardResult:
 
 
 #: A number with "m" glued to it ("5m", "2.5m"): the tokenizer reads metres, but in
-#: configurations and counts it is minutes or millions (:func:`glued_m`).
+#: configurations and counts it is minutes or millions (:func:`_glued_m`).
 _GLUED_M = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)m\b")
 _MINUTES = frozenset({"min"})
 
 
-def glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quantity]:
+def _glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quantity]:
     """``qs`` with a number written with a glued "m" ("5m") read as the other text reads
     it: minutes ("a 5m timeout" / "a 5 minute timeout", "every 5m") or millions ("5m rows"
     / "5 million rows"). "5m" is metres only when the other text says nothing else; a
@@ -295,7 +295,7 @@ def glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quanti
     return out
 
 
-def one_in_its_slot(t: Text, other: Text, values: set[str]) -> bool:
+def _one_in_its_slot(t: Text, other: Text, values: set[str]) -> bool:
     """Whether a "one" of ``t`` stands where ``other`` says one of ``values`` (a number it
     says more often than ``t``): the same word right before or right after both ("merge
     two commits into one" / "... into two", "a disk failed on one of them" / "on two of

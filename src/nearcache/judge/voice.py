@@ -13,6 +13,11 @@ yet the answers differ: the one who acts is at fault or pays. Two readings, for 
   ("hits *my* car" / "*I* hit someone's car"): the speaker is the one acted on through
   what they own, and does not act at that verb there, nor own its object in the first.
 
+Any two parties are read in one more shape (:func:`clause_voice_turned`, asked by
+:mod:`.direction`): the same two kept in order around the same verb, active in one text
+and passive with "by" in the other ("Does the Pillow package need libjpeg" / "Is the
+Pillow package needed by libjpeg"): the doer changed.
+
 A thing is read in one shape (:func:`thing_acts`, asked by :mod:`.relations`): acted on
 with no agent in a passive ("my boat *was hit*") and acting at the same verb in the
 other text ("my boat *hit* a buoy").
@@ -49,6 +54,7 @@ from .roles import (
 from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = [
+    "clause_voice_turned",
     "noun_voice_changed",
     "noun_voices",
     "owner_moved",

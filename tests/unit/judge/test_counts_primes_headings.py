@@ -1,4 +1,4 @@
-"""A "one" in the place of the other text's count (numbers.one_in_its_slot), a name with a
+"""A "one" in the place of the other text's count (the numbers guard), a name with a
 prime against the same name without it (literals.prime_changed), a Markdown heading that
 is no spreadsheet error (spellings.SHEET_ERROR) and a count asked after a topic
 (qualifiers.count_widened)."""
