@@ -259,6 +259,12 @@ _PRIMED = re.compile(r"(?<![\w'\u2019])([A-Za-z][A-Za-z0-9_]*[A-Za-rt-z0-9_]|[A-
 #: A span in single quotes ("'fatal: not a git repository'"): its closing quote is no prime.
 _SINGLE_QUOTED = re.compile(r"(?<![\w'])'[^'\n]+'(?!\w)")
 
+#: A Python string literal with a prefix, holding a brace or a backslash (``f'{x:.2f}'``,
+#: ``r'\d+'``, ``b'\x00'``): its prefix is no primed name.
+_PREFIXED_STRING = re.compile(
+    r"(?<![\w'])(?:[fFrRbBuU]|[rR][bBfF]|[bBfF][rR])'[^'\n]*[{\\][^'\n]*'"
+)
+
 
 @text_cache
 def _primed(text: str) -> frozenset[str]:
@@ -266,7 +272,8 @@ def _primed(text: str) -> frozenset[str]:
     so ``foldl'`` and ``foldl`` would otherwise read as one name."""
     if "'" not in text:
         return frozenset()
-    unquoted = _SINGLE_QUOTED.sub(" ", text)  # "'fatal: not a git repository'"
+    unquoted = _PREFIXED_STRING.sub(" ", text)  # "f'{x:.2f}'"
+    unquoted = _SINGLE_QUOTED.sub(" ", unquoted)  # "'fatal: not a git repository'"
     return frozenset(m.group(1) for m in _PRIMED.finditer(unquoted))
 
 
