@@ -291,7 +291,9 @@ def _unmatched(
         if len(parts) > 1 and all(p in words for p in parts):
             continue  # "French Revolution" / "France's revolution", "ACID-compliant" / "ACID"
         if any(
-            similar_spelling(n, w) for w in words if len(w) >= 5 and not _acronyms(n, w, own, other)
+            similar_spelling(n, w) and not _acronyms(n, w, own, other)  # the cheap test first
+            for w in words
+            if len(w) >= 5
         ):
             continue
         if _initials(n, t) or n in short_forms(other) or long_form_named(n, own, other):
