@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from .numwords import DENOMINATORS, ORDINALS, SINGLE_DENOMINATORS
@@ -92,7 +93,7 @@ def sizes(value: str, unit: str) -> frozenset[tuple[str, float]]:
     exact = size(value, unit)
     if exact is None:
         return frozenset()
-    if unit == "degf":
+    if unit == "degf" and math.isfinite(exact[1]):  # "9" * 400 F reads as inf: no rounding
         celsius = (exact[1] - 32) * 5 / 9
         near = {float(round(celsius))} | ({float(round(celsius, -1))} if celsius >= 100 else set())
         return frozenset({exact, *(("degc", c) for c in near)})
