@@ -103,6 +103,8 @@ def _past_minutes(mark: str) -> tuple[int, int] | None:
         parts = [(back, unit)] if sign and (unit == "day" or back == "1") else []
     elif kind == "ago":
         parts = [tuple(p.split(":")) for p in rest.split("+")]  # type: ignore[misc]
+        if any(len(p) != 2 for p in parts):
+            return None  # a unit with a colon in it ("12 month::s ago"): no mark to read
     else:
         return None
     low = high = 0
