@@ -14,8 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 
 from servers import free_port
+
+
+def eight_d_embedder() -> Any:
+    """A constant 8-d embedder (not the 64-d ``hash-test`` model the CLI runs in tests):
+    entries it writes bind a store to another embedder than the CLI's."""
+    from nearcache import FunctionEmbedder
+
+    return FunctionEmbedder(
+        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="eight", revision="1"
+    )
 
 
 def nc(

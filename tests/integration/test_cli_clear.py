@@ -9,18 +9,15 @@ import io
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from cli_support import assert_one_line_error, nc
-from nearcache import FunctionEmbedder, SemanticCache, open_store
+from cli_support import assert_one_line_error, eight_d_embedder, nc
+from nearcache import SemanticCache, open_store
 from nearcache.cli.runner import run
 
 
 def _semantic_store(path: Path) -> None:
-    embedder = FunctionEmbedder(
-        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="eight", revision="1"
-    )
+    embedder = eight_d_embedder()
     store = open_store(f"sqlite:///{path}")
     with store, SemanticCache(store=store, embedder=embedder) as cache:
         cache.put("what is the capital of France", "Paris")

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
-from cli_support import assert_one_line_error, nc
-from nearcache import FunctionEmbedder, SemanticCache, open_store
+from cli_support import assert_one_line_error, eight_d_embedder, nc
+from nearcache import SemanticCache, open_store
 
 
 def _semantic_archive(tmp_path: Path) -> Path:
     """An archive holding one semantic entry of an 8-d embedder (hash-test makes 64-d)."""
-    embedder = FunctionEmbedder(
-        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="eight", revision="1"
-    )
+    embedder = eight_d_embedder()
     store = open_store(f"sqlite:///{tmp_path / 'src.db'}")
     with store, SemanticCache(store=store, embedder=embedder) as c:
         c.put("what is the capital of France", "Paris")
