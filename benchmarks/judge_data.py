@@ -64,6 +64,7 @@ MAX_CHARS = 2000
 # probe18 and blind18 a twenty-first author's (the same mix, role swaps in many surface forms);
 # probe19 and blind19 a twenty-second author's (the same mix, more registers and domains).
 # probe20 and blind20 a twenty-third author's (the same mix, more little-used domains).
+# probe21 and blind21 a twenty-fourth author's (the same mix, most traps reworded as well).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -109,6 +110,7 @@ SPLITS = {
     "blind19": "bk",
     "probe20": "pl",
     "blind20": "bm",
+    "probe21": "pm",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -159,7 +159,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset({"probe19", "probe20"})
+AWAITING_POOL: frozenset[str] = frozenset({"probe19", "probe20", "probe21"})
 
 
 @pytest.mark.parametrize(
@@ -207,6 +207,8 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe19", "probe20"})
         ("probe20", "pl", 500, ROLE, 0.25, 40, 0.6),
         ("blind20", "bm", 340, ROLE, 0.25, 30, 0.6),
         ("blind19", "bk", 360, ROLE, 0.25, 30, 0.6),
+        # a twenty-fourth, the same mix with most traps reworded as well
+        ("probe21", "pm", 480, ROLE, 0.25, 40, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -309,10 +311,11 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe18", "blind18"), 0.2, 0.08),
         (("probe19", "blind19"), 0.2, 0.08),
         (("probe20", "blind20"), 0.2, 0.08),
+        (("probe21",), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
-    splits: tuple[str, str], code: float, long: float
+    splits: tuple[str, ...], code: float, long: float
 ) -> None:
     # probe13/blind13 and probe15/blind15 to probe19/blind19: role the largest
     # trap kind (the later-authors test asserts its share), direction and entity next with at
