@@ -111,6 +111,7 @@ SPLITS = {
     "probe20": "pl",
     "blind20": "bm",
     "probe21": "pm",
+    "blind21": "bn",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -80,6 +80,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind18",
         "blind19",
         "blind20",
+        "blind21",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -142,6 +143,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe19"), {"train": "tr-", "probe19": "bk-"}),
         (("train", "blind20"), {"train": "tr-"}),
         (("train", "probe20"), {"train": "tr-", "probe20": "bm-"}),
+        (("train", "blind21"), {"train": "tr-"}),
+        (("train", "probe21"), {"train": "tr-", "probe21": "bn-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -209,6 +212,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe19", "probe20", "probe21"})
         ("blind19", "bk", 360, ROLE, 0.25, 30, 0.6),
         # a twenty-fourth, the same mix with most traps reworded as well
         ("probe21", "pm", 480, ROLE, 0.25, 40, 0.6),
+        ("blind21", "bn", 340, ROLE, 0.25, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -311,11 +315,11 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe18", "blind18"), 0.2, 0.08),
         (("probe19", "blind19"), 0.2, 0.08),
         (("probe20", "blind20"), 0.2, 0.08),
-        (("probe21",), 0.2, 0.08),
+        (("probe21", "blind21"), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
-    splits: tuple[str, ...], code: float, long: float
+    splits: tuple[str, str], code: float, long: float
 ) -> None:
     # probe13/blind13 and probe15/blind15 to probe19/blind19: role the largest
     # trap kind (the later-authors test asserts its share), direction and entity next with at
