@@ -132,6 +132,17 @@ def test_text_fits_defaults_to_true() -> None:
     assert not text_fits(WindowEmbedder(), "x" * (WINDOW + 1))
 
 
+def test_fits_of_is_the_embedders_own_check_or_passes_all() -> None:
+    """One helper gives the window check (looked up once, called per text) to
+    ``text_fits``, the lookup's candidate loop and ``CachedEmbedder``."""
+    from nearcache.embedders.protocol import fits_of
+
+    emb = WindowEmbedder()
+    assert fits_of(emb) == emb._fits
+    check = fits_of(WindowEmbedder(says_fits=False))
+    assert check("x" * 100_000) and check("")
+
+
 def test_openai_fits_by_bytes_within_max_tokens() -> None:
     emb = OpenAIEmbedder("text-embedding-3-small", api_key="k")
     assert emb.max_tokens == 8191

@@ -6,7 +6,7 @@ different fingerprints never share cached vectors. Optional attributes ``provide
 ``model`` and ``kind`` (``"dense"``/``"sparse"``) name the default cache namespace
 ``"{provider}.{model}.{kind}"``; sparse embedders return a list of ``SparseVector``.
 The optional ``fits(text) -> bool`` says whether the model reads ``text`` whole (not cut
-at its window); without it every text counts as fitting (``text_fits``).
+at its window); without it every text counts as fitting (``fits_of``, ``text_fits``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ __all__ = [
     "FunctionEmbedder",
     "default_namespace",
     "embedder_kind",
+    "fits_of",
     "text_fits",
     "validate_embedder",
 ]
@@ -73,11 +74,21 @@ def embedder_kind(embedder: object) -> str:
     return str(kind)
 
 
-def text_fits(embedder: object, text: str) -> bool:
-    """Whether ``embedder`` reads ``text`` whole: its ``fits(text)``, or True when it does
-    not say (a custom embedder keeps its behaviour)."""
+def _fits_all(text: str) -> bool:
+    return True
+
+
+def fits_of(embedder: object) -> Callable[[str], bool]:
+    """The window check of ``embedder``: its ``fits``, or one that passes every text when
+    it does not say (a custom embedder keeps its behaviour). Look it up once and call it
+    per text: a lookup asks it of every candidate."""
     fits = getattr(embedder, "fits", None)
-    return True if fits is None else bool(fits(text))
+    return _fits_all if fits is None else fits  # type: ignore[no-any-return]
+
+
+def text_fits(embedder: object, text: str) -> bool:
+    """Whether ``embedder`` reads ``text`` whole (``fits_of`` for one text)."""
+    return bool(fits_of(embedder)(text))
 
 
 def _segment(value: str) -> str:

@@ -24,7 +24,7 @@ from ..embedders.protocol import (
     Embedder,
     default_namespace,
     embedder_kind,
-    text_fits,
+    fits_of,
     validate_embedder,
 )
 from ..errors import DimensionMismatchError, InvalidInputError, InvalidVectorError
@@ -109,6 +109,7 @@ class _Base(Generic[E]):
         self.kind = embedder_kind(embedder)
         self.dim = int(embedder.dim)
         self.fingerprint = str(embedder.fingerprint)
+        self._fits = fits_of(embedder)
         self.batch_size = batch_size
         self.wait_timeout = float(wait_timeout)
         self.poll = poll if poll is not None else POLL
@@ -127,7 +128,7 @@ class _Base(Generic[E]):
     def fits(self, text: str) -> bool:
         """Whether the wrapped embedder reads ``text`` whole (True when it does not say),
         so a semantic cache over this wrapper still refuses hits on cut vectors."""
-        return text_fits(self.embedder, text)
+        return bool(self._fits(text))
 
     def __reduce__(self) -> Any:
         raise TypeError(

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from .._flow import Embed
 from ..codecs import as_vector
-from ..embedders.protocol import text_fits
+from ..embedders.protocol import fits_of, text_fits
 from ..errors import (
     CorruptEntryError,
     MissingExtraError,
@@ -345,9 +345,9 @@ class LookupMixin(VerdictMixin):
         else:
             ranked = sorted(live, key=lambda t: -t[0])
         scored: list[tuple[float, float, Hit, Candidate]] = []
-        fits = getattr(self.loaded_embedder, "fits", None)
+        fits = fits_of(self.loaded_embedder)
         for sim, entry, cand in ranked:
-            if fits is not None and not fits(entry.query):  # stored past the window
+            if not fits(entry.query):  # stored past the window
                 tally.refused("truncated")
                 continue
             conf = self._score(q, entry, cand.key, sim, tally)
