@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import openai
 import pytest
 
@@ -37,7 +38,7 @@ def test_fits_is_the_word_piece_window(emb: OnnxEmbedder) -> None:
 
 
 class _CountingTokenizer:
-    """The embedder's own tokenizer, counting its ``encode`` calls."""
+    """The embedder's own tokenizer, counting the texts it tokenizes."""
 
     def __init__(self, inner: object) -> None:
         self.inner, self.calls = inner, 0
@@ -45,6 +46,16 @@ class _CountingTokenizer:
     def encode(self, text: str) -> object:
         self.calls += 1
         return self.inner.encode(text)  # type: ignore[attr-defined]
+
+    def encode_batch(self, texts: list[str]) -> object:
+        self.calls += len(texts)
+        return self.inner.encode_batch(texts)  # type: ignore[attr-defined]
+
+
+def _counting(emb: OnnxEmbedder) -> _CountingTokenizer:
+    counting = _CountingTokenizer(emb._pieces.tokenizer)
+    emb._pieces.tokenizer = counting
+    return counting
 
 
 def _like(emb: OnnxEmbedder, max_length: int) -> OnnxEmbedder:
@@ -65,8 +76,7 @@ def test_fits_tokenizes_a_long_text_once() -> None:
     embedder (another window gives another answer)."""
     made = default_embedder()
     emb = _like(made, made.max_length)
-    counting = _CountingTokenizer(emb._tokenizer)
-    emb._tokenizer = counting  # type: ignore[assignment]
+    counting = _counting(emb)
     long_fit = "word " * 200
     for _ in range(3):
         assert not emb.fits(RESET) and emb.fits(long_fit)
@@ -74,6 +84,42 @@ def test_fits_tokenizes_a_long_text_once() -> None:
     between = "word " * 300  # past 256 word pieces, within 512
     assert not emb.fits(between)
     assert _like(made, 512).fits(between)  # not the other embedder's remembered answer
+
+
+LONG_FIT = "Context: " + " ".join(f"Rule {i}: be polite." for i in range(25))
+
+
+def test_a_long_query_is_tokenized_once_for_fits_and_embed(emb: OnnxEmbedder) -> None:
+    """A lookup asks ``fits`` and then embeds the query: one tokenization serves both,
+    and the vector is the one a fresh embedding gives."""
+    assert len(LONG_FIT) > emb.max_length and emb.fits(LONG_FIT)  # long, yet it fits
+    mine = _like(emb, emb.max_length)
+    counting = _counting(mine)
+    assert mine.fits(LONG_FIT)
+    vec = mine.embed(["short one", LONG_FIT, "other"])
+    assert counting.calls == 3  # LONG_FIT once (by fits), the two short texts by embed
+    assert np.array_equal(vec, emb.embed(["short one", LONG_FIT, "other"]))
+    again = mine.embed([LONG_FIT])  # its ids were handed over once, not kept
+    assert counting.calls == 4 and np.array_equal(again[0], vec[1])
+
+
+def test_fits_after_an_embedding_does_not_tokenize(emb: OnnxEmbedder) -> None:
+    mine = _like(emb, emb.max_length)
+    counting = _counting(mine)
+    mine.embed([LONG_FIT, RESET, "short"])
+    assert counting.calls == 3
+    assert mine.fits(LONG_FIT) and not mine.fits(RESET) and mine.fits("short")
+    assert counting.calls == 3
+
+
+def test_a_long_lookup_tokenizes_its_query_once(emb: OnnxEmbedder) -> None:
+    mine = _like(emb, emb.max_length)
+    cache = SemanticCache(embedder=mine)
+    cache.put("How do I reset my password?", "SHORT")
+    counting = _counting(mine)
+    miss = cache.lookup(LONG_FIT)
+    assert isinstance(miss, Miss) and miss.reason != "truncated"
+    assert counting.calls == 1
 
 
 def test_the_repro_is_a_semantic_miss(emb: OnnxEmbedder) -> None:

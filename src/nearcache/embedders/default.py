@@ -45,6 +45,7 @@ from ..errors import (
     MissingExtraError,
 )
 from ..policy import check_count
+from .wordpieces import WordPieces, load_tokenizer
 
 __all__ = [
     "DEFAULT_MAX_LENGTH",
@@ -57,8 +58,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-#: How many long texts' ``fits`` answers an embedder remembers.
-_FITS_MEMO_SIZE = 1024
 
 #: The sentence-transformers model the default embedder runs.
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -181,12 +180,12 @@ class OnnxEmbedder:
         self.revision = revision
         self.dim = int(dim)
         self.max_length = max_length
-        self._fits_memo: dict[str, bool] = {}
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.threads = threads
         self.normalize = normalize
-        self._tokenizer, self._pad_id = _load_tokenizer(tokenizers, self.tokenizer_file, max_length)
+        tokenizer, self._pad_id = load_tokenizer(tokenizers, self.tokenizer_file, max_length)
+        self._pieces = WordPieces(tokenizer, max_length)
         self._session = _open_session(ort, self.model_path, threads, spin)
         self._inputs, self._output = _check_model_io(self._session, self.model_path, output)
         self.model_sha256 = _sha256(self.model_path)
@@ -215,8 +214,7 @@ class OnnxEmbedder:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = [e.ids for e in encodings]
+        ids = self._pieces.ids(texts)  # a query ``fits`` just read is not tokenized again
         # Sort by length and cut batches by a token budget: each batch pads to its longest
         # text, so similar lengths waste no work, and long texts go in small batches
         # (faster on a small CPU cache) while short ones go in large batches.
@@ -236,20 +234,10 @@ class OnnxEmbedder:
     def fits(self, text: str) -> bool:
         """Whether ``text`` is read whole (at most ``max_length`` word pieces with the two
         special tokens). A vector of a truncated text says nothing about its tail, so the
-        semantic cache does not serve a hit decided on one. A word piece covers at least
-        one character, so a text that short fits without tokenizing."""
-        if len(text) <= self.max_length - 2:
-            return True
-        # A lookup asks again of every long stored candidate it meets: remember the
-        # answers (bounded; a full memo starts over rather than tracking recency).
-        memo = self._fits_memo
-        known = memo.get(text)
-        if known is None:
-            known = not self._tokenizer.encode(text).overflowing
-            if len(memo) >= _FITS_MEMO_SIZE:
-                memo.clear()
-            memo[text] = known
-        return known
+        semantic cache does not serve a hit decided on one. Short texts need no
+        tokenizing; a long one is tokenized once for this and its embedding
+        (:class:`~.wordpieces.WordPieces`)."""
+        return self._pieces.fits(text)
 
     def _run(self, rows: list[list[int]]) -> npt.NDArray[np.float32]:
         width = max(len(r) for r in rows)
@@ -374,15 +362,6 @@ def _runtime() -> tuple[Any, Any]:
     except ImportError as exc:
         raise MissingExtraError("models", "tokenizers", "the ONNX embedder") from exc
     return onnxruntime, tokenizers
-
-
-def _load_tokenizer(tokenizers: Any, path: Path, max_length: int) -> tuple[Any, int]:
-    """The tokenizer and its padding id. The shipped file pads and truncates to a fixed
-    128: truncate where sentence-transformers does instead, and pad per batch."""
-    tokenizer = tokenizers.Tokenizer.from_file(str(path))
-    tokenizer.enable_truncation(max_length=max_length)
-    tokenizer.no_padding()
-    return tokenizer, tokenizer.token_to_id("[PAD]") or 0
 
 
 def _open_session(ort: Any, path: Path, threads: int, spin: bool) -> Any:

@@ -1,0 +1,90 @@
+"""The ONNX embedder's tokenizer and its window: which texts it reads whole, and their ids.
+
+A semantic lookup asks ``fits(text)`` before it embeds a query, so a long query would be
+tokenized twice (once to count its word pieces, once to embed it). :class:`WordPieces`
+tokenizes it once: the ids ``fits`` made are handed to the next ``ids`` call for the same
+text, and ``ids`` remembers whether each long text it tokenized fits, so ``fits`` after an
+embedding costs a dict read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["WordPieces", "load_tokenizer"]
+
+#: How many long texts' ``fits`` answers are remembered (a lookup asks again of every long
+#: stored candidate it meets).
+FITS_MEMO_SIZE = 1024
+#: How many texts' ids ``fits`` keeps for the embedding that usually follows it (a lookup
+#: embeds its query right after; a text found in a vector cache leaves its ids unused).
+HANDOFF_SIZE = 32
+
+
+def load_tokenizer(tokenizers: Any, path: Path, max_length: int) -> tuple[Any, int]:
+    """The tokenizer and its padding id. The shipped file pads and truncates to a fixed
+    128: truncate where sentence-transformers does instead, and pad per batch."""
+    tokenizer = tokenizers.Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.no_padding()
+    return tokenizer, tokenizer.token_to_id("[PAD]") or 0
+
+
+class WordPieces:
+    """A tokenizer truncating at ``max_length`` word pieces, with one tokenization per
+    long text shared by the window check and the embedding.
+
+    Both memos are bounded and start over when full (no recency tracking); each step is
+    one dict operation, so threads may share one instance.
+    """
+
+    def __init__(self, tokenizer: Any, max_length: int) -> None:
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self._fits: dict[str, bool] = {}
+        self._ids: dict[str, list[int]] = {}
+
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` is read whole (at most ``max_length`` word pieces with the two
+        special tokens). A word piece covers at least one character, so a text that short
+        fits without tokenizing."""
+        if len(text) <= self.max_length - 2:
+            return True
+        known = self._fits.get(text)
+        if known is None:
+            encoding = self.tokenizer.encode(text)
+            known = not encoding.overflowing
+            self._remember(text, known)
+            if known:  # a lookup embeds a query that fits next: keep its ids for that
+                handoff = self._ids
+                if len(handoff) >= HANDOFF_SIZE:
+                    handoff.clear()
+                handoff[text] = encoding.ids
+        return known
+
+    def ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """The word-piece ids of each text (cut at the window), in order: the ids ``fits``
+        kept for a text, else one batch tokenization of the rest."""
+        handoff = self._ids
+        # Nothing handed off (short texts, batches: the common case): no per-text look-up.
+        kept: list[list[int] | None] = (
+            [handoff.pop(text, None) for text in texts] if handoff else [None] * len(texts)
+        )
+        rest = [i for i, k in enumerate(kept) if k is None]
+        batch = list(texts) if len(rest) == len(texts) else [texts[i] for i in rest]
+        encodings = self.tokenizer.encode_batch(batch) if batch else []
+        short, memo = self.max_length - 2, self._fits
+        for i, encoding in zip(rest, encodings):
+            text = texts[i]
+            if len(text) > short and text not in memo:
+                self._remember(text, not encoding.overflowing)
+            kept[i] = encoding.ids
+        return kept  # type: ignore[return-value]  # every row is filled now
+
+    def _remember(self, text: str, fits: bool) -> None:
+        memo = self._fits
+        if len(memo) >= FITS_MEMO_SIZE:
+            memo.clear()
+        memo[text] = fits
