@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Generator, Hashable, Sequence
+from collections.abc import Generator, Hashable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Generic, TypeVar, cast
 
@@ -34,12 +34,12 @@ from ..stats import CacheStats
 from ..stores.memory import MemoryStore
 from .cache import EmbeddingCache
 from .leases import Leases
+from .progress import Progress, Tally, make_progress
 from .singleflight import LeaderGone
 from .writes import put_keys
 
 __all__ = ["AsyncCachedEmbedder", "CachedEmbedder", "EmbedStats"]
 
-Progress = Callable[[int, int], None]
 #: Waits between looks at the store while another caller embeds a text.
 POLL = ExponentialBackoff(0.02, 0.5, jitter="none")
 
@@ -119,7 +119,7 @@ class _Base(Generic[E]):
             else cross_process
         )
         self._leases = Leases(self.cache.store, self.cache._clock, lease_ttl)
-        self._progress = _make_progress(progress)
+        self._progress = make_progress(progress)
         self._lock = threading.Lock()
         self._stats: dict[str, float] = dict.fromkeys(
             ("texts", "unique", "hits", "embedded", "waited", "embedder_calls", "embed_seconds"), 0
@@ -194,7 +194,7 @@ class _Base(Generic[E]):
         got: dict[str, Any] = {k: v for k, v in zip(unique, batch.vectors) if v is not None}
         self._count(hits=len(got))
         missing = [k for k in unique if k not in got]
-        progress = _Tally(len(missing), self._progress)
+        progress = Tally(len(missing), self._progress)
         for attempt in range(3):
             if not missing:
                 break
@@ -235,7 +235,7 @@ class _Base(Generic[E]):
         first: dict[str, str],
         pending: set[Hashable],
         got: dict[str, Any],
-        progress: _Tally,
+        progress: Tally,
     ) -> Generator[Embed | Sleep, Any, None]:
         """Embed the keys this caller leads in-process, honouring other processes' leases.
 
@@ -314,16 +314,6 @@ def _positions(unique: list[str], keys: list[str]) -> list[int]:
     return [pos[k] for k in keys]
 
 
-class _Tally:
-    def __init__(self, total: int, callback: Progress | None) -> None:
-        self.total, self.done, self.callback = total, 0, callback
-
-    def add(self, n: int) -> None:
-        self.done += n
-        if self.callback is not None:
-            self.callback(self.done, self.total)
-
-
 class CachedEmbedder(_Base[Embedder]):
     """Wrap any embedder so only never-seen texts are embedded.
 
@@ -377,30 +367,3 @@ class AsyncCachedEmbedder(_Base[Embedder | AsyncEmbedder]):
 
     def __repr__(self) -> str:
         return f"AsyncCachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
-
-
-def _make_progress(progress: bool | Progress) -> Progress | None:
-    if callable(progress):
-        return progress
-    if not progress:
-        return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        tqdm = None
-    if tqdm is not None:
-        bar: Any = None
-
-        def update_tqdm(done: int, total: int) -> None:
-            nonlocal bar
-            if bar is None:
-                bar = tqdm(total=total, unit="text", desc="embedding")
-            bar.update(done - bar.n)
-            if done >= total:
-                bar.close()
-                bar = None
-
-        return update_tqdm
-    from ..errors import MissingExtraError
-
-    raise MissingExtraError("cli", "tqdm", "progress=True")

@@ -1,6 +1,6 @@
 """The semantic cache's core, shared by the sync and the async cache.
 
-It is assembled from one mixin per concern -- :mod:`.lookup`, :mod:`.write`,
+It is assembled from one mixin per concern -- :mod:`.lookup`, :mod:`.explain`, :mod:`.write`,
 :mod:`.maintenance`, :mod:`.inspection`, :mod:`.feedback` -- over collaborators that each
 hold one thing: the validated settings (:mod:`.config`), the store's embedder binding
 (:mod:`.binding`), the index behind the seam of :mod:`.indexing` -- the in-process
@@ -31,6 +31,7 @@ from ..stores.protocol import Store
 from .binding import StoreBinding
 from .config import SemanticConfig, resolve_mode
 from .counters import SemanticCounters
+from .explain import ExplainMixin
 from .feedback import DEFAULT_BOUND, FeedbackBook, FeedbackMixin
 from .hot import hot_copy_for
 from .indexing import TABLE, SemanticIndex
@@ -57,7 +58,9 @@ def _check_embedder(embedder: Any, asynchronous: bool) -> None:
         raise InvalidTypeError("the semantic cache needs a dense embedder")
 
 
-class SemanticCore(LookupMixin, WriteMixin, MaintenanceMixin, InspectMixin, FeedbackMixin):
+class SemanticCore(
+    LookupMixin, ExplainMixin, WriteMixin, MaintenanceMixin, InspectMixin, FeedbackMixin
+):
     """One semantic cache's state and operations (see ``SemanticCache`` for arguments)."""
 
     def __init__(

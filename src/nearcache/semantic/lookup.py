@@ -26,21 +26,18 @@ from ..errors import (
     PayloadTooLargeError,
     StoreUnavailableError,
 )
-from ..judge import Verdict
 from ..keys import validate_namespace
 from ..stores.protocol import Probe
 from .admission import key_text
-from .feedback import feedback_limits
 from .indexing import TABLE, candidates
-from .judging import explain_steps, window_refusal, with_feedback
-from .record import Entry, decode_record, entry_digest, entry_key, scope_of
+from .record import Entry, decode_record, entry_digest, scope_of
 from .spaces import Candidate
 from .state import Keyed, log
 from .tally import Tally
 from .types import Hit, Miss, make_hit
 from .verdicts import VerdictMixin
 
-__all__ = ["ExactMiss", "LookupMixin", "Pending"]
+__all__ = ["ExactMiss", "LookupMixin", "Pending", "unit"]
 
 Vector = npt.NDArray[np.float32]
 
@@ -53,7 +50,8 @@ KEY_MEMO_SIZE = 4096
 INDEX_MARGIN = {"float32": 1e-4, "float16": 5e-3, "int8": 3e-2}
 
 
-def _unit(vec: Vector) -> Vector:
+def unit(vec: Vector) -> Vector:
+    """``vec`` scaled to length 1."""
     out: Vector = vec / np.float32(math.sqrt(float(np.dot(vec, vec))))
     return out
 
@@ -188,36 +186,6 @@ class LookupMixin(VerdictMixin):
         )
         return result if isinstance(result, Hit) else None
 
-    def explain_flow(
-        self,
-        stored: str,
-        asked: str,
-        *,
-        namespace: str | None = None,
-        context: Mapping[str, Any] | None = None,
-        entry: str | None = None,
-    ) -> Generator[Embed, Any, Verdict]:
-        """How this cache would judge serving ``stored``'s answer for ``asked``: a ``Verdict``
-        whose ``steps`` list each decision (nothing is stored or counted); with
-        ``namespace`` (and ``context``) also what feedback asks there. ``entry``: the store
-        key of the stored entry (as a proxy hit id names it) instead of ``stored``'s key
-        in ``context``."""
-        self._check_open()
-        ns = None if namespace is None else validate_namespace(namespace)
-        texts = [key_text(self.config, stored), key_text(self.config, asked)]
-        refused = window_refusal(self.embedder, texts[0], texts[1])
-        if refused is not None:
-            return refused
-        mat = yield from self.vectors.flow(self.embedder, texts, self.dim)
-        a, b = _unit(np.ascontiguousarray(mat[0])), _unit(np.ascontiguousarray(mat[1]))
-        sim = max(-1.0, min(1.0, float(np.dot(a, b))))
-        cfg = self.config
-        verdict = explain_steps(cfg.judge, cfg.similarity_threshold, asked, stored, sim)
-        if ns is None:
-            return verdict
-        key = entry_key(scope_of(context), texts[0]) if entry is None else entry
-        return with_feedback(verdict, *feedback_limits(self, ns, key))
-
     def _floor(self) -> float:
         """Index similarity below which a candidate cannot reach the threshold."""
         cfg = self.config
@@ -245,7 +213,7 @@ class LookupMixin(VerdictMixin):
                 key,
                 now=now,
                 touch=self._touch,
-                vector=None if vec is None else _unit(vec),
+                vector=None if vec is None else unit(vec),
                 k=self.config.top_k + 1,
                 floor=self._floor(),
             )
@@ -312,7 +280,7 @@ class LookupMixin(VerdictMixin):
             log.warning("embedder failed, lookup is a miss: %r", exc)
             return self._miss(q.ns, "embedder_error", q.started, error=True)
         try:
-            return self._decide(q, tally, _unit(q.vec))
+            return self._decide(q, tally, unit(q.vec))
         except StoreUnavailableError as exc:
             log.warning("store unavailable, lookup is a miss: %s", exc)
             return self._miss(q.ns, "store_error", q.started, error=True, embedding=q.vec)
