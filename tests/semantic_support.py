@@ -204,3 +204,39 @@ def shared_peer(path: str, dim: int, conn: Connection) -> None:
             cache.close()
             conn.send("bye")
             return
+
+
+WINDOW = 40
+PREFIX = "Context: the support rules for every customer account. " * 2
+RESET = PREFIX + "Question: how do I reset my password?"
+DELETE = PREFIX + "Question: how do I delete my account?"
+
+
+class WindowEmbedder:
+    """A model with a window of ``WINDOW`` characters: embeds the first ``WINDOW``
+    characters only; ``fits`` says so unless turned off."""
+
+    dim = 16
+    fingerprint = "test/window@1;dim=16"
+
+    def __init__(self, *, says_fits: bool = True, fits_raises: bool = False) -> None:
+        self.says_fits = says_fits
+        self.fits_raises = fits_raises
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        return np.stack([text_vector(t[:WINDOW]) for t in texts])
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "fits" and self.says_fits:
+            return self._fits
+        raise AttributeError(name)
+
+    def _fits(self, text: str) -> bool:
+        if self.fits_raises:
+            raise RuntimeError("tokenizer broke")
+        return len(text) <= WINDOW
+
+
+class AsyncWindowEmbedder(WindowEmbedder):
+    async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
+        return WindowEmbedder.embed(self, texts)

@@ -1,55 +1,27 @@
 """Texts longer than the embedder's window: a vector of a cut text ignores the tail, so it
 must not decide a semantic hit (the exact layer still serves the very text).
 
-``WindowEmbedder`` reads the first ``WINDOW`` characters only, as a model cuts at its
-token window; two texts that differ past it get the same vector (cosine 1.0).
+``WindowEmbedder`` (``semantic_support``) reads the first ``WINDOW`` characters only, as a
+model cuts at its token window; two texts that differ past it get the same vector (cosine 1.0).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
 from typing import Any
 
-import numpy as np
 import pytest
 
 from nearcache import AsyncSemanticCache, Hit, MetricEvent, Miss, SemanticCache
 from nearcache.embedders.openai import OpenAIEmbedder
-from semantic_support import text_vector
-
-WINDOW = 40
-PREFIX = "Context: the support rules for every customer account. " * 2
-RESET = PREFIX + "Question: how do I reset my password?"
-DELETE = PREFIX + "Question: how do I delete my account?"
-
-
-class WindowEmbedder:
-    """Embeds the first ``WINDOW`` characters only; ``fits`` says so unless turned off."""
-
-    dim = 16
-    fingerprint = "test/window@1;dim=16"
-
-    def __init__(self, *, says_fits: bool = True, fits_raises: bool = False) -> None:
-        self.says_fits = says_fits
-        self.fits_raises = fits_raises
-
-    def embed(self, texts: Sequence[str]) -> Any:
-        return np.stack([text_vector(t[:WINDOW]) for t in texts])
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "fits" and self.says_fits:
-            return self._fits
-        raise AttributeError(name)
-
-    def _fits(self, text: str) -> bool:
-        if self.fits_raises:
-            raise RuntimeError("tokenizer broke")
-        return len(text) <= WINDOW
-
-
-class AsyncWindowEmbedder(WindowEmbedder):
-    async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
-        return WindowEmbedder.embed(self, texts)
+from semantic_support import (
+    DELETE,
+    RESET,
+    WINDOW,
+    AsyncWindowEmbedder,
+    WindowEmbedder,
+    text_vector,
+)
 
 
 def make(emb: Any, **kw: Any) -> SemanticCache:
@@ -123,6 +95,26 @@ async def test_the_async_cache_misses_the_same_way() -> None:
         assert isinstance(miss, Miss) and miss.reason == "truncated"
         hit = await cache.lookup(RESET)
         assert isinstance(hit, Hit) and hit.layer == "exact"
+
+
+async def test_the_async_cache_asks_fits_off_the_event_loop() -> None:
+    """A model's ``fits`` tokenizes (~0.1-1 ms for a long text): the async cache asks it
+    in the worker thread that runs the lookup's store steps, never on the loop."""
+    loop_thread = threading.get_ident()
+    threads: list[int] = []
+
+    class Recording(AsyncWindowEmbedder):
+        def _fits(self, text: str) -> bool:
+            threads.append(threading.get_ident())
+            return super()._fits(text)
+
+    async with AsyncSemanticCache(embedder=Recording(), judge=None, normalize=False) as cache:
+        await cache.put("how do I reset it", "short answer")
+        await cache.put(RESET, "reset answer")
+        assert (await cache.lookup(DELETE)).reason == "truncated"  # type: ignore[union-attr]
+        await cache.lookup("how do I reset it?")
+        assert (await cache.explain(RESET, DELETE)).reason == "truncated"
+    assert threads and loop_thread not in threads
 
 
 def test_text_fits_defaults_to_true() -> None:
