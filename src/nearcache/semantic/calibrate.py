@@ -29,6 +29,7 @@ from ..codecs import as_matrix
 from ..errors import InvalidInputError, InvalidTypeError
 from ..keys import normalize_text
 from .bounds import beta_ppf, betainc, clopper_pearson_upper
+from .labeled import Pair, fitting, parse_pairs
 from .types import Hit
 
 __all__ = [
@@ -64,6 +65,8 @@ class Calibration:
     cache's ``confidence_fn``) or ``"judge"`` (the judge's verdict score, to be used as
     the judge's ``accept_threshold``). ``namespaces`` holds one result per namespace when
     the pairs name their namespace (the top-level result covers all pairs).
+    ``truncated`` counts the pairs left out because a text is longer than the embedder
+    reads (a cache never serves a hit decided on such a vector); ``pairs`` are the rest.
     """
 
     threshold: float | None
@@ -78,6 +81,7 @@ class Calibration:
     curve: list[CurvePoint] = field(repr=False)
     score: str = "similarity"
     namespaces: dict[str, Calibration] = field(default_factory=dict, repr=False)
+    truncated: int = 0
 
     def apply(self, cache: Any, namespace: str | None = None) -> None:
         """Use the calibrated threshold in ``cache`` (raises if there is none).
@@ -117,60 +121,6 @@ def no_threshold(pairs: int, max_false_hit_rate: float, confidence: float) -> st
         f"{confidence} confidence on {pairs} pairs: that takes at least {fewest} pairs "
         f"above the threshold, none of them wrong; label more pairs or accept a higher rate"
     )
-
-
-@dataclass(frozen=True)
-class _Pair:
-    """One labeled pair: its texts (or a ready score), its label and its namespace."""
-
-    query: str | None
-    cached: str | None
-    score: float | None
-    same: bool
-    namespace: str | None
-
-
-def _as_tuple(p: Any, scored: bool) -> tuple[Any, ...]:
-    """A dict pair as a tuple: ``query``/``asked``, ``cached_query``/``stored``,
-    ``same`` (or ``label == "hit"``), ``score``, ``namespace``."""
-    if not isinstance(p, dict):
-        return tuple(p)
-    same = p["same"] if "same" in p else (p["label"] == "hit" if "label" in p else None)
-    if scored:
-        head: tuple[Any, ...] = (p.get("score"), same)
-    else:
-        head = (p.get("query", p.get("asked")), p.get("cached_query", p.get("stored")), same)
-    return (*head, p["namespace"]) if p.get("namespace") is not None else head
-
-
-def _parse(p: Any, scored: bool) -> _Pair:
-    t = _as_tuple(p, scored)
-    size = 2 if scored else 3
-    if len(t) not in (size, size + 1):
-        raise InvalidInputError(
-            "without an embedder, pairs are (score, same: bool[, namespace])"
-            if scored
-            else "pairs are (query, cached_query, same: bool[, namespace])"
-        )
-    namespace = t[size] if len(t) > size else None
-    if namespace is not None and not isinstance(namespace, str):
-        raise InvalidInputError("a pair's namespace must be a str")
-    if not isinstance(t[size - 1], bool):
-        raise InvalidInputError("a pair's label (same answer) must be a bool")
-    if scored:
-        if isinstance(t[0], bool) or not isinstance(t[0], (int, float)):
-            raise InvalidInputError("without an embedder, a pair's score must be a number")
-        return _Pair(None, None, float(t[0]), t[1], namespace)
-    if not isinstance(t[0], str) or not isinstance(t[1], str):
-        raise InvalidInputError("pairs are (query, cached_query, same: bool[, namespace])")
-    return _Pair(t[0], t[1], None, t[2], namespace)
-
-
-def _pairs(labeled_pairs: Iterable[Any], scored: bool) -> list[_Pair]:
-    out = [_parse(p, scored) for p in labeled_pairs]
-    if not out:
-        raise InvalidInputError("calibrate needs at least one labeled pair")
-    return out
 
 
 #: Texts embedded per embedder call (one progress step).
@@ -225,10 +175,12 @@ def _judge_score(judge: Any, query: str, cached: str, sim: float) -> float:
 
 
 def _scores(
-    source: Any, pairs: list[_Pair], judge: Any, progress: Progress | None = None
+    source: Any, pairs: list[Pair], judge: Any, progress: Progress | None = None
 ) -> list[float]:
     if source is None:
         return [float(p.score) for p in pairs]  # type: ignore[arg-type]
+    if not pairs:
+        return []
     core = getattr(source, "_core", source)
     cache_like = hasattr(core, "lookup_flow")
     embedder = core.embedder if cache_like else source
@@ -260,7 +212,12 @@ def _scores(
 
 
 def _choose(
-    scores: list[float], labels: list[bool], bound: float, confidence: float, score: str
+    scores: list[float],
+    labels: list[bool],
+    bound: float,
+    confidence: float,
+    score: str,
+    truncated: int = 0,
 ) -> Calibration:
     """The lowest threshold whose Clopper-Pearson upper bound is within ``bound``."""
     positives = sum(labels)
@@ -302,6 +259,7 @@ def _choose(
         positives=positives,
         curve=curve,
         score=score,
+        truncated=truncated,
     )
 
 
@@ -344,6 +302,9 @@ def calibrate(
             ``"embedding"`` with the texts embedded so far (``EMBED_BATCH`` per embedder
             call), then ``"scoring"`` with the pairs scored (a hundred steps at most).
 
+    A pair with a text longer than the embedder reads (its ``fits``) is left out and
+    counted in ``truncated``: the cache would never serve a hit decided on its vector.
+
     Returns:
         A :class:`Calibration` with the threshold (or None), the precision/recall curve
         and, when pairs name namespaces, one result per namespace.
@@ -353,15 +314,15 @@ def calibrate(
     if not 0.0 < confidence < 1.0:
         raise InvalidInputError("confidence must be in (0, 1)")
     scored = cache_or_embedder is None
-    pairs = _pairs(labeled_pairs, scored)
+    pairs, cut = fitting(cache_or_embedder, parse_pairs(labeled_pairs, scored))
     the_judge = None if scored else _the_judge(cache_or_embedder, judge)
     scores = _scores(cache_or_embedder, pairs, the_judge, progress)
     if not all(math.isfinite(s) for s in scores):
         raise InvalidInputError("every score must be finite")
     kind = "judge" if the_judge is not None else "similarity"
     labels = [p.same for p in pairs]
-    overall = _choose(scores, labels, max_false_hit_rate, confidence, kind)
-    names = sorted({p.namespace for p in pairs if p.namespace is not None})
+    overall = _choose(scores, labels, max_false_hit_rate, confidence, kind, len(cut))
+    names = sorted({p.namespace for p in pairs + cut if p.namespace is not None})
     if not names:
         return overall
     per = {
@@ -371,6 +332,7 @@ def calibrate(
             max_false_hit_rate,
             confidence,
             kind,
+            sum(p.namespace == ns for p in cut),
         )
         for ns in names
     }
