@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..embedders.protocol import text_fits
 from ..errors import InvalidInputError, InvalidTypeError
 from ..judge import CosineJudge, DefaultJudge, Judge, Step, Verdict
 from ..judge.types import Outcome
+from ..keys import normalize_text
 
 __all__ = [
     "COSINE_THRESHOLD",
@@ -27,8 +29,9 @@ __all__ = [
     "default_floor",
     "explain_steps",
     "judge_candidate",
-    "window_refusal",
     "miss_reason",
+    "stored_cut",
+    "window_refusal",
     "with_feedback",
 ]
 
@@ -138,6 +141,27 @@ def window_refusal(embedder: object, stored: str, asked: str) -> Verdict | None:
         return None
     detail = f"{' and '.join(cut)} text longer than the embedder's window: semantic miss"
     return Verdict(False, 0.0, "truncated", (Step("window", "reject", detail),))
+
+
+def stored_cut(fits: Callable[[str], bool], query: str, normalize: bool) -> str | None:
+    """Why a stored question cannot be served semantically for its window, or None: its
+    key text (the text its vector was made from) is longer than the embedder reads
+    (``"truncated"``), or ``fits`` raised on it (``"embedder_error"``: refused, as a
+    judge that raises refuses). Normalizing an ASCII text only takes whitespace away,
+    so its raw form answers first; NFKC may lengthen other text, so that is normalized."""
+    try:
+        if not normalize:
+            whole = bool(fits(query))
+        elif query.isascii():  # normal already (the same object back): asked once
+            whole = bool(fits(query)) or (
+                (key := normalize_text(query)) is not query and bool(fits(key))
+            )
+        else:
+            whole = bool(fits(normalize_text(query)))
+    except Exception as exc:
+        log.warning("the embedder's fits raised on a stored question, not served: %r", exc)
+        return "embedder_error"
+    return None if whole else "truncated"
 
 
 def with_feedback(verdict: Verdict, threshold: float, floor: float | None) -> Verdict:

@@ -30,6 +30,7 @@ from ..keys import validate_namespace
 from ..stores.protocol import Probe
 from .admission import key_text
 from .indexing import TABLE, candidates
+from .judging import stored_cut
 from .record import Entry, decode_record, entry_digest, scope_of
 from .spaces import Candidate
 from .state import Keyed, log
@@ -313,10 +314,11 @@ class LookupMixin(VerdictMixin):
         else:
             ranked = sorted(live, key=lambda t: -t[0])
         scored: list[tuple[float, float, Hit, Candidate]] = []
-        fits = fits_of(self.loaded_embedder)
+        fits, normalize = fits_of(self.loaded_embedder), self.config.normalize
         for sim, entry, cand in ranked:
-            if not fits(entry.query):  # stored past the window
-                tally.refused("truncated")
+            cut = stored_cut(fits, entry.query, normalize)  # stored past the window?
+            if cut is not None:
+                tally.refused(cut)
                 continue
             conf = self._score(q, entry, cand.key, sim, tally)
             if conf is None:
