@@ -136,6 +136,20 @@ def test_the_repro_is_a_semantic_miss(emb: OnnxEmbedder) -> None:
     assert isinstance(short, Hit) and short.layer == "semantic"
 
 
+def test_long_stored_prompts_leave_short_questions_their_candidates(emb: OnnxEmbedder) -> None:
+    """Why ``put`` still indexes a prompt past the window: its vector is that of the
+    context the model reads, far from a short question's, so even with one candidate
+    per lookup the short question's entry is the one found."""
+    cache = SemanticCache(embedder=emb, top_k=1)
+    for i, ask in enumerate(["How do I reset my password?", "Can I get a refund?"] * 3):
+        cache.put(DOC + f"\n\nQuestion {i}: {ask}", f"LONG {i}")
+    cache.put("How do I reset my password?", "SHORT")
+    hit = cache.lookup("How can I reset my password?")
+    assert isinstance(hit, Hit) and (hit.layer, hit.response) == ("semantic", "SHORT")
+    near = emb.embed(["How do I reset my password?", RESET])
+    assert float(near[0] @ near[1]) < 0.3
+
+
 async def test_the_async_repro_is_a_semantic_miss(emb: OnnxEmbedder) -> None:
     async with AsyncSemanticCache(embedder=emb) as cache:
         await cache.put(RESET, "RESET")
