@@ -14,6 +14,7 @@ import pytest
 
 from nearcache import AsyncSemanticCache, Hit, MetricEvent, Miss, SemanticCache
 from nearcache.embedders.openai import OpenAIEmbedder
+from nearcache.embedders.protocol import FitsMemo
 from semantic_support import (
     DELETE,
     RESET,
@@ -175,9 +176,31 @@ def test_sentence_transformers_fits_counts_tokens_with_the_prompt() -> None:
 
     emb = object.__new__(SentenceTransformerEmbedder)
     emb.st = SimpleNamespace(tokenizer=call, prompts={"query": "query: "})
-    emb.max_seq_length, emb.prompt_name = 32, None
+    emb.max_seq_length, emb.prompt_name, emb._fits_memo = 32, None, FitsMemo()
     assert emb.fits("word " * 30) and not emb.fits("word " * 31)  # + [CLS], [SEP]
     emb.prompt_name = "query"  # "query :" is two more word pieces
     assert emb.fits("word " * 28) and not emb.fits("word " * 29)
+    emb.max_seq_length = 34  # another window: not the remembered answer
+    assert emb.fits("word " * 29)
     emb.max_seq_length = None
     assert emb.fits("word " * 1000)
+
+
+def test_sentence_transformers_fits_tokenizes_a_long_text_once() -> None:
+    """A lookup asks again of every long stored candidate: the answer is remembered."""
+    from types import SimpleNamespace
+
+    from nearcache.embedders.sentence_transformers import SentenceTransformerEmbedder
+
+    calls: list[str] = []
+
+    def call(text: str, **kw: Any) -> dict[str, list[int]]:
+        calls.append(text)
+        return {"input_ids": text.split()}
+
+    emb = object.__new__(SentenceTransformerEmbedder)
+    emb.st = SimpleNamespace(tokenizer=call, prompts={})
+    emb.max_seq_length, emb.prompt_name, emb._fits_memo = 32, None, FitsMemo()
+    for _ in range(3):
+        assert emb.fits("word " * 32) and not emb.fits("word " * 33)
+    assert len(calls) == 2

@@ -12,7 +12,7 @@ at its window); without it every text counts as fitting (``fits_of``, ``text_fit
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -24,6 +24,7 @@ __all__ = [
     "AsyncEmbedder",
     "AsyncFunctionEmbedder",
     "Embedder",
+    "FitsMemo",
     "FunctionEmbedder",
     "default_namespace",
     "embedder_kind",
@@ -89,6 +90,26 @@ def fits_of(embedder: object) -> Callable[[str], bool]:
 def text_fits(embedder: object, text: str) -> bool:
     """Whether ``embedder`` reads ``text`` whole (``fits_of`` for one text)."""
     return bool(fits_of(embedder)(text))
+
+
+class FitsMemo:
+    """Remembered ``fits`` answers of long texts (bounded: a full memo starts over rather
+    than tracking recency). A lookup asks again of every long stored candidate it meets,
+    and each answer costs a tokenization; one dict operation per step, so threads may
+    share it."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._known: dict[Hashable, bool] = {}
+
+    def get(self, key: Hashable) -> bool | None:
+        return self._known.get(key)
+
+    def put(self, key: Hashable, fits: bool) -> None:
+        known = self._known
+        if len(known) >= self.size:
+            known.clear()
+        known[key] = fits
 
 
 def _segment(value: str) -> str:

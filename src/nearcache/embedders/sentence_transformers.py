@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
 from ..policy import check_count
+from .protocol import FitsMemo
 
 __all__ = ["SentenceTransformerEmbedder"]
 
@@ -101,6 +102,7 @@ class SentenceTransformerEmbedder:
             raise InvalidInputError(f"cannot tell the output dimension of {self.model!r}")
         self.dim = dim
         self.max_seq_length = getattr(self.st, "max_seq_length", None)
+        self._fits_memo = FitsMemo()
         self.fingerprint = (
             f"{provider}/{self.model}@{self.revision or 'unversioned'};dim={dim};"
             f"l2norm={int(normalize_embeddings)};max_seq_length={self.max_seq_length};"
@@ -130,7 +132,8 @@ class SentenceTransformerEmbedder:
     def fits(self, text: str) -> bool:
         """Whether ``text`` (with its prompt) is read whole, within ``max_seq_length``
         tokens; unknown (no limit or no tokenizer) counts as fitting. A token covers at
-        least one UTF-8 byte, so a text that short fits without tokenizing."""
+        least one UTF-8 byte, so a text that short fits without tokenizing; a long one's
+        answer is remembered (:class:`~.protocol.FitsMemo`)."""
         limit = self.max_seq_length
         tokenizer = getattr(self.st, "tokenizer", None)
         if not isinstance(limit, int) or tokenizer is None:
@@ -139,8 +142,13 @@ class SentenceTransformerEmbedder:
         text = str(prompts.get(self.prompt_name, "")) + text if self.prompt_name else text
         if 4 * len(text) <= limit - _SPECIAL_ALLOWANCE:
             return True
-        ids = tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)
-        return len(ids["input_ids"]) <= limit
+        memo, key = self._fits_memo, (text, limit)
+        known = memo.get(key)
+        if known is None:
+            ids = tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)
+            known = len(ids["input_ids"]) <= limit
+            memo.put(key, known)
+        return known
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder({self.fingerprint!r})"

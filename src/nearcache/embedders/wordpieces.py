@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .protocol import FitsMemo
+
 __all__ = ["WordPieces", "load_tokenizer"]
 
-#: How many long texts' ``fits`` answers are remembered (a lookup asks again of every long
-#: stored candidate it meets).
-FITS_MEMO_SIZE = 1024
 #: How many texts' ids ``fits`` keeps for the embedding that usually follows it (a lookup
 #: embeds its query right after; a text found in a vector cache leaves its ids unused).
 HANDOFF_SIZE = 32
@@ -43,7 +42,7 @@ class WordPieces:
     def __init__(self, tokenizer: Any, max_length: int) -> None:
         self.tokenizer = tokenizer
         self.max_length = max_length
-        self._fits: dict[str, bool] = {}
+        self._fits = FitsMemo()
         self._ids: dict[str, list[int]] = {}
 
     def fits(self, text: str) -> bool:
@@ -56,7 +55,7 @@ class WordPieces:
         if known is None:
             encoding = self.tokenizer.encode(text)
             known = not encoding.overflowing
-            self._remember(text, known)
+            self._fits.put(text, known)
             if known:  # a lookup embeds a query that fits next: keep its ids for that
                 handoff = self._ids
                 if len(handoff) >= HANDOFF_SIZE:
@@ -78,13 +77,7 @@ class WordPieces:
         short, memo = self.max_length - 2, self._fits
         for i, encoding in zip(rest, encodings):
             text = texts[i]
-            if len(text) > short and text not in memo:
-                self._remember(text, not encoding.overflowing)
+            if len(text) > short and memo.get(text) is None:
+                memo.put(text, not encoding.overflowing)
             kept[i] = encoding.ids
         return kept  # type: ignore[return-value]  # every row is filled now
-
-    def _remember(self, text: str, fits: bool) -> None:
-        memo = self._fits
-        if len(memo) >= FITS_MEMO_SIZE:
-            memo.clear()
-        memo[text] = fits
