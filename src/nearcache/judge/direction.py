@@ -49,6 +49,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .agents import case_moved, comparison_turned, effect_turned
+from .asides import without_asides
 from .antonyms import comparative_converse, exchanged_poles, opposition
 from .clauseswap import clause_relabelled, clause_turned, slots_swapped
 from .compounds import link_swapped
@@ -184,7 +185,23 @@ def _role_changed(a: str, b: str, *, unframed: bool) -> str | None:
 
 
 def guard_direction(a: str, b: str) -> GuardResult:
-    """Reject when the two texts exchange their terms' roles (see the module docstring)."""
+    """Reject when the two texts exchange their terms' roles (see the module docstring);
+    when they do not, read them once more without what either adds that names nothing
+    of the other (:mod:`.asides`: "Can you tell me: can I use a single rope as a half
+    rope?" / "Can I use a half rope as a single rope?")."""
+    res = _roles_read(a, b)
+    if res.outcome == REJECT:
+        return res
+    bare = without_asides(a, b)
+    if bare is None:
+        return res
+    again = _roles_read(*bare)
+    if again.outcome != REJECT:
+        return res
+    return GuardResult(REJECT, f"{again.detail} (read without the aside)")
+
+
+def _roles_read(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: roles not read")
@@ -216,7 +233,7 @@ def guard_direction(a: str, b: str) -> GuardResult:
         if isinstance(found, Exchange) and converse(a, b, found):
             return GuardResult(NEUTRAL, f"converse: {what}, with opposite words")
         return GuardResult(REJECT, f"roles changed: {what}")
-    turned = clause_turned(a, b, guard_direction)
+    turned = clause_turned(a, b, _roles_read)
     if turned is not None:
         return GuardResult(REJECT, f"roles changed in a clause: {turned}")
     relabelled = clause_relabelled(a, b)
