@@ -49,8 +49,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .agents import case_moved, comparison_turned, effect_turned
-from .asides import without_asides
 from .antonyms import comparative_converse, exchanged_poles, opposition
+from .asides import without_asides
 from .clauseswap import clause_relabelled, clause_turned, slots_swapped
 from .compounds import link_swapped
 from .crossing import crossed
