@@ -39,8 +39,25 @@ def _drop_lead_in(text: str, other: frozenset[str]) -> str:
     return rest if len(analyze(rest).content) >= 2 else text
 
 
+def _sentence_slices(text: str) -> list[str]:
+    """Each sentence of ``text`` as written (the tokens rejoined would read otherwise:
+    "the CFO 's boss"), or none when a token cannot be found in place."""
+    t = analyze(text)
+    raw, pos = t.raw, 0
+    bounds: dict[int, list[int]] = {}
+    for tok in t.tokens:
+        i = raw.find(tok.text, pos)
+        if i < 0:
+            return []
+        pos = i + len(tok.text)
+        bounds.setdefault(tok.sent, [i, pos])[1] = pos
+    return [raw[i:j] for i, j in bounds.values()]
+
+
 def _drop_sentences(text: str, other: frozenset[str]) -> str:
-    sents = [t for t, _ in sentence_runs(text)]
+    if len(sentence_runs(text)) < 2:
+        return text
+    sents = _sentence_slices(text)
     if len(sents) < 2:
         return text
     kept = [s for s in sents if _content(s) & other]
