@@ -65,3 +65,15 @@ def test_an_aside_that_names_a_party_is_kept() -> None:
 def test_code_colons_are_no_lead_in() -> None:
     assert without_asides("std::vector or std::list for a queue?", "Which is faster?") is None
     assert without_asides("Is 10:30 too late to call?", "Can I call late?") is None
+
+
+def test_a_kept_sentence_is_cut_as_written() -> None:
+    kept = without_asides(
+        "I'm trying to understand this properly before a meeting tomorrow. "
+        "Is the CEO normally the CFO's boss?",
+        "Does the CFO usually report to the CEO?",
+    )
+    assert kept == (
+        "Is the CEO normally the CFO's boss?",
+        "Does the CFO usually report to the CEO?",
+    )
