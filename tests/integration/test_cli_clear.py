@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cli_support import assert_one_line_error, eight_d_embedder, nc
@@ -89,3 +90,19 @@ def test_on_a_terminal_clear_asks_first(
     assert f"Remove 2 entries (semantic 2) from sqlite:///{db}?" in err
     assert ("nothing removed" in err) == (status == 1)
     assert _entries(db, "semantic") == left
+
+
+def test_clear_unbinds_the_store_so_another_embedder_can_fill_it(tmp_path: Path) -> None:
+    """The emptied store was refused to a new embedder ("holds 8-d entries")."""
+    from nearcache import FunctionEmbedder
+
+    db = tmp_path / "s.db"
+    _semantic_store(db)
+    assert nc("clear", "--store", str(db), "-y").returncode == 0
+    sixteen = FunctionEmbedder(
+        lambda texts: np.ones((len(texts), 16), np.float32), dim=16, name="sixteen", revision="1"
+    )
+    store = open_store(f"sqlite:///{db}")
+    with store, SemanticCache(store=store, embedder=sixteen) as cache:
+        cache.put("what is the capital of Italy", "Rome")
+        assert cache.get("what is the capital of Italy") is not None

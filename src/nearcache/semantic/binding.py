@@ -87,6 +87,14 @@ class StoreBinding:
             self.fingerprint = fingerprint
             self.saved = False
 
+    def forget(self, embedder: Any) -> None:
+        """The store holds no entry any more: it is bound to no embedder until the next
+        write records one (this cache's, or another embedder a later opening brings)."""
+        self.store.set_meta(_CONFIG_KEY, "")
+        self.dim = int(embedder.dim) or None if embedder is not None else None
+        self.fingerprint = str(embedder.fingerprint) if embedder is not None else ""
+        self.saved = False
+
     def ensure(self, dim: int) -> bool:
         """Record ``dim`` (and the fingerprint) before the first write; True if dim is new."""
         new = self.dim is None

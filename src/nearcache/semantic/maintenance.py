@@ -90,6 +90,8 @@ class MaintenanceMixin(CoreState):
             removed = self.store.clear(TABLE, ns)
             index.drop_namespace(ns)
             index.after_write(ns)
+            if not self.store.namespaces(TABLE):
+                self.binding.forget(self._embedder)
         self.counters.add(ns, deletes=removed)
         return removed
 
@@ -105,6 +107,7 @@ class MaintenanceMixin(CoreState):
             index.clear()
             for ns in names:
                 index.after_write(ns)
+            self.binding.forget(self._embedder)
         return removed
 
     def list_namespaces(self) -> list[str]:
