@@ -53,7 +53,7 @@ def clear_command(
             raise InvalidInputError(f"no namespace {namespace!r} in {st.url}")
         if total and not yes:
             _confirm(st.url, counts)
-        data = clear_store(st, tables, namespace) if total else _nothing(st.url, tables)
+        data = clear_store(st, tables, namespace)
     render.emit(data, as_json, _render)
 
 
@@ -71,13 +71,24 @@ def held(store: Any, tables: tuple[str, ...], namespace: str | None) -> dict[str
 
 def clear_store(store: Any, tables: tuple[str, ...], namespace: str | None) -> dict[str, Any]:
     """Remove the entries; the semantic cache's own ``clear`` empties its saved index too."""
-    removed = {}
+    removed, unbound = {}, False
     for table in tables:
         if table == "semantic" and store.namespaces("semantic"):
             removed[table] = _clear_semantic(store, namespace)
         else:
             removed[table] = int(store.clear(table, namespace))
-    return {"store": store.url, "removed": removed, "total": sum(removed.values())}
+            if table == "semantic" and namespace is None:
+                unbound = _unbind(store)
+    total = sum(removed.values())
+    return {"store": store.url, "removed": removed, "total": total, "unbound": unbound}
+
+
+def _unbind(store: Any) -> bool:
+    """An empty semantic table still bound to the embedder of its deleted entries."""
+    from .ops import semantic_module
+
+    module = semantic_module("binding")
+    return False if module is None else bool(module.unbind(store))
 
 
 def _clear_semantic(store: Any, namespace: str | None) -> int:
@@ -95,15 +106,16 @@ def _has_namespace(store: Any, tables: tuple[str, ...], namespace: str) -> bool:
     return any(namespace in store.namespaces(table) for table in tables)
 
 
-def _nothing(url: str, tables: tuple[str, ...]) -> dict[str, Any]:
-    return {"store": url, "removed": dict.fromkeys(tables, 0), "total": 0}
-
-
 def _render(data: dict[str, Any]) -> None:
     from .common import out_console
 
     if data["total"]:
         out_console().print(f"removed {_what(data['store'], data['removed'])}")
+    elif data["unbound"]:
+        out_console().print(
+            f"no entries in {data['store']}; its semantic table is no longer bound to the "
+            "embedder of its deleted entries"
+        )
     else:
         out_console().print(f"nothing to clear in {data['store']}")
 

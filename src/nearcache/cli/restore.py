@@ -210,6 +210,7 @@ def _restore_semantic(store: Store, source: Path, embedder: Any, limits: Limits)
             f"`nearcache clear --table semantic --store {store.url}` first, or import into "
             "a new store"
         )
+    _refuse_another_binding(store, read_manifest(source))
     try:
         cache = module.SemanticCache.loads(str(source), None, embedder, store=store, limits=limits)
     except (DimensionMismatchError, FingerprintMismatchError) as exc:
@@ -225,3 +226,31 @@ def _restore_semantic(store: Store, source: Path, embedder: Any, limits: Limits)
     finally:
         cache.close()
     return {"entries": sum(counts.values()), "namespaces": counts}
+
+
+def _refuse_another_binding(store: Store, checkpoint: dict[str, Any]) -> None:
+    """An empty store still bound to the embedder of its earlier entries: name both
+    embedders and the way out (the write would only say "dimension 16, expected 8")."""
+    from ..semantic.binding import StoreBinding
+
+    bound = StoreBinding(store, None)
+    bound.load(None)
+    dim, fingerprint = checkpoint.get("dim"), str(checkpoint.get("fingerprint") or "")
+    other_dim = bound.dim is not None and isinstance(dim, int) and dim != bound.dim
+    other_fp = bool(bound.fingerprint and fingerprint and fingerprint != bound.fingerprint)
+    if not (other_dim or other_fp):
+        return
+
+    def made(fp: str, d: Any) -> str:
+        named = made_with(fp) if fp else ""
+        return f"{named if named.startswith('--model') else repr(fp or 'unnamed')} ({d}-d)"
+
+    message = (
+        f"{store.url} holds no semantic entry but is still bound to the embedder of its "
+        f"earlier ones, {made(bound.fingerprint, bound.dim)}; the archive's entries were "
+        f"made with {made(fingerprint, dim)}: run `nearcache clear --table semantic "
+        f"--store {store.url}` to unbind it, or import into a new store"
+    )
+    if other_dim:
+        raise DimensionMismatchError(message, expected=bound.dim, got=dim)
+    raise FingerprintMismatchError(message)

@@ -15,10 +15,19 @@ from ..errors import DimensionMismatchError, FingerprintMismatchError
 from ..keys import HASH_ALGORITHM, encode_parts, open_hash_algorithm
 from ..stores.protocol import Store
 
-__all__ = ["StoreBinding"]
+__all__ = ["StoreBinding", "unbind"]
 
 _CONFIG_KEY = encode_parts("semantic", "config")
 _STORE_ID_KEY = encode_parts("semantic", "store_id")
+
+
+def unbind(store: Store) -> bool:
+    """Forget the embedder a store whose semantic table is empty is bound to (``nearcache
+    clear`` of a store whose last entry was deleted); True if one was recorded."""
+    if not store.get_meta(_CONFIG_KEY):
+        return False
+    store.set_meta(_CONFIG_KEY, "")
+    return True
 
 
 class StoreBinding:
@@ -90,7 +99,7 @@ class StoreBinding:
     def forget(self, embedder: Any) -> None:
         """The store holds no entry any more: it is bound to no embedder until the next
         write records one (this cache's, or another embedder a later opening brings)."""
-        self.store.set_meta(_CONFIG_KEY, "")
+        unbind(self.store)
         self.dim = int(embedder.dim) or None if embedder is not None else None
         self.fingerprint = str(embedder.fingerprint) if embedder is not None else ""
         self.saved = False
@@ -101,8 +110,13 @@ class StoreBinding:
         if new:
             self.dim = dim
         elif dim != self.dim:
+            made = f" of {self.fingerprint!r}" if self.fingerprint else ""
             raise DimensionMismatchError(
-                f"embedding has dimension {dim}, expected {self.dim}", expected=self.dim, got=dim
+                f"embedding has dimension {dim}, expected {self.dim}: the store is bound to "
+                f"the {self.dim}-d embedder{made}; write with that embedder, into another "
+                "store, or clear this one (clearing every entry unbinds it)",
+                expected=self.dim,
+                got=dim,
             )
         if not self.saved:
             self.store.set_meta(

@@ -94,7 +94,9 @@ class IndexReplica(StoreFollower):
         marks: dict[str, int] = {}
         if loaded is not None:
             self.spaces, marks = loaded
-            if self.binding.dim is None:
+            # an unbound store (new, or emptied and unbound) takes its dimension from its
+            # next write, not from the index its earlier entries left
+            if self.binding.dim is None and self.store.namespaces(TABLE):
                 self.binding.dim = self.spaces.dim
         names = set(self.store.namespaces(TABLE)) | set(marks) | set(self.spaces.namespaces())
         for ns in sorted(names):
