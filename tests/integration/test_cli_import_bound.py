@@ -22,17 +22,17 @@ def _sixteen_d() -> Any:
 
 
 def _bound_but_empty(path: Path) -> None:
-    with open_store(f"sqlite:///{path}") as store:
-        with SemanticCache(store=store, embedder=eight_d_embedder()) as cache:
-            cache.put("what is the capital of France", "Paris")
-            assert cache.delete("what is the capital of France")
+    store = open_store(f"sqlite:///{path}")
+    with store, SemanticCache(store=store, embedder=eight_d_embedder()) as cache:
+        cache.put("what is the capital of France", "Paris")
+        assert cache.delete("what is the capital of France")
 
 
 def _archive_of_16_d(tmp_path: Path) -> Path:
     src, archive = tmp_path / "src.db", tmp_path / "a.tar.gz"
-    with open_store(f"sqlite:///{src}") as store:
-        with SemanticCache(store=store, embedder=_sixteen_d()) as cache:
-            cache.put("what is the capital of Italy", "Rome")
+    store = open_store(f"sqlite:///{src}")
+    with store, SemanticCache(store=store, embedder=_sixteen_d()) as cache:
+        cache.put("what is the capital of Italy", "Rome")
     assert nc("export", str(archive), "--store", str(src), model="").returncode == 0
     return archive
 
@@ -55,9 +55,9 @@ def test_import_into_a_store_bound_to_another_embedder_names_both(tmp_path: Path
     assert json.loads(proc.stdout)["unbound"] is True
     proc = nc("import", str(archive), "--store", str(db), model="")
     assert proc.returncode == 0, proc.stderr
-    with open_store(f"sqlite:///{db}") as store:
-        with SemanticCache(store=store, embedder=_sixteen_d()) as cache:
-            assert cache.get("what is the capital of Italy") is not None
+    store = open_store(f"sqlite:///{db}")
+    with store, SemanticCache(store=store, embedder=_sixteen_d()) as cache:
+        assert cache.get("what is the capital of Italy") is not None
 
 
 def test_clear_of_an_unbound_empty_store_says_nothing_to_clear(tmp_path: Path) -> None:

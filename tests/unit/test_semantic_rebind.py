@@ -41,9 +41,9 @@ def test_clear_unbinds_the_store_from_its_embedder(tmp_path: Path) -> None:
     with open_store(url) as store, SemanticCache(embedder=_embedder(8), store=store) as cache:
         assert cache.clear() == 2
     _put_16(url)
-    with pytest.raises(DimensionMismatchError):  # bound again, to the new embedder
-        with open_store(url) as store, SemanticCache(embedder=_embedder(8), store=store):
-            pass
+    store = open_store(url)  # bound again, to the new embedder
+    with store, pytest.raises(DimensionMismatchError):
+        SemanticCache(embedder=_embedder(8), store=store)
 
 
 def test_clearing_the_last_namespace_unbinds_and_an_earlier_one_does_not(
