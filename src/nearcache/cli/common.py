@@ -72,6 +72,8 @@ def open_cli_store(url: str | None, *, must_exist: bool = False) -> Store:
             f"no store at {target} (nothing was created): check --store, or run "
             "`nearcache embed PATH` to create one"
         )
+    if must_exist and kind == "sqlite" and target != ":memory:":
+        _refuse_no_store(Path(target))
     if must_exist and kind == "dynamodb":
         overrides["create_table"] = False
     try:
@@ -90,6 +92,36 @@ def open_cli_store(url: str | None, *, must_exist: bool = False) -> Store:
             pass
         raise
     return store
+
+
+def _refuse_no_store(path: Path) -> None:
+    """A command that only reads never gives a schema to a file that has none (an empty
+    file, or a SQLite database without tables): it is not a nearcache store."""
+    import sqlite3
+
+    from ..errors import InvalidInputError
+
+    if not path.is_file():
+        return
+    wal = Path(f"{path}-wal")
+    if path.stat().st_size == 0 and not (wal.is_file() and wal.stat().st_size):
+        what = "an empty file"
+    else:
+        try:
+            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return  # the store's own opening says what is wrong with it
+        if tables:
+            return
+        what = "a SQLite database without tables"
+    raise InvalidInputError(
+        f"{path} is {what}, not a nearcache store (it was left untouched): check --store, "
+        "or run `nearcache embed PATH` to create one"
+    )
 
 
 _consoles: dict[str, Console] = {}
