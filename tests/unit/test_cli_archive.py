@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("typer")
 
-from nearcache import EmbeddingCache, FunctionEmbedder
+from nearcache import EmbeddingCache, FunctionEmbedder, open_store
 from nearcache.cli.archive import export_store
 from nearcache.cli.models import HashEmbedder
 from nearcache.cli.restore import import_archive
@@ -164,3 +164,30 @@ def test_not_an_archive_is_one_clear_error(tmp_path: Path) -> None:
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"this is not a gzip file at all")
     _refused(junk, CheckpointError, "not a nearcache archive")
+
+
+@pytest.mark.parametrize("name", ["x.zip", "x.tar", "backup", "x.gz", ".hidden"])
+def test_export_refuses_a_name_that_says_another_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """``export x.zip`` wrote a tar.gz under the name of a zip."""
+    from nearcache.cli.runner import run
+
+    store = tmp_path / "s.db"
+    open_store(f"sqlite:///{store}").close()
+    assert run(["export", str(tmp_path / name), "--store", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert "export writes a gzip-compressed tar only" in err
+    assert f"name it {Path(name).stem}.tar.gz (or .tgz)" in err
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("name", ["x.tar.gz", "x.tgz", "X.TAR.GZ"])
+def test_export_writes_the_names_of_its_format(tmp_path: Path, name: str) -> None:
+    from nearcache.cli.runner import run
+
+    store = tmp_path / "s.db"
+    open_store(f"sqlite:///{store}").close()
+    assert run(["export", str(tmp_path / name), "--store", str(store)]) == 0
+    with gzip.open(tmp_path / name) as fh:
+        assert fh.read(1)

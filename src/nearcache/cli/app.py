@@ -240,7 +240,13 @@ def compact(
 
 @app.command("export")
 def export_(
-    dest: Annotated[Path, typer.Argument(help="Archive file to write (.tar.gz).")],
+    dest: Annotated[
+        Path,
+        typer.Argument(
+            help="Archive file to write: NAME.tar.gz or NAME.tgz (the one format: a "
+            "gzip-compressed tar; any other suffix is refused)."
+        ),
+    ],
     store: StoreOpt = None,
     model: SemanticModelOpt = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite DEST.")] = False,

@@ -55,6 +55,7 @@ __all__ = [
     "PARTS",
     "PER_MEMBER",
     "SEMANTIC_MEMBER",
+    "SUFFIXES",
     "TABLE",
     "TABLES",
     "check_destination",
@@ -98,8 +99,18 @@ def part_of(table: str, namespace: str) -> str:
 # --------------------------------------------------------------------------- destination
 
 
+#: The one format ``export`` writes, by the suffixes that name it.
+SUFFIXES = (".tar.gz", ".tgz")
+
+
 def check_destination(dest: Path, *, force: bool) -> None:
-    """Refuse a destination that exists (unless ``force``) or whose parent is a file."""
+    """Refuse a destination that exists (unless ``force``), whose parent is a file, or
+    whose name says another format than the gzip-compressed tar written (``x.zip``)."""
+    if not dest.name.lower().endswith(SUFFIXES):
+        raise InvalidInputError(
+            f"cannot write {dest}: export writes a gzip-compressed tar only, and the name "
+            f"says {dest.suffix or 'no format'}; name it {dest.stem}.tar.gz (or .tgz)"
+        )
     for parent in dest.parents:
         if parent.exists():
             if not parent.is_dir():
