@@ -17,7 +17,7 @@ from ..breaker import CircuitBreaker
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
-from ..url import redact_url
+from ..url import parse_store_url, redact_url
 from .changelog import prune, read_changes
 from .check import check_schema
 from .connections import PostgresConnections
@@ -82,6 +82,11 @@ class PostgresStore(PostgresConnections, ServerStore, PostgresVectors):
         if index_backend not in (None, "auto", "pgvector"):
             raise InvalidInputError(
                 f"index_backend of a PostgresStore is 'pgvector' or 'auto', not {index_backend!r}"
+            )
+        if own := ("://" in dsn and "?" in dsn and parse_store_url(dsn)[2]):  # libpq: later
+            raise InvalidInputError(
+                f"{redact_url(dsn)!r}: ?{'&'.join(own)} is read by open_store(url); "
+                f"PostgresStore takes it as a keyword: PostgresStore(dsn, {next(iter(own))}=...)"
             )
         self.index_backend = index_backend or "auto"
         self.prefix = check_prefix(prefix)
