@@ -86,3 +86,25 @@ def test_the_threshold_help_states_the_default_serve_uses() -> None:
     text = hints["similarity_threshold"].__metadata__[0].help
     with SemanticCache(embedder=default_embedder()) as cache:
         assert f"(default: {cache.similarity_threshold})" in text, text
+
+
+def test_a_relative_client_keys_path_is_read_beside_the_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it was read from the folder serve was started in: "no such file" from a service
+    # manager's working directory, or another file of that name
+    from nearcache.proxy import load_client_keys
+
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "keys.txt").write_text("sk-client-1 team-a\n", "utf-8")
+    path = write(conf, "serve.toml", 'client_keys = "keys.txt"\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    settings = read_settings(Path("..") / "conf" / "serve.toml")
+    assert Path(settings["client_keys"]).resolve() == (conf / "keys.txt").resolve()
+    assert load_client_keys(settings["client_keys"]) is not None
+    absolute = write(conf, "abs.json", json.dumps({"client_keys": str(tmp_path / "k")}))
+    assert read_settings(absolute)["client_keys"] == str(tmp_path / "k")
+    assert path.exists()

@@ -5,7 +5,8 @@ Keys are named like the long options (``upstream``, ``store``, ``port``, ``thres
 (``similarity_threshold``, ``semantic``). Values are checked here, by the setting's
 name and the file's: the command line's parser never sees them, so a quoted
 ``share_across_keys = "no"`` was taken as yes, ``workers = -1`` ran one worker, and a
-string where a number belongs failed with a bare ``TypeError``.
+string where a number belongs failed with a bare ``TypeError``. A relative
+``client_keys`` path is read from the settings file's folder.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ _TYPES: dict[str, type] = {
 FIELDS = tuple(_TYPES)
 #: Option names that are not field names: ``--threshold``, ``--exact-only``.
 _ALIASES = {"threshold": "similarity_threshold", "exact_only": "semantic"}
+#: Settings that name a file: a relative path is read from the settings file's folder
+#: (where its author put it), not from wherever ``serve`` is started.
+_FILES = ("client_keys",)
 _WORDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
 
 
@@ -71,10 +75,17 @@ def read_settings(path: Path) -> dict[str, Any]:
             value = not value
         if field == "workers" and value < 1:  # the others: ProxyConfig, by option name
             raise InvalidInputError(f"{path}: {given} must be 1 or more, not {value}")
+        if field in _FILES:
+            value = str(_beside(path, value))
         settings[field] = value
     if unknown:
         raise InvalidInputError(f"{path}: unknown settings {', '.join(_hints(unknown))}")
     return settings
+
+
+def _beside(path: Path, value: str) -> Path:
+    named = Path(value).expanduser()
+    return named if named.is_absolute() else path.absolute().parent / named
 
 
 def _parse(path: Path) -> Any:
