@@ -38,6 +38,7 @@ from ..keys import (
 from ..keys import validate_namespace as _validate_ns
 from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
+from ..stores.breaker import outage_level
 from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Store
@@ -129,7 +130,8 @@ class EmbeddingCache:
         try:
             self._check_hash_algorithm()
         except StoreUnavailableError as exc:  # checked again before the first write
-            log.warning("store unavailable while opening the cache: %s", exc)
+            level = outage_level(store)
+            log.log(level, "store unavailable while opening the cache: %s", exc)
         from .singleflight import SingleFlight
 
         self.flights = SingleFlight()

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from ..codecs import DecodedBatch, SparseVector, decode_dense_batch, fingerprint_id
 from ..errors import InvalidInputError, InvalidTypeError, StoreUnavailableError
 from ..keys import KeyBatch, join_key_batches, key_batch
+from ..stores.breaker import outage_level
 
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
@@ -116,7 +117,8 @@ def lookup(
         blobs, keys = _read(cache, namespace, keys, now)
     except StoreUnavailableError as exc:
         n = len(keys)
-        log.warning("embedding store unavailable, %d reads become misses: %s", n, exc)
+        level = outage_level(cache.store)
+        log.log(level, "embedding store unavailable, %d reads become misses: %s", n, exc)
         cache._counters.add(namespace, errors=1, misses=n if count else 0)
         if isinstance(keys, KeyParts):
             keys = keys.keys()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..codecs import encode_dense, encode_sparse, fingerprint_id
 from ..errors import CacheError, StoreUnavailableError
+from ..stores.breaker import outage_level
 from ..stores.protocol import Limit, make_items, put_within
 from .reads import TABLE
 
@@ -57,7 +58,8 @@ def put_keys(
         cache.meta.undo(namespace, fingerprint if new_fp else None, new_layout)
         if not (cache.fail_open and isinstance(exc, StoreUnavailableError)):
             raise
-        log.warning("embedding store unavailable, dropped %d writes: %s", len(items), exc)
+        level = outage_level(cache.store)
+        log.log(level, "embedding store unavailable, dropped %d writes: %s", len(items), exc)
         return
     cache._counters.add(namespace, sets=len(items))
     if not isinstance(rows, list) and rows is vectors:

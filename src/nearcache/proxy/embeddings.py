@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import NearcacheError, StoreUnavailableError
+from ..stores.breaker import outage_level
 from .controls import Controls, read_controls
 from .http import (
     UPSTREAM_ERRORS,
@@ -251,7 +252,8 @@ async def _store(
     try:
         await asyncio.to_thread(state.embeddings.put_many, texts, vectors, ns, controls.ttl)
     except StoreUnavailableError as exc:
-        log.warning("store unavailable, embeddings were not stored: %s", exc)
+        level = outage_level(state.embeddings.store)
+        log.log(level, "store unavailable, embeddings were not stored: %s", exc)
         return False
     except NearcacheError as exc:
         log.warning("embeddings not stored: %s", exc)

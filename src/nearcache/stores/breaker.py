@@ -34,7 +34,7 @@ from typing import TypeVar
 from ..errors import InvalidInputError, StoreUnavailableError
 from ..retry import Backoff, ExponentialBackoff
 
-__all__ = ["CircuitBreaker"]
+__all__ = ["CircuitBreaker", "outage_level"]
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,12 @@ class CircuitBreaker:
                 self.opened += 1
                 self._probes_failed = 0
                 self._retry_at = self._clock() + self.backoff.delay(0)
-                log.warning("%s is unreachable, circuit opened: %s", self.name, self._last_error)
+                log.warning(
+                    "%s is unreachable, circuit opened (calls fail fast, caches miss, until "
+                    "it answers again): %s",
+                    self.name,
+                    self._last_error,
+                )
 
     def _release_probe(self) -> None:
         with self._lock:
@@ -174,3 +179,13 @@ class CircuitBreaker:
 
     def __repr__(self) -> str:
         return f"CircuitBreaker({self.name!r}, state={self.state!r})"
+
+
+def outage_level(store: object) -> int:
+    """The level of a cache's own line about an outage of ``store``: ``WARNING``, or
+    ``DEBUG`` while the store's breaker is open (it warned once when the outage began and
+    says when it ends), so an outage is one warning, not several per call."""
+    breaker = getattr(store, "_breaker", None)
+    if isinstance(breaker, CircuitBreaker) and breaker.state != "closed":
+        return logging.DEBUG
+    return logging.WARNING

@@ -1,0 +1,51 @@
+"""A store outage is one warning per outage window, not several per call: the embedding
+path logged "reads become misses" three times and "dropped writes" once on every call
+while the breaker's circuit was open (and the breaker had already warned)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from nearcache import CachedEmbedder, EmbeddingCache, FunctionEmbedder, open_store
+
+pytest.importorskip("redis")
+
+
+@pytest.fixture
+def refused_url() -> Iterator[str]:
+    """A Redis URL whose port refuses connections (bound, never listening)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_an_outage_is_one_warning_then_one_per_new_window(
+    refused_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    embedder = FunctionEmbedder(
+        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="e", revision="1"
+    )
+    caplog.set_level(logging.DEBUG, logger="nearcache")
+    store = open_store(refused_url)
+    with store:
+        cached = CachedEmbedder(embedder, cache=EmbeddingCache(store, fail_open=True))
+        for i in range(3):
+            assert cached.embed([f"text {i}", "same"]).shape == (2, 8)
+        told = _warnings(caplog)
+        assert len(told) == 1 and "is unreachable, circuit opened" in told[0], told
+        debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+        assert any("reads become misses" in m for m in debug), debug
+        assert any("dropped 2 writes" in m for m in debug), debug
+        caplog.clear()
+        store._breaker.reset()  # the window ends (as when the server answered again)
+        cached.embed(["text again"])
+        assert len(_warnings(caplog)) == 1, _warnings(caplog)
