@@ -9,6 +9,7 @@ client reports it wrong through ``/nearcache/feedback``; ``nearcache explain --h
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -128,3 +129,33 @@ def test_explain_leaves_a_store_without_semantic_entries_alone(
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     with sqlite3.connect(store) as con:
         assert con.execute("SELECT * FROM nearcache_meta ORDER BY key").fetchall() == meta
+
+
+def test_the_docs_hit_id_example_passes_the_asked_question(
+    runner: CliRunner, upstream: Upstream, tmp_path: Path
+) -> None:
+    """docs/proxy.md's example gave ``"which entry"`` (a placeholder to a reader), which the
+    command reads as the question asked: the example now names the request's question
+    and runs as written, the hit id aside."""
+    text = (Path(__file__).parents[2] / "docs" / "proxy.md").read_text("utf-8")
+    said = re.search(r'# the request asked "([^"]+)"', text)
+    line = re.search(r'nearcache explain "([^"]+)" --store \S+ --hit-id "1\.', text)
+    assert said is not None and line is not None
+    asked = said.group(1)
+    assert line.group(1) == asked
+    store = f"sqlite:///{tmp_path / 'proxy.db'}"
+    with running_proxy(upstream, store=store, embedder=HashEmbedder()) as url:
+        ask(url, asked.capitalize() + "?")
+        hit = ask(url, asked)
+        assert hit.headers["x-nearcache-cache"] == "HIT-SEMANTIC"
+        hit_id = hit.headers["x-nearcache-hit-id"]
+        httpx.post(
+            url.removesuffix("/v1") + "/nearcache/feedback",
+            json={"hit_id": hit_id, "correct": False},
+            headers={"authorization": "Bearer sk-fh"},
+            timeout=30,
+        ).raise_for_status()
+    got = explain(runner, asked, "--store", store, "--hit-id", hit_id)
+    assert got["asked"] == asked and got["stored"] == asked.capitalize() + "?"
+    table = runner.invoke(app, ["explain", asked, "--store", store, "--hit-id", hit_id])
+    assert "MISS: refused by feedback" in table.stdout
