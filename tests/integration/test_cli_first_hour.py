@@ -204,6 +204,26 @@ def test_ctrl_c_says_how_many_vectors_were_kept(corpus: Path, store: str) -> Non
     assert again["embedded"] == again["unique_chunks"] - kept
 
 
+def test_files_finished_before_ctrl_c_can_be_searched(corpus: Path, store: str) -> None:
+    """File records were written only at the end of a run: after Ctrl-C (or a kill) the
+    vectors stayed but ``search`` said "no chunks embedded ... run `nearcache embed`"."""
+    proc = slow_cli(0.05, "embed", str(corpus), "--store", store, "--json", hang_at=2)
+    assert proc.stderr is not None
+    wait_for_line(proc.stderr, "batch", count=2)  # the first batch is stored
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    last = err.strip().splitlines()[-1]
+    done, files = last.split("kept, ")[1].split(" files searchable")[0].split(" of ")
+    assert 1 <= int(done) < int(files) == len(list(corpus.iterdir())), last
+    found = nc_json("search", "least recently used eviction", "--store", store, "-k", "50")
+    assert found["files"] == int(done)
+    assert found["results"] and all(Path(r["path"]).exists() for r in found["results"])
+    again = nc_json("embed", str(corpus), "--store", store)
+    assert again["changed_files"] == int(files) - int(done)
+    assert nc_json("search", "eviction", "--store", store)["files"] == int(files)
+
+
 def test_skipped_files_are_named_with_verbose_and_in_json(corpus: Path, store: str) -> None:
     (corpus / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
     (corpus / "legacy.txt").write_bytes("caf\u00e9".encode("latin-1"))

@@ -10,8 +10,9 @@ ranks them with an exact NumPy scan, which is fast enough for a corpus of up to 
 hundred thousand chunks.
 
 File records are written after their chunks' vectors, so a search never refers to a
-vector that was not stored; an interrupted run leaves the vectors it made in the cache,
-and the next run only embeds the rest.
+vector that was not stored; they are written as the run goes (a file's record once all
+its chunks are stored), so an interrupted run leaves the vectors it made in the cache and
+the files it finished searchable, and the next run only embeds the rest.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import CachedEmbedder
 from ..errors import InvalidInputError
 from ..keys import content_hash
-from ..stores.protocol import Item, Store
+from ..stores.protocol import Store
 from .chunking import DEFAULT_CHUNK_SIZE, DEFAULT_OVERLAP, chunk_text
 from .filerecords import (
     KV_TABLE,
@@ -38,11 +39,12 @@ from .filerecords import (
     add_counters,
     corpus_namespace,
     cost_per_text,
-    file_key,
+    files_done_by,
+    finished_files,
     meta_key,
-    pack_file,
+    put_records,
     read_counters,
-    under,
+    remove_stale,
     unpack_file,
 )
 from .files import DEFAULT_MAX_FILE_BYTES, iter_texts, walk
@@ -105,10 +107,13 @@ class EmbedSummary:
 
 class EmbedInterrupted(KeyboardInterrupt):
     """Ctrl-C during ``embed``: ``kept`` vectors this run stored stay in the cache, so a
-    rerun only embeds the rest."""
+    rerun only embeds the rest; ``done`` of ``files`` files can be searched already."""
 
-    def __init__(self, kept: int) -> None:
-        super().__init__(f"interrupted: {kept:,} vectors kept; rerun to resume")
+    def __init__(self, kept: int, done: int = 0, files: int = 0) -> None:
+        super().__init__(
+            f"interrupted: {kept:,} vectors kept, {done:,} of {files:,} files searchable; "
+            "rerun to resume"
+        )
         self.kept = kept
 
 
@@ -150,22 +155,32 @@ def embed_paths(
     summary = EmbedSummary(
         store=store.url, model=str(embedder.fingerprint), namespace=cached.namespace
     )
+    records: dict[str, dict[str, Any]] = {}
+    written = 0
     try:
-        records, roots, texts = _collect(
+        records, roots, chunks = _collect(
             paths, cache, summary, chunk_size, overlap, max_file_bytes, gitignore
         )
+        texts = list(chunks.values())
         if on_total is not None:
             on_total(len(texts))
+        ns = corpus_namespace(cached.namespace)
+        done_by = files_done_by(records, list(chunks))
         noted: float | None = None
         for i in range(0, len(texts), STEP):
             cached.embed(texts[i : i + STEP])
             if noted is None:
                 noted = _note_cost(store, cached, embedder)
+            finished = finished_files(done_by, written, i + STEP)
+            summary.changed_files += put_records(store, ns, records, done_by[written:finished])
+            written = finished
             if progress is not None:
                 progress(min(i + STEP, len(texts)), len(texts))
-        _write_records(store, corpus_namespace(cached.namespace), records, roots, summary)
+        summary.changed_files += put_records(store, ns, records, done_by[written:])
+        written = len(done_by)
+        summary.removed_files = remove_stale(store, ns, records, roots)
     except KeyboardInterrupt:
-        raise EmbedInterrupted(cached.stats().embedded) from None
+        raise EmbedInterrupted(cached.stats().embedded, written, len(records)) from None
     _account(store, cached, embedder, summary, model_load_s)
     summary.elapsed_s = time.perf_counter() - started + model_load_s
     if summary.embedded:
@@ -181,8 +196,9 @@ def _collect(
     overlap: int,
     max_file_bytes: int,
     gitignore: bool,
-) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
-    """Walk, read and chunk: (file records, walked roots, distinct chunk texts)."""
+) -> tuple[dict[str, dict[str, Any]], list[str], dict[str, str]]:
+    """Walk, read and chunk: (file records, walked roots, distinct chunk texts by key in
+    first-seen order)."""
     files: dict[Path, None] = {}
     roots: list[str] = []
     for p in paths:
@@ -219,7 +235,7 @@ def _collect(
     summary.skipped = dict(sorted(skipped.items()))
     summary.skipped_files = [{"path": str(p), "reason": r} for p, r in named]
     summary.unique_chunks = len(first_text)
-    return records, roots, list(first_text.values())
+    return records, roots, first_text
 
 
 def _embed_seconds(seconds: float, embedder: Any) -> float:
@@ -267,42 +283,6 @@ def _account(
     summary.seconds_per_embedding = cost
     saved = stats.hits + summary.embedded_elsewhere
     summary.time_saved_s = None if cost is None else saved * cost
-
-
-def _write_records(
-    store: Store,
-    namespace: str,
-    records: dict[str, dict[str, Any]],
-    roots: Sequence[str],
-    summary: EmbedSummary,
-) -> None:
-    now = time.time()
-    paths = list(records)
-    keys = [file_key(p) for p in paths]
-    old = store.get_many(KV_TABLE, namespace, keys, now=now, touch=False) if keys else []
-    changed: list[Item] = []
-    for path, key, blob in zip(paths, keys, old):
-        record = records[path]
-        previous = unpack_file(namespace, key, blob) if blob is not None else None
-        if previous is not None and {k: previous.get(k) for k in record} == record:
-            continue
-        changed.append(Item(key, pack_file(namespace, key, record)))
-    if changed:
-        store.put_many(KV_TABLE, namespace, changed, now=now)
-    summary.changed_files = len(changed)
-    # Files under the walked roots that are gone (deleted, now ignored or skipped).
-    seen = set(keys)
-    stale = [
-        item.key
-        for batch in store.scan(KV_TABLE, namespace)
-        for item in batch
-        if item.key not in seen
-        and (rec := unpack_file(namespace, item.key, item.value)) is not None
-        and under(str(rec.get("path", "")), roots)
-    ]
-    if stale:
-        store.delete_many(KV_TABLE, namespace, stale)
-    summary.removed_files = len(stale)
 
 
 def _nothing_embedded(store: Store, namespace: str) -> str:
