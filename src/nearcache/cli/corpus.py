@@ -17,6 +17,7 @@ the files it finished searchable, and the next run only embeds the rest.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -285,6 +286,33 @@ def _account(
     summary.time_saved_s = None if cost is None else saved * cost
 
 
+def _here_first(
+    entries: list[tuple[str, int, int, str, str]],
+) -> list[tuple[str, int, int, str, str]]:
+    """Drop a chunk's records under paths this machine does not have when the same chunk
+    is recorded under one it has: a store imported from another machine (or shared with
+    one) holds the tree under both roots, and every result came twice, once as a path
+    that cannot be opened here. A store searched where none of its paths exist keeps all."""
+    by_key: dict[str, list[str]] = {}
+    for e in entries:
+        by_key.setdefault(e[4], []).append(e[0])
+    exists: dict[str, bool] = {}
+
+    def here(path: str) -> bool:
+        if path not in exists:
+            exists[path] = os.path.exists(path)
+        return exists[path]
+
+    gone = {
+        (key, path)
+        for key, paths in by_key.items()
+        if len(set(paths)) > 1 and any(map(here, paths))
+        for path in paths
+        if not here(path)
+    }
+    return [e for e in entries if (e[4], e[0]) not in gone] if gone else entries
+
+
 def _nothing_embedded(store: Store, namespace: str) -> str:
     """Why a search found nothing: no ``embed`` run, or one with another ``--model``."""
     from .models import model_option
@@ -351,6 +379,8 @@ def search(
                 entries.append((str(rec["path"]), int(start), int(end), str(snippet), str(key)))
     if not entries:
         raise InvalidInputError(_nothing_embedded(store, ns))
+    entries = _here_first(entries)
+    files = len({e[0] for e in entries})
     # a store opened read-only (SQLite on a read-only mount) is searched without caching
     # the query's vector or counting the search
     read_only = bool(getattr(store, "read_only", False))
