@@ -50,6 +50,7 @@ from .calnames import MOVABLE as _MOVABLE
 from .calnames import WEEKDAYS as _WEEKDAYS
 from .calnames import misspelled as _misspelled
 from .codetimes import cron, formats, intervals, present_call, shapes
+from .excuses import excuse
 from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
 from .spans import (
     added_ago,
@@ -57,12 +58,11 @@ from .spans import (
     days_ago,
     last_span,
     part_of_day,
-    rated,
     shifted_day,
     since_ago,
     spoken_year,
 )
-from .timematch import Examples, format_examples, reworded_untimed, same_past, told, weekend_days
+from .timematch import Examples, reworded_untimed, unmatched
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
@@ -365,31 +365,20 @@ def time_marks(text: str) -> tuple[str, ...]:
     return tuple(sorted(time_info(text).strong))
 
 
-def _compare(ia: TimeInfo, ib: TimeInfo, a: str, b: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The marks each side has and the other does not say in any way."""
-    only_a = ia.strong - ib.strong - ib.weak
-    only_b = ib.strong - ia.strong - ia.weak
-    for first, second in ((only_a, only_b), (only_b, only_a)):
-        days = weekend_days(first, second)
-        if days:
-            only_a, only_b = only_a - days, only_b - days
-    if ia.examples or ib.examples:
-        drop = format_examples(only_a, ia.examples, only_b)
-        drop |= format_examples(only_b, ib.examples, only_a)
-        only_a, only_b = only_a - drop, only_b - drop
-    only_a, only_b = told(*same_past(only_a, only_b), (a, ia.consumed), (b, ib.consumed))
-    return rated(only_a, b, a), rated(only_b, a, b)
-
-
 def guard_time(a: str, b: str) -> GuardResult:
-    """Reject when the texts ask about different times."""
+    """Reject when the texts ask about different times, unless only added context made the
+    difference (:mod:`.excuses`)."""
+    return excuse(_time, a, b, _time(a, b))
+
+
+def _time(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: time not read")
     ia, ib = time_info(a), time_info(b)
     if not ia.strong and not ib.strong:
         return GuardResult(NEUTRAL, "no dates or times")
-    only_a, only_b = _compare(ia, ib, a, b)
+    only_a, only_b = unmatched(ia, ib, a, b)
     if only_a or only_b:
         shown = f"{', '.join(sorted(only_a)) or '-'} vs {', '.join(sorted(only_b)) or '-'}"
         quoted = (only_a <= ia.literal) and (only_b <= ib.literal)

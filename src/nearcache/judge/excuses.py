@@ -5,16 +5,17 @@ resigned last week *after four years and had 8 days of leave left*. Does my empl
 to pay out my unused annual leave?" ask the same thing: both end with the same question,
 word for word, and one text's context is the other's with words only added (or one text
 is the other with context put before it: "We added two partitions yesterday and since then
-the kafka consumer lag keeps increasing, what to check?"). The
-``numbers`` and ``time`` guards refuse such a pair for the added "four years" / "8 days";
-:func:`excused` reads them on the two questions instead. Only those two guards are
-excused: an added "not", a changed name or a qualifier that narrows the question
-("and tramadol") is still read by the negation and entity guards and by the verifier.
+the kafka consumer lag keeps increasing, what to check?"). The ``numbers`` and ``time``
+guards would refuse such a pair for the added "four years" / "8 days"; each reads its
+refusal again on the two questions (:func:`excuse`), so the public guards and the judge
+answer alike. Only those two guards are excused: an added "not", a changed name or a
+qualifier that narrows the question ("and tramadol") is still read by the negation and
+entity guards and by the verifier.
 
 "a present worth thirty *pounds*" / "a *£30* gift": the word "pound" is a weight unit to
 the tokenizer, so the ``numbers`` guard reads 30 lb against 30 GBP. When one text writes an
 amount in pounds sterling ("£", "GBP") and the other says "pound(s)" and never "£" or
-"lb", :func:`excused` reads that word as GBP (:func:`sterling`); the amounts must still
+"lb", :func:`excuse` reads that word as GBP (:func:`sterling`); the amounts must still
 agree.
 
 Limits: a number in the added context that does change the answer ("I'm 15.") is only
@@ -31,7 +32,7 @@ from .context import sentence_runs
 from .tokens import analyze, pair_cache
 from .types import GuardResult
 
-__all__ = ["added_context", "excused", "sterling"]
+__all__ = ["added_context", "excuse", "sterling"]
 
 Guard = Callable[[str, str], GuardResult]
 
@@ -88,28 +89,23 @@ def sterling(a: str, b: str) -> tuple[str, str] | None:
     return None
 
 
-def excused(guard: Guard, *, money: bool = False) -> Guard:
-    """``guard``, read on the two final questions when it refuses a pair whose context is
-    only added to (:func:`added_context`) and, with ``money``, on the texts with "pound"
-    read as GBP (:func:`sterling`)."""
-    readings: tuple[tuple[str, Callable[[str, str], tuple[str, str] | None]], ...] = (
-        ("context added", added_context),
-        *((("pounds as GBP", sterling),) if money else ()),
-    )
-
-    def read(a: str, b: str) -> GuardResult:
-        res = guard(a, b)
-        if res.outcome != "reject":
-            return res
-        for label, reading in readings:
-            texts = reading(a, b)
-            if texts is None:
-                continue
-            again = guard(*texts)
-            if again.outcome != "reject":
-                return GuardResult(again.outcome, f"{again.detail} ({label}: {res.detail})")
+def excuse(guard: Guard, a: str, b: str, res: GuardResult, *, money: bool = False) -> GuardResult:
+    """``res``, the result of ``guard`` on ``(a, b)``; when it refuses, ``guard`` read again
+    on the two final questions of a pair whose context is only added to
+    (:func:`added_context`) and, with ``money``, on the texts with "pound" read as GBP
+    (:func:`sterling`): the first reading it does not refuse answers instead."""
+    if res.outcome != "reject":
         return res
+    for label, reading in _MONEY if money else _CONTEXT:
+        texts = reading(a, b)
+        if texts is None:
+            continue
+        again = guard(*texts)
+        if again.outcome != "reject":
+            return GuardResult(again.outcome, f"{again.detail} ({label}: {res.detail})")
+    return res
 
-    read.__name__ = getattr(guard, "__name__", "guard")
-    read.__doc__ = guard.__doc__
-    return read
+
+Reading = Callable[[str, str], tuple[str, str] | None]
+_CONTEXT: tuple[tuple[str, Reading], ...] = (("context added", added_context),)
+_MONEY: tuple[tuple[str, Reading], ...] = (*_CONTEXT, ("pounds as GBP", sterling))

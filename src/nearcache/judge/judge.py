@@ -33,7 +33,6 @@ from .context import guard_texts
 from .dates import guard_time
 from .direction import guard_direction
 from .entities import guard_entities, guard_scope
-from .excuses import excused
 from .features import features
 from .negation import guard_negation
 from .numbers import guard_numbers
@@ -64,8 +63,8 @@ GUARDS: Mapping[str, Guard] = MappingProxyType(
         "negation": guard_negation,
         "antonyms": guard_antonyms,
         "direction": guard_direction,
-        "time": excused(guard_time),
-        "numbers": excused(guard_numbers, money=True),
+        "time": guard_time,
+        "numbers": guard_numbers,
         "entities": guard_entities,
         "scope": guard_scope,
     }

@@ -46,6 +46,7 @@ from collections import Counter
 from .answers import asked_otherwise
 from .codes import named_elsewhere
 from .dates import time_info
+from .excuses import excuse
 from .measures import Quantity, ages, one_against_all, percents, size, sizes
 from .numwords import UNITS as _UNITS
 from .numwords import ordinal_value, same_unit, word_value
@@ -194,7 +195,12 @@ def _prose(qs: list[Quantity]) -> list[Quantity]:
 
 
 def guard_numbers(a: str, b: str) -> GuardResult:
-    """Reject when the two texts carry different quantities (see the module docstring)."""
+    """Reject when the two texts carry different quantities (see the module docstring),
+    unless only added context or "pounds" for "£" made the difference (:mod:`.excuses`)."""
+    return excuse(_numbers, a, b, _numbers(a, b), money=True)
+
+
+def _numbers(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: numbers not read")

@@ -29,10 +29,15 @@ weekend" though it is the narrower question (the verifier still weighs the pair)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .answers import asked_otherwise
 from .numwords import word_value
-from .spans import PERIOD_UNITS
+from .spans import PERIOD_UNITS, rated
 from .tokens import analyze, stem
+
+if TYPE_CHECKING:
+    from .dates import TimeInfo
 
 __all__ = [
     "Examples",
@@ -41,6 +46,7 @@ __all__ = [
     "reworded_untimed",
     "same_past",
     "told",
+    "unmatched",
     "weekend_days",
 ]
 
@@ -200,3 +206,19 @@ def reworded_untimed(only_a: frozenset[str], only_b: frozenset[str], a: str, b: 
     if bool(only_a) == bool(only_b) or not asked_otherwise(a, b):
         return False
     return not any(stem(w) in PERIOD_UNITS for w in analyze(b if only_a else a).words)
+
+
+def unmatched(ia: TimeInfo, ib: TimeInfo, a: str, b: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The marks each of ``a`` and ``b`` has and the other does not say in any way."""
+    only_a = ia.strong - ib.strong - ib.weak
+    only_b = ib.strong - ia.strong - ia.weak
+    for first, second in ((only_a, only_b), (only_b, only_a)):
+        days = weekend_days(first, second)
+        if days:
+            only_a, only_b = only_a - days, only_b - days
+    if ia.examples or ib.examples:
+        drop = format_examples(only_a, ia.examples, only_b)
+        drop |= format_examples(only_b, ib.examples, only_a)
+        only_a, only_b = only_a - drop, only_b - drop
+    only_a, only_b = told(*same_past(only_a, only_b), (a, ia.consumed), (b, ib.consumed))
+    return rated(only_a, b, a), rated(only_b, a, b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nearcache.judge import guard_numbers, guard_time
 from nearcache.judge.excuses import added_context, sterling
 from nearcache.judge.judge import GUARDS, run_guards
 
@@ -104,3 +105,22 @@ def test_context_before_a_different_question_is_still_refused() -> None:
     a = "We added two partitions and since then the lag of 5 keeps increasing"
     assert added_context(a, "the lag of 6 keeps increasing") is None
     assert run_guards(a, "the lag of 6 keeps increasing")[0] == "numbers"
+
+
+def test_the_public_guards_are_the_judges() -> None:
+    assert GUARDS["numbers"] is guard_numbers
+    assert GUARDS["time"] is guard_time
+
+
+@pytest.mark.parametrize(("a", "b"), ADDED)
+def test_the_public_guards_excuse_added_context(a: str, b: str) -> None:
+    for guard in (guard_numbers, guard_time):
+        assert guard(a, b).outcome != "reject", guard(a, b)
+        assert guard(b, a).outcome != "reject", guard(b, a)
+
+
+def test_the_public_numbers_guard_reads_pounds_as_sterling() -> None:
+    a, b = "a present worth thirty pounds, will I pay VAT", "Do I pay VAT on a £30 gift?"
+    res = guard_numbers(a, b)
+    assert res.outcome != "reject"
+    assert "pounds as GBP" in res.detail
