@@ -47,7 +47,7 @@ from .answers import asked_otherwise
 from .codes import named_elsewhere
 from .dates import time_info
 from .excuses import excuse
-from .measures import Quantity, ages, one_against_all, percents, size, sizes
+from .measures import Quantity, ages, fmt, one_against_all, percents, size, sizes
 from .numwords import UNITS as _UNITS
 from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
@@ -271,8 +271,9 @@ def _numbers(a: str, b: str) -> GuardResult:
 
 
 #: A number with "m" glued to it ("5m", "2.5m"): the tokenizer reads metres, but in
-#: configurations and counts it is minutes or millions (:func:`_glued_m`).
-_GLUED_M = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)m\b")
+#: configurations and counts it is minutes or millions (:func:`_glued_m`). Its digits are
+#: read as the quantities are ("5.0m" is 5, "1,500m" 1500).
+_GLUED_M = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?m\b")
 _MINUTES = frozenset({"min"})
 
 
@@ -281,7 +282,7 @@ def _glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quant
     it: minutes ("a 5m timeout" / "a 5 minute timeout", "every 5m") or millions ("5m rows"
     / "5 million rows"). "5m" is metres only when the other text says nothing else; a
     spaced "5 m" or "5 metres" stays metres."""
-    glued = {m.group(1) for m in _GLUED_M.finditer(text)} if "m" in text else set()
+    glued = {_value(m) for m in _GLUED_M.finditer(text)} if "m" in text else set()
     if not glued:
         return qs
     out = []
@@ -299,6 +300,11 @@ def _glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quant
                     v, u = million, ""
         out.append((v, u, weak, literal))
     return out
+
+
+def _value(m: re.Match[str]) -> str:
+    """The number of a glued "m" match as :func:`.quantities.quantities` writes it."""
+    return fmt(float(m.group(1).replace(",", "") + (m.group(2) or "")))
 
 
 def _one_in_its_slot(t: Text, other: Text, values: set[str]) -> bool:

@@ -125,6 +125,9 @@ def test_no_count_no_widening() -> None:
         ("a table with 5m rows", "a table with 5 million rows"),
         ("a table with 2.5m rows", "a table with 2.5 million rows"),
         ("a 5m cable", "a 5 metre cable"),
+        # the glued number is read as the quantities are: "5.0" is 5, "1,500" is 1500
+        ("set a 5.0m timeout on the job", "set a 5 minute timeout on the job"),
+        ("a table with 1,500m rows", "a table with 1.5 billion rows"),
     ],
 )
 def test_a_glued_m_reads_as_the_other_text_reads_it(a: str, b: str) -> None:
@@ -138,6 +141,8 @@ def test_a_glued_m_reads_as_the_other_text_reads_it(a: str, b: str) -> None:
         ("a 5 m cable", "a 5 min cable"),  # spaced: metres
         ("a 5m timeout", "a 10 minute timeout"),
         ("a table with 5m rows", "a table with 50 million rows"),
+        ("set a 5.0m timeout", "set a 6 minute timeout"),
+        ("a table with 1,500m rows", "a table with 1.6 billion rows"),
     ],
 )
 def test_a_glued_m_still_differs_from_other_amounts(a: str, b: str) -> None:
