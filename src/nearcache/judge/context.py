@@ -10,7 +10,14 @@ words only, "Can I tell him?", counts as one) and the longer one holds all of th
 other's sentences in a row, word for word (up to case and punctuation), the longer one
 is reduced to that run: the sentences around it are context; else neither is reduced.
 The verifier's features read the reduced texts too (:func:`focus`, without the mending
-below); the cosine, from the embedder, is of both texts whole.
+below); the cosine, from the embedder, is of both texts whole. Those whole texts still
+weigh in it (the surface overlap, the length ratio, a "context" flag), and they make an
+added context sentence look like a paraphrase ("Quick question before I commit to
+anything. Is a swimmer disqualified for doing a flip turn in a backstroke race?" /
+"... in a breaststroke race?"): so the judge also scores the two reduced questions alone
+when the context dropped names none of the words they do not share (:func:`bare_pair`),
+and keeps the lower score. A context that says the other's leftover word ("I'm new to
+Python. What does ...?" / "Python: what does ...?") is read whole.
 
 A short word one letter from a number or day word the other text says in the same place
 (the words on both sides the same: "a team of *thre* for glacier travel" / "a team of
@@ -27,11 +34,12 @@ from __future__ import annotations
 
 import re
 
+from .align import align
 from .spellings import edit_distance
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache
 from .vocab import NOT_CONTENT, wordset
 
-__all__ = ["focus", "guard_texts", "sentence_runs"]
+__all__ = ["bare_pair", "focus", "guard_texts", "sentence_runs"]
 
 #: The number and day words a short misspelling is read as, beside the same words.
 _MARKERS = frozenset(
@@ -78,6 +86,28 @@ def focus(a: str, b: str) -> tuple[str, str]:
             return a, _contained(b, a)
         return a, (b if _covered(sb, sa[0][1]) else _best(sb, sa[0][1], b))
     return a, b
+
+
+@pair_cache
+def bare_pair(a: str, b: str) -> tuple[str, str] | None:
+    """The two questions :func:`focus` reduces ``a`` and ``b`` to, when it dropped context
+    and the questions differ in words neither whole text says on the other side; else
+    ``None`` (nothing dropped, nothing differs, or the context says what differs)."""
+    fa, fb = focus(a, b)
+    if fa == a and fb == b:
+        return None
+    al = align(fa, fb)
+    if not (al.only_a or al.only_b):
+        return None
+    said_a, said_b = _stems(a), _stems(b)
+    if any(w in said_b for w in al.only_a) or any(w in said_a for w in al.only_b):
+        return None
+    return fa, fb
+
+
+@text_cache
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in analyze(text).words)
 
 
 def _covered(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str]) -> bool:

@@ -29,7 +29,7 @@ from types import MappingProxyType
 from ..errors import InvalidInputError, InvalidTypeError
 from .antonyms import guard_antonyms
 from .calibration import shipped_calibration
-from .context import guard_texts
+from .context import bare_pair, guard_texts
 from .dates import guard_time
 from .direction import guard_direction
 from .entities import guard_entities, guard_scope
@@ -256,9 +256,19 @@ class DefaultJudge:
             return Verdict(True, 1.0, None)
         if one_side_wordless(q, c):
             return Verdict(False, 0.0, "verifier")
-        score = self.verifier.score(features(q, c, sim, results))
+        score = self._score(q, c, sim, results)
         ok = score >= self.accept_threshold
         return Verdict(ok, score, None if ok else "verifier")
+
+    def _score(self, q: str, c: str, sim: float, results: Mapping[str, GuardResult]) -> float:
+        """The verifier's score; the lower of it and the two questions' alone when context
+        is dropped that says none of their differences (:func:`.context.bare_pair`)."""
+        score = self.verifier.score(features(q, c, sim, results))
+        bare = bare_pair(q, c)
+        if bare is None:
+            return score
+        alone = self.verifier.score(features(*bare, sim, run_guards(*bare, self.guards)[1]))
+        return min(score, alone)
 
     def _explained(self, q: str, c: str, sim: float) -> Verdict:
         """The same decision with a step for the floor, every guard, the verifier and the
@@ -282,10 +292,7 @@ class DefaultJudge:
                 Step(f"guard:{name}", outcome, res.detail + ("" if is_hard else " (soft)"))
             )
         same, wordless = same_words(q, c), one_side_wordless(q, c)
-        if same or wordless:
-            score = 1.0 if same else 0.0
-        else:
-            score = self.verifier.score(features(q, c, sim, results))
+        score = (1.0 if same else 0.0) if same or wordless else self._score(q, c, sim, results)
         ok = score >= self.accept_threshold
         said = (
             "the same words in the same order"
