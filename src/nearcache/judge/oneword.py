@@ -8,6 +8,10 @@ about the other variable; two such words exchanged ("copy a's properties onto b"
 b's properties onto a") are read the same way. Read only when every other word is the
 same, in the same order: "one meaning-bearing change, the wording otherwise kept".
 
+One word of two set side by side ("In Kotlin, what is the difference between *let* and
+apply?" / "... between *also* and apply?") names another thing whatever the word: scope
+functions, keywords and commands are often English words no other guard reads as names.
+
 An identifier or a hyphenated word against its last part written as a word ("what
 replaced the *validator* decorator" / "the *root_validator* decorator", "my sister's
 *husband*" / "*ex-husband*", "*pasteurized* milk" / "*ultra-pasteurized* milk";
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from .spellings import edit_distance
 from .tokens import Text, analyze, pair_cache, wordset
 
 __all__ = ["one_word_changed"]
@@ -29,6 +34,9 @@ __all__ = ["one_word_changed"]
 _CONNECTIVES = frozenset({"and", "or"})
 #: Leading parts of an identifier that only name a placeholder ("my_list", "tmp_df").
 _PLACEHOLDERS = wordset("my your our the a an tmp temp some new old foo bar test sample example re")
+#: The words between the two things compared ("between let and apply", "let vs apply").
+_SIDE = frozenset({"and", "vs", "versus"})
+_CONTRAST = wordset("difference differences differ distinguish choose choosing pick")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -74,4 +82,26 @@ def one_word_changed(a: str, b: str) -> tuple[str, str] | None:
         return x, y
     if not swapped and (_qualified(ta, x, y) or _qualified(tb, y, x)):
         return x, y
+    if not swapped and x not in _PLACEHOLDERS and y not in _PLACEHOLDERS:
+        at = next(i for i, (u, v) in enumerate(zip(wa, wb)) if u != v)
+        if _compared(wa, at) and not _misspelled(x, y):
+            return x, y
     return None
+
+
+def _misspelled(x: str, y: str) -> bool:
+    """One word a typo of the other ("const" / "cosnt"; from four letters: "let" / "set"
+    are two words)."""
+    return min(len(x), len(y)) >= 4 and (sorted(x) == sorted(y) or edit_distance(x, y, 1) <= 1)
+
+
+def _compared(words: tuple[str, ...], at: int) -> bool:
+    """``words[at]`` is one of the two things "the difference between X and Y" (or "X vs
+    Y" in it) sets side by side: right after "between", or right before or after the
+    "and" / "vs" that follows it ("wait between coats and ..." sets nothing side by side)."""
+    start = max((i for i, w in enumerate(words[:at]) if w == "between"), default=-1)
+    if start < 0 or at - start > 4 or not _CONTRAST & set(words[max(start - 3, 0) : start]):
+        return False
+    before = words[at - 1]
+    after = words[at + 1] if at + 1 < len(words) else ""
+    return before == "between" or before in _SIDE or after in _SIDE
