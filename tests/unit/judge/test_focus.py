@@ -16,7 +16,8 @@ def test_context_around_repeated_sentences_is_dropped() -> None:
     long = f"I feed it 2 times a day and it is 3 weeks old. {Q}"
     fa, fb = focus(long, Q)
     assert analyze(fa).words == analyze(Q).words and fb == Q
-    assert guard_numbers(long, Q).outcome == "reject"  # the guard alone sees the context
+    # the guard alone sees the context, and excuses it: only context is added before Q
+    assert "context added" in guard_numbers(long, Q).detail
     assert guard_numbers(fa, fb).outcome != "reject"
 
 
