@@ -252,9 +252,10 @@ class SQLiteStore(BaseStore):
         value: bytes = row[1]
         return value
 
-    def change_token(self) -> tuple[int, int]:
+    def change_token(self) -> tuple[int, int | bytes]:
         """A value that differs after any commit to the file by any connection or
-        process: equal tokens mean nothing was written in between (about 3 µs)."""
+        process: equal tokens mean nothing was written in between (a memory read where the
+        WAL-index header can be mapped, else a read transaction of about 3 µs)."""
         return self._db.change_token()
 
     def _namespaces(self, table: str) -> list[str]:
