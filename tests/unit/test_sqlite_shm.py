@@ -136,3 +136,18 @@ def test_a_failed_mapping_is_not_tried_again(
         store.change_token()
     assert len(tries) == 1  # looking for the descriptor lists /proc/self/fd: once
     store.close()
+
+
+def test_a_mapping_that_raises_leaves_the_pragma(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(cls: type, db: Path) -> None:
+        raise RuntimeError("no mapping here")
+
+    monkeypatch.setattr(HeaderMap, "_open", classmethod(boom))
+    store = SQLiteStore(tmp_path / "s.db")
+    first = store.change_token()
+    assert isinstance(first[1], int)
+    store.put_many("kv", "n", [Item(entry_key("", "q"), b"v")], now=0.0)
+    assert store.change_token() != first
+    store.close()

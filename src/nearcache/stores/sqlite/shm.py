@@ -31,7 +31,7 @@ Rules that keep SQLite's locks intact:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import logging
 import mmap
 import os
 import struct
@@ -39,6 +39,8 @@ import sys
 from pathlib import Path
 
 __all__ = ["HeaderMap"]
+
+log = logging.getLogger(__name__)
 
 #: Bytes of one WAL-index header copy; the two copies are back to back at offset 0.
 HEADER = 48
@@ -49,12 +51,14 @@ _libc: ctypes.CDLL | None = None
 
 
 def _c() -> ctypes.CDLL | None:
-    """libc with ``mmap``/``munmap`` typed (None where there is no such C library)."""
+    """libc's ``mmap``/``munmap``, typed (None off Linux). The symbols of the running
+    program (``dlopen(NULL)``) include libc's: no ``find_library``, which runs a program."""
     global _libc
     if _libc is None and sys.platform.startswith("linux"):
         try:
-            lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        except OSError:
+            lib = ctypes.CDLL(None, use_errno=True)
+            lib.mmap, lib.munmap  # noqa: B018 -- present, or AttributeError
+        except (OSError, AttributeError):
             return None
         lib.mmap.restype = ctypes.c_void_p
         lib.mmap.argtypes = [
@@ -100,6 +104,14 @@ class HeaderMap:
     def open(cls, db: Path) -> HeaderMap | None:
         """Map ``db``'s header through SQLite's descriptor, or None (see the module doc).
         Call it while a connection of this process has read ``db`` in WAL mode."""
+        try:
+            return cls._open(db)
+        except Exception:  # an optimisation only: never a reason for a read to fail
+            log.debug("WAL-index header of %s not mapped", db, exc_info=True)
+            return None
+
+    @classmethod
+    def _open(cls, db: Path) -> HeaderMap | None:
         libc = _c()
         if libc is None:
             return None
