@@ -49,3 +49,25 @@ def test_an_outage_is_one_warning_then_one_per_new_window(
         store._breaker.reset()  # the window ends (as when the server answered again)
         cached.embed(["text again"])
         assert len(_warnings(caplog)) == 1, _warnings(caplog)
+
+
+def test_the_semantic_cache_warns_once_per_outage_window(
+    refused_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from nearcache import SemanticCache
+
+    embedder = FunctionEmbedder(
+        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="e", revision="1"
+    )
+    caplog.set_level(logging.DEBUG, logger="nearcache")
+    store = open_store(refused_url)
+    with store:
+        cache = SemanticCache(store=store, embedder=embedder, fail_open=True)
+        caplog.clear()  # the breaker's own warning when the outage began
+        for i in range(3):
+            assert cache.get(f"question {i}") is None
+            cache.put(f"question {i}", "answer")
+        assert _warnings(caplog) == [], _warnings(caplog)
+        debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+        assert any("lookup is a miss" in m for m in debug), debug
+        assert any("puts dropped" in m for m in debug), debug

@@ -27,6 +27,7 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..keys import validate_namespace
+from ..stores.breaker import outage_level
 from ..stores.protocol import Probe
 from .admission import key_text
 from .indexing import TABLE, candidates
@@ -136,7 +137,7 @@ class LookupMixin(VerdictMixin):
             try:
                 self._open_late()
             except StoreUnavailableError as exc:
-                log.warning("store unavailable, lookup is a miss: %s", exc)
+                log.log(outage_level(self.store), "store unavailable, lookup is a miss: %s", exc)
                 return self._miss(ns, "store_error", started, error=True)
         keyed = self._keyed.get(query) if type(query) is str else None
         if keyed is None:
@@ -163,7 +164,7 @@ class LookupMixin(VerdictMixin):
         try:
             found = self._exact(query, ns, keyed, vec)
         except StoreUnavailableError as exc:
-            log.warning("store unavailable, lookup is a miss: %s", exc)
+            log.log(outage_level(self.store), "store unavailable, lookup is a miss: %s", exc)
             return self._miss(ns, "store_error", started, error=True)
         if isinstance(found, Hit):
             return self._finish_hit(found, started)
@@ -283,7 +284,7 @@ class LookupMixin(VerdictMixin):
         try:
             return self._decide(q, tally, unit(q.vec))
         except StoreUnavailableError as exc:
-            log.warning("store unavailable, lookup is a miss: %s", exc)
+            log.log(outage_level(self.store), "store unavailable, lookup is a miss: %s", exc)
             return self._miss(q.ns, "store_error", q.started, error=True, embedding=q.vec)
 
     def _candidates(self, q: Pending, tally: Tally, query_unit: Vector) -> list[Candidate]:

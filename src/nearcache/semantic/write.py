@@ -26,6 +26,7 @@ from ..errors import (
 from ..index.protocol import unit_rows
 from ..keys import validate_namespace
 from ..policy import check_ttl
+from ..stores.breaker import outage_level
 from ..stores.protocol import Item, Limit
 from .admission import key_text, key_texts, pack_metadata, pack_response, pack_responses
 from .record import (
@@ -273,7 +274,7 @@ class WriteMixin(CoreState):
         self._emit("error", ns, None, "store_error")
         if not self.config.fail_open:
             raise exc
-        log.warning("store unavailable, %d puts dropped: %s", n, exc)
+        log.log(outage_level(self.store), "store unavailable, %d puts dropped: %s", n, exc)
 
     def _limits(self, ns: str) -> Sequence[Limit]:
         """Caps a write into ``ns`` is bounded by: its quota, then the global LRU limit."""
