@@ -14,6 +14,9 @@ It also reads two productive patterns of English:
 * phrasal particles after the same verb: on/off, in/out, up/down ("turn on"/"turn off",
   "log in"/"log out", "scale up"/"scale down").
 
+Both poles named in each text in the other order ("imports more than it exports" /
+"exports more than it imports") are read by :mod:`.poles`.
+
 It also compares quantifiers ("all" / "some" / "most" / "few" / "none", see
 :mod:`.quantifiers`) and the tense a question is asked in ("did" / "will", see
 :mod:`.tenses`).
@@ -32,15 +35,14 @@ than" / "smaller than" with the terms swapped) asks the same thing but is reject
 from __future__ import annotations
 
 from .align import align
-from .clauseswap import clause_texts
 from .lexicon import lexicon
 from .mentions import pole_rows
 from .negcues import is_cue
 from .order import Exchange, exchange, inversions
+from .poles import POLES_SWAPPED, poles_swapped
 from .quantifiers import quantifier_change
-from .relations import is_passive
 from .rewording import asked_otherwise, paired_terms, rewords
-from .roles import SYMMETRIC, flanks_kept
+from .roles import flanks_kept
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
@@ -65,10 +67,6 @@ _PAIRED = (
     ("sub", "super"),
 )
 _LOWER = frozenset({"less", "least", "fewer"})
-_POLES_SWAPPED = ("one pole first", "the other pole first")
-_SUBORDINATORS = frozenset(
-    ["if", "when", "whenever", "unless", "because", "since", "while", "although", "though"]
-)
 _STARTS = ("un", "non", "in", "im", "il", "ir", *(q for _, q in _PAIRED))
 _NOT_BASES = STOPWORDS | {"less", "til", "der", "ion"}
 
@@ -148,69 +146,6 @@ def _degrees(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(up), frozenset(down)
 
 
-@text_cache
-def _pole_order(text: str) -> dict[int, tuple[int, int, bool]]:
-    """For each opposition named with both poles: (side named first, side named second,
-    whether a symmetric connective stands between them: "raise or lower")."""
-    t = analyze(text)
-    lex = lexicon()
-    seen: dict[int, list[tuple[int, int]]] = {}
-    for tok in t.tokens:
-        if tok.kind == "word":
-            for line, side in lex.poles.get(stem(tok.low), ()):
-                seen.setdefault(line, []).append((tok.index, side))
-    out = {}
-    for line, hits in seen.items():
-        sides = [side for _, side in hits]
-        if 0 in sides and 1 in sides:
-            first = hits[0]
-            second = next(h for h in hits if h[1] != first[1])
-            between = t.tokens[first[0] + 1 : second[0]]
-            out[line] = (first[1], second[1], any(x.low in SYMMETRIC for x in between))
-    return out
-
-
-def _poles_swapped(a: str, b: str) -> tuple[str, str] | None:
-    """Both texts name both poles, in the other order and not as alternatives ("imports
-    more from China than it exports" / "exports more to China than it imports")."""
-    oa = _pole_order(a)
-    ob = _pole_order(b) if oa else {}
-    if not oa or not ob or is_passive(a) or is_passive(b):
-        return None  # a passive names its roles in the other order: "sued by a tenant"
-    if _clauses_reordered(a, b):
-        return None  # "If the landlord refuses, can a tenant ...?" / "Can a tenant ... if ..."
-    for line, (first, _, sym_a) in oa.items():
-        if line in ob and ob[line][0] != first and not (sym_a or ob[line][2]):
-            return _POLES_SWAPPED
-    return None
-
-
-@text_cache
-def _clauses(text: str) -> tuple[frozenset[str], ...]:
-    """The content stems of each clause (:func:`.clauseswap.clause_texts`, cut again at a
-    subordinating word -- "if", "when", "because" ... -- which stays with its clause: "if"
-    opens the condition)."""
-    pieces: list[list[str]] = []
-    for clause in clause_texts(text):
-        pieces.append([])
-        for word in clause.split():
-            if word.lower() in _SUBORDINATORS and pieces[-1]:
-                pieces.append([])
-            pieces[-1].append(word)
-    return tuple(
-        analyze(" ".join(p)).content_set | ({p[0].lower()} & _SUBORDINATORS) for p in pieces
-    )
-
-
-def _clauses_reordered(a: str, b: str) -> bool:
-    """The same clauses, each with its content words and subordinating word, in another
-    order: a clause moved ("If the landlord refuses, can a tenant withhold rent" / "Can a
-    tenant withhold rent if the landlord refuses"; not "If prices fall, does the Fed
-    raise rates" / "If the Fed raises rates, do prices fall": the condition changed)."""
-    ca, cb = _clauses(a), _clauses(b)
-    return len(ca) >= 2 and ca != cb and sorted(ca, key=sorted) == sorted(cb, key=sorted)
-
-
 def _less_than(a: str, b: str) -> tuple[str, str] | None:
     """``a`` lowers an adjective that ``b`` raises ("less healthy" / "healthier")."""
     if _LOWER.isdisjoint(analyze(a).words):
@@ -257,7 +192,7 @@ def oppositions(a: str, b: str) -> list[tuple[str, str]]:
             for x, wx in first.items():
                 if x not in second and _prefixed(x, y) and x not in _negated(b if flip else a):
                     return [(wy, wx) if flip else (wx, wy)]
-    lesser = _less_than(a, b) or _less_than(b, a) or _poles_swapped(a, b)
+    lesser = _less_than(a, b) or _less_than(b, a) or poles_swapped(a, b)
     if lesser is not None:
         return [lesser]
     for verb, p in pa - pb:
@@ -360,7 +295,7 @@ def _same_object(a: str, b: str, pair: tuple[str, str]) -> bool:
     "*after* a tetanus shot"), or are phrases about one word ("*turn on*" / "*turn off*",
     "*less* healthy" / "*more* healthy"): an opposition about one thing, however the rest
     is worded."""
-    if pair != _POLES_SWAPPED and set(pair[0].split()) & set(pair[1].split()):
+    if pair != POLES_SWAPPED and set(pair[0].split()) & set(pair[1].split()):
         return True
     oa = _object(a, pair[0])
     return oa is not None and oa == _object(b, pair[1])
@@ -388,7 +323,7 @@ def comparative_converse(found: Exchange, pair: tuple[str, str]) -> bool:
     expensive"): the same comparison from its other end. Not when the opposites are the
     terms compared themselves ("more DNA from the father than from the mother" / "...
     the mother than from the father")."""
-    if pair == _POLES_SWAPPED or not found.compared():
+    if pair == POLES_SWAPPED or not found.compared():
         return False
     return not exchanged_poles(found, pair)
 

@@ -41,7 +41,7 @@ list the same one-word items in another order ("Which of Rust, Go and Java have 
 Two texts negated as often still differ when the negation moved: to another clause ("X but
 not Y" / "not X but Y"), or to another word, each text stating away from its own cue the
 word the other negates ("The judge did not order my ex to pay" / "The judge ordered my ex
-to pay ... if he doesn't pay?"), or to the other side of a comparison.
+to pay ... if he doesn't pay?"), or to the other side of a comparison (:mod:`.negmoved`).
 
 Limits: counting, not parsing, so other double negations ("not without") count as two and
 "hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
@@ -52,20 +52,15 @@ from __future__ import annotations
 
 from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
+from .negmoved import clause_moved, compared_sides, head_moved, negated_head, said_apart
 from .negwords import NEGATIVE_STEMS, doubled, negated_in_words, negative_words, without_said
 from .rewording import asked_otherwise, paired_terms, rewords
-from .roles import role_keys
-from .tokens import STOPWORDS, Text, analyze, stem, text_cache, wordset
+from .tokens import Text, analyze, stem, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .vocab import AUXILIARIES, hyphen_forms
 
 __all__ = ["guard_negation", "negations"]
 
-_FEW = 3
-_NEAR = 3
-#: The negated head is looked for within this many tokens after its cue.
-_HEAD_REACH = 5
-_LIST_SEPARATORS = frozenset({",", "and", "or"})
 #: Words that ask whether a thing is needed: "Does X require Y?" asks "Can I X without Y?".
 _NEEDS = wordset("need needs needed require requires required necessary mandatory compulsory")
 
@@ -135,42 +130,6 @@ def _misspelled_cues(t: Text, cues: tuple[str, ...], missing: int) -> int:
     return found
 
 
-def _clauses(t: Text, keys: dict[int, str]) -> tuple[set[str], set[str]]:
-    """Content keys found only in clauses with a negation cue, and only in clauses
-    without one."""
-    negated: set[str] = set()
-    plain: set[str] = set()
-    clause: set[str] = set()
-    cue = False
-    for tok in (*t.tokens, None):
-        if tok is None or tok.low in CLAUSE_BREAKS:
-            (negated if cue else plain).update(clause)
-            clause, cue = set(), False
-            continue
-        if is_cue(tok.low):
-            cue = True
-        key = keys.get(tok.index)
-        if key is not None and not key.startswith("<"):
-            clause.add(key)
-    return negated - plain, plain - negated
-
-
-def _moved(a: str, b: str) -> bool:
-    """The negation moved to another clause ("X but not Y" / "not X but Y"), or negates
-    other things on each side ("if I don't show up" / "if I show up but am not picked")."""
-    al = align(a, b)
-    if len(al.only_a) > _FEW or len(al.only_b) > _FEW:
-        return False  # worded too differently to compare clauses
-    if not (al.only_a or al.only_b) and _listed(a) == _listed(b):
-        return False  # "Which of Rust, Go and Java have no GC" / "Which of Go, Java and Rust ..."
-    ka, kb = role_keys(a, b)
-    na, pa = _clauses(analyze(a), {i: k for k, i in ka})
-    nb, pb = _clauses(analyze(b), {i: k for k, i in kb})
-    if na and nb and not (na & nb):
-        return True
-    return bool(na & pb) and bool(nb & pa)
-
-
 #: Pronouns that point back to a thing named before them.
 _POINTING = wordset("it this that them these those")
 
@@ -187,7 +146,7 @@ def _not_stated(plain: Text, negated: Text, said: list[str]) -> list[str]:
     ("*never missed*" / "*stops* paying"; "*never forget*" / "*stop forgetting*" agree)."""
     if not said or not all(stem(w) in NEGATIVE_STEMS for w in said):
         return said  # a "-less", "-free" or un- word names its own object ("gearless")
-    head = _negated_head(negated)
+    head = negated_head(negated)
     if head is None:
         return said
     toks = plain.tokens
@@ -196,77 +155,9 @@ def _not_stated(plain: Text, negated: Text, said: list[str]) -> list[str]:
         return []  # a double negative against a single one: "never *missed*" / "*stops* paying"
     if any(t.low in _POINTING for k in at for t in toks[k + 1 : k + 3]):
         return said
-    if at and all(_said_apart(plain, k, head[1]) for k in at):
+    if at and all(said_apart(plain, k, head[1]) for k in at):
         return []
     return said
-
-
-def _negated_head(t: Text) -> tuple[int, str] | None:
-    """(the index of the one negation cue of ``t``, the stem of the first content word after
-    it in its clause, at most :data:`_HEAD_REACH` tokens on), or None."""
-    cues = [tok.index for tok in t.tokens if tok.kind == "word" and is_cue(tok.low)]
-    if len(cues) != 1 or t.tokens[cues[0]].literal:
-        return None
-    at = cues[0]
-    for tok in t.tokens[at + 1 : at + 1 + _HEAD_REACH]:
-        if tok.low in CLAUSE_BREAKS:
-            break
-        if tok.kind == "word" and tok.low not in STOPWORDS:
-            return at, stem(tok.low)
-    return None
-
-
-def _said_apart(t: Text, at: int, head: str) -> bool:
-    """``head`` (a stem) is said in ``t``, never within :data:`_NEAR` tokens of its cue at
-    ``at``: ``t`` states what the other text negates."""
-    seen = [tok.index for tok in t.tokens if tok.kind == "word" and stem(tok.low) == head]
-    return bool(seen) and all(abs(i - at) > _NEAR for i in seen)
-
-
-def _head_moved(ta: Text, tb: Text) -> bool:
-    """Each text negates once, another word, and states the word the other negates away
-    from its own cue ("The judge did not *order* my ex to pay" / "The judge ordered my ex
-    to pay ... if he doesn't *pay*?"): the negation moved to another verb, even where the
-    clauses do not split it off (:func:`_moved`)."""
-    ha, hb = _negated_head(ta), _negated_head(tb)
-    if ha is None or hb is None or ha[1] == hb[1]:
-        return False
-    return _said_apart(tb, hb[0], ha[1]) and _said_apart(ta, ha[0], hb[1])
-
-
-_COMPARED = wordset("than unlike instead")
-
-
-def _compared_sides(t: Text) -> tuple[int, int] | None:
-    """(negation cues before, after) the one "than" / "unlike" / "instead" of ``t``, or
-    None: "a bike *with* ABS stops faster than one *without*" / "a bike *without* ABS
-    stops faster than one *with* it" compare the same two things the other way round."""
-    at = [tok.index for tok in t.tokens if tok.low in _COMPARED]
-    if len(at) != 1:
-        return None
-    cues = [tok.index < at[0] for tok in t.tokens if is_cue(tok.low)]
-    return cues.count(True), cues.count(False)
-
-
-@text_cache
-def _listed(text: str) -> tuple[str, ...]:
-    """The words of ``text`` with each list of three or more one-word items ("Rust, Go and
-    Java") sorted, so two texts that only list the same items in another order read the
-    same."""
-    words = [t.low for t in analyze(text).tokens]
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        j = i
-        while j + 2 < len(words) and words[j + 1] in _LIST_SEPARATORS:
-            j += 2  # "rust , go and java": an item, a separator, an item...
-        if j > i and words[j - 1] in ("and", "or") and "," in words[i + 1 : j : 2]:
-            out += [*sorted(words[i : j + 1 : 2]), words[j - 1]]
-            i = j + 1
-        else:
-            out.append(words[i])
-            i += 1
-    return tuple(out)
 
 
 def _needed(t: Text, other: Text, cues: tuple[str, ...]) -> list[str]:
@@ -387,11 +278,11 @@ def guard_negation(a: str, b: str) -> GuardResult:
                 + ", ".join(said),
             )
         return GuardResult(REJECT, f"negation only in the {side} text: {', '.join(more)}")
-    if na and nb and _moved(a, b):
+    if na and nb and clause_moved(a, b):
         return GuardResult(REJECT, "the negation moved to another clause")
-    if na and nb and _head_moved(ta, tb):
+    if na and nb and head_moved(ta, tb):
         return GuardResult(REJECT, "the negation moved to another word")
-    sides = _compared_sides(ta), _compared_sides(tb)
+    sides = compared_sides(ta), compared_sides(tb)
     if na and nb and None not in sides and sides[0] != sides[1]:
         return GuardResult(REJECT, "the negation moved to the other side of a comparison")
     added = _negated_by_a_word(a, b) or negated_in_words(a, b)
