@@ -55,7 +55,7 @@ from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negat
 from .negmoved import clause_moved, compared_sides, head_moved, negated_head, said_apart
 from .negwords import NEGATIVE_STEMS, doubled, negated_in_words, negative_words, without_said
 from .rewording import asked_otherwise, paired_terms, rewords
-from .tokens import Text, analyze, stem, wordset
+from .tokens import STOPWORDS, Text, analyze, stem, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .vocab import AUXILIARIES, hyphen_forms
 
@@ -216,6 +216,52 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     return out
 
 
+#: Words of the plain text that name a thing as there ("with a crystal", "after mixing").
+_PRESENT = wordset("with after")
+#: How many content words after "without" are read as what it leaves out.
+_LEFT_OUT = 3
+
+
+def _left_out(t: Text, at: int) -> list[int]:
+    """The token indices of the first :data:`_LEFT_OUT` content words after the cue at
+    ``at``, in its clause ("without *baking* it into the *image*")."""
+    out: list[int] = []
+    for tok in t.tokens[at + 1 :]:
+        if tok.low in CLAUSE_BREAKS or len(out) == _LEFT_OUT:
+            break
+        if tok.kind == "word" and tok.low not in _LEAD and tok.low not in STOPWORDS:
+            out.append(tok.index)
+    return out
+
+
+def _without_unnamed(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
+    """The "without" cues of ``negated`` (every extra cue is one) when ``plain`` names
+    none of what they leave out -- not one of the first content words after each, by stem
+    or counterpart (:func:`.align.align`) -- says nothing "with" or "after" a thing, and
+    has content words of its own: it says the condition otherwise or leaves it implied
+    ("cook a frozen turkey without thawing it" / "roasting a turkey straight from frozen",
+    "leave a group chat without saying anything" / "leaving ... silently"), left to the
+    verifier. A look-alike keeps the thing ("with a receipt" / "without a receipt", "by
+    replacing the inverter"), and a question that adds the condition keeps the rest
+    ("exit vim" / "exit vim without saving")."""
+    if set(cues) != {"without"} or set(plain.words) & _PRESENT:
+        return []
+    al = align(plain.raw, negated.raw)
+    if not al.only_a:
+        return []
+    paired = {negated.terms[j][1] for _, j, _ in al.pairs}
+    stems = {stem(w) for w in plain.words}
+    toks, out = negated.tokens, []
+    for tok in toks:
+        if tok.low != "without":
+            continue
+        named = _left_out(negated, tok.index)
+        if any(i in paired or stem(toks[i].low) in stems for i in named):
+            return []
+        out.append(" ".join(["without", *(toks[i].low for i in named[:1])]))
+    return out
+
+
 #: Words that compare two things: "how is X different from Y", "X vs Y", "unlike Y".
 _CONTRAST = wordset("vs versus different difference differences differ unlike compare compared")
 
@@ -271,6 +317,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
             + _reworded(plain, negated, more)
             + _contrasted(plain, negated)
         )
+        if len(said) < extra:  # read last, so the readers above keep their details
+            said += _without_unnamed(plain, negated, more)
         if len(said) >= extra:
             return GuardResult(
                 NEUTRAL,
