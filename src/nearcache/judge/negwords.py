@@ -11,7 +11,10 @@ ticket", :func:`free_for_unpaid`), and "before" says "without" in a question of 
 much cash ... without declaring it" / "cash limit before you declare",
 :func:`before_for_without`). "other than" is no cue, so "in a language *other than* German" /
 "in German" is read by :func:`other_than_added`, and a "-free" word naming what the other text
-says is there ("free of caffeine" / "contain caffeine") by :func:`free_of_named`.
+says is there ("free of caffeine" / "contain caffeine") by :func:`free_of_named`. "avoid",
+or an act judged bad or barred ("Is it unsafe to", "a bad idea to", "prohibited from"),
+against a text asking a permission ("Can I ...", "... -- can I ...?") or what is good is
+read by :func:`avoid_turned`.
 
 Limits: the list is short and English; an un- word is any word of six or more letters
 starting with "un" except a few that are not negated ("under", "until", "unpack"...).
@@ -221,9 +224,19 @@ def free_of_named(a: str, b: str) -> str | None:
 _AVOID = stem("avoid")
 _SHUN_PHRASES = (("stay", "away"), ("steer", "clear"), ("keep", "away"))
 #: Words asking what is good or allowed to do: the other pole of "avoid".
-_APPROVING = wordset("good safe safely ok okay fine best allowed recommended healthy")
+_APPROVING = wordset(
+    "good safe safely ok okay fine best allowed recommended healthy doable possible permitted"
+)
 #: Openers of a yes/no question asking for permission ("Can I reuse ...").
 _MAY = wordset("can may")
+
+
+#: Words that judge an act bad or barred, read before "to" or "from" ("Is it *unsafe to*
+#: mix ...", "a *bad idea to* ...", "*prohibited from* ..."): the other pole of "can I".
+_DISAPPROVING = wordset(
+    "unsafe dangerous risky harmful forbidden prohibited banned illegal unlawful inadvisable"
+)
+_ACT = wordset("to from")
 
 
 def _shuns(t: Text) -> str | None:
@@ -233,15 +246,21 @@ def _shuns(t: Text) -> str | None:
             return w
         if tuple(words[i : i + 2]) in _SHUN_PHRASES:
             return " ".join(words[i : i + 2])
+        if w in _DISAPPROVING and words[i + 1 : i + 2] and words[i + 1] in _ACT:
+            return w
+        if w == "bad" and words[i + 1 : i + 3] == ("idea", "to"):
+            return "bad idea"
     return None
 
 
 @pair_cache
 def avoid_turned(a: str, b: str) -> str | None:
-    """ "avoid" / "stay away from" in one text where the other asks what is good, safe or
-    allowed, with no negation said in words there: "Which foods should I avoid if I have
-    gout?" / "Which foods are good to eat if I have gout?", "Should I avoid repairing a
-    torn page with wheat paste?" / "Can I repair ...". ("prevent", "without" or "don't" on
+    """ "avoid" / "stay away from", or an act judged bad or barred ("Is it unsafe to ...",
+    "a bad idea to ...", "prohibited from ..."), in one text where the other asks what is
+    good, safe or allowed, with no negation said in words there: "Which foods should I
+    avoid if I have gout?" / "Which foods are good to eat if I have gout?", "Should I avoid
+    repairing a torn page with wheat paste?" / "Can I repair ...", "Is it a bad idea to
+    mix bleach and vinegar?" / "Can I mix bleach and vinegar?". ("prevent", "without" or "don't" on
     the other side say the same thing: "avoid SQL injection" / "prevent SQL injection";
     "how can I avoid paying tax" / "how can I reduce tax" asks for a way, not a permission.)"""
     ta, tb = analyze(a), analyze(b)
@@ -249,10 +268,26 @@ def avoid_turned(a: str, b: str) -> str | None:
         shun = _shuns(mine)
         if shun is None or _shuns(other) is not None or negative_words(other, mine):
             continue
-        opener = other.words[0] if other.words else ""
-        if opener in _MAY or _APPROVING.intersection(other.words):
+        if _asks_may(other) or _APPROVING.intersection(other.words):
             return shun
     return None
+
+
+_ASKERS = wordset("i you we")
+_WAYS = wordset("how what where when why which who")
+
+
+def _asks_may(t: Text) -> bool:
+    """``t`` asks for a permission: it opens with "can" / "may", or says "can I" (you, we)
+    after other words, not as a way ("9 hr layover -- *can i* leave the airport"; not
+    "*how can I* reduce tax")."""
+    words = t.words
+    if words and words[0] in _MAY:
+        return True
+    return any(
+        w in _MAY and words[i + 1] in _ASKERS and words[i - 1] not in _WAYS
+        for i, w in enumerate(words[1:-1], 1)
+    )
 
 
 def negated_in_words(a: str, b: str) -> str | None:
