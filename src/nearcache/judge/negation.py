@@ -32,7 +32,12 @@ word the other negates ("*stop* a wall cracking in *frost*" / "crack though ther
 frost*", :func:`_not_stated`) or the other negates a negative word ("*never missed*" /
 "*stops* paying"). A reworded question whose other side keeps fewer than half of its words
 and names nothing it negates is left to the verifier ("freeze bread without it going
-stale" / "does putting a loaf in the freezer stop it getting stale", :func:`_reworded`).
+stale" / "does putting a loaf in the freezer stop it getting stale", :func:`_reworded`), so
+is a "without X" whose X the other text never names while it says something of its own
+("cook a turkey without thawing it" / "roasting a turkey straight from frozen",
+:func:`_without_unnamed`). "refuse to" an act the other text asks with no negation is a
+negation in words ("Can the landlord refuse to evict me" / "can they start eviction",
+:func:`_refused_to`).
 "non resident" is "non-resident"; a "no-" flag both texts name ("`--no-cache-dir`" /
 "--no-cache-dir") is a name, quoted or not; a negation did not move when the texts only
 list the same one-word items in another order ("Which of Rust, Go and Java have no GC" /
@@ -294,6 +299,38 @@ def _negated_by_a_word(a: str, b: str) -> str | None:
     return None
 
 
+#: Verbs that say an act is withheld, before "to" ("*refuse to* evict"). Not "fail to": a
+#: complaint ("my Pi fails to boot from USB") asks how to do the act.
+_FAIL_TO = wordset("refuse refuses refused refusing decline declines declined")
+#: Words that say something went wrong: the other text's way to say "fails to".
+_WRONG = wordset(
+    "error errors crash crashes crashed broken issue issues problem problems wrong stuck "
+    "hangs hang fault faulty"
+)
+
+
+def _refused_to(ta: Text, tb: Text) -> str | None:
+    """ "refuse to" / "decline to" before a verb in one text, the other naming that act
+    (by stem or counterpart) with no negation, no negative word and nothing gone wrong
+    ("Can the landlord *refuse to evict* me" / "can they start *eviction*")."""
+    for mine, other in ((ta, tb), (tb, ta)):
+        toks = mine.tokens
+        at = [
+            i
+            for i, tok in enumerate(toks[:-2])
+            if tok.low in _FAIL_TO and toks[i + 1].low == "to" and toks[i + 2].kind == "word"
+        ]
+        if not at or negations(other.raw) or negative_words(other, mine):
+            continue
+        if set(other.words) & (_WRONG | _FAIL_TO):
+            continue
+        al = align(mine.raw, other.raw)
+        paired = {mine.terms[i][1] for i, _, _ in al.pairs}
+        if any(i + 2 in paired for i in at):
+            return toks[at[0]].low + " to"
+    return None
+
+
 def guard_negation(a: str, b: str) -> GuardResult:
     """Reject when one text is negated more often than the other, or negates another
     clause, another word or the other side of a comparison."""
@@ -334,6 +371,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
     if na and nb and None not in sides and sides[0] != sides[1]:
         return GuardResult(REJECT, "the negation moved to the other side of a comparison")
     added = _negated_by_a_word(a, b) or negated_in_words(a, b)
+    if not (added or na or nb):
+        added = _refused_to(ta, tb)
     if added:
         return GuardResult(REJECT, f"negated by a word on one side only: {added}")
     if na or nb:
