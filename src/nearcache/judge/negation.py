@@ -49,7 +49,7 @@ word the other negates ("The judge did not order my ex to pay" / "The judge orde
 to pay ... if he doesn't pay?"), or to the other side of a comparison (:mod:`.negmoved`).
 
 Limits: counting, not parsing, so other double negations ("not without") count as two and
-"hardly"/"barely", lexical negatives ("fail to", "refuse") and sarcasm are not read;
+"hardly"/"barely", lexical negatives other than those above ("fail to") and sarcasm are not read;
 antonyms ("enable"/"disable") are the antonym guard's job. English only.
 """
 
