@@ -221,10 +221,13 @@ def _reworded(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     return out
 
 
-#: Words of the plain text that name a thing as there ("with a crystal", "after mixing").
-_PRESENT = wordset("with after")
+#: Words of the plain text that name a thing as there ("with a crystal", "after mixing"), or
+#: "free", which names its own absent thing ("free on the bus" / "without an adult").
+_PRESENT = wordset("with after free")
 #: How many content words after "without" are read as what it leaves out.
 _LEFT_OUT = 3
+#: How many content words without a counterpart the plain text must have: its own wording.
+_OWN = 2
 
 
 def _left_out(t: Text, at: int) -> list[int]:
@@ -242,8 +245,8 @@ def _left_out(t: Text, at: int) -> list[int]:
 def _without_unnamed(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[str]:
     """The "without" cues of ``negated`` (every extra cue is one) when ``plain`` names
     none of what they leave out -- not one of the first content words after each, by stem
-    or counterpart (:func:`.align.align`) -- says nothing "with" or "after" a thing, and
-    has content words of its own: it says the condition otherwise or leaves it implied
+    or counterpart (:func:`.align.align`) -- says nothing "with", "after" or "free", and
+    has two content words or more of its own: it says the condition otherwise or leaves it implied
     ("cook a frozen turkey without thawing it" / "roasting a turkey straight from frozen",
     "leave a group chat without saying anything" / "leaving ... silently"), left to the
     verifier. A look-alike keeps the thing ("with a receipt" / "without a receipt", "by
@@ -252,8 +255,8 @@ def _without_unnamed(plain: Text, negated: Text, cues: tuple[str, ...]) -> list[
     if set(cues) != {"without"} or set(plain.words) & _PRESENT:
         return []
     al = align(plain.raw, negated.raw)
-    if not al.only_a:
-        return []
+    if len(al.only_a) < _OWN:
+        return []  # one word swapped is a change ("freeze leftover risotto" / "eat ... without")
     paired = {negated.terms[j][1] for _, j, _ in al.pairs}
     stems = {stem(w) for w in plain.words}
     toks, out = negated.tokens, []

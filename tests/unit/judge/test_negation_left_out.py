@@ -1,5 +1,5 @@
 """guard_negation: a "without X" on one side whose X the other text never names, where
-the other text says something of its own, is left to the verifier; a "with X" / "after
+the other text says two things or more of its own, is left to the verifier; a "with X" / "after
 X" / "by X" on the other side, X named there, or a question that only adds the
 condition still reject."""
 
@@ -15,11 +15,11 @@ from nearcache.judge import guard_negation
     [
         (
             "Is it rude to leave a video call without saying anything?",
-            "leaving a video call silently, is that impolite",
+            "dropping out of a video call silently, is that impolite",
         ),
         (
             "Can I cook frozen salmon without thawing it first?",
-            "cooking salmon straight from frozen, is that possible",
+            "baking salmon straight from frozen, is that possible",
         ),
         (
             "Is it safe to connect a 12V battery to an Arduino without a regulator?",
@@ -44,6 +44,7 @@ def test_a_left_out_thing_the_other_text_never_names_is_left_alone(a: str, b: st
             "adding a battery by swapping the inverter",
         ),
         ("How do I close the editor?", "How do I close the editor without saving?"),
+        ("Can I freeze leftover curry?", "Can I eat leftover curry without reheating it?"),
         (
             "Can I paint over wallpaper without stripping it first?",
             "painting over wallpaper once it has been stripped",
