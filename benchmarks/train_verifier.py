@@ -87,6 +87,8 @@ POOL_SPLITS = (
     "probe16",
     "probe17",
     "probe18",
+    "probe19",
+    "probe20",
 )
 BOUNDS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2)
 #: The default threshold also proves this bound on the share of wrong hits (95%).
