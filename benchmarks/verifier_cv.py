@@ -14,8 +14,12 @@ minus ``COST`` x wrong pairs served (look-alikes and unrelated), counted over ev
 split's leave-one-split-out scores -- among thresholds keeping pooled precision >=
 ``TARGET_PRECISION`` and pooled recall >= ``MIN_RECALL``; the candidate with the highest
 utility wins, and among those within ``TOLERANCE`` of it the simpler class, then the
-stronger regularization, then the lower floor (the floors are candidates of the same
-rule: :func:`choose_floor`).
+fewest wrong pairs served held out, then the stronger regularization, then the higher
+floor (the floors are candidates of the same rule: :func:`choose_floor`). Within the
+tolerance the utilities tie, so the tie goes to the fewer wrong answers the issue ranks
+first, and to the higher floor, the cheapest refusal of unrelated questions, whose
+held-out cost is the pool's thinnest estimate (they are about 4% of its pairs). Until
+session 32 the lower floor won such ties.
 """
 
 from __future__ import annotations
@@ -109,6 +113,7 @@ def metrics(
     tp, n_acc = int((acc & hit).sum()), int(acc.sum())
     traps, served = int((m & pool.trap).sum()), int((acc & pool.trap).sum())
     return {
+        "wrong": n_acc - tp,
         "precision": tp / n_acc if n_acc else 1.0,
         "recall": tp / max(int((m & hit).sum()), 1),
         "trap_false_hit_rate": served / max(traps, 1),
@@ -148,9 +153,9 @@ def operating_threshold(scores: np.ndarray, pool: Pool, cost: float = COST) -> f
     return None if best is None else best[1]
 
 
-#: One candidate of the rule: (utility, class rank, l2, floor, class, leave-one-split-out
-#: scores, threshold).
-Candidate = tuple[float, int, float, float, str, np.ndarray, float]
+#: One candidate of the rule: (utility, class rank, wrong pairs served, l2, floor, class,
+#: leave-one-split-out scores, threshold).
+Candidate = tuple[float, int, int, float, float, str, np.ndarray, float]
 
 
 def candidates(
@@ -169,19 +174,20 @@ def candidates(
             print(
                 f"  {kind:12s} l2={l2:<5} threshold {t}  utility {u:.0f}  recall"
                 f" {m['recall']:.3f}  precision {m['precision']:.4f}"
-                f"  look-alikes served {m['traps_served']}"
+                f"  look-alikes served {m['traps_served']}  wrong {m['wrong']}"
             )
-            tried.append((u, rank, l2, floor, kind, scores, t or 1.0))
+            wrong = int(m["wrong"]) if t is not None else 0
+            tried.append((u, rank, wrong, l2, floor, kind, scores, t or 1.0))
     return tried
 
 
 def pick(tried: list[Candidate]) -> Candidate:
     """The rule's choice: the highest utility, and among the candidates within
-    ``TOLERANCE`` of it the simpler class, then the stronger regularization, then the
-    lower floor."""
+    ``TOLERANCE`` of it the simpler class, then the fewest wrong pairs served, then the
+    stronger regularization, then the higher floor."""
     best = max(c[0] for c in tried)
     near = [c for c in tried if c[0] >= best - TOLERANCE * abs(best)]
-    return min(near, key=lambda c: (c[1], -c[2], c[3]))
+    return min(near, key=lambda c: (c[1], c[2], -c[3], -c[4]))
 
 
 def select(
@@ -189,7 +195,7 @@ def select(
 ) -> tuple[str, float, np.ndarray, float]:
     """The rule (module docstring) over every model class and regularization on the
     pairs ``live``: ``(class, l2, its leave-one-split-out scores, threshold)``."""
-    _, _, l2, _, kind, scores, t = pick(candidates(pool, live, cost))
+    _, _, _, l2, _, kind, scores, t = pick(candidates(pool, live, cost))
     return kind, l2, scores, t
 
 
@@ -204,7 +210,7 @@ def choose_floor(
         floor = round(lowest + 0.05 * step, 2)
         print(f" floor {floor:.2f}:")
         tried += candidates(pool, pool.live(floor), cost, floor)
-    _, _, l2, floor, kind, scores, t = pick(tried)
+    _, _, _, l2, floor, kind, scores, t = pick(tried)
     print(f" chosen: floor {floor:.2f}, {kind} l2={l2}, threshold {t}")
     return floor, kind, l2, scores, t
 

@@ -38,6 +38,8 @@ SIGNS = {
     "inversions": -1,
     # Fit apart, on the guard-refused look-alikes of its shape (:data:`SHADOW_WEIGHT`).
     "crossed": -1,
+    # Unshared content at a low cosine: another question on the same topic.
+    "apart": -1,
     # A guard's signal is -1 reject, 0 neutral, +1 pass: passing can only raise the score.
     **{f"guard:{g}": 1 for g in ("numbers", "negation", "antonyms", "direction", "time")},
     **{f"guard:{g}": 1 for g in ("entities", "scope")},

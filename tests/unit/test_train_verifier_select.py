@@ -32,7 +32,7 @@ def test_select_takes_the_best_utility_then_the_stronger_regularization(
     monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool, cost: 0.9)
     monkeypatch.setattr(cv, "utility", lambda scores, pool, t, cost: full[float(scores[0])])
     monkeypatch.setattr(
-        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1}
+        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1, "wrong": 2}
     )
     kind, l2, scores, t = cv.select(None, np.array([True]))  # type: ignore[arg-type]
     assert (kind, l2) == ("linear", chosen) and float(scores[0]) == chosen and t == 0.9
@@ -47,7 +47,7 @@ def test_select_takes_the_richer_class_only_when_it_earns_utility(
     monkeypatch.setattr(cv, "leave_one_split_out", loso)
     monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool, cost: 0.8)
     monkeypatch.setattr(
-        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1}
+        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1, "wrong": 2}
     )
     monkeypatch.setattr(
         cv, "utility", lambda s, p, t, cost: 1000.0 + (50.0 if s[0] == 2.0 else 0.0)
@@ -132,8 +132,12 @@ def test_choose_floor_breaks_ties_over_every_floor_at_once(
 
     def candidates(pool: Any, live: np.ndarray, cost: float, floor: float) -> list[Any]:
         assert float(live[0]) == floor
-        return [(u, 0, l2, floor, "linear", live, 0.9) for l2, u in earned[floor].items()]
+        return [
+            (u, 0, wrong.get(floor, 5), l2, floor, "linear", live, 0.9)
+            for l2, u in earned[floor].items()
+        ]
 
+    wrong: dict[float, int] = {}
     monkeypatch.setattr(cv, "candidates", candidates)
     floor, kind, l2, scores, t = cv.choose_floor(pool, 0.45)  # type: ignore[arg-type]
     # within 1% of the best (1000): the stronger regularization, whichever floor has it
@@ -141,6 +145,24 @@ def test_choose_floor_breaks_ties_over_every_floor_at_once(
     assert (floor, kind, l2, t) == (0.5, "linear", 3.0, 0.9) and float(scores[0]) == 0.5
     earned[0.5] = {1.0: 1000.0}
     earned[0.55] = {1.0: 1000.0}
-    assert cv.choose_floor(pool, 0.45)[0] == 0.5  # type: ignore[arg-type]  # lower of equals
+    assert cv.choose_floor(pool, 0.45)[0] == 0.55  # type: ignore[arg-type]  # higher of equals
+    wrong[0.5] = 4  # one wrong pair fewer held out: it wins the tie before the l2 and floor
+    assert cv.choose_floor(pool, 0.45)[0] == 0.5  # type: ignore[arg-type]
     earned[0.45] = {1.0: 1011.0}
     assert cv.choose_floor(pool, 0.45)[0] == 0.45  # type: ignore[arg-type]
+
+
+def test_pick_breaks_a_utility_tie_by_fewer_wrong_pairs_before_the_regularization() -> None:
+    scores = np.zeros(1)
+    tried = [
+        (1000.0, 0, 9, 10.0, 0.5, "linear", scores, 0.9),
+        (1004.0, 0, 7, 1.0, 0.5, "linear", scores, 0.91),
+        (1050.0, 1, 3, 0.1, 0.5, "interactions", scores, 0.95),  # 5% more: a richer class
+        (995.0, 0, 7, 3.0, 0.45, "linear", scores, 0.92),
+    ]
+    # the richer class earns its place by > 1%
+    assert cv.pick(tried)[5] == "interactions"
+    tried[2] = (1005.0, 1, 3, 0.1, 0.5, "interactions", scores, 0.95)
+    # within 1% of 1005: the simpler class, then fewest wrong (7: l2 1 at 0.50, l2 3 at
+    # 0.45), then the stronger l2
+    assert cv.pick(tried)[3:5] == (3.0, 0.45)

@@ -48,3 +48,7 @@ def test_without_refused_look_alikes_the_fit_is_unchanged() -> None:
     y = np.array([1.0] * 30 + [0.0] * 30)
     empty = np.zeros((0, len(FEATURES)))
     assert vf.fit(x, y, 1.0, shadow=empty).weights == vf.fit(x, y, 1.0).weights
+
+
+def test_unshared_words_under_a_low_cosine_can_only_lower_the_score() -> None:
+    assert vf.SIGNS["apart"] == -1

@@ -26,7 +26,13 @@ a context sentence (:func:`.context.focus`):
   rewording (the entity guard's soft case, :data:`.entities.PROPER_SWAP`);
 * ``crossed``: the shape of a role swap the guards let through (:func:`_crossed`). The
   guards refuse every such look-alike of the pool, so the pool's live pairs cannot teach
-  its weight: the training fits it on the refused ones (``benchmarks/verifier_fit.py``).
+  its weight: the training fits it on the refused ones (``benchmarks/verifier_fit.py``);
+* ``apart``: the share of content words without a counterpart (the larger side's),
+  weighed by how far the cosine lies under :data:`LOW_COSINE` -- two questions on one
+  topic that share little ("Does list.sort() return a new list?" / "How do I sort a
+  dictionary by value?") against a heavy paraphrase, whose words still meet. Without it
+  the low trigram overlap both have reads as a rewording, and the threshold must rise to
+  refuse the unrelated ones, which costs the paraphrases.
 
 All are cheap set operations on the cached analyses of the two texts.
 """
@@ -79,12 +85,17 @@ FEATURES: tuple[str, ...] = (
     "asks_other",
     "names_swapped",
     "crossed",
+    "apart",
 )
 
 #: The cosine under which a change in the kind of answer asked for counts (``asks_other``
-#: is ``LOW_COSINE - cosine`` there, 0 above): the unrelated pairs of the pool lie at
-#: 0.5-0.7, its paraphrases that change the kind mostly above.
+#: is ``LOW_COSINE - cosine`` there, 0 above), and so do unshared words (``apart``): the
+#: unrelated pairs of the pool lie at 0.5-0.7, its paraphrases that change the kind mostly
+#: above.
 LOW_COSINE = 0.75
+
+#: Where ``only_frac_max`` lies in :func:`_shape`'s tuple (read by ``apart``).
+_ONLY_FRAC_MAX = FEATURES.index("only_frac_max") - 1
 
 #: The shape features whose pairwise products the training may offer the verifier as
 #: further inputs (``Verifier(interactions=...)``): how much a high cosine or a shared
@@ -140,14 +151,16 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
     sim = max(-1.0, min(1.0, float(similarity)))
     ent = guards.get("entities")
     low = LOW_COSINE - sim
+    shape = _shape(a, b)
     return [
         sim,
-        *_shape(a, b),
+        *shape,
         *(guards[g].signal if g in guards else 0.0 for g in _GUARDS),
         1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
         low if low > 0 and other_answer(*focus(a, b)) else 0.0,
         1.0 if ent is not None and ent.detail.startswith(PROPER_SWAP) else 0.0,
         1.0 if _crossed(a, b) and not _excused(guards.get("direction")) else 0.0,
+        low * shape[_ONLY_FRAC_MAX] if low > 0 else 0.0,
     ]
 
 
