@@ -36,8 +36,10 @@ SIGNS = {
     # (the guards remove the exchanges they read, so what is left in the pool is mostly
     # hits, and an unconstrained weight would reward the exchanges they miss).
     "inversions": -1,
-    # Fit apart, on the guard-refused look-alikes of its shape (:data:`SHADOW_WEIGHT`).
+    # Fit apart, on the guard-refused look-alikes of their shape (:data:`SHADOW_STAGES`).
     "crossed": -1,
+    "numbers_changed": -1,
+    "negation_changed": -1,
     # Unshared content at a low cosine: another question on the same topic.
     "apart": -1,
     # A guard's signal is -1 reject, 0 neutral, +1 pass: passing can only raise the score.
@@ -46,11 +48,19 @@ SIGNS = {
 }
 
 
-#: The trap kinds whose guard-refused pairs train the weight of ``crossed`` (the shape of a
-#: role swap): every one of the pool is refused by a guard, so the live pairs alone would
-#: leave it at 0 and the verifier would serve the swaps a guard misses (with a guard
-#: neutral, 757 of 895 role and 342 of 488 direction traps scored over the threshold).
-SHADOW_KINDS = frozenset({"role", "direction"})
+#: The shape features fit in a second stage, each on the guard-refused traps of its kinds
+#: (read with every guard neutral) beside the live pairs of the shape: every look-alike of
+#: the shape in the pool is refused by a guard, so the live pairs alone would leave its
+#: weight at 0 and the verifier would serve the ones a guard misses. ``crossed`` (a role
+#: swap): with a guard neutral, 757 of 895 role and 342 of 488 direction traps scored over
+#: the threshold (session 31). ``numbers_changed`` / ``negation_changed`` (every content
+#: word met, another figure or another count of negation cues, no guard vouching for
+#: them): 352 of 464 number, 160 of 331 date and 196 of 381 negation traps (session 32).
+SHADOW_STAGES: dict[str, frozenset[str]] = {
+    "crossed": frozenset({"role", "direction"}),
+    "numbers_changed": frozenset({"number", "date"}),
+    "negation_changed": frozenset({"negation"}),
+}
 #: Each such refused trap counts this much against a live hit of the shape: about the
 #: share of a fresh author's role and direction traps the guards let through (probe18,
 #: before the guards read it: 12 of its 92 reached the verifier). 0.01-0.3 gave weights
@@ -87,12 +97,13 @@ class Pool:
             same.append(same_words(p["asked"], p["stored"]))
         self.x = np.array(rows, dtype=np.float64)
         self.rejected = rejected
-        # The refused role and direction traps of the crossed shape, read as if no guard
+        # The refused traps of each second-stage shape and its kinds, read as if no guard
         # had refused them (every refusing signal neutral): they train its weight.
-        crossed = self.x[:, FEATURES.index("crossed")] == 1
-        self.shadow = crossed & np.array(
-            [r is not None and p["category"] in SHADOW_KINDS for p, r in zip(pairs, rejected)]
-        )
+        self.shadow = np.zeros(len(pairs), dtype=bool)
+        for name, kinds in SHADOW_STAGES.items():
+            self.shadow |= (self.x[:, FEATURES.index(name)] == 1) & np.array(
+                [r is not None and p["category"] in kinds for p, r in zip(pairs, rejected)]
+            )
         guard = np.array([n.startswith("guard:") for n in FEATURES])
         self.shadow_x = np.where(guard & (self.x < 0), 0.0, self.x)
         self.same = np.array(same)
@@ -114,9 +125,9 @@ def fit(
 ) -> Verifier:
     """The sign-constrained L2 logistic regression on standardized features (product
     terms, if any, are free in sign), fit by L-BFGS-B (SciPy): deterministic. Then, if
-    ``shadow`` rows (refused look-alikes of the crossed shape, :class:`Pool`) are given,
-    the weight of ``crossed`` alone is fit again on them and the live rows of the shape
-    (:func:`_crossed_weight`)."""
+    ``shadow`` rows (refused look-alikes of the second-stage shapes, :class:`Pool`) are
+    given, the weight of each shape of :data:`SHADOW_STAGES` alone is fit again, in turn,
+    on the shadow rows and the live rows of that shape (:func:`_shape_weight`)."""
     from scipy.optimize import minimize
 
     raw = x
@@ -140,21 +151,24 @@ def fit(
     ] + [(None, None)] * (len(interactions) + 1)
     res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds)
     w, b = res.x[:d], float(res.x[d])
-    if shadow is not None and len(shadow):
-        c = FEATURES.index("crossed")
-        on = raw[:, c] == 1
-        logits = np.concatenate([z[on], (expand(shadow, interactions) - mean) / scale]) @ w + b
-        labels = np.concatenate([y[on], np.zeros(len(shadow))])
-        weights = np.concatenate([np.ones(int(on.sum())), np.full(len(shadow), SHADOW_WEIGHT)])
-        extra = _crossed_weight(logits, labels, weights)
+    for name in SHADOW_STAGES if shadow is not None and len(shadow) else ():
+        assert shadow is not None
+        c = FEATURES.index(name)
+        on, rows = raw[:, c] == 1, shadow[shadow[:, c] == 1]
+        if not len(rows):
+            continue
+        logits = np.concatenate([z[on], (expand(rows, interactions) - mean) / scale]) @ w + b
+        labels = np.concatenate([y[on], np.zeros(len(rows))])
+        weights = np.concatenate([np.ones(int(on.sum())), np.full(len(rows), SHADOW_WEIGHT)])
+        extra = _shape_weight(logits, labels, weights)
         w[c] += extra * scale[c]  # the same raw weight added, in standardized units
         b += extra * mean[c]
     return Verifier(w.tolist(), b, mean.tolist(), scale.tolist(), FEATURES, None, interactions)
 
 
-def _crossed_weight(logits: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
-    """The weight (<= 0, per unit of ``crossed``) that, added to the fitted ``logits`` of
-    the pairs of the crossed shape, best fits their labels (weighted log-loss)."""
+def _shape_weight(logits: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
+    """The weight (<= 0, per unit of a second-stage shape) that, added to the fitted
+    ``logits`` of the pairs of that shape, best fits their labels (weighted log-loss)."""
     from scipy.optimize import minimize_scalar
 
     def loss(c: float) -> float:

@@ -13,6 +13,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import verifier_cv as cv
 
+_METRICS = {"recall": 0.8, "precision": 0.99, "traps_served": 1, "wrong": 2}
+
 
 @pytest.mark.parametrize(
     ("utilities", "chosen"),
@@ -31,9 +33,7 @@ def test_select_takes_the_best_utility_then_the_stronger_regularization(
     monkeypatch.setattr(cv, "leave_one_split_out", lambda pool, live, l2, pairs: np.array([l2]))
     monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool, cost: 0.9)
     monkeypatch.setattr(cv, "utility", lambda scores, pool, t, cost: full[float(scores[0])])
-    monkeypatch.setattr(
-        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1, "wrong": 2}
-    )
+    monkeypatch.setattr(cv, "metrics", lambda s, p, t: _METRICS)
     kind, l2, scores, t = cv.select(None, np.array([True]))  # type: ignore[arg-type]
     assert (kind, l2) == ("linear", chosen) and float(scores[0]) == chosen and t == 0.9
 
@@ -46,9 +46,7 @@ def test_select_takes_the_richer_class_only_when_it_earns_utility(
 
     monkeypatch.setattr(cv, "leave_one_split_out", loso)
     monkeypatch.setattr(cv, "operating_threshold", lambda scores, pool, cost: 0.8)
-    monkeypatch.setattr(
-        cv, "metrics", lambda s, p, t: {"recall": 0.8, "precision": 0.99, "traps_served": 1, "wrong": 2}
-    )
+    monkeypatch.setattr(cv, "metrics", lambda s, p, t: _METRICS)
     monkeypatch.setattr(
         cv, "utility", lambda s, p, t, cost: 1000.0 + (50.0 if s[0] == 2.0 else 0.0)
     )

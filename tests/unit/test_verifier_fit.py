@@ -52,3 +52,21 @@ def test_without_refused_look_alikes_the_fit_is_unchanged() -> None:
 
 def test_unshared_words_under_a_low_cosine_can_only_lower_the_score() -> None:
     assert vf.SIGNS["apart"] == -1
+
+
+def test_each_second_stage_shape_is_fit_on_its_own_refused_look_alikes() -> None:
+    neg = FEATURES.index("negation_changed")
+    x = np.vstack([_rows(60, 0.9, 0.0, 7), _rows(60, 0.6, 0.0, 8)])
+    x[:, neg] = 0.0
+    y = np.array([1.0] * 60 + [0.0] * 60)
+    shadow = _rows(100, 0.9, 0.0, 9)  # refused negation traps: the shape, not crossed
+    shadow[:, neg] = 1.0
+    plain = vf.fit(x, y, 1.0)
+    taught = vf.fit(x, y, 1.0, shadow=shadow)
+    assert (
+        np.mean([taught.score(r.tolist()) for r in shadow]) < 0.5 < plain.score(shadow[0].tolist())
+    )
+    assert taught.weights[neg] < plain.weights[neg] == 0.0
+    assert taught.weights[_CROSSED] == plain.weights[_CROSSED]  # no row of its shape
+    assert set(vf.SHADOW_STAGES) == {"crossed", "numbers_changed", "negation_changed"}
+    assert all(vf.SIGNS[name] == -1 for name in vf.SHADOW_STAGES)

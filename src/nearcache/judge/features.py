@@ -27,6 +27,12 @@ a context sentence (:func:`.context.focus`):
 * ``crossed``: the shape of a role swap the guards let through (:func:`_crossed`). The
   guards refuse every such look-alike of the pool, so the pool's live pairs cannot teach
   its weight: the training fits it on the refused ones (``benchmarks/verifier_fit.py``);
+* ``numbers_changed`` / ``negation_changed``: the same shape for a figure or a negation
+  a guard lets through -- every content word has a counterpart, but the figures differ
+  ("... in Python 3.11?" / "... in Python 3.12?") or so does the count of negation cues,
+  and no guard vouched for them (the numbers or time guard, the negation guard passing).
+  The guards refuse every such look-alike of the pool, and their weights are fit the
+  same way as ``crossed``'s;
 * ``apart``: the share of content words without a counterpart (the larger side's),
   weighed by how far the cosine lies under :data:`LOW_COSINE` -- two questions on one
   topic that share little ("Does list.sort() return a new list?" / "How do I sort a
@@ -47,6 +53,7 @@ from .context import focus
 from .direction import SYMMETRIC_EXCUSE
 from .entities import PROPER_SWAP
 from .lexicon import lexicon
+from .negcues import negations
 from .order import exchange, inversions
 from .roles import shared_order
 from .tokens import STOPWORDS, analyze, pair_cache, text_cache
@@ -85,6 +92,8 @@ FEATURES: tuple[str, ...] = (
     "asks_other",
     "names_swapped",
     "crossed",
+    "numbers_changed",
+    "negation_changed",
     "apart",
 )
 
@@ -152,6 +161,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
     ent = guards.get("entities")
     low = LOW_COSINE - sim
     shape = _shape(a, b)
+    figures, negated = _changed(a, b)
     return [
         sim,
         *shape,
@@ -160,8 +170,30 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         low if low > 0 and other_answer(*focus(a, b)) else 0.0,
         1.0 if ent is not None and ent.detail.startswith(PROPER_SWAP) else 0.0,
         1.0 if _crossed(a, b) and not _excused(guards.get("direction")) else 0.0,
+        1.0 if figures and not (_passed(guards, "numbers") or _passed(guards, "time")) else 0.0,
+        1.0 if negated and not _passed(guards, "negation") else 0.0,
         low * shape[_ONLY_FRAC_MAX] if low > 0 else 0.0,
     ]
+
+
+def _passed(guards: Mapping[str, GuardResult], name: str) -> bool:
+    return name in guards and guards[name].signal > 0
+
+
+@text_cache
+def _figures(text: str) -> tuple[str, ...]:
+    return tuple(sorted(t.low for t in analyze(text).tokens if t.kind == "num"))
+
+
+@pair_cache
+def _changed(a: str, b: str) -> tuple[bool, bool]:
+    """Every content word has a counterpart (on the question, :func:`.context.focus`),
+    and the figures differ / the counts of negation cues differ."""
+    fa, fb = focus(a, b)
+    al = align(fa, fb)
+    if al.only_a or al.only_b:
+        return False, False
+    return _figures(fa) != _figures(fb), len(negations(fa)) != len(negations(fb))
 
 
 def _excused(direction: GuardResult | None) -> bool:

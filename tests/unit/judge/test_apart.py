@@ -10,7 +10,10 @@ _AT = FEATURES.index("apart")
 _ONLY = FEATURES.index("only_frac_max")
 
 # Two questions on one topic that share little: most content words have no counterpart.
-OTHER = ("Does list.sort() return a new list in Python?", "How do I sort a dictionary by value in Python?")
+OTHER = (
+    "Does list.sort() return a new list in Python?",
+    "How do I sort a dictionary by value in Python?",
+)
 # A heavy paraphrase: a low cosine too, but its content words meet.
 REWORDED = ("How do I reverse a list in Python?", "how do i reverse a python list")
 
@@ -29,4 +32,3 @@ def test_high_cosine_or_shared_words_read_nothing() -> None:
     x = features(*REWORDED, 0.6, {})
     assert x[_ONLY] == 0.0
     assert x[_AT] == 0.0
-
