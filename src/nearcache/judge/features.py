@@ -169,7 +169,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
         low if low > 0 and other_answer(*focus(a, b)) else 0.0,
         1.0 if ent is not None and ent.detail.startswith(PROPER_SWAP) else 0.0,
-        1.0 if _crossed(a, b) and not _excused(guards.get("direction")) else 0.0,
+        1.0 if _crossed_either(a, b) and not _excused(guards.get("direction")) else 0.0,
         1.0 if figures and not (_passed(guards, "numbers") or _passed(guards, "time")) else 0.0,
         1.0 if negated and not _passed(guards, "negation") else 0.0,
         low * shape[_ONLY_FRAC_MAX] if low > 0 else 0.0,
@@ -198,6 +198,12 @@ def _changed(a: str, b: str) -> tuple[bool, bool]:
 
 def _excused(direction: GuardResult | None) -> bool:
     return direction is not None and direction.detail.endswith(SYMMETRIC_EXCUSE)
+
+
+def _crossed_either(a: str, b: str) -> bool:
+    """:func:`_crossed` read both ways, so the feature does not depend on which text is
+    asked (the alignment and the order of the shared terms are read from one side)."""
+    return _crossed(a, b) or _crossed(b, a)
 
 
 @pair_cache

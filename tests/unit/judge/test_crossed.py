@@ -54,3 +54,26 @@ def test_the_same_words_with_terms_trading_places_are_crossed(a: str, b: str) ->
 )
 def test_other_reorders_are_not_crossed(a: str, b: str) -> None:
     assert _crossed(a, b) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # one side's alignment reads a crossing the other's does not: the feature must not
+        # depend on which text is asked
+        (
+            "From my savings to my checking account, how do I move money?",
+            "How do I transfer money from my savings account to my checking account?",
+        ),
+        (
+            "Do I have to return a rental car with half a tank if I picked it up full?",
+            "Do I have to return a rental car with a full tank if I picked it up half full?",
+        ),
+        (
+            "Does the 3PL invoice us for storage, or do we invoice them?",
+            "Do we invoice the 3PL for storage, or does the 3PL invoice us?",
+        ),
+    ],
+)
+def test_the_feature_reads_the_same_whichever_text_is_asked(a: str, b: str) -> None:
+    assert _crossed(a, b) == _crossed(b, a)
