@@ -10,8 +10,9 @@ both files record the embedder's fingerprint. What it does:
 1. reads the splits in :data:`POOL_SPLITS` as one pool (never ``test`` nor any
    ``blind*``; each split is one author or batch) and embeds the questions;
 2. the *floor* is the cosine below which almost no hit of the pool lies (its 2nd
-   percentile, rounded down to 0.05: recall-oriented) or one or two steps of 0.05 above
-   it, whichever the rule of step 5 prefers (``verifier_cv.choose_floor``);
+   percentile, rounded down to 0.05: recall-oriented) or a step of 0.05 above it up to
+   ``verifier_cv.HIGHEST_FLOOR``, whichever the rule of step 5 prefers
+   (``verifier_cv.choose_floor``); ``--floor`` fixes it (the rule then chooses the rest);
 3. every pair runs the guards; pairs under the floor or rejected by a hard guard are
    decided (score 0), the others are featurized (``nearcache.judge.features``);
 4. the verifier is a logistic regression whose weights keep the sign their meaning gives
@@ -47,6 +48,7 @@ from judge_pairs import cosines, load_pairs
 from verifier_cv import (
     CLASSES,
     COST,
+    HIGHEST_FLOOR,
     MIN_RECALL,
     TARGET_PRECISION,
     choose_floor,
@@ -164,6 +166,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dry-run", action="store_true", help="print, do not write the package data")
     ap.add_argument("--model", default="default", help="embedder (a nearcache --model name)")
+    ap.add_argument("--floor", type=float, help="this floor only (default: the rule's)")
     ap.add_argument("--folds", type=int, default=5, help="grouped K-fold, printed for comparison")
     ap.add_argument(
         "--cost", type=float, default=COST, help=f"missed hits a wrong hit costs (rule: {COST})"
@@ -177,7 +180,11 @@ def main() -> None:
     print(
         f"lowest floor {lowest:.2f} (2nd percentile of hit cosines {np.percentile(hit_cos, 2):.3f})"
     )
-    floor, kind, l2, scores, margin = choose_floor(pool, lowest, args.cost)
+    if args.floor is not None:
+        lowest = highest = args.floor
+    else:
+        highest = HIGHEST_FLOOR
+    floor, kind, l2, scores, margin = choose_floor(pool, lowest, args.cost, highest)
     live = pool.live(floor)
     interactions = CLASSES[kind]
     rows = table(scores, pool)

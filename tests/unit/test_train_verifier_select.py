@@ -137,17 +137,38 @@ def test_choose_floor_breaks_ties_over_every_floor_at_once(
 
     wrong: dict[float, int] = {}
     monkeypatch.setattr(cv, "candidates", candidates)
-    floor, kind, l2, scores, t = cv.choose_floor(pool, 0.45)  # type: ignore[arg-type]
+    floor, kind, l2, scores, t = cv.choose_floor(pool, 0.45, highest=0.55)  # type: ignore[arg-type]
     # within 1% of the best (1000): the stronger regularization, whichever floor has it
     # (one floor at a time, 0.50 would keep l2 3 at 995 and lose to 0.55's 996)
     assert (floor, kind, l2, t) == (0.5, "linear", 3.0, 0.9) and float(scores[0]) == 0.5
     earned[0.5] = {1.0: 1000.0}
     earned[0.55] = {1.0: 1000.0}
-    assert cv.choose_floor(pool, 0.45)[0] == 0.55  # type: ignore[arg-type]  # higher of equals
+    # higher of equals
+    assert cv.choose_floor(pool, 0.45, highest=0.55)[0] == 0.55  # type: ignore[arg-type]
     wrong[0.5] = 4  # one wrong pair fewer held out: it wins the tie before the l2 and floor
-    assert cv.choose_floor(pool, 0.45)[0] == 0.5  # type: ignore[arg-type]
+    assert cv.choose_floor(pool, 0.45, highest=0.55)[0] == 0.5  # type: ignore[arg-type]
     earned[0.45] = {1.0: 1011.0}
-    assert cv.choose_floor(pool, 0.45)[0] == 0.45  # type: ignore[arg-type]
+    assert cv.choose_floor(pool, 0.45, highest=0.55)[0] == 0.45  # type: ignore[arg-type]
+
+
+def test_the_floors_tried_stop_at_the_highest_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cv.HIGHEST_FLOOR == 0.45
+    assert cv.floors(0.40) == [0.40, 0.45]
+    assert cv.floors(0.35) == [0.35, 0.40, 0.45]
+    assert cv.floors(0.45) == [0.45]
+    assert cv.floors(0.50) == [0.50]  # a pool whose hits all lie higher keeps its own
+    assert cv.floors(0.40, 0.40) == [0.40]  # train_verifier --floor 0.40
+    pool = SimpleNamespace(live=lambda floor: np.array([floor]))
+    seen: list[float] = []
+
+    def candidates(pool: Any, live: np.ndarray, cost: float, floor: float) -> list[Any]:
+        seen.append(floor)
+        return [(1000.0 + 100 * floor, 0, 5, 1.0, floor, "linear", live, 0.9)]
+
+    monkeypatch.setattr(cv, "candidates", candidates)
+    # 0.50 would earn the most, but it is never tried
+    assert cv.choose_floor(pool, 0.40)[0] == 0.45  # type: ignore[arg-type]
+    assert seen == [0.40, 0.45]
 
 
 def test_pick_breaks_a_utility_tie_by_fewer_wrong_pairs_before_the_regularization() -> None:
