@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from judge_pairs import is_hit
 
+from nearcache.judge.context import bare_pair
 from nearcache.judge.features import FEATURES, PAIRABLE, features
-from nearcache.judge.judge import run_guards, same_words
+from nearcache.judge.judge import one_side_wordless, run_guards, same_words
 from nearcache.judge.verifier import Verifier
 
 #: The sign each weight must keep (+1 can only raise the score, -1 only lower it).
@@ -89,13 +90,22 @@ class Pool:
         self.pairs = pairs
         self.sims = sims
         self.split = np.array(splits)
-        rows, rejected, same = [], [], []
-        for p, s in zip(pairs, sims):
+        rows, rejected, same, wordless, bare = [], [], [], [], []
+        self.bare_x = np.zeros((len(pairs), len(FEATURES)))
+        for n, (p, s) in enumerate(zip(pairs, sims)):
             hard, results = run_guards(p["asked"], p["stored"])
             rows.append(features(p["asked"], p["stored"], float(s), results))
             rejected.append(hard)
             same.append(same_words(p["asked"], p["stored"]))
+            wordless.append(one_side_wordless(p["asked"], p["stored"]))
+            # the two questions alone, when the judge also scores them (DefaultJudge._score)
+            alone = bare_pair(p["asked"], p["stored"])
+            bare.append(alone is not None)
+            if alone is not None:
+                self.bare_x[n] = features(*alone, float(s), run_guards(*alone)[1])
         self.x = np.array(rows, dtype=np.float64)
+        self.bare = np.array(bare, dtype=bool)
+        self.wordless = np.array(wordless, dtype=bool)
         self.rejected = rejected
         # The refused traps of each second-stage shape and its kinds, read as if no guard
         # had refused them (every refusing signal neutral): they train its weight.
@@ -179,10 +189,17 @@ def _shape_weight(logits: np.ndarray, y: np.ndarray, weights: np.ndarray) -> flo
 
 
 def judge_scores(v: Verifier, pool: Pool, idx: np.ndarray, live: np.ndarray) -> np.ndarray:
-    """The whole judge's score: 0 when the floor or a guard rejected, 1 for the same
-    words in the same order, else the verifier's."""
+    """The whole judge's score, as ``DefaultJudge`` reaches it: 0 when the floor or a
+    guard rejected or one text has no words, 1 for the same words in the same order, else
+    the verifier's -- the lower of the pair's and the two questions' alone when the judge
+    also scores those (:func:`nearcache.judge.context.bare_pair`)."""
     out = np.zeros(len(idx))
     for n, i in enumerate(idx):
-        if live[i]:
-            out[n] = 1.0 if pool.same[i] else v.score(pool.x[i].tolist())
+        if not live[i] or pool.wordless[i]:  # no words on one side: never the same
+            continue
+        if pool.same[i]:
+            out[n] = 1.0
+            continue
+        score = v.score(pool.x[i].tolist())
+        out[n] = min(score, v.score(pool.bare_x[i].tolist())) if pool.bare[i] else score
     return out

@@ -70,3 +70,35 @@ def test_each_second_stage_shape_is_fit_on_its_own_refused_look_alikes() -> None
     assert taught.weights[_CROSSED] == plain.weights[_CROSSED]  # no row of its shape
     assert set(vf.SHADOW_STAGES) == {"crossed", "numbers_changed", "negation_changed"}
     assert all(vf.SIGNS[name] == -1 for name in vf.SHADOW_STAGES)
+
+
+def test_the_pool_scores_a_pair_as_the_judge_does_also_with_context_dropped() -> None:
+    # the held-out scores the threshold is chosen on must be the judge's own: with a
+    # context sentence that says none of the questions' differences, the judge takes the
+    # lower of the pair's score and the two questions' alone (context.bare_pair)
+    from nearcache.judge import DefaultJudge
+    from nearcache.judge.verifier import default_verifier
+
+    stored = "Is a swimmer disqualified for doing a flip turn in a breaststroke race?"
+    changed = "Is a swimmer disqualified for doing a flip turn in a backstroke race?"
+    lead = "Quick question before I commit to anything. "
+    pairs = [
+        {"asked": lead + changed, "stored": stored, "label": "trap", "category": "entity"},
+        {"asked": lead + stored, "stored": stored, "label": "hit", "category": "context"},
+        {"asked": changed, "stored": stored, "label": "trap", "category": "entity"},
+        {"asked": "???", "stored": stored, "label": "miss", "category": "unrelated"},
+    ]
+    for n, p in enumerate(pairs):
+        p["group"] = f"g{n}"
+    sims = np.array([0.91, 0.95, 0.93, 0.5])
+    pool = vf.Pool(pairs, sims, ["s"] * len(pairs))
+    assert pool.bare.tolist() == [True, False, False, False]
+    assert pool.wordless.tolist() == [False, False, False, True]
+    verifier = default_verifier()
+    judge = DefaultJudge(verifier=verifier, floor=0.0)
+    scores = vf.judge_scores(verifier, pool, np.arange(len(pairs)), pool.live(0.0))
+    for p, s, score in zip(pairs, sims, scores):
+        verdict = judge.judge(p["asked"], p["stored"], float(s))
+        assert score == pytest.approx(verdict.score if verdict.reason != "floor" else 0.0)
+    whole = verifier.score(pool.x[0].tolist())
+    assert scores[0] == pytest.approx(min(whole, verifier.score(pool.bare_x[0].tolist())))
