@@ -69,6 +69,8 @@ def _pool(
         y=np.array(y, dtype=np.float64),
         trap=np.array(trap),
         same=np.zeros(n, dtype=bool),
+        wordless=np.zeros(n, dtype=bool),
+        bare=np.zeros(n, dtype=bool),
         shadow=np.array(shadow or [False] * n),
         shadow_x=x,
     )
