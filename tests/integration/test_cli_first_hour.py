@@ -184,13 +184,19 @@ def test_the_summary_names_chunks_embedded_by_another_process(
     assert "Embedded elsewhere" in out and "2,163" in out and "another process" in out
 
 
-def test_ctrl_c_says_how_many_vectors_were_kept(corpus: Path, store: str) -> None:
+def _interrupted_embed(corpus: Path, store: str) -> str:
+    """Ctrl-C an ``embed`` run once its first batch is stored; its stderr."""
     proc = slow_cli(0.05, "embed", str(corpus), "--store", store, "--json", hang_at=2)
     assert proc.stderr is not None
     wait_for_line(proc.stderr, "batch", count=2)  # the first batch is stored
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130
+    return str(err)
+
+
+def test_ctrl_c_says_how_many_vectors_were_kept(corpus: Path, store: str) -> None:
+    err = _interrupted_embed(corpus, store)
     last = err.strip().splitlines()[-1]
     assert last.startswith("nearcache: interrupted: ") and "rerun to resume" in last, err
     kept = int(last.split("interrupted: ")[1].split(" vectors")[0].replace(",", ""))
@@ -207,12 +213,7 @@ def test_ctrl_c_says_how_many_vectors_were_kept(corpus: Path, store: str) -> Non
 def test_files_finished_before_ctrl_c_can_be_searched(corpus: Path, store: str) -> None:
     """File records were written only at the end of a run: after Ctrl-C (or a kill) the
     vectors stayed but ``search`` said "no chunks embedded ... run `nearcache embed`"."""
-    proc = slow_cli(0.05, "embed", str(corpus), "--store", store, "--json", hang_at=2)
-    assert proc.stderr is not None
-    wait_for_line(proc.stderr, "batch", count=2)  # the first batch is stored
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130
+    err = _interrupted_embed(corpus, store)
     last = err.strip().splitlines()[-1]
     done, files = last.split("kept, ")[1].split(" files searchable")[0].split(" of ")
     assert 1 <= int(done) < int(files) == len(list(corpus.iterdir())), last

@@ -24,6 +24,13 @@ def refused_url() -> Iterator[str]:
         yield f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
 
 
+def _ones() -> FunctionEmbedder:
+    """An 8-d embedder that needs no model."""
+    return FunctionEmbedder(
+        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="e", revision="1"
+    )
+
+
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
@@ -31,9 +38,7 @@ def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 def test_an_outage_is_one_warning_then_one_per_new_window(
     refused_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    embedder = FunctionEmbedder(
-        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="e", revision="1"
-    )
+    embedder = _ones()
     caplog.set_level(logging.DEBUG, logger="nearcache")
     store = open_store(refused_url)
     with store:
@@ -56,9 +61,7 @@ def test_the_semantic_cache_warns_once_per_outage_window(
 ) -> None:
     from nearcache import SemanticCache
 
-    embedder = FunctionEmbedder(
-        lambda texts: np.ones((len(texts), 8), np.float32), dim=8, name="e", revision="1"
-    )
+    embedder = _ones()
     caplog.set_level(logging.DEBUG, logger="nearcache")
     store = open_store(refused_url)
     with store:
