@@ -294,7 +294,7 @@ def _glued_m(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quant
             else:
                 try:
                     million = str(round(float(v) * 1_000_000))
-                except ValueError:
+                except (ValueError, OverflowError):  # not a number, or "inf"
                     million = ""
                 if (million, "") in theirs:
                     v, u = million, ""

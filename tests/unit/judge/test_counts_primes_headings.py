@@ -149,6 +149,14 @@ def test_a_glued_m_still_differs_from_other_amounts(a: str, b: str) -> None:
     assert guard_numbers(a, b).outcome == REJECT
 
 
+def test_a_glued_m_past_a_float_does_not_raise() -> None:
+    # 400 digits read as inf: "inf" million is no whole number (OverflowError)
+    big = "9" * 400
+    for b in ("set a 5 minute timeout", "a table with 5 million rows", "a 5m timeout"):
+        guard_numbers(f"set a {big}m timeout", b)
+        guard_numbers(b, f"a table with {big}.5m rows")
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
