@@ -368,19 +368,17 @@ def search(
     ns = default_namespace(embedder)
     cns = corpus_namespace(ns)
     entries: list[tuple[str, int, int, str, str]] = []
-    files = 0
     for batch in store.scan(KV_TABLE, cns):
         for item in batch:
             rec = unpack_file(cns, item.key, item.value)
             if rec is None:
                 continue
-            files += 1
             for key, start, end, snippet in rec.get("chunks", []):
                 entries.append((str(rec["path"]), int(start), int(end), str(snippet), str(key)))
     if not entries:
         raise InvalidInputError(_nothing_embedded(store, ns))
     entries = _here_first(entries)
-    files = len({e[0] for e in entries})
+    files = len({e[0] for e in entries})  # the files searched: those with chunks, shown once
     # a store opened read-only (SQLite on a read-only mount) is searched without caching
     # the query's vector or counting the search
     read_only = bool(getattr(store, "read_only", False))
