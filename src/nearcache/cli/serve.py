@@ -75,7 +75,7 @@ def serve(
         float | None,
         typer.Option(
             "--threshold",
-            help="Lowest similarity a candidate needs before the judge (default: its floor, 0.45).",
+            help="Lowest similarity a candidate needs before the judge (default: 0.45).",
         ),
     ] = None,
     ttl: Annotated[
