@@ -65,6 +65,7 @@ MAX_CHARS = 2000
 # probe19 and blind19 a twenty-second author's (the same mix, more registers and domains).
 # probe20 and blind20 a twenty-third author's (the same mix, more little-used domains).
 # probe21 and blind21 a twenty-fourth author's (the same mix, most traps reworded as well).
+# probe22 and blind22 a twenty-fifth author's (half the traps one-edit, half reworded as well).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -112,6 +113,7 @@ SPLITS = {
     "blind20": "bm",
     "probe21": "pm",
     "blind21": "bn",
+    "probe22": "pn",
 }
 WORD_RE = re.compile(r"\w+")
 
