@@ -13,8 +13,10 @@ take only the partitions' own short lock.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -47,6 +49,19 @@ _new_tuple = tuple.__new__
 log = logging.getLogger("nearcache.semantic")
 
 
+def _bad_files(pending: list[tuple[Path, str]]) -> list[str]:
+    """Names of the files whose XXH3 digest differs from the saved one."""
+    return [path.name for path, digest in pending if hash_file(path) != digest]
+
+
+def _lowest_priority() -> None:
+    """Give the calling thread nice 19 (Linux: nice is per thread; elsewhere a thread id
+    is no process id, so nothing is changed)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
 class IndexReplica(StoreFollower):
     """Index partitions plus the store version each namespace was applied up to (the
     follow side, catching up and syncing with the store, is :mod:`.follow`)."""
@@ -74,6 +89,8 @@ class IndexReplica(StoreFollower):
         self._saved_generation = -1
         self._verifier: threading.Thread | None = None
         self._verify_bad: list[str] | None = None  # set when the background check is done
+        self._verify_lock = threading.Lock()
+        self._pending: list[tuple[Path, str]] = []
 
     def _index_dir(self) -> IndexDir | None:
         index_path = self.index_config.options.get("path")
@@ -108,18 +125,28 @@ class IndexReplica(StoreFollower):
     # -- verifying a memory-mapped index ---------------------------------------------
 
     def _start_verify(self, pending: list[tuple[Path, str]]) -> None:
-        """Check the checksums of memory-mapped index files in a background thread."""
+        """Check the checksums of memory-mapped index files in a background thread, at the
+        lowest CPU priority: a reopened cache's searches and writes (and the application
+        around it) come before the check; ``wait_verified`` does not wait for it."""
 
         def run() -> None:
-            bad = [path.name for path, digest in pending if hash_file(path) != digest]
-            self._verify_bad = bad
-            if bad:
+            _lowest_priority()
+            if self._verified(_bad_files(pending)):
                 with self.lock:
                     self._repair()
 
         self._verify_bad = None
+        self._pending = pending
         self._verifier = threading.Thread(target=run, name="nearcache-index-verify", daemon=True)
         self._verifier.start()
+
+    def _verified(self, bad: list[str]) -> bool:
+        """Record the check's result unless one was recorded; whether ``bad`` needs a repair."""
+        with self._verify_lock:
+            if self._verify_bad is not None:
+                return False
+            self._verify_bad = bad
+        return bool(bad)
 
     def _repair(self) -> None:
         """After a failed background check: rebuild every namespace from the store (once)."""
@@ -140,8 +167,10 @@ class IndexReplica(StoreFollower):
             return
         # The thread needs ``lock`` only to repair, once hashing is done; our caller may
         # hold it, so never wait for the repair: do it here instead (the lock is reentrant).
-        while thread.is_alive() and self._verify_bad is None:
-            thread.join(0.05)
+        # A check still running at its low priority is done again here, at the caller's.
+        thread.join(0.05)
+        if thread.is_alive() and self._verify_bad is None:
+            self._verified(_bad_files(self._pending))
         with self.lock:
             self._repair()
 

@@ -1,0 +1,93 @@
+"""The background check of a reopened, memory-mapped index yields to the cache's callers."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nearcache.semantic.persist as persist
+import nearcache.semantic.replica as replica
+from nearcache import SemanticCache
+from semantic_support import TableEmbedder, lowrank
+
+DIM = 16
+CHECK = "nearcache-index-verify"
+
+
+def table(n: int = 20) -> dict[str, np.ndarray]:
+    return {f"entry {i}": v for i, v in enumerate(lowrank(n, DIM, seed=1))}
+
+
+def saved(tmp_path: Path, tab: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A closed cache whose saved vectors will be mapped on reopen and checked later."""
+    monkeypatch.setattr(persist, "VERIFY_INLINE_BYTES", 0)  # every file counts as large
+    db = tmp_path / "v.db"
+    cache = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    for text in tab:
+        cache.put(text, text)
+    cache.close()
+    return db
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice: Linux")
+def test_the_check_runs_at_the_lowest_cpu_priority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = table()
+    db = saved(tmp_path, tab, monkeypatch)
+    seen: list[tuple[str, int]] = []
+    real = replica.hash_file
+
+    def spy(path: Path) -> str:
+        me = threading.current_thread().name
+        seen.append((me, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        return real(path)
+
+    monkeypatch.setattr(replica, "hash_file", spy)
+    again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    thread = again._core.index._verifier  # type: ignore[attr-defined]
+    assert thread is not None
+    thread.join(30)
+    assert seen and {prio for name, prio in seen if name == CHECK} == {19}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19  # caller's: as was
+    assert again.check() == []
+    again.close()
+
+
+def test_a_save_or_check_does_not_wait_for_a_slow_background_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    tab = table()
+    db = saved(tmp_path, tab, monkeypatch)
+    index_dir = db.parent / f"{db.name}.index"
+    gen = index_dir / (index_dir / "CURRENT").read_text()
+    raw = bytearray((gen / "exact.vec").read_bytes())
+    raw[10] ^= 0xFF  # damaged: whoever checks first must have it rebuilt
+    (gen / "exact.vec").write_bytes(bytes(raw))
+    go = threading.Event()
+    real = replica.hash_file
+
+    def slow_in_background(path: Path) -> str:
+        if threading.current_thread().name == CHECK:
+            go.wait(30)  # a check starved of CPU
+        return real(path)
+
+    monkeypatch.setattr(replica, "hash_file", slow_in_background)
+    emb = TableEmbedder(DIM, tab)
+    again = SemanticCache(db, emb, similarity_threshold=0.95, judge=None)
+    thread = again._core.index._verifier  # type: ignore[attr-defined]
+    with caplog.at_level("WARNING", logger="nearcache.semantic"):
+        assert again.check() == []  # checked and repaired here, at the caller's priority
+        assert thread.is_alive()  # the background check is still "hashing"
+        go.set()
+        thread.join(30)
+    assert sum("fail their checksum" in r.getMessage() for r in caplog.records) == 1
+    for text, v in tab.items():
+        assert again.get("q", embedding=v).response == text  # type: ignore[union-attr]
+    assert emb.calls == []  # repaired from the stored vectors, never re-embedded
+    again.close()
