@@ -16,7 +16,7 @@ from nearcache import SemanticCache
 from semantic_support import TableEmbedder, lowrank
 
 DIM = 16
-CHECK = "nearcache-index-verify"
+CHECK = "nearcache-index-verify-hash"  # the thread that hashes
 
 
 def table(n: int = 20) -> dict[str, np.ndarray]:
@@ -90,4 +90,32 @@ def test_a_save_or_check_does_not_wait_for_a_slow_background_check(
     for text, v in tab.items():
         assert again.get("q", embedding=v).response == text  # type: ignore[union-attr]
     assert emb.calls == []  # repaired from the stored vectors, never re-embedded
+    again.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice: Linux")
+def test_a_repair_holding_the_lock_runs_at_normal_priority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = table()
+    db = saved(tmp_path, tab, monkeypatch)
+    index_dir = db.parent / f"{db.name}.index"
+    gen = index_dir / (index_dir / "CURRENT").read_text()
+    raw = bytearray((gen / "exact.vec").read_bytes())
+    raw[10] ^= 0xFF
+    (gen / "exact.vec").write_bytes(bytes(raw))
+    seen: list[int] = []
+    real = replica.IndexReplica.rebuild
+
+    def spy(self: replica.IndexReplica, ns: str) -> None:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        real(self, ns)
+
+    monkeypatch.setattr(replica.IndexReplica, "rebuild", spy)
+    again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    thread = again._core.index._verifier  # type: ignore[attr-defined]
+    thread.join(30)  # hashed and repaired in the background, nobody waiting
+    assert seen and max(seen) < 19  # writers wait on the lock: never behind a nice-19 thread
+    for text, v in tab.items():
+        assert again.get("q", embedding=v).response == text  # type: ignore[union-attr]
     again.close()

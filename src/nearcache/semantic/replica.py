@@ -47,6 +47,8 @@ __all__ = ["ANY_TIME", "FETCH_BATCH", "TABLE", "IndexReplica"]
 
 _new_tuple = tuple.__new__
 log = logging.getLogger("nearcache.semantic")
+#: The name of the thread that checks a reopened index (its hashing thread: ``-hash``).
+VERIFY = "nearcache-index-verify"
 
 
 def _bad_files(pending: list[tuple[Path, str]]) -> list[str]:
@@ -125,28 +127,34 @@ class IndexReplica(StoreFollower):
     # -- verifying a memory-mapped index ---------------------------------------------
 
     def _start_verify(self, pending: list[tuple[Path, str]]) -> None:
-        """Check the checksums of memory-mapped index files in a background thread, at the
-        lowest CPU priority: a reopened cache's searches and writes (and the application
-        around it) come before the check; ``wait_verified`` does not wait for it."""
+        """Check the checksums of memory-mapped index files in the background: hashed by a
+        thread at the lowest CPU priority, so a reopened cache's searches and writes (and
+        the application around it) come first; a repair, which holds ``lock``, runs in the
+        thread that waited for the hash, at normal priority (writers never wait for a
+        starved thread). ``wait_verified`` does not wait for a hash still running."""
+
+        def hash_them() -> None:
+            _lowest_priority()
+            self._verified(_bad_files(pending))
 
         def run() -> None:
-            _lowest_priority()
-            if self._verified(_bad_files(pending)):
+            hasher = threading.Thread(target=hash_them, name=f"{VERIFY}-hash", daemon=True)
+            hasher.start()
+            hasher.join()
+            if self._verify_bad:
                 with self.lock:
                     self._repair()
 
         self._verify_bad = None
         self._pending = pending
-        self._verifier = threading.Thread(target=run, name="nearcache-index-verify", daemon=True)
+        self._verifier = threading.Thread(target=run, name=VERIFY, daemon=True)
         self._verifier.start()
 
-    def _verified(self, bad: list[str]) -> bool:
-        """Record the check's result unless one was recorded; whether ``bad`` needs a repair."""
+    def _verified(self, bad: list[str]) -> None:
+        """Record the check's result unless one was recorded already."""
         with self._verify_lock:
-            if self._verify_bad is not None:
-                return False
-            self._verify_bad = bad
-        return bool(bad)
+            if self._verify_bad is None:
+                self._verify_bad = bad
 
     def _repair(self) -> None:
         """After a failed background check: rebuild every namespace from the store (once)."""
