@@ -10,8 +10,8 @@ a search never materializes a float32 copy of the whole matrix.
 New rows go to *blocks* made with ``np.empty`` (untouched pages of a reserve are not
 resident, so the process pays in RSS only for the rows in use). The first block doubles
 while it is small; past ``BLOCK_BYTES`` further rows go to new blocks of that size, so a
-large index never copies its rows to grow (a doubling copy of 100k 384-d rows cost
-~75-150 ms of one put_many batch on a machine with dear page faults).
+large index never copies its rows to grow (the doubling copy at 65,536 384-d rows cost
+150-220 ms CPU of one put_many batch on a machine with dear page faults).
 
 An index reopened from disk keeps the saved rows as a read-only *base* (a memory map of
 the saved file: nothing is read until a search touches it, and the pages are shared with
