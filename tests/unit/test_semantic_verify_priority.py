@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -118,4 +119,33 @@ def test_a_repair_holding_the_lock_runs_at_normal_priority(
     assert seen and max(seen) < 19  # writers wait on the lock: never behind a nice-19 thread
     for text, v in tab.items():
         assert again.get("q", embedding=v).response == text  # type: ignore[union-attr]
+    again.close()
+
+
+def test_a_check_that_outlives_its_files_ends_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = table()
+    db = saved(tmp_path, tab, monkeypatch)
+    go = threading.Event()
+    real = replica.hash_file
+    errors: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+
+    def slow_in_background(path: Path) -> str:
+        if threading.current_thread().name == CHECK:
+            go.wait(30)
+        return real(path)
+
+    monkeypatch.setattr(replica, "hash_file", slow_in_background)
+    again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
+    thread = again._core.index._verifier  # type: ignore[attr-defined]
+    assert again.check() == []  # checked here: the files are good
+    index_dir = db.parent / f"{db.name}.index"
+    # the generation the slow check reads is swept (superseded by a later save)
+    shutil.rmtree(index_dir / (index_dir / "CURRENT").read_text())
+    go.set()
+    thread.join(30)
+    assert errors == [] and not thread.is_alive()
+    assert again.check() == [] and again.get("entry 3") is not None
     again.close()

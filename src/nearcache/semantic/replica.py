@@ -52,8 +52,16 @@ VERIFY = "nearcache-index-verify"
 
 
 def _bad_files(pending: list[tuple[Path, str]]) -> list[str]:
-    """Names of the files whose XXH3 digest differs from the saved one."""
-    return [path.name for path, digest in pending if hash_file(path) != digest]
+    """Names of the files whose XXH3 digest differs from the saved one, or that cannot
+    be read (gone: a slow check can outlive its generation, whose result is then in)."""
+    return [path.name for path, digest in pending if _digest(path) != digest]
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hash_file(path)
+    except OSError:
+        return None
 
 
 def _lowest_priority() -> None:
