@@ -47,21 +47,19 @@ __all__ = ["ANY_TIME", "FETCH_BATCH", "TABLE", "IndexReplica"]
 
 _new_tuple = tuple.__new__
 log = logging.getLogger("nearcache.semantic")
-#: The name of the thread that checks a reopened index (its hashing thread: ``-hash``).
-VERIFY = "nearcache-index-verify"
+VERIFY = "nearcache-index-verify"  #: the check's thread (its hashing thread: ``-hash``)
 
 
 def _bad_files(pending: list[tuple[Path, str]]) -> list[str]:
     """Names of the files whose XXH3 digest differs from the saved one, or that cannot
     be read (gone: a slow check can outlive its generation, whose result is then in)."""
-    return [path.name for path, digest in pending if _digest(path) != digest]
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return hash_file(path)
-    except OSError:
-        return None
+    bad = []
+    for path, digest in pending:
+        with contextlib.suppress(OSError):
+            if hash_file(path) == digest:
+                continue
+        bad.append(path.name)
+    return bad
 
 
 def _lowest_priority() -> None:
@@ -135,11 +133,9 @@ class IndexReplica(StoreFollower):
     # -- verifying a memory-mapped index ---------------------------------------------
 
     def _start_verify(self, pending: list[tuple[Path, str]]) -> None:
-        """Check the checksums of memory-mapped index files in the background: hashed by a
-        thread at the lowest CPU priority, so a reopened cache's searches and writes (and
-        the application around it) come first; a repair, which holds ``lock``, runs in the
-        thread that waited for the hash, at normal priority (writers never wait for a
-        starved thread). ``wait_verified`` does not wait for a hash still running."""
+        """Check the checksums of memory-mapped index files in the background, hashed at
+        the lowest CPU priority (a reopened cache's callers first); a repair holds ``lock``,
+        so it runs at normal priority in the thread that waited for the hash."""
 
         def hash_them() -> None:
             _lowest_priority()
