@@ -87,3 +87,12 @@ def test_a_reopened_base_grows_a_tail_of_blocks(dtype: str, small_blocks: int) -
     assert index.chunks()[0] is codes and len(index.chunks()) > 2
     assert np.array_equal(index.get(np.arange(400)), one.get(np.arange(400)))
     assert np.array_equal(index.scores(x[333]), one.scores(x[333]))
+
+
+def test_added_blocks_start_on_a_huge_page_boundary(small_blocks: int) -> None:
+    x = rand_unit(300, seed=4)
+    index = ExactIndex(DIM)
+    fill(index, x, [300])
+    later = index.chunks()[1:]
+    assert later and all(c.ctypes.data % (2 << 20) == 0 for c in later)
+    assert all(c.flags.c_contiguous and c.flags.writeable for c in later)

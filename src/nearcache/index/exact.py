@@ -11,7 +11,8 @@ New rows go to *blocks* made with ``np.empty`` (untouched pages of a reserve are
 resident, so the process pays in RSS only for the rows in use). The first block doubles
 while it is small; past ``BLOCK_BYTES`` further rows go to new blocks of that size, so a
 large index never copies its rows to grow (the doubling copy at 65,536 384-d rows cost
-150-220 ms CPU of one put_many batch on a machine with dear page faults).
+150-220 ms CPU of one put_many batch on a machine with dear page faults). Those blocks
+start on a 2 MiB boundary, so transparent huge pages back them whole.
 
 An index reopened from disk keeps the saved rows as a read-only *base* (a memory map of
 the saved file: nothing is read until a search touches it, and the pages are shared with
@@ -29,6 +30,7 @@ import numpy.typing as npt
 
 from ..codecs import check_dtype_name, quantize
 from ..errors import CorruptStoreError, InvalidInputError
+from .matrix import aligned_block, half_to_float
 from .protocol import Rows, SearchResult
 
 __all__ = ["ExactIndex"]
@@ -113,7 +115,7 @@ class ExactIndex:
             data[:used] = first[:used]
             blocks[0] = first = data
         while tail > (first.shape[0] if len(blocks) == 1 else len(blocks) * size):
-            blocks.append(np.empty((size, self.dim), first.dtype))
+            blocks.append(aligned_block(size, self.dim, first.dtype))
         room = first.shape[0] if len(blocks) == 1 else len(blocks) * size
         self._room = min(self._live.shape[0], self._n0 + room)
 
@@ -243,7 +245,7 @@ class ExactIndex:
             stop = min(codes.shape[0], start + BLOCK_ROWS)
             block = buf[: stop - start]
             if half is not None and tmp is not None:
-                _half_to_float(half[start:stop], block, tmp[: stop - start])
+                half_to_float(half[start:stop], block, tmp[: stop - start])
             else:
                 np.copyto(block, codes[start:stop], casting="unsafe")
             # einsum, not BLAS: see above (and many small calls make it worse).
@@ -355,26 +357,6 @@ class ExactIndex:
         index._n = n
         index._dead = n - int(np.count_nonzero(index._live[:n]))
         return index
-
-
-def _half_to_float(
-    half: npt.NDArray[np.uint16], out: npt.NDArray[np.float32], tmp: npt.NDArray[np.uint32]
-) -> None:
-    """float16 bit patterns to float32, by integer ops (NumPy's own cast is ~2x slower).
-
-    Moves the sign, shifts exponent and mantissa into place and rebiases the exponent
-    (15 -> 127). Zero and subnormal halves (|x| < 6.1e-5) come out as numbers below
-    1.2e-4 instead of exactly, which is harmless for the unit vectors stored here;
-    infinities and NaN never occur in them.
-    """
-    bits = out.view(np.uint32)
-    np.copyto(bits, half, casting="unsafe")
-    np.bitwise_and(bits, 0x8000, out=tmp)
-    np.left_shift(tmp, 16, out=tmp)
-    np.bitwise_and(bits, 0x7FFF, out=bits)
-    np.left_shift(bits, 13, out=bits)
-    np.add(bits, 112 << 23, out=bits)
-    np.bitwise_or(bits, tmp, out=bits)
 
 
 def read_into(path: Path, out: npt.NDArray[Any]) -> memoryview:
