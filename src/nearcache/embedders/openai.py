@@ -16,7 +16,8 @@ at ``max_retry_after``). Other statuses (400, 401, 403, 404, 422, ...) fail at o
 ``retry=Retry(...)`` replaces ``max_retries``/``backoff_base``/``backoff_max``/``seed``.
 
 Both embedders share one sans-I/O flow (:meth:`OpenAIEmbedder._flow`) that yields
-"send this request" and "sleep this long"; the sync and async classes only drive it.
+"send this request" and "sleep this long" (:mod:`.apiwire`); the sync and async classes
+only drive it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import asyncio
 import os
 import time
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,10 @@ from ..errors import (
 from ..errors import EmbeddingAPIError as EmbeddingAPIError
 from ..policy import check_count
 from ..retry import ExponentialBackoff, Retry
+from .apiwire import Reply as _Reply
+from .apiwire import Send as _Send
+from .apiwire import Sleep as _Sleep
+from .apiwire import reply_of as _reply
 
 __all__ = ["AsyncOpenAIEmbedder", "EmbeddingAPIError", "OpenAIEmbedder"]
 
@@ -53,26 +57,6 @@ KNOWN_DIMS = {
 #: Input tokens OpenAI's embedding models read (``KNOWN_DIMS``' models).
 OPENAI_MAX_TOKENS = 8191
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
-
-
-@dataclass(frozen=True)
-class _Send:
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class _Sleep:
-    seconds: float
-
-
-@dataclass(frozen=True)
-class _Reply:
-    """What the driver hands back for a ``_Send``: a response or a transport error."""
-
-    status: int = 0
-    body: Any = None
-    retry_after: str | None = None
-    error: Exception | None = None
 
 
 def _httpx() -> Any:
@@ -391,11 +375,3 @@ def _output_dim(model: object, dim: int | None, dimensions: int | None) -> int:
     if dimensions is not None and dimensions != dim:
         raise InvalidInputError(f"dimensions={dimensions} but dim={dim}")
     return dim
-
-
-def _reply(resp: Any) -> _Reply:
-    try:
-        body = resp.json()
-    except ValueError:
-        body = None
-    return _Reply(status=resp.status_code, body=body, retry_after=resp.headers.get("retry-after"))
