@@ -166,11 +166,26 @@ def test_not_an_archive_is_one_clear_error(tmp_path: Path) -> None:
     _refused(junk, CheckpointError, "not a nearcache archive")
 
 
-@pytest.mark.parametrize("name", ["x.zip", "x.tar", "backup", "x.gz", ".hidden"])
+@pytest.mark.parametrize(
+    ("name", "says", "suggested"),
+    [
+        ("x.zip", ".zip", "x"),
+        ("x.tar", ".tar", "x"),
+        ("backup", "no format", "backup"),
+        ("x.gz", ".gz", "x"),
+        (".hidden", "no format", ".hidden"),
+        ("x.tar.zip", ".tar.zip", "x"),
+        ("x.tar.bz2", ".tar.bz2", "x"),
+        ("x.TAR.XZ", ".TAR.XZ", "x"),
+        ("backup.2024-06.zip", ".zip", "backup.2024-06"),
+        ("v1.2", "no format", "v1.2"),
+    ],
+)
 def test_export_refuses_a_name_that_says_another_format(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, says: str, suggested: str
 ) -> None:
-    """``export x.zip`` wrote a tar.gz under the name of a zip."""
+    """``export x.zip`` wrote a tar.gz under the name of a zip; ``export x.tar.zip``
+    suggested ``x.tar.tar.gz``: the suggestion drops every format suffix, no other dot."""
     from nearcache.cli.runner import run
 
     store = tmp_path / "s.db"
@@ -178,7 +193,8 @@ def test_export_refuses_a_name_that_says_another_format(
     assert run(["export", str(tmp_path / name), "--store", str(store)]) == 1
     err = capsys.readouterr().err
     assert "export writes a gzip-compressed tar only" in err
-    assert f"name it {Path(name).stem}.tar.gz (or .tgz)" in err
+    assert f"the name says {says};" in err
+    assert f"name it {suggested}.tar.gz (or .tgz)" in err
     assert not (tmp_path / name).exists()
 
 

@@ -107,9 +107,10 @@ def check_destination(dest: Path, *, force: bool) -> None:
     """Refuse a destination that exists (unless ``force``), whose parent is a file, or
     whose name says another format than the gzip-compressed tar written (``x.zip``)."""
     if not dest.name.lower().endswith(SUFFIXES):
+        stem, says = _format_suffixes(dest.name)
         raise InvalidInputError(
             f"cannot write {dest}: export writes a gzip-compressed tar only, and the name "
-            f"says {dest.suffix or 'no format'}; name it {dest.stem}.tar.gz (or .tgz)"
+            f"says {says or 'no format'}; name it {stem}.tar.gz (or .tgz)"
         )
     for parent in dest.parents:
         if parent.exists():
@@ -120,6 +121,25 @@ def check_destination(dest: Path, *, force: bool) -> None:
         raise InvalidInputError(f"cannot write {dest}: it is a folder")
     if dest.exists() and not force:
         raise InvalidInputError(f"{dest} exists; pass --force to overwrite it")
+
+
+#: Suffixes that name an archive or compression format: the suggested name drops them
+#: all (``x.tar.zip`` -> ``x.tar.gz``, not ``x.tar.tar.gz``), and keeps other dots.
+_FORMAT_SUFFIXES = frozenset(
+    ".tar .gz .tgz .zip .bz2 .tbz .tbz2 .xz .txz .zst .lz .lz4 .lzma .7z .rar .z".split()
+)
+
+
+def _format_suffixes(name: str) -> tuple[str, str]:
+    """``name`` without its trailing format suffixes, and those suffixes: ``"x.tar.zip"``
+    -> ``("x", ".tar.zip")``, ``"v1.2.zip"`` -> ``("v1.2", ".zip")``; a leading dot
+    belongs to the stem (``".hidden"`` says no format)."""
+    stem, says = name, ""
+    while True:
+        cut = stem.rfind(".")
+        if cut <= 0 or stem[cut:].lower() not in _FORMAT_SUFFIXES:
+            return stem, says
+        stem, says = stem[:cut], stem[cut:] + says
 
 
 def sweep(folder: Path, *, now: float | None = None) -> list[str]:
