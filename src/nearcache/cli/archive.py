@@ -126,7 +126,24 @@ def check_destination(dest: Path, *, force: bool) -> None:
 #: Suffixes that name an archive or compression format: the suggested name drops them
 #: all (``x.tar.zip`` -> ``x.tar.gz``, not ``x.tar.tar.gz``), and keeps other dots.
 _FORMAT_SUFFIXES = frozenset(
-    ".tar .gz .tgz .zip .bz2 .tbz .tbz2 .xz .txz .zst .lz .lz4 .lzma .7z .rar .z".split()
+    [
+        ".tar",
+        ".gz",
+        ".tgz",
+        ".zip",
+        ".bz2",
+        ".tbz",
+        ".tbz2",
+        ".xz",
+        ".txz",
+        ".zst",
+        ".lz",
+        ".lz4",
+        ".lzma",
+        ".7z",
+        ".rar",
+        ".z",
+    ]
 )
 
 
