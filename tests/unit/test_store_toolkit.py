@@ -26,7 +26,7 @@ from nearcache.stores.sqlfiles import read_sections, statements
 from nearcache.stores.sqlite import SQLiteStore
 from nearcache.stores.touches import TouchBuffer
 from nearcache.stores.translate import ErrorRule, translate
-from nearcache.stores.url import redact_url
+from nearcache.stores.url import is_url, parse_store_url, redact_url
 
 KEY = "ab" * 32
 
@@ -231,9 +231,54 @@ def test_sql_files_split_into_sections_and_statements() -> None:
             "postgresql://db/c?password=***&sslmode=require",
         ),
         ("host=db password=pw dbname=c", "host=db password=*** dbname=c"),
+        ("host=db password='a b\\' c' dbname=c", "host=db password=*** dbname=c"),
+        ("host=db password = pw dbname=c", "host=db password = *** dbname=c"),
+        (
+            "host=db password=x://y@z dbname=c application_name=http://a:b@c",
+            "host=db password=*** dbname=c application_name=http://a:b@c",
+        ),
         ("redis://host:6379/0", "redis://host:6379/0"),
         ("memory://", "memory://"),
     ],
 )
 def test_redact_url_hides_passwords(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("postgresql://db/c", True),
+        ("Redis://host", True),
+        ("memory://", True),
+        ("host=db dbname=c application_name=http://x?y=1", False),
+        ("dbname=c options='-c search_path=a' application_name=s3://b", False),
+        ("./redis://x", False),
+        ("cache.db", False),
+    ],
+)
+def test_a_url_starts_with_its_scheme(text: str, url: bool) -> None:
+    """A libpq DSN with ``://`` inside a value was read as a URL of scheme ''."""
+    assert is_url(text) is url
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        "host=db dbname=c",
+        "host=db password=s3cret dbname=c application_name=http://x?prefix=p",
+        " dbname = c",
+    ],
+)
+def test_a_libpq_dsn_given_as_a_store_url_is_refused_not_made_a_file(dsn: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        parse_store_url(dsn)
+    text = str(info.value)
+    assert "libpq key=value connection string" in text and "postgresql://" in text, text
+    assert "s3cret" not in text
+
+
+def test_an_unknown_scheme_error_hides_the_password() -> None:
+    with pytest.raises(InvalidInputError) as info:
+        parse_store_url("postgresq://ada:s3cret@db/c")
+    assert "s3cret" not in str(info.value) and "did you mean postgresql://" in str(info.value)

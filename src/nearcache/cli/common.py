@@ -60,11 +60,11 @@ def open_cli_store(url: str | None, *, must_exist: bool = False) -> Store:
             store that cannot be created where the URL says (a read-only folder).
     """
     from ..errors import InvalidInputError
-    from ..stores.url import open_store, parse_store_url
+    from ..stores.url import is_url, open_store, parse_store_url
 
     url = url or default_store_url()
     kind, target, _ = parse_store_url(url)  # refuses a mistyped URL before the prefix
-    if "://" not in url:
+    if not is_url(url):
         url = f"sqlite:///{url}"
     overrides: dict[str, Any] = {}
     if must_exist and kind == "sqlite" and not Path(target).exists():

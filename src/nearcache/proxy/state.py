@@ -372,8 +372,8 @@ def _open_store(store: Any) -> tuple[Store, bool]:
 
         return MemoryStore(), True
     if isinstance(store, str):
-        from ..stores.url import open_store
+        from ..stores.url import is_url, open_store
 
-        url = store if "://" in store else f"sqlite:///{store}"
+        url = store if is_url(store) else f"sqlite:///{store}"
         return open_store(url), True
     return store, False

@@ -16,9 +16,11 @@ URL                                                store
 
 ``sqlite:///cache.db`` is relative to the working directory and ``sqlite:////tmp/c.db``
 absolute, as in SQLAlchemy; a leading ``~`` is the home folder (``sqlite:///~/c.db``, as
-diskcache reads it). A plain path (no ``://``) is taken as a SQLite file, unless it
-looks like a mistyped URL (``rediss//host``, ``redis:host``, ``localhost:6379``): that is
-refused with the URL it probably meant, instead of becoming a new database file.
+diskcache reads it). A URL starts with its scheme (``://`` further in is part of a value,
+as in a libpq ``application_name=http://...``). Anything else is a plain path, taken as a
+SQLite file, unless it looks like a mistyped URL (``rediss//host``, ``redis:host``,
+``localhost:6379``) or a libpq ``key=value`` string (``host=db dbname=c``): that is
+refused with what it probably meant, instead of becoming a new database file.
 
 >>> open_store("memory://")
 MemoryStore(max_bytes=None)
@@ -37,7 +39,14 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, u
 from ..errors import InvalidInputError
 from .protocol import Store
 
-__all__ = ["SCHEMES", "check_sqlite_path", "open_store", "parse_store_url", "redact_url"]
+__all__ = [
+    "SCHEMES",
+    "check_sqlite_path",
+    "is_url",
+    "open_store",
+    "parse_store_url",
+    "redact_url",
+]
 
 SCHEMES = (
     "memory",
@@ -78,7 +87,15 @@ _OWN_PARAMS: dict[str, dict[str, Callable[[str], Any]]] = {
 }
 
 
-_PASSWORD_PARAM = re.compile(r"(password=)[^&\s]+", re.IGNORECASE)
+_PASSWORD_PARAM = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^&\s]+)", re.IGNORECASE)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(text: str) -> bool:
+    """Whether ``text`` is a URL: it starts with a scheme and ``://``. A ``://`` further
+    in belongs to a value (a libpq ``key=value`` DSN's ``application_name=http://x``, a
+    path written ``./a://b``), so such a text is not a URL."""
+    return _URL.match(text) is not None
 
 
 def redact_url(url: str) -> str:
@@ -91,7 +108,7 @@ def redact_url(url: str) -> str:
     'postgresql://ada:***@db/cache?sslmode=require'
     """
     url = _PASSWORD_PARAM.sub(r"\1***", url)
-    if "://" not in url:
+    if not is_url(url):
         return url
     try:
         parts = urlsplit(url)
@@ -105,7 +122,7 @@ def redact_url(url: str) -> str:
 
 def _bad(url: str, why: str) -> InvalidInputError:
     return InvalidInputError(
-        f"unsupported store URL {url!r}: {why}; supported schemes: "
+        f"unsupported store URL {redact_url(url)!r}: {why}; supported schemes: "
         "memory://, sqlite:///path, redis://host:port/db (rediss://, unix://), "
         "postgresql://user@host/db, dynamodb://table?endpoint_url=...&region=..."
     )
@@ -113,6 +130,11 @@ def _bad(url: str, why: str) -> InvalidInputError:
 
 _SCHEME_TYPO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)(?://|:/{0,2})(.*)", re.DOTALL)
 _HOST_PORT = re.compile(r"[A-Za-z0-9.-]+:\d{2,5}(/\d*)?")
+_CONNINFO = re.compile(
+    r"\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|"
+    r"application_name|options|connect_timeout)\s*=",
+    re.IGNORECASE,
+)
 
 
 def _close_scheme(word: str) -> str | None:
@@ -130,14 +152,17 @@ def _check_plain_path(url: str) -> None:
         suggestion = f"{scheme}:{slashes}{typo.group(2).lstrip('/')}"
     elif _HOST_PORT.fullmatch(url):
         suggestion = f"redis://{url}"
+    elif _CONNINFO.match(url):
+        raise InvalidInputError(
+            f"store {redact_url(url)!r} looks like a libpq key=value connection string; "
+            "a store URL is postgresql://user@host:port/db (PostgresStore(dsn) takes "
+            "either form; a plain path is a SQLite file: write ./name to mean one)"
+        )
     if suggestion is not None:
         raise InvalidInputError(
             f"store {url!r} looks like a mistyped URL; did you mean {suggestion!r}? "
             f"(a plain path is a SQLite file: write ./{url} to mean one)"
         )
-
-
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def check_sqlite_path(path: str) -> None:
@@ -168,7 +193,7 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
     """
     if not isinstance(url, str) or not url:
         raise _bad(str(url), "empty")
-    if "://" not in url:
+    if not is_url(url):
         _check_plain_path(url)
         return "sqlite", os.path.expanduser(url), {}
     parts = urlsplit(url)

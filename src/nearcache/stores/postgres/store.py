@@ -17,7 +17,7 @@ from ..breaker import CircuitBreaker
 from ..protocol import TABLES, Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
-from ..url import parse_store_url, redact_url
+from ..url import is_url, parse_store_url, redact_url
 from .changelog import prune, read_changes
 from .check import check_schema
 from .connections import PostgresConnections
@@ -83,7 +83,7 @@ class PostgresStore(PostgresConnections, ServerStore, PostgresVectors):
             raise InvalidInputError(
                 f"index_backend of a PostgresStore is 'pgvector' or 'auto', not {index_backend!r}"
             )
-        if own := ("://" in dsn and "?" in dsn and parse_store_url(dsn)[2]):  # libpq: later
+        if own := (is_url(dsn) and "?" in dsn and parse_store_url(dsn)[2]):  # libpq: later
             raise InvalidInputError(
                 f"{redact_url(dsn)!r}: ?{'&'.join(own)} is read by open_store(url); "
                 f"PostgresStore takes it as a keyword: PostgresStore(dsn, {next(iter(own))}=...)"
