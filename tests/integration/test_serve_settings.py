@@ -108,3 +108,54 @@ def test_a_relative_client_keys_path_is_read_beside_the_settings_file(
     absolute = write(conf, "abs.json", json.dumps({"client_keys": str(tmp_path / "k")}))
     assert read_settings(absolute)["client_keys"] == str(tmp_path / "k")
     assert path.exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "opened"),
+    [
+        ("cache.db", "{conf}/cache.db"),
+        ("data/cache.db", "{conf}/data/cache.db"),
+        ("sqlite:///cache.db?timeout=5", "sqlite:///{conf}/cache.db?timeout=5"),
+        ("sqlite:///my%20cache.db", "sqlite:///{conf}/my%20cache.db"),
+        ("{tmp}/abs.db", "{tmp}/abs.db"),
+        ("sqlite:///{tmp}/abs.db", "sqlite:///{tmp}/abs.db"),
+        ("sqlite:///~/c.db", "sqlite:///~/c.db"),
+        ("memory://", "memory://"),
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+    ],
+)
+def test_a_relative_sqlite_store_is_read_beside_the_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, opened: str
+) -> None:
+    # `store = "cache.db"` was opened in the folder serve was started in (a service
+    # manager's working directory: a new empty cache), while client_keys was read beside
+    # the file
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    write(conf, "serve.json", json.dumps({"store": written.format(tmp=tmp_path)}))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    settings = read_settings(Path("..") / "conf" / "serve.json")
+    assert settings["store"] == opened.format(conf=conf, tmp=tmp_path)
+
+
+def test_a_relative_sqlite_store_in_a_settings_file_is_opened_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nearcache.cli.common import open_cli_store
+
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    write(conf, "serve.toml", 'store = "cache.db"\n')
+    monkeypatch.chdir(tmp_path)
+    open_cli_store(read_settings(Path("conf/serve.toml"))["store"]).close()
+    assert (conf / "cache.db").exists() and not (tmp_path / "cache.db").exists()
+
+
+def test_a_mistyped_store_url_in_a_settings_file_is_named_with_the_file(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "serve.toml", 'store = "localhost:6379"\n')
+    with pytest.raises(InvalidInputError, match=r"serve\.toml: store: .*redis://localhost:6379"):
+        read_settings(path)

@@ -6,7 +6,8 @@ Keys are named like the long options (``upstream``, ``store``, ``port``, ``thres
 name and the file's: the command line's parser never sees them, so a quoted
 ``share_across_keys = "no"`` was taken as yes, ``workers = -1`` ran one worker, and a
 string where a number belongs failed with a bare ``TypeError``. A relative
-``client_keys`` path is read from the settings file's folder.
+``client_keys`` path, and a relative SQLite ``store`` (``"cache.db"``,
+``"sqlite:///cache.db"``), are read from the settings file's folder.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import importlib
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..errors import InvalidInputError
 
@@ -77,6 +79,8 @@ def read_settings(path: Path) -> dict[str, Any]:
             raise InvalidInputError(f"{path}: {given} must be 1 or more, not {value}")
         if field in _FILES:
             value = str(_beside(path, value))
+        elif field == "store":
+            value = _store_beside(path, value)
         settings[field] = value
     if unknown:
         raise InvalidInputError(f"{path}: unknown settings {', '.join(_hints(unknown))}")
@@ -85,7 +89,30 @@ def read_settings(path: Path) -> dict[str, Any]:
 
 def _beside(path: Path, value: str) -> Path:
     named = Path(value).expanduser()
-    return named if named.is_absolute() else path.absolute().parent / named
+    return named if named.is_absolute() else _folder(path) / named
+
+
+def _folder(path: Path) -> Path:
+    """The settings file's folder, without ``..`` (``../conf/serve.toml``)."""
+    return path.absolute().parent.resolve()
+
+
+def _store_beside(path: Path, url: str) -> str:
+    """``url`` with a relative SQLite file read from the settings file's folder, as
+    ``client_keys`` is; other stores, absolute paths and ``~/`` are left as written."""
+    from ..stores.url import is_url, parse_store_url
+
+    try:
+        kind, target, _ = parse_store_url(url)  # a mistyped URL is refused as written
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{path}: store: {exc}") from exc
+    if kind != "sqlite" or target == ":memory:" or Path(target).is_absolute():
+        return url
+    folder = str(_folder(path))
+    if not is_url(url):
+        return str(Path(folder) / target)
+    scheme, rest = url.split(":///", 1)  # sqlite:///relative.db?timeout=5
+    return f"{scheme}:///{quote(folder)}/{rest}"
 
 
 def _parse(path: Path) -> Any:
