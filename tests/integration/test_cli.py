@@ -109,6 +109,21 @@ def test_human_output(corpus: Path, store: str) -> None:
     assert proc.returncode == 0 and "nearcache.hash-test.dense" in proc.stdout
 
 
+def test_json_goes_to_stdout_at_the_end_and_the_bar_to_stderr_meanwhile(
+    corpus: Path, store: str
+) -> None:
+    # `--json` turned the progress bar off, so `embed --json > out.json` on a terminal
+    # showed nothing until the end; docs said progress goes to stderr with --json
+    forced = {"NEARCACHE_FORCE_PROGRESS": "1"}  # stderr stands in for a terminal
+    proc = nc("embed", str(corpus), "--store", store, "--json", env=forced)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["embedded"] > 0  # one object, nothing else on stdout
+    assert "embedding" in proc.stderr and "chunks/s" in proc.stderr, proc.stderr
+    quiet = nc("embed", str(corpus), "--store", store, "--json", "--quiet", env=forced)
+    assert quiet.returncode == 0 and "chunks/s" not in quiet.stderr
+    assert json.loads(quiet.stdout)["cache_hits"] > 0
+
+
 def test_default_store_lives_in_the_user_cache_dir(corpus: Path, tmp_path: Path) -> None:
     cache_home = tmp_path / "xdg"
     out = nc_json("embed", str(corpus), env={"XDG_CACHE_HOME": str(cache_home)})

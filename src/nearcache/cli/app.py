@@ -126,7 +126,7 @@ def embed(
     try:
         with (
             interruptible(),
-            embed_progress(enabled=not (as_json or quiet)) as (
+            embed_progress(enabled=not quiet) as (  # stderr: --json's stdout stays one object
                 on_total,
                 progress,
             ),
