@@ -68,3 +68,25 @@ def test_the_clearing_cache_records_its_own_embedder_again(tmp_path: Path) -> No
         cache.put("another question", "another answer")
     with pytest.raises(DimensionMismatchError):
         _put_16(url)
+
+
+def test_deleting_the_last_entry_one_by_one_unbinds_and_an_earlier_one_does_not(
+    tmp_path: Path,
+) -> None:
+    # `clear()` unbound the store, deleting its last entry with `delete()` did not: the
+    # store stayed bound to the 8-d embedder with nothing left in it
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    _fill(url)
+    with open_store(url) as store, SemanticCache(embedder=_embedder(8), store=store) as cache:
+        assert cache.delete("what is the capital of Spain", namespace="other")
+    with pytest.raises(DimensionMismatchError):  # "default" still holds an 8-d entry
+        _put_16(url)
+    with open_store(url) as store, SemanticCache(embedder=_embedder(8), store=store) as cache:
+        assert not cache.delete("what is the capital of Spain", namespace="other")
+        assert cache.delete("what is the capital of France")
+        cache.put("a question put after", "by the cache that deleted")  # binds it again
+        assert cache.delete("a question put after")
+    _put_16(url)
+    store = open_store(url)  # bound again, to the new embedder
+    with store, pytest.raises(DimensionMismatchError):
+        SemanticCache(embedder=_embedder(8), store=store)

@@ -132,13 +132,16 @@ class CoreState:
             log.exception("metrics_hook raised; the event was dropped")
 
     def _remove_entry(self, ns: str, key: str) -> int:
-        """Delete one entry from store and index; how many the store held (0 or 1)."""
+        """Delete one entry from store and index; how many the store held (0 or 1). The
+        last entry of the store takes the embedder's binding with it, as ``clear`` does."""
         index = self.index
         with index.lock:
             self._check_open()
             removed = self.store.delete_many(TABLE, ns, [key])
             if index.remove(ns, [key]) or removed:
                 index.after_write(ns)
+            if removed and not self.store.namespaces(TABLE):
+                self.binding.forget(self._embedder)
         return removed
 
     def _decode(self, ns: str, key: str, blob: bytes) -> Entry | None:
