@@ -278,3 +278,23 @@ def test_another_process_requantizing_is_followed(dsn: str) -> None:
     assert b.check() == []
     a.close()
     b.close()
+
+
+def test_another_dimension_works_after_a_clear(dsn: str) -> None:
+    # the column stayed vector(16) after `clear()` unbound the store, so the next
+    # embedder, of another dimension, failed with "stored vectors have 16 dimensions"
+    one = np.ones(24, np.float32) / np.sqrt(24)
+    wide = {"entry 0": one, "the same, reworded": one}
+    with open_cache(dsn) as cache:
+        cache.put("entry 0", "a0")
+        assert cache.clear() == 1
+    with open_cache(dsn, embedder=TableEmbedder(24, wide)) as cache:
+        cache.put("entry 0", "wide")
+        hit = cache.get("the same, reworded")  # found by the server's search
+        assert hit is not None and hit.layer == "semantic" and hit.response == "wide"
+    with open_cache(dsn, embedder=TableEmbedder(24, wide)) as cache:  # reopened: kept
+        assert getattr(cache.get("the same, reworded"), "response", None) == "wide"
+        assert cache.delete("entry 0")  # the last entry: unbound again
+    with open_cache(dsn, embedder=TableEmbedder(DIM, {**TABLE, "near 1": near(1)})) as cache:
+        cache.put("entry 1", "a1")
+        assert getattr(cache.get("near 1"), "response", None) == "a1"

@@ -171,18 +171,23 @@ class PostgresVectors:
         return result
 
     def _set_layout(self, con: Any, layout: VectorLayout) -> VectorLayout:
-        """Apply ``layout`` under the store's lock, unless another process just did."""
+        """Apply ``layout`` under the store's lock, unless another process just did. A
+        column of another dimension that holds no vector (the store was cleared, so no
+        embedder binds it) takes the new one."""
         p = self.prefix
         with con.transaction():
             con.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"nearcache:{p}",))
             current = _read_layout(con, p)
             if current is not None and current.dim != layout.dim:
-                raise DimensionMismatchError(
-                    f"{self.url}: stored vectors have {current.dim} dimensions, not {layout.dim}",
-                    expected=current.dim,
-                    got=layout.dim,
-                )
-            if current is None or current.kind != layout.kind:
+                if con.execute(f"SELECT EXISTS (SELECT 1 FROM {p}_vec)").fetchone()[0]:
+                    raise DimensionMismatchError(
+                        f"{self.url}: stored vectors have {current.dim} dimensions, "
+                        f"not {layout.dim}",
+                        expected=current.dim,
+                        got=layout.dim,
+                    )
+                current = None  # empty: re-typed below
+            if current is None or current.kind != layout.kind or current.dim != layout.dim:
                 _apply_layout(con, p, layout)
                 current = layout
         return current
