@@ -8,6 +8,7 @@ model cuts at its token window; two texts that differ past it get the same vecto
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,6 +42,7 @@ def test_a_query_past_the_window_is_a_semantic_miss_with_its_reason() -> None:
     events: list[MetricEvent] = []
     cache = make(WindowEmbedder(), metrics_hook=events.append)
     cache.put(RESET, "reset answer")
+    cache.put("reset", "a short entry: the partition is searched")
     miss = cache.lookup(DELETE)
     assert isinstance(miss, Miss) and miss.reason == "truncated"
     assert cache.get(DELETE) is None
@@ -51,9 +53,40 @@ def test_a_query_past_the_window_is_a_semantic_miss_with_its_reason() -> None:
     assert isinstance(exact, Hit) and exact.layer == "exact"
 
 
-def test_a_candidate_stored_past_the_window_is_not_served() -> None:
-    cache = make(WindowEmbedder())
+def test_a_question_past_the_window_is_stored_for_the_exact_layer_only(
+    tmp_path: Path,
+) -> None:
+    # it went into the searched index, where it took a top-k place from every lookup
+    # near it only to be refused there ("truncated"), read and tokenized each time
+    path = tmp_path / "c.db"
+    cache = make(WindowEmbedder(), path=path)
     cache.put(RESET, "reset answer")
+    head = RESET[:WINDOW]  # fits, and its vector is the stored one's
+    miss = cache.lookup(head)
+    assert isinstance(miss, Miss) and (miss.reason, miss.similarity) == ("empty", None)
+    assert cache.lookup(RESET).layer == "exact"  # type: ignore[union-attr]
+    cache.put_many([DELETE, "short one"], ["delete answer", "short answer"])
+    hit = cache.lookup("short one!", embedding=text_vector("short one"))
+    assert isinstance(hit, Hit) and (hit.layer, hit.response) == ("semantic", "short answer")
+    assert cache.lookup(DELETE).layer == "exact"  # type: ignore[union-attr]
+    miss = cache.lookup(head)  # the short entry is the only candidate now
+    assert isinstance(miss, Miss) and miss.reason != "truncated"
+    assert cache.check() == []
+    cache.close()
+    again = make(WindowEmbedder(), path=path)  # the index rebuilt from the store
+    try:
+        assert getattr(again.lookup(DELETE[:WINDOW]), "reason", None) != "truncated"
+        assert again.get(RESET) is not None and again.get(DELETE) is not None
+        assert again.check() == []
+    finally:
+        again.close()
+
+
+def test_a_candidate_stored_past_the_window_is_not_served() -> None:
+    emb = WindowEmbedder(says_fits=False)  # put by an embedder that did not say
+    cache = make(emb)
+    cache.put(RESET, "reset answer")
+    emb.says_fits = True
     head = RESET[:WINDOW]  # fits, and its vector is the stored one's
     miss = cache.lookup(head)
     assert isinstance(miss, Miss) and miss.reason == "truncated"
@@ -81,8 +114,10 @@ def test_explain_names_the_window() -> None:
 
 
 def test_a_raising_fits_is_an_embedder_error_miss() -> None:
-    cache = make(WindowEmbedder(fits_raises=True))
+    emb = WindowEmbedder()
+    cache = make(emb)
     cache.put("a", "b", embedding=text_vector("a"))
+    emb.fits_raises = True
     miss = cache.lookup(DELETE)
     assert isinstance(miss, Miss) and miss.reason == "embedder_error"
 
@@ -92,6 +127,7 @@ async def test_the_async_cache_misses_the_same_way() -> None:
         embedder=AsyncWindowEmbedder(), judge=None, normalize=False
     ) as cache:
         await cache.put(RESET, "reset answer")
+        await cache.put("reset", "a short entry: the partition is searched")
         miss = await cache.lookup(DELETE)
         assert isinstance(miss, Miss) and miss.reason == "truncated"
         hit = await cache.lookup(RESET)
@@ -155,7 +191,7 @@ def test_a_cached_embedder_passes_fits_through() -> None:
     assert wrapped.fits("x" * WINDOW) and not wrapped.fits("x" * (WINDOW + 1))
     assert CachedEmbedder(WindowEmbedder(says_fits=False)).fits("x" * 10_000)
     cache = make(CachedEmbedder(WindowEmbedder()))
-    cache.put(RESET, "reset answer")
+    cache.put("reset", "reset answer")
     assert cache.lookup(DELETE).reason == "truncated"  # type: ignore[union-attr]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import CacheError, CorruptEntryError, StoreUnavailableError
 from ..keys import normalize_text, validate_namespace
 from .indexing import TABLE
-from .record import Entry, decode_entry, entry_key
+from .record import Entry, decode_entry, entry_key, key_scope
 from .state import CoreState
 from .types import SemanticStats
 
@@ -145,7 +145,7 @@ class InspectMixin(CoreState):
                     corrupt.append(item.key)
                     continue
                 text = normalize_text(entry.query) if self.config.normalize else entry.query
-                if entry_key(entry.scope, text) != item.key:
+                if entry_key(key_scope(entry.scope), text) != item.key:
                     problems.append(f"{ns}/{item.key[:12]}: key does not match its query and scope")
                 if item.expires_at != entry.expires_at:
                     problems.append(f"{ns}/{item.key[:12]}: store expiry differs from the entry's")

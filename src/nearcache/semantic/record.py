@@ -21,6 +21,13 @@ there is no floor. An array costs a reader no map keys to intern nor look up, an
 response no second decode. A nearcache older than format 2 reads a format-2 entry as
 corrupt, i.e. as a miss.
 
+A question longer than the embedder reads (its vector is of a cut text, so no lookup may
+serve it semantically) is stored for the exact layer only: its ``s`` field is its scope
+followed by ``CUT_MARK``, an index partition no lookup searches, so every index built from
+the store (a rebuild, another process following the change log, a checkpoint, pgvector's
+table) leaves it out of every searched partition without a format change; its key is made
+with the scope alone (``key_scope``).
+
 The vector is kept so the index can be rebuilt from the store alone, without calling
 the embedder again; the write id tells apart two writes of the same key, so replaying
 the store's change log onto an index is idempotent.
@@ -52,8 +59,10 @@ from ..errors import CorruptEntryError
 from ..keys import content_hash, content_hashes, encode_parts, text_digest
 
 __all__ = [
+    "CUT_MARK",
     "DOMAIN",
     "Entry",
+    "cut_scope",
     "decode_entry",
     "decode_record",
     "encode_entries",
@@ -61,6 +70,7 @@ __all__ = [
     "entry_digest",
     "entry_key",
     "entry_keys",
+    "key_scope",
     "new_write_id",
     "new_write_ids",
     "scope_of",
@@ -110,6 +120,19 @@ def scope_of(context: Any) -> str:
 
 
 _DOMAIN_PART = encode_parts(DOMAIN)
+#: Ends the stored scope of an entry whose question is past the embedder's window: a
+#: context's scope is hex or "", so no lookup's scope ends so.
+CUT_MARK = "/cut"
+
+
+def cut_scope(scope: str) -> str:
+    """The stored scope of an entry kept for the exact layer only (``CUT_MARK``)."""
+    return scope + CUT_MARK
+
+
+def key_scope(stored: str) -> str:
+    """The scope an entry's key was made with, from its stored scope."""
+    return stored[: -len(CUT_MARK)] if stored.endswith(CUT_MARK) else stored
 
 
 def entry_key(scope: str, text: str) -> str:

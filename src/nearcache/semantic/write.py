@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from .._flow import Embed
 from ..codecs import as_matrix, as_vector
+from ..embedders.protocol import fits_of
 from ..errors import (
     InvalidInputError,
     NamespaceQuotaError,
@@ -30,6 +31,7 @@ from ..stores.breaker import outage_level
 from ..stores.protocol import Item, Limit
 from .admission import key_text, key_texts, pack_metadata, pack_response, pack_responses
 from .record import (
+    cut_scope,
     encode_entries,
     encode_entry,
     entry_key,
@@ -127,6 +129,8 @@ class WriteMixin(CoreState):
         now = self.clock()
         expires = None if ttl is None else now + ttl
         key = entry_key(scope, text)
+        if self._cut([text]):
+            scope = cut_scope(scope)  # the exact layer's only: no searched partition
         wid = new_write_id()
         dtype = self.config.vector_dtype
         value = encode_entry(
@@ -198,12 +202,44 @@ class WriteMixin(CoreState):
             vectors=vecs,
             dtype=dtype,
         )
+        scopes = [scope] * n
+        for i in self._cut(texts):  # the exact layer's only: no searched partition
+            scopes[i] = cut_scope(scope)
+            values[i] = encode_entry(
+                ns,
+                keys[i],
+                query=queries[i],
+                response=packed[i],
+                metadata=metas[i],
+                created_at=now,
+                expires_at=expires,
+                scope=scopes[i],
+                write_id=wids[i],
+                vector=vecs[i],
+                dtype=dtype,
+            )
         items = [_new_tuple(Item, (k, v, expires)) for k, v in zip(keys, values)]
         index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
-        evicted = self._write(ns, items, [scope] * n, index_vecs, wids, now)
+        evicted = self._write(ns, items, scopes, index_vecs, wids, now)
         if evicted is not None:
             self._written(ns, n, evicted, time.perf_counter() - started)
         return None
+
+    def _cut(self, texts: Sequence[str]) -> list[int]:
+        """Rows of the key texts the embedder does not read whole: a vector of a cut text
+        can decide no hit, so such an entry is kept for the exact layer only. A ``fits``
+        that raises counts as cutting, as a lookup then refuses the entry too."""
+        fits = fits_of(self.loaded_embedder)
+        cut = []
+        for i, text in enumerate(texts):
+            try:
+                whole = bool(fits(text))
+            except Exception as exc:
+                log.warning("the embedder's fits raised on a question put: %r", exc)
+                whole = False
+            if not whole:
+                cut.append(i)
+        return cut
 
     def _written(self, ns: str, n: int, evicted: Sequence[tuple[str, Any]], latency: float) -> None:
         """Count a stored batch and tell the metrics hook (one put per entry, evictions)."""
