@@ -208,3 +208,41 @@ def test_serve_refuses_a_metrics_folder_it_cannot_write(
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(missing))  # an app built in code
     with pytest.raises(InvalidInputError, match="PROMETHEUS_MULTIPROC_DIR"):
         ProxyMetrics()
+
+
+def test_serve_says_a_taken_port_before_loading_anything(tmp_path: Path) -> None:
+    # the port was checked after the store and the model: seconds of loading, then "cannot
+    # listen"; here the model cannot load, and the port is what is said
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = ["--upstream", "http://127.0.0.1:9/v1", "--store", "memory://"]
+        args += ["--model", "no-such-model", "--port", str(port)]
+        r = subprocess.run(
+            [sys.executable, "-m", "nearcache", "serve", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert r.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in r.stderr, r.stderr
+    assert "no-such-model" not in r.stderr
+
+
+def test_serve_names_the_base_url_clients_take(tmp_path: Path) -> None:
+    # uvicorn's "running on http://127.0.0.1:8080" is the root; clients need .../v1
+    from nearcache.cli.serve import ready_line
+    from nearcache.proxy import ProxyConfig
+
+    config = ProxyConfig(upstream="http://up/v1", store="redis://:s3cret@db:6379/0", semantic=False)
+    line = ready_line(config, "0.0.0.0", 8080, None)
+    assert "OPENAI_BASE_URL=http://HOST:8080/v1" in line and "s3cret" not in line, line
+    assert "exact only" in line
+    args = ["--upstream", "http://127.0.0.1:9/v1", "--store", "memory://", "--exact-only"]
+    for url in serve_on_free_port(args, tmp_path):
+        logs = sorted(tmp_path.glob("serve*.log"), key=lambda p: p.stat().st_mtime)
+        text = logs[-1].read_text(errors="replace")
+        assert f"clients: OPENAI_BASE_URL={url}/v1" in text, text
+        assert "caching http://127.0.0.1:9/v1 in memory://, exact only" in text, text

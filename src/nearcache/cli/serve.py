@@ -142,9 +142,13 @@ _OPTION_OF = {
 }
 
 
-def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
+def build_config(
+    settings: dict[str, Any], *, check_store: bool = True, listen: tuple[str, int] | None = None
+) -> Any:
     """A ``ProxyConfig`` from CLI settings (the model is loaded here); ``check_store``:
-    read the store once first (the parent does; its workers need not again)."""
+    read the store once first (the parent does; its workers need not again); ``listen``:
+    the (host, port) to check before the store and the model (a taken port is said at
+    once, not after seconds of loading)."""
     from ..proxy import ProxyConfig, load_client_keys
     from ..proxy.config import is_loopback
     from .common import default_store_url
@@ -176,6 +180,8 @@ def build_config(settings: dict[str, Any], *, check_store: bool = True) -> Any:
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
+    if listen is not None:
+        _check_listen(*listen)
     opened = _check_store(store) if check_store else None
     try:  # the store stays open while the model loads: one connection for both checks
         embedder = resolve_embedder(settings.get("model")) if semantic else None
@@ -287,6 +293,21 @@ def upstream_note(upstream: str) -> str | None:
     )
 
 
+def ready_line(config: Any, host: str, port: int, model: str | None) -> str:
+    """What the proxy caches, where, and the base URL its clients take: uvicorn names the
+    server's root, while ``OPENAI_BASE_URL`` must end with ``/v1``."""
+    from ..stores.url import redact_url
+
+    shown = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):  # every address: clients use one of them
+        shown = "HOST"
+    layers = f"semantic ({model or 'default'} model)" if config.semantic else "exact only"
+    return (
+        f"nearcache: caching {config.upstream} in {redact_url(str(config.store))}, "
+        f"{layers}; clients: OPENAI_BASE_URL=http://{shown}:{port}/v1"
+    )
+
+
 def _check_listen(host: str, port: int) -> None:
     """Refuse, in one line, an address that cannot be listened on: a port another process
     listens on, an unknown host (uvicorn would log it among its start-up lines and exit
@@ -342,14 +363,14 @@ def _run(settings: dict[str, Any]) -> None:
     from ..proxy.metrics import check_metrics_folder
 
     check_metrics_folder()  # before the model loads; set by the operator (or not at all)
-    config = build_config(settings)  # fail here, once, rather than in every worker
-    _check_listen(host, port)
+    config = build_config(settings, listen=(host, port))  # once, rather than in every worker
     _show_library_log(log_level)
+    from .common import err_console
+
     note = upstream_note(config.upstream)
     if note:
-        from .common import err_console
-
         err_console().print(note, soft_wrap=True)
+    err_console().print(ready_line(config, host, port, settings.get("model")), soft_wrap=True)
     if workers == 1:
         from ..proxy import create_app
 
