@@ -370,7 +370,8 @@ def _run(settings: dict[str, Any]) -> None:
     note = upstream_note(config.upstream)
     if note:
         err_console().print(note, soft_wrap=True)
-    err_console().print(ready_line(config, host, port, settings.get("model")), soft_wrap=True)
+    model = settings.get("model") or os.environ.get("NEARCACHE_MODEL")  # as resolve_embedder
+    err_console().print(ready_line(config, host, port, model), soft_wrap=True)
     if workers == 1:
         from ..proxy import create_app
 
