@@ -156,6 +156,11 @@ def test_client_keys_and_upstream_key(upstream: Upstream, tmp_path: Path) -> Non
             ask(client(url, "ck-mallory"), "Let me in?")
         r = httpx.get(url + "/models", headers={"authorization": "Bearer nope"})
         assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key"
+        assert r.json()["error"]["message"].startswith("Incorrect API key provided")
+        # no key at all was told "Incorrect API key provided" too: say it is missing
+        r = httpx.post(url + "/chat/completions", json={"model": "m", "messages": []})
+        assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key"
+        assert "didn't provide an API key" in r.json()["error"]["message"], r.text
         assert upstream.count(CHAT) == 0 and upstream.count("/v1/models") == 0
         ask(client(url, "ck-alice"), "Team question?")
         assert upstream.requests[-1][2]["authorization"] == "Bearer sk-upstream-secret"

@@ -152,7 +152,15 @@ class ProxyState:
         if keys is not None:
             token = bearer_token(headers)
             label = None if token is None else keys.tenant_of(token)
-            if label is None or token is None:
+            if token is None:  # said apart, as OpenAI does: the client sent no key at all
+                raise ProxyHTTPError(
+                    401,
+                    "You didn't provide an API key: this proxy accepts only its client keys, "
+                    "sent as Authorization: Bearer KEY (the openai client's api_key)",
+                    code="invalid_api_key",
+                    kind="invalid_request_error",
+                )
+            if label is None:
                 raise ProxyHTTPError(
                     401,
                     "Incorrect API key provided: this proxy accepts only its client keys",
