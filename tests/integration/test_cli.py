@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cli_support import TOPICS, assert_one_line_error, make_corpus, nc, nc_json
@@ -107,6 +108,23 @@ def test_human_output(corpus: Path, store: str) -> None:
     assert "ttl.md:" in proc.stdout
     proc = nc("stats", "--store", store)
     assert proc.returncode == 0 and "nearcache.hash-test.dense" in proc.stdout
+    assert "hit rate:" not in proc.stderr  # every namespace has one: nothing to explain
+
+
+def test_stats_says_where_a_missing_hit_rate_is(tmp_path: Path) -> None:
+    # a proxy's store showed "-" under "hit rate" after hundreds of hits, unexplained
+    from nearcache import FunctionEmbedder, SemanticCache
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 8), np.float32)
+
+    words = FunctionEmbedder(embed, dim=8, name="ones")
+    with SemanticCache(tmp_path / "p.db", embedder=words) as cache:
+        cache.put("what is a cache?", "a store of answers")
+        assert cache.get("what is a cache?") is not None
+    proc = nc("stats", "--store", str(tmp_path / "p.db"))
+    assert proc.returncode == 0, proc.stderr
+    assert "/metrics" in proc.stderr and "cache.stats()" in proc.stderr, proc.stderr
 
 
 def test_json_goes_to_stdout_at_the_end_and_the_bar_to_stderr_meanwhile(

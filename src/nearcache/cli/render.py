@@ -133,6 +133,19 @@ def render_stats(data: dict[str, Any]) -> None:
         "total", "", f"{data['total']['entries']:,}", fmt_bytes(data["total"]["bytes"]), ""
     )
     out_console().print(table)
+    if any(r["hit_rate"] is None and _serves(r) for r in data["namespaces"]):  # "-": no hit?
+        err_console().print(
+            "hit rate: only `nearcache embed`/`search` runs keep theirs in the store; a "
+            "proxy's are on its /metrics, a library process's in cache.stats()",
+            soft_wrap=True,
+        )
+
+
+def _serves(row: dict[str, Any]) -> bool:
+    """Whether a stats row's namespace answers lookups (not ``embed``'s file records)."""
+    from .filerecords import corpus_namespace
+
+    return row["table"] != "kv" or not row["namespace"].startswith(corpus_namespace(""))
 
 
 def render_inspect(data: dict[str, Any]) -> None:
