@@ -298,3 +298,16 @@ def test_another_dimension_works_after_a_clear(dsn: str) -> None:
     with open_cache(dsn, embedder=TableEmbedder(DIM, {**TABLE, "near 1": near(1)})) as cache:
         cache.put("entry 1", "a1")
         assert getattr(cache.get("near 1"), "response", None) == "a1"
+
+
+def test_a_question_past_the_window_is_kept_out_of_the_servers_search(dsn: str) -> None:
+    # its vector went into the searched table, a candidate every lookup near it read and
+    # refused ("truncated"); now its row sits in a partition no lookup searches
+    from semantic_support import RESET, WINDOW, WindowEmbedder
+
+    with open_cache(dsn, embedder=WindowEmbedder(), similarity_threshold=0.5) as cache:
+        cache.put(RESET, "reset answer")
+        miss = cache.lookup(RESET[:WINDOW])
+        assert getattr(miss, "reason", None) == "empty", miss
+        assert getattr(cache.lookup(RESET), "layer", None) == "exact"
+        assert cache.check() == []
