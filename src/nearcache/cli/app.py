@@ -164,7 +164,7 @@ def search(
     """Show the chunks most similar to QUERY among those `nearcache embed` stored."""
     if not query.strip():  # an empty text embeds to noise and would rank chunks anyway
         raise typer.BadParameter("the query is empty: say what to look for", param_hint="QUERY")
-    from .corpus import search as run_search
+    from .corpussearch import search as run_search
     from .render import render_search
 
     embedder, _ = load_model(model, lazy=True)

@@ -11,7 +11,8 @@ from .common import err_console, fmt_bytes, fmt_seconds, out_console, print_json
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from .corpus import EmbedSummary, Match
+    from .corpus import EmbedSummary
+    from .corpussearch import Match
 
 __all__ = [
     "emit",
