@@ -286,6 +286,8 @@ def test_unreachable_upstream_is_502(upstream: Upstream, caplog: pytest.LogCaptu
     logged = [rec.getMessage() for rec in caplog.records if rec.name == "nearcache.proxy.http"]
     assert any(f"127.0.0.1:{port}" in m and "could not be reached" in m for m in logged), logged
     assert f"{port}" not in r.json()["error"]["message"]
+    # a client's user was told a class name alone: where to look is said too
+    assert "the proxy's log says which upstream and why" in r.json()["error"]["message"]
 
 
 def test_a_long_last_message_is_keyed_exactly(upstream: Upstream) -> None:

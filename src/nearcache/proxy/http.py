@@ -219,7 +219,10 @@ def upstream_error(
     # the caller gets the kind only; the operator's log says which upstream and why
     log.warning("the upstream could not be reached: %s: %s", type(exc).__name__, exc)
     return ProxyHTTPError(
-        502, f"the upstream could not be reached: {type(exc).__name__}", code="upstream_unreachable"
+        502,
+        f"the upstream could not be reached: {type(exc).__name__} (the proxy's log says "
+        "which upstream and why)",
+        code="upstream_unreachable",
     )
 
 
