@@ -137,9 +137,10 @@ def test_the_repro_is_a_semantic_miss(emb: OnnxEmbedder) -> None:
 
 
 def test_long_stored_prompts_leave_short_questions_their_candidates(emb: OnnxEmbedder) -> None:
-    """Why ``put`` still indexes a prompt past the window: its vector is that of the
-    context the model reads, far from a short question's, so even with one candidate
-    per lookup the short question's entry is the one found."""
+    """Prompts past the window are stored for the exact layer only, out of the searched
+    partition (their vector, that of the context the model reads, is far from a short
+    question's anyway): with one candidate per lookup the short question's entry is the
+    one found."""
     cache = SemanticCache(embedder=emb, top_k=1)
     for i, ask in enumerate(["How do I reset my password?", "Can I get a refund?"] * 3):
         cache.put(DOC + f"\n\nQuestion {i}: {ask}", f"LONG {i}")

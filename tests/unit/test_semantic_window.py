@@ -82,6 +82,16 @@ def test_a_question_past_the_window_is_stored_for_the_exact_layer_only(
         again.close()
 
 
+def test_a_long_query_where_only_long_prompts_are_stored_is_still_truncated() -> None:
+    # stored for the exact layer only, the long prompts left the searched partition
+    # empty: every long query said "empty", hiding why the semantic layer never hits
+    cache = make(WindowEmbedder())
+    cache.put(RESET, "reset answer")
+    miss = cache.lookup(DELETE)
+    assert isinstance(miss, Miss) and miss.reason == "truncated"
+    assert getattr(cache.lookup("a short one"), "reason", None) == "empty"
+
+
 def test_a_candidate_stored_past_the_window_is_not_served() -> None:
     emb = WindowEmbedder(says_fits=False)  # put by an embedder that did not say
     cache = make(emb)

@@ -264,6 +264,8 @@ class LookupMixin(VerdictMixin):
             self._expire(q.ns, self.clock())
         known = None if q.probe is None else q.probe.has_scope
         if not (self.index.has(q.ns, q.scope) if known is None else known):
+            if self._past_window(q.text):  # said even where only long prompts are stored
+                return self._miss(q.ns, "truncated", q.started, embedding=q.vec, layer="semantic")
             reason = (
                 "validator"
                 if tally.rejected_exact
@@ -286,6 +288,19 @@ class LookupMixin(VerdictMixin):
         except StoreUnavailableError as exc:
             log.log(outage_level(self.store), "store unavailable, lookup is a miss: %s", exc)
             return self._miss(q.ns, "store_error", q.started, error=True, embedding=q.vec)
+
+    def _past_window(self, text: str) -> bool:
+        """Whether the loaded embedder cuts ``text`` (no model is loaded to tell: without
+        one the answer is no). A partition holding only prompts past the window is empty
+        to the search (they are stored for the exact layer), and "truncated" says more
+        than "empty" to a caller whose prompts are all too long."""
+        emb = self.loaded_embedder
+        if emb is None:
+            return False
+        try:
+            return not text_fits(emb, text)
+        except Exception:  # the search path reports a raising fits; nothing to search here
+            return False
 
     def _candidates(self, q: Pending, tally: Tally, query_unit: Vector) -> list[Candidate]:
         """Live top-k rows of the query's partition (expired rows are swept first)."""
