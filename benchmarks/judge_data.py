@@ -114,6 +114,7 @@ SPLITS = {
     "probe21": "pm",
     "blind21": "bn",
     "probe22": "pn",
+    "blind22": "bo",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -81,6 +81,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind19",
         "blind20",
         "blind21",
+        "blind22",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -146,6 +147,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "blind21"), {"train": "tr-"}),
         (("train", "probe21"), {"train": "tr-", "probe21": "bn-"}),
         (("train", "probe22"), {"train": "tr-", "probe22": "bn-"}),
+        (("train", "blind22"), {"train": "tr-"}),
+        (("train", "probe22"), {"train": "tr-", "probe22": "bo-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -216,6 +219,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22"})
         ("blind21", "bn", 340, ROLE, 0.25, 30, 0.6),
         # a twenty-fifth, role about a fifth of the traps, half of them one-edit, half reworded
         ("probe22", "pn", 480, ROLE, 0.2, 40, 0.6),
+        ("blind22", "bo", 340, ROLE, 0.2, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -319,11 +323,11 @@ def test_committed_even_authors_spread_every_trap_kind_and_lean_on_hard_hits(
         (("probe19", "blind19"), 0.2, 0.08),
         (("probe20", "blind20"), 0.2, 0.08),
         (("probe21", "blind21"), 0.2, 0.08),
-        (("probe22",), 0.2, 0.08),
+        (("probe22", "blind22"), 0.2, 0.08),
     ],
 )
 def test_committed_role_led_authors_keep_every_kind(
-    splits: tuple[str, ...], code: float, long: float
+    splits: tuple[str, str], code: float, long: float
 ) -> None:
     # probe13/blind13 and probe15/blind15 to probe19/blind19: role the largest
     # trap kind (the later-authors test asserts its share), direction and entity next with at
