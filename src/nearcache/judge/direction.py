@@ -61,6 +61,7 @@ from .lexicon import lexicon
 from .markers import marker_changed
 from .mentions import mention_turned
 from .order import exchange
+from .precedence import order_turned
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys
 from .stretches import operands_swapped
@@ -167,6 +168,7 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
     (marker_changed, lambda f: f"{f[0]!r} is marked {f[1]!r} in one text, {f[2]!r} in the other"),
     (operands_swapped, lambda f: f"{f[0]!r} and {f[1]!r} trade places around an operator"),
     (crossed, lambda f: f"{f[0]!r} and {f[1]!r} cross with nothing to explain it"),
+    (order_turned, lambda f: f"the same two things ordered the other way ({f[0]!r} / {f[1]!r})"),
 )
 
 

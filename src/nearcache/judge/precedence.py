@@ -1,0 +1,172 @@
+"""Which of two things comes first, read across a rewording.
+
+"If a RabbitMQ consumer crashes *before* acking, is the message redelivered?" / "When a
+RabbitMQ consumer dies *after* it has already acknowledged a message, does the broker
+deliver it again?" keep the two events in the same places and turn the word that orders
+them; "Is the trustee allowed to sell my car *after* I declare bankruptcy?" / "*Before* I
+have even applied for bankruptcy, can a trustee sell my car?" moves the clause too. The
+antonyms guard reads "before" / "after" only while the texts share most of their words,
+so such a rewording reaches the verifier, which reads a paraphrase.
+
+Each text is read for one ordering (:func:`ordering`): the event of its clause and the
+event its one "before" / "after" / "prior to" governs (up to a comma, a sentence end or
+a question's inverted auxiliary: "after eating *can I* swim"), first and second; a
+preference says the same ("Does boto3 read env variables *before* the file" / "Does
+boto3 *prefer* the file *over* env variables"). The two texts' content words are paired
+(:func:`.align.align`: stems, synonyms, typos); when the first of one text pairs with
+the second of the other and the second with the first, and fewer words pair in place,
+the order turned (:func:`order_turned`). The converse keeps the pairing in place ("X
+before Y" / "Y after X") and passes.
+
+Not read: a text with two ordering words ("before or after", "after X but before Y"), an
+ordering word with nothing after it ("the day before"), "how long before/after" against
+nothing (the antonyms guard's), "until", "since" and "then".
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .align import align
+from .tokens import Text, analyze, pair_cache, text_cache, wordset
+from .vocab import AUXILIARIES
+
+__all__ = ["Ordering", "order_turned", "ordering"]
+
+_FIRST = wordset("before")  # the clause's event comes first
+_SECOND = wordset("after")  # the clause's event comes second
+_PREFER = wordset("prefer prefers preferred preferring favour favours favor favors")
+_OVER = wordset("over to")
+_STOPS = frozenset((",", ";", ":", "?", "!", "(", ")"))
+_SUBJECTS = wordset("i you we they he she it the a an my your this that there")
+
+
+class Ordering(NamedTuple):
+    """Token index spans (start, end) of what comes first and what comes second."""
+
+    first: tuple[int, ...]
+    second: tuple[int, ...]
+    word: str
+
+
+def _clause_end(t: Text, start: int) -> int:
+    """The token index where the clause opened at ``start`` ends (exclusive)."""
+    toks = t.tokens
+    i = start
+    while i < len(toks):
+        tok = toks[i]
+        if _stop(t, i) or (tok.kind == "sym" and tok.text in _STOPS):
+            return i
+        if (
+            i > start
+            and tok.low in AUXILIARIES
+            and i + 1 < len(toks)
+            and toks[i + 1].low in _SUBJECTS
+            and toks[i - 1].low not in _SUBJECTS
+        ):
+            return i  # "after eating can I swim": the question resumes
+        i += 1
+    return i
+
+
+def _stop(t: Text, i: int) -> bool:
+    """Token ``i`` ends a sentence: "?", "!", or a "." before a capital or the end (not
+    the dot of a path or a name: "~/.aws", "os.path")."""
+    tok = t.tokens[i]
+    if tok.text in ("?", "!"):
+        return True
+    if tok.text != ".":
+        return False
+    return i + 1 >= len(t.tokens) or t.tokens[i + 1].text[:1].isupper()
+
+
+def _sentence(t: Text, at: int) -> range:
+    start = at
+    while start > 0 and not _stop(t, start - 1):
+        start -= 1
+    end = at
+    while end < len(t.tokens) and not _stop(t, end):
+        end += 1
+    return range(start, end)
+
+
+def _governed(t: Text, at: int) -> tuple[int, ...] | None:
+    """The tokens after the ordering word at ``at`` up to its clause's end, or None."""
+    start = at + 1
+    if t.tokens[at].low == "prior":
+        if start >= len(t.tokens) or t.tokens[start].low != "to":
+            return None
+        start += 1
+    end = _clause_end(t, start)
+    span = tuple(range(start, end))
+    return span if any(t.tokens[i].kind != "sym" for i in span) else None
+
+
+@text_cache
+def ordering(text: str) -> Ordering | None:
+    """The one ordering ``text`` states (see the module docstring), or None."""
+    t = analyze(text)
+    if not t.latin:
+        return None
+    marks = [x.index for x in t.tokens if x.low in _FIRST or x.low in _SECOND or x.low == "prior"]
+    prefs = [x.index for x in t.tokens if x.low in _PREFER]
+    if len(marks) + len(prefs) != 1:
+        return None
+    if prefs:
+        at = prefs[0]
+        end = _clause_end(t, at + 1)
+        over = next((i for i in range(at + 1, end) if t.tokens[i].low in _OVER), None)
+        if over is None or over == at + 1 or over + 1 >= end:
+            return None
+        return Ordering(tuple(range(at + 1, over)), tuple(range(over + 1, end)), "prefer")
+    at = marks[0]
+    governed = _governed(t, at)
+    if governed is None:
+        return None
+    rest = tuple(i for i in _sentence(t, at) if i != at and i not in governed)
+    word = "after" if t.tokens[at].low in _SECOND else "before"
+    if word == "before":
+        return Ordering(rest, governed, word)
+    return Ordering(governed, rest, word)
+
+
+def _paired(a: str, b: str) -> list[tuple[int, int]]:
+    """Token indices of the content words of ``a`` and ``b`` paired by the alignment, and
+    of words left unpaired whose stem (three letters or more) opens the other's ("ack" /
+    "acknowledged": a clipped verb)."""
+    ta, tb = analyze(a), analyze(b)
+    pairs = align(a, b).pairs
+    out = [(ta.terms[i][1], tb.terms[j][1]) for i, j, _ in pairs]
+    left_a = [ta.terms[i] for i in range(len(ta.terms)) if i not in {p[0] for p in pairs}]
+    left_b = [tb.terms[j] for j in range(len(tb.terms)) if j not in {p[1] for p in pairs}]
+    for sa, ia in left_a:
+        for sb, ib in left_b:
+            short, long_ = sorted((sa, sb), key=len)
+            if len(short) >= 3 and long_.startswith(short):
+                out.append((ia, ib))
+                break
+    return out
+
+
+@pair_cache
+def order_turned(a: str, b: str) -> tuple[str, str] | None:
+    """The two ordering words when the texts order the same two things the other way
+    round (see the module docstring), else None."""
+    oa, ob = ordering(a), ordering(b)
+    if oa is None or ob is None:
+        return None
+    kept = crossed = 0
+    diagonal = [0, 0]
+    for i, j in _paired(a, b):
+        side_a = 0 if i in oa.first else 1 if i in oa.second else None
+        side_b = 0 if j in ob.first else 1 if j in ob.second else None
+        if side_a is None or side_b is None:
+            continue
+        if side_a == side_b:
+            kept += 1
+        else:
+            crossed += 1
+            diagonal[side_a] += 1
+    if min(diagonal) >= 1 and crossed > kept:
+        return oa.word, ob.word
+    return None
