@@ -148,6 +148,15 @@ def _paired(a: str, b: str) -> list[tuple[int, int]]:
     return out
 
 
+def _on_both_sides(text: str, o: Ordering) -> frozenset[int]:
+    """Token indices of content words whose stem stands on both sides of the ordering
+    ("how much will I have *after* 10 years" at 5% a *year*): they pair either way."""
+    terms = analyze(text).terms
+    first = {s for s, i in terms if i in o.first}
+    second = {s for s, i in terms if i in o.second}
+    return frozenset(i for s, i in terms if s in first and s in second)
+
+
 @pair_cache
 def order_turned(a: str, b: str) -> tuple[str, str] | None:
     """The two ordering words when the texts order the same two things the other way
@@ -157,10 +166,11 @@ def order_turned(a: str, b: str) -> tuple[str, str] | None:
         return None
     kept = crossed = 0
     diagonal = [0, 0]
+    both_a, both_b = _on_both_sides(a, oa), _on_both_sides(b, ob)
     for i, j in _paired(a, b):
         side_a = 0 if i in oa.first else 1 if i in oa.second else None
         side_b = 0 if j in ob.first else 1 if j in ob.second else None
-        if side_a is None or side_b is None:
+        if side_a is None or side_b is None or i in both_a or j in both_b:
             continue
         if side_a == side_b:
             kept += 1
