@@ -37,6 +37,7 @@ _FIRST = wordset("before")  # the clause's event comes first
 _SECOND = wordset("after")  # the clause's event comes second
 _PREFER = wordset("prefer prefers preferred preferring favour favours favor favors")
 _OVER = wordset("over to")
+_ALTERNATIVE = wordset("or and")
 _STOPS = frozenset((",", ";", ":", "?", "!", "(", ")"))
 _SUBJECTS = wordset("i you we they he she it the a an my your this that there")
 
@@ -120,6 +121,8 @@ def ordering(text: str) -> Ordering | None:
             return None
         return Ordering(tuple(range(at + 1, over)), tuple(range(over + 1, end)), "prefer")
     at = marks[0]
+    if at > 0 and t.tokens[at - 1].low in _ALTERNATIVE:
+        return None  # "first or after clicking": both orders asked
     governed = _governed(t, at)
     if governed is None:
         return None
