@@ -37,6 +37,8 @@ _FIRST = wordset("before")  # the clause's event comes first
 _SECOND = wordset("after")  # the clause's event comes second
 _PREFER = wordset("prefer prefers preferred preferring favour favours favor favors")
 _OVER = wordset("over to")
+_RANK_VERBS = wordset("override overrides overrule overrules supersede supersedes")
+_RANK_NOUNS = wordset("priority precedence")
 _ALTERNATIVE = wordset("or and")
 _STOPS = frozenset((",", ";", ":", "?", "!", "(", ")"))
 _SUBJECTS = wordset("i you we they he she it the a an my your this that there")
@@ -111,8 +113,11 @@ def ordering(text: str) -> Ordering | None:
         return None
     marks = [x.index for x in t.tokens if x.low in _FIRST or x.low in _SECOND or x.low == "prior"]
     prefs = [x.index for x in t.tokens if x.low in _PREFER]
-    if len(marks) + len(prefs) != 1:
+    ranks = [x.index for x in t.tokens if _ranks(t, x.index)]
+    if len(marks) + len(prefs) + len(ranks) != 1:
         return None
+    if ranks:
+        return _ranking(t, ranks[0])
     if prefs:
         at = prefs[0]
         end = _clause_end(t, at + 1)
@@ -131,6 +136,28 @@ def ordering(text: str) -> Ordering | None:
     if word == "before":
         return Ordering(rest, governed, word)
     return Ordering(governed, rest, word)
+
+
+def _ranks(t: Text, at: int) -> bool:
+    """Token ``at`` ranks the clause's subject over what follows: "override(s)",
+    "supersede(s)", "overrule(s)", or "priority" / "precedence" before "over"."""
+    low = t.tokens[at].low
+    if low in _RANK_VERBS:
+        return True
+    nxt = t.tokens[at + 1].low if at + 1 < len(t.tokens) else ""
+    return low in _RANK_NOUNS and nxt == "over"
+
+
+def _ranking(t: Text, at: int) -> Ordering | None:
+    """ "X takes priority over Y", "X overrides Y": X (from its clause's start) first."""
+    start = at
+    while start > 0 and not _stop(t, start - 1) and t.tokens[start - 1].text not in _STOPS:
+        start -= 1
+    after = at + (2 if t.tokens[at].low in _RANK_NOUNS else 1)
+    end = _clause_end(t, after) if after < len(t.tokens) else after
+    if start == at or after >= end:
+        return None
+    return Ordering(tuple(range(start, at)), tuple(range(after, end)), t.tokens[at].low)
 
 
 def _paired(a: str, b: str) -> list[tuple[int, int]]:

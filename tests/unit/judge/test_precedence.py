@@ -42,6 +42,14 @@ def test_two_things_ordered_the_other_way_are_refused(a: str, b: str) -> None:
     assert order_turned(b, a) is not None
 
 
+def test_a_ranking_turned_against_an_order_is_refused() -> None:
+    a = "Does the AWS CLI read the region from AWS_REGION before the config file?"
+    turned = "With the AWS CLI, does the config file take precedence over the AWS_REGION variable?"
+    kept = "With the AWS CLI, does the AWS_REGION variable take precedence over the config file?"
+    assert _outcomes(a, turned) == ("reject", "reject")
+    assert order_turned(a, kept) is None
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
