@@ -33,8 +33,17 @@ from .vocab import AUXILIARIES
 
 __all__ = ["Ordering", "order_turned", "ordering"]
 
-_FIRST = wordset("before")  # the clause's event comes first
-_SECOND = wordset("after")  # the clause's event comes second
+#: Ordering words: the clause's event comes first ("before") or second ("after"); a
+#: two-word one by its first word and the word that must follow it.
+_ORDER_WORDS: dict[str, tuple[str, str | None]] = {
+    "before": ("before", None),
+    "after": ("after", None),
+    "prior": ("before", "to"),
+    "ahead": ("before", "of"),
+    "earlier": ("before", "than"),
+    "sooner": ("before", "than"),
+    "later": ("after", "than"),
+}
 _PREFER = wordset("prefer prefers preferred preferring favour favours favor favors")
 _OVER = wordset("over to")
 _RANK_VERBS = wordset("override overrides overrule overrules supersede supersedes")
@@ -94,15 +103,31 @@ def _sentence(t: Text, at: int) -> range:
 
 
 def _governed(t: Text, at: int) -> tuple[int, ...] | None:
-    """The tokens after the ordering word at ``at`` up to its clause's end, or None."""
+    """The tokens after the ordering word at ``at`` (and the word it needs: "prior *to*")
+    up to its clause's end, or None."""
     start = at + 1
-    if t.tokens[at].low == "prior":
-        if start >= len(t.tokens) or t.tokens[start].low != "to":
+    needs = _ORDER_WORDS[t.tokens[at].low][1]
+    if needs is not None:
+        if start >= len(t.tokens) or t.tokens[start].low != needs:
             return None
         start += 1
     end = _clause_end(t, start)
     span = tuple(range(start, end))
     return span if any(t.tokens[i].kind != "sym" for i in span) else None
+
+
+def _marks(t: Text) -> list[int]:
+    """The ordering words of ``t``: every "before" / "after", and a two-word one's first
+    word when its second follows ("earlier" only before "than")."""
+    out = []
+    for x in t.tokens:
+        word = _ORDER_WORDS.get(x.low)
+        if word is None:
+            continue
+        nxt = t.tokens[x.index + 1].low if x.index + 1 < len(t.tokens) else ""
+        if word[1] is None or nxt == word[1] or x.low == "prior":
+            out.append(x.index)
+    return out
 
 
 @text_cache
@@ -111,7 +136,7 @@ def ordering(text: str) -> Ordering | None:
     t = analyze(text)
     if not t.latin:
         return None
-    marks = [x.index for x in t.tokens if x.low in _FIRST or x.low in _SECOND or x.low == "prior"]
+    marks = _marks(t)
     prefs = [x.index for x in t.tokens if x.low in _PREFER]
     ranks = [x.index for x in t.tokens if _ranks(t, x.index)]
     if len(marks) + len(prefs) + len(ranks) != 1:
@@ -132,7 +157,7 @@ def ordering(text: str) -> Ordering | None:
     if governed is None:
         return None
     rest = tuple(i for i in _sentence(t, at) if i != at and i not in governed)
-    word = "after" if t.tokens[at].low in _SECOND else "before"
+    word = _ORDER_WORDS[t.tokens[at].low][0]
     if word == "before":
         return Ordering(rest, governed, word)
     return Ordering(governed, rest, word)

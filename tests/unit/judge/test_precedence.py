@@ -100,3 +100,10 @@ def test_an_ordering_reads_the_clause_and_the_governed_event() -> None:
     found = ordering("How long after eating can I swim?")
     assert found is not None and found.word == "after"
     assert len(found.first) == 1  # "eating": the question resumes at "can I"
+
+
+def test_two_word_ordering_words() -> None:
+    a = "Does the home inspection happen ahead of the appraisal?"
+    assert order_turned(a, "Is the appraisal done later than the home inspection?") is None
+    assert order_turned(a, "Is the appraisal scheduled earlier than the home inspection?")
+    assert ordering("Is the appraisal done earlier?") is None  # "earlier" needs "than"
