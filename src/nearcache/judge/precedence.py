@@ -1,26 +1,29 @@
 """Which of two things comes first, read across a rewording.
 
-"If a RabbitMQ consumer crashes *before* acking, is the message redelivered?" / "When a
-RabbitMQ consumer dies *after* it has already acknowledged a message, does the broker
-deliver it again?" keep the two events in the same places and turn the word that orders
-them; "Is the trustee allowed to sell my car *after* I declare bankruptcy?" / "*Before* I
-have even applied for bankruptcy, can a trustee sell my car?" moves the clause too. The
+"If a Kafka consumer crashes *before* committing its offset, is the record read again?" /
+"When a Kafka consumer dies *after* it has already committed the offset, does the broker
+hand the record out again?" keep the two events in the same places and turn the word
+that orders them; "Can my landlord raise the rent *after* I sign the lease?" / "*Before*
+I have even signed a lease, can the landlord put the rent up?" moves the clause too. The
 antonyms guard reads "before" / "after" only while the texts share most of their words,
 so such a rewording reaches the verifier, which reads a paraphrase.
 
 Each text is read for one ordering (:func:`ordering`): the event of its clause and the
-event its one "before" / "after" / "prior to" governs (up to a comma, a sentence end or
-a question's inverted auxiliary: "after eating *can I* swim"), first and second; a
-preference says the same ("Does boto3 read env variables *before* the file" / "Does
-boto3 *prefer* the file *over* env variables"). The two texts' content words are paired
-(:func:`.align.align`: stems, synonyms, typos); when the first of one text pairs with
-the second of the other and the second with the first, and fewer words pair in place,
-the order turned (:func:`order_turned`). The converse keeps the pairing in place ("X
-before Y" / "Y after X") and passes.
+event its one "before" / "after" / "prior to" / "ahead of" / "earlier, sooner, later
+than" governs (up to a comma, a sentence end or a question's inverted auxiliary: "after
+eating *can I* swim"), first and second; a preference or a ranking says the same ("Does
+pip read the environment *before* pip.conf" / "Does pip *prefer* pip.conf *over* the
+environment", "pip.conf *takes precedence over* the environment", "X *overrides* Y").
+The two texts' content words are paired (:func:`.align.align`: stems, synonyms, typos;
+and a clipped form, "ack" / "acknowledged"); when the first of one text pairs with the
+second of the other and the second with the first, and fewer words pair in place, the
+order turned (:func:`order_turned`). The converse keeps the pairing in place ("X before
+Y" / "Y after X") and passes.
 
-Not read: a text with two ordering words ("before or after", "after X but before Y"), an
-ordering word with nothing after it ("the day before"), "how long before/after" against
-nothing (the antonyms guard's), "until", "since" and "then".
+Not read: a text with two ordering words ("before or after", "after X but before Y"), one
+offered as an alternative ("first or after clicking"), one with nothing after it ("the
+day before"), a word standing on both sides of one text's ordering (it pairs either way),
+"until", "since", "then" and "wait for".
 """
 
 from __future__ import annotations
