@@ -30,7 +30,7 @@ whom changed. The guard rejects a pair when
   (:mod:`.voice`: "I cancelled my train" / "My train got cancelled", "someone hits my
   car" / "I hit someone's car"); or
 * two things are ordered the other way in other words (:mod:`.precedence`: "crashes
-  before acking" / "dies after it has acknowledged", "read X before Y" / "prefer Y over
+  before committing" / "dies after it has committed", "read X before Y" / "prefer Y over
   X"); or
 * terms trade clauses while each clause keeps its frame (:mod:`.clauseswap`: "we went forward
   to v5, how to roll back to v3" / "we rolled back to v3, how to go forward to v5"), or
