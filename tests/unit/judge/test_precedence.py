@@ -107,3 +107,17 @@ def test_two_word_ordering_words() -> None:
     assert order_turned(a, "Is the appraisal done later than the home inspection?") is None
     assert order_turned(a, "Is the appraisal scheduled earlier than the home inspection?")
     assert ordering("Is the appraisal done earlier?") is None  # "earlier" needs "than"
+
+
+def test_while_against_after_the_same_anchor() -> None:
+    a = "Should I wear a mask while sanding the old paint off the door?"
+    later = "After I have finished sanding the old paint off the door, do I still need a mask on?"
+    assert _outcomes(a, later) == ("reject", "reject")
+    # "before the end" says "during" from its end: not read
+    assert (
+        order_turned(
+            "Can a landlord raise the rent during a fixed-term lease?",
+            "is my landlord allowed to increase rent before my lease term ends",
+        )
+        is None
+    )
