@@ -64,6 +64,10 @@ _STOPS = frozenset((",", ";", ":", "?", "!", "(", ")"))
 _SUBJECTS = wordset("i you we they he she it the a an my your this that there")
 
 
+#: Every word that may open an ordering (a quick test before reading a text).
+_TRIGGERS = frozenset(_ORDER_WORDS) | _PREFER | _RANK_VERBS | _RANK_NOUNS
+
+
 class Ordering(NamedTuple):
     """Token index spans (start, end) of what comes first and what comes second."""
 
@@ -145,8 +149,8 @@ def _marks(t: Text) -> list[int]:
 def ordering(text: str) -> Ordering | None:
     """The one ordering ``text`` states (see the module docstring), or None."""
     t = analyze(text)
-    if not t.latin:
-        return None
+    if not t.latin or _TRIGGERS.isdisjoint(t.words):
+        return None  # most texts: no ordering word at all
     marks = _marks(t)
     prefs = [x.index for x in t.tokens if x.low in _PREFER]
     ranks = [x.index for x in t.tokens if _ranks(t, x.index)]
