@@ -6,10 +6,13 @@ day numbers and "three days ago"), so both read "twenty-one" or "fourth" alike.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "DENOMINATORS",
     "FRACTIONS",
     "ORDINALS",
+    "ROMAN",
     "SCALES",
     "SINGLE_DENOMINATORS",
     "SMALL",
@@ -17,6 +20,7 @@ __all__ = [
     "TIMES",
     "UNITS",
     "ordinal_value",
+    "roman_value",
     "same_unit",
     "word_value",
 ]
@@ -249,3 +253,19 @@ def ordinal_value(word: str) -> int | None:
 def same_unit(u: str, v: str) -> bool:
     """Units that can name one quantity: equal, or a bare degree beside a scale."""
     return u == v or ({u[:3], v[:3]} == {"deg"} and "deg" in (u, v))
+
+
+#: A Roman numeral up to 39 ("II", "XIV"; "World War II", "Elizabeth II").
+ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def roman_value(text: str) -> int:
+    """The value of a Roman numeral written in capitals ("XIV" -> 14)."""
+    total = 0
+    prev = 0
+    for ch in reversed(text):
+        v = _ROMAN_VALUES[ch]
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total

@@ -20,8 +20,9 @@ The numbers guard (:mod:`.numbers`) compares what this module reads:
   stays an amount: read as a name it would let "my 401(k)" / "my HSA" pass.
 
 Limits: "one" and "first" alone are too often not numbers ("which one", "first time"),
-so they are weak; a version with a trailing zero (``3.10``) is read literally; other
-scripts and number words of other languages are not read.
+so they are weak; a version with a trailing zero (``3.10``) is read literally unless a
+unit, a scale or a currency measures it ("2.50 m"); other scripts and number words of other
+languages are not read.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .calnames import decade_at
 from .codes import statuses
 from .dates import time_info
 from .measures import Quantity, clock, denominator, fmt, period, speed
-from .numwords import DENOMINATORS, SINGLE_DENOMINATORS
+from .numwords import DENOMINATORS, ROMAN, SINGLE_DENOMINATORS, roman_value
 from .numwords import FRACTIONS as _FRACTIONS
 from .numwords import ORDINALS as _ORDINALS
 from .numwords import SCALES as _SCALES
@@ -45,8 +46,6 @@ from .tokens import Text, Token, analyze, text_cache
 __all__ = ["Quantity", "quantities"]
 
 _PREFIX_UNITS = frozenset({"$", "\u20ac", "\u00a3"})
-_ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MIXED = re.compile(r"\d+(?:\.\d+)?")
 _DIGIT = re.compile(r"\d")
 #: Words that can start a quantity (the others are skipped at once).
@@ -62,16 +61,6 @@ _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){1,2}$")
 _WHOLE = re.compile(r"^\d+\.0+$")
 _UNIT_AFTER = frozenset({"a", "per", "each", "every", "one", "split", "nano", "milli"})
 _AFTER_DURATION = frozenset({"of", "and", "or", "to", "ago", "later", "longer", "more", "per"})
-
-
-def _roman(text: str) -> int:
-    total = 0
-    prev = 0
-    for ch in reversed(text):
-        v = _ROMAN_VALUES[ch]
-        total = total - v if v < prev else total + v
-        prev = max(prev, v)
-    return total
 
 
 def _unit(tokens: tuple[Token, ...], j: int) -> str:
@@ -135,7 +124,7 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
         low = low.replace(".", "")  # "10.000", "1.000.000": thousands, the European way
     elif _WHOLE.match(low):
         low = low.partition(".")[0]  # "8.0", "5.00": a whole number
-    elif low.count(".") >= 2 or ("/" in low and "." in low) or ("." in low and low[-1] == "0"):
+    elif low.count(".") >= 2 or ("/" in low and "." in low) or _version(toks, i, low):
         return ("lit:" + low, False), "", 1  # versions: "3.10" is not "3.1"
     if "/" in low:
         num, _, den = low.partition("/")
@@ -158,6 +147,16 @@ def _digits(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, s
     elif i > 0 and toks[i - 1].low in _PREFIX_UNITS:
         unit = _UNITS[toks[i - 1].low]
     return (fmt(value), not unit and _kind(toks, i + step)), unit, step
+
+
+def _version(toks: tuple[Token, ...], i: int, low: str) -> bool:
+    """A decimal with a trailing zero ("3.10") is a version unless a unit, a scale or a
+    currency measures it ("2.50 m", "2.50m", "$1.50", "2.50 million")."""
+    if "." not in low or low[-1] != "0":
+        return False
+    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    priced = i > 0 and toks[i - 1].low in _PREFIX_UNITS
+    return not (nxt in _SCALES or _unit(toks, i + 1) or priced)
 
 
 def _kind(toks: tuple[Token, ...], j: int) -> bool:
@@ -257,9 +256,9 @@ def _words(toks: tuple[Token, ...], i: int) -> tuple[tuple[str, bool] | None, st
         return (_DAY_HOURS[low], True), "pm" if low == "noon" else "am", 1
     roman = toks[i].text.removesuffix("'s")  # "Elizabeth II's reign"
     if roman.isupper() and _roman_ok(roman, toks, i):
-        return (fmt(_roman(roman)), False), "", 1
-    if roman[:2] == "WW" and roman[2:] and _ROMAN.match(roman[2:]):  # "WWII": World War II
-        return (fmt(_roman(roman[2:])), False), "", 1
+        return (fmt(roman_value(roman)), False), "", 1
+    if roman[:2] == "WW" and roman[2:] and ROMAN.match(roman[2:]):  # "WWII": World War II
+        return (fmt(roman_value(roman[2:])), False), "", 1
     return None, "", 1
 
 
@@ -380,7 +379,7 @@ def _plus_fraction(
 
 
 def _roman_ok(text: str, toks: tuple[Token, ...], i: int) -> bool:
-    if not _ROMAN.match(text) or not text:
+    if not ROMAN.match(text) or not text:
         return False
     if len(text) >= 2:
         return True
