@@ -24,8 +24,7 @@ Limits: "a" is a letter only where no word follows it ("change a?"); "i" is neve
 
 from __future__ import annotations
 
-import re
-
+from .shortenings import identifier_words
 from .spellings import edit_distance
 from .tokens import Text, analyze, pair_cache, wordset
 
@@ -37,7 +36,6 @@ _PLACEHOLDERS = wordset("my your our the a an tmp temp some new old foo bar test
 #: The words between the two things compared ("between let and apply", "let vs apply").
 _SIDE = frozenset({"and", "vs", "versus"})
 _CONTRAST = wordset("difference differences differ distinguish choose choosing pick")
-_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def _qualified(t: Text, ident: str, word: str) -> bool:
@@ -46,8 +44,7 @@ def _qualified(t: Text, ident: str, word: str) -> bool:
     if not word.isalpha() or len(word) < 3:
         return False
     raw = next((tok.text for tok in t.tokens if tok.low == ident), ident)
-    parts = raw.lower().split("_") if "_" in raw else [p.lower() for p in _CAMEL.findall(raw)]
-    parts = [p for p in parts if p]
+    parts = identifier_words(raw)
     return len(parts) >= 2 and parts[-1] == word and parts[0] not in _PLACEHOLDERS
 
 

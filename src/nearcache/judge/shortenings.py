@@ -10,7 +10,7 @@ import re
 from .lexicon import lexicon
 from .tokens import STOPWORDS, Text, Token, stem, word_cache, wordset
 
-__all__ = ["LABELS", "acronyms", "contraction", "identifier_parts", "labels"]
+__all__ = ["LABELS", "acronyms", "contraction", "identifier_parts", "identifier_words", "labels"]
 
 _VOWELS = frozenset("aeiou")
 
@@ -36,6 +36,13 @@ _PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _JOINED = re.compile(r"[A-Za-z0-9][._][A-Za-z]")
 
 
+def identifier_words(raw: str) -> list[str]:
+    """The words of an identifier in any style, lower case, digits apart: "x_train" -> x,
+    train; "useLayoutEffect" -> use, layout, effect; "utf8Encode" -> utf, 8, encode. One
+    reading for every module that splits identifiers."""
+    return [w.lower() for w in _PART.findall(raw)]
+
+
 @word_cache
 def identifier_parts(text: str) -> frozenset[str]:
     """The stems of the words a dotted or snake_case identifier is built of
@@ -44,7 +51,7 @@ def identifier_parts(text: str) -> frozenset[str]:
     fewer than three letters and stopwords are left out."""
     if not _JOINED.search(text):
         return frozenset()
-    parts = (w.lower() for w in _PART.findall(text) if len(w) >= 3 and not w.isdigit())
+    parts = (w for w in identifier_words(text) if len(w) >= 3 and not w.isdigit())
     return frozenset(stem(w) for w in parts if w not in STOPWORDS)
 
 
