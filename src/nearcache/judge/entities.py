@@ -52,6 +52,7 @@ from .literals import (
     symbols_changed,
 )
 from .oneword import one_word_changed
+from .phrasenames import phrase_names
 from .qualifiers import count_widened, qualifier_added
 from .relations import gender_changed
 from .shortnames import long_form_named, short_forms
@@ -196,7 +197,7 @@ def entities(text: str) -> tuple[Name, ...]:
             low = tok.low.removesuffix("'s").removesuffix("()")
             canon = lex.cased.get(tok.text) or lex.canonical_name(low)
             out.append((canon, lex.names.get(canon, kind)))
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys((*out, *phrase_names(text))))  # "field player"
 
 
 @text_cache
