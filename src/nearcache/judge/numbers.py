@@ -31,7 +31,8 @@ panels do I need?"; "`ax.twinx()` for a secondary y axis?" / "how do I put a sec
 y-axis on the right side of the plot?"): the look-alikes of the pool keep the form of
 their question ("Can I bring a 40,000 mAh power bank ...?" / "Can I bring a power bank
 ...?"); a count of a thing the other text counts as one still differs ("2 glazed donuts"
-/ "a glazed donut").
+/ "a glazed donut"), and so does a figure beside a word the other text writes beside
+another number ("Diablo 4" / "diablo 5": :mod:`.renumbered`).
 
 Limits: "one" and "first" alone never reject by themselves; a version with a trailing
 zero (``3.10``) differs from ``3.1``; other scripts are not read. "1 espresso shot" / "a
@@ -51,6 +52,7 @@ from .measures import Quantity, ages, fmt, one_against_all, percents, size, size
 from .numwords import UNITS as _UNITS
 from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
+from .renumbered import number_changed
 from .spans import PERIOD_UNITS
 from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -241,7 +243,11 @@ def _numbers(a: str, b: str) -> GuardResult:
     extra = [q for q in extra if not sizes(*q[:2]) & bare]  # "a pound", "four weeks" / "a month"
     extra = said_in_words(extra, given, lacking)
     if any(not weak and not literal for _, _, weak, literal in extra):
-        if not asked_otherwise(a, b) or _one_of_them(extra, given, lacking):
+        if (
+            not asked_otherwise(a, b)
+            or _one_of_them(extra, given, lacking)
+            or number_changed(extra, given, lacking)
+        ):
             return GuardResult(REJECT, f"only in the {side} text: {_show(extra)}")
         return GuardResult(
             NEUTRAL, f"only in the {side} text; just one of the two asks in a full question"
