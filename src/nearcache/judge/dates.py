@@ -52,6 +52,7 @@ from .calnames import misspelled as _misspelled
 from .codetimes import cron, formats, intervals, present_call, shapes
 from .excuses import excuse
 from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
+from .repeats import repeat_changed
 from .spans import (
     added_ago,
     back_as_ago,
@@ -375,6 +376,8 @@ def _time(a: str, b: str) -> GuardResult:
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
         return GuardResult(NEUTRAL, "not English: time not read")
+    if repeat_changed(a, b):  # "a new snowboard before the first ride" / "again"
+        return GuardResult(REJECT, "a first time against a time again")
     ia, ib = time_info(a), time_info(b)
     if not ia.strong and not ib.strong:
         return GuardResult(NEUTRAL, "no dates or times")
