@@ -52,7 +52,7 @@ from .measures import Quantity, ages, fmt, one_against_all, percents, size, size
 from .numwords import UNITS as _UNITS
 from .numwords import ordinal_value, same_unit, word_value
 from .quantities import quantities
-from .renumbered import number_changed
+from .renumbered import count_against_value, number_changed
 from .spans import PERIOD_UNITS
 from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -209,6 +209,8 @@ def _numbers(a: str, b: str) -> GuardResult:
     counted = one_against_all(a, b)
     if counted is not None:
         return GuardResult(REJECT, f"one {counted} against all or many")
+    if (role := count_against_value(ta, tb)) is not None:
+        return GuardResult(REJECT, f"{role} counts times on one side, is a value on the other")
     qa = _as_examples(_pair_sides(_worded(quantities(a), ta, tb), ta))
     qb = _as_examples(_pair_sides(_worded(quantities(b), tb, ta), tb))
     if not qa and not qb:

@@ -7,6 +7,10 @@ such rewordings add figures. A figure that stands right beside a content word th
 text writes beside *another* number was not added but changed, and a reworded look-alike
 changes it so ("what is the max level in Diablo 4 season 5" / "diablo 5 s5 max level?").
 
+A number's role changed: "a breakpoint that stops when a variable *equals 5*" / "that
+stops after it has been *hit 5 times*": the same figure counts how often a thing happens
+in one text and is a value compared with in the other (:func:`count_against_value`).
+
 Limits: the neighbour must be the next or previous word, written alike (up to stem);
 function words are no neighbours ("in 2 weeks" / "in 3 days").
 """
@@ -17,7 +21,14 @@ from .measures import Quantity, fmt
 from .numwords import ordinal_value, word_value
 from .tokens import STOPWORDS, Text, Token, stem
 
-__all__ = ["number_changed"]
+__all__ = ["count_against_value", "number_changed"]
+
+#: Words right before a number that compare a value with it ("when x equals 5", "> 5").
+_COMPARING = frozenset(
+    (  # noqa: SIM905
+        "equals equal equalling exceeds exceed above below under over than == = > < >= <= !="
+    ).split()
+)
 
 
 def _value(tok: Token) -> str | None:
@@ -56,3 +67,29 @@ def number_changed(extra: list[Quantity], given: Text, lacking: Text) -> bool:
         if mine & values and theirs.get(word, set()) - mine:
             return True
     return False
+
+
+def _roles(t: Text) -> tuple[set[str], set[str]]:
+    """The numbers of ``t`` that count occurrences ("5 times") and those a value is
+    compared with ("equals 5", "== 5", "greater than 5")."""
+    toks = t.tokens
+    counts: set[str] = set()
+    compared: set[str] = set()
+    for i, tok in enumerate(toks):
+        value = _value(tok) if tok.kind == "num" else None
+        if value is None:
+            continue
+        if i + 1 < len(toks) and toks[i + 1].low == "times":
+            counts.add(value)
+        elif i > 0 and toks[i - 1].low in _COMPARING:
+            compared.add(value)
+    return counts, compared
+
+
+def count_against_value(a: Text, b: Text) -> str | None:
+    """A figure that counts occurrences in one text only and is a compared value in the
+    other ("hit 5 times" / "equals 5"), or None."""
+    (count_a, value_a), (count_b, value_b) = _roles(a), _roles(b)
+    for figure in sorted((count_a - count_b) & value_b | (count_b - count_a) & value_a):
+        return figure
+    return None

@@ -32,3 +32,32 @@ def test_a_changed_figure_in_a_reworded_pair_rejects(a: str, b: str) -> None:
 )
 def test_an_added_figure_in_a_reworded_pair_is_left_to_the_verifier(a: str, b: str) -> None:
     assert guard_numbers(a, b).outcome != REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "In gdb, how do I set a breakpoint that only stops when a variable equals 5?",
+            "In gdb, how do I make a breakpoint stop only after it has been hit 5 times?",
+        ),
+        (
+            "How do I loop 10 times in bash?",
+            "In bash, how do I loop until a counter is greater than 10?",
+        ),
+    ],
+)
+def test_a_count_of_times_against_a_compared_value_rejects(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome == REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("retry 3 times", "retry more than 3 times"),
+        ("How do I retry a request 3 times?", "How do I make a request retry up to 3 times?"),
+        ("stop when x equals 5", "break out once x == 5"),
+    ],
+)
+def test_the_same_role_of_a_figure_is_not_refused(a: str, b: str) -> None:
+    assert guard_numbers(a, b).outcome != REJECT
