@@ -21,8 +21,8 @@ from nearcache.judge.types import REJECT
             "How do I set up git once more after a reinstall?",
         ),
         (
-            "How do I make a Kafka Streams app read a topic from the beginning the first time it starts?",
-            "How do I make a Kafka Streams app read a topic from the beginning every time it restarts?",
+            "How do I make a Kafka Streams app read a topic from the start the first time it runs?",
+            "How do I make a Kafka Streams app read a topic from the start every time it reruns?",
         ),
     ],
 )
@@ -35,7 +35,7 @@ def test_a_first_time_against_again_rejects(a: str, b: str) -> None:
     ("a", "b"),
     [
         (
-            "I mixed a fresh nutrient solution this morning. Do I need to check the pH again tonight?",
+            "I mixed a fresh nutrient solution today. Do I need to check the pH again tonight?",
             "made up new nutrients a few hours ago - recheck pH this evening?",
         ),
         ("How do I set up git again?", "How do I set git up once more?"),
