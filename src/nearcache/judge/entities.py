@@ -52,7 +52,7 @@ from .literals import (
     symbols_changed,
 )
 from .oneword import one_word_changed
-from .phrasenames import phrase_names
+from .phrasenames import listed_swap, phrase_names
 from .qualifiers import count_widened, qualifier_added
 from .relations import gender_changed
 from .shortnames import long_form_named, short_forms
@@ -116,8 +116,6 @@ _DESCRIBING = wordset(
 )
 
 Name = tuple[str, str]  # (canonical lowercase name, kind)
-#: Kinds of names known by their shape; the others are names.txt's kinds (animals, ...).
-_SHAPES = frozenset({"name", "proper", "code", "file", "id"})
 
 #: Words an initialism may skip ("ICC": International Certificate of Competence).
 _LINKS = frozenset({"of", "the", "and", "for", "a", "an", "in", "on", "to", "de"})
@@ -373,8 +371,7 @@ def guard_entities(a: str, b: str) -> GuardResult:
     clash = [(ka, kb) for _, ka in ua for _, kb in ub if _compatible(ka, kb)]
     if clash and all(ka == kb == "proper" for ka, kb in clash) and reworded(a, b, ua + ub):
         return GuardResult(NEUTRAL, f"{PROPER_SWAP}: {show_a} vs {show_b}")
-    listed = any(ka == kb and ka not in _SHAPES for ka, kb in clash)  # "cat" / "dog"
-    if clash and not listed and snippet_asked(a, b, ea, eb):
+    if clash and not listed_swap(ua, ub, a, b) and snippet_asked(a, b, ea, eb):
         return GuardResult(NEUTRAL, f"names read in code against a question: {show_a} vs {show_b}")
     if clash:
         return GuardResult(REJECT, f"different names: {show_a} vs {show_b}")

@@ -1,9 +1,16 @@
-"""Listed names written over several lower-case words: "field player", "point guard".
+"""Listed names the entity guard reads beyond their shape: names written over several
+lower-case words ("field player", "point guard"), and two listed names of one kind swapped
+in a keyword query ("cat rectal temp 39C normal?" / "... normal for a dog?").
 
 :func:`.entities.entities` reads names word by word (only a capitalized run joins words),
 so a name of ``data/names.txt`` spelled over two to four lower-case words ("a water polo
 field player" / "the goalkeeper") was no name to the entity guard: found here and named
 beside the others.
+
+A keyword query or a snippet against a full question is not refused for names its code
+words read as (:func:`.weighed.snippet_asked`), but two names of one listed kind (animals,
+languages, libraries), each written as listed (not an alias: "ORDER BY ts" is no
+TypeScript), one on each side, still name two things (:func:`listed_swap`).
 
 Limits: the words must be written in lower case and side by side, as listed; the longest
 listed run wins.
@@ -11,10 +18,15 @@ listed run wins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .lexicon import lexicon
 from .tokens import analyze, text_cache
 
-__all__ = ["phrase_names"]
+__all__ = ["listed_swap", "phrase_names"]
+
+#: Kinds of names known by their shape; the others are names.txt's kinds (animals, ...).
+_SHAPES = frozenset({"name", "proper", "code", "file", "id"})
 
 
 @text_cache
@@ -37,3 +49,12 @@ def phrase_names(text: str) -> tuple[tuple[str, str], ...]:
                     break
         i += step
     return tuple(out)
+
+
+def listed_swap(
+    only_a: Sequence[tuple[str, str]], only_b: Sequence[tuple[str, str]], a: str, b: str
+) -> bool:
+    """Each side has a name of one listed kind the other lacks, written as listed."""
+    written = {*analyze(a).words, *analyze(b).words}
+    kinds = [{k for n, k in side if k not in _SHAPES and n in written} for side in (only_a, only_b)]
+    return bool(kinds[0] & kinds[1])
