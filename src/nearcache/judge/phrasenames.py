@@ -9,8 +9,9 @@ beside the others.
 
 A keyword query or a snippet against a full question is not refused for names its code
 words read as (:func:`.weighed.snippet_asked`), but two names of one listed kind (animals,
-languages, libraries), each written as listed (not an alias: "ORDER BY ts" is no
-TypeScript), one on each side, still name two things (:func:`listed_swap`).
+languages, libraries), each written as listed in prose (not an alias: "ORDER BY ts" is no
+TypeScript; not in code or quotes), one on each side, still name two things
+(:func:`listed_swap`).
 
 Limits: the words must be written in lower case and side by side, as listed; the longest
 listed run wins.
@@ -54,7 +55,9 @@ def phrase_names(text: str) -> tuple[tuple[str, str], ...]:
 def listed_swap(
     only_a: Sequence[tuple[str, str]], only_b: Sequence[tuple[str, str]], a: str, b: str
 ) -> bool:
-    """Each side has a name of one listed kind the other lacks, written as listed."""
-    written = {*analyze(a).words, *analyze(b).words}
+    """Each side has a name of one listed kind the other lacks, written as listed and
+    outside code and quotes (a quoted value, `tags: "rust"`, is an example)."""
+    toks = (*analyze(a).tokens, *analyze(b).tokens)
+    written = {tok.low for tok in toks if tok.kind == "word" and not tok.literal}
     kinds = [{k for n, k in side if k not in _SHAPES and n in written} for side in (only_a, only_b)]
     return bool(kinds[0] & kinds[1])

@@ -31,3 +31,9 @@ def test_names_read_in_code_against_a_question_are_still_left_to_the_verifier() 
     a = "df.groupby('city')['price'].mean() right?"
     b = "In pandas, how do I get the mean price per city?"
     assert guard_entities(a, b).outcome != REJECT
+
+
+def test_a_listed_name_quoted_in_code_is_an_example() -> None:
+    a = 'mongo: `db.posts.find({ tags: "rust" })` matches when the tags array includes "rust"?'
+    b = "How do I find documents where an array field contains a given value in MongoDB?"
+    assert guard_entities(a, b).outcome != REJECT
