@@ -52,6 +52,7 @@ from .calnames import misspelled as _misspelled
 from .codetimes import cron, formats, intervals, present_call, shapes
 from .excuses import excuse
 from .numwords import SMALL, TENS, UNITS, ordinal_value, word_value
+from .phases import phase_changed
 from .repeats import repeat_changed
 from .spans import (
     added_ago,
@@ -378,6 +379,8 @@ def _time(a: str, b: str) -> GuardResult:
         return GuardResult(NEUTRAL, "not English: time not read")
     if repeat_changed(a, b):  # "a new snowboard before the first ride" / "again"
         return GuardResult(REJECT, "a first time against a time again")
+    if (event := phase_changed(a, b)) is not None:  # "while cutting" / "after cutting"
+        return GuardResult(REJECT, f"during against after: {event!r}")
     ia, ib = time_info(a), time_info(b)
     if not ia.strong and not ib.strong:
         return GuardResult(NEUTRAL, "no dates or times")
