@@ -61,6 +61,10 @@ FEATURES = [
     "shared_ctx_mean",
     "shared_ctx_min",
     "len_ratio",
+    "res_f",
+    "res_min",
+    "shared_res_mean",
+    "shared_res_min",
 ]
 
 
@@ -122,7 +126,7 @@ def cmd_states(cache: Path, splits: list[str], threads: int) -> None:
         offsets = np.cumsum([0] + [len(s) for s in states])
         np.savez(
             target,
-            texts=np.array(texts, dtype=object),
+            texts=np.array(texts, dtype=str),
             offsets=offsets,
             ids=np.concatenate([np.asarray(i, dtype=np.int32) for i in ids]),
             states=np.concatenate(states).astype(np.float16),
@@ -137,12 +141,31 @@ class Texts:
         self.rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.vocab = vocab
         for split in splits:
-            _refuse_blind(split)
-            data = np.load(state_file(cache, split), allow_pickle=True)  # our own file
-            offsets, ids, states = data["offsets"], data["ids"], data["states"]
-            for n, text in enumerate(data["texts"]):
-                a, b = offsets[n], offsets[n + 1]
-                self.rows[str(text)] = (states[a:b].astype(np.float32), ids[a:b])
+            self.add(cache, split)
+
+    def add(self, cache: Path, split: str) -> None:
+        """Read one split's cached states."""
+        _refuse_blind(split)
+        data = np.load(state_file(cache, split))  # texts are a str array: nothing unpickled
+        offsets, ids, states = data["offsets"], data["ids"], data["states"]
+        for n, text in enumerate(data["texts"]):
+            a, b = offsets[n], offsets[n + 1]
+            self.rows[str(text)] = (states[a:b].astype(np.float32), ids[a:b])
+
+    def types(self, size: int) -> None:
+        """Each piece's mean state over the cached texts (no labels used)."""
+        total = np.zeros((size, 384))
+        count = np.zeros(size)
+        for states, ids in self.rows.values():
+            np.add.at(total, ids, states)
+            np.add.at(count, ids, 1)
+        self.type_vecs = total / np.maximum(count, 1)[:, None]
+
+    def residual(self, states: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """States minus their pieces' types, unit rows."""
+        r = states - self.type_vecs[ids]
+        out: np.ndarray = r / np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-6)
+        return out
 
     def content(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """States and ids of the pieces that carry content (no markers, no punctuation)."""
@@ -199,6 +222,36 @@ def pair_features(
         float(np.mean(ctx)) if ctx else 1.0,
         float(np.min(ctx)) if ctx else 1.0,
         min(len(ia), len(is_)) / max(len(ia), len(is_)),
+        *_context_features(texts, a, ia, s, is_, arg_a, arg_s, shared, wa, ws),
+    ]
+
+
+def _context_features(
+    texts: Texts,
+    a: np.ndarray,
+    ia: np.ndarray,
+    s: np.ndarray,
+    is_: np.ndarray,
+    arg_a: np.ndarray,
+    arg_s: np.ndarray,
+    shared: list[tuple[int, int]],
+    wa: np.ndarray,
+    ws: np.ndarray,
+) -> list[float]:
+    """The same alignment scored on what context adds to each piece: its state minus the
+    piece's mean state over every cached text (its "type"), so two aligned pieces agree
+    only if they play the same part in their sentences."""
+    ra, rs = texts.residual(a, ia), texts.residual(s, is_)
+    res = ra @ rs.T
+    pa = res[np.arange(len(a)), arg_a]
+    ps = res[arg_s, np.arange(len(s))]
+    rp, rr = float((pa * wa).sum() / wa.sum()), float((ps * ws).sum() / ws.sum())
+    shared_res = [float(res[i, j]) for i, j in shared]
+    return [
+        2 * rp * rr / max(abs(rp + rr), 1e-9),
+        float(min(pa.min(), ps.min())),
+        float(np.mean(shared_res)) if shared_res else 1.0,
+        float(np.min(shared_res)) if shared_res else 1.0,
     ]
 
 
@@ -296,15 +349,21 @@ def band(cheap: np.ndarray, refused: np.ndarray, bad: np.ndarray) -> list[dict[s
     return out
 
 
-def cmd_measure(
-    cache: Path, verdicts: Path, out: Path | None, l2: float, loss: float, floor: float
-) -> None:
-    base = json.loads(verdicts.read_text())
-    vocab = _vocab()
-    texts = Texts(cache, POOL, vocab)
-    idf = piece_idf(texts, len(vocab))
+def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    """P(a bad pair's head score > a hit's), ties half."""
+    if not len(pos) or not len(neg):
+        return float("nan")
+    gt = (pos[:, None] > neg[None, :]).mean()
+    eq = (pos[:, None] == neg[None, :]).mean()
+    return float(gt + 0.5 * eq)
+
+
+def _rows(
+    texts: Texts, idf: np.ndarray, base: dict[str, Any], splits: list[str]
+) -> tuple[np.ndarray, list[tuple[str, str, str, str]], np.ndarray]:
+    """Features, names and accept flags of the pairs that reached the verifier."""
     rows, names, accepted = [], [], []
-    for split in POOL:
+    for split in splits:
         for p in load_pairs(split):
             v = base[p["id"]]
             if v["reason"] not in (None, "verifier"):  # refused by the floor or a guard
@@ -312,8 +371,54 @@ def cmd_measure(
             rows.append(pair_features(texts, p["asked"], p["stored"], idf, v["score"], v["cos"]))
             names.append((p["id"], split, p["label"], p["category"]))
             accepted.append(bool(v["accept"]))
-    x = np.array(rows)
-    acc = np.array(accepted)
+    return np.array(rows), names, np.array(accepted)
+
+
+def fresh_check(
+    cache: Path,
+    texts: Texts,
+    idf: np.ndarray,
+    fresh: str,
+    verdicts: dict[str, Any],
+    heads: dict[str, tuple[Head, float, list[int]]],
+) -> dict[str, Any]:
+    """A split no choice saw, scored by the heads fit on the whole pool (frozen)."""
+    texts.add(cache, fresh)
+    x, names, acc = _rows(texts, idf, verdicts, [fresh])
+    bad = np.array([n[2] != "hit" for n in names])
+    out: dict[str, Any] = {
+        "accepted_hits": int((acc & ~bad).sum()),
+        "served_bad": int((acc & bad).sum()),
+    }
+    for label, (head, bar, cols) in heads.items():
+        refused = head(x[:, cols]) > bar
+        out[label] = {
+            "bad_refused": int((refused & acc & bad).sum()),
+            "hits_lost": int((refused & acc & ~bad).sum()),
+            "refused_bad": [names[i][0] for i in np.flatnonzero(refused & acc & bad)],
+            "auc_reached": _auc(head(x[bad][:, cols]), head(x[~bad][:, cols])),
+        }
+    return out
+
+
+def cmd_measure(
+    cache: Path,
+    verdicts: Path,
+    out: Path | None,
+    l2: float,
+    loss: float,
+    floor: float,
+    fresh: str | None = None,
+    fresh_verdicts: Path | None = None,
+) -> None:
+    base = json.loads(verdicts.read_text())
+    vocab = _vocab()
+    texts = Texts(cache, POOL, vocab)
+    idf = piece_idf(texts, len(vocab))
+    texts.types(len(vocab))
+    started = time.perf_counter()
+    x, names, acc = _rows(texts, idf, base, POOL)
+    per_pair = (time.perf_counter() - started) / len(x)
     split = np.array([n[1] for n in names])
     bad = np.array([n[2] != "hit" for n in names])
     # The head learns from the pairs that passed every guard (the verifier's input) whose
@@ -326,9 +431,11 @@ def cmd_measure(
         "served_bad": int((acc & bad).sum()),
         "floor": floor,
         "loss": loss,
+        "features_us_per_pair": round(per_pair * 1e6, 1),
         "runs": {},
     }
     token_cols = list(range(2, len(FEATURES)))
+    heads: dict[str, tuple[Head, float, list[int]]] = {}
     for label, cols in (
         ("judge_only", [0, 1]),
         ("tokens_only", token_cols),
@@ -351,6 +458,13 @@ def cmd_measure(
                 "hits_lost": int((r & ~b & p21).sum()),
                 "hits": int((~b & p21).sum()),
             },
+            # Beyond the accepted pairs: how well the held-out head ranks every pair that
+            # reached the verifier (hits above look-alikes), pooled and for probe21.
+            "auc_reached": _auc(scores[bad], scores[~bad]),
+            "auc_reached_probe21": _auc(
+                scores[bad & (split == "probe21")], scores[~bad & (split == "probe21")]
+            ),
+            "auc_accepted_probe21": _auc(s[b & p21], s[~b & p21]),
             "tradeoff": tradeoff(s, b, [0.005, 0.01, 0.02, 0.05, 0.1]),
             "tradeoff_probe21": tradeoff(s[p21], b[p21], [0.01, 0.02, 0.05, 0.1]),
             "band_by_score": band(-x[acc, 0], r, b),
@@ -359,12 +473,19 @@ def cmd_measure(
             "lost_hits": [names[i][0] for i in np.flatnonzero(acc & refused & ~bad)],
         }
         full = Head(x[fit_on][:, cols], bad[fit_on], l2)
+        heads[label] = (full, float(np.quantile(full(x[acc & ~bad][:, cols]), 1 - loss)), cols)
         run["weights"] = dict(zip(["bias", *run["features"]], np.round(full.w, 3).tolist()))
         result["runs"][label] = run
         print(f"{label}: {json.dumps({k: run[k] for k in ('pooled', 'probe21')})}")
+        aucs = ("auc_reached", "auc_reached_probe21", "auc_accepted_probe21")
+        print("  " + ", ".join(f"{k} {run[k]:.3f}" for k in aucs))
         print(f"  tradeoff {run['tradeoff']}")
         print(f"  probe21 {run['tradeoff_probe21']}")
         print(f"  band(score) {run['band_by_score']}  band(cos) {run['band_by_cos']}")
+    if fresh and fresh_verdicts:
+        fv = json.loads(fresh_verdicts.read_text())
+        result["fresh"] = {fresh: fresh_check(cache, texts, idf, fresh, fv, heads)}
+        print(f"fresh {fresh}: {json.dumps(result['fresh'])}")
     if out:
         out.write_text(json.dumps(result, indent=1))
 
@@ -414,14 +535,25 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--loss", type=float, default=0.01)
-    ap.add_argument("--floor", type=float, default=0.5, help="least judge score to learn from")
+    ap.add_argument("--floor", type=float, default=0.0, help="least judge score to learn from")
+    ap.add_argument("--fresh", help="a split outside the pool, scored once by the frozen heads")
+    ap.add_argument("--fresh-verdicts", type=Path, help="the judge's verdicts on --fresh")
     args = ap.parse_args()
     if args.command == "states":
         cmd_states(args.cache, args.splits.split(","), args.threads)
     elif args.command == "measure":
         if args.verdicts is None:
             sys.exit("--verdicts is required")
-        cmd_measure(args.cache, args.verdicts, args.json, args.l2, args.loss, args.floor)
+        cmd_measure(
+            args.cache,
+            args.verdicts,
+            args.json,
+            args.l2,
+            args.loss,
+            args.floor,
+            args.fresh,
+            args.fresh_verdicts,
+        )
     else:
         cmd_cost(args.threads)
 
