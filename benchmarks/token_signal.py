@@ -2,6 +2,7 @@
 look-alikes the judge serves? (issue 9, research; nothing here is shipped).
 
     HF_HUB_OFFLINE=1 python benchmarks/token_signal.py states --cache DIR   # once, slow
+    HF_HUB_OFFLINE=1 python benchmarks/token_signal.py states --cache DIR --layers 2,3,4  # DIR-lN
     python benchmarks/token_signal.py measure --cache DIR --verdicts BASE.json [--json OUT]
     python benchmarks/token_signal.py cost                                  # per-pair cost
 
@@ -19,7 +20,9 @@ other splits' accepted hits) come from the other splits only, then the held-out 
 accepted pairs are scored. Printed: served traps refused per hit lost, pooled and for
 probe21 (the author of reworded look-alikes) alone; the cascade band (which share of
 accepted candidates must run the deep check, ranked by a cheap score, for a given catch).
-``cost`` times one forward of two short questions and the alignment.
+``cost`` times one forward of two short questions and the alignment. ``--layers`` keeps
+middle layers' states too (a copy of the graph with more outputs: ``pip install onnx``);
+``measure --cache DIR-l3`` then reads layer 3.
 """
 
 from __future__ import annotations
@@ -88,10 +91,14 @@ def _encoder(threads: int) -> Any:
     return default_embedder(threads=threads)
 
 
-def hidden_states(emb: Any, texts: list[str]) -> tuple[list[np.ndarray], list[list[int]]]:
-    """Per text: the last hidden states (pieces x dim, unit rows) and the piece ids."""
+def hidden_states(
+    emb: Any, texts: list[str], outputs: list[str] | None = None
+) -> tuple[list[list[np.ndarray]], list[list[int]]]:
+    """Per graph output (default: the last hidden state) and text: its states (pieces x
+    dim, unit rows); and each text's piece ids."""
+    names = outputs or [emb._output]
     ids = emb._pieces.ids(texts)
-    out: list[np.ndarray] = [np.zeros(0)] * len(texts)
+    out: list[list[np.ndarray]] = [[np.zeros(0)] * len(texts) for _ in names]
     order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
     for start in range(0, len(order), 32):
         rows = order[start : start + 32]
@@ -104,33 +111,64 @@ def hidden_states(emb: Any, texts: list[str]) -> tuple[list[np.ndarray], list[li
         feeds = {"input_ids": x, "attention_mask": mask}
         if "token_type_ids" in emb._inputs:
             feeds["token_type_ids"] = np.zeros_like(x)
-        hidden = np.asarray(emb._session.run([emb._output], feeds)[0], dtype=np.float32)
-        for j, i in enumerate(rows):
-            h = hidden[j, : len(ids[i])]
-            out[i] = h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12)
+        for n, hidden in enumerate(emb._session.run(names, feeds)):
+            for j, i in enumerate(rows):
+                h = np.asarray(hidden[j, : len(ids[i])], dtype=np.float32)
+                out[n][i] = h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12)
     return out, ids
 
 
-def cmd_states(cache: Path, splits: list[str], threads: int) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
-    emb = _encoder(threads)
+def layer_cache(cache: Path, layer: int) -> Path:
+    """Where layer ``layer``'s states go: DIR for the last (6th), DIR-lN for the others."""
+    return cache if layer == 6 else cache.with_name(f"{cache.name}-l{layer}")
+
+
+def _with_layers(emb: Any, layers: list[int], work: Path) -> tuple[Any, list[str]]:
+    """A session whose outputs include each layer's output (its second LayerNorm), made by
+    adding graph outputs to a copy of the model (needs ``pip install onnx``)."""
+    if layers == [6]:
+        return emb, [emb._output]
+    import onnx
+    import onnxruntime as ort
+
+    model = onnx.load(str(emb.model_path))
+    norms = [n for n in model.graph.node if n.op_type == "LayerNormalization"]
+    names = [norms[2 * layer].output[0] for layer in layers]  # norms[0] is the embeddings'
+    for name in names:
+        info = onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
+        model.graph.output.append(info)
+    path = work / f"layers-{'-'.join(map(str, layers))}.onnx"
+    onnx.save(model, str(path))
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = emb.threads
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    view = argparse.Namespace(
+        _pieces=emb._pieces, _inputs=emb._inputs, _output=names[0], _session=session
+    )
+    return view, names
+
+
+def cmd_states(cache: Path, splits: list[str], threads: int, layers: list[int]) -> None:
+    caches = [layer_cache(cache, layer) for layer in layers]
+    for c in caches:
+        c.mkdir(parents=True, exist_ok=True)
+    emb, outputs = _with_layers(_encoder(threads), layers, caches[0])
     for split in splits:
         _refuse_blind(split)
-        target = state_file(cache, split)
-        if target.exists():
+        if all(state_file(c, split).exists() for c in caches):
             continue
         pairs = load_pairs(split)
         texts = sorted({p[k] for p in pairs for k in ("asked", "stored")})
         started = time.perf_counter()
-        states, ids = hidden_states(emb, texts)
-        offsets = np.cumsum([0] + [len(s) for s in states])
-        np.savez(
-            target,
-            texts=np.array(texts, dtype=str),
-            offsets=offsets,
-            ids=np.concatenate([np.asarray(i, dtype=np.int32) for i in ids]),
-            states=np.concatenate(states).astype(np.float16),
-        )
+        per_output, ids = hidden_states(emb, texts, outputs)
+        for c, states in zip(caches, per_output):
+            np.savez(
+                state_file(c, split),
+                texts=np.array(texts, dtype=str),
+                offsets=np.cumsum([0] + [len(s) for s in states]),
+                ids=np.concatenate([np.asarray(i, dtype=np.int32) for i in ids]),
+                states=np.concatenate(states).astype(np.float16),
+            )
         print(f"{split}: {len(texts)} texts in {time.perf_counter() - started:.1f}s", flush=True)
 
 
@@ -509,7 +547,7 @@ def cmd_cost(threads: int) -> None:
     times = []
     for _ in range(30):
         t = time.perf_counter()
-        (sa, sb), _ = hidden_states(emb, [a, b])
+        ((sa, sb),), _ = hidden_states(emb, [a, b])
         m = sa @ sb.T
         m.max(axis=0).mean() + m.max(axis=1).mean()
         times.append(time.perf_counter() - t)
@@ -531,6 +569,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("token_states"))
     ap.add_argument("--splits", default=",".join(POOL))
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--layers", default="6", help="states: the layers (1-6) to keep")
     ap.add_argument("--verdicts", type=Path)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--l2", type=float, default=1.0)
@@ -540,7 +579,8 @@ def main() -> None:
     ap.add_argument("--fresh-verdicts", type=Path, help="the judge's verdicts on --fresh")
     args = ap.parse_args()
     if args.command == "states":
-        cmd_states(args.cache, args.splits.split(","), args.threads)
+        layers = [int(x) for x in args.layers.split(",")]
+        cmd_states(args.cache, args.splits.split(","), args.threads, layers)
     elif args.command == "measure":
         if args.verdicts is None:
             sys.exit("--verdicts is required")
