@@ -149,12 +149,13 @@ def _with_layers(emb: Any, layers: list[int], work: Path) -> tuple[Any, list[str
 
 
 def cmd_states(cache: Path, splits: list[str], threads: int, layers: list[int]) -> None:
+    for split in splits:
+        _refuse_blind(split)
     caches = [layer_cache(cache, layer) for layer in layers]
     for c in caches:
         c.mkdir(parents=True, exist_ok=True)
     emb, outputs = _with_layers(_encoder(threads), layers, caches[0])
     for split in splits:
-        _refuse_blind(split)
         if all(state_file(c, split).exists() for c in caches):
             continue
         pairs = load_pairs(split)
@@ -192,7 +193,8 @@ class Texts:
 
     def types(self, size: int) -> None:
         """Each piece's mean state over the cached texts (no labels used)."""
-        total = np.zeros((size, 384))
+        dim = next(iter(self.rows.values()))[0].shape[1]
+        total = np.zeros((size, dim))
         count = np.zeros(size)
         for states, ids in self.rows.values():
             np.add.at(total, ids, states)
