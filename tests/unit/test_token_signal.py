@@ -1,5 +1,6 @@
-"""benchmarks/token_signal.py: blind splits are never read, the alignment features read
-what they claim, and the held-out head's bar refuses the asked share of hits."""
+"""benchmarks/token_signal.py and token_states.py: blind splits are never read, the
+alignment features read what they claim, and the held-out head's bar refuses the asked
+share of hits."""
 
 from __future__ import annotations
 
@@ -11,28 +12,29 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import token_signal as ts
+import token_states as states
 
 _VOCAB = ["[CLS]", "[SEP]", "?", "dog", "bites", "man", "cat"]
 
 
-def _texts(rows: dict[str, list[int]], dim: int = 8) -> ts.Texts:
+def _texts(rows: dict[str, list[int]], dim: int = 8) -> states.Texts:
     """Texts whose pieces have fixed one-hot-ish states (the same piece, the same state,
     plus a small context mark by position), no model needed."""
-    texts = ts.Texts.__new__(ts.Texts)
+    texts = states.Texts.__new__(states.Texts)
     texts.vocab = _VOCAB
     texts.rows = {}
     for text, ids in rows.items():
-        states = np.zeros((len(ids), dim))
+        rows_ = np.zeros((len(ids), dim))
         for n, i in enumerate(ids):
-            states[n, i] = 1.0
-            states[n, 7] = 0.1 * n
-        states /= np.linalg.norm(states, axis=1, keepdims=True)
-        texts.rows[text] = (states, np.array(ids))
+            rows_[n, i] = 1.0
+            rows_[n, 7] = 0.1 * n
+        rows_ /= np.linalg.norm(rows_, axis=1, keepdims=True)
+        texts.rows[text] = (rows_, np.array(ids))
     texts.types(len(_VOCAB))
     return texts
 
 
-def _features(texts: ts.Texts, asked: str, stored: str) -> dict[str, float]:
+def _features(texts: states.Texts, asked: str, stored: str) -> dict[str, float]:
     idf = np.ones(len(_VOCAB))
     return dict(zip(ts.FEATURES, ts.pair_features(texts, asked, stored, idf, 0.99, 0.9)))
 
@@ -40,9 +42,9 @@ def _features(texts: ts.Texts, asked: str, stored: str) -> dict[str, float]:
 @pytest.mark.parametrize("split", ["blind", "blind21", "blind22"])
 def test_blind_splits_are_refused_before_any_read(tmp_path: Path, split: str) -> None:
     with pytest.raises(SystemExit):
-        ts.Texts(tmp_path, [split], _VOCAB)
+        states.Texts(tmp_path, [split], _VOCAB)
     with pytest.raises(SystemExit):  # before the model is even loaded
-        ts.cmd_states(tmp_path, ["dev", split], 1, [6])
+        states.cmd_states(tmp_path, ["dev", split], 1, [6])
     assert not list(tmp_path.iterdir())
 
 
