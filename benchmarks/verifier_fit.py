@@ -11,9 +11,8 @@ from typing import Any
 import numpy as np
 from judge_pairs import is_hit
 
-from nearcache.judge.context import bare_pair
-from nearcache.judge.features import FEATURES, PAIRABLE, features
-from nearcache.judge.judge import one_side_wordless, run_guards, same_words
+from nearcache.judge.features import FEATURES, PAIRABLE
+from nearcache.judge.judge import one_side_wordless, run_guards, same_words, verifier_inputs
 from nearcache.judge.verifier import Verifier
 
 #: The sign each weight must keep (+1 can only raise the score, -1 only lower it).
@@ -94,15 +93,15 @@ class Pool:
         self.bare_x = np.zeros((len(pairs), len(FEATURES)))
         for n, (p, s) in enumerate(zip(pairs, sims)):
             hard, results = run_guards(p["asked"], p["stored"])
-            rows.append(features(p["asked"], p["stored"], float(s), results))
+            # the pair's features and the two questions' alone, as the judge reads them
+            row, alone = verifier_inputs(p["asked"], p["stored"], float(s), results)
+            rows.append(row)
             rejected.append(hard)
             same.append(same_words(p["asked"], p["stored"]))
             wordless.append(one_side_wordless(p["asked"], p["stored"]))
-            # the two questions alone, when the judge also scores them (DefaultJudge._score)
-            alone = bare_pair(p["asked"], p["stored"])
             bare.append(alone is not None)
             if alone is not None:
-                self.bare_x[n] = features(*alone, float(s), run_guards(*alone)[1])
+                self.bare_x[n] = alone
         self.x = np.array(rows, dtype=np.float64)
         self.bare = np.array(bare, dtype=bool)
         self.wordless = np.array(wordless, dtype=bool)
@@ -200,6 +199,7 @@ def judge_scores(v: Verifier, pool: Pool, idx: np.ndarray, live: np.ndarray) -> 
         if pool.same[i]:
             out[n] = 1.0
             continue
-        score = v.score(pool.x[i].tolist())
-        out[n] = min(score, v.score(pool.bare_x[i].tolist())) if pool.bare[i] else score
+        out[n] = v.judge_score(
+            pool.x[i].tolist(), pool.bare_x[i].tolist() if pool.bare[i] else None
+        )
     return out

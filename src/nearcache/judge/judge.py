@@ -44,6 +44,7 @@ __all__ = [
     "GUARDS",
     "run_guards",
     "same_words",
+    "verifier_inputs",
     "HARD_GUARDS",
     "CHEAP_GUARDS",
     "ChainJudge",
@@ -117,6 +118,20 @@ def run_guards(
         if rejected is None and name in hard_set and res.outcome == REJECT:
             rejected = name
     return rejected, results
+
+
+def verifier_inputs(
+    query: str, candidate_query: str, similarity: float, results: Mapping[str, GuardResult]
+) -> tuple[list[float], list[float] | None]:
+    """What the verifier reads of a pair: its features, and the two questions' alone when
+    context is dropped that says none of their differences (:func:`.context.bare_pair`),
+    else None. Both rows take the pair's guard ``results``: the guards already read the
+    two questions alone (:func:`.context.guard_texts` focuses on them), so running them
+    again on the bare pair would give the same results. Used by the judge and by the
+    verifier's training script, so both score pairs the same way."""
+    row = features(query, candidate_query, similarity, results)
+    bare = bare_pair(query, candidate_query)
+    return row, None if bare is None else features(*bare, similarity, results)
 
 
 @pair_cache
@@ -261,14 +276,8 @@ class DefaultJudge:
         return Verdict(ok, score, None if ok else "verifier")
 
     def _score(self, q: str, c: str, sim: float, results: Mapping[str, GuardResult]) -> float:
-        """The verifier's score; the lower of it and the two questions' alone when context
-        is dropped that says none of their differences (:func:`.context.bare_pair`)."""
-        score = self.verifier.score(features(q, c, sim, results))
-        bare = bare_pair(q, c)
-        if bare is None:
-            return score
-        alone = self.verifier.score(features(*bare, sim, run_guards(*bare, self.guards)[1]))
-        return min(score, alone)
+        """The verifier's score (:meth:`.Verifier.judge_score` of :func:`verifier_inputs`)."""
+        return self.verifier.judge_score(*verifier_inputs(q, c, sim, results))
 
     def _explained(self, q: str, c: str, sim: float) -> Verdict:
         """The same decision with a step for the floor, every guard, the verifier and the

@@ -92,6 +92,13 @@ class Verifier:
         e = math.exp(z)
         return e / (1.0 + e)
 
+    def judge_score(self, x: Sequence[float], bare: Sequence[float] | None = None) -> float:
+        """The judge's score of a pair from :func:`.judge.verifier_inputs`: the pair's, or
+        the lower of it and the two questions' alone (``bare``) -- context that says none
+        of their differences must not make them read alike."""
+        score = self.score(x)
+        return score if bare is None else min(score, self.score(bare))
+
     def to_json(self) -> dict[str, Any]:
         """The JSON form read by :meth:`from_json`."""
         out: dict[str, Any] = {
