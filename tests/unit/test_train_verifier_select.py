@@ -91,7 +91,7 @@ def test_leave_one_split_out_never_fits_on_the_split_it_scores(
         rows = {int(v) for v in x[:, 0]}
         seen.append(rows)
         shadows.append({int(v) for v in refused[:, 0]})
-        return SimpleNamespace(score=lambda feats: 0.5 + 0.1 * len(rows))
+        return SimpleNamespace(judge_score=lambda feats, bare=None: 0.5 + 0.1 * len(rows))
 
     monkeypatch.setattr(cv, "fit", fit)
     scores = cv.leave_one_split_out(pool, live, 1.0)  # type: ignore[arg-type]
