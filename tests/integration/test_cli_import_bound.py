@@ -22,10 +22,14 @@ def _sixteen_d() -> Any:
 
 
 def _bound_but_empty(path: Path) -> None:
+    # entries removed behind the cache's back (an older release, a raw store tool): a
+    # delete through the cache unbinds the store with its last entry
     store = open_store(f"sqlite:///{path}")
     with store, SemanticCache(store=store, embedder=eight_d_embedder()) as cache:
         cache.put("what is the capital of France", "Paris")
-        assert cache.delete("what is the capital of France")
+    store = open_store(f"sqlite:///{path}")
+    with store:
+        assert store.clear("semantic") == 1
 
 
 def _archive_of_16_d(tmp_path: Path) -> Path:
@@ -67,3 +71,18 @@ def test_clear_of_an_unbound_empty_store_says_nothing_to_clear(tmp_path: Path) -
     assert proc.returncode == 0 and "no longer bound" in proc.stdout, proc.stderr
     proc = nc("clear", "--store", str(db), "-y")
     assert proc.returncode == 0 and "nothing to clear in" in proc.stdout, proc.stderr
+
+
+def test_import_after_the_last_entry_was_deleted_takes_another_embedder(tmp_path: Path) -> None:
+    # the delete unbinds the store, but its saved 8-d index made the import fail with
+    # "expected vectors of shape (1, 8), got (1, 16)"
+    db, archive = tmp_path / "dst.db", _archive_of_16_d(tmp_path)
+    store = open_store(f"sqlite:///{db}")
+    with store, SemanticCache(store=store, embedder=eight_d_embedder()) as cache:
+        cache.put("what is the capital of France", "Paris")
+        assert cache.delete("what is the capital of France")
+    proc = nc("import", str(archive), "--store", str(db), model="")
+    assert proc.returncode == 0, proc.stderr
+    store = open_store(f"sqlite:///{db}")
+    with store, SemanticCache(store=store, embedder=_sixteen_d()) as cache:
+        assert cache.get("what is the capital of Italy") is not None

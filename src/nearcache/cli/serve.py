@@ -147,8 +147,8 @@ def build_config(
 ) -> Any:
     """A ``ProxyConfig`` from CLI settings (the model is loaded here); ``check_store``:
     read the store once first (the parent does; its workers need not again); ``listen``:
-    the (host, port) to check before the store and the model (a taken port is said at
-    once, not after seconds of loading)."""
+    the (host, port) to check after the store's one read and before the model (a taken
+    port is said before seconds of loading)."""
     from ..proxy import ProxyConfig, load_client_keys
     from ..proxy.config import is_loopback
     from .common import default_store_url
@@ -180,10 +180,10 @@ def build_config(
     store = settings.get("store") or default_store_url()
     if workers > 1 and store.startswith("memory"):
         raise InvalidInputError("several workers need a shared store (sqlite:///..., redis://...)")
-    if listen is not None:
-        _check_listen(*listen)
-    opened = _check_store(store) if check_store else None
+    opened = _check_store(store) if check_store else None  # one read: its warnings first
     try:  # the store stays open while the model loads: one connection for both checks
+        if listen is not None:  # a taken port is said before seconds of model loading
+            _check_listen(*listen)
         embedder = resolve_embedder(settings.get("model")) if semantic else None
         if opened is not None and embedder is not None:
             _check_embedder(opened, embedder)

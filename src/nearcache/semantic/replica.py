@@ -117,11 +117,11 @@ class IndexReplica(StoreFollower):
         if self.index_dir is not None:
             loaded = self.index_dir.load(self.index_config, self.persist_meta())
         marks: dict[str, int] = {}
+        if loaded is not None and self.binding.dim is None and not self.store.namespaces(TABLE):
+            loaded = None  # emptied and unbound: its next write, not its old index, sets dim
         if loaded is not None:
             self.spaces, marks = loaded
-            # an unbound store (new, or emptied and unbound) takes its dimension from its
-            # next write, not from the index its earlier entries left
-            if self.binding.dim is None and self.store.namespaces(TABLE):
+            if self.binding.dim is None:  # unbound but holding entries: the index says dim
                 self.binding.dim = self.spaces.dim
         names = set(self.store.namespaces(TABLE)) | set(marks) | set(self.spaces.namespaces())
         for ns in sorted(names):
