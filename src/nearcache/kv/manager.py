@@ -42,6 +42,7 @@ from ..keys import open_hash_algorithm
 from ..stats import CacheStats
 from ..stores.defaults import default_store
 from ..stores.protocol import Store
+from ..stores.url import is_url
 from .cache import Cache
 
 __all__ = ["BACKENDS", "CacheManager", "default_manager", "get_cache"]
@@ -89,10 +90,10 @@ class CacheManager:
             path = Path(options.pop("path", None) or default_kv_path()).expanduser().resolve()
             ident = f"sqlite:///{path}"
             make = functools.partial(default_store, "kv", path=path)
-        elif backend == "redis" or "://" in backend:
+        elif backend == "redis" or is_url(backend):
             from ..stores.url import open_store
 
-            url = backend if "://" in backend else options.pop("url", "redis://127.0.0.1:6379/0")
+            url = backend if is_url(backend) else options.pop("url", "redis://127.0.0.1:6379/0")
             prefix = options.pop("prefix", None)
             ident = f"{url}|{prefix}"
             make = functools.partial(open_store, url, **({"prefix": prefix} if prefix else {}))

@@ -266,11 +266,14 @@ def encode_entries(
     write_ids: Sequence[int],
     vectors: npt.NDArray[np.float32],
     dtype: str,
+    scopes: Sequence[str] | None = None,
 ) -> list[bytes]:
     """``encode_entry`` of each entry of a batch (row ``i`` of ``vectors`` is entry
     ``i``'s vector): the same bytes, in one loop; a float32 row's bytes are cut from the
-    matrix's instead of a row view's."""
+    matrix's instead of a row view's. ``scopes``: each entry's stored scope, where some
+    differ from ``scope`` (a cut question's, :func:`cut_scope`)."""
     n = len(keys)
+    each = [scope] * n if scopes is None else scopes
     if dtype != "float32" or vectors.dtype != _F32 or not vectors.flags.c_contiguous:
         return [
             encode_entry(
@@ -281,7 +284,7 @@ def encode_entries(
                 metadata=metadata[i],
                 created_at=created_at,
                 expires_at=expires_at,
-                scope=scope,
+                scope=each[i],
                 write_id=write_ids[i],
                 vector=vectors[i],
                 dtype=dtype,
@@ -291,7 +294,7 @@ def encode_entries(
     raw, width = vectors.tobytes(), vectors.shape[1] * 4
     out: list[bytes] = []
     for i in range(n):
-        rest = [metadata[i], created_at, expires_at, scope, write_ids[i], dtype, 1.0]
+        rest = [metadata[i], created_at, expires_at, each[i], write_ids[i], dtype, 1.0]
         body = _body(queries[i], responses[i], [*rest, raw[i * width : (i + 1) * width], None])
         out.append(pack_record(KIND_SEMANTIC, namespace, keys[i], body))
     return out

@@ -189,6 +189,10 @@ class WriteMixin(CoreState):
         keys = entry_keys(scope, texts)
         wids = new_write_ids(n)
         dtype = cfg.vector_dtype
+        scopes = [scope] * n
+        cut = self._cut(texts)
+        for i in cut:  # the exact layer's only: no searched partition
+            scopes[i] = cut_scope(scope)
         values = encode_entries(
             ns,
             keys,
@@ -201,23 +205,8 @@ class WriteMixin(CoreState):
             write_ids=wids,
             vectors=vecs,
             dtype=dtype,
+            scopes=scopes if cut else None,
         )
-        scopes = [scope] * n
-        for i in self._cut(texts):  # the exact layer's only: no searched partition
-            scopes[i] = cut_scope(scope)
-            values[i] = encode_entry(
-                ns,
-                keys[i],
-                query=queries[i],
-                response=packed[i],
-                metadata=metas[i],
-                created_at=now,
-                expires_at=expires,
-                scope=scopes[i],
-                write_id=wids[i],
-                vector=vecs[i],
-                dtype=dtype,
-            )
         items = [_new_tuple(Item, (k, v, expires)) for k, v in zip(keys, values)]
         index_vecs = unit_rows(vecs if dtype == "float32" else stored_vectors(vecs, dtype))
         evicted = self._write(ns, items, scopes, index_vecs, wids, now)
