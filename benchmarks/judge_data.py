@@ -66,6 +66,7 @@ MAX_CHARS = 2000
 # probe20 and blind20 a twenty-third author's (the same mix, more little-used domains).
 # probe21 and blind21 a twenty-fourth author's (the same mix, most traps reworded as well).
 # probe22 and blind22 a twenty-fifth author's (half the traps one-edit, half reworded as well).
+# probe23 and blind23 a twenty-sixth author's (questions as applications send them, 40% reworded).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -115,6 +116,8 @@ SPLITS = {
     "blind21": "bn",
     "probe22": "pn",
     "blind22": "bo",
+    "probe23": "pp",
+    "blind23": "bp",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -82,6 +82,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind20",
         "blind21",
         "blind22",
+        "blind23",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -149,6 +150,7 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe22"), {"train": "tr-", "probe22": "bn-"}),
         (("train", "blind22"), {"train": "tr-"}),
         (("train", "probe22"), {"train": "tr-", "probe22": "bo-"}),
+        (("train", "probe23"), {"train": "tr-", "probe23": "bo-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -166,7 +168,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22"})
+AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23"})
 
 
 @pytest.mark.parametrize(
@@ -220,6 +222,8 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22"})
         # a twenty-fifth, role about a fifth of the traps, half of them one-edit, half reworded
         ("probe22", "pn", 480, ROLE, 0.2, 40, 0.6),
         ("blind22", "bo", 340, ROLE, 0.2, 30, 0.6),
+        # a twenty-sixth, questions as applications send them, every trap kind
+        ("probe23", "pp", 470, frozenset(), 0.0, 40, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -349,3 +353,28 @@ def test_committed_role_led_authors_keep_every_kind(
             if r["label"] == "trap"
         ]
         assert sum(1 for n in words if n >= 20) >= long * len(words), split
+
+
+def _reworded(row: dict[str, Any]) -> bool:
+    """A trap whose two sides share little wording (word Jaccard below 0.6)."""
+    return jd.jaccard(jd.words(row["stored"]), jd.words(row["asked"])) < 0.6
+
+
+@pytest.mark.parametrize("split", ["probe23"])
+def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
+    split: str,
+) -> None:
+    # probe23 (a twenty-sixth author): every trap kind at least 8% of the traps, 30-55% of
+    # the traps reworded as well as changed (the rest one-edit look-alikes), paraphrase the
+    # largest hit kind and code hits at least 15% of the hits, some traps in a long question.
+    report = jd.validate(sorted(DATA.glob("*.jsonl")))
+    rows = report.rows[split]
+    traps = [r for r in rows if r["label"] == "trap"]
+    kinds = _kinds(rows, "trap")
+    assert all(kinds[k] >= 0.08 * len(traps) for k in jd.CATEGORIES["trap"]), kinds
+    assert 0.3 * len(traps) <= sum(1 for r in traps if _reworded(r)) <= 0.55 * len(traps)
+    hits = _kinds(rows, "hit")
+    assert hits.most_common(1)[0][0] == "paraphrase", hits
+    assert hits["code"] >= 0.15 * hits.total(), hits
+    long = [r for r in traps if max(len(r["stored"].split()), len(r["asked"].split())) >= 20]
+    assert len(long) >= 0.05 * len(traps)
