@@ -151,6 +151,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "blind22"), {"train": "tr-"}),
         (("train", "probe22"), {"train": "tr-", "probe22": "bo-"}),
         (("train", "probe23"), {"train": "tr-", "probe23": "bo-"}),
+        (("train", "blind23"), {"train": "tr-"}),
+        (("train", "probe23"), {"train": "tr-", "probe23": "bp-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -224,6 +226,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23"})
         ("blind22", "bo", 340, ROLE, 0.2, 30, 0.6),
         # a twenty-sixth, questions as applications send them, every trap kind
         ("probe23", "pp", 470, frozenset(), 0.0, 40, 0.6),
+        ("blind23", "bp", 360, frozenset(), 0.0, 30, 0.6),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -360,13 +363,14 @@ def _reworded(row: dict[str, Any]) -> bool:
     return jd.jaccard(jd.words(row["stored"]), jd.words(row["asked"])) < 0.6
 
 
-@pytest.mark.parametrize("split", ["probe23"])
+@pytest.mark.parametrize("split", ["probe23", "blind23"])
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
     split: str,
 ) -> None:
-    # probe23 (a twenty-sixth author): every trap kind at least 8% of the traps, 30-55% of
-    # the traps reworded as well as changed (the rest one-edit look-alikes), paraphrase the
-    # largest hit kind and code hits at least 15% of the hits, some traps in a long question.
+    # probe23 and blind23 (a twenty-sixth author): every trap kind at least 8% of the traps,
+    # 30-55% of the traps reworded as well as changed (the rest one-edit look-alikes),
+    # paraphrase the largest hit kind, code hits at least 15% of the hits, and some traps in
+    # a long question.
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     rows = report.rows[split]
     traps = [r for r in rows if r["label"] == "trap"]
