@@ -115,7 +115,7 @@ def hash_file(path: Path) -> str:
     with open(path, "rb", buffering=0) as fh:
         try:
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # ValueError: an empty file
+        except (OSError, ValueError, OverflowError):  # ValueError: an empty file
             buf = bytearray(1 << 22)
             while n := fh.readinto(buf):
                 h.update(memoryview(buf)[:n])
