@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import xxhash
 
-import nearcache.semantic.persist as persist
+import nearcache.semantic.filehash as persist
 
 NINE_MB = (9 << 20) + 123  # three reads of 4 MB, each a hash call, for a read loop
 

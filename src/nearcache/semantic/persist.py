@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import mmap
 import os
 import secrets
 import shutil
@@ -45,6 +44,7 @@ import xxhash
 from ..errors import CorruptStoreError
 from ..index.exact import ExactIndex, read_into
 from ..index.factory import IndexConfig, load_index
+from .filehash import hash_file
 from .spaces import Space, SpaceSet
 
 __all__ = ["FORMAT", "IndexDir"]
@@ -105,24 +105,6 @@ class _Writer:
         os.fsync(self._fh.fileno())
         self._fh.close()
         return self._hash.hexdigest()
-
-
-def hash_file(path: Path) -> str:
-    """XXH3-64 of a file in one hash call over a read-only map: the GIL is held only at its
-    start and end (a 4 MB read loop retook it twice a chunk, from the threads serving a
-    reopened cache during its check) and nothing is copied; read if it cannot be mapped."""
-    h = xxhash.xxh3_64()
-    with open(path, "rb", buffering=0) as fh:
-        try:
-            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError, OverflowError):  # ValueError: an empty file
-            buf = bytearray(1 << 22)
-            while n := fh.readinto(buf):
-                h.update(memoryview(buf)[:n])
-            return h.hexdigest()
-        with mapped:
-            h.update(mapped)
-    return h.hexdigest()
 
 
 def _map_array(path: Path, dtype: np.dtype[Any], count: int) -> npt.NDArray[Any]:

@@ -31,15 +31,10 @@ from ..index.factory import IndexConfig
 from ..stores.protocol import Item, Limit, Probe, Store, get_one, put_one, put_within
 from .binding import StoreBinding
 from .counters import SemanticCounters
+from .filehash import hash_file
 from .follow import StoreFollower
-from .indexing import (
-    ANY_TIME,
-    FETCH_BATCH,
-    TABLE,
-    IndexFigures,
-    index_problems,
-)
-from .persist import IndexDir, hash_file
+from .indexing import ANY_TIME, FETCH_BATCH, TABLE, IndexFigures, index_problems
+from .persist import IndexDir
 from .record import Entry
 from .spaces import Candidate, SpaceSet
 
