@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..clock import Clock, system_clock
@@ -30,6 +30,7 @@ from ..keys import validate_namespace as _validate_name
 from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.protocol import Item, Limit, Store, put_within
+from .memo import F, memoize
 
 __all__ = ["Cache", "Key"]
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 TABLE = "kv"
 Key = str | bytes | int
+_MISSING = object()
 
 
 def _key_material(key: Key) -> str:
@@ -197,6 +199,41 @@ class Cache:
         return True
 
     __contains__ = has
+
+    # -- the mapping forms (cachetools, diskcache and dict users write these first) ----
+
+    def __getitem__(self, key: Key) -> Any:
+        """``cache[key]``: the value, or ``KeyError`` for a miss."""
+        found = self.get_many([key], _MISSING)[0]
+        if found is _MISSING:
+            raise KeyError(key)
+        return found
+
+    def __setitem__(self, key: Key, value: Any) -> None:
+        """``cache[key] = value``: ``set`` with the cache's ``default_ttl``."""
+        self.set(key, value)
+
+    def __delitem__(self, key: Key) -> None:
+        """``del cache[key]``: ``KeyError`` if there was no such entry."""
+        if not self.delete(key):
+            raise KeyError(key)
+
+    # Not iterable: a shared store's keys are hashes (the keys live inside the records),
+    # and ``__getitem__`` alone would make ``list(cache)`` ask for keys 0, 1, 2, ...
+    __iter__ = None
+
+    def memoize(self, ttl: float | None = None, *, name: str | None = None) -> Callable[[F], F]:
+        """Decorator: keep the function's results here, one per distinct call.
+
+        >>> from nearcache.stores.memory import MemoryStore
+        >>> squares = Cache("squares", MemoryStore())
+        >>> @squares.memoize(ttl=60)
+        ... def square(n: int) -> int:
+        ...     return n * n
+        >>> square(12), square(12), squares.stats().hits
+        (144, 144, 1)
+        """
+        return memoize(self, ttl, name=name)
 
     # -- writes ----------------------------------------------------------------------
 
