@@ -5,9 +5,9 @@ Backends:
 * ``"in_memory"`` — ``default_store("kv")``: a ``MemoryStore`` (unbounded unless
   ``memory_max_bytes``) shared by the manager's in-memory caches; gone when the process
   exits.
-* ``"file_based"`` — a ``SQLiteStore`` file (option ``path``; default
-  ``$XDG_CACHE_HOME/nearcache/kv.sqlite``), shared safely by threads and processes and
-  kept across restarts.
+* ``"file_based"`` — a ``SQLiteStore`` file (option ``path``, a file or a folder to
+  hold ``kv.sqlite``; default ``$XDG_CACHE_HOME/nearcache/kv.sqlite``), shared safely by
+  threads and processes and kept across restarts.
 * ``"redis"`` — a ``RedisStore`` (options ``url``, ``prefix``), shared by machines.
 * any store URL (``"postgresql://..."``, ``"dynamodb://table?..."``, ``"sqlite:///x.db"``),
   or ``store=`` an already open ``Store``.
@@ -58,6 +58,18 @@ def default_kv_path() -> Path:
     return Path(base) / "nearcache" / "kv.sqlite"
 
 
+def _kv_file(path: str | os.PathLike[str] | None) -> Path:
+    """The SQLite file of ``file_based``: ``path``, or ``kv.sqlite`` inside it when it
+    names a folder (an existing one, or written with a trailing separator), as
+    diskcache's directory argument; the default file without one."""
+    if path is None:
+        return default_kv_path().expanduser().resolve()
+    text = os.path.expanduser(os.fspath(path))
+    if text.endswith((os.sep, os.altsep or os.sep)) or os.path.isdir(text):
+        text = os.path.join(text, "kv.sqlite")
+    return Path(text).resolve()
+
+
 class CacheManager:
     """Opens backends once and hands out named ``Cache`` objects.
 
@@ -87,7 +99,7 @@ class CacheManager:
             ident = "memory://"
             make = functools.partial(default_store, "kv", memory_max_bytes=self._memory_max_bytes)
         elif backend == "file_based":
-            path = Path(options.pop("path", None) or default_kv_path()).expanduser().resolve()
+            path = _kv_file(options.pop("path", None))
             ident = f"sqlite:///{path}"
             make = functools.partial(default_store, "kv", path=path)
         elif backend == "redis" or is_url(backend):

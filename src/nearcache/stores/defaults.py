@@ -38,6 +38,14 @@ MEMORY_BUDGETS: dict[str, int | None] = {
 }
 
 
+#: The file a ``path`` naming a folder is told to name instead (as the docs' examples).
+_FILE_NAMES: dict[str, str] = {
+    "embedding": "embeddings.db",
+    "semantic": "answers.db",
+    "kv": "kv.sqlite",
+}
+
+
 class _Budget(enum.Enum):
     TABLE = "the cache's entry in MEMORY_BUDGETS"
 
@@ -68,7 +76,10 @@ def default_store(
                 f"path must be a file path (str or os.PathLike), not {type(path).__name__}{hint}"
             )
         from .sqlite import SQLiteStore
+        from .url import check_not_folder
 
-        return SQLiteStore(os.path.expanduser(path))  # "~/x.db" as in a store URL
+        path = os.path.expanduser(path)  # "~/x.db" as in a store URL
+        check_not_folder(path, _FILE_NAMES[cache])
+        return SQLiteStore(path)
     budget = MEMORY_BUDGETS[cache] if memory_max_bytes is _TABLE else memory_max_bytes
     return MemoryStore(max_bytes=budget)

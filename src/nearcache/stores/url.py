@@ -41,6 +41,7 @@ from .protocol import Store
 
 __all__ = [
     "SCHEMES",
+    "check_not_folder",
     "check_sqlite_path",
     "is_url",
     "open_store",
@@ -181,6 +182,22 @@ def check_sqlite_path(path: str) -> None:
     _check_plain_path(path)
 
 
+def check_not_folder(path: str | os.PathLike[str], file_name: str = "nearcache.db") -> None:
+    """Refuse a SQLite path that names a folder, an existing one or one written with a
+    trailing separator: SQLite failed with a raw "Is a directory", and ``new-folder/``
+    silently became a FILE named ``new-folder``.
+
+    Raises:
+        InvalidInputError: naming a file in that folder (``file_name``) to use instead.
+    """
+    text = os.fspath(path)
+    if text.endswith((os.sep, os.altsep or os.sep)) or os.path.isdir(text):
+        example = os.path.join(text, file_name)
+        raise InvalidInputError(
+            f"{text} names a folder; a SQLite store is a file: name one in it, e.g. {example}"
+        )
+
+
 def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
     """Split a store URL into ``(kind, target, options)``.
 
@@ -312,6 +329,7 @@ def open_store(url: str, **overrides: Any) -> Store:
     if kind == "sqlite":
         from .sqlite import SQLiteStore
 
+        check_not_folder(target)
         return SQLiteStore(target, **options)
     if kind == "redis":
         from .redis import RedisStore
