@@ -114,6 +114,10 @@ def serve(
     log_level: Annotated[
         str | None, typer.Option(help="uvicorn log level (default: info).")
     ] = None,
+    stream_usage: Annotated[
+        bool | None,
+        typer.Option("--stream-usage", help="Ask the upstream for usage on every stream."),
+    ] = None,
 ) -> None:
     """Run the OpenAI-compatible caching proxy (point OPENAI_BASE_URL at it)."""
     given = dict(locals())
@@ -208,6 +212,7 @@ def build_config(
             max_body_bytes=8 * 1024 * 1024 if max_body is None else int(max_body),
             timeout=600.0 if timeout is None else float(timeout),
             multi_process=True if workers > 1 else None,
+            stream_usage=bool(settings.get("stream_usage", False)),
         )
     except InvalidInputError as exc:  # name the option, not only ProxyConfig's field
         option = _OPTION_OF.get(str(exc).split(" ", 1)[0])

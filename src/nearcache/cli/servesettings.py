@@ -42,6 +42,7 @@ _TYPES: dict[str, type] = {
     "max_body_bytes": int,
     "timeout": float,
     "log_level": str,
+    "stream_usage": bool,
 }
 FIELDS = tuple(_TYPES)
 #: Option names that are not field names: ``--threshold``, ``--exact-only``.

@@ -68,6 +68,12 @@ async def handle_completion(request: Request, state: ProxyState, kind: Kind) -> 
     stream = body.get("stream") is True
     options = body.get("stream_options")
     include_usage = stream and isinstance(options, dict) and bool(options.get("include_usage"))
+    if stream and not include_usage and state.config.stream_usage and kind.route != "responses":
+        # Asked for the caller (ProxyConfig.stream_usage): the answer is stored with its
+        # usage, which a later JSON replay or an include_usage stream needs.
+        asked = options if isinstance(options, dict) else {}
+        raw = orjson.dumps({**body, "stream_options": {**asked, "include_usage": True}})
+        include_usage = True
     status, result = "BYPASS", None
     if controls.lookup:
         result = await state.lookup(key, controls)

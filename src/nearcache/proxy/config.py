@@ -72,6 +72,12 @@ class ProxyConfig:
             estimated-cost-saved metric.
         metrics_multiprocess_dir: prometheus-client multiprocess folder (several workers).
         semantic_options: extra keyword arguments for ``SemanticCache``.
+        stream_usage: ask the upstream for usage on every streamed chat or completion
+            (``stream_options.include_usage``, as LiteLLM's ``always_include_stream_usage``):
+            every stored answer then has its usage, and every stream, relayed or
+            replayed, ends with the usage chunk. Off by default: some upstreams refuse the
+            option, and a client that reads ``choices[0]`` of every chunk trips on the
+            usage chunk's empty ``choices``.
     """
 
     upstream: str
@@ -95,6 +101,7 @@ class ProxyConfig:
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     metrics_multiprocess_dir: str | None = None
     semantic_options: Mapping[str, Any] = field(default_factory=dict)
+    stream_usage: bool = False
 
     def __post_init__(self) -> None:
         up = str(self.upstream).strip().rstrip("/")
