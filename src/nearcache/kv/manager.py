@@ -42,7 +42,7 @@ from ..keys import open_hash_algorithm
 from ..stats import CacheStats
 from ..stores.defaults import default_store
 from ..stores.protocol import Store
-from ..stores.url import is_url
+from ..stores.url import is_url, redact_url
 from .cache import Cache
 
 __all__ = ["BACKENDS", "CacheManager", "default_manager", "get_cache"]
@@ -163,7 +163,9 @@ class CacheManager:
         per: dict[str, CacheStats] = {}
         for (ident, name), cache in caches:
             label = (
-                name if sum(1 for (_, n) in self._caches if n == name) == 1 else f"{name}@{ident}"
+                name
+                if sum(1 for (_, n) in self._caches if n == name) == 1
+                else f"{name}@{_shown(ident)}"
             )
             per[label] = cache.stats()
         return CacheStats.total(per)
@@ -190,6 +192,13 @@ class CacheManager:
 
     def __repr__(self) -> str:
         return f"CacheManager(caches={self.list_caches()!r})"
+
+
+def _shown(ident: str) -> str:
+    """A backend's label in ``stats().namespaces``: its URL with the password hidden (the
+    figures end up in logs and dashboards), and its Redis prefix if it has one."""
+    url, _, prefix = ident.partition("|")
+    return redact_url(url) + (f"?prefix={prefix}" if prefix not in ("", "None") else "")
 
 
 _default: CacheManager | None = None
