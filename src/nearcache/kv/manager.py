@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import os
@@ -51,11 +52,30 @@ log = logging.getLogger(__name__)
 
 BACKENDS = ("in_memory", "file_based", "redis")
 _CACHE_OPTIONS = {"default_ttl", "max_entries", "max_bytes", "fail_open"}
+_OPTIONS = _CACHE_OPTIONS | {"path", "url", "prefix", "store"}
+#: What cachetools (``maxsize``, ``ttl``) and diskcache (``directory``, ``size_limit``,
+#: ``expire``) call the same settings: their users write these first.
+_PEER_NAMES = {
+    "maxsize": "max_entries",
+    "max_size": "max_entries",
+    "ttl": "default_ttl",
+    "expire": "default_ttl",
+    "size_limit": "max_bytes",
+    "directory": "path",
+}
 
 
 def default_kv_path() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "nearcache" / "kv.sqlite"
+
+
+def _hint(option: str) -> str:
+    """``option``, with the option it probably means."""
+    near = _PEER_NAMES.get(option) or next(
+        iter(difflib.get_close_matches(option, sorted(_OPTIONS), n=1)), None
+    )
+    return f"{option} (did you mean {near}?)" if near else option
 
 
 def _kv_file(path: str | os.PathLike[str] | None) -> Path:
@@ -133,9 +153,12 @@ class CacheManager:
         with self._lock:
             if self._closed:
                 raise CacheClosedError("CacheManager is closed")
-            unknown = set(options) - _CACHE_OPTIONS - {"path", "url", "prefix", "store"}
+            unknown = set(options) - _OPTIONS
             if unknown:
-                raise InvalidTypeError(f"unknown get_cache options: {', '.join(sorted(unknown))}")
+                raise InvalidTypeError(
+                    f"unknown get_cache options: {', '.join(map(_hint, sorted(unknown)))}; "
+                    f"the options are {', '.join(sorted(_OPTIONS))}"
+                )
             opts = dict(options)
             ident, store = self._store_for(backend, opts)
             found = self._caches.get((ident, name))
