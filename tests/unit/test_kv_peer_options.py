@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from nearcache.errors import InvalidTypeError
+from nearcache.errors import InvalidInputError, InvalidTypeError
 from nearcache.kv import CacheManager
 
 
@@ -26,3 +28,17 @@ def test_an_unknown_option_names_the_one_it_probably_means(given: str, meant: st
         caches.get_cache("c", **{given: 1})
     assert f"{given} (did you mean {meant}?)" in str(err.value)
     assert "the options are default_ttl, fail_open, max_bytes, max_entries" in str(err.value)
+
+
+def test_asking_again_with_other_settings_is_refused_not_dropped(tmp_path: Path) -> None:
+    # get_cache("q", default_ttl=3) after get_cache("q") returned the first cache, whose
+    # entries never expire, without a word
+    with CacheManager() as caches:
+        first = caches.get_cache("q", max_entries=2)
+        assert caches.get_cache("q") is first  # no options: the cache as it is
+        assert caches.get_cache("q", max_entries=2) is first  # the same ones
+        with pytest.raises(InvalidInputError, match=r"already open with default_ttl=None"):
+            caches.get_cache("q", max_entries=2, default_ttl=3)
+        with pytest.raises(InvalidInputError, match=r"max_entries=2"):
+            caches.get_cache("q", max_entries=5)
+        assert caches.get_cache("q", "file_based", path=str(tmp_path), default_ttl=3) is not first

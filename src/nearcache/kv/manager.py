@@ -148,7 +148,8 @@ class CacheManager:
 
         Options: ``default_ttl``, ``max_entries``, ``max_bytes``, ``fail_open`` (cache);
         ``path`` (file_based); ``url``, ``prefix`` (redis); ``store`` (any ``Store``).
-        Asking again for the same name and backend returns the same object.
+        Asking again for the same name and backend returns the same object; with other
+        cache options than it has, ``InvalidInputError``.
         """
         with self._lock:
             if self._closed:
@@ -163,6 +164,7 @@ class CacheManager:
             ident, store = self._store_for(backend, opts)
             found = self._caches.get((ident, name))
             if found is not None:
+                _same_settings(found, opts, _shown(ident))
                 return found
             cache = Cache(name, store, clock=self._clock, **opts)
             self._caches[(ident, name)] = cache
@@ -215,6 +217,19 @@ class CacheManager:
 
     def __repr__(self) -> str:
         return f"CacheManager(caches={self.list_caches()!r})"
+
+
+def _same_settings(cache: Cache, asked: dict[str, Any], backend: str) -> None:
+    """Refuse settings that differ from those ``cache`` was opened with: they were
+    dropped silently (``get_cache("x", default_ttl=3)`` after ``get_cache("x")`` gave a
+    cache whose entries never expire). Asking without them returns the cache as it is."""
+    differ = sorted(k for k, v in asked.items() if getattr(cache, k) != v)
+    if differ:
+        has = ", ".join(f"{k}={getattr(cache, k)!r}" for k in differ)
+        raise InvalidInputError(
+            f"cache {cache.name!r} on {backend} is already open with {has}; ask for it "
+            "without these options (or the same values), or use another name"
+        )
 
 
 def _shown(ident: str) -> str:
