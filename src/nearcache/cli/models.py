@@ -203,14 +203,31 @@ def resolve_embedder(name: str | None, *, lazy: bool = False) -> Any:
                 f"--model {name} needs OPENAI_API_KEY in the environment (or OPENAI_BASE_URL "
                 "for an OpenAI-compatible server that takes no key)"
             )
-        dim_env = os.environ.get("NEARCACHE_EMBEDDING_DIM")
-        return OpenAIEmbedder(
-            rest,
-            base_url=base_url,
-            api_key=api_key,
-            dim=int(dim_env) if dim_env else None,
-        )
+        return OpenAIEmbedder(rest, base_url=base_url, api_key=api_key, dim=_api_dim(name, rest))
     raise InvalidInputError(
         f"unknown model {name!r}; use 'default', 'st:NAME_OR_PATH' (sentence-transformers) "
         "or 'openai:MODEL'"
     )
+
+
+def _api_dim(name: str, model: str) -> int | None:
+    """``$NEARCACHE_EMBEDDING_DIM``, checked here: the embedder's own errors ("pass
+    dim=...", a raw ``int()`` ValueError) named a Python argument the command line has not.
+    None for a model whose size is known."""
+    from ..embedders.openai import KNOWN_DIMS
+
+    raw = os.environ.get("NEARCACHE_EMBEDDING_DIM", "").strip()
+    if not raw:
+        if model in KNOWN_DIMS:
+            return None
+        raise InvalidInputError(
+            f"--model {name}: the size of its vectors is not known to nearcache; set "
+            "NEARCACHE_EMBEDDING_DIM to it (e.g. NEARCACHE_EMBEDDING_DIM=768)"
+        )
+    dim = int(raw) if raw.isdigit() else 0
+    if dim < 1:
+        raise InvalidInputError(
+            f"NEARCACHE_EMBEDDING_DIM must be the model's vector size, a whole number >= 1, "
+            f"not {raw!r}"
+        )
+    return dim
