@@ -57,7 +57,10 @@ def test_clear_one_namespace_and_everything(tmp_path: Path) -> None:
     assert "removed 1 entry (semantic 1) from sqlite:///" in proc.stdout
     with open_store(f"sqlite:///{db}") as store:
         assert store.namespaces("semantic") == ["default"]
-    assert_one_line_error(nc("clear", "-n", "nope", "--store", str(db), "-y"), "no namespace")
+    proc = nc("clear", "-n", "nope", "--store", str(db), "-y")  # names those it holds
+    assert_one_line_error(proc, "no namespace 'nope'", "it holds: semantic default")
+    proc = nc("clear", "-n", "nope", "--table", "kv", "--store", str(db), "-y")
+    assert_one_line_error(proc, "it holds none in kv")
     proc = nc("clear", "--store", str(db), "-y")
     assert proc.returncode == 0 and "removed 1 entry" in proc.stdout, proc.stderr
     proc = nc("clear", "--store", str(db), "-y")

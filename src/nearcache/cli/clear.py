@@ -50,7 +50,7 @@ def clear_command(
         counts = held(st, tables, namespace)
         total = sum(counts.values())
         if namespace is not None and not total and not _has_namespace(st, tables, namespace):
-            raise InvalidInputError(f"no namespace {namespace!r} in {st.url}")
+            raise InvalidInputError(f"no namespace {namespace!r} in {st.url}{_holds(st, tables)}")
         if total and not yes:
             _confirm(st.url, counts)
         data = clear_store(st, tables, namespace)
@@ -104,6 +104,12 @@ def _clear_semantic(store: Any, namespace: str | None) -> int:
 
 def _has_namespace(store: Any, tables: tuple[str, ...], namespace: str) -> bool:
     return any(namespace in store.namespaces(table) for table in tables)
+
+
+def _holds(store: Any, tables: tuple[str, ...]) -> str:
+    """What a mistyped ``--namespace`` could have been (as ``inspect`` says it)."""
+    held = [f"{t} {ns}" for t in tables for ns in sorted(store.namespaces(t))]
+    return f"; it holds: {', '.join(held)}" if held else f"; it holds none in {', '.join(tables)}"
 
 
 def _render(data: dict[str, Any]) -> None:
