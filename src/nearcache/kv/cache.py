@@ -342,6 +342,11 @@ class Cache:
             self.store.delete_many(TABLE, self.name, bad)
         return problems
 
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` ran (``with`` ends); its manager then hands out a new one."""
+        return self._closed
+
     def close(self) -> None:
         if self._closed:
             return

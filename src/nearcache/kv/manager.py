@@ -163,34 +163,36 @@ class CacheManager:
             opts = dict(options)
             ident, store = self._store_for(backend, opts)
             found = self._caches.get((ident, name))
-            if found is not None:
-                _same_settings(found, opts, _shown(ident))
+            if found is not None and not found.closed:  # closed (``with get_cache(...)``):
+                _same_settings(found, opts, _shown(ident))  # a new one on the same store
                 return found
             cache = Cache(name, store, clock=self._clock, **opts)
             self._caches[(ident, name)] = cache
             return cache
 
-    def list_caches(self) -> list[str]:
-        """Names of the caches this manager handed out (sorted, each once)."""
+    def _open_caches(self) -> dict[tuple[str, str], Cache]:
+        """The caches handed out and not closed since (a closed one is forgotten: it
+        raised ``CacheClosedError`` from ``stats``/``clear_all`` and every later
+        ``get_cache``)."""
         with self._lock:
-            return sorted({name for _, name in self._caches})
+            self._caches = {k: c for k, c in self._caches.items() if not c.closed}
+            return dict(self._caches)
+
+    def list_caches(self) -> list[str]:
+        """Names of the open caches this manager handed out (sorted, each once)."""
+        return sorted({name for _, name in self._open_caches()})
 
     def clear_all(self) -> int:
-        """Clear every cache of this manager; return the number of entries removed."""
-        with self._lock:
-            caches = list(self._caches.values())
-        return sum(c.clear() for c in caches)
+        """Clear every open cache of this manager; return the number of entries removed."""
+        return sum(c.clear() for c in self._open_caches().values())
 
     def stats(self) -> CacheStats:
-        """Totals over the manager's caches, with each cache's stats in ``namespaces``."""
-        with self._lock:
-            caches = list(self._caches.items())
+        """Totals over the manager's open caches, each one's stats in ``namespaces``."""
+        caches = self._open_caches()
         per: dict[str, CacheStats] = {}
-        for (ident, name), cache in caches:
+        for (ident, name), cache in caches.items():
             label = (
-                name
-                if sum(1 for (_, n) in self._caches if n == name) == 1
-                else f"{name}@{_shown(ident)}"
+                name if sum(1 for (_, n) in caches if n == name) == 1 else f"{name}@{_shown(ident)}"
             )
             per[label] = cache.stats()
         return CacheStats.total(per)
