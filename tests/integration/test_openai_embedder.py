@@ -181,6 +181,19 @@ def test_client_errors_are_not_retried(api: tuple[FakeAPI, str]) -> None:
     assert len(state.requests) == 1
 
 
+def test_a_404_at_a_base_url_without_v1_says_to_add_it(api: tuple[FakeAPI, str]) -> None:
+    # OPENAI_BASE_URL=http://host:11434 (Ollama's is http://host:11434/v1) got a bare 404
+    _, url = api
+    root = url.removesuffix("/v1")
+    with pytest.raises(EmbeddingAPIError) as info:
+        client(root).embed(["hello"])
+    assert info.value.status_code == 404
+    assert f"servers answer under /v1 ({root}/v1)" in str(info.value)
+    with pytest.raises(EmbeddingAPIError) as info:
+        client(url + "/other").embed(["hello"])  # a path of its own: no guess
+    assert "/v1 (" not in str(info.value)
+
+
 def test_a_slow_response_times_out_and_is_retried(api: tuple[FakeAPI, str]) -> None:
     state, url = api
     state.script = ["slow"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-__all__ = ["Reply", "Send", "Sleep", "reply_of"]
+__all__ = ["Reply", "Send", "Sleep", "not_found_hint", "reply_of"]
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,11 @@ def reply_of(resp: Any) -> Reply:
     except ValueError:
         body = None
     return Reply(status=resp.status_code, body=body, retry_after=resp.headers.get("retry-after"))
+
+
+def not_found_hint(base_url: str) -> str:
+    """What a 404 most often means: a base URL without its ``/v1`` (``http://host:11434``
+    for Ollama's ``http://host:11434/v1``), where every OpenAI-compatible server answers."""
+    if urlsplit(base_url).path.strip("/"):
+        return ""
+    return f"; the base URL has no path: OpenAI-compatible servers answer under /v1 ({base_url}/v1)"

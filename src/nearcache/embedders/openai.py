@@ -43,6 +43,7 @@ from ..retry import ExponentialBackoff, Retry
 from .apiwire import Reply as _Reply
 from .apiwire import Send as _Send
 from .apiwire import Sleep as _Sleep
+from .apiwire import not_found_hint
 from .apiwire import reply_of as _reply
 
 __all__ = ["AsyncOpenAIEmbedder", "EmbeddingAPIError", "OpenAIEmbedder"]
@@ -241,8 +242,11 @@ class OpenAIEmbedder:
         if isinstance(reply.body, dict):
             err = reply.body.get("error")
             message = err.get("message", "") if isinstance(err, dict) else str(err or "")
+        hint = not_found_hint(self.base_url) if reply.status == 404 else ""
         return EmbeddingAPIError(
-            f"{where} answered HTTP {reply.status}{tries}" + (f": {message}" if message else ""),
+            f"{where} answered HTTP {reply.status}{tries}"
+            + (f": {message}" if message else "")
+            + hint,
             status_code=reply.status,
             retryable=retryable,
             attempts=attempts,
