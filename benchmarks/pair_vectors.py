@@ -18,8 +18,9 @@ pair the judge accepts it is the judge's score). ``measure`` holds each split (o
 or batch) out in turn: a logistic head (l2, classes balanced) is fit on the other splits'
 pairs (``--fit all``: every labeled pair; ``reached``: past the floor and the guards;
 ``accepted``: the judge-accepted ones), its bar refuses 1% of the other splits'
-judge-accepted hits scored out of fold (inner folds by split), and the held-out split's
-judge-accepted pairs are counted: look-alikes and unrelated refused, hits lost. The control
+judge-accepted hits scored out of fold (each by the head fit without its split), and the
+held-out split's judge-accepted pairs are counted: look-alikes and unrelated refused, hits
+lost. The control
 is the same head on the judge's score and the cosine alone. ``fresh`` scores a split no
 choice saw with heads fit on the whole pool (frozen).
 """
