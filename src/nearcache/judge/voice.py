@@ -361,6 +361,8 @@ def clause_voice_turned(a: str, b: str) -> tuple[str, str, str] | None:
     or None. Order and voice both turned ("Was Germany beaten by Brazil") is the same
     statement and is not read here, nor is a symmetric verb (``data/symmetric.txt``:
     "Which countries border Brazil" / "... are bordered by Brazil")."""
+    if "by" not in analyze(a).words and "by" not in analyze(b).words:
+        return None  # the common case: no passive with "by" on either side, nothing turned
     va, vb = _clause_voices(a), _clause_voices(b)
     if not (va and vb):
         return None
