@@ -43,9 +43,11 @@ _LEFTOVER = 1
 Clauses = list[tuple[set[str], bool]]
 
 
-def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> Clauses:
-    """The role keys of each clause of ``text`` (clauses cut at punctuation), and whether
-    the clause opens with a symmetric connective (", or ...", ", and ...", ", but ...")."""
+@text_cache
+def _clause_ids(text: str) -> tuple[tuple[int, ...], frozenset[int], int]:
+    """Each token's clause number in ``text`` (clauses cut at punctuation), the clauses
+    that open with a symmetric connective (", or ...", ", and ...", ", but ..."), and how
+    many clauses hold a token (at least as many as hold a role key)."""
     toks = analyze(text).tokens
     clause_of: list[int] = []
     joined: set[int] = set()
@@ -64,6 +66,13 @@ def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> Clauses:
             ):
                 joined.add(n)
             fresh = False
+    return tuple(clause_of), frozenset(joined), len(set(clause_of))
+
+
+def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> Clauses:
+    """The role keys of each clause of ``text`` (:func:`_clause_ids`), and whether the
+    clause opens with a symmetric connective."""
+    clause_of, joined, _ = _clause_ids(text)
     out: dict[int, set[str]] = {}
     for key, idx in keys:
         out.setdefault(clause_of[idx], set()).add(key)
@@ -85,6 +94,8 @@ def slots_swapped(a: str, b: str) -> tuple[str, str] | None:
 def _paired(a: str, b: str) -> tuple[Clauses, Clauses, set[str], set[str]] | None:
     """Both texts' clauses (:func:`_clauses`, keyed by :func:`.roles.role_keys`) and all
     the keys of each, when they have as many clauses, at least two; else None."""
+    if _clause_ids(a)[2] < 2 or _clause_ids(b)[2] < 2:
+        return None  # the common case: a text of one clause (its keys need not be read)
     ka, kb = role_keys(a, b)
     ca, cb = _clauses(a, ka), _clauses(b, kb)
     if len(ca) < 2 or len(ca) != len(cb):

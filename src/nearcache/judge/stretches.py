@@ -143,10 +143,15 @@ _NOT_COMMUTING = re.compile(
     + r"|(?<![\w.])([A-Za-z]) ([A-Za-z])(?=\s*=[^=])"
 )
 
+#: What every match of :data:`_NOT_COMMUTING` holds (an operator or "="): a quick test.
+_OPERATOR_CUES = re.compile(r"[-/^\\%\u2212=]|mod|minus|divided")
+
 
 @text_cache
 def _operations(text: str) -> frozenset[tuple[str, str, str]]:
     """(left, operator, right) of each operation :data:`_NOT_COMMUTING` finds."""
+    if not _OPERATOR_CUES.search(text):
+        return frozenset()  # the common case: no character or word any operation needs
     out = set()
     for m in _NOT_COMMUTING.finditer(text):
         if m.group(6):
