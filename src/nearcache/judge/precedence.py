@@ -18,8 +18,9 @@ The two texts' content words are paired (:func:`.align.align`: stems, synonyms, 
 and a clipped form, "ack" / "acknowledged"); when the first of one text pairs with the
 second of the other and the second with the first, and fewer words pair in place, the
 order turned (:func:`order_turned`). The converse keeps the pairing in place ("X before
-Y" / "Y after X") and passes. "While" / "during" against "after" the same anchor is the
-same event at another time (:func:`_time_moved`).
+Y" / "Y after X") and passes. "While" / "during" count as ordering words (a text with one
+of them and a "before" has two) but turn nothing here: "while X" against "after X" is the
+time guard's (:mod:`.phases`).
 
 Not read: a text with two ordering words ("before or after", "after X but before Y"), one
 offered as an alternative ("first or after clicking"), one with nothing after it ("the
@@ -55,11 +56,6 @@ _OVER = wordset("over to")
 _RANK_VERBS = wordset("override overrides overrule overrules supersede supersedes")
 _RANK_NOUNS = wordset("priority precedence")
 _ALTERNATIVE = wordset("or and")
-#: "during X" meets "after X" only: "before X" is often "during" said from its end ("raise
-#: the rent during a fixed-term lease" / "before my lease term ends").
-_TIMED = frozenset(("after", "during"))
-#: Which side of an ordering its word governs (the anchor): "before X" puts X second.
-_ANCHOR = {"after": 0, "during": 0}
 _STOPS = frozenset((",", ";", ":", "?", "!", "(", ")"))
 _SUBJECTS = wordset("i you we they he she it the a an my your this that there")
 
@@ -232,8 +228,8 @@ def order_turned(a: str, b: str) -> tuple[str, str] | None:
     """The two ordering words when the texts order the same two things the other way
     round (see the module docstring), else None."""
     oa, ob = ordering(a), ordering(b)
-    if oa is None or ob is None:
-        return None
+    if oa is None or ob is None or "during" in (oa.word, ob.word):
+        return None  # "while X" / "after X" is the time guard's (:mod:`.phases`)
     m = [[0, 0], [0, 0]]  # m[side in a][side in b]: content words paired
     both_a, both_b = _on_both_sides(a, oa), _on_both_sides(b, ob)
     for i, j in _paired(a, b):
@@ -242,21 +238,8 @@ def order_turned(a: str, b: str) -> tuple[str, str] | None:
         if side_a is None or side_b is None or i in both_a or j in both_b:
             continue
         m[side_a][side_b] += 1
-    words = {oa.word, ob.word}
-    if "during" in words:
-        return _time_moved(oa, ob, m) if len(words) == 2 and words <= _TIMED else None
     kept, crossed = m[0][0] + m[1][1], m[0][1] + m[1][0]
     if m[0][1] >= 1 and m[1][0] >= 1 and crossed > kept:
         return oa.word, ob.word
     return None
 
-
-def _time_moved(oa: Ordering, ob: Ordering, m: list[list[int]]) -> tuple[str, str] | None:
-    """ "while X, Y" against "after X, Y": the same event at another time of the same
-    anchor ("run the dust collector *while* cutting" / "keep it running
-    *after* the cutting has finished"). The anchor is what the word governs."""
-    x, y = _ANCHOR[oa.word], _ANCHOR[ob.word]
-    same = m[x][y] >= 1 and m[1 - x][1 - y] >= 1
-    if same and m[x][1 - y] == 0 and m[1 - x][y] == 0:
-        return oa.word, ob.word
-    return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from nearcache.judge import guard_direction
+from nearcache.judge import guard_direction, guard_time
 from nearcache.judge.precedence import order_turned, ordering
 
 
@@ -109,10 +109,11 @@ def test_two_word_ordering_words() -> None:
     assert ordering("Is the appraisal done earlier?") is None  # "earlier" needs "than"
 
 
-def test_while_against_after_the_same_anchor() -> None:
+def test_while_against_after_is_the_time_guards() -> None:
     a = "Should I wear a mask while sanding the old paint off the door?"
     later = "After I have finished sanding the old paint off the door, do I still need a mask on?"
-    assert _outcomes(a, later) == ("reject", "reject")
+    assert order_turned(a, later) is None and order_turned(later, a) is None
+    assert guard_time(a, later).outcome == guard_time(later, a).outcome == "reject"
     # "before the end" says "during" from its end: not read
     assert (
         order_turned(
