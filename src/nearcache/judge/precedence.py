@@ -242,4 +242,3 @@ def order_turned(a: str, b: str) -> tuple[str, str] | None:
     if m[0][1] >= 1 and m[1][0] >= 1 and crossed > kept:
         return oa.word, ob.word
     return None
-
