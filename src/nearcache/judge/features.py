@@ -215,12 +215,12 @@ def _crossed(a: str, b: str) -> bool:
     ... in 2016?")."""
     fa, fb = focus(a, b)
     al = align(fa, fb)
-    if al.only_a or al.only_b or exchange(fa, fb) is True:
+    if al.only_a or al.only_b:
         return False
     seq = shared_order(fa, fb)
     ranked = tuple(sorted(seq))
-    if seq == ranked:
-        return False
+    if seq == ranked or exchange(fa, fb) is True:
+        return False  # the order kept (the common case, asked first: it is the cheaper)
     return len(seq) < 3 or all(seq != ranked[k:] + ranked[:k] for k in range(1, len(seq)))
 
 
