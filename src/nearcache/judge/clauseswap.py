@@ -189,8 +189,10 @@ def clause_turned(a: str, b: str, guard: Callable[[str, str], GuardResult]) -> s
     if any(c.split()[0].lower() in SYMMETRIC for c in (*ca[1:], *cb[1:])):
         return None  # alternatives ("X, or Y"): each may turn the other's roles round
     for x, y in zip(ca, cb):
+        if x == y:
+            continue  # the same clause: nothing turned in it (its keys need not be read)
         kx, ky = role_keys(x, y)
-        if x != y and sorted(k for k, _ in kx) == sorted(k for k, _ in ky):
+        if sorted(k for k, _ in kx) == sorted(k for k, _ in ky):
             found = guard(x, y)
             if found.outcome == REJECT:
                 return found.detail.removeprefix("roles changed: ")

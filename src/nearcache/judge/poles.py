@@ -56,12 +56,13 @@ def poles_swapped(a: str, b: str) -> tuple[str, str] | None:
     ob = _pole_order(b) if oa else {}
     if not oa or not ob or is_passive(a) or is_passive(b):
         return None  # a passive names its roles in the other order: "sued by a tenant"
-    if _clauses_reordered(a, b):
+    turned = any(
+        line in ob and ob[line][0] != first and not (sym_a or ob[line][2])
+        for line, (first, _, sym_a) in oa.items()
+    )
+    if not turned or _clauses_reordered(a, b):
         return None  # "If the landlord refuses, can a tenant ...?" / "Can a tenant ... if ..."
-    for line, (first, _, sym_a) in oa.items():
-        if line in ob and ob[line][0] != first and not (sym_a or ob[line][2]):
-            return POLES_SWAPPED
-    return None
+    return POLES_SWAPPED
 
 
 @text_cache
