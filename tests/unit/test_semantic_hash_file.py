@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import xxhash
 
@@ -63,3 +64,15 @@ def test_a_file_that_cannot_be_mapped_is_read(
 
     monkeypatch.setattr(persist.mmap, "mmap", refuse)
     assert persist.hash_file(path) == xxhash.xxh3_64_hexdigest(data)
+
+
+@pytest.mark.parametrize("dtype", ["<f4", "<f2", "i1"])
+def test_a_mapped_array_hashes_as_its_file_even_once_the_file_is_gone(
+    tmp_path: Path, dtype: str
+) -> None:
+    """The background check hashes the map the index reads: a newer save sweeping the file
+    away leaves that map, and its digest, as they were."""
+    path, data = written(tmp_path, 4096)
+    mapped = np.memmap(path, dtype=np.dtype(dtype), mode="r")
+    path.unlink()
+    assert persist.hash_mapped(mapped) == xxhash.xxh3_64_hexdigest(data)

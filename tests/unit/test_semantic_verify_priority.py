@@ -42,14 +42,14 @@ def test_the_check_runs_at_the_lowest_cpu_priority(
     tab = table()
     db = saved(tmp_path, tab, monkeypatch)
     seen: list[tuple[str, int]] = []
-    real = replica.hash_file
+    real = replica.hash_mapped
 
-    def spy(path: Path) -> str:
+    def spy(data: np.ndarray) -> str:
         me = threading.current_thread().name
         seen.append((me, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
-        return real(path)
+        return real(data)
 
-    monkeypatch.setattr(replica, "hash_file", spy)
+    monkeypatch.setattr(replica, "hash_mapped", spy)
     again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
     thread = again._core.index._verifier  # type: ignore[attr-defined]
     assert thread is not None
@@ -71,14 +71,14 @@ def test_a_save_or_check_does_not_wait_for_a_slow_background_check(
     raw[10] ^= 0xFF  # damaged: whoever checks first must have it rebuilt
     (gen / "exact.vec").write_bytes(bytes(raw))
     go = threading.Event()
-    real = replica.hash_file
+    real = replica.hash_mapped
 
-    def slow_in_background(path: Path) -> str:
+    def slow_in_background(data: np.ndarray) -> str:
         if threading.current_thread().name == CHECK:
             go.wait(30)  # a check starved of CPU
-        return real(path)
+        return real(data)
 
-    monkeypatch.setattr(replica, "hash_file", slow_in_background)
+    monkeypatch.setattr(replica, "hash_mapped", slow_in_background)
     emb = TableEmbedder(DIM, tab)
     again = SemanticCache(db, emb, similarity_threshold=0.95, judge=None)
     thread = again._core.index._verifier  # type: ignore[attr-defined]
@@ -128,16 +128,16 @@ def test_a_check_that_outlives_its_files_ends_quietly(
     tab = table()
     db = saved(tmp_path, tab, monkeypatch)
     go = threading.Event()
-    real = replica.hash_file
+    real = replica.hash_mapped
     errors: list[BaseException | None] = []
     monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
 
-    def slow_in_background(path: Path) -> str:
+    def slow_in_background(data: np.ndarray) -> str:
         if threading.current_thread().name == CHECK:
             go.wait(30)
-        return real(path)
+        return real(data)
 
-    monkeypatch.setattr(replica, "hash_file", slow_in_background)
+    monkeypatch.setattr(replica, "hash_mapped", slow_in_background)
     again = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
     thread = again._core.index._verifier  # type: ignore[attr-defined]
     assert again.check() == []  # checked here: the files are good

@@ -5,8 +5,20 @@ from __future__ import annotations
 
 import mmap
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 import xxhash
+
+
+class MappedFile(NamedTuple):
+    """A saved file a load memory-mapped without checking it: its name, the map the index
+    reads, and the digest the manifest holds for it."""
+
+    name: str
+    data: npt.NDArray[Any]
+    digest: str
 
 
 def hash_file(path: Path) -> str:
@@ -25,3 +37,10 @@ def hash_file(path: Path) -> str:
         with mapped:
             h.update(mapped)
     return h.hexdigest()
+
+
+def hash_mapped(data: npt.NDArray[Any]) -> str:
+    """XXH3-64 of the bytes a load mapped, in one hash call through that map: what the
+    index reads is what is checked, even once a newer save has swept the file away (its
+    map stays valid), and a file damaged in place shows through the shared map."""
+    return xxhash.xxh3_64_hexdigest(np.ascontiguousarray(data).data.cast("B"))

@@ -44,7 +44,7 @@ import xxhash
 from ..errors import CorruptStoreError
 from ..index.exact import ExactIndex, read_into
 from ..index.factory import IndexConfig, load_index
-from .filehash import hash_file
+from .filehash import MappedFile, hash_file
 from .spaces import Space, SpaceSet
 
 __all__ = ["FORMAT", "IndexDir"]
@@ -126,8 +126,8 @@ class IndexDir:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        #: (file, XXH3 digest) of memory-mapped files the last load did not verify yet.
-        self.pending: list[tuple[Path, str]] = []
+        #: Memory-mapped files the last load did not verify yet (checked through their maps).
+        self.pending: list[MappedFile] = []
 
     # -- housekeeping ----------------------------------------------------------------
 
@@ -268,15 +268,20 @@ class IndexDir:
         """The saved index and its watermarks, or None if absent, foreign or damaged."""
         self.sweep()
         self.pending = []
-        name = self._current()
-        if name is None:
-            return None
-        gen = self.path / name
-        try:
-            return self._load(gen, config, expect)
-        except (OSError, ValueError, KeyError, TypeError, CorruptStoreError) as exc:
-            log.warning("saved index %s is unusable (%s); rebuilding from the store", gen, exc)
-            return None
+        name, tries = self._current(), 3
+        while name is not None:
+            gen = self.path / name
+            try:
+                return self._load(gen, config, expect)
+            except (OSError, ValueError, KeyError, TypeError, CorruptStoreError) as exc:
+                tries -= 1  # a gone file: another worker's save may have swept it meanwhile
+                gone = isinstance(exc, FileNotFoundError) and tries > 0
+                if gone and (now := self._current()) != name:
+                    name = now
+                    continue
+                log.warning("saved index %s is unusable (%s); rebuilding from the store", gen, exc)
+                return None
+        return None
 
     def _load(
         self, gen: Path, config: IndexConfig, expect: dict[str, Any]
@@ -343,10 +348,10 @@ class _Rows:
         self.wids = _read_array(gen / "rows.wids", np.dtype("<u8"), rows, files["rows.wids"])
         self.exps = _read_array(gen / "rows.exps", np.dtype("<f8"), rows, files["rows.exps"])
         npd = _NP[config.dtype]
-        self.pending: list[tuple[Path, str]] = []
+        self.pending: list[MappedFile] = []
         if exact_rows * dim * npd.itemsize > VERIFY_INLINE_BYTES:
             vec = _map_array(gen / "exact.vec", npd, exact_rows * dim)
-            self.pending = [(gen / "exact.vec", files["exact.vec"])]
+            self.pending = [MappedFile("exact.vec", vec, files["exact.vec"])]
         else:
             vec = _read_array(gen / "exact.vec", npd, exact_rows * dim, files["exact.vec"])
         self.vec = vec.reshape(exact_rows, dim)

@@ -31,7 +31,7 @@ from ..index.factory import IndexConfig
 from ..stores.protocol import Item, Limit, Probe, Store, get_one, put_one, put_within
 from .binding import StoreBinding
 from .counters import SemanticCounters
-from .filehash import hash_file
+from .filehash import MappedFile, hash_mapped
 from .follow import StoreFollower
 from .indexing import ANY_TIME, FETCH_BATCH, TABLE, IndexFigures, index_problems
 from .persist import IndexDir
@@ -45,16 +45,10 @@ log = logging.getLogger("nearcache.semantic")
 VERIFY = "nearcache-index-verify"  #: the check's thread (its hashing thread: ``-hash``)
 
 
-def _bad_files(pending: list[tuple[Path, str]]) -> list[str]:
-    """Names of the files whose XXH3 digest differs from the saved one, or that cannot
-    be read (gone: a slow check can outlive its generation, whose result is then in)."""
-    bad = []
-    for path, digest in pending:
-        with contextlib.suppress(OSError):
-            if hash_file(path) == digest:
-                continue
-        bad.append(path.name)
-    return bad
+def _bad_files(pending: list[MappedFile]) -> list[str]:
+    """Names of the mapped files whose XXH3 digest differs from the saved one; hashed
+    through the maps the index reads, so a newer save sweeping the files is no failure."""
+    return [f.name for f in pending if hash_mapped(f.data) != f.digest]
 
 
 def _lowest_priority() -> None:
@@ -93,7 +87,7 @@ class IndexReplica(StoreFollower):
         self._verifier: threading.Thread | None = None
         self._verify_bad: list[str] | None = None  # set when the background check is done
         self._verify_lock = threading.Lock()
-        self._pending: list[tuple[Path, str]] = []
+        self._pending: list[MappedFile] = []
 
     def _index_dir(self) -> IndexDir | None:
         index_path = self.index_config.options.get("path")
@@ -123,11 +117,12 @@ class IndexReplica(StoreFollower):
             self._catch_up(ns, marks.get(ns), have_index=loaded is not None)
         self._saved_generation = self.spaces.generation if loaded is not None else -1
         if loaded is not None and self.index_dir is not None and self.index_dir.pending:
-            self._start_verify(list(self.index_dir.pending))
+            self._start_verify(self.index_dir.pending)
+            self.index_dir.pending = []  # the maps are the check's until it is done
 
     # -- verifying a memory-mapped index ---------------------------------------------
 
-    def _start_verify(self, pending: list[tuple[Path, str]]) -> None:
+    def _start_verify(self, pending: list[MappedFile]) -> None:
         """Check the checksums of memory-mapped index files in the background, hashed at
         the lowest CPU priority (a reopened cache's callers first); a repair holds ``lock``,
         so it runs at normal priority in the thread that waited for the hash."""
@@ -154,6 +149,7 @@ class IndexReplica(StoreFollower):
         with self._verify_lock:
             if self._verify_bad is None:
                 self._verify_bad = bad
+                self._pending = []  # checked: a repaired index no longer pins the old maps
 
     def _repair(self) -> None:
         """After a failed background check: rebuild every namespace from the store (once)."""
