@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..embedders.protocol import fits_of
 from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import CachedEmbedder
 from ..keys import content_hash
@@ -91,6 +92,10 @@ class EmbedSummary:
     throughput_chunks_per_s: float | None = None
     seconds_per_embedding: float | None = None
     time_saved_s: float | None = None
+    #: Chunks this run embedded that the model read only in part (longer than its window
+    #: of ``window`` word pieces: the vector says nothing of their tail).
+    truncated: int = 0
+    window: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -108,6 +113,22 @@ class EmbedInterrupted(KeyboardInterrupt):
             "rerun to resume"
         )
         self.kept = kept
+
+
+class _WindowCount:
+    """The embedder as the cache sees it, counting the texts it embeds past its window
+    (``fits``): a ``--chunk-size`` beyond the model's window cuts every chunk silently."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.inner, self.cut = embedder, 0
+        self._fits = fits_of(embedder)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        self.cut += sum(not self._fits(t) for t in texts)
+        return self.inner.embed(texts)
 
 
 def embed_paths(
@@ -144,7 +165,8 @@ def embed_paths(
     """
     started = time.perf_counter()
     cache = EmbeddingCache(store)
-    cached = CachedEmbedder(embedder, cache, batch_size=256)
+    counted = _WindowCount(embedder)
+    cached = CachedEmbedder(counted, cache, batch_size=256)
     summary = EmbedSummary(
         store=store.url, model=str(embedder.fingerprint), namespace=cached.namespace
     )
@@ -175,6 +197,9 @@ def embed_paths(
     except KeyboardInterrupt:
         raise EmbedInterrupted(cached.stats().embedded, written, len(records)) from None
     _account(store, cached, embedder, summary, model_load_s)
+    summary.truncated = counted.cut
+    window = getattr(embedder, "max_length", None) or getattr(embedder, "max_seq_length", None)
+    summary.window = window if isinstance(window, int) else None
     summary.elapsed_s = time.perf_counter() - started + model_load_s
     if summary.embedded:
         summary.throughput_chunks_per_s = summary.embedded / summary.elapsed_s

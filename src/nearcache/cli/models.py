@@ -89,13 +89,14 @@ class LazyEmbedder:
     kind = "dense"
 
     def __init__(self) -> None:
-        from ..embedders.default import default_identity
+        from ..embedders.default import DEFAULT_MAX_LENGTH, default_identity
 
         identity = default_identity()
         self.provider = str(identity["provider"])
         self.model = self.name = str(identity["model"])
         self.dim = int(identity["dim"])
         self.fingerprint = str(identity["fingerprint"])
+        self.max_length = DEFAULT_MAX_LENGTH  #: word pieces read per text (its window)
         self.load_seconds = 0.0
         self._real: Any = None
 

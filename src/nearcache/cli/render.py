@@ -88,6 +88,15 @@ def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None
             + (why if s.skipped or s.ignored else ""),
             soft_wrap=True,
         )
+    if s.truncated:  # a --chunk-size past the model's window: say so once, with the count
+        window = f" ({s.window} word pieces)" if s.window else ""
+        err_console().print(
+            f"warning: {s.truncated:,} of the {s.embedded:,} chunks embedded are longer than"
+            f" the model's window{window}: only their start was read, so searches cannot"
+            " find their tail; use a smaller --chunk-size (700 characters is about 175"
+            " word pieces)",
+            soft_wrap=True,
+        )
     if list_skipped and s.skipped_files:
         from rich.text import Text
 
