@@ -78,6 +78,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 from .acts import (
     DETERMINERS,
@@ -134,6 +135,12 @@ def _crossings(a: str, b: str) -> list[tuple[Place, Place]]:
     in ``a``)."""
     shared = list(partners(a, b)[0].items())
     return [(xs, ys) for n, xs in enumerate(shared) for ys in shared[n + 1 :] if ys[1] < xs[1]]
+
+
+def _any_crossing(a: str, b: str) -> bool:
+    """Whether :func:`_crossings` finds any: two places out of order exist exactly when
+    two neighbours are (one pass, not every two)."""
+    return any(y < x for x, y in pairwise(partners(a, b)[0].values()))
 
 
 @text_cache
@@ -351,12 +358,13 @@ def crossed(a: str, b: str) -> tuple[str, str] | None:
     order nothing explains, or a term (lowercase, the same whichever text is first) and the
     clause or contrast word it changed sides of (:mod:`.sides`), else None (see the module
     docstring)."""
-    found, moved = _crossings(a, b), changed_sides(a, b)
-    if not (found or moved):
+    crossing, moved = _any_crossing(a, b), changed_sides(a, b)
+    if not (crossing or moved):
         return None
     ta, tb = analyze(a), analyze(b)
     if _unread(a, b, ta, tb):
         return None
+    found = _crossings(a, b) if crossing else []
     ka, kb = role_keys(a, b)
     marks = (_phrase_marks(a, ka), _phrase_marks(b, kb))
     named = [
