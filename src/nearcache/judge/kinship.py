@@ -11,13 +11,14 @@ one "great" ("grand-uncle" is "great-uncle"). Not read: "great" as praise elsewh
 
 from __future__ import annotations
 
-from .tokens import analyze, text_cache
+from .tokens import analyze, text_cache, word_cache
 
 __all__ = ["generation_changed"]
 
 _SIDE = ("aunt", "auntie", "uncle", "nephew", "niece")
 
 
+@word_cache
 def _kin(word: str) -> tuple[str, int] | None:
     """The kinship word's base and the generations its own "grand" adds, or None."""
     w = word.removesuffix("'s").removesuffix("s'")

@@ -99,7 +99,7 @@ def _owners(text: str) -> tuple[tuple[int, int], ...]:
         return None
 
     for i, tok in enumerate(toks):
-        if _place(tok) and i in at and i + 1 in at and not _place(toks[i + 1]):
+        if i in at and i + 1 in at and _place(tok) and not _place(toks[i + 1]):
             out.append((i + 1, i))
         elif (tok.low.endswith(("'s", "s'")) and i in at) or tok.low in POSSESSIVE:
             owned = near(i, 1)

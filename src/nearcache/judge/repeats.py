@@ -27,7 +27,11 @@ def _repeated(t: Text, other: Text) -> bool:
     words = t.words
     if _AGAIN & set(words):
         return True
-    if any(tuple(words[i : i + len(p)]) == p for p in _PHRASES for i in range(len(words))):
+    if any(
+        w == p[0] and tuple(words[i : i + len(p)]) == p
+        for i, w in enumerate(words)
+        for p in _PHRASES
+    ):
         return True
     theirs = set(other.words)
     return any(w.startswith("re") and len(w) > 5 and w[2:] in theirs for w in words)
