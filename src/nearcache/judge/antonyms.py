@@ -82,6 +82,8 @@ def _profile(text: str) -> Profile:
     for tok in t.tokens:
         if tok.kind == "word":
             stems.setdefault(stem(tok.low), tok.low)
+            if "-" not in tok.low:
+                continue  # its one part and its joined form are the word itself
             parts, joined = hyphen_forms(tok.low)  # "non-stop": "non", "stop", "nonstop"
             for part in parts:
                 stems.setdefault(stem(part), part)

@@ -58,7 +58,7 @@ from .relations import gender_changed
 from .shortnames import long_form_named, short_forms
 from .spellings import similar_code, squeeze
 from .tails import tail_added
-from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
+from .tokens import STOPWORDS, Text, Token, analyze, text_cache, word_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 from .variants import variant_named
 from .weighed import reworded, snippet_asked
@@ -125,6 +125,7 @@ _LINKS = frozenset({"of", "the", "and", "for", "a", "an", "in", "on", "to", "de"
 _CONSTRUCTED = re.compile(r"\bnew\s+([A-Z]\w*)|\b([A-Z]\w*)\(")
 
 
+@word_cache  # a token recurs at the same place of many texts ("What", first)
 def _kind(tok: Token) -> str | None:
     """The kind of name ``tok`` is, or None when it is an ordinary word."""
     if tok.kind != "word" or len(tok.text) < 2:
