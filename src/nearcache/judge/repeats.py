@@ -20,6 +20,7 @@ __all__ = ["repeat_changed"]
 
 _AGAIN = wordset("again anew")
 _PHRASES = (("once", "more"), ("second", "time"), ("one", "more", "time"))
+_PHRASE_STARTS = frozenset(p[0] for p in _PHRASES)
 _FIRST = wordset("first initial initially")
 
 
@@ -27,7 +28,7 @@ def _repeated(t: Text, other: Text) -> bool:
     words = t.words
     if _AGAIN & set(words):
         return True
-    if any(
+    if not _PHRASE_STARTS.isdisjoint(words) and any(
         w == p[0] and tuple(words[i : i + len(p)]) == p
         for i, w in enumerate(words)
         for p in _PHRASES

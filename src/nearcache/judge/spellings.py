@@ -95,8 +95,8 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Damerau-Levenshtein distance (adjacent swaps count one), stopping past ``limit``."""
     if a == b:
         return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
+    if abs(len(a) - len(b)) > limit or len(set(a) ^ set(b)) > 2 * limit:
+        return limit + 1  # an edit changes at most two letters of the set (a cheap bound)
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
