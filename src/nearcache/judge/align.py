@@ -272,6 +272,8 @@ def _groups(
     "NYC" / "New York", "UK" / "United Kingdom". Pairs are appended as (term of t1, term of
     t2); matched terms leave ``left1``/``left2``. ``only_joined``: words written as two
     only ("superbowl" / "super bowl"), read before a prefix could pair "super" alone."""
+    if not left1:
+        return  # nothing to pair: the other text's runs are not read
     lex = lexicon()
     runs = _phrases(p2)
     if not runs:

@@ -16,6 +16,7 @@ from .tokens import analyze, text_cache, word_cache
 __all__ = ["generation_changed"]
 
 _SIDE = ("aunt", "auntie", "uncle", "nephew", "niece")
+_CUES = ("grand", "aunt", "uncle", "nephew", "niece")
 
 
 @word_cache
@@ -38,8 +39,12 @@ def _kin(word: str) -> tuple[str, int] | None:
 @text_cache
 def _generations(text: str) -> frozenset[tuple[str, int]]:
     """(kinship word, generations) of every relative ``text`` names."""
+    t = analyze(text)
+    said = " ".join(t.words)
+    if not any(w in said for w in _CUES):
+        return frozenset()  # every kinship word holds one of them ("grand", "aunt"...)
     words: list[str] = []
-    for tok in analyze(text).tokens:
+    for tok in t.tokens:
         if tok.kind == "word":
             words += [p for p in tok.low.split("-") if p]
     out = set()
