@@ -22,8 +22,11 @@ _LINKS = frozenset(["to", "from", "into", "onto", "over", "on"])
 @text_cache
 def _links(text: str) -> frozenset[tuple[str, str, str]]:
     """(first end, link word, second end) of every "x-to-y" compound in ``text``."""
+    t = analyze(text)
+    if "-" not in " ".join(t.words):
+        return frozenset()  # no word with hyphens: no compound
     out = set()
-    for tok in analyze(text).tokens:
+    for tok in t.tokens:
         parts = tok.low.split("-")
         if tok.kind != "word" or len(parts) != 3:
             continue

@@ -192,7 +192,9 @@ def other_than_added(a: str, b: str) -> str | None:
 def _freed(t: Text) -> dict[str, str]:
     """What ``t`` says something is free of, by stem: "caffeine-free", "free of
     caffeine", "free from gluten" (the first word after "of"/"from")."""
-    out = {}
+    out: dict[str, str] = {}
+    if "free" not in " ".join(t.words):
+        return out  # both readings need the word
     toks = t.tokens
     for i, tok in enumerate(toks):
         base = tok.low.removesuffix("-free")
@@ -239,8 +241,14 @@ _DISAPPROVING = wordset(
 _ACT = wordset("to from")
 
 
+#: The words one of :func:`_shuns`'s readings starts at (besides a form of "avoid").
+_SHUN_STARTS = frozenset({*(p[0] for p in _SHUN_PHRASES), *_DISAPPROVING, "bad"})
+
+
 def _shuns(t: Text) -> str | None:
     words = t.words
+    if _SHUN_STARTS.isdisjoint(words) and _AVOID not in " ".join(words):
+        return None  # no reading can start (a form of "avoid" holds the word)
     for i, w in enumerate(words):
         if stem(w) == _AVOID:
             return w

@@ -27,6 +27,8 @@ _REACH = 6
 def _phases(text: str) -> dict[str, frozenset[str]]:
     """Each event word's stem -> the phases ("during", "after") the text puts it in."""
     words = analyze(text).words
+    if _DURING.isdisjoint(words) and _AFTER.isdisjoint(words):
+        return {}  # no phase word
     out: dict[str, set[str]] = {}
     for i, w in enumerate(words):
         phase = "during" if w in _DURING else "after" if w in _AFTER else None

@@ -141,7 +141,10 @@ def whose_swapped(a: str, b: str, ka: Sequence[Role], kb: Sequence[Role]) -> Exc
 
 def _whose(text: str, keys: Sequence[Role]) -> str | None:
     """The role key of the first term after "whose" (within reach), if any."""
-    toks = analyze(text).tokens
+    t = analyze(text)
+    if "whose" not in t.words:
+        return None
+    toks = t.tokens
     at = dict((i, k) for k, i in keys)
     for i, tok in enumerate(toks):
         if tok.low == "whose":

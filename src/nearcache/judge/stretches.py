@@ -109,6 +109,8 @@ def _swapped(
         return None
     xa = analyze(a).tokens
     ma, mb = list(wa[lo:hi]), list(wb[lo:hi])
+    if sorted(ma) != sorted(mb):
+        return None  # each swap below is an order of the same words
     for la in range(1, size - 1):
         for lb in range(1, size - la):
             if mb != ma[size - lb :] + ma[la : size - lb] + ma[:la]:
