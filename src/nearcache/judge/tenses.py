@@ -38,6 +38,9 @@ def tense(text: str) -> str | None:
     t = analyze(text)
     if not t.latin:
         return None
+    words = t.words
+    if _FUTURE.isdisjoint(words) and _PAST.isdisjoint(words) and "'ll" not in " ".join(words):
+        return None  # no auxiliary of either time
     future = past = False
     prev = ""
     for tok in t.tokens:

@@ -70,6 +70,8 @@ _ARTICLES = wordset("a an the")
 _RELATIVES = wordset("that who which")
 _AUX = PASSIVE_AUX | wordset("has have had")
 _FINITE_BE = wordset("is are was were")
+#: Words one of :func:`noun_voices`'s readings needs (or a verb in -ing).
+_VOICE_CUES = _RELATIVES | _AUX | {"by"}
 _SPEAKER_WORDS = _BY_SPEAKER | _MINE | wordset("i we")
 
 
@@ -191,7 +193,10 @@ def noun_voices(text: str) -> frozenset[tuple[str, str, bool]]:
     in a relative clause or a participle after it: "the player *who was fouled*", "the
     ship *being towed*", "the company *acquired by* X" (passive); "the player *who
     fouled*", "the ship *towing* it", "the aircraft *that is overtaking*" (active)."""
-    toks = analyze(text).tokens
+    t = analyze(text)
+    if _VOICE_CUES.isdisjoint(t.words) and "ing " not in " ".join((*t.words, "")):
+        return frozenset()  # each reading below needs one of them or a verb in -ing
+    toks = t.tokens
     out: set[tuple[str, str, bool]] = set()
     for i, noun in enumerate(toks[:-1]):
         if noun.kind != "word" or noun.low in STOPWORDS or noun.literal:
