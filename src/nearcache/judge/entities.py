@@ -180,9 +180,11 @@ def entities(text: str) -> tuple[Name, ...]:
     built = {m.lower() for pair in _CONSTRUCTED.findall(text) for m in pair if m}
     out: list[Name] = []
     run: list[str] = []
+    # a construct needs "the" before it and a construct noun after it (read once per text)
+    constructs = "the" in t.words and not _CONSTRUCTS.isdisjoint(t.words)
     for tok in (*t.tokens, None):
         kind = _kind(tok) if tok is not None and tok.index not in dated else None
-        if kind is None and tok is not None and _construct(t.tokens, tok.index):
+        if kind is None and tok is not None and constructs and _construct(t.tokens, tok.index):
             kind = "code"
         if kind == "proper" and tok is not None and tok.low in built:
             kind = "code"

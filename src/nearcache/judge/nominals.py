@@ -40,7 +40,10 @@ def _event(low: str) -> bool:
 @text_cache
 def nominal_passive(text: str) -> tuple[int, int, int] | None:
     """(acted on, event noun, agent) token indices of "X's N by Y" or "the N of X by Y"."""
-    toks = analyze(text).tokens
+    t = analyze(text)
+    if "by" not in t.words:
+        return None  # both shapes name the agent after "by"
+    toks = t.tokens
     terms = [idx for _, idx in role_terms(text)]
     at = set(terms)
     for n, k in enumerate(terms):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .clauseswap import clause_texts
 from .lexicon import lexicon
+from .mentions import pole_counts
 from .relations import is_passive
 from .roles import SYMMETRIC
 from .tokens import analyze, stem, text_cache
@@ -31,6 +32,9 @@ _SUBORDINATORS = frozenset(
 def _pole_order(text: str) -> dict[int, tuple[int, int, bool]]:
     """For each opposition named with both poles: (side named first, side named second,
     whether a symmetric connective stands between them: "raise or lower")."""
+    counts = pole_counts(text)  # the same poles, counted (read by the mention readers too)
+    if not any((line, 0) in counts and (line, 1) in counts for line, _ in counts):
+        return {}  # no opposition named with both poles
     t = analyze(text)
     lex = lexicon()
     seen: dict[int, list[tuple[int, int]]] = {}
