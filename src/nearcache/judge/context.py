@@ -122,7 +122,9 @@ def _covered(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str
 @text_cache
 def _one_sentence(text: str) -> bool:
     toks = analyze(text).tokens
-    return not toks or all(t.sent == toks[0].sent for t in toks if t.kind != "sym")
+    # sentence numbers never fall along a text: its last word is in the first's sentence
+    # exactly when every word is
+    return not toks or next((t.sent for t in reversed(toks) if t.kind != "sym"), 0) == toks[0].sent
 
 
 def _best(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str], whole: str) -> str:

@@ -34,7 +34,10 @@ _SHAPES = frozenset({"name", "proper", "code", "file", "id"})
 def phrase_names(text: str) -> tuple[tuple[str, str], ...]:
     """(canonical name, kind) of each listed name of several lower-case words in ``text``."""
     lex = lexicon()
-    toks = [tok for tok in analyze(text).tokens if tok.kind == "word"]
+    t = analyze(text)
+    if lex.phrase_starts.isdisjoint(t.words):
+        return ()  # no word opens a listed name
+    toks = [tok for tok in t.tokens if tok.kind == "word"]
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(toks):
