@@ -204,7 +204,7 @@ class Cache:
 
     def __getitem__(self, key: Key) -> Any:
         """``cache[key]``: the value, or ``KeyError`` for a miss."""
-        found = self.get_many([key], _MISSING)[0]
+        found = self.get(key, _MISSING)
         if found is _MISSING:
             raise KeyError(key)
         return found

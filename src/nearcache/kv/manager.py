@@ -43,7 +43,7 @@ from ..keys import open_hash_algorithm
 from ..stats import CacheStats
 from ..stores.defaults import default_store
 from ..stores.protocol import Store
-from ..stores.url import is_url, redact_url
+from ..stores.url import is_url, names_folder, redact_url
 from .cache import Cache
 
 __all__ = ["BACKENDS", "CacheManager", "default_manager", "get_cache"]
@@ -85,7 +85,7 @@ def _kv_file(path: str | os.PathLike[str] | None) -> Path:
     if path is None:
         return default_kv_path().expanduser().resolve()
     text = os.path.expanduser(os.fspath(path))
-    if text.endswith((os.sep, os.altsep or os.sep)) or os.path.isdir(text):
+    if names_folder(text):
         text = os.path.join(text, "kv.sqlite")
     return Path(text).resolve()
 

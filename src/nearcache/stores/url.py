@@ -44,6 +44,7 @@ __all__ = [
     "check_not_folder",
     "check_sqlite_path",
     "is_url",
+    "names_folder",
     "open_store",
     "parse_store_url",
     "redact_url",
@@ -182,6 +183,13 @@ def check_sqlite_path(path: str) -> None:
     _check_plain_path(path)
 
 
+def names_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names a folder: an existing one, or one written with a trailing
+    separator (``new-folder/``, not yet made)."""
+    text = os.fspath(path)
+    return text.endswith((os.sep, os.altsep or os.sep)) or os.path.isdir(text)
+
+
 def check_not_folder(path: str | os.PathLike[str], file_name: str = "nearcache.db") -> None:
     """Refuse a SQLite path that names a folder, an existing one or one written with a
     trailing separator: SQLite failed with a raw "Is a directory", and ``new-folder/``
@@ -191,7 +199,7 @@ def check_not_folder(path: str | os.PathLike[str], file_name: str = "nearcache.d
         InvalidInputError: naming a file in that folder (``file_name``) to use instead.
     """
     text = os.fspath(path)
-    if text.endswith((os.sep, os.altsep or os.sep)) or os.path.isdir(text):
+    if names_folder(text):
         example = os.path.join(text, file_name)
         raise InvalidInputError(
             f"{text} names a folder; a SQLite store is a file: name one in it, e.g. {example}"
