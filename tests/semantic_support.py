@@ -108,6 +108,17 @@ class AsyncTableEmbedder(TableEmbedder):
         return TableEmbedder.embed(self, texts)
 
 
+def put_and_close(db: Any, tab: dict[str, np.ndarray], dim: int = 16) -> None:
+    """A SQLite-backed cache at ``db`` holding each text of ``tab`` (as its own answer),
+    closed: its index is saved beside it, for tests of a reopen."""
+    from nearcache import SemanticCache
+
+    cache = SemanticCache(db, TableEmbedder(dim, tab), similarity_threshold=0.95, judge=None)
+    for text in tab:
+        cache.put(text, text)
+    cache.close()
+
+
 def lowrank(n: int, dim: int, *, rank: int = 16, noise: float = 0.05, seed: int = 0) -> np.ndarray:
     """Unit vectors near a random low-rank subspace (like real text embeddings)."""
     rng = np.random.default_rng(seed)

@@ -14,7 +14,7 @@ import pytest
 import nearcache.semantic.persist as persist
 import nearcache.semantic.replica as replica
 from nearcache import SemanticCache
-from semantic_support import TableEmbedder, lowrank
+from semantic_support import TableEmbedder, lowrank, put_and_close
 
 DIM = 16
 CHECK = "nearcache-index-verify-hash"  # the thread that hashes
@@ -28,10 +28,7 @@ def saved(tmp_path: Path, tab: dict[str, np.ndarray], monkeypatch: pytest.Monkey
     """A closed cache whose saved vectors will be mapped on reopen and checked later."""
     monkeypatch.setattr(persist, "VERIFY_INLINE_BYTES", 0)  # every file counts as large
     db = tmp_path / "v.db"
-    cache = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
-    for text in tab:
-        cache.put(text, text)
-    cache.close()
+    put_and_close(db, tab, DIM)
     return db
 
 

@@ -15,7 +15,7 @@ import pytest
 import nearcache.semantic.persist as persist
 import nearcache.semantic.replica as replica
 from nearcache import SemanticCache
-from semantic_support import TableEmbedder, lowrank
+from semantic_support import TableEmbedder, lowrank, put_and_close
 
 DIM = 16
 CHECK = "nearcache-index-verify-hash"  # the thread that hashes
@@ -32,10 +32,7 @@ def opened(
     for the returned event; the generation it loaded; the replicas that rebuilt."""
     monkeypatch.setattr(persist, "VERIFY_INLINE_BYTES", 0)  # every file counts as large
     db = tmp_path / "w.db"
-    first = SemanticCache(db, TableEmbedder(DIM, tab), similarity_threshold=0.95, judge=None)
-    for text in tab:
-        first.put(text, text)
-    first.close()
+    put_and_close(db, tab, DIM)
     go = threading.Event()
 
     def held() -> None:
