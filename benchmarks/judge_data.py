@@ -67,6 +67,7 @@ MAX_CHARS = 2000
 # probe21 and blind21 a twenty-fourth author's (the same mix, most traps reworded as well).
 # probe22 and blind22 a twenty-fifth author's (half the traps one-edit, half reworded as well).
 # probe23 and blind23 a twenty-sixth author's (questions as applications send them, 40% reworded).
+# probe24 and blind24 a twenty-seventh author's (people at work who are not engineers, 40% reworded).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -118,6 +119,8 @@ SPLITS = {
     "blind22": "bo",
     "probe23": "pp",
     "blind23": "bp",
+    "probe24": "pq",
+    "blind24": "bq",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -83,6 +83,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind21",
         "blind22",
         "blind23",
+        "blind24",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -153,6 +154,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe23"), {"train": "tr-", "probe23": "bo-"}),
         (("train", "blind23"), {"train": "tr-"}),
         (("train", "probe23"), {"train": "tr-", "probe23": "bp-"}),
+        (("train", "blind24"), {"train": "tr-"}),
+        (("train", "probe24"), {"train": "tr-", "probe24": "bq-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -170,7 +173,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23"})
+AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "probe24"})
 
 
 @pytest.mark.parametrize(
@@ -227,6 +230,8 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23"})
         # a twenty-sixth, questions as applications send them, every trap kind
         ("probe23", "pp", 470, frozenset(), 0.0, 40, 0.6),
         ("blind23", "bp", 360, frozenset(), 0.0, 30, 0.6),
+        # a twenty-seventh, people at work who are not engineers, every trap kind
+        ("probe24", "pq", 480, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -363,14 +368,16 @@ def _reworded(row: dict[str, Any]) -> bool:
     return jd.jaccard(jd.words(row["stored"]), jd.words(row["asked"])) < 0.6
 
 
-@pytest.mark.parametrize("split", ["probe23", "blind23"])
+@pytest.mark.parametrize(
+    ("split", "code"), [("probe23", 0.15), ("blind23", 0.15), ("probe24", 0.1)]
+)
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
-    split: str,
+    split: str, code: float
 ) -> None:
-    # probe23 and blind23 (a twenty-sixth author): every trap kind at least 8% of the traps,
-    # 30-55% of the traps reworded as well as changed (the rest one-edit look-alikes),
-    # paraphrase the largest hit kind, code hits at least 15% of the hits, and some traps in
-    # a long question.
+    # probe23 and blind23 (a twenty-sixth author) and probe24 (a twenty-seventh): every trap
+    # kind at least 8% of the traps, 30-55% of the traps reworded as well as changed (the
+    # rest one-edit look-alikes), paraphrase the largest hit kind, code hits at least
+    # ``code`` of the hits, and some traps in a long question.
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     rows = report.rows[split]
     traps = [r for r in rows if r["label"] == "trap"]
@@ -379,6 +386,6 @@ def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
     assert 0.3 * len(traps) <= sum(1 for r in traps if _reworded(r)) <= 0.55 * len(traps)
     hits = _kinds(rows, "hit")
     assert hits.most_common(1)[0][0] == "paraphrase", hits
-    assert hits["code"] >= 0.15 * hits.total(), hits
+    assert hits["code"] >= code * hits.total(), hits
     long = [r for r in traps if max(len(r["stored"].split()), len(r["asked"].split())) >= 20]
     assert len(long) >= 0.05 * len(traps)
