@@ -232,6 +232,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "pro
         ("blind23", "bp", 360, frozenset(), 0.0, 30, 0.6),
         # a twenty-seventh, people at work who are not engineers, every trap kind
         ("probe24", "pq", 480, frozenset(), 0.0, 40, 0.5),
+        ("blind24", "bq", 370, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -369,15 +370,16 @@ def _reworded(row: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("split", "code"), [("probe23", 0.15), ("blind23", 0.15), ("probe24", 0.1)]
+    ("split", "code"),
+    [("probe23", 0.15), ("blind23", 0.15), ("probe24", 0.1), ("blind24", 0.1)],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
     split: str, code: float
 ) -> None:
-    # probe23 and blind23 (a twenty-sixth author) and probe24 (a twenty-seventh): every trap
-    # kind at least 8% of the traps, 30-55% of the traps reworded as well as changed (the
-    # rest one-edit look-alikes), paraphrase the largest hit kind, code hits at least
-    # ``code`` of the hits, and some traps in a long question.
+    # probe23 and blind23 (a twenty-sixth author), probe24 and blind24 (a twenty-seventh):
+    # every trap kind at least 8% of the traps, 30-55% of the traps reworded as well as
+    # changed (the rest one-edit look-alikes), paraphrase the largest hit kind, code hits at
+    # least ``code`` of the hits, and some traps in a long question.
     report = jd.validate(sorted(DATA.glob("*.jsonl")))
     rows = report.rows[split]
     traps = [r for r in rows if r["label"] == "trap"]
