@@ -1,14 +1,14 @@
 """Record writes: insert or replace records of one namespace inside the caller's transaction.
 
-Every put reads what is stored under its lookup ids first: a replaced record changes the
-namespace's byte count by the difference, a new one adds an entry, and a record of
-another key under the same 64-bit id (a collision) is kept and the new one not stored.
-The namespace's counters, version and change log follow in the same transaction
-(:func:`~.layout.bump`; a single put's go in its change-log row, :func:`~.layout.bump_one`).
-A single put (``put_row``) runs the same statements as a batch of one, as point
-statements with no lists built, and tries the insert of a new key first: a key with no
-record under its lookup id (the commonest put) is one statement instead of a read and
-an insert, at the rowid guessed from this process's last single put there. A new record
+A put inserts each record unless its lookup id is taken, and only then reads what holds
+it: a record of the same key is rewritten (the namespace's byte count changes by the
+difference), a new one adds an entry, and a record of another key under the same 64-bit
+id (a collision) is kept and the new one not stored. So a batch or a single put of new
+keys (the commonest write, a fill) is one insert statement, with no read of the lookup
+ids before it. The namespace's counters, version and change log follow in the same
+transaction (:func:`~.layout.bump`; a single put's go in its change-log row,
+:func:`~.layout.bump_one`). A single put (``put_row``) runs point statements with no lists
+built, at the rowid guessed from this process's last single put there. A new record
 takes the next rowid of its namespace's run (its LRU place); a rewritten one keeps its
 row and place, and its write time goes to its ``seen`` row (its LRU time, as a read's
 would). ``add_rows`` stores only keys with no live record.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
@@ -37,8 +38,9 @@ log = logging.getLogger("nearcache.stores.sqlite.store")
 NEVER = float("nan")
 
 _ROW = "(id, hid, ns, key, value, expires_at, atime, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-#: Insert new records (rowids given: the next ones of their namespace's run).
-_INSERT = {t: f"INSERT INTO rec_{t} {_ROW}" for t in TABLES}
+#: Insert records at the rowids given (the next ones of their namespace's run); a record
+#: whose lookup id is taken is left out (``put_rows`` then looks at what holds it).
+_INSERT_NEW = {t: f"INSERT OR IGNORE INTO rec_{t} {_ROW}" for t in TABLES}
 #: Insert a new record at rowid ?8 (the next of its namespace's run, or the one guessed by
 #: ``NamespaceIds.next``): no row changed if its lookup id (or a guessed rowid) is taken.
 _INSERT_AT = {
@@ -66,46 +68,65 @@ def put_rows(
     unique: list[Item],
     now: float,
 ) -> int:
-    """Insert or replace ``unique`` (distinct keys); the namespace's new version."""
+    """Insert or replace ``unique`` (distinct keys); the namespace's new version.
+
+    Every record is inserted first, unless its lookup id is taken (``_INSERT_NEW``), at
+    the next rowids of the run in the order given: a batch of new keys (a fill) is one
+    statement, with no read of the lookup ids before it. Only when some were not inserted
+    is what their lookup ids hold read: a record of the same key is rewritten in its row
+    (the rowid kept for it stays unused), another key's is a collision."""
     if len(unique) == 1:
         return put_row(con, ids, table, namespace, unique[0], now)[0]
     ns = ids.get(con, table, namespace, create=True)
     assert ns is not None
     nsid, salt = ns
+    first = next_ids(con, table, nsid, len(unique))
     rows = [
         (
+            first + i,
             hid(it.key, salt),
             nsid,
             bytearray.fromhex(it.key),
             bytearray(it.value),
             NEVER if it.expires_at is None else it.expires_at,
             now,
+            len(it.value),
         )
-        for it in unique
+        for i, it in enumerate(unique)
     ]
-    old = stored(con, table, [r[0] for r in rows], "ns, key, size, id")
-    new = []
+    inserted = con.executemany(_INSERT_NEW[table], rows).rowcount
+    if inserted == len(rows):  # every key new
+        delta = Delta(len(rows), sum(r[7] for r in rows))
+        return bump(con, table, nsid, "put", [r[3] for r in rows], delta)
+    return _put_rest(con, table, namespace, nsid, rows, now)
+
+
+def _put_rest(
+    con: sqlite3.Connection,
+    table: str,
+    namespace: str,
+    nsid: int,
+    rows: list[tuple[Any, ...]],
+    now: float,
+) -> int:
+    """``put_rows`` after its insert left some ``rows`` out (their lookup ids were
+    taken): rewrite the records of the same keys, skip collisions, count and log."""
+    found = stored(con, table, [r[1] for r in rows], "ns, key, size, id")
     rewrites = []
     keys = []  # logged in the order given
     added = delta = 0
-    for row in rows:
-        prev = old.get(row[0])
-        size = len(row[3])
-        if prev is None:
+    for rid, hid_, _, key, value, expires, _, size in rows:
+        prev = found[hid_]  # the row inserted, or what held the lookup id before
+        if prev[3] == rid:
             added += 1
             delta += size
-            new.append((*row, size))
-            old[row[0]] = (nsid, row[2])  # a later key under this lookup id collides
-        elif prev[0] == nsid and prev[1] == row[2]:
+        elif prev[0] == nsid and prev[1] == key:
             delta += size - prev[2]
-            rewrites.append((row[3], row[4], size, prev[3]))
-        else:  # 64-bit hid collision with another key: keep the stored one
+            rewrites.append((value, expires, size, prev[3]))
+        else:  # 64-bit hid collision with another key (stored, or earlier in the batch)
             _collision(table, namespace)
             continue
-        keys.append(row[2])
-    if new:
-        first = next_ids(con, table, nsid, len(new))
-        con.executemany(_INSERT[table], [(first + i, *r) for i, r in enumerate(new)])
+        keys.append(key)
     if rewrites:
         con.executemany(_REWRITE[table], rewrites)
         see(con, table, nsid, [r[3] for r in rewrites], now)

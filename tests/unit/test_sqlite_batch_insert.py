@@ -1,0 +1,63 @@
+"""A SQLite batch put inserts first and reads lookup ids only for the records it could not
+insert: a batch of new keys is one statement; rewrites and collisions come out as before."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from unittest import mock
+
+from nearcache import SQLiteStore
+from nearcache.stores.protocol import Item
+from nearcache.stores.sqlite import writes
+
+
+def key(i: int) -> str:
+    return hashlib.sha256(str(i).encode()).hexdigest()
+
+
+def test_a_batch_of_new_keys_reads_no_lookup_id(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "n.db")
+    store.put_many("semantic", "ns", [Item(key(i), b"old") for i in range(3)], now=1)
+    with mock.patch.object(writes, "stored", side_effect=AssertionError("read before insert")):
+        version = store.put_many(
+            "semantic", "ns", [Item(key(i), b"x" * i) for i in range(3, 8)], now=2
+        )
+    info = store.info("semantic", "ns")
+    assert (info.entries, info.bytes, info.version) == (8, 9 + 3 + 4 + 5 + 6 + 7, version)
+    assert store.changes("semantic", "ns", 1).events == [("put", key(i)) for i in range(3, 8)]
+    assert store.get_many("semantic", "ns", [key(7), key(0)], now=3) == [b"x" * 7, b"old"]
+    assert store.check() == []
+    store.close()
+
+
+def test_a_batch_mixing_new_rewritten_and_colliding_keys(tmp_path: Path) -> None:
+    """New keys, a rewrite of a stored key, a key colliding with a stored record's
+    lookup id and one colliding with a new key earlier in the batch: the rewrite keeps
+    its row, collisions are neither stored nor counted nor logged, the log keeps the
+    order given."""
+    store = SQLiteStore(tmp_path / "m.db")
+    stored_clash = key(0)[:16] + "1" * 48  # key 0's lookup id, another key
+    batch_clash = key(3)[:16] + "2" * 48  # key 3's lookup id, another key
+    store.put_many("semantic", "ns", [Item(key(0), b"a"), Item(key(1), b"bb")], now=1)
+    items = [
+        Item(key(2), b"new"),
+        Item(key(1), b"rewritten"),
+        Item(stored_clash, b"lost"),
+        Item(key(3), b"won"),
+        Item(batch_clash, b"lost too"),
+        Item(key(4), b"last"),
+    ]
+    store.put_many("semantic", "ns", items, now=2)
+    got = store.get_many("semantic", "ns", [i.key for i in items] + [key(0)], now=3)
+    assert got == [b"new", b"rewritten", None, b"won", None, b"last", b"a"]
+    info = store.info("semantic", "ns")
+    assert (info.entries, info.bytes) == (5, 1 + 9 + 3 + 3 + 4)
+    events = store.changes("semantic", "ns", 1).events
+    assert events == [("put", k) for k in (key(2), key(1), key(3), key(4))]
+    # LRU order: key 0 (written at 1), then the records written at 2 in their run's
+    # order: the rewrite in its old row, then the new keys in the order given
+    gone = [k for _, k in store.evict("semantic", "ns", max_entries=0)]
+    assert gone == [key(0), key(1), key(2), key(3), key(4)]
+    assert store.check() == []
+    store.close()
