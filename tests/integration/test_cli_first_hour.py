@@ -184,19 +184,22 @@ def test_the_summary_names_chunks_embedded_by_another_process(
     assert "Embedded elsewhere" in out and "2,163" in out and "another process" in out
 
 
-def _interrupted_embed(corpus: Path, store: str) -> str:
-    """Ctrl-C an ``embed`` run once its first batch is stored; its stderr."""
+def _interrupted_embed(corpus: Path, store: str, sig: int = signal.SIGINT) -> str:
+    """Ctrl-C (or ``sig``) an ``embed`` run once its first batch is stored; its stderr."""
     proc = slow_cli(0.05, "embed", str(corpus), "--store", store, "--json", hang_at=2)
     assert proc.stderr is not None
     wait_for_line(proc.stderr, "batch", count=2)  # the first batch is stored
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130
+    assert proc.returncode == 128 + sig
     return str(err)
 
 
-def test_ctrl_c_says_how_many_vectors_were_kept(corpus: Path, store: str) -> None:
-    err = _interrupted_embed(corpus, store)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_says_how_many_vectors_were_kept(corpus: Path, store: str, sig: int) -> None:
+    """SIGTERM (kill, timeout, systemd, a container stop) ended the run silently, status
+    -15: the vectors were kept but no line said so."""
+    err = _interrupted_embed(corpus, store, sig)
     last = err.strip().splitlines()[-1]
     assert last.startswith("nearcache: interrupted: ") and "rerun to resume" in last, err
     kept = int(last.split("interrupted: ")[1].split(" vectors")[0].replace(",", ""))

@@ -8,7 +8,9 @@ only loads Typer.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,12 +79,25 @@ def load_model(model: str | None, *, lazy: bool = False) -> tuple[Any, float]:
 
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
-    """Ctrl-C ends the command with one line saying what was kept, and status 130."""
+    """Ctrl-C (status 130) or SIGTERM (status 143, what ``kill``, ``timeout``, systemd and
+    container runtimes send) ends the command with one line saying what was kept. Without
+    the handler SIGTERM ended it silently: the work was kept but nobody was told."""
+    got: list[int] = []
+
+    def on_term(signum: int, frame: object) -> None:
+        got.append(signum)
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_term) if main else None
     try:
         yield
     except KeyboardInterrupt as exc:
         sys.stderr.write(f"nearcache: {exc or 'interrupted'}\n")
-        raise typer.Exit(130) from None
+        raise typer.Exit(128 + signal.SIGTERM if got else 130) from None
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def open_store_for_command(url: str | None, *, must_exist: bool = False) -> Any:
