@@ -23,6 +23,7 @@ from ..errors import (
     CacheClosedError,
     CorruptEntryError,
     InvalidTypeError,
+    PayloadTooLargeError,
     StoreUnavailableError,
 )
 from ..keys import content_hash, encode_parts
@@ -131,6 +132,24 @@ class Cache:
         """This cache's LRU caps (evicted in the write's transaction where the store can)."""
         return [Limit(self.name, self.max_entries, self.max_bytes)]
 
+    def _oversized(self, item: Item) -> bool:
+        return self.max_bytes is not None and len(item.value) > self.max_bytes
+
+    def _refused(self, items: Sequence[Item]) -> bool:
+        """Whether a write holds a value larger than ``max_bytes`` on its own: stored, it
+        would evict every other entry of the cache and then itself, and ``set`` said True.
+        Refused whole instead (all or none), and said once in the log."""
+        big = [item for item in items if self._oversized(item)]
+        if big:
+            log.warning(
+                "cache %r: %d value(s) not stored: %s bytes, over max_bytes=%s",
+                self.name,
+                len(big),
+                ", ".join(f"{len(item.value):,}" for item in big[:3]),
+                f"{self.max_bytes:,}",
+            )
+        return bool(big)
+
     def _enforce_limits(self) -> None:
         if self.max_entries is None and self.max_bytes is None:
             return
@@ -210,8 +229,22 @@ class Cache:
         return found
 
     def __setitem__(self, key: Key, value: Any) -> None:
-        """``cache[key] = value``: ``set`` with the cache's ``default_ttl``."""
-        self.set(key, value)
+        """``cache[key] = value``: ``set`` with the cache's ``default_ttl``.
+
+        Raises:
+            PayloadTooLargeError: a ``ValueError``, as cachetools' "value too large": the
+                value alone is over ``max_bytes`` (nothing is written).
+        """
+        if self.set(key, value) or self.max_bytes is None:
+            return
+        size = len(self._encode(key, value, None, 0.0).value)
+        if size > self.max_bytes:
+            raise PayloadTooLargeError(
+                f"cache {self.name!r}: value too large ({size:,} bytes stored, "
+                f"max_bytes={self.max_bytes:,})",
+                limit=self.max_bytes,
+                size=size,
+            )
 
     def __delitem__(self, key: Key) -> None:
         """``del cache[key]``: ``KeyError`` if there was no such entry."""
@@ -238,7 +271,8 @@ class Cache:
     # -- writes ----------------------------------------------------------------------
 
     def set(self, key: Key, value: Any, ttl: float | None = None) -> bool:
-        """Store ``value`` under ``key`` (replacing it); True once stored.
+        """Store ``value`` under ``key`` (replacing it); True once stored, False when the
+        value alone is over ``max_bytes`` (nothing is written, nothing evicted).
 
         Raises:
             CacheError: the value is not JSON/msgpack data (nothing is written).
@@ -249,13 +283,16 @@ class Cache:
     def set_many(
         self, mapping: Mapping[Key, Any] | Iterable[tuple[Key, Any]], ttl: float | None = None
     ) -> bool:
-        """Store several values atomically (all or none)."""
+        """Store several values atomically (all or none: False, and nothing written, when
+        one of them alone is over ``max_bytes``)."""
         self._check_open()
         pairs = list(mapping.items()) if isinstance(mapping, Mapping) else list(mapping)
         now = self._clock()
         items = [self._encode(k, v, ttl, now) for k, v in pairs]
         if not items:
             return True
+        if self._refused(items):
+            return False
         try:
             put_within(self.store, TABLE, self.name, items, now=now, limits=self._limits)
         except StoreUnavailableError as exc:
@@ -272,6 +309,8 @@ class Cache:
         self._check_open()
         now = self._clock()
         item = self._encode(key, value, ttl, now)
+        if self._refused([item]):
+            return False
         try:
             added = self.store.add(TABLE, self.name, item, now=now)
         except StoreUnavailableError as exc:

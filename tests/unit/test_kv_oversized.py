@@ -1,0 +1,54 @@
+"""A value larger than the cache's ``max_bytes`` on its own: ``set`` said True, then the
+write's eviction removed every other entry of the cache and the value itself. Now it is
+refused (False, nothing written, nothing evicted), as cachetools refuses it ("value too
+large"); ``cache[key] = value`` raises that ``ValueError``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nearcache import CacheManager, PayloadTooLargeError
+from nearcache.kv.cache import Cache
+
+
+@pytest.fixture(params=["in_memory", "file_based"])
+def cache(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cache]:
+    options = {"path": str(tmp_path / "kv.db")} if request.param == "file_based" else {}
+    with CacheManager() as caches:
+        c = caches.get_cache("small", request.param, max_bytes=1000, **options)
+        for i in range(3):
+            c.set(i, "v" * 50)
+        yield c
+
+
+def test_a_value_over_max_bytes_is_refused_and_evicts_nothing(
+    cache: Cache, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="nearcache.kv.cache"):
+        assert cache.set("big", "b" * 2000) is False
+    assert "over max_bytes=1,000" in caplog.text
+    assert cache.get("big") is None
+    assert [cache.get(i) for i in range(3)] == ["v" * 50] * 3
+    assert cache.stats().evictions == 0
+    assert cache.add("big", "b" * 2000) is False
+    assert cache.set_many({"ok": "small", "big": "b" * 2000}) is False  # all or none
+    assert cache.get("ok") is None and cache.stats().entries == 3
+
+
+def test_the_mapping_form_raises_value_error_as_cachetools_does(cache: Cache) -> None:
+    with pytest.raises(ValueError, match="value too large") as info:
+        cache["big"] = "b" * 2000
+    assert isinstance(info.value, PayloadTooLargeError) and info.value.limit == 1000
+    cache["fits"] = "f" * 100
+    assert cache["fits"] == "f" * 100 and cache.stats().entries == 4
+
+
+def test_values_that_fit_still_evict_the_least_recently_used(cache: Cache) -> None:
+    for i in range(3, 12):
+        assert cache.set(i, "v" * 50) is True
+    stats = cache.stats()
+    assert stats.bytes <= 1000 and stats.evictions > 0 and cache.get(11) == "v" * 50
