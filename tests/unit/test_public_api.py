@@ -70,6 +70,7 @@ def test_mypy_strict_sees_every_public_name_typed(tmp_path: Path) -> None:
         "emb = FunctionEmbedder(lambda texts: np.ones((len(texts), 3)), dim=3, name='ones')\n"
         "cached: CachedEmbedder = CachedEmbedder(emb, EmbeddingCache(MemoryStore()))\n"
         "store: Store = SQLiteStore('x.db')\n"
+        "get_cache('x').set_many({'a': 1})\n"  # Mapping[Key, Any] refused a dict[str, int]
     )
     out, err, status = api.run(
         [
