@@ -113,7 +113,7 @@ def embed(
     """
     from .corpus import embed_paths
     from .progress import embed_progress
-    from .render import render_embed_summary
+    from .render import note_unknown_window, render_embed_summary
 
     if overlap >= chunk_size:
         raise typer.BadParameter("--overlap must be smaller than --chunk-size")
@@ -151,6 +151,10 @@ def embed(
         print_json(summary.as_dict())
     else:
         render_embed_summary(summary, list_skipped=verbose or _state["verbose"])
+        if summary.embedded and getattr(embedder, "max_tokens", 0) is None and chunk_size > 700:
+            # An API model nearcache does not know: its window is unknown, so the chunks a
+            # server cuts silently cannot be counted. Said when --chunk-size was raised.
+            note_unknown_window(f"openai:{embedder.model}")
 
 
 @app.command()

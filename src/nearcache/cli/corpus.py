@@ -96,6 +96,9 @@ class EmbedSummary:
     #: of ``window`` word pieces: the vector says nothing of their tail).
     truncated: int = 0
     window: int | None = None
+    #: False when the window is an API's token limit checked without its tokenizer (a
+    #: token is at least one UTF-8 byte): ``truncated`` then counts chunks that may be cut.
+    window_exact: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -199,6 +202,9 @@ def embed_paths(
     _account(store, cached, embedder, summary, model_load_s)
     summary.truncated = counted.cut
     window = getattr(embedder, "max_length", None) or getattr(embedder, "max_seq_length", None)
+    if window is None:  # an API's (OpenAIEmbedder.max_tokens), checked by bytes
+        window = getattr(embedder, "max_tokens", None)
+        summary.window_exact = window is None
     summary.window = window if isinstance(window, int) else None
     summary.elapsed_s = time.perf_counter() - started + model_load_s
     if summary.embedded:

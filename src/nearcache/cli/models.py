@@ -12,7 +12,8 @@ name                               embedder
                                    ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` (required
                                    unless ``OPENAI_BASE_URL`` names another server)
                                    and, for models it does not know,
-                                   ``NEARCACHE_EMBEDDING_DIM``
+                                   ``NEARCACHE_EMBEDDING_DIM`` (their vector size) and
+                                   ``NEARCACHE_EMBEDDING_MAX_TOKENS`` (their window)
 ``hash-test``                      a tiny deterministic hashing embedder for tests; it
                                    knows nothing about meaning beyond shared words
 =================================  =====================================================
@@ -204,7 +205,13 @@ def resolve_embedder(name: str | None, *, lazy: bool = False) -> Any:
                 f"--model {name} needs OPENAI_API_KEY in the environment (or OPENAI_BASE_URL "
                 "for an OpenAI-compatible server that takes no key)"
             )
-        return OpenAIEmbedder(rest, base_url=base_url, api_key=api_key, dim=_api_dim(name, rest))
+        return OpenAIEmbedder(
+            rest,
+            base_url=base_url,
+            api_key=api_key,
+            dim=_api_dim(name, rest),
+            max_tokens=_env_count("NEARCACHE_EMBEDDING_MAX_TOKENS", "the model's input limit"),
+        )
     raise InvalidInputError(
         f"unknown model {name!r}; use 'default', 'st:NAME_OR_PATH' (sentence-transformers) "
         "or 'openai:MODEL'"
@@ -225,10 +232,19 @@ def _api_dim(name: str, model: str) -> int | None:
             f"--model {name}: the size of its vectors is not known to nearcache; set "
             "NEARCACHE_EMBEDDING_DIM to it (e.g. NEARCACHE_EMBEDDING_DIM=768)"
         )
-    dim = int(raw) if raw.isdigit() else 0
-    if dim < 1:
-        raise InvalidInputError(
-            f"NEARCACHE_EMBEDDING_DIM must be the model's vector size, a whole number >= 1, "
-            f"not {raw!r}"
-        )
-    return dim
+    return _env_count("NEARCACHE_EMBEDDING_DIM", "the model's vector size")
+
+
+def _env_count(var: str, what: str) -> int | None:
+    """A whole number >= 1 from ``$var`` (None when unset), or one line naming ``var``.
+
+    ``NEARCACHE_EMBEDDING_MAX_TOKENS``: the input tokens an API's model reads. Unset for a
+    model nearcache does not know, its window is unknown, so ``embed`` cannot count the
+    chunks a server (Ollama, for one) cuts silently."""
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return None
+    count = int(raw) if raw.isdigit() else 0
+    if count < 1:
+        raise InvalidInputError(f"{var} must be {what}, a whole number >= 1, not {raw!r}")
+    return count

@@ -88,13 +88,22 @@ def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None
             + (why if s.skipped or s.ignored else ""),
             soft_wrap=True,
         )
-    if s.truncated:  # a --chunk-size past the model's window: say so once, with the count
+    if s.truncated and s.window_exact:  # a --chunk-size past the window: once, with the count
         window = f" ({s.window} word pieces)" if s.window else ""
         err_console().print(
             f"warning: {s.truncated:,} of the {s.embedded:,} chunks embedded are longer than"
             f" the model's window{window}: only their start was read, so searches cannot"
             " find their tail; use a smaller --chunk-size (700 characters is about 175"
             " word pieces)",
+            soft_wrap=True,
+        )
+    elif s.truncated:  # an API's window, known only in tokens: a chunk over N bytes may pass it
+        err_console().print(
+            f"warning: {s.truncated:,} of the {s.embedded:,} chunks embedded may be longer than"
+            f" the model's window ({s.window:,} tokens; they are over {s.window:,} bytes): a"
+            " server that cuts long inputs read only their start, so searches cannot find"
+            f" their tail; a --chunk-size of at most {s.window:,} characters of ASCII text is"
+            " never cut",
             soft_wrap=True,
         )
     if list_skipped and s.skipped_files:
@@ -340,3 +349,14 @@ def render_calibration(data: dict[str, Any]) -> None:
                 f"{point['upper_bound']:.3f}",
             )
         console.print(table)
+
+
+def note_unknown_window(model: str) -> None:
+    """The window of an API model nearcache does not know cannot be checked: say how to
+    give it, once, after a run that embedded chunks longer than the default."""
+    err_console().print(
+        f"note: the window of --model {model} is not known to nearcache, so chunks longer"
+        " than it (which a server may cut silently, reading only their start) are not"
+        " counted; set NEARCACHE_EMBEDDING_MAX_TOKENS to the model's input limit",
+        soft_wrap=True,
+    )
