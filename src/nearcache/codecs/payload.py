@@ -49,9 +49,18 @@ def check_json(value: Any, *, what: str = "metadata", max_bytes: int | None = No
 
 
 def _reject(obj: Any) -> Any:
+    """msgpack's ``default``: called for what it cannot pack, which includes ints past
+    64 bits (the message said an int "cannot be stored; use ... int") and NumPy values."""
+    if isinstance(obj, int):
+        raise CacheError(
+            f"the integer {obj} cannot be stored: msgpack's integers hold -2**63 to 2**64-1; "
+            "store it as a str"
+        )
+    name = f"{type(obj).__module__}.{type(obj).__qualname__}"
+    hint = " (NumPy: .item() for a scalar, .tolist() for an array)" if name[:6] == "numpy." else ""
     raise CacheError(
-        f"values of type {type(obj).__module__}.{type(obj).__qualname__} cannot be stored; "
-        "use JSON/msgpack types (str, bytes, int, float, bool, None, list, dict)"
+        f"values of type {name} cannot be stored; "
+        f"use JSON/msgpack types (str, bytes, int, float, bool, None, list, dict){hint}"
     )
 
 
