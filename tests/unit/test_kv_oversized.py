@@ -37,6 +37,7 @@ def test_a_value_over_max_bytes_is_refused_and_evicts_nothing(
     assert cache.add("big", "b" * 2000) is False
     assert cache.set_many({"ok": "small", "big": "b" * 2000}) is False  # all or none
     assert cache.get("ok") is None and cache.stats().entries == 3
+    assert cache.set(0, "b" * 2000) is False and cache.get(0) == "v" * 50  # kept, as cachetools
 
 
 def test_the_mapping_form_raises_value_error_as_cachetools_does(cache: Cache) -> None:

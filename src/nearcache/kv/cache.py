@@ -275,7 +275,8 @@ class Cache:
 
     def set(self, key: Key, value: Any, ttl: float | None = None) -> bool:
         """Store ``value`` under ``key`` (replacing it); True once stored, False when the
-        value alone is over ``max_bytes`` (nothing is written, nothing evicted).
+        value alone is over ``max_bytes`` (nothing written or evicted: as in cachetools,
+        ``key`` keeps its earlier value, if any).
 
         Raises:
             CacheError: the value is not JSON/msgpack data (nothing is written).
