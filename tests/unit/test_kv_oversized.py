@@ -30,7 +30,7 @@ def test_a_value_over_max_bytes_is_refused_and_evicts_nothing(
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="nearcache.kv.cache"):
         assert cache.set("big", "b" * 2000) is False
-    assert "over max_bytes=1,000" in caplog.text
+    assert "over max_bytes=1000" in caplog.text
     assert cache.get("big") is None
     assert [cache.get(i) for i in range(3)] == ["v" * 50] * 3
     assert cache.stats().evictions == 0
@@ -53,3 +53,18 @@ def test_values_that_fit_still_evict_the_least_recently_used(cache: Cache) -> No
         assert cache.set(i, "v" * 50) is True
     stats = cache.stats()
     assert stats.bytes <= 1000 and stats.evictions > 0 and cache.get(11) == "v" * 50
+
+
+def test_a_value_over_the_shared_memory_budget_wipes_no_cache() -> None:
+    """``CacheManager(memory_max_bytes=...)``: one value over the budget of the in-memory
+    store that every cache of the manager shares emptied all of them."""
+    with CacheManager(memory_max_bytes=1000) as caches:
+        a, b = caches.get_cache("a"), caches.get_cache("b")
+        for i in range(3):
+            a.set(i, "v" * 50)
+            b.set(i, "w" * 50)
+        assert b.set("big", "x" * 2000) is False
+        assert [a.get(i) for i in range(3)] == ["v" * 50] * 3
+        assert [b.get(i) for i in range(3)] == ["w" * 50] * 3
+        with pytest.raises(PayloadTooLargeError, match="max_bytes=1,000"):
+            b["big"] = "x" * 2000

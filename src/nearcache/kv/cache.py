@@ -135,22 +135,24 @@ class Cache:
         """This cache's LRU caps (evicted in the write's transaction where the store can)."""
         return [Limit(self.name, self.max_entries, self.max_bytes)]
 
-    def _oversized(self, item: Item) -> bool:
-        return self.max_bytes is not None and len(item.value) > self.max_bytes
+    @property
+    def _byte_cap(self) -> int | None:
+        """The smaller of ``max_bytes`` and the store's own (``CacheManager(memory_max_bytes)``
+        shared by its in-memory caches)."""
+        caps = [
+            c for c in (self.max_bytes, getattr(self.store, "max_bytes", None)) if c is not None
+        ]
+        return min(caps) if caps else None
 
     def _refused(self, items: Sequence[Item]) -> bool:
-        """Whether a write holds a value larger than ``max_bytes`` on its own: stored, it
-        would evict every other entry of the cache and then itself, and ``set`` said True.
-        Refused whole instead (all or none), and said once in the log."""
-        big = [item for item in items if self._oversized(item)]
+        """Whether a write holds a value over the byte cap on its own: stored, it would
+        evict every other entry (of every cache sharing a capped store) and then itself,
+        while ``set`` said True. Refused whole instead (all or none), and logged."""
+        cap = self._byte_cap
+        big = [len(item.value) for item in items if cap is not None and len(item.value) > cap]
         if big:
-            log.warning(
-                "cache %r: %d value(s) not stored: %s bytes, over max_bytes=%s",
-                self.name,
-                len(big),
-                ", ".join(f"{len(item.value):,}" for item in big[:3]),
-                f"{self.max_bytes:,}",
-            )
+            sizes = ", ".join(f"{n:,}" for n in big[:3])
+            log.warning("cache %r: %s bytes not stored, over max_bytes=%s", self.name, sizes, cap)
         return bool(big)
 
     def _enforce_limits(self) -> None:
@@ -238,14 +240,14 @@ class Cache:
             PayloadTooLargeError: a ``ValueError``, as cachetools' "value too large": the
                 value alone is over ``max_bytes`` (nothing is written).
         """
-        if self.set(key, value) or self.max_bytes is None:
+        cap = self._byte_cap
+        if self.set(key, value) or cap is None:
             return
         size = len(self._encode(key, value, None, 0.0).value)
-        if size > self.max_bytes:
+        if size > cap:
             raise PayloadTooLargeError(
-                f"cache {self.name!r}: value too large ({size:,} bytes stored, "
-                f"max_bytes={self.max_bytes:,})",
-                limit=self.max_bytes,
+                f"cache {self.name!r}: value too large ({size:,} bytes stored, max_bytes={cap:,})",
+                limit=cap,
                 size=size,
             )
 
