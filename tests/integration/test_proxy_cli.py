@@ -74,6 +74,9 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
         r = run("--upstream", "http://127.0.0.1:1/v1", "--store", "memory://", option, value)
         assert r.returncode == 1 and f"{option}: " in r.stderr, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert f"not {float(value)!r}" in r.stderr and " / " not in r.stderr, (
+            r.stderr
+        )  # "0.0 / 10.0"
     r = run("--upstream", "http://127.0.0.1:1/v1", "--store", "memory://", "--threshold", "2")
     assert r.returncode == 1 and "--threshold: " in r.stderr
     bad = tmp_path / "bad.json"

@@ -141,7 +141,7 @@ _OPTION_OF = {
     "default_ttl": "--ttl",
     "max_entries": "--max-entries",
     "max_body_bytes": "--max-body-bytes",
-    "timeouts": "--timeout",
+    "timeout": "--timeout",
     "namespace": "--namespace",
 }
 

@@ -112,11 +112,12 @@ class ProxyConfig:
         self.upstream = up
         if self.max_body_bytes <= 0:
             raise InvalidInputError("max_body_bytes must be positive")
-        if not (self.timeout > 0 and self.connect_timeout > 0):
-            raise InvalidInputError(  # NaN compares false: refused too
-                "timeouts must be positive numbers of seconds, not "
-                f"{self.timeout!r} / {self.connect_timeout!r}"
-            )
+        for name in ("timeout", "connect_timeout"):  # one named: "0.0 / 10.0" named neither
+            value = getattr(self, name)
+            if not value > 0:  # NaN compares false: refused too
+                raise InvalidInputError(
+                    f"{name} must be a positive number of seconds, not {value!r}"
+                )
         if not is_namespace(self.namespace):
             raise InvalidInputError(
                 f"namespace must be 1-128 characters of letters, digits and ._:@/- "
