@@ -4,10 +4,10 @@ What ``functools.lru_cache``, cachetools' ``@cached`` and diskcache's ``@memoize
 reach for first, on a store that processes and machines share. The key is the function's
 full name and its arguments, msgpack-encoded (so arguments are plain data, as values are;
 a tuple and a list with the same items are one key); the value is the result, ``None``
-included. A store outage never fails a call: reads are misses, a result that cannot be
-written is returned anyway. Nothing is pickled: a result that is not plain data raises
-``CacheError`` naming the function, and arguments that are not raise it before the
-function runs.
+included. A store outage or a full store never fails a call: reads are misses, a result
+that cannot be written is returned anyway. Nothing is pickled: a result that is not plain
+data raises ``CacheError`` naming the function, and arguments that are not raise it
+before the function runs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..codecs import pack_payload
-from ..errors import CacheError, StoreUnavailableError
+from ..errors import CacheError, StoreUnavailableError, StoreWriteError
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -65,8 +65,8 @@ def memoize(cache: Cache, ttl: float | None = None, *, name: str | None = None) 
         def keep(key: bytes, result: Any) -> Any:
             try:
                 cache.set(key, result, ttl=ttl)
-            except StoreUnavailableError as exc:  # the caller still gets its result
-                log.warning("memoized %s: result not kept, store unavailable: %s", prefix, exc)
+            except (StoreUnavailableError, StoreWriteError) as exc:  # the caller gets it
+                log.warning("memoized %s: result not kept: %s", prefix, exc)  # down, or full
             except CacheError as exc:
                 raise CacheError(f"result of memoized {prefix} cannot be cached: {exc}") from exc
             return result

@@ -23,7 +23,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ClassVar, TypeVar
 
-from ..errors import CacheClosedError, CacheError, StoreUnavailableError
+from ..errors import CacheClosedError, CacheError, StoreUnavailableError, StoreWriteError
 from .base import BaseStore
 from .breaker import CircuitBreaker
 from .touches import TouchBuffer
@@ -124,7 +124,7 @@ class ServerStore(BaseStore):
             return
         try:
             self._write_touches(pending)
-        except StoreUnavailableError:
+        except (StoreUnavailableError, StoreWriteError):  # down, or full: hints only
             log.debug("dropped LRU touches of %d groups during an outage", len(pending))
 
     @property

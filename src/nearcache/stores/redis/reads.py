@@ -22,7 +22,7 @@ from typing import Any
 from .layout import Layout
 from .packing import BulkKeys
 
-__all__ = ["Touches", "queue_touches", "read_batch", "read_parts"]
+__all__ = ["Touches", "queue_touches", "read_batch", "read_parts", "read_plain"]
 
 _CHUNK = 4000  # members per ZADD of buffered touches
 
@@ -60,6 +60,25 @@ def read_batch(
         queue(pipe)
     res = pipe.execute()
     return (res[0] or b"0"), res[1]
+
+
+def read_plain(
+    client: Any, bulk: bool, base: bytes, gen: bytes, keys: Sequence[str]
+) -> tuple[bytes, list[bytes | None]]:
+    """``read_batch`` without ``MULTI``: over its ``maxmemory`` Redis refuses every command
+    queued in a transaction, reads included, so with ``noeviction`` a full server made
+    every read raise. ``MGET`` goes first and ``HGET gen`` after it: generations only
+    grow, so a generation still ``gen`` after the ``MGET`` says no ``clear`` came before
+    it, and another one sends the caller round again, as ``read_batch``'s does."""
+    prefix = base + b":r" + gen + b":"
+    pipe = client.pipeline(transaction=False)
+    if bulk:
+        pipe.execute_command("MGET", BulkKeys(prefix, keys))
+    else:
+        pipe.mget(BulkKeys(prefix, keys).expand())
+    pipe.hget(base + b":m", "gen")
+    res = pipe.execute()
+    return (res[1] or b"0"), res[0]
 
 
 def _connection(pool: Any) -> Any:

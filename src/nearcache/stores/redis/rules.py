@@ -15,7 +15,13 @@ __all__ = ["redis_errors"]
 def redis_errors() -> DriverErrors:
     """(outage exceptions, translation rules); imports the driver, so call it only once
     the store knows the extra is installed."""
-    from redis.exceptions import AuthenticationError, BusyLoadingError, ResponseError
+    from redis.exceptions import (
+        AuthenticationError,
+        BusyLoadingError,
+        OutOfMemoryError,
+        ReadOnlyError,
+        ResponseError,
+    )
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -38,6 +44,12 @@ def redis_errors() -> DriverErrors:
         ),
         ErrorRule(
             (RedisConnectionError, OSError), StoreUnavailableError, "{url} is unreachable: {exc}"
+        ),
+        # redis-py raises OOM and READONLY replies as their own classes, with the code cut
+        # from the text: matched by the text alone, a full Redis (maxmemory, noeviction)
+        # was a bare CacheError, not the write failure it is.
+        ErrorRule(
+            (OutOfMemoryError, ReadOnlyError), StoreWriteError, "{url} refused the write: {exc}"
         ),
         ErrorRule(
             (ResponseError,),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ...errors import InvalidInputError, MissingExtraError
+from ...errors import InvalidInputError, MissingExtraError, StoreWriteError
 from ..breaker import CircuitBreaker
 from ..protocol import TABLES, Changes, Item, NamespaceInfo, check_table
 from ..server import ServerStore
@@ -18,11 +19,13 @@ from .changelog import read_changes
 from .check import check_namespace
 from .layout import INFO_FIELDS, Layout, sum_infos
 from .packing import bulk_packer_kwargs
-from .reads import Touches, queue_touches, read_batch, read_parts
+from .reads import Touches, queue_touches, read_batch, read_parts, read_plain
 from .records import split_record, values_at
 from .removals import RedisRemovals
 from .rules import redis_errors
 from .scripts import SCRIPTS, script_source
+
+log = logging.getLogger(__name__)
 
 try:
     import redis as _redis
@@ -148,12 +151,16 @@ class RedisStore(RedisRemovals, ServerStore):
             else functools.partial(queue_touches, layout=self._layout, pending=touches)
         )
         gen = self._gens.get(base, b"0")
-        cur, raw = self._call(lambda: read_batch(self._client, self._bulk, base, gen, keys, queue))
+        read = functools.partial(read_batch, self._client, self._bulk, base)
+        try:
+            cur, raw = self._call(lambda: read(gen, keys, queue))
+        except StoreWriteError:  # over maxmemory: no MULTI, and the touches are dropped
+            log.debug("%s refuses transactions: read without one", self.url)
+            read = functools.partial(read_plain, self._client, self._bulk, base)
+            cur, raw = self._call(lambda: read(gen, keys))
         while cur != gen:  # the namespace was cleared since this process last looked
             gen = cur
-            cur, raw = self._call(
-                functools.partial(read_batch, self._client, self._bulk, base, gen, keys)
-            )
+            cur, raw = self._call(functools.partial(read, gen, keys))
             self._gens[base] = gen
         return raw
 
@@ -198,10 +205,16 @@ class RedisStore(RedisRemovals, ServerStore):
         gen = self._gens.get(base, b"0")
         sent: list[Sequence[str]] = []
         pool = self._client.connection_pool
-        raw, seen = self._call(lambda: read_parts(pool, base, gen, parts, sent))
+        seen: bytes | None
+        try:
+            raw, seen = self._call(lambda: read_parts(pool, base, gen, parts, sent))
+        except StoreWriteError:  # over maxmemory: every key, read again without MULTI
+            sent.append([key for keys in parts for key in keys])
+            seen = None
         keys = [key for keys in sent for key in keys]
         if seen != gen:  # the namespace was cleared since this process last looked:
-            self._gens[base] = seen  # read again under the generation the parts saw
+            if seen is not None:  # read again under the generation the parts saw
+                self._gens[base] = seen
             raw = self._read_records(base, keys)
         out = values_at(raw, now)
         if touch:

@@ -1,0 +1,84 @@
+"""A Redis store past its ``maxmemory`` under ``noeviction``, the setup docs/stores.md
+advises (nearcache's own limits evict). Redis then refuses writes, and also every command
+queued inside ``MULTI``, reads included: every read of every cache raised (a kv ``get``,
+``EmbeddingCache.get_many``, ``CachedEmbedder.embed`` of texts it holds) instead of
+serving what the store holds; redis-py's ``OutOfMemoryError`` (its text without "OOM")
+was a bare ``CacheError``, not ``StoreWriteError``; and a memoized call failed after the
+function had run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nearcache import CachedEmbedder, CacheManager, EmbeddingCache, FunctionEmbedder
+from nearcache.errors import StoreWriteError
+from nearcache.stores.redis import RedisStore
+
+
+@pytest.fixture
+def full(make_redis: Any) -> Iterator[tuple[RedisStore, Any]]:
+    """A store holding a few entries, on a server then capped below what it uses."""
+    import redis
+
+    server = make_redis(extra=("--maxmemory-policy", "noeviction"))
+    store = RedisStore(server.url)
+    admin = redis.Redis.from_url(server.url)
+    yield store, admin
+    admin.close()
+    store.close()
+
+
+def _over_maxmemory(admin: Any) -> None:
+    used = int(admin.info("memory")["used_memory"])
+    admin.config_set("maxmemory", str(used // 2))
+
+
+def _embedder() -> FunctionEmbedder:
+    return FunctionEmbedder(
+        lambda texts: np.ones((len(texts), 8), dtype=np.float32), dim=8, name="ones"
+    )
+
+
+def test_reads_still_serve_what_a_full_redis_holds(full: tuple[RedisStore, Any]) -> None:
+    store, admin = full
+    cached = CachedEmbedder(_embedder(), EmbeddingCache(store))
+    texts = [f"chunk {i}" for i in range(300)]
+    cached.embed(texts)
+    with CacheManager() as caches:
+        kv = caches.get_cache("answers", store=store)
+        assert kv.set_many({f"k{i}": i for i in range(50)})
+        _over_maxmemory(admin)
+        assert [kv.get(f"k{i}") for i in range(50)] == list(range(50))
+        assert kv.stats().errors == 0
+        with pytest.raises(StoreWriteError, match="refused the write"):
+            kv.set("new", 1)
+    found = EmbeddingCache(store).get_many(texts, namespace=cached.namespace)
+    assert all(v is not None for v in found)
+    again = CachedEmbedder(_embedder(), EmbeddingCache(store))
+    assert again.embed(texts).shape == (300, 8) and again.stats().embedded == 0
+
+
+def test_a_full_redis_never_fails_a_memoized_call(
+    full: tuple[RedisStore, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    store, admin = full
+    calls: list[int] = []
+    with CacheManager() as caches:
+        cache = caches.get_cache("reports", store=store)
+
+        @cache.memoize()
+        def report(n: int) -> str:
+            calls.append(n)
+            return f"report {n}"
+
+        assert report(0) == "report 0"
+        _over_maxmemory(admin)
+        with caplog.at_level(logging.WARNING, logger="nearcache.kv.memo"):
+            assert [report(n) for n in range(3)] == [f"report {n}" for n in range(3)]
+        assert calls == [0, 1, 2]  # 0 served from the store, 1 and 2 run and not kept
+        assert "result not kept" in caplog.text and "refused the write" in caplog.text
