@@ -82,3 +82,22 @@ def test_a_full_redis_never_fails_a_memoized_call(
             assert [report(n) for n in range(3)] == [f"report {n}" for n in range(3)]
         assert calls == [0, 1, 2]  # 0 served from the store, 1 and 2 run and not kept
         assert "result not kept" in caplog.text and "refused the write" in caplog.text
+
+
+def test_fail_open_caches_drop_writes_a_full_redis_refuses(
+    full: tuple[RedisStore, Any],
+) -> None:
+    """``fail_open=True`` (what LangChain's ``CachedEmbeddings`` builds) dropped writes
+    only during an outage: a full server failed ``embed_documents`` after the embedder
+    had been paid, and ``set`` raised."""
+    store, admin = full
+    CachedEmbedder(_embedder(), EmbeddingCache(store)).embed(["seen before"])
+    _over_maxmemory(admin)
+    cached = CachedEmbedder(_embedder(), EmbeddingCache(store, fail_open=True))
+    assert cached.embed(["never seen"]).shape == (1, 8)
+    assert cached.stats().embedded == 1
+    with CacheManager() as caches:
+        kv = caches.get_cache("answers", store=store, fail_open=True)
+        assert kv.set("k", 1) is False and kv.stats().errors == 1
+        with pytest.raises(StoreWriteError):  # without fail_open it still says so
+            caches.get_cache("strict", store=store).set("k", 1)

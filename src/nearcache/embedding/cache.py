@@ -74,8 +74,9 @@ class EmbeddingCache:
         vector_dtype: storage dtype, ``"float32"``, ``"float16"`` or ``"int8"``.
         normalize: key texts by ``normalize_text`` (NFKC, collapsed whitespace).
         clock: time source (for TTL and ages).
-        fail_open: on a store outage, writes are dropped (logged, counted as errors)
-            instead of raising ``StoreUnavailableError``. Reads always degrade to misses.
+        fail_open: on a store outage or a full store, writes are dropped (logged, counted
+            as errors) instead of raising ``StoreUnavailableError`` / ``StoreWriteError``.
+            Reads always degrade to misses.
 
     >>> import numpy as np
     >>> cache = EmbeddingCache()

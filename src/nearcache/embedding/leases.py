@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ..clock import Clock
 from ..codecs import KIND_LEASE, pack_record
-from ..errors import InvalidInputError, StoreUnavailableError
+from ..errors import InvalidInputError, StoreUnavailableError, StoreWriteError
 from ..stores.protocol import Item, Store, add_many
 
 __all__ = ["Leases"]
@@ -34,8 +34,8 @@ class Leases:
     def acquire(self, namespace: str, keys: Sequence[str]) -> list[str]:
         """The subset of ``keys`` this caller now holds a lease on.
 
-        If the store cannot be reached, the caller proceeds without leases: embedding a
-        text twice is better than not at all.
+        If the store cannot be reached, or refuses writes (full), the caller proceeds
+        without leases: embedding a text twice is better than not at all.
         """
         now = self.clock()
         items = [
@@ -43,12 +43,12 @@ class Leases:
         ]
         try:
             won = add_many(self.store, TABLE, namespace, items, now=now)
-        except StoreUnavailableError:
+        except (StoreUnavailableError, StoreWriteError):
             return list(keys)
         return [k for k, ok in zip(keys, won) if ok]
 
     def release(self, namespace: str, keys: Sequence[str]) -> None:
         try:
             self.store.delete_many(TABLE, namespace, keys)
-        except StoreUnavailableError:
+        except (StoreUnavailableError, StoreWriteError):
             pass  # the leases expire by themselves

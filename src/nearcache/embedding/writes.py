@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..codecs import encode_dense, encode_sparse, fingerprint_id
-from ..errors import CacheError, StoreUnavailableError
+from ..errors import CacheError, StoreUnavailableError, StoreWriteError
 from ..stores.breaker import outage_level
 from ..stores.protocol import Limit, make_items, put_within
 from .reads import TABLE
@@ -56,8 +56,8 @@ def put_keys(
     except CacheError as exc:
         cache._counters.add(namespace, errors=1)
         cache.meta.undo(namespace, fingerprint if new_fp else None, new_layout)
-        if not (cache.fail_open and isinstance(exc, StoreUnavailableError)):
-            raise
+        if not (cache.fail_open and isinstance(exc, (StoreUnavailableError, StoreWriteError))):
+            raise  # fail_open: a full store (a Redis past maxmemory) drops the write too
         level = outage_level(cache.store)
         log.log(level, "embedding store unavailable, dropped %d writes: %s", len(items), exc)
         return

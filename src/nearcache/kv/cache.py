@@ -21,10 +21,12 @@ from ..clock import Clock, system_clock
 from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_record
 from ..errors import (
     CacheClosedError,
+    CacheError,
     CorruptEntryError,
     InvalidTypeError,
     PayloadTooLargeError,
     StoreUnavailableError,
+    StoreWriteError,
 )
 from ..keys import content_hash, encode_parts
 from ..keys import validate_namespace as _validate_name
@@ -65,8 +67,8 @@ class Cache:
         default_ttl: seconds an entry lives unless ``set`` says otherwise (None = forever).
         max_entries / max_bytes: LRU limits of this cache, applied after each write.
         clock: time source for TTLs.
-        fail_open: on a store outage, ``set``/``add``/``delete`` return False instead of
-            raising ``StoreUnavailableError``. Reads always degrade to misses.
+        fail_open: on a store outage (or a store refusing writes: full), ``set``/``add``/
+            ``delete`` return False instead of raising. Reads always degrade to misses.
 
     >>> from nearcache.stores.memory import MemoryStore
     >>> c = Cache("demo", MemoryStore())
@@ -123,11 +125,11 @@ class Cache:
     def _count(self, **deltas: float) -> None:
         self._counters.add(self.name, **deltas)
 
-    def _write_failed(self, exc: StoreUnavailableError, what: str) -> bool:
+    def _write_failed(self, exc: CacheError, what: str) -> bool:
         self._count(errors=1)
         if not self.fail_open:
             raise exc
-        log.warning("cache %r: store unavailable, %s dropped: %s", self.name, what, exc)
+        log.warning("cache %r: store unavailable or full, %s dropped: %s", self.name, what, exc)
         return False
 
     @property
@@ -301,7 +303,7 @@ class Cache:
             return False
         try:
             put_within(self.store, TABLE, self.name, items, now=now, limits=self._limits)
-        except StoreUnavailableError as exc:
+        except (StoreUnavailableError, StoreWriteError) as exc:
             return self._write_failed(exc, f"{len(items)} writes")
         self._count(sets=len(items))
         return True
@@ -319,7 +321,7 @@ class Cache:
             return False
         try:
             added = self.store.add(TABLE, self.name, item, now=now)
-        except StoreUnavailableError as exc:
+        except (StoreUnavailableError, StoreWriteError) as exc:
             return self._write_failed(exc, "an add")
         if added:
             self._count(sets=1)
@@ -331,7 +333,7 @@ class Cache:
         self._check_open()
         try:
             removed = self.store.delete_many(TABLE, self.name, [self._hash(key)])
-        except StoreUnavailableError as exc:
+        except (StoreUnavailableError, StoreWriteError) as exc:
             return self._write_failed(exc, "a delete")
         self._count(deletes=removed)
         return removed > 0
