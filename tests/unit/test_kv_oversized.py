@@ -68,3 +68,12 @@ def test_a_value_over_the_shared_memory_budget_wipes_no_cache() -> None:
         assert [b.get(i) for i in range(3)] == ["w" * 50] * 3
         with pytest.raises(PayloadTooLargeError, match="max_bytes=1,000"):
             b["big"] = "x" * 2000
+
+
+def test_a_cache_of_no_entries_says_it_kept_nothing() -> None:
+    """``max_entries=0`` (a cache switched off): ``set`` said True and the entry was
+    evicted at once."""
+    with CacheManager() as caches:
+        off = caches.get_cache("off", max_entries=0)
+        assert off.set("k", 1) is False and off.add("k", 1) is False and off.get("k") is None
+        assert off.stats().evictions == 0

@@ -149,7 +149,10 @@ class Cache:
     def _refused(self, items: Sequence[Item]) -> bool:
         """Whether a write holds a value over the byte cap on its own: stored, it would
         evict every other entry (of every cache sharing a capped store) and then itself,
-        while ``set`` said True. Refused whole instead (all or none), and logged."""
+        while ``set`` said True. Refused whole instead (all or none), and logged. A cache
+        of ``max_entries=0`` keeps nothing: False, quietly (it said True, then evicted)."""
+        if self.max_entries == 0:
+            return True
         cap = self._byte_cap
         big = [len(item.value) for item in items if cap is not None and len(item.value) > cap]
         if big:
