@@ -169,7 +169,7 @@ def features(a: str, b: str, similarity: float, guards: Mapping[str, GuardResult
         1.0 if ent is not None and ent.outcome == "neutral" and "one side" in ent.detail else 0.0,
         low if low > 0 and other_answer(*focus(a, b)) else 0.0,
         1.0 if ent is not None and ent.detail.startswith(PROPER_SWAP) else 0.0,
-        1.0 if _crossed_either(a, b) and not _excused(guards.get("direction")) else 0.0,
+        1.0 if not _excused(guards.get("direction")) and _crossed_either(a, b) else 0.0,
         1.0 if figures and not (_passed(guards, "numbers") or _passed(guards, "time")) else 0.0,
         1.0 if negated and not _passed(guards, "negation") else 0.0,
         low * shape[_ONLY_FRAC_MAX] if low > 0 else 0.0,

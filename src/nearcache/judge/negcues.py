@@ -74,6 +74,12 @@ _SUBJECTS = wordset("i you he she it we they there this that these those the a a
 _NOT_OPERATOR = re.compile(r"(?<![\w)\]!])!(?!important\b)(?=[\w(?$@])")
 
 
+#: The prefixes that make a word a cue of its own ("non-resident", "--no-verify").
+_PREFIXES = ("non-", "not-", "no-", "--no-")
+#: The other words :func:`_cues` may read as a cue ("non resident", "anything but").
+_OPENERS = frozenset({"non", "but"})
+
+
 def is_cue(low: str) -> bool:
     """``low`` (a lowercase word) is a negation cue: a word of the list or any "n't"."""
     return low in _CUES or low.endswith("n't")
@@ -108,6 +114,8 @@ def _cues(t: Text) -> list[str]:
         if tok.kind != "word":
             continue
         w = tok.low
+        if not (is_cue(w) or w in _OPENERS or w.startswith(_PREFIXES)):
+            continue  # most words: none of the branches below can add it
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
         if is_cue(w):
             if w == "not" and nxt in _NOT_AFTER:
@@ -132,7 +140,7 @@ def _cues(t: Text) -> list[str]:
             w = f"non-{nxt}"  # "non resident" is "non-resident"
         elif w == "but" and i > 0 and toks[i - 1].low in _ALL_BUT and _object_next(nxt):
             w = "except"  # "mark as anything but cloud" / "everything but the logs"
-        elif not w.startswith(("non-", "not-", "no-", "--no-")):
+        elif not w.startswith(_PREFIXES):
             continue
         out.append(f"`{w}`" if tok.literal else w)
     return out

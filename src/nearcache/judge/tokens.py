@@ -375,7 +375,7 @@ def analyze(text: str) -> Text:
                 if shouting is None:
                     shouting = _shouting(tokens, len(words))
                 content = _acronym(t, prev.lower(), shouting)
-            if content and _ROMAN.match(t.text) and prev[:1].isupper():
+            if content and prev[:1].isupper() and _ROMAN.match(t.text):
                 content = False  # "Diablo IV", "World War II": the numbers guard's
             elif content and t.low in _TAKE and prev.lower() == "it":
                 content = False  # "how long does it take to renew" is "how long to renew"

@@ -35,7 +35,10 @@ _BEFORE_NUMBER = wordset("a an the my $ € £ only just exactly")
 def asked_and_given(text: str) -> tuple[str | None, frozenset[tuple[str, str]]]:
     """The verb stem a "how much/many" question asks about (or None), and each number of
     ``text`` with the stem of the content word right before it."""
-    toks = analyze(text).tokens
+    t = analyze(text)
+    toks = t.tokens
+    if "how" not in t.words and not any(tok.kind == "num" for tok in toks):
+        return None, frozenset()  # the common case: no question of amount, no number
     asked = None
     given: set[tuple[str, str]] = set()
     for i, tok in enumerate(toks):
