@@ -33,6 +33,7 @@ from ..keys import validate_namespace as _validate_name
 from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.protocol import Item, Limit, Store, put_within
+from .limits import byte_cap, refused
 from .memo import F, memoize
 
 __all__ = ["Cache", "Key"]
@@ -139,26 +140,10 @@ class Cache:
 
     @property
     def _byte_cap(self) -> int | None:
-        """The smaller of ``max_bytes`` and the store's own (``CacheManager(memory_max_bytes)``
-        shared by its in-memory caches)."""
-        caps = [
-            c for c in (self.max_bytes, getattr(self.store, "max_bytes", None)) if c is not None
-        ]
-        return min(caps) if caps else None
+        return byte_cap(self.max_bytes, self.store)
 
     def _refused(self, items: Sequence[Item]) -> bool:
-        """Whether a write holds a value over the byte cap on its own: stored, it would
-        evict every other entry (of every cache sharing a capped store) and then itself,
-        while ``set`` said True. Refused whole instead (all or none), and logged. A cache
-        of ``max_entries=0`` keeps nothing: False, quietly (it said True, then evicted)."""
-        if self.max_entries == 0:
-            return True
-        cap = self._byte_cap
-        big = [len(item.value) for item in items if cap is not None and len(item.value) > cap]
-        if big:
-            sizes = ", ".join(f"{n:,}" for n in big[:3])
-            log.warning("cache %r: %s bytes not stored, over max_bytes=%s", self.name, sizes, cap)
-        return bool(big)
+        return refused(self.name, self.max_entries, self._byte_cap, items)
 
     def _enforce_limits(self) -> None:
         if self.max_entries is None and self.max_bytes is None:
