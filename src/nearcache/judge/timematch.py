@@ -106,9 +106,11 @@ def _past_minutes(mark: str) -> tuple[int, int] | None:
     kind, _, rest = mark.partition(":")
     if kind == "rel":
         unit, sign, back = rest.partition("-")
-        parts = [(back, unit)] if sign and (unit == "day" or back == "1") else []
+        parts: list[tuple[str, ...]] = (
+            [(back, unit)] if sign and (unit == "day" or back == "1") else []
+        )
     elif kind == "ago":
-        parts = [tuple(p.split(":")) for p in rest.split("+")]  # type: ignore[misc]
+        parts = [tuple(p.split(":")) for p in rest.split("+")]
         if any(len(p) != 2 for p in parts):
             return None  # a unit with a colon in it ("12 month::s ago"): no mark to read
     else:
