@@ -7,7 +7,10 @@ import hashlib
 from pathlib import Path
 from unittest import mock
 
+import pytest
+
 from nearcache import SQLiteStore
+from nearcache.errors import CacheError
 from nearcache.stores.protocol import Item
 from nearcache.stores.sqlite import writes
 
@@ -59,5 +62,27 @@ def test_a_batch_mixing_new_rewritten_and_colliding_keys(tmp_path: Path) -> None
     # order: the rewrite in its old row, then the new keys in the order given
     gone = [k for _, k in store.evict("semantic", "ns", max_entries=0)]
     assert gone == [key(0), key(1), key(2), key(3), key(4)]
+    assert store.check() == []
+    store.close()
+
+
+def test_a_record_left_out_for_its_rowid_is_an_error_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    """A record the insert leaves out while its lookup id is free (its rowid taken: only a
+    fault in the run's numbering could do that) fails the batch, as a plain INSERT did,
+    instead of a KeyError deep in the write, and the batch is rolled back whole."""
+    store = SQLiteStore(tmp_path / "r.db")
+    store.put_many("semantic", "ns", [Item(key(i), b"old") for i in range(3)], now=1)
+    taken = writes.next_ids  # a numbering that hands out rowids already used
+
+    def stale(con: object, table: str, nsid: int, n: int) -> int:
+        return taken(con, table, nsid, n) - 2
+
+    with mock.patch.object(writes, "next_ids", side_effect=stale), pytest.raises(CacheError):
+        store.put_many("semantic", "ns", [Item(key(i), b"new") for i in range(3, 6)], now=2)
+    info = store.info("semantic", "ns")
+    assert (info.entries, info.bytes) == (3, 9)
+    assert store.get_many("semantic", "ns", [key(3), key(0)], now=3) == [None, b"old"]
     assert store.check() == []
     store.close()

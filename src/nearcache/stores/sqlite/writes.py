@@ -116,7 +116,9 @@ def _put_rest(
     keys = []  # logged in the order given
     added = delta = 0
     for rid, hid_, _, key, value, expires, _, size in rows:
-        prev = found[hid_]  # the row inserted, or what held the lookup id before
+        prev = found.get(hid_)  # the row inserted, or what held the lookup id before
+        if prev is None:  # left out for another reason (its rowid taken): as INSERT raised
+            raise sqlite3.IntegrityError(f"rec_{table}: no record inserted at rowid {rid}")
         if prev[3] == rid:
             added += 1
             delta += size
