@@ -49,13 +49,9 @@ def read_batch(
     """The generation current now and the raw stored strings for ``keys`` under
     generation ``gen``, in one round trip: ``MULTI; HGET gen; MGET; [queue]; EXEC``.
     ``bulk``: the client's connections pack ``BulkKeys``; ``queue`` adds commands."""
-    prefix = base + b":r" + gen + b":"
     pipe = client.pipeline(transaction=True)
     pipe.hget(base + b":m", "gen")
-    if bulk:
-        pipe.execute_command("MGET", BulkKeys(prefix, keys))
-    else:
-        pipe.mget(BulkKeys(prefix, keys).expand())
+    _mget(pipe, bulk, base + b":r" + gen + b":", keys)
     if queue is not None:
         queue(pipe)
     res = pipe.execute()
@@ -70,15 +66,20 @@ def read_plain(
     every read raise. ``MGET`` goes first and ``HGET gen`` after it: generations only
     grow, so a generation still ``gen`` after the ``MGET`` says no ``clear`` came before
     it, and another one sends the caller round again, as ``read_batch``'s does."""
-    prefix = base + b":r" + gen + b":"
     pipe = client.pipeline(transaction=False)
+    _mget(pipe, bulk, base + b":r" + gen + b":", keys)
+    pipe.hget(base + b":m", "gen")
+    res = pipe.execute()
+    return (res[1] or b"0"), res[0]
+
+
+def _mget(pipe: Any, bulk: bool, prefix: bytes, keys: Sequence[str]) -> None:
+    """Queue the ``MGET`` of ``keys`` under ``prefix`` (packed whole when the client's
+    connections pack ``BulkKeys``)."""
     if bulk:
         pipe.execute_command("MGET", BulkKeys(prefix, keys))
     else:
         pipe.mget(BulkKeys(prefix, keys).expand())
-    pipe.hget(base + b":m", "gen")
-    res = pipe.execute()
-    return (res[1] or b"0"), res[0]
 
 
 def _connection(pool: Any) -> Any:
