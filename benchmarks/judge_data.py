@@ -68,6 +68,7 @@ MAX_CHARS = 2000
 # probe22 and blind22 a twenty-fifth author's (half the traps one-edit, half reworded as well).
 # probe23 and blind23 a twenty-sixth author's (questions as applications send them, 40% reworded).
 # probe24 and blind24 a twenty-seventh author's (people at work who are not engineers, 40% reworded).
+# probe25 and blind25 a twenty-eighth author's (hands-on jobs and home lives, 40% reworded).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -121,6 +122,8 @@ SPLITS = {
     "blind23": "bp",
     "probe24": "pq",
     "blind24": "bq",
+    "probe25": "pr",
+    "blind25": "br",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -84,6 +84,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind22",
         "blind23",
         "blind24",
+        "blind25",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -156,6 +157,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe23"), {"train": "tr-", "probe23": "bp-"}),
         (("train", "blind24"), {"train": "tr-"}),
         (("train", "probe24"), {"train": "tr-", "probe24": "bq-"}),
+        (("train", "blind25"), {"train": "tr-"}),
+        (("train", "probe25"), {"train": "tr-", "probe25": "br-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -173,7 +176,7 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "probe24"})
+AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "probe24", "probe25"})
 
 
 @pytest.mark.parametrize(
@@ -233,6 +236,8 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "pro
         # a twenty-seventh, people at work who are not engineers, every trap kind
         ("probe24", "pq", 480, frozenset(), 0.0, 40, 0.5),
         ("blind24", "bq", 370, frozenset(), 0.0, 40, 0.5),
+        # a twenty-eighth, people with hands-on jobs and home lives, every trap kind
+        ("probe25", "pr", 480, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -371,12 +376,19 @@ def _reworded(row: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize(
     ("split", "code"),
-    [("probe23", 0.15), ("blind23", 0.15), ("probe24", 0.1), ("blind24", 0.1)],
+    [
+        ("probe23", 0.15),
+        ("blind23", 0.15),
+        ("probe24", 0.1),
+        ("blind24", 0.1),
+        ("probe25", 0.1),
+    ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
     split: str, code: float
 ) -> None:
-    # probe23 and blind23 (a twenty-sixth author), probe24 and blind24 (a twenty-seventh):
+    # probe23 and blind23 (a twenty-sixth author), probe24 and blind24 (a twenty-seventh),
+    # probe25 and blind25 (a twenty-eighth):
     # every trap kind at least 8% of the traps, 30-55% of the traps reworded as well as
     # changed (the rest one-edit look-alikes), paraphrase the largest hit kind, code hits at
     # least ``code`` of the hits, and some traps in a long question.
