@@ -238,6 +238,7 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "pro
         ("blind24", "bq", 370, frozenset(), 0.0, 40, 0.5),
         # a twenty-eighth, people with hands-on jobs and home lives, every trap kind
         ("probe25", "pr", 480, frozenset(), 0.0, 40, 0.5),
+        ("blind25", "br", 370, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -382,6 +383,7 @@ def _reworded(row: dict[str, Any]) -> bool:
         ("probe24", 0.1),
         ("blind24", 0.1),
         ("probe25", 0.1),
+        ("blind25", 0.1),
     ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
