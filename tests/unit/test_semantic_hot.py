@@ -20,9 +20,10 @@ import numpy as np
 import pytest
 
 from nearcache import InvalidInputError, ManualClock, MemoryStore, SemanticCache, SQLiteStore
+from nearcache.semantic.encoding import encode_entry
 from nearcache.semantic.hot import OVERHEAD, HotEntries
 from nearcache.semantic.indexing import TABLE
-from nearcache.semantic.record import decode_record, encode_entry, entry_key, new_write_id
+from nearcache.semantic.record import decode_record, entry_key, new_write_id
 from semantic_support import TableEmbedder, angled
 
 DIM = 16

@@ -18,10 +18,10 @@ import pytest
 
 from nearcache import CorruptEntryError
 from nearcache.codecs import KIND_SEMANTIC, pack_record
+from nearcache.semantic.encoding import encode_entry
 from nearcache.semantic.record import (
     BODY_FORMAT,
     decode_record,
-    encode_entry,
     entry_digest,
     entry_key,
     new_write_id,

@@ -20,9 +20,8 @@ from nearcache.errors import (
 from nearcache.index.exact import ExactIndex
 from nearcache.semantic.admission import key_text, key_texts, pack_response, pack_responses
 from nearcache.semantic.config import SemanticConfig
+from nearcache.semantic.encoding import encode_entries, encode_entry
 from nearcache.semantic.record import (
-    encode_entries,
-    encode_entry,
     entry_key,
     entry_keys,
     new_write_id,

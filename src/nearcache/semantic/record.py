@@ -51,7 +51,6 @@ from ..codecs import (
     check_json,
     pack_record,
     packb,
-    quantize,
     unpack_payload,
     unpack_record,
 )
@@ -65,14 +64,13 @@ __all__ = [
     "cut_scope",
     "decode_entry",
     "decode_record",
-    "encode_entries",
-    "encode_entry",
     "entry_digest",
     "entry_key",
     "entry_keys",
     "key_scope",
     "new_write_id",
     "new_write_ids",
+    "pack_body",
     "scope_of",
     "with_feedback_floor",
 ]
@@ -199,105 +197,18 @@ class Entry(NamedTuple):
         return self.expires_at is not None and self.expires_at <= now
 
 
-def stored_vectors(mat: npt.NDArray[np.float32], dtype: str) -> npt.NDArray[np.float32]:
-    """What the rows of ``mat`` read back as after being stored in ``dtype``."""
-    data, scales = quantize(mat, dtype)
-    out: npt.NDArray[np.float32] = data.astype(np.float32)
-    if dtype == "int8":
-        out *= scales[:, None]
-    return out
-
-
 #: What a format-2 body starts with: a msgpack fixarray head (0x9c: 12 elements), then
 #: the format number (a positive fixint).
-_BODY_LEAD = bytes((0x90 | _BODY_LEN, BODY_FORMAT))
+BODY_LEAD = bytes((0x90 | _BODY_LEN, BODY_FORMAT))
 
 
-def _body(query: str, response: bytes, rest: list[Any]) -> bytes:
+def pack_body(query: str, response: bytes, rest: list[Any]) -> bytes:
     """A format-2 body. ``response`` is msgpack already and goes in as it is, an element of
     the array (no second msgpack layer); ``rest`` holds the 9 fields after it, packed as an
     array whose one-byte head (0x99) is dropped. Every value is a str, bytes, float, int or
     None made by nearcache, so msgpack is called directly (``pack_payload``'s depth walk and
     type screen are for caller-supplied values)."""
-    return b"".join((_BODY_LEAD, packb(query), response, memoryview(packb(rest))[1:]))
-
-
-def encode_entry(
-    namespace: str,
-    key: str,
-    *,
-    query: str,
-    response: bytes,
-    metadata: bytes | None,
-    created_at: float,
-    expires_at: float | None,
-    scope: str,
-    write_id: int,
-    vector: npt.NDArray[np.float32],
-    dtype: str,
-) -> bytes:
-    """The store value of an entry; ``response`` is already msgpack, ``metadata`` JSON."""
-    if dtype == "float32":
-        if vector.dtype == _F32 and vector.flags.c_contiguous:  # a row of a batch: 0.1 us
-            raw, scale = vector.tobytes(), 1.0
-        else:
-            raw, scale = np.ascontiguousarray(vector, dtype=_F32).tobytes(), 1.0
-    else:
-        data, scales = quantize(vector.reshape(1, -1), dtype)
-        raw, scale = data[0].tobytes(), float(scales[0])
-    body = _body(
-        query,
-        response,
-        [metadata, created_at, expires_at, scope, write_id, dtype, scale, raw, None],
-    )
-    return pack_record(KIND_SEMANTIC, namespace, key, body)
-
-
-def encode_entries(
-    namespace: str,
-    keys: Sequence[str],
-    *,
-    queries: Sequence[str],
-    responses: Sequence[bytes],
-    metadata: Sequence[bytes | None],
-    created_at: float,
-    expires_at: float | None,
-    scope: str,
-    write_ids: Sequence[int],
-    vectors: npt.NDArray[np.float32],
-    dtype: str,
-    scopes: Sequence[str] | None = None,
-) -> list[bytes]:
-    """``encode_entry`` of each entry of a batch (row ``i`` of ``vectors`` is entry
-    ``i``'s vector): the same bytes, in one loop; a float32 row's bytes are cut from the
-    matrix's instead of a row view's. ``scopes``: each entry's stored scope, where some
-    differ from ``scope`` (a cut question's, :func:`cut_scope`)."""
-    n = len(keys)
-    each = [scope] * n if scopes is None else scopes
-    if dtype != "float32" or vectors.dtype != _F32 or not vectors.flags.c_contiguous:
-        return [
-            encode_entry(
-                namespace,
-                keys[i],
-                query=queries[i],
-                response=responses[i],
-                metadata=metadata[i],
-                created_at=created_at,
-                expires_at=expires_at,
-                scope=each[i],
-                write_id=write_ids[i],
-                vector=vectors[i],
-                dtype=dtype,
-            )
-            for i in range(n)
-        ]
-    raw, width = vectors.tobytes(), vectors.shape[1] * 4
-    out: list[bytes] = []
-    for i in range(n):
-        rest = [metadata[i], created_at, expires_at, each[i], write_ids[i], dtype, 1.0]
-        body = _body(queries[i], responses[i], [*rest, raw[i * width : (i + 1) * width], None])
-        out.append(pack_record(KIND_SEMANTIC, namespace, keys[i], body))
-    return out
+    return b"".join((BODY_LEAD, packb(query), response, memoryview(packb(rest))[1:]))
 
 
 def decode_entry(blob: bytes, namespace: str, key: str, dim: int | None = None) -> Entry:
@@ -397,5 +308,5 @@ def with_feedback_floor(
     fields = _fields(unpack_payload(unpack_record(blob, KIND_SEMANTIC, namespace, key)))
     fields[7], fields[11] = write_id, float(floor)
     return pack_record(
-        KIND_SEMANTIC, namespace, key, _body(fields[1], packb(fields[2]), fields[3:])
+        KIND_SEMANTIC, namespace, key, pack_body(fields[1], packb(fields[2]), fields[3:])
     )

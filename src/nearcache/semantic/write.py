@@ -30,17 +30,8 @@ from ..policy import check_ttl
 from ..stores.breaker import outage_level
 from ..stores.protocol import Item, Limit
 from .admission import key_text, key_texts, pack_metadata, pack_response, pack_responses
-from .record import (
-    cut_scope,
-    encode_entries,
-    encode_entry,
-    entry_key,
-    entry_keys,
-    new_write_id,
-    new_write_ids,
-    scope_of,
-    stored_vectors,
-)
+from .encoding import encode_entries, encode_entry, stored_vectors
+from .record import cut_scope, entry_key, entry_keys, new_write_id, new_write_ids, scope_of
 from .state import CoreState, log
 
 __all__ = ["MAX_BATCH", "PutArgs", "WriteMixin"]
