@@ -20,7 +20,8 @@ import pytest
 
 from nearcache import SQLiteStore
 from nearcache.stores.protocol import Item
-from nearcache.stores.sqlite.checkpoint import STEP_FRAMES, Checkpointer, next_step
+from nearcache.stores.sqlite.checkpoint import Checkpointer
+from nearcache.stores.sqlite.pacing import STEP_FRAMES, next_step
 from sqlite_wal_support import batch, checkpointer, frames, key, wait_for, wal_file
 
 

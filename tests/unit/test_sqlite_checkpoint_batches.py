@@ -10,15 +10,9 @@ from pathlib import Path
 import pytest
 
 from nearcache import SQLiteStore
-from nearcache.stores.sqlite import checkpoint
-from nearcache.stores.sqlite.checkpoint import (
-    IDLE_WAIT,
-    PAUSE_MAX,
-    Checkpointer,
-    next_rhythm,
-    next_step,
-    pause_after,
-)
+from nearcache.stores.sqlite import checkpoint, pacing
+from nearcache.stores.sqlite.checkpoint import Checkpointer
+from nearcache.stores.sqlite.pacing import IDLE_WAIT, PAUSE_MAX, next_rhythm, next_step, pause_after
 from sqlite_wal_support import batch, checkpointer, frames, key, wait_for, wal_file
 
 WRITER = 12_216  # the writers' checkpoint at the default wal_limit (frames)
@@ -67,8 +61,8 @@ def test_writes_that_stop_before_the_writers_checkpoint_are_copied_at_the_pause(
     a pause ends the wait (it slept ``_PARKED_CHECK``, 5 s, before)."""
     monkeypatch.setattr(checkpoint, "_PARKED_CHECK", 600.0)  # out of reach
     # a long pause, so the commit below reliably lands inside the first one
-    monkeypatch.setattr(checkpoint, "IDLE_WAIT", 2.0)
-    monkeypatch.setattr(checkpoint, "PAUSE_MAX", 2.0)
+    monkeypatch.setattr(pacing, "IDLE_WAIT", 2.0)
+    monkeypatch.setattr(pacing, "PAUSE_MAX", 2.0)
     path = tmp_path / "w.db"
     # ~80 frames by 40 writes, the writers' checkpoint at 1,000: the first round waits
     writer, connect = wal_file(path, autocheckpoint=1_000)
@@ -94,7 +88,7 @@ def test_sustained_large_batches_keep_the_wal_bounded(
     WAL stays within ``wal_limit`` and a few batches (the writers' threshold crossed by
     one, one more if a round made their checkpoint fail, one check period's commits),
     every record reads back, and the pause after the last batch restarts the WAL."""
-    monkeypatch.setattr(checkpoint, "LARGE_COMMIT", 256)  # batch(): ~400 frames
+    monkeypatch.setattr(pacing, "LARGE_COMMIT", 256)  # batch(): ~400 frames
     path = tmp_path / "c.db"
     limit = 4 << 20  # the writers' checkpoint at ~760 frames: every second batch
     store = SQLiteStore(path, wal_limit=limit)

@@ -22,7 +22,8 @@ on the machine's other core:
    header on the next write). The writers' threshold is set higher with this thread
    (``wal.autocheckpoint_pages``: three quarters of ``wal_limit``), so those
    stops come less often, and the thread stays out of the stretch before it (a round
-   holding the checkpoint lock would make it fail and the WAL grow on: ``next_step``).
+   holding the checkpoint lock would make it fail and the WAL grow on). When the
+   next round comes is :mod:`.pacing`'s rule.
 3. When the writers pause (no commit for ``pause_after`` the gaps between their commits,
    after a round, while the thread waits for their checkpoint, or before it parks), a
    ``RESTART`` checkpoint with a short busy timeout
@@ -70,17 +71,13 @@ import weakref
 from collections.abc import Callable
 
 from ...errors import CacheError
+from .pacing import NEVER, STEP_FRAMES, next_rhythm, next_step, pause_after
 
 __all__ = [
     "CHECKPOINT_EVERY",
-    "IDLE_WAIT",
     "RESTART_AT",
     "RESTART_WAIT_MS",
-    "STEP_FRAMES",
     "Checkpointer",
-    "next_rhythm",
-    "next_step",
-    "pause_after",
 ]
 
 log = logging.getLogger(__name__)
@@ -89,27 +86,9 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 0.2
 #: Milliseconds a RESTART may wait for the write lock and for readers (writers wait too).
 RESTART_WAIT_MS = 20
-#: Seconds without a commit after a ``PASSIVE`` that count as a pause of the writers at
-#: least (longer than a batch of 1,000 takes to commit; ``pause_after`` for larger ones).
-IDLE_WAIT = 0.05
 #: WAL size, in writers' automatic-checkpoint thresholds, past which a round restarts the
 #: WAL even while writes go on (between that threshold and ``wal_limit``, a third above).
 RESTART_AT = 1.1
-#: WAL frames committed between two rounds while single puts go on: the writer wakes the
-#: thread when about this many have been added since its last round (counted in writes,
-#: from the frames a write added between the last two rounds).
-STEP_FRAMES = 1024
-#: Frames a write adds on average (since the last round) up to which the rounds follow
-#: the writes; larger writes (batches) keep the timed rounds (every ``CHECKPOINT_EVERY``).
-SMALL_COMMIT = 64
-#: Frames a write adds from which a round follows each write (a batch of ~8 MB).
-LARGE_COMMIT = 2 * STEP_FRAMES
-#: Gaps between commits without a commit that count as a pause of the writers.
-PAUSE_GAPS = 4.0
-#: Seconds without a commit that count as a pause, whatever the gaps between commits.
-PAUSE_MAX = 1.0
-#: A count of writes never reached (no wake-up wanted).
-_NEVER = 1 << 62
 #: Seconds a parked thread sleeps before looking whether its store still exists.
 _PARKED_CHECK = 5.0
 #: How much lower than its process the thread runs (Linux, where a thread has its own nice).
@@ -157,7 +136,7 @@ class Checkpointer:
         a busy machine) do not set the event again: they did on ~20% of single puts. The
         event is set after, so no wake-up is lost; a thread already past its wait
         returns from the next one at once, as before."""
-        self.due = _NEVER
+        self.due = NEVER
         self._wake.set()
 
     def _run(self) -> None:
@@ -184,12 +163,12 @@ class Checkpointer:
     def _loop(self, con: sqlite3.Connection, writer: int, wal: str) -> None:
         """Rounds while writes go on; ``writer``: the frames at which a writer checkpoints
         itself (its automatic checkpoint; 0: never); ``wal``: the WAL file's path."""
-        bound = int(RESTART_AT * writer) if writer > 0 else _NEVER
+        bound = int(RESTART_AT * writer) if writer > 0 else NEVER
         seen = -1  # writes counted at the last round
         last = 0  # WAL frames at the last round
         rhythm = (1, 1)  # frames added by writes (a count) between two rounds, last seen
         run = _wal_run(wal)  # which WAL since its last restart
-        step, wait = _NEVER, False  # see ``next_step``
+        step, wait = NEVER, False  # see ``next_step``
         settled = True  # no round since the last restart of the WAL
         gap = 0.0  # seconds between two commits while writes go on (see ``pause_after``)
         mark = (time.monotonic(), self._writes() or 0)  # a time and the writes counted then
@@ -222,7 +201,7 @@ class Checkpointer:
                 rhythm = next_rhythm(rhythm, frames, last, done - max(seen, 0), now_run == run)
                 run = now_run
                 during = (self._writes() or done) - done
-                step, wait = next_step(frames, *rhythm, during, writer or _NEVER)
+                step, wait = next_step(frames, *rhythm, during, writer or NEVER)
                 last = frames
             seen = done
             pause = pause_after(gap)
@@ -242,7 +221,7 @@ class Checkpointer:
         now = self._writes()
         if now is not None and now < due and not self._stop.is_set():
             self._wake.wait(timeout)
-        self.due = _NEVER
+        self.due = NEVER
 
     def _wait(self, due: int, pause: float) -> None:
         """Wait until ``due`` writes are counted or no commit comes for ``pause`` seconds."""
@@ -295,65 +274,6 @@ class Checkpointer:
         """Ask the thread to end without waiting (its store is being garbage-collected)."""
         self._stop.set()
         self._wake.set()
-
-
-def next_step(frames: int, added: int, writes: int, during: int, writer: int) -> tuple[int, bool]:
-    """Writes to let commit before the next round while writes go on, and whether the
-    round waits for the writer's own checkpoint (no timed round before it).
-
-    Single puts: a round every ``STEP_FRAMES``; batches (over ``SMALL_COMMIT`` frames a
-    write): timed rounds (``_NEVER`` writes); large batches (``LARGE_COMMIT`` frames or
-    more a write): a round after each, so that writes that stop leave at most the last
-    one to copy (a fill of 10k chunks: 5.5k frames a batch, and a read right after it
-    pays for each frame not yet copied).
-
-    Args:
-        frames: frames in the WAL when this round started.
-        added: frames added since the last round, by ``writes`` writes (when the WAL
-            restarted since, the writers' checkpoint in between: those of the round before).
-        during: writes committed while this round ran.
-        writer: frames at which a writer checkpoints itself. Only its checkpoint, in a
-            ``COMMIT`` (no commit meanwhile), copies the last frames and so lets the next
-            write restart the WAL; a round holding the checkpoint lock then makes it fail
-            and the WAL grow on (to ``wal_limit``'s ``TRUNCATE``). So when the next round
-            would still run there, the thread waits until that checkpoint is past. The
-            next round runs from ``ahead`` frames on while more are committed: as many
-            again (rounds keep pace with small writes), or for large batches what this
-            round saw committed while it ran (none: it ends before the next commit).
-    """
-    per_write = max(1, added) / max(1, writes)
-    small = per_write <= SMALL_COMMIT
-    large = per_write >= LARGE_COMMIT
-    step = max(1, int(STEP_FRAMES / per_write)) if small else 1 if large else _NEVER
-    ahead = STEP_FRAMES if small else per_write if large else added  # to the next round
-    overlap = during * per_write if large else ahead  # committed while the next round runs
-    if frames + during * per_write + ahead + overlap <= writer:
-        return step, False
-    past = max(0, int((writer - frames) / per_write))  # writes to the writer's checkpoint
-    return past + (step if small else 1), True
-
-
-def next_rhythm(
-    rhythm: tuple[int, int], frames: int, last: int, writes: int, same_wal: bool
-) -> tuple[int, int]:
-    """``(frames, writes)``: what ``writes`` writes added to the WAL since the last round
-    (``last`` frames then, ``frames`` now). When the WAL restarted since (not the
-    ``same_wal``, or fewer frames), its frames are those of the last writes only: a write
-    added at least its share of them, and as much as the ``rhythm`` before says."""
-    if frames > last and same_wal:
-        return frames - last, writes
-    per_write = max(rhythm[0] / rhythm[1], frames / max(1, writes))
-    return int(per_write * writes), writes
-
-
-def pause_after(gap: float) -> float:
-    """Seconds without a commit that count as a pause of the writers, ``gap`` seconds
-    apart while they go on: ``PAUSE_GAPS`` gaps, at least ``IDLE_WAIT``, at most
-    ``PAUSE_MAX``. A fill of 10k chunks commits every 0.1-0.6 s (Python work between
-    the commits), and a commit in which the writer checkpoints takes 2-3 times as long:
-    a fixed 50 ms found a pause inside every batch, and the ``RESTART`` then held the
-    next commit up to 0.5 s."""
-    return min(PAUSE_MAX, max(IDLE_WAIT, PAUSE_GAPS * gap))
 
 
 def _wal_run(wal: str) -> int:
