@@ -5,6 +5,8 @@ writes that stop copied at the pause, and sustained batches keep the WAL bounded
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,26 @@ def test_large_batches_get_a_round_each_until_the_writers_checkpoint() -> None:
     # a restarted WAL far from the threshold: a round after each batch, overlapping or not
     assert next_step(BATCH, BATCH, 1, 0, 100_000) == (1, False)
     assert next_step(BATCH, BATCH, 1, 1, 100_000) == (1, False)
+
+
+def test_batches_get_a_round_each_near_the_writers_checkpoint() -> None:
+    """Batches of 1,000 entries (~1,000 frames): timed rounds while far from the writers'
+    threshold; when the next timed round would run into their checkpoint, a round after
+    each batch while it ends before it, so their checkpoint (in a ``COMMIT``) copies the
+    last batch or two, not every frame since the last timed round (4-8k)."""
+    mid = 1_009
+    assert next_step(mid, mid, 1, 0, WRITER) == (1 << 62, False)  # far: timed rounds
+    # the timed round after 4 batches: the next one would overlap their checkpoint
+    assert next_step(5 * mid, 4 * mid, 4, 0, WRITER) == (1, False)
+    assert next_step(6_000, 4 * mid, 4, 1, WRITER) == (1, False)  # overlapping a commit too
+    # the last stretch: a round after the next batch could still run when the one after
+    # crosses the threshold (it would make their checkpoint fail): wait for it
+    assert next_step(10 * mid, 2 * mid, 2, 0, WRITER) == (1, False)
+    assert next_step(10 * mid, 2 * mid, 2, 1, WRITER) == (2 + 1, True)
+    assert next_step(11 * mid, 2 * mid, 2, 0, WRITER) == (1 + 1, True)
+    assert next_step(12 * mid, mid, 1, 0, WRITER) == (0 + 1, True)
+    # past the threshold already (their checkpoint failed): a round after the next commit
+    assert next_step(13 * mid, mid, 1, 0, WRITER) == (1, True)
 
 
 def test_the_rhythm_of_batches_outlives_the_writers_checkpoint() -> None:
@@ -101,6 +123,41 @@ def test_sustained_large_batches_keep_the_wal_bounded(
     ck = checkpointer(store)
     assert wait_for(lambda: ck.restarts >= 1 and ck.parked)
     got = store.get_many("kv", "ns", [key(b * 1000 + 399) for b in range(30)], now=1)
+    assert all(v is not None and len(v) == 3000 for v in got)
+    assert store.check() == []
+    store.close()
+
+
+@pytest.mark.parametrize("slow", [0.0, 0.05])
+def test_batches_near_the_writers_checkpoint_keep_the_wal_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow: float
+) -> None:
+    """Batches (~440 frames: a round after each near the writers' threshold, ~13
+    batches), the thread's rounds fast or slow (a starved thread: rounds overlap commits,
+    and one holding the checkpoint lock when a commit crosses the threshold makes the
+    writers' checkpoint fail): the WAL stays within ``wal_limit`` and a few batches,
+    every record reads back, and the pause after the last batch restarts the WAL."""
+    real = Checkpointer._passive
+
+    def passive(self: Checkpointer, con: sqlite3.Connection) -> int | None:
+        time.sleep(slow)
+        return real(self, con)
+
+    monkeypatch.setattr(Checkpointer, "_passive", passive)
+    monkeypatch.setattr(Checkpointer.__init__, "__kwdefaults__", {"every": 0.01})
+    path = tmp_path / "c.db"
+    limit = 32 << 20  # the writers' checkpoint at ~6,100 frames
+    store = SQLiteStore(path, wal_limit=limit)
+    wal = Path(f"{path}-wal")
+    largest = 0
+    for b in range(60):
+        store.put_many("kv", "ns", batch(b), now=1)
+        largest = max(largest, wal.stat().st_size)
+        time.sleep(0.01)  # the writes' own work between commits
+    assert largest <= limit + 3 * 1_900_000  # a batch: ~440 frames of 4,120 bytes
+    ck = checkpointer(store)
+    assert wait_for(lambda: ck.restarts >= 1 and ck.parked)
+    got = store.get_many("kv", "ns", [key(b * 1000 + 399) for b in range(60)], now=1)
     assert all(v is not None and len(v) == 3000 for v in got)
     assert store.check() == []
     store.close()

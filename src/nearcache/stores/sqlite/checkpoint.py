@@ -11,9 +11,9 @@ on the machine's other core:
    in writes: ``due``, from the frames a write added between the last two rounds; one
    integer comparison a commit); batches keep rounds every ``CHECKPOINT_EVERY`` seconds
    (a round re-copies every page written since the last one, and batches touch most
-   lookup-id index leaves); large batches (``LARGE_COMMIT`` frames, a fill of 10k
-   chunks: 5.5k) get a round after each while it ends before the next commit, so
-   writes that stop leave at most their last batch to copy for the reads that follow.
+   lookup-id index leaves) and near the writers' threshold (point 2) get a round after
+   each; large batches (``LARGE_COMMIT`` frames, a fill of 10k chunks: 5.5k) get one
+   after each all along, so writes that stop leave at most their last batch to copy.
 2. The WAL restarts from its beginning only after a checkpoint that copied its last
    frame with no commit in between, and each checkpoint syncs the WAL first (~4 ms on
    the machine measured), so while writes go on only the writer's own automatic

@@ -42,10 +42,12 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
     round waits for the writer's own checkpoint (no timed round before it).
 
     Single puts: a round every ``STEP_FRAMES``; batches (over ``SMALL_COMMIT`` frames a
-    write): timed rounds (``NEVER`` writes); large batches (``LARGE_COMMIT`` frames or
-    more a write): a round after each, so that writes that stop leave at most the last
-    one to copy (a fill of 10k chunks: 5.5k frames a batch, and a read right after it
-    pays for each frame not yet copied).
+    write): timed rounds (``NEVER`` writes), and a round after each once the next timed
+    one would run into the writer's checkpoint, so that checkpoint copies the last batch
+    or two, not the 4-8k frames since the last timed round (in the writer's ``COMMIT``);
+    large batches (``LARGE_COMMIT`` frames or more a write): a round after each, so that
+    writes that stop leave at most the last one to copy (a fill of 10k chunks: 5.5k
+    frames a batch, and a read right after it pays for each frame not yet copied).
 
     Args:
         frames: frames in the WAL when this round started.
@@ -69,6 +71,10 @@ def next_step(frames: int, added: int, writes: int, during: int, writer: int) ->
     overlap = during * per_write if large else ahead  # committed while the next round runs
     if frames + during * per_write + ahead + overlap <= writer:
         return step, False
+    if not small and frames + (2 * during + 2) * per_write <= writer:
+        # batches near it: a round after each while it ends before it, with a batch to
+        # spare (a round that runs longer than this one made their checkpoint fail)
+        return 1, False
     past = max(0, int((writer - frames) / per_write))  # writes to the writer's checkpoint
     return past + (step if small else 1), True
 
