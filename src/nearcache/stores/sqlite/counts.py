@@ -23,7 +23,7 @@ from typing import Any
 
 from ..protocol import TABLES
 
-__all__ = ["FOLD_AFTER", "NOW", "fold", "fold_table"]
+__all__ = ["FOLD_AFTER", "NOW", "figures", "fold", "fold_table", "names_in_use", "version_of"]
 
 #: Most versions a single put leaves pending before it folds them (and itself) into the
 #: namespace's row: one page written per this many puts; a reader adds up as many rows.
@@ -82,3 +82,32 @@ def fold_table(con: Any, table: str) -> None:
     """``fold`` for every namespace of ``table``."""
     if TABLES[table].log:
         con.execute(_FOLD_TABLE[table], (table,))
+
+
+def names_in_use(con: Any, table: str) -> list[str]:
+    """Names of ``table``'s namespaces holding entries, sorted."""
+    sql = f"SELECT name FROM {NOW[table]} WHERE tbl=? AND entries > 0 ORDER BY name"
+    return [r[0] for r in con.execute(sql, (table,))]
+
+
+def figures(con: Any, table: str, namespace: str | None) -> tuple[int, ...]:
+    """Entries, bytes, version, evictions and expirations of one namespace of ``table``,
+    or summed over all of them (``namespace`` None)."""
+    sql = (
+        "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0), coalesce(sum(version),0), "
+        f"coalesce(sum(evictions),0), coalesce(sum(expirations),0) FROM {NOW[table]} "
+        "WHERE tbl=?"
+    )
+    args: list[Any] = [table]
+    if namespace is not None:
+        sql += " AND name=?"
+        args.append(namespace)
+    return tuple(int(x) for x in con.execute(sql, args).fetchone())
+
+
+def version_of(con: Any, table: str, namespace: str) -> int:
+    """The namespace's version (0 before its first write)."""
+    row = con.execute(
+        f"SELECT version FROM {NOW[table]} WHERE tbl=? AND name=?", (table, namespace)
+    ).fetchone()
+    return int(row[0]) if row else 0

@@ -21,7 +21,8 @@ Design choices (measured on a 2-core machine, see benchmarks/RESULTS.md):
 Connections, transactions and errors are in :mod:`.connection`, the schema in
 :mod:`.schema` (``schema.sql``), the rows' layout in :mod:`.layout`, their LRU order in
 :mod:`.recency`, reads in :mod:`.reads`, writes in :mod:`.writes`, removals in
-:mod:`.removals`, the change log in :mod:`.changelog`.
+:mod:`.removals`, the change log in :mod:`.changelog`, the namespaces' counters in
+:mod:`.counts`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from ..url import check_sqlite_path
 from .changelog import read_changes
 from .check import check_file_contents
 from .connection import Database
-from .counts import NOW
+from .counts import figures, names_in_use, version_of
 from .layout import NamespaceIds, hid, prune_log, run
 from .parts import read_in_parts
 from .reads import read_live
@@ -259,34 +260,10 @@ class SQLiteStore(BaseStore):
         return self._db.change_token()
 
     def _namespaces(self, table: str) -> list[str]:
-        return self._read(
-            lambda con: [
-                r[0]
-                for r in con.execute(
-                    f"SELECT name FROM {NOW[table]} WHERE tbl=? AND entries > 0 ORDER BY name",
-                    (table,),
-                )
-            ]
-        )
+        return self._read(lambda con: names_in_use(con, table))
 
     def _info(self, table: str, namespace: str | None) -> NamespaceInfo:
-        sql = (
-            "SELECT coalesce(sum(entries),0), coalesce(sum(bytes),0), coalesce(sum(version),0), "
-            f"coalesce(sum(evictions),0), coalesce(sum(expirations),0) FROM {NOW[table]} "
-            "WHERE tbl=?"
-        )
-        args: list[Any] = [table]
-        if namespace is not None:
-            sql += " AND name=?"
-            args.append(namespace)
-        row = self._read(lambda con: con.execute(sql, args).fetchone())
-        return NamespaceInfo(*(int(x) for x in row))
-
-    def _version_in(self, con: sqlite3.Connection, table: str, namespace: str) -> int:
-        row = con.execute(
-            f"SELECT version FROM {NOW[table]} WHERE tbl=? AND name=?", (table, namespace)
-        ).fetchone()
-        return int(row[0]) if row else 0
+        return NamespaceInfo(*self._read(lambda con: figures(con, table, namespace)))
 
     def _scan(self, table: str, namespace: str, batch_size: int) -> Iterator[list[Item]]:
         ns = self._read(lambda con: self._ns.get(con, table, namespace))
@@ -345,7 +322,7 @@ class SQLiteStore(BaseStore):
             if unique:
                 version = put_rows(con, self._ns, table, namespace, unique, now)
             else:
-                version = self._version_in(con, table, namespace)
+                version = version_of(con, table, namespace)
             evicted: list[tuple[str, str]] = []
             for lim in limits:
                 evicted += self._evict_in(con, table, lim)
