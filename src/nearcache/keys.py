@@ -302,14 +302,20 @@ def check_content_hash(key: object) -> str:
     return key
 
 
+_HASH_LENGTH = frozenset({2 * HASH_SIZE})
+
+
 def joined_content_hashes(keys: Sequence[str]) -> str | None:
     """``"".join(keys)`` if every key is a content hash (lowercase hex of the right
     length), else None; checked on the joined string (deleting the hex digits in C
-    leaves nothing: ~10x faster than a regex over it)."""
+    leaves nothing: ~10x faster than a regex over it) and on each key's length (a short
+    key and a long one can add up to the right total)."""
     try:
         joined = "".join(keys)
-        bad = len(joined) != 2 * HASH_SIZE * len(keys) or joined.encode("ascii").translate(
-            None, _HEX_DIGITS
+        bad = (
+            len(joined) != 2 * HASH_SIZE * len(keys)
+            or not set(map(len, keys)) <= _HASH_LENGTH
+            or joined.encode("ascii").translate(None, _HEX_DIGITS)
         )
     except (TypeError, UnicodeEncodeError):
         return None

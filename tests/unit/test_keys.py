@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -354,6 +355,28 @@ def test_batch_key_check_agrees_with_the_single_check(keys: list[str]) -> None:
     else:
         with pytest.raises(InvalidInputError, match="not a content hash"):
             check_content_hashes(keys)
+
+
+def test_batch_key_check_reads_each_length() -> None:
+    # a short key and a long one add up to the right total length
+    short, long = content_hash("a")[:62], content_hash("b") + "ab"
+    with pytest.raises(InvalidInputError, match="not a content hash"):
+        check_content_hashes([short, long])
+
+
+def test_sqlite_batch_refuses_keys_whose_lengths_add_up(tmp_path: Path) -> None:
+    from nearcache import SQLiteStore
+    from nearcache.stores.protocol import Item
+
+    store = SQLiteStore(tmp_path / "c.db")
+    keys = [content_hash("a")[:62], content_hash("b") + "ab"]
+    try:
+        with pytest.raises(InvalidInputError, match="not a content hash"):
+            store.put_many("semantic", "ns", [Item(k, b"v") for k in keys], now=1)
+        assert store.get_many("semantic", "ns", keys, now=1) == [None, None]  # a read misses
+        assert store.info("semantic", "ns").entries == 0  # nothing was written
+    finally:
+        store.close()
 
 
 def test_batch_key_check_refuses_non_str() -> None:
