@@ -15,7 +15,9 @@ It also reads two productive patterns of English:
   "log in"/"log out", "scale up"/"scale down").
 
 Both poles named in each text in the other order ("imports more than it exports" /
-"exports more than it imports") are read by :mod:`.poles`.
+"exports more than it imports") are read by :mod:`.poles`; opposite ends of one measure said
+in other words ("the quickest jobs" / "the tasks that take the longest", "net pay lower" /
+"take-home went up"), in a reworded question too, by :mod:`.scales`.
 
 It also compares quantifiers ("all" / "some" / "most" / "few" / "none", see
 :mod:`.quantifiers`) and the tense a question is asked in ("did" / "will", see
@@ -43,6 +45,7 @@ from .poles import POLES_SWAPPED, poles_swapped
 from .quantifiers import quantifier_change
 from .rewording import asked_otherwise, paired_terms, rewords
 from .roles import flanks_kept
+from .scales import scale_turned
 from .tenses import tense_changed
 from .tokens import STOPWORDS, analyze, stem, text_cache
 from .types import NEUTRAL, REJECT, GuardResult
@@ -237,10 +240,13 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
                 f"converse: opposites {found[0][0]!r} / {found[0][1]!r} with roles exchanged",
             )
         if _reworded(a, b) and not _same_object(a, b, plain[0]):
-            return GuardResult(
+            return _ends_turned(a, b) or GuardResult(
                 NEUTRAL, f"opposites {plain[0][0]!r} / {plain[0][1]!r} in a reworded question"
             )
         return GuardResult(REJECT, f"opposites: {plain[0][0]!r} vs {plain[0][1]!r}")
+    turned = _ends_turned(a, b)
+    if turned is not None:
+        return turned
     quantity = quantifier_change(a, b)
     if quantity is not None and not _reworded(a, b):
         return GuardResult(REJECT, f"quantifiers differ: {quantity[0]!r} vs {quantity[1]!r}")
@@ -248,6 +254,15 @@ def guard_antonyms(a: str, b: str) -> GuardResult:
     if when is not None:
         return GuardResult(REJECT, f"another time: asked in the {when[0]} vs the {when[1]}")
     return GuardResult(NEUTRAL, "no opposites")
+
+
+def _ends_turned(a: str, b: str) -> GuardResult | None:
+    """A rejection when the texts name opposite ends of one measure (:mod:`.scales`), in
+    other words or not, else None."""
+    ends = scale_turned(a, b)
+    if ends is None:
+        return None
+    return GuardResult(REJECT, f"opposite ends of one measure: {ends[0]!r} vs {ends[1]!r}")
 
 
 #: Fewer content words than this in either text: too few to call the pair reworded.
