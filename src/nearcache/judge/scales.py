@@ -50,16 +50,37 @@ _PARTICLES = {"up": 0, "down": 1}
 _DETERMINERS = wordset("the my our your their his her its whose this that a an")
 _TIME_UNITS = wordset(
     "year years month months week weeks day days hour hours minute minutes quarter "
-    "quarters time times night nights season seasons decade decades"
+    "quarters time times night nights season seasons decade decades term semester"
 )
 _EACH = wordset("each every")
+_START = wordset("start beginning")
+_END_COMPOUNDS = wordset("year-end month-end quarter-end term-end season-end")
 #: Every word that can name an end: a text with none of them is not read further.
 _CUES = frozenset(
-    {w for ends in SCALES.values() for side in ends for w in side} | set(_PARTICLES) | {"recent"}
+    {w for ends in SCALES.values() for side in ends for w in side}
+    | set(_PARTICLES)
+    | _START
+    | _END_COMPOUNDS
+    | {"recent", "early", "end", "late"}
 )
 
 #: (measure, end) -> the word that named it.
 Ends = dict[tuple[str, int], str]
+
+
+def _point_in_period(w: str, prev: str, nxt: str, after: str) -> tuple[int, str] | None:
+    """The start (0) or end (1) of a period a phrase at ``w`` names, with the phrase:
+    "start/beginning of", "first <unit> of", "early in" / "end of", "<unit> end",
+    "<unit>-end", "last <unit> of", "late in"."""
+    if (w in _START and nxt == "of") or (w == "early" and nxt == "in"):
+        return 0, f"{w} {nxt}"
+    if (w == "end" and (nxt == "of" or prev in _TIME_UNITS)) or (w == "late" and nxt == "in"):
+        return 1, f"{w} {nxt}" if nxt in ("of", "in") else f"{prev} {w}"
+    if w in _END_COMPOUNDS:
+        return 1, w
+    if w in ("first", "last") and nxt in _TIME_UNITS and after == "of":
+        return (0 if w == "first" else 1), f"{w} {nxt} of"
+    return None
 
 
 @text_cache
@@ -76,6 +97,10 @@ def _ends(text: str) -> Ends:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if prev == "how" or "than" in words[i + 1 : i + 4]:
             continue  # "how long": the measure asked; "faster than": may be turned round
+        point = _point_in_period(w, prev, nxt, words[i + 2] if i + 2 < len(words) else "")
+        if point is not None:
+            out.setdefault(("point in a period", point[0]), point[1])
+            continue
         if w in _PARTICLES:
             if prev in _MOTION or prev == "or":  # "went up", "go up or down"
                 out.setdefault(("level", _PARTICLES[w]), f"{prev} {w}")

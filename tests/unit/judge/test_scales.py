@@ -42,6 +42,16 @@ from nearcache.judge.types import NEUTRAL, REJECT
             "Our cafe's POS: can I print the first receipt of the day again?",
             ("most recent", "first"),
         ),
+        (
+            "Is it best to prune apple trees at the start of winter?",
+            "orchard: cutting back the apples late in winter, good idea",
+            ("start of", "late in"),
+        ),
+        (
+            "can I take my holiday days in the last week of term",
+            "As a teaching assistant, may I book leave in the first week of the school term?",
+            ("last week of", "first week of"),
+        ),
     ],
 )
 def test_opposite_ends_in_other_words_reject(a: str, b: str, words: tuple[str, str]) -> None:
@@ -77,6 +87,10 @@ def test_opposite_ends_in_other_words_reject(a: str, b: str, words: tuple[str, s
         ("Should the dose go up or down?", "raise or lower the dose"),
         # the same end in other words
         ("Which orders are the newest?", "show me the latest orders"),
+        (
+            "steps for the month-end close in a small shop",
+            "closing the books at the end of a month",
+        ),
     ],
 )
 def test_no_opposite_ends_pass(a: str, b: str) -> None:
@@ -92,4 +106,5 @@ def test_a_reworded_pair_with_opposites_elsewhere_is_still_left_to_the_verifier(
 
 def test_the_cue_gate_lets_through_every_word_the_scan_reads() -> None:
     assert {w for ends in SCALES.values() for side in ends for w in side} <= _CUES
-    assert {"up", "down", "recent"} <= _CUES
+    assert {"up", "down", "recent", "start", "beginning", "end", "early", "late"} <= _CUES
+    assert {"year-end", "month-end", "quarter-end"} <= _CUES
