@@ -8,19 +8,21 @@ opposites of a reworded question to the verifier, which reads the words a pair s
 scores such look-alikes near 1. This reader groups the words of a few measures whatever
 line or part of speech carries them -- how long a thing takes (speed too: the quickest job
 is the shortest), a level that moves up or down, one thing against many, first against
-last -- and reads each text whole: one text that names one end of a measure only, against
-another that names only the other end, asks the opposite question (the antonym guard
-rejects).
+last, the start of a period against its end -- and reads each text whole: one text that
+names one end of a measure only, against another that names only the other end, asks the
+opposite question (the antonym guard rejects).
 
 Only the forms that name an end are read: superlatives of time ("fastest", "longest",
 not "faster": "why is my build slow" / "how do I make it faster" ask one thing); a
-level's change or comparative ("increased", "rose", "higher", "went up"), "up" and
-"down" only after a verb of motion; "first"/"last" only after a determiner ("their first
-order") and not before a unit of time ("the last year" is a period, "the first time" an
-occasion). Not read: a word after "how" ("how long": the measure asked, no end), a word
-with "than" in the three words after it (a comparison may be turned round: "A is faster
-than B" / "B is slower than A"), "single" in a text that also counts "each" or "every"
-("a single login for each database": two things counted).
+level's change or comparative ("increased", "rose", "higher", "dropping"), "up" and
+"down" only after a verb of motion ("went up", "creeps up"); "first"/"last" only after a
+determiner ("their first order") and not before a unit of time ("the last year" is a
+period, "the first time" an occasion); the start or end of a period by phrase ("the
+first week of", "start of", "early in" / "quarter end", "year-end", "end of", "late in").
+Not read: a word after "how" ("how long": the measure asked, no end), a word with "than"
+in the three words after it (a comparison may be turned round: "A is faster than B" / "B
+is slower than A"), "single" in a text that also counts "each" or "every" ("a single
+login for each database": two things counted).
 
 Limits: word lists, not a parse; a negation before an end ("didn't go up") is not read;
 English only.
@@ -40,12 +42,15 @@ SCALES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "level": (
         wordset("increase increased increases increasing rise rises rose risen rising higher"),
-        wordset("decrease decreased decreases decreasing lower lowered lowering"),
+        wordset("decrease decreased decreases decreasing lower lowered lowering dropping"),
     ),
     "count": (wordset("single"), wordset("many multiple several bulk")),
     "rank in time": (wordset("first earliest oldest"), wordset("last latest newest")),
 }
-_MOTION = wordset("go goes went gone going")
+_MOTION = wordset(
+    "go goes went gone going creep creeps crept creeping shoot shoots shot shooting "
+    "climb climbs climbed climbing edge edges edged edging tick ticks ticked ticking"
+)
 _PARTICLES = {"up": 0, "down": 1}
 _DETERMINERS = wordset("the my our your their his her its whose this that a an")
 _TIME_UNITS = wordset(

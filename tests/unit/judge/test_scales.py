@@ -43,6 +43,11 @@ from nearcache.judge.types import NEUTRAL, REJECT
             ("most recent", "first"),
         ),
         (
+            "Why does the oil pressure on my van keep dropping at idle?",
+            "van oil pressure gauge shoots up when it's idling, what does that mean",
+            ("dropping", "shoots up"),
+        ),
+        (
             "Is it best to prune apple trees at the start of winter?",
             "orchard: cutting back the apples late in winter, good idea",
             ("start of", "late in"),
