@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from nearcache import CachedEmbedder, CacheManager, EmbeddingCache, FunctionEmbedder
+from nearcache import CachedEmbedder, CacheManager, EmbeddingCache, FunctionEmbedder, SemanticCache
 from nearcache.errors import StoreWriteError
 from nearcache.stores.redis import RedisStore
 
@@ -101,3 +101,32 @@ def test_fail_open_caches_drop_writes_a_full_redis_refuses(
         assert kv.set("k", 1) is False and kv.stats().errors == 1
         with pytest.raises(StoreWriteError):  # without fail_open it still says so
             caches.get_cache("strict", store=store).set("k", 1)
+
+
+def _distinct() -> FunctionEmbedder:
+    """One-hot by text length: texts of other lengths are orthogonal (never similar)."""
+    return FunctionEmbedder(
+        lambda texts: np.eye(16, dtype=np.float32)[[len(t) % 16 for t in texts]],
+        dim=16,
+        name="by-length",
+    )
+
+
+def test_a_full_redis_serves_semantic_lookups(full: tuple[RedisStore, Any]) -> None:
+    """A semantic lookup that found no exact entry raised: the check for other processes'
+    changes (``MULTI; HMGET; XRANGE``) was refused, so every miss and semantic hit
+    failed while exact hits were served."""
+    store, admin = full
+    cache = SemanticCache(store=store, embedder=_distinct(), judge=None)
+    cache.put("kept before", "old answer")
+    _over_maxmemory(admin)
+    hit = cache.get("kept befor!")  # the same length: the same vector
+    assert hit is not None and hit.layer == "semantic" and hit.response == "old answer"
+    assert cache.get("not stored") is None
+    assert cache.stats().errors == 0
+    cache.close()
+    again = SemanticCache(store=store, embedder=_distinct(), judge=None)  # a new process
+    hit = again.get("kept befor?")
+    assert hit is not None and hit.response == "old answer"
+    again.close()
+

@@ -17,12 +17,21 @@ __all__ = ["read_changes"]
 
 
 def read_changes(
-    call: Callable[[Callable[[], Any]], Any], client: Any, base: bytes, since: int
+    call: Callable[[Callable[[], Any]], Any],
+    client: Any,
+    base: bytes,
+    since: int,
+    transaction: bool = True,
 ) -> Changes:
-    """What changed in the namespace at ``base`` after version ``since``."""
+    """What changed in the namespace at ``base`` after version ``since``.
+
+    ``transaction=False`` reads without ``MULTI`` (a Redis past ``maxmemory`` refuses
+    every command inside one): the version goes first, so entries written after it are
+    past the version and left out, and a log trimmed or wiped in between no longer
+    starts at the next version, which says reload, as it does in a transaction."""
 
     def run() -> list[Any]:
-        pipe = client.pipeline(transaction=True)
+        pipe = client.pipeline(transaction=transaction)
         pipe.hmget(base + b":m", ("version", "base"))
         pipe.xrange(base + b":c", min=f"{since + 1}-0")
         return list(pipe.execute())

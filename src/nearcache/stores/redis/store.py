@@ -272,7 +272,11 @@ class RedisStore(RedisRemovals, ServerStore):
                 return
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
-        return read_changes(self._call, self._client, self._layout.base(table, namespace), since)
+        base = self._layout.base(table, namespace)
+        try:
+            return read_changes(self._call, self._client, base, since)
+        except StoreWriteError:  # over maxmemory: read again without MULTI
+            return read_changes(self._call, self._client, base, since, transaction=False)
 
     def get_meta(self, key: str) -> str | None:
         raw = self._call(lambda: self._client.hget(self._layout.meta_key, key))
