@@ -130,3 +130,28 @@ def test_a_full_redis_serves_semantic_lookups(full: tuple[RedisStore, Any]) -> N
     assert hit is not None and hit.response == "old answer"
     again.close()
 
+
+def test_a_fail_open_semantic_cache_drops_puts_a_full_redis_refuses(
+    full: tuple[RedisStore, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """``SemanticCache(fail_open=True)`` (what LangChain's ``NearcacheLLMCache`` builds)
+    dropped puts only during an outage: on a full server ``put`` raised after the model
+    had been paid, as the kv and embedding caches no longer do."""
+    store, admin = full
+    cache = SemanticCache(store=store, embedder=_distinct(), judge=None, fail_open=True)
+    cache.put("kept before", "old answer")
+    cache.put_many(["a", "bb"], ["1", "2"])
+    _over_maxmemory(admin)
+    with caplog.at_level(logging.WARNING, logger="nearcache.semantic"):
+        cache.put("never kept", "new answer")
+        cache.put_many(["ccc", "dddd"], ["3", "4"])
+    assert "refused the write" in caplog.text
+    assert cache.stats().errors == 2
+    assert cache.get("never kept") is None and cache.get("ccc") is None  # nor in the index
+    hit = cache.get("kept before")
+    assert hit is not None and hit.response == "old answer"
+    cache.close()
+    strict = SemanticCache(store=store, embedder=_distinct(), judge=None)
+    with pytest.raises(StoreWriteError, match="refused the write"):
+        strict.put("never kept", "new answer")
+    strict.close()

@@ -66,7 +66,8 @@ class SemanticCache(SemanticFront):
             them to, so a repeated query is never embedded twice.
         top_k: semantic candidates considered per lookup.
         clock: time source for TTL and sync intervals (default ``time.time``).
-        fail_open: on a store outage ``put`` drops the write instead of raising.
+        fail_open: on a store outage, or a store refusing the write (a Redis past
+            ``maxmemory``), ``put`` drops the write instead of raising.
         judge: ``"default"`` (a ``DefaultJudge``: guards for numbers, negation, antonyms,
             direction and roles, time and entities, then a learned verifier and a
             calibrated threshold), ``None`` (cosine alone) or any object with

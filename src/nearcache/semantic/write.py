@@ -23,6 +23,7 @@ from ..errors import (
     NamespaceQuotaError,
     PayloadTooLargeError,
     StoreUnavailableError,
+    StoreWriteError,
 )
 from ..index.protocol import unit_rows
 from ..keys import validate_namespace
@@ -243,7 +244,7 @@ class WriteMixin(CoreState):
         now: float,
     ) -> list[tuple[str, str]] | None:
         """Store and index under the index lock; the evicted (ns, key) pairs, or None
-        when a store outage dropped the write (``fail_open``)."""
+        when a store outage or a full store dropped the write (``fail_open``)."""
         limits = self._limits(ns)
         if len(items) == 1 and not limits:  # put_many of one: no batch bookkeeping
             return self._write_one(ns, items[0], scopes[0], vectors, write_ids[0], now)
@@ -254,7 +255,7 @@ class WriteMixin(CoreState):
                 if self.binding.ensure(int(vectors.shape[1])):
                     index.set_dim(int(vectors.shape[1]))
                 return index.write(ns, items, scopes, vectors, write_ids, now=now, limits=limits)
-            except StoreUnavailableError as exc:
+            except (StoreUnavailableError, StoreWriteError) as exc:
                 self._unavailable(ns, len(items), exc)
                 return None
 
@@ -278,19 +279,23 @@ class WriteMixin(CoreState):
                 if self.binding.ensure(int(vector.shape[1])):
                     index.set_dim(int(vector.shape[1]))
                 index.write_one(ns, item, scope, vector, write_id, now=now)
-            except StoreUnavailableError as exc:
+            except (StoreUnavailableError, StoreWriteError) as exc:
                 self._unavailable(ns, 1, exc)
                 return None
         return []
 
-    def _unavailable(self, ns: str, n: int, exc: StoreUnavailableError) -> None:
-        """A store outage during a write: counted and reported; raised unless
-        ``fail_open`` (then the ``n`` puts are dropped)."""
+    def _unavailable(self, ns: str, n: int, exc: StoreUnavailableError | StoreWriteError) -> None:
+        """A store outage, or a store refusing the write (a Redis past ``maxmemory``):
+        counted and reported; raised unless ``fail_open`` (then the ``n`` puts are
+        dropped, as the kv and embedding caches drop theirs)."""
         self.counters.add(ns, errors=1)
         self._emit("error", ns, None, "store_error")
         if not self.config.fail_open:
             raise exc
-        log.log(outage_level(self.store), "store unavailable, %d puts dropped: %s", n, exc)
+        if isinstance(exc, StoreWriteError):
+            log.warning("store refused the write, %d puts dropped: %s", n, exc)
+        else:
+            log.log(outage_level(self.store), "store unavailable, %d puts dropped: %s", n, exc)
 
     def _limits(self, ns: str) -> Sequence[Limit]:
         """Caps a write into ``ns`` is bounded by: its quota, then the global LRU limit."""
