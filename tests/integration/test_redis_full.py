@@ -155,3 +155,32 @@ def test_a_fail_open_semantic_cache_drops_puts_a_full_redis_refuses(
     with pytest.raises(StoreWriteError, match="refused the write"):
         strict.put("never kept", "new answer")
     strict.close()
+
+
+def _transactions(admin: Any) -> int:
+    return int(admin.info("commandstats").get("cmdstat_multi", {}).get("calls", 0))
+
+
+def test_reads_of_a_full_redis_are_one_round_trip(full: tuple[RedisStore, Any]) -> None:
+    """Every read of a full server sent its ``MULTI`` first, was refused, then read
+    again: two round trips a read for as long as the server stayed full. A refusal now
+    sends reads without ``MULTI`` for a while, and a write that lands ends it."""
+    store, admin = full
+    cached = CachedEmbedder(_embedder(), EmbeddingCache(store))
+    cached.embed(["seen"])
+    semantic = SemanticCache(store=store, embedder=_distinct(), judge=None)
+    semantic.put("kept before", "old answer")
+    with CacheManager() as caches:
+        kv = caches.get_cache("answers", store=store)
+        assert kv.set_many({f"k{i}": i for i in range(20)})
+        _over_maxmemory(admin)
+        admin.config_resetstat()
+        assert [kv.get(f"k{i}") for i in range(20)] == list(range(20))
+        assert cached.cache.get_many(["seen"] * 3, namespace=cached.namespace)[0] is not None
+        assert semantic.get("kept befor!") is not None  # semantic: the change-log check
+        assert semantic.get("never stored") is None
+        assert _transactions(admin) == 1  # the one refused
+        admin.config_set("maxmemory", "0")
+        assert kv.set("new", 1)
+        assert kv.get("new") == 1 and _transactions(admin) == 2  # a write landed: MULTI again
+    semantic.close()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ...errors import InvalidInputError, MissingExtraError, StoreWriteError
@@ -38,6 +39,7 @@ __all__ = ["RedisStore"]
 
 _TOUCH_FLUSH_EVERY = 1.0  # seconds between piggy-backed LRU flushes on reads
 _TOUCH_FLUSH_AT = 20_000
+_PLAIN_FOR = 5.0  # seconds reads skip MULTI after the server refused one (past maxmemory)
 
 
 class RedisStore(RedisRemovals, ServerStore):
@@ -107,6 +109,7 @@ class RedisStore(RedisRemovals, ServerStore):
         )
         self._scripts = {n: self._client.register_script(script_source(n)) for n in SCRIPTS}
         self._gens: dict[bytes, bytes] = {}
+        self._plain_until = 0.0  # reads skip MULTI until then (monotonic; 0: they do not)
 
     def _is_outage(self, exc: BaseException) -> bool:
         """A server that answers and refuses the credentials is a mistake, not an outage
@@ -124,6 +127,19 @@ class RedisStore(RedisRemovals, ServerStore):
         script = self._scripts[name]
         keys = self._layout.keys(table, namespace)
         return self._call(lambda: script(keys=keys, args=args))
+
+    def _plain(self) -> bool:
+        """True while reads go without ``MULTI``: a server past its ``maxmemory`` refused
+        one less than ``_PLAIN_FOR`` seconds ago, and no write has landed since. Without
+        it every read of a full server was two round trips: the refused ``MULTI``, then
+        the read again."""
+        if self._plain_until and self._plain_until <= time.monotonic():
+            self._plain_until = 0.0  # try a transaction again
+        return bool(self._plain_until)
+
+    def _refused_multi(self) -> None:
+        log.debug("%s refuses transactions: reads go without one", self.url)
+        self._plain_until = time.monotonic() + _PLAIN_FOR
 
     # -- LRU touches ----------------------------------------------------------------
 
@@ -151,13 +167,18 @@ class RedisStore(RedisRemovals, ServerStore):
             else functools.partial(queue_touches, layout=self._layout, pending=touches)
         )
         gen = self._gens.get(base, b"0")
-        read = functools.partial(read_batch, self._client, self._bulk, base)
-        try:
-            cur, raw = self._call(lambda: read(gen, keys, queue))
-        except StoreWriteError:  # over maxmemory: no MULTI, and the touches are dropped
-            log.debug("%s refuses transactions: read without one", self.url)
+        read: Callable[..., tuple[bytes, list[bytes | None]]]
+        if self._plain_until and self._plain():  # over maxmemory: the touches are dropped
             read = functools.partial(read_plain, self._client, self._bulk, base)
             cur, raw = self._call(lambda: read(gen, keys))
+        else:
+            read = functools.partial(read_batch, self._client, self._bulk, base)
+            try:
+                cur, raw = self._call(lambda: read(gen, keys, queue))
+            except StoreWriteError:  # over maxmemory: no MULTI, and the touches are dropped
+                self._refused_multi()
+                read = functools.partial(read_plain, self._client, self._bulk, base)
+                cur, raw = self._call(lambda: read(gen, keys))
         while cur != gen:  # the namespace was cleared since this process last looked
             gen = cur
             cur, raw = self._call(functools.partial(read, gen, keys))
@@ -205,12 +226,16 @@ class RedisStore(RedisRemovals, ServerStore):
         gen = self._gens.get(base, b"0")
         sent: list[Sequence[str]] = []
         pool = self._client.connection_pool
-        seen: bytes | None
-        try:
-            raw, seen = self._call(lambda: read_parts(pool, base, gen, parts, sent))
-        except StoreWriteError:  # over maxmemory: every key, read again without MULTI
+        seen: bytes | None = None
+        if self._plain_until and self._plain():  # over maxmemory: read without MULTI
             sent.append([key for keys in parts for key in keys])
-            seen = None
+        else:
+            try:
+                raw, seen = self._call(lambda: read_parts(pool, base, gen, parts, sent))
+            except StoreWriteError:  # over maxmemory: every key, read again without MULTI
+                self._refused_multi()
+                sent.append([key for keys in parts for key in keys])
+                seen = None
         keys = [key for keys in sent for key in keys]
         if seen != gen:  # the namespace was cleared since this process last looked:
             if seen is not None:  # read again under the generation the parts saw
@@ -273,10 +298,12 @@ class RedisStore(RedisRemovals, ServerStore):
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
         base = self._layout.base(table, namespace)
-        try:
-            return read_changes(self._call, self._client, base, since)
-        except StoreWriteError:  # over maxmemory: read again without MULTI
-            return read_changes(self._call, self._client, base, since, transaction=False)
+        if not (self._plain_until and self._plain()):
+            try:
+                return read_changes(self._call, self._client, base, since)
+            except StoreWriteError:  # over maxmemory: read again without MULTI
+                self._refused_multi()
+        return read_changes(self._call, self._client, base, since, transaction=False)
 
     def get_meta(self, key: str) -> str | None:
         raw = self._call(lambda: self._client.hget(self._layout.meta_key, key))
@@ -287,7 +314,9 @@ class RedisStore(RedisRemovals, ServerStore):
     def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
         args = self._layout.item_args(table, namespace, items, now)
         self._flush_touches()
-        return int(self._run("put", table, namespace, args))
+        written = int(self._run("put", table, namespace, args))
+        self._plain_until = 0.0  # a write landed: the server is not full (any more)
+        return written
 
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float
