@@ -184,3 +184,42 @@ def test_reads_of_a_full_redis_are_one_round_trip(full: tuple[RedisStore, Any]) 
         assert kv.set("new", 1)
         assert kv.get("new") == 1 and _transactions(admin) == 2  # a write landed: MULTI again
     semantic.close()
+
+
+def test_caches_open_on_a_new_redis_already_full(make_redis: Any) -> None:
+    """A server shared with other applications and already full when nearcache first
+    uses it: opening an ``EmbeddingCache``, a ``SemanticCache`` or a kv cache by URL
+    raised (each records the key hash algorithm, a write, when it opens), so even
+    reads failed. Now they open, read misses, and writes fail or drop as on any full
+    server."""
+    import redis
+
+    server = make_redis(extra=("--maxmemory-policy", "noeviction"))
+    admin = redis.Redis.from_url(server.url)
+    _over_maxmemory(admin)
+    store = RedisStore(server.url)
+    try:
+        found = EmbeddingCache(store).get_many(["a"], namespace="n")
+        assert not found[1].any()
+        with pytest.raises(StoreWriteError):
+            CachedEmbedder(_embedder(), EmbeddingCache(store)).embed(["a"])
+        fail_open = CachedEmbedder(_embedder(), EmbeddingCache(store, fail_open=True))
+        assert fail_open.embed(["a"]).shape == (1, 8)
+        semantic = SemanticCache(store=store, embedder=_distinct(), judge=None, fail_open=True)
+        assert semantic.get("anything") is None
+        semantic.put("anything", "dropped")
+        assert semantic.stats().errors == 1
+        with pytest.raises(StoreWriteError):
+            SemanticCache(store=store, embedder=_distinct(), judge=None).put("q", "a")
+        with CacheManager() as caches:
+            kv = caches.get_cache("answers", server.url, fail_open=True)
+            assert kv.get("k") is None and kv.set("k", 1) is False
+        assert admin.keys("*") == []
+        admin.config_set("maxmemory", "0")  # room again: the first write records it
+        semantic.put("anything", "kept")
+        assert admin.hget("nearcache:meta", "hash_algorithm") is not None
+        assert semantic.get("anything") is not None
+        semantic.close()
+    finally:
+        admin.close()
+        store.close()

@@ -25,6 +25,7 @@ from ..errors import (
     InvalidTypeError,
     PayloadTooLargeError,
     StoreUnavailableError,
+    StoreWriteError,
 )
 from ..keys import (
     KeyBatch,
@@ -130,9 +131,9 @@ class EmbeddingCache:
         self._hash_checked = False
         try:
             self._check_hash_algorithm()
-        except StoreUnavailableError as exc:  # checked again before the first write
-            level = outage_level(store)
-            log.log(level, "store unavailable while opening the cache: %s", exc)
+        except (StoreUnavailableError, StoreWriteError) as exc:  # down, or full (so far
+            level = outage_level(store)  # empty): checked again before the first write
+            log.log(level, "store unavailable or full while opening the cache: %s", exc)
         from .singleflight import SingleFlight
 
         self.flights = SingleFlight()

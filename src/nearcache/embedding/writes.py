@@ -59,7 +59,9 @@ def put_keys(
         if not (cache.fail_open and isinstance(exc, (StoreUnavailableError, StoreWriteError))):
             raise  # fail_open: a full store (a Redis past maxmemory) drops the write too
         level = outage_level(cache.store)
-        log.log(level, "embedding store unavailable, dropped %d writes: %s", len(items), exc)
+        log.log(
+            level, "embedding store unavailable or full, dropped %d writes: %s", len(items), exc
+        )
         return
     cache._counters.add(namespace, sets=len(items))
     if not isinstance(rows, list) and rows is vectors:

@@ -38,7 +38,13 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import Clock
-from ..errors import CacheClosedError, InvalidInputError, InvalidTypeError, StoreUnavailableError
+from ..errors import (
+    CacheClosedError,
+    InvalidInputError,
+    InvalidTypeError,
+    StoreUnavailableError,
+    StoreWriteError,
+)
 from ..keys import open_hash_algorithm
 from ..stats import CacheStats
 from ..stores.defaults import default_store
@@ -139,7 +145,7 @@ class CacheManager:
             found = self._stores[ident] = make()
             try:
                 open_hash_algorithm(found)
-            except StoreUnavailableError as exc:  # reads degrade to misses meanwhile
+            except (StoreUnavailableError, StoreWriteError) as exc:  # down, or full:
                 log.warning("could not verify the key hash of %s: %s", found.url, exc)
         return ident, found
 

@@ -11,7 +11,7 @@ import json
 import secrets
 from typing import Any
 
-from ..errors import DimensionMismatchError, FingerprintMismatchError
+from ..errors import DimensionMismatchError, FingerprintMismatchError, StoreWriteError
 from ..keys import HASH_ALGORITHM, encode_parts, open_hash_algorithm
 from ..stores.protocol import Store
 
@@ -40,17 +40,26 @@ class StoreBinding:
         self.fingerprint = str(embedder.fingerprint) if embedder is not None else ""
         self.saved = False
         self.store_id = ""
+        self.hashed = False  # the store records this process's key hash algorithm
 
     def load(self, embedder: Any) -> None:
         """Read the store's recorded dimension, fingerprint and id (recording the key hash
         algorithm and an id on a new store) and check ``embedder`` against them.
+
+        A full store (a Redis past ``maxmemory``) that refuses to record the key hash
+        algorithm or an id opens all the same: it holds no entry yet, so lookups miss,
+        and the algorithm is recorded before the first write (``ensure``).
 
         Raises:
             StoreUnavailableError: the store cannot be reached (``load`` may be retried).
             FingerprintMismatchError / DimensionMismatchError: another embedder filled it.
         """
         store = self.store
-        open_hash_algorithm(store)
+        try:
+            open_hash_algorithm(store)
+            self.hashed = True
+        except StoreWriteError:  # a full store, so far empty: recorded before a write
+            self.hashed = False
         raw = store.get_meta(_CONFIG_KEY)
         config = json.loads(raw) if raw else {}
         dim = config.get("dim")
@@ -62,7 +71,10 @@ class StoreBinding:
         store_id = store.get_meta(_STORE_ID_KEY)
         if not store_id:
             store_id = secrets.token_hex(16)
-            store.set_meta(_STORE_ID_KEY, store_id)
+            try:
+                store.set_meta(_STORE_ID_KEY, store_id)
+            except StoreWriteError:  # full: this process's own id (an index saved with
+                pass  # it is rebuilt by the next opening, as one of another store is)
         self.dim = int(dim) if dim is not None else None
         self.fingerprint = fingerprint or (str(embedder.fingerprint) if embedder else "")
         self.saved = bool(raw) and config.get("fingerprint", "") == self.fingerprint
@@ -118,6 +130,9 @@ class StoreBinding:
                 expected=self.dim,
                 got=dim,
             )
+        if not self.hashed:  # the store refused to record it when the cache opened
+            open_hash_algorithm(self.store)
+            self.hashed = True
         if not self.saved:
             self.store.set_meta(
                 _CONFIG_KEY, json.dumps({"dim": self.dim, "fingerprint": self.fingerprint})
