@@ -53,7 +53,9 @@ def test_a_given_window_counts_the_chunks_that_may_pass_it(
     assert status == 0, err
     [line] = [x for x in err.splitlines() if "window" in x]
     assert line.startswith("warning: ") and "may be longer than the model's window" in line
-    assert "(512 tokens;" in line
+    assert "(512 tokens, counted without its tokenizer)" in line
+    status, out, err = _embed(server, tmp_path, "--json", NEARCACHE_EMBEDDING_MAX_TOKENS="512")
+    assert status == 0 and json.loads(out)["truncated"] == 0, err  # ~175 tokens a chunk
 
 
 def test_an_unknown_window_says_how_to_give_it(server: Upstream, tmp_path: Path) -> None:

@@ -185,13 +185,28 @@ def test_fits_of_is_the_embedders_own_check_or_passes_all() -> None:
 def test_openai_fits_by_bytes_within_max_tokens() -> None:
     emb = OpenAIEmbedder("text-embedding-3-small", api_key="k")
     assert emb.max_tokens == 8191
-    assert emb.fits("a" * 8191) and not emb.fits("a" * 8192)
-    assert not emb.fits("é" * 4096)  # 8,192 UTF-8 bytes: more tokens than bytes cannot be
-    assert emb.fits("é" * 2000)
+    assert emb.fits("a" * 8191) and emb.fits("é" * 4095)  # at most 8,191 UTF-8 bytes
     local = OpenAIEmbedder("nomic-embed-text", base_url="http://127.0.0.1:9/v1", dim=768)
     assert local.max_tokens is None and local.fits("a" * 100_000)
     small = OpenAIEmbedder("nomic-embed-text", dim=768, max_tokens=512)
-    assert small.fits("a" * 512) and not small.fits("a" * 513)
+    assert small.fits("a" * 512)
+    assert not small.fits("a" * 2049)  # over four bytes a token, without tokenizing
+
+
+def test_openai_fits_counts_tokens_not_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``max_tokens`` bounded texts by bytes: with ``NEARCACHE_EMBEDDING_MAX_TOKENS=512``
+    every default 700-character chunk "may be longer" than the window (about 175 tokens),
+    and a semantic cache kept every question over 512 bytes for exact matches only."""
+    pytest.importorskip("tokenizers")
+    small = OpenAIEmbedder("nomic-embed-text", dim=768, max_tokens=512)
+    chunk = " ".join(["the cache keeps each answer for a day before it asks again"] * 12)
+    assert 700 <= len(chunk) < 800 and small.fits(chunk)
+    assert small.fits(" ".join(["word"] * 400))  # 2,000 bytes, 402 word pieces
+    assert not small.fits(" ".join(["word"] * 511))  # 513 word pieces
+    assert not small.fits("1,2;" * 300)  # 1,200 bytes, 1,202 word pieces: not a quarter
+    assert not small.fits("\ud800" * 600)  # no UTF-8 form: the tokenizer cannot read it
+    monkeypatch.setattr("nearcache.embedders.wordpieces._COUNTER", False)
+    assert not small.fits(chunk) and small.fits("a" * 512)  # no tokenizers: the byte bound
 
 
 def test_a_cached_embedder_passes_fits_through() -> None:

@@ -202,7 +202,7 @@ def embed_paths(
     _account(store, cached, embedder, summary, model_load_s)
     summary.truncated = counted.cut
     window = getattr(embedder, "max_length", None) or getattr(embedder, "max_seq_length", None)
-    if window is None:  # an API's (OpenAIEmbedder.max_tokens), checked by bytes
+    if window is None:  # an API's (OpenAIEmbedder.max_tokens), counted without its tokenizer
         window = getattr(embedder, "max_tokens", None)
         summary.window_exact = window is None
     summary.window = window if isinstance(window, int) else None

@@ -97,10 +97,10 @@ def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None
             " word pieces)",
             soft_wrap=True,
         )
-    elif s.truncated:  # an API's window, known only in tokens: a chunk over N bytes may pass it
+    elif s.truncated:  # an API's window: its tokens counted without its tokenizer
         err_console().print(
             f"warning: {s.truncated:,} of the {s.embedded:,} chunks embedded may be longer than"
-            f" the model's window ({s.window:,} tokens; they are over {s.window:,} bytes): a"
+            f" the model's window ({s.window:,} tokens, counted without its tokenizer): a"
             " server that cuts long inputs read only their start, so searches cannot find"
             f" their tail; a --chunk-size of at most {s.window:,} characters of ASCII text is"
             " never cut",

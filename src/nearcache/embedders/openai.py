@@ -45,6 +45,7 @@ from .apiwire import Send as _Send
 from .apiwire import Sleep as _Sleep
 from .apiwire import not_found_hint
 from .apiwire import reply_of as _reply
+from .wordpieces import count_tokens
 
 __all__ = ["AsyncOpenAIEmbedder", "EmbeddingAPIError", "OpenAIEmbedder"]
 
@@ -182,13 +183,22 @@ class OpenAIEmbedder:
         return out
 
     def fits(self, text: str) -> bool:
-        """Whether ``text`` surely fits ``max_tokens`` without a tokenizer: a token covers
-        at least one UTF-8 byte, so up to ``max_tokens`` bytes fit (OpenAI refuses longer
-        inputs; a local server may cut them silently). Unknown ``max_tokens``: True."""
+        """Whether ``text`` fits ``max_tokens`` (OpenAI refuses longer inputs; a local
+        server may cut them silently). A token covers at least one UTF-8 byte, so up to
+        ``max_tokens`` bytes fit; a longer text is counted without the model's tokenizer
+        (:func:`~.wordpieces.count_tokens`: never under a bert-base-uncased model's count,
+        an estimate for others), or, without the ``tokenizers`` package, taken as cut. Unknown
+        ``max_tokens``: True."""
         limit = self.max_tokens
         if limit is None or len(text) * 4 <= limit:
             return True
-        return len(text) <= limit and len(text.encode("utf-8", "surrogatepass")) <= limit
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size <= limit:
+            return True
+        if size > 4 * limit:  # over a quarter: counted as too long without tokenizing
+            return False
+        tokens = count_tokens(text)
+        return tokens is not None and tokens <= limit
 
     def backoff(self, attempt: int, retry_after: str | None = None) -> float:
         """Seconds to wait before retry number ``attempt + 1`` (0-based ``attempt``): the

@@ -15,11 +15,41 @@ from typing import Any
 
 from .protocol import FitsMemo
 
-__all__ = ["WordPieces", "load_tokenizer"]
+__all__ = ["WordPieces", "count_tokens", "load_tokenizer"]
 
 #: How many texts' ids ``fits`` keeps for the embedding that usually follows it (a lookup
 #: embeds its query right after; a text found in a vector cache leaves its ids unused).
 HANDOFF_SIZE = 32
+_SHIPPED = Path(__file__).parent / "data" / "all-MiniLM-L6-v2" / "tokenizer.json"
+_COUNTER: Any = None  # the shipped tokenizer, uncut (loaded on first use); False: none
+
+
+def count_tokens(text: str) -> int | None:
+    """An API model's tokens for ``text`` without its tokenizer: the larger of its word
+    pieces in the bert-base-uncased vocabulary shipped with nearcache (the one
+    nomic-embed-text, bge-*-en and all-minilm read, with the two special tokens: never
+    under their count) and a quarter of its UTF-8 bytes (what a BPE tokenizer averages on English:
+    a long word BERT reads as one unknown piece is counted too). None without the
+    ``tokenizers`` package, or for a text it cannot read (a lone surrogate)."""
+    global _COUNTER
+    if _COUNTER is None:
+        try:
+            import tokenizers
+        except ImportError:
+            _COUNTER = False
+        else:
+            counter = tokenizers.Tokenizer.from_file(str(_SHIPPED))
+            counter.no_truncation()
+            counter.no_padding()
+            _COUNTER = counter
+    if _COUNTER is False:
+        return None
+    quarter = -(-len(text.encode("utf-8", "surrogatepass")) // 4)
+    try:
+        pieces = len(_COUNTER.encode(text).ids)
+    except (TypeError, UnicodeError):  # no UTF-8 form: the caller takes it as too long
+        return None
+    return max(pieces, quarter)
 
 
 def load_tokenizer(tokenizers: Any, path: Path, max_length: int) -> tuple[Any, int]:
