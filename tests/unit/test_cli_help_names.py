@@ -20,3 +20,25 @@ def test_help_names_arguments_in_upper_case(
     shown = capsys.readouterr().out
     usage = next(line for line in shown.splitlines() if "Usage:" in line)
     assert name in usage and name.lower() not in usage, usage
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["search", "--help"], "nearcache search [OPTIONS] QUERY"),
+        (["search"], "nearcache search [OPTIONS] QUERY"),
+        (["embed"], "nearcache embed [OPTIONS] PATHS..."),
+        (["explain", "--help"], "nearcache explain [OPTIONS] [STORED] [ASKED]"),
+    ],
+)
+def test_usage_shows_required_arguments_bare(
+    argv: list[str], usage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Typer 0.29 wrapped a required argument in braces in the usage line (``nearcache
+    search [OPTIONS] {QUERY}``), which reads as a literal or a set to pick from; the
+    convention (click, argparse, man pages) is the bare name, ``[NAME]`` if optional."""
+    run(argv)
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    line = next(line for line in shown.splitlines() if "Usage:" in line)
+    assert usage in line and "{" not in line, line

@@ -48,9 +48,26 @@ def _framework_exceptions() -> tuple[tuple[type[BaseException], ...], ...]:
     return tuple(exits), tuple(aborts), tuple(usage)
 
 
+def _bare_usage(pieces: Any) -> Any:
+    """``get_usage_pieces`` of an argument, a required one shown bare: Typer 0.29 wraps it
+    in braces (``{QUERY}``, read as a literal or a set to choose from); the convention
+    (click, argparse, man pages) is ``QUERY``, and ``[QUERY]`` when it may be left out."""
+
+    def usage(ctx: Any) -> list[str]:
+        out = []
+        for piece in pieces(ctx):
+            name, dots = (piece[:-3], "...") if piece.endswith("...") else (piece, "")
+            if name.startswith("{") and name.endswith("}"):
+                piece = name[1:-1] + dots
+            out.append(piece)
+        return out
+
+    return usage
+
+
 def _command() -> Any:
     """The app's click command, with flags shown without a value type and arguments by
-    their upper-case names (``PATHS...``).
+    their upper-case names, bare when required (``PATHS...``, ``[ASKED]``).
 
     Typer's rich help prints ``<bool>`` after every flag, as if it took a value; an
     empty metavar hides it (the help option is made on demand, so it is patched as it
@@ -64,8 +81,10 @@ def _command() -> Any:
         for param in cmd.params:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
-            elif param.param_type_name == "argument" and param.metavar is None and param.name:
-                param.metavar = param.name.upper()  # Typer 0.29 printed "{paths}..."
+            elif param.param_type_name == "argument":
+                if param.metavar is None and param.name:
+                    param.metavar = param.name.upper()  # Typer 0.29 printed "{paths}..."
+                param.get_usage_pieces = _bare_usage(param.get_usage_pieces)  # type: ignore[method-assign]
         make_help = cmd.get_help_option
 
         def help_option(ctx: Any, make_help: Any = make_help) -> Any:
