@@ -23,7 +23,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import NearcacheError, StoreUnavailableError
+from ..errors import NearcacheError, StoreUnavailableError, StoreWriteError
 from ..stores.breaker import outage_level
 from .controls import Controls, read_controls
 from .http import (
@@ -255,6 +255,9 @@ async def _store(
         level = outage_level(state.embeddings.store)
         log.log(level, "store unavailable, embeddings were not stored: %s", exc)
         return False
+    except StoreWriteError as exc:  # full: counted; the header still says the lookup's result
+        log.warning("the store refused the write, embeddings were not stored: %s", exc)
+        state.metrics.store_errors.labels(ROUTE).inc()
     except NearcacheError as exc:
         log.warning("embeddings not stored: %s", exc)
     return True

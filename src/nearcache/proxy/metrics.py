@@ -11,7 +11,8 @@ the same registry; this module adds what only the proxy knows:
                                                    by ``route``
 ``nearcache_proxy_upstream_errors_total``          upstream answers >= 400 and transport
                                                    failures, by ``route`` and ``status``
-``nearcache_proxy_store_errors_total``             store outages met by a request, by ``route``
+``nearcache_proxy_store_errors_total``             store outages met by a request, and
+                                                   writes a full store refused, by ``route``
 ``nearcache_proxy_embedding_inputs_total``         embedding inputs by ``result`` (hit/miss)
 ``nearcache_proxy_tokens_saved_total``             tokens not paid for thanks to hits, by
                                                    ``route`` and ``kind`` (prompt/completion)
@@ -88,7 +89,10 @@ class ProxyMetrics:
             "nearcache_proxy_upstream_errors", "Upstream failures.", ["route", "status"], registry=r
         )
         self.store_errors = Counter(
-            "nearcache_proxy_store_errors", "Store outages met by requests.", ["route"], registry=r
+            "nearcache_proxy_store_errors",
+            "Store outages met by requests, and writes a full store refused.",
+            ["route"],
+            registry=r,
         )
         self.embedding_inputs = Counter(
             "nearcache_proxy_embedding_inputs",

@@ -24,6 +24,7 @@ from ..errors import (
     InvalidVectorError,
     NearcacheError,
     StoreUnavailableError,
+    StoreWriteError,
 )
 from ..kv.cache import Cache
 from ..semantic.cache import SemanticCache
@@ -308,7 +309,8 @@ class ProxyState:
         controls: Controls,
         embedding: Any,
     ) -> bool:
-        """Store an answer; False when the store is unreachable (never raises)."""
+        """Store an answer; False when the store is unreachable or refuses the write
+        (full: a Redis past ``maxmemory``), both counted as store errors (never raises)."""
         try:
             if not key.semantic:
                 cache = self.exact_cache(controls.namespace)
@@ -327,6 +329,9 @@ class ProxyState:
             )
         except StoreUnavailableError as exc:
             log.warning("store unavailable, the answer was not stored: %s", exc)
+            return False
+        except StoreWriteError as exc:  # it was an INFO line, counted nowhere
+            log.warning("the store refused the write, the answer was not stored: %s", exc)
             return False
         except (EmbeddingAPIError, InvalidVectorError) as exc:
             # the embedder fails (another dimension than it declares, an API refusing
