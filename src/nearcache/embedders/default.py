@@ -45,6 +45,7 @@ from ..errors import (
     MissingExtraError,
 )
 from ..policy import check_count
+from .protocol import not_texts
 from .wordpieces import WordPieces, load_tokenizer
 
 __all__ = [
@@ -206,7 +207,7 @@ class OnnxEmbedder:
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors for ``texts`` as a float32 ``(n, dim)`` array, in input order."""
         if isinstance(texts, str) or not isinstance(texts, Sequence):
-            raise InvalidTypeError("texts must be a sequence of str (a list, not a single str)")
+            raise not_texts(texts)
         texts = list(texts)
         for i, text in enumerate(texts):
             if not isinstance(text, str):

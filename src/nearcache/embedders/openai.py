@@ -45,6 +45,7 @@ from .apiwire import Send as _Send
 from .apiwire import Sleep as _Sleep
 from .apiwire import not_found_hint
 from .apiwire import reply_of as _reply
+from .protocol import not_texts
 from .wordpieces import count_tokens
 
 __all__ = ["AsyncOpenAIEmbedder", "EmbeddingAPIError", "OpenAIEmbedder"]
@@ -175,7 +176,7 @@ class OpenAIEmbedder:
 
     def _texts(self, texts: Sequence[str]) -> list[str]:
         if isinstance(texts, str) or not isinstance(texts, Sequence):
-            raise InvalidTypeError("texts must be a sequence of str (a list, not a single str)")
+            raise not_texts(texts)
         out = list(texts)
         for i, text in enumerate(out):
             if not isinstance(text, str):

@@ -29,6 +29,7 @@ __all__ = [
     "default_namespace",
     "embedder_kind",
     "fits_of",
+    "not_texts",
     "text_fits",
     "validate_embedder",
 ]
@@ -208,3 +209,15 @@ class AsyncFunctionEmbedder(FunctionEmbedder):
 
     async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
         return self._post(await self._afn(list(texts)))
+
+
+def not_texts(texts: object) -> InvalidTypeError:
+    """The error for ``texts`` that are not a sequence of str, saying what to pass: a
+    generator was told "(a list, not a single str)"."""
+    if isinstance(texts, str):
+        return InvalidTypeError("texts must be a sequence of str (a list, not a single str)")
+    kind = type(texts).__name__
+    return InvalidTypeError(
+        f"texts must be a sequence of str (a list or tuple), not {kind}"
+        + ("" if isinstance(texts, bytes) else ": pass list(texts)")
+    )

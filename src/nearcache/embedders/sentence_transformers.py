@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
+from ..errors import InvalidInputError, MissingExtraError
 from ..policy import check_count
-from .protocol import FitsMemo
+from .protocol import FitsMemo, not_texts
 
 __all__ = ["SentenceTransformerEmbedder"]
 
@@ -112,7 +112,7 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors for ``texts`` as float32 ``(n, dim)``."""
         if isinstance(texts, str) or not isinstance(texts, Sequence):
-            raise InvalidTypeError("texts must be a sequence of str (a list, not a single str)")
+            raise not_texts(texts)
         texts = list(texts)
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
