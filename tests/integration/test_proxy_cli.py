@@ -249,3 +249,40 @@ def test_serve_names_the_base_url_clients_take(tmp_path: Path) -> None:
         text = logs[-1].read_text(errors="replace")
         assert f"clients: OPENAI_BASE_URL={url}/v1" in text, text
         assert "caching http://127.0.0.1:9/v1 in memory://, exact only" in text, text
+
+
+def test_serve_on_port_0_listens_on_a_free_port_it_names(tmp_path: Path) -> None:
+    """``--port 0`` passed the range check (0 to 65535) and then served 8080 (``port or
+    8080``); it listens on a free port now, and the ready line names that one."""
+    import re
+    import time
+
+    log_path = tmp_path / "serve0.log"
+    args = ["--upstream", "http://127.0.0.1:9/v1", "--store", "memory://", "--exact-only"]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nearcache", "serve", "--port", "0", *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        found = None
+        while found is None and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = log_path.read_text(errors="replace")
+            found = re.search(r"OPENAI_BASE_URL=http://127\.0\.0\.1:(\d+)/v1", text)
+        assert found is not None, log_path.read_text(errors="replace")
+        port = int(found.group(1))
+        assert port not in (0, 8080)
+        while True:  # the ready line comes just before uvicorn binds
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert health.json()["status"] == "ok"
+    finally:
+        proc.terminate()
+        proc.wait(60)

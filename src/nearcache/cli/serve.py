@@ -51,7 +51,7 @@ def serve(
         ),
     ] = None,
     host: Annotated[str | None, typer.Option(help="Address to bind (default: 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: 8080).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: 8080; 0: a free one).")] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="TOML or JSON file with these settings.")
     ] = None,
@@ -313,16 +313,18 @@ def ready_line(config: Any, host: str, port: int, model: str | None) -> str:
     )
 
 
-def _check_listen(host: str, port: int) -> None:
+def _check_listen(host: str, port: int) -> int:
     """Refuse, in one line, an address that cannot be listened on: a port another process
     listens on, an unknown host (uvicorn would log it among its start-up lines and exit
     with status 3). Binding is tried the way uvicorn binds (``SO_REUSEADDR``); a port
-    taken between this check and uvicorn's bind is still reported by uvicorn."""
+    taken between this check and uvicorn's bind is still reported by uvicorn. Returns
+    the port bound (port 0: the free one the system chose)."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
+            return int(probe.getsockname()[1])
     except OSError as exc:
         hint = "; stop what listens there or choose another --port"
         reason = (exc.strerror or str(exc)).lower()
@@ -354,7 +356,8 @@ def _run(settings: dict[str, Any]) -> None:
 
         raise MissingExtraError("proxy", "uvicorn", "nearcache serve") from exc
     host = settings.get("host") or "127.0.0.1"
-    port = int(settings.get("port") or 8080)
+    given = settings.get("port")
+    port = 8080 if given is None else int(given)
     workers = int(settings.get("workers") or 1)
     log_level = str(settings.get("log_level") or "info").lower()
     if log_level not in uvicorn.config.LOG_LEVELS:
@@ -363,6 +366,8 @@ def _run(settings: dict[str, Any]) -> None:
         )
     if not 0 <= port <= 65535:
         raise InvalidInputError(f"--port must be a number from 0 to 65535, not {port}")
+    if port == 0:  # a free port, chosen now so the ready line names it (it served 8080)
+        port = _check_listen(host, 0)
     # Access logs show method, path and status only: never a header, so never a key.
     common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level}
     from ..proxy.metrics import check_metrics_folder
