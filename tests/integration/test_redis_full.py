@@ -223,3 +223,29 @@ def test_caches_open_on_a_new_redis_already_full(make_redis: Any) -> None:
     finally:
         admin.close()
         store.close()
+
+
+def test_a_full_redis_can_be_emptied(full: tuple[RedisStore, Any]) -> None:
+    """Deleting, purging and clearing run in scripts, which a full server refused like
+    any write: nothing could be removed to make room (``nearcache clear`` and ``vacuum``
+    failed with "refused the write"). Those scripts may run past ``maxmemory`` now."""
+    import time
+
+    store, admin = full
+    cached = CachedEmbedder(_embedder(), EmbeddingCache(store))
+    cached.embed([f"chunk {i}" for i in range(300)])
+    semantic = SemanticCache(store=store, embedder=_distinct(), judge=None)
+    semantic.put("kept before", "old answer")
+    with CacheManager() as caches:
+        kv = caches.get_cache("answers", store=store)
+        assert kv.set_many({f"k{i}": i for i in range(50)})
+        assert kv.set("brief", 1, ttl=0.05)
+        _over_maxmemory(admin)
+        time.sleep(0.1)
+        assert kv.delete("k0") and kv.get("k0") is None
+        assert kv.cleanup_expired() == 1
+        assert kv.clear() == 49
+    assert semantic.delete("kept before") and semantic.get("kept before") is None
+    assert cached.cache.clear() == 300
+    assert EmbeddingCache(store).get_many(["chunk 1"], namespace=cached.namespace)[1].sum() == 0
+    semantic.close()

@@ -21,6 +21,7 @@ from ..errors import (
     FingerprintMismatchError,
     InvalidVectorError,
     StoreUnavailableError,
+    StoreWriteError,
 )
 from ..keys import encode_parts
 from ..stores.protocol import Store
@@ -98,9 +99,14 @@ class NamespaceMeta:
             )
 
     def forget(self, namespace: str) -> None:
-        """Drop both settings (the namespace was cleared)."""
-        for part in ("layout", "fingerprints"):
-            self.store.set_meta(meta_key(part, namespace), "")
+        """Drop both settings (the namespace was cleared). A full store that refuses to
+        keeps them: the namespace's vectors are gone all the same, and its next writes
+        come from the model the namespace is named after."""
+        try:
+            for part in ("layout", "fingerprints"):
+                self.store.set_meta(meta_key(part, namespace), "")
+        except StoreWriteError as exc:  # a Redis past maxmemory: clearing must still work
+            log.info("the store keeps the cleared namespace's settings: %s", exc)
         with self._lock:
             self._dims.pop(namespace, None)
             self._fps.pop(namespace, None)

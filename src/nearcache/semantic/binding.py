@@ -110,8 +110,12 @@ class StoreBinding:
 
     def forget(self, embedder: Any) -> None:
         """The store holds no entry any more: it is bound to no embedder until the next
-        write records one (this cache's, or another embedder a later opening brings)."""
-        unbind(self.store)
+        write records one (this cache's, or another embedder a later opening brings).
+        A full store that refuses to forget stays bound to the embedder it records."""
+        try:
+            unbind(self.store)
+        except StoreWriteError:  # a Redis past maxmemory: the entries were removed all the same
+            return
         self.dim = int(embedder.dim) or None if embedder is not None else None
         self.fingerprint = str(embedder.fingerprint) if embedder is not None else ""
         self.saved = False

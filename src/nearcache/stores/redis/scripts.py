@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-__all__ = ["SCRIPTS", "script_source"]
+__all__ = ["FREEING", "SCRIPTS", "script_source"]
 
 #: name -> what it does (each is ``lua/<name>.lua``)
 SCRIPTS = {
@@ -30,9 +30,16 @@ def _read(name: str) -> str:
     )
 
 
+#: Scripts that free memory: a server past its ``maxmemory`` (``noeviction``) refuses
+#: every other script, and refused these too, so nothing could be cleared, deleted or
+#: purged to make room (``allow-oom``: they run, and their few writes with them).
+FREEING = frozenset({"remove", "purge", "evict", "clear"})
+
+
 @functools.cache
 def script_source(name: str) -> str:
     """The full source of script ``name``: shebang, shared functions, its own body."""
     if name not in SCRIPTS:
         raise KeyError(name)
-    return "#!lua\n" + _read("common.lua") + "\n" + _read(f"{name}.lua")
+    shebang = "#!lua flags=allow-oom\n" if name in FREEING else "#!lua\n"
+    return shebang + _read("common.lua") + "\n" + _read(f"{name}.lua")
