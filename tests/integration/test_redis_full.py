@@ -249,3 +249,23 @@ def test_a_full_redis_can_be_emptied(full: tuple[RedisStore, Any]) -> None:
     assert cached.cache.clear() == 300
     assert EmbeddingCache(store).get_many(["chunk 1"], namespace=cached.namespace)[1].sum() == 0
     semantic.close()
+
+
+def test_search_a_full_redis(make_redis: Any, tmp_path: Any) -> None:
+    """``nearcache search`` stores the query's vector and counts the search: on a full
+    server both writes were refused and the search failed ("refused the write") while
+    every chunk it needed could be read."""
+    import redis
+
+    from cli_support import make_corpus, nc
+
+    server = make_redis(extra=("--maxmemory-policy", "noeviction"))
+    admin = redis.Redis.from_url(server.url)
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, paragraphs=10)
+    assert nc("embed", str(corpus), "--store", server.url).returncode == 0
+    _over_maxmemory(admin)
+    proc = nc("search", "paragraph", "--store", server.url, "--json")
+    admin.close()
+    assert proc.returncode == 0, proc.stderr
+    assert '"results": [' in proc.stdout and '"similarity"' in proc.stdout

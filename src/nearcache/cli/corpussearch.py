@@ -7,6 +7,7 @@ enough for a corpus of up to a few hundred thousand chunks.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 from ..embedders.protocol import default_namespace
 from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import CachedEmbedder
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, StoreWriteError
 from ..stores.protocol import Store
 from .filerecords import KV_TABLE, add_counters, corpus_namespace, unpack_file
 
@@ -101,7 +102,7 @@ def search(
     """
     if not isinstance(k, int) or k < 1:
         raise InvalidInputError("k must be a positive int")
-    cache = EmbeddingCache(store)
+    cache = EmbeddingCache(store, fail_open=True)  # a full store: the query's vector unkept
     ns = default_namespace(embedder)
     cns = corpus_namespace(ns)
     entries: list[tuple[str, int, int, str, str]] = []
@@ -126,7 +127,8 @@ def search(
     assert isinstance(mat, np.ndarray)
     if not read_only:
         stats = cached.stats()
-        add_counters(store, ns, hits=stats.hits, misses=stats.embedded, searches=1)
+        with contextlib.suppress(StoreWriteError):  # a Redis past maxmemory: not counted
+            add_counters(store, ns, hits=stats.hits, misses=stats.embedded, searches=1)
     row = {key: i for i, key in enumerate(keys)}
     qnorm = float(np.linalg.norm(qvec)) or 1.0
     norms = np.linalg.norm(mat, axis=1)
