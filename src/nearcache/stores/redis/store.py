@@ -43,7 +43,8 @@ _PLAIN_FOR = 5.0  # seconds reads skip MULTI after the server refused one (past 
 
 
 class RedisStore(RedisRemovals, ServerStore):
-    """Records in a Redis server (6.2+; 7.x recommended), shared by processes and machines.
+    """Records in a Redis server (7.0+: its scripts open with a ``#!lua`` shebang, which
+    6.2 cannot compile), shared by processes and machines.
 
     Args:
         url: ``redis://[user:password@]host:port/db`` or ``rediss://`` (TLS) or
