@@ -167,7 +167,8 @@ def test_reads_of_a_full_redis_are_one_round_trip(full: tuple[RedisStore, Any]) 
     sends reads without ``MULTI`` for a while, and a write that lands ends it."""
     store, admin = full
     cached = CachedEmbedder(_embedder(), EmbeddingCache(store))
-    cached.embed(["seen"])
+    texts = [f"chunk {i}" for i in range(1200)]  # read in parts (get_many_parts)
+    cached.embed(texts)
     semantic = SemanticCache(store=store, embedder=_distinct(), judge=None)
     semantic.put("kept before", "old answer")
     with CacheManager() as caches:
@@ -176,7 +177,7 @@ def test_reads_of_a_full_redis_are_one_round_trip(full: tuple[RedisStore, Any]) 
         _over_maxmemory(admin)
         admin.config_resetstat()
         assert [kv.get(f"k{i}") for i in range(20)] == list(range(20))
-        assert cached.cache.get_many(["seen"] * 3, namespace=cached.namespace)[0] is not None
+        assert cached.cache.get_many(texts, namespace=cached.namespace)[1].all()
         assert semantic.get("kept befor!") is not None  # semantic: the change-log check
         assert semantic.get("never stored") is None
         assert _transactions(admin) == 1  # the one refused
