@@ -64,6 +64,7 @@ from .lexicon import lexicon
 from .markers import marker_changed
 from .mentions import mention_turned
 from .order import exchange
+from .parties import party_turned
 from .precedence import order_turned
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys
@@ -172,6 +173,10 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
     (operands_swapped, lambda f: f"{f[0]!r} and {f[1]!r} trade places around an operator"),
     (crossed, lambda f: f"{f[0]!r} and {f[1]!r} cross with nothing to explain it"),
     (order_turned, lambda f: f"the same two things ordered the other way ({f[0]!r} / {f[1]!r})"),
+    (
+        party_turned,
+        lambda f: f"the question is asked of {f[0]!r} in one text, of {f[1]!r} in the other",
+    ),
 )
 
 
