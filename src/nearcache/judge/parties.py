@@ -74,36 +74,40 @@ def _doer_stem(w: str) -> str | None:
 
 
 @text_cache
-def _read(text: str) -> tuple[tuple[str, ...], Party | None]:
-    """``text``'s plain lowercase words and the party its question is asked of."""
-    tokens = [t for t in analyze(text).tokens if t.kind == "word"]
-    words = tuple(_plain(t.low) for t in tokens)
+def _party(text: str) -> Party | None:
+    """The party ``text``'s question is asked of, or None. Gated: a text without an
+    auxiliary, or with "or" or "by", is not read further."""
+    words = analyze(text).words
     if _AUX.isdisjoint(words) or not _SKIP.isdisjoint(words):
-        return words, None
-    names = {t.low for t in tokens if not t.initial and t.text[:1].isupper()}
+        return None
     n = len(words)
-    for i, w in enumerate(words):
-        if w not in _AUX:
-            continue
-        j = i + 1
-        if j < n and words[j] in _DETERMINERS:
-            j += 1
-        if j < n and words[j] == "person":
-            j += 1
-        if j >= n:
-            continue
-        x = words[j]
-        if x in names or tokens[j].low in names:
-            return words, None
-        if x in _ORDINALS and j + 1 < n:
-            return words, (f"{x} {words[j + 1]}", None)
-        stem = _doer_stem(x)
-        if stem is not None:
-            return words, (x, stem)
-        if words[j - 1] == "person" and len(x) > 5 and x.endswith("ing"):
-            return words, (x, x[:-3])  # "the person leading"
-        return words, None
-    return words, None
+    i = next(k for k, w in enumerate(words) if w in _AUX)
+    j = i + 1
+    if j < n and words[j] in _DETERMINERS:
+        j += 1
+    if j < n and words[j] == "person":
+        j += 1
+    if j >= n:
+        return None
+    x = _plain(words[j])
+    if x in _ORDINALS and j + 1 < n:
+        party: Party = (f"{x} {words[j + 1]}", None)
+    elif (stem := _doer_stem(x)) is not None:
+        party = (x, stem)
+    elif words[j - 1] == "person" and len(x) > 5 and x.endswith("ing"):
+        party = (x, x[:-3])  # "the person leading"
+    else:
+        return None
+    low = words[j]
+    if any(t.low == low and not t.initial and t.text[:1].isupper() for t in analyze(text).tokens):
+        return None  # a name: "How far is Boulder from Denver"
+    return party
+
+
+@text_cache
+def _words(text: str) -> tuple[str, ...]:
+    """``text``'s lowercase words without possessives or plural -s."""
+    return tuple(_plain(w) for w in analyze(text).words)
 
 
 def _named(words: tuple[str, ...], party: Party) -> bool:
@@ -118,12 +122,13 @@ def _named(words: tuple[str, ...], party: Party) -> bool:
 def party_turned(a: str, b: str) -> tuple[str, str] | None:
     """The parties (``a``'s, ``b``'s) the two questions are asked of, when they differ and
     each text names the other's too; else None."""
-    wa, pa = _read(a)
+    pa = _party(a)
     if pa is None:
         return None
-    wb, pb = _read(b)
+    pb = _party(b)
     if pb is None or pa[0] == pb[0]:
         return None
+    wa, wb = _words(a), _words(b)
     (ka, sa), (kb, sb) = pa, pb
     if sa is not None and sa == sb:  # one stem: the doer against the one done to
         undergoer = ka.endswith("ee") or kb.endswith("ee")
