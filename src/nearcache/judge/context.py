@@ -25,8 +25,16 @@ A short word one letter from a number or day word the other text says in the sam
 (:func:`guard_texts`): the tokenizer reads such misspellings alone only from five letters
 (:mod:`.spellings`), since a short word is too often another word.
 
+When the guards refuse a pair whose one side is statements around one question ("My lad
+has been riding it for two years. How do I stop a bike chain from squeaking?") and the
+other one sentence sharing too few words for :func:`focus` ("squeaky chain on a bicycle,
+what fixes it"), they read that question alone (:func:`asked_texts`): a figure, day or
+"never" said only in the context is no difference of the question.
+
 Limits: a context sentence that does change the answer ("I'm on Windows.") is only
-weighed by the verifier, not by these guards; a real word one letter from a number word
+weighed by the verifier, not by these guards, and so is a context's time against one the
+other text folds into its single sentence ("I just set it up. Why ...?" / "set it up three
+days ago, is it ...?"); a real word one letter from a number word
 between the same words ("a team of tree" / "a team of three") is read as it too.
 """
 
@@ -39,7 +47,7 @@ from .spellings import edit_distance
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache
 from .vocab import NOT_CONTENT, wordset
 
-__all__ = ["bare_pair", "focus", "guard_texts", "sentence_runs"]
+__all__ = ["asked_texts", "bare_pair", "focus", "guard_texts", "sentence_runs"]
 
 #: The number and day words a short misspelling is read as, beside the same words.
 _MARKERS = frozenset(
@@ -190,3 +198,27 @@ def _between_same(toks: tuple[Token, ...], i: int, theirs: tuple[Token, ...], j:
     after_i = toks[i + 1].low if i + 1 < len(toks) else ""
     after_j = theirs[j + 1].low if j + 1 < len(theirs) else ""
     return before and after_i == after_j
+
+
+@pair_cache
+def asked_texts(a: str, b: str) -> tuple[str, str] | None:
+    """The guard texts with a side led by context reduced to its one question, when
+    :func:`focus` kept that side whole (its sentences share too few words with the
+    other's one sentence, as a heavy paraphrase's do) and its other sentences are
+    statements; else ``None``. The judge reads them when the whole texts are refused."""
+    if _one_sentence(a) == _one_sentence(b) or focus(a, b) != (a, b):
+        return None
+    qa = a if _one_sentence(a) else _asked(a)
+    qb = b if _one_sentence(b) else _asked(b)
+    if qa is None or qb is None:
+        return None
+    return _mended(qa, qb), _mended(qb, qa)
+
+
+def _asked(text: str) -> str | None:
+    """The one question of a text whose other sentences are statements, else None."""
+    runs = sentence_runs(text)
+    asks = [t for t, _ in runs if t.endswith("?")]
+    if len(asks) != 1 or not all(t.endswith((".", "!", "?")) for t, _ in runs):
+        return None
+    return asks[0]

@@ -9,7 +9,10 @@ The default chain, for a stored question ``c`` found near the asked question ``q
 2. **guards** (in order ``negation, antonyms, direction, time, numbers, entities``; each a
    pure function in its own module): the first that proves a difference rejects with
    reason ``guard:<name>``. They compare the question inside a text with added context
-   (:mod:`.context`). The ``scope`` guard is soft: only the verifier weighs it;
+   (:mod:`.context`); a refused pair whose one side is statements of context around one
+   question, against one sentence, is read again with that question alone
+   (:func:`.context.asked_texts`), and passes if no guard refuses it there. The ``scope``
+   guard is soft: only the verifier weighs it;
 3. **verifier**: a logistic regression over pair features (:mod:`.features`) gives a score
    (two texts with the same words in the same order, up to case and punctuation, score 1);
 4. **threshold**: the score must reach ``accept_threshold`` (the shipped calibration's, or
@@ -29,7 +32,7 @@ from types import MappingProxyType
 from ..errors import InvalidInputError, InvalidTypeError
 from .antonyms import guard_antonyms
 from .calibration import shipped_calibration
-from .context import bare_pair, guard_texts
+from .context import asked_texts, bare_pair, guard_texts
 from .dates import guard_time
 from .direction import guard_direction
 from .entities import guard_entities, guard_scope
@@ -106,16 +109,25 @@ def run_guards(
 ) -> tuple[str | None, dict[str, GuardResult]]:
     """Run every guard on a pair: ``(name of the first hard guard that rejected or None,
     every guard's result)``. Guards other than ``scope`` read the focused texts
-    (:func:`.context.guard_texts`). Used by the judge and by the verifier's training script, so
-    both see the same signals."""
-    hard_set = set(hard)
-    fq, fc = guard_texts(query, candidate_query)
+    (:func:`.context.guard_texts`); a refusal is read again on :func:`.context.asked_texts`
+    (a context statement is not the question). Used by the judge and by the verifier's
+    training script, so both see the same signals."""
+    rejected, results = _all_guards(*guard_texts(query, candidate_query), set(hard))
+    asked = None if rejected is None else asked_texts(query, candidate_query)
+    if asked is not None:
+        again, asked_results = _all_guards(*asked, set(hard))
+        if again is None:
+            return None, asked_results
+    return rejected, results
+
+
+def _all_guards(fq: str, fc: str, hard: set[str]) -> tuple[str | None, dict[str, GuardResult]]:
     results: dict[str, GuardResult] = {}
     rejected: str | None = None
     for name, guard in GUARDS.items():
         res = guard(fq, fc)
         results[name] = res
-        if rejected is None and name in hard_set and res.outcome == REJECT:
+        if rejected is None and name in hard and res.outcome == REJECT:
             rejected = name
     return rejected, results
 
@@ -326,7 +338,13 @@ class DefaultJudge:
         """Like :func:`run_guards` (the guards in ``order``), but stops at the first hard
         rejection (cached per pair: a stored question meets the same asked ones again)."""
         fq, fc = guard_texts(q, c)
-        hard, results = _guards_until_refused(fq, fc, order, frozenset(self.guards))
+        hard_set = frozenset(self.guards)
+        hard, results = _guards_until_refused(fq, fc, order, hard_set)
+        asked = None if hard is None else asked_texts(q, c)
+        if asked is not None:
+            again, asked_results = _guards_until_refused(*asked, order, hard_set)
+            if again is None:
+                return None, dict(asked_results)
         return hard, dict(results)
 
     def __repr__(self) -> str:
