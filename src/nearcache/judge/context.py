@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 
 from .align import align
+from .answers import asks
 from .spellings import edit_distance
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache
 from .vocab import NOT_CONTENT, wordset
@@ -216,9 +217,13 @@ def asked_texts(a: str, b: str) -> tuple[str, str] | None:
 
 
 def _asked(text: str) -> str | None:
-    """The one question of a text whose other sentences are statements, else None."""
-    runs = sentence_runs(text)
-    asks = [t for t, _ in runs if t.endswith("?")]
-    if len(asks) != 1 or not all(t.endswith((".", "!", "?")) for t, _ in runs):
+    """The one question of a text whose other sentences are statements, else None. A
+    "statement" worded as a question ("Can I take St." of "Can I take St. John's wort?")
+    is a question cut short by an abbreviation's period: then None."""
+    runs = [t for t, _ in sentence_runs(text)]
+    marked = [t for t in runs if t.endswith("?")]
+    if len(marked) != 1 or not all(t.endswith((".", "!", "?")) for t in runs):
         return None
-    return asks[0]
+    if any(asks(t) for t in runs if t != marked[0]):
+        return None
+    return marked[0]

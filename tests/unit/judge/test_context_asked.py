@@ -47,6 +47,7 @@ def test_the_question_alone_is_still_guarded() -> None:
     [
         "We keep forty hens. Why do they lay fewer eggs? Is it the light?",  # two questions
         "We keep forty hens. Tell me why they lay fewer eggs",  # no question sentence
+        "Can I give my hens St. John's wort in their water?",  # an abbreviation's period
     ],
 )
 def test_only_one_question_among_statements_is_read_alone(text: str) -> None:
