@@ -205,15 +205,25 @@ def _between_same(toks: tuple[Token, ...], i: int, theirs: tuple[Token, ...], j:
 def asked_texts(a: str, b: str) -> tuple[str, str] | None:
     """The guard texts with a side led by context reduced to its one question, when
     :func:`focus` kept that side whole (its sentences share too few words with the
-    other's one sentence, as a heavy paraphrase's do) and its other sentences are
-    statements; else ``None``. The judge reads them when the whole texts are refused."""
-    if _one_sentence(a) == _one_sentence(b) or focus(a, b) != (a, b):
+    other's one sentence, as a heavy paraphrase's do, or the other has no statement of
+    its own) and its other sentences are statements; else ``None``. The judge reads them when the whole texts are refused."""
+    if (_one_sentence(a) and _one_sentence(b)) or focus(a, b) != (a, b):
         return None
-    qa = a if _one_sentence(a) else _asked(a)
-    qb = b if _one_sentence(b) else _asked(b)
+    if _unstated(b) and not _unstated(a):
+        qa, qb = _asked(a), b
+    elif _unstated(a) and not _unstated(b):
+        qa, qb = a, _asked(b)
+    else:
+        return None
     if qa is None or qb is None:
         return None
     return _mended(qa, qb), _mended(qb, qa)
+
+
+def _unstated(text: str) -> bool:
+    """One sentence, or parts none of which is a statement closed by a period ("kettle
+    and toaster on together?? why"): no context sentence to drop."""
+    return _one_sentence(text) or not any(t.endswith((". ", ".")) for t, _ in sentence_runs(text))
 
 
 def _asked(text: str) -> str | None:

@@ -60,3 +60,11 @@ def test_two_one_sentence_texts_are_not_reduced() -> None:
         "When do chickens start laying again after the moult ?",
         "after moulting how long till my hens lay eggs again",
     )
+
+
+def test_a_query_cut_by_question_marks_has_no_context_to_drop() -> None:
+    """ "squeaky bike chain?? fix" is two parts, neither a statement: the other side's
+    context is still dropped; a side with a statement of its own is not reduced."""
+    led = "My lad has been riding it for two years. How do I stop a bike chain from squeaking?"
+    assert run_guards(led, "squeaky bike chain?? fix")[0] is None
+    assert asked_texts("We ride daily. squeaky bike chain?? fix", led) is None
