@@ -206,7 +206,8 @@ def asked_texts(a: str, b: str) -> tuple[str, str] | None:
     """The guard texts with a side led by context reduced to its one question, when
     :func:`focus` kept that side whole (its sentences share too few words with the
     other's one sentence, as a heavy paraphrase's do, or the other has no statement of
-    its own) and its other sentences are statements; else ``None``. The judge reads them when the whole texts are refused."""
+    its own) and its other sentences are statements; else ``None``. The judge reads them
+    when the whole texts are refused."""
     if (_one_sentence(a) and _one_sentence(b)) or focus(a, b) != (a, b):
         return None
     if _unstated(b) and not _unstated(a):
