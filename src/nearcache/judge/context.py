@@ -210,10 +210,12 @@ def asked_texts(a: str, b: str) -> tuple[str, str] | None:
     when the whole texts are refused."""
     if (_one_sentence(a) and _one_sentence(b)) or focus(a, b) != (a, b):
         return None
+    qa: str | None = a
+    qb: str | None = b
     if _unstated(b) and not _unstated(a):
-        qa, qb = _asked(a), b
+        qa = _asked(a)
     elif _unstated(a) and not _unstated(b):
-        qa, qb = a, _asked(b)
+        qb = _asked(b)
     else:
         return None
     if qa is None or qb is None:
