@@ -120,12 +120,7 @@ def test_sustained_large_batches_keep_the_wal_bounded(
         store.put_many("kv", "ns", batch(b), now=1)
         largest = max(largest, wal.stat().st_size)
     assert largest <= limit + 3 * 1_900_000  # a batch: ~440 frames of 4,120 bytes
-    ck = checkpointer(store)
-    assert wait_for(lambda: ck.restarts >= 1 and ck.parked)
-    got = store.get_many("kv", "ns", [key(b * 1000 + 399) for b in range(30)], now=1)
-    assert all(v is not None and len(v) == 3000 for v in got)
-    assert store.check() == []
-    store.close()
+    _restarts_and_reads_back(store, 30)
 
 
 @pytest.mark.parametrize("slow", [0.0, 0.05])
@@ -155,9 +150,15 @@ def test_batches_near_the_writers_checkpoint_keep_the_wal_bounded(
         largest = max(largest, wal.stat().st_size)
         time.sleep(0.01)  # the writes' own work between commits
     assert largest <= limit + 3 * 1_900_000  # a batch: ~440 frames of 4,120 bytes
+    _restarts_and_reads_back(store, 60)
+
+
+def _restarts_and_reads_back(store: SQLiteStore, batches: int) -> None:
+    """After a fill of ``batches``: the pause restarts the WAL, every batch reads back,
+    the store checks clean; the store is closed."""
     ck = checkpointer(store)
     assert wait_for(lambda: ck.restarts >= 1 and ck.parked)
-    got = store.get_many("kv", "ns", [key(b * 1000 + 399) for b in range(60)], now=1)
+    got = store.get_many("kv", "ns", [key(b * 1000 + 399) for b in range(batches)], now=1)
     assert all(v is not None and len(v) == 3000 for v in got)
     assert store.check() == []
     store.close()
