@@ -28,6 +28,7 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
+from typing import TypeVar
 
 from ..errors import InvalidInputError, InvalidTypeError
 from .antonyms import guard_antonyms
@@ -112,10 +113,23 @@ def run_guards(
     (:func:`.context.guard_texts`); a refusal is read again on :func:`.context.asked_texts`
     (a context statement is not the question). Used by the judge and by the verifier's
     training script, so both see the same signals."""
-    rejected, results = _all_guards(*guard_texts(query, candidate_query), set(hard))
-    asked = None if rejected is None else asked_texts(query, candidate_query)
+    hard_set = set(hard)
+    return _read_again(query, candidate_query, lambda a, b: _all_guards(a, b, hard_set))
+
+
+_Run = TypeVar("_Run")
+
+
+def _read_again(
+    q: str, c: str, run: Callable[[str, str], tuple[str | None, _Run]]
+) -> tuple[str | None, _Run]:
+    """``run`` (a pass of the guards) on the focused pair; when a hard guard refuses and
+    one side is context around one question (:func:`.context.asked_texts`), on that
+    question alone, whose pass, if nothing refuses there, stands instead."""
+    rejected, results = run(*guard_texts(q, c))
+    asked = None if rejected is None else asked_texts(q, c)
     if asked is not None:
-        again, asked_results = _all_guards(*asked, set(hard))
+        again, asked_results = run(*asked)
         if again is None:
             return None, asked_results
     return rejected, results
@@ -337,14 +351,8 @@ class DefaultJudge:
     ) -> tuple[str | None, dict[str, GuardResult]]:
         """Like :func:`run_guards` (the guards in ``order``), but stops at the first hard
         rejection (cached per pair: a stored question meets the same asked ones again)."""
-        fq, fc = guard_texts(q, c)
         hard_set = frozenset(self.guards)
-        hard, results = _guards_until_refused(fq, fc, order, hard_set)
-        asked = None if hard is None else asked_texts(q, c)
-        if asked is not None:
-            again, asked_results = _guards_until_refused(*asked, order, hard_set)
-            if again is None:
-                return None, dict(asked_results)
+        hard, results = _read_again(q, c, lambda a, b: _guards_until_refused(a, b, order, hard_set))
         return hard, dict(results)
 
     def __repr__(self) -> str:
