@@ -15,6 +15,7 @@ so only ASKED is given.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Annotated, Any
 
@@ -239,6 +240,10 @@ def _as_dict(
     }
 
 
+#: A guard's detail that names a side by its place ("only in the first: ...").
+_SIDES = re.compile(r"\bthe (?:first|second)\b")
+
+
 def render_explain(data: dict[str, Any]) -> None:
     """A table of every step and a one-line decision."""
     from rich.table import Table
@@ -252,6 +257,12 @@ def render_explain(data: dict[str, Any]) -> None:
         score = "" if step["score"] is None else f"{step['score']:.3f}"
         outcome = Text(step["outcome"], style=_STYLE.get(step["outcome"], ""))
         table.add_row(step["name"], outcome, score, step["detail"])
+    if any(_SIDES.search(str(step["detail"])) for step in data["steps"]):
+        # the guards read (asked, stored), the reverse of the command's argument order
+        table.caption = (
+            "in a detail, the first text is the asked question, the second the stored one"
+        )
+        table.caption_justify = "left"
     if data.get("namespace") is not None:
         console.print(f"stored: {data['stored']}  (namespace {data['namespace']})")
     console.print(table)
