@@ -169,7 +169,7 @@ class RedisStore(RedisRemovals, ServerStore):
         )
         gen = self._gens.get(base, b"0")
         read: Callable[..., tuple[bytes, list[bytes | None]]]
-        if self._plain_until and self._plain():  # over maxmemory: the touches are dropped
+        if self._plain():  # over maxmemory: the touches are dropped
             read = functools.partial(read_plain, self._client, self._bulk, base)
             cur, raw = self._call(lambda: read(gen, keys))
         else:
@@ -228,7 +228,7 @@ class RedisStore(RedisRemovals, ServerStore):
         sent: list[Sequence[str]] = []
         pool = self._client.connection_pool
         seen: bytes | None = None
-        if self._plain_until and self._plain():  # over maxmemory: read without MULTI
+        if self._plain():  # over maxmemory: read without MULTI
             sent.append([key for keys in parts for key in keys])
         else:
             try:
@@ -299,7 +299,7 @@ class RedisStore(RedisRemovals, ServerStore):
 
     def _changes(self, table: str, namespace: str, since: int) -> Changes:
         base = self._layout.base(table, namespace)
-        if not (self._plain_until and self._plain()):
+        if not self._plain():
             try:
                 return read_changes(self._call, self._client, base, since)
             except StoreWriteError:  # over maxmemory: read again without MULTI
