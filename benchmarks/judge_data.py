@@ -69,6 +69,7 @@ MAX_CHARS = 2000
 # probe23 and blind23 a twenty-sixth author's (questions as applications send them, 40% reworded).
 # probe24 and blind24 a twenty-seventh author's (people at work who are not engineers, 40% reworded).
 # probe25 and blind25 a twenty-eighth author's (hands-on jobs and home lives, 40% reworded).
+# probe26 and blind26 a twenty-ninth author's (life admin, study, travel, patients, 45% reworded).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -124,6 +125,8 @@ SPLITS = {
     "blind24": "bq",
     "probe25": "pr",
     "blind25": "br",
+    "probe26": "ps",
+    "blind26": "bs",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -176,7 +176,9 @@ NARROWED = frozenset({"entity", "scope", "negation", "number"})  # one element s
 ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, which way
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
-AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "probe24", "probe25"})
+AWAITING_POOL: frozenset[str] = frozenset(
+    {"probe21", "probe22", "probe23", "probe24", "probe25", "probe26"}
+)
 
 
 @pytest.mark.parametrize(
@@ -239,6 +241,8 @@ AWAITING_POOL: frozenset[str] = frozenset({"probe21", "probe22", "probe23", "pro
         # a twenty-eighth, people with hands-on jobs and home lives, every trap kind
         ("probe25", "pr", 480, frozenset(), 0.0, 40, 0.5),
         ("blind25", "br", 370, frozenset(), 0.0, 40, 0.5),
+        # a twenty-ninth, people dealing with life admin, study, travel and patients' errands
+        ("probe26", "ps", 490, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -384,13 +388,14 @@ def _reworded(row: dict[str, Any]) -> bool:
         ("blind24", 0.1),
         ("probe25", 0.1),
         ("blind25", 0.1),
+        ("probe26", 0.1),
     ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
     split: str, code: float
 ) -> None:
     # probe23 and blind23 (a twenty-sixth author), probe24 and blind24 (a twenty-seventh),
-    # probe25 and blind25 (a twenty-eighth):
+    # probe25 and blind25 (a twenty-eighth), probe26 and blind26 (a twenty-ninth):
     # every trap kind at least 8% of the traps, 30-55% of the traps reworded as well as
     # changed (the rest one-edit look-alikes), paraphrase the largest hit kind, code hits at
     # least ``code`` of the hits, and some traps in a long question.
