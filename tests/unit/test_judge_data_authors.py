@@ -85,6 +85,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind23",
         "blind24",
         "blind25",
+        "blind26",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -159,6 +160,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe24"), {"train": "tr-", "probe24": "bq-"}),
         (("train", "blind25"), {"train": "tr-"}),
         (("train", "probe25"), {"train": "tr-", "probe25": "br-"}),
+        (("train", "blind26"), {"train": "tr-"}),
+        (("train", "probe26"), {"train": "tr-", "probe26": "bs-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -243,6 +246,7 @@ AWAITING_POOL: frozenset[str] = frozenset(
         ("blind25", "br", 370, frozenset(), 0.0, 40, 0.5),
         # a twenty-ninth, people dealing with life admin, study, travel and patients' errands
         ("probe26", "ps", 490, frozenset(), 0.0, 40, 0.5),
+        ("blind26", "bs", 400, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -389,6 +393,7 @@ def _reworded(row: dict[str, Any]) -> bool:
         ("probe25", 0.1),
         ("blind25", 0.1),
         ("probe26", 0.1),
+        ("blind26", 0.1),
     ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
