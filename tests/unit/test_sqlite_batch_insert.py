@@ -34,6 +34,27 @@ def test_a_batch_of_new_keys_reads_no_lookup_id(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_batchs_lookup_ids_come_from_one_pass_and_match_a_point_reads(tmp_path: Path) -> None:
+    """``put_rows`` takes the lookup ids and key bytes of the whole batch at once
+    (``reads.hids``), not ``hid`` key by key; they are the ids a point read looks up,
+    for keys whose id is negative as an int64 too."""
+    store = SQLiteStore(tmp_path / "h.db")
+    keys = [key(i) for i in range(6)] + ["f" * 64, "8" + "0" * 63, "7" + "f" * 63]
+    items = [Item(k, k.encode()) for k in keys]
+    with mock.patch.object(writes, "hid", side_effect=AssertionError("hid key by key")):
+        store.put_many("semantic", "ns", items, now=1)
+    assert [store.get_one("semantic", "ns", k, now=2) for k in keys] == [k.encode() for k in keys]
+    assert store.get_many("semantic", "ns", keys, now=2) == [k.encode() for k in keys]
+    store.put_many("semantic", "ns", [Item(k, b"again") for k in keys[:2]], now=3)
+    assert store.get_many("semantic", "ns", keys[:3], now=4) == [
+        b"again",
+        b"again",
+        keys[2].encode(),
+    ]
+    assert store.check() == []
+    store.close()
+
+
 def test_a_batch_mixing_new_rewritten_and_colliding_keys(tmp_path: Path) -> None:
     """New keys, a rewrite of a stored key, a key colliding with a stored record's
     lookup id and one colliding with a new key earlier in the batch: the rewrite keeps

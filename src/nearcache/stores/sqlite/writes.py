@@ -24,6 +24,7 @@ from typing import Any
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
 from .layout import RUN_LAST, NamespaceIds, bump, bump_one, hid, next_ids, run, stored
+from .reads import hids
 from .recency import see, unsee
 
 __all__ = ["add_rows", "put_row", "put_rows"]
@@ -84,21 +85,34 @@ def put_rows(
     rows = [
         (
             first + i,
-            hid(it.key, salt),
+            rid,
             nsid,
-            bytearray.fromhex(it.key),
+            key,
             bytearray(it.value),
             NEVER if it.expires_at is None else it.expires_at,
             now,
             len(it.value),
         )
-        for i, it in enumerate(unique)
+        for i, (it, rid, key) in enumerate(zip(unique, *_lookup(unique, salt), strict=True))
     ]
     inserted = con.executemany(_INSERT_NEW[table], rows).rowcount
     if inserted == len(rows):  # every key new
         delta = Delta(len(rows), sum(r[7] for r in rows))
         return bump(con, table, nsid, "put", [r[3] for r in rows], delta)
     return _put_rest(con, table, namespace, nsid, rows, now)
+
+
+def _lookup(items: Sequence[Item], salt: int) -> tuple[list[int], list[bytearray]]:
+    """The items' lookup ids and raw keys (bound as ``bytearray``, see ``NEVER``): from
+    one ``bytes.fromhex`` of all the keys and one NumPy pass (``reads.hids``), not
+    ``hid`` and ``fromhex`` key by key; key by key if any key is not a content hash."""
+    keys = [it.key for it in items]
+    found = hids(keys, salt)
+    if found is None:  # not reached after ``check_items``; kept for a direct caller
+        return [hid(k, salt) for k in keys], [bytearray.fromhex(k) for k in keys]
+    rids, raw = found
+    buf = bytearray(raw)
+    return rids, [buf[i : i + 32] for i in range(0, len(buf), 32)]
 
 
 def _put_rest(
