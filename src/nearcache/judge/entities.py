@@ -55,7 +55,7 @@ from .oneword import one_word_changed
 from .phrasenames import listed_swap, phrase_names
 from .qualifiers import count_widened, qualifier_added
 from .relations import gender_changed
-from .shortnames import long_form_named, short_forms
+from .shortnames import named_short
 from .spellings import similar_code, squeeze
 from .tails import tail_added
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, word_cache, wordset
@@ -300,7 +300,7 @@ def _unmatched(
             if len(w) >= 5
         ):
             continue
-        if _initials(n, t) or n in short_forms(other) or long_form_named(n, own, other):
+        if _initials(n, t) or named_short(n, own, other):
             continue  # "LOTR" / "Lord of the Rings", "CS2" / "Counter-Strike 2"
         out.append((n, kind))
     return out
