@@ -85,6 +85,8 @@ def named_short(name: str, own: str, other: str) -> bool:
     (see the module docstring)."""
     if name in short_forms(other) or long_form_named(name, own, other):
         return True
+    if not _short_shaped(name, own):
+        return False  # "Paris", "node": no short form (most names, cheap)
     said = _said(other)
     for form in _spellings(name, own):
         bare = [form, form[:-1]] if _plural(form, own) else [form]
@@ -94,6 +96,13 @@ def named_short(name: str, own: str, other: str) -> bool:
         if len(parts) > 1 and all(p in said or p in short_forms(other) for p in parts):
             return True  # "kv-v2" / "KV version 2"
     return False
+
+
+def _short_shaped(name: str, own: str) -> bool:
+    """``name`` holds a digit or is written in capitals in ``own``, a plural "s" aside."""
+    if any(c.isdigit() for c in name):
+        return True
+    return name.upper() in own or (name[-1:] == "s" and f"{name[:-1].upper()}s" in own)
 
 
 def _spellings(name: str, own: str) -> set[str]:
@@ -139,7 +148,7 @@ def _acronym(form: str, other: str) -> bool:
         return False
     letters, number = m.groups()
     toks = _runs(other)
-    for i in range(len(toks)):
+    for i in (k for k, t in enumerate(toks) if t.low[:1] == letters[0]):
         for end in _ends(letters, toks, i):
             if not number or (end < len(toks) and _number(toks[end]) == number):
                 return True
