@@ -215,3 +215,16 @@ def test_float16_overflow_is_refused() -> None:
         quantize(np.array([[1e6, 1.0]], dtype=np.float32), "float16")
     with pytest.raises(ValueError, match=r"float32, float16, int8"):
         quantize(np.ones((1, 2), dtype=np.float32), "int4")
+
+
+def test_a_matrix_of_the_wrong_width_is_named_in_plain_english() -> None:
+    """A batch's width was reported as "embedder output have dimension 5, expected 8"."""
+    with pytest.raises(DimensionMismatchError) as info:
+        as_matrix(np.ones((2, 5)), dim=8, what="embedder output")
+    assert str(info.value) == "embedder output: each vector has dimension 5, expected 8"
+    with pytest.raises(InvalidVectorError) as empty:
+        as_matrix(np.ones((2, 0)), what="embeddings")
+    assert str(empty.value) == "embeddings: each vector has dimension 0"
+    with pytest.raises(PayloadTooLargeError) as wide:
+        as_matrix(np.ones((1, MAX_DIM + 1)), what="vectors")
+    assert str(wide.value).startswith(f"vectors: each vector has {MAX_DIM + 1} dimensions;")

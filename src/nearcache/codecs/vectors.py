@@ -235,8 +235,8 @@ def as_matrix(
             f"{what} has {arr.shape[0]} rows, expected {rows}", expected=rows, got=int(arr.shape[0])
         )
     if arr.shape[1] == 0:
-        raise InvalidVectorError(f"{what} have dimension 0")
-    _check_width(int(arr.shape[1]), dim, what, "have")
+        raise InvalidVectorError(f"{what}: each vector has dimension 0")
+    _check_width(int(arr.shape[1]), dim, f"{what}:", "each vector has")
     out = np.ascontiguousarray(arr, dtype=np.float32)
     _finite_and_nonzero(out, what)
     return out
