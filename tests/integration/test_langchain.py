@@ -364,3 +364,16 @@ def test_llm_cache_floor_is_the_libraries_unless_given(tmp_path: Path) -> None:
     finally:
         for c in (library, default.cache, given.cache):
             c.close()
+
+
+@needs_semantic
+def test_llm_cache_caches_a_blank_prompt(tmp_path: Path) -> None:
+    """The semantic cache refuses a blank query: the LLM cache keys a blank prompt by
+    its digest, so a model call with it is cached, not broken."""
+    cache = _llm_cache(tmp_path)
+    generations = [Generation(text="nothing to answer")]
+    for blank in ("", "   "):
+        assert cache.lookup(blank, "llm") is None
+        cache.update(blank, "llm", generations)
+        assert cache.lookup(blank, "llm") == generations
+    cache.cache.close()

@@ -117,6 +117,9 @@ def test_prompt_key_shapes() -> None:
     ):
         query, context = prompt_key(whole, "llm", 32)
         assert query.startswith("#") and context["prompt"] == query[1:], whole
+    for blank in ("", "  \n"):  # a plain blank prompt: the cache refuses it as a query
+        query, context = prompt_key(blank, "llm", 32768)
+        assert query.startswith("#") and context["prompt"] == query[1:]
     # JSON that is not a message list is a plain prompt
     assert prompt_key(json.dumps([1, 2]), "llm", 32768)[0] == "[1, 2]"
     assert prompt_key("[not json", "llm", 32768)[0] == "[not json"

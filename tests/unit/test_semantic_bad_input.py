@@ -306,3 +306,32 @@ def test_reopen_with_another_embedder_is_refused(tmp_path: Path) -> None:
     again = SemanticCache(db, TableEmbedder(DIM, name="one"), judge=None)
     assert again.get("q") is not None
     again.close()
+
+
+# -- blank queries ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", "\u3000"])
+@pytest.mark.parametrize("normalize", [True, False])
+def test_a_blank_query_is_no_question(emb: TableEmbedder, query: str, normalize: bool) -> None:
+    """A blank query was embedded and stored: an API embedder refusing empty input made
+    every lookup of it an ``embedder_error``, and "   " was served the answer stored for
+    "". A lookup is a miss (``empty_query``) that never reaches the embedder; a put is
+    refused, as the proxy and the LangChain cache already keep blank text out of it."""
+    cache = SemanticCache(store=MemoryStore(), embedder=emb, judge=None, normalize=normalize)
+    cache.put("seed", "s")
+    before, calls = unchanged(cache), len(emb.calls)
+    miss = cache.lookup(query)
+    assert isinstance(miss, Miss) and miss.reason == "empty_query"
+    assert cache.get(query) is None
+    assert cache.stats().miss_reasons["empty_query"] == 2
+    with pytest.raises(InvalidInputError, match="blank"):
+        cache.put(query, "r")
+    with pytest.raises(InvalidInputError, match="query 1 is blank"):
+        cache.put_many(["q", query], ["r", "r"])
+    with pytest.raises(InvalidInputError, match="blank"):
+        cache.put(query, "r", embedding=np.ones(DIM, dtype=np.float32))
+    assert cache.delete(query) is False
+    assert len(emb.calls) == calls and unchanged(cache) == before
+    assert cache.check() == []
+    cache.close()

@@ -75,7 +75,7 @@ def test_batch_records_are_the_records_of_one_entry_each(dtype: str, layout: str
 @pytest.mark.parametrize("normalize", [True, False])
 def test_batch_admission_gives_what_each_query_gives(normalize: bool) -> None:
     cfg = config(normalize=normalize, max_query_bytes=64, max_response_bytes=64)
-    queries = ["a  b", " lead", "tab\there", "ünï  códe", "x" * 16, ""]
+    queries = ["a  b", " lead", "tab\there", "ünï  códe", "x" * 16, "."]
     assert key_texts(cfg, queries) == [key_text(cfg, q) for q in queries]
     responses = ["plain", "ünï", "", "y" * 16]
     assert pack_responses(cfg, responses) == [pack_response(cfg, r) for r in responses]
@@ -89,6 +89,8 @@ def test_batch_admission_raises_what_the_general_path_raises() -> None:
         key_texts(cfg, ["fine", 3])
     with pytest.raises(PayloadTooLargeError):
         key_texts(cfg, ["fine", "z" * 65])
+    with pytest.raises(InvalidInputError, match="query 1 is blank"):
+        key_texts(cfg, ["fine", " "])
     with pytest.raises(PayloadTooLargeError):
         pack_responses(cfg, ["fine", "z" * 65])
     with pytest.raises(InvalidInputError) as batch_err:

@@ -14,7 +14,8 @@ matches only itself: the query is a digest of the whole prompt, inside a context
 same digest, so no other entry is ever a candidate.
 
 A plain LLM's prompt (a string, not a message list) is the query as it is, under
-``llm_string`` alone, as before.
+``llm_string`` alone, as before; a blank one (which the cache does not take as a
+question) is keyed by its digest, as a blank human message is.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def prompt_key(prompt: str, llm_string: str, max_query_bytes: int) -> tuple[str,
     """``(query, context)`` of one ``lookup``/``update`` call."""
     messages = _messages(prompt)
     if messages is None:
-        if _fits(prompt, max_query_bytes):
+        if prompt.strip() and _fits(prompt, max_query_bytes):
             return prompt, {"llm_string": llm_string}
         return _whole(prompt, llm_string)
     last = messages[-1]

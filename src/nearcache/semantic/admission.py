@@ -16,6 +16,7 @@ from ..keys import normalize_text
 from .config import SemanticConfig
 
 __all__ = [
+    "BlankQueryError",
     "key_text",
     "key_texts",
     "pack_metadata",
@@ -24,6 +25,18 @@ __all__ = [
     "too_large",
     "utf8_size",
 ]
+
+
+class BlankQueryError(InvalidInputError):
+    """A query that is empty or only whitespace: there is no question to match. A lookup
+    of one is a miss (``empty_query``) that never reaches the embedder (an API embedder
+    refuses empty input); a put of one is refused."""
+
+
+def _blank(what: str) -> BlankQueryError:
+    return BlankQueryError(
+        f"{what} is blank (empty or only whitespace): there is no question to cache"
+    )
 
 
 def too_large(what: str, size: int, limit: int) -> PayloadTooLargeError:
@@ -75,15 +88,30 @@ def key_text(config: SemanticConfig, query: Any) -> str:
     if not isinstance(query, str):
         raise InvalidTypeError(f"query must be str, not {type(query).__name__}")
     utf8_size(query, "query", config.max_query_bytes)
-    return normalize_text(query) if config.normalize else query
+    if config.normalize:
+        text = normalize_text(query)
+        if not text:
+            raise _blank("query")
+        return text
+    if not query or query.isspace():
+        raise _blank("query")
+    return query
 
 
 def key_texts(config: SemanticConfig, queries: Sequence[Any]) -> list[str]:
     """``key_text`` of each query; a batch of str that fits the cap by length alone is
     checked in a few C passes instead of a call per query."""
     if _plain_strs(queries, config.max_query_bytes):
-        return list(map(normalize_text, queries)) if config.normalize else list(queries)
-    return [key_text(config, q) for q in queries]
+        texts = list(map(normalize_text, queries)) if config.normalize else list(queries)
+        if "" not in texts and (config.normalize or all(map(str.strip, texts))):
+            return texts
+    texts = []
+    for i, q in enumerate(queries):
+        try:
+            texts.append(key_text(config, q))
+        except BlankQueryError:
+            raise _blank(f"query {i}") from None
+    return texts
 
 
 def pack_responses(config: SemanticConfig, responses: Sequence[Any]) -> list[bytes]:

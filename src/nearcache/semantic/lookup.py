@@ -29,7 +29,7 @@ from ..errors import (
 from ..keys import validate_namespace
 from ..stores.breaker import outage_level
 from ..stores.protocol import Probe
-from .admission import key_text
+from .admission import BlankQueryError, key_text
 from .indexing import TABLE, candidates
 from .judging import stored_cut
 from .record import Entry, decode_record, entry_digest, scope_of
@@ -145,6 +145,8 @@ class LookupMixin(VerdictMixin):
                 text = key_text(self.config, query)
             except PayloadTooLargeError:
                 return self._miss(ns, "too_large", started)
+            except BlankQueryError:
+                return self._miss(ns, "empty_query", started)
         else:
             text = keyed[0]
         scope = "" if context is None else scope_of(context)

@@ -18,7 +18,7 @@ from ..errors import CheckpointError, CorruptEntryError
 from ..index.protocol import unit_rows
 from ..keys import validate_namespace
 from ..stores.protocol import Item
-from .admission import key_text
+from .admission import BlankQueryError, key_text
 from .checkpoint import write_checkpoint
 from .indexing import TABLE
 from .record import Entry, decode_entry, entry_key, scope_of
@@ -46,7 +46,11 @@ class MaintenanceMixin(CoreState):
         """Remove the entry for ``query``; True if one existed. Its index row is tombstoned."""
         self._check_open()
         ns = validate_namespace(namespace)
-        key = entry_key(scope_of(context), key_text(self.config, query))
+        try:
+            text = key_text(self.config, query)
+        except BlankQueryError:
+            return False  # never stored
+        key = entry_key(scope_of(context), text)
         removed = self._remove_entry(ns, key)
         if removed:
             self.counters.add(ns, deletes=1)

@@ -92,7 +92,8 @@ class Miss:
     ``reason`` is one of ``not_found``, ``below_threshold`` (no candidate reached the
     similarity floor), ``guard:<name>`` / ``verifier`` (the judge refused the closest
     candidate: a look-alike), ``feedback`` (refused by a threshold that feedback raised),
-    ``judge_error``, ``validator``, ``expired``, ``bypass``, ``too_large``, ``truncated``
+    ``judge_error``, ``validator``, ``expired``, ``bypass``, ``too_large``,
+    ``empty_query`` (a blank query: the embedder is not called), ``truncated``
     (the query or the closest stored question is longer than the embedder reads, so its
     vector ignores the tail), ``embedder_error``, ``store_error``, ``empty``.
     """
