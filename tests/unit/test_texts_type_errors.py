@@ -35,3 +35,27 @@ def test_a_generator_of_texts_is_told_to_pass_a_list(entry: Callable[[], Any]) -
         call(t for t in ["a", "b"])
     with pytest.raises(InvalidTypeError, match="not a single str"):
         call("a")
+
+
+def test_one_str_where_a_batch_goes_is_refused() -> None:
+    """A str is a sequence of str: ``put_many("ab", "cd")`` stored "c" for the question
+    "a" and "d" for "b", ``deduplicate("ab", ns)`` returned the characters, kv
+    ``get_many("ab")`` read the keys "a" and "b" and ``set_many("ab")`` failed on
+    unpacking. Each is refused before anything is read or written."""
+    from nearcache import MemoryStore, SemanticCache, get_cache
+
+    emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 4)), dim=4, name="ones")
+    cache = SemanticCache(store=MemoryStore(), embedder=emb, judge=None)
+    with pytest.raises(InvalidTypeError, match=r"queries must be a sequence.*not a single str"):
+        cache.put_many("ab", "cd")
+    with pytest.raises(InvalidTypeError, match="responses must be a sequence"):
+        cache.put_many(["a", "b"], "cd")
+    assert cache.get("a") is None and cache.stats().entries == 0
+    with pytest.raises(InvalidTypeError, match="not a single str"):
+        EmbeddingCache().deduplicate("ab", "n")
+    kv = get_cache("one-str")
+    with pytest.raises(InvalidTypeError, match="not one str"):
+        kv.get_many("ab")
+    with pytest.raises(InvalidTypeError, match="not str"):
+        kv.set_many("ab")  # type: ignore[arg-type]
+    assert kv.stats().misses == 0 and kv.stats().entries == 0

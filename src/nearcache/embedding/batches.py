@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..codecs import KIND_BATCH, pack_payload, pack_record, unpack_payload, unpack_record
+from ..embedders.protocol import not_texts
 from ..errors import CorruptEntryError, InvalidInputError, InvalidTypeError
 from ..keys import check_content_hashes, content_hash
 from ..stores.protocol import Item
@@ -40,6 +41,8 @@ def deduplicate(
     cache: EmbeddingCache, items: Sequence[Any], namespace: str
 ) -> tuple[list[Any], list[str]]:
     """(items not yet cached in ``namespace``, each distinct once; every item's hash)."""
+    if isinstance(items, (str, bytes)):  # it was read as one item a character
+        raise not_texts(items)
     keys = cache.keys_for([item_text(x, i) for i, x in enumerate(items)])
     unique = list(dict.fromkeys(keys))
     found = cache._lookup(namespace, unique, None, count=False).vectors if unique else []

@@ -160,6 +160,8 @@ class Cache:
     def get_many(self, keys: Sequence[Key], default: Any = None) -> list[Any]:
         """Values for ``keys`` in one store round trip (``default`` for misses)."""
         self._check_open()
+        if isinstance(keys, (str, bytes)):  # each character was read as a key
+            raise InvalidTypeError(f"keys must be a list of keys, not one {type(keys).__name__}")
         hashes = [self._hash(k) for k in keys]
         if not hashes:
             return []
@@ -282,6 +284,10 @@ class Cache:
         """Store several values atomically (all or none: False, and nothing written, when
         one of them alone is over ``max_bytes``)."""
         self._check_open()
+        if isinstance(mapping, (str, bytes)):
+            raise InvalidTypeError(
+                f"set_many takes a dict or (key, value) pairs, not {type(mapping).__name__}"
+            )
         pairs = list(mapping.items()) if isinstance(mapping, Mapping) else list(mapping)
         now = self._clock()
         items = [self._encode(k, v, ttl, now) for k, v in pairs]
