@@ -13,7 +13,7 @@ from helpers import run_threads
 from nearcache import get_cache as top_level_get_cache
 from nearcache.clock import ManualClock
 from nearcache.codecs import KIND_KV, pack_payload, pack_record
-from nearcache.errors import CacheClosedError, CacheError, InvalidInputError
+from nearcache.errors import CacheClosedError, CacheError, InvalidInputError, InvalidTypeError
 from nearcache.kv import CacheManager, get_cache
 from nearcache.stats import CacheStats
 from nearcache.stores.memory import MemoryStore
@@ -102,6 +102,16 @@ def test_names_isolate_caches(manager: CacheManager) -> None:
     assert manager.get_cache("a").clear() == 1
     assert manager.get_cache("bc").get("shared-key") == "bc"
     assert manager.list_caches() == sorted(names)
+
+
+@pytest.mark.parametrize("name", [None, 5, b"users"])
+def test_a_name_that_is_not_a_str_is_called_a_name(manager: CacheManager, name: object) -> None:
+    """``get_cache(None)`` said "namespace must be str", a word the caller never used."""
+    with pytest.raises(
+        InvalidTypeError, match=f"a cache name must be str, not {type(name).__name__}"
+    ):
+        manager.get_cache(name)  # type: ignore[arg-type]
+    assert manager.list_caches() == []
 
 
 def test_ttl_follows_the_clock(manager: CacheManager, clock: ManualClock) -> None:

@@ -157,6 +157,8 @@ class CacheManager:
         Asking again for the same name and backend returns the same object; with other
         cache options than it has, ``InvalidInputError``.
         """
+        if not isinstance(name, str):  # it said "namespace must be str", a word not used here
+            raise InvalidTypeError(f"a cache name must be str, not {type(name).__name__}")
         with self._lock:
             if self._closed:
                 raise CacheClosedError("CacheManager is closed")
