@@ -33,7 +33,7 @@ from ..keys import validate_namespace as _validate_name
 from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.protocol import Item, Limit, Store, put_within
-from .limits import byte_cap, refused
+from .limits import byte_cap, refused, too_large
 from .memo import F, memoize
 
 __all__ = ["Cache", "Key"]
@@ -299,6 +299,8 @@ class Cache:
             put_within(self.store, TABLE, self.name, items, now=now, limits=self._limits)
         except (StoreUnavailableError, StoreWriteError) as exc:
             return self._write_failed(exc, f"{len(items)} writes")
+        except PayloadTooLargeError as exc:  # the store's own record limit (DynamoDB)
+            raise too_large(self.name, exc, [k for k, _ in pairs], items) from exc
         self._count(sets=len(items))
         return True
 
@@ -317,6 +319,8 @@ class Cache:
             added = self.store.add(TABLE, self.name, item, now=now)
         except (StoreUnavailableError, StoreWriteError) as exc:
             return self._write_failed(exc, "an add")
+        except PayloadTooLargeError as exc:
+            raise too_large(self.name, exc, [key], [item]) from exc
         if added:
             self._count(sets=1)
             self._enforce_limits()

@@ -12,9 +12,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import PayloadTooLargeError
 from ..stores.protocol import Item
 
-__all__ = ["byte_cap", "refused"]
+__all__ = ["byte_cap", "refused", "too_large"]
 
 log = logging.getLogger("nearcache.kv.cache")
 
@@ -36,3 +37,17 @@ def refused(name: str, max_entries: int | None, cap: int | None, items: Sequence
         sizes = ", ".join(f"{n:,}" for n in big[:3])
         log.warning("cache %r: %s bytes not stored, over max_bytes=%s", name, sizes, cap)
     return bool(big)
+
+
+def too_large(
+    name: str, exc: PayloadTooLargeError, keys: Sequence[Any], items: Sequence[Item]
+) -> PayloadTooLargeError:
+    """A store's refusal of a record over its own limit (a DynamoDB item: 400 KB), naming
+    the caller's key: the store knows only the key's hash."""
+    big = [(k, len(it.value)) for k, it in zip(keys, items) if len(it.value) > (exc.limit or 0)]
+    key, size = big[0] if big else (keys[0], exc.size)
+    return PayloadTooLargeError(
+        f"cache {name!r}: the value of key {key!r} is too large for the store: {exc}",
+        limit=exc.limit,
+        size=size,
+    )

@@ -12,10 +12,12 @@ Atomicity, honestly:
   item and its change-log item, conditioned on the counter's version (optimistic
   concurrency: a concurrent writer makes the transaction fail and it is retried with the
   fresh state). So counters stay exact, versions are unique and gapless, and a batch of
-  up to ``max_transaction_items - 2`` records (98 by default) is all or nothing.
-* **Larger batches are split into several transactions**: each chunk is atomic, the
-  batch as a whole is not (a crash can leave the first chunks written). ``clear`` of a
-  namespace larger than one transaction is likewise done in chunks.
+  up to ``max_transaction_items - 2`` records (98 by default) within DynamoDB's 4 MB a
+  transaction is all or nothing.
+* **Larger batches are split into several transactions** (by count and by bytes): each
+  chunk is atomic, the batch as a whole is not (a crash can leave the first chunks
+  written). ``clear`` of a namespace larger than one transaction is likewise done in
+  chunks.
 * **Reads are not isolated from transactions**: ``BatchGetItem`` reads items one by one,
   so a reader racing a writer may see part of a batch. Readers that need more can
   re-read; caches verify each record's own checksum, so a mix is never a corrupt value.

@@ -27,11 +27,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ...errors import PayloadTooLargeError
 from ...keys import digest_bytes, encode_parts
 from ..bookkeeping import Delta
 from ..protocol import TABLES, Item
 
-__all__ = ["Layout", "attr_int", "attr_num", "ensure_table", "num"]
+__all__ = ["ITEM_LIMIT", "Layout", "attr_int", "attr_num", "chunks", "ensure_table", "num"]
+
+#: DynamoDB's item size limit (400 KB), attribute names and values included.
+ITEM_LIMIT = 400 * 1024
+#: DynamoDB's limit on the items of one transaction together (4 MB), less room for the
+#: counter and change-log items that join each chunk of records.
+TRANSACTION_BYTES = 4 * 1024 * 1024 - 128 * 1024
+#: A record item's attributes beside its key and value, at their largest: the names
+#: ``v s a x ttl`` and four numbers of at most 21 bytes each.
+_RECORD_EXTRA = 1 + 1 + 1 + 1 + 3 + 4 * 21
 
 
 def num(x: float | int) -> dict[str, str]:
@@ -127,6 +137,28 @@ class Layout:
             ops.append({"Delete": {"TableName": self.name, "Key": old}})
         return ops
 
+    def record_room(self, table: str, namespace: str, key: str) -> int:
+        """The largest record value an item of ``key`` in ``namespace`` holds."""
+        keys = len("pk") + len(self.record_pk(table, namespace).encode()) + len("sk")
+        return ITEM_LIMIT - keys - len(key.encode()) - _RECORD_EXTRA
+
+    def check_sizes(self, url: str, table: str, namespace: str, items: Sequence[Item]) -> None:
+        """Refuse a batch holding a record too large for one item, before any of it is
+        written (DynamoDB's own refusal, "Item size has exceeded the maximum allowed
+        size", names neither the limit nor the record)."""
+        for it in items:
+            room = self.record_room(table, namespace, it.key)
+            if len(it.value) > room:
+                raise PayloadTooLargeError(
+                    f"{url}: the record {it.key[:16]}... of {table}/{namespace} is "
+                    f"{len(it.value):,} bytes; a DynamoDB item holds at most {ITEM_LIMIT:,} "
+                    f"bytes (400 KB) with its keys and attributes, so {room:,} bytes of "
+                    "record here: store smaller values, or use a store without an item "
+                    "limit (Redis, PostgreSQL, SQLite)",
+                    limit=room,
+                    size=len(it.value),
+                )
+
     def record_put(self, table: str, namespace: str, item: Item, now: float) -> dict[str, Any]:
         attrs: dict[str, Any] = {
             **self.record_key(table, namespace, item.key),
@@ -141,6 +173,25 @@ class Layout:
 
     def record_delete(self, table: str, namespace: str, key: str) -> dict[str, Any]:
         return {"Delete": {"TableName": self.name, "Key": self.record_key(table, namespace, key)}}
+
+
+def chunks(items: Sequence[Item], count: int) -> list[list[Item]]:
+    """``items`` in runs of at most ``count`` whose values add up to at most
+    ``TRANSACTION_BYTES``, one transaction each (a chunk of 98 records of 50 KB was one
+    request over DynamoDB's 4 MB, refused whole)."""
+    out: list[list[Item]] = []
+    run: list[Item] = []
+    size = 0
+    for it in items:
+        n = len(it.value) + 1024  # its keys and attributes, generously
+        if run and (len(run) == count or size + n > TRANSACTION_BYTES):
+            out.append(run)
+            run, size = [], 0
+        run.append(it)
+        size += n
+    if run:
+        out.append(run)
+    return out
 
 
 def ensure_table(client: Any, name: str) -> None:

@@ -23,7 +23,7 @@ from ..touches import TouchBuffer
 from ..translate import translate
 from .changelog import read_changes
 from .check import check_table_items
-from .layout import Layout, attr_int, attr_num, ensure_table, num
+from .layout import Layout, attr_int, attr_num, chunks, ensure_table, num
 from .requests import THROTTLED, Requests, expiry_of
 from .rules import dynamodb_errors, error_code
 
@@ -223,9 +223,9 @@ class DynamoDBStore(ServerStore):
     # -- writes: one conditional transaction per chunk ----------------------------------
 
     def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
+        self._layout.check_sizes(self.url, table, namespace, items)
         version = 0
-        for start in range(0, len(items), self.chunk):
-            chunk = items[start : start + self.chunk]
+        for chunk in chunks(items, self.chunk):
             puts = [self._layout.record_put(table, namespace, it, now) for it in chunk]
 
             def attempt(chunk: list[Item] = chunk, puts: list[Any] = puts) -> int:
@@ -254,10 +254,10 @@ class DynamoDBStore(ServerStore):
     def _add_many(
         self, table: str, namespace: str, items: Sequence[Item], now: float
     ) -> list[bool]:
+        self._layout.check_sizes(self.url, table, namespace, items)
         won: list[bool] = []
         seen: set[str] = set()
-        for start in range(0, len(items), self.chunk):
-            chunk = list(items[start : start + self.chunk])
+        for chunk in chunks(items, self.chunk):
             flags = self._req.optimistic(
                 functools.partial(self._add_chunk, table, namespace, chunk, now, seen)
             )
