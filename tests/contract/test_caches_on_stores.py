@@ -78,3 +78,18 @@ def test_big_batches_round_trip(kit: Kit, n: int) -> None:
     got, found = cache.get_many(texts[::-1], NS)
     assert found.all()
     np.testing.assert_array_equal(got, vecs[::-1])
+
+
+def test_kv_names_on_store(kit: Kit) -> None:
+    """Any str is a cache name, the empty one included (documented), and names never share
+    entries on any store: "" is neither a default cache nor everyone's."""
+    names = ["", "a", "a:b", "a\x00b", "ü" * 200]
+    with CacheManager(clock=ManualClock(5_000.0)) as manager:
+        store = kit.open()
+        caches = {n: manager.get_cache(n, store=store) for n in names}
+        for name, cache in caches.items():
+            cache.set("k", name)
+        assert [c.get("k") for c in caches.values()] == names
+        assert caches[""].clear() == 1
+        assert [c.get("k") for c in caches.values()] == [None, *names[1:]]
+        assert all(c.check() == [] for c in caches.values())
