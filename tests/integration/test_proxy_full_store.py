@@ -4,6 +4,7 @@ stored answers are served; new ones cannot be stored."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import httpx
@@ -26,7 +27,8 @@ def test_a_full_store_is_counted_and_logged_as_a_store_error(
     upstream: Upstream, make_redis: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A write the full server refused was logged at INFO ("answer not stored") and
-    counted nowhere: the proxy looked healthy while it stored nothing."""
+    counted nowhere: the proxy looked healthy while it stored nothing (``/healthz`` said
+    ``"store": "ok"``)."""
     import redis
 
     server = make_redis(extra=("--maxmemory-policy", "noeviction"))
@@ -52,8 +54,18 @@ def test_a_full_store_is_counted_and_logged_as_a_store_error(
             again = _ask(c, "A question after it filled up?")
             assert again.headers["x-nearcache-cache"] == "MISS"
         metrics = httpx.get(url[:-3] + "/metrics").text
+        # /healthz said "store": "ok" while nothing could be stored; it stays 200 (the
+        # proxy serves every request), the store's state is in the body
+        health = httpx.get(url[:-3] + "/healthz")
+        assert (health.status_code, health.json()) == (200, {"status": "ok", "store": "read_only"})
+        admin.config_set("maxmemory", "0")
+        assert _ask(c, "A question once it has room?").headers["x-nearcache-cache"] == "MISS"
+        deadline = time.monotonic() + 10  # the answer is written after it is sent
+        while httpx.get(url[:-3] + "/healthz").json()["store"] != "ok":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
     admin.close()
-    assert upstream.count(CHAT) == 3  # the new question twice: not stored
+    assert upstream.count(CHAT) == 4  # the new question twice (not stored), the last once
     assert 'nearcache_proxy_store_errors_total{route="chat"} 2.0' in metrics
     assert 'nearcache_proxy_store_errors_total{route="embeddings"} 1.0' in metrics
     refused = [r for r in caplog.records if "refused the write" in r.getMessage()]

@@ -71,8 +71,9 @@ def create_app(config: ProxyConfig) -> Starlette:
         return Response(body, media_type=kind)
 
     async def healthz(request: Request) -> Response:
-        ok = await state().store_ok()
-        body = {"status": "ok", "store": "ok" if ok else "unavailable"}
+        # 200 whatever the store says: the proxy serves every request without it (misses
+        # go upstream), so a load balancer must not take it out of rotation for that.
+        body = {"status": "ok", "store": await state().store_health()}
         return Response(orjson.dumps(body), media_type="application/json")
 
     async def feedback(request: Request) -> Response:

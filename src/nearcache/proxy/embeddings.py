@@ -251,11 +251,13 @@ async def _store(
 ) -> bool:
     try:
         await asyncio.to_thread(state.embeddings.put_many, texts, vectors, ns, controls.ttl)
+        state.writes_refused = False
     except StoreUnavailableError as exc:
         level = outage_level(state.embeddings.store)
         log.log(level, "store unavailable, embeddings were not stored: %s", exc)
         return False
     except StoreWriteError as exc:  # full: counted; the header still says the lookup's result
+        state.writes_refused = True
         log.warning("the store refused the write, embeddings were not stored: %s", exc)
         state.metrics.store_errors.labels(ROUTE).inc()
     except NearcacheError as exc:

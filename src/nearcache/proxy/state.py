@@ -87,6 +87,9 @@ class ProxyState:
         self._exact: dict[str, Cache] = {}
         self._exact_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        #: The store refused this worker's last write (full, or read-only): answers are
+        #: served but not stored until a write succeeds again (``/healthz``).
+        self.writes_refused = False
 
     async def start(self) -> None:
         """Open the upstream client. It is made here, on the server's running loop, not
@@ -316,21 +319,23 @@ class ProxyState:
                 cache = self.exact_cache(controls.namespace)
                 value = [time.time(), body, metadata]
                 await asyncio.to_thread(cache.set, exact_key(key), value, controls.ttl)
-                return True
-            await asyncio.to_thread(
-                self.semantic.put,
-                key.query,
-                body,
-                embedding=embedding,
-                namespace=controls.namespace,
-                metadata=metadata,
-                ttl=controls.ttl,
-                context=key.context,
-            )
+            else:
+                await asyncio.to_thread(
+                    self.semantic.put,
+                    key.query,
+                    body,
+                    embedding=embedding,
+                    namespace=controls.namespace,
+                    metadata=metadata,
+                    ttl=controls.ttl,
+                    context=key.context,
+                )
+            self.writes_refused = False
         except StoreUnavailableError as exc:
             log.warning("store unavailable, the answer was not stored: %s", exc)
             return False
         except StoreWriteError as exc:  # it was an INFO line, counted nowhere
+            self.writes_refused = True
             log.warning("the store refused the write, the answer was not stored: %s", exc)
             return False
         except (EmbeddingAPIError, InvalidVectorError) as exc:
@@ -373,6 +378,14 @@ class ProxyState:
             return True
         except StoreUnavailableError:
             return False
+
+    async def store_health(self) -> str:
+        """``unavailable`` if the store does not answer a read, ``read_only`` if it
+        answers but refused this worker's last write (a Redis past ``maxmemory``, a
+        read-only replica), else ``ok``."""
+        if not await self.store_ok():
+            return "unavailable"
+        return "read_only" if self.writes_refused else "ok"
 
 
 def _scope_key(key: RequestKey, namespace: str) -> tuple[Any, ...]:
