@@ -225,6 +225,9 @@ def test_a_matrix_of_the_wrong_width_is_named_in_plain_english() -> None:
     with pytest.raises(InvalidVectorError) as empty:
         as_matrix(np.ones((2, 0)), what="embeddings")
     assert str(empty.value) == "embeddings: each vector has dimension 0"
+    with pytest.raises(DimensionMismatchError) as rows:
+        as_matrix(np.ones((1, 8)), rows=2, what="embedder output")
+    assert str(rows.value) == "embedder output has 1 row, expected 2"
     with pytest.raises(PayloadTooLargeError) as wide:
         as_matrix(np.ones((1, MAX_DIM + 1)), what="vectors")
     assert str(wide.value).startswith(f"vectors: each vector has {MAX_DIM + 1} dimensions;")

@@ -231,8 +231,11 @@ def as_matrix(
     if arr.ndim != 2:
         raise InvalidVectorError(f"{what} must be 2-D (rows, dim), got shape {arr.shape}")
     if rows is not None and arr.shape[0] != rows:
+        got = int(arr.shape[0])
         raise DimensionMismatchError(
-            f"{what} has {arr.shape[0]} rows, expected {rows}", expected=rows, got=int(arr.shape[0])
+            f"{what} has {got} {'row' if got == 1 else 'rows'}, expected {rows}",
+            expected=rows,
+            got=got,
         )
     if arr.shape[1] == 0:
         raise InvalidVectorError(f"{what}: each vector has dimension 0")
