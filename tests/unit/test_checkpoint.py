@@ -22,6 +22,7 @@ from nearcache import (
     CheckpointError,
     DimensionMismatchError,
     FingerprintMismatchError,
+    InvalidInputError,
     ManualClock,
     MemoryStore,
     SemanticCache,
@@ -135,6 +136,21 @@ def test_dumps_is_atomic(
         cache.dumps(path)
     assert path.read_bytes() == original
     assert [p.name for p in path.parent.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_dumps_into_a_folder_names_the_file_to_give(
+    source: tuple[SemanticCache, Path], tmp_path: Path
+) -> None:
+    """``dumps(folder)`` failed with a raw "OSError: [Errno 16] Device or resource busy:
+    '..tmp-...' -> '.'" (or "Is a directory"), and ``dumps("new/")`` wrote a FILE named
+    ``new``; a folder is refused with the file to name instead, nothing written."""
+    cache, _ = source
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for dest in (folder, str(folder) + os.sep, str(tmp_path / "new") + os.sep):
+        with pytest.raises(InvalidInputError, match=r"is a folder: name the archive, e\.g\."):
+            cache.dumps(dest)
+    assert list(folder.iterdir()) == [] and not (tmp_path / "new").exists()
 
 
 # -- hostile archives ----------------------------------------------------------------------

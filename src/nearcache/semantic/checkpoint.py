@@ -46,8 +46,10 @@ from ..errors import (
     CorruptEntryError,
     DimensionMismatchError,
     FingerprintMismatchError,
+    InvalidInputError,
 )
 from ..keys import HASH_ALGORITHM
+from ..stores.url import names_folder
 from .persist import pid_alive as _pid_alive
 from .record import Entry, decode_entry
 
@@ -73,6 +75,12 @@ def write_checkpoint(
     The archive is built in a temporary file beside ``dest`` and renamed over it, so a
     killed export leaves either the previous file or a complete new one.
     """
+    if names_folder(dest):  # it failed renaming the archive over the folder ("Is a
+        # directory", "Device or resource busy"), and "new/" became a FILE named "new"
+        raise InvalidInputError(
+            f"{os.fspath(dest)} is a folder: name the archive, e.g. "
+            f"{os.path.join(os.fspath(dest), 'cache.tar.gz')}"
+        )
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(dest)
