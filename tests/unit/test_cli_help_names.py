@@ -42,3 +42,11 @@ def test_usage_shows_required_arguments_bare(
     shown = captured.out + captured.err
     line = next(line for line in shown.splitlines() if "Usage:" in line)
     assert usage in line and "{" not in line, line
+
+
+def test_bench_takes_n_as_the_benchmark_scripts_do(capsys: pytest.CaptureFixture[str]) -> None:
+    """``benchmarks/embedding_cache.py -n 100000`` and RESULTS.md write ``-n``; ``nearcache
+    bench -n 50`` said "No such option: -n" (only ``--n`` was taken)."""
+    argv = ["bench", "--store", "memory://", "-n", "20", "--dim", "8", "--repeat", "1", "--json"]
+    assert run(argv) == 0
+    assert '"n": 20' in capsys.readouterr().out

@@ -291,7 +291,7 @@ def import_(
 @app.command()
 def bench(
     store: StoreOpt = None,
-    n: Annotated[int, typer.Option("--n", min=1, help="Vectors per batch.")] = 1000,
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Vectors per batch.")] = 1000,
     dim: Annotated[int, typer.Option("--dim", min=1, help="Vector dimension.")] = 384,
     repeat: Annotated[int, typer.Option("--repeat", min=1, help="Timed runs per op.")] = 7,
     model: Annotated[
