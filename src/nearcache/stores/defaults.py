@@ -76,9 +76,11 @@ def default_store(
                 f"path must be a file path (str or os.PathLike), not {type(path).__name__}{hint}"
             )
         from .sqlite import SQLiteStore
-        from .url import check_not_folder
+        from .url import check_not_folder, check_sqlite_path
 
         path = os.path.expanduser(path)  # "~/x.db" as in a store URL
+        # A URL first: "redis://host:6379/" was told it "names a folder" (password and all)
+        check_sqlite_path(os.fspath(path))
         check_not_folder(path, _FILE_NAMES[cache])
         return SQLiteStore(path)
     budget = MEMORY_BUDGETS[cache] if memory_max_bytes is _TABLE else memory_max_bytes
