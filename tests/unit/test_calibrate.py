@@ -219,6 +219,17 @@ def test_calibrate_bad_pairs_for_an_embedder() -> None:
         calibrate(TableEmbedder(4), [("a", 3, True)], max_false_hit_rate=0.1)
 
 
+@pytest.mark.parametrize("blank", [("", "b", False), ("a", "  \n", True)])
+def test_calibrate_refuses_a_blank_question(blank: tuple[str, str, bool]) -> None:
+    """A pair with a blank side was embedded and counted, while the cache never serves a
+    blank query (its lookup is an ``empty_query`` miss): a threshold chosen on it."""
+    emb = TableEmbedder(4)
+    pairs = [("a", "b", True), blank]
+    with pytest.raises(InvalidInputError, match=r"pair 1 has a blank question"):
+        calibrate(emb, pairs, max_false_hit_rate=0.5)
+    assert emb.calls == []
+
+
 # -- the whole judge, per namespace ------------------------------------------------------------
 
 

@@ -67,6 +67,12 @@ def _parse(p: Any, scored: bool) -> Pair:
 def parse_pairs(labeled_pairs: Iterable[Any], scored: bool) -> list[Pair]:
     """Every labeled pair, checked (``scored``: they carry scores, not texts)."""
     out = [_parse(p, scored) for p in labeled_pairs]
+    for i, pair in enumerate(out):
+        if not scored and not (str(pair.query).strip() and str(pair.cached).strip()):
+            raise InvalidInputError(
+                f"pair {i} has a blank question: the cache never serves one (its lookup "
+                "is an empty_query miss), so no threshold is chosen on it"
+            )
     if not out:
         raise InvalidInputError("calibrate needs at least one labeled pair")
     return out
