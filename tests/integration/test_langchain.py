@@ -25,7 +25,7 @@ from langchain_tests.integration_tests import (
 )
 from langchain_tests.unit_tests import EmbeddingsUnitTests
 
-from nearcache import EmbeddingCache, SQLiteStore
+from nearcache import EmbeddingCache, MemoryStore, SQLiteStore
 from nearcache.errors import DimensionMismatchError
 from nearcache.integrations.langchain import CachedEmbeddings, NearcacheLLMCache
 
@@ -250,6 +250,18 @@ def test_models_never_share_vectors() -> None:
     small.embed_documents(["same text"])
     big.embed_documents(["same text"])
     assert big_under.documents == ["same text"]
+
+
+def test_the_cache_can_be_given_as_the_second_argument() -> None:
+    """``CachedEmbeddings(underlying, cache)``, as LangChain's ``CacheBackedEmbeddings``
+    and nearcache's ``CachedEmbedder`` take it, failed with "takes 2 positional arguments
+    but 3 were given"; a store there is told to go as ``store=``."""
+    cache = EmbeddingCache()
+    emb = CachedEmbeddings(CountingEmbeddings(8, "m8"), cache)
+    assert emb.cache is cache and len(emb.embed_documents(["a", "b"])) == 2
+    assert cache.stats().entries == 2
+    with pytest.raises(TypeError, match="not MemoryStore: pass a store as store="):
+        CachedEmbeddings(CountingEmbeddings(8, "m8"), MemoryStore())  # type: ignore[arg-type]
 
 
 def test_wrong_dimension_is_refused() -> None:

@@ -66,8 +66,10 @@ class CachedEmbeddings(Embeddings):
 
     Args:
         underlying: the LangChain embeddings to cache (OpenAIEmbeddings, ...).
-        cache: an :class:`~nearcache.EmbeddingCache`; or give ``store``/``path``
-            (default: in memory), and one is made with ``fail_open=True``.
+        cache: an :class:`~nearcache.EmbeddingCache` (positional too, as LangChain's
+            ``CacheBackedEmbeddings`` and nearcache's ``CachedEmbedder`` take theirs); or
+            give ``store``/``path`` (default: in memory), and one is made with
+            ``fail_open=True``.
         model: the model name (default: the wrapped object's ``model``/``model_name``);
             it names the cache namespaces ``"{provider}.{model}.dense"`` (documents) and
             ``"{provider}.{model}-query.dense"`` (queries, kept apart because some
@@ -86,8 +88,8 @@ class CachedEmbeddings(Embeddings):
     def __init__(
         self,
         underlying: Embeddings,
-        *,
         cache: EmbeddingCache | None = None,
+        *,
         store: Store | None = None,
         path: str | None = None,
         model: str | None = None,
@@ -99,6 +101,11 @@ class CachedEmbeddings(Embeddings):
     ) -> None:
         if not isinstance(underlying, Embeddings):
             raise InvalidTypeError("underlying must be a langchain_core Embeddings")
+        if cache is not None and not isinstance(cache, EmbeddingCache):
+            hint = ": pass a store as store=" if isinstance(cache, Store) else ""
+            raise InvalidTypeError(
+                f"cache must be an EmbeddingCache, not {type(cache).__name__}{hint}"
+            )
         if cache is not None and (store is not None or path is not None):
             raise InvalidInputError("pass cache, or store/path, not both")
         self.underlying = underlying
