@@ -264,6 +264,17 @@ def test_the_cache_can_be_given_as_the_second_argument() -> None:
         CachedEmbeddings(CountingEmbeddings(8, "m8"), MemoryStore())  # type: ignore[arg-type]
 
 
+def test_one_str_as_the_documents_is_refused() -> None:
+    """``embed_documents("some text")`` embedded each character (a vector per letter)."""
+    under = CountingEmbeddings(8, "m8")
+    emb = CachedEmbeddings(under)
+    with pytest.raises(TypeError, match="not a single str"):
+        emb.embed_documents("abc")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not a single str"):
+        asyncio.run(emb.aembed_documents("abc"))  # type: ignore[arg-type]
+    assert under.documents == []
+
+
 def test_wrong_dimension_is_refused() -> None:
     emb = CachedEmbeddings(CountingEmbeddings(8), dim=16, model="m")
     with pytest.raises(DimensionMismatchError):

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..embedders.protocol import AsyncFunctionEmbedder, FunctionEmbedder
+from ..embedders.protocol import AsyncFunctionEmbedder, FunctionEmbedder, not_texts
 from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
@@ -155,6 +155,8 @@ class CachedEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Vectors for ``texts``; only texts not cached reach the wrapped embeddings."""
+        if isinstance(texts, str):  # list("abc") embedded each character
+            raise not_texts(texts)
         if not texts:
             return []
         return _rows(self._docs.embed(list(texts)))
@@ -165,6 +167,8 @@ class CachedEmbeddings(Embeddings):
         return _rows(self._queries.embed([text]))[0]
 
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        if isinstance(texts, str):
+            raise not_texts(texts)
         if not texts:
             return []
         return _rows(await self._adocs.embed(list(texts)))
