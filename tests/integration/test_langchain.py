@@ -389,6 +389,22 @@ def test_llm_cache_floor_is_the_libraries_unless_given(tmp_path: Path) -> None:
             c.close()
 
 
+@pytest.mark.parametrize(
+    ("cache", "hint"),
+    [
+        ("answers.db", "pass a file as path="),
+        (MemoryStore(), "pass a store as store="),
+        (EmbeddingCache(), "not EmbeddingCache$"),
+    ],
+)
+def test_llm_cache_refuses_what_is_not_a_semantic_cache(cache: Any, hint: str) -> None:
+    """``NearcacheLLMCache("answers.db")`` (as LangChain's ``SQLiteCache(path)``) or a
+    store was kept, and the first model call failed inside LangChain with
+    "AttributeError: 'str' object has no attribute 'get'"."""
+    with pytest.raises(TypeError, match=hint):
+        NearcacheLLMCache(cache)
+
+
 @needs_semantic
 def test_llm_cache_caches_a_blank_prompt(tmp_path: Path) -> None:
     """The semantic cache refuses a blank query: the LLM cache keys a blank prompt by

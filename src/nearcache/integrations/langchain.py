@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -276,6 +277,23 @@ class NearcacheLLMCache(BaseCache):
         ttl: float | None = None,
         **cache_kwargs: Any,
     ) -> None:
+        if cache is not None and (
+            isinstance(cache, (str, os.PathLike, EmbeddingCache))
+            or not all(hasattr(cache, m) for m in ("get", "put", "clear_namespace"))
+        ):
+            # it was kept, and the first model call failed inside LangChain with
+            # "AttributeError: 'str' object has no attribute 'get'"
+            hint = (
+                ": pass a file as path= (SQLiteCache's first argument is its file)"
+                if isinstance(cache, (str, os.PathLike))
+                else ": pass a store as store="
+                if isinstance(cache, Store)
+                else ""
+            )
+            raise InvalidTypeError(
+                "cache must be a SemanticCache or AsyncSemanticCache, "
+                f"not {type(cache).__name__}{hint}"
+            )
         if cache is None:
             try:
                 module = importlib.import_module("nearcache.semantic.cache")
