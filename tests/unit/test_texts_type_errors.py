@@ -59,3 +59,15 @@ def test_one_str_where_a_batch_goes_is_refused() -> None:
     with pytest.raises(InvalidTypeError, match="not str"):
         kv.set_many("ab")  # type: ignore[arg-type]
     assert kv.stats().misses == 0 and kv.stats().entries == 0
+
+
+@pytest.mark.parametrize("cache", ["embeddings.db", "memory"])
+def test_a_cached_embedder_refuses_what_is_not_an_embedding_cache(cache: str) -> None:
+    """``CachedEmbedder(embedder, MemoryStore())`` or ``(embedder, "embeddings.db")`` was
+    kept, and the first ``embed`` failed: "'MemoryStore' object has no attribute 'store'"."""
+    from nearcache import MemoryStore
+
+    emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 4)), dim=4, name="ones")
+    given: Any = MemoryStore() if cache == "memory" else cache
+    with pytest.raises(InvalidTypeError, match=r"cache must be an EmbeddingCache, not .*: wrap"):
+        CachedEmbedder(emb, given)

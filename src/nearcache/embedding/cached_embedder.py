@@ -27,7 +27,12 @@ from ..embedders.protocol import (
     fits_of,
     validate_embedder,
 )
-from ..errors import DimensionMismatchError, InvalidInputError, InvalidVectorError
+from ..errors import (
+    DimensionMismatchError,
+    InvalidInputError,
+    InvalidTypeError,
+    InvalidVectorError,
+)
 from ..keys import validate_namespace
 from ..retry import Backoff, ExponentialBackoff
 from ..stats import CacheStats
@@ -101,6 +106,12 @@ class _Base(Generic[E]):
         validate_embedder(embedder)
         if not isinstance(batch_size, int) or batch_size < 1:
             raise InvalidInputError("batch_size must be a positive int")
+        if cache is not None and not isinstance(cache, EmbeddingCache):
+            # it failed at the first embed: "'MemoryStore' object has no attribute 'store'"
+            raise InvalidTypeError(
+                f"cache must be an EmbeddingCache, not {type(cache).__name__}: wrap a store "
+                "as EmbeddingCache(store), a SQLite file as EmbeddingCache(path=...)"
+            )
         self.embedder: E = embedder
         self.cache = cache if cache is not None else EmbeddingCache()
         self.namespace = validate_namespace(
