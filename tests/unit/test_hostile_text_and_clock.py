@@ -69,3 +69,14 @@ def test_clock_jumps_never_give_negative_ages_or_expired_entries() -> None:
     clock.advance(3600)
     assert cache.cleanup_expired() == 1
     assert cache.check() == []
+
+
+def test_a_lone_surrogate_in_a_semantic_query_is_named_at_its_place_in_the_query() -> None:
+    from nearcache import SemanticCache
+    from semantic_support import TableEmbedder
+
+    cache = SemanticCache(embedder=TableEmbedder(8), judge=None)
+    for call in (lambda: cache.get("ab\ud800"), lambda: cache.put("ab\ud800", "x")):
+        with pytest.raises(InvalidInputError, match="at position 2;"):
+            call()
+    assert cache.stats().entries == 0

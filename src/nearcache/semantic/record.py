@@ -54,7 +54,7 @@ from ..codecs import (
     unpack_payload,
     unpack_record,
 )
-from ..errors import CorruptEntryError
+from ..errors import CorruptEntryError, InvalidInputError
 from ..keys import content_hash, content_hashes, encode_parts, text_digest
 
 __all__ = [
@@ -140,8 +140,17 @@ def entry_key(scope: str, text: str) -> str:
 
 
 def entry_digest(scope: str, text: str) -> bytes:
-    """``entry_key``'s raw bytes (what a record names its key by)."""
-    return text_digest(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
+    """``entry_key``'s raw bytes (what a record names its key by).
+
+    A lone surrogate's error names its position in the query (or scope) itself, not in the
+    hashed material around it, which the caller never sees.
+    """
+    try:
+        return text_digest(f"{_DOMAIN_PART}{len(scope)}:{scope}{len(text)}:{text}")
+    except InvalidInputError:
+        text_digest(text)
+        text_digest(scope)
+        raise
 
 
 def entry_keys(scope: str, texts: Sequence[str]) -> list[str]:
