@@ -64,6 +64,7 @@ from .spans import (
     since_ago,
     spoken_year,
 )
+from .stages import stage_changed
 from .timematch import Examples, reworded_untimed, unmatched
 from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -381,6 +382,10 @@ def _time(a: str, b: str) -> GuardResult:
         return GuardResult(REJECT, "a first time against a time again")
     if (event := phase_changed(a, b)) is not None:  # "while cutting" / "after cutting"
         return GuardResult(REJECT, f"during against after: {event!r}")
+    if (staged := stage_changed(a, b)) is not None:  # "can I paint" / "I painted yesterday"
+        return GuardResult(
+            REJECT, f"one act at two stages: {staged[0]!r} {staged[1]} / {staged[2]}"
+        )
     ia, ib = time_info(a), time_info(b)
     if not ia.strong and not ib.strong:
         return GuardResult(NEUTRAL, "no dates or times")

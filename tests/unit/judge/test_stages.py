@@ -1,0 +1,80 @@
+"""One act at two stages (asked / planned / going on / done) is another question."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearcache.judge import guard_time
+from nearcache.judge.stages import stage_changed, stages
+from nearcache.judge.types import REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "act"),
+    [
+        (  # asked about / told done
+            "Can I varnish a wooden floor while the underfloor heating is on?",
+            "I varnished the floor two days ago; when can I switch the underfloor heating back on?",
+            "varnish",
+        ),
+        (  # planned / done
+            "Will my landlord return the deposit after I moved out?",
+            "I will move out at the end of June, does the landlord hold the deposit until then?",
+            "mov",
+        ),
+        (  # going on / done
+            "Can I drive while being treated with strong painkillers?",
+            "Can I drive once I have finished the strong painkillers?",
+            "painkiller",
+        ),
+        (  # going on / done: "stopped taking"
+            "Is it safe to drink alcohol while still taking metronidazole?",
+            "Is it safe to drink alcohol now that I have stopped taking metronidazole?",
+            "metronidazol",
+        ),
+    ],
+)
+def test_one_act_at_two_stages_rejects(a: str, b: str, act: str) -> None:
+    found = stage_changed(a, b)
+    assert found is not None and found[0] == act
+    assert guard_time(a, b).outcome == REJECT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the told act is asked about again: the same question
+        (
+            "I renewed my passport last year, can I renew it again early?",
+            "Can I renew a passport a year after I renewed it?",
+        ),
+        # another act told done than the one asked about
+        (
+            "I bought a jacket online last week, can I return it?",
+            "Can I return a jacket I bought online?",
+        ),
+        # an alternative: "before or after I ..."
+        (
+            "Should I label the boxes before or after I pack them?",
+            "Should I pack the boxes before or after I label them?",
+        ),
+        # the same stage on both sides
+        (
+            "Can I swim while taking antibiotics?",
+            "Is swimming ok during a course of antibiotics?",
+        ),
+        # a past without a time word is no told act
+        ("Can I repaint a door?", "I painted a door, can I repaint it?"),
+    ],
+)
+def test_no_conflicting_stage_passes(a: str, b: str) -> None:
+    assert stage_changed(a, b) is None
+
+
+def test_stages_of_one_text() -> None:
+    read = stages("I said I would cancel in May; can they keep charging me until then?")
+    assert read["cancel"] == {"planned"}
+    assert stages("I cancelled yesterday, can I rejoin?") == {
+        "cancel": frozenset({"done"}),
+        "rejoin": frozenset({"asked"}),
+    }
