@@ -103,6 +103,8 @@ def _verb_at(toks: tuple[Token, ...], k: int, sent: int) -> int | None:
 
 def _past(low: str) -> bool:
     """A past form: a regular "-ed" or a listed irregular one ("bought", "took")."""
+    if low in STOPWORDS:
+        return False  # "I had", "we got": light verbs, no act of their own
     return (len(low) > 4 and low.endswith("ed")) or low in IRREGULAR
 
 
