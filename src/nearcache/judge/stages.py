@@ -11,16 +11,19 @@ verb's stem, or an event word after a phase word) at one stage:
 
 * **asked** -- the act a question asks about doing: "can/should/do I *paint*", "how do
   we *paint*", "how to *paint*", "is it ok/safe to *paint*";
-* **planned** -- "I will / would / 'll *cancel*", "we are going to / plan to *cancel*";
+* **planned** -- "I will / would / 'll *cancel*", "we are going to / plan to *cancel*",
+  "before I *cancel*";
 * **going on** -- "*being* treated with X", "*still* taking X", "*while* / *during* X";
 * **done** -- "I / we *painted* ..." in a sentence that says when ("yesterday", "ago",
-  "last week", "this morning", "already"), "after I *cancelled*" (not "before or after
-  I ...": an alternative), "*finished* / *completed* X", "*stopped* taking X".
+  "last week", "this morning", "already"), "*finished* / *completed* X", "*stopped*
+  taking X"; and **after** -- "after I *cancelled*" (not "before or after I ...": an
+  alternative).
 
 :func:`stage_changed` finds an act one text asks about and the other tells done, or one
-plans and the other tells done, or one puts going on and the other done, each text
-placing it at that one stage only (the time guard rejects). "While X" against "after X"
-is :mod:`.phases`'.
+plans and the other tells done or after, or one puts going on and the other done or
+after, each text placing it at that one stage only (the time guard rejects). Asked
+against after is not read: "wax the car after I washed it" / "wash the car before I wax
+it" is one question told from its two acts. "While X" against "after X" is :mod:`.phases`'.
 
 Limits: the past is read after a pronoun or "have" only ("I painted", "we've painted";
 not "the radiators were painted"), and only in a sentence with a time word; an act is
@@ -36,13 +39,19 @@ from .vocab import IRREGULAR
 __all__ = ["stage_changed", "stages"]
 
 ASKED, PLANNED, GOING_ON, DONE = "asked", "planned", "going on", "done"
+#: Done, said as the event another act follows ("after I cancelled"): a question may ask
+#: that act and the other text tell it as what comes first ("wax it after I washed it" /
+#: "wash it before I wax it"), so this stage does not conflict with asked.
+AFTER = "after"
 
 #: Stages of one act that two texts cannot both hold of it and ask the same question.
 _CONFLICTS = frozenset(
     {
         frozenset({ASKED, DONE}),
         frozenset({PLANNED, DONE}),
+        frozenset({PLANNED, AFTER}),
         frozenset({GOING_ON, DONE}),
+        frozenset({GOING_ON, AFTER}),
     }
 )
 
@@ -59,7 +68,8 @@ _PLANNERS = wordset("i'll we'll i'd we'd")
 _PROGRESSIVE = wordset("i'm we're am are")
 #: A sentence with one of these tells when its past happened.
 _WHEN_TOLD = wordset("yesterday ago already")
-_LAST = wordset("night week month year weekend")
+_LAST = wordset("night week month year weekend summer winter spring autumn term semester")
+_BEFORE_AFTER = wordset("before after")
 _HAVE = wordset("have has had i've we've you've they've")
 _PAST_SUBJECTS = wordset("i we you they he she")
 _ENDED = wordset("finished completed stopped")
@@ -77,7 +87,8 @@ _CUES = (
     | _ENDED
     | _GOING
     | _ONGOING
-    | wordset("after going last morning")
+    | _BEFORE_AFTER
+    | wordset("going last morning")
 )
 
 
@@ -151,8 +162,8 @@ def _verb_stage(toks: tuple[Token, ...], i: int) -> tuple[str, int] | None:
     planning = low in _PLAN_VERBS and (prev in _SUBJECTS or prev in _PROGRESSIVE)
     if nxt == "to" and (planning or (low == "going" and prev in _PROGRESSIVE)):
         return PLANNED, i + 2
-    if low == "after" and nxt in _PAST_SUBJECTS and prev != "or":
-        return DONE, i + 2
+    if low in _BEFORE_AFTER and nxt in _PAST_SUBJECTS and prev != "or":
+        return (AFTER if low == "after" else PLANNED), i + 2
     return None
 
 
@@ -195,8 +206,8 @@ def stages(text: str) -> dict[str, frozenset[str]]:
 @pair_cache
 def stage_changed(a: str, b: str) -> tuple[str, str, str] | None:
     """An act ``a`` puts at one stage and ``b`` at a conflicting one (asked / done,
-    planned / done, going on / done), each text at that stage only: ``(act, stage in a,
-    stage in b)``; else None."""
+    planned / done or after, going on / done or after), each text at that stage only:
+    ``(act, stage in a, stage in b)``; else None."""
     if _CUES.isdisjoint(analyze(a).words) and _CUES.isdisjoint(analyze(b).words):
         return None  # nothing planned, going on or done on either side
     sa, sb = stages(a), stages(b)

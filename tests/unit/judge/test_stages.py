@@ -27,6 +27,11 @@ from nearcache.judge.types import REJECT
             "Can I drive once I have finished the strong painkillers?",
             "painkiller",
         ),
+        (  # planned ("before I") / done
+            "Can I open a bank account before I arrive in Canada?",
+            "I arrived in Canada three days ago, how do I open a bank account?",
+            "arriv",
+        ),
         (  # going on / done: "stopped taking"
             "Is it safe to drink alcohol while still taking metronidazole?",
             "Is it safe to drink alcohol now that I have stopped taking metronidazole?",
@@ -58,6 +63,11 @@ def test_one_act_at_two_stages_rejects(a: str, b: str, act: str) -> None:
             "Should I label the boxes before or after I pack them?",
             "Should I pack the boxes before or after I label them?",
         ),
+        # one question told from its two acts: asked against after is not read
+        (
+            "Should I wash the car before I wax it?",
+            "Should I wax the car after I wash it?",
+        ),
         # the same stage on both sides
         (
             "Can I swim while taking antibiotics?",
@@ -74,6 +84,7 @@ def test_no_conflicting_stage_passes(a: str, b: str) -> None:
 def test_stages_of_one_text() -> None:
     read = stages("I said I would cancel in May; can they keep charging me until then?")
     assert read["cancel"] == {"planned"}
+    assert stages("Can they charge me after I cancelled?")["cancel"] == {"after"}
     assert stages("I cancelled yesterday, can I rejoin?") == {
         "cancel": frozenset({"done"}),
         "rejoin": frozenset({"asked"}),
