@@ -70,6 +70,7 @@ _PROGRESSIVE = wordset("i'm we're am are")
 _WHEN_TOLD = wordset("yesterday ago already")
 _LAST = wordset("night week month year weekend summer winter spring autumn term semester")
 _BEFORE_AFTER = wordset("before after")
+_TOLD_ADVERBS = wordset("already just recently only also finally")
 _HAVE = wordset("have has had i've we've you've they've")
 _PAST_SUBJECTS = wordset("i we you they he she")
 _ENDED = wordset("finished completed stopped")
@@ -117,6 +118,15 @@ def _past(low: str) -> bool:
     if low in STOPWORDS:
         return False  # "I had", "we got": light verbs, no act of their own
     return (len(low) > 4 and low.endswith("ed")) or low in IRREGULAR
+
+
+def _told_by_subject(toks: tuple[Token, ...], i: int) -> bool:
+    """The past form at ``i`` follows a pronoun or "have", an adverb between at most ("I
+    painted", "we've *already* paid")."""
+    k = i - 1
+    if k > 0 and toks[k].low in _TOLD_ADVERBS:
+        k -= 1
+    return k >= 0 and (toks[k].low in _PAST_SUBJECTS or toks[k].low in _HAVE)
 
 
 def _told_sentences(toks: tuple[Token, ...]) -> set[int]:
@@ -186,8 +196,7 @@ def stages(text: str) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     told = _told_sentences(toks)
     for i, tok in enumerate(toks):
-        prev = toks[i - 1].low if i else ""
-        if _past(tok.low) and (prev in _PAST_SUBJECTS or prev in _HAVE) and tok.sent in told:
+        if tok.sent in told and _past(tok.low) and _told_by_subject(toks, i):
             out.setdefault(_act(tok.low), set()).add(DONE)
             continue
         opened = _verb_stage(toks, i)

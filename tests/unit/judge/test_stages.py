@@ -85,6 +85,7 @@ def test_stages_of_one_text() -> None:
     read = stages("I said I would cancel in May; can they keep charging me until then?")
     assert read["cancel"] == {"planned"}
     assert stages("Can they charge me after I cancelled?")["cancel"] == {"after"}
+    assert stages("We have already paid the deposit, can we move in?")["pay"] == {"done"}
     assert stages("I cancelled yesterday, can I rejoin?") == {
         "cancel": frozenset({"done"}),
         "rejoin": frozenset({"asked"}),
