@@ -15,15 +15,17 @@ verb's stem, or an event word after a phase word) at one stage:
   "before I *cancel*";
 * **going on** -- "*being* treated with X", "*still* taking X", "*while* / *during* X";
 * **done** -- "I / we *painted* ..." in a sentence that says when ("yesterday", "ago",
-  "last week", "this morning", "already"), "*finished* / *completed* X", "*stopped*
-  taking X"; and **after** -- "after I *cancelled*" (not "before or after I ...": an
-  alternative).
+  "last week", "this morning", "already"); **after** -- "after I *cancelled*" (not
+  "before or after I ...": an alternative); **ended** -- the words after "*finished*",
+  "*completed*", "*stopped*" ("finished antibiotics", "stopped taking X").
 
 :func:`stage_changed` finds an act one text asks about and the other tells done, or one
-plans and the other tells done or after, or one puts going on and the other done or
-after, each text placing it at that one stage only (the time guard rejects). Asked
-against after is not read: "wax the car after I washed it" / "wash the car before I wax
-it" is one question told from its two acts. "While X" against "after X" is :mod:`.phases`'.
+plans and the other tells done, after or ended, or one puts going on and the other done,
+after or ended, each text placing it at that one stage only (the time guard rejects).
+Asked against after is not read: "wax the car after I washed it" / "wash the car before I
+wax it" is one question told from its two acts; nor asked against ended: a word after
+"stopped" may be a noun sharing a stem with the act asked ("how do I read a meter" / "a
+meter that stopped sending readings"). "While X" against "after X" is :mod:`.phases`'.
 
 Limits: the past is read after a pronoun or "have" only ("I painted", "we've painted";
 not "the radiators were painted"), and only in a sentence with a time word; an act is
@@ -43,6 +45,10 @@ ASKED, PLANNED, GOING_ON, DONE = "asked", "planned", "going on", "done"
 #: that act and the other text tell it as what comes first ("wax it after I washed it" /
 #: "wash it before I wax it"), so this stage does not conflict with asked.
 AFTER = "after"
+#: Done, said of the words after "finished" / "stopped" (an event, often a noun: "finished
+#: antibiotics", "stopped sending readings"): against going on and planned only, since a
+#: noun there may share its stem with another act a question asks ("how do I read").
+ENDED = "ended"
 
 #: Stages of one act that two texts cannot both hold of it and ask the same question.
 _CONFLICTS = frozenset(
@@ -52,6 +58,8 @@ _CONFLICTS = frozenset(
         frozenset({PLANNED, AFTER}),
         frozenset({GOING_ON, DONE}),
         frozenset({GOING_ON, AFTER}),
+        frozenset({PLANNED, ENDED}),
+        frozenset({GOING_ON, ENDED}),
     }
 )
 
@@ -178,11 +186,11 @@ def _verb_stage(toks: tuple[Token, ...], i: int) -> tuple[str, int] | None:
 
 
 def _event_stage(toks: tuple[Token, ...], i: int) -> str | None:
-    """The stage a phase word at ``i`` puts the words after it at: "finished X" (done),
+    """The stage a phase word at ``i`` puts the words after it at: "finished X" (ended),
     "while X", "being treated", "still taking" (going on)."""
     low = toks[i].low
     if low in _ENDED:
-        return DONE
+        return ENDED
     nxt = toks[i + 1].low if i + 1 < len(toks) else ""
     if low in _GOING or (low in _ONGOING and nxt.endswith(("ed", "en", "ing"))):
         return GOING_ON
@@ -215,7 +223,7 @@ def stages(text: str) -> dict[str, frozenset[str]]:
 @pair_cache
 def stage_changed(a: str, b: str) -> tuple[str, str, str] | None:
     """An act ``a`` puts at one stage and ``b`` at a conflicting one (asked / done,
-    planned / done or after, going on / done or after), each text at that stage only:
+    planned or going on / done, after or ended), each text at that stage only:
     ``(act, stage in a, stage in b)``; else None."""
     if _CUES.isdisjoint(analyze(a).words) and _CUES.isdisjoint(analyze(b).words):
         return None  # nothing planned, going on or done on either side

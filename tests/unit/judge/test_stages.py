@@ -73,6 +73,11 @@ def test_one_act_at_two_stages_rejects(a: str, b: str, act: str) -> None:
             "Can I swim while taking antibiotics?",
             "Is swimming ok during a course of antibiotics?",
         ),
+        # a noun after "stopped" is no act a question asks
+        (
+            "How do I read a gas meter?",
+            "How do I send a reading from a gas meter that stopped sending readings?",
+        ),
         # a past without a time word is no told act
         ("Can I repaint a door?", "I painted a door, can I repaint it?"),
     ],
