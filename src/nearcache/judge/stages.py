@@ -88,8 +88,12 @@ _ONGOING = wordset("being still")
 #: A clause's own auxiliaries end a phase word's reach ("after eating *can* I swim").
 _CLAUSE_AUX = wordset("can could should may must will would do does did is are am shall")
 _REACH = 4
-_CUES = (
-    _WHEN_TOLD
+#: Every conflict has one side done, after or ended: a text that says none of these
+#: words can be that side ("yesterday", "last week", "after I", "finished").
+_DONE_CUES = _WHEN_TOLD | _ENDED | wordset("after last morning")
+#: The words that open a stage: a token that is none of them (nor a told past) is skipped.
+_OPENERS = (
+    _AUXILIARIES
     | _PLAN_AUX
     | _PLAN_VERBS
     | _PLANNERS
@@ -97,7 +101,7 @@ _CUES = (
     | _GOING
     | _ONGOING
     | _BEFORE_AFTER
-    | wordset("going last morning")
+    | wordset("how to going")
 )
 
 
@@ -202,10 +206,12 @@ def stages(text: str) -> dict[str, frozenset[str]]:
     """Each act's key -> the stages ``text`` puts it at."""
     toks = analyze(text).tokens
     out: dict[str, set[str]] = {}
-    told = _told_sentences(toks)
+    told = _told_sentences(toks) if not _DONE_CUES.isdisjoint(analyze(text).words) else ()
     for i, tok in enumerate(toks):
         if tok.sent in told and _past(tok.low) and _told_by_subject(toks, i):
             out.setdefault(_act(tok.low), set()).add(DONE)
+            continue
+        if tok.low not in _OPENERS:
             continue
         opened = _verb_stage(toks, i)
         if opened is not None:
@@ -225,8 +231,8 @@ def stage_changed(a: str, b: str) -> tuple[str, str, str] | None:
     """An act ``a`` puts at one stage and ``b`` at a conflicting one (asked / done,
     planned or going on / done, after or ended), each text at that stage only:
     ``(act, stage in a, stage in b)``; else None."""
-    if _CUES.isdisjoint(analyze(a).words) and _CUES.isdisjoint(analyze(b).words):
-        return None  # nothing planned, going on or done on either side
+    if _DONE_CUES.isdisjoint(analyze(a).words) and _DONE_CUES.isdisjoint(analyze(b).words):
+        return None  # nothing done, after or ended on either side
     sa, sb = stages(a), stages(b)
     for act in sorted(set(sa) & set(sb)):
         x, y = sa[act], sb[act]
