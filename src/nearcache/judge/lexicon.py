@@ -186,9 +186,10 @@ class Lexicon:
         """The word naming a symmetric relation ("meet", "equal to", "mix ... with") among
         ``between`` (the lowercase words between two exchanged terms, in order), or a
         relation noun or distance word among ``lead`` (the words before the first term:
-        "How far is ..."); None when there is none, or when a comparison ("than") stands
-        between: one end is then measured against another."""
-        if "than" in between:
+        "How far is ..."); None when there is none, or when a comparison ("than") or a
+        substitution ("instead of") stands between: one end is then measured against, or
+        put in place of, the other ("a GP near my work instead of my home")."""
+        if "than" in between or "instead" in between:
             return None  # "Are bats more closely related to humans than to birds"
         sym = self.symmetric
         with_ok = "with" in between
