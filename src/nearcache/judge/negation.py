@@ -59,6 +59,7 @@ from .align import align, similar_spelling
 from .negcues import CLAUSE_BREAKS, cue_phrases, double_cancelled, is_cue, negations
 from .negmoved import clause_moved, compared_sides, head_moved, negated_head, said_apart
 from .negwords import NEGATIVE_STEMS, doubled, negated_in_words, negative_words, without_said
+from .remedy import remedy_refused
 from .rewording import asked_otherwise, paired_terms, rewords
 from .tokens import STOPWORDS, Text, analyze, stem, wordset
 from .types import NEUTRAL, PASS, REJECT, GuardResult
@@ -359,6 +360,8 @@ def guard_negation(a: str, b: str) -> GuardResult:
         )
         if len(said) < extra:  # read last, so the readers above keep their details
             said += _without_unnamed(plain, negated, more)
+        if len(said) >= extra and (why := remedy_refused(plain, negated)) is not None:
+            return GuardResult(REJECT, why)  # a failure asked a remedy for (:mod:`.remedy`)
         if len(said) >= extra:
             return GuardResult(
                 NEUTRAL,

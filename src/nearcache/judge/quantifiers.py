@@ -22,6 +22,7 @@ plural often means "all"). English only.
 
 from __future__ import annotations
 
+from .singled import single_turned
 from .tokens import Token, analyze, text_cache, wordset
 from .vocab import AUXILIARIES
 
@@ -109,6 +110,8 @@ def _of_two(toks: tuple[Token, ...]) -> set[str]:
 
 def quantifier_change(a: str, b: str) -> tuple[str, str] | None:
     """A quantifier class in each text that the other lacks, or None."""
+    if (one := single_turned(a, b)) is not None:
+        return one  # "one app" / "apps" (:mod:`.singled`)
     qa, qb = quantifiers(a), quantifiers(b)
     if not qa or not qb or qa == qb:
         return None
