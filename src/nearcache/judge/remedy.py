@@ -29,7 +29,7 @@ __all__ = ["remedy_asked", "remedy_refused"]
 _AUX = wordset("should do can shall must could would")
 _WE = wordset("i we")
 #: "who do I contact", "who should we call".
-_TURN_TO = wordset("contact call ask complain tell email write phone")
+_TURN_TO = wordset("contact call complain email write phone")
 #: Single words closing a remedy question: "what now", "what next", "my options".
 _NEXT = wordset("now next")
 _OPTIONS = wordset("options rights recourse")
