@@ -43,7 +43,7 @@ def _counted(word: str) -> bool:
 
 def _singled(one: Text, many: Text) -> str | None:
     """The noun ``one`` says "one"/"single" of and ``many`` says bare in the plural."""
-    if _ONE & set(many.words):
+    if not _ONE.isdisjoint(many.words):
         return None
     w, bare = one.words, many.words
     for i, low in enumerate(w[:-1]):
@@ -62,8 +62,8 @@ def single_turned(a: str, b: str) -> tuple[str, str] | None:
     """``("one <noun>", "<nouns>")`` in the order of the texts when one text narrows the
     other's bare plural to one of them, else None."""
     ta, tb = analyze(a), analyze(b)
-    if not ("one" in ta.words or "single" in ta.words or "one" in tb.words or "single" in tb.words):
-        return None
+    if _ONE.isdisjoint(ta.words) and _ONE.isdisjoint(tb.words):
+        return None  # the common case, read in one pass over each text's words
     noun = _singled(ta, tb)
     if noun is not None:
         return f"one {noun}", f"{noun}s"
