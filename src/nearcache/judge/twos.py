@@ -30,16 +30,23 @@ _PAIR = re.compile(
     r"\ba\s+pair\s+of\b|\bdifferences?\s+between\b[^.?!;]*\band\b|\b(?:vs\.?|versus)(?=\s)",
     re.IGNORECASE,
 )
+#: Substrings every pair reading needs one of.
+_MARKS = ("other", "pair", "between", "vs", "versus")
 
 
 @text_cache
 def says_two(text: str) -> bool:
     """Whether ``text`` names two things as a pair in words rather than with a number."""
     raw = text[:MAX_CHARS]
+    low = raw.lower()
+    if not any(w in low for w in _MARKS):  # most texts: no pair word at all
+        return False
     if _PAIR.search(raw):
         return True
     for m in _ONE_ANOTHER.finditer(raw):
         after = (m.group(2) or "").lower()
-        if not after or after in STOPWORDS or stem(after) in {stem(w) for w in m.group(1).lower().split()}:
+        if not after or after in STOPWORDS:
+            return True
+        if stem(after) in {stem(w) for w in m.group(1).lower().split()}:
             return True
     return False
