@@ -20,6 +20,8 @@ B". A number the other text names in words is no extra quantity ("502" / "Bad Ga
 
 A noun counted as one in one text and quantified as all or many in the other ("drop one
 column" / "drop every column") differs too (:func:`.measures.one_against_all`).
+Two things said as a pair in words agree with the other text's 2 ("from one task to
+another" / "between two tasks", "a pair of": :mod:`.twos`).
 
 Same numbers can still ask different things: "what is 20% of 50" asks for an amount,
 "20 is what percent of 50" for a percentage (:func:`asks_percent`); that pair is rejected.
@@ -55,7 +57,7 @@ from .quantities import quantities
 from .renumbered import count_against_value, number_changed
 from .spans import PERIOD_UNITS
 from .tokens import MAX_CHARS, Text, analyze, stem, text_cache, wordset
-from .twos import says_two
+from .twos import pair_said
 from .types import NEUTRAL, PASS, REJECT, GuardResult
 
 __all__ = ["Quantity", "asks_percent", "guard_numbers", "quantities", "word_value"]
@@ -217,7 +219,7 @@ def _numbers(a: str, b: str) -> GuardResult:
     if not qa and not qb:
         return GuardResult(NEUTRAL, "no numbers")
     qa, qb = _glued_m(qa, a, qb), _glued_m(qb, b, qa)
-    qa, qb = _pair_said(qa, a, qb), _pair_said(qb, b, qa)
+    qa, qb = pair_said(qa, a, qb), pair_said(qb, b, qa)
     va = {v for v, _, _, _ in qa}
     vb = {v for v, _, _, _ in qb}
     only_a = [q for q in qa if q[0] not in vb]
@@ -278,18 +280,6 @@ def _numbers(a: str, b: str) -> GuardResult:
     if fa - fb and fb - fa:  # "3/4 time" / "6/8 time": equal values, other fractions
         return GuardResult(REJECT, f"fractions differ: {min(fa - fb)} vs {min(fb - fa)}")
     return GuardResult(PASS, f"same numbers: {_show(qa)}")
-
-
-_TWO: Quantity = ("2", "", True, False)
-
-
-def _pair_said(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quantity]:
-    """``qs`` with a weak 2 when ``other`` counts a 2 that ``text`` says as a pair in
-    words ("from one task to another" / "between two tasks": :mod:`.twos`)."""
-    if any(q[0] == "2" and not q[1] for q in other) and not any(q[0] == "2" for q in qs):
-        if says_two(text):
-            return [*qs, _TWO]
-    return qs
 
 
 #: A number with "m" glued to it ("5m", "2.5m"): the tokenizer reads metres, but in

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 
+from .measures import Quantity
 from .tokens import MAX_CHARS, STOPWORDS, stem, text_cache
 
-__all__ = ["says_two"]
+__all__ = ["pair_said", "says_two"]
 
 _ONE_ANOTHER = re.compile(
     r"\bone\s+((?:[\w-]+\s+){0,2}[\w-]+)\s+(?:to|into|onto|from|and)\s+"
@@ -50,3 +51,18 @@ def says_two(text: str) -> bool:
         if stem(after) in {stem(w) for w in m.group(1).lower().split()}:
             return True
     return False
+
+
+_TWO: Quantity = ("2", "", True, False)
+
+
+def pair_said(qs: list[Quantity], text: str, other: list[Quantity]) -> list[Quantity]:
+    """``qs`` with a weak 2 when ``other`` counts a 2 (no unit) that ``text`` lacks and
+    says as a pair in words; computed only then, so most pairs never read it."""
+    if (
+        any(q[0] == "2" and not q[1] for q in other)
+        and not any(q[0] == "2" for q in qs)
+        and says_two(text)
+    ):
+        return [*qs, _TWO]
+    return qs

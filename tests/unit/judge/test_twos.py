@@ -13,8 +13,14 @@ from nearcache.judge.types import REJECT
     ("a", "b"),
     [
         ("move rows from one sheet to another", "how do I move rows between two sheets"),
-        ("How do I copy a folder from one drive onto another drive?", "copy a folder between two drives"),
-        ("is it ok to use one charger for a pair of phones", "Can I use the same charger for two phones?"),
+        (
+            "How do I copy a folder from one drive onto another drive?",
+            "copy a folder between two drives",
+        ),
+        (
+            "is it ok to use one charger for a pair of phones",
+            "Can I use the same charger for two phones?",
+        ),
         (
             "What is the difference between a Roth IRA and a traditional IRA?",
             "Roth vs traditional: how do the two accounts differ?",
@@ -37,10 +43,19 @@ def test_a_pair_said_in_words_is_not_refused_against_two(a: str, b: str) -> None
         ("move rows from one sheet to another", "how do I move rows across three sheets"),
         ("How much room does a pair of rabbits need?", "How much room do eight rabbits need?"),
         # "another" before another noun: two other things, not a pair of X
-        ("plant a tree one metre away from another tree", "plant a tree two metres away from another tree"),
-        ("plant a tree one metre away from another fence", "plant a tree two metres away from a fence"),
+        (
+            "plant a tree one metre away from another tree",
+            "plant a tree two metres away from another tree",
+        ),
+        (
+            "plant a tree one metre away from another fence",
+            "plant a tree two metres away from a fence",
+        ),
         # a verb between the one and "another": another thing done to another thing
-        ("pandas: group by one column and sum another", "pandas: group by two columns and sum another"),
+        (
+            "pandas: group by one column and sum another",
+            "pandas: group by two columns and sum another",
+        ),
     ],
 )
 def test_other_counts_still_differ(a: str, b: str) -> None:
