@@ -64,7 +64,8 @@ from .lexicon import lexicon
 from .markers import marker_changed
 from .mentions import mention_turned
 from .order import exchange
-from .parties import party_turned
+from .owners import owner_turned
+from .parties import acted_on, party_turned
 from .precedence import order_turned
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys
@@ -177,7 +178,17 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         party_turned,
         lambda f: f"the question is asked of {f[0]!r} in one text, of {f[1]!r} in the other",
     ),
+    (acted_on, lambda f: f"{f[0]!r} acts in one text, is {f[1]!r}-ed by another in the other"),
+    (
+        owner_turned,
+        lambda f: f"the {f[0]!r} is {_whose(f[1])} in one text, {_whose(f[2])} in the other",
+    ),
 )
+
+
+def _whose(owner: str) -> str:
+    """How an owner of :func:`.owners.owner_turned` is said: "the speaker's", "X's"."""
+    return {"<me>": "the speaker's", "<you>": "the listener's"}.get(owner, f"{owner!r}'s")
 
 
 def _role_changed(a: str, b: str, *, unframed: bool) -> str | None:

@@ -24,6 +24,15 @@ author") or "by" (a passive names the doer after "by": "can an employee be fired
 employer" / "can the employer fire an employee"), a capitalized word (a name: "How far is
 *Boulder* from Denver"), a subject that is no party.
 
+One more shape (:func:`acted_on`): a party that acts on something at an active verb in
+one text is the subject of a passive with "by" in the other, whatever the two verbs ("will
+*my bees rob* a weaker hive" / "*my nucleus is being raided by* a strong hive"): the doer
+in one, the one done to in the other. The party is the same word in both texts, or the
+speaker's own thing in both ("my ..."/"our ..."); the thing acted on must not be the
+passive's subject, nor the passive's doer the acting party (the roles kept: "my firewall
+blocks my laptop" / "my laptop is blocked by the firewall"). Not read: a text with "or"
+("or is it the other way round"), a passive with "by" on both sides or on neither.
+
 Limits: word shapes, not a parse; only the first auxiliary's subject is read; English only.
 """
 
@@ -31,9 +40,11 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from .tokens import analyze, text_cache, wordset
+from .clauses import be_before
+from .roles import PASSIVE_AUX, clause_start, participle
+from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache, wordset
 
-__all__ = ["party_turned"]
+__all__ = ["acted_on", "party_turned"]
 
 _AUX = wordset(
     "can could may might must should shall will would do does did is are was were has have"
@@ -136,3 +147,92 @@ def party_turned(a: str, b: str) -> tuple[str, str] | None:
     if sa is not None and sb is not None and (sa.startswith(sb) or sb.startswith(sa)):
         return None
     return (ka, kb) if _named(wb, pa) and _named(wa, pb) else None
+
+
+_MINE = wordset("my our")
+_OBJECT_OPENS = wordset("a an the my our your their his her its this that another some any")
+#: Words between a party and its verb: auxiliaries, negations, a few adverbs.
+_BETWEEN = PASSIVE_AUX | _AUX | wordset("not never also just still already ever even often always")
+#: (party stem, the speaker's own, verb stem, the other party's stem or None).
+Act = tuple[str, bool, str, str | None]
+
+
+def _mine(toks: tuple[Token, ...], j: int) -> bool:
+    """Whether "my"/"our" opens the phrase of the word at ``j`` (three words back at most)."""
+    return any(t.low in _MINE for t in toks[max(clause_start(toks, j), j - 4) : j])
+
+
+def _head(toks: tuple[Token, ...], k: int) -> str | None:
+    """The stem of the last content word of the phrase from ``k`` (determiners aside)."""
+    while k < len(toks) and toks[k].low in _OBJECT_OPENS:
+        k += 1
+    head = None
+    while k < len(toks) and toks[k].kind == "word" and toks[k].low not in STOPWORDS:
+        head = stem(toks[k].low)
+        k += 1
+    return head
+
+
+def _doing(toks: tuple[Token, ...], i: int) -> Act | None:
+    """The party at ``i`` acting at the verb after it on a thing a determiner opens ("my
+    bees rob *a* hive"), auxiliaries and negations between; or None."""
+    k = i + 1
+    while k < len(toks) and toks[k].low in _BETWEEN and toks[k].low not in PASSIVE_AUX:
+        k += 1
+    if k + 1 >= len(toks):
+        return None
+    verb = toks[k]
+    if verb.sent != toks[i].sent or verb.kind != "word" or verb.low in STOPWORDS:
+        return None
+    if verb.low.endswith("ing") or toks[k + 1].low not in _OBJECT_OPENS:
+        return None
+    return (stem(toks[i].low), _mine(toks, i), stem(verb.low), _head(toks, k + 1))
+
+
+def _suffering(toks: tuple[Token, ...], i: int) -> Act | None:
+    """The subject of the passive with "by" at ``i`` ("my nucleus is being *raided* by a
+    strong hive"), with the doer after "by"; or None."""
+    if toks[i + 1].low != "by" or not participle(toks[i]) or not be_before(toks, i):
+        return None
+    j = i - 1
+    while j >= 0 and (toks[j].low in _BETWEEN or toks[j].low.endswith("ly")):
+        j -= 1
+    if j < 0 or toks[j].kind != "word" or toks[j].low in STOPWORDS:
+        return None
+    return (stem(toks[j].low), _mine(toks, j), stem(toks[i].low), _head(toks, i + 2))
+
+
+@text_cache
+def _acts(text: str) -> tuple[tuple[Act, ...], tuple[Act, ...]]:
+    """(doings, sufferings) of ``text``: :func:`_doing` and :func:`_suffering` at each
+    content word."""
+    toks = analyze(text).tokens
+    doings: list[Act] = []
+    sufferings: list[Act] = []
+    for i, tok in enumerate(toks[:-2]):
+        if tok.kind != "word" or tok.low in STOPWORDS or tok.literal:
+            continue
+        if (doing := _doing(toks, i)) is not None:
+            doings.append(doing)
+        if (suffering := _suffering(toks, i)) is not None:
+            sufferings.append(suffering)
+    return tuple(doings), tuple(sufferings)
+
+
+@pair_cache
+def acted_on(a: str, b: str) -> tuple[str, str] | None:
+    """(the party, the passive's verb) when a party acting in one text is the subject of a
+    passive with "by" in the other (see the module docstring); else None."""
+    wa, wb = analyze(a).words, analyze(b).words
+    if ("by" in wa) == ("by" in wb) or "or" in wa or "or" in wb:
+        return None  # the common case: no passive with "by", or one on both sides
+    da, sa = _acts(a)
+    db, sb = _acts(b)
+    if bool(sa) == bool(sb):
+        return None
+    doings, sufferings = (da, sb) if sb else (db, sa)
+    for party, mine, _, thing in doings:
+        for subject, mine2, verb, doer in sufferings:
+            if (party == subject or (mine and mine2)) and doer != party and thing != subject:
+                return (subject, verb)
+    return None
