@@ -65,7 +65,7 @@ from .markers import marker_changed
 from .mentions import mention_turned
 from .order import exchange
 from .owners import owner_turned
-from .parties import acted_on, party_turned
+from .parties import acted_on, party_turned, speaker_turned
 from .precedence import order_turned
 from .relations import person_swapped
 from .roles import SYMMETRIC_PREDICATES, Exchange, role_keys
@@ -178,7 +178,8 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         party_turned,
         lambda f: f"the question is asked of {f[0]!r} in one text, of {f[1]!r} in the other",
     ),
-    (acted_on, lambda f: f"{f[0]!r} acts in one text, is {f[1]!r}-ed by another in the other"),
+    (acted_on, lambda f: f"{f[0]!r} acts in one text, is acted on ({f[1]!r}) in the other"),
+    (speaker_turned, lambda f: f"the speaker is the {f!r} in one text, has one in the other"),
     (
         owner_turned,
         lambda f: f"the {f[0]!r} is {_whose(f[1])} in one text, {_whose(f[2])} in the other",
@@ -188,7 +189,7 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
 
 def _whose(owner: str) -> str:
     """How an owner of :func:`.owners.owner_turned` is said: "the speaker's", "X's"."""
-    return {"<me>": "the speaker's", "<you>": "the listener's"}.get(owner, f"{owner!r}'s")
+    return {"<me>": "the speaker's", "<you>": "the listener's"}.get(owner, f"{owner}'s")
 
 
 def _role_changed(a: str, b: str, *, unframed: bool) -> str | None:

@@ -33,6 +33,11 @@ passive's subject, nor the passive's doer the acting party (the roles kept: "my 
 blocks my laptop" / "my laptop is blocked by the firewall"). Not read: a text with "or"
 ("or is it the other way round"), a passive with "by" on both sides or on neither.
 
+And one of the speaker (:func:`speaker_turned`): the speaker *is* a party in one text
+("I'm a manager", "as the employer", "Do I, the employer, pay") while the other gives the
+speaker one ("*my* manager got paid my salary", "the part *my employer* covers"): the
+speaker stands at the other end of the relation. Not read when either text says both.
+
 Limits: word shapes, not a parse; only the first auxiliary's subject is read; English only.
 """
 
@@ -44,7 +49,7 @@ from .clauses import be_before
 from .roles import PASSIVE_AUX, clause_start, participle
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache, wordset
 
-__all__ = ["acted_on", "party_turned"]
+__all__ = ["acted_on", "party_turned", "speaker_turned"]
 
 _AUX = wordset(
     "can could may might must should shall will would do does did is are was were has have"
@@ -236,3 +241,60 @@ def acted_on(a: str, b: str) -> tuple[str, str] | None:
             if (party == subject or (mine and mine2)) and doer != party and thing != subject:
                 return (subject, verb)
     return None
+
+
+_I_AM = wordset("i'm im")
+_ROLE_OPENS = wordset("a an the one of their its")
+#: The longest phrase read for a party the speaker is or has, in content words.
+_ROLE_WORDS = 2
+
+
+def _phrase(toks: tuple[Token, ...], j: int) -> list[str]:
+    """The stems of the (at most two) content words from ``j`` on, in one sentence."""
+    out: list[str] = []
+    while j < len(toks) and len(out) < _ROLE_WORDS and toks[j].kind == "word":
+        if toks[j].low in STOPWORDS or toks[j].sent != toks[j - 1].sent:
+            break
+        out.append(stem(toks[j].low))
+        j += 1
+    return out
+
+
+@text_cache
+def _speaker_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(is, has): the party the speaker says they are ("I'm *a manager*", "as *the
+    employer*", "I, *the employer*": the phrase's last word) and the words of each party
+    the speaker has ("*my manager*", "*our landlord*")."""
+    toks = analyze(text).tokens
+    is_: set[str] = set()
+    has: set[str] = set()
+    for i, tok in enumerate(toks):
+        if tok.low in _MINE:
+            has.update(_phrase(toks, i + 1))
+            continue
+        if tok.low in _I_AM:
+            j = i + 1
+        elif tok.low == "i" and i + 1 < len(toks) and toks[i + 1].low in ("am", ","):
+            j = i + 2
+        elif tok.low == "as" and (i == 0 or toks[i - 1].kind != "word"):
+            j = i + 1
+        else:
+            continue
+        while j < len(toks) and toks[j].low in _ROLE_OPENS:
+            j += 1
+        if phrase := _phrase(toks, j):
+            is_.add(phrase[-1])
+    return frozenset(is_), frozenset(has)
+
+
+@pair_cache
+def speaker_turned(a: str, b: str) -> str | None:
+    """The party the speaker is in one text and has in the other ("I'm a manager" / "my
+    manager"), neither text saying both; else None."""
+    wa, wb = analyze(a).words, analyze(b).words
+    if _MINE.isdisjoint(wa) and _MINE.isdisjoint(wb):
+        return None  # the common case: the speaker has no one
+    ia, ha = _speaker_roles(a)
+    ib, hb = _speaker_roles(b)
+    found = ((ia & hb) - ha - ib) | ((ib & ha) - hb - ia)
+    return min(found) if found else None

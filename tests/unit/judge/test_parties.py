@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nearcache.judge import guard_direction
-from nearcache.judge.parties import party_turned
+from nearcache.judge.parties import acted_on, party_turned, speaker_turned
 from nearcache.judge.types import REJECT
 
 
@@ -94,3 +94,101 @@ def test_another_party_asked_of_is_rejected(a: str, b: str, parties: tuple[str, 
 def test_same_party_or_unread_is_not_found(a: str, b: str) -> None:
     assert party_turned(a, b) is None
     assert party_turned(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "found"),
+    [
+        (
+            "Will my old cat scratch a new kitten?",
+            "My old cat is being bullied by a new kitten, what do I do?",
+            ("cat", "bully"),
+        ),
+        (
+            "Will our startup acquire a competitor this year?",
+            "our startup was bought by a larger rival, what happens to the staff",
+            ("startup", "buy"),
+        ),
+    ],
+)
+def test_a_party_acted_on_in_other_words_is_rejected(
+    a: str, b: str, found: tuple[str, str]
+) -> None:
+    assert acted_on(a, b) == found
+    assert acted_on(b, a) == found
+    res = guard_direction(a, b)
+    assert res.outcome == REJECT, res.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the doer kept: the firewall blocks in both
+        (
+            "Does my firewall block a laptop on the guest network?",
+            "my laptop is blocked by the firewall on the guest network, why",
+        ),
+        # both ways told in one text
+        (
+            "Will my bees rob a weaker hive, or are they robbed by it?",
+            "my weak hive is being robbed by a strong one, what now",
+        ),
+        # a passive with "by" on both sides
+        (
+            "My car was hit by a van, and the van was insured by a broker.",
+            "A van hit my car and was insured by a broker.",
+        ),
+        # no party acts in the other text
+        (
+            "Was the contract signed by the landlord?",
+            "has the landlord signed the contract yet",
+        ),
+    ],
+)
+def test_a_party_not_turned_round_is_not_read(a: str, b: str) -> None:
+    assert acted_on(a, b) is None
+    assert acted_on(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "party"),
+    [
+        (
+            "My landlord has not fixed the heating for a month. Can I stop paying rent?",
+            "I'm a landlord and the heating broke last month. Can the tenant stop paying rent?",
+            "landlord",
+        ),
+        (
+            "Can my tutor extend the deadline for my essay?",
+            "As a tutor, is it up to me to extend an essay deadline for a student?",
+            "tutor",
+        ),
+    ],
+)
+def test_the_speaker_at_the_other_end_is_rejected(a: str, b: str, party: str) -> None:
+    assert speaker_turned(a, b) == party
+    assert speaker_turned(b, a) == party
+    res = guard_direction(a, b)
+    assert res.outcome == REJECT, res.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the speaker is the same party in both
+        (
+            "I'm a landlord; can my tenant sublet a room?",
+            "as a landlord, may I stop a tenant from subletting?",
+        ),
+        # each text says both
+        (
+            "I'm a teacher and my teacher friend asked: can we both apply?",
+            "my teacher friend and I, as a teacher, want to apply",
+        ),
+        # no party the speaker has
+        ("I'm a student, can I work 20 hours a week?", "can a student work 20 hours a week?"),
+    ],
+)
+def test_the_speaker_at_the_same_end_is_not_read(a: str, b: str) -> None:
+    assert speaker_turned(a, b) is None
+    assert speaker_turned(b, a) is None
