@@ -178,6 +178,10 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         party_turned,
         lambda f: f"the question is asked of {f[0]!r} in one text, of {f[1]!r} in the other",
     ),
+)
+#: Readers of a party turned round in other words, asked last: after every reading of
+#: terms exchanged, so a pair those read keeps their finding.
+_LATE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...] = (
     (acted_on, lambda f: f"{f[0]!r} acts in one text, is acted on ({f[1]!r}) in the other"),
     (speaker_turned, lambda f: f"the speaker is the {f!r} in one text, has one in the other"),
     (
@@ -264,6 +268,10 @@ def _roles_read(a: str, b: str) -> GuardResult:
         return GuardResult(
             REJECT, f"roles changed: a clause asks of {x!r} / {y!r}, both named in each"
         )
+    for read, say in _LATE_READERS:
+        late = read(a, b)
+        if late is not None:
+            return GuardResult(REJECT, f"roles changed: {say(late)}")
     if found is True:
         return GuardResult(PASS, "a phrase moved; the roles are kept")
     ka, kb = role_keys(a, b)

@@ -14,10 +14,11 @@ thing one text gives to one owner the other text gives to another, neither text 
 it to the other's owner as well, and each text names the other's owner somewhere (the
 speaker by "I", "me", "we", "my" ...): the same parties, the thing moved between them.
 
-Not read: a possessive written without its apostrophe, the owner then inside the
-other text's phrase ("my *lodgers* belongings" / "my lodger's belongings", "my drivers
-license" / "my driver's license"); "his", "her", "their", "its" (whose they are is not
-said by the word).
+Not read: a thing with "of" or "by" after it (a noun of an act: "LinkedIn's acquisition
+*by* Microsoft" / "Microsoft's acquisition *of* LinkedIn"); a possessive written without
+its apostrophe, the owner then inside the other text's phrase ("my *lodgers* belongings"
+/ "my lodger's belongings", "my drivers license" / "my driver's license"); "his", "her",
+"their", "its" (whose they are is not said by the word).
 
 Limits: word shapes, not a parse ("my pet insurance pay": the phrase stops after two
 words, a verb may be read as the thing); English only.
@@ -33,6 +34,9 @@ __all__ = ["owner_turned"]
 _POSSESSIVES = {"my": "<me>", "our": "<me>", "your": "<you>"}
 _SPEAKER = wordset("i me my mine myself we us our ours ourselves")
 _LISTENER = wordset("you your yours yourself")
+#: Words after a thing that make its owner one of its arguments ("LinkedIn's acquisition
+#: *by* Microsoft" is "Microsoft's acquisition *of* LinkedIn"): not read.
+_ARGUMENTS = wordset("of by")
 #: The longest phrase read after an owner, in content words.
 _PHRASE = 2
 
@@ -47,6 +51,13 @@ def _owner(low: str) -> str | None:
     if low.endswith(("'s", "\u2019s")) and len(low) > 4 and low[:-2] not in STOPWORDS:
         return stem(low[:-2])
     return None
+
+
+def _may_own(text: str) -> bool:
+    """Whether ``text`` can give a thing an owner: a possessive determiner or an "'s"."""
+    return (
+        "'s" in text or "\u2019s" in text or not _POSSESSIVES.keys().isdisjoint(analyze(text).words)
+    )
 
 
 @text_cache
@@ -68,7 +79,8 @@ def _owned(text: str) -> Owned:
                 words = [] if _owner(nxt.low) is not None else words
                 break  # "my lodger's belongings": the lodger owns them
             words.append(stem(nxt.low))
-        if words:
+        end = i + 1 + len(words)
+        if words and not (end < len(toks) and toks[end].low in _ARGUMENTS):
             out[(words[-1], owner)] = frozenset(words)
     return out
 
@@ -97,10 +109,12 @@ def owner_turned(a: str, b: str) -> tuple[str, str, str] | None:
     """(thing, its owner in ``a``, its owner in ``b``) when the two texts give one thing
     to two owners, each naming the other's owner too (see the module docstring); else
     None."""
-    oa = _owned(a)
-    if not oa:
+    if not (_may_own(a) and _may_own(b)):
         return None  # the common case: no possessive on one side
+    oa = _owned(a)
     ob = _owned(b)
+    if not oa:
+        return None
     if not ob:
         return None
     by_a: dict[str, set[str]] = {}

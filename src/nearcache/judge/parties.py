@@ -46,7 +46,8 @@ from __future__ import annotations
 from itertools import pairwise
 
 from .clauses import be_before
-from .roles import PASSIVE_AUX, clause_start, participle
+from .prepositions import PREPOSITIONS
+from .roles import PASSIVE_AUX, RELATIONAL, clause_start, participle
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = ["acted_on", "party_turned", "speaker_turned"]
@@ -158,6 +159,10 @@ _MINE = wordset("my our")
 _OBJECT_OPENS = wordset("a an the my our your their his her its this that another some any")
 #: Words between a party and its verb: auxiliaries, negations, a few adverbs.
 _BETWEEN = PASSIVE_AUX | _AUX | wordset("not never also just still already ever even often always")
+#: Words that are neither a party nor a verb: prepositions and clause openers ("did the
+#: broker sue the shipowner *after* the cargo was lost").
+_OPENERS = wordset("when while if because until since once and but")
+_NO_ROLE = STOPWORDS | PREPOSITIONS | RELATIONAL | _OPENERS
 #: (party stem, the speaker's own, verb stem, the other party's stem or None).
 Act = tuple[str, bool, str, str | None]
 
@@ -172,7 +177,7 @@ def _head(toks: tuple[Token, ...], k: int) -> str | None:
     while k < len(toks) and toks[k].low in _OBJECT_OPENS:
         k += 1
     head = None
-    while k < len(toks) and toks[k].kind == "word" and toks[k].low not in STOPWORDS:
+    while k < len(toks) and toks[k].kind == "word" and toks[k].low not in _NO_ROLE:
         head = stem(toks[k].low)
         k += 1
     return head
@@ -187,7 +192,7 @@ def _doing(toks: tuple[Token, ...], i: int) -> Act | None:
     if k + 1 >= len(toks):
         return None
     verb = toks[k]
-    if verb.sent != toks[i].sent or verb.kind != "word" or verb.low in STOPWORDS:
+    if verb.sent != toks[i].sent or verb.kind != "word" or verb.low in _NO_ROLE:
         return None
     if verb.low.endswith("ing") or toks[k + 1].low not in _OBJECT_OPENS:
         return None
@@ -202,7 +207,7 @@ def _suffering(toks: tuple[Token, ...], i: int) -> Act | None:
     j = i - 1
     while j >= 0 and (toks[j].low in _BETWEEN or toks[j].low.endswith("ly")):
         j -= 1
-    if j < 0 or toks[j].kind != "word" or toks[j].low in STOPWORDS:
+    if j < 0 or toks[j].kind != "word" or toks[j].low in _NO_ROLE:
         return None
     return (stem(toks[j].low), _mine(toks, j), stem(toks[i].low), _head(toks, i + 2))
 
@@ -215,7 +220,7 @@ def _acts(text: str) -> tuple[tuple[Act, ...], tuple[Act, ...]]:
     doings: list[Act] = []
     sufferings: list[Act] = []
     for i, tok in enumerate(toks[:-2]):
-        if tok.kind != "word" or tok.low in STOPWORDS or tok.literal:
+        if tok.kind != "word" or tok.low in _NO_ROLE or tok.literal:
             continue
         if (doing := _doing(toks, i)) is not None:
             doings.append(doing)
@@ -244,6 +249,7 @@ def acted_on(a: str, b: str) -> tuple[str, str] | None:
 
 
 _I_AM = wordset("i'm im")
+_IS_CUES = _I_AM | wordset("am as")
 _ROLE_OPENS = wordset("a an the one of their its")
 #: The longest phrase read for a party the speaker is or has, in content words.
 _ROLE_WORDS = 2
@@ -258,6 +264,12 @@ def _phrase(toks: tuple[Token, ...], j: int) -> list[str]:
         out.append(stem(toks[j].low))
         j += 1
     return out
+
+
+def _says_is(text: str) -> bool:
+    """Whether ``text`` may say which party the speaker is: "I'm", "I am", "I,", "as"."""
+    words = analyze(text).words
+    return not _IS_CUES.isdisjoint(words) or "I," in text or "i," in text
 
 
 @text_cache
@@ -291,9 +303,10 @@ def _speaker_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
 def speaker_turned(a: str, b: str) -> str | None:
     """The party the speaker is in one text and has in the other ("I'm a manager" / "my
     manager"), neither text saying both; else None."""
-    wa, wb = analyze(a).words, analyze(b).words
-    if _MINE.isdisjoint(wa) and _MINE.isdisjoint(wb):
-        return None  # the common case: the speaker has no one
+    has_a = not _MINE.isdisjoint(analyze(a).words)
+    has_b = not _MINE.isdisjoint(analyze(b).words)
+    if not ((has_b and _says_is(a)) or (has_a and _says_is(b))):
+        return None  # the common case: the speaker says of no party that they are it
     ia, ha = _speaker_roles(a)
     ib, hb = _speaker_roles(b)
     found = ((ia & hb) - ha - ib) | ((ib & ha) - hb - ia)
