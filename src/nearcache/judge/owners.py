@@ -111,11 +111,8 @@ def owner_turned(a: str, b: str) -> tuple[str, str, str] | None:
     None."""
     if not (_may_own(a) and _may_own(b)):
         return None  # the common case: no possessive on one side
-    oa = _owned(a)
-    ob = _owned(b)
-    if not oa:
-        return None
-    if not ob:
+    oa, ob = _owned(a), _owned(b)
+    if not (oa and ob):
         return None
     by_a: dict[str, set[str]] = {}
     by_b: dict[str, set[str]] = {}
@@ -123,14 +120,18 @@ def owner_turned(a: str, b: str) -> tuple[str, str, str] | None:
         by_a.setdefault(thing, set()).add(owner)
     for thing, owner in ob:
         by_b.setdefault(thing, set()).add(owner)
+    moved = [
+        (thing, x, y)
+        for thing in by_a.keys() & by_b.keys()
+        for x in by_a[thing] - by_b[thing]
+        for y in by_b[thing] - by_a[thing]
+    ]
+    if not moved:
+        return None  # the common case: no thing with another owner
     na, nb = _named(a), _named(b)
-    found = []
-    for thing in by_a.keys() & by_b.keys():
-        for x in by_a[thing] - by_b[thing]:
-            for y in by_b[thing] - by_a[thing]:
-                if y not in na or x not in nb:
-                    continue
-                if _inside(y, oa[(thing, x)]) or _inside(x, ob[(thing, y)]):
-                    continue
-                found.append((thing, x, y))
+    found = [
+        (thing, x, y)
+        for thing, x, y in moved
+        if y in na and x in nb and not _inside(y, oa[(thing, x)]) and not _inside(x, ob[(thing, y)])
+    ]
     return min(found) if found else None
