@@ -37,6 +37,7 @@ _LISTENER = wordset("you your yours yourself")
 #: Words after a thing that make its owner one of its arguments ("LinkedIn's acquisition
 #: *by* Microsoft" is "Microsoft's acquisition *of* LinkedIn"): not read.
 _ARGUMENTS = wordset("of by")
+_APOSTROPHE_S = ("'s", "\u2019s")
 #: The longest phrase read after an owner, in content words.
 _PHRASE = 2
 
@@ -48,7 +49,7 @@ def _owner(low: str) -> str | None:
     """The owner ``low`` names as a determiner: the speaker, the listener, or X of "X's"."""
     if low in _POSSESSIVES:
         return _POSSESSIVES[low]
-    if low.endswith(("'s", "\u2019s")) and len(low) > 4 and low[:-2] not in STOPWORDS:
+    if low.endswith(_APOSTROPHE_S) and len(low) > 4 and low[:-2] not in STOPWORDS:
         return stem(low[:-2])
     return None
 
@@ -66,6 +67,8 @@ def _owned(text: str) -> Owned:
     toks = analyze(text).tokens
     out: dict[tuple[str, str], frozenset[str]] = {}
     for i, tok in enumerate(toks):
+        if tok.low not in _POSSESSIVES and not tok.low.endswith(_APOSTROPHE_S):
+            continue
         owner = _owner(tok.low) if tok.kind == "word" else None
         if owner is None:
             continue

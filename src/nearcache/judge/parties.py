@@ -213,20 +213,27 @@ def _suffering(toks: tuple[Token, ...], i: int) -> Act | None:
 
 
 @text_cache
-def _acts(text: str) -> tuple[tuple[Act, ...], tuple[Act, ...]]:
-    """(doings, sufferings) of ``text``: :func:`_doing` and :func:`_suffering` at each
-    content word."""
+def _doings(text: str) -> tuple[Act, ...]:
+    """:func:`_doing` at each content word of ``text``."""
     toks = analyze(text).tokens
-    doings: list[Act] = []
-    sufferings: list[Act] = []
-    for i, tok in enumerate(toks[:-2]):
-        if tok.kind != "word" or tok.low in _NO_ROLE or tok.literal:
-            continue
-        if (doing := _doing(toks, i)) is not None:
-            doings.append(doing)
-        if (suffering := _suffering(toks, i)) is not None:
-            sufferings.append(suffering)
-    return tuple(doings), tuple(sufferings)
+    out = (
+        _doing(toks, i)
+        for i, tok in enumerate(toks[:-2])
+        if tok.kind == "word" and tok.low not in _NO_ROLE and not tok.literal
+    )
+    return tuple(d for d in out if d is not None)
+
+
+@text_cache
+def _sufferings(text: str) -> tuple[Act, ...]:
+    """:func:`_suffering` at each word right before a "by" in ``text``."""
+    toks = analyze(text).tokens
+    out = (
+        _suffering(toks, i)
+        for i in range(len(toks) - 2)
+        if toks[i + 1].low == "by" and toks[i].kind == "word" and not toks[i].literal
+    )
+    return tuple(x for x in out if x is not None)
 
 
 @pair_cache
@@ -236,12 +243,11 @@ def acted_on(a: str, b: str) -> tuple[str, str] | None:
     wa, wb = analyze(a).words, analyze(b).words
     if ("by" in wa) == ("by" in wb) or "or" in wa or "or" in wb:
         return None  # the common case: no passive with "by", or one on both sides
-    da, sa = _acts(a)
-    db, sb = _acts(b)
-    if bool(sa) == bool(sb):
+    passive, active = (a, b) if "by" in wa else (b, a)
+    sufferings = _sufferings(passive)
+    if not sufferings:
         return None
-    doings, sufferings = (da, sb) if sb else (db, sa)
-    for party, mine, _, thing in doings:
+    for party, mine, _, thing in _doings(active):
         for subject, mine2, verb, doer in sufferings:
             if (party == subject or (mine and mine2)) and doer != party and thing != subject:
                 return (subject, verb)
