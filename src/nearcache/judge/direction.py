@@ -83,6 +83,7 @@ __all__ = ["SYMMETRIC_EXCUSE", "converse", "endpoints", "guard_direction", "symm
 SYMMETRIC_EXCUSE = " is symmetric"
 
 
+_FEW_SHARED = "fewer than two shared terms"
 _RELATIVE_OPENERS = frozenset(("that", "which", "who", "whom", "whose"))
 _EVENT_JOINS = frozenset(("before", "after", "when", "whenever", "while", "until", "then", "once"))
 
@@ -179,8 +180,9 @@ _ROLE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...
         lambda f: f"the question is asked of {f[0]!r} in one text, of {f[1]!r} in the other",
     ),
 )
-#: Readers of a party turned round in other words, asked last: after every reading of
-#: terms exchanged, so a pair those read keeps their finding.
+#: Readers of a party turned round in other words, asked last, of the two whole texts
+#: only (not of a clause, nor again without an aside): after every reading of terms
+#: exchanged, so a pair those read keeps their finding.
 _LATE_READERS: tuple[tuple[Callable[[str, str], Any], Callable[[Any], str]], ...] = (
     (acted_on, lambda f: f"{f[0]!r} acts in one text, is acted on ({f[1]!r}) in the other"),
     (speaker_turned, lambda f: f"the speaker is the {f!r} in one text, has one in the other"),
@@ -218,6 +220,11 @@ def guard_direction(a: str, b: str) -> GuardResult:
     res = _roles_read(a, b)
     if res.outcome == REJECT:
         return res
+    if res.outcome == PASS or res.detail == _FEW_SHARED:
+        for read, say in _LATE_READERS:
+            late = read(a, b)
+            if late is not None:
+                return GuardResult(REJECT, f"roles changed: {say(late)}")
     bare = without_asides(a, b)
     if bare is None:
         return res
@@ -268,13 +275,9 @@ def _roles_read(a: str, b: str) -> GuardResult:
         return GuardResult(
             REJECT, f"roles changed: a clause asks of {x!r} / {y!r}, both named in each"
         )
-    for read, say in _LATE_READERS:
-        late = read(a, b)
-        if late is not None:
-            return GuardResult(REJECT, f"roles changed: {say(late)}")
     if found is True:
         return GuardResult(PASS, "a phrase moved; the roles are kept")
     ka, kb = role_keys(a, b)
     if len({k for k, _ in ka} & {k for k, _ in kb}) >= 2:
         return GuardResult(PASS, "shared terms keep their order")
-    return GuardResult(NEUTRAL, "fewer than two shared terms")
+    return GuardResult(NEUTRAL, _FEW_SHARED)
