@@ -28,11 +28,12 @@ from ..errors import (
     StoreUnavailableError,
     StoreWriteError,
 )
-from ..keys import content_hash, encode_parts
+from ..keys import content_hash
 from ..keys import validate_namespace as _validate_name
 from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.protocol import Item, Limit, Store, put_within
+from .keys import Key, KeyMapping, key_material
 from .limits import byte_cap, refused, too_large
 from .memo import F, memoize
 
@@ -41,22 +42,7 @@ __all__ = ["Cache", "Key"]
 log = logging.getLogger(__name__)
 
 TABLE = "kv"
-Key = str | bytes | int
-#: What ``set_many`` takes. Mapping is invariant in its key, so ``Mapping[Key, Any]``
-#: alone refused a ``dict[str, int]`` under mypy: each key type is listed.
-KeyMapping = Mapping[str, Any] | Mapping[bytes, Any] | Mapping[int, Any] | Mapping[Key, Any]
 _MISSING = object()
-
-
-def _key_material(key: Key) -> str:
-    """Type-tagged key text, so ``1``, ``"1"`` and ``b"1"`` are three different keys."""
-    if isinstance(key, bool) or not isinstance(key, (str, bytes, int)):
-        raise InvalidTypeError(f"cache keys must be str, bytes or int, not {type(key).__name__}")
-    if isinstance(key, str):
-        return encode_parts("s", key)
-    if isinstance(key, bytes):
-        return encode_parts("b", key.hex())
-    return encode_parts("i", str(key))
 
 
 class Cache:
@@ -110,7 +96,7 @@ class Cache:
             raise CacheClosedError(f"cache {self.name!r} is closed")
 
     def _hash(self, key: Key) -> str:
-        return content_hash(_key_material(key))
+        return content_hash(key_material(key))
 
     def _encode(self, key: Key, value: Any, ttl: float | None, now: float) -> Item:
         h = self._hash(key)

@@ -15,9 +15,7 @@ from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from ..embedders.protocol import FunctionEmbedder
 from ..embedding.cache import EmbeddingCache
 from ..errors import (
     EmbeddingAPIError,
@@ -29,29 +27,17 @@ from ..errors import (
 from ..kv.cache import Cache
 from ..semantic.cache import SemanticCache
 from ..semantic.types import Hit, Miss
-from ..stores.protocol import Store
 from .config import ProxyConfig
 from .controls import Controls
 from .http import ProxyHTTPError, UpstreamClient, bearer_token, credentials
 from .inflight import InFlight, Write
 from .keys import RequestKey, exact_key, make_hit_id, tenant_of, upstream_id
 from .metrics import ProxyMetrics
+from .opening import exact_only_embedder, open_store
 
 __all__ = ["ProxyState"]
 
 log = logging.getLogger("nearcache.proxy")
-
-
-def _exact_only_embedder() -> FunctionEmbedder:
-    """Stands in for a model when the semantic layer is off: never called, since
-    exact-only answers live in key/value caches."""
-
-    def embed(texts: Any) -> npt.NDArray[np.float32]:
-        out = np.zeros((len(texts), 8), np.float32)
-        out[:, 0] = 1.0
-        return out
-
-    return FunctionEmbedder(embed, dim=8, name="nearcache-proxy-exact-only")
 
 
 _MODES = {True: "shared", False: "single", None: "auto"}
@@ -68,7 +54,7 @@ class ProxyState:
         self.config = config
         self.metrics = ProxyMetrics(config.prices)
         self.upstream = upstream_id(config.upstream)
-        self.store, self._owns_store = _open_store(config.store)
+        self.store, self._owns_store = open_store(config.store)
         try:
             self.semantic = SemanticCache(store=self.store, **self._semantic_kwargs())
             self.embeddings = EmbeddingCache(
@@ -112,7 +98,7 @@ class ProxyState:
     def _semantic_kwargs(self) -> dict[str, Any]:
         c = self.config
         kwargs: dict[str, Any] = {
-            "embedder": c.embedder if c.semantic else _exact_only_embedder(),
+            "embedder": c.embedder if c.semantic else exact_only_embedder(),
             # Byte-exact keys: whitespace is meaningful in code and prompts.
             "normalize": False,
             "default_ttl": c.default_ttl,
@@ -390,16 +376,3 @@ class ProxyState:
 
 def _scope_key(key: RequestKey, namespace: str) -> tuple[Any, ...]:
     return (namespace, *sorted(key.context.items()))
-
-
-def _open_store(store: Any) -> tuple[Store, bool]:
-    if store is None:
-        from ..stores.memory import MemoryStore
-
-        return MemoryStore(), True
-    if isinstance(store, str):
-        from ..stores.url import is_url, open_store
-
-        url = store if is_url(store) else f"sqlite:///{store}"
-        return open_store(url), True
-    return store, False
