@@ -26,13 +26,14 @@ class TestStoreConcurrency:
         """A reader never observes half of a batch (I2)."""
         if kit.kind == "dynamodb":
             # BatchGetItem may observe part of a transaction (docs/stores.md), so only
-            # the write side is checked: a transaction the server refuses leaves nothing.
-            from nearcache.errors import CacheError
+            # the write side is checked: a batch with one item over DynamoDB's 400 KB is
+            # refused whole, before any of it is sent, and leaves nothing.
+            from nearcache.errors import PayloadTooLargeError
 
             store.put_many(T, "ns", items(range(3)), now=NOW)
             before = store.info(T, "ns")
             batch = [*items(range(10, 40)), Item(key(40), b"x" * 500_000)]  # > 400 KB item
-            with pytest.raises(CacheError):
+            with pytest.raises(PayloadTooLargeError, match="400 KB"):
                 store.put_many(T, "ns", batch, now=NOW)
             assert values(store, "ns", range(10, 41)) == [None] * 31
             assert store.info(T, "ns") == before

@@ -154,9 +154,16 @@ def entry_digest(scope: str, text: str) -> bytes:
 
 
 def entry_keys(scope: str, texts: Sequence[str]) -> list[str]:
-    """``entry_key`` of each text, hashed as one batch (``content_hashes``)."""
+    """``entry_key`` of each text, hashed as one batch (``content_hashes``); a lone
+    surrogate is named as ``entry_key`` names it, at its place in its text."""
     head = f"{_DOMAIN_PART}{len(scope)}:{scope}"
-    return content_hashes([f"{head}{len(t)}:{t}" for t in texts], normalize=False)
+    try:
+        return content_hashes([f"{head}{len(t)}:{t}" for t in texts], normalize=False)
+    except InvalidInputError:
+        for text in texts:
+            text_digest(text)
+        text_digest(scope)
+        raise
 
 
 _WRITE_MASK = (1 << 63) - 1
