@@ -25,19 +25,13 @@ from __future__ import annotations
 import re
 
 from .lexicon import lexicon
+from .numwords import ROMAN, roman_value
 from .tokens import Token, analyze, text_cache
 
 __all__ = ["long_form_named", "named_short", "short_forms"]
 
 _MAX_WORDS = 4
 _SHORT = re.compile(r"([a-z]{2,5})(\d{0,2})")
-_ROMAN = {
-    r: str(n)
-    for n, r in enumerate(
-        "- - II III IV - VI VII VIII IX - XI XII XIII XIV XV XVI XVII XVIII XIX XX".split()  # noqa: SIM905
-    )
-    if r != "-"
-}
 
 
 def _part(p: str) -> str:
@@ -176,4 +170,6 @@ def _runs(text: str) -> tuple[Token, ...]:
 def _number(tok: Token) -> str:
     """The number a token writes: digits, or a Roman numeral of two letters or more in
     capitals ("II", "XIV"; "I", "V", "X" alone are letters)."""
-    return tok.low if tok.low.isdigit() else _ROMAN.get(tok.text, "")
+    if tok.low.isdigit():
+        return tok.low
+    return str(roman_value(tok.text)) if len(tok.text) > 1 and ROMAN.match(tok.text) else ""
