@@ -70,6 +70,7 @@ MAX_CHARS = 2000
 # probe24 and blind24 a twenty-seventh author's (people at work who are not engineers, 40% reworded).
 # probe25 and blind25 a twenty-eighth author's (hands-on jobs and home lives, 40% reworded).
 # probe26 and blind26 a twenty-ninth author's (life admin, study, travel, patients, 45% reworded).
+# probe27 and blind27 a thirtieth author's (trades, farms, depots, kitchens, shops, hobbies, 50% reworded).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -127,6 +128,8 @@ SPLITS = {
     "blind25": "br",
     "probe26": "ps",
     "blind26": "bs",
+    "probe27": "pt",
+    "blind27": "bt",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -86,6 +86,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind24",
         "blind25",
         "blind26",
+        "blind27",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -162,6 +163,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe25"), {"train": "tr-", "probe25": "br-"}),
         (("train", "blind26"), {"train": "tr-"}),
         (("train", "probe26"), {"train": "tr-", "probe26": "bs-"}),
+        (("train", "blind27"), {"train": "tr-"}),
+        (("train", "probe27"), {"train": "tr-", "probe27": "bt-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -180,7 +183,7 @@ ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, whic
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
 AWAITING_POOL: frozenset[str] = frozenset(
-    {"probe21", "probe22", "probe23", "probe24", "probe25", "probe26"}
+    {"probe21", "probe22", "probe23", "probe24", "probe25", "probe26", "probe27"}
 )
 
 
@@ -247,6 +250,8 @@ AWAITING_POOL: frozenset[str] = frozenset(
         # a twenty-ninth, people dealing with life admin, study, travel and patients' errands
         ("probe26", "ps", 490, frozenset(), 0.0, 40, 0.5),
         ("blind26", "bs", 400, frozenset(), 0.0, 40, 0.5),
+        # a thirtieth, trades, farms, depots, kitchens, shops and hobbyists, half reworded
+        ("probe27", "pt", 500, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -394,13 +399,15 @@ def _reworded(row: dict[str, Any]) -> bool:
         ("blind25", 0.1),
         ("probe26", 0.1),
         ("blind26", 0.1),
+        ("probe27", 0.1),
     ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
     split: str, code: float
 ) -> None:
     # probe23 and blind23 (a twenty-sixth author), probe24 and blind24 (a twenty-seventh),
-    # probe25 and blind25 (a twenty-eighth), probe26 and blind26 (a twenty-ninth):
+    # probe25 and blind25 (a twenty-eighth), probe26 and blind26 (a twenty-ninth), probe27
+    # and blind27 (a thirtieth):
     # every trap kind at least 8% of the traps, 30-55% of the traps reworded as well as
     # changed (the rest one-edit look-alikes), paraphrase the largest hit kind, code hits at
     # least ``code`` of the hits, and some traps in a long question.
