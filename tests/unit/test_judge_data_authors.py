@@ -252,6 +252,7 @@ AWAITING_POOL: frozenset[str] = frozenset(
         ("blind26", "bs", 400, frozenset(), 0.0, 40, 0.5),
         # a thirtieth, trades, farms, depots, kitchens, shops and hobbyists, half reworded
         ("probe27", "pt", 500, frozenset(), 0.0, 40, 0.5),
+        ("blind27", "bt", 380, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -400,6 +401,7 @@ def _reworded(row: dict[str, Any]) -> bool:
         ("probe26", 0.1),
         ("blind26", 0.1),
         ("probe27", 0.1),
+        ("blind27", 0.1),
     ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
