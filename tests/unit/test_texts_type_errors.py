@@ -4,6 +4,7 @@ mistake; the message now names the type given and what to pass."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -37,28 +38,125 @@ def test_a_generator_of_texts_is_told_to_pass_a_list(entry: Callable[[], Any]) -
         call("a")
 
 
-def test_one_str_where_a_batch_goes_is_refused() -> None:
+def _batch_calls() -> dict[str, Callable[[Any], Any]]:
+    """Every public call that takes a batch, as ``name -> call(batch)``."""
+    from nearcache import AsyncFunctionEmbedder, MemoryStore, SemanticCache, get_cache
+
+    def ones(ts: list[str]) -> Any:
+        return np.ones((len(ts), 4))
+
+    async def aones(ts: list[str]) -> Any:
+        return ones(ts)
+
+    emb = FunctionEmbedder(ones, dim=4, name="ones")
+    aemb = AsyncFunctionEmbedder(aones, dim=4, name="ones")
+    sem = SemanticCache(store=MemoryStore(), embedder=emb, judge=None)
+    ec = EmbeddingCache()
+    kv = get_cache("one-str", store=MemoryStore())
+    vec = np.ones((2, 4), dtype=np.float32)
+    return {
+        "semantic put_many queries": lambda b: sem.put_many(b, ["x", "y"]),
+        "semantic put_many responses": lambda b: sem.put_many(["a", "b"], b),
+        "kv get_many": kv.get_many,
+        "kv set_many": kv.set_many,
+        "embedding get_many": lambda b: ec.get_many(b, "n"),
+        "embedding put_many": lambda b: ec.put_many(b, vec, "n"),
+        "embedding get_many_by_hash": lambda b: ec.get_many_by_hash(b, "n"),
+        "embedding put_many_by_hash": lambda b: ec.put_many_by_hash(b, vec, "n"),
+        "embedding deduplicate": lambda b: ec.deduplicate(b, "n"),
+        "embedding store_batch": lambda b: ec.store_batch("job", b, "n"),
+        "cached embedder": CachedEmbedder(emb, EmbeddingCache()).embed,
+        "function embedder": emb.embed,
+        "async function embedder": lambda b: asyncio.run(aemb.embed(b)),
+        "api embedder": _api(),
+    }
+
+
+BATCH_CALLS = (
+    "semantic put_many queries",
+    "semantic put_many responses",
+    "kv get_many",
+    "kv set_many",
+    "embedding get_many",
+    "embedding put_many",
+    "embedding get_many_by_hash",
+    "embedding put_many_by_hash",
+    "embedding deduplicate",
+    "embedding store_batch",
+    "cached embedder",
+    "function embedder",
+    "async function embedder",
+    "api embedder",
+)
+
+
+def test_every_batch_call_is_checked() -> None:
+    assert sorted(_batch_calls()) == sorted(BATCH_CALLS)
+
+
+@pytest.mark.parametrize("name", BATCH_CALLS)
+@pytest.mark.parametrize("one", ["ab", b"ab"])
+def test_one_str_where_a_batch_goes_is_refused_in_the_same_words(name: str, one: Any) -> None:
     """A str is a sequence of str: ``put_many("ab", "cd")`` stored "c" for the question
     "a" and "d" for "b", ``deduplicate("ab", ns)`` returned the characters, kv
-    ``get_many("ab")`` read the keys "a" and "b" and ``set_many("ab")`` failed on
-    unpacking. Each is refused before anything is read or written."""
+    ``get_many("ab")`` read the keys "a" and "b", ``FunctionEmbedder.embed("ab")``
+    embedded two texts, ``get_many_by_hash(one_hash)`` said "not a content hash: '1'";
+    six paths said it in six ways. Each refuses it in one shape of words, before
+    anything is read or written."""
+    call = _batch_calls()[name]
+    kind = type(one).__name__
+    with pytest.raises(
+        InvalidTypeError, match=rf"^\w+ must be .*, not a single {kind} \(read as one item a "
+    ):
+        call(one)
+
+
+def test_one_str_refused_reads_and_writes_nothing() -> None:
     from nearcache import MemoryStore, SemanticCache, get_cache
 
     emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 4)), dim=4, name="ones")
     cache = SemanticCache(store=MemoryStore(), embedder=emb, judge=None)
-    with pytest.raises(InvalidTypeError, match=r"queries must be a sequence.*not a single str"):
+    with pytest.raises(InvalidTypeError, match="queries must be a list, not a single str"):
         cache.put_many("ab", "cd")
-    with pytest.raises(InvalidTypeError, match="responses must be a sequence"):
-        cache.put_many(["a", "b"], "cd")
     assert cache.get("a") is None and cache.stats().entries == 0
-    with pytest.raises(InvalidTypeError, match="not a single str"):
-        EmbeddingCache().deduplicate("ab", "n")
     kv = get_cache("one-str")
-    with pytest.raises(InvalidTypeError, match="not one str"):
+    with pytest.raises(InvalidTypeError, match="keys must be a list, not a single str"):
         kv.get_many("ab")
-    with pytest.raises(InvalidTypeError, match="not str"):
+    with pytest.raises(InvalidTypeError, match=r"items must be a dict or .*not a single str"):
         kv.set_many("ab")  # type: ignore[arg-type]
     assert kv.stats().misses == 0 and kv.stats().entries == 0
+
+
+def test_a_generator_where_a_batch_is_read_twice_is_told_to_pass_a_list() -> None:
+    """``deduplicate(gen)`` returned no items but every hash (the generator was read up
+    by the hashing), kv ``get_many(gen)`` and ``put_many(gen, gen)`` raised a bare
+    "object of type 'generator' has no len()"."""
+    from nearcache import MemoryStore, SemanticCache, get_cache
+
+    emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 4)), dim=4, name="ones")
+    sem = SemanticCache(store=MemoryStore(), embedder=emb, judge=None)
+    with pytest.raises(InvalidTypeError, match=r"^items must be a list, not generator: pass"):
+        EmbeddingCache().deduplicate((t for t in ["a"]), "n")
+    with pytest.raises(InvalidTypeError, match=r"^keys must be a list, not generator: pass"):
+        get_cache("gen", store=MemoryStore()).get_many(k for k in ["a"])
+    with pytest.raises(InvalidTypeError, match=r"^queries must be a list, not generator: pass"):
+        sem.put_many((q for q in ["a"]), ["x"])
+    # read once: still taken
+    assert get_cache("gen2", store=MemoryStore()).set_many((k, 1) for k in ["a"])
+    assert emb.embed(t for t in ["a", "b"]).shape == (2, 4)
+
+
+def test_metadata_given_as_one_dict_for_a_batch_is_refused() -> None:
+    """``put_many(["a"], ["x"], metadata={"k": "v"})`` was read a key an entry and said
+    "metadata must be a dict (JSON object), not str" of a dict."""
+    from nearcache import MemoryStore, SemanticCache
+
+    emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 4)), dim=4, name="ones")
+    sem = SemanticCache(store=MemoryStore(), embedder=emb, judge=None)
+    with pytest.raises(
+        InvalidTypeError, match="metadata must be a list of dicts, not a single dict"
+    ):
+        sem.put_many(["a"], ["x"], metadata={"k": "v"})
 
 
 @pytest.mark.parametrize("cache", ["embeddings.db", "memory"])

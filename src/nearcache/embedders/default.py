@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..batchargs import SINGLE
 from ..errors import (
     DimensionMismatchError,
     InvalidInputError,
@@ -206,7 +207,7 @@ class OnnxEmbedder:
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors for ``texts`` as a float32 ``(n, dim)`` array, in input order."""
-        if isinstance(texts, str) or not isinstance(texts, Sequence):
+        if isinstance(texts, SINGLE) or not isinstance(texts, Sequence):
             raise not_texts(texts)
         texts = list(texts)
         for i, text in enumerate(texts):

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..batchargs import SINGLE
 from ..errors import (
     DimensionMismatchError,
     InvalidInputError,
@@ -175,7 +176,7 @@ class OpenAIEmbedder:
     # -- the shared flow -------------------------------------------------------------
 
     def _texts(self, texts: Sequence[str]) -> list[str]:
-        if isinstance(texts, str) or not isinstance(texts, Sequence):
+        if isinstance(texts, SINGLE) or not isinstance(texts, Sequence):
             raise not_texts(texts)
         out = list(texts)
         for i, text in enumerate(out):

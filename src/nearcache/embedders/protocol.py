@@ -18,6 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from ..batchargs import batch_error, check_batch
 from ..errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -186,6 +187,7 @@ class FunctionEmbedder:
         return out
 
     def embed(self, texts: Sequence[str]) -> Any:
+        check_batch(texts, "texts", iterators=True)  # "ab" was embedded as "a" and "b"
         return self._post(self._fn(list(texts)))
 
     def __repr__(self) -> str:
@@ -208,16 +210,11 @@ class AsyncFunctionEmbedder(FunctionEmbedder):
         self._afn = fn
 
     async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
+        check_batch(texts, "texts", iterators=True)
         return self._post(await self._afn(list(texts)))
 
 
 def not_texts(texts: object) -> InvalidTypeError:
-    """The error for ``texts`` that are not a sequence of str, saying what to pass: a
-    generator was told "(a list, not a single str)"."""
-    if isinstance(texts, str):
-        return InvalidTypeError("texts must be a sequence of str (a list, not a single str)")
-    kind = type(texts).__name__
-    return InvalidTypeError(
-        f"texts must be a sequence of str (a list or tuple), not {kind}"
-        + ("" if isinstance(texts, bytes) else ": pass list(texts)")
-    )
+    """The error for ``texts`` that are not a sequence of str, in the words every batch
+    API uses (``batchargs``): a generator was told "(a list, not a single str)"."""
+    return batch_error(texts, "texts")

@@ -7,8 +7,8 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..batchargs import check_batch
 from ..codecs import KIND_BATCH, pack_payload, pack_record, unpack_payload, unpack_record
-from ..embedders.protocol import not_texts
 from ..errors import CorruptEntryError, InvalidInputError, InvalidTypeError
 from ..keys import check_content_hashes, content_hash
 from ..stores.protocol import Item
@@ -41,8 +41,7 @@ def deduplicate(
     cache: EmbeddingCache, items: Sequence[Any], namespace: str
 ) -> tuple[list[Any], list[str]]:
     """(items not yet cached in ``namespace``, each distinct once; every item's hash)."""
-    if isinstance(items, (str, bytes)):  # it was read as one item a character
-        raise not_texts(items)
+    check_batch(items, "items")  # a str was one item a character; an iterator read twice
     keys = cache.keys_for([item_text(x, i) for i, x in enumerate(items)])
     unique = list(dict.fromkeys(keys))
     found = cache._lookup(namespace, unique, None, count=False).vectors if unique else []
@@ -66,6 +65,7 @@ def store_batch(
     """Record the item hashes of batch ``batch_id`` (expiring like a vector would)."""
     if not isinstance(batch_id, str) or not batch_id:
         raise InvalidInputError("batch_id must be a non-empty str")
+    check_batch(hashes, "hashes", iterators=True)
     hashes = list(hashes)
     check_content_hashes(hashes)
     now = cache._clock()

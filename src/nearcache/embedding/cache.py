@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..batchargs import check_batch
 from ..clock import Clock, system_clock
 from ..codecs import DecodedBatch, SparseVector, as_vector, check_dtype_name
 from ..embedders.protocol import not_texts
@@ -243,6 +244,7 @@ class EmbeddingCache:
         self, keys: Sequence[str], namespace: str, *, fingerprint: str | None = None
     ) -> tuple[npt.NDArray[np.float32] | list[SparseVector | None], npt.NDArray[np.bool_]]:
         namespace = self._ns(namespace)
+        check_batch(keys, "keys")  # one hash was read as 64 one-character "hashes"
         check_content_hashes(keys)
         return get_keys(self, keys, namespace, fingerprint)
 
@@ -291,6 +293,7 @@ class EmbeddingCache:
         fingerprint: str = "",
     ) -> None:
         namespace = self._ns(namespace)
+        check_batch(keys, "keys")
         check_content_hashes(keys)
         if not keys:
             return

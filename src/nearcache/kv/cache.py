@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from ..batchargs import check_batch
 from ..clock import Clock, system_clock
 from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_record
 from ..errors import (
@@ -146,8 +147,7 @@ class Cache:
     def get_many(self, keys: Sequence[Key], default: Any = None) -> list[Any]:
         """Values for ``keys`` in one store round trip (``default`` for misses)."""
         self._check_open()
-        if isinstance(keys, (str, bytes)):  # each character was read as a key
-            raise InvalidTypeError(f"keys must be a list of keys, not one {type(keys).__name__}")
+        check_batch(keys, "keys")  # "ab" read the keys "a" and "b"
         hashes = [self._hash(k) for k in keys]
         if not hashes:
             return []
@@ -270,10 +270,7 @@ class Cache:
         """Store several values atomically (all or none: False, and nothing written, when
         one of them alone is over ``max_bytes``)."""
         self._check_open()
-        if isinstance(mapping, (str, bytes)):
-            raise InvalidTypeError(
-                f"set_many takes a dict or (key, value) pairs, not {type(mapping).__name__}"
-            )
+        check_batch(mapping, "items", "a dict or a list of (key, value) pairs", iterators=True)
         pairs = list(mapping.items()) if isinstance(mapping, Mapping) else list(mapping)
         now = self._clock()
         items = [self._encode(k, v, ttl, now) for k, v in pairs]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..batchargs import check_batch
 from ..codecs import check_json, pack_payload, packb
 from ..errors import CacheError, InvalidInputError, InvalidTypeError, PayloadTooLargeError
 from ..keys import normalize_text
@@ -101,7 +102,7 @@ def key_text(config: SemanticConfig, query: Any) -> str:
 def key_texts(config: SemanticConfig, queries: Sequence[Any]) -> list[str]:
     """``key_text`` of each query; a batch of str that fits the cap by length alone is
     checked in a few C passes instead of a call per query."""
-    _not_one(queries, "queries", "query")
+    check_batch(queries, "queries")
     if _plain_strs(queries, config.max_query_bytes):
         texts = list(map(normalize_text, queries)) if config.normalize else list(queries)
         if "" not in texts and (config.normalize or all(map(str.strip, texts))):
@@ -115,20 +116,10 @@ def key_texts(config: SemanticConfig, queries: Sequence[Any]) -> list[str]:
     return texts
 
 
-def _not_one(values: object, what: str, each: str) -> None:
-    """Refuse one str (or bytes) given where a batch goes: it was split into characters
-    (``put_many("ab", "cd")`` stored "c" for the question "a" and "d" for "b")."""
-    if isinstance(values, (str, bytes)):
-        raise InvalidTypeError(
-            f"{what} must be a sequence, one {each} each (a list), not a single "
-            f"{type(values).__name__}: put() stores one entry"
-        )
-
-
 def pack_responses(config: SemanticConfig, responses: Sequence[Any]) -> list[bytes]:
     """``pack_response`` of each response (str responses within the cap by length alone
     packed without a call each; any error is raised by the general path, as there)."""
-    _not_one(responses, "responses", "response")
+    check_batch(responses, "responses")
     if _plain_strs(responses, config.max_response_bytes):
         try:
             return list(map(packb, responses))

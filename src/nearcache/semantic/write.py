@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._flow import Embed
+from ..batchargs import check_batch
 from ..codecs import as_matrix, as_vector
 from ..embedders.protocol import fits_of
 from ..errors import (
@@ -312,6 +313,10 @@ def _batch_size(
     queries: Sequence[str], responses: Sequence[Any], metadata: Sequence[Any] | None
 ) -> int:
     """The number of entries of a put_many, whose lists must be as long as each other."""
+    check_batch(queries, "queries")  # "ab" was two queries; a generator has no len()
+    check_batch(responses, "responses")
+    if metadata is not None:
+        check_batch(metadata, "metadata", "a list of dicts", mappings=False)
     n = len(queries)
     if len(responses) != n or (metadata is not None and len(metadata) != n):
         raise InvalidInputError("queries, responses and metadata must have the same length")

@@ -1,0 +1,59 @@
+"""One check, and one message, for an argument that must be a batch of values.
+
+A str is a sequence of str and bytes a sequence of ints, so ``put_many("ab", "cd")``
+stored "c" for the question "a" and "d" for "b", ``deduplicate("ab")`` returned the
+characters and ``get_many("ab")`` read the keys "a" and "b". Every batch API (the
+semantic cache's ``put_many``, the kv cache's ``get_many``/``set_many``, the embedding
+cache's ``*_many``/``deduplicate``/``store_batch``, the embedders' ``embed``) refuses
+one str or bytes with the same words, and says what to pass instead. Results come
+back one per item in order, so an iterator (a generator) is refused too where the
+batch is read twice; ``pass list(...)`` says how to keep it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+from .errors import InvalidTypeError
+
+__all__ = ["SINGLE", "batch_error", "check_batch"]
+
+#: Types that are sequences but are one value to the caller.
+SINGLE = (str, bytes, bytearray)
+
+
+def batch_error(values: object, what: str, expected: str = "a list") -> InvalidTypeError:
+    """The error for ``values`` given as ``what`` where ``expected`` (a batch) goes."""
+    kind = type(values).__name__
+    if isinstance(values, (*SINGLE, Mapping)):
+        unit = "key" if isinstance(values, Mapping) else "byte"
+        unit = "character" if isinstance(values, str) else unit
+        return InvalidTypeError(
+            f"{what} must be {expected}, not a single {kind} (read as one item a {unit}): "
+            "wrap one in a list"
+        )
+    if isinstance(values, Iterable):
+        return InvalidTypeError(f"{what} must be {expected}, not {kind}: pass list({what})")
+    return InvalidTypeError(f"{what} must be {expected}, not {kind}")
+
+
+def check_batch(
+    values: object,
+    what: str,
+    expected: str = "a list",
+    *,
+    iterators: bool = False,
+    mappings: bool = True,
+) -> None:
+    """Raise :func:`batch_error` unless ``values`` is a batch: a sized collection that is
+    not one str/bytes (any iterable when ``iterators``: the callee reads it once; not a
+    dict unless ``mappings``: where each item is a dict, one dict is one item)."""
+    if type(values) is list or type(values) is tuple:  # the common case, no ABC check
+        return
+    if isinstance(values, SINGLE) or (not mappings and isinstance(values, Mapping)):
+        raise batch_error(values, what, expected)
+    if isinstance(values, Collection):
+        return
+    if iterators and isinstance(values, Iterable):
+        return
+    raise batch_error(values, what, expected)
