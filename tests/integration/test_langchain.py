@@ -289,6 +289,9 @@ def test_uncached_queries_and_model_name() -> None:
     assert under.queries == ["q", "q"]
     with pytest.raises(ValueError, match="model="):
         CachedEmbeddings(DeterministicFakeEmbedding(size=4))
+    # a blank model named every such cache alike ("" fell back to the wrapped object's)
+    with pytest.raises(ValueError, match="model must not be blank"):
+        CachedEmbeddings(DeterministicFakeEmbedding(size=4), model=" ")
     with pytest.raises(TypeError):
         CachedEmbeddings(object())  # type: ignore[arg-type]
 

@@ -17,6 +17,7 @@ from nearcache import (
     DimensionMismatchError,
     EmbeddingCache,
     FunctionEmbedder,
+    InvalidInputError,
     InvalidTypeError,
     NonFiniteVectorError,
     SparseVector,
@@ -95,6 +96,22 @@ def test_default_namespace() -> None:
     assert default_namespace(fe) == "function.ones.dense"
     assert "ones@r1" in fe.fingerprint
     assert CachedEmbedder(emb, namespace="custom.ns.dense").namespace == "custom.ns.dense"
+
+
+@pytest.mark.parametrize("name", ["", "   ", None])
+@pytest.mark.parametrize("cls", [FunctionEmbedder, AsyncFunctionEmbedder])
+def test_a_function_embedder_needs_a_model_name(cls: type, name: str | None) -> None:
+    """``FunctionEmbedder(fn, 3, name="")`` made the fingerprint "function/@unversioned"
+    and the namespace "function.<fingerprint>.dense": two unnamed functions of one
+    dimension shared each other's cached vectors, and CachedEmbeddings(model="") did too."""
+
+    async def afn(t: list[str]) -> object:
+        return np.ones((len(t), 3))
+
+    fn = afn if cls is AsyncFunctionEmbedder else (lambda t: np.ones((len(t), 3)))
+    error = InvalidTypeError if name is None else InvalidInputError
+    with pytest.raises(error, match=r"^name must (not be blank|be str, not NoneType)"):
+        cls(fn, 3, name=name)
 
 
 # ------------------------------------------------------------------ bad embedders

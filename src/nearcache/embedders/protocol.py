@@ -27,6 +27,7 @@ __all__ = [
     "Embedder",
     "FitsMemo",
     "FunctionEmbedder",
+    "check_model_name",
     "default_namespace",
     "embedder_kind",
     "fits_of",
@@ -127,6 +128,19 @@ def default_namespace(embedder: object) -> str:
     return f"{_segment(str(provider))}.{_segment(str(model))}.{embedder_kind(embedder)}"
 
 
+def check_model_name(name: object, what: str) -> None:
+    """Refuse a model name that is not a str or is blank: it is the fingerprint's and the
+    default namespace's model, so two unnamed functions would share one another's vectors
+    (``FunctionEmbedder(fn, 3, name="")`` was ``"function/@unversioned;dim=3"``)."""
+    if not isinstance(name, str):
+        raise InvalidTypeError(f"{what} must be str, not {type(name).__name__}")
+    if not name.strip():
+        raise InvalidInputError(
+            f"{what} must not be blank: it names the model in the embedder's fingerprint "
+            "and cache namespace, and embedders with the same name share cached vectors"
+        )
+
+
 def _fingerprint(provider: str, name: str, revision: str, dim: int, normalize: bool) -> str:
     return f"{provider}/{name}@{revision or 'unversioned'};dim={dim};l2norm={int(normalize)}"
 
@@ -172,6 +186,7 @@ class FunctionEmbedder:
             raise InvalidTypeError("fn is async; use AsyncFunctionEmbedder")
         if not isinstance(dim, int) or dim < 0:
             raise InvalidInputError("dim must be a non-negative int")
+        check_model_name(name, "name")
         self._fn = fn
         self.dim = dim
         self.name = self.model = name

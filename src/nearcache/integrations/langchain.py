@@ -25,7 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from ..embedders.protocol import AsyncFunctionEmbedder, FunctionEmbedder, not_texts
+from ..embedders.protocol import (
+    AsyncFunctionEmbedder,
+    FunctionEmbedder,
+    check_model_name,
+    not_texts,
+)
 from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
@@ -46,7 +51,8 @@ log = logging.getLogger(__name__)
 
 
 def _model_name(underlying: Any, model: str | None) -> str:
-    if model:
+    if model is not None:
+        check_model_name(model, "model")
         return model
     for attr in ("model", "model_name", "model_id", "deployment"):
         value = getattr(underlying, attr, None)
