@@ -207,3 +207,27 @@ def test_export_writes_the_names_of_its_format(tmp_path: Path, name: str) -> Non
     assert run(["export", str(tmp_path / name), "--store", str(store)]) == 0
     with gzip.open(tmp_path / name) as fh:
         assert fh.read(1)
+
+
+@pytest.mark.parametrize("folder", ["backups", "."])
+def test_export_to_a_folder_names_a_file_in_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    folder: str,
+) -> None:
+    """``export backups`` (an existing folder) was told to "name it backups.tar.gz", a
+    sibling of the folder, and ``export .`` to name it ``.tar.gz`` (a hidden file): as
+    ``tar -czf FOLDER`` does, a folder is refused, and the name offered is a file in it."""
+    from nearcache.cli.runner import run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "backups").mkdir()
+    store = tmp_path / "s.db"
+    open_store(f"sqlite:///{store}").close()
+    assert run(["export", folder, "--store", str(store)]) == 1
+    err = capsys.readouterr().err
+    inside = Path(folder) / "nearcache-export.tar.gz"
+    assert f"cannot write {folder}: it is a folder; name the archive in it, e.g. {inside}" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "s.db"]
+    assert list((tmp_path / "backups").iterdir()) == []

@@ -44,6 +44,7 @@ from ..errors import InvalidInputError
 from ..keys import HASH_ALGORITHM
 from ..semantic.persist import pid_alive
 from ..stores.protocol import Store
+from ..stores.url import names_folder
 from .filerecords import KV_TABLE, corpus_namespace
 from .ops import naming_the_model, semantic_module
 
@@ -102,10 +103,21 @@ def part_of(table: str, namespace: str) -> str:
 #: The one format ``export`` writes, by the suffixes that name it.
 SUFFIXES = (".tar.gz", ".tgz")
 
+#: The file name suggested inside a folder given as the destination.
+EXAMPLE_NAME = "nearcache-export.tar.gz"
+
 
 def check_destination(dest: Path, *, force: bool) -> None:
     """Refuse a destination that exists (unless ``force``), whose parent is a file, or
-    whose name says another format than the gzip-compressed tar written (``x.zip``)."""
+    whose name says another format than the gzip-compressed tar written (``x.zip``).
+    A folder (``export backups``, ``export .``) is refused naming a file in it, as
+    ``tar -czf FOLDER`` refuses it and ``SemanticCache.dumps(folder)`` does; it was told
+    to write the sibling ``backups.tar.gz`` (or, for ``.``, a hidden ``.tar.gz``)."""
+    if names_folder(dest):
+        raise InvalidInputError(
+            f"cannot write {dest}: it is a folder; name the archive in it, e.g. "
+            f"{dest / EXAMPLE_NAME}"
+        )
     if not dest.name.lower().endswith(SUFFIXES):
         stem, says = _format_suffixes(dest.name)
         raise InvalidInputError(
@@ -117,8 +129,6 @@ def check_destination(dest: Path, *, force: bool) -> None:
             if not parent.is_dir():
                 raise InvalidInputError(f"cannot write {dest}: {parent} is not a folder")
             break
-    if dest.is_dir():
-        raise InvalidInputError(f"cannot write {dest}: it is a folder")
     if dest.exists() and not force:
         raise InvalidInputError(f"{dest} exists; pass --force to overwrite it")
 
