@@ -16,6 +16,9 @@ from nearcache.errors import PayloadTooLargeError
 from nearcache.kv import CacheManager
 from servers import unique_name
 
+#: Far from the edge on both sides: moto refuses items over 405,000 bytes, the real
+#: DynamoDB over 409,600; the edge is checked against AWS's sizing rules, without a
+#: server, in tests/unit/test_dynamodb_item_limit.py.
 BIG = b"\x01" * (450 * 1024)
 FITS = b"\x02" * (390 * 1024)
 
