@@ -72,6 +72,30 @@ def test_memoize_runs_each_distinct_call_once(manager: CacheManager) -> None:
     assert c.stats().hits == 2
 
 
+def test_memoize_without_parentheses(manager: CacheManager) -> None:
+    """``@cache.memoize`` (as ``@functools.lru_cache`` is written) made ``price`` the
+    decorator: ``price("tea")`` returned a function, silently, and nothing was cached."""
+    c = manager.get_cache("memo-bare")
+    calls: list[str] = []
+
+    @c.memoize
+    def price(item: str) -> float:
+        calls.append(item)
+        return 2.5
+
+    @c.memoize
+    async def fetch(url: str) -> str:
+        calls.append(url)
+        return url.upper()
+
+    assert price("tea") == 2.5 and price("tea") == 2.5 and calls == ["tea"]
+    assert price.__name__ == "price" and price.cache is c  # type: ignore[attr-defined]
+    assert asyncio.run(fetch("a")) == "A" and asyncio.run(fetch("a")) == "A"
+    assert calls == ["tea", "a"] and c.stats().hits == 2
+    named = c.memoize(name="shared")(lambda x: x)
+    assert named.cache_key(1) != price.cache_key(1)  # type: ignore[attr-defined]
+
+
 def test_memoize_ttl_and_name(manager: CacheManager, clock: ManualClock) -> None:
     c = manager.get_cache("memo-ttl")
     runs = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ..batchargs import check_batch
 from ..clock import Clock, system_clock
@@ -238,8 +238,17 @@ class Cache:
     # and ``__getitem__`` alone would make ``list(cache)`` ask for keys 0, 1, 2, ...
     __iter__ = None
 
-    def memoize(self, ttl: float | None = None, *, name: str | None = None) -> Callable[[F], F]:
+    @overload
+    def memoize(self, ttl: F, *, name: str | None = None) -> F: ...
+
+    @overload
+    def memoize(self, ttl: float | None = None, *, name: str | None = None) -> Callable[[F], F]: ...
+
+    def memoize(self, ttl: Any = None, *, name: str | None = None) -> Any:
         """Decorator: keep the function's results here, one per distinct call.
+        ``@cache.memoize`` without parentheses works as ``@cache.memoize()`` (as
+        ``functools.lru_cache``): it made the function a decorator, and each call
+        returned a new function instead of running it.
 
         >>> from nearcache.stores.memory import MemoryStore
         >>> squares = Cache("squares", MemoryStore())
@@ -249,6 +258,8 @@ class Cache:
         >>> square(12), square(12), squares.stats().hits
         (144, 144, 1)
         """
+        if callable(ttl):  # bare @cache.memoize: ttl is the function
+            return memoize(self, None, name=name)(ttl)
         return memoize(self, ttl, name=name)
 
     # -- writes ----------------------------------------------------------------------
