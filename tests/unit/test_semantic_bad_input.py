@@ -244,6 +244,35 @@ def test_bad_settings(emb: TableEmbedder, kwargs: dict[str, Any], tmp_path: Path
     assert not (tmp_path / "never.db").exists()  # validated before the store is opened
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"threshold": 0.9}, "threshold (did you mean similarity_threshold?)"),
+        ({"score_threshold": 0.9}, "score_threshold (did you mean similarity_threshold?)"),
+        ({"distance_threshold": 0.1}, "(did you mean similarity_threshold = 1 - distance"),
+        ({"ttl": 60, "maxsize": 9}, "maxsize (did you mean max_entries?), ttl (did you "),
+        ({"similarity_treshold": 0.9}, "similarity_treshold (did you mean similarity_thr"),
+        ({"redis_url": "redis://h"}, "redis_url (did you mean store=nearcache.open_store"),
+        ({"colour": "blue"}, "arguments: colour"),
+    ],
+)
+@pytest.mark.parametrize("cls", ["SemanticCache", "AsyncSemanticCache"])
+def test_an_unknown_option_is_named_with_the_one_meant(
+    emb: TableEmbedder, kwargs: dict[str, Any], hint: str, cls: str, tmp_path: Path
+) -> None:
+    """``SemanticCache(threshold=0.9)`` -- GPTCache's, RedisVL's and LangChain's users
+    write their library's names first -- said "SemanticFront.__init__() got an
+    unexpected keyword argument 'threshold'", naming a class of nearcache's insides."""
+    import nearcache
+
+    with pytest.raises(InvalidTypeError) as info:
+        getattr(nearcache, cls)(tmp_path / "never.db", emb, **kwargs)
+    message = str(info.value)
+    assert message.startswith(f"{cls}() got unexpected keyword arguments: "), message
+    assert hint in message, message
+    assert not (tmp_path / "never.db").exists()
+
+
 def test_bad_ttl_and_namespace(cache: SemanticCache) -> None:
     before = unchanged(cache)
     for ttl in (0, -1, "10", True):

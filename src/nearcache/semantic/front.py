@@ -14,13 +14,14 @@ import functools
 import inspect
 import os
 from collections.abc import Awaitable, Callable, Generator, Mapping
-from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
+from typing import Any, ClassVar, Concatenate, NoReturn, ParamSpec, TypeVar
 
 from .._flow import Embed, run_async, run_sync
 from ..clock import Clock
 from ..embedding.cache import EmbeddingCache
 from ..judge import Judge
 from ..stores.protocol import Store
+from ..unknownopts import unknown_options
 from .config import SemanticConfig
 from .core import SemanticCore
 from .lookup import Pending
@@ -35,6 +36,25 @@ __all__ = [
     "drive_put",
     "offload",
 ]
+
+#: What GPTCache, RedisVL, LangChain, cachetools and diskcache call the same settings.
+_PEER_NAMES = {
+    "threshold": "similarity_threshold",
+    "score_threshold": "similarity_threshold",
+    "distance_threshold": "similarity_threshold = 1 - distance_threshold",
+    "ttl": "default_ttl",
+    "expire": "default_ttl",
+    "maxsize": "max_entries",
+    "max_size": "max_entries",
+    "embedding": "embedder",
+    "embeddings": "embedder",
+    "embedding_func": "embedder",
+    "vectorizer": "embedder",
+    "redis_url": "store=nearcache.open_store(url)",
+    "url": "store=nearcache.open_store(url)",
+    "dtype": "vector_dtype",
+}
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -76,7 +96,11 @@ class SemanticFront:
         max_false_hit_rate: float | None = None,
         hot_entries: int = 4096,
         hot_bytes: int = 32 * 1048576,
+        **unknown: NoReturn,  # a type checker refuses any; at run time, named with a hint
     ) -> None:
+        if unknown:
+            known = inspect.signature(SemanticFront.__init__).parameters
+            raise unknown_options(type(self).__name__, unknown, known, _PEER_NAMES)
         config = SemanticConfig.build(
             similarity_threshold=similarity_threshold,
             default_ttl=default_ttl,

@@ -1,0 +1,32 @@
+"""The error for keyword arguments a constructor does not take, each named with the
+option it probably means: a peer library's name for it (GPTCache's, RedisVL's,
+LangChain's, cachetools' or diskcache's, which their users write first) or a near
+spelling. Python's own message named the class that defines ``__init__``, a class of
+nearcache's insides ("SemanticFront.__init__() got an unexpected keyword argument
+'threshold'", "_Base.__init__() ... 'ttl'"), and no hint. The constructors take
+``**unknown: NoReturn``, so type checkers still refuse any unknown keyword.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Mapping
+
+from .errors import InvalidTypeError
+
+__all__ = ["unknown_options"]
+
+
+def unknown_options(
+    call: str, unknown: Mapping[str, object], known: Collection[str], peers: Mapping[str, str]
+) -> InvalidTypeError:
+    """``InvalidTypeError`` naming each of ``unknown`` given to ``call()`` with its hint."""
+
+    names = sorted(set(known) - {"self", "unknown"})
+
+    def hint(option: str) -> str:
+        near = peers.get(option) or next(iter(difflib.get_close_matches(option, names, n=1)), None)
+        return f"{option} (did you mean {near}?)" if near else option
+
+    listed = ", ".join(map(hint, sorted(unknown)))
+    return InvalidTypeError(f"{call}() got unexpected keyword arguments: {listed}")
