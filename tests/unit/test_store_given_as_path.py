@@ -35,3 +35,36 @@ def test_a_store_url_ending_in_a_slash_is_called_a_url(url: str) -> None:
     with pytest.raises(InvalidInputError, match=r"is a store URL, not a file path") as info:
         EmbeddingCache(path=url)
     assert "s3cret" not in str(info.value) and "names a folder" not in str(info.value)
+
+
+@pytest.mark.parametrize("given", ["answers.db", "path", "redis://:s3cret@127.0.0.1:6379/0", 7])
+@pytest.mark.parametrize("cache", ["semantic", "embedding", "kv"])
+def test_a_path_or_url_given_as_store_says_how_to_pass_it(
+    tmp_path: Path, cache: str, given: object
+) -> None:
+    """``store="answers.db"`` was told "store must implement Store, not str" (kv) or
+    "store must be a Store (a URL: open_store(url)), not str" (semantic, embedding):
+    three shapes, and none named ``path``, the way each cache takes a file. One shape
+    now, with the call that takes what was given."""
+    from nearcache import EmbeddingCache, get_cache
+
+    embedder = FunctionEmbedder(lambda t: np.ones((len(t), 4), np.float32), dim=4, name="x")
+    store = tmp_path / "answers.db" if given == "path" else given
+    make = {
+        "semantic": lambda: SemanticCache(store=store, embedder=embedder),
+        "embedding": lambda: EmbeddingCache(store),
+        "kv": lambda: get_cache("a", store=store),
+    }[cache]
+    with pytest.raises(InvalidTypeError) as info:
+        make()
+    message = str(info.value)
+    kind = type(store).__name__
+    assert message.startswith(f"store must be a Store, not {kind}"), message
+    if given == 7:
+        assert message == "store must be a Store, not int"
+    elif isinstance(given, str) and given.startswith("redis"):
+        assert ": for a store URL, pass " in message and "s3cret" not in message
+        assert ("get_cache(name, url)" if cache == "kv" else "open_store(url)") in message
+    else:
+        assert ": for a SQLite file, pass " in message and "path" in message
+    assert list(tmp_path.iterdir()) == []

@@ -45,6 +45,7 @@ from ..stores.breaker import outage_level
 from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Store
+from ..stores.url import not_a_store
 from .batches import deduplicate, get_batch, store_batch
 from .inspection import cache_stats, check_records, inspect_namespace
 from .maintenance import cleanup_expired, clear_all, clear_namespace, invalidate, invalidate_model
@@ -104,9 +105,7 @@ class EmbeddingCache:
         if store is not None and path is not None:
             raise InvalidInputError("pass either store or path, not both")
         if store is not None and not isinstance(store, Store):
-            raise InvalidTypeError(
-                f"store must be a Store (a URL: open_store(url)), not {type(store).__name__}"
-            )
+            raise not_a_store(store)
         self.max_entries = check_limit("max_entries", max_entries)
         self.max_bytes = check_limit("max_bytes", max_bytes)
         self.vector_dtype = check_dtype_name(vector_dtype)

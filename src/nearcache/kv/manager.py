@@ -49,7 +49,7 @@ from ..keys import open_hash_algorithm
 from ..stats import CacheStats
 from ..stores.defaults import default_store
 from ..stores.protocol import Store
-from ..stores.url import is_url, names_folder, redact_url
+from ..stores.url import is_url, names_folder, not_a_store, redact_url
 from .cache import Cache
 
 __all__ = ["BACKENDS", "CacheManager", "default_manager", "get_cache"]
@@ -116,7 +116,11 @@ class CacheManager:
         store = options.pop("store", None)
         if store is not None:
             if not isinstance(store, Store):
-                raise InvalidTypeError(f"store must implement Store, not {type(store).__name__}")
+                raise not_a_store(
+                    store,
+                    path="pass get_cache(name, 'file_based', path=...)",
+                    url="pass it as the backend: get_cache(name, url)",
+                )
             ident = f"store:{id(store)}"
             self._stores.setdefault(ident, store)
             return ident, self._stores[ident]

@@ -28,6 +28,7 @@ from ..index.factory import IndexConfig
 from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Store
+from ..stores.url import not_a_store
 from .binding import StoreBinding
 from .config import SemanticConfig, resolve_mode
 from .counters import SemanticCounters
@@ -77,9 +78,7 @@ class SemanticCore(
         if store is not None and path is not None:
             raise InvalidInputError("pass either path or store, not both")
         if store is not None and not isinstance(store, Store):
-            raise InvalidTypeError(
-                f"store must be a Store (a URL: open_store(url)), not {type(store).__name__}"
-            )
+            raise not_a_store(store, path="pass it as the path (the first argument)")
         if embedder is not None:
             _check_embedder(embedder, asynchronous)
         index_config = IndexConfig(

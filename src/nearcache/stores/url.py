@@ -36,7 +36,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, InvalidTypeError
 from .protocol import Store
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "check_sqlite_path",
     "is_url",
     "names_folder",
+    "not_a_store",
     "open_store",
     "parse_store_url",
     "redact_url",
@@ -98,6 +99,25 @@ def is_url(text: str) -> bool:
     in belongs to a value (a libpq ``key=value`` DSN's ``application_name=http://x``, a
     path written ``./a://b``), so such a text is not a URL."""
     return _URL.match(text) is not None
+
+
+def not_a_store(
+    store: object,
+    *,
+    path: str = "pass it as path=",
+    url: str = "pass store=nearcache.open_store(url)",
+) -> InvalidTypeError:
+    """The error for ``store=`` given something that is not a ``Store``, in the words
+    every cache uses: a path or URL string says how this call takes one (``path``,
+    ``url``). The caches said it three ways ("store must implement Store, not str",
+    "store must be a Store (a URL: open_store(url)), not str"), none naming ``path=``."""
+    kind = type(store).__name__
+    if isinstance(store, (str, os.PathLike)):
+        text = os.fspath(store)
+        if isinstance(text, str) and is_url(text):
+            return InvalidTypeError(f"store must be a Store, not {kind}: for a store URL, {url}")
+        return InvalidTypeError(f"store must be a Store, not {kind}: for a SQLite file, {path}")
+    return InvalidTypeError(f"store must be a Store, not {kind}")
 
 
 def redact_url(url: str) -> str:
