@@ -114,6 +114,41 @@ def test_a_function_embedder_needs_a_model_name(cls: type, name: str | None) -> 
         cls(fn, 3, name=name)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"ttl": 60}, "ttl (did you mean cache=EmbeddingCache(default_ttl=...)?)"),
+        ({"store": "x"}, "store (did you mean cache=EmbeddingCache(store)?)"),
+        ({"namespce": "n"}, "namespce (did you mean namespace?)"),
+        ({"colour": 1}, "arguments: colour"),
+    ],
+)
+@pytest.mark.parametrize("cls", [CachedEmbedder, AsyncCachedEmbedder])
+def test_an_unknown_option_is_named_with_the_one_meant(
+    cls: type, kwargs: dict[str, object], hint: str
+) -> None:
+    """``CachedEmbedder(emb, ttl=60)`` said "_Base.__init__() got an unexpected keyword
+    argument 'ttl'", naming a class of the insides, and not where a TTL goes."""
+    with pytest.raises(InvalidTypeError) as info:
+        cls(HashEmbedder(), **kwargs)
+    message = str(info.value)
+    assert message.startswith(f"{cls.__name__}() got unexpected keyword arguments: "), message
+    assert hint in message, message
+
+
+def test_embed_one_names_its_own_argument() -> None:
+    """``embed_one(["a"])`` said "texts[0] must be str, not list": no texts was given."""
+    cached = CachedEmbedder(HashEmbedder(), EmbeddingCache())
+    with pytest.raises(InvalidTypeError, match=r"^text must be str, not list: embed\(\) takes"):
+        cached.embed_one(["a"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"^text must be str, not NoneType$"):
+        cached.embed_one(None)  # type: ignore[arg-type]
+    acached = AsyncCachedEmbedder(HashEmbedder(), EmbeddingCache())
+    with pytest.raises(InvalidTypeError, match=r"^text must be str, not list: embed\(\) takes"):
+        asyncio.run(acached.embed_one(["a"]))  # type: ignore[arg-type]
+    assert cached.embed_one("a").shape == (HashEmbedder().dim,)
+
+
 # ------------------------------------------------------------------ bad embedders
 
 

@@ -8,11 +8,12 @@ chunk before anything of it is cached), and wait for keys other callers are embe
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from collections.abc import Generator, Hashable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, NoReturn, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,7 @@ from ..keys import validate_namespace
 from ..retry import Backoff, ExponentialBackoff
 from ..stats import CacheStats
 from ..stores.memory import MemoryStore
+from ..unknownopts import unknown_options
 from .cache import EmbeddingCache
 from .leases import Leases
 from .progress import Progress, Tally, make_progress
@@ -83,6 +85,28 @@ class EmbedStats:
 E = TypeVar("E", Embedder, Embedder | AsyncEmbedder)
 
 
+#: What other libraries' users pass a cached embedder ("_Base.__init__() got an
+#: unexpected keyword argument 'ttl'", naming a class of the insides), and where it goes.
+_PEER_NAMES = {
+    "ttl": "cache=EmbeddingCache(default_ttl=...)",
+    "default_ttl": "cache=EmbeddingCache(default_ttl=...)",
+    "store": "cache=EmbeddingCache(store)",
+    "path": "cache=EmbeddingCache(path=...)",
+    "document_embedding_cache": "cache",
+    "underlying_embeddings": "embedder",
+    "model": "embedder",
+}
+
+
+def _one(text: object) -> str:
+    """``text`` for ``embed_one``, which took ``["a"]`` for a list of texts and said
+    "texts[0] must be str, not list" of it (no ``texts`` was passed)."""
+    if not isinstance(text, str):
+        hint = ": embed() takes a list of texts" if isinstance(text, (list, tuple)) else ""
+        raise InvalidTypeError(f"text must be str, not {type(text).__name__}{hint}")
+    return text
+
+
 class _Base(Generic[E]):
     """What both cached embedders share; ``E`` is the embedder type each accepts."""
 
@@ -98,7 +122,11 @@ class _Base(Generic[E]):
         cross_process: bool | None = None,
         lease_ttl: float = 120.0,
         poll: Backoff | None = None,
+        **unknown: NoReturn,  # a type checker refuses any; at run time, named with a hint
     ) -> None:
+        if unknown:
+            known = inspect.signature(_Base.__init__).parameters
+            raise unknown_options(type(self).__name__, unknown, known, _PEER_NAMES)
         if embedder is None:
             from ..embedders.default import default_embedder
 
@@ -359,7 +387,7 @@ class CachedEmbedder(_Base[Embedder]):
         return run_sync(self._flow(texts), self.embedder.embed)
 
     def embed_one(self, text: str) -> npt.NDArray[np.float32] | SparseVector:
-        return self.embed([text])[0]
+        return self.embed([_one(text)])[0]
 
     def __repr__(self) -> str:
         return f"CachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
@@ -374,7 +402,7 @@ class AsyncCachedEmbedder(_Base[Embedder | AsyncEmbedder]):
         return await run_async(self._flow(texts), self.embedder.embed)
 
     async def embed_one(self, text: str) -> npt.NDArray[np.float32] | SparseVector:
-        return (await self.embed([text]))[0]
+        return (await self.embed([_one(text)]))[0]
 
     def __repr__(self) -> str:
         return f"AsyncCachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
