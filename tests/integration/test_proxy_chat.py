@@ -220,6 +220,16 @@ def test_namespace_and_ttl_headers(proxy: str, upstream: Upstream) -> None:
         ({}, b'{"messages": [{"role": "user", "content": "x"}]}', 400, "missing_field"),
         ({}, b'{"model": "m"}', 400, "missing_field"),
         ({}, b'{"model": "m", "messages": ["x"]}', 400, "invalid_value"),
+        # present, of the wrong type: it was "you must provide a model parameter"
+        ({}, b'{"model": 5, "messages": [{"role": "user", "content": "x"}]}', 400, "invalid_type"),
+        ({}, b'{"model": "m", "messages": "hi"}', 400, "invalid_type"),
+        ({}, b'{"model": "m", "messages": []}', 400, "invalid_value"),
+        (
+            {},
+            b'{"model": "", "messages": [{"role": "user", "content": "x"}]}',
+            400,
+            "missing_field",
+        ),
         ({"x-nearcache-ttl": "-1"}, b"{}", 400, "bad_header"),
         ({"x-nearcache-namespace": "bad name!"}, b"{}", 400, "bad_header"),
         ({"cache-control": "max-age=soon"}, b"{}", 400, "bad_header"),

@@ -87,6 +87,11 @@ def test_embedding_errors(proxy: str, upstream: Upstream) -> None:
     for body in ({"input": "x"}, {"model": "m", "input": []}, {"model": "m", "input": [1.5]}):
         r = httpx.post(proxy + "/embeddings", json=body)
         assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error"
+    r = httpx.post(proxy + "/embeddings", json={"model": ["m"], "input": "x"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_type"
+    assert r.json()["error"]["message"] == (
+        "Invalid type for 'model': expected a string, but got an array instead."
+    )
     upstream.fail_status, upstream.fail_times = 429, 1
     r = httpx.post(proxy + "/embeddings", json={"model": "m", "input": "y"})
     assert r.status_code == 429 and r.json()["error"]["message"] == "stub failure"

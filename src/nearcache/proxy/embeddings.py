@@ -29,6 +29,7 @@ from .controls import Controls, read_controls
 from .http import (
     UPSTREAM_ERRORS,
     ProxyHTTPError,
+    bad_field,
     forward_headers,
     json_or_none,
     parse_json_object,
@@ -50,7 +51,7 @@ def _inputs(body: dict[str, Any]) -> tuple[list[Any], list[str], str]:
     """(inputs as sent, their cache texts, kind) of a validated request."""
     model = body.get("model")
     if not isinstance(model, str) or not model:
-        raise ProxyHTTPError(400, "you must provide a model parameter", code="missing_field")
+        raise bad_field(body, "model", "a string")
     raw = body.get("input")
     fmt = body.get("encoding_format")
     if fmt not in (None, "float", "base64"):

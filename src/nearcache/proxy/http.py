@@ -79,6 +79,24 @@ class ProxyHTTPError(Exception):
         )
 
 
+_JSON_TYPES = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+_JSON_TYPES.update({list: "an array", dict: "an object", type(None): "null"})
+
+
+def bad_field(body: Mapping[str, object], name: str, expected: str) -> ProxyHTTPError:
+    """The 400 for ``body[name]`` missing or of the wrong type, in OpenAI's words: a
+    ``"model": 5`` was told "you must provide a model parameter" (code
+    ``missing_field``), of a field that is there."""
+    if body.get(name) in (None, ""):
+        return ProxyHTTPError(400, f"you must provide a {name} parameter", code="missing_field")
+    got = _JSON_TYPES.get(type(body[name]), "another type")
+    return ProxyHTTPError(
+        400,
+        f"Invalid type for '{name}': expected {expected}, but got {got} instead.",
+        code="invalid_type",
+    )
+
+
 class BodyTooLarge(ProxyHTTPError):
     def __init__(self, limit: int) -> None:
         super().__init__(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import responses
-from .http import ProxyHTTPError
+from .http import ProxyHTTPError, bad_field
 from .keys import RequestKey, chat_key, completion_key
 from .sse import Accumulator, replay_chunks, storable
 
@@ -40,7 +40,7 @@ class Kind:
         """Refuse (400) what the upstream would refuse anyway, before any lookup."""
         model = body.get("model")
         if not isinstance(model, str) or not model:
-            raise ProxyHTTPError(400, "you must provide a model parameter", code="missing_field")
+            raise bad_field(body, "model", "a string")
         if self.required not in body:
             raise ProxyHTTPError(
                 400, f"you must provide a {self.required} parameter", code="missing_field"
@@ -48,12 +48,15 @@ class Kind:
         if "stream" in body and not isinstance(body["stream"], bool):
             raise ProxyHTTPError(400, "stream must be a boolean", code="invalid_value")
         if self.route == "chat":
-            _check_messages(body["messages"])
+            _check_messages(body)
 
 
-def _check_messages(messages: Any) -> None:
-    if not isinstance(messages, list) or not messages:
-        raise ProxyHTTPError(400, "messages must be a non-empty array", code="missing_field")
+def _check_messages(body: dict[str, Any]) -> None:
+    messages = body["messages"]
+    if not isinstance(messages, list):
+        raise bad_field(body, "messages", "an array of objects")
+    if not messages:
+        raise ProxyHTTPError(400, "messages must be a non-empty array", code="invalid_value")
     for i, message in enumerate(messages):
         if not isinstance(message, dict) or not isinstance(message.get("role"), str):
             raise ProxyHTTPError(
