@@ -101,6 +101,38 @@ def test_round_trip_into_memory_or_a_given_store(source: tuple[SemanticCache, Pa
     given.close()
 
 
+def test_loads_on_a_cache_is_refused_naming_the_class_call(
+    source: tuple[SemanticCache, Path],
+) -> None:
+    """``cache.loads("cp.tar.gz")`` (``loads`` makes a new cache) returned a new cache in
+    memory and left ``cache`` as it was: the caller went on with the empty cache."""
+    import asyncio
+
+    from nearcache import AsyncSemanticCache, InvalidTypeError
+
+    _, path = source
+    empty = SemanticCache(store=MemoryStore(), embedder=TableEmbedder(DIM))
+    with pytest.raises(InvalidTypeError, match=r"^loads\(\) makes a new cache .* call Semantic"):
+        empty.loads(path)
+    assert empty.stats().entries == 0
+    restored = SemanticCache.loads(path, None, TableEmbedder(DIM), store=empty.store)
+    assert restored.stats().entries == 26  # what the message offers works
+    restored.close()
+    empty.close()
+
+    async def on_an_async_cache() -> None:
+        cache = AsyncSemanticCache(store=MemoryStore(), embedder=TableEmbedder(DIM))
+        with pytest.raises(InvalidTypeError, match=r"call AsyncSemanticCache\.loads\(source"):
+            await cache.loads(path)
+        again = await AsyncSemanticCache.loads(path, None, TableEmbedder(DIM))
+        assert (await again.stats()).entries == 26
+        await again.close()
+        await cache.close()
+
+    asyncio.run(on_an_async_cache())
+    assert SemanticCache.loads.__doc__ and SemanticCache.loads.__name__ == "loads"
+
+
 def test_refuses_other_embedders_and_non_fresh_targets(
     source: tuple[SemanticCache, Path], tmp_path: Path
 ) -> None:

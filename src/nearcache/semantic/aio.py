@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from .checkpoint import Limits
 from .core import SemanticCore
-from .front import SemanticFront, drive_async, offload
+from .front import SemanticFront, drive_async, fresh_only, offload
 from .restore import restore
 
 __all__ = ["AsyncSemanticCache"]
@@ -77,9 +77,10 @@ class AsyncSemanticCache(SemanticFront):
         cache: AsyncSemanticCache = await asyncio.to_thread(cls, *args, **kwargs)
         return cache
 
-    @classmethod
+    @fresh_only
     async def loads(
-        cls,
+        cls: type[AsyncSemanticCache],
+        /,
         source: str | os.PathLike[str],
         path: str | os.PathLike[str] | None = None,
         embedder: Any = None,

@@ -18,7 +18,7 @@ from typing import Any
 
 from .checkpoint import Limits
 from .core import SemanticCore
-from .front import SemanticFront, call, drive, drive_lookup, drive_put
+from .front import SemanticFront, call, drive, drive_lookup, drive_put, fresh_only
 from .restore import restore
 
 __all__ = ["SemanticCache"]
@@ -116,9 +116,10 @@ class SemanticCache(SemanticFront):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @classmethod
+    @fresh_only
     def loads(
-        cls,
+        cls: type[SemanticCache],
+        /,
         source: str | os.PathLike[str],
         path: str | os.PathLike[str] | None = None,
         embedder: Any = None,
