@@ -419,3 +419,21 @@ def test_llm_cache_caches_a_blank_prompt(tmp_path: Path) -> None:
         cache.update(blank, "llm", generations)
         assert cache.lookup(blank, "llm") == generations
     cache.cache.close()
+
+
+@needs_semantic
+def test_llm_cache_refuses_one_str_as_the_generations(tmp_path: Path) -> None:
+    """``update(prompt, llm, "an answer")`` was stored, and ``lookup`` gave back
+    ``["a", "n", " ", ...]``: a str where the list of generations goes is refused in
+    the words every batch call uses, and nothing is stored."""
+    cache = _llm_cache(tmp_path)
+    with pytest.raises(TypeError, match=r"^return_val must be a list, not a single str"):
+        cache.update("the answer?", "llm", "forty-two")
+
+    async def main() -> Any:
+        with pytest.raises(TypeError, match=r"^return_val must be a list, not a single str"):
+            await cache.aupdate("the answer?", "llm", "forty-two")
+        return await cache.alookup("the answer?", "llm")
+
+    assert asyncio.run(main()) is None and cache.lookup("the answer?", "llm") is None
+    cache.cache.close()

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..batchargs import check_batch
 from ..embedders.protocol import (
     AsyncFunctionEmbedder,
     FunctionEmbedder,
@@ -223,6 +224,7 @@ def _allowed_classes() -> list[type[Any]]:
 def _dumps(generations: Sequence[Any]) -> str:
     from langchain_core.load import dumps
 
+    check_batch(generations, "return_val")  # a str came back from lookup as its characters
     return dumps(list(generations))
 
 
