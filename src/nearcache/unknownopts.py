@@ -14,7 +14,18 @@ from collections.abc import Collection, Mapping
 
 from .errors import InvalidTypeError
 
-__all__ = ["unknown_options"]
+__all__ = ["CACHE_PEERS", "unknown_options"]
+
+#: What cachetools (``maxsize``, ``ttl``) and diskcache (``directory``, ``size_limit``,
+#: ``expire``) call the settings every nearcache cache has.
+CACHE_PEERS = {
+    "maxsize": "max_entries",
+    "max_size": "max_entries",
+    "ttl": "default_ttl",
+    "expire": "default_ttl",
+    "size_limit": "max_bytes",
+    "directory": "path",
+}
 
 
 def unknown_options(

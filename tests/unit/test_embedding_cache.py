@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -477,3 +478,24 @@ def test_memory_store_byte_budget_evicts_least_recently_used() -> None:
     st = c.stats(NS)
     assert st.evictions == 1 and st.bytes == 3 * one
     assert store.check() == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"ttl": 60}, "ttl (did you mean default_ttl?)"),
+        ({"directory": "cache"}, "directory (did you mean path?)"),
+        ({"size_limit": 10}, "size_limit (did you mean max_bytes?)"),
+        ({"max_entires": 10}, "max_entires (did you mean max_entries?)"),
+        ({"colour": 1}, "arguments: colour"),
+    ],
+)
+def test_an_unknown_option_is_named_with_the_one_meant(kwargs: dict[str, Any], hint: str) -> None:
+    """``EmbeddingCache(ttl=60)`` (cachetools' and diskcache's names) said
+    "EmbeddingCache.__init__() got an unexpected keyword argument 'ttl'", with no hint,
+    where ``get_cache(ttl=...)`` named ``default_ttl``."""
+    with pytest.raises(InvalidTypeError) as info:
+        EmbeddingCache(**kwargs)
+    message = str(info.value)
+    assert message.startswith("EmbeddingCache() got unexpected keyword arguments: "), message
+    assert hint in message, message

@@ -9,10 +9,11 @@ per-vector scale) and always returned as float32.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,7 @@ from ..stores.defaults import default_store
 from ..stores.memory import MemoryStore
 from ..stores.protocol import Store
 from ..stores.url import not_a_store
+from ..unknownopts import CACHE_PEERS, unknown_options
 from .batches import deduplicate, get_batch, store_batch
 from .inspection import cache_stats, check_records, inspect_namespace
 from .maintenance import cleanup_expired, clear_all, clear_namespace, invalidate, invalidate_model
@@ -101,7 +103,11 @@ class EmbeddingCache:
         normalize: bool = True,
         clock: Clock | None = None,
         fail_open: bool = False,
+        **unknown: NoReturn,  # a type checker refuses any; at run time, named with a hint
     ) -> None:
+        if unknown:
+            known = inspect.signature(EmbeddingCache.__init__).parameters
+            raise unknown_options("EmbeddingCache", unknown, known, CACHE_PEERS)
         if store is not None and path is not None:
             raise InvalidInputError("pass either store or path, not both")
         if store is not None and not isinstance(store, Store):

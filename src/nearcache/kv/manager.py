@@ -50,6 +50,7 @@ from ..stats import CacheStats
 from ..stores.defaults import default_store
 from ..stores.protocol import Store
 from ..stores.url import is_url, names_folder, not_a_store, redact_url
+from ..unknownopts import CACHE_PEERS
 from .cache import Cache
 
 __all__ = ["BACKENDS", "CacheManager", "default_manager", "get_cache"]
@@ -59,16 +60,8 @@ log = logging.getLogger(__name__)
 BACKENDS = ("in_memory", "file_based", "redis")
 _CACHE_OPTIONS = {"default_ttl", "max_entries", "max_bytes", "fail_open"}
 _OPTIONS = _CACHE_OPTIONS | {"path", "url", "prefix", "store"}
-#: What cachetools (``maxsize``, ``ttl``) and diskcache (``directory``, ``size_limit``,
-#: ``expire``) call the same settings: their users write these first.
-_PEER_NAMES = {
-    "maxsize": "max_entries",
-    "max_size": "max_entries",
-    "ttl": "default_ttl",
-    "expire": "default_ttl",
-    "size_limit": "max_bytes",
-    "directory": "path",
-}
+#: What cachetools and diskcache call the same settings: their users write these first.
+_PEER_NAMES = CACHE_PEERS
 
 
 def default_kv_path() -> Path:
