@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from .errors import InvalidTypeError
 
-__all__ = ["SINGLE", "batch_error", "check_batch"]
+__all__ = ["SINGLE", "batch_error", "check_batch", "one_text"]
 
 #: Types that are sequences but are one value to the caller.
 SINGLE = (str, bytes, bytearray)
@@ -57,3 +57,12 @@ def check_batch(
     if iterators and isinstance(values, Iterable):
         return
     raise batch_error(values, what, expected)
+
+
+def one_text(text: object) -> str:
+    """``text`` where one text goes (``embed_one``), which took ``["a"]`` and said
+    "texts[0] must be str, not list" of it (no ``texts`` was passed)."""
+    if not isinstance(text, str):
+        hint = ": embed() takes a list of texts" if isinstance(text, (list, tuple)) else ""
+        raise InvalidTypeError(f"text must be str, not {type(text).__name__}{hint}")
+    return text

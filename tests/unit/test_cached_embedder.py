@@ -136,6 +136,20 @@ def test_an_unknown_option_is_named_with_the_one_meant(
     assert hint in message, message
 
 
+def test_an_async_embedder_needs_the_async_class() -> None:
+    """``CachedEmbedder(AsyncFunctionEmbedder(...))`` was kept, and each ``embed`` failed
+    with "embedder output cannot be read as a numeric matrix ... not 'coroutine'"; the
+    semantic cache refuses the same embedder naming ``AsyncSemanticCache``."""
+
+    async def vectors(texts: list[str]) -> object:
+        return np.ones((len(texts), 4))
+
+    emb = AsyncFunctionEmbedder(vectors, 4, "async-ones")
+    with pytest.raises(InvalidTypeError, match=r"embedder is async .*; use AsyncCachedEmbedder$"):
+        CachedEmbedder(emb, EmbeddingCache())
+    assert asyncio.run(AsyncCachedEmbedder(emb, EmbeddingCache()).embed(["a"])).shape == (1, 4)
+
+
 def test_embed_one_names_its_own_argument() -> None:
     """``embed_one(["a"])`` said "texts[0] must be str, not list": no texts was given."""
     cached = CachedEmbedder(HashEmbedder(), EmbeddingCache())

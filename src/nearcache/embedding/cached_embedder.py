@@ -13,12 +13,13 @@ import threading
 import time
 from collections.abc import Generator, Hashable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Generic, NoReturn, TypeVar, cast
+from typing import Any, ClassVar, Generic, NoReturn, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from .._flow import Embed, Sleep, Wait, run_async, run_sync
+from ..batchargs import one_text
 from ..codecs import SparseVector, as_matrix
 from ..embedders.protocol import (
     AsyncEmbedder,
@@ -85,8 +86,7 @@ class EmbedStats:
 E = TypeVar("E", Embedder, Embedder | AsyncEmbedder)
 
 
-#: What other libraries' users pass a cached embedder ("_Base.__init__() got an
-#: unexpected keyword argument 'ttl'", naming a class of the insides), and where it goes.
+#: What other libraries' users pass a cached embedder, and where it goes.
 _PEER_NAMES = {
     "ttl": "cache=EmbeddingCache(default_ttl=...)",
     "default_ttl": "cache=EmbeddingCache(default_ttl=...)",
@@ -98,17 +98,10 @@ _PEER_NAMES = {
 }
 
 
-def _one(text: object) -> str:
-    """``text`` for ``embed_one``, which took ``["a"]`` for a list of texts and said
-    "texts[0] must be str, not list" of it (no ``texts`` was passed)."""
-    if not isinstance(text, str):
-        hint = ": embed() takes a list of texts" if isinstance(text, (list, tuple)) else ""
-        raise InvalidTypeError(f"text must be str, not {type(text).__name__}{hint}")
-    return text
-
-
 class _Base(Generic[E]):
     """What both cached embedders share; ``E`` is the embedder type each accepts."""
+
+    _asynchronous: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -132,6 +125,11 @@ class _Base(Generic[E]):
 
             embedder = cast(E, default_embedder())
         validate_embedder(embedder)
+        if not self._asynchronous and inspect.iscoroutinefunction(embedder.embed):
+            # it was kept, and each embed failed: "... not 'coroutine'" (a DTypeError)
+            raise InvalidTypeError(
+                "this embedder is async (embed is a coroutine); use AsyncCachedEmbedder"
+            )
         if not isinstance(batch_size, int) or batch_size < 1:
             raise InvalidInputError("batch_size must be a positive int")
         if cache is not None and not isinstance(cache, EmbeddingCache):
@@ -387,7 +385,7 @@ class CachedEmbedder(_Base[Embedder]):
         return run_sync(self._flow(texts), self.embedder.embed)
 
     def embed_one(self, text: str) -> npt.NDArray[np.float32] | SparseVector:
-        return self.embed([_one(text)])[0]
+        return self.embed([one_text(text)])[0]
 
     def __repr__(self) -> str:
         return f"CachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
@@ -398,11 +396,13 @@ class AsyncCachedEmbedder(_Base[Embedder | AsyncEmbedder]):
     thread) and does store work off the event loop. Same flow, same single-flight table.
     """
 
+    _asynchronous: ClassVar[bool] = True
+
     async def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32] | list[SparseVector]:
         return await run_async(self._flow(texts), self.embedder.embed)
 
     async def embed_one(self, text: str) -> npt.NDArray[np.float32] | SparseVector:
-        return (await self.embed([_one(text)]))[0]
+        return (await self.embed([one_text(text)]))[0]
 
     def __repr__(self) -> str:
         return f"AsyncCachedEmbedder({self.embedder!r}, namespace={self.namespace!r})"
