@@ -437,3 +437,22 @@ def test_llm_cache_refuses_one_str_as_the_generations(tmp_path: Path) -> None:
 
     assert asyncio.run(main()) is None and cache.lookup("the answer?", "llm") is None
     cache.cache.close()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"namespace": "docs"}, "namespace (did you mean model=, which names the namespaces?)"),
+        ({"document_embedding_cache": None}, "document_embedding_cache (did you mean cache?)"),
+        ({"modle": "m"}, "modle (did you mean model?)"),
+    ],
+)
+def test_cached_embeddings_names_the_option_meant(kwargs: dict[str, Any], hint: str) -> None:
+    """LangChain's ``CacheBackedEmbeddings`` takes ``namespace=`` and
+    ``document_embedding_cache=``; given here they said "CachedEmbeddings.__init__() got
+    an unexpected keyword argument 'namespace'", not what to pass instead."""
+    with pytest.raises(TypeError) as info:
+        CachedEmbeddings(DeterministicFakeEmbedding(size=4), model="fake", **kwargs)
+    message = str(info.value)
+    assert message.startswith("CachedEmbeddings() got unexpected keyword arguments: "), message
+    assert hint in message, message

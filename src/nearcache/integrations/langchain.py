@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import logging
 import os
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
 from ..stores.protocol import Store
+from ..unknownopts import unknown_options
 from .lcprompts import prompt_key
 
 try:
@@ -63,6 +65,17 @@ def _model_name(underlying: Any, model: str | None) -> str:
         f"cannot tell which model {type(underlying).__name__} runs; pass model=... so "
         "vectors of different models never share a cache namespace"
     )
+
+
+#: What LangChain's ``CacheBackedEmbeddings`` calls its settings, and where each goes.
+_LC_NAMES = {
+    "namespace": "model=, which names the namespaces",
+    "underlying_embeddings": "underlying",
+    "document_embedding_cache": "cache",
+    "document_embedding_store": "cache",
+    "query_embedding_cache": "cache_queries=True",
+    "ttl": "cache=EmbeddingCache(default_ttl=...)",
+}
 
 
 def _rows(matrix: Any) -> list[list[float]]:
@@ -106,7 +119,11 @@ class CachedEmbeddings(Embeddings):
         dim: int = 0,
         cache_queries: bool = True,
         batch_size: int = 256,
+        **unknown: NoReturn,  # a type checker refuses any; at run time, named with a hint
     ) -> None:
+        if unknown:
+            known = inspect.signature(CachedEmbeddings.__init__).parameters
+            raise unknown_options("CachedEmbeddings", unknown, known, _LC_NAMES)
         if not isinstance(underlying, Embeddings):
             raise InvalidTypeError("underlying must be a langchain_core Embeddings")
         if cache is not None and not isinstance(cache, EmbeddingCache):
