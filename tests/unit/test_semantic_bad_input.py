@@ -273,6 +273,47 @@ def test_an_unknown_option_is_named_with_the_one_meant(
     assert not (tmp_path / "never.db").exists()
 
 
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        (lambda c: c.put("q"), "put() missing 1 required positional argument: 'response'"),
+        (lambda c: c.get("q", namespce="n"), "get() got an unexpected keyword argument"),
+        (lambda c: c.put_many(["q"]), "put_many() missing 1 required positional argument"),
+        (lambda c: c.explain("q"), "explain() missing 1 required positional argument: 'asked'"),
+        (lambda c: c.delete(), "delete() missing 1 required positional argument: 'query'"),
+    ],
+)
+@pytest.mark.parametrize("cls", ["SemanticCache", "AsyncSemanticCache"])
+def test_a_wrong_call_names_the_caches_method(
+    emb: TableEmbedder, call: Any, said: str, cls: str
+) -> None:
+    """``cache.put("q")`` said "WriteMixin.put_flow() missing 1 required positional
+    argument: 'response'": the methods are made from the core's functions, and a call
+    with the wrong arguments named those insides instead of ``SemanticCache.put()``."""
+    import asyncio
+
+    import nearcache
+
+    cache = getattr(nearcache, cls)(store=MemoryStore(), embedder=emb, judge=None)
+
+    async def run() -> None:
+        result = call(cache)
+        if asyncio.iscoroutine(result):
+            await result
+
+    with pytest.raises(TypeError) as info:
+        asyncio.run(run())
+    assert str(info.value).startswith(f"{cls}.{said}"), str(info.value)
+    with pytest.raises(InvalidTypeError, match="query must be str"):  # the body's own errors
+        asyncio.run(run_put(cache))
+
+
+async def run_put(cache: Any) -> None:
+    result = cache.put(5, "r")
+    if hasattr(result, "__await__"):
+        await result
+
+
 def test_bad_ttl_and_namespace(cache: SemanticCache) -> None:
     before = unchanged(cache)
     for ttl in (0, -1, "10", True):

@@ -96,6 +96,15 @@ class SemanticFront:
 
     _asynchronous: ClassVar[bool] = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Name each method made from a core function after the cache's class and the
+        method (``SemanticCache.put``): a wrong call said "WriteMixin.put_flow() missing
+        1 required positional argument", naming the insides."""
+        super().__init_subclass__(**kwargs)
+        for name, attr in vars(cls).items():
+            if getattr(attr, _ADOPTED, None) is not None:
+                attr.__name__, attr.__qualname__ = name, f"{cls.__name__}.{name}"
+
     def __init__(
         self,
         path: str | os.PathLike[str] | None = None,
@@ -219,9 +228,31 @@ class SemanticFront:
         return f"{type(self).__name__}({self._core!r})"
 
 
+#: The attribute that marks a method made from a core function (the function itself).
+_ADOPTED = "_nearcache_core_fn"
+
+
 def _adopt(method: Callable[..., Any], fn: Callable[..., Any]) -> None:
-    """Give ``method`` the name, docstring and signature of the core's ``fn``."""
+    """Give ``method`` the docstring and signature of the core's ``fn`` (its name is the
+    class's: ``SemanticFront.__init_subclass__``)."""
     functools.update_wrapper(method, fn)
+    setattr(method, _ADOPTED, fn)
+
+
+def _renamed(
+    exc: TypeError, fn: Callable[..., Any], method: Callable[..., Any]
+) -> TypeError | None:
+    """``exc`` raised calling ``fn`` with arguments it does not take, said of the public
+    ``method`` ("SemanticCache.put_many() missing ..."); None for any other ``exc``."""
+    prefix = f"{getattr(fn, '__qualname__', '')}()"
+    text = str(exc)
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    inside = tb is not None and tb.tb_frame.f_code is getattr(fn, "__code__", None)
+    if inside or not text.startswith(prefix):  # raised by fn's own body: not a binding
+        return None
+    return TypeError(f"{method.__qualname__}(){text[len(prefix) :]}")
 
 
 def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
@@ -229,7 +260,14 @@ def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
 
     def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
         core = self._core
-        return run_sync(fn(core, *args, **kwargs), core.embed_texts)
+        try:
+            flow = fn(core, *args, **kwargs)
+        except TypeError as exc:
+            renamed = _renamed(exc, fn, method)
+            if renamed is None:
+                raise
+            raise renamed from None
+        return run_sync(flow, core.embed_texts)
 
     _adopt(method, fn)
     return method
@@ -289,7 +327,14 @@ def drive_async(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], Awai
     """A coroutine method that runs the core's flow ``fn`` with ``run_async``."""
 
     async def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return await run_async(fn(self._core, *args, **kwargs), _embedder_of(self._core))
+        try:
+            flow = fn(self._core, *args, **kwargs)
+        except TypeError as exc:
+            renamed = _renamed(exc, fn, method)
+            if renamed is None:
+                raise
+            raise renamed from None
+        return await run_async(flow, _embedder_of(self._core))
 
     _adopt(method, fn)
     return method
@@ -313,7 +358,13 @@ def call(
     """A blocking method that calls the core's ``fn``."""
 
     def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return fn(self._core, *args, **kwargs)
+        try:
+            return fn(self._core, *args, **kwargs)
+        except TypeError as exc:
+            renamed = _renamed(exc, fn, method)
+            if renamed is None:
+                raise
+            raise renamed from None
 
     _adopt(method, fn)
     return method
@@ -325,7 +376,13 @@ def offload(
     """A coroutine method that runs the core's ``fn`` in a worker thread."""
 
     async def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return await asyncio.to_thread(fn, self._core, *args, **kwargs)
+        try:
+            return await asyncio.to_thread(fn, self._core, *args, **kwargs)
+        except TypeError as exc:
+            renamed = _renamed(exc, fn, method)
+            if renamed is None:
+                raise
+            raise renamed from None
 
     _adopt(method, fn)
     return method
