@@ -304,3 +304,18 @@ def test_proxy_semantic_floor_is_the_libraries_unless_given(threshold: float | N
     finally:
         state.semantic.close()
         library.close()
+
+
+@pytest.mark.parametrize("config", ["https://api.openai.com/v1", {"upstream": "https://x/v1"}])
+def test_create_app_refuses_what_is_not_a_config(config: object) -> None:
+    """``create_app("https://api.openai.com/v1")`` made an app that failed when the server
+    started it ("'str' object has no attribute 'prices'"), after the server announced
+    itself; refused at once, naming ProxyConfig."""
+    from nearcache.errors import InvalidTypeError
+    from nearcache.proxy import create_app
+
+    with pytest.raises(InvalidTypeError, match=r"^config must be a ProxyConfig, not (str|dict)"):
+        create_app(config)  # type: ignore[arg-type]
+    if isinstance(config, str):
+        with pytest.raises(InvalidTypeError, match=r"create_app\(ProxyConfig\(upstream=url\)\)"):
+            create_app(config)  # type: ignore[arg-type]

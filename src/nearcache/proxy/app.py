@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from ..errors import InvalidTypeError
 from .completions import handle_completion
 from .config import ProxyConfig
 from .embeddings import handle_embeddings
@@ -49,6 +50,10 @@ def create_app(config: ProxyConfig) -> Starlette:
     """The proxy as an ASGI app. The store and the upstream client are opened when the
     server starts the app (ASGI lifespan) and closed when it stops; ``app.state.proxy``
     holds them meanwhile."""
+    if not isinstance(config, ProxyConfig):  # it failed at start-up: "'str' object has no
+        # attribute 'prices'", after the server had announced itself
+        hint = ": create_app(ProxyConfig(upstream=url))" if isinstance(config, str) else ""
+        raise InvalidTypeError(f"config must be a ProxyConfig, not {type(config).__name__}{hint}")
     holder: dict[str, ProxyState] = {}
 
     def state() -> ProxyState:
