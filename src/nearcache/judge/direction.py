@@ -83,7 +83,6 @@ __all__ = ["SYMMETRIC_EXCUSE", "converse", "endpoints", "guard_direction", "symm
 SYMMETRIC_EXCUSE = " is symmetric"
 
 
-_FEW_SHARED = "fewer than two shared terms"
 _RELATIVE_OPENERS = frozenset(("that", "which", "who", "whom", "whose"))
 _EVENT_JOINS = frozenset(("before", "after", "when", "whenever", "while", "until", "then", "once"))
 
@@ -217,10 +216,10 @@ def guard_direction(a: str, b: str) -> GuardResult:
     when they do not, read them once more without what either adds that names nothing
     of the other (:mod:`.asides`: "Can you tell me: can I use a single rope as a half
     rope?" / "Can I use a half rope as a single rope?")."""
-    res = _roles_read(a, b)
+    res, settled = _roles_reading(a, b)
     if res.outcome == REJECT:
         return res
-    if res.outcome == PASS or res.detail == _FEW_SHARED:
+    if not settled:
         for read, say in _LATE_READERS:
             late = read(a, b)
             if late is not None:
@@ -235,19 +234,30 @@ def guard_direction(a: str, b: str) -> GuardResult:
 
 
 def _roles_read(a: str, b: str) -> GuardResult:
+    """The roles read on a pair (:func:`_roles_reading`'s result alone)."""
+    return _roles_reading(a, b)[0]
+
+
+def _roles_reading(a: str, b: str) -> tuple[GuardResult, bool]:
+    """The roles read on a pair, and whether an excuse settled them: the texts are not
+    English, or terms exchanged are excused (a symmetric relation, a converse, "x% of
+    y"). Only a pair the readings left unsettled (a refusal aside: the roles kept, or too
+    few terms shared to read them) is asked the late readers."""
     ta, tb = analyze(a), analyze(b)
     if not (ta.latin and tb.latin):
-        return GuardResult(NEUTRAL, "not English: roles not read")
+        return GuardResult(NEUTRAL, "not English: roles not read"), True
     framed = frame_change(a, b)
     if framed is not None and framed[0] == "swapped":
-        return GuardResult(REJECT, f"roles changed: {framed[1]} (other words, ends exchanged)")
+        return GuardResult(
+            REJECT, f"roles changed: {framed[1]} (other words, ends exchanged)"
+        ), True
     changed = _role_changed(a, b, unframed=framed is None)
     if changed is not None:
-        return GuardResult(REJECT, f"roles changed: {changed}")
+        return GuardResult(REJECT, f"roles changed: {changed}"), True
     found = exchange(a, b)
     end = swapped_ends(a, b)
     if framed is not None and isinstance(found, Exchange) and {found.x, found.y} <= framed[2]:
-        return GuardResult(NEUTRAL, f"converse: {framed[1]} named from the other end")
+        return GuardResult(NEUTRAL, f"converse: {framed[1]} named from the other end"), True
     if isinstance(found, Exchange) or end is not None:
         what = (
             f"{found.x.lstrip('~')} / {found.y.lstrip('~')} exchanged around {found.pivot!r}"
@@ -260,24 +270,24 @@ def _roles_read(a: str, b: str) -> GuardResult:
             else _symmetric_predicate(ta) or _symmetric_predicate(tb)
         )
         if symmetric:
-            return GuardResult(NEUTRAL, f"{what}, but {symmetric!r}{SYMMETRIC_EXCUSE}")
+            return GuardResult(NEUTRAL, f"{what}, but {symmetric!r}{SYMMETRIC_EXCUSE}"), True
         if isinstance(found, Exchange) and _percent_of(found):
-            return GuardResult(NEUTRAL, f"{what}: x% of y is y% of x")
+            return GuardResult(NEUTRAL, f"{what}: x% of y is y% of x"), True
         if isinstance(found, Exchange) and converse(a, b, found):
-            return GuardResult(NEUTRAL, f"converse: {what}, with opposite words")
-        return GuardResult(REJECT, f"roles changed: {what}")
+            return GuardResult(NEUTRAL, f"converse: {what}, with opposite words"), True
+        return GuardResult(REJECT, f"roles changed: {what}"), True
     turned = clause_turned(a, b, _roles_read)
     if turned is not None:
-        return GuardResult(REJECT, f"roles changed in a clause: {turned}")
+        return GuardResult(REJECT, f"roles changed in a clause: {turned}"), True
     relabelled = clause_relabelled(a, b)
     if relabelled is not None:
         x, y = relabelled
         return GuardResult(
             REJECT, f"roles changed: a clause asks of {x!r} / {y!r}, both named in each"
-        )
+        ), True
     if found is True:
-        return GuardResult(PASS, "a phrase moved; the roles are kept")
+        return GuardResult(PASS, "a phrase moved; the roles are kept"), False
     ka, kb = role_keys(a, b)
     if len({k for k, _ in ka} & {k for k, _ in kb}) >= 2:
-        return GuardResult(PASS, "shared terms keep their order")
-    return GuardResult(NEUTRAL, _FEW_SHARED)
+        return GuardResult(PASS, "shared terms keep their order"), False
+    return GuardResult(NEUTRAL, "fewer than two shared terms"), False
