@@ -26,14 +26,13 @@ words, a verb may be read as the thing); English only.
 
 from __future__ import annotations
 
+from .pronouns import LISTENER_WORDS, MINE, SPEAKER_WORDS
 from .tokens import STOPWORDS, analyze, pair_cache, stem, text_cache, wordset
 
 __all__ = ["owner_turned"]
 
 #: The owner each possessive determiner names ("my" and "our": the speaker's side).
-_POSSESSIVES = {"my": "<me>", "our": "<me>", "your": "<you>"}
-_SPEAKER = wordset("i me my mine myself we us our ours ourselves")
-_LISTENER = wordset("you your yours yourself")
+_POSSESSIVES = {**dict.fromkeys(MINE, "<me>"), "your": "<you>"}
 #: Words after a thing that make its owner one of its arguments ("LinkedIn's acquisition
 #: *by* Microsoft" is "Microsoft's acquisition *of* LinkedIn"): not read.
 _ARGUMENTS = wordset("of by")
@@ -94,9 +93,9 @@ def _named(text: str) -> frozenset[str]:
     the speaker or the listener when a pronoun names them."""
     words = analyze(text).words
     out = {stem(w[:-2] if w.endswith(("'s", "\u2019s")) else w) for w in words}
-    if not _SPEAKER.isdisjoint(words):
+    if not SPEAKER_WORDS.isdisjoint(words):
         out.add("<me>")
-    if not _LISTENER.isdisjoint(words):
+    if not LISTENER_WORDS.isdisjoint(words):
         out.add("<you>")
     return frozenset(out)
 

@@ -47,6 +47,7 @@ from itertools import pairwise
 
 from .clauses import be_before
 from .prepositions import PREPOSITIONS
+from .pronouns import MINE
 from .roles import PASSIVE_AUX, RELATIONAL, clause_start, participle
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache, wordset
 
@@ -155,7 +156,6 @@ def party_turned(a: str, b: str) -> tuple[str, str] | None:
     return (ka, kb) if _named(wb, pa) and _named(wa, pb) else None
 
 
-_MINE = wordset("my our")
 _OBJECT_OPENS = wordset("a an the my our your their his her its this that another some any")
 #: Words between a party and its verb: auxiliaries, negations, a few adverbs.
 _BETWEEN = PASSIVE_AUX | _AUX | wordset("not never also just still already ever even often always")
@@ -169,7 +169,7 @@ Act = tuple[str, bool, str, str | None]
 
 def _mine(toks: tuple[Token, ...], j: int) -> bool:
     """Whether "my"/"our" opens the phrase of the word at ``j`` (three words back at most)."""
-    return any(t.low in _MINE for t in toks[max(clause_start(toks, j), j - 4) : j])
+    return any(t.low in MINE for t in toks[max(clause_start(toks, j), j - 4) : j])
 
 
 def _head(toks: tuple[Token, ...], k: int) -> str | None:
@@ -287,7 +287,7 @@ def _speaker_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
     is_: set[str] = set()
     has: set[str] = set()
     for i, tok in enumerate(toks):
-        if tok.low in _MINE:
+        if tok.low in MINE:
             has.update(_phrase(toks, i + 1))
             continue
         if tok.low in _I_AM:
@@ -309,8 +309,8 @@ def _speaker_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
 def speaker_turned(a: str, b: str) -> str | None:
     """The party the speaker is in one text and has in the other ("I'm a manager" / "my
     manager"), neither text saying both; else None."""
-    has_a = not _MINE.isdisjoint(analyze(a).words)
-    has_b = not _MINE.isdisjoint(analyze(b).words)
+    has_a = not MINE.isdisjoint(analyze(a).words)
+    has_b = not MINE.isdisjoint(analyze(b).words)
     if not ((has_b and _says_is(a)) or (has_a and _says_is(b))):
         return None  # the common case: the speaker says of no party that they are it
     ia, ha = _speaker_roles(a)

@@ -30,11 +30,14 @@ from .roles import CLAUSE, RELATIONAL
 from .tokens import analyze, text_cache, wordset
 
 __all__ = [
+    "LISTENER_WORDS",
+    "MINE",
     "OBLIQUE",
     "OTHERS",
     "PERSON_WORD",
     "ROLE_KEY",
     "SPEAKER",
+    "SPEAKER_WORDS",
     "Pronoun",
     "cases",
     "clause_numbers",
@@ -78,6 +81,12 @@ _TABLE: dict[str, tuple[str, str]] = {
 #: The persons of the speaker ("I", "we") and of others ("he", "she", "they", "someone").
 SPEAKER = frozenset({"1", "1p"})
 OTHERS = frozenset({"3m", "3f", "3p", "3x"})
+#: The words that name the speaker ("I", "me", "my", "ours" ...) and the listener ("you",
+#: "your" ...), whatever their case.
+SPEAKER_WORDS = frozenset(w for w, (person, _) in _TABLE.items() if person in SPEAKER)
+LISTENER_WORDS = frozenset(w for w, (person, _) in _TABLE.items() if person == "2")
+#: The speaker's possessive determiners: a thing "my" / "our" names is the speaker's.
+MINE = wordset("my our")
 #: How a person is written in a verdict's detail.
 PERSON_WORD = {
     "1": "I",

@@ -21,6 +21,7 @@ its trouble with a word not listed passes on to the verifier. English only.
 from __future__ import annotations
 
 from .negcues import negations
+from .pronouns import MINE
 from .tokens import Text, stem, wordset
 
 __all__ = ["remedy_asked", "remedy_refused"]
@@ -33,7 +34,6 @@ _TURN_TO = wordset("contact call complain email write phone")
 #: Single words closing a remedy question: "what now", "what next", "my options".
 _NEXT = wordset("now next")
 _OPTIONS = wordset("options rights recourse")
-_OWNERS = wordset("my our")
 
 #: Stems of words that name a trouble: a text saying one reports what went wrong.
 _TROUBLE = frozenset(
@@ -62,7 +62,7 @@ def remedy_asked(t: Text) -> bool:
         last = nxt[2] if len(nxt) == 3 and nxt[0] in _AUX and nxt[1] in _WE else ""
         if (low == "what" and last == "do") or (low == "who" and last in _TURN_TO):
             return True
-        if low in _OWNERS and nxt[:1] and nxt[0] in _OPTIONS:
+        if low in MINE and nxt[:1] and nxt[0] in _OPTIONS:
             return True
     return False
 

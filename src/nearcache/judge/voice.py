@@ -41,7 +41,7 @@ from collections.abc import Sequence
 
 from .clauses import be_before, reduced_relative
 from .lexicon import lexicon
-from .pronouns import SPEAKER, pronouns
+from .pronouns import MINE, SPEAKER, pronouns
 from .roles import (
     CLAUSE,
     DETERMINERS,
@@ -65,14 +65,13 @@ __all__ = [
 
 _REACH = 5
 _BY_SPEAKER = wordset("me us myself ourselves")
-_MINE = wordset("my our")
 _ARTICLES = wordset("a an the")
 _RELATIVES = wordset("that who which")
 _AUX = PASSIVE_AUX | wordset("has have had")
 _FINITE_BE = wordset("is are was were")
 #: Words one of :func:`noun_voices`'s readings needs (or a verb in -ing).
 _VOICE_CUES = _RELATIVES | _AUX | {"by"}
-_SPEAKER_WORDS = _BY_SPEAKER | _MINE | wordset("i we")
+_SPEAKER_WORDS = _BY_SPEAKER | MINE | wordset("i we")
 
 
 def _verb_at(t: Text, i: int) -> int | None:
@@ -145,7 +144,7 @@ def _owned_objects(text: str) -> frozenset[str]:
     toks = analyze(text).tokens
     out: set[str] = set()
     for i, tok in enumerate(toks):
-        if tok.low not in _MINE or tok.literal or i == 0:
+        if tok.low not in MINE or tok.literal or i == 0:
             continue
         j = i - 1
         if toks[j].low in _ARTICLES and j > 0:
