@@ -11,14 +11,17 @@ before it ("two apps", "all apps", "other apps", "50 photos" are counted or quan
 the numbers and quantifier guards read those). Not when the "one" side says the plural too
 ("from one photo onto the other photos") or the plural side says "one" or "single" too.
 
-Limits: the noun must follow "one" / "single" directly and its plural be regular ("-s",
-"-es", "-ies"); "one" as a pronoun ("the red one") is not read. English only.
+Limits: the noun must follow "one" / "single" directly and its plural be one the judge's
+stems read (:func:`.vocab.singular`: "apps", "boxes", "cities"; not "menus", "heroes",
+nor "caches", read as "cach"); "one" as a pronoun ("the red one") is not read. English
+only.
 """
 
 from __future__ import annotations
 
 from .numwords import word_value
 from .tokens import Text, analyze, wordset
+from .vocab import singular
 
 __all__ = ["single_turned"]
 
@@ -30,11 +33,9 @@ _AMOUNT = wordset(
 )
 
 
-def _plurals(noun: str) -> tuple[str, ...]:
-    forms = [noun + "s", noun + "es"]
-    if len(noun) > 2 and noun.endswith("y") and noun[-2] not in "aeiou":
-        forms.append(noun[:-1] + "ies")
-    return tuple(forms)
+def _plural_of(word: str, noun: str) -> bool:
+    """Whether ``word`` is ``noun``'s plural (:func:`.vocab.singular`, the stems' rule)."""
+    return word != noun and singular(word) == noun
 
 
 def _counted(word: str) -> bool:
@@ -49,12 +50,12 @@ def _singled(one: Text, many: Text) -> str | None:
     for i, low in enumerate(w[:-1]):
         if low not in _ONE:
             continue
-        forms = _plurals(w[i + 1])
-        if set(forms) & set(w):
+        noun = w[i + 1]
+        if any(_plural_of(word, noun) for word in w):
             continue
         for j, word in enumerate(bare):
-            if word in forms and not (j and _counted(bare[j - 1])):
-                return w[i + 1]
+            if _plural_of(word, noun) and not (j and _counted(bare[j - 1])):
+                return noun
     return None
 
 

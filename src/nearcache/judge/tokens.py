@@ -28,10 +28,12 @@ from .vocab import (
     GOING,
     IRREGULAR,
     NOT_CONTENT,
+    NOT_PLURAL,
     STOPWORDS,
     asks_count,
     asks_event,
     bare_motion,
+    singular,
     verdict_tag,
     wordset,
 )
@@ -148,10 +150,6 @@ def _strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
-# Words whose final "s" is not a plural ("https" is not several "http").
-_NOT_PLURAL = wordset("https dns aws gps ios macos sms mms news series species")
-
-
 @lru_cache(maxsize=4 * CACHE_SIZE)
 def stem(word: str) -> str:
     """A light English suffix stripper: plural, possessive, -ing, -ed, -ly; a final -e
@@ -161,16 +159,9 @@ def stem(word: str) -> str:
         w = w[:-2]
     elif w.endswith("s'"):
         w = w[:-1]  # "parents'": a plural possessive
-    if w in _NOT_PLURAL:
+    if w in NOT_PLURAL:
         return w
-    w = IRREGULAR.get(w, w)
-    n = len(w)
-    if n > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif n > 4 and w.endswith(("sses", "shes", "ches", "xes", "zes")):
-        w = w[:-2]
-    elif n > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
-        w = w[:-1]
+    w = singular(IRREGULAR.get(w, w))
     n = len(w)
     if n > 5 and w.endswith("ing"):
         w = w[:-3]

@@ -17,6 +17,8 @@
 * :data:`ASKED` with :func:`asks_event` -- words that only ask when or what happened
   ("date of the next Super Bowl" is "when is the next Super Bowl", "events of 6 June
   1944" / "what took place on 6 June 1944" is "what happened on 6 June 1944").
+* :func:`singular` with :data:`NOT_PLURAL` -- a regular plural's singular ("apps" is
+  "app"): the one plural rule of the judge (:func:`.tokens.stem` starts with it).
 
 Plain English facts, each list readable on its own; nothing here is taken from a pair.
 """
@@ -34,11 +36,13 @@ __all__ = [
     "COUNTING",
     "IRREGULAR",
     "NOT_CONTENT",
+    "NOT_PLURAL",
     "STOPWORDS",
     "asks_count",
     "asks_event",
     "bare_motion",
     "hyphen_forms",
+    "singular",
     "verdict_tag",
     "wordset",
 ]
@@ -227,3 +231,22 @@ def bare_motion(text: str, nxt: str) -> bool:
     language) and before "to / into / from / through / via" ("go up", "go down" and "go
     off" say how, and stay)."""
     return text.islower() and nxt in _TOWARDS
+
+
+#: Words whose final "s" is not a plural ("https" is not several "http").
+NOT_PLURAL = wordset("https dns aws gps ios macos sms mms news series species")
+
+
+def singular(word: str) -> str:
+    """The singular of a regular English plural, as the judge's stems read it ("apps" ->
+    "app", "boxes" -> "box", "cities" -> "city"); any other word as it is. Lowercase."""
+    if word in NOT_PLURAL:
+        return word
+    n = len(word)
+    if n > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if n > 4 and word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    return word

@@ -6,7 +6,9 @@ import pytest
 
 from nearcache.judge import guard_antonyms
 from nearcache.judge.singled import single_turned
+from nearcache.judge.tokens import stem
 from nearcache.judge.types import REJECT
+from nearcache.judge.vocab import singular
 
 
 @pytest.mark.parametrize(
@@ -55,3 +57,19 @@ def test_one_of_the_kind_is_refused(kind: str, one: str, noun: str) -> None:
 def test_counted_quantified_or_said_both_ways_is_not_read(a: str, b: str) -> None:
     assert single_turned(a, b) is None
     assert single_turned(b, a) is None
+
+
+@pytest.mark.parametrize(
+    ("one", "kind"),
+    [
+        ("how do I label one box for shipping", "how do I label boxes for shipping"),
+        ("best place to visit in one city in spain", "best places to visit in cities in spain"),
+        ("can I skip one class this week", "can I skip classes this week"),
+    ],
+)
+def test_plurals_are_read_as_the_stems_read_them(one: str, kind: str) -> None:
+    noun = one.split(" one ")[1].split()[0]
+    plural = next(w for w in kind.split() if w != noun and stem(w) == stem(noun))
+    assert singular(plural) == noun
+    found = single_turned(one, kind)
+    assert found is not None and found[0] == f"one {noun}"
