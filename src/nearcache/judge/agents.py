@@ -52,7 +52,7 @@ from .roles import (
     role_keys,
 )
 from .slots import FILLERS
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, text_cache, wordset
+from .tokens import STOPWORDS, Text, Token, analyze, text_cache, wordset
 from .vocab import ASKING
 
 __all__ = ["case_moved", "comparison_turned", "effect_turned"]
@@ -116,7 +116,6 @@ def _verb_after(t: Text, i: int, shared_at: dict[int, str]) -> str | None:
     return None
 
 
-@pair_cache
 def case_moved(a: str, b: str) -> tuple[str, str] | None:
     """(person, shared term) when a person acts at the term in one text and is acted on
     at it in the other, and never in the same case in both (see the module docstring)."""
@@ -206,7 +205,6 @@ def _compared(text: str, keys: tuple[Role, ...]) -> tuple[str, frozenset[str], f
     return "", frozenset(), frozenset()
 
 
-@pair_cache
 def comparison_turned(a: str, b: str) -> str | None:
     """A term compared in one text that the other puts after "than"."""
     if not (_has_than(a) or _has_than(b)):
@@ -371,7 +369,6 @@ def _shared_run(
     return frozenset(out), j
 
 
-@pair_cache
 def effect_turned(a: str, b: str) -> tuple[str, str] | None:
     """The two terms when two yes/no questions put the same two terms as subject and
     object the other way round with different verbs ("Does caffeine raise blood

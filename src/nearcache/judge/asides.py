@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .context import sentence_runs
-from .tokens import analyze, pair_cache
+from .tokens import analyze
 
 __all__ = ["without_asides"]
 
@@ -71,7 +71,6 @@ def _one_side(text: str, other: str) -> str:
     return _drop_lead_in(_drop_sentences(text, theirs), theirs)
 
 
-@pair_cache
 def without_asides(a: str, b: str) -> tuple[str, str] | None:
     """``(a, b)`` with the asides of each (see the module docstring) left out, or None
     when neither has one."""

@@ -20,7 +20,7 @@ word inside a sentence ("I wonder why ...") is not read; other pairs of question
 
 from __future__ import annotations
 
-from .tokens import analyze, pair_cache, text_cache, wordset
+from .tokens import analyze, text_cache, wordset
 
 __all__ = ["asks", "cause_or_method"]
 
@@ -57,7 +57,6 @@ def _remedy(text: str) -> bool:
     return not _REMEDIES.isdisjoint(analyze(text).words)
 
 
-@pair_cache
 def cause_or_method(a: str, b: str) -> tuple[str, str] | None:
     """("why", "how") or ("how", "why") when the texts ask one each and the "how" is not
     a remedy; else None."""

@@ -32,7 +32,7 @@ QWERTY keyboard only.
 from __future__ import annotations
 
 from .align import CONFUSIONS, align
-from .tokens import analyze, pair_cache, text_cache
+from .tokens import analyze, text_cache
 
 __all__ = ["careful_variant", "one_far_letter", "written_with_care"]
 
@@ -79,7 +79,6 @@ def written_with_care(text: str) -> bool:
     return bool(s) and first.isupper() and s[-1] in _CLOSING
 
 
-@pair_cache
 def careful_variant(a: str, b: str) -> tuple[str, str] | None:
     """(word of ``a``, word of ``b``): the first pair of different words the alignment
     matched only as a misspelling (or as one root, two letters apart), when both texts

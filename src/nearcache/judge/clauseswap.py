@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .roles import CLAUSE, SYMMETRIC, role_keys
-from .tokens import analyze, pair_cache, text_cache
+from .tokens import analyze, text_cache
 from .types import REJECT, GuardResult
 
 __all__ = ["clause_relabelled", "clause_texts", "clause_turned", "slots_swapped"]
@@ -79,7 +79,6 @@ def _clauses(text: str, keys: Sequence[tuple[str, int]]) -> Clauses:
     return [(out[c], c in joined) for c in sorted(out)]
 
 
-@pair_cache
 def slots_swapped(a: str, b: str) -> tuple[str, str] | None:
     """Two terms (one from each moved set) that trade clauses while the clauses keep
     their frames, or None (see the module docstring). Read from both texts: which one
@@ -118,7 +117,6 @@ def _slots_swapped(a: str, b: str) -> tuple[str, str] | None:
     return None
 
 
-@pair_cache
 def clause_relabelled(a: str, b: str) -> tuple[str, str] | None:
     """A clause of one text names X where its counterpart names Y, every other term of
     the clause kept, while both texts name both X and Y elsewhere: "My pharmacist says

@@ -109,7 +109,7 @@ from .roles import (
     role_keys,
 )
 from .sides import changed_sides
-from .tokens import Text, analyze, pair_cache, text_cache
+from .tokens import Text, analyze, text_cache
 
 __all__ = ["crossed"]
 
@@ -352,7 +352,6 @@ def _explained(
     )
 
 
-@pair_cache
 def crossed(a: str, b: str) -> tuple[str, str] | None:
     """Two shared terms (lowercase, the same whichever text is first) whose change of
     order nothing explains, or a term (lowercase, the same whichever text is first) and the

@@ -27,7 +27,7 @@ only.
 from __future__ import annotations
 
 from .align import align
-from .tokens import analyze, pair_cache, text_cache, wordset
+from .tokens import analyze, text_cache, wordset
 
 __all__ = ["role_asked", "role_changed"]
 
@@ -86,7 +86,6 @@ def role_asked(text: str) -> tuple[str | None, frozenset[str]]:
     return None, named
 
 
-@pair_cache
 def role_changed(a: str, b: str) -> tuple[str, str] | None:
     """The two roles when both texts ask "who" for roles of different groups, each absent
     from the other text, about at least one shared content word; else None."""

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 
 from .spellings import SHEET_ERROR, squeeze
-from .tokens import pair_cache, text_cache
+from .tokens import text_cache
 
 __all__ = [
     "command_changed",
@@ -91,7 +91,6 @@ def literals(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-@pair_cache
 def literal_changed(a: str, b: str) -> tuple[str, str] | None:
     """Two quoted examples, one from each text, with the same letters and digits written
     with other symbols, when the two texts quote the same letters and digits and neither
@@ -125,7 +124,6 @@ def _commands(text: str) -> tuple[tuple[str, frozenset[str], tuple[str, ...]], .
     return tuple(out)
 
 
-@pair_cache
 def command_changed(a: str, b: str) -> tuple[str, str] | None:
     """(what differs in ``a``, in ``b``) when each text quotes one command in backticks,
     the same program, and the two give it other options ("`rsync -a --delete src/ dst/`"
@@ -155,7 +153,6 @@ def _one_quote_each(a: str, b: str) -> tuple[str, str] | None:
     return next(g for g in qa[0] if g), next(g for g in qb[0] if g)
 
 
-@pair_cache
 def quote_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the quote of ``a``, of ``b``) when each text quotes one message of several words,
     the two messages share less than a third of their words and the words around them
@@ -183,7 +180,6 @@ def _around_quotes(text: str) -> tuple[str, ...]:
     return _words_of(_QUOTED.sub(" ", text))
 
 
-@pair_cache
 def symbols_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the code symbols of ``a``, of ``b``) when the two texts have the same words in
     the same order but other code symbols ("$< ... $@" / "$@ ... $<"); else None."""
@@ -193,7 +189,6 @@ def symbols_changed(a: str, b: str) -> tuple[str, str] | None:
     return " ".join(sa) or "-", " ".join(sb) or "-"
 
 
-@pair_cache
 def example_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the example of ``a``, of ``b``) when each text quotes one example, the words
     around them are the same in the same order, and the examples are written with other
@@ -220,7 +215,6 @@ def _settings(text: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@pair_cache
 def setting_changed(a: str, b: str) -> tuple[str, str] | None:
     """(``key=value`` of ``a``, of ``b``) when both texts set one key and share none of
     its values ("acks=1" / "acks=all"; "acks=all / acks=-1" / "acks=all" share one, and
@@ -241,7 +235,6 @@ def _sheet_errors(text: str) -> frozenset[str]:
     return frozenset("#####" if e.startswith("##") else e for e in found)
 
 
-@pair_cache
 def sheet_error_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the errors of ``a``, of ``b``) when both texts name spreadsheet errors and share
     none ("the #REF! error" / "the #N/A error"); else None."""
@@ -284,7 +277,6 @@ def _bare_words(text: str) -> frozenset[str]:
     return frozenset(m.group(0) for m in re.finditer(r"(?<![\w'])[A-Za-z][\w]*(?!['\w])", text))
 
 
-@pair_cache
 def prime_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the name as ``a`` writes it, as ``b`` does) when one text writes a name with a
     prime and the other the same name without one, never with it ("foldl'" / "foldl");

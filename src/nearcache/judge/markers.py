@@ -95,7 +95,7 @@ from .roles import (
     role_keys,
 )
 from .speaker import speaker_changed
-from .tokens import Text, Token, analyze, pair_cache, wordset
+from .tokens import Text, Token, analyze, wordset
 
 __all__ = ["Marked", "marked", "marker_changed", "same_marker"]
 
@@ -246,7 +246,6 @@ def _moved(
     return None
 
 
-@pair_cache
 def marker_changed(a: str, b: str) -> tuple[str, str, str] | None:
     """A term (or the question's gap, ``"?"``) and its two markers when ``a`` and ``b``
     hang it on different markers with the same prepositions (see the module docstring),

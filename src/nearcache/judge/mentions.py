@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .lexicon import lexicon
-from .tokens import analyze, pair_cache, stem, text_cache
+from .tokens import analyze, stem, text_cache
 
 __all__ = ["mention_turned", "pole_counts", "pole_rows"]
 
@@ -78,7 +78,6 @@ def _in_place(old: tuple[Mention, ...], new: tuple[Mention, ...], line: int, sid
     )
 
 
-@pair_cache
 def mention_turned(a: str, b: str) -> tuple[str, str] | None:
     """The two poles (as written) of an opposition that both texts name equally often in
     another split, one mention turned into its opposite in place, or None."""

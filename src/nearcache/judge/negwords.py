@@ -23,7 +23,7 @@ starting with "un" except a few that are not negated ("under", "until", "unpack"
 from __future__ import annotations
 
 from .align import align
-from .tokens import STOPWORDS, Text, analyze, pair_cache, stem, wordset
+from .tokens import STOPWORDS, Text, analyze, stem, wordset
 
 __all__ = [
     "NEGATIVE_STEMS",
@@ -167,7 +167,6 @@ def _other_than(t: Text) -> int | None:
     )
 
 
-@pair_cache
 def other_than_added(a: str, b: str) -> str | None:
     """ "other than" in one text only, excluding a term the other text names, when that
     text says no negation in words: "run a job on everything other than tags" / "run a
@@ -205,7 +204,6 @@ def _freed(t: Text) -> dict[str, str]:
     return out
 
 
-@pair_cache
 def free_of_named(a: str, b: str) -> str | None:
     """A "-free" word or "free of X" in one text only, X named in the other with no
     negation said in words there: "Which teas are naturally free of caffeine?" / "Which
@@ -261,7 +259,6 @@ def _shuns(t: Text) -> str | None:
     return None
 
 
-@pair_cache
 def avoid_turned(a: str, b: str) -> str | None:
     """ "avoid" / "stay away from", or an act judged bad or barred ("Is it unsafe to ...",
     "a bad idea to ...", "prohibited from ..."), in one text where the other asks what is

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from .shortenings import identifier_words
 from .spellings import edit_distance
-from .tokens import Text, analyze, pair_cache, wordset
+from .tokens import Text, analyze, wordset
 
 __all__ = ["one_word_changed"]
 
@@ -61,7 +61,6 @@ def _letter(t: Text, word: str) -> bool:
     )
 
 
-@pair_cache
 def one_word_changed(a: str, b: str) -> tuple[str, str] | None:
     """(the word of ``a``, of ``b``) when the texts have the same words in the same order
     but one (or two exchanged), and the two are "and" / "or" or two letters naming things

@@ -380,7 +380,6 @@ def exchange(a: str, b: str) -> Exchange | bool | None:
     return found if found is not None else moved
 
 
-@pair_cache
 def inversions(a: str, b: str) -> float:
     """The share of pairs of shared terms (:func:`.roles.shared_order`) whose order
     differs: 0 when every shared term keeps its place relative to the others."""

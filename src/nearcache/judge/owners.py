@@ -27,7 +27,7 @@ words, a verb may be read as the thing); English only.
 from __future__ import annotations
 
 from .pronouns import LISTENER_WORDS, MINE, SPEAKER_WORDS
-from .tokens import STOPWORDS, analyze, pair_cache, stem, text_cache, wordset
+from .tokens import STOPWORDS, analyze, stem, text_cache, wordset
 
 __all__ = ["owner_turned"]
 
@@ -106,7 +106,6 @@ def _inside(owner: str, phrase: frozenset[str]) -> bool:
     return any(w.startswith(owner) or owner.startswith(w) for w in phrase)
 
 
-@pair_cache
 def owner_turned(a: str, b: str) -> tuple[str, str, str] | None:
     """(thing, its owner in ``a``, its owner in ``b``) when the two texts give one thing
     to two owners, each naming the other's owner too (see the module docstring); else

@@ -49,7 +49,7 @@ from .clauses import be_before
 from .prepositions import PREPOSITIONS
 from .pronouns import MINE
 from .roles import PASSIVE_AUX, RELATIONAL, clause_start, participle
-from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache, wordset
+from .tokens import STOPWORDS, Token, analyze, stem, text_cache, wordset
 
 __all__ = ["acted_on", "party_turned", "speaker_turned"]
 
@@ -236,7 +236,6 @@ def _sufferings(text: str) -> tuple[Act, ...]:
     return tuple(x for x in out if x is not None)
 
 
-@pair_cache
 def acted_on(a: str, b: str) -> tuple[str, str] | None:
     """(the party, the passive's verb) when a party acting in one text is the subject of a
     passive with "by" in the other (see the module docstring); else None."""
@@ -305,7 +304,6 @@ def _speaker_roles(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(is_), frozenset(has)
 
 
-@pair_cache
 def speaker_turned(a: str, b: str) -> str | None:
     """The party the speaker is in one text and has in the other ("I'm a manager" / "my
     manager"), neither text saying both; else None."""

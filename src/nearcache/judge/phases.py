@@ -14,7 +14,7 @@ left to the verifier.
 
 from __future__ import annotations
 
-from .tokens import STOPWORDS, analyze, pair_cache, stem, text_cache
+from .tokens import STOPWORDS, analyze, stem, text_cache
 
 __all__ = ["phase_changed"]
 
@@ -40,7 +40,6 @@ def _phases(text: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@pair_cache
 def phase_changed(a: str, b: str) -> str | None:
     """The event one text asks about while it goes on and the other after it, or None."""
     pa, pb = _phases(a), _phases(b)

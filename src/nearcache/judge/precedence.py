@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .align import align
-from .tokens import Text, analyze, pair_cache, text_cache, wordset
+from .tokens import Text, analyze, text_cache, wordset
 from .vocab import AUXILIARIES
 
 __all__ = ["Ordering", "order_turned", "ordering"]
@@ -223,7 +223,6 @@ def _on_both_sides(text: str, o: Ordering) -> frozenset[int]:
     return frozenset(i for s, i in terms if s in first and s in second)
 
 
-@pair_cache
 def order_turned(a: str, b: str) -> tuple[str, str] | None:
     """The two ordering words when the texts order the same two things the other way
     round (see the module docstring), else None."""

@@ -39,7 +39,7 @@ from itertools import pairwise
 
 from .align import align, similar_spelling
 from .answers import answer_kind
-from .tokens import analyze, pair_cache, stem, text_cache, word_cache, wordset
+from .tokens import analyze, stem, text_cache, word_cache, wordset
 
 __all__ = ["count_widened", "qualifier_added", "qualifiers"]
 
@@ -123,7 +123,6 @@ def _qualifier(word: str) -> bool:
     return word in _STEMS or _spelled(word) in _CLASS
 
 
-@pair_cache
 def qualifier_added(a: str, b: str) -> str | None:
     """A qualifier that restricts one text and has no counterpart in the other, when the
     two texts are otherwise the same content words; None when there is none."""
@@ -174,7 +173,6 @@ def _counts(text: str) -> bool:
     )
 
 
-@pair_cache
 def count_widened(a: str, b: str) -> str | None:
     """The words by which one text of a count widens or narrows the set it counts while
     the other does not (see the module docstring), or None."""

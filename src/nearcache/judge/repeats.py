@@ -14,7 +14,7 @@ order of steps ("first boil it") reads as a first time.
 
 from __future__ import annotations
 
-from .tokens import STOPWORDS, Text, analyze, pair_cache, wordset
+from .tokens import STOPWORDS, Text, analyze, wordset
 
 __all__ = ["repeat_changed"]
 
@@ -47,7 +47,6 @@ def _first(t: Text) -> bool:
     return False
 
 
-@pair_cache
 def repeat_changed(a: str, b: str) -> bool:
     """One text asks about doing a thing again, the other about doing it the first time."""
     ta, tb = analyze(a), analyze(b)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .acts import TABLES, Place, opened, partners
-from .tokens import analyze, pair_cache, text_cache
+from .tokens import analyze, text_cache
 
 __all__ = ["changed_sides", "sides"]
 
@@ -46,7 +46,6 @@ def _inner(text: str) -> frozenset[str]:
     return frozenset(x.low for x in toks if found[x.low] == 1 and not x.literal and not x.initial)
 
 
-@pair_cache
 def changed_sides(a: str, b: str) -> tuple[tuple[Place, str], ...]:
     """Each shared term (its places in ``a`` and ``b``) that stands on the side of an
     opening word in one text and outside it in the other, with that word; the word

@@ -35,7 +35,7 @@ sentence the judge drops when it reads the question alone (:mod:`.context`) is n
 
 from __future__ import annotations
 
-from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache, wordset
+from .tokens import STOPWORDS, Token, analyze, stem, text_cache, wordset
 from .vocab import IRREGULAR
 
 __all__ = ["stage_changed", "stages"]
@@ -226,7 +226,6 @@ def stages(text: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@pair_cache
 def stage_changed(a: str, b: str) -> tuple[str, str, str] | None:
     """An act ``a`` puts at one stage and ``b`` at a conflicting one (asked / done,
     planned or going on / done, after or ended), each text at that stage only:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 
 from .roles import RELATIONAL, SYMMETRIC, Exchange, Words, clause_start
-from .tokens import Text, Token, analyze, pair_cache, text_cache
+from .tokens import Text, Token, analyze, text_cache
 
 __all__ = ["operands_swapped", "segments_swapped", "side"]
 
@@ -76,7 +76,6 @@ def _lows(text: str) -> tuple[str, ...]:
     return tuple(x.low for x in analyze(text).tokens)
 
 
-@pair_cache
 def segments_swapped(a: str, b: str) -> Exchange | None:
     """The texts are the same token for token but for two stretches ``A`` and ``B`` that
     trade places around an unchanged middle ``M`` (``P A M B S`` / ``P B M A S``), even
@@ -166,7 +165,6 @@ def _operations(text: str) -> frozenset[tuple[str, str, str]]:
     return frozenset(out)
 
 
-@pair_cache
 def operands_swapped(a: str, b: str) -> tuple[str, str] | None:
     """Two operands of an operator whose order counts trade places ("How do I compute
     x - y" / "y - x"; "solve x A = b" / "A x = b"), the other order not also named in the

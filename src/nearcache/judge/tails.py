@@ -38,7 +38,7 @@ from .align import align
 from .lexicon import lexicon
 from .roles import QUESTION_WORDS
 from .spellings import edit_distance
-from .tokens import STOPWORDS, Text, analyze, pair_cache, wordset
+from .tokens import STOPWORDS, Text, analyze, wordset
 from .vocab import ASKING
 
 __all__ = ["tail_added"]
@@ -111,7 +111,6 @@ def _typed_for(low: str, lost: frozenset[str]) -> bool:
     )
 
 
-@pair_cache
 def tail_added(a: str, b: str) -> str | None:
     """The words one text adds at its end to all of the other (see the module
     docstring), or None."""

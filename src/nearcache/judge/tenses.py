@@ -22,7 +22,7 @@ only.
 
 from __future__ import annotations
 
-from .tokens import analyze, pair_cache, text_cache, wordset
+from .tokens import analyze, text_cache, wordset
 
 __all__ = ["tense", "tense_changed"]
 
@@ -58,7 +58,6 @@ def tense(text: str) -> str | None:
     return "future" if future else "past"
 
 
-@pair_cache
 def tense_changed(a: str, b: str) -> tuple[str, str] | None:
     """The two tenses when one text asks in the future and the other in the past."""
     x, y = tense(a), tense(b)

@@ -18,7 +18,7 @@ splits ("403b" is 403 and b) are not read.
 
 from __future__ import annotations
 
-from .tokens import STOPWORDS, Token, analyze, pair_cache, text_cache
+from .tokens import STOPWORDS, Token, analyze, text_cache
 
 __all__ = ["qualified_codes", "variant_named"]
 
@@ -52,7 +52,6 @@ def qualified_codes(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[st
     return frozenset(named), frozenset(plain)
 
 
-@pair_cache
 def variant_named(a: str, b: str) -> tuple[str, str] | None:
     """(qualifier, code) when one text names a variant of a code the other writes
     plainly and never with that qualifier (see the module docstring), or None."""

@@ -51,7 +51,7 @@ from .roles import (
     clause_start,
     participle,
 )
-from .tokens import STOPWORDS, Text, Token, analyze, pair_cache, stem, text_cache, wordset
+from .tokens import STOPWORDS, Text, Token, analyze, stem, text_cache, wordset
 
 __all__ = [
     "clause_voice_turned",
@@ -155,7 +155,6 @@ def _owned_objects(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@pair_cache
 def voice_changed(a: str, b: str) -> str | None:
     """A verb the speaker does in one text that is a passive in the other, where the
     speaker does not act at it (see the module docstring), or None."""
@@ -166,7 +165,6 @@ def voice_changed(a: str, b: str) -> str | None:
     return min(found) if found else None
 
 
-@pair_cache
 def owner_moved(a: str, b: str) -> str | None:
     """A verb the speaker does in one text whose object is the speaker's in the other,
     where the speaker neither acts at it nor owns the object in the first, or None."""
@@ -227,7 +225,6 @@ def noun_voices(text: str) -> frozenset[tuple[str, str, bool]]:
     return frozenset(out)
 
 
-@pair_cache
 def noun_voice_changed(a: str, b: str) -> tuple[str, str] | None:
     """(noun, verb): a verb told of the same noun as a passive in one text and as its
     doer in the other ("the player who was fouled" / "the player who fouled"), neither
@@ -356,7 +353,6 @@ _VERB_STOPWORDS = wordset(
 )
 
 
-@pair_cache
 def clause_voice_turned(a: str, b: str) -> tuple[str, str, str] | None:
     """(verb, first, second): the same two parties in the same order around the same verb,
     active in one text and passive with "by" in the other, so the doer changed ("Does the
