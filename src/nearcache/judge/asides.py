@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .context import sentence_runs
+from .context import one_sentence, sentence_runs
 from .tokens import analyze
 
 __all__ = ["without_asides"]
@@ -55,8 +55,8 @@ def _sentence_slices(text: str) -> list[str]:
 
 
 def _drop_sentences(text: str, other: frozenset[str]) -> str:
-    if len(sentence_runs(text)) < 2:
-        return text
+    if one_sentence(text) or len(sentence_runs(text)) < 2:
+        return text  # one sentence (read for every pair: :func:`.context.focus`) has one run
     sents = _sentence_slices(text)
     if len(sents) < 2:
         return text

@@ -48,7 +48,7 @@ from .spellings import edit_distance
 from .tokens import STOPWORDS, Token, analyze, pair_cache, stem, text_cache
 from .vocab import NOT_CONTENT, wordset
 
-__all__ = ["asked_texts", "bare_pair", "focus", "guard_texts", "sentence_runs"]
+__all__ = ["asked_texts", "bare_pair", "focus", "guard_texts", "one_sentence", "sentence_runs"]
 
 #: The number and day words a short misspelling is read as, beside the same words.
 _MARKERS = frozenset(
@@ -79,7 +79,7 @@ def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 @pair_cache
 def focus(a: str, b: str) -> tuple[str, str]:
     """``(a, b)`` with a context-laden side reduced to the sentence that matches the other."""
-    if _one_sentence(a) and _one_sentence(b):
+    if one_sentence(a) and one_sentence(b):
         return a, b  # the common case: nothing to focus on
     sa, sb = _sentences(a), _sentences(b)
     if len(sa) > len(sb) > 1:
@@ -129,7 +129,8 @@ def _covered(sents: tuple[tuple[str, frozenset[str]], ...], other: frozenset[str
 
 
 @text_cache
-def _one_sentence(text: str) -> bool:
+def one_sentence(text: str) -> bool:
+    """Every word of ``text`` stands in one sentence (its sentence runs are one or none)."""
     toks = analyze(text).tokens
     # sentence numbers never fall along a text: its last word is in the first's sentence
     # exactly when every word is
@@ -208,7 +209,7 @@ def asked_texts(a: str, b: str) -> tuple[str, str] | None:
     other's one sentence, as a heavy paraphrase's do, or the other has no statement of
     its own) and its other sentences are statements; else ``None``. The judge reads them
     when the whole texts are refused."""
-    if (_one_sentence(a) and _one_sentence(b)) or focus(a, b) != (a, b):
+    if (one_sentence(a) and one_sentence(b)) or focus(a, b) != (a, b):
         return None
     qa: str | None = a
     qb: str | None = b
@@ -226,7 +227,7 @@ def asked_texts(a: str, b: str) -> tuple[str, str] | None:
 def _unstated(text: str) -> bool:
     """One sentence, or parts none of which is a statement closed by a period ("kettle
     and toaster on together?? why"): no context sentence to drop."""
-    return _one_sentence(text) or not any(t.endswith((". ", ".")) for t, _ in sentence_runs(text))
+    return one_sentence(text) or not any(t.endswith((". ", ".")) for t, _ in sentence_runs(text))
 
 
 def _asked(text: str) -> str | None:

@@ -73,7 +73,9 @@ def text_cache(fn: F) -> F:
 
 
 def pair_cache(fn: F) -> F:
-    """Cache ``fn`` of a pair of texts: the guards of one pair share its alignment."""
+    """Cache ``fn`` of a pair of texts: the guards of one pair share its alignment. Only
+    for what several readers of one pair ask: a new pair's cache entries are kept for the
+    garbage collector to walk, so a reader asked once a judgement is better uncached."""
     wrapped = lru_cache(maxsize=CACHE_SIZE)(fn)
     _PAIR_CACHES.append(wrapped)
     return wrapped  # type: ignore[return-value]
