@@ -240,19 +240,22 @@ def _adopt(method: Callable[..., Any], fn: Callable[..., Any]) -> None:
 
 
 def _renamed(
-    exc: TypeError, fn: Callable[..., Any], method: Callable[..., Any]
+    exc: TypeError,
+    fn: Callable[..., Any],
+    method: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
 ) -> TypeError | None:
-    """``exc`` raised calling ``fn`` with arguments it does not take, said of the public
-    ``method`` ("SemanticCache.put_many() missing ..."); None for any other ``exc``."""
-    prefix = f"{getattr(fn, '__qualname__', '')}()"
-    text = str(exc)
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    inside = tb is not None and tb.tb_frame.f_code is getattr(fn, "__code__", None)
-    if inside or not text.startswith(prefix):  # raised by fn's own body: not a binding
-        return None
-    return TypeError(f"{method.__qualname__}(){text[len(prefix) :]}")
+    """``exc`` said of the public ``method`` ("SemanticCache.put_many() missing ...")
+    when ``args`` and ``kwargs`` do not bind to ``fn``'s signature (the call was wrong,
+    Python's words named the core's function); None when they bind (``exc`` came from
+    ``fn``'s body, and goes on as it is)."""
+    try:
+        inspect.signature(fn).bind(None, *args, **kwargs)  # None: the core's place
+    except TypeError:
+        words = str(exc).removeprefix(f"{fn.__qualname__}()")
+        return TypeError(f"{method.__qualname__}(){words}")
+    return None
 
 
 def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
@@ -263,7 +266,7 @@ def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
         try:
             flow = fn(core, *args, **kwargs)
         except TypeError as exc:
-            renamed = _renamed(exc, fn, method)
+            renamed = _renamed(exc, fn, method, args, kwargs)
             if renamed is None:
                 raise
             raise renamed from None
@@ -330,7 +333,7 @@ def drive_async(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], Awai
         try:
             flow = fn(self._core, *args, **kwargs)
         except TypeError as exc:
-            renamed = _renamed(exc, fn, method)
+            renamed = _renamed(exc, fn, method, args, kwargs)
             if renamed is None:
                 raise
             raise renamed from None
@@ -361,7 +364,7 @@ def call(
         try:
             return fn(self._core, *args, **kwargs)
         except TypeError as exc:
-            renamed = _renamed(exc, fn, method)
+            renamed = _renamed(exc, fn, method, args, kwargs)
             if renamed is None:
                 raise
             raise renamed from None
@@ -379,7 +382,7 @@ def offload(
         try:
             return await asyncio.to_thread(fn, self._core, *args, **kwargs)
         except TypeError as exc:
-            renamed = _renamed(exc, fn, method)
+            renamed = _renamed(exc, fn, method, args, kwargs)
             if renamed is None:
                 raise
             raise renamed from None
