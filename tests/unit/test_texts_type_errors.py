@@ -122,7 +122,7 @@ def test_one_str_refused_reads_and_writes_nothing() -> None:
     kv = get_cache("one-str")
     with pytest.raises(InvalidTypeError, match="keys must be a list, not a single str"):
         kv.get_many("ab")
-    with pytest.raises(InvalidTypeError, match=r"items must be a dict or .*not a single str"):
+    with pytest.raises(InvalidTypeError, match=r"^mapping must be a dict or .*not a single str"):
         kv.set_many("ab")  # type: ignore[arg-type]
     assert kv.stats().misses == 0 and kv.stats().entries == 0
 
