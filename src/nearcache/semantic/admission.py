@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..batchargs import check_batch
 from ..codecs import check_json, pack_payload, packb
 from ..errors import CacheError, InvalidInputError, InvalidTypeError, PayloadTooLargeError
 from ..keys import normalize_text
@@ -101,8 +100,8 @@ def key_text(config: SemanticConfig, query: Any) -> str:
 
 def key_texts(config: SemanticConfig, queries: Sequence[Any]) -> list[str]:
     """``key_text`` of each query; a batch of str that fits the cap by length alone is
-    checked in a few C passes instead of a call per query."""
-    check_batch(queries, "queries")
+    checked in a few C passes instead of a call per query. ``queries`` is a batch (the
+    caller checked it: ``write._batch_size``)."""
     if _plain_strs(queries, config.max_query_bytes):
         texts = list(map(normalize_text, queries)) if config.normalize else list(queries)
         if "" not in texts and (config.normalize or all(map(str.strip, texts))):
@@ -118,8 +117,8 @@ def key_texts(config: SemanticConfig, queries: Sequence[Any]) -> list[str]:
 
 def pack_responses(config: SemanticConfig, responses: Sequence[Any]) -> list[bytes]:
     """``pack_response`` of each response (str responses within the cap by length alone
-    packed without a call each; any error is raised by the general path, as there)."""
-    check_batch(responses, "responses")
+    packed without a call each; any error is raised by the general path, as there).
+    ``responses`` is a batch (the caller checked it: ``write._batch_size``)."""
     if _plain_strs(responses, config.max_response_bytes):
         try:
             return list(map(packb, responses))
