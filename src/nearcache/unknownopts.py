@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 
 from .errors import InvalidTypeError
 
-__all__ = ["CACHE_PEERS", "unknown_options"]
+__all__ = ["CACHE_PEERS", "hinted", "unknown_options"]
 
 #: What cachetools (``maxsize``, ``ttl``) and diskcache (``directory``, ``size_limit``,
 #: ``expire``) call the settings every nearcache cache has.
@@ -28,16 +28,17 @@ CACHE_PEERS = {
 }
 
 
+def hinted(option: str, names: Collection[str], peers: Mapping[str, str]) -> str:
+    """``option`` with the one it probably means: ``peers``' name for it, else the
+    nearest spelling among ``names``; ``option`` alone when neither."""
+    near = peers.get(option) or next(iter(difflib.get_close_matches(option, names, n=1)), None)
+    return f"{option} (did you mean {near}?)" if near else option
+
+
 def unknown_options(
     call: str, unknown: Mapping[str, object], known: Collection[str], peers: Mapping[str, str]
 ) -> InvalidTypeError:
     """``InvalidTypeError`` naming each of ``unknown`` given to ``call()`` with its hint."""
-
     names = sorted(set(known) - {"self", "unknown"})
-
-    def hint(option: str) -> str:
-        near = peers.get(option) or next(iter(difflib.get_close_matches(option, names, n=1)), None)
-        return f"{option} (did you mean {near}?)" if near else option
-
-    listed = ", ".join(map(hint, sorted(unknown)))
+    listed = ", ".join(hinted(option, names, peers) for option in sorted(unknown))
     return InvalidTypeError(f"{call}() got unexpected keyword arguments: {listed}")

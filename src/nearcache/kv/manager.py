@@ -28,7 +28,6 @@ True
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import os
@@ -50,7 +49,7 @@ from ..stats import CacheStats
 from ..stores.defaults import default_store
 from ..stores.protocol import Store
 from ..stores.url import is_url, names_folder, not_a_store, redact_url
-from ..unknownopts import CACHE_PEERS
+from ..unknownopts import CACHE_PEERS, hinted
 from .cache import Cache
 
 __all__ = ["BACKENDS", "CacheManager", "default_manager", "get_cache"]
@@ -60,21 +59,11 @@ log = logging.getLogger(__name__)
 BACKENDS = ("in_memory", "file_based", "redis")
 _CACHE_OPTIONS = {"default_ttl", "max_entries", "max_bytes", "fail_open"}
 _OPTIONS = _CACHE_OPTIONS | {"path", "url", "prefix", "store"}
-#: What cachetools and diskcache call the same settings: their users write these first.
-_PEER_NAMES = CACHE_PEERS
 
 
 def default_kv_path() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "nearcache" / "kv.sqlite"
-
-
-def _hint(option: str) -> str:
-    """``option``, with the option it probably means."""
-    near = _PEER_NAMES.get(option) or next(
-        iter(difflib.get_close_matches(option, sorted(_OPTIONS), n=1)), None
-    )
-    return f"{option} (did you mean {near}?)" if near else option
 
 
 def _kv_file(path: str | os.PathLike[str] | None) -> Path:
@@ -161,8 +150,9 @@ class CacheManager:
                 raise CacheClosedError("CacheManager is closed")
             unknown = set(options) - _OPTIONS
             if unknown:
+                listed = (hinted(o, sorted(_OPTIONS), CACHE_PEERS) for o in sorted(unknown))
                 raise InvalidTypeError(
-                    f"unknown get_cache options: {', '.join(map(_hint, sorted(unknown)))}; "
+                    f"unknown get_cache options: {', '.join(listed)}; "
                     f"the options are {', '.join(sorted(_OPTIONS))}"
                 )
             opts = dict(options)
