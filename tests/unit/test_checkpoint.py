@@ -115,8 +115,13 @@ def test_loads_on_a_cache_is_refused_naming_the_class_call(
     with pytest.raises(InvalidTypeError, match=r"^loads\(\) makes a new cache .* call Semantic"):
         empty.loads(path)
     assert empty.stats().entries == 0
-    restored = SemanticCache.loads(path, None, TableEmbedder(DIM), store=empty.store)
-    assert restored.stats().entries == 26  # what the message offers works
+    # what the message offers works, the cache's own embedder included
+    offered = "SemanticCache.loads(source, embedder=cache.embedder, store=cache.store)"
+    with pytest.raises(InvalidTypeError) as info:
+        empty.loads(path)
+    assert offered in str(info.value), str(info.value)
+    restored = SemanticCache.loads(path, embedder=empty.embedder, store=empty.store)
+    assert restored.stats().entries == 26
     restored.close()
     empty.close()
 

@@ -81,7 +81,7 @@ class fresh_only(Generic[C, P, R]):
                     f"{fn.__name__}() makes a new cache from a checkpoint and leaves this one "
                     f"as it is: call {name}.{fn.__name__}(source, path) (into this cache's "
                     f"store, which must be empty: {name}.{fn.__name__}(source, "
-                    "store=cache.store))"
+                    "embedder=cache.embedder, store=cache.store))"
                 )
             return fn(owner, *args, **kwargs)
 
