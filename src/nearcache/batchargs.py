@@ -22,15 +22,17 @@ __all__ = ["SINGLE", "batch_error", "check_batch", "one_text"]
 SINGLE = (str, bytes, bytearray)
 
 
-def batch_error(values: object, what: str, expected: str = "a list") -> InvalidTypeError:
-    """The error for ``values`` given as ``what`` where ``expected`` (a batch) goes."""
+def batch_error(
+    values: object, what: str, expected: str = "a list", single: str = "wrap one in a list"
+) -> InvalidTypeError:
+    """The error for ``values`` given as ``what`` where ``expected`` (a batch) goes;
+    ``single`` says what to do with one str, bytes or dict given instead."""
     kind = type(values).__name__
     if isinstance(values, (*SINGLE, Mapping)):
         unit = "key" if isinstance(values, Mapping) else "byte"
         unit = "character" if isinstance(values, str) else unit
         return InvalidTypeError(
-            f"{what} must be {expected}, not a single {kind} (read as one item a {unit}): "
-            "wrap one in a list"
+            f"{what} must be {expected}, not a single {kind} (read as one item a {unit}): {single}"
         )
     if isinstance(values, Iterable):
         return InvalidTypeError(f"{what} must be {expected}, not {kind}: pass list({what})")
@@ -44,6 +46,7 @@ def check_batch(
     *,
     iterators: bool = False,
     mappings: bool = True,
+    single: str = "wrap one in a list",
 ) -> None:
     """Raise :func:`batch_error` unless ``values`` is a batch: a sized collection that is
     not one str/bytes (any iterable when ``iterators``: the callee reads it once; not a
@@ -51,12 +54,12 @@ def check_batch(
     if type(values) is list or type(values) is tuple:  # the common case, no ABC check
         return
     if isinstance(values, SINGLE) or (not mappings and isinstance(values, Mapping)):
-        raise batch_error(values, what, expected)
+        raise batch_error(values, what, expected, single)
     if isinstance(values, Collection):
         return
     if iterators and isinstance(values, Iterable):
         return
-    raise batch_error(values, what, expected)
+    raise batch_error(values, what, expected, single)
 
 
 def one_text(text: object) -> str:

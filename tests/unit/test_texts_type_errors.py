@@ -122,8 +122,12 @@ def test_one_str_refused_reads_and_writes_nothing() -> None:
     kv = get_cache("one-str")
     with pytest.raises(InvalidTypeError, match="keys must be a list, not a single str"):
         kv.get_many("ab")
-    with pytest.raises(InvalidTypeError, match=r"^mapping must be a dict or .*not a single str"):
+    with pytest.raises(
+        InvalidTypeError, match=r"^mapping must be a dict or .*not a single str"
+    ) as info:
         kv.set_many("ab")  # type: ignore[arg-type]
+    # not "wrap one in a list": set_many(["ab"]) would store "b" under the key "a"
+    assert str(info.value).endswith(": set(key, value) stores one"), str(info.value)
     assert kv.stats().misses == 0 and kv.stats().entries == 0
 
 

@@ -281,7 +281,8 @@ class Cache:
         """Store several values atomically (all or none: False, and nothing written, when
         one of them alone is over ``max_bytes``)."""
         self._check_open()
-        check_batch(mapping, "mapping", "a dict or a list of (key, value) pairs", iterators=True)
+        wanted = "a dict or a list of (key, value) pairs"  # not ["ab"]: "b" stored under "a"
+        check_batch(mapping, "mapping", wanted, iterators=True, single="set(key, value) stores one")
         pairs = list(mapping.items()) if isinstance(mapping, Mapping) else list(mapping)
         now = self._clock()
         items = [self._encode(k, v, ttl, now) for k, v in pairs]
