@@ -427,8 +427,10 @@ def test_llm_cache_refuses_one_str_as_the_generations(tmp_path: Path) -> None:
     ``["a", "n", " ", ...]``: a str where the list of generations goes is refused in
     the words every batch call uses, and nothing is stored."""
     cache = _llm_cache(tmp_path)
-    with pytest.raises(TypeError, match=r"^return_val must be a list, not a single str"):
+    with pytest.raises(TypeError, match=r"^return_val must be a list, not a single str") as info:
         cache.update("the answer?", "llm", "forty-two")
+    # not "wrap one in a list": ["forty-two"] would come back from lookup as a str
+    assert str(info.value).endswith(": pass [Generation(text=...)]"), str(info.value)
 
     async def main() -> Any:
         with pytest.raises(TypeError, match=r"^return_val must be a list, not a single str"):

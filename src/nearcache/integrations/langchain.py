@@ -241,7 +241,8 @@ def _allowed_classes() -> list[type[Any]]:
 def _dumps(generations: Sequence[Any]) -> str:
     from langchain_core.load import dumps
 
-    check_batch(generations, "return_val")  # a str came back from lookup as its characters
+    # a str came back from lookup as its characters; ["..."] would come back as a str
+    check_batch(generations, "return_val", single="pass [Generation(text=...)]")
     return dumps(list(generations))
 
 
