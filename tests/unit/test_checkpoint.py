@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -136,6 +137,8 @@ def test_loads_on_a_cache_is_refused_naming_the_class_call(
 
     asyncio.run(on_an_async_cache())
     assert SemanticCache.loads.__doc__ and SemanticCache.loads.__name__ == "loads"
+    for cls in (SemanticCache, AsyncSemanticCache):  # help() shows no ``cls`` to pass
+        assert next(iter(inspect.signature(cls.loads).parameters)) == "source"
 
 
 def test_refuses_other_embedders_and_non_fresh_targets(

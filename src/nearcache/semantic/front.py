@@ -69,6 +69,8 @@ class fresh_only(Generic[C, P, R]):
         self._fn = fn
         self.__doc__ = fn.__doc__
         self.__name__ = fn.__name__
+        sig = inspect.signature(fn)  # as a classmethod's: without ``cls``
+        self._signature = sig.replace(parameters=list(sig.parameters.values())[1:])
 
     def __get__(self, obj: object, owner: type[C]) -> Callable[P, R]:
         fn = self._fn
@@ -85,6 +87,7 @@ class fresh_only(Generic[C, P, R]):
                 )
             return fn(owner, *args, **kwargs)
 
+        call.__signature__ = self._signature  # type: ignore[attr-defined]
         return call
 
 
