@@ -253,6 +253,8 @@ def test_bad_settings(emb: TableEmbedder, kwargs: dict[str, Any], tmp_path: Path
         ({"ttl": 60, "maxsize": 9}, "maxsize (did you mean max_entries?), ttl (did you "),
         ({"similarity_treshold": 0.9}, "similarity_treshold (did you mean similarity_thr"),
         ({"redis_url": "redis://h"}, "redis_url (did you mean store=nearcache.open_store"),
+        ({"size_limit": 9}, "size_limit (did you mean max_entries: a semantic cache is"),
+        ({"max_bytes": 9}, "max_bytes (did you mean max_entries: a semantic cache is"),
         ({"colour": "blue"}, "arguments: colour"),
     ],
 )

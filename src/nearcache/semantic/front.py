@@ -39,6 +39,7 @@ __all__ = [
     "offload",
 ]
 
+_BY_ENTRIES = "max_entries: a semantic cache is bounded by entries, not bytes"
 #: What GPTCache, RedisVL, LangChain, cachetools and diskcache call the same settings.
 _PEER_NAMES = {
     **CACHE_PEERS,
@@ -52,6 +53,9 @@ _PEER_NAMES = {
     "redis_url": "store=nearcache.open_store(url)",
     "url": "store=nearcache.open_store(url)",
     "dtype": "vector_dtype",
+    # CACHE_PEERS' max_bytes is the kv and embedding caches' budget; this cache has none
+    "size_limit": _BY_ENTRIES,
+    "max_bytes": _BY_ENTRIES,
 }
 
 
