@@ -7,12 +7,14 @@ semantic cache's ``put_many``, the kv cache's ``get_many``/``set_many``, the emb
 cache's ``*_many``/``deduplicate``/``store_batch``, the embedders' ``embed``) refuses
 one str or bytes with the same words, and says what to pass instead. Results come
 back one per item in order, so an iterator (a generator) is refused too where the
-batch is read twice; ``pass list(...)`` says how to keep it.
+batch is read twice; ``pass list(...)`` says how to keep it; and a set, whose order is
+not the caller's to know, is refused where results come back by position
+(``put_many({"q1", "q2"}, [...])`` failed late with "'set' object is not subscriptable").
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Set
 
 from .errors import InvalidTypeError
 
@@ -34,6 +36,11 @@ def batch_error(
         return InvalidTypeError(
             f"{what} must be {expected}, not a single {kind} (read as one item a {unit}): {single}"
         )
+    if isinstance(values, Set):
+        return InvalidTypeError(
+            f"{what} must be {expected}, not {kind}: a set has no order for the results to "
+            f"follow; pass sorted({what}) or a list"
+        )
     if isinstance(values, Iterable):
         return InvalidTypeError(f"{what} must be {expected}, not {kind}: pass list({what})")
     return InvalidTypeError(f"{what} must be {expected}, not {kind}")
@@ -46,14 +53,21 @@ def check_batch(
     *,
     iterators: bool = False,
     mappings: bool = True,
+    unordered: bool = False,
     single: str = "wrap one in a list",
 ) -> None:
     """Raise :func:`batch_error` unless ``values`` is a batch: a sized collection that is
     not one str/bytes (any iterable when ``iterators``: the callee reads it once; not a
-    dict unless ``mappings``: where each item is a dict, one dict is one item)."""
+    dict unless ``mappings``: where each item is a dict, one dict is one item; not a set
+    unless ``unordered``: where results come back by position, a set's order is not the
+    caller's)."""
     if type(values) is list or type(values) is tuple:  # the common case, no ABC check
         return
-    if isinstance(values, SINGLE) or (not mappings and isinstance(values, Mapping)):
+    if (
+        isinstance(values, SINGLE)
+        or (not mappings and isinstance(values, Mapping))
+        or (not unordered and isinstance(values, Set))
+    ):
         raise batch_error(values, what, expected, single)
     if isinstance(values, Collection):
         return

@@ -173,3 +173,36 @@ def test_a_cached_embedder_refuses_what_is_not_an_embedding_cache(cache: str) ->
     given: Any = MemoryStore() if cache == "memory" else cache
     with pytest.raises(InvalidTypeError, match=r"cache must be an EmbeddingCache, not .*: wrap"):
         CachedEmbedder(emb, given)
+
+
+@pytest.mark.parametrize("name", [n for n in BATCH_CALLS if n != "kv set_many"])
+def test_a_set_where_results_come_back_by_position_is_refused(name: str) -> None:
+    """``put_many({"q1", "q2"}, ["a1", "a2"])`` passed the batch check and failed late
+    ("'set' object is not subscriptable"); a set of texts given to an embedder or the
+    embedding cache came back in an order the caller cannot know. Each call that answers
+    by position refuses a set, naming what to pass."""
+    call = _batch_calls()[name]
+    with pytest.raises(
+        InvalidTypeError, match=r"^\w+ must be .*, not (frozen)?set: a set has no order"
+    ):
+        call({"a", "b"})
+    with pytest.raises(InvalidTypeError, match=r"not frozenset: a set has no order"):
+        call(frozenset({"a", "b"}))
+
+
+def test_pairs_given_as_a_set_are_stored() -> None:
+    """kv ``set_many`` answers with one bool, not by position: a set of (key, value)
+    pairs is as good as a list of them."""
+    from nearcache import MemoryStore, get_cache
+
+    kv = get_cache("pairs-set", store=MemoryStore())
+    assert kv.set_many({("a", 1), ("b", 2)})
+    assert kv.get_many(["a", "b"]) == [1, 2]
+
+
+def test_a_function_embedder_refuses_a_dict_of_texts() -> None:
+    """``FunctionEmbedder.embed({"a": ..., "b": ...})`` embedded the dict's keys, where
+    the other embedders refuse it."""
+    emb = FunctionEmbedder(lambda ts: np.ones((len(ts), 4)), dim=4, name="ones")
+    with pytest.raises(InvalidTypeError, match=r"^texts must be a list, not a single dict"):
+        emb.embed({"a": 1, "b": 2})  # type: ignore[arg-type]

@@ -202,7 +202,7 @@ class FunctionEmbedder:
         return out
 
     def embed(self, texts: Sequence[str]) -> Any:
-        check_batch(texts, "texts", iterators=True)  # "ab" was embedded as "a" and "b"
+        check_batch(texts, "texts", iterators=True, mappings=False)  # "ab": two texts; a dict: keys
         return self._post(self._fn(list(texts)))
 
     def __repr__(self) -> str:
@@ -225,7 +225,7 @@ class AsyncFunctionEmbedder(FunctionEmbedder):
         self._afn = fn
 
     async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
-        check_batch(texts, "texts", iterators=True)
+        check_batch(texts, "texts", iterators=True, mappings=False)
         return self._post(await self._afn(list(texts)))
 
 

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 TABLE = "kv"
 _MISSING = object()
+_ONE = "set(key, value) stores one"  # not "wrap one in a list": ["ab"] stores "b" under "a"
 
 
 class Cache:
@@ -282,7 +283,7 @@ class Cache:
         one of them alone is over ``max_bytes``)."""
         self._check_open()
         wanted = "a dict or a list of (key, value) pairs"  # not ["ab"]: "b" stored under "a"
-        check_batch(mapping, "mapping", wanted, iterators=True, single="set(key, value) stores one")
+        check_batch(mapping, "mapping", wanted, iterators=True, unordered=True, single=_ONE)
         pairs = list(mapping.items()) if isinstance(mapping, Mapping) else list(mapping)
         now = self._clock()
         items = [self._encode(k, v, ttl, now) for k, v in pairs]
