@@ -209,7 +209,7 @@ def test_export_writes_the_names_of_its_format(tmp_path: Path, name: str) -> Non
         assert fh.read(1)
 
 
-@pytest.mark.parametrize("folder", ["backups", "."])
+@pytest.mark.parametrize("folder", ["backups", ".", "new/"])
 def test_export_to_a_folder_names_a_file_in_it(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -218,7 +218,8 @@ def test_export_to_a_folder_names_a_file_in_it(
 ) -> None:
     """``export backups`` (an existing folder) was told to "name it backups.tar.gz", a
     sibling of the folder, and ``export .`` to name it ``.tar.gz`` (a hidden file): as
-    ``tar -czf FOLDER`` does, a folder is refused, and the name offered is a file in it."""
+    ``tar -czf FOLDER`` does, a folder is refused, and the name offered is a file in it;
+    ``export new/`` (a folder not made yet) was told "name it new.tar.gz" too."""
     from nearcache.cli.runner import run
 
     monkeypatch.chdir(tmp_path)
@@ -228,6 +229,6 @@ def test_export_to_a_folder_names_a_file_in_it(
     assert run(["export", folder, "--store", str(store)]) == 1
     err = capsys.readouterr().err
     inside = Path(folder) / "nearcache-export.tar.gz"
-    assert f"cannot write {folder}: it is a folder; name the archive in it, e.g. {inside}" in err
+    assert f"cannot write {folder}: it names a folder; name the archive in it, e.g. {inside}" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "s.db"]
-    assert list((tmp_path / "backups").iterdir()) == []
+    assert list((tmp_path / "backups").iterdir()) == []  # and no "new" was made

@@ -245,7 +245,7 @@ def compact(
 @app.command("export")
 def export_(
     dest: Annotated[
-        Path,
+        str,  # not Path: Path("new/") drops the separator that says "a folder"
         typer.Argument(
             help="Archive file to write: NAME.tar.gz or NAME.tgz (the one format: a "
             "gzip-compressed tar; any other suffix is refused)."
@@ -263,7 +263,7 @@ def export_(
     archive.check_destination(dest, force=force)
     embedder = stored_embedder(model)
     with ops.opened(store, must_exist=True) as st:
-        data = archive.export_store(st, dest, embedder, force=force)
+        data = archive.export_store(st, Path(dest), embedder, force=force)
     render.emit(data, as_json, render.render_archive)
 
 

@@ -107,17 +107,19 @@ SUFFIXES = (".tar.gz", ".tgz")
 EXAMPLE_NAME = "nearcache-export.tar.gz"
 
 
-def check_destination(dest: Path, *, force: bool) -> None:
+def check_destination(dest: str | Path, *, force: bool) -> None:
     """Refuse a destination that exists (unless ``force``), whose parent is a file, or
     whose name says another format than the gzip-compressed tar written (``x.zip``).
     A folder (``export backups``, ``export .``) is refused naming a file in it, as
     ``tar -czf FOLDER`` refuses it and ``SemanticCache.dumps(folder)`` does; it was told
-    to write the sibling ``backups.tar.gz`` (or, for ``.``, a hidden ``.tar.gz``)."""
+    to write the sibling ``backups.tar.gz`` (or, for ``.``, a hidden ``.tar.gz``); a
+    folder not made yet, written with its separator (``new/``), likewise."""
     if names_folder(dest):
         raise InvalidInputError(
-            f"cannot write {dest}: it is a folder; name the archive in it, e.g. "
-            f"{dest / EXAMPLE_NAME}"
+            f"cannot write {dest}: it names a folder; name the archive in it, e.g. "
+            f"{Path(dest) / EXAMPLE_NAME}"
         )
+    dest = Path(dest)
     if not dest.name.lower().endswith(SUFFIXES):
         stem, says = _format_suffixes(dest.name)
         raise InvalidInputError(
