@@ -4,7 +4,8 @@
     3  embedding, semantic, kv                  the caches
     2  stores, index, embedders                 storage, vector search, embedding adapters
     1  keys, normbatch, codecs, clock, stats,   building blocks
-       policy, retry, _flow, archive, judge
+       policy, retry, _flow, archive, judge,
+       batchargs, unknownopts
     0  errors                                   the error tree
 
 Every ``import`` counts — at module level, inside functions (lazy imports) and under
@@ -23,7 +24,7 @@ ROOT = Path(nearcache.__file__).parent
 LAYERS: dict[str, int] = {
     "errors": 0,
     **dict.fromkeys(["keys", "normbatch", "codecs", "clock", "stats", "policy", "retry"], 1),
-    **dict.fromkeys(["_flow", "archive"], 1),
+    **dict.fromkeys(["_flow", "archive", "batchargs", "unknownopts"], 1),
     "judge": 1,
     **dict.fromkeys(["stores", "index", "embedders"], 2),
     **dict.fromkeys(["embedding", "semantic", "kv"], 3),
