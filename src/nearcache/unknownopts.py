@@ -41,4 +41,5 @@ def unknown_options(
     """``InvalidTypeError`` naming each of ``unknown`` given to ``call()`` with its hint."""
     names = sorted(set(known) - {"self", "unknown"})
     listed = ", ".join(hinted(option, names, peers) for option in sorted(unknown))
-    return InvalidTypeError(f"{call}() got unexpected keyword arguments: {listed}")
+    said = "unexpected keyword arguments" if len(unknown) > 1 else "an unexpected keyword argument"
+    return InvalidTypeError(f"{call}() got {said}: {listed}")

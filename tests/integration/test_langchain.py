@@ -456,5 +456,5 @@ def test_cached_embeddings_names_the_option_meant(kwargs: dict[str, Any], hint: 
     with pytest.raises(TypeError) as info:
         CachedEmbeddings(DeterministicFakeEmbedding(size=4), model="fake", **kwargs)
     message = str(info.value)
-    assert message.startswith("CachedEmbeddings() got unexpected keyword arguments: "), message
+    assert message.startswith("CachedEmbeddings() got an unexpected keyword argument: "), message
     assert hint in message, message

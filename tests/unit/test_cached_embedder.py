@@ -120,7 +120,7 @@ def test_a_function_embedder_needs_a_model_name(cls: type, name: str | None) -> 
         ({"ttl": 60}, "ttl (did you mean cache=EmbeddingCache(default_ttl=...)?)"),
         ({"store": "x"}, "store (did you mean cache=EmbeddingCache(store)?)"),
         ({"namespce": "n"}, "namespce (did you mean namespace?)"),
-        ({"colour": 1}, "arguments: colour"),
+        ({"colour": 1}, "argument: colour"),
     ],
 )
 @pytest.mark.parametrize("cls", [CachedEmbedder, AsyncCachedEmbedder])
@@ -132,7 +132,7 @@ def test_an_unknown_option_is_named_with_the_one_meant(
     with pytest.raises(InvalidTypeError) as info:
         cls(HashEmbedder(), **kwargs)
     message = str(info.value)
-    assert message.startswith(f"{cls.__name__}() got unexpected keyword arguments: "), message
+    assert message.startswith(f"{cls.__name__}() got an unexpected keyword argument: "), message
     assert hint in message, message
 
 

@@ -487,7 +487,7 @@ def test_memory_store_byte_budget_evicts_least_recently_used() -> None:
         ({"directory": "cache"}, "directory (did you mean path?)"),
         ({"size_limit": 10}, "size_limit (did you mean max_bytes?)"),
         ({"max_entires": 10}, "max_entires (did you mean max_entries?)"),
-        ({"colour": 1}, "arguments: colour"),
+        ({"colour": 1}, "argument: colour"),
     ],
 )
 def test_an_unknown_option_is_named_with_the_one_meant(kwargs: dict[str, Any], hint: str) -> None:
@@ -497,5 +497,13 @@ def test_an_unknown_option_is_named_with_the_one_meant(kwargs: dict[str, Any], h
     with pytest.raises(InvalidTypeError) as info:
         EmbeddingCache(**kwargs)
     message = str(info.value)
-    assert message.startswith("EmbeddingCache() got unexpected keyword arguments: "), message
+    assert message.startswith("EmbeddingCache() got an unexpected keyword argument: "), message
     assert hint in message, message
+
+
+def test_two_unknown_options_are_named_in_one_error() -> None:
+    with pytest.raises(InvalidTypeError) as info:
+        EmbeddingCache(ttl=60, colour=1)  # type: ignore[call-arg]
+    assert str(info.value) == (
+        "EmbeddingCache() got unexpected keyword arguments: colour, ttl (did you mean default_ttl?)"
+    )

@@ -255,7 +255,7 @@ def test_bad_settings(emb: TableEmbedder, kwargs: dict[str, Any], tmp_path: Path
         ({"redis_url": "redis://h"}, "redis_url (did you mean store=nearcache.open_store"),
         ({"size_limit": 9}, "size_limit (did you mean max_entries: a semantic cache is"),
         ({"max_bytes": 9}, "max_bytes (did you mean max_entries: a semantic cache is"),
-        ({"colour": "blue"}, "arguments: colour"),
+        ({"colour": "blue"}, "argument: colour"),
     ],
 )
 @pytest.mark.parametrize("cls", ["SemanticCache", "AsyncSemanticCache"])
@@ -270,7 +270,8 @@ def test_an_unknown_option_is_named_with_the_one_meant(
     with pytest.raises(InvalidTypeError) as info:
         getattr(nearcache, cls)(tmp_path / "never.db", emb, **kwargs)
     message = str(info.value)
-    assert message.startswith(f"{cls}() got unexpected keyword arguments: "), message
+    said = "unexpected keyword arguments" if len(kwargs) > 1 else "an unexpected keyword argument"
+    assert message.startswith(f"{cls}() got {said}: "), message
     assert hint in message, message
     assert not (tmp_path / "never.db").exists()
 
