@@ -234,6 +234,16 @@ class SemanticFront:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._core!r})"
 
+    def __contains__(self, query: object) -> bool:
+        """Refused: ``q in cache`` is the stored key to a diskcache user and any near
+        question the judge serves to a semantic one; neither is guessed."""
+        wait = "await " if self._asynchronous else ""
+        raise InvalidTypeError(
+            f"{type(self).__name__} does not answer `in` (the same question, or a near one "
+            f"the judge accepts?): call {wait}cache.get(query) is not None, or "
+            f"{wait}cache.lookup(query) for the Miss's reason"
+        )
+
 
 #: The attribute that marks a method made from a core function (the function itself).
 _ADOPTED = "_nearcache_core_fn"
