@@ -103,6 +103,34 @@ def test_a_mistyped_url_is_refused_with_the_scheme_it_meant(
     assert list(tmp_path.iterdir()) == []  # no database file was created
 
 
+@pytest.mark.parametrize(
+    ("url", "meant"),
+    [
+        ("file:///tmp/x.db", "'sqlite:////tmp/x.db'"),  # a file URL's path is absolute
+        ("file://x.db", "'sqlite:///x.db'"),
+        ("file:x.db", "'sqlite:///x.db'"),
+        ("sqlite3:///x.db", "'sqlite:///x.db'"),
+        ("sqlite://x.db?timeout=2", "'sqlite:///x.db?timeout=2'"),
+        ("sqlite+pysqlite:///x.db", "'sqlite:///x.db'"),
+        ("postgresql+psycopg://u:pw@h/db", "'postgresql://u:***@h/db'"),
+        ("pg://u@h/db", "'postgresql://u@h/db'"),
+        ("valkey://h:6379/0", "'redis://h:6379/0'"),
+        ("mem://", "'memory://'"),
+        ("reddis://h:6379", "'redis://h:6379'"),
+    ],
+)
+def test_a_near_miss_url_is_refused_with_the_whole_url_meant(
+    url: str, meant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``file:///x.db`` said "unknown scheme 'file'" (and ``file:x.db`` became a file of
+    that name): the message now names the URL to write, path and parameters kept."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidInputError) as info:
+        open_store(url)
+    assert f"did you mean {meant}?" in str(info.value), str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("path", ["redis/cache.db", "notes:2024.db", "C:\\cache.db", "a.db"])
 def test_plain_paths_stay_sqlite_files(path: str) -> None:
     assert parse_store_url(path) == ("sqlite", path, {})

@@ -281,4 +281,6 @@ def test_a_libpq_dsn_given_as_a_store_url_is_refused_not_made_a_file(dsn: str) -
 def test_an_unknown_scheme_error_hides_the_password() -> None:
     with pytest.raises(InvalidInputError) as info:
         parse_store_url("postgresq://ada:s3cret@db/c")
-    assert "s3cret" not in str(info.value) and "did you mean postgresql://" in str(info.value)
+    assert "s3cret" not in str(info.value) and "did you mean 'postgresql://ada:***@db/c'" in str(
+        info.value
+    )

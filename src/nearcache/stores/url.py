@@ -159,9 +159,34 @@ _CONNINFO = re.compile(
 )
 
 
+#: Schemes other tools write for a store nearcache opens (SQLAlchemy's driver follows a "+").
+_ALIASES = {
+    "file": "sqlite",
+    "sqlite3": "sqlite",
+    "mem": "memory",
+    "pg": "postgresql",
+    "psql": "postgresql",
+    "valkey": "redis",
+    "valkeys": "rediss",
+}
+
+
 def _close_scheme(word: str) -> str | None:
-    match = difflib.get_close_matches(word.lower(), SCHEMES, n=1, cutoff=0.75)
+    base = word.lower().split("+", 1)[0]
+    if base in SCHEMES or base in _ALIASES:
+        return _ALIASES.get(base, base)
+    match = difflib.get_close_matches(base, SCHEMES, n=1, cutoff=0.75)
     return match[0] if match else None
+
+
+def _meant(url: str, parts: SplitResult) -> str:
+    """The whole URL a near miss probably meant, shown hidden of its password: a
+    ``file:///abs/x.db`` is the absolute ``/abs/x.db``, so ``sqlite:////abs/x.db``."""
+    scheme = _close_scheme(parts.scheme)
+    if scheme == "sqlite" and (parts.netloc or parts.scheme.lower() == "file"):
+        query = f"?{parts.query}" if parts.query else ""
+        return f"sqlite:///{parts.netloc}{parts.path}{query}"
+    return redact_url(f"{scheme}{url[len(parts.scheme) :]}")
 
 
 def _check_plain_path(url: str) -> None:
@@ -244,10 +269,8 @@ def parse_store_url(url: str) -> tuple[str, str, dict[str, Any]]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        near = _close_scheme(scheme)
-        raise _bad(
-            url, f"unknown scheme {scheme!r}" + (f" (did you mean {near}://?)" if near else "")
-        )
+        near = f" (did you mean {_meant(url, parts)!r}?)" if _close_scheme(scheme) else ""
+        raise _bad(url, f"unknown scheme {scheme!r}{near}")
     kind = {"rediss": "redis", "unix": "redis", "postgres": "postgresql"}.get(scheme, scheme)
     options, rest = _options(url, scheme, kind, parts.query)
     return kind, _target(url, scheme, kind, parts, rest), options
@@ -322,7 +345,11 @@ def _target(
         return ""
     if kind == "sqlite":
         if parts.netloc:
-            raise _bad(url, "use sqlite:///relative/path or sqlite:////absolute/path")
+            raise _bad(
+                url,
+                f"did you mean {_meant(url, parts)!r}? (sqlite:///relative/path, "
+                "sqlite:////absolute/path)",
+            )
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
             raise _bad(url, "missing database path")
