@@ -63,6 +63,25 @@ def test_a_bad_value_is_refused_by_its_setting_and_file(
     assert str(info.value).startswith(f"{path}: ") and said in str(info.value), info.value
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("serve.yaml", "YAML is not read; settings files are TOML"),
+        ("serve.YML", "YAML is not read; settings files are TOML"),
+        ("serve.conf", "not valid TOML: "),
+    ],
+)
+def test_a_file_in_another_format_says_which_are_read(tmp_path: Path, name: str, said: str) -> None:
+    # A LiteLLM-style config.yaml was parsed as TOML: "not valid TOML: Expected '=' after
+    # a key", naming neither the format read nor the one the file is in.
+    path = write(tmp_path, name, "port: 8080\nupstream: https://api.example\n")
+    with pytest.raises(InvalidInputError) as info:
+        read_settings(path)
+    text = str(info.value)
+    assert text.startswith(f"{path}: ") and said in text, text
+    assert "port = 8080" in text and ".json" in text, text
+
+
 def test_a_json_file_that_does_not_parse_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, "serve.json", '{"upstream": "x",}')
     proc = subprocess.run(

@@ -116,7 +116,13 @@ def _store_beside(path: Path, url: str) -> str:
     return f"{scheme}:///{quote(folder)}/{rest}"
 
 
+#: What a settings file may be, said when it is not: TOML, or JSON when named .json.
+_FORMATS = 'settings files are TOML (port = 8080), or JSON when named .json ({"port": 8080})'
+
+
 def _parse(path: Path) -> Any:
+    if path.suffix.lower() in (".yaml", ".yml"):  # LiteLLM's config.yaml: not guessed at
+        raise InvalidInputError(f"{path}: YAML is not read; {_FORMATS}")
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() == ".json":
         try:
@@ -130,7 +136,7 @@ def _parse(path: Path) -> Any:
     try:
         return tomllib.loads(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError
-        raise InvalidInputError(f"{path}: not valid TOML: {exc}") from exc
+        raise InvalidInputError(f"{path}: not valid TOML: {exc}; {_FORMATS}") from exc
 
 
 def _is(value: Any, kind: type) -> bool:
