@@ -319,3 +319,39 @@ def test_create_app_refuses_what_is_not_a_config(config: object) -> None:
     if isinstance(config, str):
         with pytest.raises(InvalidTypeError, match=r"create_app\(ProxyConfig\(upstream=url\)\)"):
             create_app(config)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"threshold": 0.8}, "threshold (did you mean similarity_threshold?)"),
+        ({"ttl": 60}, "ttl (did you mean default_ttl?)"),
+        ({"base_url": "https://x"}, "base_url (did you mean upstream?)"),
+        ({"api_key": "k"}, "api_key (did you mean upstream_api_key?)"),
+        ({"redis_url": "redis://h"}, "redis_url (did you mean store?)"),
+        ({"exact_only": True}, "exact_only (did you mean semantic=False?)"),
+        ({"port": 8080}, "port (did you mean nearcache serve --port"),
+        ({"max_body_size": 1}, "max_body_size (did you mean max_body_bytes?)"),
+        ({"maxsize": 9, "colour": "red"}, ": colour, maxsize (did you mean max_entries?)"),
+    ],
+)
+def test_an_unknown_config_option_is_named_with_the_one_meant(
+    given: dict[str, Any], said: str
+) -> None:
+    """``ProxyConfig(upstream=..., threshold=0.8)`` raised Python's own "__init__() got an
+    unexpected keyword argument 'threshold'", no hint (the serve option is --threshold)."""
+    with pytest.raises(InvalidInputError) as info:
+        ProxyConfig(upstream="https://api.example/v1", **given)
+    text = str(info.value)
+    assert text.startswith("ProxyConfig() got unexpected keyword arguments: "), text
+    assert said in text, text
+    assert isinstance(info.value, TypeError)
+
+
+def test_a_config_is_still_copied_and_replaced() -> None:
+    import copy
+    import dataclasses
+
+    config = ProxyConfig(upstream="https://api.example/v1", default_ttl=5)
+    assert copy.deepcopy(config) == config
+    assert dataclasses.replace(config, default_ttl=6).default_ttl == 6

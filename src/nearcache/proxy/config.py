@@ -12,18 +12,43 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
+from ..unknownopts import unknown_options
 
 __all__ = ["ClientKeys", "ProxyConfig", "is_namespace", "load_client_keys"]
 
 #: 8 MB: far above any chat request a person writes, small enough to refuse abuse early.
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
 _NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
+
+
+_SERVER = "nearcache serve --{}, or your ASGI server's own option"
+#: What LiteLLM, the openai client, GPTCache/RedisVL and cachetools call the same settings.
+_PEER_NAMES = {
+    "threshold": "similarity_threshold",
+    "score_threshold": "similarity_threshold",
+    "distance_threshold": "similarity_threshold = 1 - distance_threshold",
+    "ttl": "default_ttl",
+    "expire": "default_ttl",
+    "maxsize": "max_entries",
+    "max_size": "max_entries",
+    "base_url": "upstream",
+    "api_base": "upstream",
+    "upstream_url": "upstream",
+    "api_key": "upstream_api_key",
+    "url": "store",
+    "redis_url": "store",
+    "store_url": "store",
+    "path": "store",
+    "embeddings": "embedder",
+    "exact_only": "semantic=False",
+    **{name: _SERVER.format(name) for name in ("host", "port", "workers")},
+}
 
 
 def is_namespace(name: str) -> bool:
@@ -102,6 +127,15 @@ class ProxyConfig:
     metrics_multiprocess_dir: str | None = None
     semantic_options: Mapping[str, Any] = field(default_factory=dict)
     stream_usage: bool = False
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ProxyConfig:
+        """Refuse an unknown option naming the one meant: the dataclass's ``__init__``
+        said "got an unexpected keyword argument 'threshold'", with no hint."""
+        known = {f.name for f in fields(cls)}
+        unknown = {name: value for name, value in kwargs.items() if name not in known}
+        if unknown:
+            raise unknown_options(cls.__name__, unknown, known, _PEER_NAMES)
+        return super().__new__(cls)
 
     def __post_init__(self) -> None:
         up = str(self.upstream).strip().rstrip("/")
