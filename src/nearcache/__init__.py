@@ -66,7 +66,7 @@ _LAZY: dict[str, str] = {
     "EmbeddingCache": "nearcache.embedding.cache",
     "CachedEmbedder": "nearcache.embedding.cached_embedder",
     "AsyncCachedEmbedder": "nearcache.embedding.cached_embedder",
-    "EmbedStats": "nearcache.embedding.cached_embedder",
+    "EmbedStats": "nearcache.embedding.embedstats",
     "default_embedder": "nearcache.embedders.default",
     "SemanticCache": "nearcache.semantic.cache",
     "AsyncSemanticCache": "nearcache.semantic.aio",
@@ -162,7 +162,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers see of the lazy names
     from .embedding.cache import EmbeddingCache as EmbeddingCache
     from .embedding.cached_embedder import AsyncCachedEmbedder as AsyncCachedEmbedder
     from .embedding.cached_embedder import CachedEmbedder as CachedEmbedder
-    from .embedding.cached_embedder import EmbedStats as EmbedStats
+    from .embedding.embedstats import EmbedStats as EmbedStats
     from .kv.cache import Cache as Cache
     from .kv.manager import CacheManager as CacheManager
     from .kv.manager import get_cache as get_cache

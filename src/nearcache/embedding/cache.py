@@ -44,11 +44,11 @@ from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.breaker import outage_level
 from ..stores.defaults import default_store
-from ..stores.memory import MemoryStore
 from ..stores.protocol import Store
 from ..stores.url import not_a_store
 from ..unknownopts import CACHE_PEERS, unknown_options
 from .batches import deduplicate, get_batch, store_batch
+from .handed import HandedOut
 from .inspection import cache_stats, check_records, inspect_namespace
 from .maintenance import cleanup_expired, clear_all, clear_namespace, invalidate, invalidate_model
 from .namespaces import NamespaceMeta
@@ -123,12 +123,10 @@ class EmbeddingCache:
         if store is None:
             store = default_store("embedding", path=path)
         self.store: Store = store
-        # Remembering handed-out arrays (for recall) pays only if a held record can be evicted.
-        weak = store if isinstance(store, MemoryStore) else None
-        lossy = weak is not None and (max_entries, max_bytes, weak.max_bytes) != (None,) * 3
-        self._weak = weak if lossy else None
+        self.handed = HandedOut(store, max_entries, max_bytes)
         # Recording reads for LRU costs a write per batch on disk stores and a dict move per
         # key on a MemoryStore (at 100k held ~a third of a read): only where it can matter.
+        lossy = self.handed.store is not None
         self._touch = lossy or max_entries is not None or max_bytes is not None
         self._counters = Counters()
         self._lock = threading.Lock()
@@ -189,30 +187,6 @@ class EmbeddingCache:
         cost = hits * self._costs.get(ns, 0.0)
         self._counters.add(ns, hits=hits, misses=n - hits, bytes_saved=nbytes, time_saved=cost)
 
-    def _recall(
-        self, namespace: str, key: str, want_fp: int | None, now: float
-    ) -> tuple[Vector, int] | None:
-        if self._weak is None:
-            return None
-        found = self._weak.recall(TABLE, namespace, key, now=now)
-        if found is None:
-            return None
-        vec, fp = found
-        if want_fp is not None and fp != want_fp:
-            return None
-        return np.array(vec, dtype=np.float32), int(fp)
-
-    def _remember(
-        self,
-        namespace: str,
-        keys: Sequence[str],
-        obj: Any,
-        fps: Sequence[int],
-        rows: Sequence[int] | None = None,
-    ) -> None:
-        if self._weak is not None and isinstance(obj, np.ndarray):
-            self._weak.remember(TABLE, namespace, keys, obj, fps, rows)
-
     def get(self, text: str, namespace: str, *, fingerprint: str | None = None) -> Vector | None:
         """The cached vector for ``text`` (float32 or ``SparseVector``), or None."""
         return self.get_by_hash(self.key_for(text), namespace, fingerprint=fingerprint)
@@ -227,7 +201,7 @@ class EmbeddingCache:
         vec: Vector | None = vecs[0]
         if isinstance(vec, np.ndarray):
             vec = np.array(vec)  # own its memory; the caller may keep it
-            self._remember(namespace, [key], vec, fps, [-1])
+            self.handed.remember(namespace, [key], vec, fps, [-1])
         return vec
 
     def get_many(

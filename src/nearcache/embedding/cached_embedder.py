@@ -12,7 +12,6 @@ import inspect
 import threading
 import time
 from collections.abc import Generator, Hashable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Generic, NoReturn, TypeVar, cast
 
 import numpy as np
@@ -37,10 +36,10 @@ from ..errors import (
 )
 from ..keys import validate_namespace
 from ..retry import Backoff, ExponentialBackoff
-from ..stats import CacheStats
 from ..stores.memory import MemoryStore
 from ..unknownopts import unknown_options
 from .cache import EmbeddingCache
+from .embedstats import EmbedStats
 from .leases import Leases
 from .progress import Progress, Tally, make_progress
 from .singleflight import LeaderGone
@@ -50,37 +49,6 @@ __all__ = ["AsyncCachedEmbedder", "CachedEmbedder", "EmbedStats"]
 
 #: Waits between looks at the store while another caller embeds a text.
 POLL = ExponentialBackoff(0.02, 0.5, jitter="none")
-
-
-@dataclass(frozen=True)
-class EmbedStats:
-    """What a cached embedder did in this process.
-
-    ``texts``: texts asked for; ``unique``: distinct texts per call, summed; ``hits``:
-    distinct texts served from the cache; ``embedded``: texts sent to the embedder;
-    ``waited``: texts another caller was already embedding (a thread or task of this
-    process, single-flight, or another process holding the lease);
-    ``embed_seconds``: time spent inside the embedder.
-    """
-
-    texts: int = 0
-    unique: int = 0
-    hits: int = 0
-    embedded: int = 0
-    waited: int = 0
-    embedder_calls: int = 0
-    embed_seconds: float = 0.0
-    cache: CacheStats | None = None
-
-    @property
-    def hit_rate(self) -> float:
-        return self.hits / self.unique if self.unique else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["cache"] = self.cache.as_dict() if self.cache else None
-        out["hit_rate"] = self.hit_rate
-        return out
 
 
 E = TypeVar("E", Embedder, Embedder | AsyncEmbedder)

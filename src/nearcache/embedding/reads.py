@@ -137,10 +137,10 @@ def lookup(
         for i, fp in enumerate(fps):
             if fp != want_fp:
                 out[i] = None
-    if cache._weak is not None:
+    if cache.handed.store is not None:
         for i, vec in enumerate(out):
             if vec is None and i not in corrupt:
-                found = cache._recall(namespace, keys[i], want_fp, now)
+                found = cache.handed.recall(namespace, keys[i], want_fp, now)
                 if found is not None:
                     out[i], fps[i] = found
     if count:
@@ -159,7 +159,7 @@ def get_keys(
         return np.zeros((0, layout[1] if layout else 0), np.float32), np.zeros(0, bool)
     batch, keys = lookup(cache, namespace, keys, fingerprint, True)
     if batch.matrix is not None:
-        cache._remember(namespace, keys, batch.matrix, batch.fps)
+        cache.handed.remember(namespace, keys, batch.matrix, batch.fps)
         return batch.matrix, np.ones(len(keys), dtype=bool)
     found, fps = batch.vectors, batch.fps
     mask = np.fromiter((v is not None for v in found), dtype=bool, count=len(found))
@@ -172,5 +172,5 @@ def get_keys(
     rows = [i for i, v in enumerate(found) if isinstance(v, np.ndarray)]
     if rows:
         out[rows] = np.stack([found[i] for i in rows])  # type: ignore[misc]
-        cache._remember(namespace, [keys[i] for i in rows], out, [fps[i] for i in rows], rows)
+        cache.handed.remember(namespace, [keys[i] for i in rows], out, [fps[i] for i in rows], rows)
     return out, mask

@@ -65,7 +65,7 @@ def put_keys(
         return
     cache._counters.add(namespace, sets=len(items))
     if not isinstance(rows, list) and rows is vectors:
-        cache._remember(namespace, keys, rows, [fp] * len(keys))
+        cache.handed.remember(namespace, keys, rows, [fp] * len(keys))
 
 
 def write_limits(cache: EmbeddingCache) -> list[Limit]:
