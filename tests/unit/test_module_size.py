@@ -11,7 +11,7 @@ SOURCE = Path(nearcache.__file__).parent
 
 #: Modules known to be over, at their current length: none may grow, and one brought
 #: within the limit leaves this table (a module split by its concepts, not squeezed).
-KNOWN_OVER = {"judge/align.py": 402, "kv/cache.py": 403}
+KNOWN_OVER = {"judge/align.py": 402}
 
 
 def lines_of(path: Path) -> int:

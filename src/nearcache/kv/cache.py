@@ -19,30 +19,27 @@ from typing import Any, overload
 
 from ..batchargs import check_batch
 from ..clock import Clock, system_clock
-from ..codecs import KIND_KV, pack_payload, pack_record, unpack_payload, unpack_record
 from ..errors import (
     CacheClosedError,
     CacheError,
     CorruptEntryError,
-    InvalidTypeError,
     PayloadTooLargeError,
     StoreUnavailableError,
     StoreWriteError,
 )
-from ..keys import content_hash
 from ..keys import validate_namespace as _validate_name
 from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
 from ..stores.protocol import Item, Limit, Store, put_within
-from .keys import Key, KeyMapping, key_material
+from .keys import Key, KeyMapping
 from .limits import byte_cap, refused, too_large
 from .memo import F, memoize
+from .records import TABLE, bad_records, decode, encode, record_key
 
 __all__ = ["Cache", "Key"]
 
 log = logging.getLogger(__name__)
 
-TABLE = "kv"
 _MISSING = object()
 _ONE = "set(key, value) stores one"  # not "wrap one in a list": ["ab"] stores "b" under "a"
 
@@ -97,19 +94,10 @@ class Cache:
         if self._closed:
             raise CacheClosedError(f"cache {self.name!r} is closed")
 
-    def _hash(self, key: Key) -> str:
-        return content_hash(key_material(key))
+    _hash = staticmethod(record_key)
 
     def _encode(self, key: Key, value: Any, ttl: float | None, now: float) -> Item:
-        h = self._hash(key)
-        body = pack_payload([key, value])  # raises CacheError naming a bad value type
-        return Item(h, pack_record(KIND_KV, self.name, h, body), expiry(ttl, self.default_ttl, now))
-
-    def _decode(self, key: Key, h: str, blob: bytes) -> Any:
-        data = unpack_payload(unpack_record(blob, KIND_KV, self.name, h))
-        if not isinstance(data, list) or len(data) != 2 or data[0] != key:
-            raise CorruptEntryError("stored key does not match the requested key")
-        return data[1]
+        return encode(self.name, key, value, expiry(ttl, self.default_ttl, now))
 
     def _count(self, **deltas: float) -> None:
         self._counters.add(self.name, **deltas)
@@ -165,7 +153,7 @@ class Cache:
                 out.append(default)
                 continue
             try:
-                out.append(self._decode(key, h, blob))
+                out.append(decode(self.name, key, h, blob))
             except CorruptEntryError as exc:
                 log.warning("cache %r: corrupt entry treated as a miss: %s", self.name, exc)
                 bad.append(h)
@@ -196,7 +184,7 @@ class Cache:
         if blob is None:
             return False
         try:
-            self._decode(key, self._hash(key), blob)
+            decode(self.name, key, self._hash(key), blob)
         except CorruptEntryError:
             return False
         return True
@@ -367,18 +355,7 @@ class Cache:
         """Store problems plus entries that fail their checksum (removed when ``fix``)."""
         self._check_open()
         problems = list(self.store.check(fix=fix))
-        bad: list[str] = []
-        for batch in self.store.scan(TABLE, self.name):
-            for item in batch:
-                try:
-                    data = unpack_payload(unpack_record(item.value, KIND_KV, self.name, item.key))
-                    if not isinstance(data, list) or len(data) != 2:
-                        raise CorruptEntryError("not a key/value record")
-                    if self._hash(data[0]) != item.key:
-                        raise CorruptEntryError("stored key does not hash to its record key")
-                except (CorruptEntryError, InvalidTypeError) as exc:
-                    bad.append(item.key)
-                    problems.append(f"kv/{self.name}/{item.key[:12]}: {exc}")
+        bad = bad_records(self.store, self.name, problems)
         if fix and bad:
             self.store.delete_many(TABLE, self.name, bad)
         return problems
