@@ -26,7 +26,8 @@ from typing import Any, ClassVar
 
 from .checkpoint import Limits
 from .core import SemanticCore
-from .front import SemanticFront, drive_async, fresh_only, offload
+from .freshonly import fresh_only
+from .front import SemanticFront, drive_async, offload
 from .restore import restore
 
 __all__ = ["AsyncSemanticCache"]

@@ -18,7 +18,8 @@ from typing import Any
 
 from .checkpoint import Limits
 from .core import SemanticCore
-from .front import SemanticFront, call, drive, drive_lookup, drive_put, fresh_only
+from .freshonly import fresh_only
+from .front import SemanticFront, call, drive, drive_lookup, drive_put
 from .restore import restore
 
 __all__ = ["SemanticCache"]
