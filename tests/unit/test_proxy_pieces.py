@@ -343,7 +343,8 @@ def test_an_unknown_config_option_is_named_with_the_one_meant(
     with pytest.raises(InvalidInputError) as info:
         ProxyConfig(upstream="https://api.example/v1", **given)
     text = str(info.value)
-    assert text.startswith("ProxyConfig() got unexpected keyword arguments: "), text
+    said_as = "unexpected keyword arguments" if len(given) > 1 else "an unexpected keyword argument"
+    assert text.startswith(f"ProxyConfig() got {said_as}: "), text
     assert said in text, text
     assert isinstance(info.value, TypeError)
 
