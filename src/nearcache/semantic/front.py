@@ -223,23 +223,26 @@ def _adopt(method: Callable[..., Any], fn: Callable[..., Any]) -> None:
     setattr(method, _ADOPTED, fn)
 
 
-def _renamed(
-    exc: TypeError,
-    fn: Callable[..., Any],
+def _called(
+    fn: Callable[..., R],
     method: Callable[..., Any],
+    core: SemanticCore,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
-) -> TypeError | None:
-    """``exc`` said of the public ``method`` ("SemanticCache.put_many() missing ...")
-    when ``args`` and ``kwargs`` do not bind to ``fn``'s signature (the call was wrong,
-    Python's words named the core's function); None when they bind (``exc`` came from
-    ``fn``'s body, and goes on as it is)."""
+) -> R:
+    """``fn(core, *args, **kwargs)``; a TypeError because ``args`` and ``kwargs`` do not
+    bind to ``fn``'s signature (a wrong call, which Python's words name after the core's
+    function) is said of the public ``method`` ("SemanticCache.put_many() missing ...").
+    One raised inside ``fn`` goes on as it is. The signature is read only on failure."""
     try:
-        inspect.signature(fn).bind(None, *args, **kwargs)  # None: the core's place
-    except TypeError:
-        words = str(exc).removeprefix(f"{fn.__qualname__}()")
-        return TypeError(f"{method.__qualname__}(){words}")
-    return None
+        return fn(core, *args, **kwargs)
+    except TypeError as exc:
+        try:
+            inspect.signature(fn).bind(None, *args, **kwargs)  # None: the core's place
+        except TypeError:
+            words = str(exc).removeprefix(f"{fn.__qualname__}()")
+            raise TypeError(f"{method.__qualname__}(){words}") from None
+        raise
 
 
 def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
@@ -247,14 +250,7 @@ def drive(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], R]:
 
     def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
         core = self._core
-        try:
-            flow = fn(core, *args, **kwargs)
-        except TypeError as exc:
-            renamed = _renamed(exc, fn, method, args, kwargs)
-            if renamed is None:
-                raise
-            raise renamed from None
-        return run_sync(flow, core.embed_texts)
+        return run_sync(_called(fn, method, core, args, kwargs), core.embed_texts)
 
     _adopt(method, fn)
     return method
@@ -314,13 +310,7 @@ def drive_async(fn: _Flow[P, R]) -> Callable[Concatenate[SemanticFront, P], Awai
     """A coroutine method that runs the core's flow ``fn`` with ``run_async``."""
 
     async def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            flow = fn(self._core, *args, **kwargs)
-        except TypeError as exc:
-            renamed = _renamed(exc, fn, method, args, kwargs)
-            if renamed is None:
-                raise
-            raise renamed from None
+        flow = _called(fn, method, self._core, args, kwargs)
         return await run_async(flow, _embedder_of(self._core))
 
     _adopt(method, fn)
@@ -345,13 +335,7 @@ def call(
     """A blocking method that calls the core's ``fn``."""
 
     def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(self._core, *args, **kwargs)
-        except TypeError as exc:
-            renamed = _renamed(exc, fn, method, args, kwargs)
-            if renamed is None:
-                raise
-            raise renamed from None
+        return _called(fn, method, self._core, args, kwargs)
 
     _adopt(method, fn)
     return method
@@ -363,13 +347,7 @@ def offload(
     """A coroutine method that runs the core's ``fn`` in a worker thread."""
 
     async def method(self: SemanticFront, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return await asyncio.to_thread(fn, self._core, *args, **kwargs)
-        except TypeError as exc:
-            renamed = _renamed(exc, fn, method, args, kwargs)
-            if renamed is None:
-                raise
-            raise renamed from None
+        return await asyncio.to_thread(_called, fn, method, self._core, args, kwargs)
 
     _adopt(method, fn)
     return method
