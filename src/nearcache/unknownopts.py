@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 
 from .errors import InvalidTypeError
 
-__all__ = ["CACHE_PEERS", "hinted", "unknown_options"]
+__all__ = ["CACHE_PEERS", "THRESHOLD_PEERS", "hinted", "unknown_options"]
 
 #: What cachetools (``maxsize``, ``ttl``) and diskcache (``directory``, ``size_limit``,
 #: ``expire``) call the settings every nearcache cache has.
@@ -25,6 +25,14 @@ CACHE_PEERS = {
     "expire": "default_ttl",
     "size_limit": "max_bytes",
     "directory": "path",
+}
+
+#: What GPTCache, RedisVL, LangChain and LiteLLM call the semantic accept threshold
+#: (a semantic cache's and the proxy's).
+THRESHOLD_PEERS = {
+    "threshold": "similarity_threshold",
+    "score_threshold": "similarity_threshold",
+    "distance_threshold": "similarity_threshold = 1 - distance_threshold",
 }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import InvalidInputError
 from ..keys import digest_bytes
-from ..unknownopts import unknown_options
+from ..unknownopts import THRESHOLD_PEERS, unknown_options
 
 __all__ = ["ClientKeys", "ProxyConfig", "is_namespace", "load_client_keys"]
 
@@ -30,9 +30,7 @@ _NAMESPACE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}")
 _SERVER = "nearcache serve --{}, or your ASGI server's own option"
 #: What LiteLLM, the openai client, GPTCache/RedisVL and cachetools call the same settings.
 _PEER_NAMES = {
-    "threshold": "similarity_threshold",
-    "score_threshold": "similarity_threshold",
-    "distance_threshold": "similarity_threshold = 1 - distance_threshold",
+    **THRESHOLD_PEERS,
     "ttl": "default_ttl",
     "expire": "default_ttl",
     "maxsize": "max_entries",

@@ -22,7 +22,7 @@ from ..embedding.cache import EmbeddingCache
 from ..errors import InvalidTypeError
 from ..judge import Judge
 from ..stores.protocol import Store
-from ..unknownopts import CACHE_PEERS, unknown_options
+from ..unknownopts import CACHE_PEERS, THRESHOLD_PEERS, unknown_options
 from .config import SemanticConfig
 from .core import SemanticCore
 from .lookup import Pending
@@ -42,9 +42,7 @@ _BY_ENTRIES = "max_entries: a semantic cache is bounded by entries, not bytes"
 #: What GPTCache, RedisVL, LangChain, cachetools and diskcache call the same settings.
 _PEER_NAMES = {
     **CACHE_PEERS,
-    "threshold": "similarity_threshold",
-    "score_threshold": "similarity_threshold",
-    "distance_threshold": "similarity_threshold = 1 - distance_threshold",
+    **THRESHOLD_PEERS,
     "embedding": "embedder",
     "embeddings": "embedder",
     "embedding_func": "embedder",
