@@ -38,15 +38,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..batchargs import SINGLE
 from ..errors import (
     DimensionMismatchError,
     InvalidInputError,
-    InvalidTypeError,
     MissingExtraError,
 )
 from ..policy import check_count
-from .protocol import not_texts
+from .protocol import text_list
 from .wordpieces import WordPieces, load_tokenizer
 
 __all__ = [
@@ -207,12 +205,7 @@ class OnnxEmbedder:
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors for ``texts`` as a float32 ``(n, dim)`` array, in input order."""
-        if isinstance(texts, SINGLE) or not isinstance(texts, Sequence):
-            raise not_texts(texts)
-        texts = list(texts)
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise InvalidTypeError(f"texts[{i}] must be str, not {type(text).__name__}")
+        texts = text_list(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out

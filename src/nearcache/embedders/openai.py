@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..batchargs import SINGLE
 from ..errors import (
     DimensionMismatchError,
     InvalidInputError,
@@ -46,7 +45,7 @@ from .apiwire import Send as _Send
 from .apiwire import Sleep as _Sleep
 from .apiwire import not_found_hint
 from .apiwire import reply_of as _reply
-from .protocol import not_texts
+from .protocol import text_list
 from .wordpieces import count_tokens
 
 __all__ = ["AsyncOpenAIEmbedder", "EmbeddingAPIError", "OpenAIEmbedder"]
@@ -176,13 +175,7 @@ class OpenAIEmbedder:
     # -- the shared flow -------------------------------------------------------------
 
     def _texts(self, texts: Sequence[str]) -> list[str]:
-        if isinstance(texts, SINGLE) or not isinstance(texts, Sequence):
-            raise not_texts(texts)
-        out = list(texts)
-        for i, text in enumerate(out):
-            if not isinstance(text, str):
-                raise InvalidTypeError(f"texts[{i}] must be str, not {type(text).__name__}")
-        return out
+        return text_list(texts)
 
     def fits(self, text: str) -> bool:
         """Whether ``text`` fits ``max_tokens`` (OpenAI refuses longer inputs; a local

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
-from ..batchargs import batch_error, check_batch
+from ..batchargs import SINGLE, batch_error, check_batch
 from ..errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -31,7 +31,9 @@ __all__ = [
     "default_namespace",
     "embedder_kind",
     "fits_of",
+    "check_texts",
     "not_texts",
+    "text_list",
     "text_fits",
     "validate_embedder",
 ]
@@ -227,6 +229,23 @@ class AsyncFunctionEmbedder(FunctionEmbedder):
     async def embed(self, texts: Sequence[str]) -> Any:  # type: ignore[override]
         check_batch(texts, "texts", iterators=True, mappings=False)
         return self._post(await self._afn(list(texts)))
+
+
+def check_texts(texts: object) -> None:
+    """Refuse ``texts`` unless it is a sequence of texts (one str, bytes, a set, a
+    generator: :func:`not_texts`); the embedders and the embedding cache's keys."""
+    if isinstance(texts, SINGLE) or not isinstance(texts, Sequence):
+        raise not_texts(texts)
+
+
+def text_list(texts: object) -> list[str]:
+    """``texts`` as a list, each a str (``texts[1] must be str, not int`` names the place)."""
+    check_texts(texts)
+    out = list(cast("Sequence[object]", texts))
+    for i, text in enumerate(out):
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"texts[{i}] must be str, not {type(text).__name__}")
+    return cast("list[str]", out)
 
 
 def not_texts(texts: object) -> InvalidTypeError:

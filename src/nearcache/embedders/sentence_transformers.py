@@ -24,10 +24,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..batchargs import SINGLE
 from ..errors import InvalidInputError, MissingExtraError
 from ..policy import check_count
-from .protocol import FitsMemo, not_texts
+from .protocol import FitsMemo, check_texts
 
 __all__ = ["SentenceTransformerEmbedder"]
 
@@ -112,8 +111,7 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors for ``texts`` as float32 ``(n, dim)``."""
-        if isinstance(texts, SINGLE) or not isinstance(texts, Sequence):
-            raise not_texts(texts)
+        check_texts(texts)
         texts = list(texts)
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)

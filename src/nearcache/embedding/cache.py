@@ -21,7 +21,7 @@ import numpy.typing as npt
 from ..batchargs import check_batch
 from ..clock import Clock, system_clock
 from ..codecs import DecodedBatch, SparseVector, as_vector, check_dtype_name
-from ..embedders.protocol import not_texts
+from ..embedders.protocol import check_texts
 from ..errors import (
     CacheClosedError,
     InvalidInputError,
@@ -167,8 +167,7 @@ class EmbeddingCache:
 
     def _key_batch(self, texts: Sequence[str]) -> KeyBatch:
         """The keys of ``texts`` with their raw digests (the read's record check uses them)."""
-        if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
-            raise not_texts(texts)
+        check_texts(texts)
         if len(texts) > MAX_BATCH:
             msg = f"{len(texts)} texts in one call; the limit is {MAX_BATCH}"
             raise PayloadTooLargeError(msg, limit=MAX_BATCH, size=len(texts))
