@@ -5,8 +5,6 @@ while the breaker's circuit was open (and the breaker had already warned)."""
 from __future__ import annotations
 
 import logging
-import socket
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -14,14 +12,6 @@ import pytest
 from nearcache import CachedEmbedder, EmbeddingCache, FunctionEmbedder, open_store
 
 pytest.importorskip("redis")
-
-
-@pytest.fixture
-def refused_url() -> Iterator[str]:
-    """A Redis URL whose port refuses connections (bound, never listening)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
 
 
 def _ones() -> FunctionEmbedder:
