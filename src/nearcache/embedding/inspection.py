@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..codecs import decode_vector_record
 from ..errors import CorruptEntryError
 from ..stats import CacheStats
+from ..stores.protocol import info_or_empty, namespaces_or_empty
 
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
@@ -17,7 +18,7 @@ TABLE = "embedding"
 
 
 def _ns_stats(cache: EmbeddingCache, namespace: str) -> CacheStats:
-    info = cache.store.info(TABLE, namespace)
+    info = info_or_empty(cache.store, TABLE, namespace)
     return CacheStats(
         entries=info.entries,
         bytes=info.bytes,
@@ -31,7 +32,7 @@ def cache_stats(cache: EmbeddingCache, namespace: str | None) -> CacheStats:
     """One namespace's counters, or totals with ``namespaces`` filled in."""
     if namespace is not None:
         return _ns_stats(cache, namespace)
-    names = sorted(set(cache.store.namespaces(TABLE)) | set(cache._counters.names()))
+    names = sorted(set(namespaces_or_empty(cache.store, TABLE)) | set(cache._counters.names()))
     return CacheStats.total({ns: _ns_stats(cache, ns) for ns in names})
 
 

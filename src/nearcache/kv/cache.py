@@ -30,7 +30,7 @@ from ..errors import (
 from ..keys import validate_namespace as _validate_name
 from ..policy import check_limit, check_ttl, expiry
 from ..stats import CacheStats, Counters
-from ..stores.protocol import Item, Limit, Store, put_within
+from ..stores.protocol import Item, Limit, Store, info_or_empty, put_within
 from .keys import Key, KeyMapping
 from .limits import byte_cap, refused, too_large
 from .memo import F, memoize
@@ -339,10 +339,7 @@ class Cache:
         bytes, evictions, expirations (from the store, all processes)."""
         self._check_open()
         c = self._counters.get(self.name)
-        try:
-            info = self.store.info(TABLE, self.name)
-        except StoreUnavailableError:
-            return CacheStats(**c)
+        info = info_or_empty(self.store, TABLE, self.name)
         return CacheStats(
             entries=info.entries,
             bytes=info.bytes,

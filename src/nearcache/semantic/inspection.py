@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import CacheError, CorruptEntryError, StoreUnavailableError
 from ..keys import normalize_text, validate_namespace
+from ..stores.protocol import info_or_empty, namespaces_or_empty
 from .indexing import TABLE
 from .record import Entry, decode_entry, entry_key, key_scope
 from .state import CoreState
@@ -22,11 +23,14 @@ class InspectMixin(CoreState):
     """Read-only views of the cache and the proof that index and store agree."""
 
     def stats(self, namespace: str | None = None) -> SemanticStats:
-        """Hits by layer, misses by reason, entries and index figures (one ns or all)."""
-        self._check_open()
+        """Hits by layer, misses by reason, entries and index figures (one ns or all).
+
+        Readable while the store is down (its figures are then zero), even for a cache
+        made during the outage: that is where the ``store_error`` misses are counted."""
+        self._check_not_closed()
         if namespace is not None:
             return self._ns_stats(validate_namespace(namespace))
-        names = sorted(set(self.store.namespaces(TABLE)) | set(self.counters.names()))
+        names = sorted(set(namespaces_or_empty(self.store, TABLE)) | set(self.counters.names()))
         per = {ns: self._ns_stats(ns) for ns in names}
         total: dict[str, Any] = {}
         reasons: dict[str, int] = {}
@@ -42,7 +46,7 @@ class InspectMixin(CoreState):
         return SemanticStats(**total, miss_reasons=reasons, namespaces=per)
 
     def _ns_stats(self, ns: str) -> SemanticStats:
-        info = self.store.info(TABLE, ns)
+        info = info_or_empty(self.store, TABLE, ns)
         counts = self.counters.totals.get(ns)
         layers = self.counters.layer_hits(ns)
         figures = self.index.figures(ns)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Literal, NamedTuple, Protocol, cast, runtime_checkable
 
-from ..errors import CacheError, InvalidInputError
+from ..errors import CacheError, InvalidInputError, StoreUnavailableError
 from .vectorsearch import Neighbor, Probe, VectorLayout, VectorSearch
 
 __all__ = [
@@ -50,7 +50,9 @@ __all__ = [
     "joined_events",
     "get_one",
     "evict_to",
+    "info_or_empty",
     "make_items",
+    "namespaces_or_empty",
     "put_one",
     "put_within",
 ]
@@ -248,6 +250,23 @@ def add_many(
     if fn is not None:
         return list(fn(table, namespace, items, now=now))
     return [store.add(table, namespace, item, now=now) for item in items]
+
+
+def info_or_empty(store: Store, table: str, namespace: str) -> NamespaceInfo:
+    """``store.info``, or zeros while the store is unavailable: a cache's ``stats()`` is
+    where its ``store_error`` misses are read, so it must not fail with the store."""
+    try:
+        return store.info(table, namespace)
+    except StoreUnavailableError:
+        return NamespaceInfo()
+
+
+def namespaces_or_empty(store: Store, table: str) -> list[str]:
+    """``store.namespaces``, or none while the store is unavailable (see ``info_or_empty``)."""
+    try:
+        return list(store.namespaces(table))
+    except StoreUnavailableError:
+        return []
 
 
 @dataclass(frozen=True)
