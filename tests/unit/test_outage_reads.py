@@ -1,9 +1,10 @@
 """A store outage, as SPEC §0 says: reads degrade to misses, counted and *readable* in
 ``stats()``, and writes raise ``StoreUnavailableError`` unless ``fail_open``.
 
-Found by a review: the embedding and semantic caches' ``stats()`` raised while the store
-was down -- so the ``store_error`` misses they had counted could not be seen until it was
-back (the kv cache's ``stats()`` already kept its own counters readable).
+Found by a review: ``EmbeddingCache.get_batch`` (a read) raised, ``store_batch`` (a write)
+raised under ``fail_open``, and the embedding and semantic caches' ``stats()`` raised while
+the store was down -- so the ``store_error`` misses they had counted could not be seen
+until it was back (the kv cache's ``stats()`` already kept its own counters readable).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from nearcache import (
     CachedEmbedder,
     EmbeddingCache,
     FunctionEmbedder,
+    InvalidInputError,
     SemanticCache,
+    StoreUnavailableError,
+    content_hash,
     open_store,
 )
 
@@ -40,6 +44,32 @@ class _AsyncOnes:
 
     async def embed(self, texts: list[str]) -> np.ndarray:
         return np.ones((len(texts), 8), np.float32)
+
+
+def test_a_batch_record_read_in_an_outage_is_a_counted_miss(refused_url: str) -> None:
+    with open_store(refused_url) as store:
+        cache = EmbeddingCache(store)
+        assert cache.get_batch("job-1", NS) is None
+        assert cache.stats(NS).errors == 1
+
+
+def test_a_batch_id_is_checked_on_read_as_on_write() -> None:
+    cache = EmbeddingCache()
+    for bad in ("", 3):
+        with pytest.raises(InvalidInputError, match="batch_id must be a non-empty str"):
+            cache.get_batch(bad, NS)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInputError, match="batch_id must be a non-empty str"):
+            cache.store_batch(bad, [], NS)  # type: ignore[arg-type]
+
+
+def test_a_batch_record_write_in_an_outage_raises_unless_fail_open(refused_url: str) -> None:
+    hashes = [content_hash("a")]
+    with open_store(refused_url) as store:
+        with pytest.raises(StoreUnavailableError):
+            EmbeddingCache(store).store_batch("job-1", hashes, NS)
+        lenient = EmbeddingCache(store, fail_open=True)
+        assert lenient.store_batch("job-1", hashes, NS) is None  # dropped, logged
+        assert lenient.stats(NS).errors == 1
 
 
 def test_embedding_stats_stay_readable_in_an_outage(refused_url: str) -> None:

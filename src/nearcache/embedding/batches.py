@@ -9,9 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..batchargs import check_batch
 from ..codecs import KIND_BATCH, pack_payload, pack_record, unpack_payload, unpack_record
-from ..errors import CorruptEntryError, InvalidInputError, InvalidTypeError
+from ..errors import (
+    CorruptEntryError,
+    InvalidInputError,
+    InvalidTypeError,
+    StoreUnavailableError,
+    StoreWriteError,
+)
 from ..keys import check_content_hashes, content_hash
+from ..stores.breaker import outage_level
 from ..stores.protocol import Item
+from .writes import write_failed
 
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
@@ -55,6 +63,13 @@ def deduplicate(
     return fresh, keys
 
 
+def _batch_key(batch_id: str) -> str:
+    """The record key of a batch id; the same check on read as on write."""
+    if not isinstance(batch_id, str) or not batch_id:
+        raise InvalidInputError("batch_id must be a non-empty str")
+    return content_hash(batch_id)
+
+
 def store_batch(
     cache: EmbeddingCache,
     batch_id: str,
@@ -62,23 +77,32 @@ def store_batch(
     namespace: str,
     ttl: float | None,
 ) -> None:
-    """Record the item hashes of batch ``batch_id`` (expiring like a vector would)."""
-    if not isinstance(batch_id, str) or not batch_id:
-        raise InvalidInputError("batch_id must be a non-empty str")
+    """Record the item hashes of batch ``batch_id`` (expiring like a vector would); a
+    store that is down or full raises, or with ``fail_open`` drops it, as a vector write."""
+    key = _batch_key(batch_id)
     check_batch(hashes, "hashes", iterators=True)
     hashes = list(hashes)
     check_content_hashes(hashes)
     now = cache._clock()
-    key = content_hash(batch_id)
     body = pack_payload({"id": batch_id, "hashes": hashes, "created_at": now})
     item = Item(key, pack_record(KIND_BATCH, namespace, key, body), cache._expiry(ttl, now))
-    cache.store.put_many(BATCH_TABLE, namespace, [item], now=now)
+    try:
+        cache.store.put_many(BATCH_TABLE, namespace, [item], now=now)
+    except (StoreUnavailableError, StoreWriteError) as exc:
+        write_failed(cache, namespace, exc, f"batch record {batch_id!r}")
 
 
 def get_batch(cache: EmbeddingCache, batch_id: str, namespace: str) -> list[str] | None:
-    """The hashes stored for ``batch_id``, or None (a corrupt record is a miss)."""
-    key = content_hash(batch_id)
-    blob = cache.store.get_many(BATCH_TABLE, namespace, [key], now=cache._clock())[0]
+    """The hashes stored for ``batch_id``, or None (a corrupt record, or a store that is
+    down, is a miss: SPEC §0's reads never raise for an outage)."""
+    key = _batch_key(batch_id)
+    try:
+        blob = cache.store.get_many(BATCH_TABLE, namespace, [key], now=cache._clock())[0]
+    except StoreUnavailableError as exc:
+        cache._counters.add(namespace, errors=1)
+        level = outage_level(cache.store)
+        log.log(level, "store unavailable, batch record %r read as a miss: %s", batch_id, exc)
+        return None
     if blob is None:
         return None
     try:

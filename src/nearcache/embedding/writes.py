@@ -18,7 +18,7 @@ from .reads import TABLE
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
 
-__all__ = ["put_keys", "write_limits"]
+__all__ = ["put_keys", "write_failed", "write_limits"]
 
 log = logging.getLogger("nearcache.embedding.cache")
 
@@ -54,18 +54,22 @@ def put_keys(
         new_fp = cache.meta.note_fingerprint(namespace, fingerprint)
         put_within(cache.store, TABLE, namespace, items, now=now, limits=write_limits(cache))
     except CacheError as exc:
-        cache._counters.add(namespace, errors=1)
         cache.meta.undo(namespace, fingerprint if new_fp else None, new_layout)
-        if not (cache.fail_open and isinstance(exc, (StoreUnavailableError, StoreWriteError))):
-            raise  # fail_open: a full store (a Redis past maxmemory) drops the write too
-        level = outage_level(cache.store)
-        log.log(
-            level, "embedding store unavailable or full, dropped %d writes: %s", len(items), exc
-        )
+        write_failed(cache, namespace, exc, f"{len(items)} writes")
         return
     cache._counters.add(namespace, sets=len(items))
     if not isinstance(rows, list) and rows is vectors:
         cache.handed.remember(namespace, keys, rows, [fp] * len(keys))
+
+
+def write_failed(cache: EmbeddingCache, namespace: str, exc: CacheError, what: str) -> None:
+    """Count a failed write; raise it unless ``fail_open`` and the store is down or full
+    (a Redis past ``maxmemory``), in which case ``what`` is dropped and logged."""
+    cache._counters.add(namespace, errors=1)
+    if not (cache.fail_open and isinstance(exc, (StoreUnavailableError, StoreWriteError))):
+        raise exc
+    level = outage_level(cache.store)
+    log.log(level, "embedding store unavailable or full, dropped %s: %s", what, exc)
 
 
 def write_limits(cache: EmbeddingCache) -> list[Limit]:
