@@ -210,6 +210,12 @@ def test_models_and_validate_models(cache: EmbeddingCache) -> None:
     assert cache.models(NS) == {NS: ["m@1", "m@2"]}
     with pytest.raises(FingerprintMismatchError, match="2 embedders"):
         cache.validate_models(NS)
+    # the namespace is checked as every other method checks it (a number said "object of
+    # type 'int' has no len()", an over-long name was looked up)
+    with pytest.raises(InvalidTypeError, match="namespace must be str"):
+        cache.models(3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError):
+        cache.models("x" * 600)
 
 
 def test_fingerprint_filter_never_shares_vectors(cache: EmbeddingCache) -> None:

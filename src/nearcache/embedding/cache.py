@@ -334,7 +334,7 @@ class EmbeddingCache:
     def models(self, namespace: str | None = None) -> dict[str, list[str]]:
         """Fingerprints that wrote into each namespace (or one namespace)."""
         self._check_open()
-        names = [namespace] if namespace is not None else self.store.namespaces(TABLE)
+        names = [self._ns(namespace)] if namespace is not None else self.store.namespaces(TABLE)
         return {ns: self.meta.fingerprints(ns) for ns in names}
 
     def validate_models(self, namespace: str) -> None:
