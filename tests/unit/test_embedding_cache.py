@@ -329,6 +329,11 @@ def test_inspect_reports_ages_and_oldest(cache: EmbeddingCache, clock: ManualClo
     assert oldest["age_insertions"] == 2 and oldest["age_seconds"] == 30
     assert [i["age_insertions"] for i in report["items"]] == [2, 1, 0]
     json.dumps(report)
+    assert [i["age_insertions"] for i in cache.inspect(NS, limit=2)["items"]] == [2, 1]
+    assert cache.inspect(NS, limit=0)["items"] == []
+    for bad in (-1, 1.5, "2"):  # -1 sliced the newest item off; the others: a TypeError
+        with pytest.raises(InvalidInputError, match="limit must be a non-negative int"):
+            cache.inspect(NS, limit=bad)  # type: ignore[arg-type]
 
 
 def test_corrupt_entries_are_misses_and_check_repairs(cache: EmbeddingCache) -> None:

@@ -351,9 +351,10 @@ class EmbeddingCache:
     def inspect(self, namespace: str, *, limit: int = 20) -> dict[str, Any]:
         """Layout, fingerprints, and the ``limit`` oldest items with their ages.
 
-        An item's age is given in seconds and in insertions since it was added.
+        An item's age is given in seconds and in insertions since it was added. ``limit``
+        is checked as the LRU limits are: a negative one sliced the newest items off.
         """
-        return inspect_namespace(self, self._ns(namespace), limit)
+        return inspect_namespace(self, self._ns(namespace), check_limit("limit", limit))
 
     def check(self, fix: bool = False) -> list[str]:
         """Problems in the store and its records; corrupt records are removed when ``fix``."""

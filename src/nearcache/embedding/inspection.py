@@ -36,7 +36,7 @@ def cache_stats(cache: EmbeddingCache, namespace: str | None) -> CacheStats:
     return CacheStats.total({ns: _ns_stats(cache, ns) for ns in names})
 
 
-def inspect_namespace(cache: EmbeddingCache, namespace: str, limit: int) -> dict[str, Any]:
+def inspect_namespace(cache: EmbeddingCache, namespace: str, limit: int | None) -> dict[str, Any]:
     """Layout, fingerprints and the ``limit`` oldest items, with their ages in seconds
     and in insertions since they were added."""
     now = cache._clock()
