@@ -212,27 +212,38 @@ def test_namespace_and_ttl_headers(proxy: str, upstream: Upstream) -> None:
     assert ask(c, "Short lived?").headers["x-nearcache-cache"] == "MISS"
 
 
+_ROLE = b'[{"role": "user", "content": "x"}]'
+
+
 @pytest.mark.parametrize(
-    ("headers", "content", "status", "code"),
+    ("headers", "content", "code", "param"),
     [
-        ({}, b"{not json", 400, "invalid_json"),
-        ({}, b"[1, 2]", 400, "invalid_json"),
-        ({}, b'{"messages": [{"role": "user", "content": "x"}]}', 400, "missing_field"),
-        ({}, b'{"model": "m"}', 400, "missing_field"),
-        ({}, b'{"model": "m", "messages": ["x"]}', 400, "invalid_value"),
-        # present, of the wrong type: it was "you must provide a model parameter"
-        ({}, b'{"model": 5, "messages": [{"role": "user", "content": "x"}]}', 400, "invalid_type"),
-        ({}, b'{"model": "m", "messages": "hi"}', 400, "invalid_type"),
-        ({}, b'{"model": "m", "messages": []}', 400, "invalid_value"),
+        ({}, b"{not json", "invalid_json", None),
+        ({}, b"[1, 2]", "invalid_json", None),
+        ({}, b'{"messages": ' + _ROLE + b"}", "missing_field", "model"),
+        ({}, b'{"model": "m"}', "missing_field", "messages"),
+        # as OpenAI answers them: the openai client's BadRequestError.param names the field
+        ({}, b'{"model": "m", "messages": ["x"]}', "invalid_type", "messages[0]"),
         (
             {},
-            b'{"model": "", "messages": [{"role": "user", "content": "x"}]}',
-            400,
-            "missing_field",
+            b'{"model": "m", "messages": [{"content": "x"}]}',
+            "missing_required_parameter",
+            "messages[0].role",
         ),
-        ({"x-nearcache-ttl": "-1"}, b"{}", 400, "bad_header"),
-        ({"x-nearcache-namespace": "bad name!"}, b"{}", 400, "bad_header"),
-        ({"cache-control": "max-age=soon"}, b"{}", 400, "bad_header"),
+        # present, of the wrong type: it was "you must provide a model parameter"
+        ({}, b'{"model": 5, "messages": ' + _ROLE + b"}", "invalid_type", "model"),
+        ({}, b'{"model": "m", "messages": "hi"}', "invalid_type", "messages"),
+        ({}, b'{"model": "m", "messages": []}', "empty_array", "messages"),
+        (
+            {},
+            b'{"model": "m", "stream": "yes", "messages": ' + _ROLE + b"}",
+            "invalid_type",
+            "stream",
+        ),
+        ({}, b'{"model": "", "messages": ' + _ROLE + b"}", "missing_field", "model"),
+        ({"x-nearcache-ttl": "-1"}, b"{}", "bad_header", None),
+        ({"x-nearcache-namespace": "bad name!"}, b"{}", "bad_header", None),
+        ({"cache-control": "max-age=soon"}, b"{}", "bad_header", None),
     ],
 )
 def test_bad_requests_get_openai_style_errors(
@@ -240,13 +251,16 @@ def test_bad_requests_get_openai_style_errors(
     upstream: Upstream,
     headers: dict[str, str],
     content: bytes,
-    status: int,
     code: str,
+    param: str | None,
 ) -> None:
     r = httpx.post(proxy + "/chat/completions", content=content, headers=headers)
-    assert r.status_code == status
+    assert r.status_code == 400
     err = r.json()["error"]
     assert err["code"] == code and err["type"] == "invalid_request_error" and err["message"]
+    assert err["param"] == param, err
+    if param:  # the message names the field too, as OpenAI's do
+        assert f"'{param}'" in err["message"] or f" {param} " in err["message"], err
     assert upstream.count(CHAT) == 0
 
 

@@ -56,11 +56,16 @@ def _inputs(body: dict[str, Any]) -> tuple[list[Any], list[str], str]:
     fmt = body.get("encoding_format")
     if fmt not in (None, "float", "base64"):
         raise ProxyHTTPError(
-            400, "encoding_format must be 'float' or 'base64'", code="invalid_value"
+            400,
+            "encoding_format must be 'float' or 'base64'",
+            code="invalid_value",
+            param="encoding_format",
         )
     dims = body.get("dimensions")
     if dims is not None and (isinstance(dims, bool) or not isinstance(dims, int) or dims <= 0):
-        raise ProxyHTTPError(400, "dimensions must be a positive integer", code="invalid_value")
+        raise ProxyHTTPError(
+            400, "dimensions must be a positive integer", code="invalid_value", param="dimensions"
+        )
     if isinstance(raw, str):
         return [raw], [raw], "text"
     if isinstance(raw, list) and raw:
@@ -75,6 +80,7 @@ def _inputs(body: dict[str, Any]) -> tuple[list[Any], list[str], str]:
         "input must be a string, an array of strings, an array of token ids or an array of "
         "arrays of token ids, and not empty",
         code="invalid_value",
+        param="input",
     )
 
 

@@ -57,10 +57,14 @@ def _read(raw: bytes) -> tuple[HitRef | None, bool]:
     except orjson.JSONDecodeError:
         raise ProxyHTTPError(400, "the body is not JSON", code="invalid_json") from None
     if not isinstance(body, dict) or not isinstance(body.get("hit_id"), str):
-        raise ProxyHTTPError(400, "'hit_id' (a string) is required", code="missing_hit_id")
+        raise ProxyHTTPError(
+            400, "'hit_id' (a string) is required", code="missing_hit_id", param="hit_id"
+        )
     correct = body.get("correct")
     if not isinstance(correct, bool):
-        raise ProxyHTTPError(400, "'correct' (true or false) is required", code="missing_correct")
+        raise ProxyHTTPError(
+            400, "'correct' (true or false) is required", code="missing_correct", param="correct"
+        )
     return parse_hit_id(body["hit_id"]), correct
 
 

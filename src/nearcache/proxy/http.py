@@ -66,16 +66,26 @@ UPSTREAM_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)
 class ProxyHTTPError(Exception):
     """An error answered by the proxy itself, as an OpenAI-style error body."""
 
-    def __init__(self, status: int, message: str, *, code: str, kind: str = "") -> None:
+    def __init__(
+        self, status: int, message: str, *, code: str, kind: str = "", param: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code
         self.kind = kind or ("invalid_request_error" if status < 500 else "proxy_error")
+        #: the request field at fault (``messages[0].role``), as OpenAI names it: the
+        #: openai client's ``BadRequestError.param``
+        self.param = param
 
     def response(self, headers: Mapping[str, str] | None = None) -> Response:
         return error_response(
-            self.status, self.message, code=self.code, kind=self.kind, headers=headers
+            self.status,
+            self.message,
+            code=self.code,
+            kind=self.kind,
+            param=self.param,
+            headers=headers,
         )
 
 
@@ -88,12 +98,25 @@ def bad_field(body: Mapping[str, object], name: str, expected: str) -> ProxyHTTP
     ``"model": 5`` was told "you must provide a model parameter" (code
     ``missing_field``), of a field that is there."""
     if body.get(name) in (None, ""):
-        return ProxyHTTPError(400, f"you must provide a {name} parameter", code="missing_field")
-    got = _JSON_TYPES.get(type(body[name]), "another type")
+        return missing_field(name)
+    return invalid_type(name, expected, body[name])
+
+
+def missing_field(name: str) -> ProxyHTTPError:
+    """The 400 for a required field the request lacks."""
+    return ProxyHTTPError(
+        400, f"you must provide a {name} parameter", code="missing_field", param=name
+    )
+
+
+def invalid_type(name: str, expected: str, value: object) -> ProxyHTTPError:
+    """The 400 for ``name`` (``messages[0]``) holding ``value`` where ``expected`` belongs."""
+    got = _JSON_TYPES.get(type(value), "another type")
     return ProxyHTTPError(
         400,
         f"Invalid type for '{name}': expected {expected}, but got {got} instead.",
         code="invalid_type",
+        param=name,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import responses
-from .http import ProxyHTTPError, bad_field
+from .http import ProxyHTTPError, bad_field, invalid_type, missing_field
 from .keys import RequestKey, chat_key, completion_key
 from .sse import Accumulator, replay_chunks, storable
 
@@ -42,11 +42,9 @@ class Kind:
         if not isinstance(model, str) or not model:
             raise bad_field(body, "model", "a string")
         if self.required not in body:
-            raise ProxyHTTPError(
-                400, f"you must provide a {self.required} parameter", code="missing_field"
-            )
+            raise missing_field(self.required)
         if "stream" in body and not isinstance(body["stream"], bool):
-            raise ProxyHTTPError(400, "stream must be a boolean", code="invalid_value")
+            raise invalid_type("stream", "a boolean", body["stream"])
         if self.route == "chat":
             _check_messages(body)
 
@@ -55,13 +53,26 @@ def _check_messages(body: dict[str, Any]) -> None:
     messages = body["messages"]
     if not isinstance(messages, list):
         raise bad_field(body, "messages", "an array of objects")
-    if not messages:
-        raise ProxyHTTPError(400, "messages must be a non-empty array", code="invalid_value")
+    if not messages:  # OpenAI's words and code
+        raise ProxyHTTPError(
+            400,
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got"
+            " an empty array instead.",
+            code="empty_array",
+            param="messages",
+        )
     for i, message in enumerate(messages):
-        if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+        if not isinstance(message, dict):
+            raise invalid_type(f"messages[{i}]", "an object", message)
+        if "role" not in message:
             raise ProxyHTTPError(
-                400, f"messages[{i}] must be an object with a role", code="invalid_value"
+                400,
+                f"Missing required parameter: 'messages[{i}].role'.",
+                code="missing_required_parameter",
+                param=f"messages[{i}].role",
             )
+        if not isinstance(message["role"], str):
+            raise invalid_type(f"messages[{i}].role", "a string", message["role"])
 
 
 CHAT = Kind(
