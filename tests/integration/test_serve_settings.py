@@ -47,7 +47,7 @@ def test_option_names_are_settings(tmp_path: Path) -> None:
         ("port = 80.5", "port must be a whole number, not 80.5"),
         ("workers = -1", "workers must be 1 or more, not -1"),
         ("semantic = 1", "semantic must be true or false, not 1"),
-        ("threshhold = 0.5", "unknown settings threshhold (did you mean threshold?)"),
+        ("threshhold = 0.5", "unknown setting threshhold (did you mean threshold?)"),
         ("port = 8080,", "not valid TOML: "),
     ],
 )
@@ -61,6 +61,44 @@ def test_a_bad_value_is_refused_by_its_setting_and_file(
     with pytest.raises(InvalidInputError) as info:
         read_settings(path)
     assert str(info.value).startswith(f"{path}: ") and said in str(info.value), info.value
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # RedisVL's and LiteLLM's distance: it was hinted as `threshold`, the opposite scale
+        # (distance_threshold = 0.1 copied as threshold = 0.1 accepts nearly anything)
+        (
+            "distance_threshold = 0.1",
+            "unknown setting distance_threshold"
+            " (did you mean similarity_threshold = 1 - distance_threshold?)",
+        ),
+        ("score_threshold = 0.8", "(did you mean similarity_threshold?)"),
+        # the openai client's and LiteLLM's names had no hint at all
+        ('base_url = "http://127.0.0.1:9/v1"', "base_url (did you mean upstream?)"),
+        ('api_base = "http://127.0.0.1:9/v1"', "api_base (did you mean upstream?)"),
+        ('redis_url = "redis://127.0.0.1:6379/0"', "redis_url (did you mean store?)"),
+        ("maxsize = 100", "maxsize (did you mean max_entries?)"),
+        (
+            'api_base = "http://127.0.0.1:9/v1"\nmaxsize = 100',
+            "unknown settings api_base (did you mean upstream?), maxsize (did you mean",
+        ),
+    ],
+)
+def test_another_librarys_name_is_hinted_with_the_setting_meant(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    path = write(tmp_path, "serve.toml", text + "\n")
+    with pytest.raises(InvalidInputError) as info:
+        read_settings(path)
+    assert said in str(info.value), info.value
+    assert "(did you mean threshold?)" not in str(info.value)
+
+
+def test_proxy_config_field_names_are_settings(tmp_path: Path) -> None:
+    # "or like ProxyConfig's fields": default_ttl (ProxyConfig's name for --ttl) was unknown
+    path = write(tmp_path, "serve.toml", "default_ttl = 60\n")
+    assert read_settings(path) == {"ttl": 60}
 
 
 @pytest.mark.parametrize(

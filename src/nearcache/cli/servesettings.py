@@ -12,7 +12,6 @@ string where a number belongs failed with a bare ``TypeError``. A relative
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import json
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import InvalidInputError
+from ..unknownopts import THRESHOLD_PEERS, hinted
 
 __all__ = ["FIELDS", "read_settings"]
 
@@ -45,8 +45,26 @@ _TYPES: dict[str, type] = {
     "stream_usage": bool,
 }
 FIELDS = tuple(_TYPES)
-#: Option names that are not field names: ``--threshold``, ``--exact-only``.
-_ALIASES = {"threshold": "similarity_threshold", "exact_only": "semantic"}
+#: Option names that are not field names (``--threshold``, ``--exact-only``), and the
+#: ``ProxyConfig`` field named otherwise here (``default_ttl``, ``--ttl``).
+_ALIASES = {"threshold": "similarity_threshold", "exact_only": "semantic", "default_ttl": "ttl"}
+#: What the openai client, LiteLLM, RedisVL/GPTCache and cachetools call these settings,
+#: which their users write first: named with the setting meant (``distance_threshold``
+#: was hinted as ``threshold``, the opposite scale, by its spelling).
+_PEERS = {
+    **THRESHOLD_PEERS,
+    "base_url": "upstream",
+    "api_base": "upstream",
+    "upstream_url": "upstream",
+    "url": "store",
+    "redis_url": "store",
+    "store_url": "store",
+    "path": "store",
+    "maxsize": "max_entries",
+    "max_size": "max_entries",
+    "expire": "ttl",
+    "api_key": "upstream_key_env (the name of the variable that holds it)",
+}
 #: Settings that name a file: a relative path is read from the settings file's folder
 #: (where its author put it), not from wherever ``serve`` is started.
 _FILES = ("client_keys",)
@@ -84,7 +102,10 @@ def read_settings(path: Path) -> dict[str, Any]:
             value = _store_beside(path, value)
         settings[field] = value
     if unknown:
-        raise InvalidInputError(f"{path}: unknown settings {', '.join(_hints(unknown))}")
+        names = sorted({*FIELDS, *_ALIASES})
+        listed = ", ".join(hinted(o, names, _PEERS) for o in sorted(unknown))
+        said = "unknown settings" if len(unknown) > 1 else "unknown setting"
+        raise InvalidInputError(f"{path}: {said} {listed}")
     return settings
 
 
@@ -145,12 +166,3 @@ def _is(value: Any, kind: type) -> bool:
     if kind is float:
         return isinstance(value, (int, float))
     return isinstance(value, kind)
-
-
-def _hints(unknown: list[str]) -> list[str]:
-    names = [*FIELDS, *_ALIASES]
-    out = []
-    for name in sorted(unknown):
-        near = difflib.get_close_matches(name.replace("-", "_"), names, n=1)
-        out.append(f"{name} (did you mean {near[0]}?)" if near else name)
-    return out
