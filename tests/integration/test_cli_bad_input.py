@@ -7,6 +7,7 @@ every request). Now each is one line that says what to change, before anything s
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 from pathlib import Path
@@ -53,6 +54,10 @@ def test_embed_of_a_folder_with_nothing_to_embed_says_so(tmp_path: Path) -> None
     assert "skipped or ignored" not in proc.stderr
     (empty / "image.bin").write_bytes(b"\x00\x01" * 64)  # binary: skipped
     proc = nc("embed", str(empty), "--store", store)
+    assert "no text file to embed" in proc.stderr and "skipped or ignored" in proc.stderr
+    # --json: "progress and messages go to stderr", but the note was only in the table mode
+    proc = nc("embed", str(empty), "--store", store, "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["files"] == 0
     assert "no text file to embed" in proc.stderr and "skipped or ignored" in proc.stderr
     corpus = make_corpus(tmp_path / "corpus")
     assert "no text file" not in nc("embed", str(corpus), "--store", store).stderr

@@ -147,14 +147,16 @@ def embed(
         st.close()
     if as_json:
         from .common import print_json
+        from .render import note_embed
 
         print_json(summary.as_dict())
+        note_embed(summary, as_json=True)
     else:
         render_embed_summary(summary, list_skipped=verbose or _state["verbose"])
-        if summary.embedded and getattr(embedder, "max_tokens", 0) is None and chunk_size > 700:
-            # An API model nearcache does not know: its window is unknown, so the chunks a
-            # server cuts silently cannot be counted. Said when --chunk-size was raised.
-            note_unknown_window(f"openai:{embedder.model}")
+    if summary.embedded and getattr(embedder, "max_tokens", 0) is None and chunk_size > 700:
+        # An API model nearcache does not know: its window is unknown, so the chunks a
+        # server cuts silently cannot be counted. Said when --chunk-size was raised.
+        note_unknown_window(f"openai:{embedder.model}")
 
 
 @app.command()

@@ -81,8 +81,21 @@ def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None
     table.columns[1].justify = "left"
     console = out_console()
     console.print(table)
+    note_embed(s)
+    if list_skipped and s.skipped_files:
+        from rich.text import Text
+
+        console.print(Text("Skipped files", style="bold"))
+        for entry in s.skipped_files:
+            console.print(f"  {entry['reason']:<10} {entry['path']}")
+
+
+def note_embed(s: EmbedSummary, *, as_json: bool = False) -> None:
+    """The notes and warnings of an embed run, on stderr in both modes (``--json``'s
+    stdout stays one object): a run with no text file, chunks past the model's window."""
     if s.files == 0:  # an empty or mistyped folder: say so, not only "Files 0"
-        why = " (every file was skipped or ignored; -v lists the skipped)"
+        listed = "skipped_files lists" if as_json else "-v lists"
+        why = f" (every file was skipped or ignored; {listed} the skipped)"
         err_console().print(
             "note: no text file to embed under the given paths"
             + (why if s.skipped or s.ignored else ""),
@@ -106,12 +119,6 @@ def render_embed_summary(s: EmbedSummary, *, list_skipped: bool = False) -> None
             " never cut",
             soft_wrap=True,
         )
-    if list_skipped and s.skipped_files:
-        from rich.text import Text
-
-        console.print(Text("Skipped files", style="bold"))
-        for entry in s.skipped_files:
-            console.print(f"  {entry['reason']:<10} {entry['path']}")
 
 
 def render_search(query: str, matches: list[Match], counts: dict[str, int]) -> None:
