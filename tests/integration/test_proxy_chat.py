@@ -264,6 +264,13 @@ def test_bad_requests_get_openai_style_errors(
     assert upstream.count(CHAT) == 0
 
 
+def test_the_openai_client_reads_the_field_at_fault(proxy: str, upstream: Upstream) -> None:
+    with pytest.raises(openai.BadRequestError) as info:
+        client(proxy).chat.completions.create(model="m", messages=[])
+    assert info.value.param == "messages" and info.value.code == "empty_array"
+    assert upstream.count(CHAT) == 0
+
+
 def test_body_limit_is_413(upstream: Upstream) -> None:
     with running_proxy(upstream, max_body_bytes=1000) as url:
         big = b'{"model": "m", "messages": [{"role": "user", "content": "' + b"x" * 2000 + b'"}]}'
