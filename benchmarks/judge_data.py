@@ -71,6 +71,7 @@ MAX_CHARS = 2000
 # probe25 and blind25 a twenty-eighth author's (hands-on jobs and home lives, 40% reworded).
 # probe26 and blind26 a twenty-ninth author's (life admin, study, travel, patients, 45% reworded).
 # probe27 and blind27 a thirtieth author's (trades, farms, depots, kitchens, shops, hobbies, 50% reworded).
+# probe28 and blind28 a thirty-first author's (home and free time: babies, pets, pills, games, parties).
 SPLITS = {
     "train": "tr",
     "train2": "t2",
@@ -130,6 +131,8 @@ SPLITS = {
     "blind26": "bs",
     "probe27": "pt",
     "blind27": "bt",
+    "probe28": "pu",
+    "blind28": "bu",
 }
 WORD_RE = re.compile(r"\w+")
 

@@ -87,6 +87,7 @@ def _blind_leaks(pool: tuple[str, ...], prefixes: dict[str, str]) -> list[str]:
         "blind25",
         "blind26",
         "blind27",
+        "blind28",
     }
     leaks = [split for split in pool if split in never]
     leaks += [f"{split}={prefix}" for split, prefix in prefixes.items() if split in never]
@@ -165,6 +166,8 @@ def test_committed_probe5_and_blind5_are_own_splits_and_blind5_is_never_trained_
         (("train", "probe26"), {"train": "tr-", "probe26": "bs-"}),
         (("train", "blind27"), {"train": "tr-"}),
         (("train", "probe27"), {"train": "tr-", "probe27": "bt-"}),
+        (("train", "blind28"), {"train": "tr-"}),
+        (("train", "probe28"), {"train": "tr-", "probe28": "bu-"}),
     ],
 )
 def test_blind_leak_check_catches_blind5_by_name_or_prefix(
@@ -183,7 +186,7 @@ ROLE_DIRECTION = frozenset({"role", "direction"})  # who does what to whom, whic
 ROLE = frozenset({"role"})
 # Probes whose author left the pool to whoever retrains next (POOL_SPLITS is not theirs).
 AWAITING_POOL: frozenset[str] = frozenset(
-    {"probe21", "probe22", "probe23", "probe24", "probe25", "probe26", "probe27"}
+    {"probe21", "probe22", "probe23", "probe24", "probe25", "probe26", "probe27", "probe28"}
 )
 
 
@@ -253,6 +256,8 @@ AWAITING_POOL: frozenset[str] = frozenset(
         # a thirtieth, trades, farms, depots, kitchens, shops and hobbyists, half reworded
         ("probe27", "pt", 500, frozenset(), 0.0, 40, 0.5),
         ("blind27", "bt", 380, frozenset(), 0.0, 40, 0.5),
+        # a thirty-first, home and free time (babies, pets, pills, games, parties), half reworded
+        ("probe28", "pu", 520, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -402,6 +407,7 @@ def _reworded(row: dict[str, Any]) -> bool:
         ("blind26", 0.1),
         ("probe27", 0.1),
         ("blind27", 0.1),
+        ("probe28", 0.1),
     ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
@@ -409,7 +415,7 @@ def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
 ) -> None:
     # probe23 and blind23 (a twenty-sixth author), probe24 and blind24 (a twenty-seventh),
     # probe25 and blind25 (a twenty-eighth), probe26 and blind26 (a twenty-ninth), probe27
-    # and blind27 (a thirtieth):
+    # and blind27 (a thirtieth), probe28 and blind28 (a thirty-first):
     # every trap kind at least 8% of the traps, 30-55% of the traps reworded as well as
     # changed (the rest one-edit look-alikes), paraphrase the largest hit kind, code hits at
     # least ``code`` of the hits, and some traps in a long question.
