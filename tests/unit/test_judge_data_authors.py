@@ -258,6 +258,7 @@ AWAITING_POOL: frozenset[str] = frozenset(
         ("blind27", "bt", 380, frozenset(), 0.0, 40, 0.5),
         # a thirty-first, home and free time (babies, pets, pills, games, parties), half reworded
         ("probe28", "pu", 520, frozenset(), 0.0, 40, 0.5),
+        ("blind28", "bu", 380, frozenset(), 0.0, 40, 0.5),
     ],
 )
 def test_committed_later_authors_probes_and_blinds_are_own_splits(
@@ -408,6 +409,7 @@ def _reworded(row: dict[str, Any]) -> bool:
         ("probe27", 0.1),
         ("blind27", 0.1),
         ("probe28", 0.1),
+        ("blind28", 0.1),
     ],
 )
 def test_committed_application_query_authors_spread_kinds_and_reword_some_traps(
