@@ -206,7 +206,7 @@ def test_manager_returns_same_cache_and_clears_all(manager: CacheManager) -> Non
     assert manager.clear_all() == 2
     with pytest.raises(ValueError, match="unknown backend"):
         manager.get_cache("c", backend="floppy")
-    with pytest.raises(TypeError, match="unknown get_cache options"):
+    with pytest.raises(TypeError, match="unknown get_cache option: colour"):
         manager.get_cache("c", colour="blue")
 
 

@@ -42,3 +42,15 @@ def test_asking_again_with_other_settings_is_refused_not_dropped(tmp_path: Path)
         with pytest.raises(InvalidInputError, match=r"max_entries=2"):
             caches.get_cache("q", max_entries=5)
         assert caches.get_cache("q", "file_based", path=str(tmp_path), default_ttl=3) is not first
+
+
+def test_one_unknown_option_is_named_in_the_singular_several_in_the_plural() -> None:
+    # "unknown get_cache options: colour" for one option, unlike every other
+    # unknown-option message of the library
+    with CacheManager() as caches:
+        with pytest.raises(InvalidTypeError) as one:
+            caches.get_cache("c", colour="blue")
+        with pytest.raises(InvalidTypeError) as two:
+            caches.get_cache("c", colour="blue", shape="round")
+    assert str(one.value).startswith("unknown get_cache option: colour; the options are ")
+    assert str(two.value).startswith("unknown get_cache options: colour, shape; the options")

@@ -151,8 +151,9 @@ class CacheManager:
             unknown = set(options) - _OPTIONS
             if unknown:
                 listed = (hinted(o, sorted(_OPTIONS), CACHE_PEERS) for o in sorted(unknown))
+                said = "options" if len(unknown) > 1 else "option"
                 raise InvalidTypeError(
-                    f"unknown get_cache options: {', '.join(listed)}; "
+                    f"unknown get_cache {said}: {', '.join(listed)}; "
                     f"the options are {', '.join(sorted(_OPTIONS))}"
                 )
             opts = dict(options)
