@@ -54,3 +54,47 @@ def test_one_unknown_option_is_named_in_the_singular_several_in_the_plural() -> 
             caches.get_cache("c", colour="blue", shape="round")
     assert str(one.value).startswith("unknown get_cache option: colour; the options are ")
     assert str(two.value).startswith("unknown get_cache options: colour, shape; the options")
+
+
+@pytest.mark.parametrize(
+    ("backend", "meant"),
+    [
+        ("memory", "'in_memory'"),  # aiocache's name
+        ("local", "'in_memory'"),  # LiteLLM's
+        ("disk", "'file_based'"),  # LiteLLM's
+        ("sqlite", "'file_based'"),
+        ("file-based", "'file_based'"),
+        ("in_memroy", "'in_memory'"),  # a typo
+        ("redis//127.0.0.1:6379/0", "'redis://127.0.0.1:6379/0'"),  # a URL, ':' lost
+        ("postgres:/db.example/cache", "'postgres://db.example/cache'"),
+        ("sqlite//kv.db", "'sqlite:///kv.db'"),
+        ("127.0.0.1:6379", "'redis://127.0.0.1:6379'"),
+        ("kv.sqlite", "'file_based', path='kv.sqlite'"),  # a file where the backend goes
+        ("caches/kv.db", "'file_based', path='caches/kv.db'"),
+    ],
+)
+def test_an_unknown_backend_names_the_one_it_probably_means(backend: str, meant: str) -> None:
+    # "unknown backend 'redis//127.0.0.1:6379/0'; use one of in_memory, ..." left the
+    # caller to find the lost ':' (open_store names the URL meant), and LiteLLM's and
+    # aiocache's backend names got no hint
+    with CacheManager() as caches, pytest.raises(InvalidInputError) as err:
+        caches.get_cache("c", backend)
+    said = str(err.value)
+    assert said.startswith(f"unknown backend {backend!r} (did you mean {meant}?); use one of ")
+    assert "\n" not in said
+
+
+def test_an_unknown_backend_far_from_any_says_only_what_there_is() -> None:
+    with CacheManager() as caches, pytest.raises(InvalidInputError) as err:
+        caches.get_cache("c", "floppy")
+    assert str(err.value) == (
+        "unknown backend 'floppy'; use one of in_memory, file_based, redis, a store URL, "
+        "or store=<Store>"
+    )
+
+
+def test_a_mistyped_url_backend_is_shown_without_its_password() -> None:
+    with CacheManager() as caches, pytest.raises(InvalidInputError) as err:
+        caches.get_cache("c", "rediss//ada:s3cret@cache.example:6380/0")
+    assert "s3cret" not in str(err.value)
+    assert "(did you mean 'rediss://ada:***@cache.example:6380/0'?)" in str(err.value)

@@ -28,9 +28,11 @@ True
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -48,7 +50,7 @@ from ..keys import open_hash_algorithm
 from ..stats import CacheStats
 from ..stores.defaults import default_store
 from ..stores.protocol import Store
-from ..stores.url import is_url, names_folder, not_a_store, redact_url
+from ..stores.url import SCHEMES, is_url, names_folder, not_a_store, redact_url
 from ..unknownopts import CACHE_PEERS, hinted
 from .cache import Cache
 
@@ -122,10 +124,7 @@ class CacheManager:
             ident = f"{url}|{prefix}"
             make = functools.partial(open_store, url, **({"prefix": prefix} if prefix else {}))
         else:
-            raise InvalidInputError(
-                f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}, "
-                "a store URL, or store=<Store>"
-            )
+            raise _unknown_backend(backend)
         found = self._stores.get(ident)
         if found is None:
             found = self._stores[ident] = make()
@@ -215,6 +214,50 @@ class CacheManager:
 
     def __repr__(self) -> str:
         return f"CacheManager(caches={self.list_caches()!r})"
+
+
+#: What other caching libraries call the two local backends: LiteLLM's ``local`` and
+#: ``disk``, aiocache's ``memory``, and the store each is.
+_BACKEND_PEERS = {
+    "local": "in_memory",
+    "memory": "in_memory",
+    "mem": "in_memory",
+    "inmemory": "in_memory",
+    "disk": "file_based",
+    "file": "file_based",
+    "sqlite": "file_based",
+    "sqlite3": "file_based",
+    "filesystem": "file_based",
+}
+_SCHEME_TYPO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)(?://|:/{0,2})(.+)", re.DOTALL)
+_HOST_PORT = re.compile(r"[A-Za-z0-9.-]+:\d{2,5}(/\d*)?")
+_PASSWORD = re.compile(r":[^:/@\s']+@")
+
+
+def _unknown_backend(backend: str) -> InvalidInputError:
+    """The error for a backend that is neither a name nor a store URL, naming the one it
+    probably means: another library's name for a backend, a near spelling, a URL whose
+    ``://`` lost a character (``redis//host:6379``), or a file given where the backend
+    goes (``get_cache("x", "kv.sqlite")``)."""
+    word = backend.lower().replace("-", "_")
+    meant = _BACKEND_PEERS.get(word) or next(
+        iter(difflib.get_close_matches(word, BACKENDS, n=1, cutoff=0.75)), None
+    )
+    hint = repr(meant) if meant else None
+    typo = _SCHEME_TYPO.fullmatch(backend)
+    scheme = typo and difflib.get_close_matches(typo.group(1).lower(), SCHEMES, n=1, cutoff=0.75)
+    if hint is None and typo and scheme:
+        slashes = "///" if scheme[0] == "sqlite" else "//"
+        hint = repr(f"{scheme[0]}:{slashes}{typo.group(2).lstrip('/')}")
+    elif hint is None and _HOST_PORT.fullmatch(backend):
+        hint = repr(f"redis://{backend}")
+    elif hint is None and ("/" in backend or "." in backend or os.sep in backend):
+        hint = f"'file_based', path={backend!r}"
+    said = f" (did you mean {hint}?)" if hint else ""
+    return InvalidInputError(  # a password before an '@' is hidden, URL or not
+        _PASSWORD.sub(":***@", f"unknown backend {backend!r}{said}; use one of ")
+        + f"{', '.join(BACKENDS)}, a store URL, or store=<Store>"
+    )
 
 
 def _same_settings(cache: Cache, asked: dict[str, Any], backend: str) -> None:
