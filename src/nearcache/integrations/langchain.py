@@ -20,13 +20,10 @@ import importlib
 import inspect
 import logging
 import os
-import warnings
-from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import numpy as np
 
-from ..batchargs import check_batch
 from ..embedders.protocol import (
     AsyncFunctionEmbedder,
     FunctionEmbedder,
@@ -36,8 +33,11 @@ from ..embedders.protocol import (
 from ..embedding.cache import EmbeddingCache
 from ..embedding.cached_embedder import AsyncCachedEmbedder, CachedEmbedder
 from ..errors import InvalidInputError, InvalidTypeError, MissingExtraError
+from ..keys import validate_namespace
+from ..policy import check_ttl
 from ..stores.protocol import Store
 from ..unknownopts import unknown_options
+from .lcgenerations import dumps_generations, loads_generations
 from .lcprompts import prompt_key
 
 try:
@@ -211,54 +211,6 @@ class CachedEmbeddings(Embeddings):
 # --------------------------------------------------------------------------- LLM cache
 
 
-def _allowed_classes() -> list[type[Any]]:
-    from langchain_core import messages
-    from langchain_core.outputs import (
-        ChatGeneration,
-        ChatGenerationChunk,
-        Generation,
-        GenerationChunk,
-    )
-
-    names = (
-        "AIMessage",
-        "AIMessageChunk",
-        "HumanMessage",
-        "HumanMessageChunk",
-        "SystemMessage",
-        "SystemMessageChunk",
-        "ToolMessage",
-        "ToolMessageChunk",
-        "ChatMessage",
-        "ChatMessageChunk",
-        "FunctionMessage",
-        "FunctionMessageChunk",
-    )
-    found = [getattr(messages, n) for n in names if hasattr(messages, n)]
-    return [Generation, GenerationChunk, ChatGeneration, ChatGenerationChunk, *found]
-
-
-def _dumps(generations: Sequence[Any]) -> str:
-    from langchain_core.load import dumps
-
-    # a str came back from lookup as its characters; ["..."] would come back as a str
-    check_batch(generations, "return_val", single="pass [Generation(text=...)]")
-    return dumps(list(generations))
-
-
-def _loads(text: str) -> list[Any] | None:
-    from langchain_core.load import loads
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            value = loads(text, allowed_objects=_allowed_classes())
-    except Exception as exc:  # a corrupt or foreign entry is a miss, never an error
-        log.warning("cached LangChain generations could not be read: %s", exc)
-        return None
-    return value if isinstance(value, list) else None
-
-
 def _sync_call(method: str) -> InvalidTypeError:
     """The refusal of a sync call (``model.invoke``) on a cache over an AsyncSemanticCache."""
     return InvalidTypeError(
@@ -320,6 +272,22 @@ class NearcacheLLMCache(BaseCache):
                 "cache must be a SemanticCache or AsyncSemanticCache, "
                 f"not {type(cache).__name__}{hint}"
             )
+        building = {
+            **cache_kwargs,
+            "path": path,
+            "store": store,
+            "embedder": embedder,
+            "similarity_threshold": similarity_threshold,
+        }
+        if cache is not None and (given := [k for k, v in building.items() if v is not None]):
+            # they were dropped: NearcacheLLMCache(cache, similarity_threshold=0.99)
+            # served at the given cache's own floor
+            raise InvalidInputError(
+                f"NearcacheLLMCache got cache= and {', '.join(sorted(given))}: these build "
+                "a cache; set them on the SemanticCache you pass, or pass them without cache="
+            )
+        ttl = check_ttl(ttl)  # checked here: update() runs after the model has answered
+        validate_namespace(namespace)
         if cache is None:
             try:
                 module = importlib.import_module("nearcache.semantic.cache")
@@ -329,6 +297,14 @@ class NearcacheLLMCache(BaseCache):
                 raise MissingExtraError(
                     "default", "nearcache.semantic", "NearcacheLLMCache"
                 ) from exc
+            from ..semantic.front import PEER_NAMES, SemanticFront
+
+            known = {
+                *inspect.signature(SemanticFront.__init__).parameters,
+                *inspect.signature(NearcacheLLMCache.__init__).parameters,
+            } - {"cache_kwargs"}
+            if unknown := {k: v for k, v in cache_kwargs.items() if k not in known}:
+                raise unknown_options("NearcacheLLMCache", unknown, known, PEER_NAMES)
             if similarity_threshold is not None:  # else the cache's own default
                 cache_kwargs["similarity_threshold"] = similarity_threshold
             # a store outage drops the write, so the model's answer still reaches the caller
@@ -338,6 +314,10 @@ class NearcacheLLMCache(BaseCache):
         self.namespace = namespace
         self.ttl = ttl
         self._is_async = asyncio.iscoroutinefunction(getattr(cache, "get", None))
+
+    def __repr__(self) -> str:
+        ttl = "" if self.ttl is None else f", ttl={self.ttl!r}"
+        return f"{type(self).__name__}({self.cache!r}, namespace={self.namespace!r}{ttl})"
 
     def _key(self, prompt: str, llm_string: str) -> tuple[str, dict[str, str]]:
         """The query and context of a prompt (a chat prompt: its last human text, inside
@@ -351,7 +331,7 @@ class NearcacheLLMCache(BaseCache):
         response = hit.response
         if not isinstance(response, str):
             return None
-        return _loads(response)
+        return loads_generations(response)
 
     def lookup(self, prompt: str, llm_string: str) -> Any:
         """Cached generations for ``prompt`` under ``llm_string``, or None."""
@@ -366,7 +346,11 @@ class NearcacheLLMCache(BaseCache):
             raise _sync_call("update")
         query, context = self._key(prompt, llm_string)
         self.cache.put(
-            query, _dumps(return_val), namespace=self.namespace, context=context, ttl=self.ttl
+            query,
+            dumps_generations(return_val),
+            namespace=self.namespace,
+            context=context,
+            ttl=self.ttl,
         )
 
     def clear(self, **kwargs: Any) -> None:
@@ -388,7 +372,11 @@ class NearcacheLLMCache(BaseCache):
             return
         query, context = self._key(prompt, llm_string)
         await self.cache.put(
-            query, _dumps(return_val), namespace=self.namespace, context=context, ttl=self.ttl
+            query,
+            dumps_generations(return_val),
+            namespace=self.namespace,
+            context=context,
+            ttl=self.ttl,
         )
 
     async def aclear(self, **kwargs: Any) -> None:

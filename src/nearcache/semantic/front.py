@@ -29,6 +29,7 @@ from .lookup import Pending
 from .types import Hit, MetricEvent
 
 __all__ = [
+    "PEER_NAMES",
     "SemanticFront",
     "call",
     "drive",
@@ -40,7 +41,7 @@ __all__ = [
 
 _BY_ENTRIES = "max_entries: a semantic cache is bounded by entries, not bytes"
 #: What GPTCache, RedisVL, LangChain, cachetools and diskcache call the same settings.
-_PEER_NAMES = {
+PEER_NAMES = {
     **CACHE_PEERS,
     **THRESHOLD_PEERS,
     "embedding": "embedder",
@@ -111,7 +112,7 @@ class SemanticFront:
     ) -> None:
         if unknown:
             known = inspect.signature(SemanticFront.__init__).parameters
-            raise unknown_options(type(self).__name__, unknown, known, _PEER_NAMES)
+            raise unknown_options(type(self).__name__, unknown, known, PEER_NAMES)
         config = SemanticConfig.build(
             similarity_threshold=similarity_threshold,
             default_ttl=default_ttl,
