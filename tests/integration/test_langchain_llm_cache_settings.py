@@ -96,3 +96,35 @@ def test_a_chat_model_is_answered_from_the_cache_it_was_given(tmp_path: object) 
         finally:
             set_llm_cache(before)
         assert cache.stats("langchain").hits == 1
+
+
+def test_cached_embeddings_repr_names_what_it_wraps_and_where_it_keeps_vectors() -> None:
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from nearcache import EmbeddingCache
+    from nearcache.integrations.langchain import CachedEmbeddings
+
+    with EmbeddingCache() as cache:
+        emb = CachedEmbeddings(DeterministicFakeEmbedding(size=4), cache, model="fake")
+        assert repr(emb) == (
+            f"CachedEmbeddings(DeterministicFakeEmbedding, model='fake', "
+            f"namespace='langchain.fake.dense', cache={cache!r})"
+        )
+
+
+@pytest.mark.parametrize("cache_queries", [True, False])
+def test_cached_embeddings_embed_query_names_its_text_argument(cache_queries: bool) -> None:
+    # it said "texts[0] must be str, not NoneType" of a call that takes one text
+    import asyncio
+
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from nearcache.integrations.langchain import CachedEmbeddings
+
+    emb = CachedEmbeddings(
+        DeterministicFakeEmbedding(size=4), model="fake", cache_queries=cache_queries
+    )
+    with pytest.raises(InvalidTypeError, match=r"^text must be str, not NoneType$"):
+        emb.embed_query(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"^text must be str, not list$"):
+        asyncio.run(emb.aembed_query(["a"]))  # type: ignore[arg-type]

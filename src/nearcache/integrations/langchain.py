@@ -78,6 +78,12 @@ _LC_NAMES = {
 }
 
 
+def _check_text(text: object) -> None:
+    """The query must be one str: the batch check said "texts[0] must be str"."""
+    if not isinstance(text, str):
+        raise InvalidTypeError(f"text must be str, not {type(text).__name__}")
+
+
 def _rows(matrix: Any) -> list[list[float]]:
     return np.asarray(matrix, dtype=np.float32).tolist()  # type: ignore[no-any-return]
 
@@ -186,7 +192,14 @@ class CachedEmbeddings(Embeddings):
             return []
         return _rows(self._docs.embed(list(texts)))
 
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({type(self.underlying).__name__}, model={self.model!r}, "
+            f"namespace={self.namespace!r}, cache={self.cache!r})"
+        )
+
     def embed_query(self, text: str) -> list[float]:
+        _check_text(text)
         if not self.cache_queries:
             return [float(x) for x in self.underlying.embed_query(text)]
         return _rows(self._queries.embed([text]))[0]
@@ -199,6 +212,7 @@ class CachedEmbeddings(Embeddings):
         return _rows(await self._adocs.embed(list(texts)))
 
     async def aembed_query(self, text: str) -> list[float]:
+        _check_text(text)
         if not self.cache_queries:
             return [float(x) for x in await self.underlying.aembed_query(text)]
         return _rows(await self._aqueries.embed([text]))[0]
