@@ -8,8 +8,9 @@ to its engine (cachetools' ``Cache`` and its subclasses have this shape).
 
 Shared semantics decided here, not in each engine:
 
-* ``put_many``: duplicate keys in one batch collapse to the last item; an empty batch
-  writes nothing and returns the current version.
+* ``put_many``: duplicate keys in one batch collapse to the last item, at the last
+  one's place (the batch order is the LRU order); an empty batch writes nothing and
+  returns the current version.
 * ``add`` is ``add_many([item])[0]``; ``add_many`` of nothing returns ``[]``.
 * ``delete_many`` sees each key once; deleting nothing returns 0.
 * ``evict`` without a limit removes nothing; engines get a :class:`Limit`.
@@ -54,11 +55,13 @@ def check_items(items: Sequence[Item]) -> None:
 
 
 def unique_items(items: Sequence[Item]) -> list[Item]:
-    """``items`` checked (``check_items``), a repeated key keeping its last item."""
+    """``items`` checked (``check_items``), a repeated key keeping its last item at its
+    last place: a batch is the same puts one after the other, for values and recency."""
     check_items(items)
     if len(set(map(_KEY, items))) == len(items):
         return list(items)
-    return list({it.key: it for it in items}.values())
+    last = {it.key: i for i, it in enumerate(items)}
+    return [it for i, it in enumerate(items) if last[it.key] == i]
 
 
 class BaseStore(ABC):

@@ -160,6 +160,8 @@ class Layout:
                 )
 
     def record_put(self, table: str, namespace: str, item: Item, now: float) -> dict[str, Any]:
+        """The put of a record whose LRU time (``a``) is ``now``: its place's time in the
+        batch (:func:`~nearcache.stores.lru.batch_times`), so later places rank newer."""
         attrs: dict[str, Any] = {
             **self.record_key(table, namespace, item.key),
             "v": {"B": bytes(item.value)},

@@ -8,15 +8,11 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from ...errors import (
-    CacheError,
-    InvalidInputError,
-    MissingExtraError,
-)
+from ...errors import CacheError, InvalidInputError, MissingExtraError
 from ...retry import Retry
 from ..bookkeeping import Delta
 from ..breaker import CircuitBreaker
-from ..lru import Budget, group_by_namespace
+from ..lru import Budget, batch_times, group_by_namespace
 from ..protocol import Changes, Item, Limit, NamespaceInfo
 from ..server import ServerStore
 from ..touches import TouchBuffer
@@ -225,8 +221,9 @@ class DynamoDBStore(ServerStore):
     def _put_many(self, table: str, namespace: str, items: list[Item], now: float) -> int:
         self._layout.check_sizes(self.url, table, namespace, items)
         version = 0
+        times = iter(batch_times(now, len(items)))  # later places more recent (lru.py)
         for chunk in chunks(items, self.chunk):
-            puts = [self._layout.record_put(table, namespace, it, now) for it in chunk]
+            puts = [self._layout.record_put(table, namespace, it, next(times)) for it in chunk]
 
             def attempt(chunk: list[Item] = chunk, puts: list[Any] = puts) -> int:
                 counter, old = self._req.current(table, namespace, [it.key for it in chunk])
@@ -257,25 +254,35 @@ class DynamoDBStore(ServerStore):
         self._layout.check_sizes(self.url, table, namespace, items)
         won: list[bool] = []
         seen: set[str] = set()
+        times = iter(batch_times(now, len(items)))  # later places more recent (lru.py)
         for chunk in chunks(items, self.chunk):
+            at = [next(times) for _ in chunk]
             flags = self._req.optimistic(
-                functools.partial(self._add_chunk, table, namespace, chunk, now, seen)
+                functools.partial(self._add_chunk, table, namespace, chunk, now, at, seen)
             )
             seen.update(it.key for it, ok in zip(chunk, flags) if ok)
             won.extend(flags)
         return won
 
     def _add_chunk(
-        self, table: str, namespace: str, chunk: list[Item], now: float, seen: set[str]
+        self,
+        table: str,
+        namespace: str,
+        chunk: list[Item],
+        now: float,
+        times: list[float],
+        seen: set[str],
     ) -> list[bool]:
         """One transaction of ``add_many``: insert the items whose key is absent or
-        expired and not ``seen`` in an earlier chunk (the first of a repeated key wins)."""
+        expired and not ``seen`` in an earlier chunk (the first of a repeated key wins),
+        each with its LRU time from ``times``."""
         unique = list(dict.fromkeys(it.key for it in chunk if it.key not in seen))
         counter, old = self._req.current(table, namespace, unique)
         taken = set(seen)
         flags: list[bool] = []
         winners: list[Item] = []
-        for it in chunk:
+        puts: list[dict[str, Any]] = []
+        for it, at in zip(chunk, times, strict=True):
             prev = old.get(it.key)
             live = prev is not None and (prev[1] is None or prev[1] > now)
             ok = not live and it.key not in taken
@@ -283,10 +290,10 @@ class DynamoDBStore(ServerStore):
             if ok:
                 taken.add(it.key)
                 winners.append(it)
+                puts.append(self._layout.record_put(table, namespace, it, at))
         if not winners:
             return flags
         _, ops = self._put_ops(table, namespace, counter, old, winners)
-        puts = [self._layout.record_put(table, namespace, it, now) for it in winners]
         self._req.transact(ops + puts)
         return flags
 

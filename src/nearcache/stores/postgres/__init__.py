@@ -5,9 +5,10 @@
 * :mod:`~nearcache.stores.postgres.check` — ``check()``.
 * :mod:`~nearcache.stores.postgres.changelog` — ``changes()`` and the log's pruning.
 
-Schema (``P`` = ``prefix``; ``sql/001_schema.sql``, created on first use under an
-advisory lock, with a ``schema_version`` row in ``P_meta`` so later versions can migrate
-it, see :mod:`.schema`)::
+Schema (``P`` = ``prefix``; ``sql/001_schema.sql`` and the migrations after it, run on
+first use under an advisory lock, with a ``schema_version`` row in ``P_meta``, see
+:mod:`.schema`; ``002`` gives each record of a batch its own ``atime``, later places
+more recent)::
 
     P_meta (key text PK, value text)                       store-wide settings
     P_ns   (id bigserial PK, tbl text, name bytea, entries, bytes, version,

@@ -51,7 +51,7 @@ class Track:
         return max(self.migrations)
 
 
-STORE = Track("", "schema_version", {1: "001_schema.sql"})
+STORE = Track("", "schema_version", {1: "001_schema.sql", 2: "002_batch_order.sql"})
 VECTORS = Track("vectors", "vector_schema_version", {1: "001_vectors.sql"})
 _PREFIX_RE = re.compile(r"[a-z_][a-z0-9_]{0,40}")
 _TABLES = ("vec", "rec", "chg", "ns", "meta")

@@ -138,12 +138,13 @@ _SEE = {
 }
 
 
-def see(con: Any, table: str, nsid: int, ids: Sequence[int], now: float) -> None:
-    """Records ``ids`` of namespace ``nsid`` written again at ``now`` (their LRU time)."""
+def see(con: Any, table: str, nsid: int, ids: Sequence[int], times: Sequence[float]) -> None:
+    """Records ``ids`` of namespace ``nsid`` written again at ``times`` (their LRU times,
+    one per record: a batch's places, :func:`~..lru.batch_times`)."""
     if len(ids) == 1:
-        con.execute(_SEE[table], (ids[0], nsid, now))
+        con.execute(_SEE[table], (ids[0], nsid, times[0]))
     elif ids:
-        con.executemany(_SEE[table], [(i, nsid, now) for i in ids])
+        con.executemany(_SEE[table], [(i, nsid, at) for i, at in zip(ids, times, strict=True)])
 
 
 def remove_rows(con: Any, table: str, rows: Sequence[Row], kind: str) -> list[tuple[str, str]]:

@@ -11,7 +11,9 @@ transaction (:func:`~.layout.bump`; a single put's go in its change-log row,
 built, at the rowid guessed from this process's last single put there. A new record
 takes the next rowid of its namespace's run (its LRU place); a rewritten one keeps its
 row and place, and its write time goes to its ``seen`` row (its LRU time, as a read's
-would). ``add_rows`` stores only keys with no live record.
+would). A batch's write times are one per place (:func:`~..lru.batch_times`), so a
+record rewritten after a new one in the batch ranks after it, as separate puts would.
+``add_rows`` stores only keys with no live record.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..bookkeeping import Delta
+from ..lru import batch_times
 from ..protocol import TABLES, Item
 from .layout import RUN_LAST, NamespaceIds, bump, bump_one, hid, next_ids, run, stored
 from .reads import hids
@@ -82,6 +85,7 @@ def put_rows(
     assert ns is not None
     nsid, salt = ns
     first = next_ids(con, table, nsid, len(unique))
+    times = batch_times(now, len(unique))
     rows = [
         (
             first + i,
@@ -90,7 +94,7 @@ def put_rows(
             key,
             bytearray(it.value),
             NEVER if it.expires_at is None else it.expires_at,
-            now,
+            times[i],
             len(it.value),
         )
         for i, (it, rid, key) in enumerate(zip(unique, *_lookup(unique, salt), strict=True))
@@ -99,7 +103,7 @@ def put_rows(
     if inserted == len(rows):  # every key new
         delta = Delta(len(rows), sum(r[7] for r in rows))
         return bump(con, table, nsid, "put", [r[3] for r in rows], delta)
-    return _put_rest(con, table, namespace, nsid, rows, now)
+    return _put_rest(con, table, namespace, nsid, rows)
 
 
 def _lookup(items: Sequence[Item], salt: int) -> tuple[list[int], list[bytearray]]:
@@ -121,15 +125,16 @@ def _put_rest(
     namespace: str,
     nsid: int,
     rows: list[tuple[Any, ...]],
-    now: float,
 ) -> int:
     """``put_rows`` after its insert left some ``rows`` out (their lookup ids were
-    taken): rewrite the records of the same keys, skip collisions, count and log."""
+    taken): rewrite the records of the same keys (each row's write time goes to its
+    ``seen`` row), skip collisions, count and log."""
     found = stored(con, table, [r[1] for r in rows], "ns, key, size, id")
     rewrites = []
+    times = []
     keys = []  # logged in the order given
     added = delta = 0
-    for rid, hid_, _, key, value, expires, _, size in rows:
+    for rid, hid_, _, key, value, expires, at, size in rows:
         prev = found.get(hid_)  # the row inserted, or what held the lookup id before
         if prev is None:  # left out for another reason (its rowid taken): as INSERT raised
             raise sqlite3.IntegrityError(f"rec_{table}: no record inserted at rowid {rid}")
@@ -139,13 +144,14 @@ def _put_rest(
         elif prev[0] == nsid and prev[1] == key:
             delta += size - prev[2]
             rewrites.append((value, expires, size, prev[3]))
+            times.append(at)
         else:  # 64-bit hid collision with another key (stored, or earlier in the batch)
             _collision(table, namespace)
             continue
         keys.append(key)
     if rewrites:
         con.executemany(_REWRITE[table], rewrites)
-        see(con, table, nsid, [r[3] for r in rewrites], now)
+        see(con, table, nsid, [r[3] for r in rewrites], times)
     return bump(con, table, nsid, "put", keys, Delta(added, delta))
 
 
@@ -230,7 +236,7 @@ def put_row(
         _collision(table, namespace)
         return bump(con, table, nsid, "put", []), 0
     con.execute(_REWRITE[table], (row[3], expires, size, prev[3]))
-    see(con, table, nsid, (prev[3],), now)
+    see(con, table, nsid, (prev[3],), (now,))
     return bump_one(con, table, nsid, key, 0, size - prev[2], version), 0
 
 

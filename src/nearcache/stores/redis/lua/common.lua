@@ -54,9 +54,13 @@ local function gen_of()
 end
 
 -- Store the items at ARGV offsets `offsets` (each: member, value, expires_at|'', px|'')
--- whose previous sizes are `olds` (false if new); index them and log one 'put'.
+-- whose previous sizes are `olds` (false if new); index them and log one 'put'. Each
+-- item's LRU score is `now` plus a step per place (lru.py's batch_times): a later item
+-- is more recent, where one score for all left the order to the members.
 local function store_items(base, now, logged, retention, nsname, offsets, olds)
   local gen = gen_of()
+  local t0 = tonumber(now)
+  local step = math.max(math.abs(t0), 1) * 2 ^ -50
   local added, delta = 0, 0
   local members, sizes, lru, exps, noexp = {}, {}, {}, {}, {}
   for i = 1, #offsets do
@@ -81,7 +85,7 @@ local function store_items(base, now, logged, retention, nsname, offsets, olds)
     members[#members + 1] = member
     sizes[#sizes + 1] = member
     sizes[#sizes + 1] = size
-    lru[#lru + 1] = now
+    lru[#lru + 1] = t0 + (i - 1) * step  -- a number: Redis sends it with 17 digits
     lru[#lru + 1] = member
   end
   chunked('HSET', s, sizes, STEP)
