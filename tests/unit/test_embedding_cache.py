@@ -218,6 +218,22 @@ def test_models_and_validate_models(cache: EmbeddingCache) -> None:
         cache.models("x" * 600)
 
 
+def test_record_cost_counts_time_saved_and_refuses_bad_costs(cache: EmbeddingCache) -> None:
+    cache.put_many(["a", "b"], rand(2), NS)
+    cache.record_cost(NS, 0.5)
+    cache.record_cost(NS, 1)  # an int is a number of seconds too: 0.8 * 0.5 + 0.2 * 1
+    cache.get_many(["a", "b"], NS)
+    assert cache.stats(NS).time_saved == pytest.approx(2 * 0.6)
+    # A bad cost was kept and made every later hit fail when counted (a str: TypeError).
+    for bad in ["0.1", None, True, -0.1, float("nan"), float("inf"), [0.1]]:
+        with pytest.raises(InvalidInputError, match="seconds_per_text must be a finite"):
+            cache.record_cost(NS, bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match="namespace must be str"):
+        cache.record_cost(3, 0.1)  # type: ignore[arg-type]
+    assert cache.get("a", NS) is not None
+    assert cache.stats(NS).time_saved == pytest.approx(3 * 0.6)
+
+
 def test_fingerprint_filter_never_shares_vectors(cache: EmbeddingCache) -> None:
     cache.put("a", rand(1)[0], NS, fingerprint="model-a@1")
     assert cache.get("a", NS, fingerprint="model-a@1") is not None

@@ -13,6 +13,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Sequence
+from math import inf
 from typing import Any, NoReturn
 
 import numpy as np
@@ -324,12 +325,21 @@ class EmbeddingCache:
     # -- models, stats, inspection ---------------------------------------------------
 
     def record_cost(self, namespace: str, seconds_per_text: float) -> None:
-        """Tell the cache what one embedding costs, so stats can report ``time_saved``."""
+        """Tell the cache what one embedding costs, so stats can report ``time_saved``.
+
+        Raises:
+            InvalidInputError: ``seconds_per_text`` is not a finite number >= 0 (it is
+                multiplied into every later hit's count), or a bad namespace.
+        """
+        namespace = self._ns(namespace)
+        cost = seconds_per_text
+        if isinstance(cost, bool) or not isinstance(cost, (int, float)) or not 0 <= cost < inf:
+            raise InvalidInputError(
+                f"seconds_per_text must be a finite number >= 0, not {seconds_per_text!r}"
+            )
         with self._lock:
             old = self._costs.get(namespace)
-            self._costs[namespace] = (
-                seconds_per_text if old is None else 0.8 * old + 0.2 * seconds_per_text
-            )
+            self._costs[namespace] = float(cost) if old is None else 0.8 * old + 0.2 * cost
 
     def models(self, namespace: str | None = None) -> dict[str, list[str]]:
         """Fingerprints that wrote into each namespace (or one namespace)."""
