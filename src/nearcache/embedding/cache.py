@@ -373,6 +373,11 @@ class EmbeddingCache:
 
     # -- lifecycle -------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` ran (``with`` ends); every call then raises CacheClosedError."""
+        return self._closed
+
     def close(self) -> None:
         """Close the cache (and its store, if the cache created it)."""
         if self._closed:
@@ -388,4 +393,5 @@ class EmbeddingCache:
         self.close()
 
     def __repr__(self) -> str:
-        return f"EmbeddingCache(store={self.store!r}, vector_dtype={self.vector_dtype!r})"
+        closed = ", closed=True" if self._closed else ""
+        return f"EmbeddingCache(store={self.store!r}, vector_dtype={self.vector_dtype!r}{closed})"

@@ -376,4 +376,5 @@ class Cache:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Cache({self.name!r}, store={self.store!r})"
+        closed = ", closed=True" if self._closed else ""
+        return f"Cache({self.name!r}, store={self.store!r}{closed})"

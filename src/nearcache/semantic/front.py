@@ -198,7 +198,8 @@ class SemanticFront:
         return self._core.closed
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._core!r})"
+        closed = ", closed=True" if self.closed else ""  # "why does it raise?" shows here
+        return f"{type(self).__name__}({self._core!r}{closed})"
 
     def __contains__(self, query: object) -> bool:
         """Refused: ``q in cache`` is the stored key to a diskcache user and any near
