@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from nearcache import AsyncSemanticCache, CacheClosedError, Hit, MemoryStore, Miss, SemanticCache
+from nearcache import (
+    AsyncSemanticCache,
+    CacheClosedError,
+    Hit,
+    InvalidTypeError,
+    MemoryStore,
+    Miss,
+    SemanticCache,
+)
 from semantic_support import AsyncTableEmbedder, TableEmbedder, angled
 
 DIM = 16
@@ -195,3 +204,19 @@ async def test_put_many_in_async() -> None:
         assert emb.calls == [["a", "b"]]
         assert (await cache.get("a")).response == 3  # type: ignore[union-attr]
         assert await cache.check() == []
+
+
+async def test_sync_with_is_refused_naming_async_with(tmp_path: Path) -> None:
+    # It was Python's "'AsyncSemanticCache' object does not support the context manager
+    # protocol", which does not say that `async with` is the one it supports.
+    cache = AsyncSemanticCache(tmp_path / "w.db", AsyncTableEmbedder(DIM), judge=None)
+    with pytest.raises(InvalidTypeError, match=r"use `async with AsyncSemanticCache") as err, cache:
+        pytest.fail("the body of a refused `with` ran")
+    assert isinstance(err.value, TypeError) and "\n" not in str(err.value)
+    with pytest.raises(InvalidTypeError, match="async with"):
+        contextlib.ExitStack().enter_context(cache)
+    assert not cache.closed  # nothing was entered, so nothing was closed
+    async with cache:
+        await cache.put("kept", 1)
+        assert (await cache.get("kept")).response == 1  # type: ignore[union-attr]
+    assert cache.closed

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
+from ..errors import InvalidTypeError
 from .checkpoint import Limits
 from .core import SemanticCore
 from .freshonly import fresh_only
@@ -63,6 +64,17 @@ class AsyncSemanticCache(SemanticFront):
     health = offload(SemanticCore.health)
     check = offload(SemanticCore.check)
     close = offload(SemanticCore.close)
+
+    def __enter__(self) -> NoReturn:
+        """Refused with the fix: Python's own error ("does not support the context manager
+        protocol") does not say that ``async with`` is the protocol this cache supports."""
+        raise InvalidTypeError(
+            "use `async with AsyncSemanticCache(...) as cache:` (or `await cache.close()`); "
+            "a plain `with` is SemanticCache's"
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        """Never reached (``__enter__`` refuses); ``with`` needs both to reach the refusal."""
 
     async def __aenter__(self) -> AsyncSemanticCache:
         return self
