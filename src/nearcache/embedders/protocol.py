@@ -62,8 +62,19 @@ class AsyncEmbedder(Protocol):
 
 
 def validate_embedder(embedder: object, *, what: str = "embedder") -> None:
-    """Raise a clear ``TypeError`` if ``embedder`` does not look like an embedder."""
+    """Raise a clear ``TypeError`` if ``embedder`` does not look like an embedder: for a
+    model name the embedder that loads it, for a function the wrapper that adapts it."""
+    if isinstance(embedder, str):
+        raise InvalidTypeError(
+            f"{what} is the str {embedder!r}, a model name, not an embedder: pass "
+            f"{_embedder_for(embedder)}"
+        )
     missing = [a for a in ("embed", "dim", "fingerprint") if not hasattr(embedder, a)]
+    if missing and callable(embedder) and inspect.isroutine(embedder):
+        raise InvalidTypeError(
+            f"{what} is the function {getattr(embedder, '__name__', '?')!r}, not an embedder: "
+            "wrap it as FunctionEmbedder(fn, dim, name) (AsyncFunctionEmbedder for async def)"
+        )
     if missing:
         raise InvalidTypeError(
             f"{what} {type(embedder).__name__} lacks {', '.join(missing)}; an embedder needs "
@@ -71,6 +82,33 @@ def validate_embedder(embedder: object, *, what: str = "embedder") -> None:
         )
     if not callable(getattr(embedder, "embed", None)):
         raise InvalidTypeError(f"{what}.embed is not callable")
+
+
+#: The names the CLI's ``--model`` takes for the default model (cli/models.py).
+_DEFAULT_NAMES = frozenset({"default", "all-minilm-l6-v2", "all-minilm-l6-v2-int8"})
+_ST = "SentenceTransformerEmbedder({!r}) (nearcache.embedders.sentence_transformers)"
+_API = "OpenAIEmbedder({!r}{}) (nearcache.embedders.openai)"
+
+
+def _embedder_for(name: str) -> str:
+    """The embedder that loads the model ``name`` names, read as the CLI's ``--model``
+    reads it (``st:NAME``, ``openai:MODEL``, ``default``); a bare name that is not an
+    OpenAI model may be either kind (docs/embedding-cache.md lists the embedders)."""
+    from .openai import KNOWN_DIMS  # a dict: importing the module loads no HTTP client
+
+    prefix, _, rest = name.strip().partition(":")
+    if name.strip().lower() in _DEFAULT_NAMES:
+        return "nearcache.default_embedder() (the default when embedder is not given)"
+    if prefix in ("st", "sentence-transformers") and rest:
+        return _ST.format(rest)
+    if prefix == "openai" and rest:
+        return _API.format(rest, "" if rest in KNOWN_DIMS else ", base_url=..., dim=...")
+    if name in KNOWN_DIMS:
+        return _API.format(name, "")
+    return (
+        f"{_ST.format(name)} for a sentence-transformers model, or "
+        f"{_API.format(name, ', base_url=..., dim=...')} for one behind an embeddings API"
+    )
 
 
 def embedder_kind(embedder: object) -> str:

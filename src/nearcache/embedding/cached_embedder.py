@@ -92,6 +92,12 @@ class _Base(Generic[E]):
             from ..embedders.default import default_embedder
 
             embedder = cast(E, default_embedder())
+        if isinstance(embedder, EmbeddingCache):  # "embedder EmbeddingCache lacks embed, ..."
+            name = type(self).__name__
+            raise InvalidTypeError(
+                f"{name}(embedder, cache) takes the embedder first, then the cache: this call "
+                f"gave the EmbeddingCache as embedder{_then(cache)}; pass {name}(embedder, cache)"
+            )
         validate_embedder(embedder)
         if not self._asynchronous and inspect.iscoroutinefunction(embedder.embed):
             # it was kept, and each embed failed: "... not 'coroutine'" (a DTypeError)
@@ -312,6 +318,11 @@ class _Base(Generic[E]):
         cache.flights.resolve({(ns, fp, k): v for k, v in ready.items()})
         pending.difference_update((ns, fp, k) for k in ready)
         return set(ready)
+
+
+def _then(cache: object) -> str:
+    """What came second in a swapped call (see ``_Base.__init__``)."""
+    return "" if cache is None else f" and a {type(cache).__name__} as cache"
 
 
 def _positions(unique: list[str], keys: list[str]) -> list[int]:
