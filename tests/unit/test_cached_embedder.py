@@ -13,6 +13,7 @@ import pytest
 from helpers import AsyncHashEmbedder, HashEmbedder, hash_vector, run_threads, store_fingerprint
 from nearcache import (
     AsyncCachedEmbedder,
+    CacheClosedError,
     CachedEmbedder,
     DimensionMismatchError,
     EmbeddingCache,
@@ -21,6 +22,7 @@ from nearcache import (
     InvalidTypeError,
     NonFiniteVectorError,
     SparseVector,
+    SQLiteStore,
 )
 from nearcache.embedders.protocol import AsyncFunctionEmbedder, default_namespace
 
@@ -363,3 +365,30 @@ async def test_cancelled_leader_lets_followers_finish() -> None:
     assert emb.seen == ["slow"]  # the follower embedded it once, after the leader was gone
     await until(lambda: len(ce.cache.flights) == 0)
     assert ce.cache.check() == []
+
+
+def test_a_closed_cache_is_reported_as_the_cache_reports_it(tmp_path: Path) -> None:
+    # The embedder said "store sqlite:///... is closed" (its store's words) where the
+    # cache's own calls say "EmbeddingCache is closed"; over a store the cache does not
+    # own (still open), it went on reading and writing through the closed cache.
+    owned = EmbeddingCache(path=tmp_path / "owned.db")
+    shared = SQLiteStore(tmp_path / "shared.db")
+    borrowed = EmbeddingCache(shared)
+    for cache in (owned, borrowed):
+        sync, aio = (
+            CachedEmbedder(HashEmbedder(), cache),
+            AsyncCachedEmbedder(HashEmbedder(), cache),
+        )
+        sync.embed(["seen"])
+        cache.close()
+        with pytest.raises(CacheClosedError) as own:
+            cache.get_many(["seen"], sync.namespace)
+        assert str(own.value) == "EmbeddingCache is closed"
+        for texts in (["seen"], ["never seen"]):
+            with pytest.raises(CacheClosedError, match=r"^EmbeddingCache is closed$"):
+                sync.embed(texts)
+            with pytest.raises(CacheClosedError, match=r"^EmbeddingCache is closed$"):
+                asyncio.run(aio.embed(texts))
+    _, found = EmbeddingCache(shared).get_many(["seen", "never seen"], sync.namespace)
+    assert found.tolist() == [True, False]  # nothing was written through the closed cache
+    shared.close()

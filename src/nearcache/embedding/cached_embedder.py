@@ -189,6 +189,7 @@ class _Base(Generic[E]):
         self, texts: Sequence[str]
     ) -> Generator[Embed | Wait | Sleep, Any, npt.NDArray[np.float32] | list[SparseVector]]:
         cache, ns, fp = self.cache, self.namespace, self.fingerprint
+        cache._check_open()  # the cache's words, not its store's; and a borrowed store stays open
         keys = cache.keys_for(texts)
         if not keys:
             return self._empty()
