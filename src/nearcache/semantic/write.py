@@ -318,10 +318,21 @@ def _batch_size(
     if metadata is not None:
         check_batch(metadata, "metadata", "a list of dicts", mappings=False)
     n = len(queries)
-    if len(responses) != n or (metadata is not None and len(metadata) != n):
-        raise InvalidInputError("queries, responses and metadata must have the same length")
+    given: dict[str, Sequence[Any]] = {"responses": responses}
+    if metadata is not None:
+        given["metadata"] = metadata
+    unequal = [f"{name} has {_items(len(seq))}" for name, seq in given.items() if len(seq) != n]
+    if unequal:  # the lengths, and only the lists given: "metadata" was named when none was
+        per = "one response" if metadata is None else "one response and one metadata dict"
+        raise InvalidInputError(
+            f"queries has {_items(n)} but {' and '.join(unequal)}: put_many needs {per} per query"
+        )
     if n > MAX_BATCH:
         raise PayloadTooLargeError(
             f"{n} entries in one call; the limit is {MAX_BATCH}", limit=MAX_BATCH, size=n
         )
     return n
+
+
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from helpers import hash_vector
-from nearcache import ManualClock, SemanticCache, SQLiteStore
+from nearcache import InvalidInputError, ManualClock, SemanticCache, SQLiteStore
 from semantic_support import DIM, TableEmbedder, make_cache
 
 
@@ -95,6 +95,53 @@ def test_put_many_with_embeddings_and_bad_batches(cache: SemanticCache, emb: Tab
     with pytest.raises(ValueError):
         cache.put_many(["p", "q"], [1, {"x": object()}])
     assert cache.stats().entries == before and emb.calls == []  # refused before embedding
+
+
+@pytest.mark.parametrize(
+    ("queries", "responses", "metadata", "message"),
+    [
+        (
+            ["p", "q"],
+            [1],
+            None,
+            "queries has 2 items but responses has 1 item: put_many needs one response per query",
+        ),
+        (
+            ["p"],
+            [1, 2],
+            None,
+            "queries has 1 item but responses has 2 items: put_many needs one response per query",
+        ),
+        (
+            ["p", "q"],
+            [1, 2],
+            [{}],
+            "queries has 2 items but metadata has 1 item: "
+            "put_many needs one response and one metadata dict per query",
+        ),
+        (
+            ["p", "q", "r"],
+            [1],
+            [{}, {}],
+            "queries has 3 items but responses has 1 item and metadata has 2 items: "
+            "put_many needs one response and one metadata dict per query",
+        ),
+    ],
+)
+def test_put_many_of_unequal_lengths_names_them(
+    cache: SemanticCache,
+    emb: TableEmbedder,
+    queries: list[str],
+    responses: list[Any],
+    metadata: list[dict[str, Any]] | None,
+    message: str,
+) -> None:
+    # It said "queries, responses and metadata must have the same length": no lengths,
+    # and metadata named when none was given.
+    with pytest.raises(InvalidInputError) as err:
+        cache.put_many(queries, responses, metadata=metadata)
+    assert str(err.value) == message
+    assert cache.stats().entries == 0 and emb.calls == []
 
 
 # -- a store with the protocol's batch paths only ---------------------------------------
