@@ -38,6 +38,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -137,13 +138,26 @@ def build_model(pool: str) -> Any:
     return PairModel()
 
 
-def encode(tok: Any, a: list[str], b: list[str], max_len: int) -> dict[str, Any]:
+def surface(text: str, how: str) -> str:
+    """The text as the model reads it. ``strip`` drops the end punctuation: fit on raw text
+    the model learned that a question mark on one side only means a hit (paraphrases were
+    often written as terse queries, look-alikes kept the wording), and scored an author who
+    rewords traps into another register as serving them (probe27: AUC 0.62 raw, 0.89 with
+    the end punctuation stripped at scoring time alone)."""
+    return END.sub("", text.strip()) if how == "strip" else text
+
+
+END = re.compile(r"[\s?.!]+$")
+
+
+def encode(tok: Any, a: list[str], b: list[str], max_len: int, how: str) -> dict[str, Any]:
+    a, b = [surface(t, how) for t in a], [surface(t, how) for t in b]
     return dict(
         tok(a, b, truncation="longest_first", max_length=max_len, padding=True, return_tensors="pt")
     )
 
 
-def score(model: Any, tok: Any, a: list[str], b: list[str], max_len: int) -> np.ndarray:
+def score(model: Any, tok: Any, a: list[str], b: list[str], max_len: int, how: str) -> np.ndarray:
     """Logits of (a, b), batched by length so that padding stays short."""
     import torch
 
@@ -153,7 +167,7 @@ def score(model: Any, tok: Any, a: list[str], b: list[str], max_len: int) -> np.
     with torch.inference_mode():
         for k in range(0, len(order), 128):
             idx = order[k : k + 128]
-            enc = encode(tok, [a[i] for i in idx], [b[i] for i in idx], max_len)
+            enc = encode(tok, [a[i] for i in idx], [b[i] for i in idx], max_len, how)
             out[idx] = model(**enc).double().numpy()
     return out
 
@@ -197,7 +211,7 @@ def fit(pairs: list[dict[str, Any]], args: argparse.Namespace) -> tuple[Any, Any
         rng.shuffle(batches)
         total = 0.0
         for n, b in enumerate(batches):
-            enc = encode(tok, [r[0] for r in b], [r[1] for r in b], args.max_len)
+            enc = encode(tok, [r[0] for r in b], [r[1] for r in b], args.max_len, args.surface)
             y = torch.tensor([r[2] for r in b])
             loss = loss_fn(model(**enc), y)
             opt.zero_grad()
@@ -217,9 +231,10 @@ def fit(pairs: list[dict[str, Any]], args: argparse.Namespace) -> tuple[Any, Any
     return model, tok
 
 
-def both_orders(model: Any, tok: Any, pairs: list[dict[str, Any]], max_len: int) -> dict[str, Any]:
-    sa = score(model, tok, [p["stored"] for p in pairs], [p["asked"] for p in pairs], max_len)
-    a_s = score(model, tok, [p["asked"] for p in pairs], [p["stored"] for p in pairs], max_len)
+def both_orders(model: Any, tok: Any, pairs: list[dict[str, Any]], args: Any) -> dict[str, Any]:
+    stored, asked = [p["stored"] for p in pairs], [p["asked"] for p in pairs]
+    sa = score(model, tok, stored, asked, args.max_len, args.surface)
+    a_s = score(model, tok, asked, stored, args.max_len, args.surface)
     return {p["id"]: [float(x), float(y)] for p, x, y in zip(pairs, sa, a_s)}
 
 
@@ -239,7 +254,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    tag = args.tag or f"{args.pool}-e{args.epochs}-lr{args.lr:g}-s{args.seed}"
+    tag = args.tag or f"{args.pool}-{args.surface}-e{args.epochs}-lr{args.lr:g}-s{args.seed}"
     if args.quick:
         tag += "-quick"
     out = args.out / tag
@@ -251,7 +266,7 @@ def cmd_train(args: argparse.Namespace) -> None:
             train = [s for s in POOL if s not in held]
             print(f"fold {i + 1}/{args.folds}: held out {held}", flush=True)
             model, tok = fit(pairs_of(train, args.quick), args)
-            scores.update(both_orders(model, tok, pairs_of(held, args.quick), args.max_len))
+            scores.update(both_orders(model, tok, pairs_of(held, args.quick), args))
         (out / "oof.json").write_text(json.dumps({"args": meta, "scores": scores}))
         print(f"-> {out / 'oof.json'}")
         return
@@ -265,7 +280,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     save_file(state, str(out / "model.safetensors"))
     for name, splits in (("oof", calib), ("held", HELD)):
         if splits:
-            scores = both_orders(model, tok, pairs_of(splits, args.quick), args.max_len)
+            scores = both_orders(model, tok, pairs_of(splits, args.quick), args)
             (out / f"{name}.json").write_text(json.dumps({"args": meta, "scores": scores}))
             print(f"-> {out / name}.json", flush=True)
 
@@ -427,7 +442,7 @@ def cmd_cost(args: argparse.Namespace) -> None:
     model.eval()
     tok = AutoTokenizer.from_pretrained(base_path())
     fp32 = args.out / tag / "pair.onnx"
-    enc = encode(tok, ["How do I exit vim?"], ["how to quit vim"], args.max_len)
+    enc = encode(tok, ["How do I exit vim?"], ["how to quit vim"], args.max_len, args.surface)
     torch.onnx.export(
         model,
         (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
@@ -460,7 +475,12 @@ def cmd_cost(args: argparse.Namespace) -> None:
         times, tok_times = [], []
         for p in pairs:
             t0 = time.perf_counter()
-            e = tok([p["stored"]], [p["asked"]], truncation=True, max_length=args.max_len)
+            e = tok(
+                [surface(p["stored"], args.surface)],
+                [surface(p["asked"], args.surface)],
+                truncation=True,
+                max_length=args.max_len,
+            )
             feed = {
                 k: np.asarray(e[k], dtype=np.int64)
                 for k in ("input_ids", "attention_mask", "token_type_ids")
@@ -472,7 +492,12 @@ def cmd_cost(args: argparse.Namespace) -> None:
         # agreement with the torch scores (stored, asked order) on the held-out pairs
         diffs = []
         for p in allp[:: max(1, len(allp) // 400)]:
-            e = tok([p["stored"]], [p["asked"]], truncation=True, max_length=args.max_len)
+            e = tok(
+                [surface(p["stored"], args.surface)],
+                [surface(p["asked"], args.surface)],
+                truncation=True,
+                max_length=args.max_len,
+            )
             feed = {
                 k: np.asarray(e[k], dtype=np.int64)
                 for k in ("input_ids", "attention_mask", "token_type_ids")
@@ -496,6 +521,7 @@ def main() -> None:
         p.add_argument("--tag", default="")
         p.add_argument("--pool", choices=["mean", "cls"], default="mean")
         p.add_argument("--max-len", type=int, default=96)
+        p.add_argument("--surface", choices=["strip", "raw"], default="strip")
         p.add_argument("--threads", type=int, default=2)
     t = sub.choices["train"]
     t.add_argument("--folds", type=int, default=0, help="out of fold on the pool (by split)")
