@@ -28,7 +28,7 @@ on the whole pool. The control raises the judge's own threshold instead. Never a
 split; test is reported, never tuned on.
 
 Outputs (weights, scores, the judge's verdicts, ONNX files) go to ``--out`` (default
-``$PAIR_ENCODER_OUT`` or /work/team/s40/xenc/out), outside git. Weights are written as
+``$PAIR_ENCODER_OUT`` or ``pair_encoder_out`` in the system temp folder), outside git. Weights are written as
 safetensors, never pickle.
 """
 
@@ -40,6 +40,7 @@ import os
 import random
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ POOL = ["train", "train2", "dev", "probe"] + [f"probe{i}" for i in range(2, 21)]
 HELD = [f"probe{i}" for i in range(21, 28)] + ["test"]
 # the slice of the pool the bar is chosen on (every fourth split, 23% of the pool's pairs)
 CALIB = ["probe4", "probe8", "probe12", "probe16", "probe20"]
-OUT = Path(os.environ.get("PAIR_ENCODER_OUT", "/work/team/s40/xenc/out"))
+OUT = Path(os.environ.get("PAIR_ENCODER_OUT", Path(tempfile.gettempdir()) / "pair_encoder_out"))
 
 
 def check_splits(splits: list[str]) -> list[str]:
