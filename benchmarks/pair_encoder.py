@@ -430,7 +430,25 @@ def alone(rows: list[dict[str, Any]], xs: dict[str, float], t: float, vd: Any, n
 # -- the cost ------------------------------------------------------------------------------
 
 
+def ort_logit(sess: Any, tok: Any, a: str, b: str, args: Any) -> float:
+    e = tok(
+        [surface(a, args.surface)],
+        [surface(b, args.surface)],
+        truncation=True,
+        max_length=args.max_len,
+    )
+    feed = {
+        k: np.asarray(e[k], dtype=np.int64)
+        for k in ("input_ids", "attention_mask", "token_type_ids")
+    }
+    return float(sess.run(None, feed)[0][0])
+
+
 def cmd_cost(args: argparse.Namespace) -> None:
+    """Export to ONNX (fp32, and int8 by onnxruntime's dynamic quantization, per tensor and
+    per channel), time one pair on one thread, and with ``--rescore`` write each file's
+    scores of the bar slice and the held-out splits beside the torch ones (``TAG-int8``...),
+    so that ``measure --tag TAG-int8`` reads the cascade as it would ship."""
     import onnxruntime as ort
     import torch
     from safetensors.torch import load_file
@@ -458,14 +476,18 @@ def cmd_cost(args: argparse.Namespace) -> None:
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        int8 = args.out / tag / "pair.int8.onnx"
-        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
-        files["int8"] = int8
+        for name, per_channel in (("int8", False), ("int8pc", True)):
+            f = args.out / tag / f"pair.{name}.onnx"
+            quantize_dynamic(
+                str(fp32), str(f), weight_type=QuantType.QInt8, per_channel=per_channel
+            )
+            files[name] = f
     except ImportError as exc:
         print(f"no int8: {exc}")
     pairs = [p for p in pairs_of(HELD, False) if len(p["stored"]) + len(p["asked"]) < 120][:200]
     held = json.loads((args.out / tag / "held.json").read_text())["scores"]
-    allp = [p for p in pairs_of(HELD, False) if p["id"] in held]
+    oof = json.loads((args.out / tag / "oof.json").read_text())["scores"]
+    allp = [p for p in pairs_of(POOL + HELD, False) if p["id"] in held or p["id"] in oof]
     for name, f in files.items():
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1
@@ -476,40 +498,29 @@ def cmd_cost(args: argparse.Namespace) -> None:
         times, tok_times = [], []
         for p in pairs:
             t0 = time.perf_counter()
-            e = tok(
-                [surface(p["stored"], args.surface)],
-                [surface(p["asked"], args.surface)],
-                truncation=True,
-                max_length=args.max_len,
-            )
-            feed = {
-                k: np.asarray(e[k], dtype=np.int64)
-                for k in ("input_ids", "attention_mask", "token_type_ids")
-            }
-            t1 = time.perf_counter()
-            sess.run(None, feed)
-            times.append((time.perf_counter() - t1) * 1e3)
-            tok_times.append((t1 - t0) * 1e3)
-        # agreement with the torch scores (stored, asked order) on the held-out pairs
-        diffs = []
-        for p in allp[:: max(1, len(allp) // 400)]:
-            e = tok(
-                [surface(p["stored"], args.surface)],
-                [surface(p["asked"], args.surface)],
-                truncation=True,
-                max_length=args.max_len,
-            )
-            feed = {
-                k: np.asarray(e[k], dtype=np.int64)
-                for k in ("input_ids", "attention_mask", "token_type_ids")
-            }
-            diffs.append(float(sess.run(None, feed)[0][0]) - held[p["id"]][0])
+            ort_logit(sess, tok, p["stored"], p["asked"], args)
+            times.append((time.perf_counter() - t0) * 1e3)
+            t0 = time.perf_counter()
+            encode(tok, [p["stored"]], [p["asked"]], args.max_len, args.surface)
+            tok_times.append((time.perf_counter() - t0) * 1e3)
+        torch_of = held | oof
+        sample = allp if args.rescore else allp[:: max(1, len(allp) // 400)]
+        got = {p["id"]: ort_logit(sess, tok, p["stored"], p["asked"], args) for p in sample}
+        diffs = [got[i] - torch_of[i][0] for i in got]
         print(
             f"{name}: {f.stat().st_size / 2**20:.1f} MiB, load {load_ms:.0f} ms, one pair p50 "
-            f"{np.percentile(times, 50):.2f} ms p99 {np.percentile(times, 99):.2f} ms (1 thread; "
-            f"tokenizing p50 {np.percentile(tok_times, 50):.2f} ms); logit vs torch: mean |d| "
-            f"{np.mean(np.abs(diffs)):.3f}, max {np.max(np.abs(diffs)):.3f}"
+            f"{np.percentile(times, 50):.2f} ms p99 {np.percentile(times, 99):.2f} ms (1 thread, "
+            f"tokenizing included; alone p50 {np.percentile(tok_times, 50):.2f} ms); logit vs "
+            f"torch: mean |d| {np.mean(np.abs(diffs)):.3f}, max {np.max(np.abs(diffs)):.3f}",
+            flush=True,
         )
+        if args.rescore and name != "fp32":
+            back = {p["id"]: ort_logit(sess, tok, p["asked"], p["stored"], args) for p in sample}
+            out = args.out / f"{tag}-{name}"
+            out.mkdir(parents=True, exist_ok=True)
+            for part, ids in (("oof", oof), ("held", held)):
+                scores = {i: [got[i], back[i]] for i in ids}
+                (out / f"{part}.json").write_text(json.dumps({"args": name, "scores": scores}))
 
 
 def main() -> None:
@@ -537,6 +548,9 @@ def main() -> None:
     t.add_argument("--head-lr", type=float, default=20.0, help="the head's lr, times --lr")
     t.add_argument("--batch", type=int, default=32)
     t.add_argument("--seed", type=int, default=0)
+    sub.choices["cost"].add_argument(
+        "--rescore", action="store_true", help="score the slice and held-out pairs with ONNX"
+    )
     m = sub.choices["measure"]
     m.add_argument(
         "--order", nargs="+", choices=["mean", "sa", "as", "min"], default=["mean", "sa", "as"]
