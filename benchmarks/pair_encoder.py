@@ -1,12 +1,16 @@
 """Does a fine-tuned pair model (a cross-encoder) refuse the look-alikes the judge serves
 to unseen authors? (issue 9, research).
 
-    HF_HUB_OFFLINE=1 python benchmarks/pair_encoder.py verdicts            # once, ~1 min
-    HF_HUB_OFFLINE=1 python benchmarks/pair_encoder.py train --folds 3     # out of fold, pool
-    HF_HUB_OFFLINE=1 python benchmarks/pair_encoder.py train               # whole pool
-    python benchmarks/pair_encoder.py measure
-    HF_HUB_OFFLINE=1 python benchmarks/pair_encoder.py cost
-    ... --quick                                                           # a smoke run
+    HF_HUB_OFFLINE=1 python benchmarks/pair_encoder.py verdicts      # the judge's, once
+    HF_HUB_OFFLINE=1 python -u benchmarks/pair_encoder.py train      # ~35-55 min, 2 cores
+    HF_HUB_OFFLINE=1 python benchmarks/pair_encoder.py score --tag T # splits added later
+    python benchmarks/pair_encoder.py measure --tag T
+    HF_HUB_OFFLINE=1 python benchmarks/pair_encoder.py cost --tag T --threads 1 [--rescore]
+    python benchmarks/pair_encoder.py measure --tag T-int8pc         # the cascade as shipped
+    ... train --quick                                                # a smoke run
+
+(T is the fit's folder, e.g. ``mean-strip-e2-lr3e-05-s0``; ``train --folds 3`` scores the
+pool out of fold instead.)
 
 Why. The judge's readings and its linear verifier are lexical: they read one-edit
 look-alikes well, but a look-alike whose author changed one meaning *and* reworded the
@@ -51,7 +55,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from judge_pairs import load_pairs
 
 POOL = ["train", "train2", "dev", "probe"] + [f"probe{i}" for i in range(2, 21)]
-HELD = [f"probe{i}" for i in range(21, 28)] + ["test"]
+# the seven authors who reword traps, a fresh one never used for any choice, and test
+FRESH = [f"probe{i}" for i in range(21, 28)]
+HELD = [*FRESH, "probe28", "test"]
 # the slice of the pool the bar is chosen on (every fourth split, 23% of the pool's pairs)
 CALIB = ["probe4", "probe8", "probe12", "probe16", "probe20"]
 OUT = Path(os.environ.get("PAIR_ENCODER_OUT", Path(tempfile.gettempdir()) / "pair_encoder_out"))
@@ -87,18 +93,22 @@ def cmd_verdicts(args: argparse.Namespace) -> None:
     from nearcache.cli.models import resolve_embedder
     from nearcache.judge import DefaultJudge
 
-    pairs = pairs_of(POOL + HELD, args.quick)
+    path = args.out / "verdicts.json"
+    out: dict[str, Any] = {}
+    if path.exists():  # keep what is there, add the splits it lacks
+        out = json.loads(path.read_text("utf-8"))["pairs"]
+    pairs = [p for p in pairs_of(POOL + HELD, args.quick) if p["id"] not in out]
     t0 = time.perf_counter()
     sims = cosines(resolve_embedder("default"), pairs)
     judge = DefaultJudge()
-    out = {}
     for p, s in zip(pairs, sims):
         v = judge.judge(p["asked"], p["stored"], float(s))
         out[p["id"]] = {"accept": v.accept, "score": v.score, "reason": v.reason, "cos": float(s)}
-    path = args.out / "verdicts.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"threshold": judge.accept_threshold, "pairs": out}), "utf-8")
-    print(f"{len(out)} verdicts in {time.perf_counter() - t0:.0f}s -> {path}")
+    print(
+        f"{len(pairs)} new verdicts ({len(out)} in all) in {time.perf_counter() - t0:.0f}s -> {path}"
+    )
 
 
 # -- the pair model ------------------------------------------------------------------------
@@ -286,6 +296,24 @@ def cmd_train(args: argparse.Namespace) -> None:
             print(f"-> {out / name}.json", flush=True)
 
 
+def cmd_score(args: argparse.Namespace) -> None:
+    """Score the held-out splits a fit's ``held.json`` lacks (a split added after the fit)."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    torch.set_num_threads(args.threads)
+    path = args.out / args.tag / "held.json"
+    data = json.loads(path.read_text())
+    pairs = [p for p in pairs_of(HELD, args.quick) if p["id"] not in data["scores"]]
+    model = build_model(args.pool)
+    model.load_state_dict(load_file(str(args.out / args.tag / "model.safetensors")))
+    tok = AutoTokenizer.from_pretrained(base_path())
+    data["scores"].update(both_orders(model, tok, pairs, args))
+    path.write_text(json.dumps(data))
+    print(f"{len(pairs)} pairs scored -> {path}")
+
+
 # -- the measure ---------------------------------------------------------------------------
 
 
@@ -387,14 +415,14 @@ def cmd_measure(args: argparse.Namespace) -> None:
             sub = np.zeros(13, dtype=int)
             for s in HELD:
                 line, r = cascade_row(s, [p for p in test if p["split"] == s], vd, xs, t, tj)
-                if s == "test":
-                    print(fmt_row("probe21-27", sub))
-                else:
-                    sub += r
                 print(line)
+                if s in FRESH:
+                    sub += r
+                if s == FRESH[-1]:
+                    print(fmt_row("probe21-27", sub))
         print(LEGEND)
         print("\nthe pair model alone (AUC hit vs trap; at bars of the slice's recall):")
-        fresh = [p for p in test if p["split"] != "test"]
+        fresh = [p for p in test if p["split"] in FRESH]
         for name, rows in [(s, [p for p in test if p["split"] == s]) for s in HELD] + [
             ("probe21-27", fresh)
         ]:
@@ -408,12 +436,13 @@ def cmd_measure(args: argparse.Namespace) -> None:
             t = float(np.quantile(pool_x[pool_h], 1 - r))
             cells = [
                 alone(fresh, xs, t, None, "probe21-27"),
-                alone([p for p in test if p["split"] == "test"], xs, t, None, "test"),
+                *(alone([p for p in test if p["split"] == s], xs, t, None, s) for s in HELD[-2:]),
             ]
             print(f"bar {t:.3f} (slice recall {r:.1f}): " + "; ".join(cells))
         cells = [alone(fresh, {p["id"]: 1.0 for p in fresh}, 0.5, vd, "probe21-27")]
-        tests = [p for p in test if p["split"] == "test"]
-        cells.append(alone(tests, {p["id"]: 1.0 for p in tests}, 0.5, vd, "test"))
+        for s in HELD[-2:]:
+            rows = [p for p in test if p["split"] == s]
+            cells.append(alone(rows, {p["id"]: 1.0 for p in rows}, 0.5, vd, s))
         print("the judge alone: " + "; ".join(cells))
 
 
@@ -526,7 +555,7 @@ def cmd_cost(args: argparse.Namespace) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("verdicts", "train", "measure", "cost"):
+    for name in ("verdicts", "train", "score", "measure", "cost"):
         p = sub.add_parser(name)
         p.add_argument("--out", type=Path, default=OUT)
         p.add_argument("--quick", action="store_true", help="40 pairs a split, 1 epoch")
@@ -559,9 +588,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.cmd == "train" and args.quick:
         args.epochs = 1
-    {"verdicts": cmd_verdicts, "train": cmd_train, "measure": cmd_measure, "cost": cmd_cost}[
-        args.cmd
-    ](args)
+    commands = {"verdicts": cmd_verdicts, "train": cmd_train, "score": cmd_score}
+    commands |= {"measure": cmd_measure, "cost": cmd_cost}
+    commands[args.cmd](args)
 
 
 if __name__ == "__main__":
